@@ -1,0 +1,243 @@
+/* json.c: typed, path-reporting reads of cJSON trees. Every parser in the project goes
+ * through these so that errors read `exhibits[2].title.ko: expected string`. */
+#include "hall/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hall_json_path_key(char *out, size_t len, const char *path, const char *key)
+{
+	if (!path || !*path)
+		snprintf(out, len, "%s", key);
+	else
+		snprintf(out, len, "%s.%s", path, key);
+}
+
+void hall_json_path_index(char *out, size_t len, const char *path, int index)
+{
+	snprintf(out, len, "%s[%d]", path ? path : "", index);
+}
+
+static const char *type_name(const cJSON *v)
+{
+	if (!v)
+		return "nothing";
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "an unknown value";
+}
+
+hall_err hall_json_parse(const char *buf, size_t len, size_t max_len, cJSON **out, hall_error *err)
+{
+	*out = NULL;
+	if (!buf || len == 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "", "empty input, expected JSON");
+	if (len > max_len)
+		return hall_error_set(err, HALL_ERR_TOO_BIG, "", "input is %zu bytes, more than the limit of %zu", len,
+		                      max_len);
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (!root) {
+		size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
+		return hall_error_set(err, HALL_ERR_INVALID, "", "malformed JSON near byte %zu", off);
+	}
+	/* Trailing bytes other than white space (or a final NUL) mean the input was not one
+	 * JSON value: refuse rather than silently ignore them. */
+	size_t off = (size_t)(end - buf);
+	for (; off < len; off++) {
+		char c = buf[off];
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && !(c == '\0' && off == len - 1)) {
+			cJSON_Delete(root);
+			return hall_error_set(err, HALL_ERR_INVALID, "", "unexpected data after the JSON value at byte %zu",
+			                      off);
+		}
+	}
+	*out = root;
+	return HALL_OK;
+}
+
+hall_err hall_json_expect_object(const cJSON *obj, const char *path, hall_error *err)
+{
+	if (!cJSON_IsObject(obj))
+		return hall_error_set(err, HALL_ERR_INVALID, path && *path ? path : "(root)", "expected an object, got %s",
+		                      type_name(obj));
+	return HALL_OK;
+}
+
+static const cJSON *field(const cJSON *obj, const char *key)
+{
+	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+static int absent(const cJSON *v)
+{
+	return v == NULL || cJSON_IsNull(v);
+}
+
+static hall_err read_string(const cJSON *v, const char *p, size_t max_len, const char **out, hall_error *err)
+{
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a string, got %s", type_name(v));
+	size_t n = strlen(v->valuestring);
+	if (n > max_len)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "string of %zu bytes is longer than the limit of %zu", n,
+		                      max_len);
+	*out = v->valuestring;
+	return HALL_OK;
+}
+
+static hall_err read_int(const cJSON *v, const char *p, int64_t min, int64_t max, int64_t *out, hall_error *err)
+{
+	if (!cJSON_IsNumber(v))
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected an integer, got %s", type_name(v));
+	double d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d))
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected an integer, got %g", d);
+	if (d < (double)min || d > (double)max)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "%.0f is out of range %lld..%lld", d, (long long)min,
+		                      (long long)max);
+	*out = (int64_t)d;
+	return HALL_OK;
+}
+
+static hall_err read_double(const cJSON *v, const char *p, double min, double max, double *out, hall_error *err)
+{
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a number, got %s", type_name(v));
+	if (v->valuedouble < min || v->valuedouble > max)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "%g is out of range %g..%g", v->valuedouble, min, max);
+	*out = v->valuedouble;
+	return HALL_OK;
+}
+
+static hall_err read_bool(const cJSON *v, const char *p, bool *out, hall_error *err)
+{
+	if (!cJSON_IsBool(v))
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected true or false, got %s", type_name(v));
+	*out = cJSON_IsTrue(v);
+	return HALL_OK;
+}
+
+#define FIELD_PATH(p, path, key)                                                                                     \
+	char p[sizeof(((hall_error *)0)->path)];                                                                         \
+	hall_json_path_key(p, sizeof p, path, key)
+
+hall_err hall_json_get_string(const cJSON *obj, const char *path, const char *key, size_t max_len, const char **out,
+                              hall_error *err)
+{
+	FIELD_PATH(p, path, key);
+	const cJSON *v = field(obj, key);
+	if (!v)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected a string)");
+	return read_string(v, p, max_len, out, err);
+}
+
+hall_err hall_json_get_int(const cJSON *obj, const char *path, const char *key, int64_t min, int64_t max,
+                           int64_t *out, hall_error *err)
+{
+	FIELD_PATH(p, path, key);
+	const cJSON *v = field(obj, key);
+	if (!v)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected an integer)");
+	return read_int(v, p, min, max, out, err);
+}
+
+hall_err hall_json_get_double(const cJSON *obj, const char *path, const char *key, double min, double max,
+                              double *out, hall_error *err)
+{
+	FIELD_PATH(p, path, key);
+	const cJSON *v = field(obj, key);
+	if (!v)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected a number)");
+	return read_double(v, p, min, max, out, err);
+}
+
+hall_err hall_json_get_bool(const cJSON *obj, const char *path, const char *key, bool *out, hall_error *err)
+{
+	FIELD_PATH(p, path, key);
+	const cJSON *v = field(obj, key);
+	if (!v)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected true or false)");
+	return read_bool(v, p, out, err);
+}
+
+hall_err hall_json_get_object(const cJSON *obj, const char *path, const char *key, const cJSON **out, hall_error *err)
+{
+	FIELD_PATH(p, path, key);
+	const cJSON *v = field(obj, key);
+	if (!cJSON_IsObject(v))
+		return hall_error_set(err, HALL_ERR_INVALID, p, v ? "expected an object, got %s" : "missing (expected %s)",
+		                      v ? type_name(v) : "an object");
+	*out = v;
+	return HALL_OK;
+}
+
+hall_err hall_json_get_array(const cJSON *obj, const char *path, const char *key, const cJSON **out, hall_error *err)
+{
+	FIELD_PATH(p, path, key);
+	const cJSON *v = field(obj, key);
+	if (!cJSON_IsArray(v))
+		return hall_error_set(err, HALL_ERR_INVALID, p, v ? "expected an array, got %s" : "missing (expected %s)",
+		                      v ? type_name(v) : "an array");
+	*out = v;
+	return HALL_OK;
+}
+
+hall_err hall_json_opt_string(const cJSON *obj, const char *path, const char *key, size_t max_len, const char **out,
+                              hall_error *err)
+{
+	const cJSON *v = field(obj, key);
+	if (absent(v))
+		return HALL_OK;
+	FIELD_PATH(p, path, key);
+	return read_string(v, p, max_len, out, err);
+}
+
+hall_err hall_json_opt_int(const cJSON *obj, const char *path, const char *key, int64_t min, int64_t max,
+                           int64_t *out, hall_error *err)
+{
+	const cJSON *v = field(obj, key);
+	if (absent(v))
+		return HALL_OK;
+	FIELD_PATH(p, path, key);
+	return read_int(v, p, min, max, out, err);
+}
+
+hall_err hall_json_opt_double(const cJSON *obj, const char *path, const char *key, double min, double max,
+                              double *out, hall_error *err)
+{
+	const cJSON *v = field(obj, key);
+	if (absent(v))
+		return HALL_OK;
+	FIELD_PATH(p, path, key);
+	return read_double(v, p, min, max, out, err);
+}
+
+hall_err hall_json_opt_bool(const cJSON *obj, const char *path, const char *key, bool *out, hall_error *err)
+{
+	const cJSON *v = field(obj, key);
+	if (absent(v))
+		return HALL_OK;
+	FIELD_PATH(p, path, key);
+	return read_bool(v, p, out, err);
+}
+
+char *hall_json_print(const cJSON *obj, size_t *len)
+{
+	char *s = cJSON_PrintUnformatted(obj);
+	if (s && len)
+		*len = strlen(s);
+	return s;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project needs, and only those that are missing.
+# Quiet and idempotent; needs root (or sudo) only when something is missing.
+# Nothing is downloaded from anywhere but Debian's package archive.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev     # kiosk drawing, fonts, PNG/JPEG
+  libmosquitto-dev mosquitto mosquitto-clients      # MQTT client library, broker, CLI tools for tests
+  libcjson-dev libsqlite3-dev                       # wire format, controller database
+  fonts-noto-cjk                                    # ko, en, zh-Hans, zh-Hant, ja faces
+  libcmocka-dev                                     # unit tests
+  libicu-dev                                        # Unicode line breaking
+  libespeak-ng-dev espeak-ng-data                   # voice guidance
+  chromium                                          # renders the HTML report in a test
+  imagemagick                                       # regenerates the default pack's images
+  python3                                           # small test helpers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists when they are missing or older than a day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+  $SUDO apt-get update -qq >&2
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
