@@ -78,6 +78,10 @@ hall_dl_item *hall_dl_line(hall_dl *dl, int x0, int y0, int x1, int y1, hall_rgb
 hall_dl_item *hall_dl_polygon(hall_dl *dl, const int *xy, int npoints, hall_rgba fill);
 hall_dl_item *hall_dl_hit(hall_dl *dl, hall_rect r, const char *id, hall_dl_role role, const char *label);
 
+/* 1 when a and b hold the same items (kinds, rects, colours, strings, points, focus):
+ * the main loop skips drawing a frame equal to the one on screen. */
+int hall_dl_equal(const hall_dl *a, const hall_dl *b);
+
 /* Hit-test: the topmost (last appended) HIT whose rect holds (x, y); NULL when none. */
 const hall_dl_item *hall_dl_hit_test(const hall_dl *dl, int x, int y);
 /* The HIT item with this id, or NULL. */

@@ -142,7 +142,8 @@ static int days_in_month(int y, int m)
 int hall_clock_parse_date(const char *s, int *year, int *month, int *day)
 {
 	int y, m, d, n = 0;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+	if (!s || strlen(s) != 10 || strspn(s, "0123456789-") != 10 || /* sscanf alone takes "+1", " 1" */
+	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
 		return -1;
 	if (s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return -1;

@@ -105,7 +105,7 @@ static hall_err read_int(const cJSON *v, const char *p, int64_t min, int64_t max
 	double d = v->valuedouble;
 	if (!isfinite(d) || d != floor(d))
 		return hall_error_set(err, HALL_ERR_INVALID, p, "expected an integer, got %g", d);
-	if (d < (double)min || d > (double)max)
+	if (d < (double)min || d > (double)max || d >= 0x1p63) /* (double)INT64_MAX is 2^63: out of int64 */
 		return hall_error_set(err, HALL_ERR_INVALID, p, "%.0f is out of range %lld..%lld", d, (long long)min,
 		                      (long long)max);
 	*out = (int64_t)d;

@@ -1,0 +1,261 @@
+/* bench_ingest.c: how fast the controller takes events in (run by hand, never by ctest).
+ *
+ *   bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks K] [--window W] [--batch B]
+ *
+ * Part 1, the store alone: N events inserted into a fresh SQLite database (WAL,
+ * synchronous=FULL) in transactions of 1, 100 and 1000 events.
+ * Part 2, end to end: a real mosquitto on loopback, `hall-controller serve`, and K
+ * simulated kiosks that each keep at most W unconfirmed events in flight, published in
+ * batches of B (what hall-kiosk's spool does). Measured: events per second from the first
+ * publish to the last confirm, and the confirm latency of each batch (publish -> the
+ * confirm that covers it): p50, p99, max. Prints one JSON line and a summary. */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "fixtures.h"
+#include "hall/clock.h"
+#include "hall/fsutil.h"
+#include "hall/mqtt.h"
+#include "hall/protocol.h"
+#include "hall/topics.h"
+#include "store.h"
+
+typedef struct kiosk_sim {
+	char id[HALL_ID_BUF];
+	int64_t next;       /* next seq to publish */
+	int64_t confirmed;
+	int64_t *sent_at;   /* mono ms per batch, indexed by (last seq of the batch - 1) / batch */
+} kiosk_sim;
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static double store_rate(const char *dir, int64_t n, size_t per_tx)
+{
+	char path[700];
+	hall_store *s = NULL;
+	hall_error err = {0};
+	snprintf(path, sizeof path, "%s/store-%zu.db", dir, per_tx);
+	if (hall_store_open_sqlite(path, &s, &err) != HALL_OK) {
+		fprintf(stderr, "open %s: %s\n", path, err.msg);
+		return -1;
+	}
+	hall_event *evs = calloc(per_tx, sizeof *evs);
+	int64_t t0 = hall_clock_mono_ms();
+	int64_t seq = 1;
+	while (seq <= n) {
+		size_t k = 0;
+		for (; k < per_tx && seq <= n; k++, seq++) {
+			hall_event_init(&evs[k]);
+			snprintf(evs[k].kiosk, sizeof evs[k].kiosk, "bench-%02d", (int)(seq % 8));
+			evs[k].seq = seq;
+			evs[k].ts = INT64_C(1764057600000) + seq;
+			evs[k].type = HALL_EVENT_TAP;
+			snprintf(evs[k].exhibit, sizeof evs[k].exhibit, "brand");
+			snprintf(evs[k].target, sizeof evs[k].target, "next");
+		}
+		if (hall_store_insert_events(s, evs, k, NULL, &err) != HALL_OK) {
+			fprintf(stderr, "insert: %s\n", err.msg);
+			break;
+		}
+	}
+	int64_t ms = hall_clock_mono_ms() - t0;
+	free(evs);
+	hall_store_close(s);
+	return (double)n * 1000.0 / (double)(ms > 0 ? ms : 1);
+}
+
+static size_t batch_json(char *out, size_t cap, const char *kiosk, int64_t first, int64_t last)
+{
+	size_t n = (size_t)snprintf(out, cap, "{\"kiosk\":\"%s\",\"events\":[", kiosk);
+	for (int64_t seq = first; seq <= last && n < cap; seq++)
+		n += (size_t)snprintf(out + n, cap - n,
+		                      "%s{\"seq\":%" PRId64 ",\"ts\":1764057601234,\"type\":\"view\",\"exhibit\":\"brand\","
+		                      "\"target\":\"p1\",\"session\":1,\"lang\":\"ko\",\"dwell_ms\":1200}",
+		                      seq == first ? "" : ",", seq);
+	if (n < cap)
+		n += (size_t)snprintf(out + n, cap - n, "]}");
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	const char *ctl = NULL;
+	int64_t n_events = 100000;
+	int n_kiosks = 8, window = 500, batch = 100;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
+			n_events = atoll(argv[++i]);
+		else if (strcmp(argv[i], "--kiosks") == 0 && i + 1 < argc)
+			n_kiosks = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--window") == 0 && i + 1 < argc)
+			window = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
+			batch = atoi(argv[++i]);
+		else
+			ctl = argv[i];
+	}
+	if (n_events < 1 || n_kiosks < 1 || n_kiosks > 100 || window < 1 || batch < 1 || batch > HALL_PROTO_BATCH_MAX) {
+		fprintf(stderr, "usage: bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks 1..100] [--window W] "
+		                "[--batch 1..1000]\n");
+		return 2;
+	}
+	char ctl_path[1024];
+	if (!ctl) {
+		snprintf(ctl_path, sizeof ctl_path, "%s/hall-controller", HALL_BUILD_DIR);
+		ctl = ctl_path;
+	}
+	char dir[512];
+	hall_test_tmpdir(dir, sizeof dir, "bench-ingest");
+
+	/* Part 1: the store alone. */
+	double r1 = store_rate(dir, n_events < 2000 ? n_events : 2000, 1);
+	double r100 = store_rate(dir, n_events, 100);
+	double r1000 = store_rate(dir, n_events, 1000);
+
+	/* Part 2: end to end. */
+	hall_test_broker b;
+	if (hall_test_broker_start(&b, "max_queued_messages 100000\n") != 0)
+		return 1;
+	char data[600], conf[600], logp[600], broker_arg[64];
+	snprintf(data, sizeof data, "%s/data", dir);
+	snprintf(conf, sizeof conf, "%s/controller.json", dir);
+	snprintf(logp, sizeof logp, "%s/serve.log", dir);
+	snprintf(broker_arg, sizeof broker_arg, "127.0.0.1:%d", b.port);
+	const char *cfg_json = "{\"ingest\":{\"batch_ms\":100,\"batch_max\":1000},\"log_level\":\"warn\"}";
+	hall_fs_write_atomic(conf, cfg_json, strlen(cfg_json), NULL);
+	pid_t serve = fork();
+	if (serve == 0) {
+		int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl(ctl, ctl, "serve", "--config", conf, "--broker", broker_arg, "--data", data, (char *)NULL);
+		_exit(127);
+	}
+	hall_mqtt *m = NULL;
+	hall_mqtt_config mc = {.host = "127.0.0.1", .port = b.port, .client_id = "bench-kiosks", .clean_session = true,
+	                       .max_inflight = 1000, .queue_max = 100000};
+	if (hall_mqtt_create(&mc, &m, NULL) != HALL_OK)
+		return 1;
+	hall_mqtt_subscribe(m, "hall/v1/ctl/kiosk/+/confirm", NULL);
+	hall_mqtt_subscribe(m, "hall/v1/ctl/controller/status", NULL);
+	hall_mqtt_start(m, NULL);
+	/* Wait for serve to announce itself. */
+	bool up = false;
+	for (int64_t until = hall_clock_mono_ms() + 10000; !up && hall_clock_mono_ms() < until;) {
+		hall_mqtt_msg msg;
+		if (!hall_mqtt_poll(m, &msg)) {
+			hall_mqtt_wait(m, 50);
+			continue;
+		}
+		hall_controller_status st;
+		up = strstr(msg.topic, "controller/status") && !msg.retain &&
+		     hall_proto_decode_controller_status(msg.payload, msg.len, &st, NULL) == HALL_OK && st.online;
+		hall_mqtt_msg_free(&msg);
+	}
+	if (!up) {
+		fprintf(stderr, "serve did not come up (log: %s)\n", logp);
+		return 1;
+	}
+	usleep(200 * 1000);
+
+	int64_t per_kiosk = (n_events + n_kiosks - 1) / n_kiosks;
+	size_t n_batches = (size_t)((per_kiosk + batch - 1) / batch);
+	kiosk_sim *ks = calloc((size_t)n_kiosks, sizeof *ks);
+	int64_t *lat = calloc(n_batches * (size_t)n_kiosks, sizeof *lat);
+	size_t n_lat = 0;
+	size_t cap = (size_t)batch * 200 + 64;
+	char *payload = malloc(cap);
+	for (int k = 0; k < n_kiosks; k++) {
+		snprintf(ks[k].id, sizeof ks[k].id, "bench-%02d", k);
+		ks[k].next = 1;
+		ks[k].sent_at = calloc(n_batches, sizeof(int64_t));
+	}
+	int64_t t0 = hall_clock_mono_ms(), last_progress = t0;
+	int64_t done = 0;
+	while (done < (int64_t)n_kiosks) {
+		for (int k = 0; k < n_kiosks; k++) {
+			kiosk_sim *s = &ks[k];
+			while (s->next <= per_kiosk && s->next - 1 - s->confirmed + batch <= window) {
+				int64_t last = s->next + batch - 1 > per_kiosk ? per_kiosk : s->next + batch - 1;
+				char topic[HALL_TOPIC_MAX];
+				size_t len = batch_json(payload, cap, s->id, s->next, last);
+				hall_topic_kiosk(topic, sizeof topic, "hall/v1", s->id, "events");
+				if (hall_mqtt_publish(m, topic, payload, len, false, NULL, NULL) != HALL_OK)
+					break;
+				s->sent_at[(last - 1) / batch] = hall_clock_mono_ms();
+				s->next = last + 1;
+			}
+		}
+		hall_mqtt_wait(m, 100);
+		hall_mqtt_msg msg;
+		while (hall_mqtt_poll(m, &msg)) {
+			char id[HALL_ID_BUF], leaf[16];
+			hall_confirm c;
+			int64_t now = hall_clock_mono_ms();
+			if (sscanf(msg.topic, "hall/v1/ctl/kiosk/%64[^/]/%15s", id, leaf) == 2 &&
+			    hall_proto_decode_confirm(msg.payload, msg.len, &c, NULL) == HALL_OK) {
+				for (int k = 0; k < n_kiosks; k++) {
+					kiosk_sim *s = &ks[k];
+					if (strcmp(s->id, id) != 0 || c.seq <= s->confirmed)
+						continue;
+					/* Every batch whose last seq is now covered. */
+					for (int64_t bi = s->confirmed / batch; bi < (int64_t)n_batches; bi++) {
+						int64_t last = (bi + 1) * batch > per_kiosk ? per_kiosk : (bi + 1) * batch;
+						if (last > c.seq || last <= s->confirmed)
+							continue;
+						lat[n_lat++] = now - s->sent_at[bi];
+					}
+					s->confirmed = c.seq;
+					last_progress = now;
+					if (s->confirmed >= per_kiosk)
+						done++;
+				}
+			}
+			hall_mqtt_msg_free(&msg);
+		}
+		if (hall_clock_mono_ms() - last_progress > 15000) {
+			fprintf(stderr, "stalled: no confirm for 15 s (serve log: %s)\n", logp);
+			break;
+		}
+	}
+	int64_t total_ms = hall_clock_mono_ms() - t0;
+	kill(serve, SIGTERM);
+	waitpid(serve, NULL, 0);
+	hall_mqtt_destroy(m);
+	hall_test_broker_cleanup(&b);
+
+	qsort(lat, n_lat, sizeof *lat, cmp_i64);
+	int64_t p50 = n_lat ? lat[n_lat / 2] : -1, p99 = n_lat ? lat[(n_lat * 99) / 100] : -1;
+	int64_t max = n_lat ? lat[n_lat - 1] : -1;
+	int64_t ingested = per_kiosk * n_kiosks;
+	double rate = (double)ingested * 1000.0 / (double)(total_ms > 0 ? total_ms : 1);
+	printf("{\"store_events_per_s\":{\"tx1\":%.0f,\"tx100\":%.0f,\"tx1000\":%.0f},"
+	       "\"e2e\":{\"events\":%" PRId64 ",\"kiosks\":%d,\"window\":%d,\"batch\":%d,\"ms\":%" PRId64
+	       ",\"events_per_s\":%.0f,\"confirm_ms_p50\":%" PRId64 ",\"confirm_ms_p99\":%" PRId64
+	       ",\"confirm_ms_max\":%" PRId64 ",\"complete\":%s}}\n",
+	       r1, r100, r1000, ingested, n_kiosks, window, batch, total_ms, rate, p50, p99, max,
+	       done == n_kiosks ? "true" : "false");
+	fprintf(stderr,
+	        "store: %.0f ev/s (1 per tx), %.0f (100), %.0f (1000)\n"
+	        "end to end: %" PRId64 " events from %d kiosks in %" PRId64 " ms = %.0f ev/s; confirm latency p50 %" PRId64
+	        " ms, p99 %" PRId64 " ms, max %" PRId64 " ms\n",
+	        r1, r100, r1000, ingested, n_kiosks, total_ms, rate, p50, p99, max);
+	for (int k = 0; k < n_kiosks; k++)
+		free(ks[k].sent_at);
+	free(ks);
+	free(lat);
+	free(payload);
+	hall_test_rmtree(dir);
+	return done == n_kiosks ? 0 : 1;
+}

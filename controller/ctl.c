@@ -1,0 +1,109 @@
+/* ctl.c: helpers shared by the subcommands (see ctl.h). */
+#include "ctl.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "hall/clock.h"
+#include "hall/fsutil.h"
+#include "hall/json.h"
+#include "hall/topics.h"
+
+hall_err hall_ctl_open_store(const hall_controller_config *cfg, hall_store **out, hall_error *err)
+{
+	char path[HALL_CONFIG_PATH_MAX + 32];
+	hall_err rc = hall_fs_mkdirs(cfg->data_dir, err);
+	if (rc)
+		return rc;
+	if (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "data_dir", "path too long");
+	return hall_store_open_sqlite(path, out, err);
+}
+
+hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_id, bool will, bool clean,
+                          int wait_ms, hall_mqtt **out, hall_error *err)
+{
+	char will_topic[HALL_TOPIC_MAX];
+	char *will_payload = NULL;
+	size_t will_len = 0;
+	hall_mqtt *m = NULL;
+	hall_err rc = HALL_OK;
+	hall_mqtt_config mc = {
+		.host = cfg->broker.host,
+		.port = cfg->broker.port,
+		.client_id = client_id,
+		.username = cfg->broker.username[0] ? cfg->broker.username : NULL,
+		.password = cfg->broker.has_password ? cfg->broker.password : NULL,
+		.keepalive_s = cfg->broker.keepalive_s,
+		.clean_session = clean,
+		.reconnect_min_s = 1,
+		.reconnect_max_s = 10,
+	};
+	if (will) {
+		hall_controller_status st = {.online = false, .ts = hall_clock_now_ms()};
+		if (hall_topic_ctl_controller_status(will_topic, sizeof will_topic, cfg->topic_prefix) != 0)
+			return hall_error_set(err, HALL_ERR_INVALID, "topic_prefix", "topic too long");
+		rc = hall_proto_encode_controller_status(&st, &will_payload, &will_len, err);
+		if (rc)
+			return rc;
+		mc.will_topic = will_topic;
+		mc.will_payload = will_payload;
+		mc.will_len = will_len;
+		mc.will_retain = cfg->retain;
+	}
+	rc = hall_mqtt_create(&mc, &m, err);
+	if (rc)
+		goto fail;
+	rc = hall_mqtt_start(m, err);
+	if (rc)
+		goto fail;
+	if (wait_ms > 0) {
+		int64_t until = hall_clock_mono_ms() + wait_ms;
+		while (!hall_mqtt_is_connected(m) && hall_clock_mono_ms() < until)
+			usleep(20 * 1000);
+		if (!hall_mqtt_is_connected(m)) {
+			rc = hall_error_set(err, HALL_ERR_NET, "broker", "no connection to %s:%d within %d ms", cfg->broker.host,
+			                    cfg->broker.port, wait_ms);
+			goto fail;
+		}
+	}
+	free(will_payload);
+	*out = m;
+	return HALL_OK;
+fail:
+	hall_mqtt_destroy(m);
+	free(will_payload);
+	return rc;
+}
+
+int hall_ctl_scope_topic(char *out, size_t len, const char *prefix, const hall_scope *scope, const char *leaf)
+{
+	switch (scope->kind) {
+	case HALL_SCOPE_ALL: return hall_topic_ctl_all(out, len, prefix, leaf);
+	case HALL_SCOPE_GROUP: return hall_topic_ctl_group(out, len, prefix, scope->name, leaf);
+	case HALL_SCOPE_KIOSK: return hall_topic_ctl_kiosk(out, len, prefix, scope->name, leaf);
+	}
+	return -1;
+}
+
+void hall_ctl_user(char *out, size_t len)
+{
+	struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_name && pw->pw_name[0])
+		snprintf(out, len, "%s", pw->pw_name);
+	else
+		snprintf(out, len, "uid-%u", (unsigned)getuid());
+}
+
+hall_err hall_ctl_publish_json(hall_mqtt *m, const char *topic, const cJSON *doc, bool retain, hall_error *err)
+{
+	size_t len = 0;
+	char *buf = hall_json_print(doc, &len);
+	if (!buf)
+		return hall_error_set(err, HALL_ERR_NOMEM, topic, "out of memory");
+	hall_err rc = hall_mqtt_publish(m, topic, buf, len, retain, NULL, err);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,152 @@
+/* main.c: hall-controller, the program of the hall's staff and facility team.
+ *
+ *   hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--data DIR]
+ *
+ * Exit codes: 0 success, 1 the operation failed (a bad pack, a kiosk rejected, the
+ * database or broker failed), 2 a usage or config error (one line naming the field). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hall/config.h"
+#include "hall/fsutil.h"
+#include "hall/log.h"
+#include "push.h"
+#include "report.h"
+#include "serve.h"
+#include "staff.h"
+#include "store.h"
+#include "ctl.h"
+
+static volatile sig_atomic_t g_stop = 0;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--data DIR]\n"
+	      "\n"
+	      "  serve                               run the daemon (events, fleet, polls, reports)\n"
+	      "  push DIR --to TARGET [--timeout S]  validate, store and publish a content pack\n"
+	      "  push --clear --to kiosk:ID          remove a kiosk's (or group's) override\n"
+	      "  rollback --to TARGET [--timeout S]  publish the previous pack again\n"
+	      "  validate DIR                        check a content pack, print every problem\n"
+	      "  preview DIR                         show a pack in hall-kiosk with no broker\n"
+	      "  status                              the fleet: online, versions, errors, help\n"
+	      "  history [--to TARGET] [--limit N]   pushes, rollbacks, schedules, notices, commands\n"
+	      "  notice TEXT... --to TARGET [--level info|urgent] [--until YYYY-MM-DDTHH:MM]\n"
+	      "         [--lang ko] [--text LANG=TEXT ...]     raise a notice on the screens\n"
+	      "  notice --clear --to TARGET          take it down\n"
+	      "  schedule push FILE --to TARGET      publish a schedule\n"
+	      "  command screenshot|reload|show EXHIBIT|identify --to kiosk:ID [--ttl S]\n"
+	      "  report [--date D | --from D --to D] [--format text|csv|json|html] [--out F] [--lang ko|en]\n"
+	      "\n"
+	      "TARGET is all, group:NAME or kiosk:ID.\n",
+	      out);
+}
+
+/* The config: the file named by --config (an error when missing), else
+ * config/controller.json when it exists, else the defaults; then the overrides. */
+static int load_config(const hall_config_args *args, hall_controller_config *cfg)
+{
+	hall_error err = {0};
+	char msg[600];
+	hall_err rc;
+	if (args->config || hall_fs_exists(HALL_CONFIG_CONTROLLER_DEFAULT))
+		rc = hall_controller_config_load(args, cfg, &err);
+	else {
+		hall_controller_config_defaults(cfg);
+		rc = hall_controller_config_apply_args(cfg, args, &err);
+	}
+	if (rc != HALL_OK) {
+		fprintf(stderr, "hall-controller: %s\n", hall_error_format(&err, msg, sizeof msg));
+		hall_controller_config_free(cfg);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	hall_config_args args;
+	hall_controller_config cfg;
+	hall_error err = {0};
+	char msg[600];
+	int code = 2;
+	memset(&cfg, 0, sizeof cfg);
+	hall_log_set_name("controller");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *sub = argv[1];
+	if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	/* argv without the subcommand: the config helper takes its options out. */
+	for (int i = 1; i + 1 < argc; i++)
+		argv[i] = argv[i + 1];
+	argc--;
+	argv[argc] = NULL;
+	if (hall_config_parse_args(&argc, argv, &args, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller: %s\n", hall_error_format(&err, msg, sizeof msg));
+		return 2;
+	}
+	/* validate and preview need no config. */
+	if (strcmp(sub, "validate") == 0)
+		return hall_staff_validate(argc, argv);
+	if (strcmp(sub, "preview") == 0)
+		return hall_staff_preview(argc, argv);
+
+	if (load_config(&args, &cfg) != 0)
+		return 2;
+	hall_log_set_level(cfg.log_level);
+
+	if (strcmp(sub, "serve") == 0) {
+		if (argc > 1) {
+			fprintf(stderr, "hall-controller serve: unexpected argument \"%s\"\n", argv[1]);
+			goto done;
+		}
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		code = hall_serve_run(&cfg, &g_stop);
+	} else if (strcmp(sub, "push") == 0) {
+		code = hall_push_cli(&cfg, argc, argv);
+	} else if (strcmp(sub, "rollback") == 0) {
+		code = hall_push_rollback_cli(&cfg, argc, argv);
+	} else if (strcmp(sub, "status") == 0) {
+		code = hall_staff_status(&cfg, argc, argv);
+	} else if (strcmp(sub, "history") == 0) {
+		code = hall_staff_history(&cfg, argc, argv);
+	} else if (strcmp(sub, "notice") == 0) {
+		code = hall_staff_notice(&cfg, argc, argv);
+	} else if (strcmp(sub, "schedule") == 0) {
+		code = hall_staff_schedule(&cfg, argc, argv);
+	} else if (strcmp(sub, "command") == 0) {
+		code = hall_staff_command(&cfg, argc, argv);
+	} else if (strcmp(sub, "report") == 0) {
+		hall_store *store = NULL;
+		if (hall_ctl_open_store(&cfg, &store, &err) != HALL_OK) {
+			fprintf(stderr, "hall-controller report: %s\n", hall_error_format(&err, msg, sizeof msg));
+			code = 1;
+		} else {
+			code = hall_report_cli(store, &cfg, argc, argv);
+			hall_store_close(store);
+		}
+	} else {
+		fprintf(stderr, "hall-controller: unknown subcommand \"%s\" (try hall-controller help)\n", sub);
+		code = 2;
+	}
+done:
+	hall_controller_config_free(&cfg);
+	return code;
+}

@@ -1,0 +1,859 @@
+/* serve.c: the daemon (see serve.h).
+ *
+ * One thread owns the store and the logic; libmosquitto's thread only queues incoming
+ * messages (hall/mqtt.h). The loop: wait for messages (at most until the current batch's
+ * deadline), handle them, commit the batch when it is full or batch_ms old, then confirm
+ * to every kiosk in the batch. A confirm is sent only after COMMIT returned, so a kiosk
+ * never drops an event the database does not hold (DESIGN.md decision 2). */
+#include "serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "hall/clock.h"
+#include "hall/fsutil.h"
+#include "hall/json.h"
+#include "hall/log.h"
+#include "hall/mqtt.h"
+#include "hall/protocol.h"
+#include "hall/schedule.h"
+#include "hall/topics.h"
+#include "packs.h"
+#include "report.h"
+#include "store.h"
+
+#define RESULTS_MIN_INTERVAL_MS 250 /* poll results: at most four publishes a second */
+#define HOUSEKEEPING_INTERVAL_MS 30000
+#define MAX_DIRTY_POLLS 64
+
+typedef struct serve {
+	const hall_controller_config *cfg;
+	hall_store *store;
+	hall_mqtt *m;
+	hall_event *pend;           /* events waiting for the next commit */
+	size_t n_pend, cap_pend;
+	int64_t pend_since;         /* mono ms of the oldest pending event */
+	int64_t rej_events, rej_msgs; /* counted, written with the next commit */
+	char dirty[MAX_DIRTY_POLLS][HALL_ID_BUF];
+	size_t n_dirty;
+	bool all_dirty;
+	int64_t last_results;       /* mono ms */
+	uint64_t connects;
+	int64_t next_housekeeping;  /* mono ms */
+	int64_t started;            /* UTC ms */
+} serve;
+
+/* ---------------------------------------------------------------- small helpers */
+
+static void publish(serve *sv, const char *topic, const char *buf, size_t len, bool retain)
+{
+	hall_error err = {0};
+	char msg[512];
+	if (hall_mqtt_publish(sv->m, topic, buf, len, retain, NULL, &err) != HALL_OK)
+		hall_warn("publish %s: %s", topic, hall_error_format(&err, msg, sizeof msg));
+}
+
+static void reject(serve *sv, const char *topic, const hall_error *err, int64_t events)
+{
+	char msg[512];
+	hall_warn("rejected %s: %s", topic, hall_error_format(err, msg, sizeof msg));
+	sv->rej_msgs++;
+	sv->rej_events += events;
+}
+
+static void db_warn(const char *what, const hall_error *err)
+{
+	char msg[512];
+	hall_error_log("%s: %s", what, hall_error_format(err, msg, sizeof msg));
+}
+
+static void mark_dirty(serve *sv, const char *poll)
+{
+	for (size_t i = 0; i < sv->n_dirty; i++)
+		if (strcmp(sv->dirty[i], poll) == 0)
+			return;
+	if (sv->n_dirty == MAX_DIRTY_POLLS) {
+		sv->all_dirty = true;
+		return;
+	}
+	snprintf(sv->dirty[sv->n_dirty++], HALL_ID_BUF, "%s", poll);
+}
+
+/* ---------------------------------------------------------------- alerts */
+
+/* Run cfg->on_alert with the alert as one line of JSON on its stdin. The child is reaped
+ * by reap_children(); a program that does not read its stdin cannot block us for long:
+ * the message is far below a pipe's buffer. */
+static void run_on_alert(serve *sv, const char *kind, const char *kiosk, const char *group, const char *reason)
+{
+	hall_warn("alert %s: kiosk %s%s%s: %s", kind, kiosk, group[0] ? " in " : "", group, reason);
+	if (!sv->cfg->on_alert[0])
+		return;
+	cJSON *o = cJSON_CreateObject();
+	char *json = NULL;
+	size_t len = 0;
+	int fds[2] = {-1, -1};
+	if (!o)
+		return;
+	cJSON_AddStringToObject(o, "alert", kind);
+	cJSON_AddStringToObject(o, "kiosk", kiosk);
+	cJSON_AddStringToObject(o, "group", group);
+	cJSON_AddNumberToObject(o, "ts", (double)hall_clock_now_ms());
+	cJSON_AddStringToObject(o, "reason", reason);
+	json = hall_json_print(o, &len);
+	cJSON_Delete(o);
+	if (!json || pipe(fds) != 0) {
+		hall_error_log("on_alert %s: cannot start: %s", sv->cfg->on_alert, json ? strerror(errno) : "out of memory");
+		goto done;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		execl(sv->cfg->on_alert, sv->cfg->on_alert, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	fds[0] = -1;
+	if (pid < 0) {
+		hall_error_log("on_alert %s: fork: %s", sv->cfg->on_alert, strerror(errno));
+		goto done;
+	}
+	if (write(fds[1], json, len) != (ssize_t)len || write(fds[1], "\n", 1) != 1)
+		hall_warn("on_alert %s: could not write the alert to its stdin", sv->cfg->on_alert);
+done:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	free(json);
+}
+
+static void reap_children(serve *sv)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			hall_warn("on_alert %s (pid %d) failed with status %d", sv->cfg->on_alert, (int)pid,
+			          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* Parse the schedule envelope stored for one scope; NULL when none or cleared. */
+static hall_schedule *load_schedule(serve *sv, const char *scope)
+{
+	hall_store_desired d;
+	hall_envelope env = {0};
+	hall_schedule *sch = NULL;
+	char *body = NULL;
+	size_t len = 0;
+	if (hall_store_get_desired(sv->store, "schedule", scope, &d, NULL) != HALL_OK)
+		return NULL;
+	if (!d.cleared && hall_proto_decode_envelope(HALL_ENVELOPE_SCHEDULE, d.payload, d.payload_len, &env, NULL) ==
+	                      HALL_OK &&
+	    env.body && (body = hall_json_print(env.body, &len)) != NULL)
+		hall_schedule_parse(body, len, &sch, NULL);
+	free(body);
+	hall_envelope_free(&env);
+	hall_store_desired_free(&d);
+	return sch;
+}
+
+/* Are the kiosk's screens meant to be open now? The most specific schedule pushed to it
+ * decides; with none, the hall counts as always open (so an outage is never missed). */
+static bool open_now(serve *sv, const char *kiosk, const char *group)
+{
+	char scope[HALL_SCOPE_BUF];
+	hall_schedule *sch = NULL;
+	snprintf(scope, sizeof scope, "kiosk:%s", kiosk);
+	sch = load_schedule(sv, scope);
+	if (!sch && group[0]) {
+		snprintf(scope, sizeof scope, "group:%s", group);
+		sch = load_schedule(sv, scope);
+	}
+	if (!sch)
+		sch = load_schedule(sv, "all");
+	if (!sch)
+		return true;
+	hall_schedule_result r;
+	bool open = true;
+	if (hall_schedule_eval(sch, hall_clock_now_ms(), sv->cfg->time_zone, &r, NULL) == HALL_OK)
+		open = r.open;
+	hall_schedule_destroy(sch);
+	return open;
+}
+
+/* A kiosk went offline or came back. */
+static void on_transition(serve *sv, const char *kiosk, bool online)
+{
+	hall_store_kiosk k;
+	hall_error err = {0};
+	if (hall_store_kiosk_get(sv->store, kiosk, &k, &err) != HALL_OK)
+		return;
+	if (!online) {
+		hall_info("kiosk %s offline", kiosk);
+		if (!open_now(sv, kiosk, k.group))
+			return;
+		if (hall_store_kiosk_set_alert(sv->store, kiosk, true, "offline during opening hours", &err) != HALL_OK)
+			db_warn("set alert", &err);
+		run_on_alert(sv, "offline", kiosk, k.group, "offline during opening hours");
+	} else {
+		hall_info("kiosk %s online", kiosk);
+		if (k.alert && strncmp(k.alert_reason, "offline", 7) == 0) {
+			if (hall_store_kiosk_set_alert(sv->store, kiosk, false, NULL, &err) != HALL_OK)
+				db_warn("clear alert", &err);
+			run_on_alert(sv, "recovered", kiosk, k.group, "back online");
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- events */
+
+typedef struct decode_ctx {
+	serve *sv;
+	const char *topic;
+} decode_ctx;
+
+static void on_event(void *user, size_t index, const hall_event *ev, const hall_error *ev_err)
+{
+	decode_ctx *c = user;
+	serve *sv = c->sv;
+	(void)index;
+	if (ev_err) {
+		char msg[512];
+		hall_warn("rejected event in %s: %s", c->topic, hall_error_format(ev_err, msg, sizeof msg));
+		sv->rej_events++;
+		return;
+	}
+	if (sv->n_pend == sv->cap_pend) {
+		size_t cap = sv->cap_pend ? sv->cap_pend * 2 : 1024;
+		hall_event *p = realloc(sv->pend, cap * sizeof *p);
+		if (!p) {
+			/* Not stored, not confirmed: the kiosk sends it again. */
+			hall_error_log("out of memory queueing an event of %s", ev->kiosk);
+			return;
+		}
+		sv->pend = p;
+		sv->cap_pend = cap;
+	}
+	if (sv->n_pend == 0)
+		sv->pend_since = hall_clock_mono_ms();
+	sv->pend[sv->n_pend++] = *ev;
+}
+
+static void send_confirm(serve *sv, const char *kiosk)
+{
+	hall_error err = {0};
+	int64_t seq = 0;
+	char topic[HALL_TOPIC_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	if (hall_store_advance_confirm(sv->store, kiosk, &seq, &err) != HALL_OK) {
+		db_warn("confirm", &err);
+		return;
+	}
+	hall_confirm c = {.seq = seq};
+	if (hall_topic_ctl_kiosk(topic, sizeof topic, sv->cfg->topic_prefix, kiosk, "confirm") != 0 ||
+	    hall_proto_encode_confirm(&c, &buf, &len, &err) != HALL_OK)
+		return;
+	publish(sv, topic, buf, len, false);
+	free(buf);
+}
+
+/* Commit everything pending in one transaction, then confirm to each kiosk in it. */
+static void flush_events(serve *sv)
+{
+	hall_error err = {0};
+	if (sv->n_pend) {
+		hall_store_insert_result res;
+		if (hall_store_insert_events(sv->store, sv->pend, sv->n_pend, &res, &err) != HALL_OK) {
+			/* Nothing confirmed: every kiosk resends what we could not store. */
+			db_warn("storing events", &err);
+		} else {
+			if (res.n_polls_changed > 8)
+				sv->all_dirty = true;
+			for (size_t i = 0; i < res.n_polls_changed && i < 8; i++)
+				mark_dirty(sv, res.polls_changed[i]);
+			hall_debug("committed %zu events (%zu new, %zu repeated)", sv->n_pend, res.inserted, res.duplicates);
+			/* Confirm each kiosk of the batch once. */
+			for (size_t i = 0; i < sv->n_pend; i++) {
+				bool seen = false;
+				for (size_t j = 0; j < i && !seen; j++)
+					seen = strcmp(sv->pend[j].kiosk, sv->pend[i].kiosk) == 0;
+				if (!seen)
+					send_confirm(sv, sv->pend[i].kiosk);
+			}
+		}
+		sv->n_pend = 0;
+	}
+	if (sv->rej_events) {
+		if (hall_store_counter_add(sv->store, HALL_COUNTER_EVENTS_REJECTED, sv->rej_events, &err) == HALL_OK)
+			sv->rej_events = 0;
+	}
+	if (sv->rej_msgs) {
+		if (hall_store_counter_add(sv->store, HALL_COUNTER_MESSAGES_REJECTED, sv->rej_msgs, &err) == HALL_OK)
+			sv->rej_msgs = 0;
+	}
+}
+
+static void handle_events(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
+{
+	hall_error err = {0};
+	decode_ctx c = {sv, topic};
+	size_t ok = 0, bad = 0;
+	if (hall_proto_decode_events(msg->payload, msg->len, id, on_event, &c, &ok, &bad, &err) != HALL_OK)
+		reject(sv, topic, &err, 1);
+	if (sv->n_pend >= (size_t)sv->cfg->ingest.batch_max)
+		flush_events(sv);
+}
+
+/* ---------------------------------------------------------------- poll results */
+
+static void publish_results(serve *sv, const char *poll, const char *kiosk)
+{
+	hall_poll_results r;
+	hall_error err = {0};
+	char topic[HALL_TOPIC_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	if (hall_store_poll_results(sv->store, poll, hall_clock_now_ms(), &r, &err) != HALL_OK) {
+		db_warn("poll results", &err);
+		return;
+	}
+	int t = kiosk ? hall_topic_ctl_kiosk(topic, sizeof topic, sv->cfg->topic_prefix, kiosk, "poll")
+	              : hall_topic_ctl_poll_results(topic, sizeof topic, sv->cfg->topic_prefix, poll);
+	if (t != 0 || hall_proto_encode_poll_results(&r, &buf, &len, &err) != HALL_OK)
+		return;
+	publish(sv, topic, buf, len, kiosk ? false : sv->cfg->retain);
+	free(buf);
+}
+
+typedef struct poll_list {
+	char (*ids)[HALL_ID_BUF];
+	size_t n, cap;
+} poll_list;
+
+static int collect_poll(void *user, const hall_store_tally *t)
+{
+	poll_list *l = user;
+	if (l->n && strcmp(l->ids[l->n - 1], t->poll) == 0)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char(*ids)[HALL_ID_BUF] = realloc(l->ids, cap * sizeof *ids);
+		if (!ids)
+			return 1;
+		l->ids = ids;
+		l->cap = cap;
+	}
+	snprintf(l->ids[l->n++], HALL_ID_BUF, "%s", t->poll);
+	return 0;
+}
+
+/* Every poll with votes: to its results topic (kiosk NULL) or to one kiosk's poll topic. */
+static void publish_every_poll(serve *sv, const char *kiosk)
+{
+	poll_list l = {0};
+	hall_error err = {0};
+	if (hall_store_each_tally(sv->store, NULL, collect_poll, &l, &err) != HALL_OK)
+		db_warn("poll list", &err);
+	for (size_t i = 0; i < l.n; i++)
+		publish_results(sv, l.ids[i], kiosk);
+	free(l.ids);
+}
+
+static void publish_dirty_results(serve *sv)
+{
+	int64_t now = hall_clock_mono_ms();
+	if ((!sv->n_dirty && !sv->all_dirty) || now - sv->last_results < RESULTS_MIN_INTERVAL_MS)
+		return;
+	if (sv->all_dirty)
+		publish_every_poll(sv, NULL);
+	else
+		for (size_t i = 0; i < sv->n_dirty; i++)
+			publish_results(sv, sv->dirty[i], NULL);
+	sv->n_dirty = 0;
+	sv->all_dirty = false;
+	sv->last_results = now;
+}
+
+/* ---------------------------------------------------------------- hello */
+
+/* Send what differs from the kiosk's desired state for one kind. The kiosk reports the
+ * version it shows (the most specific non-cleared scope). When that equals what we
+ * want it to show, nothing is sent; otherwise every scope that addresses the kiosk is
+ * sent, widest first, cleared ones included, so it also learns about wider scopes it
+ * may have missed while an override hid them. Sent on its own topic, never retained (a
+ * retained message there is the kiosk scope's shortcut). */
+static void send_desired(serve *sv, const char *kind, const hall_hello *h, int64_t reported)
+{
+	char scopes[3][HALL_SCOPE_BUF];
+	hall_store_desired d[3];
+	bool have[3] = {false, false, false};
+	size_t n = 0;
+	int64_t effective = 0;
+	char topic[HALL_TOPIC_MAX];
+	snprintf(scopes[n++], HALL_SCOPE_BUF, "all");
+	if (h->group[0])
+		snprintf(scopes[n++], HALL_SCOPE_BUF, "group:%s", h->group);
+	snprintf(scopes[n++], HALL_SCOPE_BUF, "kiosk:%s", h->kiosk);
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		have[i] = hall_store_get_desired(sv->store, kind, scopes[i], &d[i], NULL) == HALL_OK;
+		if (have[i]) {
+			any = true;
+			if (!d[i].cleared)
+				effective = d[i].version;
+		}
+	}
+	if (any && effective != reported &&
+	    hall_topic_ctl_kiosk(topic, sizeof topic, sv->cfg->topic_prefix, h->kiosk, kind) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (have[i])
+				publish(sv, topic, d[i].payload, d[i].payload_len, false);
+		hall_info("hello from %s: sent %s (it holds %" PRId64 ", wanted %" PRId64 ")", h->kiosk, kind, reported,
+		          effective);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (have[i])
+			hall_store_desired_free(&d[i]);
+}
+
+static int send_command(void *user, const hall_store_command *c)
+{
+	serve *sv = user;
+	char topic[HALL_TOPIC_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	if (hall_topic_ctl_kiosk(topic, sizeof topic, sv->cfg->topic_prefix, c->kiosk, "command") == 0 &&
+	    hall_proto_encode_command(&c->cmd, &buf, &len, NULL) == HALL_OK)
+		publish(sv, topic, buf, len, false);
+	free(buf);
+	return 0;
+}
+
+static void handle_hello(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
+{
+	hall_hello h;
+	hall_error err = {0};
+	hall_store_kiosk before;
+	if (hall_proto_decode_hello(msg->payload, msg->len, &h, &err) != HALL_OK) {
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (strcmp(h.kiosk, id) != 0) {
+		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", h.kiosk, id);
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	bool was_online = hall_store_kiosk_get(sv->store, id, &before, NULL) == HALL_OK && before.online;
+	/* Commit what is pending first, so the confirm below covers it. */
+	flush_events(sv);
+	if (hall_store_kiosk_hello(sv->store, &h, hall_clock_now_ms(), &err) != HALL_OK) {
+		db_warn("storing hello", &err);
+		return;
+	}
+	hall_info("hello from %s (group %s, content %" PRId64 ", seq_max %" PRId64 ", spool_first %" PRId64 ")", id,
+	          h.group, h.content_version, h.seq_max, h.spool_first);
+	if (!was_online)
+		on_transition(sv, id, true);
+	send_confirm(sv, id);
+	send_desired(sv, "content", &h, h.content_version);
+	send_desired(sv, "schedule", &h, h.schedule_version);
+	send_desired(sv, "notice", &h, h.notice_version);
+	if (hall_store_each_pending_command(sv->store, id, hall_clock_now_ms(), send_command, sv, &err) != HALL_OK)
+		db_warn("commands", &err);
+	publish_every_poll(sv, id);
+}
+
+/* ---------------------------------------------------------------- status, help, ack */
+
+static void handle_status(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
+{
+	hall_status st;
+	hall_error err = {0};
+	bool changed = false;
+	if (hall_proto_decode_status(msg->payload, msg->len, &st, &err) != HALL_OK) {
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (strcmp(st.kiosk, id) != 0) {
+		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", st.kiosk, id);
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (hall_store_kiosk_status(sv->store, &st, hall_clock_now_ms(), &changed, &err) != HALL_OK) {
+		db_warn("storing status", &err);
+		return;
+	}
+	if (st.full && st.last_error[0])
+		hall_warn("kiosk %s reports: %s", id, st.last_error);
+	if (changed)
+		on_transition(sv, id, st.online);
+}
+
+static void handle_help(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
+{
+	hall_help h;
+	hall_error err = {0};
+	hall_store_kiosk k;
+	char reason[160];
+	if (hall_proto_decode_help(msg->payload, msg->len, &h, &err) != HALL_OK) {
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (strcmp(h.kiosk, id) != 0) {
+		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", h.kiosk, id);
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (hall_store_add_help(sv->store, &h, hall_clock_now_ms(), &err) != HALL_OK) {
+		db_warn("storing help", &err);
+		return;
+	}
+	snprintf(reason, sizeof reason, "help requested at exhibit \"%s\"", h.exhibit);
+	if (hall_store_kiosk_set_alert(sv->store, id, true, reason, &err) != HALL_OK)
+		db_warn("set alert", &err);
+	const char *group = hall_store_kiosk_get(sv->store, id, &k, NULL) == HALL_OK ? k.group : "";
+	run_on_alert(sv, "help", id, group, reason);
+}
+
+static void handle_ack(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
+{
+	hall_ack a;
+	hall_error err = {0};
+	if (hall_proto_decode_ack(msg->payload, msg->len, &a, &err) != HALL_OK) {
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (strcmp(a.kiosk, id) != 0) {
+		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", a.kiosk, id);
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (hall_store_add_ack(sv->store, &a, hall_clock_now_ms(), &err) != HALL_OK) {
+		db_warn("storing ack", &err);
+		return;
+	}
+	if (a.kind == HALL_ACK_COMMAND)
+		hall_info("kiosk %s: command %s %s%s%s", id, a.id, hall_ack_result_name(a.result), a.reason[0] ? ": " : "",
+		          a.reason);
+	else
+		hall_info("kiosk %s: %s %" PRId64 " %s%s%s", id, hall_ack_kind_name(a.kind), a.version,
+		          hall_ack_result_name(a.result), a.reason[0] ? ": " : "", a.reason);
+}
+
+/* ---------------------------------------------------------------- fetch, shot */
+
+static void handle_fetch(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
+{
+	hall_fetch f;
+	hall_error err = {0};
+	char out_topic[HALL_TOPIC_MAX];
+	uint8_t *buf = NULL;
+	if (hall_proto_decode_fetch(msg->payload, msg->len, &f, &err) != HALL_OK) {
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	if (hall_topic_ctl_asset(out_topic, sizeof out_topic, sv->cfg->topic_prefix, f.sha256) != 0)
+		return;
+	buf = malloc(HALL_PROTO_CHUNK_MAX);
+	if (!buf)
+		return;
+	int64_t offset = f.offset, size = 0;
+	size_t chunks = 0;
+	/* From the asked offset to the end; a zero-byte asset still gets one chunk. */
+	do {
+		size_t got = 0;
+		char *out = NULL;
+		size_t out_len = 0;
+		hall_err rc = hall_packs_read_chunk(sv->cfg->data_dir, f.sha256, offset, buf, HALL_PROTO_CHUNK_MAX, &got,
+		                                    &size, &err);
+		if (rc) {
+			char m[512];
+			hall_warn("fetch of %s by %s: %s", f.sha256, id, hall_error_format(&err, m, sizeof m));
+			break;
+		}
+		hall_asset_chunk c = {.size = size, .offset = offset, .len = got, .data = got ? buf : NULL};
+		memcpy(c.sha256, f.sha256, sizeof c.sha256);
+		if (hall_proto_encode_asset_chunk(&c, &out, &out_len, &err) != HALL_OK) {
+			char m[512];
+			hall_warn("fetch of %s: %s", f.sha256, hall_error_format(&err, m, sizeof m));
+			break;
+		}
+		publish(sv, out_topic, out, out_len, false);
+		free(out);
+		chunks++;
+		offset += (int64_t)got;
+		if (got == 0)
+			break;
+	} while (offset < size);
+	if (chunks)
+		hall_debug("fetch of %s by %s: %zu chunks from %" PRId64, f.sha256, id, chunks, f.offset);
+	free(buf);
+}
+
+static void handle_shot(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
+{
+	hall_shot s;
+	hall_error err = {0};
+	char dir[HALL_CONFIG_PATH_MAX + 16], path[HALL_CONFIG_PATH_MAX + 256];
+	if (hall_proto_decode_shot(msg->payload, msg->len, &s, &err) != HALL_OK) {
+		reject(sv, topic, &err, 0);
+		return;
+	}
+	hall_civil c;
+	int64_t now = hall_clock_now_ms();
+	if (hall_clock_to_civil(now, "UTC", &c) != 0)
+		memset(&c, 0, sizeof c);
+	snprintf(dir, sizeof dir, "%s/shots", sv->cfg->data_dir);
+	snprintf(path, sizeof path, "%s/%s-%04d%02d%02dT%02d%02d%02dZ-%s.png", dir, id, c.year, c.month, c.day, c.hour,
+	         c.minute, c.second, s.command);
+	if (hall_fs_mkdirs(dir, &err) != HALL_OK || hall_fs_write_atomic(path, s.data, s.size, &err) != HALL_OK) {
+		char m[512];
+		hall_error_log("saving screenshot of %s: %s", id, hall_error_format(&err, m, sizeof m));
+		return;
+	}
+	hall_info("screenshot of %s (command %s, %zu bytes): %s", id, s.command, s.size, path);
+}
+
+/* ---------------------------------------------------------------- dispatch */
+
+static void handle(serve *sv, const hall_mqtt_msg *msg)
+{
+	char id[HALL_ID_BUF], leaf[16];
+	hall_error err = {0};
+	if (msg->len == 0)
+		return; /* a cleared retained message */
+	if (hall_topic_parse_kiosk(msg->topic, sv->cfg->topic_prefix, id, sizeof id, leaf, sizeof leaf) != 0) {
+		hall_error_set(&err, HALL_ERR_INVALID, "topic", "not a kiosk topic");
+		reject(sv, msg->topic, &err, 0);
+		return;
+	}
+	if (!hall_controller_config_allows(sv->cfg, id)) {
+		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not in the config's kiosks", id);
+		reject(sv, msg->topic, &err, strcmp(leaf, "events") == 0 ? 1 : 0);
+		return;
+	}
+	if (strcmp(leaf, "events") == 0)
+		handle_events(sv, msg->topic, id, msg);
+	else if (strcmp(leaf, "hello") == 0)
+		handle_hello(sv, msg->topic, id, msg);
+	else if (strcmp(leaf, "status") == 0)
+		handle_status(sv, msg->topic, id, msg);
+	else if (strcmp(leaf, "ack") == 0)
+		handle_ack(sv, msg->topic, id, msg);
+	else if (strcmp(leaf, "help") == 0)
+		handle_help(sv, msg->topic, id, msg);
+	else if (strcmp(leaf, "fetch") == 0)
+		handle_fetch(sv, msg->topic, id, msg);
+	else if (strcmp(leaf, "shot") == 0)
+		handle_shot(sv, msg->topic, id, msg);
+	else {
+		hall_error_set(&err, HALL_ERR_INVALID, "topic", "unknown leaf \"%s\"", leaf);
+		reject(sv, msg->topic, &err, 0);
+	}
+}
+
+/* ---------------------------------------------------------------- housekeeping */
+
+static int format_day(int64_t utc_ms, const char *tz, char day[11], hall_civil *civil)
+{
+	hall_civil c;
+	if (hall_clock_to_civil(utc_ms, tz, &c) != 0)
+		return -1;
+	char tmp[48];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", c.year, c.month, c.day);
+	snprintf(day, 11, "%.10s", tmp);
+	if (civil)
+		*civil = c;
+	return 0;
+}
+
+/* The day after `day` (noon arithmetic keeps clear of DST edges). */
+static int next_day(const char *day, const char *tz, char out[11])
+{
+	hall_civil c = {0};
+	int64_t ms;
+	if (hall_clock_parse_date(day, &c.year, &c.month, &c.day) != 0)
+		return -1;
+	c.hour = 12;
+	if (hall_clock_from_civil(&c, tz, &ms) != 0)
+		return -1;
+	return format_day(ms + 86400000, tz, out, NULL);
+}
+
+/* Once a day: aggregate the days that ended (so the counts outlive the raw events),
+ * then delete raw events older than raw_retention_days. At closing time: the report. */
+static void housekeeping(serve *sv)
+{
+	const hall_controller_config *cfg = sv->cfg;
+	hall_error err = {0};
+	char today[11], yesterday[11], done[32] = "", day[11];
+	hall_civil now_c;
+	int64_t now = hall_clock_now_ms();
+	if (format_day(now, cfg->time_zone, today, &now_c) != 0 ||
+	    format_day(now - 86400000, cfg->time_zone, yesterday, NULL) != 0)
+		return;
+	if (hall_store_meta_get(sv->store, "maintained_day", done, sizeof done, NULL) != HALL_OK ||
+	    strcmp(done, today) != 0) {
+		/* From the day after the last one aggregated, and never less than the last week:
+		 * a kiosk that was offline for days sends its old events late. */
+		char through[32] = "", week[11];
+		if (hall_store_meta_get(sv->store, "aggregated_through", through, sizeof through, NULL) != HALL_OK ||
+		    next_day(through, cfg->time_zone, day) != 0)
+			snprintf(day, sizeof day, "%s", yesterday);
+		if (format_day(now - 7 * INT64_C(86400000), cfg->time_zone, week, NULL) == 0 && strcmp(week, day) < 0)
+			snprintf(day, sizeof day, "%s", week);
+		for (int i = 0; i < 400 && strcmp(day, yesterday) <= 0; i++) {
+			if (hall_store_aggregate_day(sv->store, day, cfg->time_zone, &err) != HALL_OK) {
+				db_warn("daily aggregates", &err);
+				break;
+			}
+			hall_store_meta_set(sv->store, "aggregated_through", day, NULL);
+			if (next_day(day, cfg->time_zone, day) != 0)
+				break;
+		}
+		int64_t deleted = 0;
+		int64_t cutoff = now - (int64_t)cfg->raw_retention_days * 86400000;
+		if (hall_store_delete_events_before(sv->store, cutoff, &deleted, &err) != HALL_OK)
+			db_warn("retention", &err);
+		else if (deleted)
+			hall_info("retention: deleted %" PRId64 " raw events older than %d days", deleted,
+			          cfg->raw_retention_days);
+		hall_store_meta_set(sv->store, "maintained_day", today, NULL);
+	}
+	/* Down at the last closing time: yesterday's report, late, rather than never. */
+	done[0] = '\0';
+	if (hall_store_meta_get(sv->store, "report_day", done, sizeof done, NULL) == HALL_OK &&
+	    strcmp(done, yesterday) < 0) {
+		if (hall_report_write_day(sv->store, cfg, yesterday, &err) != HALL_OK)
+			db_warn("daily report (late)", &err);
+		else
+			hall_info("wrote the late report of %s into %s", yesterday, cfg->reports_dir);
+		hall_store_meta_set(sv->store, "report_day", yesterday, NULL);
+	}
+	if (now_c.hour * 60 + now_c.minute >= cfg->closing_hour * 60 + cfg->closing_minute) {
+		done[0] = '\0';
+		if (hall_store_meta_get(sv->store, "report_day", done, sizeof done, NULL) != HALL_OK ||
+		    strcmp(done, today) != 0) {
+			flush_events(sv);
+			if (hall_report_write_day(sv->store, cfg, today, &err) != HALL_OK) {
+				db_warn("daily report", &err);
+			} else {
+				hall_info("wrote the report of %s into %s", today, cfg->reports_dir);
+			}
+			/* Marked even after a failure: retried tomorrow, not every 30 s all night. */
+			hall_store_meta_set(sv->store, "report_day", today, NULL);
+		}
+	}
+}
+
+static void announce_online(serve *sv)
+{
+	char topic[HALL_TOPIC_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	hall_controller_status st = {.online = true, .ts = hall_clock_now_ms()};
+	if (hall_topic_ctl_controller_status(topic, sizeof topic, sv->cfg->topic_prefix) == 0 &&
+	    hall_proto_encode_controller_status(&st, &buf, &len, NULL) == HALL_OK)
+		publish(sv, topic, buf, len, sv->cfg->retain);
+	free(buf);
+	hall_info("connected to %s:%d", sv->cfg->broker.host, sv->cfg->broker.port);
+	/* Results published while we were away may be missing from the broker. */
+	publish_every_poll(sv, NULL);
+}
+
+static const char *const LEAVES[] = {"hello", "status", "events", "ack", "help", "fetch", "shot"};
+
+int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *stop)
+{
+	serve sv = {.cfg = cfg, .started = hall_clock_now_ms()};
+	hall_error err = {0};
+	char msg[512];
+	int code = 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (hall_ctl_open_store(cfg, &sv.store, &err) != HALL_OK) {
+		hall_error_log("database: %s", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	/* A persistent session: the broker keeps our QoS 1 messages while we restart. */
+	if (hall_ctl_connect(cfg, "hall-controller", true, false, 0, &sv.m, &err) != HALL_OK) {
+		hall_error_log("broker: %s", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	for (size_t i = 0; i < sizeof LEAVES / sizeof LEAVES[0]; i++) {
+		char filter[HALL_TOPIC_MAX];
+		snprintf(filter, sizeof filter, "%s/kiosk/+/%s", cfg->topic_prefix, LEAVES[i]);
+		if (hall_mqtt_subscribe(sv.m, filter, &err) != HALL_OK) {
+			hall_error_log("subscribe %s: %s", filter, hall_error_format(&err, msg, sizeof msg));
+			goto done;
+		}
+	}
+	hall_info("serving %s:%d, data in %s", cfg->broker.host, cfg->broker.port, cfg->data_dir);
+	while (!*stop) {
+		int64_t now = hall_clock_mono_ms();
+		int timeout = 250;
+		if (sv.n_pend) {
+			int64_t left = sv.pend_since + cfg->ingest.batch_ms - now;
+			timeout = left < 0 ? 0 : (left < timeout ? (int)left : timeout);
+		}
+		hall_mqtt_wait(sv.m, timeout);
+		hall_mqtt_stats st;
+		hall_mqtt_get_stats(sv.m, &st);
+		if (st.connects != sv.connects && hall_mqtt_is_connected(sv.m)) {
+			sv.connects = st.connects;
+			announce_online(&sv);
+		}
+		hall_mqtt_msg m;
+		/* Bounded per round so a flood cannot starve the batch deadline. */
+		for (int i = 0; i < 10000 && hall_mqtt_poll(sv.m, &m); i++) {
+			handle(&sv, &m);
+			hall_mqtt_msg_free(&m);
+		}
+		now = hall_clock_mono_ms();
+		if (sv.n_pend && now - sv.pend_since >= cfg->ingest.batch_ms)
+			flush_events(&sv);
+		else if (!sv.n_pend && (sv.rej_events || sv.rej_msgs))
+			flush_events(&sv);
+		publish_dirty_results(&sv);
+		reap_children(&sv);
+		if (now >= sv.next_housekeeping) {
+			housekeeping(&sv);
+			sv.next_housekeeping = now + HOUSEKEEPING_INTERVAL_MS;
+		}
+	}
+	hall_info("stopping");
+	/* Drain what arrived, commit and confirm it, then leave with a clean offline status. */
+	hall_mqtt_msg m;
+	for (int i = 0; i < 100000 && hall_mqtt_poll(sv.m, &m); i++) {
+		handle(&sv, &m);
+		hall_mqtt_msg_free(&m);
+	}
+	flush_events(&sv);
+	{
+		char topic[HALL_TOPIC_MAX];
+		char *buf = NULL;
+		size_t len = 0;
+		hall_controller_status off = {.online = false, .ts = hall_clock_now_ms()};
+		if (hall_topic_ctl_controller_status(topic, sizeof topic, cfg->topic_prefix) == 0 &&
+		    hall_proto_encode_controller_status(&off, &buf, &len, NULL) == HALL_OK)
+			hall_mqtt_stop(sv.m, topic, buf, len, cfg->retain, 2000, NULL);
+		free(buf);
+	}
+	code = 0;
+done:
+	hall_mqtt_destroy(sv.m);
+	hall_store_close(sv.store);
+	free(sv.pend);
+	return code;
+}

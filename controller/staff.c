@@ -1,0 +1,692 @@
+/* staff.c: status, history, notice, schedule push, command, validate, preview
+ * (see staff.h). */
+#define _XOPEN_SOURCE 700
+#include "staff.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "hall/clock.h"
+#include "hall/content.h"
+#include "hall/fsutil.h"
+#include "hall/json.h"
+#include "hall/lang.h"
+#include "hall/schedule.h"
+#include "push.h"
+#include "store.h"
+
+static int open_store(const hall_controller_config *cfg, const char *what, hall_store **store)
+{
+	hall_error err = {0};
+	char msg[600], path[HALL_CONFIG_PATH_MAX + 32];
+	/* Reading commands do not create a database: a wrong --data or --config should say so. */
+	bool reads = strcmp(what, "status") == 0 || strcmp(what, "history") == 0;
+	if (reads && (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0 || !hall_fs_exists(path))) {
+		fprintf(stderr, "hall-controller %s: %s/controller.db: no database here (wrong --data or --config?)\n", what,
+		        cfg->data_dir);
+		return 1;
+	}
+	if (hall_ctl_open_store(cfg, store, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller %s: database: %s\n", what, hall_error_format(&err, msg, sizeof msg));
+		return 1;
+	}
+	return 0;
+}
+
+/* "MM-DD HH:MM" in the hall's zone, "-" for 0. */
+static const char *local_time(int64_t ms, const char *tz, char *out, size_t len)
+{
+	hall_civil c;
+	if (ms <= 0 || hall_clock_to_civil(ms, tz, &c) != 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day, c.hour, c.minute);
+	return out;
+}
+
+/* ---------------------------------------------------------------- status */
+
+typedef struct status_ctx {
+	const hall_controller_config *cfg;
+	hall_store *store;
+	int n;
+} status_ctx;
+
+/* The version the kiosk should show: the most specific non-cleared desired state. */
+static int64_t wanted(hall_store *store, const char *kind, const hall_store_kiosk *k)
+{
+	char scopes[3][HALL_SCOPE_BUF];
+	int64_t v = 0;
+	snprintf(scopes[0], HALL_SCOPE_BUF, "all");
+	snprintf(scopes[1], HALL_SCOPE_BUF, "group:%s", k->group);
+	snprintf(scopes[2], HALL_SCOPE_BUF, "kiosk:%s", k->id);
+	for (int i = 0; i < 3; i++) {
+		hall_store_desired d;
+		if (i == 1 && !k->group[0])
+			continue;
+		if (hall_store_get_desired(store, kind, scopes[i], &d, NULL) == HALL_OK) {
+			if (!d.cleared)
+				v = d.version;
+			hall_store_desired_free(&d);
+		}
+	}
+	return v;
+}
+
+static int print_kiosk(void *user, const hall_store_kiosk *k)
+{
+	status_ctx *c = user;
+	char seen[32], content[48], schedule[48];
+	int64_t wc = wanted(c->store, "content", k), ws = wanted(c->store, "schedule", k);
+	snprintf(content, sizeof content, "%" PRId64 "%s", k->content_version,
+	         wc && wc != k->content_version ? "*" : "");
+	snprintf(schedule, sizeof schedule, "%" PRId64 "%s", k->schedule_version,
+	         ws && ws != k->schedule_version ? "*" : "");
+	printf("%-20s %-12s %-7s %-16s %-8s %-8s %-5" PRId64 " %s%s%s\n", k->id, k->group[0] ? k->group : "-",
+	       k->online ? "online" : "OFFLINE", local_time(k->last_seen, c->cfg->time_zone, seen, sizeof seen), content,
+	       schedule, k->help_count, k->alert ? "ALERT: " : "", k->alert ? k->alert_reason : "",
+	       k->last_error[0] ? (k->alert ? "; " : "") : "");
+	if (k->last_error[0])
+		printf("%-20s last error: %s\n", "", k->last_error);
+	c->n++;
+	return 0;
+}
+
+static int print_counter(void *user, const char *name, int64_t value)
+{
+	(void)user;
+	printf("  %s: %" PRId64 "\n", name, value);
+	return 0;
+}
+
+int hall_staff_status(const hall_controller_config *cfg, int argc, char **argv)
+{
+	hall_store *store = NULL;
+	hall_error err = {0};
+	char msg[600];
+	if (argc > 1) {
+		fprintf(stderr, "hall-controller status: unexpected argument \"%s\"\n", argv[1]);
+		return 2;
+	}
+	if (open_store(cfg, "status", &store))
+		return 1;
+	status_ctx c = {cfg, store, 0};
+	printf("%-20s %-12s %-7s %-16s %-8s %-8s %-5s %s\n", "KIOSK", "GROUP", "STATE", "LAST SEEN", "CONTENT",
+	       "SCHEDULE", "HELP", "ALERT");
+	int code = 0;
+	if (hall_store_each_kiosk(store, print_kiosk, &c, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller status: %s\n", hall_error_format(&err, msg, sizeof msg));
+		code = 1;
+	}
+	if (c.n == 0)
+		printf("(no kiosk has connected yet)\n");
+	else
+		printf("(* = not yet on the version pushed to it; times in %s)\n", cfg->time_zone);
+	printf("counters:\n");
+	hall_store_each_counter(store, print_counter, NULL, NULL);
+	hall_store_close(store);
+	return code;
+}
+
+/* ---------------------------------------------------------------- history */
+
+static int print_history(void *user, const hall_store_history *h)
+{
+	const hall_controller_config *cfg = user;
+	char when[32], version[24] = "-";
+	if (h->version > 0)
+		snprintf(version, sizeof version, "%" PRId64, h->version);
+	printf("%-16s %-12s %-12s %-8s %-22s %-7s %s\n", local_time(h->ts, cfg->time_zone, when, sizeof when), h->user,
+	       h->action, h->kind, h->target, version, h->detail);
+	return 0;
+}
+
+int hall_staff_history(const hall_controller_config *cfg, int argc, char **argv)
+{
+	const char *to = NULL, *kind = NULL;
+	size_t limit = 50;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			to = argv[++i];
+		else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc)
+			kind = argv[++i];
+		else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+			int n = hall_push_parse_seconds(argv[++i], 100000);
+			if (n < 0) {
+				fprintf(stderr, "hall-controller history: --limit: expected 1..100000\n");
+				return 2;
+			}
+			limit = (size_t)n;
+		} else {
+			fprintf(stderr, "hall-controller history: %s: unknown option or missing value\n", argv[i]);
+			return 2;
+		}
+	}
+	hall_scope scope;
+	if (to && hall_scope_parse(to, &scope) != 0) {
+		fprintf(stderr, "hall-controller history: --to: \"%s\" is not all, group:NAME or kiosk:ID\n", to);
+		return 2;
+	}
+	hall_store *store = NULL;
+	hall_error err = {0};
+	char msg[600];
+	if (open_store(cfg, "history", &store))
+		return 1;
+	printf("%-16s %-12s %-12s %-8s %-22s %-7s %s\n", "TIME", "USER", "ACTION", "KIND", "TARGET", "VERSION",
+	       "DETAIL");
+	int code = 0;
+	if (hall_store_each_history(store, to, kind, limit, print_history, (void *)cfg, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller history: %s\n", hall_error_format(&err, msg, sizeof msg));
+		code = 1;
+	}
+	hall_store_close(store);
+	return code;
+}
+
+/* ---------------------------------------------------------------- notice */
+
+static int parse_local_time(const char *s, const char *tz, int64_t *out)
+{
+	hall_civil c = {0};
+	int n = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &c.year, &c.month, &c.day, &c.hour, &c.minute, &n) != 5 ||
+	    s[n] != '\0')
+		return -1;
+	char date[16];
+	snprintf(date, sizeof date, "%.10s", s);
+	int y, m, d;
+	if (hall_clock_parse_date(date, &y, &m, &d) != 0 || c.hour > 23 || c.minute > 59 || c.hour < 0 || c.minute < 0)
+		return -1;
+	return hall_clock_from_civil(&c, tz, out);
+}
+
+int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
+{
+	const char *to = NULL, *until = NULL;
+	hall_lang lang = HALL_LANG_KO;
+	bool clear = false;
+	int timeout_s = 10;
+	hall_notice n;
+	char positional[HALL_PROTO_NOTICE_TEXT_MAX + 1] = "";
+	size_t plen = 0;
+	memset(&n, 0, sizeof n);
+	n.level = HALL_NOTICE_INFO;
+	n.until = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--to") == 0 && i + 1 < argc)
+			to = argv[++i];
+		else if (strcmp(a, "--clear") == 0)
+			clear = true;
+		else if (strcmp(a, "--level") == 0 && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "info") == 0)
+				n.level = HALL_NOTICE_INFO;
+			else if (strcmp(v, "urgent") == 0)
+				n.level = HALL_NOTICE_URGENT;
+			else {
+				fprintf(stderr, "hall-controller notice: --level: expected info or urgent, not \"%s\"\n", v);
+				return 2;
+			}
+		} else if (strcmp(a, "--until") == 0 && i + 1 < argc)
+			until = argv[++i];
+		else if (strcmp(a, "--lang") == 0 && i + 1 < argc) {
+			if (hall_lang_from_code(argv[++i], &lang) != 0) {
+				fprintf(stderr, "hall-controller notice: --lang: unknown language \"%s\" (ko, en, zh-Hans, zh-Hant, ja)\n",
+				        argv[i]);
+				return 2;
+			}
+		} else if (strcmp(a, "--text") == 0 && i + 1 < argc) {
+			const char *v = argv[++i];
+			const char *eq = strchr(v, '=');
+			char code[16];
+			hall_lang l;
+			if (!eq || (size_t)(eq - v) >= sizeof code) {
+				fprintf(stderr, "hall-controller notice: --text: expected LANG=TEXT, not \"%s\"\n", v);
+				return 2;
+			}
+			snprintf(code, sizeof code, "%.*s", (int)(eq - v), v);
+			if (hall_lang_from_code(code, &l) != 0) {
+				fprintf(stderr, "hall-controller notice: --text: unknown language \"%s\"\n", code);
+				return 2;
+			}
+			if (strlen(eq + 1) > HALL_PROTO_NOTICE_TEXT_MAX) {
+				fprintf(stderr, "hall-controller notice: --text %s: longer than %u bytes\n", code,
+				        HALL_PROTO_NOTICE_TEXT_MAX);
+				return 2;
+			}
+			snprintf(n.text[l], sizeof n.text[l], "%s", eq + 1);
+		} else if (strcmp(a, "--timeout") == 0 && i + 1 < argc) {
+			if ((timeout_s = hall_push_parse_seconds(argv[++i], 3600)) < 0) {
+				fprintf(stderr, "hall-controller notice: --timeout: expected seconds 1..3600\n");
+				return 2;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "hall-controller notice: %s: unknown option or missing value\n", a);
+			return 2;
+		} else {
+			size_t l = strlen(a);
+			if (plen + l + 1 > HALL_PROTO_NOTICE_TEXT_MAX) {
+				fprintf(stderr, "hall-controller notice: TEXT: longer than %u bytes\n", HALL_PROTO_NOTICE_TEXT_MAX);
+				return 2;
+			}
+			if (plen)
+				positional[plen++] = ' ';
+			memcpy(positional + plen, a, l + 1);
+			plen += l;
+		}
+	}
+	hall_scope scope;
+	if (!to) {
+		fprintf(stderr, "hall-controller notice: --to: missing (all, group:NAME or kiosk:ID)\n");
+		return 2;
+	}
+	if (hall_scope_parse(to, &scope) != 0) {
+		fprintf(stderr, "hall-controller notice: --to: \"%s\" is not all, group:NAME or kiosk:ID\n", to);
+		return 2;
+	}
+	if (plen)
+		snprintf(n.text[lang], sizeof n.text[lang], "%s", positional);
+	if (until && parse_local_time(until, cfg->time_zone, &n.until) != 0) {
+		fprintf(stderr, "hall-controller notice: --until: expected YYYY-MM-DDTHH:MM (hall time), not \"%s\"\n", until);
+		return 2;
+	}
+	if (until && n.until <= hall_clock_now_ms()) {
+		fprintf(stderr, "hall-controller notice: --until: %s has already passed\n", until);
+		return 2;
+	}
+	bool any = false;
+	for (int l = 0; l < HALL_LANG_COUNT; l++)
+		any = any || n.text[l][0];
+	if (!clear && !any) {
+		fprintf(stderr, "hall-controller notice: TEXT: missing (positional text or --text LANG=TEXT)\n");
+		return 2;
+	}
+	if (clear && any) {
+		fprintf(stderr, "hall-controller notice: --clear takes no text\n");
+		return 2;
+	}
+	hall_error err = {0};
+	char msg[600];
+	if (!clear && hall_proto_check_notice(&n, "notice", &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller notice: %s\n", hall_error_format(&err, msg, sizeof msg));
+		return 2;
+	}
+	hall_store *store = NULL;
+	if (open_store(cfg, "notice", &store))
+		return 1;
+	int code = 1;
+	hall_envelope env = {.kind = HALL_ENVELOPE_NOTICE, .scope = scope, .cleared = clear};
+	char detail[HALL_STORE_TEXT_BUF] = "cleared";
+	if (hall_store_next_version(store, &env.version, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller notice: database: %s\n", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	if (!clear) {
+		env.body = hall_proto_notice_to_json(&n);
+		if (!env.body) {
+			fprintf(stderr, "hall-controller notice: out of memory\n");
+			goto done;
+		}
+		for (int l = 0; l < HALL_LANG_COUNT; l++)
+			if (n.text[l][0]) {
+				snprintf(detail, sizeof detail, "%s: %.400s", n.level == HALL_NOTICE_URGENT ? "urgent" : "info", n.text[l]);
+				break;
+			}
+	}
+	code = hall_push_envelope(cfg, store, &env, clear ? "notice-clear" : "notice", "", detail, timeout_s);
+done:
+	hall_envelope_free(&env);
+	hall_store_close(store);
+	return code;
+}
+
+/* ---------------------------------------------------------------- schedule */
+
+static void print_issue(void *user, const hall_issue *issue)
+{
+	int *errors = user;
+	bool is_err = issue->severity == HALL_ISSUE_ERROR;
+	if (is_err)
+		(*errors)++;
+	fprintf(is_err ? stderr : stdout, "%s: %s%s%s\n", is_err ? "error" : "warning", issue->path,
+	        issue->path[0] ? ": " : "", issue->msg);
+}
+
+/* The content the scope would show: its own pack, else the widest ("all"). NULL when
+ * none is pushed or it cannot be read. */
+static hall_content *scope_content(hall_store *store, const char *scope)
+{
+	hall_store_desired d;
+	hall_envelope env = {0};
+	hall_content *content = NULL;
+	char *body = NULL;
+	size_t len = 0;
+	if (hall_store_get_desired(store, "content", scope, &d, NULL) != HALL_OK || d.cleared) {
+		if (d.payload)
+			hall_store_desired_free(&d);
+		if (strcmp(scope, "all") == 0 || hall_store_get_desired(store, "content", "all", &d, NULL) != HALL_OK)
+			return NULL;
+	}
+	if (!d.cleared && hall_proto_decode_envelope(HALL_ENVELOPE_CONTENT, d.payload, d.payload_len, &env, NULL) == HALL_OK &&
+	    env.body && (body = hall_json_print(env.body, &len)) != NULL)
+		hall_content_parse(body, len, NULL, NULL, &content, NULL);
+	free(body);
+	hall_envelope_free(&env);
+	hall_store_desired_free(&d);
+	return content;
+}
+
+int hall_staff_schedule(const hall_controller_config *cfg, int argc, char **argv)
+{
+	const char *file = NULL, *to = NULL;
+	int timeout_s = 10;
+	if (argc < 2 || strcmp(argv[1], "push") != 0) {
+		fprintf(stderr, "hall-controller schedule: expected \"schedule push FILE --to TARGET\"\n");
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			to = argv[++i];
+		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			if ((timeout_s = hall_push_parse_seconds(argv[++i], 3600)) < 0) {
+				fprintf(stderr, "hall-controller schedule: --timeout: expected seconds 1..3600\n");
+				return 2;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "hall-controller schedule: %s: unknown option or missing value\n", argv[i]);
+			return 2;
+		} else if (!file)
+			file = argv[i];
+		else {
+			fprintf(stderr, "hall-controller schedule: unexpected argument \"%s\"\n", argv[i]);
+			return 2;
+		}
+	}
+	hall_scope scope;
+	char scope_s[HALL_SCOPE_BUF];
+	if (!file) {
+		fprintf(stderr, "hall-controller schedule push: FILE: missing\n");
+		return 2;
+	}
+	if (!to || hall_scope_parse(to, &scope) != 0) {
+		fprintf(stderr, "hall-controller schedule push: --to: %s\n",
+		        to ? "not all, group:NAME or kiosk:ID" : "missing (all, group:NAME or kiosk:ID)");
+		return 2;
+	}
+	hall_scope_format(&scope, scope_s, sizeof scope_s);
+	hall_error err = {0};
+	char msg[600];
+	char *buf = NULL;
+	size_t len = 0;
+	hall_schedule *sch = NULL;
+	hall_store *store = NULL;
+	hall_content *content = NULL;
+	hall_envelope env = {.kind = HALL_ENVELOPE_SCHEDULE, .scope = scope};
+	int code = 1;
+	if (hall_fs_read_file(file, HALL_SCHEDULE_JSON_MAX, &buf, &len, &err) != HALL_OK ||
+	    hall_schedule_parse(buf, len, &sch, &err) != HALL_OK) {
+		fprintf(stderr, "error: %s: %s\nhall-controller schedule push: refused: nothing published\n", file,
+		        hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	if (open_store(cfg, "schedule", &store))
+		goto done;
+	content = scope_content(store, scope_s);
+	if (content) {
+		int errors = 0;
+		if (hall_schedule_check_content(sch, content, print_issue, &errors, &err) != HALL_OK) {
+			fprintf(stderr, "hall-controller schedule push: the schedule names exhibits the content pushed to %s "
+			                "lacks: nothing published\n",
+			        scope_s);
+			goto done;
+		}
+	}
+	if (hall_json_parse(buf, len, HALL_SCHEDULE_JSON_MAX, &env.body, &err) != HALL_OK ||
+	    hall_store_next_version(store, &env.version, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller schedule push: %s\n", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	code = hall_push_envelope(cfg, store, &env, "schedule", "", file, timeout_s);
+done:
+	hall_envelope_free(&env);
+	hall_content_destroy(content);
+	hall_schedule_destroy(sch);
+	hall_store_close(store);
+	free(buf);
+	return code;
+}
+
+/* ---------------------------------------------------------------- command */
+
+int hall_staff_command(const hall_controller_config *cfg, int argc, char **argv)
+{
+	const char *to = NULL, *name = NULL, *exhibit = NULL;
+	int ttl = 600, timeout_s = 10;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			to = argv[++i];
+		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
+			if ((ttl = hall_push_parse_seconds(argv[++i], HALL_PROTO_TTL_MAX)) < 0) {
+				fprintf(stderr, "hall-controller command: --ttl: expected seconds 1..%d\n", HALL_PROTO_TTL_MAX);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			if ((timeout_s = hall_push_parse_seconds(argv[++i], 3600)) < 0) {
+				fprintf(stderr, "hall-controller command: --timeout: expected seconds 1..3600\n");
+				return 2;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "hall-controller command: %s: unknown option or missing value\n", argv[i]);
+			return 2;
+		} else if (!name)
+			name = argv[i];
+		else if (!exhibit)
+			exhibit = argv[i];
+		else {
+			fprintf(stderr, "hall-controller command: unexpected argument \"%s\"\n", argv[i]);
+			return 2;
+		}
+	}
+	hall_store_command c;
+	memset(&c, 0, sizeof c);
+	static const hall_command_cmd all[] = {HALL_CMD_SCREENSHOT, HALL_CMD_RELOAD, HALL_CMD_SHOW, HALL_CMD_IDENTIFY};
+	bool known = false;
+	for (size_t i = 0; name && i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(name, hall_command_cmd_name(all[i])) == 0) {
+			c.cmd.cmd = all[i];
+			known = true;
+		}
+	if (!known) {
+		fprintf(stderr, "hall-controller command: COMMAND: expected screenshot, reload, show EXHIBIT or identify\n");
+		return 2;
+	}
+	if (c.cmd.cmd == HALL_CMD_SHOW) {
+		if (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX) {
+			fprintf(stderr, "hall-controller command show: EXHIBIT: missing (the exhibit id to show)\n");
+			return 2;
+		}
+		snprintf(c.cmd.exhibit, sizeof c.cmd.exhibit, "%s", exhibit);
+	} else if (exhibit) {
+		fprintf(stderr, "hall-controller command: unexpected argument \"%s\"\n", exhibit);
+		return 2;
+	}
+	hall_scope scope;
+	if (!to || hall_scope_parse(to, &scope) != 0 || scope.kind != HALL_SCOPE_KIOSK) {
+		fprintf(stderr, "hall-controller command: --to: %s\n", to ? "commands go to one kiosk: kiosk:ID" : "missing (kiosk:ID)");
+		return 2;
+	}
+	snprintf(c.kiosk, sizeof c.kiosk, "%s", scope.name);
+	hall_store *store = NULL;
+	hall_error err = {0};
+	char msg[600];
+	int64_t n = 0;
+	if (open_store(cfg, "command", &store))
+		return 1;
+	int code = 1;
+	if (hall_store_next_version(store, &n, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller command: database: %s\n", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	snprintf(c.cmd.id, sizeof c.cmd.id, "c-%" PRId64, n);
+	c.cmd.ts = hall_clock_now_ms();
+	c.cmd.ttl_s = ttl;
+	code = hall_push_command(cfg, store, &c, timeout_s);
+done:
+	hall_store_close(store);
+	return code;
+}
+
+/* ---------------------------------------------------------------- validate, preview */
+
+static int validate_dir(const char *dir)
+{
+	hall_error err = {0};
+	char msg[600];
+	hall_content *content = NULL;
+	int errors = 0;
+	if (hall_content_load_dir(dir, print_issue, &errors, &content, &err) != HALL_OK) {
+		if (!errors)
+			fprintf(stderr, "error: %s\n", hall_error_format(&err, msg, sizeof msg));
+		fprintf(stderr, "%s: refused (%d error%s)\n", dir, errors ? errors : 1, errors == 1 ? "" : "s");
+		return 1;
+	}
+	printf("%s: ok: %zu exhibits, %zu assets, %zu warnings\n", dir, content->n_exhibits, content->n_assets,
+	       content->n_warnings);
+	hall_content_destroy(content);
+	return 0;
+}
+
+int hall_staff_validate(int argc, char **argv)
+{
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "hall-controller validate: DIR: %s\n", argc < 2 ? "missing (the content pack folder)" : "expected one folder");
+		return 2;
+	}
+	return validate_dir(argv[1]);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static volatile pid_t g_preview_child;
+
+static void forward_signal(int sig)
+{
+	if (g_preview_child > 0)
+		kill(g_preview_child, sig);
+}
+
+/* A loopback port nobody listens on: bound by us a moment ago and released. */
+static int unused_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int port = -1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+int hall_staff_preview(int argc, char **argv)
+{
+	char self[PATH_MAX], kiosk[PATH_MAX + 16], dir[PATH_MAX], tmp[PATH_MAX], conf[PATH_MAX + 32];
+	char data[PATH_MAX + 32];
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "hall-controller preview: DIR: %s\n", argc < 2 ? "missing (the content pack folder)" : "expected one folder");
+		return 2;
+	}
+	if (validate_dir(argv[1]) != 0)
+		return 1;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0 || !realpath(argv[1], dir)) {
+		fprintf(stderr, "hall-controller preview: %s: cannot resolve the path\n", argv[1]);
+		return 1;
+	}
+	self[n] = '\0';
+	snprintf(kiosk, sizeof kiosk, "%s/hall-kiosk", dirname(self));
+	if (access(kiosk, X_OK) != 0) {
+		fprintf(stderr, "hall-controller preview: %s: not found (build hall-kiosk next to hall-controller)\n", kiosk);
+		return 1;
+	}
+	int port = unused_port();
+	const char *base = getenv("TMPDIR");
+	snprintf(tmp, sizeof tmp, "%s/hall-preview-XXXXXX", base && *base ? base : "/tmp");
+	if (port < 0 || !mkdtemp(tmp)) {
+		fprintf(stderr, "hall-controller preview: cannot make a temporary folder or port\n");
+		return 1;
+	}
+	snprintf(conf, sizeof conf, "%s/kiosk.json", tmp);
+	snprintf(data, sizeof data, "%s/data", tmp);
+	cJSON *o = cJSON_CreateObject(), *b = cJSON_AddObjectToObject(o, "broker"), *s = cJSON_AddObjectToObject(o, "screen");
+	cJSON_AddStringToObject(o, "id", "preview");
+	cJSON_AddStringToObject(o, "group", "preview");
+	cJSON_AddStringToObject(b, "host", "127.0.0.1");
+	cJSON_AddNumberToObject(b, "port", port);
+	cJSON_AddStringToObject(o, "data_dir", data);
+	cJSON_AddStringToObject(o, "default_content", dir);
+	cJSON_AddBoolToObject(s, "fullscreen", false);
+	size_t len = 0;
+	char *json = hall_json_print(o, &len);
+	cJSON_Delete(o);
+	hall_error err = {0};
+	int code = 1;
+	if (!json || hall_fs_write_atomic(conf, json, len, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller preview: %s: cannot write the config\n", conf);
+		goto done;
+	}
+	printf("preview of %s in %s (broker 127.0.0.1:%d, where nobody listens)\n", dir, kiosk, port);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(kiosk, kiosk, "--config", conf, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0) {
+		/* Ctrl-C or a TERM is passed on to the kiosk, and we stay to remove the temp dir. */
+		struct sigaction sa, old_int, old_term;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = forward_signal;
+		g_preview_child = pid;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		int status = 0;
+		pid_t r;
+		while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		if (r == pid)
+			code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+done:
+	free(json);
+	nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return code;
+}

@@ -1,0 +1,344 @@
+/* store.c: the backend-independent half of controller/store.h: argument checks, the
+ * dispatch through the ops table, and what is built from other operations (poll
+ * results, daily aggregates). */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hall/clock.h"
+
+void hall_store_close(hall_store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+hall_err hall_store_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+                                  hall_error *err)
+{
+	hall_store_insert_result local;
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof *res);
+	if (n == 0)
+		return HALL_OK;
+	return s->ops->insert_events(s, evs, n, res, err);
+}
+
+hall_err hall_store_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err)
+{
+	return s->ops->advance_confirm(s, kiosk, confirmed, err);
+}
+
+hall_err hall_store_each_event(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                               hall_store_event_cb cb, void *user, hall_error *err)
+{
+	return s->ops->each_event(s, kiosk, from_ms, to_ms, cb, user, err);
+}
+
+hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err)
+{
+	return s->ops->delete_events_before(s, ts_ms, deleted, err);
+}
+
+hall_err hall_store_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
+{
+	return s->ops->kiosk_hello(s, h, now_ms, err);
+}
+
+hall_err hall_store_kiosk_status(hall_store *s, const hall_status *st, int64_t now_ms, bool *changed,
+                                 hall_error *err)
+{
+	return s->ops->kiosk_status(s, st, now_ms, changed, err);
+}
+
+hall_err hall_store_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err)
+{
+	return s->ops->kiosk_get(s, id, out, err);
+}
+
+hall_err hall_store_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err)
+{
+	return s->ops->each_kiosk(s, cb, user, err);
+}
+
+hall_err hall_store_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err)
+{
+	return s->ops->kiosk_set_alert(s, id, alert, reason ? reason : "", err);
+}
+
+hall_err hall_store_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                                       hall_store_status_cb cb, void *user, hall_error *err)
+{
+	return s->ops->each_status_change(s, kiosk, from_ms, to_ms, cb, user, err);
+}
+
+hall_err hall_store_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err)
+{
+	return s->ops->add_help(s, h, now_ms, err);
+}
+
+hall_err hall_store_next_version(hall_store *s, int64_t *version, hall_error *err)
+{
+	return s->ops->next_version(s, version, err);
+}
+
+hall_err hall_store_set_desired(hall_store *s, const hall_store_desired *d, hall_error *err)
+{
+	return s->ops->set_desired(s, d, err);
+}
+
+hall_err hall_store_get_desired(hall_store *s, const char *kind, const char *scope, hall_store_desired *out,
+                                hall_error *err)
+{
+	return s->ops->get_desired(s, kind, scope, out, err);
+}
+
+void hall_store_desired_free(hall_store_desired *d)
+{
+	if (!d)
+		return;
+	free(d->payload);
+	d->payload = NULL;
+	d->payload_len = 0;
+}
+
+hall_err hall_store_add_history(hall_store *s, hall_store_history *h, hall_error *err)
+{
+	return s->ops->add_history(s, h, err);
+}
+
+hall_err hall_store_each_history(hall_store *s, const char *target, const char *kind, size_t limit,
+                                 hall_store_history_cb cb, void *user, hall_error *err)
+{
+	return s->ops->each_history(s, target, kind, limit, cb, user, err);
+}
+
+hall_err hall_store_add_command(hall_store *s, const hall_store_command *c, hall_error *err)
+{
+	return s->ops->add_command(s, c, err);
+}
+
+hall_err hall_store_each_pending_command(hall_store *s, const char *kiosk, int64_t now_ms,
+                                         hall_store_command_cb cb, void *user, hall_error *err)
+{
+	return s->ops->each_pending_command(s, kiosk, now_ms, cb, user, err);
+}
+
+hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err)
+{
+	return s->ops->add_ack(s, a, now_ms, err);
+}
+
+hall_err hall_store_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
+                            hall_store_ack *out, hall_error *err)
+{
+	return s->ops->get_ack(s, kiosk, kind, version, id ? id : "", out, err);
+}
+
+hall_err hall_store_each_tally(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user,
+                               hall_error *err)
+{
+	return s->ops->each_tally(s, poll, cb, user, err);
+}
+
+static int add_option(void *user, const hall_store_tally *t)
+{
+	hall_poll_results *r = user;
+	if (r->n_options >= HALL_PROTO_POLL_OPTIONS_MAX)
+		return 1; /* the wire message holds no more; options come sorted by id */
+	hall_poll_tally_option *o = &r->options[r->n_options++];
+	snprintf(o->id, sizeof o->id, "%s", t->option);
+	o->votes = t->votes;
+	r->total += t->votes;
+	return 0;
+}
+
+hall_err hall_store_poll_results(hall_store *s, const char *poll, int64_t now_ms, hall_poll_results *out,
+                                 hall_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!poll || !hall_id_is_valid(poll))
+		return hall_error_set(err, HALL_ERR_INVALID, "poll", "not a valid poll id");
+	snprintf(out->poll, sizeof out->poll, "%s", poll);
+	out->ts = now_ms;
+	return hall_store_each_tally(s, poll, add_option, out, err);
+}
+
+hall_err hall_store_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err)
+{
+	return s->ops->counter_add(s, name, delta, err);
+}
+
+typedef struct counter_find {
+	const char *name;
+	int64_t value;
+} counter_find;
+
+static int find_counter(void *user, const char *name, int64_t value)
+{
+	counter_find *f = user;
+	if (strcmp(name, f->name) != 0)
+		return 0;
+	f->value = value;
+	return 1;
+}
+
+hall_err hall_store_counter_get(hall_store *s, const char *name, int64_t *value, hall_error *err)
+{
+	counter_find f = {name, 0};
+	hall_err rc = s->ops->each_counter(s, find_counter, &f, err);
+	if (!rc)
+		*value = f.value;
+	return rc;
+}
+
+hall_err hall_store_each_counter(hall_store *s, hall_store_counter_cb cb, void *user, hall_error *err)
+{
+	return s->ops->each_counter(s, cb, user, err);
+}
+
+hall_err hall_store_put_daily(hall_store *s, const char *day, const hall_store_daily *rows, size_t n,
+                              hall_error *err)
+{
+	return s->ops->put_daily(s, day, rows, n, err);
+}
+
+hall_err hall_store_each_daily(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
+                               void *user, hall_error *err)
+{
+	return s->ops->each_daily(s, day_from, day_to, cb, user, err);
+}
+
+hall_err hall_store_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err)
+{
+	return s->ops->meta_get(s, key, out, len, err);
+}
+
+hall_err hall_store_meta_set(hall_store *s, const char *key, const char *value, hall_error *err)
+{
+	return s->ops->meta_set(s, key, value, err);
+}
+
+/* ---------------------------------------------------------------- daily aggregates */
+
+/* Open-addressing hash of aggregate rows keyed by (kiosk, exhibit, hour, lang, type):
+ * a busy day has many events but few distinct keys. */
+typedef struct agg {
+	hall_store_daily *rows;
+	size_t n, cap;
+	size_t *slots; /* index + 1 into rows; 0 = empty */
+	size_t n_slots;
+	const char *day;
+	const char *tz;
+	hall_err rc;
+} agg;
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211u;
+	}
+	return h * 1099511628211u;
+}
+
+static uint64_t key_hash(const hall_store_daily *d)
+{
+	uint64_t h = 14695981039346656037u;
+	h = fnv(h, d->kiosk);
+	h = fnv(h, d->exhibit);
+	h = fnv(h, d->lang);
+	h = fnv(h, d->type);
+	return h ^ (uint64_t)d->hour;
+}
+
+static bool key_eq(const hall_store_daily *a, const hall_store_daily *b)
+{
+	return a->hour == b->hour && strcmp(a->kiosk, b->kiosk) == 0 && strcmp(a->exhibit, b->exhibit) == 0 &&
+	       strcmp(a->lang, b->lang) == 0 && strcmp(a->type, b->type) == 0;
+}
+
+static int agg_grow(agg *a)
+{
+	size_t n_slots = a->n_slots ? a->n_slots * 2 : 256;
+	size_t *slots = calloc(n_slots, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = (size_t)(key_hash(&a->rows[i]) % n_slots);
+		while (slots[j])
+			j = (j + 1) % n_slots;
+		slots[j] = i + 1;
+	}
+	free(a->slots);
+	a->slots = slots;
+	a->n_slots = n_slots;
+	return 0;
+}
+
+static int agg_event(void *user, const hall_event *ev)
+{
+	agg *a = user;
+	hall_civil c;
+	if (hall_clock_to_civil(ev->ts, a->tz, &c) != 0) {
+		a->rc = HALL_ERR_INVALID;
+		return 1;
+	}
+	hall_store_daily key;
+	memset(&key, 0, sizeof key);
+	snprintf(key.day, sizeof key.day, "%s", a->day);
+	snprintf(key.kiosk, sizeof key.kiosk, "%s", ev->kiosk);
+	snprintf(key.exhibit, sizeof key.exhibit, "%s", ev->exhibit);
+	key.hour = c.hour;
+	snprintf(key.lang, sizeof key.lang, "%s", ev->lang);
+	snprintf(key.type, sizeof key.type, "%s", hall_event_type_name(ev->type));
+	if ((a->n + 1) * 2 > a->n_slots && agg_grow(a) != 0)
+		goto nomem;
+	size_t j = (size_t)(key_hash(&key) % a->n_slots);
+	while (a->slots[j] && !key_eq(&a->rows[a->slots[j] - 1], &key))
+		j = (j + 1) % a->n_slots;
+	if (!a->slots[j]) {
+		if (a->n == a->cap) {
+			size_t cap = a->cap ? a->cap * 2 : 128;
+			hall_store_daily *rows = realloc(a->rows, cap * sizeof *rows);
+			if (!rows)
+				goto nomem;
+			a->rows = rows;
+			a->cap = cap;
+		}
+		a->rows[a->n] = key;
+		a->slots[j] = ++a->n;
+	}
+	hall_store_daily *row = &a->rows[a->slots[j] - 1];
+	row->count++;
+	if (ev->dwell_ms > 0)
+		row->dwell_ms += ev->dwell_ms;
+	return 0;
+nomem:
+	a->rc = HALL_ERR_NOMEM;
+	return 1;
+}
+
+hall_err hall_store_aggregate_day(hall_store *s, const char *day, const char *tz, hall_error *err)
+{
+	int y, m, d;
+	if (!day || hall_clock_parse_date(day, &y, &m, &d) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "day", "expected YYYY-MM-DD");
+	hall_civil start = {.year = y, .month = m, .day = d};
+	hall_civil end = start;
+	end.day += 1; /* from_civil normalises the day after the last of a month */
+	int64_t from_ms, to_ms;
+	if (hall_clock_from_civil(&start, tz, &from_ms) != 0 || hall_clock_from_civil(&end, tz, &to_ms) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "time_zone", "cannot use time zone %s", tz);
+	agg a = {.day = day, .tz = tz};
+	hall_err rc = hall_store_each_event(s, NULL, from_ms, to_ms, agg_event, &a, err);
+	if (!rc && a.rc)
+		rc = hall_error_set(err, a.rc, "", "aggregating %s: %s", day, hall_err_str(a.rc));
+	if (!rc)
+		rc = hall_store_put_daily(s, day, a.rows, a.n, err);
+	free(a.rows);
+	free(a.slots);
+	return rc;
+}

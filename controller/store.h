@@ -1,0 +1,339 @@
+/* controller/store.h: the controller's storage, behind one small interface
+ * (DESIGN.md decision 8).
+ *
+ * Callers (serve, push, the staff commands, the report module) use only the
+ * hall_store_* functions below. A backend fills a hall_store_ops table; SQLite
+ * (store_sqlite.c, WAL mode) is the one shipped. A server database is a second ops
+ * table, not a rewrite: nothing outside the backend file speaks SQL.
+ *
+ * What is stored
+ *   events     raw events, unique by (kiosk, seq): inserting one twice counts once
+ *   votes      one vote per (kiosk, session, poll), filled from vote events
+ *   kiosks     the fleet: group, first/last seen, online, versions held, seq_max,
+ *              spool_first, confirmed (highest seq committed with no gap), last error,
+ *              alert, help count
+ *   status_log online/offline transitions with time (uptime in reports)
+ *   help       call-staff presses
+ *   desired    desired state per (kind, scope): the envelope last published
+ *   history    pushes, rollbacks, schedules, notices, commands: time, user, target
+ *   commands   queued commands with ttl and ack state
+ *   acks       every ack a kiosk sent
+ *   counters   named counters (rejected events, ...)
+ *   daily      per-day aggregates kept after raw events are deleted
+ *   meta       small key/value settings (last report day, version counter, ...)
+ *
+ * Ownership: a hall_store is created by an open function (hall_store_open_sqlite) and
+ * freed by hall_store_close. Every row handed to a callback is borrowed until the
+ * callback returns; rows filled through out-pointers are plain values (fixed buffers,
+ * nothing to free) except where a comment says malloc'd.
+ *
+ * Threads: one hall_store is used by one thread at a time (the caller serialises).
+ * Errors: HALL_ERR_DB with the backend's message in err->msg, HALL_ERR_NOT_FOUND when a
+ * looked-up row does not exist, HALL_ERR_INVALID for a bad argument.
+ *
+ * Callbacks return 0 to go on, non-zero to stop the iteration early (the iterating
+ * function then still returns HALL_OK). */
+#ifndef HALL_CTL_STORE_H
+#define HALL_CTL_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hall/err.h"
+#include "hall/protocol.h"
+
+#define HALL_STORE_SCOPE_BUF HALL_SCOPE_BUF
+#define HALL_STORE_TEXT_BUF 512
+
+/* ---------------------------------------------------------------- rows */
+
+/* The fleet row of one kiosk. Integers are 0 when never reported, times UTC ms. */
+typedef struct hall_store_kiosk {
+	char id[HALL_ID_BUF];
+	char group[HALL_ID_BUF];
+	int64_t first_seen;
+	int64_t last_seen;
+	bool online;
+	int64_t online_since;      /* time of the last offline->online transition (0 if never) */
+	int64_t content_version;   /* versions the kiosk said it holds */
+	int64_t schedule_version;
+	int64_t notice_version;
+	int64_t seq_max;           /* highest seq announced (hello/status) */
+	int64_t spool_first;       /* from the last hello; 0 = never said */
+	int64_t confirmed;         /* highest seq committed with no gap (what confirm carries) */
+	char app[HALL_STR_BUF];
+	char last_error[HALL_PROTO_ERROR_MAX + 1];
+	bool alert;                /* offline during opening hours, or help pending */
+	char alert_reason[128];
+	int64_t help_count;        /* help requests since the alert was cleared */
+	int64_t last_help;         /* time of the last help request, 0 = none */
+} hall_store_kiosk;
+
+/* One online/offline transition. */
+typedef struct hall_store_status_change {
+	char kiosk[HALL_ID_BUF];
+	int64_t ts;
+	bool online;
+} hall_store_status_change;
+
+/* Desired state: the envelope last published for (kind, scope). kind: "content",
+ * "schedule", "notice". */
+typedef struct hall_store_desired {
+	char kind[16];
+	char scope[HALL_STORE_SCOPE_BUF];   /* "all", "group:g", "kiosk:id" */
+	int64_t version;
+	bool cleared;
+	char ref[65];                       /* content: sha256 of the pack's manifest in the pack store; else "" */
+	int64_t updated;                    /* UTC ms */
+	char *payload;                      /* malloc'd envelope JSON (caller frees), payload_len bytes + NUL */
+	size_t payload_len;
+} hall_store_desired;
+
+/* One staff action. action: "push", "rollback", "clear", "schedule", "notice",
+ * "notice-clear", "command". */
+typedef struct hall_store_history {
+	int64_t id;                         /* assigned by the store */
+	int64_t ts;
+	char user[64];
+	char action[24];
+	char kind[16];                      /* "content", "schedule", "notice", "command" */
+	char target[HALL_STORE_SCOPE_BUF];
+	int64_t version;                    /* 0 for commands */
+	char ref[65];                       /* content: manifest sha256; command: its id; else "" */
+	char detail[HALL_STORE_TEXT_BUF];   /* free text for people (pack title, notice text, ...) */
+} hall_store_history;
+
+/* A queued command. */
+typedef struct hall_store_command {
+	hall_command cmd;                   /* id, cmd, exhibit, ts, ttl_s */
+	char kiosk[HALL_ID_BUF];
+	bool acked;
+	char result[16];                    /* "done", "failed", "" while pending */
+	char reason[HALL_PROTO_REASON_MAX + 1];
+	int64_t acked_ts;
+} hall_store_command;
+
+/* One stored ack. */
+typedef struct hall_store_ack {
+	hall_ack ack;
+	int64_t ts;                         /* when the controller received it */
+} hall_store_ack;
+
+/* Per-day aggregate, keyed by (day, kiosk, exhibit, hour, lang, type). day is the hall's
+ * local date "YYYY-MM-DD", hour its local hour 0..23. */
+typedef struct hall_store_daily {
+	char day[11];
+	char kiosk[HALL_ID_BUF];
+	char exhibit[HALL_STR_BUF];
+	int hour;
+	char lang[8];
+	char type[16];                      /* hall_event_type_name() */
+	int64_t count;
+	int64_t dwell_ms;                   /* sum of dwell_ms where given */
+} hall_store_daily;
+
+/* One option's tally. */
+typedef struct hall_store_tally {
+	char poll[HALL_ID_BUF];
+	char option[HALL_ID_BUF];
+	int64_t votes;
+} hall_store_tally;
+
+typedef int (*hall_store_event_cb)(void *user, const hall_event *ev);
+typedef int (*hall_store_kiosk_cb)(void *user, const hall_store_kiosk *k);
+typedef int (*hall_store_status_cb)(void *user, const hall_store_status_change *c);
+typedef int (*hall_store_history_cb)(void *user, const hall_store_history *h);
+typedef int (*hall_store_command_cb)(void *user, const hall_store_command *c);
+typedef int (*hall_store_daily_cb)(void *user, const hall_store_daily *d);
+typedef int (*hall_store_tally_cb)(void *user, const hall_store_tally *t);
+typedef int (*hall_store_counter_cb)(void *user, const char *name, int64_t value);
+
+/* Result of one hall_store_insert_events call. */
+typedef struct hall_store_insert_result {
+	size_t inserted;        /* new rows (duplicates of (kiosk, seq) are not counted) */
+	size_t duplicates;
+	size_t votes_counted;   /* new votes (a second vote of the same session is ignored) */
+	char polls_changed[8][HALL_ID_BUF]; /* up to 8 distinct polls whose tally changed */
+	size_t n_polls_changed; /* may exceed 8: then re-read every poll */
+} hall_store_insert_result;
+
+/* ---------------------------------------------------------------- backend table */
+
+typedef struct hall_store hall_store;
+
+/* A backend implements every entry; the semantics are those of the hall_store_* wrapper
+ * of the same name below. */
+typedef struct hall_store_ops {
+	void (*close)(hall_store *s);
+	hall_err (*insert_events)(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+	                          hall_error *err);
+	hall_err (*advance_confirm)(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err);
+	hall_err (*each_event)(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+	                       hall_store_event_cb cb, void *user, hall_error *err);
+	hall_err (*delete_events_before)(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err);
+
+	hall_err (*kiosk_hello)(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err);
+	hall_err (*kiosk_status)(hall_store *s, const hall_status *st, int64_t now_ms, bool *changed, hall_error *err);
+	hall_err (*kiosk_get)(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err);
+	hall_err (*each_kiosk)(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err);
+	hall_err (*kiosk_set_alert)(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err);
+	hall_err (*each_status_change)(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+	                               hall_store_status_cb cb, void *user, hall_error *err);
+	hall_err (*add_help)(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err);
+
+	hall_err (*next_version)(hall_store *s, int64_t *version, hall_error *err);
+	hall_err (*set_desired)(hall_store *s, const hall_store_desired *d, hall_error *err);
+	hall_err (*get_desired)(hall_store *s, const char *kind, const char *scope, hall_store_desired *out,
+	                        hall_error *err);
+	hall_err (*add_history)(hall_store *s, hall_store_history *h, hall_error *err);
+	hall_err (*each_history)(hall_store *s, const char *target, const char *kind, size_t limit,
+	                         hall_store_history_cb cb, void *user, hall_error *err);
+
+	hall_err (*add_command)(hall_store *s, const hall_store_command *c, hall_error *err);
+	hall_err (*each_pending_command)(hall_store *s, const char *kiosk, int64_t now_ms, hall_store_command_cb cb,
+	                                 void *user, hall_error *err);
+	hall_err (*add_ack)(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err);
+	hall_err (*get_ack)(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
+	                    hall_store_ack *out, hall_error *err);
+
+	hall_err (*each_tally)(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user, hall_error *err);
+
+	hall_err (*counter_add)(hall_store *s, const char *name, int64_t delta, hall_error *err);
+	hall_err (*each_counter)(hall_store *s, hall_store_counter_cb cb, void *user, hall_error *err);
+
+	hall_err (*put_daily)(hall_store *s, const char *day, const hall_store_daily *rows, size_t n, hall_error *err);
+	hall_err (*each_daily)(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
+	                       void *user, hall_error *err);
+
+	hall_err (*meta_get)(hall_store *s, const char *key, char *out, size_t len, hall_error *err);
+	hall_err (*meta_set)(hall_store *s, const char *key, const char *value, hall_error *err);
+} hall_store_ops;
+
+/* Every backend's handle starts with this; the backend's own state follows. */
+struct hall_store {
+	const hall_store_ops *ops;
+};
+
+/* ---------------------------------------------------------------- opening */
+
+/* Open (create when missing) the SQLite database at `path` in WAL mode with
+ * synchronous=FULL (a confirmed event must survive a power cut), creating its tables.
+ * Several processes may open the same file (serve and the staff commands): writers wait
+ * up to 5 s for each other. The caller closes with hall_store_close. */
+hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err);
+/* NULL-safe. */
+void hall_store_close(hall_store *s);
+
+/* ---------------------------------------------------------------- events */
+
+/* Insert n valid events (already decoded and checked) in ONE transaction: all are
+ * committed when this returns HALL_OK, none on error. (kiosk, seq) is unique: a repeat
+ * is ignored and counted in res->duplicates. A new vote event (type vote, poll set,
+ * target = option) also counts a vote unless that (kiosk, session, poll) already voted;
+ * a vote without a session counts on its own. The counters events_stored and
+ * events_duplicate move in the same transaction. res may be NULL. */
+hall_err hall_store_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+                                  hall_error *err);
+/* Move the kiosk's confirmed seq forward over committed events with no gap, starting at
+ * max(confirmed, spool_first - 1), store it and return it in *confirmed. A kiosk never
+ * seen in a hello starts at 0 (so its events from seq 1 on confirm). */
+hall_err hall_store_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err);
+/* Every stored event with from_ms <= ts < to_ms, ordered by kiosk then seq. kiosk NULL
+ * or "" = all kiosks. */
+hall_err hall_store_each_event(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                               hall_store_event_cb cb, void *user, hall_error *err);
+/* Delete raw events with ts < ts_ms (retention); votes, tallies and the fleet stay. */
+hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err);
+
+/* ---------------------------------------------------------------- fleet */
+
+/* Record a hello: create the kiosk row when new (first_seen), set group, versions,
+ * seq_max, spool_first, app, last_seen = now_ms. Marks the kiosk online (a hello means
+ * connected) and logs the transition when it was offline. */
+hall_err hall_store_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err);
+/* Record a status or Will. A full status updates versions, seq_max, last_error, group.
+ * *changed (may be NULL) is set when online differs from what was stored (a transition,
+ * also logged in status_log). An unknown kiosk is created. */
+hall_err hall_store_kiosk_status(hall_store *s, const hall_status *st, int64_t now_ms, bool *changed,
+                                 hall_error *err);
+/* HALL_ERR_NOT_FOUND when the kiosk was never seen. */
+hall_err hall_store_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err);
+/* Every kiosk, ordered by id. */
+hall_err hall_store_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err);
+/* Raise (alert true, reason) or clear an alert; clearing also zeroes help_count. */
+hall_err hall_store_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err);
+/* Online/offline transitions with from_ms <= ts < to_ms, by kiosk then time; kiosk NULL = all. */
+hall_err hall_store_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                                       hall_store_status_cb cb, void *user, hall_error *err);
+/* Store a help request and bump the kiosk's help_count / last_help. */
+hall_err hall_store_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err);
+
+/* ---------------------------------------------------------------- desired state, history */
+
+/* The next version number: rises by one with every call, for every kind, across
+ * restarts (content, schedule and notice share one counter so a version names one push). */
+hall_err hall_store_next_version(hall_store *s, int64_t *version, hall_error *err);
+/* Replace the desired state of (d->kind, d->scope). d->payload is copied. */
+hall_err hall_store_set_desired(hall_store *s, const hall_store_desired *d, hall_error *err);
+/* HALL_ERR_NOT_FOUND when nothing was ever pushed there. On success out->payload is
+ * malloc'd: free it with hall_store_desired_free. */
+hall_err hall_store_get_desired(hall_store *s, const char *kind, const char *scope, hall_store_desired *out,
+                                hall_error *err);
+void hall_store_desired_free(hall_store_desired *d);
+/* Append; sets h->id. */
+hall_err hall_store_add_history(hall_store *s, hall_store_history *h, hall_error *err);
+/* Newest first. target / kind NULL or "" = any; limit 0 = no limit. */
+hall_err hall_store_each_history(hall_store *s, const char *target, const char *kind, size_t limit,
+                                 hall_store_history_cb cb, void *user, hall_error *err);
+
+/* ---------------------------------------------------------------- commands and acks */
+
+/* Queue a command (its id must be unique). */
+hall_err hall_store_add_command(hall_store *s, const hall_store_command *c, hall_error *err);
+/* Commands of `kiosk` not acked and not expired at now_ms, oldest first. */
+hall_err hall_store_each_pending_command(hall_store *s, const char *kiosk, int64_t now_ms,
+                                         hall_store_command_cb cb, void *user, hall_error *err);
+/* Store an ack; a command ack also marks its command acked. */
+hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err);
+/* The latest ack of kiosk for (kind, version) or, for kind "command", for command id.
+ * HALL_ERR_NOT_FOUND when none. */
+hall_err hall_store_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
+                            hall_store_ack *out, hall_error *err);
+
+/* ---------------------------------------------------------------- polls */
+
+/* Tallies of one poll (poll NULL or "" = every poll), by poll then option id. */
+hall_err hall_store_each_tally(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user,
+                               hall_error *err);
+/* The results message of one poll (at most HALL_PROTO_POLL_OPTIONS_MAX options, by id). */
+hall_err hall_store_poll_results(hall_store *s, const char *poll, int64_t now_ms, hall_poll_results *out,
+                                 hall_error *err);
+
+/* ---------------------------------------------------------------- counters, aggregates, meta */
+
+/* Well-known counter names. */
+#define HALL_COUNTER_EVENTS_REJECTED "events_rejected"
+#define HALL_COUNTER_EVENTS_STORED "events_stored"
+#define HALL_COUNTER_EVENTS_DUPLICATE "events_duplicate"
+#define HALL_COUNTER_MESSAGES_REJECTED "messages_rejected"
+
+hall_err hall_store_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err);
+/* 0 when the counter was never added to. */
+hall_err hall_store_counter_get(hall_store *s, const char *name, int64_t *value, hall_error *err);
+hall_err hall_store_each_counter(hall_store *s, hall_store_counter_cb cb, void *user, hall_error *err);
+
+/* Replace every aggregate row of `day` by rows[0..n) (each row's day must equal it). */
+hall_err hall_store_put_daily(hall_store *s, const char *day, const hall_store_daily *rows, size_t n,
+                              hall_error *err);
+/* Rows with day_from <= day <= day_to ("YYYY-MM-DD"), by day, kiosk, exhibit, hour. */
+hall_err hall_store_each_daily(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
+                               void *user, hall_error *err);
+/* Build the aggregates of local day `day` in time zone tz from the raw events and store
+ * them with hall_store_put_daily (run before raw events of that day are deleted). */
+hall_err hall_store_aggregate_day(hall_store *s, const char *day, const char *tz, hall_error *err);
+
+/* Small settings. meta_get: HALL_ERR_NOT_FOUND when unset; the value is cut to len - 1. */
+hall_err hall_store_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err);
+hall_err hall_store_meta_set(hall_store *s, const char *key, const char *value, hall_error *err);
+
+#endif

@@ -1,0 +1,1236 @@
+/* store_sqlite.c: the SQLite backend of controller/store.h.
+ *
+ * One connection per process, WAL mode so the staff commands read while serve writes,
+ * synchronous=FULL because a confirm promises the kiosk its event is on disk: with
+ * NORMAL a power cut may lose the last commits of a WAL database. busy_timeout lets
+ * serve and a staff command write the same file without SQLITE_BUSY failures. */
+#include "store.h"
+
+#include "hall/clock.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+typedef struct sq_store {
+	hall_store base; /* first: a hall_store * is a sq_store * */
+	sqlite3 *db;
+	sqlite3_stmt *ins_event;
+	sqlite3_stmt *ins_vote;
+} sq_store;
+
+static sq_store *sq(hall_store *s)
+{
+	return (sq_store *)(void *)s;
+}
+
+static hall_err db_fail(sq_store *q, hall_error *err, const char *what)
+{
+	return hall_error_set(err, HALL_ERR_DB, "", "%s: %s", what, sqlite3_errmsg(q->db));
+}
+
+static hall_err exec_sql(sq_store *q, const char *sql, hall_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		hall_error_set(err, HALL_ERR_DB, "", "%s", msg ? msg : sqlite3_errmsg(q->db));
+		sqlite3_free(msg);
+		return HALL_ERR_DB;
+	}
+	return HALL_OK;
+}
+
+static hall_err prep(sq_store *q, const char *sql, sqlite3_stmt **st, hall_error *err)
+{
+	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_fail(q, err, "prepare");
+	return HALL_OK;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+/* NULL or "" binds SQL NULL (a filter that matches anything). */
+static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && s[0])
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *out, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+static int64_t col_i64(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+static int64_t col_opt_i64(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+}
+
+static const char SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS events("
+	" kiosk TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL,"
+	" exhibit TEXT NOT NULL, target TEXT NOT NULL, session INTEGER, lang TEXT NOT NULL DEFAULT '',"
+	" dwell_ms INTEGER, poll TEXT NOT NULL DEFAULT '', received INTEGER NOT NULL,"
+	" PRIMARY KEY(kiosk, seq)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS events_ts ON events(ts);"
+	"CREATE TABLE IF NOT EXISTS votes("
+	" kiosk TEXT NOT NULL, session INTEGER NOT NULL, poll TEXT NOT NULL, option TEXT NOT NULL,"
+	" ts INTEGER NOT NULL, PRIMARY KEY(kiosk, session, poll));"
+	"CREATE INDEX IF NOT EXISTS votes_poll ON votes(poll, option);"
+	"CREATE TABLE IF NOT EXISTS kiosks("
+	" id TEXT PRIMARY KEY, grp TEXT NOT NULL DEFAULT '', first_seen INTEGER NOT NULL DEFAULT 0,"
+	" last_seen INTEGER NOT NULL DEFAULT 0, online INTEGER NOT NULL DEFAULT 0,"
+	" online_since INTEGER NOT NULL DEFAULT 0,"
+	" content_version INTEGER NOT NULL DEFAULT 0, schedule_version INTEGER NOT NULL DEFAULT 0,"
+	" notice_version INTEGER NOT NULL DEFAULT 0, seq_max INTEGER NOT NULL DEFAULT 0,"
+	" spool_first INTEGER NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0,"
+	" app TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',"
+	" alert INTEGER NOT NULL DEFAULT 0, alert_reason TEXT NOT NULL DEFAULT '',"
+	" help_count INTEGER NOT NULL DEFAULT 0, last_help INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS status_log(kiosk TEXT NOT NULL, ts INTEGER NOT NULL, online INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS status_log_k ON status_log(kiosk, ts);"
+	"CREATE TABLE IF NOT EXISTS help(kiosk TEXT NOT NULL, ts INTEGER NOT NULL, exhibit TEXT NOT NULL,"
+	" session INTEGER, received INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS desired(kind TEXT NOT NULL, scope TEXT NOT NULL, version INTEGER NOT NULL,"
+	" cleared INTEGER NOT NULL, ref TEXT NOT NULL DEFAULT '', updated INTEGER NOT NULL, payload BLOB,"
+	" PRIMARY KEY(kind, scope));"
+	"CREATE TABLE IF NOT EXISTS history(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
+	" user TEXT NOT NULL, action TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,"
+	" version INTEGER NOT NULL, ref TEXT NOT NULL, detail TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS commands(id TEXT PRIMARY KEY, kiosk TEXT NOT NULL, cmd TEXT NOT NULL,"
+	" exhibit TEXT NOT NULL, ts INTEGER NOT NULL, ttl_s INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0,"
+	" result TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', acked_ts INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS acks(id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk TEXT NOT NULL,"
+	" kind TEXT NOT NULL, scope TEXT NOT NULL, version INTEGER NOT NULL, cmd_id TEXT NOT NULL,"
+	" result TEXT NOT NULL, reason TEXT NOT NULL, ts INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS acks_k ON acks(kiosk, kind, version);"
+	"CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS daily(day TEXT NOT NULL, kiosk TEXT NOT NULL, exhibit TEXT NOT NULL,"
+	" hour INTEGER NOT NULL, lang TEXT NOT NULL, type TEXT NOT NULL, count INTEGER NOT NULL,"
+	" dwell_ms INTEGER NOT NULL, PRIMARY KEY(day, kiosk, exhibit, hour, lang, type));"
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+static hall_err sq_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err);
+
+static void sq_close(hall_store *s)
+{
+	sq_store *q = sq(s);
+	sqlite3_finalize(q->ins_event);
+	sqlite3_finalize(q->ins_vote);
+	sqlite3_close(q->db);
+	free(q);
+}
+
+static hall_err rollback_after(sq_store *q, hall_err rc)
+{
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static void note_poll(hall_store_insert_result *res, const char *poll)
+{
+	size_t shown = res->n_polls_changed < 8 ? res->n_polls_changed : 8;
+	for (size_t i = 0; i < shown; i++)
+		if (strcmp(res->polls_changed[i], poll) == 0)
+			return;
+	if (res->n_polls_changed < 8)
+		snprintf(res->polls_changed[res->n_polls_changed], HALL_ID_BUF, "%s", poll);
+	res->n_polls_changed++;
+}
+
+static hall_err sq_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+                                 hall_error *err)
+{
+	sq_store *q = sq(s);
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const hall_event *ev = &evs[i];
+		sqlite3_stmt *st = q->ins_event;
+		sqlite3_reset(st);
+		bind_text(st, 1, ev->kiosk);
+		sqlite3_bind_int64(st, 2, ev->seq);
+		sqlite3_bind_int64(st, 3, ev->ts);
+		bind_text(st, 4, hall_event_type_name(ev->type));
+		bind_text(st, 5, ev->exhibit);
+		bind_text(st, 6, ev->target);
+		if (ev->session >= 0)
+			sqlite3_bind_int64(st, 7, ev->session);
+		else
+			sqlite3_bind_null(st, 7);
+		bind_text(st, 8, ev->lang);
+		if (ev->dwell_ms >= 0)
+			sqlite3_bind_int64(st, 9, ev->dwell_ms);
+		else
+			sqlite3_bind_null(st, 9);
+		bind_text(st, 10, ev->poll);
+		sqlite3_bind_int64(st, 11, hall_clock_now_ms());
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return rollback_after(q, db_fail(q, err, "insert event"));
+		int added = sqlite3_changes(q->db);
+		if (!added) {
+			res->duplicates++;
+			continue;
+		}
+		res->inserted++;
+		if (ev->type != HALL_EVENT_VOTE || !ev->poll[0] || !ev->target[0])
+			continue;
+		/* One vote per visitor session; a vote with no session stands alone (keyed by -seq). */
+		st = q->ins_vote;
+		sqlite3_reset(st);
+		bind_text(st, 1, ev->kiosk);
+		sqlite3_bind_int64(st, 2, ev->session >= 0 ? ev->session : -ev->seq);
+		bind_text(st, 3, ev->poll);
+		bind_text(st, 4, ev->target);
+		sqlite3_bind_int64(st, 5, ev->ts);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return rollback_after(q, db_fail(q, err, "insert vote"));
+		if (sqlite3_changes(q->db)) {
+			res->votes_counted++;
+			note_poll(res, ev->poll);
+		}
+	}
+	/* The counters move in the same transaction, so a crash cannot count a batch twice. */
+	static const char *const names[2] = {HALL_COUNTER_EVENTS_STORED, HALL_COUNTER_EVENTS_DUPLICATE};
+	const size_t values[2] = {res->inserted, res->duplicates};
+	for (int i = 0; i < 2; i++) {
+		if (!values[i])
+			continue;
+		rc = sq_counter_add(s, names[i], (int64_t)values[i], err);
+		if (rc)
+			return rollback_after(q, rc);
+	}
+	rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		return rollback_after(q, rc);
+	return HALL_OK;
+}
+
+static hall_err sq_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	int64_t cur = 0;
+	rc = prep(q, "SELECT confirmed, spool_first FROM kiosks WHERE id=?1", &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, kiosk);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t c = col_i64(st, 0), first = col_i64(st, 1);
+		cur = c > first - 1 ? c : first - 1;
+		if (cur < 0)
+			cur = 0;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = prep(q, "SELECT seq FROM events WHERE kiosk=?1 AND seq>?2 ORDER BY seq", &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, cur);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (col_i64(st, 0) != cur + 1)
+			break;
+		cur++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = db_fail(q, err, "read events");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = prep(q,
+	          "INSERT INTO kiosks(id, confirmed) VALUES(?1, ?2)"
+	          " ON CONFLICT(id) DO UPDATE SET confirmed=max(confirmed, excluded.confirmed)",
+	          &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, cur);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = db_fail(q, err, "store confirm");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		goto fail;
+	*confirmed = cur;
+	return HALL_OK;
+fail:
+	sqlite3_finalize(st);
+	return rollback_after(q, rc);
+}
+
+static hall_err sq_each_event(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                              hall_store_event_cb cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms, poll FROM events"
+	                   " WHERE (?1 IS NULL OR kiosk=?1) AND ts>=?2 AND ts<?3 ORDER BY kiosk, seq",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_opt_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, from_ms);
+	sqlite3_bind_int64(st, 3, to_ms);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_event ev;
+		char type[32];
+		hall_event_init(&ev);
+		col_text(st, 0, ev.kiosk, sizeof ev.kiosk);
+		ev.seq = col_i64(st, 1);
+		ev.ts = col_i64(st, 2);
+		col_text(st, 3, type, sizeof type);
+		if (hall_event_type_from_name(type, &ev.type) != 0)
+			continue; /* only valid events are ever stored; skip a row from a newer version */
+		col_text(st, 4, ev.exhibit, sizeof ev.exhibit);
+		col_text(st, 5, ev.target, sizeof ev.target);
+		ev.session = col_opt_i64(st, 6);
+		col_text(st, 7, ev.lang, sizeof ev.lang);
+		ev.dwell_ms = col_opt_i64(st, 8);
+		col_text(st, 9, ev.poll, sizeof ev.poll);
+		if (cb(user, &ev))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read events");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Run a statement with no result rows; *changes (may be NULL) gets the rows it touched. */
+static hall_err run_stmt(sq_store *q, sqlite3_stmt *st, const char *what, int64_t *changes, hall_error *err)
+{
+	hall_err rc = HALL_OK;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(q, err, what);
+	else if (changes)
+		*changes = sqlite3_changes(q->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "DELETE FROM events WHERE ts<?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, ts_ms);
+	int64_t n = 0;
+	rc = run_stmt(q, st, "delete events", &n, err);
+	if (!rc && deleted)
+		*deleted = n;
+	return rc;
+}
+
+static hall_err log_transition(sq_store *q, const char *kiosk, int64_t ts, bool online, hall_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "INSERT INTO status_log(kiosk, ts, online) VALUES(?1, ?2, ?3)", &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, ts);
+	sqlite3_bind_int(st, 3, online ? 1 : 0);
+	return run_stmt(q, st, "log status", NULL, err);
+}
+
+/* -1 when the kiosk is unknown, else its stored online flag. */
+static hall_err stored_online(sq_store *q, const char *kiosk, int *online, hall_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "SELECT online FROM kiosks WHERE id=?1", &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, kiosk);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*online = sqlite3_column_int(st, 0);
+	else if (step == SQLITE_DONE)
+		*online = -1;
+	else
+		rc = db_fail(q, err, "read kiosk");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int was = -1;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = stored_online(q, h->kiosk, &was, err);
+	if (rc)
+		goto fail;
+	rc = prep(q,
+	          "INSERT INTO kiosks(id, grp, first_seen, last_seen, online, online_since, content_version,"
+	          " schedule_version, notice_version, seq_max, spool_first, app)"
+	          " VALUES(?1, ?2, ?3, ?3, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	          " ON CONFLICT(id) DO UPDATE SET grp=excluded.grp,"
+	          " first_seen=CASE WHEN first_seen=0 THEN excluded.first_seen ELSE first_seen END,"
+	          " last_seen=excluded.last_seen,"
+	          " online_since=CASE WHEN online=1 AND online_since>0 THEN online_since ELSE excluded.online_since END,"
+	          " online=1, content_version=excluded.content_version,"
+	          " schedule_version=excluded.schedule_version, notice_version=excluded.notice_version,"
+	          " seq_max=excluded.seq_max, spool_first=excluded.spool_first, app=excluded.app",
+	          &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, h->kiosk);
+	bind_text(st, 2, h->group);
+	sqlite3_bind_int64(st, 3, now_ms);
+	sqlite3_bind_int64(st, 4, h->content_version);
+	sqlite3_bind_int64(st, 5, h->schedule_version);
+	sqlite3_bind_int64(st, 6, h->notice_version);
+	sqlite3_bind_int64(st, 7, h->seq_max);
+	sqlite3_bind_int64(st, 8, h->spool_first);
+	bind_text(st, 9, h->app);
+	rc = run_stmt(q, st, "store hello", NULL, err);
+	if (rc)
+		goto fail;
+	if (was != 1) {
+		rc = log_transition(q, h->kiosk, now_ms, true, err);
+		if (rc)
+			goto fail;
+	}
+	return exec_sql(q, "COMMIT", err) ? rollback_after(q, HALL_ERR_DB) : HALL_OK;
+fail:
+	return rollback_after(q, rc);
+}
+
+static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t now_ms, bool *changed,
+                                hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int was = -1;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = stored_online(q, stt->kiosk, &was, err);
+	if (rc)
+		goto fail;
+	bool transition = (was == 1) != stt->online;
+	rc = prep(q,
+	          "INSERT INTO kiosks(id, first_seen) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING", &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, stt->kiosk);
+	sqlite3_bind_int64(st, 2, stt->online ? now_ms : 0);
+	rc = run_stmt(q, st, "store status", NULL, err);
+	if (rc)
+		goto fail;
+	if (stt->online) {
+		rc = prep(q,
+		          "UPDATE kiosks SET online=1, last_seen=?2,"
+		          " online_since=CASE WHEN ?3 THEN ?2 ELSE online_since END,"
+		          " first_seen=CASE WHEN first_seen=0 THEN ?2 ELSE first_seen END WHERE id=?1",
+		          &st, err);
+		if (rc)
+			goto fail;
+		bind_text(st, 1, stt->kiosk);
+		sqlite3_bind_int64(st, 2, now_ms);
+		sqlite3_bind_int(st, 3, transition ? 1 : 0);
+	} else {
+		rc = prep(q, "UPDATE kiosks SET online=0 WHERE id=?1", &st, err);
+		if (rc)
+			goto fail;
+		bind_text(st, 1, stt->kiosk);
+	}
+	rc = run_stmt(q, st, "store status", NULL, err);
+	if (rc)
+		goto fail;
+	if (stt->full) {
+		rc = prep(q,
+		          "UPDATE kiosks SET grp=CASE WHEN ?2='' THEN grp ELSE ?2 END, content_version=?3,"
+		          " schedule_version=?4, notice_version=?5, seq_max=max(seq_max, ?6), last_error=?7 WHERE id=?1",
+		          &st, err);
+		if (rc)
+			goto fail;
+		bind_text(st, 1, stt->kiosk);
+		bind_text(st, 2, stt->group);
+		sqlite3_bind_int64(st, 3, stt->content_version);
+		sqlite3_bind_int64(st, 4, stt->schedule_version);
+		sqlite3_bind_int64(st, 5, stt->notice_version);
+		sqlite3_bind_int64(st, 6, stt->seq_max);
+		bind_text(st, 7, stt->last_error);
+		rc = run_stmt(q, st, "store status", NULL, err);
+		if (rc)
+			goto fail;
+	}
+	if (transition) {
+		rc = log_transition(q, stt->kiosk, now_ms, stt->online, err);
+		if (rc)
+			goto fail;
+	}
+	rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		goto fail;
+	if (changed)
+		*changed = transition;
+	return HALL_OK;
+fail:
+	return rollback_after(q, rc);
+}
+
+#define KIOSK_COLS                                                                                         \
+	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
+	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
+	" last_help"
+
+static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
+{
+	memset(k, 0, sizeof *k);
+	col_text(st, 0, k->id, sizeof k->id);
+	col_text(st, 1, k->group, sizeof k->group);
+	k->first_seen = col_i64(st, 2);
+	k->last_seen = col_i64(st, 3);
+	k->online = col_i64(st, 4) != 0;
+	k->online_since = col_i64(st, 5);
+	k->content_version = col_i64(st, 6);
+	k->schedule_version = col_i64(st, 7);
+	k->notice_version = col_i64(st, 8);
+	k->seq_max = col_i64(st, 9);
+	k->spool_first = col_i64(st, 10);
+	k->confirmed = col_i64(st, 11);
+	col_text(st, 12, k->app, sizeof k->app);
+	col_text(st, 13, k->last_error, sizeof k->last_error);
+	k->alert = col_i64(st, 14) != 0;
+	col_text(st, 15, k->alert_reason, sizeof k->alert_reason);
+	k->help_count = col_i64(st, 16);
+	k->last_help = col_i64(st, 17);
+}
+
+static hall_err sq_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "SELECT " KIOSK_COLS " FROM kiosks WHERE id=?1", &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		read_kiosk(st, out);
+	else if (step == SQLITE_DONE)
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "kiosk %s: never seen", id);
+	else
+		rc = db_fail(q, err, "read kiosk");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id", &st, err);
+	if (rc)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_store_kiosk k;
+		read_kiosk(st, &k);
+		if (cb(user, &k))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read kiosks");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "UPDATE kiosks SET alert=?2, alert_reason=?3,"
+	                   " help_count=CASE WHEN ?2 THEN help_count ELSE 0 END WHERE id=?1",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, id);
+	sqlite3_bind_int(st, 2, alert ? 1 : 0);
+	bind_text(st, 3, alert ? reason : "");
+	return run_stmt(q, st, "set alert", NULL, err);
+}
+
+static hall_err sq_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                                      hall_store_status_cb cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT kiosk, ts, online FROM status_log WHERE (?1 IS NULL OR kiosk=?1)"
+	                   " AND ts>=?2 AND ts<?3 ORDER BY kiosk, ts, rowid",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_opt_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, from_ms);
+	sqlite3_bind_int64(st, 3, to_ms);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_store_status_change c;
+		memset(&c, 0, sizeof c);
+		col_text(st, 0, c.kiosk, sizeof c.kiosk);
+		c.ts = col_i64(st, 1);
+		c.online = col_i64(st, 2) != 0;
+		if (cb(user, &c))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read status log");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = prep(q, "INSERT INTO help(kiosk, ts, exhibit, session, received) VALUES(?1, ?2, ?3, ?4, ?5)", &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, h->kiosk);
+	sqlite3_bind_int64(st, 2, h->ts);
+	bind_text(st, 3, h->exhibit);
+	if (h->session >= 0)
+		sqlite3_bind_int64(st, 4, h->session);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, now_ms);
+	rc = run_stmt(q, st, "store help", NULL, err);
+	if (rc)
+		goto fail;
+	rc = prep(q,
+	          "INSERT INTO kiosks(id, first_seen, help_count, last_help) VALUES(?1, ?2, 1, ?2)"
+	          " ON CONFLICT(id) DO UPDATE SET help_count=help_count+1, last_help=excluded.last_help",
+	          &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, h->kiosk);
+	sqlite3_bind_int64(st, 2, now_ms);
+	rc = run_stmt(q, st, "store help", NULL, err);
+	if (rc)
+		goto fail;
+	rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		goto fail;
+	return HALL_OK;
+fail:
+	return rollback_after(q, rc);
+}
+
+static hall_err sq_next_version(hall_store *s, int64_t *version, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	/* Never below a version already in desired (a database from before the counter). */
+	rc = prep(q,
+	          "INSERT INTO meta(key, value) VALUES('version',"
+	          " (SELECT coalesce(max(version), 0) + 1 FROM desired))"
+	          " ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER) + 1",
+	          &st, err);
+	if (rc)
+		goto fail;
+	rc = run_stmt(q, st, "next version", NULL, err);
+	if (rc)
+		goto fail;
+	rc = prep(q, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='version'", &st, err);
+	if (rc)
+		goto fail;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_fail(q, err, "next version");
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	*version = col_i64(st, 0);
+	sqlite3_finalize(st);
+	rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		goto fail;
+	return HALL_OK;
+fail:
+	return rollback_after(q, rc);
+}
+
+static hall_err sq_set_desired(hall_store *s, const hall_store_desired *d, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "INSERT OR REPLACE INTO desired(kind, scope, version, cleared, ref, updated, payload)"
+	                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, d->kind);
+	bind_text(st, 2, d->scope);
+	sqlite3_bind_int64(st, 3, d->version);
+	sqlite3_bind_int(st, 4, d->cleared ? 1 : 0);
+	bind_text(st, 5, d->ref);
+	sqlite3_bind_int64(st, 6, d->updated);
+	if (d->payload)
+		sqlite3_bind_blob64(st, 7, d->payload, d->payload_len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 7);
+	return run_stmt(q, st, "store desired state", NULL, err);
+}
+
+static hall_err sq_get_desired(hall_store *s, const char *kind, const char *scope, hall_store_desired *out,
+                               hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	memset(out, 0, sizeof *out);
+	hall_err rc = prep(q,
+	                   "SELECT kind, scope, version, cleared, ref, updated, payload FROM desired"
+	                   " WHERE kind=?1 AND scope=?2",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, kind);
+	bind_text(st, 2, scope);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		col_text(st, 0, out->kind, sizeof out->kind);
+		col_text(st, 1, out->scope, sizeof out->scope);
+		out->version = col_i64(st, 2);
+		out->cleared = col_i64(st, 3) != 0;
+		col_text(st, 4, out->ref, sizeof out->ref);
+		out->updated = col_i64(st, 5);
+		const void *blob = sqlite3_column_blob(st, 6);
+		size_t n = (size_t)sqlite3_column_bytes(st, 6);
+		out->payload = malloc(n + 1);
+		if (!out->payload) {
+			rc = hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
+		} else {
+			if (n)
+				memcpy(out->payload, blob, n);
+			out->payload[n] = '\0';
+			out->payload_len = n;
+		}
+	} else if (step == SQLITE_DONE) {
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "no %s pushed to %s", kind, scope);
+	} else {
+		rc = db_fail(q, err, "read desired state");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_add_history(hall_store *s, hall_store_history *h, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "INSERT INTO history(ts, user, action, kind, target, version, ref, detail)"
+	                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                   &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, h->ts);
+	bind_text(st, 2, h->user);
+	bind_text(st, 3, h->action);
+	bind_text(st, 4, h->kind);
+	bind_text(st, 5, h->target);
+	sqlite3_bind_int64(st, 6, h->version);
+	bind_text(st, 7, h->ref);
+	bind_text(st, 8, h->detail);
+	rc = run_stmt(q, st, "store history", NULL, err);
+	if (!rc)
+		h->id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static hall_err sq_each_history(hall_store *s, const char *target, const char *kind, size_t limit,
+                                hall_store_history_cb cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT id, ts, user, action, kind, target, version, ref, detail FROM history"
+	                   " WHERE (?1 IS NULL OR target=?1) AND (?2 IS NULL OR kind=?2) ORDER BY id DESC LIMIT ?3",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_opt_text(st, 1, target);
+	bind_opt_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_store_history h;
+		memset(&h, 0, sizeof h);
+		h.id = col_i64(st, 0);
+		h.ts = col_i64(st, 1);
+		col_text(st, 2, h.user, sizeof h.user);
+		col_text(st, 3, h.action, sizeof h.action);
+		col_text(st, 4, h.kind, sizeof h.kind);
+		col_text(st, 5, h.target, sizeof h.target);
+		h.version = col_i64(st, 6);
+		col_text(st, 7, h.ref, sizeof h.ref);
+		col_text(st, 8, h.detail, sizeof h.detail);
+		if (cb(user, &h))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read history");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_add_command(hall_store *s, const hall_store_command *c, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "INSERT INTO commands(id, kiosk, cmd, exhibit, ts, ttl_s) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, c->cmd.id);
+	bind_text(st, 2, c->kiosk);
+	bind_text(st, 3, hall_command_cmd_name(c->cmd.cmd));
+	bind_text(st, 4, c->cmd.exhibit);
+	sqlite3_bind_int64(st, 5, c->cmd.ts);
+	sqlite3_bind_int64(st, 6, c->cmd.ttl_s);
+	return run_stmt(q, st, "store command", NULL, err);
+}
+
+static int cmd_from_name(const char *name, hall_command_cmd *out)
+{
+	static const hall_command_cmd all[] = {HALL_CMD_SCREENSHOT, HALL_CMD_RELOAD, HALL_CMD_SHOW, HALL_CMD_IDENTIFY};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(hall_command_cmd_name(all[i]), name) == 0) {
+			*out = all[i];
+			return 0;
+		}
+	return -1;
+}
+
+static hall_err sq_each_pending_command(hall_store *s, const char *kiosk, int64_t now_ms, hall_store_command_cb cb,
+                                        void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT id, kiosk, cmd, exhibit, ts, ttl_s FROM commands WHERE kiosk=?1 AND acked=0"
+	                   " AND ts + ttl_s * 1000 >= ?2 ORDER BY ts, id",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, now_ms);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_store_command c;
+		char name[32];
+		memset(&c, 0, sizeof c);
+		col_text(st, 0, c.cmd.id, sizeof c.cmd.id);
+		col_text(st, 1, c.kiosk, sizeof c.kiosk);
+		col_text(st, 2, name, sizeof name);
+		if (cmd_from_name(name, &c.cmd.cmd) != 0)
+			continue;
+		col_text(st, 3, c.cmd.exhibit, sizeof c.cmd.exhibit);
+		c.cmd.ts = col_i64(st, 4);
+		c.cmd.ttl_s = col_i64(st, 5);
+		if (cb(user, &c))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read commands");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = prep(q,
+	          "INSERT INTO acks(kiosk, kind, scope, version, cmd_id, result, reason, ts)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	          &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, a->kiosk);
+	bind_text(st, 2, hall_ack_kind_name(a->kind));
+	bind_text(st, 3, a->scope);
+	sqlite3_bind_int64(st, 4, a->version);
+	bind_text(st, 5, a->id);
+	bind_text(st, 6, hall_ack_result_name(a->result));
+	bind_text(st, 7, a->reason);
+	sqlite3_bind_int64(st, 8, now_ms);
+	rc = run_stmt(q, st, "store ack", NULL, err);
+	if (rc)
+		goto fail;
+	if (a->kind == HALL_ACK_COMMAND) {
+		rc = prep(q,
+		          "UPDATE commands SET acked=1, result=?3, reason=?4, acked_ts=?5 WHERE id=?1 AND kiosk=?2",
+		          &st, err);
+		if (rc)
+			goto fail;
+		bind_text(st, 1, a->id);
+		bind_text(st, 2, a->kiosk);
+		bind_text(st, 3, hall_ack_result_name(a->result));
+		bind_text(st, 4, a->reason);
+		sqlite3_bind_int64(st, 5, now_ms);
+		rc = run_stmt(q, st, "store ack", NULL, err);
+		if (rc)
+			goto fail;
+	}
+	rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		goto fail;
+	return HALL_OK;
+fail:
+	return rollback_after(q, rc);
+}
+
+static int ack_kind_from_name(const char *name, hall_ack_kind *out)
+{
+	static const hall_ack_kind all[] = {HALL_ACK_CONTENT, HALL_ACK_SCHEDULE, HALL_ACK_NOTICE, HALL_ACK_COMMAND};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(hall_ack_kind_name(all[i]), name) == 0) {
+			*out = all[i];
+			return 0;
+		}
+	return -1;
+}
+
+static int ack_result_from_name(const char *name, hall_ack_result *out)
+{
+	static const hall_ack_result all[] = {HALL_ACK_APPLIED, HALL_ACK_REJECTED, HALL_ACK_DONE, HALL_ACK_FAILED};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(hall_ack_result_name(all[i]), name) == 0) {
+			*out = all[i];
+			return 0;
+		}
+	return -1;
+}
+
+static hall_err sq_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
+                           hall_store_ack *out, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	bool is_cmd = strcmp(kind, "command") == 0;
+	hall_err rc = prep(q,
+	                   is_cmd ? "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                            " WHERE kiosk=?1 AND kind=?2 AND cmd_id=?3 ORDER BY id DESC LIMIT 1"
+	                          : "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                            " WHERE kiosk=?1 AND kind=?2 AND version=?4 ORDER BY id DESC LIMIT 1",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, kiosk);
+	bind_text(st, 2, kind);
+	bind_text(st, 3, id);
+	sqlite3_bind_int64(st, 4, version);
+	memset(out, 0, sizeof *out);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		char k[16], r[16];
+		col_text(st, 0, out->ack.kiosk, sizeof out->ack.kiosk);
+		col_text(st, 1, k, sizeof k);
+		col_text(st, 2, out->ack.scope, sizeof out->ack.scope);
+		out->ack.version = col_i64(st, 3);
+		col_text(st, 4, out->ack.id, sizeof out->ack.id);
+		col_text(st, 5, r, sizeof r);
+		col_text(st, 6, out->ack.reason, sizeof out->ack.reason);
+		out->ts = col_i64(st, 7);
+		if (ack_kind_from_name(k, &out->ack.kind) || ack_result_from_name(r, &out->ack.result))
+			rc = hall_error_set(err, HALL_ERR_DB, "", "ack row with unknown kind or result");
+	} else if (step == SQLITE_DONE) {
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "no ack");
+	} else {
+		rc = db_fail(q, err, "read ack");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_each_tally(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT poll, option, count(*) FROM votes WHERE (?1 IS NULL OR poll=?1)"
+	                   " GROUP BY poll, option ORDER BY poll, option",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_opt_text(st, 1, poll);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_store_tally t;
+		memset(&t, 0, sizeof t);
+		col_text(st, 0, t.poll, sizeof t.poll);
+		col_text(st, 1, t.option, sizeof t.option);
+		t.votes = col_i64(st, 2);
+		if (cb(user, &t))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read votes");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "INSERT INTO counters(name, value) VALUES(?1, ?2)"
+	                   " ON CONFLICT(name) DO UPDATE SET value=value+excluded.value",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, delta);
+	return run_stmt(q, st, "count", NULL, err);
+}
+
+static hall_err sq_each_counter(hall_store *s, hall_store_counter_cb cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "SELECT name, value FROM counters ORDER BY name", &st, err);
+	if (rc)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char name[128];
+		col_text(st, 0, name, sizeof name);
+		if (cb(user, name, col_i64(st, 1)))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read counters");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_put_daily(hall_store *s, const char *day, const hall_store_daily *rows, size_t n, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = prep(q, "DELETE FROM daily WHERE day=?1", &st, err);
+	if (rc)
+		goto fail;
+	bind_text(st, 1, day);
+	rc = run_stmt(q, st, "replace daily", NULL, err);
+	if (rc)
+		goto fail;
+	rc = prep(q,
+	          "INSERT OR REPLACE INTO daily(day, kiosk, exhibit, hour, lang, type, count, dwell_ms)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	          &st, err);
+	if (rc)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const hall_store_daily *d = &rows[i];
+		if (strcmp(d->day, day) != 0) {
+			sqlite3_finalize(st);
+			rc = hall_error_set(err, HALL_ERR_INVALID, "", "daily row %zu is for %s, not %s", i, d->day, day);
+			goto fail;
+		}
+		sqlite3_reset(st);
+		bind_text(st, 1, d->day);
+		bind_text(st, 2, d->kiosk);
+		bind_text(st, 3, d->exhibit);
+		sqlite3_bind_int(st, 4, d->hour);
+		bind_text(st, 5, d->lang);
+		bind_text(st, 6, d->type);
+		sqlite3_bind_int64(st, 7, d->count);
+		sqlite3_bind_int64(st, 8, d->dwell_ms);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_fail(q, err, "store daily");
+			sqlite3_finalize(st);
+			goto fail;
+		}
+	}
+	sqlite3_finalize(st);
+	rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		goto fail;
+	return HALL_OK;
+fail:
+	return rollback_after(q, rc);
+}
+
+static hall_err sq_each_daily(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
+                              void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT day, kiosk, exhibit, hour, lang, type, count, dwell_ms FROM daily"
+	                   " WHERE day>=?1 AND day<=?2 ORDER BY day, kiosk, exhibit, hour, lang, type",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, day_from);
+	bind_text(st, 2, day_to);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_store_daily d;
+		memset(&d, 0, sizeof d);
+		col_text(st, 0, d.day, sizeof d.day);
+		col_text(st, 1, d.kiosk, sizeof d.kiosk);
+		col_text(st, 2, d.exhibit, sizeof d.exhibit);
+		d.hour = sqlite3_column_int(st, 3);
+		col_text(st, 4, d.lang, sizeof d.lang);
+		col_text(st, 5, d.type, sizeof d.type);
+		d.count = col_i64(st, 6);
+		d.dwell_ms = col_i64(st, 7);
+		if (cb(user, &d))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read daily");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "SELECT value FROM meta WHERE key=?1", &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, key);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		col_text(st, 0, out, len);
+	else if (step == SQLITE_DONE)
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "%s: not set", key);
+	else
+		rc = db_fail(q, err, "read meta");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_meta_set(hall_store *s, const char *key, const char *value, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return run_stmt(q, st, "write meta", NULL, err);
+}
+
+static const hall_store_ops SQ_OPS = {
+	.close = sq_close,
+	.insert_events = sq_insert_events,
+	.advance_confirm = sq_advance_confirm,
+	.each_event = sq_each_event,
+	.delete_events_before = sq_delete_events_before,
+	.kiosk_hello = sq_kiosk_hello,
+	.kiosk_status = sq_kiosk_status,
+	.kiosk_get = sq_kiosk_get,
+	.each_kiosk = sq_each_kiosk,
+	.kiosk_set_alert = sq_kiosk_set_alert,
+	.each_status_change = sq_each_status_change,
+	.add_help = sq_add_help,
+	.next_version = sq_next_version,
+	.set_desired = sq_set_desired,
+	.get_desired = sq_get_desired,
+	.add_history = sq_add_history,
+	.each_history = sq_each_history,
+	.add_command = sq_add_command,
+	.each_pending_command = sq_each_pending_command,
+	.add_ack = sq_add_ack,
+	.get_ack = sq_get_ack,
+	.each_tally = sq_each_tally,
+	.counter_add = sq_counter_add,
+	.each_counter = sq_each_counter,
+	.put_daily = sq_put_daily,
+	.each_daily = sq_each_daily,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+};
+
+hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err)
+{
+	sq_store *q = calloc(1, sizeof *q);
+	hall_err rc = HALL_OK;
+	if (!q)
+		return hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+	q->base.ops = &SQ_OPS;
+	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		rc = hall_error_set(err, HALL_ERR_DB, path, "cannot open database: %s",
+		                    q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(q->db, 5000);
+	rc = exec_sql(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+	if (!rc)
+		rc = exec_sql(q, SCHEMA, err);
+	if (!rc)
+		rc = prep(q,
+		          "INSERT OR IGNORE INTO events(kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms,"
+		          " poll, received) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		          &q->ins_event, err);
+	if (!rc)
+		rc = prep(q, "INSERT OR IGNORE INTO votes(kiosk, session, poll, option, ts) VALUES(?1, ?2, ?3, ?4, ?5)",
+		          &q->ins_vote, err);
+	if (rc) {
+		if (err)
+			snprintf(err->path, sizeof err->path, "%s", path);
+		goto fail;
+	}
+	*out = &q->base;
+	return HALL_OK;
+fail:
+	sq_close(&q->base);
+	return rc;
+}

@@ -1,0 +1,162 @@
+/* hall/config.h: the kiosk's and the controller's config files (config/kiosk.json,
+ * config/controller.json) and the command-line options both programs share.
+ *
+ * Loading: defaults, then the JSON file (every field optional except the kiosk's "id"),
+ * then command-line overrides. Every field is type- and range-checked; an error is one
+ * line naming the file and the field:
+ *     config/kiosk.json: screen.width_mm: expected number 50..5000
+ * (hall_error_format of the returned hall_error: path = "<file>: <field>", msg = reason).
+ * Unknown keys are rejected (a typo must not silently fall back to a default).
+ *
+ * Relative paths inside a config (data_dir, default_content, reports_dir, fonts, on_alert)
+ * are taken relative to the program's current working directory, not to the config
+ * file's folder; they are stored as written.
+ *
+ * Ownership: hall_kiosk_config is flat (no free needed). hall_controller_config owns its
+ * kiosk allow-list: call hall_controller_config_free (safe on a zeroed struct, twice).
+ * hall_config_args points into argv (borrowed for as long as argv lives).
+ */
+#ifndef HALL_CONFIG_H
+#define HALL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hall/err.h"
+#include "hall/lang.h"
+#include "hall/log.h"
+#include "hall/topics.h"
+
+#define HALL_CONFIG_PATH_MAX 512
+#define HALL_CONFIG_FILE_MAX (256u * 1024u) /* config files larger than this are refused */
+#define HALL_CONFIG_KIOSK_DEFAULT "config/kiosk.json"
+#define HALL_CONFIG_CONTROLLER_DEFAULT "config/controller.json"
+
+typedef struct hall_broker_config {
+	char host[256];          /* "127.0.0.1" */
+	int port;                /* 1..65535, 1883 */
+	char username[128];      /* "" = connect without username (controller with null);
+	                            the kiosk's null means its id (filled in by the loader) */
+	char password[256];
+	bool has_password;       /* false: null, connect without a password */
+	int keepalive_s;         /* 5..3600, 30 */
+} hall_broker_config;
+
+typedef struct hall_kiosk_config {
+	char id[HALL_ID_MAX + 1];            /* required (or --id), id alphabet */
+	char group[HALL_ID_MAX + 1];         /* "lobby" */
+	hall_broker_config broker;           /* username null -> id (the broker ACL's %u needs them equal) */
+	char topic_prefix[128];              /* "hall/v1"; no wildcards, no leading/trailing '/' */
+	bool retain;                         /* true: status retained, Will retained */
+	char data_dir[HALL_CONFIG_PATH_MAX]; /* default "var/<id>" (after --id) */
+	char default_content[HALL_CONFIG_PATH_MAX]; /* "assets/default" */
+	char time_zone[64];                  /* "Asia/Seoul" (IANA name) */
+	struct {
+		int width_px, height_px;         /* 320..16384; 1920 x 1080 */
+		double width_mm, height_mm;      /* 50..5000; 1210 x 680 */
+		double bottom_mm;                /* 0..3000: floor to the screen's bottom edge, 540 */
+		bool fullscreen;                 /* true */
+	} screen;
+	struct {
+		int idle_timeout_s;  /* 10..3600, 60: no touch this long ends the session (after a warning) */
+		int more_time_s;     /* 20..600, 20: the accessibility rule asks for >= 20 s */
+		int max_extensions;  /* 10..1000, 10: and >= 10 extensions */
+		int apply_wait_s;    /* 0..86400, 300: an update waits at most this long for a session to end */
+	} session;
+	char staff_pin[17];                  /* 4..16 digits, "2580" */
+	struct {
+		char regular[HALL_CONFIG_PATH_MAX];
+		char bold[HALL_CONFIG_PATH_MAX];
+	} fonts;
+	struct {
+		bool enabled;   /* true */
+		int volume;     /* 0..100, 70 */
+		int rate;       /* words per minute 80..450, 175 */
+	} voice;
+	struct {
+		int64_t max_bytes; /* 1 MiB .. 64 GiB, 64 MiB */
+		int batch_max;     /* 1..1000, 100 events per batch */
+		int batch_ms;      /* 0..60000, 200: wait this long to fill a batch */
+		int resend_ms;     /* 100..3600000, 5000: resend unconfirmed events after */
+		int window;        /* 1..10000, 500: unconfirmed events in flight at most */
+	} spool;
+	hall_log_level log_level;            /* "debug"|"info"|"warn"|"error", info */
+	bool data_dir_set;                   /* data_dir came from the file or --data */
+	char source[HALL_CONFIG_PATH_MAX];   /* the file it was loaded from ("" = defaults only) */
+} hall_kiosk_config;
+
+typedef struct hall_controller_config {
+	hall_broker_config broker;           /* username "controller"; null = none */
+	char topic_prefix[128];
+	bool retain;
+	char data_dir[HALL_CONFIG_PATH_MAX]; /* "var/controller" */
+	char time_zone[64];                  /* "Asia/Seoul" */
+	char closing_time[6];                /* "HH:MM", "21:00" */
+	int closing_hour, closing_minute;    /* parsed from closing_time */
+	char reports_dir[HALL_CONFIG_PATH_MAX]; /* "var/controller/reports"; "<--data DIR>/reports" when
+	                                           only --data is given */
+	hall_lang report_lang;               /* "ko" */
+	char (*kiosks)[HALL_ID_MAX + 1];     /* OWNED allow-list, n_kiosks ids; NULL when empty = any */
+	size_t n_kiosks;
+	char on_alert[HALL_CONFIG_PATH_MAX]; /* program run on an alert; "" = none (null) */
+	int raw_retention_days;              /* 1..36500, 90 */
+	struct {
+		int batch_ms;   /* 0..60000, 100 */
+		int batch_max;  /* 1..100000, 1000 */
+	} ingest;
+	hall_log_level log_level;
+	bool reports_dir_set;                /* reports_dir came from the file (else it follows --data) */
+	char source[HALL_CONFIG_PATH_MAX];
+} hall_controller_config;
+
+/* Command-line options both programs take. Every field NULL / 0 when not given. */
+typedef struct hall_config_args {
+	const char *config;      /* --config F */
+	const char *broker;      /* --broker HOST:PORT (as given; checked by parse_args) */
+	char broker_host[256];   /* parsed from broker */
+	int broker_port;
+	const char *id;          /* --id ID */
+	const char *data_dir;    /* --data DIR */
+} hall_config_args;
+
+/* Take --config, --broker, --id, --data (as "--opt value" or "--opt=value") out of argv.
+ * argv[0] stays; every other argument the function does not know stays in order for the
+ * caller and *argc is reduced accordingly (argv[*argc] = NULL). A known option without its
+ * value, or a malformed --broker, is HALL_ERR_INVALID with err naming the option.
+ * Arguments after "--" are left alone. */
+hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, hall_error *err);
+
+/* Defaults of every field (kiosk id ""). */
+void hall_kiosk_config_defaults(hall_kiosk_config *cfg);
+void hall_controller_config_defaults(hall_controller_config *cfg);
+
+/* Parse a config from bytes (source names it in errors, e.g. the file path) on top of
+ * *cfg (call _defaults first). Does not check the kiosk id's presence (overrides may give
+ * it): hall_kiosk_config_finish does. */
+hall_err hall_kiosk_config_parse(const char *buf, size_t len, const char *source, hall_kiosk_config *cfg,
+                                 hall_error *err);
+hall_err hall_controller_config_parse(const char *buf, size_t len, const char *source,
+                                      hall_controller_config *cfg, hall_error *err);
+
+/* Apply --broker, --id, --data (kiosk). The controller refuses --id (HALL_ERR_INVALID). */
+hall_err hall_kiosk_config_apply_args(hall_kiosk_config *cfg, const hall_config_args *args, hall_error *err);
+hall_err hall_controller_config_apply_args(hall_controller_config *cfg, const hall_config_args *args,
+                                           hall_error *err);
+/* After overrides: require the id, default data_dir to "var/<id>", default broker
+ * username to the id. */
+hall_err hall_kiosk_config_finish(hall_kiosk_config *cfg, hall_error *err);
+
+/* All of it: defaults, the file (args->config, or HALL_CONFIG_*_DEFAULT when NULL; args may
+ * be NULL), overrides, finish. A missing file is HALL_ERR_NOT_FOUND / HALL_ERR_IO naming it.
+ * On failure a controller config needs no free (it is left freed). */
+hall_err hall_kiosk_config_load(const hall_config_args *args, hall_kiosk_config *cfg, hall_error *err);
+hall_err hall_controller_config_load(const hall_config_args *args, hall_controller_config *cfg, hall_error *err);
+void hall_controller_config_free(hall_controller_config *cfg);
+
+/* true when the allow-list is empty or holds id. */
+bool hall_controller_config_allows(const hall_controller_config *cfg, const char *id);
+
+/* "debug"|"info"|"warn"|"error" -> level; 0 or -1. */
+int hall_config_log_level_from_name(const char *name, hall_log_level *out);
+
+#endif

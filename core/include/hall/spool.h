@@ -1,0 +1,111 @@
+/* hall/spool.h: the kiosk's durable event spool (DESIGN.md decision 2).
+ *
+ * Every event gets a seq that rises by exactly one, across restarts, and also after every
+ * event was confirmed and the files were removed. An event stays in the spool until the
+ * controller confirms it (hall_spool_confirm); unconfirmed events are read back in seq order
+ * for resending (hall_spool_read).
+ *
+ * Durability, and what the kiosk must do:
+ *   - hall_spool_append() write()s the whole record before it returns, so the record
+ *     survives the process being killed (kill -9, crash) at any moment after that.
+ *   - hall_spool_sync() fsyncs what was appended since the last call; the kiosk calls it
+ *     once per frame when it appended something ("on disk before the next frame, fsync in
+ *     batches"). After it returns, the records survive a power cut.
+ *   - hall_spool_read() only hands out records that hall_spool_sync() made durable. So an
+ *     event is never published before it is on disk, and a seq that the controller may
+ *     have seen is never issued a second time, not even after a power cut.
+ *
+ * On disk (directory `dir`, created if missing): segment files `seg-<first seq, 20 digits>.log`
+ * holding records [magic u32][payload len u32][seq u64][crc32 u32][payload], little-endian,
+ * CRC-32 (IEEE) over len, seq and payload; and `state`, written with hall_fs_write_atomic,
+ * holding the confirmed seq and the highest seq ever issued as far as known at the last
+ * confirm or recovery. hall_spool_open() checks every record: a torn or corrupt record
+ * (short, bad magic, bad CRC, seq out of order) and everything after it is cut off, with a
+ * log line naming the file, offset and the seqs lost; seqs seen beyond the cut are never
+ * issued again.
+ *
+ * Bound: the segment files together never exceed max_bytes. At 80 % a warning is logged
+ * (once, again after the spool went below 70 %); at the bound hall_spool_append() refuses
+ * with HALL_ERR_FULL and writes nothing. Nothing is ever dropped silently: a refused event
+ * is the caller's to log (and count), the spool's contents stay intact.
+ *
+ * Threads: a spool belongs to one thread (the kiosk's main thread); no locking inside.
+ * Ownership: hall_spool_open() gives a spool the caller closes with hall_spool_close().
+ * Payloads are copied in; hall_spool_read() lends each payload to the callback until it
+ * returns. */
+#ifndef HALL_SPOOL_H
+#define HALL_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hall/err.h"
+
+typedef struct hall_spool hall_spool;
+
+/* Largest payload one record holds (a batch of events is split by the caller long before). */
+#define HALL_SPOOL_MAX_RECORD (1024u * 1024u)
+/* Smallest max_bytes accepted. */
+#define HALL_SPOOL_MIN_BYTES (16u * 1024u)
+/* Bytes a record takes on disk besides its payload. */
+#define HALL_SPOOL_RECORD_OVERHEAD 20u
+
+typedef struct hall_spool_stats {
+	int64_t seq_max;       /* highest seq issued (0 = none ever) */
+	int64_t confirmed;     /* highest seq confirmed (everything <= it is gone) */
+	int64_t first;         /* lowest unconfirmed seq held; seq_max + 1 when none (protocol's spool_first) */
+	int64_t durable;       /* highest seq made durable by hall_spool_sync (<= seq_max) */
+	uint64_t count;        /* unconfirmed records held */
+	uint64_t bytes;        /* bytes of segment files on disk (what max_bytes bounds) */
+	uint64_t max_bytes;
+} hall_spool_stats;
+
+/* Open (or create) the spool in `dir` and recover its state, cutting off a torn tail (see
+ * above). max_bytes >= HALL_SPOOL_MIN_BYTES. HALL_ERR_IO with the path and reason when the
+ * directory cannot be used; HALL_ERR_INVALID for a bad max_bytes. A spool already over
+ * max_bytes (the bound was lowered) opens, and refuses appends until confirms free room. */
+hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, hall_error *err);
+/* Close the files and free the spool (fsyncs first, as hall_spool_sync does). NULL is fine. */
+void hall_spool_close(hall_spool *sp);
+
+/* The seq the next append will receive (seq_max + 1). Lets the caller build the event JSON
+ * with its seq before appending it; the spool is single-threaded, so nothing can take that
+ * seq in between. */
+int64_t hall_spool_next_seq(const hall_spool *sp);
+
+/* Append one record; on success *seq (optional) is the seq it got, always
+ * hall_spool_next_seq() as it was before the call. HALL_ERR_FULL at the bound,
+ * HALL_ERR_TOO_BIG for len > HALL_SPOOL_MAX_RECORD or len == 0, HALL_ERR_IO when the write
+ * failed (disk full: the partial record is removed again and the seq is not used). */
+hall_err hall_spool_append(hall_spool *sp, const void *data, size_t len, int64_t *seq, hall_error *err);
+
+/* Append a record whose payload is built for its seq: build(ctx, seq, &data, &len) returns
+ * 0 and a malloc'd payload that the spool frees, or non-zero to cancel (HALL_ERR_INVALID,
+ * nothing written, no seq used). */
+typedef int (*hall_spool_build_fn)(void *ctx, int64_t seq, void **data, size_t *len);
+hall_err hall_spool_append_build(hall_spool *sp, hall_spool_build_fn build, void *ctx, int64_t *seq,
+                                 hall_error *err);
+
+/* fsync what was appended since the last call (segment files and, after a new segment was
+ * made, the directory). Cheap when nothing was appended. */
+hall_err hall_spool_sync(hall_spool *sp, hall_error *err);
+
+/* Drop every record with seq <= `seq`: whole segments are deleted, the confirmed seq is
+ * persisted atomically first. A seq at or below the confirmed one is a no-op; a seq above
+ * seq_max is clamped to seq_max (logged: the controller confirmed what was never issued). */
+hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err);
+
+/* Read durable unconfirmed records with seq >= from_seq in seq order, at most max_records
+ * of them and, after the first, at most max_bytes payload bytes in all (0 = no limit for
+ * either). cb returns 0 to go on, non-zero to stop early. *n_read (optional) counts the
+ * records handed to cb. A record whose CRC no longer matches (the disk changed under us)
+ * stops the read with HALL_ERR_IO. */
+typedef int (*hall_spool_read_fn)(void *ctx, int64_t seq, const void *data, size_t len);
+hall_err hall_spool_read(hall_spool *sp, int64_t from_seq, size_t max_records, size_t max_bytes,
+                         hall_spool_read_fn cb, void *ctx, size_t *n_read, hall_error *err);
+
+void hall_spool_get_stats(const hall_spool *sp, hall_spool_stats *out);
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32), exposed for tests and tools. */
+uint32_t hall_spool_crc32(uint32_t crc, const void *data, size_t len);
+
+#endif

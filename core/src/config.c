@@ -1,0 +1,801 @@
+/* config.c: kiosk and controller configs from JSON, with command-line overrides.
+ *
+ * Every field is optional (except the kiosk's id) and type- and range-checked; unknown
+ * keys are refused so that a misspelt field cannot silently fall back to its default.
+ * Errors read "<file>: <field>: expected number 50..5000". */
+#include "hall/config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "hall/fsutil.h"
+#include "hall/json.h"
+
+#define PATH_LEN sizeof(((hall_error *)0)->path)
+
+/* Where the reading is: which file (for messages) and the error to fill. */
+typedef struct ctx {
+	const char *source;
+	hall_error *err;
+} ctx;
+
+static hall_err fail(const ctx *c, const char *path, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static hall_err fail(const ctx *c, const char *path, const char *key, const char *fmt, ...)
+{
+	char field[PATH_LEN];
+	char where[PATH_LEN];
+	char msg[sizeof(((hall_error *)0)->msg)];
+	if (key)
+		hall_json_path_key(field, sizeof field, path, key);
+	else
+		snprintf(field, sizeof field, "%s", path && *path ? path : "(root)");
+	snprintf(where, sizeof where, "%.80s: %.70s", c->source && *c->source ? c->source : "(config)", field);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return hall_error_set(c->err, HALL_ERR_INVALID, where, "%s", msg);
+}
+
+static const cJSON *item(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* Refuse keys not in `allowed` (NULL-terminated). */
+static hall_err check_keys(const ctx *c, const cJSON *obj, const char *path, const char *const *allowed)
+{
+	for (const cJSON *k = obj->child; k; k = k->next) {
+		int known = 0;
+		for (const char *const *a = allowed; *a; a++)
+			if (k->string && strcmp(k->string, *a) == 0)
+				known = 1;
+		if (!known)
+			return fail(c, path, k->string ? k->string : "?", "unknown field (misspelt?)");
+	}
+	return HALL_OK;
+}
+
+static hall_err get_int(const ctx *c, const cJSON *obj, const char *path, const char *key, int64_t min, int64_t max,
+                        int64_t *out)
+{
+	const cJSON *v = item(obj, key);
+	if (!v)
+		return HALL_OK;
+	/* Range before integrality: casting 1e300 to int64_t would be undefined. */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)min && v->valuedouble <= (double)max) ||
+	    v->valuedouble != floor(v->valuedouble))
+		return fail(c, path, key, "expected integer %lld..%lld", (long long)min, (long long)max);
+	*out = (int64_t)v->valuedouble;
+	return HALL_OK;
+}
+
+static hall_err get_i(const ctx *c, const cJSON *obj, const char *path, const char *key, int min, int max, int *out)
+{
+	int64_t v = *out;
+	hall_err rc = get_int(c, obj, path, key, min, max, &v);
+	if (rc == HALL_OK)
+		*out = (int)v;
+	return rc;
+}
+
+static hall_err get_num(const ctx *c, const cJSON *obj, const char *path, const char *key, double min, double max,
+                        double *out)
+{
+	const cJSON *v = item(obj, key);
+	if (!v)
+		return HALL_OK;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= min && v->valuedouble <= max))
+		return fail(c, path, key, "expected number %g..%g", min, max);
+	*out = v->valuedouble;
+	return HALL_OK;
+}
+
+static hall_err get_bool(const ctx *c, const cJSON *obj, const char *path, const char *key, bool *out)
+{
+	const cJSON *v = item(obj, key);
+	if (!v)
+		return HALL_OK;
+	if (!cJSON_IsBool(v))
+		return fail(c, path, key, "expected true or false");
+	*out = cJSON_IsTrue(v);
+	return HALL_OK;
+}
+
+/* A string into a fixed buffer. nullable: JSON null clears it to "" (and *is_null = 1). */
+static hall_err get_str(const ctx *c, const cJSON *obj, const char *path, const char *key, char *dst, size_t size,
+                        bool nullable, bool *set)
+{
+	const cJSON *v = item(obj, key);
+	if (!v)
+		return HALL_OK;
+	if (nullable && cJSON_IsNull(v)) {
+		dst[0] = '\0';
+		if (set)
+			*set = false;
+		return HALL_OK;
+	}
+	if (!cJSON_IsString(v) || !v->valuestring || strlen(v->valuestring) >= size)
+		return fail(c, path, key, "expected %sstring of at most %zu bytes", nullable ? "null or a " : "", size - 1);
+	for (const char *p = v->valuestring; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return fail(c, path, key, "expected a string without control characters");
+	snprintf(dst, size, "%s", v->valuestring);
+	if (set)
+		*set = true;
+	return HALL_OK;
+}
+
+/* A sub-object: absent leaves *out NULL. */
+static hall_err get_obj(const ctx *c, const cJSON *obj, const char *path, const char *key, const char *const *allowed,
+                        const cJSON **out)
+{
+	*out = NULL;
+	const cJSON *v = item(obj, key);
+	if (!v)
+		return HALL_OK;
+	if (!cJSON_IsObject(v))
+		return fail(c, path, key, "expected an object");
+	char p[PATH_LEN];
+	hall_json_path_key(p, sizeof p, path, key);
+	hall_err rc = check_keys(c, v, p, allowed);
+	if (rc == HALL_OK)
+		*out = v;
+	return rc;
+}
+
+static hall_err get_id(const ctx *c, const cJSON *obj, const char *path, const char *key, char *dst)
+{
+	const cJSON *v = item(obj, key);
+	if (!v)
+		return HALL_OK;
+	if (!cJSON_IsString(v) || !hall_id_is_valid(v->valuestring))
+		return fail(c, path, key, "expected an id: 1 to %d of a-z 0-9 - _", HALL_ID_MAX);
+	snprintf(dst, HALL_ID_MAX + 1, "%s", v->valuestring);
+	return HALL_OK;
+}
+
+int hall_config_log_level_from_name(const char *name, hall_log_level *out)
+{
+	static const struct {
+		const char *name;
+		hall_log_level level;
+	} levels[] = {
+		{"debug", HALL_LOG_DEBUG}, {"info", HALL_LOG_INFO}, {"warn", HALL_LOG_WARN}, {"error", HALL_LOG_ERROR}};
+	for (size_t i = 0; name && i < sizeof levels / sizeof levels[0]; i++) {
+		if (strcmp(name, levels[i].name) == 0) {
+			*out = levels[i].level;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static hall_err get_log_level(const ctx *c, const cJSON *obj, hall_log_level *out)
+{
+	const cJSON *v = item(obj, "log_level");
+	if (!v)
+		return HALL_OK;
+	if (!cJSON_IsString(v) || hall_config_log_level_from_name(v->valuestring, out) != 0)
+		return fail(c, "", "log_level", "expected \"debug\", \"info\", \"warn\" or \"error\"");
+	return HALL_OK;
+}
+
+/* A topic prefix: levels separated by single '/', no wildcards, none empty. */
+static int prefix_is_valid(const char *s)
+{
+	if (!s || !*s || *s == '/')
+		return 0;
+	size_t n = strlen(s);
+	if (s[n - 1] == '/' || strstr(s, "//"))
+		return 0;
+	for (; *s; s++)
+		if (*s == '+' || *s == '#' || (unsigned char)*s < 0x20)
+			return 0;
+	return 1;
+}
+
+static hall_err get_prefix(const ctx *c, const cJSON *obj, char *dst, size_t size)
+{
+	char tmp[128];
+	snprintf(tmp, sizeof tmp, "%s", dst);
+	hall_err rc = get_str(c, obj, "", "topic_prefix", tmp, sizeof tmp, false, NULL);
+	if (rc != HALL_OK)
+		return rc;
+	if (!prefix_is_valid(tmp))
+		return fail(c, "", "topic_prefix", "expected topic levels like \"hall/v1\" (no wildcards, no empty level)");
+	snprintf(dst, size, "%s", tmp);
+	return HALL_OK;
+}
+
+/* An IANA zone name that the system's zone database knows. glibc would silently treat an
+ * unknown TZ as UTC and shift every report by hours, so check the file exists. */
+static int tz_is_known(const char *tz)
+{
+	if (!tz || !*tz || tz[0] == '/' || strstr(tz, ".."))
+		return 0;
+	for (const char *p = tz; *p; p++) {
+		char ch = *p;
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '/' ||
+		      ch == '_' || ch == '-' || ch == '+'))
+			return 0;
+	}
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static hall_err get_tz(const ctx *c, const cJSON *obj, char *dst, size_t size)
+{
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%s", dst);
+	hall_err rc = get_str(c, obj, "", "time_zone", tmp, sizeof tmp, false, NULL);
+	if (rc != HALL_OK)
+		return rc;
+	if (!tz_is_known(tmp))
+		return fail(c, "", "time_zone", "unknown time zone \"%s\" (expected an IANA name like \"Asia/Seoul\")", tmp);
+	snprintf(dst, size, "%s", tmp);
+	return HALL_OK;
+}
+
+static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *b)
+{
+	static const char *const keys[] = {"host", "port", "username", "password", "keepalive_s", NULL};
+	const cJSON *o = NULL;
+	hall_err rc = get_obj(c, root, "", "broker", keys, &o);
+	if (rc != HALL_OK || !o)
+		return rc;
+	bool has_user = b->username[0] != '\0';
+	if ((rc = get_str(c, o, "broker", "host", b->host, sizeof b->host, false, NULL)) != HALL_OK ||
+	    (rc = get_i(c, o, "broker", "port", 1, 65535, &b->port)) != HALL_OK ||
+	    (rc = get_str(c, o, "broker", "username", b->username, sizeof b->username, true, &has_user)) != HALL_OK ||
+	    (rc = get_str(c, o, "broker", "password", b->password, sizeof b->password, true, &b->has_password)) !=
+	        HALL_OK ||
+	    (rc = get_i(c, o, "broker", "keepalive_s", 5, 3600, &b->keepalive_s)) != HALL_OK)
+		return rc;
+	if (!b->host[0])
+		return fail(c, "broker", "host", "expected a host name or address");
+	return HALL_OK;
+}
+
+static void broker_defaults(hall_broker_config *b, const char *username)
+{
+	memset(b, 0, sizeof *b);
+	snprintf(b->host, sizeof b->host, "127.0.0.1");
+	b->port = 1883;
+	snprintf(b->username, sizeof b->username, "%s", username);
+	b->keepalive_s = 30;
+}
+
+/* ------------------------------------------------------------------ kiosk */
+
+void hall_kiosk_config_defaults(hall_kiosk_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	snprintf(cfg->group, sizeof cfg->group, "lobby");
+	broker_defaults(&cfg->broker, ""); /* null: the kiosk id, filled in by _finish */
+	snprintf(cfg->topic_prefix, sizeof cfg->topic_prefix, "%s", HALL_TOPIC_PREFIX_DEFAULT);
+	cfg->retain = true;
+	snprintf(cfg->default_content, sizeof cfg->default_content, "assets/default");
+	snprintf(cfg->time_zone, sizeof cfg->time_zone, "Asia/Seoul");
+	cfg->screen.width_px = 1920;
+	cfg->screen.height_px = 1080;
+	cfg->screen.width_mm = 1210;
+	cfg->screen.height_mm = 680;
+	cfg->screen.bottom_mm = 540;
+	cfg->screen.fullscreen = true;
+	cfg->session.idle_timeout_s = 60;
+	cfg->session.more_time_s = 20;
+	cfg->session.max_extensions = 10;
+	cfg->session.apply_wait_s = 300;
+	snprintf(cfg->staff_pin, sizeof cfg->staff_pin, "2580");
+	snprintf(cfg->fonts.regular, sizeof cfg->fonts.regular, "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+	snprintf(cfg->fonts.bold, sizeof cfg->fonts.bold, "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc");
+	cfg->voice.enabled = true;
+	cfg->voice.volume = 70;
+	cfg->voice.rate = 175;
+	cfg->spool.max_bytes = INT64_C(67108864);
+	cfg->spool.batch_max = 100;
+	cfg->spool.batch_ms = 200;
+	cfg->spool.resend_ms = 5000;
+	cfg->spool.window = 500;
+	cfg->log_level = HALL_LOG_INFO;
+}
+
+static hall_err kiosk_screen(const ctx *c, const cJSON *root, hall_kiosk_config *cfg)
+{
+	static const char *const keys[] = {"width_px", "height_px", "width_mm", "height_mm", "bottom_mm", "fullscreen",
+	                                   NULL};
+	const cJSON *o = NULL;
+	hall_err rc = get_obj(c, root, "", "screen", keys, &o);
+	if (rc != HALL_OK || !o)
+		return rc;
+	if ((rc = get_i(c, o, "screen", "width_px", 320, 16384, &cfg->screen.width_px)) != HALL_OK ||
+	    (rc = get_i(c, o, "screen", "height_px", 240, 16384, &cfg->screen.height_px)) != HALL_OK ||
+	    (rc = get_num(c, o, "screen", "width_mm", 50, 5000, &cfg->screen.width_mm)) != HALL_OK ||
+	    (rc = get_num(c, o, "screen", "height_mm", 50, 5000, &cfg->screen.height_mm)) != HALL_OK ||
+	    (rc = get_num(c, o, "screen", "bottom_mm", 0, 3000, &cfg->screen.bottom_mm)) != HALL_OK ||
+	    (rc = get_bool(c, o, "screen", "fullscreen", &cfg->screen.fullscreen)) != HALL_OK)
+		return rc;
+	return HALL_OK;
+}
+
+static hall_err kiosk_session(const ctx *c, const cJSON *root, hall_kiosk_config *cfg)
+{
+	static const char *const keys[] = {"idle_timeout_s", "more_time_s", "max_extensions", "apply_wait_s", NULL};
+	const cJSON *o = NULL;
+	hall_err rc = get_obj(c, root, "", "session", keys, &o);
+	if (rc != HALL_OK || !o)
+		return rc;
+	/* The accessibility criteria (WCAG 2.2.1): at least 20 s to ask for more time, at
+	 * least 10 times. The lower bounds enforce them. */
+	if ((rc = get_i(c, o, "session", "idle_timeout_s", 10, 3600, &cfg->session.idle_timeout_s)) != HALL_OK ||
+	    (rc = get_i(c, o, "session", "more_time_s", 20, 600, &cfg->session.more_time_s)) != HALL_OK ||
+	    (rc = get_i(c, o, "session", "max_extensions", 10, 1000, &cfg->session.max_extensions)) != HALL_OK ||
+	    (rc = get_i(c, o, "session", "apply_wait_s", 0, 86400, &cfg->session.apply_wait_s)) != HALL_OK)
+		return rc;
+	return HALL_OK;
+}
+
+static hall_err kiosk_misc(const ctx *c, const cJSON *root, hall_kiosk_config *cfg)
+{
+	static const char *const font_keys[] = {"regular", "bold", NULL};
+	static const char *const voice_keys[] = {"enabled", "volume", "rate", NULL};
+	static const char *const spool_keys[] = {"max_bytes", "batch_max", "batch_ms", "resend_ms", "window", NULL};
+	const cJSON *o = NULL;
+	hall_err rc;
+	if ((rc = get_obj(c, root, "", "fonts", font_keys, &o)) != HALL_OK)
+		return rc;
+	if (o && ((rc = get_str(c, o, "fonts", "regular", cfg->fonts.regular, sizeof cfg->fonts.regular, false, NULL)) !=
+	              HALL_OK ||
+	          (rc = get_str(c, o, "fonts", "bold", cfg->fonts.bold, sizeof cfg->fonts.bold, false, NULL)) != HALL_OK))
+		return rc;
+	if ((rc = get_obj(c, root, "", "voice", voice_keys, &o)) != HALL_OK)
+		return rc;
+	if (o && ((rc = get_bool(c, o, "voice", "enabled", &cfg->voice.enabled)) != HALL_OK ||
+	          (rc = get_i(c, o, "voice", "volume", 0, 100, &cfg->voice.volume)) != HALL_OK ||
+	          (rc = get_i(c, o, "voice", "rate", 80, 450, &cfg->voice.rate)) != HALL_OK))
+		return rc;
+	if ((rc = get_obj(c, root, "", "spool", spool_keys, &o)) != HALL_OK)
+		return rc;
+	if (o && ((rc = get_int(c, o, "spool", "max_bytes", INT64_C(1) << 20, INT64_C(64) << 30, &cfg->spool.max_bytes)) !=
+	              HALL_OK ||
+	          (rc = get_i(c, o, "spool", "batch_max", 1, 1000, &cfg->spool.batch_max)) != HALL_OK ||
+	          (rc = get_i(c, o, "spool", "batch_ms", 0, 60000, &cfg->spool.batch_ms)) != HALL_OK ||
+	          (rc = get_i(c, o, "spool", "resend_ms", 100, 3600000, &cfg->spool.resend_ms)) != HALL_OK ||
+	          (rc = get_i(c, o, "spool", "window", 1, 10000, &cfg->spool.window)) != HALL_OK))
+		return rc;
+	return HALL_OK;
+}
+
+static hall_err parse_root(const char *buf, size_t len, const ctx *c, cJSON **root)
+{
+	hall_error jerr;
+	memset(&jerr, 0, sizeof jerr);
+	hall_err rc = hall_json_parse(buf, len, HALL_CONFIG_FILE_MAX, root, &jerr);
+	if (rc != HALL_OK) {
+		char where[PATH_LEN];
+		snprintf(where, sizeof where, "%.150s", c->source && *c->source ? c->source : "(config)");
+		return hall_error_set(c->err, rc, where, "%s", jerr.msg);
+	}
+	if (!cJSON_IsObject(*root)) {
+		cJSON_Delete(*root);
+		*root = NULL;
+		return fail(c, "", NULL, "expected a JSON object");
+	}
+	return HALL_OK;
+}
+
+hall_err hall_kiosk_config_parse(const char *buf, size_t len, const char *source, hall_kiosk_config *cfg,
+                                 hall_error *err)
+{
+	static const char *const keys[] = {"id",        "group",   "broker",     "topic_prefix", "retain",
+	                                   "data_dir",  "default_content", "time_zone", "screen", "session",
+	                                   "staff_pin", "fonts",   "voice",      "spool",        "log_level",
+	                                   NULL};
+	ctx c = {source, err};
+	cJSON *root = NULL;
+	hall_err rc = parse_root(buf, len, &c, &root);
+	if (rc != HALL_OK)
+		return rc;
+	if (source)
+		snprintf(cfg->source, sizeof cfg->source, "%s", source);
+	bool data_set = false;
+	if ((rc = check_keys(&c, root, "", keys)) != HALL_OK || (rc = get_id(&c, root, "", "id", cfg->id)) != HALL_OK ||
+	    (rc = get_id(&c, root, "", "group", cfg->group)) != HALL_OK || (rc = get_broker(&c, root, &cfg->broker)) != HALL_OK ||
+	    (rc = get_prefix(&c, root, cfg->topic_prefix, sizeof cfg->topic_prefix)) != HALL_OK ||
+	    (rc = get_bool(&c, root, "", "retain", &cfg->retain)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "data_dir", cfg->data_dir, sizeof cfg->data_dir, false, &data_set)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "default_content", cfg->default_content, sizeof cfg->default_content, false,
+	                  NULL)) != HALL_OK ||
+	    (rc = get_tz(&c, root, cfg->time_zone, sizeof cfg->time_zone)) != HALL_OK ||
+	    (rc = kiosk_screen(&c, root, cfg)) != HALL_OK || (rc = kiosk_session(&c, root, cfg)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "staff_pin", cfg->staff_pin, sizeof cfg->staff_pin, false, NULL)) != HALL_OK ||
+	    (rc = kiosk_misc(&c, root, cfg)) != HALL_OK || (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK)
+		goto done;
+	if (data_set) {
+		if (!cfg->data_dir[0]) {
+			rc = fail(&c, "", "data_dir", "expected a non-empty path");
+			goto done;
+		}
+		cfg->data_dir_set = true;
+	}
+	if (!cfg->default_content[0]) {
+		rc = fail(&c, "", "default_content", "expected a non-empty path");
+		goto done;
+	}
+	size_t pin = strlen(cfg->staff_pin);
+	if (pin < 4 || pin > 16 || strspn(cfg->staff_pin, "0123456789") != pin) {
+		rc = fail(&c, "", "staff_pin", "expected 4 to 16 digits");
+		goto done;
+	}
+done:
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ controller */
+
+void hall_controller_config_defaults(hall_controller_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	broker_defaults(&cfg->broker, "controller");
+	snprintf(cfg->topic_prefix, sizeof cfg->topic_prefix, "%s", HALL_TOPIC_PREFIX_DEFAULT);
+	cfg->retain = true;
+	snprintf(cfg->data_dir, sizeof cfg->data_dir, "var/controller");
+	snprintf(cfg->time_zone, sizeof cfg->time_zone, "Asia/Seoul");
+	snprintf(cfg->closing_time, sizeof cfg->closing_time, "21:00");
+	cfg->closing_hour = 21;
+	cfg->closing_minute = 0;
+	snprintf(cfg->reports_dir, sizeof cfg->reports_dir, "var/controller/reports");
+	cfg->report_lang = HALL_LANG_KO;
+	cfg->raw_retention_days = 90;
+	cfg->ingest.batch_ms = 100;
+	cfg->ingest.batch_max = 1000;
+	cfg->log_level = HALL_LOG_INFO;
+}
+
+void hall_controller_config_free(hall_controller_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->kiosks);
+	cfg->kiosks = NULL;
+	cfg->n_kiosks = 0;
+}
+
+bool hall_controller_config_allows(const hall_controller_config *cfg, const char *id)
+{
+	if (cfg->n_kiosks == 0)
+		return true;
+	for (size_t i = 0; id && i < cfg->n_kiosks; i++)
+		if (strcmp(cfg->kiosks[i], id) == 0)
+			return true;
+	return false;
+}
+
+static hall_err controller_kiosks(const ctx *c, const cJSON *root, hall_controller_config *cfg)
+{
+	const cJSON *arr = item(root, "kiosks");
+	if (!arr)
+		return HALL_OK;
+	if (!cJSON_IsArray(arr))
+		return fail(c, "", "kiosks", "expected an array of kiosk ids (empty = any kiosk)");
+	int n = cJSON_GetArraySize(arr);
+	if (n > 100000)
+		return fail(c, "", "kiosks", "more than 100000 ids");
+	char (*ids)[HALL_ID_MAX + 1] = NULL;
+	if (n > 0) {
+		ids = calloc((size_t)n, sizeof *ids);
+		if (!ids)
+			return hall_error_set(c->err, HALL_ERR_NOMEM, "kiosks", "out of memory");
+	}
+	int i = 0;
+	for (const cJSON *v = arr->child; v; v = v->next, i++) {
+		char p[PATH_LEN];
+		hall_json_path_index(p, sizeof p, "kiosks", i);
+		if (!cJSON_IsString(v) || !hall_id_is_valid(v->valuestring)) {
+			free(ids);
+			return fail(c, p, NULL, "expected an id: 1 to %d of a-z 0-9 - _", HALL_ID_MAX);
+		}
+		snprintf(ids[i], sizeof ids[i], "%s", v->valuestring);
+	}
+	free(cfg->kiosks);
+	cfg->kiosks = ids;
+	cfg->n_kiosks = (size_t)n;
+	return HALL_OK;
+}
+
+static hall_err controller_closing(const ctx *c, const cJSON *root, hall_controller_config *cfg)
+{
+	const cJSON *v = item(root, "closing_time");
+	if (!v)
+		return HALL_OK;
+	const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+	if (!s || strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' || s[3] < '0' ||
+	    s[3] > '5' || s[4] < '0' || s[4] > '9' || (s[0] - '0') * 10 + (s[1] - '0') > 23)
+		return fail(c, "", "closing_time", "expected \"HH:MM\" (00:00..23:59)");
+	snprintf(cfg->closing_time, sizeof cfg->closing_time, "%s", s);
+	cfg->closing_hour = (s[0] - '0') * 10 + (s[1] - '0');
+	cfg->closing_minute = (s[3] - '0') * 10 + (s[4] - '0');
+	return HALL_OK;
+}
+
+hall_err hall_controller_config_parse(const char *buf, size_t len, const char *source, hall_controller_config *cfg,
+                                      hall_error *err)
+{
+	static const char *const keys[] = {"broker",      "topic_prefix", "retain",   "data_dir",
+	                                   "time_zone",   "closing_time", "reports_dir", "report_lang",
+	                                   "kiosks",      "on_alert",     "raw_retention_days", "ingest",
+	                                   "log_level",   NULL};
+	static const char *const ingest_keys[] = {"batch_ms", "batch_max", NULL};
+	ctx c = {source, err};
+	cJSON *root = NULL;
+	hall_err rc = parse_root(buf, len, &c, &root);
+	if (rc != HALL_OK)
+		return rc;
+	if (source)
+		snprintf(cfg->source, sizeof cfg->source, "%s", source);
+	bool reports_set = false;
+	const cJSON *ingest = NULL;
+	if ((rc = check_keys(&c, root, "", keys)) != HALL_OK || (rc = get_broker(&c, root, &cfg->broker)) != HALL_OK ||
+	    (rc = get_prefix(&c, root, cfg->topic_prefix, sizeof cfg->topic_prefix)) != HALL_OK ||
+	    (rc = get_bool(&c, root, "", "retain", &cfg->retain)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "data_dir", cfg->data_dir, sizeof cfg->data_dir, false, NULL)) != HALL_OK ||
+	    (rc = get_tz(&c, root, cfg->time_zone, sizeof cfg->time_zone)) != HALL_OK ||
+	    (rc = controller_closing(&c, root, cfg)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "reports_dir", cfg->reports_dir, sizeof cfg->reports_dir, false, &reports_set)) !=
+	        HALL_OK ||
+	    (rc = controller_kiosks(&c, root, cfg)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "on_alert", cfg->on_alert, sizeof cfg->on_alert, true, NULL)) != HALL_OK ||
+	    (rc = get_i(&c, root, "", "raw_retention_days", 1, 36500, &cfg->raw_retention_days)) != HALL_OK ||
+	    (rc = get_obj(&c, root, "", "ingest", ingest_keys, &ingest)) != HALL_OK ||
+	    (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK)
+		goto done;
+	if (ingest && ((rc = get_i(&c, ingest, "ingest", "batch_ms", 0, 60000, &cfg->ingest.batch_ms)) != HALL_OK ||
+	               (rc = get_i(&c, ingest, "ingest", "batch_max", 1, 100000, &cfg->ingest.batch_max)) != HALL_OK))
+		goto done;
+	const cJSON *lang = item(root, "report_lang");
+	if (lang && (!cJSON_IsString(lang) || hall_lang_from_code(lang->valuestring, &cfg->report_lang) != 0)) {
+		rc = fail(&c, "", "report_lang", "expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\"");
+		goto done;
+	}
+	if (!cfg->data_dir[0]) {
+		rc = fail(&c, "", "data_dir", "expected a non-empty path");
+		goto done;
+	}
+	if (reports_set) {
+		if (!cfg->reports_dir[0]) {
+			rc = fail(&c, "", "reports_dir", "expected a non-empty path");
+			goto done;
+		}
+		cfg->reports_dir_set = true;
+	}
+done:
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ command line */
+
+/* Split "HOST:PORT" (or "[v6]:PORT", or "HOST" alone = keep the configured port). */
+static int split_broker(const char *s, char *host, size_t host_len, int *port)
+{
+	const char *colon = NULL;
+	const char *h = s;
+	size_t hl;
+	*port = 0;
+	if (!s || !*s)
+		return -1;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close == s + 1)
+			return -1;
+		h = s + 1;
+		hl = (size_t)(close - h);
+		if (close[1] == ':')
+			colon = close + 1;
+		else if (close[1] != '\0')
+			return -1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon && strchr(s, ':') != colon)
+			return -1; /* a bare IPv6 address needs brackets */
+		hl = colon ? (size_t)(colon - s) : strlen(s);
+	}
+	if (hl == 0 || hl >= host_len)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	if (colon) {
+		const char *p = colon + 1;
+		if (!*p || strlen(p) > 5 || strspn(p, "0123456789") != strlen(p))
+			return -1;
+		long v = strtol(p, NULL, 10);
+		if (v < 1 || v > 65535)
+			return -1;
+		*port = (int)v;
+	}
+	return 0;
+}
+
+hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, hall_error *err)
+{
+	static const char *const names[] = {"--config", "--broker", "--id", "--data"};
+	memset(out, 0, sizeof *out);
+	int n = *argc;
+	int kept = n > 0 ? 1 : 0;
+	int i = 1;
+	for (; i < n; i++) {
+		char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		int which = -1;
+		const char *value = NULL;
+		for (int k = 0; k < 4; k++) {
+			size_t nl = strlen(names[k]);
+			if (strncmp(a, names[k], nl) == 0 && (a[nl] == '\0' || a[nl] == '=')) {
+				which = k;
+				if (a[nl] == '=') {
+					value = a + nl + 1;
+				} else {
+					if (i + 1 >= n)
+						return hall_error_set(err, HALL_ERR_INVALID, names[k], "missing its value");
+					value = argv[++i];
+				}
+				break;
+			}
+		}
+		if (which < 0) {
+			argv[kept++] = a;
+			continue;
+		}
+		if (!*value)
+			return hall_error_set(err, HALL_ERR_INVALID, names[which], "empty value");
+		switch (which) {
+		case 0:
+			out->config = value;
+			break;
+		case 1:
+			if (split_broker(value, out->broker_host, sizeof out->broker_host, &out->broker_port) != 0)
+				return hall_error_set(err, HALL_ERR_INVALID, "--broker",
+				                      "expected HOST:PORT (port 1..65535), got \"%.100s\"", value);
+			out->broker = value;
+			break;
+		case 2:
+			if (!hall_id_is_valid(value))
+				return hall_error_set(err, HALL_ERR_INVALID, "--id", "expected an id: 1 to %d of a-z 0-9 - _",
+				                      HALL_ID_MAX);
+			out->id = value;
+			break;
+		default:
+			if (strlen(value) >= HALL_CONFIG_PATH_MAX)
+				return hall_error_set(err, HALL_ERR_INVALID, "--data", "path longer than %d bytes",
+				                      HALL_CONFIG_PATH_MAX - 1);
+			out->data_dir = value;
+			break;
+		}
+	}
+	for (; i < n; i++)
+		argv[kept++] = argv[i];
+	if (kept < n || n > 0)
+		argv[kept] = NULL;
+	*argc = kept;
+	return HALL_OK;
+}
+
+static void apply_broker(hall_broker_config *b, const hall_config_args *args)
+{
+	if (!args->broker)
+		return;
+	snprintf(b->host, sizeof b->host, "%s", args->broker_host);
+	if (args->broker_port > 0)
+		b->port = args->broker_port;
+}
+
+hall_err hall_kiosk_config_apply_args(hall_kiosk_config *cfg, const hall_config_args *args, hall_error *err)
+{
+	if (!args)
+		return HALL_OK;
+	apply_broker(&cfg->broker, args);
+	if (args->id) {
+		if (!hall_id_is_valid(args->id))
+			return hall_error_set(err, HALL_ERR_INVALID, "--id", "expected an id: 1 to %d of a-z 0-9 - _",
+			                      HALL_ID_MAX);
+		snprintf(cfg->id, sizeof cfg->id, "%s", args->id);
+	}
+	if (args->data_dir) {
+		if (!*args->data_dir || strlen(args->data_dir) >= sizeof cfg->data_dir)
+			return hall_error_set(err, HALL_ERR_INVALID, "--data", "expected a path of 1 to %zu bytes",
+			                      sizeof cfg->data_dir - 1);
+		snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", args->data_dir);
+		cfg->data_dir_set = true;
+	}
+	return HALL_OK;
+}
+
+hall_err hall_controller_config_apply_args(hall_controller_config *cfg, const hall_config_args *args, hall_error *err)
+{
+	if (!args)
+		return HALL_OK;
+	if (args->id)
+		return hall_error_set(err, HALL_ERR_INVALID, "--id", "applies to the kiosk only");
+	apply_broker(&cfg->broker, args);
+	if (args->data_dir) {
+		if (!*args->data_dir || strlen(args->data_dir) + sizeof "/reports" > sizeof cfg->data_dir)
+			return hall_error_set(err, HALL_ERR_INVALID, "--data", "expected a path of 1 to %zu bytes",
+			                      sizeof cfg->data_dir - sizeof "/reports");
+		snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", args->data_dir);
+		if (!cfg->reports_dir_set)
+			hall_fs_join(cfg->reports_dir, sizeof cfg->reports_dir, cfg->data_dir, "reports");
+	}
+	return HALL_OK;
+}
+
+hall_err hall_kiosk_config_finish(hall_kiosk_config *cfg, hall_error *err)
+{
+	const char *src = cfg->source[0] ? cfg->source : "(config)";
+	char where[PATH_LEN];
+	snprintf(where, sizeof where, "%.100s: id", src);
+	if (!hall_id_is_valid(cfg->id))
+		return hall_error_set(err, HALL_ERR_INVALID, where, "missing (give \"id\" in the file or --id)");
+	if (!cfg->data_dir_set) {
+		snprintf(cfg->data_dir, sizeof cfg->data_dir, "var/%s", cfg->id);
+	}
+	if (!cfg->broker.username[0])
+		snprintf(cfg->broker.username, sizeof cfg->broker.username, "%s", cfg->id);
+	return HALL_OK;
+}
+
+static hall_err load_file(const char *path, char **data, size_t *len, hall_error *err)
+{
+	hall_err rc = hall_fs_read_file(path, HALL_CONFIG_FILE_MAX, data, len, err);
+	if (rc != HALL_OK && err && !strstr(err->path, path)) {
+		/* fsutil names the file in path already; keep that contract visible here. */
+		snprintf(err->path, sizeof err->path, "%s", path);
+	}
+	return rc;
+}
+
+hall_err hall_kiosk_config_load(const hall_config_args *args, hall_kiosk_config *cfg, hall_error *err)
+{
+	const char *path = args && args->config ? args->config : HALL_CONFIG_KIOSK_DEFAULT;
+	char *data = NULL;
+	size_t len = 0;
+	hall_kiosk_config_defaults(cfg);
+	hall_err rc = load_file(path, &data, &len, err);
+	if (rc == HALL_OK)
+		rc = hall_kiosk_config_parse(data, len, path, cfg, err);
+	if (rc == HALL_OK)
+		rc = hall_kiosk_config_apply_args(cfg, args, err);
+	if (rc == HALL_OK)
+		rc = hall_kiosk_config_finish(cfg, err);
+	free(data);
+	return rc;
+}
+
+hall_err hall_controller_config_load(const hall_config_args *args, hall_controller_config *cfg, hall_error *err)
+{
+	const char *path = args && args->config ? args->config : HALL_CONFIG_CONTROLLER_DEFAULT;
+	char *data = NULL;
+	size_t len = 0;
+	hall_controller_config_defaults(cfg);
+	hall_err rc = load_file(path, &data, &len, err);
+	if (rc == HALL_OK)
+		rc = hall_controller_config_parse(data, len, path, cfg, err);
+	if (rc == HALL_OK)
+		rc = hall_controller_config_apply_args(cfg, args, err);
+	if (rc != HALL_OK)
+		hall_controller_config_free(cfg);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,621 @@
+/* schedule.c: schedules (docs/content.md, "Schedules") and their pure evaluation.
+ *
+ * Evaluation works in "local minutes": minutes since 1970-01-01 00:00 of the hall's civil
+ * calendar. The instant is turned into a local minute once (hall_clock_to_civil), every
+ * window is compared in that space, and only the boundaries handed back (next opening,
+ * closing) are turned into UTC again (hall_clock_from_civil). Windows are whole minutes,
+ * so "instant inside window" equals "its local minute inside the window". Across a DST
+ * change the local calendar is still the one people read on the wall clock. */
+#include "hall/schedule.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hall/clock.h"
+#include "hall/json.h"
+#include "hall/topics.h"
+
+#define MIN_PER_DAY 1440
+
+static const char *const day_names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+int hall_schedule_weekday_from_name(const char *name)
+{
+	for (int i = 0; name && i < 7; i++) {
+		if (strcmp(name, day_names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* ---- calendar arithmetic (proleptic Gregorian, H. Hinnant's algorithms) ------------ */
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t yy = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t dd = doy - (153 * mp + 2) / 5 + 1;
+	int64_t mm = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yy + (mm <= 2));
+	*m = (int)mm;
+	*d = (int)dd;
+}
+
+/* 0 = Sunday. 1970-01-01 was a Thursday. */
+static int weekday_of(int64_t day)
+{
+	int64_t w = (day + 4) % 7;
+	return (int)(w < 0 ? w + 7 : w);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* ---- parsing ----------------------------------------------------------------------- */
+
+static hall_err parse_date(const cJSON *v, const char *p, int64_t *day, hall_error *err)
+{
+	int y, m, d;
+	if (!cJSON_IsString(v) || hall_clock_parse_date(v->valuestring, &y, &m, &d) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a date \"YYYY-MM-DD\"");
+	*day = days_from_civil(y, m, d);
+	return HALL_OK;
+}
+
+/* "HH:MM" -> minutes; "24:00" only when allow_24. */
+static hall_err parse_hhmm(const cJSON *v, const char *p, bool allow_24, int *out, hall_error *err)
+{
+	const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+	if (!s || strlen(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' || s[3] < '0' ||
+	    s[3] > '9' || s[4] < '0' || s[4] > '9')
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a time \"HH:MM\"");
+	int h = (s[0] - '0') * 10 + (s[1] - '0');
+	int m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && (m != 0 || !allow_24)))
+		return hall_error_set(err, HALL_ERR_INVALID, p, "\"%s\" is not a time of day (00:00 to 23:59%s)", s,
+		                      allow_24 ? ", or 24:00 as an end" : "");
+	*out = h * 60 + m;
+	return HALL_OK;
+}
+
+static hall_err check_window(const hall_schedule_window *w, const char *p, hall_error *err)
+{
+	if (w->start_min == w->end_min || (w->start_min == 0 && w->end_min == 0))
+		return hall_error_set(err, HALL_ERR_INVALID, p, "start and end are the same time");
+	return HALL_OK;
+}
+
+/* Refuse unknown keys: in a schedule a misspelt optional field ("weekday") would
+ * silently widen when something runs. */
+static hall_err check_keys(const cJSON *o, const char *path, const char *const *allowed, hall_error *err)
+{
+	for (const cJSON *ch = o->child; ch; ch = ch->next) {
+		const char *key = ch->string ? ch->string : "";
+		bool known = false;
+		for (size_t i = 0; allowed[i]; i++)
+			known = known || strcmp(allowed[i], key) == 0;
+		char p[sizeof err->path];
+		hall_json_path_key(p, sizeof p, path, key);
+		if (!known)
+			return hall_error_set(err, HALL_ERR_INVALID, p, "unknown field");
+		for (const cJSON *prev = o->child; prev != ch; prev = prev->next) {
+			if (prev->string && strcmp(prev->string, key) == 0)
+				return hall_error_set(err, HALL_ERR_INVALID, p, "field given twice");
+		}
+	}
+	return HALL_OK;
+}
+
+/* IANA zone names: letters, digits, '/', '_', '-', '+'; no "..", no leading '/'. When the
+ * system's zone database is there, the zone must be in it: glibc silently treats an
+ * unknown zone as UTC, which would shift every opening hour by the zone's offset. */
+static hall_err check_time_zone(const char *tz, const char *p, hall_error *err)
+{
+	size_t n = strlen(tz);
+	bool ok = n > 0 && n <= HALL_SCHEDULE_TZ_MAX && tz[0] != '/' && strstr(tz, "..") == NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = tz[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
+		     c == '-' || c == '+';
+	}
+	if (!ok)
+		return hall_error_set(err, HALL_ERR_INVALID, p, "\"%.64s\" is not a time zone name (e.g. \"Asia/Seoul\")", tz);
+	const char *dir = getenv("TZDIR");
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir, tz);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			return hall_error_set(err, HALL_ERR_INVALID, p, "unknown time zone \"%s\"", tz);
+	}
+	return HALL_OK;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static hall_err parse_hours(hall_schedule *s, const cJSON *oh, hall_error *err)
+{
+	static const char *const keys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
+	hall_err rc = hall_json_expect_object(oh, "opening_hours", err);
+	if (rc != HALL_OK)
+		return rc;
+	if ((rc = check_keys(oh, "opening_hours", keys, err)) != HALL_OK)
+		return rc;
+	s->has_opening_hours = true;
+	for (const cJSON *day = oh->child; day; day = day->next) {
+		int wd = hall_schedule_weekday_from_name(day->string);
+		char p[sizeof err->path];
+		hall_json_path_key(p, sizeof p, "opening_hours", day->string);
+		if (cJSON_IsNull(day))
+			continue;
+		if (!cJSON_IsArray(day))
+			return hall_error_set(err, HALL_ERR_INVALID, p, "expected an array of [\"HH:MM\", \"HH:MM\"] windows");
+		int n = cJSON_GetArraySize(day);
+		if (n > (int)HALL_SCHEDULE_WINDOWS_PER_DAY)
+			return hall_error_set(err, HALL_ERR_INVALID, p, "%d windows, at most %u a day", n,
+			                      HALL_SCHEDULE_WINDOWS_PER_DAY);
+		int i = 0;
+		for (const cJSON *w = day->child; w; w = w->next, i++) {
+			char wp[sizeof err->path], tp[sizeof err->path];
+			hall_json_path_index(wp, sizeof wp, p, i);
+			if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) != 2)
+				return hall_error_set(err, HALL_ERR_INVALID, wp, "expected [\"HH:MM\", \"HH:MM\"]");
+			hall_schedule_window win;
+			hall_json_path_index(tp, sizeof tp, wp, 0);
+			if ((rc = parse_hhmm(w->child, tp, false, &win.start_min, err)) != HALL_OK)
+				return rc;
+			hall_json_path_index(tp, sizeof tp, wp, 1);
+			if ((rc = parse_hhmm(w->child->next, tp, true, &win.end_min, err)) != HALL_OK)
+				return rc;
+			if ((rc = check_window(&win, wp, err)) != HALL_OK)
+				return rc;
+			s->hours[wd][s->n_hours[wd]++] = win;
+		}
+	}
+	return HALL_OK;
+}
+
+static hall_err parse_show(hall_schedule_item *it, const cJSON *show, const char *p, hall_error *err)
+{
+	static const char *const keys[] = {"exhibit", "attract", "playlist", NULL};
+	hall_err rc = hall_json_expect_object(show, p, err);
+	if (rc != HALL_OK)
+		return rc;
+	if ((rc = check_keys(show, p, keys, err)) != HALL_OK)
+		return rc;
+	if (cJSON_GetArraySize(show) != 1)
+		return hall_error_set(err, HALL_ERR_INVALID, p,
+		                      "expected exactly one of {\"exhibit\": id}, {\"attract\": true}, {\"playlist\": [ids]}");
+	const cJSON *v = show->child;
+	char fp[sizeof err->path];
+	hall_json_path_key(fp, sizeof fp, p, v->string);
+	if (strcmp(v->string, "attract") == 0) {
+		if (!cJSON_IsTrue(v))
+			return hall_error_set(err, HALL_ERR_INVALID, fp, "expected true");
+		it->show = HALL_SHOW_ATTRACT;
+		return HALL_OK;
+	}
+	bool single = strcmp(v->string, "exhibit") == 0;
+	size_t n = 1;
+	if (!single) {
+		if (!cJSON_IsArray(v))
+			return hall_error_set(err, HALL_ERR_INVALID, fp, "expected an array of exhibit ids");
+		int count = cJSON_GetArraySize(v);
+		if (count < 1 || count > (int)HALL_SCHEDULE_PLAYLIST_MAX)
+			return hall_error_set(err, HALL_ERR_INVALID, fp, "%d exhibits, expected 1 to %u", count,
+			                      HALL_SCHEDULE_PLAYLIST_MAX);
+		n = (size_t)count;
+	}
+	it->playlist = calloc(n, sizeof *it->playlist);
+	if (!it->playlist)
+		return hall_error_set(err, HALL_ERR_NOMEM, p, "out of memory");
+	it->show = single ? HALL_SHOW_EXHIBIT : HALL_SHOW_PLAYLIST;
+	const cJSON *id = single ? v : v->child;
+	for (size_t i = 0; i < n; i++, id = id->next) {
+		char ip[sizeof err->path];
+		if (single)
+			snprintf(ip, sizeof ip, "%s", fp);
+		else
+			hall_json_path_index(ip, sizeof ip, fp, (int)i);
+		if (!cJSON_IsString(id) || !hall_id_is_valid(id->valuestring))
+			return hall_error_set(err, HALL_ERR_INVALID, ip, "expected an exhibit id (1 to 64 of a-z, 0-9, '-', '_')");
+		snprintf(it->playlist[i], sizeof it->playlist[i], "%s", id->valuestring);
+		it->n_playlist = i + 1;
+	}
+	return HALL_OK;
+}
+
+static hall_err parse_item(hall_schedule *s, size_t idx, const cJSON *v, hall_error *err)
+{
+	static const char *const keys[] = {"id", "show", "from", "to", "weekdays", "start", "end", "priority", NULL};
+	char p[sizeof err->path], fp[sizeof err->path];
+	hall_json_path_index(p, sizeof p, "items", (int)idx);
+	hall_schedule_item *it = &s->items[idx];
+	hall_err rc = hall_json_expect_object(v, p, err);
+	if (rc != HALL_OK)
+		return rc;
+	if ((rc = check_keys(v, p, keys, err)) != HALL_OK)
+		return rc;
+	const char *id = NULL;
+	if ((rc = hall_json_get_string(v, p, "id", HALL_ID_MAX, &id, err)) != HALL_OK)
+		return rc;
+	hall_json_path_key(fp, sizeof fp, p, "id");
+	if (!hall_id_is_valid(id))
+		return hall_error_set(err, HALL_ERR_INVALID, fp, "\"%s\" is not a valid id (1 to 64 of a-z, 0-9, '-', '_')",
+		                      id);
+	for (size_t k = 0; k < idx; k++) {
+		if (strcmp(s->items[k].id, id) == 0)
+			return hall_error_set(err, HALL_ERR_INVALID, fp, "\"%s\" is used twice (also items[%zu])", id, k);
+	}
+	snprintf(it->id, sizeof it->id, "%s", id);
+	const cJSON *show = NULL;
+	if ((rc = hall_json_get_object(v, p, "show", &show, err)) != HALL_OK)
+		return rc;
+	hall_json_path_key(fp, sizeof fp, p, "show");
+	if ((rc = parse_show(it, show, fp, err)) != HALL_OK)
+		return rc;
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "from");
+	if (f && !cJSON_IsNull(f)) {
+		hall_json_path_key(fp, sizeof fp, p, "from");
+		if ((rc = parse_date(f, fp, &it->from_day, err)) != HALL_OK)
+			return rc;
+		it->has_from = true;
+	}
+	f = cJSON_GetObjectItemCaseSensitive(v, "to");
+	if (f && !cJSON_IsNull(f)) {
+		hall_json_path_key(fp, sizeof fp, p, "to");
+		if ((rc = parse_date(f, fp, &it->to_day, err)) != HALL_OK)
+			return rc;
+		it->has_to = true;
+		if (it->has_from && it->to_day < it->from_day)
+			return hall_error_set(err, HALL_ERR_INVALID, fp, "\"to\" is before \"from\"");
+	}
+	it->weekdays = 0x7f;
+	f = cJSON_GetObjectItemCaseSensitive(v, "weekdays");
+	if (f && !cJSON_IsNull(f)) {
+		hall_json_path_key(fp, sizeof fp, p, "weekdays");
+		int n = cJSON_IsArray(f) ? cJSON_GetArraySize(f) : -1;
+		if (n < 1 || n > 7)
+			return hall_error_set(err, HALL_ERR_INVALID, fp, "expected an array of 1 to 7 of \"mon\" ... \"sun\"");
+		it->weekdays = 0;
+		int i = 0;
+		for (const cJSON *d = f->child; d; d = d->next, i++) {
+			char dp[sizeof err->path];
+			hall_json_path_index(dp, sizeof dp, fp, i);
+			int wd = cJSON_IsString(d) ? hall_schedule_weekday_from_name(d->valuestring) : -1;
+			if (wd < 0)
+				return hall_error_set(err, HALL_ERR_INVALID, dp, "expected one of mon, tue, wed, thu, fri, sat, sun");
+			if (it->weekdays & (1u << wd))
+				return hall_error_set(err, HALL_ERR_INVALID, dp, "\"%s\" is listed twice", d->valuestring);
+			it->weekdays = (uint8_t)(it->weekdays | (1u << wd));
+		}
+	}
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(v, "start");
+	const cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "end");
+	bool has_st = st && !cJSON_IsNull(st), has_en = en && !cJSON_IsNull(en);
+	if (has_st != has_en) {
+		hall_json_path_key(fp, sizeof fp, p, has_st ? "end" : "start");
+		return hall_error_set(err, HALL_ERR_INVALID, fp, "missing: give both start and end, or neither (whole day)");
+	}
+	it->all_day = !has_st;
+	if (has_st) {
+		hall_json_path_key(fp, sizeof fp, p, "start");
+		if ((rc = parse_hhmm(st, fp, false, &it->window.start_min, err)) != HALL_OK)
+			return rc;
+		hall_json_path_key(fp, sizeof fp, p, "end");
+		if ((rc = parse_hhmm(en, fp, true, &it->window.end_min, err)) != HALL_OK)
+			return rc;
+		if ((rc = check_window(&it->window, p, err)) != HALL_OK)
+			return rc;
+	} else {
+		it->window.start_min = 0;
+		it->window.end_min = MIN_PER_DAY;
+	}
+	int64_t prio = 0;
+	if ((rc = hall_json_opt_int(v, p, "priority", -HALL_SCHEDULE_PRIORITY_LIMIT, HALL_SCHEDULE_PRIORITY_LIMIT, &prio,
+	                            err)) != HALL_OK)
+		return rc;
+	it->priority = (int)prio;
+	return HALL_OK;
+}
+
+hall_err hall_schedule_from_json(const cJSON *root, hall_schedule **out, hall_error *err)
+{
+	static const char *const keys[] = {"time_zone", "opening_hours", "closures", "items", NULL};
+	hall_schedule *s = NULL;
+	hall_err rc;
+	*out = NULL;
+	if ((rc = hall_json_expect_object(root, "", err)) != HALL_OK)
+		goto fail;
+	if ((rc = check_keys(root, "", keys, err)) != HALL_OK)
+		goto fail;
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		rc = hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
+		goto fail;
+	}
+	const char *tz = NULL;
+	if ((rc = hall_json_opt_string(root, "", "time_zone", HALL_SCHEDULE_TZ_MAX, &tz, err)) != HALL_OK)
+		goto fail;
+	if (tz) {
+		if ((rc = check_time_zone(tz, "time_zone", err)) != HALL_OK)
+			goto fail;
+		snprintf(s->time_zone, sizeof s->time_zone, "%s", tz);
+	}
+	const cJSON *oh = cJSON_GetObjectItemCaseSensitive(root, "opening_hours");
+	if (oh && !cJSON_IsNull(oh)) {
+		if ((rc = parse_hours(s, oh, err)) != HALL_OK)
+			goto fail;
+	} else {
+		/* No opening hours: every day is open all day (closures still close a day). */
+		for (int d = 0; d < 7; d++) {
+			s->hours[d][0].start_min = 0;
+			s->hours[d][0].end_min = MIN_PER_DAY;
+			s->n_hours[d] = 1;
+		}
+	}
+	const cJSON *cl = cJSON_GetObjectItemCaseSensitive(root, "closures");
+	if (cl && !cJSON_IsNull(cl)) {
+		int n = cJSON_IsArray(cl) ? cJSON_GetArraySize(cl) : -1;
+		if (n < 0 || n > (int)HALL_SCHEDULE_CLOSURES_MAX) {
+			rc = hall_error_set(err, HALL_ERR_INVALID, "closures", "expected an array of at most %u dates",
+			                    HALL_SCHEDULE_CLOSURES_MAX);
+			goto fail;
+		}
+		if (n > 0 && !(s->closures = calloc((size_t)n, sizeof *s->closures))) {
+			rc = hall_error_set(err, HALL_ERR_NOMEM, "closures", "out of memory");
+			goto fail;
+		}
+		int i = 0;
+		for (const cJSON *d = cl->child; d; d = d->next, i++) {
+			char p[sizeof err->path];
+			hall_json_path_index(p, sizeof p, "closures", i);
+			if ((rc = parse_date(d, p, &s->closures[i], err)) != HALL_OK)
+				goto fail;
+		}
+		if (n > 0)
+			qsort(s->closures, (size_t)n, sizeof *s->closures, cmp_day);
+		size_t kept = 0;
+		for (size_t k = 0; k < (size_t)n; k++) {
+			if (kept == 0 || s->closures[kept - 1] != s->closures[k])
+				s->closures[kept++] = s->closures[k];
+		}
+		s->n_closures = kept;
+	}
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
+	if (items && !cJSON_IsNull(items)) {
+		int n = cJSON_IsArray(items) ? cJSON_GetArraySize(items) : -1;
+		if (n < 0 || n > (int)HALL_SCHEDULE_ITEMS_MAX) {
+			rc = hall_error_set(err, HALL_ERR_INVALID, "items", "expected an array of at most %u items",
+			                    HALL_SCHEDULE_ITEMS_MAX);
+			goto fail;
+		}
+		if (n > 0 && !(s->items = calloc((size_t)n, sizeof *s->items))) {
+			rc = hall_error_set(err, HALL_ERR_NOMEM, "items", "out of memory");
+			goto fail;
+		}
+		size_t i = 0;
+		for (const cJSON *v = items->child; v; v = v->next, i++) {
+			s->n_items = i + 1; /* so destroy frees what this item allocated */
+			if ((rc = parse_item(s, i, v, err)) != HALL_OK)
+				goto fail;
+		}
+	}
+	*out = s;
+	return HALL_OK;
+fail:
+	hall_schedule_destroy(s);
+	return rc;
+}
+
+hall_err hall_schedule_parse(const char *buf, size_t len, hall_schedule **out, hall_error *err)
+{
+	cJSON *root = NULL;
+	*out = NULL;
+	hall_err rc = hall_json_parse(buf, len, HALL_SCHEDULE_JSON_MAX, &root, err);
+	if (rc == HALL_OK)
+		rc = hall_schedule_from_json(root, out, err);
+	cJSON_Delete(root);
+	return rc;
+}
+
+void hall_schedule_destroy(hall_schedule *schedule)
+{
+	if (!schedule)
+		return;
+	for (size_t i = 0; i < schedule->n_items; i++)
+		free(schedule->items[i].playlist);
+	free(schedule->items);
+	free(schedule->closures);
+	free(schedule);
+}
+
+hall_err hall_schedule_check_content(const hall_schedule *schedule, const hall_content *content,
+                                     hall_issue_fn report, void *user, hall_error *err)
+{
+	hall_err first = HALL_OK;
+	for (size_t i = 0; i < schedule->n_items; i++) {
+		const hall_schedule_item *it = &schedule->items[i];
+		for (size_t k = 0; k < it->n_playlist; k++) {
+			if (hall_content_find_exhibit(content, it->playlist[k]))
+				continue;
+			hall_issue is;
+			is.severity = HALL_ISSUE_ERROR;
+			if (it->show == HALL_SHOW_EXHIBIT)
+				snprintf(is.path, sizeof is.path, "items[%zu].show.exhibit", i);
+			else
+				snprintf(is.path, sizeof is.path, "items[%zu].show.playlist[%zu]", i, k);
+			snprintf(is.msg, sizeof is.msg, "exhibit \"%s\" is not in the content pack", it->playlist[k]);
+			if (report)
+				report(user, &is);
+			if (first == HALL_OK)
+				first = hall_error_set(err, HALL_ERR_NOT_FOUND, is.path, "%s", is.msg);
+		}
+	}
+	return first;
+}
+
+/* ---- evaluation -------------------------------------------------------------------- */
+
+static bool is_closure(const hall_schedule *s, int64_t day)
+{
+	size_t lo = 0, hi = s->n_closures;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->closures[mid] == day)
+			return true;
+		if (s->closures[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The window of a day as [start, end) in local minutes. */
+static void window_on(const hall_schedule_window *w, int64_t day, int64_t *start, int64_t *end)
+{
+	*start = day * MIN_PER_DAY + w->start_min;
+	*end = day * MIN_PER_DAY + w->end_min + (w->end_min <= w->start_min ? MIN_PER_DAY : 0);
+}
+
+/* The latest end among opening windows that contain local minute `m`, or -1. Windows
+ * start at most one day before the day of m. */
+static int64_t open_until(const hall_schedule *s, int64_t m)
+{
+	int64_t best = -1, today = floor_div(m, MIN_PER_DAY);
+	for (int64_t day = today - 1; day <= today; day++) {
+		if (is_closure(s, day))
+			continue;
+		int wd = weekday_of(day);
+		for (size_t i = 0; i < s->n_hours[wd]; i++) {
+			int64_t a, b;
+			window_on(&s->hours[wd][i], day, &a, &b);
+			if (a <= m && m < b && b > best)
+				best = b;
+		}
+	}
+	return best;
+}
+
+static bool item_on_day(const hall_schedule_item *it, int64_t day)
+{
+	if (it->has_from && day < it->from_day)
+		return false;
+	if (it->has_to && day > it->to_day)
+		return false;
+	return (it->weekdays >> weekday_of(day)) & 1u;
+}
+
+static hall_err local_to_utc(int64_t m, const char *tz, int64_t *utc_ms, hall_error *err)
+{
+	hall_civil c;
+	memset(&c, 0, sizeof c);
+	int64_t day = floor_div(m, MIN_PER_DAY);
+	int64_t mod = m - day * MIN_PER_DAY;
+	civil_from_days(day, &c.year, &c.month, &c.day);
+	c.hour = (int)(mod / 60);
+	c.minute = (int)(mod % 60);
+	if (hall_clock_from_civil(&c, tz, utc_ms) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "time_zone", "cannot convert local time in \"%s\"", tz);
+	return HALL_OK;
+}
+
+hall_err hall_schedule_eval(const hall_schedule *schedule, int64_t utc_ms, const char *tz,
+                            hall_schedule_result *result, hall_error *err)
+{
+	const hall_schedule *s = schedule;
+	const char *zone = s->time_zone[0] ? s->time_zone : (tz && *tz ? tz : HALL_SCHEDULE_DEFAULT_TZ);
+	hall_civil now;
+	result->open = false;
+	result->item = NULL;
+	result->next_open_ms = -1;
+	result->closes_ms = -1;
+	if (hall_clock_to_civil(utc_ms, zone, &now) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "time_zone", "cannot read the time in \"%s\"", zone);
+	int64_t today = days_from_civil(now.year, now.month, now.day);
+	int64_t m = today * MIN_PER_DAY + now.hour * 60 + now.minute;
+	const int64_t horizon = m + (int64_t)HALL_SCHEDULE_HORIZON_DAYS * MIN_PER_DAY;
+
+	int64_t end = open_until(s, m);
+	if (end < 0) {
+		/* Closed: the earliest window start after m, day by day. */
+		for (int64_t day = today; day * MIN_PER_DAY <= horizon; day++) {
+			if (is_closure(s, day))
+				continue;
+			int wd = weekday_of(day);
+			int64_t best = -1;
+			for (size_t i = 0; i < s->n_hours[wd]; i++) {
+				int64_t a, b;
+				window_on(&s->hours[wd][i], day, &a, &b);
+				if (a > m && (best < 0 || a < best))
+					best = a;
+			}
+			if (best >= 0)
+				return local_to_utc(best, zone, &result->next_open_ms, err);
+		}
+		return HALL_OK;
+	}
+	result->open = true;
+	/* Follow windows that join without a gap (10:00-24:00 then 00:00-02:00). Each step
+	 * moves `end` forward, and the horizon bounds the walk. */
+	for (;;) {
+		int64_t next = open_until(s, end);
+		if (next <= end)
+			break;
+		end = next;
+		if (end > horizon)
+			break;
+	}
+	if (end <= horizon) {
+		hall_err rc = local_to_utc(end, zone, &result->closes_ms, err);
+		if (rc != HALL_OK)
+			return rc;
+	}
+
+	/* The active item: highest priority, then the later-starting window, then first listed. */
+	int64_t best_start = 0;
+	for (size_t i = 0; i < s->n_items; i++) {
+		const hall_schedule_item *it = &s->items[i];
+		for (int64_t day = today - 1; day <= today; day++) {
+			if (!item_on_day(it, day))
+				continue;
+			int64_t a, b;
+			window_on(&it->window, day, &a, &b);
+			if (!(a <= m && m < b))
+				continue;
+			const hall_schedule_item *cur = result->item;
+			if (!cur || it->priority > cur->priority || (it->priority == cur->priority && a > best_start)) {
+				result->item = it;
+				best_start = a;
+			}
+		}
+	}
+	return HALL_OK;
+}

@@ -1,0 +1,836 @@
+/* spool.c: the kiosk's durable event spool (see hall/spool.h for the contract).
+ *
+ * Layout. Records live in segment files named after the seq of their first record; inside
+ * one segment the seqs are consecutive, so a record's seq is `first + index` and the
+ * in-memory index holds only offsets. Between segments there may be a gap: only after
+ * recovery cut off a corrupt record (those seqs are lost, logged, and never issued again),
+ * after which the next append starts a new segment.
+ *
+ * Why segments: confirming deletes whole files (no rewriting), and an append is one
+ * write() to the end of one file. The bound counts segment bytes on disk, including
+ * confirmed records in a partly confirmed segment; a segment holds at most seg_bytes
+ * (1/16 of max_bytes, 4 KiB..4 MiB) so that overhead stays small.
+ *
+ * Why the state file: once every record is confirmed and its files deleted, nothing else
+ * would remember how far the seqs went. It is rewritten atomically on every confirm and
+ * after a recovery that cut records. */
+#include "hall/spool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hall/fsutil.h"
+#include "hall/log.h"
+
+#define REC_MAGIC 0x4c4f4f53u /* "SOOL" little-endian: "SOOL" reads as spool-ish in a hexdump */
+#define HDR HALL_SPOOL_RECORD_OVERHEAD
+#define SEG_MIN (4u * 1024u)
+#define SEG_MAX (4u * 1024u * 1024u)
+#define STATE_NAME "state"
+#define STATE_MAX 4096
+
+typedef struct seg {
+	int64_t first;   /* seq of its first record (from the file name) */
+	uint64_t size;   /* bytes in the file */
+	uint32_t *offs;  /* offset of each record */
+	size_t n, cap;
+} seg;
+
+struct hall_spool {
+	char *dir;
+	uint64_t max_bytes, seg_bytes, bytes;
+	seg *segs;
+	size_t nsegs, capsegs;
+	int tail_fd;         /* open on segs[nsegs-1], or -1 */
+	int64_t confirmed;   /* everything <= is gone */
+	int64_t seq_max;     /* highest seq issued */
+	int64_t durable;     /* highest seq fsynced */
+	bool dirty;          /* appended since the last sync */
+	bool dir_dirty;      /* a segment was created since the last sync */
+	bool warned;         /* the 80 % warning was logged */
+};
+
+/* ---- CRC-32 (IEEE, reflected, as zlib) ---- */
+
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	uint32_t i, k;
+	for (i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (k = 0; k < 8; k++)
+			c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+uint32_t hall_spool_crc32(uint32_t crc, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	pthread_once(&crc_once, crc_init);
+	crc = ~crc;
+	while (len--)
+		crc = crc_table[(crc ^ *p++) & 0xffu] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* ---- little-endian fields ---- */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* CRC over len, seq and payload: a record moved to another seq, or with a torn length,
+ * does not validate. */
+static uint32_t rec_crc(const unsigned char *hdr, const void *payload, size_t len)
+{
+	uint32_t c = hall_spool_crc32(0, hdr + 4, 12);
+	return hall_spool_crc32(c, payload, len);
+}
+
+/* Header at p (HDR bytes) followed by `avail` more bytes: the record's payload length when
+ * it is whole and valid for `seq` (seq < 0: any seq, reported in *seq_out), else -1. */
+static long rec_check(const unsigned char *p, size_t avail, int64_t seq, int64_t *seq_out)
+{
+	uint32_t len = get32(p + 4);
+	uint64_t s = get64(p + 8);
+	if (get32(p) != REC_MAGIC || len == 0 || len > HALL_SPOOL_MAX_RECORD || len > avail)
+		return -1;
+	if (s > (uint64_t)INT64_MAX || (seq >= 0 && (int64_t)s != seq))
+		return -1;
+	if (rec_crc(p, p + HDR, len) != get32(p + 16))
+		return -1;
+	if (seq_out)
+		*seq_out = (int64_t)s;
+	return (long)len;
+}
+
+/* ---- helpers ---- */
+
+static void seg_path(const hall_spool *sp, char *out, size_t len, int64_t first)
+{
+	snprintf(out, len, "%s/seg-%020" PRId64 ".log", sp->dir, first);
+}
+
+static int64_t seg_last(const seg *g)
+{
+	return g->first + (int64_t)g->n - 1;
+}
+
+static hall_err seg_push_off(seg *g, uint64_t off)
+{
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		uint32_t *o = realloc(g->offs, cap * sizeof *o);
+		if (!o)
+			return HALL_ERR_NOMEM;
+		g->offs = o;
+		g->cap = cap;
+	}
+	g->offs[g->n++] = (uint32_t)off;
+	return HALL_OK;
+}
+
+static hall_err write_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const unsigned char *p = buf;
+	while (len > 0) {
+		ssize_t w = pwrite(fd, p, len, (off_t)off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return HALL_ERR_IO;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return HALL_OK;
+}
+
+static hall_err read_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	unsigned char *p = buf;
+	while (len > 0) {
+		ssize_t r = pread(fd, p, len, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return HALL_ERR_IO;
+		p += r;
+		len -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return HALL_OK;
+}
+
+static hall_err sync_dir(hall_spool *sp, hall_error *err)
+{
+	int fd = open(sp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc, e;
+	if (fd < 0)
+		return hall_error_set(err, HALL_ERR_IO, sp->dir, "cannot open the spool directory: %s", strerror(errno));
+	rc = fsync(fd);
+	e = errno;
+	close(fd);
+	if (rc != 0 && e != EINVAL)
+		return hall_error_set(err, HALL_ERR_IO, sp->dir, "fsync of the spool directory failed: %s", strerror(e));
+	return HALL_OK;
+}
+
+static hall_err write_state(hall_spool *sp, hall_error *err)
+{
+	char path[4096], buf[128];
+	int n = snprintf(buf, sizeof buf, "hall-spool 1\nconfirmed %" PRId64 "\nseq_max %" PRId64 "\n", sp->confirmed,
+	                 sp->seq_max);
+	hall_fs_join(path, sizeof path, sp->dir, STATE_NAME);
+	return hall_fs_write_atomic(path, buf, (size_t)n, err);
+}
+
+static int parse_field(const char **p, const char *name, int64_t *out)
+{
+	size_t nl = strlen(name);
+	char *end;
+	long long v;
+	if (strncmp(*p, name, nl) != 0 || (*p)[nl] != ' ')
+		return -1;
+	errno = 0;
+	v = strtoll(*p + nl + 1, &end, 10);
+	if (errno || end == *p + nl + 1 || *end != '\n' || v < 0)
+		return -1;
+	*out = v;
+	*p = end + 1;
+	return 0;
+}
+
+/* Read the state file: 1 when read, 0 when absent, -1 when unreadable or malformed. */
+static int read_state(hall_spool *sp, int64_t *confirmed, int64_t *seq_max)
+{
+	char path[4096];
+	char *data = NULL;
+	size_t len = 0;
+	hall_error e = {0};
+	const char *p;
+	int r = -1;
+	hall_fs_join(path, sizeof path, sp->dir, STATE_NAME);
+	if (!hall_fs_exists(path))
+		return 0;
+	if (hall_fs_read_file(path, STATE_MAX, &data, &len, &e) != HALL_OK)
+		goto done;
+	p = data;
+	if (strncmp(p, "hall-spool 1\n", 13) != 0)
+		goto done;
+	p += 13;
+	if (parse_field(&p, "confirmed", confirmed) != 0 || parse_field(&p, "seq_max", seq_max) != 0 ||
+	    *confirmed > *seq_max || *p != '\0')
+		goto done;
+	r = 1;
+done:
+	if (r < 0)
+		hall_error_log("spool: %s is unreadable or malformed%s%s; recovering from the segment files", path,
+		               e.msg[0] ? ": " : "", e.msg);
+	free(data);
+	return r;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Seqs of the segment files in dir, sorted; also removes stale state temp files. */
+static hall_err list_segments(hall_spool *sp, int64_t **out, size_t *n_out, hall_error *err)
+{
+	DIR *d = opendir(sp->dir);
+	struct dirent *de;
+	int64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	hall_err e = HALL_OK;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!d)
+		return hall_error_set(err, HALL_ERR_IO, sp->dir, "cannot read the spool directory: %s", strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		const char *name = de->d_name;
+		char *end;
+		long long first;
+		if (strncmp(name, STATE_NAME ".tmp.", sizeof STATE_NAME ".tmp." - 1) == 0) {
+			char path[4096];
+			hall_fs_join(path, sizeof path, sp->dir, name);
+			unlink(path); /* a state write cut short; the state file itself is intact */
+			continue;
+		}
+		if (strlen(name) != 28 || strncmp(name, "seg-", 4) != 0 || strcmp(name + 24, ".log") != 0)
+			continue;
+		errno = 0;
+		first = strtoll(name + 4, &end, 10);
+		if (errno || end != name + 24 || first < 1)
+			continue;
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			int64_t *nv = realloc(v, c * sizeof *nv);
+			if (!nv) {
+				e = hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
+				goto done;
+			}
+			v = nv;
+			cap = c;
+		}
+		v[n++] = first;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_i64);
+	*out = v;
+	*n_out = n;
+	v = NULL;
+done:
+	closedir(d);
+	free(v);
+	return e;
+}
+
+static void seg_free(seg *g)
+{
+	free(g->offs);
+	memset(g, 0, sizeof *g);
+}
+
+static void close_tail(hall_spool *sp)
+{
+	if (sp->tail_fd >= 0)
+		close(sp->tail_fd);
+	sp->tail_fd = -1;
+}
+
+/* Remove segment i from the array (the caller deleted or will delete the file). */
+static void drop_seg(hall_spool *sp, size_t i)
+{
+	if (i == sp->nsegs - 1)
+		close_tail(sp);
+	sp->bytes -= sp->segs[i].size;
+	seg_free(&sp->segs[i]);
+	memmove(&sp->segs[i], &sp->segs[i + 1], (sp->nsegs - i - 1) * sizeof *sp->segs);
+	sp->nsegs--;
+}
+
+/* Load one segment file: index its valid records, cut off a torn or corrupt tail.
+ * *max_seen is raised to the highest seq of any valid record found after a cut (those
+ * seqs were issued and may have been sent, so they must never be issued again). */
+static hall_err load_segment(hall_spool *sp, int64_t first, int64_t *max_seen, bool *cut, hall_error *err)
+{
+	char path[4096];
+	unsigned char *buf = NULL;
+	struct stat st;
+	uint64_t off = 0, size;
+	int fd = -1;
+	hall_err e = HALL_OK;
+	seg g;
+
+	memset(&g, 0, sizeof g);
+	g.first = first;
+	seg_path(sp, path, sizeof path, first);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		e = hall_error_set(err, HALL_ERR_IO, path, "cannot open spool segment: %s", strerror(errno));
+		goto done;
+	}
+	size = (uint64_t)st.st_size;
+	if (size > 0) {
+		buf = malloc(size);
+		if (!buf) {
+			e = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory reading %" PRIu64 " bytes", size);
+			goto done;
+		}
+		if (read_all(fd, buf, size, 0) != HALL_OK) {
+			e = hall_error_set(err, HALL_ERR_IO, path, "cannot read spool segment: %s", strerror(errno));
+			goto done;
+		}
+	}
+	while (off + HDR <= size) {
+		long len = rec_check(buf + off, size - off - HDR, first + (int64_t)g.n, NULL);
+		if (len < 0)
+			break;
+		if (seg_push_off(&g, off) != HALL_OK) {
+			e = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+			goto done;
+		}
+		off += HDR + (uint64_t)len;
+	}
+	if (off < size) {
+		/* Torn (power cut during a write) or corrupt (the disk changed it). Look past the
+		 * bad spot for records that still validate, only to learn which seqs were issued. */
+		uint64_t p;
+		int64_t lost_hi = first + (int64_t)g.n - 1, s;
+		for (p = off + 1; p + HDR <= size; p++) {
+			if (get32(buf + p) == REC_MAGIC && rec_check(buf + p, size - p - HDR, -1, &s) >= 0 && s > lost_hi)
+				lost_hi = s;
+		}
+		if (lost_hi > seg_last(&g)) {
+			hall_error_log("spool: %s: corrupt record at offset %" PRIu64 "; seqs %" PRId64 "..%" PRId64
+			               " are lost and will not be reused",
+			               path, off, seg_last(&g) + 1, lost_hi);
+			if (lost_hi > *max_seen)
+				*max_seen = lost_hi;
+		} else {
+			hall_warn("spool: %s: torn record at offset %" PRIu64 " (%" PRIu64
+			          " bytes, never fully written) cut off; last whole seq %" PRId64,
+			          path, off, size - off, seg_last(&g));
+		}
+		if (ftruncate(fd, (off_t)off) != 0 || fsync(fd) != 0) {
+			e = hall_error_set(err, HALL_ERR_IO, path, "cannot cut off the torn tail: %s", strerror(errno));
+			goto done;
+		}
+		*cut = true;
+		size = off;
+	} else if (size > 0 && fdatasync(fd) != 0) {
+		/* What a killed process wrote is in the page cache: make it durable now, so that
+		 * hall_spool_read may hand it out. */
+		e = hall_error_set(err, HALL_ERR_IO, path, "fsync failed: %s", strerror(errno));
+		goto done;
+	}
+	if (g.n == 0) {
+		unlink(path); /* created, but its first record never made it */
+		*cut = true;
+		goto done;
+	}
+	if (sp->nsegs == sp->capsegs) {
+		size_t c = sp->capsegs ? sp->capsegs * 2 : 16;
+		seg *ns = realloc(sp->segs, c * sizeof *ns);
+		if (!ns) {
+			e = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+			goto done;
+		}
+		sp->segs = ns;
+		sp->capsegs = c;
+	}
+	g.size = size;
+	sp->segs[sp->nsegs++] = g;
+	sp->bytes += size;
+	memset(&g, 0, sizeof g);
+done:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	seg_free(&g);
+	return e;
+}
+
+static void check_fill(hall_spool *sp)
+{
+	if (!sp->warned && sp->bytes * 5 >= sp->max_bytes * 4) {
+		sp->warned = true;
+		hall_warn("spool: %s is %" PRIu64 "%% full (%" PRIu64 " of %" PRIu64
+		          " bytes): events are not being confirmed by the controller; at 100%% new events are refused",
+		          sp->dir, sp->bytes * 100 / sp->max_bytes, sp->bytes, sp->max_bytes);
+	} else if (sp->warned && sp->bytes * 10 < sp->max_bytes * 7) {
+		sp->warned = false;
+	}
+}
+
+/* ---- public API ---- */
+
+hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, hall_error *err)
+{
+	hall_spool *sp = NULL;
+	int64_t *firsts = NULL;
+	size_t nfirsts = 0, i;
+	int64_t st_confirmed = 0, st_seq_max = 0, max_seen = 0;
+	bool cut = false, rewrite = false;
+	int sr;
+	hall_err e;
+
+	*out = NULL;
+	if (max_bytes < HALL_SPOOL_MIN_BYTES)
+		return hall_error_set(err, HALL_ERR_INVALID, dir, "spool size %" PRIu64 " is below the minimum of %u bytes",
+		                      max_bytes, HALL_SPOOL_MIN_BYTES);
+	e = hall_fs_mkdirs(dir, err);
+	if (e != HALL_OK)
+		return e;
+	sp = calloc(1, sizeof *sp);
+	if (!sp || !(sp->dir = strdup(dir))) {
+		e = hall_error_set(err, HALL_ERR_NOMEM, dir, "out of memory");
+		goto fail;
+	}
+	sp->tail_fd = -1;
+	sp->max_bytes = max_bytes;
+	sp->seg_bytes = max_bytes / 16;
+	if (sp->seg_bytes < SEG_MIN)
+		sp->seg_bytes = SEG_MIN;
+	if (sp->seg_bytes > SEG_MAX)
+		sp->seg_bytes = SEG_MAX;
+
+	sr = read_state(sp, &st_confirmed, &st_seq_max);
+	e = list_segments(sp, &firsts, &nfirsts, err);
+	if (e != HALL_OK)
+		goto fail;
+	if (sr < 0) {
+		/* Without the state we cannot know what was confirmed: keep everything on disk
+		 * (resending a confirmed event is harmless, the controller counts it once). */
+		st_confirmed = nfirsts ? firsts[0] - 1 : 0;
+		st_seq_max = st_confirmed;
+		rewrite = true;
+	}
+	for (i = 0; i < nfirsts; i++) {
+		char path[4096];
+		if (sp->nsegs && firsts[i] <= seg_last(&sp->segs[sp->nsegs - 1])) {
+			seg_path(sp, path, sizeof path, firsts[i]);
+			/* Cannot happen unless a person copied files in: seqs in a segment are checked
+			 * against its name. Keep the file for that person to look at. */
+			hall_error_log("spool: %s overlaps the segment before it; its records are ignored", path);
+			continue;
+		}
+		e = load_segment(sp, firsts[i], &max_seen, &cut, err);
+		if (e != HALL_OK)
+			goto fail;
+	}
+	sp->confirmed = st_confirmed;
+	sp->seq_max = st_seq_max > st_confirmed ? st_seq_max : st_confirmed;
+	if (max_seen > sp->seq_max)
+		sp->seq_max = max_seen;
+	if (sp->nsegs && seg_last(&sp->segs[sp->nsegs - 1]) > sp->seq_max)
+		sp->seq_max = seg_last(&sp->segs[sp->nsegs - 1]);
+	if (cut)
+		rewrite = true;
+	/* Whole segments already confirmed: a confirm that died between writing the state and
+	 * deleting them. */
+	while (sp->nsegs && seg_last(&sp->segs[0]) <= sp->confirmed) {
+		char path[4096];
+		seg_path(sp, path, sizeof path, sp->segs[0].first);
+		unlink(path);
+		drop_seg(sp, 0);
+	}
+	if (rewrite) {
+		e = write_state(sp, err);
+		if (e != HALL_OK)
+			goto fail;
+	}
+	e = sync_dir(sp, err);
+	if (e != HALL_OK)
+		goto fail;
+	sp->durable = sp->seq_max;
+	check_fill(sp);
+	hall_info("spool: %s: seq_max %" PRId64 ", confirmed %" PRId64 ", %" PRIu64 " bytes in %zu segments", dir,
+	          sp->seq_max, sp->confirmed, sp->bytes, sp->nsegs);
+	free(firsts);
+	*out = sp;
+	return HALL_OK;
+fail:
+	free(firsts);
+	hall_spool_close(sp);
+	return e;
+}
+
+void hall_spool_close(hall_spool *sp)
+{
+	size_t i;
+	if (!sp)
+		return;
+	if (sp->dirty || sp->dir_dirty) {
+		hall_error e = {0};
+		if (hall_spool_sync(sp, &e) != HALL_OK)
+			hall_error_log("spool: %s", e.msg);
+	}
+	close_tail(sp);
+	for (i = 0; i < sp->nsegs; i++)
+		seg_free(&sp->segs[i]);
+	free(sp->segs);
+	free(sp->dir);
+	free(sp);
+}
+
+int64_t hall_spool_next_seq(const hall_spool *sp)
+{
+	return sp->seq_max + 1;
+}
+
+/* Make sure the last segment can take a record of rec_len bytes for seq `next`. */
+static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hall_error *err)
+{
+	char path[4096];
+	seg *t = sp->nsegs ? &sp->segs[sp->nsegs - 1] : NULL;
+	int fd;
+	seg g;
+
+	/* An empty tail takes any record, also one bigger than seg_bytes: a segment's name is
+	 * its first seq, so there must never be two segments for the same seq. */
+	if (t && seg_last(t) + 1 == next && (t->size + rec_len <= sp->seg_bytes || t->n == 0)) {
+		if (sp->tail_fd < 0) {
+			seg_path(sp, path, sizeof path, t->first);
+			sp->tail_fd = open(path, O_RDWR | O_CLOEXEC);
+			if (sp->tail_fd < 0)
+				return hall_error_set(err, HALL_ERR_IO, path, "cannot open spool segment: %s", strerror(errno));
+		}
+		return HALL_OK;
+	}
+	/* A new segment. The old one is fsynced now so that sync() only has one file to do. */
+	if (sp->tail_fd >= 0 && sp->dirty && fdatasync(sp->tail_fd) != 0) {
+		seg_path(sp, path, sizeof path, t ? t->first : 0);
+		return hall_error_set(err, HALL_ERR_IO, path, "fsync failed: %s", strerror(errno));
+	}
+	if (sp->nsegs == sp->capsegs) {
+		size_t c = sp->capsegs ? sp->capsegs * 2 : 16;
+		seg *ns = realloc(sp->segs, c * sizeof *ns);
+		if (!ns)
+			return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
+		sp->segs = ns;
+		sp->capsegs = c;
+	}
+	seg_path(sp, path, sizeof path, next);
+	/* O_TRUNC: a file of this name can only be an empty leftover (open removes those,
+	 * and seqs are never reused), never records we hold. */
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hall_error_set(err, HALL_ERR_IO, path, "cannot create spool segment: %s", strerror(errno));
+	close_tail(sp);
+	memset(&g, 0, sizeof g);
+	g.first = next;
+	sp->segs[sp->nsegs++] = g;
+	sp->tail_fd = fd;
+	sp->dir_dirty = true;
+	return HALL_OK;
+}
+
+hall_err hall_spool_append(hall_spool *sp, const void *data, size_t len, int64_t *seq, hall_error *err)
+{
+	int64_t next = sp->seq_max + 1;
+	uint64_t rec_len = HDR + (uint64_t)len;
+	unsigned char *rec = NULL;
+	seg *t;
+	hall_err e;
+
+	if (len == 0 || len > HALL_SPOOL_MAX_RECORD)
+		return hall_error_set(err, HALL_ERR_TOO_BIG, sp->dir, "event of %zu bytes: expected 1..%u", len,
+		                      HALL_SPOOL_MAX_RECORD);
+	if (sp->bytes + rec_len > sp->max_bytes)
+		return hall_error_set(err, HALL_ERR_FULL, sp->dir,
+		                      "spool full (%" PRIu64 " of %" PRIu64 " bytes, first unconfirmed seq %" PRId64
+		                      "): event refused",
+		                      sp->bytes, sp->max_bytes, sp->confirmed + 1);
+	e = prepare_tail(sp, next, rec_len, err);
+	if (e != HALL_OK)
+		return e;
+	t = &sp->segs[sp->nsegs - 1];
+	rec = malloc(rec_len);
+	if (!rec)
+		return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
+	put32(rec, REC_MAGIC);
+	put32(rec + 4, (uint32_t)len);
+	put64(rec + 8, (uint64_t)next);
+	memcpy(rec + HDR, data, len);
+	put32(rec + 16, rec_crc(rec, rec + HDR, len));
+	/* One write of the whole record: once it returns, the page cache has it and a killed
+	 * process cannot tear it. */
+	if (write_all(sp->tail_fd, rec, rec_len, t->size) != HALL_OK || seg_push_off(t, t->size) != HALL_OK) {
+		char path[4096];
+		int saved = errno;
+		seg_path(sp, path, sizeof path, t->first);
+		if (ftruncate(sp->tail_fd, (off_t)t->size) != 0)
+			hall_error_log("spool: %s: cannot remove a partial record: %s", path, strerror(errno));
+		e = hall_error_set(err, HALL_ERR_IO, path, "cannot write event seq %" PRId64 ": %s", next, strerror(saved));
+		goto done;
+	}
+	t->size += rec_len;
+	sp->bytes += rec_len;
+	sp->seq_max = next;
+	sp->dirty = true;
+	if (seq)
+		*seq = next;
+	check_fill(sp);
+done:
+	free(rec);
+	return e;
+}
+
+hall_err hall_spool_append_build(hall_spool *sp, hall_spool_build_fn build, void *ctx, int64_t *seq,
+                                 hall_error *err)
+{
+	void *data = NULL;
+	size_t len = 0;
+	int64_t next = hall_spool_next_seq(sp);
+	hall_err e;
+	if (build(ctx, next, &data, &len) != 0) {
+		free(data);
+		return hall_error_set(err, HALL_ERR_INVALID, sp->dir, "building event seq %" PRId64 " failed", next);
+	}
+	e = hall_spool_append(sp, data, len, seq, err);
+	free(data);
+	return e;
+}
+
+hall_err hall_spool_sync(hall_spool *sp, hall_error *err)
+{
+	if (sp->dirty && sp->tail_fd >= 0) {
+		if (fdatasync(sp->tail_fd) != 0) {
+			char path[4096];
+			seg_path(sp, path, sizeof path, sp->nsegs ? sp->segs[sp->nsegs - 1].first : 0);
+			return hall_error_set(err, HALL_ERR_IO, path, "fsync failed: %s", strerror(errno));
+		}
+	}
+	sp->dirty = false;
+	if (sp->dir_dirty) {
+		hall_err e = sync_dir(sp, err);
+		if (e != HALL_OK)
+			return e;
+		sp->dir_dirty = false;
+	}
+	sp->durable = sp->seq_max;
+	return HALL_OK;
+}
+
+hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err)
+{
+	hall_err e;
+	if (seq <= sp->confirmed)
+		return HALL_OK;
+	if (seq > sp->seq_max) {
+		hall_warn("spool: %s: confirm of seq %" PRId64 " above the highest issued %" PRId64 "; clamped", sp->dir, seq,
+		          sp->seq_max);
+		seq = sp->seq_max;
+		if (seq <= sp->confirmed)
+			return HALL_OK;
+	}
+	/* State first: if we die before the files go, open() deletes them. */
+	sp->confirmed = seq;
+	e = write_state(sp, err);
+	if (e != HALL_OK)
+		return e;
+	while (sp->nsegs && seg_last(&sp->segs[0]) <= seq) {
+		char path[4096];
+		seg_path(sp, path, sizeof path, sp->segs[0].first);
+		if (unlink(path) != 0 && errno != ENOENT)
+			hall_warn("spool: cannot delete %s: %s (retried at next open)", path, strerror(errno));
+		drop_seg(sp, 0);
+	}
+	if (sp->nsegs == 0) {
+		/* Everything is confirmed: nothing left that would need an fsync. */
+		sp->dirty = false;
+		sp->durable = sp->seq_max;
+	}
+	check_fill(sp);
+	return HALL_OK;
+}
+
+hall_err hall_spool_read(hall_spool *sp, int64_t from_seq, size_t max_records, size_t max_bytes,
+                         hall_spool_read_fn cb, void *ctx, size_t *n_read, hall_error *err)
+{
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0, total = 0, i;
+	int fd = -1;
+	hall_err e = HALL_OK;
+	bool stop = false;
+	int64_t start = from_seq > sp->confirmed + 1 ? from_seq : sp->confirmed + 1;
+
+	for (i = 0; i < sp->nsegs && !stop; i++) {
+		seg *g = &sp->segs[i];
+		char path[4096];
+		int64_t s;
+		if (seg_last(g) < start)
+			continue;
+		if (g->first > sp->durable)
+			break;
+		seg_path(sp, path, sizeof path, g->first);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			e = hall_error_set(err, HALL_ERR_IO, path, "cannot open spool segment: %s", strerror(errno));
+			goto done;
+		}
+		for (s = start > g->first ? start : g->first; s <= seg_last(g) && s <= sp->durable; s++) {
+			size_t idx = (size_t)(s - g->first);
+			uint64_t off = g->offs[idx];
+			uint64_t end = idx + 1 < g->n ? g->offs[idx + 1] : g->size;
+			size_t rec_len = (size_t)(end - off);
+			size_t len = rec_len - HDR;
+			if (max_records && n >= max_records) {
+				stop = true;
+				break;
+			}
+			if (max_bytes && n > 0 && total + len > max_bytes) {
+				stop = true;
+				break;
+			}
+			if (rec_len > cap) {
+				unsigned char *nb = realloc(buf, rec_len);
+				if (!nb) {
+					e = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+					goto done;
+				}
+				buf = nb;
+				cap = rec_len;
+			}
+			if (read_all(fd, buf, rec_len, off) != HALL_OK || rec_check(buf, rec_len - HDR, s, NULL) != (long)len) {
+				e = hall_error_set(err, HALL_ERR_IO, path,
+				                   "record seq %" PRId64 " at offset %" PRIu64 " no longer reads back intact", s, off);
+				goto done;
+			}
+			n++;
+			total += len;
+			if (cb(ctx, s, buf + HDR, len) != 0) {
+				stop = true;
+				break;
+			}
+		}
+		close(fd);
+		fd = -1;
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	if (n_read)
+		*n_read = n;
+	return e;
+}
+
+void hall_spool_get_stats(const hall_spool *sp, hall_spool_stats *out)
+{
+	size_t i;
+	memset(out, 0, sizeof *out);
+	out->seq_max = sp->seq_max;
+	out->confirmed = sp->confirmed;
+	out->durable = sp->durable;
+	out->bytes = sp->bytes;
+	out->max_bytes = sp->max_bytes;
+	out->first = sp->seq_max + 1;
+	for (i = 0; i < sp->nsegs; i++) {
+		const seg *g = &sp->segs[i];
+		int64_t lo = g->first > sp->confirmed ? g->first : sp->confirmed + 1;
+		if (seg_last(g) < lo)
+			continue;
+		if (lo < out->first)
+			out->first = lo;
+		out->count += (uint64_t)(seg_last(g) - lo + 1);
+	}
+}

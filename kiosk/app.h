@@ -1,0 +1,214 @@
+/* kiosk/app.h: the kiosk's application logic, with no SDL in it.
+ *
+ * The app is a UI state machine (attract loop, visitor session, exhibits, staff exit)
+ * that builds a display list (kiosk/displaylist.h) for every frame and takes input as
+ * taps, drags, pinches, long presses and keys in viewport pixels. The platform layer
+ * (main.c, *_sdl.c) draws the list, turns SDL input into these calls and provides the
+ * callbacks below; the link layer feeds what the network delivers through the setters.
+ *
+ * Threading: every function must be called from the one main thread.
+ *
+ * Time: every call that can change state takes now_ms (monotonic or wall ms, but the same
+ * clock for all calls of one app). The app never reads a clock itself, so tests drive
+ * timeouts by passing values; nothing sleeps.
+ *
+ * Ownership: hall_app_create borrows cfg (copies what it needs) and copies *cb.
+ * hall_app_set_content takes ownership of the content (freed with hall_content_destroy on
+ * the next set_content or on destroy). Strings passed to setters are copied. Strings
+ * inside a hall_app_event are borrowed for the duration of the emit callback only. */
+#ifndef HALL_KIOSK_APP_H
+#define HALL_KIOSK_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hall/config.h"
+#include "hall/content.h"
+#include "hall/lang.h"
+#include "displaylist.h"
+
+typedef struct hall_app hall_app;
+
+/* Event types, named as on the wire (docs/protocol.md "events"). */
+typedef enum hall_app_event_type {
+	HALL_APP_EV_TAP,
+	HALL_APP_EV_SESSION_START,
+	HALL_APP_EV_SESSION_END,
+	HALL_APP_EV_VIEW,
+	HALL_APP_EV_LANGUAGE,
+	HALL_APP_EV_MODE,
+	HALL_APP_EV_VOTE,
+	HALL_APP_EV_HELP
+} hall_app_event_type;
+
+/* The wire name of a type ("tap", "session_start", ...); "?" when out of range. */
+const char *hall_app_event_type_name(hall_app_event_type t);
+
+/* One usage event. The link adds kiosk id, seq and ts. Strings are never NULL ("" when
+ * not applicable) and are borrowed until emit returns.
+ *  - exhibit: exhibit id on screen ("" on attract/home).
+ *  - target: TAP: the HIT id tapped; VIEW: the page viewed ("home", "brand",
+ *    "brand/slide-2", "policy/budget", "city-model/district-jongno", "poll/thanks");
+ *    LANGUAGE: the language code chosen; MODE: "<mode>:on" or "<mode>:off" with mode one
+ *    of large-text, high-contrast, low-position, voice; VOTE: the option id.
+ *  - session: visitor session number on this kiosk since boot (0 = attract loop).
+ *  - dwell_ms: SESSION_END: length of the session; VIEW: how long the view lasted (a
+ *    VIEW is emitted when the visitor leaves a view, and for the last view when the
+ *    session ends; views of the attract loop are not reported); 0 elsewhere.
+ *  - poll: VOTE: the poll id; "" elsewhere. */
+typedef struct hall_app_event {
+	hall_app_event_type type;
+	const char *exhibit;
+	const char *target;
+	uint32_t session;
+	hall_lang lang;
+	int64_t dwell_ms;
+	const char *poll;
+} hall_app_event;
+
+/* Sounds the platform plays (DESIGN.md: "a sound when an input completes"). */
+typedef enum hall_app_sound {
+	HALL_APP_SOUND_TAP,      /* a control was activated */
+	HALL_APP_SOUND_DONE,     /* a vote or a PIN was accepted */
+	HALL_APP_SOUND_WARNING   /* "more time?" appeared; a wrong PIN */
+} hall_app_sound;
+
+/* Speech settings, sent whenever they change. */
+typedef struct hall_app_speech {
+	int enabled;      /* voice guidance on */
+	int volume_pct;   /* 0..100, already capped by the config's maximum */
+	int rate_pct;     /* 50..200, 100 = normal */
+	int paused;       /* 1: pause what is being spoken; 0: resume */
+} hall_app_speech;
+
+/* Platform services. ctx is passed back unchanged. Any callback may be NULL except
+ * measure (then a simple width model is used, meant for tests only). */
+typedef struct hall_app_callbacks {
+	void *ctx;
+	/* Size in px of utf8[0..len) set in one line at font_px in lang's face; returns 0
+	 * on success (w, h set), nonzero on failure. */
+	int (*measure)(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
+	               int *h);
+	/* A usage event (see hall_app_event). */
+	void (*emit)(void *ctx, const hall_app_event *ev);
+	/* Speak utf8 in lang now, replacing what is being spoken. Called only while voice
+	 * guidance is on, and for "replay". */
+	void (*speak)(void *ctx, const char *utf8, hall_lang lang);
+	/* A visitor pressed call-staff on `exhibit` ("" when none). */
+	void (*help)(void *ctx, const char *exhibit);
+	/* Staff entered the right PIN: the program should exit to the desktop/maintenance. */
+	void (*staff_exit)(void *ctx);
+	/* Optional: speech settings changed. */
+	void (*speech)(void *ctx, const hall_app_speech *settings);
+	/* Optional: play a short sound. */
+	void (*sound)(void *ctx, hall_app_sound s);
+} hall_app_callbacks;
+
+/* Keys the platform maps from a keyboard or an accessible keypad. Digits are
+ * consecutive (HALL_APP_KEY_0 + n). */
+typedef enum hall_app_key_code {
+	HALL_APP_KEY_UP,
+	HALL_APP_KEY_DOWN,
+	HALL_APP_KEY_LEFT,
+	HALL_APP_KEY_RIGHT,
+	HALL_APP_KEY_TAB,
+	HALL_APP_KEY_SHIFT_TAB,
+	HALL_APP_KEY_ENTER,
+	HALL_APP_KEY_ESCAPE,    /* back (or close a dialog) */
+	HALL_APP_KEY_HOME,      /* home: end the page, back to the home screen */
+	HALL_APP_KEY_0,
+	HALL_APP_KEY_1,
+	HALL_APP_KEY_2,
+	HALL_APP_KEY_3,
+	HALL_APP_KEY_4,
+	HALL_APP_KEY_5,
+	HALL_APP_KEY_6,
+	HALL_APP_KEY_7,
+	HALL_APP_KEY_8,
+	HALL_APP_KEY_9,
+	HALL_APP_KEY_VOLUME_UP,
+	HALL_APP_KEY_VOLUME_DOWN,
+	HALL_APP_KEY_SPEECH_PAUSE,   /* toggles pause/resume */
+	HALL_APP_KEY_SPEECH_REPLAY,  /* speak the focused control (and the screen's text) again */
+	HALL_APP_KEY_RATE_UP,
+	HALL_APP_KEY_RATE_DOWN,
+	HALL_APP_KEY_VOICE_TOGGLE    /* voice guidance on/off */
+} hall_app_key_code;
+
+/* Accessible modes, a bit set. */
+enum {
+	HALL_APP_MODE_LARGE_TEXT = 1 << 0,    /* whole screen at 200%, reflowed */
+	HALL_APP_MODE_HIGH_CONTRAST = 1 << 1, /* 7:1 contrast for every text */
+	HALL_APP_MODE_LOW_POSITION = 1 << 2,  /* everything operable/readable 400..1220 mm */
+	HALL_APP_MODE_VOICE = 1 << 3          /* voice guidance */
+};
+
+/* A new app on the attract screen, no content (it shows a safe "no content" screen
+ * until hall_app_set_content). cfg is read now and not kept. Returns NULL on
+ * out-of-memory or when cfg/cb are NULL. */
+hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks *cb);
+/* Frees the app and the content it owns. NULL is allowed. */
+void hall_app_destroy(hall_app *app);
+
+/* Replace the content. Ownership of `content` passes to the app (NULL shows the "no
+ * content" screen). pack_dir is copied: image paths in the content are relative to it.
+ * A running session is ended first (the link should defer while hall_app_in_session). */
+void hall_app_set_content(hall_app *app, hall_content *content, const char *pack_dir);
+
+/* 1 while a visitor session runs (anything but the attract loop and staff screens). */
+int hall_app_in_session(const hall_app *app);
+
+/* Advance time: idle warnings, session end, attract slides, notice expiry. Call once
+ * per frame (and before build). */
+void hall_app_tick(hall_app *app, int64_t now_ms);
+
+/* Clear `out` and build the current screen into it. Pointers in `out` stay valid until
+ * the next clear; the app keeps no pointers into `out`. */
+void hall_app_build(hall_app *app, int64_t now_ms, hall_dl *out);
+
+/* Input, in viewport px. Each returns 1 when it changed what is shown (redraw), else 0. */
+int hall_app_tap(hall_app *app, int x, int y, int64_t now_ms);
+/* One drag step: (x, y) is the pointer now, (dx, dy) the movement since the last step. */
+int hall_app_drag(hall_app *app, int x, int y, int dx, int dy, int64_t now_ms);
+/* One pinch step: `scale` is the factor since the last step (1.1 = 10% bigger) around (cx, cy). */
+int hall_app_pinch(hall_app *app, int cx, int cy, double scale, int64_t now_ms);
+/* A press held still for ~1 s (the platform decides the duration). */
+int hall_app_long_press(hall_app *app, int x, int y, int64_t now_ms);
+int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now_ms);
+
+/* "attract", "home", "exhibit:<id>", "exhibit:<id>/<page>" (e.g. "exhibit:brand/slide-2",
+ * "exhibit:policy/card-3", "exhibit:city-model/district-jongno", "exhibit:poll/thanks"),
+ * "more-time", "staff-pin", "closed", "no-content". Borrowed until the next call. */
+const char *hall_app_screen_id(hall_app *app);
+hall_lang hall_app_language(const hall_app *app);
+/* HALL_APP_MODE_* bits in force now. */
+unsigned hall_app_modes(const hall_app *app);
+
+/* ---- what the network delivers (all strings copied) ---- */
+
+/* Live tallies from the controller for poll `poll_id`: n options, ids[i] with votes[i],
+ * total. Replaces earlier results for that poll; results for another poll are kept
+ * only if that poll is in the content. */
+void hall_app_set_poll_results(hall_app *app, const char *poll_id, const char *const *option_ids,
+                               const int64_t *votes, size_t n, int64_t total);
+
+typedef enum hall_app_notice_level { HALL_APP_NOTICE_INFO, HALL_APP_NOTICE_URGENT } hall_app_notice_level;
+/* Show a notice: INFO as a banner, URGENT full screen above everything. text[lang] may
+ * be NULL for a missing language (then Korean, then English, then any is shown).
+ * until_ms <= 0: until cleared. Same clock as now_ms. */
+void hall_app_set_notice(hall_app *app, hall_app_notice_level level, const char *const text[HALL_LANG_COUNT],
+                         int64_t until_ms);
+void hall_app_clear_notice(hall_app *app);
+
+/* Schedule state: open = 0 shows the "closed" screen, with the next opening when
+ * next_open_ms > 0 (UTC epoch ms, shown in the hall's time zone, Asia/Seoul by default);
+ * a running session is ended. */
+void hall_app_set_schedule(hall_app *app, int open, int64_t next_open_ms);
+
+/* Command "show": open exhibit `exhibit_id` (starts a session if on attract). Returns
+ * 0, or -1 when no such exhibit is in the content (the command then fails). */
+int hall_app_show(hall_app *app, const char *exhibit_id, int64_t now_ms);
+/* Command "identify": draw the kiosk's id large over every screen until until_ms. */
+void hall_app_identify(hall_app *app, int64_t until_ms);
+
+#endif

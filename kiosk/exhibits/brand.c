@@ -1,0 +1,189 @@
+/* brand.c: "Seoul, my soul": the slogan, the story of how it was chosen, both rounds of
+ * the vote as bar charts drawn from the content's numbers, and the brand's slides.
+ *
+ * The exhibit is a row of slides: [slogan + story] [round 1] ... [round n] [slide 1] ...
+ * moved by "prev"/"next" only (nothing advances by itself). A slide too long for the
+ * screen (large text) is split into pages, and prev/next walk through those pages too,
+ * so the visitor has one pair of controls. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exhibits.h"
+#include "hall/log.h"
+
+typedef struct brand_ctx {
+	const hall_exhibit_ctx *c;
+	const hall_brand *b;
+	int slide;
+} brand_ctx;
+
+static int slide_count(const hall_brand *b)
+{
+	return 1 + (int)b->n_rounds + (int)b->n_slides;
+}
+
+static void round_flow(brand_ctx *bc, hall_ui_flow *f, const hall_vote_round *rd, int index)
+{
+	hall_ui *ui = f->ui;
+	hall_lang l;
+	const char *title = exhibits__text(ui, &rd->title, &l);
+	hall_ui_flow_text(f, title, l, 1, ui->th->text, ui->th->bg);
+	const char *period = exhibits__text(ui, &rd->period, &l);
+	hall_ui_flow_text(f, period, l, 0, ui->th->text, ui->th->bg);
+	char num[64], total[160];
+	hall_ui_format_number(num, sizeof(num), (double)rd->total_votes, 0);
+	hall_ui_fill(total, sizeof(total), hall_ui_string(HALL_STR_TOTAL_VOTES, ui->lang), num, NULL);
+	hall_ui_flow_text(f, total, ui->lang, 0, ui->th->text, ui->th->bg);
+
+	exhibits_bar bars[HALL_CONTENT_ROUND_OPTIONS_MAX];
+	int n = rd->n_options < HALL_CONTENT_ROUND_OPTIONS_MAX ? (int)rd->n_options : (int)HALL_CONTENT_ROUND_OPTIONS_MAX;
+	int64_t best = -1;
+	for (int i = 0; i < n; i++)
+		if (rd->options[i].votes > best)
+			best = rd->options[i].votes;
+	char alt[1200];
+	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s.", total);
+	for (int i = 0; i < n; i++) {
+		const hall_vote_option *o = &rd->options[i];
+		exhibits_bar *b = &bars[i];
+		memset(b, 0, sizeof(*b));
+		b->label = exhibits__text(ui, &o->label, &b->label_lang);
+		b->value = (double)o->votes;
+		double pct = o->percent;
+		if (pct <= 0 && rd->total_votes > 0)
+			pct = 100.0 * (double)o->votes / (double)rd->total_votes;
+		char v[64], p[32];
+		hall_ui_format_number(v, sizeof(v), (double)o->votes, 0);
+		hall_ui_format_number(p, sizeof(p), pct, 1);
+		hall_ui_fill(b->value_text, sizeof(b->value_text), hall_ui_string(HALL_STR_VOTES_OF_TOTAL, ui->lang), v, p);
+		b->highlight = o->votes == best;
+		if (ao < sizeof(alt))
+			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", b->label, b->value_text);
+	}
+	if (n == 0)
+		hall_error_log("brand %s: round %d has no options", bc->c->ex->id, index + 1);
+	char id[32];
+	snprintf(id, sizeof(id), "chart-round-%d", index + 1);
+	exhibits__bar_chart(f, id, title, l, alt, bars, n);
+}
+
+static void brand_flow(void *ctx, hall_ui_flow *f)
+{
+	brand_ctx *bc = ctx;
+	hall_ui *ui = f->ui;
+	const hall_brand *b = bc->b;
+	hall_lang l;
+	if (bc->slide == 0) {
+		const char *slogan = exhibits__text(ui, &b->slogan, &l);
+		hall_ui_flow_text(f, slogan, l, 1, ui->th->text, ui->th->bg);
+		const char *story = exhibits__text(ui, &b->story, &l);
+		hall_ui_flow_text(f, story, l, 0, ui->th->text, ui->th->bg);
+		return;
+	}
+	int r = bc->slide - 1;
+	if (r < (int)b->n_rounds) {
+		round_flow(bc, f, &b->rounds[r], r);
+		return;
+	}
+	int s = r - (int)b->n_rounds;
+	if (s < (int)b->n_slides) {
+		const hall_slide *sl = &b->slides[s];
+		hall_lang al;
+		const char *alt = exhibits__text(ui, &sl->alt, &al);
+		const char *cap = exhibits__text(ui, &sl->caption, &l);
+		int lines = hall_ui_count_lines(ui, cap, ui->font_px, l, 0, f->area.w, 6);
+		int img_h = f->area.h - lines * ui->line_h - ui->gap_px;
+		if (img_h < f->area.h / 3)
+			img_h = f->area.h / 3;
+		exhibits__image(bc->c, f, "slide-image", sl->image, alt[0] ? alt : cap, alt[0] ? al : l, img_h);
+		hall_ui_flow_text(f, cap, l, 0, ui->th->text, ui->th->bg);
+		hall_ui_set_heading(ui, cap);
+	}
+}
+
+void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
+{
+	hall_ui *ui = c->ui;
+	const hall_brand *b = &c->ex->u.brand;
+	int n = slide_count(b);
+	if (st->slide < 0)
+		st->slide = 0;
+	if (st->slide >= n)
+		st->slide = n - 1;
+
+	/* The slide row at the bottom: prev, "n / N", next. */
+	int nav_h, w;
+	hall_ui_button_size(ui, hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, c->area.w / 3, &w, &nav_h);
+	int h2;
+	hall_ui_button_size(ui, hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, c->area.w / 3, &w, &h2);
+	if (h2 > nav_h)
+		nav_h = h2;
+	hall_rect content = {c->area.x, c->area.y, c->area.w, c->area.h - nav_h - ui->gap_px};
+
+	brand_ctx bc = {c, b, st->slide};
+	hall_ui_flow f;
+	hall_ui_flow_begin(&f, ui, content, -1);
+	brand_flow(&bc, &f);
+	st->pages = hall_ui_flow_pages(&f);
+	if (st->page >= st->pages)
+		st->page = st->pages - 1;
+	if (st->page < 0)
+		st->page = 0;
+	hall_ui_flow_begin(&f, ui, content, st->page);
+	brand_flow(&bc, &f);
+
+	int y = c->area.y + c->area.h - nav_h;
+	int third = (c->area.w - 2 * ui->gap_px) / 3;
+	int first = st->slide == 0 && st->page == 0;
+	int last = st->slide == n - 1 && st->page >= st->pages - 1;
+	hall_ui_button(ui, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ROLE_BUTTON,
+	               hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
+	               first ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON);
+	/* Position: slide n of N, and the page within the slide when it has several. */
+	char a[32], bb[32], pos[96];
+	if (st->pages > 1)
+		snprintf(a, sizeof(a), "%d.%d", st->slide + 1, st->page + 1);
+	else
+		snprintf(a, sizeof(a), "%d", st->slide + 1);
+	snprintf(bb, sizeof(bb), "%d", n);
+	hall_ui_fill(pos, sizeof(pos), hall_ui_string(HALL_STR_PAGE_OF, ui->lang), a, bb);
+	int tw, th;
+	hall_ui_measure_text(ui, pos, strlen(pos), ui->font_px, ui->lang, 0, &tw, &th);
+	hall_ui_text(ui, c->area.x + third + ui->gap_px + (third - tw) / 2, y + (nav_h - th) / 2, pos, ui->font_px,
+	             ui->lang, 0, ui->th->text, ui->th->bg);
+	hall_ui_button(ui, (hall_rect){c->area.x + 2 * (third + ui->gap_px), y, third, nav_h}, "next", HALL_ROLE_BUTTON,
+	               hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, NULL,
+	               last ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON_PRIMARY);
+}
+
+hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id)
+{
+	int n = slide_count(&c->ex->u.brand);
+	int pages = st->pages > 0 ? st->pages : 1;
+	if (strcmp(id, "next") == 0) {
+		if (st->page < pages - 1) {
+			st->page++;
+			return HALL_EXHIBIT_CHANGED;
+		}
+		if (st->slide < n - 1) {
+			st->slide++;
+			st->page = 0;
+			return HALL_EXHIBIT_CHANGED;
+		}
+		return HALL_EXHIBIT_NONE;
+	}
+	if (strcmp(id, "prev") == 0) {
+		if (st->page > 0) {
+			st->page--;
+			return HALL_EXHIBIT_CHANGED;
+		}
+		if (st->slide > 0) {
+			st->slide--;
+			st->page = INT_MAX; /* the last page of that slide; build clamps */
+			return HALL_EXHIBIT_CHANGED;
+		}
+		return HALL_EXHIBIT_NONE;
+	}
+	return HALL_EXHIBIT_NONE;
+}

@@ -1,0 +1,570 @@
+/* city.c: the touchable model of Seoul: the districts and the Han river as polygons from
+ * the content, zoom (buttons and pinch), pan (buttons and drag), and a panel per district.
+ *
+ * Touch: the map is one REGION hit ("map"); a tap on it is resolved here by
+ * point-in-polygon in model coordinates, so districts of any shape and size work. Every
+ * gesture has a one-tap alternative (zoom and pan buttons), and the "districts" list
+ * reaches every district by keypad or by one tap, however small it is on the map.
+ *
+ * Geometry: model (viewbox w x h, y down) -> screen: the map fits the map rect at zoom 1;
+ * (pan_x, pan_y) is the model point at the rect's centre. Polygons are clipped to the
+ * map rect (Sutherland-Hodgman) and the river to it (Liang-Barsky), so a zoomed map never
+ * draws over the panel. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "exhibits.h"
+#include "hall/log.h"
+
+typedef struct map_view {
+	hall_rect map;      /* map rect on screen */
+	hall_rect side;     /* controls and panel */
+	int panel_page;     /* the panel is its own page (large text, narrow screens) */
+	double scale;       /* px per model unit */
+	double zoom;
+	double cx, cy;      /* model point at the map's centre */
+} map_view;
+
+static double zoom_min(const hall_city_model *m)
+{
+	return m->zoom_min > 0 ? m->zoom_min : 1.0;
+}
+
+static double zoom_max(const hall_city_model *m)
+{
+	return m->zoom_max >= zoom_min(m) ? m->zoom_max : zoom_min(m);
+}
+
+static double zoom_step(const hall_city_model *m)
+{
+	return m->zoom_step > 0 ? m->zoom_step : 0.5;
+}
+
+/* Keep zoom in range and the centre inside the model. */
+static void normalise(const hall_city_model *m, hall_exhibit_state *st)
+{
+	if (st->zoom <= 0 || !isfinite(st->zoom)) {
+		st->zoom = zoom_min(m);
+		st->pan_x = m->w / 2;
+		st->pan_y = m->h / 2;
+	}
+	if (st->zoom < zoom_min(m))
+		st->zoom = zoom_min(m);
+	if (st->zoom > zoom_max(m))
+		st->zoom = zoom_max(m);
+	if (!isfinite(st->pan_x) || st->pan_x < 0)
+		st->pan_x = 0;
+	if (st->pan_x > m->w)
+		st->pan_x = m->w;
+	if (!isfinite(st->pan_y) || st->pan_y < 0)
+		st->pan_y = 0;
+	if (st->pan_y > m->h)
+		st->pan_y = m->h;
+}
+
+static void layout(const hall_exhibit_ctx *c, const hall_exhibit_state *st, map_view *v)
+{
+	const hall_ui *ui = c->ui;
+	const hall_city_model *m = &c->ex->u.city;
+	hall_rect a = c->area;
+	v->panel_page = ui->scale > 1 || a.w < ui->font_px * 24;
+	if (a.w > a.h * 6 / 5) {
+		/* Large text needs a wider column for its controls. */
+		int mw = a.w * (ui->scale > 1 ? 45 : 60) / 100;
+		v->map = (hall_rect){a.x, a.y, mw, a.h};
+		v->side = (hall_rect){a.x + mw + ui->gap_px, a.y, a.w - mw - ui->gap_px, a.h};
+	} else {
+		int mh = a.h * 50 / 100;
+		v->map = (hall_rect){a.x, a.y, a.w, mh};
+		v->side = (hall_rect){a.x, a.y + mh + ui->gap_px, a.w, a.h - mh - ui->gap_px};
+	}
+	double sx = m->w > 0 ? v->map.w / m->w : 1, sy = m->h > 0 ? v->map.h / m->h : 1;
+	v->zoom = st->zoom > 0 ? st->zoom : zoom_min(m);
+	v->scale = (sx < sy ? sx : sy) * v->zoom;
+	v->cx = st->zoom > 0 ? st->pan_x : m->w / 2;
+	v->cy = st->zoom > 0 ? st->pan_y : m->h / 2;
+}
+
+static void to_screen(const map_view *v, double x, double y, double *sx, double *sy)
+{
+	*sx = v->map.x + v->map.w / 2.0 + (x - v->cx) * v->scale;
+	*sy = v->map.y + v->map.h / 2.0 + (y - v->cy) * v->scale;
+}
+
+static void to_model(const map_view *v, int sx, int sy, double *x, double *y)
+{
+	*x = v->cx + (sx - (v->map.x + v->map.w / 2.0)) / v->scale;
+	*y = v->cy + (sy - (v->map.y + v->map.h / 2.0)) / v->scale;
+}
+
+/* Even-odd point-in-polygon. */
+static int inside_polygon(const hall_point *p, size_t n, double x, double y)
+{
+	int in = 0;
+	for (size_t i = 0, j = n - 1; i < n; j = i++) {
+		if (((p[i].y > y) != (p[j].y > y)) &&
+		    (x < (p[j].x - p[i].x) * (y - p[i].y) / (p[j].y - p[i].y) + p[i].x))
+			in = !in;
+	}
+	return in;
+}
+
+/* Clip polygon (in, n points as x,y doubles) against one edge; returns the count out. */
+static size_t clip_edge(const double *in, size_t n, double *out, int edge, double lim)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		const double *a = &in[2 * i], *b = &in[2 * ((i + 1) % n)];
+		double av = edge < 2 ? a[0] : a[1], bv = edge < 2 ? b[0] : b[1];
+		int ain = (edge % 2 == 0) ? av >= lim : av <= lim;
+		int bin = (edge % 2 == 0) ? bv >= lim : bv <= lim;
+		if (ain) {
+			out[2 * o] = a[0];
+			out[2 * o + 1] = a[1];
+			o++;
+		}
+		if (ain != bin && bv != av) {
+			double t = (lim - av) / (bv - av);
+			out[2 * o] = a[0] + t * (b[0] - a[0]);
+			out[2 * o + 1] = a[1] + t * (b[1] - a[1]);
+			o++;
+		}
+	}
+	return o;
+}
+
+/* Liang-Barsky: clip segment to rect; returns 0 when nothing is left. */
+static int clip_line(hall_rect r, double *x0, double *y0, double *x1, double *y1)
+{
+	double t0 = 0, t1 = 1, dx = *x1 - *x0, dy = *y1 - *y0;
+	double p[4] = {-dx, dx, -dy, dy};
+	double q[4] = {*x0 - r.x, r.x + r.w - *x0, *y0 - r.y, r.y + r.h - *y0};
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return 0;
+			continue;
+		}
+		double t = q[i] / p[i];
+		if (p[i] < 0) {
+			if (t > t1)
+				return 0;
+			if (t > t0)
+				t0 = t;
+		} else {
+			if (t < t0)
+				return 0;
+			if (t < t1)
+				t1 = t;
+		}
+	}
+	double nx0 = *x0 + t0 * dx, ny0 = *y0 + t0 * dy, nx1 = *x0 + t1 * dx, ny1 = *y0 + t1 * dy;
+	*x0 = nx0;
+	*y0 = ny0;
+	*x1 = nx1;
+	*y1 = ny1;
+	return 1;
+}
+
+static int rects_overlap(hall_rect a, hall_rect b)
+{
+	return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static int rect_inside(hall_rect outer, hall_rect in)
+{
+	return in.x >= outer.x && in.y >= outer.y && in.x + in.w <= outer.x + outer.w &&
+	       in.y + in.h <= outer.y + outer.h;
+}
+
+/* A name on the map in a box, unless it would overlap a name already placed. */
+static void map_label(hall_ui *ui, const map_view *v, double mx, double my, const char *name, hall_lang lang,
+                      hall_rect *placed, int *nplaced, int maxplaced)
+{
+	double sx, sy;
+	to_screen(v, mx, my, &sx, &sy);
+	int w, h;
+	hall_ui_measure_text(ui, name, strlen(name), ui->font_px, lang, 0, &w, &h);
+	hall_rect box = {(int)lround(sx) - w / 2 - 4, (int)lround(sy) - h / 2, w + 8, h};
+	if (!rect_inside(v->map, box))
+		return;
+	for (int i = 0; i < *nplaced; i++)
+		if (rects_overlap(placed[i], box))
+			return;
+	if (*nplaced < maxplaced)
+		placed[(*nplaced)++] = box;
+	hall_dl_item *b = hall_dl_box(ui->dl, box, ui->th->surface);
+	if (b) {
+		b->border = ui->th->map_line;
+		b->border_px = 1;
+	}
+	hall_ui_text(ui, box.x + 4, box.y, name, ui->font_px, lang, 0, ui->th->surface_text, ui->th->surface);
+}
+
+static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, const map_view *v)
+{
+	hall_ui *ui = c->ui;
+	const hall_ui_theme *th = ui->th;
+	const hall_city_model *m = &c->ex->u.city;
+	hall_dl_item *bg = hall_dl_box(ui->dl, v->map, th->bg);
+	if (bg) {
+		bg->border = th->border;
+		bg->border_px = 2;
+	}
+	size_t maxn = 0;
+	for (size_t i = 0; i < m->n_districts; i++)
+		if (m->districts[i].n_points > maxn)
+			maxn = m->districts[i].n_points;
+	size_t cap = 2 * (2 * maxn + 8);
+	double *a = malloc(cap * sizeof(double)), *b = malloc(cap * sizeof(double));
+	int *pts = malloc(cap * sizeof(int));
+	if (!a || !b || !pts) {
+		hall_error_log("city %s: out of memory drawing the map", c->ex->id);
+		goto done;
+	}
+	for (size_t i = 0; i < m->n_districts; i++) {
+		const hall_district *d = &m->districts[i];
+		if (d->n_points < 3 || !d->points) {
+			hall_error_log("city %s: district %s has %zu points, needs 3; not drawn", c->ex->id,
+			               d->id ? d->id : "?", d->n_points);
+			continue;
+		}
+		for (size_t k = 0; k < d->n_points; k++)
+			to_screen(v, d->points[k].x, d->points[k].y, &a[2 * k], &a[2 * k + 1]);
+		size_t n = d->n_points;
+		n = clip_edge(a, n, b, 0, v->map.x);
+		n = clip_edge(b, n, a, 1, v->map.x + v->map.w);
+		n = clip_edge(a, n, b, 2, v->map.y);
+		n = clip_edge(b, n, a, 3, v->map.y + v->map.h);
+		if (n < 3)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			pts[2 * k] = (int)lround(a[2 * k]);
+			pts[2 * k + 1] = (int)lround(a[2 * k + 1]);
+		}
+		hall_dl_item *poly =
+			hall_dl_polygon(ui->dl, pts, (int)n, (int)i == st->district ? th->land_selected : th->land);
+		if (poly) {
+			poly->border = th->map_line;
+			poly->border_px = (int)i == st->district ? 5 * ui->scale : 2;
+		}
+	}
+	if (m->has_river && m->river && m->n_river >= 2) {
+		for (size_t k = 0; k + 1 < m->n_river; k++) {
+			double x0, y0, x1, y1;
+			to_screen(v, m->river[k].x, m->river[k].y, &x0, &y0);
+			to_screen(v, m->river[k + 1].x, m->river[k + 1].y, &x1, &y1);
+			if (clip_line(v->map, &x0, &y0, &x1, &y1))
+				hall_dl_line(ui->dl, (int)lround(x0), (int)lround(y0), (int)lround(x1), (int)lround(y1),
+				             th->river, (int)lround(8 * v->zoom) * ui->scale);
+		}
+	}
+	/* Names: the selected district first, then the river, then the others where room. */
+	hall_rect placed[HALL_CONTENT_DISTRICTS_MAX + 2];
+	int np = 0, maxp = (int)(sizeof(placed) / sizeof(placed[0]));
+	hall_lang l;
+	if (st->district >= 0 && (size_t)st->district < m->n_districts) {
+		const hall_district *d = &m->districts[st->district];
+		map_label(ui, v, d->label.x, d->label.y, exhibits__text(ui, &d->name, &l), l, placed, &np, maxp);
+	}
+	if (m->has_river && m->river && m->n_river >= 2) {
+		size_t mid = m->n_river / 2;
+		map_label(ui, v, m->river[mid].x, m->river[mid].y, exhibits__text(ui, &m->river_name, &l), l, placed, &np,
+		          maxp);
+	}
+	for (size_t i = 0; i < m->n_districts; i++) {
+		if ((int)i == st->district || m->districts[i].n_points < 3)
+			continue;
+		const hall_district *d = &m->districts[i];
+		map_label(ui, v, d->label.x, d->label.y, exhibits__text(ui, &d->name, &l), l, placed, &np, maxp);
+	}
+done:
+	free(a);
+	free(b);
+	free(pts);
+	/* The map's own target: a tap is resolved to a district by point-in-polygon. */
+	char label[600];
+	snprintf(label, sizeof(label), "%s. %s", exhibits__text(ui, &c->ex->title, NULL),
+	         hall_ui_string(HALL_STR_MAP_HINT, ui->lang));
+	hall_ui_hit(ui, v->map, "map", HALL_ROLE_REGION, label);
+}
+
+typedef struct city_ctx {
+	const hall_exhibit_ctx *c;
+	const hall_city_model *m;
+	int district;
+	int panel_page;                        /* the panel has a page of its own */
+	const hall_ui_button_spec *controls;   /* side column of the map view */
+	size_t n_controls;
+	const char *zoom_text;
+} city_ctx;
+
+static void panel_flow(void *ctx, hall_ui_flow *f)
+{
+	city_ctx *cc = ctx;
+	hall_ui *ui = f->ui;
+	if (cc->district < 0) {
+		hall_ui_flow_text(f, hall_ui_string(HALL_STR_MAP_HINT, ui->lang), ui->lang, 0, ui->th->text, ui->th->bg);
+		return;
+	}
+	const hall_district *d = &cc->m->districts[cc->district];
+	exhibits__title(f, &d->name);
+	hall_lang l;
+	hall_ui_flow_text(f, exhibits__text(ui, &d->panel, &l), l, 0, ui->th->text, ui->th->bg);
+	exhibits__figures(f, d->facts, d->n_facts);
+}
+
+/* Beside (or under) the map: the zoom level, the controls, then the panel or a hint. */
+static void side_flow(void *ctx, hall_ui_flow *f)
+{
+	city_ctx *cc = ctx;
+	hall_ui *ui = f->ui;
+	exhibits__title(f, &cc->c->ex->title);
+	hall_ui_flow_text(f, cc->zoom_text, ui->lang, 0, ui->th->text, ui->th->bg);
+	hall_ui_flow_buttons(f, cc->controls, cc->n_controls);
+	if (!cc->panel_page || cc->district < 0)
+		panel_flow(ctx, f);
+}
+
+static void list_flow(void *ctx, hall_ui_flow *f)
+{
+	city_ctx *cc = ctx;
+	hall_ui *ui = f->ui;
+	hall_ui_flow_text(f, hall_ui_string(HALL_STR_DISTRICTS, ui->lang), ui->lang, 1, ui->th->text, ui->th->bg);
+	int cols = f->area.w / (ui->font_px * 8);
+	if (cols < 1)
+		cols = 1;
+	if (cols > 5)
+		cols = 5;
+	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
+	size_t n = cc->m->n_districts;
+	for (size_t i = 0; i < n; i += (size_t)cols) {
+		int row_h = 0;
+		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
+			hall_lang l;
+			const char *s = exhibits__text(ui, &cc->m->districts[k].name, &l);
+			int w, h;
+			hall_ui_button_size(ui, s[0] ? s : "?", l, col_w, &w, &h);
+			if (h > row_h)
+				row_h = h;
+		}
+		hall_rect r;
+		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
+			continue;
+		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
+			hall_lang l;
+			const hall_district *d = &cc->m->districts[k];
+			const char *s = exhibits__text(ui, &d->name, &l);
+			char id[96];
+			snprintf(id, sizeof(id), "district-%s", d->id);
+			hall_ui_button(ui, (hall_rect){r.x + (int)(k - i) * (col_w + ui->gap_px), r.y, col_w, row_h}, id,
+			               HALL_ROLE_LINK, s[0] ? s : "?", l, NULL,
+			               (int)k == cc->district ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON);
+		}
+	}
+}
+
+void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
+{
+	hall_ui *ui = c->ui;
+	const hall_city_model *m = &c->ex->u.city;
+	normalise(m, st);
+	if (st->district >= (int)m->n_districts)
+		st->district = -1;
+	city_ctx cc = {c, m, st->district, 0, NULL, 0, NULL};
+	hall_lang l;
+	const char *title = exhibits__text(ui, &c->ex->title, &l);
+	if (m->n_districts == 0 || m->w <= 0 || m->h <= 0) {
+		hall_error_log("city %s: no districts or an empty viewbox", c->ex->id);
+		hall_ui_text_box(ui, c->area, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->font_px, ui->lang, 0,
+		                 ui->th->text, ui->th->bg, 0);
+		st->pages = 1;
+		return;
+	}
+	if (st->list) {
+		st->pages = hall_ui_paged(ui, c->area, &st->page, list_flow, &cc);
+		return;
+	}
+	map_view v;
+	layout(c, st, &v);
+	cc.panel_page = v.panel_page;
+	if (st->district >= 0 && v.panel_page) {
+		/* Large text: the panel is a page of its own, with a way back to the map. */
+		int bw, bh;
+		const char *map_s = hall_ui_string(HALL_STR_MAP, ui->lang);
+		hall_ui_button_size(ui, map_s, ui->lang, c->area.w, &bw, &bh);
+		hall_ui_button(ui, (hall_rect){c->area.x, c->area.y, bw, bh}, "show-map", HALL_ROLE_BUTTON, map_s, ui->lang,
+		               NULL, HALL_UI_BUTTON);
+		hall_rect rest = {c->area.x, c->area.y + bh + ui->gap_px, c->area.w, c->area.h - bh - ui->gap_px};
+		st->pages = hall_ui_paged(ui, rest, &st->page, panel_flow, &cc);
+		return;
+	}
+	(void)title;
+	draw_map(c, st, &v);
+
+	/* Controls: one-tap alternatives to pinch and drag, and the district list. */
+	char zl[64], zs[32];
+	hall_ui_format_number(zs, sizeof(zs), st->zoom, 1);
+	hall_ui_fill(zl, sizeof(zl), hall_ui_string(HALL_STR_ZOOM_LEVEL, ui->lang), zs, NULL);
+	int can_in = st->zoom < zoom_max(m) - 1e-9, can_out = st->zoom > zoom_min(m) + 1e-9;
+	hall_ui_button_spec controls[] = {
+		{"zoom-in", hall_ui_string(HALL_STR_ZOOM_IN, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		 can_in ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED},
+		{"zoom-out", hall_ui_string(HALL_STR_ZOOM_OUT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		 can_out ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED},
+		{"pan-left", hall_ui_string(HALL_STR_PAN_LEFT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"pan-right", hall_ui_string(HALL_STR_PAN_RIGHT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"pan-up", hall_ui_string(HALL_STR_PAN_UP, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"pan-down", hall_ui_string(HALL_STR_PAN_DOWN, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"districts", hall_ui_string(HALL_STR_DISTRICTS, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		 HALL_UI_BUTTON_PRIMARY},
+	};
+	size_t nc = sizeof(controls) / sizeof(controls[0]);
+	/* At zoom 1 the map shows everything: panning buttons are drawn but not targets. */
+	if (!can_out) {
+		for (size_t i = 2; i < 6; i++)
+			controls[i].style = HALL_UI_BUTTON_DISABLED;
+	}
+	cc.controls = controls;
+	cc.n_controls = nc;
+	cc.zoom_text = zl;
+	st->pages = hall_ui_paged(ui, v.side, &st->page, side_flow, &cc);
+}
+
+static void pan_by(const hall_exhibit_ctx *c, hall_exhibit_state *st, double fx, double fy)
+{
+	map_view v;
+	layout(c, st, &v);
+	st->pan_x += fx * v.map.w / v.scale;
+	st->pan_y += fy * v.map.h / v.scale;
+	normalise(&c->ex->u.city, st);
+}
+
+hall_exhibit_result exhibits__activate_city(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id)
+{
+	const hall_city_model *m = &c->ex->u.city;
+	normalise(m, st);
+	if (strcmp(id, "page-next") == 0 && st->page < st->pages - 1) {
+		st->page++;
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (strcmp(id, "page-prev") == 0 && st->page > 0) {
+		st->page--;
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (strcmp(id, "zoom-in") == 0 || strcmp(id, "zoom-out") == 0) {
+		double z = st->zoom + (id[5] == 'i' ? zoom_step(m) : -zoom_step(m));
+		double old = st->zoom;
+		st->zoom = z;
+		normalise(m, st);
+		return st->zoom != old ? HALL_EXHIBIT_CHANGED : HALL_EXHIBIT_NONE;
+	}
+	if (strncmp(id, "pan-", 4) == 0) {
+		double fx = 0, fy = 0;
+		if (strcmp(id, "pan-left") == 0)
+			fx = -0.25;
+		else if (strcmp(id, "pan-right") == 0)
+			fx = 0.25;
+		else if (strcmp(id, "pan-up") == 0)
+			fy = -0.25;
+		else if (strcmp(id, "pan-down") == 0)
+			fy = 0.25;
+		else
+			return HALL_EXHIBIT_NONE;
+		pan_by(c, st, fx, fy);
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (strcmp(id, "districts") == 0) {
+		st->list = 1;
+		st->page = 0;
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (strcmp(id, "show-map") == 0) {
+		st->district = -1;
+		st->list = 0;
+		st->page = 0;
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (strncmp(id, "district-", 9) == 0) {
+		for (size_t i = 0; i < m->n_districts; i++) {
+			if (m->districts[i].id && strcmp(m->districts[i].id, id + 9) == 0) {
+				st->district = (int)i;
+				st->list = 0;
+				st->page = 0;
+				/* Bring the district into view. */
+				if (st->zoom > zoom_min(m)) {
+					st->pan_x = m->districts[i].label.x;
+					st->pan_y = m->districts[i].label.y;
+					normalise(m, st);
+				}
+				return HALL_EXHIBIT_CHANGED;
+			}
+		}
+	}
+	return HALL_EXHIBIT_NONE;
+}
+
+hall_exhibit_result hall_exhibit_tap_map(const hall_exhibit_ctx *c, hall_exhibit_state *st, int x, int y)
+{
+	if (!c || !c->ex || c->ex->kind != HALL_EXHIBIT_CITY_MODEL || !st)
+		return HALL_EXHIBIT_NONE;
+	const hall_city_model *m = &c->ex->u.city;
+	normalise(m, st);
+	map_view v;
+	layout(c, st, &v);
+	double mx, my;
+	to_model(&v, x, y, &mx, &my);
+	/* Last drawn is on top: search from the end. */
+	for (size_t i = m->n_districts; i-- > 0;) {
+		const hall_district *d = &m->districts[i];
+		if (d->n_points >= 3 && d->points && inside_polygon(d->points, d->n_points, mx, my)) {
+			st->district = (int)i;
+			st->page = 0;
+			return HALL_EXHIBIT_CHANGED;
+		}
+	}
+	return HALL_EXHIBIT_NONE;
+}
+
+hall_exhibit_result hall_exhibit_drag(const hall_exhibit_ctx *c, hall_exhibit_state *st, int dx, int dy)
+{
+	if (!c || !c->ex || c->ex->kind != HALL_EXHIBIT_CITY_MODEL || !st || st->list)
+		return HALL_EXHIBIT_NONE;
+	const hall_city_model *m = &c->ex->u.city;
+	normalise(m, st);
+	map_view v;
+	layout(c, st, &v);
+	double ox = st->pan_x, oy = st->pan_y;
+	st->pan_x -= dx / v.scale;
+	st->pan_y -= dy / v.scale;
+	normalise(m, st);
+	return ox != st->pan_x || oy != st->pan_y ? HALL_EXHIBIT_CHANGED : HALL_EXHIBIT_NONE;
+}
+
+hall_exhibit_result hall_exhibit_pinch(const hall_exhibit_ctx *c, hall_exhibit_state *st, int cx, int cy,
+                                       double scale)
+{
+	if (!c || !c->ex || c->ex->kind != HALL_EXHIBIT_CITY_MODEL || !st || st->list || !(scale > 0) ||
+	    !isfinite(scale))
+		return HALL_EXHIBIT_NONE;
+	const hall_city_model *m = &c->ex->u.city;
+	normalise(m, st);
+	map_view v;
+	layout(c, st, &v);
+	/* Keep the model point under the fingers' centre where it is. */
+	double px, py;
+	to_model(&v, cx, cy, &px, &py);
+	double oz = st->zoom;
+	st->zoom *= scale;
+	normalise(m, st);
+	if (st->zoom == oz)
+		return HALL_EXHIBIT_NONE;
+	double k = oz / st->zoom;
+	st->pan_x = px - (px - st->pan_x) * k;
+	st->pan_y = py - (py - st->pan_y) * k;
+	normalise(m, st);
+	return HALL_EXHIBIT_CHANGED;
+}

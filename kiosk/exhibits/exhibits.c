@@ -1,0 +1,421 @@
+/* exhibits.c: dispatch by kind, and the blocks every exhibit shares (charts drawn from
+ * numbers, images with their spoken description, figures). */
+#include "exhibits.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "hall/log.h"
+
+void hall_exhibit_state_reset(hall_exhibit_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->slide = 0;
+	st->district = -1;
+	st->choice = -1;
+}
+
+const char *exhibits__text(const hall_ui *ui, const hall_text *t, hall_lang *shown)
+{
+	hall_lang l = ui->lang;
+	if (!t) {
+		if (shown)
+			*shown = l;
+		return "";
+	}
+	const char *s = hall_text_get_lang(t, ui->lang, &l);
+	if (shown)
+		*shown = l;
+	return s ? s : "";
+}
+
+void hall_exhibit_build(const hall_exhibit_ctx *c, hall_exhibit_state *st)
+{
+	if (!c || !c->ex || !st)
+		return;
+	switch (c->ex->kind) {
+	case HALL_EXHIBIT_BRAND:
+		exhibits__build_brand(c, st);
+		return;
+	case HALL_EXHIBIT_POLICY:
+		exhibits__build_policy(c, st);
+		return;
+	case HALL_EXHIBIT_CITY_MODEL:
+		exhibits__build_city(c, st);
+		return;
+	case HALL_EXHIBIT_POLL:
+		exhibits__build_poll(c, st);
+		return;
+	}
+	/* The parser refuses unknown kinds; a corrupt value still gets a safe screen. */
+	hall_error_log("exhibit %s: unknown kind %d, showing a placeholder", c->ex->id ? c->ex->id : "?",
+	               (int)c->ex->kind);
+	hall_ui *ui = c->ui;
+	hall_ui_text_box(ui, c->area, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->font_px, ui->lang, 0,
+	                 ui->th->text, ui->th->bg, 0);
+}
+
+hall_exhibit_result hall_exhibit_activate(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id,
+                                          int *voted_option)
+{
+	if (!c || !c->ex || !st || !id)
+		return HALL_EXHIBIT_NONE;
+	switch (c->ex->kind) {
+	case HALL_EXHIBIT_BRAND:
+		return exhibits__activate_brand(c, st, id);
+	case HALL_EXHIBIT_POLICY:
+		return exhibits__activate_policy(c, st, id);
+	case HALL_EXHIBIT_CITY_MODEL:
+		return exhibits__activate_city(c, st, id);
+	case HALL_EXHIBIT_POLL:
+		return exhibits__activate_poll(c, st, id, voted_option);
+	}
+	return HALL_EXHIBIT_NONE;
+}
+
+int hall_exhibit_back(const hall_exhibit_ctx *c, hall_exhibit_state *st)
+{
+	if (!c || !c->ex || !st)
+		return 0;
+	switch (c->ex->kind) {
+	case HALL_EXHIBIT_BRAND:
+		return 0;
+	case HALL_EXHIBIT_POLICY:
+		if (st->slide > 0) {
+			st->slide = 0;
+			st->page = 0;
+			return 1;
+		}
+		return 0;
+	case HALL_EXHIBIT_CITY_MODEL:
+		if (st->district >= 0 || st->list) {
+			st->district = -1;
+			st->list = 0;
+			st->page = 0;
+			return 1;
+		}
+		return 0;
+	case HALL_EXHIBIT_POLL:
+		if (st->show_results && !st->voted) {
+			st->show_results = 0;
+			return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+void hall_exhibit_page_id(const hall_exhibit *ex, const hall_exhibit_state *st, char *buf, size_t len)
+{
+	if (!buf || len == 0)
+		return;
+	buf[0] = '\0';
+	if (!ex || !st)
+		return;
+	switch (ex->kind) {
+	case HALL_EXHIBIT_BRAND:
+		snprintf(buf, len, "slide-%d", st->slide + 1);
+		return;
+	case HALL_EXHIBIT_POLICY: {
+		const hall_policy *p = &ex->u.policy;
+		int item = st->slide - 1;
+		if (item >= 0 && (size_t)item < p->n_cards)
+			snprintf(buf, len, "card-%s", p->cards[item].id);
+		else if (item >= 0 && (size_t)item < p->n_cards + p->n_charts)
+			snprintf(buf, len, "chart-%s", p->charts[(size_t)item - p->n_cards].id);
+		return;
+	}
+	case HALL_EXHIBIT_CITY_MODEL:
+		if (st->district >= 0 && (size_t)st->district < ex->u.city.n_districts)
+			snprintf(buf, len, "district-%s", ex->u.city.districts[st->district].id);
+		else if (st->list)
+			snprintf(buf, len, "districts");
+		return;
+	case HALL_EXHIBIT_POLL:
+		if (st->show_results)
+			snprintf(buf, len, "thanks");
+		return;
+	}
+}
+
+void exhibits__title(hall_ui_flow *f, const hall_text *t)
+{
+	hall_lang l;
+	const char *s = exhibits__text(f->ui, t, &l);
+	if (s[0])
+		hall_ui_flow_text(f, s, l, 1, f->ui->th->text, f->ui->th->bg);
+}
+
+void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value, const hall_text *unit)
+{
+	char num[64];
+	double r = round(value);
+	hall_ui_format_number(num, sizeof(num), value, fabs(value - r) < 1e-9 ? 0 : 1);
+	const char *u = unit ? exhibits__text(ui, unit, NULL) : "";
+	if (!u[0])
+		snprintf(buf, len, "%s", num);
+	else if (strcmp(u, "%") == 0)
+		snprintf(buf, len, "%s%%", num);
+	else
+		snprintf(buf, len, "%s %s", num, u);
+}
+
+void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n)
+{
+	hall_ui *ui = f->ui;
+	for (size_t i = 0; i < n && figs; i++) {
+		hall_lang l;
+		const char *label = exhibits__text(ui, &figs[i].label, &l);
+		char v[160], line[600];
+		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
+		snprintf(line, sizeof(line), "%s: %s", label, v);
+		hall_ui_flow_text(f, line, l, 0, ui->th->text, ui->th->bg);
+	}
+}
+
+/* A REGION hit over a block whose height may be short of a target: grown to the target
+ * size inside the block's column. */
+static void region(hall_ui *ui, hall_rect r, const char *id, const char *label)
+{
+	if (r.h < ui->target_px)
+		r.h = ui->target_px;
+	if (r.w < ui->target_px)
+		r.w = ui->target_px;
+	hall_ui_hit(ui, r, id, HALL_ROLE_REGION, label);
+}
+
+void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
+                         const char *alt, const exhibits_bar *bars, int n)
+{
+	hall_ui *ui = f->ui;
+	const hall_ui_theme *th = ui->th;
+	char label[1200];
+	/* Heading block: the chart's title, and a region that speaks the summary. */
+	int tl = hall_ui_count_lines(ui, title, ui->font_px, title_lang, 1, f->area.w, 4);
+	int th_h = (tl < 1 ? 1 : tl) * ui->line_h;
+	if (th_h < ui->target_px)
+		th_h = ui->target_px;
+	hall_rect r;
+	if (hall_ui_flow_take(f, th_h, ui->gap_px, &r)) {
+		hall_ui_text_box(ui, (hall_rect){r.x, r.y + (r.h - (tl < 1 ? 1 : tl) * ui->line_h) / 2, r.w, th_h}, title,
+		                 ui->font_px, title_lang, 1, th->text, th->bg, 0);
+		snprintf(label, sizeof(label), "%s. %s", title, alt && alt[0] ? alt : "");
+		region(ui, r, id, label);
+	}
+	double max = 0;
+	for (int i = 0; i < n; i++)
+		if (bars[i].value > max)
+			max = bars[i].value;
+	for (int i = 0; i < n; i++) {
+		const exhibits_bar *b = &bars[i];
+		/* Row: the label (wrapped), then the bar with its figures beside it. */
+		int ll = hall_ui_count_lines(ui, b->label, ui->font_px, b->label_lang, b->highlight, f->area.w, 3);
+		if (ll < 1)
+			ll = 1;
+		int vw, vh;
+		hall_ui_measure_text(ui, b->value_text, strlen(b->value_text), ui->font_px, ui->lang, b->highlight, &vw, &vh);
+		/* The figures go beside the bar when they take at most 60% of the width, else
+		 * on their own lines under it (wrapped). */
+		int value_own_line = vw > f->area.w * 6 / 10;
+		int vl = value_own_line ? hall_ui_count_lines(ui, b->value_text, ui->font_px, ui->lang, b->highlight,
+		                                              f->area.w, 3)
+		                        : 0;
+		/* A row never exceeds a page: long labels give up lines (with "…"). */
+		while (ll > 1 && (ll + 1 + vl) * ui->line_h > f->area.h)
+			ll--;
+		int h = (ll + 1 + vl) * ui->line_h;
+		if (h < ui->target_px)
+			h = ui->target_px;
+		if (!hall_ui_flow_take(f, h, ui->gap_px, &r))
+			continue;
+		hall_ui_text_box(ui, (hall_rect){r.x, r.y, r.w, ll * ui->line_h}, b->label, ui->font_px, b->label_lang,
+		                 b->highlight, th->text, th->bg, 0);
+		int y = r.y + ll * ui->line_h;
+		int bar_max = value_own_line ? r.w : r.w - vw - ui->gap_px;
+		if (bar_max < 0)
+			bar_max = 0;
+		int bw = max > 0 ? (int)lround(bar_max * (b->value / max)) : 0;
+		if (bw < 2 && b->value > 0)
+			bw = 2;
+		int bh = ui->line_h * 7 / 10;
+		hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){r.x, y + (ui->line_h - bh) / 2, bw, bh},
+		                               b->highlight ? th->series[1] : th->series[0]);
+		if (bx && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
+			bx->border = th->text;
+			bx->border_px = 2;
+		}
+		if (value_own_line)
+			hall_ui_text_box(ui, (hall_rect){r.x, y + ui->line_h, r.w, vl * ui->line_h}, b->value_text, ui->font_px,
+			                 ui->lang, b->highlight, th->text, th->bg, 0);
+		else
+			hall_ui_text(ui, r.x + bw + ui->gap_px, y, b->value_text, ui->font_px, ui->lang, b->highlight, th->text,
+			             th->bg);
+		char rid[96];
+		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
+		snprintf(label, sizeof(label), "%s: %s", b->label, b->value_text);
+		region(ui, r, rid, label);
+	}
+}
+
+/* One convex piece of an annulus between angles a0 and a1 (radians). */
+static void annulus_piece(hall_ui *ui, int cx, int cy, double ri, double ro, double a0, double a1, hall_rgba fill)
+{
+	int pts[8];
+	double ca0 = cos(a0), sa0 = sin(a0), ca1 = cos(a1), sa1 = sin(a1);
+	pts[0] = cx + (int)lround(ro * ca0);
+	pts[1] = cy + (int)lround(ro * sa0);
+	pts[2] = cx + (int)lround(ro * ca1);
+	pts[3] = cy + (int)lround(ro * sa1);
+	pts[4] = cx + (int)lround(ri * ca1);
+	pts[5] = cy + (int)lround(ri * sa1);
+	pts[6] = cx + (int)lround(ri * ca0);
+	pts[7] = cy + (int)lround(ri * sa0);
+	hall_dl_polygon(ui->dl, pts, 4, fill);
+}
+
+void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
+                           const char *alt, const exhibits_bar *slices, int n)
+{
+	hall_ui *ui = f->ui;
+	const hall_ui_theme *th = ui->th;
+	double total = 0;
+	for (int i = 0; i < n; i++)
+		total += slices[i].value > 0 ? slices[i].value : 0;
+
+	/* The summary region and heading come from the bar chart's heading block; the legend
+	 * rows are bar rows too (numbered, so each slice is found by its number, not by its
+	 * colour). */
+	char label[1200];
+	int tl = hall_ui_count_lines(ui, title, ui->font_px, title_lang, 1, f->area.w, 4);
+	if (tl < 1)
+		tl = 1;
+	int d = f->area.w < f->area.h * 55 / 100 ? f->area.w : f->area.h * 55 / 100;
+	if (d < ui->target_px * 2)
+		d = ui->target_px * 2;
+	if (tl * ui->line_h + d > f->area.h) {
+		tl = 1;
+		d = f->area.h - ui->line_h;
+	}
+	int h = tl * ui->line_h + d;
+	hall_rect r;
+	if (hall_ui_flow_take(f, h, ui->gap_px, &r)) {
+		hall_ui_text_box(ui, (hall_rect){r.x, r.y, r.w, tl * ui->line_h}, title, ui->font_px, title_lang, 1,
+		                 th->text, th->bg, 0);
+		int size = r.h - tl * ui->line_h;
+		if (size > r.w)
+			size = r.w;
+		double ro = size / 2.0, ri = ro * 0.5;
+		int cx = r.x + r.w / 2, cy = r.y + tl * ui->line_h + size / 2;
+		if (total > 0) {
+			double a = -M_PI / 2;
+			for (int i = 0; i < n; i++) {
+				if (slices[i].value <= 0)
+					continue;
+				double span = 2 * M_PI * slices[i].value / total;
+				int pieces = (int)ceil(span / (M_PI / 30));
+				for (int k = 0; k < pieces; k++)
+					annulus_piece(ui, cx, cy, ri, ro, a + span * k / pieces, a + span * (k + 1) / pieces,
+					              th->series[i % 6]);
+				a += span;
+			}
+			/* Numbers on the slices wide enough to hold them. */
+			a = -M_PI / 2;
+			for (int i = 0; i < n; i++) {
+				if (slices[i].value <= 0)
+					continue;
+				double span = 2 * M_PI * slices[i].value / total;
+				double mid = a + span / 2, rm = (ri + ro) / 2;
+				char num[16];
+				snprintf(num, sizeof(num), "%d", i + 1);
+				int w, hh;
+				hall_ui_measure_text(ui, num, strlen(num), ui->font_px, ui->lang, 1, &w, &hh);
+				int bw = w + ui->pad_px, bh = hh;
+				if (span * rm > bw * 1.3 && ro - ri > bh * 1.05) {
+					int bx = cx + (int)lround(rm * cos(mid)) - bw / 2;
+					int by = cy + (int)lround(rm * sin(mid)) - bh / 2;
+					hall_dl_item *box = hall_dl_box(ui->dl, (hall_rect){bx, by, bw, bh}, th->surface);
+					if (box) {
+						box->border = th->text;
+						box->border_px = 2;
+					}
+					hall_ui_text(ui, bx + ui->pad_px / 2, by, num, ui->font_px, ui->lang, 1, th->surface_text,
+					             th->surface);
+				}
+				a += span;
+			}
+		} else {
+			hall_error_log("chart %s: values sum to 0; drawing the legend only", id);
+		}
+		snprintf(label, sizeof(label), "%s. %s", title, alt && alt[0] ? alt : "");
+		hall_ui_hit(ui, (hall_rect){r.x, r.y, r.w, r.h}, id, HALL_ROLE_REGION, label);
+	}
+	for (int i = 0; i < n; i++) {
+		const exhibits_bar *b = &slices[i];
+		char line[400];
+		snprintf(line, sizeof(line), "%d. %s", i + 1, b->label);
+		int ll = hall_ui_count_lines(ui, line, ui->font_px, b->label_lang, 0, f->area.w - ui->line_h, 3);
+		if (ll < 1)
+			ll = 1;
+		int vl = hall_ui_count_lines(ui, b->value_text, ui->font_px, ui->lang, 1, f->area.w - ui->line_h, 3);
+		if (vl < 1)
+			vl = 1;
+		while (ll > 1 && (ll + vl) * ui->line_h > f->area.h)
+			ll--;
+		int rh = (ll + vl) * ui->line_h;
+		if (rh < ui->target_px)
+			rh = ui->target_px;
+		if (!hall_ui_flow_take(f, rh, ui->gap_px, &r))
+			continue;
+		/* A swatch beside the number ties the legend to the slice for sighted visitors;
+		 * the number does it without colour. */
+		int sw = ui->line_h * 6 / 10;
+		hall_dl_box(ui->dl, (hall_rect){r.x, r.y + (ui->line_h - sw) / 2, sw, sw}, th->series[i % 6]);
+		hall_ui_text_box(ui, (hall_rect){r.x + ui->line_h, r.y, r.w - ui->line_h, ll * ui->line_h}, line,
+		                 ui->font_px, b->label_lang, 0, th->text, th->bg, 0);
+		hall_ui_text_box(ui, (hall_rect){r.x + ui->line_h, r.y + ll * ui->line_h, r.w - ui->line_h, vl * ui->line_h},
+		                 b->value_text, ui->font_px, ui->lang, 1, th->text, th->bg, 0);
+		char rid[96];
+		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
+		snprintf(label, sizeof(label), "%s: %s", line, b->value_text);
+		hall_ui_hit(ui, r, rid, HALL_ROLE_REGION, label);
+	}
+}
+
+void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id, const hall_asset *asset,
+                     const char *alt, hall_lang alt_lang, int max_h)
+{
+	hall_ui *ui = f->ui;
+	if (max_h < ui->target_px)
+		max_h = ui->target_px;
+	hall_rect r;
+	if (!hall_ui_flow_take(f, max_h, ui->gap_px, &r))
+		return;
+	char label[1200];
+	snprintf(label, sizeof(label), "%s: %s", hall_ui_string(HALL_STR_IMAGE, ui->lang), alt && alt[0] ? alt : "");
+	int ok = asset != NULL && asset->name != NULL;
+	if (ok && c->asset_ok && c->content) {
+		ptrdiff_t idx = asset - c->content->assets;
+		if (idx >= 0 && (size_t)idx < c->content->n_assets)
+			ok = c->asset_ok[idx] != 0;
+	}
+	if (ok) {
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/%s", c->pack_dir ? c->pack_dir : ".", asset->name);
+		hall_dl_image(ui->dl, r, path, 0);
+	} else {
+		/* A broken or missing image: a framed box with its description, so the page
+		 * stays whole and still says what would be there. */
+		hall_dl_item *b = hall_dl_box(ui->dl, r, ui->th->surface);
+		if (b) {
+			b->border = ui->th->border;
+			b->border_px = 2;
+		}
+		hall_ui_text_box(ui, (hall_rect){r.x + ui->pad_px, r.y + ui->pad_px / 2, r.w - 2 * ui->pad_px,
+		                                 r.h - ui->pad_px},
+		                 alt && alt[0] ? alt : hall_ui_string(HALL_STR_IMAGE, ui->lang), ui->font_px, alt_lang, 0,
+		                 ui->th->surface_text, ui->th->surface, 1);
+	}
+	hall_ui_hit(ui, r, id, HALL_ROLE_REGION, label);
+}

@@ -1,0 +1,132 @@
+/* kiosk/exhibits/exhibits.h: the four exhibit kinds as display-list builders.
+ *
+ * An exhibit is a function of (content, UI state, viewport, language, modes): build()
+ * appends the exhibit's area to ui->dl and changes nothing but the page indices in the
+ * state, which it clamps into range (so "last page" can be asked for with INT_MAX).
+ * Input comes back as the id of the HIT the visitor activated (tap, keypad enter):
+ * activate() changes the state and says what happened, for the app to report.
+ *
+ * HIT ids an exhibit uses (unique on a screen, stable for tests and usage reports):
+ *  brand:      "prev", "next" (slides), "slide-image", "chart-round-<n>" (regions)
+ *  policy:     "card-<id>", "chart-<id>" (on the list), "detail-image", "detail-chart"
+ *  city-model: "map" (region; tapped districts are found by point-in-polygon),
+ *              "zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down",
+ *              "districts" (list), "district-<id>" (list buttons), "show-map"
+ *  poll:       "option-<id>", "vote", "results"
+ *  pager:      "page-prev", "page-next" (when a page overflows, large text especially)
+ *
+ * Ownership: everything is borrowed for the call. */
+#ifndef HALL_KIOSK_EXHIBITS_H
+#define HALL_KIOSK_EXHIBITS_H
+
+#include <stdint.h>
+
+#include "hall/content.h"
+#include "ui.h"
+
+/* Per-exhibit UI state of one visitor session (reset when the session ends). */
+typedef struct hall_exhibit_state {
+	int slide;          /* brand: which slide; policy: 0 the list, else open item + 1 */
+	int page;           /* page within the current view (flow pages) */
+	int list;           /* city-model: 1 while the district list is shown */
+	int district;       /* city-model: selected district, -1 none */
+	double zoom;        /* city-model: scale factor, 0 = not set yet (use zoom_min) */
+	double pan_x, pan_y;/* city-model: model point at the centre of the map */
+	int choice;         /* poll: option chosen but not yet voted, -1 none */
+	int voted;          /* poll: this session voted (one vote per visitor session) */
+	int show_results;   /* poll: the thank-you/results view */
+	int pages;          /* written by build: pages of the current view (>= 1) */
+} hall_exhibit_state;
+
+void hall_exhibit_state_reset(hall_exhibit_state *st);
+
+/* Live or local tallies of a poll for the poll exhibit. */
+typedef struct hall_poll_tally {
+	int live;                 /* 1: from the controller; 0: this kiosk's own count */
+	int64_t votes[6];         /* per content option, in content order */
+	int64_t total;
+} hall_poll_tally;
+
+typedef struct hall_exhibit_ctx {
+	hall_ui *ui;
+	const hall_content *content;
+	const char *pack_dir;            /* image paths: pack_dir/<asset name> */
+	const hall_exhibit *ex;
+	hall_rect area;                  /* where the exhibit may draw */
+	const hall_poll_tally *tally;    /* poll only; may be NULL */
+	/* asset_ok[i] != 0 when content->assets[i] was found readable on disk; NULL: all
+	 * assumed good. A missing file is drawn as its alt text in a box, never a hole. */
+	const unsigned char *asset_ok;
+} hall_exhibit_ctx;
+
+/* What an activation did. */
+typedef enum hall_exhibit_result {
+	HALL_EXHIBIT_NONE,     /* the id is not this exhibit's */
+	HALL_EXHIBIT_CHANGED,  /* state changed (a new view) */
+	HALL_EXHIBIT_VOTED     /* poll: a vote was cast for option *voted_option */
+} hall_exhibit_result;
+
+/* Build the exhibit into c->ui->dl. Bad content (no slides, empty series, degenerate
+ * polygons, missing strings) is drawn as far as it is sound, logged, never crashes. */
+void hall_exhibit_build(const hall_exhibit_ctx *c, hall_exhibit_state *st);
+
+/* The visitor activated HIT `id` on this exhibit. */
+hall_exhibit_result hall_exhibit_activate(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id,
+                                          int *voted_option);
+
+/* A tap at (x, y) on the "map" region (city model): selects the district under it. */
+hall_exhibit_result hall_exhibit_tap_map(const hall_exhibit_ctx *c, hall_exhibit_state *st, int x, int y);
+/* Pan the map by (dx, dy) px, or zoom it by `scale` around (cx, cy); city model only. */
+hall_exhibit_result hall_exhibit_drag(const hall_exhibit_ctx *c, hall_exhibit_state *st, int dx, int dy);
+hall_exhibit_result hall_exhibit_pinch(const hall_exhibit_ctx *c, hall_exhibit_state *st, int cx, int cy,
+                                       double scale);
+
+/* "Back" inside the exhibit (close a detail, a panel, a list). Returns 1 when handled,
+ * 0 when the exhibit is at its top (the app then goes home). */
+int hall_exhibit_back(const hall_exhibit_ctx *c, hall_exhibit_state *st);
+
+/* The page id for screen ids and view events: "" at the top, "slide-2", "card-reporters",
+ * "chart-budget", "district-jongno", "districts", "thanks". */
+void hall_exhibit_page_id(const hall_exhibit *ex, const hall_exhibit_state *st, char *buf, size_t len);
+
+/* ---- internals shared by the exhibit files ---- */
+void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st);
+void exhibits__build_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st);
+void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st);
+void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st);
+hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id);
+hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id);
+hall_exhibit_result exhibits__activate_city(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id);
+hall_exhibit_result exhibits__activate_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id,
+                                            int *voted_option);
+
+/* A localized string and the language it is in (for the CJK face). */
+const char *exhibits__text(const hall_ui *ui, const hall_text *t, hall_lang *shown);
+/* A horizontal bar chart inside the flow: one row per value with its label, the bar and
+ * "value unit (percent%)"; the whole chart is a REGION hit `id` whose label speaks every
+ * number. values/percent may be NULL percent (then computed from total). */
+typedef struct exhibits_bar {
+	const char *label;
+	hall_lang label_lang;
+	double value;          /* bar length (relative to the largest) or slice size */
+	char value_text[400];  /* what is shown and spoken: "148,466 votes (37.3%)" */
+	int highlight;         /* the winner / the visitor's choice: bold and marked in words */
+} exhibits_bar;
+/* title: heading above the chart; alt: spoken summary (title when NULL). Row hits are
+ * "<id>-<n>" (n from 1), the heading's hit is "<id>". */
+void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
+                         const char *alt, const exhibits_bar *bars, int n);
+/* A donut chart (polygon slices, numbered) and a numbered legend, inside the flow. */
+void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
+                           const char *alt, const exhibits_bar *slices, int n);
+/* An image block of the flow with its alt text as a REGION hit. */
+void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id, const hall_asset *asset,
+                     const char *alt, hall_lang alt_lang, int max_h);
+/* A "label: value unit" list of figures. */
+void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n);
+/* A value with its unit: "791 reporters", "1,234 million won". */
+void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value, const hall_text *unit);
+/* Heading + pager-friendly top of an exhibit: the exhibit title as a heading. */
+void exhibits__title(hall_ui_flow *f, const hall_text *t);
+
+#endif

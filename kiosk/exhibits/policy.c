@@ -1,0 +1,193 @@
+/* policy.c: the office's work as cards that open detail pages (title, text, image, key
+ * figures), and charts (bar, donut) drawn from the content's numbers.
+ *
+ * State: st->slide = 0 on the list; 1..n_cards an open card (index + 1); then the charts.
+ * Every view is a flow split into pages ("page-prev"/"page-next") when it overflows. */
+#include <stdio.h>
+#include <string.h>
+
+#include "exhibits.h"
+#include "hall/log.h"
+
+typedef struct policy_ctx {
+	const hall_exhibit_ctx *c;
+	const hall_policy *p;
+	int item;
+} policy_ctx;
+
+/* Tiles in rows: as many columns as fit at ~13 em each (fewer in large text). */
+static void list_flow(void *ctx, hall_ui_flow *f)
+{
+	policy_ctx *pc = ctx;
+	hall_ui *ui = f->ui;
+	const hall_exhibit *ex = pc->c->ex;
+	exhibits__title(f, &ex->title);
+	hall_lang l;
+	const char *summary = exhibits__text(ui, &ex->summary, &l);
+	hall_ui_flow_text(f, summary, l, 0, ui->th->text, ui->th->bg);
+
+	size_t n = pc->p->n_cards + pc->p->n_charts;
+	int cols = f->area.w / (ui->font_px * 13);
+	if (cols < 1)
+		cols = 1;
+	if (cols > 3)
+		cols = 3;
+	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
+	for (size_t i = 0; i < n; i += (size_t)cols) {
+		int row_h = 0;
+		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
+			const hall_text *t = k < pc->p->n_cards ? &pc->p->cards[k].title
+			                                        : &pc->p->charts[k - pc->p->n_cards].title;
+			hall_lang tl;
+			const char *s = exhibits__text(ui, t, &tl);
+			int w, h;
+			hall_ui_button_size(ui, s[0] ? s : "?", tl, col_w, &w, &h);
+			if (h > row_h)
+				row_h = h;
+		}
+		hall_rect r;
+		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
+			continue;
+		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
+			char id[96];
+			const hall_text *t;
+			if (k < pc->p->n_cards) {
+				t = &pc->p->cards[k].title;
+				snprintf(id, sizeof(id), "card-%s", pc->p->cards[k].id);
+			} else {
+				t = &pc->p->charts[k - pc->p->n_cards].title;
+				snprintf(id, sizeof(id), "chart-%s", pc->p->charts[k - pc->p->n_cards].id);
+			}
+			hall_lang tl;
+			const char *s = exhibits__text(ui, t, &tl);
+			int x = r.x + (int)(k - i) * (col_w + ui->gap_px);
+			hall_ui_button(ui, (hall_rect){x, r.y, col_w, row_h}, id, HALL_ROLE_LINK, s[0] ? s : "?", tl, NULL,
+			               HALL_UI_BUTTON);
+		}
+	}
+}
+
+static void chart_flow(policy_ctx *pc, hall_ui_flow *f, const hall_chart *ch)
+{
+	hall_ui *ui = f->ui;
+	hall_lang tl, al;
+	const char *title = exhibits__text(ui, &ch->title, &tl);
+	const char *alt = exhibits__text(ui, &ch->alt, &al);
+	exhibits_bar bars[HALL_CONTENT_SERIES_MAX];
+	int n = ch->n_series < HALL_CONTENT_SERIES_MAX ? (int)ch->n_series : (int)HALL_CONTENT_SERIES_MAX;
+	double total = 0;
+	for (int i = 0; i < n; i++)
+		total += ch->series[i].value;
+	const char *sec_label = exhibits__text(ui, &ch->secondary_label, NULL);
+	for (int i = 0; i < n; i++) {
+		const hall_series *s = &ch->series[i];
+		exhibits_bar *b = &bars[i];
+		memset(b, 0, sizeof(*b));
+		b->label = exhibits__text(ui, &s->label, &b->label_lang);
+		b->value = s->value;
+		char v[160];
+		exhibits__value_unit(ui, v, sizeof(v), s->value, &ch->unit);
+		if (ch->type == HALL_CHART_DONUT && total > 0) {
+			char p[32];
+			hall_ui_format_number(p, sizeof(p), 100.0 * s->value / total, 1);
+			snprintf(b->value_text, sizeof(b->value_text), "%s (%s%%)", v, p);
+		} else if (s->has_secondary) {
+			char sv[160];
+			exhibits__value_unit(ui, sv, sizeof(sv), s->secondary, &ch->secondary_unit);
+			snprintf(b->value_text, sizeof(b->value_text), "%s, %s %s", v, sec_label[0] ? sec_label : "", sv);
+		} else {
+			snprintf(b->value_text, sizeof(b->value_text), "%s", v);
+		}
+	}
+	if (n == 0) {
+		hall_error_log("policy %s: chart %s has no series", pc->c->ex->id, ch->id ? ch->id : "?");
+		hall_ui_flow_text(f, title, tl, 1, ui->th->text, ui->th->bg);
+		hall_ui_flow_text(f, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->lang, 0, ui->th->text,
+		                  ui->th->bg);
+		return;
+	}
+	/* The spoken summary carries every number, not just the author's sentence. */
+	char spoken[2000];
+	size_t o = (size_t)snprintf(spoken, sizeof(spoken), "%s", alt);
+	for (int i = 0; i < n && o < sizeof(spoken); i++)
+		o += (size_t)snprintf(spoken + o, sizeof(spoken) - o, " %s: %s.", bars[i].label, bars[i].value_text);
+	if (ch->type == HALL_CHART_DONUT && total > 0)
+		exhibits__donut_chart(f, "detail-chart", title, tl, spoken, bars, n);
+	else
+		exhibits__bar_chart(f, "detail-chart", title, tl, spoken, bars, n);
+	hall_ui_set_heading(ui, title);
+}
+
+static void detail_flow(void *ctx, hall_ui_flow *f)
+{
+	policy_ctx *pc = ctx;
+	hall_ui *ui = f->ui;
+	const hall_policy *p = pc->p;
+	if ((size_t)pc->item >= p->n_cards) {
+		chart_flow(pc, f, &p->charts[(size_t)pc->item - p->n_cards]);
+		return;
+	}
+	const hall_card *card = &p->cards[pc->item];
+	exhibits__title(f, &card->title);
+	if (card->image) {
+		hall_lang al;
+		const char *alt = exhibits__text(ui, &card->alt, &al);
+		exhibits__image(pc->c, f, "detail-image", card->image, alt, al, f->area.h * 4 / 10);
+	}
+	hall_lang l;
+	const char *text = exhibits__text(ui, &card->text, &l);
+	hall_ui_flow_text(f, text, l, 0, ui->th->text, ui->th->bg);
+	if (card->n_figures > 0) {
+		hall_ui_flow_text(f, hall_ui_string(HALL_STR_FIGURES, ui->lang), ui->lang, 1, ui->th->text, ui->th->bg);
+		exhibits__figures(f, card->figures, card->n_figures);
+	}
+}
+
+void exhibits__build_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st)
+{
+	const hall_policy *p = &c->ex->u.policy;
+	size_t n = p->n_cards + p->n_charts;
+	if (st->slide > (int)n || st->slide < 0)
+		st->slide = 0;
+	policy_ctx pc = {c, p, st->slide - 1};
+	if (n == 0) {
+		hall_error_log("policy %s: no cards and no charts", c->ex->id);
+		hall_ui_text_box(c->ui, c->area, hall_ui_string(HALL_STR_CONTENT_ERROR, c->ui->lang), c->ui->font_px,
+		                 c->ui->lang, 0, c->ui->th->text, c->ui->th->bg, 0);
+		st->pages = 1;
+		return;
+	}
+	st->pages = hall_ui_paged(c->ui, c->area, &st->page, st->slide == 0 ? list_flow : detail_flow, &pc);
+}
+
+hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id)
+{
+	const hall_policy *p = &c->ex->u.policy;
+	if (strcmp(id, "page-next") == 0 && st->page < st->pages - 1) {
+		st->page++;
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (strcmp(id, "page-prev") == 0 && st->page > 0) {
+		st->page--;
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (strncmp(id, "card-", 5) == 0) {
+		for (size_t i = 0; i < p->n_cards; i++) {
+			if (strcmp(p->cards[i].id, id + 5) == 0) {
+				st->slide = (int)i + 1;
+				st->page = 0;
+				return HALL_EXHIBIT_CHANGED;
+			}
+		}
+	}
+	if (strncmp(id, "chart-", 6) == 0) {
+		for (size_t i = 0; i < p->n_charts; i++) {
+			if (strcmp(p->charts[i].id, id + 6) == 0) {
+				st->slide = (int)(p->n_cards + i) + 1;
+				st->page = 0;
+				return HALL_EXHIBIT_CHANGED;
+			}
+		}
+	}
+	return HALL_EXHIBIT_NONE;
+}

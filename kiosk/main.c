@@ -1,0 +1,964 @@
+/* main.c: hall-kiosk. Owns SDL and the main loop, and glues the app (kiosk/app.h: what
+ * is shown) to the link (kiosk/link.h: MQTT, spool, content) and to the platform layer
+ * (render_sdl, text_sdl, gesture, script).
+ *
+ * One frame: drain the link's updates, read input (touch -> gestures, keys), run one due
+ * script action, tick the app, build the display list, and draw it only when it differs
+ * from the one on screen; then the link's per-frame work (spool fsync, batches). An idle
+ * kiosk sleeps in SDL_WaitEventTimeout until input, a wake from the link's network thread,
+ * or the next timer. */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "app.h"
+#include "displaylist.h"
+#include "gesture.h"
+#include "hall/clock.h"
+#include "hall/config.h"
+#include "hall/fsutil.h"
+#include "hall/log.h"
+#include "hall/schedule.h"
+#include "link.h"
+#include "render_sdl.h"
+#include "script.h"
+#include "text_sdl.h"
+
+#define IDLE_WAIT_MS 200      /* longest sleep: the app's timers (countdowns) tick this often */
+#define ANIM_WAIT_MS 16       /* after a changed frame: the screen may be animating */
+#define SCHEDULE_EVAL_MS 30000
+#define QUIT_FLUSH_MS 5000
+#define STATUS_EVERY_MS 60000
+#define IDENTIFY_MS 15000
+#define STATS_MAX 100000
+
+/* Pointer ids for the gesture recogniser that no finger uses. */
+#define MOUSE_POINTER INT64_MIN
+#define SCRIPT_POINTER (INT64_MIN + 1)
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+typedef struct stats {
+	int enabled;
+	double *frame_ms;       /* build + draw + present of drawn frames */
+	size_t nframes;
+	double *latency_ms;     /* input event timestamp -> return of SDL_RenderPresent */
+	size_t nlat;
+	double first_frame_ms;  /* process start -> first present */
+	unsigned long steady_frames, steady_textures;
+} stats;
+
+typedef struct kiosk {
+	hall_kiosk_config cfg;
+	int headless;
+	const char *shots_dir;
+	SDL_Window *win;
+	SDL_Renderer *ren;
+	hall_ttf *ttf;
+	hall_render *render;
+	hall_app *app;
+	hall_link *link;
+	hall_gesture *gesture;
+	hall_dl *dl[2];
+	int cur;                 /* dl[cur] is on screen */
+	int have_frame, force_redraw;
+	Uint32 wake_type;
+	atomic_int wake_pending;
+	hall_script *script;
+	hall_script_player player;
+	int quit, exit_code, quit_flush;
+	/* content held back while a visitor session runs */
+	hall_content *pending;
+	char pending_dir[HALL_LINK_PATH_MAX];
+	int64_t pending_version, pending_since;
+	int pending_deferred_logged;
+	hall_schedule *schedule;
+	int64_t next_schedule_eval;
+	int open_state;          /* -1 unknown, else last value given to the app */
+	char shot_cmd[HALL_ID_MAX + 1];
+	Uint32 input_ts;         /* oldest input not yet presented (SDL ticks), 0 = none */
+	int64_t last_status;
+	unsigned frames_since_status;
+	stats st;
+	Uint64 t_start;
+} kiosk;
+
+/* ---------------------------------------------------------------- app callbacks */
+
+static int cb_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w, int *h)
+{
+	kiosk *k = ctx;
+	return hall_ttf_measure(k->ttf, utf8, len, font_px, lang, bold, w, h);
+}
+
+static void cb_emit(void *ctx, const hall_app_event *ev)
+{
+	kiosk *k = ctx;
+	hall_link_event le = {
+		.type = hall_app_event_type_name(ev->type),
+		.exhibit = ev->exhibit ? ev->exhibit : "",
+		.target = ev->target ? ev->target : "",
+		.session = (int64_t)ev->session,
+		.lang = hall_lang_code(ev->lang),
+		.dwell_ms = ev->type == HALL_APP_EV_SESSION_END ? ev->dwell_ms : -1,
+		.poll = ev->poll && ev->poll[0] ? ev->poll : NULL,
+	};
+	hall_error err = {{0}, {0}};
+	if (hall_link_record(k->link, &le, NULL, &err) != HALL_OK) {
+		char buf[512];
+		hall_warn("event %s not recorded: %s", le.type, hall_error_format(&err, buf, sizeof(buf)));
+	}
+}
+
+static void cb_speak(void *ctx, const char *utf8, hall_lang lang)
+{
+	(void)ctx;
+	hall_debug("speak (%s): %s", hall_lang_code(lang), utf8);
+}
+
+static void cb_help(void *ctx, const char *exhibit)
+{
+	kiosk *k = ctx;
+	hall_error err = {{0}, {0}};
+	if (hall_link_help(k->link, exhibit ? exhibit : "", -1, &err) != HALL_OK) {
+		char buf[512];
+		hall_warn("call-staff not sent: %s", hall_error_format(&err, buf, sizeof(buf)));
+	}
+}
+
+static void cb_staff_exit(void *ctx)
+{
+	kiosk *k = ctx;
+	hall_info("staff exit");
+	k->quit = 1;
+	k->exit_code = 0;
+}
+
+/* Called on libmosquitto's thread: only pushes one wake event (coalesced). */
+static void link_wake(void *ctx)
+{
+	kiosk *k = ctx;
+	if (atomic_exchange(&k->wake_pending, 1))
+		return;
+	SDL_Event e;
+	SDL_zero(e);
+	e.type = k->wake_type;
+	if (SDL_PushEvent(&e) < 0)
+		atomic_store(&k->wake_pending, 0);
+}
+
+/* ---------------------------------------------------------------- link updates */
+
+static void apply_pending_content(kiosk *k, int64_t now, int force)
+{
+	if (!k->pending)
+		return;
+	int64_t wait_ms = (int64_t)k->cfg.session.apply_wait_s * 1000;
+	if (!force && hall_app_in_session(k->app) && now - k->pending_since < wait_ms) {
+		if (!k->pending_deferred_logged) {
+			hall_link_content_deferred(k->link, k->pending_version);
+			k->pending_deferred_logged = 1;
+		}
+		return;
+	}
+	hall_app_set_content(k->app, k->pending, k->pending_dir);
+	k->pending = NULL;
+	hall_link_content_applied(k->link, k->pending_version);
+	hall_info("content version %lld from %s shown", (long long)k->pending_version, k->pending_dir);
+	k->next_schedule_eval = 0; /* the schedule may name exhibits of the new content */
+}
+
+static void eval_schedule(kiosk *k, int64_t now)
+{
+	if (now < k->next_schedule_eval)
+		return;
+	k->next_schedule_eval = now + SCHEDULE_EVAL_MS;
+	int open = 1;
+	int64_t next_open = -1;
+	if (k->schedule) {
+		hall_schedule_result res;
+		hall_error err = {{0}, {0}};
+		if (hall_schedule_eval(k->schedule, hall_clock_now_ms(), k->cfg.time_zone, &res, &err) == HALL_OK) {
+			open = res.open;
+			next_open = res.next_open_ms;
+		} else {
+			char buf[512];
+			hall_warn("schedule: %s (staying open)", hall_error_format(&err, buf, sizeof(buf)));
+		}
+	}
+	if (open != k->open_state) {
+		hall_app_set_schedule(k->app, open, next_open);
+		k->open_state = open;
+		hall_info("schedule: %s", open ? "open" : "closed");
+	}
+}
+
+static void handle_command(kiosk *k, hall_link_update *u, int64_t now)
+{
+	hall_error err = {{0}, {0}};
+	char buf[512];
+	switch (u->cmd) {
+	case HALL_LINK_CMD_SCREENSHOT:
+		snprintf(k->shot_cmd, sizeof(k->shot_cmd), "%s", u->cmd_id);
+		k->force_redraw = 1;
+		break;
+	case HALL_LINK_CMD_RELOAD:
+		if (hall_link_reload(k->link, &err) == HALL_OK)
+			hall_link_command_result(k->link, u->cmd_id, true, "");
+		else
+			hall_link_command_result(k->link, u->cmd_id, false, hall_error_format(&err, buf, sizeof(buf)));
+		break;
+	case HALL_LINK_CMD_SHOW:
+		if (hall_app_show(k->app, u->cmd_exhibit, now) == 0)
+			hall_link_command_result(k->link, u->cmd_id, true, "");
+		else
+			hall_link_command_result(k->link, u->cmd_id, false, "no such exhibit in the content shown");
+		break;
+	case HALL_LINK_CMD_IDENTIFY:
+		hall_app_identify(k->app, now + IDENTIFY_MS);
+		hall_link_command_result(k->link, u->cmd_id, true, "");
+		break;
+	}
+}
+
+static void handle_update(kiosk *k, hall_link_update *u, int64_t now)
+{
+	switch (u->kind) {
+	case HALL_LINK_NONE:
+		break;
+	case HALL_LINK_CONTENT:
+		if (k->pending) /* a newer one replaces one not yet shown */
+			hall_content_destroy(k->pending);
+		k->pending = u->content;
+		u->content = NULL;
+		snprintf(k->pending_dir, sizeof(k->pending_dir), "%s", u->pack_dir);
+		k->pending_version = u->version;
+		k->pending_since = now;
+		k->pending_deferred_logged = 0;
+		break;
+	case HALL_LINK_SCHEDULE:
+		if (k->schedule)
+			hall_schedule_destroy(k->schedule);
+		k->schedule = u->cleared ? NULL : u->schedule;
+		if (!u->cleared)
+			u->schedule = NULL;
+		k->next_schedule_eval = 0;
+		break;
+	case HALL_LINK_NOTICE:
+		if (u->cleared) {
+			hall_app_clear_notice(k->app);
+		} else {
+			const char *text[HALL_LANG_COUNT];
+			for (int i = 0; i < HALL_LANG_COUNT; i++)
+				text[i] = u->notice_text[i][0] ? u->notice_text[i] : NULL;
+			/* the link speaks UTC; the app runs on the monotonic clock */
+			int64_t until = u->notice_until_ms > 0 ? u->notice_until_ms - hall_clock_now_ms() + now : 0;
+			if (u->notice_until_ms > 0 && until <= 0)
+				until = 1; /* already over: expires at once */
+			hall_app_set_notice(k->app,
+			                    u->notice_level == HALL_LINK_NOTICE_URGENT ? HALL_APP_NOTICE_URGENT
+			                                                               : HALL_APP_NOTICE_INFO,
+			                    text, until);
+		}
+		break;
+	case HALL_LINK_COMMAND:
+		handle_command(k, u, now);
+		break;
+	case HALL_LINK_POLL_RESULTS: {
+		const char *ids[HALL_LINK_POLL_OPTIONS_MAX];
+		int64_t votes[HALL_LINK_POLL_OPTIONS_MAX];
+		int n = u->poll_noptions < HALL_LINK_POLL_OPTIONS_MAX ? u->poll_noptions : HALL_LINK_POLL_OPTIONS_MAX;
+		for (int i = 0; i < n; i++) {
+			ids[i] = u->poll_options[i].id;
+			votes[i] = u->poll_options[i].votes;
+		}
+		hall_app_set_poll_results(k->app, u->poll_id, ids, votes, (size_t)(n > 0 ? n : 0), u->poll_total);
+		break;
+	}
+	case HALL_LINK_CONNECTION:
+		hall_info("broker %s", u->online ? "connected" : "disconnected");
+		break;
+	}
+}
+
+static void drain_link(kiosk *k, int64_t now)
+{
+	hall_link_update u;
+	/* bounded: a flood of updates cannot starve input and drawing */
+	for (int i = 0; i < 64; i++) {
+		memset(&u, 0, sizeof(u));
+		if (!hall_link_poll(k->link, now, &u))
+			break;
+		handle_update(k, &u, now);
+		hall_link_update_clear(&u);
+	}
+}
+
+/* ---------------------------------------------------------------- input */
+
+static int map_key(SDL_Keycode key, Uint16 mod, hall_app_key_code *out)
+{
+	switch (key) {
+	case SDLK_UP: *out = HALL_APP_KEY_UP; return 0;
+	case SDLK_DOWN: *out = HALL_APP_KEY_DOWN; return 0;
+	case SDLK_LEFT: *out = HALL_APP_KEY_LEFT; return 0;
+	case SDLK_RIGHT: *out = HALL_APP_KEY_RIGHT; return 0;
+	case SDLK_TAB: *out = (mod & KMOD_SHIFT) ? HALL_APP_KEY_SHIFT_TAB : HALL_APP_KEY_TAB; return 0;
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+	case SDLK_SPACE: *out = HALL_APP_KEY_ENTER; return 0;
+	case SDLK_ESCAPE:
+	case SDLK_BACKSPACE:
+	case SDLK_AC_BACK: *out = HALL_APP_KEY_ESCAPE; return 0;
+	case SDLK_HOME:
+	case SDLK_AC_HOME: *out = HALL_APP_KEY_HOME; return 0;
+	case SDLK_PLUS:
+	case SDLK_EQUALS:
+	case SDLK_KP_PLUS:
+	case SDLK_VOLUMEUP: *out = HALL_APP_KEY_VOLUME_UP; return 0;
+	case SDLK_MINUS:
+	case SDLK_KP_MINUS:
+	case SDLK_VOLUMEDOWN: *out = HALL_APP_KEY_VOLUME_DOWN; return 0;
+	case SDLK_AUDIOPLAY:
+	case SDLK_PAUSE:
+	case SDLK_F6: *out = HALL_APP_KEY_SPEECH_PAUSE; return 0;
+	case SDLK_F5: *out = HALL_APP_KEY_SPEECH_REPLAY; return 0;
+	case SDLK_PAGEUP: *out = HALL_APP_KEY_RATE_UP; return 0;
+	case SDLK_PAGEDOWN: *out = HALL_APP_KEY_RATE_DOWN; return 0;
+	case SDLK_F2: *out = HALL_APP_KEY_VOICE_TOGGLE; return 0;
+	default: break;
+	}
+	if (key >= SDLK_0 && key <= SDLK_9) {
+		*out = (hall_app_key_code)(HALL_APP_KEY_0 + (key - SDLK_0));
+		return 0;
+	}
+	if (key >= SDLK_KP_1 && key <= SDLK_KP_9) {
+		*out = (hall_app_key_code)(HALL_APP_KEY_1 + (key - SDLK_KP_1));
+		return 0;
+	}
+	if (key == SDLK_KP_0) {
+		*out = HALL_APP_KEY_0;
+		return 0;
+	}
+	return -1;
+}
+
+static void note_input(kiosk *k, Uint32 ts)
+{
+	if (!k->input_ts)
+		k->input_ts = ts ? ts : 1;
+}
+
+static void finger_to_logical(kiosk *k, float fx, float fy, int *x, int *y)
+{
+	int ww = 0, wh = 0;
+	float lx = 0, ly = 0;
+	SDL_GetWindowSize(k->win, &ww, &wh);
+	SDL_RenderWindowToLogical(k->ren, (int)(fx * (float)ww), (int)(fy * (float)wh), &lx, &ly);
+	*x = (int)lx;
+	*y = (int)ly;
+}
+
+static void handle_event(kiosk *k, const SDL_Event *e, int64_t now)
+{
+	int x, y;
+	hall_app_key_code key;
+	if (e->type == k->wake_type) {
+		atomic_store(&k->wake_pending, 0);
+		return;
+	}
+	switch (e->type) {
+	case SDL_FINGERDOWN:
+		finger_to_logical(k, e->tfinger.x, e->tfinger.y, &x, &y);
+		hall_gesture_down(k->gesture, (int64_t)e->tfinger.fingerId, x, y, now);
+		note_input(k, e->tfinger.timestamp);
+		break;
+	case SDL_FINGERMOTION:
+		finger_to_logical(k, e->tfinger.x, e->tfinger.y, &x, &y);
+		hall_gesture_move(k->gesture, (int64_t)e->tfinger.fingerId, x, y, now);
+		note_input(k, e->tfinger.timestamp);
+		break;
+	case SDL_FINGERUP:
+		finger_to_logical(k, e->tfinger.x, e->tfinger.y, &x, &y);
+		hall_gesture_up(k->gesture, (int64_t)e->tfinger.fingerId, x, y, now);
+		note_input(k, e->tfinger.timestamp);
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		/* touch already arrived as finger events: one tap is one action */
+		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+			break;
+		if (e->type == SDL_MOUSEBUTTONDOWN)
+			hall_gesture_down(k->gesture, MOUSE_POINTER, e->button.x, e->button.y, now);
+		else
+			hall_gesture_up(k->gesture, MOUSE_POINTER, e->button.x, e->button.y, now);
+		note_input(k, e->button.timestamp);
+		break;
+	case SDL_MOUSEMOTION:
+		if (e->motion.which == SDL_TOUCH_MOUSEID || !(e->motion.state & SDL_BUTTON_LMASK))
+			break;
+		hall_gesture_move(k->gesture, MOUSE_POINTER, e->motion.x, e->motion.y, now);
+		note_input(k, e->motion.timestamp);
+		break;
+	case SDL_KEYDOWN:
+		/* no key quits: visitors cannot leave the kiosk */
+		if (e->key.repeat && e->key.keysym.sym != SDLK_UP && e->key.keysym.sym != SDLK_DOWN &&
+		    e->key.keysym.sym != SDLK_LEFT && e->key.keysym.sym != SDLK_RIGHT)
+			break;
+		if (map_key(e->key.keysym.sym, e->key.keysym.mod, &key) == 0) {
+			hall_app_key(k->app, key, now);
+			note_input(k, e->key.timestamp);
+		}
+		break;
+	case SDL_WINDOWEVENT:
+		if (e->window.event == SDL_WINDOWEVENT_FOCUS_LOST)
+			hall_gesture_cancel(k->gesture);
+		k->force_redraw = 1;
+		break;
+	case SDL_RENDER_TARGETS_RESET:
+	case SDL_RENDER_DEVICE_RESET:
+		k->force_redraw = 1;
+		break;
+	case SDL_QUIT:
+		/* a window manager's close: ignored (SIGTERM is how the system stops us) */
+		hall_debug("SDL_QUIT ignored");
+		break;
+	default:
+		break;
+	}
+}
+
+static void drain_gestures(kiosk *k, int64_t now)
+{
+	hall_gesture_event ev;
+	hall_gesture_tick(k->gesture, now);
+	while (hall_gesture_poll(k->gesture, &ev)) {
+		switch (ev.kind) {
+		case HALL_GESTURE_TAP: hall_app_tap(k->app, ev.x, ev.y, now); break;
+		case HALL_GESTURE_DRAG: hall_app_drag(k->app, ev.x, ev.y, ev.dx, ev.dy, now); break;
+		case HALL_GESTURE_PINCH: hall_app_pinch(k->app, ev.x, ev.y, ev.scale, now); break;
+		case HALL_GESTURE_LONG_PRESS: hall_app_long_press(k->app, ev.x, ev.y, now); break;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- script */
+
+static const char *role_name(hall_dl_role r)
+{
+	switch (r) {
+	case HALL_ROLE_BUTTON: return "button";
+	case HALL_ROLE_LINK: return "link";
+	case HALL_ROLE_OPTION: return "option";
+	case HALL_ROLE_REGION: return "region";
+	case HALL_ROLE_TOGGLE: return "toggle";
+	}
+	return "?";
+}
+
+static int cmp_focus(const void *a, const void *b)
+{
+	const hall_dl_item *x = *(const hall_dl_item *const *)a, *y = *(const hall_dl_item *const *)b;
+	if (x->focus_order != y->focus_order)
+		return x->focus_order < y->focus_order ? -1 : 1;
+	return x < y ? -1 : x > y; /* stable: items of one chunk keep list order */
+}
+
+static cJSON *rect_json(hall_rect r)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (o) {
+		cJSON_AddNumberToObject(o, "x", r.x);
+		cJSON_AddNumberToObject(o, "y", r.y);
+		cJSON_AddNumberToObject(o, "w", r.w);
+		cJSON_AddNumberToObject(o, "h", r.h);
+	}
+	return o;
+}
+
+/* {"screen","language","controls":[{id,role,label,rect}],"focus_order":[ids],"focused"} */
+static hall_err dump_json(kiosk *k, const hall_dl *dl, const char *path, hall_error *err)
+{
+	hall_err rc = HALL_OK;
+	const hall_dl_item **hits = NULL;
+	char *text = NULL;
+	size_t nh = 0, n = hall_dl_count(dl);
+	cJSON *root = cJSON_CreateObject();
+	cJSON *controls = cJSON_CreateArray(), *order = cJSON_CreateArray();
+	hits = calloc(n ? n : 1, sizeof(*hits));
+	if (!root || !controls || !order || !hits) {
+		cJSON_Delete(controls);
+		cJSON_Delete(order);
+		rc = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+		goto done;
+	}
+	cJSON_AddStringToObject(root, "screen", hall_app_screen_id(k->app));
+	cJSON_AddStringToObject(root, "language", hall_lang_code(hall_app_language(k->app)));
+	cJSON_AddItemToObject(root, "controls", controls);
+	cJSON_AddItemToObject(root, "focus_order", order);
+	const char *focused = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const hall_dl_item *it = hall_dl_at(dl, i);
+		if (it->kind != HALL_DL_HIT)
+			continue;
+		hits[nh++] = it;
+		if (it->focused)
+			focused = it->id;
+		cJSON *c = cJSON_CreateObject();
+		if (!c)
+			continue;
+		cJSON_AddStringToObject(c, "id", it->id ? it->id : "");
+		cJSON_AddStringToObject(c, "role", role_name(it->role));
+		cJSON_AddStringToObject(c, "label", it->label ? it->label : "");
+		cJSON_AddItemToObject(c, "rect", rect_json(it->rect));
+		cJSON_AddItemToArray(controls, c);
+	}
+	qsort(hits, nh, sizeof(*hits), cmp_focus);
+	for (size_t i = 0; i < nh; i++)
+		cJSON_AddItemToArray(order, cJSON_CreateString(hits[i]->id ? hits[i]->id : ""));
+	if (focused)
+		cJSON_AddStringToObject(root, "focused", focused);
+	else
+		cJSON_AddNullToObject(root, "focused");
+	text = cJSON_Print(root);
+	if (!text) {
+		rc = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+		goto done;
+	}
+	rc = hall_fs_write_atomic(path, text, strlen(text), err);
+done:
+	free(text);
+	free(hits);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static void shots_path(kiosk *k, const char *name, const char *ext, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s.%s", k->shots_dir ? k->shots_dir : ".", name, ext);
+}
+
+/* Runs one script action; SHOT and DUMP only set flags, carried out after drawing. */
+static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const char **shot, const char **dump)
+{
+	const hall_dl_item *it;
+	SDL_Keycode kc;
+	hall_app_key_code key;
+	switch (a->op) {
+	case HALL_SCRIPT_WAIT:
+		break;
+	case HALL_SCRIPT_TAP:
+		hall_gesture_down(k->gesture, SCRIPT_POINTER, a->x, a->y, now);
+		hall_gesture_up(k->gesture, SCRIPT_POINTER, a->x, a->y, now);
+		note_input(k, SDL_GetTicks());
+		break;
+	case HALL_SCRIPT_TAP_ID:
+		it = k->have_frame ? hall_dl_find(k->dl[k->cur], a->arg) : NULL;
+		if (!it) {
+			hall_error_log("%s:%d: tap-id %s: no control with that id on screen %s", k->script->source, a->line,
+			               a->arg, hall_app_screen_id(k->app));
+			break;
+		}
+		hall_gesture_down(k->gesture, SCRIPT_POINTER, it->rect.x + it->rect.w / 2, it->rect.y + it->rect.h / 2, now);
+		hall_gesture_up(k->gesture, SCRIPT_POINTER, it->rect.x + it->rect.w / 2, it->rect.y + it->rect.h / 2, now);
+		note_input(k, SDL_GetTicks());
+		break;
+	case HALL_SCRIPT_KEY: {
+		const char *name = a->arg;
+		Uint16 mod = 0;
+		if (strncmp(name, "Shift+", 6) == 0) {
+			mod = KMOD_LSHIFT;
+			name += 6;
+		}
+		kc = SDL_GetKeyFromName(name);
+		if (kc == SDLK_UNKNOWN || map_key(kc, mod, &key) != 0) {
+			hall_error_log("%s:%d: key %s: not a key the kiosk uses", k->script->source, a->line, a->arg);
+			break;
+		}
+		hall_app_key(k->app, key, now);
+		note_input(k, SDL_GetTicks());
+		break;
+	}
+	case HALL_SCRIPT_SHOT:
+		*shot = a->arg;
+		break;
+	case HALL_SCRIPT_DUMP:
+		*dump = a->arg;
+		break;
+	case HALL_SCRIPT_QUIT:
+		k->quit = 1;
+		k->quit_flush = 1;
+		k->exit_code = 0;
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------- stats (--stats, for bench/) */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, size_t n, double p)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(double), cmp_double);
+	size_t i = (size_t)(p / 100.0 * (double)(n - 1) + 0.5);
+	return v[i < n ? i : n - 1];
+}
+
+static void print_stats(kiosk *k)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("{\"frames\": %zu, \"frame_ms_p50\": %.2f, \"frame_ms_p99\": %.2f, \"inputs\": %zu, "
+	       "\"input_to_present_ms_p99\": %.2f, \"first_frame_ms\": %.1f, \"peak_rss_kb\": %ld, "
+	       "\"steady_frames\": %lu, \"textures_per_steady_frame\": %.3f}\n",
+	       k->st.nframes, pct(k->st.frame_ms, k->st.nframes, 50), pct(k->st.frame_ms, k->st.nframes, 99),
+	       k->st.nlat, pct(k->st.latency_ms, k->st.nlat, 99), k->st.first_frame_ms, ru.ru_maxrss,
+	       k->st.steady_frames,
+	       k->st.steady_frames ? (double)k->st.steady_textures / (double)k->st.steady_frames : 0.0);
+	fflush(stdout);
+}
+
+/* ---------------------------------------------------------------- frame */
+
+static double ms_since(Uint64 t0)
+{
+	return (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
+}
+
+/* Build, and draw when changed (or asked to); returns 1 when a frame was presented. */
+static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
+{
+	Uint64 t0 = SDL_GetPerformanceCounter();
+	hall_app_tick(k->app, now);
+	hall_dl *next = k->dl[k->cur ^ 1];
+	hall_app_build(k->app, now, next);
+	int same = k->have_frame && hall_dl_equal(next, k->dl[k->cur]);
+	int draw = !same || k->force_redraw || shot || k->shot_cmd[0] || k->st.enabled;
+	k->cur ^= 1; /* the new list is current either way (equal when same) */
+	k->have_frame = 1;
+	hall_error err = {{0}, {0}};
+	char buf[600], path[1024];
+	if (dump) {
+		shots_path(k, dump, "json", path, sizeof(path));
+		if (dump_json(k, k->dl[k->cur], path, &err) == HALL_OK) {
+			printf("%s\n", path);
+			fflush(stdout);
+		} else {
+			hall_error_log("dump: %s", hall_error_format(&err, buf, sizeof(buf)));
+		}
+	}
+	if (!draw)
+		return 0;
+	k->force_redraw = 0;
+	unsigned long tex_before = hall_render_textures_created(k->render);
+	hall_render_draw(k->render, k->dl[k->cur], (hall_rgba){0, 0, 0, 255});
+	if (shot) {
+		shots_path(k, shot, "png", path, sizeof(path));
+		if (hall_render_save_png(k->ren, path, &err) == HALL_OK) {
+			printf("%s\n", path);
+			fflush(stdout);
+		} else {
+			hall_error_log("shot: %s", hall_error_format(&err, buf, sizeof(buf)));
+		}
+	}
+	if (k->shot_cmd[0]) {
+		unsigned char *png = NULL;
+		size_t len = 0;
+		if (hall_render_png(k->ren, &png, &len, &err) == HALL_OK)
+			hall_link_publish_shot(k->link, k->shot_cmd, png, len, &err);
+		else
+			hall_link_command_result(k->link, k->shot_cmd, false, hall_error_format(&err, buf, sizeof(buf)));
+		free(png);
+		k->shot_cmd[0] = '\0';
+	}
+	SDL_RenderPresent(k->ren);
+	k->frames_since_status++;
+	if (k->st.enabled) {
+		if (k->st.nframes == 0)
+			k->st.first_frame_ms = ms_since(k->t_start);
+		if (k->st.nframes < STATS_MAX)
+			k->st.frame_ms[k->st.nframes++] = ms_since(t0);
+		if (k->input_ts && k->st.nlat < STATS_MAX)
+			k->st.latency_ms[k->st.nlat++] = (double)(SDL_GetTicks() - k->input_ts);
+		if (same) {
+			k->st.steady_frames++;
+			k->st.steady_textures += hall_render_textures_created(k->render) - tex_before;
+		}
+	}
+	k->input_ts = 0;
+	return 1;
+}
+
+static void run(kiosk *k)
+{
+	int64_t now = hall_clock_mono_ms();
+	int changed = 1;
+	if (k->script)
+		hall_script_player_init(&k->player, k->script, now);
+	k->last_status = now;
+	while (!got_signal && !k->quit) {
+		now = hall_clock_mono_ms();
+		drain_link(k, now);
+		apply_pending_content(k, now, 0);
+		eval_schedule(k, now);
+		SDL_Event e;
+		while (SDL_PollEvent(&e))
+			handle_event(k, &e, now);
+		const char *shot = NULL, *dump = NULL;
+		const hall_script_action *a = k->script ? hall_script_player_next(&k->player, now) : NULL;
+		if (a)
+			run_action(k, a, now, &shot, &dump);
+		drain_gestures(k, now);
+		changed = frame(k, now, shot, dump);
+		hall_link_frame_end(k->link);
+		if (now - k->last_status >= STATUS_EVERY_MS) {
+			hall_link_set_status(k->link, (double)k->frames_since_status * 1000.0 / (double)(now - k->last_status),
+			                     NULL);
+			k->frames_since_status = 0;
+			k->last_status = now;
+		}
+		if (k->quit)
+			break;
+		/* sleep until input, a wake from the network thread, or the next timer */
+		int64_t due = now + (changed || k->st.enabled ? ANIM_WAIT_MS : IDLE_WAIT_MS);
+		int64_t d;
+		if (k->script && !hall_script_player_done(&k->player) && (d = hall_script_player_due(&k->player)) < due)
+			due = d;
+		if (hall_gesture_pending(k->gesture, &d) && d < due)
+			due = d;
+		if ((d = hall_link_next_due_ms(k->link)) < due)
+			due = d;
+		if (k->pending)
+			due = now + IDLE_WAIT_MS < due ? now + IDLE_WAIT_MS : due;
+		int64_t wait = due - hall_clock_mono_ms();
+		if (wait > 0 && SDL_WaitEventTimeout(&e, (int)(wait > IDLE_WAIT_MS ? IDLE_WAIT_MS : wait)))
+			handle_event(k, &e, hall_clock_mono_ms());
+	}
+	if (got_signal)
+		hall_info("signal %d: stopping", (int)got_signal);
+	if (k->quit_flush) {
+		size_t left = hall_link_flush(k->link, QUIT_FLUSH_MS);
+		if (left)
+			hall_warn("quit: %zu events not yet confirmed stay in the spool", left);
+	}
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hall-kiosk [--config FILE] [--broker HOST:PORT] [--id ID] [--data DIR]\n"
+	           "                  [--headless] [--script FILE] [--shots DIR] [--stats]\n");
+}
+
+static int init_sdl(kiosk *k, hall_error *err)
+{
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+	SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+	SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+	int set_driver = 0;
+	if (k->headless && !getenv("SDL_VIDEODRIVER")) {
+		setenv("SDL_VIDEODRIVER", "offscreen", 1);
+		set_driver = 1;
+	}
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		if (!set_driver)
+			return hall_error_set(err, HALL_ERR_IO, "SDL", "cannot start video: %s", SDL_GetError()), -1;
+		setenv("SDL_VIDEODRIVER", "dummy", 1);
+		if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
+			return hall_error_set(err, HALL_ERR_IO, "SDL", "cannot start video (offscreen, dummy): %s",
+			                      SDL_GetError()), -1;
+	}
+	int w = k->cfg.screen.width_px > 0 ? k->cfg.screen.width_px : 1920;
+	int h = k->cfg.screen.height_px > 0 ? k->cfg.screen.height_px : 1080;
+	Uint32 flags = 0;
+	if (!k->headless && k->cfg.screen.fullscreen)
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+	k->win = SDL_CreateWindow("Citizen Hall", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+	if (!k->win)
+		return hall_error_set(err, HALL_ERR_IO, "SDL", "cannot open a %dx%d window: %s", w, h, SDL_GetError()), -1;
+	if (k->headless) {
+		k->ren = SDL_CreateRenderer(k->win, -1, SDL_RENDERER_SOFTWARE);
+	} else {
+		k->ren = SDL_CreateRenderer(k->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+		if (!k->ren) {
+			hall_warn("no accelerated renderer (%s): using the software renderer", SDL_GetError());
+			k->ren = SDL_CreateRenderer(k->win, -1, SDL_RENDERER_SOFTWARE);
+		}
+		SDL_ShowCursor(SDL_DISABLE);
+	}
+	if (!k->ren)
+		return hall_error_set(err, HALL_ERR_IO, "SDL", "cannot create a renderer: %s", SDL_GetError()), -1;
+	/* the display list is in configured pixels whatever the real output size */
+	SDL_RenderSetLogicalSize(k->ren, w, h);
+	k->wake_type = SDL_RegisterEvents(1);
+	if (k->wake_type == (Uint32)-1)
+		return hall_error_set(err, HALL_ERR_IO, "SDL", "no user event left: %s", SDL_GetError()), -1;
+	SDL_RendererInfo info;
+	if (SDL_GetRendererInfo(k->ren, &info) == 0)
+		hall_info("video driver %s, renderer %s, %dx%d", SDL_GetCurrentVideoDriver(), info.name, w, h);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	kiosk *k = calloc(1, sizeof(*k));
+	hall_error err = {{0}, {0}};
+	char buf[1024];
+	hall_config_args args;
+	const char *script_path = NULL;
+	int rc = 1;
+	if (!k) {
+		fprintf(stderr, "hall-kiosk: out of memory\n");
+		return 1;
+	}
+	k->t_start = 0;
+	k->open_state = -1;
+	hall_log_set_name("kiosk");
+
+	if (hall_config_parse_args(&argc, argv, &args, &err) != HALL_OK) {
+		fprintf(stderr, "hall-kiosk: %s\n", hall_error_format(&err, buf, sizeof(buf)));
+		free(k);
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--headless") == 0) {
+			k->headless = 1;
+		} else if (strcmp(a, "--stats") == 0) {
+			k->st.enabled = 1;
+		} else if ((strcmp(a, "--script") == 0 || strcmp(a, "--shots") == 0) && i + 1 < argc) {
+			if (a[2] == 's' && a[3] == 'c')
+				script_path = argv[++i];
+			else
+				k->shots_dir = argv[++i];
+		} else if (strncmp(a, "--script=", 9) == 0) {
+			script_path = a + 9;
+		} else if (strncmp(a, "--shots=", 8) == 0) {
+			k->shots_dir = a + 8;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			free(k);
+			return 0;
+		} else {
+			fprintf(stderr, "hall-kiosk: %s: unknown option or missing value (see --help)\n", a);
+			free(k);
+			return 2;
+		}
+	}
+	if (hall_kiosk_config_load(&args, &k->cfg, &err) != HALL_OK) {
+		fprintf(stderr, "hall-kiosk: %s\n", hall_error_format(&err, buf, sizeof(buf)));
+		free(k);
+		return 2;
+	}
+	hall_log_set_level(k->cfg.log_level);
+	if (script_path && hall_script_load(script_path, &k->script, &err) != HALL_OK) {
+		fprintf(stderr, "hall-kiosk: %s\n", hall_error_format(&err, buf, sizeof(buf)));
+		free(k);
+		return 2;
+	}
+	if (k->shots_dir && hall_fs_mkdirs(k->shots_dir, &err) != HALL_OK) {
+		fprintf(stderr, "hall-kiosk: --shots %s\n", hall_error_format(&err, buf, sizeof(buf)));
+		hall_script_free(k->script);
+		free(k);
+		return 2;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (k->st.enabled) {
+		k->st.frame_ms = calloc(STATS_MAX, sizeof(double));
+		k->st.latency_ms = calloc(STATS_MAX, sizeof(double));
+		if (!k->st.frame_ms || !k->st.latency_ms)
+			k->st.enabled = 0;
+	}
+	if (init_sdl(k, &err) != 0)
+		goto fail;
+	k->t_start = SDL_GetPerformanceCounter();
+	if (hall_ttf_create(k->ren, k->cfg.fonts.regular[0] ? k->cfg.fonts.regular : NULL,
+	                    k->cfg.fonts.bold[0] ? k->cfg.fonts.bold : NULL, &k->ttf, &err) != HALL_OK ||
+	    hall_render_create(k->ren, k->ttf, &k->render, &err) != HALL_OK)
+		goto fail;
+	k->gesture = hall_gesture_create(NULL);
+	k->dl[0] = hall_dl_create();
+	k->dl[1] = hall_dl_create();
+	if (!k->gesture || !k->dl[0] || !k->dl[1]) {
+		hall_error_set(&err, HALL_ERR_NOMEM, "", "out of memory");
+		goto fail;
+	}
+	hall_app_callbacks cb = {
+		.ctx = k,
+		.measure = cb_measure,
+		.emit = cb_emit,
+		.speak = cb_speak,
+		.help = cb_help,
+		.staff_exit = cb_staff_exit,
+	};
+	if (hall_link_create(&k->cfg, link_wake, k, &k->link, &err) != HALL_OK)
+		goto fail;
+	k->app = hall_app_create(&k->cfg, &cb);
+	if (!k->app) {
+		hall_error_set(&err, HALL_ERR_NOMEM, "", "cannot create the app");
+		goto fail;
+	}
+	/* the content from disk comes as the first update: show it before the first frame */
+	drain_link(k, hall_clock_mono_ms());
+	apply_pending_content(k, hall_clock_mono_ms(), 1);
+	if (hall_link_start(k->link, &err) != HALL_OK)
+		hall_warn("network: %s (running offline)", hall_error_format(&err, buf, sizeof(buf)));
+	run(k);
+	if (k->st.enabled)
+		print_stats(k);
+	rc = k->exit_code;
+	goto done;
+fail:
+	hall_error_log("%s", hall_error_format(&err, buf, sizeof(buf)));
+	rc = 1;
+done:
+	if (k->pending)
+		hall_content_destroy(k->pending);
+	if (k->schedule)
+		hall_schedule_destroy(k->schedule);
+	hall_app_destroy(k->app);
+	hall_link_destroy(k->link);
+	hall_gesture_destroy(k->gesture);
+	hall_dl_destroy(k->dl[0]);
+	hall_dl_destroy(k->dl[1]);
+	hall_render_destroy(k->render);
+	hall_ttf_destroy(k->ttf);
+	if (k->ren)
+		SDL_DestroyRenderer(k->ren);
+	if (k->win)
+		SDL_DestroyWindow(k->win);
+	SDL_Quit();
+	hall_script_free(k->script);
+	free(k->st.frame_ms);
+	free(k->st.latency_ms);
+	free(k);
+	return rc;
+}

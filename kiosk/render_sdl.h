@@ -1,0 +1,50 @@
+/* kiosk/render_sdl.h: draws a display list (kiosk/displaylist.h) with an SDL renderer.
+ *
+ * How items are drawn:
+ *  - BOX: filled, rounded by radius_px, with a border of border_px in `border` (a > 0).
+ *  - TEXT: one line, left edge at rect.x, vertically centred in rect.h (top-aligned when
+ *    rect.h is smaller than the text); the face follows item->lang (text_sdl.h). Text is
+ *    never clipped to its rect: laying it out to fit is the app's job (textlayout.h).
+ *  - IMAGE: loaded with SDL2_image (cached by path, LRU); fill = 1 crops to fill rect,
+ *    0 fits inside it, centred. A file that cannot be loaded draws a grey placeholder
+ *    box (logged once per path), never garbage.
+ *  - LINE: from (x, y) to (x + w, y + h), border_px wide.
+ *  - POLYGON: filled (any simple polygon, concave ones too: ear clipping).
+ *  - HIT: not drawn, except the one with `focused` set: a two-tone ring (black inside
+ *    white, 4 px each) drawn around it after everything else, visible on any background.
+ *
+ * Ownership: hall_render borrows the renderer and the hall_ttf (destroy hall_render
+ * first). Main thread only. */
+#ifndef HALL_KIOSK_RENDER_SDL_H
+#define HALL_KIOSK_RENDER_SDL_H
+
+#include <SDL.h>
+
+#include "displaylist.h"
+#include "hall/err.h"
+#include "text_sdl.h"
+
+typedef struct hall_render hall_render;
+
+/* Initializes SDL2_image for PNG and JPEG. */
+hall_err hall_render_create(SDL_Renderer *renderer, hall_ttf *text, hall_render **out, hall_error *err);
+void hall_render_destroy(hall_render *r);
+
+/* Clear to `background` and draw every item of dl (does not present). */
+void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba background);
+
+/* Textures created since create, text and images together (never decreases). */
+unsigned long hall_render_textures_created(const hall_render *r);
+
+/* Read the whole render target as RGBA32 (R, G, B, A bytes in memory order) into a new
+ * surface (caller frees with SDL_FreeSurface); NULL with SDL's error. */
+SDL_Surface *hall_render_read_surface(SDL_Renderer *renderer);
+
+/* The render target as PNG bytes: *out is malloc'd (caller frees), *out_len its size. */
+hall_err hall_render_png(SDL_Renderer *renderer, unsigned char **out, size_t *out_len, hall_error *err);
+
+/* Write the render target as a PNG at path (through a temporary file and a rename, so a
+ * reader never sees half a file). */
+hall_err hall_render_save_png(SDL_Renderer *renderer, const char *path, hall_error *err);
+
+#endif

@@ -1,0 +1,378 @@
+/* text_sdl.c: SDL_ttf fonts by language, a measurement cache and an LRU texture cache. */
+#include "text_sdl.h"
+
+#include <SDL_ttf.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hall/log.h"
+
+#define MAX_FONTS 48
+#define TEX_MAX_ENTRIES 2048
+#define TEX_MAX_PIXELS (16u * 1024u * 1024u) /* 64 MiB of RGBA */
+#define TEX_BUCKETS 4096                    /* power of two */
+#define MEASURE_SLOTS 8192                  /* power of two, direct-mapped */
+#define MAX_PX 1024
+
+typedef struct font_slot {
+	int face, px, bold;
+	TTF_Font *font;
+	uint64_t used; /* tick of last use, for eviction */
+} font_slot;
+
+typedef struct tex_entry {
+	struct tex_entry *hnext;             /* bucket chain */
+	struct tex_entry *lru_prev, *lru_next; /* most recent at head */
+	uint32_t hash;
+	int face, px, bold;
+	hall_rgba color;
+	SDL_Texture *tex;
+	int w, h;
+	char *text;
+} tex_entry;
+
+typedef struct measure_slot {
+	uint32_t hash;
+	int face, px, bold;
+	size_t len;
+	char *text;     /* NULL = empty slot */
+	int w, h;
+} measure_slot;
+
+struct hall_ttf {
+	SDL_Renderer *renderer;
+	char *regular_path, *bold_path;
+	int have_bold_file;
+	font_slot fonts[MAX_FONTS];
+	size_t nfonts;
+	uint64_t tick;
+	tex_entry *buckets[TEX_BUCKETS];
+	tex_entry *lru_head, *lru_tail;
+	size_t ntex;
+	size_t tex_pixels;
+	unsigned long created;
+	measure_slot *measure;
+	char *buf;       /* scratch for NUL-terminating measured ranges */
+	size_t buf_cap;
+	int warned_font, warned_render;
+};
+
+int hall_ttf_face_index(hall_lang lang)
+{
+	switch (lang) {
+	case HALL_LANG_JA: return 0;
+	case HALL_LANG_KO: return 1;
+	case HALL_LANG_EN: return 1;
+	case HALL_LANG_ZH_HANS: return 2;
+	case HALL_LANG_ZH_HANT: return 3;
+	case HALL_LANG_COUNT: break;
+	}
+	return 1;
+}
+
+static uint32_t fnv1a(const char *s, size_t n, uint32_t h)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static uint32_t key_hash(const char *s, size_t n, int face, int px, int bold, hall_rgba c)
+{
+	uint32_t h = 2166136261u;
+	int k[4] = {face, px, bold, (int)((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a)};
+	h = fnv1a((const char *)k, sizeof(k), h);
+	return fnv1a(s, n, h);
+}
+
+static int file_readable(const char *path)
+{
+	SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+	if (!rw)
+		return 0;
+	SDL_RWclose(rw);
+	return 1;
+}
+
+hall_err hall_ttf_create(SDL_Renderer *renderer, const char *regular_ttc, const char *bold_ttc, hall_ttf **out,
+                          hall_error *err)
+{
+	hall_err rc = HALL_OK;
+	hall_ttf *t = NULL;
+	int ttf_up = 0;
+	*out = NULL;
+	if (!regular_ttc)
+		regular_ttc = HALL_FONT_REGULAR_DEFAULT;
+	if (!bold_ttc)
+		bold_ttc = HALL_FONT_BOLD_DEFAULT;
+	if (TTF_Init() != 0) {
+		rc = hall_error_set(err, HALL_ERR_IO, "", "SDL_ttf init failed: %s", TTF_GetError());
+		goto fail;
+	}
+	ttf_up = 1;
+	if (!file_readable(regular_ttc)) {
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, regular_ttc,
+		                    "cannot open the font file (install fonts-noto-cjk or set the font path)");
+		goto fail;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->measure = calloc(MEASURE_SLOTS, sizeof(measure_slot))) ||
+	    !(t->regular_path = strdup(regular_ttc)) || !(t->bold_path = strdup(bold_ttc))) {
+		rc = hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
+		goto fail;
+	}
+	t->renderer = renderer;
+	t->have_bold_file = file_readable(bold_ttc);
+	if (!t->have_bold_file)
+		hall_warn("%s: bold font not found, using synthetic bold", bold_ttc);
+	*out = t;
+	return HALL_OK;
+fail:
+	if (t) {
+		free(t->measure);
+		free(t->regular_path);
+		free(t->bold_path);
+		free(t);
+	}
+	if (ttf_up)
+		TTF_Quit();
+	return rc;
+}
+
+static void tex_unlink(hall_ttf *t, tex_entry *e)
+{
+	if (e->lru_prev)
+		e->lru_prev->lru_next = e->lru_next;
+	else
+		t->lru_head = e->lru_next;
+	if (e->lru_next)
+		e->lru_next->lru_prev = e->lru_prev;
+	else
+		t->lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+}
+
+static void tex_push_front(hall_ttf *t, tex_entry *e)
+{
+	e->lru_prev = NULL;
+	e->lru_next = t->lru_head;
+	if (t->lru_head)
+		t->lru_head->lru_prev = e;
+	t->lru_head = e;
+	if (!t->lru_tail)
+		t->lru_tail = e;
+}
+
+static void tex_free(hall_ttf *t, tex_entry *e)
+{
+	tex_entry **pp = &t->buckets[e->hash & (TEX_BUCKETS - 1)];
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	tex_unlink(t, e);
+	t->ntex--;
+	t->tex_pixels -= (size_t)e->w * (size_t)e->h;
+	if (e->tex)
+		SDL_DestroyTexture(e->tex);
+	free(e->text);
+	free(e);
+}
+
+void hall_ttf_destroy(hall_ttf *t)
+{
+	if (!t)
+		return;
+	while (t->lru_head)
+		tex_free(t, t->lru_head);
+	for (size_t i = 0; i < t->nfonts; i++)
+		TTF_CloseFont(t->fonts[i].font);
+	for (size_t i = 0; i < MEASURE_SLOTS; i++)
+		free(t->measure[i].text);
+	free(t->measure);
+	free(t->buf);
+	free(t->regular_path);
+	free(t->bold_path);
+	free(t);
+	TTF_Quit();
+}
+
+/* The font for (face, px, bold), opened on first use; NULL when it cannot be opened. */
+static TTF_Font *get_font(hall_ttf *t, int face, int px, int bold)
+{
+	t->tick++;
+	for (size_t i = 0; i < t->nfonts; i++) {
+		font_slot *f = &t->fonts[i];
+		if (f->face == face && f->px == px && f->bold == bold) {
+			f->used = t->tick;
+			return f->font;
+		}
+	}
+	const char *path = bold && t->have_bold_file ? t->bold_path : t->regular_path;
+	TTF_Font *font = TTF_OpenFontIndex(path, px, face);
+	if (!font) {
+		if (!t->warned_font++)
+			hall_error_log("%s face %d at %d px: cannot open font: %s", path, face, px, TTF_GetError());
+		return NULL;
+	}
+	TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+	if (bold && !t->have_bold_file)
+		TTF_SetFontStyle(font, TTF_STYLE_BOLD);
+	font_slot *slot;
+	if (t->nfonts < MAX_FONTS) {
+		slot = &t->fonts[t->nfonts++];
+	} else {
+		/* evict the least recently used font; textures made with it stay valid */
+		slot = &t->fonts[0];
+		for (size_t i = 1; i < t->nfonts; i++)
+			if (t->fonts[i].used < slot->used)
+				slot = &t->fonts[i];
+		TTF_CloseFont(slot->font);
+	}
+	*slot = (font_slot){face, px, bold, font, t->tick};
+	return font;
+}
+
+static int clamp_px(int px)
+{
+	return px < 1 ? 1 : px > MAX_PX ? MAX_PX : px;
+}
+
+int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
+                      int *h)
+{
+	hall_ttf *t = ctx;
+	int face = hall_ttf_face_index(lang);
+	int px = clamp_px(font_px);
+	bold = bold ? 1 : 0;
+	if (!t || !utf8)
+		return -1;
+	uint32_t hash = key_hash(utf8, len, face, px, bold, (hall_rgba){0, 0, 0, 0});
+	measure_slot *m = &t->measure[hash & (MEASURE_SLOTS - 1)];
+	if (m->text && m->hash == hash && m->face == face && m->px == px && m->bold == bold && m->len == len &&
+	    memcmp(m->text, utf8, len) == 0) {
+		*w = m->w;
+		*h = m->h;
+		return 0;
+	}
+	TTF_Font *font = get_font(t, face, px, bold);
+	if (!font)
+		return -1;
+	if (len + 1 > t->buf_cap) {
+		size_t cap = len + 1 > 256 ? len + 1 : 256;
+		char *nb = realloc(t->buf, cap);
+		if (!nb)
+			return -1;
+		t->buf = nb;
+		t->buf_cap = cap;
+	}
+	memcpy(t->buf, utf8, len);
+	t->buf[len] = '\0';
+	int tw = 0, th = 0;
+	if (len == 0) {
+		th = TTF_FontHeight(font);
+	} else if (TTF_SizeUTF8(font, t->buf, &tw, &th) != 0) {
+		return -1;
+	}
+	*w = tw;
+	*h = th;
+	/* remember it (a failed copy only skips the cache) */
+	char *copy = malloc(len + 1);
+	if (copy) {
+		memcpy(copy, t->buf, len + 1);
+		free(m->text);
+		*m = (measure_slot){hash, face, px, bold, len, copy, tw, th};
+	}
+	return 0;
+}
+
+static void evict_textures(hall_ttf *t)
+{
+	/* the head (the texture just made) is never evicted: the caller is about to draw it */
+	while (t->lru_tail && t->lru_tail != t->lru_head && (t->ntex > TEX_MAX_ENTRIES || t->tex_pixels > TEX_MAX_PIXELS))
+		tex_free(t, t->lru_tail);
+}
+
+SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_lang lang, int bold, hall_rgba c,
+                               int *w, int *h)
+{
+	SDL_Surface *surf = NULL;
+	SDL_Texture *tex = NULL;
+	tex_entry *e = NULL;
+	if (!t || !t->renderer || !utf8 || !utf8[0])
+		return NULL;
+	int face = hall_ttf_face_index(lang);
+	int px = clamp_px(font_px);
+	bold = bold ? 1 : 0;
+	size_t len = strlen(utf8);
+	uint32_t hash = key_hash(utf8, len, face, px, bold, c);
+	for (e = t->buckets[hash & (TEX_BUCKETS - 1)]; e; e = e->hnext) {
+		if (e->hash == hash && e->face == face && e->px == px && e->bold == bold && e->color.r == c.r &&
+		    e->color.g == c.g && e->color.b == c.b && e->color.a == c.a && strcmp(e->text, utf8) == 0) {
+			tex_unlink(t, e);
+			tex_push_front(t, e);
+			*w = e->w;
+			*h = e->h;
+			return e->tex;
+		}
+	}
+	TTF_Font *font = get_font(t, face, px, bold);
+	if (!font)
+		return NULL;
+	/* Colour alpha is applied as texture alpha so one blended surface serves any alpha. */
+	surf = TTF_RenderUTF8_Blended(font, utf8, (SDL_Color){c.r, c.g, c.b, 255});
+	if (!surf)
+		goto fail;
+	tex = SDL_CreateTextureFromSurface(t->renderer, surf);
+	if (!tex)
+		goto fail;
+	SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+	if (c.a != 255)
+		SDL_SetTextureAlphaMod(tex, c.a);
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->text = strdup(utf8)))
+		goto fail;
+	e->hash = hash;
+	e->face = face;
+	e->px = px;
+	e->bold = bold;
+	e->color = c;
+	e->tex = tex;
+	e->w = surf->w;
+	e->h = surf->h;
+	SDL_FreeSurface(surf);
+	e->hnext = t->buckets[hash & (TEX_BUCKETS - 1)];
+	t->buckets[hash & (TEX_BUCKETS - 1)] = e;
+	tex_push_front(t, e);
+	t->ntex++;
+	t->tex_pixels += (size_t)e->w * (size_t)e->h;
+	t->created++;
+	*w = e->w;
+	*h = e->h;
+	evict_textures(t);
+	return tex;
+fail:
+	if (!t->warned_render++)
+		hall_error_log("text rendering failed (%d px, face %d): %s", px, face, SDL_GetError());
+	if (e)
+		free(e->text);
+	free(e);
+	if (tex)
+		SDL_DestroyTexture(tex);
+	if (surf)
+		SDL_FreeSurface(surf);
+	return NULL;
+}
+
+unsigned long hall_ttf_textures_created(const hall_ttf *t)
+{
+	return t ? t->created : 0;
+}
+
+size_t hall_ttf_textures_cached(const hall_ttf *t)
+{
+	return t ? t->ntex : 0;
+}

@@ -1,0 +1,750 @@
+/* ui.c: frame context, sizes from millimetres, themes, text wrapping, buttons, flows.
+ * See ui.h for the size assumptions. */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "hall/log.h"
+
+#define RGB(r_, g_, b_) {(uint8_t)(r_), (uint8_t)(g_), (uint8_t)(b_), 255}
+
+/* Normal theme: dark ink on a warm light ground. Contrast (WCAG): text on bg 15.5:1,
+ * button text (navy on white) 11.7:1, white on navy 11.7:1, white on dark red 10.4:1. */
+static const hall_ui_theme theme_normal = {
+	.bg = RGB(0xF4, 0xF1, 0xEA),
+	.text = RGB(0x1B, 0x1B, 0x1B),
+	.surface = RGB(0xFF, 0xFF, 0xFF),
+	.surface_text = RGB(0x1B, 0x1B, 0x1B),
+	.border = RGB(0x1B, 0x3A, 0x5C),
+	.button = RGB(0xFF, 0xFF, 0xFF),
+	.button_text = RGB(0x1B, 0x3A, 0x5C),
+	.primary = RGB(0x1B, 0x3A, 0x5C),
+	.primary_text = RGB(0xFF, 0xFF, 0xFF),
+	.selected = RGB(0x1B, 0x3A, 0x5C),
+	.selected_text = RGB(0xFF, 0xFF, 0xFF),
+	.bar = RGB(0x22, 0x2B, 0x36),
+	.bar_text = RGB(0xFF, 0xFF, 0xFF),
+	.focus = RGB(0xB3, 0x47, 0x00),
+	.notice = RGB(0x1B, 0x3A, 0x5C),
+	.notice_text = RGB(0xFF, 0xFF, 0xFF),
+	.urgent = RGB(0x7F, 0x1D, 0x1D),
+	.urgent_text = RGB(0xFF, 0xFF, 0xFF),
+	.land = RGB(0xE2, 0xDA, 0xC8),
+	.land_selected = RGB(0x1B, 0x3A, 0x5C),
+	.river = RGB(0x3B, 0x6E, 0xA8),
+	.map_line = RGB(0x55, 0x4E, 0x40),
+	.axis = RGB(0x1B, 0x1B, 0x1B),
+	.series = {RGB(0x1B, 0x3A, 0x5C), RGB(0xB3, 0x47, 0x00), RGB(0x5B, 0x6B, 0x2F), RGB(0x6B, 0x2E, 0x8A),
+	           RGB(0x0E, 0x6A, 0x80), RGB(0x80, 0x5A, 0x10)},
+};
+
+/* High contrast: white and yellow on black, every text pair at least 15:1. */
+static const hall_ui_theme theme_high = {
+	.bg = RGB(0, 0, 0),
+	.text = RGB(0xFF, 0xFF, 0xFF),
+	.surface = RGB(0, 0, 0),
+	.surface_text = RGB(0xFF, 0xFF, 0xFF),
+	.border = RGB(0xFF, 0xFF, 0xFF),
+	.button = RGB(0, 0, 0),
+	.button_text = RGB(0xFF, 0xFF, 0xFF),
+	.primary = RGB(0xFF, 0xE6, 0x00),
+	.primary_text = RGB(0, 0, 0),
+	.selected = RGB(0xFF, 0xFF, 0xFF),
+	.selected_text = RGB(0, 0, 0),
+	.bar = RGB(0, 0, 0),
+	.bar_text = RGB(0xFF, 0xFF, 0xFF),
+	.focus = RGB(0x00, 0xE5, 0xFF),
+	.notice = RGB(0xFF, 0xFF, 0xFF),
+	.notice_text = RGB(0, 0, 0),
+	.urgent = RGB(0xFF, 0xE6, 0x00),
+	.urgent_text = RGB(0, 0, 0),
+	.land = RGB(0x30, 0x30, 0x30),
+	.land_selected = RGB(0xFF, 0xE6, 0x00),
+	.river = RGB(0x00, 0xB7, 0xFF),
+	.map_line = RGB(0xFF, 0xFF, 0xFF),
+	.axis = RGB(0xFF, 0xFF, 0xFF),
+	.series = {RGB(0xFF, 0xFF, 0xFF), RGB(0xFF, 0xE6, 0x00), RGB(0x00, 0xE5, 0xFF), RGB(0xFF, 0x99, 0xFF),
+	           RGB(0x99, 0xFF, 0x99), RGB(0xFF, 0xB3, 0x47)},
+};
+
+const hall_ui_theme *hall_ui_theme_get(int high_contrast)
+{
+	return high_contrast ? &theme_high : &theme_normal;
+}
+
+static int iceil(double v)
+{
+	return (int)ceil(v - 1e-9);
+}
+
+static double screen_ppmm(const hall_ui_screen *s)
+{
+	double x = s->width_mm > 0 ? s->width_px / s->width_mm : 1.0;
+	double y = s->height_mm > 0 ? s->height_px / s->height_mm : 1.0;
+	return x < y ? x : y;
+}
+
+int hall_ui_row_of_floor_mm(const hall_ui_screen *s, double floor_mm)
+{
+	double ppy = s->height_mm > 0 ? s->height_px / s->height_mm : 1.0;
+	return (int)floor(s->height_px - (floor_mm - s->bottom_mm) * ppy);
+}
+
+int hall_ui_reach_band(const hall_ui_screen *s, int min_h, hall_rect *out)
+{
+	/* Top row: the first whole row at or below 1,220 mm; bottom: rows above 400 mm. */
+	int top = hall_ui_row_of_floor_mm(s, 1220.0) + 1;
+	int bottom = hall_ui_row_of_floor_mm(s, 400.0);
+	if (top < 0)
+		top = 0;
+	if (bottom > s->height_px)
+		bottom = s->height_px;
+	if (bottom - top < min_h)
+		return -1;
+	*out = (hall_rect){0, top, s->width_px, bottom - top};
+	return 0;
+}
+
+void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsigned modes, hall_lang lang,
+                  hall_ui_measure_fn measure, void *measure_ctx, const char *focus_id)
+{
+	memset(ui, 0, sizeof(*ui));
+	ui->dl = dl;
+	ui->screen = *screen;
+	ui->modes = modes;
+	ui->lang = (unsigned)lang < HALL_LANG_COUNT ? lang : HALL_LANG_KO;
+	ui->th = hall_ui_theme_get((modes & HALL_APP_MODE_HIGH_CONTRAST) != 0);
+	ui->measure = measure;
+	ui->measure_ctx = measure_ctx;
+	ui->focus_id = focus_id;
+	ui->ppmm = screen_ppmm(screen);
+	ui->scale = (modes & HALL_APP_MODE_LARGE_TEXT) ? 2 : 1;
+
+	int base = iceil(HALL_UI_LETTER_MM * ui->ppmm / HALL_UI_LATIN_LETTER_RATIO);
+	ui->font_px = base * ui->scale;
+	ui->title_px = iceil(base * 1.3) * ui->scale;
+	int w, h;
+	hall_ui_measure_text(ui, "Ag", 2, ui->font_px, ui->lang, 0, &w, &h);
+	ui->line_h = h;
+	hall_ui_measure_text(ui, "Ag", 2, ui->title_px, ui->lang, 1, &w, &h);
+	ui->title_line_h = h;
+
+	int shorter = screen->width_px < screen->height_px ? screen->width_px : screen->height_px;
+	int t_mm = iceil(HALL_UI_TARGET_MM * ui->ppmm);
+	int t_1080 = iceil(80.0 * shorter / 1080.0);
+	int t = t_mm > t_1080 ? t_mm : t_1080;
+	ui->target_px = t * ui->scale;
+	int g = iceil(HALL_UI_GAP_MM * ui->ppmm);
+	ui->gap_px = (g > 12 ? g : 12) * ui->scale;
+	ui->pad_px = iceil(ui->font_px * 0.45);
+
+	ui->view = (hall_rect){0, 0, screen->width_px, screen->height_px};
+	if (modes & HALL_APP_MODE_LOW_POSITION) {
+		hall_rect band;
+		if (hall_ui_reach_band(screen, ui->target_px * 4, &band) == 0)
+			ui->view = band;
+		/* else: the screen is mounted so that less than four rows of targets lie in the
+		 * band; the whole screen is used and the a11y check reports it. */
+	}
+}
+
+int hall_ui_mm_to_px(const hall_ui *ui, double mm)
+{
+	return (int)lround(mm * ui->ppmm);
+}
+
+double hall_ui_px_to_mm(const hall_ui *ui, int px)
+{
+	return ui->ppmm > 0 ? px / ui->ppmm : 0.0;
+}
+
+/* ---- text ---- */
+
+/* Decode one UTF-8 character at s[i] (i < len); returns its length (1 for a bad byte)
+ * and the code point (U+FFFD for a bad byte). */
+static size_t utf8_next(const char *s, size_t len, size_t i, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned c = u[i];
+	size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+	if (n == 0 || i + n > len) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	unsigned v = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+	for (size_t k = 1; k < n; k++) {
+		if ((u[i + k] & 0xC0) != 0x80) {
+			*cp = 0xFFFD;
+			return 1;
+		}
+		v = (v << 6) | (u[i + k] & 0x3F);
+	}
+	*cp = v;
+	return n;
+}
+
+int hall_ui_model_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
+                          int *h)
+{
+	(void)ctx;
+	(void)lang;
+	double width = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		i += utf8_next(utf8, len, i, &cp);
+		width += cp < 0x80 ? 0.55 : 1.0;
+	}
+	if (bold)
+		width *= 1.05;
+	*w = (int)ceil(width * font_px);
+	*h = (int)ceil(font_px * 1.45);
+	return 0;
+}
+
+void hall_ui_measure_text(const hall_ui *ui, const char *s, size_t len, int px, hall_lang lang, int bold, int *w,
+                          int *h)
+{
+	if (ui->measure && ui->measure(ui->measure_ctx, s, len, px, lang, bold, w, h) == 0 && *w >= 0 && *h > 0)
+		return;
+	hall_ui_model_measure(NULL, s, len, px, lang, bold, w, h);
+}
+
+static int is_cjk(unsigned cp)
+{
+	return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F);
+}
+
+static int is_hangul(unsigned cp)
+{
+	return (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F);
+}
+
+/* Characters a line must not start with (East Asian closing punctuation, Latin stops). */
+static int no_break_before(unsigned cp)
+{
+	static const unsigned list[] = {0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF01, 0xFF1F, 0xFF09, 0x300D, 0x300F,
+	                                0x3011, 0x3009, 0x300B, 0xFF1A, 0xFF1B, 0x30FC, ',', '.', '!', '?',
+	                                ')', ':', ';', '%'};
+	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		if (list[i] == cp)
+			return 1;
+	return 0;
+}
+
+size_t hall_ui_next_line(const hall_ui *ui, const char *s, size_t len, size_t off, int px, hall_lang lang, int bold,
+                         int width, size_t *line_off, size_t *line_len)
+{
+	/* Skip spaces at the start of a line. */
+	while (off < len && s[off] == ' ')
+		off++;
+	*line_off = off;
+	*line_len = 0;
+	if (off >= len)
+		return len;
+
+	size_t best = 0;      /* end of the longest fitting prefix ending at a break */
+	size_t best_next = 0; /* where the next line starts after it */
+	size_t i = off;
+	unsigned prev = 0;
+	/* No line on any screen holds 1 KiB of text: stop scanning there, so a text with no
+	 * break opportunity costs O(line) per line, not O(text). */
+	size_t scan_end = len - off > 1024 ? off + 1024 : len;
+	while (i < scan_end) {
+		unsigned cp;
+		size_t n = utf8_next(s, len, i, &cp);
+		if (cp == '\n') {
+			/* A hard break: the text so far is the line if it fits. */
+			int w, h;
+			hall_ui_measure_text(ui, s + off, i - off, px, lang, bold, &w, &h);
+			if (w <= width) {
+				*line_len = i - off;
+				return i + 1;
+			}
+			break;
+		}
+		/* A break opportunity before this character? */
+		int can_break = 0;
+		if (i > off) {
+			if (cp == ' ')
+				can_break = 1;
+			else if ((is_cjk(cp) && !is_hangul(cp)) || (is_cjk(prev) && !is_hangul(prev)))
+				can_break = !no_break_before(cp);
+		}
+		if (can_break) {
+			size_t end = i;
+			while (end > off && s[end - 1] == ' ')
+				end--;
+			int w, h;
+			hall_ui_measure_text(ui, s + off, end - off, px, lang, bold, &w, &h);
+			if (w > width)
+				break;
+			best = end;
+			best_next = i;
+		}
+		prev = cp;
+		i += n;
+	}
+	if (i >= len) {
+		size_t end = len;
+		while (end > off && s[end - 1] == ' ')
+			end--;
+		int w, h;
+		hall_ui_measure_text(ui, s + off, end - off, px, lang, bold, &w, &h);
+		if (w <= width) {
+			*line_len = end - off;
+			return len;
+		}
+	}
+	if (best > off) {
+		*line_len = best - off;
+		return best_next;
+	}
+	/* One word wider than the line: cut it at the last character that fits (at least
+	 * one character, so the loop always advances). */
+	size_t end = off;
+	size_t j = off;
+	while (j < len) {
+		unsigned cp;
+		size_t n = utf8_next(s, len, j, &cp);
+		if (cp == '\n' || cp == ' ')
+			break;
+		int w, h;
+		hall_ui_measure_text(ui, s + off, j + n - off, px, lang, bold, &w, &h);
+		if (w > width && end > off)
+			break;
+		end = j + n;
+		j += n;
+	}
+	*line_len = end - off;
+	return end;
+}
+
+int hall_ui_count_lines(const hall_ui *ui, const char *s, int px, hall_lang lang, int bold, int width, int max_lines)
+{
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	if (len > HALL_UI_TEXT_MAX)
+		len = HALL_UI_TEXT_MAX;
+	int n = 0;
+	size_t off = 0;
+	while (off < len && n < max_lines) {
+		size_t lo, ll;
+		off = hall_ui_next_line(ui, s, len, off, px, lang, bold, width, &lo, &ll);
+		if (ll > 0 || off < len)
+			n++;
+	}
+	return n;
+}
+
+/* Length of s capped at HALL_UI_TEXT_MAX on a character boundary; logs once per cut. */
+static size_t capped_len(const char *s)
+{
+	size_t len = strlen(s);
+	if (len <= HALL_UI_TEXT_MAX)
+		return len;
+	size_t n = HALL_UI_TEXT_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	hall_error_log("ui: a text of %zu bytes is longer than the %u bytes shown; it is cut", len,
+	               (unsigned)HALL_UI_TEXT_MAX);
+	return n;
+}
+
+hall_dl_item *hall_ui_text(hall_ui *ui, int x, int y, const char *s, int px, hall_lang lang, int bold,
+                           hall_rgba color, hall_rgba bg)
+{
+	int w, h;
+	size_t len = strlen(s);
+	hall_ui_measure_text(ui, s, len, px, lang, bold, &w, &h);
+	hall_dl_item *it = hall_dl_text(ui->dl, (hall_rect){x, y, w, h}, s, px, lang, color, bg);
+	if (it)
+		it->bold = bold;
+	return it;
+}
+
+/* Append s[off..off+n) as one text line. */
+static hall_dl_item *text_span(hall_ui *ui, int x, int y, const char *s, size_t n, int px, hall_lang lang, int bold,
+                               hall_rgba color, hall_rgba bg)
+{
+	char buf[1024];
+	if (n >= sizeof(buf)) {
+		n = sizeof(buf) - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return hall_ui_text(ui, x, y, buf, px, lang, bold, color, bg);
+}
+
+int hall_ui_text_box(hall_ui *ui, hall_rect r, const char *s, int px, hall_lang lang, int bold, hall_rgba color,
+                     hall_rgba bg, int centered)
+{
+	if (!s)
+		s = "";
+	size_t len = capped_len(s);
+	int w0, lh;
+	hall_ui_measure_text(ui, "Ag", 2, px, lang, bold, &w0, &lh);
+	int max_lines = lh > 0 ? r.h / lh : 0;
+	if (max_lines < 1)
+		max_lines = 1;
+	size_t off = 0;
+	int n = 0;
+	int y = r.y;
+	while (off < len && n < max_lines) {
+		size_t lo, ll;
+		size_t next = hall_ui_next_line(ui, s, len, off, px, lang, bold, r.w, &lo, &ll);
+		int last = n == max_lines - 1 && next < len;
+		char buf[1100];
+		size_t k = ll < 1000 ? ll : 1000;
+		memcpy(buf, s + lo, k);
+		buf[k] = '\0';
+		if (last) {
+			/* More text than room: end with an ellipsis, fitted to the width. */
+			int w, h;
+			for (;;) {
+				char tmp[1110];
+				snprintf(tmp, sizeof(tmp), "%s…", buf);
+				hall_ui_measure_text(ui, tmp, strlen(tmp), px, lang, bold, &w, &h);
+				if (w <= r.w || k == 0) {
+					memcpy(buf, tmp, strlen(tmp) + 1);
+					break;
+				}
+				do
+					k--;
+				while (k > 0 && ((unsigned char)buf[k] & 0xC0) == 0x80);
+				buf[k] = '\0';
+			}
+		}
+		int w, h;
+		hall_ui_measure_text(ui, buf, strlen(buf), px, lang, bold, &w, &h);
+		int x = centered ? r.x + (r.w - w) / 2 : r.x;
+		hall_dl_item *it = hall_dl_text(ui->dl, (hall_rect){x, y, w, h}, buf, px, lang, color, bg);
+		if (it)
+			it->bold = bold;
+		y += lh;
+		n++;
+		if (next <= off)
+			break;
+		off = next;
+	}
+	return y - r.y;
+}
+
+void hall_ui_set_heading(hall_ui *ui, const char *s)
+{
+	if (ui->heading[0] || !s)
+		return;
+	snprintf(ui->heading, sizeof(ui->heading), "%s", s);
+}
+
+/* ---- hits and buttons ---- */
+
+hall_dl_item *hall_ui_hit(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *label)
+{
+	hall_dl_item *it = hall_dl_hit(ui->dl, r, id, role, label);
+	if (!it)
+		return NULL;
+	it->focus_order = ++ui->next_focus;
+	if (ui->focus_id && id && strcmp(ui->focus_id, id) == 0) {
+		it->focused = 1;
+		ui->focus_found = 1;
+		ui->focus_rect = r;
+	}
+	return it;
+}
+
+void hall_ui_button_size(const hall_ui *ui, const char *text, hall_lang lang, int max_w, int *w, int *h)
+{
+	int tw, th;
+	hall_ui_measure_text(ui, text, strlen(text), ui->font_px, lang, 1, &tw, &th);
+	int bw = tw + 2 * ui->pad_px;
+	int lines = 1;
+	if (bw > max_w) {
+		bw = max_w;
+		lines = hall_ui_count_lines(ui, text, ui->font_px, lang, 1, max_w - 2 * ui->pad_px, 8);
+		if (lines < 1)
+			lines = 1;
+	}
+	int bh = lines * ui->line_h + 2 * ui->pad_px / 2;
+	if (bw < ui->target_px)
+		bw = ui->target_px;
+	if (bh < ui->target_px)
+		bh = ui->target_px;
+	*w = bw;
+	*h = bh;
+}
+
+void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *text,
+                    hall_lang text_lang, const char *spoken, hall_ui_button_style style)
+{
+	const hall_ui_theme *th = ui->th;
+	hall_rgba fill = th->button, fg = th->button_text;
+	int border = 3 * ui->scale;
+	if (style == HALL_UI_BUTTON_PRIMARY) {
+		fill = th->primary;
+		fg = th->primary_text;
+	} else if (style == HALL_UI_BUTTON_SELECTED) {
+		fill = th->selected;
+		fg = th->selected_text;
+		border = 7 * ui->scale;
+	} else if (style == HALL_UI_BUTTON_DISABLED) {
+		fill = th->bg;
+		fg = th->text;
+		border = 0;
+	}
+	hall_dl_item *b = hall_dl_box(ui->dl, r, fill);
+	if (b) {
+		b->border = style == HALL_UI_BUTTON_SELECTED ? th->focus : th->border;
+		if (style == HALL_UI_BUTTON_SELECTED && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST))
+			b->border = th->primary;
+		b->border_px = border;
+		b->radius_px = 10 * ui->scale;
+	}
+	hall_rect tr = {r.x + ui->pad_px, r.y, r.w - 2 * ui->pad_px, r.h};
+	int lines = hall_ui_count_lines(ui, text, ui->font_px, text_lang, 1, tr.w, 8);
+	if (lines < 1)
+		lines = 1;
+	int th_px = lines * ui->line_h;
+	if (th_px > r.h)
+		th_px = r.h - r.h % (ui->line_h > 0 ? ui->line_h : 1);
+	tr.y = r.y + (r.h - th_px) / 2;
+	tr.h = th_px > 0 ? th_px : ui->line_h;
+	hall_ui_text_box(ui, tr, text, ui->font_px, text_lang, 1, fg, fill, 1);
+	if (style != HALL_UI_BUTTON_DISABLED)
+		hall_ui_hit(ui, r, id, role, spoken ? spoken : text);
+}
+
+int hall_ui_button_rows(hall_ui *ui, hall_rect area, const hall_ui_button_spec *b, size_t n, int draw)
+{
+	int x = area.x, y = area.y, row_h = 0;
+	int used = 0;
+	/* Buttons of one row share the row's height; measure a row, then draw it. */
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		int wsum = 0;
+		row_h = 0;
+		int ws[64];
+		while (j < n && j - i < 64) {
+			int w, h;
+			hall_ui_button_size(ui, b[j].text, b[j].lang, area.w, &w, &h);
+			int need = wsum + (j > i ? ui->gap_px : 0) + w;
+			if (j > i && need > area.w)
+				break;
+			ws[j - i] = w;
+			wsum = need;
+			if (h > row_h)
+				row_h = h;
+			j++;
+		}
+		/* Spread the row's spare width over its buttons so rows look even. */
+		int spare = area.w - wsum;
+		int count = (int)(j - i);
+		if (draw) {
+			x = area.x;
+			for (size_t k = i; k < j; k++) {
+				int w = ws[k - i] + (spare > 0 ? spare / count : 0);
+				hall_ui_button(ui, (hall_rect){x, y, w, row_h}, b[k].id, b[k].role, b[k].text, b[k].lang,
+				               b[k].spoken, b[k].style);
+				x += w + ui->gap_px;
+			}
+		}
+		y += row_h + ui->gap_px;
+		used = y - area.y - ui->gap_px;
+		i = j;
+	}
+	return used;
+}
+
+/* ---- flow ---- */
+
+void hall_ui_flow_begin(hall_ui_flow *f, hall_ui *ui, hall_rect area, int show)
+{
+	f->ui = ui;
+	f->area = area;
+	f->y = area.y;
+	f->page = 0;
+	f->show = show;
+	f->used = 0;
+}
+
+int hall_ui_flow_take(hall_ui_flow *f, int h, int gap, hall_rect *out)
+{
+	if (h > f->area.h)
+		h = f->area.h;
+	if (!f->used)
+		gap = 0;
+	if (f->used && f->y + gap + h > f->area.y + f->area.h) {
+		f->page++;
+		f->y = f->area.y;
+		f->used = 0;
+		gap = 0;
+	}
+	hall_rect r = {f->area.x, f->y + gap, f->area.w, h};
+	f->y = r.y + h;
+	f->used = 1;
+	if (out)
+		*out = r;
+	return f->page == f->show;
+}
+
+void hall_ui_flow_break(hall_ui_flow *f)
+{
+	if (!f->used)
+		return;
+	f->page++;
+	f->y = f->area.y;
+	f->used = 0;
+}
+
+void hall_ui_flow_text(hall_ui_flow *f, const char *text, hall_lang lang, int heading, hall_rgba color,
+                       hall_rgba bg)
+{
+	if (!text)
+		return;
+	hall_ui *ui = f->ui;
+	size_t len = capped_len(text);
+	int px = heading ? ui->title_px : ui->font_px;
+	int lh = heading ? ui->title_line_h : ui->line_h;
+	size_t off = 0;
+	int guard = 0;
+	while (off < len && guard++ < 100000) {
+		size_t lo, ll;
+		size_t next = hall_ui_next_line(ui, text, len, off, px, lang, heading, f->area.w, &lo, &ll);
+		hall_rect r;
+		if (hall_ui_flow_take(f, lh, off == 0 ? ui->gap_px / 2 : 0, &r) && ll > 0)
+			text_span(ui, r.x, r.y, text + lo, ll, px, lang, heading, color, bg);
+		if (next <= off)
+			break;
+		off = next;
+	}
+	if (heading && f->page == f->show)
+		hall_ui_set_heading(ui, text);
+}
+
+void hall_ui_flow_buttons(hall_ui_flow *f, const hall_ui_button_spec *b, size_t n)
+{
+	hall_ui *ui = f->ui;
+	hall_rect probe = {f->area.x, 0, f->area.w, f->area.h};
+	size_t i = 0;
+	while (i < n) {
+		/* The longest run of buttons that still fits one row. */
+		size_t j = i + 1;
+		int h1 = hall_ui_button_rows(ui, probe, b + i, 1, 0);
+		while (j < n && hall_ui_button_rows(ui, probe, b + i, j - i + 1, 0) <= h1)
+			j++;
+		hall_rect r;
+		if (hall_ui_flow_take(f, h1, ui->gap_px, &r))
+			hall_ui_button_rows(ui, r, b + i, j - i, 1);
+		i = j;
+	}
+}
+
+int hall_ui_flow_pages(const hall_ui_flow *f)
+{
+	return f->page + 1;
+}
+
+int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, void *ctx)
+{
+	hall_ui_flow f;
+	hall_ui_flow_begin(&f, ui, area, -1);
+	fn(ctx, &f);
+	int pages = hall_ui_flow_pages(&f);
+	hall_rect content = area;
+	/* The page row: "previous" at the left, "next" at the right, each as wide as its
+	 * word needs, and "n / N" between them when there is room. */
+	const char *prev_s = hall_ui_string(HALL_STR_PREV, ui->lang), *next_s = hall_ui_string(HALL_STR_NEXT, ui->lang);
+	int half = (area.w - ui->gap_px) / 2;
+	int wp, hp, wn, hn;
+	hall_ui_button_size(ui, next_s, ui->lang, half, &wn, &hn);
+	hall_ui_button_size(ui, prev_s, ui->lang, area.w - wn - ui->gap_px, &wp, &hp);
+	int nav_h = hp > hn ? hp : hn;
+	if (pages > 1) {
+		content.h = area.h - nav_h - ui->gap_px;
+		hall_ui_flow_begin(&f, ui, content, -1);
+		fn(ctx, &f);
+		pages = hall_ui_flow_pages(&f);
+	}
+	if (*page >= pages)
+		*page = pages - 1;
+	if (*page < 0)
+		*page = 0;
+	hall_ui_flow_begin(&f, ui, content, *page);
+	fn(ctx, &f);
+	if (pages > 1) {
+		int y = area.y + area.h - nav_h;
+		char a[16], b[16], lbl[64], spoken_p[160], spoken_n[160];
+		snprintf(a, sizeof(a), "%d", *page + 1);
+		snprintf(b, sizeof(b), "%d", pages);
+		hall_ui_fill(lbl, sizeof(lbl), hall_ui_string(HALL_STR_PAGE_OF, ui->lang), a, b);
+		snprintf(spoken_p, sizeof(spoken_p), "%s (%s)", prev_s, lbl);
+		snprintf(spoken_n, sizeof(spoken_n), "%s (%s)", next_s, lbl);
+		if (*page > 0)
+			hall_ui_button(ui, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ROLE_BUTTON, prev_s, ui->lang,
+			               spoken_p, HALL_UI_BUTTON);
+		int w, h;
+		hall_ui_measure_text(ui, lbl, strlen(lbl), ui->font_px, ui->lang, 0, &w, &h);
+		int free_x0 = area.x + wp + ui->gap_px, free_x1 = area.x + area.w - wn - ui->gap_px;
+		if (free_x1 - free_x0 >= w)
+			hall_ui_text(ui, free_x0 + (free_x1 - free_x0 - w) / 2, y + (nav_h - h) / 2, lbl, ui->font_px, ui->lang,
+			             0, ui->th->text, ui->th->bg);
+		if (*page < pages - 1)
+			hall_ui_button(ui, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ROLE_BUTTON, next_s,
+			               ui->lang, spoken_n, HALL_UI_BUTTON_PRIMARY);
+	}
+	return pages;
+}
+
+void hall_ui_finish(hall_ui *ui)
+{
+	if (!ui->focus_found)
+		return;
+	int d = 5 * ui->scale;
+	hall_rect r = ui->focus_rect;
+	hall_dl_item *ring = hall_dl_box(ui->dl, (hall_rect){r.x - d, r.y - d, r.w + 2 * d, r.h + 2 * d},
+	                                 (hall_rgba){0, 0, 0, 0});
+	if (ring) {
+		ring->border = ui->th->focus;
+		ring->border_px = 6 * ui->scale;
+		ring->radius_px = 12 * ui->scale;
+	}
+}
+
+void hall_ui_format_number(char *buf, size_t len, double n, int decimals)
+{
+	if (!buf || len == 0)
+		return;
+	if (!isfinite(n)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	char raw[64];
+	snprintf(raw, sizeof(raw), "%.*f", decimals < 0 ? 0 : decimals > 3 ? 3 : decimals, n);
+	const char *dot = strchr(raw, '.');
+	size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw);
+	size_t start = raw[0] == '-' ? 1 : 0;
+	char out[96];
+	size_t o = 0;
+	if (start)
+		out[o++] = '-';
+	for (size_t i = start; i < int_len; i++) {
+		out[o++] = raw[i];
+		size_t left = int_len - i - 1;
+		if (left > 0 && left % 3 == 0)
+			out[o++] = ',';
+	}
+	if (dot) {
+		size_t k = strlen(dot);
+		memcpy(out + o, dot, k);
+		o += k;
+	}
+	out[o] = '\0';
+	snprintf(buf, len, "%s", out);
+}

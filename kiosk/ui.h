@@ -1,0 +1,283 @@
+/* kiosk/ui.h: layout helpers shared by the app's screens and the exhibits.
+ *
+ * A hall_ui is one frame's drawing context: the display list being built, the theme of
+ * the current mode, the screen's physical size (so sizes follow millimetres, not pixels),
+ * the language, the accessible modes and the keypad focus. Every helper appends to
+ * ui->dl; none draws or allocates outside the list.
+ *
+ * Sizes (documented assumptions; kiosk/a11y.c checks them back from the list):
+ *  - letter height = 0.72 x font px for Latin script and digits (cap height of Noto Sans
+ *    CJK's Latin), 0.88 x font px for Hangul, Han and kana (their ideographic body). Layout
+ *    always uses the Latin ratio, so mixed text is safe; body text is sized for 12.5 mm
+ *    letters (0.5 mm above the 12 mm rule) and doubled in large-text mode.
+ *  - a target is at least 12.5 mm a side and at least 80 px at 1080 p (scaled by the
+ *    screen's shorter side / 1080), which also gives >= 150 mm^2; targets are >= 3 mm apart.
+ *
+ * Ownership: a hall_ui borrows its dl, theme and focus id for one frame. Strings passed
+ * to helpers are copied into the list. */
+#ifndef HALL_KIOSK_UI_H
+#define HALL_KIOSK_UI_H
+
+#include <stddef.h>
+
+#include "displaylist.h"
+#include "hall/lang.h"
+
+/* Text measurement, as in hall_app_callbacks.measure. */
+typedef int (*hall_ui_measure_fn)(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold,
+                                  int *w, int *h);
+
+/* Assumed letter-height ratios (see above). */
+#define HALL_UI_LATIN_LETTER_RATIO 0.72
+#define HALL_UI_CJK_LETTER_RATIO 0.88
+#define HALL_UI_LETTER_MM 12.5
+#define HALL_UI_TARGET_MM 12.5
+#define HALL_UI_GAP_MM 3.0
+
+/* The physical screen (from the kiosk config). */
+typedef struct hall_ui_screen {
+	int width_px, height_px;
+	double width_mm, height_mm;
+	double bottom_mm; /* floor to the screen's bottom edge */
+} hall_ui_screen;
+
+/* Colours of one mode. Every text/background pair used by the helpers reaches 4.5:1 in
+ * the normal theme and 7:1 in the high-contrast theme (tests/unit/test_a11y.c checks). */
+typedef struct hall_ui_theme {
+	hall_rgba bg, text;                 /* screen background, body text */
+	hall_rgba surface, surface_text;    /* cards, panels, label boxes */
+	hall_rgba border;                   /* outlines of cards and buttons */
+	hall_rgba button, button_text;      /* ordinary buttons */
+	hall_rgba primary, primary_text;    /* the main action */
+	hall_rgba selected, selected_text;  /* a chosen option / a toggle that is on */
+	hall_rgba bar, bar_text;            /* the persistent bar */
+	hall_rgba focus;                    /* keypad focus ring */
+	hall_rgba notice, notice_text;      /* info banner */
+	hall_rgba urgent, urgent_text;      /* urgent notice */
+	hall_rgba land, land_selected, river, map_line;
+	hall_rgba axis;
+	hall_rgba series[6];                /* chart fills; never carry text */
+} hall_ui_theme;
+
+/* The theme for the mode: normal or high contrast. Static storage. */
+const hall_ui_theme *hall_ui_theme_get(int high_contrast);
+
+typedef struct hall_ui {
+	hall_dl *dl;
+	const hall_ui_theme *th;
+	hall_lang lang;
+	unsigned modes;              /* HALL_APP_MODE_* bits */
+	hall_ui_screen screen;
+	double ppmm;                 /* px per mm (the smaller of x and y) */
+	int scale;                   /* 1, or 2 in large-text mode */
+	int font_px, title_px;       /* body and heading font sizes (already scaled) */
+	int line_h, title_line_h;    /* line heights */
+	int target_px;               /* minimum side of a target (already scaled) */
+	int gap_px;                  /* minimum gap between targets, and the layout gap */
+	int pad_px;                  /* padding inside buttons and cards */
+	hall_rect view;              /* where the app may draw (the reach band in low-position mode) */
+	hall_ui_measure_fn measure;  /* NULL: the built-in width model (tests) */
+	void *measure_ctx;
+	const char *focus_id;        /* the HIT id holding the keypad focus, or NULL */
+	int next_focus;              /* focus_order of the next HIT */
+	int focus_found;             /* the focused HIT was drawn this frame */
+	hall_rect focus_rect;
+	char heading[512];           /* first heading of the frame, spoken on a screen change */
+} hall_ui;
+
+/* Set up a frame. modes: HALL_APP_MODE_* bits. Computes every size from the screen. */
+void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsigned modes, hall_lang lang,
+                  hall_ui_measure_fn measure, void *measure_ctx, const char *focus_id);
+
+/* mm <-> px with the screen's density. */
+int hall_ui_mm_to_px(const hall_ui *ui, double mm);
+double hall_ui_px_to_mm(const hall_ui *ui, int px);
+/* Screen row y (px) of a height above the floor (mm); may be outside the screen. */
+int hall_ui_row_of_floor_mm(const hall_ui_screen *screen, double floor_mm);
+/* The band of rows between 400 and 1,220 mm above the floor, clipped to the screen.
+ * Returns 0 and the band, or -1 when fewer than min_h px of the screen lie in it. */
+int hall_ui_reach_band(const hall_ui_screen *screen, int min_h, hall_rect *out);
+
+/* Measure one line; never fails (falls back to the width model). */
+void hall_ui_measure_text(const hall_ui *ui, const char *s, size_t len, int px, hall_lang lang, int bold, int *w,
+                          int *h);
+/* The built-in width model: 0.55 em for ASCII, 1 em for other characters, 1.45 em line
+ * height (Noto Sans CJK's ascent + descent). For tests and as a fallback. */
+int hall_ui_model_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
+                          int *h);
+
+/* The next line of s[off..len) that fits `width` px: breaks at spaces, between CJK
+ * characters (not before closing punctuation), at '\n', and inside a word only when one
+ * word alone is too wide. line_off and line_len get the line (trailing spaces dropped);
+ * returns the offset where the following line starts (== len at the end). */
+size_t hall_ui_next_line(const hall_ui *ui, const char *s, size_t len, size_t off, int px, hall_lang lang, int bold,
+                         int width, size_t *line_off, size_t *line_len);
+/* Number of lines s takes at `width` (at most max_lines counted). */
+int hall_ui_count_lines(const hall_ui *ui, const char *s, int px, hall_lang lang, int bold, int width, int max_lines);
+
+/* Longest text the helpers lay out (bytes); longer text is cut at a character boundary
+ * with a logged error (content limits strings to 4,000 bytes; this is the safety net). */
+#define HALL_UI_TEXT_MAX 8000u
+
+/* Append a HIT with the next focus order; marks it focused when its id is ui->focus_id. */
+hall_dl_item *hall_ui_hit(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *label);
+
+typedef enum hall_ui_button_style {
+	HALL_UI_BUTTON,          /* ordinary */
+	HALL_UI_BUTTON_PRIMARY,  /* the main action */
+	HALL_UI_BUTTON_SELECTED, /* chosen / on: also a thicker border, never colour alone */
+	HALL_UI_BUTTON_DISABLED  /* drawn, not a target (no HIT) */
+} hall_ui_button_style;
+
+/* Size of a button for `text` no wider than max_w: at least target_px a side; the label
+ * wraps when it must. */
+void hall_ui_button_size(const hall_ui *ui, const char *text, hall_lang lang, int max_w, int *w, int *h);
+/* Draw a button in r: box, centred (wrapped) label, and a HIT with `spoken` (or text when
+ * NULL) as its label. */
+void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *text,
+                    hall_lang text_lang, const char *spoken, hall_ui_button_style style);
+
+/* A row of buttons that wraps into as many rows as needed inside width `area.w`, drawn
+ * from area.y down when draw != 0. Returns the height used. */
+typedef struct hall_ui_button_spec {
+	const char *id;
+	const char *text;
+	hall_lang lang;
+	const char *spoken;      /* NULL: text */
+	hall_dl_role role;
+	hall_ui_button_style style;
+} hall_ui_button_spec;
+int hall_ui_button_rows(hall_ui *ui, hall_rect area, const hall_ui_button_spec *b, size_t n, int draw);
+
+/* ---- flow: top-to-bottom blocks, split into pages ----
+ * A flow lays blocks out from the top of `area`; a block that does not fit on the
+ * current page starts the next page. Only blocks of page `show` are appended to the list,
+ * so a caller runs the same layout code for every page and gets the page count back. */
+typedef struct hall_ui_flow {
+	hall_ui *ui;
+	hall_rect area;
+	int y;        /* next free row on the current page */
+	int page;     /* page being laid out */
+	int show;     /* page to draw; -1 draws nothing (a counting pass) */
+	int used;     /* something is on the current page */
+} hall_ui_flow;
+
+void hall_ui_flow_begin(hall_ui_flow *f, hall_ui *ui, hall_rect area, int show);
+/* Reserve h px after `gap` px of space (no space at a page top). Returns 1 and the
+ * block's rect when the block is on the page being shown, else 0. A block taller than
+ * the area is given the area's height. Blocks holding targets must be ui->gap_px apart. */
+int hall_ui_flow_take(hall_ui_flow *f, int h, int gap, hall_rect *out);
+/* Start a new page unless the current one is empty. */
+void hall_ui_flow_break(hall_ui_flow *f);
+/* A paragraph, line by line (each line a block, so paragraphs split across pages),
+ * ui->gap_px / 2 below what came before. */
+void hall_ui_flow_text(hall_ui_flow *f, const char *text, hall_lang lang, int heading, hall_rgba color,
+                       hall_rgba bg);
+/* Buttons in rows (as hall_ui_button_rows), each row one block ui->gap_px below the
+ * last, so rows move to the next page whole. */
+void hall_ui_flow_buttons(hall_ui_flow *f, const hall_ui_button_spec *b, size_t n);
+/* Pages laid out so far (>= 1). */
+int hall_ui_flow_pages(const hall_ui_flow *f);
+
+/* Lay out with `fn` on as many pages as it needs inside `area`; draws page *page (clamped
+ * into range and written back) and, when there is more than one page, a row with
+ * "page-prev", "n / N" and "page-next" at the bottom. Returns the number of pages. */
+typedef void (*hall_ui_flow_fn)(void *ctx, hall_ui_flow *f);
+int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, void *ctx);
+
+/* One line of text at (x, y), measured; returns the item (NULL on out-of-memory). */
+hall_dl_item *hall_ui_text(hall_ui *ui, int x, int y, const char *s, int px, hall_lang lang, int bold,
+                           hall_rgba color, hall_rgba bg);
+/* Wrapped text inside r (lines beyond r.h are dropped with a trailing "..."); returns
+ * the height used. centered: centre each line. */
+int hall_ui_text_box(hall_ui *ui, hall_rect r, const char *s, int px, hall_lang lang, int bold, hall_rgba color,
+                     hall_rgba bg, int centered);
+
+/* Remember the frame's heading (first call wins) for speaking on a screen change. */
+void hall_ui_set_heading(hall_ui *ui, const char *s);
+
+/* Draw the focus ring around the focused HIT (call once, last). */
+void hall_ui_finish(hall_ui *ui);
+
+/* Format n with thousands separators ("639,974"); decimals digits after the point. */
+void hall_ui_format_number(char *buf, size_t len, double n, int decimals);
+
+/* ---- default UI strings in the five languages (kiosk/ui_strings.c) ---- */
+typedef enum hall_ui_str {
+	HALL_STR_HOME,
+	HALL_STR_BACK,
+	HALL_STR_LANGUAGE,
+	HALL_STR_ACCESSIBILITY,
+	HALL_STR_CALL_STAFF,
+	HALL_STR_STAFF_CALLED,
+	HALL_STR_OK,
+	HALL_STR_CLOSE,
+	HALL_STR_MORE_TIME_Q,
+	HALL_STR_MORE_TIME_LEFT,    /* {1}: seconds */
+	HALL_STR_MORE_TIME,
+	HALL_STR_FINISH,
+	HALL_STR_THANK_YOU,
+	HALL_STR_CLOSED,
+	HALL_STR_NEXT_OPENING,      /* {1}: date and time */
+	HALL_STR_TOUCH_TO_START,
+	HALL_STR_START,
+	HALL_STR_PREV,
+	HALL_STR_NEXT,
+	HALL_STR_PAGE_OF,           /* {1}, {2} */
+	HALL_STR_PAUSE,
+	HALL_STR_PLAY,
+	HALL_STR_LARGE_TEXT,
+	HALL_STR_HIGH_CONTRAST,
+	HALL_STR_LOW_POSITION,
+	HALL_STR_VOICE,
+	HALL_STR_ON,
+	HALL_STR_OFF,
+	HALL_STR_CHOOSE_LANGUAGE,
+	HALL_STR_ACCESS_TITLE,
+	HALL_STR_VOLUME_UP,
+	HALL_STR_VOLUME_DOWN,
+	HALL_STR_RATE_UP,
+	HALL_STR_RATE_DOWN,
+	HALL_STR_REPLAY,
+	HALL_STR_VOLUME_LEVEL,      /* {1} */
+	HALL_STR_RATE_LEVEL,        /* {1} */
+	HALL_STR_ZOOM_IN,
+	HALL_STR_ZOOM_OUT,
+	HALL_STR_PAN_LEFT,
+	HALL_STR_PAN_RIGHT,
+	HALL_STR_PAN_UP,
+	HALL_STR_PAN_DOWN,
+	HALL_STR_DISTRICTS,
+	HALL_STR_MAP,
+	HALL_STR_MAP_HINT,
+	HALL_STR_VOTE,
+	HALL_STR_CHOOSE_OPTION,
+	HALL_STR_ALREADY_VOTED,
+	HALL_STR_RESULTS_LIVE,
+	HALL_STR_RESULTS_LOCAL,
+	HALL_STR_VOTES_OF_TOTAL,    /* {1} votes, {2} percent */
+	HALL_STR_TOTAL_VOTES,       /* {1} */
+	HALL_STR_NO_CONTENT,
+	HALL_STR_CONTENT_ERROR,
+	HALL_STR_STAFF_PIN,
+	HALL_STR_PIN_WRONG,
+	HALL_STR_PIN_LOCKED,
+	HALL_STR_CANCEL,
+	HALL_STR_DELETE,
+	HALL_STR_NOTICE,
+	HALL_STR_CHART,
+	HALL_STR_IMAGE,
+	HALL_STR_SELECTED,
+	HALL_STR_ZOOM_LEVEL,        /* {1} */
+	HALL_STR_SLOGAN,
+	HALL_STR_FIGURES,
+	HALL_STR_COUNT
+} hall_ui_str;
+
+/* The string in lang (never NULL). Templates hold {1} and {2} placeholders. */
+const char *hall_ui_string(hall_ui_str id, hall_lang lang);
+/* Copy tmpl into buf with {1} and {2} replaced by a1 and a2 (NULL: ""); always
+ * NUL-terminated, cut at a character boundary when buf is short. */
+void hall_ui_fill(char *buf, size_t len, const char *tmpl, const char *a1, const char *a2);
+
+#endif

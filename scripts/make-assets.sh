@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# Regenerates the images of the default content pack (assets/default/*.png) with
+# ImageMagick and then rewrites the sha256 and size of every asset entry in
+# assets/default/manifest.json (scripts/pack_assets.py update).
+#
+# Deterministic: no timestamps or other metadata go into the PNGs (-strip, date chunks
+# excluded), drawing uses fixed coordinates only, so the same ImageMagick and fonts give
+# the same bytes on every run. A different ImageMagick or FreeType version may anti-alias a
+# few pixels differently; the script then simply records the new hashes.
+#
+# Usage: scripts/make-assets.sh [PACK_DIR]   (default: assets/default)
+# Needs: ImageMagick 6 `convert`, python3, fonts-noto-cjk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pack=${1:-assets/default}
+manifest="$pack/manifest.json"
+font_bold=/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc
+
+for need in convert python3; do
+  command -v "$need" >/dev/null || { echo "make-assets: $need is not installed" >&2; exit 1; }
+done
+[ -f "$font_bold" ] || { echo "make-assets: $font_bold missing (apt-get install fonts-noto-cjk)" >&2; exit 1; }
+[ -f "$manifest" ] || { echo "make-assets: $manifest not found" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Colours. Navy/white is 15:1; every picture has dark outlines or strong value contrast so
+# it still reads in greyscale.
+NAVY='#0b2545'; NAVY2='#13315c'; RED='#e63946'; WHITE='#ffffff'; INK='#1d2b3a'
+BLUE='#1f5fbf'; TEAL='#0a7d6b'; GOLD='#f2b705'; PURPLE='#6a4c93'; ORANGE='#f08a24'
+GREEN='#1b7f3b'; LAWN='#5fae5b'
+
+# Write a PNG with no metadata that changes between runs.
+png_opts=(-strip -define png:exclude-chunks=date,time +set date:create +set date:modify)
+
+# heart CX CY R: an MVG path for a heart centred near (CX, CY), R = half its width.
+heart() {
+  local cx=$1 cy=$2 r=$3
+  echo "path 'M $cx,$((cy + r * 9 / 10)) C $((cx - r * 14 / 10)),$((cy)) $((cx - r * 9 / 10)),$((cy - r * 11 / 10)) $cx,$((cy - r * 35 / 100)) C $((cx + r * 9 / 10)),$((cy - r * 11 / 10)) $((cx + r * 14 / 10)),$((cy)) $cx,$((cy + r * 9 / 10)) Z'"
+}
+
+# person CX CY S COLOUR: a person icon (head and rounded body), S = body width.
+person() {
+  local cx=$1 cy=$2 s=$3 c=$4
+  echo "fill '$c' stroke none"
+  echo "circle $cx,$cy $((cx + s * 28 / 100)),$cy"
+  echo "roundrectangle $((cx - s / 2)),$((cy + s * 38 / 100)) $((cx + s / 2)),$((cy + s * 120 / 100)) $((s / 4)),$((s / 4))"
+}
+
+# arc_lines CX CY R A0 A1: a circular arc from angle A0 to A1 (degrees, clockwise on
+# screen from the +x axis) as short straight lines. This ImageMagick strokes open paths and
+# `arc` with a closing chord, so stroked curves are built from `line`, which it draws right;
+# round line caps hide the joints.
+arc_lines() {
+  awk -v cx="$1" -v cy="$2" -v r="$3" -v a0="$4" -v a1="$5" 'BEGIN {
+    n = int((a1 - a0) / 6); if (n < 2) n = 2
+    for (i = 0; i < n; i++) {
+      t0 = (a0 + (a1 - a0) * i / n) * 3.14159265358979 / 180
+      t1 = (a0 + (a1 - a0) * (i + 1) / n) * 3.14159265358979 / 180
+      printf "line %.1f,%.1f %.1f,%.1f\n", cx + r * cos(t0), cy + r * sin(t0), cx + r * cos(t1), cy + r * sin(t1)
+    }
+  }'
+}
+
+# draw W H BG MVGFILE OUT: render an MVG file on a plain background.
+draw() {
+  convert -size "$1x$2" "xc:$3" -draw "$(tr '\n' ' ' < "$4")" "${png_opts[@]}" "PNG24:$5"
+}
+
+# ---- brand mark: "Seoul," / "my soul" in white on navy, a red heart below -------------
+brand_mark() { # W H OUT
+  local w=$1 h=$2 out=$3 pt=$(( $2 * 24 / 100 ))
+  heart $((w / 2)) $((h * 85 / 100)) $((h * 7 / 100)) > "$tmp/heart.mvg"
+  sed -i "1i fill '$RED' stroke none" "$tmp/heart.mvg"
+  convert -size "${w}x${h}" "xc:$NAVY" -font "$font_bold" -fill "$WHITE" -gravity center \
+    -pointsize "$pt" -annotate "+0-$((h * 19 / 100))" 'Seoul,' \
+    -annotate "+0+$((h * 8 / 100))" 'my soul' \
+    -gravity northwest -draw "$(tr '\n' ' ' < "$tmp/heart.mvg")" "${png_opts[@]}" "PNG24:$out"
+}
+brand_mark 1200 800 "$pack/brand-mark.png"
+
+# ---- ballot paper with a heart going into a ballot box --------------------------------
+# The paper is drawn first so the box in front hides its lower end: it is going in.
+{
+  echo "push graphic-context"
+  echo "translate 600,300 rotate -6"
+  echo "fill '$WHITE' stroke '$INK' stroke-width 6"
+  echo "rectangle -110,-170 110,170"
+  echo "fill '$RED' stroke none"
+  heart 0 -30 70
+  echo "pop graphic-context"
+  echo "fill '$NAVY' stroke none"
+  echo "roundrectangle 360,430 840,720 18,18"
+  echo "fill '$NAVY2' roundrectangle 360,430 840,500 18,18"
+  echo "fill '#061a33' rectangle 470,452 730,474"
+  echo "fill '$GOLD' stroke none circle 600,610 600,585"
+} > "$tmp/ballot.mvg"
+draw 1200 800 '#e9f1fb' "$tmp/ballot.mvg" "$pack/brand-ballot.png"
+
+# ---- the value contest: ideas on notes around a light bulb ---------------------------
+{
+  colours=("$GOLD" "#8fd1c1" "#f5b8c8" "#b8d0f5" "#c9e4a8" "$ORANGE")
+  i=0
+  for spec in 200,200,-8 1000,190,7 160,520,6 1040,540,-7 330,680,-4 880,690,5; do
+    IFS=, read -r x y a <<<"$spec"
+    echo "push graphic-context"
+    echo "translate $x,$y rotate $a"
+    echo "fill '${colours[$i]}' stroke '$INK' stroke-width 4 rectangle -90,-80 90,80"
+    echo "stroke '$INK' stroke-width 6 stroke-linecap round"
+    echo "line -55,-30 55,-30"
+    echo "line -55,0 55,0"
+    echo "line -55,30 20,30"
+    echo "pop graphic-context"
+    i=$((i + 1))
+  done
+  echo "fill '#ffd166' stroke '$INK' stroke-width 6 circle 600,360 600,220"
+  echo "fill '#9aa5b1' stroke '$INK' stroke-width 6"
+  echo "roundrectangle 540,470 660,520 10,10"
+  echo "roundrectangle 550,520 650,570 10,10"
+  echo "fill '$INK' stroke none roundrectangle 575,570 625,600 10,10"
+  echo "fill none stroke '$INK' stroke-width 10 stroke-linecap round"
+  for a in 200 235 270 305 340; do
+    awk -v a="$a" 'BEGIN { t = a * 3.14159265358979 / 180;
+      printf "line %.1f,%.1f %.1f,%.1f\n", 600 + 165 * cos(t), 360 + 165 * sin(t), 600 + 215 * cos(t), 360 + 215 * sin(t) }'
+  done
+} > "$tmp/contest.mvg"
+draw 1200 800 '#fdf3e7' "$tmp/contest.mvg" "$pack/brand-contest.png"
+
+# ---- City Hall plaza: a lawn, people around it, the hall behind -----------------------
+{
+  # The new City Hall: a glass wave over a lower block.
+  echo "fill '$NAVY2' stroke none"
+  echo "path 'M 250,420 L 250,250 C 380,150 520,120 700,150 C 820,170 900,230 950,300 L 950,420 Z'"
+  echo "fill '#3e6fa8' path 'M 290,420 L 290,275 C 400,200 520,180 680,200 C 790,215 860,260 910,320 L 910,420 Z'"
+  echo "fill '#8fb3d9' stroke none"
+  for x in 330 410 490 570 650 730 810; do echo "rectangle $x,330 $((x + 40)),410"; done
+  echo "fill '$LAWN' stroke '#2f6b2c' stroke-width 4 ellipse 600,590 430,120 0,360"
+  colours=("$BLUE" "$ORANGE" "$PURPLE" "$TEAL" "$RED" "$NAVY" "$GOLD" "$GREEN")
+  i=0
+  for xy in 150,480 250,470 350,465 450,462 750,462 850,465 950,470 1050,480 \
+            110,600 1090,600 170,700 290,730 420,745 780,745 910,730 1030,700; do
+    person "${xy%,*}" "${xy#*,}" 54 "${colours[$((i % 8))]}"
+    i=$((i + 1))
+  done
+  echo "fill '$WHITE' stroke '$INK' stroke-width 3"
+  heart 600 590 50
+} > "$tmp/plaza.mvg"
+draw 1200 800 '#dbe9f6' "$tmp/plaza.mvg" "$pack/brand-plaza.png"
+
+# ---- policy: child reporters (notebook, pencil, speech bubble) ------------------------
+{
+  echo "fill '$WHITE' stroke '$INK' stroke-width 5"
+  echo "roundrectangle 120,150 430,500 12,12"
+  echo "stroke '#8fb3d9' stroke-width 4"
+  for y in 230 280 330 380 430; do echo "line 160,$y 400,$y"; done
+  echo "fill '$INK' stroke none"
+  for y in 180 240 300 360 420 470; do echo "circle 120,$y 120,$((y + 11))"; done
+  echo "push graphic-context"
+  echo "translate 470,420 rotate -35"
+  echo "fill '$GOLD' stroke '$INK' stroke-width 4 rectangle 0,-22 260,22"
+  echo "fill '#f4a3b4' rectangle 260,-22 305,22"
+  echo "fill '#f6deb0' polygon 0,-22 0,22 -60,0"
+  echo "fill '$INK' stroke none polygon -40,-8 -40,8 -60,0"
+  echo "pop graphic-context"
+  echo "fill '$BLUE' stroke none"
+  echo "roundrectangle 470,70 730,230 40,40"
+  echo "polygon 520,220 500,290 590,225"
+  echo "fill '$WHITE'"
+  for x in 545 600 655; do echo "circle $x,150 $((x + 16)),150"; done
+} > "$tmp/reporters.mvg"
+draw 800 600 '#fff4d6' "$tmp/reporters.mvg" "$pack/policy-reporters.png"
+
+# ---- policy: Citizen Hall remodelling (cross-section, two bright basement floors) ------
+{
+  echo "fill '#cfe3f7' stroke none rectangle 0,0 800,290"
+  echo "fill '#8a6a4f' rectangle 0,290 800,600"
+  echo "fill '$NAVY2' rectangle 250,90 550,290"
+  echo "fill '#8fb3d9'"
+  for y in 120 180 240; do for x in 280 350 420 490; do echo "rectangle $x,$y $((x + 36)),$((y + 34))"; done; done
+  echo "fill '#ffd166' stroke '$INK' stroke-width 5"
+  echo "rectangle 110,320 690,440"
+  echo "rectangle 110,460 690,580"
+  i=0
+  colours=("$BLUE" "$PURPLE" "$TEAL" "$RED" "$GREEN" "$NAVY")
+  for xy in 180,350 300,350 420,350 560,350 240,490 380,490 520,490 630,490; do
+    person "${xy%,*}" "${xy#*,}" 44 "${colours[$((i % 6))]}"
+    i=$((i + 1))
+  done
+} > "$tmp/hall.mvg"
+draw 800 600 '#cfe3f7' "$tmp/hall.mvg" "$pack/policy-hall.png"
+
+# ---- policy: web and app accessibility (big button, sound, wheelchair symbol) ---------
+{
+  echo "fill '$TEAL' stroke '$INK' stroke-width 6 circle 220,330 220,190"
+  echo "fill none stroke '$WHITE' stroke-width 14 circle 220,330 220,240"
+  # a finger pressing the button
+  echo "fill '#f6c9a8' stroke '$INK' stroke-width 5"
+  echo "roundrectangle 185,60 255,300 35,35"
+  echo "fill '#fbe3d3' stroke '$INK' stroke-width 3 roundrectangle 200,245 240,290 14,14"
+  echo "fill none stroke '$INK' stroke-width 12 stroke-linecap round"
+  for r in 50 90 130; do arc_lines 400 330 "$r" -40 40; done
+  # wheelchair symbol
+  echo "fill '$BLUE' stroke none roundrectangle 560,90 760,290 24,24"
+  echo "fill '$WHITE' circle 650,125 650,140"
+  echo "fill none stroke '$WHITE' stroke-width 16 stroke-linecap round"
+  echo "line 650,160 650,215"
+  echo "line 650,215 700,215"
+  echo "line 700,215 720,260"
+  echo "line 650,185 690,185"
+  echo "stroke-width 12"
+  arc_lines 640 240 46 -20 250
+  echo "fill '$GOLD' stroke '$INK' stroke-width 5 roundrectangle 560,360 760,520 20,20"
+  echo "fill '$INK' stroke none"
+  for y in 395 440 485; do echo "rectangle 590,$((y - 6)) 730,$((y + 6))"; done
+} > "$tmp/access.mvg"
+draw 800 600 '#e8f4ea' "$tmp/access.mvg" "$pack/policy-access.png"
+
+# ---- policy: protecting complaint-handling staff (a shield around a person) -----------
+{
+  echo "fill '$NAVY' stroke '$INK' stroke-width 6"
+  echo "path 'M 400,60 C 480,110 560,120 630,115 C 640,320 560,470 400,550 C 240,470 160,320 170,115 C 240,120 320,110 400,60 Z'"
+  echo "fill '$BLUE' stroke none"
+  echo "path 'M 400,100 C 470,140 540,150 595,148 C 600,320 535,440 400,510 C 265,440 200,320 205,148 C 260,150 330,140 400,100 Z'"
+  person 400 230 150 "$WHITE"
+} > "$tmp/staff.mvg"
+draw 800 600 '#eef1fb' "$tmp/staff.mvg" "$pack/policy-staff.png"
+
+# ---- policy: Eungdapso complaints (two speech bubbles and a check mark) ---------------
+{
+  echo "fill '$PURPLE' stroke '$INK' stroke-width 5"
+  echo "roundrectangle 90,90 430,300 50,50"
+  echo "polygon 150,290 130,380 240,298"
+  echo "fill '$ORANGE'"
+  echo "roundrectangle 300,250 640,460 50,50"
+  echo "polygon 580,450 610,540 500,458"
+  echo "fill '$WHITE' stroke none"
+  for x in 190 260 330; do echo "circle $x,195 $((x + 18)),195"; done
+  echo "stroke '$WHITE' stroke-width 14 stroke-linecap round"
+  for y in 330 380; do echo "line 350,$y 590,$y"; done
+  echo "fill '$GREEN' stroke '$INK' stroke-width 5 circle 640,150 640,80"
+  echo "fill none stroke '$WHITE' stroke-width 18 stroke-linecap round"
+  echo "line 605,150 632,180"
+  echo "line 632,180 680,120"
+} > "$tmp/complaints.mvg"
+draw 800 600 '#f4eefb' "$tmp/complaints.mvg" "$pack/policy-complaints.png"
+
+# ---- attract slides --------------------------------------------------------------------
+# Brand: the mark on a navy field with soft rings.
+brand_mark 1200 800 "$tmp/mark.png"
+{
+  echo "fill none stroke '$NAVY2' stroke-width 40"
+  for r in 620 760 900 1040; do echo "circle 960,540 $((960 + r)),540"; done
+} > "$tmp/rings.mvg"
+convert -size 1920x1080 "xc:$NAVY" -draw "$(tr '\n' ' ' < "$tmp/rings.mvg")" "$tmp/mark.png" -gravity center \
+  -composite "${png_opts[@]}" "PNG24:$pack/attract-brand.png"
+
+# Map: the city model's own districts and river, drawn from the manifest.
+python3 scripts/pack_assets.py map-mvg "$manifest" city 1840 1020 "$tmp/map.mvg"
+convert -size 1840x1020 xc:'#f4f7fb' -draw "$(tr '\n' ' ' < "$tmp/map.mvg")" -gravity center \
+  -background '#f4f7fb' -extent 1920x1080 "${png_opts[@]}" "PNG24:$pack/attract-map.png"
+
+# Policy: the policy pictures as a 3 x 2 grid.
+tiles=()
+for n in policy-reporters policy-hall policy-access policy-staff policy-complaints brand-ballot; do
+  convert "$pack/$n.png" -resize 600x450! -bordercolor '#ffffff' -border 10 "$tmp/t-$n.png"
+  tiles+=("$tmp/t-$n.png")
+done
+convert \( "${tiles[0]}" "${tiles[1]}" "${tiles[2]}" +append \) \
+        \( "${tiles[3]}" "${tiles[4]}" "${tiles[5]}" +append \) -append \
+  -gravity center -background '#ffffff' -extent 1920x1080 "${png_opts[@]}" \
+  "PNG24:$pack/attract-policy.png"
+
+# Vote: ballot papers with hearts, scattered at fixed places.
+{
+  for spec in 220,260,-12 560,180,8 900,300,-4 1240,170,14 1600,280,-10 \
+              360,700,10 760,760,-14 1120,690,6 1480,780,-6 1780,640,12; do
+    IFS=, read -r x y a <<<"$spec"
+    echo "push graphic-context"
+    echo "translate $x,$y rotate $a"
+    echo "fill '$WHITE' stroke '$INK' stroke-width 5 rectangle -95,-130 95,130"
+    echo "fill '$RED' stroke none"
+    heart 0 -10 55
+    echo "pop graphic-context"
+  done
+} > "$tmp/vote.mvg"
+draw 1920 1080 "$TEAL" "$tmp/vote.mvg" "$pack/attract-vote.png"
+
+# ---- record sha256 and size in the manifest -------------------------------------------
+python3 scripts/pack_assets.py update "$manifest"
+for f in "$pack"/*.png; do
+  size=$(stat -c %s "$f")
+  if [ "$size" -gt 307200 ]; then echo "make-assets: $f is $size bytes (> 300 KB)" >&2; exit 1; fi
+done
+echo "make-assets: $(ls "$pack"/*.png | wc -l) images, manifest $manifest updated"

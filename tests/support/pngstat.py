@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Print facts about a PNG for tests that must judge a picture, with the stdlib only:
+   width height distinct_colours fraction_of_pixels_unlike_the_corner
+The last figure says how much is drawn on the background (0.0 = blank)."""
+import struct
+import sys
+import zlib
+
+
+def read_png(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise SystemExit(f"{path}: not a PNG")
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            if depth != 8 or ctype not in (2, 6) or interlace:
+                raise SystemExit(f"{path}: only 8-bit RGB/RGBA, non-interlaced PNGs are read here")
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return w, h, bpp, rows
+
+
+def main():
+    w, h, bpp, rows = read_png(sys.argv[1])
+    corner = rows[0][0:3]
+    colours, unlike, total = set(), 0, 0
+    step = max(1, (w * h) // 400000)  # sample big images
+    k = 0
+    for row in rows:
+        for x in range(0, w * bpp, bpp):
+            k += 1
+            if k % step:
+                continue
+            px = row[x:x + 3]
+            colours.add(px)
+            total += 1
+            if px != corner:
+                unlike += 1
+    print(w, h, len(colours), f"{unlike / max(total, 1):.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,511 @@
+/* test_config.c: the kiosk and controller configs: shipped files, defaults, every field,
+ * one-line errors that name file and field, and the shared command-line options. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "hall/config.h"
+#include "hall/fsutil.h"
+
+static char *fixture(const char *name, size_t *len)
+{
+	char rel[256];
+	snprintf(rel, sizeof rel, "config/%s", name);
+	return hall_test_read_fixture(rel, len);
+}
+
+static const char *formatted(const hall_error *err)
+{
+	static char buf[512];
+	return hall_error_format(err, buf, sizeof buf);
+}
+
+/* ------------------------------------------------------------------ kiosk */
+
+static void shipped_kiosk_config_should_hold_exactly_the_defaults(void **state)
+{
+	(void)state;
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.config = HALL_SOURCE_DIR "/config/kiosk.json";
+	hall_kiosk_config loaded, expected;
+	hall_error err = {0};
+	assert_int_equal(hall_kiosk_config_load(&args, &loaded, &err), HALL_OK);
+
+	hall_kiosk_config_defaults(&expected);
+	snprintf(expected.id, sizeof expected.id, "kiosk-01");
+	assert_int_equal(hall_kiosk_config_finish(&expected, &err), HALL_OK);
+	/* the two differ only in where they came from. The shipped file leaves data_dir out
+	 * on purpose, so that `--id kiosk-02` alone gives that kiosk its own var/kiosk-02. */
+	assert_false(loaded.data_dir_set);
+	assert_string_equal(loaded.source, args.config);
+	memcpy(loaded.source, expected.source, sizeof loaded.source);
+	assert_memory_equal(&loaded, &expected, sizeof loaded);
+
+	/* and the defaults are the documented ones */
+	assert_string_equal(loaded.broker.host, "127.0.0.1");
+	assert_int_equal(loaded.broker.port, 1883);
+	assert_string_equal(loaded.broker.username, "kiosk-01"); /* null -> the id */
+	assert_false(loaded.broker.has_password);
+	assert_string_equal(loaded.topic_prefix, "hall/v1");
+	assert_true(loaded.retain);
+	assert_string_equal(loaded.data_dir, "var/kiosk-01");
+	assert_string_equal(loaded.time_zone, "Asia/Seoul");
+	assert_true(loaded.screen.width_mm == 1210.0);
+	assert_true(loaded.screen.bottom_mm == 540.0);
+	assert_int_equal(loaded.session.more_time_s, 20);
+	assert_int_equal(loaded.session.max_extensions, 10);
+	assert_int_equal(loaded.spool.max_bytes, 67108864);
+	assert_int_equal(loaded.spool.window, 500);
+	assert_int_equal(loaded.log_level, HALL_LOG_INFO);
+}
+
+static void minimal_kiosk_config_should_take_data_dir_and_username_from_the_id(void **state)
+{
+	(void)state;
+	size_t n;
+	char *buf = fixture("kiosk_minimal.json", &n);
+	hall_kiosk_config cfg;
+	hall_kiosk_config_defaults(&cfg);
+	assert_int_equal(hall_kiosk_config_parse(buf, n, "kiosk_minimal.json", &cfg, NULL), HALL_OK);
+	assert_int_equal(hall_kiosk_config_finish(&cfg, NULL), HALL_OK);
+	assert_string_equal(cfg.id, "kiosk-07");
+	assert_string_equal(cfg.data_dir, "var/kiosk-07");
+	assert_string_equal(cfg.broker.username, "kiosk-07");
+	assert_string_equal(cfg.group, "lobby");
+	assert_string_equal(cfg.fonts.regular, "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+	free(buf);
+}
+
+static void custom_kiosk_config_should_read_every_field(void **state)
+{
+	(void)state;
+	size_t n;
+	char *buf = fixture("kiosk_custom.json", &n);
+	hall_kiosk_config cfg;
+	hall_error err = {0};
+	hall_kiosk_config_defaults(&cfg);
+	assert_int_equal(hall_kiosk_config_parse(buf, n, "custom", &cfg, &err), HALL_OK);
+	assert_int_equal(hall_kiosk_config_finish(&cfg, &err), HALL_OK);
+	assert_string_equal(cfg.id, "policy-03");
+	assert_string_equal(cfg.group, "policy_hall");
+	assert_string_equal(cfg.broker.host, "broker.hall.local");
+	assert_int_equal(cfg.broker.port, 8883);
+	assert_string_equal(cfg.broker.username, "policy-03");
+	assert_true(cfg.broker.has_password);
+	assert_string_equal(cfg.broker.password, "s3cret");
+	assert_int_equal(cfg.broker.keepalive_s, 15);
+	assert_string_equal(cfg.topic_prefix, "seoul/hall/v1");
+	assert_false(cfg.retain);
+	assert_string_equal(cfg.data_dir, "/var/lib/hall/policy-03");
+	assert_string_equal(cfg.default_content, "/opt/hall/assets/default");
+	assert_string_equal(cfg.time_zone, "UTC");
+	assert_int_equal(cfg.screen.width_px, 1080);
+	assert_int_equal(cfg.screen.height_px, 1920);
+	assert_true(cfg.screen.width_mm == 680.0);
+	assert_true(cfg.screen.height_mm == 1210.0);
+	assert_true(cfg.screen.bottom_mm == 300.5);
+	assert_false(cfg.screen.fullscreen);
+	assert_int_equal(cfg.session.idle_timeout_s, 90);
+	assert_int_equal(cfg.session.more_time_s, 30);
+	assert_int_equal(cfg.session.max_extensions, 12);
+	assert_int_equal(cfg.session.apply_wait_s, 0);
+	assert_string_equal(cfg.staff_pin, "135790");
+	assert_string_equal(cfg.fonts.regular, "fonts/Regular.ttc"); /* relative: kept as written */
+	assert_string_equal(cfg.fonts.bold, "fonts/Bold.ttc");
+	assert_false(cfg.voice.enabled);
+	assert_int_equal(cfg.voice.volume, 40);
+	assert_int_equal(cfg.voice.rate, 120);
+	assert_int_equal(cfg.spool.max_bytes, 1048576);
+	assert_int_equal(cfg.spool.batch_max, 1000);
+	assert_int_equal(cfg.spool.batch_ms, 0);
+	assert_int_equal(cfg.spool.resend_ms, 100);
+	assert_int_equal(cfg.spool.window, 10000);
+	assert_int_equal(cfg.log_level, HALL_LOG_DEBUG);
+	free(buf);
+}
+
+static const struct {
+	const char *file;
+	const char *expected; /* the whole one-line error, with source "config/kiosk.json" */
+} BAD_KIOSK[] = {
+	{"kiosk_bad_width.json", "config/kiosk.json: screen.width_mm: expected number 50..5000"},
+	{"kiosk_width_string.json", "config/kiosk.json: screen.width_mm: expected number 50..5000"},
+	{"kiosk_unknown_key.json", "config/kiosk.json: screne: unknown field (misspelt?)"},
+	{"kiosk_unknown_nested_key.json", "config/kiosk.json: screen.widht_mm: unknown field (misspelt?)"},
+	{"kiosk_bad_id.json", "config/kiosk.json: id: expected an id: 1 to 64 of a-z 0-9 - _"},
+	{"kiosk_bad_tz.json",
+	 "config/kiosk.json: time_zone: unknown time zone \"Asia/Busan\" (expected an IANA name like \"Asia/Seoul\")"},
+	{"kiosk_more_time_short.json", "config/kiosk.json: session.more_time_s: expected integer 20..600"},
+	{"kiosk_bad_port.json", "config/kiosk.json: broker.port: expected integer 1..65535"},
+	{"kiosk_huge_value.json", "config/kiosk.json: spool.max_bytes: expected integer 1048576..68719476736"},
+	{"kiosk_bad_pin.json", "config/kiosk.json: staff_pin: expected 4 to 16 digits"},
+	{"kiosk_bad_prefix.json",
+	 "config/kiosk.json: topic_prefix: expected topic levels like \"hall/v1\" (no wildcards, no empty level)"},
+	{"kiosk_bad_log_level.json", "config/kiosk.json: log_level: expected \"debug\", \"info\", \"warn\" or \"error\""},
+	{"kiosk_retain_string.json", "config/kiosk.json: retain: expected true or false"},
+	{"kiosk_array.json", "config/kiosk.json: (root): expected a JSON object"},
+};
+
+static void bad_kiosk_configs_should_fail_with_one_line_naming_the_field(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof BAD_KIOSK / sizeof BAD_KIOSK[0]; i++) {
+		size_t n;
+		char *buf = fixture(BAD_KIOSK[i].file, &n);
+		hall_kiosk_config cfg;
+		hall_error err = {0};
+		hall_kiosk_config_defaults(&cfg);
+		hall_err rc = hall_kiosk_config_parse(buf, n, "config/kiosk.json", &cfg, &err);
+		if (rc != HALL_ERR_INVALID)
+			fail_msg("%s: accepted (rc %d)", BAD_KIOSK[i].file, rc);
+		if (strcmp(formatted(&err), BAD_KIOSK[i].expected) != 0)
+			fail_msg("%s:\n  got      %s\n  expected %s", BAD_KIOSK[i].file, formatted(&err), BAD_KIOSK[i].expected);
+		assert_null(strchr(formatted(&err), '\n'));
+		free(buf);
+	}
+}
+
+static void malformed_kiosk_json_should_fail_naming_the_file(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"kiosk_malformed.json", "kiosk_trailing.json"};
+	for (size_t i = 0; i < 2; i++) {
+		size_t n;
+		char *buf = fixture(files[i], &n);
+		hall_kiosk_config cfg;
+		hall_error err = {0};
+		hall_kiosk_config_defaults(&cfg);
+		assert_int_equal(hall_kiosk_config_parse(buf, n, "config/kiosk.json", &cfg, &err), HALL_ERR_INVALID);
+		assert_string_equal(err.path, "config/kiosk.json");
+		assert_true(strstr(err.msg, "JSON") || strstr(err.msg, "after"));
+		free(buf);
+	}
+}
+
+static void kiosk_config_without_id_should_fail_unless_given_on_the_command_line(void **state)
+{
+	(void)state;
+	char dir[512], path[600];
+	hall_test_tmpdir(dir, sizeof dir, "cfg");
+	hall_fs_join(path, sizeof path, dir, "kiosk.json");
+	size_t n;
+	char *buf = fixture("kiosk_no_id.json", &n);
+	assert_int_equal(hall_fs_write_atomic(path, buf, n, NULL), HALL_OK);
+	free(buf);
+
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.config = path;
+	hall_kiosk_config cfg;
+	hall_error err = {0};
+	assert_int_equal(hall_kiosk_config_load(&args, &cfg, &err), HALL_ERR_INVALID);
+	char expected[700];
+	snprintf(expected, sizeof expected, "%s: id: missing (give \"id\" in the file or --id)", path);
+	assert_string_equal(formatted(&err), expected);
+
+	args.id = "lobby-09";
+	args.data_dir = NULL;
+	assert_int_equal(hall_kiosk_config_load(&args, &cfg, &err), HALL_OK);
+	assert_string_equal(cfg.id, "lobby-09");
+	assert_string_equal(cfg.data_dir, "var/lobby-09");
+	assert_string_equal(cfg.broker.username, "lobby-09");
+
+	args.data_dir = "/tmp/elsewhere";
+	assert_int_equal(hall_kiosk_config_load(&args, &cfg, &err), HALL_OK);
+	assert_string_equal(cfg.data_dir, "/tmp/elsewhere");
+	hall_test_rmtree(dir);
+}
+
+static void loading_a_missing_file_should_name_it(void **state)
+{
+	(void)state;
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.config = "/nonexistent/dir/kiosk.json";
+	hall_kiosk_config cfg;
+	hall_error err = {0};
+	assert_int_equal(hall_kiosk_config_load(&args, &cfg, &err), HALL_ERR_NOT_FOUND);
+	assert_non_null(strstr(formatted(&err), "/nonexistent/dir/kiosk.json"));
+	hall_controller_config ccfg;
+	assert_int_equal(hall_controller_config_load(&args, &ccfg, &err), HALL_ERR_NOT_FOUND);
+	assert_null(ccfg.kiosks);
+}
+
+static void a_config_file_over_256_KiB_should_be_refused(void **state)
+{
+	(void)state;
+	char dir[512], path[600];
+	hall_test_tmpdir(dir, sizeof dir, "cfg");
+	hall_fs_join(path, sizeof path, dir, "big.json");
+	size_t n = HALL_CONFIG_FILE_MAX + 10;
+	char *buf = malloc(n);
+	assert_non_null(buf);
+	memset(buf, ' ', n);
+	memcpy(buf, "{\"id\":\"k1\"}", 11);
+	assert_int_equal(hall_fs_write_atomic(path, buf, n, NULL), HALL_OK);
+	free(buf);
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.config = path;
+	hall_kiosk_config cfg;
+	hall_error err = {0};
+	assert_int_equal(hall_kiosk_config_load(&args, &cfg, &err), HALL_ERR_TOO_BIG);
+	hall_test_rmtree(dir);
+}
+
+/* ------------------------------------------------------------------ controller */
+
+static void shipped_controller_config_should_hold_exactly_the_defaults(void **state)
+{
+	(void)state;
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.config = HALL_SOURCE_DIR "/config/controller.json";
+	hall_controller_config loaded, expected;
+	hall_error err = {0};
+	assert_int_equal(hall_controller_config_load(&args, &loaded, &err), HALL_OK);
+	hall_controller_config_defaults(&expected);
+	assert_true(loaded.reports_dir_set);
+	loaded.reports_dir_set = false;
+	memcpy(loaded.source, expected.source, sizeof loaded.source);
+	assert_memory_equal(&loaded, &expected, sizeof loaded);
+	assert_string_equal(loaded.broker.username, "controller");
+	assert_int_equal(loaded.closing_hour, 21);
+	assert_int_equal(loaded.closing_minute, 0);
+	assert_int_equal(loaded.report_lang, HALL_LANG_KO);
+	assert_int_equal(loaded.n_kiosks, 0);
+	assert_true(hall_controller_config_allows(&loaded, "any-kiosk"));
+	assert_string_equal(loaded.on_alert, "");
+	hall_controller_config_free(&loaded);
+	hall_controller_config_free(&expected);
+}
+
+static void custom_controller_config_should_read_every_field(void **state)
+{
+	(void)state;
+	size_t n;
+	char *buf = fixture("controller_custom.json", &n);
+	hall_controller_config cfg;
+	hall_error err = {0};
+	hall_controller_config_defaults(&cfg);
+	assert_int_equal(hall_controller_config_parse(buf, n, "custom", &cfg, &err), HALL_OK);
+	assert_string_equal(cfg.broker.host, "10.0.0.5");
+	assert_int_equal(cfg.broker.port, 1884);
+	assert_string_equal(cfg.broker.username, ""); /* null: connect without a username */
+	assert_int_equal(cfg.broker.keepalive_s, 60);
+	assert_false(cfg.retain);
+	assert_string_equal(cfg.data_dir, "/srv/hall");
+	assert_string_equal(cfg.time_zone, "Asia/Tokyo");
+	assert_string_equal(cfg.closing_time, "18:30");
+	assert_int_equal(cfg.closing_hour, 18);
+	assert_int_equal(cfg.closing_minute, 30);
+	assert_string_equal(cfg.reports_dir, "/srv/hall/out");
+	assert_int_equal(cfg.report_lang, HALL_LANG_EN);
+	assert_int_equal(cfg.n_kiosks, 3);
+	assert_string_equal(cfg.kiosks[2], "policy-01");
+	assert_true(hall_controller_config_allows(&cfg, "lobby-02"));
+	assert_false(hall_controller_config_allows(&cfg, "lobby-03"));
+	assert_false(hall_controller_config_allows(&cfg, NULL));
+	assert_string_equal(cfg.on_alert, "/usr/local/bin/hall-alert");
+	assert_int_equal(cfg.raw_retention_days, 365);
+	assert_int_equal(cfg.ingest.batch_ms, 50);
+	assert_int_equal(cfg.ingest.batch_max, 5000);
+	assert_int_equal(cfg.log_level, HALL_LOG_WARN);
+	/* --data does not move a reports_dir the file set */
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.data_dir = "/data";
+	assert_int_equal(hall_controller_config_apply_args(&cfg, &args, &err), HALL_OK);
+	assert_string_equal(cfg.reports_dir, "/srv/hall/out");
+	hall_controller_config_free(&cfg);
+	hall_controller_config_free(&cfg);
+	free(buf);
+}
+
+static const struct {
+	const char *file;
+	const char *expected;
+} BAD_CONTROLLER[] = {
+	{"controller_bad_closing.json", "c.json: closing_time: expected \"HH:MM\" (00:00..23:59)"},
+	{"controller_short_closing.json", "c.json: closing_time: expected \"HH:MM\" (00:00..23:59)"},
+	{"controller_bad_kiosks.json", "c.json: kiosks[1]: expected an id: 1 to 64 of a-z 0-9 - _"},
+	{"controller_kiosks_string.json", "c.json: kiosks: expected an array of kiosk ids (empty = any kiosk)"},
+	{"controller_bad_lang.json", "c.json: report_lang: expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\""},
+	{"controller_bad_ingest.json", "c.json: ingest.batch_ms: expected integer 0..60000"},
+	{"controller_bad_on_alert.json", "c.json: on_alert: expected null or a string of at most 511 bytes"},
+	{"controller_with_id.json", "c.json: id: unknown field (misspelt?)"},
+	{"kiosk_minimal.json", "c.json: id: unknown field (misspelt?)"},
+};
+
+static void bad_controller_configs_should_fail_with_one_line_naming_the_field(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof BAD_CONTROLLER / sizeof BAD_CONTROLLER[0]; i++) {
+		size_t n;
+		char *buf = fixture(BAD_CONTROLLER[i].file, &n);
+		hall_controller_config cfg;
+		hall_error err = {0};
+		hall_controller_config_defaults(&cfg);
+		hall_err rc = hall_controller_config_parse(buf, n, "c.json", &cfg, &err);
+		if (rc != HALL_ERR_INVALID)
+			fail_msg("%s: accepted (rc %d)", BAD_CONTROLLER[i].file, rc);
+		if (strcmp(formatted(&err), BAD_CONTROLLER[i].expected) != 0)
+			fail_msg("%s:\n  got      %s\n  expected %s", BAD_CONTROLLER[i].file, formatted(&err),
+			         BAD_CONTROLLER[i].expected);
+		hall_controller_config_free(&cfg);
+		free(buf);
+	}
+}
+
+static void controller_should_refuse_id_and_move_reports_with_data(void **state)
+{
+	(void)state;
+	hall_controller_config cfg;
+	hall_controller_config_defaults(&cfg);
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.id = "kiosk-01";
+	hall_error err = {0};
+	assert_int_equal(hall_controller_config_apply_args(&cfg, &args, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "--id");
+	args.id = NULL;
+	args.data_dir = "/data/ctl";
+	args.broker = "broker.local:1999";
+	snprintf(args.broker_host, sizeof args.broker_host, "broker.local");
+	args.broker_port = 1999;
+	assert_int_equal(hall_controller_config_apply_args(&cfg, &args, &err), HALL_OK);
+	assert_string_equal(cfg.data_dir, "/data/ctl");
+	assert_string_equal(cfg.reports_dir, "/data/ctl/reports");
+	assert_string_equal(cfg.broker.host, "broker.local");
+	assert_int_equal(cfg.broker.port, 1999);
+	hall_controller_config_free(&cfg);
+}
+
+/* ------------------------------------------------------------------ command line */
+
+static void parse_args_should_take_known_options_and_leave_the_rest_in_order(void **state)
+{
+	(void)state;
+	char *argv[] = {"hall-kiosk", "--config", "my.json", "--verbose", "--broker=10.1.2.3:1884", "run",
+	                "--id",       "lobby-02", "--data", "/d",       "--", "--id", "x", NULL};
+	int argc = 13;
+	hall_config_args a;
+	hall_error err = {0};
+	assert_int_equal(hall_config_parse_args(&argc, argv, &a, &err), HALL_OK);
+	assert_string_equal(a.config, "my.json");
+	assert_string_equal(a.broker, "10.1.2.3:1884");
+	assert_string_equal(a.broker_host, "10.1.2.3");
+	assert_int_equal(a.broker_port, 1884);
+	assert_string_equal(a.id, "lobby-02");
+	assert_string_equal(a.data_dir, "/d");
+	assert_int_equal(argc, 6);
+	assert_string_equal(argv[0], "hall-kiosk");
+	assert_string_equal(argv[1], "--verbose");
+	assert_string_equal(argv[2], "run");
+	assert_string_equal(argv[3], "--");
+	assert_string_equal(argv[4], "--id"); /* after "--": not ours */
+	assert_string_equal(argv[5], "x");
+	assert_null(argv[6]);
+
+	hall_kiosk_config cfg;
+	hall_kiosk_config_defaults(&cfg);
+	assert_int_equal(hall_kiosk_config_apply_args(&cfg, &a, &err), HALL_OK);
+	assert_string_equal(cfg.broker.host, "10.1.2.3");
+	assert_int_equal(cfg.broker.port, 1884);
+	assert_string_equal(cfg.id, "lobby-02");
+	assert_string_equal(cfg.data_dir, "/d");
+}
+
+static void parse_args_should_refuse_bad_values(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *opt, *value, *path;
+	} bad[] = {
+		{"--broker", "host:0", "--broker"},      {"--broker", "host:65536", "--broker"},
+		{"--broker", ":1883", "--broker"},       {"--broker", "host:12ab", "--broker"},
+		{"--broker", "::1:1883", "--broker"},    {"--broker", "[::1", "--broker"},
+		{"--id", "Not An Id", "--id"},           {"--config", "", "--config"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *argv[] = {"prog", (char *)bad[i].opt, (char *)bad[i].value, NULL};
+		int argc = 3;
+		hall_config_args a;
+		hall_error err = {0};
+		if (hall_config_parse_args(&argc, argv, &a, &err) != HALL_ERR_INVALID)
+			fail_msg("%s %s accepted", bad[i].opt, bad[i].value);
+		assert_string_equal(err.path, bad[i].path);
+	}
+	char *argv[] = {"prog", "--data", NULL};
+	int argc = 2;
+	hall_config_args a;
+	hall_error err = {0};
+	assert_int_equal(hall_config_parse_args(&argc, argv, &a, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "--data");
+	assert_non_null(strstr(err.msg, "missing"));
+}
+
+static void broker_override_should_accept_ipv6_and_a_bare_host(void **state)
+{
+	(void)state;
+	char *argv[] = {"prog", "--broker", "[::1]:1885", NULL};
+	int argc = 3;
+	hall_config_args a;
+	assert_int_equal(hall_config_parse_args(&argc, argv, &a, NULL), HALL_OK);
+	assert_string_equal(a.broker_host, "::1");
+	assert_int_equal(a.broker_port, 1885);
+	assert_int_equal(argc, 1);
+
+	char *argv2[] = {"prog", "--broker=hall-broker", NULL};
+	argc = 2;
+	assert_int_equal(hall_config_parse_args(&argc, argv2, &a, NULL), HALL_OK);
+	hall_kiosk_config cfg;
+	hall_kiosk_config_defaults(&cfg);
+	cfg.broker.port = 1999;
+	assert_int_equal(hall_kiosk_config_apply_args(&cfg, &a, NULL), HALL_OK);
+	assert_string_equal(cfg.broker.host, "hall-broker");
+	assert_int_equal(cfg.broker.port, 1999); /* a bare host keeps the configured port */
+}
+
+static void log_level_names_should_map_to_levels(void **state)
+{
+	(void)state;
+	hall_log_level l;
+	assert_int_equal(hall_config_log_level_from_name("error", &l), 0);
+	assert_int_equal(l, HALL_LOG_ERROR);
+	assert_int_equal(hall_config_log_level_from_name("warn", &l), 0);
+	assert_int_equal(l, HALL_LOG_WARN);
+	assert_int_equal(hall_config_log_level_from_name("WARN", &l), -1);
+	assert_int_equal(hall_config_log_level_from_name(NULL, &l), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shipped_kiosk_config_should_hold_exactly_the_defaults),
+		cmocka_unit_test(minimal_kiosk_config_should_take_data_dir_and_username_from_the_id),
+		cmocka_unit_test(custom_kiosk_config_should_read_every_field),
+		cmocka_unit_test(bad_kiosk_configs_should_fail_with_one_line_naming_the_field),
+		cmocka_unit_test(malformed_kiosk_json_should_fail_naming_the_file),
+		cmocka_unit_test(kiosk_config_without_id_should_fail_unless_given_on_the_command_line),
+		cmocka_unit_test(loading_a_missing_file_should_name_it),
+		cmocka_unit_test(a_config_file_over_256_KiB_should_be_refused),
+		cmocka_unit_test(shipped_controller_config_should_hold_exactly_the_defaults),
+		cmocka_unit_test(custom_controller_config_should_read_every_field),
+		cmocka_unit_test(bad_controller_configs_should_fail_with_one_line_naming_the_field),
+		cmocka_unit_test(controller_should_refuse_id_and_move_reports_with_data),
+		cmocka_unit_test(parse_args_should_take_known_options_and_leave_the_rest_in_order),
+		cmocka_unit_test(parse_args_should_refuse_bad_values),
+		cmocka_unit_test(broker_override_should_accept_ipv6_and_a_bare_host),
+		cmocka_unit_test(log_level_names_should_map_to_levels),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

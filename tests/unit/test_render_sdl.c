@@ -1,0 +1,301 @@
+/* test_render_sdl.c: draws display lists with SDL's software renderer into a surface and
+ * checks pixels: box colours, borders and rounded corners, text in every language (and
+ * the regional face), images, polygons, lines, the focus ring, the texture cache. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+
+#include "displaylist.h"
+#include "fixtures.h"
+#include "render_sdl.h"
+#include "text_sdl.h"
+
+#define W 640
+#define H 400
+
+typedef struct fx {
+	SDL_Surface *target;
+	SDL_Renderer *ren;
+	hall_ttf *text;
+	hall_render *render;
+	hall_dl *dl;
+} fx;
+
+static const hall_rgba BG = {240, 240, 240, 255};
+static const hall_rgba RED = {200, 30, 30, 255};
+static const hall_rgba BLUE = {20, 40, 200, 255};
+static const hall_rgba BLACK = {0, 0, 0, 255};
+
+static int setup(void **state)
+{
+	static fx f;
+	memset(&f, 0, sizeof(f));
+	hall_error err = {{0}, {0}};
+	f.target = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_RGBA32);
+	assert_non_null(f.target);
+	f.ren = SDL_CreateSoftwareRenderer(f.target);
+	assert_non_null(f.ren);
+	assert_int_equal(hall_ttf_create(f.ren, NULL, NULL, &f.text, &err), HALL_OK);
+	assert_int_equal(hall_render_create(f.ren, f.text, &f.render, &err), HALL_OK);
+	f.dl = hall_dl_create();
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	hall_dl_destroy(f->dl);
+	hall_render_destroy(f->render);
+	hall_ttf_destroy(f->text);
+	SDL_DestroyRenderer(f->ren);
+	SDL_FreeSurface(f->target);
+	return 0;
+}
+
+static hall_rgba px(fx *f, int x, int y)
+{
+	const uint8_t *p = (const uint8_t *)f->target->pixels + y * f->target->pitch + x * 4;
+	return (hall_rgba){p[0], p[1], p[2], p[3]};
+}
+
+static int same(hall_rgba a, hall_rgba b)
+{
+	return abs(a.r - b.r) <= 2 && abs(a.g - b.g) <= 2 && abs(a.b - b.b) <= 2;
+}
+
+static void draw(fx *f)
+{
+	hall_render_draw(f->render, f->dl, BG);
+	SDL_RenderPresent(f->ren);
+}
+
+/* Pixels in r that differ from the background. */
+static int ink(fx *f, hall_rect r)
+{
+	int n = 0;
+	for (int y = r.y; y < r.y + r.h; y++)
+		for (int x = r.x; x < r.x + r.w; x++)
+			n += !same(px(f, x, y), BG);
+	return n;
+}
+
+static void box_should_fill_its_rect_with_border_and_round_corners(void **state)
+{
+	fx *f = *state;
+	hall_dl_clear(f->dl);
+	hall_dl_item *b = hall_dl_box(f->dl, (hall_rect){100, 100, 200, 100}, RED);
+	b->border = BLUE;
+	b->border_px = 4;
+	b->radius_px = 20;
+	hall_dl_box(f->dl, (hall_rect){400, 50, 50, 50}, BLUE);
+	draw(f);
+	assert_true(same(px(f, 200, 150), RED));    /* inside */
+	assert_true(same(px(f, 200, 101), BLUE));   /* top border */
+	assert_true(same(px(f, 101, 150), BLUE));   /* left border */
+	assert_true(same(px(f, 100, 100), BG));     /* rounded corner is cut */
+	assert_true(same(px(f, 299, 199), BG));
+	assert_true(same(px(f, 99, 150), BG));      /* outside */
+	assert_true(same(px(f, 400, 50), BLUE));    /* square box reaches its corner */
+	assert_true(same(px(f, 449, 99), BLUE));
+	assert_true(same(px(f, 450, 100), BG));
+}
+
+static void translucent_box_should_blend_with_what_is_below(void **state)
+{
+	fx *f = *state;
+	hall_dl_clear(f->dl);
+	hall_dl_box(f->dl, (hall_rect){0, 0, 100, 100}, (hall_rgba){0, 0, 0, 255});
+	hall_dl_box(f->dl, (hall_rect){0, 0, 100, 100}, (hall_rgba){255, 255, 255, 128});
+	draw(f);
+	hall_rgba c = px(f, 50, 50);
+	assert_true(c.r > 100 && c.r < 160);
+}
+
+static void text_should_draw_pixels_in_every_language(void **state)
+{
+	fx *f = *state;
+	const char *texts[HALL_LANG_COUNT] = {"시민청", "Citizen Hall", "市民厅", "市民廳", "市民庁"};
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		hall_dl_clear(f->dl);
+		hall_dl_text(f->dl, (hall_rect){20, 20, 400, 80}, texts[l], 48, (hall_lang)l, BLACK, BG);
+		draw(f);
+		int n = ink(f, (hall_rect){20, 20, 400, 80});
+		assert_true(n > 200);
+		assert_int_equal(ink(f, (hall_rect){0, 150, W, 50}), 0); /* nothing outside */
+	}
+}
+
+/* The same Han character differs between the regional faces: "直" is a classic. */
+static void text_should_use_the_face_of_its_language(void **state)
+{
+	fx *f = *state;
+	static uint8_t shot[2][120 * 120 * 4];
+	hall_lang langs[2] = {HALL_LANG_JA, HALL_LANG_ZH_HANS};
+	for (int i = 0; i < 2; i++) {
+		hall_dl_clear(f->dl);
+		hall_dl_text(f->dl, (hall_rect){10, 10, 100, 100}, "直", 96, langs[i], BLACK, BG);
+		draw(f);
+		for (int y = 0; y < 120; y++)
+			memcpy(shot[i] + y * 120 * 4, (uint8_t *)f->target->pixels + y * f->target->pitch, 120 * 4);
+	}
+	assert_true(memcmp(shot[0], shot[1], sizeof(shot[0])) != 0);
+	assert_int_equal(hall_ttf_face_index(HALL_LANG_KO), 1);
+	assert_int_equal(hall_ttf_face_index(HALL_LANG_EN), 1);
+	assert_int_equal(hall_ttf_face_index(HALL_LANG_JA), 0);
+	assert_int_equal(hall_ttf_face_index(HALL_LANG_ZH_HANS), 2);
+	assert_int_equal(hall_ttf_face_index(HALL_LANG_ZH_HANT), 3);
+}
+
+static void steady_frames_should_create_no_textures(void **state)
+{
+	fx *f = *state;
+	hall_dl_clear(f->dl);
+	hall_dl_text(f->dl, (hall_rect){20, 20, 400, 60}, "서울, 마이 소울", 40, HALL_LANG_KO, BLACK, BG);
+	hall_dl_item *b = hall_dl_text(f->dl, (hall_rect){20, 100, 400, 60}, "Seoul, my soul", 40, HALL_LANG_EN, BLUE, BG);
+	b->bold = 1;
+	draw(f);
+	unsigned long before = hall_render_textures_created(f->render);
+	assert_true(before >= 2);
+	for (int i = 0; i < 5; i++)
+		draw(f);
+	assert_int_equal(hall_render_textures_created(f->render), before);
+	/* a different colour is a different texture */
+	hall_dl_text(f->dl, (hall_rect){20, 200, 400, 60}, "Seoul, my soul", 40, HALL_LANG_EN, RED, BG);
+	draw(f);
+	assert_int_equal(hall_render_textures_created(f->render), before + 1);
+}
+
+static void measure_should_match_the_drawn_width(void **state)
+{
+	fx *f = *state;
+	int w = 0, h = 0;
+	assert_int_equal(hall_ttf_measure(f->text, "Seoul", 5, 40, HALL_LANG_EN, 0, &w, &h), 0);
+	assert_true(w > 40 && h >= 40);
+	int tw = 0, th = 0;
+	assert_non_null(hall_ttf_texture(f->text, "Seoul", 40, HALL_LANG_EN, 0, BLACK, &tw, &th));
+	assert_int_equal(tw, w);
+	assert_int_equal(th, h);
+	/* measuring a range measures only the range */
+	int w2 = 0;
+	assert_int_equal(hall_ttf_measure(f->text, "Seoul, my soul", 5, 40, HALL_LANG_EN, 0, &w2, &h), 0);
+	assert_int_equal(w2, w);
+}
+
+static void polygon_should_fill_a_concave_shape(void **state)
+{
+	fx *f = *state;
+	/* an L: the notch at the top right must stay empty */
+	int pts[] = {100, 100, 160, 100, 160, 200, 300, 200, 300, 260, 100, 260};
+	hall_dl_clear(f->dl);
+	hall_dl_polygon(f->dl, pts, 6, RED);
+	draw(f);
+	assert_true(same(px(f, 130, 150), RED));
+	assert_true(same(px(f, 250, 230), RED));
+	assert_true(same(px(f, 250, 150), BG));
+}
+
+static void thick_line_should_cover_its_width(void **state)
+{
+	fx *f = *state;
+	hall_dl_clear(f->dl);
+	hall_dl_line(f->dl, 50, 300, 350, 300, BLUE, 6);
+	hall_dl_line(f->dl, 50, 350, 350, 350, RED, 1);
+	draw(f);
+	assert_true(same(px(f, 200, 298), BLUE));
+	assert_true(same(px(f, 200, 301), BLUE));
+	assert_true(same(px(f, 200, 306), BG));
+	assert_true(same(px(f, 200, 350), RED));
+}
+
+static void focused_hit_should_get_a_visible_ring(void **state)
+{
+	fx *f = *state;
+	hall_dl_clear(f->dl);
+	hall_dl_box(f->dl, (hall_rect){100, 100, 120, 60}, BLUE);
+	hall_dl_item *h = hall_dl_hit(f->dl, (hall_rect){100, 100, 120, 60}, "b", HALL_ROLE_BUTTON, "B");
+	draw(f);
+	assert_int_equal(ink(f, (hall_rect){90, 90, 140, 10}), 0); /* unfocused: nothing around it */
+	h->focused = 1;
+	draw(f);
+	assert_true(same(px(f, 160, 98), BLACK));               /* dark ring next to the control */
+	assert_true(same(px(f, 160, 95), (hall_rgba){255, 255, 255, 255})); /* light halo outside it */
+	assert_true(same(px(f, 160, 130), BLUE));               /* the control itself unchanged */
+}
+
+static void image_should_fit_or_fill_and_missing_files_draw_a_placeholder(void **state)
+{
+	fx *f = *state;
+	char dir[512], path[600];
+	hall_test_tmpdir(dir, sizeof(dir), "render");
+	snprintf(path, sizeof(path), "%s/red.png", dir);
+	/* a 20 x 10 image: red left half, blue right half */
+	SDL_Surface *img = SDL_CreateRGBSurfaceWithFormat(0, 20, 10, 32, SDL_PIXELFORMAT_RGBA32);
+	SDL_FillRect(img, &(SDL_Rect){0, 0, 10, 10}, SDL_MapRGBA(img->format, 200, 30, 30, 255));
+	SDL_FillRect(img, &(SDL_Rect){10, 0, 10, 10}, SDL_MapRGBA(img->format, 20, 40, 200, 255));
+	assert_int_equal(IMG_SavePNG(img, path), 0);
+	SDL_FreeSurface(img);
+
+	hall_dl_clear(f->dl);
+	hall_dl_image(f->dl, (hall_rect){0, 0, 200, 200}, path, 0);   /* fit: 200 x 100, centred */
+	hall_dl_image(f->dl, (hall_rect){300, 0, 100, 100}, path, 1); /* fill: crops the middle */
+	hall_dl_image(f->dl, (hall_rect){450, 0, 50, 50}, "/nonexistent/x.png", 0);
+	draw(f);
+	assert_true(same(px(f, 50, 100), RED));
+	assert_true(same(px(f, 150, 100), BLUE));
+	assert_true(same(px(f, 100, 20), BG));   /* letterbox above */
+	assert_true(same(px(f, 320, 50), RED));
+	assert_true(same(px(f, 380, 50), BLUE));
+	assert_true(same(px(f, 475, 25), (hall_rgba){128, 128, 128, 255}));
+	hall_test_rmtree(dir);
+}
+
+static void save_png_should_write_a_readable_file_of_the_screen(void **state)
+{
+	fx *f = *state;
+	char dir[512], path[600];
+	hall_test_tmpdir(dir, sizeof(dir), "shot");
+	snprintf(path, sizeof(path), "%s/shot.png", dir);
+	hall_dl_clear(f->dl);
+	hall_dl_box(f->dl, (hall_rect){0, 0, 10, 10}, RED);
+	draw(f);
+	hall_error err = {{0}, {0}};
+	assert_int_equal(hall_render_save_png(f->ren, path, &err), HALL_OK);
+	SDL_Surface *s = IMG_Load(path);
+	assert_non_null(s);
+	assert_int_equal(s->w, W);
+	assert_int_equal(s->h, H);
+	SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_RGBA32, 0);
+	const uint8_t *p = c->pixels;
+	assert_int_equal(p[0], 200);
+	assert_int_equal(p[1], 30);
+	SDL_FreeSurface(c);
+	SDL_FreeSurface(s);
+	hall_test_rmtree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(box_should_fill_its_rect_with_border_and_round_corners),
+		cmocka_unit_test(translucent_box_should_blend_with_what_is_below),
+		cmocka_unit_test(text_should_draw_pixels_in_every_language),
+		cmocka_unit_test(text_should_use_the_face_of_its_language),
+		cmocka_unit_test(steady_frames_should_create_no_textures),
+		cmocka_unit_test(measure_should_match_the_drawn_width),
+		cmocka_unit_test(polygon_should_fill_a_concave_shape),
+		cmocka_unit_test(thick_line_should_cover_its_width),
+		cmocka_unit_test(focused_hit_should_get_a_visible_ring),
+		cmocka_unit_test(image_should_fit_or_fill_and_missing_files_draw_a_placeholder),
+		cmocka_unit_test(save_png_should_write_a_readable_file_of_the_screen),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

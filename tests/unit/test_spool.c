@@ -1,0 +1,799 @@
+/* test_spool.c: the durable event spool (core/src/spool.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "hall/spool.h"
+
+#define MiB (1024u * 1024u)
+
+typedef struct collected {
+	int64_t seqs[4096];
+	char payloads[4096][128];
+	size_t n;
+} collected;
+
+static int collect(void *ctx, int64_t seq, const void *data, size_t len)
+{
+	collected *c = ctx;
+	if (c->n >= 4096)
+		return 1;
+	c->seqs[c->n] = seq;
+	snprintf(c->payloads[c->n], sizeof c->payloads[c->n], "%.*s", (int)len, (const char *)data);
+	c->n++;
+	return 0;
+}
+
+static void event_for(char *out, size_t len, int64_t seq)
+{
+	snprintf(out, len, "{\"kiosk\":\"k1\",\"seq\":%" PRId64 ",\"type\":\"tap\"}", seq);
+}
+
+/* Append one event whose payload names the seq it will get. */
+static int count_records(void *ctx, int64_t seq, const void *data, size_t len)
+{
+	(void)seq;
+	(void)data;
+	(void)len;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+static int64_t append_event(hall_spool *sp)
+{
+	char buf[128];
+	int64_t seq = 0;
+	hall_error err = {0};
+	event_for(buf, sizeof buf, hall_spool_next_seq(sp));
+	assert_int_equal(hall_spool_append(sp, buf, strlen(buf), &seq, &err), HALL_OK);
+	return seq;
+}
+
+static hall_spool *open_ok(const char *dir, uint64_t max)
+{
+	hall_spool *sp = NULL;
+	hall_error err = {0};
+	hall_err e = hall_spool_open(dir, max, &sp, &err);
+	if (e != HALL_OK)
+		fail_msg("open %s: %s: %s", dir, err.path, err.msg);
+	return sp;
+}
+
+static collected *read_all_records(hall_spool *sp)
+{
+	collected *c = calloc(1, sizeof *c);
+	hall_error err = {0};
+	assert_non_null(c);
+	assert_int_equal(hall_spool_read(sp, 0, 0, 0, collect, c, NULL, &err), HALL_OK);
+	return c;
+}
+
+/* Every record's payload must name its own seq, and seqs must run first..first+n-1. */
+static void assert_contiguous(const collected *c, int64_t first)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++) {
+		char want[128];
+		assert_int_equal(c->seqs[i], first + (int64_t)i);
+		event_for(want, sizeof want, c->seqs[i]);
+		assert_string_equal(c->payloads[i], want);
+	}
+}
+
+static int count_segments(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "seg-", 4) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void seg_file(char *out, size_t len, const char *dir, int64_t first)
+{
+	snprintf(out, len, "%s/seg-%020" PRId64 ".log", dir, first);
+}
+
+static void copy_fixture_dir(const char *fixture, const char *dst)
+{
+	char src[1024], cmd[3000];
+	hall_test_fixture(src, sizeof src, fixture);
+	snprintf(cmd, sizeof cmd, "cp -a '%s'/. '%s'/", src, dst);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void crc32_should_match_the_standard_check_value(void **state)
+{
+	(void)state;
+	assert_int_equal(hall_spool_crc32(0, "123456789", 9), 0xCBF43926u);
+}
+
+static void append_should_assign_consecutive_seqs_from_one(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 0);
+	assert_int_equal(st.first, 1);
+	assert_int_equal(hall_spool_next_seq(sp), 1);
+	for (i = 1; i <= 10; i++)
+		assert_int_equal(append_event(sp), i);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 10);
+	assert_int_equal(st.first, 1);
+	assert_int_equal(st.count, 10);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void read_should_hand_out_only_synced_records(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	collected *c;
+	hall_spool_stats st;
+	hall_error err = {0};
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	append_event(sp);
+	append_event(sp);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 0); /* not yet fsynced: must not be sent */
+	free(c);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.durable, 2);
+	append_event(sp);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 2);
+	assert_contiguous(c, 1);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void read_should_respect_from_seq_and_batch_limits(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	collected *c = calloc(1, sizeof *c);
+	hall_error err = {0};
+	size_t n = 0;
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 50; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	assert_int_equal(hall_spool_read(sp, 20, 7, 0, collect, c, &n, &err), HALL_OK);
+	assert_int_equal(n, 7);
+	assert_int_equal(c->n, 7);
+	assert_contiguous(c, 20);
+	memset(c, 0, sizeof *c);
+	/* Each payload is about 40 bytes: a 100-byte budget takes 2 (the first always fits). */
+	assert_int_equal(hall_spool_read(sp, 45, 0, 100, collect, c, &n, &err), HALL_OK);
+	assert_int_equal(n, 2);
+	assert_contiguous(c, 45);
+	memset(c, 0, sizeof *c);
+	assert_int_equal(hall_spool_read(sp, 51, 0, 0, collect, c, &n, &err), HALL_OK);
+	assert_int_equal(n, 0);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void reopen_should_keep_seq_and_unconfirmed_records(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	collected *c;
+	hall_spool_stats st;
+	hall_error err = {0};
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 30; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_confirm(sp, 12, &err), HALL_OK);
+	hall_spool_close(sp);
+
+	sp = open_ok(dir, MiB);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 30);
+	assert_int_equal(st.confirmed, 12);
+	assert_int_equal(st.first, 13);
+	assert_int_equal(st.count, 18);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 18);
+	assert_contiguous(c, 13);
+	free(c);
+	assert_int_equal(append_event(sp), 31);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void seq_should_continue_after_everything_was_confirmed_and_deleted(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	hall_error err = {0};
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, HALL_SPOOL_MIN_BYTES * 4);
+	for (i = 0; i < 500; i++) /* several segments */
+		append_event(sp);
+	assert_true(count_segments(dir) > 2);
+	assert_int_equal(hall_spool_confirm(sp, 500, &err), HALL_OK);
+	assert_int_equal(count_segments(dir), 0);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.count, 0);
+	assert_int_equal(st.first, 501);
+	assert_int_equal(st.bytes, 0);
+	hall_spool_close(sp);
+
+	sp = open_ok(dir, HALL_SPOOL_MIN_BYTES * 4);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 500);
+	assert_int_equal(st.first, 501);
+	assert_int_equal(append_event(sp), 501);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void confirm_should_delete_only_fully_confirmed_segments(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	collected *c;
+	hall_error err = {0};
+	int i, before;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, HALL_SPOOL_MIN_BYTES * 4);
+	for (i = 0; i < 400; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	before = count_segments(dir);
+	assert_int_equal(hall_spool_confirm(sp, 150, &err), HALL_OK);
+	assert_true(count_segments(dir) < before);
+	assert_true(count_segments(dir) > 0);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 250);
+	assert_contiguous(c, 151);
+	free(c);
+	/* A confirm below or at the confirmed seq changes nothing. */
+	assert_int_equal(hall_spool_confirm(sp, 100, &err), HALL_OK);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 250);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void confirm_above_seq_max_should_be_clamped(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	hall_error err = {0};
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	append_event(sp);
+	append_event(sp);
+	assert_int_equal(hall_spool_confirm(sp, 99, &err), HALL_OK);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.confirmed, 2);
+	assert_int_equal(append_event(sp), 3);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_cut_a_torn_tail_and_reissue_only_the_unwritten_seq(void **state)
+{
+	char dir[512], path[1024];
+	hall_spool *sp;
+	collected *c;
+	struct stat st0;
+	hall_spool_stats st;
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 10; i++)
+		append_event(sp);
+	hall_spool_close(sp);
+	seg_file(path, sizeof path, dir, 1);
+	assert_int_equal(stat(path, &st0), 0);
+	/* A power cut in the middle of writing record 10. */
+	assert_int_equal(truncate(path, st0.st_size - 7), 0);
+
+	sp = open_ok(dir, MiB);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 9);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 9);
+	assert_contiguous(c, 1);
+	free(c);
+	assert_int_equal(append_event(sp), 10);
+	hall_spool_close(sp);
+	sp = open_ok(dir, MiB);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 10);
+	assert_contiguous(c, 1);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_cut_at_a_corrupt_record_and_never_reuse_its_seqs(void **state)
+{
+	char dir[512], path[1024];
+	hall_spool *sp;
+	collected *c;
+	hall_spool_stats st;
+	unsigned char byte;
+	int fd, i;
+	off_t off;
+	char first[128];
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 10; i++)
+		append_event(sp);
+	hall_spool_close(sp);
+	/* Flip one payload byte of record 4 (records 1..9 have equal length). */
+	event_for(first, sizeof first, 1);
+	off = (off_t)(3 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(first)) + HALL_SPOOL_RECORD_OVERHEAD + 5);
+	seg_file(path, sizeof path, dir, 1);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &byte, 1, off), 1);
+	byte ^= 0x20;
+	assert_int_equal(pwrite(fd, &byte, 1, off), 1);
+	close(fd);
+
+	sp = open_ok(dir, MiB);
+	hall_spool_get_stats(sp, &st);
+	/* 1..3 kept; 4..10 lost (logged); 10 was issued, so the next seq is 11. */
+	assert_int_equal(st.seq_max, 10);
+	assert_int_equal(st.count, 3);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 3);
+	assert_contiguous(c, 1);
+	free(c);
+	assert_int_equal(append_event(sp), 11);
+	hall_spool_close(sp);
+
+	/* And after a restart, with everything confirmed, still no reuse. */
+	sp = open_ok(dir, MiB);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 4);
+	assert_int_equal(c->seqs[3], 11);
+	free(c);
+	{
+		hall_error err = {0};
+		assert_int_equal(hall_spool_confirm(sp, 11, &err), HALL_OK);
+	}
+	hall_spool_close(sp);
+	sp = open_ok(dir, MiB);
+	assert_int_equal(hall_spool_next_seq(sp), 12);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void append_should_refuse_with_full_at_the_bound_and_keep_what_it_holds(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	hall_error err = {0};
+	char buf[1000];
+	int64_t seq = 0;
+	int appended = 0, i;
+	hall_err e = HALL_OK;
+	collected *c;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, HALL_SPOOL_MIN_BYTES);
+	memset(buf, 'x', sizeof buf);
+	for (i = 0; i < 100; i++) {
+		e = hall_spool_append(sp, buf, sizeof buf, &seq, &err);
+		if (e != HALL_OK)
+			break;
+		appended++;
+	}
+	assert_int_equal(e, HALL_ERR_FULL);
+	assert_true(appended > 10);
+	hall_spool_get_stats(sp, &st);
+	assert_true(st.bytes <= st.max_bytes);
+	assert_int_equal(st.seq_max, appended);
+	assert_int_equal(hall_spool_next_seq(sp), appended + 1); /* a refusal uses no seq */
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, (size_t)appended);
+	free(c);
+	/* Confirming frees room again. */
+	assert_int_equal(hall_spool_confirm(sp, appended, &err), HALL_OK);
+	assert_int_equal(hall_spool_append(sp, buf, sizeof buf, &seq, &err), HALL_OK);
+	assert_int_equal(seq, appended + 1);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void append_should_reject_empty_and_oversized_payloads(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_error err = {0};
+	char *big = calloc(1, HALL_SPOOL_MAX_RECORD + 1);
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, 4 * MiB);
+	assert_int_equal(hall_spool_append(sp, "", 0, NULL, &err), HALL_ERR_TOO_BIG);
+	assert_int_equal(hall_spool_append(sp, big, HALL_SPOOL_MAX_RECORD + 1, NULL, &err), HALL_ERR_TOO_BIG);
+	assert_int_equal(hall_spool_next_seq(sp), 1);
+	free(big);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void records_larger_than_a_segment_should_each_get_their_own(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_error err = {0};
+	char *big = malloc(6000);
+	int64_t seq = 0;
+	size_t n = 0;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	/* max 64 KiB: segments of 4 KiB, records of 6000 bytes. */
+	sp = open_ok(dir, 64 * 1024);
+	memset(big, 'b', 6000);
+	assert_int_equal(hall_spool_append(sp, big, 6000, &seq, &err), HALL_OK);
+	assert_int_equal(hall_spool_append(sp, big, 6000, &seq, &err), HALL_OK);
+	assert_int_equal(seq, 2);
+	append_event(sp);
+	assert_int_equal(count_segments(dir), 3);
+	hall_spool_close(sp);
+	sp = open_ok(dir, 64 * 1024);
+	assert_int_equal(hall_spool_read(sp, 0, 0, 0, count_records, &n, NULL, &err), HALL_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(append_event(sp), 4);
+	free(big);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+/* A full disk, simulated with the file size limit: the failed append leaves nothing behind
+ * and uses no seq; once there is room again the same seq is issued. */
+static void append_should_remove_a_partial_record_when_the_disk_is_full(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_error err = {0};
+	struct rlimit old, lim;
+	char buf[300];
+	int64_t seq = 0;
+	hall_err e = HALL_OK;
+	int i, ok = 0;
+	collected *c;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, 64 * 1024);
+	memset(buf, 'f', sizeof buf);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 1000; /* mid-way through the 4th record of 320 bytes */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	for (i = 0; i < 10; i++) {
+		e = hall_spool_append(sp, buf, sizeof buf, &seq, &err);
+		if (e != HALL_OK)
+			break;
+		ok++;
+	}
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(e, HALL_ERR_IO);
+	assert_int_equal(ok, 3);
+	assert_int_equal(hall_spool_next_seq(sp), 4);
+	/* Room again: the next append gets seq 4, in the same segment, after whole records. */
+	event_for(buf, sizeof buf, 4);
+	assert_int_equal(hall_spool_append(sp, buf, strlen(buf), &seq, &err), HALL_OK);
+	assert_int_equal(seq, 4);
+	hall_spool_close(sp);
+	sp = open_ok(dir, 64 * 1024);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 4);
+	assert_int_equal(c->seqs[3], 4);
+	assert_string_equal(c->payloads[3], buf);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_refuse_a_bound_below_the_minimum(void **state)
+{
+	char dir[512];
+	hall_spool *sp = NULL;
+	hall_error err = {0};
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	assert_int_equal(hall_spool_open(dir, 100, &sp, &err), HALL_ERR_INVALID);
+	assert_null(sp);
+	hall_test_rmtree(dir);
+}
+
+static int build_event(void *ctx, int64_t seq, void **data, size_t *len)
+{
+	char buf[128];
+	(void)ctx;
+	event_for(buf, sizeof buf, seq);
+	*data = strdup(buf);
+	*len = strlen(buf);
+	return *data ? 0 : -1;
+}
+
+static int build_nothing(void *ctx, int64_t seq, void **data, size_t *len)
+{
+	(void)ctx;
+	(void)seq;
+	(void)data;
+	(void)len;
+	return -1;
+}
+
+static void append_build_should_pass_the_seq_to_the_builder(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_error err = {0};
+	int64_t seq = 0;
+	collected *c;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	append_event(sp);
+	assert_int_equal(hall_spool_append_build(sp, build_event, NULL, &seq, &err), HALL_OK);
+	assert_int_equal(seq, 2);
+	assert_int_equal(hall_spool_append_build(sp, build_nothing, NULL, &seq, &err), HALL_ERR_INVALID);
+	assert_int_equal(hall_spool_next_seq(sp), 3);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 2);
+	assert_contiguous(c, 1);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_keep_records_when_the_state_file_is_corrupt(void **state)
+{
+	char dir[512], path[1024];
+	hall_spool *sp;
+	hall_error err = {0};
+	collected *c;
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 5; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_confirm(sp, 2, &err), HALL_OK);
+	hall_spool_close(sp);
+	snprintf(path, sizeof path, "%s/state", dir);
+	{
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("garbage\n", f);
+		fclose(f);
+	}
+	sp = open_ok(dir, MiB);
+	/* Confirmed state lost: everything still on disk is resent (the controller counts
+	 * repeats once); the seq continues after the highest record. */
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 5);
+	assert_contiguous(c, 1);
+	free(c);
+	assert_int_equal(append_event(sp), 6);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_read_the_v1_format_fixture(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	collected *c;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	copy_fixture_dir("spool/v1-good", dir);
+	sp = open_ok(dir, MiB);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.confirmed, 4);
+	assert_int_equal(st.seq_max, 8);
+	assert_int_equal(st.first, 5);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 4);
+	assert_int_equal(c->seqs[0], 5);
+	assert_string_equal(c->payloads[0],
+	                    "{\"kiosk\":\"lobby-01\",\"seq\":5,\"ts\":1764057600005,\"type\":\"tap\",\"exhibit\":\"brand\",\"target\":\"next\"}");
+	assert_int_equal(c->seqs[3], 8);
+	free(c);
+	assert_int_equal(append_event(sp), 9);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_cut_the_torn_v1_fixture(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	collected *c;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	copy_fixture_dir("spool/v1-torn", dir);
+	sp = open_ok(dir, MiB);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 3);
+	assert_int_equal(st.first, 1);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 3);
+	assert_int_equal(c->seqs[2], 3);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+/* ---- kill -9 in the middle of appending ---- */
+
+/* The child appends forever, confirming now and then (so segments are deleted while it
+ * runs), and reports every seq it got through the pipe after append returned. */
+static void child_appender(const char *dir, int report_fd)
+{
+	hall_spool *sp = NULL;
+	hall_error err = {0};
+	int64_t n = 0;
+	if (hall_spool_open(dir, 256 * 1024, &sp, &err) != HALL_OK)
+		_exit(2);
+	for (;;) {
+		char buf[128];
+		int64_t seq = 0;
+		event_for(buf, sizeof buf, hall_spool_next_seq(sp));
+		if (hall_spool_append(sp, buf, strlen(buf), &seq, &err) != HALL_OK)
+			_exit(3);
+		if (write(report_fd, &seq, sizeof seq) != (ssize_t)sizeof seq)
+			_exit(4);
+		if (++n % 64 == 0 && hall_spool_sync(sp, &err) != HALL_OK)
+			_exit(5);
+		if (n % 300 == 0 && hall_spool_confirm(sp, seq - 100, &err) != HALL_OK)
+			_exit(6);
+	}
+}
+
+static void killed_writer_should_leave_no_gap_no_duplicate_and_continue_the_seq(void **state)
+{
+	char dir[512];
+	int round;
+	int64_t last_seen_max = 0;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	for (round = 0; round < 5; round++) {
+		int fds[2];
+		pid_t pid;
+		int64_t got = 0, reported = 0, target = 500 + round * 377;
+		int64_t seen = 0;
+		time_t until = time(NULL) + 30;
+		int status;
+		hall_spool *sp;
+		hall_spool_stats st;
+		collected *c;
+
+		assert_int_equal(pipe(fds), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			close(fds[0]);
+			child_appender(dir, fds[1]);
+			_exit(0);
+		}
+		close(fds[1]);
+		/* Let it write a round-dependent number of events, then kill it mid-stream. */
+		while (seen < target && time(NULL) < until) {
+			ssize_t r = read(fds[0], &got, sizeof got);
+			if (r != (ssize_t)sizeof got)
+				break;
+			if (seen == 0)
+				assert_int_equal(got, last_seen_max + 1); /* seq continues from last round */
+			else
+				assert_int_equal(got, reported + 1);
+			reported = got;
+			seen++;
+		}
+		kill(pid, SIGKILL);
+		while (read(fds[0], &got, sizeof got) == (ssize_t)sizeof got) {
+			assert_int_equal(got, reported + 1);
+			reported = got;
+		}
+		close(fds[0]);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		assert_true(seen >= target);
+
+		sp = open_ok(dir, 256 * 1024);
+		hall_spool_get_stats(sp, &st);
+		/* Every append that returned survived; at most the one in flight is extra. */
+		assert_true(st.seq_max >= reported);
+		assert_true(st.seq_max <= reported + 1);
+		c = read_all_records(sp);
+		assert_true(c->n > 0);
+		assert_int_equal(c->n, (size_t)(st.seq_max - st.first + 1));
+		assert_contiguous(c, st.first);
+		assert_int_equal(c->seqs[c->n - 1], st.seq_max);
+		free(c);
+		last_seen_max = st.seq_max;
+		hall_spool_close(sp);
+	}
+	hall_test_rmtree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(crc32_should_match_the_standard_check_value),
+		cmocka_unit_test(append_should_assign_consecutive_seqs_from_one),
+		cmocka_unit_test(read_should_hand_out_only_synced_records),
+		cmocka_unit_test(read_should_respect_from_seq_and_batch_limits),
+		cmocka_unit_test(reopen_should_keep_seq_and_unconfirmed_records),
+		cmocka_unit_test(seq_should_continue_after_everything_was_confirmed_and_deleted),
+		cmocka_unit_test(confirm_should_delete_only_fully_confirmed_segments),
+		cmocka_unit_test(confirm_above_seq_max_should_be_clamped),
+		cmocka_unit_test(open_should_cut_a_torn_tail_and_reissue_only_the_unwritten_seq),
+		cmocka_unit_test(open_should_cut_at_a_corrupt_record_and_never_reuse_its_seqs),
+		cmocka_unit_test(append_should_refuse_with_full_at_the_bound_and_keep_what_it_holds),
+		cmocka_unit_test(append_should_reject_empty_and_oversized_payloads),
+		cmocka_unit_test(records_larger_than_a_segment_should_each_get_their_own),
+		cmocka_unit_test(append_should_remove_a_partial_record_when_the_disk_is_full),
+		cmocka_unit_test(open_should_refuse_a_bound_below_the_minimum),
+		cmocka_unit_test(append_build_should_pass_the_seq_to_the_builder),
+		cmocka_unit_test(open_should_keep_records_when_the_state_file_is_corrupt),
+		cmocka_unit_test(open_should_read_the_v1_format_fixture),
+		cmocka_unit_test(open_should_cut_the_torn_v1_fixture),
+		cmocka_unit_test(killed_writer_should_leave_no_gap_no_duplicate_and_continue_the_seq),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

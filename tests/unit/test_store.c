@@ -1,0 +1,399 @@
+/* test_store.c: the controller's storage interface (controller/store.h) on SQLite. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "hall/clock.h"
+#include "store.h"
+
+typedef struct fx {
+	char dir[512];
+	char db[600];
+	hall_store *s;
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	hall_error err = {0};
+	hall_test_tmpdir(f->dir, sizeof f->dir, "store");
+	snprintf(f->db, sizeof f->db, "%s/ctl.db", f->dir);
+	if (hall_store_open_sqlite(f->db, &f->s, &err) != HALL_OK) {
+		fprintf(stderr, "open: %s\n", err.msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	hall_store_close(f->s);
+	hall_test_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static hall_event ev_make(const char *kiosk, int64_t seq, hall_event_type type)
+{
+	hall_event ev;
+	hall_event_init(&ev);
+	snprintf(ev.kiosk, sizeof ev.kiosk, "%s", kiosk);
+	ev.seq = seq;
+	ev.ts = INT64_C(1764057600000) + seq * 1000;
+	ev.type = type;
+	snprintf(ev.exhibit, sizeof ev.exhibit, "brand");
+	snprintf(ev.target, sizeof ev.target, "next");
+	return ev;
+}
+
+static int count_cb(void *user, const hall_event *ev)
+{
+	(void)ev;
+	(*(int *)user)++;
+	return 0;
+}
+
+static int count_events(hall_store *s, const char *kiosk)
+{
+	int n = 0;
+	assert_int_equal(hall_store_each_event(s, kiosk, 0, INT64_MAX, count_cb, &n, NULL), HALL_OK);
+	return n;
+}
+
+static void insert_events_should_store_a_repeated_event_once(void **state)
+{
+	fx *f = *state;
+	hall_event evs[3] = {ev_make("k1", 1, HALL_EVENT_TAP), ev_make("k1", 2, HALL_EVENT_TAP),
+	                     ev_make("k1", 1, HALL_EVENT_TAP)};
+	hall_store_insert_result res;
+	assert_int_equal(hall_store_insert_events(f->s, evs, 3, &res, NULL), HALL_OK);
+	assert_int_equal(res.inserted, 2);
+	assert_int_equal(res.duplicates, 1);
+	assert_int_equal(hall_store_insert_events(f->s, evs, 2, &res, NULL), HALL_OK);
+	assert_int_equal(res.inserted, 0);
+	assert_int_equal(res.duplicates, 2);
+	assert_int_equal(count_events(f->s, "k1"), 2);
+}
+
+static int first_event_cb(void *user, const hall_event *ev)
+{
+	*(hall_event *)user = *ev;
+	return 1;
+}
+
+static void each_event_should_give_back_every_field(void **state)
+{
+	fx *f = *state;
+	hall_event ev = ev_make("k1", 5, HALL_EVENT_SESSION_END);
+	ev.session = 12;
+	ev.dwell_ms = 3456;
+	snprintf(ev.lang, sizeof ev.lang, "zh-Hant");
+	assert_int_equal(hall_store_insert_events(f->s, &ev, 1, NULL, NULL), HALL_OK);
+	hall_event got;
+	memset(&got, 0, sizeof got);
+	assert_int_equal(hall_store_each_event(f->s, NULL, 0, INT64_MAX, first_event_cb, &got, NULL), HALL_OK);
+	assert_string_equal(got.kiosk, "k1");
+	assert_int_equal(got.seq, 5);
+	assert_int_equal(got.ts, ev.ts);
+	assert_int_equal(got.type, HALL_EVENT_SESSION_END);
+	assert_int_equal(got.session, 12);
+	assert_int_equal(got.dwell_ms, 3456);
+	assert_string_equal(got.lang, "zh-Hant");
+	assert_string_equal(got.poll, "");
+}
+
+static void advance_confirm_should_stop_below_a_gap(void **state)
+{
+	fx *f = *state;
+	hall_event evs[4] = {ev_make("k1", 1, HALL_EVENT_TAP), ev_make("k1", 2, HALL_EVENT_TAP),
+	                     ev_make("k1", 4, HALL_EVENT_TAP), ev_make("k1", 5, HALL_EVENT_TAP)};
+	int64_t c = -1;
+	assert_int_equal(hall_store_insert_events(f->s, evs, 4, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_advance_confirm(f->s, "k1", &c, NULL), HALL_OK);
+	assert_int_equal(c, 2);
+	hall_event three = ev_make("k1", 3, HALL_EVENT_TAP);
+	assert_int_equal(hall_store_insert_events(f->s, &three, 1, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_advance_confirm(f->s, "k1", &c, NULL), HALL_OK);
+	assert_int_equal(c, 5);
+}
+
+static void advance_confirm_should_start_at_the_kiosks_spool_first(void **state)
+{
+	fx *f = *state;
+	hall_hello h = {.kiosk = "k2", .group = "lobby", .ts = 1764057600000, .boot_ts = 1764057600000,
+	                .seq_max = 100, .spool_first = 98};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 1764057600000, NULL), HALL_OK);
+	hall_event evs[2] = {ev_make("k2", 98, HALL_EVENT_TAP), ev_make("k2", 99, HALL_EVENT_TAP)};
+	assert_int_equal(hall_store_insert_events(f->s, evs, 2, NULL, NULL), HALL_OK);
+	int64_t c = 0;
+	assert_int_equal(hall_store_advance_confirm(f->s, "k2", &c, NULL), HALL_OK);
+	assert_int_equal(c, 99);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "k2", &k, NULL), HALL_OK);
+	assert_int_equal(k.confirmed, 99);
+	assert_string_equal(k.group, "lobby");
+	assert_true(k.online);
+}
+
+static void votes_should_count_once_per_visitor_session(void **state)
+{
+	fx *f = *state;
+	hall_event evs[4];
+	for (int i = 0; i < 4; i++) {
+		evs[i] = ev_make("k1", i + 1, HALL_EVENT_VOTE);
+		snprintf(evs[i].poll, sizeof evs[i].poll, "brand-vote");
+		evs[i].session = i < 2 ? 7 : 8; /* session 7 votes twice */
+		snprintf(evs[i].target, sizeof evs[i].target, "%s", i == 3 ? "b" : "a");
+	}
+	evs[2].session = 8;
+	evs[3].session = 9;
+	hall_store_insert_result res;
+	assert_int_equal(hall_store_insert_events(f->s, evs, 4, &res, NULL), HALL_OK);
+	assert_int_equal(res.votes_counted, 3);
+	assert_int_equal(res.n_polls_changed, 1);
+	assert_string_equal(res.polls_changed[0], "brand-vote");
+	hall_poll_results r;
+	assert_int_equal(hall_store_poll_results(f->s, "brand-vote", 1, &r, NULL), HALL_OK);
+	assert_int_equal(r.total, 3);
+	assert_int_equal(r.n_options, 2);
+	assert_string_equal(r.options[0].id, "a");
+	assert_int_equal(r.options[0].votes, 2);
+	assert_string_equal(r.options[1].id, "b");
+	assert_int_equal(r.options[1].votes, 1);
+}
+
+static void next_version_should_rise_across_reopening(void **state)
+{
+	fx *f = *state;
+	int64_t a = 0, b = 0, c = 0;
+	assert_int_equal(hall_store_next_version(f->s, &a, NULL), HALL_OK);
+	assert_int_equal(hall_store_next_version(f->s, &b, NULL), HALL_OK);
+	assert_true(b > a);
+	hall_store_close(f->s);
+	assert_int_equal(hall_store_open_sqlite(f->db, &f->s, NULL), HALL_OK);
+	assert_int_equal(hall_store_next_version(f->s, &c, NULL), HALL_OK);
+	assert_true(c > b);
+}
+
+static void desired_state_should_round_trip_with_its_payload(void **state)
+{
+	fx *f = *state;
+	hall_store_desired d = {.kind = "content", .scope = "group:lobby", .version = 9, .ref = "abc",
+	                        .updated = 5, .payload = (char *)"{\"x\":1}", .payload_len = 7};
+	assert_int_equal(hall_store_set_desired(f->s, &d, NULL), HALL_OK);
+	hall_store_desired got;
+	assert_int_equal(hall_store_get_desired(f->s, "content", "group:lobby", &got, NULL), HALL_OK);
+	assert_int_equal(got.version, 9);
+	assert_false(got.cleared);
+	assert_string_equal(got.ref, "abc");
+	assert_int_equal(got.payload_len, 7);
+	assert_string_equal(got.payload, "{\"x\":1}");
+	hall_store_desired_free(&got);
+	hall_error err = {0};
+	assert_int_equal(hall_store_get_desired(f->s, "content", "all", &got, &err), HALL_ERR_NOT_FOUND);
+}
+
+static int status_cb(void *user, const hall_store_status_change *c)
+{
+	char *log = user;
+	strcat(log, c->online ? "+" : "-");
+	return 0;
+}
+
+static void status_should_log_only_transitions(void **state)
+{
+	fx *f = *state;
+	hall_status on = {.kiosk = "k3", .online = true, .full = false};
+	hall_status off = {.kiosk = "k3", .online = false, .full = false};
+	bool changed = false;
+	assert_int_equal(hall_store_kiosk_status(f->s, &on, 1000, &changed, NULL), HALL_OK);
+	assert_true(changed);
+	assert_int_equal(hall_store_kiosk_status(f->s, &on, 2000, &changed, NULL), HALL_OK);
+	assert_false(changed);
+	assert_int_equal(hall_store_kiosk_status(f->s, &off, 3000, &changed, NULL), HALL_OK);
+	assert_true(changed);
+	char log[16] = "";
+	assert_int_equal(hall_store_each_status_change(f->s, "k3", 0, INT64_MAX, status_cb, log, NULL), HALL_OK);
+	assert_string_equal(log, "+-");
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "k3", &k, NULL), HALL_OK);
+	assert_false(k.online);
+	assert_int_equal(k.last_seen, 2000);
+}
+
+static int cmd_cb(void *user, const hall_store_command *c)
+{
+	strcat((char *)user, c->cmd.id);
+	strcat((char *)user, ",");
+	return 0;
+}
+
+static void pending_commands_should_leave_out_acked_and_expired_ones(void **state)
+{
+	fx *f = *state;
+	hall_store_command c = {.kiosk = "k1"};
+	const char *ids[3] = {"c-1", "c-2", "c-3"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(c.cmd.id, sizeof c.cmd.id, "%s", ids[i]);
+		c.cmd.cmd = HALL_CMD_IDENTIFY;
+		c.cmd.ts = 1000000 + i;
+		c.cmd.ttl_s = i == 2 ? 1 : 600;
+		assert_int_equal(hall_store_add_command(f->s, &c, NULL), HALL_OK);
+	}
+	hall_ack a = {.kiosk = "k1", .kind = HALL_ACK_COMMAND, .version = -1, .id = "c-1", .result = HALL_ACK_DONE};
+	assert_int_equal(hall_store_add_ack(f->s, &a, 1000100, NULL), HALL_OK);
+	char got[64] = "";
+	assert_int_equal(hall_store_each_pending_command(f->s, "k1", 1000000 + 5000, cmd_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "c-2,");
+	hall_store_ack sa;
+	assert_int_equal(hall_store_get_ack(f->s, "k1", "command", 0, "c-1", &sa, NULL), HALL_OK);
+	assert_int_equal(sa.ack.result, HALL_ACK_DONE);
+}
+
+static void get_ack_should_find_the_ack_of_a_content_version(void **state)
+{
+	fx *f = *state;
+	hall_ack a = {.kiosk = "k1", .kind = HALL_ACK_CONTENT, .scope = "all", .version = 4,
+	              .result = HALL_ACK_REJECTED, .reason = "exhibits[2].kind: unknown kind"};
+	assert_int_equal(hall_store_add_ack(f->s, &a, 1, NULL), HALL_OK);
+	hall_store_ack got;
+	hall_error err = {0};
+	assert_int_equal(hall_store_get_ack(f->s, "k1", "content", 3, NULL, &got, &err), HALL_ERR_NOT_FOUND);
+	assert_int_equal(hall_store_get_ack(f->s, "k1", "content", 4, NULL, &got, NULL), HALL_OK);
+	assert_int_equal(got.ack.result, HALL_ACK_REJECTED);
+	assert_string_equal(got.ack.reason, "exhibits[2].kind: unknown kind");
+}
+
+static int hist_cb(void *user, const hall_store_history *h)
+{
+	strcat((char *)user, h->action);
+	strcat((char *)user, ",");
+	return 0;
+}
+
+static void history_should_list_newest_first_and_filter_by_target(void **state)
+{
+	fx *f = *state;
+	const char *actions[3] = {"push", "notice", "rollback"};
+	const char *targets[3] = {"all", "all", "group:lobby"};
+	for (int i = 0; i < 3; i++) {
+		hall_store_history h = {.ts = i, .version = i + 1};
+		snprintf(h.user, sizeof h.user, "staff");
+		snprintf(h.action, sizeof h.action, "%s", actions[i]);
+		snprintf(h.kind, sizeof h.kind, "content");
+		snprintf(h.target, sizeof h.target, "%s", targets[i]);
+		assert_int_equal(hall_store_add_history(f->s, &h, NULL), HALL_OK);
+		assert_true(h.id > 0);
+	}
+	char got[64] = "";
+	assert_int_equal(hall_store_each_history(f->s, NULL, NULL, 0, hist_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "rollback,notice,push,");
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_history(f->s, "all", NULL, 1, hist_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "notice,");
+}
+
+static void counters_should_add_up(void **state)
+{
+	fx *f = *state;
+	int64_t v = -1;
+	assert_int_equal(hall_store_counter_get(f->s, HALL_COUNTER_EVENTS_REJECTED, &v, NULL), HALL_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(hall_store_counter_add(f->s, HALL_COUNTER_EVENTS_REJECTED, 2, NULL), HALL_OK);
+	assert_int_equal(hall_store_counter_add(f->s, HALL_COUNTER_EVENTS_REJECTED, 3, NULL), HALL_OK);
+	assert_int_equal(hall_store_counter_get(f->s, HALL_COUNTER_EVENTS_REJECTED, &v, NULL), HALL_OK);
+	assert_int_equal(v, 5);
+}
+
+static int daily_cb(void *user, const hall_store_daily *d)
+{
+	hall_store_daily *out = user;
+	if (d->hour == 9 && strcmp(d->type, "view") == 0)
+		*out = *d;
+	return 0;
+}
+
+static void aggregate_day_should_count_by_local_hour_and_survive_retention(void **state)
+{
+	fx *f = *state;
+	/* 2026-11-25 09:xx in Seoul is 00:xx UTC. */
+	int64_t base = INT64_C(1795564800000); /* 2026-11-25T00:00:00Z */
+	hall_event evs[3];
+	for (int i = 0; i < 3; i++) {
+		evs[i] = ev_make("k1", i + 1, HALL_EVENT_VIEW);
+		evs[i].ts = base + i * 60000;
+		evs[i].dwell_ms = 1000;
+		snprintf(evs[i].lang, sizeof evs[i].lang, "en");
+	}
+	assert_int_equal(hall_store_insert_events(f->s, evs, 3, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_aggregate_day(f->s, "2026-11-25", "Asia/Seoul", NULL), HALL_OK);
+	int64_t deleted = 0;
+	assert_int_equal(hall_store_delete_events_before(f->s, base + 86400000, &deleted, NULL), HALL_OK);
+	assert_int_equal(deleted, 3);
+	assert_int_equal(count_events(f->s, NULL), 0);
+	hall_store_daily d;
+	memset(&d, 0, sizeof d);
+	assert_int_equal(hall_store_each_daily(f->s, "2026-11-25", "2026-11-25", daily_cb, &d, NULL), HALL_OK);
+	assert_int_equal(d.count, 3);
+	assert_int_equal(d.dwell_ms, 3000);
+	assert_string_equal(d.kiosk, "k1");
+	assert_string_equal(d.lang, "en");
+}
+
+static void help_should_raise_the_kiosks_help_count_until_cleared(void **state)
+{
+	fx *f = *state;
+	hall_help h = {.kiosk = "k4", .ts = 1764057600000, .exhibit = "poll", .session = 3};
+	assert_int_equal(hall_store_add_help(f->s, &h, 10, NULL), HALL_OK);
+	assert_int_equal(hall_store_add_help(f->s, &h, 11, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_set_alert(f->s, "k4", true, "help requested", NULL), HALL_OK);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "k4", &k, NULL), HALL_OK);
+	assert_int_equal(k.help_count, 2);
+	assert_true(k.alert);
+	assert_string_equal(k.alert_reason, "help requested");
+	assert_int_equal(hall_store_kiosk_set_alert(f->s, "k4", false, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "k4", &k, NULL), HALL_OK);
+	assert_int_equal(k.help_count, 0);
+	assert_false(k.alert);
+}
+
+static void open_should_name_the_path_when_the_folder_is_missing(void **state)
+{
+	(void)state;
+	hall_store *s = NULL;
+	hall_error err = {0};
+	assert_int_equal(hall_store_open_sqlite("/nonexistent-dir-hall/ctl.db", &s, &err), HALL_ERR_DB);
+	assert_string_equal(err.path, "/nonexistent-dir-hall/ctl.db");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(insert_events_should_store_a_repeated_event_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(each_event_should_give_back_every_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(advance_confirm_should_stop_below_a_gap, setup, teardown),
+		cmocka_unit_test_setup_teardown(advance_confirm_should_start_at_the_kiosks_spool_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(votes_should_count_once_per_visitor_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(next_version_should_rise_across_reopening, setup, teardown),
+		cmocka_unit_test_setup_teardown(desired_state_should_round_trip_with_its_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(status_should_log_only_transitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(pending_commands_should_leave_out_acked_and_expired_ones, setup, teardown),
+		cmocka_unit_test_setup_teardown(get_ack_should_find_the_ack_of_a_content_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(history_should_list_newest_first_and_filter_by_target, setup, teardown),
+		cmocka_unit_test_setup_teardown(counters_should_add_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(aggregate_day_should_count_by_local_hour_and_survive_retention, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(help_should_raise_the_kiosks_help_count_until_cleared, setup, teardown),
+		cmocka_unit_test(open_should_name_the_path_when_the_folder_is_missing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
