@@ -37,7 +37,7 @@ static void usage(FILE *out)
 	      "  rollback --to TARGET [--timeout S]  publish the previous pack again\n"
 	      "  validate DIR                        check a content pack, print every problem\n"
 	      "  preview DIR                         show a pack in hall-kiosk with no broker\n"
-	      "  status                              the fleet: online, versions, errors, help\n"
+	      "  status [--clear-alert KIOSK]        the fleet: online, versions, errors, help, alerts\n"
 	      "  history [--to TARGET] [--limit N]   pushes, rollbacks, schedules, notices, commands\n"
 	      "  notice TEXT... --to TARGET [--level info|urgent] [--until YYYY-MM-DDTHH:MM]\n"
 	      "         [--lang ko] [--text LANG=TEXT ...]     raise a notice on the screens\n"

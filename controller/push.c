@@ -138,21 +138,16 @@ static int print_outcome(const targets *ts, int timeout_s)
 	return bad;
 }
 
-/* Subscribe to the ack topic of every online target (before publishing, so no answer
- * is missed). */
+/* Subscribe to every kiosk's acks (before publishing, so no answer is missed). One
+ * wildcard rather than a filter per kiosk: the controller may use wildcards, and a push
+ * to all of a city's kiosks stays one SUBSCRIBE. Acks of kiosks not targeted are ignored. */
 static hall_err subscribe_acks(const hall_controller_config *cfg, hall_mqtt *m, const targets *ts, hall_error *err)
 {
-	for (size_t i = 0; i < ts->n; i++) {
-		char topic[HALL_TOPIC_MAX];
-		if (!ts->t[i].online)
-			continue;
-		if (hall_topic_kiosk(topic, sizeof topic, cfg->topic_prefix, ts->t[i].id, "ack") != 0)
-			return hall_error_set(err, HALL_ERR_INVALID, ts->t[i].id, "bad kiosk id");
-		hall_err rc = hall_mqtt_subscribe(m, topic, err);
-		if (rc)
-			return rc;
-	}
-	return HALL_OK;
+	char filter[HALL_TOPIC_MAX];
+	(void)ts;
+	if (snprintf(filter, sizeof filter, "%s/kiosk/+/ack", cfg->topic_prefix) >= (int)sizeof filter)
+		return hall_error_set(err, HALL_ERR_INVALID, "topic_prefix", "too long");
+	return hall_mqtt_subscribe(m, filter, err);
 }
 
 static void client_id(char *out, size_t len, const char *what)

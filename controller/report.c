@@ -254,51 +254,48 @@ void hall_report_destroy(hall_report *r)
 	free(r);
 }
 
-static kiosk_stat *kiosk_for(hall_report *r, const char *id)
+/* The element of a DYN array that `m` maps `key` to; a new one is zeroed and gets the key
+ * copied into its first field (name_len bytes), and *added says so. NULL on out-of-memory
+ * (the report is then abandoned, so a key left in the map without an element is harmless). */
+static void *intern(smap *m, void **arr, size_t *n, size_t *cap, size_t size, size_t name_len, const char *key,
+                    int *added)
 {
 	size_t idx;
-	int added;
-	if (smap_get(&r->kiosk_map, id, 1, r->n_kiosks, &idx, &added) != 0)
+	if (smap_get(m, key, 1, *n, &idx, added) != 0)
 		return NULL;
-	if (added) {
-		kiosk_stat *k = PUSH(r, kiosks);
-		if (!k)
+	if (*added) {
+		char *el = dyn_push(arr, n, cap, size);
+		if (!el)
 			return NULL;
-		snprintf(k->id, sizeof k->id, "%s", id);
+		snprintf(el, name_len, "%s", key);
+	}
+	return (char *)*arr + idx * size;
+}
+
+static kiosk_stat *kiosk_for(hall_report *r, const char *id)
+{
+	int added;
+	kiosk_stat *k = intern(&r->kiosk_map, (void **)&r->kiosks, &r->n_kiosks, &r->cap_kiosks, sizeof *r->kiosks,
+	                       sizeof r->kiosks->id, id, &added);
+	if (k && added) {
 		k->seq_min = -1;
 		k->seq_max = -1;
 	}
-	return &r->kiosks[idx];
+	return k;
 }
 
 static exhibit_stat *exhibit_for(hall_report *r, const char *id)
 {
-	size_t idx;
 	int added;
-	if (smap_get(&r->exhibit_map, id, 1, r->n_exhibits, &idx, &added) != 0)
-		return NULL;
-	if (added) {
-		exhibit_stat *e = PUSH(r, exhibits);
-		if (!e)
-			return NULL;
-		snprintf(e->id, sizeof e->id, "%s", id);
-	}
-	return &r->exhibits[idx];
+	return intern(&r->exhibit_map, (void **)&r->exhibits, &r->n_exhibits, &r->cap_exhibits, sizeof *r->exhibits,
+	              sizeof r->exhibits->id, id, &added);
 }
 
 static named_count *mode_for(hall_report *r, const char *name)
 {
-	size_t idx;
 	int added;
-	if (smap_get(&r->mode_map, name, 1, r->n_modes, &idx, &added) != 0)
-		return NULL;
-	if (added) {
-		named_count *m = PUSH(r, modes);
-		if (!m)
-			return NULL;
-		snprintf(m->name, sizeof m->name, "%s", name);
-	}
-	return &r->modes[idx];
+	return intern(&r->mode_map, (void **)&r->modes, &r->n_modes, &r->cap_modes, sizeof *r->modes,
+	              sizeof r->modes->name, name, &added);
 }
 
 /* Index of the local day holding ts, or -1 outside the period. */
@@ -455,16 +452,15 @@ static int on_event(void *user, const hall_event *ev)
 			goto oom;
 		e->taps++;
 		key_end(key_put(key_put(key, ev->exhibit), ev->target));
-		if (smap_get(&r->item_map, key, 1, r->n_items, &idx, &added) != 0)
+		item_stat *it = intern(&r->item_map, (void **)&r->items, &r->n_items, &r->cap_items, sizeof *r->items,
+		                       sizeof r->items->exhibit, key, &added);
+		if (!it)
 			goto oom;
 		if (added) {
-			item_stat *it = PUSH(r, items);
-			if (!it)
-				goto oom;
 			snprintf(it->exhibit, sizeof it->exhibit, "%s", ev->exhibit);
 			snprintf(it->target, sizeof it->target, "%s", ev->target);
 		}
-		r->items[idx].taps++;
+		it->taps++;
 		break;
 	}
 	case HALL_EVENT_VIEW: {
@@ -502,16 +498,15 @@ static int on_event(void *user, const hall_event *ev)
 				break;
 		}
 		key_end(key_put(key_put(key, ev->poll), ev->target));
-		if (smap_get(&r->poll_map, key, 1, r->n_polls, &idx, &added) != 0)
+		poll_option *p = intern(&r->poll_map, (void **)&r->polls, &r->n_polls, &r->cap_polls, sizeof *r->polls,
+		                        sizeof r->polls->poll, key, &added);
+		if (!p)
 			goto oom;
 		if (added) {
-			poll_option *p = PUSH(r, polls);
-			if (!p)
-				goto oom;
 			snprintf(p->poll, sizeof p->poll, "%s", ev->poll);
 			snprintf(p->option, sizeof p->option, "%s", ev->target);
 		}
-		r->polls[idx].votes++;
+		p->votes++;
 		r->votes++;
 		break;
 	}

@@ -455,7 +455,14 @@ static void handle_hello(serve *sv, const char *topic, const char *id, const hal
 		reject(sv, topic, &err, 0);
 		return;
 	}
-	bool was_online = hall_store_kiosk_get(sv->store, id, &before, NULL) == HALL_OK && before.online;
+	bool known = hall_store_kiosk_get(sv->store, id, &before, NULL) == HALL_OK;
+	bool was_online = known && before.online;
+	/* seq survives restarts (DESIGN.md decision 2); going back means a reinstalled kiosk
+	 * whose new events would collide with stored ones and be dropped as repeats. */
+	if (known && h.seq_max < before.confirmed)
+		hall_error_log("kiosk %s: seq_max %" PRId64 " is below the %" PRId64 " already stored: was its spool wiped? "
+		               "its new events repeat old (kiosk, seq) keys and are not stored; give it a new id",
+		               id, h.seq_max, before.confirmed);
 	/* Commit what is pending first, so the confirm below covers it. */
 	flush_events(sv);
 	if (hall_store_kiosk_hello(sv->store, &h, hall_clock_now_ms(), &err) != HALL_OK) {

@@ -117,12 +117,28 @@ int hall_staff_status(const hall_controller_config *cfg, int argc, char **argv)
 	hall_store *store = NULL;
 	hall_error err = {0};
 	char msg[600];
-	if (argc > 1) {
-		fprintf(stderr, "hall-controller status: unexpected argument \"%s\"\n", argv[1]);
-		return 2;
+	const char *clear = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--clear-alert") == 0 && i + 1 < argc && hall_id_is_valid(argv[i + 1]))
+			clear = argv[++i];
+		else {
+			fprintf(stderr, "hall-controller status: %s: unknown argument (status [--clear-alert KIOSK])\n", argv[i]);
+			return 2;
+		}
 	}
 	if (open_store(cfg, "status", &store))
 		return 1;
+	if (clear) {
+		/* Staff saw to it: the alert and the help count go back to zero. */
+		hall_store_kiosk k;
+		if (hall_store_kiosk_get(store, clear, &k, &err) != HALL_OK ||
+		    hall_store_kiosk_set_alert(store, clear, false, NULL, &err) != HALL_OK) {
+			fprintf(stderr, "hall-controller status: --clear-alert: %s\n", hall_error_format(&err, msg, sizeof msg));
+			hall_store_close(store);
+			return 1;
+		}
+		printf("alert of %s cleared\n", clear);
+	}
 	status_ctx c = {cfg, store, 0};
 	printf("%-20s %-12s %-7s %-16s %-8s %-8s %-5s %s\n", "KIOSK", "GROUP", "STATE", "LAST SEEN", "CONTENT",
 	       "SCHEDULE", "HELP", "ALERT");

@@ -236,7 +236,9 @@ hall_err hall_store_insert_events(hall_store *s, const hall_event *evs, size_t n
                                   hall_error *err);
 /* Move the kiosk's confirmed seq forward over committed events with no gap, starting at
  * max(confirmed, spool_first - 1), store it and return it in *confirmed. A kiosk never
- * seen in a hello starts at 0 (so its events from seq 1 on confirm). */
+ * seen in a hello starts at 0 (so its events from seq 1 on confirm): never guessing its
+ * spool_first is what keeps an unseen gap from being confirmed away. Also sets the
+ * kiosk's last_seen to now (it was just heard from). */
 hall_err hall_store_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err);
 /* Every stored event with from_ms <= ts < to_ms, ordered by kiosk then seq. kiosk NULL
  * or "" = all kiosks. */
@@ -249,7 +251,8 @@ hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *
 
 /* Record a hello: create the kiosk row when new (first_seen), set group, versions,
  * seq_max, spool_first, app, last_seen = now_ms. Marks the kiosk online (a hello means
- * connected) and logs the transition when it was offline. */
+ * connected) and logs the transition when it was offline. A version the kiosk holds
+ * above the version counter moves the counter (hall_store_next_version) past it. */
 hall_err hall_store_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err);
 /* Record a status or Will. A full status updates versions, seq_max, last_error, group.
  * *changed (may be NULL) is set when online differs from what was stored (a transition,

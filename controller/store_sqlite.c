@@ -258,13 +258,15 @@ static hall_err sq_advance_confirm(hall_store *s, const char *kiosk, int64_t *co
 	sqlite3_finalize(st);
 	st = NULL;
 	rc = prep(q,
-	          "INSERT INTO kiosks(id, confirmed) VALUES(?1, ?2)"
-	          " ON CONFLICT(id) DO UPDATE SET confirmed=max(confirmed, excluded.confirmed)",
+	          "INSERT INTO kiosks(id, confirmed, last_seen) VALUES(?1, ?2, ?3)"
+	          " ON CONFLICT(id) DO UPDATE SET confirmed=max(confirmed, excluded.confirmed),"
+	          " last_seen=max(last_seen, excluded.last_seen)",
 	          &st, err);
 	if (rc)
 		goto fail;
 	bind_text(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, cur);
+	sqlite3_bind_int64(st, 3, hall_clock_now_ms());
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = db_fail(q, err, "store confirm");
 		goto fail;
@@ -418,6 +420,25 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 		goto fail;
 	if (was != 1) {
 		rc = log_transition(q, h->kiosk, now_ms, true, err);
+		if (rc)
+			goto fail;
+	}
+	/* A kiosk holding a version above our counter (a database restored from a backup)
+	 * would refuse our next pushes as older: move the counter past it. */
+	int64_t held = h->content_version;
+	if (h->schedule_version > held)
+		held = h->schedule_version;
+	if (h->notice_version > held)
+		held = h->notice_version;
+	if (held > 0) {
+		rc = prep(q,
+		          "INSERT INTO meta(key, value) VALUES('version', ?1) ON CONFLICT(key) DO UPDATE"
+		          " SET value=max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+		          &st, err);
+		if (rc)
+			goto fail;
+		sqlite3_bind_int64(st, 1, held);
+		rc = run_stmt(q, st, "raise version counter", NULL, err);
 		if (rc)
 			goto fail;
 	}

@@ -35,7 +35,8 @@ typedef enum dialog_kind {
 	DLG_ACCESS,
 	DLG_MORE_TIME,
 	DLG_STAFF_CALLED,
-	DLG_STAFF_PIN
+	DLG_STAFF_PIN,
+	DLG_NOTICE
 } dialog_kind;
 
 typedef struct poll_result {
@@ -638,6 +639,15 @@ static void text_flow(void *ctx, hall_ui_flow *f)
 		hall_ui_flow_text(f, tc->text, tc->text_lang, 0, ui->th->text, ui->th->bg);
 }
 
+/* The whole info notice, with a way back. */
+static void notice_flow(void *ctx, hall_ui_flow *f)
+{
+	text_flow(ctx, f);
+	hall_ui_button_spec close = {"dialog-close", hall_ui_string(HALL_STR_CLOSE, f->ui->lang), f->ui->lang, NULL,
+	                             HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	hall_ui_flow_buttons(f, &close, 1);
+}
+
 static void build_closed(hall_app *app, frame *fr)
 {
 	hall_ui *ui = &fr->ui;
@@ -669,11 +679,15 @@ static int bar(hall_app *app, hall_ui *ui, int y, int draw)
 	};
 	int m = ui->gap_px;
 	hall_rect area = {ui->view.x + m, y + m, ui->view.w - 2 * m, ui->view.h};
+	/* Tighter label padding, so the bar stays one row wherever the words allow. */
+	int saved = ui->hpad_px;
+	ui->hpad_px = ui->pad_px / 3 > 6 ? ui->pad_px / 3 : 6;
 	int h = hall_ui_button_rows(ui, area, b, 5, 0) + 2 * m;
 	if (draw) {
 		hall_dl_box(ui->dl, (hall_rect){ui->view.x, y, ui->view.w, h}, ui->th->bar);
 		hall_ui_button_rows(ui, area, b, 5, 1);
 	}
+	ui->hpad_px = saved;
 	return h;
 }
 
@@ -701,17 +715,26 @@ static void build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 		area.y += h + m;
 		area.h -= h + m;
 	}
-	if (app->notice_active && app->notice_level == HALL_APP_NOTICE_INFO) {
+	if (app->notice_active && app->notice_level == HALL_APP_NOTICE_INFO && app->dlg != DLG_NOTICE) {
+		/* A banner of at most two lines (one in large text); touching it shows the whole
+		 * notice, so a long one never crowds the screen out. */
 		hall_lang nl;
 		const char *s = notice_string(app, &nl);
-		int lines = hall_ui_count_lines(ui, s, ui->font_px, nl, 0, area.w - 2 * ui->pad_px, 3);
+		int max_lines = ui->scale > 1 ? 1 : 2;
+		int lines = hall_ui_count_lines(ui, s, ui->font_px, nl, 0, area.w - 2 * ui->pad_px, max_lines);
 		if (lines < 1)
 			lines = 1;
-		int h = lines * ui->line_h + 2 * ui->pad_px;
-		hall_dl_box(dl, (hall_rect){area.x, area.y, area.w, h}, th->notice);
-		hall_ui_text_box(ui, (hall_rect){area.x + ui->pad_px, area.y + ui->pad_px, area.w - 2 * ui->pad_px,
-		                                 lines * ui->line_h},
+		int h = lines * ui->line_h + ui->pad_px;
+		if (h < ui->target_px)
+			h = ui->target_px;
+		hall_rect br = {area.x, area.y, area.w, h};
+		hall_dl_box(dl, br, th->notice);
+		hall_ui_text_box(ui, (hall_rect){area.x + ui->pad_px, area.y + (h - lines * ui->line_h) / 2,
+		                                 area.w - 2 * ui->pad_px, lines * ui->line_h},
 		                 s, ui->font_px, nl, 0, th->notice_text, th->notice, 0);
+		char label[600];
+		snprintf(label, sizeof(label), "%s: %s", hall_ui_string(HALL_STR_NOTICE, ui->lang), s);
+		hall_ui_hit(ui, br, "notice", HALL_ROLE_BUTTON, label);
 		area.y += h + m;
 		area.h -= h + m;
 	}
@@ -742,6 +765,11 @@ static void build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 		build_dialog_more_time(app, fr);
 	} else if (app->dlg == DLG_STAFF_CALLED) {
 		build_dialog_staff_called(app, fr);
+	} else if (app->dlg == DLG_NOTICE) {
+		hall_lang nl;
+		const char *s = notice_string(app, &nl);
+		text_ctx tc = {hall_ui_string(HALL_STR_NOTICE, ui->lang), ui->lang, s, nl};
+		hall_ui_paged(ui, area, &app->dialog_page, notice_flow, &tc);
 	} else if (app->dlg == DLG_LANGUAGE) {
 		build_dialog_language(app, fr);
 	} else if (app->dlg == DLG_ACCESS) {
@@ -807,6 +835,7 @@ const char *hall_app_screen_id(hall_app *app)
 	case DLG_STAFF_CALLED: return "staff-called";
 	case DLG_LANGUAGE: return "language";
 	case DLG_ACCESS: return "accessibility";
+	case DLG_NOTICE: return "notice-info";
 	case DLG_STAFF_PIN:
 	case DLG_NONE: break;
 	}
@@ -876,8 +905,6 @@ static void end_session(hall_app *app, int64_t now)
 		app->scr = SCR_ATTRACT;
 		app->dlg = DLG_NONE;
 		note_view(app, now); /* the last view's dwell */
-		const hall_exhibit *ex = NULL;
-		(void)ex;
 		emit(app, HALL_APP_EV_SESSION_END, "", "", now - app->session_start, NULL);
 		app->in_session = 0;
 	}
@@ -891,7 +918,7 @@ static void end_session(hall_app *app, int64_t now)
 	app->home_page = app->dialog_page = app->attract_page = 0;
 	app->attract_paused = 0;
 	app->attract_slide = 0;
-	app->attract_next = now + ATTRACT_SLIDE_MS;
+	app->attract_next = 0; /* the next tick starts the slide's time */
 	app->speech.volume_pct = app->volume_default;
 	app->speech.rate_pct = 100;
 	app->speech.paused = 0;
@@ -939,7 +966,7 @@ hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks
 	app->open = 1;
 	app->exhibit = -1;
 	app->scr = SCR_ATTRACT;
-	app->attract_next = ATTRACT_SLIDE_MS;
+	app->attract_next = 0;
 	return app;
 }
 
@@ -991,9 +1018,8 @@ void hall_app_set_content(hall_app *app, hall_content *content, const char *pack
 		const char *name = content->assets[i].name ? content->assets[i].name : "";
 		snprintf(path, sizeof(path), "%s/%s", app->pack_dir, name);
 		app->asset_ok[i] = name[0] && access(path, R_OK) == 0;
-		if (!app->asset_ok[i])
-			hall_error_log("app: image %s cannot be read; its description is shown instead", path);
 	}
+	hall_exhibit_validate(content, app->asset_ok);
 	reset_exhibit_states(app, 0);
 	if (!hall_content_has_language(content, app->default_lang) && content->n_languages > 0)
 		app->lang = content->languages[0];
@@ -1045,6 +1071,8 @@ void hall_app_tick(hall_app *app, int64_t now)
 	}
 	if (!app->in_session) {
 		size_t n = app->content ? app->content->n_attract : 0;
+		if (app->attract_next == 0)
+			app->attract_next = now + ATTRACT_SLIDE_MS;
 		if (app->scr == SCR_ATTRACT && n > 1 && !app->attract_paused && now >= app->attract_next) {
 			app->attract_slide = (app->attract_slide + 1) % (int)n;
 			app->attract_next = now + ATTRACT_SLIDE_MS;
@@ -1083,9 +1111,8 @@ void hall_app_build(hall_app *app, int64_t now, hall_dl *out)
 
 /* ---- activation ---- */
 
-static void set_mode(hall_app *app, unsigned bit, int64_t now)
+static void set_mode(hall_app *app, unsigned bit)
 {
-	(void)now;
 	app->modes ^= bit;
 	int on = (app->modes & bit) != 0;
 	const char *name = bit == HALL_APP_MODE_LARGE_TEXT      ? "large-text"
@@ -1118,6 +1145,21 @@ static void set_language(hall_app *app, hall_lang l)
 	app->lang = l;
 	const hall_exhibit *ex = current_exhibit(app);
 	emit(app, HALL_APP_EV_LANGUAGE, ex ? ex->id : "", hall_lang_code(l), 0, NULL);
+}
+
+/* Open exhibit i at its start; a poll already voted on in this session opens on its
+ * results ("already voted"). */
+static void enter_exhibit(hall_app *app, size_t i)
+{
+	app->scr = SCR_EXHIBIT;
+	app->exhibit = (int)i;
+	int voted = app->ex_state[i].voted, choice = app->ex_state[i].choice;
+	hall_exhibit_state_reset(&app->ex_state[i]);
+	if (voted) {
+		app->ex_state[i].voted = 1;
+		app->ex_state[i].choice = choice;
+		app->ex_state[i].show_results = 2;
+	}
 }
 
 static void go_home(hall_app *app)
@@ -1301,6 +1343,11 @@ static int activate(hall_app *app, const char *id, int64_t now)
 		speak(app, hall_ui_string(HALL_STR_STAFF_CALLED, app->lang));
 		return 1;
 	}
+	if (strcmp(id, "notice") == 0) {
+		app->dlg = DLG_NOTICE;
+		app->dialog_page = 0;
+		return 1;
+	}
 	if (strcmp(id, "dialog-close") == 0) {
 		app->dlg = DLG_NONE;
 		return 1;
@@ -1324,7 +1371,7 @@ static int activate(hall_app *app, const char *id, int64_t now)
 		               : strcmp(m, "voice") == 0         ? HALL_APP_MODE_VOICE
 		                                                 : 0;
 		if (bit)
-			set_mode(app, bit, now);
+			set_mode(app, bit);
 		return bit != 0;
 	}
 	if (strncmp(id, "volume-", 7) == 0 || strncmp(id, "rate-", 5) == 0 || strncmp(id, "speech-", 7) == 0) {
@@ -1391,12 +1438,7 @@ static int activate(hall_app *app, const char *id, int64_t now)
 	if (app->scr == SCR_HOME && strncmp(id, "exhibit-", 8) == 0 && app->content) {
 		for (size_t i = 0; i < app->content->n_exhibits; i++) {
 			if (app->content->exhibits[i].id && strcmp(app->content->exhibits[i].id, id + 8) == 0) {
-				app->scr = SCR_EXHIBIT;
-				app->exhibit = (int)i;
-				int voted = app->ex_state[i].voted, choice = app->ex_state[i].choice;
-				hall_exhibit_state_reset(&app->ex_state[i]);
-				app->ex_state[i].voted = voted;
-				app->ex_state[i].choice = voted ? choice : -1;
+				enter_exhibit(app, i);
 				return 1;
 			}
 		}
@@ -1700,7 +1742,7 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 		break;
 	case HALL_APP_KEY_VOICE_TOGGLE:
 		if (app->voice_available) {
-			set_mode(app, HALL_APP_MODE_VOICE, now);
+			set_mode(app, HALL_APP_MODE_VOICE);
 			changed = 1;
 		}
 		break;
@@ -1780,6 +1822,8 @@ void hall_app_clear_notice(hall_app *app)
 		app->notice_text[i] = NULL;
 	}
 	app->notice_active = 0;
+	if (app->dlg == DLG_NOTICE)
+		app->dlg = DLG_NONE;
 }
 
 void hall_app_set_schedule(hall_app *app, int open, int64_t next_open_ms)
@@ -1806,11 +1850,7 @@ int hall_app_show(hall_app *app, const char *exhibit_id, int64_t now)
 			app->last_input = now;
 			app->scr = SCR_EXHIBIT;
 			app->dlg = app->dlg == DLG_STAFF_PIN ? DLG_STAFF_PIN : DLG_NONE;
-			app->exhibit = (int)i;
-			int voted = app->ex_state[i].voted, choice = app->ex_state[i].choice;
-			hall_exhibit_state_reset(&app->ex_state[i]);
-			app->ex_state[i].voted = voted;
-			app->ex_state[i].choice = voted ? choice : -1;
+			enter_exhibit(app, i);
 			after_input(app, now, before);
 			return 0;
 		}

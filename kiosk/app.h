@@ -12,6 +12,18 @@
  * clock for all calls of one app). The app never reads a clock itself, so tests drive
  * timeouts by passing values; nothing sleeps.
  *
+ * HIT ids the app draws (stable: scripts, tests and usage reports use them):
+ *  every screen: "home", "back", "language", "accessibility", "call-staff" (the bar);
+ *  attract: "start", "lang-<code>", "mode-large-text", "mode-high-contrast",
+ *    "mode-low-position", "mode-voice", "slide-prev", "slide-pause", "slide-next",
+ *    "attract-image"; home: "exhibit-<id>"; dialogs: "lang-<code>", "mode-*",
+ *    "volume-up/-down", "rate-up/-down", "speech-pause", "speech-replay", "dialog-close",
+ *    "more-time", "finish", "pin-0".."pin-9", "pin-delete", "pin-cancel", "pin-ok";
+ *  info notice banner: "notice"; any overflowing page: "page-prev", "page-next";
+ *  exhibits: see kiosk/exhibits/exhibits.h.
+ * The display list's HIT items carry the keypad focus order (reading order) and
+ * `focused`; a ring (a BOX with fill alpha 0 and a border) is drawn around the focused one.
+ *
  * Ownership: hall_app_create borrows cfg (copies what it needs) and copies *cb.
  * hall_app_set_content takes ownership of the content (freed with hall_content_destroy on
  * the next set_content or on destroy). Strings passed to setters are copied. Strings
@@ -155,7 +167,8 @@ void hall_app_destroy(hall_app *app);
  * A running session is ended first (the link should defer while hall_app_in_session). */
 void hall_app_set_content(hall_app *app, hall_content *content, const char *pack_dir);
 
-/* 1 while a visitor session runs (anything but the attract loop and staff screens). */
+/* 1 while a visitor session runs (from the first touch until the session ends) or the
+ * staff PIN keypad is open: the link then defers a content switch. */
 int hall_app_in_session(const hall_app *app);
 
 /* Advance time: idle warnings, session end, attract slides, notice expiry. Call once

@@ -87,7 +87,10 @@ hall_err hall_cstore_blob_finish(hall_cstore_blob *b, hall_error *err);
 void hall_cstore_blob_abort(hall_cstore_blob *b);
 
 /* Stage pack `key` from manifest bytes whose blobs are all present: writes the pack (see
- * above) and checks it with hall_content_load_dir. On success *out is the content (caller
+ * above) and checks it: the manifest with hall_content_parse, each file's size and image
+ * signature (the bytes were verified by hash when the blob was stored; blobs are named by
+ * their sha256). hall_cstore_load_pack, used at boot, re-hashes everything with
+ * hall_content_load_dir. On success *out is the content (caller
  * destroys) and pack_dir (HALL_CSTORE_PATH_MAX bytes) its directory. A pack already staged
  * under key is replaced. HALL_ERR_NOT_FOUND (path "assets[i]") when a blob is missing,
  * HALL_ERR_INVALID when the pack does not validate, HALL_ERR_IO. */

@@ -66,10 +66,10 @@ typedef struct job_asset {
 
 /* One content manifest being fetched and staged. Every asset it lacks is subscribed at
  * once and taken from whatever stream passes (another kiosk may have asked for it);
- * this kiosk asks for the first incomplete asset itself only when nothing arrives:
- * after a random delay (a hall full of kiosks would otherwise all ask at the same
- * moment), when a stream stops before the asset is whole, or when its own request got
- * no answer within fetch_timeout_ms. */
+ * this kiosk asks (for every incomplete asset at once) only when nothing arrives: after a
+ * random delay (a hall full of kiosks would otherwise all ask at the same moment), when
+ * the streams stop before the pack is whole, or when its own request got no answer
+ * within fetch_timeout_ms. */
 typedef struct content_job {
 	bool active;
 	int scope;
@@ -97,6 +97,8 @@ typedef struct handed_content {
 	int64_t version;
 	bool ack;                /* acknowledge "applied" when the main thread applied it */
 	char key[HALL_CSTORE_KEY_MAX];
+	char polls[32][65];      /* its poll ids, to follow their results once applied */
+	size_t n_polls;
 } handed_content;
 
 typedef struct command_seen {
@@ -143,6 +145,9 @@ struct hall_link {
 	int current_scope;
 	int64_t current_version;
 	char previous_key[HALL_CSTORE_KEY_MAX];
+	hall_content *fresh;     /* a pack just staged, for reconsider_content (owned) */
+	char fresh_key[HALL_CSTORE_KEY_MAX];
+	char fresh_dir[HALL_CSTORE_PATH_MAX];
 	int handed_sched_scope, handed_notice_scope;  /* -2 = never handed */
 	int64_t handed_sched_version, handed_notice_version;
 
@@ -156,6 +161,7 @@ struct hall_link {
 	/* status */
 	double fps;
 	char last_error[HALL_PROTO_ERROR_MAX + 1];
+	bool content_error;      /* last_error is about content: cleared once content applies */
 	int64_t status_due;
 
 	/* updates for the main thread */
@@ -627,10 +633,8 @@ static hall_err subscribe_all(hall_link *link, hall_error *err)
 }
 
 /* Follow the polls of the content now shown: exact topics, one per poll. */
-static void update_poll_subscriptions(hall_link *link, const hall_content *content)
+static void update_poll_subscriptions(hall_link *link, const char (*ids)[65], size_t n)
 {
-	char ids[POLLS_MAX][65];
-	size_t n = hall_cstore_content_polls(content, ids, POLLS_MAX);
 	char topic[HALL_TOPIC_MAX];
 	for (size_t i = 0; i < link->n_polls; i++) {
 		bool keep = false;
@@ -642,7 +646,7 @@ static void update_poll_subscriptions(hall_link *link, const hall_content *conte
 	for (size_t j = 0; j < n; j++)
 		if (hall_topic_ctl_poll_results(topic, sizeof topic, link->prefix, ids[j]) == 0)
 			subscribe(link, topic);
-	memcpy(link->polls, ids, sizeof ids);
+	memcpy(link->polls, ids, n * sizeof ids[0]);
 	link->n_polls = n;
 }
 
@@ -701,7 +705,13 @@ static void reconsider_content(hall_link *link, bool force)
 		const char *target = link->handed.waiting ? link->handed.key : link->current_key;
 		if (!force && strcmp(key, target) == 0)
 			return;
-		if (eff >= 0)
+		if (eff >= 0 && link->fresh && strcmp(link->fresh_key, key) == 0) {
+			/* Just staged and checked: no need to read and hash it again. */
+			content = link->fresh;
+			link->fresh = NULL;
+			snprintf(dir, sizeof dir, "%s", link->fresh_dir);
+			rc = HALL_OK;
+		} else if (eff >= 0)
 			rc = hall_cstore_load_pack(link->store, key, &content, dir, &err);
 		else
 			rc = hall_cstore_load_dir(link->cfg.default_content, &content, &err);
@@ -711,6 +721,7 @@ static void reconsider_content(hall_link *link, bool force)
 			if (eff < 0) {
 				hall_error_log("link: default content %s unusable: %s", link->cfg.default_content, reason);
 				set_last_error(link, "default content unusable: %s", reason);
+				link->content_error = true;
 				return;
 			}
 			hall_error_log("link: pack %s unusable: %s", key, reason);
@@ -735,6 +746,7 @@ static void reconsider_content(hall_link *link, bool force)
 		link->handed.version = version;
 		link->handed.ack = eff >= 0 && !force;
 		snprintf(link->handed.key, sizeof link->handed.key, "%s", key);
+		link->handed.n_polls = hall_cstore_content_polls(content, link->handed.polls, POLLS_MAX);
 		queue_push(link, u);
 		return;
 	}
@@ -771,31 +783,34 @@ static size_t job_current(const content_job *j)
 	return i;
 }
 
+/* Ask for every asset not yet whole, each from its first missing byte. All at once: the
+ * controller streams them one after the other, and every kiosk waiting for the same pack
+ * takes them all from the shared asset topics. */
 static void send_fetch(hall_link *link, int64_t now)
 {
 	content_job *j = &link->job;
-	size_t i = job_current(j);
-	hall_fetch f;
-	hall_error err = {0};
-	char *buf = NULL;
-	size_t len = 0;
-	if (i == j->m.n_assets)
-		return;
-	const job_asset *ja = &j->assets[i];
-	const hall_cstore_blob *b = ja->same >= 0 ? j->assets[ja->same].blob : ja->blob;
-	memset(&f, 0, sizeof f);
-	memcpy(f.sha256, j->m.assets[i].sha256, sizeof f.sha256);
-	f.offset = b ? (int64_t)hall_cstore_blob_next_missing(b) : 0;
-	if (hall_proto_encode_fetch(&f, &buf, &len, &err) != HALL_OK) {
-		hall_warn("link: cannot encode fetch: %s", err.msg);
-		return;
-	}
-	if (publish(link, "fetch", buf, len, false) == HALL_OK) {
-		hall_debug("link: fetch %s from %lld", f.sha256, (long long)f.offset);
-		j->fetches++;
+	for (size_t i = 0; i < j->m.n_assets; i++) {
+		const job_asset *ja = &j->assets[i];
+		if (ja->done || ja->same >= 0)
+			continue;
+		hall_fetch f;
+		hall_error err = {0};
+		char *buf = NULL;
+		size_t len = 0;
+		memset(&f, 0, sizeof f);
+		memcpy(f.sha256, j->m.assets[i].sha256, sizeof f.sha256);
+		f.offset = ja->blob ? (int64_t)hall_cstore_blob_next_missing(ja->blob) : 0;
+		if (hall_proto_encode_fetch(&f, &buf, &len, &err) != HALL_OK) {
+			hall_warn("link: cannot encode fetch: %s", err.msg);
+			continue;
+		}
+		if (publish(link, "fetch", buf, len, false) == HALL_OK) {
+			hall_debug("link: fetch %s from %lld", f.sha256, (long long)f.offset);
+			j->fetches++;
+		}
+		free(buf);
 	}
 	j->last_fetch_ms = now;
-	free(buf);
 }
 
 static void stage_job(hall_link *link)
@@ -813,7 +828,10 @@ static void stage_job(hall_link *link)
 		job_fail(link, reason);
 		return;
 	}
-	hall_cstore_content_destroy(content); /* reconsider_content loads it again when shown */
+	/* reconsider_content takes it when this pack is to be shown. */
+	link->fresh = content;
+	snprintf(link->fresh_key, sizeof link->fresh_key, "%s", key);
+	snprintf(link->fresh_dir, sizeof link->fresh_dir, "%s", dir);
 	hall_info("link: content %s staged (%llu requests for assets)", key, (unsigned long long)j->fetches);
 	job_clear(link);
 	slot *sl = &link->slots[K_CONTENT][scope];
@@ -822,6 +840,8 @@ static void stage_job(hall_link *link)
 	sl->failed = false;
 	save_state(link);
 	reconsider_content(link, false);
+	hall_cstore_content_destroy(link->fresh);
+	link->fresh = NULL;
 	/* Held but not shown (a more specific scope wins): it is applied as far as this
 	 * kiosk's rules go. */
 	if (!(link->handed.waiting && strcmp(link->handed.key, key) == 0) && strcmp(link->current_key, key) != 0)
@@ -894,8 +914,8 @@ static bool job_open_assets(hall_link *link, int64_t now)
 	return true;
 }
 
-/* Move the job on: stage when every asset is whole; otherwise ask for the first
- * incomplete one when it is due (see content_job). */
+/* Move the job on: stage when every asset is whole; otherwise ask when it is due (see
+ * content_job). */
 static void job_step(hall_link *link, int64_t now)
 {
 	content_job *j = &link->job;
@@ -918,6 +938,11 @@ static void job_step(hall_link *link, int64_t now)
 	if (due < j->not_before)
 		due = j->not_before;
 	if (now < due)
+		return;
+	/* Messages still waiting in the queue may be the chunks we would ask for. */
+	hall_mqtt_stats ms;
+	hall_mqtt_get_stats(link->mq, &ms);
+	if (ms.queued > 0)
 		return;
 	if (j->last_fetch_ms != 0 && j->last_progress_ms <= j->last_fetch_ms) {
 		if (++j->attempts >= link->tune.fetch_attempts) {
@@ -1036,16 +1061,6 @@ static void handle_chunk(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
 	for (size_t k = i; k < j->m.n_assets; k++)
 		if (k == i || j->assets[k].same == (int)i)
 			j->assets[k].done = true;
-	/* The next asset starts with a fresh wait; when its bytes are already coming (another
-	 * kiosk asked), wait for that stream to stop instead. */
-	job_rearm(link, now);
-	size_t next = job_current(j);
-	if (next < j->m.n_assets) {
-		const job_asset *na = &j->assets[next];
-		const hall_cstore_blob *nb = na->same >= 0 ? j->assets[na->same].blob : na->blob;
-		if (nb && hall_cstore_blob_received(nb) > 0)
-			j->last_progress_ms = now;
-	}
 	job_step(link, now);
 	start_next_job(link, now);
 }
@@ -1651,8 +1666,8 @@ static void on_connected(hall_link *link, int64_t now)
 		job_rearm(link, now);
 }
 
-/* Connection changes and timers; no incoming messages. */
-static void service(hall_link *link, int64_t now)
+/* Connection changes: hello and status on every connect. */
+static void service_connection(hall_link *link, int64_t now)
 {
 	if (!link->started)
 		return;
@@ -1676,25 +1691,39 @@ static void service(hall_link *link, int64_t now)
 		if (!conn)
 			hall_info("link: connection to the broker lost; events wait in the spool");
 	}
-	if (conn && now >= link->status_due)
+}
+
+/* Timers: status, asset requests, the next content job. Runs after incoming messages
+ * were handled, so a chunk already received never looks like silence. */
+static void service_timers(hall_link *link, int64_t now)
+{
+	if (!link->started)
+		return;
+	if (link->online && now >= link->status_due)
 		publish_status(link, now);
 	job_step(link, now);
 	if (!link->job.active)
 		start_next_job(link, now);
 }
 
+static void take_messages(hall_link *link, int64_t now, size_t max)
+{
+	for (size_t i = 0; i < max && link->q_len < QUEUE_REFILL; i++) {
+		hall_mqtt_msg msg;
+		if (!hall_mqtt_poll(link->mq, &msg))
+			break;
+		dispatch(link, &msg, now);
+		hall_mqtt_msg_free(&msg);
+	}
+}
+
 bool hall_link_poll(hall_link *link, int64_t now_ms, hall_link_update *out)
 {
 	memset(out, 0, sizeof *out);
-	service(link, now_ms);
 	if (link->started) {
-		for (int i = 0; i < MSGS_PER_POLL && link->q_len < QUEUE_REFILL; i++) {
-			hall_mqtt_msg msg;
-			if (!hall_mqtt_poll(link->mq, &msg))
-				break;
-			dispatch(link, &msg, now_ms);
-			hall_mqtt_msg_free(&msg);
-		}
+		service_connection(link, now_ms);
+		take_messages(link, now_ms, MSGS_PER_POLL);
+		service_timers(link, now_ms);
 		publish_events(link, now_ms);
 	}
 	if (link->q_len == 0)
@@ -1710,16 +1739,25 @@ bool hall_link_poll(hall_link *link, int64_t now_ms, hall_link_update *out)
 int64_t hall_link_next_due_ms(const hall_link *link)
 {
 	int64_t due = INT64_MAX;
+	hall_spool_stats ss;
 	if (link->q_len > 0)
 		return 0;
-	if (!link->started)
+	/* Offline every timer waits for the connection, and the network thread wakes the
+	 * main loop when it comes: nothing is due. */
+	if (!link->started || !link->online)
 		return due;
 	if (link->status_due < due)
 		due = link->status_due;
-	if (link->resend_due && link->resend_due < due)
+	hall_spool_get_stats(link->spool, &ss);
+	if (link->resend_due && link->next_send > ss.first && link->resend_due < due)
 		due = link->resend_due;
-	if (link->unsent_since && link->unsent_since + link->cfg.spool.batch_ms < due)
-		due = link->unsent_since + link->cfg.spool.batch_ms;
+	int64_t unsent = ss.durable - link->next_send + 1;
+	int64_t room = (int64_t)link->cfg.spool.window - (link->next_send - ss.first);
+	if (unsent > 0 && room > 0) {
+		int64_t batch_due = link->unsent_since ? link->unsent_since + link->cfg.spool.batch_ms : 0;
+		if (batch_due < due)
+			due = batch_due;
+	}
 	if (job_due(link) < due)
 		due = job_due(link);
 	return due;
@@ -1735,8 +1773,11 @@ void hall_link_frame_end(hall_link *link)
 		else
 			link->appended = false;
 	}
-	service(link, now);
-	publish_events(link, now);
+	if (link->started) {
+		service_connection(link, now);
+		service_timers(link, now);
+		publish_events(link, now);
+	}
 }
 
 size_t hall_link_flush(hall_link *link, int timeout_ms)
@@ -1747,15 +1788,8 @@ size_t hall_link_flush(hall_link *link, int timeout_ms)
 	for (;;) {
 		int64_t now = mono_now();
 		hall_link_frame_end(link);
-		if (link->started) {
-			for (int i = 0; i < MSGS_PER_POLL; i++) {
-				hall_mqtt_msg msg;
-				if (!hall_mqtt_poll(link->mq, &msg))
-					break;
-				dispatch(link, &msg, now);
-				hall_mqtt_msg_free(&msg);
-			}
-		}
+		if (link->started)
+			take_messages(link, now, MSGS_PER_POLL);
 		hall_spool_get_stats(link->spool, &ss);
 		if (ss.count == 0 || !link->started || now >= deadline)
 			break;
@@ -1804,19 +1838,17 @@ void hall_link_content_applied(hall_link *link, int64_t version)
 	link->current_version = h->version;
 	link->current_scope = h->scope;
 	h->waiting = false;
+	if (link->content_error) {
+		link->content_error = false;
+		set_last_error(link, "%s", "");
+	}
 	save_state(link);
 	if (h->ack)
 		send_ack(link, K_CONTENT, h->scope, h->version, true, "");
 	hall_info("link: content %s applied", h->key[0] ? h->key : "(default)");
 	gc_store(link);
 	/* The poll subscriptions follow the content now shown. */
-	hall_content *content = NULL;
-	char dir[HALL_CSTORE_PATH_MAX];
-	hall_error err = {0};
-	if ((h->scope >= 0 ? hall_cstore_load_pack(link->store, h->key, &content, dir, &err)
-	                   : hall_cstore_load_dir(link->cfg.default_content, &content, &err)) == HALL_OK)
-		update_poll_subscriptions(link, content);
-	hall_cstore_content_destroy(content);
+	update_poll_subscriptions(link, (const char(*)[65])h->polls, h->n_polls);
 	if (link->online)
 		publish_status(link, mono_now());
 }
@@ -1831,6 +1863,7 @@ void hall_link_content_failed(hall_link *link, int64_t version, const char *reas
 	}
 	h->waiting = false;
 	set_last_error(link, "content %s could not be shown: %s", h->key, reason ? reason : "");
+	link->content_error = true;
 	if (h->scope >= 0) {
 		link->slots[K_CONTENT][h->scope].failed = true;
 		save_state(link);
@@ -1848,8 +1881,12 @@ void hall_link_content_deferred(hall_link *link, int64_t version)
 
 hall_err hall_link_reload(hall_link *link, hall_error *err)
 {
+	/* An update handed out but not applied yet keeps its pending ack. */
+	handed_content before = link->handed;
 	link->handed.waiting = false;
 	reconsider_content(link, true);
+	if (before.waiting && link->handed.waiting && strcmp(before.key, link->handed.key) == 0)
+		link->handed.ack = before.ack;
 	return link->handed.waiting ? HALL_OK
 	                            : hall_error_set(err, HALL_ERR_INVALID, "", "no content could be loaded: %s",
 	                                             link->last_error);
@@ -1918,7 +1955,7 @@ void hall_link_set_status(hall_link *link, double fps, const char *last_error)
 {
 	link->fps = fps;
 	if (!last_error)
-		last_error = "";
+		return; /* keep what is there (the link's own errors too) */
 	if (strncmp(link->last_error, last_error, sizeof link->last_error - 1) != 0)
 		set_last_error(link, "%s", last_error);
 }
@@ -1990,6 +2027,7 @@ static void boot_content(hall_link *link)
 		reason_from_error(reason, sizeof reason, &err);
 		hall_error_log("link: no content to show: default content %s: %s", link->cfg.default_content, reason);
 		set_last_error(link, "no content: %s", reason);
+		link->content_error = true;
 		return;
 	}
 	hall_link_update *u = update_new(HALL_LINK_CONTENT);
@@ -2009,7 +2047,8 @@ static void boot_content(hall_link *link)
 	snprintf(link->current_key, sizeof link->current_key, "%s", key);
 	link->current_version = version;
 	link->current_scope = scope;
-	update_poll_subscriptions(link, content);
+	link->handed.n_polls = hall_cstore_content_polls(content, link->handed.polls, POLLS_MAX);
+	update_poll_subscriptions(link, (const char(*)[65])link->handed.polls, link->handed.n_polls);
 	queue_push(link, u);
 }
 
@@ -2043,7 +2082,7 @@ hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx),
 	link->wake_ctx = wake_ctx;
 	link->tune.fetch_timeout_ms = 10000;
 	link->tune.fetch_attempts = 4;
-	link->tune.fetch_jitter_ms = 2000;
+	link->tune.fetch_jitter_ms = 1000;
 	link->tune.status_interval_ms = 60000;
 	link->tune.resend_ms = cfg->spool.resend_ms > 0 ? cfg->spool.resend_ms : 5000;
 	if (link->cfg.spool.batch_max <= 0 || link->cfg.spool.batch_max > HALL_PROTO_BATCH_MAX)
@@ -2174,6 +2213,7 @@ void hall_link_destroy(hall_link *link)
 		link->mq = NULL;
 	}
 	job_clear(link);
+	hall_cstore_content_destroy(link->fresh);
 	for (int s = 0; s < S_COUNT; s++)
 		free(link->pending[s].manifest);
 	for (int k = 0; k < K_COUNT; k++)

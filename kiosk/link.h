@@ -18,6 +18,29 @@
  *                      app runs; hall_link_record() for each event; hall_link_frame_end().
  *   quit               hall_link_flush(link, 3000); hall_link_destroy(link).
  *
+ * What the link does on the wire (docs/protocol.md is the contract):
+ *   - every connect: hello (versions shown, seq_max, spool_first), then the status
+ *     (retained only when cfg->retain; so is the Will), then every unconfirmed event again.
+ *     Subscriptions are exact topics, re-sent by hall_mqtt on every connect.
+ *   - events: spooled on record, published in batches (spool.batch_max or spool.batch_ms),
+ *     at most spool.window unconfirmed in flight, dropped only on the controller's confirm,
+ *     resent from the lowest unconfirmed seq after spool.resend_ms, on reconnect and when
+ *     the controller's status turns online again.
+ *   - content/schedule/notice: the latest message per scope (all, group, kiosk) is kept in
+ *     <data_dir>/link-state.json; the most specific non-cleared one is shown; an older
+ *     version than the one known for a scope is refused. Every message is answered on the
+ *     ack topic: "rejected" with the reason (parser path, wrong hash, missing or oversize
+ *     asset, older version, wrong target), or "applied": a schedule or notice when taken,
+ *     a content pack once the main thread applied it, or at once when it is kept but
+ *     hidden by a more specific scope. A pack superseded before it was shown is rejected
+ *     ("superseded by version N").
+ *   - assets: every asset the pack lacks is subscribed (exact topic) and taken from any
+ *     stream on it, at any offset; the kiosk asks (fetch) for the first incomplete one
+ *     itself after a random 0..fetch_jitter_ms wait for a group/all pack (at once for its
+ *     own), when a stream stops short for 750 ms, or again after fetch_timeout_ms without
+ *     an answer; after fetch_attempts it rejects the pack as "missing asset".
+ *   - commands run once by id (remembered across restarts), refused when expired.
+ *
  * Ownership: hall_link_create returns a link the caller frees with hall_link_destroy.
  * A hall_link_update is filled by hall_link_poll; the caller may take `content` and
  * `schedule` (set the field to NULL after taking it, then free it later with
@@ -135,8 +158,10 @@ typedef struct hall_link_event {
  * cfg is copied (nothing borrowed after the call). `wake` is called from another thread
  * whenever hall_link_poll has work; it must be cheap and thread-safe (SDL_PushEvent);
  * it may be NULL (then poll on a timer, see hall_link_next_due_ms). Never blocks on the
- * network. Errors: IO (data_dir unusable, spool corrupt beyond repair), INVALID (no
- * usable content: neither a last good pack nor a valid default_content). */
+ * network. Errors: IO (data_dir unusable), INVALID (bad id or topic prefix), NOMEM.
+ * With neither a usable last good pack nor a valid default_content it still succeeds
+ * (no CONTENT update comes, the status's last_error says why) so that a push can fix
+ * the kiosk. */
 hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx), void *wake_ctx,
                           hall_link **out, hall_error *err);
 
@@ -152,8 +177,9 @@ bool hall_link_poll(hall_link *link, int64_t now_ms, hall_link_update *out);
 /* Free what the caller left in the update (content, schedule) and reset it. */
 void hall_link_update_clear(hall_link_update *u);
 
-/* The mono ms by which hall_link_poll or hall_link_frame_end wants to run again
- * (a batch or resend timer, a reconnect); INT64_MAX when nothing is due. */
+/* The mono ms by which hall_link_poll or hall_link_frame_end wants to run again (a
+ * batch, resend, status or asset-request timer; 0 when updates wait); INT64_MAX when
+ * nothing is due (always so while offline: the wake callback reports the reconnect). */
 int64_t hall_link_next_due_ms(const hall_link *link);
 
 /* The main thread applied the CONTENT update of `version` (acks "applied" and makes it
@@ -165,7 +191,7 @@ void hall_link_content_failed(hall_link *link, int64_t version, const char *reas
 void hall_link_content_deferred(hall_link *link, int64_t version);
 
 /* Re-read the current content pack from disk and hand it out again as a CONTENT update
- * (the `reload` command). Errors as in hall_link_create. */
+ * (the `reload` command). HALL_ERR_INVALID when no content could be loaded. */
 hall_err hall_link_reload(hall_link *link, hall_error *err);
 
 /* Answer a command: done (ok) or failed with reason. Each command is answered once;
@@ -197,7 +223,8 @@ void hall_link_frame_end(hall_link *link);
 size_t hall_link_flush(hall_link *link, int timeout_ms);
 
 /* Numbers for the retained status message (published on connect and every minute).
- * last_error is copied ("" or NULL clears it). */
+ * last_error is copied and published soon after it changes; "" clears it, NULL leaves it
+ * as it is (the link also puts its own errors there, e.g. an unreadable push). */
 void hall_link_set_status(hall_link *link, double fps, const char *last_error);
 
 /* State, for a staff overlay and tests. */
@@ -222,7 +249,7 @@ typedef struct hall_link_tuning {
 	int status_interval_ms; /* status republished this often (60000) */
 	int resend_ms;          /* unconfirmed events resent after (cfg spool.resend_ms) */
 	int fetch_jitter_ms;    /* a pack for a group or all: ask for assets after a random
-	                           0..this delay, listening first (2000) */
+	                           0..this delay, listening first (1000) */
 } hall_link_tuning;
 void hall_link_tune(hall_link *link, const hall_link_tuning *t);
 

@@ -29,6 +29,7 @@
 #include "link.h"
 #include "render_sdl.h"
 #include "script.h"
+#include "audio_sdl.h"
 #include "text_sdl.h"
 
 #define IDLE_WAIT_MS 200      /* longest sleep: the app's timers (countdowns) tick this often */
@@ -53,6 +54,7 @@ static void on_signal(int sig)
 typedef struct stats {
 	int enabled;
 	double *frame_ms;       /* build + draw + present of drawn frames */
+	double *build_ms;       /* tick + build of the same frames */
 	size_t nframes;
 	double *latency_ms;     /* input event timestamp -> return of SDL_RenderPresent */
 	size_t nlat;
@@ -68,6 +70,7 @@ typedef struct kiosk {
 	SDL_Renderer *ren;
 	hall_ttf *ttf;
 	hall_render *render;
+	hall_audio_sdl *audio;   /* NULL when voice cannot work here (audio_sdl.h) */
 	hall_app *app;
 	hall_link *link;
 	hall_gesture *gesture;
@@ -124,8 +127,21 @@ static void cb_emit(void *ctx, const hall_app_event *ev)
 
 static void cb_speak(void *ctx, const char *utf8, hall_lang lang)
 {
-	(void)ctx;
+	kiosk *k = ctx;
 	hall_debug("speak (%s): %s", hall_lang_code(lang), utf8);
+	hall_audio_sdl_speak(k->audio, utf8, lang);
+}
+
+static void cb_speech(void *ctx, const hall_app_speech *settings)
+{
+	kiosk *k = ctx;
+	hall_audio_sdl_speech(k->audio, settings);
+}
+
+static void cb_sound(void *ctx, hall_app_sound s)
+{
+	kiosk *k = ctx;
+	hall_audio_sdl_sound(k->audio, s);
 }
 
 static void cb_help(void *ctx, const char *exhibit)
@@ -626,10 +642,12 @@ static void print_stats(kiosk *k)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("{\"frames\": %zu, \"frame_ms_p50\": %.2f, \"frame_ms_p99\": %.2f, \"inputs\": %zu, "
+	printf("{\"frames\": %zu, \"frame_ms_p50\": %.2f, \"frame_ms_p99\": %.2f, \"build_ms_p50\": %.2f, "
+	       "\"build_ms_p99\": %.2f, \"inputs\": %zu, "
 	       "\"input_to_present_ms_p99\": %.2f, \"first_frame_ms\": %.1f, \"peak_rss_kb\": %ld, "
 	       "\"steady_frames\": %lu, \"textures_per_steady_frame\": %.3f}\n",
 	       k->st.nframes, pct(k->st.frame_ms, k->st.nframes, 50), pct(k->st.frame_ms, k->st.nframes, 99),
+	       pct(k->st.build_ms, k->st.nframes, 50), pct(k->st.build_ms, k->st.nframes, 99),
 	       k->st.nlat, pct(k->st.latency_ms, k->st.nlat, 99), k->st.first_frame_ms, ru.ru_maxrss,
 	       k->st.steady_frames,
 	       k->st.steady_frames ? (double)k->st.steady_textures / (double)k->st.steady_frames : 0.0);
@@ -650,6 +668,7 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	hall_app_tick(k->app, now);
 	hall_dl *next = k->dl[k->cur ^ 1];
 	hall_app_build(k->app, now, next);
+	double build_ms = ms_since(t0);
 	int same = k->have_frame && hall_dl_equal(next, k->dl[k->cur]);
 	int draw = !same || k->force_redraw || shot || k->shot_cmd[0] || k->st.enabled;
 	k->cur ^= 1; /* the new list is current either way (equal when same) */
@@ -694,8 +713,10 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	if (k->st.enabled) {
 		if (k->st.nframes == 0)
 			k->st.first_frame_ms = ms_since(k->t_start);
-		if (k->st.nframes < STATS_MAX)
+		if (k->st.nframes < STATS_MAX) {
+			k->st.build_ms[k->st.nframes] = build_ms;
 			k->st.frame_ms[k->st.nframes++] = ms_since(t0);
+		}
 		if (k->input_ts && k->st.nlat < STATS_MAX)
 			k->st.latency_ms[k->st.nlat++] = (double)(SDL_GetTicks() - k->input_ts);
 		if (same) {
@@ -776,6 +797,10 @@ static int init_sdl(kiosk *k, hall_error *err)
 	SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
 	SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
 	int set_driver = 0;
+	/* headless: draw in memory; no GL context behind the window surface (the offscreen
+	 * driver would otherwise load EGL, which a headless box does not need) */
+	if (k->headless)
+		SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	if (k->headless && !getenv("SDL_VIDEODRIVER")) {
 		setenv("SDL_VIDEODRIVER", "offscreen", 1);
 		set_driver = 1;
@@ -894,7 +919,8 @@ int main(int argc, char **argv)
 	if (k->st.enabled) {
 		k->st.frame_ms = calloc(STATS_MAX, sizeof(double));
 		k->st.latency_ms = calloc(STATS_MAX, sizeof(double));
-		if (!k->st.frame_ms || !k->st.latency_ms)
+		k->st.build_ms = calloc(STATS_MAX, sizeof(double));
+		if (!k->st.frame_ms || !k->st.latency_ms || !k->st.build_ms)
 			k->st.enabled = 0;
 	}
 	if (init_sdl(k, &err) != 0)
@@ -918,7 +944,12 @@ int main(int argc, char **argv)
 		.speak = cb_speak,
 		.help = cb_help,
 		.staff_exit = cb_staff_exit,
+		.speech = cb_speech,
+		.sound = cb_sound,
 	};
+	k->audio = hall_audio_sdl_open(&k->cfg); /* NULL: runs silent, warned once */
+	if (!k->audio)
+		k->cfg.voice.enabled = false; /* so the app offers no voice control that cannot speak */
 	if (hall_link_create(&k->cfg, link_wake, k, &k->link, &err) != HALL_OK)
 		goto fail;
 	k->app = hall_app_create(&k->cfg, &cb);
@@ -945,6 +976,7 @@ done:
 	if (k->schedule)
 		hall_schedule_destroy(k->schedule);
 	hall_app_destroy(k->app);
+	hall_audio_sdl_close(k->audio);
 	hall_link_destroy(k->link);
 	hall_gesture_destroy(k->gesture);
 	hall_dl_destroy(k->dl[0]);
@@ -959,6 +991,7 @@ done:
 	hall_script_free(k->script);
 	free(k->st.frame_ms);
 	free(k->st.latency_ms);
+	free(k->st.build_ms);
 	free(k);
 	return rc;
 }

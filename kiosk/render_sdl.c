@@ -92,8 +92,11 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+/* Opaque colours are drawn without blending: the software renderer fills opaque spans
+ * several times faster than it blends them, and most of a screen is opaque boxes. */
 static void set_color(SDL_Renderer *ren, hall_rgba c)
 {
+	SDL_SetRenderDrawBlendMode(ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 	SDL_SetRenderDrawColor(ren, c.r, c.g, c.b, c.a);
 }
 
@@ -263,6 +266,7 @@ static void draw_line(hall_render *r, const hall_dl_item *it)
 		return;
 	double nx = -dy / len * width / 2.0, ny = dx / len * width / 2.0;
 	SDL_Color c = sdl_color(it->color);
+	set_color(r->renderer, it->color);
 	SDL_Vertex v[4] = {
 		{{(float)(x0 + nx), (float)(y0 + ny)}, c, {0, 0}},
 		{{(float)(x1 + nx), (float)(y1 + ny)}, c, {0, 0}},
@@ -271,6 +275,26 @@ static void draw_line(hall_render *r, const hall_dl_item *it)
 	};
 	static const int quad[6] = {0, 1, 2, 0, 2, 3};
 	SDL_RenderGeometry(r->renderer, NULL, v, 4, quad, 6);
+	/* round caps, so a polyline of segments (the river, chart lines) has no notches at
+	 * its joints */
+	if (width >= 3) {
+		enum { SIDES = 12 };
+		SDL_Vertex cap[SIDES + 1];
+		int idx[SIDES * 3];
+		double rad = width / 2.0;
+		for (int e = 0; e < 2; e++) {
+			double cx = e ? x1 : x0, cy = e ? y1 : y0;
+			cap[0] = (SDL_Vertex){{(float)cx, (float)cy}, c, {0, 0}};
+			for (int i = 0; i < SIDES; i++) {
+				double a = 2.0 * M_PI * i / SIDES;
+				cap[i + 1] = (SDL_Vertex){{(float)(cx + rad * cos(a)), (float)(cy + rad * sin(a))}, c, {0, 0}};
+				idx[3 * i] = 0;
+				idx[3 * i + 1] = i + 1;
+				idx[3 * i + 2] = (i + 1) % SIDES + 1;
+			}
+			SDL_RenderGeometry(r->renderer, NULL, cap, SIDES + 1, idx, SIDES * 3);
+		}
+	}
 }
 
 static double cross(const int *p, int a, int b, int c)
@@ -338,6 +362,7 @@ static void draw_polygon(hall_render *r, const hall_dl_item *it)
 	    grow((void **)&r->idx, &r->idx_cap, nidx + (size_t)n, sizeof(int)) != 0)
 		return;
 	SDL_Color c = sdl_color(it->color);
+	set_color(r->renderer, it->color);
 	for (int i = 0; i < n; i++)
 		r->verts[i] = (SDL_Vertex){{(float)it->points[2 * i], (float)it->points[2 * i + 1]}, c, {0, 0}};
 	int k = triangulate(it->points, n, r->idx, r->idx + nidx);

@@ -3,11 +3,13 @@
 #include "ui.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "hall/log.h"
+#include "textlayout.h"
 
 #define RGB(r_, g_, b_) {(uint8_t)(r_), (uint8_t)(g_), (uint8_t)(b_), 255}
 
@@ -140,6 +142,7 @@ void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsign
 	int g = iceil(HALL_UI_GAP_MM * ui->ppmm);
 	ui->gap_px = (g > 12 ? g : 12) * ui->scale;
 	ui->pad_px = iceil(ui->font_px * 0.45);
+	ui->hpad_px = ui->pad_px;
 
 	ui->view = (hall_rect){0, 0, screen->width_px, screen->height_px};
 	if (modes & HALL_APP_MODE_LOW_POSITION) {
@@ -323,22 +326,68 @@ size_t hall_ui_next_line(const hall_ui *ui, const char *s, size_t len, size_t of
 	return end;
 }
 
+static int measure_adapter(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
+                           int *h)
+{
+	hall_ui_measure_text(ctx, utf8, len, font_px, lang, bold, w, h);
+	return 0;
+}
+
+/* Lines of s[0..len) at `width`: ICU line breaking (kiosk/textlayout.h: UAX #14, Korean
+ * keep-all, East Asian punctuation rules), or, if that fails, the simpler breaker above.
+ * At most cap lines; when the text needs more, the last one is cut with an ellipsis
+ * (lines[cap-1].ellipsis). Returns the number of lines. */
+static size_t layout_lines(const hall_ui *ui, const char *s, size_t len, int px, hall_lang lang, int bold, int width,
+                           hall_tl_line *lines, size_t cap)
+{
+	if (!s || len == 0 || cap == 0)
+		return 0;
+	if (width < 1)
+		width = 1;
+	/* Most texts on a kiosk (buttons, headings) fit one line: no need for ICU. */
+	if (len < 512 && !memchr(s, '\n', len)) {
+		int w, h;
+		hall_ui_measure_text(ui, s, len, px, lang, bold, &w, &h);
+		if (w <= width) {
+			size_t start = 0, end = len;
+			while (start < end && s[start] == ' ')
+				start++;
+			while (end > start && s[end - 1] == ' ')
+				end--;
+			lines[0] = (hall_tl_line){start, end - start, w, 0, 0};
+			return 1;
+		}
+	}
+	hall_tl_opts o = {width, 0, px, lang, bold, HALL_TL_LEFT};
+	size_t n = 0;
+	hall_error err;
+	if (hall_tl_layout(s, len, &o, measure_adapter, (void *)ui, lines, cap, &n, NULL, &err) == HALL_OK)
+		return n;
+	n = 0;
+	size_t off = 0;
+	while (off < len && n < cap) {
+		size_t lo, ll;
+		size_t next = hall_ui_next_line(ui, s, len, off, px, lang, bold, width, &lo, &ll);
+		int w, h;
+		hall_ui_measure_text(ui, s + lo, ll, px, lang, bold, &w, &h);
+		lines[n++] = (hall_tl_line){lo, ll, w, 0, 0};
+		if (next <= off)
+			break;
+		off = next;
+	}
+	return n;
+}
+
 int hall_ui_count_lines(const hall_ui *ui, const char *s, int px, hall_lang lang, int bold, int width, int max_lines)
 {
-	if (!s)
+	if (!s || max_lines <= 0)
 		return 0;
 	size_t len = strlen(s);
 	if (len > HALL_UI_TEXT_MAX)
 		len = HALL_UI_TEXT_MAX;
-	int n = 0;
-	size_t off = 0;
-	while (off < len && n < max_lines) {
-		size_t lo, ll;
-		off = hall_ui_next_line(ui, s, len, off, px, lang, bold, width, &lo, &ll);
-		if (ll > 0 || off < len)
-			n++;
-	}
-	return n;
+	hall_tl_line lines[64];
+	size_t cap = (size_t)max_lines < 64 ? (size_t)max_lines : 64;
+	return (int)layout_lines(ui, s, len, px, lang, bold, width, lines, cap);
 }
 
 /* Length of s capped at HALL_UI_TEXT_MAX on a character boundary; logs once per cut. */
@@ -350,8 +399,6 @@ static size_t capped_len(const char *s)
 	size_t n = HALL_UI_TEXT_MAX;
 	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 		n--;
-	hall_error_log("ui: a text of %zu bytes is longer than the %u bytes shown; it is cut", len,
-	               (unsigned)HALL_UI_TEXT_MAX);
 	return n;
 }
 
@@ -367,21 +414,6 @@ hall_dl_item *hall_ui_text(hall_ui *ui, int x, int y, const char *s, int px, hal
 	return it;
 }
 
-/* Append s[off..off+n) as one text line. */
-static hall_dl_item *text_span(hall_ui *ui, int x, int y, const char *s, size_t n, int px, hall_lang lang, int bold,
-                               hall_rgba color, hall_rgba bg)
-{
-	char buf[1024];
-	if (n >= sizeof(buf)) {
-		n = sizeof(buf) - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return hall_ui_text(ui, x, y, buf, px, lang, bold, color, bg);
-}
-
 int hall_ui_text_box(hall_ui *ui, hall_rect r, const char *s, int px, hall_lang lang, int bold, hall_rgba color,
                      hall_rgba bg, int centered)
 {
@@ -393,34 +425,13 @@ int hall_ui_text_box(hall_ui *ui, hall_rect r, const char *s, int px, hall_lang 
 	int max_lines = lh > 0 ? r.h / lh : 0;
 	if (max_lines < 1)
 		max_lines = 1;
-	size_t off = 0;
-	int n = 0;
+	hall_tl_line lines[64];
+	size_t cap = (size_t)max_lines < 64 ? (size_t)max_lines : 64;
+	size_t n = layout_lines(ui, s, len, px, lang, bold, r.w, lines, cap);
 	int y = r.y;
-	while (off < len && n < max_lines) {
-		size_t lo, ll;
-		size_t next = hall_ui_next_line(ui, s, len, off, px, lang, bold, r.w, &lo, &ll);
-		int last = n == max_lines - 1 && next < len;
+	for (size_t i = 0; i < n; i++) {
 		char buf[1100];
-		size_t k = ll < 1000 ? ll : 1000;
-		memcpy(buf, s + lo, k);
-		buf[k] = '\0';
-		if (last) {
-			/* More text than room: end with an ellipsis, fitted to the width. */
-			int w, h;
-			for (;;) {
-				char tmp[1110];
-				snprintf(tmp, sizeof(tmp), "%s…", buf);
-				hall_ui_measure_text(ui, tmp, strlen(tmp), px, lang, bold, &w, &h);
-				if (w <= r.w || k == 0) {
-					memcpy(buf, tmp, strlen(tmp) + 1);
-					break;
-				}
-				do
-					k--;
-				while (k > 0 && ((unsigned char)buf[k] & 0xC0) == 0x80);
-				buf[k] = '\0';
-			}
-		}
+		hall_tl_line_text(s, &lines[i], buf, sizeof(buf));
 		int w, h;
 		hall_ui_measure_text(ui, buf, strlen(buf), px, lang, bold, &w, &h);
 		int x = centered ? r.x + (r.w - w) / 2 : r.x;
@@ -428,10 +439,6 @@ int hall_ui_text_box(hall_ui *ui, hall_rect r, const char *s, int px, hall_lang 
 		if (it)
 			it->bold = bold;
 		y += lh;
-		n++;
-		if (next <= off)
-			break;
-		off = next;
 	}
 	return y - r.y;
 }
@@ -463,11 +470,11 @@ void hall_ui_button_size(const hall_ui *ui, const char *text, hall_lang lang, in
 {
 	int tw, th;
 	hall_ui_measure_text(ui, text, strlen(text), ui->font_px, lang, 1, &tw, &th);
-	int bw = tw + 2 * ui->pad_px;
+	int bw = tw + 2 * ui->hpad_px;
 	int lines = 1;
 	if (bw > max_w) {
 		bw = max_w;
-		lines = hall_ui_count_lines(ui, text, ui->font_px, lang, 1, max_w - 2 * ui->pad_px, 8);
+		lines = hall_ui_count_lines(ui, text, ui->font_px, lang, 1, max_w - 2 * ui->hpad_px, 8);
 		if (lines < 1)
 			lines = 1;
 	}
@@ -500,13 +507,13 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role,
 	}
 	hall_dl_item *b = hall_dl_box(ui->dl, r, fill);
 	if (b) {
-		b->border = style == HALL_UI_BUTTON_SELECTED ? th->focus : th->border;
+		b->border = style == HALL_UI_BUTTON_SELECTED ? th->text : th->border;
 		if (style == HALL_UI_BUTTON_SELECTED && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST))
 			b->border = th->primary;
 		b->border_px = border;
 		b->radius_px = 10 * ui->scale;
 	}
-	hall_rect tr = {r.x + ui->pad_px, r.y, r.w - 2 * ui->pad_px, r.h};
+	hall_rect tr = {r.x + ui->hpad_px, r.y, r.w - 2 * ui->hpad_px, r.h};
 	int lines = hall_ui_count_lines(ui, text, ui->font_px, text_lang, 1, tr.w, 8);
 	if (lines < 1)
 		lines = 1;
@@ -606,24 +613,27 @@ void hall_ui_flow_break(hall_ui_flow *f)
 void hall_ui_flow_text(hall_ui_flow *f, const char *text, hall_lang lang, int heading, hall_rgba color,
                        hall_rgba bg)
 {
-	if (!text)
+	if (!text || !text[0])
 		return;
 	hall_ui *ui = f->ui;
 	size_t len = capped_len(text);
 	int px = heading ? ui->title_px : ui->font_px;
 	int lh = heading ? ui->title_line_h : ui->line_h;
-	size_t off = 0;
-	int guard = 0;
-	while (off < len && guard++ < 100000) {
-		size_t lo, ll;
-		size_t next = hall_ui_next_line(ui, text, len, off, px, lang, heading, f->area.w, &lo, &ll);
+	/* 8,000 bytes make at most ~1,000 lines even one short word a line. */
+	enum { CAP = 1024 };
+	hall_tl_line *lines = malloc(CAP * sizeof(*lines));
+	if (!lines)
+		return;
+	size_t n = layout_lines(ui, text, len, px, lang, heading, f->area.w, lines, CAP);
+	for (size_t i = 0; i < n; i++) {
 		hall_rect r;
-		if (hall_ui_flow_take(f, lh, off == 0 ? ui->gap_px / 2 : 0, &r) && ll > 0)
-			text_span(ui, r.x, r.y, text + lo, ll, px, lang, heading, color, bg);
-		if (next <= off)
-			break;
-		off = next;
+		if (hall_ui_flow_take(f, lh, i == 0 ? ui->gap_px / 2 : 0, &r) && lines[i].len > 0) {
+			char buf[1100];
+			hall_tl_line_text(text, &lines[i], buf, sizeof(buf));
+			hall_ui_text(ui, r.x, r.y, buf, px, lang, heading, color, bg);
+		}
 	}
+	free(lines);
 	if (heading && f->page == f->show)
 		hall_ui_set_heading(ui, text);
 }

@@ -75,6 +75,7 @@ typedef struct hall_ui {
 	int target_px;               /* minimum side of a target (already scaled) */
 	int gap_px;                  /* minimum gap between targets, and the layout gap */
 	int pad_px;                  /* padding inside buttons and cards */
+	int hpad_px;                 /* left/right padding of button labels (pad_px; the bar uses less) */
 	hall_rect view;              /* where the app may draw (the reach band in low-position mode) */
 	hall_ui_measure_fn measure;  /* NULL: the built-in width model (tests) */
 	void *measure_ctx;
@@ -256,6 +257,7 @@ typedef enum hall_ui_str {
 	HALL_STR_RESULTS_LIVE,
 	HALL_STR_RESULTS_LOCAL,
 	HALL_STR_VOTES_OF_TOTAL,    /* {1} votes, {2} percent */
+	HALL_STR_VOTE_ONE_OF_TOTAL, /* the same for exactly one vote */
 	HALL_STR_TOTAL_VOTES,       /* {1} */
 	HALL_STR_NO_CONTENT,
 	HALL_STR_CONTENT_ERROR,

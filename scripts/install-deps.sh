@@ -13,6 +13,7 @@ packages=(
   libcmocka-dev                                     # unit tests
   libicu-dev                                        # Unicode line breaking
   libespeak-ng-dev espeak-ng-data                   # voice guidance
+  libmecab-dev mecab-ipadic-utf8                    # Japanese kanji readings for the voice
   chromium                                          # renders the HTML report in a test
   imagemagick                                       # regenerates the default pack's images
   python3                                           # small test helpers

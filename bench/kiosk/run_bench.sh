@@ -25,6 +25,6 @@ echo quit >> "$tmp/tour.txt"
 cd "$src"
 # Port 9 (discard) on loopback: nothing listens, so the kiosk runs offline and the
 # numbers do not depend on a broker. quit then waits its 5 s for confirmations.
-SDL_VIDEODRIVER=offscreen "$kiosk" --config config/kiosk.json --id bench-kiosk --data "$tmp/data" \
+SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy "$kiosk" --config config/kiosk.json --id bench-kiosk --data "$tmp/data" \
 	--broker 127.0.0.1:9 --headless --stats --script "$tmp/tour.txt" --shots "$tmp/shots" \
 	2> "$tmp/stderr.log" | grep '^{' || { cat "$tmp/stderr.log" >&2; exit 1; }

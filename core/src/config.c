@@ -254,10 +254,9 @@ static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *
 	hall_err rc = get_obj(c, root, "", "broker", keys, &o);
 	if (rc != HALL_OK || !o)
 		return rc;
-	bool has_user = b->username[0] != '\0';
 	if ((rc = get_str(c, o, "broker", "host", b->host, sizeof b->host, false, NULL)) != HALL_OK ||
 	    (rc = get_i(c, o, "broker", "port", 1, 65535, &b->port)) != HALL_OK ||
-	    (rc = get_str(c, o, "broker", "username", b->username, sizeof b->username, true, &has_user)) != HALL_OK ||
+	    (rc = get_str(c, o, "broker", "username", b->username, sizeof b->username, true, NULL)) != HALL_OK ||
 	    (rc = get_str(c, o, "broker", "password", b->password, sizeof b->password, true, &b->has_password)) !=
 	        HALL_OK ||
 	    (rc = get_i(c, o, "broker", "keepalive_s", 5, 3600, &b->keepalive_s)) != HALL_OK)

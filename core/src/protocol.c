@@ -263,12 +263,13 @@ static void b_str(builder *b, const char *key, const char *s, size_t size)
 	b_add(b, key, cJSON_CreateString(s));
 }
 
-/* Integers as raw text: exact for every int64 (cJSON would go through a double). */
+/* Integers go through a double, as cJSON keeps them: exact below 2^53, which every
+ * integer of the protocol is (HALL_PROTO_SEQ_MAX). A value out of range stays out of
+ * range after rounding, so the decoder's check still refuses it. cJSON prints such
+ * doubles with all their digits ("%1.17g" when "%1.15g" does not read back). */
 static void b_int(builder *b, const char *key, int64_t v)
 {
-	char num[32];
-	snprintf(num, sizeof num, "%" PRId64, v);
-	b_add(b, key, cJSON_CreateRaw(num));
+	b_add(b, key, cJSON_CreateNumber((double)v));
 }
 
 static void b_bool(builder *b, const char *key, bool v)
@@ -303,13 +304,46 @@ static hall_err b_done(builder *b, cJSON **out)
 	return HALL_OK;
 }
 
-/* Numbers are written as raw text (b_int), which cJSON only turns into numbers when the
- * text is parsed again; so to check a tree we build we print it and reparse it. That
- * costs one parse of a small message and gives the encoder exactly the decoder's view. */
+/* The encoder checks the text it is about to send, not only the tree: print, reparse,
+ * read. That costs one parse of a small message and gives the encoder exactly the
+ * decoder's view, printing included. */
+/* Turn every finite number of the tree into raw text that reads back to the same double.
+ * cJSON prints with "%1.15g" and accepts it when it reads back within a relative epsilon,
+ * so 9007199254740991 would go out as 9.00719925474099e+15; seqs and timestamps must not
+ * move. Returns -1 on out-of-memory. */
+static int exact_numbers(cJSON *item)
+{
+	for (; item; item = item->next) {
+		if (cJSON_IsNumber(item) && isfinite(item->valuedouble)) {
+			char num[40];
+			double d = item->valuedouble;
+			if (d == floor(d) && fabs(d) < 0x1p53)
+				snprintf(num, sizeof num, "%.0f", d);
+			else
+				snprintf(num, sizeof num, "%.17g", d);
+			size_t n = strlen(num) + 1;
+			char *text = malloc(n); /* freed by cJSON_Delete, like any valuestring */
+			if (!text)
+				return -1;
+			memcpy(text, num, n);
+			item->type = cJSON_Raw;
+			item->valuestring = text;
+		} else if (item->child && exact_numbers(item->child) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Print a tree exactly (see exact_numbers) into a malloc'd string. */
 static hall_err print_tree(const cJSON *tree, char **out, size_t *out_len, hall_error *err)
 {
 	size_t n = 0;
-	char *s = hall_json_print(tree, &n);
+	char *s = NULL;
+	cJSON *copy = cJSON_Duplicate(tree, 1);
+	if (copy && exact_numbers(copy) == 0)
+		s = hall_json_print(copy, &n);
+	cJSON_Delete(copy);
 	if (!s)
 		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
 	*out = s;
@@ -375,7 +409,7 @@ hall_err hall_proto_event_from_json(const cJSON *obj, const char *path, const ch
 	if (rc != HALL_OK)
 		return rc;
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, "kiosk");
-	if (!k && default_kiosk) {
+	if ((!k || cJSON_IsNull(k)) && default_kiosk) {
 		if (hall_proto_copy(out->kiosk, sizeof out->kiosk, default_kiosk) != 0 || !hall_id_is_valid(default_kiosk))
 			return field_error(err, path, "kiosk", "expected an id (1 to 64 of a-z 0-9 - _)");
 	} else {
@@ -707,7 +741,8 @@ static hall_err status_reader(const cJSON *root, void *msg, hall_error *err)
 	if ((rc = read_id(root, "", "kiosk", true, s->kiosk, err)) != HALL_OK ||
 	    (rc = hall_json_get_bool(root, "", "online", &s->online, err)) != HALL_OK)
 		return rc;
-	if (!cJSON_GetObjectItemCaseSensitive(root, "ts")) {
+	const cJSON *ts = cJSON_GetObjectItemCaseSensitive(root, "ts");
+	if (!ts || cJSON_IsNull(ts)) {
 		/* The Will form: only kiosk and online. An online status must be full. */
 		if (s->online)
 			return field_error(err, "", "ts", "missing (an online status carries every field)");
@@ -966,8 +1001,8 @@ static hall_err split_binary(const void *buf, size_t len, size_t max_data, cJSON
 	return HALL_OK;
 }
 
-/* Print the header, check it with the decoder's reader (over the reparsed text, so raw
- * numbers are numbers), then header + '\n' + data into one malloc'd buffer. */
+/* Print the header, check it with the decoder's reader (over the reparsed text), then
+ * header + '\n' + data into one malloc'd buffer. */
 typedef hall_err (*header_reader_fn)(const cJSON *root, void *msg, size_t dlen, hall_error *err);
 
 static hall_err join_binary(const cJSON *header, header_reader_fn reader, void *scratch, const void *data, size_t dlen,

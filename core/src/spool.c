@@ -35,6 +35,7 @@
 #define HDR HALL_SPOOL_RECORD_OVERHEAD
 #define SEG_MIN (4u * 1024u)
 #define SEG_MAX (4u * 1024u * 1024u)
+#define SEG_FILE_MAX ((uint64_t)SEG_MAX + HALL_SPOOL_MAX_RECORD + HDR)
 #define STATE_NAME "state"
 #define STATE_MAX 4096
 
@@ -346,15 +347,39 @@ static void drop_seg(hall_spool *sp, size_t i)
 	sp->nsegs--;
 }
 
-/* Load one segment file: index its valid records, cut off a torn or corrupt tail.
- * *max_seen is raised to the highest seq of any valid record found after a cut (those
- * seqs were issued and may have been sent, so they must never be issued again). */
-static hall_err load_segment(hall_spool *sp, int64_t first, int64_t *max_seen, bool *cut, hall_error *err)
+static hall_err push_seg(hall_spool *sp, seg *g, const char *path, hall_error *err)
+{
+	if (sp->nsegs == sp->capsegs) {
+		size_t c = sp->capsegs ? sp->capsegs * 2 : 16;
+		seg *ns = realloc(sp->segs, c * sizeof *ns);
+		if (!ns)
+			return hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+		sp->segs = ns;
+		sp->capsegs = c;
+	}
+	sp->segs[sp->nsegs++] = *g;
+	sp->bytes += g->size;
+	memset(g, 0, sizeof *g);
+	return HALL_OK;
+}
+
+/* Load one segment file: index its valid records and cut off a torn or corrupt tail.
+ *
+ * After a corrupt record (the disk changed bytes: not a torn write, since whole records
+ * follow it) the records behind it that still validate are moved to a segment file of
+ * their own, named after their first seq, and loaded in turn; only the corrupt records
+ * are lost. The new file is written (atomically) before the old one is cut, so a crash in
+ * between repeats the same steps at the next open. *max_seen is raised to the highest seq
+ * seen in any valid record behind the cut: those seqs were issued and may have been sent,
+ * so they are never issued again. next_first bounds what may be moved (the next segment). */
+static hall_err load_segment(hall_spool *sp, int64_t first, int64_t next_first, int depth, int64_t *max_seen,
+                             bool *cut, hall_error *err)
 {
 	char path[4096];
 	unsigned char *buf = NULL;
 	struct stat st;
-	uint64_t off = 0, size;
+	uint64_t off = 0, size, p, move_at = 0;
+	int64_t move_seq = 0;
 	int fd = -1;
 	hall_err e = HALL_OK;
 	seg g;
@@ -368,6 +393,10 @@ static hall_err load_segment(hall_spool *sp, int64_t first, int64_t *max_seen, b
 		goto done;
 	}
 	size = (uint64_t)st.st_size;
+	/* No segment we write is larger (seg_bytes plus one record); anything beyond is not
+	 * ours and is cut off below like any other garbage, without reading it all in. */
+	if (size > SEG_FILE_MAX)
+		size = SEG_FILE_MAX;
 	if (size > 0) {
 		buf = malloc(size);
 		if (!buf) {
@@ -389,26 +418,50 @@ static hall_err load_segment(hall_spool *sp, int64_t first, int64_t *max_seen, b
 		}
 		off += HDR + (uint64_t)len;
 	}
-	if (off < size) {
-		/* Torn (power cut during a write) or corrupt (the disk changed it). Look past the
-		 * bad spot for records that still validate, only to learn which seqs were issued. */
-		uint64_t p;
-		int64_t lost_hi = first + (int64_t)g.n - 1, s;
+	if (off < (uint64_t)st.st_size) {
+		int64_t lost_hi = seg_last(&g), sq;
+		/* A bad record whose header still names the next seq: that seq was being issued.
+		 * A torn write of it never reached hall_spool_read, but a record the disk damaged
+		 * later may have been sent, so the seq is skipped either way: a gap is visible to
+		 * the controller, a reused seq would be dropped there as a repeat without a word. */
+		if (off + HDR <= size && get32(buf + off) == REC_MAGIC && get64(buf + off + 8) == (uint64_t)(seg_last(&g) + 1))
+			lost_hi = seg_last(&g) + 1;
 		for (p = off + 1; p + HDR <= size; p++) {
-			if (get32(buf + p) == REC_MAGIC && rec_check(buf + p, size - p - HDR, -1, &s) >= 0 && s > lost_hi)
-				lost_hi = s;
+			if (get32(buf + p) != REC_MAGIC || rec_check(buf + p, size - p - HDR, -1, &sq) < 0)
+				continue;
+			if (sq > lost_hi)
+				lost_hi = sq;
+			if (!move_at && sq > seg_last(&g) && sq < next_first)
+				move_at = p, move_seq = sq;
 		}
-		if (lost_hi > seg_last(&g)) {
+		if (!move_at) {
+			/* Records of the next segment file may be copies of ours (a move cut short). */
+			int64_t hi = lost_hi < next_first ? lost_hi : next_first - 1;
+			if (hi > seg_last(&g))
+				hall_warn("spool: %s: damaged or torn record of seq %" PRId64 " at offset %" PRIu64
+				          " cut off (%" PRIu64 " bytes); seqs up to %" PRId64 " will not be reused",
+				          path, seg_last(&g) + 1, off, (uint64_t)st.st_size - off, hi);
+			else
+				hall_warn("spool: %s: torn record at offset %" PRIu64 " (%" PRIu64
+				          " bytes, never fully written) cut off; last whole seq %" PRId64,
+				          path, off, (uint64_t)st.st_size - off, seg_last(&g));
+		} else if (depth < 64) {
+			char npath[4096];
+			seg_path(sp, npath, sizeof npath, move_seq);
+			hall_error_log("spool: %s: corrupt record at offset %" PRIu64 "; seqs %" PRId64 "..%" PRId64
+			               " are lost, the records from %" PRId64 " on are kept in %s",
+			               path, off, seg_last(&g) + 1, move_seq - 1, move_seq, npath);
+			e = hall_fs_write_atomic(npath, buf + move_at, (size_t)(size - move_at), err);
+			if (e != HALL_OK)
+				goto done;
+		} else {
+			move_at = 0;
 			hall_error_log("spool: %s: corrupt record at offset %" PRIu64 "; seqs %" PRId64 "..%" PRId64
 			               " are lost and will not be reused",
-			               path, off, seg_last(&g) + 1, lost_hi);
-			if (lost_hi > *max_seen)
-				*max_seen = lost_hi;
-		} else {
-			hall_warn("spool: %s: torn record at offset %" PRIu64 " (%" PRIu64
-			          " bytes, never fully written) cut off; last whole seq %" PRId64,
-			          path, off, size - off, seg_last(&g));
+			               path, off, seg_last(&g) + 1, lost_hi < next_first ? lost_hi : next_first - 1);
 		}
+		if (lost_hi > *max_seen)
+			*max_seen = lost_hi;
 		if (ftruncate(fd, (off_t)off) != 0 || fsync(fd) != 0) {
 			e = hall_error_set(err, HALL_ERR_IO, path, "cannot cut off the torn tail: %s", strerror(errno));
 			goto done;
@@ -424,22 +477,19 @@ static hall_err load_segment(hall_spool *sp, int64_t first, int64_t *max_seen, b
 	if (g.n == 0) {
 		unlink(path); /* created, but its first record never made it */
 		*cut = true;
-		goto done;
-	}
-	if (sp->nsegs == sp->capsegs) {
-		size_t c = sp->capsegs ? sp->capsegs * 2 : 16;
-		seg *ns = realloc(sp->segs, c * sizeof *ns);
-		if (!ns) {
-			e = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
+	} else {
+		g.size = size;
+		e = push_seg(sp, &g, path, err);
+		if (e != HALL_OK)
 			goto done;
-		}
-		sp->segs = ns;
-		sp->capsegs = c;
 	}
-	g.size = size;
-	sp->segs[sp->nsegs++] = g;
-	sp->bytes += size;
-	memset(&g, 0, sizeof g);
+	if (move_at) {
+		close(fd);
+		fd = -1;
+		free(buf);
+		buf = NULL;
+		e = load_segment(sp, move_seq, next_first, depth + 1, max_seen, cut, err);
+	}
 done:
 	if (fd >= 0)
 		close(fd);
@@ -505,6 +555,8 @@ hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, 
 	}
 	for (i = 0; i < nfirsts; i++) {
 		char path[4096];
+		if (sp->nsegs && firsts[i] == sp->segs[sp->nsegs - 1].first)
+			continue; /* made just now by moving records out of a corrupt segment */
 		if (sp->nsegs && firsts[i] <= seg_last(&sp->segs[sp->nsegs - 1])) {
 			seg_path(sp, path, sizeof path, firsts[i]);
 			/* Cannot happen unless a person copied files in: seqs in a segment are checked
@@ -512,7 +564,7 @@ hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, 
 			hall_error_log("spool: %s overlaps the segment before it; its records are ignored", path);
 			continue;
 		}
-		e = load_segment(sp, firsts[i], &max_seen, &cut, err);
+		e = load_segment(sp, firsts[i], i + 1 < nfirsts ? firsts[i + 1] : INT64_MAX, 0, &max_seen, &cut, err);
 		if (e != HALL_OK)
 			goto fail;
 	}
@@ -713,6 +765,7 @@ hall_err hall_spool_sync(hall_spool *sp, hall_error *err)
 hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err)
 {
 	hall_err e;
+	int64_t prev;
 	if (seq <= sp->confirmed)
 		return HALL_OK;
 	if (seq > sp->seq_max) {
@@ -723,10 +776,13 @@ hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err)
 			return HALL_OK;
 	}
 	/* State first: if we die before the files go, open() deletes them. */
+	prev = sp->confirmed;
 	sp->confirmed = seq;
 	e = write_state(sp, err);
-	if (e != HALL_OK)
+	if (e != HALL_OK) {
+		sp->confirmed = prev; /* nothing changed; the controller confirms again later */
 		return e;
+	}
 	while (sp->nsegs && seg_last(&sp->segs[0]) <= seq) {
 		char path[4096];
 		seg_path(sp, path, sizeof path, sp->segs[0].first);

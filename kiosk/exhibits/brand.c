@@ -23,7 +23,7 @@ static int slide_count(const hall_brand *b)
 	return 1 + (int)b->n_rounds + (int)b->n_slides;
 }
 
-static void round_flow(brand_ctx *bc, hall_ui_flow *f, const hall_vote_round *rd, int index)
+static void round_flow(hall_ui_flow *f, const hall_vote_round *rd, int index)
 {
 	hall_ui *ui = f->ui;
 	hall_lang l;
@@ -34,7 +34,6 @@ static void round_flow(brand_ctx *bc, hall_ui_flow *f, const hall_vote_round *rd
 	char num[64], total[160];
 	hall_ui_format_number(num, sizeof(num), (double)rd->total_votes, 0);
 	hall_ui_fill(total, sizeof(total), hall_ui_string(HALL_STR_TOTAL_VOTES, ui->lang), num, NULL);
-	hall_ui_flow_text(f, total, ui->lang, 0, ui->th->text, ui->th->bg);
 
 	exhibits_bar bars[HALL_CONTENT_ROUND_OPTIONS_MAX];
 	int n = rd->n_options < HALL_CONTENT_ROUND_OPTIONS_MAX ? (int)rd->n_options : (int)HALL_CONTENT_ROUND_OPTIONS_MAX;
@@ -43,7 +42,7 @@ static void round_flow(brand_ctx *bc, hall_ui_flow *f, const hall_vote_round *rd
 		if (rd->options[i].votes > best)
 			best = rd->options[i].votes;
 	char alt[1200];
-	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s.", total);
+	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s. %s.", title, period);
 	for (int i = 0; i < n; i++) {
 		const hall_vote_option *o = &rd->options[i];
 		exhibits_bar *b = &bars[i];
@@ -56,16 +55,17 @@ static void round_flow(brand_ctx *bc, hall_ui_flow *f, const hall_vote_round *rd
 		char v[64], p[32];
 		hall_ui_format_number(v, sizeof(v), (double)o->votes, 0);
 		hall_ui_format_number(p, sizeof(p), pct, 1);
-		hall_ui_fill(b->value_text, sizeof(b->value_text), hall_ui_string(HALL_STR_VOTES_OF_TOTAL, ui->lang), v, p);
+		hall_ui_fill(b->value_text, sizeof(b->value_text),
+		             hall_ui_string(o->votes == 1 ? HALL_STR_VOTE_ONE_OF_TOTAL : HALL_STR_VOTES_OF_TOTAL, ui->lang), v,
+		             p);
 		b->highlight = o->votes == best;
 		if (ao < sizeof(alt))
 			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", b->label, b->value_text);
 	}
-	if (n == 0)
-		hall_error_log("brand %s: round %d has no options", bc->c->ex->id, index + 1);
 	char id[32];
 	snprintf(id, sizeof(id), "chart-round-%d", index + 1);
-	exhibits__bar_chart(f, id, title, l, alt, bars, n);
+	/* The chart's heading is the total; the round's title is the slide's heading. */
+	exhibits__bar_chart(f, id, total, ui->lang, alt, bars, n);
 }
 
 static void brand_flow(void *ctx, hall_ui_flow *f)
@@ -83,7 +83,7 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 	}
 	int r = bc->slide - 1;
 	if (r < (int)b->n_rounds) {
-		round_flow(bc, f, &b->rounds[r], r);
+		round_flow(f, &b->rounds[r], r);
 		return;
 	}
 	int s = r - (int)b->n_rounds;

@@ -227,11 +227,8 @@ static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, co
 	}
 	for (size_t i = 0; i < m->n_districts; i++) {
 		const hall_district *d = &m->districts[i];
-		if (d->n_points < 3 || !d->points) {
-			hall_error_log("city %s: district %s has %zu points, needs 3; not drawn", c->ex->id,
-			               d->id ? d->id : "?", d->n_points);
-			continue;
-		}
+		if (d->n_points < 3 || !d->points)
+			continue; /* reported once by hall_exhibit_validate */
 		for (size_t k = 0; k < d->n_points; k++)
 			to_screen(v, d->points[k].x, d->points[k].y, &a[2 * k], &a[2 * k + 1]);
 		size_t n = d->n_points;
@@ -250,6 +247,22 @@ static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, co
 		if (poly) {
 			poly->border = th->map_line;
 			poly->border_px = (int)i == st->district ? 5 * ui->scale : 2;
+		}
+	}
+	/* Boundaries as lines (clipped), so districts read apart without relying on fill
+	 * colours; the selected one is traced thicker. */
+	for (size_t i = 0; i < m->n_districts; i++) {
+		const hall_district *d = &m->districts[i];
+		if (d->n_points < 3 || !d->points)
+			continue;
+		int w = (int)i == st->district ? 6 * ui->scale : 2;
+		for (size_t k = 0; k < d->n_points; k++) {
+			double x0, y0, x1, y1;
+			to_screen(v, d->points[k].x, d->points[k].y, &x0, &y0);
+			to_screen(v, d->points[(k + 1) % d->n_points].x, d->points[(k + 1) % d->n_points].y, &x1, &y1);
+			if (clip_line(v->map, &x0, &y0, &x1, &y1))
+				hall_dl_line(ui->dl, (int)lround(x0), (int)lround(y0), (int)lround(x1), (int)lround(y1), th->map_line,
+				             w);
 		}
 	}
 	if (m->has_river && m->river && m->n_river >= 2) {
@@ -378,7 +391,6 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	hall_lang l;
 	const char *title = exhibits__text(ui, &c->ex->title, &l);
 	if (m->n_districts == 0 || m->w <= 0 || m->h <= 0) {
-		hall_error_log("city %s: no districts or an empty viewbox", c->ex->id);
 		hall_ui_text_box(ui, c->area, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->font_px, ui->lang, 0,
 		                 ui->th->text, ui->th->bg, 0);
 		st->pages = 1;
@@ -407,7 +419,7 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 
 	/* Controls: one-tap alternatives to pinch and drag, and the district list. */
 	char zl[64], zs[32];
-	hall_ui_format_number(zs, sizeof(zs), st->zoom, 1);
+	hall_ui_format_number(zs, sizeof(zs), st->zoom, fabs(st->zoom - round(st->zoom)) < 1e-9 ? 0 : 1);
 	hall_ui_fill(zl, sizeof(zl), hall_ui_string(HALL_STR_ZOOM_LEVEL, ui->lang), zs, NULL);
 	int can_in = st->zoom < zoom_max(m) - 1e-9, can_out = st->zoom > zoom_min(m) + 1e-9;
 	hall_ui_button_spec controls[] = {

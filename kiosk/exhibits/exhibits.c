@@ -50,8 +50,6 @@ void hall_exhibit_build(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 		return;
 	}
 	/* The parser refuses unknown kinds; a corrupt value still gets a safe screen. */
-	hall_error_log("exhibit %s: unknown kind %d, showing a placeholder", c->ex->id ? c->ex->id : "?",
-	               (int)c->ex->kind);
 	hall_ui *ui = c->ui;
 	hall_ui_text_box(ui, c->area, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->font_px, ui->lang, 0,
 	                 ui->th->text, ui->th->bg, 0);
@@ -140,6 +138,98 @@ void hall_exhibit_page_id(const hall_exhibit *ex, const hall_exhibit_state *st, 
 	}
 }
 
+static size_t check_text(const char *where, const char *field, const hall_text *t, int required)
+{
+	size_t n = 0;
+	if (required && !hall_text_present(t)) {
+		hall_error_log("content: %s.%s: missing in every language; the screen shows a gap", where, field);
+		n++;
+	}
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		if (t->s[l] && strlen(t->s[l]) > HALL_UI_TEXT_MAX) {
+			hall_error_log("content: %s.%s.%s: %zu bytes, only the first %u are shown", where, field,
+			               hall_lang_code((hall_lang)l), strlen(t->s[l]), (unsigned)HALL_UI_TEXT_MAX);
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t hall_exhibit_validate(const hall_content *content, const unsigned char *asset_ok)
+{
+	if (!content)
+		return 0;
+	size_t n = 0;
+	char where[128];
+	for (size_t a = 0; a < content->n_assets; a++) {
+		if (asset_ok && !asset_ok[a]) {
+			hall_error_log("content: assets[%zu] (%s): cannot be read; its description is shown instead", a,
+			               content->assets[a].name ? content->assets[a].name : "?");
+			n++;
+		}
+	}
+	for (size_t i = 0; i < content->n_exhibits; i++) {
+		const hall_exhibit *ex = &content->exhibits[i];
+		snprintf(where, sizeof(where), "exhibits[%zu]", i);
+		n += check_text(where, "title", &ex->title, 1);
+		n += check_text(where, "summary", &ex->summary, 1);
+		switch (ex->kind) {
+		case HALL_EXHIBIT_BRAND:
+			n += check_text(where, "slogan", &ex->u.brand.slogan, 1);
+			n += check_text(where, "story", &ex->u.brand.story, 1);
+			for (size_t r = 0; r < ex->u.brand.n_rounds; r++) {
+				if (ex->u.brand.rounds[r].n_options == 0) {
+					hall_error_log("content: %s.rounds[%zu]: no options; the chart is empty", where, r);
+					n++;
+				}
+			}
+			break;
+		case HALL_EXHIBIT_POLICY:
+			if (ex->u.policy.n_cards + ex->u.policy.n_charts == 0) {
+				hall_error_log("content: %s: no cards and no charts", where);
+				n++;
+			}
+			for (size_t c = 0; c < ex->u.policy.n_cards; c++)
+				n += check_text(where, "cards[].text", &ex->u.policy.cards[c].text, 1);
+			for (size_t c = 0; c < ex->u.policy.n_charts; c++) {
+				double total = 0;
+				for (size_t k = 0; k < ex->u.policy.charts[c].n_series; k++)
+					total += ex->u.policy.charts[c].series[k].value;
+				if (ex->u.policy.charts[c].n_series == 0 || total <= 0) {
+					hall_error_log("content: %s.charts[%zu]: no values to draw", where, c);
+					n++;
+				}
+			}
+			break;
+		case HALL_EXHIBIT_CITY_MODEL:
+			if (ex->u.city.n_districts == 0 || ex->u.city.w <= 0 || ex->u.city.h <= 0) {
+				hall_error_log("content: %s: no districts or an empty viewbox; the map is not shown", where);
+				n++;
+			}
+			for (size_t d = 0; d < ex->u.city.n_districts; d++) {
+				if (ex->u.city.districts[d].n_points < 3 || !ex->u.city.districts[d].points) {
+					hall_error_log("content: %s.districts[%zu]: %zu points, a polygon needs 3; not drawn", where, d,
+					               ex->u.city.districts[d].n_points);
+					n++;
+				}
+			}
+			break;
+		case HALL_EXHIBIT_POLL:
+			if (ex->u.poll.n_options < HALL_CONTENT_POLL_OPTIONS_MIN || !ex->u.poll.options) {
+				hall_error_log("content: %s.poll.options: %zu options, a poll needs 2 to 6; voting is off", where,
+				               ex->u.poll.n_options);
+				n++;
+			}
+			break;
+		default:
+			hall_error_log("content: %s.kind: unknown kind %d; a placeholder is shown", where, (int)ex->kind);
+			n++;
+			break;
+		}
+	}
+	return n;
+}
+
 void exhibits__title(hall_ui_flow *f, const hall_text *t)
 {
 	hall_lang l;
@@ -225,11 +315,17 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 		/* A row never exceeds a page: long labels give up lines (with "…"). */
 		while (ll > 1 && (ll + 1 + vl) * ui->line_h > f->area.h)
 			ll--;
-		int h = (ll + 1 + vl) * ui->line_h;
+		/* Still taller than a page (large text on a small screen): the figures follow
+		 * as a paragraph of their own, so they may go to the next page whole. */
+		int split = (ll + 1 + vl) * ui->line_h > f->area.h;
+		int h = (ll + 1 + (split ? 0 : vl)) * ui->line_h;
 		if (h < ui->target_px)
 			h = ui->target_px;
-		if (!hall_ui_flow_take(f, h, ui->gap_px, &r))
+		if (!hall_ui_flow_take(f, h, ui->gap_px, &r)) {
+			if (split)
+				hall_ui_flow_text(f, b->value_text, ui->lang, 0, th->text, th->bg);
 			continue;
+		}
 		hall_ui_text_box(ui, (hall_rect){r.x, r.y, r.w, ll * ui->line_h}, b->label, ui->font_px, b->label_lang,
 		                 b->highlight, th->text, th->bg, 0);
 		int y = r.y + ll * ui->line_h;
@@ -246,16 +342,18 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 			bx->border = th->text;
 			bx->border_px = 2;
 		}
-		if (value_own_line)
+		if (value_own_line && !split)
 			hall_ui_text_box(ui, (hall_rect){r.x, y + ui->line_h, r.w, vl * ui->line_h}, b->value_text, ui->font_px,
 			                 ui->lang, b->highlight, th->text, th->bg, 0);
-		else
+		else if (!value_own_line)
 			hall_ui_text(ui, r.x + bw + ui->gap_px, y, b->value_text, ui->font_px, ui->lang, b->highlight, th->text,
 			             th->bg);
 		char rid[96];
 		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
 		snprintf(label, sizeof(label), "%s: %s", b->label, b->value_text);
 		region(ui, r, rid, label);
+		if (split)
+			hall_ui_flow_text(f, b->value_text, ui->lang, 0, th->text, th->bg);
 	}
 }
 
@@ -275,6 +373,86 @@ static void annulus_piece(hall_ui *ui, int cx, int cy, double ri, double ro, dou
 	hall_dl_polygon(ui->dl, pts, 4, fill);
 }
 
+/* One legend row of a donut in r: swatch, "n. label" (ll lines), the figures (vl lines). */
+static void legend_row(hall_ui *ui, hall_rect r, const char *id, int i, const exhibits_bar *b, int ll, int vl)
+{
+	const hall_ui_theme *th = ui->th;
+	char line[400], label[1200], rid[96];
+	snprintf(line, sizeof(line), "%d. %s", i + 1, b->label);
+	/* A swatch beside the number ties the legend to the slice for sighted visitors; the
+	 * number does it without colour. */
+	int sw = ui->line_h * 6 / 10;
+	hall_dl_box(ui->dl, (hall_rect){r.x, r.y + (ui->line_h - sw) / 2, sw, sw}, th->series[i % 6]);
+	hall_ui_text_box(ui, (hall_rect){r.x + ui->line_h, r.y, r.w - ui->line_h, ll * ui->line_h}, line, ui->font_px,
+	                 b->label_lang, 0, th->text, th->bg, 0);
+	hall_ui_text_box(ui, (hall_rect){r.x + ui->line_h, r.y + ll * ui->line_h, r.w - ui->line_h, vl * ui->line_h},
+	                 b->value_text, ui->font_px, ui->lang, 1, th->text, th->bg, 0);
+	snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
+	snprintf(label, sizeof(label), "%s: %s", line, b->value_text);
+	hall_ui_hit(ui, r, rid, HALL_ROLE_REGION, label);
+}
+
+/* Lines of a legend row at width w (label limited to 3, figures to 3). */
+static void legend_lines(const hall_ui *ui, const exhibits_bar *b, int i, int w, int max_h, int *ll, int *vl)
+{
+	char line[400];
+	snprintf(line, sizeof(line), "%d. %s", i + 1, b->label);
+	*ll = hall_ui_count_lines(ui, line, ui->font_px, b->label_lang, 0, w - ui->line_h, 3);
+	if (*ll < 1)
+		*ll = 1;
+	*vl = hall_ui_count_lines(ui, b->value_text, ui->font_px, ui->lang, 1, w - ui->line_h, 3);
+	if (*vl < 1)
+		*vl = 1;
+	while (*ll > 1 && (*ll + *vl) * ui->line_h > max_h)
+		(*ll)--;
+}
+
+static int legend_height(const hall_ui *ui, int ll, int vl)
+{
+	int h = (ll + vl) * ui->line_h;
+	return h < ui->target_px ? ui->target_px : h;
+}
+
+static void draw_donut(hall_ui *ui, int cx, int cy, double ro, const exhibits_bar *slices, int n, double total)
+{
+	const hall_ui_theme *th = ui->th;
+	double ri = ro * 0.5;
+	double a = -M_PI / 2;
+	for (int i = 0; i < n; i++) {
+		if (slices[i].value <= 0)
+			continue;
+		double span = 2 * M_PI * slices[i].value / total;
+		int pieces = (int)ceil(span / (M_PI / 30));
+		for (int k = 0; k < pieces; k++)
+			annulus_piece(ui, cx, cy, ri, ro, a + span * k / pieces, a + span * (k + 1) / pieces, th->series[i % 6]);
+		a += span;
+	}
+	/* Numbers on the slices wide enough to hold them. */
+	a = -M_PI / 2;
+	for (int i = 0; i < n; i++) {
+		if (slices[i].value <= 0)
+			continue;
+		double span = 2 * M_PI * slices[i].value / total;
+		double mid = a + span / 2, rm = (ri + ro) / 2;
+		char num[16];
+		snprintf(num, sizeof(num), "%d", i + 1);
+		int w, hh;
+		hall_ui_measure_text(ui, num, strlen(num), ui->font_px, ui->lang, 1, &w, &hh);
+		int bw = w + ui->pad_px, bh = hh;
+		if (span * rm > bw * 1.3 && ro - ri > bh * 1.05) {
+			int bx = cx + (int)lround(rm * cos(mid)) - bw / 2;
+			int by = cy + (int)lround(rm * sin(mid)) - bh / 2;
+			hall_dl_item *box = hall_dl_box(ui->dl, (hall_rect){bx, by, bw, bh}, th->surface);
+			if (box) {
+				box->border = th->text;
+				box->border_px = 2;
+			}
+			hall_ui_text(ui, bx + ui->pad_px / 2, by, num, ui->font_px, ui->lang, 1, th->surface_text, th->surface);
+		}
+		a += span;
+	}
+}
+
 void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
                            const char *alt, const exhibits_bar *slices, int n)
 {
@@ -283,10 +461,9 @@ void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, h
 	double total = 0;
 	for (int i = 0; i < n; i++)
 		total += slices[i].value > 0 ? slices[i].value : 0;
+	if (n > (int)HALL_CONTENT_SERIES_MAX)
+		n = (int)HALL_CONTENT_SERIES_MAX;
 
-	/* The summary region and heading come from the bar chart's heading block; the legend
-	 * rows are bar rows too (numbered, so each slice is found by its number, not by its
-	 * colour). */
 	char label[1200];
 	int tl = hall_ui_count_lines(ui, title, ui->font_px, title_lang, 1, f->area.w, 4);
 	if (tl < 1)
@@ -298,6 +475,19 @@ void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, h
 		tl = 1;
 		d = f->area.h - ui->line_h;
 	}
+	/* The legend goes beside the donut when the screen is wide enough and it fits the
+	 * donut's height; else under it, one row per slice. */
+	int lw = f->area.w - d - ui->gap_px;
+	int lls[HALL_CONTENT_SERIES_MAX], vls[HALL_CONTENT_SERIES_MAX];
+	int beside = lw >= f->area.w * 2 / 5;
+	if (beside) {
+		int sum = 0;
+		for (int i = 0; i < n; i++) {
+			legend_lines(ui, &slices[i], i, lw, d, &lls[i], &vls[i]);
+			sum += legend_height(ui, lls[i], vls[i]) + (i ? ui->gap_px : 0);
+		}
+		beside = sum <= d;
+	}
 	int h = tl * ui->line_h + d;
 	hall_rect r;
 	if (hall_ui_flow_take(f, h, ui->gap_px, &r)) {
@@ -306,80 +496,30 @@ void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, h
 		int size = r.h - tl * ui->line_h;
 		if (size > r.w)
 			size = r.w;
-		double ro = size / 2.0, ri = ro * 0.5;
-		int cx = r.x + r.w / 2, cy = r.y + tl * ui->line_h + size / 2;
-		if (total > 0) {
-			double a = -M_PI / 2;
-			for (int i = 0; i < n; i++) {
-				if (slices[i].value <= 0)
-					continue;
-				double span = 2 * M_PI * slices[i].value / total;
-				int pieces = (int)ceil(span / (M_PI / 30));
-				for (int k = 0; k < pieces; k++)
-					annulus_piece(ui, cx, cy, ri, ro, a + span * k / pieces, a + span * (k + 1) / pieces,
-					              th->series[i % 6]);
-				a += span;
-			}
-			/* Numbers on the slices wide enough to hold them. */
-			a = -M_PI / 2;
-			for (int i = 0; i < n; i++) {
-				if (slices[i].value <= 0)
-					continue;
-				double span = 2 * M_PI * slices[i].value / total;
-				double mid = a + span / 2, rm = (ri + ro) / 2;
-				char num[16];
-				snprintf(num, sizeof(num), "%d", i + 1);
-				int w, hh;
-				hall_ui_measure_text(ui, num, strlen(num), ui->font_px, ui->lang, 1, &w, &hh);
-				int bw = w + ui->pad_px, bh = hh;
-				if (span * rm > bw * 1.3 && ro - ri > bh * 1.05) {
-					int bx = cx + (int)lround(rm * cos(mid)) - bw / 2;
-					int by = cy + (int)lround(rm * sin(mid)) - bh / 2;
-					hall_dl_item *box = hall_dl_box(ui->dl, (hall_rect){bx, by, bw, bh}, th->surface);
-					if (box) {
-						box->border = th->text;
-						box->border_px = 2;
-					}
-					hall_ui_text(ui, bx + ui->pad_px / 2, by, num, ui->font_px, ui->lang, 1, th->surface_text,
-					             th->surface);
-				}
-				a += span;
-			}
-		} else {
-			hall_error_log("chart %s: values sum to 0; drawing the legend only", id);
-		}
+		int cx = beside ? r.x + size / 2 : r.x + r.w / 2, cy = r.y + tl * ui->line_h + size / 2;
+		if (total > 0)
+			draw_donut(ui, cx, cy, size / 2.0, slices, n, total);
 		snprintf(label, sizeof(label), "%s. %s", title, alt && alt[0] ? alt : "");
-		hall_ui_hit(ui, (hall_rect){r.x, r.y, r.w, r.h}, id, HALL_ROLE_REGION, label);
+		hall_rect hr = beside ? (hall_rect){r.x, r.y, size, r.h} : r;
+		if (hr.w < ui->target_px)
+			hr.w = ui->target_px;
+		hall_ui_hit(ui, hr, id, HALL_ROLE_REGION, label);
+		if (beside) {
+			int y = r.y + tl * ui->line_h;
+			for (int i = 0; i < n; i++) {
+				int rh = legend_height(ui, lls[i], vls[i]);
+				legend_row(ui, (hall_rect){r.x + size + ui->gap_px, y, lw, rh}, id, i, &slices[i], lls[i], vls[i]);
+				y += rh + ui->gap_px;
+			}
+		}
 	}
+	if (beside)
+		return;
 	for (int i = 0; i < n; i++) {
-		const exhibits_bar *b = &slices[i];
-		char line[400];
-		snprintf(line, sizeof(line), "%d. %s", i + 1, b->label);
-		int ll = hall_ui_count_lines(ui, line, ui->font_px, b->label_lang, 0, f->area.w - ui->line_h, 3);
-		if (ll < 1)
-			ll = 1;
-		int vl = hall_ui_count_lines(ui, b->value_text, ui->font_px, ui->lang, 1, f->area.w - ui->line_h, 3);
-		if (vl < 1)
-			vl = 1;
-		while (ll > 1 && (ll + vl) * ui->line_h > f->area.h)
-			ll--;
-		int rh = (ll + vl) * ui->line_h;
-		if (rh < ui->target_px)
-			rh = ui->target_px;
-		if (!hall_ui_flow_take(f, rh, ui->gap_px, &r))
-			continue;
-		/* A swatch beside the number ties the legend to the slice for sighted visitors;
-		 * the number does it without colour. */
-		int sw = ui->line_h * 6 / 10;
-		hall_dl_box(ui->dl, (hall_rect){r.x, r.y + (ui->line_h - sw) / 2, sw, sw}, th->series[i % 6]);
-		hall_ui_text_box(ui, (hall_rect){r.x + ui->line_h, r.y, r.w - ui->line_h, ll * ui->line_h}, line,
-		                 ui->font_px, b->label_lang, 0, th->text, th->bg, 0);
-		hall_ui_text_box(ui, (hall_rect){r.x + ui->line_h, r.y + ll * ui->line_h, r.w - ui->line_h, vl * ui->line_h},
-		                 b->value_text, ui->font_px, ui->lang, 1, th->text, th->bg, 0);
-		char rid[96];
-		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
-		snprintf(label, sizeof(label), "%s: %s", line, b->value_text);
-		hall_ui_hit(ui, r, rid, HALL_ROLE_REGION, label);
+		int ll, vl;
+		legend_lines(ui, &slices[i], i, f->area.w, f->area.h, &ll, &vl);
+		if (hall_ui_flow_take(f, legend_height(ui, ll, vl), ui->gap_px, &r))
+			legend_row(ui, r, id, i, &slices[i], ll, vl);
 	}
 }
 

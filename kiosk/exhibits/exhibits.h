@@ -89,6 +89,14 @@ int hall_exhibit_back(const hall_exhibit_ctx *c, hall_exhibit_state *st);
  * "chart-budget", "district-jongno", "districts", "thanks". */
 void hall_exhibit_page_id(const hall_exhibit *ex, const hall_exhibit_state *st, char *buf, size_t len);
 
+/* Log, once, every problem of `content` that the exhibits work around while drawing
+ * (the parser refuses most of them; this is the defence for what slips through):
+ * unknown kinds, missing texts, texts over HALL_UI_TEXT_MAX, rounds and charts without
+ * values, polls with fewer than 2 options, districts with fewer than 3 points, images
+ * that cannot be read (asset_ok may be NULL). Returns the number of problems. The
+ * builders themselves never log, so a bad pack cannot flood the log at 60 frames/s. */
+size_t hall_exhibit_validate(const hall_content *content, const unsigned char *asset_ok);
+
 /* ---- internals shared by the exhibit files ---- */
 void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st);
 void exhibits__build_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st);

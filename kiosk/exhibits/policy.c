@@ -67,7 +67,7 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 	}
 }
 
-static void chart_flow(policy_ctx *pc, hall_ui_flow *f, const hall_chart *ch)
+static void chart_flow(hall_ui_flow *f, const hall_chart *ch)
 {
 	hall_ui *ui = f->ui;
 	hall_lang tl, al;
@@ -100,7 +100,6 @@ static void chart_flow(policy_ctx *pc, hall_ui_flow *f, const hall_chart *ch)
 		}
 	}
 	if (n == 0) {
-		hall_error_log("policy %s: chart %s has no series", pc->c->ex->id, ch->id ? ch->id : "?");
 		hall_ui_flow_text(f, title, tl, 1, ui->th->text, ui->th->bg);
 		hall_ui_flow_text(f, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->lang, 0, ui->th->text,
 		                  ui->th->bg);
@@ -124,7 +123,7 @@ static void detail_flow(void *ctx, hall_ui_flow *f)
 	hall_ui *ui = f->ui;
 	const hall_policy *p = pc->p;
 	if ((size_t)pc->item >= p->n_cards) {
-		chart_flow(pc, f, &p->charts[(size_t)pc->item - p->n_cards]);
+		chart_flow(f, &p->charts[(size_t)pc->item - p->n_cards]);
 		return;
 	}
 	const hall_card *card = &p->cards[pc->item];
@@ -151,7 +150,6 @@ void exhibits__build_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 		st->slide = 0;
 	policy_ctx pc = {c, p, st->slide - 1};
 	if (n == 0) {
-		hall_error_log("policy %s: no cards and no charts", c->ex->id);
 		hall_ui_text_box(c->ui, c->area, hall_ui_string(HALL_STR_CONTENT_ERROR, c->ui->lang), c->ui->font_px,
 		                 c->ui->lang, 0, c->ui->th->text, c->ui->th->bg, 0);
 		st->pages = 1;

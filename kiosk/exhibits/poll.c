@@ -84,8 +84,6 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 		memset(&none, 0, sizeof(none));
 		t = &none;
 	}
-	hall_ui_flow_text(f, hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL, ui->lang),
-	                  ui->lang, 0, ui->th->text, ui->th->bg);
 	size_t n = option_count(p);
 	exhibits_bar bars[6];
 	int64_t total = t->total;
@@ -109,8 +107,8 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 		char vs[64], ps[32];
 		hall_ui_format_number(vs, sizeof(vs), (double)v, 0);
 		hall_ui_format_number(ps, sizeof(ps), total > 0 ? 100.0 * (double)v / (double)total : 0.0, 1);
-		hall_ui_fill(b->value_text, sizeof(b->value_text), hall_ui_string(HALL_STR_VOTES_OF_TOTAL, ui->lang), vs,
-		             ps);
+		hall_ui_fill(b->value_text, sizeof(b->value_text),
+		             hall_ui_string(v == 1 ? HALL_STR_VOTE_ONE_OF_TOTAL : HALL_STR_VOTES_OF_TOTAL, ui->lang), vs, ps);
 		if (pc->st->voted && pc->st->choice == (int)i) {
 			b->highlight = 1;
 			size_t k = strlen(b->value_text);
@@ -128,8 +126,6 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 {
 	const hall_poll *p = &c->ex->u.poll;
-	if (option_count(p) < HALL_CONTENT_POLL_OPTIONS_MIN)
-		hall_error_log("poll %s: %zu options, a poll needs 2 to 6; voting is off", c->ex->id, p->n_options);
 	if (st->choice >= (int)option_count(p))
 		st->choice = -1;
 	if (st->voted && !st->show_results)

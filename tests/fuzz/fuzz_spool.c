@@ -4,6 +4,7 @@
  *
  * Input: byte 0 picks the segment's file name (first seq 1 or 5) and whether a state file
  * "confirmed 2 / seq_max 3" sits beside it; the rest is the segment file's contents. */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,22 +47,21 @@ static void write_file(const char *name, const void *p, size_t len)
 	fclose(f);
 }
 
-/* Only these names are ever made here (open cuts or deletes, append uses seq 1..9 or a
- * fresh segment named after its seq, which the loop below covers). */
+/* Remove every file in dir (recovery may create segments named after any seq). */
 static void clear_dir(void)
 {
-	static const char *names[] = { "state", "seg-00000000000000000001.log", "seg-00000000000000000005.log" };
+	DIR *d = opendir(dir);
+	struct dirent *de;
 	char path[512];
-	size_t i;
-	int64_t s;
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+	if (!d)
+		abort();
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 		unlink(path);
 	}
-	for (s = 1; s <= 1024; s++) {
-		snprintf(path, sizeof path, "%s/seg-%020lld.log", dir, (long long)s);
-		unlink(path);
-	}
+	closedir(d);
 }
 
 static void remove_dir(void)

@@ -172,13 +172,16 @@ static inline void ctl_start_serve(ctl_fx *f)
 	usleep(100 * 1000); /* its SUBSCRIBEs went out before that publish; give the SUBACKs a moment */
 }
 
-static inline void ctl_stop_serve(ctl_fx *f)
+/* Returns serve's exit code (0 after a clean stop; a sanitizer report makes it non-zero). */
+static inline int ctl_stop_serve(ctl_fx *f)
 {
+	int rc = 0;
 	if (f->serve > 0) {
 		kill(f->serve, SIGTERM);
-		ctl_wait_exit(f->serve, 10000);
+		rc = ctl_wait_exit(f->serve, 10000);
 		f->serve = 0;
 	}
+	return rc;
 }
 
 static inline void ctl_kill_serve(ctl_fx *f)
@@ -221,12 +224,16 @@ static inline int ctl_setup(void **state, const char *extra_config)
 static inline int ctl_teardown(void **state)
 {
 	ctl_fx *f = *state;
-	ctl_stop_serve(f);
+	int rc = ctl_stop_serve(f);
+	if (rc != 0) {
+		fprintf(stderr, "serve exited with %d\n", rc);
+		ctl_dump_log(f);
+	}
 	hall_mqtt_destroy(f->kiosk);
 	hall_test_broker_cleanup(&f->b);
 	hall_test_rmtree(f->dir);
 	free(f);
-	return 0;
+	return rc == 0 ? 0 : -1;
 }
 
 static inline hall_store *ctl_open_db(ctl_fx *f)

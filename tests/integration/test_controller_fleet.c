@@ -197,12 +197,45 @@ static void closing_time_should_write_the_days_report(void **state)
 	assert_true(found);
 }
 
+/* With a schedule that never opens, an outage is no alert (the screens are meant to be dark). */
+static void offline_outside_opening_hours_should_raise_no_alert(void **state)
+{
+	ctl_fx *f = *state;
+	char sched[1024];
+	const char *args[] = {"schedule", "push", hall_test_fixture(sched, sizeof sched, "controller/schedule-closed.json"),
+	                      "--to", "all", NULL};
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, NULL), 20000), 0);
+	ctl_start_serve(f);
+	ctl_hello(f, "k1", "lobby", 0, 0, 1);
+	assert_int_equal(ctl_wait_confirm(f, "k1", 0, 10000), 0);
+	ctl_publish(f, "hall/v1/kiosk/k1/status", "{\"kiosk\":\"k1\",\"online\":false}");
+	/* A help request afterwards is an alert: once it shows, the offline one would have too. */
+	ctl_publish(f, "hall/v1/kiosk/k1/help", "{\"kiosk\":\"k1\",\"ts\":1764057601234,\"exhibit\":\"vote\"}");
+	char *text = wait_alerts("\"alert\":\"help\"");
+	assert_non_null(text);
+	assert_null(strstr(text, "\"alert\":\"offline\""));
+	free(text);
+	/* serve logs an alert before it handles the next message: the log is in order. */
+	char *log = NULL;
+	size_t len = 0;
+	assert_int_equal(hall_fs_read_file(f->log, 1u << 20, &log, &len, NULL), HALL_OK);
+	assert_non_null(strstr(log, "alert help"));
+	assert_null(strstr(log, "alert offline"));
+	free(log);
+	hall_store *s = ctl_open_db(f);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(s, "k1", &k, NULL), HALL_OK);
+	assert_false(k.online);
+	hall_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(fetch_should_answer_with_chunks_that_rebuild_the_asset, setup, teardown),
 		cmocka_unit_test_setup_teardown(help_and_outages_should_run_on_alert_with_the_alert_as_json, setup_alert,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(offline_outside_opening_hours_should_raise_no_alert, setup_alert, teardown),
 		cmocka_unit_test_setup_teardown(votes_should_publish_results_once_per_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(shot_should_be_saved_under_data_shots, setup, teardown),
 		cmocka_unit_test_setup_teardown(closing_time_should_write_the_days_report, setup_closing, teardown),

@@ -326,6 +326,17 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 	kiosk_online(f, "k1", "lobby");
 	kiosk_online(f, "k2", "model");
 	kiosk_offline(f, "k2");
+	/* The alert is marked right after the transition is stored: wait for it too. */
+	bool alert = false;
+	for (int i = 0; i < 200 && !alert; i++) {
+		hall_store *s = ctl_open_db(f);
+		hall_store_kiosk k;
+		alert = hall_store_kiosk_get(s, "k2", &k, NULL) == HALL_OK && k.alert;
+		hall_store_close(s);
+		if (!alert)
+			usleep(50 * 1000);
+	}
+	assert_true(alert);
 	const char *args[] = {"status", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, out), 20000), 0);
 	char *text = read_text(out);
@@ -334,6 +345,84 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 	assert_non_null(strstr(text, "OFFLINE"));
 	/* No schedule pushed = always open: an offline kiosk raises an alert. */
 	assert_non_null(strstr(text, "ALERT: offline during opening hours"));
+	free(text);
+	/* Staff saw to it. */
+	const char *clear[] = {"status", "--clear-alert", "k2", NULL};
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, clear, out), 20000), 0);
+	text = read_text(out);
+	assert_non_null(strstr(text, "alert of k2 cleared"));
+	assert_null(strstr(text, "ALERT:"));
+	free(text);
+}
+
+static void schedule_push_should_refuse_exhibits_the_content_lacks(void **state)
+{
+	ctl_fx *f = *state;
+	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", NULL};
+	const char *a2[] = {"schedule", "push", pack("controller/schedule-missing-exhibit.json"), "--to", "all", NULL};
+	const char *a3[] = {"schedule", "push", pack("controller/schedule-bad.json"), "--to", "all", NULL};
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 1);
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a3, NULL), 20000), 1);
+	char *log = read_text(f->log);
+	assert_non_null(strstr(log, "items[0].show.exhibit"));
+	assert_non_null(strstr(log, "items[0].start"));
+	free(log);
+	hall_store *s = ctl_open_db(f);
+	hall_store_desired d;
+	assert_int_equal(hall_store_get_desired(s, "schedule", "all", &d, NULL), HALL_ERR_NOT_FOUND);
+	hall_store_close(s);
+}
+
+static void schedule_push_should_publish_a_valid_schedule(void **state)
+{
+	ctl_fx *f = *state;
+	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", NULL};
+	const char *a2[] = {"schedule", "push", pack("controller/schedule-good.json"), "--to", "group:lobby", NULL};
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 0);
+	hall_mqtt_msg m;
+	assert_true(ctl_next(f, "/ctl/group/lobby/schedule", 5000, &m));
+	hall_envelope env = {0};
+	assert_int_equal(hall_proto_decode_envelope(HALL_ENVELOPE_SCHEDULE, m.payload, m.len, &env, NULL), HALL_OK);
+	assert_int_equal(env.version, 2);
+	assert_non_null(cJSON_GetObjectItemCaseSensitive(env.body, "opening_hours"));
+	hall_envelope_free(&env);
+	hall_mqtt_msg_free(&m);
+}
+
+static void command_should_be_sent_to_an_online_kiosk_and_wait_for_done(void **state)
+{
+	ctl_fx *f = *state;
+	char out[700];
+	snprintf(out, sizeof out, "%s/out.txt", f->dir);
+	ctl_start_serve(f);
+	kiosk_online(f, "k1", "lobby");
+	const char *args[] = {"command", "show", "vote", "--to", "kiosk:k1", "--ttl", "60", NULL};
+	pid_t pid = ctl_spawn(f, args, out);
+	hall_mqtt_msg m;
+	assert_true(ctl_next(f, "/ctl/kiosk/k1/command", 10000, &m));
+	hall_command c;
+	assert_int_equal(hall_proto_decode_command(m.payload, m.len, &c, NULL), HALL_OK);
+	hall_mqtt_msg_free(&m);
+	assert_int_equal(c.cmd, HALL_CMD_SHOW);
+	assert_string_equal(c.exhibit, "vote");
+	assert_int_equal(c.ttl_s, 60);
+	char json[256];
+	snprintf(json, sizeof json, "{\"kiosk\":\"k1\",\"kind\":\"command\",\"id\":\"%s\",\"result\":\"done\",\"reason\":\"\"}",
+	         c.id);
+	ctl_publish(f, "hall/v1/kiosk/k1/ack", json);
+	assert_int_equal(ctl_wait_exit(pid, 30000), 0);
+	char *text = read_text(out);
+	assert_non_null(strstr(text, "done"));
+	free(text);
+	/* The history names it. */
+	const char *hist[] = {"history", NULL};
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, hist, out), 20000), 0);
+	text = read_text(out);
+	assert_non_null(strstr(text, "command"));
+	assert_non_null(strstr(text, "kiosk:k1"));
+	assert_non_null(strstr(text, "show vote"));
 	free(text);
 }
 
@@ -352,6 +441,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(notice_should_publish_the_text_in_its_language, setup, teardown),
 		cmocka_unit_test_setup_teardown(usage_errors_should_name_the_argument_and_exit_2, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_should_list_every_kiosk_with_its_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(schedule_push_should_refuse_exhibits_the_content_lacks, setup, teardown),
+		cmocka_unit_test_setup_teardown(schedule_push_should_publish_a_valid_schedule, setup, teardown),
+		cmocka_unit_test_setup_teardown(command_should_be_sent_to_an_online_kiosk_and_wait_for_done, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

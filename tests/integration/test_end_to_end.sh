@@ -27,9 +27,9 @@ mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -t 'hall/v1/kiosk/+/events' > "$work/
 "$bin/hall-controller" serve --config config/controller.json $B --data "$work/ctl" 2> "$work/serve.log" & pids+=($!)
 
 cat > "$work/tour.script" <<'SCRIPT'
-# wait for the pushed content, look, tap the first control the home screen offers, quit
+# wait for the pushed content, start a visit, look, tap the language control, quit
 wait 3000
-tap 960 540
+tap-id start
 wait 700
 shot home
 dump home

@@ -24,8 +24,9 @@ shot first
 dump first
 quit
 S
-out=$(timeout 60 "$kiosk" "${common[@]}" --script "$tmp/a.txt" --shots "$tmp/shots" 2> "$tmp/a.log") ||
-	{ cat "$tmp/a.log" >&2; fail "kiosk exited with $?"; }
+rc=0
+out=$(timeout 60 "$kiosk" "${common[@]}" --script "$tmp/a.txt" --shots "$tmp/shots" 2> "$tmp/a.log") || rc=$?
+[ $rc = 0 ] || { cat "$tmp/a.log" >&2; fail "kiosk exited with $rc"; }
 [ "$(printf '%s\n' "$out" | grep -c .)" = 2 ] || fail "expected two paths on stdout, got: $out"
 printf '%s\n' "$out" | grep -qx "$tmp/shots/first.png" || fail "shot path not printed: $out"
 [ -s "$tmp/shots/first.png" ] || fail "no first.png"
@@ -63,8 +64,9 @@ wait 200
 dump after
 quit
 S
-timeout 60 "$kiosk" "${common[@]}" --script "$tmp/b.txt" --shots "$tmp/shots" > /dev/null 2> "$tmp/b.log" ||
-	{ cat "$tmp/b.log" >&2; fail "kiosk exited with $?"; }
+rc=0
+timeout 60 "$kiosk" "${common[@]}" --script "$tmp/b.txt" --shots "$tmp/shots" > /dev/null 2> "$tmp/b.log" || rc=$?
+[ $rc = 0 ] || { cat "$tmp/b.log" >&2; fail "kiosk exited with $rc"; }
 grep -q "b.txt:2: tap-id no-such-control" "$tmp/b.log" || { cat "$tmp/b.log" >&2; fail "missing error line for the unknown id"; }
 python3 -c '
 import json, sys

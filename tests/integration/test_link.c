@@ -641,6 +641,8 @@ static void events_should_be_resent_until_confirmed_and_dropped_on_confirm(void 
 
 	confirm(e, 5);
 	assert_true(turn_until(e, spool_empty));
+	/* Online with everything confirmed, the next thing due is the periodic status. */
+	assert_true(hall_link_next_due_ms(e->link) > hall_clock_mono_ms() + 1000);
 	/* Nothing unconfirmed: nothing is sent any more. */
 	from = e->n_msgs;
 	turn_for(e, 3 * e->cfg.spool.resend_ms);
@@ -710,6 +712,22 @@ static void boot_should_show_default_content_when_nothing_was_pushed(void **stat
 	assert_int_equal(e->content_version, 0);
 	assert_int_equal(e->content_scope, HALL_LINK_SCOPE_DEFAULT);
 	assert_string_equal(e->pack_dir, e->cfg.default_content);
+}
+
+static void a_kiosk_without_any_content_should_still_start_and_say_why(void **state)
+{
+	env *e = *state;
+	char missing[300];
+	snprintf(missing, sizeof missing, "%s/no-such-pack", e->dir);
+	snprintf(e->cfg.default_content, sizeof e->cfg.default_content, "%s", missing);
+	start_link(e);
+	expect_msg(e, 0, "status", "\"last_error\":\"no content");
+	assert_int_equal(e->n_content, 0);
+	/* A push still fixes it. */
+	size_t from = e->n_msgs;
+	push_content(e, "kiosk", "kiosk:k-1", 5, make_blob(e, 55, 10, SERVE_OK), NULL);
+	assert_true(turn_until(e, content_is_5));
+	expect_msg(e, from, "status", "\"content_version\":5", "\"last_error\":\"\"");
 }
 
 static void content_with_assets_should_be_fetched_by_hash_applied_and_acked(void **state)
@@ -910,6 +928,8 @@ static void boot_without_broker_should_use_the_last_good_content(void **state)
 	turn(e);
 	assert_int_equal(stats(e).seq_max, 1);
 	assert_int_equal(stats(e).spool_first, 1);
+	/* Offline nothing is due: the main loop sleeps until the network thread wakes it. */
+	assert_true(hall_link_next_due_ms(e->link) == INT64_MAX);
 }
 
 /* ---- tests: schedules, notices, commands, polls ---------------------------------------- */
@@ -1032,6 +1052,12 @@ static void commands_should_run_once_by_id_and_expire(void **state)
 	assert_int_equal(hall_link_publish_shot(e->link, "c-3", png, png_len, &err), HALL_OK);
 	free(png);
 	size_t shot = expect_msg(e, from, "shot", "\"command\":\"c-3\"");
+	/* reload: the content shown comes back from disk as an update. */
+	int contents = e->n_content;
+	assert_int_equal(hall_link_reload(e->link, &err), HALL_OK);
+	turn(e);
+	assert_int_equal(e->n_content, contents + 1);
+	assert_int_equal(e->content_version, 0);
 	assert_true(e->msgs[shot].len > png_len);
 	expect_msg(e, from, "ack", "\"id\":\"c-3\"", "\"result\":\"done\"");
 }
@@ -1191,6 +1217,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(controller_coming_online_should_trigger_a_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(record_should_refuse_an_unknown_event_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(boot_should_show_default_content_when_nothing_was_pushed, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_kiosk_without_any_content_should_still_start_and_say_why, setup, teardown),
 		cmocka_unit_test_setup_teardown(content_with_assets_should_be_fetched_by_hash_applied_and_acked, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_updates_should_be_rejected_with_their_reason_and_keep_the_content, setup,
 		                                teardown),

@@ -458,6 +458,10 @@ static void session_should_reconnect_and_subscribe_again_after_a_broker_restart(
 	while (hall_mqtt_is_connected(sub) && now_ms() < until)
 		hall_mqtt_wait(sub, 100);
 	assert_false(hall_mqtt_is_connected(sub));
+	/* The flag drops before the callback runs (both on the network thread): wait for it. */
+	until = now_ms() + WAIT_MS;
+	while (counter_get(&c, &c.downs) < 1 && now_ms() < until)
+		sleep_ms(10);
 	assert_int_equal(counter_get(&c, &c.downs), 1);
 	assert_int_equal(hall_mqtt_publish(sub, "test/x", "a", 1, false, NULL, &err), HALL_ERR_NET);
 
@@ -476,6 +480,28 @@ static void session_should_reconnect_and_subscribe_again_after_a_broker_restart(
 	expect_msg(sub, "hall/v1/ctl/kiosk/k2/command", "{\"id\":\"c-1\"}");
 	hall_mqtt_destroy(pub);
 	hall_mqtt_destroy(sub);
+}
+
+static void session_should_notice_a_crashed_broker_and_reconnect_after_it_returns(void **state)
+{
+	counters c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	hall_mqtt *s = make_session("crash-1", &c, NULL, NULL);
+	int64_t until;
+	(void)state;
+	subscribe_ok(s, "test/crash");
+	start_ok(s);
+	assert_true(wait_subacks(s, 1));
+	assert_int_equal(hall_test_broker_kill(&broker), 0);
+	until = now_ms() + WAIT_MS;
+	while (hall_mqtt_is_connected(s) && now_ms() < until)
+		hall_mqtt_wait(s, 100);
+	assert_false(hall_mqtt_is_connected(s));
+	assert_int_equal(hall_test_broker_restart(&broker), 0);
+	assert_true(wait_subacks(s, 2));
+	publish_ok(s, "test/crash", "back", false);
+	expect_msg(s, "test/crash", "back");
+	assert_int_equal(counter_get(&c, &c.ups), 2);
+	hall_mqtt_destroy(s);
 }
 
 static void stop_should_return_while_the_broker_is_down(void **state)
@@ -599,6 +625,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(will_should_be_published_when_the_client_is_killed, setup, teardown),
 		cmocka_unit_test_setup_teardown(clean_stop_should_send_the_final_message_and_not_the_will, setup, teardown),
 		cmocka_unit_test_setup_teardown(session_should_reconnect_and_subscribe_again_after_a_broker_restart, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(session_should_notice_a_crashed_broker_and_reconnect_after_it_returns, setup,
 		                                teardown),
 		cmocka_unit_test(stop_should_return_while_the_broker_is_down),
 		cmocka_unit_test_setup_teardown(full_queue_should_keep_the_oldest_and_count_what_it_dropped, setup,

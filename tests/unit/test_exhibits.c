@@ -230,6 +230,21 @@ static void run_matrix(void (*screen)(hall_kiosk_config *), const unsigned *mode
 			for (size_t e = 0; e < def->n_exhibits; e++)
 				problems += check_exhibit(f, &def->exhibits[e]);
 			hall_content_destroy(def);
+			/* Notices (a banner, then full screen) and the closed screen. */
+			const char *notice[HALL_LANG_COUNT] = {"오늘은 18시에 문을 닫습니다. 양해 바랍니다.",
+			                                       "The hall closes at 18:00 today. Thank you for understanding.",
+			                                       NULL, NULL, "本日は18時に閉館します。"};
+			hall_app_set_notice(f->app, HALL_APP_NOTICE_INFO, notice, 0);
+			tap(f, "home");
+			problems += check_pages(f, "info notice");
+			hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, notice, 0);
+			problems += check_pages(f, "urgent notice");
+			hall_app_clear_notice(f->app);
+			hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
+			problems += check_pages(f, "closed");
+			hall_app_set_schedule(f->app, 1, 0);
+			tap(f, "start");
+			set_lang_modes(f, (hall_lang)l, modes[m]);
 			/* The more-time dialog. */
 			f->now += 61000;
 			hall_app_tick(f->app, f->now);
@@ -274,12 +289,324 @@ static void every_exhibit_should_meet_the_rules_on_a_small_screen(void **state)
 	run_matrix(tu_config_small, all_modes, sizeof(all_modes) / sizeof(all_modes[0]));
 }
 
+
+/* ---- what each exhibit shows ---- */
+
+static fixture *english_session(void)
+{
+	fixture *f = fixture_new(tu_config_landscape);
+	tap(f, "lang-en");
+	return f;
+}
+
+/* The bar (a BOX shorter than a line) inside a chart row's region. */
+static const hall_dl_item *bar_in(const hall_dl *dl, const hall_dl_item *row)
+{
+	const hall_dl_item *best = NULL;
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *it = hall_dl_at(dl, i);
+		if (it->kind == HALL_DL_BOX && it->rect.x >= row->rect.x && it->rect.y >= row->rect.y &&
+		    it->rect.y + it->rect.h <= row->rect.y + row->rect.h && it->rect.h < 60)
+			best = it;
+	}
+	return best;
+}
+
+static void brand_should_chart_both_rounds_from_the_numbers(void **state)
+{
+	(void)state;
+	fixture *f = english_session();
+	hall_app_show(f->app, "brand", f->now);
+	/* Slide 1: the slogan and the story. */
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "Seoul, my soul"));
+	assert_false(has(f, "prev"));
+	tap(f, "next");
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *r1 = hall_dl_find(f->dl, "chart-round-1-1");
+	const hall_dl_item *r2 = hall_dl_find(f->dl, "chart-round-1-2");
+	assert_non_null(r1);
+	assert_non_null(r2);
+	/* Values and percent in words beside the bars: colour is never the only cue. */
+	assert_string_equal(r1->label, "Seoul, my soul: 148,466 votes (37.3%)");
+	assert_string_equal(r2->label, "Seoul for you: 138,825 votes (34.9%)");
+	assert_non_null(tu_find_text(f->dl, "148,466 votes (37.3%)"));
+	/* The summary region speaks every number. */
+	const hall_dl_item *chart = hall_dl_find(f->dl, "chart-round-1");
+	assert_non_null(chart);
+	assert_non_null(strstr(chart->label, "397,721"));
+	assert_non_null(strstr(chart->label, "40,035"));
+	/* Bar lengths follow the votes. */
+	const hall_dl_item *b1 = bar_in(f->dl, r1), *b2 = bar_in(f->dl, r2);
+	assert_non_null(b1);
+	assert_non_null(b2);
+	double ratio = (double)b2->rect.w / b1->rect.w;
+	assert_true(ratio > 138825.0 / 148466.0 - 0.01 && ratio < 138825.0 / 148466.0 + 0.01);
+	/* The run-off is the next slide. */
+	tap(f, "next");
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *w = hall_dl_find(f->dl, "chart-round-2-1");
+	assert_non_null(w);
+	assert_string_equal(w->label, "Seoul, my soul: 164,470 votes (63.1%)");
+	/* Slides move by hand only. */
+	char id[64];
+	snprintf(id, sizeof(id), "%s", hall_app_screen_id(f->app));
+	f->now += 600000;
+	hall_app_tick(f->app, f->now);
+	assert_true(strcmp(hall_app_screen_id(f->app), id) == 0 || strcmp(hall_app_screen_id(f->app), "more-time") == 0);
+	fixture_free(f);
+}
+
+static void policy_charts_should_carry_their_numbers(void **state)
+{
+	(void)state;
+	fixture *f = english_session();
+	hall_app_show(f->app, "policy", f->now);
+	find_on_pages(f, "chart-complaints");
+	tap(f, "chart-complaints");
+	assert_string_equal(hall_app_screen_id(f->app), "exhibit:policy/chart-complaints");
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *donut = hall_dl_find(f->dl, "detail-chart");
+	assert_non_null(donut);
+	size_t polys = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind != HALL_DL_POLYGON)
+			continue;
+		polys++;
+		for (int k = 0; k < it->npoints; k++) {
+			assert_in_range(it->points[2 * k], donut->rect.x, donut->rect.x + donut->rect.w);
+			assert_in_range(it->points[2 * k + 1], donut->rect.y, donut->rect.y + donut->rect.h);
+		}
+	}
+	assert_true(polys >= 5);
+	/* Numbered slices and a numbered legend with value and share. */
+	const hall_dl_item *l1 = tu_find_label(f->dl, "1. Traffic");
+	assert_non_null(l1);
+	assert_non_null(strstr(l1->label, "446,142"));
+	assert_non_null(strstr(l1->label, "69.7%"));
+	assert_non_null(strstr(donut->label, "14,550"));
+	tap(f, "back");
+	find_on_pages(f, "chart-budget");
+	tap(f, "chart-budget");
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *b = hall_dl_find(f->dl, "detail-chart-1");
+	assert_non_null(b);
+	assert_non_null(strstr(b->label, "41,250"));
+	assert_non_null(strstr(b->label, "22.2"));
+	fixture_free(f);
+}
+
+static void policy_cards_should_open_detail_pages(void **state)
+{
+	(void)state;
+	fixture *f = english_session();
+	hall_app_show(f->app, "policy", f->now);
+	find_on_pages(f, "card-child-reporters");
+	tap(f, "card-child-reporters");
+	assert_string_equal(hall_app_screen_id(f->app), "exhibit:policy/card-child-reporters");
+	/* Key figures are on one of the card's pages. */
+	int found = 0;
+	for (int k = 0; k < 10 && !found; k++) {
+		hall_app_build(f->app, f->now, f->dl);
+		found = tu_find_text(f->dl, "791") != NULL;
+		if (!found && has(f, "page-next"))
+			tap(f, "page-next");
+	}
+	assert_true(found);
+	fixture_free(f);
+}
+
+static const hall_dl_item *map_label(fixture *f, const char *name)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *map = hall_dl_find(f->dl, "map");
+	assert_non_null(map);
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind == HALL_DL_TEXT && strcmp(it->text, name) == 0 && it->rect.x >= map->rect.x &&
+		    it->rect.x < map->rect.x + map->rect.w)
+			return it;
+	}
+	return NULL;
+}
+
+static void city_districts_should_be_found_by_point_in_polygon(void **state)
+{
+	(void)state;
+	fixture *f = english_session();
+	hall_app_show(f->app, "city", f->now);
+	const hall_dl_item *jongno = map_label(f, "Jongno-gu");
+	assert_non_null(jongno);
+	int x = jongno->rect.x + jongno->rect.w / 2, y = jongno->rect.y + jongno->rect.h / 2;
+	f->now += 100;
+	hall_app_tap(f->app, x, y, f->now);
+	assert_string_equal(hall_app_screen_id(f->app), "exhibit:city/district-jongno");
+	/* Its panel beside the map. */
+	hall_app_build(f->app, f->now, f->dl);
+	int headings = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++)
+		headings += hall_dl_at(f->dl, i)->kind == HALL_DL_TEXT && strcmp(hall_dl_at(f->dl, i)->text, "Jongno-gu") == 0;
+	assert_true(headings >= 2); /* on the map and over the panel */
+	/* A corner of the map outside every district selects nothing new. */
+	const hall_dl_item *map = hall_dl_find(f->dl, "map");
+	f->now += 100;
+	hall_app_tap(f->app, map->rect.x + 3, map->rect.y + 3, f->now);
+	assert_string_equal(hall_app_screen_id(f->app), "exhibit:city/district-jongno");
+	/* Every district by one tap from the list. */
+	tap(f, "districts");
+	size_t seen = 0;
+	for (int page = 0; page < 20; page++) {
+		hall_app_build(f->app, f->now, f->dl);
+		for (size_t i = 0; i < hall_dl_count(f->dl); i++)
+			seen += hall_dl_at(f->dl, i)->kind == HALL_DL_HIT && strncmp(hall_dl_at(f->dl, i)->id, "district-", 9) == 0;
+		if (!has(f, "page-next"))
+			break;
+		tap(f, "page-next");
+	}
+	assert_int_equal(seen, 25);
+	fixture_free(f);
+}
+
+static void city_zoom_and_pan_should_have_buttons_and_gestures(void **state)
+{
+	(void)state;
+	fixture *f = english_session();
+	hall_app_show(f->app, "city", f->now);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "Zoom 1x"));
+	assert_false(has(f, "zoom-out")); /* at the minimum */
+	assert_false(has(f, "pan-left"));  /* nothing to pan at zoom 1 */
+	tap(f, "zoom-in");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "Zoom 1.5x"));
+	assert_true(has(f, "zoom-out"));
+	const hall_dl_item *j = map_label(f, "Jongno-gu");
+	assert_non_null(j);
+	int x0 = j->rect.x;
+	tap(f, "pan-left");
+	j = map_label(f, "Jongno-gu");
+	assert_non_null(j);
+	assert_true(j->rect.x > x0); /* the view moved left: the map slides right */
+	/* Pinch doubles; drag pans; both only on the map. */
+	const hall_dl_item *map = hall_dl_find(f->dl, "map");
+	int cx = map->rect.x + map->rect.w / 2, cy = map->rect.y + map->rect.h / 2;
+	assert_int_equal(hall_app_pinch(f->app, cx, cy, 2.0, f->now), 1);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "Zoom 3x"));
+	j = map_label(f, "Jongno-gu");
+	int before = j ? j->rect.x : -1;
+	assert_int_equal(hall_app_drag(f->app, cx + 40, cy, 40, 0, f->now), 1);
+	j = map_label(f, "Jongno-gu");
+	if (before >= 0 && j)
+		assert_int_equal(j->rect.x, before + 40);
+	/* Zoom never passes the content's maximum (4). */
+	assert_int_equal(hall_app_pinch(f->app, cx, cy, 10.0, f->now), 1);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "Zoom 4x"));
+	assert_false(has(f, "zoom-in"));
+	fixture_free(f);
+}
+
+/* ---- bad content: a logged error and a safe screen, never a crash ---- */
+
+static char long_text[10001];
+
+static void break_content(hall_content *c)
+{
+	memset(long_text, 'a', sizeof(long_text) - 1);
+	for (size_t i = 0; i < sizeof(long_text) - 1; i += 7)
+		long_text[i] = ' ';
+	long_text[sizeof(long_text) - 1] = '\0';
+	for (size_t i = 0; i < c->n_exhibits; i++) {
+		hall_exhibit *ex = (hall_exhibit *)&c->exhibits[i];
+		switch (ex->kind) {
+		case HALL_EXHIBIT_BRAND: {
+			hall_brand *b = &ex->u.brand;
+			for (int l = 0; l < HALL_LANG_COUNT; l++)
+				b->story.s[l] = long_text;          /* a 10,000-character text */
+			memset(&b->slogan, 0, sizeof(b->slogan)); /* a missing string */
+			if (b->n_rounds > 0)
+				((hall_vote_round *)&b->rounds[0])->n_options = 0;
+			break;
+		}
+		case HALL_EXHIBIT_POLICY: {
+			hall_policy *p = &ex->u.policy;
+			if (p->n_charts > 0)
+				((hall_chart *)&p->charts[0])->n_series = 0;
+			if (p->n_cards > 0)
+				for (int l = 0; l < HALL_LANG_COUNT; l++)
+					((hall_card *)&p->cards[0])->text.s[l] = long_text;
+			break;
+		}
+		case HALL_EXHIBIT_CITY_MODEL:
+			((hall_district *)&ex->u.city.districts[0])->n_points = 2; /* too few points */
+			break;
+		case HALL_EXHIBIT_POLL:
+			ex->u.poll.n_options = 0; /* no options */
+			break;
+		}
+	}
+	/* A broken image: the asset's file is not there. */
+	((hall_asset *)&c->assets[0])->name = "no-such-file.png";
+}
+
+static void bad_content_should_give_safe_screens(void **state)
+{
+	(void)state;
+	fixture *f = fixture_new(tu_config_landscape);
+	hall_content *c = tu_default_pack();
+	break_content(c);
+	hall_app_set_content(f->app, c, HALL_SOURCE_DIR "/assets/default");
+	size_t problems = 0;
+	tap(f, "start");
+	tap(f, "language");
+	tap(f, "lang-en");
+	/* Every view of the broken brand, policy and city (the poll is checked below). */
+	for (size_t e = 0; e < c->n_exhibits; e++)
+		if (c->exhibits[e].kind != HALL_EXHIBIT_POLL)
+			problems += check_exhibit(f, &c->exhibits[e]);
+	/* The 10,000-character story is split into pages, each within the rules. */
+	hall_app_show(f->app, "brand", f->now);
+	hall_app_build(f->app, f->now, f->dl);
+	int pages = 0;
+	for (int k = 0; k < 200; k++) {
+		problems += tu_check(f->app, f->dl, &f->cfg, f->now, "long story");
+		pages++;
+		tap(f, "next");
+		if (strcmp(hall_app_screen_id(f->app), "exhibit:brand/slide-1") != 0)
+			break;
+	}
+	if (pages < 3) /* 8,000 bytes shown at ~2,000 characters a page */
+		fail_msg("the long story took %d pages, now on %s", pages, hall_app_screen_id(f->app));
+	/* The poll without options says so and offers no vote. */
+	hall_app_show(f->app, "vote", f->now);
+	assert_false(has(f, "vote"));
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "cannot be shown"));
+	problems += tu_check(f->app, f->dl, &f->cfg, f->now, "poll without options");
+	/* An unknown kind gets a placeholder. */
+	((hall_exhibit *)&c->exhibits[0])->kind = (hall_exhibit_kind)99;
+	hall_app_show(f->app, "brand", f->now);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "cannot be shown"));
+	problems += tu_check(f->app, f->dl, &f->cfg, f->now, "unknown kind");
+	assert_int_equal(problems, 0);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_landscape_screen),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_portrait_screen),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_small_screen),
+		cmocka_unit_test(brand_should_chart_both_rounds_from_the_numbers),
+		cmocka_unit_test(policy_charts_should_carry_their_numbers),
+		cmocka_unit_test(policy_cards_should_open_detail_pages),
+		cmocka_unit_test(city_districts_should_be_found_by_point_in_polygon),
+		cmocka_unit_test(city_zoom_and_pan_should_have_buttons_and_gestures),
+		cmocka_unit_test(bad_content_should_give_safe_screens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

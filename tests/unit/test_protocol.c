@@ -257,8 +257,10 @@ static void encode_status_should_round_trip(void **state)
 	size_t len = 0;
 	assert_int_equal(hall_proto_decode_status(buf, n, &a, NULL), HALL_OK);
 	snprintf(a.last_error, sizeof a.last_error, "content v9 rejected");
+	a.fps = 59.123456789012345; /* more digits than cJSON's own printing keeps */
 	assert_int_equal(hall_proto_encode_status(&a, &out, &len, NULL), HALL_OK);
 	assert_int_equal(hall_proto_decode_status(out, len, &b, NULL), HALL_OK);
+	assert_true(b.fps == a.fps);
 	assert_string_equal(b.last_error, "content v9 rejected");
 	assert_int_equal(a.seq_max, b.seq_max);
 	assert_true(b.full);
@@ -372,6 +374,25 @@ static void decode_event_batch_should_fill_results_in_payload_order(void **state
 	hall_event_batch_free(&b);
 	hall_event_batch_free(&b); /* twice is safe */
 	free(buf);
+}
+
+static void null_optional_fields_should_count_as_absent(void **state)
+{
+	(void)state;
+	const char batch[] = "{\"kiosk\":\"k1\",\"events\":[{\"kiosk\":null,\"seq\":1,\"ts\":1764057601234,"
+	                     "\"type\":\"tap\",\"exhibit\":\"e\",\"target\":\"t\",\"session\":null,\"lang\":null,"
+	                     "\"dwell_ms\":null,\"poll\":null}]}";
+	hall_event_batch b;
+	assert_int_equal(hall_proto_decode_event_batch(batch, sizeof batch - 1, "k1", &b, NULL), HALL_OK);
+	assert_int_equal(b.n_ok, 1);
+	assert_string_equal(b.items[0].ev.kiosk, "k1");
+	assert_int_equal(b.items[0].ev.session, -1);
+	assert_int_equal(b.items[0].ev.dwell_ms, -1);
+	hall_event_batch_free(&b);
+	const char will[] = "{\"kiosk\":\"k1\",\"online\":false,\"ts\":null}";
+	hall_status s;
+	assert_int_equal(hall_proto_decode_status(will, sizeof will - 1, &s, NULL), HALL_OK);
+	assert_false(s.full);
 }
 
 static void decode_events_should_reject_a_batch_from_another_kiosk(void **state)
@@ -1123,6 +1144,85 @@ static void names_should_be_the_wire_names(void **state)
 	assert_string_equal(small, "");
 }
 
+static void encoders_should_refuse_non_finite_numbers_control_characters_and_wrong_pairings(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	size_t len = 0;
+	hall_error err = {0};
+	size_t n;
+	char *buf = fixture("status.json", &n);
+	hall_status s;
+	assert_int_equal(hall_proto_decode_status(buf, n, &s, NULL), HALL_OK);
+	free(buf);
+	s.fps = 0.0 / 0.0;
+	assert_int_equal(hall_proto_encode_status(&s, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "fps");
+	s.fps = 1001;
+	assert_int_equal(hall_proto_encode_status(&s, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "fps");
+	s.fps = 30;
+	snprintf(s.last_error, sizeof s.last_error, "two\nlines");
+	assert_int_equal(hall_proto_encode_status(&s, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "last_error");
+
+	hall_ack a;
+	memset(&a, 0, sizeof a);
+	snprintf(a.kiosk, sizeof a.kiosk, "k1");
+	a.kind = HALL_ACK_SCHEDULE;
+	a.version = 3;
+	a.result = HALL_ACK_DONE;
+	assert_int_equal(hall_proto_encode_ack(&a, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "result");
+	a.result = HALL_ACK_REJECTED;
+	snprintf(a.reason, sizeof a.reason, "bad\tthing");
+	assert_int_equal(hall_proto_encode_ack(&a, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "reason");
+	snprintf(a.reason, sizeof a.reason, "schedule.rules[0].from: expected \"HH:MM\"");
+	snprintf(a.scope, sizeof a.scope, "group:Lobby");
+	assert_int_equal(hall_proto_encode_ack(&a, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "scope");
+	a.scope[0] = '\0';
+	assert_int_equal(hall_proto_encode_ack(&a, &out, &len, &err), HALL_OK);
+	free(out);
+
+	/* a notice may break lines, but not hold other control characters */
+	hall_notice notice;
+	memset(&notice, 0, sizeof notice);
+	notice.until = -1;
+	snprintf(notice.text[HALL_LANG_KO], sizeof notice.text[0], "첫 줄\n둘째 줄");
+	assert_int_equal(hall_proto_check_notice(&notice, "notice", &err), HALL_OK);
+	snprintf(notice.text[HALL_LANG_EN], sizeof notice.text[0], "bell\a");
+	assert_int_equal(hall_proto_check_notice(&notice, "notice", &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "notice.text.en");
+	notice.text[HALL_LANG_EN][0] = '\0';
+	notice.until = 5; /* not a sane time */
+	assert_int_equal(hall_proto_check_notice(&notice, "notice", &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "notice.until");
+
+	/* a screenshot over 16 MiB is refused before anything is read from data */
+	static const uint8_t one = 0;
+	hall_shot shot;
+	memset(&shot, 0, sizeof shot);
+	snprintf(shot.command, sizeof shot.command, "c-1");
+	shot.size = HALL_PROTO_SHOT_MAX + 1;
+	shot.data = &one;
+	assert_int_equal(hall_proto_encode_shot(&shot, &out, &len, &err), HALL_ERR_TOO_BIG);
+	assert_null(out);
+
+	/* an event as a cJSON object, with or without its kiosk */
+	hall_event ev = sample_event(4, HALL_EVENT_VIEW);
+	cJSON *obj = hall_proto_event_to_json(&ev, false);
+	assert_non_null(obj);
+	assert_null(cJSON_GetObjectItemCaseSensitive(obj, "kiosk"));
+	hall_event back;
+	assert_int_equal(hall_proto_event_from_json(obj, "", "lobby-01", &back, NULL), HALL_OK);
+	assert_memory_equal(&back, &ev, sizeof ev);
+	assert_int_equal(hall_proto_event_from_json(obj, "x", NULL, &back, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "x.kiosk");
+	cJSON_Delete(obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1137,6 +1237,7 @@ int main(void)
 		cmocka_unit_test(decode_events_should_reject_a_single_event_from_another_kiosk),
 		cmocka_unit_test(decode_events_should_report_each_bad_event_of_a_batch_and_keep_the_rest),
 		cmocka_unit_test(decode_event_batch_should_fill_results_in_payload_order),
+		cmocka_unit_test(null_optional_fields_should_count_as_absent),
 		cmocka_unit_test(decode_events_should_reject_a_batch_from_another_kiosk),
 		cmocka_unit_test(decode_events_should_accept_1000_and_reject_1001_events),
 		cmocka_unit_test(decode_should_refuse_a_2_MiB_payload_as_too_big),
@@ -1163,6 +1264,7 @@ int main(void)
 		cmocka_unit_test(poll_results_should_round_trip_and_check_limits),
 		cmocka_unit_test(controller_status_should_round_trip),
 		cmocka_unit_test(names_should_be_the_wire_names),
+		cmocka_unit_test(encoders_should_refuse_non_finite_numbers_control_characters_and_wrong_pairings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -213,6 +213,8 @@ static void thick_line_should_cover_its_width(void **state)
 	assert_true(same(px(f, 200, 298), BLUE));
 	assert_true(same(px(f, 200, 301), BLUE));
 	assert_true(same(px(f, 200, 306), BG));
+	assert_true(same(px(f, 351, 300), BLUE)); /* round cap past the end point */
+	assert_true(same(px(f, 356, 300), BG));
 	assert_true(same(px(f, 200, 350), RED));
 }
 

@@ -319,26 +319,60 @@ static void confirm_above_seq_max_should_be_clamped(void **state)
 	hall_test_rmtree(dir);
 }
 
-static void open_should_cut_a_torn_tail_and_reissue_only_the_unwritten_seq(void **state)
+/* Ten records, then the file cut to `keep_of_last` bytes of the tenth (a power cut while
+ * it was written); returns the reopened spool. */
+static hall_spool *tear_the_tenth_record(const char *dir, size_t keep_of_last)
 {
-	char dir[512], path[1024];
-	hall_spool *sp;
-	collected *c;
+	char path[1024], ev10[128];
+	hall_spool *sp = open_ok(dir, MiB);
 	struct stat st0;
-	hall_spool_stats st;
 	int i;
-	(void)state;
-	hall_test_tmpdir(dir, sizeof dir, "spool");
-	sp = open_ok(dir, MiB);
 	for (i = 0; i < 10; i++)
 		append_event(sp);
 	hall_spool_close(sp);
+	event_for(ev10, sizeof ev10, 10);
 	seg_file(path, sizeof path, dir, 1);
 	assert_int_equal(stat(path, &st0), 0);
-	/* A power cut in the middle of writing record 10. */
-	assert_int_equal(truncate(path, st0.st_size - 7), 0);
+	assert_int_equal(truncate(path, st0.st_size - (off_t)(HALL_SPOOL_RECORD_OVERHEAD + strlen(ev10) - keep_of_last)), 0);
+	return open_ok(dir, MiB);
+}
 
+static void open_should_cut_a_torn_tail_and_skip_the_seq_its_header_names(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	collected *c;
+	hall_spool_stats st;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = tear_the_tenth_record(dir, HALL_SPOOL_RECORD_OVERHEAD + 5); /* header whole, payload cut */
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 10);
+	assert_int_equal(st.count, 9);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 9);
+	assert_contiguous(c, 1);
+	free(c);
+	assert_int_equal(append_event(sp), 11);
+	hall_spool_close(sp);
 	sp = open_ok(dir, MiB);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 10);
+	assert_int_equal(c->seqs[9], 11);
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_cut_a_torn_header_and_reissue_its_seq(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	collected *c;
+	hall_spool_stats st;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = tear_the_tenth_record(dir, 10); /* not even the seq made it: it was never issued */
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.seq_max, 9);
 	c = read_all_records(sp);
@@ -356,7 +390,7 @@ static void open_should_cut_a_torn_tail_and_reissue_only_the_unwritten_seq(void 
 	hall_test_rmtree(dir);
 }
 
-static void open_should_cut_at_a_corrupt_record_and_never_reuse_its_seqs(void **state)
+static void open_should_drop_only_a_corrupt_record_and_keep_the_ones_after_it(void **state)
 {
 	char dir[512], path[1024];
 	hall_spool *sp;
@@ -385,21 +419,25 @@ static void open_should_cut_at_a_corrupt_record_and_never_reuse_its_seqs(void **
 
 	sp = open_ok(dir, MiB);
 	hall_spool_get_stats(sp, &st);
-	/* 1..3 kept; 4..10 lost (logged); 10 was issued, so the next seq is 11. */
+	/* 1..3 and 5..10 kept; only 4 is lost (logged) and never issued again. */
 	assert_int_equal(st.seq_max, 10);
-	assert_int_equal(st.count, 3);
+	assert_int_equal(st.count, 9);
 	c = read_all_records(sp);
-	assert_int_equal(c->n, 3);
-	assert_contiguous(c, 1);
+	assert_int_equal(c->n, 9);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(c->seqs[i], i + 1);
+	for (i = 3; i < 9; i++)
+		assert_int_equal(c->seqs[i], i + 2);
 	free(c);
 	assert_int_equal(append_event(sp), 11);
 	hall_spool_close(sp);
 
-	/* And after a restart, with everything confirmed, still no reuse. */
+	/* And after a restart the same, and after everything was confirmed still no reuse. */
 	sp = open_ok(dir, MiB);
 	c = read_all_records(sp);
-	assert_int_equal(c->n, 4);
-	assert_int_equal(c->seqs[3], 11);
+	assert_int_equal(c->n, 10);
+	assert_int_equal(c->seqs[3], 5);
+	assert_int_equal(c->seqs[9], 11);
 	free(c);
 	{
 		hall_error err = {0};
@@ -409,6 +447,128 @@ static void open_should_cut_at_a_corrupt_record_and_never_reuse_its_seqs(void **
 	sp = open_ok(dir, MiB);
 	assert_int_equal(hall_spool_next_seq(sp), 12);
 	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+/* The move is: write the new segment, then cut the old one. Dying in between leaves both
+ * holding records 5..10; the next open must end up with each record once. */
+static void a_crash_while_moving_records_should_not_duplicate_them(void **state)
+{
+	char dir[512], copy[512], cmd[1200], path[1024], ev1[128];
+	hall_spool *sp;
+	collected *c;
+	unsigned char byte;
+	int fd, i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	hall_test_tmpdir(copy, sizeof copy, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 10; i++)
+		append_event(sp);
+	hall_spool_close(sp);
+	event_for(ev1, sizeof ev1, 1);
+	seg_file(path, sizeof path, dir, 1);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &byte, 1, (off_t)(3 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(ev1)) + 17)), 1);
+	byte ^= 0x40; /* record 4's CRC */
+	assert_int_equal(pwrite(fd, &byte, 1, (off_t)(3 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(ev1)) + 17)), 1);
+	close(fd);
+	/* Let a copy do the whole recovery, then put its new segment beside the uncut original. */
+	snprintf(cmd, sizeof cmd, "cp -a '%s'/. '%s'/", dir, copy);
+	assert_int_equal(system(cmd), 0);
+	sp = open_ok(copy, MiB);
+	hall_spool_close(sp);
+	snprintf(cmd, sizeof cmd, "cp '%s'/seg-00000000000000000005.log '%s'/", copy, dir);
+	assert_int_equal(system(cmd), 0);
+
+	sp = open_ok(dir, MiB);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 9);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(c->seqs[i], i + 1);
+	for (i = 3; i < 9; i++)
+		assert_int_equal(c->seqs[i], i + 2);
+	free(c);
+	assert_int_equal(append_event(sp), 11);
+	hall_spool_close(sp);
+	hall_test_rmtree(copy);
+	hall_test_rmtree(dir);
+}
+
+static void corruption_in_an_early_segment_should_lose_only_that_record(void **state)
+{
+	char dir[512], path[1024];
+	hall_spool *sp;
+	collected *c;
+	hall_spool_stats st;
+	unsigned char byte;
+	int fd, i;
+	char ev1[128];
+	off_t off;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	/* 64 KiB bound: 4 KiB segments of about 70 records of 40 bytes. */
+	sp = open_ok(dir, 64 * 1024);
+	for (i = 0; i < 200; i++)
+		append_event(sp);
+	hall_spool_close(sp);
+	assert_true(count_segments(dir) >= 3);
+	/* Break record 5 of the first segment (records 1..9 have equal length). */
+	event_for(ev1, sizeof ev1, 1);
+	off = (off_t)(4 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(ev1)) + 2); /* its length field */
+	seg_file(path, sizeof path, dir, 1);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &byte, 1, off), 1);
+	byte ^= 0x01;
+	assert_int_equal(pwrite(fd, &byte, 1, off), 1);
+	close(fd);
+
+	sp = open_ok(dir, 64 * 1024);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 200);
+	c = read_all_records(sp);
+	/* 1..4, then 6..200: the rest of the first segment and all later ones. */
+	assert_int_equal(c->n, 199);
+	assert_int_equal(st.count, c->n);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(c->seqs[i], i + 1);
+	for (i = 4; i < 199; i++)
+		assert_int_equal(c->seqs[i], i + 2);
+	free(c);
+	assert_int_equal(append_event(sp), 201);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+static void open_should_cut_a_huge_garbage_tail_of_a_segment(void **state)
+{
+	char dir[512], path[1024];
+	hall_spool *sp;
+	collected *c;
+	struct stat st0;
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 3; i++)
+		append_event(sp);
+	hall_spool_close(sp);
+	seg_file(path, sizeof path, dir, 1);
+	assert_int_equal(stat(path, &st0), 0);
+	assert_int_equal(truncate(path, 64 * 1024 * 1024), 0); /* 64 MiB of zeros (sparse) */
+	sp = open_ok(dir, MiB);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 3);
+	assert_contiguous(c, 1);
+	free(c);
+	hall_spool_close(sp);
+	{
+		struct stat st1;
+		assert_int_equal(stat(path, &st1), 0);
+		assert_int_equal(st1.st_size, st0.st_size);
+	}
 	hall_test_rmtree(dir);
 }
 
@@ -544,6 +704,144 @@ static void append_should_remove_a_partial_record_when_the_disk_is_full(void **s
 	hall_test_rmtree(dir);
 }
 
+static void read_should_fail_when_a_record_changed_on_disk_after_open(void **state)
+{
+	char dir[512], path[1024];
+	hall_spool *sp;
+	hall_error err = {0};
+	collected *c = calloc(1, sizeof *c);
+	unsigned char byte = 'Z';
+	int fd;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	append_event(sp);
+	append_event(sp);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	seg_file(path, sizeof path, dir, 1);
+	fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &byte, 1, HALL_SPOOL_RECORD_OVERHEAD + 3), 1);
+	close(fd);
+	assert_int_equal(hall_spool_read(sp, 0, 0, 0, collect, c, NULL, &err), HALL_ERR_IO);
+	assert_int_equal(c->n, 0);
+	assert_non_null(strstr(err.msg, "seq 1"));
+	free(c);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+/* Run fn with stderr going to a file; return what it wrote (caller frees). */
+static char *capture_stderr(void (*fn)(const char *dir), const char *dir)
+{
+	char path[600];
+	int saved, fd;
+	FILE *f;
+	char *buf = calloc(1, 65536);
+	size_t n;
+	snprintf(path, sizeof path, "%s.stderr", dir);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	fn(dir);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+	return buf;
+}
+
+static void fill_to_the_bound(const char *dir)
+{
+	hall_spool *sp = open_ok(dir, HALL_SPOOL_MIN_BYTES);
+	hall_error err = {0};
+	char buf[500];
+	int i;
+	memset(buf, 'w', sizeof buf);
+	for (i = 0; i < 100; i++)
+		if (hall_spool_append(sp, buf, sizeof buf, NULL, &err) != HALL_OK)
+			break;
+	hall_spool_close(sp);
+}
+
+/* 25 records of 520 bytes on disk: 13,000 of 16,384 bytes, just under 80 %. */
+static void fill_below_80_percent(const char *dir)
+{
+	hall_spool *sp = open_ok(dir, HALL_SPOOL_MIN_BYTES);
+	hall_error err = {0};
+	char buf[500];
+	int i;
+	memset(buf, 'w', sizeof buf);
+	for (i = 0; i < 25; i++)
+		assert_int_equal(hall_spool_append(sp, buf, sizeof buf, NULL, &err), HALL_OK);
+	hall_spool_close(sp);
+}
+
+static void filling_the_spool_should_warn_at_80_percent(void **state)
+{
+	char dir[512];
+	char *out;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	out = capture_stderr(fill_below_80_percent, dir);
+	if (strstr(out, "% full ("))
+		fail_msg("warned below 80%%: %s", out);
+	free(out);
+	hall_test_rmtree(dir);
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	out = capture_stderr(fill_to_the_bound, dir);
+	if (!strstr(out, "warn: spool: ") || !strstr(out, "% full ("))
+		fail_msg("no fill warning in: %s", out);
+	free(out);
+	hall_test_rmtree(dir);
+}
+
+static void confirm_should_change_nothing_when_the_state_cannot_be_written(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	hall_error err = {0};
+	struct rlimit old, lim;
+	hall_err e;
+	collected *c;
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, MiB);
+	for (i = 0; i < 5; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 8; /* the state file needs more */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	e = hall_spool_confirm(sp, 3, &err);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(e, HALL_ERR_IO);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.confirmed, 0);
+	assert_int_equal(st.first, 1);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 5);
+	free(c);
+	assert_int_equal(hall_spool_confirm(sp, 3, &err), HALL_OK);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.first, 4);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
 static void open_should_refuse_a_bound_below_the_minimum(void **state)
 {
 	char dir[512];
@@ -669,7 +967,7 @@ static void open_should_cut_the_torn_v1_fixture(void **state)
 	copy_fixture_dir("spool/v1-torn", dir);
 	sp = open_ok(dir, MiB);
 	hall_spool_get_stats(sp, &st);
-	assert_int_equal(st.seq_max, 3);
+	assert_int_equal(st.seq_max, 4); /* the torn record's header names seq 4 */
 	assert_int_equal(st.first, 1);
 	c = read_all_records(sp);
 	assert_int_equal(c->n, 3);
@@ -782,12 +1080,19 @@ int main(void)
 		cmocka_unit_test(seq_should_continue_after_everything_was_confirmed_and_deleted),
 		cmocka_unit_test(confirm_should_delete_only_fully_confirmed_segments),
 		cmocka_unit_test(confirm_above_seq_max_should_be_clamped),
-		cmocka_unit_test(open_should_cut_a_torn_tail_and_reissue_only_the_unwritten_seq),
-		cmocka_unit_test(open_should_cut_at_a_corrupt_record_and_never_reuse_its_seqs),
+		cmocka_unit_test(open_should_cut_a_torn_tail_and_skip_the_seq_its_header_names),
+		cmocka_unit_test(open_should_cut_a_torn_header_and_reissue_its_seq),
+		cmocka_unit_test(open_should_drop_only_a_corrupt_record_and_keep_the_ones_after_it),
+		cmocka_unit_test(a_crash_while_moving_records_should_not_duplicate_them),
+		cmocka_unit_test(corruption_in_an_early_segment_should_lose_only_that_record),
+		cmocka_unit_test(open_should_cut_a_huge_garbage_tail_of_a_segment),
 		cmocka_unit_test(append_should_refuse_with_full_at_the_bound_and_keep_what_it_holds),
 		cmocka_unit_test(append_should_reject_empty_and_oversized_payloads),
 		cmocka_unit_test(records_larger_than_a_segment_should_each_get_their_own),
 		cmocka_unit_test(append_should_remove_a_partial_record_when_the_disk_is_full),
+		cmocka_unit_test(read_should_fail_when_a_record_changed_on_disk_after_open),
+		cmocka_unit_test(filling_the_spool_should_warn_at_80_percent),
+		cmocka_unit_test(confirm_should_change_nothing_when_the_state_cannot_be_written),
 		cmocka_unit_test(open_should_refuse_a_bound_below_the_minimum),
 		cmocka_unit_test(append_build_should_pass_the_seq_to_the_builder),
 		cmocka_unit_test(open_should_keep_records_when_the_state_file_is_corrupt),

@@ -375,6 +375,17 @@ static void open_should_name_the_path_when_the_folder_is_missing(void **state)
 	assert_string_equal(err.path, "/nonexistent-dir-hall/ctl.db");
 }
 
+static void next_version_should_pass_a_version_a_kiosk_already_holds(void **state)
+{
+	fx *f = *state;
+	hall_hello h = {.kiosk = "k5", .group = "lobby", .ts = 1764057600000, .boot_ts = 1764057600000,
+	                .content_version = 41, .seq_max = 0, .spool_first = 1};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 1, NULL), HALL_OK);
+	int64_t v = 0;
+	assert_int_equal(hall_store_next_version(f->s, &v, NULL), HALL_OK);
+	assert_int_equal(v, 42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(advance_confirm_should_start_at_the_kiosks_spool_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(votes_should_count_once_per_visitor_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(next_version_should_rise_across_reopening, setup, teardown),
+		cmocka_unit_test_setup_teardown(next_version_should_pass_a_version_a_kiosk_already_holds, setup, teardown),
 		cmocka_unit_test_setup_teardown(desired_state_should_round_trip_with_its_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_should_log_only_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(pending_commands_should_leave_out_acked_and_expired_ones, setup, teardown),

@@ -1,7 +1,8 @@
 /* hall/mqtt.h: one MQTT session over libmosquitto, shared by the kiosk and the controller.
  *
- * Threads. hall_mqtt_start() runs libmosquitto's network thread (mosquitto_loop_start).
- * That thread never parses, never draws and never touches SDL: it copies each incoming
+ * Threads. hall_mqtt_start() runs one network thread that drives libmosquitto
+ * (mosquitto_loop; mqtt.c says why not mosquitto_loop_start: its reconnect backoff cannot
+ * be interrupted, so stop would hang while the broker is down). That thread never parses, never draws and never touches SDL: it copies each incoming
  * message into a bounded, mutex-protected queue and then calls the optional `wake`
  * callback (the kiosk passes one that does SDL_PushEvent). The owner's main thread takes
  * messages out with hall_mqtt_poll(), or blocks for them with hall_mqtt_wait().

@@ -22,6 +22,8 @@
  *     send what its peer would reject) and return HALL_ERR_INVALID with a path if not;
  *   - on success set *out to a malloc'd buffer of *out_len bytes (JSON text, not counted:
  *     a NUL is appended after the last byte for convenience). The caller frees *out.
+ *     On failure *out is NULL. Numbers are printed exactly (seq 9007199254740991 stays
+ *     that, not cJSON's 9.00719925474099e+15).
  *
  * Structs are flat with fixed-size char arrays (no allocation) except hall_envelope,
  * which owns a cJSON subtree (hall_envelope_free). "Absent" optional integers are -1,
@@ -227,7 +229,7 @@ hall_err hall_proto_encode_fetch(const hall_fetch *msg, char **out, size_t *out_
 
 /* asset chunk: {"sha256","size","offset","len"}\n<len bytes>.
  * Decoding checks: len == bytes after the '\n', len <= HALL_PROTO_CHUNK_MAX,
- * offset + len <= size, len >= 1 unless size == 0. */
+ * offset + len <= size, len == 0 only at the end (offset == size, e.g. an empty asset). */
 typedef struct hall_asset_chunk {
 	char sha256[65];
 	int64_t size;          /* of the whole asset, 0 .. HALL_PROTO_ASSET_SIZE_MAX */

@@ -19,10 +19,13 @@
  * holding records [magic u32][payload len u32][seq u64][crc32 u32][payload], little-endian,
  * CRC-32 (IEEE) over len, seq and payload; and `state`, written with hall_fs_write_atomic,
  * holding the confirmed seq and the highest seq ever issued as far as known at the last
- * confirm or recovery. hall_spool_open() checks every record: a torn or corrupt record
- * (short, bad magic, bad CRC, seq out of order) and everything after it is cut off, with a
- * log line naming the file, offset and the seqs lost; seqs seen beyond the cut are never
- * issued again.
+ * confirm or recovery. hall_spool_open() checks every record. A torn tail (power cut during
+ * an unsynced write) is cut off with a warning; it holds only records hall_spool_read never
+ * handed out. A corrupt record (bad magic, length, CRC or seq) is cut out with an error log
+ * naming the file, offset and the seqs lost; the records after it that still validate are
+ * moved to a segment file of their own, so only the damaged ones are lost. No seq named by a
+ * damaged record's header or seen in any valid record is ever issued again: a loss shows
+ * as a gap at the controller, never as a silently repeated seq.
  *
  * Bound: the segment files together never exceed max_bytes. At 80 % a warning is logged
  * (once, again after the spool went below 70 %); at the bound hall_spool_append() refuses

@@ -1,0 +1,490 @@
+/* bench_propagation.c: how long a content push takes to reach a fleet (run by hand, never
+ * by ctest; results in BENCHMARKS.md).
+ *
+ *   bench_propagation [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S]
+ *                     [--data DIR] [--dedupe MS]
+ *
+ * One real mosquitto on loopback (the shipped config's queue limits), N simulated kiosks
+ * running the real kiosk link (kiosk/link.c: MQTT session, content store, fetch by hash)
+ * with no SDL, driven by T threads that play the kiosks' main loops, and a controller
+ * played here that serves fetches exactly as controller/serve.c does (every fetch is
+ * answered with the whole asset from the asked offset, in 256 KiB chunks, on the shared
+ * asset topic). The controller pushes one pack (one PNG asset of BYTES bytes) to scope
+ * "all"; measured: time from the push to each kiosk's "applied" ack (p50, p99, max), the
+ * number of fetches the controller served, and peak RSS of this process (all N kiosks)
+ * and of mosquitto. Prints one JSON line and a summary.
+ *
+ * The kiosks' data folders go under --data (default $TMPDIR): on one disk, N kiosks
+ * fsyncing at once measure that disk more than the network; /dev/shm takes it out (each
+ * real kiosk has its own disk). */
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "broker.h"
+#include "fixtures.h"
+#include "hall/clock.h"
+#include "hall/config.h"
+#include "hall/fsutil.h"
+#include "hall/log.h"
+#include "hall/mqtt.h"
+#include "hall/protocol.h"
+#include "hall/sha256.h"
+#include "link.h"
+
+#define PER_PROCESS 250
+
+typedef struct kiosk {
+	hall_kiosk_config cfg;
+	hall_link *link;
+	int64_t acked_ms; /* mono ms of the controller receiving "applied"; 0 = not yet */
+	bool hello;
+} kiosk;
+
+typedef struct driver {
+	kiosk *k;
+	size_t n;
+	atomic_bool *stop;
+	pthread_t thread;
+} driver;
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The kiosks' main loops: poll every link, apply content at once (no visitor). */
+static void *drive(void *arg)
+{
+	driver *d = arg;
+	while (!atomic_load(d->stop)) {
+		int64_t now = hall_clock_mono_ms();
+		for (size_t i = 0; i < d->n; i++) {
+			hall_link_update u;
+			while (hall_link_poll(d->k[i].link, now, &u)) {
+				if (u.kind == HALL_LINK_CONTENT)
+					hall_link_content_applied(d->k[i].link, u.version);
+				hall_link_update_clear(&u);
+			}
+			hall_link_frame_end(d->k[i].link);
+		}
+		sleep_ms(2);
+	}
+	return NULL;
+}
+
+static volatile sig_atomic_t worker_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+/* One worker process: kiosks [lo, hi) driven by `threads` threads until SIGTERM, then its
+ * peak RSS (kB, a long) written to `out`. libmosquitto's mosquitto_loop() uses select(),
+ * which cannot watch descriptors above 1023, so one process holds at most PER_PROCESS
+ * kiosks (each has a socket, a wake-up socket pair and spool files). */
+static int run_worker(const hall_test_broker *broker, const char *dir, size_t lo, size_t hi, int threads,
+                      int jitter_ms, int out)
+{
+	hall_error err = {0};
+	char def[512];
+	size_t n = hi - lo;
+	kiosk *k = calloc(n, sizeof *k);
+	signal(SIGTERM, on_term);
+	hall_test_fixture(def, sizeof def, "link/default");
+	for (size_t i = 0; i < n; i++) {
+		hall_kiosk_config *c = &k[i].cfg;
+		hall_kiosk_config_defaults(c);
+		snprintf(c->id, sizeof c->id, "b-%05zu", lo + i);
+		snprintf(c->broker.host, sizeof c->broker.host, "%s", broker->host);
+		c->broker.port = broker->port;
+		snprintf(c->broker.username, sizeof c->broker.username, "%s", c->id);
+		snprintf(c->data_dir, sizeof c->data_dir, "%s/%s", dir, c->id);
+		snprintf(c->default_content, sizeof c->default_content, "%s", def);
+		if (hall_link_create(c, NULL, NULL, &k[i].link, &err) != HALL_OK) {
+			fprintf(stderr, "kiosk %zu: %s: %s\n", lo + i, err.path, err.msg);
+			return 1;
+		}
+		hall_link_tuning t = {.fetch_jitter_ms = jitter_ms > 0 ? jitter_ms : 1};
+		hall_link_tune(k[i].link, &t);
+		if (hall_link_start(k[i].link, &err) != HALL_OK) {
+			fprintf(stderr, "kiosk %zu start: %s\n", lo + i, err.msg);
+			return 1;
+		}
+	}
+	atomic_bool stop = false;
+	driver *d = calloc((size_t)threads, sizeof *d);
+	for (int t = 0; t < threads; t++) {
+		size_t a = n * (size_t)t / (size_t)threads, b = n * (size_t)(t + 1) / (size_t)threads;
+		d[t].k = k + a;
+		d[t].n = b - a;
+		d[t].stop = &stop;
+		pthread_create(&d[t].thread, NULL, drive, &d[t]);
+	}
+	while (!worker_stop)
+		sleep_ms(20);
+	atomic_store(&stop, true);
+	for (int t = 0; t < threads; t++)
+		pthread_join(d[t].thread, NULL);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	long kb = ru.ru_maxrss;
+	if (write(out, &kb, sizeof kb) != (ssize_t)sizeof kb)
+		return 1;
+	close(out);
+	/* Leave without the clean offline status each: the broker sends the Wills. */
+	return 0;
+}
+
+static long rss_kb_of(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Answer a fetch as controller/serve.c does. Returns bytes published. */
+static uint64_t serve_fetch(hall_mqtt *ctl, const hall_mqtt_msg *m, const char *sha, const unsigned char *data,
+                            size_t size)
+{
+	hall_fetch f;
+	hall_error err = {0};
+	char topic[HALL_TOPIC_MAX];
+	uint64_t sent = 0;
+	if (hall_proto_decode_fetch(m->payload, m->len, &f, &err) != HALL_OK || strcmp(f.sha256, sha) != 0)
+		return 0;
+	hall_topic_ctl_asset(topic, sizeof topic, "hall/v1", sha);
+	for (size_t off = (size_t)f.offset; off < size; off += HALL_PROTO_CHUNK_MAX) {
+		hall_asset_chunk ch;
+		char *out = NULL;
+		size_t out_len = 0;
+		memset(&ch, 0, sizeof ch);
+		memcpy(ch.sha256, sha, sizeof ch.sha256);
+		ch.size = (int64_t)size;
+		ch.offset = (int64_t)off;
+		ch.len = size - off < HALL_PROTO_CHUNK_MAX ? size - off : HALL_PROTO_CHUNK_MAX;
+		ch.data = data + off;
+		if (hall_proto_encode_asset_chunk(&ch, &out, &out_len, &err) != HALL_OK)
+			break;
+		for (int tries = 0; tries < 1000; tries++) {
+			hall_err rc = hall_mqtt_publish(ctl, topic, out, out_len, false, NULL, &err);
+			if (rc == HALL_OK) {
+				sent += out_len;
+				break;
+			}
+			sleep_ms(5);
+		}
+		free(out);
+	}
+	return sent;
+}
+
+/* The controller's asset server, on its own session and thread so that serving (which
+ * blocks on publishing) never delays the timestamps of acks. dedupe_ms > 0 models a
+ * controller that coalesces requests: a fetch of (sha, offset) is skipped when a stream
+ * of that asset from at most that offset started less than dedupe_ms ago (the kiosks
+ * that missed it ask again). 0 serves every fetch, as controller/serve.c does. */
+typedef struct fetch_server {
+	hall_mqtt *mq;
+	const char *sha;
+	const unsigned char *data;
+	size_t size;
+	int dedupe_ms;
+	atomic_bool stop;
+	atomic_uint_fast64_t fetches, served, bytes;
+	pthread_t thread;
+} fetch_server;
+
+static void *serve_fetches(void *arg)
+{
+	fetch_server *fs = arg;
+	int64_t last_start = 0, last_offset = 0;
+	while (!atomic_load(&fs->stop)) {
+		hall_mqtt_msg m;
+		if (!hall_mqtt_poll(fs->mq, &m)) {
+			hall_mqtt_wait(fs->mq, 20);
+			continue;
+		}
+		hall_fetch f;
+		hall_error err = {0};
+		atomic_fetch_add(&fs->fetches, 1);
+		if (hall_proto_decode_fetch(m.payload, m.len, &f, &err) == HALL_OK) {
+			int64_t now = hall_clock_mono_ms();
+			bool skip = fs->dedupe_ms > 0 && last_start && now - last_start < fs->dedupe_ms && last_offset <= f.offset;
+			if (!skip) {
+				last_start = now;
+				last_offset = f.offset;
+				atomic_fetch_add(&fs->served, 1);
+				atomic_fetch_add(&fs->bytes, serve_fetch(fs->mq, &m, fs->sha, fs->data, fs->size));
+			}
+		}
+		hall_mqtt_msg_free(&m);
+	}
+	return NULL;
+}
+
+static char *make_envelope(const char *sha, size_t size)
+{
+	size_t len = 0;
+	char *text = hall_test_read_fixture("link/manifest-template.json", &len);
+	cJSON *m = cJSON_ParseWithLength(text, len);
+	free(text);
+	if (!m)
+		return NULL;
+	cJSON *asset = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "assets"), 0);
+	cJSON_ReplaceItemInObject(asset, "sha256", cJSON_CreateString(sha));
+	cJSON_ReplaceItemInObject(asset, "size", cJSON_CreateNumber((double)size));
+	cJSON *env = cJSON_CreateObject();
+	cJSON_AddStringToObject(env, "scope", "all");
+	cJSON_AddNumberToObject(env, "version", 1);
+	cJSON_AddBoolToObject(env, "cleared", false);
+	cJSON_AddItemToObject(env, "manifest", m);
+	char *out = cJSON_PrintUnformatted(env);
+	cJSON_Delete(env);
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = 200, size = 1024 * 1024;
+	int threads = 2, jitter_ms = 1000, timeout_s = 600;
+	const char *data_root = NULL;
+	int dedupe_ms = 0;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--kiosks") == 0)
+			n = (size_t)atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--size") == 0)
+			size = (size_t)atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--threads") == 0)
+			threads = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--jitter") == 0)
+			jitter_ms = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--timeout") == 0)
+			timeout_s = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--data") == 0)
+			data_root = argv[i + 1];
+		else if (strcmp(argv[i], "--dedupe") == 0)
+			dedupe_ms = atoi(argv[i + 1]);
+		else {
+			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS]\n",
+			        argv[0]);
+			return 2;
+		}
+	}
+	if (n == 0 || threads < 1 || size < 100)
+		return 2;
+	hall_log_set_name("bench");
+	hall_log_set_level(getenv("HALL_LOG") ? HALL_LOG_INFO : HALL_LOG_WARN);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* The shipped broker config's limits (config/mosquitto.conf), on a free loopback port. */
+	hall_test_broker broker;
+	if (hall_test_broker_start(&broker,
+	                           "max_queued_messages 100000\nmax_queued_bytes 268435456\nmax_inflight_messages 100\n"
+	                           "max_packet_size 17826816\nmemory_limit 1073741824\nset_tcp_nodelay true\n"
+	                           "log_type error\nlog_type warning\n") != 0)
+		return 1;
+	char dir[256];
+	if (data_root)
+		setenv("TMPDIR", data_root, 1);
+	hall_test_tmpdir(dir, sizeof dir, "bench-propagation");
+
+	/* The asset: a PNG signature and random bytes. */
+	size_t png_len = 0;
+	char *png = hall_test_read_fixture("link/mark.png", &png_len);
+	unsigned char *asset = malloc(size);
+	if (!asset)
+		return 1;
+	unsigned int seed = (unsigned int)time(NULL);
+	for (size_t i = 0; i < size; i++)
+		asset[i] = (unsigned char)rand_r(&seed);
+	memcpy(asset, png, png_len < size ? png_len : size);
+	free(png);
+	char sha[65];
+	hall_sha256_hex(asset, size, sha);
+
+	/* The kiosks, in worker processes of at most PER_PROCESS each (see run_worker). */
+	size_t n_workers = (n + PER_PROCESS - 1) / PER_PROCESS;
+	pid_t *workers = calloc(n_workers, sizeof *workers);
+	int *rss_pipes = calloc(n_workers, sizeof *rss_pipes);
+	/* Forked before any thread exists in this process. */
+	int64_t t_start = hall_clock_mono_ms();
+	fflush(NULL);
+	for (size_t w = 0; w < n_workers; w++) {
+		int fds[2];
+		if (pipe(fds) != 0)
+			return 1;
+		size_t lo = n * w / n_workers, hi = n * (w + 1) / n_workers;
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(fds[0]);
+			_exit(run_worker(&broker, dir, lo, hi, threads, jitter_ms, fds[1]));
+		}
+		close(fds[1]);
+		workers[w] = pid;
+		rss_pipes[w] = fds[0];
+	}
+	/* The controller. */
+	hall_mqtt_config mc;
+	hall_mqtt *ctl = NULL;
+	hall_error err = {0};
+	memset(&mc, 0, sizeof mc);
+	mc.host = broker.host;
+	mc.port = broker.port;
+	mc.client_id = "bench-controller";
+	mc.clean_session = true;
+	mc.queue_max = 1000000;
+	fetch_server fs;
+	memset(&fs, 0, sizeof fs);
+	fs.sha = sha;
+	fs.data = asset;
+	fs.size = size;
+	fs.dedupe_ms = dedupe_ms;
+	if (hall_mqtt_create(&mc, &ctl, &err) != HALL_OK || hall_mqtt_subscribe(ctl, "hall/v1/kiosk/+/hello", &err) ||
+	    hall_mqtt_subscribe(ctl, "hall/v1/kiosk/+/ack", &err) || hall_mqtt_start(ctl, &err) != HALL_OK) {
+		fprintf(stderr, "controller: %s\n", err.msg);
+		return 1;
+	}
+	mc.client_id = "bench-controller-assets";
+	if (hall_mqtt_create(&mc, &fs.mq, &err) != HALL_OK || hall_mqtt_subscribe(fs.mq, "hall/v1/kiosk/+/fetch", &err) ||
+	    hall_mqtt_start(fs.mq, &err) != HALL_OK) {
+		fprintf(stderr, "controller: %s\n", err.msg);
+		return 1;
+	}
+	while (!hall_mqtt_is_connected(ctl) || !hall_mqtt_is_connected(fs.mq))
+		sleep_ms(10);
+	sleep_ms(200);
+	pthread_create(&fs.thread, NULL, serve_fetches, &fs);
+
+	kiosk *k = calloc(n, sizeof *k);
+
+	/* Wait for every hello. */
+	size_t hellos = 0, acks = 0;
+	uint64_t fetches = 0, bytes_out = 0;
+	int64_t deadline = hall_clock_mono_ms() + (int64_t)timeout_s * 1000;
+	int64_t t0 = 0, report_at = hall_clock_mono_ms() + 5000;
+	char *envelope = NULL;
+	while (hall_clock_mono_ms() < deadline) {
+		if (hall_clock_mono_ms() >= report_at) {
+			fprintf(stderr, "  %zu hellos, %zu applied, %" PRIu64 " fetches\n", hellos, acks,
+			        (uint64_t)atomic_load(&fs.fetches));
+			report_at += 5000;
+		}
+		hall_mqtt_msg m;
+		if (!hall_mqtt_poll(ctl, &m)) {
+			if (t0 == 0 && hellos == n) {
+				envelope = make_envelope(sha, size);
+				char topic[HALL_TOPIC_MAX];
+				hall_topic_ctl_all(topic, sizeof topic, "hall/v1", "content");
+				fprintf(stderr, "%zu kiosks connected in %.1f s; pushing %zu bytes\n", n,
+				        (double)(hall_clock_mono_ms() - t_start) / 1000.0, size);
+				t0 = hall_clock_mono_ms();
+				if (hall_mqtt_publish(ctl, topic, envelope, strlen(envelope), false, NULL, &err) != HALL_OK) {
+					fprintf(stderr, "push: %s\n", err.msg);
+					break;
+				}
+			}
+			if (t0 && acks == n)
+				break;
+			hall_mqtt_wait(ctl, 20);
+			continue;
+		}
+		char id[HALL_ID_BUF], leaf[16];
+		if (hall_topic_parse_kiosk(m.topic, "hall/v1", id, sizeof id, leaf, sizeof leaf) == 0) {
+			long idx = strtol(id + 2, NULL, 10);
+			if (idx >= 0 && (size_t)idx < n) {
+				kiosk *ki = &k[idx];
+				if (strcmp(leaf, "hello") == 0 && !ki->hello) {
+					ki->hello = true;
+					hellos++;
+				} else if (strcmp(leaf, "ack") == 0 && t0 && ki->acked_ms == 0 &&
+				           strstr((const char *)m.payload, "\"result\":\"applied\"")) {
+					ki->acked_ms = hall_clock_mono_ms();
+					acks++;
+				} else if (strcmp(leaf, "ack") == 0 && strstr((const char *)m.payload, "\"rejected\"")) {
+					fprintf(stderr, "kiosk %s rejected: %.*s\n", id, (int)m.len, (const char *)m.payload);
+				}
+			}
+		}
+		hall_mqtt_msg_free(&m);
+	}
+	int64_t t_end = hall_clock_mono_ms();
+	atomic_store(&fs.stop, true);
+	pthread_join(fs.thread, NULL);
+	fetches = atomic_load(&fs.fetches);
+	uint64_t served = atomic_load(&fs.served);
+	bytes_out = atomic_load(&fs.bytes);
+	long mosq_kb = rss_kb_of(broker.pid);
+	/* Workers stop on SIGTERM and report their peak RSS. */
+	long kiosks_rss_kb = 0, worker_max_kb = 0;
+	for (size_t w = 0; w < n_workers; w++)
+		kill(workers[w], SIGTERM);
+	for (size_t w = 0; w < n_workers; w++) {
+		long kb = 0;
+		if (read(rss_pipes[w], &kb, sizeof kb) == (ssize_t)sizeof kb) {
+			kiosks_rss_kb += kb;
+			if (kb > worker_max_kb)
+				worker_max_kb = kb;
+		}
+		close(rss_pipes[w]);
+		waitpid(workers[w], NULL, 0);
+	}
+	int64_t *lat = calloc(n, sizeof *lat);
+	size_t nl = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k[i].acked_ms)
+			lat[nl++] = k[i].acked_ms - t0;
+	qsort(lat, nl, sizeof *lat, cmp_i64);
+	int64_t p50 = nl ? lat[(nl - 1) / 2] : -1, p99 = nl ? lat[(nl * 99 + 99) / 100 - 1] : -1,
+	        max = nl ? lat[nl - 1] : -1;
+	printf("{\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
+	       ",\"p99_ms\":%" PRId64 ",\"max_ms\":%" PRId64 ",\"dedupe_ms\":%d,\"fetches\":%" PRIu64 ",\"served\":%" PRIu64 ",\"controller_bytes\":%" PRIu64
+	       ",\"kiosks_rss_kb\":%ld,\"rss_per_kiosk_kb\":%.0f,\"workers\":%zu,\"mosquitto_rss_kb\":%ld}\n",
+	       n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
+	       (double)kiosks_rss_kb / (double)n, n_workers, mosq_kb);
+	fprintf(stderr,
+	        "push of %zu bytes to %zu kiosks: %zu applied in %.1f s; p50 %" PRId64 " ms, p99 %" PRId64
+	        " ms, max %" PRId64 " ms; %" PRIu64 " fetches, %" PRIu64 " served (%.1f MB sent by the controller); peak RSS %ld MB "
+	        "(all kiosks, %zu processes; %.1f MB per kiosk), %ld MB (mosquitto)\n",
+	        size, n, nl, (double)(t_end - t0) / 1000.0, p50, p99, max, fetches, served, (double)bytes_out / 1e6,
+	        kiosks_rss_kb / 1024, n_workers, (double)kiosks_rss_kb / 1024.0 / (double)n, mosq_kb / 1024);
+
+	hall_mqtt_destroy(ctl);
+	hall_mqtt_destroy(fs.mq);
+	hall_test_broker_cleanup(&broker);
+	hall_test_rmtree(dir);
+	free(lat);
+	free(workers);
+	free(rss_pipes);
+	free(k);
+	free(asset);
+	free(envelope);
+	return nl == n ? 0 : 1;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# test_controller_cli.sh: hall-controller's exit codes and messages that need no broker:
+# validate (0 clean, 0 with warnings printed, 1 with every error and its path), usage
+# errors (2, one line naming the argument), reading commands on a missing database (1).
+set -uo pipefail
+BIN="${HALL_BUILD_DIR:?HALL_BUILD_DIR not set}/hall-controller"
+FX="${HALL_SOURCE_DIR:?HALL_SOURCE_DIR not set}/tests/fixtures/controller"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hall-ctl-cli-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+# expect NAME CODE PATTERN -- command...: the exit code and a line of stdout+stderr.
+expect() {
+	local name=$1 code=$2 pattern=$3
+	shift 4
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$code" ]; then
+		echo "FAIL $name: exit $rc, expected $code"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
+	fi
+	if [ -n "$pattern" ] && ! grep -qF -- "$pattern" <<<"$out"; then
+		echo "FAIL $name: no line with \"$pattern\""; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
+	fi
+	echo "ok   $name"
+}
+
+cd "$TMP" || exit 1
+expect validate_should_accept_a_clean_pack 0 "ok: 1 exhibits, 1 assets, 0 warnings" -- "$BIN" validate "$FX/pack-good"
+expect validate_should_print_warnings_and_accept 0 "warning: exhibits[0].title: missing ja" -- "$BIN" validate "$FX/pack-v2"
+expect validate_should_name_the_field_of_an_error 1 'error: exhibits[0].kind: unknown kind "video"' -- "$BIN" validate "$FX/pack-bad"
+expect validate_should_refuse_a_missing_folder 1 "manifest.json" -- "$BIN" validate "$TMP/nothing-here"
+expect validate_without_dir_should_be_a_usage_error 2 "DIR: missing" -- "$BIN" validate
+expect no_subcommand_should_print_usage 2 "usage: hall-controller" -- "$BIN"
+expect unknown_subcommand_should_exit_2 2 'unknown subcommand "frobnicate"' -- "$BIN" frobnicate
+expect bad_config_field_should_be_named 2 "retain: expected" -- bash -c "echo '{\"retain\":\"yes\"}' > bad.json && '$BIN' status --config bad.json"
+expect missing_config_file_should_be_named 2 "missing.json" -- "$BIN" status --config missing.json
+expect status_should_not_create_a_database 1 "no database here" -- "$BIN" status --data "$TMP/empty"
+[ ! -e "$TMP/empty/controller.db" ] || { echo "FAIL status created a database"; fails=$((fails + 1)); }
+expect push_without_target_should_name_it 2 "--to: missing" -- "$BIN" push "$FX/pack-good" --data "$TMP/d"
+expect notice_with_a_past_until_should_be_refused 2 "--until" -- "$BIN" notice hello --to all --until 2020-01-01T10:00 --data "$TMP/d"
+expect command_to_a_group_should_be_refused 2 "kiosk:ID" -- "$BIN" command identify --to group:lobby --data "$TMP/d"
+
+[ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
+echo "all passed"

@@ -1,0 +1,655 @@
+/* test_app.c: the kiosk's state machine (kiosk/app.c) driven with injected times: the
+ * attract loop, visitor sessions and their timeouts, the persistent bar, language and
+ * modes, keypad and voice, staff exit, events, and what the network delivers. */
+/* links: hallkiosk */
+#include "kiosk_testutil.h"
+
+typedef struct fx {
+	hall_kiosk_config cfg;
+	tu_rec rec;
+	hall_app *app;
+	hall_dl *dl;
+	int64_t now;
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	tu_config_landscape(&f->cfg);
+	hall_app_callbacks cb = tu_callbacks(&f->rec);
+	f->app = hall_app_create(&f->cfg, &cb);
+	hall_app_set_content(f->app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
+	f->dl = hall_dl_create();
+	f->now = 1000000;
+	*state = f;
+	return f->app && f->dl ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	hall_dl_destroy(f->dl);
+	hall_app_destroy(f->app);
+	free(f);
+	return 0;
+}
+
+static void tick(fx *f, int64_t ms)
+{
+	f->now += ms;
+	hall_app_tick(f->app, f->now);
+}
+
+static void tap(fx *f, const char *id)
+{
+	tick(f, 300);
+	tu_tap_id(f->app, f->dl, id, f->now);
+}
+
+static int has(fx *f, const char *id)
+{
+	return tu_has(f->app, f->dl, id, f->now);
+}
+
+static void key(fx *f, hall_app_key_code k)
+{
+	tick(f, 200);
+	hall_app_key(f->app, k, f->now);
+}
+
+static const char *scr(fx *f)
+{
+	return hall_app_screen_id(f->app);
+}
+
+/* A point on the attract screen that is no target. */
+static void tap_background(fx *f)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	for (int y = 5; y < 1080; y += 20)
+		for (int x = 5; x < 1920; x += 20)
+			if (!hall_dl_hit_test(f->dl, x, y)) {
+				hall_app_tap(f->app, x, y, f->now);
+				return;
+			}
+	fail_msg("no empty spot on %s", scr(f));
+}
+
+static void app_should_boot_into_the_attract_loop(void **state)
+{
+	fx *f = *state;
+	assert_string_equal(scr(f), "attract");
+	assert_false(hall_app_in_session(f->app));
+	assert_int_equal(f->rec.n_ev, 0);
+	/* The first screen offers every language of the pack and the accessible modes. */
+	assert_true(has(f, "lang-ko") && has(f, "lang-en") && has(f, "lang-zh-Hans") && has(f, "lang-zh-Hant") &&
+	            has(f, "lang-ja"));
+	assert_true(has(f, "mode-large-text") && has(f, "mode-high-contrast") && has(f, "mode-low-position") &&
+	            has(f, "mode-voice"));
+}
+
+static void first_touch_should_start_a_session_on_home(void **state)
+{
+	fx *f = *state;
+	tick(f, 100);
+	tap_background(f);
+	assert_string_equal(scr(f), "home");
+	assert_true(hall_app_in_session(f->app));
+	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_SESSION_START);
+	assert_non_null(e);
+	assert_int_equal(e->session, 1);
+	/* Every exhibit has a tile. */
+	assert_true(has(f, "exhibit-brand") && has(f, "exhibit-policy") && has(f, "exhibit-city") && has(f, "exhibit-vote"));
+}
+
+static void assert_bar(fx *f)
+{
+	static const char *const ids[] = {"home", "back", "language", "accessibility", "call-staff"};
+	for (size_t i = 0; i < 5; i++)
+		if (!has(f, ids[i]))
+			fail_msg("screen %s lacks %s", scr(f), ids[i]);
+}
+
+static void the_bar_should_be_on_every_screen(void **state)
+{
+	fx *f = *state;
+	assert_bar(f); /* attract */
+	tap(f, "start");
+	assert_bar(f);
+	static const char *const ex[] = {"brand", "policy", "city", "vote"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(hall_app_show(f->app, ex[i], f->now), 0);
+		assert_bar(f);
+	}
+	tap(f, "language");
+	assert_string_equal(scr(f), "language");
+	assert_bar(f);
+	tap(f, "accessibility");
+	assert_string_equal(scr(f), "accessibility");
+	assert_bar(f);
+	tap(f, "call-staff");
+	assert_string_equal(scr(f), "staff-called");
+	assert_bar(f);
+	tap(f, "dialog-close");
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	assert_bar(f);
+	tap(f, "more-time");
+	hall_app_long_press(f->app, 10, 10, f->now);
+	assert_string_equal(scr(f), "staff-pin");
+	assert_bar(f);
+	tap(f, "pin-cancel");
+	const char *text[HALL_LANG_COUNT] = {"긴급 안내", "Urgent notice", NULL, NULL, NULL};
+	hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
+	assert_string_equal(scr(f), "notice");
+	assert_bar(f);
+	hall_app_clear_notice(f->app);
+	hall_app_set_schedule(f->app, 0, 0);
+	assert_string_equal(scr(f), "closed");
+	assert_bar(f);
+	hall_app_set_schedule(f->app, 1, 0);
+	hall_app_set_content(f->app, NULL, NULL);
+	assert_string_equal(scr(f), "no-content");
+	assert_bar(f);
+}
+
+static void idle_should_ask_for_more_time_then_end_the_session(void **state)
+{
+	fx *f = *state;
+	tap(f, "lang-en"); /* English, starts the session */
+	assert_string_equal(scr(f), "home");
+	tap(f, "accessibility");
+	tap(f, "mode-large-text");
+	tap(f, "dialog-close");
+	int64_t start = tu_last(&f->rec, HALL_APP_EV_SESSION_START) ? f->now : 0;
+	(void)start;
+	tick(f, 59900);
+	assert_string_equal(scr(f), "home");
+	size_t spoken = f->rec.n_spoken;
+	tick(f, 100);
+	assert_string_equal(scr(f), "more-time");
+	/* The remaining time is shown and spoken (even without voice mode). */
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "20 seconds"));
+	assert_true(f->rec.n_spoken > spoken);
+	assert_non_null(strstr(f->rec.spoken[f->rec.n_spoken - 1], "20"));
+	tick(f, 10000);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "10 seconds"));
+	/* At least ten extensions. */
+	for (int i = 0; i < 10; i++) {
+		if (strcmp(scr(f), "more-time") != 0)
+			tick(f, 60000);
+		assert_string_equal(scr(f), "more-time");
+		tap(f, "more-time");
+		assert_string_equal(scr(f), "home");
+	}
+	tick(f, 60000);
+	assert_string_equal(scr(f), "more-time");
+	assert_false(has(f, "more-time")); /* the eleventh is not offered */
+	assert_true(has(f, "finish"));
+	tick(f, 19000);
+	assert_string_equal(scr(f), "more-time");
+	tick(f, 1100);
+	/* Session over: attract, Korean, no modes, a session_end with its length. */
+	assert_string_equal(scr(f), "attract");
+	assert_false(hall_app_in_session(f->app));
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_KO);
+	assert_int_equal(hall_app_modes(f->app), 0);
+	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_SESSION_END);
+	assert_non_null(e);
+	assert_int_equal(e->session, 1);
+	assert_true(e->dwell_ms > 10 * 60000);
+	/* The next visitor gets session 2. */
+	tap_background(f);
+	assert_int_equal(tu_last(&f->rec, HALL_APP_EV_SESSION_START)->session, 2);
+}
+
+static void finish_should_end_the_session_at_once(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	tick(f, 60000);
+	tap(f, "finish");
+	assert_string_equal(scr(f), "attract");
+	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
+}
+
+static const char *caption(fx *f)
+{
+	static char buf[600];
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *it = hall_dl_find(f->dl, "attract-image");
+	snprintf(buf, sizeof(buf), "%s", it ? it->label : "");
+	return buf;
+}
+
+static void attract_slides_should_advance_only_without_a_visitor_and_pause(void **state)
+{
+	fx *f = *state;
+	tick(f, 100); /* the first frame starts the slide's time */
+	char first[600];
+	snprintf(first, sizeof(first), "%s", caption(f));
+	tick(f, 7800);
+	assert_string_equal(caption(f), first);
+	assert_true(first[0] != '\0');
+	tick(f, 300);
+	assert_string_not_equal(caption(f), first);
+	/* Pause holds the slide (and starts a session: nothing moves by itself in one). */
+	tap(f, "slide-pause");
+	char held[600];
+	snprintf(held, sizeof(held), "%s", caption(f));
+	tick(f, 20000);
+	assert_string_equal(caption(f), held);
+	/* Previous and next move by hand. */
+	tap(f, "slide-next");
+	assert_string_not_equal(caption(f), held);
+	tap(f, "slide-prev");
+	assert_string_equal(caption(f), held);
+}
+
+static void language_choice_on_attract_should_open_home_in_that_language(void **state)
+{
+	fx *f = *state;
+	tap(f, "lang-ja");
+	assert_string_equal(scr(f), "home");
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_JA);
+	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_LANGUAGE);
+	assert_non_null(e);
+	assert_string_equal(e->target, "ja");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "ホーム"));
+	/* The language menu in the bar changes it again. */
+	tap(f, "language");
+	tap(f, "lang-zh-Hant");
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_ZH_HANT);
+	assert_string_equal(scr(f), "home");
+}
+
+static void modes_on_attract_should_apply_and_be_reported(void **state)
+{
+	fx *f = *state;
+	tap(f, "mode-high-contrast");
+	assert_int_equal(hall_app_modes(f->app), HALL_APP_MODE_HIGH_CONTRAST);
+	assert_true(hall_app_in_session(f->app));
+	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_MODE);
+	assert_non_null(e);
+	assert_string_equal(e->target, "high-contrast:on");
+	/* The whole frame follows: the background is black. */
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *bg = hall_dl_at(f->dl, 0);
+	assert_int_equal(bg->color.r, 0);
+	tap(f, "mode-high-contrast");
+	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_MODE)->target, "high-contrast:off");
+}
+
+static void call_staff_should_call_for_help_and_confirm(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	hall_app_show(f->app, "policy", f->now);
+	tap(f, "call-staff");
+	assert_int_equal(f->rec.help, 1);
+	assert_string_equal(f->rec.help_exhibit, "policy");
+	assert_string_equal(scr(f), "staff-called");
+	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_HELP);
+	assert_non_null(e);
+	assert_string_equal(e->exhibit, "policy");
+	tap(f, "dialog-close");
+	assert_string_equal(scr(f), "exhibit:policy");
+}
+
+static void staff_should_leave_by_corner_long_press_and_pin(void **state)
+{
+	fx *f = *state;
+	/* A long press in the middle is an ordinary touch. */
+	hall_app_long_press(f->app, 960, 400, f->now);
+	assert_string_not_equal(scr(f), "staff-pin");
+	hall_app_long_press(f->app, 1915, 5, f->now);
+	assert_string_equal(scr(f), "staff-pin");
+	size_t taps = tu_count(&f->rec, HALL_APP_EV_TAP);
+	tap(f, "pin-1");
+	tap(f, "pin-2");
+	tap(f, "pin-ok");
+	assert_int_equal(f->rec.staff_exit, 0);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "PIN"));
+	/* The right PIN, with the keypad's digit keys too. */
+	key(f, HALL_APP_KEY_2);
+	key(f, HALL_APP_KEY_5);
+	tap(f, "pin-8");
+	tap(f, "pin-0");
+	tap(f, "pin-ok");
+	assert_int_equal(f->rec.staff_exit, 1);
+	/* Digits are never reported. */
+	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_TAP), taps);
+}
+
+static void five_wrong_pins_should_lock_the_keypad(void **state)
+{
+	fx *f = *state;
+	hall_app_long_press(f->app, 5, 5, f->now);
+	for (int i = 0; i < 5; i++) {
+		tap(f, "pin-9");
+		tap(f, "pin-ok");
+	}
+	tap(f, "pin-2");
+	tap(f, "pin-5");
+	tap(f, "pin-8");
+	tap(f, "pin-0");
+	tap(f, "pin-ok");
+	assert_int_equal(f->rec.staff_exit, 0);
+	tick(f, 61000);
+	hall_app_long_press(f->app, 5, 5, f->now);
+	tap(f, "pin-2");
+	tap(f, "pin-5");
+	tap(f, "pin-8");
+	tap(f, "pin-0");
+	tap(f, "pin-ok");
+	assert_int_equal(f->rec.staff_exit, 1);
+}
+
+static void keypad_should_walk_every_control_in_reading_order(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	hall_app_build(f->app, f->now, f->dl);
+	/* The expected walk: HIT items by focus order. */
+	const char *order[128];
+	size_t n = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl) && n < 128; i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind == HALL_DL_HIT) {
+			assert_int_equal(it->focus_order, (int)n + 1);
+			order[n++] = it->id;
+		}
+	}
+	char ids[128][128];
+	for (size_t i = 0; i < n; i++)
+		snprintf(ids[i], sizeof(ids[i]), "%s", order[i]);
+	assert_true(n >= 9);
+	for (size_t i = 0; i < n + 1; i++) {
+		key(f, i % 2 ? HALL_APP_KEY_DOWN : HALL_APP_KEY_TAB);
+		hall_app_build(f->app, f->now, f->dl);
+		const hall_dl_item *foc = NULL;
+		int ring = 0;
+		for (size_t k = 0; k < hall_dl_count(f->dl); k++) {
+			const hall_dl_item *it = hall_dl_at(f->dl, k);
+			if (it->kind == HALL_DL_HIT && it->focused) {
+				assert_null(foc);
+				foc = it;
+			}
+			/* The visible focus: a ring (border only) around the focused control. */
+			if (foc && it->kind == HALL_DL_BOX && it->color.a == 0 && it->border_px >= 6 &&
+			    it->rect.x < foc->rect.x && it->rect.y < foc->rect.y &&
+			    it->rect.x + it->rect.w > foc->rect.x + foc->rect.w)
+				ring = 1;
+		}
+		assert_non_null(foc);
+		assert_string_equal(foc->id, ids[i % n]); /* wraps after the last */
+		assert_true(ring);
+	}
+	/* Back one, then enter activates it; escape goes back; home goes home. */
+	key(f, HALL_APP_KEY_SHIFT_TAB);
+	key(f, HALL_APP_KEY_SHIFT_TAB);
+	hall_app_build(f->app, f->now, f->dl);
+	/* Walk to the brand tile and open it with enter. */
+	for (size_t i = 0; i < n; i++) {
+		hall_app_build(f->app, f->now, f->dl);
+		const hall_dl_item *it = hall_dl_find(f->dl, "exhibit-brand");
+		if (it && it->focused)
+			break;
+		key(f, HALL_APP_KEY_RIGHT);
+	}
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "exhibit:brand/slide-1");
+	key(f, HALL_APP_KEY_ESCAPE);
+	assert_string_equal(scr(f), "home");
+	hall_app_show(f->app, "policy", f->now);
+	key(f, HALL_APP_KEY_HOME);
+	assert_string_equal(scr(f), "home");
+	/* Number keys jump to the n-th control. */
+	key(f, HALL_APP_KEY_2);
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *second = NULL;
+	for (size_t k = 0; k < hall_dl_count(f->dl); k++)
+		if (hall_dl_at(f->dl, k)->kind == HALL_DL_HIT && hall_dl_at(f->dl, k)->focus_order == 2)
+			second = hall_dl_at(f->dl, k);
+	assert_non_null(second);
+	assert_true(second->focused);
+}
+
+static void voice_should_speak_the_focused_control_in_the_language(void **state)
+{
+	fx *f = *state;
+	tap(f, "lang-ja");
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
+	assert_true(f->rec.speech.enabled);
+	size_t before = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_TAB);
+	assert_true(f->rec.n_spoken > before);
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *foc = NULL;
+	for (size_t k = 0; k < hall_dl_count(f->dl); k++)
+		if (hall_dl_at(f->dl, k)->kind == HALL_DL_HIT && hall_dl_at(f->dl, k)->focused)
+			foc = hall_dl_at(f->dl, k);
+	assert_non_null(foc);
+	assert_string_equal(f->rec.spoken[f->rec.n_spoken - 1], foc->label);
+	assert_int_equal(f->rec.spoken_lang[f->rec.n_spoken - 1], HALL_LANG_JA);
+	/* Replay, volume, rate and pause. */
+	before = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_SPEECH_REPLAY);
+	assert_int_equal(f->rec.n_spoken, before + 1);
+	int vol = f->rec.speech.volume_pct;
+	key(f, HALL_APP_KEY_VOLUME_DOWN);
+	assert_int_equal(f->rec.speech.volume_pct, vol - 10);
+	for (int i = 0; i < 20; i++)
+		key(f, HALL_APP_KEY_VOLUME_UP);
+	assert_int_equal(f->rec.speech.volume_pct, 100); /* capped */
+	key(f, HALL_APP_KEY_RATE_UP);
+	assert_int_equal(f->rec.speech.rate_pct, 110);
+	key(f, HALL_APP_KEY_SPEECH_PAUSE);
+	assert_true(f->rec.speech.paused);
+	/* A new screen's heading is spoken. */
+	before = f->rec.n_spoken;
+	hall_app_show(f->app, "brand", f->now);
+	assert_true(f->rec.n_spoken > before);
+	/* Without voice mode, focus moves silently. */
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	before = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_TAB);
+	assert_int_equal(f->rec.n_spoken, before);
+}
+
+static void views_and_taps_should_be_reported_with_dwell(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	tap(f, "exhibit-brand");
+	tick(f, 5000);
+	tap(f, "next");
+	const tu_event *t = tu_last(&f->rec, HALL_APP_EV_TAP);
+	assert_string_equal(t->target, "next");
+	assert_string_equal(t->exhibit, "brand");
+	assert_int_equal(t->session, 1);
+	/* Leaving slide 1 reported it with its dwell. */
+	const tu_event *v = tu_last(&f->rec, HALL_APP_EV_VIEW);
+	assert_non_null(v);
+	assert_string_equal(v->exhibit, "brand");
+	assert_string_equal(v->target, "brand/slide-1");
+	assert_true(v->dwell_ms >= 5000);
+	tap(f, "home");
+	v = tu_last(&f->rec, HALL_APP_EV_VIEW);
+	assert_string_equal(v->target, "brand/slide-2");
+	/* The home view ends with the session. */
+	tick(f, 60000);
+	tap(f, "finish");
+	v = tu_last(&f->rec, HALL_APP_EV_VIEW);
+	assert_string_equal(v->target, "home");
+	assert_true(v->dwell_ms >= 60000);
+	/* Session end comes after the last view. */
+	assert_int_equal(f->rec.ev[f->rec.n_ev - 1].type, HALL_APP_EV_SESSION_END);
+}
+
+static void poll_should_take_one_vote_per_session(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	hall_app_show(f->app, "vote", f->now);
+	assert_false(has(f, "vote")); /* nothing chosen yet: no vote button target */
+	tap(f, "option-river");
+	tap(f, "vote");
+	assert_string_equal(scr(f), "exhibit:vote/thanks");
+	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_VOTE);
+	assert_non_null(e);
+	assert_string_equal(e->poll, "favourite-seoul");
+	assert_string_equal(e->target, "river");
+	assert_string_equal(e->exhibit, "vote");
+	/* No live tallies yet: this kiosk's own count, said in words. */
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "이 키오스크"));
+	assert_non_null(tu_find_label(f->dl, "1표 (100.0%)"));
+	/* Coming back in the same session: no second vote. */
+	tap(f, "home");
+	tap(f, "exhibit-vote");
+	assert_string_equal(scr(f), "exhibit:vote/thanks");
+	assert_false(has(f, "option-river"));
+	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_VOTE), 1);
+	/* Live results from the controller replace the local count. */
+	const char *ids[] = {"history", "river", "mountains", "streets", "neighbours"};
+	const int64_t votes[] = {10, 70, 5, 10, 5};
+	hall_app_set_poll_results(f->app, "favourite-seoul", ids, votes, 5, 100);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "실시간"));
+	assert_non_null(tu_find_label(f->dl, "70표 (70.0%)"));
+	/* The next visitor may vote again. */
+	tap(f, "home");
+	tick(f, 60000);
+	tap(f, "finish");
+	tap_background(f);
+	hall_app_show(f->app, "vote", f->now);
+	assert_true(has(f, "option-river"));
+}
+
+static void closed_schedule_should_end_the_session_and_say_when_it_opens(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	/* 2025-11-26 00:00 UTC is 09:00 in Seoul. */
+	hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
+	assert_string_equal(scr(f), "closed");
+	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "2025-11-26 09:00"));
+	/* A touch starts nothing while closed. */
+	tap_background(f);
+	assert_false(hall_app_in_session(f->app));
+	hall_app_set_schedule(f->app, 1, 0);
+	assert_string_equal(scr(f), "attract");
+}
+
+static void notices_should_show_and_expire(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	const char *text[HALL_LANG_COUNT] = {"오늘 18시에 일찍 닫습니다.", "We close early at 18:00 today.", NULL, NULL,
+	                                     NULL};
+	hall_app_set_notice(f->app, HALL_APP_NOTICE_INFO, text, f->now + 10000);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "18시"));
+	assert_string_equal(scr(f), "home");
+	/* A language the notice lacks falls back to Korean. */
+	tap(f, "language");
+	tap(f, "lang-ja");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "18시"));
+	/* Touching the banner shows the whole notice; close returns. */
+	tap(f, "notice");
+	assert_string_equal(scr(f), "notice-info");
+	tap(f, "dialog-close");
+	assert_string_equal(scr(f), "home");
+	tick(f, 11000);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_null(tu_find_text(f->dl, "18시"));
+	hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
+	assert_string_equal(scr(f), "notice");
+	hall_app_clear_notice(f->app);
+	assert_string_equal(scr(f), "home");
+}
+
+static void show_and_identify_commands_should_work(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(hall_app_show(f->app, "city", f->now), 0);
+	assert_string_equal(scr(f), "exhibit:city");
+	assert_true(hall_app_in_session(f->app));
+	assert_int_equal(hall_app_show(f->app, "no-such-exhibit", f->now), -1);
+	assert_string_equal(scr(f), "exhibit:city");
+	hall_app_identify(f->app, f->now + 5000);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "test-01"));
+	tick(f, 6000);
+	hall_app_build(f->app, f->now, f->dl);
+	assert_null(tu_find_text(f->dl, "test-01"));
+}
+
+static void new_content_should_end_the_session_first(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	hall_app_show(f->app, "brand", f->now);
+	hall_app_set_content(f->app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
+	assert_false(hall_app_in_session(f->app));
+	assert_string_equal(scr(f), "attract");
+	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
+}
+
+static void back_should_leave_exhibit_pages_then_the_exhibit(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	hall_app_show(f->app, "policy", f->now);
+	tap(f, "card-office");
+	assert_string_equal(scr(f), "exhibit:policy/card-office");
+	tap(f, "back");
+	assert_string_equal(scr(f), "exhibit:policy");
+	tap(f, "back");
+	assert_string_equal(scr(f), "home");
+	/* Home's back is the welcome screen with the first choices. */
+	tap(f, "back");
+	assert_string_equal(scr(f), "attract");
+	assert_true(hall_app_in_session(f->app));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(app_should_boot_into_the_attract_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(first_touch_should_start_a_session_on_home, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_bar_should_be_on_every_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(idle_should_ask_for_more_time_then_end_the_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(finish_should_end_the_session_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(attract_slides_should_advance_only_without_a_visitor_and_pause, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(language_choice_on_attract_should_open_home_in_that_language, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(modes_on_attract_should_apply_and_be_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(call_staff_should_call_for_help_and_confirm, setup, teardown),
+		cmocka_unit_test_setup_teardown(staff_should_leave_by_corner_long_press_and_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(five_wrong_pins_should_lock_the_keypad, setup, teardown),
+		cmocka_unit_test_setup_teardown(keypad_should_walk_every_control_in_reading_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(voice_should_speak_the_focused_control_in_the_language, setup, teardown),
+		cmocka_unit_test_setup_teardown(views_and_taps_should_be_reported_with_dwell, setup, teardown),
+		cmocka_unit_test_setup_teardown(poll_should_take_one_vote_per_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(closed_schedule_should_end_the_session_and_say_when_it_opens, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(notices_should_show_and_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(show_and_identify_commands_should_work, setup, teardown),
+		cmocka_unit_test_setup_teardown(new_content_should_end_the_session_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(back_should_leave_exhibit_pages_then_the_exhibit, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
