@@ -937,7 +937,7 @@ typedef enum label {
 	L_MISSING, L_UPTIME, L_OUTAGES, L_NONE, L_EXHIBITS, L_EXHIBIT, L_ITEMS, L_ITEM, L_HOURS, L_HOUR, L_LANGUAGES,
 	L_LANGUAGE, L_MODES, L_MODE, L_POLLS, L_POLL, L_OPTION, L_CONTENT, L_VERSION, L_ACTION, L_TARGET, L_TIME,
 	L_TREND, L_DAY, L_OPEN_HOURS_ALL, L_OPEN_HOURS_SCHED, L_COUNT, L_COMPLETENESS, L_LANG_CHANGES, L_UNKNOWN,
-	L_SIGN, L_NO_DATA, L_USER, L_COUNT_
+	L_SIGN, L_NO_DATA, L_USER, L_OUTSIDE, L_COUNT_
 } label;
 
 static const char *const labels_ko[L_COUNT_] = {
@@ -948,7 +948,7 @@ static const char *const labels_ko[L_COUNT_] = {
 	"항목", "시간대별", "시", "언어별 화면 조회", "언어", "접근성 모드 사용", "모드", "투표 결과", "투표",
 	"선택지", "콘텐츠 버전", "버전", "작업", "대상", "시각", "일별 추이", "날짜",
 	"운영시간: 하루 전체(일정 없음)", "운영시간: 게시된 일정 기준", "건수", "데이터 완전성", "언어 변경",
-	"알 수 없음", "확인자 서명", "이 기간에 기록된 이벤트가 없습니다.", "사용자"};
+	"알 수 없음", "확인자 서명", "이 기간에 기록된 이벤트가 없습니다.", "사용자", "(대기·홈 화면)"};
 static const char *const labels_en[L_COUNT_] = {
 	"Citizen Hall kiosk usage report", "Period", "Generated", "Time zone", "Data complete: no events missing",
 	"Data INCOMPLETE: events missing", "Visitor sessions", "Taps", "Page views", "Events", "Dwell time, median",
@@ -958,12 +958,16 @@ static const char *const labels_en[L_COUNT_] = {
 	"Language", "Accessibility modes used", "Mode", "Poll results", "Poll", "Option", "Content versions",
 	"Version", "Action", "Target", "Time", "Day by day", "Day", "Opening hours: the whole day (no schedule)",
 	"Opening hours: from the published schedule", "Count", "Data completeness", "Language changes", "unknown",
-	"Signed off by", "No events were recorded in this period.", "User"};
+	"Signed off by", "No events were recorded in this period.", "User", "(attract and home screens)"};
 
 static const char *L(hall_lang lang, label l)
 {
 	return lang == HALL_LANG_KO ? labels_ko[l] : labels_en[l];
 }
+
+/* The dwell figures, or "-" when no session of the period has ended yet (a zero would
+ * read as "visitors stayed no time at all"). */
+static void fmt_dwell(const hall_report *r, char *med, char *p90, size_t len);
 
 static void fmt_duration(char *out, size_t len, int64_t ms)
 {
@@ -974,6 +978,17 @@ static void fmt_duration(char *out, size_t len, int64_t ms)
 		snprintf(out, len, "%lldm %02llds", (long long)(s / 60), (long long)(s % 60));
 	else
 		snprintf(out, len, "%llds", (long long)s);
+}
+
+static void fmt_dwell(const hall_report *r, char *med, char *p90, size_t len)
+{
+	if (r->n_dwell == 0) {
+		snprintf(med, len, "-");
+		snprintf(p90, len, "-");
+		return;
+	}
+	fmt_duration(med, len, r->dwell_median);
+	fmt_duration(p90, len, r->dwell_p90);
 }
 
 static void fmt_local(const hall_report *r, char *out, size_t len, int64_t ms)
@@ -1171,8 +1186,7 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	fmt_local(r, d1, sizeof d1, r->generated_ms);
 	hall_strbuf_printf(b, "%s: %s\n", L(lang, L_GENERATED), d1);
 	hall_strbuf_printf(b, "** %s **\n\n", L(lang, hall_report_is_complete(r) ? L_COMPLETE : L_INCOMPLETE));
-	fmt_duration(d1, sizeof d1, r->dwell_median);
-	fmt_duration(d2, sizeof d2, r->dwell_p90);
+	fmt_dwell(r, d1, d2, sizeof d1);
 	hall_strbuf_printf(b, "%-28s %lld\n%-28s %lld\n%-28s %lld\n%-28s %s\n%-28s %s\n%-28s %lld\n%-28s %lld\n%-28s %lld\n\n",
 	                   L(lang, L_SESSIONS), (long long)r->sessions, L(lang, L_TAPS), (long long)r->taps,
 	                   L(lang, L_VIEWS), (long long)r->views, L(lang, L_DWELL_MEDIAN), d1, L(lang, L_DWELL_P90), d2,
@@ -1199,7 +1213,7 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_EXHIBITS));
 	for (size_t i = 0; i < r->n_exhibits; i++)
-		hall_strbuf_printf(b, "%-24s %s %-8lld %s %lld\n", r->exhibits[i].id[0] ? r->exhibits[i].id : "-",
+		hall_strbuf_printf(b, "%-24s %s %-8lld %s %lld\n", r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE),
 		                   L(lang, L_VIEWS), (long long)r->exhibits[i].views, L(lang, L_TAPS),
 		                   (long long)r->exhibits[i].taps);
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_ITEMS));
@@ -1430,8 +1444,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	hall_strbuf_html(b, L(lang, complete ? L_COMPLETE : L_INCOMPLETE));
 	hall_strbuf_puts(b, "</div>");
 
-	fmt_duration(d1, sizeof d1, r->dwell_median);
-	fmt_duration(d2, sizeof d2, r->dwell_p90);
+	fmt_dwell(r, d1, d2, sizeof d1);
 	hall_strbuf_puts(b, "<div class=\"cards\">");
 	const struct {
 		label l;
@@ -1508,7 +1521,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	int64_t *ev = calloc(ne ? ne : 1, sizeof *ev);
 	if (en && ev) {
 		for (size_t i = 0; i < ne; i++) {
-			en[i] = r->exhibits[i].id;
+			en[i] = r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE);
 			ev[i] = r->exhibits[i].views;
 		}
 		hall_strbuf_printf(b, "<h2>%s · %s</h2>", L(lang, L_EXHIBITS), L(lang, L_VIEWS));
@@ -1523,7 +1536,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	hall_strbuf_puts(b, "</tr>");
 	for (size_t i = 0; i < r->n_exhibits; i++) {
 		hall_strbuf_puts(b, "<tr>");
-		html_td(b, r->exhibits[i].id[0] ? r->exhibits[i].id : "-");
+		html_td(b, r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE));
 		html_tdn(b, r->exhibits[i].views);
 		html_tdn(b, r->exhibits[i].taps);
 		hall_strbuf_puts(b, "</tr>");

@@ -36,8 +36,10 @@ trap 'exit 130' INT TERM
 # A private broker: the shipped config (its queue limits matter, see the file) with the
 # listener moved to a free loopback port and the store under var/demo.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-grep -vE '^(listener|persistence_location|log_dest)' config/mosquitto.conf > "$run/broker/mosquitto.conf"
-{ echo "listener $port 127.0.0.1"; echo "persistence_location $run/broker/"; echo "log_dest file $run/broker/mosquitto.log"; } >> "$run/broker/mosquitto.conf"
+# The demo's broker is thrown away at the end, so it keeps nothing on disk (run as root,
+# mosquitto drops to its own user and could not write under var/ anyway).
+grep -vE '^(listener|persistence|persistence_location|autosave_interval|log_dest)( |$)' config/mosquitto.conf > "$run/broker/mosquitto.conf"
+{ echo "listener $port 127.0.0.1"; echo "persistence false"; echo "log_dest file $run/broker/mosquitto.log"; } >> "$run/broker/mosquitto.conf"
 /usr/sbin/mosquitto -c "$run/broker/mosquitto.conf" & pids+=($!)
 for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 echo "== broker on 127.0.0.1:$port"

@@ -241,6 +241,13 @@ static void session_crossing_midnight_should_count_on_the_day_it_started_only(vo
 	assert_int_equal((int)num(j, "totals.sessions_with_dwell"), 0);
 	assert_int_equal((int)num(j, "totals.events"), 1); /* the session_end itself */
 	cJSON_Delete(j);
+	/* no session ended in the period: the dwell time reads "-", not a misleading 0s */
+	char *out = NULL;
+	size_t len = 0;
+	hall_error err = {0};
+	assert_int_equal(hall_report_render(r, HALL_REPORT_TEXT, HALL_LANG_EN, &out, &len, &err), HALL_OK);
+	assert_non_null(strstr(out, "Dwell time, median           -\n"));
+	free(out);
 	hall_report_destroy(r);
 }
 
