@@ -8,13 +8,17 @@
  * simulated kiosks that each keep at most W unconfirmed events in flight, published in
  * batches of B (what hall-kiosk's spool does). Measured: events per second from the first
  * publish to the last confirm, and the confirm latency of each batch (publish -> the
- * confirm that covers it): p50, p99, max. Prints one JSON line and a summary. */
+ * confirm that covers it): p50, p99, max, and serve's peak RSS.
+ * Part 3, the ceiling: the same stream published again with only `mosquitto_sub -q 1`
+ * subscribed; the rate at which it receives everything. The issue's target: part 2 at
+ * least 0.8 of part 3. Prints one JSON line and a summary. */
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -231,7 +235,58 @@ int main(int argc, char **argv)
 	}
 	int64_t total_ms = hall_clock_mono_ms() - t0;
 	kill(serve, SIGTERM);
-	waitpid(serve, NULL, 0);
+	struct rusage serve_ru;
+	memset(&serve_ru, 0, sizeof serve_ru);
+	wait4(serve, NULL, 0, &serve_ru);
+
+	/* Part 3: the same stream with only `mosquitto_sub -q 1` subscribed: how fast the broker
+	 * alone delivers it to one QoS 1 subscriber, the ceiling for any ingest. */
+	int64_t total_batches = (int64_t)n_batches * n_kiosks;
+	char count_arg[32], port_arg[16];
+	snprintf(count_arg, sizeof count_arg, "%" PRId64, total_batches);
+	snprintf(port_arg, sizeof port_arg, "%d", b.port);
+	pid_t sub = fork();
+	if (sub == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, 1);
+		execlp("mosquitto_sub", "mosquitto_sub", "-h", "127.0.0.1", "-p", port_arg, "-q", "1", "-i", "bench-sub",
+		       "-t", "hall/v1/kiosk/+/events", "-C", count_arg, (char *)NULL);
+		_exit(127);
+	}
+	usleep(500 * 1000); /* let it subscribe */
+	int64_t s0 = hall_clock_mono_ms();
+	for (int64_t bi = 0; bi < (int64_t)n_batches; bi++) {
+		for (int k = 0; k < n_kiosks; k++) {
+			int64_t first = bi * batch + 1;
+			int64_t last = first + batch - 1 > per_kiosk ? per_kiosk : first + batch - 1;
+			char topic[HALL_TOPIC_MAX];
+			size_t len = batch_json(payload, cap, ks[k].id, first, last);
+			hall_topic_kiosk(topic, sizeof topic, "hall/v1", ks[k].id, "events");
+			/* the wrapper refuses while its in-flight window is full: wait and retry */
+			for (int tries = 0; hall_mqtt_publish(m, topic, payload, len, false, NULL, NULL) != HALL_OK; tries++) {
+				if (tries > 20000) {
+					fprintf(stderr, "broker-only phase: publish refused for 20 s\n");
+					goto sub_done;
+				}
+				usleep(1000);
+			}
+		}
+	}
+sub_done:;
+	int status = 0;
+	int64_t sub_until = hall_clock_mono_ms() + 120000;
+	while (waitpid(sub, &status, WNOHANG) == 0) {
+		if (hall_clock_mono_ms() > sub_until) {
+			kill(sub, SIGKILL);
+			waitpid(sub, &status, 0);
+			fprintf(stderr, "mosquitto_sub did not receive all %" PRId64 " batches in 120 s\n", total_batches);
+			break;
+		}
+		usleep(2000);
+	}
+	int64_t sub_ms = hall_clock_mono_ms() - s0;
+	double sub_rate = (double)(per_kiosk * n_kiosks) * 1000.0 / (double)(sub_ms > 0 ? sub_ms : 1);
 	hall_mqtt_destroy(m);
 	hall_test_broker_cleanup(&b);
 
@@ -243,14 +298,17 @@ int main(int argc, char **argv)
 	printf("{\"store_events_per_s\":{\"tx1\":%.0f,\"tx100\":%.0f,\"tx1000\":%.0f},"
 	       "\"e2e\":{\"events\":%" PRId64 ",\"kiosks\":%d,\"window\":%d,\"batch\":%d,\"ms\":%" PRId64
 	       ",\"events_per_s\":%.0f,\"confirm_ms_p50\":%" PRId64 ",\"confirm_ms_p99\":%" PRId64
-	       ",\"confirm_ms_max\":%" PRId64 ",\"complete\":%s}}\n",
+	       ",\"confirm_ms_max\":%" PRId64 ",\"complete\":%s,\"serve_peak_rss_mb\":%.1f},"
+	       "\"mosquitto_sub_events_per_s\":%.0f,\"ingest_over_sub\":%.2f}\n",
 	       r1, r100, r1000, ingested, n_kiosks, window, batch, total_ms, rate, p50, p99, max,
-	       done == n_kiosks ? "true" : "false");
+	       done == n_kiosks ? "true" : "false", (double)serve_ru.ru_maxrss / 1024.0, sub_rate, rate / sub_rate);
 	fprintf(stderr,
 	        "store: %.0f ev/s (1 per tx), %.0f (100), %.0f (1000)\n"
 	        "end to end: %" PRId64 " events from %d kiosks in %" PRId64 " ms = %.0f ev/s; confirm latency p50 %" PRId64
 	        " ms, p99 %" PRId64 " ms, max %" PRId64 " ms\n",
 	        r1, r100, r1000, ingested, n_kiosks, total_ms, rate, p50, p99, max);
+	fprintf(stderr, "serve peak RSS %.1f MB; mosquitto_sub -q 1 alone: %.0f ev/s; ingest / sub = %.2f\n",
+	        (double)serve_ru.ru_maxrss / 1024.0, sub_rate, rate / sub_rate);
 	for (int k = 0; k < n_kiosks; k++)
 		free(ks[k].sent_at);
 	free(ks);
