@@ -39,7 +39,7 @@ hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_
 		.keepalive_s = cfg->broker.keepalive_s,
 		.clean_session = clean,
 		.reconnect_min_s = 1,
-		.reconnect_max_s = 10,
+		.reconnect_max_s = HALL_MQTT_RECONNECT_MAX_S,
 	};
 	if (will) {
 		hall_controller_status st = {.online = false, .ts = hall_clock_now_ms()};

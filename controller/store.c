@@ -37,6 +37,11 @@ hall_err hall_store_each_event(hall_store *s, const char *kiosk, int64_t from_ms
 	return s->ops->each_event(s, kiosk, from_ms, to_ms, cb, user, err);
 }
 
+hall_err hall_store_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, hall_error *err)
+{
+	return s->ops->max_seq(s, kiosk, max_seq, err);
+}
+
 hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err)
 {
 	return s->ops->delete_events_before(s, ts_ms, deleted, err);

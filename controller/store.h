@@ -63,7 +63,7 @@ typedef struct hall_store_kiosk {
 	int64_t confirmed;         /* highest seq committed with no gap (what confirm carries) */
 	char app[HALL_STR_BUF];
 	char last_error[HALL_PROTO_ERROR_MAX + 1];
-	bool alert;                /* offline during opening hours, or help pending */
+	bool alert;                /* offline during opening hours, help pending, or spool lost */
 	char alert_reason[128];
 	int64_t help_count;        /* help requests since the alert was cleared */
 	int64_t last_help;         /* time of the last help request, 0 = none */
@@ -171,6 +171,7 @@ typedef struct hall_store_ops {
 	hall_err (*each_event)(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
 	                       hall_store_event_cb cb, void *user, hall_error *err);
 	hall_err (*delete_events_before)(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err);
+	hall_err (*max_seq)(hall_store *s, const char *kiosk, int64_t *max_seq, hall_error *err);
 
 	hall_err (*kiosk_hello)(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err);
 	hall_err (*kiosk_status)(hall_store *s, const hall_status *st, int64_t now_ms, bool *changed, hall_error *err);
@@ -244,6 +245,8 @@ hall_err hall_store_advance_confirm(hall_store *s, const char *kiosk, int64_t *c
  * or "" = all kiosks. */
 hall_err hall_store_each_event(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                                hall_store_event_cb cb, void *user, hall_error *err);
+/* The highest seq stored for kiosk (0 when none). */
+hall_err hall_store_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, hall_error *err);
 /* Delete raw events with ts < ts_ms (retention); votes, tallies and the fleet stay. */
 hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err);
 

@@ -27,6 +27,7 @@
 #define PIN_MAX_FAILS 5
 #define PIN_LOCK_MS 60000
 #define STAFF_CORNER_MM 40.0
+#define MAX_SHOW 32 /* a schedule playlist names at most 32 exhibits; content holds at most 32 */
 
 typedef enum screen_kind { SCR_ATTRACT, SCR_HOME, SCR_EXHIBIT } screen_kind;
 typedef enum dialog_kind {
@@ -104,6 +105,17 @@ struct hall_app {
 
 	int open;
 	int64_t next_open_ms;
+
+	/* What the schedule shows outside a session: `want` is its latest word, `show` what
+	 * is in force. They differ only during a session (nothing changes under a visitor).
+	 * kind -1: the default (every exhibit, nothing featured). */
+	struct show_plan {
+		int kind; /* -1 or a hall_show_kind */
+		char ids[MAX_SHOW][HALL_ID_MAX + 1];
+		size_t n;
+	} want, show;
+	int feature_turn;     /* which playlist exhibit the attract loop features */
+	int64_t feature_next; /* when it moves on (0: start the time at the next tick) */
 	int64_t identify_until;
 
 	poll_result results[MAX_POLL_RESULTS];
@@ -142,6 +154,55 @@ static const hall_exhibit *current_exhibit(const hall_app *app)
 	    (size_t)app->exhibit >= app->content->n_exhibits)
 		return NULL;
 	return &app->content->exhibits[app->exhibit];
+}
+
+/* The exhibits of the schedule's exhibit or playlist item in force that the content has,
+ * as indexes into the content in the item's order. 0 for the default, an attract item,
+ * or an item none of whose exhibits is in the content (then the default applies, as
+ * hall_schedule_check_content says). */
+static size_t scheduled_exhibits(const hall_app *app, size_t *idx, size_t cap)
+{
+	const hall_content *c = app->content;
+	size_t n = 0;
+	if (!c || (app->show.kind != HALL_SHOW_EXHIBIT && app->show.kind != HALL_SHOW_PLAYLIST))
+		return 0;
+	for (size_t k = 0; k < app->show.n && n < cap; k++)
+		for (size_t i = 0; i < c->n_exhibits; i++)
+			if (c->exhibits[i].id && strcmp(c->exhibits[i].id, app->show.ids[k]) == 0) {
+				idx[n++] = i;
+				break;
+			}
+	return n;
+}
+
+/* The exhibits home lists: the scheduled ones, else every exhibit. Returns n. */
+static size_t shown_exhibits(const hall_app *app, size_t *idx, size_t cap)
+{
+	size_t n = scheduled_exhibits(app, idx, cap);
+	if (n > 0 || !app->content)
+		return n;
+	for (size_t i = 0; i < app->content->n_exhibits && n < cap; i++)
+		idx[n++] = i;
+	return n;
+}
+
+/* The exhibit the attract loop features (index into the content), or -1: the one of an
+ * exhibit item, or a playlist's exhibits in turn. */
+static int featured_exhibit(const hall_app *app)
+{
+	size_t idx[MAX_SHOW];
+	size_t n = scheduled_exhibits(app, idx, MAX_SHOW);
+	return n > 0 ? (int)idx[(size_t)app->feature_turn % n] : -1;
+}
+
+static void apply_show(hall_app *app)
+{
+	if (memcmp(&app->show, &app->want, sizeof(app->show)) == 0)
+		return;
+	app->show = app->want;
+	app->feature_turn = 0;
+	app->feature_next = 0;
+	app->home_page = app->attract_page = 0;
 }
 
 static void emit(hall_app *app, hall_app_event_type type, const char *exhibit, const char *target, int64_t dwell,
@@ -516,8 +577,27 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 		 NULL, HALL_ROLE_TOGGLE, HALL_UI_BUTTON},
 		{"slide-next", hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
 	};
+	/* The exhibit the schedule features (one exhibit, or a playlist's in turn): touching
+	 * it opens it straight away. */
+	hall_ui_button_spec feat;
+	memset(&feat, 0, sizeof(feat));
+	char feat_id[96], feat_text[600];
+	size_t nf = 0;
+	int fi = app->content ? featured_exhibit(app) : -1;
+	if (fi >= 0) {
+		const hall_exhibit *fe = &app->content->exhibits[fi];
+		hall_lang tl;
+		const char *t = hall_text_get_lang(&fe->title, ui->lang, &tl);
+		snprintf(feat_id, sizeof(feat_id), "exhibit-%s", fe->id ? fe->id : "?");
+		/* The label in the title's language: "Now showing" in another script would be
+		 * drawn in the wrong face only for the title part, so both follow the title. */
+		snprintf(feat_text, sizeof(feat_text), "%s: %s", hall_ui_string(HALL_STR_NOW_SHOWING, tl), t ? t : "");
+		feat = (hall_ui_button_spec){feat_id, feat_text, tl, NULL, HALL_ROLE_LINK, HALL_UI_BUTTON};
+		nf = 1;
+	}
 	hall_rect probe = {f->area.x, 0, f->area.w, f->area.h};
-	int controls_h = hall_ui_button_rows(ui, probe, &start, 1, 0) + hall_ui_button_rows(ui, probe, langs, nl, 0) +
+	int controls_h = (nf ? hall_ui_button_rows(ui, probe, &feat, 1, 0) + ui->gap_px : 0) +
+	                 hall_ui_button_rows(ui, probe, &start, 1, 0) + hall_ui_button_rows(ui, probe, langs, nl, 0) +
 	                 hall_ui_button_rows(ui, probe, modes, nm, 0) +
 	                 (n_slides > 1 ? hall_ui_button_rows(ui, probe, slide_b, 3, 0) : 0) + 4 * ui->gap_px;
 
@@ -537,7 +617,7 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 	const struct {
 		const hall_ui_button_spec *b;
 		size_t n;
-	} groups[] = {{&start, 1}, {langs, nl}, {modes, nm}, {slide_b, n_slides > 1 ? 3 : 0}};
+	} groups[] = {{&feat, nf}, {&start, 1}, {langs, nl}, {modes, nm}, {slide_b, n_slides > 1 ? 3 : 0}};
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
 		hall_ui_flow_buttons(f, groups[g].b, groups[g].n);
 }
@@ -567,12 +647,15 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 	 * text on a small screen) the summary is left to the exhibit itself (it is still
 	 * spoken: it is in the tile's label). */
 	int max_h = f->area.h;
-	for (size_t i = 0; i < c->n_exhibits; i += (size_t)cols) {
+	/* Only the exhibits the schedule shows (all by default), in its order. */
+	size_t shown[HALL_CONTENT_EXHIBITS_MAX];
+	size_t n_shown = shown_exhibits(app, shown, HALL_CONTENT_EXHIBITS_MAX);
+	for (size_t i = 0; i < n_shown; i += (size_t)cols) {
 		int row_h = 0, with_summary = 1;
 		for (int pass = 0; pass < 2; pass++) {
 			row_h = 0;
-			for (size_t k = i; k < c->n_exhibits && k < i + (size_t)cols; k++) {
-				const hall_exhibit *ex = &c->exhibits[k];
+			for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
+				const hall_exhibit *ex = &c->exhibits[shown[k]];
 				hall_lang tl, sl;
 				const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
 				const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
@@ -593,8 +676,8 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		hall_rect r;
 		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
 			continue;
-		for (size_t k = i; k < c->n_exhibits && k < i + (size_t)cols; k++) {
-			const hall_exhibit *ex = &c->exhibits[k];
+		for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
+			const hall_exhibit *ex = &c->exhibits[shown[k]];
 			hall_lang tl, sl;
 			const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
 			const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
@@ -922,6 +1005,7 @@ static void end_session(hall_app *app, int64_t now)
 	app->speech.volume_pct = app->volume_default;
 	app->speech.rate_pct = 100;
 	app->speech.paused = 0;
+	apply_show(app); /* what the schedule asked for during the session */
 	if (old & HALL_APP_MODE_VOICE)
 		speech_changed(app);
 	reset_exhibit_states(app, 0);
@@ -959,11 +1043,14 @@ hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks
 	app->more_ms = (int64_t)more * 1000;
 	app->max_ext = cfg->session.max_extensions >= 10 ? cfg->session.max_extensions : 10;
 	app->voice_available = cfg->voice.enabled;
-	app->volume_default = cfg->voice.volume >= 0 && cfg->voice.volume <= 100 ? cfg->voice.volume : 70;
+	/* volume_pct is a share of the configured level (the voice engine multiplies it by
+	 * cfg->voice.volume, the cap), so a visitor starts at 100 %: the configured level. */
+	app->volume_default = 100;
 	app->speech = (hall_app_speech){0, app->volume_default, 100, 0};
 	app->default_lang = HALL_LANG_KO;
 	app->lang = app->default_lang;
 	app->open = 1;
+	app->want.kind = app->show.kind = -1;
 	app->exhibit = -1;
 	app->scr = SCR_ATTRACT;
 	app->attract_next = 0;
@@ -1076,6 +1163,14 @@ void hall_app_tick(hall_app *app, int64_t now)
 		if (app->scr == SCR_ATTRACT && n > 1 && !app->attract_paused && now >= app->attract_next) {
 			app->attract_slide = (app->attract_slide + 1) % (int)n;
 			app->attract_next = now + ATTRACT_SLIDE_MS;
+		}
+		/* A playlist's exhibits are featured in turn, at the slides' pace. */
+		if (app->feature_next == 0)
+			app->feature_next = now + ATTRACT_SLIDE_MS;
+		if (app->scr == SCR_ATTRACT && app->show.kind == HALL_SHOW_PLAYLIST && !app->attract_paused &&
+		    now >= app->feature_next) {
+			app->feature_turn = (app->feature_turn + 1) % MAX_SHOW;
+			app->feature_next = now + ATTRACT_SLIDE_MS;
 		}
 		return;
 	}
@@ -1336,7 +1431,7 @@ static int activate(hall_app *app, const char *id, int64_t now)
 	if (strcmp(id, "call-staff") == 0) {
 		emit(app, HALL_APP_EV_HELP, ex ? ex->id : "", "call-staff", 0, NULL);
 		if (app->cb.help)
-			app->cb.help(app->cb.ctx, ex ? ex->id : "");
+			app->cb.help(app->cb.ctx, ex ? ex->id : "", app->in_session ? app->session_no : 0);
 		app->dlg = DLG_STAFF_CALLED;
 		app->dialog_page = 0;
 		sound(app, HALL_APP_SOUND_DONE);
@@ -1418,6 +1513,15 @@ static int activate(hall_app *app, const char *id, int64_t now)
 			return 1;
 		}
 	}
+	if ((app->scr == SCR_HOME || app->scr == SCR_ATTRACT) && strncmp(id, "exhibit-", 8) == 0 && app->content) {
+		for (size_t i = 0; i < app->content->n_exhibits; i++) {
+			if (app->content->exhibits[i].id && strcmp(app->content->exhibits[i].id, id + 8) == 0) {
+				enter_exhibit(app, i);
+				return 1;
+			}
+		}
+		return 0;
+	}
 	if (app->scr == SCR_ATTRACT) {
 		size_t n = app->content ? app->content->n_attract : 0;
 		if (strcmp(id, "start") == 0) {
@@ -1432,15 +1536,6 @@ static int activate(hall_app *app, const char *id, int64_t now)
 			app->attract_slide = (app->attract_slide + (id[6] == 'n' ? 1 : (int)n - 1)) % (int)n;
 			app->attract_next = now + ATTRACT_SLIDE_MS;
 			return 1;
-		}
-		return 0;
-	}
-	if (app->scr == SCR_HOME && strncmp(id, "exhibit-", 8) == 0 && app->content) {
-		for (size_t i = 0; i < app->content->n_exhibits; i++) {
-			if (app->content->exhibits[i].id && strcmp(app->content->exhibits[i].id, id + 8) == 0) {
-				enter_exhibit(app, i);
-				return 1;
-			}
 		}
 		return 0;
 	}
@@ -1834,6 +1929,52 @@ void hall_app_set_schedule(hall_app *app, int open, int64_t next_open_ms)
 		end_session(app, app->now);
 	app->open = open != 0;
 	app->next_open_ms = next_open_ms;
+}
+
+int hall_app_is_open(const hall_app *app)
+{
+	return app ? app->open : 1;
+}
+
+void hall_app_set_show(hall_app *app, const hall_schedule_item *item)
+{
+	if (!app)
+		return;
+	struct show_plan p;
+	memset(&p, 0, sizeof(p));
+	p.kind = -1;
+	if (item) {
+		p.kind = (int)item->show;
+		for (size_t i = 0; i < item->n_playlist && p.n < MAX_SHOW; i++)
+			snprintf(p.ids[p.n++], sizeof(p.ids[0]), "%s", item->playlist[i]);
+	}
+	app->want = p;
+	if (!app->in_session)
+		apply_show(app);
+}
+
+hall_err hall_app_follow_schedule(hall_app *app, const hall_schedule *schedule, const char *tz, int64_t utc_ms,
+                                  hall_error *err)
+{
+	if (!app)
+		return hall_error_set(err, HALL_ERR_INVALID, "app", "no app");
+	int open = 1;
+	int64_t next_open = -1;
+	const hall_schedule_item *item = NULL;
+	hall_err rc = HALL_OK;
+	if (schedule) {
+		hall_schedule_result res;
+		rc = hall_schedule_eval(schedule, utc_ms, tz, &res, err);
+		if (rc == HALL_OK) {
+			open = res.open;
+			next_open = res.next_open_ms;
+			item = res.item;
+		}
+	}
+	if (open != app->open || next_open != app->next_open_ms)
+		hall_app_set_schedule(app, open, next_open);
+	hall_app_set_show(app, item);
+	return rc;
 }
 
 int hall_app_show(hall_app *app, const char *exhibit_id, int64_t now)

@@ -14,7 +14,7 @@
  *
  * HIT ids the app draws (stable: scripts, tests and usage reports use them):
  *  every screen: "home", "back", "language", "accessibility", "call-staff" (the bar);
- *  attract: "start", "lang-<code>", "mode-large-text", "mode-high-contrast",
+ *  attract: "start", "exhibit-<id>" (the exhibit the schedule features), "lang-<code>", "mode-large-text", "mode-high-contrast",
  *    "mode-low-position", "mode-voice", "slide-prev", "slide-pause", "slide-next",
  *    "attract-image"; home: "exhibit-<id>"; dialogs: "lang-<code>", "mode-*",
  *    "volume-up/-down", "rate-up/-down", "speech-pause", "speech-replay", "dialog-close",
@@ -36,7 +36,9 @@
 
 #include "hall/config.h"
 #include "hall/content.h"
+#include "hall/err.h"
 #include "hall/lang.h"
+#include "hall/schedule.h"
 #include "displaylist.h"
 
 typedef struct hall_app hall_app;
@@ -88,7 +90,8 @@ typedef enum hall_app_sound {
 /* Speech settings, sent whenever they change. */
 typedef struct hall_app_speech {
 	int enabled;      /* voice guidance on */
-	int volume_pct;   /* 0..100, already capped by the config's maximum */
+	int volume_pct;   /* 0..100: the visitor's share of the configured level (config
+	                   * voice.volume, the cap); 100 = the configured level, the start */
 	int rate_pct;     /* 50..200, 100 = normal */
 	int paused;       /* 1: pause what is being spoken; 0: resume */
 } hall_app_speech;
@@ -106,8 +109,9 @@ typedef struct hall_app_callbacks {
 	/* Speak utf8 in lang now, replacing what is being spoken. Called only while voice
 	 * guidance is on, and for "replay". */
 	void (*speak)(void *ctx, const char *utf8, hall_lang lang);
-	/* A visitor pressed call-staff on `exhibit` ("" when none). */
-	void (*help)(void *ctx, const char *exhibit);
+	/* A visitor pressed call-staff on `exhibit` ("" when none) during visitor session
+	 * `session` (as in hall_app_event.session: 0 = the attract loop). */
+	void (*help)(void *ctx, const char *exhibit, uint32_t session);
 	/* Staff entered the right PIN: the program should exit to the desktop/maintenance. */
 	void (*staff_exit)(void *ctx);
 	/* Optional: speech settings changed. */
@@ -217,6 +221,26 @@ void hall_app_clear_notice(hall_app *app);
  * next_open_ms > 0 (UTC epoch ms, shown in the hall's time zone, Asia/Seoul by default);
  * a running session is ended. */
 void hall_app_set_schedule(hall_app *app, int open, int64_t next_open_ms);
+
+/* 1 while the schedule has the hall open (the default), 0 while closed. */
+int hall_app_is_open(const hall_app *app);
+
+/* What the schedule shows outside a visitor session: item NULL (or an attract item) is
+ * the default (home lists every exhibit); an exhibit item features that exhibit on the
+ * attract loop (a button "exhibit-<id>" that opens it) and home lists only it; a playlist
+ * item features its exhibits in turn (one per slide time) and home lists only them, in
+ * the playlist's order. Exhibits the content lacks are skipped; when none is left, the
+ * default applies. During a session nothing changes: the latest item is applied when
+ * the session ends. The item is copied. */
+void hall_app_set_show(hall_app *app, const hall_schedule_item *item);
+
+/* Evaluate `schedule` (NULL: always open, default item) at UTC epoch ms `utc_ms` in zone
+ * tz (see hall_schedule_eval) and apply it: hall_app_set_schedule when open/closed or the
+ * next opening changed, and hall_app_set_show with the active item. Call at least once a
+ * minute. On an evaluation error the kiosk stays open with the default item and the
+ * error is returned (err set). */
+hall_err hall_app_follow_schedule(hall_app *app, const hall_schedule *schedule, const char *tz, int64_t utc_ms,
+                                  hall_error *err);
 
 /* Command "show": open exhibit `exhibit_id` (starts a session if on attract). Returns
  * 0, or -1 when no such exhibit is in the content (the command then fails). */

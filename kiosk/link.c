@@ -1427,6 +1427,60 @@ static void resend_all(hall_link *link)
 	link->resend_due = 0;
 }
 
+typedef struct renum_ctx {
+	bool ok;
+	hall_event ev;
+} renum_ctx;
+
+static void renum_take(void *user, size_t index, const hall_event *ev, const hall_error *ev_err)
+{
+	renum_ctx *r = user;
+	(void)index;
+	if (!ev_err && ev) {
+		r->ev = *ev;
+		r->ok = true;
+	}
+}
+
+/* hall_spool_rebuild_fn: the same event under its new seq. */
+static int renumber_event(void *ctx, const void *data, size_t len, int64_t new_seq, void **out, size_t *out_len)
+{
+	hall_link *link = ctx;
+	renum_ctx r = {0};
+	char *buf = NULL;
+	if (hall_proto_decode_events(data, len, link->cfg.id, renum_take, &r, NULL, NULL, NULL) != HALL_OK || !r.ok)
+		return -1;
+	r.ev.seq = new_seq;
+	if (hall_proto_encode_event(&r.ev, &buf, out_len, NULL) != HALL_OK)
+		return -1;
+	*out = buf;
+	return 0;
+}
+
+/* The controller confirmed a seq this kiosk never issued: it holds events of an earlier
+ * life of this kiosk (its data directory was wiped, so seq began again at 1). New events
+ * would repeat stored (kiosk, seq) keys and be counted as repeats, never stored. So seq
+ * moves past the confirm before anything more is issued, and what is unconfirmed gets new
+ * seqs above it and is sent (DESIGN.md decision 2: seq rises across restarts). */
+static void lost_spool(hall_link *link, int64_t confirmed, const hall_spool_stats *before)
+{
+	hall_error err = {0};
+	size_t moved = 0;
+	hall_warn("link: the controller holds events of this kiosk up to seq %lld, but this spool issued only up to "
+	          "%lld (was the data directory wiped?): new events are numbered from %lld on",
+	          (long long)confirmed, (long long)before->seq_max, (long long)confirmed + 1);
+	if (hall_spool_skip_past(link->spool, confirmed, renumber_event, link, &moved, &err) != HALL_OK) {
+		hall_error_log("link: cannot move the spool past seq %lld: %s: %s", (long long)confirmed, err.path,
+		               err.msg);
+		return;
+	}
+	hall_spool_stats after;
+	hall_spool_get_stats(link->spool, &after);
+	link->next_send = after.first; /* the renumbered ones go out at once */
+	link->unsent_since = 0;
+	link->resend_due = 0;
+}
+
 static void handle_confirm(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
 {
 	hall_confirm c;
@@ -1437,6 +1491,10 @@ static void handle_confirm(hall_link *link, const hall_mqtt_msg *msg, int64_t no
 		return;
 	}
 	hall_spool_get_stats(link->spool, &before);
+	if (c.seq > before.seq_max) {
+		lost_spool(link, c.seq, &before);
+		return;
+	}
 	if (c.seq <= before.confirmed)
 		return;
 	if (hall_spool_confirm(link->spool, c.seq, &err) != HALL_OK) {
@@ -1460,8 +1518,13 @@ static void handle_controller_status(hall_link *link, const hall_mqtt_msg *msg)
 	}
 	int was = link->controller_online;
 	link->controller_online = cs.online ? 1 : 0;
-	if (cs.online && was == 0) {
-		hall_info("link: controller back online, resending unconfirmed events");
+	/* A live (not retained) online status is the controller announcing a new connection:
+	 * it may have restarted, maybe on a fresh database, and missed our hello. A retained
+	 * one is the broker's replay at our subscribe, right after our own hello. */
+	if (cs.online && (was == 0 || !msg->retain)) {
+		hall_info("link: controller online, sending hello and resending unconfirmed events");
+		if (publish_hello(link) != HALL_OK)
+			hall_warn("link: hello to the returning controller not sent; the next connect sends it");
 		resend_all(link);
 	}
 }
@@ -2135,6 +2198,7 @@ hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx),
 	mc.username = cfg->broker.username[0] ? cfg->broker.username : cfg->id;
 	mc.password = cfg->broker.has_password ? cfg->broker.password : NULL;
 	mc.keepalive_s = cfg->broker.keepalive_s;
+	mc.reconnect_max_s = HALL_MQTT_RECONNECT_MAX_S; /* as the controller: back soon after an outage */
 	/* Nothing is kept for us between connections: hello brings back what differs. */
 	mc.clean_session = true;
 	mc.will_topic = will_topic;

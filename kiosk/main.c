@@ -144,11 +144,11 @@ static void cb_sound(void *ctx, hall_app_sound s)
 	hall_audio_sdl_sound(k->audio, s);
 }
 
-static void cb_help(void *ctx, const char *exhibit)
+static void cb_help(void *ctx, const char *exhibit, uint32_t session)
 {
 	kiosk *k = ctx;
 	hall_error err = {{0}, {0}};
-	if (hall_link_help(k->link, exhibit ? exhibit : "", -1, &err) != HALL_OK) {
+	if (hall_link_help(k->link, exhibit ? exhibit : "", (int64_t)session, &err) != HALL_OK) {
 		char buf[512];
 		hall_warn("call-staff not sent: %s", hall_error_format(&err, buf, sizeof(buf)));
 	}
@@ -196,26 +196,21 @@ static void apply_pending_content(kiosk *k, int64_t now, int force)
 	k->next_schedule_eval = 0; /* the schedule may name exhibits of the new content */
 }
 
+/* Every SCHEDULE_EVAL_MS (and at once after new content or a new schedule): open or
+ * closed, and which exhibits the active item shows (the app keeps a running session as
+ * it is and applies the item when the session ends). */
 static void eval_schedule(kiosk *k, int64_t now)
 {
 	if (now < k->next_schedule_eval)
 		return;
 	k->next_schedule_eval = now + SCHEDULE_EVAL_MS;
-	int open = 1;
-	int64_t next_open = -1;
-	if (k->schedule) {
-		hall_schedule_result res;
-		hall_error err = {{0}, {0}};
-		if (hall_schedule_eval(k->schedule, hall_clock_now_ms(), k->cfg.time_zone, &res, &err) == HALL_OK) {
-			open = res.open;
-			next_open = res.next_open_ms;
-		} else {
-			char buf[512];
-			hall_warn("schedule: %s (staying open)", hall_error_format(&err, buf, sizeof(buf)));
-		}
+	hall_error err = {{0}, {0}};
+	if (hall_app_follow_schedule(k->app, k->schedule, k->cfg.time_zone, hall_clock_now_ms(), &err) != HALL_OK) {
+		char buf[512];
+		hall_warn("schedule: %s (staying open)", hall_error_format(&err, buf, sizeof(buf)));
 	}
+	int open = hall_app_is_open(k->app);
 	if (open != k->open_state) {
-		hall_app_set_schedule(k->app, open, next_open);
 		k->open_state = open;
 		hall_info("schedule: %s", open ? "open" : "closed");
 	}

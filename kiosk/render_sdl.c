@@ -14,7 +14,6 @@
 #include "hall/log.h"
 
 #define IMG_CACHE 64
-#define FOCUS_RING_PX 4
 
 typedef struct img_entry {
 	char *path;
@@ -369,23 +368,12 @@ static void draw_polygon(hall_render *r, const hall_dl_item *it)
 	SDL_RenderGeometry(r->renderer, NULL, r->verts, n, r->idx, k);
 }
 
-static void draw_focus(hall_render *r, const hall_dl_item *it)
-{
-	int o = 2 * FOCUS_RING_PX;
-	SDL_Rect outer = {it->rect.x - o, it->rect.y - o, it->rect.w + 2 * o, it->rect.h + 2 * o};
-	SDL_Rect inner = {it->rect.x - FOCUS_RING_PX, it->rect.y - FOCUS_RING_PX, it->rect.w + 2 * FOCUS_RING_PX,
-	                  it->rect.h + 2 * FOCUS_RING_PX};
-	fill_rounded(r, outer, 12, FOCUS_RING_PX, 1, (hall_rgba){255, 255, 255, 255});
-	fill_rounded(r, inner, 9, FOCUS_RING_PX, 1, (hall_rgba){0, 0, 0, 255});
-}
-
 void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba bg)
 {
 	SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_NONE);
 	set_color(r->renderer, bg);
 	SDL_RenderClear(r->renderer);
 	SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_BLEND);
-	const hall_dl_item *focused = NULL;
 	size_t n = hall_dl_count(dl);
 	for (size_t i = 0; i < n; i++) {
 		const hall_dl_item *it = hall_dl_at(dl, i);
@@ -395,14 +383,9 @@ void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba bg)
 		case HALL_DL_IMAGE: draw_image(r, it); break;
 		case HALL_DL_LINE: draw_line(r, it); break;
 		case HALL_DL_POLYGON: draw_polygon(r, it); break;
-		case HALL_DL_HIT:
-			if (it->focused)
-				focused = it;
-			break;
+		case HALL_DL_HIT: break; /* the focus ring is in the list (hall_ui_finish) */
 		}
 	}
-	if (focused)
-		draw_focus(r, focused);
 }
 
 SDL_Surface *hall_render_read_surface(SDL_Renderer *renderer)

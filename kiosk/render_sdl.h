@@ -2,6 +2,7 @@
  *
  * How items are drawn:
  *  - BOX: filled, rounded by radius_px, with a border of border_px in `border` (a > 0).
+ *    A fill with alpha 0 draws nothing: such a box is only its border (the focus ring).
  *  - TEXT: one line, left edge at rect.x, vertically centred in rect.h (top-aligned when
  *    rect.h is smaller than the text); the face follows item->lang (text_sdl.h). Text is
  *    never clipped to its rect: laying it out to fit is the app's job (textlayout.h).
@@ -10,8 +11,9 @@
  *    box (logged once per path), never garbage.
  *  - LINE: from (x, y) to (x + w, y + h), border_px wide.
  *  - POLYGON: filled (any simple polygon, concave ones too: ear clipping).
- *  - HIT: not drawn, except the one with `focused` set: a two-tone ring (black inside
- *    white, 4 px each) drawn around it after everything else, visible on any background.
+ *  - HIT: not drawn, focused or not: the focus ring is part of the list (kiosk/ui.h,
+ *    hall_ui_finish: boxes with a border only, in the theme's colours, drawn last), so
+ *    what the a11y checks and tests see is what is drawn.
  *
  * Ownership: hall_render borrows the renderer and the hall_ttf (destroy hall_render
  * first). Main thread only. */

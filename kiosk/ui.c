@@ -27,9 +27,13 @@ static const hall_ui_theme theme_normal = {
 	.primary_text = RGB(0xFF, 0xFF, 0xFF),
 	.selected = RGB(0x1B, 0x3A, 0x5C),
 	.selected_text = RGB(0xFF, 0xFF, 0xFF),
+	.disabled = RGB(0xE4, 0xE0, 0xD7),        /* text on it 5.9:1 */
+	.disabled_text = RGB(0x55, 0x52, 0x4C),
+	.disabled_border = RGB(0x8F, 0x8A, 0x80), /* 3:1 on bg: the box is seen */
 	.bar = RGB(0x22, 0x2B, 0x36),
 	.bar_text = RGB(0xFF, 0xFF, 0xFF),
 	.focus = RGB(0xB3, 0x47, 0x00),
+	.focus_halo = RGB(0xFF, 0xFF, 0xFF),
 	.notice = RGB(0x1B, 0x3A, 0x5C),
 	.notice_text = RGB(0xFF, 0xFF, 0xFF),
 	.urgent = RGB(0x7F, 0x1D, 0x1D),
@@ -56,9 +60,13 @@ static const hall_ui_theme theme_high = {
 	.primary_text = RGB(0, 0, 0),
 	.selected = RGB(0xFF, 0xFF, 0xFF),
 	.selected_text = RGB(0, 0, 0),
+	.disabled = RGB(0x1E, 0x1E, 0x1E),        /* text on it 8.9:1 */
+	.disabled_text = RGB(0xBD, 0xBD, 0xBD),
+	.disabled_border = RGB(0x7A, 0x7A, 0x7A),
 	.bar = RGB(0, 0, 0),
 	.bar_text = RGB(0xFF, 0xFF, 0xFF),
 	.focus = RGB(0x00, 0xE5, 0xFF),
+	.focus_halo = RGB(0, 0, 0),
 	.notice = RGB(0xFF, 0xFF, 0xFF),
 	.notice_text = RGB(0, 0, 0),
 	.urgent = RGB(0xFF, 0xE6, 0x00),
@@ -215,117 +223,6 @@ void hall_ui_measure_text(const hall_ui *ui, const char *s, size_t len, int px, 
 	hall_ui_model_measure(NULL, s, len, px, lang, bold, w, h);
 }
 
-static int is_cjk(unsigned cp)
-{
-	return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	       (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F);
-}
-
-static int is_hangul(unsigned cp)
-{
-	return (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F);
-}
-
-/* Characters a line must not start with (East Asian closing punctuation, Latin stops). */
-static int no_break_before(unsigned cp)
-{
-	static const unsigned list[] = {0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF01, 0xFF1F, 0xFF09, 0x300D, 0x300F,
-	                                0x3011, 0x3009, 0x300B, 0xFF1A, 0xFF1B, 0x30FC, ',', '.', '!', '?',
-	                                ')', ':', ';', '%'};
-	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
-		if (list[i] == cp)
-			return 1;
-	return 0;
-}
-
-size_t hall_ui_next_line(const hall_ui *ui, const char *s, size_t len, size_t off, int px, hall_lang lang, int bold,
-                         int width, size_t *line_off, size_t *line_len)
-{
-	/* Skip spaces at the start of a line. */
-	while (off < len && s[off] == ' ')
-		off++;
-	*line_off = off;
-	*line_len = 0;
-	if (off >= len)
-		return len;
-
-	size_t best = 0;      /* end of the longest fitting prefix ending at a break */
-	size_t best_next = 0; /* where the next line starts after it */
-	size_t i = off;
-	unsigned prev = 0;
-	/* No line on any screen holds 1 KiB of text: stop scanning there, so a text with no
-	 * break opportunity costs O(line) per line, not O(text). */
-	size_t scan_end = len - off > 1024 ? off + 1024 : len;
-	while (i < scan_end) {
-		unsigned cp;
-		size_t n = utf8_next(s, len, i, &cp);
-		if (cp == '\n') {
-			/* A hard break: the text so far is the line if it fits. */
-			int w, h;
-			hall_ui_measure_text(ui, s + off, i - off, px, lang, bold, &w, &h);
-			if (w <= width) {
-				*line_len = i - off;
-				return i + 1;
-			}
-			break;
-		}
-		/* A break opportunity before this character? */
-		int can_break = 0;
-		if (i > off) {
-			if (cp == ' ')
-				can_break = 1;
-			else if ((is_cjk(cp) && !is_hangul(cp)) || (is_cjk(prev) && !is_hangul(prev)))
-				can_break = !no_break_before(cp);
-		}
-		if (can_break) {
-			size_t end = i;
-			while (end > off && s[end - 1] == ' ')
-				end--;
-			int w, h;
-			hall_ui_measure_text(ui, s + off, end - off, px, lang, bold, &w, &h);
-			if (w > width)
-				break;
-			best = end;
-			best_next = i;
-		}
-		prev = cp;
-		i += n;
-	}
-	if (i >= len) {
-		size_t end = len;
-		while (end > off && s[end - 1] == ' ')
-			end--;
-		int w, h;
-		hall_ui_measure_text(ui, s + off, end - off, px, lang, bold, &w, &h);
-		if (w <= width) {
-			*line_len = end - off;
-			return len;
-		}
-	}
-	if (best > off) {
-		*line_len = best - off;
-		return best_next;
-	}
-	/* One word wider than the line: cut it at the last character that fits (at least
-	 * one character, so the loop always advances). */
-	size_t end = off;
-	size_t j = off;
-	while (j < len) {
-		unsigned cp;
-		size_t n = utf8_next(s, len, j, &cp);
-		if (cp == '\n' || cp == ' ')
-			break;
-		int w, h;
-		hall_ui_measure_text(ui, s + off, j + n - off, px, lang, bold, &w, &h);
-		if (w > width && end > off)
-			break;
-		end = j + n;
-		j += n;
-	}
-	*line_len = end - off;
-	return end;
-}
-
 static int measure_adapter(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
                            int *h)
 {
@@ -333,10 +230,29 @@ static int measure_adapter(void *ctx, const char *utf8, size_t len, int font_px,
 	return 0;
 }
 
-/* Lines of s[0..len) at `width`: ICU line breaking (kiosk/textlayout.h: UAX #14, Korean
- * keep-all, East Asian punctuation rules), or, if that fails, the simpler breaker above.
+/* A hard line break (UAX #14 classes BK, CR, LF, NL) anywhere in s[0..len)? */
+static int has_hard_break(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n' || c == '\r' || c == '\v' || c == '\f')
+			return 1;
+		if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0x85)
+			return 1; /* U+0085 NEL */
+		if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
+			return 1; /* U+2028, U+2029 */
+	}
+	return 0;
+}
+
+/* Lines of s[0..len) at `width`, through ICU's line breaking (kiosk/textlayout.h: UAX #14,
+ * Korean keep-all, East Asian punctuation rules): there are no break rules of our own.
  * At most cap lines; when the text needs more, the last one is cut with an ellipsis
- * (lines[cap-1].ellipsis). Returns the number of lines. */
+ * (lines[cap-1].ellipsis). Returns the number of lines.
+ * When ICU itself fails (no memory, no break data), the error is logged and the text is
+ * cut wherever the width ends, character by character: a visitor then still sees every
+ * word, if broken at odd places, instead of nothing. */
 static size_t layout_lines(const hall_ui *ui, const char *s, size_t len, int px, hall_lang lang, int bold, int width,
                            hall_tl_line *lines, size_t cap)
 {
@@ -344,8 +260,9 @@ static size_t layout_lines(const hall_ui *ui, const char *s, size_t len, int px,
 		return 0;
 	if (width < 1)
 		width = 1;
-	/* Most texts on a kiosk (buttons, headings) fit one line: no need for ICU. */
-	if (len < 512 && !memchr(s, '\n', len)) {
+	/* Most texts on a kiosk (buttons, headings) fit one line: no need for ICU. A line
+	 * that fits has no break to choose, so the result is the one ICU would give. */
+	if (len < 512 && !has_hard_break(s, len)) {
 		int w, h;
 		hall_ui_measure_text(ui, s, len, px, lang, bold, &w, &h);
 		if (w <= width) {
@@ -360,20 +277,29 @@ static size_t layout_lines(const hall_ui *ui, const char *s, size_t len, int px,
 	}
 	hall_tl_opts o = {width, 0, px, lang, bold, HALL_TL_LEFT};
 	size_t n = 0;
-	hall_error err;
+	hall_error err = {{0}, {0}};
 	if (hall_tl_layout(s, len, &o, measure_adapter, (void *)ui, lines, cap, &n, NULL, &err) == HALL_OK)
 		return n;
+	char buf[512];
+	hall_error_log("text layout: %s (text cut at the width instead)", hall_error_format(&err, buf, sizeof(buf)));
 	n = 0;
 	size_t off = 0;
 	while (off < len && n < cap) {
-		size_t lo, ll;
-		size_t next = hall_ui_next_line(ui, s, len, off, px, lang, bold, width, &lo, &ll);
-		int w, h;
-		hall_ui_measure_text(ui, s + lo, ll, px, lang, bold, &w, &h);
-		lines[n++] = (hall_tl_line){lo, ll, w, 0, 0};
-		if (next <= off)
-			break;
-		off = next;
+		size_t end = off, w_end = 0;
+		int lw = 0;
+		while (end < len) {
+			unsigned cp;
+			size_t next = end + utf8_next(s, len, end, &cp);
+			int w, h;
+			hall_ui_measure_text(ui, s + off, next - off, px, lang, bold, &w, &h);
+			if (w > width && end > off)
+				break;
+			end = next;
+			lw = w;
+			w_end = end;
+		}
+		lines[n++] = (hall_tl_line){off, w_end - off, lw, 0, 0};
+		off = w_end;
 	}
 	return n;
 }
@@ -501,20 +427,25 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role,
 		fg = th->selected_text;
 		border = 7 * ui->scale;
 	} else if (style == HALL_UI_BUTTON_DISABLED) {
-		fill = th->bg;
-		fg = th->text;
-		border = 0;
+		/* Not colour alone: a muted fill, a thin border and regular-weight text set a
+		 * disabled control apart from both a live button and plain text. */
+		fill = th->disabled;
+		fg = th->disabled_text;
+		border = 1 * ui->scale;
 	}
+	int bold = style != HALL_UI_BUTTON_DISABLED;
 	hall_dl_item *b = hall_dl_box(ui->dl, r, fill);
 	if (b) {
-		b->border = style == HALL_UI_BUTTON_SELECTED ? th->text : th->border;
+		b->border = style == HALL_UI_BUTTON_SELECTED   ? th->text
+		            : style == HALL_UI_BUTTON_DISABLED ? th->disabled_border
+		                                               : th->border;
 		if (style == HALL_UI_BUTTON_SELECTED && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST))
 			b->border = th->primary;
 		b->border_px = border;
 		b->radius_px = 10 * ui->scale;
 	}
 	hall_rect tr = {r.x + ui->hpad_px, r.y, r.w - 2 * ui->hpad_px, r.h};
-	int lines = hall_ui_count_lines(ui, text, ui->font_px, text_lang, 1, tr.w, 8);
+	int lines = hall_ui_count_lines(ui, text, ui->font_px, text_lang, bold, tr.w, 8);
 	if (lines < 1)
 		lines = 1;
 	int th_px = lines * ui->line_h;
@@ -522,7 +453,7 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role,
 		th_px = r.h - r.h % (ui->line_h > 0 ? ui->line_h : 1);
 	tr.y = r.y + (r.h - th_px) / 2;
 	tr.h = th_px > 0 ? th_px : ui->line_h;
-	hall_ui_text_box(ui, tr, text, ui->font_px, text_lang, 1, fg, fill, 1);
+	hall_ui_text_box(ui, tr, text, ui->font_px, text_lang, bold, fg, fill, 1);
 	if (style != HALL_UI_BUTTON_DISABLED)
 		hall_ui_hit(ui, r, id, role, spoken ? spoken : text);
 }
@@ -696,18 +627,18 @@ int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, vo
 		hall_ui_fill(lbl, sizeof(lbl), hall_ui_string(HALL_STR_PAGE_OF, ui->lang), a, b);
 		snprintf(spoken_p, sizeof(spoken_p), "%s (%s)", prev_s, lbl);
 		snprintf(spoken_n, sizeof(spoken_n), "%s (%s)", next_s, lbl);
-		if (*page > 0)
-			hall_ui_button(ui, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ROLE_BUTTON, prev_s, ui->lang,
-			               spoken_p, HALL_UI_BUTTON);
+		/* Both always drawn (disabled at the ends), so the row does not jump about and
+		 * the visitor sees there is no page before the first. */
+		hall_ui_button(ui, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ROLE_BUTTON, prev_s, ui->lang,
+		               spoken_p, *page > 0 ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED);
 		int w, h;
 		hall_ui_measure_text(ui, lbl, strlen(lbl), ui->font_px, ui->lang, 0, &w, &h);
 		int free_x0 = area.x + wp + ui->gap_px, free_x1 = area.x + area.w - wn - ui->gap_px;
 		if (free_x1 - free_x0 >= w)
 			hall_ui_text(ui, free_x0 + (free_x1 - free_x0 - w) / 2, y + (nav_h - h) / 2, lbl, ui->font_px, ui->lang,
 			             0, ui->th->text, ui->th->bg);
-		if (*page < pages - 1)
-			hall_ui_button(ui, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ROLE_BUTTON, next_s,
-			               ui->lang, spoken_n, HALL_UI_BUTTON_PRIMARY);
+		hall_ui_button(ui, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ROLE_BUTTON, next_s,
+		               ui->lang, spoken_n, *page < pages - 1 ? HALL_UI_BUTTON_PRIMARY : HALL_UI_BUTTON_DISABLED);
 	}
 	return pages;
 }
@@ -716,14 +647,26 @@ void hall_ui_finish(hall_ui *ui)
 {
 	if (!ui->focus_found)
 		return;
-	int d = 5 * ui->scale;
+	/* No single colour reaches 3:1 against both the light ground and the dark bar and
+	 * buttons of one theme, so the ring has two bands of contrasting colours: whatever is
+	 * next to it, one band stands out. */
+	const int s = ui->scale;
+	const struct {
+		int out, width;
+		hall_rgba color;
+	} bands[] = {{6 * s, 5 * s, ui->th->focus}, {1 * s, 4 * s, ui->th->focus_halo}};
 	hall_rect r = ui->focus_rect;
-	hall_dl_item *ring = hall_dl_box(ui->dl, (hall_rect){r.x - d, r.y - d, r.w + 2 * d, r.h + 2 * d},
-	                                 (hall_rgba){0, 0, 0, 0});
-	if (ring) {
-		ring->border = ui->th->focus;
-		ring->border_px = 6 * ui->scale;
-		ring->radius_px = 12 * ui->scale;
+	for (size_t i = 0; i < sizeof(bands) / sizeof(bands[0]); i++) {
+		int d = bands[i].out;
+		hall_dl_item *ring = hall_dl_box(ui->dl, (hall_rect){r.x - d, r.y - d, r.w + 2 * d, r.h + 2 * d},
+		                                 (hall_rgba){0, 0, 0, 0});
+		if (ring) {
+			ring->border = bands[i].color;
+			ring->border_px = bands[i].width;
+			/* Concentric with the targets' corners (buttons and tiles round by 10 px x
+			 * scale), so the halo covers the target's border in the corners too. */
+			ring->radius_px = 10 * s + d;
+		}
 	}
 }
 

@@ -50,8 +50,13 @@ typedef struct hall_ui_theme {
 	hall_rgba button, button_text;      /* ordinary buttons */
 	hall_rgba primary, primary_text;    /* the main action */
 	hall_rgba selected, selected_text;  /* a chosen option / a toggle that is on */
+	hall_rgba disabled, disabled_text, disabled_border; /* a control that cannot be used now:
+	                                     * a muted box with a thin border and regular-weight
+	                                     * text, still readable (4.5:1 / 7:1) */
 	hall_rgba bar, bar_text;            /* the persistent bar */
-	hall_rgba focus;                    /* keypad focus ring */
+	hall_rgba focus, focus_halo;        /* keypad focus ring: two bands, focus outside, halo
+	                                     * inside; on every colour of the theme at least
+	                                     * one band reaches 3:1 (tests/unit/test_a11y.c) */
 	hall_rgba notice, notice_text;      /* info banner */
 	hall_rgba urgent, urgent_text;      /* urgent notice */
 	hall_rgba land, land_selected, river, map_line;
@@ -107,12 +112,8 @@ void hall_ui_measure_text(const hall_ui *ui, const char *s, size_t len, int px, 
 int hall_ui_model_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
                           int *h);
 
-/* The next line of s[off..len) that fits `width` px: breaks at spaces, between CJK
- * characters (not before closing punctuation), at '\n', and inside a word only when one
- * word alone is too wide. line_off and line_len get the line (trailing spaces dropped);
- * returns the offset where the following line starts (== len at the end). */
-size_t hall_ui_next_line(const hall_ui *ui, const char *s, size_t len, size_t off, int px, hall_lang lang, int bold,
-                         int width, size_t *line_off, size_t *line_len);
+/* Text is wrapped by ICU's line breaking (kiosk/textlayout.h: UAX #14, Korean keep-all,
+ * '\n' ends a line); ui.c has no break rules of its own. */
 /* Number of lines s takes at `width` (at most max_lines counted). */
 int hall_ui_count_lines(const hall_ui *ui, const char *s, int px, hall_lang lang, int bold, int width, int max_lines);
 
@@ -127,7 +128,8 @@ typedef enum hall_ui_button_style {
 	HALL_UI_BUTTON,          /* ordinary */
 	HALL_UI_BUTTON_PRIMARY,  /* the main action */
 	HALL_UI_BUTTON_SELECTED, /* chosen / on: also a thicker border, never colour alone */
-	HALL_UI_BUTTON_DISABLED  /* drawn, not a target (no HIT) */
+	HALL_UI_BUTTON_DISABLED  /* drawn muted (theme's disabled colours, thin border,
+	                          * regular weight), not a target (no HIT) */
 } hall_ui_button_style;
 
 /* Size of a button for `text` no wider than max_w: at least target_px a side; the label
@@ -197,7 +199,10 @@ int hall_ui_text_box(hall_ui *ui, hall_rect r, const char *s, int px, hall_lang 
 /* Remember the frame's heading (first call wins) for speaking on a screen change. */
 void hall_ui_set_heading(hall_ui *ui, const char *s);
 
-/* Draw the focus ring around the focused HIT (call once, last). */
+/* Draw the focus ring around the focused HIT (call once, last): two boxes with a zero-alpha
+ * fill and a border, the focus colour (5 px x scale) outside the halo colour (4 px x scale);
+ * the ring reaches 6 px x scale outside the target (half the minimum gap) and 3 px x scale
+ * into it, over the target's own border, never over its label. */
 void hall_ui_finish(hall_ui *ui);
 
 /* Format n with thousands separators ("639,974"); decimals digits after the point. */
@@ -273,6 +278,7 @@ typedef enum hall_ui_str {
 	HALL_STR_ZOOM_LEVEL,        /* {1} */
 	HALL_STR_SLOGAN,
 	HALL_STR_FIGURES,
+	HALL_STR_NOW_SHOWING,       /* the exhibit the schedule features on the attract loop */
 	HALL_STR_COUNT
 } hall_ui_str;
 

@@ -104,6 +104,7 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 	[HALL_STR_ZOOM_LEVEL] = {"배율 {1}배", "Zoom {1}x", "缩放 {1}倍", "縮放 {1}倍", "倍率 {1}倍"},
 	[HALL_STR_SLOGAN] = {"슬로건", "Slogan", "口号", "口號", "スローガン"},
 	[HALL_STR_FIGURES] = {"주요 수치", "Key figures", "主要数据", "主要數據", "主な数字"},
+	[HALL_STR_NOW_SHOWING] = {"지금 보실 전시", "Now showing", "正在展出", "正在展出", "ただいまの展示"},
 };
 
 const char *hall_ui_string(hall_ui_str id, hall_lang lang)

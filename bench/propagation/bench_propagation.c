@@ -7,9 +7,10 @@
  * One real mosquitto on loopback (the shipped config's queue limits), N simulated kiosks
  * running the real kiosk link (kiosk/link.c: MQTT session, content store, fetch by hash)
  * with no SDL, driven by T threads that play the kiosks' main loops, and a controller
- * played here that serves fetches exactly as controller/serve.c does (every fetch is
+ * played here that serves fetches as controller/serve.c does (a served fetch is
  * answered with the whole asset from the asked offset, in 256 KiB chunks, on the shared
- * asset topic). The controller pushes one pack (one PNG asset of BYTES bytes) to scope
+ * asset topic; a fetch that a stream started < 0.5 s ago carries is skipped, --dedupe).
+ * The controller pushes one pack (one PNG asset of BYTES bytes) to scope
  * "all"; measured: time from the push to each kiosk's "applied" ack (p50, p99, max), the
  * number of fetches the controller served, and peak RSS of this process (all N kiosks)
  * and of mosquitto. Prints one JSON line and a summary.
@@ -210,7 +211,10 @@ static uint64_t serve_fetch(hall_mqtt *ctl, const hall_mqtt_msg *m, const char *
  * blocks on publishing) never delays the timestamps of acks. dedupe_ms > 0 models a
  * controller that coalesces requests: a fetch of (sha, offset) is skipped when a stream
  * of that asset from at most that offset started less than dedupe_ms ago (the kiosks
- * that missed it ask again). 0 serves every fetch, as controller/serve.c does. */
+ * that missed it ask again). The default, 500, is what controller/serve.c does
+ * (FETCH_COALESCE_MS; serve.c also serves a kiosk that asks again within the window,
+ * which only matters to a kiosk that subscribed after a stream began); 0 serves every
+ * fetch, as serve.c did before it coalesced. */
 typedef struct fetch_server {
 	hall_mqtt *mq;
 	const char *sha;
@@ -276,7 +280,7 @@ int main(int argc, char **argv)
 	size_t n = 200, size = 1024 * 1024;
 	int threads = 2, jitter_ms = 1000, timeout_s = 600;
 	const char *data_root = NULL;
-	int dedupe_ms = 0;
+	int dedupe_ms = 500;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--kiosks") == 0)
 			n = (size_t)atol(argv[i + 1]);

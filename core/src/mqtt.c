@@ -26,7 +26,7 @@
 
 #define DEF_KEEPALIVE_S 30
 #define DEF_RECONNECT_MIN_S 1
-#define DEF_RECONNECT_MAX_S 30
+#define DEF_RECONNECT_MAX_S HALL_MQTT_RECONNECT_MAX_S
 #define DEF_MAX_INFLIGHT 100
 #define DEF_QUEUE_MAX 10000u
 #define DEF_QUEUE_MAX_BYTES (64u * 1024u * 1024u)
@@ -655,6 +655,7 @@ void hall_mqtt_get_stats(hall_mqtt *s, hall_mqtt_stats *out)
 	pthread_mutex_lock(&s->lock);
 	*out = s->st;
 	out->queued = s->q_count;
+	out->reconnect_max_s = s->cfg.reconnect_max_s;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -890,3 +890,97 @@ void hall_spool_get_stats(const hall_spool *sp, hall_spool_stats *out)
 		out->count += (uint64_t)(seg_last(g) - lo + 1);
 	}
 }
+
+typedef struct held_rec {
+	void *data;
+	size_t len;
+} held_rec;
+
+typedef struct held_set {
+	held_rec *v;
+	size_t n, cap;
+	bool oom;
+} held_set;
+
+static int hold_cb(void *ctx, int64_t seq, const void *data, size_t len)
+{
+	held_set *h = ctx;
+	(void)seq;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 64;
+		held_rec *v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			goto oom;
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n].data = malloc(len);
+	if (!h->v[h->n].data)
+		goto oom;
+	memcpy(h->v[h->n].data, data, len);
+	h->v[h->n++].len = len;
+	return 0;
+oom:
+	h->oom = true;
+	return 1;
+}
+
+hall_err hall_spool_skip_past(hall_spool *sp, int64_t seq, hall_spool_rebuild_fn rebuild, void *ctx,
+                              size_t *moved, hall_error *err)
+{
+	held_set h = {0};
+	hall_err e = HALL_OK;
+	if (moved)
+		*moved = 0;
+	if (seq <= sp->seq_max)
+		return HALL_OK;
+	/* Everything unconfirmed, in memory: read hands out only durable records. */
+	e = hall_spool_sync(sp, err);
+	if (e == HALL_OK)
+		e = hall_spool_read(sp, 0, 0, 0, hold_cb, &h, NULL, err);
+	if (e == HALL_OK && h.oom)
+		e = hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
+	if (e != HALL_OK)
+		goto done;
+	/* Drop the old records, then jump: confirmed = seq_max = seq, one state write. */
+	if (sp->seq_max > sp->confirmed) {
+		e = hall_spool_confirm(sp, sp->seq_max, err);
+		if (e != HALL_OK)
+			goto done;
+	}
+	int64_t prev_confirmed = sp->confirmed, prev_max = sp->seq_max;
+	sp->confirmed = sp->seq_max = seq;
+	e = write_state(sp, err);
+	if (e != HALL_OK) {
+		sp->confirmed = prev_confirmed;
+		sp->seq_max = prev_max;
+		goto done;
+	}
+	sp->durable = sp->seq_max;
+	hall_warn("spool: %s: seq moved from %" PRId64 " to %" PRId64 " (the controller holds events up to %" PRId64
+	          "); %zu unconfirmed events renumbered",
+	          sp->dir, prev_max + 1, seq + 1, seq, h.n);
+	for (size_t i = 0; i < h.n; i++) {
+		void *out = NULL;
+		size_t out_len = 0;
+		int64_t next = sp->seq_max + 1;
+		if (rebuild(ctx, h.v[i].data, h.v[i].len, next, &out, &out_len) != 0) {
+			free(out);
+			hall_warn("spool: %s: an unconfirmed event could not be renumbered to seq %" PRId64 "; dropped", sp->dir,
+			          next);
+			continue;
+		}
+		e = hall_spool_append(sp, out, out_len, NULL, err);
+		free(out);
+		if (e != HALL_OK)
+			goto done;
+		if (moved)
+			(*moved)++;
+	}
+	e = hall_spool_sync(sp, err);
+done:
+	for (size_t i = 0; i < h.n; i++)
+		free(h.v[i].data);
+	free(h.v);
+	return e;
+}

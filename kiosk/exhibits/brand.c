@@ -78,6 +78,22 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 		const char *slogan = exhibits__text(ui, &b->slogan, &l);
 		hall_ui_flow_text(f, slogan, l, 1, ui->th->text, ui->th->bg);
 		const char *story = exhibits__text(ui, &b->story, &l);
+		/* The slogan's picture (the first slide's image) between the slogan and the story,
+		 * given the room the story leaves on the page: the first thing a visitor sees is
+		 * the brand itself, not a block of text over an empty screen. When the story fills
+		 * the page (large text), the picture gets a third of the page and the story
+		 * continues on the next. */
+		if (b->n_slides > 0 && b->slides[0].image) {
+			const hall_slide *sl = &b->slides[0];
+			hall_lang al;
+			const char *alt = exhibits__text(ui, &sl->alt, &al);
+			int story_h = hall_ui_count_lines(ui, story, ui->font_px, l, 0, f->area.w, 64) * ui->line_h;
+			int used = f->y - f->area.y;
+			int img_h = f->area.h - used - story_h - 2 * ui->gap_px;
+			if (img_h < f->area.h / 3)
+				img_h = f->area.h / 3;
+			exhibits__image(bc->c, f, "slogan-image", sl->image, alt[0] ? alt : slogan, alt[0] ? al : l, img_h);
+		}
 		hall_ui_flow_text(f, story, l, 0, ui->th->text, ui->th->bg);
 		return;
 	}

@@ -82,8 +82,9 @@ int hall_exhibit_back(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 		return 0;
 	case HALL_EXHIBIT_POLICY:
 		if (st->slide > 0) {
+			/* Back to the list page the item was opened from, not to its start. */
 			st->slide = 0;
-			st->page = 0;
+			st->page = st->list_page;
 			return 1;
 		}
 		return 0;

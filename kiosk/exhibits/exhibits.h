@@ -7,7 +7,7 @@
  * activate() changes the state and says what happened, for the app to report.
  *
  * HIT ids an exhibit uses (unique on a screen, stable for tests and usage reports):
- *  brand:      "prev", "next" (slides), "slide-image", "chart-round-<n>" (regions)
+ *  brand:      "prev", "next" (slides), "slogan-image", "slide-image", "chart-round-<n>" (regions)
  *  policy:     "card-<id>", "chart-<id>" (on the list), "detail-image", "detail-chart"
  *  city-model: "map" (region; tapped districts are found by point-in-polygon),
  *              "zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down",
@@ -36,6 +36,7 @@ typedef struct hall_exhibit_state {
 	int voted;          /* poll: this session voted (one vote per visitor session) */
 	int show_results;   /* poll: the thank-you/results view */
 	int pages;          /* written by build: pages of the current view (>= 1) */
+	int list_page;      /* policy: the list's page an item was opened from ("back" returns there) */
 } hall_exhibit_state;
 
 void hall_exhibit_state_reset(hall_exhibit_state *st);

@@ -172,6 +172,7 @@ hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_ex
 	if (strncmp(id, "card-", 5) == 0) {
 		for (size_t i = 0; i < p->n_cards; i++) {
 			if (strcmp(p->cards[i].id, id + 5) == 0) {
+				st->list_page = st->slide == 0 ? st->page : st->list_page;
 				st->slide = (int)i + 1;
 				st->page = 0;
 				return HALL_EXHIBIT_CHANGED;
@@ -181,6 +182,7 @@ hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_ex
 	if (strncmp(id, "chart-", 6) == 0) {
 		for (size_t i = 0; i < p->n_charts; i++) {
 			if (strcmp(p->charts[i].id, id + 6) == 0) {
+				st->list_page = st->slide == 0 ? st->page : st->list_page;
 				st->slide = (int)(p->n_cards + i) + 1;
 				st->page = 0;
 				return HALL_EXHIBIT_CHANGED;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "ctl_harness.h"
+#include "packs.h"
 
 static int setup(void **state)
 {
@@ -210,6 +211,121 @@ static void hello_should_resend_a_queued_command_until_acked(void **state)
 /* A kiosk's contract: publish, keep what is unconfirmed, resend it. Here: 2000 events in
  * batches of 50; serve is killed with SIGKILL while they flow, restarted, and the "kiosk"
  * resends everything above the last confirm it saw. Exactly 2000 rows must result. */
+/* Chunks of the asset seen until `quiet_ms` pass with none (bounded by 20 s): how many
+ * streams started (chunks at offset 0) and how many chunks in all. */
+static void count_streams(ctl_fx *f, int quiet_ms, int *streams, int *chunks)
+{
+	int64_t last = hall_clock_mono_ms(), until = last + 20000;
+	*streams = *chunks = 0;
+	while (hall_clock_mono_ms() - last < quiet_ms && hall_clock_mono_ms() < until) {
+		hall_mqtt_msg m;
+		if (!hall_mqtt_poll(f->kiosk, &m)) {
+			hall_mqtt_wait(f->kiosk, 50);
+			continue;
+		}
+		if (strstr(m.topic, "/ctl/asset/")) {
+			hall_asset_chunk c;
+			assert_int_equal(hall_proto_decode_asset_chunk(m.payload, m.len, &c, NULL), HALL_OK);
+			(*chunks)++;
+			if (c.offset == 0)
+				(*streams)++;
+			last = hall_clock_mono_ms();
+		}
+		hall_mqtt_msg_free(&m);
+	}
+}
+
+/* Kiosks fetching the same asset at once share one stream (every chunk goes to everyone
+ * subscribed to the asset's topic); a kiosk that asks again is served again. */
+static void fetches_of_one_asset_at_once_should_share_one_stream(void **state)
+{
+	ctl_fx *f = *state;
+	static const char sha[] = "abababababababababababababababababababababababababababababababab";
+	char dir[700], path[800], topic[128], body[160];
+	snprintf(dir, sizeof dir, "%s/packs/objects", f->data);
+	assert_int_equal(hall_fs_mkdirs(dir, NULL), HALL_OK);
+	assert_int_equal(hall_packs_object_path(path, sizeof path, f->data, sha), 0);
+	size_t size = 2 * HALL_PROTO_CHUNK_MAX + 100; /* three chunks */
+	char *blob = calloc(1, size);
+	assert_non_null(blob);
+	assert_int_equal(hall_fs_write_atomic(path, blob, size, NULL), HALL_OK);
+	free(blob);
+	ctl_start_serve(f);
+
+	snprintf(body, sizeof body, "{\"sha256\":\"%s\",\"offset\":0}", sha);
+	for (int k = 0; k < 5; k++) {
+		snprintf(topic, sizeof topic, "hall/v1/kiosk/k%d/fetch", k);
+		ctl_publish(f, topic, body);
+	}
+	/* a later offset is inside the stream from 0, too */
+	snprintf(body, sizeof body, "{\"sha256\":\"%s\",\"offset\":%d}", sha, HALL_PROTO_CHUNK_MAX);
+	ctl_publish(f, "hall/v1/kiosk/k5/fetch", body);
+	int streams = 0, chunks = 0;
+	count_streams(f, 1000, &streams, &chunks);
+	assert_int_equal(streams, 1);
+	assert_int_equal(chunks, 3);
+
+	/* k0 asks again (it missed chunks): served, whether or not the stream is recent */
+	snprintf(body, sizeof body, "{\"sha256\":\"%s\",\"offset\":0}", sha);
+	ctl_publish(f, "hall/v1/kiosk/k0/fetch", body);
+	count_streams(f, 1000, &streams, &chunks);
+	assert_int_equal(streams, 1);
+	assert_int_equal(chunks, 3);
+	assert_int_equal(ctl_stop_serve(f), 0);
+}
+
+/* A kiosk whose data directory was wiped says hello with seq_max 0. The controller marks
+ * it (alert) and confirms the highest seq it stores, gap or not, so the kiosk's next
+ * events (numbered above the confirm) are stored rather than dropped as repeats. */
+static void hello_below_the_stored_seqs_should_raise_an_alert_and_confirm_the_highest(void **state)
+{
+	ctl_fx *f = *state;
+	ctl_start_serve(f);
+	hall_store *s = ctl_open_db(f);
+	hall_event evs[56];
+	size_t n = 0;
+	for (int64_t seq = 1; seq <= 60; seq++) {
+		if (seq >= 51 && seq <= 54)
+			continue; /* in flight when the kiosk's disk was wiped: lost */
+		hall_event_init(&evs[n]);
+		snprintf(evs[n].kiosk, sizeof evs[n].kiosk, "k1");
+		evs[n].seq = seq;
+		evs[n].ts = 1764057601234;
+		evs[n].type = HALL_EVENT_TAP;
+		n++;
+	}
+	assert_int_equal(hall_store_insert_events(s, evs, n, NULL, NULL), HALL_OK);
+	hall_store_close(s);
+	ctl_hello(f, "k1", "lobby", 0, 60, 51);
+	assert_int_equal(ctl_wait_confirm(f, "k1", 50, 10000), 50);
+	hall_store_kiosk k;
+	s = ctl_open_db(f);
+	assert_int_equal(hall_store_kiosk_get(s, "k1", &k, NULL), HALL_OK);
+	assert_false(k.alert);
+	hall_store_close(s);
+
+	ctl_hello(f, "k1", "lobby", 0, 0, 1);
+	assert_int_equal(ctl_wait_confirm(f, "k1", 60, 10000), 60);
+	s = ctl_open_db(f);
+	assert_int_equal(hall_store_kiosk_get(s, "k1", &k, NULL), HALL_OK);
+	assert_true(k.alert);
+	assert_non_null(strstr(k.alert_reason, "spool lost"));
+	int64_t top = 0;
+	assert_int_equal(hall_store_max_seq(s, "k1", &top, NULL), HALL_OK);
+	assert_int_equal(top, 60);
+	assert_int_equal(hall_store_max_seq(s, "nobody", &top, NULL), HALL_OK);
+	assert_int_equal(top, 0);
+	hall_store_close(s);
+
+	/* its next event, numbered after the confirm, is stored */
+	char json[256];
+	ctl_event_json(json, sizeof json, "k1", 61);
+	ctl_publish(f, "hall/v1/kiosk/k1/events", json);
+	assert_int_equal(ctl_wait_confirm(f, "k1", 61, 10000), 61);
+	assert_int_equal(ctl_count_events(f, "k1"), 57);
+	assert_int_equal(ctl_stop_serve(f), 0);
+}
+
 static void kill_9_mid_batch_should_lose_nothing_and_count_nothing_twice(void **state)
 {
 	ctl_fx *f = *state;
@@ -278,6 +394,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hello_should_get_the_desired_content_and_nothing_when_current, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(hello_should_resend_a_queued_command_until_acked, setup, teardown),
+		cmocka_unit_test_setup_teardown(fetches_of_one_asset_at_once_should_share_one_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(hello_below_the_stored_seqs_should_raise_an_alert_and_confirm_the_highest,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_9_mid_batch_should_lose_nothing_and_count_nothing_twice, setup,
 		                                teardown),
 	};

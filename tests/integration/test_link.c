@@ -619,6 +619,36 @@ static bool spool_first_is_4(env *e)
 	return stats(e).spool_first == 4;
 }
 
+static bool spool_first_is_51(env *e)
+{
+	return stats(e).spool_first == 51;
+}
+
+/* A kiosk whose data directory was wiped restarts at seq 1; the controller confirms the
+ * 50 it stored from before. Its unconfirmed events are sent again as 51, 52 (the same
+ * events), and the next one is 53: nothing repeats a stored (kiosk, seq). */
+static void confirm_above_seq_max_should_move_the_seq_past_it_and_renumber(void **state)
+{
+	env *e = *state;
+	start_link(e);
+	expect_msg(e, 0, "hello", "\"seq_max\":0");
+	record(e, "tap", "first");
+	record(e, "tap", "second");
+	size_t sent = expect_msg(e, 0, "events", "\"seq\":1,", "\"seq\":2,");
+	confirm(e, 50);
+	assert_true(turn_until(e, spool_first_is_51));
+	assert_int_equal(stats(e).seq_max, 52);
+	expect_msg(e, sent + 1, "events", "\"seq\":51,\"ts\"", "\"target\":\"first\"");
+	expect_msg(e, sent + 1, "events", "\"seq\":52,\"ts\"", "\"target\":\"second\"");
+	uint64_t seq = 0;
+	hall_link_event ev = {.type = "tap", .exhibit = "", .target = "third", .session = -1, .dwell_ms = -1};
+	hall_error err = {0};
+	assert_int_equal(hall_link_record(e->link, &ev, &seq, &err), HALL_OK);
+	assert_int_equal(seq, 53);
+	confirm(e, 53);
+	assert_true(turn_until(e, spool_empty));
+}
+
 static void events_should_be_resent_until_confirmed_and_dropped_on_confirm(void **state)
 {
 	env *e = *state;
@@ -684,6 +714,23 @@ static void controller_coming_online_should_trigger_a_resend(void **state)
 	turn_for(e, 200);
 	ctl_publish(e, topic, "{\"online\":true,\"ts\":1764057600000}", false);
 	expect_msg(e, first + 1, "events", "\"seq\":1,");
+}
+
+/* A controller that comes back (maybe on a fresh database) learns seq_max and spool_first
+ * from a new hello; the retained replay at subscribe does not cause a second one. */
+static void controller_coming_online_should_get_a_new_hello(void **state)
+{
+	env *e = *state;
+	char topic[HALL_TOPIC_MAX];
+	hall_topic_ctl_controller_status(topic, sizeof topic, "hall/v1");
+	ctl_publish(e, topic, "{\"online\":true,\"ts\":1764057600000}", true);
+	start_link(e);
+	size_t first = expect_msg(e, 0, "hello", "\"spool_first\":1");
+	turn_for(e, 300);
+	for (size_t i = first + 1; i < e->n_msgs; i++)
+		assert_null(strstr(e->msgs[i].topic, "/hello"));
+	ctl_publish(e, topic, "{\"online\":true,\"ts\":1764057700000}", true);
+	expect_msg(e, first + 1, "hello", "\"seq_max\":0", "\"spool_first\":1");
 }
 
 static void record_should_refuse_an_unknown_event_type(void **state)
@@ -1212,8 +1259,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(link_should_send_hello_on_connect_and_again_on_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_should_retain_status_only_when_configured, setup, teardown),
+		cmocka_unit_test_setup_teardown(confirm_above_seq_max_should_move_the_seq_past_it_and_renumber, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(events_should_be_resent_until_confirmed_and_dropped_on_confirm, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_should_survive_a_restart_with_their_seq, setup, teardown),
+		cmocka_unit_test_setup_teardown(controller_coming_online_should_get_a_new_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(controller_coming_online_should_trigger_a_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(record_should_refuse_an_unknown_event_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(boot_should_show_default_content_when_nothing_was_pushed, setup, teardown),

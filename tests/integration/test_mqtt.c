@@ -531,6 +531,30 @@ static void stop_should_return_while_the_broker_is_down(void **state)
 	hall_test_broker_cleanup(&down);
 }
 
+/* A kiosk (hall/link) and the controller share the default cap: 10 s, so after a broker
+ * outage kiosks are back about when the controller is. */
+static void reconnect_backoff_should_be_capped_at_10_s_by_default(void **state)
+{
+	hall_mqtt_config cfg;
+	hall_mqtt *s = NULL;
+	hall_mqtt_stats st;
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.host = "127.0.0.1";
+	cfg.port = 1;
+	cfg.client_id = "cap-1";
+	assert_int_equal(hall_mqtt_create(&cfg, &s, NULL), HALL_OK);
+	hall_mqtt_get_stats(s, &st);
+	assert_int_equal(st.reconnect_max_s, 10);
+	assert_int_equal(HALL_MQTT_RECONNECT_MAX_S, 10);
+	hall_mqtt_destroy(s);
+	cfg.reconnect_max_s = 4;
+	assert_int_equal(hall_mqtt_create(&cfg, &s, NULL), HALL_OK);
+	hall_mqtt_get_stats(s, &st);
+	assert_int_equal(st.reconnect_max_s, 4);
+	hall_mqtt_destroy(s);
+}
+
 static void full_queue_should_keep_the_oldest_and_count_what_it_dropped(void **state)
 {
 	hall_mqtt_config cfg;
@@ -629,6 +653,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(session_should_notice_a_crashed_broker_and_reconnect_after_it_returns, setup,
 		                                teardown),
 		cmocka_unit_test(stop_should_return_while_the_broker_is_down),
+		cmocka_unit_test(reconnect_backoff_should_be_capped_at_10_s_by_default),
 		cmocka_unit_test_setup_teardown(full_queue_should_keep_the_oldest_and_count_what_it_dropped, setup,
 		                                teardown),
 		cmocka_unit_test(persistent_broker_should_keep_retained_messages_across_a_restart),

@@ -123,6 +123,7 @@ typedef struct tu_rec {
 	size_t n_spoken;
 	int help;
 	char help_exhibit[80];
+	uint32_t help_session;
 	int staff_exit;
 	hall_app_speech speech;
 	int n_speech;
@@ -155,10 +156,11 @@ static inline void tu_speak(void *ctx, const char *s, hall_lang lang)
 	r->spoken_lang[i] = lang;
 }
 
-static inline void tu_help(void *ctx, const char *exhibit)
+static inline void tu_help(void *ctx, const char *exhibit, uint32_t session)
 {
 	tu_rec *r = ctx;
 	r->help++;
+	r->help_session = session;
 	snprintf(r->help_exhibit, sizeof(r->help_exhibit), "%s", exhibit);
 }
 

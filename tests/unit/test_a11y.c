@@ -219,6 +219,7 @@ static void theme_pairs_should_reach_their_contrast(void **state)
 		                              {t->button_text, t->button},
 		                              {t->primary_text, t->primary},
 		                              {t->selected_text, t->selected},
+		                              {t->disabled_text, t->disabled},
 		                              {t->bar_text, t->bar},
 		                              {t->notice_text, t->notice},
 		                              {t->urgent_text, t->urgent}};
@@ -230,6 +231,11 @@ static void theme_pairs_should_reach_their_contrast(void **state)
 		}
 		/* A button on the bar stands out by its fill or its border (3:1, non-text). */
 		assert_true(hall_a11y_contrast(t->button, t->bar) >= 3.0 || hall_a11y_contrast(t->border, t->bar) >= 3.0);
+		/* A disabled control is a box, not plain text: its border shows on the ground,
+		 * and it differs from a live button in fill and in text colour. */
+		assert_true(hall_a11y_contrast(t->disabled_border, t->bg) >= 3.0);
+		assert_memory_not_equal(&t->disabled, &t->button, sizeof(hall_rgba));
+		assert_memory_not_equal(&t->disabled_text, &t->button_text, sizeof(hall_rgba));
 		/* The focus ring must stand out from the background (3:1, non-text). */
 		assert_true(hall_a11y_contrast(t->focus, t->bg) >= 3.0);
 		/* Chart fills against the background: bars are readable in greyscale. */
@@ -262,39 +268,168 @@ static void ui_sizes_should_follow_the_screen_in_mm(void **state)
 	}
 }
 
+/* The TEXT items of dl in order, as drawn by hall_ui_text_box. */
+static size_t drawn_lines(const hall_dl *dl, const hall_dl_item **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < hall_dl_count(dl) && n < max; k++)
+		if (hall_dl_at(dl, k)->kind == HALL_DL_TEXT)
+			out[n++] = hall_dl_at(dl, k);
+	return n;
+}
+
 static void wrapping_should_fit_the_width_and_keep_every_character(void **state)
 {
 	(void)state;
-	hall_ui ui;
-	hall_dl *dl = hall_dl_create();
-	hall_ui_init(&ui, dl, &screen55, 0, HALL_LANG_KO, NULL, NULL, NULL);
 	const char *texts[] = {"서울시 홍보기획관이 2023년 4월 1일 기준으로 보고한 주요 업무와 예산입니다.",
 	                       "Seoul, my soul was chosen by 658,234 participants in two rounds of voting.",
 	                       "首尔市民厅改造为城市宣传馆，包括城市模型馆和政策展示馆。",
 	                       "Averyveryveryveryveryveryveryveryverylongwordwithoutanyspaceatallinit"};
 	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		hall_ui ui;
+		hall_dl *dl = hall_dl_create();
+		hall_ui_init(&ui, dl, &screen55, 0, HALL_LANG_KO, NULL, NULL, NULL);
 		const char *s = texts[t];
-		size_t len = strlen(s), off = 0, kept = 0;
-		int lines = 0;
-		while (off < len && lines < 100) {
-			size_t lo, ll;
-			size_t next = hall_ui_next_line(&ui, s, len, off, ui.font_px, HALL_LANG_KO, 0, 300, &lo, &ll);
-			int w, h;
-			hall_ui_measure_text(&ui, s + lo, ll, ui.font_px, HALL_LANG_KO, 0, &w, &h);
-			assert_true(w <= 300 || ll <= 4); /* a single character may exceed a tiny width */
-			assert_true(next > off);
-			for (size_t k = lo; k < lo + ll; k++)
-				kept += s[k] != ' ';
-			off = next;
-			lines++;
+		hall_ui_text_box(&ui, (hall_rect){0, 0, 300, 5000}, s, ui.font_px, HALL_LANG_KO, 0, ui.th->text, ui.th->bg,
+		                 0);
+		const hall_dl_item *lines[100];
+		size_t n = drawn_lines(dl, lines, 100);
+		assert_true(n > 1);
+		char joined[1024] = "";
+		for (size_t i = 0; i < n; i++) {
+			assert_true(lines[i]->rect.w <= 300);
+			strncat(joined, lines[i]->text, sizeof(joined) - strlen(joined) - 1);
+			/* Korean keeps words whole: a line ends at a space or at the text's end. */
+			if (t == 0 && i + 1 < n) {
+				size_t ll = strlen(lines[i]->text);
+				const char *at = strstr(s, lines[i]->text);
+				assert_non_null(at);
+				assert_true(at[ll] == ' ');
+			}
 		}
-		size_t nonspace = 0;
-		for (size_t k = 0; k < len; k++)
+		size_t kept = 0, nonspace = 0;
+		for (size_t k = 0; joined[k]; k++)
+			kept += joined[k] != ' ';
+		for (size_t k = 0; s[k]; k++)
 			nonspace += s[k] != ' ';
 		assert_int_equal(kept, nonspace);
-		assert_true(lines > 1);
+		hall_dl_destroy(dl);
 	}
+}
+
+/* UAX #14 allows a break after a hyphen inside a word (class HY), which a breaker that
+ * knows only spaces and CJK would not: the first line ends inside the compound. */
+static void wrapping_should_follow_unicode_line_breaking(void **state)
+{
+	(void)state;
+	hall_ui ui;
+	hall_dl *dl = hall_dl_create();
+	hall_ui_init(&ui, dl, &screen55, 0, HALL_LANG_EN, NULL, NULL, NULL);
+	const char *s = "a well-known state-of-the-art hall";
+	const char *first = "a well-known state-of-";
+	int w, h;
+	hall_ui_measure_text(&ui, first, strlen(first), ui.font_px, HALL_LANG_EN, 0, &w, &h);
+	int w_more;
+	hall_ui_measure_text(&ui, "a well-known state-of-t", 23, ui.font_px, HALL_LANG_EN, 0, &w_more, &h);
+	assert_true(w_more > w);
+	hall_ui_text_box(&ui, (hall_rect){0, 0, w, 5000}, s, ui.font_px, HALL_LANG_EN, 0, ui.th->text, ui.th->bg, 0);
+	const hall_dl_item *lines[10];
+	size_t n = drawn_lines(dl, lines, 10);
+	assert_int_equal(n, 2);
+	assert_string_equal(lines[0]->text, first);
+	assert_string_equal(lines[1]->text, "the-art hall");
+	/* No line may start with closing punctuation (class CL), even where a character
+	 * after it would fit: "。" stays with the sentence. */
+	hall_dl_clear(dl);
+	hall_ui_init(&ui, dl, &screen55, 0, HALL_LANG_JA, NULL, NULL, NULL);
+	const char *ja = "市民庁です。展示館";
+	int wj;
+	hall_ui_measure_text(&ui, "市民庁です", strlen("市民庁です"), ui.font_px, HALL_LANG_JA, 0, &wj, &h);
+	hall_ui_text_box(&ui, (hall_rect){0, 0, wj, 5000}, ja, ui.font_px, HALL_LANG_JA, 0, ui.th->text, ui.th->bg, 0);
+	n = drawn_lines(dl, lines, 10);
+	assert_true(n >= 2);
+	for (size_t i = 0; i < n; i++)
+		assert_true(strncmp(lines[i]->text, "。", strlen("。")) != 0);
 	hall_dl_destroy(dl);
+}
+
+/* Every colour of a theme is a colour the ring can be drawn next to (grounds, cards,
+ * buttons, the bar, banners, map and chart fills, and text near a target). */
+static void focus_ring_should_stand_out_3_to_1_in_every_theme(void **state)
+{
+	(void)state;
+	_Static_assert(sizeof(hall_ui_theme) % sizeof(hall_rgba) == 0, "a theme is an array of colours");
+	for (int hc = 0; hc < 2; hc++) {
+		const hall_ui_theme *th = hall_ui_theme_get(hc);
+		/* The two bands differ enough to read as a ring, not a smudge. */
+		assert_true(hall_a11y_contrast(th->focus, th->focus_halo) >= 3.0);
+		const hall_rgba *c = (const hall_rgba *)th;
+		for (size_t i = 0; i < sizeof(*th) / sizeof(hall_rgba); i++) {
+			double best = hall_a11y_contrast(th->focus, c[i]);
+			double halo = hall_a11y_contrast(th->focus_halo, c[i]);
+			if (halo > best)
+				best = halo;
+			if (best < 3.0)
+				fail_msg("theme %d colour %zu (#%02X%02X%02X): ring contrast %.2f < 3", hc, i, c[i].r, c[i].g,
+				         c[i].b, best);
+		}
+	}
+	/* The ring in the list: two border-only boxes in those colours around the target,
+	 * drawn after it, reaching no further than half the gap between targets. */
+	for (int hc = 0; hc < 2; hc++) {
+		hall_ui ui;
+		hall_dl *dl = hall_dl_create();
+		hall_ui_init(&ui, dl, &screen55, hc ? HALL_APP_MODE_HIGH_CONTRAST : 0, HALL_LANG_KO, NULL, NULL, "b");
+		hall_rect t = {200, 200, 300, 120};
+		hall_ui_button(&ui, t, "b", HALL_ROLE_BUTTON, "OK", HALL_LANG_EN, NULL, HALL_UI_BUTTON);
+		size_t before = hall_dl_count(dl);
+		hall_ui_finish(&ui);
+		assert_int_equal(hall_dl_count(dl), before + 2);
+		const hall_dl_item *outer = hall_dl_at(dl, before), *inner = hall_dl_at(dl, before + 1);
+		assert_int_equal(outer->kind, HALL_DL_BOX);
+		assert_int_equal(outer->color.a, 0);
+		assert_int_equal(inner->color.a, 0);
+		assert_memory_equal(&outer->border, &ui.th->focus, sizeof(hall_rgba));
+		assert_memory_equal(&inner->border, &ui.th->focus_halo, sizeof(hall_rgba));
+		assert_true(outer->border_px >= 4 && inner->border_px >= 3);
+		assert_true(t.x - outer->rect.x <= ui.gap_px / 2);
+		/* The bands touch: no gap of ground colour between them. */
+		assert_int_equal(inner->rect.x, outer->rect.x + outer->border_px);
+		hall_dl_destroy(dl);
+	}
+}
+
+/* A disabled button (brand's "prev" on the first slide, the poll's "vote" before a
+ * choice, zoom out at 1x) must not pass for plain text: a box with a visible border, its
+ * label readable on its fill, and no target. */
+static void disabled_button_should_look_disabled_and_stay_readable(void **state)
+{
+	(void)state;
+	for (int hc = 0; hc < 2; hc++) {
+		hall_ui ui;
+		hall_dl *dl = hall_dl_create();
+		hall_ui_init(&ui, dl, &screen55, hc ? HALL_APP_MODE_HIGH_CONTRAST : 0, HALL_LANG_KO, NULL, NULL, NULL);
+		hall_rect r = {100, 100, 400, 120};
+		hall_ui_button(&ui, r, "prev", HALL_ROLE_BUTTON, "Prev", HALL_LANG_EN, NULL, HALL_UI_BUTTON_DISABLED);
+		const hall_dl_item *box = NULL, *label = NULL;
+		for (size_t k = 0; k < hall_dl_count(dl); k++) {
+			const hall_dl_item *it = hall_dl_at(dl, k);
+			assert_int_not_equal(it->kind, HALL_DL_HIT);
+			if (it->kind == HALL_DL_BOX)
+				box = it;
+			if (it->kind == HALL_DL_TEXT)
+				label = it;
+		}
+		assert_non_null(box);
+		assert_non_null(label);
+		assert_true(box->border_px > 0);
+		assert_true(hall_a11y_contrast(box->border, ui.th->bg) >= 3.0);
+		assert_true(hall_a11y_contrast(label->color, box->color) >= (hc ? 7.0 : 4.5));
+		/* Told apart from a live button by more than colour: the label's weight. */
+		assert_false(label->bold);
+		assert_int_equal(run(dl, &screen55, hc, 0).by_rule[HALL_A11Y_CONTRAST], 0);
+		hall_dl_destroy(dl);
+	}
 }
 
 int main(void)
@@ -313,6 +448,9 @@ int main(void)
 		cmocka_unit_test(theme_pairs_should_reach_their_contrast),
 		cmocka_unit_test(ui_sizes_should_follow_the_screen_in_mm),
 		cmocka_unit_test(wrapping_should_fit_the_width_and_keep_every_character),
+		cmocka_unit_test(wrapping_should_follow_unicode_line_breaking),
+		cmocka_unit_test(focus_ring_should_stand_out_3_to_1_in_every_theme),
+		cmocka_unit_test(disabled_button_should_look_disabled_and_stay_readable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

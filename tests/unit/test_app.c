@@ -297,6 +297,9 @@ static void call_staff_should_call_for_help_and_confirm(void **state)
 	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_HELP);
 	assert_non_null(e);
 	assert_string_equal(e->exhibit, "policy");
+	/* The call names the visitor session, the same number the events carry. */
+	assert_true(e->session > 0);
+	assert_int_equal(f->rec.help_session, e->session);
 	tap(f, "dialog-close");
 	assert_string_equal(scr(f), "exhibit:policy");
 }
@@ -374,22 +377,22 @@ static void keypad_should_walk_every_control_in_reading_order(void **state)
 		key(f, i % 2 ? HALL_APP_KEY_DOWN : HALL_APP_KEY_TAB);
 		hall_app_build(f->app, f->now, f->dl);
 		const hall_dl_item *foc = NULL;
-		int ring = 0;
+		int ring = 0; /* px of ring bands around the focused control */
 		for (size_t k = 0; k < hall_dl_count(f->dl); k++) {
 			const hall_dl_item *it = hall_dl_at(f->dl, k);
 			if (it->kind == HALL_DL_HIT && it->focused) {
 				assert_null(foc);
 				foc = it;
 			}
-			/* The visible focus: a ring (border only) around the focused control. */
-			if (foc && it->kind == HALL_DL_BOX && it->color.a == 0 && it->border_px >= 6 &&
+			/* The visible focus: a ring (border-only bands) around the focused control. */
+			if (foc && it->kind == HALL_DL_BOX && it->color.a == 0 && it->border_px > 0 &&
 			    it->rect.x < foc->rect.x && it->rect.y < foc->rect.y &&
 			    it->rect.x + it->rect.w > foc->rect.x + foc->rect.w)
-				ring = 1;
+				ring += it->border_px;
 		}
 		assert_non_null(foc);
 		assert_string_equal(foc->id, ids[i % n]); /* wraps after the last */
-		assert_true(ring);
+		assert_true(ring >= 6);
 	}
 	/* Back one, then enter activates it; escape goes back; home goes home. */
 	key(f, HALL_APP_KEY_SHIFT_TAB);
@@ -428,6 +431,9 @@ static void voice_should_speak_the_focused_control_in_the_language(void **state)
 	key(f, HALL_APP_KEY_VOICE_TOGGLE);
 	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
 	assert_true(f->rec.speech.enabled);
+	/* volume_pct is a share of the configured level (the voice engine's cap): a visitor
+	 * starts at the configured level, not at a share of it. */
+	assert_int_equal(f->rec.speech.volume_pct, 100);
 	size_t before = f->rec.n_spoken;
 	key(f, HALL_APP_KEY_TAB);
 	assert_true(f->rec.n_spoken > before);
@@ -624,6 +630,95 @@ static void back_should_leave_exhibit_pages_then_the_exhibit(void **state)
 	assert_true(hall_app_in_session(f->app));
 }
 
+/* A schedule with no opening hours (always open): policy alone in the morning, a
+ * playlist of vote and brand in the afternoon, the default in the evening. */
+static const char sched_json[] =
+	"{\"time_zone\": \"Asia/Seoul\", \"items\": ["
+	"{\"id\": \"am\", \"show\": {\"exhibit\": \"policy\"}, \"start\": \"09:00\", \"end\": \"12:00\"},"
+	"{\"id\": \"pm\", \"show\": {\"playlist\": [\"vote\", \"brand\"]}, \"start\": \"13:00\", \"end\": \"18:00\"}]}";
+#define TUE_10H_KST INT64_C(1772499600000) /* 2026-03-03 10:00 +09:00 */
+#define TUE_14H_KST INT64_C(1772514000000)
+#define TUE_19H_KST INT64_C(1772532000000)
+
+static void follow(fx *f, const hall_schedule *s, int64_t utc_ms)
+{
+	hall_error err = {{0}, {0}};
+	assert_int_equal(hall_app_follow_schedule(f->app, s, NULL, utc_ms, &err), HALL_OK);
+}
+
+/* Ends the session the way a visitor who walks away does: idle, then "more time?" runs out. */
+static void walk_away(fx *f)
+{
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	tick(f, 21000);
+	assert_false(hall_app_in_session(f->app));
+}
+
+static void schedule_items_should_choose_what_the_attract_loop_and_home_show(void **state)
+{
+	fx *f = *state;
+	hall_schedule *s = NULL;
+	hall_error err = {{0}, {0}};
+	assert_int_equal(hall_schedule_parse(sched_json, strlen(sched_json), &s, &err), HALL_OK);
+
+	/* Morning: the attract loop features policy; home lists only it. */
+	follow(f, s, TUE_10H_KST);
+	assert_true(hall_app_is_open(f->app));
+	assert_true(has(f, "exhibit-policy"));
+	assert_false(has(f, "exhibit-brand"));
+	tap(f, "start");
+	assert_string_equal(scr(f), "home");
+	assert_true(has(f, "exhibit-policy"));
+	assert_false(has(f, "exhibit-brand") || has(f, "exhibit-city") || has(f, "exhibit-vote"));
+
+	/* The afternoon item comes during the session: nothing changes under the visitor. */
+	follow(f, s, TUE_14H_KST);
+	assert_true(has(f, "exhibit-policy"));
+	assert_false(has(f, "exhibit-vote"));
+	walk_away(f);
+
+	/* After the session the playlist is in force: its exhibits featured in turn... */
+	assert_string_equal(scr(f), "attract");
+	assert_true(has(f, "exhibit-vote"));
+	assert_false(has(f, "exhibit-policy"));
+	tick(f, 100); /* frames run: the first starts the turn's time */
+	tick(f, 8100);
+	assert_true(has(f, "exhibit-brand"));
+	assert_false(has(f, "exhibit-vote"));
+	/* ...touching the featured one opens it... */
+	tap(f, "exhibit-brand");
+	assert_true(strncmp(scr(f), "exhibit:brand", 13) == 0);
+	/* ...and home lists only the playlist. */
+	tap(f, "home");
+	assert_string_equal(scr(f), "home");
+	assert_true(has(f, "exhibit-vote") && has(f, "exhibit-brand"));
+	assert_false(has(f, "exhibit-policy") || has(f, "exhibit-city"));
+	walk_away(f);
+
+	/* Evening: no item, the default: nothing featured, home lists every exhibit. */
+	follow(f, s, TUE_19H_KST);
+	assert_false(has(f, "exhibit-vote") || has(f, "exhibit-brand") || has(f, "exhibit-policy"));
+	tap(f, "start");
+	assert_true(has(f, "exhibit-brand") && has(f, "exhibit-policy") && has(f, "exhibit-city") &&
+	            has(f, "exhibit-vote"));
+	hall_schedule_destroy(s);
+}
+
+static void schedule_item_naming_missing_exhibits_should_show_the_default(void **state)
+{
+	fx *f = *state;
+	static const char json[] = "{\"items\": [{\"id\": \"x\", \"show\": {\"exhibit\": \"gone\"}}]}";
+	hall_schedule *s = NULL;
+	hall_error err = {{0}, {0}};
+	assert_int_equal(hall_schedule_parse(json, strlen(json), &s, &err), HALL_OK);
+	follow(f, s, TUE_10H_KST);
+	tap(f, "start");
+	assert_true(has(f, "exhibit-brand") && has(f, "exhibit-policy") && has(f, "exhibit-city") &&
+	            has(f, "exhibit-vote"));
+	hall_schedule_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +733,10 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(modes_on_attract_should_apply_and_be_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(call_staff_should_call_for_help_and_confirm, setup, teardown),
+		cmocka_unit_test_setup_teardown(schedule_items_should_choose_what_the_attract_loop_and_home_show, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(schedule_item_naming_missing_exhibits_should_show_the_default, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(staff_should_leave_by_corner_long_press_and_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(five_wrong_pins_should_lock_the_keypad, setup, teardown),
 		cmocka_unit_test_setup_teardown(keypad_should_walk_every_control_in_reading_order, setup, teardown),

@@ -317,10 +317,14 @@ static void brand_should_chart_both_rounds_from_the_numbers(void **state)
 	(void)state;
 	fixture *f = english_session();
 	hall_app_show(f->app, "brand", f->now);
-	/* Slide 1: the slogan and the story. */
+	/* Slide 1: the slogan, its picture and the story, filling the screen (not a block
+	 * of text over an empty page). */
 	hall_app_build(f->app, f->now, f->dl);
 	assert_non_null(tu_find_text(f->dl, "Seoul, my soul"));
 	assert_false(has(f, "prev"));
+	const hall_dl_item *pic = hall_dl_find(f->dl, "slogan-image");
+	assert_non_null(pic);
+	assert_true(pic->rect.h >= f->cfg.screen.height_px / 4);
 	tap(f, "next");
 	hall_app_build(f->app, f->now, f->dl);
 	const hall_dl_item *r1 = hall_dl_find(f->dl, "chart-round-1-1");
@@ -354,6 +358,23 @@ static void brand_should_chart_both_rounds_from_the_numbers(void **state)
 	f->now += 600000;
 	hall_app_tick(f->app, f->now);
 	assert_true(strcmp(hall_app_screen_id(f->app), id) == 0 || strcmp(hall_app_screen_id(f->app), "more-time") == 0);
+	fixture_free(f);
+}
+
+/* In large text the policy list runs over pages: "back" from a chart returns to the page
+ * it was opened from, not to the first. */
+static void policy_back_should_return_to_the_list_page_of_the_item(void **state)
+{
+	(void)state;
+	fixture *f = english_session();
+	set_lang_modes(f, HALL_LANG_EN, HALL_APP_MODE_LARGE_TEXT);
+	hall_app_show(f->app, "policy", f->now);
+	find_on_pages(f, "chart-budget");
+	assert_true(has(f, "page-prev")); /* not on the first page */
+	tap(f, "chart-budget");
+	assert_false(has(f, "chart-budget"));
+	tap(f, "back");
+	assert_true(has(f, "chart-budget"));
 	fixture_free(f);
 }
 
@@ -602,6 +623,7 @@ int main(void)
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_portrait_screen),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_small_screen),
 		cmocka_unit_test(brand_should_chart_both_rounds_from_the_numbers),
+		cmocka_unit_test(policy_back_should_return_to_the_list_page_of_the_item),
 		cmocka_unit_test(policy_charts_should_carry_their_numbers),
 		cmocka_unit_test(policy_cards_should_open_detail_pages),
 		cmocka_unit_test(city_districts_should_be_found_by_point_in_polygon),

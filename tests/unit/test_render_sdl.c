@@ -218,19 +218,26 @@ static void thick_line_should_cover_its_width(void **state)
 	assert_true(same(px(f, 200, 350), RED));
 }
 
-static void focused_hit_should_get_a_visible_ring(void **state)
+/* The focus ring is a box with a zero-alpha fill and a border (hall_ui_finish): only the
+ * border may be drawn, the control inside it stays as it is; a HIT draws nothing. */
+static void ring_box_should_draw_only_its_border(void **state)
 {
 	fx *f = *state;
 	hall_dl_clear(f->dl);
 	hall_dl_box(f->dl, (hall_rect){100, 100, 120, 60}, BLUE);
 	hall_dl_item *h = hall_dl_hit(f->dl, (hall_rect){100, 100, 120, 60}, "b", HALL_ROLE_BUTTON, "B");
-	draw(f);
-	assert_int_equal(ink(f, (hall_rect){90, 90, 140, 10}), 0); /* unfocused: nothing around it */
 	h->focused = 1;
 	draw(f);
-	assert_true(same(px(f, 160, 98), BLACK));               /* dark ring next to the control */
-	assert_true(same(px(f, 160, 95), (hall_rgba){255, 255, 255, 255})); /* light halo outside it */
-	assert_true(same(px(f, 160, 130), BLUE));               /* the control itself unchanged */
+	assert_int_equal(ink(f, (hall_rect){90, 90, 140, 10}), 0); /* a HIT alone draws no ring */
+	hall_dl_item *ring = hall_dl_box(f->dl, (hall_rect){92, 92, 136, 76}, (hall_rgba){0, 0, 0, 0});
+	ring->border = RED;
+	ring->border_px = 5;
+	ring->radius_px = 10;
+	draw(f);
+	assert_true(same(px(f, 160, 94), RED));  /* the border */
+	assert_true(same(px(f, 160, 98), BG));   /* between border and control: untouched */
+	assert_true(same(px(f, 160, 130), BLUE)); /* the control inside: untouched */
+	assert_true(same(px(f, 105, 105), BLUE));
 }
 
 static void image_should_fit_or_fill_and_missing_files_draw_a_placeholder(void **state)
@@ -295,7 +302,7 @@ int main(void)
 		cmocka_unit_test(measure_should_match_the_drawn_width),
 		cmocka_unit_test(polygon_should_fill_a_concave_shape),
 		cmocka_unit_test(thick_line_should_cover_its_width),
-		cmocka_unit_test(focused_hit_should_get_a_visible_ring),
+		cmocka_unit_test(ring_box_should_draw_only_its_border),
 		cmocka_unit_test(image_should_fit_or_fill_and_missing_files_draw_a_placeholder),
 		cmocka_unit_test(save_png_should_write_a_readable_file_of_the_screen),
 	};

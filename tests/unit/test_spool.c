@@ -1069,6 +1069,69 @@ static void killed_writer_should_leave_no_gap_no_duplicate_and_continue_the_seq(
 	hall_test_rmtree(dir);
 }
 
+/* hall_spool_rebuild_fn for event_for payloads: the same payload under the new seq. */
+static int rebuild_for(void *ctx, const void *data, size_t len, int64_t new_seq, void **out, size_t *out_len)
+{
+	char buf[128];
+	(*(size_t *)ctx)++;
+	assert_true(len > 0 && memcmp(data, "{\"kiosk\":\"k1\"", 13) == 0);
+	event_for(buf, sizeof buf, new_seq);
+	*out = strdup(buf);
+	*out_len = strlen(buf);
+	return *out ? 0 : -1;
+}
+
+/* A wiped data directory: the controller confirms seq 500 to a spool that restarted at 1.
+ * The seq moves past 500 before anything more is issued, and what was unconfirmed gets
+ * new seqs 501.. in order; the jump survives a reopen. */
+static void skip_past_should_move_the_seq_and_renumber_what_is_unconfirmed(void **state)
+{
+	char dir[512];
+	hall_error err = {0};
+	size_t moved = 0, rebuilt = 0;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool-skip");
+	hall_spool *sp = open_ok(dir, 4 * MiB);
+	for (int i = 0; i < 3; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_confirm(sp, 1, &err), HALL_OK);
+	assert_int_equal(hall_spool_skip_past(sp, 500, rebuild_for, &rebuilt, &moved, &err), HALL_OK);
+	assert_int_equal(moved, 2);
+	assert_int_equal(rebuilt, 2);
+	assert_int_equal(hall_spool_next_seq(sp), 503);
+	collected *c = read_all_records(sp);
+	assert_int_equal(c->n, 2);
+	assert_contiguous(c, 501);
+	free(c);
+	assert_int_equal(append_event(sp), 503);
+	/* below seq_max now: nothing happens */
+	assert_int_equal(hall_spool_skip_past(sp, 502, rebuild_for, &rebuilt, &moved, &err), HALL_OK);
+	assert_int_equal(moved, 0);
+	assert_int_equal(hall_spool_next_seq(sp), 504);
+	hall_spool_close(sp);
+
+	sp = open_ok(dir, 4 * MiB);
+	assert_int_equal(hall_spool_next_seq(sp), 504);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 3);
+	assert_contiguous(c, 501);
+	free(c);
+	hall_spool_stats st;
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.confirmed, 500);
+	assert_int_equal(st.first, 501);
+	/* an empty spool jumps too */
+	assert_int_equal(hall_spool_confirm(sp, 503, &err), HALL_OK);
+	assert_int_equal(hall_spool_skip_past(sp, 900, rebuild_for, &rebuilt, &moved, &err), HALL_OK);
+	assert_int_equal(moved, 0);
+	assert_int_equal(hall_spool_next_seq(sp), 901);
+	hall_spool_close(sp);
+	sp = open_ok(dir, 4 * MiB);
+	assert_int_equal(hall_spool_next_seq(sp), 901);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1162,7 @@ int main(void)
 		cmocka_unit_test(open_should_read_the_v1_format_fixture),
 		cmocka_unit_test(open_should_cut_the_torn_v1_fixture),
 		cmocka_unit_test(killed_writer_should_leave_no_gap_no_duplicate_and_continue_the_seq),
+		cmocka_unit_test(skip_past_should_move_the_seq_and_renumber_what_is_unconfirmed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,87 @@ static void insert_events_should_store_a_repeated_event_once(void **state)
 	assert_int_equal(count_events(f->s, "k1"), 2);
 }
 
+typedef struct order_log {
+	char kiosk[320][HALL_ID_BUF];
+	int64_t seq[320];
+	size_t n;
+	size_t stop_after; /* 0 = never */
+} order_log;
+
+static int order_cb(void *user, const hall_event *ev)
+{
+	order_log *o = user;
+	if (o->n < 320) {
+		snprintf(o->kiosk[o->n], HALL_ID_BUF, "%s", ev->kiosk);
+		o->seq[o->n] = ev->seq;
+	}
+	o->n++;
+	return o->stop_after && o->n >= o->stop_after;
+}
+
+/* The report relies on (kiosk, seq) order even when a kiosk's clock jumped back, and on
+ * the period bounding by ts alone: an event whose seq lies between two in-period events
+ * but whose ts is outside the period is not part of it. 150 kiosks, inserted with their
+ * times interleaved, cover the scan's kiosk table growing. */
+static void each_event_should_order_by_kiosk_then_seq_and_bound_by_ts_alone(void **state)
+{
+	fx *f = *state;
+	const int64_t t0 = INT64_C(1764057600000);
+	hall_event evs[300];
+	size_t n = 0;
+	for (int k = 149; k >= 0; k--) {
+		char id[16];
+		snprintf(id, sizeof id, "k%03d", k);
+		/* seq 1 late in the period, seq 2 early (clock stepped back), seq 3 after the
+		 * period (excluded although its seq is inside the kiosk's span) */
+		evs[n] = ev_make(id, 1, HALL_EVENT_TAP);
+		evs[n++].ts = t0 + 5000 + k;
+		evs[n] = ev_make(id, 2, HALL_EVENT_TAP);
+		evs[n++].ts = t0 + 1000 + k;
+	}
+	assert_int_equal(hall_store_insert_events(f->s, evs, n, NULL, NULL), HALL_OK);
+	hall_event late = ev_make("k007", 3, HALL_EVENT_TAP), back = ev_make("k007", 4, HALL_EVENT_TAP);
+	late.ts = t0 + 99000;
+	back.ts = t0 + 2000;
+	hall_event pair[2] = {late, back};
+	assert_int_equal(hall_store_insert_events(f->s, pair, 2, NULL, NULL), HALL_OK);
+
+	order_log *o = calloc(1, sizeof *o);
+	assert_non_null(o);
+	assert_int_equal(hall_store_each_event(f->s, NULL, t0, t0 + 10000, order_cb, o, NULL), HALL_OK);
+	assert_int_equal(o->n, 301);
+	size_t i = 0;
+	for (int k = 0; k < 150; k++) {
+		char id[16];
+		snprintf(id, sizeof id, "k%03d", k);
+		int64_t want[3] = {1, 2, 4};
+		int m = k == 7 ? 3 : 2;
+		for (int j = 0; j < m; j++, i++) {
+			assert_string_equal(o->kiosk[i], id);
+			assert_int_equal(o->seq[i], want[j]);
+		}
+	}
+
+	/* one kiosk, a period that holds only its middle seqs */
+	memset(o, 0, sizeof *o);
+	assert_int_equal(hall_store_each_event(f->s, "k007", t0 + 1500, t0 + 100000, order_cb, o, NULL), HALL_OK);
+	assert_int_equal(o->n, 3);
+	assert_int_equal(o->seq[0], 1);
+	assert_int_equal(o->seq[1], 3);
+	assert_int_equal(o->seq[2], 4);
+
+	/* a period with nothing in it, and a callback that stops the scan */
+	memset(o, 0, sizeof *o);
+	assert_int_equal(hall_store_each_event(f->s, "k007", t0 + 200000, t0 + 300000, order_cb, o, NULL), HALL_OK);
+	assert_int_equal(o->n, 0);
+	memset(o, 0, sizeof *o);
+	o->stop_after = 5;
+	assert_int_equal(hall_store_each_event(f->s, NULL, t0, t0 + 10000, order_cb, o, NULL), HALL_OK);
+	assert_int_equal(o->n, 5);
+	assert_string_equal(o->kiosk[4], "k002");
+	free(o);
+}
+
 static int first_event_cb(void *user, const hall_event *ev)
 {
 	*(hall_event *)user = *ev;
@@ -391,6 +472,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(insert_events_should_store_a_repeated_event_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_event_should_give_back_every_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(each_event_should_order_by_kiosk_then_seq_and_bound_by_ts_alone, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(advance_confirm_should_stop_below_a_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(advance_confirm_should_start_at_the_kiosks_spool_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(votes_should_count_once_per_visitor_session, setup, teardown),

@@ -68,7 +68,7 @@ typedef struct hall_mqtt_config {
 	size_t will_len;
 	bool will_retain;
 	int reconnect_min_s;       /* 0 = 1 */
-	int reconnect_max_s;       /* 0 = 30 */
+	int reconnect_max_s;       /* 0 = HALL_MQTT_RECONNECT_MAX_S */
 	int max_inflight;          /* QoS 1 messages in flight at once; 0 = 100 */
 	size_t queue_max;          /* incoming queue bound in messages; 0 = 10000 */
 	size_t queue_max_bytes;    /* incoming queue bound in payload bytes; 0 = 64 MiB */
@@ -88,6 +88,10 @@ typedef struct hall_mqtt_msg {
 	bool retain;
 } hall_mqtt_msg;
 
+/* The default cap of the reconnect backoff, seconds. Kiosks and the controller both use
+ * it, so after a broker outage a kiosk is back within 10 s of the controller. */
+#define HALL_MQTT_RECONNECT_MAX_S 10
+
 typedef struct hall_mqtt_stats {
 	uint64_t connects;      /* successful CONNACKs so far (a change means: announce again) */
 	uint64_t received;      /* messages queued */
@@ -96,6 +100,7 @@ typedef struct hall_mqtt_stats {
 	uint64_t acked;         /* PUBACKs received */
 	uint64_t subacks;       /* SUBACKs received (subscriptions the broker confirmed, all connects) */
 	size_t queued;          /* messages waiting in the queue now */
+	int reconnect_max_s;    /* the backoff cap in force (the config's, or the default) */
 } hall_mqtt_stats;
 
 /* Initialise libmosquitto (once per process, thread-safe) and create a session; nothing is

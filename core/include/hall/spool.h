@@ -97,6 +97,20 @@ hall_err hall_spool_sync(hall_spool *sp, hall_error *err);
  * seq_max is clamped to seq_max (logged: the controller confirmed what was never issued). */
 hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err);
 
+/* The controller already holds this kiosk's events up to `seq`, above seq_max: the spool
+ * was lost (a wiped data directory) and the seq started again at 1. Moves the counter so
+ * the next append gets seq + 1, and gives every unconfirmed record (whose seq would
+ * repeat a stored one and be counted as a repeat) a new seq above `seq`, in the same
+ * order: rebuild(ctx, payload, len, new_seq, &data, &data_len) returns 0 and a malloc'd
+ * payload for the new seq (the spool frees it), non-zero to drop that record (logged).
+ * The new state is persisted before it returns. *moved (optional) counts the records
+ * renumbered. No-op when seq <= seq_max. A crash inside the call may lose the records
+ * being moved (they would have been counted as repeats anyway), never renumber twice. */
+typedef int (*hall_spool_rebuild_fn)(void *ctx, const void *data, size_t len, int64_t new_seq, void **out,
+                                     size_t *out_len);
+hall_err hall_spool_skip_past(hall_spool *sp, int64_t seq, hall_spool_rebuild_fn rebuild, void *ctx,
+                              size_t *moved, hall_error *err);
+
 /* Read durable unconfirmed records with seq >= from_seq in seq order, at most max_records
  * of them and, after the first, at most max_bytes payload bytes in all (0 = no limit for
  * either). cb returns 0 to go on, non-zero to stop early. *n_read (optional) counts the
