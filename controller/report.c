@@ -1405,6 +1405,30 @@ static void html_tdn(hall_strbuf *b, long long v)
 	hall_strbuf_printf(b, "<td class=\"n\">%lld</td>", v);
 }
 
+/* Open a table: an optional <h2> title (title < 0: none), then the header row. */
+static void html_table(hall_strbuf *b, hall_lang lang, int title, const char *id, const label *heads, size_t n)
+{
+	if (title >= 0) {
+		hall_strbuf_puts(b, "<h2>");
+		hall_strbuf_html(b, L(lang, (label)title));
+		hall_strbuf_puts(b, "</h2>");
+	}
+	hall_strbuf_printf(b, "<table id=\"%s\"><tr>", id);
+	for (size_t i = 0; i < n; i++)
+		html_th(b, L(lang, heads[i]));
+	hall_strbuf_puts(b, "</tr>");
+}
+
+/* Close a table; an empty one gets one row saying "none". */
+static void html_table_end(hall_strbuf *b, hall_lang lang, size_t rows, size_t cols)
+{
+	if (rows == 0)
+		hall_strbuf_printf(b, "<tr><td colspan=\"%zu\">%s</td></tr>", cols, L(lang, L_NONE));
+	hall_strbuf_puts(b, "</table>");
+}
+
+#define HEADS(...) (const label[]){__VA_ARGS__}, sizeof((const label[]){__VA_ARGS__}) / sizeof(label)
+
 static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 {
 	char d1[32], d2[32], x[64];
@@ -1469,14 +1493,9 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	}
 
 	/* completeness and uptime per kiosk */
-	hall_strbuf_puts(b, "<h2>");
-	hall_strbuf_html(b, L(lang, L_COMPLETENESS));
-	hall_strbuf_puts(b, "</h2><table id=\"kiosks\"><tr>");
-	const label kh[] = {L_KIOSK, L_GROUP, L_EVENTS, L_SEQ_MIN, L_SEQ_MAX, L_MISSING, L_SESSIONS, L_TAPS, L_UPTIME,
-	                    L_OUTAGES};
-	for (size_t i = 0; i < sizeof kh / sizeof kh[0]; i++)
-		html_th(b, L(lang, kh[i]));
-	hall_strbuf_puts(b, "</tr>");
+	html_table(b, lang, L_COMPLETENESS, "kiosks",
+	           HEADS(L_KIOSK, L_GROUP, L_EVENTS, L_SEQ_MIN, L_SEQ_MAX, L_MISSING, L_SESSIONS, L_TAPS, L_UPTIME,
+	                 L_OUTAGES));
 	for (size_t i = 0; i < r->n_kiosks; i++) {
 		const kiosk_stat *k = &r->kiosks[i];
 		hall_strbuf_puts(b, "<tr>");
@@ -1501,7 +1520,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		}
 		hall_strbuf_puts(b, "</td></tr>");
 	}
-	hall_strbuf_puts(b, "</table>");
+	html_table_end(b, lang, r->n_kiosks, 10);
 
 	/* by hour */
 	const char *hour_names[24];
@@ -1529,11 +1548,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	}
 	free(en);
 	free(ev);
-	hall_strbuf_puts(b, "<table id=\"exhibits\"><tr>");
-	html_th(b, L(lang, L_EXHIBIT));
-	html_th(b, L(lang, L_VIEWS));
-	html_th(b, L(lang, L_TAPS));
-	hall_strbuf_puts(b, "</tr>");
+	html_table(b, lang, -1, "exhibits", HEADS(L_EXHIBIT, L_VIEWS, L_TAPS));
 	for (size_t i = 0; i < r->n_exhibits; i++) {
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE));
@@ -1541,12 +1556,8 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		html_tdn(b, r->exhibits[i].taps);
 		hall_strbuf_puts(b, "</tr>");
 	}
-	hall_strbuf_puts(b, "</table>");
-	hall_strbuf_printf(b, "<h2>%s</h2><table id=\"items\"><tr>", L(lang, L_ITEMS));
-	html_th(b, L(lang, L_EXHIBIT));
-	html_th(b, L(lang, L_ITEM));
-	html_th(b, L(lang, L_TAPS));
-	hall_strbuf_puts(b, "</tr>");
+	html_table_end(b, lang, r->n_exhibits, 3);
+	html_table(b, lang, L_ITEMS, "items", HEADS(L_EXHIBIT, L_ITEM, L_TAPS));
 	for (size_t i = 0; i < r->n_items && i < 30; i++) {
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, r->items[i].exhibit);
@@ -1554,7 +1565,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		html_tdn(b, r->items[i].taps);
 		hall_strbuf_puts(b, "</tr>");
 	}
-	hall_strbuf_puts(b, "</table>");
+	html_table_end(b, lang, r->n_items, 3);
 
 	/* languages */
 	const char *ln[HALL_LANG_COUNT + 1];
@@ -1565,24 +1576,15 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	hall_strbuf_printf(b, "<p>%s: %lld</p>", L(lang, L_LANG_CHANGES), (long long)r->language_changes);
 
 	/* modes, polls, content */
-	hall_strbuf_printf(b, "<h2>%s</h2><table id=\"modes\"><tr>", L(lang, L_MODES));
-	html_th(b, L(lang, L_MODE));
-	html_th(b, L(lang, L_COUNT));
-	hall_strbuf_puts(b, "</tr>");
+	html_table(b, lang, L_MODES, "modes", HEADS(L_MODE, L_COUNT));
 	for (size_t i = 0; i < r->n_modes; i++) {
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, r->modes[i].name);
 		html_tdn(b, r->modes[i].count);
 		hall_strbuf_puts(b, "</tr>");
 	}
-	if (!r->n_modes)
-		hall_strbuf_printf(b, "<tr><td colspan=\"2\">%s</td></tr>", L(lang, L_NONE));
-	hall_strbuf_puts(b, "</table>");
-	hall_strbuf_printf(b, "<h2>%s</h2><table id=\"polls\"><tr>", L(lang, L_POLLS));
-	html_th(b, L(lang, L_POLL));
-	html_th(b, L(lang, L_OPTION));
-	html_th(b, L(lang, L_VOTES));
-	hall_strbuf_puts(b, "</tr>");
+	html_table_end(b, lang, r->n_modes, 2);
+	html_table(b, lang, L_POLLS, "polls", HEADS(L_POLL, L_OPTION, L_VOTES));
 	for (size_t i = 0; i < r->n_polls; i++) {
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, r->polls[i].poll);
@@ -1590,16 +1592,8 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		html_tdn(b, r->polls[i].votes);
 		hall_strbuf_puts(b, "</tr>");
 	}
-	if (!r->n_polls)
-		hall_strbuf_printf(b, "<tr><td colspan=\"3\">%s</td></tr>", L(lang, L_NONE));
-	hall_strbuf_puts(b, "</table>");
-	hall_strbuf_printf(b, "<h2>%s</h2><table id=\"content\"><tr>", L(lang, L_CONTENT));
-	html_th(b, L(lang, L_TIME));
-	html_th(b, L(lang, L_VERSION));
-	html_th(b, L(lang, L_ACTION));
-	html_th(b, L(lang, L_TARGET));
-	html_th(b, L(lang, L_USER));
-	hall_strbuf_puts(b, "</tr>");
+	html_table_end(b, lang, r->n_polls, 3);
+	html_table(b, lang, L_CONTENT, "content", HEADS(L_TIME, L_VERSION, L_ACTION, L_TARGET, L_USER));
 	for (size_t i = 0; i < r->n_changes; i++) {
 		fmt_local(r, d1, sizeof d1, r->changes[i].ts);
 		hall_strbuf_puts(b, "<tr>");
@@ -1610,9 +1604,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		html_td(b, r->changes[i].user);
 		hall_strbuf_puts(b, "</tr>");
 	}
-	if (!r->n_changes)
-		hall_strbuf_printf(b, "<tr><td colspan=\"5\">%s</td></tr>", L(lang, L_NONE));
-	hall_strbuf_puts(b, "</table>");
+	html_table_end(b, lang, r->n_changes, 5);
 
 	if (r->n_days > 1) {
 		const char **dn = calloc(r->n_days, sizeof *dn);

@@ -194,22 +194,6 @@ static const char *dup_str(ctx *x, const char *s)
 	return p;
 }
 
-static const char *type_name(const cJSON *v)
-{
-	if (!v)
-		return "nothing";
-	if (cJSON_IsString(v))
-		return "a string";
-	if (cJSON_IsNumber(v))
-		return "a number";
-	if (cJSON_IsBool(v))
-		return "a boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	if (cJSON_IsArray(v))
-		return "an array";
-	return "an object";
-}
 
 static const cJSON *field(const cJSON *o, const char *key)
 {
@@ -369,7 +353,7 @@ static const cJSON *get_list(ctx *x, const cJSON *o, const char *path, const cha
 		return NULL;
 	}
 	if (!cJSON_IsArray(v)) {
-		error_at(x, p, "expected an array of %s, got %s", what, type_name(v));
+		error_at(x, p, "expected an array of %s, got %s", what, hall_json_type_name(v));
 		return NULL;
 	}
 	size_t count = (size_t)cJSON_GetArraySize(v);
@@ -398,7 +382,7 @@ static const cJSON *get_object(ctx *x, const cJSON *o, const char *path, const c
 		return NULL;
 	}
 	if (!cJSON_IsObject(v)) {
-		error_at(x, p, "expected an object, got %s", type_name(v));
+		error_at(x, p, "expected an object, got %s", hall_json_type_name(v));
 		return NULL;
 	}
 	return v;
@@ -420,7 +404,7 @@ static bool get_text(ctx *x, const cJSON *o, const char *path, const char *key, 
 		return !required;
 	}
 	if (!cJSON_IsObject(v)) {
-		error_at(x, p, "expected a localized text (an object of language code to string), got %s", type_name(v));
+		error_at(x, p, "expected a localized text (an object of language code to string), got %s", hall_json_type_name(v));
 		return false;
 	}
 	bool ok = true;
@@ -447,7 +431,7 @@ static bool get_text(ctx *x, const cJSON *o, const char *path, const char *key, 
 		}
 		seen[lang] = true;
 		if (!cJSON_IsString(ch) || !ch->valuestring) {
-			error_at(x, lp, "expected a string, got %s", type_name(ch));
+			error_at(x, lp, "expected a string, got %s", hall_json_type_name(ch));
 			ok = false;
 			continue;
 		}
@@ -509,7 +493,7 @@ static void parse_assets(ctx *x, const cJSON *root)
 		hall_json_path_index(p, sizeof p, "assets", (int)i);
 		hall_asset *as = &assets[i];
 		if (!cJSON_IsObject(a)) {
-			error_at(x, p, "expected an object, got %s", type_name(a));
+			error_at(x, p, "expected an object, got %s", hall_json_type_name(a));
 			continue;
 		}
 		check_keys(x, a, p, keys);
@@ -603,7 +587,7 @@ static void parse_slides(ctx *x, const cJSON *o, const char *path, const char *k
 		path_t p;
 		hall_json_path_index(p, sizeof p, lp, (int)i);
 		if (!cJSON_IsObject(s)) {
-			error_at(x, p, "expected an object, got %s", type_name(s));
+			error_at(x, p, "expected an object, got %s", hall_json_type_name(s));
 			continue;
 		}
 		check_keys(x, s, p, keys);
@@ -650,7 +634,7 @@ static void parse_figures(ctx *x, const cJSON *o, const char *path, const char *
 		path_t p;
 		hall_json_path_index(p, sizeof p, lp, (int)i);
 		if (!cJSON_IsObject(it)) {
-			error_at(x, p, "expected an object, got %s", type_name(it));
+			error_at(x, p, "expected an object, got %s", hall_json_type_name(it));
 			continue;
 		}
 		check_keys(x, it, p, keys);
@@ -667,7 +651,7 @@ static bool parse_point(ctx *x, const cJSON *v, const char *p, hall_point *out)
 {
 	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsNumber(v->child) ||
 	    !cJSON_IsNumber(v->child->next)) {
-		error_at(x, p, "expected a point [x, y] of two numbers, got %s", type_name(v));
+		error_at(x, p, "expected a point [x, y] of two numbers, got %s", hall_json_type_name(v));
 		return false;
 	}
 	double px = v->child->valuedouble, py = v->child->next->valuedouble;
@@ -730,7 +714,7 @@ static void parse_brand(ctx *x, const cJSON *o, const char *path, hall_brand *b)
 			path_t p;
 			hall_json_path_index(p, sizeof p, rp, (int)i);
 			if (!cJSON_IsObject(r)) {
-				error_at(x, p, "expected an object, got %s", type_name(r));
+				error_at(x, p, "expected an object, got %s", hall_json_type_name(r));
 				continue;
 			}
 			check_keys(x, r, p, round_keys);
@@ -755,7 +739,7 @@ static void parse_brand(ctx *x, const cJSON *o, const char *path, hall_brand *b)
 				path_t pp;
 				hall_json_path_index(pp, sizeof pp, op, (int)k);
 				if (!cJSON_IsObject(ov)) {
-					error_at(x, pp, "expected an object, got %s", type_name(ov));
+					error_at(x, pp, "expected an object, got %s", hall_json_type_name(ov));
 					sum_ok = false;
 					continue;
 				}
@@ -798,7 +782,7 @@ static void parse_policy(ctx *x, const cJSON *o, const char *path, hall_policy *
 			path_t p;
 			hall_json_path_index(p, sizeof p, lp, (int)i);
 			if (!cJSON_IsObject(cv)) {
-				error_at(x, p, "expected an object, got %s", type_name(cv));
+				error_at(x, p, "expected an object, got %s", hall_json_type_name(cv));
 				continue;
 			}
 			check_keys(x, cv, p, card_keys);
@@ -831,7 +815,7 @@ static void parse_policy(ctx *x, const cJSON *o, const char *path, hall_policy *
 			path_t p;
 			hall_json_path_index(p, sizeof p, lp, (int)i);
 			if (!cJSON_IsObject(cv)) {
-				error_at(x, p, "expected an object, got %s", type_name(cv));
+				error_at(x, p, "expected an object, got %s", hall_json_type_name(cv));
 				continue;
 			}
 			check_keys(x, cv, p, chart_keys);
@@ -876,7 +860,7 @@ static void parse_policy(ctx *x, const cJSON *o, const char *path, hall_policy *
 				path_t pp;
 				hall_json_path_index(pp, sizeof pp, sp, (int)k);
 				if (!cJSON_IsObject(sv)) {
-					error_at(x, pp, "expected an object, got %s", type_name(sv));
+					error_at(x, pp, "expected an object, got %s", hall_json_type_name(sv));
 					values_ok = false;
 					continue;
 				}
@@ -976,7 +960,7 @@ static void parse_city(ctx *x, const cJSON *o, const char *path, hall_city_model
 			path_t dp;
 			hall_json_path_index(dp, sizeof dp, p, (int)i);
 			if (!cJSON_IsObject(dv)) {
-				error_at(x, dp, "expected an object, got %s", type_name(dv));
+				error_at(x, dp, "expected an object, got %s", hall_json_type_name(dv));
 				continue;
 			}
 			check_keys(x, dv, dp, d_keys);
@@ -1072,7 +1056,7 @@ static void parse_poll(ctx *x, const cJSON *o, const char *path, hall_poll *poll
 		path_t pp;
 		hall_json_path_index(pp, sizeof pp, op, (int)i);
 		if (!cJSON_IsObject(ov)) {
-			error_at(x, pp, "expected an object, got %s", type_name(ov));
+			error_at(x, pp, "expected an object, got %s", hall_json_type_name(ov));
 			continue;
 		}
 		check_keys(x, ov, pp, opt_keys);
@@ -1117,7 +1101,7 @@ static void parse_exhibits(ctx *x, const cJSON *root)
 		hall_json_path_index(p, sizeof p, "exhibits", (int)i);
 		hall_exhibit *e = &ex[i];
 		if (!cJSON_IsObject(ev)) {
-			error_at(x, p, "expected an object, got %s", type_name(ev));
+			error_at(x, p, "expected an object, got %s", hall_json_type_name(ev));
 			continue;
 		}
 		if (get_id(x, ev, p, "id", &e->id)) {
@@ -1195,7 +1179,7 @@ static void parse_languages(ctx *x, const cJSON *root)
 		hall_lang l;
 		if (!cJSON_IsString(v) || hall_lang_from_code(v->valuestring, &l) != 0) {
 			error_at(x, p, "expected one of \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\", \"ja\", got %s%.40s%s",
-			         cJSON_IsString(v) ? "\"" : type_name(v), cJSON_IsString(v) ? v->valuestring : "",
+			         cJSON_IsString(v) ? "\"" : hall_json_type_name(v), cJSON_IsString(v) ? v->valuestring : "",
 			         cJSON_IsString(v) ? "\"" : "");
 			continue;
 		}
@@ -1250,7 +1234,7 @@ static hall_err parse_root(ctx *x, const cJSON *root, hall_content **out)
 	hall_error je;
 	hall_err rc;
 	if (!cJSON_IsObject(root)) {
-		error_at(x, "", "the manifest must be a JSON object, got %s", type_name(root));
+		error_at(x, "", "the manifest must be a JSON object, got %s", hall_json_type_name(root));
 		return HALL_ERR_INVALID;
 	}
 	x->c = calloc(1, sizeof *x->c);

@@ -20,7 +20,7 @@ void hall_json_path_index(char *out, size_t len, const char *path, int index)
 	snprintf(out, len, "%s[%d]", path ? path : "", index);
 }
 
-static const char *type_name(const cJSON *v)
+const char *hall_json_type_name(const cJSON *v)
 {
 	if (!v)
 		return "nothing";
@@ -72,7 +72,7 @@ hall_err hall_json_expect_object(const cJSON *obj, const char *path, hall_error 
 {
 	if (!cJSON_IsObject(obj))
 		return hall_error_set(err, HALL_ERR_INVALID, path && *path ? path : "(root)", "expected an object, got %s",
-		                      type_name(obj));
+		                      hall_json_type_name(obj));
 	return HALL_OK;
 }
 
@@ -89,7 +89,7 @@ static int absent(const cJSON *v)
 static hall_err read_string(const cJSON *v, const char *p, size_t max_len, const char **out, hall_error *err)
 {
 	if (!cJSON_IsString(v) || !v->valuestring)
-		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a string, got %s", type_name(v));
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a string, got %s", hall_json_type_name(v));
 	size_t n = strlen(v->valuestring);
 	if (n > max_len)
 		return hall_error_set(err, HALL_ERR_INVALID, p, "string of %zu bytes is longer than the limit of %zu", n,
@@ -101,7 +101,7 @@ static hall_err read_string(const cJSON *v, const char *p, size_t max_len, const
 static hall_err read_int(const cJSON *v, const char *p, int64_t min, int64_t max, int64_t *out, hall_error *err)
 {
 	if (!cJSON_IsNumber(v))
-		return hall_error_set(err, HALL_ERR_INVALID, p, "expected an integer, got %s", type_name(v));
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected an integer, got %s", hall_json_type_name(v));
 	double d = v->valuedouble;
 	if (!isfinite(d) || d != floor(d))
 		return hall_error_set(err, HALL_ERR_INVALID, p, "expected an integer, got %g", d);
@@ -115,7 +115,7 @@ static hall_err read_int(const cJSON *v, const char *p, int64_t min, int64_t max
 static hall_err read_double(const cJSON *v, const char *p, double min, double max, double *out, hall_error *err)
 {
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a number, got %s", type_name(v));
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a number, got %s", hall_json_type_name(v));
 	if (v->valuedouble < min || v->valuedouble > max)
 		return hall_error_set(err, HALL_ERR_INVALID, p, "%g is out of range %g..%g", v->valuedouble, min, max);
 	*out = v->valuedouble;
@@ -125,7 +125,7 @@ static hall_err read_double(const cJSON *v, const char *p, double min, double ma
 static hall_err read_bool(const cJSON *v, const char *p, bool *out, hall_error *err)
 {
 	if (!cJSON_IsBool(v))
-		return hall_error_set(err, HALL_ERR_INVALID, p, "expected true or false, got %s", type_name(v));
+		return hall_error_set(err, HALL_ERR_INVALID, p, "expected true or false, got %s", hall_json_type_name(v));
 	*out = cJSON_IsTrue(v);
 	return HALL_OK;
 }
@@ -179,7 +179,7 @@ hall_err hall_json_get_object(const cJSON *obj, const char *path, const char *ke
 	const cJSON *v = field(obj, key);
 	if (!cJSON_IsObject(v))
 		return hall_error_set(err, HALL_ERR_INVALID, p, v ? "expected an object, got %s" : "missing (expected %s)",
-		                      v ? type_name(v) : "an object");
+		                      v ? hall_json_type_name(v) : "an object");
 	*out = v;
 	return HALL_OK;
 }
@@ -190,7 +190,7 @@ hall_err hall_json_get_array(const cJSON *obj, const char *path, const char *key
 	const cJSON *v = field(obj, key);
 	if (!cJSON_IsArray(v))
 		return hall_error_set(err, HALL_ERR_INVALID, p, v ? "expected an array, got %s" : "missing (expected %s)",
-		                      v ? type_name(v) : "an array");
+		                      v ? hall_json_type_name(v) : "an array");
 	*out = v;
 	return HALL_OK;
 }

@@ -47,6 +47,9 @@ hall_err hall_json_opt_double(const cJSON *obj, const char *path, const char *ke
                               double *out, hall_error *err);
 hall_err hall_json_opt_bool(const cJSON *obj, const char *path, const char *key, bool *out, hall_error *err);
 
+/* "a string", "a number", "an object", ... ("nothing" for NULL): for error messages. */
+const char *hall_json_type_name(const cJSON *v);
+
 /* Serialize without formatting; caller frees with free(). NULL on out-of-memory. */
 char *hall_json_print(const cJSON *obj, size_t *len);
 
