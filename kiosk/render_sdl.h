@@ -10,7 +10,8 @@
  *    0 fits inside it, centred. A file that cannot be loaded draws a grey placeholder
  *    box (logged once per path), never garbage.
  *  - LINE: from (x, y) to (x + w, y + h), border_px wide.
- *  - POLYGON: filled (any simple polygon, concave ones too: ear clipping).
+ *  - POLYGON: filled (any simple polygon, concave ones too; even-odd rule, a pixel is
+ *    filled when its centre is inside).
  *  - HIT: not drawn, focused or not: the focus ring is part of the list (kiosk/ui.h,
  *    hall_ui_finish: boxes with a border only, in the theme's colours, drawn last), so
  *    what the a11y checks and tests see is what is drawn.
