@@ -292,6 +292,36 @@ static void send_confirm(serve *sv, const char *kiosk)
 	free(buf);
 }
 
+/* Confirm each kiosk of the committed batch once. The events of one message sit next to
+ * each other in pend, so a run of one kiosk costs one strcmp per event; only the first
+ * event of a run is looked up among the kiosks already confirmed (a handful). Comparing
+ * every event with all earlier ones was 40% of serve's CPU at 1000 events per batch. */
+static void confirm_batch(serve *sv)
+{
+	size_t *firsts = malloc(sv->n_pend * sizeof *firsts); /* index of each kiosk's first event */
+	size_t n_firsts = 0;
+	for (size_t i = 0; i < sv->n_pend; i++) {
+		const char *k = sv->pend[i].kiosk;
+		if (i > 0 && strcmp(k, sv->pend[i - 1].kiosk) == 0)
+			continue;
+		bool seen = false;
+		if (firsts) {
+			for (size_t j = 0; j < n_firsts && !seen; j++)
+				seen = strcmp(sv->pend[firsts[j]].kiosk, k) == 0;
+		} else {
+			/* Out of memory for the list: the slow scan, still each kiosk once. */
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = strcmp(sv->pend[j].kiosk, k) == 0;
+		}
+		if (seen)
+			continue;
+		if (firsts)
+			firsts[n_firsts++] = i;
+		send_confirm(sv, k);
+	}
+	free(firsts);
+}
+
 /* Commit everything pending in one transaction, then confirm to each kiosk in it. */
 static void flush_events(serve *sv)
 {
@@ -307,14 +337,7 @@ static void flush_events(serve *sv)
 			for (size_t i = 0; i < res.n_polls_changed && i < 8; i++)
 				mark_dirty(sv, res.polls_changed[i]);
 			hall_debug("committed %zu events (%zu new, %zu repeated)", sv->n_pend, res.inserted, res.duplicates);
-			/* Confirm each kiosk of the batch once. */
-			for (size_t i = 0; i < sv->n_pend; i++) {
-				bool seen = false;
-				for (size_t j = 0; j < i && !seen; j++)
-					seen = strcmp(sv->pend[j].kiosk, sv->pend[i].kiosk) == 0;
-				if (!seen)
-					send_confirm(sv, sv->pend[i].kiosk);
-			}
+			confirm_batch(sv);
 		}
 		sv->n_pend = 0;
 	}
