@@ -130,67 +130,70 @@ static hall_err read_bool(const cJSON *v, const char *p, bool *out, hall_error *
 	return HALL_OK;
 }
 
-#define FIELD_PATH(p, path, key)                                                                                     \
-	char p[sizeof(((hall_error *)0)->path)];                                                                         \
-	hall_json_path_key(p, sizeof p, path, key)
+/* The readers leave err->path empty; the field's path is written only when a read failed,
+ * so a good document costs no path formatting (parsers read every field through here). */
+static hall_err at_field(hall_err rc, hall_error *err, const char *path, const char *key)
+{
+	if (rc != HALL_OK && err)
+		hall_json_path_key(err->path, sizeof err->path, path, key);
+	return rc;
+}
 
 hall_err hall_json_get_string(const cJSON *obj, const char *path, const char *key, size_t max_len, const char **out,
                               hall_error *err)
 {
-	FIELD_PATH(p, path, key);
 	const cJSON *v = field(obj, key);
 	if (!v)
-		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected a string)");
-	return read_string(v, p, max_len, out, err);
+		return at_field(hall_error_set(err, HALL_ERR_INVALID, "", "missing (expected a string)"), err, path, key);
+	return at_field(read_string(v, NULL, max_len, out, err), err, path, key);
 }
 
 hall_err hall_json_get_int(const cJSON *obj, const char *path, const char *key, int64_t min, int64_t max,
                            int64_t *out, hall_error *err)
 {
-	FIELD_PATH(p, path, key);
 	const cJSON *v = field(obj, key);
 	if (!v)
-		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected an integer)");
-	return read_int(v, p, min, max, out, err);
+		return at_field(hall_error_set(err, HALL_ERR_INVALID, "", "missing (expected an integer)"), err, path, key);
+	return at_field(read_int(v, NULL, min, max, out, err), err, path, key);
 }
 
 hall_err hall_json_get_double(const cJSON *obj, const char *path, const char *key, double min, double max,
                               double *out, hall_error *err)
 {
-	FIELD_PATH(p, path, key);
 	const cJSON *v = field(obj, key);
 	if (!v)
-		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected a number)");
-	return read_double(v, p, min, max, out, err);
+		return at_field(hall_error_set(err, HALL_ERR_INVALID, "", "missing (expected a number)"), err, path, key);
+	return at_field(read_double(v, NULL, min, max, out, err), err, path, key);
 }
 
 hall_err hall_json_get_bool(const cJSON *obj, const char *path, const char *key, bool *out, hall_error *err)
 {
-	FIELD_PATH(p, path, key);
 	const cJSON *v = field(obj, key);
 	if (!v)
-		return hall_error_set(err, HALL_ERR_INVALID, p, "missing (expected true or false)");
-	return read_bool(v, p, out, err);
+		return at_field(hall_error_set(err, HALL_ERR_INVALID, "", "missing (expected true or false)"), err, path, key);
+	return at_field(read_bool(v, NULL, out, err), err, path, key);
 }
 
 hall_err hall_json_get_object(const cJSON *obj, const char *path, const char *key, const cJSON **out, hall_error *err)
 {
-	FIELD_PATH(p, path, key);
 	const cJSON *v = field(obj, key);
 	if (!cJSON_IsObject(v))
-		return hall_error_set(err, HALL_ERR_INVALID, p, v ? "expected an object, got %s" : "missing (expected %s)",
-		                      v ? hall_json_type_name(v) : "an object");
+		return at_field(hall_error_set(err, HALL_ERR_INVALID, "",
+		                               v ? "expected an object, got %s" : "missing (expected %s)",
+		                               v ? hall_json_type_name(v) : "an object"),
+		                err, path, key);
 	*out = v;
 	return HALL_OK;
 }
 
 hall_err hall_json_get_array(const cJSON *obj, const char *path, const char *key, const cJSON **out, hall_error *err)
 {
-	FIELD_PATH(p, path, key);
 	const cJSON *v = field(obj, key);
 	if (!cJSON_IsArray(v))
-		return hall_error_set(err, HALL_ERR_INVALID, p, v ? "expected an array, got %s" : "missing (expected %s)",
-		                      v ? hall_json_type_name(v) : "an array");
+		return at_field(hall_error_set(err, HALL_ERR_INVALID, "",
+		                               v ? "expected an array, got %s" : "missing (expected %s)",
+		                               v ? hall_json_type_name(v) : "an array"),
+		                err, path, key);
 	*out = v;
 	return HALL_OK;
 }
@@ -201,8 +204,7 @@ hall_err hall_json_opt_string(const cJSON *obj, const char *path, const char *ke
 	const cJSON *v = field(obj, key);
 	if (absent(v))
 		return HALL_OK;
-	FIELD_PATH(p, path, key);
-	return read_string(v, p, max_len, out, err);
+	return at_field(read_string(v, NULL, max_len, out, err), err, path, key);
 }
 
 hall_err hall_json_opt_int(const cJSON *obj, const char *path, const char *key, int64_t min, int64_t max,
@@ -211,8 +213,7 @@ hall_err hall_json_opt_int(const cJSON *obj, const char *path, const char *key, 
 	const cJSON *v = field(obj, key);
 	if (absent(v))
 		return HALL_OK;
-	FIELD_PATH(p, path, key);
-	return read_int(v, p, min, max, out, err);
+	return at_field(read_int(v, NULL, min, max, out, err), err, path, key);
 }
 
 hall_err hall_json_opt_double(const cJSON *obj, const char *path, const char *key, double min, double max,
@@ -221,8 +222,7 @@ hall_err hall_json_opt_double(const cJSON *obj, const char *path, const char *ke
 	const cJSON *v = field(obj, key);
 	if (absent(v))
 		return HALL_OK;
-	FIELD_PATH(p, path, key);
-	return read_double(v, p, min, max, out, err);
+	return at_field(read_double(v, NULL, min, max, out, err), err, path, key);
 }
 
 hall_err hall_json_opt_bool(const cJSON *obj, const char *path, const char *key, bool *out, hall_error *err)
@@ -230,8 +230,7 @@ hall_err hall_json_opt_bool(const cJSON *obj, const char *path, const char *key,
 	const cJSON *v = field(obj, key);
 	if (absent(v))
 		return HALL_OK;
-	FIELD_PATH(p, path, key);
-	return read_bool(v, p, out, err);
+	return at_field(read_bool(v, NULL, out, err), err, path, key);
 }
 
 char *hall_json_print(const cJSON *obj, size_t *len)
