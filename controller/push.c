@@ -238,6 +238,11 @@ int hall_push_envelope(const hall_controller_config *cfg, hall_store *store, con
 	}
 	if (env->cleared && env->scope.kind == HALL_SCOPE_KIOSK)
 		resend_wider(cfg, store, m, kind, env->scope.name);
+	/* "pushed" means the broker has it: a tool that exits right after publishing could
+	 * otherwise close the connection with the message still in its socket buffer. */
+	if (hall_mqtt_flush(m, 10000, &err) != HALL_OK)
+		fprintf(stderr, "hall-controller: %s (recorded: kiosks get it when they next connect)\n",
+		        hall_error_format(&err, msg, sizeof msg));
 	const char *verb = strcmp(action, "rollback") == 0 ? "rolled back: published"
 	                   : env->cleared                    ? "cleared"
 	                   : strcmp(action, "notice") == 0   ? "raised"

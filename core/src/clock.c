@@ -1,8 +1,10 @@
 /* clock.c: the project's only source of time, with a fake clock for tests, and civil
  * time in a named zone without disturbing the rest of the process. */
 #include "hall/clock.h"
+#include "hall/tz.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,7 +14,6 @@
 
 static _Atomic int64_t fake_ms = -1;
 static pthread_once_t fake_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void fake_from_env(void)
 {
@@ -61,73 +62,47 @@ void hall_clock_advance_fake(int64_t ms)
 		atomic_fetch_add(&fake_ms, ms);
 }
 
-/* localtime_r and mktime follow TZ, which is process-wide. We switch it under a lock
- * and put it back, so a caller asking for Asia/Seoul never changes what another thread
- * (or the rest of the program) sees once the call returns. */
-static void tz_switch(const char *tz, char *saved, size_t saved_len, int *had)
+/* Civil time comes from hall/tz.h, which reads the zone database itself: localtime_r and
+ * mktime follow the process-wide TZ, and switching it while other threads (MQTT, audio)
+ * read the environment is a data race. */
+static int64_t floor_div(int64_t a, int64_t b)
 {
-	const char *old = getenv("TZ");
-	*had = old != NULL;
-	snprintf(saved, saved_len, "%s", old ? old : "");
-	setenv("TZ", tz && *tz ? tz : "UTC", 1);
-	tzset();
-}
-
-static void tz_restore(const char *saved, int had)
-{
-	if (had)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
 int hall_clock_to_civil(int64_t utc_ms, const char *tz, hall_civil *out)
 {
-	char saved[256];
-	int had = 0;
-	struct tm tm;
-	time_t t = (time_t)(utc_ms >= 0 ? utc_ms / 1000 : -((-utc_ms + 999) / 1000));
-	int ok;
-	pthread_mutex_lock(&tz_lock);
-	tz_switch(tz, saved, sizeof saved, &had);
-	ok = localtime_r(&t, &tm) != NULL;
-	tz_restore(saved, had);
-	pthread_mutex_unlock(&tz_lock);
-	if (!ok)
+	const hall_tz *z = hall_tz_get(tz && *tz ? tz : "UTC");
+	if (!z)
 		return -1;
-	out->year = tm.tm_year + 1900;
-	out->month = tm.tm_mon + 1;
-	out->day = tm.tm_mday;
-	out->hour = tm.tm_hour;
-	out->minute = tm.tm_min;
-	out->second = tm.tm_sec;
-	out->weekday = tm.tm_wday;
-	out->utc_offset_s = (int)tm.tm_gmtoff;
+	int64_t t = floor_div(utc_ms, 1000);
+	int32_t off = hall_tz_offset_at(z, t);
+	int64_t local = t + off;
+	int64_t days = floor_div(local, 86400);
+	int64_t secs = local - days * 86400;
+	int64_t year;
+	hall_civil_from_days(days, &year, &out->month, &out->day);
+	if (year < INT_MIN || year > INT_MAX)
+		return -1;
+	out->year = (int)year;
+	out->hour = (int)(secs / 3600);
+	out->minute = (int)(secs / 60 % 60);
+	out->second = (int)(secs % 60);
+	out->weekday = (int)(((days + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+	out->utc_offset_s = off;
 	return 0;
 }
 
 int hall_clock_from_civil(const hall_civil *local, const char *tz, int64_t *utc_ms)
 {
-	char saved[256];
-	int had = 0;
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = local->year - 1900;
-	tm.tm_mon = local->month - 1;
-	tm.tm_mday = local->day;
-	tm.tm_hour = local->hour;
-	tm.tm_min = local->minute;
-	tm.tm_sec = local->second;
-	tm.tm_isdst = -1;
-	pthread_mutex_lock(&tz_lock);
-	tz_switch(tz, saved, sizeof saved, &had);
-	time_t t = mktime(&tm);
-	tz_restore(saved, had);
-	pthread_mutex_unlock(&tz_lock);
-	if (t == (time_t)-1 && !(local->year == 1969 || local->year == 1970))
+	const hall_tz *z = hall_tz_get(tz && *tz ? tz : "UTC");
+	if (!z)
 		return -1;
-	*utc_ms = (int64_t)t * 1000;
+	/* Fields out of range (day 32, hour 24) roll over, as with mktime. */
+	int64_t local_s = hall_days_from_civil(local->year, local->month, local->day) * 86400 +
+	                  (int64_t)local->hour * 3600 + (int64_t)local->minute * 60 + local->second;
+	*utc_ms = hall_tz_local_to_utc(z, local_s) * 1000;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * keys are refused so that a misspelt field cannot silently fall back to its default.
  * Errors read "<file>: <field>: expected number 50..5000". */
 #include "hall/config.h"
+#include "hall/tz.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -215,25 +216,6 @@ static hall_err get_prefix(const ctx *c, const cJSON *obj, char *dst, size_t siz
 	return HALL_OK;
 }
 
-/* An IANA zone name that the system's zone database knows. glibc would silently treat an
- * unknown TZ as UTC and shift every report by hours, so check the file exists. */
-static int tz_is_known(const char *tz)
-{
-	if (!tz || !*tz || tz[0] == '/' || strstr(tz, ".."))
-		return 0;
-	for (const char *p = tz; *p; p++) {
-		char ch = *p;
-		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '/' ||
-		      ch == '_' || ch == '-' || ch == '+'))
-			return 0;
-	}
-	const char *dir = getenv("TZDIR");
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static hall_err get_tz(const ctx *c, const cJSON *obj, char *dst, size_t size)
 {
 	char tmp[64];
@@ -241,7 +223,7 @@ static hall_err get_tz(const ctx *c, const cJSON *obj, char *dst, size_t size)
 	hall_err rc = get_str(c, obj, "", "time_zone", tmp, sizeof tmp, false, NULL);
 	if (rc != HALL_OK)
 		return rc;
-	if (!tz_is_known(tmp))
+	if (!hall_tz_known(tmp)) /* glibc would read an unknown zone as UTC */
 		return fail(c, "", "time_zone", "unknown time zone \"%s\" (expected an IANA name like \"Asia/Seoul\")", tmp);
 	snprintf(dst, size, "%s", tmp);
 	return HALL_OK;

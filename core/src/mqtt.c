@@ -62,6 +62,7 @@ struct hall_mqtt {
 	uint64_t state_gen; /* bumped on every connect and disconnect, for hall_mqtt_wait */
 	int final_mid;
 	bool final_acked;
+	bool flushing; /* hall_mqtt_flush waits: wake it on every PUBACK */
 	hall_mqtt_stats st;
 };
 
@@ -187,10 +188,10 @@ static void cb_publish(struct mosquitto *mosq, void *obj, int mid)
 	(void)mosq;
 	pthread_mutex_lock(&s->lock);
 	s->st.acked++;
-	if (s->final_mid != 0 && mid == s->final_mid) {
+	if (s->final_mid != 0 && mid == s->final_mid)
 		s->final_acked = true;
+	if (s->final_mid != 0 || s->flushing)
 		pthread_cond_broadcast(&s->cond);
-	}
 	pthread_mutex_unlock(&s->lock);
 	if (s->cfg.on_publish)
 		s->cfg.on_publish(s->cfg.ctx, mid);
@@ -657,6 +658,27 @@ void hall_mqtt_get_stats(hall_mqtt *s, hall_mqtt_stats *out)
 	out->queued = s->q_count;
 	out->reconnect_max_s = s->cfg.reconnect_max_s;
 	pthread_mutex_unlock(&s->lock);
+}
+
+hall_err hall_mqtt_flush(hall_mqtt *s, int timeout_ms, hall_error *err)
+{
+	struct timespec until;
+	if (!s || !s->thread_running)
+		return hall_error_set(err, HALL_ERR_NET, "mqtt.flush", "the session is not running");
+	deadline_ts(&until, timeout_ms > 0 ? timeout_ms : 0);
+	pthread_mutex_lock(&s->lock);
+	s->flushing = true;
+	while (s->st.acked < s->st.published && s->connected) {
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &until) == ETIMEDOUT)
+			break;
+	}
+	s->flushing = false;
+	uint64_t left = s->st.published - s->st.acked;
+	pthread_mutex_unlock(&s->lock);
+	if (left)
+		return hall_error_set(err, HALL_ERR_NET, "mqtt.flush", "%llu message(s) not acknowledged by the broker",
+		                      (unsigned long long)left);
+	return HALL_OK;
 }
 
 hall_err hall_mqtt_stop(hall_mqtt *s, const char *final_topic, const void *final_payload, size_t final_len,

@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "hall/clock.h"
 #include "hall/json.h"
 #include "hall/topics.h"
+#include "hall/tz.h"
 
 #define MIN_PER_DAY 1440
 
@@ -30,33 +30,7 @@ int hall_schedule_weekday_from_name(const char *name)
 	return -1;
 }
 
-/* ---- calendar arithmetic (proleptic Gregorian, H. Hinnant's algorithms) ------------ */
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t yy = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t dd = doy - (153 * mp + 2) / 5 + 1;
-	int64_t mm = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yy + (mm <= 2));
-	*m = (int)mm;
-	*d = (int)dd;
-}
+/* ---- calendar arithmetic (hall/tz.h has the proleptic Gregorian conversions) ------- */
 
 /* 0 = Sunday. 1970-01-01 was a Thursday. */
 static int weekday_of(int64_t day)
@@ -78,7 +52,7 @@ static hall_err parse_date(const cJSON *v, const char *p, int64_t *day, hall_err
 	int y, m, d;
 	if (!cJSON_IsString(v) || hall_clock_parse_date(v->valuestring, &y, &m, &d) != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, p, "expected a date \"YYYY-MM-DD\"");
-	*day = days_from_civil(y, m, d);
+	*day = hall_days_from_civil(y, m, d);
 	return HALL_OK;
 }
 
@@ -126,30 +100,12 @@ static hall_err check_keys(const cJSON *o, const char *path, const char *const *
 	return HALL_OK;
 }
 
-/* IANA zone names: letters, digits, '/', '_', '-', '+'; no "..", no leading '/'. When the
- * system's zone database is there, the zone must be in it: glibc silently treats an
- * unknown zone as UTC, which would shift every opening hour by the zone's offset. */
+/* The zone must be in the system's zone database (hall/tz.h reads it): glibc silently
+ * treats an unknown zone as UTC, which would shift every opening hour by the offset. */
 static hall_err check_time_zone(const char *tz, const char *p, hall_error *err)
 {
-	size_t n = strlen(tz);
-	bool ok = n > 0 && n <= HALL_SCHEDULE_TZ_MAX && tz[0] != '/' && strstr(tz, "..") == NULL;
-	for (size_t i = 0; ok && i < n; i++) {
-		char c = tz[i];
-		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
-		     c == '-' || c == '+';
-	}
-	if (!ok)
-		return hall_error_set(err, HALL_ERR_INVALID, p, "\"%.64s\" is not a time zone name (e.g. \"Asia/Seoul\")", tz);
-	const char *dir = getenv("TZDIR");
-	if (!dir || !*dir)
-		dir = "/usr/share/zoneinfo";
-	struct stat st;
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-		char path[512];
-		snprintf(path, sizeof path, "%s/%s", dir, tz);
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-			return hall_error_set(err, HALL_ERR_INVALID, p, "unknown time zone \"%s\"", tz);
-	}
+	if (strlen(tz) > HALL_SCHEDULE_TZ_MAX || !hall_tz_known(tz))
+		return hall_error_set(err, HALL_ERR_INVALID, p, "unknown time zone \"%.64s\" (e.g. \"Asia/Seoul\")", tz);
 	return HALL_OK;
 }
 
@@ -539,7 +495,9 @@ static hall_err local_to_utc(int64_t m, const char *tz, int64_t *utc_ms, hall_er
 	memset(&c, 0, sizeof c);
 	int64_t day = floor_div(m, MIN_PER_DAY);
 	int64_t mod = m - day * MIN_PER_DAY;
-	civil_from_days(day, &c.year, &c.month, &c.day);
+	int64_t year;
+	hall_civil_from_days(day, &year, &c.month, &c.day);
+	c.year = (int)year;
 	c.hour = (int)(mod / 60);
 	c.minute = (int)(mod % 60);
 	if (hall_clock_from_civil(&c, tz, utc_ms) != 0)
@@ -559,7 +517,7 @@ hall_err hall_schedule_eval(const hall_schedule *schedule, int64_t utc_ms, const
 	result->closes_ms = -1;
 	if (hall_clock_to_civil(utc_ms, zone, &now) != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, "time_zone", "cannot read the time in \"%s\"", zone);
-	int64_t today = days_from_civil(now.year, now.month, now.day);
+	int64_t today = hall_days_from_civil(now.year, now.month, now.day);
 	int64_t m = today * MIN_PER_DAY + now.hour * 60 + now.minute;
 	const int64_t horizon = m + (int64_t)HALL_SCHEDULE_HORIZON_DAYS * MIN_PER_DAY;
 

@@ -216,7 +216,15 @@ static inline int ctl_setup(void **state, const char *extra_config)
 		usleep(20 * 1000);
 	if (!hall_mqtt_is_connected(f->kiosk))
 		return -1;
-	usleep(100 * 1000);
+	/* Subscribed only once the broker says so (a fixed sleep is too short on a busy machine). */
+	hall_mqtt_stats st = {0};
+	for (int i = 0; i < 500 && st.subacks == 0; i++) {
+		hall_mqtt_get_stats(f->kiosk, &st);
+		if (st.subacks == 0)
+			usleep(10 * 1000);
+	}
+	if (st.subacks == 0)
+		return -1;
 	*state = f;
 	return 0;
 }

@@ -59,11 +59,16 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # faults_wait SECONDS DESCRIPTION COMMAND...: run COMMAND every 0.2 s until it succeeds;
 # fail naming DESCRIPTION after SECONDS.
+# Bounded by the clock, not by a count of tries: on a loaded machine one try (a python
+# check) can take a second, and a count of 5 per second would stretch a 50 s wait past
+# ctest's timeout without saying what was awaited.
 faults_wait() {
 	local secs=$1 what=$2
 	shift 2
-	for _ in $(seq 1 $((secs * 5))); do
+	local deadline=$((SECONDS + secs))
+	while :; do
 		if "$@" >/dev/null 2>&1; then return 0; fi
+		[ "$SECONDS" -lt "$deadline" ] || break
 		sleep 0.2
 	done
 	fail "waited ${secs}s for: $what"

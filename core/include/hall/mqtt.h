@@ -128,6 +128,11 @@ hall_err hall_mqtt_start(hall_mqtt *s, hall_error *err);
 hall_err hall_mqtt_publish(hall_mqtt *s, const char *topic, const void *data, size_t len, bool retain,
                            int *mid, hall_error *err);
 
+/* Wait up to timeout_ms until the broker acknowledged every message published so far
+ * (QoS 1 PUBACK), e.g. before a command-line tool says "pushed" and exits. HALL_ERR_NET
+ * when some are still unacknowledged (connection lost, or the time ran out). */
+hall_err hall_mqtt_flush(hall_mqtt *s, int timeout_ms, hall_error *err);
+
 /* True between CONNACK and the next connection loss. Thread-safe. */
 bool hall_mqtt_is_connected(hall_mqtt *s);
 
