@@ -2,9 +2,10 @@
  *
  * One thread owns the store and the logic; libmosquitto's thread only queues incoming
  * messages (hall/mqtt.h). The loop: wait for messages (at most until the current batch's
- * deadline), handle them, commit the batch when it is full or batch_ms old, then confirm
- * to every kiosk in the batch. A confirm is sent only after COMMIT returned, so a kiosk
- * never drops an event the database does not hold (DESIGN.md decision 2). */
+ * deadline), handle them, commit the batch when no message is left queued, it is full or
+ * it is batch_ms old, then confirm to every kiosk in the batch. A confirm is sent only
+ * after COMMIT returned, so a kiosk never drops an event the database does not hold
+ * (DESIGN.md decision 2). */
 #include "serve.h"
 
 #include <errno.h>
@@ -273,17 +274,12 @@ static void on_event(void *user, size_t index, const hall_event *ev, const hall_
 	sv->pend[sv->n_pend++] = *ev;
 }
 
-static void send_confirm(serve *sv, const char *kiosk)
+static void publish_confirm(serve *sv, const char *kiosk, int64_t seq)
 {
 	hall_error err = {0};
-	int64_t seq = 0;
 	char topic[HALL_TOPIC_MAX];
 	char *buf = NULL;
 	size_t len = 0;
-	if (hall_store_advance_confirm(sv->store, kiosk, &seq, &err) != HALL_OK) {
-		db_warn("confirm", &err);
-		return;
-	}
 	hall_confirm c = {.seq = seq};
 	if (hall_topic_ctl_kiosk(topic, sizeof topic, sv->cfg->topic_prefix, kiosk, "confirm") != 0 ||
 	    hall_proto_encode_confirm(&c, &buf, &len, &err) != HALL_OK)
@@ -292,43 +288,32 @@ static void send_confirm(serve *sv, const char *kiosk)
 	free(buf);
 }
 
-/* Confirm each kiosk of the committed batch once. The events of one message sit next to
- * each other in pend, so a run of one kiosk costs one strcmp per event; only the first
- * event of a run is looked up among the kiosks already confirmed (a handful). Comparing
- * every event with all earlier ones was 40% of serve's CPU at 1000 events per batch. */
-static void confirm_batch(serve *sv)
+static void send_confirm(serve *sv, const char *kiosk)
 {
-	size_t *firsts = malloc(sv->n_pend * sizeof *firsts); /* index of each kiosk's first event */
-	size_t n_firsts = 0;
-	for (size_t i = 0; i < sv->n_pend; i++) {
-		const char *k = sv->pend[i].kiosk;
-		if (i > 0 && strcmp(k, sv->pend[i - 1].kiosk) == 0)
-			continue;
-		bool seen = false;
-		if (firsts) {
-			for (size_t j = 0; j < n_firsts && !seen; j++)
-				seen = strcmp(sv->pend[firsts[j]].kiosk, k) == 0;
-		} else {
-			/* Out of memory for the list: the slow scan, still each kiosk once. */
-			for (size_t j = 0; j < i && !seen; j++)
-				seen = strcmp(sv->pend[j].kiosk, k) == 0;
-		}
-		if (seen)
-			continue;
-		if (firsts)
-			firsts[n_firsts++] = i;
-		send_confirm(sv, k);
+	hall_error err = {0};
+	int64_t seq = 0;
+	if (hall_store_advance_confirm(sv->store, kiosk, &seq, &err) != HALL_OK) {
+		db_warn("confirm", &err);
+		return;
 	}
-	free(firsts);
+	publish_confirm(sv, kiosk, seq);
 }
 
-/* Commit everything pending in one transaction, then confirm to each kiosk in it. */
+/* hall_store_ingest_events calls this once per kiosk of the batch, after its COMMIT. */
+static int on_confirmed(void *user, const char *kiosk, int64_t confirmed)
+{
+	publish_confirm(user, kiosk, confirmed);
+	return 0;
+}
+
+/* Commit everything pending in one transaction that also moves each kiosk's confirm
+ * (one COMMIT, one fsync, per batch), then confirm to each kiosk in it. */
 static void flush_events(serve *sv)
 {
 	hall_error err = {0};
 	if (sv->n_pend) {
 		hall_store_insert_result res;
-		if (hall_store_insert_events(sv->store, sv->pend, sv->n_pend, &res, &err) != HALL_OK) {
+		if (hall_store_ingest_events(sv->store, sv->pend, sv->n_pend, &res, on_confirmed, sv, &err) != HALL_OK) {
 			/* Nothing confirmed: every kiosk resends what we could not store. */
 			db_warn("storing events", &err);
 		} else {
@@ -337,7 +322,6 @@ static void flush_events(serve *sv)
 			for (size_t i = 0; i < res.n_polls_changed && i < 8; i++)
 				mark_dirty(sv, res.polls_changed[i]);
 			hall_debug("committed %zu events (%zu new, %zu repeated)", sv->n_pend, res.inserted, res.duplicates);
-			confirm_batch(sv);
 		}
 		sv->n_pend = 0;
 	}
@@ -946,13 +930,22 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 			announce_online(&sv);
 		}
 		hall_mqtt_msg m;
+		bool drained = false;
 		/* Bounded per round so a flood cannot starve the batch deadline. */
-		for (int i = 0; i < 10000 && hall_mqtt_poll(sv.m, &m); i++) {
+		for (int i = 0; i < 10000; i++) {
+			if (!hall_mqtt_poll(sv.m, &m)) {
+				drained = true;
+				break;
+			}
 			handle(&sv, &m);
 			hall_mqtt_msg_free(&m);
 		}
 		now = hall_clock_mono_ms();
-		if (sv.n_pend && now - sv.pend_since >= cfg->ingest.batch_ms)
+		/* Commit as soon as nothing more is queued (or the batch is batch_ms old, or,
+		 * in handle_events, batch_max events): a lone event is confirmed at once, and under
+		 * load what arrives during one commit makes the next batch, so batches grow with
+		 * the load and the fsyncs per event shrink, with no timer adding latency. */
+		if (sv.n_pend && (drained || now - sv.pend_since >= cfg->ingest.batch_ms))
 			flush_events(&sv);
 		else if (!sv.n_pend && (sv.rej_events || sv.rej_msgs))
 			flush_events(&sv);

@@ -17,13 +17,19 @@ void hall_store_close(hall_store *s)
 hall_err hall_store_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
                                   hall_error *err)
 {
+	return hall_store_ingest_events(s, evs, n, res, NULL, NULL, err);
+}
+
+hall_err hall_store_ingest_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+                                  hall_store_confirm_cb confirm_cb, void *user, hall_error *err)
+{
 	hall_store_insert_result local;
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof *res);
 	if (n == 0)
 		return HALL_OK;
-	return s->ops->insert_events(s, evs, n, res, err);
+	return s->ops->ingest_events(s, evs, n, res, confirm_cb, user, err);
 }
 
 hall_err hall_store_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err)

@@ -8,6 +8,8 @@
  *
  * What is stored
  *   events     raw events, unique by (kiosk, seq): inserting one twice counts once
+ *   event_spans per (kiosk, UTC hour of ts): the lowest and highest seq stored with a ts
+ *              in that hour (how a period's events are found without an index on ts)
  *   votes      one vote per (kiosk, session, poll), filled from vote events
  *   kiosks     the fleet: group, first/last seen, online, versions held, seq_max,
  *              spool_first, confirmed (highest seq committed with no gap), last error,
@@ -147,6 +149,8 @@ typedef int (*hall_store_command_cb)(void *user, const hall_store_command *c);
 typedef int (*hall_store_daily_cb)(void *user, const hall_store_daily *d);
 typedef int (*hall_store_tally_cb)(void *user, const hall_store_tally *t);
 typedef int (*hall_store_counter_cb)(void *user, const char *name, int64_t value);
+/* One kiosk's confirmed seq after hall_store_ingest_events; the return value is ignored. */
+typedef int (*hall_store_confirm_cb)(void *user, const char *kiosk, int64_t confirmed);
 
 /* Result of one hall_store_insert_events call. */
 typedef struct hall_store_insert_result {
@@ -165,8 +169,9 @@ typedef struct hall_store hall_store;
  * of the same name below. */
 typedef struct hall_store_ops {
 	void (*close)(hall_store *s);
-	hall_err (*insert_events)(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
-	                          hall_error *err);
+	/* insert_events, and with confirm_cb also the confirms (hall_store_ingest_events). */
+	hall_err (*ingest_events)(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+	                          hall_store_confirm_cb confirm_cb, void *user, hall_error *err);
 	hall_err (*advance_confirm)(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err);
 	hall_err (*each_event)(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
 	                       hall_store_event_cb cb, void *user, hall_error *err);
@@ -235,6 +240,14 @@ void hall_store_close(hall_store *s);
  * events_duplicate move in the same transaction. res may be NULL. */
 hall_err hall_store_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
                                   hall_error *err);
+/* hall_store_insert_events and, in the same transaction, hall_store_advance_confirm for
+ * every kiosk with an event in evs (duplicates included): one COMMIT, so one fsync, for
+ * the batch and its confirms. Only after that COMMIT returned, confirm_cb(user, kiosk,
+ * confirmed) is called once per kiosk, in the order of their first events. On error
+ * nothing is committed and confirm_cb is never called. n 0: nothing happens. confirm_cb
+ * NULL: hall_store_insert_events. */
+hall_err hall_store_ingest_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+                                  hall_store_confirm_cb confirm_cb, void *user, hall_error *err);
 /* Move the kiosk's confirmed seq forward over committed events with no gap, starting at
  * max(confirmed, spool_first - 1), store it and return it in *confirmed. A kiosk never
  * seen in a hello starts at 0 (so its events from seq 1 on confirm): never guessing its

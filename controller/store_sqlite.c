@@ -25,7 +25,10 @@ typedef struct sq_store {
 	sqlite3_stmt *conf_kiosk;
 	sqlite3_stmt *conf_events;
 	sqlite3_stmt *conf_store;
+	sqlite3_stmt *ins_span;
 } sq_store;
+
+#define HOUR_MS INT64_C(3600000) /* event_spans.hour = ts / HOUR_MS (truncated, as in SQL) */
 
 static sq_store *sq(hall_store *s)
 {
@@ -98,7 +101,13 @@ static const char SCHEMA[] =
 	" exhibit TEXT NOT NULL, target TEXT NOT NULL, session INTEGER, lang TEXT NOT NULL DEFAULT '',"
 	" dwell_ms INTEGER, poll TEXT NOT NULL DEFAULT '', received INTEGER NOT NULL,"
 	" PRIMARY KEY(kiosk, seq)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS events_ts ON events(ts);"
+	/* Instead of an index on ts (a second b-tree write per event): one row per kiosk and
+	 * UTC hour of ts with the lowest and highest seq of that hour, widened once per batch.
+	 * Every stored event lies inside its own (kiosk, hour) span; spans may also cover
+	 * events of other hours (a clock that jumped), so whoever reads through them re-checks
+	 * ts. */
+	"CREATE TABLE IF NOT EXISTS event_spans(kiosk TEXT NOT NULL, hour INTEGER NOT NULL,"
+	" lo INTEGER NOT NULL, hi INTEGER NOT NULL, PRIMARY KEY(kiosk, hour)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS votes("
 	" kiosk TEXT NOT NULL, session INTEGER NOT NULL, poll TEXT NOT NULL, option TEXT NOT NULL,"
 	" ts INTEGER NOT NULL, PRIMARY KEY(kiosk, session, poll));"
@@ -146,6 +155,7 @@ static void sq_close(hall_store *s)
 	sqlite3_finalize(q->conf_kiosk);
 	sqlite3_finalize(q->conf_events);
 	sqlite3_finalize(q->conf_store);
+	sqlite3_finalize(q->ins_span);
 	sqlite3_close(q->db);
 	free(q);
 }
@@ -167,89 +177,104 @@ static void note_poll(hall_store_insert_result *res, const char *poll)
 	res->n_polls_changed++;
 }
 
-static hall_err sq_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
-                                 hall_error *err)
+/* Spans of seq: per kiosk (hour 0), or per (kiosk, UTC hour of ts) while a batch is
+ * inserted. */
+typedef struct seq_span {
+	char kiosk[HALL_ID_BUF];
+	int64_t hour;
+	int64_t lo, hi;
+} seq_span;
+
+typedef struct span_set {
+	seq_span *v;      /* in the order the keys were first seen */
+	size_t n, cap;
+	size_t *slots;    /* open addressing: index + 1 into v, 0 = empty */
+	size_t n_slots;   /* a power of two, at least twice n */
+} span_set;
+
+static size_t hash_key(const char *s, int64_t hour)
 {
-	sq_store *q = sq(s);
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
-	if (rc)
-		return rc;
-	/* Texts are bound SQLITE_STATIC (no copy per column): every parameter of ins_event and
-	 * ins_vote is bound again before each step, so a pointer left bound from an earlier
-	 * call is never read. One clock read per batch: "received" is when it reached us. */
-	const int64_t received = hall_clock_now_ms();
-	for (size_t i = 0; i < n; i++) {
-		const hall_event *ev = &evs[i];
-		sqlite3_stmt *st = q->ins_event;
-		sqlite3_reset(st);
-		bind_text_static(st, 1, ev->kiosk);
-		sqlite3_bind_int64(st, 2, ev->seq);
-		sqlite3_bind_int64(st, 3, ev->ts);
-		bind_text_static(st, 4, hall_event_type_name(ev->type));
-		bind_text_static(st, 5, ev->exhibit);
-		bind_text_static(st, 6, ev->target);
-		if (ev->session >= 0)
-			sqlite3_bind_int64(st, 7, ev->session);
-		else
-			sqlite3_bind_null(st, 7);
-		bind_text_static(st, 8, ev->lang);
-		if (ev->dwell_ms >= 0)
-			sqlite3_bind_int64(st, 9, ev->dwell_ms);
-		else
-			sqlite3_bind_null(st, 9);
-		bind_text_static(st, 10, ev->poll);
-		sqlite3_bind_int64(st, 11, received);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return rollback_after(q, db_fail(q, err, "insert event"));
-		int added = sqlite3_changes(q->db);
-		if (!added) {
-			res->duplicates++;
-			continue;
-		}
-		res->inserted++;
-		if (ev->type != HALL_EVENT_VOTE || !ev->poll[0] || !ev->target[0])
-			continue;
-		/* One vote per visitor session; a vote with no session stands alone (keyed by -seq). */
-		st = q->ins_vote;
-		sqlite3_reset(st);
-		bind_text_static(st, 1, ev->kiosk);
-		sqlite3_bind_int64(st, 2, ev->session >= 0 ? ev->session : -ev->seq);
-		bind_text_static(st, 3, ev->poll);
-		bind_text_static(st, 4, ev->target);
-		sqlite3_bind_int64(st, 5, ev->ts);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return rollback_after(q, db_fail(q, err, "insert vote"));
-		if (sqlite3_changes(q->db)) {
-			res->votes_counted++;
-			note_poll(res, ev->poll);
-		}
-	}
-	/* The counters move in the same transaction, so a crash cannot count a batch twice. */
-	static const char *const names[2] = {HALL_COUNTER_EVENTS_STORED, HALL_COUNTER_EVENTS_DUPLICATE};
-	const size_t values[2] = {res->inserted, res->duplicates};
-	for (int i = 0; i < 2; i++) {
-		if (!values[i])
-			continue;
-		rc = sq_counter_add(s, names[i], (int64_t)values[i], err);
-		if (rc)
-			return rollback_after(q, rc);
-	}
-	rc = exec_sql(q, "COMMIT", err);
-	if (rc)
-		return rollback_after(q, rc);
-	return HALL_OK;
+	size_t h = 1469598103934665603u & SIZE_MAX; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211u;
+	return (h ^ (size_t)hour) * (size_t)1099511628211u;
 }
 
-static hall_err sq_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err)
+static int span_rehash(span_set *ss, size_t n_slots)
 {
-	sq_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
-	if (rc)
-		return rc;
+	size_t *slots = calloc(n_slots, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < ss->n; i++) {
+		size_t j = hash_key(ss->v[i].kiosk, ss->v[i].hour) & (n_slots - 1);
+		while (slots[j])
+			j = (j + 1) & (n_slots - 1);
+		slots[j] = i + 1;
+	}
+	free(ss->slots);
+	ss->slots = slots;
+	ss->n_slots = n_slots;
+	return 0;
+}
+
+static void span_widen(seq_span *sp, int64_t seq)
+{
+	if (seq < sp->lo)
+		sp->lo = seq;
+	if (seq > sp->hi)
+		sp->hi = seq;
+}
+
+/* Widen the span of (kiosk, hour) by seq, adding it when new; its index in ss->v, or -1
+ * when out of memory. */
+static long span_note(span_set *ss, const char *kiosk, size_t klen, int64_t hour, int64_t seq)
+{
+	char id[HALL_ID_BUF];
+	if (klen >= sizeof id)
+		klen = sizeof id - 1;
+	memcpy(id, kiosk, klen);
+	id[klen] = '\0';
+	if (2 * (ss->n + 1) > ss->n_slots && span_rehash(ss, ss->n_slots ? 2 * ss->n_slots : 64) != 0)
+		return -1;
+	size_t j = hash_key(id, hour) & (ss->n_slots - 1);
+	for (; ss->slots[j]; j = (j + 1) & (ss->n_slots - 1)) {
+		seq_span *sp = &ss->v[ss->slots[j] - 1];
+		if (sp->hour == hour && strcmp(sp->kiosk, id) == 0) {
+			span_widen(sp, seq);
+			return (long)(ss->slots[j] - 1);
+		}
+	}
+	if (ss->n == ss->cap) {
+		size_t cap = ss->cap ? 2 * ss->cap : 64;
+		seq_span *v = realloc(ss->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		ss->v = v;
+		ss->cap = cap;
+	}
+	seq_span *sp = &ss->v[ss->n++];
+	memcpy(sp->kiosk, id, klen + 1);
+	sp->hour = hour;
+	sp->lo = sp->hi = seq;
+	ss->slots[j] = ss->n;
+	return (long)(ss->n - 1);
+}
+
+static void span_free(span_set *ss)
+{
+	free(ss->v);
+	free(ss->slots);
+	memset(ss, 0, sizeof *ss);
+}
+
+/* Within the caller's transaction: move kiosk's confirm forward over committed events
+ * with no gap (hall_store_advance_confirm), store it with last_seen = now_ms. */
+static hall_err confirm_in_tx(sq_store *q, const char *kiosk, int64_t now_ms, int64_t *confirmed, hall_error *err)
+{
+	hall_err rc = HALL_OK;
 	int64_t cur = 0;
-	st = q->conf_kiosk;
-	bind_text(st, 1, kiosk);
+	sqlite3_stmt *st = q->conf_kiosk;
+	bind_text_static(st, 1, kiosk);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		int64_t c = col_i64(st, 0), first = col_i64(st, 1);
@@ -258,41 +283,180 @@ static hall_err sq_advance_confirm(hall_store *s, const char *kiosk, int64_t *co
 			cur = 0;
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(q, err, "read kiosk");
-		goto fail;
 	}
 	sqlite3_reset(st);
+	if (rc)
+		return rc;
 	st = q->conf_events;
-	bind_text(st, 1, kiosk);
+	bind_text_static(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, cur);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (col_i64(st, 0) != cur + 1)
 			break;
 		cur++;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = db_fail(q, err, "read events");
-		goto fail;
-	}
 	sqlite3_reset(st);
-	st = q->conf_store;
-	bind_text(st, 1, kiosk);
-	sqlite3_bind_int64(st, 2, cur);
-	sqlite3_bind_int64(st, 3, hall_clock_now_ms());
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = db_fail(q, err, "store confirm");
-		goto fail;
-	}
-	sqlite3_reset(st);
-	st = NULL;
-	rc = exec_sql(q, "COMMIT", err);
 	if (rc)
-		goto fail;
-	*confirmed = cur;
+		return rc;
+	st = q->conf_store;
+	bind_text_static(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, cur);
+	sqlite3_bind_int64(st, 3, now_ms);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(q, err, "store confirm");
+	sqlite3_reset(st);
+	if (!rc)
+		*confirmed = cur;
+	return rc;
+}
+
+/* Insert one event (ins_event); *added: 1 when new, 0 for a repeat of (kiosk, seq). */
+static hall_err insert_one(sq_store *q, const hall_event *ev, int64_t received, int *added, hall_error *err)
+{
+	/* Texts are bound SQLITE_STATIC (no copy per column): every parameter is bound again
+	 * before each step, so a pointer left bound from an earlier call is never read. */
+	sqlite3_stmt *st = q->ins_event;
+	sqlite3_reset(st);
+	bind_text_static(st, 1, ev->kiosk);
+	sqlite3_bind_int64(st, 2, ev->seq);
+	sqlite3_bind_int64(st, 3, ev->ts);
+	bind_text_static(st, 4, hall_event_type_name(ev->type));
+	bind_text_static(st, 5, ev->exhibit);
+	bind_text_static(st, 6, ev->target);
+	if (ev->session >= 0)
+		sqlite3_bind_int64(st, 7, ev->session);
+	else
+		sqlite3_bind_null(st, 7);
+	bind_text_static(st, 8, ev->lang);
+	if (ev->dwell_ms >= 0)
+		sqlite3_bind_int64(st, 9, ev->dwell_ms);
+	else
+		sqlite3_bind_null(st, 9);
+	bind_text_static(st, 10, ev->poll);
+	sqlite3_bind_int64(st, 11, received);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(q, err, "insert event");
+	*added = sqlite3_changes(q->db) != 0;
 	return HALL_OK;
-fail:
-	if (st)
+}
+
+/* A new vote event counts once per (kiosk, session, poll); one without a session stands
+ * alone (keyed by -seq). */
+static hall_err count_vote(sq_store *q, const hall_event *ev, hall_store_insert_result *res, hall_error *err)
+{
+	sqlite3_stmt *st = q->ins_vote;
+	sqlite3_reset(st);
+	bind_text_static(st, 1, ev->kiosk);
+	sqlite3_bind_int64(st, 2, ev->session >= 0 ? ev->session : -ev->seq);
+	bind_text_static(st, 3, ev->poll);
+	bind_text_static(st, 4, ev->target);
+	sqlite3_bind_int64(st, 5, ev->ts);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return db_fail(q, err, "insert vote");
+	if (sqlite3_changes(q->db)) {
+		res->votes_counted++;
+		note_poll(res, ev->poll);
+	}
+	return HALL_OK;
+}
+
+/* Widen the stored spans (event_spans) by this batch's, one upsert per (kiosk, hour). */
+static hall_err store_spans(sq_store *q, const span_set *hours, hall_error *err)
+{
+	for (size_t i = 0; i < hours->n; i++) {
+		const seq_span *sp = &hours->v[i];
+		sqlite3_stmt *st = q->ins_span;
 		sqlite3_reset(st);
-	return rollback_after(q, rc);
+		bind_text_static(st, 1, sp->kiosk);
+		sqlite3_bind_int64(st, 2, sp->hour);
+		sqlite3_bind_int64(st, 3, sp->lo);
+		sqlite3_bind_int64(st, 4, sp->hi);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return db_fail(q, err, "store span");
+	}
+	return HALL_OK;
+}
+
+/* One transaction: the events, their votes, spans and counters, and with confirm_cb the
+ * confirm of every kiosk of the batch; confirm_cb is called only after COMMIT. */
+static hall_err sq_ingest_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
+                                 hall_store_confirm_cb confirm_cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	span_set hours = {0}, kiosks = {0};
+	int64_t *confirmed = NULL;
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	/* One clock read per batch: "received" is when it reached us. */
+	const int64_t received = hall_clock_now_ms();
+	long at = -1; /* hours.v index of the last new event's (kiosk, hour): a message's events share it */
+	for (size_t i = 0; i < n; i++) {
+		const hall_event *ev = &evs[i];
+		bool run = i > 0 && strcmp(ev->kiosk, evs[i - 1].kiosk) == 0; /* same kiosk as the one before */
+		if (confirm_cb && !run && span_note(&kiosks, ev->kiosk, strlen(ev->kiosk), 0, ev->seq) < 0)
+			goto oom;
+		int added = 0;
+		if ((rc = insert_one(q, ev, received, &added, err)) != HALL_OK)
+			goto fail;
+		if (!added) {
+			res->duplicates++;
+			continue;
+		}
+		res->inserted++;
+		const int64_t hour = ev->ts / HOUR_MS;
+		if (at >= 0 && hours.v[at].hour == hour && strcmp(hours.v[at].kiosk, ev->kiosk) == 0)
+			span_widen(&hours.v[at], ev->seq);
+		else if ((at = span_note(&hours, ev->kiosk, strlen(ev->kiosk), hour, ev->seq)) < 0)
+			goto oom;
+		if (ev->type == HALL_EVENT_VOTE && ev->poll[0] && ev->target[0] &&
+		    (rc = count_vote(q, ev, res, err)) != HALL_OK)
+			goto fail;
+	}
+	if ((rc = store_spans(q, &hours, err)) != HALL_OK)
+		goto fail;
+	/* The counters move in the same transaction, so a crash cannot count a batch twice. */
+	static const char *const names[2] = {HALL_COUNTER_EVENTS_STORED, HALL_COUNTER_EVENTS_DUPLICATE};
+	const size_t values[2] = {res->inserted, res->duplicates};
+	for (int i = 0; i < 2; i++)
+		if (values[i] && (rc = sq_counter_add(s, names[i], (int64_t)values[i], err)) != HALL_OK)
+			goto fail;
+	if (confirm_cb && kiosks.n) {
+		confirmed = malloc(kiosks.n * sizeof *confirmed);
+		if (!confirmed)
+			goto oom;
+		for (size_t j = 0; j < kiosks.n; j++)
+			if ((rc = confirm_in_tx(q, kiosks.v[j].kiosk, received, &confirmed[j], err)) != HALL_OK)
+				goto fail;
+	}
+	if ((rc = exec_sql(q, "COMMIT", err)) != HALL_OK)
+		goto fail;
+	for (size_t j = 0; confirm_cb && j < kiosks.n; j++)
+		confirm_cb(user, kiosks.v[j].kiosk, confirmed[j]);
+	goto done;
+oom:
+	rc = hall_error_set(err, HALL_ERR_NOMEM, "", "storing events: out of memory");
+fail:
+	rollback_after(q, rc);
+done:
+	free(confirmed);
+	span_free(&hours);
+	span_free(&kiosks);
+	return rc;
+}
+
+static hall_err sq_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err)
+{
+	sq_store *q = sq(s);
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = confirm_in_tx(q, kiosk, hall_clock_now_ms(), confirmed, err);
+	if (!rc)
+		rc = exec_sql(q, "COMMIT", err);
+	return rc ? rollback_after(q, rc) : HALL_OK;
 }
 
 /* Copy a TEXT column into a fixed buffer without a format call (the report reads a
@@ -324,144 +488,89 @@ static int type_of_col(sqlite3_stmt *st, int i, hall_event_type *out)
 	return -1;
 }
 
-/* The seq range of one kiosk's events inside [from, to). */
-typedef struct seq_span {
-	char kiosk[HALL_ID_BUF];
-	int64_t lo, hi;
-} seq_span;
-
-typedef struct span_set {
-	seq_span *v;
-	size_t n, cap;
-	size_t *slots; /* open addressing: index + 1 into v, 0 = empty */
-	size_t n_slots; /* a power of two, at least twice n */
-} span_set;
-
-static size_t hash_id(const char *s)
+/* The first hour (event_spans.hour) that may hold a ts of [from, to) and the last. The
+ * hour is ts / HOUR_MS truncated, which never decreases as ts grows, so the hours of
+ * from and of to - 1 bound it. */
+static void hour_range(int64_t from_ms, int64_t to_ms, int64_t *first, int64_t *last)
 {
-	size_t h = 1469598103934665603u & SIZE_MAX; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * (size_t)1099511628211u;
-	return h;
+	*first = from_ms / HOUR_MS;
+	*last = to_ms > from_ms ? (to_ms - 1) / HOUR_MS : *first - 1;
 }
 
-static int span_rehash(span_set *ss, size_t n_slots)
+/* Pass 1 of sq_each_event for one kiosk: st (min(lo), max(hi) of its spans in the
+ * period's hours, hours already bound) run for id, the result noted in ss. */
+static hall_err note_kiosk_span(sq_store *q, sqlite3_stmt *st, const char *id, span_set *ss, hall_error *err)
 {
-	size_t *slots = calloc(n_slots, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < ss->n; i++) {
-		size_t j = hash_id(ss->v[i].kiosk) & (n_slots - 1);
-		while (slots[j])
-			j = (j + 1) & (n_slots - 1);
-		slots[j] = i + 1;
+	hall_err rc = HALL_OK;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_fail(q, err, "read event spans");
+	} else if (sqlite3_column_type(st, 0) != SQLITE_NULL) { /* NULL: no event of it in these hours */
+		long at = span_note(ss, id, strlen(id), 0, col_i64(st, 0));
+		if (at < 0)
+			rc = hall_error_set(err, HALL_ERR_NOMEM, "", "reading events: out of memory");
+		else
+			span_widen(&ss->v[at], col_i64(st, 1));
 	}
-	free(ss->slots);
-	ss->slots = slots;
-	ss->n_slots = n_slots;
-	return 0;
+	sqlite3_reset(st);
+	return rc;
 }
 
-/* Widen kiosk's span by seq; -1 when out of memory. */
-static int span_note(span_set *ss, const char *kiosk, size_t klen, int64_t seq)
-{
-	char id[HALL_ID_BUF];
-	if (klen >= sizeof id)
-		klen = sizeof id - 1;
-	memcpy(id, kiosk, klen);
-	id[klen] = '\0';
-	if (2 * (ss->n + 1) > ss->n_slots && span_rehash(ss, ss->n_slots ? 2 * ss->n_slots : 64) != 0)
-		return -1;
-	size_t j = hash_id(id) & (ss->n_slots - 1);
-	for (; ss->slots[j]; j = (j + 1) & (ss->n_slots - 1)) {
-		seq_span *sp = &ss->v[ss->slots[j] - 1];
-		if (strcmp(sp->kiosk, id) == 0) {
-			if (seq < sp->lo)
-				sp->lo = seq;
-			if (seq > sp->hi)
-				sp->hi = seq;
-			return 0;
-		}
-	}
-	if (ss->n == ss->cap) {
-		size_t cap = ss->cap ? 2 * ss->cap : 64;
-		seq_span *v = realloc(ss->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		ss->v = v;
-		ss->cap = cap;
-	}
-	seq_span *sp = &ss->v[ss->n++];
-	memcpy(sp->kiosk, id, klen + 1);
-	sp->lo = sp->hi = seq;
-	ss->slots[j] = ss->n;
-	return 0;
-}
-
-static int span_cmp(const void *a, const void *b)
-{
-	/* SQLite's BINARY collation of the TEXT key is memcmp order, which strcmp matches for
-	 * NUL-free UTF-8. */
-	return strcmp(((const seq_span *)a)->kiosk, ((const seq_span *)b)->kiosk);
-}
-
-/* Events in (kiosk, seq) order without a sort (the contract of store.h). A single
- * "ORDER BY kiosk, seq" over the ts index seeks the table once per row and then sorts
- * every row: seconds for a busy day. Instead:
- *   1. one pass over the ts index, which holds (ts, kiosk, seq) and so answers alone,
- *      collects each kiosk's lowest and highest seq inside [from, to);
- *   2. per kiosk in key order, one range scan of the table's own key (kiosk, seq) over
- *      that span, re-checking ts (a kiosk's clock may have jumped, so a seq inside the
- *      span may lie outside the period).
+/* Events in (kiosk, seq) order without a sort (the contract of store.h) and without an
+ * index on ts:
+ *   1. per kiosk, in key order, the lowest and highest seq of its event_spans rows of
+ *      the hours the period touches (a few rows per kiosk and day);
+ *   2. per kiosk, one range scan of the table's own key (kiosk, seq) over that span,
+ *      re-checking ts (a span may take in events of other hours, and the period's first
+ *      and last hour only partly belong to it).
  * Both run in one read transaction, so a concurrent ingest cannot add an event between
  * the passes that pass 2 would show without pass 1 having seen it. */
 static hall_err sq_each_event(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                               hall_store_event_cb cb, void *user, hall_error *err)
 {
 	sq_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *next = NULL;
 	span_set ss = {0};
 	bool own_tx = sqlite3_get_autocommit(q->db) != 0;
 	hall_err rc = HALL_OK;
-	int step;
+	int step = SQLITE_DONE;
+	int64_t h_first, h_last;
+	hour_range(from_ms, to_ms, &h_first, &h_last);
 	if (own_tx) {
 		rc = exec_sql(q, "BEGIN", err);
 		if (rc)
 			return rc;
 	}
-	if (kiosk && kiosk[0]) {
-		rc = prep(q, "SELECT min(seq), max(seq) FROM events WHERE kiosk=?1 AND ts>=?2 AND ts<?3", &st, err);
-		if (rc)
-			goto done;
-		bind_text(st, 1, kiosk);
-	} else {
-		rc = prep(q, "SELECT kiosk, seq FROM events INDEXED BY events_ts WHERE ts>=?2 AND ts<?3", &st, err);
-		if (rc)
-			goto done;
-	}
-	sqlite3_bind_int64(st, 2, from_ms);
-	sqlite3_bind_int64(st, 3, to_ms);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (kiosk && kiosk[0]) {
-			if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-				break; /* no event of it in the period */
-			if (span_note(&ss, kiosk, strlen(kiosk), col_i64(st, 0)) != 0 ||
-			    span_note(&ss, kiosk, strlen(kiosk), col_i64(st, 1)) != 0)
-				goto oom;
-			continue;
-		}
-		const unsigned char *k = sqlite3_column_text(st, 0);
-		if (span_note(&ss, k ? (const char *)k : "", k ? (size_t)sqlite3_column_bytes(st, 0) : 0, col_i64(st, 1)) != 0)
-			goto oom;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = db_fail(q, err, "read events");
+	rc = prep(q, "SELECT min(lo), max(hi) FROM event_spans WHERE kiosk=?1 AND hour>=?2 AND hour<=?3", &st, err);
+	if (!rc && !(kiosk && kiosk[0]))
+		rc = prep(q, "SELECT kiosk FROM event_spans WHERE kiosk>?1 ORDER BY kiosk LIMIT 1", &next, err);
+	if (rc)
 		goto done;
+	sqlite3_bind_int64(st, 2, h_first);
+	sqlite3_bind_int64(st, 3, h_last);
+	char id[HALL_ID_BUF] = "";
+	if (kiosk && kiosk[0]) {
+		snprintf(id, sizeof id, "%s", kiosk);
+		rc = note_kiosk_span(q, st, id, &ss, err);
+	} else {
+		/* Every kiosk of event_spans, by seeking the id after the last one: a skip scan,
+		 * a few steps per kiosk however many hours are stored. */
+		while (rc == HALL_OK) {
+			sqlite3_reset(next);
+			sqlite3_bind_text(next, 1, id, -1, SQLITE_TRANSIENT);
+			if ((step = sqlite3_step(next)) != SQLITE_ROW)
+				break;
+			col_copy(next, 0, id, sizeof id);
+			rc = note_kiosk_span(q, st, id, &ss, err);
+		}
+		if (rc == HALL_OK && step != SQLITE_DONE)
+			rc = db_fail(q, err, "read event spans");
 	}
+	if (rc)
+		goto done;
 	sqlite3_finalize(st);
 	st = NULL;
-	if (ss.n > 1)
-		qsort(ss.v, ss.n, sizeof *ss.v, span_cmp);
 	/* "+ts" keeps the planner on the primary key: the range is on seq, ts only filters. */
 	rc = prep(q,
 	          "SELECT seq, ts, type, exhibit, target, session, lang, dwell_ms, poll FROM events"
@@ -502,15 +611,12 @@ static hall_err sq_each_event(hall_store *s, const char *kiosk, int64_t from_ms,
 			goto done;
 		}
 	}
-	goto done;
-oom:
-	rc = hall_error_set(err, HALL_ERR_NOMEM, "", "reading events: out of memory");
 done:
 	sqlite3_finalize(st);
+	sqlite3_finalize(next);
 	if (own_tx)
 		sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
-	free(ss.v);
-	free(ss.slots);
+	span_free(&ss);
 	return rc;
 }
 
@@ -543,19 +649,59 @@ static hall_err sq_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, h
 	return rc;
 }
 
+/* Through event_spans: every event with ts < ts_ms lies in a span of an hour up to that
+ * of ts_ms - 1; each such span is one range delete on the key, re-checking ts. Spans of
+ * hours wholly before ts_ms go too; the span of the hour ts_ms falls in stays (it may
+ * still hold events, and a span wider than its events is harmless). */
 static hall_err sq_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err)
 {
 	sq_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "DELETE FROM events WHERE ts<?1", &st, err);
+	sqlite3_stmt *spans = NULL, *del = NULL;
+	int64_t h_first, h_last, n = 0;
+	hour_range(INT64_MIN, ts_ms, &h_first, &h_last);
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, ts_ms);
-	int64_t n = 0;
-	rc = run_stmt(q, st, "delete events", &n, err);
-	if (!rc && deleted)
+	if ((rc = prep(q, "SELECT kiosk, lo, hi FROM event_spans WHERE hour<=?1", &spans, err)) != HALL_OK ||
+	    (rc = prep(q, "DELETE FROM events WHERE kiosk=?1 AND seq>=?2 AND seq<=?3 AND +ts<?4", &del, err)) != HALL_OK)
+		goto fail;
+	sqlite3_bind_int64(spans, 1, h_last);
+	sqlite3_bind_int64(del, 4, ts_ms);
+	int step;
+	while ((step = sqlite3_step(spans)) == SQLITE_ROW) {
+		sqlite3_reset(del);
+		sqlite3_bind_value(del, 1, sqlite3_column_value(spans, 0));
+		sqlite3_bind_int64(del, 2, col_i64(spans, 1));
+		sqlite3_bind_int64(del, 3, col_i64(spans, 2));
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = db_fail(q, err, "delete events");
+			goto fail;
+		}
+		n += sqlite3_changes(q->db);
+	}
+	if (step != SQLITE_DONE) {
+		rc = db_fail(q, err, "read event spans");
+		goto fail;
+	}
+	sqlite3_finalize(spans);
+	sqlite3_finalize(del);
+	spans = del = NULL;
+	if ((rc = prep(q, "DELETE FROM event_spans WHERE hour<?1", &del, err)) != HALL_OK)
+		goto fail;
+	sqlite3_bind_int64(del, 1, h_last);
+	rc = run_stmt(q, del, "delete event spans", NULL, err);
+	del = NULL;
+	if (!rc)
+		rc = exec_sql(q, "COMMIT", err);
+	if (rc)
+		goto fail;
+	if (deleted)
 		*deleted = n;
-	return rc;
+	return HALL_OK;
+fail:
+	sqlite3_finalize(spans);
+	sqlite3_finalize(del);
+	return rollback_after(q, rc);
 }
 
 static hall_err log_transition(sq_store *q, const char *kiosk, int64_t ts, bool online, hall_error *err)
@@ -1398,7 +1544,7 @@ static hall_err sq_meta_set(hall_store *s, const char *key, const char *value, h
 
 static const hall_store_ops SQ_OPS = {
 	.close = sq_close,
-	.insert_events = sq_insert_events,
+	.ingest_events = sq_ingest_events,
 	.advance_confirm = sq_advance_confirm,
 	.each_event = sq_each_event,
 	.delete_events_before = sq_delete_events_before,
@@ -1428,6 +1574,47 @@ static const hall_store_ops SQ_OPS = {
 	.meta_set = sq_meta_set,
 };
 
+/* 1 when the schema has a table or index of that name, 0 when not, -1 on error. */
+static int schema_has(sq_store *q, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(q->db, "SELECT 1 FROM sqlite_master WHERE name=?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, name);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+}
+
+/* The tables, and for a database made before event_spans existed (events indexed by
+ * ts instead): fill event_spans from the stored events and drop the index, once, in one
+ * write transaction (a second process opening at the same time waits, then finds the
+ * work done). */
+static hall_err create_schema(sq_store *q, hall_error *err)
+{
+	int has = schema_has(q, "event_spans");
+	if (has == 1)
+		return exec_sql(q, SCHEMA, err);
+	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	int had_events = schema_has(q, "events");
+	has = schema_has(q, "event_spans");
+	if (had_events < 0 || has < 0)
+		rc = db_fail(q, err, "read schema");
+	if (!rc)
+		rc = exec_sql(q, SCHEMA, err);
+	if (!rc && had_events == 1 && has == 0)
+		rc = exec_sql(q,
+		              "INSERT INTO event_spans(kiosk, hour, lo, hi) SELECT kiosk, ts / 3600000, min(seq), max(seq)"
+		              " FROM events GROUP BY kiosk, ts / 3600000;"
+		              "DROP INDEX IF EXISTS events_ts;",
+		              err);
+	if (!rc)
+		rc = exec_sql(q, "COMMIT", err);
+	return rc ? rollback_after(q, rc) : HALL_OK;
+}
+
 hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err)
 {
 	sq_store *q = calloc(1, sizeof *q);
@@ -1444,7 +1631,7 @@ hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *
 	sqlite3_busy_timeout(q->db, 5000);
 	rc = exec_sql(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
 	if (!rc)
-		rc = exec_sql(q, SCHEMA, err);
+		rc = create_schema(q, err);
 	if (!rc)
 		rc = prep(q,
 		          "INSERT OR IGNORE INTO events(kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms,"
@@ -1453,6 +1640,11 @@ hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *
 	if (!rc)
 		rc = prep(q, "INSERT OR IGNORE INTO votes(kiosk, session, poll, option, ts) VALUES(?1, ?2, ?3, ?4, ?5)",
 		          &q->ins_vote, err);
+	if (!rc)
+		rc = prep(q,
+		          "INSERT INTO event_spans(kiosk, hour, lo, hi) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(kiosk, hour)"
+		          " DO UPDATE SET lo=min(lo, excluded.lo), hi=max(hi, excluded.hi)",
+		          &q->ins_span, err);
 	if (!rc)
 		rc = prep(q, "SELECT confirmed, spool_first FROM kiosks WHERE id=?1", &q->conf_kiosk, err);
 	if (!rc)

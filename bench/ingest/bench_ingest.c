@@ -1,6 +1,7 @@
 /* bench_ingest.c: how fast the controller takes events in (run by hand, never by ctest).
  *
  *   bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks K] [--window W] [--batch B]
+ *                [--ingest-max M]
  *
  * Part 1, the store alone: N events inserted into a fresh SQLite database (WAL,
  * synchronous=FULL) in transactions of 1, 100 and 1000 events.
@@ -8,7 +9,8 @@
  * simulated kiosks that each keep at most W unconfirmed events in flight, published in
  * batches of B (what hall-kiosk's spool does). Measured: events per second from the first
  * publish to the last confirm, and the confirm latency of each batch (publish -> the
- * confirm that covers it): p50, p99, max, and serve's peak RSS.
+ * confirm that covers it): p50, p99, max, and serve's peak RSS. serve runs with
+ * ingest.batch_ms 100 and ingest.batch_max M (default 1000, the config's default).
  * Part 3, the ceiling: the same stream published again with only `mosquitto_sub -q 1`
  * subscribed; the rate at which it receives everything. The issue's target: part 2 at
  * least 0.8 of part 3. Prints one JSON line and a summary. */
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
 {
 	const char *ctl = NULL;
 	int64_t n_events = 100000;
-	int n_kiosks = 8, window = 500, batch = 100;
+	int n_kiosks = 8, window = 500, batch = 100, ingest_max = 1000;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
 			n_events = atoll(argv[++i]);
@@ -106,12 +108,15 @@ int main(int argc, char **argv)
 			window = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
 			batch = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--ingest-max") == 0 && i + 1 < argc)
+			ingest_max = atoi(argv[++i]);
 		else
 			ctl = argv[i];
 	}
-	if (n_events < 1 || n_kiosks < 1 || n_kiosks > 100 || window < 1 || batch < 1 || batch > HALL_PROTO_BATCH_MAX) {
+	if (n_events < 1 || n_kiosks < 1 || n_kiosks > 100 || window < 1 || batch < 1 || batch > HALL_PROTO_BATCH_MAX ||
+	    ingest_max < 1 || ingest_max > 100000) {
 		fprintf(stderr, "usage: bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks 1..100] [--window W] "
-		                "[--batch 1..1000]\n");
+		                "[--batch 1..1000] [--ingest-max 1..100000]\n");
 		return 2;
 	}
 	char ctl_path[1024];
@@ -136,7 +141,9 @@ int main(int argc, char **argv)
 	snprintf(conf, sizeof conf, "%s/controller.json", dir);
 	snprintf(logp, sizeof logp, "%s/serve.log", dir);
 	snprintf(broker_arg, sizeof broker_arg, "127.0.0.1:%d", b.port);
-	const char *cfg_json = "{\"ingest\":{\"batch_ms\":100,\"batch_max\":1000},\"log_level\":\"warn\"}";
+	char cfg_json[160];
+	snprintf(cfg_json, sizeof cfg_json, "{\"ingest\":{\"batch_ms\":100,\"batch_max\":%d},\"log_level\":\"warn\"}",
+	         ingest_max);
 	hall_fs_write_atomic(conf, cfg_json, strlen(cfg_json), NULL);
 	pid_t serve = fork();
 	if (serve == 0) {

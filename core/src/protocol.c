@@ -628,8 +628,265 @@ done:
 	return rc;
 }
 
+/* ------------------------------------------------------------------ event batches without a tree
+ *
+ * serve decodes every event of a busy hall; building a cJSON tree per event (a node and
+ * a string per field, each malloc'd, keys found by strcmp, numbers through strtod) was
+ * most of its decoding time. fast_batch reads the plain form the kiosk writes, straight
+ * into events, and gives up (returns false, having called nothing) on anything else:
+ * escapes, control bytes, other white space, a sign, fraction, exponent or leading zero,
+ * null, true, false, a nested value under an unknown key, a repeated key, "events"
+ * before "kiosk", a field the tree reader would reject, and so on. The caller then
+ * decodes the payload through the tree (hall_proto_decode_events_tree), so errors, their
+ * paths and every edge case stay those of the tree reader; what fast_batch does accept,
+ * the tree reader reads to the same bytes (tests/unit/test_protocol_events.c and the
+ * fuzz replay compare the two). */
+typedef struct jscan {
+	const char *p, *end;
+} jscan;
+
+static void sk_ws(jscan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+		s->p++;
+}
+
+static bool sk_char(jscan *s, char c)
+{
+	sk_ws(s);
+	if (s->p < s->end && *s->p == c) {
+		s->p++;
+		return true;
+	}
+	return false;
+}
+
+/* A string with no escape and no control byte (DEL included): [*str, *str + *len). */
+static bool sk_string(jscan *s, const char **str, size_t *len)
+{
+	sk_ws(s);
+	if (s->p >= s->end || *s->p != '"')
+		return false;
+	const char *a = ++s->p;
+	for (; s->p < s->end; s->p++) {
+		unsigned char c = (unsigned char)*s->p;
+		if (c == '"') {
+			*str = a;
+			*len = (size_t)(s->p++ - a);
+			return true;
+		}
+		if (c == '\\' || c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return false;
+}
+
+/* An integer in min..max (min >= 0) written plainly: "0", or a digit 1-9 and at most 15
+ * more, not followed by a character cJSON would take into the number. strtod reads such
+ * a number exactly (below 2^53), so it is the value fast_int would read. */
+static bool sk_int(jscan *s, int64_t min, int64_t max, int64_t *out)
+{
+	sk_ws(s);
+	const char *a = s->p;
+	int64_t v = 0;
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9' && s->p - a < 16)
+		v = v * 10 + (*s->p++ - '0');
+	size_t n = (size_t)(s->p - a);
+	if (n == 0 || (n > 1 && *a == '0') || v < min || v > max)
+		return false;
+	char c = s->p < s->end ? *s->p : ' ';
+	if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* A string field into dst[size] (at most size - 1 bytes, as fast_text). */
+static bool sk_text(jscan *s, char *dst, size_t size)
+{
+	const char *v;
+	size_t n;
+	if (!sk_string(s, &v, &n) || n >= size)
+		return false;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	return true;
+}
+
+/* An id field into dst[HALL_ID_BUF] (as read_id). */
+static bool sk_id(jscan *s, char *dst)
+{
+	return sk_text(s, dst, HALL_ID_BUF) && hall_id_is_valid(dst);
+}
+
+enum {
+	FK_KIOSK = 1 << 0, FK_SEQ = 1 << 1, FK_TS = 1 << 2, FK_TYPE = 1 << 3, FK_EXHIBIT = 1 << 4,
+	FK_TARGET = 1 << 5, FK_SESSION = 1 << 6, FK_LANG = 1 << 7, FK_DWELL = 1 << 8, FK_POLL = 1 << 9,
+	FK_OTHER = 1 << 10, /* a key events do not have: its value is skipped */
+};
+
+static const char *const EVENT_KEYS[] = {"kiosk", "seq", "ts", "type", "exhibit", "target",
+                                          "session", "lang", "dwell_ms", "poll"};
+
+static unsigned event_key(const char *k, size_t n)
+{
+	for (size_t i = 0; i < COUNT(EVENT_KEYS); i++)
+		if (strlen(EVENT_KEYS[i]) == n && memcmp(EVENT_KEYS[i], k, n) == 0)
+			return 1u << i;
+	return FK_OTHER;
+}
+
+/* The value of a key nobody reads: only a plain string or integer is skipped. */
+static bool sk_skip(jscan *s)
+{
+	const char *v;
+	size_t n;
+	int64_t i;
+	jscan t = *s;
+	if (sk_string(&t, &v, &n)) {
+		*s = t;
+		return true;
+	}
+	return sk_int(s, 0, HALL_PROTO_SEQ_MAX, &i);
+}
+
+/* One field of an event object; false to give up. */
+static bool fast_field(jscan *s, unsigned key, const char *kiosk, hall_event *out)
+{
+	char tmp[HALL_ID_BUF];
+	switch (key) {
+	case FK_KIOSK:
+		return sk_id(s, tmp) && strcmp(tmp, kiosk) == 0;
+	case FK_SEQ:
+		return sk_int(s, 1, HALL_PROTO_SEQ_MAX, &out->seq);
+	case FK_TS:
+		return sk_int(s, HALL_PROTO_TS_MIN, HALL_PROTO_TS_MAX, &out->ts);
+	case FK_SESSION:
+		return sk_int(s, 0, HALL_PROTO_SEQ_MAX, &out->session);
+	case FK_DWELL:
+		return sk_int(s, 0, HALL_PROTO_SEQ_MAX, &out->dwell_ms);
+	case FK_EXHIBIT:
+		return sk_text(s, out->exhibit, sizeof out->exhibit);
+	case FK_TARGET:
+		return sk_text(s, out->target, sizeof out->target);
+	case FK_POLL:
+		return sk_id(s, out->poll);
+	case FK_LANG:
+		return sk_text(s, tmp, sizeof out->lang) && hall_lang_from_code(tmp, NULL) == 0 &&
+		       hall_proto_copy(out->lang, sizeof out->lang, tmp) == 0;
+	case FK_TYPE: {
+		int i = sk_text(s, tmp, sizeof tmp) ? index_of(EVENT_NAMES, COUNT(EVENT_NAMES), tmp) : -1;
+		out->type = (hall_event_type)(i < 0 ? 0 : i);
+		return i >= 0;
+	}
+	default:
+		return sk_skip(s);
+	}
+}
+
+/* One event object of a batch from `kiosk`, valid by hall_proto_event_from_json's rules. */
+static bool fast_event(jscan *s, const char *kiosk, hall_event *out)
+{
+	unsigned seen = 0;
+	hall_event_init(out);
+	if (!sk_char(s, '{'))
+		return false;
+	do {
+		const char *k;
+		size_t n;
+		if (!sk_string(s, &k, &n) || !sk_char(s, ':'))
+			return false;
+		unsigned key = event_key(k, n);
+		if ((seen & key & ~(unsigned)FK_OTHER) || !fast_field(s, key, kiosk, out))
+			return false;
+		seen |= key;
+	} while (sk_char(s, ','));
+	const unsigned required = FK_SEQ | FK_TS | FK_TYPE | FK_EXHIBIT | FK_TARGET;
+	if (!sk_char(s, '}') || (seen & required) != required || (out->type == HALL_EVENT_VOTE && !out->poll[0]))
+		return false;
+	memcpy(out->kiosk, kiosk, HALL_ID_BUF);
+	return true;
+}
+
+/* The events of a plain, valid batch {"kiosk":..,"events":[...]} into a malloc'd *evs
+ * (*n of them; may be NULL when none); false, with nothing allocated, to give up. */
+static bool fast_batch(const char *buf, size_t len, const char *expected_kiosk, hall_event **evs, size_t *n)
+{
+	jscan s = {buf, buf + len};
+	char kiosk[HALL_ID_BUF] = "";
+	hall_event *v = NULL;
+	size_t count = 0, cap = 0;
+	bool has_events = false;
+	*evs = NULL;
+	*n = 0;
+	if (len == 0 || len > HALL_PROTO_JSON_MAX || !sk_char(&s, '{'))
+		return false;
+	do {
+		const char *k;
+		size_t kn;
+		if (!sk_string(&s, &k, &kn) || !sk_char(&s, ':'))
+			goto give_up;
+		if (kn == 5 && memcmp(k, "kiosk", 5) == 0) {
+			if (kiosk[0] || has_events || !sk_id(&s, kiosk) ||
+			    (expected_kiosk && strcmp(kiosk, expected_kiosk) != 0))
+				goto give_up;
+		} else if (kn == 6 && memcmp(k, "events", 6) == 0) {
+			if (has_events || !kiosk[0] || !sk_char(&s, '['))
+				goto give_up;
+			has_events = true;
+			if (sk_char(&s, ']'))
+				continue;
+			do {
+				if (count == HALL_PROTO_BATCH_MAX)
+					goto give_up;
+				if (count == cap) {
+					cap = cap ? 2 * cap : 128;
+					hall_event *w = realloc(v, cap * sizeof *w);
+					if (!w)
+						goto give_up;
+					v = w;
+				}
+				if (!fast_event(&s, kiosk, &v[count++]))
+					goto give_up;
+			} while (sk_char(&s, ','));
+			if (!sk_char(&s, ']'))
+				goto give_up;
+		} else if (!sk_skip(&s)) {
+			goto give_up;
+		}
+	} while (sk_char(&s, ','));
+	if (!sk_char(&s, '}') || !has_events)
+		goto give_up;
+	sk_ws(&s);
+	if (s.p != s.end && !(s.p == s.end - 1 && *s.p == '\0'))
+		goto give_up;
+	*evs = v;
+	*n = count;
+	return true;
+give_up:
+	free(v);
+	return false;
+}
+
 hall_err hall_proto_decode_events(const void *buf, size_t len, const char *expected_kiosk, hall_event_cb cb,
                                   void *user, size_t *n_ok, size_t *n_bad, hall_error *err)
+{
+	hall_event *evs = NULL;
+	size_t n = 0;
+	if (!buf || !fast_batch(buf, len, expected_kiosk, &evs, &n))
+		return hall_proto_decode_events_tree(buf, len, expected_kiosk, cb, user, n_ok, n_bad, err);
+	for (size_t i = 0; cb && i < n; i++)
+		cb(user, i, &evs[i], NULL);
+	free(evs);
+	if (n_ok)
+		*n_ok = n;
+	if (n_bad)
+		*n_bad = 0;
+	return HALL_OK;
+}
+
+hall_err hall_proto_decode_events_tree(const void *buf, size_t len, const char *expected_kiosk, hall_event_cb cb,
+                                       void *user, size_t *n_ok, size_t *n_bad, hall_error *err)
 {
 	cJSON *root = NULL;
 	size_t ok = 0, bad = 0;

@@ -6,14 +6,15 @@
 # end the database holds seq 1..N of the kiosk, each once (N = the kiosk's final seq_max);
 # confirms never went above what was committed.
 #
-# The controller's ingest window is 3000 ms here (default 100) so that the kill lands
-# while events are received and not yet committed; the kill waits until the wire shows
-# such events.
+# serve commits as soon as no message is left queued, so to make the kill land while
+# events are received and not yet committed, another process holds the database's write
+# lock for 4 s (below serve's 5 s busy timeout: its commit waits); the kill waits until the
+# wire shows such events.
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
 faults_init faults-ckill
 K=fk-ckill
 DB="$work/ctl/controller.db"
-faults_controller_config "$work/controller.json" 3000
+faults_controller_config "$work/controller.json"
 faults_kiosk_config "$work/kiosk.json"
 faults_start_controller "$work/controller.json" serve1
 faults_wait 10 "controller online" grep -q 'hall/v1/ctl/controller/status {"online":true' "$WIRE"
@@ -22,11 +23,23 @@ faults_tap_script "$work/run.script" 110 40
 faults_start_kiosk "$work/kiosk.json" "$K" "$work/run.script" kiosk
 have_some() { [ "$(db_count "$K")" -ge 20 ]; }
 faults_wait 30 "20 events of $K stored" have_some
+python3 - "$DB" > "$work/lock.out" 2> "$work/lock.log" <<'PY' &
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(4)
+con.execute("ROLLBACK")
+PY
+LPID=$!
+FAULTS_PIDS+=("$LPID")
+faults_wait 15 "the database locked" grep -q locked "$work/lock.out"
 # Now wait for a moment where events crossed the broker but are not committed yet.
 pending() { [ "$(python3 "$CHECK" wire-max "$WIRE" "$K")" -gt $(($(python3 "$CHECK" maxseq "$DB" "$K") + 5)) ]; }
 faults_wait 15 "uncommitted events at the controller" pending
 faults_stop "$CPID" KILL
-sleep 0.5
+for _ in $(seq 1 60); do kill -0 "$LPID" 2>/dev/null || break; sleep 0.2; done
+wait "$LPID" || fail "the lock holder failed: $(cat "$work/lock.log")"
 W=$(python3 "$CHECK" wire-max "$WIRE" "$K")
 D=$(python3 "$CHECK" maxseq "$DB" "$K")
 C=$(db_count "$K")

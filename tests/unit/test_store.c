@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "fixtures.h"
 #include "hall/clock.h"
@@ -222,6 +223,190 @@ static void advance_confirm_should_start_at_the_kiosks_spool_first(void **state)
 	assert_int_equal(k.confirmed, 99);
 	assert_string_equal(k.group, "lobby");
 	assert_true(k.online);
+}
+
+/* What hall_store_ingest_events's confirm callback saw, and whether a second connection
+ * to the same file saw the batch at that moment (it sees only committed rows). */
+typedef struct confirm_log {
+	const char *db;
+	char kiosk[8][HALL_ID_BUF];
+	int64_t seq[8];
+	int events_seen[8];
+	size_t n;
+} confirm_log;
+
+static int confirm_cb(void *user, const char *kiosk, int64_t confirmed)
+{
+	confirm_log *l = user;
+	hall_store *other = NULL;
+	assert_true(l->n < 8);
+	snprintf(l->kiosk[l->n], HALL_ID_BUF, "%s", kiosk);
+	l->seq[l->n] = confirmed;
+	assert_int_equal(hall_store_open_sqlite(l->db, &other, NULL), HALL_OK);
+	l->events_seen[l->n] = count_events(other, kiosk);
+	hall_store_close(other);
+	l->n++;
+	return 0;
+}
+
+static void ingest_events_should_confirm_each_kiosk_once_after_the_commit(void **state)
+{
+	fx *f = *state;
+	hall_event first[2] = {ev_make("kb", 1, HALL_EVENT_TAP), ev_make("kb", 2, HALL_EVENT_TAP)};
+	assert_int_equal(hall_store_insert_events(f->s, first, 2, NULL, NULL), HALL_OK);
+	/* ka in two runs, kb only repeats (still confirmed), kc with a gap after seq 1 */
+	hall_event evs[7] = {ev_make("ka", 1, HALL_EVENT_TAP), ev_make("ka", 2, HALL_EVENT_TAP),
+	                     ev_make("kb", 2, HALL_EVENT_TAP), ev_make("kc", 1, HALL_EVENT_TAP),
+	                     ev_make("kc", 3, HALL_EVENT_TAP), ev_make("ka", 3, HALL_EVENT_TAP),
+	                     ev_make("kb", 1, HALL_EVENT_TAP)};
+	confirm_log l = {.db = f->db};
+	hall_store_insert_result res;
+	assert_int_equal(hall_store_ingest_events(f->s, evs, 7, &res, confirm_cb, &l, NULL), HALL_OK);
+	assert_int_equal(res.inserted, 5);
+	assert_int_equal(res.duplicates, 2);
+	assert_int_equal(l.n, 3);
+	const char *want_kiosk[3] = {"ka", "kb", "kc"};
+	const int64_t want_seq[3] = {3, 2, 1};
+	const int want_seen[3] = {3, 2, 2};
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(l.kiosk[i], want_kiosk[i]);
+		assert_int_equal(l.seq[i], want_seq[i]);
+		assert_int_equal(l.events_seen[i], want_seen[i]);
+		hall_store_kiosk k;
+		assert_int_equal(hall_store_kiosk_get(f->s, want_kiosk[i], &k, NULL), HALL_OK);
+		assert_int_equal(k.confirmed, want_seq[i]);
+	}
+	/* the gap filled: the next batch confirms past it */
+	hall_event two = ev_make("kc", 2, HALL_EVENT_TAP);
+	l.n = 0;
+	assert_int_equal(hall_store_ingest_events(f->s, &two, 1, NULL, confirm_cb, &l, NULL), HALL_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.seq[0], 3);
+}
+
+typedef struct seq_log {
+	int64_t seq[16];
+	size_t n;
+} seq_log;
+
+static int seq_cb(void *user, const hall_event *ev)
+{
+	seq_log *l = user;
+	assert_true(l->n < 16);
+	l->seq[l->n++] = ev->seq;
+	return 0;
+}
+
+/* A kiosk whose clock put one event on another day: that event belongs to the other
+ * day's period, found there by its own hour's span, and not to its neighbours' day. */
+static void each_event_should_find_an_event_on_another_day_than_its_neighbours(void **state)
+{
+	fx *f = *state;
+	const int64_t day = INT64_C(86400000), d0 = INT64_C(1795564800000); /* 2026-11-25T00:00Z */
+	hall_event evs[5];
+	for (int i = 0; i < 5; i++) {
+		evs[i] = ev_make("k1", i + 1, HALL_EVENT_TAP);
+		evs[i].ts = d0 + 10 * 3600000 + i * 60000;
+	}
+	evs[3].ts = d0 - 3 * day + 5 * 3600000; /* seq 4, three days back */
+	hall_event other = ev_make("k2", 1, HALL_EVENT_TAP);
+	other.ts = d0 - 3 * day + 23 * 3600000;
+	assert_int_equal(hall_store_insert_events(f->s, evs, 3, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_insert_events(f->s, evs + 3, 2, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_insert_events(f->s, &other, 1, NULL, NULL), HALL_OK);
+	seq_log l = {0};
+	assert_int_equal(hall_store_each_event(f->s, NULL, d0, d0 + day, seq_cb, &l, NULL), HALL_OK);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.seq[2], 3);
+	assert_int_equal(l.seq[3], 5);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(hall_store_each_event(f->s, NULL, d0 - 3 * day, d0 - 2 * day, seq_cb, &l, NULL), HALL_OK);
+	assert_int_equal(l.n, 2); /* k1 seq 4, then k2 seq 1 */
+	assert_int_equal(l.seq[0], 4);
+	assert_int_equal(l.seq[1], 1);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(hall_store_each_event(f->s, "k1", d0 - 3 * day, d0 - 2 * day, seq_cb, &l, NULL), HALL_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.seq[0], 4);
+	/* a period that starts and ends inside hours: only what lies inside it */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(hall_store_each_event(f->s, "k1", d0 + 10 * 3600000 + 30000, d0 + 10 * 3600000 + 150000,
+	                                       seq_cb, &l, NULL),
+	                 HALL_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seq[0], 2);
+	assert_int_equal(l.seq[1], 3);
+}
+
+/* Retention deletes by ts alone: a newer event whose seq lies between old ones stays. */
+static void delete_events_before_should_keep_a_newer_event_among_old_seqs(void **state)
+{
+	fx *f = *state;
+	const int64_t d0 = INT64_C(1795564800000);
+	hall_event evs[4] = {ev_make("k1", 1, HALL_EVENT_TAP), ev_make("k1", 2, HALL_EVENT_TAP),
+	                     ev_make("k1", 3, HALL_EVENT_TAP), ev_make("k1", 4, HALL_EVENT_TAP)};
+	evs[0].ts = d0;
+	evs[1].ts = d0 + 86400000; /* newer, between two old ones */
+	evs[2].ts = d0 + 1000;
+	evs[3].ts = d0 + 7200000 + 5000; /* in the hour of the cutoff, after it */
+	assert_int_equal(hall_store_insert_events(f->s, evs, 4, NULL, NULL), HALL_OK);
+	int64_t deleted = 0;
+	assert_int_equal(hall_store_delete_events_before(f->s, d0 + 7200000 + 1000, &deleted, NULL), HALL_OK);
+	assert_int_equal(deleted, 2);
+	seq_log l = {0};
+	assert_int_equal(hall_store_each_event(f->s, NULL, 0, INT64_MAX, seq_cb, &l, NULL), HALL_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seq[0], 2);
+	assert_int_equal(l.seq[1], 4);
+	assert_int_equal(hall_store_delete_events_before(f->s, d0 + 2 * 86400000, &deleted, NULL), HALL_OK);
+	assert_int_equal(deleted, 2);
+	assert_int_equal(count_events(f->s, NULL), 0);
+}
+
+/* A database made when events were indexed by ts (no event_spans): opening it fills the
+ * spans from the stored events and drops the index. */
+static void open_should_give_an_older_database_its_event_spans(void **state)
+{
+	fx *f = *state;
+	char path[700];
+	snprintf(path, sizeof path, "%s/old.db", f->dir);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "CREATE TABLE events(kiosk TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,"
+	                              " type TEXT NOT NULL, exhibit TEXT NOT NULL, target TEXT NOT NULL, session INTEGER,"
+	                              " lang TEXT NOT NULL DEFAULT '', dwell_ms INTEGER, poll TEXT NOT NULL DEFAULT '',"
+	                              " received INTEGER NOT NULL, PRIMARY KEY(kiosk, seq)) WITHOUT ROWID;"
+	                              "CREATE INDEX events_ts ON events(ts);"
+	                              "INSERT INTO events(kiosk, seq, ts, type, exhibit, target, received) VALUES"
+	                              " ('k1', 1, 1795564800000, 'tap', 'brand', 'next', 0),"
+	                              " ('k1', 2, 1795572000000, 'tap', 'brand', 'next', 0),"
+	                              " ('k2', 7, 1795564801000, 'tap', 'brand', 'next', 0);",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	hall_store *s = NULL;
+	assert_int_equal(hall_store_open_sqlite(path, &s, NULL), HALL_OK);
+	seq_log l = {0};
+	assert_int_equal(hall_store_each_event(s, NULL, INT64_C(1795564800000), INT64_C(1795564802000), seq_cb, &l, NULL),
+	                 HALL_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seq[0], 1);
+	assert_int_equal(l.seq[1], 7);
+	assert_int_equal(count_events(s, "k1"), 2);
+	hall_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name='events_ts'", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* opened again: nothing to do, still every event */
+	assert_int_equal(hall_store_open_sqlite(path, &s, NULL), HALL_OK);
+	assert_int_equal(count_events(s, NULL), 3);
+	hall_store_close(s);
 }
 
 static void votes_should_count_once_per_visitor_session(void **state)
@@ -476,6 +661,13 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(advance_confirm_should_stop_below_a_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(advance_confirm_should_start_at_the_kiosks_spool_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(ingest_events_should_confirm_each_kiosk_once_after_the_commit, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(each_event_should_find_an_event_on_another_day_than_its_neighbours, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(delete_events_before_should_keep_a_newer_event_among_old_seqs, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(open_should_give_an_older_database_its_event_spans, setup, teardown),
 		cmocka_unit_test_setup_teardown(votes_should_count_once_per_visitor_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(next_version_should_rise_across_reopening, setup, teardown),
 		cmocka_unit_test_setup_teardown(next_version_should_pass_a_version_a_kiosk_already_holds, setup, teardown),

@@ -131,6 +131,12 @@ typedef void (*hall_event_cb)(void *user, size_t index, const hall_event *ev, co
 hall_err hall_proto_decode_events(const void *buf, size_t len, const char *expected_kiosk,
                                   hall_event_cb cb, void *user, size_t *n_ok, size_t *n_bad,
                                   hall_error *err);
+/* The same, always through a cJSON tree. hall_proto_decode_events reads the plain batch a
+ * kiosk writes without a tree and hands every other payload to this one; results are
+ * identical either way (the tests compare the two). */
+hall_err hall_proto_decode_events_tree(const void *buf, size_t len, const char *expected_kiosk,
+                                       hall_event_cb cb, void *user, size_t *n_ok, size_t *n_bad,
+                                       hall_error *err);
 
 /* The same, into an array: one result per event in payload order. */
 typedef struct hall_event_result {
