@@ -127,6 +127,10 @@ struct hall_app {
 	int64_t pin_locked_until;
 
 	hall_dl *scratch;
+	/* hall_app_preview_tap: the state saved while a tap is tried */
+	struct hall_app *preview_save;
+	hall_exhibit_state *preview_ex;
+	size_t preview_ex_cap;
 	char screen_id[256];
 	char heading[512];
 };
@@ -1067,6 +1071,8 @@ void hall_app_destroy(hall_app *app)
 	for (int i = 0; i < HALL_LANG_COUNT; i++)
 		free(app->notice_text[i]);
 	hall_dl_destroy(app->scratch);
+	free(app->preview_save);
+	free(app->preview_ex);
 	free(app);
 }
 
@@ -2003,4 +2009,62 @@ void hall_app_identify(hall_app *app, int64_t until_ms)
 {
 	if (app)
 		app->identify_until = until_ms;
+}
+
+/* ---- previews (warming the platform's caches while idle) ---- */
+
+size_t hall_app_preview_points(hall_app *app, int64_t now, int *xy, size_t cap)
+{
+	if (!app || !xy || app->dlg == DLG_STAFF_PIN)
+		return 0;
+	frame fr;
+	build_frame(app, now, app->scratch, &fr);
+	size_t n = 0;
+	for (size_t i = 0; i < hall_dl_count(app->scratch) && n < cap; i++) {
+		const hall_dl_item *it = hall_dl_at(app->scratch, i);
+		/* Mode toggles are not tried: each would remake every text of the screen at
+		 * another size or colour (tens of MB of textures) for a rare tap. */
+		if (it->kind != HALL_DL_HIT || !it->id || strcmp(it->id, "map") == 0 || strncmp(it->id, "mode-", 5) == 0)
+			continue;
+		xy[2 * n] = it->rect.x + it->rect.w / 2;
+		xy[2 * n + 1] = it->rect.y + it->rect.h / 2;
+		n++;
+	}
+	const hall_exhibit *ex = current_exhibit(app);
+	if (ex && fr.exhibit_drawn && app->dlg == DLG_NONE && n < cap) {
+		hall_exhibit_ctx ec;
+		hall_poll_tally tally;
+		exhibit_ctx(app, &fr.ui, fr.exhibit_area, ex, &tally, &ec);
+		n += hall_exhibit_map_points(&ec, &app->ex_state[app->exhibit], xy + 2 * n, cap - n);
+	}
+	return n;
+}
+
+int hall_app_preview_tap(hall_app *app, int x, int y, int64_t now, hall_dl *out)
+{
+	if (!app || !out || app->dlg == DLG_STAFF_PIN)
+		return -1;
+	size_t ne = app->content && app->ex_state ? app->content->n_exhibits : 0;
+	if (!app->preview_save && !(app->preview_save = malloc(sizeof(*app))))
+		return -1;
+	if (ne > app->preview_ex_cap) {
+		hall_exhibit_state *p = realloc(app->preview_ex, ne * sizeof(*p));
+		if (!p)
+			return -1;
+		app->preview_ex = p;
+		app->preview_ex_cap = ne;
+	}
+	/* Everything a tap changes lives in the struct and ex_state (the content, notices
+	 * and buffers it points to are not changed by input), so a copy restores it all. */
+	memcpy(app->preview_save, app, sizeof(*app));
+	if (ne)
+		memcpy(app->preview_ex, app->ex_state, ne * sizeof(*app->ex_state));
+	app->cb = (hall_app_callbacks){.ctx = app->cb.ctx, .measure = app->cb.measure};
+	hall_app_tap(app, x, y, now);
+	frame fr;
+	build_frame(app, now, out, &fr);
+	if (ne)
+		memcpy(app->ex_state, app->preview_ex, ne * sizeof(*app->ex_state));
+	memcpy(app, app->preview_save, sizeof(*app));
+	return 0;
 }

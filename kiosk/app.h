@@ -248,4 +248,18 @@ int hall_app_show(hall_app *app, const char *exhibit_id, int64_t now_ms);
 /* Command "identify": draw the kiosk's id large over every screen until until_ms. */
 void hall_app_identify(hall_app *app, int64_t until_ms);
 
+/* ---- previews: the screens one tap away, for warming caches while idle ---- */
+
+/* Points (x, y pairs into xy, at most cap) whose tap may show another screen: the centre
+ * of every control on the screen now but the mode toggles (a mode remakes every text
+ * of a screen: too much to hold for a rare tap) and, on a city map, each district.
+ * Returns how many; 0 while the staff PIN keypad is open (its keys are never tried). */
+size_t hall_app_preview_points(hall_app *app, int64_t now_ms, int *xy, size_t cap);
+
+/* Build into `out` the frame a tap at (x, y) would show, and leave the app exactly as it
+ * was: no callback but measure is called (no event, sound, speech, help or exit), and
+ * every state the tap changed is restored. Returns 0, or -1 while the staff PIN keypad
+ * is open or on out-of-memory (out is then untouched). */
+int hall_app_preview_tap(hall_app *app, int x, int y, int64_t now_ms, hall_dl *out);
+
 #endif

@@ -4,13 +4,15 @@
  *
  * One frame: drain the link's updates, read input (touch -> gestures, keys), run one due
  * script action, tick the app, build the display list, and draw it only when it differs
- * from the one on screen; then the link's per-frame work (spool fsync, batches). An idle
- * kiosk sleeps in SDL_WaitEventTimeout until input, a wake from the link's network thread,
- * or the next timer. */
+ * from the one on screen; then the link's per-frame work (spool fsync, batches). Before
+ * sleeping, an idle kiosk warms the caches with the screens one tap away (warm_step);
+ * then it sleeps in SDL_WaitEventTimeout until input, a wake from the link's network
+ * thread, or the next timer. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -39,6 +41,10 @@
 #define STATUS_EVERY_MS 60000
 #define IDENTIFY_MS 15000
 #define STATS_MAX 100000
+#define WARM_POINTS 128       /* screens one tap away warmed per screen shown */
+#define WARM_SLICE_MS 12      /* longest warming slice while idle (one decode may run over) */
+#define WARM_MIN_IDLE_MS 3    /* warm only when at least this long is left before the next due */
+#define WARM_TRIES 8          /* slices one preview may take before it is warmed as far as it got */
 
 /* Pointer ids for the gesture recogniser that no finger uses. */
 #define MOUSE_POINTER INT64_MIN
@@ -61,6 +67,24 @@ typedef struct stats {
 	double first_frame_ms;  /* process start -> first present */
 	unsigned long steady_frames, steady_textures;
 } stats;
+
+/* Warming while idle: the screens one tap away from the one on show are built off-screen
+ * (hall_app_preview_tap) and their text and images made into textures, so the tap that
+ * shows one draws from warm caches. Work is cut into slices of WARM_SLICE_MS that stop
+ * as soon as an event is waiting; a layout that runs out of time is finished with
+ * estimated sizes, thrown away and redone in the next slice (the sizes measured so far
+ * stay cached). */
+typedef struct warmer {
+	hall_dl *dl;          /* the preview being warmed */
+	int xy[2 * WARM_POINTS];
+	size_t npoints, next; /* next point to try */
+	size_t item;          /* next item of dl to warm */
+	int have_points, have_dl;
+	int active;           /* inside a warming slice: measure keeps to the deadline */
+	int short_measure;    /* a measurement was estimated: the preview is not usable */
+	int tries;            /* slices the preview at `next` has run out of time in */
+	Uint64 deadline;      /* performance counter */
+} warmer;
 
 typedef struct kiosk {
 	hall_kiosk_config cfg;
@@ -96,6 +120,7 @@ typedef struct kiosk {
 	unsigned frames_since_status;
 	stats st;
 	Uint64 t_start;
+	warmer warm;
 } kiosk;
 
 /* ---------------------------------------------------------------- app callbacks */
@@ -103,6 +128,15 @@ typedef struct kiosk {
 static int cb_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w, int *h)
 {
 	kiosk *k = ctx;
+	if (k->warm.active && SDL_GetPerformanceCounter() > k->warm.deadline &&
+	    !hall_ttf_measure_cached(k->ttf, utf8, len, font_px, lang, bold)) {
+		/* out of time while warming: a rough size finishes the layout quickly; the
+		 * preview is thrown away (warm_step) */
+		k->warm.short_measure = 1;
+		*w = (int)len * font_px / 2;
+		*h = font_px;
+		return 0;
+	}
 	return hall_ttf_measure(k->ttf, utf8, len, font_px, lang, bold, w, h);
 }
 
@@ -656,6 +690,14 @@ static double ms_since(Uint64 t0)
 	return (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
 }
 
+/* The screen on show changed: warm what is one tap from it. */
+static void warm_restart(kiosk *k)
+{
+	k->warm.have_points = 0;
+	k->warm.have_dl = 0;
+	k->warm.tries = 0;
+}
+
 /* Build, and draw when changed (or asked to); returns 1 when a frame was presented. */
 static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 {
@@ -666,6 +708,8 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	double build_ms = ms_since(t0);
 	int same = k->have_frame && hall_dl_equal(next, k->dl[k->cur]);
 	int draw = !same || k->force_redraw || shot || k->shot_cmd[0] || k->st.enabled;
+	if (!same)
+		warm_restart(k);
 	k->cur ^= 1; /* the new list is current either way (equal when same) */
 	k->have_frame = 1;
 	hall_error err = {{0}, {0}};
@@ -723,6 +767,59 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	return 1;
 }
 
+/* ---------------------------------------------------------------- warming */
+
+static int event_waiting(void)
+{
+	SDL_PumpEvents();
+	return SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+}
+
+/* One slice of warming, at most budget_ms (plus one step that may run over: a layout's
+ * last measurement, one text rasterised, one image decoded). */
+static void warm_step(kiosk *k, int64_t now, int budget_ms)
+{
+	warmer *w = &k->warm;
+	if (!w->dl || !k->have_frame)
+		return;
+	w->deadline = SDL_GetPerformanceCounter() + SDL_GetPerformanceFrequency() * (Uint64)budget_ms / 1000;
+	if (!w->have_points) {
+		w->npoints = hall_app_preview_points(k->app, now, w->xy, WARM_POINTS);
+		w->next = 0;
+		w->have_dl = 0;
+		w->have_points = 1;
+	}
+	while (SDL_GetPerformanceCounter() < w->deadline && !event_waiting()) {
+		if (!w->have_dl) {
+			if (w->next >= w->npoints)
+				return;
+			w->active = 1;
+			w->short_measure = 0;
+			int rc = hall_app_preview_tap(k->app, w->xy[2 * w->next], w->xy[2 * w->next + 1], now, w->dl);
+			w->active = 0;
+			if (rc != 0) {
+				w->next++;
+				w->tries = 0;
+				continue;
+			}
+			/* the sizes measured stay cached: the next slice gets further (bounded: sizes
+			 * that keep evicting each other from the cache must not warm forever) */
+			if (w->short_measure && ++w->tries < WARM_TRIES)
+				return;
+			w->tries = 0;
+			w->have_dl = 1;
+			w->item = 0;
+		}
+		size_t n = hall_dl_count(w->dl);
+		while (w->item < n && SDL_GetPerformanceCounter() < w->deadline)
+			hall_render_warm(k->render, hall_dl_at(w->dl, w->item++));
+		if (w->item >= n) {
+			w->have_dl = 0;
+			w->next++;
+		}
+	}
+}
+
 static void run(kiosk *k)
 {
 	int64_t now = hall_clock_mono_ms();
@@ -765,6 +862,10 @@ static void run(kiosk *k)
 		if (k->pending)
 			due = now + IDLE_WAIT_MS < due ? now + IDLE_WAIT_MS : due;
 		int64_t wait = due - hall_clock_mono_ms();
+		if (wait >= WARM_MIN_IDLE_MS) {
+			warm_step(k, now, wait - 1 < WARM_SLICE_MS ? (int)wait - 1 : WARM_SLICE_MS);
+			wait = due - hall_clock_mono_ms();
+		}
 		if (wait > 0 && SDL_WaitEventTimeout(&e, (int)(wait > IDLE_WAIT_MS ? IDLE_WAIT_MS : wait)))
 			handle_event(k, &e, hall_clock_mono_ms());
 	}
@@ -851,6 +952,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hall-kiosk: out of memory\n");
 		return 1;
 	}
+#ifdef M_MMAP_THRESHOLD
+	/* Pixel buffers (decoded images, rasterised text: 100 KB to 8 MB, freed soon after)
+	 * always come from mmap and go back on free: with glibc's adaptive threshold they
+	 * moved into the heap after the first free and stayed resident (about 30 MB). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	k->t_start = 0;
 	k->open_state = -1;
 	hall_log_set_name("kiosk");
@@ -928,7 +1035,8 @@ int main(int argc, char **argv)
 	k->gesture = hall_gesture_create(NULL);
 	k->dl[0] = hall_dl_create();
 	k->dl[1] = hall_dl_create();
-	if (!k->gesture || !k->dl[0] || !k->dl[1]) {
+	k->warm.dl = hall_dl_create();
+	if (!k->gesture || !k->dl[0] || !k->dl[1] || !k->warm.dl) {
 		hall_error_set(&err, HALL_ERR_NOMEM, "", "out of memory");
 		goto fail;
 	}
@@ -976,6 +1084,7 @@ done:
 	hall_gesture_destroy(k->gesture);
 	hall_dl_destroy(k->dl[0]);
 	hall_dl_destroy(k->dl[1]);
+	hall_dl_destroy(k->warm.dl);
 	hall_render_destroy(k->render);
 	hall_ttf_destroy(k->ttf);
 	if (k->ren)

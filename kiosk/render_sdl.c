@@ -1,6 +1,7 @@
 /* render_sdl.c: draws a hall_dl. Rounded boxes are drawn as horizontal spans (one
- * SDL_RenderFillRects call per colour), so are polygons (scanline, even-odd), thick lines
- * are SDL_RenderGeometry quads, images come from a small LRU cache of textures by path. */
+ * SDL_RenderFillRects call per colour), so are polygons and thick lines (scanline,
+ * even-odd); images come from an LRU cache of textures pre-scaled to the size they are
+ * drawn at, so a redraw copies them 1:1 instead of scaling them in software. */
 #include "render_sdl.h"
 
 #include <SDL_image.h>
@@ -14,12 +15,18 @@
 #include "hall/log.h"
 
 #define IMG_CACHE 64
+#define IMG_MAX_PIXELS (3u * 1024u * 1024u) /* 12 MiB of 32-bit pixels, pre-scaled */
+#define IMG_MAX_SIDE 8192                   /* larger drawn sizes draw the placeholder */
 
+/* One image at one drawn size: the key is (path, w, h, fill) of the item's rect, the
+ * texture holds exactly the pixels drawn (fit: the centred sub-rect). */
 typedef struct img_entry {
 	char *path;
+	int w, h, fill;   /* the item's rect size and mode */
 	SDL_Texture *tex; /* NULL: the file could not be loaded (remembered to log once) */
-	int w, h;
+	SDL_Rect at;      /* where the texture goes, relative to the item's rect */
 	uint64_t used;
+	unsigned long drawn; /* the draw (hall_render.draws) that last drew it */
 } img_entry;
 
 struct hall_render {
@@ -27,14 +34,36 @@ struct hall_render {
 	hall_ttf *text;
 	img_entry imgs[IMG_CACHE];
 	size_t nimgs;
+	size_t img_pixels;     /* pixels of the cached textures */
 	uint64_t tick;
+	unsigned long draws;   /* hall_render_draw calls */
 	unsigned long img_created;
 	SDL_Rect *spans;       /* scratch for box spans */
 	size_t spans_cap;
 	double *xs;            /* scratch for polygon edge crossings of one row */
 	size_t xs_cap;
+	double *pts;           /* scratch for polygon points as doubles */
+	size_t pts_cap;
+	struct poly_edge *edges; /* scratch for polygon edges */
+	size_t edges_cap;
 	int img_up;
 };
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* The first draw of a heavy screen (the city map: some 15,000 spans) grew the span buffer
+ * and SDL's command buffer page by page: about 230 page faults, 2-3 ms in a VM. Both are
+ * sized and touched once here instead (SDL keeps its buffer: a fill of empty rects that
+ * draws nothing reserves it). A failure only leaves them to grow later. */
+#define SPANS_PRESIZE 32768
+static void presize(hall_render *r)
+{
+	if (grow((void **)&r->spans, &r->spans_cap, SPANS_PRESIZE, sizeof(SDL_Rect)) != 0)
+		return;
+	memset(r->spans, 0, SPANS_PRESIZE * sizeof(SDL_Rect));
+	SDL_RenderFillRects(r->renderer, r->spans, SPANS_PRESIZE);
+	SDL_RenderFlush(r->renderer);
+}
 
 hall_err hall_render_create(SDL_Renderer *renderer, hall_ttf *text, hall_render **out, hall_error *err)
 {
@@ -48,6 +77,7 @@ hall_err hall_render_create(SDL_Renderer *renderer, hall_ttf *text, hall_render 
 	r->img_up = 1;
 	r->renderer = renderer;
 	r->text = text;
+	presize(r);
 	*out = r;
 	return HALL_OK;
 }
@@ -63,6 +93,8 @@ void hall_render_destroy(hall_render *r)
 	}
 	free(r->spans);
 	free(r->xs);
+	free(r->pts);
+	free(r->edges);
 	if (r->img_up)
 		IMG_Quit();
 	free(r);
@@ -176,43 +208,164 @@ static void draw_text(hall_render *r, const hall_dl_item *it)
 	SDL_RenderCopy(r->renderer, tex, NULL, &dst);
 }
 
-static img_entry *get_image(hall_render *r, const char *path)
+static void img_drop(hall_render *r, img_entry *e)
+{
+	if (e->tex) {
+		SDL_DestroyTexture(e->tex);
+		r->img_pixels -= (size_t)e->at.w * (size_t)e->at.h;
+	}
+	free(e->path);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Where an image of iw x ih goes in a w x h rect: *src the part of the image shown,
+ * *at the part of the rect it covers (fill crops the image, fit centres it). */
+static void image_place(int iw, int ih, int w, int h, int fill, SDL_Rect *src, SDL_Rect *at)
+{
+	double sx = (double)w / iw, sy = (double)h / ih;
+	if (fill) {
+		double s = sx > sy ? sx : sy;
+		*src = (SDL_Rect){0, 0, (int)(w / s + 0.5), (int)(h / s + 0.5)};
+		src->w = src->w > iw ? iw : src->w;
+		src->h = src->h > ih ? ih : src->h;
+		src->x = (iw - src->w) / 2;
+		src->y = (ih - src->h) / 2;
+		*at = (SDL_Rect){0, 0, w, h};
+	} else {
+		double s = sx < sy ? sx : sy;
+		int dw = (int)(iw * s + 0.5), dh = (int)(ih * s + 0.5);
+		*src = (SDL_Rect){0, 0, iw, ih};
+		*at = (SDL_Rect){(w - dw) / 2, (h - dh) / 2, dw, dh};
+	}
+}
+
+static int surface_opaque(SDL_Surface *s)
+{
+	/* s is ARGB8888 */
+	for (int y = 0; y < s->h; y++) {
+		const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+		for (int x = 0; x < s->w; x++)
+			if ((row[x] >> 24) != 0xff)
+				return 0;
+	}
+	return 1;
+}
+
+/* Decode path and scale the part shown to the size drawn, nearest-neighbour as the
+ * software renderer scales (the same pixels as scaling at every draw), straight into
+ * the texture's pixels. Opaque images become opaque textures: a copy, no blending. NULL
+ * on failure (SDL's error set). */
+static SDL_Texture *image_texture(hall_render *r, const char *path, int w, int h, int fill, SDL_Rect *at)
+{
+	SDL_Texture *tex = NULL;
+	SDL_Surface *img = NULL, *conv = NULL, *dst = NULL;
+	SDL_Rect src;
+	Uint32 key;
+	img = IMG_Load(path);
+	if (!img)
+		goto done;
+	if (img->w <= 0 || img->h <= 0) {
+		SDL_SetError("empty image");
+		goto done;
+	}
+	image_place(img->w, img->h, w, h, fill, &src, at);
+	if (at->w <= 0 || at->h <= 0) {
+		SDL_SetError("drawn size %dx%d", at->w, at->h);
+		goto done;
+	}
+	int may_be_clear = img->format->Amask != 0 || SDL_GetColorKey(img, &key) == 0 || img->format->palette;
+	if (may_be_clear) {
+		conv = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0);
+		SDL_FreeSurface(img);
+		img = NULL;
+		if (!conv)
+			goto done;
+	} else {
+		/* an RGB image is scaled straight from its decoded pixels (no 32-bit copy) */
+		conv = img;
+		img = NULL;
+	}
+	int opaque = !may_be_clear || surface_opaque(conv);
+	Uint32 fmt = opaque ? SDL_PIXELFORMAT_RGB888 : SDL_PIXELFORMAT_ARGB8888;
+	tex = SDL_CreateTexture(r->renderer, fmt, SDL_TEXTUREACCESS_STREAMING, at->w, at->h);
+	if (!tex || SDL_LockTextureToSurface(tex, NULL, &dst) != 0)
+		goto fail;
+	/* the blit converts ARGB to RGB for an opaque image with an alpha channel */
+	SDL_SetSurfaceBlendMode(conv, SDL_BLENDMODE_NONE);
+	SDL_Rect all = {0, 0, at->w, at->h};
+	int rc = src.w == all.w && src.h == all.h ? SDL_BlitSurface(conv, &src, dst, &all)
+	                                          : SDL_BlitScaled(conv, &src, dst, &all);
+	SDL_UnlockTexture(tex);
+	if (rc != 0)
+		goto fail;
+	SDL_SetTextureBlendMode(tex, opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+	goto done;
+fail:
+	if (tex)
+		SDL_DestroyTexture(tex);
+	tex = NULL;
+done:
+	SDL_FreeSurface(conv);
+	SDL_FreeSurface(img);
+	return tex;
+}
+
+static img_entry *get_image(hall_render *r, const char *path, int w, int h, int fill)
 {
 	r->tick++;
+	int failed_before = 0;
 	for (size_t i = 0; i < r->nimgs; i++) {
-		if (strcmp(r->imgs[i].path, path) == 0) {
-			r->imgs[i].used = r->tick;
-			return &r->imgs[i];
+		img_entry *e = &r->imgs[i];
+		if (strcmp(e->path, path) != 0)
+			continue;
+		if (e->w == w && e->h == h && e->fill == fill) {
+			e->used = r->tick;
+			return e;
 		}
+		failed_before |= !e->tex;
 	}
-	img_entry *slot;
-	if (r->nimgs < IMG_CACHE) {
-		slot = &r->imgs[r->nimgs];
-	} else {
+	img_entry *slot = r->nimgs < IMG_CACHE ? &r->imgs[r->nimgs] : NULL;
+	if (!slot) {
 		slot = &r->imgs[0];
 		for (size_t i = 1; i < r->nimgs; i++)
 			if (r->imgs[i].used < slot->used)
 				slot = &r->imgs[i];
-		if (slot->tex)
-			SDL_DestroyTexture(slot->tex);
-		free(slot->path);
-		memset(slot, 0, sizeof(*slot));
+		img_drop(r, slot);
 	}
 	char *copy = strdup(path);
 	if (!copy)
 		return NULL;
 	if (slot == &r->imgs[r->nimgs])
 		r->nimgs++;
-	slot->path = copy;
-	slot->used = r->tick;
-	slot->tex = IMG_LoadTexture(r->renderer, path);
+	*slot = (img_entry){copy, w, h, fill, NULL, {0, 0, 0, 0}, r->tick, 0};
+	slot->tex = image_texture(r, path, w, h, fill, &slot->at);
 	if (!slot->tex) {
-		hall_warn("%s: cannot load image: %s", path, IMG_GetError());
+		if (!failed_before)
+			hall_warn("%s: cannot load image: %s", path, IMG_GetError());
 		return slot;
 	}
 	r->img_created++;
-	SDL_QueryTexture(slot->tex, NULL, NULL, &slot->w, &slot->h);
-	SDL_SetTextureBlendMode(slot->tex, SDL_BLENDMODE_BLEND);
+	r->img_pixels += (size_t)slot->at.w * (size_t)slot->at.h;
+	/* over the budget: drop the least recently used others, never the one just made nor
+	 * one of the screen on show (warming must not make its next redraw decode again) */
+	while (r->img_pixels > IMG_MAX_PIXELS) {
+		img_entry *old = NULL;
+		for (size_t i = 0; i < r->nimgs; i++) {
+			img_entry *e = &r->imgs[i];
+			if (e != slot && e->tex && (e->drawn != r->draws || r->draws == 0) && (!old || e->used < old->used))
+				old = e;
+		}
+		if (!old)
+			break;
+		img_drop(r, old);
+		img_entry *last = &r->imgs[--r->nimgs];
+		if (old != last) {
+			*old = *last;
+			memset(last, 0, sizeof(*last));
+			if (slot == last)
+				slot = old;
+		}
+	}
 	return slot;
 }
 
@@ -221,152 +374,249 @@ static void draw_image(hall_render *r, const hall_dl_item *it)
 	SDL_Rect dst = {it->rect.x, it->rect.y, it->rect.w, it->rect.h};
 	if (dst.w <= 0 || dst.h <= 0)
 		return;
-	img_entry *e = it->image[0] ? get_image(r, it->image) : NULL;
-	if (!e || !e->tex || e->w <= 0 || e->h <= 0) {
+	img_entry *e = it->image[0] && dst.w <= IMG_MAX_SIDE && dst.h <= IMG_MAX_SIDE
+	                   ? get_image(r, it->image, dst.w, dst.h, it->fill ? 1 : 0)
+	                   : NULL;
+	if (!e || !e->tex) {
 		fill_rounded(r, dst, 0, 0, 0, (hall_rgba){128, 128, 128, 255});
 		return;
 	}
-	double sx = (double)dst.w / e->w, sy = (double)dst.h / e->h;
-	if (it->fill) {
-		double s = sx > sy ? sx : sy;
-		SDL_Rect src = {0, 0, (int)(dst.w / s + 0.5), (int)(dst.h / s + 0.5)};
-		src.w = src.w > e->w ? e->w : src.w;
-		src.h = src.h > e->h ? e->h : src.h;
-		src.x = (e->w - src.w) / 2;
-		src.y = (e->h - src.h) / 2;
-		SDL_RenderCopy(r->renderer, e->tex, &src, &dst);
-	} else {
-		double s = sx < sy ? sx : sy;
-		int w = (int)(e->w * s + 0.5), h = (int)(e->h * s + 0.5);
-		SDL_Rect d = {dst.x + (dst.w - w) / 2, dst.y + (dst.h - h) / 2, w, h};
-		SDL_RenderCopy(r->renderer, e->tex, NULL, &d);
-	}
+	e->drawn = r->draws;
+	SDL_Rect d = {dst.x + e->at.x, dst.y + e->at.y, e->at.w, e->at.h};
+	SDL_RenderCopy(r->renderer, e->tex, NULL, &d);
 }
 
-static SDL_Color sdl_color(hall_rgba c)
-{
-	return (SDL_Color){c.r, c.g, c.b, c.a};
-}
+/* One polygon edge for the scanline fill: the rows whose centre it crosses. */
+typedef struct poly_edge {
+	double x0, y0, x1, y1;
+	int row0, row1; /* rows row0 .. row1 - 1 */
+} poly_edge;
 
-static void draw_line(hall_render *r, const hall_dl_item *it)
+static int edge_by_row(const void *a, const void *b)
 {
-	int x0 = it->rect.x, y0 = it->rect.y, x1 = it->rect.x + it->rect.w, y1 = it->rect.y + it->rect.h;
-	int width = it->border_px > 0 ? it->border_px : 1;
-	if (width == 1) {
-		set_color(r->renderer, it->color);
-		SDL_RenderDrawLine(r->renderer, x0, y0, x1, y1);
-		return;
-	}
-	double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
-	if (len <= 0)
-		return;
-	double nx = -dy / len * width / 2.0, ny = dx / len * width / 2.0;
-	SDL_Color c = sdl_color(it->color);
-	set_color(r->renderer, it->color);
-	SDL_Vertex v[4] = {
-		{{(float)(x0 + nx), (float)(y0 + ny)}, c, {0, 0}},
-		{{(float)(x1 + nx), (float)(y1 + ny)}, c, {0, 0}},
-		{{(float)(x1 - nx), (float)(y1 - ny)}, c, {0, 0}},
-		{{(float)(x0 - nx), (float)(y0 - ny)}, c, {0, 0}},
-	};
-	static const int quad[6] = {0, 1, 2, 0, 2, 3};
-	SDL_RenderGeometry(r->renderer, NULL, v, 4, quad, 6);
-	/* round caps, so a polyline of segments (the river, chart lines) has no notches at
-	 * its joints */
-	if (width >= 3) {
-		enum { SIDES = 12 };
-		SDL_Vertex cap[SIDES + 1];
-		int idx[SIDES * 3];
-		double rad = width / 2.0;
-		for (int e = 0; e < 2; e++) {
-			double cx = e ? x1 : x0, cy = e ? y1 : y0;
-			cap[0] = (SDL_Vertex){{(float)cx, (float)cy}, c, {0, 0}};
-			for (int i = 0; i < SIDES; i++) {
-				double a = 2.0 * M_PI * i / SIDES;
-				cap[i + 1] = (SDL_Vertex){{(float)(cx + rad * cos(a)), (float)(cy + rad * sin(a))}, c, {0, 0}};
-				idx[3 * i] = 0;
-				idx[3 * i + 1] = i + 1;
-				idx[3 * i + 2] = (i + 1) % SIDES + 1;
-			}
-			SDL_RenderGeometry(r->renderer, NULL, cap, SIDES + 1, idx, SIDES * 3);
-		}
-	}
+	const poly_edge *x = a, *y = b;
+	return x->row0 < y->row0 ? -1 : x->row0 > y->row0;
 }
 
 /* Polygons are filled as horizontal spans (even-odd rule, a pixel is in when its centre
- * is), one SDL_RenderFillRects call per polygon: the software renderer's triangle
- * rasteriser (SDL_RenderGeometry) cost about 5 ms a frame for the city map's 25
- * districts, the spans well under 1 ms. The spans of one polygon never overlap, so a
- * translucent fill blends each pixel once, as a triangle fill did. */
-static void draw_polygon(hall_render *r, const hall_dl_item *it)
+ * is): the software renderer's triangle rasteriser (SDL_RenderGeometry) cost about 5 ms
+ * a frame for the city map's 25 districts, the spans well under 1 ms. The spans of one
+ * polygon never overlap, so a translucent fill blends each pixel once, as a triangle
+ * fill did. p: n (x, y) pairs. Spans are added to r->spans from *nspans on (the caller
+ * fills them, so several opaque shapes of one colour go in one call). An edge table
+ * keeps the work per row to the edges that cross it. */
+static int polygon_spans(hall_render *r, const double *p, int n, size_t *nspans)
 {
-	int n = it->npoints;
-	const int *p = it->points;
-	if (n < 3 || !p || it->color.a == 0)
-		return;
-	int ymin = p[1], ymax = p[1];
-	for (int i = 1; i < n; i++) {
-		ymin = p[2 * i + 1] < ymin ? p[2 * i + 1] : ymin;
-		ymax = p[2 * i + 1] > ymax ? p[2 * i + 1] : ymax;
-	}
+	if (n < 3)
+		return 0;
 	/* rows outside the viewport are not drawn: bounds the work for wild coordinates */
 	SDL_Rect vp;
 	SDL_RenderGetViewport(r->renderer, &vp);
-	ymin = ymin < 0 ? 0 : ymin;
-	ymax = ymax > vp.h ? vp.h : ymax;
-	if (ymax <= ymin)
-		return;
-	if (grow((void **)&r->xs, &r->xs_cap, (size_t)n, sizeof(double)) != 0)
-		return;
-	size_t nspans = 0;
-	for (int y = ymin; y < ymax; y++) {
+	if (grow((void **)&r->edges, &r->edges_cap, (size_t)n, sizeof(poly_edge)) != 0 ||
+	    grow((void **)&r->xs, &r->xs_cap, (size_t)n, sizeof(double)) != 0)
+		return -1;
+	poly_edge *ed = r->edges;
+	int ne = 0;
+	for (int i = 0; i < n; i++) {
+		int j = (i + 1) % n;
+		poly_edge e = {p[2 * i], p[2 * i + 1], p[2 * j], p[2 * j + 1], 0, 0};
+		double lo = e.y0 < e.y1 ? e.y0 : e.y1, hi = e.y0 < e.y1 ? e.y1 : e.y0;
+		/* rows y with lo <= y + 0.5 < hi */
+		double r0 = ceil(lo - 0.5), r1 = ceil(hi - 0.5);
+		r0 = r0 < 0 ? 0 : r0;
+		r1 = r1 > vp.h ? vp.h : r1;
+		if (!(r1 > r0))
+			continue;
+		e.row0 = (int)r0;
+		e.row1 = (int)r1;
+		ed[ne++] = e;
+	}
+	if (ne == 0)
+		return 0;
+	qsort(ed, (size_t)ne, sizeof(*ed), edge_by_row);
+	int ymax = 0;
+	for (int i = 0; i < ne; i++)
+		ymax = ed[i].row1 > ymax ? ed[i].row1 : ymax;
+	int first = 0; /* edges before it end above the row */
+	for (int y = ed[0].row0; y < ymax; y++) {
 		double yc = y + 0.5;
 		int nx = 0;
-		for (int i = 0; i < n; i++) {
-			int j = (i + 1) % n;
-			double y0 = p[2 * i + 1], y1 = p[2 * j + 1];
-			if ((yc >= y0 && yc < y1) || (yc >= y1 && yc < y0)) {
-				double x0 = p[2 * i], x1 = p[2 * j];
-				double x = x0 + (yc - y0) * (x1 - x0) / (y1 - y0);
-				int k = nx++;
-				while (k > 0 && r->xs[k - 1] > x) { /* insertion sort: a row has few crossings */
-					r->xs[k] = r->xs[k - 1];
-					k--;
-				}
-				r->xs[k] = x;
+		while (first < ne && ed[first].row1 <= y && ed[first].row0 <= y)
+			first++;
+		for (int i = first; i < ne && ed[i].row0 <= y; i++) {
+			const poly_edge *e = &ed[i];
+			if (y >= e->row1)
+				continue;
+			double x = e->x0 + (yc - e->y0) * (e->x1 - e->x0) / (e->y1 - e->y0);
+			int k = nx++;
+			while (k > 0 && r->xs[k - 1] > x) { /* insertion sort: a row has few crossings */
+				r->xs[k] = r->xs[k - 1];
+				k--;
 			}
+			r->xs[k] = x;
 		}
-		if (grow((void **)&r->spans, &r->spans_cap, nspans + (size_t)nx / 2 + 1, sizeof(SDL_Rect)) != 0)
-			return;
+		if (grow((void **)&r->spans, &r->spans_cap, *nspans + (size_t)nx / 2 + 1, sizeof(SDL_Rect)) != 0)
+			return -1;
 		for (int k = 0; k + 1 < nx; k += 2) {
 			/* pixels whose centre x + 0.5 lies in [xs[k], xs[k + 1]) */
 			int x0 = (int)ceil(r->xs[k] - 0.5), x1 = (int)ceil(r->xs[k + 1] - 0.5);
 			if (x1 > x0)
-				r->spans[nspans++] = (SDL_Rect){x0, y, x1 - x0, 1};
+				r->spans[(*nspans)++] = (SDL_Rect){x0, y, x1 - x0, 1};
 		}
 	}
-	set_color(r->renderer, it->color);
+	return 0;
+}
+
+static void fill_polygon(hall_render *r, const double *p, int n, hall_rgba c)
+{
+	size_t nspans = 0;
+	if (c.a == 0 || polygon_spans(r, p, n, &nspans) != 0 || nspans == 0)
+		return;
+	set_color(r->renderer, c);
 	SDL_RenderFillRects(r->renderer, r->spans, (int)nspans);
+}
+
+/* Thick lines are a quad and, from 3 px, round caps (so a polyline of segments, the
+ * river or a chart line, has no notches at its joints), each filled as spans like a
+ * polygon: SDL_RenderGeometry's software triangles tested every pixel of a segment's
+ * bounding box, the spans touch only the line's own rows. */
+enum { CAP_SIDES = 12 };
+
+/* The shapes of a thick line: the quad (4 points) and *ncaps caps (CAP_SIDES points
+ * each). Returns 0 for a line of no length. */
+static int line_shapes(const hall_dl_item *it, double quad[8], double caps[2][2 * CAP_SIDES], int *ncaps)
+{
+	int x0 = it->rect.x, y0 = it->rect.y, x1 = it->rect.x + it->rect.w, y1 = it->rect.y + it->rect.h;
+	int width = it->border_px;
+	double dx = x1 - x0, dy = y1 - y0, len = sqrt(dx * dx + dy * dy);
+	*ncaps = 0;
+	if (len <= 0)
+		return 0;
+	double nx = -dy / len * width / 2.0, ny = dx / len * width / 2.0;
+	double q[8] = {x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny};
+	memcpy(quad, q, sizeof(q));
+	if (width >= 3) {
+		double rad = width / 2.0;
+		for (int e = 0; e < 2; e++) {
+			double cx = e ? x1 : x0, cy = e ? y1 : y0;
+			for (int i = 0; i < CAP_SIDES; i++) {
+				double a = 2.0 * M_PI * i / CAP_SIDES;
+				caps[e][2 * i] = cx + rad * cos(a);
+				caps[e][2 * i + 1] = cy + rad * sin(a);
+			}
+		}
+		*ncaps = 2;
+	}
+	return 1;
+}
+
+static int thick_opaque_line(const hall_dl_item *it)
+{
+	return it->kind == HALL_DL_LINE && it->border_px >= 2 && it->color.a == 255;
+}
+
+/* Draws item i, a line, and returns the index of the last item drawn: a run of opaque
+ * thick lines of one colour (a map's boundaries, a river) goes in one fill call, their
+ * overlaps painted twice in the same colour. A translucent line's quad and caps are
+ * filled apart, as the triangles were. */
+static size_t draw_lines(hall_render *r, const hall_dl *dl, size_t i)
+{
+	const hall_dl_item *it = hall_dl_at(dl, i);
+	double quad[8], caps[2][2 * CAP_SIDES];
+	int ncaps;
+	if (it->border_px <= 1) {
+		set_color(r->renderer, it->color);
+		SDL_RenderDrawLine(r->renderer, it->rect.x, it->rect.y, it->rect.x + it->rect.w, it->rect.y + it->rect.h);
+		return i;
+	}
+	if (!thick_opaque_line(it)) {
+		if (line_shapes(it, quad, caps, &ncaps)) {
+			fill_polygon(r, quad, 4, it->color);
+			for (int e = 0; e < ncaps; e++)
+				fill_polygon(r, caps[e], CAP_SIDES, it->color);
+		}
+		return i;
+	}
+	size_t last = i, n = hall_dl_count(dl), nspans = 0;
+	while (last + 1 < n) {
+		const hall_dl_item *nx = hall_dl_at(dl, last + 1);
+		if (!thick_opaque_line(nx) || memcmp(&nx->color, &it->color, sizeof(it->color)) != 0)
+			break;
+		last++;
+	}
+	for (size_t k = i; k <= last; k++) {
+		if (!line_shapes(hall_dl_at(dl, k), quad, caps, &ncaps))
+			continue;
+		if (polygon_spans(r, quad, 4, &nspans) != 0)
+			return last;
+		for (int e = 0; e < ncaps; e++)
+			if (polygon_spans(r, caps[e], CAP_SIDES, &nspans) != 0)
+				return last;
+	}
+	if (nspans > 0) {
+		set_color(r->renderer, it->color);
+		SDL_RenderFillRects(r->renderer, r->spans, (int)nspans);
+	}
+	return last;
+}
+
+static void draw_polygon(hall_render *r, const hall_dl_item *it)
+{
+	int n = it->npoints;
+	if (n < 3 || !it->points || it->color.a == 0)
+		return;
+	if (grow((void **)&r->pts, &r->pts_cap, 2 * (size_t)n, sizeof(double)) != 0)
+		return;
+	for (int i = 0; i < 2 * n; i++)
+		r->pts[i] = it->points[i];
+	fill_polygon(r, r->pts, n, it->color);
+}
+
+/* 1 when item it is an opaque box over the whole viewport (a screen's background):
+ * then clearing first would only be painted over. */
+static int covers_viewport(hall_render *r, const hall_dl_item *it)
+{
+	SDL_Rect vp;
+	SDL_RenderGetViewport(r->renderer, &vp);
+	return it->kind == HALL_DL_BOX && it->color.a == 255 && it->radius_px <= 0 && it->rect.x <= 0 &&
+	       it->rect.y <= 0 && it->rect.x + it->rect.w >= vp.w && it->rect.y + it->rect.h >= vp.h;
 }
 
 void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba bg)
 {
-	SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_NONE);
-	set_color(r->renderer, bg);
-	SDL_RenderClear(r->renderer);
-	SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_BLEND);
 	size_t n = hall_dl_count(dl);
+	r->draws++;
+	hall_ttf_draw_begin(r->text);
+	if (n == 0 || !covers_viewport(r, hall_dl_at(dl, 0))) {
+		SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_NONE);
+		set_color(r->renderer, bg);
+		SDL_RenderClear(r->renderer);
+	}
+	SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_BLEND);
 	for (size_t i = 0; i < n; i++) {
 		const hall_dl_item *it = hall_dl_at(dl, i);
 		switch (it->kind) {
 		case HALL_DL_BOX: draw_box(r, it); break;
 		case HALL_DL_TEXT: draw_text(r, it); break;
 		case HALL_DL_IMAGE: draw_image(r, it); break;
-		case HALL_DL_LINE: draw_line(r, it); break;
+		case HALL_DL_LINE: i = draw_lines(r, dl, i); break;
 		case HALL_DL_POLYGON: draw_polygon(r, it); break;
 		case HALL_DL_HIT: break; /* the focus ring is in the list (hall_ui_finish) */
 		}
 	}
+	hall_ttf_draw_end(r->text);
+}
+
+void hall_render_warm(hall_render *r, const hall_dl_item *it)
+{
+	int w, h;
+	if (!r || !it)
+		return;
+	if (it->kind == HALL_DL_TEXT)
+		hall_ttf_texture(r->text, it->text, it->font_px, it->lang, it->bold, it->color, &w, &h);
+	else if (it->kind == HALL_DL_IMAGE && it->image[0] && it->rect.w > 0 && it->rect.h > 0 &&
+	         it->rect.w <= IMG_MAX_SIDE && it->rect.h <= IMG_MAX_SIDE)
+		get_image(r, it->image, it->rect.w, it->rect.h, it->fill ? 1 : 0);
 }
 
 SDL_Surface *hall_render_read_surface(SDL_Renderer *renderer)

@@ -6,10 +6,12 @@
  *  - TEXT: one line, left edge at rect.x, vertically centred in rect.h (top-aligned when
  *    rect.h is smaller than the text); the face follows item->lang (text_sdl.h). Text is
  *    never clipped to its rect: laying it out to fit is the app's job (textlayout.h).
- *  - IMAGE: loaded with SDL2_image (cached by path, LRU); fill = 1 crops to fill rect,
- *    0 fits inside it, centred. A file that cannot be loaded draws a grey placeholder
- *    box (logged once per path), never garbage.
- *  - LINE: from (x, y) to (x + w, y + h), border_px wide.
+ *  - IMAGE: loaded with SDL2_image and kept as a texture pre-scaled to the size drawn
+ *    (cached by path and rect size, LRU within a pixel budget; the screen on show is
+ *    never evicted), so a redraw copies it 1:1; fill = 1 crops to fill rect, 0 fits
+ *    inside it, centred. Opaque images are copied without blending. A file that cannot
+ *    be loaded draws a grey placeholder box (logged once per path), never garbage.
+ *  - LINE: from (x, y) to (x + w, y + h), border_px wide; from 3 px with round caps.
  *  - POLYGON: filled (any simple polygon, concave ones too; even-odd rule, a pixel is
  *    filled when its centre is inside).
  *  - HIT: not drawn, focused or not: the focus ring is part of the list (kiosk/ui.h,
@@ -33,8 +35,14 @@ typedef struct hall_render hall_render;
 hall_err hall_render_create(SDL_Renderer *renderer, hall_ttf *text, hall_render **out, hall_error *err);
 void hall_render_destroy(hall_render *r);
 
-/* Clear to `background` and draw every item of dl (does not present). */
+/* Clear to `background` and draw every item of dl (does not present). The clear is left
+ * out when the first item is an opaque box over the whole viewport (it paints it all). */
 void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba background);
+
+/* Make the textures that drawing `it` needs (its text, its image at its size), without
+ * drawing: warms the caches for a screen about to be shown (main.c does it while idle).
+ * Other kinds are ignored. */
+void hall_render_warm(hall_render *r, const hall_dl_item *it);
 
 /* Textures created since create, text and images together (never decreases). */
 unsigned long hall_render_textures_created(const hall_render *r);

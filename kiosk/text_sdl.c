@@ -10,7 +10,7 @@
 
 #define MAX_FONTS 48
 #define TEX_MAX_ENTRIES 2048
-#define TEX_MAX_PIXELS (16u * 1024u * 1024u) /* 64 MiB of RGBA */
+#define TEX_MAX_PIXELS (3u * 1024u * 1024u) /* 12 MiB of RGBA */
 #define TEX_BUCKETS 4096                    /* power of two */
 #define MEASURE_SLOTS 8192                  /* power of two, direct-mapped */
 #define MAX_PX 1024
@@ -30,6 +30,7 @@ typedef struct tex_entry {
 	SDL_Texture *tex;
 	int w, h;
 	char *text;
+	unsigned long drawn; /* hall_ttf.draw_no of the last draw that used it */
 } tex_entry;
 
 typedef struct measure_slot {
@@ -52,6 +53,8 @@ struct hall_ttf {
 	size_t ntex;
 	size_t tex_pixels;
 	unsigned long created;
+	unsigned long draw_no; /* draws begun (hall_ttf_draw_begin) */
+	int drawing;           /* between hall_ttf_draw_begin and _end */
 	measure_slot *measure;
 	char *buf;       /* scratch for NUL-terminating measured ranges */
 	size_t buf_cap;
@@ -241,6 +244,26 @@ static int clamp_px(int px)
 	return px < 1 ? 1 : px > MAX_PX ? MAX_PX : px;
 }
 
+/* The measurement slot of a string, and whether it holds that string's size. */
+static measure_slot *measure_slot_of(hall_ttf *t, const char *utf8, size_t len, int face, int px, int bold,
+                                     uint32_t *hash, int *hit)
+{
+	*hash = key_hash(utf8, len, face, px, bold, (hall_rgba){0, 0, 0, 0});
+	measure_slot *m = &t->measure[*hash & (MEASURE_SLOTS - 1)];
+	*hit = m->text && m->hash == *hash && m->face == face && m->px == px && m->bold == bold && m->len == len &&
+	       memcmp(m->text, utf8, len) == 0;
+	return m;
+}
+
+int hall_ttf_measure_cached(hall_ttf *t, const char *utf8, size_t len, int font_px, hall_lang lang, int bold)
+{
+	uint32_t hash;
+	int hit = 0;
+	if (t && utf8)
+		measure_slot_of(t, utf8, len, hall_ttf_face_index(lang), clamp_px(font_px), bold ? 1 : 0, &hash, &hit);
+	return hit;
+}
+
 int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
                       int *h)
 {
@@ -250,10 +273,10 @@ int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_
 	bold = bold ? 1 : 0;
 	if (!t || !utf8)
 		return -1;
-	uint32_t hash = key_hash(utf8, len, face, px, bold, (hall_rgba){0, 0, 0, 0});
-	measure_slot *m = &t->measure[hash & (MEASURE_SLOTS - 1)];
-	if (m->text && m->hash == hash && m->face == face && m->px == px && m->bold == bold && m->len == len &&
-	    memcmp(m->text, utf8, len) == 0) {
+	uint32_t hash;
+	int hit;
+	measure_slot *m = measure_slot_of(t, utf8, len, face, px, bold, &hash, &hit);
+	if (hit) {
 		*w = m->w;
 		*h = m->h;
 		return 0;
@@ -289,11 +312,32 @@ int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_
 	return 0;
 }
 
+void hall_ttf_draw_begin(hall_ttf *t)
+{
+	if (t) {
+		t->draw_no++;
+		t->drawing = 1;
+	}
+}
+
+void hall_ttf_draw_end(hall_ttf *t)
+{
+	if (t)
+		t->drawing = 0;
+}
+
 static void evict_textures(hall_ttf *t)
 {
-	/* the head (the texture just made) is never evicted: the caller is about to draw it */
-	while (t->lru_tail && t->lru_tail != t->lru_head && (t->ntex > TEX_MAX_ENTRIES || t->tex_pixels > TEX_MAX_PIXELS))
-		tex_free(t, t->lru_tail);
+	/* Least recently used first, but never the head (the texture just made: the caller
+	 * is about to draw it) nor one the last draw used (the screen on show: textures
+	 * made for warming must not cost its next redraw a texture). */
+	tex_entry *e = t->lru_tail;
+	while (e && e != t->lru_head && (t->ntex > TEX_MAX_ENTRIES || t->tex_pixels > TEX_MAX_PIXELS)) {
+		tex_entry *prev = e->lru_prev;
+		if (e->drawn != t->draw_no || t->draw_no == 0)
+			tex_free(t, e);
+		e = prev;
+	}
 }
 
 SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_lang lang, int bold, hall_rgba c,
@@ -314,6 +358,8 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 		    e->color.g == c.g && e->color.b == c.b && e->color.a == c.a && strcmp(e->text, utf8) == 0) {
 			tex_unlink(t, e);
 			tex_push_front(t, e);
+			if (t->drawing)
+				e->drawn = t->draw_no;
 			*w = e->w;
 			*h = e->h;
 			return e->tex;
@@ -341,6 +387,7 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 	e->bold = bold;
 	e->color = c;
 	e->tex = tex;
+	e->drawn = t->drawing ? t->draw_no : 0;
 	e->w = surf->w;
 	e->h = surf->h;
 	SDL_FreeSurface(surf);

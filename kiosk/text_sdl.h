@@ -6,7 +6,8 @@
  * bold. Fonts are opened once per (face, px, bold) and kept.
  *
  * Textures are cached by (face, px, bold, colour, text) and evicted least-recently-used
- * beyond a count and a pixel budget; hall_ttf_textures_created() counts every texture
+ * beyond a count and a pixel budget, except those the last draw used (the screen on
+ * show, see hall_ttf_draw_begin); hall_ttf_textures_created() counts every texture
  * made, so a steady frame (the same screen drawn again) must not move it. Measurements
  * are cached too (the app lays text out on every frame).
  *
@@ -45,10 +46,19 @@ int hall_ttf_face_index(hall_lang lang);
 int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold, int *w,
                       int *h);
 
+/* 1 when the size of utf8[0..len) in this face is cached (hall_ttf_measure would not
+ * ask FreeType), else 0. Lets a caller with a time budget skip the slow ones. */
+int hall_ttf_measure_cached(hall_ttf *t, const char *utf8, size_t len, int font_px, hall_lang lang, int bold);
+
 /* A cached texture of utf8 (NUL-terminated) in colour c; *w, *h its size. NULL on
  * failure (logged once per cause) or for empty text. */
 SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_lang lang, int bold, hall_rgba c,
                                int *w, int *h);
+
+/* Bracket the texture calls of one frame's draw: textures used between them are kept
+ * until the next draw begins, whatever is made meanwhile (warming the next screens). */
+void hall_ttf_draw_begin(hall_ttf *t);
+void hall_ttf_draw_end(hall_ttf *t);
 
 /* Textures created since hall_ttf_create (never decreases). */
 unsigned long hall_ttf_textures_created(const hall_ttf *t);

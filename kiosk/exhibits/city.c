@@ -181,9 +181,13 @@ static int rect_inside(hall_rect outer, hall_rect in)
 }
 
 /* A name on the map in a box, unless it would overlap a name already placed. */
-static void map_label(hall_ui *ui, const map_view *v, double mx, double my, const char *name, hall_lang lang,
-                      hall_rect *placed, int *nplaced, int maxplaced)
+static void map_label(hall_ui *ui, const map_view *v, double mx, double my, const hall_text *text, hall_rect *placed,
+                      int *nplaced, int maxplaced)
 {
+	/* the name and its language, resolved before either is used (as two arguments of one
+	 * call their order of evaluation was unspecified: the language could be read unset) */
+	hall_lang lang;
+	const char *name = exhibits__text(ui, text, &lang);
 	double sx, sy;
 	to_screen(v, mx, my, &sx, &sy);
 	int w, h;
@@ -278,21 +282,19 @@ static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, co
 	/* Names: the selected district first, then the river, then the others where room. */
 	hall_rect placed[HALL_CONTENT_DISTRICTS_MAX + 2];
 	int np = 0, maxp = (int)(sizeof(placed) / sizeof(placed[0]));
-	hall_lang l;
 	if (st->district >= 0 && (size_t)st->district < m->n_districts) {
 		const hall_district *d = &m->districts[st->district];
-		map_label(ui, v, d->label.x, d->label.y, exhibits__text(ui, &d->name, &l), l, placed, &np, maxp);
+		map_label(ui, v, d->label.x, d->label.y, &d->name, placed, &np, maxp);
 	}
 	if (m->has_river && m->river && m->n_river >= 2) {
 		size_t mid = m->n_river / 2;
-		map_label(ui, v, m->river[mid].x, m->river[mid].y, exhibits__text(ui, &m->river_name, &l), l, placed, &np,
-		          maxp);
+		map_label(ui, v, m->river[mid].x, m->river[mid].y, &m->river_name, placed, &np, maxp);
 	}
 	for (size_t i = 0; i < m->n_districts; i++) {
 		if ((int)i == st->district || m->districts[i].n_points < 3)
 			continue;
 		const hall_district *d = &m->districts[i];
-		map_label(ui, v, d->label.x, d->label.y, exhibits__text(ui, &d->name, &l), l, placed, &np, maxp);
+		map_label(ui, v, d->label.x, d->label.y, &d->name, placed, &np, maxp);
 	}
 done:
 	free(a);
@@ -326,7 +328,8 @@ static void panel_flow(void *ctx, hall_ui_flow *f)
 	const hall_district *d = &cc->m->districts[cc->district];
 	exhibits__title(f, &d->name);
 	hall_lang l;
-	hall_ui_flow_text(f, exhibits__text(ui, &d->panel, &l), l, 0, ui->th->text, ui->th->bg);
+	const char *panel = exhibits__text(ui, &d->panel, &l); /* sets l before it is passed */
+	hall_ui_flow_text(f, panel, l, 0, ui->th->text, ui->th->bg);
 	exhibits__figures(f, d->facts, d->n_facts);
 }
 
@@ -539,6 +542,28 @@ hall_exhibit_result hall_exhibit_tap_map(const hall_exhibit_ctx *c, hall_exhibit
 		}
 	}
 	return HALL_EXHIBIT_NONE;
+}
+
+size_t hall_exhibit_map_points(const hall_exhibit_ctx *c, hall_exhibit_state *st, int *xy, size_t cap)
+{
+	if (!c || !c->ex || c->ex->kind != HALL_EXHIBIT_CITY_MODEL || !st || st->list || !xy)
+		return 0;
+	const hall_city_model *m = &c->ex->u.city;
+	normalise(m, st);
+	map_view v;
+	layout(c, st, &v);
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_districts && n < cap; i++) {
+		double sx, sy;
+		to_screen(&v, m->districts[i].label.x, m->districts[i].label.y, &sx, &sy);
+		int x = (int)lround(sx), y = (int)lround(sy);
+		if (x >= v.map.x && x < v.map.x + v.map.w && y >= v.map.y && y < v.map.y + v.map.h) {
+			xy[2 * n] = x;
+			xy[2 * n + 1] = y;
+			n++;
+		}
+	}
+	return n;
 }
 
 hall_exhibit_result hall_exhibit_drag(const hall_exhibit_ctx *c, hall_exhibit_state *st, int dx, int dy)

@@ -77,6 +77,10 @@ hall_exhibit_result hall_exhibit_activate(const hall_exhibit_ctx *c, hall_exhibi
 
 /* A tap at (x, y) on the "map" region (city model): selects the district under it. */
 hall_exhibit_result hall_exhibit_tap_map(const hall_exhibit_ctx *c, hall_exhibit_state *st, int x, int y);
+/* Screen points (x, y pairs into xy, at most cap) where a tap on the map selects each
+ * district in view (their label points); city model only, 0 elsewhere. For warming the
+ * screens one tap away. */
+size_t hall_exhibit_map_points(const hall_exhibit_ctx *c, hall_exhibit_state *st, int *xy, size_t cap);
 /* Pan the map by (dx, dy) px, or zoom it by `scale` around (cx, cy); city model only. */
 hall_exhibit_result hall_exhibit_drag(const hall_exhibit_ctx *c, hall_exhibit_state *st, int dx, int dy);
 hall_exhibit_result hall_exhibit_pinch(const hall_exhibit_ctx *c, hall_exhibit_state *st, int cx, int cy,

@@ -25,7 +25,8 @@ static void question_flow(void *ctx, hall_ui_flow *f)
 	const hall_poll *p = pc->p;
 	exhibits__title(f, &pc->c->ex->title);
 	hall_lang l;
-	hall_ui_flow_text(f, exhibits__text(ui, &p->question, &l), l, 0, ui->th->text, ui->th->bg);
+	const char *question = exhibits__text(ui, &p->question, &l); /* sets l before it is passed */
+	hall_ui_flow_text(f, question, l, 0, ui->th->text, ui->th->bg);
 	size_t n = option_count(p);
 	if (n < HALL_CONTENT_POLL_OPTIONS_MIN) {
 		hall_ui_flow_text(f, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->lang, 0, ui->th->text,

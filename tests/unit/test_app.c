@@ -719,6 +719,83 @@ static void schedule_item_naming_missing_exhibits_should_show_the_default(void *
 	hall_schedule_destroy(s);
 }
 
+/* Every point hall_app_preview_points gives is previewed; the app must be left as it was:
+ * the same frame, screen, and no callback (event, speech, sound, help) called. */
+static void assert_previews_leave_the_app_alone(fx *f, hall_dl *preview)
+{
+	int xy[2 * 128];
+	tu_rec before = f->rec;
+	char screen[256];
+	snprintf(screen, sizeof(screen), "%s", scr(f));
+	hall_dl *frame = hall_dl_create();
+	assert_non_null(frame);
+	hall_app_build(f->app, f->now, frame);
+	size_t n = hall_app_preview_points(f->app, f->now, xy, 128);
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(hall_app_preview_tap(f->app, xy[2 * i], xy[2 * i + 1], f->now, preview), 0);
+		assert_true(hall_dl_count(preview) > 0);
+		hall_app_build(f->app, f->now, f->dl);
+		if (!hall_dl_equal(f->dl, frame))
+			fail_msg("previewing point %zu (%d, %d) on %s changed the screen", i, xy[2 * i], xy[2 * i + 1], screen);
+		assert_string_equal(scr(f), screen);
+		assert_memory_equal(&before, &f->rec, sizeof(before));
+	}
+	hall_dl_destroy(frame);
+}
+
+/* The preview of a tap is the frame the tap then shows. */
+static void assert_preview_is_the_tap(fx *f, const char *id, hall_dl *preview)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *it = hall_dl_find(f->dl, id);
+	assert_non_null(it);
+	int x = it->rect.x + it->rect.w / 2, y = it->rect.y + it->rect.h / 2;
+	assert_int_equal(hall_app_preview_tap(f->app, x, y, f->now, preview), 0);
+	hall_app_tap(f->app, x, y, f->now);
+	hall_app_build(f->app, f->now, f->dl);
+	if (!hall_dl_equal(f->dl, preview))
+		fail_msg("the preview of %s is not the screen it shows (%s)", id, scr(f));
+}
+
+static void previews_should_show_the_next_screen_and_change_nothing(void **state)
+{
+	fx *f = *state;
+	hall_dl *preview = hall_dl_create();
+	assert_non_null(preview);
+	/* voice on: a real screen change speaks, a preview must not */
+	tap(f, "mode-voice");
+	tick(f, 100);
+	assert_previews_leave_the_app_alone(f, preview);
+	assert_preview_is_the_tap(f, "start", preview);
+	assert_string_equal(scr(f), "home");
+	assert_previews_leave_the_app_alone(f, preview);
+	assert_preview_is_the_tap(f, "exhibit-city", preview);
+	/* the map's districts are points of their own */
+	int xy[2 * 128];
+	hall_app_build(f->app, f->now, f->dl);
+	size_t hits = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++)
+		hits += hall_dl_at(f->dl, i)->kind == HALL_DL_HIT && strcmp(hall_dl_at(f->dl, i)->id, "map") != 0 &&
+		        strncmp(hall_dl_at(f->dl, i)->id, "mode-", 5) != 0;
+	assert_true(hall_app_preview_points(f->app, f->now, xy, 128) > hits);
+	assert_previews_leave_the_app_alone(f, preview);
+	tap(f, "home");
+	tap(f, "exhibit-vote");
+	assert_previews_leave_the_app_alone(f, preview); /* a previewed vote is not cast */
+	tap(f, "language");
+	assert_previews_leave_the_app_alone(f, preview);
+	assert_preview_is_the_tap(f, "lang-ja", preview);
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_JA);
+	/* the staff keypad's keys are never tried */
+	tick(f, 100);
+	hall_app_long_press(f->app, 5, 5, f->now);
+	assert_string_equal(scr(f), "staff-pin");
+	assert_int_equal(hall_app_preview_points(f->app, f->now, xy, 128), 0);
+	assert_int_equal(hall_app_preview_tap(f->app, 960, 540, f->now, preview), -1);
+	hall_dl_destroy(preview);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +826,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(show_and_identify_commands_should_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_content_should_end_the_session_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(back_should_leave_exhibit_pages_then_the_exhibit, setup, teardown),
+		cmocka_unit_test_setup_teardown(previews_should_show_the_next_screen_and_change_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -240,18 +240,24 @@ static void ring_box_should_draw_only_its_border(void **state)
 	assert_true(same(px(f, 105, 105), BLUE));
 }
 
+/* A 20 x 10 PNG with alpha at path: the left half RED, the right half `right`. */
+static void write_halves_png(const char *path, hall_rgba right)
+{
+	SDL_Surface *img = SDL_CreateRGBSurfaceWithFormat(0, 20, 10, 32, SDL_PIXELFORMAT_RGBA32);
+	assert_non_null(img);
+	SDL_FillRect(img, &(SDL_Rect){0, 0, 10, 10}, SDL_MapRGBA(img->format, RED.r, RED.g, RED.b, RED.a));
+	SDL_FillRect(img, &(SDL_Rect){10, 0, 10, 10}, SDL_MapRGBA(img->format, right.r, right.g, right.b, right.a));
+	assert_int_equal(IMG_SavePNG(img, path), 0);
+	SDL_FreeSurface(img);
+}
+
 static void image_should_fit_or_fill_and_missing_files_draw_a_placeholder(void **state)
 {
 	fx *f = *state;
 	char dir[512], path[600];
 	hall_test_tmpdir(dir, sizeof(dir), "render");
 	snprintf(path, sizeof(path), "%s/red.png", dir);
-	/* a 20 x 10 image: red left half, blue right half */
-	SDL_Surface *img = SDL_CreateRGBSurfaceWithFormat(0, 20, 10, 32, SDL_PIXELFORMAT_RGBA32);
-	SDL_FillRect(img, &(SDL_Rect){0, 0, 10, 10}, SDL_MapRGBA(img->format, 200, 30, 30, 255));
-	SDL_FillRect(img, &(SDL_Rect){10, 0, 10, 10}, SDL_MapRGBA(img->format, 20, 40, 200, 255));
-	assert_int_equal(IMG_SavePNG(img, path), 0);
-	SDL_FreeSurface(img);
+	write_halves_png(path, BLUE); /* red left half, blue right half */
 
 	hall_dl_clear(f->dl);
 	hall_dl_image(f->dl, (hall_rect){0, 0, 200, 200}, path, 0);   /* fit: 200 x 100, centred */
@@ -265,6 +271,58 @@ static void image_should_fit_or_fill_and_missing_files_draw_a_placeholder(void *
 	assert_true(same(px(f, 380, 50), BLUE));
 	assert_true(same(px(f, 475, 25), (hall_rgba){128, 128, 128, 255}));
 	hall_test_rmtree(dir);
+}
+
+static void warmed_items_should_draw_without_making_textures(void **state)
+{
+	fx *f = *state;
+	char dir[512], path[600];
+	hall_test_tmpdir(dir, sizeof(dir), "warm");
+	snprintf(path, sizeof(path), "%s/half.png", dir);
+	write_halves_png(path, (hall_rgba){0, 0, 0, 0}); /* red left half, clear right half */
+
+	hall_dl_clear(f->dl);
+	hall_dl_box(f->dl, (hall_rect){0, 0, W, H}, BG);
+	hall_dl_image(f->dl, (hall_rect){0, 0, 200, 100}, path, 0);
+	hall_dl_text(f->dl, (hall_rect){10, 200, 300, 40}, "Warm 따뜻한", 28, HALL_LANG_KO, BLACK, BG);
+	unsigned long before = hall_render_textures_created(f->render);
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++)
+		hall_render_warm(f->render, hall_dl_at(f->dl, i));
+	unsigned long warmed = hall_render_textures_created(f->render);
+	assert_int_equal(warmed - before, 2); /* the image at its size, the text */
+	draw(f);
+	assert_int_equal(hall_render_textures_created(f->render), warmed);
+	assert_true(same(px(f, 50, 50), RED));
+	assert_true(same(px(f, 150, 50), BG)); /* the clear half blends to the background */
+	int ink = 0;
+	for (int x = 10; x < 200; x++)
+		ink += px(f, x, 220).r < 100;
+	assert_true(ink > 0);
+	/* the same image at another size is another texture, scaled right */
+	hall_dl_image(f->dl, (hall_rect){300, 0, 100, 50}, path, 0);
+	draw(f);
+	assert_int_equal(hall_render_textures_created(f->render), warmed + 1);
+	assert_true(same(px(f, 320, 25), RED));
+	assert_true(same(px(f, 380, 25), BG));
+	draw(f);
+	assert_int_equal(hall_render_textures_created(f->render), warmed + 1);
+	hall_test_rmtree(dir);
+}
+
+static void translucent_thick_line_should_blend(void **state)
+{
+	fx *f = *state;
+	hall_dl_clear(f->dl);
+	hall_dl_line(f->dl, 20, 50, 300, 50, (hall_rgba){0, 0, 0, 128}, 10);
+	hall_dl_line(f->dl, 20, 150, 300, 150, BLUE, 10);
+	hall_dl_line(f->dl, 300, 150, 300, 300, BLUE, 10);
+	draw(f);
+	hall_rgba mid = px(f, 150, 50);
+	assert_true(mid.r > 90 && mid.r < 150); /* half of black over BG */
+	assert_true(same(px(f, 150, 50 + 8), BG));
+	assert_true(same(px(f, 150, 150), BLUE));
+	assert_true(same(px(f, 303, 148), BLUE)); /* the round joint */
+	assert_true(same(px(f, 300, 290), BLUE));
 }
 
 static void save_png_should_write_a_readable_file_of_the_screen(void **state)
@@ -304,6 +362,8 @@ int main(void)
 		cmocka_unit_test(thick_line_should_cover_its_width),
 		cmocka_unit_test(ring_box_should_draw_only_its_border),
 		cmocka_unit_test(image_should_fit_or_fill_and_missing_files_draw_a_placeholder),
+		cmocka_unit_test(warmed_items_should_draw_without_making_textures),
+		cmocka_unit_test(translucent_thick_line_should_blend),
 		cmocka_unit_test(save_png_should_write_a_readable_file_of_the_screen),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
