@@ -39,8 +39,20 @@
 #define POLLS_MAX 32
 #define STATE_MAX (4u * 1024u * 1024u)
 #define REASON_BUF (HALL_PROTO_REASON_MAX + 1)
-#define FETCH_QUIET_MS 750      /* a stream that stops this long while incomplete: ask */
-#define REFETCH_MIN_MS 1000      /* a gap in chunks asks again at most this often */
+/* A stream that stops while the asset is incomplete: ask after FETCH_QUIET_MS without a
+ * chunk, or after twice the longest wait for a chunk since this kiosk's last request (or
+ * the job's start) when that is longer: a broker fanning a stream out to a large fleet
+ * hands each kiosk a chunk only every second or so, and a kiosk that asked at every such
+ * pause made the controller stream again and the fan-out slower still. */
+#define FETCH_QUIET_MS 750
+/* A stream that reached the asset's end while bytes before it are missing (this kiosk
+ * subscribed after its head passed) will bring nothing more: ask once the chunks in
+ * flight are in (FETCH_TAIL_MS after the last) and the controller no longer counts that
+ * stream as carrying the request: it skips a fetch that a stream started less than 0.5 s
+ * earlier carries (controller/serve.c FETCH_COALESCE_MS; docs/protocol.md, fetch), and
+ * that stream started before its first chunk reached this kiosk. */
+#define FETCH_TAIL_MS 100
+#define FETCH_AFTER_STREAM_MS 600
 
 enum { K_CONTENT, K_SCHEDULE, K_NOTICE, K_COUNT };
 enum { S_ALL, S_GROUP, S_KIOSK, S_COUNT }; /* ascending precedence */
@@ -61,6 +73,13 @@ typedef struct job_asset {
 	hall_cstore_blob *blob;  /* NULL when held already, or when `same` names the writer */
 	int same;                /* index of an earlier asset with the same sha256, else -1 */
 	bool done;
+	/* Since this kiosk's last request (or the job's start): mono ms of the first chunk
+	 * (0 = none), the end of the run of chunks that followed it without a gap or a jump
+	 * back (one stream; -1 once chunks of two streams mixed), and whether that run
+	 * reached the asset's end. */
+	int64_t first_chunk_ms;
+	int64_t run_end;
+	bool end_seen;
 	char topic[HALL_TOPIC_MAX]; /* subscribed while receiving; "" otherwise */
 } job_asset;
 
@@ -80,6 +99,8 @@ typedef struct content_job {
 	job_asset *assets;       /* m.n_assets entries */
 	int64_t not_before;      /* mono ms: no own request before this */
 	int64_t last_progress_ms, last_fetch_ms; /* 0 = never */
+	int64_t episode_ms;      /* mono ms of the last request, or of the job's (re)start */
+	int64_t max_wait_ms;     /* longest wait for a chunk that added bytes since episode_ms */
 	int attempts;            /* requests answered by nothing */
 	uint64_t fetches;
 } content_job;
@@ -783,6 +804,17 @@ static size_t job_current(const content_job *j)
 	return i;
 }
 
+static void job_forget_streams(content_job *j, int64_t now)
+{
+	j->episode_ms = now;
+	j->max_wait_ms = 0;
+	for (size_t i = 0; j->assets && i < j->m.n_assets; i++) {
+		j->assets[i].first_chunk_ms = 0;
+		j->assets[i].run_end = 0;
+		j->assets[i].end_seen = false;
+	}
+}
+
 /* Ask for every asset not yet whole, each from its first missing byte. All at once: the
  * controller streams them one after the other, and every kiosk waiting for the same pack
  * takes them all from the shared asset topics. */
@@ -810,6 +842,7 @@ static void send_fetch(hall_link *link, int64_t now)
 		}
 		free(buf);
 	}
+	job_forget_streams(j, now);
 	j->last_fetch_ms = now;
 }
 
@@ -872,6 +905,7 @@ static void job_rearm(hall_link *link, int64_t now)
 	j->last_progress_ms = 0;
 	j->last_fetch_ms = 0;
 	j->attempts = 0;
+	job_forget_streams(j, now);
 }
 
 /* Open a writer and subscribe (exact topic) for every asset the store lacks. Subscribing
@@ -914,8 +948,51 @@ static bool job_open_assets(hall_link *link, int64_t now)
 	return true;
 }
 
+/* When a stream of every asset still incomplete has passed that asset's end since the
+ * last request, nothing more is coming: the earliest moment an own request is served (see
+ * FETCH_AFTER_STREAM_MS). INT64_MAX while any stream may still be coming. */
+static int64_t job_streams_ended_due(const content_job *j)
+{
+	int64_t due = j->last_progress_ms + FETCH_TAIL_MS;
+	for (size_t i = 0; i < j->m.n_assets; i++) {
+		const job_asset *ja = &j->assets[i];
+		if (ja->done || ja->same >= 0)
+			continue;
+		if (!ja->end_seen)
+			return INT64_MAX;
+		if (ja->first_chunk_ms + FETCH_AFTER_STREAM_MS > due)
+			due = ja->first_chunk_ms + FETCH_AFTER_STREAM_MS;
+	}
+	return due;
+}
+
+/* When this kiosk asks next: after its random wait when nothing came yet; once a stream
+ * ended with bytes missing, or after the quiet time (FETCH_QUIET_MS) without a chunk
+ * otherwise; when its own request got no answer, after fetch_timeout_ms. */
+static int64_t job_due(const hall_link *link)
+{
+	const content_job *j = &link->job;
+	int64_t due;
+	if (!j->active)
+		return INT64_MAX;
+	if (j->last_progress_ms > j->last_fetch_ms) {
+		int64_t ended = job_streams_ended_due(j);
+		if (ended != INT64_MAX)
+			return ended; /* no more is coming: the random wait has no purpose left */
+		int64_t quiet = 2 * j->max_wait_ms;
+		if (quiet > link->tune.fetch_timeout_ms)
+			quiet = link->tune.fetch_timeout_ms;
+		due = j->last_progress_ms + (quiet > FETCH_QUIET_MS ? quiet : FETCH_QUIET_MS);
+	} else if (j->last_fetch_ms == 0) {
+		due = j->not_before;
+	} else {
+		due = j->last_fetch_ms + link->tune.fetch_timeout_ms;
+	}
+	return due < j->not_before ? j->not_before : due;
+}
+
 /* Move the job on: stage when every asset is whole; otherwise ask when it is due (see
- * content_job). */
+ * content_job and job_due). */
 static void job_step(hall_link *link, int64_t now)
 {
 	content_job *j = &link->job;
@@ -928,16 +1005,7 @@ static void job_step(hall_link *link, int64_t now)
 	}
 	if (!link->online)
 		return;
-	int64_t due;
-	if (j->last_fetch_ms == 0)
-		due = j->last_progress_ms ? j->last_progress_ms + FETCH_QUIET_MS : j->not_before;
-	else if (j->last_progress_ms > j->last_fetch_ms)
-		due = j->last_progress_ms + FETCH_QUIET_MS;
-	else
-		due = j->last_fetch_ms + link->tune.fetch_timeout_ms;
-	if (due < j->not_before)
-		due = j->not_before;
-	if (now < due)
+	if (now < job_due(link))
 		return;
 	/* Messages still waiting in the queue may be the chunks we would ask for. */
 	hall_mqtt_stats ms;
@@ -954,18 +1022,6 @@ static void job_step(hall_link *link, int64_t now)
 		}
 	}
 	send_fetch(link, now);
-}
-
-static int64_t job_due(const hall_link *link)
-{
-	const content_job *j = &link->job;
-	if (!j->active)
-		return INT64_MAX;
-	if (j->last_fetch_ms == 0)
-		return j->last_progress_ms ? j->last_progress_ms + FETCH_QUIET_MS : j->not_before;
-	if (j->last_progress_ms > j->last_fetch_ms)
-		return j->last_progress_ms + FETCH_QUIET_MS;
-	return j->last_fetch_ms + link->tune.fetch_timeout_ms;
 }
 
 static void start_next_job(hall_link *link, int64_t now)
@@ -1044,9 +1100,23 @@ static void handle_chunk(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
 		return;
 	}
 	if (hall_cstore_blob_received(ja->blob) > before) {
+		int64_t since = j->last_progress_ms > j->episode_ms ? j->last_progress_ms : j->episode_ms;
+		if (now - since > j->max_wait_ms)
+			j->max_wait_ms = now - since;
 		j->last_progress_ms = now;
 		j->attempts = 0;
 	}
+	/* One stream's tail, heard to its end, brings nothing more; chunks of another stream
+	 * in between mean that one is still coming. */
+	if (!ja->first_chunk_ms) {
+		ja->first_chunk_ms = now;
+		ja->run_end = ch.offset;
+	}
+	if (ja->run_end == ch.offset)
+		ja->run_end = ch.offset + (int64_t)ch.len;
+	else
+		ja->run_end = -1;
+	ja->end_seen = ja->run_end == (int64_t)a->size;
 	if (!hall_cstore_blob_complete(ja->blob))
 		return;
 	hall_cstore_blob *b = ja->blob;

@@ -9,6 +9,8 @@ packages=(
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev     # kiosk drawing, fonts, PNG/JPEG
   libmosquitto-dev mosquitto mosquitto-clients      # MQTT client library, broker, CLI tools for tests
   libcjson-dev libsqlite3-dev                       # wire format, controller database
+  libssl-dev                                        # libcrypto: SHA-256 of assets (CPU SHA extensions)
+  tzdata                                            # zone files core/src/tz.c reads (Asia/Seoul)
   fonts-noto-cjk                                    # ko, en, zh-Hans, zh-Hant, ja faces
   libcmocka-dev                                     # unit tests
   libicu-dev                                        # Unicode line breaking

@@ -2,18 +2,20 @@
  * by ctest; results in BENCHMARKS.md).
  *
  *   bench_propagation [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S]
- *                     [--data DIR] [--dedupe MS]
+ *                     [--data DIR] [--dedupe MS] [--chunk BYTES]
  *
  * One real mosquitto on loopback (the shipped config's queue limits), N simulated kiosks
  * running the real kiosk link (kiosk/link.c: MQTT session, content store, fetch by hash)
  * with no SDL, driven by T threads that play the kiosks' main loops, and a controller
  * played here that serves fetches as controller/serve.c does (a served fetch is
- * answered with the whole asset from the asked offset, in 256 KiB chunks, on the shared
- * asset topic; a fetch that a stream started < 0.5 s ago carries is skipped, --dedupe).
- * The controller pushes one pack (one PNG asset of BYTES bytes) to scope
- * "all"; measured: time from the push to each kiosk's "applied" ack (p50, p99, max), the
- * number of fetches the controller served, and peak RSS of this process (all N kiosks)
- * and of mosquitto. Prints one JSON line and a summary.
+ * answered with the whole asset from the asked offset, in 256 KiB chunks (--chunk), on the
+ * shared asset topic; a fetch that a stream started < 0.5 s ago carries is skipped unless
+ * the same kiosk asked within it already, --dedupe). The controller pushes one pack (one
+ * PNG asset of BYTES bytes) to scope "all"; measured: time from the push to each kiosk's
+ * "applied" ack (p50, p99, max, deciles), the fetches the controller received and served
+ * (and when it served them), and the peak RSS of the kiosks' worker processes (summed), of
+ * mosquitto and of the played controller (this process). Prints one JSON line and a
+ * summary; HALL_BENCH_FETCHES=1 also prints every fetch as the controller takes it.
  *
  * The kiosks' data folders go under --data (default $TMPDIR): on one disk, N kiosks
  * fsyncing at once measure that disk more than the network; /dev/shm takes it out (each
@@ -171,6 +173,9 @@ static long rss_kb_of(pid_t pid)
 	return kb;
 }
 
+/* Data bytes per chunk the played controller sends (--chunk; serve.c: HALL_PROTO_CHUNK_MAX). */
+static size_t chunk_bytes = HALL_PROTO_CHUNK_MAX;
+
 /* Answer a fetch as controller/serve.c does. Returns bytes published. */
 static uint64_t serve_fetch(hall_mqtt *ctl, const hall_mqtt_msg *m, const char *sha, const unsigned char *data,
                             size_t size)
@@ -182,7 +187,7 @@ static uint64_t serve_fetch(hall_mqtt *ctl, const hall_mqtt_msg *m, const char *
 	if (hall_proto_decode_fetch(m->payload, m->len, &f, &err) != HALL_OK || strcmp(f.sha256, sha) != 0)
 		return 0;
 	hall_topic_ctl_asset(topic, sizeof topic, "hall/v1", sha);
-	for (size_t off = (size_t)f.offset; off < size; off += HALL_PROTO_CHUNK_MAX) {
+	for (size_t off = (size_t)f.offset; off < size; off += chunk_bytes) {
 		hall_asset_chunk ch;
 		char *out = NULL;
 		size_t out_len = 0;
@@ -190,7 +195,7 @@ static uint64_t serve_fetch(hall_mqtt *ctl, const hall_mqtt_msg *m, const char *
 		memcpy(ch.sha256, sha, sizeof ch.sha256);
 		ch.size = (int64_t)size;
 		ch.offset = (int64_t)off;
-		ch.len = size - off < HALL_PROTO_CHUNK_MAX ? size - off : HALL_PROTO_CHUNK_MAX;
+		ch.len = size - off < chunk_bytes ? size - off : chunk_bytes;
 		ch.data = data + off;
 		if (hall_proto_encode_asset_chunk(&ch, &out, &out_len, &err) != HALL_OK)
 			break;
@@ -208,28 +213,83 @@ static uint64_t serve_fetch(hall_mqtt *ctl, const hall_mqtt_msg *m, const char *
 }
 
 /* The controller's asset server, on its own session and thread so that serving (which
- * blocks on publishing) never delays the timestamps of acks. dedupe_ms > 0 models a
- * controller that coalesces requests: a fetch of (sha, offset) is skipped when a stream
- * of that asset from at most that offset started less than dedupe_ms ago (the kiosks
- * that missed it ask again). The default, 500, is what controller/serve.c does
- * (FETCH_COALESCE_MS; serve.c also serves a kiosk that asks again within the window,
- * which only matters to a kiosk that subscribed after a stream began); 0 serves every
- * fetch, as serve.c did before it coalesced. */
+ * blocks on publishing) never delays the timestamps of acks. dedupe_ms > 0 coalesces
+ * fetches as controller/serve.c does (fetch_coalesce, FETCH_COALESCE_MS = 500, the
+ * default here): a fetch of (sha, offset) is skipped when a stream of that asset from at
+ * most that offset, which reached the end, started less than dedupe_ms ago, unless the
+ * same kiosk already asked within that stream (it asked first, or it was skipped once:
+ * it missed part of the stream) or the stream has answered STREAM_SKIPS_MAX askers;
+ * 0 serves every fetch, as serve.c did before it coalesced. */
+#define RECENT_STREAMS 16
+#define STREAM_SKIPS_MAX 1024
+#define LOG_STREAMS 32
+
+typedef struct recent_stream {
+	int64_t offset, started; /* started: mono ms, 0 = slot unused */
+	uint64_t skipped[STREAM_SKIPS_MAX]; /* hashes of the kiosks it answered, asker first */
+	size_t n_skipped;
+} recent_stream;
+
 typedef struct fetch_server {
 	hall_mqtt *mq;
 	const char *sha;
 	const unsigned char *data;
 	size_t size;
 	int dedupe_ms;
+	recent_stream streams[RECENT_STREAMS];
+	atomic_int_fast64_t t0; /* mono ms of the push (0 before) */
+	int64_t log_at[LOG_STREAMS], log_offset[LOG_STREAMS]; /* served streams: ms after the push, offset */
 	atomic_bool stop;
 	atomic_uint_fast64_t fetches, served, bytes;
 	pthread_t thread;
 } fetch_server;
 
+static uint64_t id_hash(const char *id)
+{
+	uint64_t h = UINT64_C(1469598103934665603); /* FNV-1a, as serve.c */
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * UINT64_C(1099511628211);
+	return h;
+}
+
+static bool fetch_coalesce(fetch_server *fs, uint64_t who, int64_t offset, int64_t now)
+{
+	for (size_t i = 0; fs->dedupe_ms > 0 && i < RECENT_STREAMS; i++) {
+		recent_stream *r = &fs->streams[i];
+		if (!r->started || now - r->started >= fs->dedupe_ms || r->offset > offset)
+			continue;
+		for (size_t j = 0; j < r->n_skipped; j++)
+			if (r->skipped[j] == who)
+				return false;
+		if (r->n_skipped == STREAM_SKIPS_MAX)
+			return false;
+		r->skipped[r->n_skipped++] = who;
+		return true;
+	}
+	return false;
+}
+
+static void fetch_note_stream(fetch_server *fs, uint64_t who, int64_t offset, int64_t now)
+{
+	recent_stream *slot = &fs->streams[0];
+	for (size_t i = 0; i < RECENT_STREAMS; i++) {
+		recent_stream *r = &fs->streams[i];
+		if (!r->started || now - r->started >= fs->dedupe_ms) {
+			slot = r;
+			break;
+		}
+		if (r->started < slot->started)
+			slot = r;
+	}
+	slot->offset = offset;
+	slot->started = now;
+	slot->skipped[0] = who;
+	slot->n_skipped = 1;
+}
+
 static void *serve_fetches(void *arg)
 {
 	fetch_server *fs = arg;
-	int64_t last_start = 0, last_offset = 0;
 	while (!atomic_load(&fs->stop)) {
 		hall_mqtt_msg m;
 		if (!hall_mqtt_poll(fs->mq, &m)) {
@@ -238,15 +298,25 @@ static void *serve_fetches(void *arg)
 		}
 		hall_fetch f;
 		hall_error err = {0};
+		char id[HALL_ID_BUF], leaf[16];
 		atomic_fetch_add(&fs->fetches, 1);
-		if (hall_proto_decode_fetch(m.payload, m.len, &f, &err) == HALL_OK) {
+		if (hall_topic_parse_kiosk(m.topic, "hall/v1", id, sizeof id, leaf, sizeof leaf) == 0 &&
+		    hall_proto_decode_fetch(m.payload, m.len, &f, &err) == HALL_OK) {
 			int64_t now = hall_clock_mono_ms();
-			bool skip = fs->dedupe_ms > 0 && last_start && now - last_start < fs->dedupe_ms && last_offset <= f.offset;
+			uint64_t who = id_hash(id);
+			bool skip = fetch_coalesce(fs, who, f.offset, now);
+			if (getenv("HALL_BENCH_FETCHES"))
+				fprintf(stderr, "fetch +%" PRId64 " ms %s from %" PRId64 ": %s\n", now - atomic_load(&fs->t0), id,
+				        f.offset, skip ? "coalesced" : "served");
 			if (!skip) {
-				last_start = now;
-				last_offset = f.offset;
-				atomic_fetch_add(&fs->served, 1);
+				uint64_t k = atomic_fetch_add(&fs->served, 1);
+				if (k < LOG_STREAMS) {
+					fs->log_at[k] = now - atomic_load(&fs->t0);
+					fs->log_offset[k] = f.offset;
+				}
 				atomic_fetch_add(&fs->bytes, serve_fetch(fs->mq, &m, fs->sha, fs->data, fs->size));
+				if (fs->dedupe_ms > 0)
+					fetch_note_stream(fs, who, f.offset, now);
 			}
 		}
 		hall_mqtt_msg_free(&m);
@@ -296,13 +366,15 @@ int main(int argc, char **argv)
 			data_root = argv[i + 1];
 		else if (strcmp(argv[i], "--dedupe") == 0)
 			dedupe_ms = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--chunk") == 0)
+			chunk_bytes = (size_t)atol(argv[i + 1]);
 		else {
-			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS]\n",
+			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES]\n",
 			        argv[0]);
 			return 2;
 		}
 	}
-	if (n == 0 || threads < 1 || size < 100)
+	if (n == 0 || threads < 1 || size < 100 || chunk_bytes < 1 || chunk_bytes > HALL_PROTO_CHUNK_MAX)
 		return 2;
 	hall_log_set_name("bench");
 	hall_log_set_level(getenv("HALL_LOG") ? HALL_LOG_INFO : HALL_LOG_WARN);
@@ -365,7 +437,7 @@ int main(int argc, char **argv)
 	mc.client_id = "bench-controller";
 	mc.clean_session = true;
 	mc.queue_max = 1000000;
-	fetch_server fs;
+	static fetch_server fs; /* 128 KiB of recent streams: not on the stack */
 	memset(&fs, 0, sizeof fs);
 	fs.sha = sha;
 	fs.data = asset;
@@ -410,6 +482,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%zu kiosks connected in %.1f s; pushing %zu bytes\n", n,
 				        (double)(hall_clock_mono_ms() - t_start) / 1000.0, size);
 				t0 = hall_clock_mono_ms();
+				atomic_store(&fs.t0, t0);
 				if (hall_mqtt_publish(ctl, topic, envelope, strlen(envelope), false, NULL, &err) != HALL_OK) {
 					fprintf(stderr, "push: %s\n", err.msg);
 					break;
@@ -446,6 +519,10 @@ int main(int argc, char **argv)
 	uint64_t served = atomic_load(&fs.served);
 	bytes_out = atomic_load(&fs.bytes);
 	long mosq_kb = rss_kb_of(broker.pid);
+	/* This process is the played controller (no kiosk lives here: they are forked off). */
+	struct rusage self;
+	getrusage(RUSAGE_SELF, &self);
+	long ctl_kb = self.ru_maxrss;
 	/* Workers stop on SIGTERM and report their peak RSS. */
 	long kiosks_rss_kb = 0, worker_max_kb = 0;
 	for (size_t w = 0; w < n_workers; w++)
@@ -470,15 +547,23 @@ int main(int argc, char **argv)
 	        max = nl ? lat[nl - 1] : -1;
 	printf("{\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
 	       ",\"p99_ms\":%" PRId64 ",\"max_ms\":%" PRId64 ",\"dedupe_ms\":%d,\"fetches\":%" PRIu64 ",\"served\":%" PRIu64 ",\"controller_bytes\":%" PRIu64
-	       ",\"kiosks_rss_kb\":%ld,\"rss_per_kiosk_kb\":%.0f,\"workers\":%zu,\"mosquitto_rss_kb\":%ld}\n",
+	       ",\"kiosks_rss_kb\":%ld,\"rss_per_kiosk_kb\":%.0f,\"workers\":%zu,\"mosquitto_rss_kb\":%ld,\"controller_rss_kb\":%ld}\n",
 	       n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
-	       (double)kiosks_rss_kb / (double)n, n_workers, mosq_kb);
+	       (double)kiosks_rss_kb / (double)n, n_workers, mosq_kb, ctl_kb);
 	fprintf(stderr,
 	        "push of %zu bytes to %zu kiosks: %zu applied in %.1f s; p50 %" PRId64 " ms, p99 %" PRId64
 	        " ms, max %" PRId64 " ms; %" PRIu64 " fetches, %" PRIu64 " served (%.1f MB sent by the controller); peak RSS %ld MB "
-	        "(all kiosks, %zu processes; %.1f MB per kiosk), %ld MB (mosquitto)\n",
+	        "(all kiosks, %zu processes; %.1f MB per kiosk), %ld MB (mosquitto), %ld MB (controller)\n",
 	        size, n, nl, (double)(t_end - t0) / 1000.0, p50, p99, max, fetches, served, (double)bytes_out / 1e6,
-	        kiosks_rss_kb / 1024, n_workers, (double)kiosks_rss_kb / 1024.0 / (double)n, mosq_kb / 1024);
+	        kiosks_rss_kb / 1024, n_workers, (double)kiosks_rss_kb / 1024.0 / (double)n, mosq_kb / 1024, ctl_kb / 1024);
+
+	fprintf(stderr, "streams served (ms after the push: from offset):");
+	for (uint64_t i = 0; i < served && i < LOG_STREAMS; i++)
+		fprintf(stderr, " %" PRId64 ":%" PRId64, fs.log_at[i], fs.log_offset[i]);
+	fprintf(stderr, "\nlatency deciles ms:");
+	for (size_t d = 1; d <= 10 && nl; d++)
+		fprintf(stderr, " %" PRId64, lat[(nl * d + 9) / 10 - 1]);
+	fprintf(stderr, "\n");
 
 	hall_mqtt_destroy(ctl);
 	hall_mqtt_destroy(fs.mq);

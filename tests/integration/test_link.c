@@ -1135,45 +1135,83 @@ static void poll_results_of_the_shown_content_should_be_handed_over(void **state
 }
 
 
-static void kiosk_should_use_asset_chunks_another_kiosk_asked_for(void **state)
+/* Chunk k of b on its asset topic, unasked (as another kiosk's request would bring it). */
+static void publish_chunk(env *e, const blob *b, size_t k)
 {
-	env *e = *state;
+	char topic[HALL_TOPIC_MAX];
+	hall_asset_chunk ch;
+	char *out = NULL;
+	size_t out_len = 0;
+	hall_error err = {0};
+	assert_int_equal(hall_topic_ctl_asset(topic, sizeof topic, "hall/v1", b->sha), 0);
+	memset(&ch, 0, sizeof ch);
+	memcpy(ch.sha256, b->sha, sizeof ch.sha256);
+	ch.size = (int64_t)b->len;
+	ch.offset = (int64_t)(k * CHUNK);
+	ch.len = b->len - k * CHUNK < CHUNK ? b->len - k * CHUNK : CHUNK;
+	ch.data = b->data + k * CHUNK;
+	assert_int_equal(hall_proto_encode_asset_chunk(&ch, &out, &out_len, &err), HALL_OK);
+	hall_mqtt_publish(e->ctl, topic, out, out_len, false, NULL, &err);
+	free(out);
+}
+
+/* A started kiosk that got a pack for everyone with one 300 KiB asset, and whose random
+ * wait before asking is long enough that it never asks by itself during a test. */
+static blob *push_to_a_listening_kiosk(env *e, unsigned seed, int64_t version)
+{
 	start_link(e);
-	/* Long enough that this kiosk never asks by itself during the test. */
 	hall_link_tuning t = {.fetch_jitter_ms = 600000};
 	hall_link_tune(e->link, &t);
 	expect_msg(e, 0, "hello", "\"kiosk\"");
-	blob *b = make_blob(e, 21, 300 * 1024, SERVE_OK);
-	push_content(e, "all", "all", 9, b, NULL);
+	blob *b = make_blob(e, seed, 300 * 1024, SERVE_OK);
+	push_content(e, "all", "all", version, b, NULL);
+	return b;
+}
+
+static void kiosk_should_use_asset_chunks_another_kiosk_asked_for(void **state)
+{
+	env *e = *state;
+	blob *b = push_to_a_listening_kiosk(e, 21, 9);
 	/* Another kiosk's request makes the controller send the asset to every subscriber;
 	 * here the test sends it unasked, last chunk first. */
-	char topic[HALL_TOPIC_MAX];
-	hall_topic_ctl_asset(topic, sizeof topic, "hall/v1", b->sha);
 	int64_t deadline = hall_clock_mono_ms() + WAIT_MS;
 	while (e->content_version != 9 && hall_clock_mono_ms() < deadline) {
 		turn_for(e, 300);
 		size_t n = (b->len + CHUNK - 1) / CHUNK;
-		for (size_t k = n; k-- > 0;) {
-			hall_asset_chunk ch;
-			char *out = NULL;
-			size_t out_len = 0;
-			hall_error err = {0};
-			memset(&ch, 0, sizeof ch);
-			memcpy(ch.sha256, b->sha, sizeof ch.sha256);
-			ch.size = (int64_t)b->len;
-			ch.offset = (int64_t)(k * CHUNK);
-			ch.len = b->len - k * CHUNK < CHUNK ? b->len - k * CHUNK : CHUNK;
-			ch.data = b->data + k * CHUNK;
-			assert_int_equal(hall_proto_encode_asset_chunk(&ch, &out, &out_len, &err), HALL_OK);
-			hall_mqtt_publish(e->ctl, topic, out, out_len, false, NULL, &err);
-			free(out);
-		}
+		for (size_t k = n; k-- > 0;)
+			publish_chunk(e, b, k);
 		turn_for(e, 200);
 	}
 	assert_int_equal(e->content_version, 9);
 	expect_ack(e, 0, "content", 9, "applied", NULL);
 	assert_int_equal(b->fetches, 0);
 	assert_int_equal(count_msgs(e, 0, "fetch", NULL), 0);
+}
+
+static bool content_is_11(env *e)
+{
+	return e->content_version == 11;
+}
+
+/* A kiosk that subscribed after the head of a stream passed gets only its tail: once that
+ * stream reached the asset's end, nothing more is coming, so it asks from its first missing
+ * byte without sitting out its random wait (which is long here). */
+static void kiosk_that_got_only_a_streams_tail_should_ask_for_the_rest_at_once(void **state)
+{
+	env *e = *state;
+	blob *b = push_to_a_listening_kiosk(e, 22, 11);
+	size_t n = (b->len + CHUNK - 1) / CHUNK;
+	long fetch = -1;
+	for (int round = 0; round < 3 && fetch < 0; round++) {
+		turn_for(e, 300); /* the kiosk subscribes to the asset topic */
+		for (size_t k = 1; k < n; k++)
+			publish_chunk(e, b, k);
+		fetch = wait_msg(e, 0, "fetch", b->sha, "\"offset\":0", (const char *)NULL);
+	}
+	assert_true(fetch >= 0);
+	/* The test's controller answered that request with the whole asset. */
+	assert_true(turn_until(e, content_is_11));
+	expect_ack(e, 0, "content", 11, "applied", NULL);
 }
 
 static void events_recorded_while_the_broker_is_down_should_arrive_after_it_returns(void **state)
@@ -1277,6 +1315,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(commands_should_run_once_by_id_and_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(poll_results_of_the_shown_content_should_be_handed_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(kiosk_should_use_asset_chunks_another_kiosk_asked_for, setup, teardown),
+		cmocka_unit_test_setup_teardown(kiosk_that_got_only_a_streams_tail_should_ask_for_the_rest_at_once, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(events_recorded_while_the_broker_is_down_should_arrive_after_it_returns, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(flush_should_wait_for_the_controller_to_confirm, setup, teardown),

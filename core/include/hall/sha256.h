@@ -6,11 +6,13 @@
 #include <stdint.h>
 #include "hall/err.h"
 
+/* A context holds no allocation: one that is dropped unfinished (an aborted download)
+ * needs no call. The bytes are libcrypto's context (core/src/sha256.c checks it fits). */
 typedef struct hall_sha256 {
-	uint32_t state[8];
-	uint64_t bytes;
-	uint8_t block[64];
-	size_t used;
+	union {
+		uint64_t align;
+		unsigned char bytes[128];
+	} impl;
 } hall_sha256;
 
 void hall_sha256_init(hall_sha256 *ctx);
