@@ -39,8 +39,9 @@
  * earlier started less than FETCH_COALESCE_MS ago, a kiosk asking from o on gets what it
  * needs from that stream: a fleet fetching one pack costs one stream, not one per kiosk.
  * A kiosk whose subscription came after the head of that stream passed gets only its tail
- * and asks again once chunks stop for 750 ms (kiosk/link.c FETCH_QUIET_MS): the window is
- * shorter than that, so such a second ask always starts a new stream. With a 2 s window
+ * and asks again no sooner than 0.6 s after that stream's first chunk reached it (kiosk/
+ * link.c FETCH_AFTER_STREAM_MS): the window must stay shorter than that, so such a second
+ * ask always starts a new stream. With a 2 s window
  * those asks were skipped too and the kiosks waited for their 10 s fetch timeout
  * (bench/propagation, N=200: p99 12 s with 2 s, 1.9 s with 0.5 s, 4.9 s with none).
  * A kiosk that asks twice within the window is served as well. */
@@ -678,7 +679,7 @@ static void handle_fetch(serve *sv, const char *topic, const char *id, const hal
 		           f.offset);
 		return;
 	}
-	buf = malloc(HALL_PROTO_CHUNK_MAX);
+	buf = malloc(HALL_SERVE_CHUNK_BYTES);
 	if (!buf)
 		return;
 	int64_t offset = f.offset, size = 0;
@@ -688,7 +689,7 @@ static void handle_fetch(serve *sv, const char *topic, const char *id, const hal
 		size_t got = 0;
 		char *out = NULL;
 		size_t out_len = 0;
-		hall_err rc = hall_packs_read_chunk(sv->cfg->data_dir, f.sha256, offset, buf, HALL_PROTO_CHUNK_MAX, &got,
+		hall_err rc = hall_packs_read_chunk(sv->cfg->data_dir, f.sha256, offset, buf, HALL_SERVE_CHUNK_BYTES, &got,
 		                                    &size, &err);
 		if (rc) {
 			char m[512];

@@ -16,6 +16,13 @@
 #include <signal.h>
 #include "hall/config.h"
 
+/* Data bytes per asset chunk that serve sends, below the protocol's 256 KiB limit
+ * (HALL_PROTO_CHUNK_MAX): a kiosk hashes and writes each chunk as it comes, so with smaller
+ * chunks the broker's fan-out, the kiosks' copies and their hashing overlap instead of
+ * waiting for a quarter MiB each (bench/propagation, N=200, 1 MiB pack: p99 about 1.0 to
+ * 1.7 s with 64 KiB, 2.4 to 6.3 s with 256 KiB; BENCHMARKS.md). */
+#define HALL_SERVE_CHUNK_BYTES (64u * 1024u)
+
 /* Run until *stop becomes non-zero (set it from a SIGTERM/SIGINT handler), then commit
  * what is pending, publish the controller's clean offline status and return. Returns the
  * process exit code: 0 after a clean stop, 1 when the database or the broker session

@@ -894,13 +894,19 @@ static uint64_t next_random(hall_link *link)
 
 /* Start the wait before this kiosk's first request. Only this kiosk asks for a
  * kiosk-scoped pack; a pack for a group or everyone is asked for by many, so each waits
- * a random while and listens first. */
+ * a random while and listens first. The wait is at least FETCH_LISTEN_MS (when the
+ * jitter leaves room for it): the first ask starts the stream every kiosk takes, and a
+ * kiosk whose subscription reached the broker after that stream's head passed needs a
+ * second stream (bench/propagation, N=200: about 0.5 s more for the slowest kiosks). */
+#define FETCH_LISTEN_MS 200
 static void job_rearm(hall_link *link, int64_t now)
 {
 	content_job *j = &link->job;
-	int64_t jitter = 0;
-	if (j->scope != S_KIOSK && link->tune.fetch_jitter_ms > 0)
-		jitter = (int64_t)(next_random(link) % (uint64_t)link->tune.fetch_jitter_ms);
+	int64_t jitter = 0, span = link->tune.fetch_jitter_ms;
+	if (j->scope != S_KIOSK && span > 0) {
+		int64_t floor = span >= 2 * FETCH_LISTEN_MS ? FETCH_LISTEN_MS : 0;
+		jitter = floor + (int64_t)(next_random(link) % (uint64_t)(span - floor));
+	}
 	j->not_before = now + jitter;
 	j->last_progress_ms = 0;
 	j->last_fetch_ms = 0;

@@ -36,7 +36,7 @@
  *     ("superseded by version N").
  *   - assets: every asset the pack lacks is subscribed (exact topic) and taken from any
  *     stream on it, at any offset; the kiosk asks (fetch) for the first incomplete one
- *     itself after a random 0..fetch_jitter_ms wait for a group/all pack (at once for its
+ *     itself after a random 0.2 s..fetch_jitter_ms wait for a group/all pack (at once for its
  *     own), when a stream stops short for 750 ms, or again after fetch_timeout_ms without
  *     an answer; after fetch_attempts it rejects the pack as "missing asset".
  *   - commands run once by id (remembered across restarts), refused when expired.

@@ -8,7 +8,7 @@
  * running the real kiosk link (kiosk/link.c: MQTT session, content store, fetch by hash)
  * with no SDL, driven by T threads that play the kiosks' main loops, and a controller
  * played here that serves fetches as controller/serve.c does (a served fetch is
- * answered with the whole asset from the asked offset, in 256 KiB chunks (--chunk), on the
+ * answered with the whole asset from the asked offset, in 64 KiB chunks as serve.c (--chunk), on the
  * shared asset topic; a fetch that a stream started < 0.5 s ago carries is skipped unless
  * the same kiosk asked within it already, --dedupe). The controller pushes one pack (one
  * PNG asset of BYTES bytes) to scope "all"; measured: time from the push to each kiosk's
@@ -173,8 +173,8 @@ static long rss_kb_of(pid_t pid)
 	return kb;
 }
 
-/* Data bytes per chunk the played controller sends (--chunk; serve.c: HALL_PROTO_CHUNK_MAX). */
-static size_t chunk_bytes = HALL_PROTO_CHUNK_MAX;
+/* Data bytes per chunk the played controller sends (--chunk; serve.c: FETCH_CHUNK_BYTES). */
+static size_t chunk_bytes = 64u * 1024u;
 
 /* Answer a fetch as controller/serve.c does. Returns bytes published. */
 static uint64_t serve_fetch(hall_mqtt *ctl, const hall_mqtt_msg *m, const char *sha, const unsigned char *data,

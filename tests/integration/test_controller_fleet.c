@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "ctl_harness.h"
+#include "serve.h"
 #include "hall/sha256.h"
 #include <sys/stat.h>
 
@@ -54,8 +55,8 @@ static int setup_closing(void **state)
 static void fetch_should_answer_with_chunks_that_rebuild_the_asset(void **state)
 {
 	ctl_fx *f = *state;
-	/* 600 KiB: three chunks of at most 256 KiB. */
-	size_t size = 600 * 1024;
+	/* Three chunks, the last one short. */
+	size_t size = 2 * HALL_SERVE_CHUNK_BYTES + HALL_SERVE_CHUNK_BYTES / 3;
 	unsigned char *data = malloc(size);
 	assert_non_null(data);
 	for (size_t i = 0; i < size; i++)
@@ -81,7 +82,7 @@ static void fetch_should_answer_with_chunks_that_rebuild_the_asset(void **state)
 		hall_asset_chunk c;
 		assert_int_equal(hall_proto_decode_asset_chunk(m.payload, m.len, &c, NULL), HALL_OK);
 		assert_int_equal(c.size, (int64_t)size);
-		assert_true(c.len <= HALL_PROTO_CHUNK_MAX);
+		assert_true(c.len <= HALL_SERVE_CHUNK_BYTES);
 		assert_true((size_t)c.offset + c.len <= size);
 		memcpy(got + c.offset, c.data, c.len);
 		have += c.len;

@@ -9,6 +9,7 @@
 
 #include "ctl_harness.h"
 #include "packs.h"
+#include "serve.h"
 
 static int setup(void **state)
 {
@@ -245,7 +246,7 @@ static void fetches_of_one_asset_at_once_should_share_one_stream(void **state)
 	snprintf(dir, sizeof dir, "%s/packs/objects", f->data);
 	assert_int_equal(hall_fs_mkdirs(dir, NULL), HALL_OK);
 	assert_int_equal(hall_packs_object_path(path, sizeof path, f->data, sha), 0);
-	size_t size = 2 * HALL_PROTO_CHUNK_MAX + 100; /* three chunks */
+	size_t size = 2 * HALL_SERVE_CHUNK_BYTES + 100; /* three chunks */
 	char *blob = calloc(1, size);
 	assert_non_null(blob);
 	assert_int_equal(hall_fs_write_atomic(path, blob, size, NULL), HALL_OK);
@@ -258,7 +259,7 @@ static void fetches_of_one_asset_at_once_should_share_one_stream(void **state)
 		ctl_publish(f, topic, body);
 	}
 	/* a later offset is inside the stream from 0, too */
-	snprintf(body, sizeof body, "{\"sha256\":\"%s\",\"offset\":%d}", sha, HALL_PROTO_CHUNK_MAX);
+	snprintf(body, sizeof body, "{\"sha256\":\"%s\",\"offset\":%u}", sha, HALL_SERVE_CHUNK_BYTES);
 	ctl_publish(f, "hall/v1/kiosk/k5/fetch", body);
 	int streams = 0, chunks = 0;
 	count_streams(f, 1000, &streams, &chunks);
