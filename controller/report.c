@@ -965,6 +965,12 @@ static const char *L(hall_lang lang, label l)
 	return lang == HALL_LANG_KO ? labels_ko[l] : labels_en[l];
 }
 
+/* Events of the attract loop and the home screen carry no exhibit id: name that row. */
+static const char *exhibit_label(const char *id, hall_lang lang)
+{
+	return id[0] ? id : L(lang, L_OUTSIDE);
+}
+
 /* The dwell figures, or "-" when no session of the period has ended yet (a zero would
  * read as "visitors stayed no time at all"). */
 static void fmt_dwell(const hall_report *r, char *med, char *p90, size_t len);
@@ -1213,12 +1219,12 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_EXHIBITS));
 	for (size_t i = 0; i < r->n_exhibits; i++)
-		hall_strbuf_printf(b, "%-24s %s %-8lld %s %lld\n", r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE),
+		hall_strbuf_printf(b, "%-24s %s %-8lld %s %lld\n", exhibit_label(r->exhibits[i].id, lang),
 		                   L(lang, L_VIEWS), (long long)r->exhibits[i].views, L(lang, L_TAPS),
 		                   (long long)r->exhibits[i].taps);
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_ITEMS));
 	for (size_t i = 0; i < r->n_items && i < 30; i++)
-		hall_strbuf_printf(b, "%-24s %-24s %lld\n", r->items[i].exhibit, r->items[i].target,
+		hall_strbuf_printf(b, "%-24s %-24s %lld\n", exhibit_label(r->items[i].exhibit, lang), r->items[i].target,
 		                   (long long)r->items[i].taps);
 	hall_strbuf_printf(b, "\n== %s (%s / %s)\n", L(lang, L_HOURS), L(lang, L_SESSIONS), L(lang, L_TAPS));
 	for (int h = 0; h < 24; h++)
@@ -1540,7 +1546,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	int64_t *ev = calloc(ne ? ne : 1, sizeof *ev);
 	if (en && ev) {
 		for (size_t i = 0; i < ne; i++) {
-			en[i] = r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE);
+			en[i] = exhibit_label(r->exhibits[i].id, lang);
 			ev[i] = r->exhibits[i].views;
 		}
 		hall_strbuf_printf(b, "<h2>%s · %s</h2>", L(lang, L_EXHIBITS), L(lang, L_VIEWS));
@@ -1551,7 +1557,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	html_table(b, lang, -1, "exhibits", HEADS(L_EXHIBIT, L_VIEWS, L_TAPS));
 	for (size_t i = 0; i < r->n_exhibits; i++) {
 		hall_strbuf_puts(b, "<tr>");
-		html_td(b, r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE));
+		html_td(b, exhibit_label(r->exhibits[i].id, lang));
 		html_tdn(b, r->exhibits[i].views);
 		html_tdn(b, r->exhibits[i].taps);
 		hall_strbuf_puts(b, "</tr>");
@@ -1560,7 +1566,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	html_table(b, lang, L_ITEMS, "items", HEADS(L_EXHIBIT, L_ITEM, L_TAPS));
 	for (size_t i = 0; i < r->n_items && i < 30; i++) {
 		hall_strbuf_puts(b, "<tr>");
-		html_td(b, r->items[i].exhibit);
+		html_td(b, exhibit_label(r->items[i].exhibit, lang));
 		html_td(b, r->items[i].target);
 		html_tdn(b, r->items[i].taps);
 		hall_strbuf_puts(b, "</tr>");

@@ -986,13 +986,14 @@ static void start_session(hall_app *app, int64_t now)
 	emit(app, HALL_APP_EV_SESSION_START, "", "", 0, NULL);
 }
 
-static void end_session(hall_app *app, int64_t now)
+/* `why` is one of HALL_APP_END_* (app.h): the session_end's target. */
+static void end_session(hall_app *app, int64_t now, const char *why)
 {
 	if (app->in_session) {
 		app->scr = SCR_ATTRACT;
 		app->dlg = DLG_NONE;
 		note_view(app, now); /* the last view's dwell */
-		emit(app, HALL_APP_EV_SESSION_END, "", "", now - app->session_start, NULL);
+		emit(app, HALL_APP_EV_SESSION_END, "", why, now - app->session_start, NULL);
 		app->in_session = 0;
 	}
 	app->scr = SCR_ATTRACT;
@@ -1082,7 +1083,7 @@ void hall_app_set_content(hall_app *app, hall_content *content, const char *pack
 		hall_content_destroy(content);
 		return;
 	}
-	end_session(app, app->now);
+	end_session(app, app->now, HALL_APP_END_CONTENT);
 	hall_content_destroy(app->content);
 	free(app->asset_ok);
 	free(app->ex_state);
@@ -1121,6 +1122,15 @@ void hall_app_set_content(hall_app *app, hall_content *content, const char *pack
 int hall_app_in_session(const hall_app *app)
 {
 	return app && (app->in_session || app->dlg == DLG_STAFF_PIN);
+}
+
+int hall_app_end_session(hall_app *app, const char *why, int64_t now)
+{
+	if (!app || !app->in_session)
+		return 0;
+	app->now = now;
+	end_session(app, now, why && why[0] ? why : HALL_APP_END_STOP);
+	return 1;
 }
 
 hall_lang hall_app_language(const hall_app *app)
@@ -1182,7 +1192,7 @@ void hall_app_tick(hall_app *app, int64_t now)
 	}
 	if (app->dlg == DLG_MORE_TIME) {
 		if (now >= app->more_deadline) {
-			end_session(app, now);
+			end_session(app, now, HALL_APP_END_TIMEOUT);
 			return;
 		}
 		if (!app->spoke_ten && app->more_deadline - now <= 10000) {
@@ -1501,7 +1511,7 @@ static int activate(hall_app *app, const char *id, int64_t now)
 			return 1;
 		}
 		if (strcmp(id, "finish") == 0) {
-			end_session(app, now);
+			end_session(app, now, HALL_APP_END_FINISH);
 			return 1;
 		}
 		return 0;
@@ -1932,7 +1942,7 @@ void hall_app_set_schedule(hall_app *app, int open, int64_t next_open_ms)
 	if (!app)
 		return;
 	if (!open && app->open)
-		end_session(app, app->now);
+		end_session(app, app->now, HALL_APP_END_CLOSED);
 	app->open = open != 0;
 	app->next_open_ms = next_open_ms;
 }

@@ -64,7 +64,8 @@ const char *hall_app_event_type_name(hall_app_event_type t);
  *  - target: TAP: the HIT id tapped; VIEW: the page viewed ("home", "brand",
  *    "brand/slide-2", "policy/budget", "city-model/district-jongno", "poll/thanks");
  *    LANGUAGE: the language code chosen; MODE: "<mode>:on" or "<mode>:off" with mode one
- *    of large-text, high-contrast, low-position, voice; VOTE: the option id.
+ *    of large-text, high-contrast, low-position, voice; VOTE: the option id;
+ *    SESSION_END: why the session ended, one of HALL_APP_END_*.
  *  - session: visitor session number on this kiosk since boot (0 = attract loop).
  *  - dwell_ms: SESSION_END: length of the session; VIEW: how long the view lasted (a
  *    VIEW is emitted when the visitor leaves a view, and for the last view when the
@@ -79,6 +80,15 @@ typedef struct hall_app_event {
 	int64_t dwell_ms;
 	const char *poll;
 } hall_app_event;
+
+/* Why a session ended: the target of its SESSION_END (docs/protocol.md "events"). */
+#define HALL_APP_END_TIMEOUT "timeout"       /* no input: "more time?" ran out */
+#define HALL_APP_END_FINISH "finish"         /* the visitor chose "finish" */
+#define HALL_APP_END_CLOSED "closed"         /* the schedule closed the hall */
+#define HALL_APP_END_CONTENT "content"       /* new content replaced the one in use */
+#define HALL_APP_END_QUIT "quit"             /* a script's quit */
+#define HALL_APP_END_STOP "stop"             /* the program was stopped (SIGTERM, SIGINT) */
+#define HALL_APP_END_STAFF_EXIT "staff-exit" /* staff left to the desktop with the PIN */
 
 /* Sounds the platform plays (DESIGN.md: "a sound when an input completes"). */
 typedef enum hall_app_sound {
@@ -174,6 +184,13 @@ void hall_app_set_content(hall_app *app, hall_content *content, const char *pack
 /* 1 while a visitor session runs (from the first touch until the session ends) or the
  * staff PIN keypad is open: the link then defers a content switch. */
 int hall_app_in_session(const hall_app *app);
+
+/* End a running visitor session now because the program stops: the last view and a
+ * SESSION_END with its dwell and target `why` (HALL_APP_END_QUIT, _STOP, _STAFF_EXIT;
+ * NULL or "" is _STOP) are emitted, and the app is back on the attract loop. Call it
+ * before the program waits for its events to be confirmed. Returns 1 when a session was
+ * running (the events were emitted), else 0 (nothing is emitted). */
+int hall_app_end_session(hall_app *app, const char *why, int64_t now_ms);
 
 /* Advance time: idle warnings, session end, attract slides, notice expiry. Call once
  * per frame (and before build). */

@@ -106,6 +106,7 @@ typedef struct kiosk {
 	hall_script *script;
 	hall_script_player player;
 	int quit, exit_code, quit_flush;
+	const char *quit_why;    /* HALL_APP_END_*: why a running session ends at quit */
 	/* content held back while a visitor session runs */
 	hall_content *pending;
 	char pending_dir[HALL_LINK_PATH_MAX];
@@ -149,7 +150,8 @@ static void cb_emit(void *ctx, const hall_app_event *ev)
 		.target = ev->target ? ev->target : "",
 		.session = (int64_t)ev->session,
 		.lang = hall_lang_code(ev->lang),
-		.dwell_ms = ev->type == HALL_APP_EV_SESSION_END ? ev->dwell_ms : -1,
+		/* a session's length, or a view's (docs/protocol.md: dwell_ms) */
+		.dwell_ms = ev->type == HALL_APP_EV_SESSION_END || ev->type == HALL_APP_EV_VIEW ? ev->dwell_ms : -1,
 		.poll = ev->poll && ev->poll[0] ? ev->poll : NULL,
 	};
 	hall_error err = {{0}, {0}};
@@ -193,6 +195,7 @@ static void cb_staff_exit(void *ctx)
 	kiosk *k = ctx;
 	hall_info("staff exit");
 	k->quit = 1;
+	k->quit_why = HALL_APP_END_STAFF_EXIT;
 	k->exit_code = 0;
 }
 
@@ -645,6 +648,7 @@ static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const
 	case HALL_SCRIPT_QUIT:
 		k->quit = 1;
 		k->quit_flush = 1;
+		k->quit_why = HALL_APP_END_QUIT;
 		k->exit_code = 0;
 		break;
 	}
@@ -871,10 +875,20 @@ static void run(kiosk *k)
 	}
 	if (got_signal)
 		hall_info("signal %d: stopping", (int)got_signal);
-	if (k->quit_flush) {
+	/* A visitor session still running ends here, so that its dwell is reported: its
+	 * session_end goes into the spool before the wait for confirms. A stop by signal or by
+	 * staff waits for them only when it wrote one and the broker is there; otherwise the
+	 * events stay in the spool and go out after the next start. */
+	const char *why = got_signal || !k->quit_why ? HALL_APP_END_STOP : k->quit_why;
+	int ended = hall_app_end_session(k->app, why, hall_clock_mono_ms());
+	if (ended)
+		hall_info("stopping: the visitor session running ended (%s)", why);
+	if (k->quit_flush || (ended && hall_link_is_online(k->link))) {
 		size_t left = hall_link_flush(k->link, QUIT_FLUSH_MS);
 		if (left)
 			hall_warn("quit: %zu events not yet confirmed stay in the spool", left);
+	} else {
+		hall_link_frame_end(k->link); /* on disk before the exit */
 	}
 }
 

@@ -300,6 +300,29 @@ static void csv_should_start_with_a_bom_and_carry_every_kiosk(void **state)
 	hall_report_destroy(r);
 }
 
+/* Taps on the home screen carry no exhibit id: every table names that row instead of
+ * leaving the cell empty. On a day of its own, so the hand-computed day is untouched. */
+static void home_screen_taps_should_be_named_in_every_table(void **state)
+{
+	fixture *f = *state;
+	hall_event e[2];
+	e[0] = ev("k3", 1, at(2, 11, 0, 0), HALL_EVENT_SESSION_START, "", "", 1);
+	e[1] = ev("k3", 2, at(2, 11, 0, 5), HALL_EVENT_TAP, "", "exhibit-brand", 1);
+	hall_error err = {0};
+	assert_int_equal(hall_store_insert_events(f->store, e, 2, NULL, &err), HALL_OK);
+	hall_report *r = build_day(f->store, "2026-11-26", "2026-11-26");
+	char *out = NULL;
+	size_t len = 0;
+	assert_int_equal(hall_report_render(r, HALL_REPORT_HTML, HALL_LANG_KO, &out, &len, &err), HALL_OK);
+	assert_non_null(strstr(out, "<td>(대기·홈 화면)</td><td>exhibit-brand</td>"));
+	assert_null(strstr(out, "<td></td><td>exhibit-brand</td>"));
+	free(out);
+	assert_int_equal(hall_report_render(r, HALL_REPORT_TEXT, HALL_LANG_EN, &out, &len, &err), HALL_OK);
+	assert_non_null(strstr(out, "(attract and home screens) exhibit-brand"));
+	free(out);
+	hall_report_destroy(r);
+}
+
 /* Render the HTML report with headless Chromium and check the picture has content: the
  * completeness banner, tables and charts drawn, not a blank page. */
 static void html_report_should_render_in_chromium(void **state)
@@ -356,6 +379,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(date_range_should_add_a_day_by_day_trend, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_dates_should_be_refused_with_the_option_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(csv_should_start_with_a_bom_and_carry_every_kiosk, setup, teardown),
+		cmocka_unit_test_setup_teardown(home_screen_taps_should_be_named_in_every_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(html_report_should_render_in_chromium, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,6 +202,7 @@ static void idle_should_ask_for_more_time_then_end_the_session(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->session, 1);
 	assert_true(e->dwell_ms > 10 * 60000);
+	assert_string_equal(e->target, "timeout");
 	/* The next visitor gets session 2. */
 	tap_background(f);
 	assert_int_equal(tu_last(&f->rec, HALL_APP_EV_SESSION_START)->session, 2);
@@ -215,6 +216,7 @@ static void finish_should_end_the_session_at_once(void **state)
 	tap(f, "finish");
 	assert_string_equal(scr(f), "attract");
 	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
+	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_SESSION_END)->target, "finish");
 }
 
 static const char *caption(fx *f)
@@ -548,6 +550,7 @@ static void closed_schedule_should_end_the_session_and_say_when_it_opens(void **
 	hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
 	assert_string_equal(scr(f), "closed");
 	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
+	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_SESSION_END)->target, "closed");
 	hall_app_build(f->app, f->now, f->dl);
 	assert_non_null(tu_find_text(f->dl, "2025-11-26 09:00"));
 	/* A touch starts nothing while closed. */
@@ -611,6 +614,49 @@ static void new_content_should_end_the_session_first(void **state)
 	assert_false(hall_app_in_session(f->app));
 	assert_string_equal(scr(f), "attract");
 	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
+	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_SESSION_END)->target, "content");
+}
+
+/* The program stops during a visit (script quit, SIGTERM, staff exit): the last view and
+ * a session_end with the dwell so far and why, before the program waits for confirms. */
+static void stopping_should_end_a_running_session_with_its_dwell(void **state)
+{
+	fx *f = *state;
+	/* Nothing runs on the attract loop: nothing to end, nothing emitted. */
+	size_t n = f->rec.n_ev;
+	assert_int_equal(hall_app_end_session(f->app, HALL_APP_END_STOP, f->now), 0);
+	assert_int_equal(f->rec.n_ev, n);
+	tap(f, "start");
+	int64_t start = f->now;
+	tap(f, "exhibit-brand");
+	tick(f, 7000);
+	assert_int_equal(hall_app_end_session(f->app, HALL_APP_END_QUIT, f->now), 1);
+	assert_false(hall_app_in_session(f->app));
+	assert_string_equal(scr(f), "attract");
+	const tu_event *e = &f->rec.ev[f->rec.n_ev - 1];
+	assert_int_equal(e->type, HALL_APP_EV_SESSION_END);
+	assert_string_equal(e->target, "quit");
+	assert_int_equal(e->session, 1);
+	assert_int_equal(e->dwell_ms, f->now - start);
+	/* The view on screen was reported first, with its dwell. */
+	const tu_event *v = &f->rec.ev[f->rec.n_ev - 2];
+	assert_int_equal(v->type, HALL_APP_EV_VIEW);
+	assert_string_equal(v->exhibit, "brand");
+	assert_true(v->dwell_ms >= 7000);
+	/* Once only. */
+	n = f->rec.n_ev;
+	assert_int_equal(hall_app_end_session(f->app, HALL_APP_END_QUIT, f->now + 10), 0);
+	assert_int_equal(f->rec.n_ev, n);
+	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
+	/* A reason left out is a stop. */
+	tap_background(f);
+	assert_true(hall_app_in_session(f->app));
+	tick(f, 500);
+	assert_int_equal(hall_app_end_session(f->app, NULL, f->now), 1);
+	e = tu_last(&f->rec, HALL_APP_EV_SESSION_END);
+	assert_string_equal(e->target, "stop");
+	assert_int_equal(e->session, 2);
+	assert_int_equal(e->dwell_ms, 500);
 }
 
 static void back_should_leave_exhibit_pages_then_the_exhibit(void **state)
@@ -825,6 +871,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(notices_should_show_and_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(show_and_identify_commands_should_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_content_should_end_the_session_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(stopping_should_end_a_running_session_with_its_dwell, setup, teardown),
 		cmocka_unit_test_setup_teardown(back_should_leave_exhibit_pages_then_the_exhibit, setup, teardown),
 		cmocka_unit_test_setup_teardown(previews_should_show_the_next_screen_and_change_nothing, setup, teardown),
 	};
