@@ -10,7 +10,7 @@
 
 #define MAX_FONTS 48
 #define TEX_MAX_ENTRIES 2048
-#define TEX_MAX_PIXELS (3u * 1024u * 1024u) /* 12 MiB of RGBA */
+#define TEX_MAX_PIXELS (2u * 1024u * 1024u) /* 8 MiB of RGBA */
 #define TEX_BUCKETS 4096                    /* power of two */
 #define MEASURE_SLOTS 8192                  /* power of two, direct-mapped */
 #define MAX_PX 1024
