@@ -12,7 +12,6 @@
 #include <SDL_image.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@
 #include "hall/log.h"
 #include "hall/schedule.h"
 #include "link.h"
+#include "memtune.h"
 #include "render_sdl.h"
 #include "script.h"
 #include "audio_sdl.h"
@@ -966,12 +966,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hall-kiosk: out of memory\n");
 		return 1;
 	}
-#ifdef M_MMAP_THRESHOLD
-	/* Pixel buffers (decoded images, rasterised text: 100 KB to 8 MB, freed soon after)
-	 * always come from mmap and go back on free: with glibc's adaptive threshold they
-	 * moved into the heap after the first free and stayed resident (about 30 MB). */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-#endif
+	hall_kiosk_tune_malloc();
 	k->t_start = 0;
 	k->open_state = -1;
 	hall_log_set_name("kiosk");

@@ -44,6 +44,7 @@
 #include "hall/protocol.h"
 #include "hall/sha256.h"
 #include "link.h"
+#include "memtune.h"
 
 #define PER_PROCESS 250
 
@@ -347,6 +348,7 @@ static char *make_envelope(const char *sha, size_t size)
 
 int main(int argc, char **argv)
 {
+	hall_kiosk_tune_malloc(); /* the simulated kiosks allocate as hall-kiosk does */
 	size_t n = 200, size = 1024 * 1024;
 	int threads = 2, jitter_ms = 1000, timeout_s = 600;
 	const char *data_root = NULL;
