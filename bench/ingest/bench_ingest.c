@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 
 	/* Part 2: end to end. */
 	hall_test_broker b;
-	if (hall_test_broker_start(&b, "max_queued_messages 100000\n") != 0)
+	if (hall_test_broker_start(&b, "max_queued_messages 100000\nset_tcp_nodelay true\n") != 0)
 		return 1;
 	char data[600], conf[600], logp[600], broker_arg[64];
 	snprintf(data, sizeof data, "%s/data", dir);

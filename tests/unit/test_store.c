@@ -284,6 +284,56 @@ static void ingest_events_should_confirm_each_kiosk_once_after_the_commit(void *
 	assert_int_equal(l.seq[0], 3);
 }
 
+static void ingest_kiosk_run(hall_store *s, const char *kiosk, const int64_t *seqs, size_t n, confirm_log *l)
+{
+	hall_event evs[16];
+	assert_true(n <= 16);
+	for (size_t i = 0; i < n; i++)
+		evs[i] = ev_make(kiosk, seqs[i], HALL_EVENT_TAP);
+	l->n = 0;
+	assert_int_equal(hall_store_ingest_events(s, evs, n, NULL, confirm_cb, l, NULL), HALL_OK);
+	assert_int_equal(l->n, 1);
+}
+
+/* The confirm jumps over a batch's run of seqs only from where it stands, and still finds
+ * what earlier batches stored beyond a gap; out of order and repeated seqs included. */
+static void ingest_events_should_confirm_over_runs_gaps_and_disorder(void **state)
+{
+	fx *f = *state;
+	confirm_log l = {.db = f->db};
+	/* stored 1-3 and 7-9, confirmed 3; the batch 6, 4, 5 closes the gap: 9 */
+	const int64_t early[6] = {1, 2, 3, 7, 8, 9};
+	hall_event evs[6];
+	for (size_t i = 0; i < 6; i++)
+		evs[i] = ev_make("kd", early[i], HALL_EVENT_TAP);
+	assert_int_equal(hall_store_insert_events(f->s, evs, 6, NULL, NULL), HALL_OK);
+	int64_t c = -1;
+	assert_int_equal(hall_store_advance_confirm(f->s, "kd", &c, NULL), HALL_OK);
+	assert_int_equal(c, 3);
+	ingest_kiosk_run(f->s, "kd", (const int64_t[]){6, 4, 5}, 3, &l);
+	assert_int_equal(l.seq[0], 9);
+
+	/* a run that starts above the confirm and nothing before it: still 0 */
+	ingest_kiosk_run(f->s, "kg", (const int64_t[]){5, 6, 7}, 3, &l);
+	assert_int_equal(l.seq[0], 0);
+
+	/* a run that starts above the confirm, then the seq that joins it: 4 */
+	ingest_kiosk_run(f->s, "ke", (const int64_t[]){2, 3, 4, 1}, 4, &l);
+	assert_int_equal(l.seq[0], 4);
+
+	/* confirmed 5, 11 stored beyond the gap; a run that repeats confirmed seqs and goes on
+	 * stops at 8 */
+	ingest_kiosk_run(f->s, "kf", (const int64_t[]){1, 2, 3, 4, 5, 11}, 6, &l);
+	assert_int_equal(l.seq[0], 5);
+	ingest_kiosk_run(f->s, "kf", (const int64_t[]){3, 4, 5, 6, 7, 8}, 6, &l);
+	assert_int_equal(l.seq[0], 8);
+	/* a batch with a hole in it counts only up to the hole: 10 is missing */
+	ingest_kiosk_run(f->s, "kf", (const int64_t[]){9, 12, 13}, 3, &l);
+	assert_int_equal(l.seq[0], 9);
+	ingest_kiosk_run(f->s, "kf", (const int64_t[]){10}, 1, &l);
+	assert_int_equal(l.seq[0], 13);
+}
+
 typedef struct seq_log {
 	int64_t seq[16];
 	size_t n;
@@ -663,6 +713,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(advance_confirm_should_start_at_the_kiosks_spool_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(ingest_events_should_confirm_each_kiosk_once_after_the_commit, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(ingest_events_should_confirm_over_runs_gaps_and_disorder, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_event_should_find_an_event_on_another_day_than_its_neighbours, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(delete_events_before_should_keep_a_newer_event_among_old_seqs, setup,
