@@ -326,6 +326,7 @@ typedef struct frame {
 	hall_rect content;   /* where the current screen draws */
 	hall_rect exhibit_area;
 	int exhibit_drawn;
+	hall_ui_theme dim; /* the closed screen's colours (ui.th points here then) */
 } frame;
 
 static int is_closed(const hall_app *app)
@@ -605,6 +606,23 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 	                 hall_ui_button_rows(ui, probe, modes, nm, 0) +
 	                 (n_slides > 1 ? hall_ui_button_rows(ui, probe, slide_b, 3, 0) : 0) + 4 * ui->gap_px;
 
+	/* Large text: the mode toggles come first, right under the title, and the slide
+	 * picture is left out, so a visitor who turned large text on finds the toggle to
+	 * turn it off on the first page; the caption follows the first choices. */
+	int large = ui->scale > 1;
+	if (large)
+		hall_ui_flow_buttons(f, modes, nm);
+	if (n_slides > 0 && large) {
+		hall_ui_flow_buttons(f, &start, 1);
+		hall_ui_flow_buttons(f, langs, nl);
+		const hall_slide *s = &app->content->attract[app->attract_slide % (int)n_slides];
+		hall_lang cl;
+		const char *cap = hall_text_get_lang(&s->caption, ui->lang, &cl);
+		hall_ui_flow_text(f, cap, cl, 0, ui->th->text, ui->th->bg);
+		hall_ui_flow_buttons(f, &feat, nf);
+		hall_ui_flow_buttons(f, slide_b, n_slides > 1 ? 3 : 0);
+		return;
+	}
 	if (n_slides > 0) {
 		const hall_slide *s = &app->content->attract[app->attract_slide % (int)n_slides];
 		hall_lang cl, al;
@@ -621,7 +639,7 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 	const struct {
 		const hall_ui_button_spec *b;
 		size_t n;
-	} groups[] = {{&feat, nf}, {&start, 1}, {langs, nl}, {modes, nm}, {slide_b, n_slides > 1 ? 3 : 0}};
+	} groups[] = {{&feat, nf}, {&start, 1}, {langs, nl}, {modes, large ? 0 : nm}, {slide_b, n_slides > 1 ? 3 : 0}};
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
 		hall_ui_flow_buttons(f, groups[g].b, groups[g].n);
 }
@@ -630,6 +648,106 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 typedef struct home_ctx {
 	hall_app *app;
 } home_ctx;
+
+/* Tile heights of row [i, i + cols): natural (title and summary, up to 3 lines each)
+ * and least (the title alone, at least a target). */
+static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_t *shown, size_t n_shown, size_t i,
+                             int cols, int inner, int *nat, int *least)
+{
+	const hall_content *c = app->content;
+	*nat = *least = ui->target_px;
+	for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
+		const hall_exhibit *ex = &c->exhibits[shown[k]];
+		hall_lang tl, sl;
+		const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
+		const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
+		int h = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 3) * ui->line_h + 2 * ui->pad_px;
+		if (h > *least)
+			*least = h;
+		h += hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 3) * ui->line_h;
+		if (h > *nat)
+			*nat = h;
+	}
+}
+
+/* A home layout: columns and the height of every row. */
+typedef struct home_plan {
+	int cols, pages, first; /* first: tiles on the first page */
+	int row_h[HALL_CONTENT_EXHIBITS_MAX];
+} home_plan;
+
+/* Plan `cols` columns from the flow's position (after the title): rows are as tall as
+ * their text wants, but when that would push rows to another page they give up summary
+ * lines (down to the title alone) so that as many rows as the page really holds share
+ * it. Counts pages as hall_ui_flow_take would place the rows. */
+static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const size_t *shown, size_t n_shown, int cols,
+                           home_plan *p)
+{
+	const hall_ui *ui = f->ui;
+	int gap = ui->gap_px;
+	int col_w = (f->area.w - (cols - 1) * gap) / cols;
+	int inner = col_w - 2 * ui->pad_px;
+	size_t rows = (n_shown + (size_t)cols - 1) / (size_t)cols;
+	int nat[HALL_CONTENT_EXHIBITS_MAX], least[HALL_CONTENT_EXHIBITS_MAX];
+	for (size_t r = 0; r < rows; r++) {
+		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, inner, &nat[r], &least[r]);
+		if (least[r] > f->area.h)
+			least[r] = f->area.h;
+		if (nat[r] > f->area.h)
+			nat[r] = f->area.h;
+	}
+	memset(p, 0, sizeof(*p));
+	p->cols = cols;
+	int page = f->page, y = f->y, used = f->used;
+	int bottom = f->area.y + f->area.h;
+	size_t r = 0;
+	while (r < rows) {
+		/* The rows from r on that fit on this page at their least height. */
+		int room = bottom - y, need = 0;
+		size_t k = 0;
+		while (r + k < rows) {
+			int g = (used || k > 0) ? gap : 0;
+			if (need + g + least[r + k] > room)
+				break;
+			need += g + least[r + k];
+			k++;
+		}
+		if (k == 0) {
+			if (!used) { /* taller than a page: it gets the page */
+				k = 1;
+				need = least[r];
+			} else {
+				page++;
+				y = f->area.y;
+				used = 0;
+				continue;
+			}
+		}
+		/* Share what is left among them, each up to its natural height. */
+		int spare = room - need;
+		for (size_t j = 0; j < k; j++) {
+			int want = nat[r + j] - least[r + j];
+			int share = spare / (int)(k - j);
+			int add = want < share ? want : share;
+			p->row_h[r + j] = least[r + j] + add;
+			spare -= add;
+		}
+		for (size_t j = 0; j < k; j++) {
+			y += ((used || j > 0) ? gap : 0) + p->row_h[r + j];
+			if (page == f->page)
+				p->first += (int)((r + j + 1) * (size_t)cols <= n_shown ? (size_t)cols
+				                                                          : n_shown - (r + j) * (size_t)cols);
+		}
+		used = 1;
+		r += k;
+		if (r < rows) {
+			page++;
+			y = f->area.y;
+			used = 0;
+		}
+	}
+	p->pages = page - f->page + 1;
+}
 
 static void home_flow(void *ctx, hall_ui_flow *f)
 {
@@ -640,43 +758,34 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 	hall_lang l;
 	const char *title = hall_text_get_lang(&c->title, ui->lang, &l);
 	hall_ui_flow_text(f, title, l, 1, ui->th->text, ui->th->bg);
-	int cols = f->area.w / (ui->font_px * 14);
-	if (cols < 1)
-		cols = 1;
-	if (cols > 3)
-		cols = 3;
-	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
-	int inner = col_w - 2 * ui->pad_px;
-	/* A tile holds the title and the summary; when a row would not fit a page (large
-	 * text on a small screen) the summary is left to the exhibit itself (it is still
-	 * spoken: it is in the tile's label). */
-	int max_h = f->area.h;
 	/* Only the exhibits the schedule shows (all by default), in its order. */
 	size_t shown[HALL_CONTENT_EXHIBITS_MAX];
 	size_t n_shown = shown_exhibits(app, shown, HALL_CONTENT_EXHIBITS_MAX);
-	for (size_t i = 0; i < n_shown; i += (size_t)cols) {
-		int row_h = 0, with_summary = 1;
-		for (int pass = 0; pass < 2; pass++) {
-			row_h = 0;
-			for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
-				const hall_exhibit *ex = &c->exhibits[shown[k]];
-				hall_lang tl, sl;
-				const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
-				const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
-				int h = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 3) * ui->line_h + 2 * ui->pad_px;
-				if (with_summary)
-					h += hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 3) * ui->line_h;
-				if (h < ui->target_px)
-					h = ui->target_px;
-				if (h > row_h)
-					row_h = h;
-			}
-			if (row_h <= max_h)
-				break;
-			with_summary = 0;
-		}
-		if (row_h > max_h)
-			row_h = max_h;
+	if (n_shown == 0)
+		return;
+	/* Columns: ~14 em each by default (at most 3); another count (1 to 3) when its
+	 * measured rows need fewer pages or put more tiles on the first one. */
+	int pref = f->area.w / (ui->font_px * 14);
+	if (pref < 1)
+		pref = 1;
+	if (pref > 3)
+		pref = 3;
+	home_plan best, cand;
+	home_plan_cols(app, f, shown, n_shown, pref, &best);
+	for (int cols = 1; cols <= 3; cols++) {
+		if (cols == pref || (size_t)cols > n_shown)
+			continue;
+		if ((f->area.w - (cols - 1) * ui->gap_px) / cols < 2 * ui->target_px)
+			continue;
+		home_plan_cols(app, f, shown, n_shown, cols, &cand);
+		if (cand.pages < best.pages || (cand.pages == best.pages && cand.first > best.first))
+			best = cand;
+	}
+	int cols = best.cols;
+	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
+	int inner = col_w - 2 * ui->pad_px;
+	for (size_t i = 0, row = 0; i < n_shown; i += (size_t)cols, row++) {
+		int row_h = best.row_h[row];
 		hall_rect r;
 		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
 			continue;
@@ -692,14 +801,17 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 				b->border_px = 3 * ui->scale;
 				b->radius_px = 10 * ui->scale;
 			}
+			/* The summary gets the lines the row could spare (cut with "..."); it is
+			 * always in the tile's spoken label. */
 			int room = tile.h - 2 * ui->pad_px;
 			int th = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 3) * ui->line_h;
 			if (th > room)
 				th = room - room % ui->line_h;
 			hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px, inner, th}, t, ui->font_px,
 			                 tl, 1, ui->th->surface_text, ui->th->surface, 0);
-			if (with_summary && room - th >= ui->line_h)
-				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px + th, inner, room - th}, s,
+			int sum_h = (room - th) - (room - th) % ui->line_h;
+			if (sum_h >= ui->line_h)
+				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px + th, inner, sum_h}, s,
 				                 ui->font_px, sl, 0, ui->th->surface_text, ui->th->surface, 0);
 			char id[96], label[1200];
 			snprintf(id, sizeof(id), "exhibit-%s", ex->id ? ex->id : "?");
@@ -784,6 +896,16 @@ static void build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 	hall_ui *ui = &fr->ui;
 	hall_ui_init(ui, dl, &app->screen, app->modes, app->lang, app->cb.measure, app->cb.ctx,
 	             app->has_focus ? app->focus : NULL);
+	if (is_closed(app) && app->dlg != DLG_STAFF_PIN && !urgent_notice(app)) {
+		/* Closed (issue #4: "a dimmed closed screen"): the theme's dark ground and light
+		 * text, the bar's pair (14:1 in the normal theme, 21:1 in high contrast), so the
+		 * screen reads as switched down from across the hall and every text and the
+		 * focus ring still pass (the ring is checked against every theme colour). */
+		fr->dim = *ui->th;
+		fr->dim.bg = ui->th->bar;
+		fr->dim.text = ui->th->bar_text;
+		ui->th = &fr->dim;
+	}
 	const hall_ui_theme *th = ui->th;
 	hall_dl_box(dl, (hall_rect){0, 0, app->screen.width_px, app->screen.height_px}, th->bg);
 
@@ -1385,6 +1507,23 @@ static void pin_key(hall_app *app, const char *id, int64_t now)
 	}
 }
 
+/* The HALL_APP_MODE_* bit of a mode toggle's name ("large-text", ...), or 0. */
+static unsigned mode_bit(const char *m)
+{
+	return strcmp(m, "large-text") == 0      ? HALL_APP_MODE_LARGE_TEXT
+	       : strcmp(m, "high-contrast") == 0 ? HALL_APP_MODE_HIGH_CONTRAST
+	       : strcmp(m, "low-position") == 0  ? HALL_APP_MODE_LOW_POSITION
+	       : strcmp(m, "voice") == 0         ? HALL_APP_MODE_VOICE
+	                                         : 0;
+}
+
+/* The attract loop is on screen, with nothing over it, and a touch would start a visit. */
+static int on_attract(const hall_app *app)
+{
+	return app->scr == SCR_ATTRACT && app->dlg == DLG_NONE && !app->in_session && app->open && app->content &&
+	       !urgent_notice(app);
+}
+
 /* The visitor activated HIT `id` (tap or enter). Returns 1 when something changed. */
 static int activate(hall_app *app, const char *id, int64_t now)
 {
@@ -1395,11 +1534,52 @@ static int activate(hall_app *app, const char *id, int64_t now)
 		return 1;
 	}
 	const hall_exhibit *ex = current_exhibit(app);
+	int attract = on_attract(app);
+	if (attract && (strcmp(id, "page-prev") == 0 || strcmp(id, "page-next") == 0)) {
+		/* Turning the welcome screen's pages is looking, not a visit yet: the controls
+		 * on its other pages must stay reachable without leaving it. */
+		app->attract_page += id[5] == 'n' ? 1 : -1;
+		return 1;
+	}
 	if (!app->in_session && app->open && !urgent_notice(app) && app->content)
 		start_session(app, now);
 	app->last_input = now;
 	emit(app, HALL_APP_EV_TAP, ex ? ex->id : "", id, 0, NULL);
 	sound(app, HALL_APP_SOUND_TAP);
+
+	if (attract) {
+		/* The first touch on the attract loop starts the visit on the home screen
+		 * (issue #3), whatever it touched: a slide, its controls, "start", the bar. A
+		 * language or a mode is applied first, a featured exhibit opens itself, and the
+		 * bar's language, accessibility, call-staff and the notice banner open their
+		 * dialog over home. Attract is never shown while a session runs. */
+		if (strncmp(id, "lang-", 5) == 0 || strncmp(id, "mode-", 5) == 0) {
+			if (strncmp(id, "lang-", 5) == 0) {
+				hall_lang l;
+				if (hall_lang_from_code(id + 5, &l) == 0)
+					set_language(app, l);
+			} else {
+				unsigned bit = mode_bit(id + 5);
+				if (bit)
+					set_mode(app, bit);
+			}
+			go_home(app);
+			return 1;
+		}
+		if (strncmp(id, "exhibit-", 8) == 0) {
+			for (size_t i = 0; i < app->content->n_exhibits; i++) {
+				if (app->content->exhibits[i].id && strcmp(app->content->exhibits[i].id, id + 8) == 0) {
+					enter_exhibit(app, i);
+					return 1;
+				}
+			}
+		}
+		go_home(app);
+		if (strcmp(id, "language") != 0 && strcmp(id, "accessibility") != 0 && strcmp(id, "call-staff") != 0 &&
+		    strcmp(id, "notice") != 0)
+			return 1;
+		ex = NULL; /* on to the bar's handling below, over home */
+	}
 
 	/* The persistent bar. */
 	if (strcmp(id, "home") == 0) {
@@ -1426,12 +1606,9 @@ static int activate(hall_app *app, const char *id, int64_t now)
 				go_home(app);
 			return 1;
 		}
-		if (app->scr == SCR_HOME) {
-			/* Back from home: the welcome screen with the language and mode choices. */
-			app->scr = SCR_ATTRACT;
-			app->attract_page = 0;
-			return 1;
-		}
+		/* Home is the root of a visit: back stays there. (Going back to the welcome
+		 * screen would show the attract loop under a running session; a visit ends by
+		 * "finish" or by walking away, which resets language and modes.) */
 		return 0;
 	}
 	if (strcmp(id, "language") == 0) {
@@ -1469,18 +1646,11 @@ static int activate(hall_app *app, const char *id, int64_t now)
 			set_language(app, l);
 			if (app->dlg == DLG_LANGUAGE)
 				app->dlg = DLG_NONE;
-			else if (app->scr == SCR_ATTRACT && app->content && app->open)
-				go_home(app);
 		}
 		return 1;
 	}
 	if (strncmp(id, "mode-", 5) == 0) {
-		const char *m = id + 5;
-		unsigned bit = strcmp(m, "large-text") == 0      ? HALL_APP_MODE_LARGE_TEXT
-		               : strcmp(m, "high-contrast") == 0 ? HALL_APP_MODE_HIGH_CONTRAST
-		               : strcmp(m, "low-position") == 0  ? HALL_APP_MODE_LOW_POSITION
-		               : strcmp(m, "voice") == 0         ? HALL_APP_MODE_VOICE
-		                                                 : 0;
+		unsigned bit = mode_bit(id + 5);
 		if (bit)
 			set_mode(app, bit);
 		return bit != 0;
@@ -1538,23 +1708,8 @@ static int activate(hall_app *app, const char *id, int64_t now)
 		}
 		return 0;
 	}
-	if (app->scr == SCR_ATTRACT) {
-		size_t n = app->content ? app->content->n_attract : 0;
-		if (strcmp(id, "start") == 0) {
-			go_home(app);
-			return 1;
-		}
-		if (strcmp(id, "slide-pause") == 0) {
-			app->attract_paused = !app->attract_paused;
-			return 1;
-		}
-		if (n > 0 && (strcmp(id, "slide-next") == 0 || strcmp(id, "slide-prev") == 0)) {
-			app->attract_slide = (app->attract_slide + (id[6] == 'n' ? 1 : (int)n - 1)) % (int)n;
-			app->attract_next = now + ATTRACT_SLIDE_MS;
-			return 1;
-		}
-		return 0;
-	}
+	if (app->scr == SCR_ATTRACT)
+		return 0; /* a touch that starts a visit was handled above (on_attract) */
 	if (app->scr == SCR_EXHIBIT && ex) {
 		hall_exhibit_ctx ec;
 		hall_poll_tally tally;
@@ -1751,11 +1906,12 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 	char before[256];
 	snprintf(before, sizeof(before), "%s", hall_app_screen_id(app));
 	int changed = 0;
+	/* On the attract loop, moving the focus and the speech keys start nothing: a visit
+	 * starts when a control is activated (enter, escape, home: as a tap, through
+	 * activate), on the home screen like every first touch; the attract loop is never
+	 * shown under a running session. */
 	if (app->in_session || app->dlg == DLG_STAFF_PIN)
 		app->last_input = now;
-	else if (app->content && app->open && !urgent_notice(app) && key != HALL_APP_KEY_VOLUME_UP &&
-	         key != HALL_APP_KEY_VOLUME_DOWN)
-		start_session(app, now); /* a visitor at the keypad: the attract loop stops */
 
 	switch (key) {
 	case HALL_APP_KEY_UP:
@@ -1853,7 +2009,14 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 		break;
 	case HALL_APP_KEY_VOICE_TOGGLE:
 		if (app->voice_available) {
-			set_mode(app, HALL_APP_MODE_VOICE);
+			if (on_attract(app)) {
+				/* A mode chosen on the attract loop: as its toggle, a visit on home. */
+				start_session(app, now);
+				set_mode(app, HALL_APP_MODE_VOICE);
+				go_home(app);
+			} else {
+				set_mode(app, HALL_APP_MODE_VOICE);
+			}
 			changed = 1;
 		}
 		break;

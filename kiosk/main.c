@@ -39,7 +39,7 @@
 #define SCHEDULE_EVAL_MS 30000
 #define QUIT_FLUSH_MS 5000
 #define STATUS_EVERY_MS 60000
-#define IDENTIFY_MS 15000
+#define IDENTIFY_MS 10000     /* issue #4: the id shows for 10 s */
 #define STATS_MAX 100000
 #define WARM_POINTS 128       /* screens one tap away warmed per screen shown */
 #define WARM_SLICE_MS 12      /* longest warming slice while idle (one decode may run over) */
@@ -59,6 +59,7 @@ static void on_signal(int sig)
 
 typedef struct stats {
 	int enabled;
+	double slow_ms;         /* HALL_STATS_SLOW_MS: log every frame slower than this (0 = off) */
 	double *frame_ms;       /* build + draw + present of drawn frames */
 	double *build_ms;       /* tick + build of the same frames */
 	size_t nframes;
@@ -759,6 +760,10 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 		if (k->st.nframes < STATS_MAX) {
 			k->st.build_ms[k->st.nframes] = build_ms;
 			k->st.frame_ms[k->st.nframes++] = ms_since(t0);
+			if (k->st.slow_ms > 0 && k->st.frame_ms[k->st.nframes - 1] > k->st.slow_ms)
+				hall_info("stats: frame %zu took %.2f ms (build %.2f ms) on %s",
+				         k->st.nframes - 1, k->st.frame_ms[k->st.nframes - 1], build_ms,
+				         hall_app_screen_id(k->app));
 		}
 		if (k->input_ts && k->st.nlat < STATS_MAX)
 			k->st.latency_ms[k->st.nlat++] = (double)(SDL_GetTicks() - k->input_ts);
@@ -982,6 +987,8 @@ int main(int argc, char **argv)
 			k->headless = 1;
 		} else if (strcmp(a, "--stats") == 0) {
 			k->st.enabled = 1;
+			const char *slow = getenv("HALL_STATS_SLOW_MS");
+			k->st.slow_ms = slow ? atof(slow) : 0;
 		} else if ((strcmp(a, "--script") == 0 || strcmp(a, "--shots") == 0) && i + 1 < argc) {
 			if (a[2] == 's' && a[3] == 'c')
 				script_path = argv[++i];

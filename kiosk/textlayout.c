@@ -293,21 +293,39 @@ hall_err hall_tl_layout(const char *utf8, size_t len, const hall_tl_opts *opts, 
 	while (s < len && n < max_lines && !c.failed) {
 		while (ci < ncand && cand[ci].pos <= s)
 			ci++;
-		/* greedy: the furthest opportunity whose line fits */
+		/* greedy: the furthest opportunity whose line fits, up to the first hard break.
+		 * Found by galloping then bisecting over the opportunities, since a line only
+		 * grows as it takes more of the text: O(log n) measurements a line instead of
+		 * one per opportunity, which for Chinese and Japanese (an opportunity after
+		 * almost every character) was dozens a line, enough to overflow the
+		 * measurement cache and re-measure every frame. */
 		size_t best = 0;
 		int have = 0;
-		size_t k = ci;
-		for (; k < ncand; k++) {
+		size_t last = ci; /* the last opportunity this line may end at */
+		while (last + 1 < ncand && !cand[last].hard)
+			last++;
+		size_t lo = ci, hi = last + 1; /* the answer is the last fitting index in [lo - 1, hi - 1] */
+		for (size_t step = 1; lo < hi && !c.failed; step *= 2) {
+			size_t k = lo + step - 1 < last ? lo + step - 1 : last;
 			size_t te = trim_end(utf8, s, cand[k].pos);
-			int w = width_of(&c, utf8 + s, te - s);
-			if (c.failed)
+			if (width_of(&c, utf8 + s, te - s) > opts->width) {
+				hi = k;
 				break;
-			if (w > opts->width)
-				break;
+			}
 			best = cand[k].pos;
 			have = 1;
-			if (cand[k].hard)
-				break;
+			lo = k + 1;
+		}
+		while (lo < hi && !c.failed) {
+			size_t k = lo + (hi - lo) / 2;
+			size_t te = trim_end(utf8, s, cand[k].pos);
+			if (width_of(&c, utf8 + s, te - s) > opts->width) {
+				hi = k;
+			} else {
+				best = cand[k].pos;
+				have = 1;
+				lo = k + 1;
+			}
 		}
 		if (c.failed)
 			break;

@@ -15,7 +15,55 @@ typedef struct policy_ctx {
 	int item;
 } policy_ctx;
 
-/* Tiles in rows: as many columns as fit at ~13 em each (fewer in large text). */
+static const hall_text *item_title(const hall_policy *p, size_t k)
+{
+	return k < p->n_cards ? &p->cards[k].title : &p->charts[k - p->n_cards].title;
+}
+
+/* Height of the row of items [i, i + cols) at column width col_w: its tallest button. */
+static int list_row_h(const hall_ui *ui, const hall_policy *p, size_t n, size_t i, int cols, int col_w)
+{
+	int row_h = 0;
+	for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
+		hall_lang tl;
+		const char *s = exhibits__text(ui, item_title(p, k), &tl);
+		int w, h;
+		hall_ui_button_size(ui, s[0] ? s : "?", tl, col_w, &w, &h);
+		if (h > row_h)
+			row_h = h;
+	}
+	return row_h;
+}
+
+/* Pages the list takes with `cols` columns from the flow's position, and the items on
+ * its first page, placing rows as hall_ui_flow_take does. */
+static void list_plan(const hall_ui_flow *f, const hall_policy *p, size_t n, int cols, int *pages, int *first)
+{
+	const hall_ui *ui = f->ui;
+	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
+	int page = f->page, y = f->y, used = f->used, bottom = f->area.y + f->area.h;
+	*first = 0;
+	for (size_t i = 0; i < n; i += (size_t)cols) {
+		int h = list_row_h(ui, p, n, i, cols, col_w);
+		if (h > f->area.h)
+			h = f->area.h;
+		int g = used ? ui->gap_px : 0;
+		if (used && y + g + h > bottom) {
+			page++;
+			y = f->area.y;
+			g = 0;
+		}
+		y += g + h;
+		used = 1;
+		if (page == f->page)
+			*first += (int)(n - i < (size_t)cols ? n - i : (size_t)cols);
+	}
+	*pages = page - f->page + 1;
+}
+
+/* Tiles in rows: as many columns as fit at ~13 em each (fewer in large text), or
+ * another count (1 to 3) when its measured rows need fewer pages or put more items on
+ * the first page, so a page holds what it really can. */
 static void list_flow(void *ctx, hall_ui_flow *f)
 {
 	policy_ctx *pc = ctx;
@@ -32,36 +80,36 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 		cols = 1;
 	if (cols > 3)
 		cols = 3;
+	int best_pages, best_first;
+	list_plan(f, pc->p, n, cols, &best_pages, &best_first);
+	for (int c = 1; c <= 3; c++) {
+		if (c == cols || (size_t)c > n || (f->area.w - (c - 1) * ui->gap_px) / c < 2 * ui->target_px)
+			continue;
+		int pages, first;
+		list_plan(f, pc->p, n, c, &pages, &first);
+		if (pages < best_pages || (pages == best_pages && first > best_first)) {
+			cols = c;
+			best_pages = pages;
+			best_first = first;
+		}
+	}
 	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
 	for (size_t i = 0; i < n; i += (size_t)cols) {
-		int row_h = 0;
-		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
-			const hall_text *t = k < pc->p->n_cards ? &pc->p->cards[k].title
-			                                        : &pc->p->charts[k - pc->p->n_cards].title;
-			hall_lang tl;
-			const char *s = exhibits__text(ui, t, &tl);
-			int w, h;
-			hall_ui_button_size(ui, s[0] ? s : "?", tl, col_w, &w, &h);
-			if (h > row_h)
-				row_h = h;
-		}
+		int row_h = list_row_h(ui, pc->p, n, i, cols, col_w);
 		hall_rect r;
 		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
 			continue;
 		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
 			char id[96];
-			const hall_text *t;
-			if (k < pc->p->n_cards) {
-				t = &pc->p->cards[k].title;
+			const hall_text *t = item_title(pc->p, k);
+			if (k < pc->p->n_cards)
 				snprintf(id, sizeof(id), "card-%s", pc->p->cards[k].id);
-			} else {
-				t = &pc->p->charts[k - pc->p->n_cards].title;
+			else
 				snprintf(id, sizeof(id), "chart-%s", pc->p->charts[k - pc->p->n_cards].id);
-			}
 			hall_lang tl;
 			const char *s = exhibits__text(ui, t, &tl);
 			int x = r.x + (int)(k - i) * (col_w + ui->gap_px);
-			hall_ui_button(ui, (hall_rect){x, r.y, col_w, row_h}, id, HALL_ROLE_LINK, s[0] ? s : "?", tl, NULL,
+			hall_ui_button(ui, (hall_rect){x, r.y, col_w, r.h}, id, HALL_ROLE_LINK, s[0] ? s : "?", tl, NULL,
 			               HALL_UI_BUTTON);
 		}
 	}

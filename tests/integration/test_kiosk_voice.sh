@@ -36,6 +36,8 @@ key F6
 wait 200
 key F5
 wait 200
+tap-id language
+wait 200
 tap-id lang-en
 wait 300
 key Tab

@@ -432,6 +432,55 @@ static void disabled_button_should_look_disabled_and_stay_readable(void **state)
 	}
 }
 
+/* Issue #4: "outside opening hours the kiosk shows a dimmed closed screen with the next
+ * opening time". Dimmed: a dark ground (relative luminance well under the normal
+ * theme's) with light text that passes the contrast rule of both themes (4.5:1, 7:1)
+ * as the check computes it from the display list, on every screen size. */
+static void closed_screen_should_be_dimmed_and_readable(void **state)
+{
+	(void)state;
+	void (*configs[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait, tu_config_small};
+	for (size_t c = 0; c < 3; c++) {
+		hall_kiosk_config cfg;
+		configs[c](&cfg);
+		tu_rec rec;
+		memset(&rec, 0, sizeof(rec));
+		hall_app_callbacks cb = tu_callbacks(&rec);
+		hall_app *app = hall_app_create(&cfg, &cb);
+		assert_non_null(app);
+		hall_app_set_content(app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
+		hall_dl *dl = hall_dl_create();
+		hall_app_build(app, 1000, dl);
+		double open_lum = hall_a11y_luminance(hall_dl_at(dl, 0)->color);
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			hall_app_set_schedule(app, 1, 0);
+			char id[32];
+			snprintf(id, sizeof(id), "lang-%s", hall_lang_code((hall_lang)l));
+			tu_tap_id(app, dl, id, 2000); /* the language stays for the closed screen */
+			hall_app_set_schedule(app, 0, INT64_C(1764115200000));
+			assert_string_equal(hall_app_screen_id(app), "closed");
+			hall_app_build(app, 3000, dl);
+			const hall_dl_item *bg = hall_dl_at(dl, 0);
+			assert_int_equal(bg->kind, HALL_DL_BOX);
+			assert_int_equal(bg->rect.w, cfg.screen.width_px);
+			double lum = hall_a11y_luminance(bg->color);
+			if (lum > 0.05 || lum > open_lum / 10)
+				fail_msg("closed screen ground luminance %.3f (open: %.3f): not dimmed", lum, open_lum);
+			const hall_dl_item *when = tu_find_text(dl, "09:00");
+			assert_non_null(when); /* the next opening, 2025-11-26 09:00 in Seoul */
+			assert_true(hall_a11y_luminance(when->color) > 0.5);
+			assert_true(hall_a11y_contrast(when->color, bg->color) >= 7.0);
+			hall_ui_screen s = tu_screen(&cfg);
+			counts n = run(dl, &s, 0, 0);
+			if (n.total)
+				fail_msg("closed screen (config %zu, %s): %zu problems", c, id, n.total);
+			assert_int_equal(run(dl, &s, 1, 0).by_rule[HALL_A11Y_CONTRAST], 0);
+		}
+		hall_dl_destroy(dl);
+		hall_app_destroy(app);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +500,7 @@ int main(void)
 		cmocka_unit_test(wrapping_should_follow_unicode_line_breaking),
 		cmocka_unit_test(focus_ring_should_stand_out_3_to_1_in_every_theme),
 		cmocka_unit_test(disabled_button_should_look_disabled_and_stay_readable),
+		cmocka_unit_test(closed_screen_should_be_dimmed_and_readable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

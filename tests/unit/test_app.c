@@ -104,6 +104,263 @@ static void first_touch_should_start_a_session_on_home(void **state)
 	assert_true(has(f, "exhibit-brand") && has(f, "exhibit-policy") && has(f, "exhibit-city") && has(f, "exhibit-vote"));
 }
 
+/* The attract loop is never on screen while a visitor session runs (issue #3: the
+ * first touch starts a session on the home screen; idle time and "more time?" belong
+ * to a visit, the attract loop to no one). */
+static void assert_attract_means_no_session(fx *f)
+{
+	if (strcmp(scr(f), "attract") == 0 && hall_app_in_session(f->app))
+		fail_msg("the attract loop is shown under a running session");
+}
+
+/* Back on the attract loop with no session, as a visitor who walks away leaves it. */
+static void back_to_attract(fx *f)
+{
+	tick(f, 300);
+	hall_app_end_session(f->app, HALL_APP_END_FINISH, f->now);
+	assert_string_equal(scr(f), "attract");
+	assert_false(hall_app_in_session(f->app));
+}
+
+static void every_touch_on_attract_should_start_the_visit_on_home(void **state)
+{
+	fx *f = *state;
+	/* The slide, its controls, start and the bar's home/back: a session on home. */
+	static const char *const plain[] = {"attract-image", "slide-prev", "slide-next", "slide-pause",
+	                                    "start",         "home",       "back"};
+	size_t starts = 0;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		assert_true(has(f, plain[i]));
+		tap(f, plain[i]);
+		if (strcmp(scr(f), "home") != 0 || !hall_app_in_session(f->app))
+			fail_msg("a touch on %s on attract left the screen on %s (session %d)", plain[i], scr(f),
+			         hall_app_in_session(f->app));
+		assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_START), ++starts);
+		back_to_attract(f);
+	}
+	/* The bar's dialogs open over home, and close to it. */
+	static const char *const dialogs[][2] = {
+		{"language", "language"}, {"accessibility", "accessibility"}, {"call-staff", "staff-called"}};
+	for (size_t i = 0; i < 3; i++) {
+		tap(f, dialogs[i][0]);
+		assert_string_equal(scr(f), dialogs[i][1]);
+		assert_true(hall_app_in_session(f->app));
+		tap(f, "dialog-close");
+		assert_string_equal(scr(f), "home");
+		back_to_attract(f);
+	}
+	/* A mode toggle applies the mode and opens home in it. */
+	static const struct {
+		const char *id;
+		unsigned bit;
+	} modes[] = {{"mode-large-text", HALL_APP_MODE_LARGE_TEXT},
+	             {"mode-high-contrast", HALL_APP_MODE_HIGH_CONTRAST},
+	             {"mode-low-position", HALL_APP_MODE_LOW_POSITION},
+	             {"mode-voice", HALL_APP_MODE_VOICE}};
+	for (size_t i = 0; i < 4; i++) {
+		tap(f, modes[i].id);
+		assert_string_equal(scr(f), "home");
+		assert_true(hall_app_in_session(f->app));
+		assert_int_equal(hall_app_modes(f->app), modes[i].bit);
+		back_to_attract(f);
+	}
+	/* Idle after such a touch asks "more time?" over home, and running out returns to
+	 * the attract loop with no session: attract and a session never go together. */
+	tap(f, "slide-next");
+	assert_string_equal(scr(f), "home");
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	tap(f, "more-time");
+	assert_string_equal(scr(f), "home");
+	tick(f, 61000);
+	tick(f, 21000);
+	assert_string_equal(scr(f), "attract");
+	assert_false(hall_app_in_session(f->app));
+	/* Nothing but a touch starts a visit: the attract loop goes on by itself. */
+	tick(f, 120000);
+	assert_string_equal(scr(f), "attract");
+	assert_attract_means_no_session(f);
+}
+
+/* Walk the keypad focus on attract to `id` (the focus moves without starting a visit). */
+static void focus_on_attract(fx *f, const char *id)
+{
+	for (int i = 0; i < 64; i++) {
+		hall_app_build(f->app, f->now, f->dl);
+		const hall_dl_item *it = hall_dl_find(f->dl, id);
+		assert_non_null(it);
+		if (it->focused)
+			return;
+		key(f, HALL_APP_KEY_TAB);
+		assert_string_equal(scr(f), "attract");
+		assert_false(hall_app_in_session(f->app));
+	}
+	fail_msg("the keypad never reached %s on attract", id);
+}
+
+static void keypad_on_attract_should_act_as_a_tap(void **state)
+{
+	fx *f = *state;
+	/* Enter on the slide or its controls: a visit on home, as a tap. */
+	static const char *const plain[] = {"attract-image", "slide-next", "slide-pause", "start"};
+	for (size_t i = 0; i < 4; i++) {
+		focus_on_attract(f, plain[i]);
+		key(f, HALL_APP_KEY_ENTER);
+		if (strcmp(scr(f), "home") != 0 || !hall_app_in_session(f->app))
+			fail_msg("enter on %s on attract left the screen on %s (session %d)", plain[i], scr(f),
+			         hall_app_in_session(f->app));
+		back_to_attract(f);
+	}
+	/* Enter on a mode toggle or a language: applied, home. */
+	focus_on_attract(f, "mode-large-text");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "home");
+	assert_int_equal(hall_app_modes(f->app), HALL_APP_MODE_LARGE_TEXT);
+	back_to_attract(f);
+	focus_on_attract(f, "lang-en");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "home");
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_EN);
+	back_to_attract(f);
+	/* Escape (back) and the voice key, as their controls. */
+	key(f, HALL_APP_KEY_ESCAPE);
+	assert_string_equal(scr(f), "home");
+	assert_true(hall_app_in_session(f->app));
+	back_to_attract(f);
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	assert_string_equal(scr(f), "home");
+	assert_int_equal(hall_app_modes(f->app), HALL_APP_MODE_VOICE);
+	back_to_attract(f);
+	/* Moving the focus alone starts nothing, and so never meets "more time?". */
+	key(f, HALL_APP_KEY_TAB);
+	tick(f, 90000);
+	assert_string_equal(scr(f), "attract");
+	assert_false(hall_app_in_session(f->app));
+}
+
+/* Issue #4: "An urgent notice overrides everything: the closed screen, a running
+ * session and any exhibit." */
+static void urgent_notice_should_cover_the_closed_screen_and_a_session(void **state)
+{
+	fx *f = *state;
+	const char *text[HALL_LANG_COUNT] = {"화재 경보: 안내에 따라 대피하세요.", "Fire alarm: please leave the hall.",
+	                                     NULL, NULL, NULL};
+	const hall_ui_theme *th = hall_ui_theme_get(0);
+	/* Over the closed screen. */
+	hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
+	assert_string_equal(scr(f), "closed");
+	hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
+	assert_string_equal(scr(f), "notice");
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *t = tu_find_text(f->dl, "화재 경보");
+	assert_non_null(t);
+	assert_memory_equal(&t->color, &th->urgent_text, sizeof(hall_rgba));
+	assert_memory_equal(&t->bg, &th->urgent, sizeof(hall_rgba));
+	assert_null(tu_find_text(f->dl, "2025-11-26 09:00")); /* the closed screen is not drawn */
+	assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, "urgent over closed"), 0);
+	tap_background(f);
+	assert_false(hall_app_in_session(f->app));
+	hall_app_clear_notice(f->app);
+	assert_string_equal(scr(f), "closed");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "2025-11-26 09:00"));
+	/* Over a running session, in an exhibit: the exhibit is gone while it shows, the
+	 * visit goes on under it, and comes back when it is cleared. */
+	hall_app_set_schedule(f->app, 1, 0);
+	tap(f, "start");
+	assert_int_equal(hall_app_show(f->app, "brand", f->now), 0);
+	tap(f, "next");
+	assert_string_equal(scr(f), "exhibit:brand/slide-2");
+	hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
+	assert_string_equal(scr(f), "notice");
+	assert_true(hall_app_in_session(f->app));
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "화재 경보"));
+	assert_false(has(f, "next") || has(f, "prev"));
+	assert_true(has(f, "home") && has(f, "call-staff"));
+	assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, "urgent over a session"), 0);
+	/* The visitor's dialogs stay under it too. */
+	tap(f, "language");
+	assert_string_equal(scr(f), "notice");
+	hall_app_clear_notice(f->app);
+	assert_string_equal(scr(f), "language");
+	tap(f, "dialog-close");
+	assert_string_equal(scr(f), "exhibit:brand/slide-2");
+	/* Over the "more time?" dialog as well. */
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
+	assert_string_equal(scr(f), "notice");
+	hall_app_clear_notice(f->app);
+	assert_string_equal(scr(f), "more-time");
+}
+
+/* HITs on screen whose id starts with prefix. */
+static size_t count_hits(fx *f, const char *prefix)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	size_t n = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		n += it->kind == HALL_DL_HIT && strncmp(it->id, prefix, strlen(prefix)) == 0;
+	}
+	return n;
+}
+
+/* Issue #3: "large text: the whole screen at 200% with layouts that reflow". A page
+ * holds what fits in it: home's four tiles share the first page (they took two pages
+ * with half of the first one empty), the policy list puts more than two items on its
+ * first page, and what goes to the next page would really not have fitted. */
+static void large_text_pages_should_hold_what_fits(void **state)
+{
+	fx *f = *state;
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		char id[32];
+		snprintf(id, sizeof(id), "lang-%s", hall_lang_code((hall_lang)l));
+		tap(f, id);
+		tap(f, "accessibility");
+		tap(f, "mode-large-text");
+		tap(f, "dialog-close");
+		assert_int_equal(hall_app_modes(f->app), HALL_APP_MODE_LARGE_TEXT);
+		assert_string_equal(scr(f), "home");
+		if (count_hits(f, "exhibit-") != 4 || has(f, "page-next"))
+			fail_msg("%s: home in large text shows %zu of 4 tiles on its first page", id, count_hits(f, "exhibit-"));
+		assert_int_equal(hall_app_show(f->app, "policy", f->now), 0);
+		size_t first = count_hits(f, "card-") + count_hits(f, "chart-");
+		if (l == HALL_LANG_KO && first < 3)
+			fail_msg("%s: the policy list in large text holds %zu items on its first page", id, first);
+		if (has(f, "page-next")) {
+			/* Room left above the page row on page 1 vs the next page's first row. */
+			hall_app_build(f->app, f->now, f->dl);
+			int bottom = 0, nav = hall_dl_find(f->dl, "page-next")->rect.y;
+			for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+				const hall_dl_item *it = hall_dl_at(f->dl, i);
+				int item = it->kind == HALL_DL_TEXT ||
+				           (it->kind == HALL_DL_HIT &&
+				            (strncmp(it->id, "card-", 5) == 0 || strncmp(it->id, "chart-", 6) == 0));
+				if (item && it->rect.y < nav && it->rect.y + it->rect.h > bottom)
+					bottom = it->rect.y + it->rect.h;
+			}
+			tap(f, "page-next");
+			hall_app_build(f->app, f->now, f->dl);
+			int next_h = 0;
+			for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+				const hall_dl_item *it = hall_dl_at(f->dl, i);
+				if (it->kind == HALL_DL_HIT && (strncmp(it->id, "card-", 5) == 0 || strncmp(it->id, "chart-", 6) == 0)) {
+					next_h = it->rect.h;
+					break;
+				}
+			}
+			assert_true(next_h > 0);
+			/* Two layout gaps (between rows, above the page row) are at most 2 x 24 px here. */
+			if (nav - bottom >= next_h + 2 * 24)
+				fail_msg("%s: %d px left on the policy list's first page, its next row is %d px", id, nav - bottom,
+				         next_h);
+		}
+		back_to_attract(f);
+	}
+}
+
 static void assert_bar(fx *f)
 {
 	static const char *const ids[] = {"home", "back", "language", "accessibility", "call-staff"};
@@ -239,17 +496,12 @@ static void attract_slides_should_advance_only_without_a_visitor_and_pause(void 
 	assert_true(first[0] != '\0');
 	tick(f, 300);
 	assert_string_not_equal(caption(f), first);
-	/* Pause holds the slide (and starts a session: nothing moves by itself in one). */
+	assert_false(hall_app_in_session(f->app));
+	/* A touch on the slide controls starts the visit on home (issue #3): see
+	 * every_touch_on_attract_should_start_the_visit_on_home. */
 	tap(f, "slide-pause");
-	char held[600];
-	snprintf(held, sizeof(held), "%s", caption(f));
-	tick(f, 20000);
-	assert_string_equal(caption(f), held);
-	/* Previous and next move by hand. */
-	tap(f, "slide-next");
-	assert_string_not_equal(caption(f), held);
-	tap(f, "slide-prev");
-	assert_string_equal(caption(f), held);
+	assert_string_equal(scr(f), "home");
+	assert_true(hall_app_in_session(f->app));
 }
 
 static void language_choice_on_attract_should_open_home_in_that_language(void **state)
@@ -276,6 +528,7 @@ static void modes_on_attract_should_apply_and_be_reported(void **state)
 	tap(f, "mode-high-contrast");
 	assert_int_equal(hall_app_modes(f->app), HALL_APP_MODE_HIGH_CONTRAST);
 	assert_true(hall_app_in_session(f->app));
+	assert_string_equal(scr(f), "home"); /* the visit starts on home, in the mode */
 	const tu_event *e = tu_last(&f->rec, HALL_APP_EV_MODE);
 	assert_non_null(e);
 	assert_string_equal(e->target, "high-contrast:on");
@@ -283,6 +536,7 @@ static void modes_on_attract_should_apply_and_be_reported(void **state)
 	hall_app_build(f->app, f->now, f->dl);
 	const hall_dl_item *bg = hall_dl_at(f->dl, 0);
 	assert_int_equal(bg->color.r, 0);
+	tap(f, "accessibility");
 	tap(f, "mode-high-contrast");
 	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_MODE)->target, "high-contrast:off");
 }
@@ -670,10 +924,13 @@ static void back_should_leave_exhibit_pages_then_the_exhibit(void **state)
 	assert_string_equal(scr(f), "exhibit:policy");
 	tap(f, "back");
 	assert_string_equal(scr(f), "home");
-	/* Home's back is the welcome screen with the first choices. */
+	/* Home is the root of a visit: back stays there (the attract loop is never shown
+	 * under a running session). */
 	tap(f, "back");
-	assert_string_equal(scr(f), "attract");
+	assert_string_equal(scr(f), "home");
 	assert_true(hall_app_in_session(f->app));
+	key(f, HALL_APP_KEY_ESCAPE);
+	assert_string_equal(scr(f), "home");
 }
 
 /* A schedule with no opening hours (always open): policy alone in the morning, a
@@ -809,12 +1066,15 @@ static void previews_should_show_the_next_screen_and_change_nothing(void **state
 	fx *f = *state;
 	hall_dl *preview = hall_dl_create();
 	assert_non_null(preview);
-	/* voice on: a real screen change speaks, a preview must not */
-	tap(f, "mode-voice");
 	tick(f, 100);
 	assert_previews_leave_the_app_alone(f, preview);
 	assert_preview_is_the_tap(f, "start", preview);
 	assert_string_equal(scr(f), "home");
+	/* voice on: a real screen change speaks, a preview must not */
+	tap(f, "accessibility");
+	tap(f, "mode-voice");
+	tap(f, "dialog-close");
+	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
 	assert_previews_leave_the_app_alone(f, preview);
 	assert_preview_is_the_tap(f, "exhibit-city", preview);
 	/* the map's districts are points of their own */
@@ -847,6 +1107,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(app_should_boot_into_the_attract_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(first_touch_should_start_a_session_on_home, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_touch_on_attract_should_start_the_visit_on_home, setup, teardown),
+		cmocka_unit_test_setup_teardown(keypad_on_attract_should_act_as_a_tap, setup, teardown),
+		cmocka_unit_test_setup_teardown(large_text_pages_should_hold_what_fits, setup, teardown),
+		cmocka_unit_test_setup_teardown(urgent_notice_should_cover_the_closed_screen_and_a_session, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(the_bar_should_be_on_every_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(idle_should_ask_for_more_time_then_end_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(finish_should_end_the_session_at_once, setup, teardown),
