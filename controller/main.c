@@ -135,7 +135,14 @@ int main(int argc, char **argv)
 		code = hall_staff_command(&cfg, argc, argv);
 	} else if (strcmp(sub, "report") == 0) {
 		hall_store *store = NULL;
-		if (hall_ctl_open_store(&cfg, &store, &err) != HALL_OK) {
+		char dbpath[HALL_CONFIG_PATH_MAX + 32];
+		/* A report reads: it never creates a database (a wrong --data must say so, not
+		 * print an empty "complete" report). Exit 1, as status and history. */
+		if (hall_fs_join(dbpath, sizeof dbpath, cfg.data_dir, "controller.db") != 0 || !hall_fs_exists(dbpath)) {
+			fprintf(stderr, "hall-controller report: %s/controller.db: no database here (wrong --data or --config?)\n",
+			        cfg.data_dir);
+			code = 1;
+		} else if (hall_ctl_open_store(&cfg, &store, &err) != HALL_OK) {
 			fprintf(stderr, "hall-controller report: %s\n", hall_error_format(&err, msg, sizeof msg));
 			code = 1;
 		} else {

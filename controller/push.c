@@ -30,7 +30,10 @@ int hall_push_parse_seconds(const char *s, int max)
 
 /* ---------------------------------------------------------------- waiting for acks */
 
-typedef enum { T_WAITING, T_OK, T_REFUSED } target_state;
+/* T_DEFERRED: the kiosk has the pack and holds it back (a visitor session runs); not a
+ * failure, and no longer waited for, but an "applied"/"rejected" that comes while push
+ * still waits for other kiosks replaces it. */
+typedef enum { T_WAITING, T_OK, T_REFUSED, T_DEFERRED } target_state;
 
 typedef struct target {
 	char id[HALL_ID_BUF];
@@ -38,6 +41,7 @@ typedef struct target {
 	target_state state;
 	char result[16];
 	char reason[HALL_PROTO_REASON_MAX + 1];
+	int64_t until;           /* deferred: UTC ms by which it applies at the latest; 0 = not said */
 } target;
 
 typedef struct targets {
@@ -66,11 +70,18 @@ static int collect_target(void *user, const hall_store_kiosk *k)
 	return 0;
 }
 
+/* Take an ack for a target still waiting or deferred; a deferred ack never replaces a
+ * final answer (the database may hand back an older row than the broker did). */
 static void settle(target *t, const hall_ack *a)
 {
+	if (t->state == T_OK || t->state == T_REFUSED || (t->state == T_DEFERRED && a->result == HALL_ACK_DEFERRED))
+		return;
 	snprintf(t->result, sizeof t->result, "%s", hall_ack_result_name(a->result));
 	snprintf(t->reason, sizeof t->reason, "%s", a->reason);
-	t->state = (a->result == HALL_ACK_APPLIED || a->result == HALL_ACK_DONE) ? T_OK : T_REFUSED;
+	t->until = a->result == HALL_ACK_DEFERRED ? a->until : 0;
+	t->state = (a->result == HALL_ACK_APPLIED || a->result == HALL_ACK_DONE) ? T_OK
+	           : a->result == HALL_ACK_DEFERRED                              ? T_DEFERRED
+	                                                                          : T_REFUSED;
 }
 
 /* Wait for the ack of (kind, version) or, for commands, of cmd_id, from every online
@@ -99,7 +110,7 @@ static void wait_acks(const hall_controller_config *cfg, hall_store *store, hall
 			    strcmp(a.kiosk, id) == 0 && a.kind == kind &&
 			    (kind == HALL_ACK_COMMAND ? strcmp(a.id, cmd_id) == 0 : a.version == version)) {
 				for (size_t i = 0; i < ts->n; i++)
-					if (ts->t[i].state == T_WAITING && strcmp(ts->t[i].id, id) == 0)
+					if (strcmp(ts->t[i].id, id) == 0)
 						settle(&ts->t[i], &a);
 			}
 			hall_mqtt_msg_free(&msg);
@@ -108,7 +119,7 @@ static void wait_acks(const hall_controller_config *cfg, hall_store *store, hall
 			next_db = hall_clock_mono_ms() + 500;
 			for (size_t i = 0; i < ts->n; i++) {
 				hall_store_ack sa;
-				if (ts->t[i].online && ts->t[i].state == T_WAITING &&
+				if (ts->t[i].online && (ts->t[i].state == T_WAITING || ts->t[i].state == T_DEFERRED) &&
 				    hall_store_get_ack(store, ts->t[i].id, hall_ack_kind_name(kind), version, cmd_id, &sa, NULL) ==
 				        HALL_OK)
 					settle(&ts->t[i], &sa.ack);
@@ -117,14 +128,37 @@ static void wait_acks(const hall_controller_config *cfg, hall_store *store, hall
 	}
 }
 
-/* One line per kiosk; returns 1 when an online kiosk refused or did not answer. */
-static int print_outcome(const targets *ts, int timeout_s)
+/* "deferred until the visitor's session ends (applies by HH:MM:SS at the latest)"; the
+ * time in the hall's zone, with the date when it is not today's there. */
+static void print_deferred(const hall_controller_config *cfg, const target *t)
+{
+	char when[64] = "";
+	hall_civil c, today;
+	if (t->until > 0 && hall_clock_to_civil(t->until, cfg->time_zone, &c) == 0) {
+		if (hall_clock_to_civil(hall_clock_now_ms(), cfg->time_zone, &today) == 0 && today.year == c.year &&
+		    today.month == c.month && today.day == c.day)
+			snprintf(when, sizeof when, " (applies by %02d:%02d:%02d at the latest)", c.hour, c.minute, c.second);
+		else
+			snprintf(when, sizeof when, " (applies by %04d-%02d-%02d %02d:%02d:%02d at the latest)", c.year, c.month,
+			         c.day, c.hour, c.minute, c.second);
+	}
+	if (strcmp(t->reason, HALL_ACK_DEFER_SESSION) == 0)
+		printf("  %-24s deferred until the visitor's session ends%s\n", t->id, when);
+	else
+		printf("  %-24s deferred: %s%s\n", t->id, t->reason[0] ? t->reason : "(no reason given)", when);
+}
+
+/* One line per kiosk; returns 1 when an online kiosk refused or did not answer. A kiosk
+ * that deferred the update has it and applies it later: not a failure. */
+static int print_outcome(const hall_controller_config *cfg, const targets *ts, int timeout_s)
 {
 	int bad = 0;
 	for (size_t i = 0; i < ts->n; i++) {
 		const target *t = &ts->t[i];
 		if (!t->online)
 			printf("  %-24s offline: pending, gets it on its next connect\n", t->id);
+		else if (t->state == T_DEFERRED)
+			print_deferred(cfg, t);
 		else if (t->state == T_OK)
 			printf("  %-24s %s\n", t->id, t->result);
 		else if (t->state == T_REFUSED) {
@@ -260,7 +294,7 @@ int hall_push_envelope(const hall_controller_config *cfg, hall_store *store, con
 	case HALL_ENVELOPE_NOTICE: ack_kind = HALL_ACK_NOTICE; break;
 	}
 	wait_acks(cfg, store, m, &ts, ack_kind, env->version, "", timeout_s);
-	code = print_outcome(&ts, timeout_s);
+	code = print_outcome(cfg, &ts, timeout_s);
 	goto done;
 db_fail:
 	fprintf(stderr, "hall-controller: database: %s\n", hall_error_format(&err, msg, sizeof msg));
@@ -321,7 +355,7 @@ int hall_push_command(const hall_controller_config *cfg, hall_store *store, cons
 	if (ts.t[0].online && hall_mqtt_publish(m, topic, buf, len, false, NULL, &err) != HALL_OK)
 		ts.t[0].online = false; /* queued anyway: re-sent on its hello */
 	wait_acks(cfg, store, m, &ts, HALL_ACK_COMMAND, -1, c->cmd.id, timeout_s);
-	code = print_outcome(&ts, timeout_s);
+	code = print_outcome(cfg, &ts, timeout_s);
 	goto done;
 db_fail:
 	fprintf(stderr, "hall-controller: database: %s\n", hall_error_format(&err, msg, sizeof msg));

@@ -4,7 +4,9 @@
  * A push validates the pack (errors stop it: nothing stored, nothing published),
  * stores its files in the pack store, takes the next version from the database, records
  * the desired state and the history, publishes the envelope on the scope's topic and
- * waits for the acks of the targeted kiosks that are online.
+ * waits for the acks of the targeted kiosks that are online. A kiosk that answers
+ * "deferred" (it holds the pack until its visitor session ends) counts as answered and
+ * not as a failure; its line says by when it applies at the latest.
  *
  * Ownership: everything passed in is borrowed (env->body stays the caller's); nothing
  * returned needs freeing. Output for people goes to stdout, errors to stderr. */

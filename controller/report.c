@@ -137,6 +137,13 @@ typedef struct outage {
 	int64_t from, to;
 } outage;
 
+/* Dwell samples (ms) of one kiosk, exhibit or item; median and p90 once sorted. */
+typedef struct dwellv {
+	int64_t *v;
+	size_t n, cap;
+	int64_t median, p90;
+} dwellv;
+
 typedef struct kiosk_stat {
 	char id[HALL_ID_BUF];
 	char group[HALL_ID_BUF];
@@ -147,18 +154,26 @@ typedef struct kiosk_stat {
 	outage *outages;
 	size_t n_outages;
 	int64_t first_seen;
-	int known; /* in the fleet table */
+	int64_t raw_events;   /* events counted from raw rows (seq_min/seq_max are theirs) */
+	int64_t confirmed;    /* highest seq stored with no gap below (fleet) */
+	int known;            /* in the fleet table */
+	int expected;         /* in the config's kiosks list */
+	int never_seen;       /* expected, not in the fleet, no event: sent nothing at all */
+	dwellv dwell;         /* session dwell times of its visitors */
 } kiosk_stat;
 
 typedef struct exhibit_stat {
 	char id[HALL_STR_BUF];
 	int64_t views, taps, dwell_ms_sum, dwell_n;
+	dwellv dwell; /* view dwell times on its pages */
 } exhibit_stat;
 
+/* An item is a control or page of an exhibit: taps on it, views of it and their dwell. */
 typedef struct item_stat {
 	char exhibit[HALL_STR_BUF];
 	char target[HALL_STR_BUF];
-	int64_t taps;
+	int64_t taps, views;
+	dwellv dwell;
 } item_stat;
 
 typedef struct named_count {
@@ -176,6 +191,8 @@ typedef struct day_stat {
 	char day[11];
 	int64_t start_ms; /* UTC ms of local midnight */
 	int64_t sessions, taps, views, events;
+	int raw_gone;   /* retention removed (some of) its raw events */
+	int from_daily; /* its figures come from the daily aggregates */
 } day_stat;
 
 typedef struct content_change {
@@ -195,6 +212,9 @@ struct hall_report {
 	char from_day[11], to_day[11], tz[64];
 	int64_t from_ms, to_ms, generated_ms;
 	int has_opening;
+	int retention_days;         /* 0 = unknown */
+	int64_t raw_deleted_before; /* hall_store_raw_deleted_before */
+	size_t n_days_daily;        /* days reported from the daily aggregates */
 	day_stat days[MAX_DAYS + 1]; /* one extra: the start of the day after the period */
 	size_t n_days;
 	int64_t hours_sessions[24], hours_taps[24];
@@ -235,8 +255,14 @@ void hall_report_destroy(hall_report *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n_kiosks; i++)
+	for (size_t i = 0; i < r->n_kiosks; i++) {
 		free(r->kiosks[i].outages);
+		free(r->kiosks[i].dwell.v);
+	}
+	for (size_t i = 0; i < r->n_exhibits; i++)
+		free(r->exhibits[i].dwell.v);
+	for (size_t i = 0; i < r->n_items; i++)
+		free(r->items[i].dwell.v);
 	free(r->kiosks);
 	free(r->exhibits);
 	free(r->items);
@@ -341,6 +367,22 @@ static int add_dwell(hall_report *r, int64_t ms)
 	return 0;
 }
 
+static int dwellv_add(dwellv *d, int64_t ms)
+{
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? d->cap * 2 : 16;
+		int64_t *nv = realloc(d->v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		d->v = nv;
+		d->cap = nc;
+	}
+	d->v[d->n++] = ms;
+	return 0;
+}
+
+static kiosk_stat *kiosk_for(hall_report *r, const char *id);
+
 /* Map keys join fields with a unit separator. Built by hand, not with snprintf: this runs
  * for most of a day's million events (see BENCHMARKS.md). `out` holds 256 bytes, more
  * than three 64-character fields and a number. */
@@ -392,6 +434,9 @@ static int take_dwell(hall_report *r, const hall_event *ev)
 	if (!state || *state != 0)
 		return 0;
 	*state = 1;
+	kiosk_stat *k = kiosk_for(r, ev->kiosk);
+	if (!k || dwellv_add(&k->dwell, ev->dwell_ms) != 0)
+		return -1;
 	return add_dwell(r, ev->dwell_ms);
 }
 
@@ -400,8 +445,9 @@ static int on_event(void *user, const hall_event *ev)
 	scan_ctx *c = user;
 	hall_report *r = c->r;
 	int day = day_of(r, ev->ts);
-	if (day < 0)
-		return 0; /* each_event bounds by ts, but be strict about the edges */
+	if (day < 0 || r->days[day].from_daily)
+		return 0; /* each_event bounds by ts, but be strict about the edges; a day whose
+		           * raw events retention thinned out is counted from its aggregates */
 	int hour = hour_of(r, day, ev->ts);
 	kiosk_stat *k;
 	if (c->has_last && strcmp(r->kiosks[c->last_kiosk].id, ev->kiosk) == 0) {
@@ -414,6 +460,7 @@ static int on_event(void *user, const hall_event *ev)
 		c->has_last = 1;
 	}
 	k->events++;
+	k->raw_events++;
 	if (k->seq_min < 0 || ev->seq < k->seq_min)
 		k->seq_min = ev->seq;
 	if (ev->seq > k->seq_max)
@@ -470,9 +517,21 @@ static int on_event(void *user, const hall_event *ev)
 		if (!e)
 			goto oom;
 		e->views++;
+		key_end(key_put(key_put(key, ev->exhibit), ev->target));
+		item_stat *it = intern(&r->item_map, (void **)&r->items, &r->n_items, &r->cap_items, sizeof *r->items,
+		                       sizeof r->items->exhibit, key, &added);
+		if (!it)
+			goto oom;
+		if (added) {
+			snprintf(it->exhibit, sizeof it->exhibit, "%s", ev->exhibit);
+			snprintf(it->target, sizeof it->target, "%s", ev->target);
+		}
+		it->views++;
 		if (ev->dwell_ms >= 0) {
 			e->dwell_ms_sum += ev->dwell_ms;
 			e->dwell_n++;
+			if (dwellv_add(&e->dwell, ev->dwell_ms) != 0 || dwellv_add(&it->dwell, ev->dwell_ms) != 0)
+				goto oom;
 		}
 		hall_lang l;
 		r->lang_views[hall_lang_from_code(ev->lang, &l) == 0 ? l : HALL_LANG_COUNT]++;
@@ -551,6 +610,7 @@ static int on_fleet(void *user, const hall_store_kiosk *fk)
 	k->known = 1;
 	snprintf(k->group, sizeof k->group, "%s", fk->group);
 	k->announced = fk->seq_max;
+	k->confirmed = fk->confirmed;
 	k->content_version = fk->content_version;
 	k->first_seen = fk->first_seen;
 	return 0;
@@ -765,6 +825,8 @@ static int cmp_item(const void *a, const void *b)
 	const item_stat *x = a, *y = b;
 	if (x->taps != y->taps)
 		return x->taps < y->taps ? 1 : -1;
+	if (x->views != y->views)
+		return x->views < y->views ? 1 : -1;
 	int c = strcmp(x->exhibit, y->exhibit);
 	return c ? c : strcmp(x->target, y->target);
 }
@@ -821,6 +883,166 @@ static hall_err setup_days(hall_report *r, const hall_report_options *opt, hall_
 	return HALL_OK;
 }
 
+/* ------------------------------------------------------------------ daily aggregates */
+
+typedef struct daily_buf {
+	hall_store_daily *rows;
+	size_t n, cap;
+	int oom;
+} daily_buf;
+
+static int on_daily(void *user, const hall_store_daily *d)
+{
+	daily_buf *b = user;
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 256;
+		hall_store_daily *nr = realloc(b->rows, nc * sizeof *nr);
+		if (!nr) {
+			b->oom = 1;
+			return 1;
+		}
+		b->rows = nr;
+		b->cap = nc;
+	}
+	b->rows[b->n++] = *d;
+	return 0;
+}
+
+static int day_index(const hall_report *r, const char *day)
+{
+	for (size_t i = 0; i < r->n_days; i++)
+		if (strcmp(r->days[i].day, day) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Count one aggregate row of a day reported from the aggregates: what they hold (counts
+ * per kiosk, exhibit, hour, language and type, and a sum of dwell). Items, poll options,
+ * modes and the dwell of each session are not in them. */
+static int apply_daily(hall_report *r, const hall_store_daily *d, int day)
+{
+	kiosk_stat *k = kiosk_for(r, d->kiosk);
+	if (!k)
+		return -1;
+	int hour = d->hour < 0 ? 0 : d->hour > 23 ? 23 : d->hour;
+	k->events += d->count;
+	r->events += d->count;
+	r->days[day].events += d->count;
+	if (strcmp(d->type, "session_start") == 0) {
+		r->sessions += d->count;
+		r->days[day].sessions += d->count;
+		r->hours_sessions[hour] += d->count;
+		k->sessions += d->count;
+	} else if (strcmp(d->type, "tap") == 0) {
+		exhibit_stat *e = exhibit_for(r, d->exhibit);
+		if (!e)
+			return -1;
+		e->taps += d->count;
+		r->taps += d->count;
+		r->days[day].taps += d->count;
+		r->hours_taps[hour] += d->count;
+		k->taps += d->count;
+	} else if (strcmp(d->type, "view") == 0) {
+		exhibit_stat *e = exhibit_for(r, d->exhibit);
+		if (!e)
+			return -1;
+		e->views += d->count;
+		e->dwell_ms_sum += d->dwell_ms;
+		r->views += d->count;
+		r->days[day].views += d->count;
+		hall_lang l;
+		r->lang_views[hall_lang_from_code(d->lang, &l) == 0 ? l : HALL_LANG_COUNT] += d->count;
+	} else if (strcmp(d->type, "language") == 0) {
+		r->language_changes += d->count;
+	} else if (strcmp(d->type, "help") == 0) {
+		r->help += d->count;
+		k->help += d->count;
+	}
+	return 0;
+}
+
+/* Which days lost raw events to retention, and the figures of those days from the daily
+ * aggregates. `before_raw` runs before the raw scan (days that start before the recorded
+ * cutoff); after it, a day of an older database (no cutoff recorded) past the retention
+ * period, with aggregates and no raw event left, is taken from its aggregates too. */
+static hall_err use_daily(hall_report *r, hall_store *store, int before_raw, hall_error *err)
+{
+	if (before_raw) {
+		for (size_t i = 0; i < r->n_days; i++)
+			if (r->days[i].start_ms < r->raw_deleted_before)
+				r->days[i].raw_gone = 1;
+	} else if (r->raw_deleted_before == 0 && r->retention_days > 0) {
+		int64_t expired = r->generated_ms - (int64_t)r->retention_days * DAY_MS;
+		for (size_t i = 0; i < r->n_days; i++)
+			if (r->days[i + 1].start_ms <= expired && r->days[i].events == 0)
+				r->days[i].raw_gone = 2; /* 2: decided after the raw scan */
+	}
+	int want = 0;
+	for (size_t i = 0; i < r->n_days; i++)
+		if (r->days[i].raw_gone == (before_raw ? 1 : 2))
+			want = 1;
+	if (!want)
+		return HALL_OK;
+	daily_buf b = {0};
+	hall_err rc = hall_store_each_daily(store, r->from_day, r->to_day, on_daily, &b, err);
+	if (rc == HALL_OK && b.oom)
+		rc = hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
+	for (size_t i = 0; rc == HALL_OK && i < b.n; i++) {
+		int d = day_index(r, b.rows[i].day);
+		if (d < 0 || r->days[d].raw_gone != (before_raw ? 1 : 2))
+			continue;
+		if (!r->days[d].from_daily) {
+			r->days[d].from_daily = 1;
+			r->n_days_daily++;
+		}
+		if (apply_daily(r, &b.rows[i], d) != 0)
+			rc = hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
+	}
+	/* a day that lost its raw events and has no aggregates still is not complete */
+	for (size_t i = 0; rc == HALL_OK && i < r->n_days; i++)
+		if (r->days[i].raw_gone == (before_raw ? 1 : 2) && !r->days[i].from_daily) {
+			r->days[i].from_daily = 1;
+			r->n_days_daily++;
+		}
+	free(b.rows);
+	return rc;
+}
+
+static int last_seq_cb(void *user, const hall_event *ev)
+{
+	*(int64_t *)user = ev->seq;
+	return 0; /* ordered by seq: the last is the highest */
+}
+
+/* The seqs a kiosk that sent no event in the period is missing: after the highest known
+ * to be sent before the period (the highest stored before it, or the highest confirmed
+ * with no gap), up to the last one that can belong to the period (just below the first
+ * seq received after it; with none after, the highest it announced). */
+static hall_err missing_of_silent(hall_report *r, hall_store *store, kiosk_stat *k, int64_t after, hall_error *err)
+{
+	int64_t upper = after > 0 ? after - 1 : k->announced;
+	int64_t before = 0;
+	hall_err rc;
+	if (after > 0)
+		rc = hall_store_each_event(store, k->id, 0, r->from_ms, last_seq_cb, &before, err);
+	else
+		rc = hall_store_max_seq(store, k->id, &before, err); /* nothing stored after it */
+	if (rc != HALL_OK)
+		return rc;
+	if (k->confirmed > before)
+		before = k->confirmed;
+	k->missing = upper > before ? upper - before : 0;
+	return HALL_OK;
+}
+
+static void dwell_stats(dwellv *d)
+{
+	if (d->n)
+		qsort(d->v, d->n, sizeof *d->v, cmp_i64);
+	d->median = percentile(d->v, d->n, 0.5);
+	d->p90 = percentile(d->v, d->n, 0.9);
+}
+
 hall_err hall_report_build(hall_store *store, const hall_report_options *opt, hall_report **out, hall_error *err)
 {
 	*out = NULL;
@@ -832,18 +1054,32 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 	snprintf(r->tz, sizeof r->tz, "%s", opt->tz && *opt->tz ? opt->tz : "Asia/Seoul");
 	r->generated_ms = opt->generated_ms ? opt->generated_ms : hall_clock_now_ms();
 	r->has_opening = opt->opening && opt->opening->has_opening_hours;
+	r->retention_days = opt->raw_retention_days > 0 ? opt->raw_retention_days : 0;
 	hall_err rc = setup_days(r, opt, err);
 	if (rc != HALL_OK)
 		goto fail;
 
 	scan_ctx c = {.r = r};
-	rc = hall_store_each_kiosk(store, on_fleet, &c, err);
+	rc = hall_store_raw_deleted_before(store, &r->raw_deleted_before, err);
+	if (rc == HALL_OK)
+		rc = hall_store_each_kiosk(store, on_fleet, &c, err);
+	for (size_t i = 0; rc == HALL_OK && !c.oom && i < opt->n_expected; i++) {
+		kiosk_stat *k = kiosk_for(r, opt->expected[i]);
+		if (!k)
+			c.oom = 1;
+		else
+			k->expected = 1;
+	}
+	if (rc == HALL_OK && !c.oom)
+		rc = use_daily(r, store, 1, err);
 	if (rc == HALL_OK && !c.oom)
 		rc = hall_store_each_event(store, NULL, r->from_ms, r->to_ms, on_event, &c, err);
 	if (rc == HALL_OK && !c.oom)
 		rc = hall_store_each_event(store, NULL, r->to_ms, r->to_ms + SESSION_TAIL_MS, on_tail_event, &c, err);
 	if (rc == HALL_OK && !c.oom)
 		rc = hall_store_each_history(store, NULL, "content", 0, on_history, &c, err);
+	if (rc == HALL_OK && !c.oom)
+		rc = use_daily(r, store, 0, err);
 	if (rc != HALL_OK)
 		goto fail;
 	if (c.oom) {
@@ -856,7 +1092,19 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 
 	for (size_t i = 0; i < r->n_kiosks; i++) {
 		kiosk_stat *k = &r->kiosks[i];
-		if (k->events > 0) {
+		if (k->expected && !k->known && k->events == 0)
+			k->never_seen = 1;
+		if (k->raw_events == 0 && k->events == 0 && k->known && k->announced > 0 &&
+		    (k->first_seen <= 0 || k->first_seen < r->to_ms)) {
+			/* it said it sent events, none of them arrived for this period */
+			int64_t after = -1;
+			rc = hall_store_each_event(store, k->id, r->to_ms, INT64_MAX, first_seq_cb, &after, err);
+			if (rc == HALL_OK)
+				rc = missing_of_silent(r, store, k, after, err);
+			if (rc != HALL_OK)
+				goto fail;
+		}
+		if (k->raw_events > 0) {
 			/* Missing: seqs between the lowest of the period and the highest that belongs
 			 * to it, not received. The highest belonging to the period is bounded by the
 			 * first seq received after it; with none after, by the highest announced. */
@@ -868,7 +1116,7 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 			int64_t bound = after > 0 ? after - 1 : k->announced;
 			if (bound > upper)
 				upper = bound;
-			k->missing = (upper - k->seq_min + 1) - k->events;
+			k->missing = (upper - k->seq_min + 1) - k->raw_events;
 			if (k->missing < 0)
 				k->missing = 0;
 		}
@@ -878,6 +1126,12 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 				goto fail;
 		}
 	}
+	for (size_t i = 0; i < r->n_kiosks; i++)
+		dwell_stats(&r->kiosks[i].dwell);
+	for (size_t i = 0; i < r->n_exhibits; i++)
+		dwell_stats(&r->exhibits[i].dwell);
+	for (size_t i = 0; i < r->n_items; i++)
+		dwell_stats(&r->items[i].dwell);
 	if (r->n_dwell)
 		qsort(r->dwell, r->n_dwell, sizeof *r->dwell, cmp_i64);
 	r->dwell_median = percentile(r->dwell, r->n_dwell, 0.5);
@@ -911,8 +1165,10 @@ fail:
 
 int hall_report_is_complete(const hall_report *r)
 {
+	if (r->n_days_daily > 0)
+		return 0;
 	for (size_t i = 0; i < r->n_kiosks; i++)
-		if (r->kiosks[i].missing > 0)
+		if (r->kiosks[i].missing > 0 || r->kiosks[i].never_seen)
 			return 0;
 	return 1;
 }
@@ -937,7 +1193,7 @@ typedef enum label {
 	L_MISSING, L_UPTIME, L_OUTAGES, L_NONE, L_EXHIBITS, L_EXHIBIT, L_ITEMS, L_ITEM, L_HOURS, L_HOUR, L_LANGUAGES,
 	L_LANGUAGE, L_MODES, L_MODE, L_POLLS, L_POLL, L_OPTION, L_CONTENT, L_VERSION, L_ACTION, L_TARGET, L_TIME,
 	L_TREND, L_DAY, L_OPEN_HOURS_ALL, L_OPEN_HOURS_SCHED, L_COUNT, L_COMPLETENESS, L_LANG_CHANGES, L_UNKNOWN,
-	L_SIGN, L_NO_DATA, L_USER, L_OUTSIDE, L_COUNT_
+	L_SIGN, L_NO_DATA, L_USER, L_OUTSIDE, L_NEVER_SEEN, L_DWELL, L_COUNT_
 } label;
 
 static const char *const labels_ko[L_COUNT_] = {
@@ -948,7 +1204,8 @@ static const char *const labels_ko[L_COUNT_] = {
 	"항목", "시간대별", "시", "언어별 화면 조회", "언어", "접근성 모드 사용", "모드", "투표 결과", "투표",
 	"선택지", "콘텐츠 버전", "버전", "작업", "대상", "시각", "일별 추이", "날짜",
 	"운영시간: 하루 전체(일정 없음)", "운영시간: 게시된 일정 기준", "건수", "데이터 완전성", "언어 변경",
-	"알 수 없음", "확인자 서명", "이 기간에 기록된 이벤트가 없습니다.", "사용자", "(대기·홈 화면)"};
+	"알 수 없음", "확인자 서명", "이 기간에 기록된 이벤트가 없습니다.", "사용자", "(대기·홈 화면)",
+	"한 번도 연결되지 않음: 보낸 것 없음", "체류 시간 중앙값 / 90%"};
 static const char *const labels_en[L_COUNT_] = {
 	"Citizen Hall kiosk usage report", "Period", "Generated", "Time zone", "Data complete: no events missing",
 	"Data INCOMPLETE: events missing", "Visitor sessions", "Taps", "Page views", "Events", "Dwell time, median",
@@ -958,12 +1215,53 @@ static const char *const labels_en[L_COUNT_] = {
 	"Language", "Accessibility modes used", "Mode", "Poll results", "Poll", "Option", "Content versions",
 	"Version", "Action", "Target", "Time", "Day by day", "Day", "Opening hours: the whole day (no schedule)",
 	"Opening hours: from the published schedule", "Count", "Data completeness", "Language changes", "unknown",
-	"Signed off by", "No events were recorded in this period.", "User", "(attract and home screens)"};
+	"Signed off by", "No events were recorded in this period.", "User", "(attract and home screens)",
+	"never seen: sent nothing", "Dwell median / p90"};
 
 static const char *L(hall_lang lang, label l)
 {
 	return lang == HALL_LANG_KO ? labels_ko[l] : labels_en[l];
 }
+
+/* The completeness statement. When retention removed raw events of a day of the period,
+ * per-seq completeness cannot be shown, and it says so instead of "complete". */
+static void fmt_completeness(const hall_report *r, hall_lang lang, char *out, size_t len)
+{
+	if (r->n_days_daily == 0) {
+		snprintf(out, len, "%s", L(lang, hall_report_is_complete(r) ? L_COMPLETE : L_INCOMPLETE));
+		return;
+	}
+	const char *first = "", *last = "";
+	for (size_t i = 0; i < r->n_days; i++)
+		if (r->days[i].from_daily) {
+			if (!*first)
+				first = r->days[i].day;
+			last = r->days[i].day;
+		}
+	char after[48];
+	if (lang == HALL_LANG_KO) {
+		if (r->retention_days > 0)
+			snprintf(after, sizeof after, "%d일 보존 후", r->retention_days);
+		else
+			snprintf(after, sizeof after, "보존 기간이 지나");
+		snprintf(out, len,
+		         "데이터 완전성 확인 불가: 원시 이벤트가 %s 삭제되어 seq별 완전성을 보일 수 없습니다"
+		         " (%s..%s는 일별 집계로 작성)",
+		         after, first, last);
+	} else {
+		if (r->retention_days > 0)
+			snprintf(after, sizeof after, "after %d days", r->retention_days);
+		else
+			snprintf(after, sizeof after, "after the retention period");
+		snprintf(out, len,
+		         "Data completeness CANNOT be shown: raw events were removed %s, so per-seq completeness "
+		         "cannot be shown (%s..%s counted from the daily aggregates)",
+		         after, first, last);
+	}
+}
+
+/* "median / p90" of a dwell vector, "-" without samples. */
+static void fmt_dwellv(const dwellv *d, char *out, size_t len);
 
 /* Events of the attract loop and the home screen carry no exhibit id: name that row. */
 static const char *exhibit_label(const char *id, hall_lang lang)
@@ -997,6 +1295,18 @@ static void fmt_dwell(const hall_report *r, char *med, char *p90, size_t len)
 	fmt_duration(p90, len, r->dwell_p90);
 }
 
+static void fmt_dwellv(const dwellv *d, char *out, size_t len)
+{
+	if (!d->n) {
+		snprintf(out, len, "-");
+		return;
+	}
+	char a[24], b[24]; /* "123456h 59m": fits, and both fit a 64-byte out */
+	fmt_duration(a, sizeof a, d->median);
+	fmt_duration(b, sizeof b, d->p90);
+	snprintf(out, len, "%s / %s", a, b);
+}
+
 static void fmt_local(const hall_report *r, char *out, size_t len, int64_t ms)
 {
 	hall_civil c;
@@ -1024,6 +1334,19 @@ static void json_num(cJSON *o, const char *k, double v)
 	cJSON_AddNumberToObject(o, k, v);
 }
 
+/* dwell_median_ms, dwell_p90_ms and dwell_n; the first two null when there is no sample. */
+static void json_dwell(cJSON *o, const dwellv *d)
+{
+	if (d->n) {
+		json_num(o, "dwell_median_ms", (double)d->median);
+		json_num(o, "dwell_p90_ms", (double)d->p90);
+	} else {
+		cJSON_AddNullToObject(o, "dwell_median_ms");
+		cJSON_AddNullToObject(o, "dwell_p90_ms");
+	}
+	json_num(o, "dwell_n", (double)d->n);
+}
+
 static char *render_json(const hall_report *r, size_t *len)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -1035,6 +1358,22 @@ static char *render_json(const hall_report *r, size_t *len)
 	cJSON_AddStringToObject(root, "time_zone", r->tz);
 	json_num(root, "generated", (double)r->generated_ms);
 	cJSON_AddBoolToObject(root, "complete", hall_report_is_complete(r));
+	{
+		char line[512];
+		fmt_completeness(r, HALL_LANG_EN, line, sizeof line);
+		cJSON_AddStringToObject(root, "completeness", line);
+	}
+	if (r->n_days_daily) {
+		cJSON *rg = cJSON_AddObjectToObject(root, "raw_events_removed");
+		if (r->retention_days > 0)
+			json_num(rg, "retention_days", r->retention_days);
+		else
+			cJSON_AddNullToObject(rg, "retention_days");
+		cJSON *dl = cJSON_AddArrayToObject(rg, "days");
+		for (size_t i = 0; i < r->n_days; i++)
+			if (r->days[i].from_daily)
+				cJSON_AddItemToArray(dl, cJSON_CreateString(r->days[i].day));
+	}
 	cJSON_AddStringToObject(root, "opening_hours", r->has_opening ? "schedule" : "whole-day");
 	cJSON *t = cJSON_AddObjectToObject(root, "totals");
 	json_num(t, "sessions", (double)r->sessions);
@@ -1057,7 +1396,7 @@ static char *render_json(const hall_report *r, size_t *len)
 		cJSON_AddStringToObject(o, "id", k->id);
 		cJSON_AddStringToObject(o, "group", k->group);
 		json_num(o, "events", (double)k->events);
-		if (k->events) {
+		if (k->raw_events) {
 			json_num(o, "seq_min", (double)k->seq_min);
 			json_num(o, "seq_max", (double)k->seq_max);
 		} else {
@@ -1066,6 +1405,9 @@ static char *render_json(const hall_report *r, size_t *len)
 		}
 		json_num(o, "seq_announced", (double)k->announced);
 		json_num(o, "missing", (double)k->missing);
+		cJSON_AddBoolToObject(o, "expected", k->expected);
+		cJSON_AddBoolToObject(o, "never_seen", k->never_seen);
+		json_dwell(o, &k->dwell);
 		json_num(o, "sessions", (double)k->sessions);
 		json_num(o, "taps", (double)k->taps);
 		json_num(o, "help", (double)k->help);
@@ -1092,6 +1434,7 @@ static char *render_json(const hall_report *r, size_t *len)
 		cJSON_AddStringToObject(o, "id", r->exhibits[i].id);
 		json_num(o, "views", (double)r->exhibits[i].views);
 		json_num(o, "taps", (double)r->exhibits[i].taps);
+		json_dwell(o, &r->exhibits[i].dwell);
 	}
 	cJSON *it = cJSON_AddArrayToObject(root, "items");
 	for (size_t i = 0; i < r->n_items; i++) {
@@ -1100,6 +1443,8 @@ static char *render_json(const hall_report *r, size_t *len)
 		cJSON_AddStringToObject(o, "exhibit", r->items[i].exhibit);
 		cJSON_AddStringToObject(o, "target", r->items[i].target);
 		json_num(o, "taps", (double)r->items[i].taps);
+		json_num(o, "views", (double)r->items[i].views);
+		json_dwell(o, &r->items[i].dwell);
 	}
 	cJSON *hours = cJSON_AddArrayToObject(root, "hours");
 	for (int h = 0; h < 24; h++) {
@@ -1165,6 +1510,7 @@ static char *render_json(const hall_report *r, size_t *len)
 		json_num(o, "taps", (double)r->days[i].taps);
 		json_num(o, "views", (double)r->days[i].views);
 		json_num(o, "events", (double)r->days[i].events);
+		cJSON_AddStringToObject(o, "source", r->days[i].from_daily ? "daily_aggregates" : "raw_events");
 	}
 	char *s = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -1191,7 +1537,11 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	                   L(lang, L_TZ), r->tz);
 	fmt_local(r, d1, sizeof d1, r->generated_ms);
 	hall_strbuf_printf(b, "%s: %s\n", L(lang, L_GENERATED), d1);
-	hall_strbuf_printf(b, "** %s **\n\n", L(lang, hall_report_is_complete(r) ? L_COMPLETE : L_INCOMPLETE));
+	{
+		char line[512];
+		fmt_completeness(r, lang, line, sizeof line);
+		hall_strbuf_printf(b, "** %s **\n\n", line);
+	}
 	fmt_dwell(r, d1, d2, sizeof d1);
 	hall_strbuf_printf(b, "%-28s %lld\n%-28s %lld\n%-28s %lld\n%-28s %s\n%-28s %s\n%-28s %lld\n%-28s %lld\n%-28s %lld\n\n",
 	                   L(lang, L_SESSIONS), (long long)r->sessions, L(lang, L_TAPS), (long long)r->taps,
@@ -1201,15 +1551,22 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	if (r->events == 0)
 		hall_strbuf_printf(b, "%s\n\n", L(lang, L_NO_DATA));
 
-	hall_strbuf_printf(b, "== %s\n%-20s %8s %8s %8s %8s %8s %8s %8s\n", L(lang, L_KIOSKS), L(lang, L_KIOSK), "events",
-	                   "seq_min", "seq_max", "missing", "sess", "taps", "uptime");
+	hall_strbuf_printf(b, "== %s\n%-20s %8s %8s %8s %8s %8s %8s %8s  %s\n", L(lang, L_KIOSKS), L(lang, L_KIOSK),
+	                   "events", "seq_min", "seq_max", "missing", "sess", "taps", "uptime", "dwell med / p90");
 	for (size_t i = 0; i < r->n_kiosks; i++) {
 		const kiosk_stat *k = &r->kiosks[i];
+		char smin[24] = "-", smax[24] = "-", dw[64];
+		if (k->raw_events) {
+			snprintf(smin, sizeof smin, "%lld", (long long)k->seq_min);
+			snprintf(smax, sizeof smax, "%lld", (long long)k->seq_max);
+		}
+		fmt_dwellv(&k->dwell, dw, sizeof dw);
 		snprintf(x, sizeof x, "%.1f%%", uptime_pct(k));
-		hall_strbuf_printf(b, "%-20s %8lld %8lld %8lld %8lld %8lld %8lld %8s\n", k->id, (long long)k->events,
-		                   (long long)(k->events ? k->seq_min : 0), (long long)(k->events ? k->seq_max : 0),
-		                   (long long)k->missing, (long long)k->sessions, (long long)k->taps,
-		                   k->open_ms ? x : "-");
+		hall_strbuf_printf(b, "%-20s %8lld %8s %8s %8lld %8lld %8lld %8s  %s\n", k->id, (long long)k->events, smin,
+		                   smax, (long long)k->missing, (long long)k->sessions, (long long)k->taps,
+		                   k->open_ms ? x : "-", dw);
+		if (k->never_seen)
+			hall_strbuf_printf(b, "    ! %s\n", L(lang, L_NEVER_SEEN));
 		for (size_t j = 0; j < k->n_outages; j++) {
 			fmt_local(r, d1, sizeof d1, k->outages[j].from);
 			fmt_local(r, d2, sizeof d2, k->outages[j].to);
@@ -1218,14 +1575,19 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		}
 	}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_EXHIBITS));
-	for (size_t i = 0; i < r->n_exhibits; i++)
-		hall_strbuf_printf(b, "%-24s %s %-8lld %s %lld\n", exhibit_label(r->exhibits[i].id, lang),
+	for (size_t i = 0; i < r->n_exhibits; i++) {
+		fmt_dwellv(&r->exhibits[i].dwell, x, sizeof x);
+		hall_strbuf_printf(b, "%-24s %s %-8lld %s %-8lld %s %s\n", exhibit_label(r->exhibits[i].id, lang),
 		                   L(lang, L_VIEWS), (long long)r->exhibits[i].views, L(lang, L_TAPS),
-		                   (long long)r->exhibits[i].taps);
+		                   (long long)r->exhibits[i].taps, L(lang, L_DWELL), x);
+	}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_ITEMS));
-	for (size_t i = 0; i < r->n_items && i < 30; i++)
-		hall_strbuf_printf(b, "%-24s %-24s %lld\n", exhibit_label(r->items[i].exhibit, lang), r->items[i].target,
-		                   (long long)r->items[i].taps);
+	for (size_t i = 0; i < r->n_items && i < 30; i++) {
+		fmt_dwellv(&r->items[i].dwell, x, sizeof x);
+		hall_strbuf_printf(b, "%-24s %-24s %lld  %s %lld  %s %s\n", exhibit_label(r->items[i].exhibit, lang),
+		                   r->items[i].target, (long long)r->items[i].taps, L(lang, L_VIEWS),
+		                   (long long)r->items[i].views, L(lang, L_DWELL), x);
+	}
 	hall_strbuf_printf(b, "\n== %s (%s / %s)\n", L(lang, L_HOURS), L(lang, L_SESSIONS), L(lang, L_TAPS));
 	for (int h = 0; h < 24; h++)
 		if (r->hours_sessions[h] || r->hours_taps[h])
@@ -1270,6 +1632,17 @@ static void csv_row(hall_strbuf *b, const char *section, const char *day, const 
 	hall_strbuf_printf(b, "%lld\r\n", value);
 }
 
+/* dwell_median_ms and dwell_p90_ms rows of a kiosk, exhibit or item with dwell samples. */
+static void csv_dwell(hall_strbuf *b, const char *period, const char *kiosk, const char *exhibit, const char *item,
+                      const dwellv *d)
+{
+	if (!d->n)
+		return;
+	const char *section = kiosk[0] ? "kiosk" : item[0] ? "item" : "exhibit";
+	csv_row(b, section, period, kiosk, exhibit, item, "dwell_median_ms", d->median);
+	csv_row(b, section, period, kiosk, exhibit, item, "dwell_p90_ms", d->p90);
+}
+
 static void render_csv(const hall_report *r, hall_strbuf *b)
 {
 	char period[32], x[16];
@@ -1277,6 +1650,13 @@ static void render_csv(const hall_report *r, hall_strbuf *b)
 	hall_strbuf_puts(b, "\xEF\xBB\xBF"); /* BOM: spreadsheets then read the Korean as UTF-8 */
 	hall_strbuf_puts(b, "section,day,kiosk,exhibit,item,metric,value\r\n");
 	csv_row(b, "totals", period, "", "", "", "complete", hall_report_is_complete(r));
+	if (r->n_days_daily) {
+		/* the days whose raw events are gone: counted from the daily aggregates */
+		csv_row(b, "totals", period, "", "", "", "raw_retention_days", r->retention_days);
+		for (size_t i = 0; i < r->n_days; i++)
+			if (r->days[i].from_daily)
+				csv_row(b, "day", r->days[i].day, "", "", "", "raw_events_removed", 1);
+	}
 	csv_row(b, "totals", period, "", "", "", "sessions", r->sessions);
 	csv_row(b, "totals", period, "", "", "", "taps", r->taps);
 	csv_row(b, "totals", period, "", "", "", "views", r->views);
@@ -1288,9 +1668,14 @@ static void render_csv(const hall_report *r, hall_strbuf *b)
 	for (size_t i = 0; i < r->n_kiosks; i++) {
 		const kiosk_stat *k = &r->kiosks[i];
 		csv_row(b, "kiosk", period, k->id, "", "", "events", k->events);
-		csv_row(b, "kiosk", period, k->id, "", "", "seq_min", k->events ? k->seq_min : 0);
-		csv_row(b, "kiosk", period, k->id, "", "", "seq_max", k->events ? k->seq_max : 0);
+		if (k->raw_events) { /* no row: no seq received in the period */
+			csv_row(b, "kiosk", period, k->id, "", "", "seq_min", k->seq_min);
+			csv_row(b, "kiosk", period, k->id, "", "", "seq_max", k->seq_max);
+		}
 		csv_row(b, "kiosk", period, k->id, "", "", "missing", k->missing);
+		if (k->never_seen)
+			csv_row(b, "kiosk", period, k->id, "", "", "never_seen", 1);
+		csv_dwell(b, period, k->id, "", "", &k->dwell);
 		csv_row(b, "kiosk", period, k->id, "", "", "sessions", k->sessions);
 		csv_row(b, "kiosk", period, k->id, "", "", "taps", k->taps);
 		csv_row(b, "kiosk", period, k->id, "", "", "open_s", k->open_ms / 1000);
@@ -1308,9 +1693,13 @@ static void render_csv(const hall_report *r, hall_strbuf *b)
 	for (size_t i = 0; i < r->n_exhibits; i++) {
 		csv_row(b, "exhibit", period, "", r->exhibits[i].id, "", "views", r->exhibits[i].views);
 		csv_row(b, "exhibit", period, "", r->exhibits[i].id, "", "taps", r->exhibits[i].taps);
+		csv_dwell(b, period, "", r->exhibits[i].id, "", &r->exhibits[i].dwell);
 	}
-	for (size_t i = 0; i < r->n_items; i++)
+	for (size_t i = 0; i < r->n_items; i++) {
 		csv_row(b, "item", period, "", r->items[i].exhibit, r->items[i].target, "taps", r->items[i].taps);
+		csv_row(b, "item", period, "", r->items[i].exhibit, r->items[i].target, "views", r->items[i].views);
+		csv_dwell(b, period, "", r->items[i].exhibit, r->items[i].target, &r->items[i].dwell);
+	}
 	for (int h = 0; h < 24; h++) {
 		snprintf(x, sizeof x, "%02d", h);
 		csv_row(b, "hour", period, "", "", x, "sessions", r->hours_sessions[h]);
@@ -1439,6 +1828,8 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 {
 	char d1[32], d2[32], x[64];
 	int complete = hall_report_is_complete(r);
+	char statement[512];
+	fmt_completeness(r, lang, statement, sizeof statement);
 	hall_strbuf_printf(b, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
 	                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
 	                   lang == HALL_LANG_KO ? "ko" : "en");
@@ -1471,7 +1862,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	hall_strbuf_printf(b, "</b> · %s: %s · %s: %s<br>", L(lang, L_TZ), r->tz, L(lang, L_GENERATED), d1);
 	hall_strbuf_html(b, L(lang, r->has_opening ? L_OPEN_HOURS_SCHED : L_OPEN_HOURS_ALL));
 	hall_strbuf_printf(b, "</p><div class=\"status %s\" id=\"completeness\">", complete ? "ok" : "bad");
-	hall_strbuf_html(b, L(lang, complete ? L_COMPLETE : L_INCOMPLETE));
+	hall_strbuf_html(b, statement);
 	hall_strbuf_puts(b, "</div>");
 
 	fmt_dwell(r, d1, d2, sizeof d1);
@@ -1500,19 +1891,33 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 
 	/* completeness and uptime per kiosk */
 	html_table(b, lang, L_COMPLETENESS, "kiosks",
-	           HEADS(L_KIOSK, L_GROUP, L_EVENTS, L_SEQ_MIN, L_SEQ_MAX, L_MISSING, L_SESSIONS, L_TAPS, L_UPTIME,
-	                 L_OUTAGES));
+	           HEADS(L_KIOSK, L_GROUP, L_EVENTS, L_SEQ_MIN, L_SEQ_MAX, L_MISSING, L_SESSIONS, L_TAPS, L_DWELL,
+	                 L_UPTIME, L_OUTAGES));
 	for (size_t i = 0; i < r->n_kiosks; i++) {
 		const kiosk_stat *k = &r->kiosks[i];
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, k->id);
 		html_td(b, k->group);
 		html_tdn(b, k->events);
-		html_tdn(b, k->events ? k->seq_min : 0);
-		html_tdn(b, k->events ? k->seq_max : 0);
-		hall_strbuf_printf(b, "<td class=\"n\">%s%lld</td>", k->missing ? "⚠ " : "", (long long)k->missing);
+		if (k->raw_events) {
+			html_tdn(b, k->seq_min);
+			html_tdn(b, k->seq_max);
+		} else {
+			html_td(b, "-");
+			html_td(b, "-");
+		}
+		hall_strbuf_printf(b, "<td class=\"n\">%s%lld", k->missing || k->never_seen ? "⚠ " : "",
+		                   (long long)k->missing);
+		if (k->never_seen) {
+			hall_strbuf_puts(b, " (");
+			hall_strbuf_html(b, L(lang, L_NEVER_SEEN));
+			hall_strbuf_puts(b, ")");
+		}
+		hall_strbuf_puts(b, "</td>");
 		html_tdn(b, k->sessions);
 		html_tdn(b, k->taps);
+		fmt_dwellv(&k->dwell, x, sizeof x);
+		html_td(b, x);
 		snprintf(x, sizeof x, "%.1f%%", uptime_pct(k));
 		html_td(b, k->open_ms ? x : "-");
 		hall_strbuf_puts(b, "<td>");
@@ -1526,7 +1931,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		}
 		hall_strbuf_puts(b, "</td></tr>");
 	}
-	html_table_end(b, lang, r->n_kiosks, 10);
+	html_table_end(b, lang, r->n_kiosks, 11);
 
 	/* by hour */
 	const char *hour_names[24];
@@ -1554,24 +1959,29 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	}
 	free(en);
 	free(ev);
-	html_table(b, lang, -1, "exhibits", HEADS(L_EXHIBIT, L_VIEWS, L_TAPS));
+	html_table(b, lang, -1, "exhibits", HEADS(L_EXHIBIT, L_VIEWS, L_TAPS, L_DWELL));
 	for (size_t i = 0; i < r->n_exhibits; i++) {
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, exhibit_label(r->exhibits[i].id, lang));
 		html_tdn(b, r->exhibits[i].views);
 		html_tdn(b, r->exhibits[i].taps);
+		fmt_dwellv(&r->exhibits[i].dwell, x, sizeof x);
+		html_td(b, x);
 		hall_strbuf_puts(b, "</tr>");
 	}
-	html_table_end(b, lang, r->n_exhibits, 3);
-	html_table(b, lang, L_ITEMS, "items", HEADS(L_EXHIBIT, L_ITEM, L_TAPS));
+	html_table_end(b, lang, r->n_exhibits, 4);
+	html_table(b, lang, L_ITEMS, "items", HEADS(L_EXHIBIT, L_ITEM, L_TAPS, L_VIEWS, L_DWELL));
 	for (size_t i = 0; i < r->n_items && i < 30; i++) {
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, exhibit_label(r->items[i].exhibit, lang));
 		html_td(b, r->items[i].target);
 		html_tdn(b, r->items[i].taps);
+		html_tdn(b, r->items[i].views);
+		fmt_dwellv(&r->items[i].dwell, x, sizeof x);
+		html_td(b, x);
 		hall_strbuf_puts(b, "</tr>");
 	}
-	html_table_end(b, lang, r->n_items, 3);
+	html_table_end(b, lang, r->n_items, 5);
 
 	/* languages */
 	const char *ln[HALL_LANG_COUNT + 1];
@@ -1680,6 +2090,9 @@ hall_err hall_report_write_day(hall_store *store, const hall_controller_config *
 	snprintf(opt.from_day, sizeof opt.from_day, "%s", day);
 	snprintf(opt.to_day, sizeof opt.to_day, "%s", day);
 	opt.tz = cfg->time_zone;
+	opt.raw_retention_days = cfg->raw_retention_days;
+	opt.expected = (const char (*)[HALL_ID_MAX + 1])cfg->kiosks;
+	opt.n_expected = cfg->n_kiosks;
 	hall_schedule *sch = hall_report_load_opening(store);
 	opt.opening = sch;
 	hall_report *r = NULL;
@@ -1775,6 +2188,9 @@ int hall_report_cli(hall_store *store, const hall_controller_config *cfg, int ar
 	snprintf(opt.from_day, sizeof opt.from_day, "%.10s", date ? date : from ? from : today);
 	snprintf(opt.to_day, sizeof opt.to_day, "%.10s", date ? date : to ? to : opt.from_day);
 	opt.tz = cfg->time_zone;
+	opt.raw_retention_days = cfg->raw_retention_days;
+	opt.expected = (const char (*)[HALL_ID_MAX + 1])cfg->kiosks;
+	opt.n_expected = cfg->n_kiosks;
 	hall_schedule *sch = hall_report_load_opening(store);
 	opt.opening = sch;
 	hall_report *r = NULL;

@@ -1,8 +1,9 @@
 /* controller/report.h: the daily usage report the facility team reads every morning.
  *
  * A report covers local days [from, to] in the hall's time zone and is computed from the
- * raw events, the fleet's status log and the staff history in the store (store.h); it
- * never writes to the store. It says plainly whether its data is complete: per kiosk the
+ * raw events, the fleet's status log and the staff history in the store (store.h); a day
+ * whose raw events retention deleted (hall_store_raw_deleted_before) is computed from the
+ * daily aggregates instead. It never writes to the store. It says plainly whether its data is complete: per kiosk the
  * events received, the lowest and highest seq, and how many seqs are missing.
  *
  * Ownership: hall_report_build returns a report the caller frees with
@@ -32,6 +33,11 @@ typedef struct hall_report_options {
 	const char *tz;               /* IANA zone, e.g. "Asia/Seoul" */
 	const hall_schedule *opening; /* opening hours for uptime; NULL = every hour counts */
 	int64_t generated_ms;         /* stamped into the report (UTC ms) */
+	int raw_retention_days;       /* the config's; 0 = unknown (said without a number) */
+	/* The config's `kiosks` list: a listed kiosk never seen is in the report as sending
+	 * nothing, and makes it incomplete. NULL/0 = no list. */
+	const char (*expected)[HALL_ID_MAX + 1];
+	size_t n_expected;
 } hall_report_options;
 
 typedef struct hall_report hall_report;
@@ -46,7 +52,10 @@ void hall_report_destroy(hall_report *r);
 hall_err hall_report_render(const hall_report *r, hall_report_format fmt, hall_lang lang, char **out, size_t *len,
                             hall_error *err);
 
-/* 1 when no kiosk in the report has missing events. */
+/* 1 when no kiosk in the report has missing events, no kiosk of the config's list was
+ * never seen, and every day of the period still has its raw events (a day whose raw
+ * events retention removed is reported from the daily aggregates, and its completeness
+ * per seq cannot be shown: never "complete"). */
 int hall_report_is_complete(const hall_report *r);
 
 /* "text", "csv", "json", "html" -> format; -1 when unknown. */

@@ -822,7 +822,9 @@ static void housekeeping(serve *sv)
 	if (hall_store_meta_get(sv->store, "maintained_day", done, sizeof done, NULL) != HALL_OK ||
 	    strcmp(done, today) != 0) {
 		/* From the day after the last one aggregated, and never less than the last week:
-		 * a kiosk that was offline for days sends its old events late. */
+		 * a kiosk that was offline for days sends its old events late. A day whose raw
+		 * events retention already deleted (raw_retention_days below 7) keeps its
+		 * aggregates: hall_store_aggregate_day leaves it alone (store.h). */
 		char through[32] = "", week[11];
 		if (hall_store_meta_get(sv->store, "aggregated_through", through, sizeof through, NULL) != HALL_OK ||
 		    next_day(through, cfg->time_zone, day) != 0)

@@ -48,9 +48,37 @@ hall_err hall_store_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, 
 	return s->ops->max_seq(s, kiosk, max_seq, err);
 }
 
+/* The retention cutoff is remembered (meta raw_deleted_before, the highest ever applied):
+ * a day that starts before it has lost raw events, so its aggregates are final. */
 hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err)
 {
+	int64_t before = 0;
+	hall_err rc = hall_store_raw_deleted_before(s, &before, err);
+	if (rc != HALL_OK)
+		return rc;
+	if (ts_ms > before) {
+		char v[32];
+		snprintf(v, sizeof v, "%lld", (long long)ts_ms);
+		/* recorded first: a crash between the two must not let a day be re-aggregated
+		 * from half its events */
+		rc = hall_store_meta_set(s, HALL_META_RAW_DELETED_BEFORE, v, err);
+		if (rc != HALL_OK)
+			return rc;
+	}
 	return s->ops->delete_events_before(s, ts_ms, deleted, err);
+}
+
+hall_err hall_store_raw_deleted_before(hall_store *s, int64_t *ts_ms, hall_error *err)
+{
+	char v[32] = "";
+	*ts_ms = 0;
+	hall_err rc = hall_store_meta_get(s, HALL_META_RAW_DELETED_BEFORE, v, sizeof v, err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		return HALL_OK;
+	if (rc != HALL_OK)
+		return rc;
+	*ts_ms = strtoll(v, NULL, 10);
+	return HALL_OK;
 }
 
 hall_err hall_store_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
@@ -343,8 +371,16 @@ hall_err hall_store_aggregate_day(hall_store *s, const char *day, const char *tz
 	int64_t from_ms, to_ms;
 	if (hall_clock_from_civil(&start, tz, &from_ms) != 0 || hall_clock_from_civil(&end, tz, &to_ms) != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, "time_zone", "cannot use time zone %s", tz);
+	/* Aggregates are kept for good: a day whose raw events were (partly) deleted keeps the
+	 * aggregates it has, never replaced by a recount of what is left. */
+	int64_t deleted_before = 0;
+	hall_err rc = hall_store_raw_deleted_before(s, &deleted_before, err);
+	if (rc != HALL_OK)
+		return rc;
+	if (from_ms < deleted_before)
+		return HALL_OK;
 	agg a = {.day = day, .tz = tz};
-	hall_err rc = hall_store_each_event(s, NULL, from_ms, to_ms, agg_event, &a, err);
+	rc = hall_store_each_event(s, NULL, from_ms, to_ms, agg_event, &a, err);
 	if (!rc && a.rc)
 		rc = hall_error_set(err, a.rc, "", "aggregating %s: %s", day, hall_err_str(a.rc));
 	if (!rc)

@@ -260,8 +260,13 @@ hall_err hall_store_each_event(hall_store *s, const char *kiosk, int64_t from_ms
                                hall_store_event_cb cb, void *user, hall_error *err);
 /* The highest seq stored for kiosk (0 when none). */
 hall_err hall_store_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, hall_error *err);
-/* Delete raw events with ts < ts_ms (retention); votes, tallies and the fleet stay. */
+/* Delete raw events with ts < ts_ms (retention); votes, tallies and the fleet stay. The
+ * cutoff is remembered (meta HALL_META_RAW_DELETED_BEFORE, the highest ever applied). */
 hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err);
+#define HALL_META_RAW_DELETED_BEFORE "raw_deleted_before"
+/* The highest retention cutoff ever applied (UTC ms): raw events before it are gone.
+ * 0 when no raw event was ever deleted. */
+hall_err hall_store_raw_deleted_before(hall_store *s, int64_t *ts_ms, hall_error *err);
 
 /* ---------------------------------------------------------------- fleet */
 
@@ -312,7 +317,10 @@ hall_err hall_store_add_command(hall_store *s, const hall_store_command *c, hall
 /* Commands of `kiosk` not acked and not expired at now_ms, oldest first. */
 hall_err hall_store_each_pending_command(hall_store *s, const char *kiosk, int64_t now_ms,
                                          hall_store_command_cb cb, void *user, hall_error *err);
-/* Store an ack; a command ack also marks its command acked. */
+/* Store an ack; a command ack also marks its command acked, and an "applied" content,
+ * schedule or notice ack moves the kiosk's content_version, schedule_version or
+ * notice_version up to its version (never down; nothing for an unknown kiosk). A
+ * "deferred" ack is stored like any other (its `until` is not kept). */
 hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err);
 /* The latest ack of kiosk for (kind, version) or, for kind "command", for command id.
  * HALL_ERR_NOT_FOUND when none. */
@@ -348,7 +356,9 @@ hall_err hall_store_put_daily(hall_store *s, const char *day, const hall_store_d
 hall_err hall_store_each_daily(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
                                void *user, hall_error *err);
 /* Build the aggregates of local day `day` in time zone tz from the raw events and store
- * them with hall_store_put_daily (run before raw events of that day are deleted). */
+ * them with hall_store_put_daily (run before raw events of that day are deleted). A day
+ * that starts before hall_store_raw_deleted_before has lost raw events: its aggregates are
+ * kept as they are (HALL_OK, nothing written), so daily aggregates are kept for good. */
 hall_err hall_store_aggregate_day(hall_store *s, const char *day, const char *tz, hall_error *err);
 
 /* Small settings. meta_get: HALL_ERR_NOT_FOUND when unset; the value is cut to len - 1. */

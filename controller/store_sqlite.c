@@ -1316,6 +1316,22 @@ static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hal
 		rc = run_stmt(q, st, "store ack", NULL, err);
 		if (rc)
 			goto fail;
+	} else if (a->result == HALL_ACK_APPLIED && a->version > 0) {
+		/* The kiosk now holds that version: `status` shows it at once instead of after the
+		 * next status message. Only forward: an older ack arriving late changes nothing. */
+		const char *sql = a->kind == HALL_ACK_CONTENT
+		                      ? "UPDATE kiosks SET content_version=max(content_version, ?2) WHERE id=?1"
+		                  : a->kind == HALL_ACK_SCHEDULE
+		                      ? "UPDATE kiosks SET schedule_version=max(schedule_version, ?2) WHERE id=?1"
+		                      : "UPDATE kiosks SET notice_version=max(notice_version, ?2) WHERE id=?1";
+		rc = prep(q, sql, &st, err);
+		if (rc)
+			goto fail;
+		bind_text(st, 1, a->kiosk);
+		sqlite3_bind_int64(st, 2, a->version);
+		rc = run_stmt(q, st, "store ack", NULL, err);
+		if (rc)
+			goto fail;
 	}
 	rc = exec_sql(q, "COMMIT", err);
 	if (rc)
@@ -1338,7 +1354,8 @@ static int ack_kind_from_name(const char *name, hall_ack_kind *out)
 
 static int ack_result_from_name(const char *name, hall_ack_result *out)
 {
-	static const hall_ack_result all[] = {HALL_ACK_APPLIED, HALL_ACK_REJECTED, HALL_ACK_DONE, HALL_ACK_FAILED};
+	static const hall_ack_result all[] = {HALL_ACK_APPLIED, HALL_ACK_REJECTED, HALL_ACK_DONE, HALL_ACK_FAILED,
+	                                      HALL_ACK_DEFERRED};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (strcmp(hall_ack_result_name(all[i]), name) == 0) {
 			*out = all[i];

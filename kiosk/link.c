@@ -117,6 +117,7 @@ typedef struct handed_content {
 	int scope;               /* -1 = default content */
 	int64_t version;
 	bool ack;                /* acknowledge "applied" when the main thread applied it */
+	bool deferred_sent;      /* the "deferred" ack went out */
 	char key[HALL_CSTORE_KEY_MAX];
 	char polls[32][65];      /* its poll ids, to follow their results once applied */
 	size_t n_polls;
@@ -340,8 +341,12 @@ static hall_err publish(hall_link *link, const char *leaf, const void *data, siz
 	return rc;
 }
 
-static void send_ack(hall_link *link, int kind, int scope, int64_t version, bool ok, const char *reason)
+/* An ack of content/schedule/notice: applied, rejected (reason) or, for content,
+ * deferred (reason and until, UTC ms). */
+static void send_ack_result(hall_link *link, int kind, int scope, int64_t version, hall_ack_result result,
+                            const char *reason, int64_t until)
 {
+	bool ok = result != HALL_ACK_REJECTED;
 	hall_ack a;
 	hall_error err = {0};
 	char *buf = NULL;
@@ -352,9 +357,11 @@ static void send_ack(hall_link *link, int kind, int scope, int64_t version, bool
 	if (scope >= 0)
 		scope_string(link, scope, a.scope, sizeof a.scope);
 	a.version = version;
-	a.result = ok ? HALL_ACK_APPLIED : HALL_ACK_REJECTED;
+	a.result = result;
 	if (reason)
 		snprintf(a.reason, sizeof a.reason, "%s", reason);
+	if (result == HALL_ACK_DEFERRED)
+		a.until = until;
 	if (!ok)
 		hall_warn("link: %s version %lld rejected: %s", KIND_LEAF[kind], (long long)version, reason ? reason : "");
 	if (hall_proto_encode_ack(&a, &buf, &len, &err) != HALL_OK) {
@@ -365,6 +372,11 @@ static void send_ack(hall_link *link, int kind, int scope, int64_t version, bool
 		hall_info("link: %s ack for version %lld not sent (offline); the next hello tells the controller",
 		          KIND_LEAF[kind], (long long)version);
 	free(buf);
+}
+
+static void send_ack(hall_link *link, int kind, int scope, int64_t version, bool ok, const char *reason)
+{
+	send_ack_result(link, kind, scope, version, ok ? HALL_ACK_APPLIED : HALL_ACK_REJECTED, reason, 0);
 }
 
 static void send_command_ack(hall_link *link, const char *id, bool ok, const char *reason)
@@ -766,6 +778,7 @@ static void reconsider_content(hall_link *link, bool force)
 		link->handed.scope = eff;
 		link->handed.version = version;
 		link->handed.ack = eff >= 0 && !force;
+		link->handed.deferred_sent = false;
 		snprintf(link->handed.key, sizeof link->handed.key, "%s", key);
 		link->handed.n_polls = hall_cstore_content_polls(content, link->handed.polls, POLLS_MAX);
 		queue_push(link, u);
@@ -2014,8 +2027,18 @@ void hall_link_content_failed(hall_link *link, int64_t version, const char *reas
 
 void hall_link_content_deferred(hall_link *link, int64_t version)
 {
-	(void)link;
-	hall_info("link: content version %lld waits for the visitor session to end", (long long)version);
+	handed_content *h = &link->handed;
+	/* The main thread calls this as soon as it holds the update back, so the latest time
+	 * it applies is now + apply_wait_s (main.c applies it then even mid-session). */
+	int64_t until = hall_clock_now_ms() + (int64_t)link->cfg.session.apply_wait_s * 1000;
+	hall_info("link: content version %lld waits for the visitor session to end (%d s at most)", (long long)version,
+	          link->cfg.session.apply_wait_s);
+	if (!h->waiting || h->version != version || !h->ack || h->scope < 0 || h->deferred_sent)
+		return;
+	if (until < HALL_PROTO_TS_MIN || until > HALL_PROTO_TS_MAX)
+		return; /* a clock far off: no time worth telling */
+	h->deferred_sent = true;
+	send_ack_result(link, K_CONTENT, h->scope, h->version, HALL_ACK_DEFERRED, HALL_ACK_DEFER_SESSION, until);
 }
 
 hall_err hall_link_reload(hall_link *link, hall_error *err)
@@ -2182,6 +2205,7 @@ static void boot_content(hall_link *link)
 	link->handed.scope = scope;
 	link->handed.version = version;
 	link->handed.ack = false;
+	link->handed.deferred_sent = false;
 	snprintf(link->handed.key, sizeof link->handed.key, "%s", key);
 	snprintf(link->current_key, sizeof link->current_key, "%s", key);
 	link->current_version = version;

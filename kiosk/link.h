@@ -32,7 +32,8 @@
  *     ack topic: "rejected" with the reason (parser path, wrong hash, missing or oversize
  *     asset, older version, wrong target), or "applied": a schedule or notice when taken,
  *     a content pack once the main thread applied it, or at once when it is kept but
- *     hidden by a more specific scope. A pack superseded before it was shown is rejected
+ *     hidden by a more specific scope. A content pack held back for a visitor session
+ *     is first acked "deferred" (hall_link_content_deferred). A pack superseded before it was shown is rejected
  *     ("superseded by version N").
  *   - assets: every asset the pack lacks is subscribed (exact topic) and taken from any
  *     stream on it, at any offset; the kiosk asks (fetch) for the first incomplete one
@@ -187,7 +188,12 @@ int64_t hall_link_next_due_ms(const hall_link *link);
  * content shown before stays). Versions of default content (0) are not acked. */
 void hall_link_content_applied(hall_link *link, int64_t version);
 void hall_link_content_failed(hall_link *link, int64_t version, const char *reason);
-/* The main thread holds the update back (a visitor session is running); logged only. */
+/* The main thread holds the CONTENT update of `version` back (a visitor session is
+ * running) and applies it when the session ends, or cfg session.apply_wait_s from now at
+ * the latest. Call it once, as soon as it holds the update back: the link acks
+ * "deferred" (reason "session", until = now + apply_wait_s in UTC ms) at once, so the
+ * controller knows the pack arrived; "applied" or "rejected" follows as usual. Versions
+ * of default content and reloads are not acked (logged only). */
 void hall_link_content_deferred(hall_link *link, int64_t version);
 
 /* Re-read the current content pack from disk and hand it out again as a CONTENT update

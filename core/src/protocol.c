@@ -24,7 +24,7 @@ static const char *const EVENT_NAMES[HALL_EVENT_TYPE_COUNT] = {
 	"tap", "session_start", "session_end", "view", "language", "mode", "vote", "help",
 };
 static const char *const ACK_KIND_NAMES[] = {"content", "schedule", "notice", "command"};
-static const char *const ACK_RESULT_NAMES[] = {"applied", "rejected", "done", "failed"};
+static const char *const ACK_RESULT_NAMES[] = {"applied", "rejected", "done", "failed", "deferred"};
 static const char *const CMD_NAMES[] = {"screenshot", "reload", "show", "identify"};
 static const char *const LEVEL_NAMES[] = {"info", "urgent"};
 static const char *const ENVELOPE_NAMES[] = {"content", "schedule", "notice"};
@@ -1172,9 +1172,13 @@ static hall_err ack_reader(const cJSON *root, void *msg, hall_error *err)
 	} else {
 		if ((rc = hall_json_get_int(root, "", "version", 1, HALL_PROTO_SEQ_MAX, &a->version, err)) != HALL_OK)
 			return rc;
-		if (a->result != HALL_ACK_APPLIED && a->result != HALL_ACK_REJECTED)
-			return field_error(err, "", "result", "%s is answered with applied|rejected, got \"%s\"",
-			                   hall_ack_kind_name(a->kind), hall_ack_result_name(a->result));
+		if (a->result == HALL_ACK_DEFERRED && a->kind != HALL_ACK_CONTENT)
+			return field_error(err, "", "result", "only content is answered with deferred, not %s",
+			                   hall_ack_kind_name(a->kind));
+		if (a->result != HALL_ACK_APPLIED && a->result != HALL_ACK_REJECTED && a->result != HALL_ACK_DEFERRED)
+			return field_error(err, "", "result", "%s is answered with applied|rejected%s, got \"%s\"",
+			                   hall_ack_kind_name(a->kind), a->kind == HALL_ACK_CONTENT ? "|deferred" : "",
+			                   hall_ack_result_name(a->result));
 		const char *scope = NULL;
 		if ((rc = hall_json_opt_string(root, "", "scope", sizeof a->scope - 1, &scope, err)) != HALL_OK)
 			return rc;
@@ -1192,6 +1196,19 @@ static hall_err ack_reader(const cJSON *root, void *msg, hall_error *err)
 		if (has_control(reason, 0))
 			return field_error(err, "", "reason", "expected text without control characters");
 		hall_proto_copy(a->reason, sizeof a->reason, reason);
+	}
+	/* deferred: the reason says why (non-empty) and `until` by when it applies at the latest. */
+	const cJSON *until = cJSON_GetObjectItemCaseSensitive(root, "until");
+	bool has_until = until && !cJSON_IsNull(until);
+	if (a->result == HALL_ACK_DEFERRED) {
+		if (!a->reason[0])
+			return field_error(err, "", "reason", "a deferred ack says why (e.g. \"session\")");
+		if ((rc = hall_json_get_int(root, "", "until", HALL_PROTO_TS_MIN, HALL_PROTO_TS_MAX, &a->until, err)) !=
+		    HALL_OK)
+			return rc;
+	} else if (has_until) {
+		return field_error(err, "", "until", "only a deferred ack carries until, this one is %s",
+		                   hall_ack_result_name(a->result));
 	}
 	return HALL_OK;
 }
@@ -1212,6 +1229,8 @@ static hall_err ack_writer(const void *msg, cJSON **out, hall_error *err)
 	}
 	b_add(&b, "result", cJSON_CreateString(hall_ack_result_name(a->result)));
 	b_str(&b, "reason", a->reason, sizeof a->reason);
+	if (a->result == HALL_ACK_DEFERRED)
+		b_int(&b, "until", a->until);
 	return b_done(&b, out);
 }
 

@@ -811,6 +811,38 @@ static void content_with_assets_should_be_fetched_by_hash_applied_and_acked(void
 	assert_int_equal(e->n_content, contents);
 }
 
+/* A pack held back while a visitor session runs: the kiosk says "deferred" at once (why,
+ * and by when it applies at the latest), once, then "applied" when it shows it. */
+static void deferred_content_should_send_a_deferred_ack_then_applied(void **state)
+{
+	env *e = *state;
+	e->auto_apply = false;
+	e->cfg.session.apply_wait_s = 300;
+	start_link(e);
+	expect_msg(e, 0, "hello", "\"kiosk\"");
+	blob *b = make_blob(e, 9, 10, SERVE_OK);
+	push_content(e, "kiosk", "kiosk:k-1", 5, b, NULL);
+	assert_true(turn_until(e, content_is_5)); /* handed to the main thread, not applied */
+	assert_int_equal(count_msgs(e, 0, "ack", NULL), 0);
+
+	int64_t before = hall_clock_now_ms();
+	hall_link_content_deferred(e->link, 5);
+	int64_t after = hall_clock_now_ms();
+	size_t i = expect_ack(e, 0, "content", 5, "deferred", "\"reason\":\"session\"");
+	hall_ack a;
+	assert_int_equal(hall_proto_decode_ack(e->msgs[i].payload, e->msgs[i].len, &a, NULL), HALL_OK);
+	assert_int_equal(a.result, HALL_ACK_DEFERRED);
+	assert_string_equal(a.scope, "kiosk:k-1");
+	assert_true(a.until >= before + 300000 && a.until <= after + 300000);
+
+	/* Said once per pack; the applied ack follows when the main thread shows it. */
+	hall_link_content_deferred(e->link, 5);
+	hall_link_content_applied(e->link, 5);
+	expect_ack(e, i + 1, "content", 5, "applied", NULL);
+	assert_int_equal(count_msgs(e, 0, "ack", "\"result\":\"deferred\""), 1);
+	assert_int_equal(stats(e).content_version, 5);
+}
+
 static void apply_good_v5(env *e)
 {
 	start_link(e);
@@ -1296,6 +1328,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(link_should_send_hello_on_connect_and_again_on_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(deferred_content_should_send_a_deferred_ack_then_applied, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_should_retain_status_only_when_configured, setup, teardown),
 		cmocka_unit_test_setup_teardown(confirm_above_seq_max_should_move_the_seq_past_it_and_renumber, setup,
 		                                teardown),

@@ -637,6 +637,12 @@ static int daily_cb(void *user, const hall_store_daily *d)
 	return 0;
 }
 
+static int daily_sum_cb(void *user, const hall_store_daily *d)
+{
+	*(int64_t *)user += d->count;
+	return 0;
+}
+
 static void aggregate_day_should_count_by_local_hour_and_survive_retention(void **state)
 {
 	fx *f = *state;
@@ -662,6 +668,48 @@ static void aggregate_day_should_count_by_local_hour_and_survive_retention(void 
 	assert_int_equal(d.dwell_ms, 3000);
 	assert_string_equal(d.kiosk, "k1");
 	assert_string_equal(d.lang, "en");
+}
+
+static void aggregate_day_should_keep_the_aggregates_of_a_day_whose_raw_events_are_gone(void **state)
+{
+	fx *f = *state;
+	/* Housekeeping re-aggregates the last week; with raw_retention_days below 7 it meets
+	 * days whose raw events were deleted (wholly, or the part before the cutoff). */
+	int64_t base = INT64_C(1795564800000); /* 2026-11-25T00:00:00Z = 09:00 in Seoul */
+	hall_event evs[6];
+	for (int i = 0; i < 6; i++) {
+		evs[i] = ev_make("k1", i + 1, HALL_EVENT_VIEW);
+		/* three on the 25th, three on the 26th (09:00, 10:00, 11:00 local) */
+		evs[i].ts = base + (i / 3) * INT64_C(86400000) + (i % 3) * INT64_C(3600000);
+		evs[i].dwell_ms = 1000;
+		snprintf(evs[i].lang, sizeof evs[i].lang, "en");
+	}
+	assert_int_equal(hall_store_insert_events(f->s, evs, 6, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_aggregate_day(f->s, "2026-11-25", "Asia/Seoul", NULL), HALL_OK);
+	assert_int_equal(hall_store_aggregate_day(f->s, "2026-11-26", "Asia/Seoul", NULL), HALL_OK);
+	/* the cutoff falls on the 26th at 10:30 local: the 25th is gone, the 26th half gone */
+	int64_t deleted = 0;
+	assert_int_equal(hall_store_delete_events_before(f->s, base + INT64_C(86400000) + 90 * 60000, &deleted, NULL),
+	                 HALL_OK);
+	assert_int_equal(deleted, 5);
+	int64_t cut = 0;
+	assert_int_equal(hall_store_raw_deleted_before(f->s, &cut, NULL), HALL_OK);
+	assert_int_equal(cut, base + INT64_C(86400000) + 90 * 60000);
+	/* the next housekeeping runs over both days again */
+	assert_int_equal(hall_store_aggregate_day(f->s, "2026-11-25", "Asia/Seoul", NULL), HALL_OK);
+	assert_int_equal(hall_store_aggregate_day(f->s, "2026-11-26", "Asia/Seoul", NULL), HALL_OK);
+	hall_store_daily d;
+	memset(&d, 0, sizeof d);
+	assert_int_equal(hall_store_each_daily(f->s, "2026-11-25", "2026-11-25", daily_cb, &d, NULL), HALL_OK);
+	assert_int_equal(d.count, 1);
+	assert_int_equal(d.dwell_ms, 1000);
+	int64_t total = 0;
+	assert_int_equal(hall_store_each_daily(f->s, "2026-11-25", "2026-11-26", daily_sum_cb, &total, NULL), HALL_OK);
+	assert_int_equal(total, 6);
+	/* a lower cutoff later does not move the remembered one back */
+	assert_int_equal(hall_store_delete_events_before(f->s, base, &deleted, NULL), HALL_OK);
+	assert_int_equal(hall_store_raw_deleted_before(f->s, &cut, NULL), HALL_OK);
+	assert_int_equal(cut, base + INT64_C(86400000) + 90 * 60000);
 }
 
 static void help_should_raise_the_kiosks_help_count_until_cleared(void **state)
@@ -730,6 +778,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(counters_should_add_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(aggregate_day_should_count_by_local_hour_and_survive_retention, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(aggregate_day_should_keep_the_aggregates_of_a_day_whose_raw_events_are_gone,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(help_should_raise_the_kiosks_help_count_until_cleared, setup, teardown),
 		cmocka_unit_test(open_should_name_the_path_when_the_folder_is_missing),
 	};

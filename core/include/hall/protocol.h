@@ -195,7 +195,15 @@ hall_err hall_proto_encode_will(const char *kiosk, char **out, size_t *out_len, 
 
 /* ack: the kiosk's answer to content, schedule, notice and command messages. */
 typedef enum hall_ack_kind { HALL_ACK_CONTENT, HALL_ACK_SCHEDULE, HALL_ACK_NOTICE, HALL_ACK_COMMAND } hall_ack_kind;
-typedef enum hall_ack_result { HALL_ACK_APPLIED, HALL_ACK_REJECTED, HALL_ACK_DONE, HALL_ACK_FAILED } hall_ack_result;
+/* DEFERRED (content only): the kiosk took the pack but holds it back (a visitor session
+ * runs); an "applied" or "rejected" ack of the same version follows. */
+typedef enum hall_ack_result {
+	HALL_ACK_APPLIED,
+	HALL_ACK_REJECTED,
+	HALL_ACK_DONE,
+	HALL_ACK_FAILED,
+	HALL_ACK_DEFERRED
+} hall_ack_result;
 const char *hall_ack_kind_name(hall_ack_kind kind);
 const char *hall_ack_result_name(hall_ack_result result);
 typedef struct hall_ack {
@@ -205,9 +213,15 @@ typedef struct hall_ack {
 	                                ("all", "group:g", "kiosk:id"); "" = not given */
 	int64_t version;             /* content/schedule/notice: 1 .. HALL_PROTO_SEQ_MAX; -1 for command */
 	char id[HALL_ID_BUF];        /* command: its id; "" otherwise */
-	hall_ack_result result;      /* applied|rejected for content/schedule/notice, done|failed for command */
-	char reason[HALL_PROTO_REASON_MAX + 1]; /* "" when applied/done */
+	hall_ack_result result;      /* applied|rejected for content/schedule/notice, deferred for content,
+	                                done|failed for command */
+	char reason[HALL_PROTO_REASON_MAX + 1]; /* "" when applied/done; deferred: why, non-empty
+	                                (HALL_ACK_DEFER_SESSION = a visitor session runs) */
+	int64_t until;               /* deferred: UTC ms by which it applies at the latest
+	                                (HALL_PROTO_TS_MIN..HALL_PROTO_TS_MAX); 0 otherwise */
 } hall_ack;
+/* The reason of a deferred ack while a visitor session runs. */
+#define HALL_ACK_DEFER_SESSION "session"
 hall_err hall_proto_decode_ack(const void *buf, size_t len, hall_ack *out, hall_error *err);
 hall_err hall_proto_encode_ack(const hall_ack *msg, char **out, size_t *out_len, hall_error *err);
 

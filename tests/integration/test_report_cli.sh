@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# test_report_cli.sh: `hall-controller report` as the facility team runs it, with the built
+# binary and no broker: exit codes (0 done, 1 no database / failure, 2 usage), JSON alone
+# on stdout, --out, --format text|csv|json|html, --lang en|ko, a wrong --data (one line
+# naming the path, no database created), and a kiosk of the config's list never seen.
+set -uo pipefail
+BIN="${HALL_BUILD_DIR:?HALL_BUILD_DIR not set}/hall-controller"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hall-report-cli-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+# expect NAME CODE PATTERN -- command...: the exit code and a line of stdout+stderr.
+expect() {
+	local name=$1 code=$2 pattern=$3
+	shift 4
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$code" ]; then
+		echo "FAIL $name: exit $rc, expected $code"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
+	fi
+	if [ -n "$pattern" ] && ! grep -qF -- "$pattern" <<<"$out"; then
+		echo "FAIL $name: no line with \"$pattern\""; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
+	fi
+	echo "ok   $name"
+}
+check() { # check NAME CONDITION...
+	local name=$1
+	shift
+	if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
+}
+
+cd "$TMP" || exit 1
+D="$TMP/data"
+mkdir -p "$D"
+echo '{"time_zone":"Asia/Seoul","report_lang":"ko"}' > plain.json
+echo '{"time_zone":"Asia/Seoul","kiosks":["k1","lobby-09"]}' > listed.json
+
+# A wrong --data: one line naming the path, exit 1, and no database created.
+expect wrong_data_should_name_the_path 1 "$TMP/nowhere/controller.db: no database here" -- \
+	"$BIN" report --date 2026-11-24 --data "$TMP/nowhere" --config plain.json
+[ ! -e "$TMP/nowhere/controller.db" ] || { echo "FAIL report created a database"; fails=$((fails + 1)); }
+lines=$("$BIN" report --date 2026-11-24 --data "$TMP/nowhere" --config plain.json 2>&1 | wc -l)
+check wrong_data_error_should_be_one_line [ "$lines" = 1 ]
+
+# A database with one visit of k1 on 2026-11-24 (10:00-10:01 in Seoul = 01:00 UTC).
+: > "$D/controller.db"
+expect empty_database_should_report 0 '"complete":true' -- "$BIN" report --date 2026-11-24 --format json --data "$D" --config plain.json
+T0=1795482000000
+sqlite3 "$D/controller.db" <<SQL || { echo "FAIL sqlite3"; exit 1; }
+INSERT INTO events(kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms, poll, received) VALUES
+ ('k1', 1, $T0, 'session_start', '', '', 1, 'ko', NULL, '', $T0),
+ ('k1', 2, $T0 + 1000, 'view', 'brand', 'p1', 1, 'ko', 15000, '', $T0),
+ ('k1', 3, $T0 + 2000, 'tap', 'brand', 'next', 1, 'ko', NULL, '', $T0),
+ ('k1', 4, $T0 + 60000, 'session_end', '', 'finish', 1, 'ko', 60000, '', $T0);
+INSERT INTO event_spans(kiosk, hour, lo, hi) VALUES ('k1', $T0 / 3600000, 1, 4);
+SQL
+
+expect json_should_go_alone_to_stdout 0 '"taps":1' -- "$BIN" report --date 2026-11-24 --format json --data "$D" --config plain.json
+"$BIN" report --date 2026-11-24 --format json --data "$D" --config plain.json > out.json 2> err.txt
+check json_stdout_should_parse python3 -c 'import json,sys; j=json.load(open("out.json")); sys.exit(0 if j["kiosks"][0]["dwell_median_ms"]==60000 and j["exhibits"][0]["dwell_median_ms"]==15000 else 1)'
+check json_should_leave_stderr_empty [ ! -s err.txt ]
+expect text_should_be_korean_by_default 0 "시민청 키오스크 이용 보고서" -- "$BIN" report --date 2026-11-24 --data "$D" --config plain.json
+expect lang_en_should_give_english 0 "Citizen Hall kiosk usage report" -- "$BIN" report --date 2026-11-24 --lang en --data "$D" --config plain.json
+expect out_should_write_the_file 0 "report written to $TMP/r.txt (complete)" -- "$BIN" report --date 2026-11-24 --lang en --out "$TMP/r.txt" --data "$D" --config plain.json
+check out_file_should_hold_the_report grep -qF "Data complete: no events missing" "$TMP/r.txt"
+expect csv_should_be_written 0 "report written" -- "$BIN" report --date 2026-11-24 --format csv --out "$TMP/r.csv" --data "$D" --config plain.json
+check csv_should_start_with_a_bom [ "$(head -c 3 "$TMP/r.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+check csv_should_carry_kiosk_dwell grep -qF "kiosk,2026-11-24..2026-11-24,k1,,,dwell_median_ms,60000" "$TMP/r.csv"
+expect html_should_be_written 0 "report written" -- "$BIN" report --date 2026-11-24 --format html --lang en --out "$TMP/r.html" --data "$D" --config plain.json
+check html_should_be_a_document grep -qF "<!DOCTYPE html>" "$TMP/r.html"
+check html_should_say_complete grep -qF 'class="status ok"' "$TMP/r.html"
+
+# A kiosk of the config's list never seen: in the report, and the report is incomplete.
+expect listed_kiosk_never_seen_should_be_reported 0 '"id":"lobby-09"' -- "$BIN" report --date 2026-11-24 --format json --data "$D" --config listed.json
+expect listed_kiosk_never_seen_should_make_it_incomplete 0 '"complete":false' -- "$BIN" report --date 2026-11-24 --format json --data "$D" --config listed.json
+expect listed_kiosk_never_seen_out_should_say_incomplete 0 "(INCOMPLETE)" -- "$BIN" report --date 2026-11-24 --out "$TMP/l.txt" --data "$D" --config listed.json
+
+# Usage errors: exit 2, one line naming the option.
+expect unknown_format_should_exit_2 2 '--format: expected text, csv, json or html, got "pdf"' -- "$BIN" report --format pdf --data "$D" --config plain.json
+expect unknown_lang_should_exit_2 2 '--lang: expected ko or en, got "fr"' -- "$BIN" report --lang fr --data "$D" --config plain.json
+expect bad_date_should_exit_2 2 '--date: expected a date YYYY-MM-DD' -- "$BIN" report --date 2026-13-40 --data "$D" --config plain.json
+expect date_and_range_should_exit_2 2 'not both' -- "$BIN" report --date 2026-11-24 --from 2026-11-23 --data "$D" --config plain.json
+expect unknown_option_should_exit_2 2 'unknown option --frobnicate' -- "$BIN" report --frobnicate x --data "$D" --config plain.json
+expect reversed_range_should_exit_2 2 '--to' -- "$BIN" report --from 2026-11-24 --to 2026-11-20 --data "$D" --config plain.json
+expect unwritable_out_should_exit_1 1 "" -- "$BIN" report --date 2026-11-24 --out "$TMP/no/such/dir/r.txt" --data "$D" --config plain.json
+
+[ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
+echo "all passed"

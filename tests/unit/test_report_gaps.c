@@ -1,0 +1,353 @@
+/* test_report_gaps.c: the report against a real SQLite store where its data has gaps:
+ * a day whose raw events retention removed (reported from the daily aggregates, never
+ * "complete"), a kiosk that announced seqs but sent nothing in the period, a kiosk of the
+ * config's list never seen, and dwell time per kiosk, exhibit and item.
+ * (tests/integration/test_report.c holds the hand-computed fixture day; a unit test of the
+ * same name would clash with it, hence this name.) */
+/* links: hallctl */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixtures.h"
+#include "hall/clock.h"
+#include "hall/json.h"
+#include "report.h"
+#include "store.h"
+
+#define TZ "Asia/Seoul"
+
+typedef struct fixture {
+	char dir[512];
+	hall_store *store;
+} fixture;
+
+/* UTC ms of a local time on 2026-11-24 (+ day_offset days). */
+static int64_t at(int day_offset, int h, int m)
+{
+	hall_civil c = {.year = 2026, .month = 11, .day = 24 + day_offset, .hour = h, .minute = m};
+	int64_t ms = 0;
+	assert_int_equal(hall_clock_from_civil(&c, TZ, &ms), 0);
+	return ms;
+}
+
+static hall_event ev(const char *kiosk, int64_t seq, int64_t ts, hall_event_type type, const char *exhibit,
+                     const char *target, int64_t session, int64_t dwell)
+{
+	hall_event e;
+	memset(&e, 0, sizeof e);
+	snprintf(e.kiosk, sizeof e.kiosk, "%s", kiosk);
+	e.seq = seq;
+	e.ts = ts;
+	e.type = type;
+	snprintf(e.exhibit, sizeof e.exhibit, "%s", exhibit);
+	snprintf(e.target, sizeof e.target, "%s", target);
+	e.session = session;
+	e.dwell_ms = dwell;
+	snprintf(e.lang, sizeof e.lang, "ko");
+	return e;
+}
+
+static void hello(hall_store *s, const char *kiosk, int64_t seq_max, int64_t when)
+{
+	hall_hello h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.kiosk, sizeof h.kiosk, "%s", kiosk);
+	snprintf(h.group, sizeof h.group, "lobby");
+	h.ts = when;
+	h.boot_ts = when;
+	h.seq_max = seq_max;
+	h.spool_first = 1;
+	assert_int_equal(hall_store_kiosk_hello(s, &h, when, NULL), HALL_OK);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	hall_test_tmpdir(f->dir, sizeof f->dir, "report-gaps");
+	char path[600];
+	snprintf(path, sizeof path, "%s/controller.db", f->dir);
+	hall_error err = {0};
+	assert_int_equal(hall_store_open_sqlite(path, &f->store, &err), HALL_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	hall_store_close(f->store);
+	hall_test_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static hall_report *build(hall_store *s, const char *day, int retention, const char (*expected)[HALL_ID_MAX + 1],
+                          size_t n_expected)
+{
+	hall_report_options opt;
+	memset(&opt, 0, sizeof opt);
+	snprintf(opt.from_day, sizeof opt.from_day, "%s", day);
+	snprintf(opt.to_day, sizeof opt.to_day, "%s", day);
+	opt.tz = TZ;
+	opt.generated_ms = at(10, 9, 0);
+	opt.raw_retention_days = retention;
+	opt.expected = expected;
+	opt.n_expected = n_expected;
+	hall_report *r = NULL;
+	hall_error err = {0};
+	assert_int_equal(hall_report_build(s, &opt, &r, &err), HALL_OK);
+	return r;
+}
+
+static char *render(hall_report *r, hall_report_format fmt)
+{
+	char *out = NULL;
+	size_t len = 0;
+	hall_error err = {0};
+	assert_int_equal(hall_report_render(r, fmt, HALL_LANG_EN, &out, &len, &err), HALL_OK);
+	return out;
+}
+
+static cJSON *report_json(hall_report *r)
+{
+	char *out = render(r, HALL_REPORT_JSON);
+	cJSON *j = cJSON_Parse(out);
+	free(out);
+	assert_non_null(j);
+	return j;
+}
+
+static const cJSON *get(const cJSON *o, const char *path)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", path);
+	const cJSON *cur = o;
+	for (char *tok = strtok(buf, "."); tok; tok = strtok(NULL, ".")) {
+		cur = cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, atoi(tok)) : cJSON_GetObjectItemCaseSensitive(cur, tok);
+		if (!cur)
+			fail_msg("no %s in the report JSON", path);
+	}
+	return cur;
+}
+
+static double num(const cJSON *o, const char *path)
+{
+	const cJSON *v = get(o, path);
+	if (!cJSON_IsNumber(v))
+		fail_msg("%s is not a number", path);
+	return v->valuedouble;
+}
+
+/* The kiosk item with this id in the JSON's kiosks array. */
+static const cJSON *kiosk_item(const cJSON *j, const char *id)
+{
+	const cJSON *k;
+	cJSON_ArrayForEach(k, cJSON_GetObjectItem(j, "kiosks"))
+	{
+		const cJSON *i = cJSON_GetObjectItem(k, "id");
+		if (cJSON_IsString(i) && strcmp(i->valuestring, id) == 0)
+			return k;
+	}
+	fail_msg("no kiosk %s in the report", id);
+	return NULL;
+}
+
+/* A day of k1: a session of 2 views and 3 taps. Aggregated, then its raw events are
+ * removed by retention (3 days). The report must come from the aggregates, and not say
+ * "complete". */
+static void report_of_a_day_whose_raw_events_are_gone_should_use_the_aggregates_and_not_be_complete(void **state)
+{
+	fixture *f = *state;
+	hello(f->store, "k1", 7, at(0, 9, 0));
+	hall_event e[7];
+	size_t n = 0;
+	e[n++] = ev("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
+	e[n++] = ev("k1", 2, at(0, 10, 1), HALL_EVENT_VIEW, "brand", "p1", 1, 20000);
+	e[n++] = ev("k1", 3, at(0, 10, 2), HALL_EVENT_TAP, "brand", "next", 1, -1);
+	e[n++] = ev("k1", 4, at(0, 10, 3), HALL_EVENT_TAP, "brand", "next", 1, -1);
+	e[n++] = ev("k1", 5, at(0, 11, 4), HALL_EVENT_TAP, "policy", "card", 1, -1);
+	e[n++] = ev("k1", 6, at(0, 11, 5), HALL_EVENT_VIEW, "policy", "p2", 1, 10000);
+	e[n++] = ev("k1", 7, at(0, 11, 6), HALL_EVENT_SESSION_END, "", "", 1, 66000);
+	assert_int_equal(hall_store_insert_events(f->store, e, n, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_aggregate_day(f->store, "2026-11-24", TZ, NULL), HALL_OK);
+	int64_t deleted = 0;
+	assert_int_equal(hall_store_delete_events_before(f->store, at(1, 12, 0), &deleted, NULL), HALL_OK);
+	assert_int_equal(deleted, 7);
+
+	hall_report *r = build(f->store, "2026-11-24", 3, NULL, 0);
+	assert_false(hall_report_is_complete(r));
+	cJSON *j = report_json(r);
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(j, "complete")));
+	assert_int_equal((int)num(j, "totals.sessions"), 1);
+	assert_int_equal((int)num(j, "totals.taps"), 3);
+	assert_int_equal((int)num(j, "totals.views"), 2);
+	assert_int_equal((int)num(j, "totals.events"), 7);
+	assert_int_equal((int)num(j, "hours.10.taps"), 2);
+	assert_int_equal((int)num(j, "hours.11.taps"), 1);
+	assert_int_equal((int)num(j, "hours.10.sessions"), 1);
+	assert_int_equal((int)num(j, "languages.0.views") + (int)num(j, "languages.1.views"), 2);
+	const cJSON *k1 = kiosk_item(j, "k1");
+	assert_int_equal((int)num(k1, "events"), 7);
+	assert_int_equal((int)num(k1, "taps"), 3);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(k1, "seq_min")));
+	assert_int_equal((int)num(j, "raw_events_removed.retention_days"), 3);
+	assert_string_equal(get(j, "raw_events_removed.days.0")->valuestring, "2026-11-24");
+	assert_string_equal(get(j, "days.0.source")->valuestring, "daily_aggregates");
+	assert_non_null(strstr(get(j, "completeness")->valuestring, "raw events were removed after 3 days"));
+	cJSON_Delete(j);
+	char *text = render(r, HALL_REPORT_TEXT);
+	assert_non_null(strstr(text, "raw events were removed after 3 days"));
+	assert_null(strstr(text, "Data complete: no events missing"));
+	free(text);
+	char *html = render(r, HALL_REPORT_HTML);
+	assert_non_null(strstr(html, "class=\"status bad\""));
+	free(html);
+	hall_report_destroy(r);
+}
+
+/* k2 sent seqs 1..4 the day before and then announced 10 in a hello; nothing arrived on
+ * the day: 6 seqs missing, not "complete". */
+static void silent_kiosk_that_announced_seqs_should_count_them_missing(void **state)
+{
+	fixture *f = *state;
+	hall_event e[4];
+	for (int i = 0; i < 4; i++)
+		e[i] = ev("k2", i + 1, at(-1, 15, i), HALL_EVENT_TAP, "brand", "next", 1, -1);
+	assert_int_equal(hall_store_insert_events(f->store, e, 4, NULL, NULL), HALL_OK);
+	hello(f->store, "k2", 10, at(0, 9, 0));
+	hall_report *r = build(f->store, "2026-11-24", 90, NULL, 0);
+	cJSON *j = report_json(r);
+	const cJSON *k2 = kiosk_item(j, "k2");
+	assert_int_equal((int)num(k2, "events"), 0);
+	assert_int_equal((int)num(k2, "missing"), 6);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(k2, "seq_min")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(k2, "seq_max")));
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(j, "complete")));
+	cJSON_Delete(j);
+	hall_report_destroy(r);
+
+	/* the day before holds seqs 1..4, and the rest came later: that day is whole */
+	hall_event late[6];
+	for (int i = 0; i < 6; i++)
+		late[i] = ev("k2", i + 5, at(1, 10, i), HALL_EVENT_TAP, "brand", "next", 2, -1);
+	assert_int_equal(hall_store_insert_events(f->store, late, 6, NULL, NULL), HALL_OK);
+	r = build(f->store, "2026-11-24", 90, NULL, 0);
+	j = report_json(r);
+	assert_int_equal((int)num(kiosk_item(j, "k2"), "missing"), 0);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "complete")));
+	cJSON_Delete(j);
+	hall_report_destroy(r);
+}
+
+/* The config lists k1 and lobby-09; lobby-09 never said hello: it is in the report as
+ * sending nothing, and the report is not complete. */
+static void listed_kiosk_never_seen_should_make_the_report_incomplete(void **state)
+{
+	fixture *f = *state;
+	hello(f->store, "k1", 1, at(0, 9, 0));
+	hall_event e = ev("k1", 1, at(0, 10, 0), HALL_EVENT_TAP, "brand", "next", 1, -1);
+	assert_int_equal(hall_store_insert_events(f->store, &e, 1, NULL, NULL), HALL_OK);
+	static const char listed[2][HALL_ID_MAX + 1] = {"k1", "lobby-09"};
+	hall_report *r = build(f->store, "2026-11-24", 90, NULL, 0);
+	assert_true(hall_report_is_complete(r));
+	hall_report_destroy(r);
+	r = build(f->store, "2026-11-24", 90, listed, 2);
+	assert_false(hall_report_is_complete(r));
+	cJSON *j = report_json(r);
+	const cJSON *ghost = kiosk_item(j, "lobby-09");
+	assert_int_equal((int)num(ghost, "events"), 0);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(ghost, "never_seen")));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(ghost, "expected")));
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(kiosk_item(j, "k1"), "never_seen")));
+	cJSON_Delete(j);
+	char *text = render(r, HALL_REPORT_TEXT);
+	assert_non_null(strstr(text, "lobby-09"));
+	assert_non_null(strstr(text, "never seen: sent nothing"));
+	assert_non_null(strstr(text, "Data INCOMPLETE"));
+	free(text);
+	char *csv = render(r, HALL_REPORT_CSV);
+	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,lobby-09,,,never_seen,1\r\n"));
+	free(csv);
+	hall_report_destroy(r);
+}
+
+/* Dwell per kiosk (sessions), per exhibit and per item (views of its pages). */
+static void dwell_should_be_given_per_kiosk_exhibit_and_item(void **state)
+{
+	fixture *f = *state;
+	hello(f->store, "k1", 8, at(0, 9, 0));
+	hello(f->store, "k2", 2, at(0, 9, 0));
+	hall_event e[10];
+	size_t n = 0;
+	e[n++] = ev("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
+	e[n++] = ev("k1", 2, at(0, 10, 1), HALL_EVENT_VIEW, "brand", "p1", 1, 10000);
+	e[n++] = ev("k1", 3, at(0, 10, 2), HALL_EVENT_VIEW, "brand", "p1", 1, 30000);
+	e[n++] = ev("k1", 4, at(0, 10, 3), HALL_EVENT_VIEW, "brand", "p2", 1, 50000);
+	e[n++] = ev("k1", 5, at(0, 10, 4), HALL_EVENT_SESSION_END, "", "", 1, 60000);
+	e[n++] = ev("k1", 6, at(0, 11, 0), HALL_EVENT_SESSION_START, "", "", 2, -1);
+	e[n++] = ev("k1", 7, at(0, 11, 1), HALL_EVENT_VIEW, "policy", "p9", 2, 5000);
+	e[n++] = ev("k1", 8, at(0, 11, 2), HALL_EVENT_SESSION_END, "", "", 2, 20000);
+	e[n++] = ev("k2", 1, at(0, 12, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
+	e[n++] = ev("k2", 2, at(0, 12, 9), HALL_EVENT_SESSION_END, "", "", 1, 540000);
+	assert_int_equal(hall_store_insert_events(f->store, e, n, NULL, NULL), HALL_OK);
+	hall_report *r = build(f->store, "2026-11-24", 90, NULL, 0);
+	cJSON *j = report_json(r);
+	const cJSON *k1 = kiosk_item(j, "k1"), *k2 = kiosk_item(j, "k2");
+	assert_int_equal((int)num(k1, "dwell_median_ms"), 20000);
+	assert_int_equal((int)num(k1, "dwell_p90_ms"), 60000);
+	assert_int_equal((int)num(k1, "dwell_n"), 2);
+	assert_int_equal((int)num(k2, "dwell_median_ms"), 540000);
+	/* exhibits are sorted by views + taps: brand first */
+	assert_string_equal(get(j, "exhibits.0.id")->valuestring, "brand");
+	assert_int_equal((int)num(j, "exhibits.0.dwell_median_ms"), 30000);
+	assert_int_equal((int)num(j, "exhibits.0.dwell_p90_ms"), 50000);
+	assert_int_equal((int)num(j, "exhibits.1.dwell_median_ms"), 5000);
+	/* items: brand/p1 (2 views: 10 s, 30 s) */
+	const cJSON *it;
+	int found = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
+	{
+		if (strcmp(cJSON_GetObjectItem(it, "target")->valuestring, "p1") == 0) {
+			found = 1;
+			assert_int_equal((int)num(it, "views"), 2);
+			assert_int_equal((int)num(it, "dwell_median_ms"), 10000);
+			assert_int_equal((int)num(it, "dwell_p90_ms"), 30000);
+		}
+	}
+	assert_true(found);
+	cJSON_Delete(j);
+	char *text = render(r, HALL_REPORT_TEXT);
+	assert_non_null(strstr(text, "20s / 1m 00s"));  /* k1 */
+	assert_non_null(strstr(text, "30s / 50s"));     /* brand */
+	assert_non_null(strstr(text, "10s / 30s"));     /* brand/p1 */
+	free(text);
+	char *csv = render(r, HALL_REPORT_CSV);
+	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,k1,,,dwell_median_ms,20000\r\n"));
+	assert_non_null(strstr(csv, "exhibit,2026-11-24..2026-11-24,,brand,,dwell_p90_ms,50000\r\n"));
+	assert_non_null(strstr(csv, "item,2026-11-24..2026-11-24,,brand,p1,dwell_median_ms,10000\r\n"));
+	free(csv);
+	char *html = render(r, HALL_REPORT_HTML);
+	assert_non_null(strstr(html, "<td>20s / 1m 00s</td>"));
+	assert_non_null(strstr(html, "<td>10s / 30s</td>"));
+	free(html);
+	hall_report_destroy(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			report_of_a_day_whose_raw_events_are_gone_should_use_the_aggregates_and_not_be_complete, setup, teardown),
+		cmocka_unit_test_setup_teardown(silent_kiosk_that_announced_seqs_should_count_them_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(listed_kiosk_never_seen_should_make_the_report_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(dwell_should_be_given_per_kiosk_exhibit_and_item, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
