@@ -13,7 +13,14 @@
  *
  * Why the state file: once every record is confirmed and its files deleted, nothing else
  * would remember how far the seqs went. It is rewritten atomically on every confirm and
- * after a recovery that cut records. */
+ * after a recovery that cut records, and remembers only seqs that may have been published
+ * (see write_state).
+ *
+ * What may be published: only whole records that were fsynced. hall_spool_read hands out
+ * nothing above `durable`, which only hall_spool_sync (after fdatasync) and recovery
+ * (after it fsynced or cut every segment) move. So a record torn by a power cut was never
+ * sent, and recovery gives its seq to the next event; a record that was whole on disk but
+ * is damaged later may have been sent, and its seq is never issued again. */
 #include "hall/spool.h"
 
 #include <dirent.h>
@@ -210,11 +217,16 @@ static hall_err sync_dir(hall_spool *sp, hall_error *err)
 	return HALL_OK;
 }
 
+/* The state's seq_max is the highest seq that may have been published: the durable one
+ * (hall_spool_read hands out nothing above it), or the confirmed one when that is higher.
+ * Not sp->seq_max: a record appended but not yet fsynced may still be lost in a power
+ * cut, and its seq, never sent, must then be issued again. */
 static hall_err write_state(hall_spool *sp, hall_error *err)
 {
 	char path[4096], buf[128];
+	int64_t published = sp->durable > sp->confirmed ? sp->durable : sp->confirmed;
 	int n = snprintf(buf, sizeof buf, "hall-spool 1\nconfirmed %" PRId64 "\nseq_max %" PRId64 "\n", sp->confirmed,
-	                 sp->seq_max);
+	                 published);
 	hall_fs_join(path, sizeof path, sp->dir, STATE_NAME);
 	return hall_fs_write_atomic(path, buf, (size_t)n, err);
 }
@@ -420,20 +432,35 @@ static hall_err load_segment(hall_spool *sp, int64_t first, int64_t next_first, 
 	}
 	if (off < (uint64_t)st.st_size) {
 		int64_t lost_hi = seg_last(&g), sq;
+		bool torn = false;
 		/* A bad record whose header still names the next seq: that seq was being issued.
-		 * A torn write of it never reached hall_spool_read, but a record the disk damaged
-		 * later may have been sent, so the seq is skipped either way: a gap is visible to
-		 * the controller, a reused seq would be dropped there as a repeat without a word. */
-		if (off + HDR <= size && get32(buf + off) == REC_MAGIC && get64(buf + off + 8) == (uint64_t)(seg_last(&g) + 1))
+		 * - Torn: its header is whole but its body runs past the end of the file (a power
+		 *   cut during a write that was never fsynced). hall_spool_read hands out only
+		 *   records up to `durable`, i.e. ones hall_spool_sync (or this recovery) fdatasync'd
+		 *   whole, and a record that was fsynced whole is never shortened afterwards; so
+		 *   this one was never published and its seq is issued again (seq rises by exactly
+		 *   one per event). Decided only when nothing valid follows it (checked below).
+		 * - Whole but failing its CRC (or any other damage): the disk changed it after it
+		 *   may have been sent, so the seq is skipped: a gap is visible to the controller,
+		 *   a reused seq would be dropped there as a repeat without a word. */
+		if (off + HDR <= size && get32(buf + off) == REC_MAGIC && get64(buf + off + 8) == (uint64_t)(seg_last(&g) + 1)) {
+			uint32_t tlen = get32(buf + off + 4);
 			lost_hi = seg_last(&g) + 1;
+			/* Only in the last segment file: behind it no later seq exists yet. */
+			torn = next_first == INT64_MAX && tlen > 0 && tlen <= HALL_SPOOL_MAX_RECORD &&
+			       off + HDR + tlen > (uint64_t)st.st_size;
+		}
 		for (p = off + 1; p + HDR <= size; p++) {
 			if (get32(buf + p) != REC_MAGIC || rec_check(buf + p, size - p - HDR, -1, &sq) < 0)
 				continue;
+			torn = false; /* a valid record behind it: its length was damaged, not torn */
 			if (sq > lost_hi)
 				lost_hi = sq;
 			if (!move_at && sq > seg_last(&g) && sq < next_first)
 				move_at = p, move_seq = sq;
 		}
+		if (torn)
+			lost_hi = seg_last(&g); /* never published: its seq is issued again */
 		if (!move_at) {
 			/* Records of the next segment file may be copies of ours (a move cut short). */
 			int64_t hi = lost_hi < next_first ? lost_hi : next_first - 1;
@@ -443,8 +470,9 @@ static hall_err load_segment(hall_spool *sp, int64_t first, int64_t next_first, 
 				          path, seg_last(&g) + 1, off, (uint64_t)st.st_size - off, hi);
 			else
 				hall_warn("spool: %s: torn record at offset %" PRIu64 " (%" PRIu64
-				          " bytes, never fully written) cut off; last whole seq %" PRId64,
-				          path, off, (uint64_t)st.st_size - off, seg_last(&g));
+				          " bytes, never fully written, never sent) cut off; last whole seq %" PRId64
+				          ", the next event gets seq %" PRId64 " again",
+				          path, off, (uint64_t)st.st_size - off, seg_last(&g), seg_last(&g) + 1);
 		} else if (depth < 64) {
 			char npath[4096];
 			seg_path(sp, npath, sizeof npath, move_seq);
@@ -576,6 +604,9 @@ hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, 
 		sp->seq_max = seg_last(&sp->segs[sp->nsegs - 1]);
 	if (cut)
 		rewrite = true;
+	/* Everything left on disk was fsynced by load_segment (and seqs of damaged records
+	 * count as published): the state written below records all of it. */
+	sp->durable = sp->seq_max;
 	/* Whole segments already confirmed: a confirm that died between writing the state and
 	 * deleting them. */
 	while (sp->nsegs && seg_last(&sp->segs[0]) <= sp->confirmed) {
@@ -592,7 +623,6 @@ hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, 
 	e = sync_dir(sp, err);
 	if (e != HALL_OK)
 		goto fail;
-	sp->durable = sp->seq_max;
 	check_fill(sp);
 	hall_info("spool: %s: seq_max %" PRId64 ", confirmed %" PRId64 ", %" PRIu64 " bytes in %zu segments", dir,
 	          sp->seq_max, sp->confirmed, sp->bytes, sp->nsegs);
@@ -661,8 +691,9 @@ static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hal
 		sp->capsegs = c;
 	}
 	seg_path(sp, path, sizeof path, next);
-	/* O_TRUNC: a file of this name can only be an empty leftover (open removes those,
-	 * and seqs are never reused), never records we hold. */
+	/* O_TRUNC: a file of this name can only be an empty leftover or one whose only record
+	 * was torn (open removes those; a seq is reused only after such a torn, never
+	 * published record), never records we hold. */
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return hall_error_set(err, HALL_ERR_IO, path, "cannot create spool segment: %s", strerror(errno));

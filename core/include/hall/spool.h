@@ -18,10 +18,13 @@
  * On disk (directory `dir`, created if missing): segment files `seg-<first seq, 20 digits>.log`
  * holding records [magic u32][payload len u32][seq u64][crc32 u32][payload], little-endian,
  * CRC-32 (IEEE) over len, seq and payload; and `state`, written with hall_fs_write_atomic,
- * holding the confirmed seq and the highest seq ever issued as far as known at the last
- * confirm or recovery. hall_spool_open() checks every record. A torn tail (power cut during
- * an unsynced write) is cut off with a warning; it holds only records hall_spool_read never
- * handed out. A corrupt record (bad magic, length, CRC or seq) is cut out with an error log
+ * holding the confirmed seq and the highest seq that may have been published (made durable
+ * or confirmed) as far as known at the last confirm or recovery. hall_spool_open() checks
+ * every record. A torn tail (power cut during an unsynced write: the last record's header
+ * or a part of it made it, its body did not) is cut off with a warning; it holds only
+ * records hall_spool_read never handed out, so its seq is given to the next event again
+ * (seq rises by exactly one per event, with no gap). A corrupt record (bad magic, length,
+ * CRC or seq; also a whole last record whose CRC fails) is cut out with an error log
  * naming the file, offset and the seqs lost; the records after it that still validate are
  * moved to a segment file of their own, so only the damaged ones are lost. No seq named by a
  * damaged record's header or seen in any valid record is ever issued again: a loss shows
