@@ -1,6 +1,9 @@
 /* main.c: hall-controller, the program of the hall's staff and facility team.
  *
- *   hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--data DIR]
+ *   hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--id ID] [--data DIR]
+ *
+ * --id (or the config's "id", default "hall-controller") is serve's MQTT client id; the
+ * staff commands connect as "<id>-<action>-<pid>", so they never take serve's session.
  *
  * Exit codes: 0 success, 1 the operation failed (a bad pack, a kiosk rejected, the
  * database or broker failed), 2 a usage or config error (one line naming the field). */
@@ -29,7 +32,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fputs("usage: hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--data DIR]\n"
+	fputs("usage: hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--id ID] [--data DIR]\n"
 	      "\n"
 	      "  serve                               run the daemon (events, fleet, polls, reports)\n"
 	      "  push DIR --to TARGET [--timeout S]  validate, store and publish a content pack\n"
@@ -46,7 +49,8 @@ static void usage(FILE *out)
 	      "  command screenshot|reload|show EXHIBIT|identify --to kiosk:ID [--ttl S]\n"
 	      "  report [--date D | --from D --to D] [--format text|csv|json|html] [--out F] [--lang ko|en]\n"
 	      "\n"
-	      "TARGET is all, group:NAME or kiosk:ID.\n",
+	      "TARGET is all, group:NAME or kiosk:ID. --id ID: serve's MQTT client id (default\n"
+	      "hall-controller; two serves on one broker need different ones).\n",
 	      out);
 }
 

@@ -184,9 +184,12 @@ static hall_err subscribe_acks(const hall_controller_config *cfg, hall_mqtt *m, 
 	return hall_mqtt_subscribe(m, filter, err);
 }
 
-static void client_id(char *out, size_t len, const char *what)
+/* "<id>-<what>-<pid>" ("hall-controller-push-4242" by default): never the configured id
+ * itself, which is serve's, so a staff command never takes serve's session over, and
+ * unique per process, so two staff commands never take each other's. */
+static void client_id(char *out, size_t len, const hall_controller_config *cfg, const char *what)
 {
-	snprintf(out, len, "hall-controller-%s-%ld", what, (long)getpid());
+	snprintf(out, len, "%s-%s-%ld", cfg->id[0] ? cfg->id : HALL_CONTROLLER_ID_DEFAULT, what, (long)getpid());
 }
 
 /* Publish the envelopes of the wider scopes to one kiosk's own topic, so a kiosk whose
@@ -218,7 +221,7 @@ int hall_push_envelope(const hall_controller_config *cfg, hall_store *store, con
                        const char *action, const char *ref, const char *detail, int timeout_s)
 {
 	hall_error err = {0};
-	char msg[600], scope[HALL_SCOPE_BUF], topic[HALL_TOPIC_MAX], cid[96];
+	char msg[600], scope[HALL_SCOPE_BUF], topic[HALL_TOPIC_MAX], cid[HALL_ID_MAX + 64];
 	char *buf = NULL;
 	size_t len = 0;
 	hall_mqtt *m = NULL;
@@ -241,7 +244,7 @@ int hall_push_envelope(const hall_controller_config *cfg, hall_store *store, con
 	}
 	if (hall_store_each_kiosk(store, collect_target, &ts, &err) != HALL_OK)
 		goto db_fail;
-	client_id(cid, sizeof cid, action);
+	client_id(cid, sizeof cid, cfg, action);
 	if (hall_ctl_connect(cfg, cid, false, true, CONNECT_WAIT_MS, &m, &err) != HALL_OK) {
 		fprintf(stderr, "hall-controller: %s: nothing pushed\n", hall_error_format(&err, msg, sizeof msg));
 		goto done;
@@ -312,7 +315,7 @@ int hall_push_command(const hall_controller_config *cfg, hall_store *store, cons
                       int timeout_s)
 {
 	hall_error err = {0};
-	char msg[600], topic[HALL_TOPIC_MAX], cid[96];
+	char msg[600], topic[HALL_TOPIC_MAX], cid[HALL_ID_MAX + 64];
 	char *buf = NULL;
 	size_t len = 0;
 	hall_mqtt *m = NULL;
@@ -327,7 +330,7 @@ int hall_push_command(const hall_controller_config *cfg, hall_store *store, cons
 	}
 	if (hall_store_each_kiosk(store, collect_target, &ts, &err) != HALL_OK)
 		goto db_fail;
-	client_id(cid, sizeof cid, "command");
+	client_id(cid, sizeof cid, cfg, "command");
 	if (hall_ctl_connect(cfg, cid, false, true, CONNECT_WAIT_MS, &m, &err) != HALL_OK) {
 		fprintf(stderr, "hall-controller: %s: nothing sent\n", hall_error_format(&err, msg, sizeof msg));
 		goto done;

@@ -22,6 +22,7 @@
 #include "hall/json.h"
 #include "hall/log.h"
 #include "hall/strbuf.h"
+#include "packs.h"
 
 #define MAX_DAYS 366
 #define HOUR_MS INT64_C(3600000)
@@ -204,6 +205,14 @@ typedef struct content_change {
 	char detail[128];
 } content_change;
 
+/* A name for people from the content pack the kiosks were told to show: an exhibit's
+ * title, a card's, chart's or district's title, a poll option's label; in the two report
+ * languages (hall_text_get's fallback fills a missing translation). */
+typedef struct title_entry {
+	char key[2 * HALL_STR_BUF + 4]; /* kind, 0x1f, exhibit (or poll) id, 0x1f, item id */
+	char ko[256], en[256];
+} title_entry;
+
 #define DYN(type, name) \
 	type *name;         \
 	size_t n_##name, cap_##name
@@ -230,6 +239,8 @@ struct hall_report {
 	DYN(named_count, modes);
 	DYN(poll_option, polls);
 	DYN(content_change, changes);
+	DYN(title_entry, titles);
+	smap title_map; /* kept after build: the renderers look titles up */
 	smap kiosk_map, exhibit_map, item_map, mode_map, poll_map, session_map, vote_map;
 };
 
@@ -269,6 +280,8 @@ void hall_report_destroy(hall_report *r)
 	free(r->modes);
 	free(r->polls);
 	free(r->changes);
+	free(r->titles);
+	smap_free(&r->title_map);
 	free(r->dwell);
 	smap_free(&r->kiosk_map);
 	smap_free(&r->exhibit_map);
@@ -1043,6 +1056,117 @@ static void dwell_stats(dwellv *d)
 	d->p90 = percentile(d->v, d->n, 0.9);
 }
 
+/* ------------------------------------------------------------------ titles from packs */
+
+static void title_key(char *out, size_t len, char kind, const char *a, const char *b)
+{
+	snprintf(out, len, "%c\x1f%s\x1f%s", kind, a ? a : "", b ? b : "");
+}
+
+/* Remember the name of (kind, a, b) unless a pack loaded earlier already named it. */
+static int title_add(hall_report *r, char kind, const char *a, const char *prefix, const char *b,
+                     const hall_text *t)
+{
+	char item[HALL_STR_BUF + 16], key[sizeof r->titles->key];
+	snprintf(item, sizeof item, "%s%s", prefix, b ? b : "");
+	title_key(key, sizeof key, kind, a, item);
+	const char *ko = hall_text_get(t, HALL_LANG_KO), *en = hall_text_get(t, HALL_LANG_EN);
+	if (!*ko && !*en)
+		return 0;
+	int added = 0;
+	title_entry *e = intern(&r->title_map, (void **)&r->titles, &r->n_titles, &r->cap_titles, sizeof *r->titles,
+	                        sizeof r->titles->key, key, &added);
+	if (!e)
+		return -1;
+	if (added) {
+		snprintf(e->ko, sizeof e->ko, "%s", ko);
+		snprintf(e->en, sizeof e->en, "%s", en);
+	}
+	return 0;
+}
+
+/* The names in one stored pack (by the sha256 of its manifest). A pack that cannot be read
+ * or parsed adds nothing: the report then shows ids, as it does with no pack at all. */
+static int titles_of_pack(hall_report *r, const char *data_dir, const char *ref)
+{
+	char *manifest = NULL;
+	size_t len = 0;
+	hall_content *c = NULL;
+	int rc = 0;
+	if (hall_packs_read_object(data_dir, ref, HALL_CONTENT_MANIFEST_MAX, &manifest, &len, NULL) != HALL_OK)
+		return 0;
+	if (hall_content_parse(manifest, len, NULL, NULL, &c, NULL) != HALL_OK) {
+		free(manifest);
+		return 0;
+	}
+	for (size_t i = 0; rc == 0 && i < c->n_exhibits; i++) {
+		const hall_exhibit *ex = &c->exhibits[i];
+		rc |= title_add(r, 'E', ex->id, "", "", &ex->title);
+		switch (ex->kind) {
+		case HALL_EXHIBIT_POLICY:
+			for (size_t j = 0; j < ex->u.policy.n_cards; j++)
+				rc |= title_add(r, 'I', ex->id, "card-", ex->u.policy.cards[j].id, &ex->u.policy.cards[j].title);
+			for (size_t j = 0; j < ex->u.policy.n_charts; j++)
+				rc |= title_add(r, 'I', ex->id, "chart-", ex->u.policy.charts[j].id,
+				                &ex->u.policy.charts[j].title);
+			break;
+		case HALL_EXHIBIT_CITY_MODEL:
+			for (size_t j = 0; j < ex->u.city.n_districts; j++)
+				rc |= title_add(r, 'I', ex->id, "district-", ex->u.city.districts[j].id,
+				                &ex->u.city.districts[j].name);
+			break;
+		case HALL_EXHIBIT_POLL:
+			for (size_t j = 0; j < ex->u.poll.n_options; j++) {
+				rc |= title_add(r, 'I', ex->id, "option-", ex->u.poll.options[j].id, &ex->u.poll.options[j].label);
+				rc |= title_add(r, 'P', ex->u.poll.id, "", ex->u.poll.options[j].id, &ex->u.poll.options[j].label);
+			}
+			rc |= title_add(r, 'P', ex->u.poll.id, "", "", &ex->u.poll.question);
+			break;
+		case HALL_EXHIBIT_BRAND:
+			break;
+		}
+	}
+	hall_content_destroy(c);
+	free(manifest);
+	return rc;
+}
+
+/* The names in the packs of the desired state: the one pushed to all kiosks first, then
+ * those pushed to a group or a single kiosk of the report (each pack read once). */
+static int load_titles(hall_report *r, hall_store *store, const char *data_dir)
+{
+	char done[16][65];
+	size_t n_done = 0;
+	for (size_t i = 0; i <= 2 * r->n_kiosks; i++) {
+		char scope[HALL_STORE_SCOPE_BUF];
+		if (i == 0)
+			snprintf(scope, sizeof scope, "all");
+		else if ((i - 1) % 2 == 0) {
+			const char *g = r->kiosks[(i - 1) / 2].group;
+			if (!g[0])
+				continue;
+			snprintf(scope, sizeof scope, "group:%s", g);
+		} else
+			snprintf(scope, sizeof scope, "kiosk:%s", r->kiosks[(i - 1) / 2].id);
+		hall_store_desired d;
+		memset(&d, 0, sizeof d);
+		if (hall_store_get_desired(store, "content", scope, &d, NULL) != HALL_OK)
+			continue;
+		int seen = d.cleared || !d.ref[0];
+		for (size_t j = 0; !seen && j < n_done; j++)
+			seen = strcmp(done[j], d.ref) == 0;
+		if (!seen && n_done < sizeof done / sizeof *done) {
+			snprintf(done[n_done++], sizeof done[0], "%s", d.ref);
+			if (titles_of_pack(r, data_dir, d.ref) != 0) {
+				hall_store_desired_free(&d);
+				return -1;
+			}
+		}
+		hall_store_desired_free(&d);
+	}
+	return 0;
+}
+
 hall_err hall_report_build(hall_store *store, const hall_report_options *opt, hall_report **out, hall_error *err)
 {
 	*out = NULL;
@@ -1136,6 +1260,10 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 		qsort(r->dwell, r->n_dwell, sizeof *r->dwell, cmp_i64);
 	r->dwell_median = percentile(r->dwell, r->n_dwell, 0.5);
 	r->dwell_p90 = percentile(r->dwell, r->n_dwell, 0.9);
+	if (opt->data_dir && opt->data_dir[0] && load_titles(r, store, opt->data_dir) != 0) {
+		rc = hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
+		goto fail;
+	}
 	if (r->n_kiosks)
 		qsort(r->kiosks, r->n_kiosks, sizeof *r->kiosks, cmp_kiosk);
 	if (r->n_exhibits)
@@ -1263,10 +1391,124 @@ static void fmt_completeness(const hall_report *r, hall_lang lang, char *out, si
 /* "median / p90" of a dwell vector, "-" without samples. */
 static void fmt_dwellv(const dwellv *d, char *out, size_t len);
 
-/* Events of the attract loop and the home screen carry no exhibit id: name that row. */
-static const char *exhibit_label(const char *id, hall_lang lang)
+/* The name the pack gives (kind, a, b) in the report's language, or NULL when no pack
+ * of the desired state names it. */
+static const char *title_of(const hall_report *r, char kind, const char *a, const char *b, hall_lang lang)
 {
-	return id[0] ? id : L(lang, L_OUTSIDE);
+	char key[sizeof r->titles->key];
+	title_key(key, sizeof key, kind, a, b);
+	size_t *v = smap_find((smap *)&r->title_map, key);
+	if (!v)
+		return NULL;
+	const title_entry *e = &r->titles[*v];
+	const char *t = lang == HALL_LANG_KO ? e->ko : e->en;
+	return *t ? t : lang == HALL_LANG_KO ? e->en : e->ko;
+}
+
+/* An exhibit's title from its pack; NULL when unknown or for the attract/home row. */
+static const char *exhibit_title(const hall_report *r, const char *id, hall_lang lang)
+{
+	return id[0] ? title_of(r, 'E', id, "", lang) : NULL;
+}
+
+/* An item's name: the home screen's `exhibit-<id>` is that exhibit's title, `lang-<code>`
+ * the language's own name, a card, chart, district or poll option its title in the pack.
+ * NULL when none is known. */
+static const char *item_title(const hall_report *r, const char *exhibit, const char *target, hall_lang lang)
+{
+	hall_lang l;
+	if (strncmp(target, "exhibit-", 8) == 0 && target[8])
+		return exhibit_title(r, target + 8, lang);
+	if (strncmp(target, "lang-", 5) == 0 && hall_lang_from_code(target + 5, &l) == 0)
+		return hall_lang_native_name(l);
+	return title_of(r, 'I', exhibit, target, lang);
+}
+
+/* "Title (id)" when the pack names it, else the id. */
+static const char *with_id(char *buf, size_t len, const char *title, const char *id)
+{
+	if (!title || !*title || strcmp(title, id) == 0)
+		return id;
+	snprintf(buf, len, "%s (%s)", title, id);
+	return buf;
+}
+
+/* Events of the attract loop and the home screen carry no exhibit id: name that row.
+ * Other rows: the exhibit's title in the report's language with its id, or the id. */
+static const char *exhibit_label_r(const hall_report *r, char *buf, size_t len, const char *id, hall_lang lang)
+{
+	if (!id[0])
+		return L(lang, L_OUTSIDE);
+	return with_id(buf, len, exhibit_title(r, id, lang), id);
+}
+
+static const char *item_label(const hall_report *r, char *buf, size_t len, const char *exhibit, const char *target,
+                              hall_lang lang)
+{
+	return with_id(buf, len, item_title(r, exhibit, target, lang), target);
+}
+
+/* ------------------------------------------------------------------ display width */
+
+/* Terminal cells of one code point: East Asian Wide and Fullwidth take 2 (UAX #11),
+ * combining marks and zero-width characters none, everything else 1. */
+static int cp_cells(uint32_t c)
+{
+	if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFEFF ||
+	    (c >= 0xFE00 && c <= 0xFE0F))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
+	    (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+	    (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	    (c >= 0xFE10 && c <= 0xFE19) || (c >= 0xFE30 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
+	    (c >= 0x20000 && c <= 0x3FFFD))
+		return 2;
+	return 1;
+}
+
+/* Display cells of a UTF-8 string (a bad byte counts as one cell). */
+static size_t text_cells(const char *s)
+{
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t c = *p;
+		int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+		int ok = 1;
+		for (int i = 1; i <= extra; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				ok = 0;
+		if (!ok || c >= 0xF8 || (c >= 0x80 && c < 0xC0)) {
+			n++;
+			p++;
+			continue;
+		}
+		if (extra)
+			c &= 0x3F >> extra;
+		for (int i = 1; i <= extra; i++)
+			c = (c << 6) | (p[i] & 0x3F);
+		n += (size_t)cp_cells(c);
+		p += 1 + extra;
+	}
+	return n;
+}
+
+/* s left-aligned in `width` cells (right-aligned when `right`); wider text is kept whole. */
+static void put_cell(hall_strbuf *b, const char *s, size_t width, int right)
+{
+	size_t w = text_cells(s);
+	if (!right)
+		hall_strbuf_puts(b, s);
+	for (; w < width; w++)
+		hall_strbuf_puts(b, " ");
+	if (right)
+		hall_strbuf_puts(b, s);
+}
+
+static size_t max_sz(size_t a, size_t b)
+{
+	return a > b ? a : b;
 }
 
 /* The dwell figures, or "-" when no session of the period has ended yet (a zero would
@@ -1347,7 +1589,7 @@ static void json_dwell(cJSON *o, const dwellv *d)
 	json_num(o, "dwell_n", (double)d->n);
 }
 
-static char *render_json(const hall_report *r, size_t *len)
+static char *render_json(const hall_report *r, hall_lang lang, size_t *len)
 {
 	cJSON *root = cJSON_CreateObject();
 	if (!root)
@@ -1432,6 +1674,9 @@ static char *render_json(const hall_report *r, size_t *len)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToArray(ex, o);
 		cJSON_AddStringToObject(o, "id", r->exhibits[i].id);
+		/* the title in the report's language from the pack shown; the id when none is known */
+		const char *ext = exhibit_title(r, r->exhibits[i].id, lang);
+		cJSON_AddStringToObject(o, "title", ext ? ext : r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE));
 		json_num(o, "views", (double)r->exhibits[i].views);
 		json_num(o, "taps", (double)r->exhibits[i].taps);
 		json_dwell(o, &r->exhibits[i].dwell);
@@ -1442,6 +1687,11 @@ static char *render_json(const hall_report *r, size_t *len)
 		cJSON_AddItemToArray(it, o);
 		cJSON_AddStringToObject(o, "exhibit", r->items[i].exhibit);
 		cJSON_AddStringToObject(o, "target", r->items[i].target);
+		const char *et = exhibit_title(r, r->items[i].exhibit, lang);
+		cJSON_AddStringToObject(o, "exhibit_title",
+		                        et ? et : r->items[i].exhibit[0] ? r->items[i].exhibit : L(lang, L_OUTSIDE));
+		const char *itt = item_title(r, r->items[i].exhibit, r->items[i].target, lang);
+		cJSON_AddStringToObject(o, "title", itt ? itt : r->items[i].target);
 		json_num(o, "taps", (double)r->items[i].taps);
 		json_num(o, "views", (double)r->items[i].views);
 		json_dwell(o, &r->items[i].dwell);
@@ -1480,12 +1730,16 @@ static char *render_json(const hall_report *r, size_t *len)
 			cur = cJSON_CreateObject();
 			cJSON_AddItemToArray(polls, cur);
 			cJSON_AddStringToObject(cur, "poll", r->polls[i].poll);
+			const char *q = title_of(r, 'P', r->polls[i].poll, "", lang);
+			cJSON_AddStringToObject(cur, "title", q ? q : r->polls[i].poll);
 			opts = cJSON_AddArrayToObject(cur, "options");
 			total = 0;
 		}
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToArray(opts, o);
 		cJSON_AddStringToObject(o, "id", r->polls[i].option);
+		const char *ot = title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang);
+		cJSON_AddStringToObject(o, "title", ot ? ot : r->polls[i].option);
 		json_num(o, "votes", (double)r->polls[i].votes);
 		total += r->polls[i].votes;
 	}
@@ -1543,15 +1797,30 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		hall_strbuf_printf(b, "** %s **\n\n", line);
 	}
 	fmt_dwell(r, d1, d2, sizeof d1);
-	hall_strbuf_printf(b, "%-28s %lld\n%-28s %lld\n%-28s %lld\n%-28s %s\n%-28s %s\n%-28s %lld\n%-28s %lld\n%-28s %lld\n\n",
-	                   L(lang, L_SESSIONS), (long long)r->sessions, L(lang, L_TAPS), (long long)r->taps,
-	                   L(lang, L_VIEWS), (long long)r->views, L(lang, L_DWELL_MEDIAN), d1, L(lang, L_DWELL_P90), d2,
-	                   L(lang, L_VOTES), (long long)r->votes, L(lang, L_HELP), (long long)r->help,
-	                   L(lang, L_REJECTED), (long long)r->rejected_total);
+	{
+		/* labels padded by display cells (Korean syllables take two), so values line up */
+		char v[8][32];
+		const label ls[8] = {L_SESSIONS, L_TAPS, L_VIEWS, L_DWELL_MEDIAN, L_DWELL_P90, L_VOTES, L_HELP, L_REJECTED};
+		snprintf(v[0], sizeof v[0], "%lld", (long long)r->sessions);
+		snprintf(v[1], sizeof v[1], "%lld", (long long)r->taps);
+		snprintf(v[2], sizeof v[2], "%lld", (long long)r->views);
+		snprintf(v[3], sizeof v[3], "%s", d1);
+		snprintf(v[4], sizeof v[4], "%s", d2);
+		snprintf(v[5], sizeof v[5], "%lld", (long long)r->votes);
+		snprintf(v[6], sizeof v[6], "%lld", (long long)r->help);
+		snprintf(v[7], sizeof v[7], "%lld", (long long)r->rejected_total);
+		for (size_t i = 0; i < 8; i++) {
+			put_cell(b, L(lang, ls[i]), 28, 0);
+			hall_strbuf_printf(b, " %s\n", v[i]);
+		}
+		hall_strbuf_puts(b, "\n");
+	}
 	if (r->events == 0)
 		hall_strbuf_printf(b, "%s\n\n", L(lang, L_NO_DATA));
 
-	hall_strbuf_printf(b, "== %s\n%-20s %8s %8s %8s %8s %8s %8s %8s  %s\n", L(lang, L_KIOSKS), L(lang, L_KIOSK),
+	hall_strbuf_printf(b, "== %s\n", L(lang, L_KIOSKS));
+	put_cell(b, L(lang, L_KIOSK), 20, 0);
+	hall_strbuf_printf(b, " %8s %8s %8s %8s %8s %8s %8s  %s\n",
 	                   "events", "seq_min", "seq_max", "missing", "sess", "taps", "uptime", "dwell med / p90");
 	for (size_t i = 0; i < r->n_kiosks; i++) {
 		const kiosk_stat *k = &r->kiosks[i];
@@ -1562,7 +1831,8 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		}
 		fmt_dwellv(&k->dwell, dw, sizeof dw);
 		snprintf(x, sizeof x, "%.1f%%", uptime_pct(k));
-		hall_strbuf_printf(b, "%-20s %8lld %8s %8s %8lld %8lld %8lld %8s  %s\n", k->id, (long long)k->events, smin,
+		put_cell(b, k->id, 20, 0);
+		hall_strbuf_printf(b, " %8lld %8s %8s %8lld %8lld %8lld %8s  %s\n", (long long)k->events, smin,
 		                   smax, (long long)k->missing, (long long)k->sessions, (long long)k->taps,
 		                   k->open_ms ? x : "-", dw);
 		if (k->never_seen)
@@ -1574,19 +1844,64 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 			hall_strbuf_printf(b, "    %s: %s .. %s (%s)\n", L(lang, L_OUTAGES), d1, d2, x);
 		}
 	}
+	/* Exhibits and items: columns as wide as their widest cell, counted in display cells. */
+	char lb[2 * HALL_STR_BUF + 300], lb2[HALL_STR_BUF + 300];
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_EXHIBITS));
-	for (size_t i = 0; i < r->n_exhibits; i++) {
-		fmt_dwellv(&r->exhibits[i].dwell, x, sizeof x);
-		hall_strbuf_printf(b, "%-24s %s %-8lld %s %-8lld %s %s\n", exhibit_label(r->exhibits[i].id, lang),
-		                   L(lang, L_VIEWS), (long long)r->exhibits[i].views, L(lang, L_TAPS),
-		                   (long long)r->exhibits[i].taps, L(lang, L_DWELL), x);
+	if (r->n_exhibits) {
+		size_t w0 = text_cells(L(lang, L_EXHIBIT)), w1 = max_sz(text_cells(L(lang, L_VIEWS)), 6),
+		       w2 = max_sz(text_cells(L(lang, L_TAPS)), 6);
+		for (size_t i = 0; i < r->n_exhibits; i++)
+			w0 = max_sz(w0, text_cells(exhibit_label_r(r, lb, sizeof lb, r->exhibits[i].id, lang)));
+		put_cell(b, L(lang, L_EXHIBIT), w0, 0);
+		hall_strbuf_puts(b, "  ");
+		put_cell(b, L(lang, L_VIEWS), w1, 1);
+		hall_strbuf_puts(b, "  ");
+		put_cell(b, L(lang, L_TAPS), w2, 1);
+		hall_strbuf_printf(b, "  %s\n", L(lang, L_DWELL));
+		for (size_t i = 0; i < r->n_exhibits; i++) {
+			char nv[24], nt[24];
+			fmt_dwellv(&r->exhibits[i].dwell, x, sizeof x);
+			snprintf(nv, sizeof nv, "%lld", (long long)r->exhibits[i].views);
+			snprintf(nt, sizeof nt, "%lld", (long long)r->exhibits[i].taps);
+			put_cell(b, exhibit_label_r(r, lb, sizeof lb, r->exhibits[i].id, lang), w0, 0);
+			hall_strbuf_puts(b, "  ");
+			put_cell(b, nv, w1, 1);
+			hall_strbuf_puts(b, "  ");
+			put_cell(b, nt, w2, 1);
+			hall_strbuf_printf(b, "  %s\n", x);
+		}
 	}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_ITEMS));
-	for (size_t i = 0; i < r->n_items && i < 30; i++) {
-		fmt_dwellv(&r->items[i].dwell, x, sizeof x);
-		hall_strbuf_printf(b, "%-24s %-24s %lld  %s %lld  %s %s\n", exhibit_label(r->items[i].exhibit, lang),
-		                   r->items[i].target, (long long)r->items[i].taps, L(lang, L_VIEWS),
-		                   (long long)r->items[i].views, L(lang, L_DWELL), x);
+	size_t n_items = r->n_items < 30 ? r->n_items : 30;
+	if (n_items) {
+		size_t w0 = text_cells(L(lang, L_EXHIBIT)), w1 = text_cells(L(lang, L_ITEM)),
+		       w2 = max_sz(text_cells(L(lang, L_TAPS)), 6), w3 = max_sz(text_cells(L(lang, L_VIEWS)), 6);
+		for (size_t i = 0; i < n_items; i++) {
+			w0 = max_sz(w0, text_cells(exhibit_label_r(r, lb, sizeof lb, r->items[i].exhibit, lang)));
+			w1 = max_sz(w1, text_cells(item_label(r, lb2, sizeof lb2, r->items[i].exhibit, r->items[i].target, lang)));
+		}
+		put_cell(b, L(lang, L_EXHIBIT), w0, 0);
+		hall_strbuf_puts(b, "  ");
+		put_cell(b, L(lang, L_ITEM), w1, 0);
+		hall_strbuf_puts(b, "  ");
+		put_cell(b, L(lang, L_TAPS), w2, 1);
+		hall_strbuf_puts(b, "  ");
+		put_cell(b, L(lang, L_VIEWS), w3, 1);
+		hall_strbuf_printf(b, "  %s\n", L(lang, L_DWELL));
+		for (size_t i = 0; i < n_items; i++) {
+			char nt[24], nv[24];
+			fmt_dwellv(&r->items[i].dwell, x, sizeof x);
+			snprintf(nt, sizeof nt, "%lld", (long long)r->items[i].taps);
+			snprintf(nv, sizeof nv, "%lld", (long long)r->items[i].views);
+			put_cell(b, exhibit_label_r(r, lb, sizeof lb, r->items[i].exhibit, lang), w0, 0);
+			hall_strbuf_puts(b, "  ");
+			put_cell(b, item_label(r, lb2, sizeof lb2, r->items[i].exhibit, r->items[i].target, lang), w1, 0);
+			hall_strbuf_puts(b, "  ");
+			put_cell(b, nt, w2, 1);
+			hall_strbuf_puts(b, "  ");
+			put_cell(b, nv, w3, 1);
+			hall_strbuf_printf(b, "  %s\n", x);
+		}
 	}
 	hall_strbuf_printf(b, "\n== %s (%s / %s)\n", L(lang, L_HOURS), L(lang, L_SESSIONS), L(lang, L_TAPS));
 	for (int h = 0; h < 24; h++)
@@ -1596,14 +1911,25 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_LANGUAGES));
 	for (size_t i = 0; i <= HALL_LANG_COUNT; i++)
 		if (r->lang_views[i])
-			hall_strbuf_printf(b, "%-12s %lld\n", lang_name(lang, i), (long long)r->lang_views[i]);
+		{
+			put_cell(b, lang_name(lang, i), 12, 0);
+			hall_strbuf_printf(b, " %lld\n", (long long)r->lang_views[i]);
+		}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_MODES));
 	for (size_t i = 0; i < r->n_modes; i++)
-		hall_strbuf_printf(b, "%-20s %lld\n", r->modes[i].name, (long long)r->modes[i].count);
+	{
+		put_cell(b, r->modes[i].name, 20, 0);
+		hall_strbuf_printf(b, " %lld\n", (long long)r->modes[i].count);
+	}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_POLLS));
 	for (size_t i = 0; i < r->n_polls; i++)
-		hall_strbuf_printf(b, "%-20s %-20s %lld\n", r->polls[i].poll, r->polls[i].option,
-		                   (long long)r->polls[i].votes);
+	{
+		put_cell(b, r->polls[i].poll, 20, 0);
+		hall_strbuf_puts(b, " ");
+		put_cell(b, with_id(lb, sizeof lb, title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang),
+		                    r->polls[i].option), 20, 0);
+		hall_strbuf_printf(b, " %lld\n", (long long)r->polls[i].votes);
+	}
 	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_CONTENT));
 	for (size_t i = 0; i < r->n_changes; i++) {
 		fmt_local(r, d1, sizeof d1, r->changes[i].ts);
@@ -1621,34 +1947,48 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 /* ------------------------------------------------------------------ CSV */
 
 /* Long format: one row per figure, so a spreadsheet can pivot it as it likes. */
-static void csv_row(hall_strbuf *b, const char *section, const char *day, const char *kiosk, const char *exhibit,
-                    const char *item, const char *metric, long long value)
+/* The last two columns name the exhibit and the item in the report's language (from the
+ * pack the kiosks were told to show; the id when no pack names them, empty for rows that
+ * are not about an exhibit). */
+static void csv_row_t(hall_strbuf *b, const char *section, const char *day, const char *kiosk, const char *exhibit,
+                      const char *item, const char *metric, long long value, const char *ex_title,
+                      const char *item_title_s)
 {
 	const char *f[] = {section, day, kiosk, exhibit, item, metric};
 	for (size_t i = 0; i < 6; i++) {
 		hall_strbuf_csv(b, f[i] ? f[i] : "");
 		hall_strbuf_puts(b, ",");
 	}
-	hall_strbuf_printf(b, "%lld\r\n", value);
+	hall_strbuf_printf(b, "%lld,", value);
+	hall_strbuf_csv(b, ex_title ? ex_title : "");
+	hall_strbuf_puts(b, ",");
+	hall_strbuf_csv(b, item_title_s ? item_title_s : "");
+	hall_strbuf_puts(b, "\r\n");
+}
+
+static void csv_row(hall_strbuf *b, const char *section, const char *day, const char *kiosk, const char *exhibit,
+                    const char *item, const char *metric, long long value)
+{
+	csv_row_t(b, section, day, kiosk, exhibit, item, metric, value, "", "");
 }
 
 /* dwell_median_ms and dwell_p90_ms rows of a kiosk, exhibit or item with dwell samples. */
 static void csv_dwell(hall_strbuf *b, const char *period, const char *kiosk, const char *exhibit, const char *item,
-                      const dwellv *d)
+                      const dwellv *d, const char *ex_title, const char *item_title_s)
 {
 	if (!d->n)
 		return;
 	const char *section = kiosk[0] ? "kiosk" : item[0] ? "item" : "exhibit";
-	csv_row(b, section, period, kiosk, exhibit, item, "dwell_median_ms", d->median);
-	csv_row(b, section, period, kiosk, exhibit, item, "dwell_p90_ms", d->p90);
+	csv_row_t(b, section, period, kiosk, exhibit, item, "dwell_median_ms", d->median, ex_title, item_title_s);
+	csv_row_t(b, section, period, kiosk, exhibit, item, "dwell_p90_ms", d->p90, ex_title, item_title_s);
 }
 
-static void render_csv(const hall_report *r, hall_strbuf *b)
+static void render_csv(const hall_report *r, hall_lang lang, hall_strbuf *b)
 {
 	char period[32], x[16];
 	snprintf(period, sizeof period, "%s..%s", r->from_day, r->to_day);
 	hall_strbuf_puts(b, "\xEF\xBB\xBF"); /* BOM: spreadsheets then read the Korean as UTF-8 */
-	hall_strbuf_puts(b, "section,day,kiosk,exhibit,item,metric,value\r\n");
+	hall_strbuf_puts(b, "section,day,kiosk,exhibit,item,metric,value,exhibit_title,item_title\r\n");
 	csv_row(b, "totals", period, "", "", "", "complete", hall_report_is_complete(r));
 	if (r->n_days_daily) {
 		/* the days whose raw events are gone: counted from the daily aggregates */
@@ -1675,7 +2015,7 @@ static void render_csv(const hall_report *r, hall_strbuf *b)
 		csv_row(b, "kiosk", period, k->id, "", "", "missing", k->missing);
 		if (k->never_seen)
 			csv_row(b, "kiosk", period, k->id, "", "", "never_seen", 1);
-		csv_dwell(b, period, k->id, "", "", &k->dwell);
+		csv_dwell(b, period, k->id, "", "", &k->dwell, "", "");
 		csv_row(b, "kiosk", period, k->id, "", "", "sessions", k->sessions);
 		csv_row(b, "kiosk", period, k->id, "", "", "taps", k->taps);
 		csv_row(b, "kiosk", period, k->id, "", "", "open_s", k->open_ms / 1000);
@@ -1691,14 +2031,23 @@ static void render_csv(const hall_report *r, hall_strbuf *b)
 		}
 	}
 	for (size_t i = 0; i < r->n_exhibits; i++) {
-		csv_row(b, "exhibit", period, "", r->exhibits[i].id, "", "views", r->exhibits[i].views);
-		csv_row(b, "exhibit", period, "", r->exhibits[i].id, "", "taps", r->exhibits[i].taps);
-		csv_dwell(b, period, "", r->exhibits[i].id, "", &r->exhibits[i].dwell);
+		const char *et = exhibit_title(r, r->exhibits[i].id, lang);
+		if (!et)
+			et = r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE);
+		csv_row_t(b, "exhibit", period, "", r->exhibits[i].id, "", "views", r->exhibits[i].views, et, "");
+		csv_row_t(b, "exhibit", period, "", r->exhibits[i].id, "", "taps", r->exhibits[i].taps, et, "");
+		csv_dwell(b, period, "", r->exhibits[i].id, "", &r->exhibits[i].dwell, et, "");
 	}
 	for (size_t i = 0; i < r->n_items; i++) {
-		csv_row(b, "item", period, "", r->items[i].exhibit, r->items[i].target, "taps", r->items[i].taps);
-		csv_row(b, "item", period, "", r->items[i].exhibit, r->items[i].target, "views", r->items[i].views);
-		csv_dwell(b, period, "", r->items[i].exhibit, r->items[i].target, &r->items[i].dwell);
+		const item_stat *is = &r->items[i];
+		const char *et = exhibit_title(r, is->exhibit, lang), *it = item_title(r, is->exhibit, is->target, lang);
+		if (!et)
+			et = is->exhibit[0] ? is->exhibit : L(lang, L_OUTSIDE);
+		if (!it)
+			it = is->target;
+		csv_row_t(b, "item", period, "", is->exhibit, is->target, "taps", is->taps, et, it);
+		csv_row_t(b, "item", period, "", is->exhibit, is->target, "views", is->views, et, it);
+		csv_dwell(b, period, "", is->exhibit, is->target, &is->dwell, et, it);
 	}
 	for (int h = 0; h < 24; h++) {
 		snprintf(x, sizeof x, "%02d", h);
@@ -1712,7 +2061,12 @@ static void render_csv(const hall_report *r, hall_strbuf *b)
 	for (size_t i = 0; i < r->n_modes; i++)
 		csv_row(b, "mode", period, "", "", r->modes[i].name, "count", r->modes[i].count);
 	for (size_t i = 0; i < r->n_polls; i++)
-		csv_row(b, "poll", period, "", r->polls[i].poll, r->polls[i].option, "votes", r->polls[i].votes);
+	{
+		const char *q = title_of(r, 'P', r->polls[i].poll, "", lang),
+		           *o = title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang);
+		csv_row_t(b, "poll", period, "", r->polls[i].poll, r->polls[i].option, "votes", r->polls[i].votes,
+		          q ? q : r->polls[i].poll, o ? o : r->polls[i].option);
+	}
 	for (size_t i = 0; i < r->n_changes; i++) {
 		char when[32];
 		fmt_local(r, when, sizeof when, r->changes[i].ts);
@@ -1826,7 +2180,7 @@ static void html_table_end(hall_strbuf *b, hall_lang lang, size_t rows, size_t c
 
 static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 {
-	char d1[32], d2[32], x[64];
+	char d1[32], d2[32], x[64], lb[2 * HALL_STR_BUF + 300], lb2[HALL_STR_BUF + 300];
 	int complete = hall_report_is_complete(r);
 	char statement[512];
 	fmt_completeness(r, lang, statement, sizeof statement);
@@ -1951,7 +2305,9 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	int64_t *ev = calloc(ne ? ne : 1, sizeof *ev);
 	if (en && ev) {
 		for (size_t i = 0; i < ne; i++) {
-			en[i] = exhibit_label(r->exhibits[i].id, lang);
+			en[i] = exhibit_title(r, r->exhibits[i].id, lang);
+			if (!en[i])
+				en[i] = r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE);
 			ev[i] = r->exhibits[i].views;
 		}
 		hall_strbuf_printf(b, "<h2>%s · %s</h2>", L(lang, L_EXHIBITS), L(lang, L_VIEWS));
@@ -1962,7 +2318,7 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	html_table(b, lang, -1, "exhibits", HEADS(L_EXHIBIT, L_VIEWS, L_TAPS, L_DWELL));
 	for (size_t i = 0; i < r->n_exhibits; i++) {
 		hall_strbuf_puts(b, "<tr>");
-		html_td(b, exhibit_label(r->exhibits[i].id, lang));
+		html_td(b, exhibit_label_r(r, lb, sizeof lb, r->exhibits[i].id, lang));
 		html_tdn(b, r->exhibits[i].views);
 		html_tdn(b, r->exhibits[i].taps);
 		fmt_dwellv(&r->exhibits[i].dwell, x, sizeof x);
@@ -1973,8 +2329,8 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	html_table(b, lang, L_ITEMS, "items", HEADS(L_EXHIBIT, L_ITEM, L_TAPS, L_VIEWS, L_DWELL));
 	for (size_t i = 0; i < r->n_items && i < 30; i++) {
 		hall_strbuf_puts(b, "<tr>");
-		html_td(b, exhibit_label(r->items[i].exhibit, lang));
-		html_td(b, r->items[i].target);
+		html_td(b, exhibit_label_r(r, lb, sizeof lb, r->items[i].exhibit, lang));
+		html_td(b, item_label(r, lb2, sizeof lb2, r->items[i].exhibit, r->items[i].target, lang));
 		html_tdn(b, r->items[i].taps);
 		html_tdn(b, r->items[i].views);
 		fmt_dwellv(&r->items[i].dwell, x, sizeof x);
@@ -2004,7 +2360,8 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	for (size_t i = 0; i < r->n_polls; i++) {
 		hall_strbuf_puts(b, "<tr>");
 		html_td(b, r->polls[i].poll);
-		html_td(b, r->polls[i].option);
+		html_td(b, with_id(lb, sizeof lb, title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang),
+		                   r->polls[i].option));
 		html_tdn(b, r->polls[i].votes);
 		hall_strbuf_puts(b, "</tr>");
 	}
@@ -2045,14 +2402,14 @@ hall_err hall_report_render(const hall_report *r, hall_report_format fmt, hall_l
 	*out = NULL;
 	hall_lang ui = lang == HALL_LANG_KO ? HALL_LANG_KO : HALL_LANG_EN;
 	if (fmt == HALL_REPORT_JSON) {
-		*out = render_json(r, len);
+		*out = render_json(r, ui, len);
 		return *out ? HALL_OK : hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
 	}
 	hall_strbuf b;
 	hall_strbuf_init(&b);
 	switch (fmt) {
 	case HALL_REPORT_TEXT: render_text(r, ui, &b); break;
-	case HALL_REPORT_CSV: render_csv(r, &b); break;
+	case HALL_REPORT_CSV: render_csv(r, ui, &b); break;
 	case HALL_REPORT_HTML: render_html(r, ui, &b); break;
 	case HALL_REPORT_JSON: break;
 	}
@@ -2093,6 +2450,7 @@ hall_err hall_report_write_day(hall_store *store, const hall_controller_config *
 	opt.raw_retention_days = cfg->raw_retention_days;
 	opt.expected = (const char (*)[HALL_ID_MAX + 1])cfg->kiosks;
 	opt.n_expected = cfg->n_kiosks;
+	opt.data_dir = cfg->data_dir;
 	hall_schedule *sch = hall_report_load_opening(store);
 	opt.opening = sch;
 	hall_report *r = NULL;
@@ -2191,6 +2549,7 @@ int hall_report_cli(hall_store *store, const hall_controller_config *cfg, int ar
 	opt.raw_retention_days = cfg->raw_retention_days;
 	opt.expected = (const char (*)[HALL_ID_MAX + 1])cfg->kiosks;
 	opt.n_expected = cfg->n_kiosks;
+	opt.data_dir = cfg->data_dir;
 	hall_schedule *sch = hall_report_load_opening(store);
 	opt.opening = sch;
 	hall_report *r = NULL;

@@ -38,6 +38,11 @@ typedef struct hall_report_options {
 	 * nothing, and makes it incomplete. NULL/0 = no list. */
 	const char (*expected)[HALL_ID_MAX + 1];
 	size_t n_expected;
+	/* The controller's data folder (its pack store, packs.h): exhibits, items and poll
+	 * options are named by their titles in the report's language from the content packs of
+	 * the desired state (pushed to all, to a group or to a kiosk of the report), next to
+	 * their ids. NULL, or no pack pushed: ids only. */
+	const char *data_dir;
 } hall_report_options;
 
 typedef struct hall_report hall_report;

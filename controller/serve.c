@@ -726,6 +726,16 @@ static void handle_shot(serve *sv, const char *topic, const char *id, const hall
 		reject(sv, topic, &err, 0);
 		return;
 	}
+	/* Issue #5, docs/privacy.md: a screenshot is taken only by staff command. An image is
+	 * kept only for a screenshot command issued to this kiosk whose image has not come
+	 * yet; any other (unsolicited, another kiosk's command, a second copy) is logged and
+	 * dropped, never written. */
+	if (hall_store_check_shot(sv->store, id, s.command, &err) != HALL_OK) {
+		char m[512];
+		hall_warn("screenshot from %s for command \"%s\" dropped (%zu bytes, not saved): %s", id, s.command, s.size,
+		          hall_error_format(&err, m, sizeof m));
+		return;
+	}
 	hall_civil c;
 	int64_t now = hall_clock_now_ms();
 	if (hall_clock_to_civil(now, "UTC", &c) != 0)
@@ -736,6 +746,15 @@ static void handle_shot(serve *sv, const char *topic, const char *id, const hall
 	if (hall_fs_mkdirs(dir, &err) != HALL_OK || hall_fs_write_atomic(path, s.data, s.size, &err) != HALL_OK) {
 		char m[512];
 		hall_error_log("saving screenshot of %s: %s", id, hall_error_format(&err, m, sizeof m));
+		return;
+	}
+	/* Logged with its command (table shots); the same rule again, in one statement. */
+	if (hall_store_add_shot(sv->store, id, s.command, now, path, &err) != HALL_OK) {
+		char m[512];
+		hall_warn("screenshot from %s for command \"%s\" dropped: %s", id, s.command,
+		          hall_error_format(&err, m, sizeof m));
+		if (unlink(path) != 0)
+			hall_error_log("cannot remove %s: %s", path, strerror(errno));
 		return;
 	}
 	hall_info("screenshot of %s (command %s, %zu bytes): %s", id, s.command, s.size, path);
@@ -905,7 +924,7 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 		goto done;
 	}
 	/* A persistent session: the broker keeps our QoS 1 messages while we restart. */
-	if (hall_ctl_connect(cfg, "hall-controller", true, false, 0, &sv.m, &err) != HALL_OK) {
+	if (hall_ctl_connect(cfg, cfg->id, true, false, 0, &sv.m, &err) != HALL_OK) {
 		hall_error_log("broker: %s", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
@@ -917,7 +936,7 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 			goto done;
 		}
 	}
-	hall_info("serving %s:%d, data in %s", cfg->broker.host, cfg->broker.port, cfg->data_dir);
+	hall_info("serving %s:%d as client id %s, data in %s", cfg->broker.host, cfg->broker.port, cfg->id, cfg->data_dir);
 	while (!*stop) {
 		int64_t now = hall_clock_mono_ms();
 		int timeout = 250;

@@ -488,6 +488,27 @@ done:
 
 /* ---------------------------------------------------------------- command */
 
+/* After a screenshot the kiosk answered "done": where serve saved the image. serve records
+ * it with its command (hall_store_add_shot) when the image comes; the kiosk sends the image
+ * before its "done", but this process may hear the "done" before serve has written the
+ * file, so it waits for the record (at most 5 s). */
+static void print_shot_path(const hall_controller_config *cfg, hall_store *store, const hall_store_command *c)
+{
+	hall_store_kiosk k;
+	char value[HALL_CONFIG_PATH_MAX + 2 * HALL_ID_BUF + 300];
+	if (hall_store_kiosk_get(store, c->kiosk, &k, NULL) != HALL_OK || !k.online)
+		return; /* queued for a kiosk that is away: nothing came back yet */
+	for (int i = 0; i < 100; i++) {
+		if (hall_store_shot_path(store, c->cmd.id, value, sizeof value, NULL) == HALL_OK && value[0]) {
+			printf("  screenshot saved: %s\n", value);
+			return;
+		}
+		usleep(50 * 1000);
+	}
+	printf("  screenshot: not recorded by serve yet (serve saves it as %s/shots/%s-<UTC time>-%s.png)\n",
+	       cfg->data_dir, c->kiosk, c->cmd.id);
+}
+
 int hall_staff_command(const hall_controller_config *cfg, int argc, char **argv)
 {
 	const char *to = NULL, *name = NULL, *exhibit = NULL;
@@ -561,6 +582,8 @@ int hall_staff_command(const hall_controller_config *cfg, int argc, char **argv)
 	c.cmd.ts = hall_clock_now_ms();
 	c.cmd.ttl_s = ttl;
 	code = hall_push_command(cfg, store, &c, timeout_s);
+	if (code == 0 && c.cmd.cmd == HALL_CMD_SCREENSHOT)
+		print_shot_path(cfg, store, &c);
 done:
 	hall_store_close(store);
 	return code;

@@ -176,6 +176,28 @@ hall_err hall_store_get_ack(hall_store *s, const char *kiosk, const char *kind, 
 	return s->ops->get_ack(s, kiosk, kind, version, id ? id : "", out, err);
 }
 
+hall_err hall_store_check_shot(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err)
+{
+	if (!kiosk || !cmd_id || !cmd_id[0])
+		return hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "a screenshot without a command id");
+	return s->ops->check_shot(s, kiosk, cmd_id, err);
+}
+
+hall_err hall_store_add_shot(hall_store *s, const char *kiosk, const char *cmd_id, int64_t now_ms, const char *path,
+                             hall_error *err)
+{
+	if (!kiosk || !cmd_id || !cmd_id[0])
+		return hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "a screenshot without a command id");
+	return s->ops->add_shot(s, kiosk, cmd_id, now_ms, path ? path : "", err);
+}
+
+hall_err hall_store_shot_path(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err)
+{
+	if (!cmd_id || !out || len == 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "command", "no command id or buffer");
+	return s->ops->shot_path(s, cmd_id, out, len, err);
+}
+
 hall_err hall_store_each_tally(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user,
                                hall_error *err)
 {

@@ -10,15 +10,18 @@
  *   events     raw events, unique by (kiosk, seq): inserting one twice counts once
  *   event_spans per (kiosk, UTC hour of ts): the lowest and highest seq stored with a ts
  *              in that hour (how a period's events are found without an index on ts)
- *   votes      one vote per (kiosk, session, poll), filled from vote events
+ *   votes      one vote per (kiosk, session, poll), filled from vote events; deleted
+ *              with the raw events by retention
+ *   vote_totals per (poll, option): how many votes retention deleted (tallies stay whole)
  *   kiosks     the fleet: group, first/last seen, online, versions held, seq_max,
  *              spool_first, confirmed (highest seq committed with no gap), last error,
  *              alert, help count
  *   status_log online/offline transitions with time (uptime in reports)
- *   help       call-staff presses
+ *   help       call-staff presses; deleted with the raw events by retention
  *   desired    desired state per (kind, scope): the envelope last published
  *   history    pushes, rollbacks, schedules, notices, commands: time, user, target
  *   commands   queued commands with ttl and ack state
+ *   shots      screenshots saved, one per screenshot command at most
  *   acks       every ack a kiosk sent
  *   counters   named counters (rejected events, ...)
  *   daily      per-day aggregates kept after raw events are deleted
@@ -201,6 +204,10 @@ typedef struct hall_store_ops {
 	hall_err (*add_ack)(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err);
 	hall_err (*get_ack)(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
 	                    hall_store_ack *out, hall_error *err);
+	hall_err (*check_shot)(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err);
+	hall_err (*add_shot)(hall_store *s, const char *kiosk, const char *cmd_id, int64_t now_ms, const char *path,
+	                     hall_error *err);
+	hall_err (*shot_path)(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err);
 
 	hall_err (*each_tally)(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user, hall_error *err);
 
@@ -260,8 +267,12 @@ hall_err hall_store_each_event(hall_store *s, const char *kiosk, int64_t from_ms
                                hall_store_event_cb cb, void *user, hall_error *err);
 /* The highest seq stored for kiosk (0 when none). */
 hall_err hall_store_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, hall_error *err);
-/* Delete raw events with ts < ts_ms (retention); votes, tallies and the fleet stay. The
- * cutoff is remembered (meta HALL_META_RAW_DELETED_BEFORE, the highest ever applied). */
+/* Delete raw events with ts < ts_ms (retention), and with them the votes and help presses
+ * with ts < ts_ms (docs/privacy.md: kept as raw events). Each deleted vote is first added
+ * to its poll's per-option totals (table vote_totals, no kiosk, session or time), so the
+ * tallies (hall_store_each_tally, published to the kiosks) do not change; the fleet stays.
+ * One transaction. The cutoff is remembered (meta HALL_META_RAW_DELETED_BEFORE, the
+ * highest ever applied). */
 hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *deleted, hall_error *err);
 #define HALL_META_RAW_DELETED_BEFORE "raw_deleted_before"
 /* The highest retention cutoff ever applied (UTC ms): raw events before it are gone.
@@ -327,9 +338,24 @@ hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, ha
 hall_err hall_store_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
                             hall_store_ack *out, hall_error *err);
 
+/* Screenshots (docs/privacy.md: taken only by staff command, and logged). A kiosk's image
+ * is taken in only for a `screenshot` command issued to that kiosk (in the commands
+ * table) whose image has not come yet. hall_store_check_shot: HALL_OK when so,
+ * HALL_ERR_NOT_FOUND when no screenshot command of that id was issued to that kiosk,
+ * HALL_ERR_STALE when its image was already received. hall_store_add_shot records the
+ * saved image (command id, kiosk, time, path; table shots) under the same rule, in one
+ * statement, with the same errors when it does not hold (nothing recorded then). */
+hall_err hall_store_check_shot(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err);
+hall_err hall_store_add_shot(hall_store *s, const char *kiosk, const char *cmd_id, int64_t now_ms, const char *path,
+                             hall_error *err);
+/* Where the image of screenshot command cmd_id was saved; HALL_ERR_NOT_FOUND while none
+ * is recorded. */
+hall_err hall_store_shot_path(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err);
+
 /* ---------------------------------------------------------------- polls */
 
-/* Tallies of one poll (poll NULL or "" = every poll), by poll then option id. */
+/* Tallies of one poll (poll NULL or "" = every poll), by poll then option id: the stored
+ * votes plus the totals of the votes retention deleted. */
 hall_err hall_store_each_tally(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user,
                                hall_error *err);
 /* The results message of one poll (at most HALL_PROTO_POLL_OPTIONS_MAX options, by id). */

@@ -113,6 +113,9 @@ static const char SCHEMA[] =
 	" kiosk TEXT NOT NULL, session INTEGER NOT NULL, poll TEXT NOT NULL, option TEXT NOT NULL,"
 	" ts INTEGER NOT NULL, PRIMARY KEY(kiosk, session, poll));"
 	"CREATE INDEX IF NOT EXISTS votes_poll ON votes(poll, option);"
+	/* Votes retention removed, counted per poll and option, so that tallies stay whole. */
+	"CREATE TABLE IF NOT EXISTS vote_totals(poll TEXT NOT NULL, option TEXT NOT NULL,"
+	" votes INTEGER NOT NULL, PRIMARY KEY(poll, option)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS kiosks("
 	" id TEXT PRIMARY KEY, grp TEXT NOT NULL DEFAULT '', first_seen INTEGER NOT NULL DEFAULT 0,"
 	" last_seen INTEGER NOT NULL DEFAULT 0, online INTEGER NOT NULL DEFAULT 0,"
@@ -136,6 +139,9 @@ static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS commands(id TEXT PRIMARY KEY, kiosk TEXT NOT NULL, cmd TEXT NOT NULL,"
 	" exhibit TEXT NOT NULL, ts INTEGER NOT NULL, ttl_s INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0,"
 	" result TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', acked_ts INTEGER NOT NULL DEFAULT 0);"
+	/* One row per screenshot command whose image was saved (docs/privacy.md). */
+	"CREATE TABLE IF NOT EXISTS shots(cmd_id TEXT PRIMARY KEY, kiosk TEXT NOT NULL, ts INTEGER NOT NULL,"
+	" path TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS acks(id INTEGER PRIMARY KEY AUTOINCREMENT, kiosk TEXT NOT NULL,"
 	" kind TEXT NOT NULL, scope TEXT NOT NULL, version INTEGER NOT NULL, cmd_id TEXT NOT NULL,"
 	" result TEXT NOT NULL, reason TEXT NOT NULL, ts INTEGER NOT NULL);"
@@ -715,6 +721,30 @@ static hall_err sq_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *d
 	sqlite3_bind_int64(del, 1, h_last);
 	rc = run_stmt(q, del, "delete event spans", NULL, err);
 	del = NULL;
+	if (rc)
+		goto fail;
+	/* Votes and help presses are raw events too (docs/privacy.md). A vote goes only after
+	 * it was added to vote_totals (poll, option, count: no kiosk, session or time), so
+	 * the published tallies (all-time, hall_store_each_tally) do not change. */
+	if ((rc = prep(q,
+	               "INSERT INTO vote_totals(poll, option, votes) SELECT poll, option, count(*) FROM votes"
+	               " WHERE ts<?1 GROUP BY poll, option"
+	               " ON CONFLICT(poll, option) DO UPDATE SET votes=votes+excluded.votes",
+	               &del, err)) != HALL_OK)
+		goto fail;
+	sqlite3_bind_int64(del, 1, ts_ms);
+	rc = run_stmt(q, del, "fold old votes into vote_totals", NULL, err);
+	del = NULL;
+	if (rc || (rc = prep(q, "DELETE FROM votes WHERE ts<?1", &del, err)) != HALL_OK)
+		goto fail;
+	sqlite3_bind_int64(del, 1, ts_ms);
+	rc = run_stmt(q, del, "delete old votes", NULL, err);
+	del = NULL;
+	if (rc || (rc = prep(q, "DELETE FROM help WHERE ts<?1", &del, err)) != HALL_OK)
+		goto fail;
+	sqlite3_bind_int64(del, 1, ts_ms);
+	rc = run_stmt(q, del, "delete old help presses", NULL, err);
+	del = NULL;
 	if (!rc)
 		rc = exec_sql(q, "COMMIT", err);
 	if (rc)
@@ -1278,6 +1308,83 @@ static hall_err sq_each_pending_command(hall_store *s, const char *kiosk, int64_
 	return rc;
 }
 
+static hall_err sq_check_shot(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT c.cmd, EXISTS(SELECT 1 FROM shots WHERE cmd_id=c.id) FROM commands c"
+	                   " WHERE c.id=?1 AND c.kiosk=?2",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, cmd_id);
+	bind_text(st, 2, kiosk);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		char name[32];
+		col_text(st, 0, name, sizeof name);
+		if (strcmp(name, hall_command_cmd_name(HALL_CMD_SCREENSHOT)) != 0)
+			rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "command %s of %s is a %s, not a screenshot",
+			                    cmd_id, kiosk, name);
+		else if (col_i64(st, 1))
+			rc = hall_error_set(err, HALL_ERR_STALE, "command",
+			                    "the image of screenshot command %s of %s was already received", cmd_id, kiosk);
+	} else if (step == SQLITE_DONE) {
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "no screenshot command %s was issued to %s", cmd_id,
+		                    kiosk);
+	} else {
+		rc = db_fail(q, err, "read command");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* One statement: the row goes in only for a screenshot command of this kiosk that has no
+ * image yet, so two copies of a shot cannot both be recorded. */
+static hall_err sq_add_shot(hall_store *s, const char *kiosk, const char *cmd_id, int64_t now_ms, const char *path,
+                            hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int64_t changes = 0;
+	hall_err rc = prep(q,
+	                   "INSERT OR IGNORE INTO shots(cmd_id, kiosk, ts, path) SELECT id, kiosk, ?3, ?4 FROM commands"
+	                   " WHERE id=?1 AND kiosk=?2 AND cmd=?5",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, cmd_id);
+	bind_text(st, 2, kiosk);
+	sqlite3_bind_int64(st, 3, now_ms);
+	bind_text(st, 4, path);
+	bind_text(st, 5, hall_command_cmd_name(HALL_CMD_SCREENSHOT));
+	rc = run_stmt(q, st, "store screenshot", &changes, err);
+	if (rc || changes == 1)
+		return rc;
+	rc = sq_check_shot(s, kiosk, cmd_id, err);
+	return rc ? rc : hall_error_set(err, HALL_ERR_STALE, "command", "screenshot %s not recorded", cmd_id);
+}
+
+static hall_err sq_shot_path(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q, "SELECT path FROM shots WHERE cmd_id=?1", &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, cmd_id);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		col_text(st, 0, out, len);
+	else if (step == SQLITE_DONE)
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "no image recorded for screenshot %s", cmd_id);
+	else
+		rc = db_fail(q, err, "read screenshot");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err)
 {
 	sq_store *q = sq(s);
@@ -1409,8 +1516,11 @@ static hall_err sq_each_tally(hall_store *s, const char *poll, hall_store_tally_
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
+	/* Stored votes plus those retention folded into vote_totals. */
 	hall_err rc = prep(q,
-	                   "SELECT poll, option, count(*) FROM votes WHERE (?1 IS NULL OR poll=?1)"
+	                   "SELECT poll, option, sum(n) FROM ("
+	                   "SELECT poll, option, count(*) AS n FROM votes WHERE (?1 IS NULL OR poll=?1) GROUP BY poll, option"
+	                   " UNION ALL SELECT poll, option, votes AS n FROM vote_totals WHERE (?1 IS NULL OR poll=?1))"
 	                   " GROUP BY poll, option ORDER BY poll, option",
 	                   &st, err);
 	if (rc)
@@ -1606,6 +1716,9 @@ static const hall_store_ops SQ_OPS = {
 	.each_pending_command = sq_each_pending_command,
 	.add_ack = sq_add_ack,
 	.get_ack = sq_get_ack,
+	.check_shot = sq_check_shot,
+	.add_shot = sq_add_shot,
+	.shot_path = sq_shot_path,
 	.each_tally = sq_each_tally,
 	.counter_add = sq_counter_add,
 	.each_counter = sq_each_counter,

@@ -429,6 +429,7 @@ done:
 void hall_controller_config_defaults(hall_controller_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
+	snprintf(cfg->id, sizeof cfg->id, "%s", HALL_CONTROLLER_ID_DEFAULT);
 	broker_defaults(&cfg->broker, "controller");
 	snprintf(cfg->topic_prefix, sizeof cfg->topic_prefix, "%s", HALL_TOPIC_PREFIX_DEFAULT);
 	cfg->retain = true;
@@ -514,7 +515,7 @@ static hall_err controller_closing(const ctx *c, const cJSON *root, hall_control
 hall_err hall_controller_config_parse(const char *buf, size_t len, const char *source, hall_controller_config *cfg,
                                       hall_error *err)
 {
-	static const char *const keys[] = {"broker",      "topic_prefix", "retain",   "data_dir",
+	static const char *const keys[] = {"id",          "broker",      "topic_prefix", "retain",   "data_dir",
 	                                   "time_zone",   "closing_time", "reports_dir", "report_lang",
 	                                   "kiosks",      "on_alert",     "raw_retention_days", "ingest",
 	                                   "log_level",   NULL};
@@ -528,7 +529,8 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 		snprintf(cfg->source, sizeof cfg->source, "%s", source);
 	bool reports_set = false;
 	const cJSON *ingest = NULL;
-	if ((rc = check_keys(&c, root, "", keys)) != HALL_OK || (rc = get_broker(&c, root, &cfg->broker)) != HALL_OK ||
+	if ((rc = check_keys(&c, root, "", keys)) != HALL_OK || (rc = get_id(&c, root, "", "id", cfg->id)) != HALL_OK ||
+	    (rc = get_broker(&c, root, &cfg->broker)) != HALL_OK ||
 	    (rc = get_prefix(&c, root, cfg->topic_prefix, sizeof cfg->topic_prefix)) != HALL_OK ||
 	    (rc = get_bool(&c, root, "", "retain", &cfg->retain)) != HALL_OK ||
 	    (rc = get_str(&c, root, "", "data_dir", cfg->data_dir, sizeof cfg->data_dir, false, NULL)) != HALL_OK ||
@@ -609,6 +611,13 @@ static int split_broker(const char *s, char *host, size_t host_len, int *port)
 	return 0;
 }
 
+/* "--id: "Bad Id" is not an id: expected 1 to 64 of a-z 0-9 - _" */
+static hall_err bad_id_arg(hall_error *err, const char *value)
+{
+	return hall_error_set(err, HALL_ERR_INVALID, "--id", "\"%.80s\" is not an id: expected 1 to %d of a-z 0-9 - _",
+	                      value ? value : "", HALL_ID_MAX);
+}
+
 hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, hall_error *err)
 {
 	static const char *const names[] = {"--config", "--broker", "--id", "--data"};
@@ -654,8 +663,7 @@ hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, h
 			break;
 		case 2:
 			if (!hall_id_is_valid(value))
-				return hall_error_set(err, HALL_ERR_INVALID, "--id", "expected an id: 1 to %d of a-z 0-9 - _",
-				                      HALL_ID_MAX);
+				return bad_id_arg(err, value);
 			out->id = value;
 			break;
 		default:
@@ -690,8 +698,7 @@ hall_err hall_kiosk_config_apply_args(hall_kiosk_config *cfg, const hall_config_
 	apply_broker(&cfg->broker, args);
 	if (args->id) {
 		if (!hall_id_is_valid(args->id))
-			return hall_error_set(err, HALL_ERR_INVALID, "--id", "expected an id: 1 to %d of a-z 0-9 - _",
-			                      HALL_ID_MAX);
+			return bad_id_arg(err, args->id);
 		snprintf(cfg->id, sizeof cfg->id, "%s", args->id);
 	}
 	if (args->data_dir) {
@@ -708,8 +715,12 @@ hall_err hall_controller_config_apply_args(hall_controller_config *cfg, const ha
 {
 	if (!args)
 		return HALL_OK;
-	if (args->id)
-		return hall_error_set(err, HALL_ERR_INVALID, "--id", "applies to the kiosk only");
+	/* The id first: a bad one fails before anything else changes. */
+	if (args->id) {
+		if (!hall_id_is_valid(args->id))
+			return bad_id_arg(err, args->id);
+		snprintf(cfg->id, sizeof cfg->id, "%s", args->id);
+	}
 	apply_broker(&cfg->broker, args);
 	if (args->data_dir) {
 		if (!*args->data_dir || strlen(args->data_dir) + sizeof "/reports" > sizeof cfg->data_dir)

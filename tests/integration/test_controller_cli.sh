@@ -9,21 +9,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/hall-ctl-cli-XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 fails=0
 
-# expect NAME CODE PATTERN -- command...: the exit code and a line of stdout+stderr.
-expect() {
-	local name=$1 code=$2 pattern=$3
-	shift 4
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" != "$code" ]; then
-		echo "FAIL $name: exit $rc, expected $code"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-	fi
-	if [ -n "$pattern" ] && ! grep -qF -- "$pattern" <<<"$out"; then
-		echo "FAIL $name: no line with \"$pattern\""; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)); return
-	fi
-	echo "ok   $name"
-}
+. "${HALL_SOURCE_DIR:?HALL_SOURCE_DIR not set}/tests/support/cli_lib.sh" # expect, check
 
 cd "$TMP" || exit 1
 expect validate_should_accept_a_clean_pack 0 "ok: 1 exhibits, 1 assets, 0 warnings" -- "$BIN" validate "$FX/pack-good"
@@ -40,6 +26,11 @@ expect status_should_not_create_a_database 1 "no database here" -- "$BIN" status
 expect push_without_target_should_name_it 2 "--to: missing" -- "$BIN" push "$FX/pack-good" --data "$TMP/d"
 expect notice_with_a_past_until_should_be_refused 2 "--until" -- "$BIN" notice hello --to all --until 2020-01-01T10:00 --data "$TMP/d"
 expect command_to_a_group_should_be_refused 2 "kiosk:ID" -- "$BIN" command identify --to group:lobby --data "$TMP/d"
+# --id after the subcommand's name: accepted (the controller's MQTT client id), a bad one is
+# one line naming it with exit 2 (test_controller_id.sh covers every subcommand with a broker).
+expect validate_should_take_id 0 "ok: 1 exhibits" -- "$BIN" validate "$FX/pack-good" --id ops-1
+expect status_should_take_id 1 "no database here" -- "$BIN" status --id ops-1 --data "$TMP/empty"
+expect bad_id_should_exit_2_naming_it 2 '--id: "Bad Id" is not an id' -- "$BIN" history --id "Bad Id" --data "$TMP/d"
 
 [ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
 echo "all passed"

@@ -11,6 +11,7 @@
 #include "serve.h"
 #include "hall/sha256.h"
 #include <sys/stat.h>
+#include <glob.h>
 
 static int teardown(void **state)
 {
@@ -163,23 +164,148 @@ static void votes_should_publish_results_once_per_session(void **state)
 	assert_int_equal(r.options[1].votes, 1);
 }
 
+/* A command as `hall-controller command` queues it (what serve checks a shot against). */
+static void queue_command(ctl_fx *f, const char *kiosk, const char *id, hall_command_cmd what)
+{
+	hall_store *s = ctl_open_db(f);
+	hall_store_command c = {.cmd = {.cmd = what, .ts = hall_clock_now_ms(), .ttl_s = 600}};
+	snprintf(c.kiosk, sizeof c.kiosk, "%s", kiosk);
+	snprintf(c.cmd.id, sizeof c.cmd.id, "%s", id);
+	assert_int_equal(hall_store_add_command(s, &c, NULL), HALL_OK);
+	hall_store_close(s);
+}
+
+/* A kiosk's answer to screenshot command `cmd_id` on its shot topic. */
+static void publish_shot(ctl_fx *f, const char *kiosk, const char *cmd_id)
+{
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3, 4};
+	char payload[256], topic[128];
+	int n = snprintf(payload, sizeof payload, "{\"command\":\"%s\",\"format\":\"png\",\"size\":%zu}\n", cmd_id,
+	                 sizeof png);
+	memcpy(payload + n, png, sizeof png);
+	snprintf(topic, sizeof topic, "hall/v1/kiosk/%s/shot", kiosk);
+	assert_int_equal(hall_mqtt_publish(f->kiosk, topic, payload, (size_t)n + sizeof png, false, NULL, NULL), HALL_OK);
+}
+
+/* Files serve saved for kiosk k1 and command cmd_id. */
+static int count_shots(ctl_fx *f, const char *cmd_id)
+{
+	char pattern[900];
+	glob_t g;
+	snprintf(pattern, sizeof pattern, "%s/shots/k1-*-%s.png", f->data, cmd_id);
+	int n = glob(pattern, 0, NULL, &g) == 0 ? (int)g.gl_pathc : 0;
+	globfree(&g);
+	return n;
+}
+
+static bool wait_shot(ctl_fx *f, const char *cmd_id)
+{
+	for (int i = 0; i < 200; i++) {
+		if (count_shots(f, cmd_id) > 0)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
 static void shot_should_be_saved_under_data_shots(void **state)
 {
 	ctl_fx *f = *state;
-	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3, 4};
-	char payload[256];
-	int n = snprintf(payload, sizeof payload, "{\"command\":\"c-9\",\"format\":\"png\",\"size\":%zu}\n", sizeof png);
-	memcpy(payload + n, png, sizeof png);
 	ctl_start_serve(f);
+	queue_command(f, "k1", "c-9", HALL_CMD_SCREENSHOT); /* staff asked for it */
+	publish_shot(f, "k1", "c-9");
+	assert_true(wait_shot(f, "c-9"));
+	assert_int_equal(count_shots(f, "c-9"), 1);
+}
+
+/* Issue #5: "A remote screenshot is taken only by staff command and is logged". A shot
+ * for a command never issued, issued to another kiosk, not a screenshot, or already
+ * answered is logged and dropped, never written. */
+static void shot_without_a_staff_command_should_not_be_saved(void **state)
+{
+	ctl_fx *f = *state;
+	ctl_start_serve(f);
+	queue_command(f, "k2", "c-20", HALL_CMD_SCREENSHOT);
+	queue_command(f, "k1", "c-21", HALL_CMD_IDENTIFY);
+	queue_command(f, "k1", "c-22", HALL_CMD_SCREENSHOT);
+	queue_command(f, "k1", "c-23", HALL_CMD_SCREENSHOT);
+	publish_shot(f, "k1", "c-404"); /* never issued */
+	publish_shot(f, "k1", "c-20");  /* another kiosk's */
+	publish_shot(f, "k1", "c-21");  /* not a screenshot command */
+	publish_shot(f, "k1", "c-22");
+	publish_shot(f, "k1", "c-22");  /* its image came already */
+	publish_shot(f, "k1", "c-23");  /* handled after all of the above (one topic, in order) */
+	assert_true(wait_shot(f, "c-23"));
+	assert_int_equal(count_shots(f, "c-404"), 0);
+	assert_int_equal(count_shots(f, "c-20"), 0);
+	assert_int_equal(count_shots(f, "c-21"), 0);
+	assert_int_equal(count_shots(f, "c-22"), 1);
+	assert_int_equal(count_shots(f, "*"), 2);
+	char *log = NULL;
+	size_t len = 0;
+	assert_int_equal(hall_fs_read_file(f->log, 1u << 20, &log, &len, NULL), HALL_OK);
+	assert_non_null(strstr(log, "for command \"c-404\" dropped"));
+	assert_non_null(strstr(log, "for command \"c-20\" dropped"));
+	assert_non_null(strstr(log, "for command \"c-21\" dropped"));
+	assert_non_null(strstr(log, "for command \"c-22\" dropped"));
+	free(log);
+}
+
+/* `command screenshot` as staff run it, against a kiosk that answers like the real one (the
+ * image on its shot topic, then "done"): the command prints where serve saved the image. */
+static void screenshot_command_should_print_where_the_image_was_saved(void **state)
+{
+	ctl_fx *f = *state;
+	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 5, 6, 7, 8};
+	char out[700];
+	snprintf(out, sizeof out, "%s/out.txt", f->dir);
+	ctl_start_serve(f);
+	ctl_hello(f, "k1", "lobby", 0, 0, 1);
+	assert_int_equal(ctl_wait_confirm(f, "k1", 0, 10000), 0);
+	const char *args[] = {"command", "screenshot", "--to", "kiosk:k1", NULL};
+	pid_t pid = ctl_spawn(f, args, out);
+	hall_mqtt_msg m;
+	assert_true(ctl_next(f, "/ctl/kiosk/k1/command", 10000, &m));
+	hall_command c;
+	assert_int_equal(hall_proto_decode_command(m.payload, m.len, &c, NULL), HALL_OK);
+	hall_mqtt_msg_free(&m);
+	assert_int_equal(c.cmd, HALL_CMD_SCREENSHOT);
+	char payload[256], json[256];
+	int n = snprintf(payload, sizeof payload, "{\"command\":\"%s\",\"format\":\"png\",\"size\":%zu}\n", c.id,
+	                 sizeof png);
+	memcpy(payload + n, png, sizeof png);
 	assert_int_equal(hall_mqtt_publish(f->kiosk, "hall/v1/kiosk/k1/shot", payload, (size_t)n + sizeof png, false,
 	                                   NULL, NULL),
 	                 HALL_OK);
-	char cmd[900];
-	snprintf(cmd, sizeof cmd, "ls %s/shots/k1-*-c-9.png >/dev/null 2>&1", f->data);
-	int found = 1;
-	for (int i = 0; i < 200 && (found = system(cmd)) != 0; i++)
-		usleep(50 * 1000);
-	assert_int_equal(found, 0);
+	snprintf(json, sizeof json, "{\"kiosk\":\"k1\",\"kind\":\"command\",\"id\":\"%s\",\"result\":\"done\",\"reason\":\"\"}",
+	         c.id);
+	ctl_publish(f, "hall/v1/kiosk/k1/ack", json);
+	assert_int_equal(ctl_wait_exit(pid, 30000), 0);
+	char *text = NULL;
+	size_t len = 0;
+	assert_int_equal(hall_fs_read_file(out, 1u << 20, &text, &len, NULL), HALL_OK);
+	/* "  screenshot saved: DATA/shots/k1-<UTC time>-<command>.png" */
+	char want[900], suffix[128];
+	snprintf(want, sizeof want, "screenshot saved: %s/shots/k1-", f->data);
+	snprintf(suffix, sizeof suffix, "-%s.png\n", c.id);
+	const char *at = strstr(text, want);
+	if (!at)
+		fail_msg("no \"%s\" in the output:\n%s", want, text);
+	const char *path = at + strlen("screenshot saved: ");
+	const char *eol = strchr(path, '\n');
+	assert_non_null(eol);
+	assert_true((size_t)(eol + 1 - path) > strlen(suffix));
+	assert_memory_equal(eol + 1 - strlen(suffix), suffix, strlen(suffix));
+	/* The path printed is the file serve wrote, with the kiosk's bytes. */
+	char file[900];
+	snprintf(file, sizeof file, "%.*s", (int)(eol - path), path);
+	char *data = NULL;
+	size_t dlen = 0;
+	assert_int_equal(hall_fs_read_file(file, 1u << 20, &data, &dlen, NULL), HALL_OK);
+	assert_int_equal(dlen, sizeof png);
+	assert_memory_equal(data, png, sizeof png);
+	free(data);
+	free(text);
 }
 
 static void closing_time_should_write_the_days_report(void **state)
@@ -238,7 +364,9 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(offline_outside_opening_hours_should_raise_no_alert, setup_alert, teardown),
 		cmocka_unit_test_setup_teardown(votes_should_publish_results_once_per_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(screenshot_command_should_print_where_the_image_was_saved, setup, teardown),
 		cmocka_unit_test_setup_teardown(shot_should_be_saved_under_data_shots, setup, teardown),
+		cmocka_unit_test_setup_teardown(shot_without_a_staff_command_should_not_be_saved, setup, teardown),
 		cmocka_unit_test_setup_teardown(closing_time_should_write_the_days_report, setup_closing, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,17 @@
 #!/usr/bin/env python3
 """Print facts about a PNG for tests that must judge a picture, with the stdlib only:
    width height distinct_colours fraction_of_pixels_unlike_the_corner
-The last figure says how much is drawn on the background (0.0 = blank)."""
+The last figure says how much is drawn on the background (0.0 = blank).
+
+`pngstat.py --detail FILE...` prints one JSON object per file, one a line, with more:
+  colours     distinct colours (sampled)
+  drawn       fraction of pixels unlike the most common colour (the background)
+  edges       high-contrast edges found along every other row (luminance steps >= 96)
+  text_tiles  64x64 tiles holding text-like strokes: at least 6 pairs of such edges
+              2..24 px apart (a glyph's stroke), on at least 3 different rows
+  digest      SHA-256 of the decoded pixels (two screens alike have the same digest)"""
+import hashlib
+import json
 import struct
 import sys
 import zlib
@@ -50,7 +60,54 @@ def read_png(path):
     return w, h, bpp, rows
 
 
+def detail(path):
+    w, h, bpp, rows = read_png(path)
+    digest = hashlib.sha256()
+    counts = {}
+    step = max(1, (w * h) // 400000)
+    k = 0
+    for row in rows:
+        digest.update(row)
+        for x in range(0, w * bpp, bpp * step):
+            px = row[x:x + 3]
+            counts[px] = counts.get(px, 0) + 1
+            k += 1
+    bg = max(counts, key=counts.get)
+    drawn = 1.0 - counts[bg] / max(k, 1)
+    tile = 64
+    tw, th = (w + tile - 1) // tile, (h + tile - 1) // tile
+    pairs = [0] * (tw * th)
+    rowsets = [set() for _ in range(tw * th)]
+    edges = 0
+    for y in range(0, h, 2):
+        row = rows[y]
+        if bpp == 4:
+            r, g, b = row[0::4], row[1::4], row[2::4]
+        else:
+            r, g, b = row[0::3], row[1::3], row[2::3]
+        lum = [(77 * a + 150 * c + 29 * d) >> 8 for a, c, d in zip(r, g, b)]
+        last, prev_edge = -100, -100
+        for x in range(2, w):
+            if abs(lum[x] - lum[x - 2]) >= 96:
+                if x - last > 2:  # a new edge (anti-aliasing spreads one over ~2 px)
+                    edges += 1
+                    gap = x - prev_edge
+                    if 2 <= gap <= 24:
+                        t = (y // tile) * tw + x // tile
+                        pairs[t] += 1
+                        rowsets[t].add(y)
+                    prev_edge = x
+                last = x
+    text_tiles = sum(1 for i in range(tw * th) if pairs[i] >= 6 and len(rowsets[i]) >= 3)
+    return {"file": path, "width": w, "height": h, "colours": len(counts), "drawn": round(drawn, 4),
+            "edges": edges, "text_tiles": text_tiles, "digest": digest.hexdigest()}
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--detail":
+        for path in sys.argv[2:]:
+            print(json.dumps(detail(path)), flush=True)
+        return
     w, h, bpp, rows = read_png(sys.argv[1])
     corner = rows[0][0:3]
     colours, unlike, total = set(), 0, 0

@@ -341,8 +341,6 @@ static const struct {
 	{"controller_bad_lang.json", "c.json: report_lang: expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\""},
 	{"controller_bad_ingest.json", "c.json: ingest.batch_ms: expected integer 0..60000"},
 	{"controller_bad_on_alert.json", "c.json: on_alert: expected null or a string of at most 511 bytes"},
-	{"controller_with_id.json", "c.json: id: unknown field (misspelt?)"},
-	{"kiosk_minimal.json", "c.json: id: unknown field (misspelt?)"},
 };
 
 static void bad_controller_configs_should_fail_with_one_line_naming_the_field(void **state)
@@ -365,18 +363,56 @@ static void bad_controller_configs_should_fail_with_one_line_naming_the_field(vo
 	}
 }
 
-static void controller_should_refuse_id_and_move_reports_with_data(void **state)
+/* The controller's id (its MQTT client id): "hall-controller" by default, the file's "id",
+ * then --id; a bad one is one line naming the field. */
+static void controller_id_should_come_from_the_file_then_from_id(void **state)
+{
+	(void)state;
+	size_t n;
+	char *buf = fixture("controller_with_id.json", &n); /* {"id":"controller"} */
+	hall_controller_config cfg;
+	hall_error err = {0};
+	hall_controller_config_defaults(&cfg);
+	assert_string_equal(cfg.id, "hall-controller");
+	assert_int_equal(hall_controller_config_parse(buf, n, "c.json", &cfg, &err), HALL_OK);
+	assert_string_equal(cfg.id, "controller");
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.id = "ctl-b_2";
+	assert_int_equal(hall_controller_config_apply_args(&cfg, &args, &err), HALL_OK);
+	assert_string_equal(cfg.id, "ctl-b_2");
+	args.id = "Not An Id";
+	assert_int_equal(hall_controller_config_apply_args(&cfg, &args, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "--id");
+	assert_string_equal(formatted(&err), "--id: \"Not An Id\" is not an id: expected 1 to 64 of a-z 0-9 - _");
+	assert_string_equal(cfg.id, "ctl-b_2");
+	hall_controller_config_free(&cfg);
+	free(buf);
+	static const char *const bad[] = {"{\"id\":\"Not An Id\"}", "{\"id\":\"\"}", "{\"id\":7}",
+	                                  "{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		hall_controller_config_defaults(&cfg);
+		if (hall_controller_config_parse(bad[i], strlen(bad[i]), "c.json", &cfg, &err) != HALL_ERR_INVALID)
+			fail_msg("%s accepted", bad[i]);
+		assert_string_equal(formatted(&err), "c.json: id: expected an id: 1 to 64 of a-z 0-9 - _");
+		hall_controller_config_free(&cfg);
+	}
+	/* A kiosk's config is still no controller config. */
+	static const char kiosk_cfg[] = "{\"id\":\"kiosk-07\",\"group\":\"lobby\"}";
+	hall_controller_config_defaults(&cfg);
+	assert_int_equal(hall_controller_config_parse(kiosk_cfg, strlen(kiosk_cfg), "c.json", &cfg, &err), HALL_ERR_INVALID);
+	assert_string_equal(formatted(&err), "c.json: group: unknown field (misspelt?)");
+	hall_controller_config_free(&cfg);
+}
+
+static void controller_should_move_reports_with_data(void **state)
 {
 	(void)state;
 	hall_controller_config cfg;
 	hall_controller_config_defaults(&cfg);
 	hall_config_args args;
 	memset(&args, 0, sizeof args);
-	args.id = "kiosk-01";
 	hall_error err = {0};
-	assert_int_equal(hall_controller_config_apply_args(&cfg, &args, &err), HALL_ERR_INVALID);
-	assert_string_equal(err.path, "--id");
-	args.id = NULL;
 	args.data_dir = "/data/ctl";
 	args.broker = "broker.local:1999";
 	snprintf(args.broker_host, sizeof args.broker_host, "broker.local");
@@ -501,7 +537,8 @@ int main(void)
 		cmocka_unit_test(shipped_controller_config_should_hold_exactly_the_defaults),
 		cmocka_unit_test(custom_controller_config_should_read_every_field),
 		cmocka_unit_test(bad_controller_configs_should_fail_with_one_line_naming_the_field),
-		cmocka_unit_test(controller_should_refuse_id_and_move_reports_with_data),
+		cmocka_unit_test(controller_id_should_come_from_the_file_then_from_id),
+		cmocka_unit_test(controller_should_move_reports_with_data),
 		cmocka_unit_test(parse_args_should_take_known_options_and_leave_the_rest_in_order),
 		cmocka_unit_test(parse_args_should_refuse_bad_values),
 		cmocka_unit_test(broker_override_should_accept_ipv6_and_a_bare_host),

@@ -1,7 +1,9 @@
 /* test_report_gaps.c: the report against a real SQLite store where its data has gaps:
  * a day whose raw events retention removed (reported from the daily aggregates, never
  * "complete"), a kiosk that announced seqs but sent nothing in the period, a kiosk of the
- * config's list never seen, and dwell time per kiosk, exhibit and item.
+ * config's list never seen, and dwell time per kiosk, exhibit and item; exhibits and
+ * items named by their titles from the pack pushed to the kiosks; text columns aligned by
+ * display cells for Korean.
  * (tests/integration/test_report.c holds the hand-computed fixture day; a unit test of the
  * same name would clash with it, hence this name.) */
 /* links: hallctl */
@@ -18,6 +20,8 @@
 #include "fixtures.h"
 #include "hall/clock.h"
 #include "hall/json.h"
+#include "hall/content.h"
+#include "packs.h"
 #include "report.h"
 #include "store.h"
 
@@ -273,7 +277,7 @@ static void listed_kiosk_never_seen_should_make_the_report_incomplete(void **sta
 	assert_non_null(strstr(text, "Data INCOMPLETE"));
 	free(text);
 	char *csv = render(r, HALL_REPORT_CSV);
-	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,lobby-09,,,never_seen,1\r\n"));
+	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,lobby-09,,,never_seen,1,,\r\n"));
 	free(csv);
 	hall_report_destroy(r);
 }
@@ -329,14 +333,216 @@ static void dwell_should_be_given_per_kiosk_exhibit_and_item(void **state)
 	assert_non_null(strstr(text, "10s / 30s"));     /* brand/p1 */
 	free(text);
 	char *csv = render(r, HALL_REPORT_CSV);
-	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,k1,,,dwell_median_ms,20000\r\n"));
-	assert_non_null(strstr(csv, "exhibit,2026-11-24..2026-11-24,,brand,,dwell_p90_ms,50000\r\n"));
-	assert_non_null(strstr(csv, "item,2026-11-24..2026-11-24,,brand,p1,dwell_median_ms,10000\r\n"));
+	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,k1,,,dwell_median_ms,20000,,\r\n"));
+	assert_non_null(strstr(csv, "exhibit,2026-11-24..2026-11-24,,brand,,dwell_p90_ms,50000,brand,\r\n"));
+	assert_non_null(strstr(csv, "item,2026-11-24..2026-11-24,,brand,p1,dwell_median_ms,10000,brand,p1\r\n"));
 	free(csv);
 	char *html = render(r, HALL_REPORT_HTML);
 	assert_non_null(strstr(html, "<td>20s / 1m 00s</td>"));
 	assert_non_null(strstr(html, "<td>10s / 30s</td>"));
 	free(html);
+	hall_report_destroy(r);
+}
+
+/* Store the default pack in the fixture's pack store and make it the desired content for
+ * all kiosks, as `push` does. */
+static void push_default_pack(fixture *f)
+{
+	hall_content *c = NULL;
+	hall_error err = {0};
+	char dir[600], ref[65];
+	snprintf(dir, sizeof dir, "%s/assets/default", HALL_SOURCE_DIR);
+	assert_int_equal(hall_content_load_dir(dir, NULL, NULL, &c, &err), HALL_OK);
+	assert_int_equal(hall_packs_store_dir(f->dir, dir, c, ref, &err), HALL_OK);
+	hall_content_destroy(c);
+	hall_store_desired d;
+	memset(&d, 0, sizeof d);
+	snprintf(d.kind, sizeof d.kind, "content");
+	snprintf(d.scope, sizeof d.scope, "all");
+	snprintf(d.ref, sizeof d.ref, "%s", ref);
+	d.version = 1;
+	d.updated = at(0, 8, 0);
+	d.payload = (char *)"{}";
+	d.payload_len = 2;
+	assert_int_equal(hall_store_set_desired(f->store, &d, &err), HALL_OK);
+}
+
+static void visit_day(fixture *f)
+{
+	hello(f->store, "k1", 7, at(0, 9, 0));
+	hall_event e[7];
+	e[0] = ev("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, 0);
+	e[1] = ev("k1", 2, at(0, 10, 1), HALL_EVENT_TAP, "", "exhibit-policy", 1, 0);
+	e[2] = ev("k1", 3, at(0, 10, 1), HALL_EVENT_VIEW, "policy", "overview", 1, 0);
+	e[3] = ev("k1", 4, at(0, 10, 2), HALL_EVENT_TAP, "policy", "card-office", 1, 0);
+	e[4] = ev("k1", 5, at(0, 10, 3), HALL_EVENT_TAP, "", "lang-en", 1, 0);
+	e[5] = ev("k1", 6, at(0, 10, 4), HALL_EVENT_TAP, "unknown-exhibit", "x", 1, 0);
+	e[6] = ev("k1", 7, at(0, 10, 5), HALL_EVENT_SESSION_END, "", "timeout", 1, 300000);
+	assert_int_equal(hall_store_insert_events(f->store, e, 7, NULL, NULL), HALL_OK);
+}
+
+static hall_report *build_with_packs(fixture *f, const char *data_dir)
+{
+	hall_report_options opt;
+	memset(&opt, 0, sizeof opt);
+	snprintf(opt.from_day, sizeof opt.from_day, "2026-11-24");
+	snprintf(opt.to_day, sizeof opt.to_day, "2026-11-24");
+	opt.tz = TZ;
+	opt.generated_ms = at(10, 9, 0);
+	opt.raw_retention_days = 90;
+	opt.data_dir = data_dir;
+	hall_report *r = NULL;
+	hall_error err = {0};
+	assert_int_equal(hall_report_build(f->store, &opt, &r, &err), HALL_OK);
+	return r;
+}
+
+static char *render_in(hall_report *r, hall_report_format fmt, hall_lang lang)
+{
+	char *out = NULL;
+	size_t len = 0;
+	hall_error err = {0};
+	assert_int_equal(hall_report_render(r, fmt, lang, &out, &len, &err), HALL_OK);
+	return out;
+}
+
+static const cJSON *find_by(const cJSON *arr, const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+	{
+		const cJSON *a = cJSON_GetObjectItem(it, k1), *b = k2 ? cJSON_GetObjectItem(it, k2) : NULL;
+		if (cJSON_IsString(a) && strcmp(a->valuestring, v1) == 0 &&
+		    (!k2 || (cJSON_IsString(b) && strcmp(b->valuestring, v2) == 0)))
+			return it;
+	}
+	return NULL;
+}
+
+/* The string member k of o; fails (not crashes) when o or the member is missing. */
+static const char *str_of(const cJSON *o, const char *k)
+{
+	assert_non_null(o);
+	const cJSON *v = cJSON_GetObjectItem(o, k);
+	assert_true(cJSON_IsString(v));
+	return v->valuestring;
+}
+
+/* Exhibits and items carry the title of the pack the kiosks were told to show, in the
+ * report's language, with their ids kept; unknown ones and reports without the pack store
+ * fall back to the id. */
+static void exhibits_should_be_named_by_the_title_of_the_pushed_pack(void **state)
+{
+	fixture *f = *state;
+	visit_day(f);
+	push_default_pack(f);
+	hall_report *r = build_with_packs(f, f->dir);
+
+	char *json = render_in(r, HALL_REPORT_JSON, HALL_LANG_KO);
+	cJSON *j = cJSON_Parse(json);
+	free(json);
+	assert_non_null(j);
+	const cJSON *pol = find_by(cJSON_GetObjectItem(j, "exhibits"), "id", "policy", NULL, NULL);
+	assert_non_null(pol);
+	assert_string_equal(str_of(pol, "title"), "정책전시관: 시민과 함께하는 서울");
+	const cJSON *unk = find_by(cJSON_GetObjectItem(j, "exhibits"), "id", "unknown-exhibit", NULL, NULL);
+	assert_string_equal(str_of(unk, "title"), "unknown-exhibit");
+	const cJSON *items = cJSON_GetObjectItem(j, "items");
+	const cJSON *home = find_by(items, "exhibit", "", "target", "exhibit-policy");
+	assert_non_null(home);
+	assert_string_equal(str_of(home, "title"), "정책전시관: 시민과 함께하는 서울");
+	assert_string_equal(str_of(home, "target"), "exhibit-policy");
+	const cJSON *card = find_by(items, "exhibit", "policy", "target", "card-office");
+	assert_string_equal(str_of(card, "title"), "홍보기획관은 어떤 곳인가요");
+	assert_string_equal(str_of(card, "exhibit_title"), "정책전시관: 시민과 함께하는 서울");
+	const cJSON *lang = find_by(items, "exhibit", "", "target", "lang-en");
+	assert_string_equal(str_of(lang, "title"), "English");
+	cJSON_Delete(j);
+
+	char *text = render_in(r, HALL_REPORT_TEXT, HALL_LANG_EN);
+	assert_non_null(strstr(text, "Policy hall: Seoul working with its citizens (policy)"));
+	assert_non_null(strstr(text, "unknown-exhibit "));
+	free(text);
+	char *html = render_in(r, HALL_REPORT_HTML, HALL_LANG_KO);
+	assert_non_null(strstr(html, "<td>정책전시관: 시민과 함께하는 서울 (policy)</td>"));
+	assert_non_null(strstr(html, "<td>홍보기획관은 어떤 곳인가요 (card-office)</td>"));
+	free(html);
+	char *csv = render_in(r, HALL_REPORT_CSV, HALL_LANG_EN);
+	assert_non_null(strstr(csv, "exhibit,2026-11-24..2026-11-24,,policy,,views,1,"
+	                            "Policy hall: Seoul working with its citizens,\r\n"));
+	assert_non_null(strstr(csv, ",policy,card-office,taps,1,Policy hall: Seoul working with its citizens,"));
+	free(csv);
+	hall_report_destroy(r);
+
+	/* without the pack store: ids, as before */
+	r = build_with_packs(f, NULL);
+	json = render_in(r, HALL_REPORT_JSON, HALL_LANG_KO);
+	j = cJSON_Parse(json);
+	free(json);
+	pol = find_by(cJSON_GetObjectItem(j, "exhibits"), "id", "policy", NULL, NULL);
+	assert_string_equal(str_of(pol, "title"), "policy");
+	cJSON_Delete(j);
+	text = render_in(r, HALL_REPORT_TEXT, HALL_LANG_KO);
+	assert_null(strstr(text, "정책전시관"));
+	free(text);
+	hall_report_destroy(r);
+}
+
+/* Display cells of a UTF-8 line, East Asian Wide characters (Hangul, CJK) as two. */
+static size_t cells(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		w += k >= 3 ? 2 : 1; /* every 3- and 4-byte character in these reports is wide */
+		i += k;
+	}
+	return w;
+}
+
+/* The column where the first digit after the label starts in `line` (NULL: not found). */
+static size_t value_col(const char *text, const char *label)
+{
+	const char *p = strstr(text, label);
+	assert_non_null(p);
+	const char *start = p;
+	while (start > text && start[-1] != '\n')
+		start--;
+	const char *q = p + strlen(label);
+	while (*q == ' ')
+		q++;
+	return cells(start, (size_t)(q - start));
+}
+
+/* Korean titles and labels take two cells a syllable: the numbers after them start in one
+ * column, in the summary and in the exhibit and item tables, and the long
+ * "(attract and home screens)" row does not push its numbers out of line. */
+static void text_columns_should_line_up_with_korean_titles(void **state)
+{
+	fixture *f = *state;
+	visit_day(f);
+	push_default_pack(f);
+	hall_report *r = build_with_packs(f, f->dir);
+	char *text = render_in(r, HALL_REPORT_TEXT, HALL_LANG_KO);
+	/* summary: "방문 세션" (5 syllables + space) and "체류 시간 90번째 백분위" */
+	assert_int_equal(value_col(text, "방문 세션"), value_col(text, "체류 시간 중앙값"));
+	assert_int_equal(value_col(text, "방문 세션"), value_col(text, "거부된 이벤트(누적)"));
+	/* exhibits: a Korean title, an ASCII id and the attract/home row */
+	size_t a = value_col(text, "정책전시관: 시민과 함께하는 서울 (policy)");
+	assert_int_equal(a, value_col(text, "unknown-exhibit"));
+	assert_int_equal(a, value_col(text, "(대기·홈 화면)"));
+	/* items: Korean exhibit and item titles next to the attract/home row */
+	const char *items = strstr(text, "== 항목별 터치");
+	assert_non_null(items);
+	size_t c1 = value_col(items, "English (lang-en)");
+	assert_int_equal(c1, value_col(items, "홍보기획관은 어떤 곳인가요 (card-office)"));
+	assert_int_equal(c1, value_col(items, "정책전시관: 시민과 함께하는 서울 (exhibit-policy)"));
+	free(text);
+	/* English: the attract/home row is longer than the old fixed 24 columns */
+	text = render_in(r, HALL_REPORT_TEXT, HALL_LANG_EN);
+	assert_int_equal(value_col(text, "(attract and home screens)"), value_col(text, "unknown-exhibit"));
+	free(text);
 	hall_report_destroy(r);
 }
 
@@ -348,6 +554,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(silent_kiosk_that_announced_seqs_should_count_them_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(listed_kiosk_never_seen_should_make_the_report_incomplete, setup, teardown),
 		cmocka_unit_test_setup_teardown(dwell_should_be_given_per_kiosk_exhibit_and_item, setup, teardown),
+		cmocka_unit_test_setup_teardown(exhibits_should_be_named_by_the_title_of_the_pushed_pack, setup, teardown),
+		cmocka_unit_test_setup_teardown(text_columns_should_line_up_with_korean_titles, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

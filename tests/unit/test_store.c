@@ -730,6 +730,117 @@ static void help_should_raise_the_kiosks_help_count_until_cleared(void **state)
 	assert_false(k.alert);
 }
 
+/* Rows of one table with ts < before, read straight from the database file. */
+static int64_t rows_before(const char *db_path, const char *table, int64_t before)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char sql[128];
+	int64_t n = -1;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE ts<?1", table);
+	assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, before);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static int tally_cat_cb(void *user, const hall_store_tally *t)
+{
+	char *out = user;
+	size_t len = strlen(out);
+	snprintf(out + len, 256 - len, "%s/%s=%lld,", t->poll, t->option, (long long)t->votes);
+	return 0;
+}
+
+static void insert_vote(hall_store *s, int64_t seq, int64_t ts, int64_t session, const char *poll,
+                        const char *option)
+{
+	hall_event ev = ev_make("k1", seq, HALL_EVENT_VOTE);
+	ev.ts = ts;
+	ev.session = session;
+	snprintf(ev.poll, sizeof ev.poll, "%s", poll);
+	snprintf(ev.target, sizeof ev.target, "%s", option);
+	hall_store_insert_result res;
+	assert_int_equal(hall_store_insert_events(s, &ev, 1, &res, NULL), HALL_OK);
+	assert_int_equal(res.votes_counted, 1);
+}
+
+/* docs/privacy.md: votes and help presses are kept as long as raw events. Retention
+ * deletes them too, but a vote is first counted into the per-poll, per-option totals,
+ * so the tallies published to the kiosks stay what they were. */
+static void retention_should_delete_old_votes_and_help_presses_but_keep_the_tallies(void **state)
+{
+	fx *f = *state;
+	const int64_t base = INT64_C(1764057600000), day = INT64_C(86400000);
+	int64_t deleted = 0;
+	char got[256];
+	hall_poll_results r;
+	insert_vote(f->s, 1, base + 1000, 1, "p1", "a");
+	insert_vote(f->s, 2, base + 2000, 2, "p1", "a");
+	insert_vote(f->s, 3, base + 3000, 3, "p1", "b");
+	insert_vote(f->s, 4, base + 4000, 4, "p2", "x");
+	insert_vote(f->s, 5, base + 5 * day, 5, "p1", "a");
+	hall_help h = {.kiosk = "k1", .ts = base + 1500, .exhibit = "poll", .session = 1};
+	assert_int_equal(hall_store_add_help(f->s, &h, 10, NULL), HALL_OK);
+	h.ts = base + 5 * day;
+	assert_int_equal(hall_store_add_help(f->s, &h, 11, NULL), HALL_OK);
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_tally(f->s, NULL, tally_cat_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "p1/a=3,p1/b=1,p2/x=1,");
+
+	/* Cut between votes 2 and 3: votes 1, 2 and the first help press go. */
+	assert_int_equal(hall_store_delete_events_before(f->s, base + 2500, &deleted, NULL), HALL_OK);
+	assert_int_equal(deleted, 2);
+	assert_int_equal(rows_before(f->db, "votes", base + 2500), 0);
+	assert_int_equal(rows_before(f->db, "votes", INT64_MAX), 3);
+	assert_int_equal(rows_before(f->db, "help", base + 2500), 0);
+	assert_int_equal(rows_before(f->db, "help", INT64_MAX), 1);
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_tally(f->s, NULL, tally_cat_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "p1/a=3,p1/b=1,p2/x=1,");
+
+	/* A later cut adds to the totals already kept. */
+	assert_int_equal(hall_store_delete_events_before(f->s, base + day, &deleted, NULL), HALL_OK);
+	assert_int_equal(rows_before(f->db, "votes", INT64_MAX), 1);
+	assert_int_equal(rows_before(f->db, "help", INT64_MAX), 1);
+	assert_int_equal(hall_store_poll_results(f->s, "p1", 1, &r, NULL), HALL_OK);
+	assert_int_equal(r.total, 4);
+	assert_int_equal(r.n_options, 2);
+	assert_string_equal(r.options[0].id, "a");
+	assert_int_equal(r.options[0].votes, 3);
+	assert_string_equal(r.options[1].id, "b");
+	assert_int_equal(r.options[1].votes, 1);
+
+	/* New votes count on top of the kept totals. */
+	insert_vote(f->s, 6, base + 6 * day, 6, "p1", "b");
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_tally(f->s, "p1", tally_cat_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "p1/a=3,p1/b=2,");
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_tally(f->s, NULL, tally_cat_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "p1/a=3,p1/b=2,p2/x=1,");
+}
+
+/* Retention run again with the same cutoff (nothing new to cut) must not count a vote twice. */
+static void retention_run_twice_with_the_same_cutoff_should_not_count_votes_twice(void **state)
+{
+	fx *f = *state;
+	const int64_t base = INT64_C(1764057600000);
+	char got[256];
+	insert_vote(f->s, 1, base + 1000, 1, "p1", "a");
+	insert_vote(f->s, 2, base + 2000, 2, "p1", "b");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(hall_store_delete_events_before(f->s, base + 5000, NULL, NULL), HALL_OK);
+	assert_int_equal(rows_before(f->db, "votes", INT64_MAX), 0);
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_tally(f->s, NULL, tally_cat_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "p1/a=1,p1/b=1,");
+}
+
 static void open_should_name_the_path_when_the_folder_is_missing(void **state)
 {
 	(void)state;
@@ -781,6 +892,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(aggregate_day_should_keep_the_aggregates_of_a_day_whose_raw_events_are_gone,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(help_should_raise_the_kiosks_help_count_until_cleared, setup, teardown),
+		cmocka_unit_test_setup_teardown(retention_should_delete_old_votes_and_help_presses_but_keep_the_tallies,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(retention_run_twice_with_the_same_cutoff_should_not_count_votes_twice, setup,
+		                                teardown),
 		cmocka_unit_test(open_should_name_the_path_when_the_folder_is_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,7 +85,11 @@ typedef struct hall_kiosk_config {
 	char source[HALL_CONFIG_PATH_MAX];   /* the file it was loaded from ("" = defaults only) */
 } hall_kiosk_config;
 
+#define HALL_CONTROLLER_ID_DEFAULT "hall-controller"
+
 typedef struct hall_controller_config {
+	char id[HALL_ID_MAX + 1];            /* "hall-controller" (id alphabet): serve's MQTT client id;
+	                                        staff commands connect as "<id>-<action>-<pid>" */
 	hall_broker_config broker;           /* username "controller"; null = none */
 	char topic_prefix[128];
 	bool retain;
@@ -138,7 +142,8 @@ hall_err hall_kiosk_config_parse(const char *buf, size_t len, const char *source
 hall_err hall_controller_config_parse(const char *buf, size_t len, const char *source,
                                       hall_controller_config *cfg, hall_error *err);
 
-/* Apply --broker, --id, --data (kiosk). The controller refuses --id (HALL_ERR_INVALID). */
+/* Apply --broker, --id, --data. A bad --id is HALL_ERR_INVALID naming "--id" (kiosk: its
+ * id; controller: its MQTT client id). */
 hall_err hall_kiosk_config_apply_args(hall_kiosk_config *cfg, const hall_config_args *args, hall_error *err);
 hall_err hall_controller_config_apply_args(hall_controller_config *cfg, const hall_config_args *args,
                                            hall_error *err);
