@@ -765,8 +765,12 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 				         k->st.nframes - 1, k->st.frame_ms[k->st.nframes - 1], build_ms,
 				         hall_app_screen_id(k->app));
 		}
-		if (k->input_ts && k->st.nlat < STATS_MAX)
+		if (k->input_ts && k->st.nlat < STATS_MAX) {
 			k->st.latency_ms[k->st.nlat++] = (double)(SDL_GetTicks() - k->input_ts);
+			if (k->st.slow_ms > 0 && k->st.latency_ms[k->st.nlat - 1] > k->st.slow_ms)
+				hall_info("stats: input %zu shown after %.0f ms on %s", k->st.nlat - 1,
+				          k->st.latency_ms[k->st.nlat - 1], hall_app_screen_id(k->app));
+		}
 		if (same) {
 			k->st.steady_frames++;
 			k->st.steady_textures += hall_render_textures_created(k->render) - tex_before;
