@@ -64,6 +64,7 @@ struct hall_ttf {
 	char *buf;       /* scratch for NUL-terminating measured ranges */
 	size_t buf_cap;
 	int warned_font, warned_render;
+	unsigned checked_faces; /* bit per face index whose script coverage was checked */
 };
 
 int hall_ttf_face_index(hall_lang lang)
@@ -225,6 +226,16 @@ static TTF_Font *get_font(hall_ttf *t, int face, int px, int bold)
 		if (!t->warned_font++)
 			hall_error_log("%s face %d at %d px: cannot open font: %s", path, face, px, TTF_GetError());
 		return NULL;
+	}
+	/* A font without the face's script draws nothing for its text (no tofu either): say
+	 * so once, loudly, instead of showing empty buttons (a wrong fonts path in the config). */
+	static const Uint32 sample[4] = {0x3042 /* あ */, 0xD55C /* 한 */, 0x4E2D /* 中 */, 0x4E2D};
+	if (face >= 0 && face < 4 && !(t->checked_faces & (1u << face))) {
+		t->checked_faces |= 1u << face;
+		if (!TTF_GlyphIsProvided32(font, sample[face]))
+			hall_error_log("%s face %d has no glyph for U+%04X: text in %s will not show (check fonts in the config)",
+			               path, face, (unsigned)sample[face],
+			               face == 0 ? "Japanese" : face == 1 ? "Korean" : "Chinese");
 	}
 	TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
 	if (bold && !t->have_bold_file)

@@ -249,6 +249,9 @@ void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value
 		snprintf(buf, len, "%s", num);
 	else if (strcmp(u, "%") == 0)
 		snprintf(buf, len, "%s%%", num);
+	else if ((unsigned char)u[0] >= 0x80) /* Korean, Chinese, Japanese units and counters
+	                                       * follow the number closely: 6개 구, 6个区, 6区 */
+		snprintf(buf, len, "%s%s", num, u);
 	else
 		snprintf(buf, len, "%s %s", num, u);
 }

@@ -142,7 +142,12 @@ static void chart_flow(hall_ui_flow *f, const hall_chart *ch)
 		} else if (s->has_secondary) {
 			char sv[160];
 			exhibits__value_unit(ui, sv, sizeof(sv), s->secondary, &ch->secondary_unit);
-			snprintf(b->value_text, sizeof(b->value_text), "%s, %s %s", v, sec_label[0] ? sec_label : "", sv);
+			/* Chinese takes its full-width comma, Japanese its 、, neither spaces */
+			const char *comma = ui->lang == HALL_LANG_JA ? "\xE3\x80\x81"
+			                    : ui->lang == HALL_LANG_ZH_HANS || ui->lang == HALL_LANG_ZH_HANT ? "\xEF\xBC\x8C"
+			                                                                                    : ", ";
+			const char *gap = strcmp(comma, ", ") == 0 && sec_label[0] ? " " : "";
+			snprintf(b->value_text, sizeof(b->value_text), "%s%s%s%s%s", v, comma, sec_label, gap, sv);
 		} else {
 			snprintf(b->value_text, sizeof(b->value_text), "%s", v);
 		}
