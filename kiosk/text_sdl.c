@@ -11,11 +11,15 @@
 /* Open (face, size, weight) fonts, least recently used closed first. Each open Noto CJK
  * face costs about 2.7 MB (FreeType's and HarfBuzz's tables), and the full tour of
  * bench/kiosk (five languages, large text) opens 18: at 48 the kiosk peaked at 111 MB.
+ * 6 holds the language dialog (four faces) and the current language's regular and bold.
  * Reopening costs about 1 ms and only happens when text not yet in the texture cache is
  * drawn with an evicted font. */
-#define MAX_FONTS 8
+#define MAX_FONTS 6
 #define TEX_MAX_ENTRIES 2048
-#define TEX_MAX_PIXELS (2u * 1024u * 1024u) /* 8 MiB of RGBA */
+/* 16 MiB of RGBA: a large-text screen's lines are big (a paragraph line of 1,800 x 80 px
+ * is 576 KB), and with 8 MiB the screen on show and the one being warmed evicted each
+ * other: the first large-text views took 9-14 ms to show (bench/kiosk, BENCHMARKS.md). */
+#define TEX_MAX_PIXELS (4u * 1024u * 1024u)
 #define TEX_BUCKETS 4096                    /* power of two */
 #define MEASURE_SLOTS 8192                  /* power of two, direct-mapped */
 #define MAX_PX 1024
