@@ -145,12 +145,23 @@ typedef struct dwellv {
 	int64_t median, p90;
 } dwellv;
 
+/* A content version a kiosk showed in the period: the one it held when the period began
+ * (applied before it, before_period 1) or one it applied during it; applied_ms is when the
+ * controller received its "applied" content ack. */
+typedef struct version_shown {
+	int64_t version;
+	int64_t applied_ms;
+	int before_period;
+} version_shown;
+
 typedef struct kiosk_stat {
 	char id[HALL_ID_BUF];
 	char group[HALL_ID_BUF];
 	int64_t events, seq_min, seq_max, announced, missing;
 	int64_t sessions, taps, help;
-	int64_t content_version;
+	int64_t content_version; /* the version it holds now (fleet), not in the period */
+	version_shown *shown;    /* content versions shown in the period, oldest first */
+	size_t n_shown, cap_shown;
 	int64_t open_ms, online_ms;
 	outage *outages;
 	size_t n_outages;
@@ -269,6 +280,7 @@ void hall_report_destroy(hall_report *r)
 	for (size_t i = 0; i < r->n_kiosks; i++) {
 		free(r->kiosks[i].outages);
 		free(r->kiosks[i].dwell.v);
+		free(r->kiosks[i].shown);
 	}
 	for (size_t i = 0; i < r->n_exhibits; i++)
 		free(r->exhibits[i].dwell.v);
@@ -813,6 +825,56 @@ static int on_history(void *user, const hall_store_history *h)
 	return 0;
 }
 
+/* Append a version shown, unless it repeats the one before (an ack sent again). */
+static int add_shown(kiosk_stat *k, int64_t version, int64_t applied_ms, int before_period)
+{
+	if (k->n_shown && k->shown[k->n_shown - 1].version == version)
+		return 0;
+	version_shown *v = dyn_push((void **)&k->shown, &k->n_shown, &k->cap_shown, sizeof *k->shown);
+	if (!v)
+		return -1;
+	v->version = version;
+	v->applied_ms = applied_ms;
+	v->before_period = before_period;
+	return 0;
+}
+
+typedef struct shown_ctx {
+	kiosk_stat *k;
+	int oom;
+} shown_ctx;
+
+static int on_content_applied(void *user, const hall_store_ack *a)
+{
+	shown_ctx *c = user;
+	if (add_shown(c->k, a->ack.version, a->ts, 0) != 0) {
+		c->oom = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The content versions kiosk k showed in the period, from its "applied" content acks: the
+ * last it applied before the period began, then every one it applied within it. */
+static hall_err versions_shown(hall_report *r, hall_store *store, kiosk_stat *k, hall_error *err)
+{
+	hall_store_ack last;
+	shown_ctx c = {.k = k};
+	hall_err rc = hall_store_last_ack_before(store, k->id, "content", "applied", r->from_ms, &last, err);
+	if (rc == HALL_OK)
+		c.oom = add_shown(k, last.ack.version, last.ts, 1) != 0;
+	else if (rc != HALL_ERR_NOT_FOUND)
+		return rc;
+	if (!c.oom)
+		rc = hall_store_each_ack(store, k->id, "content", "applied", r->from_ms, r->to_ms, on_content_applied, &c,
+		                         err);
+	else
+		rc = HALL_OK;
+	if (rc == HALL_OK && c.oom)
+		rc = hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
+	return rc;
+}
+
 static int cmp_change(const void *a, const void *b)
 {
 	const content_change *x = a, *y = b;
@@ -1249,6 +1311,9 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 			if (rc != HALL_OK)
 				goto fail;
 		}
+		rc = versions_shown(r, store, k, err);
+		if (rc != HALL_OK)
+			goto fail;
 	}
 	for (size_t i = 0; i < r->n_kiosks; i++)
 		dwell_stats(&r->kiosks[i].dwell);
@@ -1321,7 +1386,7 @@ typedef enum label {
 	L_MISSING, L_UPTIME, L_OUTAGES, L_NONE, L_EXHIBITS, L_EXHIBIT, L_ITEMS, L_ITEM, L_HOURS, L_HOUR, L_LANGUAGES,
 	L_LANGUAGE, L_MODES, L_MODE, L_POLLS, L_POLL, L_OPTION, L_CONTENT, L_VERSION, L_ACTION, L_TARGET, L_TIME,
 	L_TREND, L_DAY, L_OPEN_HOURS_ALL, L_OPEN_HOURS_SCHED, L_COUNT, L_COMPLETENESS, L_LANG_CHANGES, L_UNKNOWN,
-	L_SIGN, L_NO_DATA, L_USER, L_OUTSIDE, L_NEVER_SEEN, L_DWELL, L_COUNT_
+	L_SIGN, L_NO_DATA, L_USER, L_OUTSIDE, L_NEVER_SEEN, L_DWELL, L_SHOWN, L_BEFORE, L_COUNT_
 } label;
 
 static const char *const labels_ko[L_COUNT_] = {
@@ -1333,7 +1398,7 @@ static const char *const labels_ko[L_COUNT_] = {
 	"선택지", "콘텐츠 버전", "버전", "작업", "대상", "시각", "일별 추이", "날짜",
 	"운영시간: 하루 전체(일정 없음)", "운영시간: 게시된 일정 기준", "건수", "데이터 완전성", "언어 변경",
 	"알 수 없음", "확인자 서명", "이 기간에 기록된 이벤트가 없습니다.", "사용자", "(대기·홈 화면)",
-	"한 번도 연결되지 않음: 보낸 것 없음", "체류 시간 중앙값 / 90%"};
+	"한 번도 연결되지 않음: 보낸 것 없음", "체류 시간 중앙값 / 90%", "표시된 콘텐츠 버전", "기간 이전부터"};
 static const char *const labels_en[L_COUNT_] = {
 	"Citizen Hall kiosk usage report", "Period", "Generated", "Time zone", "Data complete: no events missing",
 	"Data INCOMPLETE: events missing", "Visitor sessions", "Taps", "Page views", "Events", "Dwell time, median",
@@ -1344,7 +1409,7 @@ static const char *const labels_en[L_COUNT_] = {
 	"Version", "Action", "Target", "Time", "Day by day", "Day", "Opening hours: the whole day (no schedule)",
 	"Opening hours: from the published schedule", "Count", "Data completeness", "Language changes", "unknown",
 	"Signed off by", "No events were recorded in this period.", "User", "(attract and home screens)",
-	"never seen: sent nothing", "Dwell median / p90"};
+	"never seen: sent nothing", "Dwell median / p90", "Content versions shown", "before the period"};
 
 static const char *L(hall_lang lang, label l)
 {
@@ -1559,6 +1624,35 @@ static void fmt_local(const hall_report *r, char *out, size_t len, int64_t ms)
 	snprintf(out, len, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day, c.hour, c.minute);
 }
 
+/* The content versions a kiosk showed in the period, for people: "v3 (before the period),
+ * v4 from 14:05" ("v3 (기간 이전부터), v4 (14:05부터)"); the date is given too when the
+ * period has more than one day. "none" when no applied content ack is known. */
+static void fmt_shown(const hall_report *r, const kiosk_stat *k, hall_lang lang, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	if (!k->n_shown) {
+		snprintf(out, len, "%s", L(lang, L_NONE));
+		return;
+	}
+	for (size_t j = 0; j < k->n_shown && used < len; j++) {
+		const version_shown *v = &k->shown[j];
+		char when[32], part[96];
+		fmt_local(r, when, sizeof when, v->applied_ms);
+		const char *t = r->n_days > 1 || strlen(when) != 16 ? when : when + 11;
+		if (v->before_period)
+			snprintf(part, sizeof part, "v%lld (%s)", (long long)v->version, L(lang, L_BEFORE));
+		else if (lang == HALL_LANG_KO)
+			snprintf(part, sizeof part, "v%lld (%s부터)", (long long)v->version, t);
+		else
+			snprintf(part, sizeof part, "v%lld from %s", (long long)v->version, t);
+		int n = snprintf(out + used, len - used, "%s%s", j ? ", " : "", part);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
 static double uptime_pct(const kiosk_stat *k)
 {
 	return k->open_ms > 0 ? 100.0 * (double)k->online_ms / (double)k->open_ms : 0.0;
@@ -1654,6 +1748,16 @@ static char *render_json(const hall_report *r, hall_lang lang, size_t *len)
 		json_num(o, "taps", (double)k->taps);
 		json_num(o, "help", (double)k->help);
 		json_num(o, "content_version", (double)k->content_version);
+		cJSON *vs = cJSON_AddArrayToObject(o, "versions_shown");
+		for (size_t j = 0; j < k->n_shown; j++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddItemToArray(vs, x);
+			json_num(x, "version", (double)k->shown[j].version);
+			json_num(x, "applied_ms", (double)k->shown[j].applied_ms);
+			fmt_local(r, buf, sizeof buf, k->shown[j].applied_ms);
+			cJSON_AddStringToObject(x, "applied_local", buf);
+			cJSON_AddBoolToObject(x, "before_period", k->shown[j].before_period);
+		}
 		json_num(o, "open_ms", (double)k->open_ms);
 		json_num(o, "online_ms", (double)k->online_ms);
 		json_num(o, "uptime_pct", round(uptime_pct(k) * 10) / 10);
@@ -1837,6 +1941,11 @@ static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		                   k->open_ms ? x : "-", dw);
 		if (k->never_seen)
 			hall_strbuf_printf(b, "    ! %s\n", L(lang, L_NEVER_SEEN));
+		{
+			char vs[512];
+			fmt_shown(r, k, lang, vs, sizeof vs);
+			hall_strbuf_printf(b, "    %s: %s\n", L(lang, L_SHOWN), vs);
+		}
 		for (size_t j = 0; j < k->n_outages; j++) {
 			fmt_local(r, d1, sizeof d1, k->outages[j].from);
 			fmt_local(r, d2, sizeof d2, k->outages[j].to);
@@ -2020,6 +2129,13 @@ static void render_csv(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		csv_row(b, "kiosk", period, k->id, "", "", "taps", k->taps);
 		csv_row(b, "kiosk", period, k->id, "", "", "open_s", k->open_ms / 1000);
 		csv_row(b, "kiosk", period, k->id, "", "", "online_s", k->online_ms / 1000);
+		for (size_t j = 0; j < k->n_shown; j++) {
+			/* the day column holds when it was applied; item: before the period or in it */
+			char when[32];
+			fmt_local(r, when, sizeof when, k->shown[j].applied_ms);
+			csv_row(b, "version_shown", when, k->id, "", k->shown[j].before_period ? "before_period" : "applied",
+			        "version", k->shown[j].version);
+		}
 		for (size_t j = 0; j < k->n_outages; j++) {
 			char from[32], to[32];
 			fmt_local(r, from, sizeof from, k->outages[j].from);
@@ -2366,6 +2482,16 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		hall_strbuf_puts(b, "</tr>");
 	}
 	html_table_end(b, lang, r->n_polls, 3);
+	html_table(b, lang, L_SHOWN, "versions", HEADS(L_KIOSK, L_SHOWN));
+	for (size_t i = 0; i < r->n_kiosks; i++) {
+		char vs[512];
+		fmt_shown(r, &r->kiosks[i], lang, vs, sizeof vs);
+		hall_strbuf_puts(b, "<tr>");
+		html_td(b, r->kiosks[i].id);
+		html_td(b, vs);
+		hall_strbuf_puts(b, "</tr>");
+	}
+	html_table_end(b, lang, r->n_kiosks, 2);
 	html_table(b, lang, L_CONTENT, "content", HEADS(L_TIME, L_VERSION, L_ACTION, L_TARGET, L_USER));
 	for (size_t i = 0; i < r->n_changes; i++) {
 		fmt_local(r, d1, sizeof d1, r->changes[i].ts);

@@ -453,17 +453,25 @@ int hall_staff_schedule(const hall_controller_config *cfg, int argc, char **argv
 	hall_content *content = NULL;
 	hall_envelope env = {.kind = HALL_ENVELOPE_SCHEDULE, .scope = scope};
 	int code = 1;
-	if (hall_fs_read_file(file, HALL_SCHEDULE_JSON_MAX, &buf, &len, &err) != HALL_OK ||
-	    hall_schedule_parse(buf, len, &sch, &err) != HALL_OK) {
+	if (hall_fs_read_file(file, HALL_SCHEDULE_JSON_MAX, &buf, &len, &err) != HALL_OK) {
 		fprintf(stderr, "error: %s: %s\nhall-controller schedule push: refused: nothing published\n", file,
 		        hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	/* Every problem with its path, like validate does for a pack; checked before the
+	 * store is opened or the broker reached, so a refused schedule leaves no trace. */
+	int errors = 0;
+	if (hall_schedule_parse_report(buf, len, print_issue, &errors, &sch, &err) != HALL_OK) {
+		if (!errors)
+			fprintf(stderr, "error: %s\n", hall_error_format(&err, msg, sizeof msg));
+		fprintf(stderr, "hall-controller schedule push: %s: refused (%d error%s): nothing published\n", file,
+		        errors ? errors : 1, errors == 1 ? "" : "s");
 		goto done;
 	}
 	if (open_store(cfg, "schedule", &store))
 		goto done;
 	content = scope_content(store, scope_s);
 	if (content) {
-		int errors = 0;
 		if (hall_schedule_check_content(sch, content, print_issue, &errors, &err) != HALL_OK) {
 			fprintf(stderr, "hall-controller schedule push: the schedule names exhibits the content pushed to %s "
 			                "lacks: nothing published\n",

@@ -176,6 +176,22 @@ hall_err hall_store_get_ack(hall_store *s, const char *kiosk, const char *kind, 
 	return s->ops->get_ack(s, kiosk, kind, version, id ? id : "", out, err);
 }
 
+hall_err hall_store_each_ack(hall_store *s, const char *kiosk, const char *kind, const char *result, int64_t from_ms,
+                             int64_t to_ms, hall_store_ack_cb cb, void *user, hall_error *err)
+{
+	if (!kind || !cb)
+		return hall_error_set(err, HALL_ERR_INVALID, "ack", "an ack iteration without a kind or callback");
+	return s->ops->each_ack(s, kiosk, kind, result, from_ms, to_ms, cb, user, err);
+}
+
+hall_err hall_store_last_ack_before(hall_store *s, const char *kiosk, const char *kind, const char *result,
+                                    int64_t before_ms, hall_store_ack *out, hall_error *err)
+{
+	if (!kiosk || !kind || !out)
+		return hall_error_set(err, HALL_ERR_INVALID, "ack", "a last-ack lookup without a kiosk or kind");
+	return s->ops->last_ack_before(s, kiosk, kind, result, before_ms, out, err);
+}
+
 hall_err hall_store_check_shot(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err)
 {
 	if (!kiosk || !cmd_id || !cmd_id[0])

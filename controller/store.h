@@ -149,6 +149,7 @@ typedef int (*hall_store_kiosk_cb)(void *user, const hall_store_kiosk *k);
 typedef int (*hall_store_status_cb)(void *user, const hall_store_status_change *c);
 typedef int (*hall_store_history_cb)(void *user, const hall_store_history *h);
 typedef int (*hall_store_command_cb)(void *user, const hall_store_command *c);
+typedef int (*hall_store_ack_cb)(void *user, const hall_store_ack *a);
 typedef int (*hall_store_daily_cb)(void *user, const hall_store_daily *d);
 typedef int (*hall_store_tally_cb)(void *user, const hall_store_tally *t);
 typedef int (*hall_store_counter_cb)(void *user, const char *name, int64_t value);
@@ -204,6 +205,10 @@ typedef struct hall_store_ops {
 	hall_err (*add_ack)(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err);
 	hall_err (*get_ack)(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
 	                    hall_store_ack *out, hall_error *err);
+	hall_err (*each_ack)(hall_store *s, const char *kiosk, const char *kind, const char *result, int64_t from_ms,
+	                     int64_t to_ms, hall_store_ack_cb cb, void *user, hall_error *err);
+	hall_err (*last_ack_before)(hall_store *s, const char *kiosk, const char *kind, const char *result,
+	                            int64_t before_ms, hall_store_ack *out, hall_error *err);
 	hall_err (*check_shot)(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err);
 	hall_err (*add_shot)(hall_store *s, const char *kiosk, const char *cmd_id, int64_t now_ms, const char *path,
 	                     hall_error *err);
@@ -337,6 +342,17 @@ hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, ha
  * HALL_ERR_NOT_FOUND when none. */
 hall_err hall_store_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
                             hall_store_ack *out, hall_error *err);
+/* The stored acks of `kind` ("content", "schedule", "notice", "command") received in
+ * [from_ms, to_ms) (their `ts`), oldest first (by ts, then by arrival); kiosk NULL = every
+ * kiosk, result NULL = any result (else its name, e.g. "applied"). The daily report uses
+ * it for the content versions each kiosk showed. */
+hall_err hall_store_each_ack(hall_store *s, const char *kiosk, const char *kind, const char *result, int64_t from_ms,
+                             int64_t to_ms, hall_store_ack_cb cb, void *user, hall_error *err);
+/* The latest ack of `kiosk` of `kind` (and `result` unless NULL) received before
+ * before_ms, e.g. the content version a kiosk showed at a moment: its last "applied"
+ * content ack before it. HALL_ERR_NOT_FOUND when none. */
+hall_err hall_store_last_ack_before(hall_store *s, const char *kiosk, const char *kind, const char *result,
+                                    int64_t before_ms, hall_store_ack *out, hall_error *err);
 
 /* Screenshots (docs/privacy.md: taken only by staff command, and logged). A kiosk's image
  * is taken in only for a `screenshot` command issued to that kiosk (in the commands

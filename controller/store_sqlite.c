@@ -1512,6 +1512,82 @@ static hall_err sq_get_ack(hall_store *s, const char *kiosk, const char *kind, i
 	return rc;
 }
 
+/* One row of "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks". */
+static hall_err ack_from_row(sqlite3_stmt *st, hall_store_ack *out, hall_error *err)
+{
+	char k[16], r[16];
+	memset(out, 0, sizeof *out);
+	col_text(st, 0, out->ack.kiosk, sizeof out->ack.kiosk);
+	col_text(st, 1, k, sizeof k);
+	col_text(st, 2, out->ack.scope, sizeof out->ack.scope);
+	out->ack.version = col_i64(st, 3);
+	col_text(st, 4, out->ack.id, sizeof out->ack.id);
+	col_text(st, 5, r, sizeof r);
+	col_text(st, 6, out->ack.reason, sizeof out->ack.reason);
+	out->ts = col_i64(st, 7);
+	if (ack_kind_from_name(k, &out->ack.kind) || ack_result_from_name(r, &out->ack.result))
+		return hall_error_set(err, HALL_ERR_DB, "", "ack row with unknown kind or result");
+	return HALL_OK;
+}
+
+static hall_err sq_each_ack(hall_store *s, const char *kiosk, const char *kind, const char *result, int64_t from_ms,
+                            int64_t to_ms, hall_store_ack_cb cb, void *user, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                   " WHERE kind=?2 AND (?1 IS NULL OR kiosk=?1) AND (?3 IS NULL OR result=?3)"
+	                   " AND ts>=?4 AND ts<?5 ORDER BY ts, id",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_opt_text(st, 1, kiosk);
+	bind_text(st, 2, kind);
+	bind_opt_text(st, 3, result);
+	sqlite3_bind_int64(st, 4, from_ms);
+	sqlite3_bind_int64(st, 5, to_ms);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hall_store_ack a;
+		rc = ack_from_row(st, &a, err);
+		if (rc || cb(user, &a))
+			break;
+	}
+	if (rc == HALL_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(q, err, "read acks");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_last_ack_before(hall_store *s, const char *kiosk, const char *kind, const char *result,
+                                   int64_t before_ms, hall_store_ack *out, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = prep(q,
+	                   "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                   " WHERE kiosk=?1 AND kind=?2 AND (?3 IS NULL OR result=?3) AND ts<?4"
+	                   " ORDER BY ts DESC, id DESC LIMIT 1",
+	                   &st, err);
+	if (rc)
+		return rc;
+	bind_text(st, 1, kiosk);
+	bind_text(st, 2, kind);
+	bind_opt_text(st, 3, result);
+	sqlite3_bind_int64(st, 4, before_ms);
+	memset(out, 0, sizeof *out);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = ack_from_row(st, out, err);
+	else if (step == SQLITE_DONE)
+		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "no ack");
+	else
+		rc = db_fail(q, err, "read ack");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static hall_err sq_each_tally(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user, hall_error *err)
 {
 	sq_store *q = sq(s);
@@ -1716,6 +1792,8 @@ static const hall_store_ops SQ_OPS = {
 	.each_pending_command = sq_each_pending_command,
 	.add_ack = sq_add_ack,
 	.get_ack = sq_get_ack,
+	.each_ack = sq_each_ack,
+	.last_ack_before = sq_last_ack_before,
 	.check_shot = sq_check_shot,
 	.add_shot = sq_add_shot,
 	.shot_path = sq_shot_path,

@@ -47,6 +47,42 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 /* ---- parsing ----------------------------------------------------------------------- */
 
+/* The parser goes on after an error as far as it sensibly can (the next window, date,
+ * item or field), so `schedule push` can show the author every problem at once, the way
+ * content packs are checked. Every problem goes through note(): it is passed to the
+ * caller's report callback as a hall_issue and the first is kept for `err`. Helpers that
+ * take a plain hall_error (parse_date, parse_hhmm, the hall_json_* getters) write into
+ * c->cur and their caller notes it; helpers that take the context note their own. */
+typedef struct sched_ctx {
+	hall_issue_fn report; /* may be NULL */
+	void *user;
+	hall_error *err;      /* the first error; may be NULL */
+	hall_err first;       /* HALL_OK until the first error */
+	bool nomem;           /* out of memory: stop */
+	hall_error cur;       /* scratch for the helpers */
+} sched_ctx;
+
+static hall_err note(sched_ctx *c, hall_err rc)
+{
+	if (rc == HALL_OK)
+		return rc;
+	if (rc == HALL_ERR_NOMEM)
+		c->nomem = true;
+	if (c->first == HALL_OK) {
+		c->first = rc;
+		if (c->err)
+			*c->err = c->cur;
+	}
+	if (c->report) {
+		hall_issue is;
+		is.severity = HALL_ISSUE_ERROR;
+		snprintf(is.path, sizeof is.path, "%s", c->cur.path);
+		snprintf(is.msg, sizeof is.msg, "%s", c->cur.msg);
+		c->report(c->user, &is);
+	}
+	return rc;
+}
+
 static hall_err parse_date(const cJSON *v, const char *p, int64_t *day, hall_error *err)
 {
 	int y, m, d;
@@ -79,25 +115,34 @@ static hall_err check_window(const hall_schedule_window *w, const char *p, hall_
 	return HALL_OK;
 }
 
-/* Refuse unknown keys: in a schedule a misspelt optional field ("weekday") would
- * silently widen when something runs. */
-static hall_err check_keys(const cJSON *o, const char *path, const char *const *allowed, hall_error *err)
+/* true when `ch` repeats the key of an earlier sibling. */
+static bool key_repeated(const cJSON *o, const cJSON *ch)
 {
+	for (const cJSON *prev = o->child; prev != ch; prev = prev->next) {
+		if (prev->string && ch->string && strcmp(prev->string, ch->string) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Refuse unknown keys: in a schedule a misspelt optional field ("weekday") would
+ * silently widen when something runs. Every unknown or repeated key is noted. */
+static hall_err check_keys(sched_ctx *c, const cJSON *o, const char *path, const char *const *allowed)
+{
+	hall_err rc = HALL_OK;
 	for (const cJSON *ch = o->child; ch; ch = ch->next) {
 		const char *key = ch->string ? ch->string : "";
 		bool known = false;
 		for (size_t i = 0; allowed[i]; i++)
 			known = known || strcmp(allowed[i], key) == 0;
-		char p[sizeof err->path];
+		char p[sizeof c->cur.path];
 		hall_json_path_key(p, sizeof p, path, key);
 		if (!known)
-			return hall_error_set(err, HALL_ERR_INVALID, p, "unknown field");
-		for (const cJSON *prev = o->child; prev != ch; prev = prev->next) {
-			if (prev->string && strcmp(prev->string, key) == 0)
-				return hall_error_set(err, HALL_ERR_INVALID, p, "field given twice");
-		}
+			rc = note(c, hall_error_set(&c->cur, HALL_ERR_INVALID, p, "unknown field"));
+		else if (key_repeated(o, ch))
+			rc = note(c, hall_error_set(&c->cur, HALL_ERR_INVALID, p, "field given twice"));
 	}
-	return HALL_OK;
+	return rc;
 }
 
 /* The zone must be in the system's zone database (hall/tz.h reads it): glibc silently
@@ -115,65 +160,70 @@ static int cmp_day(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static hall_err parse_hours(hall_schedule *s, const cJSON *oh, hall_error *err)
+static void parse_hours(sched_ctx *c, hall_schedule *s, const cJSON *oh)
 {
 	static const char *const keys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
-	hall_err rc = hall_json_expect_object(oh, "opening_hours", err);
-	if (rc != HALL_OK)
-		return rc;
-	if ((rc = check_keys(oh, "opening_hours", keys, err)) != HALL_OK)
-		return rc;
+	hall_error *err = &c->cur;
+	if (note(c, hall_json_expect_object(oh, "opening_hours", err)) != HALL_OK)
+		return;
+	check_keys(c, oh, "opening_hours", keys);
 	s->has_opening_hours = true;
 	for (const cJSON *day = oh->child; day; day = day->next) {
 		int wd = hall_schedule_weekday_from_name(day->string);
+		if (wd < 0 || key_repeated(oh, day))
+			continue; /* noted by check_keys */
 		char p[sizeof err->path];
 		hall_json_path_key(p, sizeof p, "opening_hours", day->string);
 		if (cJSON_IsNull(day))
 			continue;
-		if (!cJSON_IsArray(day))
-			return hall_error_set(err, HALL_ERR_INVALID, p, "expected an array of [\"HH:MM\", \"HH:MM\"] windows");
+		if (!cJSON_IsArray(day)) {
+			note(c, hall_error_set(err, HALL_ERR_INVALID, p, "expected an array of [\"HH:MM\", \"HH:MM\"] windows"));
+			continue;
+		}
 		int n = cJSON_GetArraySize(day);
-		if (n > (int)HALL_SCHEDULE_WINDOWS_PER_DAY)
-			return hall_error_set(err, HALL_ERR_INVALID, p, "%d windows, at most %u a day", n,
-			                      HALL_SCHEDULE_WINDOWS_PER_DAY);
+		if (n > (int)HALL_SCHEDULE_WINDOWS_PER_DAY) {
+			note(c, hall_error_set(err, HALL_ERR_INVALID, p, "%d windows, at most %u a day", n,
+			                       HALL_SCHEDULE_WINDOWS_PER_DAY));
+			continue;
+		}
 		int i = 0;
 		for (const cJSON *w = day->child; w; w = w->next, i++) {
 			char wp[sizeof err->path], tp[sizeof err->path];
 			hall_json_path_index(wp, sizeof wp, p, i);
-			if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) != 2)
-				return hall_error_set(err, HALL_ERR_INVALID, wp, "expected [\"HH:MM\", \"HH:MM\"]");
+			if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) != 2) {
+				note(c, hall_error_set(err, HALL_ERR_INVALID, wp, "expected [\"HH:MM\", \"HH:MM\"]"));
+				continue;
+			}
 			hall_schedule_window win;
 			hall_json_path_index(tp, sizeof tp, wp, 0);
-			if ((rc = parse_hhmm(w->child, tp, false, &win.start_min, err)) != HALL_OK)
-				return rc;
+			bool ok = note(c, parse_hhmm(w->child, tp, false, &win.start_min, err)) == HALL_OK;
 			hall_json_path_index(tp, sizeof tp, wp, 1);
-			if ((rc = parse_hhmm(w->child->next, tp, true, &win.end_min, err)) != HALL_OK)
-				return rc;
-			if ((rc = check_window(&win, wp, err)) != HALL_OK)
-				return rc;
-			s->hours[wd][s->n_hours[wd]++] = win;
+			ok = note(c, parse_hhmm(w->child->next, tp, true, &win.end_min, err)) == HALL_OK && ok;
+			if (ok && note(c, check_window(&win, wp, err)) == HALL_OK)
+				s->hours[wd][s->n_hours[wd]++] = win;
 		}
 	}
-	return HALL_OK;
 }
 
-static hall_err parse_show(hall_schedule_item *it, const cJSON *show, const char *p, hall_error *err)
+static hall_err parse_show(sched_ctx *c, hall_schedule_item *it, const cJSON *show, const char *p)
 {
 	static const char *const keys[] = {"exhibit", "attract", "playlist", NULL};
-	hall_err rc = hall_json_expect_object(show, p, err);
+	hall_error *err = &c->cur;
+	hall_err rc = note(c, hall_json_expect_object(show, p, err));
 	if (rc != HALL_OK)
 		return rc;
-	if ((rc = check_keys(show, p, keys, err)) != HALL_OK)
+	if ((rc = check_keys(c, show, p, keys)) != HALL_OK)
 		return rc;
 	if (cJSON_GetArraySize(show) != 1)
-		return hall_error_set(err, HALL_ERR_INVALID, p,
-		                      "expected exactly one of {\"exhibit\": id}, {\"attract\": true}, {\"playlist\": [ids]}");
+		return note(c, hall_error_set(err, HALL_ERR_INVALID, p,
+		                              "expected exactly one of {\"exhibit\": id}, {\"attract\": true}, "
+		                              "{\"playlist\": [ids]}"));
 	const cJSON *v = show->child;
 	char fp[sizeof err->path];
 	hall_json_path_key(fp, sizeof fp, p, v->string);
 	if (strcmp(v->string, "attract") == 0) {
 		if (!cJSON_IsTrue(v))
-			return hall_error_set(err, HALL_ERR_INVALID, fp, "expected true");
+			return note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "expected true"));
 		it->show = HALL_SHOW_ATTRACT;
 		return HALL_OK;
 	}
@@ -181,16 +231,16 @@ static hall_err parse_show(hall_schedule_item *it, const cJSON *show, const char
 	size_t n = 1;
 	if (!single) {
 		if (!cJSON_IsArray(v))
-			return hall_error_set(err, HALL_ERR_INVALID, fp, "expected an array of exhibit ids");
+			return note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "expected an array of exhibit ids"));
 		int count = cJSON_GetArraySize(v);
 		if (count < 1 || count > (int)HALL_SCHEDULE_PLAYLIST_MAX)
-			return hall_error_set(err, HALL_ERR_INVALID, fp, "%d exhibits, expected 1 to %u", count,
-			                      HALL_SCHEDULE_PLAYLIST_MAX);
+			return note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "%d exhibits, expected 1 to %u", count,
+			                              HALL_SCHEDULE_PLAYLIST_MAX));
 		n = (size_t)count;
 	}
 	it->playlist = calloc(n, sizeof *it->playlist);
 	if (!it->playlist)
-		return hall_error_set(err, HALL_ERR_NOMEM, p, "out of memory");
+		return note(c, hall_error_set(err, HALL_ERR_NOMEM, p, "out of memory"));
 	it->show = single ? HALL_SHOW_EXHIBIT : HALL_SHOW_PLAYLIST;
 	const cJSON *id = single ? v : v->child;
 	for (size_t i = 0; i < n; i++, id = id->next) {
@@ -199,135 +249,184 @@ static hall_err parse_show(hall_schedule_item *it, const cJSON *show, const char
 			snprintf(ip, sizeof ip, "%s", fp);
 		else
 			hall_json_path_index(ip, sizeof ip, fp, (int)i);
-		if (!cJSON_IsString(id) || !hall_id_is_valid(id->valuestring))
-			return hall_error_set(err, HALL_ERR_INVALID, ip, "expected an exhibit id (1 to 64 of a-z, 0-9, '-', '_')");
+		if (!cJSON_IsString(id) || !hall_id_is_valid(id->valuestring)) {
+			rc = note(c, hall_error_set(err, HALL_ERR_INVALID, ip,
+			                            "expected an exhibit id (1 to 64 of a-z, 0-9, '-', '_')"));
+			continue;
+		}
 		snprintf(it->playlist[i], sizeof it->playlist[i], "%s", id->valuestring);
-		it->n_playlist = i + 1;
 	}
-	return HALL_OK;
+	it->n_playlist = n;
+	return rc;
 }
 
-static hall_err parse_item(hall_schedule *s, size_t idx, const cJSON *v, hall_error *err)
+static void parse_item(sched_ctx *c, hall_schedule *s, size_t idx, const cJSON *v)
 {
 	static const char *const keys[] = {"id", "show", "from", "to", "weekdays", "start", "end", "priority", NULL};
+	hall_error *err = &c->cur;
 	char p[sizeof err->path], fp[sizeof err->path];
 	hall_json_path_index(p, sizeof p, "items", (int)idx);
 	hall_schedule_item *it = &s->items[idx];
-	hall_err rc = hall_json_expect_object(v, p, err);
-	if (rc != HALL_OK)
-		return rc;
-	if ((rc = check_keys(v, p, keys, err)) != HALL_OK)
-		return rc;
+	if (note(c, hall_json_expect_object(v, p, err)) != HALL_OK)
+		return;
+	check_keys(c, v, p, keys);
 	const char *id = NULL;
-	if ((rc = hall_json_get_string(v, p, "id", HALL_ID_MAX, &id, err)) != HALL_OK)
-		return rc;
-	hall_json_path_key(fp, sizeof fp, p, "id");
-	if (!hall_id_is_valid(id))
-		return hall_error_set(err, HALL_ERR_INVALID, fp, "\"%s\" is not a valid id (1 to 64 of a-z, 0-9, '-', '_')",
-		                      id);
-	for (size_t k = 0; k < idx; k++) {
-		if (strcmp(s->items[k].id, id) == 0)
-			return hall_error_set(err, HALL_ERR_INVALID, fp, "\"%s\" is used twice (also items[%zu])", id, k);
+	if (note(c, hall_json_get_string(v, p, "id", HALL_ID_MAX, &id, err)) == HALL_OK) {
+		hall_json_path_key(fp, sizeof fp, p, "id");
+		bool ok = true;
+		if (!hall_id_is_valid(id)) {
+			note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "\"%s\" is not a valid id (1 to 64 of a-z, 0-9, '-', '_')",
+			                       id));
+			ok = false;
+		}
+		for (size_t k = 0; ok && k < idx; k++) {
+			if (strcmp(s->items[k].id, id) == 0) {
+				note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "\"%s\" is used twice (also items[%zu])", id, k));
+				ok = false;
+			}
+		}
+		if (ok)
+			snprintf(it->id, sizeof it->id, "%s", id);
 	}
-	snprintf(it->id, sizeof it->id, "%s", id);
 	const cJSON *show = NULL;
-	if ((rc = hall_json_get_object(v, p, "show", &show, err)) != HALL_OK)
-		return rc;
-	hall_json_path_key(fp, sizeof fp, p, "show");
-	if ((rc = parse_show(it, show, fp, err)) != HALL_OK)
-		return rc;
+	if (note(c, hall_json_get_object(v, p, "show", &show, err)) == HALL_OK) {
+		hall_json_path_key(fp, sizeof fp, p, "show");
+		if (parse_show(c, it, show, fp) == HALL_ERR_NOMEM)
+			return;
+	}
+	bool from_ok = true;
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "from");
 	if (f && !cJSON_IsNull(f)) {
 		hall_json_path_key(fp, sizeof fp, p, "from");
-		if ((rc = parse_date(f, fp, &it->from_day, err)) != HALL_OK)
-			return rc;
-		it->has_from = true;
+		from_ok = note(c, parse_date(f, fp, &it->from_day, err)) == HALL_OK;
+		it->has_from = from_ok;
 	}
 	f = cJSON_GetObjectItemCaseSensitive(v, "to");
 	if (f && !cJSON_IsNull(f)) {
 		hall_json_path_key(fp, sizeof fp, p, "to");
-		if ((rc = parse_date(f, fp, &it->to_day, err)) != HALL_OK)
-			return rc;
-		it->has_to = true;
-		if (it->has_from && it->to_day < it->from_day)
-			return hall_error_set(err, HALL_ERR_INVALID, fp, "\"to\" is before \"from\"");
+		if (note(c, parse_date(f, fp, &it->to_day, err)) == HALL_OK) {
+			it->has_to = true;
+			if (it->has_from && it->to_day < it->from_day)
+				note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "\"to\" is before \"from\""));
+		}
 	}
 	it->weekdays = 0x7f;
 	f = cJSON_GetObjectItemCaseSensitive(v, "weekdays");
 	if (f && !cJSON_IsNull(f)) {
 		hall_json_path_key(fp, sizeof fp, p, "weekdays");
 		int n = cJSON_IsArray(f) ? cJSON_GetArraySize(f) : -1;
-		if (n < 1 || n > 7)
-			return hall_error_set(err, HALL_ERR_INVALID, fp, "expected an array of 1 to 7 of \"mon\" ... \"sun\"");
-		it->weekdays = 0;
-		int i = 0;
-		for (const cJSON *d = f->child; d; d = d->next, i++) {
-			char dp[sizeof err->path];
-			hall_json_path_index(dp, sizeof dp, fp, i);
-			int wd = cJSON_IsString(d) ? hall_schedule_weekday_from_name(d->valuestring) : -1;
-			if (wd < 0)
-				return hall_error_set(err, HALL_ERR_INVALID, dp, "expected one of mon, tue, wed, thu, fri, sat, sun");
-			if (it->weekdays & (1u << wd))
-				return hall_error_set(err, HALL_ERR_INVALID, dp, "\"%s\" is listed twice", d->valuestring);
-			it->weekdays = (uint8_t)(it->weekdays | (1u << wd));
+		if (n < 1 || n > 7) {
+			note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "expected an array of 1 to 7 of \"mon\" ... \"sun\""));
+		} else {
+			it->weekdays = 0;
+			int i = 0;
+			for (const cJSON *d = f->child; d; d = d->next, i++) {
+				char dp[sizeof err->path];
+				hall_json_path_index(dp, sizeof dp, fp, i);
+				int wd = cJSON_IsString(d) ? hall_schedule_weekday_from_name(d->valuestring) : -1;
+				if (wd < 0)
+					note(c, hall_error_set(err, HALL_ERR_INVALID, dp,
+					                       "expected one of mon, tue, wed, thu, fri, sat, sun"));
+				else if (it->weekdays & (1u << wd))
+					note(c, hall_error_set(err, HALL_ERR_INVALID, dp, "\"%s\" is listed twice", d->valuestring));
+				else
+					it->weekdays = (uint8_t)(it->weekdays | (1u << wd));
+			}
 		}
 	}
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(v, "start");
 	const cJSON *en = cJSON_GetObjectItemCaseSensitive(v, "end");
 	bool has_st = st && !cJSON_IsNull(st), has_en = en && !cJSON_IsNull(en);
+	it->all_day = !has_st;
+	it->window.start_min = 0;
+	it->window.end_min = MIN_PER_DAY;
 	if (has_st != has_en) {
 		hall_json_path_key(fp, sizeof fp, p, has_st ? "end" : "start");
-		return hall_error_set(err, HALL_ERR_INVALID, fp, "missing: give both start and end, or neither (whole day)");
-	}
-	it->all_day = !has_st;
-	if (has_st) {
+		note(c, hall_error_set(err, HALL_ERR_INVALID, fp, "missing: give both start and end, or neither (whole day)"));
+	} else if (has_st) {
 		hall_json_path_key(fp, sizeof fp, p, "start");
-		if ((rc = parse_hhmm(st, fp, false, &it->window.start_min, err)) != HALL_OK)
-			return rc;
+		bool ok = note(c, parse_hhmm(st, fp, false, &it->window.start_min, err)) == HALL_OK;
 		hall_json_path_key(fp, sizeof fp, p, "end");
-		if ((rc = parse_hhmm(en, fp, true, &it->window.end_min, err)) != HALL_OK)
-			return rc;
-		if ((rc = check_window(&it->window, p, err)) != HALL_OK)
-			return rc;
-	} else {
-		it->window.start_min = 0;
-		it->window.end_min = MIN_PER_DAY;
+		ok = note(c, parse_hhmm(en, fp, true, &it->window.end_min, err)) == HALL_OK && ok;
+		if (ok)
+			note(c, check_window(&it->window, p, err));
 	}
 	int64_t prio = 0;
-	if ((rc = hall_json_opt_int(v, p, "priority", -HALL_SCHEDULE_PRIORITY_LIMIT, HALL_SCHEDULE_PRIORITY_LIMIT, &prio,
-	                            err)) != HALL_OK)
-		return rc;
-	it->priority = (int)prio;
-	return HALL_OK;
+	if (note(c, hall_json_opt_int(v, p, "priority", -HALL_SCHEDULE_PRIORITY_LIMIT, HALL_SCHEDULE_PRIORITY_LIMIT,
+	                              &prio, err)) == HALL_OK)
+		it->priority = (int)prio;
 }
 
-hall_err hall_schedule_from_json(const cJSON *root, hall_schedule **out, hall_error *err)
+static void parse_closures(sched_ctx *c, hall_schedule *s, const cJSON *cl)
+{
+	hall_error *err = &c->cur;
+	int n = cJSON_IsArray(cl) ? cJSON_GetArraySize(cl) : -1;
+	if (n < 0 || n > (int)HALL_SCHEDULE_CLOSURES_MAX) {
+		note(c, hall_error_set(err, HALL_ERR_INVALID, "closures", "expected an array of at most %u dates",
+		                       HALL_SCHEDULE_CLOSURES_MAX));
+		return;
+	}
+	if (n > 0 && !(s->closures = calloc((size_t)n, sizeof *s->closures))) {
+		note(c, hall_error_set(err, HALL_ERR_NOMEM, "closures", "out of memory"));
+		return;
+	}
+	size_t got = 0;
+	int i = 0;
+	for (const cJSON *d = cl->child; d && i < n; d = d->next, i++) {
+		char p[sizeof err->path];
+		hall_json_path_index(p, sizeof p, "closures", i);
+		if (note(c, parse_date(d, p, &s->closures[got], err)) == HALL_OK)
+			got++;
+	}
+	if (got > 0)
+		qsort(s->closures, got, sizeof *s->closures, cmp_day);
+	size_t kept = 0;
+	for (size_t k = 0; k < got; k++) {
+		if (kept == 0 || s->closures[kept - 1] != s->closures[k])
+			s->closures[kept++] = s->closures[k];
+	}
+	s->n_closures = kept;
+}
+
+static void parse_items(sched_ctx *c, hall_schedule *s, const cJSON *items)
+{
+	hall_error *err = &c->cur;
+	int n = cJSON_IsArray(items) ? cJSON_GetArraySize(items) : -1;
+	if (n < 0 || n > (int)HALL_SCHEDULE_ITEMS_MAX) {
+		note(c, hall_error_set(err, HALL_ERR_INVALID, "items", "expected an array of at most %u items",
+		                       HALL_SCHEDULE_ITEMS_MAX));
+		return;
+	}
+	if (n > 0 && !(s->items = calloc((size_t)n, sizeof *s->items))) {
+		note(c, hall_error_set(err, HALL_ERR_NOMEM, "items", "out of memory"));
+		return;
+	}
+	size_t i = 0;
+	for (const cJSON *v = items->child; v && i < (size_t)n && !c->nomem; v = v->next, i++) {
+		s->n_items = i + 1; /* so destroy frees what this item allocated */
+		parse_item(c, s, i, v);
+	}
+}
+
+static hall_err schedule_build(sched_ctx *c, const cJSON *root, hall_schedule **out)
 {
 	static const char *const keys[] = {"time_zone", "opening_hours", "closures", "items", NULL};
+	hall_error *err = &c->cur;
 	hall_schedule *s = NULL;
-	hall_err rc;
 	*out = NULL;
-	if ((rc = hall_json_expect_object(root, "", err)) != HALL_OK)
-		goto fail;
-	if ((rc = check_keys(root, "", keys, err)) != HALL_OK)
-		goto fail;
+	if (note(c, hall_json_expect_object(root, "", err)) != HALL_OK)
+		return c->first;
+	check_keys(c, root, "", keys);
 	s = calloc(1, sizeof *s);
-	if (!s) {
-		rc = hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
-		goto fail;
-	}
+	if (!s)
+		return note(c, hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory"));
 	const char *tz = NULL;
-	if ((rc = hall_json_opt_string(root, "", "time_zone", HALL_SCHEDULE_TZ_MAX, &tz, err)) != HALL_OK)
-		goto fail;
-	if (tz) {
-		if ((rc = check_time_zone(tz, "time_zone", err)) != HALL_OK)
-			goto fail;
+	if (note(c, hall_json_opt_string(root, "", "time_zone", HALL_SCHEDULE_TZ_MAX, &tz, err)) == HALL_OK && tz &&
+	    note(c, check_time_zone(tz, "time_zone", err)) == HALL_OK)
 		snprintf(s->time_zone, sizeof s->time_zone, "%s", tz);
-	}
 	const cJSON *oh = cJSON_GetObjectItemCaseSensitive(root, "opening_hours");
 	if (oh && !cJSON_IsNull(oh)) {
-		if ((rc = parse_hours(s, oh, err)) != HALL_OK)
-			goto fail;
+		parse_hours(c, s, oh);
 	} else {
 		/* No opening hours: every day is open all day (closures still close a day). */
 		for (int d = 0; d < 7; d++) {
@@ -337,68 +436,47 @@ hall_err hall_schedule_from_json(const cJSON *root, hall_schedule **out, hall_er
 		}
 	}
 	const cJSON *cl = cJSON_GetObjectItemCaseSensitive(root, "closures");
-	if (cl && !cJSON_IsNull(cl)) {
-		int n = cJSON_IsArray(cl) ? cJSON_GetArraySize(cl) : -1;
-		if (n < 0 || n > (int)HALL_SCHEDULE_CLOSURES_MAX) {
-			rc = hall_error_set(err, HALL_ERR_INVALID, "closures", "expected an array of at most %u dates",
-			                    HALL_SCHEDULE_CLOSURES_MAX);
-			goto fail;
-		}
-		if (n > 0 && !(s->closures = calloc((size_t)n, sizeof *s->closures))) {
-			rc = hall_error_set(err, HALL_ERR_NOMEM, "closures", "out of memory");
-			goto fail;
-		}
-		int i = 0;
-		for (const cJSON *d = cl->child; d; d = d->next, i++) {
-			char p[sizeof err->path];
-			hall_json_path_index(p, sizeof p, "closures", i);
-			if ((rc = parse_date(d, p, &s->closures[i], err)) != HALL_OK)
-				goto fail;
-		}
-		if (n > 0)
-			qsort(s->closures, (size_t)n, sizeof *s->closures, cmp_day);
-		size_t kept = 0;
-		for (size_t k = 0; k < (size_t)n; k++) {
-			if (kept == 0 || s->closures[kept - 1] != s->closures[k])
-				s->closures[kept++] = s->closures[k];
-		}
-		s->n_closures = kept;
-	}
+	if (cl && !cJSON_IsNull(cl) && !c->nomem)
+		parse_closures(c, s, cl);
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
-	if (items && !cJSON_IsNull(items)) {
-		int n = cJSON_IsArray(items) ? cJSON_GetArraySize(items) : -1;
-		if (n < 0 || n > (int)HALL_SCHEDULE_ITEMS_MAX) {
-			rc = hall_error_set(err, HALL_ERR_INVALID, "items", "expected an array of at most %u items",
-			                    HALL_SCHEDULE_ITEMS_MAX);
-			goto fail;
-		}
-		if (n > 0 && !(s->items = calloc((size_t)n, sizeof *s->items))) {
-			rc = hall_error_set(err, HALL_ERR_NOMEM, "items", "out of memory");
-			goto fail;
-		}
-		size_t i = 0;
-		for (const cJSON *v = items->child; v; v = v->next, i++) {
-			s->n_items = i + 1; /* so destroy frees what this item allocated */
-			if ((rc = parse_item(s, i, v, err)) != HALL_OK)
-				goto fail;
-		}
+	if (items && !cJSON_IsNull(items) && !c->nomem)
+		parse_items(c, s, items);
+	if (c->first != HALL_OK) {
+		hall_schedule_destroy(s);
+		return c->nomem ? HALL_ERR_NOMEM : c->first;
 	}
 	*out = s;
 	return HALL_OK;
-fail:
-	hall_schedule_destroy(s);
+}
+
+hall_err hall_schedule_from_json_report(const cJSON *root, hall_issue_fn report, void *user, hall_schedule **out,
+                                        hall_error *err)
+{
+	sched_ctx c = {.report = report, .user = user, .err = err, .first = HALL_OK};
+	return schedule_build(&c, root, out);
+}
+
+hall_err hall_schedule_from_json(const cJSON *root, hall_schedule **out, hall_error *err)
+{
+	return hall_schedule_from_json_report(root, NULL, NULL, out, err);
+}
+
+hall_err hall_schedule_parse_report(const char *buf, size_t len, hall_issue_fn report, void *user,
+                                    hall_schedule **out, hall_error *err)
+{
+	sched_ctx c = {.report = report, .user = user, .err = err, .first = HALL_OK};
+	cJSON *root = NULL;
+	*out = NULL;
+	hall_err rc = note(&c, hall_json_parse(buf, len, HALL_SCHEDULE_JSON_MAX, &root, &c.cur));
+	if (rc == HALL_OK)
+		rc = schedule_build(&c, root, out);
+	cJSON_Delete(root);
 	return rc;
 }
 
 hall_err hall_schedule_parse(const char *buf, size_t len, hall_schedule **out, hall_error *err)
 {
-	cJSON *root = NULL;
-	*out = NULL;
-	hall_err rc = hall_json_parse(buf, len, HALL_SCHEDULE_JSON_MAX, &root, err);
-	if (rc == HALL_OK)
-		rc = hall_schedule_from_json(root, out, err);
-	cJSON_Delete(root);
-	return rc;
+	return hall_schedule_parse_report(buf, len, NULL, NULL, out, err);
 }
 
 void hall_schedule_destroy(hall_schedule *schedule)

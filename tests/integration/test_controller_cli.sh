@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_controller_cli.sh: hall-controller's exit codes and messages that need no broker:
-# validate (0 clean, 0 with warnings printed, 1 with every error and its path), usage
+# validate (0 clean, 0 with warnings printed, 1 with every error and its path), schedule
+# push of a bad file (1, every error and its path, nothing stored), usage
 # errors (2, one line naming the argument), reading commands on a missing database (1).
 set -uo pipefail
 BIN="${HALL_BUILD_DIR:?HALL_BUILD_DIR not set}/hall-controller"
@@ -26,6 +27,18 @@ expect status_should_not_create_a_database 1 "no database here" -- "$BIN" status
 expect push_without_target_should_name_it 2 "--to: missing" -- "$BIN" push "$FX/pack-good" --data "$TMP/d"
 expect notice_with_a_past_until_should_be_refused 2 "--until" -- "$BIN" notice hello --to all --until 2020-01-01T10:00 --data "$TMP/d"
 expect command_to_a_group_should_be_refused 2 "kiosk:ID" -- "$BIN" command identify --to group:lobby --data "$TMP/d"
+# schedule push checks the file before it opens the store or reaches a broker: every
+# problem with its path, exit 1, no database created, nothing published.
+cat > "$TMP/sched-bad.json" <<'JSON'
+{"opening_hours": {"mon": [["25:00", "18:00"]]},
+ "closures": ["2026-01-01", "2026-13-40"],
+ "items": [{"id": "a", "show": {"exhibit": "brand"}, "weekday": ["mon"]}]}
+JSON
+expect schedule_push_should_print_every_problem 1 "refused (3 errors): nothing published" -- "$BIN" schedule push "$TMP/sched-bad.json" --to all --data "$TMP/sd"
+expect schedule_push_should_name_the_opening_time 1 'error: opening_hours.mon[0][0]: "25:00" is not a time of day' -- "$BIN" schedule push "$TMP/sched-bad.json" --to all --data "$TMP/sd"
+expect schedule_push_should_name_the_closure 1 'error: closures[1]: expected a date "YYYY-MM-DD"' -- "$BIN" schedule push "$TMP/sched-bad.json" --to all --data "$TMP/sd"
+expect schedule_push_should_name_the_item_field 1 "error: items[0].weekday: unknown field" -- "$BIN" schedule push "$TMP/sched-bad.json" --to all --data "$TMP/sd"
+[ ! -e "$TMP/sd/controller.db" ] || { echo "FAIL schedule push created a database"; fails=$((fails + 1)); }
 # --id after the subcommand's name: accepted (the controller's MQTT client id), a bad one is
 # one line naming it with exit 2 (test_controller_id.sh covers every subcommand with a broker).
 expect validate_should_take_id 0 "ok: 1 exhibits" -- "$BIN" validate "$FX/pack-good" --id ops-1

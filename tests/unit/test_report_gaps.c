@@ -546,6 +546,69 @@ static void text_columns_should_line_up_with_korean_titles(void **state)
 	hall_report_destroy(r);
 }
 
+/* A content ack of kiosk `kiosk` for `version` with `result`, received at `when`. */
+static void content_ack(hall_store *s, const char *kiosk, int64_t version, hall_ack_result result, int64_t when)
+{
+	hall_ack a;
+	memset(&a, 0, sizeof a);
+	snprintf(a.kiosk, sizeof a.kiosk, "%s", kiosk);
+	a.kind = HALL_ACK_CONTENT;
+	snprintf(a.scope, sizeof a.scope, "all");
+	a.version = version;
+	a.result = result;
+	if (result != HALL_ACK_APPLIED)
+		snprintf(a.reason, sizeof a.reason, "bad pack");
+	assert_int_equal(hall_store_add_ack(s, &a, when, NULL), HALL_OK);
+}
+
+/* k1 applied v1 the day before and v2 at 14:05 on the day (a rejected v9 that day and a
+ * v3 the day after do not count); k2 applied v1 two days before and nothing since. The
+ * report of the day shows, per kiosk, the versions shown that day, not the one held now. */
+static void versions_shown_should_come_from_the_applied_acks_of_the_period(void **state)
+{
+	fixture *f = *state;
+	hello(f->store, "k1", 0, at(-3, 9, 0));
+	hello(f->store, "k2", 0, at(-3, 9, 0));
+	content_ack(f->store, "k2", 1, HALL_ACK_APPLIED, at(-2, 10, 0));
+	content_ack(f->store, "k1", 1, HALL_ACK_APPLIED, at(-1, 15, 0));
+	content_ack(f->store, "k1", 9, HALL_ACK_REJECTED, at(0, 11, 0));
+	content_ack(f->store, "k1", 2, HALL_ACK_APPLIED, at(0, 14, 5));
+	content_ack(f->store, "k1", 2, HALL_ACK_APPLIED, at(0, 14, 6)); /* sent again: once */
+	content_ack(f->store, "k1", 3, HALL_ACK_APPLIED, at(1, 9, 0));
+
+	hall_report *r = build(f->store, "2026-11-24", 0, NULL, 0);
+	cJSON *j = report_json(r);
+	const cJSON *k1 = kiosk_item(j, "k1"), *k2 = kiosk_item(j, "k2");
+	assert_int_equal((int)num(k1, "content_version"), 3); /* the version now */
+	assert_int_equal(cJSON_GetArraySize(get(k1, "versions_shown")), 2);
+	assert_int_equal((int)num(k1, "versions_shown.0.version"), 1);
+	assert_true(num(k1, "versions_shown.0.applied_ms") == (double)at(-1, 15, 0));
+	assert_true(cJSON_IsTrue(get(k1, "versions_shown.0.before_period")));
+	assert_int_equal((int)num(k1, "versions_shown.1.version"), 2);
+	assert_true(num(k1, "versions_shown.1.applied_ms") == (double)at(0, 14, 5));
+	assert_true(cJSON_IsFalse(get(k1, "versions_shown.1.before_period")));
+	assert_string_equal(get(k1, "versions_shown.1.applied_local")->valuestring, "2026-11-24 14:05");
+	assert_int_equal(cJSON_GetArraySize(get(k2, "versions_shown")), 1);
+	assert_int_equal((int)num(k2, "versions_shown.0.version"), 1);
+	assert_true(cJSON_IsTrue(get(k2, "versions_shown.0.before_period")));
+	cJSON_Delete(j);
+
+	char *text = render(r, HALL_REPORT_TEXT);
+	assert_non_null(strstr(text, "Content versions shown: v1 (before the period), v2 from 14:05\n"));
+	assert_non_null(strstr(text, "Content versions shown: v1 (before the period)\n"));
+	free(text);
+	char *html = render(r, HALL_REPORT_HTML);
+	assert_non_null(strstr(html, "v1 (before the period), v2 from 14:05"));
+	free(html);
+	char *csv = render(r, HALL_REPORT_CSV);
+	assert_non_null(strstr(csv, "version_shown,2026-11-24 14:05,k1,,applied,version,2"));
+	assert_non_null(strstr(csv, "version_shown,2026-11-23 15:00,k1,,before_period,version,1"));
+	assert_null(strstr(csv, "k1,,applied,version,3"));
+	assert_null(strstr(csv, "k1,,applied,version,9"));
+	free(csv);
+	hall_report_destroy(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +619,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dwell_should_be_given_per_kiosk_exhibit_and_item, setup, teardown),
 		cmocka_unit_test_setup_teardown(exhibits_should_be_named_by_the_title_of_the_pushed_pack, setup, teardown),
 		cmocka_unit_test_setup_teardown(text_columns_should_line_up_with_korean_titles, setup, teardown),
+		cmocka_unit_test_setup_teardown(versions_shown_should_come_from_the_applied_acks_of_the_period, setup,
+		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -395,6 +395,100 @@ static void check_content_should_name_every_missing_exhibit(void **state)
 	hall_content_destroy(ct);
 }
 
+typedef struct issue_log {
+	char text[1024];
+	int errors, warnings;
+} issue_log;
+
+static void log_issue(void *user, const hall_issue *is)
+{
+	issue_log *l = user;
+	if (is->severity == HALL_ISSUE_ERROR)
+		l->errors++;
+	else
+		l->warnings++;
+	size_t used = strlen(l->text);
+	snprintf(l->text + used, sizeof l->text - used, "%s: %s\n", is->path, is->msg);
+}
+
+/* A schedule file with three different mistakes in three places: every one is reported
+ * with its path, the first is in err, and nothing is handed back. */
+static void parse_report_should_name_every_problem_with_its_path(void **state)
+{
+	(void)state;
+	static const char json[] =
+	    "{\"time_zone\": \"Asia/Seoul\",\n"
+	    " \"opening_hours\": {\"mon\": [[\"25:00\", \"18:00\"]], \"tue\": [[\"09:00\", \"18:00\"]]},\n"
+	    " \"closures\": [\"2026-01-01\", \"2026-13-40\", \"2026-12-25\"],\n"
+	    " \"items\": [{\"id\": \"morning\", \"show\": {\"exhibit\": \"brand\"}, \"weekday\": [\"mon\"]}]}\n";
+	issue_log l;
+	memset(&l, 0, sizeof l);
+	hall_schedule *s = (hall_schedule *)&l; /* must be reset to NULL */
+	hall_error err;
+	memset(&err, 0, sizeof err);
+	hall_err rc = hall_schedule_parse_report(json, strlen(json), log_issue, &l, &s, &err);
+	fprintf(stderr, "%s", l.text);
+	assert_int_equal(rc, HALL_ERR_INVALID);
+	assert_null(s);
+	assert_int_equal(l.errors, 3);
+	assert_int_equal(l.warnings, 0);
+	assert_non_null(strstr(l.text, "opening_hours.mon[0][0]: \"25:00\" is not a time of day"));
+	assert_non_null(strstr(l.text, "closures[1]: expected a date \"YYYY-MM-DD\""));
+	assert_non_null(strstr(l.text, "items[0].weekday: unknown field"));
+	/* err holds the first, as hall_schedule_parse reports it alone. */
+	assert_string_equal(err.path, "opening_hours.mon[0][0]");
+	hall_error first;
+	memset(&first, 0, sizeof first);
+	assert_int_equal(hall_schedule_parse(json, strlen(json), &s, &first), HALL_ERR_INVALID);
+	assert_null(s);
+	assert_string_equal(first.path, err.path);
+	assert_string_equal(first.msg, err.msg);
+}
+
+/* Every bad fixture's problem is reported first, at the path hall_schedule_parse names
+ * (bad-time.json also has a bad end, which is now reported too). */
+static void parse_report_should_report_first_what_parse_refuses(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+		char rel[256];
+		snprintf(rel, sizeof rel, "schedule/bad/%s.json", bad_cases[i].file);
+		size_t len = 0;
+		char *buf = hall_test_read_fixture(rel, &len);
+		hall_schedule *s = NULL;
+		hall_error err;
+		issue_log l;
+		memset(&l, 0, sizeof l);
+		memset(&err, 0, sizeof err);
+		hall_err rc = hall_schedule_parse_report(buf, len, log_issue, &l, &s, &err);
+		free(buf);
+		char want[256];
+		snprintf(want, sizeof want, "%s: ", bad_cases[i].path);
+		if (strncmp(l.text, want, strlen(want)) != 0)
+			fprintf(stderr, "case %s:\n%s", bad_cases[i].file, l.text);
+		assert_int_equal(rc, HALL_ERR_INVALID);
+		assert_null(s);
+		assert_true(l.errors >= 1);
+		assert_int_equal(strncmp(l.text, want, strlen(want)), 0);
+		assert_string_equal(err.path, bad_cases[i].path);
+	}
+}
+
+static void parse_report_should_report_nothing_for_a_good_schedule(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	char *buf = hall_test_read_fixture("schedule/good.json", &len);
+	hall_schedule *s = NULL;
+	issue_log l;
+	memset(&l, 0, sizeof l);
+	assert_int_equal(hall_schedule_parse_report(buf, len, log_issue, &l, &s, NULL), HALL_OK);
+	free(buf);
+	assert_non_null(s);
+	assert_int_equal(l.errors + l.warnings, 0);
+	hall_schedule_destroy(s);
+}
+
 static void from_json_should_read_the_schedule_of_a_schedule_message(void **state)
 {
 	(void)state;
@@ -435,6 +529,9 @@ int main(void)
 		cmocka_unit_test(parse_should_refuse_each_bad_schedule_with_the_path),
 		cmocka_unit_test(check_content_should_name_every_missing_exhibit),
 		cmocka_unit_test(from_json_should_read_the_schedule_of_a_schedule_message),
+		cmocka_unit_test(parse_report_should_name_every_problem_with_its_path),
+		cmocka_unit_test(parse_report_should_report_first_what_parse_refuses),
+		cmocka_unit_test(parse_report_should_report_nothing_for_a_good_schedule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

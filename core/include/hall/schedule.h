@@ -65,14 +65,22 @@ typedef struct hall_schedule {
 	size_t n_items;
 } hall_schedule;
 
-/* Parse `len` bytes of schedule JSON (at most HALL_SCHEDULE_JSON_MAX). Stops at the first
- * error: returns HALL_ERR_INVALID (or HALL_ERR_TOO_BIG / HALL_ERR_NOMEM) with err (may be
- * NULL) naming the path, e.g. `items[2].start: expected "HH:MM"`, and *out = NULL.
- * On HALL_OK *out is the schedule (caller destroys). */
+/* Parse `len` bytes of schedule JSON (at most HALL_SCHEDULE_JSON_MAX). Returns
+ * HALL_ERR_INVALID (or HALL_ERR_TOO_BIG / HALL_ERR_NOMEM) with err (may be NULL) holding
+ * the first error, naming its path, e.g. `items[2].start: expected a time "HH:MM"`, and
+ * *out = NULL. On HALL_OK *out is the schedule (caller destroys). */
 hall_err hall_schedule_parse(const char *buf, size_t len, hall_schedule **out, hall_error *err);
+/* The same, and every problem is passed to `report` (may be NULL) as a HALL_ISSUE_ERROR
+ * hall_issue with its path, in the order found: the parser goes on after an error (the
+ * next window, closure date, item or field) so the author sees them all, like
+ * hall_content_parse. `err` and the return are as for hall_schedule_parse (the first). */
+hall_err hall_schedule_parse_report(const char *buf, size_t len, hall_issue_fn report, void *user,
+                                    hall_schedule **out, hall_error *err);
 /* The same from an object already parsed with cJSON (the "schedule" member of a schedule
  * message). Borrowed: nothing in *out points into it. */
 hall_err hall_schedule_from_json(const cJSON *schedule_json, hall_schedule **out, hall_error *err);
+hall_err hall_schedule_from_json_report(const cJSON *schedule_json, hall_issue_fn report, void *user,
+                                        hall_schedule **out, hall_error *err);
 void hall_schedule_destroy(hall_schedule *schedule);
 
 /* Report (as errors, to `report`, may be NULL) every exhibit id the schedule's items name
