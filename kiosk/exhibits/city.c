@@ -205,7 +205,12 @@ static void map_label(hall_ui *ui, const map_view *v, double mx, double my, cons
 		b->border = ui->th->map_line;
 		b->border_px = 1;
 	}
-	hall_ui_text(ui, box.x + 4, box.y, name, ui->font_px, lang, 0, ui->th->surface_text, ui->th->surface);
+	/* The text run gets the very rect that was checked (one measurement, not a second
+	 * one inside hall_ui_text), so what is drawn is what the later names are kept off. */
+	hall_dl_item *t = hall_dl_text(ui->dl, (hall_rect){box.x + 4, box.y, w, h}, name, ui->font_px, lang,
+	                               ui->th->surface_text, ui->th->surface);
+	if (t)
+		t->bold = 0;
 }
 
 static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, const map_view *v)

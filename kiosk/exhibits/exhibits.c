@@ -239,6 +239,59 @@ void exhibits__title(hall_ui_flow *f, const hall_text *t)
 		hall_ui_flow_text(f, s, l, 1, f->ui->th->text, f->ui->th->bg);
 }
 
+int exhibits__grid_col_w(const hall_ui *ui, int w, int cols)
+{
+	return cols > 0 ? (w - (cols - 1) * ui->gap_px) / cols : w;
+}
+
+void exhibits__grid_plan(const hall_ui_flow *f, size_t n, int cols, int tail_h, exhibits_row_h_fn row_h, void *ctx,
+                         int *pages, int *first)
+{
+	const hall_ui *ui = f->ui;
+	int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
+	int page = f->page, y = f->y, used = f->used, bottom = f->area.y + f->area.h;
+	*first = 0;
+	/* The rows, then the tail block (i == n) when there is one. */
+	for (size_t i = 0; i < n || (i == n && tail_h > 0); i += (size_t)cols) {
+		int h = i < n ? row_h(ctx, i, n - i < (size_t)cols ? n - i : (size_t)cols, col_w) : tail_h;
+		if (h > f->area.h)
+			h = f->area.h;
+		int g = used ? ui->gap_px : 0;
+		if (used && y + g + h > bottom) {
+			page++;
+			y = f->area.y;
+			g = 0;
+		}
+		y += g + h;
+		used = 1;
+		if (page == f->page && i < n)
+			*first += (int)(n - i < (size_t)cols ? n - i : (size_t)cols);
+		if (i >= n)
+			break;
+	}
+	*pages = page - f->page + 1;
+}
+
+int exhibits__grid_cols(const hall_ui_flow *f, size_t n, int pref, int tail_h, exhibits_row_h_fn row_h, void *ctx)
+{
+	const hall_ui *ui = f->ui;
+	int cols = pref < 1 ? 1 : pref > 3 ? 3 : pref;
+	int best_pages, best_first;
+	exhibits__grid_plan(f, n, cols, tail_h, row_h, ctx, &best_pages, &best_first);
+	for (int c = 1; c <= 3; c++) {
+		if (c == cols || (size_t)c > n || exhibits__grid_col_w(ui, f->area.w, c) < 2 * ui->target_px)
+			continue;
+		int pages, first;
+		exhibits__grid_plan(f, n, c, tail_h, row_h, ctx, &pages, &first);
+		if (pages < best_pages || (pages == best_pages && first > best_first)) {
+			cols = c;
+			best_pages = pages;
+			best_first = first;
+		}
+	}
+	return cols;
+}
+
 void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value, const hall_text *unit)
 {
 	char num[64];

@@ -139,6 +139,21 @@ void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id,
 void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n);
 /* A value with its unit: "791 reporters", "1,234 million won". */
 void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value, const hall_text *unit);
+/* A grid of n items in rows of `cols` columns inside the flow (policy list, poll options),
+ * planned from measured heights so a page holds what it really can.
+ * row_h: the height of the row of items [first, first + count) at column width col_w. */
+typedef int (*exhibits_row_h_fn)(void *ctx, size_t first, size_t count, int col_w);
+/* Column width of `cols` columns across w px, ui->gap_px apart. */
+int exhibits__grid_col_w(const hall_ui *ui, int w, int cols);
+/* Pages the grid takes with `cols` columns from the flow's position (and a block of
+ * tail_h px after it, ui->gap_px below, when tail_h > 0), and the items on its first
+ * page, placing rows as hall_ui_flow_take does; the flow is not changed. */
+void exhibits__grid_plan(const hall_ui_flow *f, size_t n, int cols, int tail_h, exhibits_row_h_fn row_h, void *ctx,
+                         int *pages, int *first);
+/* Columns for the grid: `pref` (clamped to 1..3), or another count (1 to 3, columns at
+ * least two targets wide) whose measured rows need fewer pages or put more items on the
+ * first page. */
+int exhibits__grid_cols(const hall_ui_flow *f, size_t n, int pref, int tail_h, exhibits_row_h_fn row_h, void *ctx);
 /* Heading + pager-friendly top of an exhibit: the exhibit title as a heading. */
 void exhibits__title(hall_ui_flow *f, const hall_text *t);
 

@@ -35,30 +35,12 @@ static int list_row_h(const hall_ui *ui, const hall_policy *p, size_t n, size_t 
 	return row_h;
 }
 
-/* Pages the list takes with `cols` columns from the flow's position, and the items on
- * its first page, placing rows as hall_ui_flow_take does. */
-static void list_plan(const hall_ui_flow *f, const hall_policy *p, size_t n, int cols, int *pages, int *first)
+/* exhibits_row_h_fn over the policy list: ctx is the policy_ctx. */
+static int list_row_h_cb(void *ctx, size_t first, size_t count, int col_w)
 {
-	const hall_ui *ui = f->ui;
-	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
-	int page = f->page, y = f->y, used = f->used, bottom = f->area.y + f->area.h;
-	*first = 0;
-	for (size_t i = 0; i < n; i += (size_t)cols) {
-		int h = list_row_h(ui, p, n, i, cols, col_w);
-		if (h > f->area.h)
-			h = f->area.h;
-		int g = used ? ui->gap_px : 0;
-		if (used && y + g + h > bottom) {
-			page++;
-			y = f->area.y;
-			g = 0;
-		}
-		y += g + h;
-		used = 1;
-		if (page == f->page)
-			*first += (int)(n - i < (size_t)cols ? n - i : (size_t)cols);
-	}
-	*pages = page - f->page + 1;
+	const policy_ctx *pc = ctx;
+	size_t n = pc->p->n_cards + pc->p->n_charts;
+	return list_row_h(pc->c->ui, pc->p, n, first, (int)count, col_w);
 }
 
 /* Tiles in rows: as many columns as fit at ~13 em each (fewer in large text), or
@@ -80,20 +62,8 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 		cols = 1;
 	if (cols > 3)
 		cols = 3;
-	int best_pages, best_first;
-	list_plan(f, pc->p, n, cols, &best_pages, &best_first);
-	for (int c = 1; c <= 3; c++) {
-		if (c == cols || (size_t)c > n || (f->area.w - (c - 1) * ui->gap_px) / c < 2 * ui->target_px)
-			continue;
-		int pages, first;
-		list_plan(f, pc->p, n, c, &pages, &first);
-		if (pages < best_pages || (pages == best_pages && first > best_first)) {
-			cols = c;
-			best_pages = pages;
-			best_first = first;
-		}
-	}
-	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
+	cols = exhibits__grid_cols(f, n, cols, 0, list_row_h_cb, pc);
+	int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
 	for (size_t i = 0; i < n; i += (size_t)cols) {
 		int row_h = list_row_h(ui, pc->p, n, i, cols, col_w);
 		hall_rect r;

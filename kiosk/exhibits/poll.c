@@ -18,6 +18,37 @@ static size_t option_count(const hall_poll *p)
 	return p->options ? (p->n_options < 6 ? p->n_options : 6) : 0;
 }
 
+/* What an option's button shows: its label, marked "✓" when chosen. */
+static void option_shown(const hall_ui *ui, const hall_poll_option *o, int chosen, char *buf, size_t len,
+                         hall_lang *l)
+{
+	const char *label = exhibits__text(ui, &o->label, l);
+	snprintf(buf, len, "%s%s", chosen ? "✓ " : "", label[0] ? label : "?");
+}
+
+/* Height of the row of options [first, first + count) at column width col_w: its tallest
+ * button, chosen or not (so choosing never moves the options about). */
+static int option_row_h(void *ctx, size_t first, size_t count, int col_w)
+{
+	const poll_ctx *pc = ctx;
+	const hall_ui *ui = pc->c->ui;
+	int row_h = 0;
+	for (size_t i = first; i < first + count; i++) {
+		for (int chosen = 0; chosen <= 1; chosen++) {
+			char shown[600];
+			hall_lang l;
+			option_shown(ui, &pc->p->options[i], chosen, shown, sizeof(shown), &l);
+			int w, h;
+			hall_ui_button_size(ui, shown, l, col_w, &w, &h);
+			if (h > row_h)
+				row_h = h;
+		}
+	}
+	return row_h;
+}
+
+/* The options in rows: one column, or as many (up to 3) as make the measured rows and
+ * the vote button below them need fewer pages or put more options on the first page. */
 static void question_flow(void *ctx, hall_ui_flow *f)
 {
 	poll_ctx *pc = ctx;
@@ -34,32 +65,36 @@ static void question_flow(void *ctx, hall_ui_flow *f)
 		return;
 	}
 	hall_ui_flow_text(f, hall_ui_string(HALL_STR_CHOOSE_OPTION, ui->lang), ui->lang, 0, ui->th->text, ui->th->bg);
-	for (size_t i = 0; i < n; i++) {
-		const hall_poll_option *o = &p->options[i];
-		const char *label = exhibits__text(ui, &o->label, &l);
-		int chosen = pc->st->choice == (int)i;
-		char shown[600], spoken[700];
-		/* The choice is marked in words and by a thick border, not by colour alone. */
-		snprintf(shown, sizeof(shown), "%s%s", chosen ? "✓ " : "", label[0] ? label : "?");
-		snprintf(spoken, sizeof(spoken), "%s%s%s", label, chosen ? ", " : "",
-		         chosen ? hall_ui_string(HALL_STR_SELECTED, ui->lang) : "");
-		int w, h;
-		hall_ui_button_size(ui, shown, l, f->area.w, &w, &h);
-		hall_rect r;
-		if (!hall_ui_flow_take(f, h, ui->gap_px, &r))
-			continue;
-		char id[96];
-		snprintf(id, sizeof(id), "option-%s", o->id ? o->id : "?");
-		hall_ui_button(ui, r, id, HALL_ROLE_OPTION, shown, l, spoken,
-		               chosen ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON);
-	}
 	const char *vote = hall_ui_string(HALL_STR_VOTE, ui->lang);
-	int w, h;
-	hall_ui_button_size(ui, vote, ui->lang, f->area.w, &w, &h);
+	int vote_w, vote_h;
+	hall_ui_button_size(ui, vote, ui->lang, f->area.w, &vote_w, &vote_h);
+	int cols = exhibits__grid_cols(f, n, 1, vote_h, option_row_h, pc);
+	int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
+	for (size_t i = 0; i < n; i += (size_t)cols) {
+		size_t count = n - i < (size_t)cols ? n - i : (size_t)cols;
+		hall_rect r;
+		if (!hall_ui_flow_take(f, option_row_h(pc, i, count, col_w), ui->gap_px, &r))
+			continue;
+		for (size_t k = i; k < i + count; k++) {
+			const hall_poll_option *o = &p->options[k];
+			int chosen = pc->st->choice == (int)k;
+			char shown[600], spoken[700];
+			/* The choice is marked in words and by a thick border, not by colour alone. */
+			option_shown(ui, o, chosen, shown, sizeof(shown), &l);
+			const char *label = exhibits__text(ui, &o->label, NULL);
+			snprintf(spoken, sizeof(spoken), "%s%s%s", label, chosen ? ", " : "",
+			         chosen ? hall_ui_string(HALL_STR_SELECTED, ui->lang) : "");
+			char id[96];
+			snprintf(id, sizeof(id), "option-%s", o->id ? o->id : "?");
+			int x = r.x + (int)(k - i) * (col_w + ui->gap_px);
+			hall_ui_button(ui, (hall_rect){x, r.y, col_w, r.h}, id, HALL_ROLE_OPTION, shown, l, spoken,
+			               chosen ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON);
+		}
+	}
 	hall_rect r;
-	if (hall_ui_flow_take(f, h, ui->gap_px, &r)) {
-		int bw = w * 2 < r.w ? w * 2 : r.w;
-		hall_ui_button(ui, (hall_rect){r.x + r.w - bw, r.y, bw, h}, "vote", HALL_ROLE_BUTTON, vote, ui->lang, NULL,
+	if (hall_ui_flow_take(f, vote_h, ui->gap_px, &r)) {
+		int bw = vote_w * 2 < r.w ? vote_w * 2 : r.w;
+		hall_ui_button(ui, (hall_rect){r.x + r.w - bw, r.y, bw, r.h}, "vote", HALL_ROLE_BUTTON, vote, ui->lang, NULL,
 		               pc->st->choice >= 0 ? HALL_UI_BUTTON_PRIMARY : HALL_UI_BUTTON_DISABLED);
 	}
 }

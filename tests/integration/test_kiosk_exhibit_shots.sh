@@ -132,7 +132,6 @@ tour() {
     echo "wait 300"
     echo "shot $p-poll"
     echo "dump $p-poll"
-    [ "$modes" = large ] && { echo "tap-id page-next"; echo "wait 300"; }
     echo "tap-id option-river"
     echo "wait 200"
     # large text: the vote button is on the poll's last page

@@ -616,6 +616,144 @@ static void bad_content_should_give_safe_screens(void **state)
 	fixture_free(f);
 }
 
+/* Every text run inside the map rect (the map's names); returns pairs that overlap. */
+static size_t labels_seen;
+
+static size_t map_label_overlaps(fixture *f, const char *where)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *map = hall_dl_find(f->dl, "map");
+	if (!map)
+		return 0;
+	hall_rect m = map->rect;
+	const hall_dl_item *t[128];
+	size_t n = 0, bad = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl) && n < 128; i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind == HALL_DL_TEXT && it->rect.x >= m.x && it->rect.y >= m.y && it->rect.x + it->rect.w <= m.x + m.w &&
+		    it->rect.y + it->rect.h <= m.y + m.h)
+			t[n++] = it;
+	}
+	labels_seen += n;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			hall_rect a = t[i]->rect, b = t[j]->rect;
+			if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) {
+				if (bad++ < 4)
+					print_message("  %s: \"%s\" %d,%d %dx%d overlaps \"%s\" %d,%d %dx%d\n", where, t[i]->text, a.x, a.y,
+					              a.w, a.h, t[j]->text, b.x, b.y, b.w, b.h);
+			}
+		}
+	return bad;
+}
+
+static void city_map_labels_should_never_overlap(void **state)
+{
+	(void)state;
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait, tu_config_small};
+	const unsigned *modes = all_modes;
+	size_t n_modes = sizeof(all_modes) / sizeof(all_modes[0]);
+	size_t bad = 0;
+	for (size_t s = 0; s < sizeof(screens) / sizeof(screens[0]); s++) {
+		fixture *f = fixture_new(screens[s]);
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			for (size_t m = 0; m < n_modes; m++) {
+				tap(f, "start");
+				set_lang_modes(f, (hall_lang)l, modes[m]);
+				hall_app_show(f->app, "city", f->now);
+				char where[96];
+				/* Every zoom step, then with a district selected (its name placed first). */
+				for (int z = 0; z < 8; z++) {
+					snprintf(where, sizeof(where), "screen %zu %s modes %u zoom step %d", s,
+					         hall_lang_code((hall_lang)l), modes[m], z);
+					bad += map_label_overlaps(f, where);
+					if (!has(f, "zoom-in"))
+						break;
+					tap(f, "zoom-in");
+				}
+				for (int z = 0; z < 8 && has(f, "zoom-out"); z++)
+					tap(f, "zoom-out");
+				const hall_dl_item *map = hall_dl_find(f->dl, "map");
+				if (map) {
+					f->now += 100;
+					hall_app_tap(f->app, map->rect.x + map->rect.w / 2, map->rect.y + map->rect.h / 2, f->now);
+					snprintf(where, sizeof(where), "screen %zu %s modes %u selected", s,
+					         hall_lang_code((hall_lang)l), modes[m]);
+					bad += map_label_overlaps(f, where);
+				}
+				f->now += 200000; /* the session ends: back to attract */
+				hall_app_tick(f->app, f->now);
+				f->now += 200000;
+				hall_app_tick(f->app, f->now);
+			}
+		}
+		fixture_free(f);
+	}
+	print_message("  %zu map names checked\n", labels_seen);
+	assert_true(labels_seen > 1000); /* the check saw the map's names */
+	assert_int_equal(bad, 0);
+}
+
+/* Large text: the poll's options share pages as the content area really holds them
+ * (measured), so the first page is not left with one option and an empty half. */
+static void poll_should_fit_as_many_options_per_page_as_hold(void **state)
+{
+	(void)state;
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait, tu_config_small};
+	for (size_t s = 0; s < sizeof(screens) / sizeof(screens[0]); s++) {
+		fixture *f = fixture_new(screens[s]);
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			tap(f, "start");
+			set_lang_modes(f, (hall_lang)l, HALL_APP_MODE_LARGE_TEXT);
+			hall_app_show(f->app, "vote", f->now);
+			step(f);
+			for (int k = 0; k < 20 && has(f, "page-prev"); k++)
+				tap(f, "page-prev");
+			/* Per page: the options on it, and the free room left under its last block. */
+			int pages = 0, first = 0;
+			for (int k = 0; k < 20; k++) {
+				hall_app_build(f->app, f->now, f->dl);
+				const hall_dl_item *next = hall_dl_find(f->dl, "page-next");
+				int options = 0, bottom = 0, opt_h = 0, opt_w = 0, vote = 0;
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *it = hall_dl_at(f->dl, i);
+					if (it->kind == HALL_DL_HIT && strncmp(it->id, "option-", 7) == 0) {
+						options++;
+						if (it->rect.y + it->rect.h > bottom)
+							bottom = it->rect.y + it->rect.h;
+						opt_h = it->rect.h > opt_h ? it->rect.h : opt_h;
+						opt_w = it->rect.w;
+					}
+					vote += it->kind == HALL_DL_HIT && strcmp(it->id, "vote") == 0;
+				}
+				pages++;
+				if (k == 0)
+					first = options;
+				if (next && options > 0 && !vote) {
+					/* Another option of the same size, a gap below, would have fitted
+					 * beside or under these, yet the page moved on. */
+					int gap = 24;
+					int room = next->rect.y - gap - bottom;
+					if (room >= opt_h + gap)
+						fail_msg("%s screen %zu page %d: %d option(s) and %d px free (an option is %dx%d)",
+						         hall_lang_code((hall_lang)l), s, k + 1, options, room, opt_w, opt_h);
+				}
+				if (!has(f, "page-next"))
+					break;
+				tap(f, "page-next");
+			}
+			/* Five options and the vote button: at most two pages at 200% here. */
+			if (s == 0 && (pages > 2 || first < 2))
+				fail_msg("%s: %d pages, %d option(s) on the first", hall_lang_code((hall_lang)l), pages, first);
+			f->now += 200000;
+			hall_app_tick(f->app, f->now);
+			f->now += 200000;
+			hall_app_tick(f->app, f->now);
+		}
+		fixture_free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +767,8 @@ int main(void)
 		cmocka_unit_test(city_districts_should_be_found_by_point_in_polygon),
 		cmocka_unit_test(city_zoom_and_pan_should_have_buttons_and_gestures),
 		cmocka_unit_test(bad_content_should_give_safe_screens),
+		cmocka_unit_test(city_map_labels_should_never_overlap),
+		cmocka_unit_test(poll_should_fit_as_many_options_per_page_as_hold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
