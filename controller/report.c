@@ -378,32 +378,29 @@ typedef struct scan_ctx {
 	int has_last;
 } scan_ctx;
 
+/* Append x to a growable array of samples; -1 when out of memory. */
+static int push_i64(int64_t **v, size_t *n, size_t *cap, int64_t x)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		int64_t *nv = realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
 static int add_dwell(hall_report *r, int64_t ms)
 {
-	if (r->n_dwell == r->cap_dwell) {
-		size_t nc = r->cap_dwell ? r->cap_dwell * 2 : 256;
-		int64_t *nd = realloc(r->dwell, nc * sizeof *nd);
-		if (!nd)
-			return -1;
-		r->dwell = nd;
-		r->cap_dwell = nc;
-	}
-	r->dwell[r->n_dwell++] = ms;
-	return 0;
+	return push_i64(&r->dwell, &r->n_dwell, &r->cap_dwell, ms);
 }
 
 static int dwellv_add(dwellv *d, int64_t ms)
 {
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 16;
-		int64_t *nv = realloc(d->v, nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		d->v = nv;
-		d->cap = nc;
-	}
-	d->v[d->n++] = ms;
-	return 0;
+	return push_i64(&d->v, &d->n, &d->cap, ms);
 }
 
 static kiosk_stat *kiosk_for(hall_report *r, const char *id);

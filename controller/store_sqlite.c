@@ -1366,22 +1366,32 @@ static hall_err sq_add_shot(hall_store *s, const char *kiosk, const char *cmd_id
 	return rc ? rc : hall_error_set(err, HALL_ERR_STALE, "command", "screenshot %s not recorded", cmd_id);
 }
 
-static hall_err sq_shot_path(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err)
+/* The one TEXT column of sql's first row (one parameter, key) into out; HALL_ERR_NOT_FOUND
+ * with err untouched when there is no row, so the caller names what was missing. */
+static hall_err select_text(sq_store *q, const char *sql, const char *key, char *out, size_t len, const char *what,
+                            hall_error *err)
 {
-	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "SELECT path FROM shots WHERE cmd_id=?1", &st, err);
+	hall_err rc = prep(q, sql, &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, cmd_id);
+	bind_text(st, 1, key);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
 		col_text(st, 0, out, len);
 	else if (step == SQLITE_DONE)
-		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "no image recorded for screenshot %s", cmd_id);
+		rc = HALL_ERR_NOT_FOUND;
 	else
-		rc = db_fail(q, err, "read screenshot");
+		rc = db_fail(q, err, what);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+static hall_err sq_shot_path(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err)
+{
+	hall_err rc = select_text(sq(s), "SELECT path FROM shots WHERE cmd_id=?1", cmd_id, out, len, "read screenshot", err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		hall_error_set(err, rc, "command", "no image recorded for screenshot %s", cmd_id);
 	return rc;
 }
 
@@ -1740,20 +1750,9 @@ static hall_err sq_each_daily(hall_store *s, const char *day_from, const char *d
 
 static hall_err sq_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err)
 {
-	sq_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "SELECT value FROM meta WHERE key=?1", &st, err);
-	if (rc)
-		return rc;
-	bind_text(st, 1, key);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		col_text(st, 0, out, len);
-	else if (step == SQLITE_DONE)
-		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "%s: not set", key);
-	else
-		rc = db_fail(q, err, "read meta");
-	sqlite3_finalize(st);
+	hall_err rc = select_text(sq(s), "SELECT value FROM meta WHERE key=?1", key, out, len, "read meta", err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		hall_error_set(err, rc, "", "%s: not set", key);
 	return rc;
 }
 

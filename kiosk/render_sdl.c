@@ -536,6 +536,16 @@ static void fill_polygon(hall_render *r, const double *p, int n, hall_rgba c)
 	SDL_RenderFillRects(r->renderer, r->spans, (int)nspans);
 }
 
+/* The spans gathered for a run of opaque shapes of one colour: joined and filled at once. */
+static void fill_run(hall_render *r, size_t nspans, hall_rgba c)
+{
+	if (nspans == 0)
+		return;
+	merge_spans(r, r->spans, &nspans);
+	set_color(r->renderer, c);
+	SDL_RenderFillRects(r->renderer, r->spans, (int)nspans);
+}
+
 /* Thick lines are a quad and, from 3 px, round caps (so a polyline of segments, the
  * river or a chart line, has no notches at its joints), each filled as spans like a
  * polygon: SDL_RenderGeometry's software triangles tested every pixel of a segment's
@@ -613,11 +623,7 @@ static size_t draw_lines(hall_render *r, const hall_dl *dl, size_t i)
 			if (polygon_spans(r, caps[e], CAP_SIDES, &nspans) != 0)
 				return last;
 	}
-	if (nspans > 0) {
-		merge_spans(r, r->spans, &nspans);
-		set_color(r->renderer, it->color);
-		SDL_RenderFillRects(r->renderer, r->spans, (int)nspans);
-	}
+	fill_run(r, nspans, it->color);
 	return last;
 }
 
@@ -658,11 +664,7 @@ static size_t draw_polygons(hall_render *r, const hall_dl *dl, size_t i)
 		if (n && polygon_spans(r, r->pts, n, &nspans) != 0)
 			return last;
 	}
-	if (nspans > 0) {
-		merge_spans(r, r->spans, &nspans);
-		set_color(r->renderer, it->color);
-		SDL_RenderFillRects(r->renderer, r->spans, (int)nspans);
-	}
+	fill_run(r, nspans, it->color);
 	return last;
 }
 
