@@ -2303,7 +2303,8 @@ static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
 	hall_strbuf_html(b, L(lang, L_TITLE));
 	hall_strbuf_printf(b, " %s</title><style>"
 	                      "body{font-family:'Noto Sans CJK KR','Noto Sans KR',sans-serif;color:#111;background:#fff;"
-	                      "margin:24px auto;max-width:960px;padding:0 16px;line-height:1.45}"
+	                      "margin:24px auto;max-width:960px;padding:0 16px;line-height:1.45;word-break:keep-all;"
+	                      "overflow-wrap:break-word}"
 	                      "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #111;"
 	                      "padding-bottom:3px;margin-top:28px}"
 	                      ".meta{color:#333}.status{font-weight:700;font-size:18px;padding:10px 14px;margin:14px 0;"
