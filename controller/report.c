@@ -318,7 +318,9 @@ static void *intern(smap *m, void **arr, size_t *n, size_t *cap, size_t size, si
 		char *el = dyn_push(arr, n, cap, size);
 		if (!el)
 			return NULL;
-		snprintf(el, name_len, "%s", key);
+		size_t kl = strnlen(key, name_len - 1); /* a longer key is cut: the caller rewrites it */
+		memcpy(el, key, kl);
+		el[kl] = '\0';
 	}
 	return (char *)*arr + idx * size;
 }
@@ -438,6 +440,21 @@ static void key_end(char *p)
 	p[-1] = '\0';
 }
 
+/* The item (exhibit, target) of an event, added when new. */
+static item_stat *item_for(hall_report *r, const hall_event *ev)
+{
+	char key[256];
+	int added;
+	key_end(key_put(key_put(key, ev->exhibit), ev->target));
+	item_stat *it = intern(&r->item_map, (void **)&r->items, &r->n_items, &r->cap_items, sizeof *r->items,
+	                       sizeof r->items->exhibit, key, &added);
+	if (it && added) {
+		snprintf(it->exhibit, sizeof it->exhibit, "%s", ev->exhibit);
+		snprintf(it->target, sizeof it->target, "%s", ev->target);
+	}
+	return it;
+}
+
 static void session_key(char *out, const hall_event *ev)
 {
 	char *p = key_put(out, ev->kiosk);
@@ -520,15 +537,9 @@ static int on_event(void *user, const hall_event *ev)
 		if (!e)
 			goto oom;
 		e->taps++;
-		key_end(key_put(key_put(key, ev->exhibit), ev->target));
-		item_stat *it = intern(&r->item_map, (void **)&r->items, &r->n_items, &r->cap_items, sizeof *r->items,
-		                       sizeof r->items->exhibit, key, &added);
+		item_stat *it = item_for(r, ev);
 		if (!it)
 			goto oom;
-		if (added) {
-			snprintf(it->exhibit, sizeof it->exhibit, "%s", ev->exhibit);
-			snprintf(it->target, sizeof it->target, "%s", ev->target);
-		}
 		it->taps++;
 		break;
 	}
@@ -539,15 +550,9 @@ static int on_event(void *user, const hall_event *ev)
 		if (!e)
 			goto oom;
 		e->views++;
-		key_end(key_put(key_put(key, ev->exhibit), ev->target));
-		item_stat *it = intern(&r->item_map, (void **)&r->items, &r->n_items, &r->cap_items, sizeof *r->items,
-		                       sizeof r->items->exhibit, key, &added);
+		item_stat *it = item_for(r, ev);
 		if (!it)
 			goto oom;
-		if (added) {
-			snprintf(it->exhibit, sizeof it->exhibit, "%s", ev->exhibit);
-			snprintf(it->target, sizeof it->target, "%s", ev->target);
-		}
 		it->views++;
 		if (ev->dwell_ms >= 0) {
 			e->dwell_ms_sum += ev->dwell_ms;
