@@ -10,6 +10,10 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients      # MQTT client library, broker, CLI tools for tests
   libcjson-dev libsqlite3-dev                       # wire format, controller database
   libssl-dev                                        # libcrypto: SHA-256 of assets (CPU SHA extensions)
+  openssl                                           # the hall's CA and broker certificate (hall-controller init)
+  libsodium-dev                                     # ed25519 signatures of control messages, Argon2id PIN/password hashes
+  libmicrohttpd-dev                                 # the staff console (HTTPS) in hall-controller serve
+  libsystemd-dev                                    # sd_notify: the kiosk's watchdog
   tzdata                                            # zone files core/src/tz.c reads (Asia/Seoul)
   fonts-noto-cjk                                    # ko, en, zh-Hans, zh-Hant, ja faces
   libcmocka-dev                                     # unit tests
