@@ -4,7 +4,7 @@
  * synchronous=FULL because a confirm promises the kiosk its event is on disk: with
  * NORMAL a power cut may lose the last commits of a WAL database. busy_timeout lets
  * serve and a staff command write the same file without SQLITE_BUSY failures. */
-#include "store.h"
+#include "store_sqlite_internal.h"
 
 #include "hall/clock.h"
 
@@ -13,35 +13,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
-
-typedef struct sq_store {
-	hall_store base; /* first: a hall_store * is a sq_store * */
-	sqlite3 *db;
-	sqlite3_stmt *ins_event;
-	sqlite3_stmt *ins_vote;
-	/* sq_advance_confirm's three statements, prepared once: serve confirms every kiosk of
-	 * every batch, and preparing them per call was a measurable share of its CPU. Each is
-	 * reset right after use, so none holds a read open between calls. */
-	sqlite3_stmt *conf_kiosk;
-	sqlite3_stmt *conf_events;
-	sqlite3_stmt *conf_store;
-	sqlite3_stmt *ins_span;
-} sq_store;
 
 #define HOUR_MS INT64_C(3600000) /* event_spans.hour = ts / HOUR_MS (truncated, as in SQL) */
 
 static sq_store *sq(hall_store *s)
 {
-	return (sq_store *)(void *)s;
+	return sq__of(s);
 }
 
-static hall_err db_fail(sq_store *q, hall_error *err, const char *what)
+hall_err sq__fail(sq_store *q, hall_error *err, const char *what)
 {
 	return hall_error_set(err, HALL_ERR_DB, "", "%s: %s", what, sqlite3_errmsg(q->db));
 }
 
-static hall_err exec_sql(sq_store *q, const char *sql, hall_error *err)
+hall_err sq__exec(sq_store *q, const char *sql, hall_error *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -52,14 +37,43 @@ static hall_err exec_sql(sq_store *q, const char *sql, hall_error *err)
 	return HALL_OK;
 }
 
-static hall_err prep(sq_store *q, const char *sql, sqlite3_stmt **st, hall_error *err)
+hall_err sq__prep(sq_store *q, const char *sql, sqlite3_stmt **st, hall_error *err)
 {
 	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK)
-		return db_fail(q, err, "prepare");
+		return sq__fail(q, err, "prepare");
 	return HALL_OK;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+hall_err sq__run(sq_store *q, sqlite3_stmt *st, const char *what, int64_t *changes, hall_error *err)
+{
+	hall_err rc = HALL_OK;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = sq__fail(q, err, what);
+	else if (changes)
+		*changes = sqlite3_changes(q->db);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+hall_err sq__rollback(sq_store *q, hall_err rc)
+{
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+hall_err sq__begin(sq_store *q, hall_error *err)
+{
+	return sq__exec(q, "BEGIN IMMEDIATE", err);
+}
+
+hall_err sq__end(sq_store *q, hall_err rc, hall_error *err)
+{
+	if (rc == HALL_OK)
+		rc = sq__exec(q, "COMMIT", err);
+	return rc ? sq__rollback(q, rc) : HALL_OK;
+}
+
+void sq__bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
 }
@@ -71,8 +85,7 @@ static void bind_text_static(sqlite3_stmt *st, int i, const char *s)
 	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
 }
 
-/* NULL or "" binds SQL NULL (a filter that matches anything). */
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
+void sq__bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s && s[0])
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -80,20 +93,94 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *out, size_t len)
+/* Without a format call (the report reads a million rows; snprintf per column was a
+ * measurable share). */
+void sq__col_text(sqlite3_stmt *st, int i, char *out, size_t len)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
-	snprintf(out, len, "%s", t ? (const char *)t : "");
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	if (n >= len)
+		n = len - 1;
+	if (n)
+		memcpy(out, t, n);
+	out[n] = '\0';
 }
 
-static int64_t col_i64(sqlite3_stmt *st, int i)
+int64_t sq__col_i64(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_int64(st, i);
 }
 
-static int64_t col_opt_i64(sqlite3_stmt *st, int i)
+int64_t sq__col_opt_i64(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+}
+
+hall_err sq__each_row(sq_store *q, sqlite3_stmt *st, const char *what, sq__row_fn row, void *ctx, size_t *rows,
+                      hall_error *err)
+{
+	hall_err rc = HALL_OK;
+	bool stop = false;
+	size_t n = 0;
+	int step = SQLITE_DONE;
+	while (!stop && rc == HALL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		rc = row(ctx, st, &stop, err);
+	}
+	if (rc == HALL_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = sq__fail(q, err, what);
+	sqlite3_finalize(st);
+	if (rows)
+		*rows = n;
+	return rc;
+}
+
+hall_err sq__one_row(sq_store *q, sqlite3_stmt *st, const char *what, sq__row_fn row, void *ctx, hall_error *err)
+{
+	bool stop = true;
+	hall_err rc = HALL_OK;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = row(ctx, st, &stop, err);
+	else if (step == SQLITE_DONE)
+		rc = HALL_ERR_NOT_FOUND;
+	else
+		rc = sq__fail(q, err, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Row functions of sq__one_i64 / sq__one_text: column 0 into ctx. */
+static hall_err i64_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	(void)stop;
+	(void)err;
+	*(int64_t *)ctx = sq__col_opt_i64(st, 0);
+	return HALL_OK;
+}
+
+typedef struct text_out {
+	char *buf;
+	size_t len;
+} text_out;
+
+static hall_err text_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	(void)stop;
+	(void)err;
+	const text_out *t = ctx;
+	sq__col_text(st, 0, t->buf, t->len);
+	return HALL_OK;
+}
+
+hall_err sq__one_i64(sq_store *q, sqlite3_stmt *st, const char *what, int64_t *out, hall_error *err)
+{
+	return sq__one_row(q, st, what, i64_row, out, err);
+}
+
+hall_err sq__one_text(sq_store *q, sqlite3_stmt *st, const char *what, char *out, size_t len, hall_error *err)
+{
+	return sq__one_row(q, st, what, text_row, &(text_out){out, len}, err);
 }
 
 static const char SCHEMA[] =
@@ -165,12 +252,6 @@ static void sq_close(hall_store *s)
 	sqlite3_finalize(q->ins_span);
 	sqlite3_close(q->db);
 	free(q);
-}
-
-static hall_err rollback_after(sq_store *q, hall_err rc)
-{
-	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
 }
 
 static void note_poll(hall_store_insert_result *res, const char *poll)
@@ -296,12 +377,12 @@ static hall_err confirm_in_tx(sq_store *q, const char *kiosk, int64_t chain_lo, 
 	bind_text_static(st, 1, kiosk);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		int64_t c = col_i64(st, 0), first = col_i64(st, 1);
+		int64_t c = sq__col_i64(st, 0), first = sq__col_i64(st, 1);
 		cur = c > first - 1 ? c : first - 1;
 		if (cur < 0)
 			cur = 0;
 	} else if (step != SQLITE_DONE) {
-		rc = db_fail(q, err, "read kiosk");
+		rc = sq__fail(q, err, "read kiosk");
 	}
 	sqlite3_reset(st);
 	if (rc)
@@ -312,12 +393,12 @@ static hall_err confirm_in_tx(sq_store *q, const char *kiosk, int64_t chain_lo, 
 	bind_text_static(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, cur);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (col_i64(st, 0) != cur + 1)
+		if (sq__col_i64(st, 0) != cur + 1)
 			break;
 		cur++;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read events");
+		rc = sq__fail(q, err, "read events");
 	sqlite3_reset(st);
 	if (rc)
 		return rc;
@@ -326,7 +407,7 @@ static hall_err confirm_in_tx(sq_store *q, const char *kiosk, int64_t chain_lo, 
 	sqlite3_bind_int64(st, 2, cur);
 	sqlite3_bind_int64(st, 3, now_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(q, err, "store confirm");
+		rc = sq__fail(q, err, "store confirm");
 	sqlite3_reset(st);
 	if (!rc)
 		*confirmed = cur;
@@ -358,7 +439,7 @@ static hall_err insert_one(sq_store *q, const hall_event *ev, int64_t received, 
 	bind_text_static(st, 10, ev->poll);
 	sqlite3_bind_int64(st, 11, received);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(q, err, "insert event");
+		return sq__fail(q, err, "insert event");
 	*added = sqlite3_changes(q->db) != 0;
 	return HALL_OK;
 }
@@ -375,7 +456,7 @@ static hall_err count_vote(sq_store *q, const hall_event *ev, hall_store_insert_
 	bind_text_static(st, 4, ev->target);
 	sqlite3_bind_int64(st, 5, ev->ts);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_fail(q, err, "insert vote");
+		return sq__fail(q, err, "insert vote");
 	if (sqlite3_changes(q->db)) {
 		res->votes_counted++;
 		note_poll(res, ev->poll);
@@ -395,7 +476,7 @@ static hall_err store_spans(sq_store *q, const span_set *hours, hall_error *err)
 		sqlite3_bind_int64(st, 3, sp->lo);
 		sqlite3_bind_int64(st, 4, sp->hi);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			return db_fail(q, err, "store span");
+			return sq__fail(q, err, "store span");
 	}
 	return HALL_OK;
 }
@@ -408,7 +489,7 @@ static hall_err sq_ingest_events(hall_store *s, const hall_event *evs, size_t n,
 	sq_store *q = sq(s);
 	span_set hours = {0}, kiosks = {0};
 	int64_t *confirmed = NULL;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
 	/* One clock read per batch: "received" is when it reached us. */
@@ -461,7 +542,7 @@ static hall_err sq_ingest_events(hall_store *s, const hall_event *evs, size_t n,
 			                        &confirmed[j], err)) != HALL_OK)
 				goto fail;
 	}
-	if ((rc = exec_sql(q, "COMMIT", err)) != HALL_OK)
+	if ((rc = sq__exec(q, "COMMIT", err)) != HALL_OK)
 		goto fail;
 	for (size_t j = 0; confirm_cb && j < kiosks.n; j++)
 		confirm_cb(user, kiosks.v[j].kiosk, confirmed[j]);
@@ -469,7 +550,7 @@ static hall_err sq_ingest_events(hall_store *s, const hall_event *evs, size_t n,
 oom:
 	rc = hall_error_set(err, HALL_ERR_NOMEM, "", "storing events: out of memory");
 fail:
-	rollback_after(q, rc);
+	sq__rollback(q, rc);
 done:
 	free(confirmed);
 	span_free(&hours);
@@ -480,26 +561,11 @@ done:
 static hall_err sq_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err)
 {
 	sq_store *q = sq(s);
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
 	rc = confirm_in_tx(q, kiosk, 1, 0, hall_clock_now_ms(), confirmed, err);
-	if (!rc)
-		rc = exec_sql(q, "COMMIT", err);
-	return rc ? rollback_after(q, rc) : HALL_OK;
-}
-
-/* Copy a TEXT column into a fixed buffer without a format call (the report reads a
- * million rows; snprintf per column was a measurable share). Truncates to len - 1. */
-static void col_copy(sqlite3_stmt *st, int i, char *out, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-	if (n >= len)
-		n = len - 1;
-	if (n)
-		memcpy(out, t, n);
-	out[n] = '\0';
+	return sq__end(q, rc, err);
 }
 
 /* The event type of a TEXT column: compares the length first, so a row costs one memcmp
@@ -535,13 +601,13 @@ static hall_err note_kiosk_span(sq_store *q, sqlite3_stmt *st, const char *id, s
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_fail(q, err, "read event spans");
+		rc = sq__fail(q, err, "read event spans");
 	} else if (sqlite3_column_type(st, 0) != SQLITE_NULL) { /* NULL: no event of it in these hours */
-		long at = span_note(ss, id, strlen(id), 0, col_i64(st, 0));
+		long at = span_note(ss, id, strlen(id), 0, sq__col_i64(st, 0));
 		if (at < 0)
 			rc = hall_error_set(err, HALL_ERR_NOMEM, "", "reading events: out of memory");
 		else
-			span_widen(&ss->v[at], col_i64(st, 1));
+			span_widen(&ss->v[at], sq__col_i64(st, 1));
 	}
 	sqlite3_reset(st);
 	return rc;
@@ -568,13 +634,13 @@ static hall_err sq_each_event(hall_store *s, const char *kiosk, int64_t from_ms,
 	int64_t h_first, h_last;
 	hour_range(from_ms, to_ms, &h_first, &h_last);
 	if (own_tx) {
-		rc = exec_sql(q, "BEGIN", err);
+		rc = sq__exec(q, "BEGIN", err);
 		if (rc)
 			return rc;
 	}
-	rc = prep(q, "SELECT min(lo), max(hi) FROM event_spans WHERE kiosk=?1 AND hour>=?2 AND hour<=?3", &st, err);
+	rc = sq__prep(q, "SELECT min(lo), max(hi) FROM event_spans WHERE kiosk=?1 AND hour>=?2 AND hour<=?3", &st, err);
 	if (!rc && !(kiosk && kiosk[0]))
-		rc = prep(q, "SELECT kiosk FROM event_spans WHERE kiosk>?1 ORDER BY kiosk LIMIT 1", &next, err);
+		rc = sq__prep(q, "SELECT kiosk FROM event_spans WHERE kiosk>?1 ORDER BY kiosk LIMIT 1", &next, err);
 	if (rc)
 		goto done;
 	sqlite3_bind_int64(st, 2, h_first);
@@ -591,21 +657,21 @@ static hall_err sq_each_event(hall_store *s, const char *kiosk, int64_t from_ms,
 			sqlite3_bind_text(next, 1, id, -1, SQLITE_TRANSIENT);
 			if ((step = sqlite3_step(next)) != SQLITE_ROW)
 				break;
-			col_copy(next, 0, id, sizeof id);
+			sq__col_text(next, 0, id, sizeof id);
 			rc = note_kiosk_span(q, st, id, &ss, err);
 		}
 		if (rc == HALL_OK && step != SQLITE_DONE)
-			rc = db_fail(q, err, "read event spans");
+			rc = sq__fail(q, err, "read event spans");
 	}
 	if (rc)
 		goto done;
 	sqlite3_finalize(st);
 	st = NULL;
 	/* "+ts" keeps the planner on the primary key: the range is on seq, ts only filters. */
-	rc = prep(q,
-	          "SELECT seq, ts, type, exhibit, target, session, lang, dwell_ms, poll FROM events"
-	          " WHERE kiosk=?1 AND seq>=?2 AND seq<=?3 AND +ts>=?4 AND +ts<?5 ORDER BY seq",
-	          &st, err);
+	rc = sq__prep(q,
+	              "SELECT seq, ts, type, exhibit, target, session, lang, dwell_ms, poll FROM events"
+	              " WHERE kiosk=?1 AND seq>=?2 AND seq<=?3 AND +ts>=?4 AND +ts<?5 ORDER BY seq",
+	              &st, err);
 	if (rc)
 		goto done;
 	sqlite3_bind_int64(st, 4, from_ms);
@@ -621,23 +687,23 @@ static hall_err sq_each_event(hall_store *s, const char *kiosk, int64_t from_ms,
 			hall_event ev;
 			hall_event_init(&ev);
 			memcpy(ev.kiosk, sp->kiosk, sizeof ev.kiosk);
-			ev.seq = col_i64(st, 0);
-			ev.ts = col_i64(st, 1);
+			ev.seq = sq__col_i64(st, 0);
+			ev.ts = sq__col_i64(st, 1);
 			if (type_of_col(st, 2, &ev.type) != 0)
 				continue; /* only valid events are ever stored; skip a row from a newer version */
-			col_copy(st, 3, ev.exhibit, sizeof ev.exhibit);
-			col_copy(st, 4, ev.target, sizeof ev.target);
-			ev.session = col_opt_i64(st, 5);
-			col_copy(st, 6, ev.lang, sizeof ev.lang);
-			ev.dwell_ms = col_opt_i64(st, 7);
-			col_copy(st, 8, ev.poll, sizeof ev.poll);
+			sq__col_text(st, 3, ev.exhibit, sizeof ev.exhibit);
+			sq__col_text(st, 4, ev.target, sizeof ev.target);
+			ev.session = sq__col_opt_i64(st, 5);
+			sq__col_text(st, 6, ev.lang, sizeof ev.lang);
+			ev.dwell_ms = sq__col_opt_i64(st, 7);
+			sq__col_text(st, 8, ev.poll, sizeof ev.poll);
 			if (cb(user, &ev)) {
 				stop = true;
 				break;
 			}
 		}
 		if (!stop && step != SQLITE_DONE) {
-			rc = db_fail(q, err, "read events");
+			rc = sq__fail(q, err, "read events");
 			goto done;
 		}
 	}
@@ -650,32 +716,17 @@ done:
 	return rc;
 }
 
-/* Run a statement with no result rows; *changes (may be NULL) gets the rows it touched. */
-static hall_err run_stmt(sq_store *q, sqlite3_stmt *st, const char *what, int64_t *changes, hall_error *err)
-{
-	hall_err rc = HALL_OK;
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(q, err, what);
-	else if (changes)
-		*changes = sqlite3_changes(q->db);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static hall_err sq_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "SELECT max(seq) FROM events WHERE kiosk=?1", &st, err);
+	hall_err rc = sq__prep(q, "SELECT max(seq) FROM events WHERE kiosk=?1", &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, kiosk);
-	*max_seq = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*max_seq = col_opt_i64(st, 0) < 0 ? 0 : col_i64(st, 0);
-	else
-		rc = db_fail(q, err, "read events");
-	sqlite3_finalize(st);
+	sq__bind_text(st, 1, kiosk);
+	rc = sq__one_i64(q, st, "read events", max_seq, err);
+	if (*max_seq < 0)
+		*max_seq = 0;
 	return rc;
 }
 
@@ -689,11 +740,11 @@ static hall_err sq_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *d
 	sqlite3_stmt *spans = NULL, *del = NULL;
 	int64_t h_first, h_last, n = 0;
 	hour_range(INT64_MIN, ts_ms, &h_first, &h_last);
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
-	if ((rc = prep(q, "SELECT kiosk, lo, hi FROM event_spans WHERE hour<=?1", &spans, err)) != HALL_OK ||
-	    (rc = prep(q, "DELETE FROM events WHERE kiosk=?1 AND seq>=?2 AND seq<=?3 AND +ts<?4", &del, err)) != HALL_OK)
+	if ((rc = sq__prep(q, "SELECT kiosk, lo, hi FROM event_spans WHERE hour<=?1", &spans, err)) != HALL_OK ||
+	    (rc = sq__prep(q, "DELETE FROM events WHERE kiosk=?1 AND seq>=?2 AND seq<=?3 AND +ts<?4", &del, err)) != HALL_OK)
 		goto fail;
 	sqlite3_bind_int64(spans, 1, h_last);
 	sqlite3_bind_int64(del, 4, ts_ms);
@@ -701,52 +752,52 @@ static hall_err sq_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *d
 	while ((step = sqlite3_step(spans)) == SQLITE_ROW) {
 		sqlite3_reset(del);
 		sqlite3_bind_value(del, 1, sqlite3_column_value(spans, 0));
-		sqlite3_bind_int64(del, 2, col_i64(spans, 1));
-		sqlite3_bind_int64(del, 3, col_i64(spans, 2));
+		sqlite3_bind_int64(del, 2, sq__col_i64(spans, 1));
+		sqlite3_bind_int64(del, 3, sq__col_i64(spans, 2));
 		if (sqlite3_step(del) != SQLITE_DONE) {
-			rc = db_fail(q, err, "delete events");
+			rc = sq__fail(q, err, "delete events");
 			goto fail;
 		}
 		n += sqlite3_changes(q->db);
 	}
 	if (step != SQLITE_DONE) {
-		rc = db_fail(q, err, "read event spans");
+		rc = sq__fail(q, err, "read event spans");
 		goto fail;
 	}
 	sqlite3_finalize(spans);
 	sqlite3_finalize(del);
 	spans = del = NULL;
-	if ((rc = prep(q, "DELETE FROM event_spans WHERE hour<?1", &del, err)) != HALL_OK)
+	if ((rc = sq__prep(q, "DELETE FROM event_spans WHERE hour<?1", &del, err)) != HALL_OK)
 		goto fail;
 	sqlite3_bind_int64(del, 1, h_last);
-	rc = run_stmt(q, del, "delete event spans", NULL, err);
+	rc = sq__run(q, del, "delete event spans", NULL, err);
 	del = NULL;
 	if (rc)
 		goto fail;
 	/* Votes and help presses are raw events too (docs/privacy.md). A vote goes only after
 	 * it was added to vote_totals (poll, option, count: no kiosk, session or time), so
 	 * the published tallies (all-time, hall_store_each_tally) do not change. */
-	if ((rc = prep(q,
-	               "INSERT INTO vote_totals(poll, option, votes) SELECT poll, option, count(*) FROM votes"
-	               " WHERE ts<?1 GROUP BY poll, option"
-	               " ON CONFLICT(poll, option) DO UPDATE SET votes=votes+excluded.votes",
-	               &del, err)) != HALL_OK)
-		goto fail;
+	if ((rc = sq__prep(q,
+	                   "INSERT INTO vote_totals(poll, option, votes) SELECT poll, option, count(*) FROM votes"
+	                   " WHERE ts<?1 GROUP BY poll, option"
+	                   " ON CONFLICT(poll, option) DO UPDATE SET votes=votes+excluded.votes",
+	                   &del, err)) != HALL_OK)
+		           goto fail;
 	sqlite3_bind_int64(del, 1, ts_ms);
-	rc = run_stmt(q, del, "fold old votes into vote_totals", NULL, err);
+	rc = sq__run(q, del, "fold old votes into vote_totals", NULL, err);
 	del = NULL;
-	if (rc || (rc = prep(q, "DELETE FROM votes WHERE ts<?1", &del, err)) != HALL_OK)
+	if (rc || (rc = sq__prep(q, "DELETE FROM votes WHERE ts<?1", &del, err)) != HALL_OK)
 		goto fail;
 	sqlite3_bind_int64(del, 1, ts_ms);
-	rc = run_stmt(q, del, "delete old votes", NULL, err);
+	rc = sq__run(q, del, "delete old votes", NULL, err);
 	del = NULL;
-	if (rc || (rc = prep(q, "DELETE FROM help WHERE ts<?1", &del, err)) != HALL_OK)
+	if (rc || (rc = sq__prep(q, "DELETE FROM help WHERE ts<?1", &del, err)) != HALL_OK)
 		goto fail;
 	sqlite3_bind_int64(del, 1, ts_ms);
-	rc = run_stmt(q, del, "delete old help presses", NULL, err);
+	rc = sq__run(q, del, "delete old help presses", NULL, err);
 	del = NULL;
 	if (!rc)
-		rc = exec_sql(q, "COMMIT", err);
+		rc = sq__exec(q, "COMMIT", err);
 	if (rc)
 		goto fail;
 	if (deleted)
@@ -755,38 +806,33 @@ static hall_err sq_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *d
 fail:
 	sqlite3_finalize(spans);
 	sqlite3_finalize(del);
-	return rollback_after(q, rc);
+	return sq__rollback(q, rc);
 }
 
 static hall_err log_transition(sq_store *q, const char *kiosk, int64_t ts, bool online, hall_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "INSERT INTO status_log(kiosk, ts, online) VALUES(?1, ?2, ?3)", &st, err);
+	hall_err rc = sq__prep(q, "INSERT INTO status_log(kiosk, ts, online) VALUES(?1, ?2, ?3)", &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, kiosk);
+	sq__bind_text(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, ts);
 	sqlite3_bind_int(st, 3, online ? 1 : 0);
-	return run_stmt(q, st, "log status", NULL, err);
+	return sq__run(q, st, "log status", NULL, err);
 }
 
 /* -1 when the kiosk is unknown, else its stored online flag. */
 static hall_err stored_online(sq_store *q, const char *kiosk, int *online, hall_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "SELECT online FROM kiosks WHERE id=?1", &st, err);
+	int64_t v = -1;
+	hall_err rc = sq__prep(q, "SELECT online FROM kiosks WHERE id=?1", &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, kiosk);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*online = sqlite3_column_int(st, 0);
-	else if (step == SQLITE_DONE)
-		*online = -1;
-	else
-		rc = db_fail(q, err, "read kiosk");
-	sqlite3_finalize(st);
-	return rc;
+	sq__bind_text(st, 1, kiosk);
+	rc = sq__one_i64(q, st, "read kiosk", &v, err);
+	*online = rc == HALL_OK ? (int)v : -1;
+	return rc == HALL_ERR_NOT_FOUND ? HALL_OK : rc;
 }
 
 static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
@@ -794,36 +840,36 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	int was = -1;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
 	rc = stored_online(q, h->kiosk, &was, err);
 	if (rc)
 		goto fail;
-	rc = prep(q,
-	          "INSERT INTO kiosks(id, grp, first_seen, last_seen, online, online_since, content_version,"
-	          " schedule_version, notice_version, seq_max, spool_first, app)"
-	          " VALUES(?1, ?2, ?3, ?3, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	          " ON CONFLICT(id) DO UPDATE SET grp=excluded.grp,"
-	          " first_seen=CASE WHEN first_seen=0 THEN excluded.first_seen ELSE first_seen END,"
-	          " last_seen=excluded.last_seen,"
-	          " online_since=CASE WHEN online=1 AND online_since>0 THEN online_since ELSE excluded.online_since END,"
-	          " online=1, content_version=excluded.content_version,"
-	          " schedule_version=excluded.schedule_version, notice_version=excluded.notice_version,"
-	          " seq_max=excluded.seq_max, spool_first=excluded.spool_first, app=excluded.app",
-	          &st, err);
+	rc = sq__prep(q,
+	              "INSERT INTO kiosks(id, grp, first_seen, last_seen, online, online_since, content_version,"
+	              " schedule_version, notice_version, seq_max, spool_first, app)"
+	              " VALUES(?1, ?2, ?3, ?3, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	              " ON CONFLICT(id) DO UPDATE SET grp=excluded.grp,"
+	              " first_seen=CASE WHEN first_seen=0 THEN excluded.first_seen ELSE first_seen END,"
+	              " last_seen=excluded.last_seen,"
+	              " online_since=CASE WHEN online=1 AND online_since>0 THEN online_since ELSE excluded.online_since END,"
+	              " online=1, content_version=excluded.content_version,"
+	              " schedule_version=excluded.schedule_version, notice_version=excluded.notice_version,"
+	              " seq_max=excluded.seq_max, spool_first=excluded.spool_first, app=excluded.app",
+	              &st, err);
 	if (rc)
 		goto fail;
-	bind_text(st, 1, h->kiosk);
-	bind_text(st, 2, h->group);
+	sq__bind_text(st, 1, h->kiosk);
+	sq__bind_text(st, 2, h->group);
 	sqlite3_bind_int64(st, 3, now_ms);
 	sqlite3_bind_int64(st, 4, h->content_version);
 	sqlite3_bind_int64(st, 5, h->schedule_version);
 	sqlite3_bind_int64(st, 6, h->notice_version);
 	sqlite3_bind_int64(st, 7, h->seq_max);
 	sqlite3_bind_int64(st, 8, h->spool_first);
-	bind_text(st, 9, h->app);
-	rc = run_stmt(q, st, "store hello", NULL, err);
+	sq__bind_text(st, 9, h->app);
+	rc = sq__run(q, st, "store hello", NULL, err);
 	if (rc)
 		goto fail;
 	if (was != 1) {
@@ -839,20 +885,19 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 	if (h->notice_version > held)
 		held = h->notice_version;
 	if (held > 0) {
-		rc = prep(q,
-		          "INSERT INTO meta(key, value) VALUES('version', ?1) ON CONFLICT(key) DO UPDATE"
-		          " SET value=max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
-		          &st, err);
+		rc = sq__prep(q,
+		              "INSERT INTO meta(key, value) VALUES('version', ?1) ON CONFLICT(key) DO UPDATE"
+		              " SET value=max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+		              &st, err);
 		if (rc)
 			goto fail;
 		sqlite3_bind_int64(st, 1, held);
-		rc = run_stmt(q, st, "raise version counter", NULL, err);
+		rc = sq__run(q, st, "raise version counter", NULL, err);
 		if (rc)
 			goto fail;
 	}
-	return exec_sql(q, "COMMIT", err) ? rollback_after(q, HALL_ERR_DB) : HALL_OK;
 fail:
-	return rollback_after(q, rc);
+	return sq__end(q, rc, err);
 }
 
 static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t now_ms, bool *changed,
@@ -861,57 +906,57 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	int was = -1;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
 	rc = stored_online(q, stt->kiosk, &was, err);
 	if (rc)
 		goto fail;
 	bool transition = (was == 1) != stt->online;
-	rc = prep(q,
-	          "INSERT INTO kiosks(id, first_seen) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING", &st, err);
+	rc = sq__prep(q,
+	              "INSERT INTO kiosks(id, first_seen) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING", &st, err);
 	if (rc)
 		goto fail;
-	bind_text(st, 1, stt->kiosk);
+	sq__bind_text(st, 1, stt->kiosk);
 	sqlite3_bind_int64(st, 2, stt->online ? now_ms : 0);
-	rc = run_stmt(q, st, "store status", NULL, err);
+	rc = sq__run(q, st, "store status", NULL, err);
 	if (rc)
 		goto fail;
 	if (stt->online) {
-		rc = prep(q,
-		          "UPDATE kiosks SET online=1, last_seen=?2,"
-		          " online_since=CASE WHEN ?3 THEN ?2 ELSE online_since END,"
-		          " first_seen=CASE WHEN first_seen=0 THEN ?2 ELSE first_seen END WHERE id=?1",
-		          &st, err);
+		rc = sq__prep(q,
+		              "UPDATE kiosks SET online=1, last_seen=?2,"
+		              " online_since=CASE WHEN ?3 THEN ?2 ELSE online_since END,"
+		              " first_seen=CASE WHEN first_seen=0 THEN ?2 ELSE first_seen END WHERE id=?1",
+		              &st, err);
 		if (rc)
 			goto fail;
-		bind_text(st, 1, stt->kiosk);
+		sq__bind_text(st, 1, stt->kiosk);
 		sqlite3_bind_int64(st, 2, now_ms);
 		sqlite3_bind_int(st, 3, transition ? 1 : 0);
 	} else {
-		rc = prep(q, "UPDATE kiosks SET online=0 WHERE id=?1", &st, err);
+		rc = sq__prep(q, "UPDATE kiosks SET online=0 WHERE id=?1", &st, err);
 		if (rc)
 			goto fail;
-		bind_text(st, 1, stt->kiosk);
+		sq__bind_text(st, 1, stt->kiosk);
 	}
-	rc = run_stmt(q, st, "store status", NULL, err);
+	rc = sq__run(q, st, "store status", NULL, err);
 	if (rc)
 		goto fail;
 	if (stt->full) {
-		rc = prep(q,
-		          "UPDATE kiosks SET grp=CASE WHEN ?2='' THEN grp ELSE ?2 END, content_version=?3,"
-		          " schedule_version=?4, notice_version=?5, seq_max=max(seq_max, ?6), last_error=?7 WHERE id=?1",
-		          &st, err);
+		rc = sq__prep(q,
+		              "UPDATE kiosks SET grp=CASE WHEN ?2='' THEN grp ELSE ?2 END, content_version=?3,"
+		              " schedule_version=?4, notice_version=?5, seq_max=max(seq_max, ?6), last_error=?7 WHERE id=?1",
+		              &st, err);
 		if (rc)
 			goto fail;
-		bind_text(st, 1, stt->kiosk);
-		bind_text(st, 2, stt->group);
+		sq__bind_text(st, 1, stt->kiosk);
+		sq__bind_text(st, 2, stt->group);
 		sqlite3_bind_int64(st, 3, stt->content_version);
 		sqlite3_bind_int64(st, 4, stt->schedule_version);
 		sqlite3_bind_int64(st, 5, stt->notice_version);
 		sqlite3_bind_int64(st, 6, stt->seq_max);
-		bind_text(st, 7, stt->last_error);
-		rc = run_stmt(q, st, "store status", NULL, err);
+		sq__bind_text(st, 7, stt->last_error);
+		rc = sq__run(q, st, "store status", NULL, err);
 		if (rc)
 			goto fail;
 	}
@@ -920,14 +965,46 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		if (rc)
 			goto fail;
 	}
-	rc = exec_sql(q, "COMMIT", err);
-	if (rc)
-		goto fail;
-	if (changed)
-		*changed = transition;
-	return HALL_OK;
 fail:
-	return rollback_after(q, rc);
+	rc = sq__end(q, rc, err);
+	if (changed && rc == HALL_OK)
+		*changed = transition;
+	return rc;
+}
+
+/* Where the rows of an iteration go: the caller's callback of the store's row type. */
+typedef enum row_kind {
+	ROW_KIOSK,
+	ROW_STATUS,
+	ROW_HISTORY,
+	ROW_COMMAND,
+	ROW_ACK,
+	ROW_TALLY,
+	ROW_COUNTER,
+	ROW_DAILY,
+} row_kind;
+
+typedef struct sq_visit {
+	row_kind kind;
+	void *user;
+	union {
+		hall_store_kiosk_cb kiosk;
+		hall_store_status_cb status;
+		hall_store_history_cb history;
+		hall_store_command_cb command;
+		hall_store_ack_cb ack;
+		hall_store_tally_cb tally;
+		hall_store_counter_cb counter;
+		hall_store_daily_cb daily;
+	} cb;
+} sq_visit;
+
+static hall_err visit_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err);
+
+/* Hand every row of st (prepared and bound) to the callback of v; finalizes st. */
+static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, sq_visit v, hall_error *err)
+{
+	return sq__each_row(q, st, what, visit_row, &v, NULL, err);
 }
 
 #define KIOSK_COLS                                                                                         \
@@ -938,42 +1015,45 @@ fail:
 static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 {
 	memset(k, 0, sizeof *k);
-	col_text(st, 0, k->id, sizeof k->id);
-	col_text(st, 1, k->group, sizeof k->group);
-	k->first_seen = col_i64(st, 2);
-	k->last_seen = col_i64(st, 3);
-	k->online = col_i64(st, 4) != 0;
-	k->online_since = col_i64(st, 5);
-	k->content_version = col_i64(st, 6);
-	k->schedule_version = col_i64(st, 7);
-	k->notice_version = col_i64(st, 8);
-	k->seq_max = col_i64(st, 9);
-	k->spool_first = col_i64(st, 10);
-	k->confirmed = col_i64(st, 11);
-	col_text(st, 12, k->app, sizeof k->app);
-	col_text(st, 13, k->last_error, sizeof k->last_error);
-	k->alert = col_i64(st, 14) != 0;
-	col_text(st, 15, k->alert_reason, sizeof k->alert_reason);
-	k->help_count = col_i64(st, 16);
-	k->last_help = col_i64(st, 17);
+	sq__col_text(st, 0, k->id, sizeof k->id);
+	sq__col_text(st, 1, k->group, sizeof k->group);
+	k->first_seen = sq__col_i64(st, 2);
+	k->last_seen = sq__col_i64(st, 3);
+	k->online = sq__col_i64(st, 4) != 0;
+	k->online_since = sq__col_i64(st, 5);
+	k->content_version = sq__col_i64(st, 6);
+	k->schedule_version = sq__col_i64(st, 7);
+	k->notice_version = sq__col_i64(st, 8);
+	k->seq_max = sq__col_i64(st, 9);
+	k->spool_first = sq__col_i64(st, 10);
+	k->confirmed = sq__col_i64(st, 11);
+	sq__col_text(st, 12, k->app, sizeof k->app);
+	sq__col_text(st, 13, k->last_error, sizeof k->last_error);
+	k->alert = sq__col_i64(st, 14) != 0;
+	sq__col_text(st, 15, k->alert_reason, sizeof k->alert_reason);
+	k->help_count = sq__col_i64(st, 16);
+	k->last_help = sq__col_i64(st, 17);
+}
+
+static hall_err kiosk_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	(void)stop;
+	(void)err;
+	read_kiosk(st, ctx);
+	return HALL_OK;
 }
 
 static hall_err sq_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "SELECT " KIOSK_COLS " FROM kiosks WHERE id=?1", &st, err);
+	hall_err rc = sq__prep(q, "SELECT " KIOSK_COLS " FROM kiosks WHERE id=?1", &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, id);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		read_kiosk(st, out);
-	else if (step == SQLITE_DONE)
-		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "kiosk %s: never seen", id);
-	else
-		rc = db_fail(q, err, "read kiosk");
-	sqlite3_finalize(st);
+	sq__bind_text(st, 1, id);
+	rc = sq__one_row(q, st, "read kiosk", kiosk_row, out, err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		hall_error_set(err, rc, "", "kiosk %s: never seen", id);
 	return rc;
 }
 
@@ -981,36 +1061,24 @@ static hall_err sq_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user,
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id", &st, err);
-	if (rc)
-		return rc;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hall_store_kiosk k;
-		read_kiosk(st, &k);
-		if (cb(user, &k))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read kiosks");
-	sqlite3_finalize(st);
-	return rc;
+	hall_err rc = sq__prep(q, "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id", &st, err);
+	return rc ? rc : visit(q, st, "read kiosks", (sq_visit){ROW_KIOSK, user, {.kiosk = cb}}, err);
 }
 
 static hall_err sq_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "UPDATE kiosks SET alert=?2, alert_reason=?3,"
-	                   " help_count=CASE WHEN ?2 THEN help_count ELSE 0 END WHERE id=?1",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "UPDATE kiosks SET alert=?2, alert_reason=?3,"
+	                       " help_count=CASE WHEN ?2 THEN help_count ELSE 0 END WHERE id=?1",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, id);
+	sq__bind_text(st, 1, id);
 	sqlite3_bind_int(st, 2, alert ? 1 : 0);
-	bind_text(st, 3, alert ? reason : "");
-	return run_stmt(q, st, "set alert", NULL, err);
+	sq__bind_text(st, 3, alert ? reason : "");
+	return sq__run(q, st, "set alert", NULL, err);
 }
 
 static hall_err sq_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
@@ -1018,128 +1086,125 @@ static hall_err sq_each_status_change(hall_store *s, const char *kiosk, int64_t 
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "SELECT kiosk, ts, online FROM status_log WHERE (?1 IS NULL OR kiosk=?1)"
-	                   " AND ts>=?2 AND ts<?3 ORDER BY kiosk, ts, rowid",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT kiosk, ts, online FROM status_log WHERE (?1 IS NULL OR kiosk=?1)"
+	                       " AND ts>=?2 AND ts<?3 ORDER BY kiosk, ts, rowid",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_opt_text(st, 1, kiosk);
+	sq__bind_opt_text(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, from_ms);
 	sqlite3_bind_int64(st, 3, to_ms);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hall_store_status_change c;
-		memset(&c, 0, sizeof c);
-		col_text(st, 0, c.kiosk, sizeof c.kiosk);
-		c.ts = col_i64(st, 1);
-		c.online = col_i64(st, 2) != 0;
-		if (cb(user, &c))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read status log");
-	sqlite3_finalize(st);
-	return rc;
+	return visit(q, st, "read status log", (sq_visit){ROW_STATUS, user, {.status = cb}}, err);
 }
 
 static hall_err sq_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
-	rc = prep(q, "INSERT INTO help(kiosk, ts, exhibit, session, received) VALUES(?1, ?2, ?3, ?4, ?5)", &st, err);
+	rc = sq__prep(q, "INSERT INTO help(kiosk, ts, exhibit, session, received) VALUES(?1, ?2, ?3, ?4, ?5)", &st, err);
 	if (rc)
 		goto fail;
-	bind_text(st, 1, h->kiosk);
+	sq__bind_text(st, 1, h->kiosk);
 	sqlite3_bind_int64(st, 2, h->ts);
-	bind_text(st, 3, h->exhibit);
+	sq__bind_text(st, 3, h->exhibit);
 	if (h->session >= 0)
 		sqlite3_bind_int64(st, 4, h->session);
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int64(st, 5, now_ms);
-	rc = run_stmt(q, st, "store help", NULL, err);
+	rc = sq__run(q, st, "store help", NULL, err);
 	if (rc)
 		goto fail;
-	rc = prep(q,
-	          "INSERT INTO kiosks(id, first_seen, help_count, last_help) VALUES(?1, ?2, 1, ?2)"
-	          " ON CONFLICT(id) DO UPDATE SET help_count=help_count+1, last_help=excluded.last_help",
-	          &st, err);
+	rc = sq__prep(q,
+	              "INSERT INTO kiosks(id, first_seen, help_count, last_help) VALUES(?1, ?2, 1, ?2)"
+	              " ON CONFLICT(id) DO UPDATE SET help_count=help_count+1, last_help=excluded.last_help",
+	              &st, err);
 	if (rc)
 		goto fail;
-	bind_text(st, 1, h->kiosk);
+	sq__bind_text(st, 1, h->kiosk);
 	sqlite3_bind_int64(st, 2, now_ms);
-	rc = run_stmt(q, st, "store help", NULL, err);
+	rc = sq__run(q, st, "store help", NULL, err);
 	if (rc)
 		goto fail;
-	rc = exec_sql(q, "COMMIT", err);
-	if (rc)
-		goto fail;
-	return HALL_OK;
 fail:
-	return rollback_after(q, rc);
+	return sq__end(q, rc, err);
 }
 
 static hall_err sq_next_version(hall_store *s, int64_t *version, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
 	/* Never below a version already in desired (a database from before the counter). */
-	rc = prep(q,
-	          "INSERT INTO meta(key, value) VALUES('version',"
-	          " (SELECT coalesce(max(version), 0) + 1 FROM desired))"
-	          " ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER) + 1",
-	          &st, err);
+	rc = sq__prep(q,
+	              "INSERT INTO meta(key, value) VALUES('version',"
+	              " (SELECT coalesce(max(version), 0) + 1 FROM desired))"
+	              " ON CONFLICT(key) DO UPDATE SET value=CAST(value AS INTEGER) + 1",
+	              &st, err);
 	if (rc)
 		goto fail;
-	rc = run_stmt(q, st, "next version", NULL, err);
+	rc = sq__run(q, st, "next version", NULL, err);
 	if (rc)
 		goto fail;
-	rc = prep(q, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='version'", &st, err);
+	rc = sq__prep(q, "SELECT CAST(value AS INTEGER) FROM meta WHERE key='version'", &st, err);
 	if (rc)
 		goto fail;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_fail(q, err, "next version");
-		sqlite3_finalize(st);
-		goto fail;
-	}
-	*version = col_i64(st, 0);
-	sqlite3_finalize(st);
-	rc = exec_sql(q, "COMMIT", err);
-	if (rc)
-		goto fail;
-	return HALL_OK;
+	rc = sq__one_i64(q, st, "next version", version, err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		rc = sq__fail(q, err, "next version");
 fail:
-	return rollback_after(q, rc);
+	return sq__end(q, rc, err);
 }
 
 static hall_err sq_set_desired(hall_store *s, const hall_store_desired *d, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "INSERT OR REPLACE INTO desired(kind, scope, version, cleared, ref, updated, payload)"
-	                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "INSERT OR REPLACE INTO desired(kind, scope, version, cleared, ref, updated, payload)"
+	                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, d->kind);
-	bind_text(st, 2, d->scope);
+	sq__bind_text(st, 1, d->kind);
+	sq__bind_text(st, 2, d->scope);
 	sqlite3_bind_int64(st, 3, d->version);
 	sqlite3_bind_int(st, 4, d->cleared ? 1 : 0);
-	bind_text(st, 5, d->ref);
+	sq__bind_text(st, 5, d->ref);
 	sqlite3_bind_int64(st, 6, d->updated);
 	if (d->payload)
 		sqlite3_bind_blob64(st, 7, d->payload, d->payload_len, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 7);
-	return run_stmt(q, st, "store desired state", NULL, err);
+	return sq__run(q, st, "store desired state", NULL, err);
+}
+
+static hall_err desired_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	(void)stop;
+	hall_store_desired *out = ctx;
+	sq__col_text(st, 0, out->kind, sizeof out->kind);
+	sq__col_text(st, 1, out->scope, sizeof out->scope);
+	out->version = sq__col_i64(st, 2);
+	out->cleared = sq__col_i64(st, 3) != 0;
+	sq__col_text(st, 4, out->ref, sizeof out->ref);
+	out->updated = sq__col_i64(st, 5);
+	const void *blob = sqlite3_column_blob(st, 6);
+	size_t n = (size_t)sqlite3_column_bytes(st, 6);
+	out->payload = malloc(n + 1);
+	if (!out->payload)
+		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
+	if (n)
+		memcpy(out->payload, blob, n);
+	out->payload[n] = '\0';
+	out->payload_len = n;
+	return HALL_OK;
 }
 
 static hall_err sq_get_desired(hall_store *s, const char *kind, const char *scope, hall_store_desired *out,
@@ -1148,39 +1213,17 @@ static hall_err sq_get_desired(hall_store *s, const char *kind, const char *scop
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	memset(out, 0, sizeof *out);
-	hall_err rc = prep(q,
-	                   "SELECT kind, scope, version, cleared, ref, updated, payload FROM desired"
-	                   " WHERE kind=?1 AND scope=?2",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT kind, scope, version, cleared, ref, updated, payload FROM desired"
+	                       " WHERE kind=?1 AND scope=?2",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, kind);
-	bind_text(st, 2, scope);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		col_text(st, 0, out->kind, sizeof out->kind);
-		col_text(st, 1, out->scope, sizeof out->scope);
-		out->version = col_i64(st, 2);
-		out->cleared = col_i64(st, 3) != 0;
-		col_text(st, 4, out->ref, sizeof out->ref);
-		out->updated = col_i64(st, 5);
-		const void *blob = sqlite3_column_blob(st, 6);
-		size_t n = (size_t)sqlite3_column_bytes(st, 6);
-		out->payload = malloc(n + 1);
-		if (!out->payload) {
-			rc = hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
-		} else {
-			if (n)
-				memcpy(out->payload, blob, n);
-			out->payload[n] = '\0';
-			out->payload_len = n;
-		}
-	} else if (step == SQLITE_DONE) {
-		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "no %s pushed to %s", kind, scope);
-	} else {
-		rc = db_fail(q, err, "read desired state");
-	}
-	sqlite3_finalize(st);
+	sq__bind_text(st, 1, kind);
+	sq__bind_text(st, 2, scope);
+	rc = sq__one_row(q, st, "read desired state", desired_row, out, err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		hall_error_set(err, rc, "", "no %s pushed to %s", kind, scope);
 	return rc;
 }
 
@@ -1188,21 +1231,21 @@ static hall_err sq_add_history(hall_store *s, hall_store_history *h, hall_error 
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "INSERT INTO history(ts, user, action, kind, target, version, ref, detail)"
-	                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "INSERT INTO history(ts, user, action, kind, target, version, ref, detail)"
+	                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                       &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, h->ts);
-	bind_text(st, 2, h->user);
-	bind_text(st, 3, h->action);
-	bind_text(st, 4, h->kind);
-	bind_text(st, 5, h->target);
+	sq__bind_text(st, 2, h->user);
+	sq__bind_text(st, 3, h->action);
+	sq__bind_text(st, 4, h->kind);
+	sq__bind_text(st, 5, h->target);
 	sqlite3_bind_int64(st, 6, h->version);
-	bind_text(st, 7, h->ref);
-	bind_text(st, 8, h->detail);
-	rc = run_stmt(q, st, "store history", NULL, err);
+	sq__bind_text(st, 7, h->ref);
+	sq__bind_text(st, 8, h->detail);
+	rc = sq__run(q, st, "store history", NULL, err);
 	if (!rc)
 		h->id = sqlite3_last_insert_rowid(q->db);
 	return rc;
@@ -1213,53 +1256,34 @@ static hall_err sq_each_history(hall_store *s, const char *target, const char *k
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "SELECT id, ts, user, action, kind, target, version, ref, detail FROM history"
-	                   " WHERE (?1 IS NULL OR target=?1) AND (?2 IS NULL OR kind=?2) ORDER BY id DESC LIMIT ?3",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT id, ts, user, action, kind, target, version, ref, detail FROM history"
+	                       " WHERE (?1 IS NULL OR target=?1) AND (?2 IS NULL OR kind=?2) ORDER BY id DESC LIMIT ?3",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_opt_text(st, 1, target);
-	bind_opt_text(st, 2, kind);
+	sq__bind_opt_text(st, 1, target);
+	sq__bind_opt_text(st, 2, kind);
 	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hall_store_history h;
-		memset(&h, 0, sizeof h);
-		h.id = col_i64(st, 0);
-		h.ts = col_i64(st, 1);
-		col_text(st, 2, h.user, sizeof h.user);
-		col_text(st, 3, h.action, sizeof h.action);
-		col_text(st, 4, h.kind, sizeof h.kind);
-		col_text(st, 5, h.target, sizeof h.target);
-		h.version = col_i64(st, 6);
-		col_text(st, 7, h.ref, sizeof h.ref);
-		col_text(st, 8, h.detail, sizeof h.detail);
-		if (cb(user, &h))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read history");
-	sqlite3_finalize(st);
-	return rc;
+	return visit(q, st, "read history", (sq_visit){ROW_HISTORY, user, {.history = cb}}, err);
 }
 
 static hall_err sq_add_command(hall_store *s, const hall_store_command *c, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "INSERT INTO commands(id, kiosk, cmd, exhibit, ts, ttl_s) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "INSERT INTO commands(id, kiosk, cmd, exhibit, ts, ttl_s) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, c->cmd.id);
-	bind_text(st, 2, c->kiosk);
-	bind_text(st, 3, hall_command_cmd_name(c->cmd.cmd));
-	bind_text(st, 4, c->cmd.exhibit);
+	sq__bind_text(st, 1, c->cmd.id);
+	sq__bind_text(st, 2, c->kiosk);
+	sq__bind_text(st, 3, hall_command_cmd_name(c->cmd.cmd));
+	sq__bind_text(st, 4, c->cmd.exhibit);
 	sqlite3_bind_int64(st, 5, c->cmd.ts);
 	sqlite3_bind_int64(st, 6, c->cmd.ttl_s);
-	return run_stmt(q, st, "store command", NULL, err);
+	return sq__run(q, st, "store command", NULL, err);
 }
 
 static int cmd_from_name(const char *name, hall_command_cmd *out)
@@ -1278,65 +1302,55 @@ static hall_err sq_each_pending_command(hall_store *s, const char *kiosk, int64_
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "SELECT id, kiosk, cmd, exhibit, ts, ttl_s FROM commands WHERE kiosk=?1 AND acked=0"
-	                   " AND ts + ttl_s * 1000 >= ?2 ORDER BY ts, id",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT id, kiosk, cmd, exhibit, ts, ttl_s FROM commands WHERE kiosk=?1 AND acked=0"
+	                       " AND ts + ttl_s * 1000 >= ?2 ORDER BY ts, id",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, kiosk);
+	sq__bind_text(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, now_ms);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hall_store_command c;
-		char name[32];
-		memset(&c, 0, sizeof c);
-		col_text(st, 0, c.cmd.id, sizeof c.cmd.id);
-		col_text(st, 1, c.kiosk, sizeof c.kiosk);
-		col_text(st, 2, name, sizeof name);
-		if (cmd_from_name(name, &c.cmd.cmd) != 0)
-			continue;
-		col_text(st, 3, c.cmd.exhibit, sizeof c.cmd.exhibit);
-		c.cmd.ts = col_i64(st, 4);
-		c.cmd.ttl_s = col_i64(st, 5);
-		if (cb(user, &c))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read commands");
-	sqlite3_finalize(st);
-	return rc;
+	return visit(q, st, "read commands", (sq_visit){ROW_COMMAND, user, {.command = cb}}, err);
+}
+
+/* Row of sq_check_shot: the command's name and whether its image came, checked. */
+typedef struct shot_check {
+	const char *kiosk, *cmd_id;
+	bool found;
+} shot_check;
+
+static hall_err shot_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	(void)stop;
+	shot_check *c = ctx;
+	char name[32];
+	c->found = true;
+	sq__col_text(st, 0, name, sizeof name);
+	if (strcmp(name, hall_command_cmd_name(HALL_CMD_SCREENSHOT)) != 0)
+		return hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "command %s of %s is a %s, not a screenshot",
+		                      c->cmd_id, c->kiosk, name);
+	if (sq__col_i64(st, 1))
+		return hall_error_set(err, HALL_ERR_STALE, "command",
+		                      "the image of screenshot command %s of %s was already received", c->cmd_id, c->kiosk);
+	return HALL_OK;
 }
 
 static hall_err sq_check_shot(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "SELECT c.cmd, EXISTS(SELECT 1 FROM shots WHERE cmd_id=c.id) FROM commands c"
-	                   " WHERE c.id=?1 AND c.kiosk=?2",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT c.cmd, EXISTS(SELECT 1 FROM shots WHERE cmd_id=c.id) FROM commands c"
+	                       " WHERE c.id=?1 AND c.kiosk=?2",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, cmd_id);
-	bind_text(st, 2, kiosk);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		char name[32];
-		col_text(st, 0, name, sizeof name);
-		if (strcmp(name, hall_command_cmd_name(HALL_CMD_SCREENSHOT)) != 0)
-			rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "command %s of %s is a %s, not a screenshot",
-			                    cmd_id, kiosk, name);
-		else if (col_i64(st, 1))
-			rc = hall_error_set(err, HALL_ERR_STALE, "command",
-			                    "the image of screenshot command %s of %s was already received", cmd_id, kiosk);
-	} else if (step == SQLITE_DONE) {
-		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "no screenshot command %s was issued to %s", cmd_id,
-		                    kiosk);
-	} else {
-		rc = db_fail(q, err, "read command");
-	}
-	sqlite3_finalize(st);
+	sq__bind_text(st, 1, cmd_id);
+	sq__bind_text(st, 2, kiosk);
+	shot_check c = {kiosk, cmd_id, false};
+	rc = sq__one_row(q, st, "read command", shot_row, &c, err);
+	if (rc == HALL_ERR_NOT_FOUND && !c.found)
+		hall_error_set(err, rc, "command", "no screenshot command %s was issued to %s", cmd_id, kiosk);
 	return rc;
 }
 
@@ -1348,18 +1362,18 @@ static hall_err sq_add_shot(hall_store *s, const char *kiosk, const char *cmd_id
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	int64_t changes = 0;
-	hall_err rc = prep(q,
-	                   "INSERT OR IGNORE INTO shots(cmd_id, kiosk, ts, path) SELECT id, kiosk, ?3, ?4 FROM commands"
-	                   " WHERE id=?1 AND kiosk=?2 AND cmd=?5",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "INSERT OR IGNORE INTO shots(cmd_id, kiosk, ts, path) SELECT id, kiosk, ?3, ?4 FROM commands"
+	                       " WHERE id=?1 AND kiosk=?2 AND cmd=?5",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, cmd_id);
-	bind_text(st, 2, kiosk);
+	sq__bind_text(st, 1, cmd_id);
+	sq__bind_text(st, 2, kiosk);
 	sqlite3_bind_int64(st, 3, now_ms);
-	bind_text(st, 4, path);
-	bind_text(st, 5, hall_command_cmd_name(HALL_CMD_SCREENSHOT));
-	rc = run_stmt(q, st, "store screenshot", &changes, err);
+	sq__bind_text(st, 4, path);
+	sq__bind_text(st, 5, hall_command_cmd_name(HALL_CMD_SCREENSHOT));
+	rc = sq__run(q, st, "store screenshot", &changes, err);
 	if (rc || changes == 1)
 		return rc;
 	rc = sq_check_shot(s, kiosk, cmd_id, err);
@@ -1372,19 +1386,11 @@ static hall_err select_text(sq_store *q, const char *sql, const char *key, char 
                             hall_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, sql, &st, err);
+	hall_err rc = sq__prep(q, sql, &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, key);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		col_text(st, 0, out, len);
-	else if (step == SQLITE_DONE)
-		rc = HALL_ERR_NOT_FOUND;
-	else
-		rc = db_fail(q, err, what);
-	sqlite3_finalize(st);
-	return rc;
+	sq__bind_text(st, 1, key);
+	return sq__one_text(q, st, what, out, len, err);
 }
 
 static hall_err sq_shot_path(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err)
@@ -1399,38 +1405,38 @@ static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hal
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
-	rc = prep(q,
-	          "INSERT INTO acks(kiosk, kind, scope, version, cmd_id, result, reason, ts)"
-	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	          &st, err);
+	rc = sq__prep(q,
+	              "INSERT INTO acks(kiosk, kind, scope, version, cmd_id, result, reason, ts)"
+	              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	              &st, err);
 	if (rc)
 		goto fail;
-	bind_text(st, 1, a->kiosk);
-	bind_text(st, 2, hall_ack_kind_name(a->kind));
-	bind_text(st, 3, a->scope);
+	sq__bind_text(st, 1, a->kiosk);
+	sq__bind_text(st, 2, hall_ack_kind_name(a->kind));
+	sq__bind_text(st, 3, a->scope);
 	sqlite3_bind_int64(st, 4, a->version);
-	bind_text(st, 5, a->id);
-	bind_text(st, 6, hall_ack_result_name(a->result));
-	bind_text(st, 7, a->reason);
+	sq__bind_text(st, 5, a->id);
+	sq__bind_text(st, 6, hall_ack_result_name(a->result));
+	sq__bind_text(st, 7, a->reason);
 	sqlite3_bind_int64(st, 8, now_ms);
-	rc = run_stmt(q, st, "store ack", NULL, err);
+	rc = sq__run(q, st, "store ack", NULL, err);
 	if (rc)
 		goto fail;
 	if (a->kind == HALL_ACK_COMMAND) {
-		rc = prep(q,
-		          "UPDATE commands SET acked=1, result=?3, reason=?4, acked_ts=?5 WHERE id=?1 AND kiosk=?2",
-		          &st, err);
+		rc = sq__prep(q,
+		              "UPDATE commands SET acked=1, result=?3, reason=?4, acked_ts=?5 WHERE id=?1 AND kiosk=?2",
+		              &st, err);
 		if (rc)
 			goto fail;
-		bind_text(st, 1, a->id);
-		bind_text(st, 2, a->kiosk);
-		bind_text(st, 3, hall_ack_result_name(a->result));
-		bind_text(st, 4, a->reason);
+		sq__bind_text(st, 1, a->id);
+		sq__bind_text(st, 2, a->kiosk);
+		sq__bind_text(st, 3, hall_ack_result_name(a->result));
+		sq__bind_text(st, 4, a->reason);
 		sqlite3_bind_int64(st, 5, now_ms);
-		rc = run_stmt(q, st, "store ack", NULL, err);
+		rc = sq__run(q, st, "store ack", NULL, err);
 		if (rc)
 			goto fail;
 	} else if (a->result == HALL_ACK_APPLIED && a->version > 0) {
@@ -1441,21 +1447,17 @@ static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hal
 		                  : a->kind == HALL_ACK_SCHEDULE
 		                      ? "UPDATE kiosks SET schedule_version=max(schedule_version, ?2) WHERE id=?1"
 		                      : "UPDATE kiosks SET notice_version=max(notice_version, ?2) WHERE id=?1";
-		rc = prep(q, sql, &st, err);
+		rc = sq__prep(q, sql, &st, err);
 		if (rc)
 			goto fail;
-		bind_text(st, 1, a->kiosk);
+		sq__bind_text(st, 1, a->kiosk);
 		sqlite3_bind_int64(st, 2, a->version);
-		rc = run_stmt(q, st, "store ack", NULL, err);
+		rc = sq__run(q, st, "store ack", NULL, err);
 		if (rc)
 			goto fail;
 	}
-	rc = exec_sql(q, "COMMIT", err);
-	if (rc)
-		goto fail;
-	return HALL_OK;
 fail:
-	return rollback_after(q, rc);
+	return sq__end(q, rc, err);
 }
 
 static int ack_kind_from_name(const char *name, hall_ack_kind *out)
@@ -1481,93 +1483,74 @@ static int ack_result_from_name(const char *name, hall_ack_result *out)
 	return -1;
 }
 
+/* One row of "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks". */
+static hall_err ack_from_row(sqlite3_stmt *st, hall_store_ack *out, hall_error *err)
+{
+	char k[16], r[16];
+	memset(out, 0, sizeof *out);
+	sq__col_text(st, 0, out->ack.kiosk, sizeof out->ack.kiosk);
+	sq__col_text(st, 1, k, sizeof k);
+	sq__col_text(st, 2, out->ack.scope, sizeof out->ack.scope);
+	out->ack.version = sq__col_i64(st, 3);
+	sq__col_text(st, 4, out->ack.id, sizeof out->ack.id);
+	sq__col_text(st, 5, r, sizeof r);
+	sq__col_text(st, 6, out->ack.reason, sizeof out->ack.reason);
+	out->ts = sq__col_i64(st, 7);
+	if (ack_kind_from_name(k, &out->ack.kind) || ack_result_from_name(r, &out->ack.result))
+		return hall_error_set(err, HALL_ERR_DB, "", "ack row with unknown kind or result");
+	return HALL_OK;
+}
+
+static hall_err ack_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	(void)stop;
+	return ack_from_row(st, ctx, err);
+}
+
 static hall_err sq_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
                            hall_store_ack *out, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	bool is_cmd = strcmp(kind, "command") == 0;
-	hall_err rc = prep(q,
-	                   is_cmd ? "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
-	                            " WHERE kiosk=?1 AND kind=?2 AND cmd_id=?3 ORDER BY id DESC LIMIT 1"
-	                          : "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
-	                            " WHERE kiosk=?1 AND kind=?2 AND version=?4 ORDER BY id DESC LIMIT 1",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       is_cmd ? "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                       " WHERE kiosk=?1 AND kind=?2 AND cmd_id=?3 ORDER BY id DESC LIMIT 1"
+	                       : "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                       " WHERE kiosk=?1 AND kind=?2 AND version=?4 ORDER BY id DESC LIMIT 1",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, kiosk);
-	bind_text(st, 2, kind);
-	bind_text(st, 3, id);
+	sq__bind_text(st, 1, kiosk);
+	sq__bind_text(st, 2, kind);
+	sq__bind_text(st, 3, id);
 	sqlite3_bind_int64(st, 4, version);
 	memset(out, 0, sizeof *out);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		char k[16], r[16];
-		col_text(st, 0, out->ack.kiosk, sizeof out->ack.kiosk);
-		col_text(st, 1, k, sizeof k);
-		col_text(st, 2, out->ack.scope, sizeof out->ack.scope);
-		out->ack.version = col_i64(st, 3);
-		col_text(st, 4, out->ack.id, sizeof out->ack.id);
-		col_text(st, 5, r, sizeof r);
-		col_text(st, 6, out->ack.reason, sizeof out->ack.reason);
-		out->ts = col_i64(st, 7);
-		if (ack_kind_from_name(k, &out->ack.kind) || ack_result_from_name(r, &out->ack.result))
-			rc = hall_error_set(err, HALL_ERR_DB, "", "ack row with unknown kind or result");
-	} else if (step == SQLITE_DONE) {
-		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "no ack");
-	} else {
-		rc = db_fail(q, err, "read ack");
-	}
-	sqlite3_finalize(st);
+	rc = sq__one_row(q, st, "read ack", ack_row, out, err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		hall_error_set(err, rc, "", "no ack");
 	return rc;
 }
 
-/* One row of "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks". */
-static hall_err ack_from_row(sqlite3_stmt *st, hall_store_ack *out, hall_error *err)
-{
-	char k[16], r[16];
-	memset(out, 0, sizeof *out);
-	col_text(st, 0, out->ack.kiosk, sizeof out->ack.kiosk);
-	col_text(st, 1, k, sizeof k);
-	col_text(st, 2, out->ack.scope, sizeof out->ack.scope);
-	out->ack.version = col_i64(st, 3);
-	col_text(st, 4, out->ack.id, sizeof out->ack.id);
-	col_text(st, 5, r, sizeof r);
-	col_text(st, 6, out->ack.reason, sizeof out->ack.reason);
-	out->ts = col_i64(st, 7);
-	if (ack_kind_from_name(k, &out->ack.kind) || ack_result_from_name(r, &out->ack.result))
-		return hall_error_set(err, HALL_ERR_DB, "", "ack row with unknown kind or result");
-	return HALL_OK;
-}
 
 static hall_err sq_each_ack(hall_store *s, const char *kiosk, const char *kind, const char *result, int64_t from_ms,
                             int64_t to_ms, hall_store_ack_cb cb, void *user, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
-	                   " WHERE kind=?2 AND (?1 IS NULL OR kiosk=?1) AND (?3 IS NULL OR result=?3)"
-	                   " AND ts>=?4 AND ts<?5 ORDER BY ts, id",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                       " WHERE kind=?2 AND (?1 IS NULL OR kiosk=?1) AND (?3 IS NULL OR result=?3)"
+	                       " AND ts>=?4 AND ts<?5 ORDER BY ts, id",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_opt_text(st, 1, kiosk);
-	bind_text(st, 2, kind);
-	bind_opt_text(st, 3, result);
+	sq__bind_opt_text(st, 1, kiosk);
+	sq__bind_text(st, 2, kind);
+	sq__bind_opt_text(st, 3, result);
 	sqlite3_bind_int64(st, 4, from_ms);
 	sqlite3_bind_int64(st, 5, to_ms);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hall_store_ack a;
-		rc = ack_from_row(st, &a, err);
-		if (rc || cb(user, &a))
-			break;
-	}
-	if (rc == HALL_OK && step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read acks");
-	sqlite3_finalize(st);
-	return rc;
+	return visit(q, st, "read acks", (sq_visit){ROW_ACK, user, {.ack = cb}}, err);
 }
 
 static hall_err sq_last_ack_before(hall_store *s, const char *kiosk, const char *kind, const char *result,
@@ -1575,26 +1558,21 @@ static hall_err sq_last_ack_before(hall_store *s, const char *kiosk, const char 
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
-	                   " WHERE kiosk=?1 AND kind=?2 AND (?3 IS NULL OR result=?3) AND ts<?4"
-	                   " ORDER BY ts DESC, id DESC LIMIT 1",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
+	                       " WHERE kiosk=?1 AND kind=?2 AND (?3 IS NULL OR result=?3) AND ts<?4"
+	                       " ORDER BY ts DESC, id DESC LIMIT 1",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, kiosk);
-	bind_text(st, 2, kind);
-	bind_opt_text(st, 3, result);
+	sq__bind_text(st, 1, kiosk);
+	sq__bind_text(st, 2, kind);
+	sq__bind_opt_text(st, 3, result);
 	sqlite3_bind_int64(st, 4, before_ms);
 	memset(out, 0, sizeof *out);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = ack_from_row(st, out, err);
-	else if (step == SQLITE_DONE)
-		rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "", "no ack");
-	else
-		rc = db_fail(q, err, "read ack");
-	sqlite3_finalize(st);
+	rc = sq__one_row(q, st, "read ack", ack_row, out, err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		hall_error_set(err, rc, "", "no ack");
 	return rc;
 }
 
@@ -1603,84 +1581,59 @@ static hall_err sq_each_tally(hall_store *s, const char *poll, hall_store_tally_
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	/* Stored votes plus those retention folded into vote_totals. */
-	hall_err rc = prep(q,
-	                   "SELECT poll, option, sum(n) FROM ("
-	                   "SELECT poll, option, count(*) AS n FROM votes WHERE (?1 IS NULL OR poll=?1) GROUP BY poll, option"
-	                   " UNION ALL SELECT poll, option, votes AS n FROM vote_totals WHERE (?1 IS NULL OR poll=?1))"
-	                   " GROUP BY poll, option ORDER BY poll, option",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT poll, option, sum(n) FROM ("
+	                       "SELECT poll, option, count(*) AS n FROM votes WHERE (?1 IS NULL OR poll=?1) GROUP BY poll, option"
+	                       " UNION ALL SELECT poll, option, votes AS n FROM vote_totals WHERE (?1 IS NULL OR poll=?1))"
+	                       " GROUP BY poll, option ORDER BY poll, option",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_opt_text(st, 1, poll);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hall_store_tally t;
-		memset(&t, 0, sizeof t);
-		col_text(st, 0, t.poll, sizeof t.poll);
-		col_text(st, 1, t.option, sizeof t.option);
-		t.votes = col_i64(st, 2);
-		if (cb(user, &t))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read votes");
-	sqlite3_finalize(st);
-	return rc;
+	sq__bind_opt_text(st, 1, poll);
+	return visit(q, st, "read votes", (sq_visit){ROW_TALLY, user, {.tally = cb}}, err);
 }
 
 static hall_err sq_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "INSERT INTO counters(name, value) VALUES(?1, ?2)"
-	                   " ON CONFLICT(name) DO UPDATE SET value=value+excluded.value",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "INSERT INTO counters(name, value) VALUES(?1, ?2)"
+	                       " ON CONFLICT(name) DO UPDATE SET value=value+excluded.value",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, name);
+	sq__bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, delta);
-	return run_stmt(q, st, "count", NULL, err);
+	return sq__run(q, st, "count", NULL, err);
 }
 
 static hall_err sq_each_counter(hall_store *s, hall_store_counter_cb cb, void *user, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "SELECT name, value FROM counters ORDER BY name", &st, err);
-	if (rc)
-		return rc;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		char name[128];
-		col_text(st, 0, name, sizeof name);
-		if (cb(user, name, col_i64(st, 1)))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read counters");
-	sqlite3_finalize(st);
-	return rc;
+	hall_err rc = sq__prep(q, "SELECT name, value FROM counters ORDER BY name", &st, err);
+	return rc ? rc : visit(q, st, "read counters", (sq_visit){ROW_COUNTER, user, {.counter = cb}}, err);
 }
 
 static hall_err sq_put_daily(hall_store *s, const char *day, const hall_store_daily *rows, size_t n, hall_error *err)
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
-	rc = prep(q, "DELETE FROM daily WHERE day=?1", &st, err);
+	rc = sq__prep(q, "DELETE FROM daily WHERE day=?1", &st, err);
 	if (rc)
 		goto fail;
-	bind_text(st, 1, day);
-	rc = run_stmt(q, st, "replace daily", NULL, err);
+	sq__bind_text(st, 1, day);
+	rc = sq__run(q, st, "replace daily", NULL, err);
 	if (rc)
 		goto fail;
-	rc = prep(q,
-	          "INSERT OR REPLACE INTO daily(day, kiosk, exhibit, hour, lang, type, count, dwell_ms)"
-	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	          &st, err);
+	rc = sq__prep(q,
+	              "INSERT OR REPLACE INTO daily(day, kiosk, exhibit, hour, lang, type, count, dwell_ms)"
+	              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	              &st, err);
 	if (rc)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -1691,27 +1644,23 @@ static hall_err sq_put_daily(hall_store *s, const char *day, const hall_store_da
 			goto fail;
 		}
 		sqlite3_reset(st);
-		bind_text(st, 1, d->day);
-		bind_text(st, 2, d->kiosk);
-		bind_text(st, 3, d->exhibit);
+		sq__bind_text(st, 1, d->day);
+		sq__bind_text(st, 2, d->kiosk);
+		sq__bind_text(st, 3, d->exhibit);
 		sqlite3_bind_int(st, 4, d->hour);
-		bind_text(st, 5, d->lang);
-		bind_text(st, 6, d->type);
+		sq__bind_text(st, 5, d->lang);
+		sq__bind_text(st, 6, d->type);
 		sqlite3_bind_int64(st, 7, d->count);
 		sqlite3_bind_int64(st, 8, d->dwell_ms);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = db_fail(q, err, "store daily");
+			rc = sq__fail(q, err, "store daily");
 			sqlite3_finalize(st);
 			goto fail;
 		}
 	}
 	sqlite3_finalize(st);
-	rc = exec_sql(q, "COMMIT", err);
-	if (rc)
-		goto fail;
-	return HALL_OK;
 fail:
-	return rollback_after(q, rc);
+	return sq__end(q, rc, err);
 }
 
 static hall_err sq_each_daily(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
@@ -1719,33 +1668,15 @@ static hall_err sq_each_daily(hall_store *s, const char *day_from, const char *d
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q,
-	                   "SELECT day, kiosk, exhibit, hour, lang, type, count, dwell_ms FROM daily"
-	                   " WHERE day>=?1 AND day<=?2 ORDER BY day, kiosk, exhibit, hour, lang, type",
-	                   &st, err);
+	hall_err rc = sq__prep(q,
+	                       "SELECT day, kiosk, exhibit, hour, lang, type, count, dwell_ms FROM daily"
+	                       " WHERE day>=?1 AND day<=?2 ORDER BY day, kiosk, exhibit, hour, lang, type",
+	                       &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, day_from);
-	bind_text(st, 2, day_to);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hall_store_daily d;
-		memset(&d, 0, sizeof d);
-		col_text(st, 0, d.day, sizeof d.day);
-		col_text(st, 1, d.kiosk, sizeof d.kiosk);
-		col_text(st, 2, d.exhibit, sizeof d.exhibit);
-		d.hour = sqlite3_column_int(st, 3);
-		col_text(st, 4, d.lang, sizeof d.lang);
-		col_text(st, 5, d.type, sizeof d.type);
-		d.count = col_i64(st, 6);
-		d.dwell_ms = col_i64(st, 7);
-		if (cb(user, &d))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(q, err, "read daily");
-	sqlite3_finalize(st);
-	return rc;
+	sq__bind_text(st, 1, day_from);
+	sq__bind_text(st, 2, day_to);
+	return visit(q, st, "read daily", (sq_visit){ROW_DAILY, user, {.daily = cb}}, err);
 }
 
 static hall_err sq_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err)
@@ -1760,12 +1691,120 @@ static hall_err sq_meta_set(hall_store *s, const char *key, const char *value, h
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = prep(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", &st, err);
+	hall_err rc = sq__prep(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", &st, err);
 	if (rc)
 		return rc;
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
-	return run_stmt(q, st, "write meta", NULL, err);
+	sq__bind_text(st, 1, key);
+	sq__bind_text(st, 2, value);
+	return sq__run(q, st, "write meta", NULL, err);
+}
+
+/* The readers of the iterated row types (column order as in their SELECTs). */
+static void read_status_change(sqlite3_stmt *st, hall_store_status_change *c)
+{
+	sq__col_text(st, 0, c->kiosk, sizeof c->kiosk);
+	c->ts = sq__col_i64(st, 1);
+	c->online = sq__col_i64(st, 2) != 0;
+}
+
+static void read_history(sqlite3_stmt *st, hall_store_history *h)
+{
+	h->id = sq__col_i64(st, 0);
+	h->ts = sq__col_i64(st, 1);
+	sq__col_text(st, 2, h->user, sizeof h->user);
+	sq__col_text(st, 3, h->action, sizeof h->action);
+	sq__col_text(st, 4, h->kind, sizeof h->kind);
+	sq__col_text(st, 5, h->target, sizeof h->target);
+	h->version = sq__col_i64(st, 6);
+	sq__col_text(st, 7, h->ref, sizeof h->ref);
+	sq__col_text(st, 8, h->detail, sizeof h->detail);
+}
+
+/* -1 for a command this version does not know (the row is skipped). */
+static int read_command(sqlite3_stmt *st, hall_store_command *c)
+{
+	char name[32];
+	sq__col_text(st, 0, c->cmd.id, sizeof c->cmd.id);
+	sq__col_text(st, 1, c->kiosk, sizeof c->kiosk);
+	sq__col_text(st, 2, name, sizeof name);
+	sq__col_text(st, 3, c->cmd.exhibit, sizeof c->cmd.exhibit);
+	c->cmd.ts = sq__col_i64(st, 4);
+	c->cmd.ttl_s = sq__col_i64(st, 5);
+	return cmd_from_name(name, &c->cmd.cmd);
+}
+
+static void read_tally(sqlite3_stmt *st, hall_store_tally *t)
+{
+	sq__col_text(st, 0, t->poll, sizeof t->poll);
+	sq__col_text(st, 1, t->option, sizeof t->option);
+	t->votes = sq__col_i64(st, 2);
+}
+
+static void read_daily(sqlite3_stmt *st, hall_store_daily *d)
+{
+	sq__col_text(st, 0, d->day, sizeof d->day);
+	sq__col_text(st, 1, d->kiosk, sizeof d->kiosk);
+	sq__col_text(st, 2, d->exhibit, sizeof d->exhibit);
+	d->hour = sqlite3_column_int(st, 3);
+	sq__col_text(st, 4, d->lang, sizeof d->lang);
+	sq__col_text(st, 5, d->type, sizeof d->type);
+	d->count = sq__col_i64(st, 6);
+	d->dwell_ms = sq__col_i64(st, 7);
+}
+
+/* The row function of visit(): read the row as v->kind says and hand it to v's callback. */
+static hall_err visit_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	const sq_visit *v = ctx;
+	union {
+		hall_store_kiosk kiosk;
+		hall_store_status_change status;
+		hall_store_history history;
+		hall_store_command command;
+		hall_store_ack ack;
+		hall_store_tally tally;
+		hall_store_daily daily;
+		char name[128];
+	} r;
+	hall_err rc = HALL_OK;
+	int halt = 0;
+	memset(&r, 0, sizeof r);
+	switch (v->kind) {
+	case ROW_KIOSK:
+		read_kiosk(st, &r.kiosk);
+		halt = v->cb.kiosk(v->user, &r.kiosk);
+		break;
+	case ROW_STATUS:
+		read_status_change(st, &r.status);
+		halt = v->cb.status(v->user, &r.status);
+		break;
+	case ROW_HISTORY:
+		read_history(st, &r.history);
+		halt = v->cb.history(v->user, &r.history);
+		break;
+	case ROW_COMMAND:
+		if (read_command(st, &r.command) == 0)
+			halt = v->cb.command(v->user, &r.command);
+		break;
+	case ROW_ACK:
+		if ((rc = ack_from_row(st, &r.ack, err)) == HALL_OK)
+			halt = v->cb.ack(v->user, &r.ack);
+		break;
+	case ROW_TALLY:
+		read_tally(st, &r.tally);
+		halt = v->cb.tally(v->user, &r.tally);
+		break;
+	case ROW_COUNTER:
+		sq__col_text(st, 0, r.name, sizeof r.name);
+		halt = v->cb.counter(v->user, r.name, sq__col_i64(st, 1));
+		break;
+	case ROW_DAILY:
+		read_daily(st, &r.daily);
+		halt = v->cb.daily(v->user, &r.daily);
+		break;
+	}
+	*stop = halt != 0;
+	return rc;
 }
 
 static const hall_store_ops SQ_OPS = {
@@ -1811,7 +1850,7 @@ static int schema_has(sq_store *q, const char *name)
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(q->db, "SELECT 1 FROM sqlite_master WHERE name=?1", -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	bind_text(st, 1, name);
+	sq__bind_text(st, 1, name);
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
@@ -1825,25 +1864,23 @@ static hall_err create_schema(sq_store *q, hall_error *err)
 {
 	int has = schema_has(q, "event_spans");
 	if (has == 1)
-		return exec_sql(q, SCHEMA, err);
-	hall_err rc = exec_sql(q, "BEGIN IMMEDIATE", err);
+		return sq__exec(q, SCHEMA, err);
+	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
 	int had_events = schema_has(q, "events");
 	has = schema_has(q, "event_spans");
 	if (had_events < 0 || has < 0)
-		rc = db_fail(q, err, "read schema");
+		rc = sq__fail(q, err, "read schema");
 	if (!rc)
-		rc = exec_sql(q, SCHEMA, err);
+		rc = sq__exec(q, SCHEMA, err);
 	if (!rc && had_events == 1 && has == 0)
-		rc = exec_sql(q,
+		rc = sq__exec(q,
 		              "INSERT INTO event_spans(kiosk, hour, lo, hi) SELECT kiosk, ts / 3600000, min(seq), max(seq)"
 		              " FROM events GROUP BY kiosk, ts / 3600000;"
 		              "DROP INDEX IF EXISTS events_ts;",
 		              err);
-	if (!rc)
-		rc = exec_sql(q, "COMMIT", err);
-	return rc ? rollback_after(q, rc) : HALL_OK;
+	return sq__end(q, rc, err);
 }
 
 /* SQLite's memory statistics take a global mutex around every allocation (a few percent
@@ -1870,32 +1907,32 @@ hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *
 		goto fail;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
-	rc = exec_sql(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+	rc = sq__exec(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
 	if (!rc)
 		rc = create_schema(q, err);
 	if (!rc)
-		rc = prep(q,
-		          "INSERT OR IGNORE INTO events(kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms,"
-		          " poll, received) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-		          &q->ins_event, err);
+		rc = sq__prep(q,
+		              "INSERT OR IGNORE INTO events(kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms,"
+		              " poll, received) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		              &q->ins_event, err);
 	if (!rc)
-		rc = prep(q, "INSERT OR IGNORE INTO votes(kiosk, session, poll, option, ts) VALUES(?1, ?2, ?3, ?4, ?5)",
-		          &q->ins_vote, err);
+		rc = sq__prep(q, "INSERT OR IGNORE INTO votes(kiosk, session, poll, option, ts) VALUES(?1, ?2, ?3, ?4, ?5)",
+		              &q->ins_vote, err);
 	if (!rc)
-		rc = prep(q,
-		          "INSERT INTO event_spans(kiosk, hour, lo, hi) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(kiosk, hour)"
-		          " DO UPDATE SET lo=min(lo, excluded.lo), hi=max(hi, excluded.hi)",
-		          &q->ins_span, err);
+		rc = sq__prep(q,
+		              "INSERT INTO event_spans(kiosk, hour, lo, hi) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(kiosk, hour)"
+		              " DO UPDATE SET lo=min(lo, excluded.lo), hi=max(hi, excluded.hi)",
+		              &q->ins_span, err);
 	if (!rc)
-		rc = prep(q, "SELECT confirmed, spool_first FROM kiosks WHERE id=?1", &q->conf_kiosk, err);
+		rc = sq__prep(q, "SELECT confirmed, spool_first FROM kiosks WHERE id=?1", &q->conf_kiosk, err);
 	if (!rc)
-		rc = prep(q, "SELECT seq FROM events WHERE kiosk=?1 AND seq>?2 ORDER BY seq", &q->conf_events, err);
+		rc = sq__prep(q, "SELECT seq FROM events WHERE kiosk=?1 AND seq>?2 ORDER BY seq", &q->conf_events, err);
 	if (!rc)
-		rc = prep(q,
-		          "INSERT INTO kiosks(id, confirmed, last_seen) VALUES(?1, ?2, ?3)"
-		          " ON CONFLICT(id) DO UPDATE SET confirmed=max(confirmed, excluded.confirmed),"
-		          " last_seen=max(last_seen, excluded.last_seen)",
-		          &q->conf_store, err);
+		rc = sq__prep(q,
+		              "INSERT INTO kiosks(id, confirmed, last_seen) VALUES(?1, ?2, ?3)"
+		              " ON CONFLICT(id) DO UPDATE SET confirmed=max(confirmed, excluded.confirmed),"
+		              " last_seen=max(last_seen, excluded.last_seen)",
+		              &q->conf_store, err);
 	if (rc) {
 		if (err)
 			snprintf(err->path, sizeof err->path, "%s", path);
