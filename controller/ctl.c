@@ -36,6 +36,7 @@ hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_
 		.client_id = client_id,
 		.username = cfg->broker.username[0] ? cfg->broker.username : NULL,
 		.password = cfg->broker.has_password ? cfg->broker.password : NULL,
+		.cafile = cfg->broker.cafile[0] ? cfg->broker.cafile : NULL,
 		.keepalive_s = cfg->broker.keepalive_s,
 		.clean_session = clean,
 		.reconnect_min_s = 1,
@@ -61,11 +62,19 @@ hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_
 		goto fail;
 	if (wait_ms > 0) {
 		int64_t until = hall_clock_mono_ms() + wait_ms;
-		while (!hall_mqtt_is_connected(m) && hall_clock_mono_ms() < until)
+		while (!hall_mqtt_is_connected(m) && hall_clock_mono_ms() < until) {
+			hall_mqtt_stats st;
+			hall_mqtt_get_stats(m, &st);
+			if (st.refused) /* wrong or revoked credentials: waiting will not help */
+				break;
 			usleep(20 * 1000);
+		}
 		if (!hall_mqtt_is_connected(m)) {
-			rc = hall_error_set(err, HALL_ERR_NET, "broker", "no connection to %s:%d within %d ms", cfg->broker.host,
-			                    cfg->broker.port, wait_ms);
+			hall_mqtt_stats st;
+			hall_mqtt_get_stats(m, &st);
+			const char *why = hall_mqtt_failure_text(&st);
+			rc = hall_error_set(err, HALL_ERR_NET, "broker", "no connection to %s:%d within %d ms%s%s",
+			                    cfg->broker.host, cfg->broker.port, wait_ms, *why ? ": " : "", why);
 			goto fail;
 		}
 	}

@@ -66,6 +66,8 @@ static int load_config(const hall_config_args *args, hall_controller_config *cfg
 	else {
 		hall_controller_config_defaults(cfg);
 		rc = hall_controller_config_apply_args(cfg, args, &err);
+		if (rc == HALL_OK)
+			rc = hall_controller_config_finish(cfg, &err);
 	}
 	if (rc != HALL_OK) {
 		fprintf(stderr, "hall-controller: %s\n", hall_error_format(&err, msg, sizeof msg));

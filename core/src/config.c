@@ -13,7 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "hall/fsutil.h"
 #include "hall/json.h"
@@ -231,7 +233,7 @@ static hall_err get_tz(const ctx *c, const cJSON *obj, char *dst, size_t size)
 
 static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *b)
 {
-	static const char *const keys[] = {"host", "port", "username", "password", "keepalive_s", NULL};
+	static const char *const keys[] = {"host", "port", "username", "password", "keepalive_s", "cafile", NULL};
 	const cJSON *o = NULL;
 	hall_err rc = get_obj(c, root, "", "broker", keys, &o);
 	if (rc != HALL_OK || !o)
@@ -241,7 +243,8 @@ static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *
 	    (rc = get_str(c, o, "broker", "username", b->username, sizeof b->username, true, NULL)) != HALL_OK ||
 	    (rc = get_str(c, o, "broker", "password", b->password, sizeof b->password, true, &b->has_password)) !=
 	        HALL_OK ||
-	    (rc = get_i(c, o, "broker", "keepalive_s", 5, 3600, &b->keepalive_s)) != HALL_OK)
+	    (rc = get_i(c, o, "broker", "keepalive_s", 5, 3600, &b->keepalive_s)) != HALL_OK ||
+	    (rc = get_str(c, o, "broker", "cafile", b->cafile, sizeof b->cafile, true, NULL)) != HALL_OK)
 		return rc;
 	if (!b->host[0])
 		return fail(c, "broker", "host", "expected a host name or address");
@@ -358,6 +361,46 @@ static hall_err kiosk_misc(const ctx *c, const cJSON *root, hall_kiosk_config *c
 	return HALL_OK;
 }
 
+bool hall_config_key_decode(const char *s, unsigned char *out)
+{
+	unsigned char key[32];
+	size_t n = 0;
+	const char *end = NULL;
+	if (!s || strlen(s) != sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL) - 1)
+		return false;
+	if (sodium_base642bin(key, sizeof key, s, strlen(s), NULL, &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != sizeof key || !end || *end)
+		return false;
+	if (out)
+		memcpy(out, key, sizeof key);
+	return true;
+}
+
+/* The enrolled profile's fields (DESIGN.md decision 7). The plain staff_pin is for the
+ * development profile only: a kiosk that pins a controller key takes its PIN as a hash. */
+static hall_err kiosk_trust(const ctx *c, const cJSON *root, hall_kiosk_config *cfg)
+{
+	hall_err rc;
+	if ((rc = get_str(c, root, "", "staff_pin_hash", cfg->staff_pin_hash, sizeof cfg->staff_pin_hash, true, NULL)) !=
+	        HALL_OK ||
+	    (rc = get_str(c, root, "", "controller_key", cfg->controller_key, sizeof cfg->controller_key, true, NULL)) !=
+	        HALL_OK)
+		return rc;
+	if (cfg->staff_pin_hash[0] && strncmp(cfg->staff_pin_hash, crypto_pwhash_STRPREFIX,
+	                                      strlen(crypto_pwhash_STRPREFIX)) != 0)
+		return fail(c, "", "staff_pin_hash", "expected a crypto_pwhash_str hash starting \"%s\"",
+		            crypto_pwhash_STRPREFIX);
+	if (cfg->controller_key[0] && !hall_config_key_decode(cfg->controller_key, NULL))
+		return fail(c, "", "controller_key", "expected the base64 of a 32-byte ed25519 public key (44 characters)");
+	if (cfg->controller_key[0] && !cfg->staff_pin_hash[0])
+		return fail(c, "", "staff_pin_hash", "missing: a kiosk with controller_key needs its PIN as a hash "
+		                                     "(hall-controller kiosk add writes it)");
+	if (cfg->controller_key[0] && cfg->staff_pin_set)
+		return fail(c, "", "staff_pin", "a plain PIN is for the development profile only; this kiosk has "
+		                                "controller_key (use staff_pin_hash)");
+	return HALL_OK;
+}
+
 static hall_err parse_root(const char *buf, size_t len, const ctx *c, cJSON **root)
 {
 	hall_error jerr;
@@ -382,7 +425,7 @@ hall_err hall_kiosk_config_parse(const char *buf, size_t len, const char *source
 	static const char *const keys[] = {"id",        "group",   "broker",     "topic_prefix", "retain",
 	                                   "data_dir",  "default_content", "time_zone", "screen", "session",
 	                                   "staff_pin", "fonts",   "voice",      "spool",        "log_level",
-	                                   NULL};
+	                                   "staff_pin_hash", "controller_key", NULL};
 	ctx c = {source, err};
 	cJSON *root = NULL;
 	hall_err rc = parse_root(buf, len, &c, &root);
@@ -400,8 +443,10 @@ hall_err hall_kiosk_config_parse(const char *buf, size_t len, const char *source
 	                  NULL)) != HALL_OK ||
 	    (rc = get_tz(&c, root, cfg->time_zone, sizeof cfg->time_zone)) != HALL_OK ||
 	    (rc = kiosk_screen(&c, root, cfg)) != HALL_OK || (rc = kiosk_session(&c, root, cfg)) != HALL_OK ||
-	    (rc = get_str(&c, root, "", "staff_pin", cfg->staff_pin, sizeof cfg->staff_pin, false, NULL)) != HALL_OK ||
-	    (rc = kiosk_misc(&c, root, cfg)) != HALL_OK || (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK)
+	    (rc = get_str(&c, root, "", "staff_pin", cfg->staff_pin, sizeof cfg->staff_pin, false, &cfg->staff_pin_set)) !=
+	        HALL_OK ||
+	    (rc = kiosk_misc(&c, root, cfg)) != HALL_OK || (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK ||
+	    (rc = kiosk_trust(&c, root, cfg)) != HALL_OK)
 		goto done;
 	if (data_set) {
 		if (!cfg->data_dir[0]) {
@@ -443,6 +488,9 @@ void hall_controller_config_defaults(hall_controller_config *cfg)
 	cfg->raw_retention_days = 90;
 	cfg->ingest.batch_ms = 100;
 	cfg->ingest.batch_max = 1000;
+	snprintf(cfg->console.listen, sizeof cfg->console.listen, "127.0.0.1:8080");
+	snprintf(cfg->console.host, sizeof cfg->console.host, "127.0.0.1");
+	cfg->console.port = 8080;
 	cfg->log_level = HALL_LOG_INFO;
 }
 
@@ -512,13 +560,41 @@ static hall_err controller_closing(const ctx *c, const cJSON *root, hall_control
 	return HALL_OK;
 }
 
+static int split_broker(const char *s, char *host, size_t host_len, int *port);
+
+/* The staff console's HTTPS listener. Plain HTTP only on loopback: staff passwords must
+ * not cross the hall's network in clear (DESIGN.md decision 10). */
+static hall_err controller_console(const ctx *c, const cJSON *root, hall_controller_config *cfg)
+{
+	static const char *const keys[] = {"listen", "cert", "key", NULL};
+	const cJSON *o = NULL;
+	hall_err rc = get_obj(c, root, "", "console", keys, &o);
+	if (rc != HALL_OK || !o)
+		return rc;
+	if ((rc = get_str(c, o, "console", "listen", cfg->console.listen, sizeof cfg->console.listen, false, NULL)) !=
+	        HALL_OK ||
+	    (rc = get_str(c, o, "console", "cert", cfg->console.cert, sizeof cfg->console.cert, true, NULL)) != HALL_OK ||
+	    (rc = get_str(c, o, "console", "key", cfg->console.key, sizeof cfg->console.key, true, NULL)) != HALL_OK)
+		return rc;
+	if (split_broker(cfg->console.listen, cfg->console.host, sizeof cfg->console.host, &cfg->console.port) != 0 ||
+	    cfg->console.port == 0)
+		return fail(c, "console", "listen", "expected HOST:PORT (port 1..65535)");
+	if (!cfg->console.cert[0] != !cfg->console.key[0])
+		return fail(c, "console", cfg->console.cert[0] ? "key" : "cert", "expected cert and key together (or both null)");
+	if (!cfg->console.cert[0] && !hall_config_host_is_loopback(cfg->console.host))
+		return fail(c, "console", "listen",
+		            "%s is not loopback: plain HTTP is for loopback only (set console.cert and console.key)",
+		            cfg->console.host);
+	return HALL_OK;
+}
+
 hall_err hall_controller_config_parse(const char *buf, size_t len, const char *source, hall_controller_config *cfg,
                                       hall_error *err)
 {
 	static const char *const keys[] = {"id",          "broker",      "topic_prefix", "retain",   "data_dir",
 	                                   "time_zone",   "closing_time", "reports_dir", "report_lang",
 	                                   "kiosks",      "on_alert",     "raw_retention_days", "ingest",
-	                                   "log_level",   NULL};
+	                                   "log_level",   "signing_key",  "console",     NULL};
 	static const char *const ingest_keys[] = {"batch_ms", "batch_max", NULL};
 	ctx c = {source, err};
 	cJSON *root = NULL;
@@ -542,7 +618,9 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	    (rc = get_str(&c, root, "", "on_alert", cfg->on_alert, sizeof cfg->on_alert, true, NULL)) != HALL_OK ||
 	    (rc = get_i(&c, root, "", "raw_retention_days", 1, 36500, &cfg->raw_retention_days)) != HALL_OK ||
 	    (rc = get_obj(&c, root, "", "ingest", ingest_keys, &ingest)) != HALL_OK ||
-	    (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK)
+	    (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "signing_key", cfg->signing_key, sizeof cfg->signing_key, true, NULL)) != HALL_OK ||
+	    (rc = controller_console(&c, root, cfg)) != HALL_OK)
 		goto done;
 	if (ingest && ((rc = get_i(&c, ingest, "ingest", "batch_ms", 0, 60000, &cfg->ingest.batch_ms)) != HALL_OK ||
 	               (rc = get_i(&c, ingest, "ingest", "batch_max", 1, 100000, &cfg->ingest.batch_max)) != HALL_OK))
@@ -745,7 +823,49 @@ hall_err hall_kiosk_config_finish(hall_kiosk_config *cfg, hall_error *err)
 	}
 	if (!cfg->broker.username[0])
 		snprintf(cfg->broker.username, sizeof cfg->broker.username, "%s", cfg->id);
+	hall_err rc = hall_broker_config_check(&cfg->broker, src, err);
+	if (rc != HALL_OK)
+		return rc;
+	if (!cfg->controller_key[0] && !hall_config_host_is_loopback(cfg->broker.host)) {
+		snprintf(where, sizeof where, "%.100s: controller_key", src);
+		return hall_error_set(err, HALL_ERR_INVALID, where,
+		                      "missing: without it the kiosk runs the development profile, which is for a loopback "
+		                      "broker only (broker.host is %.100s)",
+		                      cfg->broker.host);
+	}
 	return HALL_OK;
+}
+
+hall_err hall_controller_config_finish(hall_controller_config *cfg, hall_error *err)
+{
+	return hall_broker_config_check(&cfg->broker, cfg->source[0] ? cfg->source : "(config)", err);
+}
+
+bool hall_config_host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (!host)
+		return false;
+	if (strcmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return memcmp(&a6, &in6addr_loopback, sizeof a6) == 0;
+	return false;
+}
+
+hall_err hall_broker_config_check(const hall_broker_config *b, const char *source, hall_error *err)
+{
+	char where[PATH_LEN];
+	const char *missing = !b->cafile[0] ? "cafile (TLS)" : !b->username[0] ? "username" : !b->has_password ? "password" : NULL;
+	if (!missing || hall_config_host_is_loopback(b->host))
+		return HALL_OK;
+	snprintf(where, sizeof where, "%.100s: broker", source && *source ? source : "(config)");
+	return hall_error_set(err, HALL_ERR_INVALID, where,
+	                      "%.100s is not a loopback address, so TLS and credentials are required: %s is missing",
+	                      b->host, missing);
 }
 
 static hall_err load_file(const char *path, char **data, size_t *len, hall_error *err)
@@ -786,6 +906,8 @@ hall_err hall_controller_config_load(const hall_config_args *args, hall_controll
 		rc = hall_controller_config_parse(data, len, path, cfg, err);
 	if (rc == HALL_OK)
 		rc = hall_controller_config_apply_args(cfg, args, err);
+	if (rc == HALL_OK)
+		rc = hall_controller_config_finish(cfg, err);
 	if (rc != HALL_OK)
 		hall_controller_config_free(cfg);
 	free(data);

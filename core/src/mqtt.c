@@ -42,7 +42,7 @@ typedef struct msg_node {
 struct hall_mqtt {
 	struct mosquitto *mosq;
 	hall_mqtt_config cfg; /* strings below are our copies */
-	char *host, *client_id, *username, *password, *will_topic;
+	char *host, *client_id, *username, *password, *will_topic, *cafile;
 	void *will_payload;
 
 	pthread_mutex_t lock;
@@ -142,11 +142,17 @@ static void cb_connect(struct mosquitto *mosq, void *obj, int rc)
 	if (rc != 0) {
 		hall_warn("mqtt: broker %s:%d refused the connection: %s", s->host, s->cfg.port,
 		          mosquitto_connack_string(rc));
+		pthread_mutex_lock(&s->lock);
+		s->st.refused = rc;
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->lock);
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
 	s->connected = true;
 	s->st.connects++;
+	s->st.refused = 0;
+	s->st.last_rc = 0;
 	s->state_gen++;
 	/* Subscribe again on every connect: a clean session, a restarted broker or another
 	 * cluster node knows nothing of our subscriptions. */
@@ -349,6 +355,8 @@ static void *net_thread(void *arg)
 			delay_ms = (int64_t)s->cfg.reconnect_min_s * 1000; /* it worked for a while */
 			failures = 0;
 		} else {
+			if (rc != MOSQ_ERR_SUCCESS)
+				s->st.last_rc = rc;
 			/* Say it once at warn level, then quietly: a kiosk may be offline for days. */
 			hall_log(failures++ == 0 ? HALL_LOG_WARN : HALL_LOG_DEBUG, "mqtt: cannot reach %s:%d (%s), retrying",
 			         s->host, s->cfg.port, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
@@ -427,6 +435,7 @@ hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_err
 	s->username = dup_opt(cfg->username, &oom);
 	s->password = dup_opt(cfg->password, &oom);
 	s->will_topic = dup_opt(cfg->will_topic, &oom);
+	s->cafile = dup_opt(cfg->cafile, &oom);
 	if (cfg->will_topic && cfg->will_len) {
 		s->will_payload = malloc(cfg->will_len);
 		if (s->will_payload)
@@ -434,7 +443,7 @@ hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_err
 		else
 			oom = true;
 	}
-	s->cfg.host = s->cfg.client_id = s->cfg.username = s->cfg.password = s->cfg.will_topic = NULL;
+	s->cfg.host = s->cfg.client_id = s->cfg.username = s->cfg.password = s->cfg.will_topic = s->cfg.cafile = NULL;
 	s->cfg.will_payload = NULL;
 	if (oom) {
 		e = hall_error_set(err, HALL_ERR_NOMEM, "mqtt", "out of memory");
@@ -472,6 +481,21 @@ hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_err
 		rc = mosquitto_username_pw_set(s->mosq, s->username, s->password);
 		if (rc != MOSQ_ERR_SUCCESS) {
 			e = hall_error_set(err, map_mosq(rc), "mqtt.username", "%s", mosquitto_strerror(rc));
+			goto fail;
+		}
+	}
+	if (s->cafile) {
+		/* Verify the chain against the hall's CA only, and the broker's name
+		 * (tls_insecure stays false: libmosquitto checks the host against the certificate's
+		 * names). TLS 1.2 at least. */
+		rc = mosquitto_tls_set(s->mosq, s->cafile, NULL, NULL, NULL, NULL);
+		if (rc == MOSQ_ERR_SUCCESS)
+			rc = mosquitto_tls_opts_set(s->mosq, 1, "tlsv1.2", NULL);
+		if (rc == MOSQ_ERR_SUCCESS)
+			rc = mosquitto_tls_insecure_set(s->mosq, false);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			e = hall_error_set(err, HALL_ERR_INVALID, "broker.cafile", "%s: %s", s->cafile,
+			                   rc == MOSQ_ERR_INVAL ? "cannot be read" : mosquitto_strerror(rc));
 			goto fail;
 		}
 	}
@@ -656,6 +680,20 @@ void hall_mqtt_msg_free(hall_mqtt_msg *msg)
 	memset(msg, 0, sizeof *msg);
 }
 
+const char *hall_mqtt_failure_text(const hall_mqtt_stats *st)
+{
+	if (st->refused == 5 || st->refused == 4)
+		return "the broker refused the credentials (wrong, or the client was removed)";
+	if (st->refused)
+		return mosquitto_connack_string(st->refused);
+	if (st->last_rc == MOSQ_ERR_TLS)
+		return "TLS failed: the broker's certificate is not from the configured CA, has expired, or does not "
+		       "name this host";
+	if (st->last_rc)
+		return mosquitto_strerror(st->last_rc);
+	return "";
+}
+
 void hall_mqtt_get_stats(hall_mqtt *s, hall_mqtt_stats *out)
 {
 	pthread_mutex_lock(&s->lock);
@@ -775,6 +813,7 @@ void hall_mqtt_destroy(hall_mqtt *s)
 	free(s->username);
 	free(s->password);
 	free(s->will_topic);
+	free(s->cafile);
 	free(s->will_payload);
 	free(s);
 }

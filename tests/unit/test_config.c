@@ -45,6 +45,8 @@ static void shipped_kiosk_config_should_hold_exactly_the_defaults(void **state)
 	/* the two differ only in where they came from. The shipped file leaves data_dir out
 	 * on purpose, so that `--id kiosk-02` alone gives that kiosk its own var/kiosk-02. */
 	assert_false(loaded.data_dir_set);
+	assert_true(loaded.staff_pin_set); /* the shipped file writes the default PIN out */
+	loaded.staff_pin_set = false;
 	assert_string_equal(loaded.source, args.config);
 	memcpy(loaded.source, expected.source, sizeof loaded.source);
 	assert_memory_equal(&loaded, &expected, sizeof loaded);
@@ -117,7 +119,10 @@ static void custom_kiosk_config_should_read_every_field(void **state)
 	assert_int_equal(cfg.session.more_time_s, 30);
 	assert_int_equal(cfg.session.max_extensions, 12);
 	assert_int_equal(cfg.session.apply_wait_s, 0);
-	assert_string_equal(cfg.staff_pin, "135790");
+	assert_string_equal(cfg.broker.cafile, "/etc/hall/ca.crt");
+	assert_string_equal(cfg.controller_key, "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
+	assert_memory_equal(cfg.staff_pin_hash, "$argon2id$v=19$", 15);
+	assert_false(cfg.staff_pin_set);
 	assert_string_equal(cfg.fonts.regular, "fonts/Regular.ttc"); /* relative: kept as written */
 	assert_string_equal(cfg.fonts.bold, "fonts/Bold.ttc");
 	assert_false(cfg.voice.enabled);
@@ -425,6 +430,159 @@ static void controller_should_move_reports_with_data(void **state)
 	hall_controller_config_free(&cfg);
 }
 
+/* ------------------------------------------------------------------ trust (DESIGN.md 7) */
+
+static hall_err kiosk_from(const char *json, hall_kiosk_config *cfg, hall_error *err)
+{
+	hall_kiosk_config_defaults(cfg);
+	hall_err rc = hall_kiosk_config_parse(json, strlen(json), "k.json", cfg, err);
+	return rc == HALL_OK ? hall_kiosk_config_finish(cfg, err) : rc;
+}
+
+#define KEY "\"controller_key\":\"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\""
+#define HASH "\"staff_pin_hash\":\"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA\""
+#define TLS_BROKER "\"broker\":{\"host\":\"10.0.0.5\",\"port\":8883,\"password\":\"pw\",\"cafile\":\"ca.crt\"}"
+
+static const struct {
+	const char *json;
+	const char *expected;
+} BAD_TRUST_KIOSK[] = {
+	{"{\"id\":\"k1\",\"controller_key\":\"AAAA\"," HASH "}",
+	 "k.json: controller_key: expected the base64 of a 32-byte ed25519 public key (44 characters)"},
+	{"{\"id\":\"k1\",\"controller_key\":\"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHUR!=\"," HASH "}",
+	 "k.json: controller_key: expected the base64 of a 32-byte ed25519 public key (44 characters)"},
+	{"{\"id\":\"k1\",\"staff_pin_hash\":\"2580\"}",
+	 "k.json: staff_pin_hash: expected a crypto_pwhash_str hash starting \"$argon2id$\""},
+	{"{\"id\":\"k1\"," KEY "}",
+	 "k.json: staff_pin_hash: missing: a kiosk with controller_key needs its PIN as a hash (hall-controller kiosk add "
+	 "writes it)"},
+	{"{\"id\":\"k1\",\"staff_pin\":\"2580\"," KEY "," HASH "}",
+	 "k.json: staff_pin: a plain PIN is for the development profile only; this kiosk has controller_key (use "
+	 "staff_pin_hash)"},
+	/* the transport rule: a LAN broker needs TLS and a password */
+	{"{\"id\":\"k1\"," KEY "," HASH ",\"broker\":{\"host\":\"10.0.0.5\",\"password\":\"pw\"}}",
+	 "k.json: broker: 10.0.0.5 is not a loopback address, so TLS and credentials are required: cafile (TLS) is "
+	 "missing"},
+	{"{\"id\":\"k1\"," KEY "," HASH ",\"broker\":{\"host\":\"hall-broker\",\"cafile\":\"ca.crt\"}}",
+	 "k.json: broker: hall-broker is not a loopback address, so TLS and credentials are required: password is "
+	 "missing"},
+	/* and a development-profile kiosk (no controller_key) stays on loopback */
+	{"{\"id\":\"k1\"," TLS_BROKER "}",
+	 "k.json: controller_key: missing: without it the kiosk runs the development profile, which is for a loopback "
+	 "broker only (broker.host is 10.0.0.5)"},
+};
+
+static void kiosk_trust_fields_should_be_refused_in_one_line_when_wrong_or_missing(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof BAD_TRUST_KIOSK / sizeof BAD_TRUST_KIOSK[0]; i++) {
+		hall_kiosk_config cfg;
+		hall_error err = {0};
+		if (kiosk_from(BAD_TRUST_KIOSK[i].json, &cfg, &err) != HALL_ERR_INVALID)
+			fail_msg("case %zu accepted", i);
+		if (strcmp(formatted(&err), BAD_TRUST_KIOSK[i].expected) != 0)
+			fail_msg("case %zu:\n  got      %s\n  expected %s", i, formatted(&err), BAD_TRUST_KIOSK[i].expected);
+	}
+}
+
+static void an_enrolled_kiosk_should_reach_a_lan_broker_over_tls_only(void **state)
+{
+	(void)state;
+	hall_kiosk_config cfg;
+	hall_error err = {0};
+	assert_int_equal(kiosk_from("{\"id\":\"k1\"," KEY "," HASH "," TLS_BROKER "}", &cfg, &err), HALL_OK);
+	assert_string_equal(cfg.broker.cafile, "ca.crt");
+	assert_string_equal(cfg.broker.username, "k1");
+	/* --broker to a LAN address does not lift the rule from a loopback config */
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	args.broker = "10.1.1.1:1883";
+	snprintf(args.broker_host, sizeof args.broker_host, "10.1.1.1");
+	args.broker_port = 1883;
+	hall_kiosk_config_defaults(&cfg);
+	snprintf(cfg.id, sizeof cfg.id, "k1");
+	assert_int_equal(hall_kiosk_config_apply_args(&cfg, &args, &err), HALL_OK);
+	assert_int_equal(hall_kiosk_config_finish(&cfg, &err), HALL_ERR_INVALID);
+	assert_non_null(strstr(formatted(&err), "(config): broker: 10.1.1.1 is not a loopback address"));
+	/* loopback keeps working plain and anonymous: the shipped files */
+	assert_int_equal(kiosk_from("{\"id\":\"k1\",\"broker\":{\"host\":\"::1\"}}", &cfg, &err), HALL_OK);
+	assert_int_equal(kiosk_from("{\"id\":\"k1\",\"broker\":{\"host\":\"localhost\"}}", &cfg, &err), HALL_OK);
+}
+
+static void loopback_should_mean_127_slash_8_and_colon_colon_1_only(void **state)
+{
+	(void)state;
+	assert_true(hall_config_host_is_loopback("127.0.0.1"));
+	assert_true(hall_config_host_is_loopback("127.255.0.9"));
+	assert_true(hall_config_host_is_loopback("::1"));
+	assert_true(hall_config_host_is_loopback("localhost"));
+	assert_false(hall_config_host_is_loopback("128.0.0.1"));
+	assert_false(hall_config_host_is_loopback("127.0.0.1.example.org"));
+	assert_false(hall_config_host_is_loopback("localhost.localdomain.evil"));
+	assert_false(hall_config_host_is_loopback("::ffff:10.0.0.1"));
+	assert_false(hall_config_host_is_loopback("0.0.0.0"));
+	assert_false(hall_config_host_is_loopback(""));
+}
+
+static void controller_trust_fields_should_parse_and_a_lan_broker_needs_tls(void **state)
+{
+	(void)state;
+	static const char good[] =
+		"{\"broker\":{\"host\":\"hall.example\",\"port\":8883,\"username\":\"hall-controller\",\"password\":\"pw\","
+		"\"cafile\":\"/d/tls/ca.crt\"},\"signing_key\":\"/d/keys/controller-sign.key\","
+		"\"console\":{\"listen\":\"0.0.0.0:8443\",\"cert\":\"/d/tls/server.crt\",\"key\":\"/d/tls/server.key\"}}";
+	hall_controller_config cfg;
+	hall_error err = {0};
+	hall_controller_config_defaults(&cfg);
+	assert_string_equal(cfg.console.listen, "127.0.0.1:8080");
+	assert_string_equal(cfg.signing_key, "");
+	assert_int_equal(hall_controller_config_parse(good, strlen(good), "c.json", &cfg, &err), HALL_OK);
+	assert_int_equal(hall_controller_config_finish(&cfg, &err), HALL_OK);
+	assert_string_equal(cfg.signing_key, "/d/keys/controller-sign.key");
+	assert_string_equal(cfg.console.host, "0.0.0.0");
+	assert_int_equal(cfg.console.port, 8443);
+	assert_string_equal(cfg.console.key, "/d/tls/server.key");
+	hall_controller_config_free(&cfg);
+
+	static const struct {
+		const char *json;
+		const char *expected;
+	} bad[] = {
+		{"{\"console\":{\"listen\":\"0.0.0.0:8080\"}}",
+		 "c.json: console.listen: 0.0.0.0 is not loopback: plain HTTP is for loopback only (set console.cert and "
+		 "console.key)"},
+		{"{\"console\":{\"cert\":\"a.crt\"}}", "c.json: console.key: expected cert and key together (or both null)"},
+		{"{\"console\":{\"listen\":\"8080\"}}", "c.json: console.listen: expected HOST:PORT (port 1..65535)"},
+		{"{\"signing_key\":5}", "c.json: signing_key: expected null or a string of at most 511 bytes"},
+		{"{\"broker\":{\"host\":\"10.0.0.5\",\"username\":null,\"cafile\":\"ca.crt\"}}",
+		 "c.json: broker: 10.0.0.5 is not a loopback address, so TLS and credentials are required: username is "
+		 "missing"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		hall_controller_config_defaults(&cfg);
+		hall_err rc = hall_controller_config_parse(bad[i].json, strlen(bad[i].json), "c.json", &cfg, &err);
+		if (rc == HALL_OK)
+			rc = hall_controller_config_finish(&cfg, &err);
+		if (rc != HALL_ERR_INVALID)
+			fail_msg("case %zu accepted", i);
+		if (strcmp(formatted(&err), bad[i].expected) != 0)
+			fail_msg("case %zu:\n  got      %s\n  expected %s", i, formatted(&err), bad[i].expected);
+		hall_controller_config_free(&cfg);
+	}
+}
+
+static void key_decode_should_take_exactly_32_bytes_of_base64(void **state)
+{
+	(void)state;
+	unsigned char k[32];
+	assert_true(hall_config_key_decode("11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", k));
+	assert_int_equal(k[0], 0xd7);
+	assert_false(hall_config_key_decode("11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo", k));
+	assert_false(hall_config_key_decode("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo=", k));
+	assert_false(hall_config_key_decode("", k));
+	assert_false(hall_config_key_decode(NULL, k));
+}
+
 /* ------------------------------------------------------------------ command line */
 
 static void parse_args_should_take_known_options_and_leave_the_rest_in_order(void **state)
@@ -543,6 +701,11 @@ int main(void)
 		cmocka_unit_test(parse_args_should_refuse_bad_values),
 		cmocka_unit_test(broker_override_should_accept_ipv6_and_a_bare_host),
 		cmocka_unit_test(log_level_names_should_map_to_levels),
+		cmocka_unit_test(kiosk_trust_fields_should_be_refused_in_one_line_when_wrong_or_missing),
+		cmocka_unit_test(an_enrolled_kiosk_should_reach_a_lan_broker_over_tls_only),
+		cmocka_unit_test(loopback_should_mean_127_slash_8_and_colon_colon_1_only),
+		cmocka_unit_test(controller_trust_fields_should_parse_and_a_lan_broker_needs_tls),
+		cmocka_unit_test(key_decode_should_take_exactly_32_bytes_of_base64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,14 @@ typedef struct hall_broker_config {
 	char password[256];
 	bool has_password;       /* false: null, connect without a password */
 	int keepalive_s;         /* 5..3600, 30 */
+	char cafile[HALL_CONFIG_PATH_MAX]; /* the hall CA (PEM); "" (null) = plain TCP. When set
+	                            the link is TLS and the broker's certificate must name host */
 } hall_broker_config;
+
+/* The base64 (sodium_base64_VARIANT_ORIGINAL) of a 32-byte ed25519 public key is 44
+ * characters; the crypto_pwhash_str() hash fits crypto_pwhash_STRBYTES (128) with its NUL. */
+#define HALL_CONFIG_KEY_B64_MAX 64
+#define HALL_CONFIG_PIN_HASH_MAX 128
 
 typedef struct hall_kiosk_config {
 	char id[HALL_ID_MAX + 1];            /* required (or --id), id alphabet */
@@ -63,7 +70,13 @@ typedef struct hall_kiosk_config {
 		int max_extensions;  /* 10..1000, 10: and >= 10 extensions */
 		int apply_wait_s;    /* 0..86400, 300: an update waits at most this long for a session to end */
 	} session;
-	char staff_pin[17];                  /* 4..16 digits, "2580" */
+	char staff_pin[17];                  /* 4..16 digits, "2580": the development profile only */
+	bool staff_pin_set;                  /* staff_pin came from the file */
+	char staff_pin_hash[HALL_CONFIG_PIN_HASH_MAX]; /* "$argon2id$..." (crypto_pwhash_str); "" = none.
+	                                        When set it is the PIN, and staff_pin is not used */
+	char controller_key[HALL_CONFIG_KEY_B64_MAX]; /* base64 of the controller's 32-byte ed25519
+	                                        public key; "" (null) = development profile (unsigned
+	                                        control messages accepted, loopback broker only) */
 	struct {
 		char regular[HALL_CONFIG_PATH_MAX];
 		char bold[HALL_CONFIG_PATH_MAX];
@@ -108,6 +121,16 @@ typedef struct hall_controller_config {
 		int batch_ms;   /* 0..60000, 100 */
 		int batch_max;  /* 1..100000, 1000 */
 	} ingest;
+	char signing_key[HALL_CONFIG_PATH_MAX]; /* file of the ed25519 secret key (hall-controller
+	                                        init: keys/controller-sign.key); "" (null) =
+	                                        development profile: control messages go unsigned */
+	struct {
+		char listen[300];                /* "127.0.0.1:8080" (HOST:PORT, [v6]:PORT) */
+		char host[256];                  /* parsed from listen */
+		int port;
+		char cert[HALL_CONFIG_PATH_MAX]; /* PEM certificate for HTTPS; "" (null) = plain HTTP, */
+		char key[HALL_CONFIG_PATH_MAX];  /* loopback only; both or neither */
+	} console;
 	hall_log_level log_level;
 	bool reports_dir_set;                /* reports_dir came from the file (else it follows --data) */
 	char source[HALL_CONFIG_PATH_MAX];
@@ -148,11 +171,24 @@ hall_err hall_kiosk_config_apply_args(hall_kiosk_config *cfg, const hall_config_
 hall_err hall_controller_config_apply_args(hall_controller_config *cfg, const hall_config_args *args,
                                            hall_error *err);
 /* After overrides: require the id, default data_dir to "var/<id>", default broker
- * username to the id. */
+ * username to the id; then the transport rule (hall_broker_config_check) and, without a
+ * controller_key, the development profile's loopback rule. */
 hall_err hall_kiosk_config_finish(hall_kiosk_config *cfg, hall_error *err);
+/* After overrides: the transport rule (hall_broker_config_check). */
+hall_err hall_controller_config_finish(hall_controller_config *cfg, hall_error *err);
+
+/* True when host is a loopback address (127.0.0.0/8, ::1) or "localhost". */
+bool hall_config_host_is_loopback(const char *host);
+/* DESIGN.md decision 7: plain or anonymous MQTT is for a loopback broker only. Any other
+ * host needs cafile (TLS), a username and a password: else HALL_ERR_INVALID, err naming
+ * "<source>: broker" and what is missing. */
+hall_err hall_broker_config_check(const hall_broker_config *b, const char *source, hall_error *err);
+/* True when s is the base64 (original variant) of exactly 32 bytes; out (optional, 32
+ * bytes) receives them. */
+bool hall_config_key_decode(const char *s, unsigned char *out);
 
 /* All of it: defaults, the file (args->config, or HALL_CONFIG_*_DEFAULT when NULL; args may
- * be NULL), overrides, finish. A missing file is HALL_ERR_NOT_FOUND / HALL_ERR_IO naming it.
+ * be NULL), overrides, finish (both programs: the transport rule above). A missing file is HALL_ERR_NOT_FOUND / HALL_ERR_IO naming it.
  * On failure a controller config needs no free (it is left freed). */
 hall_err hall_kiosk_config_load(const hall_config_args *args, hall_kiosk_config *cfg, hall_error *err);
 hall_err hall_controller_config_load(const hall_config_args *args, hall_controller_config *cfg, hall_error *err);

@@ -60,6 +60,9 @@ typedef struct hall_mqtt_config {
 	const char *client_id;     /* required; the kiosk uses its kiosk id */
 	const char *username;      /* optional (NULL = none); the kiosk uses its kiosk id (ACL %u) */
 	const char *password;      /* optional */
+	/* TLS: the CA file (PEM) that signed the broker's certificate; NULL = plain TCP. The
+	 * broker's certificate must name `host` (hostname verification is on) and be valid now. */
+	const char *cafile;
 	int keepalive_s;           /* 0 = 30 */
 	bool clean_session;        /* true: the broker keeps nothing for us between connections */
 	/* Last Will: sent by the broker on an unclean disconnect only. will_topic NULL = none. */
@@ -101,7 +104,16 @@ typedef struct hall_mqtt_stats {
 	uint64_t subacks;       /* SUBACKs received (subscriptions the broker confirmed, all connects) */
 	size_t queued;          /* messages waiting in the queue now */
 	int reconnect_max_s;    /* the backoff cap in force (the config's, or the default) */
+	int refused;            /* the last CONNACK refusal code (0 = none since the last connect):
+	                           5 = not authorised (wrong or revoked credentials) */
+	int last_rc;            /* the last failed attempt's libmosquitto code (MOSQ_ERR_TLS for a
+	                           certificate that did not verify); 0 after a connect */
 } hall_mqtt_stats;
+
+/* One line for a connection that did not come up (from hall_mqtt_stats): "the broker
+ * refused the credentials", "TLS failed (certificate not trusted, expired, or not for
+ * this host)", or "" when nothing failed. */
+const char *hall_mqtt_failure_text(const hall_mqtt_stats *st);
 
 /* Initialise libmosquitto (once per process, thread-safe) and create a session; nothing is
  * sent until hall_mqtt_start(). Returns HALL_ERR_INVALID for a bad config (err names the
