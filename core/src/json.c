@@ -233,9 +233,50 @@ hall_err hall_json_opt_bool(const cJSON *obj, const char *path, const char *key,
 	return at_field(read_bool(v, NULL, out, err), err, path, key);
 }
 
+/* Turn every finite number of the tree into raw text that reads back to the same value.
+ * cJSON prints with "%1.15g" and keeps that when it reads back within a relative epsilon,
+ * so 9007199254740991 would go out as 9007199254740990 (issue 10: a version written to
+ * link-state.json came back one lower); seqs, versions and timestamps must not move.
+ * Integers below 2^53 (every integer the project writes) print as integers, other
+ * numbers with the fewest digits that read back to the same double. -1 on out-of-memory. */
+static int exact_numbers(cJSON *item)
+{
+	for (; item; item = item->next) {
+		if (cJSON_IsNumber(item) && isfinite(item->valuedouble)) {
+			char num[40];
+			double d = item->valuedouble;
+			if (d == floor(d) && fabs(d) < 0x1p53) {
+				snprintf(num, sizeof num, "%.0f", d);
+			} else {
+				/* the shortest of 15..17 digits that reads back exactly: 0.1 stays "0.1" */
+				for (int prec = 15; prec <= 17; prec++) {
+					snprintf(num, sizeof num, "%.*g", prec, d);
+					if (strtod(num, NULL) == d)
+						break;
+				}
+			}
+			size_t n = strlen(num) + 1;
+			char *text = malloc(n); /* freed by cJSON_Delete, like any valuestring */
+			if (!text)
+				return -1;
+			memcpy(text, num, n);
+			item->type = cJSON_Raw;
+			item->valuestring = text;
+		} else if (item->child && exact_numbers(item->child) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 char *hall_json_print(const cJSON *obj, size_t *len)
 {
-	char *s = cJSON_PrintUnformatted(obj);
+	char *s = NULL;
+	/* A copy, so that the caller's tree keeps its numbers (its readers use valuedouble). */
+	cJSON *copy = cJSON_Duplicate(obj, 1);
+	if (copy && exact_numbers(copy) == 0)
+		s = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
 	if (s && len)
 		*len = strlen(s);
 	return s;

@@ -265,8 +265,8 @@ static void b_str(builder *b, const char *key, const char *s, size_t size)
 
 /* Integers go through a double, as cJSON keeps them: exact below 2^53, which every
  * integer of the protocol is (HALL_PROTO_SEQ_MAX). A value out of range stays out of
- * range after rounding, so the decoder's check still refuses it. cJSON prints such
- * doubles with all their digits ("%1.17g" when "%1.15g" does not read back). */
+ * range after rounding, so the decoder's check still refuses it. hall_json_print writes
+ * them as integers, never through cJSON's "%1.15g". */
 static void b_int(builder *b, const char *key, int64_t v)
 {
 	b_add(b, key, cJSON_CreateNumber((double)v));
@@ -307,43 +307,11 @@ static hall_err b_done(builder *b, cJSON **out)
 /* The encoder checks the text it is about to send, not only the tree: print, reparse,
  * read. That costs one parse of a small message and gives the encoder exactly the
  * decoder's view, printing included. */
-/* Turn every finite number of the tree into raw text that reads back to the same double.
- * cJSON prints with "%1.15g" and accepts it when it reads back within a relative epsilon,
- * so 9007199254740991 would go out as 9.00719925474099e+15; seqs and timestamps must not
- * move. Returns -1 on out-of-memory. */
-static int exact_numbers(cJSON *item)
-{
-	for (; item; item = item->next) {
-		if (cJSON_IsNumber(item) && isfinite(item->valuedouble)) {
-			char num[40];
-			double d = item->valuedouble;
-			if (d == floor(d) && fabs(d) < 0x1p53)
-				snprintf(num, sizeof num, "%.0f", d);
-			else
-				snprintf(num, sizeof num, "%.17g", d);
-			size_t n = strlen(num) + 1;
-			char *text = malloc(n); /* freed by cJSON_Delete, like any valuestring */
-			if (!text)
-				return -1;
-			memcpy(text, num, n);
-			item->type = cJSON_Raw;
-			item->valuestring = text;
-		} else if (item->child && exact_numbers(item->child) != 0) {
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Print a tree exactly (see exact_numbers) into a malloc'd string. */
+/* Print a tree into a malloc'd string; hall_json_print keeps every integer exact. */
 static hall_err print_tree(const cJSON *tree, char **out, size_t *out_len, hall_error *err)
 {
 	size_t n = 0;
-	char *s = NULL;
-	cJSON *copy = cJSON_Duplicate(tree, 1);
-	if (copy && exact_numbers(copy) == 0)
-		s = hall_json_print(copy, &n);
-	cJSON_Delete(copy);
+	char *s = hall_json_print(tree, &n);
 	if (!s)
 		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
 	*out = s;
@@ -1006,6 +974,19 @@ void hall_event_batch_free(hall_event_batch *batch)
 
 /* ------------------------------------------------------------------ hello */
 
+/* Optional "last_error" of hello and status: "" when absent. */
+static hall_err read_last_error(const cJSON *root, char *out, size_t size, hall_error *err)
+{
+	const char *le = NULL;
+	hall_err rc = hall_json_opt_string(root, "", "last_error", HALL_PROTO_ERROR_MAX, &le, err);
+	if (rc != HALL_OK || !le)
+		return rc;
+	if (has_control(le, 0))
+		return field_error(err, "", "last_error", "expected text without control characters");
+	hall_proto_copy(out, size, le);
+	return HALL_OK;
+}
+
 static hall_err hello_reader(const cJSON *root, void *msg, hall_error *err)
 {
 	hall_hello *h = msg;
@@ -1024,7 +1005,9 @@ static hall_err hello_reader(const cJSON *root, void *msg, hall_error *err)
 	    (rc = hall_json_get_int(root, "", "seq_max", 0, HALL_PROTO_SEQ_MAX, &h->seq_max, err)) != HALL_OK ||
 	    (rc = hall_json_get_int(root, "", "spool_first", 1, HALL_PROTO_SEQ_MAX + 1, &h->spool_first, err)) !=
 	        HALL_OK ||
-	    (rc = read_text(root, "", "app", false, h->app, sizeof h->app, err)) != HALL_OK)
+	    (rc = read_text(root, "", "app", false, h->app, sizeof h->app, err)) != HALL_OK ||
+	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &h->unrecorded, err)) != HALL_OK ||
+	    (rc = read_last_error(root, h->last_error, sizeof h->last_error, err)) != HALL_OK)
 		return rc;
 	if (h->spool_first > h->seq_max + 1)
 		return field_error(err, "", "spool_first", "%" PRId64 " is above seq_max + 1 (%" PRId64 ")", h->spool_first,
@@ -1047,6 +1030,8 @@ static hall_err hello_writer(const void *msg, cJSON **out, hall_error *err)
 	b_int(&b, "seq_max", h->seq_max);
 	b_int(&b, "spool_first", h->spool_first);
 	b_str(&b, "app", h->app, sizeof h->app);
+	b_int(&b, "unrecorded", h->unrecorded);
+	b_str(&b, "last_error", h->last_error, sizeof h->last_error);
 	return b_done(&b, out);
 }
 
@@ -1089,17 +1074,10 @@ static hall_err status_reader(const cJSON *root, void *msg, hall_error *err)
 	    (rc = hall_json_opt_int(root, "", "notice_version", 0, HALL_PROTO_SEQ_MAX, &s->notice_version, err)) !=
 	        HALL_OK ||
 	    (rc = hall_json_opt_double(root, "", "fps", 0.0, 1000.0, &s->fps, err)) != HALL_OK ||
-	    (rc = hall_json_get_int(root, "", "seq_max", 0, HALL_PROTO_SEQ_MAX, &s->seq_max, err)) != HALL_OK)
+	    (rc = hall_json_get_int(root, "", "seq_max", 0, HALL_PROTO_SEQ_MAX, &s->seq_max, err)) != HALL_OK ||
+	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &s->unrecorded, err)) != HALL_OK)
 		return rc;
-	const char *le = NULL;
-	if ((rc = hall_json_opt_string(root, "", "last_error", HALL_PROTO_ERROR_MAX, &le, err)) != HALL_OK)
-		return rc;
-	if (le) {
-		if (has_control(le, 0))
-			return field_error(err, "", "last_error", "expected text without control characters");
-		hall_proto_copy(s->last_error, sizeof s->last_error, le);
-	}
-	return HALL_OK;
+	return read_last_error(root, s->last_error, sizeof s->last_error, err);
 }
 
 static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
@@ -1119,6 +1097,7 @@ static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
 		b_double(&b, "fps", s->fps);
 		b_int(&b, "seq_max", s->seq_max);
 		b_str(&b, "last_error", s->last_error, sizeof s->last_error);
+		b_int(&b, "unrecorded", s->unrecorded);
 	} else {
 		b_bool(&b, "online", s->online);
 	}

@@ -246,6 +246,25 @@ static void print_should_write_compact_json_and_its_length(void **state)
 	cJSON_Delete(root);
 }
 
+static void print_should_keep_integers_exact_and_doubles_short(void **state)
+{
+	(void)state;
+	cJSON *root = parse_ok("{\"v\":9007199254740991,\"n\":-9007199254740991,\"f\":0.1,\"g\":0.30000000000000004,"
+	                       "\"a\":[4503599627370497]}");
+	char *s = hall_json_print(root, NULL);
+	assert_non_null(s);
+	/* cJSON alone writes 9.00719925474099e+15, which reads back as ...990 */
+	assert_string_equal(s, "{\"v\":9007199254740991,\"n\":-9007199254740991,\"f\":0.1,\"g\":0.30000000000000004,"
+	                       "\"a\":[4503599627370497]}");
+	/* the caller's tree keeps its numbers */
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root, "v")));
+	int64_t v = 0;
+	assert_int_equal(hall_json_get_int(root, "", "v", 0, INT64_C(9007199254740991), &v, NULL), HALL_OK);
+	assert_true(v == INT64_C(9007199254740991));
+	free(s);
+	cJSON_Delete(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +279,7 @@ int main(void)
 		cmocka_unit_test(optional_fields_should_leave_the_value_when_absent_or_null_and_check_it_when_present),
 		cmocka_unit_test(field_reads_on_a_non_object_should_fail_not_crash),
 		cmocka_unit_test(print_should_write_compact_json_and_its_length),
+		cmocka_unit_test(print_should_keep_integers_exact_and_doubles_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

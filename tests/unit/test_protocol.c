@@ -178,6 +178,36 @@ static void encode_hello_should_round_trip(void **state)
 	free(buf);
 }
 
+static void hello_should_carry_unrecorded_last_error_and_exact_versions(void **state)
+{
+	(void)state;
+	size_t n;
+	char *buf = fixture("hello.json", &n);
+	hall_hello a, b;
+	char *out = NULL;
+	size_t out_len = 0;
+	assert_int_equal(hall_proto_decode_hello(buf, n, &a, NULL), HALL_OK);
+	/* an older kiosk's hello has neither field */
+	assert_int_equal(a.unrecorded, 0);
+	assert_string_equal(a.last_error, "");
+	a.unrecorded = 270;
+	snprintf(a.last_error, sizeof a.last_error, "spool: No space left on device");
+	a.content_version = HALL_PROTO_SEQ_MAX;
+	a.seq_max = HALL_PROTO_SEQ_MAX - 1;
+	a.spool_first = HALL_PROTO_SEQ_MAX;
+	assert_int_equal(hall_proto_encode_hello(&a, &out, &out_len, NULL), HALL_OK);
+	assert_non_null(strstr(out, "\"content_version\":9007199254740991,"));
+	assert_non_null(strstr(out, "\"unrecorded\":270"));
+	assert_int_equal(hall_proto_decode_hello(out, out_len, &b, NULL), HALL_OK);
+	assert_memory_equal(&a, &b, sizeof a);
+	free(out);
+	a.unrecorded = -1;
+	hall_error err = {0};
+	assert_int_equal(hall_proto_encode_hello(&a, &out, &out_len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "unrecorded");
+	free(buf);
+}
+
 static void decode_hello_should_reject_spool_first_above_seq_max_plus_one(void **state)
 {
 	(void)state;
@@ -263,6 +293,12 @@ static void encode_status_should_round_trip(void **state)
 	assert_true(b.fps == a.fps);
 	assert_string_equal(b.last_error, "content v9 rejected");
 	assert_int_equal(a.seq_max, b.seq_max);
+	assert_int_equal(a.unrecorded, 0); /* absent in the fixture: an older kiosk */
+	free(out);
+	a.unrecorded = 12;
+	assert_int_equal(hall_proto_encode_status(&a, &out, &len, NULL), HALL_OK);
+	assert_int_equal(hall_proto_decode_status(out, len, &b, NULL), HALL_OK);
+	assert_int_equal(b.unrecorded, 12);
 	assert_true(b.full);
 	free(out);
 	free(buf);
@@ -1228,6 +1264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decode_hello_should_read_every_field),
 		cmocka_unit_test(encode_hello_should_round_trip),
+		cmocka_unit_test(hello_should_carry_unrecorded_last_error_and_exact_versions),
 		cmocka_unit_test(decode_hello_should_reject_spool_first_above_seq_max_plus_one),
 		cmocka_unit_test(encode_hello_should_accept_an_empty_spool),
 		cmocka_unit_test(decode_status_should_read_full_status_and_will),

@@ -167,6 +167,8 @@ typedef struct hall_hello {
 	int64_t seq_max;          /* highest seq issued, 0 = none */
 	int64_t spool_first;      /* lowest unconfirmed seq; seq_max + 1 when spool empty; 1 .. seq_max + 1 */
 	char app[HALL_STR_BUF];   /* "hall-kiosk 0.1"; may be "" */
+	int64_t unrecorded;       /* events the kiosk could not keep, ever (persisted; optional, 0) */
+	char last_error[HALL_PROTO_ERROR_MAX + 1]; /* "" = none (optional) */
 } hall_hello;
 hall_err hall_proto_decode_hello(const void *buf, size_t len, hall_hello *out, hall_error *err);
 hall_err hall_proto_encode_hello(const hall_hello *msg, char **out, size_t *out_len, hall_error *err);
@@ -187,6 +189,7 @@ typedef struct hall_status {
 	double fps;                /* 0 .. 1000 */
 	int64_t seq_max;           /* 0 .. HALL_PROTO_SEQ_MAX */
 	char last_error[HALL_PROTO_ERROR_MAX + 1]; /* "" = none */
+	int64_t unrecorded;        /* events the kiosk could not keep, ever (optional, 0) */
 } hall_status;
 hall_err hall_proto_decode_status(const void *buf, size_t len, hall_status *out, hall_error *err);
 hall_err hall_proto_encode_status(const hall_status *msg, char **out, size_t *out_len, hall_error *err);
