@@ -846,30 +846,30 @@ typedef struct shown_ctx {
 	int oom;
 } shown_ctx;
 
-static int on_content_applied(void *user, const hall_store_ack *a)
+static int on_content_applied(void *user, const hall_store_shown *a)
 {
 	shown_ctx *c = user;
-	if (add_shown(c->k, a->ack.version, a->ts, 0) != 0) {
+	if (add_shown(c->k, a->showing.version, a->ts, 0) != 0) {
 		c->oom = 1;
 		return 1;
 	}
 	return 0;
 }
 
-/* The content versions kiosk k showed in the period, from its "applied" content acks: the
- * last it applied before the period began, then every one it applied within it. */
+/* The content versions kiosk k showed in the period, from what it said it shows
+ * (hall_store_each_shown: never a clear, never a pack an override hid; version 0 is its
+ * built-in pack): the one before the period began, then every change within it. */
 static hall_err versions_shown(hall_report *r, hall_store *store, kiosk_stat *k, hall_error *err)
 {
-	hall_store_ack last;
+	hall_store_shown last;
 	shown_ctx c = {.k = k};
-	hall_err rc = hall_store_last_ack_before(store, k->id, "content", "applied", r->from_ms, &last, err);
+	hall_err rc = hall_store_last_shown_before(store, k->id, r->from_ms, &last, err);
 	if (rc == HALL_OK)
-		c.oom = add_shown(k, last.ack.version, last.ts, 1) != 0;
+		c.oom = add_shown(k, last.showing.version, last.ts, 1) != 0;
 	else if (rc != HALL_ERR_NOT_FOUND)
 		return rc;
 	if (!c.oom)
-		rc = hall_store_each_ack(store, k->id, "content", "applied", r->from_ms, r->to_ms, on_content_applied, &c,
-		                         err);
+		rc = hall_store_each_shown(store, k->id, r->from_ms, r->to_ms, on_content_applied, &c, err);
 	else
 		rc = HALL_OK;
 	if (rc == HALL_OK && c.oom)

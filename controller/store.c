@@ -154,6 +154,24 @@ hall_err hall_store_each_history(hall_store *s, const char *target, const char *
 	return s->ops->each_history(s, target, kind, limit, cb, user, err);
 }
 
+hall_err hall_store_set_history_outcome(hall_store *s, int64_t id, const char *outcome, const char *reason,
+                                        hall_error *err)
+{
+	return s->ops->set_history_outcome(s, id, outcome, reason, err);
+}
+
+hall_err hall_store_each_shown(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                               hall_store_shown_cb cb, void *user, hall_error *err)
+{
+	return s->ops->each_shown(s, kiosk, from_ms, to_ms, cb, user, err);
+}
+
+hall_err hall_store_last_shown_before(hall_store *s, const char *kiosk, int64_t before_ms, hall_store_shown *out,
+                                      hall_error *err)
+{
+	return s->ops->last_shown_before(s, kiosk, before_ms, out, err);
+}
+
 hall_err hall_store_add_command(hall_store *s, const hall_store_command *c, hall_error *err)
 {
 	return s->ops->add_command(s, c, err);

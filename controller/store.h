@@ -19,7 +19,10 @@
  *   status_log online/offline transitions with time (uptime in reports)
  *   help       call-staff presses; deleted with the raw events by retention
  *   desired    desired state per (kind, scope): the envelope last published
- *   history    pushes, rollbacks, schedules, notices, commands: time, user, target
+ *   history    pushes, rollbacks, schedules, notices, commands: time, person, target,
+ *              outcome (ok, failed, refused) and why; refused attempts included
+ *   shown      what each kiosk showed, from its own word (`showing` of hello, status and
+ *              content acks): one row per change, for reports
  *   commands   queued commands with ttl and ack state
  *   shots      screenshots saved, one per screenshot command at most
  *   acks       every ack a kiosk sent
@@ -72,7 +75,17 @@ typedef struct hall_store_kiosk {
 	char alert_reason[128];
 	int64_t help_count;        /* help requests since the alert was cleared */
 	int64_t last_help;         /* time of the last help request, 0 = none */
+	char showing_scope[8];     /* what it shows, as it said: "all", "group", "kiosk",
+	                              "default"; "" = never said (an older kiosk) */
+	char showing_pack[HALL_STR_BUF]; /* the shown pack's id; content_version is its version */
 } hall_store_kiosk;
+
+/* A change of what a kiosk shows (table shown), as the kiosk said it. */
+typedef struct hall_store_shown {
+	char kiosk[HALL_ID_BUF];
+	int64_t ts;                /* when the controller heard it, UTC ms */
+	hall_showing showing;      /* scope "all"|"group"|"kiosk"|"default", version, pack */
+} hall_store_shown;
 
 /* One online/offline transition. */
 typedef struct hall_store_status_change {
@@ -94,18 +107,22 @@ typedef struct hall_store_desired {
 	size_t payload_len;
 } hall_store_desired;
 
-/* One staff action. action: "push", "rollback", "clear", "schedule", "notice",
- * "notice-clear", "command". */
+/* One staff action. action: "push", "rollback", "clear", "schedule", "schedule-clear",
+ * "notice", "notice-clear", "command". outcome: "ok" (done), "failed" (tried and did not
+ * work: no broker, a kiosk rejected or did not answer), "refused" (not attempted: a bad
+ * pack, an unknown target, no confirmation, a role that may not), with the reason. */
 typedef struct hall_store_history {
 	int64_t id;                         /* assigned by the store */
-	int64_t ts;
-	char user[64];
+	int64_t ts;                         /* UTC ms */
+	char user[64];                      /* the person: the OS user (CLI) or the console account */
 	char action[24];
 	char kind[16];                      /* "content", "schedule", "notice", "command" */
 	char target[HALL_STORE_SCOPE_BUF];
 	int64_t version;                    /* 0 for commands */
 	char ref[65];                       /* content: manifest sha256; command: its id; else "" */
 	char detail[HALL_STORE_TEXT_BUF];   /* free text for people (pack title, notice text, ...) */
+	char outcome[16];                   /* "ok", "failed", "refused"; "" is stored as "ok" */
+	char reason[HALL_STORE_TEXT_BUF];   /* why it failed or was refused; "" when ok */
 } hall_store_history;
 
 /* A queued command. */
@@ -150,6 +167,7 @@ typedef int (*hall_store_status_cb)(void *user, const hall_store_status_change *
 typedef int (*hall_store_history_cb)(void *user, const hall_store_history *h);
 typedef int (*hall_store_command_cb)(void *user, const hall_store_command *c);
 typedef int (*hall_store_ack_cb)(void *user, const hall_store_ack *a);
+typedef int (*hall_store_shown_cb)(void *user, const hall_store_shown *sh);
 typedef int (*hall_store_daily_cb)(void *user, const hall_store_daily *d);
 typedef int (*hall_store_tally_cb)(void *user, const hall_store_tally *t);
 typedef int (*hall_store_counter_cb)(void *user, const char *name, int64_t value);
@@ -198,6 +216,12 @@ typedef struct hall_store_ops {
 	hall_err (*add_history)(hall_store *s, hall_store_history *h, hall_error *err);
 	hall_err (*each_history)(hall_store *s, const char *target, const char *kind, size_t limit,
 	                         hall_store_history_cb cb, void *user, hall_error *err);
+	hall_err (*set_history_outcome)(hall_store *s, int64_t id, const char *outcome, const char *reason,
+	                                hall_error *err);
+	hall_err (*each_shown)(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms, hall_store_shown_cb cb,
+	                       void *user, hall_error *err);
+	hall_err (*last_shown_before)(hall_store *s, const char *kiosk, int64_t before_ms, hall_store_shown *out,
+	                              hall_error *err);
 
 	hall_err (*add_command)(hall_store *s, const hall_store_command *c, hall_error *err);
 	hall_err (*each_pending_command)(hall_store *s, const char *kiosk, int64_t now_ms, hall_store_command_cb cb,
@@ -291,6 +315,8 @@ hall_err hall_store_raw_deleted_before(hall_store *s, int64_t *ts_ms, hall_error
  * connected) and logs the transition when it was offline. A version the kiosk holds
  * above the version counter moves the counter (hall_store_next_version) past it. */
 hall_err hall_store_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err);
+/* Hello and status with `showing` also set showing_scope and showing_pack and log a
+ * change of what the kiosk shows (hall_store_each_shown). */
 /* Record a status or Will. A full status updates versions, seq_max, last_error, group.
  * *changed (may be NULL) is set when online differs from what was stored (a transition,
  * also logged in status_log). An unknown kiosk is created. */
@@ -320,11 +346,29 @@ hall_err hall_store_set_desired(hall_store *s, const hall_store_desired *d, hall
 hall_err hall_store_get_desired(hall_store *s, const char *kind, const char *scope, hall_store_desired *out,
                                 hall_error *err);
 void hall_store_desired_free(hall_store_desired *d);
-/* Append; sets h->id. */
+/* Append; sets h->id. An empty outcome is stored as "ok". */
 hall_err hall_store_add_history(hall_store *s, hall_store_history *h, hall_error *err);
 /* Newest first. target / kind NULL or "" = any; limit 0 = no limit. */
 hall_err hall_store_each_history(hall_store *s, const char *target, const char *kind, size_t limit,
                                  hall_store_history_cb cb, void *user, hall_error *err);
+/* Set the outcome ("ok", "failed", "refused") and reason of history row id, once the
+ * action it records is over (a push is recorded before it is published). */
+hall_err hall_store_set_history_outcome(hall_store *s, int64_t id, const char *outcome, const char *reason,
+                                        hall_error *err);
+
+/* ---------------------------------------------------------------- what kiosks show */
+
+/* The changes of what `kiosk` showed with from_ms <= ts < to_ms, oldest first. Rows come
+ * from the kiosk's own `showing` (hello, status, content acks; a row only when it
+ * differs from the kiosk's previous one). For a kiosk that never says `showing` (an
+ * older one), an applied content ack counts as shown unless its version was a clear.
+ * A clear, and a pack stored behind an override, are never shown. */
+hall_err hall_store_each_shown(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
+                               hall_store_shown_cb cb, void *user, hall_error *err);
+/* What `kiosk` showed just before before_ms (its last change before it);
+ * HALL_ERR_NOT_FOUND when none is known. */
+hall_err hall_store_last_shown_before(hall_store *s, const char *kiosk, int64_t before_ms, hall_store_shown *out,
+                                      hall_error *err);
 
 /* ---------------------------------------------------------------- commands and acks */
 
@@ -333,10 +377,13 @@ hall_err hall_store_add_command(hall_store *s, const hall_store_command *c, hall
 /* Commands of `kiosk` not acked and not expired at now_ms, oldest first. */
 hall_err hall_store_each_pending_command(hall_store *s, const char *kiosk, int64_t now_ms,
                                          hall_store_command_cb cb, void *user, hall_error *err);
-/* Store an ack; a command ack also marks its command acked, and an "applied" content,
- * schedule or notice ack moves the kiosk's content_version, schedule_version or
- * notice_version up to its version (never down; nothing for an unknown kiosk). A
- * "deferred" ack is stored like any other (its `until` is not kept). */
+/* Store an ack; a command ack also marks its command acked. A content ack that says
+ * `showing` sets the kiosk's content_version, showing_scope and showing_pack to it (and
+ * logs the change in shown): the kiosk's word for what is on screen. Without `showing`
+ * (an older kiosk), an "applied" content, schedule or notice ack moves the kiosk's
+ * content_version, schedule_version or notice_version up to its version (never down;
+ * nothing for an unknown kiosk), except an applied content ack of a clear (a clear is
+ * not content). A "deferred" ack is stored like any other (its `until` is not kept). */
 hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err);
 /* The latest ack of kiosk for (kind, version) or, for kind "command", for command id.
  * HALL_ERR_NOT_FOUND when none. */

@@ -212,7 +212,12 @@ static const char SCHEMA[] =
 	" spool_first INTEGER NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0,"
 	" app TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',"
 	" alert INTEGER NOT NULL DEFAULT 0, alert_reason TEXT NOT NULL DEFAULT '',"
-	" help_count INTEGER NOT NULL DEFAULT 0, last_help INTEGER NOT NULL DEFAULT 0);"
+	" help_count INTEGER NOT NULL DEFAULT 0, last_help INTEGER NOT NULL DEFAULT 0,"
+	" showing_scope TEXT NOT NULL DEFAULT '', showing_pack TEXT NOT NULL DEFAULT '');"
+	/* What each kiosk showed, one row per change, as it said it (store.h, store_fleet.c). */
+	"CREATE TABLE IF NOT EXISTS shown(kiosk TEXT NOT NULL, ts INTEGER NOT NULL, scope TEXT NOT NULL,"
+	" version INTEGER NOT NULL, pack TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS shown_k ON shown(kiosk, ts);"
 	"CREATE TABLE IF NOT EXISTS status_log(kiosk TEXT NOT NULL, ts INTEGER NOT NULL, online INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS status_log_k ON status_log(kiosk, ts);"
 	"CREATE TABLE IF NOT EXISTS help(kiosk TEXT NOT NULL, ts INTEGER NOT NULL, exhibit TEXT NOT NULL,"
@@ -222,7 +227,8 @@ static const char SCHEMA[] =
 	" PRIMARY KEY(kind, scope));"
 	"CREATE TABLE IF NOT EXISTS history(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
 	" user TEXT NOT NULL, action TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,"
-	" version INTEGER NOT NULL, ref TEXT NOT NULL, detail TEXT NOT NULL);"
+	" version INTEGER NOT NULL, ref TEXT NOT NULL, detail TEXT NOT NULL,"
+	" outcome TEXT NOT NULL DEFAULT 'ok', reason TEXT NOT NULL DEFAULT '');"
 	"CREATE TABLE IF NOT EXISTS commands(id TEXT PRIMARY KEY, kiosk TEXT NOT NULL, cmd TEXT NOT NULL,"
 	" exhibit TEXT NOT NULL, ts INTEGER NOT NULL, ttl_s INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0,"
 	" result TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', acked_ts INTEGER NOT NULL DEFAULT 0);"
@@ -870,6 +876,8 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 	sqlite3_bind_int64(st, 8, h->spool_first);
 	sq__bind_text(st, 9, h->app);
 	rc = sq__run(q, st, "store hello", NULL, err);
+	if (!rc)
+		rc = sq__note_showing(q, h->kiosk, &h->showing, now_ms, err);
 	if (rc)
 		goto fail;
 	if (was != 1) {
@@ -957,6 +965,8 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		sqlite3_bind_int64(st, 6, stt->seq_max);
 		sq__bind_text(st, 7, stt->last_error);
 		rc = sq__run(q, st, "store status", NULL, err);
+		if (!rc)
+			rc = sq__note_showing(q, stt->kiosk, &stt->showing, now_ms, err);
 		if (rc)
 			goto fail;
 	}
@@ -1010,7 +1020,7 @@ static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, sq_visit 
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help"
+	" last_help, showing_scope, showing_pack"
 
 static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 {
@@ -1033,6 +1043,8 @@ static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 	sq__col_text(st, 15, k->alert_reason, sizeof k->alert_reason);
 	k->help_count = sq__col_i64(st, 16);
 	k->last_help = sq__col_i64(st, 17);
+	sq__col_text(st, 18, k->showing_scope, sizeof k->showing_scope);
+	sq__col_text(st, 19, k->showing_pack, sizeof k->showing_pack);
 }
 
 static hall_err kiosk_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
@@ -1232,8 +1244,8 @@ static hall_err sq_add_history(hall_store *s, hall_store_history *h, hall_error 
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	hall_err rc = sq__prep(q,
-	                       "INSERT INTO history(ts, user, action, kind, target, version, ref, detail)"
-	                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                       "INSERT INTO history(ts, user, action, kind, target, version, ref, detail, outcome, reason)"
+	                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	                       &st, err);
 	if (rc)
 		return rc;
@@ -1245,6 +1257,8 @@ static hall_err sq_add_history(hall_store *s, hall_store_history *h, hall_error 
 	sqlite3_bind_int64(st, 6, h->version);
 	sq__bind_text(st, 7, h->ref);
 	sq__bind_text(st, 8, h->detail);
+	sq__bind_text(st, 9, h->outcome[0] ? h->outcome : "ok");
+	sq__bind_text(st, 10, h->reason);
 	rc = sq__run(q, st, "store history", NULL, err);
 	if (!rc)
 		h->id = sqlite3_last_insert_rowid(q->db);
@@ -1257,7 +1271,7 @@ static hall_err sq_each_history(hall_store *s, const char *target, const char *k
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	hall_err rc = sq__prep(q,
-	                       "SELECT id, ts, user, action, kind, target, version, ref, detail FROM history"
+	                       "SELECT id, ts, user, action, kind, target, version, ref, detail, outcome, reason FROM history"
 	                       " WHERE (?1 IS NULL OR target=?1) AND (?2 IS NULL OR kind=?2) ORDER BY id DESC LIMIT ?3",
 	                       &st, err);
 	if (rc)
@@ -1439,11 +1453,20 @@ static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hal
 		rc = sq__run(q, st, "store ack", NULL, err);
 		if (rc)
 			goto fail;
+	} else if (a->kind == HALL_ACK_CONTENT && a->showing.scope[0]) {
+		/* The kiosk says what it shows after this message: that, and nothing else, is its
+		 * content version (a pack stored behind an override, or a clear, is not). */
+		rc = sq__note_showing(q, a->kiosk, &a->showing, now_ms, err);
+		if (rc)
+			goto fail;
 	} else if (a->result == HALL_ACK_APPLIED && a->version > 0) {
-		/* The kiosk now holds that version: `status` shows it at once instead of after the
-		 * next status message. Only forward: an older ack arriving late changes nothing. */
+		/* An older kiosk (no `showing`): it now holds that version, so `status` shows it at
+		 * once instead of after the next status message. Only forward: an older ack
+		 * arriving late changes nothing. A clear's version is no content (the desired
+		 * state names it cleared): it moves nothing. */
 		const char *sql = a->kind == HALL_ACK_CONTENT
-		                      ? "UPDATE kiosks SET content_version=max(content_version, ?2) WHERE id=?1"
+		                      ? "UPDATE kiosks SET content_version=max(content_version, ?2) WHERE id=?1 AND NOT EXISTS"
+		                        " (SELECT 1 FROM desired WHERE kind='content' AND version=?2 AND cleared=1)"
 		                  : a->kind == HALL_ACK_SCHEDULE
 		                      ? "UPDATE kiosks SET schedule_version=max(schedule_version, ?2) WHERE id=?1"
 		                      : "UPDATE kiosks SET notice_version=max(notice_version, ?2) WHERE id=?1";
@@ -1718,6 +1741,8 @@ static void read_history(sqlite3_stmt *st, hall_store_history *h)
 	h->version = sq__col_i64(st, 6);
 	sq__col_text(st, 7, h->ref, sizeof h->ref);
 	sq__col_text(st, 8, h->detail, sizeof h->detail);
+	sq__col_text(st, 9, h->outcome, sizeof h->outcome);
+	sq__col_text(st, 10, h->reason, sizeof h->reason);
 }
 
 /* -1 for a command this version does not know (the row is skipped). */
@@ -1826,6 +1851,9 @@ static const hall_store_ops SQ_OPS = {
 	.get_desired = sq_get_desired,
 	.add_history = sq_add_history,
 	.each_history = sq_each_history,
+	.set_history_outcome = sq__set_history_outcome,
+	.each_shown = sq__each_shown,
+	.last_shown_before = sq__last_shown_before,
 	.add_command = sq_add_command,
 	.each_pending_command = sq_each_pending_command,
 	.add_ack = sq_add_ack,
@@ -1863,8 +1891,10 @@ static int schema_has(sq_store *q, const char *name)
 static hall_err create_schema(sq_store *q, hall_error *err)
 {
 	int has = schema_has(q, "event_spans");
-	if (has == 1)
-		return sq__exec(q, SCHEMA, err);
+	if (has == 1) {
+		hall_err rc = sq__exec(q, SCHEMA, err);
+		return rc ? rc : sq__migrate_columns(q, err);
+	}
 	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
@@ -1880,7 +1910,8 @@ static hall_err create_schema(sq_store *q, hall_error *err)
 		              " FROM events GROUP BY kiosk, ts / 3600000;"
 		              "DROP INDEX IF EXISTS events_ts;",
 		              err);
-	return sq__end(q, rc, err);
+	rc = sq__end(q, rc, err);
+	return rc ? rc : sq__migrate_columns(q, err);
 }
 
 /* SQLite's memory statistics take a global mutex around every allocation (a few percent

@@ -88,4 +88,20 @@ hall_err sq__one_row(sq_store *q, sqlite3_stmt *st, const char *what, sq__row_fn
 hall_err sq__one_i64(sq_store *q, sqlite3_stmt *st, const char *what, int64_t *out, hall_error *err);
 hall_err sq__one_text(sq_store *q, sqlite3_stmt *st, const char *what, char *out, size_t len, hall_error *err);
 
+/* ---------------------------------------------------------------- store_fleet.c */
+
+/* Add the columns newer than a database (history.outcome/reason, kiosks.showing_*). */
+hall_err sq__migrate_columns(sq_store *q, hall_error *err);
+/* Inside the caller's transaction: what a kiosk says it shows (scope "" = not said:
+ * nothing happens): a row in shown when it differs from the kiosk's last one, and the
+ * kiosk's content_version, showing_scope, showing_pack. */
+hall_err sq__note_showing(sq_store *q, const char *kiosk, const hall_showing *sh, int64_t now_ms, hall_error *err);
+/* The ops of store.h of the same names. */
+hall_err sq__set_history_outcome(hall_store *s, int64_t id, const char *outcome, const char *reason,
+                                 hall_error *err);
+hall_err sq__each_shown(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms, hall_store_shown_cb cb,
+                        void *user, hall_error *err);
+hall_err sq__last_shown_before(hall_store *s, const char *kiosk, int64_t before_ms, hall_store_shown *out,
+                               hall_error *err);
+
 #endif

@@ -972,6 +972,43 @@ void hall_event_batch_free(hall_event_batch *batch)
 	memset(batch, 0, sizeof *batch);
 }
 
+/* ------------------------------------------------------------------ showing */
+
+static const char *const SHOWING_SCOPES[] = {"all", "group", "kiosk", "default"};
+
+/* The optional "showing" object; absent or null leaves out->scope "". */
+static hall_err read_showing(const cJSON *root, hall_showing *out, hall_error *err)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "showing");
+	int scope = 0;
+	hall_err rc;
+	memset(out, 0, sizeof *out);
+	if (!o || cJSON_IsNull(o))
+		return HALL_OK;
+	if (!cJSON_IsObject(o))
+		return field_error(err, "", "showing", "expected an object {\"scope\",\"version\",\"pack\"}");
+	if ((rc = read_enum(o, "showing", "scope", SHOWING_SCOPES, COUNT(SHOWING_SCOPES), &scope, err)) != HALL_OK ||
+	    (rc = hall_json_get_int(o, "showing", "version", 0, HALL_PROTO_SEQ_MAX, &out->version, err)) != HALL_OK ||
+	    (rc = read_text(o, "showing", "pack", false, out->pack, sizeof out->pack, err)) != HALL_OK)
+		return rc;
+	hall_proto_copy(out->scope, sizeof out->scope, SHOWING_SCOPES[scope]);
+	return HALL_OK;
+}
+
+static void write_showing(builder *b, const hall_showing *sh)
+{
+	if (b->rc != HALL_OK || !memchr(sh->scope, '\0', sizeof sh->scope) || !sh->scope[0])
+		return;
+	cJSON *o = cJSON_CreateObject();
+	if (o && (!cJSON_AddStringToObject(o, "scope", sh->scope) ||
+	          !cJSON_AddNumberToObject(o, "version", (double)sh->version) ||
+	          !memchr(sh->pack, '\0', sizeof sh->pack) || !cJSON_AddStringToObject(o, "pack", sh->pack))) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
+	b_add(b, "showing", o);
+}
+
 /* ------------------------------------------------------------------ hello */
 
 /* Optional "last_error" of hello and status: "" when absent. */
@@ -1007,7 +1044,8 @@ static hall_err hello_reader(const cJSON *root, void *msg, hall_error *err)
 	        HALL_OK ||
 	    (rc = read_text(root, "", "app", false, h->app, sizeof h->app, err)) != HALL_OK ||
 	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &h->unrecorded, err)) != HALL_OK ||
-	    (rc = read_last_error(root, h->last_error, sizeof h->last_error, err)) != HALL_OK)
+	    (rc = read_last_error(root, h->last_error, sizeof h->last_error, err)) != HALL_OK ||
+	    (rc = read_showing(root, &h->showing, err)) != HALL_OK)
 		return rc;
 	if (h->spool_first > h->seq_max + 1)
 		return field_error(err, "", "spool_first", "%" PRId64 " is above seq_max + 1 (%" PRId64 ")", h->spool_first,
@@ -1032,6 +1070,7 @@ static hall_err hello_writer(const void *msg, cJSON **out, hall_error *err)
 	b_str(&b, "app", h->app, sizeof h->app);
 	b_int(&b, "unrecorded", h->unrecorded);
 	b_str(&b, "last_error", h->last_error, sizeof h->last_error);
+	write_showing(&b, &h->showing);
 	return b_done(&b, out);
 }
 
@@ -1077,7 +1116,8 @@ static hall_err status_reader(const cJSON *root, void *msg, hall_error *err)
 	    (rc = hall_json_get_int(root, "", "seq_max", 0, HALL_PROTO_SEQ_MAX, &s->seq_max, err)) != HALL_OK ||
 	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &s->unrecorded, err)) != HALL_OK)
 		return rc;
-	return read_last_error(root, s->last_error, sizeof s->last_error, err);
+	rc = read_last_error(root, s->last_error, sizeof s->last_error, err);
+	return rc ? rc : read_showing(root, &s->showing, err);
 }
 
 static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
@@ -1098,6 +1138,7 @@ static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
 		b_int(&b, "seq_max", s->seq_max);
 		b_str(&b, "last_error", s->last_error, sizeof s->last_error);
 		b_int(&b, "unrecorded", s->unrecorded);
+		write_showing(&b, &s->showing);
 	} else {
 		b_bool(&b, "online", s->online);
 	}
@@ -1167,6 +1208,8 @@ static hall_err ack_reader(const cJSON *root, void *msg, hall_error *err)
 				return field_error(err, "", "scope", "expected all|group:<group>|kiosk:<id>");
 			hall_proto_copy(a->scope, sizeof a->scope, scope);
 		}
+		if (a->kind == HALL_ACK_CONTENT && (rc = read_showing(root, &a->showing, err)) != HALL_OK)
+			return rc;
 	}
 	const char *reason = NULL;
 	if ((rc = hall_json_opt_string(root, "", "reason", HALL_PROTO_REASON_MAX, &reason, err)) != HALL_OK)
@@ -1210,6 +1253,8 @@ static hall_err ack_writer(const void *msg, cJSON **out, hall_error *err)
 	b_str(&b, "reason", a->reason, sizeof a->reason);
 	if (a->result == HALL_ACK_DEFERRED)
 		b_int(&b, "until", a->until);
+	if (a->kind == HALL_ACK_CONTENT)
+		write_showing(&b, &a->showing);
 	return b_done(&b, out);
 }
 

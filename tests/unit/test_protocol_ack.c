@@ -67,6 +67,46 @@ static void deferred_ack_should_round_trip_with_reason_and_until(void **state)
 	assert_int_equal(hall_proto_decode_ack(nul, strlen(nul), &b, NULL), HALL_OK);
 }
 
+static void ack_and_status_should_carry_what_the_kiosk_shows(void **state)
+{
+	(void)state;
+	const char *j = "{\"kiosk\":\"k1\",\"kind\":\"content\",\"scope\":\"all\",\"version\":9,\"result\":\"applied\","
+	                "\"reason\":\"\",\"showing\":{\"scope\":\"kiosk\",\"version\":7,\"pack\":\"hall-main\"}}";
+	hall_ack a, b;
+	hall_error err = {0};
+	assert_int_equal(hall_proto_decode_ack(j, strlen(j), &a, &err), HALL_OK);
+	assert_string_equal(a.showing.scope, "kiosk");
+	assert_int_equal(a.showing.version, 7);
+	assert_string_equal(a.showing.pack, "hall-main");
+	char *out = NULL;
+	size_t len = 0;
+	assert_int_equal(hall_proto_encode_ack(&a, &out, &len, &err), HALL_OK);
+	assert_int_equal(hall_proto_decode_ack(out, len, &b, NULL), HALL_OK);
+	assert_memory_equal(&a, &b, sizeof a);
+	free(out);
+	expect_error("{\"kiosk\":\"k\",\"kind\":\"content\",\"version\":8,\"result\":\"applied\","
+	             "\"showing\":{\"scope\":\"everywhere\",\"version\":1,\"pack\":\"\"}}",
+	             "showing.scope", "unknown value");
+	expect_error("{\"kiosk\":\"k\",\"kind\":\"content\",\"version\":8,\"result\":\"applied\",\"showing\":3}",
+	             "showing", "expected an object");
+
+	hall_status st, st2;
+	memset(&st, 0, sizeof st);
+	snprintf(st.kiosk, sizeof st.kiosk, "k1");
+	snprintf(st.group, sizeof st.group, "lobby");
+	st.online = st.full = true;
+	st.ts = INT64_C(1764057600000);
+	st.content_version = 0;
+	snprintf(st.showing.scope, sizeof st.showing.scope, "default");
+	snprintf(st.showing.pack, sizeof st.showing.pack, "citizen-hall");
+	assert_int_equal(hall_proto_encode_status(&st, &out, &len, &err), HALL_OK);
+	assert_non_null(strstr(out, "\"showing\":{\"scope\":\"default\",\"version\":0,\"pack\":\"citizen-hall\"}"));
+	assert_int_equal(hall_proto_decode_status(out, len, &st2, NULL), HALL_OK);
+	assert_string_equal(st2.showing.scope, "default");
+	assert_string_equal(st2.showing.pack, "citizen-hall");
+	free(out);
+}
+
 static void deferred_ack_should_refuse_bad_values_with_the_field_path(void **state)
 {
 	(void)state;
@@ -127,6 +167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deferred_ack_should_round_trip_with_reason_and_until),
 		cmocka_unit_test(deferred_ack_should_refuse_bad_values_with_the_field_path),
+		cmocka_unit_test(ack_and_status_should_carry_what_the_kiosk_shows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

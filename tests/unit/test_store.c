@@ -595,6 +595,14 @@ static int hist_cb(void *user, const hall_store_history *h)
 	return 0;
 }
 
+static int hist_outcome_cb(void *user, const hall_store_history *h)
+{
+	char one[1200];
+	snprintf(one, sizeof one, "%s %s %s;", h->action, h->outcome, h->reason);
+	strcat((char *)user, one);
+	return 0;
+}
+
 static void history_should_list_newest_first_and_filter_by_target(void **state)
 {
 	fx *f = *state;
@@ -615,6 +623,114 @@ static void history_should_list_newest_first_and_filter_by_target(void **state)
 	got[0] = '\0';
 	assert_int_equal(hall_store_each_history(f->s, "all", NULL, 1, hist_cb, got, NULL), HALL_OK);
 	assert_string_equal(got, "notice,");
+}
+
+static int shown_cb(void *user, const hall_store_shown *sh)
+{
+	char *out = user;
+	char one[64];
+	snprintf(one, sizeof one, "%s:%lld,", sh->showing.scope, (long long)sh->showing.version);
+	strcat(out, one);
+	return 0;
+}
+
+static void a_clear_should_never_count_as_content_shown(void **state)
+{
+	fx *f = *state;
+	hall_hello h = {.kiosk = "k1", .group = "lobby", .ts = 1, .boot_ts = 1, .content_version = 5, .seq_max = 0,
+	                .spool_first = 1};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 100, NULL), HALL_OK);
+	/* An older kiosk (no showing) acks the clear of version 6: not content. */
+	hall_store_desired d = {.kind = "content", .scope = "kiosk:k1", .version = 6, .cleared = true, .updated = 1,
+	                        .payload = (char *)"{}", .payload_len = 2};
+	assert_int_equal(hall_store_set_desired(f->s, &d, NULL), HALL_OK);
+	hall_ack a = {.kiosk = "k1", .kind = HALL_ACK_CONTENT, .scope = "kiosk:k1", .version = 6,
+	              .result = HALL_ACK_APPLIED};
+	assert_int_equal(hall_store_add_ack(f->s, &a, 200, NULL), HALL_OK);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "k1", &k, NULL), HALL_OK);
+	assert_int_equal(k.content_version, 5);
+	char got[128] = "";
+	assert_int_equal(hall_store_each_shown(f->s, "k1", 0, 1000, shown_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "");
+	/* A kiosk that says what it shows is taken at its word: a pack stored behind its
+	 * own override (version 7 for all) changes nothing; falling back does. */
+	hall_ack b = {.kiosk = "k1", .kind = HALL_ACK_CONTENT, .scope = "all", .version = 7, .result = HALL_ACK_APPLIED,
+	              .showing = {.scope = "kiosk", .version = 4, .pack = "p"}};
+	assert_int_equal(hall_store_add_ack(f->s, &b, 300, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "k1", &k, NULL), HALL_OK);
+	assert_int_equal(k.content_version, 4);
+	assert_string_equal(k.showing_scope, "kiosk");
+	hall_ack c = {.kiosk = "k1", .kind = HALL_ACK_CONTENT, .scope = "kiosk:k1", .version = 8,
+	              .result = HALL_ACK_APPLIED, .showing = {.scope = "all", .version = 7, .pack = "p"}};
+	assert_int_equal(hall_store_add_ack(f->s, &c, 400, NULL), HALL_OK);
+	hall_status st = {.kiosk = "k1", .online = true, .full = true, .group = "lobby", .ts = 2, .content_version = 7,
+	                  .showing = {.scope = "all", .version = 7, .pack = "p"}};
+	assert_int_equal(hall_store_kiosk_status(f->s, &st, 500, NULL, NULL), HALL_OK);
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_shown(f->s, "k1", 0, 1000, shown_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "kiosk:4,all:7,");
+	hall_store_shown last;
+	assert_int_equal(hall_store_last_shown_before(f->s, "k1", 400, &last, NULL), HALL_OK);
+	assert_int_equal(last.showing.version, 4);
+	assert_int_equal(hall_store_last_shown_before(f->s, "k1", 300, &last, NULL), HALL_ERR_NOT_FOUND);
+}
+
+static void history_should_keep_the_outcome_and_its_reason(void **state)
+{
+	fx *f = *state;
+	hall_store_history h = {.ts = 1};
+	snprintf(h.user, sizeof h.user, "kim");
+	snprintf(h.action, sizeof h.action, "push");
+	snprintf(h.kind, sizeof h.kind, "content");
+	snprintf(h.target, sizeof h.target, "kiosk:nobody-99");
+	snprintf(h.outcome, sizeof h.outcome, "refused");
+	snprintf(h.reason, sizeof h.reason, "no such kiosk");
+	assert_int_equal(hall_store_add_history(f->s, &h, NULL), HALL_OK);
+	hall_store_history h2 = {.ts = 2};
+	snprintf(h2.action, sizeof h2.action, "notice");
+	assert_int_equal(hall_store_add_history(f->s, &h2, NULL), HALL_OK);
+	assert_int_equal(hall_store_set_history_outcome(f->s, h2.id, "failed", "no broker", NULL), HALL_OK);
+	char got[160] = "";
+	assert_int_equal(hall_store_each_history(f->s, NULL, NULL, 0, hist_outcome_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "notice failed no broker;push refused no such kiosk;");
+}
+
+static void open_should_add_the_new_columns_to_an_old_database(void **state)
+{
+	fx *f = *state;
+	char path[700];
+	sqlite3 *db = NULL;
+	snprintf(path, sizeof path, "%s/old.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "CREATE TABLE history(id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL,"
+	                              " user TEXT NOT NULL, action TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,"
+	                              " version INTEGER NOT NULL, ref TEXT NOT NULL, detail TEXT NOT NULL);"
+	                              "INSERT INTO history VALUES(1, 5, 'root', 'push', 'content', 'all', 3, '', '');"
+	                              "CREATE TABLE kiosks(id TEXT PRIMARY KEY, grp TEXT NOT NULL DEFAULT '',"
+	                              " first_seen INTEGER NOT NULL DEFAULT 0, last_seen INTEGER NOT NULL DEFAULT 0,"
+	                              " online INTEGER NOT NULL DEFAULT 0, online_since INTEGER NOT NULL DEFAULT 0,"
+	                              " content_version INTEGER NOT NULL DEFAULT 0, schedule_version INTEGER NOT NULL DEFAULT 0,"
+	                              " notice_version INTEGER NOT NULL DEFAULT 0, seq_max INTEGER NOT NULL DEFAULT 0,"
+	                              " spool_first INTEGER NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0,"
+	                              " app TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',"
+	                              " alert INTEGER NOT NULL DEFAULT 0, alert_reason TEXT NOT NULL DEFAULT '',"
+	                              " help_count INTEGER NOT NULL DEFAULT 0, last_help INTEGER NOT NULL DEFAULT 0);"
+	                              "INSERT INTO kiosks(id) VALUES('k1');",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	hall_store *s = NULL;
+	hall_error err = {0};
+	assert_int_equal(hall_store_open_sqlite(path, &s, &err), HALL_OK);
+	char got[160] = "";
+	assert_int_equal(hall_store_each_history(s, NULL, NULL, 0, hist_outcome_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "push ok ;");
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(s, "k1", &k, NULL), HALL_OK);
+	assert_string_equal(k.showing_scope, "");
+	hall_store_close(s);
 }
 
 static void counters_should_add_up(void **state)
@@ -897,6 +1013,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(retention_run_twice_with_the_same_cutoff_should_not_count_votes_twice, setup,
 		                                teardown),
 		cmocka_unit_test(open_should_name_the_path_when_the_folder_is_missing),
+		cmocka_unit_test_setup_teardown(a_clear_should_never_count_as_content_shown, setup, teardown),
+		cmocka_unit_test_setup_teardown(history_should_keep_the_outcome_and_its_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_should_add_the_new_columns_to_an_old_database, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

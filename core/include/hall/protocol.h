@@ -155,6 +155,16 @@ void hall_event_batch_free(hall_event_batch *batch);
 
 /* ---------------------------------------------------------------- kiosk -> controller */
 
+/* What a kiosk shows now (optional `showing` of hello, status and content acks): where
+ * its content comes from, "all", "group", "kiosk" (the override of that scope) or
+ * "default" (its built-in pack, version 0), the version and the pack's id (the
+ * manifest's "id", "" when it has none). scope "" = not said (an older kiosk). */
+typedef struct hall_showing {
+	char scope[8];
+	int64_t version;            /* 0 .. HALL_PROTO_SEQ_MAX; 0 with "default" */
+	char pack[HALL_STR_BUF];
+} hall_showing;
+
 /* hello: sent on every connect. */
 typedef struct hall_hello {
 	char kiosk[HALL_ID_BUF];
@@ -169,6 +179,7 @@ typedef struct hall_hello {
 	char app[HALL_STR_BUF];   /* "hall-kiosk 0.1"; may be "" */
 	int64_t unrecorded;       /* events the kiosk could not keep, ever (persisted; optional, 0) */
 	char last_error[HALL_PROTO_ERROR_MAX + 1]; /* "" = none (optional) */
+	hall_showing showing;     /* optional */
 } hall_hello;
 hall_err hall_proto_decode_hello(const void *buf, size_t len, hall_hello *out, hall_error *err);
 hall_err hall_proto_encode_hello(const hall_hello *msg, char **out, size_t *out_len, hall_error *err);
@@ -190,6 +201,7 @@ typedef struct hall_status {
 	int64_t seq_max;           /* 0 .. HALL_PROTO_SEQ_MAX */
 	char last_error[HALL_PROTO_ERROR_MAX + 1]; /* "" = none */
 	int64_t unrecorded;        /* events the kiosk could not keep, ever (optional, 0) */
+	hall_showing showing;      /* optional (full status only) */
 } hall_status;
 hall_err hall_proto_decode_status(const void *buf, size_t len, hall_status *out, hall_error *err);
 hall_err hall_proto_encode_status(const hall_status *msg, char **out, size_t *out_len, hall_error *err);
@@ -222,6 +234,9 @@ typedef struct hall_ack {
 	                                (HALL_ACK_DEFER_SESSION = a visitor session runs) */
 	int64_t until;               /* deferred: UTC ms by which it applies at the latest
 	                                (HALL_PROTO_TS_MIN..HALL_PROTO_TS_MAX); 0 otherwise */
+	hall_showing showing;        /* content only, optional: what the kiosk shows after this
+	                                message (an applied pack it shows, or the override that
+	                                hides it) */
 } hall_ack;
 /* The reason of a deferred ack while a visitor session runs. */
 #define HALL_ACK_DEFER_SESSION "session"
