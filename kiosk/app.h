@@ -21,7 +21,8 @@
  *    "more-time", "finish", "pin-0".."pin-9", "pin-delete", "pin-cancel", "pin-ok";
  *  info notice banner: "notice"; any overflowing page: "page-prev", "page-next";
  *  exhibits: see kiosk/exhibits/exhibits.h.
- * The display list's HIT items carry the keypad focus order (reading order) and
+ * Every HIT also carries its typed action (kiosk/action.h), which is what input acts on;
+ * the ids name the controls. The display list's HIT items carry the keypad focus order (reading order) and
  * `focused`; a ring (a BOX with fill alpha 0 and a border) is drawn around the focused one.
  *
  * Ownership: hall_app_create borrows cfg (copies what it needs) and copies *cb.

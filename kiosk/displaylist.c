@@ -284,7 +284,7 @@ static int item_eq(const hall_dl_item *a, const hall_dl_item *b)
 	    a->border_px != b->border_px || a->radius_px != b->radius_px || a->font_px != b->font_px ||
 	    a->lang != b->lang || a->bold != b->bold || !rgba_eq(a->bg, b->bg) || a->fill != b->fill ||
 	    a->npoints != b->npoints || a->role != b->role || a->focus_order != b->focus_order ||
-	    a->focused != b->focused)
+	    a->focused != b->focused || a->act.kind != b->act.kind || a->act.arg != b->act.arg)
 		return 0;
 	if (!str_eq(a->text, b->text) || !str_eq(a->image, b->image) || !str_eq(a->id, b->id) ||
 	    !str_eq(a->label, b->label))

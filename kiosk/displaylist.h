@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "action.h"
 #include "hall/lang.h"
 
 typedef struct hall_rect { int x, y, w, h; } hall_rect;
@@ -50,8 +51,10 @@ typedef struct hall_dl_item {
 	/* POLYGON: points (x, y pairs), count of points. LINE: rect.x,y to rect.x+w,y+h. */
 	const int *points;
 	int npoints;
-	/* HIT: id (unique on the screen), role, spoken/visible label, focus order. */
+	/* HIT: id (unique on the screen; the stable name tests, scripts and reports use),
+	 * what it does (kiosk/action.h), role, spoken/visible label, focus order. */
 	const char *id;
+	hall_act act;
 	hall_dl_role role;
 	const char *label;
 	int focus_order;

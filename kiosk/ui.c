@@ -378,11 +378,13 @@ void hall_ui_set_heading(hall_ui *ui, const char *s)
 
 /* ---- hits and buttons ---- */
 
-hall_dl_item *hall_ui_hit(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *label)
+hall_dl_item *hall_ui_hit(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall_dl_role role,
+                          const char *label)
 {
 	hall_dl_item *it = hall_dl_hit(ui->dl, r, id, role, label);
 	if (!it)
 		return NULL;
+	it->act = act;
 	it->focus_order = ++ui->next_focus;
 	if (ui->focus_id && id && strcmp(ui->focus_id, id) == 0) {
 		it->focused = 1;
@@ -413,7 +415,7 @@ void hall_ui_button_size(const hall_ui *ui, const char *text, hall_lang lang, in
 	*h = bh;
 }
 
-void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *text,
+void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall_dl_role role, const char *text,
                     hall_lang text_lang, const char *spoken, hall_ui_button_style style)
 {
 	const hall_ui_theme *th = ui->th;
@@ -455,7 +457,7 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role,
 	tr.h = th_px > 0 ? th_px : ui->line_h;
 	hall_ui_text_box(ui, tr, text, ui->font_px, text_lang, bold, fg, fill, 1);
 	if (style != HALL_UI_BUTTON_DISABLED)
-		hall_ui_hit(ui, r, id, role, spoken ? spoken : text);
+		hall_ui_hit(ui, r, id, act, role, spoken ? spoken : text);
 }
 
 int hall_ui_button_rows(hall_ui *ui, hall_rect area, const hall_ui_button_spec *b, size_t n, int draw)
@@ -488,7 +490,7 @@ int hall_ui_button_rows(hall_ui *ui, hall_rect area, const hall_ui_button_spec *
 			x = area.x;
 			for (size_t k = i; k < j; k++) {
 				int w = ws[k - i] + (spare > 0 ? spare / count : 0);
-				hall_ui_button(ui, (hall_rect){x, y, w, row_h}, b[k].id, b[k].role, b[k].text, b[k].lang,
+				hall_ui_button(ui, (hall_rect){x, y, w, row_h}, b[k].id, b[k].act, b[k].role, b[k].text, b[k].lang,
 				               b[k].spoken, b[k].style);
 				x += w + ui->gap_px;
 			}
@@ -629,7 +631,8 @@ int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, vo
 		snprintf(spoken_n, sizeof(spoken_n), "%s (%s)", next_s, lbl);
 		/* Both always drawn (disabled at the ends), so the row does not jump about and
 		 * the visitor sees there is no page before the first. */
-		hall_ui_button(ui, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ROLE_BUTTON, prev_s, ui->lang,
+		hall_ui_button(ui, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ACT(HALL_ACT_PAGE, -1), HALL_ROLE_BUTTON,
+		               prev_s, ui->lang,
 		               spoken_p, *page > 0 ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED);
 		int w, h;
 		hall_ui_measure_text(ui, lbl, strlen(lbl), ui->font_px, ui->lang, 0, &w, &h);
@@ -637,7 +640,9 @@ int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, vo
 		if (free_x1 - free_x0 >= w)
 			hall_ui_text(ui, free_x0 + (free_x1 - free_x0 - w) / 2, y + (nav_h - h) / 2, lbl, ui->font_px, ui->lang,
 			             0, ui->th->text, ui->th->bg);
-		hall_ui_button(ui, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ROLE_BUTTON, next_s,
+		hall_ui_button(ui, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ACT(HALL_ACT_PAGE, 1),
+		               HALL_ROLE_BUTTON,
+	               next_s,
 		               ui->lang, spoken_n, *page < pages - 1 ? HALL_UI_BUTTON_PRIMARY : HALL_UI_BUTTON_DISABLED);
 	}
 	return pages;

@@ -121,8 +121,10 @@ int hall_ui_count_lines(const hall_ui *ui, const char *s, int px, hall_lang lang
  * with a logged error (content limits strings to 4,000 bytes; this is the safety net). */
 #define HALL_UI_TEXT_MAX 8000u
 
-/* Append a HIT with the next focus order; marks it focused when its id is ui->focus_id. */
-hall_dl_item *hall_ui_hit(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *label);
+/* Append a HIT doing `act` with the next focus order; marks it focused when its id is
+ * ui->focus_id. */
+hall_dl_item *hall_ui_hit(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall_dl_role role,
+                          const char *label);
 
 typedef enum hall_ui_button_style {
 	HALL_UI_BUTTON,          /* ordinary */
@@ -137,13 +139,14 @@ typedef enum hall_ui_button_style {
 void hall_ui_button_size(const hall_ui *ui, const char *text, hall_lang lang, int max_w, int *w, int *h);
 /* Draw a button in r: box, centred (wrapped) label, and a HIT with `spoken` (or text when
  * NULL) as its label. */
-void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_dl_role role, const char *text,
+void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall_dl_role role, const char *text,
                     hall_lang text_lang, const char *spoken, hall_ui_button_style style);
 
 /* A row of buttons that wraps into as many rows as needed inside width `area.w`, drawn
  * from area.y down when draw != 0. Returns the height used. */
 typedef struct hall_ui_button_spec {
 	const char *id;
+	hall_act act;            /* what it does (kiosk/action.h) */
 	const char *text;
 	hall_lang lang;
 	const char *spoken;      /* NULL: text */

@@ -153,7 +153,8 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	int third = (c->area.w - 2 * ui->gap_px) / 3;
 	int first = st->slide == 0 && st->page == 0;
 	int last = st->slide == n - 1 && st->page >= st->pages - 1;
-	hall_ui_button(ui, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ROLE_BUTTON,
+	hall_ui_button(ui, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ACT(HALL_ACT_BRAND_STEP, -1),
+	               HALL_ROLE_BUTTON,
 	               hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
 	               first ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON);
 	/* Position: slide n of N, and the page within the slide when it has several. */
@@ -168,16 +169,20 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	hall_ui_measure_text(ui, pos, strlen(pos), ui->font_px, ui->lang, 0, &tw, &th);
 	hall_ui_text(ui, c->area.x + third + ui->gap_px + (third - tw) / 2, y + (nav_h - th) / 2, pos, ui->font_px,
 	             ui->lang, 0, ui->th->text, ui->th->bg);
-	hall_ui_button(ui, (hall_rect){c->area.x + 2 * (third + ui->gap_px), y, third, nav_h}, "next", HALL_ROLE_BUTTON,
+	hall_ui_button(ui, (hall_rect){c->area.x + 2 * (third + ui->gap_px), y, third, nav_h}, "next",
+	               HALL_ACT(HALL_ACT_BRAND_STEP, 1),
+	               HALL_ROLE_BUTTON,
 	               hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, NULL,
 	               last ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON_PRIMARY);
 }
 
-hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id)
+hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act)
 {
 	int n = slide_count(&c->ex->u.brand);
 	int pages = st->pages > 0 ? st->pages : 1;
-	if (strcmp(id, "next") == 0) {
+	if (act.kind != HALL_ACT_BRAND_STEP)
+		return HALL_EXHIBIT_NONE;
+	if (act.arg > 0) {
 		if (st->page < pages - 1) {
 			st->page++;
 			return HALL_EXHIBIT_CHANGED;
@@ -189,17 +194,14 @@ hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exh
 		}
 		return HALL_EXHIBIT_NONE;
 	}
-	if (strcmp(id, "prev") == 0) {
-		if (st->page > 0) {
-			st->page--;
-			return HALL_EXHIBIT_CHANGED;
-		}
-		if (st->slide > 0) {
-			st->slide--;
-			st->page = INT_MAX; /* the last page of that slide; build clamps */
-			return HALL_EXHIBIT_CHANGED;
-		}
-		return HALL_EXHIBIT_NONE;
+	if (st->page > 0) {
+		st->page--;
+		return HALL_EXHIBIT_CHANGED;
+	}
+	if (st->slide > 0) {
+		st->slide--;
+		st->page = INT_MAX; /* the last page of that slide; build clamps */
+		return HALL_EXHIBIT_CHANGED;
 	}
 	return HALL_EXHIBIT_NONE;
 }

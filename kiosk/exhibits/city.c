@@ -309,7 +309,7 @@ done:
 	char label[600];
 	snprintf(label, sizeof(label), "%s. %s", exhibits__text(ui, &c->ex->title, NULL),
 	         hall_ui_string(HALL_STR_MAP_HINT, ui->lang));
-	hall_ui_hit(ui, v->map, "map", HALL_ROLE_REGION, label);
+	hall_ui_hit(ui, v->map, "map", HALL_ACT_0(HALL_ACT_MAP), HALL_ROLE_REGION, label);
 }
 
 typedef struct city_ctx {
@@ -382,7 +382,7 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 			char id[96];
 			snprintf(id, sizeof(id), "district-%s", d->id);
 			hall_ui_button(ui, (hall_rect){r.x + (int)(k - i) * (col_w + ui->gap_px), r.y, col_w, row_h}, id,
-			               HALL_ROLE_LINK, s[0] ? s : "?", l, NULL,
+			               HALL_ACT(HALL_ACT_DISTRICT, (int)k), HALL_ROLE_LINK, s[0] ? s : "?", l, NULL,
 			               (int)k == cc->district ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON);
 		}
 	}
@@ -416,7 +416,8 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 		int bw, bh;
 		const char *map_s = hall_ui_string(HALL_STR_MAP, ui->lang);
 		hall_ui_button_size(ui, map_s, ui->lang, c->area.w, &bw, &bh);
-		hall_ui_button(ui, (hall_rect){c->area.x, c->area.y, bw, bh}, "show-map", HALL_ROLE_BUTTON, map_s, ui->lang,
+		hall_ui_button(ui, (hall_rect){c->area.x, c->area.y, bw, bh}, "show-map", HALL_ACT_0(HALL_ACT_SHOW_MAP),
+		               HALL_ROLE_BUTTON, map_s, ui->lang,
 		               NULL, HALL_UI_BUTTON);
 		hall_rect rest = {c->area.x, c->area.y + bh + ui->gap_px, c->area.w, c->area.h - bh - ui->gap_px};
 		st->pages = hall_ui_paged(ui, rest, &st->page, panel_flow, &cc);
@@ -430,17 +431,23 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	hall_ui_format_number(zs, sizeof(zs), st->zoom, fabs(st->zoom - round(st->zoom)) < 1e-9 ? 0 : 1);
 	hall_ui_fill(zl, sizeof(zl), hall_ui_string(HALL_STR_ZOOM_LEVEL, ui->lang), zs, NULL);
 	int can_in = st->zoom < zoom_max(m) - 1e-9, can_out = st->zoom > zoom_min(m) + 1e-9;
+	const hall_lang lg = ui->lang;
+	const hall_ui_button_style plain = HALL_UI_BUTTON;
 	hall_ui_button_spec controls[] = {
-		{"zoom-in", hall_ui_string(HALL_STR_ZOOM_IN, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
-		 can_in ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED},
-		{"zoom-out", hall_ui_string(HALL_STR_ZOOM_OUT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
-		 can_out ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED},
-		{"pan-left", hall_ui_string(HALL_STR_PAN_LEFT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
-		{"pan-right", hall_ui_string(HALL_STR_PAN_RIGHT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
-		{"pan-up", hall_ui_string(HALL_STR_PAN_UP, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
-		{"pan-down", hall_ui_string(HALL_STR_PAN_DOWN, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON},
-		{"districts", hall_ui_string(HALL_STR_DISTRICTS, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
-		 HALL_UI_BUTTON_PRIMARY},
+		{"zoom-in", HALL_ACT(HALL_ACT_ZOOM, 1), hall_ui_string(HALL_STR_ZOOM_IN, lg), lg, NULL, HALL_ROLE_BUTTON,
+		 can_in ? plain : HALL_UI_BUTTON_DISABLED},
+		{"zoom-out", HALL_ACT(HALL_ACT_ZOOM, -1), hall_ui_string(HALL_STR_ZOOM_OUT, lg), lg, NULL, HALL_ROLE_BUTTON,
+		 can_out ? plain : HALL_UI_BUTTON_DISABLED},
+		{"pan-left", HALL_ACT(HALL_ACT_PAN, HALL_PAN_LEFT), hall_ui_string(HALL_STR_PAN_LEFT, lg), lg, NULL,
+		 HALL_ROLE_BUTTON, plain},
+		{"pan-right", HALL_ACT(HALL_ACT_PAN, HALL_PAN_RIGHT), hall_ui_string(HALL_STR_PAN_RIGHT, lg), lg, NULL,
+		 HALL_ROLE_BUTTON, plain},
+		{"pan-up", HALL_ACT(HALL_ACT_PAN, HALL_PAN_UP), hall_ui_string(HALL_STR_PAN_UP, lg), lg, NULL,
+		 HALL_ROLE_BUTTON, plain},
+		{"pan-down", HALL_ACT(HALL_ACT_PAN, HALL_PAN_DOWN), hall_ui_string(HALL_STR_PAN_DOWN, lg), lg, NULL,
+		 HALL_ROLE_BUTTON, plain},
+		{"districts", HALL_ACT_0(HALL_ACT_DISTRICT_LIST), hall_ui_string(HALL_STR_DISTRICTS, lg), lg, NULL,
+		 HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY},
 	};
 	size_t nc = sizeof(controls) / sizeof(controls[0]);
 	/* At zoom 1 the map shows everything: panning buttons are drawn but not targets. */
@@ -463,66 +470,40 @@ static void pan_by(const hall_exhibit_ctx *c, hall_exhibit_state *st, double fx,
 	normalise(&c->ex->u.city, st);
 }
 
-hall_exhibit_result exhibits__activate_city(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id)
+hall_exhibit_result exhibits__activate_city(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act)
 {
 	const hall_city_model *m = &c->ex->u.city;
 	normalise(m, st);
-	if (strcmp(id, "page-next") == 0 && st->page < st->pages - 1) {
-		st->page++;
-		return HALL_EXHIBIT_CHANGED;
-	}
-	if (strcmp(id, "page-prev") == 0 && st->page > 0) {
-		st->page--;
-		return HALL_EXHIBIT_CHANGED;
-	}
-	if (strcmp(id, "zoom-in") == 0 || strcmp(id, "zoom-out") == 0) {
-		double z = st->zoom + (id[5] == 'i' ? zoom_step(m) : -zoom_step(m));
+	if (act.kind == HALL_ACT_ZOOM) {
 		double old = st->zoom;
-		st->zoom = z;
+		st->zoom += act.arg > 0 ? zoom_step(m) : -zoom_step(m);
 		normalise(m, st);
 		return st->zoom != old ? HALL_EXHIBIT_CHANGED : HALL_EXHIBIT_NONE;
 	}
-	if (strncmp(id, "pan-", 4) == 0) {
-		double fx = 0, fy = 0;
-		if (strcmp(id, "pan-left") == 0)
-			fx = -0.25;
-		else if (strcmp(id, "pan-right") == 0)
-			fx = 0.25;
-		else if (strcmp(id, "pan-up") == 0)
-			fy = -0.25;
-		else if (strcmp(id, "pan-down") == 0)
-			fy = 0.25;
-		else
-			return HALL_EXHIBIT_NONE;
-		pan_by(c, st, fx, fy);
+	if (act.kind == HALL_ACT_PAN && act.arg >= 0 && act.arg <= HALL_PAN_DOWN) {
+		static const double dir[4][2] = {{-0.25, 0}, {0.25, 0}, {0, -0.25}, {0, 0.25}}; /* by hall_pan_dir */
+		pan_by(c, st, dir[act.arg][0], dir[act.arg][1]);
 		return HALL_EXHIBIT_CHANGED;
 	}
-	if (strcmp(id, "districts") == 0) {
-		st->list = 1;
+	if (act.kind == HALL_ACT_DISTRICT_LIST || act.kind == HALL_ACT_SHOW_MAP) {
+		if (act.kind == HALL_ACT_SHOW_MAP)
+			st->district = -1;
+		st->list = act.kind == HALL_ACT_DISTRICT_LIST;
 		st->page = 0;
 		return HALL_EXHIBIT_CHANGED;
 	}
-	if (strcmp(id, "show-map") == 0) {
-		st->district = -1;
+	if (act.kind == HALL_ACT_DISTRICT && act.arg >= 0 && (size_t)act.arg < m->n_districts) {
+		size_t i = (size_t)act.arg;
+		st->district = (int)i;
 		st->list = 0;
 		st->page = 0;
-		return HALL_EXHIBIT_CHANGED;
-	}
-	if (strncmp(id, "district-", 9) == 0) {
-		for (size_t i = 0; i < m->n_districts; i++) {
-			if (m->districts[i].id && strcmp(m->districts[i].id, id + 9) == 0) {
-				st->district = (int)i;
-				st->list = 0;
-				st->page = 0;
-				/* Bring the district into view. */
-				if (st->zoom > zoom_min(m)) {
-					st->pan_x = m->districts[i].label.x;
-					st->pan_y = m->districts[i].label.y;
-					normalise(m, st);
-				}
-				return HALL_EXHIBIT_CHANGED;
-			}
+		/* Bring the district into view. */
+		if (st->zoom > zoom_min(m)) {
+			st->pan_x = m->districts[i].label.x;
+			st->pan_y = m->districts[i].label.y;
+			normalise(m, st);
 		}
+		return HALL_EXHIBIT_CHANGED;
 	}
 	return HALL_EXHIBIT_NONE;
 }

@@ -55,20 +55,28 @@ void hall_exhibit_build(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	                 ui->th->text, ui->th->bg, 0);
 }
 
-hall_exhibit_result hall_exhibit_activate(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id,
+hall_exhibit_result hall_exhibit_activate(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act,
                                           int *voted_option)
 {
-	if (!c || !c->ex || !st || !id)
+	if (!c || !c->ex || !st)
 		return HALL_EXHIBIT_NONE;
+	/* The pager of a paged view (hall_ui_paged) is the same for every kind. */
+	if (act.kind == HALL_ACT_PAGE) {
+		int to = st->page + (act.arg > 0 ? 1 : -1);
+		if (to < 0 || to >= st->pages)
+			return HALL_EXHIBIT_NONE;
+		st->page = to;
+		return HALL_EXHIBIT_CHANGED;
+	}
 	switch (c->ex->kind) {
 	case HALL_EXHIBIT_BRAND:
-		return exhibits__activate_brand(c, st, id);
+		return exhibits__activate_brand(c, st, act);
 	case HALL_EXHIBIT_POLICY:
-		return exhibits__activate_policy(c, st, id);
+		return exhibits__activate_policy(c, st, act);
 	case HALL_EXHIBIT_CITY_MODEL:
-		return exhibits__activate_city(c, st, id);
+		return exhibits__activate_city(c, st, act);
 	case HALL_EXHIBIT_POLL:
-		return exhibits__activate_poll(c, st, id, voted_option);
+		return exhibits__activate_poll(c, st, act, voted_option);
 	}
 	return HALL_EXHIBIT_NONE;
 }
@@ -330,7 +338,7 @@ static void region(hall_ui *ui, hall_rect r, const char *id, const char *label)
 		r.h = ui->target_px;
 	if (r.w < ui->target_px)
 		r.w = ui->target_px;
-	hall_ui_hit(ui, r, id, HALL_ROLE_REGION, label);
+	hall_ui_hit(ui, r, id, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 }
 
 void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
@@ -446,7 +454,7 @@ static void legend_row(hall_ui *ui, hall_rect r, const char *id, int i, const ex
 	                 b->value_text, ui->font_px, ui->lang, 1, th->text, th->bg, 0);
 	snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
 	snprintf(label, sizeof(label), "%s: %s", line, b->value_text);
-	hall_ui_hit(ui, r, rid, HALL_ROLE_REGION, label);
+	hall_ui_hit(ui, r, rid, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 }
 
 /* Lines of a legend row at width w (label limited to 3, figures to 3). */
@@ -560,7 +568,7 @@ void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, h
 		hall_rect hr = beside ? (hall_rect){r.x, r.y, size, r.h} : r;
 		if (hr.w < ui->target_px)
 			hr.w = ui->target_px;
-		hall_ui_hit(ui, hr, id, HALL_ROLE_REGION, label);
+		hall_ui_hit(ui, hr, id, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 		if (beside) {
 			int y = r.y + tl * ui->line_h;
 			for (int i = 0; i < n; i++) {
@@ -614,5 +622,5 @@ void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id,
 		                 alt && alt[0] ? alt : hall_ui_string(HALL_STR_IMAGE, ui->lang), ui->font_px, alt_lang, 0,
 		                 ui->th->surface_text, ui->th->surface, 1);
 	}
-	hall_ui_hit(ui, r, id, HALL_ROLE_REGION, label);
+	hall_ui_hit(ui, r, id, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 }

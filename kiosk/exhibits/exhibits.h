@@ -3,8 +3,9 @@
  * An exhibit is a function of (content, UI state, viewport, language, modes): build()
  * appends the exhibit's area to ui->dl and changes nothing but the page indices in the
  * state, which it clamps into range (so "last page" can be asked for with INT_MAX).
- * Input comes back as the id of the HIT the visitor activated (tap, keypad enter):
- * activate() changes the state and says what happened, for the app to report.
+ * Input comes back as the typed action of the HIT the visitor activated (tap, keypad
+ * enter; kiosk/action.h): activate() changes the state and says what happened, for the
+ * app to report. The ids below name the controls for tests, scripts and reports.
  *
  * HIT ids an exhibit uses (unique on a screen, stable for tests and usage reports):
  *  brand:      "prev", "next" (slides), "slogan-image", "slide-image", "chart-round-<n>" (regions)
@@ -71,8 +72,8 @@ typedef enum hall_exhibit_result {
  * polygons, missing strings) is drawn as far as it is sound, logged, never crashes. */
 void hall_exhibit_build(const hall_exhibit_ctx *c, hall_exhibit_state *st);
 
-/* The visitor activated HIT `id` on this exhibit. */
-hall_exhibit_result hall_exhibit_activate(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id,
+/* The visitor activated a HIT of this exhibit that does `act` (its hall_dl_item.act). */
+hall_exhibit_result hall_exhibit_activate(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act,
                                           int *voted_option);
 
 /* A tap at (x, y) on the "map" region (city model): selects the district under it. */
@@ -107,10 +108,10 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st);
 void exhibits__build_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st);
 void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st);
 void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st);
-hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id);
-hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id);
-hall_exhibit_result exhibits__activate_city(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id);
-hall_exhibit_result exhibits__activate_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id,
+hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act);
+hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act);
+hall_exhibit_result exhibits__activate_city(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act);
+hall_exhibit_result exhibits__activate_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act,
                                             int *voted_option);
 
 /* A localized string and the language it is in (for the CJK face). */

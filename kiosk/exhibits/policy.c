@@ -72,14 +72,18 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
 			char id[96];
 			const hall_text *t = item_title(pc->p, k);
-			if (k < pc->p->n_cards)
+			hall_act act;
+			if (k < pc->p->n_cards) {
 				snprintf(id, sizeof(id), "card-%s", pc->p->cards[k].id);
-			else
+				act = HALL_ACT(HALL_ACT_OPEN_CARD, (int)k);
+			} else {
 				snprintf(id, sizeof(id), "chart-%s", pc->p->charts[k - pc->p->n_cards].id);
+				act = HALL_ACT(HALL_ACT_OPEN_CHART, (int)(k - pc->p->n_cards));
+			}
 			hall_lang tl;
 			const char *s = exhibits__text(ui, t, &tl);
 			int x = r.x + (int)(k - i) * (col_w + ui->gap_px);
-			hall_ui_button(ui, (hall_rect){x, r.y, col_w, r.h}, id, HALL_ROLE_LINK, s[0] ? s : "?", tl, NULL,
+			hall_ui_button(ui, (hall_rect){x, r.y, col_w, r.h}, id, act, HALL_ROLE_LINK, s[0] ? s : "?", tl, NULL,
 			               HALL_UI_BUTTON);
 		}
 	}
@@ -181,36 +185,18 @@ void exhibits__build_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	st->pages = hall_ui_paged(c->ui, c->area, &st->page, st->slide == 0 ? list_flow : detail_flow, &pc);
 }
 
-hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id)
+hall_exhibit_result exhibits__activate_policy(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act)
 {
 	const hall_policy *p = &c->ex->u.policy;
-	if (strcmp(id, "page-next") == 0 && st->page < st->pages - 1) {
-		st->page++;
-		return HALL_EXHIBIT_CHANGED;
-	}
-	if (strcmp(id, "page-prev") == 0 && st->page > 0) {
-		st->page--;
-		return HALL_EXHIBIT_CHANGED;
-	}
-	if (strncmp(id, "card-", 5) == 0) {
-		for (size_t i = 0; i < p->n_cards; i++) {
-			if (strcmp(p->cards[i].id, id + 5) == 0) {
-				st->list_page = st->slide == 0 ? st->page : st->list_page;
-				st->slide = (int)i + 1;
-				st->page = 0;
-				return HALL_EXHIBIT_CHANGED;
-			}
-		}
-	}
-	if (strncmp(id, "chart-", 6) == 0) {
-		for (size_t i = 0; i < p->n_charts; i++) {
-			if (strcmp(p->charts[i].id, id + 6) == 0) {
-				st->list_page = st->slide == 0 ? st->page : st->list_page;
-				st->slide = (int)(p->n_cards + i) + 1;
-				st->page = 0;
-				return HALL_EXHIBIT_CHANGED;
-			}
-		}
-	}
-	return HALL_EXHIBIT_NONE;
+	size_t item;
+	if (act.kind == HALL_ACT_OPEN_CARD && act.arg >= 0 && (size_t)act.arg < p->n_cards)
+		item = (size_t)act.arg;
+	else if (act.kind == HALL_ACT_OPEN_CHART && act.arg >= 0 && (size_t)act.arg < p->n_charts)
+		item = p->n_cards + (size_t)act.arg;
+	else
+		return HALL_EXHIBIT_NONE;
+	st->list_page = st->slide == 0 ? st->page : st->list_page;
+	st->slide = (int)item + 1;
+	st->page = 0;
+	return HALL_EXHIBIT_CHANGED;
 }

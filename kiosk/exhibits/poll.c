@@ -87,14 +87,16 @@ static void question_flow(void *ctx, hall_ui_flow *f)
 			char id[96];
 			snprintf(id, sizeof(id), "option-%s", o->id ? o->id : "?");
 			int x = r.x + (int)(k - i) * (col_w + ui->gap_px);
-			hall_ui_button(ui, (hall_rect){x, r.y, col_w, r.h}, id, HALL_ROLE_OPTION, shown, l, spoken,
+			hall_ui_button(ui, (hall_rect){x, r.y, col_w, r.h}, id, HALL_ACT(HALL_ACT_POLL_OPTION, (int)k),
+			               HALL_ROLE_OPTION, shown, l, spoken,
 			               chosen ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON);
 		}
 	}
 	hall_rect r;
 	if (hall_ui_flow_take(f, vote_h, ui->gap_px, &r)) {
 		int bw = vote_w * 2 < r.w ? vote_w * 2 : r.w;
-		hall_ui_button(ui, (hall_rect){r.x + r.w - bw, r.y, bw, r.h}, "vote", HALL_ROLE_BUTTON, vote, ui->lang, NULL,
+		hall_ui_button(ui, (hall_rect){r.x + r.w - bw, r.y, bw, r.h}, "vote", HALL_ACT_0(HALL_ACT_VOTE),
+		               HALL_ROLE_BUTTON, vote, ui->lang, NULL,
 		               pc->st->choice >= 0 ? HALL_UI_BUTTON_PRIMARY : HALL_UI_BUTTON_DISABLED);
 	}
 }
@@ -170,31 +172,20 @@ void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	st->pages = hall_ui_paged(c->ui, c->area, &st->page, st->show_results ? results_flow : question_flow, &pc);
 }
 
-hall_exhibit_result exhibits__activate_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st, const char *id,
+hall_exhibit_result exhibits__activate_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act,
                                             int *voted_option)
 {
 	const hall_poll *p = &c->ex->u.poll;
 	size_t n = option_count(p);
-	if (strcmp(id, "page-next") == 0 && st->page < st->pages - 1) {
-		st->page++;
-		return HALL_EXHIBIT_CHANGED;
-	}
-	if (strcmp(id, "page-prev") == 0 && st->page > 0) {
-		st->page--;
-		return HALL_EXHIBIT_CHANGED;
-	}
 	if (st->voted || n < HALL_CONTENT_POLL_OPTIONS_MIN)
 		return HALL_EXHIBIT_NONE;
-	if (strncmp(id, "option-", 7) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (p->options[i].id && strcmp(p->options[i].id, id + 7) == 0) {
-				st->choice = (int)i;
-				return HALL_EXHIBIT_CHANGED;
-			}
-		}
-		return HALL_EXHIBIT_NONE;
+	if (act.kind == HALL_ACT_POLL_OPTION) {
+		if (act.arg < 0 || (size_t)act.arg >= n)
+			return HALL_EXHIBIT_NONE;
+		st->choice = act.arg;
+		return HALL_EXHIBIT_CHANGED;
 	}
-	if (strcmp(id, "vote") == 0 && st->choice >= 0 && (size_t)st->choice < n) {
+	if (act.kind == HALL_ACT_VOTE && st->choice >= 0 && (size_t)st->choice < n) {
 		st->voted = 1;
 		st->show_results = 1;
 		st->page = 0;

@@ -381,7 +381,7 @@ static void focus_ring_should_stand_out_3_to_1_in_every_theme(void **state)
 		hall_dl *dl = hall_dl_create();
 		hall_ui_init(&ui, dl, &screen55, hc ? HALL_APP_MODE_HIGH_CONTRAST : 0, HALL_LANG_KO, NULL, NULL, "b");
 		hall_rect t = {200, 200, 300, 120};
-		hall_ui_button(&ui, t, "b", HALL_ROLE_BUTTON, "OK", HALL_LANG_EN, NULL, HALL_UI_BUTTON);
+		hall_ui_button(&ui, t, "b", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_BUTTON, "OK", HALL_LANG_EN, NULL, HALL_UI_BUTTON);
 		size_t before = hall_dl_count(dl);
 		hall_ui_finish(&ui);
 		assert_int_equal(hall_dl_count(dl), before + 2);
@@ -410,7 +410,7 @@ static void disabled_button_should_look_disabled_and_stay_readable(void **state)
 		hall_dl *dl = hall_dl_create();
 		hall_ui_init(&ui, dl, &screen55, hc ? HALL_APP_MODE_HIGH_CONTRAST : 0, HALL_LANG_KO, NULL, NULL, NULL);
 		hall_rect r = {100, 100, 400, 120};
-		hall_ui_button(&ui, r, "prev", HALL_ROLE_BUTTON, "Prev", HALL_LANG_EN, NULL, HALL_UI_BUTTON_DISABLED);
+		hall_ui_button(&ui, r, "prev", HALL_ACT(HALL_ACT_BRAND_STEP, -1), HALL_ROLE_BUTTON, "Prev", HALL_LANG_EN, NULL, HALL_UI_BUTTON_DISABLED);
 		const hall_dl_item *box = NULL, *label = NULL;
 		for (size_t k = 0; k < hall_dl_count(dl); k++) {
 			const hall_dl_item *it = hall_dl_at(dl, k);

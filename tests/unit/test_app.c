@@ -943,6 +943,48 @@ static const char sched_json[] =
 #define TUE_14H_KST INT64_C(1772514000000)
 #define TUE_19H_KST INT64_C(1772532000000)
 
+/* Every control says what it does (kiosk/action.h): a button, link, option or toggle
+ * carries an action, and a region that only speaks (a picture, a chart) carries none but
+ * the map's. Checked on the attract loop, home, every exhibit and the dialogs. */
+static void assert_controls_typed(fx *f)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind != HALL_DL_HIT)
+			continue;
+		if (it->role == HALL_ROLE_REGION) {
+			if (it->act.kind != HALL_ACT_NONE && it->act.kind != HALL_ACT_MAP)
+				fail_msg("region %s on %s does something (%d)", it->id, scr(f), (int)it->act.kind);
+		} else if (it->act.kind == HALL_ACT_NONE) {
+			fail_msg("control %s on %s has no action", it->id, scr(f));
+		}
+	}
+}
+
+static void every_control_should_carry_a_typed_action(void **state)
+{
+	fx *f = *state;
+	assert_controls_typed(f);
+	tap(f, "start");
+	assert_controls_typed(f);
+	static const char *const exhibits[] = {"exhibit-brand", "exhibit-policy", "exhibit-city", "exhibit-vote"};
+	for (size_t i = 0; i < 4; i++) {
+		tap(f, "home");
+		tap(f, exhibits[i]);
+		assert_controls_typed(f);
+	}
+	tap(f, "home");
+	tap(f, "exhibit-city");
+	tap(f, "districts");
+	assert_controls_typed(f);
+	tap(f, "language");
+	assert_controls_typed(f);
+	tap(f, "dialog-close");
+	tap(f, "accessibility");
+	assert_controls_typed(f);
+}
+
 static void follow(fx *f, const hall_schedule *s, int64_t utc_ms)
 {
 	hall_error err = {{0}, {0}};
@@ -1139,6 +1181,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stopping_should_end_a_running_session_with_its_dwell, setup, teardown),
 		cmocka_unit_test_setup_teardown(back_should_leave_exhibit_pages_then_the_exhibit, setup, teardown),
 		cmocka_unit_test_setup_teardown(previews_should_show_the_next_screen_and_change_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_control_should_carry_a_typed_action, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

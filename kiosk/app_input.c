@@ -1,0 +1,684 @@
+/* app_input.c: input (see app_internal.h): taps, drags, pinches, long presses and keys
+ * are hit-tested against a frame built as the visitor sees it, and the control's typed
+ * action (kiosk/action.h) says what happens; the previews of a tap for warming caches. */
+#include "app_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hall/log.h"
+
+static void speech_key(hall_app *app, hall_app_key_code key)
+{
+	switch (key) {
+	case HALL_APP_KEY_VOLUME_UP:
+		app->speech.volume_pct = app->speech.volume_pct + 10 > 100 ? 100 : app->speech.volume_pct + 10;
+		break;
+	case HALL_APP_KEY_VOLUME_DOWN:
+		app->speech.volume_pct = app->speech.volume_pct - 10 < 0 ? 0 : app->speech.volume_pct - 10;
+		break;
+	case HALL_APP_KEY_RATE_UP:
+		app->speech.rate_pct = app->speech.rate_pct + 10 > 200 ? 200 : app->speech.rate_pct + 10;
+		break;
+	case HALL_APP_KEY_RATE_DOWN:
+		app->speech.rate_pct = app->speech.rate_pct - 10 < 50 ? 50 : app->speech.rate_pct - 10;
+		break;
+	case HALL_APP_KEY_SPEECH_PAUSE:
+		app->speech.paused = !app->speech.paused;
+		break;
+	case HALL_APP_KEY_UP:
+	case HALL_APP_KEY_DOWN:
+	case HALL_APP_KEY_LEFT:
+	case HALL_APP_KEY_RIGHT:
+	case HALL_APP_KEY_TAB:
+	case HALL_APP_KEY_SHIFT_TAB:
+	case HALL_APP_KEY_ENTER:
+	case HALL_APP_KEY_ESCAPE:
+	case HALL_APP_KEY_HOME:
+	case HALL_APP_KEY_0:
+	case HALL_APP_KEY_1:
+	case HALL_APP_KEY_2:
+	case HALL_APP_KEY_3:
+	case HALL_APP_KEY_4:
+	case HALL_APP_KEY_5:
+	case HALL_APP_KEY_6:
+	case HALL_APP_KEY_7:
+	case HALL_APP_KEY_8:
+	case HALL_APP_KEY_9:
+	case HALL_APP_KEY_SPEECH_REPLAY:
+	case HALL_APP_KEY_VOICE_TOGGLE:
+		return;
+	}
+	app__speech_changed(app);
+}
+
+static void replay(hall_app *app, int64_t now);
+
+static int pin_matches(const char *a, const char *b)
+{
+	/* Compare every byte whatever the first difference, so timing says nothing. */
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned diff = (unsigned)(la ^ lb);
+	for (size_t i = 0; i < la && i < 17; i++)
+		diff |= (unsigned)(unsigned char)a[i] ^ (unsigned)(unsigned char)(i < lb ? b[i] : 0);
+	return diff == 0 && la > 0;
+}
+
+/* A key of the staff PIN keypad (every other control cancels nothing and is ignored). */
+static void pin_key(hall_app *app, hall_act act, int64_t now)
+{
+	if (act.kind == HALL_ACT_PIN_CANCEL || act.kind == HALL_ACT_BACK || act.kind == HALL_ACT_HOME) {
+		app->dlg = DLG_NONE;
+		app->pin_entry[0] = '\0';
+		app->pin_msg = 0;
+		return;
+	}
+	if (now < app->pin_locked_until) {
+		app->pin_msg = 2;
+		return;
+	}
+	size_t len = strlen(app->pin_entry);
+	if (act.kind == HALL_ACT_PIN_DIGIT && act.arg >= 0 && act.arg <= 9) {
+		if (len + 1 < sizeof(app->pin_entry)) {
+			app->pin_entry[len] = (char)('0' + act.arg);
+			app->pin_entry[len + 1] = '\0';
+		}
+		app->pin_msg = 0;
+	} else if (act.kind == HALL_ACT_PIN_DELETE) {
+		if (len > 0)
+			app->pin_entry[len - 1] = '\0';
+	} else if (act.kind == HALL_ACT_PIN_OK) {
+		if (pin_matches(app->pin_entry, app->pin)) {
+			app->pin_entry[0] = '\0';
+			app->pin_msg = 0;
+			app->pin_fails = 0;
+			app->dlg = DLG_NONE;
+			app__sound(app, HALL_APP_SOUND_DONE);
+			hall_info("app: staff PIN accepted, leaving the kiosk");
+			if (app->cb.staff_exit)
+				app->cb.staff_exit(app->cb.ctx);
+		} else {
+			app->pin_entry[0] = '\0';
+			app->pin_msg = 1;
+			app__sound(app, HALL_APP_SOUND_WARNING);
+			if (++app->pin_fails >= PIN_MAX_FAILS) {
+				app->pin_fails = 0;
+				app->pin_locked_until = now + PIN_LOCK_MS;
+				app->pin_msg = 2;
+				hall_warn("app: %d wrong staff PINs; keypad locked for %d s", PIN_MAX_FAILS, PIN_LOCK_MS / 1000);
+			}
+		}
+	}
+}
+
+/* The first touch on the attract loop starts the visit on the home screen (issue #3),
+ * whatever it touched: a slide, its controls, "start", the bar. A language or a mode is
+ * applied first, a featured exhibit opens itself, and the bar's language,
+ * accessibility, call-staff and the notice banner open their dialog over home (returns
+ * 0 for those: the caller goes on to the bar's handling). Attract is never shown while
+ * a session runs. Returns 1 when the action was fully handled. */
+static int activate_on_attract(hall_app *app, hall_act act)
+{
+	hall_action k = act.kind;
+	if (k == HALL_ACT_SET_LANGUAGE && act.arg >= 0 && act.arg < HALL_LANG_COUNT)
+		app__set_language(app, (hall_lang)act.arg);
+	else if (k == HALL_ACT_TOGGLE_MODE)
+		app__set_mode(app, (unsigned)act.arg);
+	if (k == HALL_ACT_OPEN_EXHIBIT && act.arg >= 0 && (size_t)act.arg < app->content->n_exhibits) {
+		app__enter_exhibit(app, (size_t)act.arg);
+		return 1;
+	}
+	app__go_home(app);
+	return !(k == HALL_ACT_LANGUAGE_MENU || k == HALL_ACT_ACCESS_MENU || k == HALL_ACT_CALL_STAFF ||
+	         k == HALL_ACT_NOTICE);
+}
+
+/* "back": close a dialog, step back inside an exhibit, or from an exhibit's top to home.
+ * Home is the root of a visit: back stays there. (Going back to the welcome screen would
+ * show the attract loop under a running session; a visit ends by "finish" or by walking
+ * away, which resets language and modes.) */
+static int go_back(hall_app *app, const hall_exhibit *ex, int64_t now)
+{
+	if (app->dlg != DLG_NONE && app->dlg != DLG_MORE_TIME) {
+		app->dlg = DLG_NONE;
+		return 1;
+	}
+	if (app->dlg == DLG_MORE_TIME)
+		return 0;
+	if (app->scr == SCR_EXHIBIT && ex) {
+		hall_exhibit_ctx ec;
+		hall_poll_tally tally;
+		frame fr;
+		app__build_frame(app, now, app->scratch, &fr);
+		app__exhibit_ctx(app, &fr.ui, fr.exhibit_area, ex, &tally, &ec);
+		if (!hall_exhibit_back(&ec, &app->ex_state[app->exhibit]))
+			app__go_home(app);
+		return 1;
+	}
+	return 0;
+}
+
+static int call_staff(hall_app *app, const hall_exhibit *ex)
+{
+	app__emit(app, HALL_APP_EV_HELP, ex ? ex->id : "", "call-staff", 0, NULL);
+	if (app->cb.help)
+		app->cb.help(app->cb.ctx, ex ? ex->id : "", app->in_session ? app->session_no : 0);
+	app->dlg = DLG_STAFF_CALLED;
+	app->dialog_page = 0;
+	app__sound(app, HALL_APP_SOUND_DONE);
+	app__speak(app, hall_ui_string(HALL_STR_STAFF_CALLED, app->lang));
+	return 1;
+}
+
+/* A control of the exhibit on screen. */
+static int activate_exhibit(hall_app *app, const hall_exhibit *ex, hall_act act, int64_t now)
+{
+	hall_exhibit_ctx ec;
+	hall_poll_tally tally;
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	app__exhibit_ctx(app, &fr.ui, fr.exhibit_area, ex, &tally, &ec);
+	int option = -1;
+	hall_exhibit_result r = hall_exhibit_activate(&ec, &app->ex_state[app->exhibit], act, &option);
+	if (r == HALL_EXHIBIT_VOTED && ex->kind == HALL_EXHIBIT_POLL && option >= 0 &&
+	    (size_t)option < ex->u.poll.n_options) {
+		app__count_local_vote(app, &ex->u.poll, option);
+		app__emit(app, HALL_APP_EV_VOTE, ex->id, ex->u.poll.options[option].id, 0, ex->u.poll.id);
+		app__sound(app, HALL_APP_SOUND_DONE);
+		app__speak(app, hall_ui_string(HALL_STR_THANK_YOU, app->lang));
+	}
+	return r != HALL_EXHIBIT_NONE;
+}
+
+/* The visitor activated a control doing `act` whose HIT id is `id` (tap or enter; the id
+ * is what the TAP event reports). Returns 1 when something changed. */
+static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
+{
+	if (app->dlg == DLG_STAFF_PIN) {
+		/* PIN digits are never reported. */
+		app->last_input = now;
+		pin_key(app, act, now);
+		return 1;
+	}
+	const hall_exhibit *ex = app__current_exhibit(app);
+	int attract = app__on_attract(app);
+	if (attract && act.kind == HALL_ACT_PAGE) {
+		/* Turning the welcome screen's pages is looking, not a visit yet: the controls
+		 * on its other pages must stay reachable without leaving it. */
+		app->attract_page += act.arg > 0 ? 1 : -1;
+		return 1;
+	}
+	if (!app->in_session && app->open && !app__urgent_notice(app) && app->content)
+		app__start_session(app, now);
+	app->last_input = now;
+	app__emit(app, HALL_APP_EV_TAP, ex ? ex->id : "", id, 0, NULL);
+	app__sound(app, HALL_APP_SOUND_TAP);
+
+	if (attract) {
+		if (activate_on_attract(app, act))
+			return 1;
+		ex = NULL; /* on to the bar's handling below, over home */
+	}
+
+	switch (act.kind) {
+	/* The persistent bar. */
+	case HALL_ACT_HOME:
+		if (app->open && app->content && !app__urgent_notice(app))
+			app__go_home(app);
+		else
+			app->dlg = DLG_NONE;
+		return 1;
+	case HALL_ACT_BACK:
+		return go_back(app, ex, now);
+	case HALL_ACT_LANGUAGE_MENU:
+		app->dlg = DLG_LANGUAGE;
+		app->dialog_page = 0;
+		return 1;
+	case HALL_ACT_ACCESS_MENU:
+		app->dlg = DLG_ACCESS;
+		app->dialog_page = 0;
+		return 1;
+	case HALL_ACT_CALL_STAFF:
+		return call_staff(app, ex);
+	case HALL_ACT_NOTICE:
+		app->dlg = DLG_NOTICE;
+		app->dialog_page = 0;
+		return 1;
+	case HALL_ACT_DIALOG_CLOSE:
+		app->dlg = DLG_NONE;
+		return 1;
+	case HALL_ACT_SET_LANGUAGE:
+		if (act.arg >= 0 && act.arg < HALL_LANG_COUNT) {
+			app__set_language(app, (hall_lang)act.arg);
+			if (app->dlg == DLG_LANGUAGE)
+				app->dlg = DLG_NONE;
+		}
+		return 1;
+	case HALL_ACT_TOGGLE_MODE:
+		if (!act.arg)
+			return 0;
+		app__set_mode(app, (unsigned)act.arg);
+		return 1;
+	case HALL_ACT_SPEECH:
+		if (act.arg == HALL_APP_KEY_SPEECH_REPLAY)
+			replay(app, now);
+		else
+			speech_key(app, (hall_app_key_code)act.arg);
+		return 1;
+	case HALL_ACT_MORE_TIME:
+		if (app->dlg != DLG_MORE_TIME || app->extensions >= app->max_ext)
+			return 0;
+		app->extensions++;
+		app->dlg = DLG_NONE;
+		return 1;
+	case HALL_ACT_FINISH:
+		if (app->dlg != DLG_MORE_TIME)
+			return 0;
+		app__end_session(app, now, HALL_APP_END_FINISH);
+		return 1;
+	case HALL_ACT_PAGE: {
+		int d = act.arg > 0 ? 1 : -1;
+		if (app->dlg != DLG_NONE || app__urgent_notice(app) || app__is_closed(app) || !app->content) {
+			/* Pages of a dialog, a notice, the closed or no-content screen. */
+			app->dialog_page += d;
+			return 1;
+		}
+		if (app->scr == SCR_HOME) {
+			app->home_page += d;
+			return 1;
+		}
+		if (app->scr == SCR_ATTRACT) {
+			app->attract_page += d;
+			return 1;
+		}
+		break; /* an exhibit's pages */
+	}
+	case HALL_ACT_OPEN_EXHIBIT:
+		if (app->dlg != DLG_NONE || (app->scr != SCR_HOME && app->scr != SCR_ATTRACT) || !app->content ||
+		    act.arg < 0 || (size_t)act.arg >= app->content->n_exhibits)
+			return 0;
+		app__enter_exhibit(app, (size_t)act.arg);
+		return 1;
+	case HALL_ACT_NONE:
+	case HALL_ACT_START:
+	case HALL_ACT_SLIDE_PREV:
+	case HALL_ACT_SLIDE_PAUSE:
+	case HALL_ACT_SLIDE_NEXT:
+	case HALL_ACT_PIN_DIGIT:
+	case HALL_ACT_PIN_DELETE:
+	case HALL_ACT_PIN_CANCEL:
+	case HALL_ACT_PIN_OK:
+	case HALL_ACT_BRAND_STEP:
+	case HALL_ACT_OPEN_CARD:
+	case HALL_ACT_OPEN_CHART:
+	case HALL_ACT_MAP:
+	case HALL_ACT_ZOOM:
+	case HALL_ACT_PAN:
+	case HALL_ACT_DISTRICT_LIST:
+	case HALL_ACT_SHOW_MAP:
+	case HALL_ACT_DISTRICT:
+	case HALL_ACT_POLL_OPTION:
+	case HALL_ACT_VOTE:
+		break;
+	}
+	/* What is left belongs to the exhibit on screen, with no dialog over it. */
+	if (app->dlg != DLG_NONE || app->scr != SCR_EXHIBIT || !ex)
+		return 0;
+	return activate_exhibit(app, ex, act, now);
+}
+
+/* After input: report views, speak the new screen's heading in voice mode. */
+void app__after_input(hall_app *app, int64_t now, const char *before)
+{
+	app__note_view(app, now);
+	if ((app->modes & HALL_APP_MODE_VOICE) && strcmp(before, hall_app_screen_id(app)) != 0) {
+		frame fr;
+		app__build_frame(app, now, app->scratch, &fr);
+		app__speak(app, app->heading);
+	}
+}
+
+int hall_app_tap(hall_app *app, int x, int y, int64_t now)
+{
+	if (!app)
+		return 0;
+	app->now = now;
+	char before[256];
+	snprintf(before, sizeof(before), "%s", hall_app_screen_id(app));
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	const hall_dl_item *hit = hall_dl_hit_test(app->scratch, x, y);
+	int changed = 0;
+	if (hit && hit->id && hit->id[0]) {
+		char id[128];
+		snprintf(id, sizeof(id), "%s", hit->id);
+		hall_act act = hit->act;
+		const hall_exhibit *ex = app__current_exhibit(app);
+		if (act.kind == HALL_ACT_MAP && ex) {
+			hall_exhibit_ctx ec;
+			hall_poll_tally tally;
+			app__exhibit_ctx(app, &fr.ui, fr.exhibit_area, ex, &tally, &ec);
+			app->last_input = now;
+			app__emit(app, HALL_APP_EV_TAP, ex->id, id, 0, NULL);
+			changed = hall_exhibit_tap_map(&ec, &app->ex_state[app->exhibit], x, y) != HALL_EXHIBIT_NONE;
+			if (changed)
+				app__sound(app, HALL_APP_SOUND_TAP);
+		} else {
+			changed = activate(app, act, id, now);
+		}
+	} else if (app->scr == SCR_ATTRACT && app->dlg == DLG_NONE && !app->in_session && app->content && app->open &&
+	           !app__urgent_notice(app)) {
+		/* The first touch anywhere starts a session on the home screen. */
+		app__start_session(app, now);
+		app__go_home(app);
+		changed = 1;
+	} else if (app->in_session && app->dlg != DLG_MORE_TIME) {
+		app->last_input = now;
+	}
+	app__after_input(app, now, before);
+	return changed;
+}
+
+static int map_gesture(hall_app *app, int64_t now, int drag, int dx, int dy, int cx, int cy, double scale)
+{
+	const hall_exhibit *ex = app__current_exhibit(app);
+	if (!ex || ex->kind != HALL_EXHIBIT_CITY_MODEL || app->dlg != DLG_NONE || !app->in_session)
+		return 0;
+	app->last_input = now;
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	hall_exhibit_ctx ec;
+	hall_poll_tally tally;
+	app__exhibit_ctx(app, &fr.ui, fr.exhibit_area, ex, &tally, &ec);
+	hall_exhibit_result r = drag ? hall_exhibit_drag(&ec, &app->ex_state[app->exhibit], dx, dy)
+	                             : hall_exhibit_pinch(&ec, &app->ex_state[app->exhibit], cx, cy, scale);
+	return r != HALL_EXHIBIT_NONE;
+}
+
+int hall_app_drag(hall_app *app, int x, int y, int dx, int dy, int64_t now)
+{
+	if (!app)
+		return 0;
+	app->now = now;
+	/* Only a drag that starts on the map pans it; elsewhere it is just activity. */
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	const hall_dl_item *hit = hall_dl_hit_test(app->scratch, x - dx, y - dy);
+	if (app->in_session && app->dlg != DLG_MORE_TIME)
+		app->last_input = now;
+	if (!hit || hit->act.kind != HALL_ACT_MAP)
+		return 0;
+	return map_gesture(app, now, 1, dx, dy, 0, 0, 1.0);
+}
+
+int hall_app_pinch(hall_app *app, int cx, int cy, double scale, int64_t now)
+{
+	if (!app)
+		return 0;
+	app->now = now;
+	return map_gesture(app, now, 0, 0, 0, cx, cy, scale);
+}
+
+int hall_app_long_press(hall_app *app, int x, int y, int64_t now)
+{
+	if (!app)
+		return 0;
+	app->now = now;
+	double ppx = app->screen.width_px / app->screen.width_mm, ppy = app->screen.height_px / app->screen.height_mm;
+	int cw = (int)(STAFF_CORNER_MM * ppx), ch = (int)(STAFF_CORNER_MM * ppy);
+	/* The two top corners: out of a visitor's way (the bar holds the bottom ones). */
+	int corner = y < ch && (x < cw || x >= app->screen.width_px - cw);
+	if (!corner) {
+		/* A long press elsewhere is a tap (one action per touch). */
+		return hall_app_tap(app, x, y, now);
+	}
+	app->dlg = DLG_STAFF_PIN;
+	app->dialog_page = 0;
+	app->pin_entry[0] = '\0';
+	app->pin_msg = now < app->pin_locked_until ? 2 : 0;
+	app->last_input = now;
+	return 1;
+}
+
+/* ---- keypad ---- */
+
+static size_t collect_hits(const hall_dl *dl, const hall_dl_item **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < hall_dl_count(dl) && n < max; i++) {
+		const hall_dl_item *it = hall_dl_at(dl, i);
+		if (it->kind == HALL_DL_HIT)
+			out[n++] = it;
+	}
+	/* Appended in focus order already; keep it explicit. */
+	for (size_t i = 1; i < n; i++) {
+		const hall_dl_item *t = out[i];
+		size_t j = i;
+		while (j > 0 && out[j - 1]->focus_order > t->focus_order) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = t;
+	}
+	return n;
+}
+
+static void focus_on(hall_app *app, const hall_dl_item *it)
+{
+	snprintf(app->focus, sizeof(app->focus), "%s", it->id);
+	app->has_focus = 1;
+	app__speak(app, it->label);
+}
+
+static void replay(hall_app *app, int64_t now)
+{
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	if (app->has_focus) {
+		const hall_dl_item *it = hall_dl_find(app->scratch, app->focus);
+		if (it && app->cb.speak) {
+			app->cb.speak(app->cb.ctx, it->label, app->lang);
+			return;
+		}
+	}
+	/* No focus: read the screen's text in order (every item can be spoken). */
+	char all[4096];
+	size_t o = 0;
+	all[0] = '\0';
+	for (size_t i = 0; i < hall_dl_count(app->scratch) && o + 2 < sizeof(all); i++) {
+		const hall_dl_item *it = hall_dl_at(app->scratch, i);
+		if (it->kind == HALL_DL_TEXT && it->text[0])
+			o += (size_t)snprintf(all + o, sizeof(all) - o, "%s ", it->text);
+	}
+	if (o > sizeof(all) - 1)
+		o = sizeof(all) - 1;
+	if (app->cb.speak && all[0])
+		app->cb.speak(app->cb.ctx, all, app->lang);
+}
+
+int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
+{
+	if (!app)
+		return 0;
+	app->now = now;
+	char before[256];
+	snprintf(before, sizeof(before), "%s", hall_app_screen_id(app));
+	int changed = 0;
+	/* On the attract loop, moving the focus and the speech keys start nothing: a visit
+	 * starts when a control is activated (enter, escape, home: as a tap, through
+	 * activate), on the home screen like every first touch; the attract loop is never
+	 * shown under a running session. */
+	if (app->in_session || app->dlg == DLG_STAFF_PIN)
+		app->last_input = now;
+
+	switch (key) {
+	case HALL_APP_KEY_UP:
+	case HALL_APP_KEY_DOWN:
+	case HALL_APP_KEY_LEFT:
+	case HALL_APP_KEY_RIGHT:
+	case HALL_APP_KEY_TAB:
+	case HALL_APP_KEY_SHIFT_TAB: {
+		frame fr;
+		app__build_frame(app, now, app->scratch, &fr);
+		const hall_dl_item *hits[512];
+		size_t n = collect_hits(app->scratch, hits, 512);
+		if (n == 0)
+			break;
+		int fwd = key == HALL_APP_KEY_DOWN || key == HALL_APP_KEY_RIGHT || key == HALL_APP_KEY_TAB;
+		size_t cur = n;
+		for (size_t i = 0; i < n && app->has_focus; i++)
+			if (strcmp(hits[i]->id, app->focus) == 0)
+				cur = i;
+		size_t next;
+		if (cur == n)
+			next = fwd ? 0 : n - 1;
+		else
+			next = fwd ? (cur + 1) % n : (cur + n - 1) % n;
+		focus_on(app, hits[next]);
+		changed = 1;
+		break;
+	}
+	case HALL_APP_KEY_ENTER: {
+		frame fr;
+		app__build_frame(app, now, app->scratch, &fr);
+		const hall_dl_item *it = app->has_focus ? hall_dl_find(app->scratch, app->focus) : NULL;
+		if (!it) {
+			const hall_dl_item *hits[1];
+			if (collect_hits(app->scratch, hits, 1) == 1)
+				focus_on(app, hits[0]);
+			changed = 1;
+			break;
+		}
+		char id[128];
+		snprintf(id, sizeof(id), "%s", it->id);
+		if (it->act.kind == HALL_ACT_MAP) {
+			/* The map by keypad: open the district list (every district by one key). */
+			changed = activate(app, HALL_ACT_0(HALL_ACT_DISTRICT_LIST), "districts", now);
+		} else {
+			changed = activate(app, it->act, id, now);
+		}
+		break;
+	}
+	case HALL_APP_KEY_ESCAPE:
+		if (app->dlg == DLG_STAFF_PIN)
+			changed = activate(app, HALL_ACT_0(HALL_ACT_PIN_CANCEL), "pin-cancel", now);
+		else
+			changed = activate(app, HALL_ACT_0(HALL_ACT_BACK), "back", now);
+		break;
+	case HALL_APP_KEY_HOME:
+		changed = activate(app, HALL_ACT_0(HALL_ACT_HOME), "home", now);
+		break;
+	case HALL_APP_KEY_0:
+	case HALL_APP_KEY_1:
+	case HALL_APP_KEY_2:
+	case HALL_APP_KEY_3:
+	case HALL_APP_KEY_4:
+	case HALL_APP_KEY_5:
+	case HALL_APP_KEY_6:
+	case HALL_APP_KEY_7:
+	case HALL_APP_KEY_8:
+	case HALL_APP_KEY_9: {
+		int d = (int)key - (int)HALL_APP_KEY_0;
+		if (app->dlg == DLG_STAFF_PIN) {
+			changed = activate(app, HALL_ACT(HALL_ACT_PIN_DIGIT, d), "", now);
+			break;
+		}
+		/* Number keys jump to the n-th control (0 = the 10th). */
+		frame fr;
+		app__build_frame(app, now, app->scratch, &fr);
+		const hall_dl_item *hits[512];
+		size_t n = collect_hits(app->scratch, hits, 512);
+		size_t want = d == 0 ? 9 : (size_t)d - 1;
+		if (want < n) {
+			focus_on(app, hits[want]);
+			changed = 1;
+		}
+		break;
+	}
+	case HALL_APP_KEY_VOLUME_UP:
+	case HALL_APP_KEY_VOLUME_DOWN:
+	case HALL_APP_KEY_RATE_UP:
+	case HALL_APP_KEY_RATE_DOWN:
+	case HALL_APP_KEY_SPEECH_PAUSE:
+		speech_key(app, key);
+		changed = 1;
+		break;
+	case HALL_APP_KEY_SPEECH_REPLAY:
+		replay(app, now);
+		break;
+	case HALL_APP_KEY_VOICE_TOGGLE:
+		if (app->voice_available) {
+			if (app__on_attract(app)) {
+				/* A mode chosen on the attract loop: as its toggle, a visit on home. */
+				app__start_session(app, now);
+				app__set_mode(app, HALL_APP_MODE_VOICE);
+				app__go_home(app);
+			} else {
+				app__set_mode(app, HALL_APP_MODE_VOICE);
+			}
+			changed = 1;
+		}
+		break;
+	}
+	app__after_input(app, now, before);
+	return changed;
+}
+
+/* ---- previews (warming the platform's caches while idle) ---- */
+
+size_t hall_app_preview_points(hall_app *app, int64_t now, int *xy, size_t cap)
+{
+	if (!app || !xy || app->dlg == DLG_STAFF_PIN)
+		return 0;
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	size_t n = 0;
+	for (size_t i = 0; i < hall_dl_count(app->scratch) && n < cap; i++) {
+		const hall_dl_item *it = hall_dl_at(app->scratch, i);
+		/* Mode toggles are not tried: each would remake every text of the screen at
+		 * another size or colour (tens of MB of textures) for a rare tap. */
+		if (it->kind != HALL_DL_HIT || it->act.kind == HALL_ACT_MAP || it->act.kind == HALL_ACT_TOGGLE_MODE)
+			continue;
+		xy[2 * n] = it->rect.x + it->rect.w / 2;
+		xy[2 * n + 1] = it->rect.y + it->rect.h / 2;
+		n++;
+	}
+	const hall_exhibit *ex = app__current_exhibit(app);
+	if (ex && fr.exhibit_drawn && app->dlg == DLG_NONE && n < cap) {
+		hall_exhibit_ctx ec;
+		hall_poll_tally tally;
+		app__exhibit_ctx(app, &fr.ui, fr.exhibit_area, ex, &tally, &ec);
+		n += hall_exhibit_map_points(&ec, &app->ex_state[app->exhibit], xy + 2 * n, cap - n);
+	}
+	return n;
+}
+
+int hall_app_preview_tap(hall_app *app, int x, int y, int64_t now, hall_dl *out)
+{
+	if (!app || !out || app->dlg == DLG_STAFF_PIN)
+		return -1;
+	size_t ne = app->content && app->ex_state ? app->content->n_exhibits : 0;
+	if (!app->preview_save && !(app->preview_save = malloc(sizeof(*app))))
+		return -1;
+	if (ne > app->preview_ex_cap) {
+		hall_exhibit_state *p = realloc(app->preview_ex, ne * sizeof(*p));
+		if (!p)
+			return -1;
+		app->preview_ex = p;
+		app->preview_ex_cap = ne;
+	}
+	/* Everything a tap changes lives in the struct and ex_state (the content, notices
+	 * and buffers it points to are not changed by input), so a copy restores it all. */
+	memcpy(app->preview_save, app, sizeof(*app));
+	if (ne)
+		memcpy(app->preview_ex, app->ex_state, ne * sizeof(*app->ex_state));
+	app->cb = (hall_app_callbacks){.ctx = app->cb.ctx, .measure = app->cb.measure};
+	hall_app_tap(app, x, y, now);
+	frame fr;
+	app__build_frame(app, now, out, &fr);
+	if (ne)
+		memcpy(app->ex_state, app->preview_ex, ne * sizeof(*app->ex_state));
+	memcpy(app, app->preview_save, sizeof(*app));
+	return 0;
+}

@@ -1,0 +1,183 @@
+/* kiosk/app_internal.h: what the app's modules share (not part of app.h).
+ *
+ * The app is split by job, as mosquitto splits send_*.c / handle_*.c around
+ * mosquitto_internal.h:
+ *  - app.c          session state: sessions, time, views, what the network delivers,
+ *                   the current exhibit and what the schedule shows;
+ *  - app_screens.c  building a frame (attract, home, dialogs, closed, the bar) from the
+ *                   state alone, and the screen id;
+ *  - app_input.c    input: taps, gestures, the keypad and the typed action of every
+ *                   control (kiosk/action.h), and the previews of a tap.
+ * Everything here runs on the main thread. */
+#ifndef HALL_KIOSK_APP_INTERNAL_H
+#define HALL_KIOSK_APP_INTERNAL_H
+
+#include <stdint.h>
+
+#include "app.h"
+#include "exhibits/exhibits.h"
+#include "ui.h"
+
+#define ATTRACT_SLIDE_MS 8000
+#define MAX_POLL_RESULTS 32
+#define PIN_MAX_FAILS 5
+#define PIN_LOCK_MS 60000
+#define STAFF_CORNER_MM 40.0
+#define MAX_SHOW 32 /* a schedule playlist names at most 32 exhibits; content holds at most 32 */
+
+typedef enum screen_kind { SCR_ATTRACT, SCR_HOME, SCR_EXHIBIT } screen_kind;
+typedef enum dialog_kind {
+	DLG_NONE,
+	DLG_LANGUAGE,
+	DLG_ACCESS,
+	DLG_MORE_TIME,
+	DLG_STAFF_CALLED,
+	DLG_STAFF_PIN,
+	DLG_NOTICE
+} dialog_kind;
+
+typedef struct poll_result {
+	char poll[HALL_ID_MAX + 1];
+	size_t n;
+	char ids[6][HALL_ID_MAX + 1];
+	int64_t votes[6];
+	int64_t total;
+	int used;
+} poll_result;
+
+typedef struct local_count {
+	char poll[HALL_ID_MAX + 1];
+	char ids[6][HALL_ID_MAX + 1];
+	int64_t votes[6];
+	int used;
+} local_count;
+
+struct hall_app {
+	hall_app_callbacks cb;
+	hall_ui_screen screen;
+	char kiosk_id[HALL_ID_MAX + 1];
+	char tz[64];
+	char pin[17];
+	int64_t idle_ms, more_ms;
+	int max_ext;
+	int voice_available;
+	int volume_default, rate_default;
+
+	hall_content *content;
+	char pack_dir[1024];
+	unsigned char *asset_ok;
+	hall_exhibit_state *ex_state;
+
+	screen_kind scr;
+	dialog_kind dlg;
+	int exhibit;
+	int home_page, dialog_page, attract_page;
+	hall_lang lang, default_lang;
+	unsigned modes;
+
+	int in_session;
+	uint32_t session_no;
+	int64_t session_start, last_input, more_deadline, now;
+	int extensions;
+	int spoke_ten;
+
+	int attract_slide, attract_paused;
+	int64_t attract_next;
+
+	char focus[128];
+	int has_focus;
+
+	int view_active;
+	char view_exhibit[HALL_ID_MAX + 1];
+	char view_target[192];
+	int64_t view_since;
+
+	hall_app_speech speech;
+
+	int notice_active;
+	hall_app_notice_level notice_level;
+	char *notice_text[HALL_LANG_COUNT];
+	int64_t notice_until;
+
+	int open;
+	int64_t next_open_ms;
+
+	/* What the schedule shows outside a session: `want` is its latest word, `show` what
+	 * is in force. They differ only during a session (nothing changes under a visitor).
+	 * kind -1: the default (every exhibit, nothing featured). */
+	struct show_plan {
+		int kind; /* -1 or a hall_show_kind */
+		char ids[MAX_SHOW][HALL_ID_MAX + 1];
+		size_t n;
+	} want, show;
+	int feature_turn;     /* which playlist exhibit the attract loop features */
+	int64_t feature_next; /* when it moves on (0: start the time at the next tick) */
+	int64_t identify_until;
+
+	poll_result results[MAX_POLL_RESULTS];
+	local_count local[MAX_POLL_RESULTS];
+
+	char pin_entry[17];
+	int pin_msg; /* 0 none, 1 wrong, 2 locked */
+	int pin_fails;
+	int64_t pin_locked_until;
+
+	hall_dl *scratch;
+	/* hall_app_preview_tap: the state saved while a tap is tried */
+	struct hall_app *preview_save;
+	hall_exhibit_state *preview_ex;
+	size_t preview_ex_cap;
+	char screen_id[256];
+	char heading[512];
+};
+
+typedef struct frame {
+	hall_ui ui;
+	hall_rect content;   /* where the current screen draws */
+	hall_rect exhibit_area;
+	int exhibit_drawn;
+	hall_ui_theme dim; /* the closed screen's colours (ui.th points here then) */
+} frame;
+
+/* ---- shared inside the app (module__fn: not part of app.h) ---- */
+
+/* app.c: session state, the current exhibit and what the schedule shows */
+const hall_exhibit *app__current_exhibit(const hall_app *app);
+size_t app__scheduled_exhibits(const hall_app *app, size_t *idx, size_t cap);
+size_t app__shown_exhibits(const hall_app *app, size_t *idx, size_t cap);
+int app__featured_exhibit(const hall_app *app);
+void app__apply_show(hall_app *app);
+/* Callbacks, each skipped when the platform gave none (speak: only in voice mode). */
+void app__emit(hall_app *app, hall_app_event_type type, const char *exhibit, const char *target, int64_t dwell,
+               const char *poll);
+void app__speak(hall_app *app, const char *text);
+void app__sound(hall_app *app, hall_app_sound s);
+void app__speech_changed(hall_app *app);
+void app__tally_for(const hall_app *app, const hall_exhibit *ex, hall_poll_tally *t);
+void app__count_local_vote(hall_app *app, const hall_poll *p, int option);
+void app__exhibit_ctx(hall_app *app, hall_ui *ui, hall_rect area, const hall_exhibit *ex, hall_poll_tally *tally,
+                      hall_exhibit_ctx *c);
+int app__is_closed(const hall_app *app);
+int app__urgent_notice(const hall_app *app);
+/* Seconds left on the "more time?" prompt, rounded up. */
+int app__remaining_s(const hall_app *app);
+void app__note_view(hall_app *app, int64_t now);
+void app__reset_exhibit_states(hall_app *app, int keep_votes);
+void app__start_session(hall_app *app, int64_t now);
+void app__end_session(hall_app *app, int64_t now, const char *why);
+void app__set_mode(hall_app *app, unsigned bit);
+void app__set_language(hall_app *app, hall_lang l);
+void app__enter_exhibit(hall_app *app, size_t i);
+void app__go_home(hall_app *app);
+/* The attract loop is on screen, with nothing over it, and a touch would start a visit. */
+int app__on_attract(const hall_app *app);
+
+/* app_screens.c: building a frame from the state alone */
+const char *app__notice_string(const hall_app *app, hall_lang *shown);
+void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr);
+void app__base_view(const hall_app *app, char *exhibit, size_t elen, char *target, size_t tlen);
+
+/* app_input.c: what a control does */
+void app__after_input(hall_app *app, int64_t now, const char *before);
+
+#endif

@@ -1,0 +1,756 @@
+/* app_screens.c: the app's screens as display lists, built from the state alone (see
+ * app_internal.h): the attract loop, home, the dialogs, the closed and no-content
+ * screens, notices and the bar on every screen. Every control carries its typed action
+ * (kiosk/action.h); ids stay as the controls' stable names. */
+#include "app_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hall/clock.h"
+
+const char *app__notice_string(const hall_app *app, hall_lang *shown)
+{
+	static const hall_lang order[] = {HALL_LANG_KO, HALL_LANG_EN, HALL_LANG_ZH_HANS, HALL_LANG_ZH_HANT, HALL_LANG_JA};
+	if (app->notice_text[app->lang] && app->notice_text[app->lang][0]) {
+		*shown = app->lang;
+		return app->notice_text[app->lang];
+	}
+	for (size_t i = 0; i < 5; i++) {
+		if (app->notice_text[order[i]] && app->notice_text[order[i]][0]) {
+			*shown = order[i];
+			return app->notice_text[order[i]];
+		}
+	}
+	*shown = app->lang;
+	return "";
+}
+
+/* Buttons of a dialog in a paged flow. */
+typedef struct rows_ctx {
+	const char *title;
+	const char *const *lines; /* text lines before the buttons */
+	size_t n_lines;
+	const hall_ui_button_spec *buttons;
+	size_t n_buttons;
+	const hall_ui_button_spec *buttons2; /* a second group, on its own rows */
+	size_t n_buttons2;
+} rows_ctx;
+
+static void rows_flow(void *ctx, hall_ui_flow *f)
+{
+	rows_ctx *rc = ctx;
+	hall_ui *ui = f->ui;
+	if (rc->title)
+		hall_ui_flow_text(f, rc->title, ui->lang, 1, ui->th->text, ui->th->bg);
+	for (size_t i = 0; i < rc->n_lines; i++)
+		hall_ui_flow_text(f, rc->lines[i], ui->lang, 0, ui->th->text, ui->th->bg);
+	hall_ui_flow_buttons(f, rc->buttons, rc->n_buttons);
+	hall_ui_flow_buttons(f, rc->buttons2, rc->n_buttons2);
+}
+
+/* One button per language of the content ("lang-<code>", in its own name and face), the
+ * chosen one selected. Returns how many (ids hold their ids). */
+static size_t lang_buttons(const hall_app *app, hall_ui_button_spec *b, char ids[HALL_LANG_COUNT][32])
+{
+	size_t n = 0;
+	for (int i = 0; i < HALL_LANG_COUNT; i++) {
+		hall_lang l = (hall_lang)i;
+		if (app->content && !hall_content_has_language(app->content, l))
+			continue;
+		snprintf(ids[n], sizeof(ids[n]), "lang-%s", hall_lang_code(l));
+		b[n] = (hall_ui_button_spec){ids[n], HALL_ACT(HALL_ACT_SET_LANGUAGE, (int)l), hall_lang_native_name(l), l,
+		                             NULL, HALL_ROLE_OPTION,
+		                             l == app->lang ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON};
+		n++;
+	}
+	return n;
+}
+
+static void build_dialog_language(hall_app *app, frame *fr)
+{
+	hall_ui *ui = &fr->ui;
+	hall_ui_button_spec b[HALL_LANG_COUNT];
+	char ids[HALL_LANG_COUNT][32];
+	size_t n = lang_buttons(app, b, ids);
+	hall_ui_button_spec close = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE),
+	                             hall_ui_string(HALL_STR_CLOSE, ui->lang), ui->lang, NULL,
+	                             HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	rows_ctx rc = {hall_ui_string(HALL_STR_CHOOSE_LANGUAGE, ui->lang), NULL, 0, b, n, &close, 1};
+	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+}
+
+static void mode_label(const hall_ui *ui, char *buf, size_t len, hall_ui_str name, int on)
+{
+	snprintf(buf, len, "%s%s: %s", on ? "✓ " : "", hall_ui_string(name, ui->lang),
+	         hall_ui_string(on ? HALL_STR_ON : HALL_STR_OFF, ui->lang));
+}
+
+/* The four mode toggles as button specs (labels in bufs). */
+static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_button_spec *b, char bufs[4][160])
+{
+	static const struct {
+		const char *id;
+		hall_ui_str name;
+		unsigned bit;
+	} modes[] = {{"mode-large-text", HALL_STR_LARGE_TEXT, HALL_APP_MODE_LARGE_TEXT},
+	             {"mode-high-contrast", HALL_STR_HIGH_CONTRAST, HALL_APP_MODE_HIGH_CONTRAST},
+	             {"mode-low-position", HALL_STR_LOW_POSITION, HALL_APP_MODE_LOW_POSITION},
+	             {"mode-voice", HALL_STR_VOICE, HALL_APP_MODE_VOICE}};
+	size_t n = 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (modes[i].bit == HALL_APP_MODE_VOICE && !app->voice_available)
+			continue;
+		int on = (app->modes & modes[i].bit) != 0;
+		mode_label(ui, bufs[n], sizeof(bufs[n]), modes[i].name, on);
+		b[n] = (hall_ui_button_spec){modes[i].id, HALL_ACT(HALL_ACT_TOGGLE_MODE, (int)modes[i].bit), bufs[n], ui->lang,
+		                             NULL, HALL_ROLE_TOGGLE,
+		                             on ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON};
+		n++;
+	}
+	return n;
+}
+
+static void build_dialog_access(hall_app *app, frame *fr)
+{
+	hall_ui *ui = &fr->ui;
+	hall_ui_button_spec b[4];
+	char bufs[4][160];
+	size_t n = mode_buttons(app, ui, b, bufs);
+	hall_ui_button_spec v[7];
+	size_t nv = 0;
+	char vol[64], rate[64], num[16];
+	const char *lines[2];
+	size_t nl = 0;
+	if (app->voice_available && (app->modes & HALL_APP_MODE_VOICE)) {
+		snprintf(num, sizeof(num), "%d", app->speech.volume_pct);
+		hall_ui_fill(vol, sizeof(vol), hall_ui_string(HALL_STR_VOLUME_LEVEL, ui->lang), num, NULL);
+		snprintf(num, sizeof(num), "%d", app->speech.rate_pct);
+		hall_ui_fill(rate, sizeof(rate), hall_ui_string(HALL_STR_RATE_LEVEL, ui->lang), num, NULL);
+		lines[nl++] = vol;
+		lines[nl++] = rate;
+		v[nv++] = (hall_ui_button_spec){"volume-down", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_VOLUME_DOWN),
+		                                hall_ui_string(HALL_STR_VOLUME_DOWN, ui->lang), ui->lang, NULL,
+		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+		v[nv++] = (hall_ui_button_spec){"volume-up", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_VOLUME_UP),
+		                                hall_ui_string(HALL_STR_VOLUME_UP, ui->lang), ui->lang, NULL,
+		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+		v[nv++] = (hall_ui_button_spec){"rate-down", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_RATE_DOWN),
+		                                hall_ui_string(HALL_STR_RATE_DOWN, ui->lang), ui->lang, NULL,
+		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+		v[nv++] = (hall_ui_button_spec){"rate-up", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_RATE_UP),
+		                                hall_ui_string(HALL_STR_RATE_UP, ui->lang), ui->lang, NULL,
+		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+		v[nv++] = (hall_ui_button_spec){"speech-pause", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_SPEECH_PAUSE),
+		                                hall_ui_string(app->speech.paused ? HALL_STR_PLAY : HALL_STR_PAUSE, ui->lang),
+		                                ui->lang, NULL, HALL_ROLE_TOGGLE, HALL_UI_BUTTON};
+		v[nv++] = (hall_ui_button_spec){"speech-replay", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_SPEECH_REPLAY),
+		                                hall_ui_string(HALL_STR_REPLAY, ui->lang), ui->lang, NULL,
+		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	}
+	v[nv++] = (hall_ui_button_spec){"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE),
+	                                hall_ui_string(HALL_STR_CLOSE, ui->lang), ui->lang, NULL,
+	                                HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	rows_ctx rc = {hall_ui_string(HALL_STR_ACCESS_TITLE, ui->lang), lines, nl, b, n, v, nv};
+	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+}
+
+static void build_dialog_more_time(hall_app *app, frame *fr)
+{
+	hall_ui *ui = &fr->ui;
+	char secs[16], left[256];
+	snprintf(secs, sizeof(secs), "%d", app__remaining_s(app));
+	hall_ui_fill(left, sizeof(left), hall_ui_string(HALL_STR_MORE_TIME_LEFT, ui->lang), secs, NULL);
+	const char *lines[] = {left};
+	hall_ui_button_spec b[2];
+	size_t n = 0;
+	if (app->extensions < app->max_ext)
+		b[n++] = (hall_ui_button_spec){"more-time", HALL_ACT_0(HALL_ACT_MORE_TIME), hall_ui_string(HALL_STR_MORE_TIME,
+		                                                                                           ui->lang), ui->lang, NULL,
+		                               HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	b[n++] = (hall_ui_button_spec){"finish", HALL_ACT_0(HALL_ACT_FINISH), hall_ui_string(HALL_STR_FINISH, ui->lang),
+	                               ui->lang, NULL,
+	                               HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	rows_ctx rc = {hall_ui_string(HALL_STR_MORE_TIME_Q, ui->lang), lines, 1, b, n, NULL, 0};
+	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+}
+
+static void build_dialog_staff_called(hall_app *app, frame *fr)
+{
+	hall_ui *ui = &fr->ui;
+	hall_ui_button_spec ok = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE), hall_ui_string(HALL_STR_OK, ui->lang),
+	                          ui->lang, NULL,
+	                          HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	rows_ctx rc = {hall_ui_string(HALL_STR_STAFF_CALLED, ui->lang), NULL, 0, &ok, 1, NULL, 0};
+	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+}
+
+static void build_dialog_pin(hall_app *app, frame *fr)
+{
+	hall_ui *ui = &fr->ui;
+	char dots[3 * 17 + 1] = "";
+	size_t len = strlen(app->pin_entry);
+	for (size_t i = 0; i < len; i++)
+		strcat(dots, "●");
+	const char *lines[2];
+	size_t nl = 0;
+	lines[nl++] = len ? dots : "-";
+	if (app->pin_msg == 1)
+		lines[nl++] = hall_ui_string(HALL_STR_PIN_WRONG, ui->lang);
+	else if (app->pin_msg == 2)
+		lines[nl++] = hall_ui_string(HALL_STR_PIN_LOCKED, ui->lang);
+	static const char *const digit_ids[10] = {"pin-0", "pin-1", "pin-2", "pin-3", "pin-4",
+	                                          "pin-5", "pin-6", "pin-7", "pin-8", "pin-9"};
+	static const char *const digit_text[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+	hall_ui_button_spec b[14];
+	size_t n = 0;
+	static const int order[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0};
+	for (size_t i = 0; i < 10; i++)
+		b[n++] = (hall_ui_button_spec){digit_ids[order[i]], HALL_ACT(HALL_ACT_PIN_DIGIT, order[i]), digit_text[order[i]],
+		                               ui->lang, NULL, HALL_ROLE_BUTTON,
+		                               HALL_UI_BUTTON};
+	hall_ui_button_spec c[3] = {
+		{"pin-delete", HALL_ACT_0(HALL_ACT_PIN_DELETE), hall_ui_string(HALL_STR_DELETE, ui->lang), ui->lang, NULL,
+		 HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"pin-cancel", HALL_ACT_0(HALL_ACT_PIN_CANCEL), hall_ui_string(HALL_STR_CANCEL, ui->lang), ui->lang, NULL,
+		 HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"pin-ok", HALL_ACT_0(HALL_ACT_PIN_OK), hall_ui_string(HALL_STR_OK, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		 HALL_UI_BUTTON_PRIMARY},
+	};
+	rows_ctx rc = {hall_ui_string(HALL_STR_STAFF_PIN, ui->lang), lines, nl, b, n, c, 3};
+	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+}
+
+/* Attract: pack title, the current slide with its caption, and the first choices
+ * (start, language, accessible modes, slide controls). */
+typedef struct attract_ctx {
+	hall_app *app;
+	frame *fr;
+} attract_ctx;
+
+static void attract_flow(void *ctx, hall_ui_flow *f)
+{
+	attract_ctx *ac = ctx;
+	hall_app *app = ac->app;
+	hall_ui *ui = f->ui;
+	hall_exhibit_ctx ec;
+	hall_poll_tally tally;
+	app__exhibit_ctx(app, ui, f->area, NULL, &tally, &ec);
+
+	hall_lang l = ui->lang;
+	const char *title = app->content ? hall_text_get_lang(&app->content->title, ui->lang, &l) : "";
+	if (title && title[0])
+		hall_ui_flow_text(f, title, l, 1, ui->th->text, ui->th->bg);
+
+	/* Controls first in size, so the slide image gets what is left. */
+	hall_ui_button_spec start = {"start", HALL_ACT_0(HALL_ACT_START), hall_ui_string(HALL_STR_START, ui->lang), ui->lang,
+	                             hall_ui_string(HALL_STR_TOUCH_TO_START, ui->lang), HALL_ROLE_BUTTON,
+	                             HALL_UI_BUTTON_PRIMARY};
+	hall_ui_button_spec langs[HALL_LANG_COUNT];
+	char ids[HALL_LANG_COUNT][32];
+	size_t nl = lang_buttons(app, langs, ids);
+	hall_ui_button_spec modes[4];
+	char bufs[4][160];
+	size_t nm = mode_buttons(app, ui, modes, bufs);
+	size_t n_slides = app->content ? app->content->n_attract : 0;
+	hall_ui_button_spec slide_b[3] = {
+		{"slide-prev", HALL_ACT_0(HALL_ACT_SLIDE_PREV), hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
+		 HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"slide-pause", HALL_ACT_0(HALL_ACT_SLIDE_PAUSE),
+		 hall_ui_string(app->attract_paused ? HALL_STR_PLAY : HALL_STR_PAUSE, ui->lang), ui->lang,
+		 NULL, HALL_ROLE_TOGGLE, HALL_UI_BUTTON},
+		{"slide-next", HALL_ACT_0(HALL_ACT_SLIDE_NEXT), hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, NULL,
+		 HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+	};
+	/* The exhibit the schedule features (one exhibit, or a playlist's in turn): touching
+	 * it opens it straight away. */
+	hall_ui_button_spec feat;
+	memset(&feat, 0, sizeof(feat));
+	char feat_id[96], feat_text[600];
+	size_t nf = 0;
+	int fi = app->content ? app__featured_exhibit(app) : -1;
+	if (fi >= 0) {
+		const hall_exhibit *fe = &app->content->exhibits[fi];
+		hall_lang tl;
+		const char *t = hall_text_get_lang(&fe->title, ui->lang, &tl);
+		snprintf(feat_id, sizeof(feat_id), "exhibit-%s", fe->id ? fe->id : "?");
+		/* The label in the title's language: "Now showing" in another script would be
+		 * drawn in the wrong face only for the title part, so both follow the title. */
+		snprintf(feat_text, sizeof(feat_text), "%s: %s", hall_ui_string(HALL_STR_NOW_SHOWING, tl), t ? t : "");
+		feat = (hall_ui_button_spec){feat_id, HALL_ACT(HALL_ACT_OPEN_EXHIBIT, fi), feat_text, tl, NULL, HALL_ROLE_LINK,
+		                             HALL_UI_BUTTON};
+		nf = 1;
+	}
+	hall_rect probe = {f->area.x, 0, f->area.w, f->area.h};
+	int controls_h = (nf ? hall_ui_button_rows(ui, probe, &feat, 1, 0) + ui->gap_px : 0) +
+	                 hall_ui_button_rows(ui, probe, &start, 1, 0) + hall_ui_button_rows(ui, probe, langs, nl, 0) +
+	                 hall_ui_button_rows(ui, probe, modes, nm, 0) +
+	                 (n_slides > 1 ? hall_ui_button_rows(ui, probe, slide_b, 3, 0) : 0) + 4 * ui->gap_px;
+
+	/* Large text: the mode toggles come first, right under the title, and the slide
+	 * picture is left out, so a visitor who turned large text on finds the toggle to
+	 * turn it off on the first page; the caption follows the first choices. */
+	int large = ui->scale > 1;
+	if (large)
+		hall_ui_flow_buttons(f, modes, nm);
+	if (n_slides > 0 && large) {
+		hall_ui_flow_buttons(f, &start, 1);
+		hall_ui_flow_buttons(f, langs, nl);
+		const hall_slide *s = &app->content->attract[app->attract_slide % (int)n_slides];
+		hall_lang cl;
+		const char *cap = hall_text_get_lang(&s->caption, ui->lang, &cl);
+		hall_ui_flow_text(f, cap, cl, 0, ui->th->text, ui->th->bg);
+		hall_ui_flow_buttons(f, &feat, nf);
+		hall_ui_flow_buttons(f, slide_b, n_slides > 1 ? 3 : 0);
+		return;
+	}
+	if (n_slides > 0) {
+		const hall_slide *s = &app->content->attract[app->attract_slide % (int)n_slides];
+		hall_lang cl, al;
+		const char *cap = hall_text_get_lang(&s->caption, ui->lang, &cl);
+		const char *alt = hall_text_get_lang(&s->alt, ui->lang, &al);
+		int cap_lines = hall_ui_count_lines(ui, cap, ui->font_px, cl, 0, f->area.w, 4);
+		int used = f->y - f->area.y;
+		int img_h = f->area.h - used - controls_h - cap_lines * ui->line_h - 2 * ui->gap_px;
+		if (img_h >= f->area.h / 5)
+			exhibits__image(&ec, f, "attract-image", s->image, alt && alt[0] ? alt : cap, alt && alt[0] ? al : cl,
+			                img_h);
+		hall_ui_flow_text(f, cap, cl, 0, ui->th->text, ui->th->bg);
+	}
+	const struct {
+		const hall_ui_button_spec *b;
+		size_t n;
+	} groups[] = {{&feat, nf}, {&start, 1}, {langs, nl}, {modes, large ? 0 : nm}, {slide_b, n_slides > 1 ? 3 : 0}};
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		hall_ui_flow_buttons(f, groups[g].b, groups[g].n);
+}
+
+/* Home: one tile per exhibit with its title and summary. */
+typedef struct home_ctx {
+	hall_app *app;
+} home_ctx;
+
+/* Tile heights of row [i, i + cols): natural (title and summary, up to 3 lines each)
+ * and least (the title alone, at least a target). */
+static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_t *shown, size_t n_shown, size_t i,
+                             int cols, int inner, int *nat, int *least)
+{
+	const hall_content *c = app->content;
+	*nat = *least = ui->target_px;
+	for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
+		const hall_exhibit *ex = &c->exhibits[shown[k]];
+		hall_lang tl, sl;
+		const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
+		const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
+		int h = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 3) * ui->line_h + 2 * ui->pad_px;
+		if (h > *least)
+			*least = h;
+		h += hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 3) * ui->line_h;
+		if (h > *nat)
+			*nat = h;
+	}
+}
+
+/* A home layout: columns and the height of every row. */
+typedef struct home_plan {
+	int cols, pages, first; /* first: tiles on the first page */
+	int row_h[HALL_CONTENT_EXHIBITS_MAX];
+} home_plan;
+
+/* Plan `cols` columns from the flow's position (after the title): rows are as tall as
+ * their text wants, but when that would push rows to another page they give up summary
+ * lines (down to the title alone) so that as many rows as the page really holds share
+ * it. Counts pages as hall_ui_flow_take would place the rows. */
+static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const size_t *shown, size_t n_shown, int cols,
+                           home_plan *p)
+{
+	const hall_ui *ui = f->ui;
+	int gap = ui->gap_px;
+	int col_w = (f->area.w - (cols - 1) * gap) / cols;
+	int inner = col_w - 2 * ui->pad_px;
+	size_t rows = (n_shown + (size_t)cols - 1) / (size_t)cols;
+	int nat[HALL_CONTENT_EXHIBITS_MAX], least[HALL_CONTENT_EXHIBITS_MAX];
+	for (size_t r = 0; r < rows; r++) {
+		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, inner, &nat[r], &least[r]);
+		if (least[r] > f->area.h)
+			least[r] = f->area.h;
+		if (nat[r] > f->area.h)
+			nat[r] = f->area.h;
+	}
+	memset(p, 0, sizeof(*p));
+	p->cols = cols;
+	int page = f->page, y = f->y, used = f->used;
+	int bottom = f->area.y + f->area.h;
+	size_t r = 0;
+	while (r < rows) {
+		/* The rows from r on that fit on this page at their least height. */
+		int room = bottom - y, need = 0;
+		size_t k = 0;
+		while (r + k < rows) {
+			int g = (used || k > 0) ? gap : 0;
+			if (need + g + least[r + k] > room)
+				break;
+			need += g + least[r + k];
+			k++;
+		}
+		if (k == 0) {
+			if (!used) { /* taller than a page: it gets the page */
+				k = 1;
+				need = least[r];
+			} else {
+				page++;
+				y = f->area.y;
+				used = 0;
+				continue;
+			}
+		}
+		/* Share what is left among them, each up to its natural height. */
+		int spare = room - need;
+		for (size_t j = 0; j < k; j++) {
+			int want = nat[r + j] - least[r + j];
+			int share = spare / (int)(k - j);
+			int add = want < share ? want : share;
+			p->row_h[r + j] = least[r + j] + add;
+			spare -= add;
+		}
+		for (size_t j = 0; j < k; j++) {
+			y += ((used || j > 0) ? gap : 0) + p->row_h[r + j];
+			if (page == f->page)
+				p->first += (int)((r + j + 1) * (size_t)cols <= n_shown ? (size_t)cols
+				                                                          : n_shown - (r + j) * (size_t)cols);
+		}
+		used = 1;
+		r += k;
+		if (r < rows) {
+			page++;
+			y = f->area.y;
+			used = 0;
+		}
+	}
+	p->pages = page - f->page + 1;
+}
+
+static void home_flow(void *ctx, hall_ui_flow *f)
+{
+	home_ctx *hc = ctx;
+	hall_app *app = hc->app;
+	hall_ui *ui = f->ui;
+	const hall_content *c = app->content;
+	hall_lang l;
+	const char *title = hall_text_get_lang(&c->title, ui->lang, &l);
+	hall_ui_flow_text(f, title, l, 1, ui->th->text, ui->th->bg);
+	/* Only the exhibits the schedule shows (all by default), in its order. */
+	size_t shown[HALL_CONTENT_EXHIBITS_MAX];
+	size_t n_shown = app__shown_exhibits(app, shown, HALL_CONTENT_EXHIBITS_MAX);
+	if (n_shown == 0)
+		return;
+	/* Columns: ~14 em each by default (at most 3); another count (1 to 3) when its
+	 * measured rows need fewer pages or put more tiles on the first one. */
+	int pref = f->area.w / (ui->font_px * 14);
+	if (pref < 1)
+		pref = 1;
+	if (pref > 3)
+		pref = 3;
+	home_plan best, cand;
+	home_plan_cols(app, f, shown, n_shown, pref, &best);
+	for (int cols = 1; cols <= 3; cols++) {
+		if (cols == pref || (size_t)cols > n_shown)
+			continue;
+		if ((f->area.w - (cols - 1) * ui->gap_px) / cols < 2 * ui->target_px)
+			continue;
+		home_plan_cols(app, f, shown, n_shown, cols, &cand);
+		if (cand.pages < best.pages || (cand.pages == best.pages && cand.first > best.first))
+			best = cand;
+	}
+	int cols = best.cols;
+	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
+	int inner = col_w - 2 * ui->pad_px;
+	for (size_t i = 0, row = 0; i < n_shown; i += (size_t)cols, row++) {
+		int row_h = best.row_h[row];
+		hall_rect r;
+		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
+			continue;
+		for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
+			const hall_exhibit *ex = &c->exhibits[shown[k]];
+			hall_lang tl, sl;
+			const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
+			const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
+			hall_rect tile = {r.x + (int)(k - i) * (col_w + ui->gap_px), r.y, col_w, r.h};
+			hall_dl_item *b = hall_dl_box(ui->dl, tile, ui->th->surface);
+			if (b) {
+				b->border = ui->th->border;
+				b->border_px = 3 * ui->scale;
+				b->radius_px = 10 * ui->scale;
+			}
+			/* The summary gets the lines the row could spare (cut with "..."); it is
+			 * always in the tile's spoken label. */
+			int room = tile.h - 2 * ui->pad_px;
+			int th = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 3) * ui->line_h;
+			if (th > room)
+				th = room - room % ui->line_h;
+			hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px, inner, th}, t, ui->font_px,
+			                 tl, 1, ui->th->surface_text, ui->th->surface, 0);
+			int sum_h = (room - th) - (room - th) % ui->line_h;
+			if (sum_h >= ui->line_h)
+				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px + th, inner, sum_h}, s,
+				                 ui->font_px, sl, 0, ui->th->surface_text, ui->th->surface, 0);
+			char id[96], label[1200];
+			snprintf(id, sizeof(id), "exhibit-%s", ex->id ? ex->id : "?");
+			snprintf(label, sizeof(label), "%s. %s", t, s);
+			hall_ui_hit(ui, tile, id, HALL_ACT(HALL_ACT_OPEN_EXHIBIT, (int)shown[k]), HALL_ROLE_LINK, label);
+		}
+	}
+}
+
+typedef struct text_ctx {
+	const char *title;
+	hall_lang title_lang;
+	const char *text;
+	hall_lang text_lang;
+} text_ctx;
+
+static void text_flow(void *ctx, hall_ui_flow *f)
+{
+	text_ctx *tc = ctx;
+	hall_ui *ui = f->ui;
+	if (tc->title)
+		hall_ui_flow_text(f, tc->title, tc->title_lang, 1, ui->th->text, ui->th->bg);
+	if (tc->text)
+		hall_ui_flow_text(f, tc->text, tc->text_lang, 0, ui->th->text, ui->th->bg);
+}
+
+/* The whole info notice, with a way back. */
+static void notice_flow(void *ctx, hall_ui_flow *f)
+{
+	text_flow(ctx, f);
+	hall_ui_button_spec close = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE),
+	                             hall_ui_string(HALL_STR_CLOSE, f->ui->lang), f->ui->lang, NULL,
+	                             HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	hall_ui_flow_buttons(f, &close, 1);
+}
+
+static void build_closed(hall_app *app, frame *fr)
+{
+	hall_ui *ui = &fr->ui;
+	char when[64] = "", line[256] = "";
+	if (app->next_open_ms > 0) {
+		hall_civil cv;
+		if (hall_clock_to_civil(app->next_open_ms, app->tz, &cv) == 0) {
+			snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d", cv.year, cv.month, cv.day, cv.hour, cv.minute);
+			hall_ui_fill(line, sizeof(line), hall_ui_string(HALL_STR_NEXT_OPENING, ui->lang), when, NULL);
+		}
+	}
+	text_ctx tc = {hall_ui_string(HALL_STR_CLOSED, ui->lang), ui->lang, line[0] ? line : NULL, ui->lang};
+	hall_ui_paged(ui, fr->content, &app->dialog_page, text_flow, &tc);
+}
+
+/* Bar: home, back, language, accessibility, call staff; on every screen. Returns its
+ * height; draws when draw != 0 with its top at y. */
+static int bar(hall_app *app, hall_ui *ui, int y, int draw)
+{
+	(void)app;
+	hall_ui_button_spec b[5] = {
+		{"home", HALL_ACT_0(HALL_ACT_HOME), hall_ui_string(HALL_STR_HOME, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		 HALL_UI_BUTTON},
+		{"back", HALL_ACT_0(HALL_ACT_BACK), hall_ui_string(HALL_STR_BACK, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		 HALL_UI_BUTTON},
+		{"language", HALL_ACT_0(HALL_ACT_LANGUAGE_MENU), hall_ui_string(HALL_STR_LANGUAGE, ui->lang), ui->lang, NULL,
+		 HALL_ROLE_BUTTON, HALL_UI_BUTTON},
+		{"accessibility", HALL_ACT_0(HALL_ACT_ACCESS_MENU), hall_ui_string(HALL_STR_ACCESSIBILITY, ui->lang), ui->lang,
+		 NULL, HALL_ROLE_BUTTON,
+		 HALL_UI_BUTTON},
+		{"call-staff", HALL_ACT_0(HALL_ACT_CALL_STAFF), hall_ui_string(HALL_STR_CALL_STAFF, ui->lang), ui->lang, NULL,
+		 HALL_ROLE_BUTTON,
+		 HALL_UI_BUTTON_PRIMARY},
+	};
+	int m = ui->gap_px;
+	hall_rect area = {ui->view.x + m, y + m, ui->view.w - 2 * m, ui->view.h};
+	/* Tighter label padding, so the bar stays one row wherever the words allow. */
+	int saved = ui->hpad_px;
+	ui->hpad_px = ui->pad_px / 3 > 6 ? ui->pad_px / 3 : 6;
+	int h = hall_ui_button_rows(ui, area, b, 5, 0) + 2 * m;
+	if (draw) {
+		hall_dl_box(ui->dl, (hall_rect){ui->view.x, y, ui->view.w, h}, ui->th->bar);
+		hall_ui_button_rows(ui, area, b, 5, 1);
+	}
+	ui->hpad_px = saved;
+	return h;
+}
+
+void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
+{
+	hall_dl_clear(dl);
+	hall_ui *ui = &fr->ui;
+	hall_ui_init(ui, dl, &app->screen, app->modes, app->lang, app->cb.measure, app->cb.ctx,
+	             app->has_focus ? app->focus : NULL);
+	if (app__is_closed(app) && app->dlg != DLG_STAFF_PIN && !app__urgent_notice(app)) {
+		/* Closed (issue #4: "a dimmed closed screen"): the theme's dark ground and light
+		 * text, the bar's pair (14:1 in the normal theme, 21:1 in high contrast), so the
+		 * screen reads as switched down from across the hall and every text and the
+		 * focus ring still pass (the ring is checked against every theme colour). */
+		fr->dim = *ui->th;
+		fr->dim.bg = ui->th->bar;
+		fr->dim.text = ui->th->bar_text;
+		ui->th = &fr->dim;
+	}
+	const hall_ui_theme *th = ui->th;
+	hall_dl_box(dl, (hall_rect){0, 0, app->screen.width_px, app->screen.height_px}, th->bg);
+
+	int m = ui->gap_px;
+	hall_rect area = {ui->view.x + m, ui->view.y + m, ui->view.w - 2 * m, ui->view.h - 2 * m};
+	int bar_h = bar(app, ui, 0, 0);
+	area.h -= bar_h;
+
+	/* Banners at the top: identify (staff looking for this kiosk), info notice. */
+	if (app->identify_until > now) {
+		int h = ui->title_line_h + 2 * ui->pad_px;
+		hall_dl_box(dl, (hall_rect){area.x, area.y, area.w, h}, th->notice);
+		hall_ui_text_box(ui, (hall_rect){area.x + ui->pad_px, area.y + ui->pad_px, area.w - 2 * ui->pad_px,
+		                                 ui->title_line_h},
+		                 app->kiosk_id, ui->title_px, HALL_LANG_EN, 1, th->notice_text, th->notice, 1);
+		area.y += h + m;
+		area.h -= h + m;
+	}
+	if (app->notice_active && app->notice_level == HALL_APP_NOTICE_INFO && app->dlg != DLG_NOTICE) {
+		/* A banner of at most two lines (one in large text); touching it shows the whole
+		 * notice, so a long one never crowds the screen out. */
+		hall_lang nl;
+		const char *s = app__notice_string(app, &nl);
+		int max_lines = ui->scale > 1 ? 1 : 2;
+		int lines = hall_ui_count_lines(ui, s, ui->font_px, nl, 0, area.w - 2 * ui->pad_px, max_lines);
+		if (lines < 1)
+			lines = 1;
+		int h = lines * ui->line_h + ui->pad_px;
+		if (h < ui->target_px)
+			h = ui->target_px;
+		hall_rect br = {area.x, area.y, area.w, h};
+		hall_dl_box(dl, br, th->notice);
+		hall_ui_text_box(ui, (hall_rect){area.x + ui->pad_px, area.y + (h - lines * ui->line_h) / 2,
+		                                 area.w - 2 * ui->pad_px, lines * ui->line_h},
+		                 s, ui->font_px, nl, 0, th->notice_text, th->notice, 0);
+		char label[600];
+		snprintf(label, sizeof(label), "%s: %s", hall_ui_string(HALL_STR_NOTICE, ui->lang), s);
+		hall_ui_hit(ui, br, "notice", HALL_ACT_0(HALL_ACT_NOTICE), HALL_ROLE_BUTTON, label);
+		area.y += h + m;
+		area.h -= h + m;
+	}
+	fr->content = area;
+	fr->exhibit_drawn = 0;
+
+	if (app->dlg == DLG_STAFF_PIN) {
+		build_dialog_pin(app, fr);
+	} else if (app__urgent_notice(app)) {
+		hall_lang nl;
+		const char *s = app__notice_string(app, &nl);
+		hall_dl_box(dl, area, th->urgent);
+		text_ctx tc = {hall_ui_string(HALL_STR_NOTICE, ui->lang), ui->lang, s, nl};
+		/* The urgent colours for the text: a hall_ui with the urgent pair as its theme. */
+		hall_ui_theme t2 = *th;
+		t2.bg = th->urgent;
+		t2.text = th->urgent_text;
+		const hall_ui_theme *saved = ui->th;
+		ui->th = &t2;
+		hall_ui_paged(ui, area, &app->dialog_page, text_flow, &tc);
+		ui->th = saved;
+	} else if (app__is_closed(app)) {
+		build_closed(app, fr);
+	} else if (!app->content) {
+		text_ctx tc = {hall_ui_string(HALL_STR_NO_CONTENT, ui->lang), ui->lang, NULL, ui->lang};
+		hall_ui_paged(ui, area, &app->dialog_page, text_flow, &tc);
+	} else if (app->dlg == DLG_MORE_TIME) {
+		build_dialog_more_time(app, fr);
+	} else if (app->dlg == DLG_STAFF_CALLED) {
+		build_dialog_staff_called(app, fr);
+	} else if (app->dlg == DLG_NOTICE) {
+		hall_lang nl;
+		const char *s = app__notice_string(app, &nl);
+		text_ctx tc = {hall_ui_string(HALL_STR_NOTICE, ui->lang), ui->lang, s, nl};
+		hall_ui_paged(ui, area, &app->dialog_page, notice_flow, &tc);
+	} else if (app->dlg == DLG_LANGUAGE) {
+		build_dialog_language(app, fr);
+	} else if (app->dlg == DLG_ACCESS) {
+		build_dialog_access(app, fr);
+	} else if (app->scr == SCR_ATTRACT) {
+		attract_ctx ac = {app, fr};
+		hall_ui_paged(ui, area, &app->attract_page, attract_flow, &ac);
+	} else if (app->scr == SCR_HOME) {
+		home_ctx hc = {app};
+		hall_ui_paged(ui, area, &app->home_page, home_flow, &hc);
+	} else {
+		const hall_exhibit *ex = app__current_exhibit(app);
+		if (ex) {
+			hall_exhibit_ctx ec;
+			hall_poll_tally tally;
+			app__exhibit_ctx(app, ui, area, ex, &tally, &ec);
+			hall_exhibit_build(&ec, &app->ex_state[app->exhibit]);
+			fr->exhibit_area = area;
+			fr->exhibit_drawn = 1;
+		}
+	}
+	bar(app, ui, ui->view.y + ui->view.h - bar_h, 1);
+	hall_ui_finish(ui);
+	snprintf(app->heading, sizeof(app->heading), "%s", ui->heading);
+}
+
+/* ---- screen ids and views ---- */
+
+void app__base_view(const hall_app *app, char *exhibit, size_t elen, char *target, size_t tlen)
+{
+	exhibit[0] = '\0';
+	target[0] = '\0';
+	if (app->scr == SCR_HOME) {
+		snprintf(target, tlen, "home");
+		return;
+	}
+	const hall_exhibit *ex = app__current_exhibit(app);
+	if (!ex)
+		return;
+	snprintf(exhibit, elen, "%s", ex->id);
+	char page[128];
+	hall_exhibit_page_id(ex, &app->ex_state[app->exhibit], page, sizeof(page));
+	if (page[0])
+		snprintf(target, tlen, "%s/%s", ex->id, page);
+	else
+		snprintf(target, tlen, "%s", ex->id);
+}
+
+const char *hall_app_screen_id(hall_app *app)
+{
+	if (!app)
+		return "";
+	if (app->dlg == DLG_STAFF_PIN)
+		return "staff-pin";
+	if (app__urgent_notice(app))
+		return "notice";
+	if (app__is_closed(app))
+		return "closed";
+	if (!app->content)
+		return "no-content";
+	switch (app->dlg) {
+	case DLG_MORE_TIME: return "more-time";
+	case DLG_STAFF_CALLED: return "staff-called";
+	case DLG_LANGUAGE: return "language";
+	case DLG_ACCESS: return "accessibility";
+	case DLG_NOTICE: return "notice-info";
+	case DLG_STAFF_PIN:
+	case DLG_NONE: break;
+	}
+	if (app->scr == SCR_ATTRACT)
+		return "attract";
+	if (app->scr == SCR_HOME)
+		return "home";
+	char ex[HALL_ID_MAX + 1], target[192];
+	app__base_view(app, ex, sizeof(ex), target, sizeof(target));
+	snprintf(app->screen_id, sizeof(app->screen_id), "exhibit:%s", target);
+	return app->screen_id;
+}
+
+void hall_app_build(hall_app *app, int64_t now, hall_dl *out)
+{
+	if (!app || !out)
+		return;
+	app->now = now;
+	frame fr;
+	app__build_frame(app, now, out, &fr);
+}
+
