@@ -97,8 +97,21 @@ int hall_ctl_scope_topic(char *out, size_t len, const char *prefix, const hall_s
 	return -1;
 }
 
+/* The console's person for the request this thread serves (thread-local: the console runs
+ * each connection on its own thread, and serve's thread never sets it). */
+static _Thread_local char g_actor[64];
+
+void hall_ctl_set_actor(const char *name)
+{
+	snprintf(g_actor, sizeof g_actor, "%s", name ? name : "");
+}
+
 void hall_ctl_user(char *out, size_t len)
 {
+	if (g_actor[0]) {
+		snprintf(out, len, "%s", g_actor);
+		return;
+	}
 	struct passwd *pw = getpwuid(getuid());
 	if (pw && pw->pw_name && pw->pw_name[0])
 		snprintf(out, len, "%s", pw->pw_name);

@@ -28,8 +28,13 @@ hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_
 /* The topic of a scoped message: ctl/all/<leaf>, ctl/group/<g>/<leaf>, ctl/kiosk/<id>/<leaf>. */
 int hall_ctl_scope_topic(char *out, size_t len, const char *prefix, const hall_scope *scope, const char *leaf);
 
-/* The OS user running this process (getpwuid(getuid())), or "uid-N". */
+/* Who acts, for the history: the console's signed-in person when this thread set one
+ * (hall_ctl_set_actor), else the OS user running this process (getpwuid(getuid())), or
+ * "uid-N". */
 void hall_ctl_user(char *out, size_t len);
+/* Name the person this thread acts for (console accounts); NULL or "" = the OS user again.
+ * Thread-local, so the CLI and serve's own thread are never affected. */
+void hall_ctl_set_actor(const char *name);
 
 /* Encode and publish a JSON document owned by the caller. */
 hall_err hall_ctl_publish_json(hall_mqtt *m, const char *topic, const cJSON *doc, bool retain, hall_error *err);

@@ -21,6 +21,7 @@
 #include "staff.h"
 #include "store.h"
 #include "ctl.h"
+#include "users_cli.h"
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -34,7 +35,8 @@ static void usage(FILE *out)
 {
 	fputs("usage: hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--id ID] [--data DIR]\n"
 	      "\n"
-	      "  serve                               run the daemon (events, fleet, polls, reports)\n"
+	      "  serve [--console HOST:PORT]         run the daemon (events, fleet, polls, reports) and\n"
+	      "                                      the staff console (docs/console.md)\n"
 	      "  push DIR --to TARGET [--timeout S]  validate, store and publish a content pack\n"
 	      "  push --clear --to kiosk:ID          remove a kiosk's (or group's) override\n"
 	      "  rollback --to TARGET [--timeout S]  publish the previous pack again\n"
@@ -47,6 +49,8 @@ static void usage(FILE *out)
 	      "  notice --clear --to TARGET          take it down\n"
 	      "  schedule push FILE --to TARGET      publish a schedule\n"
 	      "  command screenshot|reload|show EXHIBIT|identify --to kiosk:ID [--ttl S]\n"
+	      "  user add NAME --role viewer|operator|editor|admin | list | remove NAME | passwd NAME\n"
+	      "                                      console accounts (password on standard input)\n"
 	      "  report [--date D | --from D --to D] [--format text|csv|json|html] [--out F] [--lang ko|en]\n"
 	      "\n"
 	      "TARGET is all, group:NAME or kiosk:ID. --id ID: serve's MQTT client id (default\n"
@@ -115,8 +119,14 @@ int main(int argc, char **argv)
 	hall_log_set_level(cfg.log_level);
 
 	if (strcmp(sub, "serve") == 0) {
-		if (argc > 1) {
-			fprintf(stderr, "hall-controller serve: unexpected argument \"%s\"\n", argv[1]);
+		for (int i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "--console") == 0 && i + 1 < argc &&
+			    strlen(argv[i + 1]) < sizeof cfg.console.listen) {
+				snprintf(cfg.console.listen, sizeof cfg.console.listen, "%s", argv[++i]);
+				cfg.console.enabled = true;
+				continue;
+			}
+			fprintf(stderr, "hall-controller serve: unexpected argument \"%s\"\n", argv[i]);
 			goto done;
 		}
 		struct sigaction sa;
@@ -139,6 +149,8 @@ int main(int argc, char **argv)
 		code = hall_staff_schedule(&cfg, argc, argv);
 	} else if (strcmp(sub, "command") == 0) {
 		code = hall_staff_command(&cfg, argc, argv);
+	} else if (strcmp(sub, "user") == 0) {
+		code = hall_users_cli(&cfg, argc, argv);
 	} else if (strcmp(sub, "report") == 0) {
 		hall_store *store = NULL;
 		char dbpath[HALL_CONFIG_PATH_MAX + 32];

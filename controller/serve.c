@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "ctl.h"
 #include "hall/clock.h"
 #include "hall/fsutil.h"
@@ -914,6 +915,7 @@ static const char *const LEAVES[] = {"hello", "status", "events", "ack", "help",
 int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *stop)
 {
 	serve sv = {.cfg = cfg, .started = hall_clock_now_ms()};
+	hall_console *console = NULL;
 	sv.streams = calloc(RECENT_STREAMS, sizeof *sv.streams);
 	hall_error err = {0};
 	char msg[512];
@@ -921,6 +923,13 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 	signal(SIGPIPE, SIG_IGN);
 	if (hall_ctl_open_store(cfg, &sv.store, &err) != HALL_OK) {
 		hall_error_log("database: %s", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	/* The staff console: its own threads and its own (read-only) database connection, so it
+	 * never holds up ingest. A console that was asked for and cannot start stops serve: a
+	 * hall whose staff think they have a console must hear that they do not. */
+	if (cfg->console.enabled && hall_console_start(cfg, &console, &err) != HALL_OK) {
+		hall_error_log("console: %s", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
 	/* A persistent session: the broker keeps our QoS 1 messages while we restart. */
@@ -998,6 +1007,7 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 	}
 	code = 0;
 done:
+	hall_console_stop(console);
 	hall_mqtt_destroy(sv.m);
 	hall_store_close(sv.store);
 	free(sv.pend);

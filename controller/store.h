@@ -263,6 +263,9 @@ struct hall_store {
  * Several processes may open the same file (serve and the staff commands): writers wait
  * up to 5 s for each other. The caller closes with hall_store_close. */
 hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err);
+/* A connection that only reads an existing database (no schema work; every write fails):
+ * the staff console's, so reading the fleet never holds a lock serve's ingest waits on. */
+hall_err hall_store_open_sqlite_readonly(const char *path, hall_store **out, hall_error *err);
 /* NULL-safe. */
 void hall_store_close(hall_store *s);
 

@@ -1922,7 +1922,9 @@ static void sq_global_config(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err)
+/* readonly: SQLITE_OPEN_READONLY and no schema work (the staff console reads through one
+ * while serve writes; in WAL mode neither waits for the other). */
+static hall_err sq_open(const char *path, bool readonly, hall_store **out, hall_error *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, sq_global_config);
@@ -1931,15 +1933,15 @@ hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *
 	if (!q)
 		return hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
 	q->base.ops = &SQ_OPS;
-	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &q->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = hall_error_set(err, HALL_ERR_DB, path, "cannot open database: %s",
 		                    q->db ? sqlite3_errmsg(q->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
-	rc = sq__exec(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
-	if (!rc)
+	rc = readonly ? HALL_OK : sq__exec(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+	if (!rc && !readonly)
 		rc = create_schema(q, err);
 	if (!rc)
 		rc = sq__prep(q,
@@ -1974,4 +1976,14 @@ hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *
 fail:
 	sq_close(&q->base);
 	return rc;
+}
+
+hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err)
+{
+	return sq_open(path, false, out, err);
+}
+
+hall_err hall_store_open_sqlite_readonly(const char *path, hall_store **out, hall_error *err)
+{
+	return sq_open(path, true, out, err);
 }

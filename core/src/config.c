@@ -571,6 +571,7 @@ static hall_err controller_console(const ctx *c, const cJSON *root, hall_control
 	hall_err rc = get_obj(c, root, "", "console", keys, &o);
 	if (rc != HALL_OK || !o)
 		return rc;
+	cfg->console.enabled = true;
 	if ((rc = get_str(c, o, "console", "listen", cfg->console.listen, sizeof cfg->console.listen, false, NULL)) !=
 	        HALL_OK ||
 	    (rc = get_str(c, o, "console", "cert", cfg->console.cert, sizeof cfg->console.cert, true, NULL)) != HALL_OK ||

@@ -130,6 +130,9 @@ typedef struct hall_controller_config {
 		int port;
 		char cert[HALL_CONFIG_PATH_MAX]; /* PEM certificate for HTTPS; "" (null) = plain HTTP, */
 		char key[HALL_CONFIG_PATH_MAX];  /* loopback only; both or neither */
+		bool enabled;                    /* serve runs the console: "console" is in the file, or
+		                                    serve --console HOST:PORT (so tests and second serves
+		                                    do not all fight for the default port) */
 	} console;
 	hall_log_level log_level;
 	bool reports_dir_set;                /* reports_dir came from the file (else it follows --data) */

@@ -1,0 +1,1018 @@
+/* console_api.c: the JSON API under /api/v1/ (docs/console.md), which the console's own
+ * pages use. Every change needs a session and its CSRF token (header X-CSRF-Token); a
+ * role below the action's is refused with 403 and the refusal goes into the history. */
+#include <errno.h>
+#include <inttypes.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console_priv.h"
+#include "ctl.h"
+#include "hall/clock.h"
+#include "hall/content.h"
+#include "hall/fsutil.h"
+#include "hall/json.h"
+#include "hall/lang.h"
+#include "hall/log.h"
+#include "push.h"
+#include "report.h"
+#include <sodium.h>
+
+#define COOKIE_NAME "hall_session"
+
+/* ---------------------------------------------------------------- helpers */
+
+void console__history(hall_console *c, const char *user, const char *action, const char *kind, const char *target,
+                      const char *detail)
+{
+	hall_store *w = NULL;
+	hall_error err = {0};
+	char msg[600];
+	hall_store_history h = {.ts = hall_clock_now_ms()};
+	snprintf(h.user, sizeof h.user, "%s", user && user[0] ? user : "-");
+	snprintf(h.action, sizeof h.action, "%s", action);
+	snprintf(h.kind, sizeof h.kind, "%s", kind);
+	snprintf(h.target, sizeof h.target, "%s", target ? target : "");
+	snprintf(h.detail, sizeof h.detail, "%s", detail ? detail : "");
+	if (hall_ctl_open_store(c->cfg, &w, &err) != HALL_OK || hall_store_add_history(w, &h, &err) != HALL_OK)
+		hall_error_log("console: history: %s", hall_error_format(&err, msg, sizeof msg));
+	hall_store_close(w);
+}
+
+static bool method_is(const console_req *q, const char *m)
+{
+	return strcmp(q->method, m) == 0;
+}
+
+/* 401 without a session; 403 (recorded) below `role`; for a change, 403 without the
+ * session's CSRF token. true when the request may go on. */
+static bool allow(console_req *q, console_resp *r, hall_role role, const char *what)
+{
+	if (!q->authed) {
+		console__error(r, 401, "login", "sign in first");
+		return false;
+	}
+	if (!method_is(q, "GET") &&
+	    (!q->csrf_header || strlen(q->csrf_header) != CONSOLE_TOKEN_HEX ||
+	     sodium_memcmp(q->csrf_header, q->sess.csrf, CONSOLE_TOKEN_HEX) != 0)) {
+		console__history(q->c, q->sess.user, "refused", "console", what, "missing or wrong CSRF token");
+		console__error(r, 403, "csrf", "missing or wrong X-CSRF-Token");
+		return false;
+	}
+	if (q->sess.role < role) {
+		char d[160];
+		snprintf(d, sizeof d, "%s: needs role %s, has %s", what, hall_role_name(role), hall_role_name(q->sess.role));
+		console__history(q->c, q->sess.user, "refused", "console", what, d);
+		console__error(r, 403, "role", "your role (%s) may not %s: it needs %s", hall_role_name(q->sess.role), what,
+		               hall_role_name(role));
+		return false;
+	}
+	return true;
+}
+
+static cJSON *body_json(console_req *q, console_resp *r)
+{
+	cJSON *doc = NULL;
+	hall_error err = {0};
+	if (hall_json_parse(q->body, q->body_len, CONSOLE_BODY_MAX, &doc, &err) != HALL_OK || !cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		console__error(r, 400, "json", "the body must be a JSON object%s%s", err.msg[0] ? ": " : "", err.msg);
+		return NULL;
+	}
+	return doc;
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* "/kiosks/ID/leaf" -> id and leaf; 0 when it has that shape. */
+static int split_path(const char *path, const char *prefix, char *id, size_t id_len, char *leaf, size_t leaf_len)
+{
+	size_t pl = strlen(prefix);
+	if (strncmp(path, prefix, pl) != 0)
+		return -1;
+	const char *s = path + pl;
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	if (n == 0 || n >= id_len)
+		return -1;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	snprintf(leaf, leaf_len, "%s", slash ? slash + 1 : "");
+	return 0;
+}
+
+/* A target the console may act on: "all", "group:NAME" with a known group, "kiosk:ID" with a
+ * known kiosk. kiosks (may be NULL) gets the ids it covers. 0 when fine, else r is set. */
+typedef struct target_list {
+	const hall_scope *scope;
+	char (*ids)[HALL_ID_BUF];
+	size_t n, cap;
+} target_list;
+
+static int collect_ids(void *user, const hall_store_kiosk *k)
+{
+	target_list *t = user;
+	if (!hall_scope_matches(t->scope, k->id, k->group))
+		return 0;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char (*ids)[HALL_ID_BUF] = realloc(t->ids, cap * sizeof *ids);
+		if (!ids)
+			return 1;
+		t->ids = ids;
+		t->cap = cap;
+	}
+	snprintf(t->ids[t->n++], HALL_ID_BUF, "%s", k->id);
+	return 0;
+}
+
+static int check_target(console_req *q, console_resp *r, const char *to, hall_scope *scope, target_list *out)
+{
+	target_list t = {.scope = scope};
+	if (!to || hall_scope_parse(to, scope) != 0) {
+		console__error(r, 400, "to", "to: expected all, group:NAME or kiosk:ID");
+		return -1;
+	}
+	pthread_mutex_lock(&q->c->lock);
+	hall_err rc = hall_store_each_kiosk(q->c->store, collect_ids, &t, NULL);
+	pthread_mutex_unlock(&q->c->lock);
+	if (rc != HALL_OK) {
+		free(t.ids);
+		console__error(r, 500, "db", "cannot read the fleet");
+		return -1;
+	}
+	if (t.n == 0 && scope->kind != HALL_SCOPE_ALL) {
+		free(t.ids);
+		console__error(r, 400, "to", "to: no kiosk is known for %s", to);
+		return -1;
+	}
+	if (out)
+		*out = t;
+	else
+		free(t.ids);
+	return 0;
+}
+
+static void job_answer(console_resp *r, hall_console *c, int64_t id)
+{
+	if (!id) {
+		console__error(r, 503, "busy", "too many actions are running; try again in a moment");
+		return;
+	}
+	console__json(r, 202, console__job_json(c, id));
+}
+
+/* ---------------------------------------------------------------- session */
+
+static void api_login(console_req *q, console_resp *r)
+{
+	if (!q->content_type || strncmp(q->content_type, "application/json", 16) != 0) {
+		console__error(r, 415, "type", "send JSON (Content-Type: application/json)");
+		return;
+	}
+	cJSON *doc = body_json(q, r);
+	if (!doc)
+		return;
+	const char *name = str_of(doc, "user"), *password = str_of(doc, "password");
+	hall_user u;
+	unsigned waited = 0;
+	if (!name || !password) {
+		cJSON_Delete(doc);
+		console__error(r, 400, "fields", "expected {\"user\": NAME, \"password\": PASSWORD}");
+		return;
+	}
+	hall_err rc = console__check_login(q->c, q->addr, name, password, &u, &waited);
+	char detail[160];
+	if (rc != HALL_OK) {
+		snprintf(detail, sizeof detail, "failed login from %s (waited %u ms)", q->addr, waited);
+		console__history(q->c, hall_user_name_is_valid(name) ? name : "-", "login-failed", "account", "console",
+		                 detail);
+		cJSON_Delete(doc);
+		console__error(r, 401, "login", "wrong name or password");
+		r->retry_after = 1;
+		return;
+	}
+	cJSON_Delete(doc);
+	console_session s;
+	console__login(q->c, u.name, u.role, &s);
+	snprintf(r->cookie, sizeof r->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", COOKIE_NAME, s.token,
+	         q->c->tls ? "; Secure" : "");
+	snprintf(detail, sizeof detail, "signed in from %s", q->addr);
+	console__history(q->c, u.name, "login", "account", "console", detail);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "csrf", s.csrf);
+	cJSON_AddStringToObject(o, "user", s.user);
+	cJSON_AddStringToObject(o, "role", hall_role_name(s.role));
+	console__json(r, 200, o);
+}
+
+static void api_logout(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "sign out"))
+		return;
+	console__logout(q->c, q->sess.token);
+	console__history(q->c, q->sess.user, "logout", "account", "console", "");
+	snprintf(r->cookie, sizeof r->cookie, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", COOKIE_NAME,
+	         q->c->tls ? "; Secure" : "");
+	console__json(r, 200, cJSON_CreateObject());
+}
+
+static void api_me(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "read"))
+		return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "user", q->sess.user);
+	cJSON_AddStringToObject(o, "role", hall_role_name(q->sess.role));
+	cJSON_AddStringToObject(o, "csrf", q->sess.csrf);
+	cJSON_AddStringToObject(o, "time_zone", q->c->cfg->time_zone);
+	cJSON_AddNumberToObject(o, "now", (double)hall_clock_now_ms());
+	console__json(r, 200, o);
+}
+
+/* ---------------------------------------------------------------- fleet */
+
+static void api_kiosks(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "see the fleet"))
+		return;
+	cJSON *arr = console__fleet_json(q->c, NULL);
+	if (!arr) {
+		console__error(r, 500, "db", "cannot read the fleet");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "kiosks", arr);
+	cJSON_AddNumberToObject(o, "ts", (double)hall_clock_now_ms());
+	console__json(r, 200, o);
+}
+
+static void api_clear_alert(console_req *q, console_resp *r, const char *id)
+{
+	if (!allow(q, r, HALL_ROLE_OPERATOR, "acknowledge alerts"))
+		return;
+	hall_store *w = NULL;
+	hall_error err = {0};
+	char msg[600], target[HALL_SCOPE_BUF];
+	if (!hall_id_is_valid(id)) {
+		console__error(r, 404, "kiosk", "no such kiosk");
+		return;
+	}
+	hall_err rc = hall_ctl_open_store(q->c->cfg, &w, &err);
+	if (rc == HALL_OK)
+		rc = hall_store_kiosk_set_alert(w, id, false, "", &err);
+	if (rc != HALL_OK) {
+		hall_store_close(w);
+		console__error(r, rc == HALL_ERR_NOT_FOUND ? 404 : 500, "db", "%s", hall_error_format(&err, msg, sizeof msg));
+		return;
+	}
+	hall_store_close(w);
+	snprintf(target, sizeof target, "kiosk:%s", id);
+	console__history(q->c, q->sess.user, "clear-alert", "alert", target, "alert and help calls acknowledged");
+	console__json(r, 200, cJSON_CreateObject());
+}
+
+typedef struct shot_find {
+	hall_store *store;
+	char path[HALL_CONFIG_PATH_MAX + 2 * HALL_ID_BUF + 300];
+	int64_t ts;
+} shot_find;
+
+static int find_shot(void *user, const hall_store_history *h)
+{
+	shot_find *f = user;
+	if (strcmp(h->action, "command") != 0 || strncmp(h->detail, "screenshot", 10) != 0 || !h->ref[0])
+		return 0;
+	if (hall_store_shot_path(f->store, h->ref, f->path, sizeof f->path, NULL) == HALL_OK && f->path[0]) {
+		f->ts = h->ts;
+		return 1;
+	}
+	f->path[0] = '\0';
+	return 0;
+}
+
+/* The newest screenshot of a kiosk that staff asked for (docs/privacy.md). */
+static void api_shot(console_req *q, console_resp *r, const char *id)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "see screenshots"))
+		return;
+	char target[HALL_SCOPE_BUF];
+	shot_find f = {.store = q->c->store};
+	snprintf(target, sizeof target, "kiosk:%s", id);
+	pthread_mutex_lock(&q->c->lock);
+	hall_store_each_history(q->c->store, target, "command", 50, find_shot, &f, NULL);
+	pthread_mutex_unlock(&q->c->lock);
+	char *data = NULL;
+	size_t len = 0;
+	if (!f.path[0] || hall_fs_read_file(f.path, 32 * 1024 * 1024, &data, &len, NULL) != HALL_OK) {
+		console__error(r, 404, "shot", "no screenshot of %s yet", id);
+		return;
+	}
+	r->status = 200;
+	r->type = "image/png";
+	r->body = data;
+	r->len = len;
+}
+
+/* ---------------------------------------------------------------- progress of a push */
+
+typedef struct progress_ctx {
+	hall_console *c;
+	const hall_scope *scope;
+	const char *kind;
+	int64_t version;
+	cJSON *arr;
+	int counts[6];   /* applied, deferred, rejected, pending, offline, hidden */
+} progress_ctx;
+
+/* The more specific scope that hides a push to `scope` from kiosk k, or "" when none. */
+static void hidden_by(hall_console *c, const char *kind, const hall_scope *scope, const hall_store_kiosk *k,
+                      char *out, size_t len)
+{
+	char s[HALL_SCOPE_BUF];
+	out[0] = '\0';
+	for (int i = 0; i < 2; i++) {
+		if (i == 0 && scope->kind == HALL_SCOPE_KIOSK)
+			return;
+		if (i == 1 && (scope->kind != HALL_SCOPE_ALL || !k->group[0]))
+			continue;
+		if (i == 0)
+			snprintf(s, sizeof s, "kiosk:%s", k->id);
+		else
+			snprintf(s, sizeof s, "group:%s", k->group);
+		hall_store_desired d;
+		if (hall_store_get_desired(c->store, kind, s, &d, NULL) == HALL_OK) {
+			bool active = !d.cleared;
+			hall_store_desired_free(&d);
+			if (active) {
+				snprintf(out, len, "%s", s);
+				return;
+			}
+		}
+	}
+}
+
+static int progress_kiosk(void *user, const hall_store_kiosk *k)
+{
+	progress_ctx *p = user;
+	if (!hall_scope_matches(p->scope, k->id, k->group))
+		return 0;
+	cJSON *o = cJSON_CreateObject();
+	char hidden[HALL_SCOPE_BUF];
+	const char *state = k->online ? "pending" : "offline";
+	int slot = k->online ? 3 : 4;
+	hall_store_ack a;
+	cJSON_AddStringToObject(o, "id", k->id);
+	cJSON_AddBoolToObject(o, "online", k->online);
+	if (p->version > 0 &&
+	    hall_store_get_ack(p->c->store, k->id, p->kind, p->version, "", &a, NULL) == HALL_OK) {
+		state = hall_ack_result_name(a.ack.result);
+		slot = a.ack.result == HALL_ACK_APPLIED ? 0 : a.ack.result == HALL_ACK_DEFERRED ? 1 : 2;
+		if (a.ack.reason[0])
+			cJSON_AddStringToObject(o, "reason", a.ack.reason);
+		if (a.ack.until > 0)
+			cJSON_AddNumberToObject(o, "until", (double)a.ack.until);
+		cJSON_AddNumberToObject(o, "ts", (double)a.ts);
+	}
+	hidden_by(p->c, p->kind, p->scope, k, hidden, sizeof hidden);
+	if (hidden[0]) {
+		cJSON_AddStringToObject(o, "hidden_by", hidden);
+		p->counts[5]++;
+	}
+	cJSON_AddStringToObject(o, "state", state);
+	p->counts[slot]++;
+	cJSON_AddItemToArray(p->arr, o);
+	return 0;
+}
+
+/* GET /progress?kind=content&to=SCOPE[&version=N]: per kiosk of the scope, the answer to
+ * the push of that version (default: the scope's desired state now), and which more
+ * specific push hides it. With no version and nothing pushed yet it is the confirmation
+ * a page shows before pushing: how many screens, which overrides. */
+static void api_progress(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "see progress"))
+		return;
+	const char *kind = console__query(q, "kind"), *to = console__query(q, "to"), *ver = console__query(q, "version");
+	hall_scope scope;
+	char scope_s[HALL_SCOPE_BUF];
+	if (!kind || (strcmp(kind, "content") && strcmp(kind, "notice") && strcmp(kind, "schedule"))) {
+		console__error(r, 400, "kind", "kind: expected content, notice or schedule");
+		return;
+	}
+	if (!to || hall_scope_parse(to, &scope) != 0 || hall_scope_format(&scope, scope_s, sizeof scope_s) != 0) {
+		console__error(r, 400, "to", "to: expected all, group:NAME or kiosk:ID");
+		return;
+	}
+	progress_ctx p = {.c = q->c, .scope = &scope, .kind = kind, .arr = cJSON_CreateArray()};
+	pthread_mutex_lock(&q->c->lock);
+	if (ver)
+		p.version = strtoll(ver, NULL, 10);
+	else {
+		hall_store_desired d;
+		if (hall_store_get_desired(q->c->store, kind, scope_s, &d, NULL) == HALL_OK) {
+			p.version = d.version;
+			hall_store_desired_free(&d);
+		}
+	}
+	hall_store_each_kiosk(q->c->store, progress_kiosk, &p, NULL);
+	pthread_mutex_unlock(&q->c->lock);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "kind", kind);
+	cJSON_AddStringToObject(o, "to", scope_s);
+	cJSON_AddNumberToObject(o, "version", (double)p.version);
+	static const char *const names[] = {"applied", "deferred", "rejected", "pending", "offline", "hidden"};
+	cJSON *cnt = cJSON_AddObjectToObject(o, "counts");
+	for (int i = 0; i < 6; i++)
+		cJSON_AddNumberToObject(cnt, names[i], p.counts[i]);
+	cJSON_AddNumberToObject(o, "screens", cJSON_GetArraySize(p.arr));
+	cJSON_AddItemToObject(o, "kiosks", p.arr);
+	console__json(r, 200, o);
+}
+
+/* ---------------------------------------------------------------- actions */
+
+static void api_notice(console_req *q, console_resp *r, bool clear)
+{
+	if (!allow(q, r, HALL_ROLE_OPERATOR, clear ? "take notices down" : "raise notices"))
+		return;
+	cJSON *doc = body_json(q, r);
+	if (!doc)
+		return;
+	const char *argv[32];
+	int argc = 0;
+	hall_scope scope;
+	const char *to = str_of(doc, "to"), *level = str_of(doc, "level"), *until = str_of(doc, "until");
+	char texts[HALL_LANG_COUNT][HALL_PROTO_NOTICE_TEXT_MAX + 16];
+	if (check_target(q, r, to, &scope, NULL) != 0)
+		goto done;
+	argv[argc++] = "notice";
+	argv[argc++] = "--to";
+	argv[argc++] = to;
+	if (clear)
+		argv[argc++] = "--clear";
+	else {
+		if (level && strcmp(level, "info") && strcmp(level, "urgent")) {
+			console__error(r, 400, "level", "level: expected info or urgent");
+			goto done;
+		}
+		argv[argc++] = "--level";
+		argv[argc++] = level ? level : "info";
+		if (until && until[0]) {
+			argv[argc++] = "--until";
+			argv[argc++] = until;
+		}
+		const cJSON *text = cJSON_GetObjectItemCaseSensitive(doc, "text");
+		int n = 0;
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			const char *t = str_of(text, hall_lang_code((hall_lang)l));
+			if (!t || !t[0])
+				continue;
+			if (strlen(t) > HALL_PROTO_NOTICE_TEXT_MAX) {
+				console__error(r, 400, "text", "text.%s: longer than %u bytes", hall_lang_code((hall_lang)l),
+				               HALL_PROTO_NOTICE_TEXT_MAX);
+				goto done;
+			}
+			snprintf(texts[n], sizeof texts[n], "%s=%s", hall_lang_code((hall_lang)l), t);
+			argv[argc++] = "--text";
+			argv[argc++] = texts[n++];
+		}
+		if (!n) {
+			console__error(r, 400, "text", "text: write the notice in at least one language");
+			goto done;
+		}
+	}
+	argv[argc++] = "--timeout";
+	argv[argc++] = "10";
+	char scope_s[HALL_SCOPE_BUF];
+	hall_scope_format(&scope, scope_s, sizeof scope_s);
+	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "notice", scope_s, argc, argv));
+done:
+	cJSON_Delete(doc);
+}
+
+static void api_command(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_OPERATOR, "send commands"))
+		return;
+	cJSON *doc = body_json(q, r);
+	if (!doc)
+		return;
+	hall_scope scope;
+	target_list t = {0};
+	const char *cmd = str_of(doc, "cmd"), *exhibit = str_of(doc, "exhibit"), *to = str_of(doc, "to");
+	static const char *const ok[] = {"screenshot", "reload", "show", "identify"};
+	bool known = false;
+	for (size_t i = 0; cmd && i < sizeof ok / sizeof ok[0]; i++)
+		known = known || strcmp(cmd, ok[i]) == 0;
+	if (!known) {
+		console__error(r, 400, "cmd", "cmd: expected screenshot, reload, show or identify");
+		goto done;
+	}
+	if (strcmp(cmd, "show") == 0 && (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX)) {
+		console__error(r, 400, "exhibit", "exhibit: which exhibit to show");
+		goto done;
+	}
+	if (check_target(q, r, to, &scope, &t) != 0)
+		goto done;
+	char scope_s[HALL_SCOPE_BUF];
+	hall_scope_format(&scope, scope_s, sizeof scope_s);
+	job_answer(r, q->c,
+	           console__job_start_commands(q->c, q->sess.user, scope_s, cmd, strcmp(cmd, "show") == 0 ? exhibit : NULL,
+	                                       (const char(*)[HALL_ID_BUF])t.ids, t.n));
+done:
+	free(t.ids);
+	cJSON_Delete(doc);
+}
+
+static void api_job(console_req *q, console_resp *r, const char *id)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "see actions"))
+		return;
+	cJSON *o = console__job_json(q->c, strtoll(id, NULL, 10));
+	if (!o)
+		console__error(r, 404, "job", "no such action");
+	else
+		console__json(r, 200, o);
+}
+
+/* ---------------------------------------------------------------- history, report */
+
+static int add_history(void *user, const hall_store_history *h)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)h->id);
+	cJSON_AddNumberToObject(o, "ts", (double)h->ts);
+	cJSON_AddStringToObject(o, "user", h->user);
+	cJSON_AddStringToObject(o, "action", h->action);
+	cJSON_AddStringToObject(o, "kind", h->kind);
+	cJSON_AddStringToObject(o, "target", h->target);
+	cJSON_AddNumberToObject(o, "version", (double)h->version);
+	cJSON_AddStringToObject(o, "detail", h->detail);
+	cJSON_AddItemToArray(user, o);
+	return 0;
+}
+
+static void api_history(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "read the history"))
+		return;
+	const char *lim = console__query(q, "limit"), *target = console__query(q, "target");
+	long limit = lim ? strtol(lim, NULL, 10) : 200;
+	if (limit < 1 || limit > 5000)
+		limit = 200;
+	cJSON *arr = cJSON_CreateArray();
+	pthread_mutex_lock(&q->c->lock);
+	hall_err rc = hall_store_each_history(q->c->store, target, NULL, (size_t)limit, add_history, arr, NULL);
+	pthread_mutex_unlock(&q->c->lock);
+	if (rc != HALL_OK) {
+		cJSON_Delete(arr);
+		console__error(r, 500, "db", "cannot read the history");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "history", arr);
+	console__json(r, 200, o);
+}
+
+static void today(const char *tz, char out[11])
+{
+	hall_civil c;
+	if (hall_clock_to_civil(hall_clock_now_ms(), tz, &c) == 0)
+		snprintf(out, 11, "%04d-%02d-%02d", (c.year % 10000 + 10000) % 10000, (c.month % 13 + 13) % 13, (c.day % 32 + 32) % 32);
+	else
+		snprintf(out, 11, "1970-01-01");
+}
+
+/* The same report as `hall-controller report` (its options built the same way). */
+static void api_report(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "read reports"))
+		return;
+	const hall_controller_config *cfg = q->c->cfg;
+	const char *from = console__query(q, "from"), *to = console__query(q, "to");
+	const char *fmt_s = console__query(q, "format"), *lang_s = console__query(q, "lang");
+	const char *download = console__query(q, "download");
+	hall_report_format fmt = HALL_REPORT_JSON;
+	hall_lang lang = cfg->report_lang;
+	char day[11];
+	int y, m, d;
+	today(cfg->time_zone, day);
+	if (fmt_s && hall_report_format_from_name(fmt_s, &fmt) != 0) {
+		console__error(r, 400, "format", "format: expected text, csv, json or html");
+		return;
+	}
+	if (lang_s && (hall_lang_from_code(lang_s, &lang) != 0 || (lang != HALL_LANG_KO && lang != HALL_LANG_EN))) {
+		console__error(r, 400, "lang", "lang: expected ko or en");
+		return;
+	}
+	if ((from && hall_clock_parse_date(from, &y, &m, &d) != 0) || (to && hall_clock_parse_date(to, &y, &m, &d) != 0)) {
+		console__error(r, 400, "date", "from, to: expected dates YYYY-MM-DD");
+		return;
+	}
+	hall_report_options opt = {0};
+	snprintf(opt.from_day, sizeof opt.from_day, "%.10s", from ? from : day);
+	snprintf(opt.to_day, sizeof opt.to_day, "%.10s", to ? to : opt.from_day);
+	opt.tz = cfg->time_zone;
+	opt.raw_retention_days = cfg->raw_retention_days;
+	opt.expected = (const char(*)[HALL_ID_MAX + 1])cfg->kiosks;
+	opt.n_expected = cfg->n_kiosks;
+	opt.data_dir = cfg->data_dir;
+	opt.generated_ms = hall_clock_now_ms();
+	hall_report *rep = NULL;
+	hall_error err = {0};
+	char *data = NULL;
+	size_t len = 0;
+	pthread_mutex_lock(&q->c->lock);
+	hall_schedule *sch = hall_report_load_opening(q->c->store);
+	opt.opening = sch;
+	hall_err rc = hall_report_build(q->c->store, &opt, &rep, &err);
+	pthread_mutex_unlock(&q->c->lock);
+	if (rc == HALL_OK)
+		rc = hall_report_render(rep, fmt, lang, &data, &len, &err);
+	hall_report_destroy(rep);
+	hall_schedule_destroy(sch);
+	if (rc != HALL_OK) {
+		console__error(r, rc == HALL_ERR_INVALID ? 400 : 500, "report", "%s%s%s", err.path, err.path[0] ? ": " : "",
+		               err.msg);
+		return;
+	}
+	static const char *const types[] = {"text/plain; charset=utf-8", "text/csv; charset=utf-8",
+	                                    "application/json; charset=utf-8", "text/html; charset=utf-8"};
+	static const char *const exts[] = {"txt", "csv", "json", "html"};
+	r->status = 200;
+	r->type = types[fmt];
+	r->body = data;
+	r->len = len;
+	if (download)
+		snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"report-%s%s%s.%s\"", opt.from_day,
+		         strcmp(opt.from_day, opt.to_day) ? "_" : "", strcmp(opt.from_day, opt.to_day) ? opt.to_day : "",
+		         exts[fmt]);
+}
+
+/* ---------------------------------------------------------------- accounts */
+
+static int add_user(void *user, const hall_user *u)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", u->name);
+	cJSON_AddStringToObject(o, "role", hall_role_name(u->role));
+	cJSON_AddNumberToObject(o, "created", (double)u->created);
+	cJSON_AddNumberToObject(o, "updated", (double)u->updated);
+	cJSON_AddItemToArray(user, o);
+	return 0;
+}
+
+static void user_error(console_resp *r, hall_err rc, const hall_error *err)
+{
+	char msg[600];
+	unsigned status = rc == HALL_ERR_NOT_FOUND ? 404 : rc == HALL_ERR_STALE ? 409 : rc == HALL_ERR_INVALID ? 400 : 500;
+	console__error(r, status, "account", "%s", hall_error_format(err, msg, sizeof msg));
+}
+
+static void api_users(console_req *q, console_resp *r, const char *name)
+{
+	hall_error err = {0};
+	char detail[160];
+	if (!allow(q, r, HALL_ROLE_ADMIN, "manage accounts"))
+		return;
+	if (method_is(q, "GET") && !name[0]) {
+		cJSON *arr = cJSON_CreateArray();
+		pthread_mutex_lock(&q->c->lock);
+		hall_err rc = hall_users_each(q->c->users, add_user, arr, &err);
+		pthread_mutex_unlock(&q->c->lock);
+		if (rc != HALL_OK) {
+			cJSON_Delete(arr);
+			user_error(r, rc, &err);
+			return;
+		}
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "users", arr);
+		console__json(r, 200, o);
+		return;
+	}
+	if (method_is(q, "DELETE") && name[0]) {
+		if (strcmp(name, q->sess.user) == 0) {
+			console__error(r, 400, "account", "you cannot remove your own account");
+			return;
+		}
+		pthread_mutex_lock(&q->c->lock);
+		hall_err rc = hall_users_remove(q->c->users, name, &err);
+		pthread_mutex_unlock(&q->c->lock);
+		if (rc != HALL_OK) {
+			user_error(r, rc, &err);
+			return;
+		}
+		console__drop_user_sessions(q->c, name);
+		console__history(q->c, q->sess.user, "user-remove", "account", name, "");
+		console__json(r, 200, cJSON_CreateObject());
+		return;
+	}
+	if (!method_is(q, "POST")) {
+		console__error(r, 405, "method", "%s is not allowed here", q->method);
+		return;
+	}
+	cJSON *doc = body_json(q, r);
+	if (!doc)
+		return;
+	const char *role_s = str_of(doc, "role"), *password = str_of(doc, "password"), *new_name = str_of(doc, "name");
+	hall_role role = HALL_ROLE_NONE;
+	hall_err rc = HALL_OK;
+	if (role_s && hall_role_from_name(role_s, &role) != 0) {
+		cJSON_Delete(doc);
+		console__error(r, 400, "role", "role: expected viewer, operator, editor or admin");
+		return;
+	}
+	pthread_mutex_lock(&q->c->lock);
+	if (!name[0]) {
+		rc = hall_users_add(q->c->users, new_name, role ? role : HALL_ROLE_VIEWER, password, &err);
+		snprintf(detail, sizeof detail, "role %s", hall_role_name(role ? role : HALL_ROLE_VIEWER));
+	} else {
+		if (role && strcmp(name, q->sess.user) == 0 && role != HALL_ROLE_ADMIN) {
+			rc = hall_error_set(&err, HALL_ERR_INVALID, "role", "you cannot lower your own role");
+		}
+		if (rc == HALL_OK && role)
+			rc = hall_users_set_role(q->c->users, name, role, &err);
+		if (rc == HALL_OK && password)
+			rc = hall_users_set_password(q->c->users, name, password, &err);
+		snprintf(detail, sizeof detail, "%s%s%s", role ? "role " : "", role ? hall_role_name(role) : "",
+		         password ? (role ? ", password changed" : "password changed") : "");
+	}
+	pthread_mutex_unlock(&q->c->lock);
+	cJSON_Delete(doc);
+	if (rc != HALL_OK) {
+		user_error(r, rc, &err);
+		return;
+	}
+	if (name[0] && role)
+		console__drop_user_sessions(q->c, name); /* a new role takes effect at the next sign-in */
+	console__history(q->c, q->sess.user, name[0] ? "user-change" : "user-add", "account",
+	                 name[0] ? name : new_name, detail);
+	console__json(r, name[0] ? 200 : 201, cJSON_CreateObject());
+}
+
+
+/* ---------------------------------------------------------------- content and schedules */
+
+/* DATA/uploads/<id> of an upload id (16 hex); 0 when valid. */
+static int upload_dir(hall_console *c, const char *id, char *out, size_t len)
+{
+	if (strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16)
+		return -1;
+	int n = snprintf(out, len, "%s/uploads/%s", c->cfg->data_dir, id);
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+static void api_upload_new(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content"))
+		return;
+	unsigned char raw[8];
+	char id[17], dir[HALL_CONFIG_PATH_MAX + 64];
+	hall_error err = {0};
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+	if (upload_dir(q->c, id, dir, sizeof dir) != 0 || hall_fs_mkdirs(dir, &err) != HALL_OK) {
+		console__error(r, 500, "upload", "cannot make the upload folder: %s", err.msg);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", id);
+	console__json(r, 201, o);
+}
+
+/* A file path inside a pack: segments of [A-Za-z0-9._-], none "." or "..", at most 4 deep. */
+static bool pack_path_ok(const char *p)
+{
+	int depth = 0;
+	if (!*p || strlen(p) > 200)
+		return false;
+	for (const char *s = p; *s;) {
+		size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.') || ++depth > 4)
+			return false;
+		s += n;
+		if (*s == '/')
+			s++;
+		else if (*s)
+			return false;
+	}
+	return true;
+}
+
+static void api_upload_put(console_req *q, console_resp *r, const char *id, const char *file)
+{
+	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content"))
+		return;
+	char dir[HALL_CONFIG_PATH_MAX + 64], path[HALL_CONFIG_PATH_MAX + 300];
+	hall_error err = {0};
+	if (upload_dir(q->c, id, dir, sizeof dir) != 0 || !hall_fs_exists(dir)) {
+		console__error(r, 404, "upload", "no such upload");
+		return;
+	}
+	if (!pack_path_ok(file)) {
+		console__error(r, 400, "path", "%s: a file name of a-z A-Z 0-9 . _ - (folders with /)", file);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	hall_err rc = hall_fs_mkdirs(path, &err);
+	*slash = '/';
+	if (rc == HALL_OK)
+		rc = hall_fs_write_atomic(path, q->body, q->body_len, &err);
+	if (rc != HALL_OK) {
+		console__error(r, 500, "upload", "%s: %s", file, err.msg);
+		return;
+	}
+	console__json(r, 200, cJSON_CreateObject());
+}
+
+typedef struct issue_list {
+	cJSON *arr;
+	int errors, warnings;
+} issue_list;
+
+static void collect_issue(void *user, const hall_issue *i)
+{
+	issue_list *l = user;
+	cJSON *o = cJSON_CreateObject();
+	bool e = i->severity == HALL_ISSUE_ERROR;
+	cJSON_AddStringToObject(o, "severity", e ? "error" : "warning");
+	cJSON_AddStringToObject(o, "path", i->path);
+	cJSON_AddStringToObject(o, "message", i->msg);
+	cJSON_AddItemToArray(l->arr, o);
+	if (e)
+		l->errors++;
+	else
+		l->warnings++;
+}
+
+/* Every problem of the uploaded pack at once, as `validate` finds them. */
+static void api_upload_check(console_req *q, console_resp *r, const char *id)
+{
+	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content"))
+		return;
+	char dir[HALL_CONFIG_PATH_MAX + 64], msg[600];
+	hall_error err = {0};
+	hall_content *content = NULL;
+	if (upload_dir(q->c, id, dir, sizeof dir) != 0 || !hall_fs_exists(dir)) {
+		console__error(r, 404, "upload", "no such upload");
+		return;
+	}
+	issue_list l = {.arr = cJSON_CreateArray()};
+	if (hall_content_load_dir(dir, collect_issue, &l, &content, &err) != HALL_OK && l.errors == 0) {
+		hall_issue i = {.severity = HALL_ISSUE_ERROR};
+		snprintf(i.msg, sizeof i.msg, "%s", hall_error_format(&err, msg, sizeof msg));
+		collect_issue(&l, &i);
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "errors", l.errors);
+	cJSON_AddNumberToObject(o, "warnings", l.warnings);
+	if (content && content->id)
+		cJSON_AddStringToObject(o, "pack", content->id);
+	cJSON_AddItemToObject(o, "issues", l.arr);
+	hall_content_destroy(content);
+	console__json(r, 200, o);
+}
+
+/* push {"upload","to"}, rollback {"to"}, clear {"to"}: the CLI's push and rollback. */
+static void api_content(console_req *q, console_resp *r, const char *what)
+{
+	if (!allow(q, r, HALL_ROLE_EDITOR, strcmp(what, "push") == 0 ? "push content" : strcmp(what, "rollback") == 0
+	                                                                                    ? "roll content back"
+	                                                                                    : "clear overrides"))
+		return;
+	cJSON *doc = body_json(q, r);
+	if (!doc)
+		return;
+	hall_scope scope;
+	char dir[HALL_CONFIG_PATH_MAX + 64], scope_s[HALL_SCOPE_BUF];
+	const char *to = str_of(doc, "to"), *upload = str_of(doc, "upload");
+	const char *argv[12];
+	int argc = 0;
+	if (check_target(q, r, to, &scope, NULL) != 0)
+		goto done;
+	hall_scope_format(&scope, scope_s, sizeof scope_s);
+	if (strcmp(what, "push") == 0) {
+		if (!upload || upload_dir(q->c, upload, dir, sizeof dir) != 0 || !hall_fs_exists(dir)) {
+			console__error(r, 400, "upload", "upload: no such upload (send the pack's files first)");
+			goto done;
+		}
+		argv[argc++] = "push";
+		argv[argc++] = dir;
+	} else if (strcmp(what, "clear") == 0) {
+		argv[argc++] = "push";
+		argv[argc++] = "--clear";
+	} else
+		argv[argc++] = "rollback";
+	argv[argc++] = "--to";
+	argv[argc++] = scope_s;
+	argv[argc++] = "--timeout";
+	argv[argc++] = "30";
+	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "content", scope_s, argc, argv));
+done:
+	cJSON_Delete(doc);
+}
+
+/* schedules {"to","schedule":{...}}: written to a file and pushed with `schedule push`. */
+static void api_schedule(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_EDITOR, "push schedules"))
+		return;
+	cJSON *doc = body_json(q, r);
+	if (!doc)
+		return;
+	hall_scope scope;
+	hall_error err = {0};
+	char path[HALL_CONFIG_PATH_MAX + 64], dir[HALL_CONFIG_PATH_MAX + 32], scope_s[HALL_SCOPE_BUF], rnd[17];
+	unsigned char raw[8];
+	const char *to = str_of(doc, "to");
+	const cJSON *sch = cJSON_GetObjectItemCaseSensitive(doc, "schedule");
+	char *txt = NULL;
+	size_t len = 0;
+	if (check_target(q, r, to, &scope, NULL) != 0)
+		goto done;
+	if (!cJSON_IsObject(sch)) {
+		console__error(r, 400, "schedule", "schedule: expected the schedule as a JSON object");
+		goto done;
+	}
+	hall_scope_format(&scope, scope_s, sizeof scope_s);
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(rnd, sizeof rnd, raw, sizeof raw);
+	snprintf(dir, sizeof dir, "%s/uploads", q->c->cfg->data_dir);
+	snprintf(path, sizeof path, "%s/schedule-%s.json", dir, rnd);
+	if (!(txt = hall_json_print(sch, &len)) || hall_fs_mkdirs(dir, &err) != HALL_OK ||
+	    hall_fs_write_atomic(path, txt, len, &err) != HALL_OK) {
+		console__error(r, 500, "schedule", "cannot keep the schedule: %s", err.msg);
+		goto done;
+	}
+	const char *argv[] = {"schedule", "push", path, "--to", scope_s};
+	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "schedule", scope_s, 5, argv));
+done:
+	free(txt);
+	cJSON_Delete(doc);
+}
+
+/* ---------------------------------------------------------------- routing */
+
+void console__api(console_req *q, console_resp *r)
+{
+	const char *p = q->path;
+	char id[HALL_ID_BUF + 8], leaf[256];
+	if (strcmp(p, "/login") == 0 && method_is(q, "POST"))
+		api_login(q, r);
+	else if (strcmp(p, "/logout") == 0 && method_is(q, "POST"))
+		api_logout(q, r);
+	else if (strcmp(p, "/me") == 0 && method_is(q, "GET"))
+		api_me(q, r);
+	else if (strcmp(p, "/kiosks") == 0 && method_is(q, "GET"))
+		api_kiosks(q, r);
+	else if (strcmp(p, "/stream") == 0 && method_is(q, "GET")) {
+		if (allow(q, r, HALL_ROLE_VIEWER, "see the fleet"))
+			console__fleet_stream(q, r);
+	} else if (split_path(p, "/kiosks/", id, sizeof id, leaf, sizeof leaf) == 0 && strcmp(leaf, "clear-alert") == 0 &&
+	           method_is(q, "POST"))
+		api_clear_alert(q, r, id);
+	else if (split_path(p, "/kiosks/", id, sizeof id, leaf, sizeof leaf) == 0 && strcmp(leaf, "shot") == 0 &&
+	         method_is(q, "GET"))
+		api_shot(q, r, id);
+	else if (strcmp(p, "/progress") == 0 && method_is(q, "GET"))
+		api_progress(q, r);
+	else if (strcmp(p, "/notices") == 0 && method_is(q, "POST"))
+		api_notice(q, r, false);
+	else if (strcmp(p, "/notices/clear") == 0 && method_is(q, "POST"))
+		api_notice(q, r, true);
+	else if (strcmp(p, "/commands") == 0 && method_is(q, "POST"))
+		api_command(q, r);
+	else if (split_path(p, "/jobs/", id, sizeof id, leaf, sizeof leaf) == 0 && !leaf[0] && method_is(q, "GET"))
+		api_job(q, r, id);
+	else if (strcmp(p, "/history") == 0 && method_is(q, "GET"))
+		api_history(q, r);
+	else if (strcmp(p, "/report") == 0 && method_is(q, "GET"))
+		api_report(q, r);
+	else if (strcmp(p, "/uploads") == 0 && method_is(q, "POST"))
+		api_upload_new(q, r);
+	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && strcmp(leaf, "check") == 0 &&
+	         method_is(q, "POST"))
+		api_upload_check(q, r, id);
+	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && leaf[0] && method_is(q, "PUT"))
+		api_upload_put(q, r, id, leaf);
+	else if ((strcmp(p, "/push") == 0 || strcmp(p, "/rollback") == 0 || strcmp(p, "/clear") == 0) &&
+	         method_is(q, "POST"))
+		api_content(q, r, p + 1);
+	else if (strcmp(p, "/schedules") == 0 && method_is(q, "POST"))
+		api_schedule(q, r);
+	else if (strcmp(p, "/users") == 0)
+		api_users(q, r, "");
+	else if (split_path(p, "/users/", id, sizeof id, leaf, sizeof leaf) == 0 && !leaf[0])
+		api_users(q, r, id);
+	else
+		console__error(r, 404, "not_found", "%s %s: no such API", q->method, p);
+}

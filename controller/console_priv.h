@@ -1,0 +1,133 @@
+/* controller/console_priv.h: what the console's files share (console_http.c: the server,
+ * sessions and files; console_api.c: the JSON API; console_fleet.c: the fleet as JSON and
+ * its live stream; console_jobs.c: actions run through the command line's functions).
+ * Names: console__fn. */
+#ifndef HALL_CTL_CONSOLE_PRIV_H
+#define HALL_CTL_CONSOLE_PRIV_H
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "console.h"
+#include "store.h"
+#include "store_users.h"
+
+#define CONSOLE_SESSIONS_MAX 256
+#define CONSOLE_IDLE_MS (30 * 60 * 1000)      /* a session unused this long is gone */
+#define CONSOLE_TOKEN_HEX 64                   /* 32 random bytes */
+#define CONSOLE_BODY_MAX (256 * 1024)
+#define CONSOLE_UPLOAD_MAX (16 * 1024 * 1024)   /* one file of a pack */
+#define CONSOLE_FAILS_MAX 128
+#define CONSOLE_JOBS_MAX 64
+
+typedef struct console_session {
+	char token[CONSOLE_TOKEN_HEX + 1];
+	char csrf[CONSOLE_TOKEN_HEX + 1];
+	char user[HALL_USER_NAME_MAX + 1];
+	hall_role role;
+	int64_t last_used;                         /* monotonic ms */
+} console_session;
+
+/* Failed logins per name and per client address: each failure doubles the wait before the
+ * next attempt is checked (0.5 s, 1 s, 2 s ... 8 s), so guessing stays slow. */
+typedef struct console_fail {
+	char key[80];                              /* "u:<name>" or "a:<address>" */
+	int count;
+	int64_t last;                              /* monotonic ms */
+} console_fail;
+
+/* An action the console started (notice, command, push, ...) on a thread of its own. */
+typedef struct console_job {
+	int64_t id;
+	char kind[16];                             /* "content", "notice", "command", ... */
+	char scope[HALL_SCOPE_BUF];
+	char user[HALL_USER_NAME_MAX + 1];
+	int64_t started;                           /* UTC ms */
+	bool done;
+	int code;                                  /* the command line's exit code when done */
+	char cmd_ids[8][32];                       /* commands: the ids given, at most 8 shown */
+} console_job;
+
+struct hall_console {
+	const hall_controller_config *cfg;
+	struct MHD_Daemon *daemon;
+	bool tls;
+	char *cert_pem, *key_pem;
+	char db_path[HALL_CONFIG_PATH_MAX + 32];
+	pthread_mutex_t lock;                      /* guards everything below */
+	hall_store *store;                         /* read-only */
+	hall_users *users;
+	console_session sessions[CONSOLE_SESSIONS_MAX];
+	console_fail fails[CONSOLE_FAILS_MAX];
+	console_job jobs[CONSOLE_JOBS_MAX];
+	int64_t next_job;
+	int running_jobs;
+	pthread_cond_t jobs_cv;
+	volatile int stopping;
+};
+
+/* One request, as the API sees it. */
+typedef struct console_req {
+	hall_console *c;
+	const char *method;
+	const char *path;                          /* after "/api/v1" */
+	const char *body;
+	size_t body_len;
+	const char *csrf_header;                   /* X-CSRF-Token or NULL */
+	const char *content_type;
+	char addr[64];                             /* client address */
+	bool authed;
+	console_session sess;                      /* a copy, when authed */
+	struct MHD_Connection *conn;
+} console_req;
+
+typedef struct console_resp {
+	unsigned status;
+	const char *type;                          /* Content-Type */
+	char *body;                                /* malloc'd, or NULL */
+	size_t len;
+	char cookie[320];                          /* Set-Cookie value or "" */
+	char disposition[160];                     /* Content-Disposition or "" */
+	unsigned retry_after;                      /* seconds, 0 = none */
+	struct MHD_Response *stream;               /* set instead of body for SSE */
+} console_resp;
+
+/* Responses. */
+void console__json(console_resp *r, unsigned status, cJSON *doc);   /* takes doc */
+void console__error(console_resp *r, unsigned status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const char *console__query(const console_req *q, const char *key);
+
+/* Sessions (lock held by the caller for none of these: they take it). */
+int console__login(hall_console *c, const char *user, hall_role role, console_session *out);
+void console__logout(hall_console *c, const char *token);
+/* Wait (sleeping, lock not held) as long as earlier failures of this name or address
+ * ask, then report whether the password matched and count a failure when not. */
+hall_err console__check_login(hall_console *c, const char *addr, const char *name, const char *password,
+                              hall_user *out, unsigned *waited_ms);
+void console__drop_user_sessions(hall_console *c, const char *user);
+
+/* The API: fills r from q. */
+void console__api(console_req *q, console_resp *r);
+
+/* Record one console action in the history (a refused attempt too) under the person. */
+void console__history(hall_console *c, const char *user, const char *action, const char *kind, const char *target,
+                      const char *detail);
+
+/* Fleet. */
+cJSON *console__fleet_json(hall_console *c, const char *only_id);
+void console__fleet_stream(console_req *q, console_resp *r);
+
+/* Jobs: run argv (argv[0] = the subcommand) through the command line's function on a
+ * thread of its own as `user`; returns the job id, 0 when too many run. */
+int64_t console__job_start(hall_console *c, const char *user, const char *kind, const char *scope, int argc,
+                           const char *const *argv);
+int64_t console__job_start_commands(hall_console *c, const char *user, const char *scope, const char *cmd,
+                                    const char *exhibit, const char (*kiosks)[HALL_ID_BUF], size_t n);
+cJSON *console__job_json(hall_console *c, int64_t id);
+void console__jobs_wait(hall_console *c);
+
+#endif

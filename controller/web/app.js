@@ -1,0 +1,650 @@
+/* The staff console's pages: a client of the JSON API under /api/v1/ (docs/console.md),
+ * nothing else. Korean and English; every control is a real button, link or form field, so
+ * the keyboard and screen readers work without extra code. */
+'use strict';
+
+const T = {
+  ko: {
+    title: '시민청 관리 콘솔', skip: '본문으로 건너뛰기', switchLang: 'English', switchLangLabel: 'Switch to English',
+    logout: '로그아웃', loading: '불러오는 중…', nav: '주 메뉴',
+    fleet: '현황', content: '콘텐츠', schedules: '일정', notices: '공지', commands: '명령', reports: '보고서',
+    history: '기록', accounts: '계정',
+    login: '로그인', user: '아이디', password: '비밀번호', signIn: '로그인', wrongLogin: '아이디 또는 비밀번호가 틀렸습니다.',
+    slowed: '실패가 이어져 잠시 기다렸습니다.',
+    online: '연결됨', offline: '끊김', open: '운영 중', closed: '운영 종료', showing: '표시 중', from: '출처',
+    scope_all: '전체', scope_group: '그룹', scope_kiosk: '개별 지정', scope_default: '기본 콘텐츠', scope_unknown: '이전 배포',
+    version: '버전', pack: '팩', notice: '공지', none: '없음', lastSeen: '마지막 연락', fps: '초당 프레임', lastError: '마지막 오류',
+    unrecorded: '기록 못 한 이벤트', helpCalls: '직원 호출', alert: '경보', ack: '확인 처리', shot: '화면 캡처',
+    shotTaken: '캡처를 요청했습니다.', pending: '적용 대기', group: '그룹', kiosks: '키오스크', kiosk: '키오스크',
+    notKnown: '알 수 없음', total: '전체', alerts: '경보',
+    noticeTitle: '공지 올리기', level: '수준', info: '안내', urgent: '긴급', until: '게시 종료 (현지 시각, 비우면 무기한)',
+    target: '대상', all: '전체', textIn: '문구', raise: '공지 올리기', takeDown: '공지 내리기', current: '현재 공지',
+    commandTitle: '명령 보내기', cmd: '명령', exhibit: '전시 (보이기 명령일 때)', send: '보내기',
+    cmd_screenshot: '화면 캡처', cmd_reload: '다시 불러오기', cmd_show: '전시 보이기', cmd_identify: '식별 표시',
+    reportTitle: '이용 보고서', day: '날짜', fromDay: '시작일', toDay: '종료일', show: '보기', print: '인쇄',
+    download: '내려받기', sessions: '방문 세션', taps: '터치', views: '화면 보기', events: '이벤트', votes: '투표', help: '직원 호출',
+    complete: '자료 완전', incomplete: '자료 불완전', uptime: '가동률', missing: '누락',
+    historyTitle: '작업 기록', when: '시각', who: '사람', action: '작업', detail: '내용',
+    accountsTitle: '계정', name: '이름', role: '역할', add: '추가', remove: '삭제', newPassword: '새 비밀번호',
+    setPassword: '비밀번호 바꾸기', setRole: '역할 바꾸기', changed: '바뀌었습니다.',
+    role_viewer: '열람자', role_operator: '운영자', role_editor: '편집자', role_admin: '관리자',
+    contentTitle: '콘텐츠 배포', upload: '팩 올리기 (폴더)', check: '검사', push: '배포', rollback: '되돌리기',
+    clearOverride: '개별 지정 해제', problems: '문제', noProblems: '문제 없음: 배포할 수 있습니다.',
+    confirmPush: (n, hidden) => `화면 ${n}대가 바뀝니다.` + (hidden.length ? ` 다음은 더 구체적인 지정에 가려 바뀌지 않습니다: ${hidden.join(', ')}` : ''),
+    progress: '진행', applied: '적용됨', deferred: '방문 세션 뒤 적용', rejected: '거부됨', pendingState: '대기', offlineState: '끊김(다음 연결 때 받음)',
+    hiddenBy: '가려짐', done: '완료', failed: '실패', refused: '거부', running: '진행 중',
+    schedTitle: '일정', schedNote: '일정은 JSON 파일로 올립니다 (docs/schedule 형식).', schedFile: '일정 파일', schedPush: '일정 배포',
+    forbidden: '이 작업을 할 권한이 없습니다.', error: '오류', cancel: '취소', ok: '확인', confirm: '확인',
+    sureAll: '전체 화면에 적용됩니다. 계속할까요?', stale: '자료가 오래되었을 수 있습니다', liveOn: '실시간',
+    noKiosks: '아직 연락한 키오스크가 없습니다.', yes: '예', no: '아니오', signedInAs: (u, r) => `${u} (${r})`,
+  },
+  en: {
+    title: 'Citizen Hall console', skip: 'Skip to content', switchLang: '한국어', switchLangLabel: '한국어로 보기',
+    logout: 'Sign out', loading: 'Loading…', nav: 'Main menu',
+    fleet: 'Fleet', content: 'Content', schedules: 'Schedules', notices: 'Notices', commands: 'Commands', reports: 'Reports',
+    history: 'History', accounts: 'Accounts',
+    login: 'Sign in', user: 'User name', password: 'Password', signIn: 'Sign in', wrongLogin: 'Wrong name or password.',
+    slowed: 'After repeated failures you had to wait.',
+    online: 'online', offline: 'offline', open: 'open', closed: 'closed', showing: 'Showing', from: 'from',
+    scope_all: 'all', scope_group: 'its group', scope_kiosk: 'its own override', scope_default: 'built-in pack', scope_unknown: 'an earlier push',
+    version: 'version', pack: 'pack', notice: 'Notice', none: 'none', lastSeen: 'Last seen', fps: 'Frame rate', lastError: 'Last error',
+    unrecorded: 'Unrecorded events', helpCalls: 'Help calls', alert: 'Alert', ack: 'Acknowledge', shot: 'Screenshot',
+    shotTaken: 'Screenshot requested.', pending: 'pending', group: 'Group', kiosks: 'Kiosks', kiosk: 'Kiosk',
+    notKnown: 'not known', total: 'Total', alerts: 'Alerts',
+    noticeTitle: 'Raise a notice', level: 'Level', info: 'info', urgent: 'urgent', until: 'Until (hall time; empty = no end)',
+    target: 'Target', all: 'all', textIn: 'Text', raise: 'Raise notice', takeDown: 'Take notice down', current: 'Current notices',
+    commandTitle: 'Send a command', cmd: 'Command', exhibit: 'Exhibit (for show)', send: 'Send',
+    cmd_screenshot: 'screenshot', cmd_reload: 'reload', cmd_show: 'show exhibit', cmd_identify: 'identify',
+    reportTitle: 'Usage report', day: 'Day', fromDay: 'From', toDay: 'To', show: 'Show', print: 'Print',
+    download: 'Download', sessions: 'Sessions', taps: 'Taps', views: 'Views', events: 'Events', votes: 'Votes', help: 'Help calls',
+    complete: 'complete', incomplete: 'INCOMPLETE', uptime: 'Uptime', missing: 'Missing',
+    historyTitle: 'History', when: 'When', who: 'Who', action: 'Action', detail: 'Detail',
+    accountsTitle: 'Accounts', name: 'Name', role: 'Role', add: 'Add', remove: 'Remove', newPassword: 'New password',
+    setPassword: 'Set password', setRole: 'Set role', changed: 'Changed.',
+    role_viewer: 'viewer', role_operator: 'operator', role_editor: 'editor', role_admin: 'admin',
+    contentTitle: 'Push content', upload: 'Upload a pack (folder)', check: 'Check', push: 'Push', rollback: 'Roll back',
+    clearOverride: 'Clear override', problems: 'Problems', noProblems: 'No problems: ready to push.',
+    confirmPush: (n, hidden) => `${n} screen(s) will change.` + (hidden.length ? ` Hidden by a more specific push, these will not: ${hidden.join(', ')}` : ''),
+    progress: 'Progress', applied: 'applied', deferred: 'deferred until the visit ends', rejected: 'rejected', pendingState: 'pending', offlineState: 'offline (gets it on connect)',
+    hiddenBy: 'hidden by', done: 'done', failed: 'failed', refused: 'refused', running: 'running',
+    schedTitle: 'Schedules', schedNote: 'A schedule is uploaded as a JSON file (docs/schedule format).', schedFile: 'Schedule file', schedPush: 'Push schedule',
+    forbidden: 'You may not do this.', error: 'Error', cancel: 'Cancel', ok: 'OK', confirm: 'Confirm',
+    sureAll: 'This goes to every screen. Go on?', stale: 'data may be stale', liveOn: 'live',
+    noKiosks: 'No kiosk has reported yet.', yes: 'yes', no: 'no', signedInAs: (u, r) => `${u} (${r})`,
+  },
+};
+
+const ROLE_RANK = { viewer: 1, operator: 2, editor: 3, admin: 4 };
+const PAGES = [
+  ['fleet', 1], ['content', 3], ['schedules', 3], ['notices', 2], ['commands', 2], ['reports', 1], ['history', 1], ['accounts', 4],
+];
+
+const S = { lang: localStorage.getItem('lang') === 'en' ? 'en' : 'ko', me: null, csrf: null, kiosks: new Map(), es: null, timers: [] };
+const t = (k) => T[S.lang][k] ?? k;
+const $ = (sel, root = document) => root.querySelector(sel);
+
+function h(tag, attrs = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const kid of kids.flat()) if (kid !== null && kid !== undefined && kid !== false) el.append(kid.nodeType ? kid : String(kid));
+  return el;
+}
+
+function announce(msg) { const l = $('#live'); l.textContent = ''; setTimeout(() => { l.textContent = msg; }, 30); }
+
+async function api(method, path, body) {
+  const opt = { method, headers: {}, credentials: 'same-origin' };
+  if (body !== undefined) {
+    opt.headers['Content-Type'] = body instanceof Blob || body instanceof ArrayBuffer ? 'application/octet-stream' : 'application/json';
+    opt.body = body instanceof Blob || body instanceof ArrayBuffer ? body : JSON.stringify(body);
+  }
+  if (method !== 'GET' && S.csrf) opt.headers['X-CSRF-Token'] = S.csrf;
+  const res = await fetch('/api/v1' + path, opt);
+  let data = null;
+  const type = res.headers.get('Content-Type') || '';
+  if (type.startsWith('application/json')) data = await res.json();
+  if (res.status === 401 && path !== '/login') { S.me = null; go('login'); }
+  return { status: res.status, data, res };
+}
+
+function fmtTime(ms, withDate = true) {
+  if (!ms) return '–';
+  const d = new Date(ms);
+  const opt = { timeZone: S.me?.time_zone || 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
+  if (withDate) Object.assign(opt, { year: 'numeric', month: '2-digit', day: '2-digit' });
+  return new Intl.DateTimeFormat(S.lang === 'ko' ? 'ko-KR' : 'en-GB', opt).format(d);
+}
+
+function localDay(offsetDays = 0) {
+  const d = new Date(Date.now() + offsetDays * 86400000);
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone: S.me?.time_zone || 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (k) => p.find((x) => x.type === k).value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+function can(rank) { return S.me && ROLE_RANK[S.me.role] >= rank; }
+
+/* ---------------------------------------------------------------- chrome */
+
+function chrome() {
+  document.documentElement.lang = S.lang;
+  document.title = t('title');
+  $('#brand').textContent = t('title');
+  $('#skip').textContent = t('skip');
+  const lb = $('#lang');
+  lb.textContent = t('switchLang');
+  lb.setAttribute('aria-label', t('switchLangLabel'));
+  lb.setAttribute('lang', S.lang === 'ko' ? 'en' : 'ko');
+  $('#logout').textContent = t('logout');
+  $('#logout').hidden = !S.me;
+  $('#who').textContent = S.me ? t('signedInAs')(S.me.user, t('role_' + S.me.role)) : '';
+  const nav = $('#nav');
+  nav.setAttribute('aria-label', t('nav'));
+  nav.hidden = !S.me;
+  nav.replaceChildren(...(S.me ? PAGES.filter(([, r]) => can(r)).map(([p]) =>
+    h('a', { href: '#/' + p, 'aria-current': current() === p ? 'page' : null }, t(p))) : []));
+  $('#confirm-no').textContent = t('cancel');
+  $('#confirm-yes').textContent = t('ok');
+  $('#confirm-title').textContent = t('confirm');
+}
+
+function current() { return (location.hash.replace(/^#\/?/, '') || 'fleet').split('?')[0]; }
+function go(page) { if (current() !== page) location.hash = '#/' + page; else render(); }
+
+function confirmDialog(text) {
+  return new Promise((resolve) => {
+    const d = $('#confirm');
+    $('#confirm-body').replaceChildren(h('p', {}, text));
+    d.returnValue = '';
+    d.onclose = () => resolve(d.returnValue === 'ok');
+    d.showModal();
+    $('#confirm-yes').focus();
+  });
+}
+
+function stopLive() {
+  if (S.es) { S.es.close(); S.es = null; }
+  S.timers.forEach(clearInterval);
+  S.timers = [];
+}
+
+async function render() {
+  stopLive();
+  const main = $('#main');
+  if (!S.me) {
+    const r = await api('GET', '/me');
+    if (r.status === 200) { S.me = r.data; S.csrf = r.data.csrf; }
+  }
+  let page = current();
+  if (!S.me) page = 'login';
+  else if (page === 'login') page = 'fleet';
+  const def = PAGES.find(([p]) => p === page);
+  chrome();
+  main.replaceChildren();
+  if (page !== 'login' && (!def || !can(def[1]))) {
+    main.append(h('h1', {}, t(page)), h('p', { class: 'error', role: 'alert' }, t('forbidden')));
+    return;
+  }
+  await PAGE_FNS[page](main);
+  main.focus();
+}
+
+/* ---------------------------------------------------------------- login */
+
+function pageLogin(main) {
+  const err = h('p', { class: 'error', role: 'alert', id: 'login-error' });
+  const form = h('form', { class: 'login panel', id: 'login-form' },
+    h('h1', {}, t('login')),
+    h('label', { for: 'login-user' }, t('user')),
+    h('input', { id: 'login-user', name: 'user', autocomplete: 'username', required: true, autocapitalize: 'none' }),
+    h('label', { for: 'login-password' }, t('password')),
+    h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    err,
+    h('div', { class: 'row' }, h('button', { type: 'submit', id: 'login-submit' }, t('signIn'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('#login-submit').disabled = true;
+    const r = await api('POST', '/login', { user: $('#login-user').value.trim(), password: $('#login-password').value });
+    $('#login-submit').disabled = false;
+    if (r.status === 200) {
+      S.csrf = r.data.csrf;
+      const me = await api('GET', '/me');
+      S.me = me.data;
+      location.hash = '#/fleet';
+      render();
+    } else {
+      err.textContent = t('wrongLogin');
+      $('#login-password').value = '';
+      $('#login-password').focus();
+    }
+  });
+  main.append(form);
+}
+
+/* ---------------------------------------------------------------- fleet */
+
+function scopeText(scope) { return t('scope_' + (scope || 'unknown')); }
+
+function noticeText(n) {
+  if (!n) return t('none');
+  const txt = n.text[S.lang] || n.text.ko || n.text.en || Object.values(n.text)[0] || '';
+  return `${n.level === 'urgent' ? t('urgent') + ': ' : ''}${txt}${n.until ? ' (~' + fmtTime(n.until) + ')' : ''}`;
+}
+
+function kioskCard(k) {
+  const id = 'k-' + k.id;
+  const status = h('span', { class: 'badge ' + (k.online ? 'ok' : 'bad') }, k.online ? t('online') : t('offline'));
+  const openB = h('span', { class: 'badge ' + (k.open ? 'ok' : 'warn') }, k.open ? t('open') : t('closed'));
+  const rows = [
+    [t('showing'), `${k.showing.pack || t('notKnown')} · ${t('version')} ${k.showing.version} · ${t('from')} ${scopeText(k.showing.scope)}`
+      + (k.pending ? ` (${t('pending')}: ${t('version')} ${k.wanted.version})` : '')],
+    [t('group'), k.group || '–'],
+    [t('notice'), noticeText(k.notice)],
+    [t('lastSeen'), fmtTime(k.last_seen)],
+    [t('fps'), k.fps == null ? '–' : k.fps.toFixed(1)],
+    [t('lastError'), k.last_error || t('none')],
+    [t('unrecorded'), k.unrecorded == null ? '–' : k.unrecorded],
+    [t('helpCalls'), k.help_calls],
+  ];
+  if (k.alert) rows.push([t('alert'), k.alert_reason || '']);
+  const actions = h('div', { class: 'row' });
+  if (can(2) && (k.alert || k.help_calls > 0))
+    actions.append(h('button', { type: 'button', class: 'ghost', onclick: () => ackAlert(k.id) }, `${t('ack')}`));
+  if (can(2))
+    actions.append(h('button', { type: 'button', class: 'ghost', onclick: () => takeShot(k.id) }, t('shot')));
+  const shot = h('div', { id: 'shot-' + k.id });
+  return h('article', { class: 'card' + (k.alert || !k.online ? ' alert' : ''), id, 'aria-labelledby': id + '-h' },
+    h('h2', { id: id + '-h' }, h('span', {}, k.id), status, openB),
+    h('dl', {}, rows.map(([a, b]) => [h('dt', {}, a), h('dd', {}, b)])),
+    actions, shot);
+}
+
+async function ackAlert(id) {
+  const r = await api('POST', `/kiosks/${encodeURIComponent(id)}/clear-alert`, {});
+  announce(r.status === 200 ? t('done') : (r.data?.message || t('error')));
+}
+
+async function takeShot(id) {
+  const r = await api('POST', '/commands', { cmd: 'screenshot', to: 'kiosk:' + id });
+  if (r.status !== 202) { announce(r.data?.message || t('error')); return; }
+  announce(t('shotTaken'));
+  const box = $('#shot-' + CSS.escape(id));
+  for (let i = 0; i < 40; i++) {
+    await new Promise((res) => setTimeout(res, 500));
+    const j = await api('GET', '/jobs/' + r.data.id);
+    if (j.data?.done) break;
+  }
+  if (box) box.replaceChildren(h('img', { src: `/api/v1/kiosks/${encodeURIComponent(id)}/shot?t=${Date.now()}`, alt: `${t('shot')}: ${id}` }));
+}
+
+function fleetSummary() {
+  const all = [...S.kiosks.values()];
+  const on = all.filter((k) => k.online).length;
+  const al = all.filter((k) => k.alert).length;
+  const hc = all.reduce((a, k) => a + (k.help_calls || 0), 0);
+  return h('div', { class: 'summary', id: 'fleet-summary' },
+    h('div', {}, h('strong', {}, all.length), t('kiosks')),
+    h('div', {}, h('strong', {}, on), t('online')),
+    h('div', {}, h('strong', {}, all.length - on), t('offline')),
+    h('div', {}, h('strong', {}, al), t('alerts')),
+    h('div', {}, h('strong', {}, hc), t('helpCalls')));
+}
+
+function drawFleet() {
+  const list = $('#fleet-list');
+  if (!list) return;
+  $('#fleet-summary')?.replaceWith(fleetSummary());
+  const kids = [...S.kiosks.values()].sort((a, b) => a.id.localeCompare(b.id));
+  if (!kids.length) { list.replaceChildren(h('p', {}, t('noKiosks'))); return; }
+  /* Keep what has a screenshot open: replace card bodies only when they changed. */
+  const seen = new Set();
+  for (const k of kids) {
+    seen.add('k-' + k.id);
+    const old = document.getElementById('k-' + k.id);
+    const card = kioskCard(k);
+    if (old) {
+      const img = old.querySelector('img');
+      if (img) card.querySelector('#shot-' + CSS.escape(k.id)).append(img);
+      if (old.outerHTML !== card.outerHTML) old.replaceWith(card);
+    } else list.append(card);
+  }
+  for (const el of [...list.children]) if (el.id && !seen.has(el.id)) el.remove();
+}
+
+async function pageFleet(main) {
+  main.append(h('h1', {}, t('fleet'), ' ', h('span', { class: 'badge ok', id: 'live-badge' }, t('liveOn'))),
+    fleetSummary(), h('div', { class: 'cards', id: 'fleet-list', 'aria-live': 'off' }));
+  const r = await api('GET', '/kiosks');
+  if (r.status === 200) { S.kiosks = new Map(r.data.kiosks.map((k) => [k.id, k])); drawFleet(); }
+  const es = new EventSource('/api/v1/stream');
+  S.es = es;
+  es.addEventListener('fleet', (e) => { const d = JSON.parse(e.data); S.kiosks = new Map(d.kiosks.map((k) => [k.id, k])); drawFleet(); });
+  es.addEventListener('kiosk', (e) => { const k = JSON.parse(e.data); S.kiosks.set(k.id, k); drawFleet(); });
+  es.onerror = () => { const b = $('#live-badge'); if (b) { b.className = 'badge warn'; b.textContent = t('stale'); } };
+  es.onopen = () => { const b = $('#live-badge'); if (b) { b.className = 'badge ok'; b.textContent = t('liveOn'); } };
+}
+
+/* ---------------------------------------------------------------- targets and progress */
+
+async function loadKiosks() {
+  const r = await api('GET', '/kiosks');
+  if (r.status === 200) S.kiosks = new Map(r.data.kiosks.map((k) => [k.id, k]));
+  return [...S.kiosks.values()];
+}
+
+function targetSelect(id, kiosks) {
+  const groups = [...new Set(kiosks.map((k) => k.group).filter(Boolean))].sort();
+  return h('select', { id, name: 'to' },
+    h('option', { value: 'all' }, `${t('all')} (${kiosks.length})`),
+    groups.map((g) => h('option', { value: 'group:' + g }, `${t('group')}: ${g} (${kiosks.filter((k) => k.group === g).length})`)),
+    kiosks.map((k) => h('option', { value: 'kiosk:' + k.id }, `${t('kiosk')}: ${k.id}`)));
+}
+
+function stateText(k) {
+  const m = { applied: t('applied'), deferred: t('deferred'), rejected: t('rejected'), pending: t('pendingState'), offline: t('offlineState') };
+  return (m[k.state] || k.state) + (k.reason && k.state !== 'deferred' ? ': ' + k.reason : '') + (k.hidden_by ? ` (${t('hiddenBy')} ${k.hidden_by})` : '');
+}
+
+async function followJob(box, job, kind, to) {
+  const table = h('table', { id: 'progress-table' }, h('caption', { class: 'sr-only' }, t('progress')),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('kiosk')), h('th', { scope: 'col' }, t('progress')))), h('tbody'));
+  const status = h('p', { id: 'job-status', role: 'status' }, t('running'));
+  box.replaceChildren(h('h2', {}, t('progress')), status, h('div', { class: 'table-wrap' }, table));
+  for (let i = 0; i < 120; i++) {
+    const j = await api('GET', '/jobs/' + job.id);
+    let p = null;
+    if (kind) {
+      p = await api('GET', `/progress?kind=${kind}&to=${encodeURIComponent(to)}`);
+      if (p.status === 200 && p.data.version && j.data) {
+        table.tBodies[0].replaceChildren(...p.data.kiosks.map((k) =>
+          h('tr', { 'data-kiosk': k.id, 'data-state': k.state }, h('td', {}, k.id), h('td', { class: stateClass(k.state) }, stateText(k)))));
+      }
+    }
+    if (j.data?.done) {
+      status.textContent = `${t(j.data.outcome === 'ok' ? 'done' : j.data.outcome)}`;
+      status.dataset.outcome = j.data.outcome;
+      announce(status.textContent);
+      if (!kind || !p || (p.data.counts.pending === 0)) break;
+    }
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
+function stateClass(s) { return s === 'applied' ? 'ok' : s === 'rejected' ? 'bad' : 'warn'; }
+
+/* ---------------------------------------------------------------- notices */
+
+async function pageNotices(main) {
+  const kiosks = await loadKiosks();
+  const langs = [['ko', '한국어'], ['en', 'English'], ['zh-Hans', '简体中文'], ['zh-Hant', '繁體中文'], ['ja', '日本語']];
+  const err = h('p', { class: 'error', role: 'alert' });
+  const box = h('div', { id: 'notice-progress' });
+  const form = h('form', { id: 'notice-form' },
+    h('fieldset', {}, h('legend', {}, t('noticeTitle')),
+      h('label', { for: 'notice-to' }, t('target')), targetSelect('notice-to', kiosks),
+      h('label', { for: 'notice-level' }, t('level')),
+      h('select', { id: 'notice-level' }, h('option', { value: 'info' }, t('info')), h('option', { value: 'urgent' }, t('urgent'))),
+      langs.map(([code, name]) => [h('label', { for: 'notice-' + code }, `${t('textIn')} (${name})`),
+        h('textarea', { id: 'notice-' + code, lang: code, maxlength: 500 })]),
+      h('label', { for: 'notice-until' }, t('until')), h('input', { id: 'notice-until', type: 'datetime-local' }),
+      err,
+      h('div', { class: 'row' }, h('button', { type: 'submit', id: 'notice-raise' }, t('raise')),
+        h('button', { type: 'button', class: 'ghost', id: 'notice-clear', onclick: () => sendNotice(true) }, t('takeDown')))));
+  async function sendNotice(clear) {
+    err.textContent = '';
+    const to = $('#notice-to').value;
+    if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
+    const body = { to };
+    if (!clear) {
+      body.level = $('#notice-level').value;
+      body.text = {};
+      for (const [code] of langs) { const v = $('#notice-' + code).value.trim(); if (v) body.text[code] = v; }
+      const u = $('#notice-until').value;
+      if (u) body.until = u.slice(0, 16);
+    }
+    const r = await api('POST', clear ? '/notices/clear' : '/notices', body);
+    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    followJob(box, r.data, 'notice', to);
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); sendNotice(false); });
+  const cur = kiosks.filter((k) => k.notice);
+  main.append(h('h1', {}, t('notices')), form, box,
+    h('h2', {}, t('current')),
+    cur.length ? h('ul', {}, cur.map((k) => h('li', {}, `${k.id}: ${noticeText(k.notice)}`))) : h('p', {}, t('none')));
+}
+
+/* ---------------------------------------------------------------- commands */
+
+async function pageCommands(main) {
+  const kiosks = await loadKiosks();
+  const err = h('p', { class: 'error', role: 'alert' });
+  const box = h('div', { id: 'command-progress' });
+  const form = h('form', { id: 'command-form' },
+    h('fieldset', {}, h('legend', {}, t('commandTitle')),
+      h('label', { for: 'command-cmd' }, t('cmd')),
+      h('select', { id: 'command-cmd' }, ['identify', 'screenshot', 'reload', 'show'].map((c) => h('option', { value: c }, t('cmd_' + c)))),
+      h('label', { for: 'command-exhibit' }, t('exhibit')), h('input', { id: 'command-exhibit' }),
+      h('label', { for: 'command-to' }, t('target')), targetSelect('command-to', kiosks),
+      err, h('div', { class: 'row' }, h('button', { type: 'submit', id: 'command-send' }, t('send')))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    err.textContent = '';
+    const to = $('#command-to').value;
+    if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
+    const r = await api('POST', '/commands', { cmd: $('#command-cmd').value, exhibit: $('#command-exhibit').value || undefined, to });
+    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    followJob(box, r.data, null, to);
+  });
+  main.append(h('h1', {}, t('commands')), form, box);
+}
+
+/* ---------------------------------------------------------------- reports */
+
+async function pageReports(main) {
+  const err = h('p', { class: 'error', role: 'alert' });
+  const out = h('div', { id: 'report-out' });
+  const day = localDay();
+  const form = h('form', { id: 'report-form', class: 'no-print' },
+    h('div', { class: 'row' },
+      h('div', {}, h('label', { for: 'report-from' }, t('fromDay')), h('input', { id: 'report-from', type: 'date', value: day })),
+      h('div', {}, h('label', { for: 'report-to' }, t('toDay')), h('input', { id: 'report-to', type: 'date', value: day }))),
+    err,
+    h('div', { class: 'row' }, h('button', { type: 'submit', id: 'report-show' }, t('show')),
+      h('button', { type: 'button', class: 'ghost', onclick: () => window.print() }, t('print')),
+      ['html', 'csv', 'json'].map((f) => h('a', { class: 'button ghost', id: 'report-dl-' + f, href: '#', 'data-format': f }, `${t('download')} ${f.toUpperCase()}`))));
+  const q = () => `from=${$('#report-from').value}&to=${$('#report-to').value}&lang=${S.lang}`;
+  const setLinks = () => { for (const f of ['html', 'csv', 'json']) $('#report-dl-' + f).href = `/api/v1/report?${q()}&format=${f}&download=1`; };
+  form.addEventListener('change', setLinks);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    err.textContent = '';
+    const r = await api('GET', '/report?' + q() + '&format=json');
+    if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
+    out.replaceChildren(...reportView(r.data));
+  });
+  main.append(h('h1', {}, t('reportTitle')), form, out);
+  setLinks();
+  form.requestSubmit();
+}
+
+function reportView(d) {
+  const tot = d.totals || {};
+  const figs = [['sessions', tot.sessions], ['taps', tot.taps], ['views', tot.views], ['events', tot.events], ['votes', tot.votes], ['help', tot.help]];
+  const cell = (v, cls) => h('td', { class: cls }, v == null ? '–' : v);
+  return [
+    h('p', {}, `${d.from} – ${d.to} · `, h('span', { class: 'badge ' + (d.complete ? 'ok' : 'bad'), id: 'report-complete' }, d.complete ? t('complete') : t('incomplete'))),
+    d.completeness ? h('p', { class: 'note' }, d.completeness) : null,
+    h('div', { class: 'summary', id: 'report-totals' }, figs.map(([k, v]) => h('div', { 'data-figure': k }, h('strong', {}, v ?? 0), t(k)))),
+    h('h2', {}, t('kiosks')),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'report-kiosks' },
+      h('thead', {}, h('tr', {}, [t('kiosk'), t('group'), t('events'), t('missing'), t('sessions'), t('taps'), t('help'), t('uptime')].map((x, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : null }, x)))),
+      h('tbody', {}, (d.kiosks || []).map((k) => h('tr', { 'data-kiosk': k.id }, h('th', { scope: 'row' }, k.id), cell(k.group), cell(k.events, 'num'), cell(k.missing, 'num'),
+        cell(k.sessions, 'num'), cell(k.taps, 'num'), cell(k.help, 'num'), cell(k.uptime_pct == null ? null : k.uptime_pct + '%', 'num')))))),
+    h('h2', {}, S.lang === 'ko' ? '전시' : 'Exhibits'),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'report-exhibits' },
+      h('thead', {}, h('tr', {}, [S.lang === 'ko' ? '전시' : 'Exhibit', t('views'), t('taps')].map((x, i) => h('th', { scope: 'col', class: i ? 'num' : null }, x)))),
+      h('tbody', {}, (d.exhibits || []).map((e) => h('tr', {}, h('th', { scope: 'row' }, e.title), cell(e.views, 'num'), cell(e.taps, 'num')))))),
+  ];
+}
+
+/* ---------------------------------------------------------------- history */
+
+async function pageHistory(main) {
+  const r = await api('GET', '/history?limit=300');
+  main.append(h('h1', {}, t('historyTitle')));
+  if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, r.data?.message || t('error'))); return; }
+  main.append(h('div', { class: 'table-wrap' }, h('table', { id: 'history-table' },
+    h('thead', {}, h('tr', {}, [t('when'), t('who'), t('action'), t('target'), t('detail')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, r.data.history.map((e) => h('tr', { class: e.action === 'refused' || e.action === 'login-failed' ? 'bad' : null },
+      h('td', {}, fmtTime(e.ts)), h('td', {}, e.user), h('td', {}, e.action + (e.version ? ` v${e.version}` : '')), h('td', {}, e.target), h('td', {}, e.detail)))))));
+}
+
+/* ---------------------------------------------------------------- accounts */
+
+async function pageAccounts(main) {
+  const r = await api('GET', '/users');
+  const err = h('p', { class: 'error', role: 'alert', id: 'accounts-error' });
+  const roles = ['viewer', 'operator', 'editor', 'admin'];
+  const roleSel = (id, v) => h('select', { id }, roles.map((x) => h('option', { value: x, selected: x === v }, t('role_' + x))));
+  main.append(h('h1', {}, t('accountsTitle')));
+  if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, r.data?.message || t('error'))); return; }
+  const rows = r.data.users.map((u, i) => h('tr', {},
+    h('th', { scope: 'row' }, u.name),
+    h('td', {}, h('label', { class: 'sr-only', for: 'role-' + i }, `${t('role')}: ${u.name}`), roleSel('role-' + i, u.role),
+      h('button', { type: 'button', class: 'ghost', onclick: async () => {
+        const x = await api('POST', '/users/' + encodeURIComponent(u.name), { role: $('#role-' + i).value });
+        err.textContent = x.status === 200 ? '' : x.data?.message; announce(x.status === 200 ? t('changed') : x.data?.message);
+      } }, t('setRole'))),
+    h('td', {}, h('label', { class: 'sr-only', for: 'pw-' + i }, `${t('newPassword')}: ${u.name}`), h('input', { id: 'pw-' + i, type: 'password', autocomplete: 'new-password' }),
+      h('button', { type: 'button', class: 'ghost', onclick: async () => {
+        const x = await api('POST', '/users/' + encodeURIComponent(u.name), { password: $('#pw-' + i).value });
+        err.textContent = x.status === 200 ? '' : x.data?.message; announce(x.status === 200 ? t('changed') : x.data?.message);
+      } }, t('setPassword'))),
+    h('td', {}, u.name === S.me.user ? '' : h('button', { type: 'button', class: 'danger', onclick: async () => {
+      if (!(await confirmDialog(`${t('remove')}: ${u.name}?`))) return;
+      const x = await api('DELETE', '/users/' + encodeURIComponent(u.name));
+      if (x.status === 200) render(); else err.textContent = x.data?.message;
+    } }, `${t('remove')}`))));
+  const add = h('form', { id: 'user-add' }, h('fieldset', {}, h('legend', {}, t('add')),
+    h('label', { for: 'new-name' }, t('name')), h('input', { id: 'new-name', autocomplete: 'off', autocapitalize: 'none' }),
+    h('label', { for: 'new-role' }, t('role')), roleSel('new-role', 'viewer'),
+    h('label', { for: 'new-password' }, t('password')), h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password' }),
+    h('div', { class: 'row' }, h('button', { type: 'submit' }, t('add')))));
+  add.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const x = await api('POST', '/users', { name: $('#new-name').value.trim(), role: $('#new-role').value, password: $('#new-password').value });
+    if (x.status === 201) render(); else err.textContent = x.data?.message || t('error');
+  });
+  main.append(err, h('div', { class: 'table-wrap' }, h('table', { id: 'users-table' },
+    h('thead', {}, h('tr', {}, [t('name'), t('role'), t('password'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows))), add);
+}
+
+/* ---------------------------------------------------------------- content and schedules */
+
+async function pageContent(main) {
+  const kiosks = await loadKiosks();
+  const err = h('div', { class: 'error', role: 'alert', id: 'content-error' });
+  const box = h('div', { id: 'content-progress' });
+  let upload = null;
+  const form = h('form', { id: 'content-form' },
+    h('fieldset', {}, h('legend', {}, t('contentTitle')),
+      h('label', { for: 'pack-files' }, t('upload')),
+      h('input', { id: 'pack-files', type: 'file', multiple: true, webkitdirectory: true }),
+      h('label', { for: 'content-to' }, t('target')), targetSelect('content-to', kiosks),
+      err,
+      h('div', { class: 'row' },
+        h('button', { type: 'submit', id: 'content-push' }, t('push')),
+        h('button', { type: 'button', class: 'ghost', id: 'content-rollback', onclick: () => simple('rollback') }, t('rollback')),
+        h('button', { type: 'button', class: 'ghost', id: 'content-clear', onclick: () => simple('clear') }, t('clearOverride')))));
+  async function sendFiles() {
+    const files = [...$('#pack-files').files];
+    if (!files.length) return null;
+    const u = await api('POST', '/uploads', {});
+    if (u.status !== 201) { err.textContent = u.data?.message || t('error'); return null; }
+    for (const f of files) {
+      const rel = (f.webkitRelativePath || f.name).split('/');
+      const name = rel.length > 1 ? rel.slice(1).join('/') : rel[0];
+      const x = await api('PUT', `/uploads/${u.data.id}/${name.split('/').map(encodeURIComponent).join('/')}`, f);
+      if (x.status !== 200) { err.textContent = x.data?.message || t('error'); return null; }
+    }
+    const c = await api('POST', `/uploads/${u.data.id}/check`, {});
+    if (c.status !== 200) { err.textContent = c.data?.message || t('error'); return null; }
+    if (c.data.errors > 0) {
+      err.replaceChildren(h('p', {}, `${t('problems')}: ${c.data.errors}`),
+        h('ul', { class: 'issues' }, c.data.issues.map((i) => h('li', {}, `${i.severity}: ${i.path}${i.path ? ': ' : ''}${i.message}`))));
+      return null;
+    }
+    return u.data.id;
+  }
+  async function confirmFor(to) {
+    const p = await api('GET', `/progress?kind=content&to=${encodeURIComponent(to)}&version=0`);
+    if (p.status !== 200) return false;
+    const hidden = p.data.kiosks.filter((k) => k.hidden_by).map((k) => `${k.id} (${k.hidden_by})`);
+    return confirmDialog(t('confirmPush')(p.data.screens - hidden.length, hidden));
+  }
+  async function simple(what) {
+    err.textContent = '';
+    const to = $('#content-to').value;
+    if (!(await confirmFor(to))) return;
+    const r = await api('POST', '/' + what, { to });
+    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    followJob(box, r.data, 'content', to);
+  }
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    err.textContent = '';
+    upload = await sendFiles();
+    if (!upload) { if (!err.textContent) err.textContent = t('upload'); return; }
+    const to = $('#content-to').value;
+    if (!(await confirmFor(to))) return;
+    const r = await api('POST', '/push', { upload, to });
+    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    followJob(box, r.data, 'content', to);
+  });
+  main.append(h('h1', {}, t('content')), form, box);
+}
+
+async function pageSchedules(main) {
+  const kiosks = await loadKiosks();
+  const err = h('div', { class: 'error', role: 'alert' });
+  const box = h('div', { id: 'schedule-progress' });
+  const form = h('form', { id: 'schedule-form' }, h('fieldset', {}, h('legend', {}, t('schedTitle')),
+    h('p', { class: 'note' }, t('schedNote')),
+    h('label', { for: 'schedule-file' }, t('schedFile')), h('input', { id: 'schedule-file', type: 'file', accept: '.json,application/json' }),
+    h('label', { for: 'schedule-to' }, t('target')), targetSelect('schedule-to', kiosks),
+    err, h('div', { class: 'row' }, h('button', { type: 'submit' }, t('schedPush')))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    err.textContent = '';
+    const f = $('#schedule-file').files[0];
+    if (!f) return;
+    const to = $('#schedule-to').value;
+    if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
+    let doc;
+    try { doc = JSON.parse(await f.text()); } catch (x) { err.textContent = String(x.message); return; }
+    const r = await api('POST', '/schedules', { to, schedule: doc });
+    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    followJob(box, r.data, 'schedule', to);
+  });
+  main.append(h('h1', {}, t('schedules')), form, box);
+}
+
+const PAGE_FNS = {
+  login: pageLogin, fleet: pageFleet, content: pageContent, schedules: pageSchedules, notices: pageNotices,
+  commands: pageCommands, reports: pageReports, history: pageHistory, accounts: pageAccounts,
+};
+
+/* ---------------------------------------------------------------- start */
+
+window.addEventListener('hashchange', render);
+document.addEventListener('DOMContentLoaded', () => {
+  $('#lang').addEventListener('click', () => { S.lang = S.lang === 'ko' ? 'en' : 'ko'; localStorage.setItem('lang', S.lang); render(); });
+  $('#logout').addEventListener('click', async () => { await api('POST', '/logout', {}); S.me = null; S.csrf = null; location.hash = '#/login'; render(); });
+  render();
+});

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The staff console's API against a real serve, mosquitto and a headless kiosk on loopback
+# (docs/console.md): accounts from the command line; 401 without a session; login sets an
+# HttpOnly SameSite=Strict cookie and returns a CSRF token; the fleet lists the kiosk with
+# what it shows; a change without the CSRF token is refused and recorded; a viewer gets 403
+# (recorded under their name); a notice from the console reaches the kiosk and the history
+# names the person; failed logins are slowed; a console on a non-loopback address without
+# TLS is refused.
+set -uo pipefail
+src=${HALL_SOURCE_DIR:?}
+bin=${HALL_BUILD_DIR:?}
+. "$src/tests/support/cli_lib.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/hall-console-api-XXXXXX")
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+fails=0
+cd "$src"
+read -r PORT BPID BDIR < <("$src/tests/support/start-broker.sh")
+pids+=("$BPID")
+HTTP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+C=(--config config/controller.json --broker "127.0.0.1:$PORT" --data "$work/ctl")
+U="http://127.0.0.1:$HTTP/api/v1"
+
+expect "user add reads the password from stdin" 0 "added admin as admin" \
+  -- bash -c "echo 'admin-pass-123' | '$bin/hall-controller' user add admin --role admin ${C[*]}"
+expect "user add viewer" 0 "added vi as viewer" \
+  -- bash -c "echo 'viewer-pass-123' | '$bin/hall-controller' user add vi --role viewer ${C[*]}"
+expect "user add refuses an unknown role" 2 "--role" \
+  -- bash -c "echo 'whatever-123' | '$bin/hall-controller' user add x --role boss ${C[*]}"
+expect "user add refuses a taken name" 1 "exists already" \
+  -- bash -c "echo 'admin-pass-456' | '$bin/hall-controller' user add admin --role viewer ${C[*]}"
+expect "user add refuses a short password" 2 "password" \
+  -- bash -c "echo 'short' | '$bin/hall-controller' user add shorty --role viewer ${C[*]}"
+expect "user list shows roles" 0 "vi" -- "$bin/hall-controller" user list "${C[@]}"
+if grep -q 'admin-pass' "$work/ctl/controller.db"; then echo "FAIL a password is stored in clear"; fails=$((fails + 1)); fi
+python3 - "$work/ctl/controller.db" <<'PY' || fails=$((fails + 1))
+import sqlite3, sys
+h = sqlite3.connect(sys.argv[1]).execute("select hash from console_users where name='admin'").fetchone()[0]
+sys.exit(0 if h.startswith("$argon2id$") else print("FAIL hash is not Argon2id:", h) or 1)
+PY
+
+"$bin/hall-controller" serve --console "127.0.0.1:$HTTP" "${C[@]}" > "$work/serve.out" 2> "$work/serve.log" & pids+=($!)
+"$bin/hall-kiosk" --config config/kiosk.json --broker "127.0.0.1:$PORT" --id api-kiosk --data "$work/k" --headless \
+  > "$work/k.out" 2> "$work/k.log" & pids+=($!)
+for _ in $(seq 1 100); do curl -s -o /dev/null "$U/me" && break; sleep 0.1; done
+
+code() { curl -s -o "$work/body" -w '%{http_code}' "$@"; }
+check "401 without a session" [ "$(code "$U/kiosks")" = 401 ]
+check "the page is served from the binary" bash -c "curl -s 'http://127.0.0.1:$HTTP/' | grep -q 'app.js'"
+check "login without JSON is refused" [ "$(code -d 'user=admin&password=admin-pass-123' "$U/login")" = 415 ]
+
+login() { # login NAME PASSWORD JAR -> prints the csrf token
+  curl -s -D "$work/headers" -c "$3" -H 'Content-Type: application/json' \
+    -d "{\"user\":\"$1\",\"password\":\"$2\"}" "$U/login" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("csrf",""))'
+}
+CSRF=$(login admin admin-pass-123 "$work/admin.jar")
+check "login returns a CSRF token" [ ${#CSRF} = 64 ]
+check "the cookie is HttpOnly and SameSite=Strict" grep -qi 'Set-Cookie: hall_session=.*HttpOnly; SameSite=Strict' "$work/headers"
+
+ok=0
+for _ in $(seq 1 50); do
+  code -b "$work/admin.jar" "$U/kiosks" > /dev/null
+  python3 - "$work/body" <<'PY' && { ok=1; break; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+k = [k for k in d["kiosks"] if k["id"] == "api-kiosk"]
+sys.exit(0 if k and k[0]["online"] and k[0]["showing"]["scope"] == "default" and "version" in k[0]["showing"] else 1)
+PY
+  sleep 0.2
+done
+check "the fleet shows the kiosk online and what it shows" [ $ok = 1 ]
+
+check "a change without the CSRF token is refused" \
+  [ "$(code -b "$work/admin.jar" -H 'Content-Type: application/json' -d '{"to":"all","text":{"en":"x"}}' "$U/notices")" = 403 ]
+check "a change with a wrong CSRF token is refused" \
+  [ "$(code -b "$work/admin.jar" -H "X-CSRF-Token: $(printf '0%.0s' $(seq 64))" -H 'Content-Type: application/json' -d '{"to":"all","text":{"en":"x"}}' "$U/notices")" = 403 ]
+
+VCSRF=$(login vi viewer-pass-123 "$work/vi.jar")
+check "a viewer reads the fleet" [ "$(code -b "$work/vi.jar" "$U/kiosks")" = 200 ]
+check "a viewer may not raise a notice (403)" \
+  [ "$(code -b "$work/vi.jar" -H "X-CSRF-Token: $VCSRF" -H 'Content-Type: application/json' -d '{"to":"all","text":{"en":"x"}}' "$U/notices")" = 403 ]
+check "a viewer may not push (403)" \
+  [ "$(code -b "$work/vi.jar" -H "X-CSRF-Token: $VCSRF" -H 'Content-Type: application/json' -d '{"to":"all"}' "$U/rollback")" = 403 ]
+check "a viewer may not list accounts (403)" [ "$(code -b "$work/vi.jar" "$U/users")" = 403 ]
+check "an unknown target is refused" \
+  [ "$(code -b "$work/admin.jar" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d '{"to":"kiosk:nobody-99","text":{"en":"x"}}' "$U/notices")" = 400 ]
+
+check "a notice from the console is accepted" \
+  [ "$(code -b "$work/admin.jar" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d '{"to":"all","level":"urgent","text":{"ko":"점검 중","en":"Maintenance"}}' "$U/notices")" = 202 ]
+ok=0
+for _ in $(seq 1 60); do
+  code -b "$work/admin.jar" "$U/progress?kind=notice&to=all" > /dev/null
+  grep -q '"state":"applied"' "$work/body" && { ok=1; break; }
+  sleep 0.25
+done
+check "the kiosk applied the console's notice" [ $ok = 1 ]
+code -b "$work/admin.jar" "$U/history?limit=50" > /dev/null
+python3 - "$work/body" <<'PY' || fails=$((fails + 1))
+import json, sys
+h = json.load(open(sys.argv[1]))["history"]
+need = [("admin", "notice"), ("vi", "refused"), ("admin", "refused"), ("admin", "login")]
+for user, action in need:
+    if not any(e["user"] == user and e["action"] == action for e in h):
+        print(f"FAIL history has no {action} by {user}"); sys.exit(1)
+print("ok   history names the person of every action and refusal")
+PY
+
+# Failed logins: the fourth in a row waits at least the 2 s the third failure asked.
+t0=$(date +%s%N)
+for _ in 1 2 3; do code -H 'Content-Type: application/json' -d '{"user":"admin","password":"wrong-wrong"}' "$U/login" > /dev/null; done
+t1=$(date +%s%N)
+check "a wrong password gets 401" [ "$(code -H 'Content-Type: application/json' -d '{"user":"admin","password":"wrong-wrong"}' "$U/login")" = 401 ]
+t2=$(date +%s%N)
+check "failed logins are slowed (4th waited $(( (t2 - t1) / 1000000 )) ms)" [ $(( (t2 - t1) / 1000000 )) -ge 1900 ]
+CSRF2=$(login admin admin-pass-123 "$work/admin2.jar")
+check "the right password still works after the wait" [ ${#CSRF2} = 64 ]
+
+check "logout ends the session" [ "$(code -b "$work/admin.jar" -X POST -H "X-CSRF-Token: $CSRF" "$U/logout")" = 200 ]
+check "the old cookie no longer works" [ "$(code -b "$work/admin.jar" "$U/kiosks")" = 401 ]
+
+# Plain HTTP on a non-loopback address is refused (exit 1, one line naming console.listen).
+ip=$(hostname -I 2>/dev/null | awk '{print $1}')
+if [ -n "$ip" ]; then
+  expect "plain HTTP off loopback is refused" 1 "console.listen" \
+    -- timeout 10 "$bin/hall-controller" serve --console "$ip:$HTTP" --id other-serve "${C[@]}"
+fi
+
+[ $fails = 0 ] || { tail -20 "$work/serve.log"; exit 1; }
+echo "all console API checks passed"
