@@ -25,7 +25,7 @@
 /* ---------------------------------------------------------------- helpers */
 
 void console__history(hall_console *c, const char *user, const char *action, const char *kind, const char *target,
-                      const char *detail)
+                      const char *detail, const char *outcome, const char *reason)
 {
 	hall_store *w = NULL;
 	hall_error err = {0};
@@ -36,6 +36,8 @@ void console__history(hall_console *c, const char *user, const char *action, con
 	snprintf(h.kind, sizeof h.kind, "%s", kind);
 	snprintf(h.target, sizeof h.target, "%s", target ? target : "");
 	snprintf(h.detail, sizeof h.detail, "%s", detail ? detail : "");
+	snprintf(h.outcome, sizeof h.outcome, "%s", outcome ? outcome : "ok");
+	snprintf(h.reason, sizeof h.reason, "%s", reason ? reason : "");
 	if (hall_ctl_open_store(c->cfg, &w, &err) != HALL_OK || hall_store_add_history(w, &h, &err) != HALL_OK)
 		hall_error_log("console: history: %s", hall_error_format(&err, msg, sizeof msg));
 	hall_store_close(w);
@@ -57,14 +59,14 @@ static bool allow(console_req *q, console_resp *r, hall_role role, const char *w
 	if (!method_is(q, "GET") &&
 	    (!q->csrf_header || strlen(q->csrf_header) != CONSOLE_TOKEN_HEX ||
 	     sodium_memcmp(q->csrf_header, q->sess.csrf, CONSOLE_TOKEN_HEX) != 0)) {
-		console__history(q->c, q->sess.user, "refused", "console", what, "missing or wrong CSRF token");
+		console__history(q->c, q->sess.user, "console", "console", what, what, "refused", "missing or wrong CSRF token");
 		console__error(r, 403, "csrf", "missing or wrong X-CSRF-Token");
 		return false;
 	}
 	if (q->sess.role < role) {
 		char d[160];
 		snprintf(d, sizeof d, "%s: needs role %s, has %s", what, hall_role_name(role), hall_role_name(q->sess.role));
-		console__history(q->c, q->sess.user, "refused", "console", what, d);
+		console__history(q->c, q->sess.user, "console", "console", what, what, "refused", d);
 		console__error(r, 403, "role", "your role (%s) may not %s: it needs %s", hall_role_name(q->sess.role), what,
 		               hall_role_name(role));
 		return false;
@@ -191,8 +193,8 @@ static void api_login(console_req *q, console_resp *r)
 	char detail[160];
 	if (rc != HALL_OK) {
 		snprintf(detail, sizeof detail, "failed login from %s (waited %u ms)", q->addr, waited);
-		console__history(q->c, hall_user_name_is_valid(name) ? name : "-", "login-failed", "account", "console",
-		                 detail);
+		console__history(q->c, hall_user_name_is_valid(name) ? name : "-", "login", "account", "console", detail,
+		                 "refused", "wrong name or password");
 		cJSON_Delete(doc);
 		console__error(r, 401, "login", "wrong name or password");
 		r->retry_after = 1;
@@ -204,7 +206,7 @@ static void api_login(console_req *q, console_resp *r)
 	snprintf(r->cookie, sizeof r->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", COOKIE_NAME, s.token,
 	         q->c->tls ? "; Secure" : "");
 	snprintf(detail, sizeof detail, "signed in from %s", q->addr);
-	console__history(q->c, u.name, "login", "account", "console", detail);
+	console__history(q->c, u.name, "login", "account", "console", detail, "ok", NULL);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "csrf", s.csrf);
 	cJSON_AddStringToObject(o, "user", s.user);
@@ -217,7 +219,7 @@ static void api_logout(console_req *q, console_resp *r)
 	if (!allow(q, r, HALL_ROLE_VIEWER, "sign out"))
 		return;
 	console__logout(q->c, q->sess.token);
-	console__history(q->c, q->sess.user, "logout", "account", "console", "");
+	console__history(q->c, q->sess.user, "logout", "account", "console", "", "ok", NULL);
 	snprintf(r->cookie, sizeof r->cookie, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", COOKIE_NAME,
 	         q->c->tls ? "; Secure" : "");
 	console__json(r, 200, cJSON_CreateObject());
@@ -274,7 +276,8 @@ static void api_clear_alert(console_req *q, console_resp *r, const char *id)
 	}
 	hall_store_close(w);
 	snprintf(target, sizeof target, "kiosk:%s", id);
-	console__history(q->c, q->sess.user, "clear-alert", "alert", target, "alert and help calls acknowledged");
+	console__history(q->c, q->sess.user, "clear-alert", "alert", target, "alert and help calls acknowledged", "ok",
+	                 NULL);
 	console__json(r, 200, cJSON_CreateObject());
 }
 
@@ -555,6 +558,8 @@ static int add_history(void *user, const hall_store_history *h)
 	cJSON_AddStringToObject(o, "target", h->target);
 	cJSON_AddNumberToObject(o, "version", (double)h->version);
 	cJSON_AddStringToObject(o, "detail", h->detail);
+	cJSON_AddStringToObject(o, "outcome", h->outcome[0] ? h->outcome : "ok");
+	cJSON_AddStringToObject(o, "reason", h->reason);
 	cJSON_AddItemToArray(user, o);
 	return 0;
 }
@@ -710,7 +715,7 @@ static void api_users(console_req *q, console_resp *r, const char *name)
 			return;
 		}
 		console__drop_user_sessions(q->c, name);
-		console__history(q->c, q->sess.user, "user-remove", "account", name, "");
+		console__history(q->c, q->sess.user, "user-remove", "account", name, "", "ok", NULL);
 		console__json(r, 200, cJSON_CreateObject());
 		return;
 	}
@@ -753,7 +758,7 @@ static void api_users(console_req *q, console_resp *r, const char *name)
 	if (name[0] && role)
 		console__drop_user_sessions(q->c, name); /* a new role takes effect at the next sign-in */
 	console__history(q->c, q->sess.user, name[0] ? "user-change" : "user-add", "account",
-	                 name[0] ? name : new_name, detail);
+	                 name[0] ? name : new_name, detail, "ok", NULL);
 	console__json(r, name[0] ? 200 : 201, cJSON_CreateObject());
 }
 

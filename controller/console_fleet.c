@@ -177,7 +177,10 @@ static cJSON *kiosk_json(fleet_ctx *f, const hall_store_kiosk *k)
 	cJSON_AddNumberToObject(o, "last_seen", (double)k->last_seen);
 	cJSON_AddNumberToObject(o, "online_since", (double)k->online_since);
 	const char *pack = NULL;
-	const char *scope = showing_scope(f, k, &pack);
+	/* The kiosk's own word when it says it (`showing`); an older kiosk's from its version. */
+	const char *scope = k->showing_scope[0] ? k->showing_scope : showing_scope(f, k, &pack);
+	if (k->showing_scope[0])
+		pack = k->showing_pack;
 	cJSON *showing = cJSON_AddObjectToObject(o, "showing");
 	add_opt_str(showing, "scope", scope);
 	cJSON_AddNumberToObject(showing, "version", (double)k->content_version);
@@ -292,6 +295,8 @@ static uint64_t row_hash(const hall_store_kiosk *k)
 	               k->alert, k->help_count, k->last_help, k->online_since};
 	h = fnv(h, v, sizeof v);
 	h = fnv(h, k->group, strlen(k->group));
+	h = fnv(h, k->showing_scope, strlen(k->showing_scope));
+	h = fnv(h, k->showing_pack, strlen(k->showing_pack));
 	h = fnv(h, k->last_error, strlen(k->last_error));
 	h = fnv(h, k->alert_reason, strlen(k->alert_reason));
 	return h;

@@ -115,7 +115,7 @@ void console__api(console_req *q, console_resp *r);
 
 /* Record one console action in the history (a refused attempt too) under the person. */
 void console__history(hall_console *c, const char *user, const char *action, const char *kind, const char *target,
-                      const char *detail);
+                      const char *detail, const char *outcome, const char *reason);
 
 /* Fleet. */
 cJSON *console__fleet_json(hall_console *c, const char *only_id);

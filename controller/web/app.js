@@ -24,7 +24,7 @@ const T = {
     reportTitle: '이용 보고서', day: '날짜', fromDay: '시작일', toDay: '종료일', show: '보기', print: '인쇄',
     download: '내려받기', sessions: '방문 세션', taps: '터치', views: '화면 보기', events: '이벤트', votes: '투표', help: '직원 호출',
     complete: '자료 완전', incomplete: '자료 불완전', uptime: '가동률', missing: '누락',
-    historyTitle: '작업 기록', when: '시각', who: '사람', action: '작업', detail: '내용',
+    historyTitle: '작업 기록', outcome: '결과', outcome_ok: '성공', outcome_failed: '실패', outcome_refused: '거부됨', when: '시각', who: '사람', action: '작업', detail: '내용',
     accountsTitle: '계정', name: '이름', role: '역할', add: '추가', remove: '삭제', newPassword: '새 비밀번호',
     setPassword: '비밀번호 바꾸기', setRole: '역할 바꾸기', changed: '바뀌었습니다.',
     role_viewer: '열람자', role_operator: '운영자', role_editor: '편집자', role_admin: '관리자',
@@ -58,7 +58,7 @@ const T = {
     reportTitle: 'Usage report', day: 'Day', fromDay: 'From', toDay: 'To', show: 'Show', print: 'Print',
     download: 'Download', sessions: 'Sessions', taps: 'Taps', views: 'Views', events: 'Events', votes: 'Votes', help: 'Help calls',
     complete: 'complete', incomplete: 'INCOMPLETE', uptime: 'Uptime', missing: 'Missing',
-    historyTitle: 'History', when: 'When', who: 'Who', action: 'Action', detail: 'Detail',
+    historyTitle: 'History', outcome: 'Outcome', outcome_ok: 'ok', outcome_failed: 'failed', outcome_refused: 'refused', when: 'When', who: 'Who', action: 'Action', detail: 'Detail',
     accountsTitle: 'Accounts', name: 'Name', role: 'Role', add: 'Add', remove: 'Remove', newPassword: 'New password',
     setPassword: 'Set password', setRole: 'Set role', changed: 'Changed.',
     role_viewer: 'viewer', role_operator: 'operator', role_editor: 'editor', role_admin: 'admin',
@@ -499,9 +499,10 @@ async function pageHistory(main) {
   main.append(h('h1', {}, t('historyTitle')));
   if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, r.data?.message || t('error'))); return; }
   main.append(h('div', { class: 'table-wrap' }, h('table', { id: 'history-table' },
-    h('thead', {}, h('tr', {}, [t('when'), t('who'), t('action'), t('target'), t('detail')].map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, r.data.history.map((e) => h('tr', { class: e.action === 'refused' || e.action === 'login-failed' ? 'bad' : null },
-      h('td', {}, fmtTime(e.ts)), h('td', {}, e.user), h('td', {}, e.action + (e.version ? ` v${e.version}` : '')), h('td', {}, e.target), h('td', {}, e.detail)))))));
+    h('thead', {}, h('tr', {}, [t('when'), t('who'), t('action'), t('target'), t('outcome'), t('detail')].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, r.data.history.map((e) => h('tr', { class: e.outcome !== 'ok' ? 'bad' : null },
+      h('td', {}, fmtTime(e.ts)), h('td', {}, e.user), h('td', {}, e.action + (e.version ? ` v${e.version}` : '')), h('td', {}, e.target),
+      h('td', {}, t('outcome_' + e.outcome)), h('td', {}, e.detail + (e.reason ? ` (${e.reason})` : ''))))))));
 }
 
 /* ---------------------------------------------------------------- accounts */

@@ -103,10 +103,10 @@ code -b "$work/admin.jar" "$U/history?limit=50" > /dev/null
 python3 - "$work/body" <<'PY' || fails=$((fails + 1))
 import json, sys
 h = json.load(open(sys.argv[1]))["history"]
-need = [("admin", "notice"), ("vi", "refused"), ("admin", "refused"), ("admin", "login")]
-for user, action in need:
-    if not any(e["user"] == user and e["action"] == action for e in h):
-        print(f"FAIL history has no {action} by {user}"); sys.exit(1)
+need = [("admin", "notice", "ok"), ("vi", None, "refused"), ("admin", None, "refused"), ("admin", "login", "ok")]
+for user, action, outcome in need:
+    if not any(e["user"] == user and action in (None, e["action"]) and e["outcome"] == outcome for e in h):
+        print(f"FAIL history has no {action or 'action'} {outcome} by {user}"); sys.exit(1)
 print("ok   history names the person of every action and refusal")
 PY
 
