@@ -21,6 +21,7 @@
 #include "console.h"
 #include "ctl.h"
 #include "hall/clock.h"
+#include "hall/fetch.h"
 #include "hall/fsutil.h"
 #include "hall/json.h"
 #include "hall/log.h"
@@ -35,18 +36,9 @@
 #define RESULTS_MIN_INTERVAL_MS 250 /* poll results: at most four publishes a second */
 #define HOUSEKEEPING_INTERVAL_MS 30000
 #define MAX_DIRTY_POLLS 64
-/* Fetch coalescing: every chunk of an asset goes to everyone subscribed to its topic, and a
- * kiosk subscribes before it fetches. So when a stream of an asset from offset o or
- * earlier started less than FETCH_COALESCE_MS ago, a kiosk asking from o on gets what it
- * needs from that stream: a fleet fetching one pack costs one stream, not one per kiosk.
- * A kiosk whose subscription came after the head of that stream passed gets only its tail
- * and asks again no sooner than 0.6 s after that stream's first chunk reached it (kiosk/
- * link.c FETCH_AFTER_STREAM_MS): the window must stay shorter than that, so such a second
- * ask always starts a new stream. With a 2 s window
- * those asks were skipped too and the kiosks waited for their 10 s fetch timeout
- * (bench/propagation, N=200: p99 12 s with 2 s, 1.9 s with 0.5 s, 4.9 s with none).
- * A kiosk that asks twice within the window is served as well. */
-#define FETCH_COALESCE_MS 500
+/* Fetch coalescing (core/include/hall/fetch.h says why and holds the window,
+ * HALL_FETCH_COALESCE_MS, next to the kiosk's wait it must stay below). A kiosk that asks
+ * twice within the window is served as well. */
 #define RECENT_STREAMS 16
 #define SKIPPED_MAX 1024
 
@@ -626,7 +618,7 @@ static bool fetch_coalesce(serve *sv, const char *id, const hall_fetch *f, int64
 	uint64_t h = id_hash(id);
 	for (size_t i = 0; i < RECENT_STREAMS; i++) {
 		recent_stream *r = &sv->streams[i];
-		if (!r->started || now - r->started >= FETCH_COALESCE_MS || r->offset > f->offset ||
+		if (!r->started || now - r->started >= HALL_FETCH_COALESCE_MS || r->offset > f->offset ||
 		    strcmp(r->sha256, f->sha256) != 0)
 			continue;
 		for (size_t j = 0; j < r->n_skipped; j++)
@@ -647,7 +639,7 @@ static void fetch_note_stream(serve *sv, const char *id, const hall_fetch *f, in
 	recent_stream *slot = &sv->streams[0];
 	for (size_t i = 0; i < RECENT_STREAMS; i++) {
 		recent_stream *r = &sv->streams[i];
-		if (!r->started || now - r->started >= FETCH_COALESCE_MS) {
+		if (!r->started || now - r->started >= HALL_FETCH_COALESCE_MS) {
 			slot = r;
 			break;
 		}
