@@ -21,12 +21,14 @@
  * (after it fsynced or cut every segment) move. So a record torn by a power cut was never
  * sent, and recovery gives its seq to the next event; a record that was whole on disk but
  * is damaged later may have been sent, and its seq is never issued again. */
+#define _GNU_SOURCE /* fallocate(2) with FALLOC_FL_KEEP_SIZE: reserving without growing the file */
 #include "hall/spool.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/falloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -45,10 +47,20 @@
 #define SEG_FILE_MAX ((uint64_t)SEG_MAX + HALL_SPOOL_MAX_RECORD + HDR)
 #define STATE_NAME "state"
 #define STATE_MAX 4096
+/* Space reserved ahead of the tail segment's end, in steps (fallocate, KEEP_SIZE): records
+ * written into it need no new blocks, so a disk filled by somebody else still takes this
+ * much of events. At most seg_bytes. */
+#define RESERVE_STEP (256u * 1024u)
+/* A file kept only to be deleted when the state cannot be written for want of space: the
+ * state (confirms, the unrecorded count) must still go to disk then. */
+#define RESERVE_NAME "reserve"
+#define RESERVE_BYTES (16u * 1024u)
+#define HOLD_DEFAULT (1024u * 1024u)
 
 typedef struct seg {
 	int64_t first;   /* seq of its first record (from the file name) */
 	uint64_t size;   /* bytes in the file */
+	uint64_t reserved; /* allocated up to here (fallocate KEEP_SIZE); tail segment only */
 	uint32_t *offs;  /* offset of each record */
 	size_t n, cap;
 } seg;
@@ -65,7 +77,28 @@ struct hall_spool {
 	bool dirty;          /* appended since the last sync */
 	bool dir_dirty;      /* a segment was created since the last sync */
 	bool warned;         /* the 80 % warning was logged */
+	bool reserve_warned; /* "cannot reserve" was logged (again after it worked) */
+	/* Records that got their seq but could not be written yet (disk full, or the spool at
+	 * its bound): written in order, before anything newer, as soon as writing works. */
+	struct held_rec *hold;
+	size_t hold_n, hold_cap;
+	uint64_t hold_bytes, hold_max;
+	int64_t unrecorded;       /* events refused for good, ever (persisted in the state) */
+	int64_t state_unrecorded; /* what the state file says: unrecorded + hold_n at its write */
+	char last_error[256];     /* why writing fails now; "" when it works */
+	char fail_why[200];       /* the failure that started the hold */
 };
+
+typedef struct held_rec {
+	void *data;
+	size_t len;
+} held_rec;
+
+/* Highest seq written to disk (the held ones come after it). */
+static int64_t disk_max(const hall_spool *sp)
+{
+	return sp->seq_max - (int64_t)sp->hold_n;
+}
 
 /* ---- CRC-32 (IEEE, reflected, as zlib) ---- */
 
@@ -146,6 +179,22 @@ static long rec_check(const unsigned char *p, size_t avail, int64_t seq, int64_t
 
 /* ---- helpers ---- */
 
+/* Make room for one more element in *v (n used of *cap, elem bytes each): doubles, from
+ * `first`. -1 on out-of-memory (*v unchanged). */
+static int grow(void *v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	void **pv = v;
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : first;
+	void *nv = realloc(*pv, c * elem);
+	if (!nv)
+		return -1;
+	*pv = nv;
+	*cap = c;
+	return 0;
+}
+
 static void seg_path(const hall_spool *sp, char *out, size_t len, int64_t first)
 {
 	snprintf(out, len, "%s/seg-%020" PRId64 ".log", sp->dir, first);
@@ -158,14 +207,8 @@ static int64_t seg_last(const seg *g)
 
 static hall_err seg_push_off(seg *g, uint64_t off)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		uint32_t *o = realloc(g->offs, cap * sizeof *o);
-		if (!o)
-			return HALL_ERR_NOMEM;
-		g->offs = o;
-		g->cap = cap;
-	}
+	if (grow(&g->offs, g->n, &g->cap, sizeof *g->offs, 64) != 0)
+		return HALL_ERR_NOMEM;
 	g->offs[g->n++] = (uint32_t)off;
 	return HALL_OK;
 }
@@ -223,12 +266,54 @@ static hall_err sync_dir(hall_spool *sp, hall_error *err)
  * cut, and its seq, never sent, must then be issued again. */
 static hall_err write_state(hall_spool *sp, hall_error *err)
 {
-	char path[4096], buf[128];
+	char path[4096], rpath[4096], buf[160];
 	int64_t published = sp->durable > sp->confirmed ? sp->durable : sp->confirmed;
+	/* Held records count as unrecorded here: if the process dies before they are written,
+	 * they are lost (never published: their seqs are issued again), and this count is
+	 * their only trace. Once they are written, the next state write lowers it. */
+	int64_t unrec = sp->unrecorded + (int64_t)sp->hold_n;
 	int n = snprintf(buf, sizeof buf, "hall-spool 1\nconfirmed %" PRId64 "\nseq_max %" PRId64 "\n", sp->confirmed,
 	                 published);
+	/* The line only when there is something to say: an older kiosk reads the file then. */
+	if (unrec > 0)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "unrecorded %" PRId64 "\n", unrec);
 	hall_fs_join(path, sizeof path, sp->dir, STATE_NAME);
-	return hall_fs_write_atomic(path, buf, (size_t)n, err);
+	hall_err e = hall_fs_write_atomic(path, buf, (size_t)n, err);
+	hall_fs_join(rpath, sizeof rpath, sp->dir, RESERVE_NAME);
+	if (e == HALL_ERR_IO && unlink(rpath) == 0) {
+		hall_warn("spool: %s: no room to write the state: the %u bytes kept in reserve for it are used", path,
+		          RESERVE_BYTES);
+		e = hall_fs_write_atomic(path, buf, (size_t)n, err);
+	}
+	if (e == HALL_OK)
+		sp->state_unrecorded = unrec;
+	return e;
+}
+
+/* Keep RESERVE_NAME in place (see write_state); quiet when there is no room for it yet. */
+static void keep_reserve(hall_spool *sp)
+{
+	char path[4096];
+	struct stat st;
+	hall_fs_join(path, sizeof path, sp->dir, RESERVE_NAME);
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size >= RESERVE_BYTES)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	int rc = posix_fallocate(fd, 0, RESERVE_BYTES);
+	if (rc == EOPNOTSUPP || rc == EINVAL) {
+		/* a file system without fallocate: real bytes do the same */
+		static const char zero[4096];
+		rc = 0;
+		for (uint64_t off = 0; off < RESERVE_BYTES && rc == 0; off += sizeof zero)
+			rc = write_all(fd, zero, sizeof zero, off) == HALL_OK ? 0 : errno;
+	}
+	if (rc == 0)
+		rc = fsync(fd) == 0 ? 0 : errno;
+	close(fd);
+	if (rc != 0)
+		unlink(path); /* no room: a partial reserve would only mislead */
 }
 
 static int parse_field(const char **p, const char *name, int64_t *out)
@@ -248,7 +333,7 @@ static int parse_field(const char **p, const char *name, int64_t *out)
 }
 
 /* Read the state file: 1 when read, 0 when absent, -1 when unreadable or malformed. */
-static int read_state(hall_spool *sp, int64_t *confirmed, int64_t *seq_max)
+static int read_state(hall_spool *sp, int64_t *confirmed, int64_t *seq_max, int64_t *unrecorded)
 {
 	char path[4096];
 	char *data = NULL;
@@ -266,7 +351,7 @@ static int read_state(hall_spool *sp, int64_t *confirmed, int64_t *seq_max)
 		goto done;
 	p += 13;
 	if (parse_field(&p, "confirmed", confirmed) != 0 || parse_field(&p, "seq_max", seq_max) != 0 ||
-	    *confirmed > *seq_max || *p != '\0')
+	    *confirmed > *seq_max || (*p != '\0' && parse_field(&p, "unrecorded", unrecorded) != 0) || *p != '\0')
 		goto done;
 	r = 1;
 done:
@@ -361,14 +446,8 @@ static void drop_seg(hall_spool *sp, size_t i)
 
 static hall_err push_seg(hall_spool *sp, seg *g, const char *path, hall_error *err)
 {
-	if (sp->nsegs == sp->capsegs) {
-		size_t c = sp->capsegs ? sp->capsegs * 2 : 16;
-		seg *ns = realloc(sp->segs, c * sizeof *ns);
-		if (!ns)
-			return hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
-		sp->segs = ns;
-		sp->capsegs = c;
-	}
+	if (grow(&sp->segs, sp->nsegs, &sp->capsegs, sizeof *sp->segs, 16) != 0)
+		return hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
 	sp->segs[sp->nsegs++] = *g;
 	sp->bytes += g->size;
 	memset(g, 0, sizeof *g);
@@ -570,7 +649,9 @@ hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, 
 	if (sp->seg_bytes > SEG_MAX)
 		sp->seg_bytes = SEG_MAX;
 
-	sr = read_state(sp, &st_confirmed, &st_seq_max);
+	sr = read_state(sp, &st_confirmed, &st_seq_max, &sp->unrecorded);
+	sp->state_unrecorded = sp->unrecorded;
+	sp->hold_max = HOLD_DEFAULT;
 	e = list_segments(sp, &firsts, &nfirsts, err);
 	if (e != HALL_OK)
 		goto fail;
@@ -623,6 +704,7 @@ hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, 
 	e = sync_dir(sp, err);
 	if (e != HALL_OK)
 		goto fail;
+	keep_reserve(sp);
 	check_fill(sp);
 	hall_info("spool: %s: seq_max %" PRId64 ", confirmed %" PRId64 ", %" PRIu64 " bytes in %zu segments", dir,
 	          sp->seq_max, sp->confirmed, sp->bytes, sp->nsegs);
@@ -640,11 +722,27 @@ void hall_spool_close(hall_spool *sp)
 	size_t i;
 	if (!sp)
 		return;
-	if (sp->dirty || sp->dir_dirty) {
+	if (sp->dirty || sp->dir_dirty || sp->hold_n) {
 		hall_error e = {0};
 		if (hall_spool_sync(sp, &e) != HALL_OK)
 			hall_error_log("spool: %s", e.msg);
 	}
+	if (sp->hold_n) {
+		/* Still no room: these are lost. Never published, so their seqs are issued again
+		 * after the next open; the count is what remains of them. */
+		hall_error e = {0};
+		hall_error_log("spool: %s: %zu events held in memory could not be written before the spool closed: "
+		               "counted as not recorded",
+		               sp->dir, sp->hold_n);
+		sp->unrecorded += (int64_t)sp->hold_n;
+		sp->seq_max = disk_max(sp);
+		for (i = 0; i < sp->hold_n; i++)
+			free(sp->hold[i].data);
+		sp->hold_n = 0;
+		if (sp->unrecorded != sp->state_unrecorded && write_state(sp, &e) != HALL_OK)
+			hall_error_log("spool: %s", e.msg);
+	}
+	free(sp->hold);
 	close_tail(sp);
 	for (i = 0; i < sp->nsegs; i++)
 		seg_free(&sp->segs[i]);
@@ -682,14 +780,8 @@ static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hal
 		seg_path(sp, path, sizeof path, t ? t->first : 0);
 		return hall_error_set(err, HALL_ERR_IO, path, "fsync failed: %s", strerror(errno));
 	}
-	if (sp->nsegs == sp->capsegs) {
-		size_t c = sp->capsegs ? sp->capsegs * 2 : 16;
-		seg *ns = realloc(sp->segs, c * sizeof *ns);
-		if (!ns)
-			return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
-		sp->segs = ns;
-		sp->capsegs = c;
-	}
+	if (grow(&sp->segs, sp->nsegs, &sp->capsegs, sizeof *sp->segs, 16) != 0)
+		return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
 	seg_path(sp, path, sizeof path, next);
 	/* O_TRUNC: a file of this name can only be an empty leftover or one whose only record
 	 * was torn (open removes those; a seq is reused only after such a torn, never
@@ -697,6 +789,7 @@ static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hal
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return hall_error_set(err, HALL_ERR_IO, path, "cannot create spool segment: %s", strerror(errno));
+	/* O_TRUNC dropped any allocation of a leftover: reserve_ahead starts from 0 */
 	close_tail(sp);
 	memset(&g, 0, sizeof g);
 	g.first = next;
@@ -706,26 +799,45 @@ static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hal
 	return HALL_OK;
 }
 
-hall_err hall_spool_append(hall_spool *sp, const void *data, size_t len, int64_t *seq, hall_error *err)
+/* Allocate the tail segment's blocks ahead of its end, RESERVE_STEP at a time, so that
+ * a disk that somebody else fills still takes that much of events (see RESERVE_STEP).
+ * Failing is not an error: the write itself decides. Logged once until it works again. */
+static void reserve_ahead(hall_spool *sp, seg *t, uint64_t rec_len)
 {
-	int64_t next = sp->seq_max + 1;
+	uint64_t step = sp->seg_bytes < RESERVE_STEP ? sp->seg_bytes : RESERVE_STEP;
+	if (t->size + rec_len + step / 2 <= t->reserved)
+		return;
+	if (fallocate(sp->tail_fd, FALLOC_FL_KEEP_SIZE, (off_t)t->size, (off_t)(rec_len + step)) == 0) {
+		t->reserved = t->size + rec_len + step;
+		sp->reserve_warned = false;
+	} else if (errno == EOPNOTSUPP || errno == ENOSYS) {
+		t->reserved = UINT64_MAX; /* a file system without it: nothing to reserve */
+	} else if (!sp->reserve_warned) {
+		sp->reserve_warned = true;
+		hall_warn("spool: %s: cannot reserve %" PRIu64 " bytes ahead: %s", sp->dir, rec_len + step,
+		          strerror(errno));
+	}
+}
+
+/* Write one record of seq `next` (seg_last(tail) + 1, or a new segment) to disk. Nothing
+ * of sp's seq counters moves here; the caller's. HALL_ERR_FULL at the bound, HALL_ERR_IO
+ * when the write failed (the partial record is cut off again). */
+static hall_err write_record(hall_spool *sp, int64_t next, const void *data, size_t len, hall_error *err)
+{
 	uint64_t rec_len = HDR + (uint64_t)len;
 	unsigned char *rec = NULL;
 	seg *t;
 	hall_err e;
 
-	if (len == 0 || len > HALL_SPOOL_MAX_RECORD)
-		return hall_error_set(err, HALL_ERR_TOO_BIG, sp->dir, "event of %zu bytes: expected 1..%u", len,
-		                      HALL_SPOOL_MAX_RECORD);
 	if (sp->bytes + rec_len > sp->max_bytes)
 		return hall_error_set(err, HALL_ERR_FULL, sp->dir,
-		                      "spool full (%" PRIu64 " of %" PRIu64 " bytes, first unconfirmed seq %" PRId64
-		                      "): event refused",
+		                      "spool full (%" PRIu64 " of %" PRIu64 " bytes, first unconfirmed seq %" PRId64 ")",
 		                      sp->bytes, sp->max_bytes, sp->confirmed + 1);
 	e = prepare_tail(sp, next, rec_len, err);
 	if (e != HALL_OK)
 		return e;
 	t = &sp->segs[sp->nsegs - 1];
+	reserve_ahead(sp, t, rec_len);
 	rec = malloc(rec_len);
 	if (!rec)
 		return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
@@ -742,19 +854,108 @@ hall_err hall_spool_append(hall_spool *sp, const void *data, size_t len, int64_t
 		seg_path(sp, path, sizeof path, t->first);
 		if (ftruncate(sp->tail_fd, (off_t)t->size) != 0)
 			hall_error_log("spool: %s: cannot remove a partial record: %s", path, strerror(errno));
+		t->reserved = 0; /* ftruncate may have dropped the reservation */
 		e = hall_error_set(err, HALL_ERR_IO, path, "cannot write event seq %" PRId64 ": %s", next, strerror(saved));
 		goto done;
 	}
 	t->size += rec_len;
 	sp->bytes += rec_len;
-	sp->seq_max = next;
 	sp->dirty = true;
-	if (seq)
-		*seq = next;
 	check_fill(sp);
 done:
 	free(rec);
 	return e;
+}
+
+/* Write held records, oldest first, until one fails (it stays held, with the rest). */
+static void flush_hold(hall_spool *sp)
+{
+	size_t done = 0;
+	hall_error e = {0};
+	while (done < sp->hold_n) {
+		held_rec *h = &sp->hold[done];
+		if (write_record(sp, disk_max(sp) + 1 + (int64_t)done, h->data, h->len, &e) != HALL_OK)
+			break;
+		sp->hold_bytes -= h->len;
+		free(h->data);
+		done++;
+	}
+	if (done == 0)
+		return;
+	memmove(sp->hold, sp->hold + done, (sp->hold_n - done) * sizeof *sp->hold);
+	sp->hold_n -= done;
+	if (sp->hold_n == 0) {
+		hall_info("spool: %s: writing works again; the events held in memory are on disk, seq up to %" PRId64,
+		          sp->dir, sp->seq_max);
+		sp->last_error[0] = '\0';
+		keep_reserve(sp);
+	}
+}
+
+/* Keep a record that could not be written (why: e) in memory, under its seq; or, with the
+ * hold at its bound, refuse it for good and count it. */
+static hall_err hold_record(hall_spool *sp, const void *data, size_t len, hall_err code, const hall_error *why,
+                            int64_t *seq, hall_error *err)
+{
+	int64_t next = sp->seq_max + 1;
+	if (sp->hold_bytes + len > sp->hold_max) {
+		sp->unrecorded++;
+		snprintf(sp->last_error, sizeof sp->last_error, "%" PRId64 " events not recorded: %.200s", sp->unrecorded,
+		         why->msg);
+		if (sp->unrecorded == 1 || sp->unrecorded % 100 == 0)
+			hall_error_log("spool: %s: %s (%zu events held in memory, %" PRIu64 " bytes, the bound)", sp->dir,
+			               sp->last_error, sp->hold_n, sp->hold_bytes);
+		return hall_error_set(err, code == HALL_ERR_FULL ? HALL_ERR_FULL : HALL_ERR_IO, sp->dir,
+		                      "event not recorded (%" PRId64 " so far): %s", sp->unrecorded, why->msg);
+	}
+	if (grow(&sp->hold, sp->hold_n, &sp->hold_cap, sizeof *sp->hold, 64) != 0)
+		return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
+	void *copy = malloc(len);
+	if (!copy)
+		return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
+	memcpy(copy, data, len);
+	sp->hold[sp->hold_n].data = copy;
+	sp->hold[sp->hold_n].len = len;
+	sp->hold_n++;
+	sp->hold_bytes += len;
+	sp->seq_max = next;
+	if (sp->hold_n == 1) {
+		snprintf(sp->fail_why, sizeof sp->fail_why, "%.190s", why->msg);
+		snprintf(sp->last_error, sizeof sp->last_error, "events held in memory: %.200s", why->msg);
+		hall_error_log("spool: %s: %s; holding events in memory (up to %" PRIu64
+		               " bytes) until writing works again",
+		               sp->dir, why->msg, sp->hold_max);
+	}
+	if (seq)
+		*seq = next;
+	return HALL_OK;
+}
+
+hall_err hall_spool_append(hall_spool *sp, const void *data, size_t len, int64_t *seq, hall_error *err)
+{
+	int64_t next = sp->seq_max + 1;
+	hall_error why = {0};
+	hall_err e = HALL_ERR_IO;
+
+	if (len == 0 || len > HALL_SPOOL_MAX_RECORD)
+		return hall_error_set(err, HALL_ERR_TOO_BIG, sp->dir, "event of %zu bytes: expected 1..%u", len,
+		                      HALL_SPOOL_MAX_RECORD);
+	if (sp->hold_n)
+		flush_hold(sp); /* order: what is held goes first */
+	if (sp->hold_n == 0) {
+		e = write_record(sp, next, data, len, &why);
+		if (e == HALL_OK) {
+			sp->seq_max = next;
+			if (seq)
+				*seq = next;
+			return HALL_OK;
+		}
+		if (e != HALL_ERR_FULL && e != HALL_ERR_IO)
+			return hall_error_set(err, e, why.path, "%s", why.msg);
+	} else {
+		hall_error_set(&why, HALL_ERR_IO, sp->dir, "%s", sp->fail_why);
+	}
+	return hold_record(sp, data, len, e, &why, seq, err);
 }
 
 hall_err hall_spool_append_build(hall_spool *sp, hall_spool_build_fn build, void *ctx, int64_t *seq,
@@ -775,6 +976,8 @@ hall_err hall_spool_append_build(hall_spool *sp, hall_spool_build_fn build, void
 
 hall_err hall_spool_sync(hall_spool *sp, hall_error *err)
 {
+	if (sp->hold_n)
+		flush_hold(sp);
 	if (sp->dirty && sp->tail_fd >= 0) {
 		if (fdatasync(sp->tail_fd) != 0) {
 			char path[4096];
@@ -789,7 +992,11 @@ hall_err hall_spool_sync(hall_spool *sp, hall_error *err)
 			return e;
 		sp->dir_dirty = false;
 	}
-	sp->durable = sp->seq_max;
+	sp->durable = disk_max(sp);
+	/* The unrecorded count (held records included, see write_state) changed: persist it,
+	 * after the records just written are durable, so a crash never loses the count. */
+	if (sp->unrecorded + (int64_t)sp->hold_n != sp->state_unrecorded)
+		return write_state(sp, err);
 	return HALL_OK;
 }
 
@@ -799,10 +1006,11 @@ hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err)
 	int64_t prev;
 	if (seq <= sp->confirmed)
 		return HALL_OK;
-	if (seq > sp->seq_max) {
-		hall_warn("spool: %s: confirm of seq %" PRId64 " above the highest issued %" PRId64 "; clamped", sp->dir, seq,
-		          sp->seq_max);
-		seq = sp->seq_max;
+	if (seq > disk_max(sp)) {
+		/* held records were never sent: nobody can have confirmed them */
+		hall_warn("spool: %s: confirm of seq %" PRId64 " above the highest written %" PRId64 "; clamped", sp->dir,
+		          seq, disk_max(sp));
+		seq = disk_max(sp);
 		if (seq <= sp->confirmed)
 			return HALL_OK;
 	}
@@ -824,9 +1032,11 @@ hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err)
 	if (sp->nsegs == 0) {
 		/* Everything is confirmed: nothing left that would need an fsync. */
 		sp->dirty = false;
-		sp->durable = sp->seq_max;
+		sp->durable = disk_max(sp);
 	}
 	check_fill(sp);
+	if (sp->hold_n)
+		flush_hold(sp); /* room was made: the next sync makes them durable */
 	return HALL_OK;
 }
 
@@ -910,7 +1120,10 @@ void hall_spool_get_stats(const hall_spool *sp, hall_spool_stats *out)
 	out->durable = sp->durable;
 	out->bytes = sp->bytes;
 	out->max_bytes = sp->max_bytes;
-	out->first = sp->seq_max + 1;
+	out->first = sp->hold_n ? disk_max(sp) + 1 : sp->seq_max + 1;
+	out->held = sp->hold_n;
+	out->unrecorded = sp->unrecorded;
+	out->count = sp->hold_n;
 	for (i = 0; i < sp->nsegs; i++) {
 		const seg *g = &sp->segs[i];
 		int64_t lo = g->first > sp->confirmed ? g->first : sp->confirmed + 1;
@@ -922,10 +1135,15 @@ void hall_spool_get_stats(const hall_spool *sp, hall_spool_stats *out)
 	}
 }
 
-typedef struct held_rec {
-	void *data;
-	size_t len;
-} held_rec;
+const char *hall_spool_last_error(const hall_spool *sp)
+{
+	return sp->last_error;
+}
+
+void hall_spool_set_hold(hall_spool *sp, uint64_t max_bytes)
+{
+	sp->hold_max = max_bytes;
+}
 
 typedef struct held_set {
 	held_rec *v;
@@ -937,14 +1155,8 @@ static int hold_cb(void *ctx, int64_t seq, const void *data, size_t len)
 {
 	held_set *h = ctx;
 	(void)seq;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 64;
-		held_rec *v = realloc(h->v, cap * sizeof *v);
-		if (!v)
-			goto oom;
-		h->v = v;
-		h->cap = cap;
-	}
+	if (grow(&h->v, h->n, &h->cap, sizeof *h->v, 64) != 0)
+		goto oom;
 	h->v[h->n].data = malloc(len);
 	if (!h->v[h->n].data)
 		goto oom;
@@ -969,10 +1181,18 @@ hall_err hall_spool_skip_past(hall_spool *sp, int64_t seq, hall_spool_rebuild_fn
 	e = hall_spool_sync(sp, err);
 	if (e == HALL_OK)
 		e = hall_spool_read(sp, 0, 0, 0, hold_cb, &h, NULL, err);
+	/* and those still held in memory, after them (they come later in seq order) */
+	for (size_t i = 0; e == HALL_OK && !h.oom && i < sp->hold_n; i++)
+		hold_cb(&h, 0, sp->hold[i].data, sp->hold[i].len);
 	if (e == HALL_OK && h.oom)
 		e = hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
 	if (e != HALL_OK)
 		goto done;
+	for (size_t i = 0; i < sp->hold_n; i++)
+		free(sp->hold[i].data);
+	sp->seq_max = disk_max(sp);
+	sp->hold_n = 0;
+	sp->hold_bytes = 0;
 	/* Drop the old records, then jump: confirmed = seq_max = seq, one state write. */
 	if (sp->seq_max > sp->confirmed) {
 		e = hall_spool_confirm(sp, sp->seq_max, err);

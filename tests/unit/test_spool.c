@@ -714,6 +714,7 @@ static void append_should_refuse_with_full_at_the_bound_and_keep_what_it_holds(v
 	(void)state;
 	hall_test_tmpdir(dir, sizeof dir, "spool");
 	sp = open_ok(dir, HALL_SPOOL_MIN_BYTES);
+	hall_spool_set_hold(sp, 0); /* nothing held in memory: the bound refuses at once */
 	memset(buf, 'x', sizeof buf);
 	for (i = 0; i < 100; i++) {
 		e = hall_spool_append(sp, buf, sizeof buf, &seq, &err);
@@ -727,6 +728,8 @@ static void append_should_refuse_with_full_at_the_bound_and_keep_what_it_holds(v
 	assert_true(st.bytes <= st.max_bytes);
 	assert_int_equal(st.seq_max, appended);
 	assert_int_equal(hall_spool_next_seq(sp), appended + 1); /* a refusal uses no seq */
+	assert_int_equal(st.unrecorded, 1);                      /* and is counted */
+	assert_non_null(strstr(hall_spool_last_error(sp), "1 events not recorded: spool full"));
 	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
 	c = read_all_records(sp);
 	assert_int_equal(c->n, (size_t)appended);
@@ -800,6 +803,7 @@ static void append_should_remove_a_partial_record_when_the_disk_is_full(void **s
 	(void)state;
 	hall_test_tmpdir(dir, sizeof dir, "spool");
 	sp = open_ok(dir, 64 * 1024);
+	hall_spool_set_hold(sp, 0);
 	memset(buf, 'f', sizeof buf);
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -968,6 +972,217 @@ static void confirm_should_change_nothing_when_the_state_cannot_be_written(void 
 	assert_int_equal(st.first, 4);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
+}
+
+
+/* Writing fails (the file size limit stands in for a full disk): events keep their seqs in
+ * memory, in order, and reach the disk when there is room again; none is handed out before
+ * it is on disk. */
+static void held_events_should_be_written_in_order_when_writing_works_again(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	hall_error err = {0};
+	struct rlimit old, lim;
+	collected *c;
+	int i;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, 64 * 1024);
+	for (i = 0; i < 3; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 200; /* the segment is past it: every write fails */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	for (i = 0; i < 20; i++)
+		assert_int_equal(append_event(sp), 4 + i);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK); /* nothing to make durable yet */
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(st.held, 20);
+	assert_int_equal(st.seq_max, 23);
+	assert_int_equal(st.durable, 3);
+	assert_int_equal(st.count, 23);
+	assert_int_equal(st.unrecorded, 0);
+	assert_non_null(strstr(hall_spool_last_error(sp), "events held in memory"));
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 3); /* held ones are not handed out */
+	free(c);
+	/* a confirm of what was never written is clamped to what was */
+	assert_int_equal(hall_spool_confirm(sp, 10, &err), HALL_OK);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.confirmed, 3);
+	/* room again: the next sync writes them, in seq order, before anything newer */
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	assert_int_equal(append_event(sp), 24);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.held, 0);
+	assert_int_equal(st.durable, 24);
+	assert_string_equal(hall_spool_last_error(sp), "");
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 21);
+	assert_contiguous(c, 4);
+	free(c);
+	hall_spool_close(sp);
+	/* and after a restart: seqs 4..24 on disk once each, no count of losses */
+	sp = open_ok(dir, 64 * 1024);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 21);
+	assert_contiguous(c, 4);
+	free(c);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.unrecorded, 0);
+	assert_int_equal(append_event(sp), 25);
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+/* Beyond the hold's bound an event is refused and counted; the count survives restarts, and
+ * events still held when the spool closes are counted too (their seqs are issued again). */
+static void events_beyond_the_hold_should_be_counted_for_good(void **state)
+{
+	char dir[512];
+	hall_spool *sp;
+	hall_spool_stats st;
+	hall_error err = {0};
+	struct rlimit old, lim;
+	char buf[128];
+	int64_t seq = 0;
+	int i, refused = 0;
+	(void)state;
+	hall_test_tmpdir(dir, sizeof dir, "spool");
+	sp = open_ok(dir, 64 * 1024);
+	hall_spool_set_hold(sp, 400); /* about ten events of ~40 bytes */
+	memset(buf, 'p', 100);
+	assert_int_equal(hall_spool_append(sp, buf, 100, &seq, &err), HALL_OK);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 110; /* below the segment's 120 bytes, above the state file's */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	for (i = 0; i < 30; i++) {
+		event_for(buf, sizeof buf, hall_spool_next_seq(sp));
+		hall_err e = hall_spool_append(sp, buf, strlen(buf), &seq, &err);
+		if (e != HALL_OK) {
+			assert_int_equal(e, HALL_ERR_IO);
+			refused++;
+		}
+	}
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK); /* the count goes to the state */
+	hall_spool_get_stats(sp, &st);
+	assert_true(refused > 10);
+	assert_int_equal(st.unrecorded, refused);
+	assert_int_equal((int)st.held + refused, 30);
+	assert_int_equal(st.seq_max, 1 + (int64_t)st.held);
+	assert_non_null(strstr(hall_spool_last_error(sp), "events not recorded"));
+	size_t held = st.held;
+	/* closing while writing still fails: the held ones are lost, and counted */
+	hall_spool_close(sp);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	sp = open_ok(dir, 64 * 1024);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.unrecorded, refused + (int)held);
+	assert_int_equal(st.seq_max, 1);
+	assert_int_equal(append_event(sp), 2); /* never published: issued again, no gap */
+	hall_spool_close(sp);
+	hall_test_rmtree(dir);
+}
+
+/* A real full file system: a 512 KiB tmpfs (needs root and mount; skipped elsewhere) that
+ * another file fills while the spool runs. Events are kept in the space reserved ahead or
+ * in memory, and every one is on disk, once, in order, when the space comes back. */
+static char tmpfs_base[512];
+
+/* Unmounted even when an assertion left the test midway. */
+static int unmount_tmpfs(void **state)
+{
+	char cmd[1200];
+	(void)state;
+	if (!tmpfs_base[0])
+		return 0;
+	snprintf(cmd, sizeof cmd, "umount '%s/mnt' 2>/dev/null", tmpfs_base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot unmount %s/mnt\n", tmpfs_base);
+	hall_test_rmtree(tmpfs_base);
+	tmpfs_base[0] = '\0';
+	return 0;
+}
+
+static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
+{
+	char *base = tmpfs_base, mnt[600], cmd[1400], filler[700], spool_dir[700];
+	hall_spool *sp;
+	hall_spool_stats st;
+	hall_error err = {0};
+	collected *c;
+	int i, fd;
+	(void)state;
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	hall_test_tmpdir(base, sizeof tmpfs_base, "spool-tmpfs");
+	snprintf(mnt, sizeof mnt, "%s/mnt", base);
+	assert_int_equal(mkdir(mnt, 0700), 0);
+	snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=512k tmpfs '%s' 2>/dev/null", mnt);
+	if (system(cmd) != 0) {
+		hall_test_rmtree(base);
+		base[0] = '\0';
+		skip();
+		return;
+	}
+	snprintf(spool_dir, sizeof spool_dir, "%s/spool", mnt);
+	snprintf(filler, sizeof filler, "%s/filler", mnt);
+	sp = open_ok(spool_dir, MiB); /* the bound is above the disk: the disk is what fails */
+	for (i = 0; i < 10; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	/* somebody else takes every free byte */
+	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	{
+		static char chunk[4096];
+		while (write(fd, chunk, sizeof chunk) > 0)
+			;
+		assert_int_equal(errno, ENOSPC);
+	}
+	close(fd);
+	/* 4000 events of ~40 bytes: more than the reserve ahead holds */
+	for (i = 0; i < 4000; i++)
+		append_event(sp);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.seq_max, 4010);
+	assert_true(st.held > 0);         /* the disk is full: some wait in memory */
+	assert_true(st.durable > 10);     /* the reserve took some */
+	assert_int_equal(st.unrecorded, 0);
+	assert_non_null(strstr(hall_spool_last_error(sp), "No space left on device"));
+	/* a confirm still works on the full disk (the state's reserve) and frees room */
+	assert_int_equal(hall_spool_confirm(sp, 5, &err), HALL_OK);
+	/* the space comes back */
+	assert_int_equal(unlink(filler), 0);
+	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.held, 0);
+	assert_int_equal(st.durable, 4010);
+	assert_string_equal(hall_spool_last_error(sp), "");
+	hall_spool_close(sp);
+	sp = open_ok(spool_dir, MiB);
+	c = read_all_records(sp);
+	assert_int_equal(c->n, 4005);
+	assert_contiguous(c, 6);
+	free(c);
+	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.unrecorded, 0);
+	hall_spool_close(sp);
 }
 
 static void open_should_refuse_a_bound_below_the_minimum(void **state)
@@ -1289,6 +1504,9 @@ int main(void)
 		cmocka_unit_test(filling_the_spool_should_warn_at_80_percent),
 		cmocka_unit_test(confirm_should_change_nothing_when_the_state_cannot_be_written),
 		cmocka_unit_test(open_should_refuse_a_bound_below_the_minimum),
+		cmocka_unit_test(held_events_should_be_written_in_order_when_writing_works_again),
+		cmocka_unit_test(events_beyond_the_hold_should_be_counted_for_good),
+		cmocka_unit_test_teardown(a_full_tmpfs_should_lose_no_event_and_say_why, unmount_tmpfs),
 		cmocka_unit_test(append_build_should_pass_the_seq_to_the_builder),
 		cmocka_unit_test(open_should_keep_records_when_the_state_file_is_corrupt),
 		cmocka_unit_test(open_should_read_the_v1_format_fixture),

@@ -31,9 +31,25 @@
  * as a gap at the controller, never as a silently repeated seq.
  *
  * Bound: the segment files together never exceed max_bytes. At 80 % a warning is logged
- * (once, again after the spool went below 70 %); at the bound hall_spool_append() refuses
- * with HALL_ERR_FULL and writes nothing. Nothing is ever dropped silently: a refused event
- * is the caller's to log (and count), the spool's contents stay intact.
+ * (once, again after the spool went below 70 %).
+ *
+ * When an event cannot be written (the bound is reached, or the disk is full: DESIGN.md
+ * decision 9), it is not lost at once: it gets its seq and is held in memory, and so is
+ * every event after it, up to a bound (hall_spool_set_hold, 1 MiB by default); they are
+ * written in seq order, before anything newer, as soon as writing works again (at the
+ * next append, sync or confirm). Held records are not durable and are never handed out
+ * by hall_spool_read. An event that finds the hold at its bound is refused (HALL_ERR_FULL
+ * or HALL_ERR_IO, no seq used) and counted in `unrecorded`, which the state file keeps
+ * for the spool's whole life. Held records count there too until they are written: a
+ * process that dies holding them loses them (their seqs, never published, are issued
+ * again), and the count is their trace. hall_spool_last_error() says why writing fails
+ * until it works again. Nothing is ever dropped silently.
+ *
+ * Space is reserved ahead: the tail segment's blocks are allocated (fallocate, KEEP_SIZE)
+ * up to 256 KiB (at most a segment) beyond its end, in steps, so a disk that another
+ * program fills still takes that much of events; and a 16 KiB file `reserve` is deleted
+ * to make room when the state cannot be written for want of space (confirms and the
+ * count must reach the disk), and made again once writing works.
  *
  * Threads: a spool belongs to one thread (the kiosk's main thread); no locking inside.
  * Ownership: hall_spool_open() gives a spool the caller closes with hall_spool_close().
@@ -63,6 +79,8 @@ typedef struct hall_spool_stats {
 	uint64_t count;        /* unconfirmed records held */
 	uint64_t bytes;        /* bytes of segment files on disk (what max_bytes bounds) */
 	uint64_t max_bytes;
+	size_t held;           /* records held in memory, not yet written (included in count) */
+	int64_t unrecorded;    /* events refused for good over the spool's whole life (persisted) */
 } hall_spool_stats;
 
 /* Open (or create) the spool in `dir` and recover its state, cutting off a torn tail (see
@@ -79,9 +97,10 @@ void hall_spool_close(hall_spool *sp);
 int64_t hall_spool_next_seq(const hall_spool *sp);
 
 /* Append one record; on success *seq (optional) is the seq it got, always
- * hall_spool_next_seq() as it was before the call. HALL_ERR_FULL at the bound,
- * HALL_ERR_TOO_BIG for len > HALL_SPOOL_MAX_RECORD or len == 0, HALL_ERR_IO when the write
- * failed (disk full: the partial record is removed again and the seq is not used). */
+ * hall_spool_next_seq() as it was before the call: the record is written, or held in
+ * memory when writing fails (see above). HALL_ERR_FULL (at the bound) or HALL_ERR_IO (the
+ * write failed) when it could be neither: the event is counted as unrecorded and its seq
+ * is not used. HALL_ERR_TOO_BIG for len > HALL_SPOOL_MAX_RECORD or len == 0. */
 hall_err hall_spool_append(hall_spool *sp, const void *data, size_t len, int64_t *seq, hall_error *err);
 
 /* Append a record whose payload is built for its seq: build(ctx, seq, &data, &len) returns
@@ -91,8 +110,10 @@ typedef int (*hall_spool_build_fn)(void *ctx, int64_t seq, void **data, size_t *
 hall_err hall_spool_append_build(hall_spool *sp, hall_spool_build_fn build, void *ctx, int64_t *seq,
                                  hall_error *err);
 
-/* fsync what was appended since the last call (segment files and, after a new segment was
- * made, the directory). Cheap when nothing was appended. */
+/* Write held records when writing works again, then fsync what was appended since the
+ * last call (segment files and, after a new segment was made, the directory), and persist
+ * the unrecorded count when it changed. Cheap when nothing was appended or held: a caller
+ * holding records (stats.held) calls it now and then even without new events. */
 hall_err hall_spool_sync(hall_spool *sp, hall_error *err);
 
 /* Drop every record with seq <= `seq`: whole segments are deleted, the confirmed seq is
@@ -124,6 +145,13 @@ hall_err hall_spool_read(hall_spool *sp, int64_t from_seq, size_t max_records, s
                          hall_spool_read_fn cb, void *ctx, size_t *n_read, hall_error *err);
 
 void hall_spool_get_stats(const hall_spool *sp, hall_spool_stats *out);
+
+/* Why writing fails now (one line, with the path or the reason), "" while it works.
+ * Borrowed until the next call on sp. */
+const char *hall_spool_last_error(const hall_spool *sp);
+
+/* At most max_bytes of payload held in memory while writing fails (default 1 MiB). */
+void hall_spool_set_hold(hall_spool *sp, uint64_t max_bytes);
 
 /* CRC-32 (IEEE 802.3, as zlib's crc32), exposed for tests and tools. */
 uint32_t hall_spool_crc32(uint32_t crc, const void *data, size_t len);
