@@ -21,6 +21,7 @@
 #include "staff.h"
 #include "store.h"
 #include "ctl.h"
+#include "enroll.h"
 #include "users_cli.h"
 
 static volatile sig_atomic_t g_stop = 0;
@@ -52,6 +53,11 @@ static void usage(FILE *out)
 	      "  user add NAME --role viewer|operator|editor|admin | list | remove NAME | passwd NAME\n"
 	      "                                      console accounts (password on standard input)\n"
 	      "  report [--date D | --from D --to D] [--format text|csv|json|html] [--out F] [--lang ko|en]\n"
+	      "  init --data DIR [--broker HOST:PORT] [--name DNSNAME ...]\n"
+	      "                                      keys, the hall's CA and certificate, broker and controller\n"
+	      "                                      configs, database (keeps what exists)\n"
+	      "  kiosk add ID --group NAME --out FILE [--rotate]   enroll a kiosk, write its config\n"
+	      "  kiosk remove ID | kiosk list        revoke a kiosk at once; the enrolled kiosks\n"
 	      "\n"
 	      "TARGET is all, group:NAME or kiosk:ID. --id ID: serve's MQTT client id (default\n"
 	      "hall-controller; two serves on one broker need different ones).\n",
@@ -113,6 +119,9 @@ int main(int argc, char **argv)
 		return hall_staff_validate(argc, argv);
 	if (strcmp(sub, "preview") == 0)
 		return hall_staff_preview(argc, argv);
+	/* init makes the config: it reads none. */
+	if (strcmp(sub, "init") == 0)
+		return hall_enroll_init_cli(&args, argc, argv);
 
 	if (load_config(&args, &cfg) != 0)
 		return 2;
@@ -135,6 +144,8 @@ int main(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 		code = hall_serve_run(&cfg, &g_stop);
+	} else if (strcmp(sub, "kiosk") == 0) {
+		code = hall_enroll_kiosk_cli(&cfg, argc, argv);
 	} else if (strcmp(sub, "push") == 0) {
 		code = hall_push_cli(&cfg, argc, argv);
 	} else if (strcmp(sub, "rollback") == 0) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +68,10 @@ typedef struct serve {
 	int64_t started;            /* UTC ms */
 	recent_stream *streams;     /* RECENT_STREAMS, calloc'd; NULL = no coalescing (no memory) */
 	uint64_t fetches_coalesced;
+	/* The config file read again for its "kiosks" when an id is not in the list serve
+	 * started with: hall-controller kiosk add writes it while serve runs. */
+	hall_controller_config reread;
+	struct timespec reread_mtime;
 } serve;
 
 /* ---------------------------------------------------------------- small helpers */
@@ -85,6 +90,27 @@ static void reject(serve *sv, const char *topic, const hall_error *err, int64_t 
 	hall_warn("rejected %s: %s", topic, hall_error_format(err, msg, sizeof msg));
 	sv->rej_msgs++;
 	sv->rej_events += events;
+}
+
+/* Is id a known kiosk, in the config as it is on disk now? Read again only when the
+ * file changed, so unknown ids cost a stat. */
+static bool known_kiosk(serve *sv, const char *id)
+{
+	struct stat st;
+	if (hall_controller_config_allows(sv->cfg, id))
+		return true;
+	if (!sv->cfg->source[0] || stat(sv->cfg->source, &st) != 0)
+		return false;
+	if (st.st_mtim.tv_sec != sv->reread_mtime.tv_sec || st.st_mtim.tv_nsec != sv->reread_mtime.tv_nsec) {
+		hall_config_args a = {0};
+		hall_error err = {0};
+		a.config = sv->cfg->source;
+		hall_controller_config_free(&sv->reread);
+		if (hall_controller_config_load(&a, &sv->reread, &err) != HALL_OK)
+			memset(&sv->reread, 0, sizeof sv->reread);
+		sv->reread_mtime = st.st_mtim;
+	}
+	return sv->reread.n_kiosks > 0 && hall_controller_config_allows(&sv->reread, id);
 }
 
 static void db_warn(const char *what, const hall_error *err)
@@ -766,7 +792,7 @@ static void handle(serve *sv, const hall_mqtt_msg *msg)
 		reject(sv, msg->topic, &err, 0);
 		return;
 	}
-	if (!hall_controller_config_allows(sv->cfg, id)) {
+	if (!known_kiosk(sv, id)) {
 		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not in the config's kiosks", id);
 		reject(sv, msg->topic, &err, strcmp(leaf, "events") == 0 ? 1 : 0);
 		return;
@@ -1004,5 +1030,6 @@ done:
 	hall_store_close(sv.store);
 	free(sv.pend);
 	free(sv.streams);
+	hall_controller_config_free(&sv.reread);
 	return code;
 }

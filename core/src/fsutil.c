@@ -47,13 +47,22 @@ hall_err hall_fs_sync_dir_of(const char *path, hall_error *err)
 
 hall_err hall_fs_write_atomic(const char *path, const void *data, size_t len, hall_error *err)
 {
+	return hall_fs_write_atomic_mode(path, data, len, 0644, err);
+}
+
+hall_err hall_fs_write_atomic_mode(const char *path, const void *data, size_t len, unsigned int mode, hall_error *err)
+{
 	char tmp[4096];
 	int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof tmp)
 		return hall_error_set(err, HALL_ERR_INVALID, path, "path too long");
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
 	if (fd < 0)
 		return hall_error_set(err, HALL_ERR_IO, path, "cannot create %s: %s", tmp, strerror(errno));
+	/* The mode from the start (never a readable moment for a secret), and exactly it
+	 * whatever the umask, since the file's readers depend on it. */
+	if (fchmod(fd, (mode_t)mode) != 0)
+		goto fail;
 	const char *p = data;
 	size_t left = len;
 	while (left > 0) {

@@ -10,6 +10,8 @@
 #include "hall/err.h"
 
 hall_err hall_fs_write_atomic(const char *path, const void *data, size_t len, hall_error *err);
+/* The same with the file's mode (0600 for a secret: it never exists with a wider one). */
+hall_err hall_fs_write_atomic_mode(const char *path, const void *data, size_t len, unsigned int mode, hall_error *err);
 /* Read a whole file (at most max_len bytes) into a malloc'd buffer with a NUL after
  * the last byte (not counted in *len). The caller frees *data. */
 hall_err hall_fs_read_file(const char *path, size_t max_len, char **data, size_t *len, hall_error *err);
