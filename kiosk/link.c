@@ -671,6 +671,7 @@ hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx),
 	mc.client_id = cfg->id;
 	mc.username = cfg->broker.username[0] ? cfg->broker.username : cfg->id;
 	mc.password = cfg->broker.has_password ? cfg->broker.password : NULL;
+	mc.cafile = cfg->broker.cafile[0] ? cfg->broker.cafile : NULL; /* TLS with the hall's CA */
 	mc.keepalive_s = cfg->broker.keepalive_s;
 	mc.reconnect_max_s = HALL_MQTT_RECONNECT_MAX_S; /* as the controller: back soon after an outage */
 	/* Nothing is kept for us between connections: hello brings back what differs. */
