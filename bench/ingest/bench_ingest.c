@@ -1,7 +1,11 @@
 /* bench_ingest.c: how fast the controller takes events in (run by hand, never by ctest).
  *
  *   bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks K] [--window W] [--batch B]
- *                [--ingest-max M]
+ *                [--ingest-max M] [--tls]
+ *
+ * --tls: parts 2 and 3 go over TLS (the broker's listener and certificate as
+ * `hall-controller init` makes them, the clients verifying it as an enrolled hall does);
+ * run it and a plain run back to back to compare (bench/ingest/README.md).
  *
  * Part 1, the store alone: N events inserted into a fresh SQLite database (WAL,
  * synchronous=FULL) in transactions of 1, 100 and 1000 events.
@@ -18,6 +22,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +138,7 @@ int main(int argc, char **argv)
 	const char *ctl = NULL;
 	int64_t n_events = 100000;
 	int n_kiosks = 8, window = 500, batch = 100, ingest_max = 1000;
+	bool tls = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
 			n_events = atoll(argv[++i]);
@@ -144,13 +150,15 @@ int main(int argc, char **argv)
 			batch = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--ingest-max") == 0 && i + 1 < argc)
 			ingest_max = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--tls") == 0)
+			tls = true;
 		else
 			ctl = argv[i];
 	}
 	if (n_events < 1 || n_kiosks < 1 || n_kiosks > 100 || window < 1 || batch < 1 || batch > HALL_PROTO_BATCH_MAX ||
 	    ingest_max < 1 || ingest_max > 100000) {
 		fprintf(stderr, "usage: bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks 1..100] [--window W] "
-		                "[--batch 1..1000] [--ingest-max 1..100000]\n");
+		                "[--batch 1..1000] [--ingest-max 1..100000] [--tls]\n");
 		return 2;
 	}
 	char ctl_path[1024];
@@ -168,16 +176,23 @@ int main(int argc, char **argv)
 
 	/* Part 2: end to end. */
 	hall_test_broker b;
-	if (hall_test_broker_start(&b, "max_queued_messages 100000\nset_tcp_nodelay true\n") != 0)
+	char extra[3000] = "max_queued_messages 100000\nset_tcp_nodelay true\n", cafile[700] = "";
+	int port = 0;
+	if (tls && hall_test_broker_tls_lines(ctl, dir, extra, sizeof extra, cafile, sizeof cafile, &port) != 0)
 		return 1;
+	if (hall_test_broker_start(&b, extra) != 0)
+		return 1;
+	if (!tls)
+		port = b.port;
 	char data[600], conf[600], logp[600], broker_arg[64];
 	snprintf(data, sizeof data, "%s/data", dir);
 	snprintf(conf, sizeof conf, "%s/controller.json", dir);
 	snprintf(logp, sizeof logp, "%s/serve.log", dir);
-	snprintf(broker_arg, sizeof broker_arg, "127.0.0.1:%d", b.port);
-	char cfg_json[160];
-	snprintf(cfg_json, sizeof cfg_json, "{\"ingest\":{\"batch_ms\":100,\"batch_max\":%d},\"log_level\":\"warn\"}",
-	         ingest_max);
+	snprintf(broker_arg, sizeof broker_arg, "127.0.0.1:%d", port);
+	char cfg_json[1000];
+	snprintf(cfg_json, sizeof cfg_json,
+	         "{\"ingest\":{\"batch_ms\":100,\"batch_max\":%d},\"log_level\":\"warn\"%s%s%s}", ingest_max,
+	         tls ? ",\"broker\":{\"cafile\":\"" : "", cafile, tls ? "\"}" : "");
 	hall_fs_write_atomic(conf, cfg_json, strlen(cfg_json), NULL);
 	pid_t serve = fork();
 	if (serve == 0) {
@@ -188,8 +203,8 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	hall_mqtt *m = NULL;
-	hall_mqtt_config mc = {.host = "127.0.0.1", .port = b.port, .client_id = "bench-kiosks", .clean_session = true,
-	                       .max_inflight = 1000, .queue_max = 100000};
+	hall_mqtt_config mc = {.host = "127.0.0.1", .port = port, .client_id = "bench-kiosks", .clean_session = true,
+	                       .max_inflight = 1000, .queue_max = 100000, .cafile = tls ? cafile : NULL};
 	if (hall_mqtt_create(&mc, &m, NULL) != HALL_OK)
 		return 1;
 	hall_mqtt_subscribe(m, "hall/v1/ctl/kiosk/+/confirm", NULL);
@@ -287,12 +302,15 @@ int main(int argc, char **argv)
 	int64_t total_batches = (int64_t)n_batches * n_kiosks;
 	char count_arg[32], port_arg[16];
 	snprintf(count_arg, sizeof count_arg, "%" PRId64, total_batches);
-	snprintf(port_arg, sizeof port_arg, "%d", b.port);
+	snprintf(port_arg, sizeof port_arg, "%d", port);
 	pid_t sub = fork();
 	if (sub == 0) {
 		int fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0)
 			dup2(fd, 1);
+		if (tls)
+			execlp("mosquitto_sub", "mosquitto_sub", "-h", "127.0.0.1", "-p", port_arg, "--cafile", cafile, "-q", "1",
+			       "-i", "bench-sub", "-t", "hall/v1/kiosk/+/events", "-C", count_arg, (char *)NULL);
 		execlp("mosquitto_sub", "mosquitto_sub", "-h", "127.0.0.1", "-p", port_arg, "-q", "1", "-i", "bench-sub",
 		       "-t", "hall/v1/kiosk/+/events", "-C", count_arg, (char *)NULL);
 		_exit(127);
@@ -347,13 +365,13 @@ sub_done:;
 	double serve_cpu = (double)serve_ru.ru_utime.tv_sec + (double)serve_ru.ru_utime.tv_usec / 1e6 +
 	                   (double)serve_ru.ru_stime.tv_sec + (double)serve_ru.ru_stime.tv_usec / 1e6;
 	double rate = (double)ingested * 1000.0 / (double)(total_ms > 0 ? total_ms : 1);
-	printf("{\"store_events_per_s\":{\"tx1\":%.0f,\"tx100\":%.0f,\"tx1000\":%.0f},"
+	printf("{\"tls\":%s,\"store_events_per_s\":{\"tx1\":%.0f,\"tx100\":%.0f,\"tx1000\":%.0f},"
 	       "\"e2e\":{\"events\":%" PRId64 ",\"kiosks\":%d,\"window\":%d,\"batch\":%d,\"ms\":%" PRId64
 	       ",\"events_per_s\":%.0f,\"confirm_ms_p50\":%" PRId64 ",\"confirm_ms_p99\":%" PRId64
 	       ",\"confirm_ms_max\":%" PRId64 ",\"complete\":%s,\"serve_peak_rss_mb\":%.1f,"
 	       "\"serve_cpu_s\":%.2f,\"serve_cpu_us_per_event\":%.2f},"
 	       "\"mosquitto_sub_events_per_s\":%.0f,\"ingest_over_sub\":%.2f}\n",
-	       r1, r100, r1000, ingested, n_kiosks, window, batch, total_ms, rate, p50, p99, max,
+	       tls ? "true" : "false", r1, r100, r1000, ingested, n_kiosks, window, batch, total_ms, rate, p50, p99, max,
 	       done == n_kiosks ? "true" : "false", (double)serve_ru.ru_maxrss / 1024.0, serve_cpu,
 	       serve_cpu * 1e6 / (double)ingested, sub_rate, rate / sub_rate);
 	fprintf(stderr,

@@ -2,7 +2,10 @@
  * by ctest; results in BENCHMARKS.md).
  *
  *   bench_propagation [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S]
- *                     [--data DIR] [--dedupe MS] [--chunk BYTES]
+ *                     [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls]
+ *
+ * --tls: every client (kiosks and the played controller) talks TLS to the broker, with the
+ * CA and certificate `hall-controller init` makes (hall-controller from the build). 
  *
  * One real mosquitto on loopback (the shipped config's queue limits), N simulated kiosks
  * running the real kiosk link (kiosk/link.c: MQTT session, content store, fetch by hash)
@@ -24,6 +27,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +110,10 @@ static void on_term(int sig)
  * peak RSS (kB, a long) written to `out`. libmosquitto's mosquitto_loop() uses select(),
  * which cannot watch descriptors above 1023, so one process holds at most PER_PROCESS
  * kiosks (each has a socket, a wake-up socket pair and spool files). */
+/* The port and CA every client uses: the broker's plain port, or its TLS listener. */
+static int g_port;
+static const char *g_cafile;
+
 static int run_worker(const hall_test_broker *broker, const char *dir, size_t lo, size_t hi, int threads,
                       int jitter_ms, int out)
 {
@@ -120,7 +128,9 @@ static int run_worker(const hall_test_broker *broker, const char *dir, size_t lo
 		hall_kiosk_config_defaults(c);
 		snprintf(c->id, sizeof c->id, "b-%05zu", lo + i);
 		snprintf(c->broker.host, sizeof c->broker.host, "%s", broker->host);
-		c->broker.port = broker->port;
+		c->broker.port = g_port;
+		if (g_cafile)
+			snprintf(c->broker.cafile, sizeof c->broker.cafile, "%s", g_cafile);
 		snprintf(c->broker.username, sizeof c->broker.username, "%s", c->id);
 		snprintf(c->data_dir, sizeof c->data_dir, "%s/%s", dir, c->id);
 		snprintf(c->default_content, sizeof c->default_content, "%s", def);
@@ -353,6 +363,15 @@ int main(int argc, char **argv)
 	int threads = 2, jitter_ms = 1000, timeout_s = 600;
 	const char *data_root = NULL;
 	int dedupe_ms = 500;
+	bool tls = false;
+	int kept = 1;
+	for (int i = 1; i < argc; i++) { /* --tls takes no value: out before the pairs */
+		if (strcmp(argv[i], "--tls") == 0)
+			tls = true;
+		else
+			argv[kept++] = argv[i];
+	}
+	argc = kept;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--kiosks") == 0)
 			n = (size_t)atol(argv[i + 1]);
@@ -371,7 +390,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--chunk") == 0)
 			chunk_bytes = (size_t)atol(argv[i + 1]);
 		else {
-			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES]\n",
+			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -383,16 +402,26 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* The shipped broker config's limits (config/mosquitto.conf), on a free loopback port. */
-	hall_test_broker broker;
-	if (hall_test_broker_start(&broker,
-	                           "max_queued_messages 100000\nmax_queued_bytes 268435456\nmax_inflight_messages 100\n"
-	                           "max_packet_size 17826816\nmemory_limit 1073741824\nset_tcp_nodelay true\n"
-	                           "log_type error\nlog_type warning\n") != 0)
-		return 1;
 	char dir[256];
 	if (data_root)
 		setenv("TMPDIR", data_root, 1);
 	hall_test_tmpdir(dir, sizeof dir, "bench-propagation");
+	hall_test_broker broker;
+	char extra[3000] = "max_queued_messages 100000\nmax_queued_bytes 268435456\nmax_inflight_messages 100\n"
+	                   "max_packet_size 17826816\nmemory_limit 1073741824\nset_tcp_nodelay true\n"
+	                   "log_type error\nlog_type warning\n";
+	static char cafile[700];
+	char ctl_path[600];
+	snprintf(ctl_path, sizeof ctl_path, "%s/hall-controller", HALL_BUILD_DIR);
+	if (tls) {
+		if (hall_test_broker_tls_lines(ctl_path, dir, extra, sizeof extra, cafile, sizeof cafile, &g_port) != 0)
+			return 1;
+		g_cafile = cafile;
+	}
+	if (hall_test_broker_start(&broker, extra) != 0)
+		return 1;
+	if (!tls)
+		g_port = broker.port;
 
 	/* The asset: a PNG signature and random bytes. */
 	size_t png_len = 0;
@@ -435,7 +464,8 @@ int main(int argc, char **argv)
 	hall_error err = {0};
 	memset(&mc, 0, sizeof mc);
 	mc.host = broker.host;
-	mc.port = broker.port;
+	mc.port = g_port;
+	mc.cafile = g_cafile;
 	mc.client_id = "bench-controller";
 	mc.clean_session = true;
 	mc.queue_max = 1000000;
@@ -547,10 +577,10 @@ int main(int argc, char **argv)
 	qsort(lat, nl, sizeof *lat, cmp_i64);
 	int64_t p50 = nl ? lat[(nl - 1) / 2] : -1, p99 = nl ? lat[(nl * 99 + 99) / 100 - 1] : -1,
 	        max = nl ? lat[nl - 1] : -1;
-	printf("{\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
+	printf("{\"tls\":%s,\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
 	       ",\"p99_ms\":%" PRId64 ",\"max_ms\":%" PRId64 ",\"dedupe_ms\":%d,\"fetches\":%" PRIu64 ",\"served\":%" PRIu64 ",\"controller_bytes\":%" PRIu64
 	       ",\"kiosks_rss_kb\":%ld,\"rss_per_kiosk_kb\":%.0f,\"workers\":%zu,\"mosquitto_rss_kb\":%ld,\"controller_rss_kb\":%ld}\n",
-	       n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
+	       tls ? "true" : "false", n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
 	       (double)kiosks_rss_kb / (double)n, n_workers, mosq_kb, ctl_kb);
 	fprintf(stderr,
 	        "push of %zu bytes to %zu kiosks: %zu applied in %.1f s; p50 %" PRId64 " ms, p99 %" PRId64

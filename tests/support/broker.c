@@ -258,3 +258,23 @@ void hall_test_broker_dump_log(const hall_test_broker *b)
 	dump_file(b->dir, "stderr.log");
 	dump_file(b->dir, "mosquitto.log");
 }
+
+int hall_test_broker_tls_lines(const char *ctl, const char *dir, char *extra, size_t extra_len, char *cafile,
+                               size_t ca_len, int *port)
+{
+	char hall[600], cmd[2000];
+	*port = free_port();
+	snprintf(hall, sizeof hall, "%s/hall", dir);
+	snprintf(cmd, sizeof cmd, "'%s' init --data '%s' --broker 127.0.0.1:%d >/dev/null", ctl, hall, *port);
+	if (*port <= 0 || system(cmd) != 0) {
+		fprintf(stderr, "tls: %s failed\n", cmd);
+		return -1;
+	}
+	snprintf(cafile, ca_len, "%s/tls/ca.crt", hall);
+	size_t n = strlen(extra);
+	snprintf(extra + n, extra_len - n,
+	         "listener %d 127.0.0.1\ncertfile %s/tls/server.crt\nkeyfile %s/tls/server.key\ncafile %s\n"
+	         "tls_version tlsv1.2\n",
+	         *port, hall, hall, cafile);
+	return 0;
+}

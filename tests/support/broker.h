@@ -36,6 +36,13 @@ int hall_test_broker_kill(hall_test_broker *b);
 int hall_test_broker_restart(hall_test_broker *b);
 /* Stop if running and remove the temp dir. */
 void hall_test_broker_cleanup(hall_test_broker *b);
+/* TLS for a benchmark's broker, as an enrolled hall has it: `hall-controller init` (the
+ * program `ctl`) in DIR/hall makes the hall's CA and the broker's certificate, and the
+ * config lines of a TLS listener on another free loopback port are appended to `extra`
+ * (then pass it to hall_test_broker_start; the plain listener stays beside it). *port
+ * receives the TLS port, cafile the CA's path (the clients' broker.cafile). 0 or -1. */
+int hall_test_broker_tls_lines(const char *ctl, const char *dir, char *extra, size_t extra_len, char *cafile,
+                               size_t ca_len, int *port);
 /* Print the broker's log to stderr (for a failing test). */
 void hall_test_broker_dump_log(const hall_test_broker *b);
 
