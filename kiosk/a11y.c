@@ -21,6 +21,7 @@ void hall_a11y_rules_default(hall_a11y_rules *r, int high_contrast, int low_posi
 	r->reach_max_mm = 1220.0;
 	r->check_focus = 1;
 	r->check_text_overlap = 1;
+	r->min_outline_contrast = 3.0;
 }
 
 const char *hall_a11y_rule_name(hall_a11y_rule rule)
@@ -37,6 +38,7 @@ const char *hall_a11y_rule_name(hall_a11y_rule rule)
 	case HALL_A11Y_FOCUS: return "focus";
 	case HALL_A11Y_ALT: return "alt";
 	case HALL_A11Y_OVERLAP: return "overlap";
+	case HALL_A11Y_OUTLINE: return "outline";
 	}
 	return "?";
 }
@@ -203,10 +205,13 @@ static void check_reach(checker *c, size_t i, const hall_dl_item *it, const char
 {
 	double top = hall_a11y_floor_mm(c->screen, it->rect.y);
 	double bottom = hall_a11y_floor_mm(c->screen, it->rect.y + it->rect.h);
-	if (top > c->rules->reach_max_mm + 0.5 || bottom < c->rules->reach_min_mm - 0.5)
+	/* The screen's low band (config screen.low_top_mm) when it is lower than the rule's. */
+	double max = hall_ui_low_top_mm(c->screen);
+	if (max > c->rules->reach_max_mm)
+		max = c->rules->reach_max_mm;
+	if (top > max + 0.5 || bottom < c->rules->reach_min_mm - 0.5)
 		problem(c, HALL_A11Y_REACH, i, "%s \"%.40s\" spans %.0f..%.0f mm above the floor, outside %.0f..%.0f mm",
-		        what, it->kind == HALL_DL_TEXT ? it->text : it->id, bottom, top, c->rules->reach_min_mm,
-		        c->rules->reach_max_mm);
+		        what, it->kind == HALL_DL_TEXT ? it->text : it->id, bottom, top, c->rules->reach_min_mm, max);
 }
 
 static void check_text(checker *c, size_t i, const hall_dl_item *it)
@@ -257,6 +262,44 @@ static void check_hit(checker *c, size_t i, const hall_dl_item *it)
 		check_reach(c, i, it, "target");
 }
 
+static int same_rect(hall_rect a, hall_rect b)
+{
+	return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* Non-text contrast of the control HIT i: its body is the last opaque-or-bordered BOX
+ * drawn before it with the same rect, its surroundings the last opaque BOX drawn before
+ * that body which holds it. The edge is seen when the border or the fill reaches the bar
+ * against the surroundings. Regions (pictures, charts, the map) have no edge to see. */
+static void check_outline(checker *c, const hall_dl *dl, size_t i, const hall_dl_item *hit)
+{
+	if (hit->role == HALL_ROLE_REGION || c->rules->min_outline_contrast <= 0)
+		return;
+	size_t body = i;
+	for (size_t k = i; k-- > 0;) {
+		const hall_dl_item *b = hall_dl_at(dl, k);
+		if (b->kind == HALL_DL_BOX && same_rect(b->rect, hit->rect) && (b->color.a > 0 || b->border.a > 0)) {
+			body = k;
+			break;
+		}
+	}
+	if (body == i)
+		return;
+	const hall_dl_item *b = hall_dl_at(dl, body);
+	for (size_t k = body; k-- > 0;) {
+		const hall_dl_item *s = hall_dl_at(dl, k);
+		if (s->kind != HALL_DL_BOX || s->color.a != 255 || !contains(s->rect, b->rect) || same_rect(s->rect, b->rect))
+			continue;
+		double fill = b->color.a == 255 ? hall_a11y_contrast(b->color, s->color) : 1.0;
+		double edge = b->border.a > 0 && b->border_px > 0 ? hall_a11y_contrast(b->border, s->color) : 1.0;
+		double best = fill > edge ? fill : edge;
+		if (best + 1e-9 < c->rules->min_outline_contrast)
+			problem(c, HALL_A11Y_OUTLINE, i, "control \"%s\": edge %.2f:1 against its surroundings, need %.1f:1",
+			        hit->id, best, c->rules->min_outline_contrast);
+		return;
+	}
+}
+
 typedef struct hit_ref {
 	size_t index;
 	const hall_dl_item *it;
@@ -287,6 +330,7 @@ size_t hall_a11y_check(const hall_dl *dl, const hall_ui_screen *screen, const ha
 			break;
 		case HALL_DL_HIT:
 			check_hit(&c, i, it);
+			check_outline(&c, dl, i, it);
 			hits[nh++] = (hit_ref){i, it};
 			break;
 		case HALL_DL_BOX:

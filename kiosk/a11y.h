@@ -25,9 +25,10 @@ typedef struct hall_a11y_rules {
 	double min_contrast;         /* 4.5, or 7 in high-contrast mode */
 	int check_reach;             /* low-position mode: controls and text inside the band */
 	double reach_min_mm;         /* 400 */
-	double reach_max_mm;         /* 1220 */
+	double reach_max_mm;         /* 1220; the screen's low_top_mm (1,000 by default) when lower */
 	int check_focus;             /* focus orders unique, 1..n, in reading order */
 	int check_text_overlap;      /* no two text runs overlap (a broken reflow) */
+	double min_outline_contrast; /* 3: a control's border or fill against its surroundings */
 } hall_a11y_rules;
 
 /* The law's figures; high_contrast raises the contrast bar to 7:1, low_position turns on
@@ -45,7 +46,9 @@ typedef enum hall_a11y_rule {
 	HALL_A11Y_LABEL,     /* a HIT without an id or label, or a duplicate id */
 	HALL_A11Y_FOCUS,     /* focus order missing, duplicated, or against reading order */
 	HALL_A11Y_ALT,       /* an image or polygon not covered by a labelled HIT */
-	HALL_A11Y_OVERLAP    /* two text runs overlap */
+	HALL_A11Y_OVERLAP,   /* two text runs overlap */
+	HALL_A11Y_OUTLINE    /* a control's edge (its border or its fill) below 3:1 against
+	                      * what surrounds it (non-text contrast, WCAG 1.4.11) */
 } hall_a11y_rule;
 
 /* "letter", "contrast", ... */

@@ -317,12 +317,12 @@ hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks
 	}
 	app->cb = *cb;
 	app->screen = (hall_ui_screen){cfg->screen.width_px, cfg->screen.height_px, cfg->screen.width_mm,
-	                               cfg->screen.height_mm, cfg->screen.bottom_mm};
+	                               cfg->screen.height_mm, cfg->screen.bottom_mm, cfg->screen.low_top_mm};
 	if (app->screen.width_px <= 0 || app->screen.height_px <= 0 || app->screen.width_mm <= 0 ||
 	    app->screen.height_mm <= 0) {
 		hall_error_log("app: screen size %dx%d px, %.0fx%.0f mm is not usable; using 1920x1080 px, 1210x680 mm",
 		               app->screen.width_px, app->screen.height_px, app->screen.width_mm, app->screen.height_mm);
-		app->screen = (hall_ui_screen){1920, 1080, 1210, 680, app->screen.bottom_mm};
+		app->screen = (hall_ui_screen){1920, 1080, 1210, 680, app->screen.bottom_mm, app->screen.low_top_mm};
 	}
 	snprintf(app->kiosk_id, sizeof(app->kiosk_id), "%s", cfg->id);
 	snprintf(app->tz, sizeof(app->tz), "%s", cfg->time_zone[0] ? cfg->time_zone : "Asia/Seoul");
@@ -647,7 +647,9 @@ void hall_app_set_schedule(hall_app *app, int open, int64_t next_open_ms)
 {
 	if (!app)
 		return;
-	if (!open && app->open)
+	/* Closing ends a visit; opening again starts the welcome screen afresh (a language
+	 * or mode chosen on the closed screen belonged to whoever stood there). */
+	if ((!open && app->open) || (open && !app->open && !app->in_session))
 		app__end_session(app, app->now, HALL_APP_END_CLOSED);
 	app->open = open != 0;
 	app->next_open_ms = next_open_ms;

@@ -54,6 +54,7 @@ static void speech_key(hall_app *app, hall_app_key_code key)
 }
 
 static void replay(hall_app *app, int64_t now);
+static void speak_screen(hall_app *app);
 
 static int pin_matches(const char *a, const char *b)
 {
@@ -138,14 +139,23 @@ static int activate_on_attract(hall_app *app, hall_act act)
  * Home is the root of a visit: back stays there. (Going back to the welcome screen would
  * show the attract loop under a running session; a visit ends by "finish" or by walking
  * away, which resets language and modes.) */
+static int take_more_time(hall_app *app)
+{
+	if (app->dlg != DLG_MORE_TIME || app->extensions >= app->max_ext)
+		return 0;
+	app->extensions++;
+	app->dlg = DLG_NONE;
+	return 1;
+}
+
 static int go_back(hall_app *app, const hall_exhibit *ex, int64_t now)
 {
-	if (app->dlg != DLG_NONE && app->dlg != DLG_MORE_TIME) {
+	if (app->dlg == DLG_MORE_TIME) /* back to what the visitor was doing: more time */
+		return take_more_time(app);
+	if (app->dlg != DLG_NONE) {
 		app->dlg = DLG_NONE;
 		return 1;
 	}
-	if (app->dlg == DLG_MORE_TIME)
-		return 0;
 	if (app->scr == SCR_EXHIBIT && ex) {
 		hall_exhibit_ctx ec;
 		hall_poll_tally tally;
@@ -267,11 +277,7 @@ static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
 			speech_key(app, (hall_app_key_code)act.arg);
 		return 1;
 	case HALL_ACT_MORE_TIME:
-		if (app->dlg != DLG_MORE_TIME || app->extensions >= app->max_ext)
-			return 0;
-		app->extensions++;
-		app->dlg = DLG_NONE;
-		return 1;
+		return take_more_time(app);
 	case HALL_ACT_FINISH:
 		if (app->dlg != DLG_MORE_TIME)
 			return 0;
@@ -335,7 +341,12 @@ void app__after_input(hall_app *app, int64_t now, const char *before)
 	if ((app->modes & HALL_APP_MODE_VOICE) && strcmp(before, hall_app_screen_id(app)) != 0) {
 		frame fr;
 		app__build_frame(app, now, app->scratch, &fr);
-		app__speak(app, app->heading);
+		/* The closed screen is short and is all there is to know: read it whole, in the
+		 * language just chosen. Elsewhere the heading, then the keypad reads on. */
+		if (app__is_closed(app) && app->dlg == DLG_NONE)
+			speak_screen(app);
+		else
+			app__speak(app, app->heading);
 	}
 }
 
@@ -482,7 +493,12 @@ static void replay(hall_app *app, int64_t now)
 			return;
 		}
 	}
-	/* No focus: read the screen's text in order (every item can be spoken). */
+	speak_screen(app);
+}
+
+/* Read the text of the frame in app->scratch in order (every item can be spoken). */
+static void speak_screen(hall_app *app)
+{
 	char all[4096];
 	size_t o = 0;
 	all[0] = '\0';

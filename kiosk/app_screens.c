@@ -49,17 +49,25 @@ static void rows_flow(void *ctx, hall_ui_flow *f)
 	hall_ui_flow_buttons(f, rc->buttons2, rc->n_buttons2);
 }
 
+typedef struct lang_bufs {
+	char ids[HALL_LANG_COUNT][32];
+	char names[HALL_LANG_COUNT][64];
+} lang_bufs;
+
 /* One button per language of the content ("lang-<code>", in its own name and face), the
- * chosen one selected. Returns how many (ids hold their ids). */
-static size_t lang_buttons(const hall_app *app, hall_ui_button_spec *b, char ids[HALL_LANG_COUNT][32])
+ * chosen one selected: a pale tint, a thick dark border and a check mark, never the
+ * primary action's look. Returns how many (ids and names hold their strings). */
+static size_t lang_buttons(const hall_app *app, hall_ui_button_spec *b, lang_bufs *bufs)
 {
 	size_t n = 0;
 	for (int i = 0; i < HALL_LANG_COUNT; i++) {
 		hall_lang l = (hall_lang)i;
 		if (app->content && !hall_content_has_language(app->content, l))
 			continue;
-		snprintf(ids[n], sizeof(ids[n]), "lang-%s", hall_lang_code(l));
-		b[n] = (hall_ui_button_spec){ids[n], HALL_ACT(HALL_ACT_SET_LANGUAGE, (int)l), hall_lang_native_name(l), l,
+		snprintf(bufs->ids[n], sizeof(bufs->ids[n]), "lang-%s", hall_lang_code(l));
+		snprintf(bufs->names[n], sizeof(bufs->names[n]), "%s%s", l == app->lang ? "✓ " : "",
+		         hall_lang_native_name(l));
+		b[n] = (hall_ui_button_spec){bufs->ids[n], HALL_ACT(HALL_ACT_SET_LANGUAGE, (int)l), bufs->names[n], l,
 		                             NULL, HALL_ROLE_OPTION,
 		                             l == app->lang ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON};
 		n++;
@@ -71,8 +79,8 @@ static void build_dialog_language(hall_app *app, frame *fr)
 {
 	hall_ui *ui = &fr->ui;
 	hall_ui_button_spec b[HALL_LANG_COUNT];
-	char ids[HALL_LANG_COUNT][32];
-	size_t n = lang_buttons(app, b, ids);
+	lang_bufs bufs;
+	size_t n = lang_buttons(app, b, &bufs);
 	hall_ui_button_spec close = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE),
 	                             hall_ui_string(HALL_STR_CLOSE, ui->lang), ui->lang, NULL,
 	                             HALL_ROLE_BUTTON, HALL_UI_BUTTON};
@@ -247,8 +255,8 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 	                             hall_ui_string(HALL_STR_TOUCH_TO_START, ui->lang), HALL_ROLE_BUTTON,
 	                             HALL_UI_BUTTON_PRIMARY};
 	hall_ui_button_spec langs[HALL_LANG_COUNT];
-	char ids[HALL_LANG_COUNT][32];
-	size_t nl = lang_buttons(app, langs, ids);
+	lang_bufs lbufs;
+	size_t nl = lang_buttons(app, langs, &lbufs);
 	hall_ui_button_spec modes[4];
 	char bufs[4][160];
 	size_t nm = mode_buttons(app, ui, modes, bufs);
@@ -544,36 +552,67 @@ static void build_closed(hall_app *app, frame *fr)
 	hall_ui_paged(ui, fr->content, &app->dialog_page, text_flow, &tc);
 }
 
-/* Bar: home, back, language, accessibility, call staff; on every screen. Returns its
- * height; draws when draw != 0 with its top at y. */
+/* Back does something here: closes a dialog (on "more time?" it takes more time), or
+ * steps back in an exhibit. On the attract loop, home and the closed, no-content and
+ * urgent screens there is nowhere to go back to, so it is not shown (issue #12: every
+ * button on the bar works on every screen or is not shown). */
+static int back_works(const hall_app *app)
+{
+	if (app->dlg == DLG_MORE_TIME)
+		return app->extensions < app->max_ext;
+	if (app->dlg != DLG_NONE)
+		return 1;
+	return app->scr == SCR_EXHIBIT && app->open && app->content && !app__urgent_notice(app);
+}
+
+/* Bar: home, back (when it works), language, accessibility, call staff; on every screen.
+ * Returns its height; draws when draw != 0 with its top at y. */
 static int bar(hall_app *app, hall_ui *ui, int y, int draw)
 {
-	(void)app;
-	hall_ui_button_spec b[5] = {
-		{"home", HALL_ACT_0(HALL_ACT_HOME), hall_ui_string(HALL_STR_HOME, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
-		 HALL_UI_BUTTON},
-		{"back", HALL_ACT_0(HALL_ACT_BACK), hall_ui_string(HALL_STR_BACK, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
-		 HALL_UI_BUTTON},
-		{"language", HALL_ACT_0(HALL_ACT_LANGUAGE_MENU), hall_ui_string(HALL_STR_LANGUAGE, ui->lang), ui->lang, NULL,
-		 HALL_ROLE_BUTTON, HALL_UI_BUTTON},
-		{"accessibility", HALL_ACT_0(HALL_ACT_ACCESS_MENU), hall_ui_string(HALL_STR_ACCESSIBILITY, ui->lang), ui->lang,
-		 NULL, HALL_ROLE_BUTTON,
-		 HALL_UI_BUTTON},
-		{"call-staff", HALL_ACT_0(HALL_ACT_CALL_STAFF), hall_ui_string(HALL_STR_CALL_STAFF, ui->lang), ui->lang, NULL,
-		 HALL_ROLE_BUTTON,
-		 HALL_UI_BUTTON_PRIMARY},
-	};
-	int m = ui->gap_px;
-	hall_rect area = {ui->view.x + m, y + m, ui->view.w - 2 * m, ui->view.h};
-	/* Tighter label padding, so the bar stays one row wherever the words allow. */
-	int saved = ui->hpad_px;
-	ui->hpad_px = ui->pad_px / 3 > 6 ? ui->pad_px / 3 : 6;
-	int h = hall_ui_button_rows(ui, area, b, 5, 0) + 2 * m;
-	if (draw) {
-		hall_dl_box(ui->dl, (hall_rect){ui->view.x, y, ui->view.w, h}, ui->th->bar);
-		hall_ui_button_rows(ui, area, b, 5, 1);
+	const hall_lang l = ui->lang;
+	hall_ui_button_spec b[5];
+	size_t n = 0;
+	b[n++] = (hall_ui_button_spec){"home", HALL_ACT_0(HALL_ACT_HOME), hall_ui_string(HALL_STR_HOME, l), l, NULL,
+	                               HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	if (back_works(app))
+		b[n++] = (hall_ui_button_spec){"back", HALL_ACT_0(HALL_ACT_BACK), hall_ui_string(HALL_STR_BACK, l), l, NULL,
+		                               HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	b[n++] = (hall_ui_button_spec){"language", HALL_ACT_0(HALL_ACT_LANGUAGE_MENU), hall_ui_string(HALL_STR_LANGUAGE, l),
+	                               l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	b[n++] = (hall_ui_button_spec){"accessibility", HALL_ACT_0(HALL_ACT_ACCESS_MENU),
+	                               hall_ui_string(HALL_STR_ACCESSIBILITY, l), l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	b[n++] = (hall_ui_button_spec){"call-staff", HALL_ACT_0(HALL_ACT_CALL_STAFF), hall_ui_string(HALL_STR_CALL_STAFF, l),
+	                               l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	/* Low position with large text on a short band: the bar keeps the law's size (12 mm
+	 * letters, 12 mm targets) instead of 200 %, so it stays one row and the page keeps
+	 * room for its content inside the band. */
+	hall_ui compact, *bu = ui;
+	if (ui->scale > 1 && (ui->modes & HALL_APP_MODE_LOW_POSITION) && ui->view.h < 6 * ui->target_px) {
+		hall_ui_init(&compact, ui->dl, &ui->screen, ui->modes & ~(unsigned)HALL_APP_MODE_LARGE_TEXT, ui->lang,
+		             ui->measure, ui->measure_ctx, ui->focus_id);
+		compact.th = ui->th;
+		compact.view = ui->view;
+		compact.next_focus = ui->next_focus;
+		bu = &compact;
 	}
-	ui->hpad_px = saved;
+	int m = bu->gap_px;
+	hall_rect area = {bu->view.x + m, y + m, bu->view.w - 2 * m, bu->view.h};
+	/* Tighter label padding, so the bar stays one row wherever the words allow. */
+	int saved = bu->hpad_px;
+	bu->hpad_px = bu->pad_px / 3 > 6 ? bu->pad_px / 3 : 6;
+	int h = hall_ui_button_rows(bu, area, b, n, 0) + 2 * m;
+	if (draw) {
+		hall_dl_box(bu->dl, (hall_rect){bu->view.x, y, bu->view.w, h}, bu->th->bar);
+		hall_ui_button_rows(bu, area, b, n, 1);
+	}
+	bu->hpad_px = saved;
+	if (bu != ui) {
+		ui->next_focus = compact.next_focus;
+		if (compact.focus_found) {
+			ui->focus_found = 1;
+			ui->focus_rect = compact.focus_rect;
+		}
+	}
 	return h;
 }
 
@@ -652,6 +691,14 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 		ui->th = &t2;
 		hall_ui_paged(ui, area, &app->dialog_page, text_flow, &tc);
 		ui->th = saved;
+	} else if (app->dlg == DLG_LANGUAGE) {
+		/* The visitor's own requests show over every screen but an urgent notice: the
+		 * closed one too (its language and voice follow). */
+		build_dialog_language(app, fr);
+	} else if (app->dlg == DLG_ACCESS) {
+		build_dialog_access(app, fr);
+	} else if (app->dlg == DLG_STAFF_CALLED) {
+		build_dialog_staff_called(app, fr);
 	} else if (app__is_closed(app)) {
 		build_closed(app, fr);
 	} else if (!app->content) {
@@ -659,17 +706,11 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 		hall_ui_paged(ui, area, &app->dialog_page, text_flow, &tc);
 	} else if (app->dlg == DLG_MORE_TIME) {
 		build_dialog_more_time(app, fr);
-	} else if (app->dlg == DLG_STAFF_CALLED) {
-		build_dialog_staff_called(app, fr);
 	} else if (app->dlg == DLG_NOTICE) {
 		hall_lang nl;
 		const char *s = app__notice_string(app, &nl);
 		text_ctx tc = {hall_ui_string(HALL_STR_NOTICE, ui->lang), ui->lang, s, nl};
 		hall_ui_paged(ui, area, &app->dialog_page, notice_flow, &tc);
-	} else if (app->dlg == DLG_LANGUAGE) {
-		build_dialog_language(app, fr);
-	} else if (app->dlg == DLG_ACCESS) {
-		build_dialog_access(app, fr);
 	} else if (app->scr == SCR_ATTRACT) {
 		attract_ctx ac = {app, fr};
 		hall_ui_paged(ui, area, &app->attract_page, attract_flow, &ac);
@@ -722,6 +763,13 @@ const char *hall_app_screen_id(hall_app *app)
 		return "staff-pin";
 	if (app__urgent_notice(app))
 		return "notice";
+	/* As build_frame: the visitor's dialogs show over every screen but an urgent notice. */
+	if (app->dlg == DLG_LANGUAGE)
+		return "language";
+	if (app->dlg == DLG_ACCESS)
+		return "accessibility";
+	if (app->dlg == DLG_STAFF_CALLED)
+		return "staff-called";
 	if (app__is_closed(app))
 		return "closed";
 	if (!app->content)

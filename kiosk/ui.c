@@ -25,8 +25,10 @@ static const hall_ui_theme theme_normal = {
 	.button_text = RGB(0x1B, 0x3A, 0x5C),
 	.primary = RGB(0x1B, 0x3A, 0x5C),
 	.primary_text = RGB(0xFF, 0xFF, 0xFF),
-	.selected = RGB(0x1B, 0x3A, 0x5C),
-	.selected_text = RGB(0xFF, 0xFF, 0xFF),
+	/* A chosen option is a pale tint with dark text, a thick dark border and a check
+	 * mark: never mistaken for the primary action's solid blue. */
+	.selected = RGB(0xDC, 0xE8, 0xF5),
+	.selected_text = RGB(0x10, 0x2A, 0x45),
 	.disabled = RGB(0xE4, 0xE0, 0xD7),        /* text on it 5.9:1 */
 	.disabled_text = RGB(0x55, 0x52, 0x4C),
 	.disabled_border = RGB(0x8F, 0x8A, 0x80), /* 3:1 on bg: the box is seen */
@@ -103,10 +105,16 @@ int hall_ui_row_of_floor_mm(const hall_ui_screen *s, double floor_mm)
 	return (int)floor(s->height_px - (floor_mm - s->bottom_mm) * ppy);
 }
 
+double hall_ui_low_top_mm(const hall_ui_screen *s)
+{
+	return s->low_top_mm > 0 ? s->low_top_mm : 1000.0;
+}
+
 int hall_ui_reach_band(const hall_ui_screen *s, int min_h, hall_rect *out)
 {
-	/* Top row: the first whole row at or below 1,220 mm; bottom: rows above 400 mm. */
-	int top = hall_ui_row_of_floor_mm(s, 1220.0) + 1;
+	/* Top row: the first whole row at or below the band's top (1,000 mm by default, so a
+	 * seated visitor reads it too); bottom: rows above 400 mm. */
+	int top = hall_ui_row_of_floor_mm(s, hall_ui_low_top_mm(s)) + 1;
 	int bottom = hall_ui_row_of_floor_mm(s, 400.0);
 	if (top < 0)
 		top = 0;
@@ -134,8 +142,19 @@ void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsign
 	ui->scale = (modes & HALL_APP_MODE_LARGE_TEXT) ? 2 : 1;
 
 	int base = iceil(HALL_UI_LETTER_MM * ui->ppmm / HALL_UI_LATIN_LETTER_RATIO);
-	ui->font_px = base * ui->scale;
-	ui->title_px = iceil(base * 1.3) * ui->scale;
+	/* Size factor in halves: 2 normally, 4 (200 %) in large text; 3 (150 %) in large
+	 * text when low position leaves a band too short for six rows of 200 % targets (a
+	 * small screen mounted high): a page must hold a heading, a row and its pager. */
+	int halves = 2 * ui->scale;
+	hall_rect band0;
+	int shorter0 = screen->width_px < screen->height_px ? screen->width_px : screen->height_px;
+	int t0 = iceil(HALL_UI_TARGET_MM * ui->ppmm) > iceil(80.0 * shorter0 / 1080.0) ? iceil(HALL_UI_TARGET_MM * ui->ppmm)
+	                                                                                : iceil(80.0 * shorter0 / 1080.0);
+	if (ui->scale > 1 && (modes & HALL_APP_MODE_LOW_POSITION) && hall_ui_reach_band(screen, 0, &band0) == 0 &&
+	    band0.h < 6 * 2 * t0)
+		halves = 3;
+	ui->font_px = base * halves / 2;
+	ui->title_px = iceil(base * 1.3) * halves / 2;
 	int w, h;
 	hall_ui_measure_text(ui, "Ag", 2, ui->font_px, ui->lang, 0, &w, &h);
 	ui->line_h = h;
@@ -146,9 +165,9 @@ void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsign
 	int t_mm = iceil(HALL_UI_TARGET_MM * ui->ppmm);
 	int t_1080 = iceil(80.0 * shorter / 1080.0);
 	int t = t_mm > t_1080 ? t_mm : t_1080;
-	ui->target_px = t * ui->scale;
+	ui->target_px = t * halves / 2;
 	int g = iceil(HALL_UI_GAP_MM * ui->ppmm);
-	ui->gap_px = (g > 12 ? g : 12) * ui->scale;
+	ui->gap_px = (g > 12 ? g : 12) * halves / 2;
 	ui->pad_px = iceil(ui->font_px * 0.45);
 	ui->hpad_px = ui->pad_px;
 
@@ -438,8 +457,11 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall
 	int bold = style != HALL_UI_BUTTON_DISABLED;
 	hall_dl_item *b = hall_dl_box(ui->dl, r, fill);
 	if (b) {
+		/* The primary action's ring is its label colour: its fill shows its edge on the
+		 * light ground, the ring on the dark bar (non-text contrast 3:1 on both). */
 		b->border = style == HALL_UI_BUTTON_SELECTED   ? th->text
 		            : style == HALL_UI_BUTTON_DISABLED ? th->disabled_border
+		            : style == HALL_UI_BUTTON_PRIMARY  ? th->primary_text
 		                                               : th->border;
 		if (style == HALL_UI_BUTTON_SELECTED && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST))
 			b->border = th->primary;

@@ -39,6 +39,8 @@ typedef struct hall_ui_screen {
 	int width_px, height_px;
 	double width_mm, height_mm;
 	double bottom_mm; /* floor to the screen's bottom edge */
+	double low_top_mm; /* low-position mode: the top of the band (config screen.low_top_mm);
+	                    * <= 0: 1,000 mm */
 } hall_ui_screen;
 
 /* Colours of one mode. Every text/background pair used by the helpers reaches 4.5:1 in
@@ -100,7 +102,10 @@ int hall_ui_mm_to_px(const hall_ui *ui, double mm);
 double hall_ui_px_to_mm(const hall_ui *ui, int px);
 /* Screen row y (px) of a height above the floor (mm); may be outside the screen. */
 int hall_ui_row_of_floor_mm(const hall_ui_screen *screen, double floor_mm);
-/* The band of rows between 400 and 1,220 mm above the floor, clipped to the screen.
+/* Top of the low-position band (mm above the floor): screen->low_top_mm, or 1,000. */
+double hall_ui_low_top_mm(const hall_ui_screen *screen);
+/* The band of rows between 400 mm and hall_ui_low_top_mm above the floor, clipped to the
+ * screen.
  * Returns 0 and the band, or -1 when fewer than min_h px of the screen lie in it. */
 int hall_ui_reach_band(const hall_ui_screen *screen, int min_h, hall_rect *out);
 

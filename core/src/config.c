@@ -276,6 +276,7 @@ void hall_kiosk_config_defaults(hall_kiosk_config *cfg)
 	cfg->screen.width_mm = 1210;
 	cfg->screen.height_mm = 680;
 	cfg->screen.bottom_mm = 540;
+	cfg->screen.low_top_mm = 1000;
 	cfg->screen.fullscreen = true;
 	cfg->session.idle_timeout_s = 60;
 	cfg->session.more_time_s = 20;
@@ -297,8 +298,8 @@ void hall_kiosk_config_defaults(hall_kiosk_config *cfg)
 
 static hall_err kiosk_screen(const ctx *c, const cJSON *root, hall_kiosk_config *cfg)
 {
-	static const char *const keys[] = {"width_px", "height_px", "width_mm", "height_mm", "bottom_mm", "fullscreen",
-	                                   NULL};
+	static const char *const keys[] = {"width_px", "height_px", "width_mm", "height_mm", "bottom_mm", "low_top_mm",
+	                                   "fullscreen", NULL};
 	const cJSON *o = NULL;
 	hall_err rc = get_obj(c, root, "", "screen", keys, &o);
 	if (rc != HALL_OK || !o)
@@ -308,6 +309,7 @@ static hall_err kiosk_screen(const ctx *c, const cJSON *root, hall_kiosk_config 
 	    (rc = get_num(c, o, "screen", "width_mm", 50, 5000, &cfg->screen.width_mm)) != HALL_OK ||
 	    (rc = get_num(c, o, "screen", "height_mm", 50, 5000, &cfg->screen.height_mm)) != HALL_OK ||
 	    (rc = get_num(c, o, "screen", "bottom_mm", 0, 3000, &cfg->screen.bottom_mm)) != HALL_OK ||
+	    (rc = get_num(c, o, "screen", "low_top_mm", 400, 1220, &cfg->screen.low_top_mm)) != HALL_OK ||
 	    (rc = get_bool(c, o, "screen", "fullscreen", &cfg->screen.fullscreen)) != HALL_OK)
 		return rc;
 	return HALL_OK;

@@ -53,7 +53,7 @@ static inline void tu_config_small(hall_kiosk_config *cfg)
 static inline hall_ui_screen tu_screen(const hall_kiosk_config *cfg)
 {
 	hall_ui_screen s = {cfg->screen.width_px, cfg->screen.height_px, cfg->screen.width_mm, cfg->screen.height_mm,
-	                    cfg->screen.bottom_mm};
+	                    cfg->screen.bottom_mm, cfg->screen.low_top_mm};
 	return s;
 }
 

@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-static const hall_ui_screen screen55 = {1920, 1080, 1210, 680, 540};
+static const hall_ui_screen screen55 = {1920, 1080, 1210, 680, 540, 1000};
 
 typedef struct counts {
 	size_t by_rule[16];
@@ -149,8 +149,9 @@ static void small_and_crowded_targets_should_be_reported(void **state)
 static void reach_band_should_apply_in_low_position_mode(void **state)
 {
 	(void)state;
-	/* Portrait 55" on a 300 mm plinth: rows above ~460 px are higher than 1,220 mm. */
-	hall_ui_screen s = {1080, 1920, 680, 1210, 300};
+	/* Portrait 55" on a 300 mm plinth: rows above ~460 px are higher than 1,220 mm, and
+	 * rows above ~1,110 px higher than the low band's top (screen.low_top_mm, 1,000). */
+	hall_ui_screen s = {1080, 1920, 680, 1210, 300, 1000};
 	hall_dl *dl = hall_dl_create();
 	hall_dl_item *a = hall_dl_hit(dl, (hall_rect){100, 100, 200, 200}, "high", HALL_ROLE_BUTTON, "High");
 	a->focus_order = 1;
@@ -160,9 +161,36 @@ static void reach_band_should_apply_in_low_position_mode(void **state)
 	/* The band of the same screen, from ui.c, agrees with the check. */
 	hall_rect band;
 	assert_int_equal(hall_ui_reach_band(&s, 100, &band), 0);
-	assert_true(hall_a11y_floor_mm(&s, band.y) <= 1220.0 + 1e-6);
+	assert_true(hall_a11y_floor_mm(&s, band.y) <= 1000.0 + 1e-6);
 	assert_true(hall_a11y_floor_mm(&s, band.y + band.h) >= 400.0 - 1e-6);
-	assert_true(hall_a11y_floor_mm(&s, band.y - 2) > 1220.0);
+	assert_true(hall_a11y_floor_mm(&s, band.y - 2) > 1000.0);
+	/* Text between 1,000 and 1,220 mm is out of the low band. */
+	hall_dl_clear(dl);
+	hall_dl_text(dl, (hall_rect){100, band.y - 120, 200, 60}, "high", 40, HALL_LANG_EN, black, white);
+	assert_int_equal(run(dl, &s, 0, 0).by_rule[HALL_A11Y_REACH], 0);
+	assert_int_equal(run(dl, &s, 0, 1).by_rule[HALL_A11Y_REACH], 1);
+	hall_dl_destroy(dl);
+}
+
+/* WCAG 1.4.11: a control's edge (border or fill) reaches 3:1 against what surrounds it.
+ * The issue's case: a dark-blue primary button with a dark-blue border on the dark bar. */
+static void control_edges_should_stand_out_3_to_1(void **state)
+{
+	(void)state;
+	hall_dl *dl = hall_dl_create();
+	hall_rgba bar = {0x22, 0x2B, 0x36, 255}, blue = {0x1B, 0x3A, 0x5C, 255};
+	hall_dl_box(dl, (hall_rect){0, 800, 1920, 280}, bar);
+	hall_dl_item *b = hall_dl_box(dl, (hall_rect){100, 850, 400, 150}, blue);
+	b->border = blue;
+	b->border_px = 3;
+	hall_dl_text(dl, (hall_rect){150, 880, 300, 60}, "Call staff", 48, HALL_LANG_EN, white, blue);
+	hall_dl_item *h = hall_dl_hit(dl, (hall_rect){100, 850, 400, 150}, "call", HALL_ROLE_BUTTON, "Call staff");
+	h->focus_order = 1;
+	assert_int_equal(run(dl, &screen55, 0, 0).by_rule[HALL_A11Y_OUTLINE], 1);
+	b->border = white; /* a light ring on the dark bar */
+	assert_int_equal(run(dl, &screen55, 0, 0).by_rule[HALL_A11Y_OUTLINE], 0);
+	/* On every screen the themes' button styles pass, normal and high contrast: the app
+	 * walk in test_exhibits.c runs this rule on every screen, language and mode. */
 	hall_dl_destroy(dl);
 }
 
@@ -248,8 +276,8 @@ static void theme_pairs_should_reach_their_contrast(void **state)
 static void ui_sizes_should_follow_the_screen_in_mm(void **state)
 {
 	(void)state;
-	const hall_ui_screen screens[] = {{1920, 1080, 1210, 680, 540}, {1080, 1920, 680, 1210, 300},
-	                                  {1920, 1080, 708, 398, 750}, {3840, 2160, 1210, 680, 540}};
+	const hall_ui_screen screens[] = {{1920, 1080, 1210, 680, 540, 1000}, {1080, 1920, 680, 1210, 300, 1000},
+	                                  {1920, 1080, 708, 398, 750, 1000}, {3840, 2160, 1210, 680, 540, 1000}};
 	for (size_t i = 0; i < sizeof(screens) / sizeof(screens[0]); i++) {
 		for (unsigned large = 0; large < 2; large++) {
 			hall_ui ui;
@@ -491,6 +519,7 @@ int main(void)
 		cmocka_unit_test(small_letters_and_low_contrast_should_be_reported),
 		cmocka_unit_test(small_and_crowded_targets_should_be_reported),
 		cmocka_unit_test(reach_band_should_apply_in_low_position_mode),
+		cmocka_unit_test(control_edges_should_stand_out_3_to_1),
 		cmocka_unit_test(focus_order_should_be_complete_and_in_reading_order),
 		cmocka_unit_test(images_and_polygons_need_a_description),
 		cmocka_unit_test(overlapping_text_should_be_reported),

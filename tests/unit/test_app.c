@@ -125,9 +125,10 @@ static void back_to_attract(fx *f)
 static void every_touch_on_attract_should_start_the_visit_on_home(void **state)
 {
 	fx *f = *state;
-	/* The slide, its controls, start and the bar's home/back: a session on home. */
-	static const char *const plain[] = {"attract-image", "slide-prev", "slide-next", "slide-pause",
-	                                    "start",         "home",       "back"};
+	/* The slide, its controls, start and the bar's home: a session on home. Back has
+	 * nowhere to go on the welcome screen, so it is not shown there. */
+	assert_false(has(f, "back"));
+	static const char *const plain[] = {"attract-image", "slide-prev", "slide-next", "slide-pause", "start", "home"};
 	size_t starts = 0;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		assert_true(has(f, plain[i]));
@@ -361,20 +362,29 @@ static void large_text_pages_should_hold_what_fits(void **state)
 	}
 }
 
-static void assert_bar(fx *f)
+/* Home, language, accessibility and call staff on every screen; back only where it does
+ * something (issue #12: every button on the bar works or is not shown). */
+static void assert_bar_back(fx *f, int back)
 {
-	static const char *const ids[] = {"home", "back", "language", "accessibility", "call-staff"};
-	for (size_t i = 0; i < 5; i++)
+	static const char *const ids[] = {"home", "language", "accessibility", "call-staff"};
+	for (size_t i = 0; i < 4; i++)
 		if (!has(f, ids[i]))
 			fail_msg("screen %s lacks %s", scr(f), ids[i]);
+	if (has(f, "back") != back)
+		fail_msg("screen %s %s back", scr(f), back ? "lacks" : "shows a useless");
+}
+
+static void assert_bar(fx *f)
+{
+	assert_bar_back(f, 1);
 }
 
 static void the_bar_should_be_on_every_screen(void **state)
 {
 	fx *f = *state;
-	assert_bar(f); /* attract */
+	assert_bar_back(f, 0); /* attract */
 	tap(f, "start");
-	assert_bar(f);
+	assert_bar_back(f, 0); /* home: the root of a visit */
 	static const char *const ex[] = {"brand", "policy", "city", "vote"};
 	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(hall_app_show(f->app, ex[i], f->now), 0);
@@ -401,15 +411,15 @@ static void the_bar_should_be_on_every_screen(void **state)
 	const char *text[HALL_LANG_COUNT] = {"긴급 안내", "Urgent notice", NULL, NULL, NULL};
 	hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
 	assert_string_equal(scr(f), "notice");
-	assert_bar(f);
+	assert_bar_back(f, 0);
 	hall_app_clear_notice(f->app);
 	hall_app_set_schedule(f->app, 0, 0);
 	assert_string_equal(scr(f), "closed");
-	assert_bar(f);
+	assert_bar_back(f, 0);
 	hall_app_set_schedule(f->app, 1, 0);
 	hall_app_set_content(f->app, NULL, NULL);
 	assert_string_equal(scr(f), "no-content");
-	assert_bar(f);
+	assert_bar_back(f, 0);
 }
 
 static void idle_should_ask_for_more_time_then_end_the_session(void **state)
@@ -628,7 +638,7 @@ static void keypad_should_walk_every_control_in_reading_order(void **state)
 	char ids[128][128];
 	for (size_t i = 0; i < n; i++)
 		snprintf(ids[i], sizeof(ids[i]), "%s", order[i]);
-	assert_true(n >= 9);
+	assert_true(n >= 8);
 	for (size_t i = 0; i < n + 1; i++) {
 		key(f, i % 2 ? HALL_APP_KEY_DOWN : HALL_APP_KEY_TAB);
 		hall_app_build(f->app, f->now, f->dl);
@@ -924,13 +934,121 @@ static void back_should_leave_exhibit_pages_then_the_exhibit(void **state)
 	assert_string_equal(scr(f), "exhibit:policy");
 	tap(f, "back");
 	assert_string_equal(scr(f), "home");
-	/* Home is the root of a visit: back stays there (the attract loop is never shown
-	 * under a running session). */
-	tap(f, "back");
-	assert_string_equal(scr(f), "home");
+	/* Home is the root of a visit: back is not shown there (the attract loop is never
+	 * shown under a running session), and the escape key stays on home. */
+	assert_false(has(f, "back"));
 	assert_true(hall_app_in_session(f->app));
 	key(f, HALL_APP_KEY_ESCAPE);
 	assert_string_equal(scr(f), "home");
+}
+
+/* Issue #12: back on the "more time?" prompt goes back to what the visitor was doing,
+ * taking more time (it did nothing before); escape does the same. */
+static void back_on_more_time_should_take_more_time(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	assert_int_equal(hall_app_show(f->app, "brand", f->now), 0);
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	assert_true(has(f, "back"));
+	tap(f, "back");
+	assert_string_equal(scr(f), "exhibit:brand/slide-1");
+	assert_true(hall_app_in_session(f->app));
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	key(f, HALL_APP_KEY_ESCAPE);
+	assert_string_equal(scr(f), "exhibit:brand/slide-1");
+	/* Once the extensions are used up, back is not shown and the prompt runs out. */
+	for (int i = 0; i < 8; i++) {
+		tick(f, 61000);
+		tap(f, "more-time");
+	}
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	assert_false(has(f, "more-time") || has(f, "back"));
+	tick(f, 30000);
+	assert_string_equal(scr(f), "attract");
+}
+
+/* Issue #12: language and accessibility work on the closed screen, which follows the
+ * chosen language and, with voice guidance on, reads itself in it. */
+static void closed_screen_should_follow_the_language_and_speak(void **state)
+{
+	fx *f = *state;
+	hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
+	assert_string_equal(scr(f), "closed");
+	tap(f, "language");
+	assert_string_equal(scr(f), "language");
+	tap(f, "lang-en");
+	assert_string_equal(scr(f), "closed");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "The hall is closed now."));
+	assert_false(hall_app_in_session(f->app));
+	tap(f, "accessibility");
+	assert_string_equal(scr(f), "accessibility");
+	tap(f, "mode-voice");
+	size_t before = f->rec.n_spoken;
+	tap(f, "dialog-close");
+	assert_string_equal(scr(f), "closed");
+	assert_true(f->rec.n_spoken > before);
+	const char *said = f->rec.spoken[f->rec.n_spoken - 1];
+	assert_non_null(strstr(said, "The hall is closed now."));
+	assert_non_null(strstr(said, "2025-11-26 09:00"));
+	assert_int_equal(f->rec.spoken_lang[f->rec.n_spoken - 1], HALL_LANG_EN);
+	/* Opening again starts the welcome screen afresh. */
+	hall_app_set_schedule(f->app, 1, 0);
+	assert_string_equal(scr(f), "attract");
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_KO);
+	assert_int_equal(hall_app_modes(f->app), 0);
+}
+
+/* The box drawn under control `id` (its body). */
+static const hall_dl_item *body_of(const hall_dl *dl, const char *id)
+{
+	const hall_dl_item *h = hall_dl_find(dl, id);
+	assert_non_null(h);
+	const hall_dl_item *body = NULL;
+	for (size_t i = 0; i < hall_dl_count(dl) && hall_dl_at(dl, i) != h; i++) {
+		const hall_dl_item *b = hall_dl_at(dl, i);
+		if (b->kind == HALL_DL_BOX && b->rect.x == h->rect.x && b->rect.y == h->rect.y && b->rect.w == h->rect.w &&
+		    b->rect.h == h->rect.h)
+			body = b;
+	}
+	assert_non_null(body);
+	return body;
+}
+
+static int same_colour(hall_rgba a, hall_rgba b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* Issue #12: the chosen language is marked as chosen (a check mark, a thick border, a
+ * pale tint), not painted like the primary action next to it, in both themes. */
+static void selected_language_should_not_look_like_the_primary_action(void **state)
+{
+	fx *f = *state;
+	for (int hc = 0; hc < 2; hc++) {
+		hall_app_build(f->app, f->now, f->dl);
+		const hall_dl_item *sel = body_of(f->dl, "lang-ko"), *prim = body_of(f->dl, "start");
+		const hall_dl_item *other = body_of(f->dl, "lang-en");
+		assert_false(same_colour(sel->color, prim->color));
+		assert_true(sel->border_px > other->border_px);
+		assert_non_null(strstr(hall_dl_find(f->dl, "lang-ko")->label, "✓"));
+		assert_null(strstr(hall_dl_find(f->dl, "lang-en")->label, "✓"));
+		if (!hc) {
+			tap(f, "mode-high-contrast");
+			tap(f, "language");
+			hall_app_build(f->app, f->now, f->dl);
+			sel = body_of(f->dl, "lang-ko");
+			const hall_dl_item *close = body_of(f->dl, "dialog-close");
+			assert_false(same_colour(sel->color, close->color) && sel->border_px == close->border_px);
+			back_to_attract(f);
+			tap(f, "mode-high-contrast");
+			back_to_attract(f);
+		}
+	}
 }
 
 /* A schedule with no opening hours (always open): policy alone in the morning, a
@@ -1182,6 +1300,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(back_should_leave_exhibit_pages_then_the_exhibit, setup, teardown),
 		cmocka_unit_test_setup_teardown(previews_should_show_the_next_screen_and_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_control_should_carry_a_typed_action, setup, teardown),
+		cmocka_unit_test_setup_teardown(back_on_more_time_should_take_more_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(closed_screen_should_follow_the_language_and_speak, setup, teardown),
+		cmocka_unit_test_setup_teardown(selected_language_should_not_look_like_the_primary_action, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,6 +62,9 @@ typedef struct hall_kiosk_config {
 		int width_px, height_px;         /* 320..16384; 1920 x 1080 */
 		double width_mm, height_mm;      /* 50..5000; 1210 x 680 */
 		double bottom_mm;                /* 0..3000: floor to the screen's bottom edge, 540 */
+		double low_top_mm;               /* 400..1220, 1000: in low-position mode every control
+		                                  * and every text a visitor must read lies at or
+		                                  * below this height above the floor */
 		bool fullscreen;                 /* true */
 	} screen;
 	struct {
