@@ -495,6 +495,10 @@ hall_err hall_console_start(const hall_controller_config *cfg, hall_console **ou
 		                    cfg->console.listen);
 		goto fail;
 	}
+	if (cfg->database[0]) { /* accounts and the console's reads are SQLite's for now (store_pg.c) */
+		rc = hall_error_set(err, HALL_ERR_INVALID, "console", "not supported on PostgreSQL yet: the staff console");
+		goto fail;
+	}
 	if (hall_fs_join(c->db_path, sizeof c->db_path, cfg->data_dir, "controller.db") != 0) {
 		rc = hall_error_set(err, HALL_ERR_INVALID, "data_dir", "path too long");
 		goto fail;

@@ -14,6 +14,8 @@
 hall_err hall_ctl_open_store(const hall_controller_config *cfg, hall_store **out, hall_error *err)
 {
 	char path[HALL_CONFIG_PATH_MAX + 32];
+	if (cfg->database[0])
+		return hall_store_open_pg(cfg->database, out, err);
 	hall_err rc = hall_fs_mkdirs(cfg->data_dir, err);
 	if (rc)
 		return rc;

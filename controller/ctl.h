@@ -14,7 +14,8 @@
 #include "hall/protocol.h"
 #include "store.h"
 
-/* The database is <data_dir>/controller.db; data_dir is created when missing. */
+/* The database is cfg->database (PostgreSQL) when set, else <data_dir>/controller.db;
+ * data_dir is created when missing. */
 hall_err hall_ctl_open_store(const hall_controller_config *cfg, hall_store **out, hall_error *err);
 
 /* Connect to the configured broker as cfg->broker.username with client id `client_id`.

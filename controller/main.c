@@ -167,7 +167,8 @@ int main(int argc, char **argv)
 		char dbpath[HALL_CONFIG_PATH_MAX + 32];
 		/* A report reads: it never creates a database (a wrong --data must say so, not
 		 * print an empty "complete" report). Exit 1, as status and history. */
-		if (hall_fs_join(dbpath, sizeof dbpath, cfg.data_dir, "controller.db") != 0 || !hall_fs_exists(dbpath)) {
+		if (!cfg.database[0] &&
+		    (hall_fs_join(dbpath, sizeof dbpath, cfg.data_dir, "controller.db") != 0 || !hall_fs_exists(dbpath))) {
 			fprintf(stderr, "hall-controller report: %s/controller.db: no database here (wrong --data or --config?)\n",
 			        cfg.data_dir);
 			code = 1;

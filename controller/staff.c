@@ -34,7 +34,7 @@ static int open_store(const hall_controller_config *cfg, const char *what, hall_
 	char msg[600], path[HALL_CONFIG_PATH_MAX + 32];
 	/* Reading commands do not create a database: a wrong --data or --config should say so. */
 	bool reads = strcmp(what, "status") == 0 || strcmp(what, "history") == 0;
-	if (reads && (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0 || !hall_fs_exists(path))) {
+	if (reads && !cfg->database[0] && (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0 || !hall_fs_exists(path))) {
 		fprintf(stderr, "hall-controller %s: %s/controller.db: no database here (wrong --data or --config?)\n", what,
 		        cfg->data_dir);
 		return 1;

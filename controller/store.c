@@ -8,6 +8,23 @@
 #include <string.h>
 #include "hall/clock.h"
 
+/* An op the backend does not have yet (others keep adding ops; a backend's table names
+ * only those it implements): a clear refusal instead of a call through NULL. */
+static hall_err unsupported(const hall_store *s, const char *op, hall_error *err)
+{
+	return hall_error_set(err, HALL_ERR_DB, "", "not supported on %s yet: %s", s->ops->backend, op);
+}
+
+bool hall_store_is_uri(const char *where)
+{
+	return where && (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0);
+}
+
+hall_err hall_store_open(const char *where, hall_store **out, hall_error *err)
+{
+	return hall_store_is_uri(where) ? hall_store_open_pg(where, out, err) : hall_store_open_sqlite(where, out, err);
+}
+
 void hall_store_close(hall_store *s)
 {
 	if (s)
@@ -29,23 +46,23 @@ hall_err hall_store_ingest_events(hall_store *s, const hall_event *evs, size_t n
 	memset(res, 0, sizeof *res);
 	if (n == 0)
 		return HALL_OK;
-	return s->ops->ingest_events(s, evs, n, res, confirm_cb, user, err);
+	return !s->ops->ingest_events ? unsupported(s, "ingest_events", err) : s->ops->ingest_events(s, evs, n, res, confirm_cb, user, err);
 }
 
 hall_err hall_store_advance_confirm(hall_store *s, const char *kiosk, int64_t *confirmed, hall_error *err)
 {
-	return s->ops->advance_confirm(s, kiosk, confirmed, err);
+	return !s->ops->advance_confirm ? unsupported(s, "advance_confirm", err) : s->ops->advance_confirm(s, kiosk, confirmed, err);
 }
 
 hall_err hall_store_each_event(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                                hall_store_event_cb cb, void *user, hall_error *err)
 {
-	return s->ops->each_event(s, kiosk, from_ms, to_ms, cb, user, err);
+	return !s->ops->each_event ? unsupported(s, "each_event", err) : s->ops->each_event(s, kiosk, from_ms, to_ms, cb, user, err);
 }
 
 hall_err hall_store_max_seq(hall_store *s, const char *kiosk, int64_t *max_seq, hall_error *err)
 {
-	return s->ops->max_seq(s, kiosk, max_seq, err);
+	return !s->ops->max_seq ? unsupported(s, "max_seq", err) : s->ops->max_seq(s, kiosk, max_seq, err);
 }
 
 /* The retention cutoff is remembered (meta raw_deleted_before, the highest ever applied):
@@ -65,7 +82,7 @@ hall_err hall_store_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *
 		if (rc != HALL_OK)
 			return rc;
 	}
-	return s->ops->delete_events_before(s, ts_ms, deleted, err);
+	return !s->ops->delete_events_before ? unsupported(s, "delete_events_before", err) : s->ops->delete_events_before(s, ts_ms, deleted, err);
 }
 
 hall_err hall_store_raw_deleted_before(hall_store *s, int64_t *ts_ms, hall_error *err)
@@ -83,55 +100,55 @@ hall_err hall_store_raw_deleted_before(hall_store *s, int64_t *ts_ms, hall_error
 
 hall_err hall_store_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
 {
-	return s->ops->kiosk_hello(s, h, now_ms, err);
+	return !s->ops->kiosk_hello ? unsupported(s, "kiosk_hello", err) : s->ops->kiosk_hello(s, h, now_ms, err);
 }
 
 hall_err hall_store_kiosk_status(hall_store *s, const hall_status *st, int64_t now_ms, bool *changed,
                                  hall_error *err)
 {
-	return s->ops->kiosk_status(s, st, now_ms, changed, err);
+	return !s->ops->kiosk_status ? unsupported(s, "kiosk_status", err) : s->ops->kiosk_status(s, st, now_ms, changed, err);
 }
 
 hall_err hall_store_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err)
 {
-	return s->ops->kiosk_get(s, id, out, err);
+	return !s->ops->kiosk_get ? unsupported(s, "kiosk_get", err) : s->ops->kiosk_get(s, id, out, err);
 }
 
 hall_err hall_store_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err)
 {
-	return s->ops->each_kiosk(s, cb, user, err);
+	return !s->ops->each_kiosk ? unsupported(s, "each_kiosk", err) : s->ops->each_kiosk(s, cb, user, err);
 }
 
 hall_err hall_store_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err)
 {
-	return s->ops->kiosk_set_alert(s, id, alert, reason ? reason : "", err);
+	return !s->ops->kiosk_set_alert ? unsupported(s, "kiosk_set_alert", err) : s->ops->kiosk_set_alert(s, id, alert, reason ? reason : "", err);
 }
 
 hall_err hall_store_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                                        hall_store_status_cb cb, void *user, hall_error *err)
 {
-	return s->ops->each_status_change(s, kiosk, from_ms, to_ms, cb, user, err);
+	return !s->ops->each_status_change ? unsupported(s, "each_status_change", err) : s->ops->each_status_change(s, kiosk, from_ms, to_ms, cb, user, err);
 }
 
 hall_err hall_store_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err)
 {
-	return s->ops->add_help(s, h, now_ms, err);
+	return !s->ops->add_help ? unsupported(s, "add_help", err) : s->ops->add_help(s, h, now_ms, err);
 }
 
 hall_err hall_store_next_version(hall_store *s, int64_t *version, hall_error *err)
 {
-	return s->ops->next_version(s, version, err);
+	return !s->ops->next_version ? unsupported(s, "next_version", err) : s->ops->next_version(s, version, err);
 }
 
 hall_err hall_store_set_desired(hall_store *s, const hall_store_desired *d, hall_error *err)
 {
-	return s->ops->set_desired(s, d, err);
+	return !s->ops->set_desired ? unsupported(s, "set_desired", err) : s->ops->set_desired(s, d, err);
 }
 
 hall_err hall_store_get_desired(hall_store *s, const char *kind, const char *scope, hall_store_desired *out,
                                 hall_error *err)
 {
-	return s->ops->get_desired(s, kind, scope, out, err);
+	return !s->ops->get_desired ? unsupported(s, "get_desired", err) : s->ops->get_desired(s, kind, scope, out, err);
 }
 
 void hall_store_desired_free(hall_store_desired *d)
@@ -145,53 +162,53 @@ void hall_store_desired_free(hall_store_desired *d)
 
 hall_err hall_store_add_history(hall_store *s, hall_store_history *h, hall_error *err)
 {
-	return s->ops->add_history(s, h, err);
+	return !s->ops->add_history ? unsupported(s, "add_history", err) : s->ops->add_history(s, h, err);
 }
 
 hall_err hall_store_each_history(hall_store *s, const char *target, const char *kind, size_t limit,
                                  hall_store_history_cb cb, void *user, hall_error *err)
 {
-	return s->ops->each_history(s, target, kind, limit, cb, user, err);
+	return !s->ops->each_history ? unsupported(s, "each_history", err) : s->ops->each_history(s, target, kind, limit, cb, user, err);
 }
 
 hall_err hall_store_set_history_outcome(hall_store *s, int64_t id, const char *outcome, const char *reason,
                                         hall_error *err)
 {
-	return s->ops->set_history_outcome(s, id, outcome, reason, err);
+	return !s->ops->set_history_outcome ? unsupported(s, "set_history_outcome", err) : s->ops->set_history_outcome(s, id, outcome, reason, err);
 }
 
 hall_err hall_store_each_shown(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                                hall_store_shown_cb cb, void *user, hall_error *err)
 {
-	return s->ops->each_shown(s, kiosk, from_ms, to_ms, cb, user, err);
+	return !s->ops->each_shown ? unsupported(s, "each_shown", err) : s->ops->each_shown(s, kiosk, from_ms, to_ms, cb, user, err);
 }
 
 hall_err hall_store_last_shown_before(hall_store *s, const char *kiosk, int64_t before_ms, hall_store_shown *out,
                                       hall_error *err)
 {
-	return s->ops->last_shown_before(s, kiosk, before_ms, out, err);
+	return !s->ops->last_shown_before ? unsupported(s, "last_shown_before", err) : s->ops->last_shown_before(s, kiosk, before_ms, out, err);
 }
 
 hall_err hall_store_add_command(hall_store *s, const hall_store_command *c, hall_error *err)
 {
-	return s->ops->add_command(s, c, err);
+	return !s->ops->add_command ? unsupported(s, "add_command", err) : s->ops->add_command(s, c, err);
 }
 
 hall_err hall_store_each_pending_command(hall_store *s, const char *kiosk, int64_t now_ms,
                                          hall_store_command_cb cb, void *user, hall_error *err)
 {
-	return s->ops->each_pending_command(s, kiosk, now_ms, cb, user, err);
+	return !s->ops->each_pending_command ? unsupported(s, "each_pending_command", err) : s->ops->each_pending_command(s, kiosk, now_ms, cb, user, err);
 }
 
 hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err)
 {
-	return s->ops->add_ack(s, a, now_ms, err);
+	return !s->ops->add_ack ? unsupported(s, "add_ack", err) : s->ops->add_ack(s, a, now_ms, err);
 }
 
 hall_err hall_store_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
                             hall_store_ack *out, hall_error *err)
 {
-	return s->ops->get_ack(s, kiosk, kind, version, id ? id : "", out, err);
+	return !s->ops->get_ack ? unsupported(s, "get_ack", err) : s->ops->get_ack(s, kiosk, kind, version, id ? id : "", out, err);
 }
 
 hall_err hall_store_each_ack(hall_store *s, const char *kiosk, const char *kind, const char *result, int64_t from_ms,
@@ -199,7 +216,7 @@ hall_err hall_store_each_ack(hall_store *s, const char *kiosk, const char *kind,
 {
 	if (!kind || !cb)
 		return hall_error_set(err, HALL_ERR_INVALID, "ack", "an ack iteration without a kind or callback");
-	return s->ops->each_ack(s, kiosk, kind, result, from_ms, to_ms, cb, user, err);
+	return !s->ops->each_ack ? unsupported(s, "each_ack", err) : s->ops->each_ack(s, kiosk, kind, result, from_ms, to_ms, cb, user, err);
 }
 
 hall_err hall_store_last_ack_before(hall_store *s, const char *kiosk, const char *kind, const char *result,
@@ -207,14 +224,14 @@ hall_err hall_store_last_ack_before(hall_store *s, const char *kiosk, const char
 {
 	if (!kiosk || !kind || !out)
 		return hall_error_set(err, HALL_ERR_INVALID, "ack", "a last-ack lookup without a kiosk or kind");
-	return s->ops->last_ack_before(s, kiosk, kind, result, before_ms, out, err);
+	return !s->ops->last_ack_before ? unsupported(s, "last_ack_before", err) : s->ops->last_ack_before(s, kiosk, kind, result, before_ms, out, err);
 }
 
 hall_err hall_store_check_shot(hall_store *s, const char *kiosk, const char *cmd_id, hall_error *err)
 {
 	if (!kiosk || !cmd_id || !cmd_id[0])
 		return hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "a screenshot without a command id");
-	return s->ops->check_shot(s, kiosk, cmd_id, err);
+	return !s->ops->check_shot ? unsupported(s, "check_shot", err) : s->ops->check_shot(s, kiosk, cmd_id, err);
 }
 
 hall_err hall_store_add_shot(hall_store *s, const char *kiosk, const char *cmd_id, int64_t now_ms, const char *path,
@@ -222,20 +239,20 @@ hall_err hall_store_add_shot(hall_store *s, const char *kiosk, const char *cmd_i
 {
 	if (!kiosk || !cmd_id || !cmd_id[0])
 		return hall_error_set(err, HALL_ERR_NOT_FOUND, "command", "a screenshot without a command id");
-	return s->ops->add_shot(s, kiosk, cmd_id, now_ms, path ? path : "", err);
+	return !s->ops->add_shot ? unsupported(s, "add_shot", err) : s->ops->add_shot(s, kiosk, cmd_id, now_ms, path ? path : "", err);
 }
 
 hall_err hall_store_shot_path(hall_store *s, const char *cmd_id, char *out, size_t len, hall_error *err)
 {
 	if (!cmd_id || !out || len == 0)
 		return hall_error_set(err, HALL_ERR_INVALID, "command", "no command id or buffer");
-	return s->ops->shot_path(s, cmd_id, out, len, err);
+	return !s->ops->shot_path ? unsupported(s, "shot_path", err) : s->ops->shot_path(s, cmd_id, out, len, err);
 }
 
 hall_err hall_store_each_tally(hall_store *s, const char *poll, hall_store_tally_cb cb, void *user,
                                hall_error *err)
 {
-	return s->ops->each_tally(s, poll, cb, user, err);
+	return !s->ops->each_tally ? unsupported(s, "each_tally", err) : s->ops->each_tally(s, poll, cb, user, err);
 }
 
 static int add_option(void *user, const hall_store_tally *t)
@@ -263,7 +280,7 @@ hall_err hall_store_poll_results(hall_store *s, const char *poll, int64_t now_ms
 
 hall_err hall_store_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err)
 {
-	return s->ops->counter_add(s, name, delta, err);
+	return !s->ops->counter_add ? unsupported(s, "counter_add", err) : s->ops->counter_add(s, name, delta, err);
 }
 
 typedef struct counter_find {
@@ -283,6 +300,8 @@ static int find_counter(void *user, const char *name, int64_t value)
 hall_err hall_store_counter_get(hall_store *s, const char *name, int64_t *value, hall_error *err)
 {
 	counter_find f = {name, 0};
+	if (!s->ops->each_counter)
+		return unsupported(s, "each_counter", err);
 	hall_err rc = s->ops->each_counter(s, find_counter, &f, err);
 	if (!rc)
 		*value = f.value;
@@ -291,29 +310,29 @@ hall_err hall_store_counter_get(hall_store *s, const char *name, int64_t *value,
 
 hall_err hall_store_each_counter(hall_store *s, hall_store_counter_cb cb, void *user, hall_error *err)
 {
-	return s->ops->each_counter(s, cb, user, err);
+	return !s->ops->each_counter ? unsupported(s, "each_counter", err) : s->ops->each_counter(s, cb, user, err);
 }
 
 hall_err hall_store_put_daily(hall_store *s, const char *day, const hall_store_daily *rows, size_t n,
                               hall_error *err)
 {
-	return s->ops->put_daily(s, day, rows, n, err);
+	return !s->ops->put_daily ? unsupported(s, "put_daily", err) : s->ops->put_daily(s, day, rows, n, err);
 }
 
 hall_err hall_store_each_daily(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
                                void *user, hall_error *err)
 {
-	return s->ops->each_daily(s, day_from, day_to, cb, user, err);
+	return !s->ops->each_daily ? unsupported(s, "each_daily", err) : s->ops->each_daily(s, day_from, day_to, cb, user, err);
 }
 
 hall_err hall_store_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err)
 {
-	return s->ops->meta_get(s, key, out, len, err);
+	return !s->ops->meta_get ? unsupported(s, "meta_get", err) : s->ops->meta_get(s, key, out, len, err);
 }
 
 hall_err hall_store_meta_set(hall_store *s, const char *key, const char *value, hall_error *err)
 {
-	return s->ops->meta_set(s, key, value, err);
+	return !s->ops->meta_set ? unsupported(s, "meta_set", err) : s->ops->meta_set(s, key, value, err);
 }
 
 /* ---------------------------------------------------------------- daily aggregates */

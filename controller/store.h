@@ -187,9 +187,13 @@ typedef struct hall_store_insert_result {
 
 typedef struct hall_store hall_store;
 
-/* A backend implements every entry; the semantics are those of the hall_store_* wrapper
- * of the same name below. */
+/* The semantics of each entry are those of the hall_store_* wrapper of the same name
+ * below. A backend fills backend and close and may leave other entries NULL (an op it
+ * does not have yet): the wrapper then fails with HALL_ERR_DB "not supported on
+ * <backend> yet: <op>", never calls through NULL. A new op therefore goes in its wrapper
+ * the same way (the `!s->ops->op ? unsupported(...)` guard of store.c). */
 typedef struct hall_store_ops {
+	const char *backend; /* "SQLite", "PostgreSQL": for messages */
 	void (*close)(hall_store *s);
 	/* insert_events, and with confirm_cb also the confirms (hall_store_ingest_events). */
 	hall_err (*ingest_events)(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,
@@ -266,6 +270,16 @@ hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *
 /* A connection that only reads an existing database (no schema work; every write fails):
  * the staff console's, so reading the fleet never holds a lock serve's ingest waits on. */
 hall_err hall_store_open_sqlite_readonly(const char *path, hall_store **out, hall_error *err);
+/* Connect to PostgreSQL (DESIGN.md decision 8) with a libpq connection URI
+ * ("postgresql://user:password@host:port/db?sslmode=verify-full"...) and create the
+ * tables when missing (under an advisory lock, so two controllers starting together do
+ * not race). Several controllers may use one database at once: see store_pg.c for what
+ * keeps their writes right. Errors name the URI without its password. */
+hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err);
+/* True for "postgresql://..." and "postgres://..." (a database URI, not a file). */
+bool hall_store_is_uri(const char *where);
+/* hall_store_open_pg for a URI, hall_store_open_sqlite for a path. */
+hall_err hall_store_open(const char *where, hall_store **out, hall_error *err);
 /* NULL-safe. */
 void hall_store_close(hall_store *s);
 

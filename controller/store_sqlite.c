@@ -1833,6 +1833,7 @@ static hall_err visit_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *e
 }
 
 static const hall_store_ops SQ_OPS = {
+	.backend = "SQLite",
 	.close = sq_close,
 	.ingest_events = sq_ingest_events,
 	.advance_confirm = sq_advance_confirm,

@@ -9,6 +9,7 @@ packages=(
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev     # kiosk drawing, fonts, PNG/JPEG
   libmosquitto-dev mosquitto mosquitto-clients      # MQTT client library, broker, CLI tools for tests
   libcjson-dev libsqlite3-dev                       # wire format, controller database
+  libpq-dev postgresql                              # the PostgreSQL store (server database, two controllers) and its tests
   libssl-dev                                        # libcrypto: SHA-256 of assets (CPU SHA extensions)
   openssl                                           # the hall's CA and broker certificate (hall-controller init)
   libsodium-dev                                     # ed25519 signatures of control messages, Argon2id PIN/password hashes

@@ -473,6 +473,12 @@ done:
 
 /* ------------------------------------------------------------------ controller */
 
+/* A database URI (controller "database", or "data_dir" / --data naming one). */
+static bool is_db_uri(const char *s)
+{
+	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0;
+}
+
 void hall_controller_config_defaults(hall_controller_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -597,7 +603,7 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	static const char *const keys[] = {"id",          "broker",      "topic_prefix", "retain",   "data_dir",
 	                                   "time_zone",   "closing_time", "reports_dir", "report_lang",
 	                                   "kiosks",      "on_alert",     "raw_retention_days", "ingest",
-	                                   "log_level",   "signing_key",  "console",     NULL};
+	                                   "log_level",   "signing_key",  "console",     "database",   NULL};
 	static const char *const ingest_keys[] = {"batch_ms", "batch_max", NULL};
 	ctx c = {source, err};
 	cJSON *root = NULL;
@@ -623,8 +629,17 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	    (rc = get_obj(&c, root, "", "ingest", ingest_keys, &ingest)) != HALL_OK ||
 	    (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK ||
 	    (rc = get_str(&c, root, "", "signing_key", cfg->signing_key, sizeof cfg->signing_key, true, NULL)) != HALL_OK ||
-	    (rc = controller_console(&c, root, cfg)) != HALL_OK)
+	    (rc = controller_console(&c, root, cfg)) != HALL_OK ||
+	    (rc = get_str(&c, root, "", "database", cfg->database, sizeof cfg->database, true, NULL)) != HALL_OK)
 		goto done;
+	if (cfg->database[0] && !is_db_uri(cfg->database)) {
+		rc = fail(&c, "", "database", "expected null or a \"postgresql://...\" URI");
+		goto done;
+	}
+	if (is_db_uri(cfg->data_dir)) { /* the data setting names a database: files stay in the default folder */
+		snprintf(cfg->database, sizeof cfg->database, "%s", cfg->data_dir);
+		snprintf(cfg->data_dir, sizeof cfg->data_dir, "var/controller");
+	}
 	if (ingest && ((rc = get_i(&c, ingest, "ingest", "batch_ms", 0, 60000, &cfg->ingest.batch_ms)) != HALL_OK ||
 	               (rc = get_i(&c, ingest, "ingest", "batch_max", 1, 100000, &cfg->ingest.batch_max)) != HALL_OK))
 		goto done;
@@ -803,7 +818,12 @@ hall_err hall_controller_config_apply_args(hall_controller_config *cfg, const ha
 		snprintf(cfg->id, sizeof cfg->id, "%s", args->id);
 	}
 	apply_broker(&cfg->broker, args);
-	if (args->data_dir) {
+	if (args->data_dir && is_db_uri(args->data_dir)) {
+		if (strlen(args->data_dir) >= sizeof cfg->database)
+			return hall_error_set(err, HALL_ERR_INVALID, "--data", "database URI longer than %zu bytes",
+			                      sizeof cfg->database - 1);
+		snprintf(cfg->database, sizeof cfg->database, "%s", args->data_dir);
+	} else if (args->data_dir) {
 		if (!*args->data_dir || strlen(args->data_dir) + sizeof "/reports" > sizeof cfg->data_dir)
 			return hall_error_set(err, HALL_ERR_INVALID, "--data", "expected a path of 1 to %zu bytes",
 			                      sizeof cfg->data_dir - sizeof "/reports");

@@ -430,6 +430,40 @@ static void controller_should_move_reports_with_data(void **state)
 	hall_controller_config_free(&cfg);
 }
 
+/* The data setting may name a PostgreSQL database: the store goes there, the files
+ * (packs, reports, keys) stay in the default folder; "database" says it outright. */
+static void controller_data_should_take_a_postgresql_uri_as_the_database(void **state)
+{
+	(void)state;
+	hall_controller_config cfg;
+	hall_error err = {0};
+	hall_config_args args;
+	memset(&args, 0, sizeof args);
+	static const char file[] = "{\"data_dir\":\"postgresql://ctl@db.hall/hall\"}";
+	hall_controller_config_defaults(&cfg);
+	assert_int_equal(hall_controller_config_parse(file, strlen(file), "c.json", &cfg, &err), HALL_OK);
+	assert_string_equal(cfg.database, "postgresql://ctl@db.hall/hall");
+	assert_string_equal(cfg.data_dir, "var/controller");
+	args.data_dir = "postgres://other@127.0.0.1:5433/h";
+	assert_int_equal(hall_controller_config_apply_args(&cfg, &args, &err), HALL_OK);
+	assert_string_equal(cfg.database, "postgres://other@127.0.0.1:5433/h");
+	assert_string_equal(cfg.data_dir, "var/controller");
+	hall_controller_config_free(&cfg);
+
+	static const char named[] = "{\"data_dir\":\"/srv/hall\",\"database\":\"postgresql://ctl@db.hall/hall\"}";
+	hall_controller_config_defaults(&cfg);
+	assert_int_equal(hall_controller_config_parse(named, strlen(named), "c.json", &cfg, &err), HALL_OK);
+	assert_string_equal(cfg.database, "postgresql://ctl@db.hall/hall");
+	assert_string_equal(cfg.data_dir, "/srv/hall");
+	hall_controller_config_free(&cfg);
+
+	static const char bad[] = "{\"database\":\"/srv/hall/controller.db\"}";
+	hall_controller_config_defaults(&cfg);
+	assert_int_equal(hall_controller_config_parse(bad, strlen(bad), "c.json", &cfg, &err), HALL_ERR_INVALID);
+	assert_string_equal(formatted(&err), "c.json: database: expected null or a \"postgresql://...\" URI");
+	hall_controller_config_free(&cfg);
+}
+
 /* ------------------------------------------------------------------ trust (DESIGN.md 7) */
 
 static hall_err kiosk_from(const char *json, hall_kiosk_config *cfg, hall_error *err)
@@ -697,6 +731,7 @@ int main(void)
 		cmocka_unit_test(bad_controller_configs_should_fail_with_one_line_naming_the_field),
 		cmocka_unit_test(controller_id_should_come_from_the_file_then_from_id),
 		cmocka_unit_test(controller_should_move_reports_with_data),
+		cmocka_unit_test(controller_data_should_take_a_postgresql_uri_as_the_database),
 		cmocka_unit_test(parse_args_should_take_known_options_and_leave_the_rest_in_order),
 		cmocka_unit_test(parse_args_should_refuse_bad_values),
 		cmocka_unit_test(broker_override_should_accept_ipv6_and_a_bare_host),

@@ -1,7 +1,11 @@
-/* test_store.c: the controller's storage interface (controller/store.h) on SQLite. */
+/* test_store.c: the controller's storage interface (controller/store.h) on SQLite, and
+ * with HALL_TEST_STORE=postgresql the same tests on PostgreSQL (a private server for the
+ * run, a fresh schema for each test; f->db is then that schema's URI). A few tests are
+ * about SQLite files (older databases, a missing folder): those skip on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +15,32 @@
 
 #include "fixtures.h"
 #include "hall/clock.h"
+#include "pg.h"
 #include "store.h"
+
+static hall_test_pg g_pg;     /* the run's server when on PostgreSQL (port 0: SQLite) */
+static int g_schema;          /* schemas made so far: each test gets the next */
+
+static int pg_up(void **state)
+{
+	(void)state;
+	return hall_test_pg_start(&g_pg);
+}
+
+static int pg_down(void **state)
+{
+	(void)state;
+	hall_test_pg_stop(&g_pg);
+	return 0;
+}
+
+#define ON_PG (g_pg.port != 0)
+/* For a test about SQLite files. */
+#define SQLITE_ONLY()    \
+	do {             \
+		if (ON_PG) \
+			skip();  \
+	} while (0)
 
 typedef struct fx {
 	char dir[512];
@@ -25,7 +54,11 @@ static int setup(void **state)
 	hall_error err = {0};
 	hall_test_tmpdir(f->dir, sizeof f->dir, "store");
 	snprintf(f->db, sizeof f->db, "%s/ctl.db", f->dir);
-	if (hall_store_open_sqlite(f->db, &f->s, &err) != HALL_OK) {
+	char schema[32];
+	snprintf(schema, sizeof schema, "t%d", ++g_schema);
+	if (ON_PG && hall_test_pg_fresh(&g_pg, schema, f->db, sizeof f->db) != 0)
+		return -1;
+	if (hall_store_open(f->db, &f->s, &err) != HALL_OK) {
 		fprintf(stderr, "open: %s\n", err.msg);
 		return -1;
 	}
@@ -242,7 +275,7 @@ static int confirm_cb(void *user, const char *kiosk, int64_t confirmed)
 	assert_true(l->n < 8);
 	snprintf(l->kiosk[l->n], HALL_ID_BUF, "%s", kiosk);
 	l->seq[l->n] = confirmed;
-	assert_int_equal(hall_store_open_sqlite(l->db, &other, NULL), HALL_OK);
+	assert_int_equal(hall_store_open(l->db, &other, NULL), HALL_OK);
 	l->events_seen[l->n] = count_events(other, kiosk);
 	hall_store_close(other);
 	l->n++;
@@ -417,6 +450,7 @@ static void delete_events_before_should_keep_a_newer_event_among_old_seqs(void *
  * spans from the stored events and drops the index. */
 static void open_should_give_an_older_database_its_event_spans(void **state)
 {
+	SQLITE_ONLY();
 	fx *f = *state;
 	char path[700];
 	snprintf(path, sizeof path, "%s/old.db", f->dir);
@@ -494,7 +528,7 @@ static void next_version_should_rise_across_reopening(void **state)
 	assert_int_equal(hall_store_next_version(f->s, &b, NULL), HALL_OK);
 	assert_true(b > a);
 	hall_store_close(f->s);
-	assert_int_equal(hall_store_open_sqlite(f->db, &f->s, NULL), HALL_OK);
+	assert_int_equal(hall_store_open(f->db, &f->s, NULL), HALL_OK);
 	assert_int_equal(hall_store_next_version(f->s, &c, NULL), HALL_OK);
 	assert_true(c > b);
 }
@@ -698,6 +732,7 @@ static void history_should_keep_the_outcome_and_its_reason(void **state)
 
 static void open_should_add_the_new_columns_to_an_old_database(void **state)
 {
+	SQLITE_ONLY();
 	fx *f = *state;
 	char path[700];
 	sqlite3 *db = NULL;
@@ -853,6 +888,10 @@ static int64_t rows_before(const char *db_path, const char *table, int64_t befor
 	sqlite3_stmt *st = NULL;
 	char sql[128];
 	int64_t n = -1;
+	if (ON_PG) {
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE ts<%lld", table, (long long)before);
+		return hall_test_pg_value(db_path, sql);
+	}
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE ts<?1", table);
 	assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
@@ -962,6 +1001,12 @@ static void open_should_name_the_path_when_the_folder_is_missing(void **state)
 	(void)state;
 	hall_store *s = NULL;
 	hall_error err = {0};
+	if (ON_PG) { /* no server there: the error names the URI, without its password */
+		assert_int_equal(hall_store_open("postgresql://hall:secret@127.0.0.1:1/hall", &s, &err), HALL_ERR_DB);
+		assert_string_equal(err.path, "postgresql://hall@127.0.0.1:1/hall");
+		assert_null(strstr(err.msg, "secret"));
+		return;
+	}
 	assert_int_equal(hall_store_open_sqlite("/nonexistent-dir-hall/ctl.db", &s, &err), HALL_ERR_DB);
 	assert_string_equal(err.path, "/nonexistent-dir-hall/ctl.db");
 }
@@ -979,6 +1024,8 @@ static void next_version_should_pass_a_version_a_kiosk_already_holds(void **stat
 
 int main(void)
 {
+	const char *backend = getenv("HALL_TEST_STORE");
+	bool pg = backend && strcmp(backend, "postgresql") == 0;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(insert_events_should_store_a_repeated_event_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_event_should_give_back_every_field, setup, teardown),
@@ -1017,5 +1064,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(history_should_keep_the_outcome_and_its_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_should_add_the_new_columns_to_an_old_database, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (pg)
+		return cmocka_run_group_tests_name("store on PostgreSQL", tests, pg_up, pg_down);
+	return cmocka_run_group_tests_name("store on SQLite", tests, NULL, NULL);
 }

@@ -110,6 +110,10 @@ typedef struct hall_controller_config {
 	char topic_prefix[128];
 	bool retain;
 	char data_dir[HALL_CONFIG_PATH_MAX]; /* "var/controller" */
+	char database[HALL_CONFIG_PATH_MAX]; /* "postgresql://..." (libpq URI): the store is there;
+	                                        "" (null) = <data_dir>/controller.db (SQLite). A
+	                                        data_dir or --data that is such a URI sets this and
+	                                        leaves data_dir (packs, reports, keys) at its default */
 	char time_zone[64];                  /* "Asia/Seoul" */
 	char closing_time[6];                /* "HH:MM", "21:00" */
 	int closing_hour, closing_minute;    /* parsed from closing_time */
