@@ -108,6 +108,11 @@ void hall_ctl_set_actor(const char *name)
 	snprintf(g_actor, sizeof g_actor, "%s", name ? name : "");
 }
 
+bool hall_ctl_has_actor(void)
+{
+	return g_actor[0] != '\0';
+}
+
 void hall_ctl_user(char *out, size_t len)
 {
 	if (g_actor[0]) {
@@ -121,13 +126,18 @@ void hall_ctl_user(char *out, size_t len)
 		snprintf(out, len, "uid-%u", (unsigned)getuid());
 }
 
+hall_err hall_ctl_publish(hall_mqtt *m, const char *topic, const void *buf, size_t len, bool retain, hall_error *err)
+{
+	return hall_mqtt_publish(m, topic, buf, len, retain, NULL, err);
+}
+
 hall_err hall_ctl_publish_json(hall_mqtt *m, const char *topic, const cJSON *doc, bool retain, hall_error *err)
 {
 	size_t len = 0;
 	char *buf = hall_json_print(doc, &len);
 	if (!buf)
 		return hall_error_set(err, HALL_ERR_NOMEM, topic, "out of memory");
-	hall_err rc = hall_mqtt_publish(m, topic, buf, len, retain, NULL, err);
+	hall_err rc = hall_ctl_publish(m, topic, buf, len, retain, err);
 	free(buf);
 	return rc;
 }

@@ -36,6 +36,14 @@ void hall_ctl_user(char *out, size_t len);
 /* Name the person this thread acts for (console accounts); NULL or "" = the OS user again.
  * Thread-local, so the CLI and serve's own thread are never affected. */
 void hall_ctl_set_actor(const char *name);
+/* True on a thread that acts for a console account (hall_ctl_set_actor): the console
+ * asked its person to confirm an action on all, so the command line's --yes and its
+ * terminal question do not apply there. */
+bool hall_ctl_has_actor(void);
+
+/* Publish len bytes of a controller-to-kiosk message on topic (QoS 1): the one path every
+ * such message takes (hall_ctl_publish_json too). */
+hall_err hall_ctl_publish(hall_mqtt *m, const char *topic, const void *buf, size_t len, bool retain, hall_error *err);
 
 /* Encode and publish a JSON document owned by the caller. */
 hall_err hall_ctl_publish_json(hall_mqtt *m, const char *topic, const cJSON *doc, bool retain, hall_error *err);

@@ -39,17 +39,18 @@ static void usage(FILE *out)
 	      "  serve [--console HOST:PORT]         run the daemon (events, fleet, polls, reports) and\n"
 	      "                                      the staff console (docs/console.md)\n"
 	      "  push DIR --to TARGET [--timeout S]  validate, store and publish a content pack\n"
-	      "  push --clear --to kiosk:ID          remove a kiosk's (or group's) override\n"
+	      "  push --clear --to TARGET            remove an override (or, with all, everyone's pack)\n"
 	      "  rollback --to TARGET [--timeout S]  publish the previous pack again\n"
 	      "  validate DIR                        check a content pack, print every problem\n"
 	      "  preview DIR                         show a pack in hall-kiosk with no broker\n"
-	      "  status [--clear-alert KIOSK]        the fleet: online, versions, errors, help, alerts\n"
+	      "  status [--json] [--clear-alert KIOSK]  the fleet: online, what each shows, errors, alerts\n"
 	      "  history [--to TARGET] [--limit N]   pushes, rollbacks, schedules, notices, commands\n"
 	      "  notice TEXT... --to TARGET [--level info|urgent] [--until YYYY-MM-DDTHH:MM]\n"
 	      "         [--lang ko] [--text LANG=TEXT ...]     raise a notice on the screens\n"
 	      "  notice --clear --to TARGET          take it down\n"
 	      "  schedule push FILE --to TARGET      publish a schedule\n"
-	      "  command screenshot|reload|show EXHIBIT|identify --to kiosk:ID [--ttl S]\n"
+	      "  schedule validate FILE | show --to TARGET [--at T] | clear --to TARGET\n"
+	      "  command screenshot|reload|show EXHIBIT|identify --to TARGET [--ttl S]\n"
 	      "  user add NAME --role viewer|operator|editor|admin | list | remove NAME | passwd NAME\n"
 	      "                                      console accounts (password on standard input)\n"
 	      "  report [--date D | --from D --to D] [--format text|csv|json|html] [--out F] [--lang ko|en]\n"
@@ -59,8 +60,10 @@ static void usage(FILE *out)
 	      "  kiosk add ID --group NAME --out FILE [--rotate]   enroll a kiosk, write its config\n"
 	      "  kiosk remove ID | kiosk list        revoke a kiosk at once; the enrolled kiosks\n"
 	      "\n"
-	      "TARGET is all, group:NAME or kiosk:ID. --id ID: serve's MQTT client id (default\n"
-	      "hall-controller; two serves on one broker need different ones).\n",
+	      "TARGET is all, group:NAME or kiosk:ID; an unknown kiosk or group is refused unless\n"
+	      "--allow-unknown, an action on all needs --yes (or a yes at the terminal).\n"
+	      "--id ID: serve's MQTT client id (default hall-controller; two serves on one broker\n"
+	      "need different ones).\n",
 	      out);
 }
 

@@ -1,47 +1,55 @@
-/* controller/push.h: `push`, `rollback`, and the publish-then-wait-for-acks step that
- * notice, schedule and command share.
+/* controller/push.h: the command line of the staff actions (controller/action.h does the
+ * work): `push`, `rollback`, and what notice, schedule and command share: the target
+ * options (--to, --yes, --allow-unknown), the confirmation of an action on all, and one
+ * line per kiosk of the outcome.
  *
- * A push validates the pack (errors stop it: nothing stored, nothing published),
- * stores its files in the pack store, takes the next version from the database, records
- * the desired state and the history, publishes the envelope on the scope's topic and
- * waits for the acks of the targeted kiosks that are online. A kiosk that answers
- * "deferred" (it holds the pack until its visitor session ends) counts as answered and
- * not as a failure; its line says by when it applies at the latest.
- *
- * Ownership: everything passed in is borrowed (env->body stays the caller's); nothing
- * returned needs freeing. Output for people goes to stdout, errors to stderr. */
+ * Output for people goes to stdout, errors to stderr; each returns the exit code (0, 1
+ * failed or refused, 2 usage or an unknown target or no confirmation). */
 #ifndef HALL_CTL_PUSH_H
 #define HALL_CTL_PUSH_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "action.h"
 #include "hall/config.h"
-#include "hall/mqtt.h"
 #include "hall/protocol.h"
-#include "store.h"
 
-/* `push DIR --to TARGET [--timeout S]` and `push --clear --to TARGET`. argv[0] is the
- * program; returns the exit code (0, 1 failure or a rejecting / silent kiosk, 2 usage). */
+/* `push DIR --to TARGET [--timeout S] [--yes] [--allow-unknown]` and `push --clear --to TARGET`.
+ * argv[0] is the subcommand. */
 int hall_push_cli(const hall_controller_config *cfg, int argc, char **argv);
-/* `rollback --to TARGET [--timeout S]`. */
+/* `rollback --to TARGET [--timeout S] [--yes] [--allow-unknown]`. */
 int hall_push_rollback_cli(const hall_controller_config *cfg, int argc, char **argv);
 
-/* Record and publish one envelope, then wait for acks: the shared tail of push,
- * rollback, notice and schedule.
- *   kind: HALL_ENVELOPE_CONTENT / SCHEDULE / NOTICE; env->version is set by the caller
- *   (hall_store_next_version); env->body is borrowed.
- *   action, ref, detail: for the history row ("push", manifest sha256, pack title).
- * Connects to the broker first (no broker: nothing recorded, exit 1). Prints one line
- * per targeted kiosk. Returns the exit code. */
-int hall_push_envelope(const hall_controller_config *cfg, hall_store *store, const hall_envelope *env,
-                       const char *action, const char *ref, const char *detail, int timeout_s);
-
-/* Queue command c for kiosk c->kiosk (stored, history), send it now when the kiosk is
- * online and wait for its ack (done / failed); an offline or unknown kiosk gets it on its
- * next hello while the ttl lasts. Returns the exit code. */
-int hall_push_command(const hall_controller_config *cfg, hall_store *store, const hall_store_command *c,
-                      int timeout_s);
-
-/* Parse "--timeout S" style seconds (1..3600); -1 when invalid. */
+/* Parse "--timeout S" style seconds (1..max); -1 when invalid. */
 int hall_push_parse_seconds(const char *s, int max);
+
+/* The options every targeted action takes. hall_cli_target_arg: 1 when argv[*i] was one
+ * of --to, --yes, --allow-unknown, --timeout (moving *i past its value), 0 when not, -1
+ * (after one line on stderr naming it) on a bad value. */
+typedef struct hall_cli_target {
+	const char *to;
+	bool yes;
+	bool allow_unknown;
+	int timeout_s;
+	bool declined;        /* set by hall_cli_opts: the person answered no at the terminal */
+} hall_cli_target;
+int hall_cli_target_arg(const char *what, int argc, char **argv, int *i, hall_cli_target *t);
+/* --to checked and parsed; 2 (after one line) when missing or not a target. */
+int hall_cli_target_scope(const char *what, const hall_cli_target *t, hall_scope *scope);
+/* The options of an action for the OS user running this (opts->person points into
+ * person, of at least 64 bytes): issues printed (errors to stderr), and an action on all
+ * confirmed by --yes or, at a terminal, by the person answering y to a question that
+ * says how many screens it changes. */
+void hall_cli_opts(const hall_controller_config *cfg, const char *what, hall_cli_target *t,
+                   const hall_scope *scope, hall_action_opts *opts, char *person, size_t person_len);
+/* cfg's database when it exists (the caller closes it), else NULL: an action opens (and
+ * creates) one only once it goes ahead, so a refused attempt makes no database, and is
+ * recorded in the history of one that exists. */
+hall_store *hall_cli_existing_store(const hall_controller_config *cfg);
+/* Print the outcome: the first line (`verb KIND version N to SCOPE`), one line per kiosk,
+ * or the refusal or failure on stderr. Returns the exit code: res->exit_code, but 1 when
+ * the person declined at the terminal. */
+int hall_cli_print_result(const hall_controller_config *cfg, const char *what, const char *verb,
+                          const hall_action_result *res, const hall_cli_target *t);
 
 #endif

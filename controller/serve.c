@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "action.h"
 #include "ctl.h"
 #include "hall/clock.h"
 #include "hall/fetch.h"
@@ -51,6 +52,13 @@ typedef struct recent_stream {
 	size_t n_skipped;
 } recent_stream;
 
+/* An offline kiosk and whether the hall was open for it when serve last looked. */
+typedef struct offline_seen {
+	char id[HALL_ID_BUF];
+	bool open;
+	bool seen;   /* looked at in the current round */
+} offline_seen;
+
 typedef struct serve {
 	const hall_controller_config *cfg;
 	hall_store *store;
@@ -72,6 +80,9 @@ typedef struct serve {
 	 * started with: hall-controller kiosk add writes it while serve runs. */
 	hall_controller_config reread;
 	struct timespec reread_mtime;
+	int64_t next_heartbeat;     /* mono ms */
+	offline_seen *offline;      /* offline kiosks and whether their hall was open at the last look */
+	size_t n_offline, cap_offline;
 } serve;
 
 /* ---------------------------------------------------------------- small helpers */
@@ -258,6 +269,71 @@ static void on_transition(serve *sv, const char *kiosk, bool online)
 			run_on_alert(sv, "recovered", kiosk, k.group, "back online");
 		}
 	}
+}
+
+/* A kiosk that is offline when its hall opens: nobody saw it go during opening hours
+ * (it stopped at night, or serve was not running), so the transition raised nothing.
+ * Checked every heartbeat for the offline kiosks: one whose hall is open now and was
+ * not at the last look (or that serve sees for the first time) raises the offline
+ * alert, unless one is raised already. */
+static int look_offline(void *user, const hall_store_kiosk *k)
+{
+	serve *sv = user;
+	offline_seen *o = NULL;
+	if (k->online || !k->first_seen)
+		return 0;
+	for (size_t i = 0; i < sv->n_offline && !o; i++)
+		if (strcmp(sv->offline[i].id, k->id) == 0)
+			o = &sv->offline[i];
+	bool fresh = !o;
+	if (!o) {
+		if (sv->n_offline == sv->cap_offline) {
+			size_t cap = sv->cap_offline ? sv->cap_offline * 2 : 16;
+			offline_seen *p = realloc(sv->offline, cap * sizeof *p);
+			if (!p)
+				return 1;
+			sv->offline = p;
+			sv->cap_offline = cap;
+		}
+		o = &sv->offline[sv->n_offline++];
+		memset(o, 0, sizeof *o);
+		snprintf(o->id, sizeof o->id, "%s", k->id);
+	}
+	bool open = open_now(sv, k->id, k->group);
+	o->seen = true;
+	if (open && (fresh || !o->open) && !k->alert) {
+		hall_error err = {0};
+		if (hall_store_kiosk_set_alert(sv->store, k->id, true, "offline when the hall opened", &err) != HALL_OK)
+			db_warn("set alert", &err);
+		run_on_alert(sv, "offline", k->id, k->group, "offline when the hall opened");
+	}
+	o->open = open;
+	return 0;
+}
+
+static void check_opening(serve *sv)
+{
+	hall_error err = {0};
+	for (size_t i = 0; i < sv->n_offline; i++)
+		sv->offline[i].seen = false;
+	if (hall_store_each_kiosk(sv->store, look_offline, sv, &err) != HALL_OK)
+		db_warn("offline kiosks", &err);
+	size_t kept = 0;
+	for (size_t i = 0; i < sv->n_offline; i++)
+		if (sv->offline[i].seen)
+			sv->offline[kept++] = sv->offline[i];
+	sv->n_offline = kept; /* back online (or gone): looked at afresh when it goes again */
+}
+
+/* serve's heartbeat in the database (action.h): `status` tells from it whether serve runs
+ * and how old what it shows is. "<UTC ms> <1 when connected to the broker>". */
+static void heartbeat(serve *sv)
+{
+	char v[64];
+	hall_error err = {0};
+	snprintf(v, sizeof v, "%" PRId64 " %d", hall_clock_now_ms(), hall_mqtt_is_connected(sv->m) ? 1 : 0);
+	if (hall_store_meta_set(sv->store, HALL_META_SERVE_HEARTBEAT, v, &err) != HALL_OK)
+		db_warn("heartbeat", &err);
 }
 
 /* ---------------------------------------------------------------- events */
@@ -1004,6 +1080,11 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 			housekeeping(&sv);
 			sv.next_housekeeping = now + HOUSEKEEPING_INTERVAL_MS;
 		}
+		if (now >= sv.next_heartbeat) {
+			heartbeat(&sv);
+			check_opening(&sv);
+			sv.next_heartbeat = now + HALL_SERVE_HEARTBEAT_MS;
+		}
 	}
 	hall_info("stopping");
 	/* Drain what arrived, commit and confirm it, then leave with a clean offline status. */
@@ -1023,9 +1104,15 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 			hall_mqtt_stop(sv.m, topic, buf, len, cfg->retain, 2000, NULL);
 		free(buf);
 	}
+	{
+		char v[32];
+		snprintf(v, sizeof v, "%" PRId64, hall_clock_now_ms());
+		hall_store_meta_set(sv.store, HALL_META_SERVE_STOPPED, v, NULL);
+	}
 	code = 0;
 done:
 	hall_console_stop(console);
+	free(sv.offline);
 	hall_mqtt_destroy(sv.m);
 	hall_store_close(sv.store);
 	free(sv.pend);

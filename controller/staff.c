@@ -25,6 +25,7 @@
 #include "hall/json.h"
 #include "hall/lang.h"
 #include "hall/schedule.h"
+#include "action.h"
 #include "push.h"
 #include "store.h"
 
@@ -62,43 +63,29 @@ static const char *local_time(int64_t ms, const char *tz, char *out, size_t len)
 typedef struct status_ctx {
 	const hall_controller_config *cfg;
 	hall_store *store;
+	bool stale;
 	int n;
 } status_ctx;
-
-/* The version the kiosk should show: the most specific non-cleared desired state. */
-static int64_t wanted(hall_store *store, const char *kind, const hall_store_kiosk *k)
-{
-	char scopes[3][HALL_SCOPE_BUF];
-	int64_t v = 0;
-	snprintf(scopes[0], HALL_SCOPE_BUF, "all");
-	snprintf(scopes[1], HALL_SCOPE_BUF, "group:%s", k->group);
-	snprintf(scopes[2], HALL_SCOPE_BUF, "kiosk:%s", k->id);
-	for (int i = 0; i < 3; i++) {
-		hall_store_desired d;
-		if (i == 1 && !k->group[0])
-			continue;
-		if (hall_store_get_desired(store, kind, scopes[i], &d, NULL) == HALL_OK) {
-			if (!d.cleared)
-				v = d.version;
-			hall_store_desired_free(&d);
-		}
-	}
-	return v;
-}
 
 static int print_kiosk(void *user, const hall_store_kiosk *k)
 {
 	status_ctx *c = user;
-	char seen[32], content[48], schedule[48];
-	int64_t wc = wanted(c->store, "content", k), ws = wanted(c->store, "schedule", k);
+	char seen[32], content[48], schedule[48], from[24];
+	int64_t wc = hall_action_wanted(c->store, "content", k), ws = hall_action_wanted(c->store, "schedule", k);
 	snprintf(content, sizeof content, "%" PRId64 "%s", k->content_version,
 	         wc && wc != k->content_version ? "*" : "");
 	snprintf(schedule, sizeof schedule, "%" PRId64 "%s", k->schedule_version,
 	         ws && ws != k->schedule_version ? "*" : "");
-	printf("%-20s %-12s %-7s %-16s %-8s %-8s %-5" PRId64 " %s%s%s\n", k->id, k->group[0] ? k->group : "-",
-	       k->online ? "online" : "OFFLINE", local_time(k->last_seen, c->cfg->time_zone, seen, sizeof seen), content,
-	       schedule, k->help_count, k->alert ? "ALERT: " : "", k->alert ? k->alert_reason : "",
+	/* Where the content on screen comes from, as the kiosk said ("?" when it never said). */
+	snprintf(from, sizeof from, "%s", k->showing_scope[0] ? k->showing_scope : "?");
+	/* With serve stopped nobody hears a kiosk go: its last state is only a memory. */
+	const char *state = !k->online ? "OFFLINE" : c->stale ? "online?" : "online";
+	printf("%-20s %-12s %-7s %-16s %-8s %-8s %-8s %-5" PRId64 " %s%s%s\n", k->id, k->group[0] ? k->group : "-",
+	       state, local_time(k->last_seen, c->cfg->time_zone, seen, sizeof seen), content, from, schedule,
+	       k->help_count, k->alert ? "ALERT: " : "", k->alert ? k->alert_reason : "",
 	       k->last_error[0] ? (k->alert ? "; " : "") : "");
+	if (k->showing_pack[0])
+		printf("%-20s showing pack %s\n", "", k->showing_pack);
 	if (k->last_error[0])
 		printf("%-20s last error: %s\n", "", k->last_error);
 	c->n++;
@@ -112,17 +99,53 @@ static int print_counter(void *user, const char *name, int64_t value)
 	return 0;
 }
 
+/* "5 min", "2 h 3 min", "40 s". */
+static void age(int64_t ms, char *out, size_t len)
+{
+	int64_t s = ms / 1000;
+	if (s < 120)
+		snprintf(out, len, "%" PRId64 " s", s);
+	else if (s < 7200)
+		snprintf(out, len, "%" PRId64 " min", s / 60);
+	else
+		snprintf(out, len, "%" PRId64 " h %" PRId64 " min", s / 3600, s / 60 % 60);
+}
+
+/* A line before the table when what it shows is not live. */
+static void print_serve_state(const hall_controller_config *cfg, const hall_serve_state *sv, int64_t now)
+{
+	char when[32], ago[32];
+	if (sv->running) {
+		if (!sv->connected)
+			printf("serve is running but has no broker connection: kiosk states are as of its last contact\n");
+		return;
+	}
+	if (!sv->last_ms) {
+		printf("serve is not running (it never ran on %s/controller.db): kiosk states below are not live\n",
+		       cfg->data_dir);
+		return;
+	}
+	age(now - sv->last_ms, ago, sizeof ago);
+	printf("serve is NOT running (%s %s, %s ago): the data below is %s old; \"online?\" is only the last known state\n",
+	       sv->stopped_ms ? "stopped at" : "last heard from at", local_time(sv->last_ms, cfg->time_zone, when, sizeof when),
+	       ago, ago);
+}
+
 int hall_staff_status(const hall_controller_config *cfg, int argc, char **argv)
 {
 	hall_store *store = NULL;
 	hall_error err = {0};
 	char msg[600];
 	const char *clear = NULL;
+	bool json = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--clear-alert") == 0 && i + 1 < argc && hall_id_is_valid(argv[i + 1]))
 			clear = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0)
+			json = true;
 		else {
-			fprintf(stderr, "hall-controller status: %s: unknown argument (status [--clear-alert KIOSK])\n", argv[i]);
+			fprintf(stderr, "hall-controller status: %s: unknown argument (status [--json] [--clear-alert KIOSK])\n",
+			        argv[i]);
 			return 2;
 		}
 	}
@@ -137,12 +160,31 @@ int hall_staff_status(const hall_controller_config *cfg, int argc, char **argv)
 			hall_store_close(store);
 			return 1;
 		}
-		printf("alert of %s cleared\n", clear);
+		if (!json)
+			printf("alert of %s cleared\n", clear);
 	}
-	status_ctx c = {cfg, store, 0};
-	printf("%-20s %-12s %-7s %-16s %-8s %-8s %-5s %s\n", "KIOSK", "GROUP", "STATE", "LAST SEEN", "CONTENT",
-	       "SCHEDULE", "HELP", "ALERT");
 	int code = 0;
+	if (json) {
+		cJSON *doc = NULL;
+		char *text = NULL;
+		size_t len = 0;
+		if (hall_action_fleet_json(cfg, store, &doc, &err) != HALL_OK || !(text = hall_json_print(doc, &len))) {
+			fprintf(stderr, "hall-controller status: %s\n", hall_error_format(&err, msg, sizeof msg));
+			code = 1;
+		} else
+			printf("%s\n", text);
+		free(text);
+		cJSON_Delete(doc);
+		hall_store_close(store);
+		return code;
+	}
+	int64_t now = hall_clock_now_ms();
+	hall_serve_state sv;
+	hall_action_serve_state(store, now, &sv);
+	print_serve_state(cfg, &sv, now);
+	status_ctx c = {cfg, store, !sv.running, 0};
+	printf("%-20s %-12s %-7s %-16s %-8s %-8s %-8s %-5s %s\n", "KIOSK", "GROUP", "STATE", "LAST SEEN", "CONTENT", "FROM",
+	       "SCHEDULE", "HELP", "ALERT");
 	if (hall_store_each_kiosk(store, print_kiosk, &c, &err) != HALL_OK) {
 		fprintf(stderr, "hall-controller status: %s\n", hall_error_format(&err, msg, sizeof msg));
 		code = 1;
@@ -150,7 +192,9 @@ int hall_staff_status(const hall_controller_config *cfg, int argc, char **argv)
 	if (c.n == 0)
 		printf("(no kiosk has connected yet)\n");
 	else
-		printf("(* = not yet on the version pushed to it; times in %s)\n", cfg->time_zone);
+		printf("(CONTENT: the version on screen, as the kiosk said; FROM: all, group, kiosk (an override) or default "
+		       "(built-in); * = not yet on the version pushed to it; times in %s)\n",
+		       cfg->time_zone);
 	printf("counters:\n");
 	hall_store_each_counter(store, print_counter, NULL, NULL);
 	hall_store_close(store);
@@ -163,10 +207,16 @@ static int print_history(void *user, const hall_store_history *h)
 {
 	const hall_controller_config *cfg = user;
 	char when[32], version[24] = "-";
+	hall_civil c;
 	if (h->version > 0)
 		snprintf(version, sizeof version, "%" PRId64, h->version);
-	printf("%-16s %-12s %-12s %-8s %-22s %-7s %s\n", local_time(h->ts, cfg->time_zone, when, sizeof when), h->user,
-	       h->action, h->kind, h->target, version, h->detail);
+	if (h->ts <= 0 || hall_clock_to_civil(h->ts, cfg->time_zone, &c) != 0)
+		snprintf(when, sizeof when, "-");
+	else
+		snprintf(when, sizeof when, "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute,
+		         c.second);
+	printf("%-19s %-12s %-14s %-8s %-22s %-7s %-8s %s%s%s\n", when, h->user, h->action, h->kind, h->target, version,
+	       h->outcome[0] ? h->outcome : "ok", h->detail, h->reason[0] ? (h->detail[0] ? " -- " : "") : "", h->reason);
 	return 0;
 }
 
@@ -201,13 +251,14 @@ int hall_staff_history(const hall_controller_config *cfg, int argc, char **argv)
 	char msg[600];
 	if (open_store(cfg, "history", &store))
 		return 1;
-	printf("%-16s %-12s %-12s %-8s %-22s %-7s %s\n", "TIME", "USER", "ACTION", "KIND", "TARGET", "VERSION",
-	       "DETAIL");
+	printf("%-19s %-12s %-14s %-8s %-22s %-7s %-8s %s\n", "TIME", "PERSON", "ACTION", "KIND", "TARGET", "VERSION",
+	       "OUTCOME", "DETAIL -- WHY");
 	int code = 0;
 	if (hall_store_each_history(store, to, kind, limit, print_history, (void *)cfg, &err) != HALL_OK) {
 		fprintf(stderr, "hall-controller history: %s\n", hall_error_format(&err, msg, sizeof msg));
 		code = 1;
 	}
+	printf("(times in %s)\n", cfg->time_zone);
 	hall_store_close(store);
 	return code;
 }
@@ -231,10 +282,10 @@ static int parse_local_time(const char *s, const char *tz, int64_t *out)
 
 int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
 {
-	const char *to = NULL, *until = NULL;
+	const char *until = NULL;
 	hall_lang lang = HALL_LANG_KO;
 	bool clear = false;
-	int timeout_s = 10;
+	hall_cli_target t = {0};
 	hall_notice n;
 	char positional[HALL_PROTO_NOTICE_TEXT_MAX + 1] = "";
 	size_t plen = 0;
@@ -243,9 +294,12 @@ int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
 	n.until = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--to") == 0 && i + 1 < argc)
-			to = argv[++i];
-		else if (strcmp(a, "--clear") == 0)
+		int r = hall_cli_target_arg("notice", argc, argv, &i, &t);
+		if (r < 0)
+			return 2;
+		if (r > 0)
+			continue;
+		if (strcmp(a, "--clear") == 0)
 			clear = true;
 		else if (strcmp(a, "--level") == 0 && i + 1 < argc) {
 			const char *v = argv[++i];
@@ -285,11 +339,6 @@ int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
 				return 2;
 			}
 			snprintf(n.text[l], sizeof n.text[l], "%s", eq + 1);
-		} else if (strcmp(a, "--timeout") == 0 && i + 1 < argc) {
-			if ((timeout_s = hall_push_parse_seconds(argv[++i], 3600)) < 0) {
-				fprintf(stderr, "hall-controller notice: --timeout: expected seconds 1..3600\n");
-				return 2;
-			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "hall-controller notice: %s: unknown option or missing value\n", a);
 			return 2;
@@ -306,14 +355,9 @@ int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
 		}
 	}
 	hall_scope scope;
-	if (!to) {
-		fprintf(stderr, "hall-controller notice: --to: missing (all, group:NAME or kiosk:ID)\n");
-		return 2;
-	}
-	if (hall_scope_parse(to, &scope) != 0) {
-		fprintf(stderr, "hall-controller notice: --to: \"%s\" is not all, group:NAME or kiosk:ID\n", to);
-		return 2;
-	}
+	int code = hall_cli_target_scope("notice", &t, &scope);
+	if (code)
+		return code;
 	if (plen)
 		snprintf(n.text[lang], sizeof n.text[lang], "%s", positional);
 	if (until && parse_local_time(until, cfg->time_zone, &n.until) != 0) {
@@ -341,31 +385,14 @@ int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
 		fprintf(stderr, "hall-controller notice: %s\n", hall_error_format(&err, msg, sizeof msg));
 		return 2;
 	}
-	hall_store *store = NULL;
-	if (open_store(cfg, "notice", &store))
-		return 1;
-	int code = 1;
-	hall_envelope env = {.kind = HALL_ENVELOPE_NOTICE, .scope = scope, .cleared = clear};
-	char detail[HALL_STORE_TEXT_BUF] = "cleared";
-	if (hall_store_next_version(store, &env.version, &err) != HALL_OK) {
-		fprintf(stderr, "hall-controller notice: database: %s\n", hall_error_format(&err, msg, sizeof msg));
-		goto done;
-	}
-	if (!clear) {
-		env.body = hall_proto_notice_to_json(&n);
-		if (!env.body) {
-			fprintf(stderr, "hall-controller notice: out of memory\n");
-			goto done;
-		}
-		for (int l = 0; l < HALL_LANG_COUNT; l++)
-			if (n.text[l][0]) {
-				snprintf(detail, sizeof detail, "%s: %.400s", n.level == HALL_NOTICE_URGENT ? "urgent" : "info", n.text[l]);
-				break;
-			}
-	}
-	code = hall_push_envelope(cfg, store, &env, clear ? "notice-clear" : "notice", "", detail, timeout_s);
-done:
-	hall_envelope_free(&env);
+	hall_action_opts opts;
+	hall_action_result res;
+	char person[64];
+	hall_cli_opts(cfg, clear ? "Taking the notice down" : "Raising a notice", &t, &scope, &opts, person, sizeof person);
+	hall_store *store = hall_cli_existing_store(cfg);
+	hall_action_notice(cfg, store, clear ? NULL : &n, &scope, &opts, &res);
+	code = hall_cli_print_result(cfg, "notice", clear ? "cleared" : "raised", &res, &t);
+	hall_action_result_free(&res);
 	hall_store_close(store);
 	return code;
 }
@@ -376,119 +403,188 @@ static void print_issue(void *user, const hall_issue *issue)
 {
 	int *errors = user;
 	bool is_err = issue->severity == HALL_ISSUE_ERROR;
-	if (is_err)
+	if (is_err && errors)
 		(*errors)++;
 	fprintf(is_err ? stderr : stdout, "%s: %s%s%s\n", is_err ? "error" : "warning", issue->path,
 	        issue->path[0] ? ": " : "", issue->msg);
 }
 
-/* The content the scope would show: its own pack, else the widest ("all"). NULL when
- * none is pushed or it cannot be read. */
-static hall_content *scope_content(hall_store *store, const char *scope)
+/* `schedule show --to TARGET [--at YYYY-MM-DDTHH:MM]`: the schedule each scope of the
+ * target holds and, for a kiosk, which one applies and whether it is open at a time. */
+static int schedule_show(const hall_controller_config *cfg, const hall_scope *scope, const char *at)
 {
-	hall_store_desired d;
-	hall_envelope env = {0};
-	hall_content *content = NULL;
-	char *body = NULL;
-	size_t len = 0;
-	if (hall_store_get_desired(store, "content", scope, &d, NULL) != HALL_OK || d.cleared) {
-		if (d.payload)
-			hall_store_desired_free(&d);
-		if (strcmp(scope, "all") == 0 || hall_store_get_desired(store, "content", "all", &d, NULL) != HALL_OK)
-			return NULL;
+	hall_store *store = NULL;
+	char scope_s[HALL_SCOPE_BUF], scopes[3][HALL_SCOPE_BUF];
+	int64_t when = hall_clock_now_ms();
+	int n = 0, code = 0;
+	if (at && parse_local_time(at, cfg->time_zone, &when) != 0) {
+		fprintf(stderr, "hall-controller schedule show: --at: expected YYYY-MM-DDTHH:MM (hall time), not \"%s\"\n", at);
+		return 2;
 	}
-	if (!d.cleared && hall_proto_decode_envelope(HALL_ENVELOPE_CONTENT, d.payload, d.payload_len, &env, NULL) == HALL_OK &&
-	    env.body && (body = hall_json_print(env.body, &len)) != NULL)
-		hall_content_parse(body, len, NULL, NULL, &content, NULL);
-	free(body);
-	hall_envelope_free(&env);
-	hall_store_desired_free(&d);
-	return content;
+	if (open_store(cfg, "status", &store))
+		return 1;
+	hall_scope_format(scope, scope_s, sizeof scope_s);
+	/* The scopes that address the target, widest first. */
+	snprintf(scopes[n++], HALL_SCOPE_BUF, "all");
+	if (scope->kind == HALL_SCOPE_KIOSK) {
+		hall_store_kiosk k;
+		if (hall_store_kiosk_get(store, scope->name, &k, NULL) == HALL_OK && k.group[0])
+			snprintf(scopes[n++], HALL_SCOPE_BUF, "group:%s", k.group);
+	}
+	if (scope->kind != HALL_SCOPE_ALL)
+		snprintf(scopes[n++], HALL_SCOPE_BUF, "%s", scope_s);
+	int applies = -1;
+	for (int i = 0; i < n; i++) {
+		hall_store_desired d;
+		if (hall_store_get_desired(store, "schedule", scopes[i], &d, NULL) != HALL_OK) {
+			printf("%-22s none pushed\n", scopes[i]);
+			continue;
+		}
+		if (d.cleared)
+			printf("%-22s cleared (version %" PRId64 ")\n", scopes[i], d.version);
+		else {
+			hall_envelope env = {0};
+			char *body = NULL;
+			applies = i;
+			printf("%-22s version %" PRId64 "\n", scopes[i], d.version);
+			if (hall_proto_decode_envelope(HALL_ENVELOPE_SCHEDULE, d.payload, d.payload_len, &env, NULL) == HALL_OK &&
+			    env.body && (body = cJSON_Print(env.body)) != NULL)
+				printf("%s\n", body);
+			free(body);
+			hall_envelope_free(&env);
+		}
+		hall_store_desired_free(&d);
+	}
+	if (scope->kind == HALL_SCOPE_KIOSK || scope->kind == HALL_SCOPE_ALL) {
+		char t[32];
+		if (applies < 0)
+			printf("at %s: no schedule applies to %s: open (always)\n", local_time(when, cfg->time_zone, t, sizeof t),
+			       scope_s);
+		else {
+			hall_store_desired d;
+			hall_envelope env = {0};
+			hall_schedule *sch = NULL;
+			char *body = NULL;
+			size_t len = 0;
+			hall_schedule_result r;
+			if (hall_store_get_desired(store, "schedule", scopes[applies], &d, NULL) == HALL_OK) {
+				if (hall_proto_decode_envelope(HALL_ENVELOPE_SCHEDULE, d.payload, d.payload_len, &env, NULL) ==
+				        HALL_OK &&
+				    env.body && (body = hall_json_print(env.body, &len)) != NULL &&
+				    hall_schedule_parse(body, len, &sch, NULL) == HALL_OK &&
+				    hall_schedule_eval(sch, when, cfg->time_zone, &r, NULL) == HALL_OK)
+					printf("at %s: %s applies to %s: %s\n", local_time(when, cfg->time_zone, t, sizeof t),
+					       scopes[applies], scope_s, r.open ? "open" : "closed");
+				else
+					code = 1;
+				hall_store_desired_free(&d);
+			}
+			hall_schedule_destroy(sch);
+			hall_envelope_free(&env);
+			free(body);
+		}
+	}
+	hall_store_close(store);
+	return code;
+}
+
+/* `schedule validate FILE`: every problem with its path, nothing stored or published. */
+static int schedule_validate(const char *file)
+{
+	hall_error err = {0};
+	char msg[600];
+	char *buf = NULL;
+	size_t len = 0;
+	hall_schedule *sch = NULL;
+	int errors = 0;
+	if (hall_fs_read_file(file, HALL_SCHEDULE_JSON_MAX, &buf, &len, &err) != HALL_OK) {
+		fprintf(stderr, "error: %s: %s\n", file, hall_error_format(&err, msg, sizeof msg));
+		return 1;
+	}
+	int code = 0;
+	if (hall_schedule_parse_report(buf, len, print_issue, &errors, &sch, &err) != HALL_OK) {
+		if (!errors)
+			fprintf(stderr, "error: %s\n", hall_error_format(&err, msg, sizeof msg));
+		fprintf(stderr, "%s: refused (%d error%s)\n", file, errors ? errors : 1, errors == 1 ? "" : "s");
+		code = 1;
+	} else
+		printf("%s: ok\n", file);
+	hall_schedule_destroy(sch);
+	free(buf);
+	return code;
 }
 
 int hall_staff_schedule(const hall_controller_config *cfg, int argc, char **argv)
 {
-	const char *file = NULL, *to = NULL;
-	int timeout_s = 10;
-	if (argc < 2 || strcmp(argv[1], "push") != 0) {
-		fprintf(stderr, "hall-controller schedule: expected \"schedule push FILE --to TARGET\"\n");
+	const char *file = NULL, *at = NULL;
+	const char *sub = argc > 1 ? argv[1] : "";
+	hall_cli_target t = {0};
+	bool push = strcmp(sub, "push") == 0, show = strcmp(sub, "show") == 0, validate = strcmp(sub, "validate") == 0,
+	     clear = strcmp(sub, "clear") == 0;
+	if (!push && !show && !validate && !clear) {
+		fprintf(stderr, "hall-controller schedule: expected push FILE --to TARGET, validate FILE, show --to TARGET "
+		                "[--at YYYY-MM-DDTHH:MM] or clear --to TARGET\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
-			to = argv[++i];
-		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			if ((timeout_s = hall_push_parse_seconds(argv[++i], 3600)) < 0) {
-				fprintf(stderr, "hall-controller schedule: --timeout: expected seconds 1..3600\n");
-				return 2;
-			}
-		} else if (argv[i][0] == '-' && argv[i][1]) {
+		int r = hall_cli_target_arg("schedule", argc, argv, &i, &t);
+		if (r < 0)
+			return 2;
+		if (r > 0)
+			continue;
+		if (show && strcmp(argv[i], "--at") == 0 && i + 1 < argc)
+			at = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "hall-controller schedule: %s: unknown option or missing value\n", argv[i]);
 			return 2;
-		} else if (!file)
+		} else if (!file && (push || validate))
 			file = argv[i];
 		else {
 			fprintf(stderr, "hall-controller schedule: unexpected argument \"%s\"\n", argv[i]);
 			return 2;
 		}
 	}
+	if ((push || validate) && !file) {
+		fprintf(stderr, "hall-controller schedule %s: FILE: missing\n", sub);
+		return 2;
+	}
+	if (validate)
+		return schedule_validate(file);
 	hall_scope scope;
-	char scope_s[HALL_SCOPE_BUF];
-	if (!file) {
-		fprintf(stderr, "hall-controller schedule push: FILE: missing\n");
-		return 2;
-	}
-	if (!to || hall_scope_parse(to, &scope) != 0) {
-		fprintf(stderr, "hall-controller schedule push: --to: %s\n",
-		        to ? "not all, group:NAME or kiosk:ID" : "missing (all, group:NAME or kiosk:ID)");
-		return 2;
-	}
-	hall_scope_format(&scope, scope_s, sizeof scope_s);
-	hall_error err = {0};
-	char msg[600];
+	char what[32];
+	snprintf(what, sizeof what, "schedule %s", sub);
+	int code = hall_cli_target_scope(what, &t, &scope);
+	if (code)
+		return code;
+	if (show)
+		return schedule_show(cfg, &scope, at);
+	hall_action_opts opts;
+	hall_action_result res;
+	char person[64];
 	char *buf = NULL;
 	size_t len = 0;
-	hall_schedule *sch = NULL;
-	hall_store *store = NULL;
-	hall_content *content = NULL;
-	hall_envelope env = {.kind = HALL_ENVELOPE_SCHEDULE, .scope = scope};
-	int code = 1;
-	if (hall_fs_read_file(file, HALL_SCHEDULE_JSON_MAX, &buf, &len, &err) != HALL_OK) {
-		fprintf(stderr, "error: %s: %s\nhall-controller schedule push: refused: nothing published\n", file,
-		        hall_error_format(&err, msg, sizeof msg));
-		goto done;
-	}
-	/* Every problem with its path, like validate does for a pack; checked before the
-	 * store is opened or the broker reached, so a refused schedule leaves no trace. */
-	int errors = 0;
-	if (hall_schedule_parse_report(buf, len, print_issue, &errors, &sch, &err) != HALL_OK) {
-		if (!errors)
-			fprintf(stderr, "error: %s\n", hall_error_format(&err, msg, sizeof msg));
-		fprintf(stderr, "hall-controller schedule push: %s: refused (%d error%s): nothing published\n", file,
-		        errors ? errors : 1, errors == 1 ? "" : "s");
-		goto done;
-	}
-	if (open_store(cfg, "schedule", &store))
-		goto done;
-	content = scope_content(store, scope_s);
-	if (content) {
-		if (hall_schedule_check_content(sch, content, print_issue, &errors, &err) != HALL_OK) {
-			fprintf(stderr, "hall-controller schedule push: the schedule names exhibits the content pushed to %s "
-			                "lacks: nothing published\n",
-			        scope_s);
-			goto done;
+	if (push) {
+		hall_error err = {0};
+		char msg[600];
+		/* Read and checked before the database is opened or the broker reached: a file
+		 * that cannot be read leaves no trace. */
+		if (hall_fs_read_file(file, HALL_SCHEDULE_JSON_MAX, &buf, &len, &err) != HALL_OK) {
+			fprintf(stderr, "error: %s: %s\nhall-controller schedule push: refused: nothing published\n", file,
+			        hall_error_format(&err, msg, sizeof msg));
+			return 1;
 		}
 	}
-	if (hall_json_parse(buf, len, HALL_SCHEDULE_JSON_MAX, &env.body, &err) != HALL_OK ||
-	    hall_store_next_version(store, &env.version, &err) != HALL_OK) {
-		fprintf(stderr, "hall-controller schedule push: %s\n", hall_error_format(&err, msg, sizeof msg));
-		goto done;
-	}
-	code = hall_push_envelope(cfg, store, &env, "schedule", "", file, timeout_s);
-done:
-	hall_envelope_free(&env);
-	hall_content_destroy(content);
-	hall_schedule_destroy(sch);
+	hall_cli_opts(cfg, clear ? "Clearing the schedule" : "Pushing a schedule", &t, &scope, &opts, person,
+	              sizeof person);
+	/* No database yet: a refused schedule does not make one (it is recorded in the
+	 * history of a database that exists). */
+	hall_store *store = hall_cli_existing_store(cfg);
+	if (clear)
+		hall_action_schedule_clear(cfg, store, &scope, &opts, &res);
+	else
+		hall_action_schedule_push(cfg, store, buf, len, file, &scope, &opts, &res);
+	code = hall_cli_print_result(cfg, what, clear ? "cleared" : "pushed", &res, &t);
+	hall_action_result_free(&res);
 	hall_store_close(store);
 	free(buf);
 	return code;
@@ -496,42 +592,20 @@ done:
 
 /* ---------------------------------------------------------------- command */
 
-/* After a screenshot the kiosk answered "done": where serve saved the image. serve records
- * it with its command (hall_store_add_shot) when the image comes; the kiosk sends the image
- * before its "done", but this process may hear the "done" before serve has written the
- * file, so it waits for the record (at most 5 s). */
-static void print_shot_path(const hall_controller_config *cfg, hall_store *store, const hall_store_command *c)
-{
-	hall_store_kiosk k;
-	char value[HALL_CONFIG_PATH_MAX + 2 * HALL_ID_BUF + 300];
-	if (hall_store_kiosk_get(store, c->kiosk, &k, NULL) != HALL_OK || !k.online)
-		return; /* queued for a kiosk that is away: nothing came back yet */
-	for (int i = 0; i < 100; i++) {
-		if (hall_store_shot_path(store, c->cmd.id, value, sizeof value, NULL) == HALL_OK && value[0]) {
-			printf("  screenshot saved: %s\n", value);
-			return;
-		}
-		usleep(50 * 1000);
-	}
-	printf("  screenshot: not recorded by serve yet (serve saves it as %s/shots/%s-<UTC time>-%s.png)\n",
-	       cfg->data_dir, c->kiosk, c->cmd.id);
-}
-
 int hall_staff_command(const hall_controller_config *cfg, int argc, char **argv)
 {
-	const char *to = NULL, *name = NULL, *exhibit = NULL;
-	int ttl = 600, timeout_s = 10;
+	const char *name = NULL, *exhibit = NULL;
+	int ttl = 600;
+	hall_cli_target t = {0};
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
-			to = argv[++i];
-		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
+		int r = hall_cli_target_arg("command", argc, argv, &i, &t);
+		if (r < 0)
+			return 2;
+		if (r > 0)
+			continue;
+		if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc) {
 			if ((ttl = hall_push_parse_seconds(argv[++i], HALL_PROTO_TTL_MAX)) < 0) {
 				fprintf(stderr, "hall-controller command: --ttl: expected seconds 1..%d\n", HALL_PROTO_TTL_MAX);
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
-			if ((timeout_s = hall_push_parse_seconds(argv[++i], 3600)) < 0) {
-				fprintf(stderr, "hall-controller command: --timeout: expected seconds 1..3600\n");
 				return 2;
 			}
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -546,54 +620,44 @@ int hall_staff_command(const hall_controller_config *cfg, int argc, char **argv)
 			return 2;
 		}
 	}
-	hall_store_command c;
-	memset(&c, 0, sizeof c);
 	static const hall_command_cmd all[] = {HALL_CMD_SCREENSHOT, HALL_CMD_RELOAD, HALL_CMD_SHOW, HALL_CMD_IDENTIFY};
+	hall_command_cmd cmd = HALL_CMD_IDENTIFY;
 	bool known = false;
 	for (size_t i = 0; name && i < sizeof all / sizeof all[0]; i++)
 		if (strcmp(name, hall_command_cmd_name(all[i])) == 0) {
-			c.cmd.cmd = all[i];
+			cmd = all[i];
 			known = true;
 		}
 	if (!known) {
 		fprintf(stderr, "hall-controller command: COMMAND: expected screenshot, reload, show EXHIBIT or identify\n");
 		return 2;
 	}
-	if (c.cmd.cmd == HALL_CMD_SHOW) {
-		if (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX) {
-			fprintf(stderr, "hall-controller command show: EXHIBIT: missing (the exhibit id to show)\n");
-			return 2;
-		}
-		snprintf(c.cmd.exhibit, sizeof c.cmd.exhibit, "%s", exhibit);
-	} else if (exhibit) {
+	if (cmd == HALL_CMD_SHOW && (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX)) {
+		fprintf(stderr, "hall-controller command show: EXHIBIT: missing (the exhibit id to show)\n");
+		return 2;
+	}
+	if (cmd != HALL_CMD_SHOW && exhibit) {
 		fprintf(stderr, "hall-controller command: unexpected argument \"%s\"\n", exhibit);
 		return 2;
 	}
 	hall_scope scope;
-	if (!to || hall_scope_parse(to, &scope) != 0 || scope.kind != HALL_SCOPE_KIOSK) {
-		fprintf(stderr, "hall-controller command: --to: %s\n", to ? "commands go to one kiosk: kiosk:ID" : "missing (kiosk:ID)");
-		return 2;
-	}
-	snprintf(c.kiosk, sizeof c.kiosk, "%s", scope.name);
-	hall_store *store = NULL;
-	hall_error err = {0};
-	char msg[600];
-	int64_t n = 0;
-	if (open_store(cfg, "command", &store))
-		return 1;
-	int code = 1;
-	if (hall_store_next_version(store, &n, &err) != HALL_OK) {
-		fprintf(stderr, "hall-controller command: database: %s\n", hall_error_format(&err, msg, sizeof msg));
-		goto done;
-	}
-	snprintf(c.cmd.id, sizeof c.cmd.id, "c-%" PRId64, n);
-	c.cmd.ts = hall_clock_now_ms();
-	c.cmd.ttl_s = ttl;
-	code = hall_push_command(cfg, store, &c, timeout_s);
-	if (code == 0 && c.cmd.cmd == HALL_CMD_SCREENSHOT)
-		print_shot_path(cfg, store, &c);
-done:
+	int code = hall_cli_target_scope("command", &t, &scope);
+	if (code)
+		return code;
+	hall_action_opts opts;
+	hall_action_result res;
+	char person[64], verb[HALL_STR_BUF + 48];
+	snprintf(verb, sizeof verb, "%s%s%s, ttl %d s", name, exhibit ? " " : "", exhibit ? exhibit : "", ttl);
+	hall_cli_opts(cfg, "Sending a command", &t, &scope, &opts, person, sizeof person);
+	hall_store *store = hall_cli_existing_store(cfg);
+	hall_action_command(cfg, store, cmd, exhibit, ttl, &scope, &opts, &res);
 	hall_store_close(store);
+	code = hall_cli_print_result(cfg, "command", verb, &res, &t);
+	for (size_t i = 0; cmd == HALL_CMD_SCREENSHOT && i < res.n_kiosks; i++)
+		if (res.kiosks[i].answer == HALL_ANSWER_DONE && !res.kiosks[i].shot_path[0])
+			printf("  screenshot of %s: not recorded by serve yet (serve saves it as %s/shots/%s-<UTC time>-%s.png)\n",
+			       res.kiosks[i].id, cfg->data_dir, res.kiosks[i].id, res.kiosks[i].command_id);
+	hall_action_result_free(&res);
 	return code;
 }
 

@@ -155,8 +155,18 @@ hall_err link__publish(hall_link *link, const char *leaf, const void *data, size
 	return rc;
 }
 
+void link__showing(const hall_link *link, hall_showing *out)
+{
+	memset(out, 0, sizeof *out);
+	bool builtin = link->current_scope < 0 || link->current_scope >= S_COUNT;
+	hall_proto_copy(out->scope, sizeof out->scope, builtin ? "default" : link__scope_name[link->current_scope]);
+	out->version = builtin ? 0 : link->current_version;
+	hall_proto_copy(out->pack, sizeof out->pack, link->current_pack);
+}
+
 /* An ack of content/schedule/notice: applied, rejected (reason) or, for content,
- * deferred (reason and until, UTC ms). */
+ * deferred (reason and until, UTC ms). A content ack says what is on screen when it is
+ * sent (the controller tells "applied" from "stored behind an override" by it). */
 void link__send_ack_result(hall_link *link, int kind, int scope, int64_t version, hall_ack_result result,
                            const char *reason, int64_t until)
 {
@@ -176,6 +186,8 @@ void link__send_ack_result(hall_link *link, int kind, int scope, int64_t version
 		snprintf(a.reason, sizeof a.reason, "%s", reason);
 	if (result == HALL_ACK_DEFERRED)
 		a.until = until;
+	if (kind == K_CONTENT)
+		link__showing(link, &a.showing);
 	if (!ok)
 		hall_warn("link: %s version %lld rejected: %s", link__kind_leaf[kind], (long long)version, reason ? reason : "");
 	if (hall_proto_encode_ack(&a, &buf, &len, &err) != HALL_OK) {
@@ -251,6 +263,7 @@ void link__publish_status(hall_link *link, int64_t now)
 	st.fps = link->fps < 0 ? 0 : link->fps > 1000 ? 1000 : link->fps;
 	st.seq_max = ss.seq_max;
 	hall_proto_copy(st.last_error, sizeof st.last_error, link->last_error);
+	link__showing(link, &st.showing);
 	if (hall_proto_encode_status(&st, &buf, &len, &err) != HALL_OK) {
 		hall_warn("link: cannot encode status: %s: %s", err.path, err.msg);
 		return;
@@ -281,6 +294,7 @@ hall_err link__publish_hello(hall_link *link)
 	h.seq_max = ss.seq_max;
 	h.spool_first = ss.first;
 	hall_proto_copy(h.app, sizeof h.app, APP_NAME);
+	link__showing(link, &h.showing);
 	if ((rc = hall_proto_encode_hello(&h, &buf, &len, &err)) != HALL_OK) {
 		hall_warn("link: cannot encode hello: %s: %s", err.path, err.msg);
 		return rc;

@@ -2,6 +2,7 @@
  * content jobs (fetch assets by hash, take chunks from any stream, stage the pack); the
  * main thread's answers about content (link_priv.h). */
 #include "link_priv.h"
+#include "hall/content.h"
 
 /* ---- content: choosing what to show ---------------------------------------------------- */
 
@@ -100,6 +101,7 @@ void link__reconsider_content(hall_link *link, bool force)
 		link->handed.ack = eff >= 0 && !force;
 		link->handed.deferred_sent = false;
 		snprintf(link->handed.key, sizeof link->handed.key, "%s", key);
+		hall_proto_copy(link->handed.pack, sizeof link->handed.pack, content->id ? content->id : "");
 		link->handed.n_polls = hall_cstore_content_polls(content, link->handed.polls, POLLS_MAX);
 		link__queue_push(link, u);
 		return;
@@ -772,6 +774,7 @@ void hall_link_content_applied(hall_link *link, int64_t version)
 	}
 	link->current_version = h->version;
 	link->current_scope = h->scope;
+	snprintf(link->current_pack, sizeof link->current_pack, "%s", h->pack);
 	h->waiting = false;
 	if (link->content_error) {
 		link->content_error = false;
@@ -888,6 +891,8 @@ void link__boot_content(hall_link *link)
 	snprintf(link->current_key, sizeof link->current_key, "%s", key);
 	link->current_version = version;
 	link->current_scope = scope;
+	hall_proto_copy(link->handed.pack, sizeof link->handed.pack, content->id ? content->id : "");
+	snprintf(link->current_pack, sizeof link->current_pack, "%s", link->handed.pack);
 	link->handed.n_polls = hall_cstore_content_polls(content, link->handed.polls, POLLS_MAX);
 	link__update_poll_subscriptions(link, (const char(*)[65])link->handed.polls, link->handed.n_polls);
 	link__queue_push(link, u);

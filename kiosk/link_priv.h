@@ -119,6 +119,7 @@ typedef struct handed_content {
 	bool ack;                /* acknowledge "applied" when the main thread applied it */
 	bool deferred_sent;      /* the "deferred" ack went out */
 	char key[HALL_CSTORE_KEY_MAX];
+	char pack[HALL_STR_BUF]; /* its manifest's id ("" when none): `showing` once applied */
 	char polls[32][65];      /* its poll ids, to follow their results once applied */
 	size_t n_polls;
 } handed_content;
@@ -166,6 +167,7 @@ struct hall_link {
 	char current_key[HALL_CSTORE_KEY_MAX];  /* applied content; "" = default */
 	int current_scope;
 	int64_t current_version;
+	char current_pack[HALL_STR_BUF];        /* the shown manifest's id, for `showing` */
 	char previous_key[HALL_CSTORE_KEY_MAX];
 	hall_content *fresh;     /* a pack just staged, for reconsider_content (owned) */
 	char fresh_key[HALL_CSTORE_KEY_MAX];
@@ -202,6 +204,10 @@ hall_link_update *link__update_new(hall_link_update_kind kind);
 void link__update_free(hall_link_update *u);
 void link__queue_push(hall_link *link, hall_link_update *u);
 hall_err link__publish(hall_link *link, const char *leaf, const void *data, size_t len, bool retain);
+/* What this kiosk shows now (`showing` of hello, status and content acks,
+ * docs/protocol.md): the scope of the applied content ("default" for the built-in pack),
+ * its version and its pack id. */
+void link__showing(const hall_link *link, hall_showing *out);
 void link__send_ack_result(hall_link *link, int kind, int scope, int64_t version, hall_ack_result result,
                            const char *reason, int64_t until);
 void link__send_ack(hall_link *link, int kind, int scope, int64_t version, bool ok, const char *reason);

@@ -66,7 +66,7 @@ fi
 ./build/hall-kiosk "${kiosk_args[@]}" 2> "$run/kiosk.log" & kiosk=$!; pids+=($kiosk)
 sleep 1.5
 echo "== pushing the default content pack (assets/default) to all kiosks, signed with the hall's key"
-./build/hall-controller push assets/default --to all --config "$cfg" 2>> "$run/controller.log" || true
+./build/hall-controller push assets/default --to all --yes --config "$cfg" 2>> "$run/controller.log" || true
 
 if [ $headless = 0 ]; then
   echo "== the kiosk is on screen; Ctrl-C stops everything"

@@ -26,7 +26,7 @@ expect status_should_not_create_a_database 1 "no database here" -- "$BIN" status
 [ ! -e "$TMP/empty/controller.db" ] || { echo "FAIL status created a database"; fails=$((fails + 1)); }
 expect push_without_target_should_name_it 2 "--to: missing" -- "$BIN" push "$FX/pack-good" --data "$TMP/d"
 expect notice_with_a_past_until_should_be_refused 2 "--until" -- "$BIN" notice hello --to all --until 2020-01-01T10:00 --data "$TMP/d"
-expect command_to_a_group_should_be_refused 2 "kiosk:ID" -- "$BIN" command identify --to group:lobby --data "$TMP/d"
+expect command_to_an_unknown_group_should_be_refused 2 "group:lobby: no such group (known: none yet" -- "$BIN" command identify --to group:lobby --data "$TMP/d"
 # schedule push checks the file before it opens the store or reaches a broker: every
 # problem with its path, exit 1, no database created, nothing published.
 cat > "$TMP/sched-bad.json" <<'JSON'

@@ -330,7 +330,7 @@ static void offline_outside_opening_hours_should_raise_no_alert(void **state)
 	ctl_fx *f = *state;
 	char sched[1024];
 	const char *args[] = {"schedule", "push", hall_test_fixture(sched, sizeof sched, "controller/schedule-closed.json"),
-	                      "--to", "all", NULL};
+	                      "--to", "all", "--yes", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, NULL), 20000), 0);
 	ctl_start_serve(f);
 	ctl_hello(f, "k1", "lobby", 0, 0, 1);

@@ -54,19 +54,19 @@ expect id_of_65_characters_should_be_refused 2 "--id:" -- "$BIN" serve --id "$lo
 expect empty_id_should_be_refused 2 "--id: empty value" -- "$BIN" status --id= "${C[@]}"
 echo '{"id":"Not An Id"}' > bad.json
 expect bad_config_id_should_be_named 2 "bad.json: id: expected an id: 1 to 64 of a-z 0-9 - _" -- \
-	"$BIN" push "$FX/pack-good" --to all --config "$TMP/bad.json" --broker "127.0.0.1:$PORT" --data "$D"
+	"$BIN" push "$FX/pack-good" --to all --yes --config "$TMP/bad.json" --broker "127.0.0.1:$PORT" --data "$D"
 check bad_id_should_publish_nothing [ ! -e "$D" ]
 check bad_id_should_not_reach_the_broker bash -c "! grep -q 'New client connected' '$LOG'"
 
 # ---- every subcommand takes a good --id -----------------------------------------------
 expect validate_should_take_id 0 "ok: 1 exhibits" -- "$BIN" validate "$FX/pack-good" --id ops-1
-expect push_should_take_id 0 "pushed content version" -- "$BIN" push "$FX/pack-good" --to all --id ops-1 "${C[@]}"
+expect push_should_take_id 0 "pushed content version" -- "$BIN" push "$FX/pack-good" --to all --yes --id ops-1 "${C[@]}"
 check push_should_connect_as_id_push_pid grep -qE "New client connected from .* as ops-1-push-[0-9]+ " "$LOG"
-expect second_push_should_take_id 0 "pushed content version" -- "$BIN" push "$FX/pack-v2" --to all "${C[@]}" --id ops-1
-expect rollback_should_take_id 0 "rolled back" -- "$BIN" rollback --to all --id ops-1 "${C[@]}"
-expect notice_should_take_id 0 "raised notice" -- "$BIN" notice hello --to all --id ops-1 "${C[@]}"
-expect schedule_should_take_id 0 "pushed schedule" -- "$BIN" schedule push "$FX/schedule-closed.json" --to all --id ops-1 "${C[@]}"
-expect command_should_take_id 0 "queued" -- "$BIN" command identify --to kiosk:k1 --id ops-1 "${C[@]}"
+expect second_push_should_take_id 0 "pushed content version" -- "$BIN" push "$FX/pack-v2" --to all --yes "${C[@]}" --id ops-1
+expect rollback_should_take_id 0 "rolled back" -- "$BIN" rollback --to all --yes --id ops-1 "${C[@]}"
+expect notice_should_take_id 0 "raised notice" -- "$BIN" notice hello --to all --yes --id ops-1 "${C[@]}"
+expect schedule_should_take_id 0 "pushed schedule" -- "$BIN" schedule push "$FX/schedule-closed.json" --to all --yes --id ops-1 "${C[@]}"
+expect command_should_take_id 0 "queued" -- "$BIN" command identify --to kiosk:k1 --allow-unknown --id ops-1 "${C[@]}"
 expect status_should_take_id 0 "" -- "$BIN" status --id ops-1 "${C[@]}"
 expect history_should_take_id 0 "kiosk:k1" -- "$BIN" history --id ops-1 "${C[@]}"
 expect report_should_take_id 0 "" -- "$BIN" report --date 2026-11-24 --id ops-1 "${C[@]}"
@@ -81,7 +81,7 @@ SB=$!
 check second_serve_should_connect_as_its_id connected ctl-b
 # A staff command given serve's id is a client of its own.
 expect push_with_serves_id_should_not_be_serve 0 "pushed content version" -- \
-	"$BIN" push "$FX/pack-good" --to all --id ctl-a "${C[@]}"
+	"$BIN" push "$FX/pack-good" --to all --yes --id ctl-a "${C[@]}"
 check staff_command_should_connect_as_id_action_pid grep -qE "New client connected from .* as ctl-a-push-[0-9]+ " "$LOG"
 check nobody_should_have_been_taken_over bash -c "! grep -q 'already connected' '$LOG'"
 check serve_a_should_have_connected_once [ "$(grep -c "New client connected from .* as ctl-a " "$LOG")" = 1 ]

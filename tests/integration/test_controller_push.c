@@ -92,7 +92,7 @@ static void push_should_exit_0_at_once_when_no_kiosk_is_known(void **state)
 	ctl_fx *f = *state;
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", NULL};
+	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	assert_int_equal(ctl_wait_exit(pid, 20000), 0);
 	char *text = read_text(out);
@@ -125,7 +125,7 @@ static void push_should_exit_0_at_once_when_no_kiosk_is_known(void **state)
 static void push_should_refuse_a_bad_pack_naming_the_field_and_publish_nothing(void **state)
 {
 	ctl_fx *f = *state;
-	const char *args[] = {"push", pack("controller/pack-bad"), "--to", "all", NULL};
+	const char *args[] = {"push", pack("controller/pack-bad"), "--to", "all", "--yes", NULL};
 	pid_t pid = ctl_spawn(f, args, NULL);
 	assert_int_equal(ctl_wait_exit(pid, 20000), 1);
 	char *log = read_text(f->log);
@@ -155,7 +155,7 @@ static void push_should_print_warnings_and_go_on(void **state)
 	ctl_fx *f = *state;
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
-	const char *args[] = {"push", pack("controller/pack-v2"), "--to", "group:lobby", NULL};
+	const char *args[] = {"push", pack("controller/pack-v2"), "--to", "group:lobby", "--allow-unknown", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	assert_int_equal(ctl_wait_exit(pid, 20000), 0);
 	char *text = read_text(out);
@@ -197,7 +197,7 @@ static void push_should_fail_when_an_online_kiosk_rejects_or_is_silent(void **st
 	kiosk_online(f, "k1", "lobby");
 	kiosk_online(f, "k2", "lobby");
 	kiosk_online(f, "k4", "lobby");
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--timeout", "3", NULL};
+	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "3", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	const char *kiosks[] = {"k1", "k2"}, *results[] = {"applied", "rejected"};
 	ack_next_content(f, "/ctl/all/content", kiosks, results, 2); /* k4 stays silent */
@@ -218,9 +218,9 @@ static int history_actions(void *user, const hall_store_history *h)
 static void rollback_should_publish_the_previous_pack_under_a_new_version(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", NULL};
-	const char *a2[] = {"push", pack("controller/pack-v2"), "--to", "all", NULL};
-	const char *a3[] = {"rollback", "--to", "all", NULL};
+	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
+	const char *a2[] = {"push", pack("controller/pack-v2"), "--to", "all", "--yes", NULL};
+	const char *a3[] = {"rollback", "--to", "all", "--yes", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 0);
 	hall_store *s = ctl_open_db(f);
@@ -267,8 +267,8 @@ static void rollback_should_publish_the_previous_pack_under_a_new_version(void *
 static void push_clear_should_publish_a_cleared_override(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "kiosk:k1", NULL};
-	const char *a2[] = {"push", "--clear", "--to", "kiosk:k1", NULL};
+	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "kiosk:k1", "--allow-unknown", NULL};
+	const char *a2[] = {"push", "--clear", "--to", "kiosk:k1", "--allow-unknown", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 0);
 	hall_mqtt_msg m;
@@ -286,7 +286,7 @@ static void push_clear_should_publish_a_cleared_override(void **state)
 static void notice_should_publish_the_text_in_its_language(void **state)
 {
 	ctl_fx *f = *state;
-	const char *args[] = {"notice", "오늘", "18시", "폐관", "--to", "all", "--level", "urgent", "--text", "en=Closing at 18:00", NULL};
+	const char *args[] = {"notice", "오늘", "18시", "폐관", "--to", "all", "--yes", "--level", "urgent", "--text", "en=Closing at 18:00", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, NULL), 20000), 0);
 	hall_mqtt_msg m;
 	assert_true(ctl_next(f, "/ctl/all/notice", 5000, &m));
@@ -358,9 +358,9 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 static void schedule_push_should_refuse_exhibits_the_content_lacks(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", NULL};
-	const char *a2[] = {"schedule", "push", pack("controller/schedule-missing-exhibit.json"), "--to", "all", NULL};
-	const char *a3[] = {"schedule", "push", pack("controller/schedule-bad.json"), "--to", "all", NULL};
+	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
+	const char *a2[] = {"schedule", "push", pack("controller/schedule-missing-exhibit.json"), "--to", "all", "--yes", NULL};
+	const char *a3[] = {"schedule", "push", pack("controller/schedule-bad.json"), "--to", "all", "--yes", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 1);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a3, NULL), 20000), 1);
@@ -377,8 +377,8 @@ static void schedule_push_should_refuse_exhibits_the_content_lacks(void **state)
 static void schedule_push_should_publish_a_valid_schedule(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", NULL};
-	const char *a2[] = {"schedule", "push", pack("controller/schedule-good.json"), "--to", "group:lobby", NULL};
+	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
+	const char *a2[] = {"schedule", "push", pack("controller/schedule-good.json"), "--to", "group:lobby", "--allow-unknown", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 0);
 	hall_mqtt_msg m;

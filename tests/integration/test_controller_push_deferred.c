@@ -75,7 +75,7 @@ static void push_should_count_a_deferred_kiosk_as_answered_and_exit_0(void **sta
 	kiosk_online(f, "k-a", "lobby");
 	kiosk_online(f, "k-b", "lobby");
 	/* A long timeout: push must end on the answers, not on the timeout. */
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--timeout", "60", NULL};
+	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "60", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	int64_t version = next_content_version(f, "/ctl/all/content");
 	int64_t until = hall_clock_now_ms() + 300000;
@@ -111,7 +111,7 @@ static void push_should_still_fail_for_a_silent_kiosk_next_to_a_deferred_one(voi
 	ctl_start_serve(f);
 	kiosk_online(f, "k-a", "lobby");
 	kiosk_online(f, "k-c", "lobby");
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--timeout", "3", NULL};
+	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "3", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	int64_t version = next_content_version(f, "/ctl/all/content");
 	snprintf(extra, sizeof extra, ",\"reason\":\"session\",\"until\":%lld", (long long)(hall_clock_now_ms() + 300000));

@@ -43,7 +43,7 @@ SCRIPT
 pids+=($kiosk)
 # push only once serve knows the kiosk (a loaded machine can take seconds to connect it)
 for _ in $(seq 1 200); do grep -q "hello from e2e-kiosk" "$work/serve.log" && break; sleep 0.1; done
-"$bin/hall-controller" push assets/default --to all --config config/controller.json $B --data "$work/ctl" \
+"$bin/hall-controller" push assets/default --to all --yes --config config/controller.json $B --data "$work/ctl" \
   > "$work/push.out" 2> "$work/push.log" || fail "push exited $?: $(cat "$work/push.out")"
 grep -q "e2e-kiosk" "$work/push.out" || fail "push did not report the kiosk: $(cat "$work/push.out")"
 grep -qi "applied" "$work/push.out" || fail "the kiosk did not apply the pack: $(cat "$work/push.out")"

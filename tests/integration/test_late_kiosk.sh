@@ -48,10 +48,10 @@ B="--broker 127.0.0.1:$PORT" C="--config $work/controller.json --data $work/ctl"
 sleep 0.5
 
 # While no kiosk exists: push (exits at once), a command and an urgent notice for it.
-"$bin/hall-controller" push tests/fixtures/controller/pack-good --to all $C $B > "$work/push.out" 2> "$work/push.log" \
+"$bin/hall-controller" push tests/fixtures/controller/pack-good --to all --yes $C $B > "$work/push.out" 2> "$work/push.log" \
   || fail "$name: push with no kiosk known should exit 0"
-"$bin/hall-controller" command identify --to kiosk:late-kiosk --ttl 600 $C $B > "$work/cmd.out" 2> "$work/cmd.log" || true
-"$bin/hall-controller" notice "점검 중입니다" --to kiosk:late-kiosk --level urgent $C $B > "$work/notice.out" 2> "$work/notice.log" || true
+"$bin/hall-controller" command identify --to kiosk:late-kiosk --allow-unknown --ttl 600 $C $B > "$work/cmd.out" 2> "$work/cmd.log" || true
+"$bin/hall-controller" notice "점검 중입니다" --to kiosk:late-kiosk --allow-unknown --level urgent $C $B > "$work/notice.out" 2> "$work/notice.log" || true
 
 # The kiosk comes online only now. No script: it runs until the controller's database
 # shows its answers (bounded: 60 s), so the test does not depend on machine speed.
