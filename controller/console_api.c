@@ -261,7 +261,7 @@ static void api_clear_alert(console_req *q, console_resp *r, const char *id)
 		return;
 	hall_store *w = NULL;
 	hall_error err = {0};
-	char msg[600], target[HALL_SCOPE_BUF];
+	char msg[600], target[HALL_SCOPE_BUF + 8]; /* "kiosk:" + an id of HALL_ID_BUF */
 	if (!hall_id_is_valid(id)) {
 		console__error(r, 404, "kiosk", "no such kiosk");
 		return;
@@ -305,7 +305,7 @@ static void api_shot(console_req *q, console_resp *r, const char *id)
 {
 	if (!allow(q, r, HALL_ROLE_VIEWER, "see screenshots"))
 		return;
-	char target[HALL_SCOPE_BUF];
+	char target[HALL_SCOPE_BUF + 8];
 	shot_find f = {.store = q->c->store};
 	snprintf(target, sizeof target, "kiosk:%s", id);
 	pthread_mutex_lock(&q->c->lock);

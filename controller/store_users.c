@@ -254,7 +254,9 @@ hall_err hall_users_check(hall_users *u, const char *name, const char *password,
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return db_fail(u, err, "read");
 	}
-	int ok = crypto_pwhash_str_verify(found ? hash : DUMMY, password, strlen(password));
+	if (!found) /* libsodium reads a whole crypto_pwhash_STRBYTES buffer, not the literal */
+		snprintf(hash, sizeof hash, "%s", DUMMY);
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password));
 	if (!found || ok != 0 || out->role == HALL_ROLE_NONE)
 		return hall_error_set(err, HALL_ERR_NOT_FOUND, "login", "wrong name or password");
 	return HALL_OK;
