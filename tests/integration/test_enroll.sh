@@ -52,6 +52,10 @@ echo garbage >"$TMP/bad.key"
 expect a_malformed_signing_key_should_be_a_config_error 2 "malformed signing key" -- \
 	bash -c "mkdir -p '$TMP/h2/keys' && cp '$TMP/bad.key' '$TMP/h2/keys/controller-sign.key' && '$BIN' init --data '$TMP/h2'"
 
+# The staff console listens on a free port, not 8080 (tests run side by side).
+CPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+sed -i "s#\"listen\":[^,]*#\"listen\": \"127.0.0.1:$CPORT\"#" "$CFG"
+
 # ---- the broker, as init wrote it ------------------------------------------------------
 "$MOSQUITTO" -c "$D/broker/mosquitto.conf" >"$TMP/broker.log" 2>&1 &
 PIDS+=($!)
@@ -133,6 +137,31 @@ wait "$K2SUB"; wait "$CTLSUB"
 check k2s_session_should_survive test "$(cat "$TMP/k2.out")" = "still-here"
 check the_controllers_session_should_survive test "$(cat "$TMP/ctl.out")" = "hi"
 
+# ---- serve sees a kiosk enrolled while it runs ------------------------------------------
+"$BIN" serve --config "$CFG" 2>"$TMP/serve.log" &
+SERVE=$!
+PIDS+=("$SERVE")
+expect kiosk_add_while_serve_runs 0 "staff PIN for k3:" -- "$BIN" kiosk add k3 --group lobby --out "$TMP/k3.json" --config "$CFG"
+P3=$(json "$TMP/k3.json" "['broker']['password']")
+for _ in $(seq 1 50); do
+	mosquitto_sub "${T[@]}" -u hall-controller -P "$PC" -i hall-controller-w2 -t hall/v1/ctl/controller/status -C 1 -W 1 2>/dev/null |
+		grep -q '"online":true' && break
+done
+# k3 listens for its confirm (one connection: its account logs in as client id k3 only);
+# the event is published with the controller's account, which serve takes as k3's.
+mosquitto_sub "${T[@]}" -u k3 -P "$P3" -i k3 -C 1 -W 15 -t hall/v1/ctl/kiosk/k3/confirm >"$TMP/k3.confirm" 2>&1 &
+K3SUB=$!
+PIDS+=("$K3SUB")
+sleep 0.5
+mosquitto_pub "${T[@]}" -u hall-controller -P "$PC" -i hall-controller-t -t hall/v1/kiosk/k3/events -m \
+	'{"kiosk":"k3","events":[{"seq":1,"ts":1764057601234,"type":"view","exhibit":"brand","target":"p1","session":1,"lang":"ko","dwell_ms":1200}]}'
+wait "$K3SUB"
+got=$(cat "$TMP/k3.confirm")
+check serve_should_take_events_of_a_kiosk_enrolled_while_it_runs grep -q '"seq":1' <<<"$got"
+check serve_should_not_reject_it bash -c "! grep -q 'not in the config' '$TMP/serve.log'"
+[ -n "${HALL_DEBUG:-}" ] && cat "$TMP/serve.log"
+kill "$SERVE"; wait "$SERVE" 2>/dev/null
+
 # ---- rotate and remove ---------------------------------------------------------------
 expect kiosk_add_rotate_should_replace_credentials 0 "with new credentials" -- "$BIN" kiosk add k1 --group lobby --out "$TMP/k1.json" --config "$CFG" --rotate
 expect old_password_should_be_refused_after_rotate 5 "not authorised" -- mosquitto_pub "${T[@]}" -u k1 -P "$P1" -i k1 -t hall/v1/kiosk/k1/x -m x
@@ -147,7 +176,7 @@ T0=$(date +%s)
 wait "$K2SUB"
 check a_removed_kiosk_should_be_disconnected_at_once test $(($(date +%s) - T0)) -lt 10
 expect a_removed_kiosk_should_not_connect 5 "not authorised" -- mosquitto_pub "${T[@]}" -u k2 -P "$P2" -i k2 -t hall/v1/kiosk/k2/x -m x
-check a_removed_kiosk_should_leave_the_known_list test "$(json "$CFG" "['kiosks']")" = "['k1']"
+check a_removed_kiosk_should_leave_the_known_list test "$(json "$CFG" "['kiosks']")" = "['k1', 'k3']"
 expect removing_it_again_should_be_refused 1 "not enrolled" -- "$BIN" kiosk remove k2 --config "$CFG"
 
 # ---- the loopback rule, both programs --------------------------------------------------
