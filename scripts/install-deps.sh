@@ -21,10 +21,28 @@ packages=(
   libicu-dev                                        # Unicode line breaking
   libespeak-ng-dev espeak-ng-data                   # voice guidance
   libmecab-dev mecab-ipadic-utf8                    # Japanese kanji readings for the voice
-  chromium                                          # renders the HTML report in a test
+  chromium                                          # renders the HTML report in a test; drives the console's browser test
+  nodejs                                            # the console's browser test (tests/browser: playwright-core, axe-core)
   imagemagick                                       # regenerates the default pack's images
   python3                                           # small test helpers
 )
+
+# The console's browser test drives chromium through playwright-core and checks pages with
+# axe-core: npm packages pinned by tests/browser/package-lock.json, installed with npm ci.
+browser_deps() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+  # Debian's nodejs leaves npm to its own package (some builds of nodejs bring it along).
+  if ! command -v npm >/dev/null; then
+    ${SUDO:-} apt-get install -y -qq --no-install-recommends npm >/dev/null 2>&1 || true
+  fi
+  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules/playwright-core" ] && command -v npm >/dev/null; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || echo "install-deps: npm ci in tests/browser failed" >&2
+  fi
+}
+trap browser_deps EXIT
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 missing=()
 for p in "${packages[@]}"; do

@@ -91,7 +91,7 @@ function h(tag, attrs = {}, ...kids) {
     else if (k === 'text') el.textContent = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const kid of kids.flat()) if (kid !== null && kid !== undefined && kid !== false) el.append(kid.nodeType ? kid : String(kid));
+  for (const kid of kids.flat(Infinity)) if (kid !== null && kid !== undefined && kid !== false) el.append(kid.nodeType ? kid : String(kid));
   return el;
 }
 
@@ -108,7 +108,8 @@ async function api(method, path, body) {
   let data = null;
   const type = res.headers.get('Content-Type') || '';
   if (type.startsWith('application/json')) data = await res.json();
-  if (res.status === 401 && path !== '/login') { S.me = null; go('login'); }
+  /* A session that ended (idle, logout elsewhere, serve restarted): back to the login page. */
+  if (res.status === 401 && path !== '/login' && S.me) { S.me = null; S.csrf = null; go('login'); }
   return { status: res.status, data, res };
 }
 
@@ -138,7 +139,7 @@ function chrome() {
   $('#skip').textContent = t('skip');
   const lb = $('#lang');
   lb.textContent = t('switchLang');
-  lb.setAttribute('aria-label', t('switchLangLabel'));
+  lb.title = t('switchLangLabel');
   lb.setAttribute('lang', S.lang === 'ko' ? 'en' : 'ko');
   $('#logout').textContent = t('logout');
   $('#logout').hidden = !S.me;
@@ -185,13 +186,16 @@ async function render() {
   else if (page === 'login') page = 'fleet';
   const def = PAGES.find(([p]) => p === page);
   chrome();
-  main.replaceChildren();
+  /* Each render draws into a view of its own: a page still loading when the person moved
+   * on appends to its detached view, never to the next page. */
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(view);
   if (page !== 'login' && (!def || !can(def[1]))) {
-    main.append(h('h1', {}, t(page)), h('p', { class: 'error', role: 'alert' }, t('forbidden')));
+    view.append(h('h1', {}, t(page)), h('p', { class: 'error', role: 'alert' }, t('forbidden')));
     return;
   }
-  await PAGE_FNS[page](main);
-  main.focus();
+  await PAGE_FNS[page](view);
+  if (view.isConnected) main.focus();
 }
 
 /* ---------------------------------------------------------------- login */
@@ -321,6 +325,7 @@ async function pageFleet(main) {
     fleetSummary(), h('div', { class: 'cards', id: 'fleet-list', 'aria-live': 'off' }));
   const r = await api('GET', '/kiosks');
   if (r.status === 200) { S.kiosks = new Map(r.data.kiosks.map((k) => [k.id, k])); drawFleet(); }
+  if (!main.isConnected) return; /* the person moved on while it loaded */
   const es = new EventSource('/api/v1/stream');
   S.es = es;
   es.addEventListener('fleet', (e) => { const d = JSON.parse(e.data); S.kiosks = new Map(d.kiosks.map((k) => [k.id, k])); drawFleet(); });
@@ -478,7 +483,7 @@ function reportView(d) {
   const cell = (v, cls) => h('td', { class: cls }, v == null ? '–' : v);
   return [
     h('p', {}, `${d.from} – ${d.to} · `, h('span', { class: 'badge ' + (d.complete ? 'ok' : 'bad'), id: 'report-complete' }, d.complete ? t('complete') : t('incomplete'))),
-    d.completeness ? h('p', { class: 'note' }, d.completeness) : null,
+    !d.complete && d.completeness ? h('p', { class: 'note', lang: 'en' }, d.completeness) : null,
     h('div', { class: 'summary', id: 'report-totals' }, figs.map(([k, v]) => h('div', { 'data-figure': k }, h('strong', {}, v ?? 0), t(k)))),
     h('h2', {}, t('kiosks')),
     h('div', { class: 'table-wrap' }, h('table', { id: 'report-kiosks' },
@@ -501,7 +506,7 @@ async function pageHistory(main) {
   main.append(h('div', { class: 'table-wrap' }, h('table', { id: 'history-table' },
     h('thead', {}, h('tr', {}, [t('when'), t('who'), t('action'), t('target'), t('outcome'), t('detail')].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, r.data.history.map((e) => h('tr', { class: e.outcome !== 'ok' ? 'bad' : null },
-      h('td', {}, fmtTime(e.ts)), h('td', {}, e.user), h('td', {}, e.action + (e.version ? ` v${e.version}` : '')), h('td', {}, e.target),
+      h('td', { class: 'nowrap' }, fmtTime(e.ts)), h('td', { class: 'nowrap' }, e.user), h('td', {}, e.action + (e.version ? ` v${e.version}` : '')), h('td', {}, e.target),
       h('td', {}, t('outcome_' + e.outcome)), h('td', {}, e.detail + (e.reason ? ` (${e.reason})` : ''))))))));
 }
 

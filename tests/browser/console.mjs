@@ -1,0 +1,282 @@
+// The staff console in a real browser: Debian's chromium, headless, driven by
+// playwright-core, pages checked with axe-core. Started by
+// tests/integration/test_console_browser.sh against a real serve, mosquitto and two headless
+// kiosks on loopback, which passes everything through the environment:
+//   CONSOLE_URL    http://127.0.0.1:PORT
+//   ADMIN_PASS, VIEWER_PASS  passwords of the accounts "admin" and "viewer"
+//   KIOSKS         "id:group,id:group" of the two kiosks
+//   PACK_DIR       the default pack's folder (uploaded through the page)
+//   REPORT_CMD     JSON array: the argv of `hall-controller report --format json` of today,
+//                  run beside the report page to compare the numbers
+//   SHOTS          where screenshots of every page at 1366x768 and 390x844 go
+// Prints "ok   ..." per check and exits 1 on the first failure.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const env = (k) => { const v = process.env[k]; if (!v) throw new Error(`${k} is not set`); return v; };
+const URL0 = env('CONSOLE_URL');
+const SHOTS = env('SHOTS');
+const KIOSKS = env('KIOSKS').split(',').map((s) => { const [id, group] = s.split(':'); return { id, group }; });
+const REPORT_CMD = JSON.parse(env('REPORT_CMD'));
+const cliReport = () => JSON.parse(execFileSync(REPORT_CMD[0], REPORT_CMD.slice(1), { encoding: 'utf8' }));
+fs.mkdirSync(SHOTS, { recursive: true });
+
+let failed = false;
+const T0 = Date.now();
+function ok(cond, what) {
+  if (!cond) { console.log('FAIL ' + what); failed = true; throw new Error(what); }
+  console.log(`ok   ${what} (${((Date.now() - T0) / 1000).toFixed(1)} s)`);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let current = null; // the page, for what it showed when a wait failed
+async function until(fn, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) {
+      if (current) console.log('    the page showed: ' + (await current.textContent('main').catch(() => '?')).slice(0, 1500));
+      ok(false, what);
+    }
+    await sleep(200);
+  }
+}
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1366, height: 768 },
+  // axe is injected by script; the console's own CSP is checked separately.
+  bypassCSP: true,
+  locale: 'ko-KR',
+});
+const axeFindings = [];
+
+async function look(page, name) {
+  // axe first (serious and critical only count), then the two screen sizes.
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) axeFindings.push(`${name}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  ok(bad.length === 0, `axe: no serious or critical violations on ${name}` + (bad.length ? ': ' + bad.map((v) => v.id).join(', ') : ''));
+  for (const [w, h] of [[1366, 768], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await sleep(150);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${w}x${h}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+}
+
+async function login(page, user, pass) {
+  await page.goto(URL0 + '/#/login');
+  await page.waitForSelector('#login-user');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', pass);
+  await page.click('#login-submit');
+  await page.waitForSelector('#fleet-list');
+}
+
+async function apiFrom(page, method, p, body, csrf) {
+  return page.evaluate(async ([method, p, body, csrf]) => {
+    const headers = { 'Content-Type': 'application/json' };
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    const r = await fetch('/api/v1' + p, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, body: await r.text() };
+  }, [method, p, body, csrf]);
+}
+
+try {
+  const page = browser.pages()[0] || await browser.newPage();
+  current = page;
+  // ---- login page
+  await page.goto(URL0 + '/');
+  await page.waitForSelector('#login-user');
+  const csp = (await page.request.get(URL0 + '/')).headers()['content-security-policy'] || '';
+  ok(csp.includes("default-src 'self'"), 'pages carry a CSP that allows only the console itself');
+  await look(page, 'login');
+
+  // ---- failed logins are slowed (through the page): the third failure in a row waits
+  await page.fill('#login-user', 'admin');
+  const times = [];
+  for (let i = 0; i < 3; i++) {
+    await page.fill('#login-password', 'wrong-password-' + i);
+    const t0 = Date.now();
+    await page.click('#login-submit');
+    await until(async () => (await page.textContent('#login-error')).length > 0 && !(await page.isDisabled('#login-submit')), 20000, 'a failed login is answered');
+    times.push(Date.now() - t0);
+    await page.evaluate(() => { document.querySelector('#login-error').textContent = ''; });
+  }
+  ok(times[2] >= 900 && times[2] > times[0], `failed logins are slowed (${times.join(', ')} ms)`);
+
+  // ---- log in; the fleet shows both kiosks and what they show
+  await login(page, 'admin', env('ADMIN_PASS'));
+  ok(true, 'admin logs in');
+  for (const k of KIOSKS) {
+    await until(async () => {
+      const txt = await page.textContent('#k-' + k.id);
+      return txt && /연결됨/.test(txt) && /기본 콘텐츠|default/.test(txt) ? txt : null;
+    }, 15000, `fleet shows ${k.id} online and showing the built-in pack`);
+  }
+  ok(true, 'fleet shows both kiosks online with what they show');
+  await look(page, 'fleet');
+
+  // ---- English
+  await page.click('#lang');
+  await until(async () => (await page.getAttribute('html', 'lang')) === 'en' && /online/.test(await page.textContent('#fleet-list')), 5000, 'switching to English');
+  ok(true, 'the language switches to English');
+  await look(page, 'fleet-en');
+  await page.click('#lang');
+  await until(async () => (await page.getAttribute('html', 'lang')) === 'ko', 5000, 'switching back to Korean');
+
+  // ---- a change without the CSRF token is refused
+  const noCsrf = await apiFrom(page, 'POST', '/notices', { to: 'all', text: { en: 'x' } }, null);
+  ok(noCsrf.status === 403, `a change without the CSRF token is refused (${noCsrf.status})`);
+
+  // ---- content: upload the default pack, push to one group, per-kiosk progress
+  const target = KIOSKS[0];
+  await page.goto(URL0 + '/#/content');
+  await page.waitForSelector('#pack-files');
+  await look(page, 'content');
+  await page.setInputFiles('#pack-files', env('PACK_DIR'));
+  await page.selectOption('#content-to', 'group:' + target.group);
+  await page.click('#content-push');
+  const dlg = await until(async () => (await page.isVisible('#confirm')) && await page.textContent('#confirm-body'), 30000, 'the push asks for confirmation');
+  ok(/1/.test(dlg), `the confirmation says how many screens change: "${dlg.trim()}"`);
+  await look(page, 'content-confirm');
+  await page.click('#confirm-yes');
+  await until(async () => (await page.getAttribute(`#progress-table tr[data-kiosk="${target.id}"]`, 'data-state')) === 'applied', 30000,
+    `per-kiosk progress shows ${target.id} applied`);
+  const rows = await page.$$eval('#progress-table tbody tr', (trs) => trs.map((t) => t.dataset.kiosk));
+  ok(rows.length === 1 && rows[0] === target.id, `progress lists only the group's kiosk (${rows.join(', ')})`);
+  await look(page, 'content-progress');
+  await page.goto(URL0 + '/#/fleet');
+  await until(async () => /그룹/.test(await page.textContent('#k-' + target.id)) && /버전 [1-9]/.test(await page.textContent('#k-' + target.id)), 10000,
+    'the fleet shows the pushed pack from the group');
+  ok(true, `the fleet shows ${target.id} showing the group's push`);
+
+  // ---- a notice written in the console appears in a kiosk's screenshot
+  const nk = KIOSKS[1];
+  const shotOf = async () => {
+    await page.goto(URL0 + '/#/fleet');
+    await page.waitForSelector(`#k-${nk.id} button`);
+    await page.click(`#k-${nk.id} button:has-text("화면 캡처")`);
+    await until(async () => (await page.$(`#shot-${nk.id} img`)) && await page.evaluate((id) => {
+      const i = document.querySelector(`#shot-${id} img`); return i.complete && i.naturalWidth > 0;
+    }, nk.id), 30000, 'the screenshot arrives in the fleet page');
+    // The pixels stay in the page (a 1920x1080 image is 8 M numbers): a digest of 8x8 cells.
+    return page.evaluate(async (id) => {
+      const img = document.querySelector(`#shot-${id} img`);
+      const c = document.createElement('canvas');
+      c.width = 240; c.height = 135;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0, 240, 135);
+      return Array.from(g.getImageData(0, 0, 240, 135).data);
+    }, nk.id);
+  };
+  const before = await shotOf();
+  await page.goto(URL0 + '/#/notices');
+  await page.waitForSelector('#notice-form');
+  await page.selectOption('#notice-to', 'kiosk:' + nk.id);
+  await page.selectOption('#notice-level', 'urgent');
+  await page.fill('#notice-ko', '오늘 17시에 시민청을 닫습니다');
+  await page.fill('#notice-en', 'Citizen Hall closes at 17:00 today');
+  await look(page, 'notices');
+  await page.click('#notice-raise');
+  await until(async () => (await page.getAttribute(`#progress-table tr[data-kiosk="${nk.id}"]`, 'data-state')) === 'applied', 20000,
+    'the kiosk applies the notice');
+  ok(true, `${nk.id} applied the console's notice`);
+  await look(page, 'notices-progress');
+  await sleep(1500);
+  const after = await shotOf();
+  let diff = 0;
+  for (let i = 0; i < Math.min(before.length, after.length); i += 4)
+    if (Math.abs(before[i] - after[i]) + Math.abs(before[i + 1] - after[i + 1]) + Math.abs(before[i + 2] - after[i + 2]) > 60) diff++;
+  const frac = diff / (after.length / 4);
+  ok(frac > 0.01, `the notice changed the kiosk's screenshot (${(frac * 100).toFixed(1)}% of pixels)`);
+  fs.writeFileSync(path.join(SHOTS, 'notice-kiosk-shot.png'),
+    Buffer.from(await (await page.request.get(`${URL0}/api/v1/kiosks/${nk.id}/shot`)).body()));
+  await look(page, 'fleet-shot');
+
+  // ---- commands
+  await page.goto(URL0 + '/#/commands');
+  await page.waitForSelector('#command-form');
+  await page.selectOption('#command-cmd', 'identify');
+  await page.selectOption('#command-to', 'group:' + target.group);
+  await page.click('#command-send');
+  await until(async () => (await page.getAttribute('#job-status', 'data-outcome')) === 'ok', 30000, 'identify to a group is done');
+  ok(true, 'a command to a group is done');
+  await look(page, 'commands');
+
+  // ---- report numbers equal `report --format json` (the kiosk in a visit may add events
+  // meanwhile: the CLI's report is taken before and after the page's, and a pair that
+  // agrees is compared)
+  let report = null;
+  for (let i = 0; i < 5 && !report; i++) {
+    const r1 = cliReport();
+    await page.goto(URL0 + '/#/history');
+    await page.goto(URL0 + '/#/reports');
+    await page.waitForSelector('#report-totals');
+    const r2 = cliReport();
+    if (JSON.stringify(r1.totals) === JSON.stringify(r2.totals)) report = r2;
+  }
+  ok(report, 'the report held still long enough to compare');
+  for (const k of ['sessions', 'taps', 'views', 'events', 'votes', 'help']) {
+    const shown = Number(await page.textContent(`#report-totals [data-figure="${k}"] strong`));
+    ok(shown === Number(report.totals[k] ?? 0), `report page ${k} = ${shown}, report --format json says ${report.totals[k]}`);
+  }
+  for (const k of report.kiosks) {
+    const cells = await page.$$eval(`#report-kiosks tr[data-kiosk="${k.id}"] td`, (tds) => tds.map((t) => t.textContent));
+    ok(Number(cells[1]) === k.events && Number(cells[4]) === k.taps, `report page row of ${k.id} matches (events ${k.events}, taps ${k.taps})`);
+  }
+  const dl = await page.request.get(URL0 + (await page.getAttribute('#report-dl-csv', 'href')));
+  ok(dl.status() === 200 && /attachment/.test(dl.headers()['content-disposition'] || ''), 'the CSV downloads');
+  await look(page, 'reports');
+
+  // ---- history names the person
+  await page.goto(URL0 + '/#/history');
+  await page.waitForSelector('#history-table');
+  const hist = await page.textContent('#history-table');
+  ok(/admin/.test(hist) && /notice/.test(hist) && /push/.test(hist), 'history shows the push and the notice under admin');
+  await look(page, 'history');
+
+  // ---- schedules and accounts pages
+  await page.goto(URL0 + '/#/schedules');
+  await page.waitForSelector('#schedule-form');
+  await look(page, 'schedules');
+  await page.goto(URL0 + '/#/accounts');
+  await page.waitForSelector('#users-table');
+  await look(page, 'accounts');
+
+  // ---- a viewer: 403 and no push button
+  await page.click('#logout');
+  await page.waitForSelector('#login-user');
+  await login(page, 'viewer', env('VIEWER_PASS'));
+  const buttons = await page.$$eval('#fleet-list button', (b) => b.length);
+  ok(buttons === 0, 'a viewer sees no action buttons on the fleet');
+  const navText = await page.textContent('#nav');
+  ok(!/콘텐츠/.test(navText), 'a viewer has no content page in the menu');
+  await page.goto(URL0 + '/#/content');
+  await page.waitForSelector('main h1');
+  ok((await page.$('#content-push')) === null, 'a viewer gets no push button');
+  const me = JSON.parse((await apiFrom(page, 'GET', '/me')).body);
+  const vpush = await apiFrom(page, 'POST', '/rollback', { to: 'all' }, me.csrf);
+  ok(vpush.status === 403, `a viewer's push is refused with 403 (${vpush.status})`);
+  await look(page, 'viewer-content');
+} catch (e) {
+  if (!failed) console.log('FAIL ' + (e.stack || e));
+  failed = true;
+} finally {
+  await browser.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+if (axeFindings.length) console.log(axeFindings.join('\n'));
+process.exit(failed ? 1 : 0);
