@@ -25,6 +25,15 @@ void link__set_last_error(hall_link *link, const char *fmt, ...)
 			*p = ' ';
 }
 
+void link__status_error(const hall_link *link, char *out, size_t len)
+{
+	const char *spool = hall_spool_last_error(link->spool);
+	hall_proto_copy(out, len, spool[0] ? spool : link->last_error);
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+}
+
 void link__reason_from_error(char *out, size_t len, const hall_error *e)
 {
 	char buf[512];
@@ -262,14 +271,18 @@ void link__publish_status(hall_link *link, int64_t now)
 	st.notice_version = shown_version(link, K_NOTICE);
 	st.fps = link->fps < 0 ? 0 : link->fps > 1000 ? 1000 : link->fps;
 	st.seq_max = ss.seq_max;
-	hall_proto_copy(st.last_error, sizeof st.last_error, link->last_error);
+	st.unrecorded = ss.unrecorded;
+	link__status_error(link, st.last_error, sizeof st.last_error);
 	link__showing(link, &st.showing);
 	if (hall_proto_encode_status(&st, &buf, &len, &err) != HALL_OK) {
 		hall_warn("link: cannot encode status: %s: %s", err.path, err.msg);
 		return;
 	}
-	if (link__publish(link, "status", buf, len, link->cfg.retain) == HALL_OK)
+	if (link__publish(link, "status", buf, len, link->cfg.retain) == HALL_OK) {
 		link->status_due = now + link->tune.status_interval_ms;
+		link->said_unrecorded = ss.unrecorded;
+		hall_proto_copy(link->said_spool_error, sizeof link->said_spool_error, hall_spool_last_error(link->spool));
+	}
 	free(buf);
 }
 
@@ -293,6 +306,8 @@ hall_err link__publish_hello(hall_link *link)
 	h.notice_version = shown_version(link, K_NOTICE);
 	h.seq_max = ss.seq_max;
 	h.spool_first = ss.first;
+	h.unrecorded = ss.unrecorded;
+	link__status_error(link, h.last_error, sizeof h.last_error);
 	hall_proto_copy(h.app, sizeof h.app, APP_NAME);
 	link__showing(link, &h.showing);
 	if ((rc = hall_proto_encode_hello(&h, &buf, &len, &err)) != HALL_OK) {
@@ -499,13 +514,15 @@ int64_t hall_link_next_due_ms(const hall_link *link)
 	hall_spool_stats ss;
 	if (link->q_len > 0)
 		return 0;
-	/* Offline every timer waits for the connection, and the network thread wakes the
-	 * main loop when it comes: nothing is due. */
+	hall_spool_get_stats(link->spool, &ss);
+	if (ss.held)
+		due = link->held_retry; /* online or not: writing them waits for the disk only */
+	/* Offline every other timer waits for the connection, and the network thread wakes
+	 * the main loop when it comes. */
 	if (!link->started || !link->online)
 		return due;
 	if (link->status_due < due)
 		due = link->status_due;
-	hall_spool_get_stats(link->spool, &ss);
 	if (link->resend_due && link->next_send > ss.first && link->resend_due < due)
 		due = link->resend_due;
 	int64_t unsent = ss.durable - link->next_send + 1;
@@ -520,16 +537,44 @@ int64_t hall_link_next_due_ms(const hall_link *link)
 	return due;
 }
 
+/* Events held in memory by the spool (it could not write them) are tried again every
+ * HELD_RETRY_MS even when no new event comes; a change of the spool's trouble (a count,
+ * its error set or cleared) goes to the controller in a status at once. */
+#define HELD_RETRY_MS 500
+
+static void watch_spool(hall_link *link, int64_t now)
+{
+	hall_spool_stats ss;
+	hall_spool_get_stats(link->spool, &ss);
+	if (ss.held && now >= link->held_retry) {
+		hall_error err = {0};
+		link->held_retry = now + HELD_RETRY_MS;
+		if (hall_spool_sync(link->spool, &err) != HALL_OK)
+			hall_debug("link: spool sync: %s: %s", err.path, err.msg);
+		hall_spool_get_stats(link->spool, &ss);
+	}
+	if (now >= link->spool_status_next &&
+	    (ss.unrecorded != link->said_unrecorded ||
+	     strncmp(hall_spool_last_error(link->spool), link->said_spool_error, sizeof link->said_spool_error - 1) != 0)) {
+		link->status_due = 0;
+		link->spool_status_next = now + 1000; /* a count rising per tap: a status a second */
+	}
+}
+
 void hall_link_frame_end(hall_link *link)
 {
 	int64_t now = link__mono_now();
 	if (link->appended) {
 		hall_error err = {0};
-		if (hall_spool_sync(link->spool, &err) != HALL_OK)
-			hall_error_log("link: spool sync: %s: %s", err.path, err.msg);
-		else
+		if (hall_spool_sync(link->spool, &err) == HALL_OK) {
 			link->appended = false;
+		} else if (now >= link->sync_error_logged + 10000) {
+			/* tried every frame (a full disk): logged every 10 s, status says it too */
+			link->sync_error_logged = now;
+			hall_error_log("link: spool sync: %s: %s", err.path, err.msg);
+		}
 	}
+	watch_spool(link, now);
 	if (link->started) {
 		service_connection(link, now);
 		service_timers(link, now);
@@ -580,7 +625,7 @@ void hall_link_get_stats(const hall_link *link, hall_link_stats *out)
 	out->spool_first = (uint64_t)ss.first;
 	out->confirmed = (uint64_t)ss.confirmed;
 	out->in_flight = link->next_send > ss.first ? (size_t)(link->next_send - ss.first) : 0;
-	out->dropped = link->dropped;
+	out->dropped = (uint64_t)ss.unrecorded;
 	out->content_version = link->current_version;
 	out->schedule_version = shown_version(link, K_SCHEDULE);
 	out->notice_version = shown_version(link, K_NOTICE);
@@ -660,6 +705,8 @@ hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx),
 	}
 	if ((rc = hall_spool_open(path, (uint64_t)cfg->spool.max_bytes, &link->spool, err)) != HALL_OK)
 		goto fail;
+	hall_spool_set_hold(link->spool, (uint64_t)cfg->spool.hold_bytes);
+	link->said_unrecorded = -1; /* the first status says it, whatever it is */
 	if (hall_fs_join(path, sizeof path, cfg->data_dir, "content") != 0) {
 		rc = hall_error_set(err, HALL_ERR_INVALID, "data_dir", "path too long");
 		goto fail;
@@ -754,7 +801,8 @@ void hall_link_destroy(hall_link *link)
 			st.schedule_version = shown_version(link, K_SCHEDULE);
 			st.notice_version = shown_version(link, K_NOTICE);
 			st.seq_max = ss.seq_max;
-			hall_proto_copy(st.last_error, sizeof st.last_error, link->last_error);
+			st.unrecorded = ss.unrecorded;
+			link__status_error(link, st.last_error, sizeof st.last_error);
 			if (hall_proto_encode_status(&st, &buf, &len, &err) == HALL_OK &&
 			    hall_topic_kiosk(topic, sizeof topic, link->prefix, link->cfg.id, "status") == 0)
 				hall_mqtt_stop(link->mq, topic, buf, len, link->cfg.retain, 2000, &err);

@@ -209,9 +209,10 @@ void hall_link_command_result(hall_link *link, const char *cmd_id, bool ok, cons
 hall_err hall_link_publish_shot(hall_link *link, const char *cmd_id, const void *png, size_t len, hall_error *err);
 
 /* Append an event to the spool: assigns the next seq (into *seq when not NULL) and the
- * ts; it is written to the spool file at once and fsynced by hall_link_frame_end.
- * Errors: INVALID (unknown type, over-long field), FULL (spool at its limit: the event
- * is dropped and counted), IO. */
+ * ts; it is written to the spool file at once and fsynced by hall_link_frame_end (or held
+ * in memory while the disk is full: hall/spool.h). Errors: INVALID (unknown type,
+ * over-long field), FULL or IO (neither written nor held: the event is counted as
+ * unrecorded, which status and hello carry). */
 hall_err hall_link_record(hall_link *link, const hall_link_event *ev, uint64_t *seq, hall_error *err);
 
 /* A visitor pressed call-staff: publishes help at once (not spooled: it is only useful
@@ -240,7 +241,7 @@ typedef struct hall_link_stats {
 	uint64_t spool_first;    /* lowest seq still unconfirmed (seq_max + 1 when none) */
 	uint64_t confirmed;      /* highest seq the controller confirmed */
 	size_t in_flight;        /* published, not yet confirmed */
-	uint64_t dropped;        /* events lost because the spool was full */
+	uint64_t dropped;        /* events the spool could not keep, ever (its unrecorded) */
 	int64_t content_version; /* version of the content shown (0 = default) */
 	int64_t schedule_version;
 	int64_t notice_version;

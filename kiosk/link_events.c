@@ -232,13 +232,9 @@ hall_err hall_link_record(hall_link *link, const hall_link_event *ev, uint64_t *
 		return rc;
 	hall_spool_get_stats(link->spool, &ss);
 	bool none_waiting = link->next_send > ss.seq_max;
+	/* A full spool or disk holds the event in memory, or refuses and counts it (the
+	 * spool logs and counts; status and hello carry the count) */
 	rc = hall_spool_append_build(link->spool, build_event, &b, &got, err);
-	if (rc == HALL_ERR_FULL) {
-		link->dropped++;
-		if (link->dropped == 1 || link->dropped % 1000 == 0)
-			hall_error_log("link: spool full, %llu events dropped so far", (unsigned long long)link->dropped);
-		return rc;
-	}
 	if (rc != HALL_OK)
 		return rc;
 	link->appended = true;

@@ -157,7 +157,11 @@ struct hall_link {
 	int64_t resend_due;      /* mono ms; 0 = nothing in flight */
 	bool appended;           /* since the last spool sync */
 	bool flushing;
-	uint64_t dropped;
+	int64_t held_retry;      /* mono ms: when to try writing held events again (0 = now) */
+	int64_t sync_error_logged; /* mono ms of the last "spool sync" error logged */
+	int64_t spool_status_next; /* mono ms: a change of the spool's trouble is told from then */
+	int64_t said_unrecorded; /* the spool's unrecorded count in the last status */
+	char said_spool_error[HALL_PROTO_ERROR_MAX + 1]; /* and its error */
 
 	/* scopes */
 	slot slots[K_COUNT][S_COUNT];
@@ -196,6 +200,9 @@ struct hall_link {
 /* link.c */
 int64_t link__mono_now(void);
 void link__set_last_error(hall_link *link, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The status's last_error: the spool's when it cannot write (events are at stake), else
+ * the link's own. */
+void link__status_error(const hall_link *link, char *out, size_t len);
 void link__reason_from_error(char *out, size_t len, const hall_error *e);
 void link__content_key(const hall_link *link, int scope, int64_t version, char *out, size_t len);
 hall_link_scope link__public_scope(int scope);

@@ -177,9 +177,12 @@ static void cb_emit(void *ctx, const hall_app_event *ev)
 		.poll = ev->poll && ev->poll[0] ? ev->poll : NULL,
 	};
 	hall_error err = {{0}, {0}};
-	if (hall_link_record(k->link, &le, NULL, &err) != HALL_OK) {
+	hall_err rc = hall_link_record(k->link, &le, NULL, &err);
+	if (rc != HALL_OK) {
 		char buf[512];
-		hall_warn("event %s not recorded: %s", le.type, hall_error_format(&err, buf, sizeof(buf)));
+		/* FULL and IO: the spool counted it and logs the count (not one line per tap) */
+		hall_log(rc == HALL_ERR_FULL || rc == HALL_ERR_IO ? HALL_LOG_DEBUG : HALL_LOG_WARN, "event %s not recorded: %s",
+		         le.type, hall_error_format(&err, buf, sizeof(buf)));
 	}
 }
 

@@ -293,6 +293,7 @@ void hall_kiosk_config_defaults(hall_kiosk_config *cfg)
 	cfg->spool.batch_ms = 200;
 	cfg->spool.resend_ms = 5000;
 	cfg->spool.window = 500;
+	cfg->spool.hold_bytes = INT64_C(1048576);
 	cfg->log_level = HALL_LOG_INFO;
 }
 
@@ -336,7 +337,8 @@ static hall_err kiosk_misc(const ctx *c, const cJSON *root, hall_kiosk_config *c
 {
 	static const char *const font_keys[] = {"regular", "bold", NULL};
 	static const char *const voice_keys[] = {"enabled", "volume", "rate", NULL};
-	static const char *const spool_keys[] = {"max_bytes", "batch_max", "batch_ms", "resend_ms", "window", NULL};
+	static const char *const spool_keys[] = {"max_bytes", "batch_max", "batch_ms", "resend_ms", "window",
+	                                          "hold_bytes", NULL};
 	const cJSON *o = NULL;
 	hall_err rc;
 	if ((rc = get_obj(c, root, "", "fonts", font_keys, &o)) != HALL_OK)
@@ -358,7 +360,8 @@ static hall_err kiosk_misc(const ctx *c, const cJSON *root, hall_kiosk_config *c
 	          (rc = get_i(c, o, "spool", "batch_max", 1, 1000, &cfg->spool.batch_max)) != HALL_OK ||
 	          (rc = get_i(c, o, "spool", "batch_ms", 0, 60000, &cfg->spool.batch_ms)) != HALL_OK ||
 	          (rc = get_i(c, o, "spool", "resend_ms", 100, 3600000, &cfg->spool.resend_ms)) != HALL_OK ||
-	          (rc = get_i(c, o, "spool", "window", 1, 10000, &cfg->spool.window)) != HALL_OK))
+	          (rc = get_i(c, o, "spool", "window", 1, 10000, &cfg->spool.window)) != HALL_OK ||
+	          (rc = get_int(c, o, "spool", "hold_bytes", 0, INT64_C(64) << 20, &cfg->spool.hold_bytes)) != HALL_OK))
 		return rc;
 	return HALL_OK;
 }

@@ -49,8 +49,12 @@
 #define STATE_MAX 4096
 /* Space reserved ahead of the tail segment's end, in steps (fallocate, KEEP_SIZE): records
  * written into it need no new blocks, so a disk filled by somebody else still takes this
- * much of events. At most seg_bytes. */
+ * much of events. At most a quarter of seg_bytes. The next segment is reserved the same
+ * way (SPARE_NAME) once the tail is half full, so the runway does not end at a segment's
+ * end, and the tail is kept when everything in it is confirmed (deleting it would give
+ * its reservation back). */
 #define RESERVE_STEP (256u * 1024u)
+#define SPARE_NAME "spare"
 /* A file kept only to be deleted when the state cannot be written for want of space: the
  * state (confirms, the unrecorded count) must still go to disk then. */
 #define RESERVE_NAME "reserve"
@@ -78,6 +82,7 @@ struct hall_spool {
 	bool dir_dirty;      /* a segment was created since the last sync */
 	bool warned;         /* the 80 % warning was logged */
 	bool reserve_warned; /* "cannot reserve" was logged (again after it worked) */
+	bool spare_ok;       /* SPARE_NAME holds a reserved, empty next segment */
 	/* Records that got their seq but could not be written yet (disk full, or the spool at
 	 * its bound): written in order, before anything newer, as soon as writing works. */
 	struct held_rec *hold;
@@ -705,6 +710,11 @@ hall_err hall_spool_open(const char *dir, uint64_t max_bytes, hall_spool **out, 
 	if (e != HALL_OK)
 		goto fail;
 	keep_reserve(sp);
+	{
+		char spare[4096];
+		hall_fs_join(spare, sizeof spare, sp->dir, SPARE_NAME);
+		unlink(spare); /* made again when needed; its reservation may be gone anyway */
+	}
 	check_fill(sp);
 	hall_info("spool: %s: seq_max %" PRId64 ", confirmed %" PRId64 ", %" PRIu64 " bytes in %zu segments", dir,
 	          sp->seq_max, sp->confirmed, sp->bytes, sp->nsegs);
@@ -756,6 +766,30 @@ int64_t hall_spool_next_seq(const hall_spool *sp)
 	return sp->seq_max + 1;
 }
 
+static uint64_t reserve_step(const hall_spool *sp)
+{
+	return sp->seg_bytes / 4 < RESERVE_STEP ? sp->seg_bytes / 4 : RESERVE_STEP;
+}
+
+/* Once the tail is half full, reserve the next segment's first step in SPARE_NAME. */
+static void keep_spare(hall_spool *sp, const seg *t)
+{
+	char path[4096];
+	if (sp->spare_ok || t->size < sp->seg_bytes / 2)
+		return;
+	hall_fs_join(path, sizeof path, sp->dir, SPARE_NAME);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)reserve_step(sp)) == 0)
+		sp->spare_ok = true;
+	close(fd);
+	if (!sp->spare_ok)
+		unlink(path); /* no room now: tried again after the next record */
+	else
+		sp->dir_dirty = true;
+}
+
 /* Make sure the last segment can take a record of rec_len bytes for seq `next`. */
 static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hall_error *err)
 {
@@ -783,16 +817,25 @@ static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hal
 	if (grow(&sp->segs, sp->nsegs, &sp->capsegs, sizeof *sp->segs, 16) != 0)
 		return hall_error_set(err, HALL_ERR_NOMEM, sp->dir, "out of memory");
 	seg_path(sp, path, sizeof path, next);
-	/* O_TRUNC: a file of this name can only be an empty leftover or one whose only record
-	 * was torn (open removes those; a seq is reused only after such a torn, never
-	 * published record), never records we hold. */
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return hall_error_set(err, HALL_ERR_IO, path, "cannot create spool segment: %s", strerror(errno));
-	/* O_TRUNC dropped any allocation of a leftover: reserve_ahead starts from 0 */
-	close_tail(sp);
 	memset(&g, 0, sizeof g);
 	g.first = next;
+	/* The spare (empty, its blocks reserved) becomes the segment; renaming needs no space.
+	 * It replaces, like O_TRUNC below, what a file of this name can only be: an empty
+	 * leftover or one whose only record was torn (open removes those; a seq is reused only
+	 * after such a torn, never published record), never records we hold. */
+	fd = -1;
+	if (sp->spare_ok) {
+		char spare[4096];
+		sp->spare_ok = false;
+		hall_fs_join(spare, sizeof spare, sp->dir, SPARE_NAME);
+		if (rename(spare, path) == 0 && (fd = open(path, O_RDWR | O_CLOEXEC)) >= 0)
+			g.reserved = reserve_step(sp);
+	}
+	if (fd < 0)
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hall_error_set(err, HALL_ERR_IO, path, "cannot create spool segment: %s", strerror(errno));
+	close_tail(sp);
 	sp->segs[sp->nsegs++] = g;
 	sp->tail_fd = fd;
 	sp->dir_dirty = true;
@@ -804,7 +847,7 @@ static hall_err prepare_tail(hall_spool *sp, int64_t next, uint64_t rec_len, hal
  * Failing is not an error: the write itself decides. Logged once until it works again. */
 static void reserve_ahead(hall_spool *sp, seg *t, uint64_t rec_len)
 {
-	uint64_t step = sp->seg_bytes < RESERVE_STEP ? sp->seg_bytes : RESERVE_STEP;
+	uint64_t step = reserve_step(sp);
 	if (t->size + rec_len + step / 2 <= t->reserved)
 		return;
 	if (fallocate(sp->tail_fd, FALLOC_FL_KEEP_SIZE, (off_t)t->size, (off_t)(rec_len + step)) == 0) {
@@ -862,6 +905,7 @@ static hall_err write_record(hall_spool *sp, int64_t next, const void *data, siz
 	sp->bytes += rec_len;
 	sp->dirty = true;
 	check_fill(sp);
+	keep_spare(sp, t);
 done:
 	free(rec);
 	return e;
@@ -900,11 +944,11 @@ static hall_err hold_record(hall_spool *sp, const void *data, size_t len, hall_e
 	int64_t next = sp->seq_max + 1;
 	if (sp->hold_bytes + len > sp->hold_max) {
 		sp->unrecorded++;
-		snprintf(sp->last_error, sizeof sp->last_error, "%" PRId64 " events not recorded: %.200s", sp->unrecorded,
-		         why->msg);
+		/* the count travels on its own (stats.unrecorded): the text stays the same */
+		snprintf(sp->last_error, sizeof sp->last_error, "events not recorded: %.200s", why->msg);
 		if (sp->unrecorded == 1 || sp->unrecorded % 100 == 0)
-			hall_error_log("spool: %s: %s (%zu events held in memory, %" PRIu64 " bytes, the bound)", sp->dir,
-			               sp->last_error, sp->hold_n, sp->hold_bytes);
+			hall_error_log("spool: %s: %" PRId64 " %s (%zu events held in memory, %" PRIu64 " bytes, the bound)",
+			               sp->dir, sp->unrecorded, sp->last_error, sp->hold_n, sp->hold_bytes);
 		return hall_error_set(err, code == HALL_ERR_FULL ? HALL_ERR_FULL : HALL_ERR_IO, sp->dir,
 		                      "event not recorded (%" PRId64 " so far): %s", sp->unrecorded, why->msg);
 	}
@@ -1022,7 +1066,9 @@ hall_err hall_spool_confirm(hall_spool *sp, int64_t seq, hall_error *err)
 		sp->confirmed = prev; /* nothing changed; the controller confirms again later */
 		return e;
 	}
-	while (sp->nsegs && seg_last(&sp->segs[0]) <= seq) {
+	/* The tail stays while it has room, confirmed or not: its reserved blocks with it. */
+	while (sp->nsegs && seg_last(&sp->segs[0]) <= seq &&
+	       !(sp->nsegs == 1 && sp->segs[0].size < sp->seg_bytes)) {
 		char path[4096];
 		seg_path(sp, path, sizeof path, sp->segs[0].first);
 		if (unlink(path) != 0 && errno != ENOENT)

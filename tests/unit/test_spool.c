@@ -254,15 +254,17 @@ static void seq_should_continue_after_everything_was_confirmed_and_deleted(void 
 		append_event(sp);
 	assert_true(count_segments(dir) > 2);
 	assert_int_equal(hall_spool_confirm(sp, 500, &err), HALL_OK);
-	assert_int_equal(count_segments(dir), 0);
+	/* only the tail is left (it keeps its reserved room for the next events) */
+	assert_int_equal(count_segments(dir), 1);
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.count, 0);
 	assert_int_equal(st.first, 501);
-	assert_int_equal(st.bytes, 0);
 	hall_spool_close(sp);
 
 	sp = open_ok(dir, HALL_SPOOL_MIN_BYTES * 4);
+	assert_int_equal(count_segments(dir), 0); /* open drops what is all confirmed */
 	hall_spool_get_stats(sp, &st);
+	assert_int_equal(st.bytes, 0);
 	assert_int_equal(st.seq_max, 500);
 	assert_int_equal(st.first, 501);
 	assert_int_equal(append_event(sp), 501);
@@ -729,7 +731,7 @@ static void append_should_refuse_with_full_at_the_bound_and_keep_what_it_holds(v
 	assert_int_equal(st.seq_max, appended);
 	assert_int_equal(hall_spool_next_seq(sp), appended + 1); /* a refusal uses no seq */
 	assert_int_equal(st.unrecorded, 1);                      /* and is counted */
-	assert_non_null(strstr(hall_spool_last_error(sp), "1 events not recorded: spool full"));
+	assert_non_null(strstr(hall_spool_last_error(sp), "events not recorded: spool full"));
 	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
 	c = read_all_records(sp);
 	assert_int_equal(c->n, (size_t)appended);
@@ -1145,6 +1147,8 @@ static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
 	for (i = 0; i < 10; i++)
 		append_event(sp);
 	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
+	/* all confirmed, as on a kiosk whose controller keeps up: the reservation must stay */
+	assert_int_equal(hall_spool_confirm(sp, 10, &err), HALL_OK);
 	/* somebody else takes every free byte */
 	fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
@@ -1162,11 +1166,11 @@ static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.seq_max, 4010);
 	assert_true(st.held > 0);         /* the disk is full: some wait in memory */
-	assert_true(st.durable > 10);     /* the reserve took some */
+	assert_true(st.durable > 100);    /* the reserve took some */
 	assert_int_equal(st.unrecorded, 0);
 	assert_non_null(strstr(hall_spool_last_error(sp), "No space left on device"));
 	/* a confirm still works on the full disk (the state's reserve) and frees room */
-	assert_int_equal(hall_spool_confirm(sp, 5, &err), HALL_OK);
+	assert_int_equal(hall_spool_confirm(sp, 20, &err), HALL_OK);
 	/* the space comes back */
 	assert_int_equal(unlink(filler), 0);
 	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
@@ -1177,8 +1181,8 @@ static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
 	hall_spool_close(sp);
 	sp = open_ok(spool_dir, MiB);
 	c = read_all_records(sp);
-	assert_int_equal(c->n, 4005);
-	assert_contiguous(c, 6);
+	assert_int_equal(c->n, 3990);
+	assert_contiguous(c, 21);
 	free(c);
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.unrecorded, 0);

@@ -95,6 +95,7 @@ typedef struct hall_kiosk_config {
 		int batch_ms;      /* 0..60000, 200: wait this long to fill a batch */
 		int resend_ms;     /* 100..3600000, 5000: resend unconfirmed events after */
 		int window;        /* 1..10000, 500: unconfirmed events in flight at most */
+		int64_t hold_bytes; /* 0..64 MiB, 1 MiB: events held in memory while the disk is full */
 	} spool;
 	hall_log_level log_level;            /* "debug"|"info"|"warn"|"error", info */
 	bool data_dir_set;                   /* data_dir came from the file or --data */
