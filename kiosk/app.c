@@ -107,6 +107,9 @@ void app__speak(hall_app *app, const char *text)
 {
 	if (!(app->modes & HALL_APP_MODE_VOICE) || !app->cb.speak || !text || !text[0])
 		return;
+	if (text != app->said)
+		snprintf(app->said, sizeof(app->said), "%s", text);
+	app->said_lang = app->lang;
 	app->cb.speak(app->cb.ctx, text, app->lang);
 }
 
@@ -288,6 +291,11 @@ void app__end_session(hall_app *app, int64_t now, const char *why)
 	app->modes = 0;
 	app->has_focus = 0;
 	app->focus[0] = '\0';
+	app->focus_dlg = DLG_NONE;
+	app->has_focus_saved = 0;
+	app->said[0] = '\0';
+	app->resume_said = 0;
+	app->welcomed = 0;
 	app->home_page = app->dialog_page = app->attract_page = 0;
 	app->attract_paused = 0;
 	app->attract_slide = 0;
@@ -491,8 +499,12 @@ void hall_app_tick(hall_app *app, int64_t now)
 		app->dialog_page = 0;
 		app->more_deadline = now + app->more_ms;
 		app->spoke_ten = app->more_ms <= 10000;
+		/* The prompt interrupts what was being read; it is read again if the visitor
+		 * takes more time. */
+		app->resume_said = (app->modes & HALL_APP_MODE_VOICE) && app->said[0];
 		app__sound(app, HALL_APP_SOUND_WARNING);
 		speak_more_time(app);
+		app__follow_dialog(app, now);
 	}
 }
 

@@ -145,6 +145,12 @@ static int take_more_time(hall_app *app)
 		return 0;
 	app->extensions++;
 	app->dlg = DLG_NONE;
+	if (app->resume_said && app->cb.speak && (app->modes & HALL_APP_MODE_VOICE)) {
+		/* Resume what the prompt interrupted, in the language it was said in. */
+		app->cb.speak(app->cb.ctx, app->said, app->said_lang);
+		app->resumed = 1;
+	}
+	app->resume_said = 0;
 	return 1;
 }
 
@@ -338,7 +344,10 @@ static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
 void app__after_input(hall_app *app, int64_t now, const char *before)
 {
 	app__note_view(app, now);
-	if ((app->modes & HALL_APP_MODE_VOICE) && strcmp(before, hall_app_screen_id(app)) != 0) {
+	app__follow_dialog(app, now);
+	int resumed = app->resumed;
+	app->resumed = 0;
+	if (!resumed && (app->modes & HALL_APP_MODE_VOICE) && strcmp(before, hall_app_screen_id(app)) != 0) {
 		frame fr;
 		app__build_frame(app, now, app->scratch, &fr);
 		/* The closed screen is short and is all there is to know: read it whole, in the
@@ -449,6 +458,7 @@ int hall_app_long_press(hall_app *app, int x, int y, int64_t now)
 	app->pin_entry[0] = '\0';
 	app->pin_msg = now < app->pin_locked_until ? 2 : 0;
 	app->last_input = now;
+	app__follow_dialog(app, now);
 	return 1;
 }
 
@@ -473,6 +483,38 @@ static size_t collect_hits(const hall_dl *dl, const hall_dl_item **out, size_t m
 		out[j] = t;
 	}
 	return n;
+}
+
+void app__follow_dialog(hall_app *app, int64_t now)
+{
+	if (app->dlg == app->focus_dlg)
+		return;
+	dialog_kind was = app->focus_dlg;
+	app->focus_dlg = app->dlg;
+	if (was == DLG_NONE) {
+		snprintf(app->focus_saved, sizeof(app->focus_saved), "%s", app->focus);
+		app->has_focus_saved = app->has_focus;
+	}
+	if (app->dlg == DLG_NONE) {
+		snprintf(app->focus, sizeof(app->focus), "%s", app->focus_saved);
+		app->has_focus = app->has_focus_saved;
+		return;
+	}
+	if (!app->has_focus && !(app->modes & HALL_APP_MODE_VOICE))
+		return;
+	/* The dialog's first control, silently: its heading is what is read first. */
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	const hall_dl_item *first = NULL;
+	for (size_t i = 0; i < hall_dl_count(app->scratch); i++) {
+		const hall_dl_item *it = hall_dl_at(app->scratch, i);
+		if (it->kind == HALL_DL_HIT && it->focus_order == 1)
+			first = it;
+	}
+	if (first) {
+		snprintf(app->focus, sizeof(app->focus), "%s", first->id);
+		app->has_focus = 1;
+	}
 }
 
 static void focus_on(hall_app *app, const hall_dl_item *it)
@@ -527,6 +569,16 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 	 * shown under a running session. */
 	if (app->in_session || app->dlg == DLG_STAFF_PIN)
 		app->last_input = now;
+	/* A visitor who cannot see the screen finds the kiosk by its keypad: the first key
+	 * on the attract loop (one that does not start a visit) is answered with a welcome
+	 * in the current language saying how to turn guidance on and choose a language,
+	 * voice mode or not. */
+	if (app__on_attract(app) && !app->welcomed && key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE &&
+	    key != HALL_APP_KEY_HOME && key != HALL_APP_KEY_VOICE_TOGGLE && app->voice_available && app->cb.speak) {
+		app->welcomed = 1;
+		app->cb.speak(app->cb.ctx, hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang), app->lang);
+		return 1;
+	}
 
 	switch (key) {
 	case HALL_APP_KEY_UP:

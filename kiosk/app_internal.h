@@ -129,6 +129,18 @@ struct hall_app {
 	size_t preview_ex_cap;
 	char screen_id[256];
 	char heading[512];
+
+	/* Focus and dialogs: the dialog the keypad focus was last moved for, and the focus
+	 * before it opened (given back when it closes). */
+	dialog_kind focus_dlg;
+	char focus_saved[128];
+	int has_focus_saved;
+	/* The last thing spoken in voice mode, resumed after "more time?" interrupted it. */
+	char said[1024];
+	hall_lang said_lang;
+	int resume_said;
+	int resumed; /* this input resumed it: the heading is not read over it */
+	int welcomed; /* the keypad welcome was spoken on this attract loop */
 };
 
 typedef struct frame {
@@ -179,5 +191,9 @@ void app__base_view(const hall_app *app, char *exhibit, size_t elen, char *targe
 
 /* app_input.c: what a control does */
 void app__after_input(hall_app *app, int64_t now, const char *before);
+/* Move the keypad focus into a dialog that opened (its first control) and give it back
+ * where it was when the dialog closes. Only for a visitor using the keypad or voice: a
+ * touch does not draw a ring. Call after anything that may open or close a dialog. */
+void app__follow_dialog(hall_app *app, int64_t now);
 
 #endif

@@ -410,7 +410,9 @@ static int map_key(SDL_Keycode key, Uint16 mod, hall_app_key_code *out)
 	case SDLK_F5: *out = HALL_APP_KEY_SPEECH_REPLAY; return 0;
 	case SDLK_PAGEUP: *out = HALL_APP_KEY_RATE_UP; return 0;
 	case SDLK_PAGEDOWN: *out = HALL_APP_KEY_RATE_DOWN; return 0;
-	case SDLK_F2: *out = HALL_APP_KEY_VOICE_TOGGLE; return 0;
+	case SDLK_F2:
+	case SDLK_KP_MULTIPLY:
+	case SDLK_ASTERISK: *out = HALL_APP_KEY_VOICE_TOGGLE; return 0;
 	default: break;
 	}
 	if (key >= SDLK_0 && key <= SDLK_9) {

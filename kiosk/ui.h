@@ -287,6 +287,8 @@ typedef enum hall_ui_str {
 	HALL_STR_SLOGAN,
 	HALL_STR_FIGURES,
 	HALL_STR_NOW_SHOWING,       /* the exhibit the schedule features on the attract loop */
+	HALL_STR_WELCOME_KEYPAD,    /* spoken at the first key on the attract loop: how to turn
+	                             * guidance on and choose a language (docs/script.md keys) */
 	HALL_STR_COUNT
 } hall_ui_str;
 

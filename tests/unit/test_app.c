@@ -1051,6 +1051,78 @@ static void selected_language_should_not_look_like_the_primary_action(void **sta
 	}
 }
 
+static const char *focused_id(fx *f)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind == HALL_DL_HIT && it->focused)
+			return it->id;
+	}
+	return "";
+}
+
+/* Issue #12: the keypad focus moves into every dialog (its first control) and back to
+ * the control that opened it when the dialog closes; "more time?" included. */
+static void focus_should_move_into_dialogs_and_back(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	for (int i = 0; i < 40 && strcmp(focused_id(f), "language") != 0; i++)
+		key(f, HALL_APP_KEY_TAB);
+	assert_string_equal(focused_id(f), "language");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "language");
+	assert_string_equal(focused_id(f), "lang-ko");
+	key(f, HALL_APP_KEY_ESCAPE);
+	assert_string_equal(scr(f), "home");
+	assert_string_equal(focused_id(f), "language");
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	assert_string_equal(focused_id(f), "more-time");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "home");
+	assert_string_equal(focused_id(f), "language");
+}
+
+/* Issue #12: "more time?" interrupts what voice guidance was reading; taking more time
+ * reads it again (it never resumed before). */
+static void more_time_should_resume_the_interrupted_speech(void **state)
+{
+	fx *f = *state;
+	tap(f, "mode-voice");
+	tap(f, "exhibit-brand");
+	key(f, HALL_APP_KEY_TAB);
+	assert_true(f->rec.n_spoken > 0);
+	char was[700];
+	snprintf(was, sizeof(was), "%s", f->rec.spoken[f->rec.n_spoken - 1]);
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	assert_string_not_equal(f->rec.spoken[f->rec.n_spoken - 1], was);
+	tap(f, "more-time");
+	assert_string_equal(f->rec.spoken[f->rec.n_spoken - 1], was);
+}
+
+/* Issue #12: a blind visitor at the attract loop presses a key: the kiosk answers with a
+ * welcome in the current language that says how to turn guidance on and choose a
+ * language, voice mode off or not; the star key (voice toggle) then turns guidance on. */
+static void first_key_on_attract_should_speak_a_welcome(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(hall_app_modes(f->app) & HALL_APP_MODE_VOICE, 0);
+	size_t before = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_DOWN);
+	assert_int_equal(f->rec.n_spoken, before + 1);
+	assert_string_equal(f->rec.spoken[before], hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO));
+	assert_int_equal(f->rec.spoken_lang[before], HALL_LANG_KO);
+	assert_false(hall_app_in_session(f->app));
+	key(f, HALL_APP_KEY_DOWN); /* once per attract loop */
+	assert_true(f->rec.n_spoken == before + 1 || strcmp(f->rec.spoken[f->rec.n_spoken - 1],
+	                                                    hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO)) != 0);
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
+}
+
 /* A schedule with no opening hours (always open): policy alone in the morning, a
  * playlist of vote and brand in the afternoon, the default in the evening. */
 static const char sched_json[] =
@@ -1303,6 +1375,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(back_on_more_time_should_take_more_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(closed_screen_should_follow_the_language_and_speak, setup, teardown),
 		cmocka_unit_test_setup_teardown(selected_language_should_not_look_like_the_primary_action, setup, teardown),
+		cmocka_unit_test_setup_teardown(focus_should_move_into_dialogs_and_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(more_time_should_resume_the_interrupted_speech, setup, teardown),
+		cmocka_unit_test_setup_teardown(first_key_on_attract_should_speak_a_welcome, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
