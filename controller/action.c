@@ -449,7 +449,7 @@ static void resend_wider(const hall_controller_config *cfg, hall_store *store, h
 			break;
 		if (hall_store_get_desired(store, kind, scope, &d, NULL) != HALL_OK)
 			continue;
-		hall_ctl_publish(m, topic, d.payload, d.payload_len, false, NULL);
+		hall_ctl_publish(cfg, m, topic, d.payload, d.payload_len, false, NULL);
 		hall_store_desired_free(&d);
 	}
 }
@@ -501,7 +501,7 @@ static int publish_envelope(const hall_controller_config *cfg, hall_store *store
 	res_set(res, HALL_OUTCOME_OK, 0, NULL);
 	if (hall_store_set_desired(store, &d, &err) != HALL_OK || record(store, opts, res, ref, detail, &err) != HALL_OK)
 		goto db_fail;
-	if (hall_ctl_publish(m, topic, buf, len, cfg->retain, &err) != HALL_OK) {
+	if (hall_ctl_publish(cfg, m, topic, buf, len, cfg->retain, &err) != HALL_OK) {
 		res_set(res, HALL_OUTCOME_FAILED, 1, "publish %s: %s (recorded: kiosks get it when they next connect)", topic,
 		        hall_error_format(&err, msg, sizeof msg));
 		goto done;
@@ -971,7 +971,7 @@ int hall_action_command(const hall_controller_config *cfg, hall_store *store, ha
 		snprintf(one.id, sizeof one.id, "%s", ts.t[i].command_id);
 		if (hall_topic_ctl_kiosk(topic, sizeof topic, cfg->topic_prefix, ts.t[i].id, "command") != 0 ||
 		    hall_proto_encode_command(&one, &buf, &len, NULL) != HALL_OK ||
-		    hall_ctl_publish(m, topic, buf, len, false, NULL) != HALL_OK) {
+		    hall_ctl_publish(cfg, m, topic, buf, len, false, NULL) != HALL_OK) {
 			ts.t[i].online = false; /* queued anyway: sent again on its hello */
 			ts.t[i].answer = HALL_ANSWER_OFFLINE;
 		}

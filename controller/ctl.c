@@ -1,6 +1,7 @@
 /* ctl.c: helpers shared by the subcommands (see ctl.h). */
 #include "ctl.h"
 
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "hall/clock.h"
 #include "hall/fsutil.h"
 #include "hall/json.h"
+#include "hall/sign.h"
 #include "hall/topics.h"
 
 hall_err hall_ctl_open_store(const hall_controller_config *cfg, hall_store **out, hall_error *err)
@@ -126,18 +128,74 @@ void hall_ctl_user(char *out, size_t len)
 		snprintf(out, len, "uid-%u", (unsigned)getuid());
 }
 
-hall_err hall_ctl_publish(hall_mqtt *m, const char *topic, const void *buf, size_t len, bool retain, hall_error *err)
+/* The signing key of this process, read on first use (see ctl.h). The staff console
+ * publishes from its connection threads, serve from its own: the first load is guarded;
+ * once loaded the key is only read (a process runs one configuration, so one key). */
+static struct {
+	pthread_mutex_t lock;
+	bool loaded;
+	char path[HALL_CONFIG_PATH_MAX];
+	hall_sign_key key;
+} signer = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static hall_err signing_key(const hall_controller_config *cfg, const hall_sign_key **out, hall_error *err)
 {
-	return hall_mqtt_publish(m, topic, buf, len, retain, NULL, err);
+	hall_err rc = HALL_OK;
+	*out = NULL;
+	if (!cfg->signing_key[0])
+		return HALL_OK;
+	pthread_mutex_lock(&signer.lock);
+	if (!signer.loaded || strcmp(signer.path, cfg->signing_key) != 0) {
+		signer.loaded = false;
+		rc = hall_sign_key_load(cfg->signing_key, &signer.key, err);
+		if (rc == HALL_OK) {
+			snprintf(signer.path, sizeof signer.path, "%s", cfg->signing_key);
+			signer.loaded = true;
+		}
+	}
+	if (rc == HALL_OK)
+		*out = &signer.key;
+	pthread_mutex_unlock(&signer.lock);
+	return rc;
 }
 
-hall_err hall_ctl_publish_json(hall_mqtt *m, const char *topic, const cJSON *doc, bool retain, hall_error *err)
+hall_err hall_ctl_signing_check(const hall_controller_config *cfg, hall_error *err)
+{
+	const hall_sign_key *k = NULL;
+	return signing_key(cfg, &k, err);
+}
+
+hall_err hall_ctl_publish(const hall_controller_config *cfg, hall_mqtt *m, const char *topic, const void *payload,
+                          size_t len, bool retain, hall_error *err)
+{
+	const hall_sign_key *k = NULL;
+	char *signed_msg = NULL;
+	size_t signed_len = 0;
+	hall_err rc = signing_key(cfg, &k, err);
+	if (rc != HALL_OK)
+		return rc;
+	if (!k)
+		return hall_mqtt_publish(m, topic, payload, len, retain, NULL, err);
+	if ((rc = hall_sign_wrap(k, topic, payload, len, &signed_msg, &signed_len, err)) != HALL_OK)
+		return rc;
+	rc = hall_mqtt_publish(m, topic, signed_msg, signed_len, retain, NULL, err);
+	free(signed_msg);
+	return rc;
+}
+
+hall_err hall_ctl_publish_json(const hall_controller_config *cfg, hall_mqtt *m, const char *topic, const cJSON *doc,
+                               bool retain, hall_error *err)
 {
 	size_t len = 0;
 	char *buf = hall_json_print(doc, &len);
 	if (!buf)
 		return hall_error_set(err, HALL_ERR_NOMEM, topic, "out of memory");
-	hall_err rc = hall_ctl_publish(m, topic, buf, len, retain, err);
+	hall_err rc = hall_ctl_publish(cfg, m, topic, buf, len, retain, err);
 	free(buf);
 	return rc;
+}
+
+hall_err hall_ctl_publish_asset_chunk(hall_mqtt *m, const char *topic, const void *chunk, size_t len, hall_error *err)
+{
+	return hall_mqtt_publish(m, topic, chunk, len, false, NULL, err);
 }

@@ -41,11 +41,29 @@ void hall_ctl_set_actor(const char *name);
  * terminal question do not apply there. */
 bool hall_ctl_has_actor(void);
 
-/* Publish len bytes of a controller-to-kiosk message on topic (QoS 1): the one path every
- * such message takes (hall_ctl_publish_json too). */
-hall_err hall_ctl_publish(hall_mqtt *m, const char *topic, const void *buf, size_t len, bool retain, hall_error *err);
+/* THE way the controller tells kiosks anything (DESIGN.md decision 7): every JSON message
+ * from the controller to kiosks goes through hall_ctl_publish, which signs the topic and
+ * the exact payload bytes with cfg->signing_key (hall/sign.h; docs/protocol.md "signed
+ * messages") when one is configured, and publishes it as it is otherwise (development
+ * profile). With a key configured nothing goes out unsigned: a key that cannot be read
+ * refuses the publish (HALL_ERR_INVALID / HALL_ERR_IO naming the file). The key is read
+ * once per process and kept (staff commands and serve run one configuration each).
+ * payload is borrowed for the call. Errors: those above, NOMEM, and hall_mqtt_publish's. */
+hall_err hall_ctl_publish(const hall_controller_config *cfg, hall_mqtt *m, const char *topic, const void *payload,
+                          size_t len, bool retain, hall_error *err);
 
-/* Encode and publish a JSON document owned by the caller. */
-hall_err hall_ctl_publish_json(hall_mqtt *m, const char *topic, const cJSON *doc, bool retain, hall_error *err);
+/* Read cfg->signing_key now (serve and push call it at start so that a bad key fails the
+ * command at once with one line, exit 2). HALL_OK when none is configured. */
+hall_err hall_ctl_signing_check(const hall_controller_config *cfg, hall_error *err);
+
+/* Encode a JSON document owned by the caller and hall_ctl_publish it. */
+hall_err hall_ctl_publish_json(const hall_controller_config *cfg, hall_mqtt *m, const char *topic, const cJSON *doc,
+                               bool retain, hall_error *err);
+
+/* Asset chunks (binary, docs/protocol.md "asset chunk") are the one thing published
+ * unsigned on purpose: a kiosk checks every asset against the sha256 and size in the
+ * signed manifest before using it, and signing every 256 KiB chunk would cost the fan-out
+ * for nothing. Nothing else may use this. */
+hall_err hall_ctl_publish_asset_chunk(hall_mqtt *m, const char *topic, const void *chunk, size_t len, hall_error *err);
 
 #endif

@@ -129,6 +129,15 @@ int main(int argc, char **argv)
 	if (load_config(&args, &cfg) != 0)
 		return 2;
 	hall_log_set_level(cfg.log_level);
+	/* The subcommands that tell kiosks something sign it: a signing_key that cannot be read
+	 * is a configuration error named before anything is connected or recorded. */
+	static const char *const publishing[] = {"serve", "push", "rollback", "notice", "schedule", "command", NULL};
+	for (size_t i = 0; publishing[i]; i++) {
+		if (strcmp(sub, publishing[i]) == 0 && hall_ctl_signing_check(&cfg, &err) != HALL_OK) {
+			fprintf(stderr, "hall-controller: signing_key: %s\n", hall_error_format(&err, msg, sizeof msg));
+			goto done;
+		}
+	}
 
 	if (strcmp(sub, "serve") == 0) {
 		for (int i = 1; i < argc; i++) {

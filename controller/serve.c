@@ -91,7 +91,7 @@ static void publish(serve *sv, const char *topic, const char *buf, size_t len, b
 {
 	hall_error err = {0};
 	char msg[512];
-	if (hall_mqtt_publish(sv->m, topic, buf, len, retain, NULL, &err) != HALL_OK)
+	if (hall_ctl_publish(sv->cfg, sv->m, topic, buf, len, retain, &err) != HALL_OK)
 		hall_warn("publish %s: %s", topic, hall_error_format(&err, msg, sizeof msg));
 }
 
@@ -689,6 +689,14 @@ static void handle_ack(serve *sv, const char *topic, const char *id, const hall_
 		reject(sv, topic, &err, 0);
 		return;
 	}
+	if (a.kind == HALL_ACK_CONFIRM || a.kind == HALL_ACK_POLL) {
+		/* A kiosk refused a confirm or poll result as not ours (a forgery on the broker,
+		 * or a signing key that does not match its controller_key): nothing to store,
+		 * the kiosk counts it in its status (rejected_unsigned). */
+		hall_warn("kiosk %s refused a %s message%s%s: %s", id, hall_ack_kind_name(a.kind), a.id[0] ? " for " : "",
+		          a.id, a.reason);
+		return;
+	}
 	if (hall_store_add_ack(sv->store, &a, hall_clock_now_ms(), &err) != HALL_OK) {
 		db_warn("storing ack", &err);
 		return;
@@ -798,7 +806,11 @@ static void handle_fetch(serve *sv, const char *topic, const char *id, const hal
 			hall_warn("fetch of %s: %s", f.sha256, hall_error_format(&err, m, sizeof m));
 			break;
 		}
-		publish(sv, out_topic, out, out_len, false);
+		hall_error perr = {0};
+		if (hall_ctl_publish_asset_chunk(sv->m, out_topic, out, out_len, &perr) != HALL_OK) {
+			char m[512];
+			hall_warn("publish %s: %s", out_topic, hall_error_format(&perr, m, sizeof m));
+		}
 		free(out);
 		chunks++;
 		offset += (int64_t)got;

@@ -7,6 +7,7 @@
 #include "store_sqlite_internal.h"
 
 #include "hall/clock.h"
+#include "hall/log.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -841,6 +842,46 @@ static hall_err stored_online(sq_store *q, const char *kiosk, int *online, hall_
 	return rc == HALL_ERR_NOT_FOUND ? HALL_OK : rc;
 }
 
+/* trust-sign: no lock-out (DESIGN.md decision 7). A kiosk holding a version above our
+ * counter (a database restored from a backup) would refuse our next pushes as older: move
+ * the counter up to it, from hello and status alike. But only by HALL_PROTO_VERSION_STEP_MAX
+ * at most: a kiosk reporting a version far beyond anything this database issued (its
+ * credentials stolen, or a forgery it took in the development profile) must not push the
+ * counter to the limit and stop every push to every kiosk. Inside the caller's transaction. */
+static hall_err raise_version_counter(sq_store *q, const char *kiosk, int64_t held, hall_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t counter = 0;
+	hall_err rc;
+	if (held <= 0)
+		return HALL_OK;
+	rc = sq__prep(q,
+	              "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key='version'), 0),"
+	              " (SELECT coalesce(max(version), 0) FROM desired))",
+	              &st, err);
+	if (rc)
+		return rc;
+	rc = sq__one_i64(q, st, "version counter", &counter, err);
+	if (rc)
+		return rc;
+	if (held <= counter)
+		return HALL_OK;
+	if (held - counter > HALL_PROTO_VERSION_STEP_MAX) {
+		hall_warn("kiosk %s reports version %" PRId64 ", more than %" PRId64 " above the version counter %" PRId64
+		          ": not followed (a forged or lying version; pushes go on from the counter)",
+		          kiosk, held, (int64_t)HALL_PROTO_VERSION_STEP_MAX, counter);
+		return HALL_OK;
+	}
+	rc = sq__prep(q,
+	              "INSERT INTO meta(key, value) VALUES('version', ?1) ON CONFLICT(key) DO UPDATE"
+	              " SET value=max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+	              &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, held);
+	return sq__run(q, st, "raise version counter", NULL, err);
+}
+
 static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
 {
 	sq_store *q = sq(s);
@@ -885,25 +926,14 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 		if (rc)
 			goto fail;
 	}
-	/* A kiosk holding a version above our counter (a database restored from a backup)
-	 * would refuse our next pushes as older: move the counter past it. */
 	int64_t held = h->content_version;
 	if (h->schedule_version > held)
 		held = h->schedule_version;
 	if (h->notice_version > held)
 		held = h->notice_version;
-	if (held > 0) {
-		rc = sq__prep(q,
-		              "INSERT INTO meta(key, value) VALUES('version', ?1) ON CONFLICT(key) DO UPDATE"
-		              " SET value=max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
-		              &st, err);
-		if (rc)
-			goto fail;
-		sqlite3_bind_int64(st, 1, held);
-		rc = sq__run(q, st, "raise version counter", NULL, err);
-		if (rc)
-			goto fail;
-	}
+	if (h->version_max > held)
+		held = h->version_max;
+	rc = raise_version_counter(q, h->kiosk, held, err);
 fail:
 	return sq__end(q, rc, err);
 }
@@ -967,6 +997,16 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		rc = sq__run(q, st, "store status", NULL, err);
 		if (!rc)
 			rc = sq__note_showing(q, stt->kiosk, &stt->showing, now_ms, err);
+		if (rc)
+			goto fail;
+		int64_t held = stt->content_version;
+		if (stt->schedule_version > held)
+			held = stt->schedule_version;
+		if (stt->notice_version > held)
+			held = stt->notice_version;
+		if (stt->version_max > held)
+			held = stt->version_max;
+		rc = raise_version_counter(q, stt->kiosk, held, err);
 		if (rc)
 			goto fail;
 	}

@@ -199,6 +199,8 @@ void link__send_ack_result(hall_link *link, int kind, int scope, int64_t version
 		link__showing(link, &a.showing);
 	if (!ok)
 		hall_warn("link: %s version %lld rejected: %s", link__kind_leaf[kind], (long long)version, reason ? reason : "");
+	else
+		link->status_due = 0; /* the versions held changed: the controller's counter follows them */
 	if (hall_proto_encode_ack(&a, &buf, &len, &err) != HALL_OK) {
 		hall_warn("link: cannot encode ack: %s: %s", err.path, err.msg);
 		return;
@@ -248,6 +250,21 @@ static int64_t shown_version(const hall_link *link, int kind)
 	return 0;
 }
 
+/* The highest version held for any kind and scope, shown or hidden: the controller keeps
+ * its counter above it, or its next push to that scope would be refused as older. */
+static int64_t held_version_max(const hall_link *link)
+{
+	int64_t v = link->current_version;
+	for (int k = 0; k < K_COUNT; k++)
+		for (int s = 0; s < S_COUNT; s++)
+			if (link->slots[k][s].version > v)
+				v = link->slots[k][s].version;
+	for (int s = 0; s < S_COUNT; s++)
+		if (link->pending[s].version > v)
+			v = link->pending[s].version;
+	return v;
+}
+
 void link__publish_status(hall_link *link, int64_t now)
 {
 	hall_status st;
@@ -274,6 +291,8 @@ void link__publish_status(hall_link *link, int64_t now)
 	st.unrecorded = ss.unrecorded;
 	link__status_error(link, st.last_error, sizeof st.last_error);
 	link__showing(link, &st.showing);
+	st.version_max = held_version_max(link);
+	st.rejected_unsigned = (int64_t)link->rejected_unsigned;
 	if (hall_proto_encode_status(&st, &buf, &len, &err) != HALL_OK) {
 		hall_warn("link: cannot encode status: %s: %s", err.path, err.msg);
 		return;
@@ -308,6 +327,8 @@ hall_err link__publish_hello(hall_link *link)
 	h.spool_first = ss.first;
 	h.unrecorded = ss.unrecorded;
 	link__status_error(link, h.last_error, sizeof h.last_error);
+	h.version_max = held_version_max(link);
+	h.rejected_unsigned = (int64_t)link->rejected_unsigned;
 	hall_proto_copy(h.app, sizeof h.app, APP_NAME);
 	link__showing(link, &h.showing);
 	if ((rc = hall_proto_encode_hello(&h, &buf, &len, &err)) != HALL_OK) {
@@ -374,49 +395,159 @@ void link__update_poll_subscriptions(hall_link *link, const char (*ids)[65], siz
 	link->n_polls = n;
 }
 
+/* ---- authority: which controller messages count (DESIGN.md decision 7) --------------- */
+
+/* A refusal for signature reasons: answered on the ack topic with the reason (as the kind
+ * of message refused, naming its version, scope, command or poll when it can be read),
+ * counted in the status (rejected_unsigned, sent soon), logged once per kind and reason
+ * (a flood of forgeries must not fill the log; the count keeps rising). Nothing else
+ * happens: what the kiosk shows and keeps stays as it was. */
+static void refuse_unsigned(hall_link *link, hall_ack_kind kind, int scope, const hall_mqtt_msg *inner,
+                            hall_sign_verdict v)
+{
+	const char *reason = hall_sign_verdict_reason(v);
+	cJSON *root = NULL;
+	hall_error ignore = {0};
+	hall_ack a;
+	char *buf = NULL;
+	size_t len = 0;
+	bool answer = true;
+	link->rejected_unsigned++;
+	link->status_due = 0;
+	if (!(link->refusals_logged[kind] & (1u << v))) {
+		link->refusals_logged[kind] |= 1u << v;
+		hall_warn("link: refused a %s message on %s: %s (logged once; counted as rejected_unsigned)",
+		          hall_ack_kind_name(kind), inner->topic, reason);
+	}
+	memset(&a, 0, sizeof a);
+	hall_proto_copy(a.kiosk, sizeof a.kiosk, link->cfg.id);
+	a.kind = kind;
+	a.version = -1;
+	a.result = HALL_ACK_REJECTED;
+	snprintf(a.reason, sizeof a.reason, "%s", reason);
+	(void)hall_json_parse((const char *)inner->payload, inner->len, HALL_PROTO_JSON_MAX, &root, &ignore);
+	switch (kind) {
+	case HALL_ACK_CONTENT:
+	case HALL_ACK_SCHEDULE:
+	case HALL_ACK_NOTICE:
+		/* An ack of these names a version: without one there is nothing to answer. */
+		answer = root && hall_json_get_int(root, "", "version", 1, HALL_PROTO_SEQ_MAX, &a.version, &ignore) == HALL_OK;
+		if (scope >= 0)
+			scope_string(link, scope, a.scope, sizeof a.scope);
+		break;
+	case HALL_ACK_COMMAND: {
+		const char *id = NULL;
+		answer = root && hall_json_get_string(root, "", "id", HALL_ID_MAX, &id, &ignore) == HALL_OK &&
+		         hall_id_is_valid(id);
+		if (answer)
+			hall_proto_copy(a.id, sizeof a.id, id);
+		a.result = HALL_ACK_FAILED;
+		break;
+	}
+	case HALL_ACK_POLL: {
+		const char *id = NULL;
+		if (root && hall_json_get_string(root, "", "poll", HALL_ID_MAX, &id, &ignore) == HALL_OK && hall_id_is_valid(id))
+			hall_proto_copy(a.id, sizeof a.id, id);
+		break;
+	}
+	case HALL_ACK_CONFIRM:
+		break;
+	}
+	cJSON_Delete(root);
+	if (answer && hall_proto_encode_ack(&a, &buf, &len, &ignore) == HALL_OK)
+		link__publish(link, "ack", buf, len, false);
+	free(buf);
+}
+
+/* Take the signature off a controller message. *inner is msg with payload/len on the
+ * unsigned payload (borrowed from msg). True when the message may be acted on: signed by
+ * the pinned controller_key for this very topic or, in the development profile (no
+ * controller_key), unsigned or signed (not checked). *is_signed says whether a pinned
+ * key verified it: only then may it move versions or seqs without bounds. */
+static bool authentic(hall_link *link, hall_ack_kind kind, int scope, const hall_mqtt_msg *msg, hall_mqtt_msg *inner,
+                      bool *is_signed)
+{
+	const void *p = NULL;
+	size_t n = 0;
+	hall_sign_verdict v = hall_sign_unwrap(link->keyed ? link->controller_pk : NULL, msg->topic, msg->payload,
+	                                       msg->len, &p, &n);
+	*inner = *msg;
+	inner->payload = (unsigned char *)(uintptr_t)p;
+	inner->len = n;
+	*is_signed = link->keyed && v == HALL_SIGN_VALID;
+	if (v == HALL_SIGN_VALID || (v == HALL_SIGN_UNSIGNED && !link->keyed))
+		return true;
+	refuse_unsigned(link, kind, scope, inner, v);
+	return false;
+}
+
 static void dispatch(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
 {
+	static const hall_ack_kind ACK_OF[K_COUNT] = {HALL_ACK_CONTENT, HALL_ACK_SCHEDULE, HALL_ACK_NOTICE};
 	char topic[HALL_TOPIC_MAX];
 	const char *p = link->prefix;
 	const char *id = link->cfg.id;
+	hall_mqtt_msg in;
+	bool sig = false;
 	if (hall_topic_ctl_kiosk(topic, sizeof topic, p, id, "confirm") == 0 && strcmp(topic, msg->topic) == 0) {
-		link__handle_confirm(link, msg, now);
+		if (authentic(link, HALL_ACK_CONFIRM, -1, msg, &in, &sig))
+			link__handle_confirm(link, &in, sig, now);
 		return;
 	}
 	for (int k = 0; k < K_COUNT; k++) {
-		if (hall_topic_ctl_kiosk(topic, sizeof topic, p, id, link__kind_leaf[k]) == 0 && strcmp(topic, msg->topic) == 0) {
-			link__handle_envelope(link, k, S_KIOSK, msg, now);
-			return;
-		}
-		if (link__group_enabled(link) && hall_topic_ctl_group(topic, sizeof topic, p, link->cfg.group, link__kind_leaf[k]) == 0 &&
-		    strcmp(topic, msg->topic) == 0) {
-			link__handle_envelope(link, k, S_GROUP, msg, now);
-			return;
-		}
-		if (hall_topic_ctl_all(topic, sizeof topic, p, link__kind_leaf[k]) == 0 && strcmp(topic, msg->topic) == 0) {
-			link__handle_envelope(link, k, S_ALL, msg, now);
+		int scope = -1;
+		if (hall_topic_ctl_kiosk(topic, sizeof topic, p, id, link__kind_leaf[k]) == 0 && strcmp(topic, msg->topic) == 0)
+			scope = S_KIOSK;
+		else if (link__group_enabled(link) &&
+		         hall_topic_ctl_group(topic, sizeof topic, p, link->cfg.group, link__kind_leaf[k]) == 0 &&
+		         strcmp(topic, msg->topic) == 0)
+			scope = S_GROUP;
+		else if (hall_topic_ctl_all(topic, sizeof topic, p, link__kind_leaf[k]) == 0 && strcmp(topic, msg->topic) == 0)
+			scope = S_ALL;
+		if (scope >= 0) {
+			if (authentic(link, ACK_OF[k], scope, msg, &in, &sig))
+				link__handle_envelope(link, k, scope, &in, sig, now);
 			return;
 		}
 	}
 	if (hall_topic_ctl_kiosk(topic, sizeof topic, p, id, "command") == 0 && strcmp(topic, msg->topic) == 0) {
-		link__handle_command(link, msg);
+		if (authentic(link, HALL_ACK_COMMAND, -1, msg, &in, &sig))
+			link__handle_command(link, &in);
 		return;
 	}
 	if (hall_topic_ctl_kiosk(topic, sizeof topic, p, id, "poll") == 0 && strcmp(topic, msg->topic) == 0) {
-		link__handle_poll_results(link, msg);
+		if (authentic(link, HALL_ACK_POLL, -1, msg, &in, &sig))
+			link__handle_poll_results(link, &in);
 		return;
 	}
 	if (hall_topic_ctl_controller_status(topic, sizeof topic, p) == 0 && strcmp(topic, msg->topic) == 0) {
-		link__handle_controller_status(link, msg);
+		/* Changes nothing shown or kept (a forged one only makes the kiosk say hello and
+		 * resend), and the controller's Will is fixed before it connects: taken signed or
+		 * not, a bad signature still refused. */
+		const void *inner = NULL;
+		size_t n = 0;
+		hall_sign_verdict v = hall_sign_unwrap(link->keyed ? link->controller_pk : NULL, msg->topic, msg->payload,
+		                                       msg->len, &inner, &n);
+		if (v != HALL_SIGN_VALID && v != HALL_SIGN_UNSIGNED) {
+			hall_warn("link: controller status on %s refused: %s", msg->topic, hall_sign_verdict_reason(v));
+			return;
+		}
+		in = *msg;
+		in.payload = (unsigned char *)(uintptr_t)inner;
+		in.len = n;
+		link__handle_controller_status(link, &in);
 		return;
 	}
 	if (link__job_wants(link, msg->topic)) {
+		/* Asset chunks are not signed: every asset is checked against the sha256 and size
+		 * of the manifest, which was. */
 		link__handle_chunk(link, msg, now);
 		return;
 	}
 	for (size_t i = 0; i < link->n_polls; i++) {
 		if (hall_topic_ctl_poll_results(topic, sizeof topic, p, link->polls[i]) == 0 && strcmp(topic, msg->topic) == 0) {
-			link__handle_poll_results(link, msg);
+			if (authentic(link, HALL_ACK_POLL, -1, msg, &in, &sig))
+				link__handle_poll_results(link, &in);
 			return;
 		}
 	}
@@ -671,6 +802,11 @@ hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx),
 	if (!link)
 		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
 	link->cfg = *cfg;
+	if (cfg->controller_key[0]) {
+		if ((rc = hall_sign_pk_parse(cfg->controller_key, "controller_key", link->controller_pk, err)) != HALL_OK)
+			goto fail;
+		link->keyed = true;
+	}
 	if (!link->cfg.topic_prefix[0])
 		snprintf(link->cfg.topic_prefix, sizeof link->cfg.topic_prefix, "%s", HALL_TOPIC_PREFIX_DEFAULT);
 	link->prefix = link->cfg.topic_prefix;
@@ -803,6 +939,8 @@ void hall_link_destroy(hall_link *link)
 			st.seq_max = ss.seq_max;
 			st.unrecorded = ss.unrecorded;
 			link__status_error(link, st.last_error, sizeof st.last_error);
+			st.version_max = held_version_max(link);
+			st.rejected_unsigned = (int64_t)link->rejected_unsigned;
 			if (hall_proto_encode_status(&st, &buf, &len, &err) == HALL_OK &&
 			    hall_topic_kiosk(topic, sizeof topic, link->prefix, link->cfg.id, "status") == 0)
 				hall_mqtt_stop(link->mq, topic, buf, len, link->cfg.retain, 2000, &err);

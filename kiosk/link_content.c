@@ -603,7 +603,8 @@ void link__reconsider_notice(hall_link *link)
 	link__queue_push(link, u);
 }
 
-void link__handle_envelope(hall_link *link, int kind, int topic_scope, const hall_mqtt_msg *msg, int64_t now)
+void link__handle_envelope(hall_link *link, int kind, int topic_scope, const hall_mqtt_msg *msg, bool is_signed,
+                           int64_t now)
 {
 	static const hall_envelope_kind EKIND[K_COUNT] = {HALL_ENVELOPE_CONTENT, HALL_ENVELOPE_SCHEDULE,
 	                                                  HALL_ENVELOPE_NOTICE};
@@ -646,6 +647,17 @@ void link__handle_envelope(hall_link *link, int kind, int topic_scope, const hal
 	if (env.version < known) {
 		snprintf(reason, sizeof reason, "version: older version %lld refused: version %lld is held for scope %s",
 		         (long long)env.version, (long long)known, link__scope_name[s]);
+		link__send_ack(link, kind, s, env.version, false, reason);
+		goto done;
+	}
+	if (!is_signed && env.version - known > HALL_PROTO_VERSION_STEP_MAX) {
+		/* Development profile: anybody on the broker may send this. A forged version far
+		 * ahead would make every later push look older (a lock-out); bounded, the
+		 * controller's counter, which follows what kiosks report, stays within reach. */
+		snprintf(reason, sizeof reason,
+		         "version: unsigned version %lld is more than %lld above version %lld held for scope %s: "
+		         "only a signed message may move it that far",
+		         (long long)env.version, (long long)HALL_PROTO_VERSION_STEP_MAX, (long long)known, link__scope_name[s]);
 		link__send_ack(link, kind, s, env.version, false, reason);
 		goto done;
 	}

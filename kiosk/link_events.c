@@ -65,7 +65,7 @@ static void lost_spool(hall_link *link, int64_t confirmed, const hall_spool_stat
 	link->resend_due = 0;
 }
 
-void link__handle_confirm(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
+void link__handle_confirm(hall_link *link, const hall_mqtt_msg *msg, bool is_signed, int64_t now)
 {
 	hall_confirm c;
 	hall_error err = {0};
@@ -76,6 +76,18 @@ void link__handle_confirm(hall_link *link, const hall_mqtt_msg *msg, int64_t now
 	}
 	hall_spool_get_stats(link->spool, &before);
 	if (c.seq > before.seq_max) {
+		/* Never believed without bound: a confirm near the seq limit would stop this
+		 * kiosk recording for good (DESIGN.md decision 7). */
+		int64_t limit = is_signed ? HALL_PROTO_SEQ_JUMP_SIGNED_MAX : HALL_PROTO_SEQ_JUMP_UNSIGNED_MAX;
+		if (c.seq > limit) {
+			link->confirms_ignored++;
+			if (link->confirms_ignored == 1 || link->confirms_ignored % 1000 == 0)
+				hall_warn("link: ignored %s confirm of seq %lld: above this kiosk's seq_max %lld and beyond %lld, "
+				          "the most such a confirm may move its numbering; recording goes on (%llu ignored so far)",
+				          is_signed ? "a signed" : "an unsigned", (long long)c.seq, (long long)before.seq_max,
+				          (long long)limit, (unsigned long long)link->confirms_ignored);
+			return;
+		}
 		lost_spool(link, c.seq, &before);
 		return;
 	}

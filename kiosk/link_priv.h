@@ -40,6 +40,7 @@
 #include "hall/log.h"
 #include "hall/mqtt.h"
 #include "hall/protocol.h"
+#include "hall/sign.h"
 #include "hall/spool.h"
 #include "hall/strbuf.h"
 
@@ -186,6 +187,13 @@ struct hall_link {
 	command_seen commands[COMMANDS_KEPT];
 	size_t n_commands, next_command;
 
+	/* authority (DESIGN.md decision 7): the controller's pinned public key */
+	bool keyed;              /* cfg controller_key set: only signed control messages count */
+	unsigned char controller_pk[HALL_SIGN_PK_BYTES];
+	uint64_t rejected_unsigned;  /* messages refused for signature reasons (status, hello) */
+	unsigned refusals_logged[8]; /* per ack kind, a bit per hall_sign_verdict already logged */
+	uint64_t confirms_ignored;   /* confirms above seq_max beyond what may move the numbering */
+
 	/* status */
 	double fps;
 	char last_error[HALL_PROTO_ERROR_MAX + 1];
@@ -240,12 +248,17 @@ bool link__job_wants(const hall_link *link, const char *topic);
 void link__handle_chunk(hall_link *link, const hall_mqtt_msg *msg, int64_t now);
 void link__reconsider_schedule(hall_link *link);
 void link__reconsider_notice(hall_link *link);
-void link__handle_envelope(hall_link *link, int kind, int topic_scope, const hall_mqtt_msg *msg, int64_t now);
+/* is_signed: verified with the pinned controller_key (link.c authentic); an unsigned
+ * message (development profile) may move a version only by HALL_PROTO_VERSION_STEP_MAX. */
+void link__handle_envelope(hall_link *link, int kind, int topic_scope, const hall_mqtt_msg *msg, bool is_signed,
+                           int64_t now);
 void link__boot_content(hall_link *link);
 
 /* link_events.c */
 void link__resend_all(hall_link *link);
-void link__handle_confirm(hall_link *link, const hall_mqtt_msg *msg, int64_t now);
+/* is_signed as for link__handle_envelope: a confirm above seq_max moves the numbering only
+ * when signed, or unsigned (development profile) up to HALL_PROTO_SEQ_JUMP_UNSIGNED_MAX. */
+void link__handle_confirm(hall_link *link, const hall_mqtt_msg *msg, bool is_signed, int64_t now);
 void link__handle_controller_status(hall_link *link, const hall_mqtt_msg *msg);
 void link__publish_events(hall_link *link, int64_t now);
 

@@ -23,7 +23,7 @@
 static const char *const EVENT_NAMES[HALL_EVENT_TYPE_COUNT] = {
 	"tap", "session_start", "session_end", "view", "language", "mode", "vote", "help",
 };
-static const char *const ACK_KIND_NAMES[] = {"content", "schedule", "notice", "command"};
+static const char *const ACK_KIND_NAMES[] = {"content", "schedule", "notice", "command", "confirm", "poll"};
 static const char *const ACK_RESULT_NAMES[] = {"applied", "rejected", "done", "failed", "deferred"};
 static const char *const CMD_NAMES[] = {"screenshot", "reload", "show", "identify"};
 static const char *const LEVEL_NAMES[] = {"info", "urgent"};
@@ -1045,7 +1045,10 @@ static hall_err hello_reader(const cJSON *root, void *msg, hall_error *err)
 	    (rc = read_text(root, "", "app", false, h->app, sizeof h->app, err)) != HALL_OK ||
 	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &h->unrecorded, err)) != HALL_OK ||
 	    (rc = read_last_error(root, h->last_error, sizeof h->last_error, err)) != HALL_OK ||
-	    (rc = read_showing(root, &h->showing, err)) != HALL_OK)
+	    (rc = read_showing(root, &h->showing, err)) != HALL_OK ||
+	    (rc = hall_json_opt_int(root, "", "version_max", 0, HALL_PROTO_SEQ_MAX, &h->version_max, err)) != HALL_OK ||
+	    (rc = hall_json_opt_int(root, "", "rejected_unsigned", 0, HALL_PROTO_SEQ_MAX, &h->rejected_unsigned, err)) !=
+	        HALL_OK)
 		return rc;
 	if (h->spool_first > h->seq_max + 1)
 		return field_error(err, "", "spool_first", "%" PRId64 " is above seq_max + 1 (%" PRId64 ")", h->spool_first,
@@ -1071,6 +1074,8 @@ static hall_err hello_writer(const void *msg, cJSON **out, hall_error *err)
 	b_int(&b, "unrecorded", h->unrecorded);
 	b_str(&b, "last_error", h->last_error, sizeof h->last_error);
 	write_showing(&b, &h->showing);
+	b_int(&b, "version_max", h->version_max);
+	b_int(&b, "rejected_unsigned", h->rejected_unsigned);
 	return b_done(&b, out);
 }
 
@@ -1114,7 +1119,10 @@ static hall_err status_reader(const cJSON *root, void *msg, hall_error *err)
 	        HALL_OK ||
 	    (rc = hall_json_opt_double(root, "", "fps", 0.0, 1000.0, &s->fps, err)) != HALL_OK ||
 	    (rc = hall_json_get_int(root, "", "seq_max", 0, HALL_PROTO_SEQ_MAX, &s->seq_max, err)) != HALL_OK ||
-	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &s->unrecorded, err)) != HALL_OK)
+	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &s->unrecorded, err)) != HALL_OK ||
+	    (rc = hall_json_opt_int(root, "", "version_max", 0, HALL_PROTO_SEQ_MAX, &s->version_max, err)) != HALL_OK ||
+	    (rc = hall_json_opt_int(root, "", "rejected_unsigned", 0, HALL_PROTO_SEQ_MAX, &s->rejected_unsigned, err)) !=
+	        HALL_OK)
 		return rc;
 	rc = read_last_error(root, s->last_error, sizeof s->last_error, err);
 	return rc ? rc : read_showing(root, &s->showing, err);
@@ -1139,6 +1147,8 @@ static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
 		b_str(&b, "last_error", s->last_error, sizeof s->last_error);
 		b_int(&b, "unrecorded", s->unrecorded);
 		write_showing(&b, &s->showing);
+		b_int(&b, "version_max", s->version_max);
+		b_int(&b, "rejected_unsigned", s->rejected_unsigned);
 	} else {
 		b_bool(&b, "online", s->online);
 	}
@@ -1189,6 +1199,13 @@ static hall_err ack_reader(const cJSON *root, void *msg, hall_error *err)
 		if (a->result != HALL_ACK_DONE && a->result != HALL_ACK_FAILED)
 			return field_error(err, "", "result", "a command is answered with done|failed, got \"%s\"",
 			                   hall_ack_result_name(a->result));
+	} else if (a->kind == HALL_ACK_CONFIRM || a->kind == HALL_ACK_POLL) {
+		/* Only ever a refusal (a confirm or poll result that is not the controller's). */
+		if ((rc = read_id(root, "", "id", false, a->id, err)) != HALL_OK)
+			return rc;
+		if (a->result != HALL_ACK_REJECTED)
+			return field_error(err, "", "result", "%s is answered with rejected only, got \"%s\"",
+			                   hall_ack_kind_name(a->kind), hall_ack_result_name(a->result));
 	} else {
 		if ((rc = hall_json_get_int(root, "", "version", 1, HALL_PROTO_SEQ_MAX, &a->version, err)) != HALL_OK)
 			return rc;
@@ -1244,6 +1261,9 @@ static hall_err ack_writer(const void *msg, cJSON **out, hall_error *err)
 	b_add(&b, "kind", cJSON_CreateString(hall_ack_kind_name(a->kind)));
 	if (a->kind == HALL_ACK_COMMAND) {
 		b_str(&b, "id", a->id, sizeof a->id);
+	} else if (a->kind == HALL_ACK_CONFIRM || a->kind == HALL_ACK_POLL) {
+		if (a->id[0])
+			b_str(&b, "id", a->id, sizeof a->id);
 	} else {
 		if (memchr(a->scope, '\0', sizeof a->scope) && a->scope[0])
 			b_str(&b, "scope", a->scope, sizeof a->scope);

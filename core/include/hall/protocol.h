@@ -48,6 +48,19 @@
 #define HALL_PROTO_ASSET_SIZE_MAX (INT64_C(1) << 32) /* size of one asset (4 GiB) */
 #define HALL_PROTO_BATCH_MAX 1000                     /* events in one batch */
 #define HALL_PROTO_SEQ_MAX ((INT64_C(1) << 53) - 1)   /* seq, versions: exact in a double */
+/* No lock-out (DESIGN.md decision 7, docs/protocol.md "signed messages"). Without a
+ * signature (development profile) a message may raise a version a kiosk holds by at most
+ * this much, and the controller follows a version a kiosk reports (hello, status) only
+ * when it is at most this far above its own counter: a forged or lying version then
+ * cannot push the counter near HALL_PROTO_SEQ_MAX, so staff can always push again. A
+ * database restored from a backup is behind by the pushes since, far fewer than this. */
+#define HALL_PROTO_VERSION_STEP_MAX (INT64_C(1) << 20)
+/* A confirm above the kiosk's own seq_max (a lost spool: docs/protocol.md "confirm") moves
+ * its numbering only when signed, or in the development profile only up to this seq, far
+ * below HALL_PROTO_SEQ_MAX (35 years of 1000 events a second), so no confirm can stop a
+ * kiosk recording. A signed one is taken up to HALL_PROTO_SEQ_JUMP_SIGNED_MAX. */
+#define HALL_PROTO_SEQ_JUMP_UNSIGNED_MAX (INT64_C(1) << 40)
+#define HALL_PROTO_SEQ_JUMP_SIGNED_MAX (INT64_C(1) << 52)
 #define HALL_PROTO_TS_MIN INT64_C(946684800000)       /* 2000-01-01T00:00:00Z */
 #define HALL_PROTO_TS_MAX INT64_C(4102444800000)      /* 2100-01-01T00:00:00Z */
 #define HALL_PROTO_STR_MAX 64                         /* exhibit, target, app, ids: chars */
@@ -180,6 +193,9 @@ typedef struct hall_hello {
 	int64_t unrecorded;       /* events the kiosk could not keep, ever (persisted; optional, 0) */
 	char last_error[HALL_PROTO_ERROR_MAX + 1]; /* "" = none (optional) */
 	hall_showing showing;     /* optional */
+	int64_t version_max;      /* optional (0): the highest version held for any kind and scope,
+	                             shown or not (what the kiosk refuses older pushes against) */
+	int64_t rejected_unsigned; /* optional (0): messages refused for signature reasons */
 } hall_hello;
 hall_err hall_proto_decode_hello(const void *buf, size_t len, hall_hello *out, hall_error *err);
 hall_err hall_proto_encode_hello(const hall_hello *msg, char **out, size_t *out_len, hall_error *err);
@@ -202,14 +218,25 @@ typedef struct hall_status {
 	char last_error[HALL_PROTO_ERROR_MAX + 1]; /* "" = none */
 	int64_t unrecorded;        /* events the kiosk could not keep, ever (optional, 0) */
 	hall_showing showing;      /* optional (full status only) */
+	int64_t version_max;       /* optional (0), as in hello */
+	int64_t rejected_unsigned; /* optional (0), as in hello */
 } hall_status;
 hall_err hall_proto_decode_status(const void *buf, size_t len, hall_status *out, hall_error *err);
 hall_err hall_proto_encode_status(const hall_status *msg, char **out, size_t *out_len, hall_error *err);
 /* The Will payload {"kiosk":"<id>","online":false}. */
 hall_err hall_proto_encode_will(const char *kiosk, char **out, size_t *out_len, hall_error *err);
 
-/* ack: the kiosk's answer to content, schedule, notice and command messages. */
-typedef enum hall_ack_kind { HALL_ACK_CONTENT, HALL_ACK_SCHEDULE, HALL_ACK_NOTICE, HALL_ACK_COMMAND } hall_ack_kind;
+/* ack: the kiosk's answer to content, schedule, notice and command messages, and its
+ * refusal of a confirm or poll result that is not the controller's (CONFIRM and POLL come
+ * only with REJECTED; POLL names the poll in `id` when it could be read). */
+typedef enum hall_ack_kind {
+	HALL_ACK_CONTENT,
+	HALL_ACK_SCHEDULE,
+	HALL_ACK_NOTICE,
+	HALL_ACK_COMMAND,
+	HALL_ACK_CONFIRM,
+	HALL_ACK_POLL
+} hall_ack_kind;
 /* DEFERRED (content only): the kiosk took the pack but holds it back (a visitor session
  * runs); an "applied" or "rejected" ack of the same version follows. */
 typedef enum hall_ack_result {
@@ -227,7 +254,7 @@ typedef struct hall_ack {
 	char scope[2 * HALL_ID_BUF]; /* content/schedule/notice: the scope of the message answered
 	                                ("all", "group:g", "kiosk:id"); "" = not given */
 	int64_t version;             /* content/schedule/notice: 1 .. HALL_PROTO_SEQ_MAX; -1 for command */
-	char id[HALL_ID_BUF];        /* command: its id; "" otherwise */
+	char id[HALL_ID_BUF];        /* command: its id; poll: the poll's id or ""; "" otherwise */
 	hall_ack_result result;      /* applied|rejected for content/schedule/notice, deferred for content,
 	                                done|failed for command */
 	char reason[HALL_PROTO_REASON_MAX + 1]; /* "" when applied/done; deferred: why, non-empty
