@@ -37,6 +37,10 @@
 
 #define RESULTS_MIN_INTERVAL_MS 250 /* poll results: at most four publishes a second */
 #define HOUSEKEEPING_INTERVAL_MS 30000
+/* How often serve tries to take the lead, or checks it still holds it (hall_store_lead):
+ * with the lock's release on a killed controller's session end, a standby takes over
+ * within this (issue 13 asks for 10 s). */
+#define LEAD_CHECK_MS 2000
 #define MAX_DIRTY_POLLS 64
 /* Fetch coalescing (core/include/hall/fetch.h says why and holds the window,
  * HALL_FETCH_COALESCE_MS, next to the kiosk's wait it must stay below). A kiosk that asks
@@ -73,6 +77,9 @@ typedef struct serve {
 	int64_t last_results;       /* mono ms */
 	uint64_t connects;
 	int64_t next_housekeeping;  /* mono ms */
+	bool leader;                /* this serve does the once-only work (hall_store_lead) */
+	bool lead_known;            /* leader was decided at least once (for the log line) */
+	int64_t next_lead_check;    /* mono ms */
 	int64_t started;            /* UTC ms */
 	recent_stream *streams;     /* RECENT_STREAMS, calloc'd; NULL = no coalescing (no memory) */
 	uint64_t fetches_coalesced;
@@ -150,7 +157,9 @@ static void mark_dirty(serve *sv, const char *poll)
 static void run_on_alert(serve *sv, const char *kind, const char *kiosk, const char *group, const char *reason)
 {
 	hall_warn("alert %s: kiosk %s%s%s: %s", kind, kiosk, group[0] ? " in " : "", group, reason);
-	if (!sv->cfg->on_alert[0])
+	/* Every controller on a shared database hears the kiosk; the leader alone tells the
+	 * staff, so one alert runs the program once. */
+	if (!sv->cfg->on_alert[0] || !sv->leader)
 		return;
 	cJSON *o = cJSON_CreateObject();
 	char *json = NULL;
@@ -869,12 +878,35 @@ static void handle_shot(serve *sv, const char *topic, const char *id, const hall
 
 /* ---------------------------------------------------------------- dispatch */
 
+static void announce_online(serve *sv);
+
+/* Another controller of this hall went away (its Will, or its clean stop) while this one
+ * runs (several serves on one database): the retained status would say "offline" with a
+ * controller still there. Say "online" again: the kiosks take that as a controller that
+ * (re)connected and resend what is unconfirmed, which covers what the one that died had
+ * received and not committed. */
+static bool handle_controller_status(serve *sv, const hall_mqtt_msg *msg)
+{
+	char topic[HALL_TOPIC_MAX];
+	hall_controller_status st;
+	if (hall_topic_ctl_controller_status(topic, sizeof topic, sv->cfg->topic_prefix) != 0 ||
+	    strcmp(topic, msg->topic) != 0)
+		return false;
+	if (hall_proto_decode_controller_status(msg->payload, msg->len, &st, NULL) == HALL_OK && !st.online) {
+		hall_info("the controller status says offline while this controller runs: announcing it again");
+		announce_online(sv);
+	}
+	return true;
+}
+
 static void handle(serve *sv, const hall_mqtt_msg *msg)
 {
 	char id[HALL_ID_BUF], leaf[16];
 	hall_error err = {0};
 	if (msg->len == 0)
 		return; /* a cleared retained message */
+	if (handle_controller_status(sv, msg))
+		return;
 	if (hall_topic_parse_kiosk(msg->topic, sv->cfg->topic_prefix, id, sizeof id, leaf, sizeof leaf) != 0) {
 		hall_error_set(&err, HALL_ERR_INVALID, "topic", "not a kiosk topic");
 		reject(sv, msg->topic, &err, 0);
@@ -1001,6 +1033,24 @@ static void housekeeping(serve *sv)
 	}
 }
 
+/* Take the lead or check it is still ours (hall_store_lead), and say so when that changes.
+ * A controller that just took the lead does the overdue once-only work at once. */
+static void check_lead(serve *sv, int64_t now)
+{
+	hall_error err = {0};
+	bool was = sv->leader, known = sv->lead_known;
+	if (hall_store_lead(sv->store, &sv->leader, &err) != HALL_OK)
+		db_warn("lead", &err);
+	sv->lead_known = true;
+	if (sv->leader && (!was || !known)) {
+		hall_info("leading: this controller writes the reports, keeps retention and runs alerts");
+		sv->next_housekeeping = now;
+	} else if (!sv->leader && (was || !known)) {
+		hall_info("standing by: another controller on this database leads (reports, retention, alerts)");
+	}
+	sv->next_lead_check = now + LEAD_CHECK_MS;
+}
+
 static void announce_online(serve *sv)
 {
 	char topic[HALL_TOPIC_MAX];
@@ -1051,6 +1101,15 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 			goto done;
 		}
 	}
+	{
+		char topic[HALL_TOPIC_MAX];
+		if (hall_topic_ctl_controller_status(topic, sizeof topic, cfg->topic_prefix) != 0 ||
+		    hall_mqtt_subscribe(sv.m, topic, &err) != HALL_OK) {
+			hall_error_log("subscribe %s: %s", topic, hall_error_format(&err, msg, sizeof msg));
+			goto done;
+		}
+	}
+	check_lead(&sv, hall_clock_mono_ms());
 	hall_info("serving %s:%d as client id %s, data in %s", cfg->broker.host, cfg->broker.port, cfg->id, cfg->data_dir);
 	while (!*stop) {
 		int64_t now = hall_clock_mono_ms();
@@ -1088,7 +1147,9 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 			flush_events(&sv);
 		publish_dirty_results(&sv);
 		reap_children(&sv);
-		if (now >= sv.next_housekeeping) {
+		if (now >= sv.next_lead_check)
+			check_lead(&sv, now);
+		if (sv.leader && now >= sv.next_housekeeping) {
 			housekeeping(&sv);
 			sv.next_housekeeping = now + HOUSEKEEPING_INTERVAL_MS;
 		}

@@ -335,6 +335,12 @@ hall_err hall_store_meta_set(hall_store *s, const char *key, const char *value, 
 	return !s->ops->meta_set ? unsupported(s, "meta_set", err) : s->ops->meta_set(s, key, value, err);
 }
 
+hall_err hall_store_lead(hall_store *s, bool *leader, hall_error *err)
+{
+	*leader = s->ops->lead == NULL; /* a backend for one controller: it leads */
+	return s->ops->lead ? s->ops->lead(s, leader, err) : HALL_OK;
+}
+
 /* ---------------------------------------------------------------- daily aggregates */
 
 /* Open-addressing hash of aggregate rows keyed by (kiosk, exhibit, hour, lang, type):

@@ -253,6 +253,8 @@ typedef struct hall_store_ops {
 
 	hall_err (*meta_get)(hall_store *s, const char *key, char *out, size_t len, hall_error *err);
 	hall_err (*meta_set)(hall_store *s, const char *key, const char *value, hall_error *err);
+	/* NULL: a backend one controller uses at a time (SQLite): that one always leads. */
+	hall_err (*lead)(hall_store *s, bool *leader, hall_error *err);
 } hall_store_ops;
 
 /* Every backend's handle starts with this; the backend's own state follows. */
@@ -466,6 +468,21 @@ hall_err hall_store_each_daily(hall_store *s, const char *day_from, const char *
  * that starts before hall_store_raw_deleted_before has lost raw events: its aggregates are
  * kept as they are (HALL_OK, nothing written), so daily aggregates are kept for good. */
 hall_err hall_store_aggregate_day(hall_store *s, const char *day, const char *tz, hall_error *err);
+
+/* ---------------------------------------------------------------- several controllers */
+
+/* Leadership among controllers sharing one database (issue 13: two serves on one
+ * PostgreSQL both ingest and answer kiosks; exactly one at a time does the once-only
+ * work: reports at closing time, aggregates and retention, on_alert programs, backups).
+ * Try to take the lead, or check it is still held; *leader says the outcome. Cheap
+ * enough to call every few seconds: a controller that stops leading (its lock's session
+ * ended) learns it at the next call, and a standby takes over at its first call after
+ * the leader's session ended (PostgreSQL ends it when the connection closes, at once
+ * for a killed process, within about 6 s for a dead machine by TCP keepalives).
+ * PostgreSQL: a session advisory lock (pg_try_advisory_lock, keyed by the schema) on a
+ * connection of its own, so the store's transactions never touch it. SQLite (one
+ * controller per file): always the leader. On error *leader is false. */
+hall_err hall_store_lead(hall_store *s, bool *leader, hall_error *err);
 
 /* Small settings. meta_get: HALL_ERR_NOT_FOUND when unset; the value is cut to len - 1. */
 hall_err hall_store_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err);

@@ -37,12 +37,22 @@ typedef struct pg_store {
 	hall_store base; /* first: a hall_store * is a pg_store * */
 	PGconn *c;
 	char where[160];  /* the connection URI without its password, for errors */
+	char *uri;        /* the URI itself (malloc'd): the lead's connection is opened later */
+	PGconn *lock;     /* hall_store_lead's own connection; NULL until first asked */
+	bool leading;     /* the lock's session holds the lead */
 	char state[6];    /* SQLSTATE of the last failure ("" when none) */
 } pg_store;
 
 static pg_store *pg(hall_store *s)
 {
 	return (pg_store *)(void *)s;
+}
+
+/* CREATE TABLE IF NOT EXISTS says NOTICE for every table that is there: not news. */
+static void quiet_notices(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
 }
 
 /* ---------------------------------------------------------------- parameters */
@@ -293,7 +303,7 @@ static const char SCHEMA[] =
 
 /* Two controllers starting at once would race on CREATE TABLE IF NOT EXISTS (the
  * catalog's unique keys); a transaction-scoped advisory lock makes the second wait. */
-#define SCHEMA_LOCK "SELECT pg_advisory_xact_lock(7431311)"
+#define SCHEMA_LOCK "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/hall-schema'))"
 
 static hall_err create_schema(pg_store *p, hall_error *err)
 {
@@ -1652,10 +1662,62 @@ static hall_err visit_row(void *ctx, const PGresult *r, int i, bool *stop, hall_
 
 /* ---------------------------------------------------------------- opening */
 
+/* ---------------------------------------------------------------- leadership */
+
+/* The lead is a session advisory lock, keyed by the schema (two halls in one database,
+ * each in its own schema, lead apart), held on a connection used for nothing else: the
+ * store's own connection runs transactions and may be reset, and a lock there would go
+ * with it. Keepalives both ways: the client notices a dead server, the server (its
+ * tcp_keepalives_* of this session) a dead controller machine, and ends the session,
+ * which frees the lock, within about 3 + 3 x 1 s. */
+static bool lock_alive(pg_store *p)
+{
+	PGresult *r = PQexec(p->lock, "SELECT 1");
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	PQclear(r);
+	return ok;
+}
+
+static hall_err pg_lead(hall_store *s, bool *leader, hall_error *err)
+{
+	pg_store *p = pg(s);
+	*leader = false;
+	if (p->lock && p->leading && lock_alive(p)) {
+		*leader = true;
+		return HALL_OK;
+	}
+	p->leading = false; /* the session is gone, and the lock with it */
+	if (!p->lock || PQstatus(p->lock) != CONNECTION_OK || !lock_alive(p)) {
+		static const char *const keys[] = {"dbname", "keepalives", "keepalives_idle", "keepalives_interval",
+		                                   "keepalives_count", "connect_timeout", "application_name", NULL};
+		const char *const vals[] = {p->uri, "1", "3", "1", "3", "5", "hall-controller lead", NULL};
+		PQfinish(p->lock);
+		p->lock = PQconnectdbParams(keys, vals, 1);
+		if (!p->lock || PQstatus(p->lock) != CONNECTION_OK) {
+			const char *m = p->lock ? PQerrorMessage(p->lock) : "out of memory";
+			return hall_error_set(err, HALL_ERR_DB, p->where, "lead: cannot connect: %.*s", (int)strcspn(m, "\n"), m);
+		}
+		PQsetNoticeProcessor(p->lock, quiet_notices, NULL);
+		PQclear(PQexec(p->lock, "SET tcp_keepalives_idle=3; SET tcp_keepalives_interval=1; SET tcp_keepalives_count=3"));
+	}
+	PGresult *r = PQexec(p->lock, "SELECT pg_try_advisory_lock(hashtext(current_schema() || '/hall-lead'))");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		const char *m = PQresultErrorMessage(r);
+		hall_err rc = hall_error_set(err, HALL_ERR_DB, p->where, "lead: %.*s", (int)strcspn(m, "\n"), m);
+		PQclear(r);
+		return rc;
+	}
+	p->leading = *leader = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return HALL_OK;
+}
+
 static void pg_close(hall_store *s)
 {
 	pg_store *p = pg(s);
+	PQfinish(p->lock);
 	PQfinish(p->c);
+	free(p->uri);
 	free(p);
 }
 
@@ -1698,14 +1760,8 @@ static const hall_store_ops PG_OPS = {
 	.each_daily = pg_each_daily,
 	.meta_get = pg_meta_get,
 	.meta_set = pg_meta_set,
+	.lead = pg_lead,
 };
-
-/* CREATE TABLE IF NOT EXISTS says NOTICE for every table that is there: not news. */
-static void quiet_notices(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
 
 static void redact_uri(const char *uri, char *out, size_t len)
 {
@@ -1728,6 +1784,10 @@ hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err)
 		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
 	p->base.ops = &PG_OPS;
 	redact_uri(uri, p->where, sizeof p->where);
+	if (!(p->uri = strdup(uri))) {
+		free(p);
+		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
+	}
 	p->c = PQconnectdb(uri);
 	if (!p->c || PQstatus(p->c) != CONNECTION_OK) {
 		const char *m = p->c ? PQerrorMessage(p->c) : "out of memory";

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <sqlite3.h>
 
@@ -1022,6 +1023,40 @@ static void next_version_should_pass_a_version_a_kiosk_already_holds(void **stat
 	assert_int_equal(v, 42);
 }
 
+/* Two controllers on one database: exactly one leads; when it goes, the other takes the
+ * lead at its next try. SQLite is for one controller: every connection leads. */
+static void lead_should_pass_to_the_other_controller_when_the_leader_goes(void **state)
+{
+	fx *f = *state;
+	hall_store *other = NULL;
+	bool a = false, b = true;
+	assert_int_equal(hall_store_open(f->db, &other, NULL), HALL_OK);
+	assert_int_equal(hall_store_lead(f->s, &a, NULL), HALL_OK);
+	assert_int_equal(hall_store_lead(other, &b, NULL), HALL_OK);
+	if (!ON_PG) {
+		assert_true(a && b);
+		hall_store_close(other);
+		return;
+	}
+	assert_true(a);
+	assert_false(b);
+	assert_int_equal(hall_store_lead(f->s, &a, NULL), HALL_OK); /* still held */
+	assert_true(a);
+	hall_store_close(f->s);
+	f->s = NULL;
+	bool took = false; /* the server ends the closed session's lock at once, or nearly */
+	for (int i = 0; i < 50 && !took; i++) {
+		assert_int_equal(hall_store_lead(other, &took, NULL), HALL_OK);
+		if (!took)
+			usleep(100000);
+	}
+	assert_true(took);
+	assert_int_equal(hall_store_open(f->db, &f->s, NULL), HALL_OK);
+	assert_int_equal(hall_store_lead(f->s, &a, NULL), HALL_OK);
+	assert_false(a);
+	hall_store_close(other);
+}
+
 int main(void)
 {
 	const char *backend = getenv("HALL_TEST_STORE");
@@ -1063,6 +1098,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_clear_should_never_count_as_content_shown, setup, teardown),
 		cmocka_unit_test_setup_teardown(history_should_keep_the_outcome_and_its_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_should_add_the_new_columns_to_an_old_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(lead_should_pass_to_the_other_controller_when_the_leader_goes, setup, teardown),
 	};
 	if (pg)
 		return cmocka_run_group_tests_name("store on PostgreSQL", tests, pg_up, pg_down);
