@@ -264,7 +264,14 @@ static int64_t override_of(hall_store *store, const char *kind, const char *id, 
 		int64_t v = d.cleared ? 0 : d.version;
 		hall_store_desired_free(&d);
 		if (v) {
-			snprintf(scope_out, len, "%s", scopes[i]);
+			/* a bounded copy: gcc -O2 cannot see that scopes[i] fits and fails the build */
+			size_t l = strnlen(scopes[i], sizeof scopes[i]);
+			if (len && l >= len)
+				l = len - 1;
+			if (len) {
+				memcpy(scope_out, scopes[i], l);
+				scope_out[l] = '\0';
+			}
 			return v;
 		}
 	}
