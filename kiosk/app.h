@@ -68,7 +68,7 @@ const char *hall_app_event_type_name(hall_app_event_type t);
  *    of large-text, high-contrast, low-position, voice; VOTE: the option id;
  *    SESSION_END: why the session ended, one of HALL_APP_END_*.
  *  - session: visitor session number on this kiosk since boot (0 = attract loop); the
- *    platform puts the session's lifelong id on the wire instead (main.c wire_session).
+ *    link puts the session's lifelong id on the wire instead (link_events.c).
  *  - dwell_ms: SESSION_END: length of the session; VIEW: how long the view lasted (a
  *    VIEW is emitted when the visitor leaves a view, and for the last view when the
  *    session ends; views of the attract loop are not reported); 0 elsewhere.

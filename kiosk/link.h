@@ -149,7 +149,9 @@ typedef struct hall_link_event {
 	const char *type;    /* "tap", "session_start", "session_end", "view", "language", "mode", "vote", "help" */
 	const char *exhibit; /* "" when none; at most 64 bytes */
 	const char *target;  /* "" when none; at most 64 bytes */
-	int64_t session;     /* visitor session number; -1 = leave out */
+	int64_t session;     /* the app's visitor session number since boot (0 = attract loop,
+	                      * -1 = leave out); the link sends the session's lifelong id
+	                      * instead: the seq of its session_start (docs/protocol.md) */
 	const char *lang;    /* language code shown; NULL = leave out */
 	int64_t dwell_ms;    /* -1 = leave out */
 	const char *poll;    /* poll id on "vote"; NULL = leave out */

@@ -143,7 +143,7 @@ hall_err hall_link_help(hall_link *link, const char *exhibit, int64_t session, h
 	h.ts = hall_clock_now_ms();
 	if (exhibit && hall_proto_copy(h.exhibit, sizeof h.exhibit, exhibit) != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, "exhibit", "too long");
-	h.session = session < 0 ? -1 : session;
+	h.session = link__session_id(link, session, false);
 	if ((rc = hall_proto_encode_help(&h, &buf, &len, err)) != HALL_OK)
 		return rc;
 	rc = link__publish(link, "help", buf, len, false);

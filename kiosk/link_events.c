@@ -11,10 +11,43 @@ void link__resend_all(hall_link *link)
 	link->resend_due = 0;
 }
 
+/* A visitor session's id on the wire is the seq of its session_start (docs/protocol.md
+ * "events"): seqs survive restarts, so it is unique for the kiosk's whole life, where the
+ * app's own number starts again at 1 with every start (issue 10: restarts merged sessions
+ * and their votes at the controller). If the session_start itself could not be recorded,
+ * the seq it would have had goes to the session's next recorded event, so the id still
+ * names no other session's events. */
+int64_t link__session_id(hall_link *link, int64_t app_session, bool starting)
+{
+	if (app_session <= 0)
+		return app_session < 0 ? -1 : 0;
+	if (starting || app_session != link->session_app) {
+		link->session_app = app_session;
+		link->session_id = hall_spool_next_seq(link->spool);
+	}
+	return link->session_id;
+}
+
 typedef struct renum_ctx {
 	bool ok;
 	hall_event ev;
 } renum_ctx;
+
+/* lost_spool's renumbering: the session_starts moved (old seq -> new seq), so that the
+ * other events of their sessions, and the session running now, follow them. */
+typedef struct renum_run {
+	hall_link *link;
+	int64_t (*moved)[2];
+	size_t n, cap;
+} renum_run;
+
+static int64_t renum_session(const renum_run *run, int64_t session)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (run->moved[i][0] == session)
+			return run->moved[i][1];
+	return session;
+}
 
 static void renum_take(void *user, size_t index, const hall_event *ev, const hall_error *ev_err)
 {
@@ -29,11 +62,17 @@ static void renum_take(void *user, size_t index, const hall_event *ev, const hal
 /* hall_spool_rebuild_fn: the same event under its new seq. */
 static int renumber_event(void *ctx, const void *data, size_t len, int64_t new_seq, void **out, size_t *out_len)
 {
-	hall_link *link = ctx;
+	renum_run *run = ctx;
 	renum_ctx r = {0};
 	char *buf = NULL;
-	if (hall_proto_decode_events(data, len, link->cfg.id, renum_take, &r, NULL, NULL, NULL) != HALL_OK || !r.ok)
+	if (hall_proto_decode_events(data, len, run->link->cfg.id, renum_take, &r, NULL, NULL, NULL) != HALL_OK || !r.ok)
 		return -1;
+	if (r.ev.type == HALL_EVENT_SESSION_START && run->n < run->cap) {
+		run->moved[run->n][0] = r.ev.seq;
+		run->moved[run->n++][1] = new_seq;
+	}
+	if (r.ev.session > 0)
+		r.ev.session = renum_session(run, r.ev.session);
 	r.ev.seq = new_seq;
 	if (hall_proto_encode_event(&r.ev, &buf, out_len, NULL) != HALL_OK)
 		return -1;
@@ -50,10 +89,18 @@ static void lost_spool(hall_link *link, int64_t confirmed, const hall_spool_stat
 {
 	hall_error err = {0};
 	size_t moved = 0;
+	/* at most one session_start per unconfirmed event */
+	renum_run run = {link, NULL, 0, (size_t)(before->seq_max - before->first + 1)};
+	if (run.cap > 0 && !(run.moved = calloc(run.cap, sizeof *run.moved)))
+		run.cap = 0; /* out of memory: sessions keep their old ids, events still move */
 	hall_warn("link: the controller holds events of this kiosk up to seq %lld, but this spool issued only up to "
 	          "%lld (was the data directory wiped?): new events are numbered from %lld on",
 	          (long long)confirmed, (long long)before->seq_max, (long long)confirmed + 1);
-	if (hall_spool_skip_past(link->spool, confirmed, renumber_event, link, &moved, &err) != HALL_OK) {
+	hall_err rc = hall_spool_skip_past(link->spool, confirmed, renumber_event, &run, &moved, &err);
+	if (link->session_id > 0)
+		link->session_id = renum_session(&run, link->session_id);
+	free(run.moved);
+	if (rc != HALL_OK) {
 		hall_error_log("link: cannot move the spool past seq %lld: %s: %s", (long long)confirmed, err.path,
 		               err.msg);
 		return;
@@ -238,7 +285,7 @@ hall_err hall_link_record(hall_link *link, const hall_link_event *ev, uint64_t *
 	    (ev->lang && hall_proto_copy(b.ev.lang, sizeof b.ev.lang, ev->lang) != 0) ||
 	    (ev->poll && hall_proto_copy(b.ev.poll, sizeof b.ev.poll, ev->poll) != 0))
 		return hall_error_set(err, HALL_ERR_INVALID, "", "a field of the %s event is too long", ev->type);
-	b.ev.session = ev->session < 0 ? -1 : ev->session;
+	b.ev.session = link__session_id(link, ev->session, type == HALL_EVENT_SESSION_START);
 	b.ev.dwell_ms = ev->dwell_ms < 0 ? -1 : ev->dwell_ms;
 	if ((rc = hall_proto_check_event(&b.ev, "", err)) != HALL_OK)
 		return rc;

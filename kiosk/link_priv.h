@@ -158,6 +158,8 @@ struct hall_link {
 	int64_t resend_due;      /* mono ms; 0 = nothing in flight */
 	bool appended;           /* since the last spool sync */
 	bool flushing;
+	int64_t session_app;     /* the app's number of the visitor session below (since boot) */
+	int64_t session_id;      /* its id on the wire: the seq of its session_start */
 	int64_t held_retry;      /* mono ms: when to try writing held events again (0 = now) */
 	int64_t sync_error_logged; /* mono ms of the last "spool sync" error logged */
 	int64_t spool_status_next; /* mono ms: a change of the spool's trouble is told from then */
@@ -208,6 +210,9 @@ struct hall_link {
 /* link.c */
 int64_t link__mono_now(void);
 void link__set_last_error(hall_link *link, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* link_events.c: the wire's id of the app's visitor session `app_session` (0 = attract,
+ * < 0 = unknown: -1); `starting` on its session_start. */
+int64_t link__session_id(hall_link *link, int64_t app_session, bool starting);
 /* The status's last_error: the spool's when it cannot write (events are at stake), else
  * the link's own. */
 void link__status_error(const hall_link *link, char *out, size_t len);

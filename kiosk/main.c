@@ -108,8 +108,6 @@ typedef struct kiosk {
 	hall_script_player player;
 	int quit, exit_code, quit_flush;
 	const char *quit_why;    /* HALL_APP_END_*: why a running session ends at quit */
-	uint32_t app_session;    /* the app's number of the visitor session below (since boot) */
-	int64_t session_id;      /* its id on the wire: the seq of its session_start */
 	/* content held back while a visitor session runs */
 	hall_content *pending;
 	char pending_dir[HALL_LINK_PATH_MAX];
@@ -144,25 +142,6 @@ static int cb_measure(void *ctx, const char *utf8, size_t len, int font_px, hall
 	return hall_ttf_measure(k->ttf, utf8, len, font_px, lang, bold, w, h);
 }
 
-/* A visitor session's id on the wire is the seq of its session_start (docs/protocol.md
- * "events"): seqs survive restarts, so it is unique for the kiosk's whole life, where the
- * app's own number starts again at 1 with every start (issue 10: restarts merged sessions
- * and their votes at the controller). 0 = the attract loop. If the session_start itself
- * could not be recorded, the seq it would have had goes to the session's next recorded
- * event, so the id still names no other session's events. */
-static int64_t wire_session(kiosk *k, uint32_t app_session, int starting)
-{
-	if (app_session == 0)
-		return 0;
-	if (starting || app_session != k->app_session) {
-		hall_link_stats ls;
-		hall_link_get_stats(k->link, &ls);
-		k->app_session = app_session;
-		k->session_id = (int64_t)ls.seq_max + 1;
-	}
-	return k->session_id;
-}
-
 static void cb_emit(void *ctx, const hall_app_event *ev)
 {
 	kiosk *k = ctx;
@@ -170,7 +149,7 @@ static void cb_emit(void *ctx, const hall_app_event *ev)
 		.type = hall_app_event_type_name(ev->type),
 		.exhibit = ev->exhibit ? ev->exhibit : "",
 		.target = ev->target ? ev->target : "",
-		.session = wire_session(k, ev->session, ev->type == HALL_APP_EV_SESSION_START),
+		.session = (int64_t)ev->session, /* the link puts the session's lifelong id on the wire */
 		.lang = hall_lang_code(ev->lang),
 		/* a session's length, or a view's (docs/protocol.md: dwell_ms) */
 		.dwell_ms = ev->type == HALL_APP_EV_SESSION_END || ev->type == HALL_APP_EV_VIEW ? ev->dwell_ms : -1,
@@ -209,7 +188,7 @@ static void cb_help(void *ctx, const char *exhibit, uint32_t session)
 {
 	kiosk *k = ctx;
 	hall_error err = {{0}, {0}};
-	if (hall_link_help(k->link, exhibit ? exhibit : "", wire_session(k, session, 0), &err) != HALL_OK) {
+	if (hall_link_help(k->link, exhibit ? exhibit : "", (int64_t)session, &err) != HALL_OK) {
 		char buf[512];
 		hall_warn("call-staff not sent: %s", hall_error_format(&err, buf, sizeof(buf)));
 	}

@@ -4,8 +4,9 @@
 # (the second run is killed with kill -9 after its vote was stored, the others quit), gives
 # the controller 3 votes and 3 sessions: in its votes table, in its events, and in the
 # day's report. Every event of a session carries the seq of that session's session_start.
-# (Before: each start numbered sessions from 1 again, so the controller, which keys votes
-# by (kiosk, session, poll), stored one vote and counted one session.)
+# A fourth run on a wiped data folder (its seqs renumbered past the controller's) adds a
+# fourth. (Before: each start numbered sessions from 1 again, so the controller, which
+# keys votes by (kiosk, session, poll), stored one vote and counted one session.)
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
 faults_init sessions
 K=sess-restart
@@ -63,13 +64,31 @@ sleep 1
 [ "$(vote_events)" = 3 ] || fail "$(vote_events) vote events stored, expected 3"
 [ "$(votes)" = 3 ] || fail "$(votes) votes counted by the controller, expected 3 (sessions merged across restarts)"
 
+# Run 4: the kiosk's data folder is wiped and it votes while the controller is away, so
+# its seqs (and its session's id) start again at 1; the controller's confirm then moves
+# them past what it holds (docs/protocol.md, confirm), and the session must move with them
+# (its vote, and the session_end the kiosk sends when stopped mid-session).
+faults_stop "$CPID" TERM
+rm -rf "$work/kiosk-$K"
+visit_script "$work/run4.script" kill
+faults_start_kiosk "$work/kiosk.json" "$K" "$work/run4.script" kiosk4
+faults_wait 40 "run 4 voted" test -e "$work/shots-$K/voted.json"
+faults_start_controller "$work/controller.json" serve2
+has_4() { [ "$(vote_events)" -ge 4 ]; }
+faults_wait 40 "vote event 4 of $K stored" has_4
+faults_stop "$KPID" TERM
+has_end() { [ "$(q "select count(*) from events where kiosk=? and type='session_end' and target='stop'")" -ge 1 ]; }
+faults_wait 20 "run 4's session_end" has_end
+grep -q "new events are numbered from" "$work/kiosk4.log" || fail "run 4 never moved its seqs past the controller's"
+[ "$(votes)" = 4 ] || fail "$(votes) votes counted after the wiped run, expected 4"
+
 python3 - "$work/ctl/controller.db" "$K" <<'PY' || fail "session ids are not the seqs of their session_start"
 import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 k = sys.argv[2]
 starts = {seq: s for seq, s in con.execute(
     "select seq, session from events where kiosk=? and type='session_start'", (k,))}
-assert len(starts) == 3, f"{len(starts)} session_start events, expected 3: {starts}"
+assert len(starts) == 4, f"{len(starts)} session_start events, expected 4: {starts}"
 for seq, s in starts.items():
     assert s == seq, f"session_start seq {seq} carries session {s}"
 # every event inside a session names one of those starts; votes carry theirs
@@ -83,12 +102,12 @@ PY
 day=$(TZ=Asia/Seoul date +%F)
 "$bin/hall-controller" report --date "$day" --format json --config "$work/controller.json" --data "$work/ctl" \
 	> "$work/report.json" 2> "$work/report.log" || fail "report failed"
-python3 - "$work/report.json" "$K" <<'PY' || fail "the report does not count 3 sessions and 3 votes"
+python3 - "$work/report.json" "$K" <<'PY' || fail "the report does not count 4 sessions and 4 votes"
 import json, sys
 r = json.load(open(sys.argv[1]))
 k = [x for x in r["kiosks"] if x["id"] == sys.argv[2]][0]
-assert k["sessions"] == 3, k
-assert r["totals"]["votes"] == 3, r["totals"]
+assert k["sessions"] == 4, k
+assert r["totals"]["votes"] == 4, r["totals"]
 PY
 faults_stop "$CPID" TERM
-echo "sessions across restarts: ok (3 runs, one kill -9: 3 sessions, 3 votes)"
+echo "sessions across restarts: ok (3 runs, one kill -9, one on a wiped data folder: 4 sessions, 4 votes)"
