@@ -335,6 +335,8 @@ hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks
 	snprintf(app->kiosk_id, sizeof(app->kiosk_id), "%s", cfg->id);
 	snprintf(app->tz, sizeof(app->tz), "%s", cfg->time_zone[0] ? cfg->time_zone : "Asia/Seoul");
 	snprintf(app->pin, sizeof(app->pin), "%s", cfg->staff_pin);
+	/* The lockout lives beside the spool: a restart gives no new tries. */
+	app->pin_guard = hall_staff_pin_create(cfg->data_dir, cfg->staff_pin_hash, cfg->staff_pin);
 	int idle = cfg->session.idle_timeout_s > 0 ? cfg->session.idle_timeout_s : 60;
 	int more = cfg->session.more_time_s >= 20 ? cfg->session.more_time_s : 20;
 	app->idle_ms = (int64_t)idle * 1000;
@@ -360,6 +362,7 @@ void hall_app_destroy(hall_app *app)
 	if (!app)
 		return;
 	hall_content_destroy(app->content);
+	hall_staff_pin_destroy(app->pin_guard);
 	free(app->asset_ok);
 	free(app->ex_state);
 	for (int i = 0; i < HALL_LANG_COUNT; i++)

@@ -3,6 +3,8 @@
  * action (kiosk/action.h) says what happens; the previews of a tap for warming caches. */
 #include "app_internal.h"
 
+#include "hall/clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,16 +58,6 @@ static void speech_key(hall_app *app, hall_app_key_code key)
 static void replay(hall_app *app, int64_t now);
 static void speak_screen(hall_app *app);
 
-static int pin_matches(const char *a, const char *b)
-{
-	/* Compare every byte whatever the first difference, so timing says nothing. */
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned diff = (unsigned)(la ^ lb);
-	for (size_t i = 0; i < la && i < 17; i++)
-		diff |= (unsigned)(unsigned char)a[i] ^ (unsigned)(unsigned char)(i < lb ? b[i] : 0);
-	return diff == 0 && la > 0;
-}
-
 /* A key of the staff PIN keypad (every other control cancels nothing and is ignored). */
 static void pin_key(hall_app *app, hall_act act, int64_t now)
 {
@@ -75,7 +67,7 @@ static void pin_key(hall_app *app, hall_act act, int64_t now)
 		app->pin_msg = 0;
 		return;
 	}
-	if (now < app->pin_locked_until) {
+	if (!app->pin_guard || hall_staff_pin_locked_until(app->pin_guard, now, hall_clock_now_ms())) {
 		app->pin_msg = 2;
 		return;
 	}
@@ -90,25 +82,20 @@ static void pin_key(hall_app *app, hall_act act, int64_t now)
 		if (len > 0)
 			app->pin_entry[len - 1] = '\0';
 	} else if (act.kind == HALL_ACT_PIN_OK) {
-		if (pin_matches(app->pin_entry, app->pin)) {
-			app->pin_entry[0] = '\0';
+		hall_pin_result r = hall_staff_pin_check(app->pin_guard, app->pin_entry, now, hall_clock_now_ms());
+		app->pin_entry[0] = '\0';
+		if (r == HALL_PIN_OK) {
 			app->pin_msg = 0;
-			app->pin_fails = 0;
 			app->dlg = DLG_NONE;
 			app__sound(app, HALL_APP_SOUND_DONE);
 			hall_info("app: staff PIN accepted, leaving the kiosk");
 			if (app->cb.staff_exit)
 				app->cb.staff_exit(app->cb.ctx);
 		} else {
-			app->pin_entry[0] = '\0';
-			app->pin_msg = 1;
+			app->pin_msg = r == HALL_PIN_LOCKED || hall_staff_pin_locked_until(app->pin_guard, now, hall_clock_now_ms())
+			                   ? 2
+			                   : 1;
 			app__sound(app, HALL_APP_SOUND_WARNING);
-			if (++app->pin_fails >= PIN_MAX_FAILS) {
-				app->pin_fails = 0;
-				app->pin_locked_until = now + PIN_LOCK_MS;
-				app->pin_msg = 2;
-				hall_warn("app: %d wrong staff PINs; keypad locked for %d s", PIN_MAX_FAILS, PIN_LOCK_MS / 1000);
-			}
 		}
 	}
 }
@@ -456,7 +443,7 @@ int hall_app_long_press(hall_app *app, int x, int y, int64_t now)
 	app->dlg = DLG_STAFF_PIN;
 	app->dialog_page = 0;
 	app->pin_entry[0] = '\0';
-	app->pin_msg = now < app->pin_locked_until ? 2 : 0;
+	app->pin_msg = app->pin_guard && hall_staff_pin_locked_until(app->pin_guard, now, hall_clock_now_ms()) ? 2 : 0;
 	app->last_input = now;
 	app__follow_dialog(app, now);
 	return 1;

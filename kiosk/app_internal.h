@@ -15,13 +15,12 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "staff_pin.h"
 #include "exhibits/exhibits.h"
 #include "ui.h"
 
 #define ATTRACT_SLIDE_MS 8000
 #define MAX_POLL_RESULTS 32
-#define PIN_MAX_FAILS 5
-#define PIN_LOCK_MS 60000
 #define STAFF_CORNER_MM 40.0
 #define MAX_SHOW 32 /* a schedule playlist names at most 32 exhibits; content holds at most 32 */
 
@@ -119,8 +118,7 @@ struct hall_app {
 
 	char pin_entry[17];
 	int pin_msg; /* 0 none, 1 wrong, 2 locked */
-	int pin_fails;
-	int64_t pin_locked_until;
+	hall_staff_pin *pin_guard; /* the PIN check and its lockout (staff_pin.h), owned */
 
 	hall_dl *scratch;
 	/* hall_app_preview_tap: the state saved while a tap is tried */
