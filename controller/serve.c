@@ -619,6 +619,16 @@ static void handle_hello(serve *sv, const char *topic, const char *id, const hal
 	          h.group, h.content_version, h.seq_max, h.spool_first);
 	if (!was_online)
 		on_transition(sv, id, true);
+	/* A kiosk whose last run did not stop cleanly (the systemd watchdog killed a frozen
+	 * screen, a crash, a power cut) says so once in last_error: an alert, once per such
+	 * restart (the error text names the run, and status keeps it as the kiosk's). */
+	size_t rl = strlen(HALL_PROTO_RESTARTED_ERROR);
+	if (strncmp(h.last_error, HALL_PROTO_RESTARTED_ERROR, rl) == 0 &&
+	    (!known || strcmp(before.last_error, h.last_error) != 0)) {
+		if (hall_store_kiosk_set_alert(sv->store, id, true, h.last_error, &err) != HALL_OK)
+			db_warn("storing alert", &err);
+		run_on_alert(sv, "restarted", id, h.group, h.last_error);
+	}
 	if (lost[0]) { /* after the transition: coming back online clears an offline alert only */
 		if (hall_store_kiosk_set_alert(sv->store, id, true, lost, &err) != HALL_OK)
 			db_warn("storing alert", &err);

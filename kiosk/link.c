@@ -330,6 +330,7 @@ hall_err link__publish_hello(hall_link *link)
 	h.version_max = held_version_max(link);
 	h.rejected_unsigned = (int64_t)link->rejected_unsigned;
 	hall_proto_copy(h.app, sizeof h.app, APP_NAME);
+	hall_proto_copy(h.last_error, sizeof h.last_error, link->last_error);
 	link__showing(link, &h.showing);
 	if ((rc = hall_proto_encode_hello(&h, &buf, &len, &err)) != HALL_OK) {
 		hall_warn("link: cannot encode hello: %s: %s", err.path, err.msg);

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "displaylist.h"
@@ -26,6 +28,7 @@
 #include "hall/config.h"
 #include "hall/fsutil.h"
 #include "hall/log.h"
+#include "hall/protocol.h"
 #include "hall/schedule.h"
 #include "link.h"
 #include "memtune.h"
@@ -838,6 +841,61 @@ static void warm_step(kiosk *k, int64_t now, int budget_ms)
 	}
 }
 
+/* ---- systemd: readiness, the watchdog, and a restart after an unclean stop ----------- */
+
+/* The unit's watchdog (WatchdogSec, config/systemd/hall-kiosk@.service): the frame loop
+ * says it is alive at half the interval, so a frozen loop (a screen that no longer
+ * changes or takes input) is killed and restarted by systemd. Nothing without systemd
+ * (no NOTIFY_SOCKET / WATCHDOG_USEC): sd_notify and sd_watchdog_enabled do nothing then. */
+static int64_t g_watchdog_ms;   /* the ping interval; 0 = no watchdog */
+static int64_t g_watchdog_last; /* mono ms of the last ping */
+
+static void watchdog_init(void)
+{
+	uint64_t usec = 0;
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec >= 2000)
+		g_watchdog_ms = (int64_t)(usec / 2000); /* half the interval, in ms */
+}
+
+static void watchdog_feed(int64_t now)
+{
+	if (g_watchdog_ms && now - g_watchdog_last >= g_watchdog_ms) {
+		sd_notify(0, "WATCHDOG=1");
+		g_watchdog_last = now;
+	}
+}
+
+/* <data_dir>/running exists while the kiosk runs and is removed when it stops cleanly:
+ * found at start, the last run ended by the watchdog's kill, a crash or a power cut, and
+ * the kiosk says so in its status and hello (last_error), which serve turns into an
+ * alert. */
+static void running_mark(const hall_kiosk_config *cfg, hall_link *link, char *path, size_t len)
+{
+	hall_error err = {0};
+	char *old = NULL, buf[128], when[48] = "";
+	size_t n = 0;
+	if (hall_fs_join(path, len, cfg->data_dir, "running") != 0) {
+		path[0] = '\0';
+		return;
+	}
+	if (hall_fs_read_file(path, 128, &old, &n, NULL) == HALL_OK) {
+		long long started = 0;
+		hall_civil c;
+		if (sscanf(old, "%*d %lld", &started) == 1 && hall_clock_to_civil(started, cfg->time_zone, &c) == 0)
+			snprintf(when, sizeof when, " (that run started %04d-%02d-%02d %02d:%02d:%02d)", c.year, c.month, c.day,
+			         c.hour, c.minute, c.second);
+		hall_warn("the last run did not stop cleanly%s: killed by the watchdog, crashed or lost power", when);
+		char msg[HALL_PROTO_ERROR_MAX + 1];
+		snprintf(msg, sizeof msg, "%s: killed by the watchdog, crashed or lost power%s", HALL_PROTO_RESTARTED_ERROR,
+		         when);
+		hall_link_set_status(link, 0, msg);
+		free(old);
+	}
+	snprintf(buf, sizeof buf, "%ld %lld\n", (long)getpid(), (long long)hall_clock_now_ms());
+	if (hall_fs_write_atomic(path, buf, strlen(buf), &err) != HALL_OK)
+		hall_warn("cannot write %s: %s", path, err.msg);
+}
+
 static void run(kiosk *k)
 {
 	int64_t now = hall_clock_mono_ms();
@@ -860,6 +918,7 @@ static void run(kiosk *k)
 		drain_gestures(k, now);
 		changed = frame(k, now, shot, dump);
 		hall_link_frame_end(k->link);
+		watchdog_feed(now);
 		if (now - k->last_status >= STATUS_EVERY_MS) {
 			hall_link_set_status(k->link, (double)k->frames_since_status * 1000.0 / (double)(now - k->last_status),
 			                     NULL);
@@ -1092,9 +1151,16 @@ int main(int argc, char **argv)
 	/* the content from disk comes as the first update: show it before the first frame */
 	drain_link(k, hall_clock_mono_ms());
 	apply_pending_content(k, hall_clock_mono_ms(), 1);
+	char running[HALL_CONFIG_PATH_MAX + 16];
+	running_mark(&k->cfg, k->link, running, sizeof running);
 	if (hall_link_start(k->link, &err) != HALL_OK)
 		hall_warn("network: %s (running offline)", hall_error_format(&err, buf, sizeof(buf)));
+	watchdog_init();
+	sd_notify(0, "READY=1"); /* the content is on screen: systemd counts the unit started */
 	run(k);
+	sd_notify(0, "STOPPING=1");
+	if (running[0])
+		unlink(running); /* a clean stop */
 	if (k->st.enabled)
 		print_stats(k);
 	rc = k->exit_code;

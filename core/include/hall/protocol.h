@@ -178,6 +178,10 @@ typedef struct hall_showing {
 	char pack[HALL_STR_BUF];
 } hall_showing;
 
+/* The start of a kiosk's last_error after a run that did not stop cleanly (the systemd
+ * watchdog's kill, a crash, a power cut); serve raises the alert "restarted" for it. */
+#define HALL_PROTO_RESTARTED_ERROR "restarted after an unclean stop"
+
 /* hello: sent on every connect. */
 typedef struct hall_hello {
 	char kiosk[HALL_ID_BUF];
