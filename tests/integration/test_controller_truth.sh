@@ -11,41 +11,11 @@
 #    validate, clear;
 #  - a kiosk that stopped while the hall was closed raised nothing when it opened;
 #  - with serve stopped, status showed a stopped kiosk as online with no word of it.
-set -euo pipefail
-src=${HALL_SOURCE_DIR:?}
-bin=${HALL_BUILD_DIR:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/hall-truth-XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$work" "${BDIR:-}"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$work"/*.log "$work"/*.out; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done; exit 1; }
-# wait_for SECONDS DESCRIPTION COMMAND...: bounded by the clock.
-wait_for() {
-  local secs=$1 what=$2; shift 2
-  local deadline=$((SECONDS + secs))
-  until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "waited ${secs}s for: $what"
-    sleep 0.2
-  done
-}
-export SDL_VIDEODRIVER=offscreen
-cd "$src"
-read -r PORT BPID BDIR < <("$src/tests/support/start-broker.sh")
-pids+=("$BPID")
+. "${HALL_SOURCE_DIR:?}/tests/support/fleet_lib.sh"
+fleet_init truth
 python3 - "$work" <<'PY'
-import json, os, sys
+import json, sys
 w = sys.argv[1]
-c = json.load(open("config/controller.json"))
-c["on_alert"] = None
-json.dump(c, open(f"{w}/controller.json", "w"))
-k = json.load(open("config/kiosk.json"))
-k["default_content"] = os.path.abspath(k["default_content"])
-k["voice"]["enabled"] = False
-json.dump(k, open(f"{w}/kiosk.json", "w"))
 days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 json.dump({"opening_hours": {d: [["00:00", "23:59"]] for d in days}}, open(f"{w}/open.json", "w"))
 json.dump({"opening_hours": {d: [] for d in days}}, open(f"{w}/closed.json", "w"))

@@ -6,39 +6,8 @@
 # the loop runs and stop when it is frozen (SIGSTOP), which is when systemd kills it. The
 # kiosk started again after such a kill says "restarted after an unclean stop" and serve
 # raises an alert; a clean stop and start raises none.
-set -euo pipefail
-src=${HALL_SOURCE_DIR:?}
-bin=${HALL_BUILD_DIR:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/hall-wd-XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  [ -n "${KEEP:-}" ] || rm -rf "$work" "${BDIR:-}"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; for f in "$work"/*.log "$work"/*.txt; do [ -f "$f" ] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done; exit 1; }
-wait_for() {
-  local secs=$1 what=$2; shift 2
-  local deadline=$((SECONDS + secs))
-  until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "waited ${secs}s for: $what"
-    sleep 0.2
-  done
-}
-export SDL_VIDEODRIVER=offscreen
-cd "$src"
-read -r PORT BPID BDIR < <("$src/tests/support/start-broker.sh")
-pids+=("$BPID")
-python3 - "$work" <<'PY'
-import json, os, sys
-w = sys.argv[1]
-c = json.load(open("config/controller.json")); c["on_alert"] = None
-json.dump(c, open(f"{w}/controller.json", "w"))
-k = json.load(open("config/kiosk.json"))
-k["default_content"] = os.path.abspath(k["default_content"]); k["voice"]["enabled"] = False
-json.dump(k, open(f"{w}/kiosk.json", "w"))
-PY
+. "${HALL_SOURCE_DIR:?}/tests/support/fleet_lib.sh"
+fleet_init wd
 # systemd's side of the notify protocol: every datagram, one line.
 python3 -u - "$work/notify.sock" > "$work/notify.txt" <<'PY' &
 import socket, sys
