@@ -13,17 +13,31 @@
 #include "hall/sign.h"
 #include "hall/topics.h"
 
-hall_err hall_ctl_open_store(const hall_controller_config *cfg, hall_store **out, hall_error *err)
+hall_err hall_ctl_open_store_mode(const hall_controller_config *cfg, hall_store_open_mode mode, hall_store **out,
+                                  hall_error *err)
 {
 	char path[HALL_CONFIG_PATH_MAX + 32];
+	/* A server database (PostgreSQL) is there or not by its own server's word. */
 	if (cfg->database[0])
 		return hall_store_open_pg(cfg->database, out, err);
-	hall_err rc = hall_fs_mkdirs(cfg->data_dir, err);
-	if (rc)
-		return rc;
 	if (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, "data_dir", "path too long");
-	return hall_store_open_sqlite(path, out, err);
+	if (mode == HALL_STORE_CREATE) {
+		hall_err rc = hall_fs_mkdirs(cfg->data_dir, err);
+		if (rc)
+			return rc;
+	}
+	hall_err rc = hall_store_open_sqlite_mode(path, mode, out, err);
+	if (rc == HALL_ERR_NOT_FOUND)
+		hall_error_set(err, rc, path,
+		               "no database here (wrong --data or --config? `hall-controller init --data %s` makes one)",
+		               cfg->data_dir);
+	return rc;
+}
+
+hall_err hall_ctl_open_store(const hall_controller_config *cfg, hall_store **out, hall_error *err)
+{
+	return hall_ctl_open_store_mode(cfg, HALL_STORE_CREATE, out, err);
 }
 
 hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_id, bool will, bool clean,

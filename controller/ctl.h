@@ -14,8 +14,15 @@
 #include "hall/protocol.h"
 #include "store.h"
 
-/* The database is cfg->database (PostgreSQL) when set, else <data_dir>/controller.db;
- * data_dir is created when missing. */
+/* The database is cfg->database (PostgreSQL) when set, else <data_dir>/controller.db. Only
+ * HALL_STORE_CREATE makes the SQLite file (and data_dir) when missing; the other modes
+ * fail with HALL_ERR_NOT_FOUND and one line naming the file and how to make one
+ * (`hall-controller init --data DIR`). READ opens it read-only (report, status, history:
+ * works on a read-only folder). */
+hall_err hall_ctl_open_store_mode(const hall_controller_config *cfg, hall_store_open_mode mode, hall_store **out,
+                                  hall_error *err);
+/* hall_ctl_open_store_mode(cfg, HALL_STORE_CREATE, ...): the staff commands that write
+ * (push, notice, schedule, command, ...) still make the database, as they always did. */
 hall_err hall_ctl_open_store(const hall_controller_config *cfg, hall_store **out, hall_error *err);
 
 /* Connect to the configured broker as cfg->broker.username with client id `client_id`.

@@ -8,6 +8,7 @@
  * Exit codes: 0 success, 1 the operation failed (a bad pack, a kiosk rejected, the
  * database or broker failed), 2 a usage or config error (one line naming the field). */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,9 @@ static void usage(FILE *out)
 {
 	fputs("usage: hall-controller SUBCOMMAND [args] [--config F] [--broker HOST:PORT] [--id ID] [--data DIR]\n"
 	      "\n"
-	      "  serve [--console HOST:PORT]         run the daemon (events, fleet, polls, reports) and\n"
-	      "                                      the staff console (docs/console.md)\n"
+	      "  serve [--create] [--console HOST:PORT]  run the daemon (events, fleet, polls, reports) on\n"
+	      "                                      the database of --data (--create makes one, for\n"
+	      "                                      development) and the staff console (docs/console.md)\n"
 	      "  push DIR --to TARGET [--timeout S]  validate, store and publish a content pack\n"
 	      "  push --clear --to TARGET            remove an override (or, with all, everyone's pack)\n"
 	      "  rollback --to TARGET [--timeout S]  publish the previous pack again\n"
@@ -140,7 +142,12 @@ int main(int argc, char **argv)
 	}
 
 	if (strcmp(sub, "serve") == 0) {
+		bool create = false;
 		for (int i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "--create") == 0) {
+				create = true;
+				continue;
+			}
 			if (strcmp(argv[i], "--console") == 0 && i + 1 < argc &&
 			    strlen(argv[i + 1]) < sizeof cfg.console.listen) {
 				snprintf(cfg.console.listen, sizeof cfg.console.listen, "%s", argv[++i]);
@@ -155,7 +162,7 @@ int main(int argc, char **argv)
 		sa.sa_handler = on_signal;
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
-		code = hall_serve_run(&cfg, &g_stop);
+		code = hall_serve_run(&cfg, create, &g_stop);
 	} else if (strcmp(sub, "kiosk") == 0) {
 		code = hall_enroll_kiosk_cli(&cfg, argc, argv);
 	} else if (strcmp(sub, "push") == 0) {
@@ -176,15 +183,9 @@ int main(int argc, char **argv)
 		code = hall_users_cli(&cfg, argc, argv);
 	} else if (strcmp(sub, "report") == 0) {
 		hall_store *store = NULL;
-		char dbpath[HALL_CONFIG_PATH_MAX + 32];
-		/* A report reads: it never creates a database (a wrong --data must say so, not
-		 * print an empty "complete" report). Exit 1, as status and history. */
-		if (!cfg.database[0] &&
-		    (hall_fs_join(dbpath, sizeof dbpath, cfg.data_dir, "controller.db") != 0 || !hall_fs_exists(dbpath))) {
-			fprintf(stderr, "hall-controller report: %s/controller.db: no database here (wrong --data or --config?)\n",
-			        cfg.data_dir);
-			code = 1;
-		} else if (hall_ctl_open_store(&cfg, &store, &err) != HALL_OK) {
+		/* A report reads: read-only, never creating a database (a wrong --data must say
+		 * so, not print an empty "complete" report). Exit 1, as status and history. */
+		if (hall_ctl_open_store_mode(&cfg, HALL_STORE_READ, &store, &err) != HALL_OK) {
 			fprintf(stderr, "hall-controller report: %s\n", hall_error_format(&err, msg, sizeof msg));
 			code = 1;
 		} else {

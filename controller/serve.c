@@ -1078,7 +1078,7 @@ static void announce_online(serve *sv)
 
 static const char *const LEAVES[] = {"hello", "status", "events", "ack", "help", "fetch", "shot"};
 
-int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *stop)
+int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_atomic_t *stop)
 {
 	serve sv = {.cfg = cfg, .started = hall_clock_now_ms()};
 	hall_console *console = NULL;
@@ -1087,8 +1087,10 @@ int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *sto
 	char msg[512];
 	int code = 1;
 	signal(SIGPIPE, SIG_IGN);
-	if (hall_ctl_open_store(cfg, &sv.store, &err) != HALL_OK) {
-		hall_error_log("database: %s", hall_error_format(&err, msg, sizeof msg));
+	if (hall_ctl_open_store_mode(cfg, create ? HALL_STORE_CREATE : HALL_STORE_WRITE, &sv.store, &err) != HALL_OK) {
+		/* One line on stderr whatever the log level: the reason serve did not start. */
+		fprintf(stderr, "hall-controller serve: %s%s\n", hall_error_format(&err, msg, sizeof msg),
+		        create ? "" : " (or `serve --create` for development)");
 		goto done;
 	}
 	/* The staff console: its own threads and its own (read-only) database connection, so it

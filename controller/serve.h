@@ -14,6 +14,7 @@
 #define HALL_CTL_SERVE_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include "hall/config.h"
 
 /* Data bytes per asset chunk that serve sends, below the protocol's 256 KiB limit
@@ -24,9 +25,11 @@
 #define HALL_SERVE_CHUNK_BYTES (64u * 1024u)
 
 /* Run until *stop becomes non-zero (set it from a SIGTERM/SIGINT handler), then commit
- * what is pending, publish the controller's clean offline status and return. Returns the
- * process exit code: 0 after a clean stop, 1 when the database or the broker session
- * could not be set up (the reason is logged). */
-int hall_serve_run(const hall_controller_config *cfg, volatile sig_atomic_t *stop);
+ * what is pending, publish the controller's clean offline status and return. The
+ * database must exist (`hall-controller init` makes it) unless create (`serve --create`,
+ * development): a folder without one is refused in one line, so a mistyped --data never
+ * starts a new empty database. Returns the process exit code: 0 after a clean stop, 1
+ * when the database or the broker session could not be set up (the reason is logged). */
+int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_atomic_t *stop);
 
 #endif

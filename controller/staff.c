@@ -29,19 +29,15 @@
 #include "push.h"
 #include "store.h"
 
-static int open_store(const hall_controller_config *cfg, const char *what, hall_store **store)
+/* Reading commands open read-only (they work on a read-only folder) and never create a
+ * database: a wrong --data or --config says so in one line (hall_ctl_open_store_mode). */
+static int open_store(const hall_controller_config *cfg, const char *what, hall_store_open_mode mode,
+                      hall_store **store)
 {
 	hall_error err = {0};
-	char msg[600], path[HALL_CONFIG_PATH_MAX + 32];
-	/* Reading commands do not create a database: a wrong --data or --config should say so. */
-	bool reads = strcmp(what, "status") == 0 || strcmp(what, "history") == 0;
-	if (reads && !cfg->database[0] && (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0 || !hall_fs_exists(path))) {
-		fprintf(stderr, "hall-controller %s: %s/controller.db: no database here (wrong --data or --config?)\n", what,
-		        cfg->data_dir);
-		return 1;
-	}
-	if (hall_ctl_open_store(cfg, store, &err) != HALL_OK) {
-		fprintf(stderr, "hall-controller %s: database: %s\n", what, hall_error_format(&err, msg, sizeof msg));
+	char msg[600];
+	if (hall_ctl_open_store_mode(cfg, mode, store, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller %s: %s\n", what, hall_error_format(&err, msg, sizeof msg));
 		return 1;
 	}
 	return 0;
@@ -149,7 +145,7 @@ int hall_staff_status(const hall_controller_config *cfg, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (open_store(cfg, "status", &store))
+	if (open_store(cfg, "status", clear ? HALL_STORE_WRITE : HALL_STORE_READ, &store))
 		return 1;
 	if (clear) {
 		/* Staff saw to it: the alert and the help count go back to zero. */
@@ -249,7 +245,7 @@ int hall_staff_history(const hall_controller_config *cfg, int argc, char **argv)
 	hall_store *store = NULL;
 	hall_error err = {0};
 	char msg[600];
-	if (open_store(cfg, "history", &store))
+	if (open_store(cfg, "history", HALL_STORE_READ, &store))
 		return 1;
 	printf("%-19s %-12s %-14s %-8s %-22s %-7s %-8s %s\n", "TIME", "PERSON", "ACTION", "KIND", "TARGET", "VERSION",
 	       "OUTCOME", "DETAIL -- WHY");
@@ -421,7 +417,7 @@ static int schedule_show(const hall_controller_config *cfg, const hall_scope *sc
 		fprintf(stderr, "hall-controller schedule show: --at: expected YYYY-MM-DDTHH:MM (hall time), not \"%s\"\n", at);
 		return 2;
 	}
-	if (open_store(cfg, "status", &store))
+	if (open_store(cfg, "schedule show", HALL_STORE_READ, &store))
 		return 1;
 	hall_scope_format(scope, scope_s, sizeof scope_s);
 	/* The scopes that address the target, widest first. */

@@ -264,10 +264,26 @@ struct hall_store {
 
 /* ---------------------------------------------------------------- opening */
 
-/* Open (create when missing) the SQLite database at `path` in WAL mode with
- * synchronous=FULL (a confirmed event must survive a power cut), creating its tables.
+/* How a database is opened:
+ *   CREATE  read and write, the file made when missing (init, serve --create, tests)
+ *   WRITE   read and write an existing file: HALL_ERR_NOT_FOUND "no database here" when
+ *           there is none, so a mistyped folder never becomes a new empty database
+ *   READ    an existing file, read-only (report, status, history): no schema change, no
+ *           write of any kind, works on a read-only folder; every writing call fails
+ *           with HALL_ERR_DB. */
+typedef enum hall_store_open_mode {
+	HALL_STORE_CREATE,
+	HALL_STORE_WRITE,
+	HALL_STORE_READ,
+} hall_store_open_mode;
+#define HALL_STORE_PATH_MAX 4096
+
+/* Open the SQLite database at `path` in WAL mode with synchronous=FULL (a confirmed event
+ * must survive a power cut), creating or migrating its tables (not in READ mode).
  * Several processes may open the same file (serve and the staff commands): writers wait
  * up to 5 s for each other. The caller closes with hall_store_close. */
+hall_err hall_store_open_sqlite_mode(const char *path, hall_store_open_mode mode, hall_store **out, hall_error *err);
+/* hall_store_open_sqlite_mode(path, HALL_STORE_CREATE, ...). */
 hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err);
 /* A connection that only reads an existing database (no schema work; every write fails):
  * the staff console's, so reading the fleet never holds a lock serve's ingest waits on. */
@@ -286,6 +302,13 @@ hall_err hall_store_open(const char *where, hall_store **out, hall_error *err);
 void hall_store_close(hall_store *s);
 
 /* ---------------------------------------------------------------- events */
+
+/* Session numbers stored before session ids were unique for a kiosk's whole life (a
+ * kiosk counted its sessions from 1 at every start) were moved, once, to this base plus
+ * the old number: above every id a kiosk can send (HALL_PROTO_SEQ_MAX), so an old row
+ * never meets a new one, and old rows keep their grouping (past reports do not change).
+ * 2^53. */
+#define HALL_STORE_LEGACY_SESSION (INT64_C(1) << 53)
 
 /* Insert n valid events (already decoded and checked) in ONE transaction: all are
  * committed when this returns HALL_OK, none on error. (kiosk, seq) is unique: a repeat

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HOUR_MS INT64_C(3600000) /* event_spans.hour = ts / HOUR_MS (truncated, as in SQL) */
 
@@ -1925,14 +1926,51 @@ static int schema_has(sq_store *q, const char *name)
 	return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
 }
 
-/* The tables, and for a database made before event_spans existed (events indexed by
- * ts instead): fill event_spans from the stored events and drop the index, once, in one
- * write transaction (a second process opening at the same time waits, then finds the
- * work done). */
+/* PRAGMA user_version of a database whose migrations below have all run. */
+#define SCHEMA_VERSION 2
+
+/* Migrations, by the version they bring a database to; each runs once, in the write
+ * transaction of create_schema, on an old database and on a new one alike (so there is
+ * one path: a new database gets its columns the way an old one does).
+ *
+ * 1: session ids unique for the kiosk's whole life (DESIGN.md decision 9). A kiosk now
+ *    names a session by the seq of its session_start event; before, it counted sessions
+ *    from 1 at every start, so an old row's session number may equal a new id. Every
+ *    session number stored before (events, votes, help) moves above every id a kiosk can
+ *    send (HALL_STORE_LEGACY_SESSION + the old number; the protocol caps a session at
+ *    HALL_PROTO_SEQ_MAX): old rows keep their grouping, so every count and report of
+ *    the past stays what it was, and no new session or vote can ever be taken for an
+ *    old one. Session 0 (the attract loop) stays 0; a vote without a session (keyed by
+ *    -seq) stays.
+ * 2: the fleet's `unrecorded` (events a kiosk could not keep, from its hello and status)
+ *    and its log (when the count rose: what makes a report incomplete); help_count
+ *    becomes the calls not yet acknowledged (`help ack`), which nothing else resets. */
+static const char *const MIGRATIONS[SCHEMA_VERSION] = {
+	"UPDATE events SET session = session + 9007199254740992 WHERE session > 0 AND session < 9007199254740992;"
+	"UPDATE votes SET session = session + 9007199254740992 WHERE session > 0 AND session < 9007199254740992;"
+	"UPDATE help SET session = session + 9007199254740992 WHERE session > 0 AND session < 9007199254740992;",
+	"ALTER TABLE kiosks ADD COLUMN unrecorded INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE IF NOT EXISTS unrecorded_log(kiosk TEXT NOT NULL, ts INTEGER NOT NULL, count INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS unrecorded_log_k ON unrecorded_log(kiosk, ts);",
+};
+_Static_assert(HALL_STORE_LEGACY_SESSION == HALL_PROTO_SEQ_MAX + 1, "MIGRATIONS[0] writes 2^53 out");
+
+static hall_err user_version(sq_store *q, int64_t *v, hall_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	hall_err rc = sq__prep(q, "PRAGMA user_version", &st, err);
+	return rc ? rc : sq__one_i64(q, st, "read schema version", v, err);
+}
+
+/* The tables; for a database made before event_spans existed (events indexed by ts
+ * instead): event_spans filled from the stored events and the index dropped; then the
+ * migrations it has not had. Once, in one write transaction (a second process opening
+ * at the same time waits, then finds the work done). */
 static hall_err create_schema(sq_store *q, hall_error *err)
 {
-	int has = schema_has(q, "event_spans");
-	if (has == 1) {
+	int64_t version = 0;
+	if (schema_has(q, "event_spans") == 1 && user_version(q, &version, NULL) == HALL_OK &&
+	    version >= SCHEMA_VERSION) {
 		hall_err rc = sq__exec(q, SCHEMA, err);
 		return rc ? rc : sq__migrate_columns(q, err);
 	}
@@ -1940,7 +1978,7 @@ static hall_err create_schema(sq_store *q, hall_error *err)
 	if (rc)
 		return rc;
 	int had_events = schema_has(q, "events");
-	has = schema_has(q, "event_spans");
+	int has = schema_has(q, "event_spans");
 	if (had_events < 0 || has < 0)
 		rc = sq__fail(q, err, "read schema");
 	if (!rc)
@@ -1951,6 +1989,15 @@ static hall_err create_schema(sq_store *q, hall_error *err)
 		              " FROM events GROUP BY kiosk, ts / 3600000;"
 		              "DROP INDEX IF EXISTS events_ts;",
 		              err);
+	if (!rc)
+		rc = user_version(q, &version, err);
+	for (int64_t v = version; !rc && v < SCHEMA_VERSION; v++)
+		rc = sq__exec(q, MIGRATIONS[v], err);
+	if (!rc && version < SCHEMA_VERSION) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
+		rc = sq__exec(q, sql, err);
+	}
 	rc = sq__end(q, rc, err);
 	return rc ? rc : sq__migrate_columns(q, err);
 }
@@ -1963,26 +2010,71 @@ static void sq_global_config(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* readonly: SQLITE_OPEN_READONLY and no schema work (the staff console reads through one
- * while serve writes; in WAL mode neither waits for the other). */
-static hall_err sq_open(const char *path, bool readonly, hall_store **out, hall_error *err)
+/* The flags and file name sqlite3_open_v2 gets for a mode. A read-only open of a folder
+ * the process cannot write, with no -wal file beside the database (nobody is writing it):
+ * SQLite could not create the -shm it needs to read a WAL database, so the file is opened
+ * immutable (no locks, no -shm), which is exact while nobody writes it. */
+static int open_flags(const char *path, hall_store_open_mode mode, char *name, size_t len)
+{
+	int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	char wal[HALL_STORE_PATH_MAX + 8], dir[HALL_STORE_PATH_MAX];
+	snprintf(name, len, "%s", path);
+	if (mode == HALL_STORE_CREATE)
+		return flags | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (mode == HALL_STORE_WRITE)
+		return flags | SQLITE_OPEN_READWRITE;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	if (access(dir, W_OK) != 0 && access(wal, F_OK) != 0) {
+		/* A URI: the path's own '%', '?' and '#' must not be read as URI syntax. */
+		size_t o = (size_t)snprintf(name, len, "file:");
+		for (const char *c = path; *c && o + 4 < len; c++)
+			o += (size_t)(*c == '%' || *c == '?' || *c == '#' ? snprintf(name + o, len - o, "%%%02X", (unsigned char)*c)
+			                                                  : snprintf(name + o, len - o, "%c", *c));
+		snprintf(name + o, len - o, "?immutable=1");
+	}
+	return flags | SQLITE_OPEN_READONLY;
+}
+
+hall_err hall_store_open_sqlite_mode(const char *path, hall_store_open_mode mode, hall_store **out, hall_error *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, sq_global_config);
+	char name[3 * HALL_STORE_PATH_MAX + 32];
+	if (strlen(path) >= HALL_STORE_PATH_MAX)
+		return hall_error_set(err, HALL_ERR_INVALID, path, "path too long");
+	/* Only CREATE may make the file: a mistyped folder must not become a new empty database. */
+	if (mode != HALL_STORE_CREATE && access(path, F_OK) != 0)
+		return hall_error_set(err, HALL_ERR_NOT_FOUND, path, "no database here");
 	sq_store *q = calloc(1, sizeof *q);
 	hall_err rc = HALL_OK;
 	if (!q)
 		return hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
 	q->base.ops = &SQ_OPS;
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &q->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	q->read_only = mode == HALL_STORE_READ;
+	int flags = open_flags(path, mode, name, sizeof name);
+	if (sqlite3_open_v2(name, &q->db, flags, NULL) != SQLITE_OK) {
 		rc = hall_error_set(err, HALL_ERR_DB, path, "cannot open database: %s",
 		                    q->db ? sqlite3_errmsg(q->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(q->db, 5000);
-	rc = readonly ? HALL_OK : sq__exec(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
-	if (!rc && !readonly)
+	if (q->read_only) {
+		/* Reads only: no journal change, no schema change. A file that is not a database
+		 * (or is damaged in its header) fails here, not at the first report query. */
+		rc = sq__exec(q, "SELECT count(*) FROM sqlite_master", err);
+		if (rc)
+			goto fail;
+		*out = &q->base;
+		return HALL_OK;
+	}
+	rc = sq__exec(q, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+	if (!rc)
 		rc = create_schema(q, err);
 	if (!rc)
 		rc = sq__prep(q,
@@ -2007,24 +2099,25 @@ static hall_err sq_open(const char *path, bool readonly, hall_store **out, hall_
 		              " ON CONFLICT(id) DO UPDATE SET confirmed=max(confirmed, excluded.confirmed),"
 		              " last_seen=max(last_seen, excluded.last_seen)",
 		              &q->conf_store, err);
-	if (rc) {
-		if (err)
-			snprintf(err->path, sizeof err->path, "%s", path);
+	if (rc)
 		goto fail;
-	}
 	*out = &q->base;
 	return HALL_OK;
 fail:
+	if (err)
+		snprintf(err->path, sizeof err->path, "%s", path);
 	sq_close(&q->base);
 	return rc;
 }
 
 hall_err hall_store_open_sqlite(const char *path, hall_store **out, hall_error *err)
 {
-	return sq_open(path, false, out, err);
+	return hall_store_open_sqlite_mode(path, HALL_STORE_CREATE, out, err);
 }
 
+/* The staff console reads through one while serve writes; in WAL mode neither waits for
+ * the other. */
 hall_err hall_store_open_sqlite_readonly(const char *path, hall_store **out, hall_error *err)
 {
-	return sq_open(path, true, out, err);
+	return hall_store_open_sqlite_mode(path, HALL_STORE_READ, out, err);
 }

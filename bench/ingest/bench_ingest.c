@@ -199,7 +199,7 @@ int main(int argc, char **argv)
 		int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd >= 0)
 			dup2(fd, 2);
-		execl(ctl, ctl, "serve", "--config", conf, "--broker", broker_arg, "--data", data, (char *)NULL);
+		execl(ctl, ctl, "serve", "--create", "--config", conf, "--broker", broker_arg, "--data", data, (char *)NULL);
 		_exit(127);
 	}
 	hall_mqtt *m = NULL;

@@ -155,7 +155,7 @@ static inline void ctl_publish(ctl_fx *f, const char *topic, const char *payload
 
 static inline void ctl_start_serve(ctl_fx *f)
 {
-	static const char *const args[] = {"serve", NULL};
+	static const char *const args[] = {"serve", "--create", NULL};
 	hall_mqtt_msg m;
 	f->serve = ctl_spawn(f, args, NULL);
 	/* Ready when it announces itself online (after its subscriptions were sent). */

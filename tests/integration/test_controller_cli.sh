@@ -2,7 +2,9 @@
 # test_controller_cli.sh: hall-controller's exit codes and messages that need no broker:
 # validate (0 clean, 0 with warnings printed, 1 with every error and its path), schedule
 # push of a bad file (1, every error and its path, nothing stored), usage
-# errors (2, one line naming the argument), reading commands on a missing database (1).
+# errors (2, one line naming the argument), reading commands on a missing database (1),
+# serve on a folder without a database (1, one line, nothing made), the reading commands
+# on a read-only folder (they open the database read-only).
 set -uo pipefail
 BIN="${HALL_BUILD_DIR:?HALL_BUILD_DIR not set}/hall-controller"
 FX="${HALL_SOURCE_DIR:?HALL_SOURCE_DIR not set}/tests/fixtures/controller"
@@ -44,6 +46,33 @@ expect schedule_push_should_name_the_item_field 1 "error: items[0].weekday: unkn
 expect validate_should_take_id 0 "ok: 1 exhibits" -- "$BIN" validate "$FX/pack-good" --id ops-1
 expect status_should_take_id 1 "no database here" -- "$BIN" status --id ops-1 --data "$TMP/empty"
 expect bad_id_should_exit_2_naming_it 2 '--id: "Bad Id" is not an id' -- "$BIN" history --id "Bad Id" --data "$TMP/d"
+
+# serve on a folder holding no database (a mistyped --data): one line saying how to make
+# one, exit 1, nothing created; it refuses before it reaches for a broker.
+expect serve_without_a_database_should_be_refused 1 "no database here" -- "$BIN" serve --data "$TMP/typo" --broker 127.0.0.1:1
+expect serve_refusal_should_say_how_to_make_one 1 "hall-controller init --data $TMP/typo" -- "$BIN" serve --data "$TMP/typo" --broker 127.0.0.1:1
+check serve_refusal_should_be_one_line [ "$("$BIN" serve --data "$TMP/typo" --broker 127.0.0.1:1 2>&1 | wc -l)" = 1 ]
+check serve_refusal_should_create_nothing [ ! -e "$TMP/typo" ]
+
+# report, status and history on a read-only folder: a database made by serve --create
+# (stopped as soon as the file is there), then the folder made read-only (for root, whom
+# permissions do not stop, the commands run as nobody).
+mkdir -p "$TMP/ro"
+chmod 0755 "$TMP" # the reader (nobody, for root) must reach the folder
+"$BIN" serve --create --data "$TMP/ro" --broker 127.0.0.1:1 2>/dev/null &
+spid=$!
+for _ in $(seq 1 100); do [ -s "$TMP/ro/controller.db" ] && break; sleep 0.05; done
+sleep 0.2
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+chmod 0555 "$TMP/ro"
+chmod 0444 "$TMP/ro/controller.db"
+as_reader() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; else "$@"; fi; }
+check read_only_folder_should_not_be_writable as_reader bash -c "! touch '$TMP/ro/x' 2>/dev/null"
+expect report_should_work_on_a_read_only_folder 0 "" -- as_reader "$BIN" report --date 2026-11-24 --format json --data "$TMP/ro"
+expect status_should_work_on_a_read_only_folder 0 "no kiosk has connected yet" -- as_reader "$BIN" status --data "$TMP/ro"
+expect history_should_work_on_a_read_only_folder 0 "" -- as_reader "$BIN" history --data "$TMP/ro"
+check read_only_reads_should_leave_no_file [ "$(ls -A "$TMP/ro")" = controller.db ]
+chmod 0755 "$TMP/ro"
 
 [ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
 echo "all passed"

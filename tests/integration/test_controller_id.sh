@@ -76,7 +76,7 @@ check default_staff_ids_should_be_unchanged_without_id bash -c "! grep -qE ' as 
 "$BIN" serve --id ctl-a "${C[@]}" 2>"$TMP/serve-a.log" &
 SA=$!
 check serve_should_connect_as_its_id connected ctl-a
-"$BIN" serve "${C[@]}" --id ctl-b --data "$TMP/data-b" 2>"$TMP/serve-b.log" &
+"$BIN" serve --create "${C[@]}" --id ctl-b --data "$TMP/data-b" 2>"$TMP/serve-b.log" &
 SB=$!
 check second_serve_should_connect_as_its_id connected ctl-b
 # A staff command given serve's id is a client of its own.

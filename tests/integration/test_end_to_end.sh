@@ -24,7 +24,7 @@ cd "$src"
 # Record every event the kiosk publishes, to publish one again later.
 mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -t 'hall/v1/kiosk/+/events' > "$work/events.wire" & pids+=($!)
 
-"$bin/hall-controller" serve --config config/controller.json $B --data "$work/ctl" 2> "$work/serve.log" & pids+=($!)
+"$bin/hall-controller" serve --create --config config/controller.json $B --data "$work/ctl" 2> "$work/serve.log" & pids+=($!)
 
 cat > "$work/tour.script" <<'SCRIPT'
 # wait for the pushed content, start a visit, look, tap the language control, quit

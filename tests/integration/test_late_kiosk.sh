@@ -44,7 +44,7 @@ for name in ("controller", "kiosk"):
     json.dump(c, open(f"{sys.argv[2]}/{name}.json", "w"))
 PY
 B="--broker 127.0.0.1:$PORT" C="--config $work/controller.json --data $work/ctl"
-"$bin/hall-controller" serve $C $B 2> "$work/serve.log" & pids+=($!)
+"$bin/hall-controller" serve --create $C $B 2> "$work/serve.log" & pids+=($!)
 sleep 0.5
 
 # While no kiosk exists: push (exits at once), a command and an urgent notice for it.

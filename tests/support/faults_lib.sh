@@ -151,7 +151,7 @@ PY
 
 # faults_start_controller CONFIG LOGNAME: sets CPID.
 faults_start_controller() {
-	"$bin/hall-controller" serve --config "$1" --broker "127.0.0.1:$PORT" --data "$work/ctl" 2>> "$work/$2.log" &
+	"$bin/hall-controller" serve --create --config "$1" --broker "127.0.0.1:$PORT" --data "$work/ctl" 2>> "$work/$2.log" &
 	CPID=$!
 	FAULTS_PIDS+=("$CPID")
 }

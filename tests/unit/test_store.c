@@ -521,6 +521,78 @@ static void votes_should_count_once_per_visitor_session(void **state)
 	assert_int_equal(r.options[1].votes, 1);
 }
 
+/* A database from before lifetime session ids: its kiosks counted sessions from 1 at every
+ * start. Made here as the store makes one, then taken back to schema version 0 with rows
+ * written as such a kiosk's were. */
+static void make_legacy_database(const char *path)
+{
+	hall_store *s = NULL;
+	assert_int_equal(hall_store_open_sqlite(path, &s, NULL), HALL_OK);
+	hall_store_close(s);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "ALTER TABLE kiosks DROP COLUMN unrecorded; DROP TABLE unrecorded_log;"
+	                              "PRAGMA user_version=0;"
+	                              "INSERT INTO events(kiosk, seq, ts, type, exhibit, target, session, poll, received)"
+	                              " VALUES ('k1', 1, 1764057601000, 'session_start', 'home', '', 7, '', 0),"
+	                              " ('k1', 2, 1764057602000, 'vote', 'poll', 'a', 7, 'brand-vote', 0),"
+	                              " ('k1', 3, 1764057603000, 'tap', 'home', 'x', 0, '', 0);"
+	                              "INSERT INTO event_spans(kiosk, hour, lo, hi) VALUES ('k1', 490016, 1, 3);"
+	                              "INSERT INTO votes(kiosk, session, poll, option, ts)"
+	                              " VALUES ('k1', 7, 'brand-vote', 'a', 1764057602000);",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static int session_cb(void *user, const hall_event *ev)
+{
+	int64_t *out = user;
+	out[ev->seq] = ev->session;
+	return 0;
+}
+
+/* DESIGN.md decision 9: a session id is now the seq of its session_start, so session 7 of
+ * an old row and the session that starts at seq 7 are different visitors. The migration
+ * moves the old numbers above every id a kiosk can send: the new vote counts, the old
+ * one stays, and the old rows keep their grouping. */
+static void open_should_move_old_session_numbers_clear_of_lifetime_ids(void **state)
+{
+	fx *f = *state;
+	char path[700];
+	snprintf(path, sizeof path, "%s/legacy.db", f->dir);
+	make_legacy_database(path);
+	hall_store *s = NULL;
+	assert_int_equal(hall_store_open_sqlite(path, &s, NULL), HALL_OK);
+	hall_event ev[2] = {ev_make("k1", 7, HALL_EVENT_SESSION_START), ev_make("k1", 8, HALL_EVENT_VOTE)};
+	ev[0].session = ev[1].session = 7;
+	snprintf(ev[1].poll, sizeof ev[1].poll, "brand-vote");
+	snprintf(ev[1].target, sizeof ev[1].target, "a");
+	hall_store_insert_result res;
+	assert_int_equal(hall_store_insert_events(s, ev, 2, &res, NULL), HALL_OK);
+	assert_int_equal(res.votes_counted, 1);
+	hall_poll_results r;
+	assert_int_equal(hall_store_poll_results(s, "brand-vote", 1, &r, NULL), HALL_OK);
+	assert_int_equal(r.total, 2);
+	int64_t sessions[16] = {0};
+	assert_int_equal(hall_store_each_event(s, "k1", 0, INT64_MAX, session_cb, sessions, NULL), HALL_OK);
+	assert_true(sessions[1] == HALL_STORE_LEGACY_SESSION + 7);
+	assert_true(sessions[2] == HALL_STORE_LEGACY_SESSION + 7);
+	assert_int_equal(sessions[3], 0); /* the attract loop stays 0 */
+	assert_int_equal(sessions[7], 7);
+	hall_store_close(s);
+	/* opened again: migrated once only */
+	assert_int_equal(hall_store_open_sqlite(path, &s, NULL), HALL_OK);
+	memset(sessions, 0, sizeof sessions);
+	assert_int_equal(hall_store_each_event(s, "k1", 0, INT64_MAX, session_cb, sessions, NULL), HALL_OK);
+	assert_true(sessions[1] == HALL_STORE_LEGACY_SESSION + 7);
+	assert_int_equal(sessions[7], 7);
+	assert_int_equal(hall_store_poll_results(s, "brand-vote", 1, &r, NULL), HALL_OK);
+	assert_int_equal(r.total, 2);
+	hall_store_close(s);
+}
+
 static void next_version_should_rise_across_reopening(void **state)
 {
 	fx *f = *state;
@@ -1077,6 +1149,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(open_should_give_an_older_database_its_event_spans, setup, teardown),
 		cmocka_unit_test_setup_teardown(votes_should_count_once_per_visitor_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_should_move_old_session_numbers_clear_of_lifetime_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(next_version_should_rise_across_reopening, setup, teardown),
 		cmocka_unit_test_setup_teardown(next_version_should_pass_a_version_a_kiosk_already_holds, setup, teardown),
 		cmocka_unit_test_setup_teardown(desired_state_should_round_trip_with_its_payload, setup, teardown),
