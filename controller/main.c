@@ -24,6 +24,7 @@
 #include "ctl.h"
 #include "enroll.h"
 #include "users_cli.h"
+#include "upkeep.h"
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -46,6 +47,10 @@ static void usage(FILE *out)
 	      "  validate DIR                        check a content pack, print every problem\n"
 	      "  preview DIR                         show a pack in hall-kiosk with no broker\n"
 	      "  status [--json] [--clear-alert KIOSK]  the fleet: online, what each shows, errors, alerts\n"
+	      "  help ack KIOSK                      the kiosk's calls for staff were seen to\n"
+	      "  db check [--full]                   is the database sound? (SQLite quick_check)\n"
+	      "  db backup --out FILE                a consistent copy, also while serve runs\n"
+	      "  db restore FILE                     replace the database by a backup (serve stopped)\n"
 	      "  history [--to TARGET] [--limit N]   pushes, rollbacks, schedules, notices, commands\n"
 	      "  notice TEXT... --to TARGET [--level info|urgent] [--until YYYY-MM-DDTHH:MM]\n"
 	      "         [--lang ko] [--text LANG=TEXT ...]     raise a notice on the screens\n"
@@ -106,7 +111,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *sub = argv[1];
-	if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+	bool help_ack = strcmp(sub, "help") == 0 && argc > 2 && strcmp(argv[2], "ack") == 0;
+	if (!help_ack && (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)) {
 		usage(stdout);
 		return 0;
 	}
@@ -169,6 +175,10 @@ int main(int argc, char **argv)
 		code = hall_push_cli(&cfg, argc, argv);
 	} else if (strcmp(sub, "rollback") == 0) {
 		code = hall_push_rollback_cli(&cfg, argc, argv);
+	} else if (strcmp(sub, "db") == 0) {
+		code = hall_upkeep_db_cli(&cfg, argc, argv);
+	} else if (strcmp(sub, "help") == 0) {
+		code = hall_upkeep_help_cli(&cfg, argc, argv);
 	} else if (strcmp(sub, "status") == 0) {
 		code = hall_staff_status(&cfg, argc, argv);
 	} else if (strcmp(sub, "history") == 0) {

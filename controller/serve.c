@@ -34,6 +34,7 @@
 #include "packs.h"
 #include "report.h"
 #include "store.h"
+#include "upkeep.h"
 
 #define RESULTS_MIN_INTERVAL_MS 250 /* poll results: at most four publishes a second */
 #define HOUSEKEEPING_INTERVAL_MS 30000
@@ -82,6 +83,8 @@ typedef struct serve {
 	int64_t next_lead_check;    /* mono ms */
 	int64_t started;            /* UTC ms */
 	recent_stream *streams;     /* RECENT_STREAMS, calloc'd; NULL = no coalescing (no memory) */
+	bool db_damaged;            /* the database failed its check: nothing is stored or confirmed */
+	int lock_fd;                /* DATA/serve.lock, held while serving (hall_upkeep_lock) */
 	uint64_t fetches_coalesced;
 	/* The config file read again for its "kiosks" when an id is not in the list serve
 	 * started with: hall-controller kiosk add writes it while serve runs. */
@@ -212,6 +215,26 @@ static void reap_children(serve *sv)
 			          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* SQLite's quick_check, at start, once a day and after a failed commit. A damaged
+ * database stops every confirm (a kiosk keeps what is not confirmed and sends it again
+ * once a sound database is back: DESIGN.md decision 2), raises the alert and says in one
+ * line what to do. Returns whether the database is sound. */
+static bool check_database(serve *sv)
+{
+	hall_error err = {0};
+	if (hall_store_check(sv->store, false, &err) == HALL_OK)
+		return true;
+	if (!sv->db_damaged) {
+		char advice[600], reason[1500];
+		hall_upkeep_damaged_advice(sv->cfg, advice, sizeof advice);
+		snprintf(reason, sizeof reason, "database %s/controller.db is %s; %s", sv->cfg->data_dir, err.msg, advice);
+		hall_error_log("%s", reason);
+		run_on_alert(sv, "database", "", "", reason);
+	}
+	sv->db_damaged = true;
+	return false;
+}
+
 /* Parse the schedule envelope stored for one scope; NULL when none or cleared. */
 static hall_schedule *load_schedule(serve *sv, const char *scope)
 {
@@ -273,7 +296,11 @@ static void on_transition(serve *sv, const char *kiosk, bool online)
 	} else {
 		hall_info("kiosk %s online", kiosk);
 		if (k.alert && strncmp(k.alert_reason, "offline", 7) == 0) {
-			if (hall_store_kiosk_set_alert(sv->store, kiosk, false, NULL, &err) != HALL_OK)
+			/* Back online ends the outage, not a visitor's call for staff that came before
+			 * it: that stays open until `help ack` (the mark goes back to the call). */
+			char reason[128];
+			snprintf(reason, sizeof reason, "help requested (%" PRId64 " not yet acknowledged)", k.help_count);
+			if (hall_store_kiosk_set_alert(sv->store, kiosk, k.help_count > 0, reason, &err) != HALL_OK)
 				db_warn("clear alert", &err);
 			run_on_alert(sv, "recovered", kiosk, k.group, "back online");
 		}
@@ -397,6 +424,8 @@ static void send_confirm(serve *sv, const char *kiosk)
 {
 	hall_error err = {0};
 	int64_t seq = 0;
+	if (sv->db_damaged)
+		return;
 	if (hall_store_advance_confirm(sv->store, kiosk, &seq, &err) != HALL_OK) {
 		db_warn("confirm", &err);
 		return;
@@ -416,11 +445,15 @@ static int on_confirmed(void *user, const char *kiosk, int64_t confirmed)
 static void flush_events(serve *sv)
 {
 	hall_error err = {0};
-	if (sv->n_pend) {
+	if (sv->n_pend && sv->db_damaged) {
+		/* Neither stored nor confirmed: the kiosks keep them for a sound database. */
+		hall_debug("database damaged: %zu events left to the kiosks' spools", sv->n_pend);
+	} else if (sv->n_pend) {
 		hall_store_insert_result res;
 		if (hall_store_ingest_events(sv->store, sv->pend, sv->n_pend, &res, on_confirmed, sv, &err) != HALL_OK) {
 			/* Nothing confirmed: every kiosk resends what we could not store. */
 			db_warn("storing events", &err);
+			check_database(sv);
 		} else {
 			if (res.n_polls_changed > 8)
 				sv->all_dirty = true;
@@ -989,6 +1022,13 @@ static void housekeeping(serve *sv)
 		return;
 	if (hall_store_meta_get(sv->store, "maintained_day", done, sizeof done, NULL) != HALL_OK ||
 	    strcmp(done, today) != 0) {
+		/* The daily check, and a backup of a sound database only (a damaged one would
+		 * push the last good backup out). */
+		char backup[HALL_CONFIG_PATH_MAX + 32];
+		if (check_database(sv) && hall_upkeep_daily_backup(sv->store, cfg, today, backup, &err) != HALL_OK)
+			db_warn("daily backup", &err);
+		else if (!sv->db_damaged && backup[0])
+			hall_info("daily backup written to %s", backup);
 		/* From the day after the last one aggregated, and never less than the last week:
 		 * a kiosk that was offline for days sends its old events late. A day whose raw
 		 * events retention already deleted (raw_retention_days below 7) keeps its
@@ -1080,7 +1120,7 @@ static const char *const LEAVES[] = {"hello", "status", "events", "ack", "help",
 
 int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_atomic_t *stop)
 {
-	serve sv = {.cfg = cfg, .started = hall_clock_now_ms()};
+	serve sv = {.cfg = cfg, .started = hall_clock_now_ms(), .lock_fd = -1};
 	hall_console *console = NULL;
 	sv.streams = calloc(RECENT_STREAMS, sizeof *sv.streams);
 	hall_error err = {0};
@@ -1093,6 +1133,11 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 		        create ? "" : " (or `serve --create` for development)");
 		goto done;
 	}
+	if (hall_upkeep_lock(cfg->data_dir, &sv.lock_fd, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller serve: %s\n", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	check_database(&sv);
 	/* The staff console: its own threads and its own (read-only) database connection, so it
 	 * never holds up ingest. A console that was asked for and cannot start stops serve: a
 	 * hall whose staff think they have a console must hear that they do not. */
@@ -1200,6 +1245,8 @@ done:
 	free(sv.offline);
 	hall_mqtt_destroy(sv.m);
 	hall_store_close(sv.store);
+	if (sv.lock_fd >= 0)
+		close(sv.lock_fd);
 	free(sv.pend);
 	free(sv.streams);
 	hall_controller_config_free(&sv.reread);

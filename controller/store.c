@@ -124,6 +124,12 @@ hall_err hall_store_kiosk_set_alert(hall_store *s, const char *id, bool alert, c
 	return !s->ops->kiosk_set_alert ? unsupported(s, "kiosk_set_alert", err) : s->ops->kiosk_set_alert(s, id, alert, reason ? reason : "", err);
 }
 
+hall_err hall_store_help_ack(hall_store *s, const char *id, int64_t *acked, hall_error *err)
+{
+	int64_t local = 0;
+	return !s->ops->help_ack ? unsupported(s, "help_ack", err) : s->ops->help_ack(s, id, acked ? acked : &local, err);
+}
+
 hall_err hall_store_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                                        hall_store_status_cb cb, void *user, hall_error *err)
 {
@@ -469,4 +475,16 @@ hall_err hall_store_aggregate_day(hall_store *s, const char *day, const char *tz
 	free(a.rows);
 	free(a.slots);
 	return rc;
+}
+
+/* A server database keeps its own integrity (and its own backups): a backend without a
+ * check counts as sound, so serve never stops confirming for want of one. */
+hall_err hall_store_check(hall_store *s, bool full, hall_error *err)
+{
+	return !s->ops->check ? HALL_OK : s->ops->check(s, full, err);
+}
+
+hall_err hall_store_backup(hall_store *s, const char *out_path, hall_error *err)
+{
+	return !s->ops->backup ? unsupported(s, "backup", err) : s->ops->backup(s, out_path, err);
 }

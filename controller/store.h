@@ -73,7 +73,8 @@ typedef struct hall_store_kiosk {
 	char last_error[HALL_PROTO_ERROR_MAX + 1];
 	bool alert;                /* offline during opening hours, help pending, or spool lost */
 	char alert_reason[128];
-	int64_t help_count;        /* help requests since the alert was cleared */
+	int64_t help_count;        /* visitors' calls for staff not yet acknowledged (help ack);
+	                            * nothing else resets it: not a reconnect, not clearing an alert */
 	int64_t last_help;         /* time of the last help request, 0 = none */
 	char showing_scope[8];     /* what it shows, as it said: "all", "group", "kiosk",
 	                              "default"; "" = never said (an older kiosk) */
@@ -209,6 +210,7 @@ typedef struct hall_store_ops {
 	hall_err (*kiosk_get)(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err);
 	hall_err (*each_kiosk)(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err);
 	hall_err (*kiosk_set_alert)(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err);
+	hall_err (*help_ack)(hall_store *s, const char *id, int64_t *acked, hall_error *err);
 	hall_err (*each_status_change)(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
 	                               hall_store_status_cb cb, void *user, hall_error *err);
 	hall_err (*add_help)(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err);
@@ -250,6 +252,9 @@ typedef struct hall_store_ops {
 	hall_err (*put_daily)(hall_store *s, const char *day, const hall_store_daily *rows, size_t n, hall_error *err);
 	hall_err (*each_daily)(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
 	                       void *user, hall_error *err);
+
+	hall_err (*check)(hall_store *s, bool full, hall_error *err);
+	hall_err (*backup)(hall_store *s, const char *out_path, hall_error *err);
 
 	hall_err (*meta_get)(hall_store *s, const char *key, char *out, size_t len, hall_error *err);
 	hall_err (*meta_set)(hall_store *s, const char *key, const char *value, hall_error *err);
@@ -368,8 +373,13 @@ hall_err hall_store_kiosk_status(hall_store *s, const hall_status *st, int64_t n
 hall_err hall_store_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *out, hall_error *err);
 /* Every kiosk, ordered by id. */
 hall_err hall_store_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err);
-/* Raise (alert true, reason) or clear an alert; clearing also zeroes help_count. */
+/* Raise (alert true, reason) or clear an alert mark. help_count is not touched: a call for
+ * staff stays open until hall_store_help_ack. */
 hall_err hall_store_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err);
+/* Staff saw to the kiosk's calls for staff: help_count goes to 0 (*acked, may be NULL, gets
+ * what it was) and an alert raised for help is cleared (another alert stays). One
+ * statement. HALL_ERR_NOT_FOUND for a kiosk never seen. */
+hall_err hall_store_help_ack(hall_store *s, const char *id, int64_t *acked, hall_error *err);
 /* Online/offline transitions with from_ms <= ts < to_ms, by kiosk then time; kiosk NULL = all. */
 hall_err hall_store_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                                        hall_store_status_cb cb, void *user, hall_error *err);
@@ -506,6 +516,24 @@ hall_err hall_store_aggregate_day(hall_store *s, const char *day, const char *tz
  * connection of its own, so the store's transactions never touch it. SQLite (one
  * controller per file): always the leader. On error *leader is false. */
 hall_err hall_store_lead(hall_store *s, bool *leader, hall_error *err);
+
+/* ---------------------------------------------------------------- the database itself */
+
+/* Is the database sound? SQLite: PRAGMA quick_check (full: integrity_check, slower: also
+ * the indexes' contents); a backend without a check (a server database) counts as sound.
+ * HALL_OK when it is; HALL_ERR_DB when not, err->msg starting
+ * "damaged: " and naming the first problems found (also when the check itself fails on a
+ * damaged file). */
+hall_err hall_store_check(hall_store *s, bool full, hall_error *err);
+/* A consistent copy of the whole database at out_path, taken while serve and others read
+ * and write it (SQLite's online backup API: one snapshot, never a torn copy), written as
+ * out_path.tmp, fsynced, renamed over out_path, and checked sound before the rename. */
+hall_err hall_store_backup(hall_store *s, const char *out_path, hall_error *err);
+/* Replace the database at db_path by the one at from (a backup), page by page through the
+ * same API, after checking `from` is sound: HALL_ERR_DB naming it when not (db_path is
+ * then left as it was). Nothing may be using db_path (the caller holds serve's lock,
+ * hall_upkeep_lock). */
+hall_err hall_store_restore_sqlite(const char *db_path, const char *from, hall_error *err);
 
 /* Small settings. meta_get: HALL_ERR_NOT_FOUND when unset; the value is cut to len - 1. */
 hall_err hall_store_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define HOUR_MS INT64_C(3600000) /* event_spans.hour = ts / HOUR_MS (truncated, as in SQL) */
@@ -1122,16 +1123,41 @@ static hall_err sq_kiosk_set_alert(hall_store *s, const char *id, bool alert, co
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = sq__prep(q,
-	                       "UPDATE kiosks SET alert=?2, alert_reason=?3,"
-	                       " help_count=CASE WHEN ?2 THEN help_count ELSE 0 END WHERE id=?1",
-	                       &st, err);
+	hall_err rc = sq__prep(q, "UPDATE kiosks SET alert=?2, alert_reason=?3 WHERE id=?1", &st, err);
 	if (rc)
 		return rc;
 	sq__bind_text(st, 1, id);
 	sqlite3_bind_int(st, 2, alert ? 1 : 0);
 	sq__bind_text(st, 3, alert ? reason : "");
 	return sq__run(q, st, "set alert", NULL, err);
+}
+
+/* In one transaction: the count staff saw to, then zero. */
+static hall_err sq_help_ack(hall_store *s, const char *id, int64_t *acked, hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = sq__begin(q, err);
+	if (rc)
+		return rc;
+	rc = sq__prep(q, "SELECT help_count FROM kiosks WHERE id=?1", &st, err);
+	if (!rc) {
+		sq__bind_text(st, 1, id);
+		rc = sq__one_i64(q, st, "read kiosk", acked, err);
+		if (rc == HALL_ERR_NOT_FOUND)
+			hall_error_set(err, rc, "", "kiosk %s: never seen", id);
+	}
+	if (!rc)
+		rc = sq__prep(q,
+		              "UPDATE kiosks SET help_count=0,"
+		              " alert=CASE WHEN alert_reason LIKE 'help%' THEN 0 ELSE alert END,"
+		              " alert_reason=CASE WHEN alert_reason LIKE 'help%' THEN '' ELSE alert_reason END WHERE id=?1",
+		              &st, err);
+	if (!rc) {
+		sq__bind_text(st, 1, id);
+		rc = sq__run(q, st, "acknowledge help", NULL, err);
+	}
+	return sq__end(q, rc, err);
 }
 
 static hall_err sq_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
@@ -1886,6 +1912,7 @@ static const hall_store_ops SQ_OPS = {
 	.kiosk_get = sq_kiosk_get,
 	.each_kiosk = sq_each_kiosk,
 	.kiosk_set_alert = sq_kiosk_set_alert,
+	.help_ack = sq_help_ack,
 	.each_status_change = sq_each_status_change,
 	.add_help = sq_add_help,
 	.next_version = sq_next_version,
@@ -1910,6 +1937,8 @@ static const hall_store_ops SQ_OPS = {
 	.each_counter = sq_each_counter,
 	.put_daily = sq_put_daily,
 	.each_daily = sq_each_daily,
+	.check = sq__check,
+	.backup = sq__backup,
 	.meta_get = sq_meta_get,
 	.meta_set = sq_meta_set,
 };
@@ -2051,6 +2080,15 @@ hall_err hall_store_open_sqlite_mode(const char *path, hall_store_open_mode mode
 	/* Only CREATE may make the file: a mistyped folder must not become a new empty database. */
 	if (mode != HALL_STORE_CREATE && access(path, F_OK) != 0)
 		return hall_error_set(err, HALL_ERR_NOT_FOUND, path, "no database here");
+	/* An empty file is an empty database: read as a new one made in memory (SQLite would
+	 * find no tables in it, and a reader must not add them). */
+	struct stat sb;
+	if (mode == HALL_STORE_READ && stat(path, &sb) == 0 && sb.st_size == 0) {
+		hall_err rc = hall_store_open_sqlite_mode(":memory:", HALL_STORE_CREATE, out, err);
+		if (rc == HALL_OK)
+			sq__of(*out)->read_only = true;
+		return rc;
+	}
 	sq_store *q = calloc(1, sizeof *q);
 	hall_err rc = HALL_OK;
 	if (!q)

@@ -67,6 +67,10 @@ void sq__col_text(sqlite3_stmt *st, int i, char *out, size_t len);
 int64_t sq__col_i64(sqlite3_stmt *st, int i);
 int64_t sq__col_opt_i64(sqlite3_stmt *st, int i);
 
+/* store_sqlite_db.c: hall_store_check and hall_store_backup of this backend. */
+hall_err sq__check(hall_store *s, bool full, hall_error *err);
+hall_err sq__backup(hall_store *s, const char *out_path, hall_error *err);
+
 /* ---------------------------------------------------------------- the row loop */
 
 /* Reads the current row of st into the caller's row type and hands it on. Sets *stop to

@@ -497,6 +497,8 @@ void hall_controller_config_defaults(hall_controller_config *cfg)
 	snprintf(cfg->reports_dir, sizeof cfg->reports_dir, "var/controller/reports");
 	cfg->report_lang = HALL_LANG_KO;
 	cfg->raw_retention_days = 90;
+	snprintf(cfg->backup.dir, sizeof cfg->backup.dir, "var/controller/backups");
+	cfg->backup.keep = 7;
 	cfg->ingest.batch_ms = 100;
 	cfg->ingest.batch_max = 1000;
 	snprintf(cfg->console.listen, sizeof cfg->console.listen, "127.0.0.1:8080");
@@ -606,8 +608,11 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	static const char *const keys[] = {"id",          "broker",      "topic_prefix", "retain",   "data_dir",
 	                                   "time_zone",   "closing_time", "reports_dir", "report_lang",
 	                                   "kiosks",      "on_alert",     "raw_retention_days", "ingest",
-	                                   "log_level",   "signing_key",  "console",     "database",   NULL};
+	                                   "log_level",   "signing_key",  "console",     "database",
+	                                   "backup",      NULL};
 	static const char *const ingest_keys[] = {"batch_ms", "batch_max", NULL};
+	static const char *const backup_keys[] = {"dir", "keep", NULL};
+	const cJSON *backup = NULL;
 	ctx c = {source, err};
 	cJSON *root = NULL;
 	hall_err rc = parse_root(buf, len, &c, &root);
@@ -630,6 +635,7 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	    (rc = get_str(&c, root, "", "on_alert", cfg->on_alert, sizeof cfg->on_alert, true, NULL)) != HALL_OK ||
 	    (rc = get_i(&c, root, "", "raw_retention_days", 1, 36500, &cfg->raw_retention_days)) != HALL_OK ||
 	    (rc = get_obj(&c, root, "", "ingest", ingest_keys, &ingest)) != HALL_OK ||
+	    (rc = get_obj(&c, root, "", "backup", backup_keys, &backup)) != HALL_OK ||
 	    (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK ||
 	    (rc = get_str(&c, root, "", "signing_key", cfg->signing_key, sizeof cfg->signing_key, true, NULL)) != HALL_OK ||
 	    (rc = controller_console(&c, root, cfg)) != HALL_OK ||
@@ -646,6 +652,16 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	if (ingest && ((rc = get_i(&c, ingest, "ingest", "batch_ms", 0, 60000, &cfg->ingest.batch_ms)) != HALL_OK ||
 	               (rc = get_i(&c, ingest, "ingest", "batch_max", 1, 100000, &cfg->ingest.batch_max)) != HALL_OK))
 		goto done;
+	if (backup && ((rc = get_str(&c, backup, "backup", "dir", cfg->backup.dir, sizeof cfg->backup.dir, false,
+	                             &cfg->backup.dir_set)) != HALL_OK ||
+	               (rc = get_i(&c, backup, "backup", "keep", 0, 3650, &cfg->backup.keep)) != HALL_OK))
+		goto done;
+	if (cfg->backup.dir_set && !cfg->backup.dir[0]) {
+		rc = fail(&c, "backup", "dir", "expected a non-empty path");
+		goto done;
+	}
+	if (!cfg->backup.dir_set) /* beside the database of this file's data_dir */
+		hall_fs_join(cfg->backup.dir, sizeof cfg->backup.dir, cfg->data_dir, "backups");
 	const cJSON *lang = item(root, "report_lang");
 	if (lang && (!cJSON_IsString(lang) || hall_lang_from_code(lang->valuestring, &cfg->report_lang) != 0)) {
 		rc = fail(&c, "", "report_lang", "expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\"");
@@ -833,6 +849,8 @@ hall_err hall_controller_config_apply_args(hall_controller_config *cfg, const ha
 		snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", args->data_dir);
 		if (!cfg->reports_dir_set)
 			hall_fs_join(cfg->reports_dir, sizeof cfg->reports_dir, cfg->data_dir, "reports");
+		if (!cfg->backup.dir_set)
+			hall_fs_join(cfg->backup.dir, sizeof cfg->backup.dir, cfg->data_dir, "backups");
 	}
 	return HALL_OK;
 }

@@ -24,8 +24,14 @@ expect wrong_data_should_name_the_path 1 "$TMP/nowhere/controller.db: no databas
 lines=$("$BIN" report --date 2026-11-24 --data "$TMP/nowhere" --config plain.json 2>&1 | wc -l)
 check wrong_data_error_should_be_one_line [ "$lines" = 1 ]
 
-# A database with one visit of k1 on 2026-11-24 (10:00-10:01 in Seoul = 01:00 UTC).
-: > "$D/controller.db"
+# A database with one visit of k1 on 2026-11-24 (10:00-10:01 in Seoul = 01:00 UTC). The
+# database is made by serve --create (stopped as soon as it is there: no broker needed);
+# report opens it read-only and never adds tables itself.
+"$BIN" serve --create --data "$D" --broker 127.0.0.1:1 --config plain.json 2>/dev/null &
+spid=$!
+for _ in $(seq 1 100); do [ -s "$D/controller.db" ] && break; sleep 0.05; done
+sleep 0.2
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
 expect empty_database_should_report 0 '"complete":true' -- "$BIN" report --date 2026-11-24 --format json --data "$D" --config plain.json
 T0=1795482000000
 sqlite3 "$D/controller.db" <<SQL || { echo "FAIL sqlite3"; exit 1; }

@@ -936,7 +936,7 @@ static void aggregate_day_should_keep_the_aggregates_of_a_day_whose_raw_events_a
 	assert_int_equal(cut, base + INT64_C(86400000) + 90 * 60000);
 }
 
-static void help_should_raise_the_kiosks_help_count_until_cleared(void **state)
+static void help_should_stay_open_until_acknowledged(void **state)
 {
 	fx *f = *state;
 	hall_help h = {.kiosk = "k4", .ts = 1764057600000, .exhibit = "poll", .session = 3};
@@ -948,10 +948,21 @@ static void help_should_raise_the_kiosks_help_count_until_cleared(void **state)
 	assert_int_equal(k.help_count, 2);
 	assert_true(k.alert);
 	assert_string_equal(k.alert_reason, "help requested");
+	/* An offline alert replaces the mark and is cleared again: the calls stay open. */
+	assert_int_equal(hall_store_kiosk_set_alert(f->s, "k4", true, "offline during opening hours", NULL), HALL_OK);
 	assert_int_equal(hall_store_kiosk_set_alert(f->s, "k4", false, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "k4", &k, NULL), HALL_OK);
+	assert_int_equal(k.help_count, 2);
+	assert_false(k.alert);
+	/* help ack: the count staff saw to, then zero, and a help alert goes with it */
+	assert_int_equal(hall_store_kiosk_set_alert(f->s, "k4", true, "help requested", NULL), HALL_OK);
+	int64_t acked = 0;
+	assert_int_equal(hall_store_help_ack(f->s, "k4", &acked, NULL), HALL_OK);
+	assert_int_equal(acked, 2);
 	assert_int_equal(hall_store_kiosk_get(f->s, "k4", &k, NULL), HALL_OK);
 	assert_int_equal(k.help_count, 0);
 	assert_false(k.alert);
+	assert_int_equal(hall_store_help_ack(f->s, "nobody", &acked, NULL), HALL_ERR_NOT_FOUND);
 }
 
 /* Rows of one table with ts < before, read straight from the database file. */
@@ -1162,7 +1173,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(aggregate_day_should_keep_the_aggregates_of_a_day_whose_raw_events_are_gone,
 		                                setup, teardown),
-		cmocka_unit_test_setup_teardown(help_should_raise_the_kiosks_help_count_until_cleared, setup, teardown),
+		cmocka_unit_test_setup_teardown(help_should_stay_open_until_acknowledged, setup, teardown),
 		cmocka_unit_test_setup_teardown(retention_should_delete_old_votes_and_help_presses_but_keep_the_tallies,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(retention_run_twice_with_the_same_cutoff_should_not_count_votes_twice, setup,

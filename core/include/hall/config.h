@@ -144,6 +144,12 @@ typedef struct hall_controller_config {
 	} console;
 	hall_log_level log_level;
 	bool reports_dir_set;                /* reports_dir came from the file (else it follows --data) */
+	struct {
+		char dir[HALL_CONFIG_PATH_MAX];  /* serve's daily backup of the database: "var/controller/
+		                                    backups"; "<--data DIR>/backups" when only --data is given */
+		int keep;                        /* 0..3650 backups kept, the newest; 7. 0 = no daily backup */
+		bool dir_set;                    /* dir came from the file (else it follows --data) */
+	} backup;
 	char source[HALL_CONFIG_PATH_MAX];
 } hall_controller_config;
 

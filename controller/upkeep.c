@@ -1,0 +1,235 @@
+/* upkeep.c: see upkeep.h. */
+#include "upkeep.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "hall/clock.h"
+#include "hall/fsutil.h"
+
+#define BACKUP_PREFIX "controller-"
+#define BACKUP_SUFFIX ".db"
+
+static void print_err(const char *what, const hall_error *err)
+{
+	char msg[600];
+	fprintf(stderr, "hall-controller %s: %s\n", what, hall_error_format(err, msg, sizeof msg));
+}
+
+hall_err hall_upkeep_lock(const char *data_dir, int *fd, hall_error *err)
+{
+	char path[HALL_CONFIG_PATH_MAX + 32];
+	if (hall_fs_join(path, sizeof path, data_dir, "serve.lock") != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, data_dir, "path too long");
+	int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (f < 0)
+		return hall_error_set(err, HALL_ERR_IO, path, "%s", strerror(errno));
+	if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(f);
+		if (e == EWOULDBLOCK)
+			return hall_error_set(err, HALL_ERR_STALE, data_dir,
+			                      "serve (or a restore) is running on this folder: stop it first");
+		return hall_error_set(err, HALL_ERR_IO, path, "lock: %s", strerror(e));
+	}
+	*fd = f;
+	return HALL_OK;
+}
+
+void hall_upkeep_damaged_advice(const hall_controller_config *cfg, char *out, size_t len)
+{
+	snprintf(out, len,
+	         "confirms stopped (kiosks keep their events); stop serve, run `hall-controller db restore FILE --data %s`"
+	         " with the newest backup in %s, then start serve: kiosks send again what it lacks",
+	         cfg->data_dir, cfg->backup.dir);
+}
+
+/* ---------------------------------------------------------------- daily backup */
+
+/* controller-YYYY-MM-DD.db */
+static bool is_daily_name(const char *name)
+{
+	size_t n = strlen(name), p = strlen(BACKUP_PREFIX), s = strlen(BACKUP_SUFFIX);
+	return n == p + 10 + s && strncmp(name, BACKUP_PREFIX, p) == 0 && strcmp(name + n - s, BACKUP_SUFFIX) == 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* Delete all but the newest `keep` daily backups (their names sort by day). */
+static void prune_backups(const char *dir, int keep)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	char(*names)[64] = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!is_daily_name(e->d_name))
+			continue;
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			char(*v)[64] = realloc(names, c * sizeof *v);
+			if (!v)
+				break;
+			names = v;
+			cap = c;
+		}
+		memcpy(names[n++], e->d_name, strlen(e->d_name) + 1); /* is_daily_name: 24 bytes */
+	}
+	closedir(d);
+	if (n > (size_t)keep) {
+		qsort(names, n, sizeof *names, cmp_names);
+		for (size_t i = 0; i < n - (size_t)keep; i++) {
+			char path[HALL_CONFIG_PATH_MAX + 80];
+			if (hall_fs_join(path, sizeof path, dir, names[i]) == 0)
+				unlink(path);
+		}
+	}
+	free(names);
+}
+
+hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *cfg, const char *day, char *path,
+                                  hall_error *err)
+{
+	char name[64], file[HALL_CONFIG_PATH_MAX + 32];
+	if (path)
+		path[0] = '\0';
+	if (cfg->backup.keep <= 0 || cfg->database[0]) /* a server database has its own backups */
+		return HALL_OK;
+	snprintf(name, sizeof name, BACKUP_PREFIX "%.10s" BACKUP_SUFFIX, day);
+	if (hall_fs_join(file, sizeof file, cfg->backup.dir, name) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "backup.dir", "path too long");
+	if (!hall_fs_exists(file)) {
+		hall_err rc = hall_fs_mkdirs(cfg->backup.dir, err);
+		if (!rc)
+			rc = hall_store_backup(s, file, err);
+		if (rc)
+			return rc;
+		if (path)
+			snprintf(path, HALL_CONFIG_PATH_MAX + 32, "%s", file);
+	}
+	prune_backups(cfg->backup.dir, cfg->backup.keep);
+	return HALL_OK;
+}
+
+/* ---------------------------------------------------------------- db */
+
+static int db_check(const hall_controller_config *cfg, bool full)
+{
+	hall_store *s = NULL;
+	hall_error err = {0};
+	char advice[600];
+	if (hall_ctl_open_store_mode(cfg, HALL_STORE_READ, &s, &err) != HALL_OK) {
+		if (strstr(err.msg, "no database here")) {
+			print_err("db check", &err);
+			return 1;
+		}
+		/* A file too damaged to open is a finding, not a usage error. */
+		hall_error_set(&err, HALL_ERR_DB, "", "damaged: %s", err.msg);
+	} else if (hall_store_check(s, full, &err) == HALL_OK) {
+		hall_store_close(s);
+		printf("%s/controller.db: sound (%s)\n", cfg->data_dir, full ? "integrity_check" : "quick_check");
+		return 0;
+	}
+	hall_store_close(s);
+	hall_upkeep_damaged_advice(cfg, advice, sizeof advice);
+	fprintf(stderr, "hall-controller db check: %s/controller.db: %s; %s\n", cfg->data_dir, err.msg, advice);
+	return 1;
+}
+
+static int db_backup(const hall_controller_config *cfg, const char *out)
+{
+	hall_store *s = NULL;
+	hall_error err = {0};
+	if (hall_ctl_open_store_mode(cfg, HALL_STORE_READ, &s, &err) != HALL_OK ||
+	    hall_store_backup(s, out, &err) != HALL_OK) {
+		hall_store_close(s);
+		print_err("db backup", &err);
+		return 1;
+	}
+	hall_store_close(s);
+	printf("backup of %s/controller.db written to %s\n", cfg->data_dir, out);
+	return 0;
+}
+
+static int db_restore(const hall_controller_config *cfg, const char *from)
+{
+	hall_error err = {0};
+	char db[HALL_CONFIG_PATH_MAX + 32];
+	int lock = -1;
+	if (hall_fs_join(db, sizeof db, cfg->data_dir, "controller.db") != 0) {
+		fprintf(stderr, "hall-controller db restore: --data: path too long\n");
+		return 2;
+	}
+	if (hall_fs_mkdirs(cfg->data_dir, &err) != HALL_OK || hall_upkeep_lock(cfg->data_dir, &lock, &err) != HALL_OK) {
+		print_err("db restore", &err);
+		return 1;
+	}
+	hall_err rc = hall_store_restore_sqlite(db, from, &err);
+	close(lock);
+	if (rc) {
+		print_err("db restore", &err);
+		return 1;
+	}
+	printf("restored %s from %s; start serve: the kiosks send again what it lacks\n", db, from);
+	return 0;
+}
+
+int hall_upkeep_db_cli(const hall_controller_config *cfg, int argc, char **argv)
+{
+	static const char usage[] = "(db check [--full] | db backup --out FILE | db restore FILE)";
+	const char *action = argc > 1 ? argv[1] : "";
+	if (strcmp(action, "check") == 0 && (argc == 2 || (argc == 3 && strcmp(argv[2], "--full") == 0)))
+		return db_check(cfg, argc == 3);
+	if (strcmp(action, "backup") == 0 && argc == 4 && strcmp(argv[2], "--out") == 0 && argv[3][0])
+		return db_backup(cfg, argv[3]);
+	if (strcmp(action, "restore") == 0 && argc == 3 && argv[2][0])
+		return db_restore(cfg, argv[2]);
+	fprintf(stderr, "hall-controller db: %s: unknown or incomplete arguments %s\n", action[0] ? action : "(none)",
+	        usage);
+	return 2;
+}
+
+/* ---------------------------------------------------------------- help */
+
+int hall_upkeep_help_cli(const hall_controller_config *cfg, int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "ack") != 0 || !hall_id_is_valid(argv[2])) {
+		fprintf(stderr, "hall-controller help: expected `help ack KIOSK`\n");
+		return 2;
+	}
+	const char *kiosk = argv[2];
+	hall_store *s = NULL;
+	hall_error err = {0};
+	int64_t acked = 0;
+	if (hall_ctl_open_store_mode(cfg, HALL_STORE_WRITE, &s, &err) != HALL_OK ||
+	    hall_store_help_ack(s, kiosk, &acked, &err) != HALL_OK) {
+		hall_store_close(s);
+		print_err("help ack", &err);
+		return 1;
+	}
+	/* Recorded under the person who saw to it (DESIGN.md decision 10). */
+	hall_store_history h = {.ts = hall_clock_now_ms(), .version = 0};
+	hall_ctl_user(h.user, sizeof h.user);
+	snprintf(h.action, sizeof h.action, "help-ack");
+	snprintf(h.kind, sizeof h.kind, "help");
+	snprintf(h.target, sizeof h.target, "kiosk:%s", kiosk);
+	snprintf(h.detail, sizeof h.detail, "%" PRId64 " call(s) for staff acknowledged", acked);
+	if (hall_store_add_history(s, &h, &err) != HALL_OK)
+		print_err("help ack: history", &err);
+	hall_store_close(s);
+	printf("help calls of %s acknowledged: %" PRId64 "\n", kiosk, acked);
+	return 0;
+}

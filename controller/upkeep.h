@@ -1,0 +1,36 @@
+/* controller/upkeep.h: keeping the hall's data whole: the database's check, backups and
+ * restore (`hall-controller db check|backup|restore`, serve's daily backup), the lock
+ * that says serve is running on a data folder, and a visitor's call for staff seen to
+ * (`hall-controller help ack KIOSK`).
+ *
+ * The CLI functions take argv with argv[0] = the subcommand ("db", "help") and return
+ * the process exit code: 0 done, 1 refused or failed (one line why), 2 usage. */
+#ifndef HALL_CTL_UPKEEP_H
+#define HALL_CTL_UPKEEP_H
+
+#include <stdbool.h>
+#include "hall/config.h"
+#include "hall/err.h"
+#include "store.h"
+
+/* db check [--full] | db backup --out FILE | db restore FILE */
+int hall_upkeep_db_cli(const hall_controller_config *cfg, int argc, char **argv);
+/* help ack KIOSK */
+int hall_upkeep_help_cli(const hall_controller_config *cfg, int argc, char **argv);
+
+/* Take DATA/serve.lock (flock, exclusive, not waiting): serve holds it while it runs and
+ * `db restore` while it restores, so neither starts under the other. *fd is the lock
+ * (close it to let go). HALL_ERR_STALE when someone holds it, HALL_ERR_IO when the file
+ * cannot be made. */
+hall_err hall_upkeep_lock(const char *data_dir, int *fd, hall_error *err);
+
+/* serve's daily backup: cfg->backup.dir/controller-<day>.db unless it is there already,
+ * then only the newest cfg->backup.keep of those files are kept. keep 0: nothing.
+ * *path (may be NULL, HALL_CONFIG_PATH_MAX + 32 bytes) gets the file written, or "". */
+hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *cfg, const char *day, char *path,
+                                  hall_error *err);
+
+/* The one line that says what to do about a damaged database (no newline). */
+void hall_upkeep_damaged_advice(const hall_controller_config *cfg, char *out, size_t len);
+
+#endif
