@@ -1133,11 +1133,6 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 		        create ? "" : " (or `serve --create` for development)");
 		goto done;
 	}
-	if (hall_upkeep_lock(cfg->data_dir, &sv.lock_fd, &err) != HALL_OK) {
-		fprintf(stderr, "hall-controller serve: %s\n", hall_error_format(&err, msg, sizeof msg));
-		goto done;
-	}
-	check_database(&sv);
 	/* The staff console: its own threads and its own (read-only) database connection, so it
 	 * never holds up ingest. A console that was asked for and cannot start stops serve: a
 	 * hall whose staff think they have a console must hear that they do not. */
@@ -1145,6 +1140,11 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 		hall_error_log("console: %s", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
+	if (hall_upkeep_lock(cfg->data_dir, &sv.lock_fd, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller serve: %s\n", hall_error_format(&err, msg, sizeof msg));
+		goto done;
+	}
+	check_database(&sv);
 	/* A persistent session: the broker keeps our QoS 1 messages while we restart. */
 	if (hall_ctl_connect(cfg, cfg->id, true, false, 0, &sv.m, &err) != HALL_OK) {
 		hall_error_log("broker: %s", hall_error_format(&err, msg, sizeof msg));
