@@ -46,7 +46,8 @@ hall_err hall_packs_store_dir(const char *data_dir, const char *dir, const hall_
 		char hex[65];
 		if (hall_fs_join(path, sizeof path, dir, a->name) != 0)
 			return hall_error_set(err, HALL_ERR_INVALID, dir, "path too long");
-		rc = hall_fs_read_file(path, HALL_CONTENT_ASSET_SIZE_MAX, &data, &len, err);
+		/* Only regular files inside the pack folder (hall_fs_open_inside), as validate read. */
+		rc = hall_fs_read_inside(dir, a->name, HALL_CONTENT_ASSET_SIZE_MAX, &data, &len, err);
 		if (rc)
 			goto fail;
 		/* Check again what validate checked: the file may have changed since. */
@@ -64,7 +65,7 @@ hall_err hall_packs_store_dir(const char *data_dir, const char *dir, const hall_
 	}
 	if (hall_fs_join(path, sizeof path, dir, "manifest.json") != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, dir, "path too long");
-	rc = hall_fs_read_file(path, HALL_CONTENT_MANIFEST_MAX, &data, &len, err);
+	rc = hall_fs_read_inside(dir, "manifest.json", HALL_CONTENT_MANIFEST_MAX, &data, &len, err);
 	if (rc)
 		goto fail;
 	hall_sha256_hex(data, len, ref);

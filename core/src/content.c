@@ -1405,14 +1405,10 @@ bool hall_content_has_language(const hall_content *content, hall_lang lang)
 
 /* ---- the pack folder --------------------------------------------------------------- */
 
-hall_err hall_content_check_asset_file(const char *path, const hall_asset *asset, hall_error *err)
+/* The checks of hall_content_check_asset_file on an open file (closed here). */
+static hall_err check_asset_fd(int fd, const hall_asset *asset, hall_error *err)
 {
 	hall_err rc = HALL_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return hall_error_set(err, errno == ENOENT ? HALL_ERR_NOT_FOUND : HALL_ERR_IO, "",
-		                      errno == ENOENT ? "file %s is missing" : "cannot open %s: %s", asset->name,
-		                      strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		rc = hall_error_set(err, HALL_ERR_IO, "", "cannot stat %s: %s", asset->name, strerror(errno));
@@ -1486,21 +1482,31 @@ out:
 	return rc;
 }
 
+hall_err hall_content_check_asset_file(const char *path, const hall_asset *asset, hall_error *err)
+{
+	/* O_NONBLOCK: a FIFO must not block the open (fstat then refuses it). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return hall_error_set(err, errno == ENOENT ? HALL_ERR_NOT_FOUND : HALL_ERR_IO, "",
+		                      errno == ENOENT ? "file %s is missing" : "cannot open %s: %s", asset->name,
+		                      strerror(errno));
+	return check_asset_fd(fd, asset, err);
+}
+
 hall_err hall_content_check_dir_report(const char *dir, const hall_content *content, hall_issue_fn report,
                                        void *user, hall_error *err)
 {
 	hall_err first = HALL_OK;
 	for (size_t i = 0; i < content->n_assets; i++) {
 		const hall_asset *a = &content->assets[i];
-		char path[4096];
 		hall_error e;
-		hall_err rc;
+		int fd = -1;
 		if (!a->name)
 			continue; /* cannot happen in a parsed pack: a nameless asset is a parse error */
-		if (hall_fs_join(path, sizeof path, dir, a->name) != 0)
-			rc = hall_error_set(&e, HALL_ERR_INVALID, "", "the path of %s is too long", a->name);
-		else
-			rc = hall_content_check_asset_file(path, a, &e);
+		/* Only regular files inside the pack folder, opened without ever blocking. */
+		hall_err rc = hall_fs_open_inside(dir, a->name, &fd, &e);
+		if (rc == HALL_OK)
+			rc = check_asset_fd(fd, a, &e);
 		if (rc == HALL_OK)
 			continue;
 		hall_issue is;
@@ -1536,7 +1542,7 @@ hall_err hall_content_load_dir(const char *dir, hall_issue_fn report, void *user
 		rc = hall_error_set(&e, HALL_ERR_INVALID, "manifest.json", "the folder's path is too long");
 		goto report_fail;
 	}
-	rc = hall_fs_read_file(path, HALL_CONTENT_MANIFEST_MAX, &data, &len, &e);
+	rc = hall_fs_read_inside(dir, "manifest.json", HALL_CONTENT_MANIFEST_MAX, &data, &len, &e);
 	if (rc != HALL_OK) {
 		/* Name the file the author knows, with the reason the OS gave. */
 		char msg[sizeof e.msg];

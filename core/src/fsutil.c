@@ -3,6 +3,7 @@
 #include "hall/fsutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,15 +94,9 @@ fail:;
 	return hall_error_set(err, HALL_ERR_IO, path, "write failed: %s (the old file is kept)", strerror(e));
 }
 
-hall_err hall_fs_read_file(const char *path, size_t max_len, char **data, size_t *len, hall_error *err)
+/* The whole of an open file (closed in every case); path names it in errors. */
+static hall_err read_fd(int fd, const char *path, size_t max_len, char **data, size_t *len, hall_error *err)
 {
-	*data = NULL;
-	if (len)
-		*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return hall_error_set(err, errno == ENOENT ? HALL_ERR_NOT_FOUND : HALL_ERR_IO, path, "cannot open: %s",
-		                      strerror(errno));
 	struct stat st;
 	char *buf = NULL;
 	size_t size = 0, cap;
@@ -163,6 +158,81 @@ out:
 	free(buf);
 	close(fd);
 	return rc;
+}
+
+hall_err hall_fs_read_file(const char *path, size_t max_len, char **data, size_t *len, hall_error *err)
+{
+	*data = NULL;
+	if (len)
+		*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hall_error_set(err, errno == ENOENT ? HALL_ERR_NOT_FOUND : HALL_ERR_IO, path, "cannot open: %s",
+		                      strerror(errno));
+	return read_fd(fd, path, max_len, data, len, err);
+}
+
+/* What a file that is not regular is, for people. */
+static const char *kind_of(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket"
+	       : S_ISDIR(m)                                      ? "a folder"
+	                                                         : "not a regular file";
+}
+
+hall_err hall_fs_open_inside(const char *dir, const char *name, int *fd, hall_error *err)
+{
+	char path[4096], real_dir[PATH_MAX], real[PATH_MAX];
+	*fd = -1;
+	if (hall_fs_join(path, sizeof path, dir, name) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "", "%s: the path is too long", name);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (push hung on one for good). */
+	int f = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (f < 0) {
+		int e = errno;
+		if (e == ELOOP)
+			return hall_error_set(err, HALL_ERR_INVALID, "",
+			                      "%s: refused: a symbolic link (only regular files inside the pack folder are read)",
+			                      name);
+		return hall_error_set(err, e == ENOENT ? HALL_ERR_NOT_FOUND : HALL_ERR_IO, "",
+		                      e == ENOENT ? "file %s is missing" : "%s: cannot open: %s", name, strerror(e));
+	}
+	struct stat st;
+	hall_err rc = HALL_OK;
+	if (fstat(f, &st) != 0)
+		rc = hall_error_set(err, HALL_ERR_IO, "", "%s: cannot stat: %s", name, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		rc = hall_error_set(err, HALL_ERR_INVALID, "",
+		                    "%s: refused: %s (only regular files inside the pack folder are read)", name,
+		                    kind_of(st.st_mode));
+	/* A linked folder on the way ("sub/x.png" with sub -> /etc) leads out too: the file's
+	 * real path must lie under the folder's. Said without naming where it leads. */
+	else if (!realpath(dir, real_dir) || !realpath(path, real))
+		rc = hall_error_set(err, HALL_ERR_IO, "", "%s: cannot resolve its path: %s", name, strerror(errno));
+	else if (strncmp(real, real_dir, strlen(real_dir)) != 0 ||
+	         (real[strlen(real_dir)] != '/' && strcmp(real_dir, "/") != 0))
+		rc = hall_error_set(err, HALL_ERR_INVALID, "",
+		                    "%s: refused: it lies outside the pack folder (only regular files inside it are read)",
+		                    name);
+	else if (fcntl(f, F_SETFL, fcntl(f, F_GETFL) & ~O_NONBLOCK) != 0)
+		rc = hall_error_set(err, HALL_ERR_IO, "", "%s: %s", name, strerror(errno));
+	if (rc) {
+		close(f);
+		return rc;
+	}
+	*fd = f;
+	return HALL_OK;
+}
+
+hall_err hall_fs_read_inside(const char *dir, const char *name, size_t max_len, char **data, size_t *len,
+                             hall_error *err)
+{
+	int fd = -1;
+	*data = NULL;
+	if (len)
+		*len = 0;
+	hall_err rc = hall_fs_open_inside(dir, name, &fd, err);
+	return rc ? rc : read_fd(fd, name, max_len, data, len, err);
 }
 
 hall_err hall_fs_mkdirs(const char *path, hall_error *err)

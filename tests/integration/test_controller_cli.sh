@@ -75,5 +75,29 @@ expect history_should_work_on_a_read_only_folder 0 "" -- as_reader "$BIN" histor
 check read_only_reads_should_leave_no_file [ "$(ls -A "$TMP/ro")" = "$before" ]
 chmod 0755 "$TMP/ro"
 
+# Packs: only regular files inside the pack folder are read, and nothing opens in a way
+# that blocks. A FIFO (push hung on one for good), a link that leaves the folder (it was
+# followed and published) and a link to /etc/passwd (whose size was printed) are refused
+# at once, in one line naming the file and nothing about what a link leads to. (A hang
+# would run into timeout's 5 s, exit 124.)
+mkpack() { rm -rf "$TMP/$1"; mkdir -p "$TMP/$1"; cp "$FX/pack-good/manifest.json" "$FX/pack-good/mark.png" "$TMP/$1/"; }
+mkpack fifo; rm "$TMP/fifo/mark.png"; mkfifo "$TMP/fifo/mark.png"
+expect fifo_in_a_pack_should_be_refused_at_once 1 "mark.png: refused: a FIFO" -- timeout 5 "$BIN" validate "$TMP/fifo"
+expect push_of_a_fifo_should_be_refused_at_once 1 "mark.png: refused: a FIFO" -- \
+	timeout 5 "$BIN" push "$TMP/fifo" --to all --data "$TMP/fifo-data" --broker 127.0.0.1:1
+mkpack fifo-manifest; rm "$TMP/fifo-manifest/manifest.json"; mkfifo "$TMP/fifo-manifest/manifest.json"
+expect fifo_manifest_should_be_refused_at_once 1 "manifest.json: refused: a FIFO" -- \
+	timeout 5 "$BIN" validate "$TMP/fifo-manifest"
+mkdir -p "$TMP/outside"; cp "$FX/pack-good/mark.png" "$TMP/outside/mark.png"
+mkpack escape; ln -sf "$TMP/outside/mark.png" "$TMP/escape/mark.png"
+expect link_out_of_the_pack_should_be_refused 1 "mark.png: refused: a symbolic link" -- timeout 5 "$BIN" validate "$TMP/escape"
+expect push_of_a_link_out_should_publish_nothing 1 "mark.png: refused" -- \
+	timeout 5 "$BIN" push "$TMP/escape" --to all --data "$TMP/escape-data" --broker 127.0.0.1:1
+check push_of_a_link_out_should_store_nothing [ ! -e "$TMP/escape-data/packs" ]
+mkpack lnk; ln -sf /etc/passwd "$TMP/lnk/mark.png"
+out=$(timeout 5 "$BIN" validate "$TMP/lnk" 2>&1)
+check link_to_passwd_should_be_refused grep -qF "mark.png: refused: a symbolic link" <<<"$out"
+check link_to_passwd_should_say_nothing_of_its_target bash -c "! grep -qE 'passwd|bytes|sha256' <<<'$out'"
+
 [ "$fails" = 0 ] || { echo "$fails failed"; exit 1; }
 echo "all passed"
