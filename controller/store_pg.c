@@ -991,10 +991,29 @@ static hall_err pg_kiosk_set_alert(hall_store *s, const char *id, bool alert, co
 	a_text(&a, id);
 	a_i64(&a, alert ? 1 : 0);
 	a_text(&a, alert ? reason : "");
-	return pg_run(pg(s), "set alert",
-	              "UPDATE kiosks SET alert=$2, alert_reason=$3,"
-	              " help_count=CASE WHEN $2::bigint=1 THEN help_count ELSE 0 END WHERE id=$1",
-	              &a, NULL, err);
+	/* help_count is left alone: a call for staff stays open until pg_help_ack (issue 10). */
+	return pg_run(pg(s), "set alert", "UPDATE kiosks SET alert=$2, alert_reason=$3 WHERE id=$1", &a, NULL, err);
+}
+
+/* As on SQLite: the count staff saw to, then zero, a help alert cleared, one transaction. */
+static hall_err pg_help_ack(hall_store *s, const char *id, int64_t *acked, hall_error *err)
+{
+	pg_store *p = pg(s);
+	pg_args a = {0};
+	a_text(&a, id);
+	hall_err rc = pg_begin(p, err);
+	if (!rc) {
+		rc = pg_one_i64(p, "read kiosk", "SELECT help_count FROM kiosks WHERE id=$1 FOR UPDATE", &a, acked, err);
+		if (rc == HALL_ERR_NOT_FOUND)
+			hall_error_set(err, rc, "", "kiosk %s: never seen", id);
+	}
+	if (!rc)
+		rc = pg_run(p, "acknowledge help",
+		            "UPDATE kiosks SET help_count=0,"
+		            " alert=CASE WHEN alert_reason LIKE 'help%' THEN 0 ELSE alert END,"
+		            " alert_reason=CASE WHEN alert_reason LIKE 'help%' THEN '' ELSE alert_reason END WHERE id=$1",
+		            &a, NULL, err);
+	return pg_end(p, rc, err);
 }
 
 static hall_err pg_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
@@ -1734,6 +1753,7 @@ static const hall_store_ops PG_OPS = {
 	.kiosk_get = pg_kiosk_get,
 	.each_kiosk = pg_each_kiosk,
 	.kiosk_set_alert = pg_kiosk_set_alert,
+	.help_ack = pg_help_ack,
 	.each_status_change = pg_each_status_change,
 	.add_help = pg_add_help,
 	.next_version = pg_next_version,
