@@ -1144,7 +1144,6 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 		fprintf(stderr, "hall-controller serve: %s\n", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
-	check_database(&sv);
 	/* A persistent session: the broker keeps our QoS 1 messages while we restart. */
 	if (hall_ctl_connect(cfg, cfg->id, true, false, 0, &sv.m, &err) != HALL_OK) {
 		hall_error_log("broker: %s", hall_error_format(&err, msg, sizeof msg));
@@ -1167,6 +1166,7 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 		}
 	}
 	check_lead(&sv, hall_clock_mono_ms());
+	check_database(&sv); /* after the lead is known: the leader runs on_alert */
 	hall_info("serving %s:%d as client id %s, data in %s", cfg->broker.host, cfg->broker.port, cfg->id, cfg->data_dir);
 	while (!*stop) {
 		int64_t now = hall_clock_mono_ms();
