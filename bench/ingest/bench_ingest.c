@@ -37,6 +37,7 @@
 #include "hall/mqtt.h"
 #include "hall/protocol.h"
 #include "hall/topics.h"
+#include "pg.h"
 #include "store.h"
 
 typedef struct kiosk_sim {
@@ -85,13 +86,17 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double store_rate(const char *dir, int64_t n, size_t per_tx)
+/* pg: a private PostgreSQL (--pg), each run in a fresh schema; NULL: a SQLite file. */
+static double store_rate(const char *dir, const hall_test_pg *pg, int64_t n, size_t per_tx)
 {
-	char path[700];
+	char path[700], schema[32];
 	hall_store *s = NULL;
 	hall_error err = {0};
 	snprintf(path, sizeof path, "%s/store-%zu.db", dir, per_tx);
-	if (hall_store_open_sqlite(path, &s, &err) != HALL_OK) {
+	snprintf(schema, sizeof schema, "store%zu", per_tx);
+	if (pg && hall_test_pg_fresh(pg, schema, path, sizeof path) != 0)
+		return -1;
+	if (hall_store_open(path, &s, &err) != HALL_OK) {
 		fprintf(stderr, "open %s: %s\n", path, err.msg);
 		return -1;
 	}
@@ -139,6 +144,7 @@ int main(int argc, char **argv)
 	int64_t n_events = 100000;
 	int n_kiosks = 8, window = 500, batch = 100, ingest_max = 1000;
 	bool tls = false;
+	bool use_pg = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
 			n_events = atoll(argv[++i]);
@@ -150,6 +156,8 @@ int main(int argc, char **argv)
 			batch = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--ingest-max") == 0 && i + 1 < argc)
 			ingest_max = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--pg") == 0)
+			use_pg = true;
 		else if (strcmp(argv[i], "--tls") == 0)
 			tls = true;
 		else
@@ -158,7 +166,7 @@ int main(int argc, char **argv)
 	if (n_events < 1 || n_kiosks < 1 || n_kiosks > 100 || window < 1 || batch < 1 || batch > HALL_PROTO_BATCH_MAX ||
 	    ingest_max < 1 || ingest_max > 100000) {
 		fprintf(stderr, "usage: bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks 1..100] [--window W] "
-		                "[--batch 1..1000] [--ingest-max 1..100000] [--tls]\n");
+		                "[--batch 1..1000] [--ingest-max 1..100000] [--tls] [--pg]\n");
 		return 2;
 	}
 	char ctl_path[1024];
@@ -169,10 +177,22 @@ int main(int argc, char **argv)
 	char dir[512];
 	hall_test_tmpdir(dir, sizeof dir, "bench-ingest");
 
+	/* --pg: the store is a private PostgreSQL with fsync on (tests/support/start-postgres.sh),
+	 * so it pays for durability as SQLite's synchronous=FULL does. */
+	hall_test_pg pgs, *pg = NULL;
+	char db_uri[700] = "";
+	if (use_pg) {
+		setenv("HALL_PG_FSYNC", "on", 1);
+		if (hall_test_pg_start(&pgs) != 0)
+			return 1;
+		pg = &pgs;
+	}
 	/* Part 1: the store alone. */
-	double r1 = store_rate(dir, n_events < 2000 ? n_events : 2000, 1);
-	double r100 = store_rate(dir, n_events, 100);
-	double r1000 = store_rate(dir, n_events, 1000);
+	double r1 = store_rate(dir, pg, n_events < 2000 ? n_events : 2000, 1);
+	double r100 = store_rate(dir, pg, n_events, 100);
+	double r1000 = store_rate(dir, pg, n_events, 1000);
+	if (pg && hall_test_pg_fresh(pg, "e2e", db_uri, sizeof db_uri) != 0)
+		return 1;
 
 	/* Part 2: end to end. */
 	hall_test_broker b;
@@ -189,10 +209,11 @@ int main(int argc, char **argv)
 	snprintf(conf, sizeof conf, "%s/controller.json", dir);
 	snprintf(logp, sizeof logp, "%s/serve.log", dir);
 	snprintf(broker_arg, sizeof broker_arg, "127.0.0.1:%d", port);
-	char cfg_json[1000];
+	char cfg_json[2000];
 	snprintf(cfg_json, sizeof cfg_json,
-	         "{\"ingest\":{\"batch_ms\":100,\"batch_max\":%d},\"log_level\":\"warn\"%s%s%s}", ingest_max,
-	         tls ? ",\"broker\":{\"cafile\":\"" : "", cafile, tls ? "\"}" : "");
+	         "{\"ingest\":{\"batch_ms\":100,\"batch_max\":%d},\"log_level\":\"warn\"%s%s%s%s%s%s}", ingest_max,
+	         tls ? ",\"broker\":{\"cafile\":\"" : "", cafile, tls ? "\"}" : "", pg ? ",\"database\":\"" : "", db_uri,
+	         pg ? "\"" : "");
 	hall_fs_write_atomic(conf, cfg_json, strlen(cfg_json), NULL);
 	pid_t serve = fork();
 	if (serve == 0) {
@@ -355,6 +376,8 @@ sub_done:;
 	double sub_rate = (double)(per_kiosk * n_kiosks) * 1000.0 / (double)(sub_ms > 0 ? sub_ms : 1);
 	hall_mqtt_destroy(m);
 	hall_test_broker_cleanup(&b);
+	if (pg)
+		hall_test_pg_stop(pg);
 
 	qsort(lat, n_lat, sizeof *lat, cmp_i64);
 	int64_t p50 = n_lat ? lat[n_lat / 2] : -1, p99 = n_lat ? lat[(n_lat * 99) / 100] : -1;
@@ -365,13 +388,13 @@ sub_done:;
 	double serve_cpu = (double)serve_ru.ru_utime.tv_sec + (double)serve_ru.ru_utime.tv_usec / 1e6 +
 	                   (double)serve_ru.ru_stime.tv_sec + (double)serve_ru.ru_stime.tv_usec / 1e6;
 	double rate = (double)ingested * 1000.0 / (double)(total_ms > 0 ? total_ms : 1);
-	printf("{\"tls\":%s,\"store_events_per_s\":{\"tx1\":%.0f,\"tx100\":%.0f,\"tx1000\":%.0f},"
+	printf("{\"store\":\"%s\",\"tls\":%s,\"store_events_per_s\":{\"tx1\":%.0f,\"tx100\":%.0f,\"tx1000\":%.0f},"
 	       "\"e2e\":{\"events\":%" PRId64 ",\"kiosks\":%d,\"window\":%d,\"batch\":%d,\"ms\":%" PRId64
 	       ",\"events_per_s\":%.0f,\"confirm_ms_p50\":%" PRId64 ",\"confirm_ms_p99\":%" PRId64
 	       ",\"confirm_ms_max\":%" PRId64 ",\"complete\":%s,\"serve_peak_rss_mb\":%.1f,"
 	       "\"serve_cpu_s\":%.2f,\"serve_cpu_us_per_event\":%.2f},"
 	       "\"mosquitto_sub_events_per_s\":%.0f,\"ingest_over_sub\":%.2f}\n",
-	       tls ? "true" : "false", r1, r100, r1000, ingested, n_kiosks, window, batch, total_ms, rate, p50, p99, max,
+	       pg ? "postgresql" : "sqlite", tls ? "true" : "false", r1, r100, r1000, ingested, n_kiosks, window, batch, total_ms, rate, p50, p99, max,
 	       done == n_kiosks ? "true" : "false", (double)serve_ru.ru_maxrss / 1024.0, serve_cpu,
 	       serve_cpu * 1e6 / (double)ingested, sub_rate, rate / sub_rate);
 	fprintf(stderr,

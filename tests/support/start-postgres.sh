@@ -11,7 +11,8 @@
 # PostgreSQL refuses to run as root: as root, initdb and the server run as the
 # "postgres" user Debian's package makes (runuser), which owns DIR.
 # fsync is off: a test's database need not survive a power cut, and fsync on a loaded
-# CI machine costs seconds per test.
+# CI machine costs seconds per test. HALL_PG_FSYNC=on keeps it on (benchmarks, where
+# PostgreSQL must pay for durability as SQLite's synchronous=FULL does).
 # initdb is the slow part (about 1 s idle, 10 s on a loaded 2-core machine): its result is
 # kept once in $HALL_BUILD_DIR/pg-template (when set) and copied for the next start.
 # Exits non-zero (log on stderr) when the server does not accept connections within 30 s.
@@ -57,7 +58,7 @@ free_port() {
 for attempt in 1 2 3; do
 	PORT=$(free_port)
 	if as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 30 \
-		-o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
+		-o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=${HALL_PG_FSYNC:-off} -c full_page_writes=${HALL_PG_FSYNC:-off} \
 		    -c shared_buffers=16MB -c max_connections=40" start >/dev/null 2>&1; then
 		"$BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U hall -d postgres -c "CREATE DATABASE hall" >/dev/null
 		echo "$PORT $DIR"
