@@ -39,6 +39,7 @@ const char *hall_a11y_rule_name(hall_a11y_rule rule)
 	case HALL_A11Y_ALT: return "alt";
 	case HALL_A11Y_OVERLAP: return "overlap";
 	case HALL_A11Y_OUTLINE: return "outline";
+	case HALL_A11Y_CUT: return "cut";
 	}
 	return "?";
 }
@@ -238,6 +239,24 @@ static void check_text(checker *c, size_t i, const hall_dl_item *it)
 		check_reach(c, i, it, "text");
 }
 
+/* Text cut with "…" loses what follows, unless it sits on a button that shows the whole
+ * text (the info banner opens the notice) and whose label says it all. */
+static void check_cut(checker *c, const hall_dl *dl, size_t i, const hall_dl_item *it)
+{
+	size_t len = strlen(it->text);
+	if (len < 3 || strcmp(it->text + len - 3, "\xE2\x80\xA6") != 0)
+		return;
+	char shown[256];
+	snprintf(shown, sizeof(shown), "%.*s", (int)(len - 3 < 255 ? len - 3 : 255), it->text);
+	for (size_t k = i + 1; k < hall_dl_count(dl); k++) {
+		const hall_dl_item *h = hall_dl_at(dl, k);
+		if (h->kind == HALL_DL_HIT && h->role == HALL_ROLE_BUTTON && contains(h->rect, it->rect) && h->label &&
+		    strstr(h->label, shown))
+			return;
+	}
+	problem(c, HALL_A11Y_CUT, i, "text \"%.40s\" is cut with an ellipsis: the rest cannot be read", it->text);
+}
+
 static void check_hit(checker *c, size_t i, const hall_dl_item *it)
 {
 	const hall_a11y_rules *r = c->rules;
@@ -327,6 +346,8 @@ size_t hall_a11y_check(const hall_dl *dl, const hall_ui_screen *screen, const ha
 		switch (it->kind) {
 		case HALL_DL_TEXT:
 			check_text(&c, i, it);
+			if (rules->check_cut)
+				check_cut(&c, dl, i, it);
 			break;
 		case HALL_DL_HIT:
 			check_hit(&c, i, it);

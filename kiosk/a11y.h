@@ -29,6 +29,9 @@ typedef struct hall_a11y_rules {
 	int check_focus;             /* focus orders unique, 1..n, in reading order */
 	int check_text_overlap;      /* no two text runs overlap (a broken reflow) */
 	double min_outline_contrast; /* 3: a control's border or fill against its surroundings */
+	int check_cut;               /* text cut with "…" outside a button that shows it all;
+	                              * 0 by default until home in large text and chart labels
+	                              * no longer cut (docs/architecture.md, BENCHMARKS) */
 } hall_a11y_rules;
 
 /* The law's figures; high_contrast raises the contrast bar to 7:1, low_position turns on
@@ -47,8 +50,10 @@ typedef enum hall_a11y_rule {
 	HALL_A11Y_FOCUS,     /* focus order missing, duplicated, or against reading order */
 	HALL_A11Y_ALT,       /* an image or polygon not covered by a labelled HIT */
 	HALL_A11Y_OVERLAP,   /* two text runs overlap */
-	HALL_A11Y_OUTLINE    /* a control's edge (its border or its fill) below 3:1 against
+	HALL_A11Y_OUTLINE,   /* a control's edge (its border or its fill) below 3:1 against
 	                      * what surrounds it (non-text contrast, WCAG 1.4.11) */
+	HALL_A11Y_CUT        /* text cut with "…" (nothing may be lost, large text most of
+	                      * all: text reflows and pages instead) */
 } hall_a11y_rule;
 
 /* "letter", "contrast", ... */

@@ -338,7 +338,7 @@ typedef struct home_ctx {
 	hall_app *app;
 } home_ctx;
 
-/* Tile heights of row [i, i + cols): natural (title and summary, up to 3 lines each)
+/* Tile heights of row [i, i + cols): natural (title up to 3 lines and the whole summary)
  * and least (the title alone, at least a target). */
 static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_t *shown, size_t n_shown, size_t i,
                              int cols, int inner, int *nat, int *least)
@@ -350,10 +350,11 @@ static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_
 		hall_lang tl, sl;
 		const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
 		const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
-		int h = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 3) * ui->line_h + 2 * ui->pad_px;
+		int h = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 40) * ui->line_h + 2 * ui->pad_px;
 		if (h > *least)
 			*least = h;
-		h += hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 3) * ui->line_h;
+		/* The whole summary: nothing on home is cut (rows page instead). */
+		h += hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 40) * ui->line_h;
 		if (h > *nat)
 			*nat = h;
 	}
@@ -362,6 +363,7 @@ static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_
 /* A home layout: columns and the height of every row. */
 typedef struct home_plan {
 	int cols, pages, first; /* first: tiles on the first page */
+	int cuts;               /* rows taller than a page (their text would be cut) */
 	int row_h[HALL_CONTENT_EXHIBITS_MAX];
 } home_plan;
 
@@ -380,12 +382,16 @@ static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const siz
 	int nat[HALL_CONTENT_EXHIBITS_MAX], least[HALL_CONTENT_EXHIBITS_MAX];
 	for (size_t r = 0; r < rows; r++) {
 		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, inner, &nat[r], &least[r]);
+	}
+	memset(p, 0, sizeof(*p));
+	for (size_t r = 0; r < rows; r++) {
+		if (nat[r] > f->area.h)
+			p->cuts++;
 		if (least[r] > f->area.h)
 			least[r] = f->area.h;
 		if (nat[r] > f->area.h)
 			nat[r] = f->area.h;
 	}
-	memset(p, 0, sizeof(*p));
 	p->cols = cols;
 	int page = f->page, y = f->y, used = f->used;
 	int bottom = f->area.y + f->area.h;
@@ -467,7 +473,8 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		if ((f->area.w - (cols - 1) * ui->gap_px) / cols < 2 * ui->target_px)
 			continue;
 		home_plan_cols(app, f, shown, n_shown, cols, &cand);
-		if (cand.pages < best.pages || (cand.pages == best.pages && cand.first > best.first))
+		if (cand.cuts < best.cuts || (cand.cuts == best.cuts && cand.pages < best.pages) ||
+		    (cand.cuts == best.cuts && cand.pages == best.pages && cand.first > best.first))
 			best = cand;
 	}
 	int cols = best.cols;
@@ -493,7 +500,7 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 			/* The summary gets the lines the row could spare (cut with "..."); it is
 			 * always in the tile's spoken label. */
 			int room = tile.h - 2 * ui->pad_px;
-			int th = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 3) * ui->line_h;
+			int th = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 40) * ui->line_h;
 			if (th > room)
 				th = room - room % ui->line_h;
 			hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px, inner, th}, t, ui->font_px,

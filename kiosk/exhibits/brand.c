@@ -157,12 +157,10 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	               HALL_ROLE_BUTTON,
 	               hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
 	               first ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON);
-	/* Position: slide n of N, and the page within the slide when it has several. */
+	/* Position: slide n of N in whole numbers (issue #12: "1.2 / 7" read as a decimal);
+	 * a slide's further pages are reached by the same "next". */
 	char a[32], bb[32], pos[96];
-	if (st->pages > 1)
-		snprintf(a, sizeof(a), "%d.%d", st->slide + 1, st->page + 1);
-	else
-		snprintf(a, sizeof(a), "%d", st->slide + 1);
+	snprintf(a, sizeof(a), "%d", st->slide + 1);
 	snprintf(bb, sizeof(bb), "%d", n);
 	hall_ui_fill(pos, sizeof(pos), hall_ui_string(HALL_STR_PAGE_OF, ui->lang), a, bb);
 	int tw, th;

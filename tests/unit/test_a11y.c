@@ -194,6 +194,25 @@ static void control_edges_should_stand_out_3_to_1(void **state)
 	hall_dl_destroy(dl);
 }
 
+/* Text cut with "…" is lost unless a button holding it shows the whole (its label says
+ * it all, as the info banner does). */
+static void cut_text_should_be_reported_unless_a_button_shows_it_all(void **state)
+{
+	(void)state;
+	hall_dl *dl = hall_dl_create();
+	hall_dl_text(dl, (hall_rect){100, 100, 600, 60}, "The hall closes at 18:00 to\xE2\x80\xA6", 48, HALL_LANG_EN,
+	             black, white);
+	hall_a11y_rules r;
+	hall_a11y_rules_default(&r, 0, 0);
+	r.check_cut = 1;
+	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 1);
+	hall_dl_item *h = hall_dl_hit(dl, (hall_rect){80, 80, 700, 120}, "notice", HALL_ROLE_BUTTON,
+	                              "Notice: The hall closes at 18:00 today.");
+	h->focus_order = 1;
+	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 0);
+	hall_dl_destroy(dl);
+}
+
 static void focus_order_should_be_complete_and_in_reading_order(void **state)
 {
 	(void)state;
@@ -520,6 +539,7 @@ int main(void)
 		cmocka_unit_test(small_and_crowded_targets_should_be_reported),
 		cmocka_unit_test(reach_band_should_apply_in_low_position_mode),
 		cmocka_unit_test(control_edges_should_stand_out_3_to_1),
+		cmocka_unit_test(cut_text_should_be_reported_unless_a_button_shows_it_all),
 		cmocka_unit_test(focus_order_should_be_complete_and_in_reading_order),
 		cmocka_unit_test(images_and_polygons_need_a_description),
 		cmocka_unit_test(overlapping_text_should_be_reported),

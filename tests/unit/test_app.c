@@ -1123,6 +1123,25 @@ static void first_key_on_attract_should_speak_a_welcome(void **state)
 	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
 }
 
+/* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
+ * text too where a brand slide takes several pages. */
+static void page_counters_should_be_whole_numbers(void **state)
+{
+	fx *f = *state;
+	tap(f, "mode-large-text");
+	assert_int_equal(hall_app_show(f->app, "brand", f->now), 0);
+	for (int step = 0; step < 6; step++) {
+		hall_app_build(f->app, f->now, f->dl);
+		for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+			const hall_dl_item *it = hall_dl_at(f->dl, i);
+			if (it->kind == HALL_DL_TEXT && strstr(it->text, " / ") && strchr(it->text, '.'))
+				fail_msg("page counter \"%s\" on %s", it->text, scr(f));
+		}
+		if (has(f, "next"))
+			tap(f, "next");
+	}
+}
+
 /* A schedule with no opening hours (always open): policy alone in the morning, a
  * playlist of vote and brand in the afternoon, the default in the evening. */
 static const char sched_json[] =
@@ -1378,6 +1397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(focus_should_move_into_dialogs_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_interrupted_speech, setup, teardown),
 		cmocka_unit_test_setup_teardown(first_key_on_attract_should_speak_a_welcome, setup, teardown),
+		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
