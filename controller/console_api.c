@@ -493,6 +493,7 @@ static void api_notice(console_req *q, console_resp *r, bool clear)
 	}
 	argv[argc++] = "--timeout";
 	argv[argc++] = "10";
+	argv[argc++] = "--yes"; /* the page asked the person before an action on all */
 	char scope_s[HALL_SCOPE_BUF];
 	hall_scope_format(&scope, scope_s, sizeof scope_s);
 	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "notice", scope_s, argc, argv));
@@ -508,7 +509,6 @@ static void api_command(console_req *q, console_resp *r)
 	if (!doc)
 		return;
 	hall_scope scope;
-	target_list t = {0};
 	const char *cmd = str_of(doc, "cmd"), *exhibit = str_of(doc, "exhibit"), *to = str_of(doc, "to");
 	static const char *const ok[] = {"screenshot", "reload", "show", "identify"};
 	bool known = false;
@@ -522,15 +522,23 @@ static void api_command(console_req *q, console_resp *r)
 		console__error(r, 400, "exhibit", "exhibit: which exhibit to show");
 		goto done;
 	}
-	if (check_target(q, r, to, &scope, &t) != 0)
+	if (check_target(q, r, to, &scope, NULL) != 0)
 		goto done;
 	char scope_s[HALL_SCOPE_BUF];
 	hall_scope_format(&scope, scope_s, sizeof scope_s);
-	job_answer(r, q->c,
-	           console__job_start_commands(q->c, q->sess.user, scope_s, cmd, strcmp(cmd, "show") == 0 ? exhibit : NULL,
-	                                       (const char(*)[HALL_ID_BUF])t.ids, t.n));
+	const char *argv[10];
+	int argc = 0;
+	argv[argc++] = "command";
+	argv[argc++] = cmd;
+	if (strcmp(cmd, "show") == 0)
+		argv[argc++] = exhibit;
+	argv[argc++] = "--to";
+	argv[argc++] = scope_s;
+	argv[argc++] = "--timeout";
+	argv[argc++] = "5";
+	argv[argc++] = "--yes";
+	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "command", scope_s, argc, argv));
 done:
-	free(t.ids);
 	cJSON_Delete(doc);
 }
 
@@ -921,6 +929,7 @@ static void api_content(console_req *q, console_resp *r, const char *what)
 	argv[argc++] = scope_s;
 	argv[argc++] = "--timeout";
 	argv[argc++] = "30";
+	argv[argc++] = "--yes"; /* the page showed how many screens change and asked */
 	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "content", scope_s, argc, argv));
 done:
 	cJSON_Delete(doc);
@@ -958,8 +967,8 @@ static void api_schedule(console_req *q, console_resp *r)
 		console__error(r, 500, "schedule", "cannot keep the schedule: %s", err.msg);
 		goto done;
 	}
-	const char *argv[] = {"schedule", "push", path, "--to", scope_s};
-	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "schedule", scope_s, 5, argv));
+	const char *argv[] = {"schedule", "push", path, "--to", scope_s, "--yes"};
+	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "schedule", scope_s, 6, argv));
 done:
 	free(txt);
 	cJSON_Delete(doc);

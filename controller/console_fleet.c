@@ -266,7 +266,15 @@ cJSON *console__fleet_json(hall_console *c, const char *only_id)
 	f->arr = arr;
 	f->only = only_id;
 	pthread_mutex_lock(&c->lock);
-	hall_err rc = hall_store_each_kiosk(c->store, add_kiosk, f, NULL);
+	hall_err rc;
+	if (only_id) {
+		/* One kiosk (the live stream's changed rows): a lookup, not a scan of the fleet. */
+		hall_store_kiosk k;
+		rc = hall_store_kiosk_get(c->store, only_id, &k, NULL);
+		if (rc == HALL_OK)
+			add_kiosk(f, &k);
+	} else
+		rc = hall_store_each_kiosk(c->store, add_kiosk, f, NULL);
 	fleet_ctx_free(f);
 	pthread_mutex_unlock(&c->lock);
 	free(f);

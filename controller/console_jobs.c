@@ -22,9 +22,6 @@ typedef struct job_arg {
 	char user[HALL_USER_NAME_MAX + 1];
 	int argc;
 	char *argv[JOB_ARGS_MAX + 1];
-	/* commands to several kiosks: one run of `command` per kiosk */
-	char (*kiosks)[HALL_ID_BUF];
-	size_t n_kiosks;
 } job_arg;
 
 static console_job *job_find(hall_console *c, int64_t id)
@@ -55,21 +52,8 @@ static void *job_main(void *p)
 {
 	job_arg *a = p;
 	hall_console *c = a->c;
-	int code = 0;
 	hall_ctl_set_actor(a->user);
-	if (a->kiosks) {
-		/* argv holds "command NAME [EXHIBIT] --to" and a free slot for each kiosk. */
-		char to[HALL_ID_BUF + 8];
-		a->argv[a->argc] = to;
-		for (size_t i = 0; i < a->n_kiosks && !c->stopping; i++) {
-			snprintf(to, sizeof to, "kiosk:%s", a->kiosks[i]);
-			int rc = run_cli(c->cfg, a->argc + 1, a->argv);
-			if (rc > code)
-				code = rc;
-		}
-		a->argv[a->argc] = NULL;
-	} else
-		code = run_cli(c->cfg, a->argc, a->argv);
+	int code = run_cli(c->cfg, a->argc, a->argv);
 	hall_ctl_set_actor(NULL);
 	pthread_mutex_lock(&c->lock);
 	console_job *j = job_find(c, a->id);
@@ -82,7 +66,6 @@ static void *job_main(void *p)
 	pthread_mutex_unlock(&c->lock);
 	for (int i = 0; i < a->argc; i++)
 		free(a->argv[i]);
-	free(a->kiosks);
 	free(a);
 	return NULL;
 }
@@ -165,40 +148,6 @@ int64_t console__job_start(hall_console *c, const char *user, const char *kind, 
 	if (!id) {
 		for (int i = 0; i < a->argc; i++)
 			free(a->argv[i]);
-		free(a);
-	}
-	return id;
-}
-
-int64_t console__job_start_commands(hall_console *c, const char *user, const char *scope, const char *cmd,
-                                    const char *exhibit, const char (*kiosks)[HALL_ID_BUF], size_t n)
-{
-	const char *argv[6];
-	int argc = 0;
-	argv[argc++] = "command";
-	argv[argc++] = cmd;
-	if (exhibit)
-		argv[argc++] = exhibit;
-	argv[argc++] = "--timeout";
-	argv[argc++] = "5";
-	argv[argc++] = "--to"; /* job_main adds kiosk:ID for each kiosk */
-	job_arg *a = new_arg(c, user, argc, argv);
-	if (!a)
-		return 0;
-	a->kiosks = n ? calloc(n, sizeof *a->kiosks) : NULL;
-	if (n && !a->kiosks) {
-		for (int i = 0; i < a->argc; i++)
-			free(a->argv[i]);
-		free(a);
-		return 0;
-	}
-	memcpy(a->kiosks, kiosks, n * sizeof *a->kiosks);
-	a->n_kiosks = n;
-	int64_t id = start(c, a, "command", scope);
-	if (!id) {
-		for (int i = 0; i < a->argc; i++)
-			free(a->argv[i]);
-		free(a->kiosks);
 		free(a);
 	}
 	return id;

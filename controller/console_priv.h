@@ -125,8 +125,6 @@ void console__fleet_stream(console_req *q, console_resp *r);
  * thread of its own as `user`; returns the job id, 0 when too many run. */
 int64_t console__job_start(hall_console *c, const char *user, const char *kind, const char *scope, int argc,
                            const char *const *argv);
-int64_t console__job_start_commands(hall_console *c, const char *user, const char *scope, const char *cmd,
-                                    const char *exhibit, const char (*kiosks)[HALL_ID_BUF], size_t n);
 cJSON *console__job_json(hall_console *c, int64_t id);
 void console__jobs_wait(hall_console *c);
 

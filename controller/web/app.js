@@ -113,12 +113,17 @@ async function api(method, path, body) {
   return { status: res.status, data, res };
 }
 
+/* Formatters are costly to make (a thousand cards would make a thousand): one per kind. */
+const FMT = new Map();
 function fmtTime(ms, withDate = true) {
   if (!ms) return '–';
-  const d = new Date(ms);
-  const opt = { timeZone: S.me?.time_zone || 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
-  if (withDate) Object.assign(opt, { year: 'numeric', month: '2-digit', day: '2-digit' });
-  return new Intl.DateTimeFormat(S.lang === 'ko' ? 'ko-KR' : 'en-GB', opt).format(d);
+  const key = `${S.lang}|${withDate}|${S.me?.time_zone}`;
+  if (!FMT.has(key)) {
+    const opt = { timeZone: S.me?.time_zone || 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
+    if (withDate) Object.assign(opt, { year: 'numeric', month: '2-digit', day: '2-digit' });
+    FMT.set(key, new Intl.DateTimeFormat(S.lang === 'ko' ? 'ko-KR' : 'en-GB', opt));
+  }
+  return FMT.get(key).format(new Date(ms));
 }
 
 function localDay(offsetDays = 0) {
@@ -299,25 +304,49 @@ function fleetSummary() {
     h('div', {}, h('strong', {}, hc), t('helpCalls')));
 }
 
-function drawFleet() {
+/* Put one kiosk's card in place (kept when nothing in it changed, and its screenshot kept). */
+function placeCard(list, k) {
+  const old = document.getElementById('k-' + k.id);
+  const sig = JSON.stringify(k) + S.lang;
+  if (old && old.dataset.sig === sig) return;
+  const card = kioskCard(k);
+  card.dataset.sig = sig;
+  if (old) {
+    const img = old.querySelector('img');
+    if (img) card.querySelector('#shot-' + CSS.escape(k.id)).append(img);
+    old.replaceWith(card);
+  } else list.append(card);
+}
+
+/* The whole fleet (first load, a "fleet" event), or one kiosk (a "kiosk" event): a fleet of
+ * a thousand screens sends a few changes a second, each redraws one card. */
+function drawFleet(onlyId) {
   const list = $('#fleet-list');
   if (!list) return;
   $('#fleet-summary')?.replaceWith(fleetSummary());
   const kids = [...S.kiosks.values()].sort((a, b) => a.id.localeCompare(b.id));
   if (!kids.length) { list.replaceChildren(h('p', {}, t('noKiosks'))); return; }
-  /* Keep what has a screenshot open: replace card bodies only when they changed. */
-  const seen = new Set();
-  for (const k of kids) {
-    seen.add('k-' + k.id);
-    const old = document.getElementById('k-' + k.id);
-    const card = kioskCard(k);
-    if (old) {
-      const img = old.querySelector('img');
-      if (img) card.querySelector('#shot-' + CSS.escape(k.id)).append(img);
-      if (old.outerHTML !== card.outerHTML) old.replaceWith(card);
-    } else list.append(card);
-  }
+  if (onlyId && document.getElementById('k-' + onlyId)) { placeCard(list, S.kiosks.get(onlyId)); return; }
+  const seen = new Set(kids.map((k) => 'k-' + k.id));
+  if (list.firstElementChild && !list.firstElementChild.id) list.replaceChildren();
   for (const el of [...list.children]) if (el.id && !seen.has(el.id)) el.remove();
+  /* The first screenful at once, the rest in slices between frames: the page answers while
+   * a thousand cards are drawn. */
+  const gen = (S.drawGen = (S.drawGen || 0) + 1);
+  const slice = (from) => {
+    if (gen !== S.drawGen || !list.isConnected) return;
+    const end = Math.min(kids.length, from + (from ? 200 : 40));
+    for (let i = from; i < end; i++) placeCard(list, kids[i]);
+    if (end < kids.length) setTimeout(() => slice(end), 0);
+    else orderCards(list, kids);
+  };
+  slice(0);
+}
+
+function orderCards(list, kids) {
+  /* Keep the cards in id order (a new kiosk was appended at the end). */
+  const ids = [...list.children].map((e) => e.id);
+  if (ids.some((v, i) => i && ids[i - 1].localeCompare(v) > 0)) for (const k of kids) list.append(document.getElementById('k-' + k.id));
 }
 
 async function pageFleet(main) {
@@ -329,7 +358,7 @@ async function pageFleet(main) {
   const es = new EventSource('/api/v1/stream');
   S.es = es;
   es.addEventListener('fleet', (e) => { const d = JSON.parse(e.data); S.kiosks = new Map(d.kiosks.map((k) => [k.id, k])); drawFleet(); });
-  es.addEventListener('kiosk', (e) => { const k = JSON.parse(e.data); S.kiosks.set(k.id, k); drawFleet(); });
+  es.addEventListener('kiosk', (e) => { const k = JSON.parse(e.data); S.kiosks.set(k.id, k); drawFleet(k.id); });
   es.onerror = () => { const b = $('#live-badge'); if (b) { b.className = 'badge warn'; b.textContent = t('stale'); } };
   es.onopen = () => { const b = $('#live-badge'); if (b) { b.className = 'badge ok'; b.textContent = t('liveOn'); } };
 }
