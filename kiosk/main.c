@@ -1082,10 +1082,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	hall_log_set_level(k->cfg.log_level);
-	if (!k->cfg.controller_key[0])
-		hall_warn("development profile: %s has no controller_key, so unsigned control messages are accepted "
-		          "(loopback broker only; hall-controller kiosk add writes an enrolled config)",
-		          k->cfg.source[0] ? k->cfg.source : "the config");
 	if (script_path && hall_script_load(script_path, &k->script, &err) != HALL_OK) {
 		fprintf(stderr, "hall-kiosk: %s\n", hall_error_format(&err, buf, sizeof(buf)));
 		free(k);
@@ -1098,6 +1094,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/* Said once the command line is known good (a usage error stays one line). */
+	if (!k->cfg.controller_key[0])
+		hall_warn("development profile: %s has no controller_key, so unsigned control messages are accepted "
+		          "(loopback broker only; hall-controller kiosk add writes an enrolled config)",
+		          k->cfg.source[0] ? k->cfg.source : "the config");
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
