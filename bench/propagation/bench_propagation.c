@@ -2,10 +2,13 @@
  * by ctest; results in BENCHMARKS.md).
  *
  *   bench_propagation [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S]
- *                     [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls]
+ *                     [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign]
  *
  * --tls: every client (kiosks and the played controller) talks TLS to the broker, with the
- * CA and certificate `hall-controller init` makes (hall-controller from the build). 
+ * CA and certificate `hall-controller init` makes (hall-controller from the build).
+ * --sign: the kiosks pin a controller_key (enrolled: they take only signed messages) and
+ * the played controller signs the push (hall_sign_wrap, as hall_ctl_publish does); the
+ * time to sign counts in the measured push.
  *
  * One real mosquitto on loopback (the shipped config's queue limits), N simulated kiosks
  * running the real kiosk link (kiosk/link.c: MQTT session, content store, fetch by hash)
@@ -37,6 +40,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "broker.h"
 #include "fixtures.h"
@@ -47,6 +51,7 @@
 #include "hall/mqtt.h"
 #include "hall/protocol.h"
 #include "hall/sha256.h"
+#include "hall/sign.h"
 #include "link.h"
 #include "memtune.h"
 
@@ -113,6 +118,7 @@ static void on_term(int sig)
 /* The port and CA every client uses: the broker's plain port, or its TLS listener. */
 static int g_port;
 static const char *g_cafile;
+static char g_controller_key[HALL_SIGN_PK_B64_LEN + 1]; /* "" = development profile */
 
 static int run_worker(const hall_test_broker *broker, const char *dir, size_t lo, size_t hi, int threads,
                       int jitter_ms, int out)
@@ -131,6 +137,7 @@ static int run_worker(const hall_test_broker *broker, const char *dir, size_t lo
 		c->broker.port = g_port;
 		if (g_cafile)
 			snprintf(c->broker.cafile, sizeof c->broker.cafile, "%s", g_cafile);
+		snprintf(c->controller_key, sizeof c->controller_key, "%s", g_controller_key);
 		snprintf(c->broker.username, sizeof c->broker.username, "%s", c->id);
 		snprintf(c->data_dir, sizeof c->data_dir, "%s/%s", dir, c->id);
 		snprintf(c->default_content, sizeof c->default_content, "%s", def);
@@ -363,11 +370,13 @@ int main(int argc, char **argv)
 	int threads = 2, jitter_ms = 1000, timeout_s = 600;
 	const char *data_root = NULL;
 	int dedupe_ms = 500;
-	bool tls = false;
+	bool tls = false, sign = false;
 	int kept = 1;
-	for (int i = 1; i < argc; i++) { /* --tls takes no value: out before the pairs */
+	for (int i = 1; i < argc; i++) { /* --tls, --sign take no value: out before the pairs */
 		if (strcmp(argv[i], "--tls") == 0)
 			tls = true;
+		else if (strcmp(argv[i], "--sign") == 0)
+			sign = true;
 		else
 			argv[kept++] = argv[i];
 	}
@@ -390,7 +399,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--chunk") == 0)
 			chunk_bytes = (size_t)atol(argv[i + 1]);
 		else {
-			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls]\n",
+			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -436,6 +445,15 @@ int main(int argc, char **argv)
 	free(png);
 	char sha[65];
 	hall_sha256_hex(asset, size, sha);
+
+	/* The controller's signing key (a fresh one: as hall-controller init makes it). */
+	static hall_sign_key skey;
+	if (sign) {
+		if (sodium_init() < 0 || crypto_sign_keypair(skey.pk, skey.sk) != 0)
+			return 1;
+		sodium_bin2base64(skey.pk_b64, sizeof skey.pk_b64, skey.pk, sizeof skey.pk, sodium_base64_VARIANT_ORIGINAL);
+		snprintf(g_controller_key, sizeof g_controller_key, "%s", skey.pk_b64);
+	}
 
 	/* The kiosks, in worker processes of at most PER_PROCESS each (see run_worker). */
 	size_t n_workers = (n + PER_PROCESS - 1) / PER_PROCESS;
@@ -515,7 +533,16 @@ int main(int argc, char **argv)
 				        (double)(hall_clock_mono_ms() - t_start) / 1000.0, size);
 				t0 = hall_clock_mono_ms();
 				atomic_store(&fs.t0, t0);
-				if (hall_mqtt_publish(ctl, topic, envelope, strlen(envelope), false, NULL, &err) != HALL_OK) {
+				char *wire = envelope;
+				size_t wire_len = strlen(envelope);
+				if (sign && hall_sign_wrap(&skey, topic, envelope, strlen(envelope), &wire, &wire_len, &err) != HALL_OK) {
+					fprintf(stderr, "sign: %s\n", err.msg);
+					break;
+				}
+				hall_err prc = hall_mqtt_publish(ctl, topic, wire, wire_len, false, NULL, &err);
+				if (wire != envelope)
+					free(wire);
+				if (prc != HALL_OK) {
 					fprintf(stderr, "push: %s\n", err.msg);
 					break;
 				}
@@ -577,10 +604,10 @@ int main(int argc, char **argv)
 	qsort(lat, nl, sizeof *lat, cmp_i64);
 	int64_t p50 = nl ? lat[(nl - 1) / 2] : -1, p99 = nl ? lat[(nl * 99 + 99) / 100 - 1] : -1,
 	        max = nl ? lat[nl - 1] : -1;
-	printf("{\"tls\":%s,\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
+	printf("{\"signed\":%s,\"tls\":%s,\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
 	       ",\"p99_ms\":%" PRId64 ",\"max_ms\":%" PRId64 ",\"dedupe_ms\":%d,\"fetches\":%" PRIu64 ",\"served\":%" PRIu64 ",\"controller_bytes\":%" PRIu64
 	       ",\"kiosks_rss_kb\":%ld,\"rss_per_kiosk_kb\":%.0f,\"workers\":%zu,\"mosquitto_rss_kb\":%ld,\"controller_rss_kb\":%ld}\n",
-	       tls ? "true" : "false", n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
+	       sign ? "true" : "false", tls ? "true" : "false", n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
 	       (double)kiosks_rss_kb / (double)n, n_workers, mosq_kb, ctl_kb);
 	fprintf(stderr,
 	        "push of %zu bytes to %zu kiosks: %zu applied in %.1f s; p50 %" PRId64 " ms, p99 %" PRId64
