@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 void hall_strbuf_init(hall_strbuf *b)
@@ -94,11 +95,16 @@ void hall_strbuf_html(hall_strbuf *b, const char *s)
 
 void hall_strbuf_csv(hall_strbuf *b, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	/* A spreadsheet runs a cell that starts like a formula (OWASP "CSV injection"): such a
+	 * cell keeps its text behind an apostrophe, which the spreadsheet shows as text. */
+	bool formula = s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		hall_strbuf_puts(b, s);
 		return;
 	}
 	hall_strbuf_append(b, "\"", 1);
+	if (formula)
+		hall_strbuf_append(b, "'", 1);
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
 			hall_strbuf_append(b, "\"", 1);

@@ -54,6 +54,14 @@ check out_file_should_hold_the_report grep -qF "Data complete: no events missing
 expect csv_should_be_written 0 "report written" -- "$BIN" report --date 2026-11-24 --format csv --out "$TMP/r.csv" --data "$D" --config plain.json
 check csv_should_start_with_a_bom [ "$(head -c 3 "$TMP/r.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
 check csv_should_carry_kiosk_dwell grep -qF "kiosk,2026-11-24..2026-11-24,k1,,,dwell_median_ms,60000" "$TMP/r.csv"
+# A cell from an event that starts like a formula is neutralised (quoted, apostrophe first):
+# a spreadsheet shows it as text instead of running it.
+cp -r "$D" "$TMP/inj"
+sqlite3 "$TMP/inj/controller.db" "INSERT INTO events(kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms, poll, received) VALUES ('k1', 5, $T0 + 3000, 'tap', 'brand', '=HYPERLINK(\"http://x.example/\",\"y\")', 1, 'ko', NULL, '', $T0), ('k1', 6, $T0 + 3500, 'tap', 'brand', '@SUM(1)', 1, 'ko', NULL, '', $T0); UPDATE event_spans SET hi = 6 WHERE kiosk = 'k1';" || { echo "FAIL sqlite3"; exit 1; }
+"$BIN" report --date 2026-11-24 --format csv --data "$TMP/inj" --config plain.json > "$TMP/inj.csv" 2>&1
+check csv_formula_cell_should_be_neutralised grep -qF \"\''=HYPERLINK(' "$TMP/inj.csv"
+check csv_at_cell_should_be_neutralised grep -qF \"\''@SUM(1)' "$TMP/inj.csv"
+check csv_should_hold_no_live_formula bash -c "! grep -qE '(^|,)[=@+-][A-Z]' '$TMP/inj.csv'"
 expect html_should_be_written 0 "report written" -- "$BIN" report --date 2026-11-24 --format html --lang en --out "$TMP/r.html" --data "$D" --config plain.json
 check html_should_be_a_document grep -qF "<!DOCTYPE html>" "$TMP/r.html"
 check html_should_say_complete grep -qF 'class="status ok"' "$TMP/r.html"

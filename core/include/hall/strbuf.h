@@ -21,7 +21,9 @@ void hall_strbuf_puts(hall_strbuf *b, const char *s);
 void hall_strbuf_printf(hall_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append s escaped for HTML text and attribute values (& < > " '). */
 void hall_strbuf_html(hall_strbuf *b, const char *s);
-/* Append s as one CSV field (quoted when it holds a comma, quote or line break). */
+/* Append s as one CSV field (quoted when it holds a comma, quote or line break). A field
+ * that starts with = + - @, a tab or a carriage return (a spreadsheet would run it as a
+ * formula) is neutralised: quoted, with an apostrophe before its text. */
 void hall_strbuf_csv(hall_strbuf *b, const char *s);
 int hall_strbuf_failed(const hall_strbuf *b);
 /* The bytes (NUL-terminated) and their length; the buffer is left empty. NULL on failure. */
