@@ -1140,7 +1140,9 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 		hall_error_log("console: %s", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
-	if (hall_upkeep_lock(cfg->data_dir, &sv.lock_fd, &err) != HALL_OK) {
+	/* One serve per SQLite file; on PostgreSQL several serves may share the database (and
+	 * a data_dir for the packs): the lead (hall_store_lead) orders their once-only work. */
+	if (!cfg->database[0] && hall_upkeep_lock(cfg->data_dir, &sv.lock_fd, &err) != HALL_OK) {
 		fprintf(stderr, "hall-controller serve: %s\n", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
