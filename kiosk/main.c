@@ -1093,12 +1093,6 @@ int main(int argc, char **argv)
 		free(k);
 		return 2;
 	}
-	/* Said once the start is accepted, so a refused start stays one line. */
-	if (!k->cfg.controller_key[0])
-		hall_warn("development profile: %s has no controller_key, so unsigned control messages are accepted "
-		          "(loopback broker only; hall-controller kiosk add writes an enrolled config)",
-		          k->cfg.source[0] ? k->cfg.source : "the config");
-
 	/* Said once the command line is known good (a usage error stays one line). */
 	if (!k->cfg.controller_key[0])
 		hall_warn("development profile: %s has no controller_key, so unsigned control messages are accepted "
