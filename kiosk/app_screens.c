@@ -473,11 +473,26 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		if ((f->area.w - (cols - 1) * ui->gap_px) / cols < 2 * ui->target_px)
 			continue;
 		home_plan_cols(app, f, shown, n_shown, cols, &cand);
+		/* Fewer cut tiles, fewer pages, more tiles on the first page; then even rows (four
+		 * exhibits as 2 x 2, not 3 + 1). */
+		int even = cand.cols > 1 && n_shown % (size_t)cand.cols == 0;
+		int best_even = best.cols > 1 && n_shown % (size_t)best.cols == 0;
 		if (cand.cuts < best.cuts || (cand.cuts == best.cuts && cand.pages < best.pages) ||
-		    (cand.cuts == best.cuts && cand.pages == best.pages && cand.first > best.first))
+		    (cand.cuts == best.cuts && cand.pages == best.pages && cand.first > best.first) ||
+		    (cand.cuts == best.cuts && cand.pages == best.pages && cand.first == best.first && even && !best_even))
 			best = cand;
 	}
 	int cols = best.cols;
+	/* One page: the tiles fill the screen (the rows share what is left below them). */
+	size_t nrows = (n_shown + (size_t)cols - 1) / (size_t)cols;
+	if (best.pages == 1 && nrows > 0) {
+		int used = 0;
+		for (size_t r = 0; r < nrows; r++)
+			used += best.row_h[r] + ui->gap_px;
+		int spare = f->area.y + f->area.h - f->y - used;
+		for (size_t r = 0; r < nrows && spare > 0; r++)
+			best.row_h[r] += spare / (int)nrows;
+	}
 	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
 	int inner = col_w - 2 * ui->pad_px;
 	for (size_t i = 0, row = 0; i < n_shown; i += (size_t)cols, row++) {
