@@ -16,6 +16,7 @@
 #include "hall/config.h"
 #include "hall/fsutil.h"
 #include "hall/log.h"
+#include "pack_cli.h"
 #include "push.h"
 #include "report.h"
 #include "serve.h"
@@ -45,6 +46,7 @@ static void usage(FILE *out)
 	      "  push --clear --to TARGET            remove an override (or, with all, everyone's pack)\n"
 	      "  rollback --to TARGET [--timeout S]  publish the previous pack again\n"
 	      "  validate DIR                        check a content pack, print every problem\n"
+	      "  pack new DIR | pack update DIR      write the assets' sha256 and size into the manifest\n"
 	      "  preview DIR                         show a pack in hall-kiosk with no broker\n"
 	      "  status [--json] [--clear-alert KIOSK]  the fleet: online, what each shows, errors, alerts\n"
 	      "  help ack KIOSK                      the kiosk's calls for staff were seen to\n"
@@ -130,6 +132,8 @@ int main(int argc, char **argv)
 		return hall_staff_validate(argc, argv);
 	if (strcmp(sub, "preview") == 0)
 		return hall_staff_preview(argc, argv);
+	if (strcmp(sub, "pack") == 0)
+		return hall_pack_cli(argc, argv);
 	/* init makes the config: it reads none. */
 	if (strcmp(sub, "init") == 0)
 		return hall_enroll_init_cli(&args, argc, argv);

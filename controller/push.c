@@ -59,7 +59,7 @@ int hall_cli_target_scope(const char *what, const hall_cli_target *t, hall_scope
 	return 0;
 }
 
-static void print_issue(void *user, const hall_issue *issue)
+void hall_cli_print_issue(void *user, const hall_issue *issue)
 {
 	bool is_err = issue->severity == HALL_ISSUE_ERROR;
 	(void)user;
@@ -104,7 +104,7 @@ void hall_cli_opts(const hall_controller_config *cfg, const char *what, hall_cli
 	opts->timeout_s = t->timeout_s > 0 ? t->timeout_s : 10;
 	opts->allow_unknown = t->allow_unknown;
 	opts->confirmed = t->yes || hall_ctl_has_actor();
-	opts->issue = print_issue;
+	opts->issue = hall_cli_print_issue;
 	if (scope->kind == HALL_SCOPE_ALL && !opts->confirmed && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
 		opts->confirmed = ask(cfg, what);
 		t->declined = !opts->confirmed;

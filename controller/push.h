@@ -42,6 +42,8 @@ int hall_cli_target_scope(const char *what, const hall_cli_target *t, hall_scope
  * says how many screens it changes. */
 void hall_cli_opts(const hall_controller_config *cfg, const char *what, hall_cli_target *t,
                    const hall_scope *scope, hall_action_opts *opts, char *person, size_t person_len);
+/* One problem of a pack or schedule: "error: PATH: MSG" on stderr, warnings on stdout. */
+void hall_cli_print_issue(void *user, const hall_issue *issue);
 /* cfg's database when it exists (the caller closes it), else NULL: an action opens (and
  * creates) one only once it goes ahead, so a refused attempt makes no database, and is
  * recorded in the history of one that exists. */

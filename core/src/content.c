@@ -1528,6 +1528,54 @@ hall_err hall_content_check_dir(const char *dir, const hall_content *content, ha
 	return hall_content_check_dir_report(dir, content, NULL, NULL, err);
 }
 
+/* After the manifest failed to parse: its files are still checked, every asset entry
+ * that names a file, a sha256 and a size, so one run of validate lists every problem
+ * (a wrong hash and a missing file with the manifest's own errors). Entries the parser
+ * refused for their own fields are left to its messages. */
+static void check_raw_assets(const char *dir, const char *data, size_t len, hall_issue_fn report, void *user)
+{
+	cJSON *root = NULL;
+	if (!report || hall_json_parse(data, len, HALL_CONTENT_MANIFEST_MAX, &root, NULL) != HALL_OK)
+		return;
+	const cJSON *assets = cJSON_GetObjectItemCaseSensitive(root, "assets");
+	size_t i = 0;
+	const cJSON *it;
+	if (!cJSON_IsArray(assets)) {
+		cJSON_Delete(root);
+		return;
+	}
+	cJSON_ArrayForEach(it, assets)
+	{
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "name");
+		const cJSON *sha = cJSON_GetObjectItemCaseSensitive(it, "sha256");
+		const cJSON *size = cJSON_GetObjectItemCaseSensitive(it, "size");
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(it, "type");
+		char path[4096];
+		hall_error e;
+		hall_asset a;
+		memset(&a, 0, sizeof a);
+		if (cJSON_IsString(name) && name->valuestring[0] && !strstr(name->valuestring, "..") &&
+		    name->valuestring[0] != '/' && cJSON_IsString(sha) && hall_sha256_is_hex(sha->valuestring) &&
+		    cJSON_IsNumber(size) && size->valuedouble >= 0 && size->valuedouble < 9007199254740992.0 &&
+		    hall_fs_join(path, sizeof path, dir, name->valuestring) == 0) {
+			a.name = name->valuestring;
+			snprintf(a.sha256, sizeof a.sha256, "%s", sha->valuestring);
+			a.size = (uint64_t)size->valuedouble;
+			a.type = cJSON_IsString(type) && strcmp(type->valuestring, "image/jpeg") == 0 ? HALL_ASSET_JPEG
+			                                                                              : HALL_ASSET_PNG;
+			if (hall_content_check_asset_file(path, &a, &e) != HALL_OK) {
+				hall_issue is;
+				is.severity = HALL_ISSUE_ERROR;
+				snprintf(is.path, sizeof is.path, "assets[%zu]", i);
+				snprintf(is.msg, sizeof is.msg, "%s", e.msg);
+				report(user, &is);
+			}
+		}
+		i++;
+	}
+	cJSON_Delete(root);
+}
+
 hall_err hall_content_load_dir(const char *dir, hall_issue_fn report, void *user, hall_content **out,
                                hall_error *err)
 {
@@ -1551,8 +1599,10 @@ hall_err hall_content_load_dir(const char *dir, hall_issue_fn report, void *user
 		goto report_fail;
 	}
 	rc = hall_content_parse(data, len, report, user, &c, err);
-	if (rc != HALL_OK)
+	if (rc != HALL_OK) {
+		check_raw_assets(dir, data, len, report, user);
 		goto out;
+	}
 	rc = hall_content_check_dir_report(dir, c, report, user, err);
 	if (rc != HALL_OK) {
 		hall_content_destroy(c);

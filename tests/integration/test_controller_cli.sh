@@ -41,6 +41,40 @@ expect schedule_push_should_name_the_opening_time 1 'error: opening_hours.mon[0]
 expect schedule_push_should_name_the_closure 1 'error: closures[1]: expected a date "YYYY-MM-DD"' -- "$BIN" schedule push "$TMP/sched-bad.json" --to all --data "$TMP/sd"
 expect schedule_push_should_name_the_item_field 1 "error: items[0].weekday: unknown field" -- "$BIN" schedule push "$TMP/sched-bad.json" --to all --data "$TMP/sd"
 [ ! -e "$TMP/sd/controller.db" ] || { echo "FAIL schedule push created a database"; fails=$((fails + 1)); }
+# validate lists every problem in one run: the manifest's own error AND a wrong hash AND a
+# missing file (it used to stop at the manifest's errors).
+cp -r "$FX/pack-good" "$TMP/pv"
+python3 - "$TMP/pv/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["exhibits"][0]["kind"] = "video"
+m["assets"][0]["sha256"] = "0" * 64
+m["assets"].append(dict(m["assets"][0], name="missing.png"))
+json.dump(m, open(sys.argv[1], "w"))
+PY
+expect validate_should_list_every_problem_in_one_run 1 "refused (3 errors)" -- "$BIN" validate "$TMP/pv"
+expect validate_should_name_the_wrong_hash_with_the_manifest_error 1 "error: assets[0]: file mark.png has sha256" -- "$BIN" validate "$TMP/pv"
+expect validate_should_name_the_missing_file_with_the_manifest_error 1 "error: assets[1]: file missing.png is missing" -- "$BIN" validate "$TMP/pv"
+# pack update writes the hashes and sizes nobody should type; pack new lists the images.
+cp -r "$FX/pack-good" "$TMP/pu"
+python3 - "$TMP/pu/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["assets"][0]["sha256"] = "0" * 64
+m["assets"][0]["size"] = 1
+json.dump(m, open(sys.argv[1], "w"))
+PY
+expect validate_should_refuse_typed_hashes 1 "the manifest says 1" -- "$BIN" validate "$TMP/pu"
+expect pack_update_should_write_hash_and_size 0 "the pack is valid" -- "$BIN" pack update "$TMP/pu"
+expect validate_after_pack_update_should_pass 0 "ok: 1 exhibits, 1 assets" -- "$BIN" validate "$TMP/pu"
+rm "$TMP/pu/mark.png"
+expect pack_update_should_name_a_missing_file 1 "error: assets[0]: mark.png" -- "$BIN" pack update "$TMP/pu"
+mkdir "$TMP/pn" && cp "$FX/pack-good/mark.png" "$TMP/pn/"
+expect pack_new_should_list_the_images 0 "1 image listed with sha256 and size" -- "$BIN" pack new "$TMP/pn"
+check pack_new_should_write_the_hash grep -q "$(sha256sum "$TMP/pn/mark.png" | cut -c1-64)" "$TMP/pn/manifest.json"
+expect pack_new_should_not_overwrite 1 "exists already" -- "$BIN" pack new "$TMP/pn"
+expect pack_without_verb_should_exit_2 2 "pack new DIR" -- "$BIN" pack "$TMP/pn"
+
 # --id after the subcommand's name: accepted (the controller's MQTT client id), a bad one is
 # one line naming it with exit 2 (test_controller_id.sh covers every subcommand with a broker).
 expect validate_should_take_id 0 "ok: 1 exhibits" -- "$BIN" validate "$FX/pack-good" --id ops-1
