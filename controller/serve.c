@@ -1101,6 +1101,21 @@ static void check_lead(serve *sv, int64_t now)
 	sv->next_lead_check = now + LEAD_CHECK_MS;
 }
 
+/* Ask every kiosk for its hello (HALL_ROLLCALL_LEAF): the fleet as it is now, whatever
+ * the broker kept or lost while this controller was away. */
+static void roll_call(serve *sv)
+{
+	char topic[HALL_TOPIC_MAX];
+	hall_error err = {0};
+	cJSON *doc = cJSON_CreateObject();
+	if (!doc || hall_topic_ctl_all(topic, sizeof topic, sv->cfg->topic_prefix, HALL_ROLLCALL_LEAF) != 0 ||
+	    !cJSON_AddNumberToObject(doc, "ts", (double)hall_clock_now_ms()) ||
+	    !cJSON_AddNumberToObject(doc, "within_ms", HALL_ROLLCALL_WITHIN_MS_DEFAULT) ||
+	    hall_ctl_publish_json(sv->cfg, sv->m, topic, doc, false, &err) != HALL_OK)
+		hall_warn("roll-call not sent: %s", err.msg[0] ? err.msg : "out of memory");
+	cJSON_Delete(doc);
+}
+
 static void announce_online(serve *sv)
 {
 	char topic[HALL_TOPIC_MAX];
@@ -1114,6 +1129,7 @@ static void announce_online(serve *sv)
 	hall_info("connected to %s:%d", sv->cfg->broker.host, sv->cfg->broker.port);
 	/* Results published while we were away may be missing from the broker. */
 	publish_every_poll(sv, NULL);
+	roll_call(sv);
 }
 
 static const char *const LEAVES[] = {"hello", "status", "events", "ack", "help", "fetch", "shot"};

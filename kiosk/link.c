@@ -375,6 +375,8 @@ static hall_err subscribe_all(hall_link *link, hall_error *err)
 	}
 	if (hall_topic_ctl_controller_status(topic, sizeof topic, link->prefix) == 0)
 		link__subscribe(link, topic);
+	if (hall_topic_ctl_all(topic, sizeof topic, link->prefix, HALL_ROLLCALL_LEAF) == 0)
+		link__subscribe(link, topic);
 	return HALL_OK;
 }
 
@@ -482,6 +484,32 @@ static bool authentic(hall_link *link, hall_ack_kind kind, int scope, const hall
 	return false;
 }
 
+/* A roll-call (docs/protocol.md): answer with a hello at a random moment below its
+ * within_ms (bounded), so a thousand kiosks do not answer in the same millisecond. It
+ * only makes the kiosk say hello, yet it must be the controller's: with a pinned key an
+ * unsigned or badly signed one is refused (logged), as every control message. */
+static void handle_rollcall(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
+{
+	const void *inner = NULL;
+	size_t n = 0;
+	hall_sign_verdict v = hall_sign_unwrap(link->keyed ? link->controller_pk : NULL, msg->topic, msg->payload,
+	                                       msg->len, &inner, &n);
+	if (v != HALL_SIGN_VALID && !(v == HALL_SIGN_UNSIGNED && !link->keyed)) {
+		link->rejected_unsigned++;
+		hall_warn("link: roll-call on %s refused: %s", msg->topic, hall_sign_verdict_reason(v));
+		return;
+	}
+	int64_t within = HALL_ROLLCALL_WITHIN_MS_DEFAULT;
+	cJSON *doc = cJSON_ParseWithLength(inner, n);
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(doc, "within_ms");
+	if (cJSON_IsNumber(w) && w->valuedouble >= 0)
+		within = w->valuedouble > HALL_ROLLCALL_WITHIN_MS_MAX ? HALL_ROLLCALL_WITHIN_MS_MAX : (int64_t)w->valuedouble;
+	cJSON_Delete(doc);
+	int64_t due = now + (within > 0 ? (int64_t)(link__random(link) % (uint64_t)within) : 0);
+	if (!link->hello_due || due < link->hello_due)
+		link->hello_due = due;
+}
+
 static void dispatch(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
 {
 	static const hall_ack_kind ACK_OF[K_COUNT] = {HALL_ACK_CONTENT, HALL_ACK_SCHEDULE, HALL_ACK_NOTICE};
@@ -537,6 +565,10 @@ static void dispatch(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
 		in.payload = (unsigned char *)(uintptr_t)inner;
 		in.len = n;
 		link__handle_controller_status(link, &in);
+		return;
+	}
+	if (hall_topic_ctl_all(topic, sizeof topic, p, HALL_ROLLCALL_LEAF) == 0 && strcmp(topic, msg->topic) == 0) {
+		handle_rollcall(link, msg, now);
 		return;
 	}
 	if (link__job_wants(link, msg->topic)) {
@@ -605,6 +637,11 @@ static void service_timers(hall_link *link, int64_t now)
 		return;
 	if (link->online && now >= link->status_due)
 		link__publish_status(link, now);
+	if (link->online && link->hello_due && now >= link->hello_due) {
+		link->hello_due = 0;
+		if (link__publish_hello(link) != HALL_OK)
+			hall_warn("link: hello for the roll-call not sent");
+	}
 	link__job_step(link, now);
 	if (!link->job.active)
 		link__start_next_job(link, now);

@@ -217,7 +217,7 @@ static void stage_job(hall_link *link)
 }
 
 /* xorshift64*: per-link, so kiosks in one process or started together differ. */
-static uint64_t next_random(hall_link *link)
+uint64_t link__random(hall_link *link)
 {
 	uint64_t x = link->rng;
 	x ^= x >> 12;
@@ -240,7 +240,7 @@ void link__job_rearm(hall_link *link, int64_t now)
 	int64_t jitter = 0, span = link->tune.fetch_jitter_ms;
 	if (j->scope != S_KIOSK && span > 0) {
 		int64_t floor = span >= 2 * FETCH_LISTEN_MS ? FETCH_LISTEN_MS : 0;
-		jitter = floor + (int64_t)(next_random(link) % (uint64_t)(span - floor));
+		jitter = floor + (int64_t)(link__random(link) % (uint64_t)(span - floor));
 	}
 	j->not_before = now + jitter;
 	j->last_progress_ms = 0;

@@ -201,6 +201,7 @@ struct hall_link {
 	char last_error[HALL_PROTO_ERROR_MAX + 1];
 	bool content_error;      /* last_error is about content: cleared once content applies */
 	int64_t status_due;
+	int64_t hello_due;       /* mono ms: a roll-call's answer; 0 = none pending */
 
 	/* updates for the main thread */
 	hall_link_update *queue[QUEUE_MAX];
@@ -234,6 +235,8 @@ void link__send_ack(hall_link *link, int kind, int scope, int64_t version, bool 
 void link__send_command_ack(hall_link *link, const char *id, bool ok, const char *reason);
 void link__publish_status(hall_link *link, int64_t now);
 hall_err link__publish_hello(hall_link *link);
+/* xorshift64* of this link (link_content.c): fetch jitter, roll-call delays. */
+uint64_t link__random(hall_link *link);
 void link__subscribe(hall_link *link, const char *topic);
 void link__unsubscribe(hall_link *link, const char *topic);
 void link__update_poll_subscriptions(hall_link *link, const char (*ids)[65], size_t n);

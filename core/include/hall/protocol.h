@@ -182,6 +182,15 @@ typedef struct hall_showing {
  * watchdog's kill, a crash, a power cut); serve raises the alert "restarted" for it. */
 #define HALL_PROTO_RESTARTED_ERROR "restarted after an unclean stop"
 
+/* Roll-call (controller -> every kiosk, ctl/all/rollcall, signed like every control
+ * message): each kiosk answers with its hello after a random delay below within_ms, so a
+ * fleet's hellos spread over that window instead of landing in one millisecond. serve
+ * sends one at every (re)connect: with a clean session (no broker-side state) and a
+ * broker that keeps retained messages per node, it is how serve learns the fleet. */
+#define HALL_ROLLCALL_LEAF "rollcall"
+#define HALL_ROLLCALL_WITHIN_MS_DEFAULT 5000
+#define HALL_ROLLCALL_WITHIN_MS_MAX 60000
+
 /* hello: sent on every connect. */
 typedef struct hall_hello {
 	char kiosk[HALL_ID_BUF];
