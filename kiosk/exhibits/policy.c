@@ -101,6 +101,12 @@ static void chart_flow(hall_ui_flow *f, const hall_chart *ch)
 	for (int i = 0; i < n; i++)
 		total += ch->series[i].value;
 	const char *sec_label = exhibits__text(ui, &ch->secondary_label, NULL);
+	/* A chart whose every bar has a second measure (budget and execution rate) tells the
+	 * second one's story: the bars are drawn by it and it is read first, the first value
+	 * labels the bar (issue #12: the budget was drawn while the story is the rate). */
+	int by_secondary = ch->type != HALL_CHART_DONUT && n > 0;
+	for (int i = 0; i < n; i++)
+		by_secondary &= ch->series[i].has_secondary;
 	for (int i = 0; i < n; i++) {
 		const hall_series *s = &ch->series[i];
 		exhibits_bar *b = &bars[i];
@@ -121,7 +127,12 @@ static void chart_flow(hall_ui_flow *f, const hall_chart *ch)
 			                    : ui->lang == HALL_LANG_ZH_HANS || ui->lang == HALL_LANG_ZH_HANT ? "\xEF\xBC\x8C"
 			                                                                                    : ", ";
 			const char *gap = strcmp(comma, ", ") == 0 && sec_label[0] ? " " : "";
-			snprintf(b->value_text, sizeof(b->value_text), "%s%s%s%s%s", v, comma, sec_label, gap, sv);
+			if (by_secondary) {
+				b->value = s->secondary;
+				snprintf(b->value_text, sizeof(b->value_text), "%s%s%s%s%s", sec_label, gap, sv, comma, v);
+			} else {
+				snprintf(b->value_text, sizeof(b->value_text), "%s%s%s%s%s", v, comma, sec_label, gap, sv);
+			}
 		} else {
 			snprintf(b->value_text, sizeof(b->value_text), "%s", v);
 		}

@@ -1142,6 +1142,24 @@ static void page_counters_should_be_whole_numbers(void **state)
 	}
 }
 
+/* Issue #12: the budget chart tells the execution rate: bars are drawn by the rate and
+ * it is read first, the budget labels the bar. */
+static void budget_chart_should_draw_the_execution_rate(void **state)
+{
+	fx *f = *state;
+	tap(f, "lang-en");
+	tap(f, "exhibit-policy");
+	tap(f, "chart-budget");
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *t = tu_find_text(f->dl, "Execution rate 22.2%, 41,250 million won");
+	assert_non_null(t);
+	/* Every bar's spoken label reads the rate first too. */
+	const hall_dl_item *pr = tu_find_label(f->dl, "Public Relations: Execution rate");
+	const hall_dl_item *cp = tu_find_label(f->dl, "Civil Petitions: Execution rate");
+	assert_non_null(pr);
+	assert_non_null(cp);
+}
+
 /* A schedule with no opening hours (always open): policy alone in the morning, a
  * playlist of vote and brand in the afternoon, the default in the evening. */
 static const char sched_json[] =
@@ -1398,6 +1416,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_interrupted_speech, setup, teardown),
 		cmocka_unit_test_setup_teardown(first_key_on_attract_should_speak_a_welcome, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
