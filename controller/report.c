@@ -171,6 +171,7 @@ typedef struct kiosk_stat {
 	int known;            /* in the fleet table */
 	int expected;         /* in the config's kiosks list */
 	int never_seen;       /* expected, not in the fleet, no event: sent nothing at all */
+	int64_t unrecorded;   /* events it could not keep (a full disk), made known in the period */
 	dwellv dwell;         /* session dwell times of its visitors */
 } kiosk_stat;
 
@@ -1231,6 +1232,19 @@ static int load_titles(hall_report *r, hall_store *store, const char *data_dir)
 	return 0;
 }
 
+/* A kiosk that could not keep events in the period (hall_store_each_unrecorded). */
+static int on_unrecorded(void *user, const char *kiosk, int64_t n)
+{
+	scan_ctx *c = user;
+	kiosk_stat *k = kiosk_for(c->r, kiosk);
+	if (!k) {
+		c->oom = 1;
+		return 1;
+	}
+	k->unrecorded += n;
+	return 0;
+}
+
 hall_err hall_report_build(hall_store *store, const hall_report_options *opt, hall_report **out, hall_error *err)
 {
 	*out = NULL;
@@ -1258,6 +1272,8 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 		else
 			k->expected = 1;
 	}
+	if (rc == HALL_OK && !c.oom)
+		rc = hall_store_each_unrecorded(store, r->from_ms, r->to_ms, on_unrecorded, &c, err);
 	if (rc == HALL_OK && !c.oom)
 		rc = use_daily(r, store, 1, err);
 	if (rc == HALL_OK && !c.oom)
@@ -1363,7 +1379,7 @@ int hall_report_is_complete(const hall_report *r)
 	if (r->n_days_daily > 0)
 		return 0;
 	for (size_t i = 0; i < r->n_kiosks; i++)
-		if (r->kiosks[i].missing > 0 || r->kiosks[i].never_seen)
+		if (r->kiosks[i].missing > 0 || r->kiosks[i].never_seen || r->kiosks[i].unrecorded > 0)
 			return 0;
 	return 1;
 }
@@ -1418,12 +1434,43 @@ static const char *L(hall_lang lang, label l)
 	return lang == HALL_LANG_KO ? labels_ko[l] : labels_en[l];
 }
 
+/* After the incomplete label, each cause in plain words, kiosk by kiosk ("kiosk
+ * gallery-09 never connected", "lobby-02: 270 events could not be recorded"), so whoever
+ * signs the report knows what is missing and why. Cut with "…" when out is full. */
+static void append_causes(const hall_report *r, hall_lang lang, char *out, size_t len)
+{
+	bool ko = lang == HALL_LANG_KO;
+	for (size_t i = 0; i < r->n_kiosks; i++) {
+		const kiosk_stat *k = &r->kiosks[i];
+		char cause[3][160];
+		int n = 0;
+		if (k->never_seen)
+			snprintf(cause[n++], sizeof cause[0], ko ? "키오스크 %s 연결된 적 없음" : "kiosk %s never connected", k->id);
+		if (k->unrecorded > 0)
+			snprintf(cause[n++], sizeof cause[0], ko ? "%s: 기록하지 못한 이벤트 %lld건" : "%s: %lld events could not be recorded",
+			         k->id, (long long)k->unrecorded);
+		if (k->missing > 0)
+			snprintf(cause[n++], sizeof cause[0], ko ? "%s: 빠진 이벤트 %lld건" : "%s: %lld events missing", k->id,
+			         (long long)k->missing);
+		for (int j = 0; j < n; j++) {
+			size_t used = strlen(out);
+			if (used + strlen(cause[j]) + 8 >= len) {
+				if (used + 5 < len)
+					snprintf(out + used, len - used, "; …");
+				return;
+			}
+			snprintf(out + used, len - used, "; %s", cause[j]);
+		}
+	}
+}
+
 /* The completeness statement. When retention removed raw events of a day of the period,
  * per-seq completeness cannot be shown, and it says so instead of "complete". */
 static void fmt_completeness(const hall_report *r, hall_lang lang, char *out, size_t len)
 {
 	if (r->n_days_daily == 0) {
 		snprintf(out, len, "%s", L(lang, hall_report_is_complete(r) ? L_COMPLETE : L_INCOMPLETE));
+		append_causes(r, lang, out, len);
 		return;
 	}
 	const char *first = "", *last = "";
@@ -1745,6 +1792,7 @@ static char *render_json(const hall_report *r, hall_lang lang, size_t *len)
 		json_num(o, "missing", (double)k->missing);
 		cJSON_AddBoolToObject(o, "expected", k->expected);
 		cJSON_AddBoolToObject(o, "never_seen", k->never_seen);
+		json_num(o, "unrecorded", (double)k->unrecorded);
 		json_dwell(o, &k->dwell);
 		json_num(o, "sessions", (double)k->sessions);
 		json_num(o, "taps", (double)k->taps);
@@ -2126,6 +2174,8 @@ static void render_csv(const hall_report *r, hall_lang lang, hall_strbuf *b)
 		csv_row(b, "kiosk", period, k->id, "", "", "missing", k->missing);
 		if (k->never_seen)
 			csv_row(b, "kiosk", period, k->id, "", "", "never_seen", 1);
+		if (k->unrecorded)
+			csv_row(b, "kiosk", period, k->id, "", "", "unrecorded", k->unrecorded);
 		csv_dwell(b, period, k->id, "", "", &k->dwell, "", "");
 		csv_row(b, "kiosk", period, k->id, "", "", "sessions", k->sessions);
 		csv_row(b, "kiosk", period, k->id, "", "", "taps", k->taps);

@@ -609,6 +609,23 @@ static int send_command(void *user, const hall_store_command *c)
 	return 0;
 }
 
+/* A kiosk said it could not keep more events than it had said before (a full disk):
+ * nothing of it is lost silently (DESIGN.md decision 9). The alert names the count and
+ * the kiosk's own last error; every report covering now is incomplete (report.c). */
+static void alert_unrecorded(serve *sv, const char *id, const char *group, int64_t before, int64_t now,
+                             const char *last_error)
+{
+	if (now <= before)
+		return;
+	char reason[HALL_PROTO_ERROR_MAX + 128];
+	snprintf(reason, sizeof reason, "%" PRId64 " events could not be recorded (%" PRId64 " in all)%s%s", now - before,
+	         now, last_error[0] ? ": " : "", last_error);
+	hall_error err = {0};
+	if (hall_store_kiosk_set_alert(sv->store, id, true, reason, &err) != HALL_OK)
+		db_warn("set alert", &err);
+	run_on_alert(sv, "unrecorded", id, group, reason);
+}
+
 static void handle_hello(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
 {
 	hall_hello h;
@@ -652,6 +669,7 @@ static void handle_hello(serve *sv, const char *topic, const char *id, const hal
 	          h.group, h.content_version, h.seq_max, h.spool_first);
 	if (!was_online)
 		on_transition(sv, id, true);
+	alert_unrecorded(sv, id, h.group, known ? before.unrecorded : 0, h.unrecorded, h.last_error);
 	/* A kiosk whose last run did not stop cleanly (the systemd watchdog killed a frozen
 	 * screen, a crash, a power cut) says so once in last_error: an alert, once per such
 	 * restart (the error text names the run, and status keeps it as the kiosk's). */
@@ -692,10 +710,14 @@ static void handle_status(serve *sv, const char *topic, const char *id, const ha
 		reject(sv, topic, &err, 0);
 		return;
 	}
+	hall_store_kiosk before;
+	int64_t had = hall_store_kiosk_get(sv->store, id, &before, NULL) == HALL_OK ? before.unrecorded : 0;
 	if (hall_store_kiosk_status(sv->store, &st, hall_clock_now_ms(), &changed, &err) != HALL_OK) {
 		db_warn("storing status", &err);
 		return;
 	}
+	if (st.full)
+		alert_unrecorded(sv, id, st.group, had, st.unrecorded, st.last_error);
 	if (st.full && st.last_error[0])
 		hall_warn("kiosk %s reports: %s", id, st.last_error);
 	if (changed)

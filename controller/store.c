@@ -488,3 +488,9 @@ hall_err hall_store_backup(hall_store *s, const char *out_path, hall_error *err)
 {
 	return !s->ops->backup ? unsupported(s, "backup", err) : s->ops->backup(s, out_path, err);
 }
+
+hall_err hall_store_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb,
+                                    void *user, hall_error *err)
+{
+	return !s->ops->each_unrecorded ? HALL_OK : s->ops->each_unrecorded(s, from_ms, to_ms, cb, user, err);
+}

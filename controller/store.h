@@ -73,6 +73,7 @@ typedef struct hall_store_kiosk {
 	char last_error[HALL_PROTO_ERROR_MAX + 1];
 	bool alert;                /* offline during opening hours, help pending, or spool lost */
 	char alert_reason[128];
+	int64_t unrecorded;        /* events the kiosk could not keep, ever (its hello and status) */
 	int64_t help_count;        /* visitors' calls for staff not yet acknowledged (help ack);
 	                            * nothing else resets it: not a reconnect, not clearing an alert */
 	int64_t last_help;         /* time of the last help request, 0 = none */
@@ -253,6 +254,8 @@ typedef struct hall_store_ops {
 	hall_err (*each_daily)(hall_store *s, const char *day_from, const char *day_to, hall_store_daily_cb cb,
 	                       void *user, hall_error *err);
 
+	hall_err (*each_unrecorded)(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb, void *user,
+	                            hall_error *err);
 	hall_err (*check)(hall_store *s, bool full, hall_error *err);
 	hall_err (*backup)(hall_store *s, const char *out_path, hall_error *err);
 
@@ -383,6 +386,11 @@ hall_err hall_store_help_ack(hall_store *s, const char *id, int64_t *acked, hall
 /* Online/offline transitions with from_ms <= ts < to_ms, by kiosk then time; kiosk NULL = all. */
 hall_err hall_store_each_status_change(hall_store *s, const char *kiosk, int64_t from_ms, int64_t to_ms,
                                        hall_store_status_cb cb, void *user, hall_error *err);
+/* Per kiosk (by id), how many events it could not keep became known in [from_ms, to_ms):
+ * the rises of its `unrecorded` count, as hello and status reported them then; cb(user,
+ * kiosk, n) only for n > 0. A backend that does not log them calls nothing. */
+hall_err hall_store_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb,
+                                    void *user, hall_error *err);
 /* Store a help request and bump the kiosk's help_count / last_help. */
 hall_err hall_store_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err);
 

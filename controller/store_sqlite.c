@@ -884,6 +884,32 @@ static hall_err raise_version_counter(sq_store *q, const char *kiosk, int64_t he
 	return sq__run(q, st, "raise version counter", NULL, err);
 }
 
+/* Within the caller's transaction: the kiosk's count of events it could not keep (hello,
+ * full status), with a row in unrecorded_log whenever it changed (the log is what a
+ * report reads: a count that rose in its period makes it incomplete) and its last error
+ * (as it said it, "" = none). */
+static hall_err note_unrecorded(sq_store *q, const char *kiosk, int64_t count, const char *last_error, int64_t now_ms,
+                                hall_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	hall_err rc = sq__prep(q,
+	                       "INSERT INTO unrecorded_log(kiosk, ts, count) SELECT ?1, ?2, ?3"
+	                       " WHERE ?3 <> coalesce((SELECT unrecorded FROM kiosks WHERE id=?1), 0)",
+	                       &st, err);
+	if (rc)
+		return rc;
+	sq__bind_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, now_ms);
+	sqlite3_bind_int64(st, 3, count);
+	if ((rc = sq__run(q, st, "log unrecorded", NULL, err)) != HALL_OK ||
+	    (rc = sq__prep(q, "UPDATE kiosks SET unrecorded=?2, last_error=?3 WHERE id=?1", &st, err)) != HALL_OK)
+		return rc;
+	sq__bind_text(st, 1, kiosk);
+	sqlite3_bind_int64(st, 2, count);
+	sq__bind_text(st, 3, last_error);
+	return sq__run(q, st, "store unrecorded", NULL, err);
+}
+
 static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
 {
 	sq_store *q = sq(s);
@@ -921,6 +947,8 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 	rc = sq__run(q, st, "store hello", NULL, err);
 	if (!rc)
 		rc = sq__note_showing(q, h->kiosk, &h->showing, now_ms, err);
+	if (!rc)
+		rc = note_unrecorded(q, h->kiosk, h->unrecorded, h->last_error, now_ms, err);
 	if (rc)
 		goto fail;
 	if (was != 1) {
@@ -999,6 +1027,8 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		rc = sq__run(q, st, "store status", NULL, err);
 		if (!rc)
 			rc = sq__note_showing(q, stt->kiosk, &stt->showing, now_ms, err);
+		if (!rc)
+			rc = note_unrecorded(q, stt->kiosk, stt->unrecorded, stt->last_error, now_ms, err);
 		if (rc)
 			goto fail;
 		int64_t held = stt->content_version;
@@ -1062,7 +1092,7 @@ static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, sq_visit 
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack"
+	" last_help, showing_scope, showing_pack, unrecorded"
 
 static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 {
@@ -1087,6 +1117,7 @@ static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 	k->last_help = sq__col_i64(st, 17);
 	sq__col_text(st, 18, k->showing_scope, sizeof k->showing_scope);
 	sq__col_text(st, 19, k->showing_pack, sizeof k->showing_pack);
+	k->unrecorded = sq__col_i64(st, 20);
 }
 
 static hall_err kiosk_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
@@ -1899,6 +1930,25 @@ static hall_err visit_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *e
 	return rc;
 }
 
+/* Per kiosk, what its count of unrecorded events rose by in [from, to): the sum of the
+ * rises logged then (a count that fell, a kiosk whose data was wiped, adds nothing). */
+static hall_err sq_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb, void *user,
+                                   hall_error *err)
+{
+	sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	hall_err rc = sq__prep(q,
+	                       "SELECT kiosk, sum(max(count - prev, 0)) FROM (SELECT kiosk, ts, count,"
+	                       " lag(count, 1, 0) OVER (PARTITION BY kiosk ORDER BY ts, rowid) AS prev FROM unrecorded_log)"
+	                       " WHERE ts>=?1 AND ts<?2 GROUP BY kiosk HAVING sum(max(count - prev, 0)) > 0 ORDER BY kiosk",
+	                       &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, from_ms);
+	sqlite3_bind_int64(st, 2, to_ms);
+	return visit(q, st, "read unrecorded", (sq_visit){ROW_COUNTER, user, {.counter = cb}}, err);
+}
+
 static const hall_store_ops SQ_OPS = {
 	.backend = "SQLite",
 	.close = sq_close,
@@ -1937,6 +1987,7 @@ static const hall_store_ops SQ_OPS = {
 	.each_counter = sq_each_counter,
 	.put_daily = sq_put_daily,
 	.each_daily = sq_each_daily,
+	.each_unrecorded = sq_each_unrecorded,
 	.check = sq__check,
 	.backup = sq__backup,
 	.meta_get = sq_meta_get,

@@ -219,12 +219,44 @@ static void help_should_stay_open_through_an_outage_until_help_ack(void **state)
 	assert_false(k.alert);
 }
 
+/* Issue 10: a kiosk on a full disk says how many events it could not keep; that raises
+ * the alert, and the report of the day is incomplete and names the kiosk and the count. */
+static void unrecorded_events_should_alert_and_make_the_report_incomplete(void **state)
+{
+	ctl_fx *f = *state;
+	ctl_start_serve(f);
+	ctl_publish(f, "hall/v1/kiosk/k1/hello",
+	            "{\"kiosk\":\"k1\",\"group\":\"lobby\",\"ts\":1764057600000,\"boot_ts\":1764057000000,"
+	            "\"content_version\":0,\"schedule_version\":0,\"notice_version\":0,\"seq_max\":0,"
+	            "\"spool_first\":1,\"app\":\"test\",\"unrecorded\":270,"
+	            "\"last_error\":\"spool: No space left on device\"}");
+	assert_true(wait_alert("\"alert\":\"unrecorded\""));
+	assert_true(wait_alert("270 events could not be recorded"));
+	hall_store *s = ctl_open_db(f);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(s, "k1", &k, NULL), HALL_OK);
+	hall_store_close(s);
+	assert_int_equal(k.unrecorded, 270);
+	assert_string_equal(k.last_error, "spool: No space left on device");
+	hall_civil c;
+	char day[16], out[16384];
+	assert_int_equal(hall_clock_to_civil(hall_clock_now_ms(), "Asia/Seoul", &c), 0);
+	snprintf(day, sizeof day, "%04d-%02d-%02d", c.year, c.month, c.day);
+	const char *const rep[] = {"report", "--date", day, "--format", "json", NULL};
+	assert_int_equal(run_ctl(f, rep, out, sizeof out), 0);
+	assert_non_null(strstr(out, "\"complete\":false"));
+	assert_non_null(strstr(out, "\"unrecorded\":270"));
+	assert_non_null(strstr(out, "k1: 270 events could not be recorded"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(damaged_database_should_stop_confirms_and_raise_the_alert, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_restore_and_resend_should_give_exact_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(help_should_stay_open_through_an_outage_until_help_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(unrecorded_events_should_alert_and_make_the_report_incomplete, setup,
+		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
