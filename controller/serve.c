@@ -1184,8 +1184,12 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 		fprintf(stderr, "hall-controller serve: %s\n", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
-	/* A persistent session: the broker keeps our QoS 1 messages while we restart. */
-	if (hall_ctl_connect(cfg, cfg->id, true, false, 0, &sv.m, &err) != HALL_OK) {
+	/* A clean session: nothing of serve's lives in the broker. RabbitMQ keeps a persistent
+	 * session as a queue homed on one node, and while that node is down closes every
+	 * connection of that client id to the others (issue 13); nothing is lost without it:
+	 * kiosks resend what is unconfirmed when serve's status turns online, and the roll-call
+	 * at every connect brings every kiosk's hello. */
+	if (hall_ctl_connect(cfg, cfg->id, true, true, 0, &sv.m, &err) != HALL_OK) {
 		hall_error_log("broker: %s", hall_error_format(&err, msg, sizeof msg));
 		goto done;
 	}
