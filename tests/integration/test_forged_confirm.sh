@@ -23,7 +23,7 @@ pids+=("$BPID")
 B="--broker 127.0.0.1:$PORT"
 K=confirm-kiosk
 db="$work/ctl/controller.db"
-"$bin/hall-controller" serve --config config/controller.json $B --data "$work/ctl" 2> "$work/serve.log" & pids+=($!)
+"$bin/hall-controller" serve --create --config config/controller.json $B --data "$work/ctl" 2> "$work/serve.log" & pids+=($!)
 
 cat > "$work/visit.script" <<'SCRIPT'
 wait 2500
@@ -70,6 +70,7 @@ for seq in 9007199254740989 2199023255552; do
 done
 
 for _ in $(seq 1 400); do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$kiosk" 2>/dev/null; then kill "$kiosk"; fail "the kiosk did not finish its script within 40 s"; fi
 wait "$kiosk" || fail "the kiosk exited with $?"
 grep -q "ignored an unsigned confirm of seq 9007199254740989" "$work/kiosk.log" ||
   fail "the kiosk did not log the forged confirm it ignored"

@@ -31,7 +31,7 @@ C="--config $work/controller.json --data $work/ctl"
 db="$work/ctl/controller.db"
 
 start_serve() {
-  "$bin/hall-controller" serve $C $B 2>> "$work/serve.log" & serve=$!
+  "$bin/hall-controller" serve --create $C $B 2>> "$work/serve.log" & serve=$!
   pids+=($serve)
 }
 # Bounded wait until a query on the controller's database returns a true first column.

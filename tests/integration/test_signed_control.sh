@@ -114,6 +114,7 @@ assert all(a.get("id") == "brand-vote" for a in by_kind["poll"]), by_kind["poll"
 PY
 
 for _ in $(seq 1 400); do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$kiosk" 2>/dev/null; then kill "$kiosk"; fail "the kiosk did not finish its script within 40 s"; fi
 wait "$kiosk" || fail "the kiosk exited with $?"
 python3 - "$work/shots/before.json" "$work/shots/after.json" <<'PY' || fail "the screen changed"
 import json, sys
