@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -721,18 +722,96 @@ static int unused_port(void)
 	return port;
 }
 
+/* The --script of `preview --shots`: each language of the pack, then each exhibit from
+ * the home screen, a shot of each ("<lang>-home", "<lang>-<exhibit>"), then quit.
+ * Returns the number of shots, -1 when the file cannot be written. */
+static int write_shots_script(const char *path, const hall_content *c)
+{
+	FILE *f = fopen(path, "w");
+	int shots = 0;
+	if (!f)
+		return -1;
+	fprintf(f, "wait 500\n");
+	for (size_t l = 0; l < c->n_languages; l++) {
+		const char *code = hall_lang_code(c->languages[l]);
+		/* From the attract loop (the first time) or home: the language control opens home. */
+		fprintf(f, "%stap-id lang-%s\nwait 400\n", l ? "tap-id home\nwait 300\ntap-id language\nwait 300\n" : "",
+		        code);
+		fprintf(f, "shot %s-home\n", code);
+		shots++;
+		for (size_t e = 0; e < c->n_exhibits; e++) {
+			fprintf(f, "tap-id home\nwait 300\ntap-id exhibit-%s\nwait 500\nshot %s-%s\n", c->exhibits[e].id, code,
+			        c->exhibits[e].id);
+			shots++;
+		}
+	}
+	fprintf(f, "quit\n");
+	return fclose(f) == 0 ? shots : -1;
+}
+
+/* Wait for the preview kiosk, at most timeout_ms (then it is killed): a preview that
+ * renders shots always ends. Returns its exit code, 1 when killed or gone. */
+static int wait_child(pid_t pid, int64_t timeout_ms)
+{
+	int status = 0;
+	int64_t until = hall_clock_mono_ms() + timeout_ms;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, timeout_ms > 0 ? WNOHANG : 0);
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		if (r < 0 && errno != EINTR)
+			return 1;
+		if (timeout_ms > 0 && hall_clock_mono_ms() >= until) {
+			fprintf(stderr, "hall-controller preview: the kiosk took longer than %lld s: stopped\n",
+			        (long long)(timeout_ms / 1000));
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return 1;
+		}
+		if (timeout_ms > 0)
+			usleep(100 * 1000);
+	}
+}
+
 int hall_staff_preview(int argc, char **argv)
 {
 	char self[PATH_MAX], kiosk[PATH_MAX + 16], dir[PATH_MAX], tmp[PATH_MAX], conf[PATH_MAX + 32];
-	char data[PATH_MAX + 32];
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "hall-controller preview: DIR: %s\n", argc < 2 ? "missing (the content pack folder)" : "expected one folder");
+	char data[PATH_MAX + 32], script[PATH_MAX + 32], shots_abs[PATH_MAX];
+	const char *pack = NULL, *shots = NULL;
+	hall_content *content = NULL;
+	int n_shots = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--shots") == 0 && i + 1 < argc)
+			shots = argv[++i];
+		else if (argv[i][0] != '-' && !pack)
+			pack = argv[i];
+		else {
+			fprintf(stderr, "hall-controller preview: %s: %s\n", argv[i],
+			        argv[i][0] == '-' ? "unknown option or missing value (preview DIR [--shots OUT])" : "expected one folder");
+			return 2;
+		}
+	}
+	if (!pack) {
+		fprintf(stderr, "hall-controller preview: DIR: missing (the content pack folder)\n");
 		return 2;
 	}
-	if (validate_dir(argv[1]) != 0)
+	/* A window needs a display; without one the kiosk would run unseen and forever. */
+	const char *drv = getenv("SDL_VIDEODRIVER");
+	if (!shots && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY") && !(drv && *drv)) {
+		fprintf(stderr, "hall-controller preview: no display here: use --shots OUT to render every exhibit in every "
+		                "language to PNG files\n");
+		return 2;
+	}
+	if (validate_dir(pack) != 0)
 		return 1;
+	if (shots && (hall_content_load_dir(pack, NULL, NULL, &content, NULL) != HALL_OK ||
+	              hall_fs_mkdirs(shots, NULL) != HALL_OK || !realpath(shots, shots_abs))) {
+		fprintf(stderr, "hall-controller preview: --shots %s: cannot make the folder\n", shots);
+		hall_content_destroy(content);
+		return 1;
+	}
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0 || !realpath(argv[1], dir)) {
+	if (n <= 0 || !realpath(pack, dir)) {
 		fprintf(stderr, "hall-controller preview: %s: cannot resolve the path\n", argv[1]);
 		return 1;
 	}
@@ -759,6 +838,8 @@ int hall_staff_preview(int argc, char **argv)
 	cJSON_AddStringToObject(o, "data_dir", data);
 	cJSON_AddStringToObject(o, "default_content", dir);
 	cJSON_AddBoolToObject(s, "fullscreen", false);
+	if (shots)
+		cJSON_AddBoolToObject(cJSON_AddObjectToObject(o, "voice"), "enabled", false);
 	size_t len = 0;
 	char *json = hall_json_print(o, &len);
 	cJSON_Delete(o);
@@ -768,11 +849,30 @@ int hall_staff_preview(int argc, char **argv)
 		fprintf(stderr, "hall-controller preview: %s: cannot write the config\n", conf);
 		goto done;
 	}
-	printf("preview of %s in %s (broker 127.0.0.1:%d, where nobody listens)\n", dir, kiosk, port);
+	snprintf(script, sizeof script, "%s/shots.script", tmp);
+	if (shots && (n_shots = write_shots_script(script, content)) < 0) {
+		fprintf(stderr, "hall-controller preview: %s: cannot write the script\n", script);
+		goto done;
+	}
+	if (shots)
+		printf("preview of %s: %d screens (every exhibit in every language) into %s\n", dir, n_shots, shots_abs);
+	else
+		printf("preview of %s in %s (broker 127.0.0.1:%d, where nobody listens)\n", dir, kiosk, port);
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl(kiosk, kiosk, "--config", conf, (char *)NULL);
+		if (shots) {
+			/* Headless: SDL's offscreen driver draws with the software renderer, as a kiosk does. */
+			setenv("SDL_VIDEODRIVER", "offscreen", 1);
+			setenv("SDL_AUDIODRIVER", "dummy", 1);
+			int null = open("/dev/null", O_WRONLY);
+			if (null >= 0) {
+				dup2(null, STDOUT_FILENO); /* the kiosk's own lines about each shot */
+				close(null);
+			}
+			execl(kiosk, kiosk, "--config", conf, "--headless", "--script", script, "--shots", shots_abs, (char *)NULL);
+		} else
+			execl(kiosk, kiosk, "--config", conf, (char *)NULL);
 		_exit(127);
 	}
 	if (pid > 0) {
@@ -783,16 +883,29 @@ int hall_staff_preview(int argc, char **argv)
 		g_preview_child = pid;
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
-		int status = 0;
-		pid_t r;
-		while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-			;
-		if (r == pid)
-			code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		code = wait_child(pid, shots ? 600000 : 0);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 	}
+	if (shots && code == 0) {
+		/* Every shot the script took, by path; a missing one fails the preview. */
+		int missing = 0;
+		for (size_t l = 0; l < content->n_languages; l++)
+			for (size_t e = 0; e <= content->n_exhibits; e++) {
+				char png[PATH_MAX + 160];
+				snprintf(png, sizeof png, "%s/%s-%s.png", shots_abs, hall_lang_code(content->languages[l]),
+				         e ? content->exhibits[e - 1].id : "home");
+				if (hall_fs_exists(png))
+					printf("  %s\n", png);
+				else {
+					fprintf(stderr, "hall-controller preview: %s: not written\n", png);
+					missing++;
+				}
+			}
+		code = missing ? 1 : 0;
+	}
 done:
+	hall_content_destroy(content);
 	free(json);
 	nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return code;

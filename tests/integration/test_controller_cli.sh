@@ -75,6 +75,15 @@ check pack_new_should_write_the_hash grep -q "$(sha256sum "$TMP/pn/mark.png" | c
 expect pack_new_should_not_overwrite 1 "exists already" -- "$BIN" pack new "$TMP/pn"
 expect pack_without_verb_should_exit_2 2 "pack new DIR" -- "$BIN" pack "$TMP/pn"
 
+# preview: with no display it says so at once instead of running forever unseen; with
+# --shots it renders every exhibit in every language headless, writes the PNGs and exits.
+expect preview_without_display_should_say_so 2 "no display here: use --shots OUT" -- env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$BIN" preview "$FX/pack-good"
+expect preview_shots_should_render_and_exit 0 "ko-vote.png" -- timeout 120 env -u DISPLAY "$BIN" preview "$FX/pack-good" --shots "$TMP/shots"
+for f in ko-home ko-vote en-home en-vote; do
+  check "preview_shots_should_write_$f" test -s "$TMP/shots/$f.png"
+done
+check preview_shots_should_differ_by_language bash -c "! cmp -s '$TMP/shots/ko-vote.png' '$TMP/shots/en-vote.png'"
+
 # --id after the subcommand's name: accepted (the controller's MQTT client id), a bad one is
 # one line naming it with exit 2 (test_controller_id.sh covers every subcommand with a broker).
 expect validate_should_take_id 0 "ok: 1 exhibits" -- "$BIN" validate "$FX/pack-good" --id ops-1
