@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hall/control_ids.h"
 #include "hall/clock.h"
 #include "hall/fsutil.h"
 #include "hall/json.h"
@@ -1170,14 +1171,14 @@ static int titles_of_pack(hall_report *r, const char *data_dir, const char *ref)
 		switch (ex->kind) {
 		case HALL_EXHIBIT_POLICY:
 			for (size_t j = 0; j < ex->u.policy.n_cards; j++)
-				rc |= title_add(r, 'I', ex->id, "card-", ex->u.policy.cards[j].id, &ex->u.policy.cards[j].title);
+				rc |= title_add(r, 'I', ex->id, HALL_CONTROL_CARD, ex->u.policy.cards[j].id, &ex->u.policy.cards[j].title);
 			for (size_t j = 0; j < ex->u.policy.n_charts; j++)
-				rc |= title_add(r, 'I', ex->id, "chart-", ex->u.policy.charts[j].id,
+				rc |= title_add(r, 'I', ex->id, HALL_CONTROL_CHART, ex->u.policy.charts[j].id,
 				                &ex->u.policy.charts[j].title);
 			break;
 		case HALL_EXHIBIT_CITY_MODEL:
 			for (size_t j = 0; j < ex->u.city.n_districts; j++)
-				rc |= title_add(r, 'I', ex->id, "district-", ex->u.city.districts[j].id,
+				rc |= title_add(r, 'I', ex->id, HALL_CONTROL_DISTRICT, ex->u.city.districts[j].id,
 				                &ex->u.city.districts[j].name);
 			break;
 		case HALL_EXHIBIT_POLL:

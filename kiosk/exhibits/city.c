@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "exhibits.h"
+#include "hall/control_ids.h"
 #include "hall/log.h"
 
 typedef struct map_view {
@@ -380,7 +381,7 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 			const hall_district *d = &cc->m->districts[k];
 			const char *s = exhibits__text(ui, &d->name, &l);
 			char id[96];
-			snprintf(id, sizeof(id), "district-%s", d->id);
+			snprintf(id, sizeof(id), HALL_CONTROL_DISTRICT "%s", d->id);
 			hall_ui_button(ui, (hall_rect){r.x + (int)(k - i) * (col_w + ui->gap_px), r.y, col_w, row_h}, id,
 			               HALL_ACT(HALL_ACT_DISTRICT, (int)k), HALL_ROLE_LINK, s[0] ? s : "?", l, NULL,
 			               (int)k == cc->district ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON);

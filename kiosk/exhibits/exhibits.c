@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "hall/control_ids.h"
 #include "hall/log.h"
 
 void hall_exhibit_state_reset(hall_exhibit_state *st)
@@ -129,14 +130,14 @@ void hall_exhibit_page_id(const hall_exhibit *ex, const hall_exhibit_state *st, 
 		const hall_policy *p = &ex->u.policy;
 		int item = st->slide - 1;
 		if (item >= 0 && (size_t)item < p->n_cards)
-			snprintf(buf, len, "card-%s", p->cards[item].id);
+			snprintf(buf, len, HALL_CONTROL_CARD "%s", p->cards[item].id);
 		else if (item >= 0 && (size_t)item < p->n_cards + p->n_charts)
-			snprintf(buf, len, "chart-%s", p->charts[(size_t)item - p->n_cards].id);
+			snprintf(buf, len, HALL_CONTROL_CHART "%s", p->charts[(size_t)item - p->n_cards].id);
 		return;
 	}
 	case HALL_EXHIBIT_CITY_MODEL:
 		if (st->district >= 0 && (size_t)st->district < ex->u.city.n_districts)
-			snprintf(buf, len, "district-%s", ex->u.city.districts[st->district].id);
+			snprintf(buf, len, HALL_CONTROL_DISTRICT "%s", ex->u.city.districts[st->district].id);
 		else if (st->list)
 			snprintf(buf, len, "districts");
 		return;

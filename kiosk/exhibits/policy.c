@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exhibits.h"
+#include "hall/control_ids.h"
 #include "hall/log.h"
 
 typedef struct policy_ctx {
@@ -74,10 +75,10 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 			const hall_text *t = item_title(pc->p, k);
 			hall_act act;
 			if (k < pc->p->n_cards) {
-				snprintf(id, sizeof(id), "card-%s", pc->p->cards[k].id);
+				snprintf(id, sizeof(id), HALL_CONTROL_CARD "%s", pc->p->cards[k].id);
 				act = HALL_ACT(HALL_ACT_OPEN_CARD, (int)k);
 			} else {
-				snprintf(id, sizeof(id), "chart-%s", pc->p->charts[k - pc->p->n_cards].id);
+				snprintf(id, sizeof(id), HALL_CONTROL_CHART "%s", pc->p->charts[k - pc->p->n_cards].id);
 				act = HALL_ACT(HALL_ACT_OPEN_CHART, (int)(k - pc->p->n_cards));
 			}
 			hall_lang tl;
