@@ -299,7 +299,10 @@ static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS counters(name TEXT COLLATE \"C\" PRIMARY KEY, value " I ");"
 	"CREATE TABLE IF NOT EXISTS daily(day " T ", kiosk " T ", exhibit " T ", hour " I ", lang " T ","
 	" type " T ", count " I ", dwell_ms " I ", PRIMARY KEY(day, kiosk, exhibit, hour, lang, type));"
-	"CREATE TABLE IF NOT EXISTS meta(key TEXT COLLATE \"C\" PRIMARY KEY, value " T ");";
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT COLLATE \"C\" PRIMARY KEY, value " T ");"
+	/* the kiosks' counts of events they could not keep, each change (store.h) */
+	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS unrecorded " ID ";"
+	"CREATE TABLE IF NOT EXISTS unrecorded_log(id BIGSERIAL PRIMARY KEY, kiosk " T ", ts " I ", count " I ");";
 
 /* Two controllers starting at once would race on CREATE TABLE IF NOT EXISTS (the
  * catalog's unique keys); a transaction-scoped advisory lock makes the second wait. */
@@ -759,6 +762,31 @@ static hall_err stored_online(pg_store *p, const char *kiosk, int *online, hall_
 	return rc == HALL_ERR_NOT_FOUND ? HALL_OK : rc;
 }
 
+/* Inside the caller's transaction: the kiosk's count of events it could not keep (hello,
+ * full status), a row in unrecorded_log when it changed, and its last error. */
+static hall_err note_unrecorded(pg_store *p, const char *kiosk, int64_t count, const char *last_error, int64_t now_ms,
+                                hall_error *err)
+{
+	pg_args a = {0}, b = {0};
+	a_text(&a, kiosk);
+	a_i64(&a, now_ms);
+	a_i64(&a, count);
+	a_text(&b, kiosk);
+	a_i64(&b, count);
+	a_text(&b, last_error);
+	hall_err rc = pg_run(p, "log unrecorded",
+	                     "INSERT INTO unrecorded_log(kiosk, ts, count) SELECT $1, $2::bigint, $3::bigint"
+	                     " WHERE $3::bigint <> coalesce((SELECT unrecorded FROM kiosks WHERE id=$1), 0)",
+	                     &a, NULL, err);
+	return rc ? rc
+	          : pg_run(p, "store unrecorded", "UPDATE kiosks SET unrecorded=$2, last_error=$3 WHERE id=$1", &b, NULL,
+	                   err);
+}
+
+/* Per kiosk, what its count of unrecorded events rose by in [from, to). */
+static hall_err pg_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb, void *user,
+                                   hall_error *err);
+
 /* Inside the caller's transaction: what a kiosk says it shows (scope "" = not said):
  * a row in shown when it differs from its last one, and the kiosk's columns. */
 static hall_err note_showing(pg_store *p, const char *kiosk, const hall_showing *sh, int64_t now_ms,
@@ -822,6 +850,8 @@ static hall_err pg_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 	}
 	if (!rc)
 		rc = note_showing(p, h->kiosk, &h->showing, now_ms, err);
+	if (!rc)
+		rc = note_unrecorded(p, h->kiosk, h->unrecorded, h->last_error, now_ms, err);
 	if (!rc && was != 1)
 		rc = log_transition(p, h->kiosk, now_ms, true, err);
 	/* A kiosk holding a version above our counter (a database restored from a backup)
@@ -884,6 +914,8 @@ static hall_err pg_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		            &c, NULL, err);
 		if (!rc)
 			rc = note_showing(p, stt->kiosk, &stt->showing, now_ms, err);
+		if (!rc)
+			rc = note_unrecorded(p, stt->kiosk, stt->unrecorded, stt->last_error, now_ms, err);
 	}
 	if (!rc && transition)
 		rc = log_transition(p, stt->kiosk, now_ms, stt->online, err);
@@ -933,7 +965,7 @@ static hall_err visit(pg_store *p, const char *what, const char *sql, const pg_a
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack"
+	" last_help, showing_scope, showing_pack, unrecorded"
 
 static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 {
@@ -958,6 +990,7 @@ static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 	k->last_help = col_i64(r, i, 17);
 	col_text(r, i, 18, k->showing_scope, sizeof k->showing_scope);
 	col_text(r, i, 19, k->showing_pack, sizeof k->showing_pack);
+	k->unrecorded = col_i64(r, i, 20);
 }
 
 static hall_err kiosk_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)
@@ -1485,6 +1518,19 @@ static hall_err pg_each_tally(hall_store *s, const char *poll, hall_store_tally_
 	             &a, (pg_visit){ROW_TALLY, user, NULL, {.tally = cb}}, err);
 }
 
+static hall_err pg_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb, void *user,
+                                   hall_error *err)
+{
+	pg_args a = {0};
+	a_i64(&a, from_ms);
+	a_i64(&a, to_ms);
+	return visit(pg(s), "read unrecorded",
+	             "SELECT kiosk, sum(GREATEST(count - prev, 0)) FROM (SELECT kiosk, ts, count,"
+	             " lag(count, 1, 0::bigint) OVER (PARTITION BY kiosk ORDER BY ts, id) AS prev FROM unrecorded_log) t"
+	             " WHERE ts>=$1 AND ts<$2 GROUP BY kiosk HAVING sum(GREATEST(count - prev, 0)) > 0 ORDER BY kiosk",
+	             &a, (pg_visit){ROW_COUNTER, user, NULL, {.counter = cb}}, err);
+}
+
 static hall_err pg_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err)
 {
 	pg_args a = {0};
@@ -1781,6 +1827,7 @@ static const hall_store_ops PG_OPS = {
 	.meta_get = pg_meta_get,
 	.meta_set = pg_meta_set,
 	.lead = pg_lead,
+	.each_unrecorded = pg_each_unrecorded,
 };
 
 static void redact_uri(const char *uri, char *out, size_t len)

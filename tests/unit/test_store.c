@@ -1140,6 +1140,36 @@ static void lead_should_pass_to_the_other_controller_when_the_leader_goes(void *
 	hall_store_close(other);
 }
 
+static int unrecorded_cb(void *user, const char *kiosk, int64_t n)
+{
+	char *out = user;
+	size_t len = strlen(out);
+	snprintf(out + len, 64 - len, "%s=%lld,", kiosk, (long long)n);
+	return 0;
+}
+
+/* A kiosk's count of events it could not keep: stored from hello and status, and its
+ * rises in a period listed per kiosk (what makes a report incomplete). */
+static void unrecorded_should_be_kept_and_its_rises_listed(void **state)
+{
+	fx *f = *state;
+	hall_hello h = {.kiosk = "ku", .group = "lobby", .ts = 1, .boot_ts = 1, .spool_first = 1, .unrecorded = 2};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 1000, NULL), HALL_OK);
+	hall_status st = {.kiosk = "ku", .online = true, .full = true, .ts = 2, .unrecorded = 5};
+	snprintf(st.last_error, sizeof st.last_error, "disk full");
+	assert_int_equal(hall_store_kiosk_status(f->s, &st, 2000, NULL, NULL), HALL_OK);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "ku", &k, NULL), HALL_OK);
+	assert_int_equal(k.unrecorded, 5);
+	assert_string_equal(k.last_error, "disk full");
+	char got[64] = "";
+	assert_int_equal(hall_store_each_unrecorded(f->s, 1500, 3000, unrecorded_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "ku=3,");
+	got[0] = '\0';
+	assert_int_equal(hall_store_each_unrecorded(f->s, 0, 3000, unrecorded_cb, got, NULL), HALL_OK);
+	assert_string_equal(got, "ku=5,");
+}
+
 int main(void)
 {
 	const char *backend = getenv("HALL_TEST_STORE");
@@ -1183,6 +1213,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(history_should_keep_the_outcome_and_its_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_should_add_the_new_columns_to_an_old_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(lead_should_pass_to_the_other_controller_when_the_leader_goes, setup, teardown),
+		cmocka_unit_test_setup_teardown(unrecorded_should_be_kept_and_its_rises_listed, setup, teardown),
 	};
 	if (pg)
 		return cmocka_run_group_tests_name("store on PostgreSQL", tests, pg_up, pg_down);
