@@ -26,7 +26,7 @@ export B="--broker 127.0.0.1:$PORT --config $work/controller.json --data $work/c
 ctl() { "$bin/hall-controller" "$@" $B; }
 kiosk_content() { ctl status --json | python3 -c "import json,sys; d=json.load(sys.stdin); print([k['content_version'] for k in d['kiosks'] if k['id']==sys.argv[1]][0])" "$1"; }
 export -f ctl kiosk_content
-start_serve() { "$bin/hall-controller" serve $B 2>> "$work/serve.log" & SERVE=$!; pids+=($SERVE); }
+start_serve() { "$bin/hall-controller" serve --create $B 2>> "$work/serve.log" & SERVE=$!; pids+=($SERVE); }
 start_serve
 start_kiosk() {
   "$bin/hall-kiosk" --config "$work/kiosk.json" --broker "127.0.0.1:$PORT" --id "$1" --data "$work/$1" --headless \

@@ -21,7 +21,7 @@ wait_for 10 "the notify socket" test -S "$work/notify.sock"
 export B="--broker 127.0.0.1:$PORT --config $work/controller.json --data $work/ctl" bin
 ctl() { "$bin/hall-controller" "$@" $B; }
 export -f ctl
-"$bin/hall-controller" serve $B 2> "$work/serve.log" & pids+=($!)
+"$bin/hall-controller" serve --create $B 2> "$work/serve.log" & pids+=($!)
 start_kiosk() {
   NOTIFY_SOCKET="$work/notify.sock" WATCHDOG_USEC=1000000 "$bin/hall-kiosk" --config "$work/kiosk.json" \
     --broker "127.0.0.1:$PORT" --id wd1 --data "$work/wd1" --headless >> "$work/kiosk.out" 2>> "$work/kiosk.log" &
