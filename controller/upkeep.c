@@ -46,10 +46,12 @@ hall_err hall_upkeep_lock(const char *data_dir, int *fd, hall_error *err)
 
 void hall_upkeep_damaged_advice(const hall_controller_config *cfg, char *out, size_t len)
 {
-	snprintf(out, len,
-	         "confirms stopped (kiosks keep their events); stop serve, run `hall-controller db restore FILE --data %s`"
-	         " with the newest backup in %s, then start serve: kiosks send again what it lacks",
-	         cfg->data_dir, cfg->backup.dir);
+	int n = snprintf(out, len,
+	                 "confirms stopped (kiosks keep their events); stop serve, run `hall-controller db restore FILE --data %s`"
+	                 " with the newest backup in %s, then start serve: kiosks send again what it lacks",
+	                 cfg->data_dir, cfg->backup.dir);
+	if (n >= (int)len && len > 4) /* long paths: the advice ends visibly cut rather than silently */
+		memcpy(out + len - 4, "...", 4);
 }
 
 /* ---------------------------------------------------------------- daily backup */
