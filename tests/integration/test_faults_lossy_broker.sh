@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Fault: a broker that drops QoS 1 messages. The controller keeps a persistent session
-# (clean_session false), so while it is down mosquitto queues messages for it, but only
-# `max_queued_messages` of them (3 here): the rest are dropped for the controller
-# (DESIGN.md decision 2 saw this with the default of 1000). The controller is killed -9,
-# the kiosk streams for 5 s, the controller comes back and first receives the 3 stale
-# queued batches, with a gap after them.
+# Fault: a broker that drops QoS 1 messages meant for the controller. serve connects with
+# a clean session (issue 13: nothing of it may live in one broker node), so while it is
+# down the broker keeps nothing for it and every batch the kiosk publishes meanwhile is
+# dropped for it (a persistent session would keep only `max_queued_messages`, 3 here;
+# DESIGN.md decision 2 saw that with the default of 1000). The controller is killed -9,
+# the kiosk streams for 5 s, the controller comes back to a gap.
 # Expected: the confirm never jumps over the gap, the kiosk resends what is unconfirmed,
 # and in the end the database holds seq 1..N of the kiosk, each once, events_stored = N.
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
@@ -38,8 +38,8 @@ faults_wait 10 "controller back" grep -q 'connected to' "$work/serve2.log"
 drained() { faults_drained "$K" 1.5; }
 faults_wait 50 "the stream ended and the spool drained" drained
 faults_stop "$KPID" TERM
-grep -q "Outgoing messages are being dropped for client hall-controller" "$BDIR/mosquitto.log" ||
-	fail "the broker dropped nothing for the controller: the fault was not injected"
+# The fault happened: batches crossed the broker while no controller session existed.
+[ "$W" -gt $((D + 20)) ] || fail "the kiosk sent only up to seq $W while the controller (at $D) was down: the fault was not injected"
 N=$(python3 "$CHECK" final-status "$WIRE" "$K")
 read -r conf smax < <(python3 "$CHECK" spool-state "$work/kiosk-$K/spool")
 [ "$smax" = "$N" ] && [ "$conf" = "$N" ] || fail "final status says seq_max $N, the spool's state confirmed $conf seq_max $smax"
