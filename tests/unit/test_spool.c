@@ -1127,10 +1127,10 @@ static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
 	collected *c;
 	int i, fd;
 	(void)state;
-	if (geteuid() != 0) {
-		skip();
-		return;
-	}
+	/* CI and the README's test command run as root: a real full file system is part of
+	 * what this test checks, so not being able to make one is a failure, not a skip. */
+	if (geteuid() != 0)
+		fail_msg("needs root to mount a 512 KiB tmpfs (run the tests as root)");
 	hall_test_tmpdir(base, sizeof tmpfs_base, "spool-tmpfs");
 	snprintf(mnt, sizeof mnt, "%s/mnt", base);
 	assert_int_equal(mkdir(mnt, 0700), 0);
@@ -1138,8 +1138,7 @@ static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
 	if (system(cmd) != 0) {
 		hall_test_rmtree(base);
 		base[0] = '\0';
-		skip();
-		return;
+		fail_msg("could not mount a tmpfs on %s", mnt);
 	}
 	snprintf(spool_dir, sizeof spool_dir, "%s/spool", mnt);
 	snprintf(filler, sizeof filler, "%s/filler", mnt);
