@@ -10,6 +10,7 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients      # MQTT client library, broker, CLI tools for tests
   libcjson-dev libsqlite3-dev                       # wire format, controller database
   libpq-dev postgresql                              # the PostgreSQL store (server database, two controllers) and its tests
+  rabbitmq-server                                   # the clustered broker (issue 13): its tests start their own nodes
   libssl-dev                                        # libcrypto: SHA-256 of assets (CPU SHA extensions)
   openssl                                           # the hall's CA and broker certificate (hall-controller init)
   libsodium-dev                                     # ed25519 signatures of control messages, Argon2id PIN/password hashes
@@ -61,4 +62,21 @@ export DEBIAN_FRONTEND=noninteractive
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
   $SUDO apt-get update -qq >&2
 fi
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's rabbitmq-server starts a system node (and epmd) when it is installed; the tests
+# start their own nodes on free loopback ports, so none may be running: a policy-rc.d
+# (kept when the machine already has one) forbids starting services during the install,
+# and the system node is stopped and disabled afterwards where systemd runs.
+policy=/usr/sbin/policy-rc.d
+own_policy=""
+if [[ " ${missing[*]} " == *" rabbitmq-server "* ]] && [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# install-deps.sh: no service starts while packages are installed\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+  own_policy=1
+fi
+status=0
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+[ -n "$own_policy" ] && $SUDO rm -f "$policy"
+if [[ " ${missing[*]} " == *" rabbitmq-server "* ]] && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now rabbitmq-server.service epmd.socket epmd.service >/dev/null 2>&1 || true
+fi
+exit "$status"

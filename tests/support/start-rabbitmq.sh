@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# tests/support/start-rabbitmq.sh N [BASE_CONF]   start an N-node RabbitMQ cluster, print DIR
+# tests/support/start-rabbitmq.sh kill DIR I       kill -9 node I (1..N), as a machine dies
+# tests/support/start-rabbitmq.sh stop DIR         stop everything it started, remove DIR
+#
+# Real RabbitMQ (Debian's rabbitmq-server, /usr/lib/rabbitmq/bin) with its MQTT plugin, on
+# 127.0.0.1 only, never the system's node or ports:
+#   - each node has its own name (hallt-<letter>-<pid>@localhost), its own free ports
+#     (AMQP, MQTT, MQTT over TLS when BASE_CONF has ssl_options, Erlang distribution) and
+#     its own data, log and config under DIR/<letter>/;
+#   - one epmd of its own on 127.0.0.1 and a free port (ERL_EPMD_PORT), started here so
+#     that it can be stopped by its pid, and one Erlang cookie in DIR/home (HOME);
+#   - nodes 2..N join node 1 (rabbitmqctl stop_app, join_cluster, start_app).
+# BASE_CONF (e.g. what `hall-controller init --broker-kind rabbitmq` wrote) is copied into
+# every node's rabbitmq.conf without its listener lines, which this script sets per node.
+# Without it the nodes take anonymous MQTT (a test's own profile).
+#
+# DIR/env is a shell file to source: it exports HOME, ERL_EPMD_PORT and RMQ_NODES,
+# RMQ_MQTT, RMQ_MQTTS (space-separated, node order) and defines rmqctl I ARGS... (rabbitmqctl
+# against node I). DIR/boot_ms holds how long the nodes took to boot, DIR/cluster_ms the
+# whole start (joins included), in ms.
+#   DIR=$(tests/support/start-rabbitmq.sh 3 "$D/broker/rabbitmq.conf")
+#   trap 'tests/support/start-rabbitmq.sh stop "$DIR"' EXIT
+#   . "$DIR/env"; set -- $RMQ_MQTTS   # $1 $2 $3: each node's MQTT TLS port
+# Every wait is bounded (HALL_RMQ_BOOT_S, 90 s by default, for a node to boot; 30 s for a
+# join); on failure the nodes' logs go to stderr, everything is stopped and it exits 1.
+set -euo pipefail
+
+RMQ_BIN=${HALL_RMQ_BIN:-/usr/lib/rabbitmq/bin}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BOOT_S=${HALL_RMQ_BOOT_S:-90}
+
+# A process that exited but was not reaped yet (its parent, this script, may be gone)
+# counts as dead.
+alive() { ps -o stat= -p "$1" 2>/dev/null | grep -qv Z; }
+
+# Kill the pid in FILE (if alive) with SIG, then wait for it up to 10 s.
+kill_pidfile() {
+	local file=$1 sig=$2 pid i
+	[ -s "$file" ] || return 0
+	pid=$(cat "$file")
+	kill "-$sig" "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 100); do
+		alive "$pid" || return 0
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null || true
+}
+
+stop_all() {
+	local dir=$1 n
+	[ -d "$dir" ] || return 0
+	# The nodes first (their beam, then the wrapper shell), epmd last: a node that
+	# outlives its epmd would just be left running.
+	for n in "$dir"/?/; do
+		[ -d "$n" ] || continue
+		kill_pidfile "$n/beam.pid" KILL
+		kill_pidfile "$n/wrapper.pid" KILL
+	done
+	kill_pidfile "$dir/epmd.pid" TERM
+	rm -rf "$dir"
+}
+
+case "${1:-}" in
+stop)
+	stop_all "$2"
+	exit 0
+	;;
+kill)
+	kill_pidfile "$2/$(printf "\\x$(printf %x $((96 + $3)))")/beam.pid" KILL
+	exit 0
+	;;
+esac
+
+N=${1:?usage: start-rabbitmq.sh N [BASE_CONF] | kill DIR I | stop DIR}
+BASE=${2:-}
+[ -x "$RMQ_BIN/rabbitmq-server" ] || { echo "start-rabbitmq.sh: no RabbitMQ (install rabbitmq-server)" >&2; exit 1; }
+[ "$N" -ge 1 ] && [ "$N" -le 9 ] || { echo "start-rabbitmq.sh: N must be 1..9" >&2; exit 1; }
+START_MS=$(date +%s%3N)
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/hall-rmq-XXXXXX")
+fail() {
+	echo "start-rabbitmq.sh: $*" >&2
+	for log in "$DIR"/?/log/*.log "$DIR"/?/stderr.log; do
+		[ -s "$log" ] && { echo "--- $log" >&2; tail -n 30 "$log" >&2; }
+	done
+	stop_all "$DIR"
+	exit 1
+}
+trap 'fail "interrupted"' INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+export HOME="$DIR/home"
+mkdir -p "$HOME"
+# One cookie for the nodes and every rabbitmqctl of this cluster; Erlang wants it private.
+python3 -c 'import secrets; print(secrets.token_hex(20).upper(), end="")' >"$HOME/.erlang.cookie"
+chmod 400 "$HOME/.erlang.cookie"
+
+export ERL_EPMD_ADDRESS=127.0.0.1
+export ERL_EPMD_PORT
+for attempt in 1 2 3; do
+	ERL_EPMD_PORT=$(free_port)
+	epmd -address 127.0.0.1 -port "$ERL_EPMD_PORT" -relaxed_command_check </dev/null >"$DIR/epmd.log" 2>&1 &
+	echo $! >"$DIR/epmd.pid"
+	for _ in $(seq 1 50); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$ERL_EPMD_PORT") 2>/dev/null && break 2
+		alive "$(cat "$DIR/epmd.pid")" || break
+		sleep 0.05
+	done
+	kill_pidfile "$DIR/epmd.pid" KILL
+	[ "$attempt" = 3 ] && fail "epmd did not start"
+done
+
+NODES=() MQTT=() MQTTS=()
+TLS=0
+[ -n "$BASE" ] && grep -q '^ssl_options\.certfile' "$BASE" && TLS=1
+for i in $(seq 1 "$N"); do
+	L=$(printf "\\x$(printf %x $((96 + i)))") # a, b, c, ...
+	ND="$DIR/$L"
+	mkdir -p "$ND/mnesia" "$ND/log"
+	NAME="hallt-$L-$$@localhost"
+	AMQP=$(free_port) MQ=$(free_port) MQS=$(free_port) DIST=$(free_port)
+	{
+		echo "# node $NAME (tests/support/start-rabbitmq.sh)"
+		if [ -n "$BASE" ]; then grep -v -E '^[[:space:]]*(mqtt\.)?listeners\.' "$BASE"; fi
+		echo "listeners.tcp.1 = 127.0.0.1:$AMQP"
+		echo "mqtt.listeners.tcp.1 = 127.0.0.1:$MQ"
+		[ "$TLS" = 1 ] && echo "mqtt.listeners.ssl.1 = 127.0.0.1:$MQS"
+		[ -z "$BASE" ] && echo "mqtt.allow_anonymous = true"
+		echo "log.file.level = info"
+		echo "log.console = false"
+	} >"$ND/rabbitmq.conf"
+	echo "[rabbitmq_mqtt]." >"$ND/enabled_plugins"
+	(
+		export RABBITMQ_NODENAME="$NAME" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP"
+		export RABBITMQ_DIST_PORT="$DIST" RABBITMQ_MNESIA_BASE="$ND/mnesia" RABBITMQ_LOG_BASE="$ND/log"
+		export RABBITMQ_CONFIG_FILE="$ND/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$ND/enabled_plugins"
+		export RABBITMQ_PID_FILE="$ND/beam.pid" RABBITMQ_CONF_ENV_FILE=/dev/null
+		export RABBITMQ_ADVANCED_CONFIG_FILE="$ND/advanced.config"
+		exec "$RMQ_BIN/rabbitmq-server" </dev/null >"$ND/stdout.log" 2>"$ND/stderr.log"
+	) &
+	echo $! >"$ND/wrapper.pid"
+	NODES+=("$NAME") MQTT+=("$MQ") MQTTS+=("$MQS")
+done
+
+ctl() { # node-index args...
+	local i=$1
+	shift
+	timeout 60 "$RMQ_BIN/rabbitmqctl" -q -n "${NODES[$((i - 1))]}" "$@"
+}
+# Up = its MQTT listener takes TCP: the plugin opens it last, once the node runs (cheaper
+# than rabbitmqctl await_startup, which fails at once before the node is registered and
+# then checks only every 10 s).
+mqtt_up() { # node-index
+	local i=$1 L t
+	L=$(printf "\\x$(printf %x $((96 + i)))")
+	for t in $(seq 1 $((BOOT_S * 10))); do
+		(exec 3<>"/dev/tcp/127.0.0.1/${MQTT[$((i - 1))]}") 2>/dev/null && return 0
+		alive "$(cat "$DIR/$L/wrapper.pid")" || return 1
+		sleep 0.1
+	done
+	return 1
+}
+for i in $(seq 1 "$N"); do
+	L=$(printf "\\x$(printf %x $((96 + i)))")
+	mqtt_up "$i" || fail "node ${NODES[$((i - 1))]} did not take MQTT within $BOOT_S s"
+	[ -s "$DIR/$L/beam.pid" ] || fail "node ${NODES[$((i - 1))]} wrote no pid file"
+done
+echo "$(($(date +%s%3N) - START_MS))" >"$DIR/boot_ms"
+# The joins run side by side (each rabbitmqctl is an Erlang VM that takes a second or two
+# to start); join_cluster itself is serialised by the cluster.
+JOINS=()
+for i in $(seq 2 "$N"); do
+	{ ctl "$i" stop_app && ctl "$i" join_cluster "${NODES[0]}" && ctl "$i" start_app; } >"$DIR/join-$i.log" 2>&1 &
+	JOINS+=($!)
+done
+for i in $(seq 2 "$N"); do
+	wait "${JOINS[$((i - 2))]}" || fail "node ${NODES[$((i - 1))]} did not join the cluster: $(tail -n 3 "$DIR/join-$i.log")"
+	mqtt_up "$i" || fail "node ${NODES[$((i - 1))]} did not take MQTT again after joining"
+done
+
+{
+	echo "export HOME='$HOME' ERL_EPMD_PORT=$ERL_EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1"
+	echo "RMQ_DIR='$DIR'"
+	echo "RMQ_NODES='${NODES[*]}'"
+	echo "RMQ_MQTT='${MQTT[*]}'"
+	echo "RMQ_MQTTS='${MQTTS[*]}'"
+	echo "rmqctl() { local n=(\$RMQ_NODES) i=\$1; shift; timeout 60 '$RMQ_BIN/rabbitmqctl' -q -n \"\${n[\$((i - 1))]}\" \"\$@\"; }"
+	echo "rmqkill() { '$HERE/start-rabbitmq.sh' kill '$DIR' \"\$1\"; }"
+} >"$DIR/env"
+echo "$(($(date +%s%3N) - START_MS))" >"$DIR/cluster_ms"
+echo "$DIR"
