@@ -2,11 +2,14 @@
  * dispatch through the ops table, and what is built from other operations (poll
  * results, daily aggregates). */
 #include "store.h"
+#include "store_internal.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hall/clock.h"
+#include "hall/log.h"
 
 /* An op the backend does not have yet (others keep adding ops; a backend's table names
  * only those it implements): a clear refusal instead of a call through NULL. */
@@ -29,6 +32,29 @@ void hall_store_close(hall_store *s)
 {
 	if (s)
 		s->ops->close(s);
+}
+
+int64_t store__held_version(int64_t content, int64_t schedule, int64_t notice, int64_t version_max)
+{
+	int64_t held = content;
+	if (schedule > held)
+		held = schedule;
+	if (notice > held)
+		held = notice;
+	return version_max > held ? version_max : held;
+}
+
+int64_t store__version_to_follow(const char *kiosk, int64_t held, int64_t counter)
+{
+	if (held <= 0 || held <= counter)
+		return 0;
+	if (held - counter > HALL_PROTO_VERSION_STEP_MAX) {
+		hall_warn("kiosk %s reports version %" PRId64 ", more than %" PRId64 " above the version counter %" PRId64
+		          ": not followed (a forged or lying version; pushes go on from the counter)",
+		          kiosk, held, (int64_t)HALL_PROTO_VERSION_STEP_MAX, counter);
+		return 0;
+	}
+	return held;
 }
 
 hall_err hall_store_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,

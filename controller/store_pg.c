@@ -20,6 +20,7 @@
  * Ops this file does not fill stay NULL in its table: store.c answers them with
  * "not supported on PostgreSQL yet: OP" instead of calling through a NULL pointer. */
 #include "store.h"
+#include "store_internal.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -816,6 +817,29 @@ static hall_err note_showing(pg_store *p, const char *kiosk, const hall_showing 
 	              "UPDATE kiosks SET content_version=$2, showing_scope=$3, showing_pack=$4 WHERE id=$1", &b, NULL, err);
 }
 
+/* No lock-out (DESIGN.md decision 7): the version counter follows what the kiosk holds,
+ * within the bound store__version_to_follow keeps (as on SQLite). Inside the caller's
+ * transaction; the raise is an upsert that reads the row it updates, so two controllers
+ * hearing two kiosks at once both leave the higher version. */
+static hall_err raise_version_counter(pg_store *p, const char *kiosk, int64_t held, hall_error *err)
+{
+	int64_t counter = 0;
+	if (held <= 0)
+		return HALL_OK;
+	hall_err rc = pg_one_i64(p, "version counter",
+	                         "SELECT GREATEST(coalesce((SELECT value::bigint FROM meta WHERE key='version'), 0),"
+	                         " (SELECT coalesce(max(version), 0) FROM desired))",
+	                         NULL, &counter, err);
+	if (rc || (held = store__version_to_follow(kiosk, held, counter)) == 0)
+		return rc;
+	pg_args a = {0};
+	a_i64(&a, held);
+	return pg_run(p, "raise version counter",
+	              "INSERT INTO meta(key, value) VALUES('version', $1) ON CONFLICT(key) DO UPDATE"
+	              " SET value=GREATEST(meta.value::bigint, excluded.value::bigint)::text",
+	              &a, NULL, err);
+}
+
 static hall_err pg_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_ms, hall_error *err)
 {
 	pg_store *p = pg(s);
@@ -854,21 +878,10 @@ static hall_err pg_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 		rc = note_unrecorded(p, h->kiosk, h->unrecorded, h->last_error, now_ms, err);
 	if (!rc && was != 1)
 		rc = log_transition(p, h->kiosk, now_ms, true, err);
-	/* A kiosk holding a version above our counter (a database restored from a backup)
-	 * would refuse our next pushes as older: move the counter past it. */
-	int64_t held = h->content_version;
-	if (h->schedule_version > held)
-		held = h->schedule_version;
-	if (h->notice_version > held)
-		held = h->notice_version;
-	if (!rc && held > 0) {
-		pg_args b = {0};
-		a_i64(&b, held);
-		rc = pg_run(p, "raise version counter",
-		            "INSERT INTO meta(key, value) VALUES('version', $1) ON CONFLICT(key) DO UPDATE"
-		            " SET value=GREATEST(meta.value::bigint, excluded.value::bigint)::text",
-		            &b, NULL, err);
-	}
+	if (!rc)
+		rc = raise_version_counter(
+			p, h->kiosk, store__held_version(h->content_version, h->schedule_version, h->notice_version, h->version_max),
+			err);
 	return pg_end(p, rc, err);
 }
 
@@ -916,6 +929,11 @@ static hall_err pg_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 			rc = note_showing(p, stt->kiosk, &stt->showing, now_ms, err);
 		if (!rc)
 			rc = note_unrecorded(p, stt->kiosk, stt->unrecorded, stt->last_error, now_ms, err);
+		if (!rc)
+			rc = raise_version_counter(p, stt->kiosk,
+			                           store__held_version(stt->content_version, stt->schedule_version,
+			                                               stt->notice_version, stt->version_max),
+			                           err);
 	}
 	if (!rc && transition)
 		rc = log_transition(p, stt->kiosk, now_ms, stt->online, err);

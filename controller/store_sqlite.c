@@ -5,11 +5,10 @@
  * NORMAL a power cut may lose the last commits of a WAL database. busy_timeout lets
  * serve and a staff command write the same file without SQLITE_BUSY failures. */
 #include "store_sqlite_internal.h"
+#include "store_internal.h"
 
 #include "hall/clock.h"
-#include "hall/log.h"
 
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -844,12 +843,8 @@ static hall_err stored_online(sq_store *q, const char *kiosk, int *online, hall_
 	return rc == HALL_ERR_NOT_FOUND ? HALL_OK : rc;
 }
 
-/* trust-sign: no lock-out (DESIGN.md decision 7). A kiosk holding a version above our
- * counter (a database restored from a backup) would refuse our next pushes as older: move
- * the counter up to it, from hello and status alike. But only by HALL_PROTO_VERSION_STEP_MAX
- * at most: a kiosk reporting a version far beyond anything this database issued (its
- * credentials stolen, or a forgery it took in the development profile) must not push the
- * counter to the limit and stop every push to every kiosk. Inside the caller's transaction. */
+/* No lock-out (DESIGN.md decision 7): the version counter follows what the kiosk holds,
+ * within the bound store__version_to_follow keeps. Inside the caller's transaction. */
 static hall_err raise_version_counter(sq_store *q, const char *kiosk, int64_t held, hall_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -864,16 +859,8 @@ static hall_err raise_version_counter(sq_store *q, const char *kiosk, int64_t he
 	if (rc)
 		return rc;
 	rc = sq__one_i64(q, st, "version counter", &counter, err);
-	if (rc)
+	if (rc || (held = store__version_to_follow(kiosk, held, counter)) == 0)
 		return rc;
-	if (held <= counter)
-		return HALL_OK;
-	if (held - counter > HALL_PROTO_VERSION_STEP_MAX) {
-		hall_warn("kiosk %s reports version %" PRId64 ", more than %" PRId64 " above the version counter %" PRId64
-		          ": not followed (a forged or lying version; pushes go on from the counter)",
-		          kiosk, held, (int64_t)HALL_PROTO_VERSION_STEP_MAX, counter);
-		return HALL_OK;
-	}
 	rc = sq__prep(q,
 	              "INSERT INTO meta(key, value) VALUES('version', ?1) ON CONFLICT(key) DO UPDATE"
 	              " SET value=max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
@@ -956,14 +943,9 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 		if (rc)
 			goto fail;
 	}
-	int64_t held = h->content_version;
-	if (h->schedule_version > held)
-		held = h->schedule_version;
-	if (h->notice_version > held)
-		held = h->notice_version;
-	if (h->version_max > held)
-		held = h->version_max;
-	rc = raise_version_counter(q, h->kiosk, held, err);
+	rc = raise_version_counter(
+		q, h->kiosk, store__held_version(h->content_version, h->schedule_version, h->notice_version, h->version_max),
+		err);
 fail:
 	return sq__end(q, rc, err);
 }
@@ -1031,14 +1013,10 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 			rc = note_unrecorded(q, stt->kiosk, stt->unrecorded, stt->last_error, now_ms, err);
 		if (rc)
 			goto fail;
-		int64_t held = stt->content_version;
-		if (stt->schedule_version > held)
-			held = stt->schedule_version;
-		if (stt->notice_version > held)
-			held = stt->notice_version;
-		if (stt->version_max > held)
-			held = stt->version_max;
-		rc = raise_version_counter(q, stt->kiosk, held, err);
+		rc = raise_version_counter(q, stt->kiosk,
+		                           store__held_version(stt->content_version, stt->schedule_version,
+		                                               stt->notice_version, stt->version_max),
+		                           err);
 		if (rc)
 			goto fail;
 	}

@@ -1099,6 +1099,38 @@ static void next_version_should_pass_a_version_a_kiosk_already_holds(void **stat
 	assert_int_equal(v, 42);
 }
 
+/* No lock-out (DESIGN.md decision 7, issue 9): the counter follows the highest version a
+ * kiosk holds for any kind and scope (version_max, also hidden behind an override), from
+ * hello and from a full status alike; but a version more than HALL_PROTO_VERSION_STEP_MAX
+ * above it (forged, or a kiosk lying) is not followed, so it cannot push the counter to
+ * its limit and stop every push. */
+static void next_version_should_follow_version_max_within_the_step_bound(void **state)
+{
+	fx *f = *state;
+	hall_hello h = {.kiosk = "k6", .group = "lobby", .ts = 1, .boot_ts = 1, .content_version = 41,
+	                .version_max = 50, .spool_first = 1};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 1000, NULL), HALL_OK);
+	int64_t v = 0;
+	assert_int_equal(hall_store_next_version(f->s, &v, NULL), HALL_OK);
+	assert_int_equal(v, 51);
+	hall_status st = {.kiosk = "k6", .online = true, .full = true, .ts = 2, .content_version = 41,
+	                  .version_max = 60};
+	assert_int_equal(hall_store_kiosk_status(f->s, &st, 2000, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_next_version(f->s, &v, NULL), HALL_OK);
+	assert_int_equal(v, 61);
+	h.version_max = v + HALL_PROTO_VERSION_STEP_MAX + 1; /* too far: ignored */
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 3000, NULL), HALL_OK);
+	st.version_max = HALL_PROTO_SEQ_MAX;
+	assert_int_equal(hall_store_kiosk_status(f->s, &st, 4000, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_next_version(f->s, &v, NULL), HALL_OK);
+	assert_int_equal(v, 62);
+	h.version_max = v + HALL_PROTO_VERSION_STEP_MAX; /* at the bound: followed */
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 5000, NULL), HALL_OK);
+	int64_t w = 0;
+	assert_int_equal(hall_store_next_version(f->s, &w, NULL), HALL_OK);
+	assert_true(w == v + HALL_PROTO_VERSION_STEP_MAX + 1);
+}
+
 /* Two controllers on one database: exactly one leads; when it goes, the other takes the
  * lead at its next try. SQLite is for one controller: every connection leads. */
 static void lead_should_pass_to_the_other_controller_when_the_leader_goes(void **state)
@@ -1185,6 +1217,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(open_should_move_old_session_numbers_clear_of_lifetime_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(next_version_should_rise_across_reopening, setup, teardown),
 		cmocka_unit_test_setup_teardown(next_version_should_pass_a_version_a_kiosk_already_holds, setup, teardown),
+		cmocka_unit_test_setup_teardown(next_version_should_follow_version_max_within_the_step_bound, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(desired_state_should_round_trip_with_its_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_should_log_only_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(pending_commands_should_leave_out_acked_and_expired_ones, setup, teardown),
