@@ -52,7 +52,7 @@ for _ in $(seq 1 300); do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
 wait "$kiosk" || fail "kiosk exited with $?"
 [ -s "$work/shots/home.png" ] || fail "no screenshot"
 grep -q "home.png" "$work/kiosk.out" || fail "kiosk did not print where the screenshot is"
-read -r w h colours drawn < <(python3 "$src/tests/support/pngstat.py" "$work/shots/home.png")
+read -r w h colours drawn < <("$bin/hall-pngstat" "$work/shots/home.png")
 [ "$w" = 1920 ] && [ "$h" = 1080 ] || fail "screenshot is ${w}x${h}, expected 1920x1080"
 python3 -c "import sys; sys.exit(0 if $colours > 50 and $drawn > 0.02 else 1)" \
   || fail "screenshot looks blank: $colours colours, $drawn drawn"

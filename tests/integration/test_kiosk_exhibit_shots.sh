@@ -7,7 +7,7 @@
 # and once more in Korean with large text and high contrast on. Every screen is shot and
 # dumped; the dump must name the expected screen and language, and every PNG must have
 # many colours, a real share of pixels off the background and text on it (many small
-# high-contrast strokes, tests/support/pngstat.py --detail); no two different screens may
+# high-contrast strokes, hall-pngstat --detail, tests/tools/pngstat.c); no two different screens may
 # give the same picture. Before that, the checker itself must reject a blank picture and
 # one of plain boxes without text, so a blank screen cannot pass.
 #
@@ -17,7 +17,7 @@ set -euo pipefail
 src=${HALL_SOURCE_DIR:?}
 build=${HALL_BUILD_DIR:?}
 kiosk="$build/hall-kiosk"
-stat="$src/tests/support/pngstat.py"
+stat="$build/hall-pngstat"  # tests/tools/pngstat.c
 config=${SHOTS_KIOSK_CONFIG:-config/kiosk.json}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hall-shots-XXXXXX")
 cleanup() { if [ -n "${KEEP:-}" ]; then echo "pictures kept in $tmp/shots" >&2; else rm -rf "$tmp"; fi; }
@@ -64,7 +64,7 @@ for line in sys.stdin:
 ' "$MIN_COLOURS" "$MIN_DRAWN" "$MIN_TEXT_TILES"
 }
 for bad in blank boxes; do
-  verdict=$(python3 "$stat" --detail "$tmp/$bad.png" | judge)
+  verdict=$("$stat" --detail "$tmp/$bad.png" | judge)
   [ -n "$verdict" ] || fail "the checker passes a picture with no text ($bad.png)"
 done
 
@@ -159,7 +159,7 @@ done
 # ---------------------------------------------------------------- 2. the pictures (first: a broken config shows here)
 n=$(find "$tmp/shots" -name '*.png' | wc -l)
 [ "$n" = $(( ${#runs[@]} * 11 )) ] || fail "expected $(( ${#runs[@]} * 11 )) screenshots, found $n"
-find "$tmp/shots" -name '*.png' -print0 | sort -z | xargs -0 -n 11 -P 2 python3 "$stat" --detail > "$tmp/stats.jsonl"
+find "$tmp/shots" -name '*.png' -print0 | sort -z | xargs -0 -n 11 -P 2 "$stat" --detail > "$tmp/stats.jsonl"
 [ "$(wc -l < "$tmp/stats.jsonl")" = "$n" ] || fail "pngstat did not read every picture"
 verdict=$(judge < "$tmp/stats.jsonl")
 [ -z "$verdict" ] || fail "screens look blank or without text:

@@ -360,7 +360,7 @@ static void html_report_should_render_in_chromium(void **state)
 		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", png, keep);
 		assert_int_equal(system(cmd), 0);
 	}
-	snprintf(cmd, sizeof cmd, "python3 %s/tests/support/pngstat.py '%s'", HALL_SOURCE_DIR, png);
+	snprintf(cmd, sizeof cmd, "%s/hall-pngstat '%s'", HALL_BUILD_DIR, png);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	int w = 0, h = 0, colours = 0;
