@@ -202,7 +202,10 @@ static void api_login(console_req *q, console_resp *r)
 	}
 	cJSON_Delete(doc);
 	console_session s;
-	console__login(q->c, u.name, u.role, &s);
+	if (console__login(q->c, u.name, u.role, &s) != 0) {
+		console__error(r, 500, "db", "cannot keep the session (the database refused it)");
+		return;
+	}
 	snprintf(r->cookie, sizeof r->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", COOKIE_NAME, s.token,
 	         q->c->tls ? "; Secure" : "");
 	snprintf(detail, sizeof detail, "signed in from %s", q->addr);

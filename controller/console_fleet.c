@@ -223,9 +223,12 @@ static cJSON *kiosk_json(fleet_ctx *f, const hall_store_kiosk *k)
 
 	cJSON_AddNumberToObject(o, "schedule_version", (double)k->schedule_version);
 	cJSON_AddNumberToObject(o, "notice_version", (double)k->notice_version);
-	cJSON_AddNullToObject(o, "fps"); /* serve does not keep the status's frame rate yet */
+	if (k->fps_milli >= 0) /* frames drawn per second over the kiosk's last minute or so */
+		cJSON_AddNumberToObject(o, "fps", (double)k->fps_milli / 1000.0);
+	else
+		cJSON_AddNullToObject(o, "fps"); /* it never said (an older kiosk, or no full status yet) */
 	add_opt_str(o, "last_error", k->last_error);
-	cJSON_AddNullToObject(o, "unrecorded");
+	cJSON_AddNumberToObject(o, "unrecorded", (double)k->unrecorded);
 	cJSON_AddNumberToObject(o, "help_calls", (double)k->help_count);
 	cJSON_AddNumberToObject(o, "last_help", (double)k->last_help);
 	cJSON_AddBoolToObject(o, "alert", k->alert);
@@ -300,7 +303,7 @@ static uint64_t row_hash(const hall_store_kiosk *k)
 {
 	uint64_t h = 1469598103934665603ULL;
 	int64_t v[] = {k->online, k->last_seen, k->content_version, k->schedule_version, k->notice_version,
-	               k->alert, k->help_count, k->last_help, k->online_since};
+	               k->alert, k->help_count, k->last_help, k->online_since, k->fps_milli, k->unrecorded};
 	h = fnv(h, v, sizeof v);
 	h = fnv(h, k->group, strlen(k->group));
 	h = fnv(h, k->showing_scope, strlen(k->showing_scope));

@@ -70,73 +70,68 @@ static void random_hex(char out[CONSOLE_TOKEN_HEX + 1])
 	sodium_bin2hex(out, CONSOLE_TOKEN_HEX + 1, raw, sizeof raw);
 }
 
+/* Sessions live in the database (store_users.h), so a restart of serve signs nobody out;
+ * the connection is the console's own, used under c->lock. */
 int console__login(hall_console *c, const char *user, hall_role role, console_session *out)
 {
-	int64_t now = hall_clock_mono_ms();
+	hall_error err = {0};
+	int64_t now = hall_clock_now_ms();
+	memset(out, 0, sizeof *out);
+	random_hex(out->token);
+	random_hex(out->csrf);
+	snprintf(out->user, sizeof out->user, "%s", user);
+	out->role = role;
+	out->last_used = now;
 	pthread_mutex_lock(&c->lock);
-	/* A free slot, else an expired one, else the least recently used. */
-	console_session *slot = NULL;
-	for (int i = 0; i < CONSOLE_SESSIONS_MAX; i++) {
-		console_session *s = &c->sessions[i];
-		if (!s->token[0] || now - s->last_used > CONSOLE_IDLE_MS) {
-			slot = s;
-			break;
-		}
-		if (!slot || s->last_used < slot->last_used)
-			slot = s;
-	}
-	memset(slot, 0, sizeof *slot);
-	random_hex(slot->token);
-	random_hex(slot->csrf);
-	snprintf(slot->user, sizeof slot->user, "%s", user);
-	slot->role = role;
-	slot->last_used = now;
-	*out = *slot;
+	hall_err rc = hall_users_session_add(c->users, out->token, user, out->csrf, now, now + CONSOLE_IDLE_MS, &err);
 	pthread_mutex_unlock(&c->lock);
+	if (rc != HALL_OK) {
+		char msg[600];
+		hall_error_log("console: session: %s", hall_error_format(&err, msg, sizeof msg));
+		return -1;
+	}
 	return 0;
 }
 
 void console__logout(hall_console *c, const char *token)
 {
 	pthread_mutex_lock(&c->lock);
-	for (int i = 0; i < CONSOLE_SESSIONS_MAX; i++)
-		if (c->sessions[i].token[0] && sodium_memcmp(c->sessions[i].token, token, CONSOLE_TOKEN_HEX) == 0)
-			memset(&c->sessions[i], 0, sizeof c->sessions[i]);
+	hall_users_session_remove(c->users, token, NULL);
 	pthread_mutex_unlock(&c->lock);
 }
 
 void console__drop_user_sessions(hall_console *c, const char *user)
 {
 	pthread_mutex_lock(&c->lock);
-	for (int i = 0; i < CONSOLE_SESSIONS_MAX; i++)
-		if (c->sessions[i].token[0] && strcmp(c->sessions[i].user, user) == 0)
-			memset(&c->sessions[i], 0, sizeof c->sessions[i]);
+	hall_users_session_remove_user(c->users, user, NULL);
 	pthread_mutex_unlock(&c->lock);
 }
+
+/* A session used again pushes its end back; written at most once a minute, so a page that
+ * polls does not write the database on every request (the idle limit is 30 minutes). */
+#define SESSION_TOUCH_MS 60000
 
 /* The session of this token, touched; false when none or idle too long. */
 static bool find_session(hall_console *c, const char *token, console_session *out)
 {
-	bool ok = false;
-	int64_t now = hall_clock_mono_ms();
+	hall_user_session us;
+	int64_t now = hall_clock_now_ms();
 	if (!token || strlen(token) != CONSOLE_TOKEN_HEX)
 		return false;
 	pthread_mutex_lock(&c->lock);
-	for (int i = 0; i < CONSOLE_SESSIONS_MAX; i++) {
-		console_session *s = &c->sessions[i];
-		if (!s->token[0] || sodium_memcmp(s->token, token, CONSOLE_TOKEN_HEX) != 0)
-			continue;
-		if (now - s->last_used > CONSOLE_IDLE_MS) {
-			memset(s, 0, sizeof *s);
-			break;
-		}
-		s->last_used = now;
-		*out = *s;
-		ok = true;
-		break;
-	}
+	bool ok = hall_users_session_get(c->users, token, now, &us, NULL) == HALL_OK;
+	if (ok && now - us.touched >= SESSION_TOUCH_MS)
+		hall_users_session_touch(c->users, token, now, now + CONSOLE_IDLE_MS, NULL);
 	pthread_mutex_unlock(&c->lock);
-	return ok;
+	if (!ok)
+		return false;
+	memset(out, 0, sizeof *out);
+	snprintf(out->token, sizeof out->token, "%s", token);
+	snprintf(out->csrf, sizeof out->csrf, "%s", us.csrf);
+	snprintf(out->user, sizeof out->user, "%s", us.user);
+	out->role = us.role;
+	out->last_used = now;
+	return true;
 }
 
 static console_fail *fail_slot(hall_console *c, const char *key, bool create)

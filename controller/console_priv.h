@@ -15,9 +15,8 @@
 #include "store.h"
 #include "store_users.h"
 
-#define CONSOLE_SESSIONS_MAX 256
 #define CONSOLE_IDLE_MS (30 * 60 * 1000)      /* a session unused this long is gone */
-#define CONSOLE_TOKEN_HEX 64                   /* 32 random bytes */
+#define CONSOLE_TOKEN_HEX HALL_SESSION_TOKEN_HEX /* 32 random bytes */
 #define CONSOLE_BODY_MAX (256 * 1024)
 #define CONSOLE_UPLOAD_MAX (16 * 1024 * 1024)   /* one file of a pack */
 #define CONSOLE_FAILS_MAX 128
@@ -28,7 +27,7 @@ typedef struct console_session {
 	char csrf[CONSOLE_TOKEN_HEX + 1];
 	char user[HALL_USER_NAME_MAX + 1];
 	hall_role role;
-	int64_t last_used;                         /* monotonic ms */
+	int64_t last_used;                         /* UTC ms */
 } console_session;
 
 /* Failed logins per name and per client address: each failure doubles the wait before the
@@ -60,7 +59,6 @@ struct hall_console {
 	pthread_mutex_t lock;                      /* guards everything below */
 	hall_store *store;                         /* read-only */
 	hall_users *users;
-	console_session sessions[CONSOLE_SESSIONS_MAX];
 	console_fail fails[CONSOLE_FAILS_MAX];
 	console_job jobs[CONSOLE_JOBS_MAX];
 	int64_t next_job;
@@ -101,7 +99,8 @@ void console__error(console_resp *r, unsigned status, const char *code, const ch
     __attribute__((format(printf, 4, 5)));
 const char *console__query(const console_req *q, const char *key);
 
-/* Sessions (lock held by the caller for none of these: they take it). */
+/* Sessions, kept in the database (store_users.h; lock held by the caller for none of
+ * these: they take it). console__login: 0, or -1 when the session could not be stored. */
 int console__login(hall_console *c, const char *user, hall_role role, console_session *out);
 void console__logout(hall_console *c, const char *token);
 /* Wait (sleeping, lock not held) as long as earlier failures of this name or address

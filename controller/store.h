@@ -80,6 +80,7 @@ typedef struct hall_store_kiosk {
 	char showing_scope[8];     /* what it shows, as it said: "all", "group", "kiosk",
 	                              "default"; "" = never said (an older kiosk) */
 	char showing_pack[HALL_STR_BUF]; /* the shown pack's id; content_version is its version */
+	int64_t fps_milli;         /* frames drawn per 1000 s, from its last full status; -1 = never said */
 } hall_store_kiosk;
 
 /* A change of what a kiosk shows (table shown), as the kiosk said it. */

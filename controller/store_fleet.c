@@ -29,6 +29,7 @@ static const struct {
 	{"history", "reason", "TEXT NOT NULL DEFAULT ''"},
 	{"kiosks", "showing_scope", "TEXT NOT NULL DEFAULT ''"},
 	{"kiosks", "showing_pack", "TEXT NOT NULL DEFAULT ''"},
+	{"kiosks", "fps_milli", "INTEGER"}, /* NULL: the kiosk never said its frame rate */
 };
 #define N_ADDED (sizeof ADDED_COLUMNS / sizeof ADDED_COLUMNS[0])
 

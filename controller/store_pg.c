@@ -303,6 +303,8 @@ static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT COLLATE \"C\" PRIMARY KEY, value " T ");"
 	/* the kiosks' counts of events they could not keep, each change (store.h) */
 	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS unrecorded " ID ";"
+	/* the frame rate of the last full status (store.h; NULL: never said) */
+	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS fps_milli BIGINT;"
 	"CREATE TABLE IF NOT EXISTS unrecorded_log(id BIGSERIAL PRIMARY KEY, kiosk " T ", ts " I ", count " I ");";
 
 /* Two controllers starting at once would race on CREATE TABLE IF NOT EXISTS (the
@@ -921,9 +923,11 @@ static hall_err pg_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		a_i64(&c, stt->notice_version);
 		a_i64(&c, stt->seq_max);
 		a_text(&c, stt->last_error);
+		a_i64(&c, (int64_t)(stt->fps * 1000.0 + 0.5));
 		rc = pg_run(p, "store status",
 		            "UPDATE kiosks SET grp=CASE WHEN $2='' THEN grp ELSE $2 END, content_version=$3,"
-		            " schedule_version=$4, notice_version=$5, seq_max=GREATEST(seq_max, $6), last_error=$7 WHERE id=$1",
+		            " schedule_version=$4, notice_version=$5, seq_max=GREATEST(seq_max, $6), last_error=$7,"
+		            " fps_milli=$8 WHERE id=$1",
 		            &c, NULL, err);
 		if (!rc)
 			rc = note_showing(p, stt->kiosk, &stt->showing, now_ms, err);
@@ -983,7 +987,7 @@ static hall_err visit(pg_store *p, const char *what, const char *sql, const pg_a
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded"
+	" last_help, showing_scope, showing_pack, unrecorded, fps_milli"
 
 static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 {
@@ -1009,6 +1013,7 @@ static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 	col_text(r, i, 18, k->showing_scope, sizeof k->showing_scope);
 	col_text(r, i, 19, k->showing_pack, sizeof k->showing_pack);
 	k->unrecorded = col_i64(r, i, 20);
+	k->fps_milli = col_opt_i64(r, i, 21);
 }
 
 static hall_err kiosk_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)

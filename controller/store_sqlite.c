@@ -995,7 +995,8 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 	if (stt->full) {
 		rc = sq__prep(q,
 		              "UPDATE kiosks SET grp=CASE WHEN ?2='' THEN grp ELSE ?2 END, content_version=?3,"
-		              " schedule_version=?4, notice_version=?5, seq_max=max(seq_max, ?6), last_error=?7 WHERE id=?1",
+		              " schedule_version=?4, notice_version=?5, seq_max=max(seq_max, ?6), last_error=?7,"
+		              " fps_milli=?8 WHERE id=?1",
 		              &st, err);
 		if (rc)
 			goto fail;
@@ -1006,6 +1007,7 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		sqlite3_bind_int64(st, 5, stt->notice_version);
 		sqlite3_bind_int64(st, 6, stt->seq_max);
 		sq__bind_text(st, 7, stt->last_error);
+		sqlite3_bind_int64(st, 8, (int64_t)(stt->fps * 1000.0 + 0.5));
 		rc = sq__run(q, st, "store status", NULL, err);
 		if (!rc)
 			rc = sq__note_showing(q, stt->kiosk, &stt->showing, now_ms, err);
@@ -1070,7 +1072,7 @@ static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, sq_visit 
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded"
+	" last_help, showing_scope, showing_pack, unrecorded, fps_milli"
 
 static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 {
@@ -1096,6 +1098,7 @@ static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 	sq__col_text(st, 18, k->showing_scope, sizeof k->showing_scope);
 	sq__col_text(st, 19, k->showing_pack, sizeof k->showing_pack);
 	k->unrecorded = sq__col_i64(st, 20);
+	k->fps_milli = sq__col_opt_i64(st, 21);
 }
 
 static hall_err kiosk_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)

@@ -74,7 +74,11 @@ hall_err hall_users_open(const char *db_path, hall_users **out, hall_error *err)
 	if (sqlite3_exec(u->db,
 	                 "PRAGMA journal_mode=WAL;"
 	                 "CREATE TABLE IF NOT EXISTS console_users(name TEXT PRIMARY KEY, role TEXT NOT NULL,"
-	                 " hash TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL)",
+	                 " hash TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);"
+	                 "CREATE TABLE IF NOT EXISTS console_sessions(token_hash TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	                 " csrf TEXT NOT NULL, created INTEGER NOT NULL, touched INTEGER NOT NULL,"
+	                 " expires INTEGER NOT NULL);"
+	                 "CREATE INDEX IF NOT EXISTS console_sessions_name ON console_sessions(name)",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
 		hall_err rc = db_fail(u, err, "create table");
 		hall_users_close(u);
@@ -160,7 +164,9 @@ hall_err hall_users_remove(hall_users *u, const char *name, hall_error *err)
 	int changes = 0;
 	const void *args[] = {name};
 	hall_err rc = run(u, "DELETE FROM console_users WHERE name=?1", "t", args, &changes, err);
-	return rc ? rc : changed_one(changes, name, err);
+	if (rc == HALL_OK)
+		rc = changed_one(changes, name, err);
+	return rc ? rc : hall_users_session_remove_user(u, name, err);
 }
 
 hall_err hall_users_set_password(hall_users *u, const char *name, const char *password, hall_error *err)
@@ -184,7 +190,10 @@ hall_err hall_users_set_role(hall_users *u, const char *name, hall_role role, ha
 	int64_t now = hall_clock_now_ms();
 	const void *args[] = {hall_role_name(role), &now, name};
 	hall_err rc = run(u, "UPDATE console_users SET role=?1, updated=?2 WHERE name=?3", "tit", args, &changes, err);
-	return rc ? rc : changed_one(changes, name, err);
+	if (rc == HALL_OK)
+		rc = changed_one(changes, name, err);
+	/* a new role takes effect at the next sign-in */
+	return rc ? rc : hall_users_session_remove_user(u, name, err);
 }
 
 static void fill_user(sqlite3_stmt *st, hall_user *out)
@@ -260,4 +269,93 @@ hall_err hall_users_check(hall_users *u, const char *name, const char *password,
 	if (!found || ok != 0 || out->role == HALL_ROLE_NONE)
 		return hall_error_set(err, HALL_ERR_NOT_FOUND, "login", "wrong name or password");
 	return HALL_OK;
+}
+
+/* ---------------------------------------------------------------- sessions */
+
+/* The row's key: the SHA-256 of the token, hex. A token that is not HALL_SESSION_TOKEN_HEX
+ * characters is no token. */
+static int token_key(const char *token, char out[crypto_hash_sha256_BYTES * 2 + 1])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	if (!token || strlen(token) != HALL_SESSION_TOKEN_HEX)
+		return -1;
+	crypto_hash_sha256(h, (const unsigned char *)token, HALL_SESSION_TOKEN_HEX);
+	sodium_bin2hex(out, crypto_hash_sha256_BYTES * 2 + 1, h, sizeof h);
+	return 0;
+}
+
+hall_err hall_users_session_add(hall_users *u, const char *token, const char *user, const char *csrf,
+                                int64_t now_ms, int64_t expires, hall_error *err)
+{
+	char key[crypto_hash_sha256_BYTES * 2 + 1];
+	if (token_key(token, key) != 0 || !csrf || strlen(csrf) != HALL_SESSION_TOKEN_HEX)
+		return hall_error_set(err, HALL_ERR_INVALID, "session", "a token is %d hex characters",
+		                      HALL_SESSION_TOKEN_HEX);
+	const void *gone[] = {&now_ms};
+	hall_err rc = run(u, "DELETE FROM console_sessions WHERE expires < ?1", "i", gone, NULL, err);
+	const void *args[] = {key, user, csrf, &now_ms, &now_ms, &expires};
+	if (rc == HALL_OK)
+		rc = run(u,
+		         "INSERT INTO console_sessions(token_hash, name, csrf, created, touched, expires)"
+		         " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+		         "tttiii", args, NULL, err);
+	return rc;
+}
+
+hall_err hall_users_session_get(hall_users *u, const char *token, int64_t now_ms, hall_user_session *out,
+                                hall_error *err)
+{
+	char key[crypto_hash_sha256_BYTES * 2 + 1];
+	sqlite3_stmt *st = NULL;
+	memset(out, 0, sizeof *out);
+	if (token_key(token, key) != 0)
+		return hall_error_set(err, HALL_ERR_NOT_FOUND, "session", "no such session");
+	if (sqlite3_prepare_v2(u->db,
+	                       "SELECT s.name, u.role, s.csrf, s.expires, s.touched FROM console_sessions s"
+	                       " JOIN console_users u ON u.name = s.name WHERE s.token_hash = ?1 AND s.expires >= ?2",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(u, err, "prepare");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_ms);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(out->user, sizeof out->user, "%s", (const char *)sqlite3_column_text(st, 0));
+		if (hall_role_from_name((const char *)sqlite3_column_text(st, 1), &out->role) != 0)
+			out->role = HALL_ROLE_NONE;
+		snprintf(out->csrf, sizeof out->csrf, "%s", (const char *)sqlite3_column_text(st, 2));
+		out->expires = sqlite3_column_int64(st, 3);
+		out->touched = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(u, err, "read");
+	if (rc != SQLITE_ROW || out->role == HALL_ROLE_NONE)
+		return hall_error_set(err, HALL_ERR_NOT_FOUND, "session", "no such session");
+	return HALL_OK;
+}
+
+hall_err hall_users_session_touch(hall_users *u, const char *token, int64_t now_ms, int64_t expires,
+                                  hall_error *err)
+{
+	char key[crypto_hash_sha256_BYTES * 2 + 1];
+	if (token_key(token, key) != 0)
+		return HALL_OK;
+	const void *args[] = {key, &now_ms, &expires};
+	return run(u, "UPDATE console_sessions SET touched=?2, expires=?3 WHERE token_hash=?1", "tii", args, NULL, err);
+}
+
+hall_err hall_users_session_remove(hall_users *u, const char *token, hall_error *err)
+{
+	char key[crypto_hash_sha256_BYTES * 2 + 1];
+	if (token_key(token, key) != 0)
+		return HALL_OK;
+	const void *args[] = {key};
+	return run(u, "DELETE FROM console_sessions WHERE token_hash=?1", "t", args, NULL, err);
+}
+
+hall_err hall_users_session_remove_user(hall_users *u, const char *user, hall_error *err)
+{
+	const void *args[] = {user};
+	return run(u, "DELETE FROM console_sessions WHERE name=?1", "t", args, NULL, err);
 }

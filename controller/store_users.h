@@ -12,6 +12,13 @@
  *   editor   + content, schedules, rollback, clearing overrides
  *   admin    + accounts
  *
+ * Console sessions live there too (table console_sessions), so a restart of serve signs
+ * nobody out: the row keeps only the SHA-256 of the session token (a copy of the
+ * database lets nobody in), the account, the CSRF token and when the session ends. A
+ * session is its account's: removing the account or changing its role ends its sessions,
+ * and a session whose account is gone is no session. The SQL is plain (no SQLite-only
+ * syntax), so a PostgreSQL backend takes the same statements.
+ *
  * Ownership: hall_users_open hands back a handle the caller frees with hall_users_close.
  * Threads: one handle is used by one thread at a time (the caller serialises).
  * Errors: HALL_ERR_INVALID (bad name, role or password, naming which), HALL_ERR_NOT_FOUND
@@ -69,5 +76,32 @@ hall_err hall_users_count(hall_users *u, hall_role role, int64_t *n, hall_error 
  * wrong name or password alike (the caller must not tell them apart to the client). A
  * wrong name costs a hash too, so timing does not tell which names exist. */
 hall_err hall_users_check(hall_users *u, const char *name, const char *password, hall_user *out, hall_error *err);
+
+/* ---------------------------------------------------------------- sessions */
+
+#define HALL_SESSION_TOKEN_HEX 64  /* 32 random bytes, hex: the cookie and the CSRF token */
+
+typedef struct hall_user_session {
+	char user[HALL_USER_NAME_MAX + 1];
+	hall_role role;            /* the account's role now */
+	char csrf[HALL_SESSION_TOKEN_HEX + 1];
+	int64_t expires;           /* UTC ms: unused until then, it ends */
+	int64_t touched;           /* UTC ms of the last hall_users_session_touch (or the start) */
+} hall_user_session;
+
+/* Keep a new session: token and csrf are HALL_SESSION_TOKEN_HEX hex characters. Sessions
+ * that ended before now_ms are deleted on the way. */
+hall_err hall_users_session_add(hall_users *u, const char *token, const char *user, const char *csrf,
+                                int64_t now_ms, int64_t expires, hall_error *err);
+/* The session of token: HALL_OK with *out, HALL_ERR_NOT_FOUND when there is none, it
+ * ended before now_ms or its account is gone (or has no role). */
+hall_err hall_users_session_get(hall_users *u, const char *token, int64_t now_ms, hall_user_session *out,
+                                hall_error *err);
+/* The session was used at now_ms: it ends at expires now. */
+hall_err hall_users_session_touch(hall_users *u, const char *token, int64_t now_ms, int64_t expires,
+                                  hall_error *err);
+/* End one session (logout), or every session of an account. Ending none is not an error. */
+hall_err hall_users_session_remove(hall_users *u, const char *token, hall_error *err);
+hall_err hall_users_session_remove_user(hall_users *u, const char *user, hall_error *err);
 
 #endif

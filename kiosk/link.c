@@ -773,6 +773,11 @@ size_t hall_link_flush(hall_link *link, int timeout_ms)
 
 void hall_link_set_status(hall_link *link, double fps, const char *last_error)
 {
+	if (!link->fps_said && fps > 0) {
+		/* the first measured frame rate goes out at once (the status on connect had none) */
+		link->fps_said = true;
+		link->status_due = 0;
+	}
 	link->fps = fps;
 	if (!last_error)
 		return; /* keep what is there (the link's own errors too) */

@@ -41,7 +41,7 @@
 #define ANIM_WAIT_MS 16       /* after a changed frame: the screen may be animating */
 #define SCHEDULE_EVAL_MS 30000
 #define QUIT_FLUSH_MS 5000
-#define STATUS_EVERY_MS 60000
+#define STATUS_EVERY_MS 5000   /* the frame rate the status carries is measured over this long */
 #define IDENTIFY_MS 10000     /* issue #4: the id shows for 10 s */
 #define STATS_MAX 100000
 #define WARM_POINTS 128       /* screens one tap away warmed per screen shown */

@@ -4,7 +4,8 @@
 # HttpOnly SameSite=Strict cookie and returns a CSRF token; the fleet lists the kiosk with
 # what it shows; a change without the CSRF token is refused and recorded; a viewer gets 403
 # (recorded under their name); a notice from the console reaches the kiosk and the history
-# names the person; failed logins are slowed; a console on a non-loopback address without
+# names the person; failed logins are slowed; sessions outlive a restart of serve and end
+# with their account; a console on a non-loopback address without
 # TLS is refused.
 set -uo pipefail
 src=${HALL_SOURCE_DIR:?}
@@ -44,7 +45,7 @@ h = sqlite3.connect(sys.argv[1]).execute("select hash from console_users where n
 sys.exit(0 if h.startswith("$argon2id$") else print("FAIL hash is not Argon2id:", h) or 1)
 PY
 
-"$bin/hall-controller" serve --console "127.0.0.1:$HTTP" "${C[@]}" > "$work/serve.out" 2> "$work/serve.log" & pids+=($!)
+"$bin/hall-controller" serve --console "127.0.0.1:$HTTP" "${C[@]}" > "$work/serve.out" 2> "$work/serve.log" & pids+=($!); serve_pid=$!
 "$bin/hall-kiosk" --config config/kiosk.json --broker "127.0.0.1:$PORT" --id api-kiosk --data "$work/k" --headless \
   > "$work/k.out" 2> "$work/k.log" & pids+=($!)
 for _ in $(seq 1 100); do curl -s -o /dev/null "$U/me" && break; sleep 0.1; done
@@ -122,6 +123,29 @@ check "the right password still works after the wait" [ ${#CSRF2} = 64 ]
 
 check "logout ends the session" [ "$(code -b "$work/admin.jar" -X POST -H "X-CSRF-Token: $CSRF" "$U/logout")" = 200 ]
 check "the old cookie no longer works" [ "$(code -b "$work/admin.jar" "$U/kiosks")" = 401 ]
+
+# The kiosk measures its frame rate over a few seconds and says it in its status.
+ok=0
+for _ in $(seq 1 60); do
+  code -b "$work/admin2.jar" "$U/kiosks" > /dev/null
+  python3 -c 'import json,sys; k=[k for k in json.load(open(sys.argv[1]))["kiosks"] if k["id"]=="api-kiosk"]; sys.exit(0 if k and isinstance(k[0]["fps"], (int, float)) and k[0]["fps"] > 0 and k[0]["unrecorded"] == 0 else 1)' "$work/body" && { ok=1; break; }
+  sleep 0.25
+done
+check "the fleet shows the kiosk's frame rate and unrecorded count" [ $ok = 1 ]
+
+# Sessions are kept in the database: a restart of serve signs nobody out, and the database
+# holds only a hash of the session token.
+tok=$(awk '$6 == "hall_session" {print $7}' "$work/admin2.jar")
+check "the session token is not stored in clear" bash -c "[ ${#tok} = 64 ] && ! grep -qa '$tok' '$work/ctl/controller.db'"
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
+"$bin/hall-controller" serve --console "127.0.0.1:$HTTP" "${C[@]}" > "$work/serve2.out" 2> "$work/serve2.log" & pids+=($!)
+for _ in $(seq 1 100); do curl -s -o /dev/null "$U/me" && break; sleep 0.1; done
+check "a session outlives a restart of serve" [ "$(code -b "$work/admin2.jar" "$U/me")" = 200 ]
+check "with the same CSRF token" grep -q "\"csrf\":\"$CSRF2\"" "$work/body"
+check "a session that logged out stays out after the restart" [ "$(code -b "$work/admin.jar" "$U/kiosks")" = 401 ]
+check "the viewer's session outlives it too" [ "$(code -b "$work/vi.jar" "$U/kiosks")" = 200 ]
+"$bin/hall-controller" user remove vi "${C[@]}" > /dev/null
+check "removing an account (command line) ends its sessions" [ "$(code -b "$work/vi.jar" "$U/kiosks")" = 401 ]
 
 # Plain HTTP on a non-loopback address is refused (exit 1, one line naming console.listen).
 ip=$(hostname -I 2>/dev/null | awk '{print $1}')

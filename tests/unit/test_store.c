@@ -1195,6 +1195,24 @@ static void unrecorded_should_be_kept_and_its_rises_listed(void **state)
 	assert_string_equal(got, "ku=5,");
 }
 
+static void status_should_keep_the_frame_rate_the_kiosk_said(void **state)
+{
+	fx *f = *state;
+	hall_hello h = {.kiosk = "kf", .group = "lobby", .ts = 1, .boot_ts = 1, .spool_first = 1};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 1000, NULL), HALL_OK);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "kf", &k, NULL), HALL_OK);
+	assert_int_equal(k.fps_milli, -1); /* never said */
+	hall_status st = {.kiosk = "kf", .online = true, .full = true, .ts = 2, .fps = 59.8};
+	assert_int_equal(hall_store_kiosk_status(f->s, &st, 2000, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "kf", &k, NULL), HALL_OK);
+	assert_int_equal(k.fps_milli, 59800);
+	hall_status off = {.kiosk = "kf", .online = false};
+	assert_int_equal(hall_store_kiosk_status(f->s, &off, 3000, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "kf", &k, NULL), HALL_OK);
+	assert_int_equal(k.fps_milli, 59800); /* a will says nothing of it */
+}
+
 int main(void)
 {
 	const char *backend = getenv("HALL_TEST_STORE");
@@ -1239,6 +1257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(history_should_keep_the_outcome_and_its_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(lead_should_pass_to_the_other_controller_when_the_leader_goes, setup, teardown),
 		cmocka_unit_test_setup_teardown(unrecorded_should_be_kept_and_its_rises_listed, setup, teardown),
+		cmocka_unit_test_setup_teardown(status_should_keep_the_frame_rate_the_kiosk_said, setup, teardown),
 	};
 	/* About SQLite database files made by older versions: they have no PostgreSQL
 	 * counterpart, so they are not part of the PostgreSQL run at all. */
