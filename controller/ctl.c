@@ -48,9 +48,10 @@ hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_
 	size_t will_len = 0;
 	hall_mqtt *m = NULL;
 	hall_err rc = HALL_OK;
+	hall_mqtt_addr brokers[HALL_BROKER_HOSTS_MAX];
 	hall_mqtt_config mc = {
-		.host = cfg->broker.host,
-		.port = cfg->broker.port,
+		.brokers = brokers, /* the list to fail over between (broker.hosts or --broker) */
+		.n_brokers = hall_broker_config_addrs(&cfg->broker, brokers),
 		.client_id = client_id,
 		.username = cfg->broker.username[0] ? cfg->broker.username : NULL,
 		.password = cfg->broker.has_password ? cfg->broker.password : NULL,
@@ -91,8 +92,9 @@ hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_
 			hall_mqtt_stats st;
 			hall_mqtt_get_stats(m, &st);
 			const char *why = hall_mqtt_failure_text(&st);
-			rc = hall_error_set(err, HALL_ERR_NET, "broker", "no connection to %s:%d within %d ms%s%s",
-			                    cfg->broker.host, cfg->broker.port, wait_ms, *why ? ": " : "", why);
+			rc = hall_error_set(err, HALL_ERR_NET, "broker", "no connection to %s:%d%s within %d ms%s%s",
+			                    cfg->broker.host, cfg->broker.port, cfg->broker.n_hosts > 1 ? " or the other brokers listed" : "",
+			                    wait_ms, *why ? ": " : "", why);
 			goto fail;
 		}
 	}

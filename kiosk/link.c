@@ -594,7 +594,9 @@ static void on_connected(hall_link *link, int64_t now)
 	if (link__publish_hello(link) != HALL_OK)
 		return;
 	link->connects++;
-	hall_info("link: connected to %s:%d, hello sent", link->cfg.broker.host, link->cfg.broker.port);
+	hall_mqtt_stats ms;
+	hall_mqtt_get_stats(link->mq, &ms);
+	hall_info("link: connected to %s, hello sent", ms.broker);
 	link__publish_status(link, now);
 	link__resend_all(link);
 	/* Chunks in flight when the connection dropped are gone: ask again (after the wait). */
@@ -905,9 +907,10 @@ hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx),
 	if ((rc = hall_proto_encode_will(cfg->id, &will, &will_len, err)) != HALL_OK)
 		goto fail;
 	hall_mqtt_config mc;
+	hall_mqtt_addr brokers[HALL_BROKER_HOSTS_MAX];
 	memset(&mc, 0, sizeof mc);
-	mc.host = cfg->broker.host;
-	mc.port = cfg->broker.port;
+	mc.brokers = brokers; /* the list to fail over between (broker.hosts or --broker) */
+	mc.n_brokers = hall_broker_config_addrs(&cfg->broker, brokers);
 	mc.client_id = cfg->id;
 	mc.username = cfg->broker.username[0] ? cfg->broker.username : cfg->id;
 	mc.password = cfg->broker.has_password ? cfg->broker.password : NULL;

@@ -231,9 +231,98 @@ static hall_err get_tz(const ctx *c, const cJSON *obj, char *dst, size_t size)
 	return HALL_OK;
 }
 
+static int split_broker(const char *s, char *host, size_t host_len, int *port);
+
+/* One entry of a broker list, "HOST:PORT" ("[v6]:PORT"); need_port false lets "HOST" alone
+ * through with port 0. On failure *why says what is wrong, for a one-line error. */
+static int parse_addr(const char *s, bool need_port, hall_broker_addr *out, const char **why)
+{
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	if (!s || !*s) {
+		*why = "empty";
+		return -1;
+	}
+	for (const char *p = s; *p; p++) {
+		if ((unsigned char)*p <= 0x20) {
+			*why = "expected HOST:PORT without spaces or control characters";
+			return -1;
+		}
+	}
+	if (split_broker(s, out->host, sizeof out->host, &out->port) != 0) {
+		bool digits = colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1) &&
+		              (s[0] == '[' ? colon > strchr(s, ']') : strchr(s, ':') == colon);
+		*why = digits ? "port out of range (expected 1..65535)"
+		              : "expected HOST:PORT ([v6addr]:PORT for IPv6), port 1..65535";
+		return -1;
+	}
+	if (need_port && out->port == 0) {
+		*why = "no port (expected HOST:PORT)";
+		return -1;
+	}
+	return 0;
+}
+
+/* index of an entry of list[0..n) equal to a, or -1 */
+static int addr_find(const hall_broker_addr *list, int n, const hall_broker_addr *a)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i].port == a->port && strcmp(list[i].host, a->host) == 0)
+			return i;
+	return -1;
+}
+
+/* A host name between two buffers of the same size (both NUL-terminated within it). */
+_Static_assert(sizeof(((hall_broker_config *)0)->host) == sizeof(((hall_broker_addr *)0)->host), "host sizes");
+_Static_assert(sizeof(((hall_config_args *)0)->broker_host) == sizeof(((hall_broker_addr *)0)->host), "host sizes");
+static void copy_host(char dst[256], const char src[256])
+{
+	memcpy(dst, src, 256);
+}
+
+/* host/port mirror the list's first entry: messages and callers that know one broker. */
+static void broker_sync_first(hall_broker_config *b)
+{
+	copy_host(b->host, b->hosts[0].host);
+	b->port = b->hosts[0].port;
+}
+
+/* "hosts": ["HOST:PORT", ...], the list of brokers to fail over between (hall/mqtt.h). */
+static hall_err get_broker_hosts(const ctx *c, const cJSON *o, hall_broker_config *b)
+{
+	const cJSON *arr = item(o, "hosts");
+	if (!arr)
+		return HALL_OK;
+	if (item(o, "host") || item(o, "port"))
+		return fail(c, "broker", item(o, "host") ? "host" : "port",
+		            "give broker.hosts or broker.host/broker.port, not both");
+	int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+	if (n < 1)
+		return fail(c, "broker", "hosts", "expected an array of 1 to %d \"HOST:PORT\" strings", HALL_BROKER_HOSTS_MAX);
+	if (n > HALL_BROKER_HOSTS_MAX)
+		return fail(c, "broker", "hosts", "%d brokers: at most %d", n, HALL_BROKER_HOSTS_MAX);
+	hall_broker_addr list[HALL_BROKER_HOSTS_MAX];
+	int i = 0;
+	for (const cJSON *v = arr->child; v; v = v->next, i++) {
+		char p[PATH_LEN];
+		const char *why = NULL;
+		hall_json_path_index(p, sizeof p, "broker.hosts", i);
+		if (!cJSON_IsString(v) || !v->valuestring)
+			return fail(c, p, NULL, "expected a \"HOST:PORT\" string");
+		if (parse_addr(v->valuestring, true, &list[i], &why) != 0)
+			return fail(c, p, NULL, "\"%.100s\": %s", v->valuestring, why);
+		if (addr_find(list, i, &list[i]) >= 0)
+			return fail(c, p, NULL, "\"%.100s\": listed twice", v->valuestring);
+	}
+	memcpy(b->hosts, list, (size_t)n * sizeof list[0]);
+	b->n_hosts = n;
+	broker_sync_first(b);
+	return HALL_OK;
+}
+
 static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *b)
 {
-	static const char *const keys[] = {"host", "port", "username", "password", "keepalive_s", "cafile", NULL};
+	static const char *const keys[] = {"host",        "port",   "hosts", "username", "password",
+	                                   "keepalive_s", "cafile", NULL};
 	const cJSON *o = NULL;
 	hall_err rc = get_obj(c, root, "", "broker", keys, &o);
 	if (rc != HALL_OK || !o)
@@ -248,6 +337,12 @@ static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *
 		return rc;
 	if (!b->host[0])
 		return fail(c, "broker", "host", "expected a host name or address");
+	if (item(o, "hosts"))
+		return get_broker_hosts(c, o, b);
+	/* host/port: a list of one */
+	copy_host(b->hosts[0].host, b->host);
+	b->hosts[0].port = b->port;
+	b->n_hosts = 1;
 	return HALL_OK;
 }
 
@@ -256,6 +351,9 @@ static void broker_defaults(hall_broker_config *b, const char *username)
 	memset(b, 0, sizeof *b);
 	snprintf(b->host, sizeof b->host, "127.0.0.1");
 	b->port = 1883;
+	copy_host(b->hosts[0].host, b->host);
+	b->hosts[0].port = b->port;
+	b->n_hosts = 1;
 	snprintf(b->username, sizeof b->username, "%s", username);
 	b->keepalive_s = 30;
 }
@@ -573,8 +671,6 @@ static hall_err controller_closing(const ctx *c, const cJSON *root, hall_control
 	return HALL_OK;
 }
 
-static int split_broker(const char *s, char *host, size_t host_len, int *port);
-
 /* The staff console's HTTPS listener. Plain HTTP only on loopback: staff passwords must
  * not cross the hall's network in clear (DESIGN.md decision 10). */
 static hall_err controller_console(const ctx *c, const cJSON *root, hall_controller_config *cfg)
@@ -733,6 +829,42 @@ static hall_err bad_id_arg(hall_error *err, const char *value)
 	                      value ? value : "", HALL_ID_MAX);
 }
 
+/* --broker HOST:PORT[,HOST:PORT...]: see config.h. */
+static hall_err parse_broker_arg(const char *value, hall_config_args *out, hall_error *err)
+{
+	const char *p = value;
+	int n = 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char entry[300];
+		const char *why = NULL;
+		if (n == HALL_BROKER_HOSTS_MAX)
+			return hall_error_set(err, HALL_ERR_INVALID, "--broker", "more than %d brokers in \"%.100s\"",
+			                      HALL_BROKER_HOSTS_MAX, value);
+		if (len >= sizeof entry)
+			return hall_error_set(err, HALL_ERR_INVALID, "--broker", "entry %d is longer than %zu bytes", n + 1,
+			                      sizeof entry - 1);
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		/* A lone HOST keeps the configured port; in a list every entry names its own. */
+		if (parse_addr(entry, n > 0 || comma, &out->brokers[n], &why) != 0)
+			return hall_error_set(err, HALL_ERR_INVALID, "--broker", "entry %d \"%.100s\": %s", n + 1, entry, why);
+		if (addr_find(out->brokers, n, &out->brokers[n]) >= 0)
+			return hall_error_set(err, HALL_ERR_INVALID, "--broker", "entry %d \"%.100s\": listed twice", n + 1,
+			                      entry);
+		n++;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	out->n_brokers = n;
+	copy_host(out->broker_host, out->brokers[0].host);
+	out->broker_port = out->brokers[0].port;
+	out->broker = value;
+	return HALL_OK;
+}
+
 hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, hall_error *err)
 {
 	static const char *const names[] = {"--config", "--broker", "--id", "--data"};
@@ -770,12 +902,12 @@ hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, h
 		case 0:
 			out->config = value;
 			break;
-		case 1:
-			if (split_broker(value, out->broker_host, sizeof out->broker_host, &out->broker_port) != 0)
-				return hall_error_set(err, HALL_ERR_INVALID, "--broker",
-				                      "expected HOST:PORT (port 1..65535), got \"%.100s\"", value);
-			out->broker = value;
+		case 1: {
+			hall_err rc = parse_broker_arg(value, out, err);
+			if (rc != HALL_OK)
+				return rc;
 			break;
+		}
 		case 2:
 			if (!hall_id_is_valid(value))
 				return bad_id_arg(err, value);
@@ -797,13 +929,24 @@ hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, h
 	return HALL_OK;
 }
 
+/* --broker replaces the file's list (broker.hosts or broker.host/port) as a whole. */
 static void apply_broker(hall_broker_config *b, const hall_config_args *args)
 {
 	if (!args->broker)
 		return;
-	snprintf(b->host, sizeof b->host, "%s", args->broker_host);
+	if (args->n_brokers > 1) {
+		memcpy(b->hosts, args->brokers, (size_t)args->n_brokers * sizeof b->hosts[0]);
+		b->n_hosts = args->n_brokers;
+		broker_sync_first(b);
+		return;
+	}
+	/* one entry (n_brokers 0: a caller that filled broker_host/broker_port itself) */
+	copy_host(b->host, args->broker_host);
 	if (args->broker_port > 0)
 		b->port = args->broker_port;
+	copy_host(b->hosts[0].host, b->host);
+	b->hosts[0].port = b->port;
+	b->n_hosts = 1;
 }
 
 hall_err hall_kiosk_config_apply_args(hall_kiosk_config *cfg, const hall_config_args *args, hall_error *err)
@@ -870,12 +1013,15 @@ hall_err hall_kiosk_config_finish(hall_kiosk_config *cfg, hall_error *err)
 	hall_err rc = hall_broker_config_check(&cfg->broker, src, err);
 	if (rc != HALL_OK)
 		return rc;
-	if (!cfg->controller_key[0] && !hall_config_host_is_loopback(cfg->broker.host)) {
+	for (int i = 0; !cfg->controller_key[0] && hall_broker_config_host(&cfg->broker, i); i++) {
+		const char *host = hall_broker_config_host(&cfg->broker, i);
+		if (hall_config_host_is_loopback(host))
+			continue;
 		snprintf(where, sizeof where, "%.100s: controller_key", src);
 		return hall_error_set(err, HALL_ERR_INVALID, where,
 		                      "missing: without it the kiosk runs the development profile, which is for a loopback "
 		                      "broker only (broker.host is %.100s)",
-		                      cfg->broker.host);
+		                      host);
 	}
 	return HALL_OK;
 }
@@ -900,16 +1046,48 @@ bool hall_config_host_is_loopback(const char *host)
 	return false;
 }
 
+const char *hall_broker_config_host(const hall_broker_config *b, int i)
+{
+	if (b->n_hosts <= 1)
+		return i == 0 ? b->host : NULL;
+	return i < b->n_hosts ? b->hosts[i].host : NULL;
+}
+
+int hall_broker_config_port(const hall_broker_config *b, int i)
+{
+	return b->n_hosts <= 1 ? b->port : b->hosts[i].port;
+}
+
+size_t hall_broker_config_addrs(const hall_broker_config *b, hall_mqtt_addr out[HALL_BROKER_HOSTS_MAX])
+{
+	size_t n = 0;
+	for (int i = 0; n < HALL_BROKER_HOSTS_MAX && hall_broker_config_host(b, i); i++, n++) {
+		out[n].host = hall_broker_config_host(b, i);
+		out[n].port = hall_broker_config_port(b, i);
+	}
+	return n;
+}
+
+void hall_broker_addr_format(const hall_broker_addr *a, char *out, size_t len)
+{
+	bool v6 = strchr(a->host, ':') != NULL;
+	snprintf(out, len, "%s%.255s%s:%d", v6 ? "[" : "", a->host, v6 ? "]" : "", a->port);
+}
+
 hall_err hall_broker_config_check(const hall_broker_config *b, const char *source, hall_error *err)
 {
 	char where[PATH_LEN];
 	const char *missing = !b->cafile[0] ? "cafile (TLS)" : !b->username[0] ? "username" : !b->has_password ? "password" : NULL;
-	if (!missing || hall_config_host_is_loopback(b->host))
+	const char *host = NULL;
+	for (int i = 0; missing && !host && hall_broker_config_host(b, i); i++)
+		if (!hall_config_host_is_loopback(hall_broker_config_host(b, i)))
+			host = hall_broker_config_host(b, i);
+	if (!host)
 		return HALL_OK;
 	snprintf(where, sizeof where, "%.100s: broker", source && *source ? source : "(config)");
 	return hall_error_set(err, HALL_ERR_INVALID, where,
 	                      "%.100s is not a loopback address, so TLS and credentials are required: %s is missing",
-	                      b->host, missing);
+	                      host, missing);
 }
 
 static hall_err load_file(const char *path, char **data, size_t *len, hall_error *err)

@@ -8,6 +8,13 @@
  * lockstep after a broker restart. mosquitto_threaded_set(true) tells libmosquitto that
  * other threads call publish/subscribe, so those only queue packets and wake the loop.
  *
+ * Failover (hall/mqtt.h): every attempt is mosquitto_connect_async() to the broker in turn,
+ * not mosquitto_reconnect_async(), which only knows the last host. connect_async sets the
+ * host and port again, closes whatever socket the last attempt left, and connects; the
+ * TLS settings, credentials and Will stay on the handle, and libmosquitto re-queues QoS 1
+ * messages still unacknowledged so they go to the new broker (a duplicate at worst, which
+ * the protocol absorbs).
+ *
  * Lock order: libmosquitto runs callbacks with its callback mutex held and we then take
  * s->lock; the main thread takes s->lock and then calls into libmosquitto (subscribe),
  * which never takes the callback mutex. So there is no cycle. */
@@ -17,6 +24,7 @@
 #include <limits.h>
 #include <mosquitto.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +42,12 @@
 /* How long the thread keeps running after stop to get the DISCONNECT out. */
 #define STOP_FLUSH_MS 2000
 
+typedef struct broker_addr {
+	char *host;
+	int port;
+	char name[HALL_MQTT_ADDR_MAX]; /* "host:port" for logs and stats */
+} broker_addr;
+
 typedef struct msg_node {
 	struct msg_node *next;
 	hall_mqtt_msg msg;
@@ -42,8 +56,16 @@ typedef struct msg_node {
 struct hall_mqtt {
 	struct mosquitto *mosq;
 	hall_mqtt_config cfg; /* strings below are our copies */
-	char *host, *client_id, *username, *password, *will_topic, *cafile;
+	char *client_id, *username, *password, *will_topic, *cafile;
 	void *will_payload;
+	broker_addr *brokers;
+	size_t n_brokers;
+
+	/* Network thread only (the callbacks run there too). */
+	size_t cur;             /* the broker being tried, or connected to */
+	int last_ok;            /* the broker of the last connection, -1 = none yet */
+	int left;               /* the last broker that failed since the last connect, -1 = none */
+	char left_why[160];     /* and why */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* broadcast on: message queued, room made, state change, stop, PUBACK */
@@ -139,20 +161,25 @@ static void cb_connect(struct mosquitto *mosq, void *obj, int rc)
 {
 	hall_mqtt *s = obj;
 	size_t i;
+	const broker_addr *b = &s->brokers[s->cur];
+	bool moved;
 	if (rc != 0) {
-		hall_warn("mqtt: broker %s:%d refused the connection: %s", s->host, s->cfg.port,
-		          mosquitto_connack_string(rc));
+		hall_warn("mqtt: broker %s refused the connection: %s", b->name, mosquitto_connack_string(rc));
 		pthread_mutex_lock(&s->lock);
 		s->st.refused = rc;
 		pthread_cond_broadcast(&s->cond);
 		pthread_mutex_unlock(&s->lock);
 		return;
 	}
+	moved = s->last_ok >= 0 && (size_t)s->last_ok != s->cur;
 	pthread_mutex_lock(&s->lock);
 	s->connected = true;
 	s->st.connects++;
 	s->st.refused = 0;
 	s->st.last_rc = 0;
+	if (moved)
+		s->st.moves++;
+	snprintf(s->st.broker, sizeof s->st.broker, "%s", b->name);
 	s->state_gen++;
 	/* Subscribe again on every connect: a clean session, a restarted broker or another
 	 * cluster node knows nothing of our subscriptions. */
@@ -163,7 +190,14 @@ static void cb_connect(struct mosquitto *mosq, void *obj, int rc)
 	}
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
-	hall_info("mqtt: connected to %s:%d as %s", s->host, s->cfg.port, s->client_id);
+	/* One line that says where the session went, and why it left the broker before. */
+	if (s->left >= 0 && (size_t)s->left != s->cur)
+		hall_warn("mqtt: broker %s unreachable (%s); now connected to %s as %s", s->brokers[s->left].name,
+		          s->left_why, b->name, s->client_id);
+	else
+		hall_info("mqtt: connected to %s as %s", b->name, s->client_id);
+	s->last_ok = (int)s->cur;
+	s->left = -1;
 	notify_state(s, true);
 }
 
@@ -175,6 +209,7 @@ static void cb_disconnect(struct mosquitto *mosq, void *obj, int rc)
 	pthread_mutex_lock(&s->lock);
 	was = s->connected;
 	s->connected = false;
+	s->st.broker[0] = '\0';
 	if (was)
 		s->state_gen++;
 	pthread_cond_broadcast(&s->cond);
@@ -182,9 +217,9 @@ static void cb_disconnect(struct mosquitto *mosq, void *obj, int rc)
 	if (!was)
 		return; /* a connect attempt that failed: the thread logs and backs off */
 	if (rc == 0)
-		hall_info("mqtt: disconnected from %s:%d", s->host, s->cfg.port);
+		hall_info("mqtt: disconnected from %s", s->brokers[s->cur].name);
 	else
-		hall_warn("mqtt: lost the connection to %s:%d: %s", s->host, s->cfg.port, mosquitto_strerror(rc));
+		hall_warn("mqtt: lost the connection to %s: %s", s->brokers[s->cur].name, mosquitto_strerror(rc));
 	notify_state(s, false);
 }
 
@@ -315,18 +350,51 @@ static bool should_exit(hall_mqtt *s)
 	return r;
 }
 
+/* True once the attempt that began at connects_before got its CONNACK. */
+static bool came_up(hall_mqtt *s, uint64_t connects_before)
+{
+	bool r;
+	pthread_mutex_lock(&s->lock);
+	r = s->st.connects != connects_before;
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+/* One attempt on the current broker, run until the connection ends (or never comes up, or
+ * gives no CONNACK in time), or stop's deadline. Returns libmosquitto's last code;
+ * *why gets a reason for the log when it failed. */
+static int run_attempt(hall_mqtt *s, uint64_t connects_before, char *why, size_t why_len)
+{
+	const broker_addr *b = &s->brokers[s->cur];
+	int64_t started = mono_ms();
+	int rc = mosquitto_connect_async(s->mosq, b->host, b->port, s->cfg.keepalive_s);
+	int saved = errno;
+	while (rc == MOSQ_ERR_SUCCESS && !should_exit(s)) {
+		rc = mosquitto_loop(s->mosq, 1000, 1);
+		saved = errno;
+		if (rc == MOSQ_ERR_SUCCESS && mono_ms() - started > HALL_MQTT_CONNECT_TIMEOUT_MS &&
+		    !came_up(s, connects_before)) {
+			snprintf(why, why_len, "no answer within %d s", HALL_MQTT_CONNECT_TIMEOUT_MS / 1000);
+			return MOSQ_ERR_CONN_LOST;
+		}
+	}
+	snprintf(why, why_len, "%s", rc == MOSQ_ERR_ERRNO ? strerror(saved) : mosquitto_strerror(rc));
+	return rc;
+}
+
 static void *net_thread(void *arg)
 {
 	hall_mqtt *s = arg;
 	int64_t delay_ms = (int64_t)s->cfg.reconnect_min_s * 1000;
-	bool first = true;
 	unsigned int failures = 0;
 	unsigned int seed = (unsigned int)getpid() ^ (unsigned int)mono_ms();
+	size_t round_start = s->cur; /* a whole round of the list failed when cur is back here */
 
 	for (;;) {
 		int rc;
 		uint64_t connects_before;
-		bool stopping;
+		bool stopping, grow = false;
+		char why[sizeof s->left_why];
 
 		pthread_mutex_lock(&s->lock);
 		stopping = s->stopping;
@@ -335,31 +403,28 @@ static void *net_thread(void *arg)
 		if (stopping)
 			break;
 
-		rc = first ? mosquitto_connect_async(s->mosq, s->host, s->cfg.port, s->cfg.keepalive_s)
-		           : mosquitto_reconnect_async(s->mosq);
-		first = false;
-		if (rc == MOSQ_ERR_SUCCESS) {
-			/* Runs until the connection ends (or fails to come up), or stop's deadline. */
-			while (!should_exit(s)) {
-				rc = mosquitto_loop(s->mosq, 1000, 1);
-				if (rc != MOSQ_ERR_SUCCESS)
-					break;
-			}
-		}
+		rc = run_attempt(s, connects_before, why, sizeof why);
 		pthread_mutex_lock(&s->lock);
 		if (s->stopping) {
 			pthread_mutex_unlock(&s->lock);
 			break;
 		}
 		if (s->st.connects != connects_before) {
-			delay_ms = (int64_t)s->cfg.reconnect_min_s * 1000; /* it worked for a while */
+			/* It worked for a while: try the same broker again first, soon. */
+			delay_ms = (int64_t)s->cfg.reconnect_min_s * 1000;
 			failures = 0;
+			round_start = s->cur;
 		} else {
+			const broker_addr *b = &s->brokers[s->cur];
 			if (rc != MOSQ_ERR_SUCCESS)
 				s->st.last_rc = rc;
 			/* Say it once at warn level, then quietly: a kiosk may be offline for days. */
-			hall_log(failures++ == 0 ? HALL_LOG_WARN : HALL_LOG_DEBUG, "mqtt: cannot reach %s:%d (%s), retrying",
-			         s->host, s->cfg.port, rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
+			hall_log(failures++ == 0 ? HALL_LOG_WARN : HALL_LOG_DEBUG, "mqtt: cannot reach %s (%s), %s", b->name,
+			         why, s->n_brokers > 1 ? "trying the next broker" : "retrying");
+			s->left = (int)s->cur;
+			snprintf(s->left_why, sizeof s->left_why, "%s", why);
+			s->cur = (s->cur + 1) % s->n_brokers;
+			grow = s->cur == round_start;
 		}
 		{
 			/* Backoff with jitter (75..100 % of the delay), interrupted by stop. */
@@ -372,9 +437,11 @@ static void *net_thread(void *arg)
 			}
 		}
 		pthread_mutex_unlock(&s->lock);
-		delay_ms *= 2;
-		if (delay_ms > (int64_t)s->cfg.reconnect_max_s * 1000)
-			delay_ms = (int64_t)s->cfg.reconnect_max_s * 1000;
+		if (grow) {
+			delay_ms *= 2;
+			if (delay_ms > (int64_t)s->cfg.reconnect_max_s * 1000)
+				delay_ms = (int64_t)s->cfg.reconnect_max_s * 1000;
+		}
 	}
 	return NULL;
 }
@@ -393,10 +460,16 @@ hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_err
 	pthread_once(&lib_once, lib_init);
 	if (lib_rc != MOSQ_ERR_SUCCESS)
 		return hall_error_set(err, HALL_ERR_NET, "mqtt", "libmosquitto init failed: %s", mosquitto_strerror(lib_rc));
-	if (!cfg->host || !*cfg->host)
+	if (cfg->n_brokers == 0 && (!cfg->host || !*cfg->host))
 		return hall_error_set(err, HALL_ERR_INVALID, "mqtt.host", "expected a host name");
-	if (cfg->port < 1 || cfg->port > 65535)
+	if (cfg->n_brokers == 0 && (cfg->port < 1 || cfg->port > 65535))
 		return hall_error_set(err, HALL_ERR_INVALID, "mqtt.port", "expected 1..65535, got %d", cfg->port);
+	for (size_t i = 0; i < cfg->n_brokers; i++) {
+		const hall_mqtt_addr *a = &cfg->brokers[i];
+		if (!a->host || !*a->host || a->port < 1 || a->port > 65535)
+			return hall_error_set(err, HALL_ERR_INVALID, "mqtt.brokers", "entry %zu: expected a host and a port 1..65535",
+			                      i + 1);
+	}
 	if (!cfg->client_id || !*cfg->client_id || strlen(cfg->client_id) > 64)
 		return hall_error_set(err, HALL_ERR_INVALID, "mqtt.client_id", "expected 1 to 64 characters");
 	if (cfg->will_topic && mosquitto_pub_topic_check(cfg->will_topic) != MOSQ_ERR_SUCCESS)
@@ -430,7 +503,21 @@ hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_err
 	if (!s->cfg.queue_block_ms)
 		s->cfg.queue_block_ms = DEF_QUEUE_BLOCK_MS;
 
-	s->host = dup_opt(cfg->host, &oom);
+	s->last_ok = -1;
+	s->left = -1;
+	s->n_brokers = cfg->n_brokers ? cfg->n_brokers : 1;
+	s->brokers = calloc(s->n_brokers, sizeof *s->brokers);
+	if (!s->brokers)
+		oom = true;
+	for (size_t i = 0; s->brokers && i < s->n_brokers; i++) {
+		const char *h = cfg->n_brokers ? cfg->brokers[i].host : cfg->host;
+		int port = cfg->n_brokers ? cfg->brokers[i].port : cfg->port;
+		bool v6 = strchr(h, ':') != NULL;
+		s->brokers[i].host = dup_opt(h, &oom);
+		s->brokers[i].port = port;
+		snprintf(s->brokers[i].name, sizeof s->brokers[i].name, "%s%.255s%s:%d", v6 ? "[" : "", h, v6 ? "]" : "",
+		         port);
+	}
 	s->client_id = dup_opt(cfg->client_id, &oom);
 	s->username = dup_opt(cfg->username, &oom);
 	s->password = dup_opt(cfg->password, &oom);
@@ -443,6 +530,7 @@ hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_err
 		else
 			oom = true;
 	}
+	s->cfg.brokers = NULL;
 	s->cfg.host = s->cfg.client_id = s->cfg.username = s->cfg.password = s->cfg.will_topic = s->cfg.cafile = NULL;
 	s->cfg.will_payload = NULL;
 	if (oom) {
@@ -808,7 +896,9 @@ void hall_mqtt_destroy(hall_mqtt *s)
 	for (i = 0; i < s->n_subs; i++)
 		free(s->subs[i]);
 	free(s->subs);
-	free(s->host);
+	for (i = 0; s->brokers && i < s->n_brokers; i++)
+		free(s->brokers[i].host);
+	free(s->brokers);
 	free(s->client_id);
 	free(s->username);
 	free(s->password);

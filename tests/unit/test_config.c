@@ -477,10 +477,25 @@ static hall_err kiosk_from(const char *json, hall_kiosk_config *cfg, hall_error 
 #define HASH "\"staff_pin_hash\":\"$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA\""
 #define TLS_BROKER "\"broker\":{\"host\":\"10.0.0.5\",\"port\":8883,\"password\":\"pw\",\"cafile\":\"ca.crt\"}"
 
-static const struct {
+/* A kiosk config that must be refused with exactly this one line. */
+typedef struct bad_kiosk_case {
 	const char *json;
 	const char *expected;
-} BAD_TRUST_KIOSK[] = {
+} bad_kiosk_case;
+
+static void expect_kiosk_refusals(const bad_kiosk_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		hall_kiosk_config cfg;
+		hall_error err = {0};
+		if (kiosk_from(cases[i].json, &cfg, &err) != HALL_ERR_INVALID)
+			fail_msg("case %zu accepted", i);
+		if (strcmp(formatted(&err), cases[i].expected) != 0)
+			fail_msg("case %zu:\n  got      %s\n  expected %s", i, formatted(&err), cases[i].expected);
+	}
+}
+
+static const bad_kiosk_case BAD_TRUST_KIOSK[] = {
 	{"{\"id\":\"k1\",\"controller_key\":\"AAAA\"," HASH "}",
 	 "k.json: controller_key: expected the base64 of a 32-byte ed25519 public key (44 characters)"},
 	{"{\"id\":\"k1\",\"controller_key\":\"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHUR!=\"," HASH "}",
@@ -509,14 +524,7 @@ static const struct {
 static void kiosk_trust_fields_should_be_refused_in_one_line_when_wrong_or_missing(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof BAD_TRUST_KIOSK / sizeof BAD_TRUST_KIOSK[0]; i++) {
-		hall_kiosk_config cfg;
-		hall_error err = {0};
-		if (kiosk_from(BAD_TRUST_KIOSK[i].json, &cfg, &err) != HALL_ERR_INVALID)
-			fail_msg("case %zu accepted", i);
-		if (strcmp(formatted(&err), BAD_TRUST_KIOSK[i].expected) != 0)
-			fail_msg("case %zu:\n  got      %s\n  expected %s", i, formatted(&err), BAD_TRUST_KIOSK[i].expected);
-	}
+	expect_kiosk_refusals(BAD_TRUST_KIOSK, sizeof BAD_TRUST_KIOSK / sizeof BAD_TRUST_KIOSK[0]);
 }
 
 static void an_enrolled_kiosk_should_reach_a_lan_broker_over_tls_only(void **state)
@@ -703,6 +711,140 @@ static void broker_override_should_accept_ipv6_and_a_bare_host(void **state)
 	assert_int_equal(cfg.broker.port, 1999); /* a bare host keeps the configured port */
 }
 
+/* ------------------------------------------------------------------ broker lists */
+
+static void broker_hosts_should_give_the_list_and_its_first_entry(void **state)
+{
+	(void)state;
+	hall_kiosk_config cfg;
+	hall_error err = {0};
+	assert_int_equal(kiosk_from("{\"id\":\"k1\",\"broker\":{\"hosts\":[\"127.0.0.1:1884\",\"[::1]:1885\","
+	                            "\"localhost:1886\"]}}",
+	                            &cfg, &err),
+	                 HALL_OK);
+	assert_int_equal(cfg.broker.n_hosts, 3);
+	assert_string_equal(cfg.broker.host, "127.0.0.1"); /* host/port mirror the first entry */
+	assert_int_equal(cfg.broker.port, 1884);
+	assert_string_equal(cfg.broker.hosts[1].host, "::1");
+	assert_int_equal(cfg.broker.hosts[1].port, 1885);
+	hall_mqtt_addr a[HALL_BROKER_HOSTS_MAX];
+	assert_int_equal(hall_broker_config_addrs(&cfg.broker, a), 3);
+	assert_string_equal(a[2].host, "localhost");
+	assert_int_equal(a[2].port, 1886);
+	char name[HALL_MQTT_ADDR_MAX];
+	hall_broker_addr_format(&cfg.broker.hosts[1], name, sizeof name);
+	assert_string_equal(name, "[::1]:1885");
+
+	/* host/port alone stay a list of one */
+	assert_int_equal(kiosk_from("{\"id\":\"k1\",\"broker\":{\"host\":\"localhost\",\"port\":1999}}", &cfg, &err),
+	                 HALL_OK);
+	assert_int_equal(hall_broker_config_addrs(&cfg.broker, a), 1);
+	assert_string_equal(a[0].host, "localhost");
+	assert_int_equal(a[0].port, 1999);
+
+	/* --broker replaces the file's list as a whole */
+	char *argv[] = {"prog", "--broker", "127.0.0.1:2001,127.0.0.2:2002", NULL};
+	int argc = 3;
+	hall_config_args args;
+	assert_int_equal(hall_config_parse_args(&argc, argv, &args, &err), HALL_OK);
+	assert_int_equal(args.n_brokers, 2);
+	assert_string_equal(args.broker_host, "127.0.0.1");
+	assert_int_equal(args.broker_port, 2001);
+	assert_int_equal(hall_kiosk_config_apply_args(&cfg, &args, &err), HALL_OK);
+	assert_int_equal(hall_broker_config_addrs(&cfg.broker, a), 2);
+	assert_string_equal(a[1].host, "127.0.0.2");
+	assert_int_equal(a[1].port, 2002);
+	assert_string_equal(cfg.broker.host, "127.0.0.1");
+	assert_int_equal(cfg.broker.port, 2001);
+	/* and a single --broker over a file's list leaves a list of one */
+	char *argv1[] = {"prog", "--broker", "127.0.0.9:2009", NULL};
+	argc = 3;
+	assert_int_equal(hall_config_parse_args(&argc, argv1, &args, &err), HALL_OK);
+	assert_int_equal(hall_kiosk_config_apply_args(&cfg, &args, &err), HALL_OK);
+	assert_int_equal(hall_broker_config_addrs(&cfg.broker, a), 1);
+	assert_string_equal(a[0].host, "127.0.0.9");
+	assert_int_equal(a[0].port, 2009);
+}
+
+static const bad_kiosk_case BAD_BROKER_LISTS[] = {
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"127.0.0.1:1884\",\"127.0.0.1\"]}}",
+	 "k.json: broker.hosts[1]: \"127.0.0.1\": no port (expected HOST:PORT)"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"127.0.0.1:0\"]}}",
+	 "k.json: broker.hosts[0]: \"127.0.0.1:0\": port out of range (expected 1..65535)"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"127.0.0.1:65536\"]}}",
+	 "k.json: broker.hosts[0]: \"127.0.0.1:65536\": port out of range (expected 1..65535)"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"127.0.0.1:1\",\"\"]}}", "k.json: broker.hosts[1]: \"\": empty"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"::1:1883\"]}}",
+	 "k.json: broker.hosts[0]: \"::1:1883\": expected HOST:PORT ([v6addr]:PORT for IPv6), port 1..65535"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"127.0.0.1:1\",\"127.0.0.1:1\"]}}",
+	 "k.json: broker.hosts[1]: \"127.0.0.1:1\": listed twice"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[1883]}}", "k.json: broker.hosts[0]: expected a \"HOST:PORT\" string"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[]}}",
+	 "k.json: broker.hosts: expected an array of 1 to 8 \"HOST:PORT\" strings"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":\"127.0.0.1:1883\"}}",
+	 "k.json: broker.hosts: expected an array of 1 to 8 \"HOST:PORT\" strings"},
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"a:1\",\"a:2\",\"a:3\",\"a:4\",\"a:5\",\"a:6\",\"a:7\",\"a:8\",\"a:9\"]}}",
+	 "k.json: broker.hosts: 9 brokers: at most 8"},
+	{"{\"id\":\"k1\",\"broker\":{\"host\":\"127.0.0.1\",\"hosts\":[\"127.0.0.1:1884\"]}}",
+	 "k.json: broker.host: give broker.hosts or broker.host/broker.port, not both"},
+	{"{\"id\":\"k1\",\"broker\":{\"port\":1883,\"hosts\":[\"127.0.0.1:1884\"]}}",
+	 "k.json: broker.port: give broker.hosts or broker.host/broker.port, not both"},
+	/* every broker of the list is held to the transport rule, not just the first */
+	{"{\"id\":\"k1\",\"broker\":{\"hosts\":[\"127.0.0.1:1884\",\"10.0.0.6:8883\"],\"cafile\":\"ca.crt\","
+	 "\"password\":\"pw\"}}",
+	 "k.json: controller_key: missing: without it the kiosk runs the development profile, which is for a loopback "
+	 "broker only (broker.host is 10.0.0.6)"},
+	{"{\"id\":\"k1\"," KEY "," HASH ",\"broker\":{\"hosts\":[\"127.0.0.1:1884\",\"10.0.0.6:8883\"],"
+	 "\"password\":\"pw\"}}",
+	 "k.json: broker: 10.0.0.6 is not a loopback address, so TLS and credentials are required: cafile (TLS) is "
+	 "missing"},
+};
+
+static void bad_broker_lists_in_a_file_should_name_the_entry(void **state)
+{
+	(void)state;
+	expect_kiosk_refusals(BAD_BROKER_LISTS, sizeof BAD_BROKER_LISTS / sizeof BAD_BROKER_LISTS[0]);
+	/* the controller reads the same field */
+	hall_controller_config cfg;
+	hall_error err = {0};
+	const char *json = "{\"broker\":{\"hosts\":[\"127.0.0.1:1884\",\"127.0.0.1:1885\"]}}";
+	hall_controller_config_defaults(&cfg);
+	assert_int_equal(hall_controller_config_parse(json, strlen(json), "c.json", &cfg, &err), HALL_OK);
+	assert_int_equal(cfg.broker.n_hosts, 2);
+	assert_int_equal(cfg.broker.hosts[1].port, 1885);
+	hall_controller_config_free(&cfg);
+}
+
+static void bad_broker_options_should_name_the_entry(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value, *msg;
+	} bad[] = {
+		{"127.0.0.1:1884,,127.0.0.1:1885", "entry 2 \"\": empty"},
+		{"127.0.0.1:1884,", "entry 2 \"\": empty"},
+		{",127.0.0.1:1884", "entry 1 \"\": empty"},
+		{"127.0.0.1:1884,127.0.0.1", "entry 2 \"127.0.0.1\": no port (expected HOST:PORT)"},
+		{"127.0.0.1,127.0.0.1:1884", "entry 1 \"127.0.0.1\": no port (expected HOST:PORT)"},
+		{"127.0.0.1:1884,127.0.0.1:70000", "entry 2 \"127.0.0.1:70000\": port out of range (expected 1..65535)"},
+		{"127.0.0.1:1884,127.0.0.1:1884", "entry 2 \"127.0.0.1:1884\": listed twice"},
+		{"127.0.0.1:1884, 127.0.0.1:1885",
+		 "entry 2 \" 127.0.0.1:1885\": expected HOST:PORT without spaces or control characters"},
+		{"a:1,a:2,a:3,a:4,a:5,a:6,a:7,a:8,a:9", "more than 8 brokers in \"a:1,a:2,a:3,a:4,a:5,a:6,a:7,a:8,a:9\""},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *argv[] = {"prog", "--broker", (char *)bad[i].value, NULL};
+		int argc = 3;
+		hall_config_args a;
+		hall_error err = {0};
+		if (hall_config_parse_args(&argc, argv, &a, &err) != HALL_ERR_INVALID)
+			fail_msg("--broker %s accepted", bad[i].value);
+		assert_string_equal(err.path, "--broker");
+		if (strcmp(err.msg, bad[i].msg) != 0)
+			fail_msg("case %zu:\n  got      %s\n  expected %s", i, err.msg, bad[i].msg);
+	}
+}
+
 static void log_level_names_should_map_to_levels(void **state)
 {
 	(void)state;
@@ -735,6 +877,9 @@ int main(void)
 		cmocka_unit_test(parse_args_should_take_known_options_and_leave_the_rest_in_order),
 		cmocka_unit_test(parse_args_should_refuse_bad_values),
 		cmocka_unit_test(broker_override_should_accept_ipv6_and_a_bare_host),
+		cmocka_unit_test(broker_hosts_should_give_the_list_and_its_first_entry),
+		cmocka_unit_test(bad_broker_lists_in_a_file_should_name_the_entry),
+		cmocka_unit_test(bad_broker_options_should_name_the_entry),
 		cmocka_unit_test(log_level_names_should_map_to_levels),
 		cmocka_unit_test(kiosk_trust_fields_should_be_refused_in_one_line_when_wrong_or_missing),
 		cmocka_unit_test(an_enrolled_kiosk_should_reach_a_lan_broker_over_tls_only),

@@ -25,6 +25,7 @@
 #include "hall/err.h"
 #include "hall/lang.h"
 #include "hall/log.h"
+#include "hall/mqtt.h"
 #include "hall/topics.h"
 
 #define HALL_CONFIG_PATH_MAX 512
@@ -32,16 +33,32 @@
 #define HALL_CONFIG_KIOSK_DEFAULT "config/kiosk.json"
 #define HALL_CONFIG_CONTROLLER_DEFAULT "config/controller.json"
 
+/* A broker list holds at most this many "host:port" entries (a cluster's nodes; more
+ * than a handful only lengthens a failover round). */
+#define HALL_BROKER_HOSTS_MAX 8
+
+typedef struct hall_broker_addr {
+	char host[256];
+	int port;                /* 1..65535 */
+} hall_broker_addr;
+
 typedef struct hall_broker_config {
-	char host[256];          /* "127.0.0.1" */
-	int port;                /* 1..65535, 1883 */
+	/* The brokers to use, in order: the client connects to the first that answers and moves
+	 * to the next when one fails (hall/mqtt.h). From "broker.hosts" ["HOST:PORT", ...], or
+	 * "broker.host"/"broker.port" (a list of one; a file may not give both), or --broker
+	 * (replaces the file's list). n_hosts >= 1 after loading. */
+	hall_broker_addr hosts[HALL_BROKER_HOSTS_MAX];
+	int n_hosts;
+	char host[256];          /* hosts[0] (kept equal by the loader), "127.0.0.1" */
+	int port;                /* hosts[0]'s port, 1883 */
 	char username[128];      /* "" = connect without username (controller with null);
 	                            the kiosk's null means its id (filled in by the loader) */
 	char password[256];
 	bool has_password;       /* false: null, connect without a password */
 	int keepalive_s;         /* 5..3600, 30 */
 	char cafile[HALL_CONFIG_PATH_MAX]; /* the hall CA (PEM); "" (null) = plain TCP. When set
-	                            the link is TLS and the broker's certificate must name host */
+	                            every link is TLS and each broker's certificate must name its
+	                            host as the list gives it */
 } hall_broker_config;
 
 /* The base64 (sodium_base64_VARIANT_ORIGINAL) of a 32-byte ed25519 public key is 44
@@ -156,9 +173,11 @@ typedef struct hall_controller_config {
 /* Command-line options both programs take. Every field NULL / 0 when not given. */
 typedef struct hall_config_args {
 	const char *config;      /* --config F */
-	const char *broker;      /* --broker HOST:PORT (as given; checked by parse_args) */
-	char broker_host[256];   /* parsed from broker */
-	int broker_port;
+	const char *broker;      /* --broker HOST:PORT[,HOST:PORT...] (as given; checked by parse_args) */
+	char broker_host[256];   /* the first entry, parsed from broker */
+	int broker_port;         /* its port; 0 = a lone HOST without one (keeps the configured port) */
+	hall_broker_addr brokers[HALL_BROKER_HOSTS_MAX]; /* every entry; n_brokers 0 = only */
+	int n_brokers;                                   /* broker_host/broker_port were set */
 	const char *id;          /* --id ID */
 	const char *data_dir;    /* --data DIR */
 } hall_config_args;
@@ -167,6 +186,10 @@ typedef struct hall_config_args {
  * argv[0] stays; every other argument the function does not know stays in order for the
  * caller and *argc is reduced accordingly (argv[*argc] = NULL). A known option without its
  * value, or a malformed --broker, is HALL_ERR_INVALID with err naming the option.
+ * --broker takes a comma-separated list of at most HALL_BROKER_HOSTS_MAX HOST:PORT
+ * entries ([v6]:PORT for IPv6); a lone entry may be HOST alone (the configured port stays).
+ * A bad entry (empty, no port in a list, port out of range, listed twice, too many) is
+ * named with its position: `--broker: entry 2 "10.0.0.6": no port (expected HOST:PORT)`.
  * Arguments after "--" are left alone. */
 hall_err hall_config_parse_args(int *argc, char **argv, hall_config_args *out, hall_error *err);
 
@@ -194,11 +217,23 @@ hall_err hall_kiosk_config_finish(hall_kiosk_config *cfg, hall_error *err);
 /* After overrides: the transport rule (hall_broker_config_check). */
 hall_err hall_controller_config_finish(hall_controller_config *cfg, hall_error *err);
 
+/* The i-th broker to use (0-based): host, or NULL past the end; and its port. With
+ * n_hosts <= 1 that is host/port (so code that sets those alone still works). */
+const char *hall_broker_config_host(const hall_broker_config *b, int i);
+int hall_broker_config_port(const hall_broker_config *b, int i);
+
+/* The list as the MQTT session takes it (hall_mqtt_config.brokers): fills out[0..n) with
+ * pointers into *b (borrowed while *b lives) and returns n (1..HALL_BROKER_HOSTS_MAX). */
+size_t hall_broker_config_addrs(const hall_broker_config *b, hall_mqtt_addr out[HALL_BROKER_HOSTS_MAX]);
+
+/* "host:port" of one entry ("[v6]:port" for an IPv6 address), for logs and status. */
+void hall_broker_addr_format(const hall_broker_addr *a, char *out, size_t len);
+
 /* True when host is a loopback address (127.0.0.0/8, ::1) or "localhost". */
 bool hall_config_host_is_loopback(const char *host);
 /* DESIGN.md decision 7: plain or anonymous MQTT is for a loopback broker only. Any other
- * host needs cafile (TLS), a username and a password: else HALL_ERR_INVALID, err naming
- * "<source>: broker" and what is missing. */
+ * host in the list needs cafile (TLS), a username and a password: else HALL_ERR_INVALID,
+ * err naming "<source>: broker", the host and what is missing. */
 hall_err hall_broker_config_check(const hall_broker_config *b, const char *source, hall_error *err);
 /* True when s is the base64 (original variant) of exactly 32 bytes; out (optional, 32
  * bytes) receives them. */

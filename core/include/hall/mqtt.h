@@ -16,6 +16,21 @@
  * and the session subscribes again after every (re)connect, so a broker that forgot them
  * (clean session, restart, another cluster node) still delivers.
  *
+ * Failover. The session may be given a list of brokers (the nodes of a cluster, DESIGN.md
+ * decision 8). It connects to the first that answers, in list order, and stays there. When
+ * the connection drops it tries the same broker once more, then the next in the list, and
+ * so on round the list: every failed attempt (refused, unreachable, or no CONNACK within
+ * HALL_MQTT_CONNECT_TIMEOUT_MS) moves to the next broker after a jittered pause (75..100 %
+ * of the current delay); the delay doubles after each whole round that failed, from
+ * reconnect_min_s up to reconnect_max_s. A connection that comes up on another broker than
+ * the last one logs one line naming both, e.g.
+ *     mqtt: broker 127.0.0.1:1884 unreachable (Connection refused); now connected to 127.0.0.1:1885
+ * A connect to another broker is a connect like any other: stats.connects rises, on_connect
+ * runs, every subscription is sent again, so the owner re-announces itself (the kiosk's
+ * hello and resend, serve's online status and roll-call) exactly as after a reconnect. Every
+ * broker of the list uses the same client id, credentials, CA file and Will; with TLS each
+ * broker's certificate must name its host as listed.
+ *
  * Publishing while disconnected is refused (HALL_ERR_NET) instead of piling messages up in
  * libmosquitto's memory: the kiosk's events live in its spool and are resent; everything
  * else is re-announced on connect (hello / answers to hello). A publish accepted while
@@ -54,9 +69,25 @@ typedef void (*hall_mqtt_publish_cb)(void *ctx, int mid);
  * to wake the main thread. */
 typedef void (*hall_mqtt_wake_cb)(void *ctx);
 
+/* One broker of a list (strings borrowed until hall_mqtt_create returns). */
+typedef struct hall_mqtt_addr {
+	const char *host;
+	int port;                  /* 1..65535 */
+} hall_mqtt_addr;
+
+/* Longest "host:port" (or "[v6]:port") a broker is named by in logs and stats, with NUL. */
+#define HALL_MQTT_ADDR_MAX 272
+/* How long an attempt may wait for the broker's CONNACK before it counts as failed and the
+ * session moves on (a machine that vanished answers nothing at all). */
+#define HALL_MQTT_CONNECT_TIMEOUT_MS 10000
+
 typedef struct hall_mqtt_config {
-	const char *host;          /* required, e.g. "127.0.0.1" */
-	int port;                  /* required, 1..65535 */
+	const char *host;          /* e.g. "127.0.0.1"; required unless n_brokers > 0 */
+	int port;                  /* 1..65535; required unless n_brokers > 0 */
+	/* The brokers to fail over between, in order (see Failover above). n_brokers > 0: this
+	 * list is used and host/port are ignored; 0: host/port is a list of one. */
+	const hall_mqtt_addr *brokers;
+	size_t n_brokers;
 	const char *client_id;     /* required; the kiosk uses its kiosk id */
 	const char *username;      /* optional (NULL = none); the kiosk uses its kiosk id (ACL %u) */
 	const char *password;      /* optional */
@@ -108,6 +139,9 @@ typedef struct hall_mqtt_stats {
 	                           5 = not authorised (wrong or revoked credentials) */
 	int last_rc;            /* the last failed attempt's libmosquitto code (MOSQ_ERR_TLS for a
 	                           certificate that did not verify); 0 after a connect */
+	char broker[HALL_MQTT_ADDR_MAX]; /* "host:port" of the broker connected to now; "" when
+	                           not connected */
+	uint64_t moves;         /* connects that came up on another broker than the one before */
 } hall_mqtt_stats;
 
 /* One line for a connection that did not come up (from hall_mqtt_stats): "the broker
@@ -117,7 +151,8 @@ const char *hall_mqtt_failure_text(const hall_mqtt_stats *st);
 
 /* Initialise libmosquitto (once per process, thread-safe) and create a session; nothing is
  * sent until hall_mqtt_start(). Returns HALL_ERR_INVALID for a bad config (err names the
- * field), HALL_ERR_NOMEM. The caller destroys *out with hall_mqtt_destroy(). */
+ * field, "mqtt.brokers[1]" for a bad list entry), HALL_ERR_NOMEM. The caller destroys *out
+ * with hall_mqtt_destroy(). */
 hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_error *err);
 
 /* Register a subscription (QoS 1). May be called before or after start, from the main
