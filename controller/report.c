@@ -1,9 +1,11 @@
-/* report.c: the daily usage report.
+/* report.c: computing the daily usage report's document (report.h).
  *
  * One pass over the raw events of the period (ordered by kiosk, then seq) fills every
- * counter; the fleet's status log gives uptime within opening hours; the staff history
- * gives the content versions pushed. Rendering is separate from computing, so the same
- * numbers come out as text, CSV, JSON and HTML.
+ * counter of a private calculation (struct calc, with the maps and samples it needs);
+ * the fleet's status log gives uptime within opening hours; the staff history gives the
+ * content versions pushed. Then the calculation becomes the document of report.h (rows
+ * sorted, dwell summarised, names resolved, causes of a gap listed), which the writers
+ * (report_text.c, report_csv.c, report_json.c, report_html.c) turn into bytes.
  *
  * Day and hour of an event are its kiosk's `ts` in the hall's time zone. The UTC start of
  * each local day is computed once (not per event), so a day of a million events costs a
@@ -219,18 +221,20 @@ typedef struct content_change {
 } content_change;
 
 /* A name for people from the content pack the kiosks were told to show: an exhibit's
- * title, a card's, chart's or district's title, a poll option's label; in the two report
- * languages (hall_text_get's fallback fills a missing translation). */
+ * title, a card's, chart's or district's title, a poll option's label; in each of the
+ * hall's languages (hall_text_get's fallback fills a missing translation). */
 typedef struct title_entry {
 	char key[2 * HALL_STR_BUF + 4]; /* kind, 0x1f, exhibit (or poll) id, 0x1f, item id */
-	char ko[256], en[256];
+	hall_report_title t;
 } title_entry;
 
 #define DYN(type, name) \
 	type *name;         \
 	size_t n_##name, cap_##name
 
-struct hall_report {
+typedef struct calc calc;
+
+struct calc {
 	char from_day[11], to_day[11], tz[64];
 	int64_t from_ms, to_ms, generated_ms;
 	int has_opening;
@@ -253,7 +257,7 @@ struct hall_report {
 	DYN(poll_option, polls);
 	DYN(content_change, changes);
 	DYN(title_entry, titles);
-	smap title_map; /* kept after build: the renderers look titles up */
+	smap title_map;
 	smap kiosk_map, exhibit_map, item_map, mode_map, poll_map, session_map, vote_map;
 };
 
@@ -275,7 +279,7 @@ static void *dyn_push(void **arr, size_t *n, size_t *cap, size_t size)
 }
 #define PUSH(r, name) dyn_push((void **)&(r)->name, &(r)->n_##name, &(r)->cap_##name, sizeof *(r)->name)
 
-void hall_report_destroy(hall_report *r)
+static void calc_destroy(calc *r)
 {
 	if (!r)
 		return;
@@ -327,7 +331,7 @@ static void *intern(smap *m, void **arr, size_t *n, size_t *cap, size_t size, si
 	return (char *)*arr + idx * size;
 }
 
-static kiosk_stat *kiosk_for(hall_report *r, const char *id)
+static kiosk_stat *kiosk_for(calc *r, const char *id)
 {
 	int added;
 	kiosk_stat *k = intern(&r->kiosk_map, (void **)&r->kiosks, &r->n_kiosks, &r->cap_kiosks, sizeof *r->kiosks,
@@ -339,14 +343,14 @@ static kiosk_stat *kiosk_for(hall_report *r, const char *id)
 	return k;
 }
 
-static exhibit_stat *exhibit_for(hall_report *r, const char *id)
+static exhibit_stat *exhibit_for(calc *r, const char *id)
 {
 	int added;
 	return intern(&r->exhibit_map, (void **)&r->exhibits, &r->n_exhibits, &r->cap_exhibits, sizeof *r->exhibits,
 	              sizeof r->exhibits->id, id, &added);
 }
 
-static named_count *mode_for(hall_report *r, const char *name)
+static named_count *mode_for(calc *r, const char *name)
 {
 	int added;
 	return intern(&r->mode_map, (void **)&r->modes, &r->n_modes, &r->cap_modes, sizeof *r->modes,
@@ -354,7 +358,7 @@ static named_count *mode_for(hall_report *r, const char *name)
 }
 
 /* Index of the local day holding ts, or -1 outside the period. */
-static int day_of(const hall_report *r, int64_t ts)
+static int day_of(const calc *r, int64_t ts)
 {
 	if (ts < r->days[0].start_ms || ts >= r->days[r->n_days].start_ms)
 		return -1;
@@ -369,14 +373,14 @@ static int day_of(const hall_report *r, int64_t ts)
 	return (int)lo;
 }
 
-static int hour_of(const hall_report *r, int day, int64_t ts)
+static int hour_of(const calc *r, int day, int64_t ts)
 {
 	int64_t h = (ts - r->days[day].start_ms) / HOUR_MS;
 	return h < 0 ? 0 : h > 23 ? 23 : (int)h;
 }
 
 typedef struct scan_ctx {
-	hall_report *r;
+	calc *r;
 	int oom;
 	size_t last_kiosk; /* index of the kiosk of the previous event: events come by kiosk */
 	int has_last;
@@ -397,7 +401,7 @@ static int push_i64(int64_t **v, size_t *n, size_t *cap, int64_t x)
 	return 0;
 }
 
-static int add_dwell(hall_report *r, int64_t ms)
+static int add_dwell(calc *r, int64_t ms)
 {
 	return push_i64(&r->dwell, &r->n_dwell, &r->cap_dwell, ms);
 }
@@ -407,7 +411,7 @@ static int dwellv_add(dwellv *d, int64_t ms)
 	return push_i64(&d->v, &d->n, &d->cap, ms);
 }
 
-static kiosk_stat *kiosk_for(hall_report *r, const char *id);
+static kiosk_stat *kiosk_for(calc *r, const char *id);
 
 /* Map keys join fields with a unit separator. Built by hand, not with snprintf: this runs
  * for most of a day's million events (see BENCHMARKS.md). `out` holds 256 bytes, more
@@ -443,7 +447,7 @@ static void key_end(char *p)
 }
 
 /* The item (exhibit, target) of an event, added when new. */
-static item_stat *item_for(hall_report *r, const hall_event *ev)
+static item_stat *item_for(calc *r, const hall_event *ev)
 {
 	char key[256];
 	int added;
@@ -465,7 +469,7 @@ static void session_key(char *out, const hall_event *ev)
 
 /* A session_end gives its dwell time once, and only to a session that started in the
  * period (value 0 in session_map: started, not yet ended). Returns -1 on out-of-memory. */
-static int take_dwell(hall_report *r, const hall_event *ev)
+static int take_dwell(calc *r, const hall_event *ev)
 {
 	if (ev->session < 0 || ev->dwell_ms < 0)
 		return 0;
@@ -484,7 +488,7 @@ static int take_dwell(hall_report *r, const hall_event *ev)
 static int on_event(void *user, const hall_event *ev)
 {
 	scan_ctx *c = user;
-	hall_report *r = c->r;
+	calc *r = c->r;
 	int day = day_of(r, ev->ts);
 	if (day < 0 || r->days[day].from_daily)
 		return 0; /* each_event bounds by ts, but be strict about the edges; a day whose
@@ -704,7 +708,7 @@ static int on_status_change(void *user, const hall_store_status_change *ch)
 
 /* The opening windows of day d (UTC ms), at most 8; a window past midnight runs into
  * the next day. With no opening hours the whole day is one window. */
-static size_t opening_windows(const hall_report *r, const hall_schedule *sch, size_t d, span *out)
+static size_t opening_windows(const calc *r, const hall_schedule *sch, size_t d, span *out)
 {
 	int64_t start = r->days[d].start_ms;
 	if (!sch || !sch->has_opening_hours) {
@@ -750,7 +754,7 @@ static int add_outage(kiosk_stat *k, int64_t from, int64_t to)
 	return 0;
 }
 
-static hall_err compute_uptime(hall_report *r, hall_store *store, kiosk_stat *k, const hall_schedule *sch,
+static hall_err compute_uptime(calc *r, hall_store *store, kiosk_stat *k, const hall_schedule *sch,
                                hall_error *err)
 {
 	status_ctx s = {.since = -1};
@@ -812,7 +816,7 @@ out:
 static int on_history(void *user, const hall_store_history *h)
 {
 	scan_ctx *c = user;
-	hall_report *r = c->r;
+	calc *r = c->r;
 	if (h->ts < r->from_ms || h->ts >= r->to_ms || strcmp(h->kind, "content") != 0)
 		return 0;
 	content_change *ch = PUSH(r, changes);
@@ -861,7 +865,7 @@ static int on_content_applied(void *user, const hall_store_shown *a)
 /* The content versions kiosk k showed in the period, from what it said it shows
  * (hall_store_each_shown: never a clear, never a pack an override hid; version 0 is its
  * built-in pack): the one before the period began, then every change within it. */
-static hall_err versions_shown(hall_report *r, hall_store *store, kiosk_stat *k, hall_error *err)
+static hall_err versions_shown(calc *r, hall_store *store, kiosk_stat *k, hall_error *err)
 {
 	hall_store_shown last;
 	shown_ctx c = {.k = k};
@@ -929,7 +933,7 @@ static int cmp_poll(const void *a, const void *b)
 	return strcmp(x->option, y->option);
 }
 
-static hall_err setup_days(hall_report *r, const hall_report_options *opt, hall_error *err)
+static hall_err setup_days(calc *r, const hall_report_options *opt, hall_error *err)
 {
 	int y, m, d, y2, m2, d2;
 	if (hall_clock_parse_date(opt->from_day, &y, &m, &d) != 0)
@@ -987,7 +991,7 @@ static int on_daily(void *user, const hall_store_daily *d)
 	return 0;
 }
 
-static int day_index(const hall_report *r, const char *day)
+static int day_index(const calc *r, const char *day)
 {
 	for (size_t i = 0; i < r->n_days; i++)
 		if (strcmp(r->days[i].day, day) == 0)
@@ -998,7 +1002,7 @@ static int day_index(const hall_report *r, const char *day)
 /* Count one aggregate row of a day reported from the aggregates: what they hold (counts
  * per kiosk, exhibit, hour, language and type, and a sum of dwell). Items, poll options,
  * modes and the dwell of each session are not in them. */
-static int apply_daily(hall_report *r, const hall_store_daily *d, int day)
+static int apply_daily(calc *r, const hall_store_daily *d, int day)
 {
 	kiosk_stat *k = kiosk_for(r, d->kiosk);
 	if (!k)
@@ -1044,7 +1048,7 @@ static int apply_daily(hall_report *r, const hall_store_daily *d, int day)
  * aggregates. `before_raw` runs before the raw scan (days that start before the recorded
  * cutoff); after it, a day of an older database (no cutoff recorded) past the retention
  * period, with aggregates and no raw event left, is taken from its aggregates too. */
-static hall_err use_daily(hall_report *r, hall_store *store, int before_raw, hall_error *err)
+static hall_err use_daily(calc *r, hall_store *store, int before_raw, hall_error *err)
 {
 	if (before_raw) {
 		for (size_t i = 0; i < r->n_days; i++)
@@ -1097,7 +1101,7 @@ static int last_seq_cb(void *user, const hall_event *ev)
  * to be sent before the period (the highest stored before it, or the highest confirmed
  * with no gap), up to the last one that can belong to the period (just below the first
  * seq received after it; with none after, the highest it announced). */
-static hall_err missing_of_silent(hall_report *r, hall_store *store, kiosk_stat *k, int64_t after, hall_error *err)
+static hall_err missing_of_silent(calc *r, hall_store *store, kiosk_stat *k, int64_t after, hall_error *err)
 {
 	int64_t upper = after > 0 ? after - 1 : k->announced;
 	int64_t before = 0;
@@ -1130,30 +1134,27 @@ static void title_key(char *out, size_t len, char kind, const char *a, const cha
 }
 
 /* Remember the name of (kind, a, b) unless a pack loaded earlier already named it. */
-static int title_add(hall_report *r, char kind, const char *a, const char *prefix, const char *b,
+static int title_add(calc *r, char kind, const char *a, const char *prefix, const char *b,
                      const hall_text *t)
 {
 	char item[HALL_STR_BUF + 16], key[sizeof r->titles->key];
 	snprintf(item, sizeof item, "%s%s", prefix, b ? b : "");
 	title_key(key, sizeof key, kind, a, item);
-	const char *ko = hall_text_get(t, HALL_LANG_KO), *en = hall_text_get(t, HALL_LANG_EN);
-	if (!*ko && !*en)
+	if (!hall_text_present(t))
 		return 0;
 	int added = 0;
 	title_entry *e = intern(&r->title_map, (void **)&r->titles, &r->n_titles, &r->cap_titles, sizeof *r->titles,
 	                        sizeof r->titles->key, key, &added);
 	if (!e)
 		return -1;
-	if (added) {
-		snprintf(e->ko, sizeof e->ko, "%s", ko);
-		snprintf(e->en, sizeof e->en, "%s", en);
-	}
+	for (int l = 0; added && l < HALL_LANG_COUNT; l++)
+		snprintf(e->t.text[l], sizeof e->t.text[l], "%s", hall_text_get(t, (hall_lang)l));
 	return 0;
 }
 
 /* The names in one stored pack (by the sha256 of its manifest). A pack that cannot be read
  * or parsed adds nothing: the report then shows ids, as it does with no pack at all. */
-static int titles_of_pack(hall_report *r, const char *data_dir, const char *ref)
+static int titles_of_pack(calc *r, const char *data_dir, const char *ref)
 {
 	char *manifest = NULL;
 	size_t len = 0;
@@ -1199,7 +1200,7 @@ static int titles_of_pack(hall_report *r, const char *data_dir, const char *ref)
 
 /* The names in the packs of the desired state: the one pushed to all kiosks first, then
  * those pushed to a group or a single kiosk of the report (each pack read once). */
-static int load_titles(hall_report *r, hall_store *store, const char *data_dir)
+static int load_titles(calc *r, hall_store *store, const char *data_dir)
 {
 	char done[16][65];
 	size_t n_done = 0;
@@ -1246,10 +1247,11 @@ static int on_unrecorded(void *user, const char *kiosk, int64_t n)
 	return 0;
 }
 
-hall_err hall_report_build(hall_store *store, const hall_report_options *opt, hall_report **out, hall_error *err)
+/* Read the store and fill the calculation; see hall_report_build. */
+static hall_err calculate(hall_store *store, const hall_report_options *opt, calc **out, hall_error *err)
 {
 	*out = NULL;
-	hall_report *r = calloc(1, sizeof *r);
+	calc *r = calloc(1, sizeof *r);
 	if (!r)
 		return hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
 	snprintf(r->from_day, sizeof r->from_day, "%s", opt->from_day);
@@ -1371,18 +1373,281 @@ hall_err hall_report_build(hall_store *store, const hall_report_options *opt, ha
 	*out = r;
 	return HALL_OK;
 fail:
-	hall_report_destroy(r);
+	calc_destroy(r);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ the document */
+
+void hall_report_destroy(hall_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_kiosks; i++) {
+		free(r->kiosks[i].shown);
+		free(r->kiosks[i].outages);
+	}
+	for (size_t i = 0; i < r->n_polls; i++)
+		free(r->polls[i].options);
+	free(r->causes);
+	free(r->kiosks);
+	free(r->exhibits);
+	free(r->items);
+	free(r->modes);
+	free(r->polls);
+	free(r->changes);
+	free(r->days);
+	free(r->titles);
+	free(r);
+}
+
+const char *hall_report_title_in(const hall_report_title *t, hall_lang lang)
+{
+	if (!t)
+		return NULL;
+	if ((unsigned)lang < HALL_LANG_COUNT && t->text[lang][0])
+		return t->text[lang];
+	for (int l = 0; l < HALL_LANG_COUNT; l++)
+		if (t->text[l][0])
+			return t->text[l];
+	return NULL;
+}
+
+/* A zeroed array of n elements (one when n is 0, so that NULL means out of memory). */
+static void *alloc_rows(size_t n, size_t size)
+{
+	return calloc(n ? n : 1, size);
+}
+
+static hall_report_dwell dwell_of(const dwellv *d)
+{
+	return (hall_report_dwell){.n = d->n, .median = d->median, .p90 = d->p90};
+}
+
+/* The document's copy of the pack's name of (kind, a, b), or NULL when no pack names it.
+ * The document's titles are the calculation's, in the same order (so an index found in
+ * title_map is one there), then the languages' own names. */
+static const hall_report_title *doc_title(const calc *c, const hall_report *d, char kind, const char *a,
+                                          const char *b)
+{
+	char key[sizeof c->titles->key];
+	title_key(key, sizeof key, kind, a, b);
+	size_t *v = smap_find((smap *)&c->title_map, key);
+	return v ? &d->titles[*v] : NULL;
+}
+
+/* An item's name: the home screen's `exhibit-<id>` is that exhibit's title, `lang-<code>`
+ * the language's own name, a card, chart, district or poll option its title in the pack. */
+static const hall_report_title *item_title_of(const calc *c, const hall_report *d, const char *exhibit,
+                                              const char *target)
+{
+	hall_lang l;
+	if (strncmp(target, "exhibit-", 8) == 0 && target[8])
+		return doc_title(c, d, 'E', target + 8, "");
+	if (strncmp(target, "lang-", 5) == 0 && hall_lang_from_code(target + 5, &l) == 0)
+		return &d->titles[c->n_titles + (size_t)l];
+	return doc_title(c, d, 'I', exhibit, target);
+}
+
+static const hall_report_title *exhibit_title_of(const calc *c, const hall_report *d, const char *id)
+{
+	return id[0] ? doc_title(c, d, 'E', id, "") : NULL;
+}
+
+static void add_cause(hall_report *d, hall_report_cause_kind kind, const char *kiosk, int64_t count)
+{
+	hall_report_cause *x = &d->causes[d->n_causes++];
+	x->kind = kind;
+	snprintf(x->kiosk, sizeof x->kiosk, "%s", kiosk);
+	x->count = count;
+}
+
+static int doc_kiosks(const calc *c, hall_report *d)
+{
+	d->kiosks = alloc_rows(c->n_kiosks, sizeof *d->kiosks);
+	d->causes = alloc_rows(3 * c->n_kiosks, sizeof *d->causes);
+	if (!d->kiosks || !d->causes)
+		return -1;
+	for (size_t i = 0; i < c->n_kiosks; i++) {
+		const kiosk_stat *k = &c->kiosks[i];
+		hall_report_kiosk *o = &d->kiosks[d->n_kiosks++];
+		memcpy(o->id, k->id, sizeof o->id);
+		memcpy(o->group, k->group, sizeof o->group);
+		o->events = k->events;
+		o->missing = k->missing;
+		o->events_expected = k->events + k->missing;
+		o->has_seq = k->raw_events > 0;
+		o->seq_min = o->has_seq ? k->seq_min : 0;
+		o->seq_max = o->has_seq ? k->seq_max : 0;
+		o->announced = k->announced;
+		o->expected = k->expected;
+		o->never_seen = k->never_seen;
+		o->unrecorded = k->unrecorded;
+		o->sessions = k->sessions;
+		o->taps = k->taps;
+		o->help = k->help;
+		o->content_version = k->content_version;
+		o->open_ms = k->open_ms;
+		o->online_ms = k->online_ms;
+		o->dwell = dwell_of(&k->dwell);
+		o->shown = alloc_rows(k->n_shown, sizeof *o->shown);
+		o->outages = alloc_rows(k->n_outages, sizeof *o->outages);
+		if (!o->shown || !o->outages)
+			return -1;
+		for (size_t j = 0; j < k->n_shown; j++)
+			o->shown[j] = (hall_report_shown){k->shown[j].version, k->shown[j].applied_ms, k->shown[j].before_period};
+		o->n_shown = k->n_shown;
+		for (size_t j = 0; j < k->n_outages; j++)
+			o->outages[j] = (hall_report_span){k->outages[j].from, k->outages[j].to};
+		o->n_outages = k->n_outages;
+		if (k->never_seen)
+			add_cause(d, HALL_REPORT_CAUSE_NEVER_CONNECTED, k->id, 0);
+		if (k->unrecorded > 0)
+			add_cause(d, HALL_REPORT_CAUSE_UNRECORDED, k->id, k->unrecorded);
+		if (k->missing > 0)
+			add_cause(d, HALL_REPORT_CAUSE_MISSING, k->id, k->missing);
+	}
+	return 0;
+}
+
+static int doc_rows(const calc *c, hall_report *d)
+{
+	d->exhibits = alloc_rows(c->n_exhibits, sizeof *d->exhibits);
+	d->items = alloc_rows(c->n_items, sizeof *d->items);
+	d->modes = alloc_rows(c->n_modes, sizeof *d->modes);
+	d->changes = alloc_rows(c->n_changes, sizeof *d->changes);
+	d->days = alloc_rows(c->n_days, sizeof *d->days);
+	if (!d->exhibits || !d->items || !d->modes || !d->changes || !d->days)
+		return -1;
+	for (size_t i = 0; i < c->n_exhibits; i++, d->n_exhibits++) {
+		const exhibit_stat *e = &c->exhibits[i];
+		hall_report_exhibit *o = &d->exhibits[i];
+		memcpy(o->id, e->id, sizeof o->id);
+		o->title = exhibit_title_of(c, d, e->id);
+		o->views = e->views;
+		o->taps = e->taps;
+		o->dwell = dwell_of(&e->dwell);
+	}
+	for (size_t i = 0; i < c->n_items; i++, d->n_items++) {
+		const item_stat *it = &c->items[i];
+		hall_report_item *o = &d->items[i];
+		memcpy(o->exhibit, it->exhibit, sizeof o->exhibit);
+		memcpy(o->target, it->target, sizeof o->target);
+		o->exhibit_title = exhibit_title_of(c, d, it->exhibit);
+		o->title = item_title_of(c, d, it->exhibit, it->target);
+		o->taps = it->taps;
+		o->views = it->views;
+		o->dwell = dwell_of(&it->dwell);
+	}
+	for (size_t i = 0; i < c->n_modes; i++, d->n_modes++) {
+		memcpy(d->modes[i].name, c->modes[i].name, sizeof d->modes[i].name);
+		d->modes[i].count = c->modes[i].count;
+	}
+	for (size_t i = 0; i < c->n_changes; i++, d->n_changes++) {
+		const content_change *ch = &c->changes[i];
+		hall_report_change *o = &d->changes[i];
+		o->ts = ch->ts;
+		o->version = ch->version;
+		memcpy(o->action, ch->action, sizeof o->action);
+		memcpy(o->target, ch->target, sizeof o->target);
+		memcpy(o->user, ch->user, sizeof o->user);
+	}
+	for (size_t i = 0; i < c->n_days; i++, d->n_days++) {
+		const day_stat *x = &c->days[i];
+		d->days[i] = (hall_report_day){.sessions = x->sessions, .taps = x->taps, .views = x->views,
+		                               .events = x->events, .from_daily = x->from_daily != 0};
+		memcpy(d->days[i].day, x->day, sizeof d->days[i].day);
+	}
+	return 0;
+}
+
+/* Polls with their options: the calculation's options come sorted by poll, then votes. */
+static int doc_polls(const calc *c, hall_report *d)
+{
+	d->polls = alloc_rows(c->n_polls, sizeof *d->polls);
+	if (!d->polls)
+		return -1;
+	for (size_t i = 0; i < c->n_polls;) {
+		size_t j = i;
+		while (j < c->n_polls && strcmp(c->polls[j].poll, c->polls[i].poll) == 0)
+			j++;
+		hall_report_poll *p = &d->polls[d->n_polls++];
+		snprintf(p->id, sizeof p->id, "%s", c->polls[i].poll);
+		p->title = doc_title(c, d, 'P', p->id, "");
+		p->options = alloc_rows(j - i, sizeof *p->options);
+		if (!p->options)
+			return -1;
+		for (size_t k = i; k < j; k++) {
+			hall_report_option *o = &p->options[p->n_options++];
+			memcpy(o->id, c->polls[k].option, sizeof o->id);
+			o->title = doc_title(c, d, 'P', p->id, o->id);
+			o->votes = c->polls[k].votes;
+			p->total += o->votes;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+/* The calculation as the document of report.h. */
+static hall_report *make_document(const calc *c)
+{
+	hall_report *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	memcpy(d->from_day, c->from_day, sizeof d->from_day);
+	memcpy(d->to_day, c->to_day, sizeof d->to_day);
+	memcpy(d->tz, c->tz, sizeof d->tz);
+	d->generated_ms = c->generated_ms;
+	d->has_opening = c->has_opening != 0;
+	d->retention_days = c->retention_days;
+	d->n_days_daily = c->n_days_daily;
+	d->sessions = c->sessions;
+	d->taps = c->taps;
+	d->views = c->views;
+	d->events = c->events;
+	d->votes = c->votes;
+	d->help = c->help;
+	d->language_changes = c->language_changes;
+	d->rejected_total = c->rejected_total;
+	d->dwell = (hall_report_dwell){.n = c->n_dwell, .median = c->dwell_median, .p90 = c->dwell_p90};
+	memcpy(d->hours_sessions, c->hours_sessions, sizeof d->hours_sessions);
+	memcpy(d->hours_taps, c->hours_taps, sizeof d->hours_taps);
+	memcpy(d->lang_views, c->lang_views, sizeof d->lang_views);
+	d->titles = alloc_rows(c->n_titles + HALL_LANG_COUNT, sizeof *d->titles);
+	if (!d->titles)
+		goto fail;
+	for (size_t i = 0; i < c->n_titles; i++)
+		d->titles[i] = c->titles[i].t;
+	for (int l = 0; l < HALL_LANG_COUNT; l++)
+		for (int in = 0; in < HALL_LANG_COUNT; in++)
+			snprintf(d->titles[c->n_titles + (size_t)l].text[in], sizeof d->titles->text[in], "%s",
+			         hall_lang_native_name((hall_lang)l));
+	d->n_titles = c->n_titles + HALL_LANG_COUNT;
+	if (doc_kiosks(c, d) != 0 || doc_rows(c, d) != 0 || doc_polls(c, d) != 0)
+		goto fail;
+	d->complete = d->n_days_daily == 0 && d->n_causes == 0;
+	return d;
+fail:
+	hall_report_destroy(d);
+	return NULL;
+}
+
+hall_err hall_report_build(hall_store *store, const hall_report_options *opt, hall_report **out, hall_error *err)
+{
+	calc *c = NULL;
+	*out = NULL;
+	hall_err rc = calculate(store, opt, &c, err);
+	if (rc != HALL_OK)
+		return rc;
+	*out = make_document(c);
+	calc_destroy(c);
+	return *out ? HALL_OK : hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
 }
 
 int hall_report_is_complete(const hall_report *r)
 {
-	if (r->n_days_daily > 0)
-		return 0;
-	for (size_t i = 0; i < r->n_kiosks; i++)
-		if (r->kiosks[i].missing > 0 || r->kiosks[i].never_seen || r->kiosks[i].unrecorded > 0)
-			return 0;
-	return 1;
+	return r->complete;
 }
 
 int hall_report_format_from_name(const char *name, hall_report_format *out)
@@ -1397,1368 +1662,3 @@ int hall_report_format_from_name(const char *name, hall_report_format *out)
 	return -1;
 }
 
-/* ------------------------------------------------------------------ labels */
-
-typedef enum label {
-	L_TITLE, L_PERIOD, L_GENERATED, L_TZ, L_COMPLETE, L_INCOMPLETE, L_SESSIONS, L_TAPS, L_VIEWS, L_EVENTS,
-	L_DWELL_MEDIAN, L_DWELL_P90, L_VOTES, L_HELP, L_REJECTED, L_KIOSKS, L_KIOSK, L_GROUP, L_SEQ_MIN, L_SEQ_MAX,
-	L_MISSING, L_UPTIME, L_OUTAGES, L_NONE, L_EXHIBITS, L_EXHIBIT, L_ITEMS, L_ITEM, L_HOURS, L_HOUR, L_LANGUAGES,
-	L_LANGUAGE, L_MODES, L_MODE, L_POLLS, L_POLL, L_OPTION, L_CONTENT, L_VERSION, L_ACTION, L_TARGET, L_TIME,
-	L_TREND, L_DAY, L_OPEN_HOURS_ALL, L_OPEN_HOURS_SCHED, L_COUNT, L_COMPLETENESS, L_LANG_CHANGES, L_UNKNOWN,
-	L_SIGN, L_NO_DATA, L_USER, L_OUTSIDE, L_NEVER_SEEN, L_DWELL, L_SHOWN, L_BEFORE, L_COUNT_
-} label;
-
-static const char *const labels_ko[L_COUNT_] = {
-	"시민청 키오스크 이용 보고서", "기간", "작성 시각", "시간대", "데이터 완전: 빠진 이벤트 없음",
-	"데이터 불완전: 빠진 이벤트 있음", "방문 세션", "터치", "화면 조회", "이벤트", "체류 시간 중앙값",
-	"체류 시간 90번째 백분위", "투표", "직원 호출", "거부된 이벤트(누적)", "키오스크별", "키오스크", "그룹",
-	"최저 seq", "최고 seq", "빠진 이벤트", "운영시간 중 가동률", "중단", "없음", "전시별", "전시", "항목별 터치",
-	"항목", "시간대별", "시", "언어별 화면 조회", "언어", "접근성 모드 사용", "모드", "투표 결과", "투표",
-	"선택지", "콘텐츠 버전", "버전", "작업", "대상", "시각", "일별 추이", "날짜",
-	"운영시간: 하루 전체(일정 없음)", "운영시간: 게시된 일정 기준", "건수", "데이터 완전성", "언어 변경",
-	"알 수 없음", "확인자 서명", "이 기간에 기록된 이벤트가 없습니다.", "사용자", "(대기·홈 화면)",
-	"한 번도 연결되지 않음: 보낸 것 없음", "체류 시간 중앙값 / 90%", "표시된 콘텐츠 버전", "기간 이전부터"};
-static const char *const labels_en[L_COUNT_] = {
-	"Citizen Hall kiosk usage report", "Period", "Generated", "Time zone", "Data complete: no events missing",
-	"Data INCOMPLETE: events missing", "Visitor sessions", "Taps", "Page views", "Events", "Dwell time, median",
-	"Dwell time, 90th percentile", "Votes", "Staff calls", "Rejected events (all time)", "Per kiosk", "Kiosk",
-	"Group", "Lowest seq", "Highest seq", "Missing events", "Uptime in opening hours", "Outages", "none",
-	"Per exhibit", "Exhibit", "Taps per item", "Item", "By hour of day", "Hour", "Page views by language",
-	"Language", "Accessibility modes used", "Mode", "Poll results", "Poll", "Option", "Content versions",
-	"Version", "Action", "Target", "Time", "Day by day", "Day", "Opening hours: the whole day (no schedule)",
-	"Opening hours: from the published schedule", "Count", "Data completeness", "Language changes", "unknown",
-	"Signed off by", "No events were recorded in this period.", "User", "(attract and home screens)",
-	"never seen: sent nothing", "Dwell median / p90", "Content versions shown", "before the period"};
-
-static const char *L(hall_lang lang, label l)
-{
-	return lang == HALL_LANG_KO ? labels_ko[l] : labels_en[l];
-}
-
-/* After the incomplete label, each cause in plain words, kiosk by kiosk ("kiosk
- * gallery-09 never connected", "lobby-02: 270 events could not be recorded"), so whoever
- * signs the report knows what is missing and why. Cut with "…" when out is full. */
-static void append_causes(const hall_report *r, hall_lang lang, char *out, size_t len)
-{
-	bool ko = lang == HALL_LANG_KO;
-	for (size_t i = 0; i < r->n_kiosks; i++) {
-		const kiosk_stat *k = &r->kiosks[i];
-		char cause[3][160];
-		int n = 0;
-		if (k->never_seen)
-			snprintf(cause[n++], sizeof cause[0], ko ? "키오스크 %s 연결된 적 없음" : "kiosk %s never connected", k->id);
-		if (k->unrecorded > 0)
-			snprintf(cause[n++], sizeof cause[0], ko ? "%s: 기록하지 못한 이벤트 %lld건" : "%s: %lld events could not be recorded",
-			         k->id, (long long)k->unrecorded);
-		if (k->missing > 0)
-			snprintf(cause[n++], sizeof cause[0], ko ? "%s: 빠진 이벤트 %lld건" : "%s: %lld events missing", k->id,
-			         (long long)k->missing);
-		for (int j = 0; j < n; j++) {
-			size_t used = strlen(out);
-			if (used + strlen(cause[j]) + 8 >= len) {
-				if (used + 5 < len)
-					snprintf(out + used, len - used, "; …");
-				return;
-			}
-			snprintf(out + used, len - used, "; %s", cause[j]);
-		}
-	}
-}
-
-/* The completeness statement. When retention removed raw events of a day of the period,
- * per-seq completeness cannot be shown, and it says so instead of "complete". */
-static void fmt_completeness(const hall_report *r, hall_lang lang, char *out, size_t len)
-{
-	if (r->n_days_daily == 0) {
-		snprintf(out, len, "%s", L(lang, hall_report_is_complete(r) ? L_COMPLETE : L_INCOMPLETE));
-		append_causes(r, lang, out, len);
-		return;
-	}
-	const char *first = "", *last = "";
-	for (size_t i = 0; i < r->n_days; i++)
-		if (r->days[i].from_daily) {
-			if (!*first)
-				first = r->days[i].day;
-			last = r->days[i].day;
-		}
-	char after[48];
-	if (lang == HALL_LANG_KO) {
-		if (r->retention_days > 0)
-			snprintf(after, sizeof after, "%d일 보존 후", r->retention_days);
-		else
-			snprintf(after, sizeof after, "보존 기간이 지나");
-		snprintf(out, len,
-		         "데이터 완전성 확인 불가: 원시 이벤트가 %s 삭제되어 seq별 완전성을 보일 수 없습니다"
-		         " (%s..%s는 일별 집계로 작성)",
-		         after, first, last);
-	} else {
-		if (r->retention_days > 0)
-			snprintf(after, sizeof after, "after %d days", r->retention_days);
-		else
-			snprintf(after, sizeof after, "after the retention period");
-		snprintf(out, len,
-		         "Data completeness CANNOT be shown: raw events were removed %s, so per-seq completeness "
-		         "cannot be shown (%s..%s counted from the daily aggregates)",
-		         after, first, last);
-	}
-}
-
-/* "median / p90" of a dwell vector, "-" without samples. */
-static void fmt_dwellv(const dwellv *d, char *out, size_t len);
-
-/* The name the pack gives (kind, a, b) in the report's language, or NULL when no pack
- * of the desired state names it. */
-static const char *title_of(const hall_report *r, char kind, const char *a, const char *b, hall_lang lang)
-{
-	char key[sizeof r->titles->key];
-	title_key(key, sizeof key, kind, a, b);
-	size_t *v = smap_find((smap *)&r->title_map, key);
-	if (!v)
-		return NULL;
-	const title_entry *e = &r->titles[*v];
-	const char *t = lang == HALL_LANG_KO ? e->ko : e->en;
-	return *t ? t : lang == HALL_LANG_KO ? e->en : e->ko;
-}
-
-/* An exhibit's title from its pack; NULL when unknown or for the attract/home row. */
-static const char *exhibit_title(const hall_report *r, const char *id, hall_lang lang)
-{
-	return id[0] ? title_of(r, 'E', id, "", lang) : NULL;
-}
-
-/* An item's name: the home screen's `exhibit-<id>` is that exhibit's title, `lang-<code>`
- * the language's own name, a card, chart, district or poll option its title in the pack.
- * NULL when none is known. */
-static const char *item_title(const hall_report *r, const char *exhibit, const char *target, hall_lang lang)
-{
-	hall_lang l;
-	if (strncmp(target, "exhibit-", 8) == 0 && target[8])
-		return exhibit_title(r, target + 8, lang);
-	if (strncmp(target, "lang-", 5) == 0 && hall_lang_from_code(target + 5, &l) == 0)
-		return hall_lang_native_name(l);
-	return title_of(r, 'I', exhibit, target, lang);
-}
-
-/* "Title (id)" when the pack names it, else the id. */
-static const char *with_id(char *buf, size_t len, const char *title, const char *id)
-{
-	if (!title || !*title || strcmp(title, id) == 0)
-		return id;
-	snprintf(buf, len, "%s (%s)", title, id);
-	return buf;
-}
-
-/* Events of the attract loop and the home screen carry no exhibit id: name that row.
- * Other rows: the exhibit's title in the report's language with its id, or the id. */
-static const char *exhibit_label_r(const hall_report *r, char *buf, size_t len, const char *id, hall_lang lang)
-{
-	if (!id[0])
-		return L(lang, L_OUTSIDE);
-	return with_id(buf, len, exhibit_title(r, id, lang), id);
-}
-
-static const char *item_label(const hall_report *r, char *buf, size_t len, const char *exhibit, const char *target,
-                              hall_lang lang)
-{
-	return with_id(buf, len, item_title(r, exhibit, target, lang), target);
-}
-
-/* ------------------------------------------------------------------ display width */
-
-/* Terminal cells of one code point: East Asian Wide and Fullwidth take 2 (UAX #11),
- * combining marks and zero-width characters none, everything else 1. */
-static int cp_cells(uint32_t c)
-{
-	if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFEFF ||
-	    (c >= 0xFE00 && c <= 0xFE0F))
-		return 0;
-	if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
-	    (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
-	    (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-	    (c >= 0xFE10 && c <= 0xFE19) || (c >= 0xFE30 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFF60) ||
-	    (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF) ||
-	    (c >= 0x20000 && c <= 0x3FFFD))
-		return 2;
-	return 1;
-}
-
-/* Display cells of a UTF-8 string (a bad byte counts as one cell). */
-static size_t text_cells(const char *s)
-{
-	size_t n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		uint32_t c = *p;
-		int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-		int ok = 1;
-		for (int i = 1; i <= extra; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				ok = 0;
-		if (!ok || c >= 0xF8 || (c >= 0x80 && c < 0xC0)) {
-			n++;
-			p++;
-			continue;
-		}
-		if (extra)
-			c &= 0x3F >> extra;
-		for (int i = 1; i <= extra; i++)
-			c = (c << 6) | (p[i] & 0x3F);
-		n += (size_t)cp_cells(c);
-		p += 1 + extra;
-	}
-	return n;
-}
-
-/* s left-aligned in `width` cells (right-aligned when `right`); wider text is kept whole. */
-static void put_cell(hall_strbuf *b, const char *s, size_t width, int right)
-{
-	size_t w = text_cells(s);
-	if (!right)
-		hall_strbuf_puts(b, s);
-	for (; w < width; w++)
-		hall_strbuf_puts(b, " ");
-	if (right)
-		hall_strbuf_puts(b, s);
-}
-
-static size_t max_sz(size_t a, size_t b)
-{
-	return a > b ? a : b;
-}
-
-/* The dwell figures, or "-" when no session of the period has ended yet (a zero would
- * read as "visitors stayed no time at all"). */
-static void fmt_dwell(const hall_report *r, char *med, char *p90, size_t len);
-
-static void fmt_duration(char *out, size_t len, int64_t ms)
-{
-	int64_t s = (ms + 500) / 1000;
-	if (s >= 3600)
-		snprintf(out, len, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
-	else if (s >= 60)
-		snprintf(out, len, "%lldm %02llds", (long long)(s / 60), (long long)(s % 60));
-	else
-		snprintf(out, len, "%llds", (long long)s);
-}
-
-static void fmt_dwell(const hall_report *r, char *med, char *p90, size_t len)
-{
-	if (r->n_dwell == 0) {
-		snprintf(med, len, "-");
-		snprintf(p90, len, "-");
-		return;
-	}
-	fmt_duration(med, len, r->dwell_median);
-	fmt_duration(p90, len, r->dwell_p90);
-}
-
-static void fmt_dwellv(const dwellv *d, char *out, size_t len)
-{
-	if (!d->n) {
-		snprintf(out, len, "-");
-		return;
-	}
-	char a[24], b[24]; /* "123456h 59m": fits, and both fit a 64-byte out */
-	fmt_duration(a, sizeof a, d->median);
-	fmt_duration(b, sizeof b, d->p90);
-	snprintf(out, len, "%s / %s", a, b);
-}
-
-static void fmt_local(const hall_report *r, char *out, size_t len, int64_t ms)
-{
-	hall_civil c;
-	if (hall_clock_to_civil(ms, r->tz, &c) != 0) {
-		snprintf(out, len, "%lld", (long long)ms);
-		return;
-	}
-	snprintf(out, len, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day, c.hour, c.minute);
-}
-
-/* The content versions a kiosk showed in the period, for people: "v3 (before the period),
- * v4 from 14:05" ("v3 (기간 이전부터), v4 (14:05부터)"); the date is given too when the
- * period has more than one day. "none" when no applied content ack is known. */
-static void fmt_shown(const hall_report *r, const kiosk_stat *k, hall_lang lang, char *out, size_t len)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	if (!k->n_shown) {
-		snprintf(out, len, "%s", L(lang, L_NONE));
-		return;
-	}
-	for (size_t j = 0; j < k->n_shown && used < len; j++) {
-		const version_shown *v = &k->shown[j];
-		char when[32], part[96];
-		fmt_local(r, when, sizeof when, v->applied_ms);
-		const char *t = r->n_days > 1 || strlen(when) != 16 ? when : when + 11;
-		if (v->before_period)
-			snprintf(part, sizeof part, "v%lld (%s)", (long long)v->version, L(lang, L_BEFORE));
-		else if (lang == HALL_LANG_KO)
-			snprintf(part, sizeof part, "v%lld (%s부터)", (long long)v->version, t);
-		else
-			snprintf(part, sizeof part, "v%lld from %s", (long long)v->version, t);
-		int n = snprintf(out + used, len - used, "%s%s", j ? ", " : "", part);
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-}
-
-static double uptime_pct(const kiosk_stat *k)
-{
-	return k->open_ms > 0 ? 100.0 * (double)k->online_ms / (double)k->open_ms : 0.0;
-}
-
-static const char *lang_name(hall_lang ui, size_t i)
-{
-	return i < HALL_LANG_COUNT ? hall_lang_native_name((hall_lang)i) : L(ui, L_UNKNOWN);
-}
-
-/* ------------------------------------------------------------------ JSON */
-
-static void json_num(cJSON *o, const char *k, double v)
-{
-	cJSON_AddNumberToObject(o, k, v);
-}
-
-/* dwell_median_ms, dwell_p90_ms and dwell_n; the first two null when there is no sample. */
-static void json_dwell(cJSON *o, const dwellv *d)
-{
-	if (d->n) {
-		json_num(o, "dwell_median_ms", (double)d->median);
-		json_num(o, "dwell_p90_ms", (double)d->p90);
-	} else {
-		cJSON_AddNullToObject(o, "dwell_median_ms");
-		cJSON_AddNullToObject(o, "dwell_p90_ms");
-	}
-	json_num(o, "dwell_n", (double)d->n);
-}
-
-static char *render_json(const hall_report *r, hall_lang lang, size_t *len)
-{
-	cJSON *root = cJSON_CreateObject();
-	if (!root)
-		return NULL;
-	char buf[64];
-	cJSON_AddStringToObject(root, "from", r->from_day);
-	cJSON_AddStringToObject(root, "to", r->to_day);
-	cJSON_AddStringToObject(root, "time_zone", r->tz);
-	json_num(root, "generated", (double)r->generated_ms);
-	cJSON_AddBoolToObject(root, "complete", hall_report_is_complete(r));
-	{
-		char line[512];
-		fmt_completeness(r, HALL_LANG_EN, line, sizeof line);
-		cJSON_AddStringToObject(root, "completeness", line);
-	}
-	if (r->n_days_daily) {
-		cJSON *rg = cJSON_AddObjectToObject(root, "raw_events_removed");
-		if (r->retention_days > 0)
-			json_num(rg, "retention_days", r->retention_days);
-		else
-			cJSON_AddNullToObject(rg, "retention_days");
-		cJSON *dl = cJSON_AddArrayToObject(rg, "days");
-		for (size_t i = 0; i < r->n_days; i++)
-			if (r->days[i].from_daily)
-				cJSON_AddItemToArray(dl, cJSON_CreateString(r->days[i].day));
-	}
-	cJSON_AddStringToObject(root, "opening_hours", r->has_opening ? "schedule" : "whole-day");
-	cJSON *t = cJSON_AddObjectToObject(root, "totals");
-	json_num(t, "sessions", (double)r->sessions);
-	json_num(t, "taps", (double)r->taps);
-	json_num(t, "views", (double)r->views);
-	json_num(t, "events", (double)r->events);
-	json_num(t, "votes", (double)r->votes);
-	json_num(t, "help", (double)r->help);
-	json_num(t, "language_changes", (double)r->language_changes);
-	json_num(t, "dwell_median_ms", (double)r->dwell_median);
-	json_num(t, "dwell_p90_ms", (double)r->dwell_p90);
-	json_num(t, "sessions_with_dwell", (double)r->n_dwell);
-	json_num(t, "rejected_events_all_time", (double)r->rejected_total);
-
-	cJSON *ks = cJSON_AddArrayToObject(root, "kiosks");
-	for (size_t i = 0; i < r->n_kiosks; i++) {
-		const kiosk_stat *k = &r->kiosks[i];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(ks, o);
-		cJSON_AddStringToObject(o, "id", k->id);
-		cJSON_AddStringToObject(o, "group", k->group);
-		json_num(o, "events", (double)k->events);
-		if (k->raw_events) {
-			json_num(o, "seq_min", (double)k->seq_min);
-			json_num(o, "seq_max", (double)k->seq_max);
-		} else {
-			cJSON_AddNullToObject(o, "seq_min");
-			cJSON_AddNullToObject(o, "seq_max");
-		}
-		json_num(o, "seq_announced", (double)k->announced);
-		json_num(o, "missing", (double)k->missing);
-		cJSON_AddBoolToObject(o, "expected", k->expected);
-		cJSON_AddBoolToObject(o, "never_seen", k->never_seen);
-		json_num(o, "unrecorded", (double)k->unrecorded);
-		json_dwell(o, &k->dwell);
-		json_num(o, "sessions", (double)k->sessions);
-		json_num(o, "taps", (double)k->taps);
-		json_num(o, "help", (double)k->help);
-		json_num(o, "content_version", (double)k->content_version);
-		cJSON *vs = cJSON_AddArrayToObject(o, "versions_shown");
-		for (size_t j = 0; j < k->n_shown; j++) {
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddItemToArray(vs, x);
-			json_num(x, "version", (double)k->shown[j].version);
-			json_num(x, "applied_ms", (double)k->shown[j].applied_ms);
-			fmt_local(r, buf, sizeof buf, k->shown[j].applied_ms);
-			cJSON_AddStringToObject(x, "applied_local", buf);
-			cJSON_AddBoolToObject(x, "before_period", k->shown[j].before_period);
-		}
-		json_num(o, "open_ms", (double)k->open_ms);
-		json_num(o, "online_ms", (double)k->online_ms);
-		json_num(o, "uptime_pct", round(uptime_pct(k) * 10) / 10);
-		cJSON *outs = cJSON_AddArrayToObject(o, "outages");
-		for (size_t j = 0; j < k->n_outages; j++) {
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddItemToArray(outs, x);
-			json_num(x, "from", (double)k->outages[j].from);
-			json_num(x, "to", (double)k->outages[j].to);
-			fmt_local(r, buf, sizeof buf, k->outages[j].from);
-			cJSON_AddStringToObject(x, "from_local", buf);
-			fmt_local(r, buf, sizeof buf, k->outages[j].to);
-			cJSON_AddStringToObject(x, "to_local", buf);
-		}
-	}
-	cJSON *ex = cJSON_AddArrayToObject(root, "exhibits");
-	for (size_t i = 0; i < r->n_exhibits; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(ex, o);
-		cJSON_AddStringToObject(o, "id", r->exhibits[i].id);
-		/* the title in the report's language from the pack shown; the id when none is known */
-		const char *ext = exhibit_title(r, r->exhibits[i].id, lang);
-		cJSON_AddStringToObject(o, "title", ext ? ext : r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE));
-		json_num(o, "views", (double)r->exhibits[i].views);
-		json_num(o, "taps", (double)r->exhibits[i].taps);
-		json_dwell(o, &r->exhibits[i].dwell);
-	}
-	cJSON *it = cJSON_AddArrayToObject(root, "items");
-	for (size_t i = 0; i < r->n_items; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(it, o);
-		cJSON_AddStringToObject(o, "exhibit", r->items[i].exhibit);
-		cJSON_AddStringToObject(o, "target", r->items[i].target);
-		const char *et = exhibit_title(r, r->items[i].exhibit, lang);
-		cJSON_AddStringToObject(o, "exhibit_title",
-		                        et ? et : r->items[i].exhibit[0] ? r->items[i].exhibit : L(lang, L_OUTSIDE));
-		const char *itt = item_title(r, r->items[i].exhibit, r->items[i].target, lang);
-		cJSON_AddStringToObject(o, "title", itt ? itt : r->items[i].target);
-		json_num(o, "taps", (double)r->items[i].taps);
-		json_num(o, "views", (double)r->items[i].views);
-		json_dwell(o, &r->items[i].dwell);
-	}
-	cJSON *hours = cJSON_AddArrayToObject(root, "hours");
-	for (int h = 0; h < 24; h++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(hours, o);
-		json_num(o, "hour", h);
-		json_num(o, "sessions", (double)r->hours_sessions[h]);
-		json_num(o, "taps", (double)r->hours_taps[h]);
-	}
-	cJSON *langs = cJSON_AddArrayToObject(root, "languages");
-	for (size_t i = 0; i <= HALL_LANG_COUNT; i++) {
-		if (!r->lang_views[i] && i == HALL_LANG_COUNT)
-			continue;
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(langs, o);
-		cJSON_AddStringToObject(o, "lang", i < HALL_LANG_COUNT ? hall_lang_code((hall_lang)i) : "");
-		json_num(o, "views", (double)r->lang_views[i]);
-	}
-	cJSON *modes = cJSON_AddArrayToObject(root, "modes");
-	for (size_t i = 0; i < r->n_modes; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(modes, o);
-		cJSON_AddStringToObject(o, "mode", r->modes[i].name);
-		json_num(o, "count", (double)r->modes[i].count);
-	}
-	cJSON *polls = cJSON_AddArrayToObject(root, "polls");
-	cJSON *cur = NULL, *opts = NULL;
-	int64_t total = 0;
-	for (size_t i = 0; i < r->n_polls; i++) {
-		if (!cur || strcmp(r->polls[i].poll, r->polls[i - 1].poll) != 0) {
-			if (cur)
-				json_num(cur, "total", (double)total);
-			cur = cJSON_CreateObject();
-			cJSON_AddItemToArray(polls, cur);
-			cJSON_AddStringToObject(cur, "poll", r->polls[i].poll);
-			const char *q = title_of(r, 'P', r->polls[i].poll, "", lang);
-			cJSON_AddStringToObject(cur, "title", q ? q : r->polls[i].poll);
-			opts = cJSON_AddArrayToObject(cur, "options");
-			total = 0;
-		}
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(opts, o);
-		cJSON_AddStringToObject(o, "id", r->polls[i].option);
-		const char *ot = title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang);
-		cJSON_AddStringToObject(o, "title", ot ? ot : r->polls[i].option);
-		json_num(o, "votes", (double)r->polls[i].votes);
-		total += r->polls[i].votes;
-	}
-	if (cur)
-		json_num(cur, "total", (double)total);
-	cJSON *ch = cJSON_AddArrayToObject(root, "content");
-	for (size_t i = 0; i < r->n_changes; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(ch, o);
-		json_num(o, "ts", (double)r->changes[i].ts);
-		json_num(o, "version", (double)r->changes[i].version);
-		cJSON_AddStringToObject(o, "action", r->changes[i].action);
-		cJSON_AddStringToObject(o, "target", r->changes[i].target);
-		cJSON_AddStringToObject(o, "user", r->changes[i].user);
-	}
-	cJSON *days = cJSON_AddArrayToObject(root, "days");
-	for (size_t i = 0; i < r->n_days; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToArray(days, o);
-		cJSON_AddStringToObject(o, "day", r->days[i].day);
-		json_num(o, "sessions", (double)r->days[i].sessions);
-		json_num(o, "taps", (double)r->days[i].taps);
-		json_num(o, "views", (double)r->days[i].views);
-		json_num(o, "events", (double)r->days[i].events);
-		cJSON_AddStringToObject(o, "source", r->days[i].from_daily ? "daily_aggregates" : "raw_events");
-	}
-	char *s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!s)
-		return NULL;
-	size_t n = strlen(s);
-	char *withnl = realloc(s, n + 2);
-	if (!withnl) {
-		free(s);
-		return NULL;
-	}
-	withnl[n] = '\n';
-	withnl[n + 1] = '\0';
-	*len = n + 1;
-	return withnl;
-}
-
-/* ------------------------------------------------------------------ text */
-
-static void render_text(const hall_report *r, hall_lang lang, hall_strbuf *b)
-{
-	char d1[32], d2[32], x[64];
-	hall_strbuf_printf(b, "%s\n%s: %s .. %s (%s %s)\n", L(lang, L_TITLE), L(lang, L_PERIOD), r->from_day, r->to_day,
-	                   L(lang, L_TZ), r->tz);
-	fmt_local(r, d1, sizeof d1, r->generated_ms);
-	hall_strbuf_printf(b, "%s: %s\n", L(lang, L_GENERATED), d1);
-	{
-		char line[512];
-		fmt_completeness(r, lang, line, sizeof line);
-		hall_strbuf_printf(b, "** %s **\n\n", line);
-	}
-	fmt_dwell(r, d1, d2, sizeof d1);
-	{
-		/* labels padded by display cells (Korean syllables take two), so values line up */
-		char v[8][32];
-		const label ls[8] = {L_SESSIONS, L_TAPS, L_VIEWS, L_DWELL_MEDIAN, L_DWELL_P90, L_VOTES, L_HELP, L_REJECTED};
-		snprintf(v[0], sizeof v[0], "%lld", (long long)r->sessions);
-		snprintf(v[1], sizeof v[1], "%lld", (long long)r->taps);
-		snprintf(v[2], sizeof v[2], "%lld", (long long)r->views);
-		snprintf(v[3], sizeof v[3], "%s", d1);
-		snprintf(v[4], sizeof v[4], "%s", d2);
-		snprintf(v[5], sizeof v[5], "%lld", (long long)r->votes);
-		snprintf(v[6], sizeof v[6], "%lld", (long long)r->help);
-		snprintf(v[7], sizeof v[7], "%lld", (long long)r->rejected_total);
-		for (size_t i = 0; i < 8; i++) {
-			put_cell(b, L(lang, ls[i]), 28, 0);
-			hall_strbuf_printf(b, " %s\n", v[i]);
-		}
-		hall_strbuf_puts(b, "\n");
-	}
-	if (r->events == 0)
-		hall_strbuf_printf(b, "%s\n\n", L(lang, L_NO_DATA));
-
-	hall_strbuf_printf(b, "== %s\n", L(lang, L_KIOSKS));
-	put_cell(b, L(lang, L_KIOSK), 20, 0);
-	hall_strbuf_printf(b, " %8s %8s %8s %8s %8s %8s %8s  %s\n",
-	                   "events", "seq_min", "seq_max", "missing", "sess", "taps", "uptime", "dwell med / p90");
-	for (size_t i = 0; i < r->n_kiosks; i++) {
-		const kiosk_stat *k = &r->kiosks[i];
-		char smin[24] = "-", smax[24] = "-", dw[64];
-		if (k->raw_events) {
-			snprintf(smin, sizeof smin, "%lld", (long long)k->seq_min);
-			snprintf(smax, sizeof smax, "%lld", (long long)k->seq_max);
-		}
-		fmt_dwellv(&k->dwell, dw, sizeof dw);
-		snprintf(x, sizeof x, "%.1f%%", uptime_pct(k));
-		put_cell(b, k->id, 20, 0);
-		hall_strbuf_printf(b, " %8lld %8s %8s %8lld %8lld %8lld %8s  %s\n", (long long)k->events, smin,
-		                   smax, (long long)k->missing, (long long)k->sessions, (long long)k->taps,
-		                   k->open_ms ? x : "-", dw);
-		if (k->never_seen)
-			hall_strbuf_printf(b, "    ! %s\n", L(lang, L_NEVER_SEEN));
-		{
-			char vs[512];
-			fmt_shown(r, k, lang, vs, sizeof vs);
-			hall_strbuf_printf(b, "    %s: %s\n", L(lang, L_SHOWN), vs);
-		}
-		for (size_t j = 0; j < k->n_outages; j++) {
-			fmt_local(r, d1, sizeof d1, k->outages[j].from);
-			fmt_local(r, d2, sizeof d2, k->outages[j].to);
-			fmt_duration(x, sizeof x, k->outages[j].to - k->outages[j].from);
-			hall_strbuf_printf(b, "    %s: %s .. %s (%s)\n", L(lang, L_OUTAGES), d1, d2, x);
-		}
-	}
-	/* Exhibits and items: columns as wide as their widest cell, counted in display cells. */
-	char lb[2 * HALL_STR_BUF + 300], lb2[HALL_STR_BUF + 300];
-	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_EXHIBITS));
-	if (r->n_exhibits) {
-		size_t w0 = text_cells(L(lang, L_EXHIBIT)), w1 = max_sz(text_cells(L(lang, L_VIEWS)), 6),
-		       w2 = max_sz(text_cells(L(lang, L_TAPS)), 6);
-		for (size_t i = 0; i < r->n_exhibits; i++)
-			w0 = max_sz(w0, text_cells(exhibit_label_r(r, lb, sizeof lb, r->exhibits[i].id, lang)));
-		put_cell(b, L(lang, L_EXHIBIT), w0, 0);
-		hall_strbuf_puts(b, "  ");
-		put_cell(b, L(lang, L_VIEWS), w1, 1);
-		hall_strbuf_puts(b, "  ");
-		put_cell(b, L(lang, L_TAPS), w2, 1);
-		hall_strbuf_printf(b, "  %s\n", L(lang, L_DWELL));
-		for (size_t i = 0; i < r->n_exhibits; i++) {
-			char nv[24], nt[24];
-			fmt_dwellv(&r->exhibits[i].dwell, x, sizeof x);
-			snprintf(nv, sizeof nv, "%lld", (long long)r->exhibits[i].views);
-			snprintf(nt, sizeof nt, "%lld", (long long)r->exhibits[i].taps);
-			put_cell(b, exhibit_label_r(r, lb, sizeof lb, r->exhibits[i].id, lang), w0, 0);
-			hall_strbuf_puts(b, "  ");
-			put_cell(b, nv, w1, 1);
-			hall_strbuf_puts(b, "  ");
-			put_cell(b, nt, w2, 1);
-			hall_strbuf_printf(b, "  %s\n", x);
-		}
-	}
-	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_ITEMS));
-	size_t n_items = r->n_items < 30 ? r->n_items : 30;
-	if (n_items) {
-		size_t w0 = text_cells(L(lang, L_EXHIBIT)), w1 = text_cells(L(lang, L_ITEM)),
-		       w2 = max_sz(text_cells(L(lang, L_TAPS)), 6), w3 = max_sz(text_cells(L(lang, L_VIEWS)), 6);
-		for (size_t i = 0; i < n_items; i++) {
-			w0 = max_sz(w0, text_cells(exhibit_label_r(r, lb, sizeof lb, r->items[i].exhibit, lang)));
-			w1 = max_sz(w1, text_cells(item_label(r, lb2, sizeof lb2, r->items[i].exhibit, r->items[i].target, lang)));
-		}
-		put_cell(b, L(lang, L_EXHIBIT), w0, 0);
-		hall_strbuf_puts(b, "  ");
-		put_cell(b, L(lang, L_ITEM), w1, 0);
-		hall_strbuf_puts(b, "  ");
-		put_cell(b, L(lang, L_TAPS), w2, 1);
-		hall_strbuf_puts(b, "  ");
-		put_cell(b, L(lang, L_VIEWS), w3, 1);
-		hall_strbuf_printf(b, "  %s\n", L(lang, L_DWELL));
-		for (size_t i = 0; i < n_items; i++) {
-			char nt[24], nv[24];
-			fmt_dwellv(&r->items[i].dwell, x, sizeof x);
-			snprintf(nt, sizeof nt, "%lld", (long long)r->items[i].taps);
-			snprintf(nv, sizeof nv, "%lld", (long long)r->items[i].views);
-			put_cell(b, exhibit_label_r(r, lb, sizeof lb, r->items[i].exhibit, lang), w0, 0);
-			hall_strbuf_puts(b, "  ");
-			put_cell(b, item_label(r, lb2, sizeof lb2, r->items[i].exhibit, r->items[i].target, lang), w1, 0);
-			hall_strbuf_puts(b, "  ");
-			put_cell(b, nt, w2, 1);
-			hall_strbuf_puts(b, "  ");
-			put_cell(b, nv, w3, 1);
-			hall_strbuf_printf(b, "  %s\n", x);
-		}
-	}
-	hall_strbuf_printf(b, "\n== %s (%s / %s)\n", L(lang, L_HOURS), L(lang, L_SESSIONS), L(lang, L_TAPS));
-	for (int h = 0; h < 24; h++)
-		if (r->hours_sessions[h] || r->hours_taps[h])
-			hall_strbuf_printf(b, "%02d  %6lld %6lld\n", h, (long long)r->hours_sessions[h],
-			                   (long long)r->hours_taps[h]);
-	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_LANGUAGES));
-	for (size_t i = 0; i <= HALL_LANG_COUNT; i++)
-		if (r->lang_views[i])
-		{
-			put_cell(b, lang_name(lang, i), 12, 0);
-			hall_strbuf_printf(b, " %lld\n", (long long)r->lang_views[i]);
-		}
-	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_MODES));
-	for (size_t i = 0; i < r->n_modes; i++)
-	{
-		put_cell(b, r->modes[i].name, 20, 0);
-		hall_strbuf_printf(b, " %lld\n", (long long)r->modes[i].count);
-	}
-	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_POLLS));
-	for (size_t i = 0; i < r->n_polls; i++)
-	{
-		put_cell(b, r->polls[i].poll, 20, 0);
-		hall_strbuf_puts(b, " ");
-		put_cell(b, with_id(lb, sizeof lb, title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang),
-		                    r->polls[i].option), 20, 0);
-		hall_strbuf_printf(b, " %lld\n", (long long)r->polls[i].votes);
-	}
-	hall_strbuf_printf(b, "\n== %s\n", L(lang, L_CONTENT));
-	for (size_t i = 0; i < r->n_changes; i++) {
-		fmt_local(r, d1, sizeof d1, r->changes[i].ts);
-		hall_strbuf_printf(b, "%s  v%lld  %s  %s  %s\n", d1, (long long)r->changes[i].version, r->changes[i].action,
-		                   r->changes[i].target, r->changes[i].user);
-	}
-	if (r->n_days > 1) {
-		hall_strbuf_printf(b, "\n== %s\n", L(lang, L_TREND));
-		for (size_t i = 0; i < r->n_days; i++)
-			hall_strbuf_printf(b, "%s  %s %-6lld %s %lld\n", r->days[i].day, L(lang, L_SESSIONS),
-			                   (long long)r->days[i].sessions, L(lang, L_TAPS), (long long)r->days[i].taps);
-	}
-}
-
-/* ------------------------------------------------------------------ CSV */
-
-/* Long format: one row per figure, so a spreadsheet can pivot it as it likes. */
-/* The last two columns name the exhibit and the item in the report's language (from the
- * pack the kiosks were told to show; the id when no pack names them, empty for rows that
- * are not about an exhibit). */
-static void csv_row_t(hall_strbuf *b, const char *section, const char *day, const char *kiosk, const char *exhibit,
-                      const char *item, const char *metric, long long value, const char *ex_title,
-                      const char *item_title_s)
-{
-	const char *f[] = {section, day, kiosk, exhibit, item, metric};
-	for (size_t i = 0; i < 6; i++) {
-		hall_strbuf_csv(b, f[i] ? f[i] : "");
-		hall_strbuf_puts(b, ",");
-	}
-	hall_strbuf_printf(b, "%lld,", value);
-	hall_strbuf_csv(b, ex_title ? ex_title : "");
-	hall_strbuf_puts(b, ",");
-	hall_strbuf_csv(b, item_title_s ? item_title_s : "");
-	hall_strbuf_puts(b, "\r\n");
-}
-
-static void csv_row(hall_strbuf *b, const char *section, const char *day, const char *kiosk, const char *exhibit,
-                    const char *item, const char *metric, long long value)
-{
-	csv_row_t(b, section, day, kiosk, exhibit, item, metric, value, "", "");
-}
-
-/* dwell_median_ms and dwell_p90_ms rows of a kiosk, exhibit or item with dwell samples. */
-static void csv_dwell(hall_strbuf *b, const char *period, const char *kiosk, const char *exhibit, const char *item,
-                      const dwellv *d, const char *ex_title, const char *item_title_s)
-{
-	if (!d->n)
-		return;
-	const char *section = kiosk[0] ? "kiosk" : item[0] ? "item" : "exhibit";
-	csv_row_t(b, section, period, kiosk, exhibit, item, "dwell_median_ms", d->median, ex_title, item_title_s);
-	csv_row_t(b, section, period, kiosk, exhibit, item, "dwell_p90_ms", d->p90, ex_title, item_title_s);
-}
-
-static void render_csv(const hall_report *r, hall_lang lang, hall_strbuf *b)
-{
-	char period[32], x[16];
-	snprintf(period, sizeof period, "%s..%s", r->from_day, r->to_day);
-	hall_strbuf_puts(b, "\xEF\xBB\xBF"); /* BOM: spreadsheets then read the Korean as UTF-8 */
-	hall_strbuf_puts(b, "section,day,kiosk,exhibit,item,metric,value,exhibit_title,item_title\r\n");
-	csv_row(b, "totals", period, "", "", "", "complete", hall_report_is_complete(r));
-	if (r->n_days_daily) {
-		/* the days whose raw events are gone: counted from the daily aggregates */
-		csv_row(b, "totals", period, "", "", "", "raw_retention_days", r->retention_days);
-		for (size_t i = 0; i < r->n_days; i++)
-			if (r->days[i].from_daily)
-				csv_row(b, "day", r->days[i].day, "", "", "", "raw_events_removed", 1);
-	}
-	csv_row(b, "totals", period, "", "", "", "sessions", r->sessions);
-	csv_row(b, "totals", period, "", "", "", "taps", r->taps);
-	csv_row(b, "totals", period, "", "", "", "views", r->views);
-	csv_row(b, "totals", period, "", "", "", "events", r->events);
-	csv_row(b, "totals", period, "", "", "", "dwell_median_ms", r->dwell_median);
-	csv_row(b, "totals", period, "", "", "", "dwell_p90_ms", r->dwell_p90);
-	csv_row(b, "totals", period, "", "", "", "votes", r->votes);
-	csv_row(b, "totals", period, "", "", "", "help", r->help);
-	for (size_t i = 0; i < r->n_kiosks; i++) {
-		const kiosk_stat *k = &r->kiosks[i];
-		csv_row(b, "kiosk", period, k->id, "", "", "events", k->events);
-		if (k->raw_events) { /* no row: no seq received in the period */
-			csv_row(b, "kiosk", period, k->id, "", "", "seq_min", k->seq_min);
-			csv_row(b, "kiosk", period, k->id, "", "", "seq_max", k->seq_max);
-		}
-		csv_row(b, "kiosk", period, k->id, "", "", "missing", k->missing);
-		if (k->never_seen)
-			csv_row(b, "kiosk", period, k->id, "", "", "never_seen", 1);
-		if (k->unrecorded)
-			csv_row(b, "kiosk", period, k->id, "", "", "unrecorded", k->unrecorded);
-		csv_dwell(b, period, k->id, "", "", &k->dwell, "", "");
-		csv_row(b, "kiosk", period, k->id, "", "", "sessions", k->sessions);
-		csv_row(b, "kiosk", period, k->id, "", "", "taps", k->taps);
-		csv_row(b, "kiosk", period, k->id, "", "", "open_s", k->open_ms / 1000);
-		csv_row(b, "kiosk", period, k->id, "", "", "online_s", k->online_ms / 1000);
-		for (size_t j = 0; j < k->n_shown; j++) {
-			/* the day column holds when it was applied; item: before the period or in it */
-			char when[32];
-			fmt_local(r, when, sizeof when, k->shown[j].applied_ms);
-			csv_row(b, "version_shown", when, k->id, "", k->shown[j].before_period ? "before_period" : "applied",
-			        "version", k->shown[j].version);
-		}
-		for (size_t j = 0; j < k->n_outages; j++) {
-			char from[32], to[32];
-			fmt_local(r, from, sizeof from, k->outages[j].from);
-			fmt_local(r, to, sizeof to, k->outages[j].to);
-			char span_s[80];
-			snprintf(span_s, sizeof span_s, "%s..%s", from, to);
-			csv_row(b, "outage", period, k->id, "", span_s, "seconds",
-			        (k->outages[j].to - k->outages[j].from) / 1000);
-		}
-	}
-	for (size_t i = 0; i < r->n_exhibits; i++) {
-		const char *et = exhibit_title(r, r->exhibits[i].id, lang);
-		if (!et)
-			et = r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE);
-		csv_row_t(b, "exhibit", period, "", r->exhibits[i].id, "", "views", r->exhibits[i].views, et, "");
-		csv_row_t(b, "exhibit", period, "", r->exhibits[i].id, "", "taps", r->exhibits[i].taps, et, "");
-		csv_dwell(b, period, "", r->exhibits[i].id, "", &r->exhibits[i].dwell, et, "");
-	}
-	for (size_t i = 0; i < r->n_items; i++) {
-		const item_stat *is = &r->items[i];
-		const char *et = exhibit_title(r, is->exhibit, lang), *it = item_title(r, is->exhibit, is->target, lang);
-		if (!et)
-			et = is->exhibit[0] ? is->exhibit : L(lang, L_OUTSIDE);
-		if (!it)
-			it = is->target;
-		csv_row_t(b, "item", period, "", is->exhibit, is->target, "taps", is->taps, et, it);
-		csv_row_t(b, "item", period, "", is->exhibit, is->target, "views", is->views, et, it);
-		csv_dwell(b, period, "", is->exhibit, is->target, &is->dwell, et, it);
-	}
-	for (int h = 0; h < 24; h++) {
-		snprintf(x, sizeof x, "%02d", h);
-		csv_row(b, "hour", period, "", "", x, "sessions", r->hours_sessions[h]);
-		csv_row(b, "hour", period, "", "", x, "taps", r->hours_taps[h]);
-	}
-	for (size_t i = 0; i <= HALL_LANG_COUNT; i++)
-		if (r->lang_views[i] || i < HALL_LANG_COUNT)
-			csv_row(b, "language", period, "", "", i < HALL_LANG_COUNT ? hall_lang_code((hall_lang)i) : "unknown",
-			        "views", r->lang_views[i]);
-	for (size_t i = 0; i < r->n_modes; i++)
-		csv_row(b, "mode", period, "", "", r->modes[i].name, "count", r->modes[i].count);
-	for (size_t i = 0; i < r->n_polls; i++)
-	{
-		const char *q = title_of(r, 'P', r->polls[i].poll, "", lang),
-		           *o = title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang);
-		csv_row_t(b, "poll", period, "", r->polls[i].poll, r->polls[i].option, "votes", r->polls[i].votes,
-		          q ? q : r->polls[i].poll, o ? o : r->polls[i].option);
-	}
-	for (size_t i = 0; i < r->n_changes; i++) {
-		char when[32];
-		fmt_local(r, when, sizeof when, r->changes[i].ts);
-		csv_row(b, "content", when, "", r->changes[i].target, r->changes[i].action, "version", r->changes[i].version);
-	}
-	for (size_t i = 0; i < r->n_days; i++) {
-		csv_row(b, "day", r->days[i].day, "", "", "", "sessions", r->days[i].sessions);
-		csv_row(b, "day", r->days[i].day, "", "", "", "taps", r->days[i].taps);
-	}
-}
-
-/* ------------------------------------------------------------------ HTML */
-
-/* A horizontal bar chart: labels left, bars with their value written beside them, so the
- * numbers read without colour and on paper. */
-static void svg_hbars(hall_strbuf *b, const char *title, const char *const *names, const int64_t *values, size_t n)
-{
-	int64_t max = 1;
-	for (size_t i = 0; i < n; i++)
-		if (values[i] > max)
-			max = values[i];
-	int row = 30, h = (int)n * row + 10, w = 640, lw = 200, bw = 360;
-	hall_strbuf_printf(b, "<svg role=\"img\" aria-label=\"");
-	hall_strbuf_html(b, title);
-	hall_strbuf_printf(b, "\" viewBox=\"0 0 %d %d\" width=\"100%%\" style=\"max-width:%dpx\">", w, h < 40 ? 40 : h, w);
-	for (size_t i = 0; i < n; i++) {
-		int y = 5 + (int)i * row;
-		int len = (int)((double)bw * (double)values[i] / (double)max);
-		hall_strbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"l\">", lw - 8, y + 19);
-		hall_strbuf_html(b, names[i][0] ? names[i] : "-");
-		hall_strbuf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"22\" class=\"bar\"/>", lw, y + 2,
-		                   len < 1 && values[i] ? 1 : len);
-		hall_strbuf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"v\">%lld</text>", lw + len + 6, y + 19,
-		                   (long long)values[i]);
-	}
-	hall_strbuf_puts(b, "</svg>");
-}
-
-/* Vertical bars over 24 hours or over days. */
-static void svg_columns(hall_strbuf *b, const char *title, const char *const *names, const int64_t *values, size_t n)
-{
-	int64_t max = 1;
-	for (size_t i = 0; i < n; i++)
-		if (values[i] > max)
-			max = values[i];
-	int w = 720, h = 220, top = 20, bottom = 40, left = 10;
-	double cw = (double)(w - 2 * left) / (double)(n ? n : 1);
-	hall_strbuf_puts(b, "<svg role=\"img\" aria-label=\"");
-	hall_strbuf_html(b, title);
-	hall_strbuf_printf(b, "\" viewBox=\"0 0 %d %d\" width=\"100%%\" style=\"max-width:%dpx\">", w, h, w);
-	hall_strbuf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>", left, h - bottom, w - left,
-	                   h - bottom);
-	for (size_t i = 0; i < n; i++) {
-		double bh = (double)(h - top - bottom) * (double)values[i] / (double)max;
-		double x = left + cw * (double)i;
-		hall_strbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" class=\"bar\"/>", x + 2,
-		                   (double)(h - bottom) - bh, cw - 4, bh);
-		if (values[i])
-			hall_strbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"v s\">%lld</text>",
-			                   x + cw / 2, (double)(h - bottom) - bh - 4, (long long)values[i]);
-		hall_strbuf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"l s\">", x + cw / 2,
-		                   h - bottom + 16);
-		hall_strbuf_html(b, names[i]);
-		hall_strbuf_puts(b, "</text>");
-	}
-	hall_strbuf_puts(b, "</svg>");
-}
-
-static void html_th(hall_strbuf *b, const char *s)
-{
-	hall_strbuf_puts(b, "<th>");
-	hall_strbuf_html(b, s);
-	hall_strbuf_puts(b, "</th>");
-}
-
-static void html_td(hall_strbuf *b, const char *s)
-{
-	hall_strbuf_puts(b, "<td>");
-	hall_strbuf_html(b, s);
-	hall_strbuf_puts(b, "</td>");
-}
-
-static void html_tdn(hall_strbuf *b, long long v)
-{
-	hall_strbuf_printf(b, "<td class=\"n\">%lld</td>", v);
-}
-
-/* Open a table: an optional <h2> title (title < 0: none), then the header row. */
-static void html_table(hall_strbuf *b, hall_lang lang, int title, const char *id, const label *heads, size_t n)
-{
-	if (title >= 0) {
-		hall_strbuf_puts(b, "<h2>");
-		hall_strbuf_html(b, L(lang, (label)title));
-		hall_strbuf_puts(b, "</h2>");
-	}
-	hall_strbuf_printf(b, "<table id=\"%s\"><tr>", id);
-	for (size_t i = 0; i < n; i++)
-		html_th(b, L(lang, heads[i]));
-	hall_strbuf_puts(b, "</tr>");
-}
-
-/* Close a table; an empty one gets one row saying "none". */
-static void html_table_end(hall_strbuf *b, hall_lang lang, size_t rows, size_t cols)
-{
-	if (rows == 0)
-		hall_strbuf_printf(b, "<tr><td colspan=\"%zu\">%s</td></tr>", cols, L(lang, L_NONE));
-	hall_strbuf_puts(b, "</table>");
-}
-
-#define HEADS(...) (const label[]){__VA_ARGS__}, sizeof((const label[]){__VA_ARGS__}) / sizeof(label)
-
-static void render_html(const hall_report *r, hall_lang lang, hall_strbuf *b)
-{
-	char d1[32], d2[32], x[64], lb[2 * HALL_STR_BUF + 300], lb2[HALL_STR_BUF + 300];
-	int complete = hall_report_is_complete(r);
-	char statement[512];
-	fmt_completeness(r, lang, statement, sizeof statement);
-	hall_strbuf_printf(b, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
-	                   lang == HALL_LANG_KO ? "ko" : "en");
-	hall_strbuf_html(b, L(lang, L_TITLE));
-	hall_strbuf_printf(b, " %s</title><style>"
-	                      "body{font-family:'Noto Sans CJK KR','Noto Sans KR',sans-serif;color:#111;background:#fff;"
-	                      "margin:24px auto;max-width:960px;padding:0 16px;line-height:1.45;word-break:keep-all;"
-	                      "overflow-wrap:break-word}"
-	                      "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #111;"
-	                      "padding-bottom:3px;margin-top:28px}"
-	                      ".meta{color:#333}.status{font-weight:700;font-size:18px;padding:10px 14px;margin:14px 0;"
-	                      "border:3px solid #111}.ok{background:#e8f4ea}.bad{background:#fde8e8}"
-	                      ".ok::before{content:'\\2714  '}.bad::before{content:'\\26A0  '}"
-	                      "table{border-collapse:collapse;width:100%%;margin:6px 0}th,td{border:1px solid #888;"
-	                      "padding:4px 8px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-	                      "th{background:#eee}.cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #888;"
-	                      "padding:8px 12px;min-width:150px}.card b{display:block;font-size:24px}"
-	                      "svg text{font-size:13px;fill:#111}svg .s{font-size:11px}.bar{fill:#1f4e8c}"
-	                      ".axis{stroke:#111;stroke-width:1}.sign{margin-top:36px;border-top:1px solid #111;"
-	                      "padding-top:8px;width:320px}"
-	                      "@media print{body{margin:0;max-width:none}h2{break-after:avoid}table,svg{break-inside:avoid}}"
-	                      "</style></head><body>",
-	                   r->from_day);
-	hall_strbuf_puts(b, "<h1>");
-	hall_strbuf_html(b, L(lang, L_TITLE));
-	hall_strbuf_puts(b, "</h1><p class=\"meta\">");
-	fmt_local(r, d1, sizeof d1, r->generated_ms);
-	hall_strbuf_printf(b, "%s: <b>%s", L(lang, L_PERIOD), r->from_day);
-	if (strcmp(r->from_day, r->to_day) != 0)
-		hall_strbuf_printf(b, " – %s", r->to_day);
-	hall_strbuf_printf(b, "</b> · %s: %s · %s: %s<br>", L(lang, L_TZ), r->tz, L(lang, L_GENERATED), d1);
-	hall_strbuf_html(b, L(lang, r->has_opening ? L_OPEN_HOURS_SCHED : L_OPEN_HOURS_ALL));
-	hall_strbuf_printf(b, "</p><div class=\"status %s\" id=\"completeness\">", complete ? "ok" : "bad");
-	hall_strbuf_html(b, statement);
-	hall_strbuf_puts(b, "</div>");
-
-	fmt_dwell(r, d1, d2, sizeof d1);
-	hall_strbuf_puts(b, "<div class=\"cards\">");
-	const struct {
-		label l;
-		const char *v;
-		long long n;
-	} cards[] = {{L_SESSIONS, NULL, r->sessions}, {L_TAPS, NULL, r->taps},        {L_VIEWS, NULL, r->views},
-	             {L_DWELL_MEDIAN, d1, 0},         {L_DWELL_P90, d2, 0},           {L_VOTES, NULL, r->votes},
-	             {L_HELP, NULL, r->help},         {L_REJECTED, NULL, r->rejected_total}};
-	for (size_t i = 0; i < sizeof cards / sizeof cards[0]; i++) {
-		hall_strbuf_puts(b, "<div class=\"card\">");
-		hall_strbuf_html(b, L(lang, cards[i].l));
-		if (cards[i].v)
-			hall_strbuf_printf(b, "<b>%s</b></div>", cards[i].v);
-		else
-			hall_strbuf_printf(b, "<b>%lld</b></div>", cards[i].n);
-	}
-	hall_strbuf_puts(b, "</div>");
-	if (r->events == 0) {
-		hall_strbuf_puts(b, "<p>");
-		hall_strbuf_html(b, L(lang, L_NO_DATA));
-		hall_strbuf_puts(b, "</p>");
-	}
-
-	/* completeness and uptime per kiosk */
-	html_table(b, lang, L_COMPLETENESS, "kiosks",
-	           HEADS(L_KIOSK, L_GROUP, L_EVENTS, L_SEQ_MIN, L_SEQ_MAX, L_MISSING, L_SESSIONS, L_TAPS, L_DWELL,
-	                 L_UPTIME, L_OUTAGES));
-	for (size_t i = 0; i < r->n_kiosks; i++) {
-		const kiosk_stat *k = &r->kiosks[i];
-		hall_strbuf_puts(b, "<tr>");
-		html_td(b, k->id);
-		html_td(b, k->group);
-		html_tdn(b, k->events);
-		if (k->raw_events) {
-			html_tdn(b, k->seq_min);
-			html_tdn(b, k->seq_max);
-		} else {
-			html_td(b, "-");
-			html_td(b, "-");
-		}
-		hall_strbuf_printf(b, "<td class=\"n\">%s%lld", k->missing || k->never_seen ? "⚠ " : "",
-		                   (long long)k->missing);
-		if (k->never_seen) {
-			hall_strbuf_puts(b, " (");
-			hall_strbuf_html(b, L(lang, L_NEVER_SEEN));
-			hall_strbuf_puts(b, ")");
-		}
-		hall_strbuf_puts(b, "</td>");
-		html_tdn(b, k->sessions);
-		html_tdn(b, k->taps);
-		fmt_dwellv(&k->dwell, x, sizeof x);
-		html_td(b, x);
-		snprintf(x, sizeof x, "%.1f%%", uptime_pct(k));
-		html_td(b, k->open_ms ? x : "-");
-		hall_strbuf_puts(b, "<td>");
-		if (!k->n_outages)
-			hall_strbuf_html(b, L(lang, L_NONE));
-		for (size_t j = 0; j < k->n_outages; j++) {
-			fmt_local(r, d1, sizeof d1, k->outages[j].from);
-			fmt_local(r, d2, sizeof d2, k->outages[j].to);
-			fmt_duration(x, sizeof x, k->outages[j].to - k->outages[j].from);
-			hall_strbuf_printf(b, "%s%s – %s (%s)", j ? "<br>" : "", d1, d2 + 11, x);
-		}
-		hall_strbuf_puts(b, "</td></tr>");
-	}
-	html_table_end(b, lang, r->n_kiosks, 11);
-
-	/* by hour */
-	const char *hour_names[24];
-	char hour_buf[24][12];
-	for (int h = 0; h < 24; h++) {
-		snprintf(hour_buf[h], sizeof hour_buf[h], "%d", h);
-		hour_names[h] = hour_buf[h];
-	}
-	hall_strbuf_printf(b, "<h2>%s · %s</h2>", L(lang, L_HOURS), L(lang, L_SESSIONS));
-	svg_columns(b, L(lang, L_HOURS), hour_names, r->hours_sessions, 24);
-	hall_strbuf_printf(b, "<h2>%s · %s</h2>", L(lang, L_HOURS), L(lang, L_TAPS));
-	svg_columns(b, L(lang, L_HOURS), hour_names, r->hours_taps, 24);
-
-	/* exhibits */
-	size_t ne = r->n_exhibits < 20 ? r->n_exhibits : 20;
-	const char **en = calloc(ne ? ne : 1, sizeof *en);
-	int64_t *ev = calloc(ne ? ne : 1, sizeof *ev);
-	if (en && ev) {
-		for (size_t i = 0; i < ne; i++) {
-			en[i] = exhibit_title(r, r->exhibits[i].id, lang);
-			if (!en[i])
-				en[i] = r->exhibits[i].id[0] ? r->exhibits[i].id : L(lang, L_OUTSIDE);
-			ev[i] = r->exhibits[i].views;
-		}
-		hall_strbuf_printf(b, "<h2>%s · %s</h2>", L(lang, L_EXHIBITS), L(lang, L_VIEWS));
-		svg_hbars(b, L(lang, L_EXHIBITS), en, ev, ne);
-	}
-	free(en);
-	free(ev);
-	html_table(b, lang, -1, "exhibits", HEADS(L_EXHIBIT, L_VIEWS, L_TAPS, L_DWELL));
-	for (size_t i = 0; i < r->n_exhibits; i++) {
-		hall_strbuf_puts(b, "<tr>");
-		html_td(b, exhibit_label_r(r, lb, sizeof lb, r->exhibits[i].id, lang));
-		html_tdn(b, r->exhibits[i].views);
-		html_tdn(b, r->exhibits[i].taps);
-		fmt_dwellv(&r->exhibits[i].dwell, x, sizeof x);
-		html_td(b, x);
-		hall_strbuf_puts(b, "</tr>");
-	}
-	html_table_end(b, lang, r->n_exhibits, 4);
-	html_table(b, lang, L_ITEMS, "items", HEADS(L_EXHIBIT, L_ITEM, L_TAPS, L_VIEWS, L_DWELL));
-	for (size_t i = 0; i < r->n_items && i < 30; i++) {
-		hall_strbuf_puts(b, "<tr>");
-		html_td(b, exhibit_label_r(r, lb, sizeof lb, r->items[i].exhibit, lang));
-		html_td(b, item_label(r, lb2, sizeof lb2, r->items[i].exhibit, r->items[i].target, lang));
-		html_tdn(b, r->items[i].taps);
-		html_tdn(b, r->items[i].views);
-		fmt_dwellv(&r->items[i].dwell, x, sizeof x);
-		html_td(b, x);
-		hall_strbuf_puts(b, "</tr>");
-	}
-	html_table_end(b, lang, r->n_items, 5);
-
-	/* languages */
-	const char *ln[HALL_LANG_COUNT + 1];
-	for (size_t i = 0; i <= HALL_LANG_COUNT; i++)
-		ln[i] = lang_name(lang, i);
-	hall_strbuf_printf(b, "<h2>%s</h2>", L(lang, L_LANGUAGES));
-	svg_hbars(b, L(lang, L_LANGUAGES), ln, r->lang_views, r->lang_views[HALL_LANG_COUNT] ? HALL_LANG_COUNT + 1 : HALL_LANG_COUNT);
-	hall_strbuf_printf(b, "<p>%s: %lld</p>", L(lang, L_LANG_CHANGES), (long long)r->language_changes);
-
-	/* modes, polls, content */
-	html_table(b, lang, L_MODES, "modes", HEADS(L_MODE, L_COUNT));
-	for (size_t i = 0; i < r->n_modes; i++) {
-		hall_strbuf_puts(b, "<tr>");
-		html_td(b, r->modes[i].name);
-		html_tdn(b, r->modes[i].count);
-		hall_strbuf_puts(b, "</tr>");
-	}
-	html_table_end(b, lang, r->n_modes, 2);
-	html_table(b, lang, L_POLLS, "polls", HEADS(L_POLL, L_OPTION, L_VOTES));
-	for (size_t i = 0; i < r->n_polls; i++) {
-		hall_strbuf_puts(b, "<tr>");
-		html_td(b, r->polls[i].poll);
-		html_td(b, with_id(lb, sizeof lb, title_of(r, 'P', r->polls[i].poll, r->polls[i].option, lang),
-		                   r->polls[i].option));
-		html_tdn(b, r->polls[i].votes);
-		hall_strbuf_puts(b, "</tr>");
-	}
-	html_table_end(b, lang, r->n_polls, 3);
-	html_table(b, lang, L_SHOWN, "versions", HEADS(L_KIOSK, L_SHOWN));
-	for (size_t i = 0; i < r->n_kiosks; i++) {
-		char vs[512];
-		fmt_shown(r, &r->kiosks[i], lang, vs, sizeof vs);
-		hall_strbuf_puts(b, "<tr>");
-		html_td(b, r->kiosks[i].id);
-		html_td(b, vs);
-		hall_strbuf_puts(b, "</tr>");
-	}
-	html_table_end(b, lang, r->n_kiosks, 2);
-	html_table(b, lang, L_CONTENT, "content", HEADS(L_TIME, L_VERSION, L_ACTION, L_TARGET, L_USER));
-	for (size_t i = 0; i < r->n_changes; i++) {
-		fmt_local(r, d1, sizeof d1, r->changes[i].ts);
-		hall_strbuf_puts(b, "<tr>");
-		html_td(b, d1);
-		html_tdn(b, r->changes[i].version);
-		html_td(b, r->changes[i].action);
-		html_td(b, r->changes[i].target);
-		html_td(b, r->changes[i].user);
-		hall_strbuf_puts(b, "</tr>");
-	}
-	html_table_end(b, lang, r->n_changes, 5);
-
-	if (r->n_days > 1) {
-		const char **dn = calloc(r->n_days, sizeof *dn);
-		int64_t *dv = calloc(r->n_days, sizeof *dv);
-		if (dn && dv) {
-			for (size_t i = 0; i < r->n_days; i++) {
-				dn[i] = r->days[i].day + 5; /* MM-DD */
-				dv[i] = r->days[i].sessions;
-			}
-			hall_strbuf_printf(b, "<h2>%s · %s</h2>", L(lang, L_TREND), L(lang, L_SESSIONS));
-			svg_columns(b, L(lang, L_TREND), dn, dv, r->n_days);
-		}
-		free(dn);
-		free(dv);
-	}
-	hall_strbuf_printf(b, "<div class=\"sign\">%s:</div></body></html>\n", L(lang, L_SIGN));
-}
-
-hall_err hall_report_render(const hall_report *r, hall_report_format fmt, hall_lang lang, char **out, size_t *len,
-                            hall_error *err)
-{
-	*out = NULL;
-	hall_lang ui = lang == HALL_LANG_KO ? HALL_LANG_KO : HALL_LANG_EN;
-	if (fmt == HALL_REPORT_JSON) {
-		*out = render_json(r, ui, len);
-		return *out ? HALL_OK : hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
-	}
-	hall_strbuf b;
-	hall_strbuf_init(&b);
-	switch (fmt) {
-	case HALL_REPORT_TEXT: render_text(r, ui, &b); break;
-	case HALL_REPORT_CSV: render_csv(r, ui, &b); break;
-	case HALL_REPORT_HTML: render_html(r, ui, &b); break;
-	case HALL_REPORT_JSON: break;
-	}
-	*out = hall_strbuf_take(&b, len);
-	return *out ? HALL_OK : hall_error_set(err, HALL_ERR_NOMEM, "report", "out of memory");
-}
-
-/* ------------------------------------------------------------------ loading, writing, CLI */
-
-hall_schedule *hall_report_load_opening(hall_store *store)
-{
-	hall_store_desired d;
-	memset(&d, 0, sizeof d);
-	if (hall_store_get_desired(store, "schedule", "all", &d, NULL) != HALL_OK)
-		return NULL;
-	hall_schedule *sch = NULL;
-	cJSON *env = NULL;
-	hall_error e = {0};
-	if (!d.cleared && d.payload && hall_json_parse(d.payload, d.payload_len, 4u << 20, &env, &e) == HALL_OK) {
-		const cJSON *inner = cJSON_GetObjectItemCaseSensitive(env, "schedule");
-		char *s = inner ? cJSON_PrintUnformatted(inner) : NULL;
-		if (s && hall_schedule_parse(s, strlen(s), &sch, &e) != HALL_OK)
-			hall_warn("report: the stored schedule does not parse (%s: %s); counting whole days", e.path, e.msg);
-		free(s);
-	}
-	cJSON_Delete(env);
-	hall_store_desired_free(&d);
-	return sch;
-}
-
-hall_err hall_report_write_day(hall_store *store, const hall_controller_config *cfg, const char *day, hall_error *err)
-{
-	hall_report_options opt;
-	memset(&opt, 0, sizeof opt);
-	snprintf(opt.from_day, sizeof opt.from_day, "%s", day);
-	snprintf(opt.to_day, sizeof opt.to_day, "%s", day);
-	opt.tz = cfg->time_zone;
-	opt.raw_retention_days = cfg->raw_retention_days;
-	opt.expected = (const char (*)[HALL_ID_MAX + 1])cfg->kiosks;
-	opt.n_expected = cfg->n_kiosks;
-	opt.data_dir = cfg->data_dir;
-	hall_schedule *sch = hall_report_load_opening(store);
-	opt.opening = sch;
-	hall_report *r = NULL;
-	hall_err rc = hall_report_build(store, &opt, &r, err);
-	if (rc != HALL_OK)
-		goto out;
-	rc = hall_fs_mkdirs(cfg->reports_dir, err);
-	if (rc != HALL_OK)
-		goto out;
-	static const struct {
-		hall_report_format f;
-		const char *ext;
-	} outs[] = {{HALL_REPORT_HTML, "html"}, {HALL_REPORT_CSV, "csv"}, {HALL_REPORT_JSON, "json"}};
-	for (size_t i = 0; i < 3; i++) {
-		char *data = NULL;
-		size_t len = 0;
-		char name[64], path[4200];
-		rc = hall_report_render(r, outs[i].f, cfg->report_lang, &data, &len, err);
-		if (rc != HALL_OK)
-			goto out;
-		snprintf(name, sizeof name, "report-%s.%s", day, outs[i].ext);
-		hall_fs_join(path, sizeof path, cfg->reports_dir, name);
-		rc = hall_fs_write_atomic(path, data, len, err);
-		free(data);
-		if (rc != HALL_OK)
-			goto out;
-		hall_info("report: wrote %s", path);
-	}
-out:
-	hall_report_destroy(r);
-	hall_schedule_destroy(sch);
-	return rc;
-}
-
-static void today_local(const char *tz, char *out, size_t len)
-{
-	hall_civil c;
-	if (hall_clock_to_civil(hall_clock_now_ms(), tz, &c) == 0)
-		snprintf(out, len, "%04d-%02d-%02d", c.year, c.month, c.day);
-	else
-		snprintf(out, len, "1970-01-01");
-}
-
-int hall_report_cli(hall_store *store, const hall_controller_config *cfg, int argc, char **argv)
-{
-	const char *date = NULL, *from = NULL, *to = NULL, *format = "text", *outp = NULL, *langs = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = !strcmp(a, "--date")     ? &date
-		                    : !strcmp(a, "--from")   ? &from
-		                    : !strcmp(a, "--to")     ? &to
-		                    : !strcmp(a, "--format") ? &format
-		                    : !strcmp(a, "--out")    ? &outp
-		                    : !strcmp(a, "--lang")   ? &langs
-		                                             : NULL;
-		if (!slot) {
-			fprintf(stderr, "hall-controller report: unknown option %s\n", a);
-			return 2;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "hall-controller report: %s needs a value\n", a);
-			return 2;
-		}
-		*slot = argv[++i];
-	}
-	hall_report_format fmt;
-	if (hall_report_format_from_name(format, &fmt) != 0) {
-		fprintf(stderr, "hall-controller report: --format: expected text, csv, json or html, got \"%s\"\n", format);
-		return 2;
-	}
-	hall_lang lang = cfg->report_lang;
-	if (langs && (hall_lang_from_code(langs, &lang) != 0 || (lang != HALL_LANG_KO && lang != HALL_LANG_EN))) {
-		fprintf(stderr, "hall-controller report: --lang: expected ko or en, got \"%s\"\n", langs);
-		return 2;
-	}
-	char today[32];
-	today_local(cfg->time_zone, today, sizeof today);
-	const char *dates[][2] = {{"--date", date}, {"--from", from}, {"--to", to}};
-	for (size_t i = 0; i < 3; i++) {
-		int y, m, d;
-		if (dates[i][1] && hall_clock_parse_date(dates[i][1], &y, &m, &d) != 0) {
-			fprintf(stderr, "hall-controller report: %s: expected a date YYYY-MM-DD, got \"%s\"\n", dates[i][0],
-			        dates[i][1]);
-			return 2;
-		}
-	}
-	hall_report_options opt;
-	memset(&opt, 0, sizeof opt);
-	if (date && (from || to)) {
-		fprintf(stderr, "hall-controller report: give --date, or --from and --to, not both\n");
-		return 2;
-	}
-	snprintf(opt.from_day, sizeof opt.from_day, "%.10s", date ? date : from ? from : today);
-	snprintf(opt.to_day, sizeof opt.to_day, "%.10s", date ? date : to ? to : opt.from_day);
-	opt.tz = cfg->time_zone;
-	opt.raw_retention_days = cfg->raw_retention_days;
-	opt.expected = (const char (*)[HALL_ID_MAX + 1])cfg->kiosks;
-	opt.n_expected = cfg->n_kiosks;
-	opt.data_dir = cfg->data_dir;
-	hall_schedule *sch = hall_report_load_opening(store);
-	opt.opening = sch;
-	hall_report *r = NULL;
-	hall_error err = {0};
-	char *data = NULL;
-	size_t len = 0;
-	int code = 1;
-	hall_err rc = hall_report_build(store, &opt, &r, &err);
-	if (rc == HALL_OK)
-		rc = hall_report_render(r, fmt, lang, &data, &len, &err);
-	if (rc != HALL_OK) {
-		fprintf(stderr, "hall-controller report: %s%s%s\n", err.path, err.path[0] ? ": " : "", err.msg);
-		code = rc == HALL_ERR_INVALID ? 2 : 1;
-		goto out;
-	}
-	if (outp) {
-		if (hall_fs_write_atomic(outp, data, len, &err) != HALL_OK) {
-			fprintf(stderr, "hall-controller report: %s: %s\n", err.path, err.msg);
-			goto out;
-		}
-		fprintf(stderr, "report written to %s (%s)\n", outp, hall_report_is_complete(r) ? "complete" : "INCOMPLETE");
-	} else if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-		fprintf(stderr, "hall-controller report: cannot write to standard output: %s\n", strerror(errno));
-		goto out;
-	}
-	code = 0;
-out:
-	free(data);
-	hall_report_destroy(r);
-	hall_schedule_destroy(sch);
-	return code;
-}

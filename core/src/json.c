@@ -269,6 +269,13 @@ static int exact_numbers(cJSON *item)
 	return 0;
 }
 
+cJSON *hall_json_add_int(cJSON *obj, const char *key, int64_t v)
+{
+	char num[24];
+	snprintf(num, sizeof num, "%lld", (long long)v);
+	return cJSON_AddRawToObject(obj, key, num);
+}
+
 char *hall_json_print(const cJSON *obj, size_t *len)
 {
 	char *s = NULL;

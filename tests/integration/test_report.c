@@ -290,13 +290,49 @@ static void csv_should_start_with_a_bom_and_carry_every_kiosk(void **state)
 	size_t len = 0;
 	hall_error err = {0};
 	assert_int_equal(hall_report_render(r, HALL_REPORT_CSV, HALL_LANG_KO, &out, &len, &err), HALL_OK);
-	assert_memory_equal(out, "\xEF\xBB\xBFsection,day,kiosk,exhibit,item,metric,value,exhibit_title,item_title\r\n",
-	                    73);
-	assert_non_null(strstr(out, "kiosk,2026-11-24..2026-11-24,k2,,,missing,2,,\r\n"));
+	assert_memory_equal(out,
+	                    "\xEF\xBB\xBFsection,day,kiosk,exhibit,item,metric,value,exhibit_title,item_title,figure\r\n",
+	                    80);
+	/* the metric keeps its key; the last column names the figure in plain words */
+	assert_non_null(strstr(out, "kiosk,2026-11-24..2026-11-24,k2,,,missing,2,,,빠진 이벤트\r\n"));
+	assert_non_null(strstr(out, "kiosk,2026-11-24..2026-11-24,k2,,,events_expected,6,,,받아야 할 이벤트\r\n"));
+	assert_non_null(strstr(out, "kiosk,2026-11-24..2026-11-24,k2,,,events,4,,,받은 이벤트\r\n"));
 	assert_non_null(strstr(out, "outage,2026-11-24..2026-11-24,k1,,2026-11-24 12:00..2026-11-24 13:00,seconds,3600"));
 	free(out);
 	assert_int_equal(hall_report_render(r, HALL_REPORT_TEXT, HALL_LANG_KO, &out, &len, &err), HALL_OK);
-	assert_non_null(strstr(out, "데이터 불완전"));
+	assert_non_null(strstr(out, "데이터 불완전: k2: 빠진 이벤트 2건"));
+	free(out);
+	hall_report_destroy(r);
+}
+
+/* Issue 10: the facility team reads "events expected, received, missing", not seq_min or
+ * "sess": the kiosk tables of text and HTML have plain headings, the figures under them. */
+static void kiosk_tables_should_have_plain_headings(void **state)
+{
+	fixture *f = *state;
+	hall_report *r = build_day(f->store, "2026-11-24", "2026-11-24");
+	char *out = NULL;
+	size_t len = 0;
+	hall_error err = {0};
+	assert_int_equal(hall_report_render(r, HALL_REPORT_TEXT, HALL_LANG_EN, &out, &len, &err), HALL_OK);
+	const char *head = strstr(out, "Kiosk  Events expected  Received  Missing  First event no.  Last event no.");
+	assert_non_null(head);
+	assert_null(strstr(out, "seq_min"));
+	assert_null(strstr(out, " sess "));
+	/* k2: seqs 1..6 expected (6 is the highest it announced), 4 received, 3 and 6 missing */
+	const char *k2 = strstr(head, "\nk2 ");
+	assert_non_null(k2);
+	long long exp = 0, got = 0, miss = 0;
+	assert_int_equal(sscanf(k2 + 4, "%lld %lld %lld", &exp, &got, &miss), 3);
+	assert_int_equal(exp, 6);
+	assert_int_equal(got, 4);
+	assert_int_equal(miss, 2);
+	assert_non_null(strstr(out, "Data INCOMPLETE: k2: 2 events missing"));
+	free(out);
+	assert_int_equal(hall_report_render(r, HALL_REPORT_HTML, HALL_LANG_EN, &out, &len, &err), HALL_OK);
+	assert_non_null(strstr(out, "<th>Events expected</th><th>Received</th><th>Missing</th>"));
+	assert_non_null(strstr(out, "<td>k2</td><td>lobby</td><td class=\"n\">6</td><td class=\"n\">4</td><td class=\"n\">⚠ 2"));
+	assert_null(strstr(out, "seq"));
 	free(out);
 	hall_report_destroy(r);
 }
@@ -380,6 +416,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(date_range_should_add_a_day_by_day_trend, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_dates_should_be_refused_with_the_option_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(kiosk_tables_should_have_plain_headings, setup, teardown),
 		cmocka_unit_test_setup_teardown(csv_should_start_with_a_bom_and_carry_every_kiosk, setup, teardown),
 		cmocka_unit_test_setup_teardown(home_screen_taps_should_be_named_in_every_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(html_report_should_render_in_chromium, setup, teardown),

@@ -277,7 +277,7 @@ static void listed_kiosk_never_seen_should_make_the_report_incomplete(void **sta
 	assert_non_null(strstr(text, "Data INCOMPLETE"));
 	free(text);
 	char *csv = render(r, HALL_REPORT_CSV);
-	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,lobby-09,,,never_seen,1,,\r\n"));
+	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,lobby-09,,,never_seen,1,,,never seen: sent nothing\r\n"));
 	free(csv);
 	hall_report_destroy(r);
 }
@@ -333,9 +333,9 @@ static void dwell_should_be_given_per_kiosk_exhibit_and_item(void **state)
 	assert_non_null(strstr(text, "10s / 30s"));     /* brand/p1 */
 	free(text);
 	char *csv = render(r, HALL_REPORT_CSV);
-	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,k1,,,dwell_median_ms,20000,,\r\n"));
-	assert_non_null(strstr(csv, "exhibit,2026-11-24..2026-11-24,,brand,,dwell_p90_ms,50000,brand,\r\n"));
-	assert_non_null(strstr(csv, "item,2026-11-24..2026-11-24,,brand,p1,dwell_median_ms,10000,brand,p1\r\n"));
+	assert_non_null(strstr(csv, "kiosk,2026-11-24..2026-11-24,k1,,,dwell_median_ms,20000,,,\"Dwell time, median (ms)\"\r\n"));
+	assert_non_null(strstr(csv, "exhibit,2026-11-24..2026-11-24,,brand,,dwell_p90_ms,50000,brand,,"));
+	assert_non_null(strstr(csv, "item,2026-11-24..2026-11-24,,brand,p1,dwell_median_ms,10000,brand,p1,"));
 	free(csv);
 	char *html = render(r, HALL_REPORT_HTML);
 	assert_non_null(strstr(html, "<td>20s / 1m 00s</td>"));
@@ -469,7 +469,7 @@ static void exhibits_should_be_named_by_the_title_of_the_pushed_pack(void **stat
 	free(html);
 	char *csv = render_in(r, HALL_REPORT_CSV, HALL_LANG_EN);
 	assert_non_null(strstr(csv, "exhibit,2026-11-24..2026-11-24,,policy,,views,1,"
-	                            "Policy hall: Seoul working with its citizens,\r\n"));
+	                            "Policy hall: Seoul working with its citizens,,Page views\r\n"));
 	assert_non_null(strstr(csv, ",policy,card-office,taps,1,Policy hall: Seoul working with its citizens,"));
 	free(csv);
 	hall_report_destroy(r);

@@ -50,6 +50,13 @@ hall_err hall_json_opt_bool(const cJSON *obj, const char *path, const char *key,
 /* "a string", "a number", "an object", ... ("nothing" for NULL): for error messages. */
 const char *hall_json_type_name(const cJSON *v);
 
+/* Add an integer that prints exactly, whatever its size: cJSON keeps a number as a double,
+ * which rounds integers above 2^53 (a version of 9007199254740993 printed as ...992), so
+ * this adds the digits as a raw item. Its readers must not use valuedouble (it is a raw
+ * item, not a number, until printed and parsed again). Returns the item, NULL on
+ * out-of-memory. */
+cJSON *hall_json_add_int(cJSON *obj, const char *key, int64_t v);
+
 /* Serialize without formatting; caller frees with free(). NULL on out-of-memory. */
 char *hall_json_print(const cJSON *obj, size_t *len);
 
