@@ -132,6 +132,32 @@ hall_err hall_action_fleet_json(const hall_controller_config *cfg, hall_store *s
  * specific desired state that addresses it and is not cleared (0 = none). */
 int64_t hall_action_wanted(hall_store *store, const char *kind, const hall_store_kiosk *k);
 
+/* ---------------------------------------------------------------- what a screen shows when
+ * (action_schedule.c): from the desired state now (what is pushed now), by the kiosk's own
+ * rules: the most specific scope that holds something (kiosk, its group, all; a cleared
+ * scope falls back to the wider one) and hall_schedule_eval. */
+
+/* "YYYY-MM-DDTHH:MM" in time zone tz -> UTC ms; -1 when it is not such a time. */
+int hall_action_parse_local_time(const char *s, const char *tz, int64_t *out);
+
+/* What kiosk `kiosk` shows at UTC ms `at`: {"kiosk","group","at","local","time_zone",
+ * "content":{"scope","version","pack"}, "schedule":{"scope","version","body"}|null, "open",
+ * "closes","next_open" (ms|null), "item":{"id","show","exhibits","missing","priority"}|null,
+ * "shows": "closed"|"default"|"exhibit"|"attract"|"playlist", "notice":{...}|null}.
+ * "default" is every exhibit of the pack: no item applies, or the item names an exhibit
+ * the pack lacks (the kiosk ignores such an item). HALL_ERR_NOT_FOUND for a kiosk nobody
+ * knows (err names the known ones). Caller frees *out with cJSON_Delete. */
+hall_err hall_action_schedule_at(const hall_controller_config *cfg, hall_store *store, const char *kiosk, int64_t at,
+                                 cJSON **out, hall_error *err);
+
+/* The schedule of target over `days` days from from_day ("YYYY-MM-DD" hall date; NULL or
+ * "" = today): {"to","schedule":{"scope","version","body"}|null,"time_zone","items":[ITEM...],
+ * "days":[{"date","weekday" (0 = Sunday),"closure","segments":[{"start","end" (minutes
+ * of the day),"open","item" (id|null)}]}]}: the segments are hall_schedule_eval's answers
+ * at every moment something may change. */
+hall_err hall_action_schedule_week(const hall_controller_config *cfg, hall_store *store, const hall_scope *target,
+                                   const char *from_day, int days, cJSON **out, hall_error *err);
+
 /* serve's heartbeat, read from the database (meta, written by serve every few seconds):
  * running when it wrote one within HALL_SERVE_STALE_MS; last_ms its time (0 = never);
  * connected whether serve had its broker then. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action.h"
 #include "console_priv.h"
 #include "ctl.h"
 #include "hall/clock.h"
@@ -977,6 +978,47 @@ done:
 	cJSON_Delete(doc);
 }
 
+/* GET /schedule/at?kiosk=ID[&t=YYYY-MM-DDTHH:MM]: what the kiosk shows then (default now);
+ * GET /schedule/week?to=SCOPE[&from=YYYY-MM-DD][&days=N]: the target's week. Both are
+ * action.h's answers, the command line's `schedule show`. */
+static void api_schedule_view(console_req *q, console_resp *r, bool week)
+{
+	if (!allow(q, r, HALL_ROLE_VIEWER, "read schedules"))
+		return;
+	hall_error err = {0};
+	char msg[600];
+	cJSON *doc = NULL;
+	hall_err rc;
+	if (week) {
+		const char *to = console__query(q, "to"), *days = console__query(q, "days");
+		hall_scope scope;
+		if (!to || hall_scope_parse(to, &scope) != 0) {
+			console__error(r, 400, "to", "to: expected all, group:NAME or kiosk:ID");
+			return;
+		}
+		pthread_mutex_lock(&q->c->lock);
+		rc = hall_action_schedule_week(q->c->cfg, q->c->store, &scope, console__query(q, "from"),
+		                               days ? atoi(days) : 7, &doc, &err);
+		pthread_mutex_unlock(&q->c->lock);
+	} else {
+		const char *t = console__query(q, "t");
+		int64_t at = hall_clock_now_ms();
+		if (t && t[0] && hall_action_parse_local_time(t, q->c->cfg->time_zone, &at) != 0) {
+			console__error(r, 400, "t", "t: expected YYYY-MM-DDTHH:MM (hall time)");
+			return;
+		}
+		pthread_mutex_lock(&q->c->lock);
+		rc = hall_action_schedule_at(q->c->cfg, q->c->store, console__query(q, "kiosk"), at, &doc, &err);
+		pthread_mutex_unlock(&q->c->lock);
+	}
+	if (rc != HALL_OK) {
+		console__error(r, rc == HALL_ERR_NOT_FOUND || rc == HALL_ERR_INVALID ? 400 : 500, "schedule", "%s",
+		               hall_error_format(&err, msg, sizeof msg));
+		return;
+	}
+	console__json(r, 200, doc);
+}
+
 /* ---------------------------------------------------------------- routing */
 
 void console__api(console_req *q, console_resp *r)
@@ -1026,6 +1068,8 @@ void console__api(console_req *q, console_resp *r)
 		api_content(q, r, p + 1);
 	else if (strcmp(p, "/schedules") == 0 && method_is(q, "POST"))
 		api_schedule(q, r);
+	else if ((strcmp(p, "/schedule/at") == 0 || strcmp(p, "/schedule/week") == 0) && method_is(q, "GET"))
+		api_schedule_view(q, r, strcmp(p, "/schedule/week") == 0);
 	else if (strcmp(p, "/users") == 0)
 		api_users(q, r, "");
 	else if (split_path(p, "/users/", id, sizeof id, leaf, sizeof leaf) == 0 && !leaf[0])

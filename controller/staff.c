@@ -262,21 +262,6 @@ int hall_staff_history(const hall_controller_config *cfg, int argc, char **argv)
 
 /* ---------------------------------------------------------------- notice */
 
-static int parse_local_time(const char *s, const char *tz, int64_t *out)
-{
-	hall_civil c = {0};
-	int n = 0;
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &c.year, &c.month, &c.day, &c.hour, &c.minute, &n) != 5 ||
-	    s[n] != '\0')
-		return -1;
-	char date[16];
-	snprintf(date, sizeof date, "%.10s", s);
-	int y, m, d;
-	if (hall_clock_parse_date(date, &y, &m, &d) != 0 || c.hour > 23 || c.minute > 59 || c.hour < 0 || c.minute < 0)
-		return -1;
-	return hall_clock_from_civil(&c, tz, out);
-}
-
 int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
 {
 	const char *until = NULL;
@@ -357,7 +342,7 @@ int hall_staff_notice(const hall_controller_config *cfg, int argc, char **argv)
 		return code;
 	if (plen)
 		snprintf(n.text[lang], sizeof n.text[lang], "%s", positional);
-	if (until && parse_local_time(until, cfg->time_zone, &n.until) != 0) {
+	if (until && hall_action_parse_local_time(until, cfg->time_zone, &n.until) != 0) {
 		fprintf(stderr, "hall-controller notice: --until: expected YYYY-MM-DDTHH:MM (hall time), not \"%s\"\n", until);
 		return 2;
 	}
@@ -406,6 +391,56 @@ static void print_issue(void *user, const hall_issue *issue)
 	        issue->path[0] ? ": " : "", issue->msg);
 }
 
+/* What kiosk `id` shows at `when`, as hall_action_schedule_at says (the console's answer too). */
+static int print_at(const hall_controller_config *cfg, hall_store *store, const char *id, int64_t when)
+{
+	hall_error err = {0};
+	char msg[600], t[32];
+	cJSON *at = NULL;
+	hall_err rc = hall_action_schedule_at(cfg, store, id, when, &at, &err);
+	if (rc != HALL_OK) {
+		fprintf(stderr, "hall-controller schedule show: %s\n", hall_error_format(&err, msg, sizeof msg));
+		return rc == HALL_ERR_NOT_FOUND ? 2 : 1;
+	}
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(at, "content");
+	const cJSON *sch = cJSON_GetObjectItemCaseSensitive(at, "schedule");
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(at, "item");
+	const cJSON *notice = cJSON_GetObjectItemCaseSensitive(at, "notice");
+	const char *shows = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(at, "shows"));
+	printf("at %s, kiosk %s shows:\n", local_time(when, cfg->time_zone, t, sizeof t), id);
+	printf("  content   pack %s, version %.0f, from %s\n",
+	       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(content, "pack")),
+	       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(content, "version")),
+	       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(content, "scope")));
+	if (cJSON_IsObject(sch))
+		printf("  schedule  version %.0f, from %s\n", cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(sch, "version")),
+		       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sch, "scope")));
+	else
+		printf("  schedule  none: open always\n");
+	double closes = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at, "closes"));
+	double next = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at, "next_open"));
+	if (strcmp(shows, "closed") == 0)
+		printf("  closed    (opens %s)\n", next == next ? local_time((int64_t)next, cfg->time_zone, t, sizeof t) : "-");
+	else {
+		printf("  open      (until %s)\n", closes == closes ? local_time((int64_t)closes, cfg->time_zone, t, sizeof t) : "-");
+		if (cJSON_IsObject(item)) {
+			char *ex = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(item, "exhibits"));
+			printf("  item      %s: %s %s%s\n", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id")),
+			       cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "show")), ex ? ex : "",
+			       strcmp(shows, "default") == 0 ? " (names an exhibit the pack lacks: every exhibit instead)" : "");
+			free(ex);
+		} else
+			printf("  item      none: every exhibit of the pack\n");
+	}
+	if (cJSON_IsObject(notice)) {
+		const cJSON *text = cJSON_GetObjectItemCaseSensitive(notice, "text");
+		printf("  notice    %s: %s\n", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(notice, "level")),
+		       text && text->child ? cJSON_GetStringValue(text->child) : "");
+	}
+	cJSON_Delete(at);
+	return 0;
+}
+
 /* `schedule show --to TARGET [--at YYYY-MM-DDTHH:MM]`: the schedule each scope of the
  * target holds and, for a kiosk, which one applies and whether it is open at a time. */
 static int schedule_show(const hall_controller_config *cfg, const hall_scope *scope, const char *at)
@@ -414,7 +449,7 @@ static int schedule_show(const hall_controller_config *cfg, const hall_scope *sc
 	char scope_s[HALL_SCOPE_BUF], scopes[3][HALL_SCOPE_BUF];
 	int64_t when = hall_clock_now_ms();
 	int n = 0, code = 0;
-	if (at && parse_local_time(at, cfg->time_zone, &when) != 0) {
+	if (at && hall_action_parse_local_time(at, cfg->time_zone, &when) != 0) {
 		fprintf(stderr, "hall-controller schedule show: --at: expected YYYY-MM-DDTHH:MM (hall time), not \"%s\"\n", at);
 		return 2;
 	}
@@ -481,6 +516,8 @@ static int schedule_show(const hall_controller_config *cfg, const hall_scope *sc
 			free(body);
 		}
 	}
+	if (scope->kind == HALL_SCOPE_KIOSK && code == 0)
+		code = print_at(cfg, store, scope->name, when);
 	hall_store_close(store);
 	return code;
 }
@@ -514,12 +551,13 @@ static int schedule_validate(const char *file)
 int hall_staff_schedule(const hall_controller_config *cfg, int argc, char **argv)
 {
 	const char *file = NULL, *at = NULL;
+	char kiosk_to[HALL_SCOPE_BUF];
 	const char *sub = argc > 1 ? argv[1] : "";
 	hall_cli_target t = {0};
 	bool push = strcmp(sub, "push") == 0, show = strcmp(sub, "show") == 0, validate = strcmp(sub, "validate") == 0,
 	     clear = strcmp(sub, "clear") == 0;
 	if (!push && !show && !validate && !clear) {
-		fprintf(stderr, "hall-controller schedule: expected push FILE --to TARGET, validate FILE, show --to TARGET "
+		fprintf(stderr, "hall-controller schedule: expected push FILE --to TARGET, validate FILE, show --to TARGET|--kiosk ID "
 		                "[--at YYYY-MM-DDTHH:MM] or clear --to TARGET\n");
 		return 2;
 	}
@@ -531,6 +569,11 @@ int hall_staff_schedule(const hall_controller_config *cfg, int argc, char **argv
 			continue;
 		if (show && strcmp(argv[i], "--at") == 0 && i + 1 < argc)
 			at = argv[++i];
+		else if (show && strcmp(argv[i], "--kiosk") == 0 && i + 1 < argc) {
+			/* `schedule show --at T --kiosk X`: what X shows at T */
+			snprintf(kiosk_to, sizeof kiosk_to, "kiosk:%.*s", HALL_ID_MAX, argv[++i]);
+			t.to = kiosk_to;
+		}
 		else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "hall-controller schedule: %s: unknown option or missing value\n", argv[i]);
 			return 2;

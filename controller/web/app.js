@@ -33,7 +33,10 @@ const T = {
     confirmPush: (n, hidden) => `화면 ${n}대가 바뀝니다.` + (hidden.length ? ` 다음은 더 구체적인 지정에 가려 바뀌지 않습니다: ${hidden.join(', ')}` : ''),
     progress: '진행', applied: '적용됨', deferred: '방문 세션 뒤 적용', rejected: '거부됨', pendingState: '대기', offlineState: '끊김(다음 연결 때 받음)',
     hiddenBy: '가려짐', done: '완료', failed: '실패', refused: '거부', running: '진행 중',
-    schedTitle: '일정', schedNote: '일정은 JSON 파일로 올립니다 (docs/schedule 형식).', schedFile: '일정 파일', schedPush: '일정 배포',
+    schedTitle: '일정 편집과 배포', schedNote: '일정은 JSON입니다 (docs/content.md의 일정 형식). 주간 보기가 대상의 현재 일정을 불러옵니다.', schedFile: '일정 파일 불러오기', schedPush: '일정 배포', schedJson: '일정 (JSON)',
+    weekTitle: '주간 일정', hours: '운영 시간과 항목', closure: '휴관일', item: '항목', noSchedule: '일정 없음: 늘 운영', schedFrom: '적용 일정:',
+    atTitle: '이 시각에 무엇을 보이나', atTime: '시각 (현지)', ask: '알아보기', showsNow: '보이는 것', everyExhibit: '모든 전시 (기본)',
+    attract: '대기 화면', closesAt: '운영 종료', opensAt: '다음 운영 시작', missingEx: '팩에 없는 전시',
     forbidden: '이 작업을 할 권한이 없습니다.', error: '오류', cancel: '취소', ok: '확인', confirm: '확인',
     sureAll: '전체 화면에 적용됩니다. 계속할까요?', stale: '자료가 오래되었을 수 있습니다', liveOn: '실시간',
     noKiosks: '아직 연락한 키오스크가 없습니다.', yes: '예', no: '아니오', signedInAs: (u, r) => `${u} (${r})`,
@@ -67,7 +70,10 @@ const T = {
     confirmPush: (n, hidden) => `${n} screen(s) will change.` + (hidden.length ? ` Hidden by a more specific push, these will not: ${hidden.join(', ')}` : ''),
     progress: 'Progress', applied: 'applied', deferred: 'deferred until the visit ends', rejected: 'rejected', pendingState: 'pending', offlineState: 'offline (gets it on connect)',
     hiddenBy: 'hidden by', done: 'done', failed: 'failed', refused: 'refused', running: 'running',
-    schedTitle: 'Schedules', schedNote: 'A schedule is uploaded as a JSON file (docs/schedule format).', schedFile: 'Schedule file', schedPush: 'Push schedule',
+    schedTitle: 'Edit and push', schedNote: 'A schedule is JSON (the schedule format of docs/content.md). The week view loads the target\'s schedule here.', schedFile: 'Load a schedule file', schedPush: 'Push schedule', schedJson: 'Schedule (JSON)',
+    weekTitle: 'Week', hours: 'Opening hours and items', closure: 'closed all day', item: 'item', noSchedule: 'no schedule: always open', schedFrom: 'schedule of',
+    atTitle: 'What does a kiosk show at a time?', atTime: 'Time (hall time)', ask: 'Ask', showsNow: 'Shows', everyExhibit: 'every exhibit (default)',
+    attract: 'attract loop', closesAt: 'Closes', opensAt: 'Opens', missingEx: 'exhibits the pack lacks',
     forbidden: 'You may not do this.', error: 'Error', cancel: 'Cancel', ok: 'OK', confirm: 'Confirm',
     sureAll: 'This goes to every screen. Go on?', stale: 'data may be stale', liveOn: 'live',
     noKiosks: 'No kiosk has reported yet.', yes: 'yes', no: 'no', signedInAs: (u, r) => `${u} (${r})`,
@@ -126,11 +132,12 @@ function fmtTime(ms, withDate = true) {
   return FMT.get(key).format(new Date(ms));
 }
 
-function localDay(offsetDays = 0) {
+/* The hall's date ("YYYY-MM-DD") and, with time, "YYYY-MM-DDTHH:MM" (hall time). */
+function localDay(offsetDays = 0, time = false) {
   const d = new Date(Date.now() + offsetDays * 86400000);
-  const p = new Intl.DateTimeFormat('en-CA', { timeZone: S.me?.time_zone || 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone: S.me?.time_zone || 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
   const get = (k) => p.find((x) => x.type === k).value;
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return `${get('year')}-${get('month')}-${get('day')}` + (time ? `T${get('hour')}:${get('minute')}` : '');
 }
 
 function can(rank) { return S.me && ROLE_RANK[S.me.role] >= rank; }
@@ -645,29 +652,116 @@ async function pageContent(main) {
   main.append(h('h1', {}, t('content')), form, box);
 }
 
-async function pageSchedules(main) {
-  const kiosks = await loadKiosks();
-  const err = h('div', { class: 'error', role: 'alert' });
-  const box = h('div', { id: 'schedule-progress' });
-  const form = h('form', { id: 'schedule-form' }, h('fieldset', {}, h('legend', {}, t('schedTitle')),
-    h('p', { class: 'note' }, t('schedNote')),
-    h('label', { for: 'schedule-file' }, t('schedFile')), h('input', { id: 'schedule-file', type: 'file', accept: '.json,application/json' }),
-    h('label', { for: 'schedule-to' }, t('target')), targetSelect('schedule-to', kiosks),
-    err, h('div', { class: 'row' }, h('button', { type: 'submit' }, t('schedPush')))));
+/* ---------------------------------------------------------------- schedules */
+
+const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const WEEKDAYS = { ko: ['일', '월', '화', '수', '목', '금', '토'], en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] };
+
+function segText(s) {
+  return `${hhmm(s.start)}–${hhmm(s.end)} ${s.open ? (s.item ? `${t('item')} ${s.item}` : t('open')) : t('closed')}`;
+}
+
+/* The week as the kiosks' own evaluation sees it: a bar per day (a picture, hidden from
+ * screen readers) and the same segments as text beside it. */
+function weekView(d) {
+  const items = new Map((d.items || []).map((it, i) => [it.id, i % 6]));
+  const src = d.schedule ? `${t('schedFrom')} ${d.schedule.scope} (${t('version')} ${d.schedule.version})` : t('noSchedule');
+  return [
+    h('p', { id: 'week-source' }, src, ` · ${d.time_zone}`),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'week-table', class: 'week' },
+      h('caption', { class: 'sr-only' }, t('weekTitle')),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('day')), h('th', { scope: 'col', class: 'hide-narrow' }, '0–24'), h('th', { scope: 'col' }, t('hours')))),
+      h('tbody', {}, d.days.map((day) => {
+        const bar = h('div', { class: 'bar', 'aria-hidden': 'true' }, day.segments.map((s) => {
+          const seg = h('span', { class: 'seg ' + (!s.open ? 'shut' : s.item ? 'item i' + items.get(s.item) : 'open'), title: segText(s) }, s.item && s.end - s.start >= 120 ? s.item : '');
+          seg.style.width = `${((s.end - s.start) / 1440) * 100}%`;
+          return seg;
+        }));
+        return h('tr', { 'data-date': day.date },
+          h('th', { scope: 'row', class: 'nowrap' }, `${day.date.slice(5)} (${WEEKDAYS[S.lang][day.weekday]})`),
+          h('td', { class: 'hide-narrow' }, bar),
+          h('td', {}, day.closure ? h('strong', { class: 'bad' }, t('closure')) : null,
+            h('ul', { class: 'segs' }, day.segments.filter((s) => s.open || !day.closure).map((s) => h('li', { class: s.open ? null : 'note' }, segText(s))))));
+      })))),
+    h('ul', { id: 'week-items', class: 'legend' },
+      [['open', t('open')], ['shut', t('closed')]].map(([c, txt]) => h('li', {}, h('span', { class: 'swatch seg ' + c, 'aria-hidden': 'true' }), txt)),
+      (d.items || []).map((it) => h('li', {}, h('span', { class: 'swatch item i' + items.get(it.id), 'aria-hidden': 'true' }),
+        `${t('item')} ${it.id}: ${it.show} ${it.exhibits.join(', ')}`))),
+  ];
+}
+
+function atView(a) {
+  const rows = [
+    [t('showsNow'), a.shows === 'closed' ? t('closed') : a.shows === 'default' ? t('everyExhibit') : `${a.item.show}: ${a.item.exhibits.join(', ') || t('attract')}`],
+    [t('pack'), `${a.content.pack} · ${t('version')} ${a.content.version} · ${t('from')} ${a.content.scope === 'default' ? t('scope_default') : a.content.scope}`],
+    [t('schedules'), a.schedule ? `${a.schedule.scope} (${t('version')} ${a.schedule.version})` : t('noSchedule')],
+    [a.open ? t('closesAt') : t('opensAt'), fmtTime(a.open ? a.closes : a.next_open)],
+    [t('notice'), noticeText(a.notice)],
+  ];
+  if (a.item) rows.splice(1, 0, [t('item'), `${a.item.id}${a.item.missing?.length ? ` (${t('missingEx')}: ${a.item.missing.join(', ')})` : ''}`]);
+  return h('dl', { class: 'facts', id: 'at-answer', 'data-shows': a.shows }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+/* A form of fields, a message line and a result box: the week and at-time queries share it. */
+function queryForm(id, legend, fields, button, run) {
+  const err = h('p', { class: 'error', role: 'alert' });
+  const out = h('div', { id: id + '-out', 'aria-live': 'polite' });
+  const form = h('form', { id }, h('fieldset', {}, h('legend', {}, legend), fields, err,
+    h('div', { class: 'row' }, h('button', { type: 'submit', id: id + '-go' }, button))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     err.textContent = '';
-    const f = $('#schedule-file').files[0];
-    if (!f) return;
+    const r = await run();
+    if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
+    out.replaceChildren(...[r.view(r.data)].flat());
+  });
+  return [form, out];
+}
+
+async function pageSchedules(main) {
+  const kiosks = await loadKiosks();
+  const [weekForm, weekOut] = queryForm('week-form', t('weekTitle'), [
+    h('label', { for: 'week-to' }, t('target')), targetSelect('week-to', kiosks),
+    h('label', { for: 'week-from' }, t('fromDay')), h('input', { id: 'week-from', type: 'date', value: localDay() })],
+  t('show'), async () => {
+    const r = await api('GET', `/schedule/week?to=${encodeURIComponent($('#week-to').value)}&from=${$('#week-from').value}`);
+    if (r.status === 200 && can(3)) $('#schedule-json').value = r.data.schedule ? JSON.stringify(r.data.schedule.body, null, 2) : '';
+    return { ...r, view: weekView };
+  });
+  const [atForm, atOut] = queryForm('at-form', t('atTitle'), [
+    h('label', { for: 'at-kiosk' }, t('kiosk')), h('select', { id: 'at-kiosk' }, kiosks.map((k) => h('option', { value: k.id }, k.id))),
+    h('label', { for: 'at-time' }, t('atTime')), h('input', { id: 'at-time', type: 'datetime-local', value: localDay(0, true) })],
+  t('ask'), async () => ({ ...(await api('GET', `/schedule/at?kiosk=${encodeURIComponent($('#at-kiosk').value)}&t=${$('#at-time').value.slice(0, 16)}`)), view: atView }));
+  main.append(h('h1', {}, t('schedules')), weekForm, weekOut, atForm, atOut);
+  if (can(3)) main.append(...scheduleEditor(kiosks));
+  weekForm.requestSubmit();
+}
+
+/* Edit the target's schedule (its JSON, loaded by the week view, or a file) and push it. */
+function scheduleEditor(kiosks) {
+  const err = h('div', { class: 'error', role: 'alert', id: 'schedule-error' });
+  const box = h('div', { id: 'schedule-progress' });
+  const form = h('form', { id: 'schedule-form' }, h('fieldset', {}, h('legend', {}, t('schedTitle')),
+    h('p', { class: 'note' }, t('schedNote')),
+    h('label', { for: 'schedule-file' }, t('schedFile')),
+    h('input', { id: 'schedule-file', type: 'file', accept: '.json,application/json', onchange: async (e) => {
+      const f = e.target.files[0]; if (f) $('#schedule-json').value = await f.text();
+    } }),
+    h('label', { for: 'schedule-json' }, t('schedJson')), h('textarea', { id: 'schedule-json', class: 'code', rows: 12, spellcheck: 'false' }),
+    h('label', { for: 'schedule-to' }, t('target')), targetSelect('schedule-to', kiosks),
+    err, h('div', { class: 'row' }, h('button', { type: 'submit', id: 'schedule-push' }, t('schedPush')))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    err.textContent = '';
+    let doc;
+    try { doc = JSON.parse($('#schedule-json').value); } catch (x) { err.textContent = String(x.message); return; }
     const to = $('#schedule-to').value;
     if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
-    let doc;
-    try { doc = JSON.parse(await f.text()); } catch (x) { err.textContent = String(x.message); return; }
     const r = await api('POST', '/schedules', { to, schedule: doc });
     if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
     followJob(box, r.data, 'schedule', to);
   });
-  main.append(h('h1', {}, t('schedules')), form, box);
+  return [form, box];
 }
 
 const PAGE_FNS = {

@@ -248,10 +248,42 @@ try {
   ok(/admin/.test(hist) && /notice/.test(hist) && /push/.test(hist), 'history shows the push and the notice under admin');
   await look(page, 'history');
 
-  // ---- schedules and accounts pages
+  // ---- schedules: edit and push to a group, the week view of a kiosk of that group, and
+  // what that kiosk shows at a time (the page's answer and `schedule show`'s agree)
+  const sk = KIOSKS[1];
   await page.goto(URL0 + '/#/schedules');
-  await page.waitForSelector('#schedule-form');
+  await page.waitForSelector('#week-table');
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const sched = { opening_hours: Object.fromEntries(days.map((d) => [d, [['09:00', '18:00']]])),
+    items: [{ id: 'brand-morning', show: { exhibit: 'brand' }, start: '09:00', end: '12:00', priority: 5 }] };
+  await page.fill('#schedule-json', JSON.stringify(sched, null, 2));
+  await page.selectOption('#schedule-to', 'group:' + sk.group);
+  await page.click('#schedule-push');
+  await until(async () => (await page.getAttribute(`#progress-table tr[data-kiosk="${sk.id}"]`, 'data-state')) === 'applied', 20000,
+    'the kiosk applies the schedule pushed from the page');
+  ok(true, `${sk.id} applied the schedule edited in the page`);
+  await page.selectOption('#week-to', 'kiosk:' + sk.id);
+  await page.click('#week-form-go');
+  await until(async () => /brand-morning/.test(await page.textContent('#week-table')) &&
+    (await page.textContent('#week-source')).includes('group:' + sk.group), 10000, "the week view shows the group's schedule for the kiosk");
+  const week = await page.$$eval('#week-table tbody tr', (trs) => trs.map((t) => t.textContent));
+  ok(week.length === 7 && week.every((d) => /00:00–09:00/.test(d) && /09:00–12:00[^,]*brand-morning/.test(d) && /12:00–18:00/.test(d) && /18:00–24:00/.test(d)),
+    `the week view shows seven days of opening hours and the item (${week[0]})`);
+  const today = await page.inputValue('#week-from');
+  const askAt = async (time, shows) => {
+    await page.selectOption('#at-kiosk', sk.id);
+    await page.fill('#at-time', `${today}T${time}`);
+    await page.click('#at-form-go');
+    await until(async () => (await page.getAttribute('#at-answer', 'data-shows')) === shows, 10000, `the page says what ${sk.id} shows at ${time}`);
+    return page.textContent('#at-answer');
+  };
+  ok(/brand/.test(await askAt('10:30', 'exhibit')), `at 10:30 ${sk.id} shows the item's exhibit`);
   await look(page, 'schedules');
+  await askAt('20:00', 'closed');
+  const cli = execFileSync(REPORT_CMD[0], ['schedule', 'show', '--kiosk', sk.id, '--at', `${today}T20:00`, ...REPORT_CMD.slice(6)], { encoding: 'utf8' });
+  ok(/closed/.test(cli) && /group:/.test(cli), 'schedule show --kiosk --at says the same (closed at 20:00)');
+  const cli2 = execFileSync(REPORT_CMD[0], ['schedule', 'show', '--kiosk', sk.id, '--at', `${today}T10:30`, ...REPORT_CMD.slice(6)], { encoding: 'utf8' });
+  ok(/brand-morning/.test(cli2), 'and names the item at 10:30');
   await page.goto(URL0 + '/#/accounts');
   await page.waitForSelector('#users-table');
   await look(page, 'accounts');
