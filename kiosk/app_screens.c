@@ -90,8 +90,8 @@ static void build_dialog_language(hall_app *app, frame *fr)
 
 static void mode_label(const hall_ui *ui, char *buf, size_t len, hall_ui_str name, int on)
 {
-	snprintf(buf, len, "%s%s: %s", on ? "✓ " : "", hall_ui_string(name, ui->lang),
-	         hall_ui_string(on ? HALL_STR_ON : HALL_STR_OFF, ui->lang));
+	snprintf(buf, len, "%s%s%s%s", on ? "✓ " : "", hall_ui_string(name, ui->lang), hall_ui_label_sep(ui->lang),
+	         hall_ui_string(on ? HALL_STR_ON : HALL_STR_OFF, ui->lang)); /* kiosk-voice: ： in zh/ja */
 }
 
 /* The four mode toggles as button specs (labels in bufs). */
@@ -284,7 +284,8 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 		snprintf(feat_id, sizeof(feat_id), "exhibit-%s", fe->id ? fe->id : "?");
 		/* The label in the title's language: "Now showing" in another script would be
 		 * drawn in the wrong face only for the title part, so both follow the title. */
-		snprintf(feat_text, sizeof(feat_text), "%s: %s", hall_ui_string(HALL_STR_NOW_SHOWING, tl), t ? t : "");
+		snprintf(feat_text, sizeof(feat_text), "%s%s%s", hall_ui_string(HALL_STR_NOW_SHOWING, tl),
+		         hall_ui_label_sep(tl), t ? t : ""); /* kiosk-voice: ： in zh/ja */
 		feat = (hall_ui_button_spec){feat_id, HALL_ACT(HALL_ACT_OPEN_EXHIBIT, fi), feat_text, tl, NULL, HALL_ROLE_LINK,
 		                             HALL_UI_BUTTON};
 		nf = 1;

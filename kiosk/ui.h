@@ -297,5 +297,8 @@ const char *hall_ui_string(hall_ui_str id, hall_lang lang);
 /* Copy tmpl into buf with {1} and {2} replaced by a1 and a2 (NULL: ""); always
  * NUL-terminated, cut at a character boundary when buf is short. */
 void hall_ui_fill(char *buf, size_t len, const char *tmpl, const char *a1, const char *a2);
+/* kiosk-voice (issue 12): what joins a label and its value in lang: the full-width
+ * "：" in Chinese and Japanese, ": " in Korean and English. */
+const char *hall_ui_label_sep(hall_lang lang);
 
 #endif

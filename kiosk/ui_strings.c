@@ -120,6 +120,12 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 		"選びます。この画面の言語ボタンで、韓国語、英語、中国語、日本語を選べます。"},
 };
 
+const char *hall_ui_label_sep(hall_lang lang)
+{
+	return lang == HALL_LANG_ZH_HANS || lang == HALL_LANG_ZH_HANT || lang == HALL_LANG_JA ? "\xEF\xBC\x9A" /* ： */
+	                                                                                     : ": ";
+}
+
 const char *hall_ui_string(hall_ui_str id, hall_lang lang)
 {
 	if ((unsigned)id >= HALL_STR_COUNT)

@@ -326,7 +326,7 @@ void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n)
 		const char *label = exhibits__text(ui, &figs[i].label, &l);
 		char v[160], line[600];
 		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
-		snprintf(line, sizeof(line), "%s: %s", label, v);
+		snprintf(line, sizeof(line), "%s%s%s", label, hall_ui_label_sep(l), v); /* kiosk-voice: ： in zh/ja */
 		hall_ui_flow_text(f, line, l, 0, ui->th->text, ui->th->bg);
 	}
 }

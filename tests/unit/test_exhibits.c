@@ -438,6 +438,39 @@ static void policy_cards_should_open_detail_pages(void **state)
 	fixture_free(f);
 }
 
+/* Issue 12: Chinese and Japanese key figures read "label：value" with the full-width
+ * colon; the half-width ": " is for Korean and English. */
+static void key_figures_should_use_the_full_width_colon_in_chinese_and_japanese(void **state)
+{
+	(void)state;
+	static const char *const langs[] = {"lang-zh-Hans", "lang-zh-Hant", "lang-ja"};
+	for (size_t l = 0; l < 3; l++) {
+		fixture *f = fixture_new(tu_config_landscape);
+		tap(f, langs[l]);
+		hall_app_show(f->app, "policy", f->now);
+		find_on_pages(f, "card-child-reporters");
+		tap(f, "card-child-reporters");
+		int found = 0;
+		for (int k = 0; k < 10 && !found; k++) {
+			hall_app_build(f->app, f->now, f->dl);
+			for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+				const hall_dl_item *it = hall_dl_at(f->dl, i);
+				if (it->kind != HALL_DL_TEXT)
+					continue;
+				if (strstr(it->text, ": "))
+					fail_msg("%s: half-width \": \" in \"%s\"", langs[l], it->text);
+				if (strstr(it->text, "791") && strstr(it->text, "\xEF\xBC\x9A")) /* ： */
+					found = 1;
+			}
+			if (!found && has(f, "page-next"))
+				tap(f, "page-next");
+		}
+		if (!found)
+			fail_msg("%s: no key figure \"…：791…\" on the card", langs[l]);
+		fixture_free(f);
+	}
+}
+
 static const hall_dl_item *map_label(fixture *f, const char *name)
 {
 	hall_app_build(f->app, f->now, f->dl);
@@ -764,6 +797,7 @@ int main(void)
 		cmocka_unit_test(policy_back_should_return_to_the_list_page_of_the_item),
 		cmocka_unit_test(policy_charts_should_carry_their_numbers),
 		cmocka_unit_test(policy_cards_should_open_detail_pages),
+		cmocka_unit_test(key_figures_should_use_the_full_width_colon_in_chinese_and_japanese),
 		cmocka_unit_test(city_districts_should_be_found_by_point_in_polygon),
 		cmocka_unit_test(city_zoom_and_pan_should_have_buttons_and_gestures),
 		cmocka_unit_test(bad_content_should_give_safe_screens),

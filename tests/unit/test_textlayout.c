@@ -68,11 +68,11 @@ static void layout_should_keep_korean_words_whole(void **state)
 static void layout_should_break_korean_between_syllables_only_for_other_languages(void **state)
 {
 	(void)state;
-	/* The same text laid out with Japanese rules breaks inside words: the keep-all filter
+	/* The same text laid out with Chinese rules breaks inside words: the keep-all filter
 	 * is what keeps Korean words whole. */
 	const char *t = "서울시 시민청은 시청 지하에 있습니다.";
 	hall_tl_line lines[16];
-	size_t n = layout(t, HALL_LANG_JA, 150, 0, HALL_TL_LEFT, lines, 16, NULL);
+	size_t n = layout(t, HALL_LANG_ZH_HANS, 150, 0, HALL_TL_LEFT, lines, 16, NULL);
 	int inside_word = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t e = lines[i].start + lines[i].len;
@@ -242,6 +242,101 @@ static void layout_with_real_fonts_should_fit_every_language(void **state)
 	hall_ttf_destroy(tx);
 }
 
+/* ---- issue 12: line breaking by the text's language ---- */
+
+static size_t utf8_prev(const char *s, size_t i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+	return i;
+}
+
+/* Katakana letters and the prolonged sound mark (U+30A1..U+30FC; the middle dot U+30FB
+ * is a word separator and may break). */
+static int katakana_at(const char *s, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	if (u[0] != 0xE3)
+		return 0;
+	unsigned cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+	return cp >= 0x30A1 && cp <= 0x30FC && cp != 0x30FB;
+}
+
+/* Lay t out at every width from lo to hi (step px) and call check on each line end
+ * that is not the text's end. */
+static void each_break(const char *t, hall_lang lang, int lo, int hi, int step,
+                       void (*check)(const char *t, size_t end, int width))
+{
+	for (int w = lo; w <= hi; w += step) {
+		hall_tl_line lines[64];
+		size_t n = layout(t, lang, w, 0, HALL_TL_LEFT, lines, 64, NULL);
+		for (size_t i = 0; i + 1 < n; i++)
+			check(t, lines[i + 1].start, w);
+	}
+}
+
+static void no_break_inside_katakana(const char *t, size_t at, int width)
+{
+	if (at > 0 && at < strlen(t) && katakana_at(t, utf8_prev(t, at)) && katakana_at(t, at))
+		fail_msg("width %d: a line breaks inside a katakana word at byte %zu: \"%.*s|%s\"", width, at, (int)at, t,
+		         t + at);
+}
+
+static void no_break_after_a_number(const char *t, size_t at, int width)
+{
+	if (at > 0 && at < strlen(t) && t[at - 1] >= '0' && t[at - 1] <= '9')
+		fail_msg("width %d: a line breaks between a number and its unit: \"%.*s|%s\"", width, (int)at, t, t + at);
+}
+
+static void layout_should_not_break_inside_a_katakana_word(void **state)
+{
+	(void)state;
+	/* Issue 12: ソ/ウル was split across two lines. */
+	each_break("ソウル市広報企画官室が2023年4月1日時点で報告した主な業務、予算、市民の声の受付状況です。",
+	           HALL_LANG_JA, 60, 600, 20, no_break_inside_katakana);
+	/* From 10 characters on, the 9 of 「ネチングソウル」 fit a line. */
+	each_break("「ネチングソウル」こども記者団", HALL_LANG_JA, 200, 400, 20, no_break_inside_katakana);
+}
+
+static void layout_should_keep_a_number_with_its_unit(void **state)
+{
+	(void)state;
+	/* Issue 12: "2023年4 / 月1日". */
+	each_break("首尔市宣传企划官室截至2023年4月1日报告的主要工作、预算和市民诉求情况。", HALL_LANG_ZH_HANS, 60, 600,
+	           20, no_break_after_a_number);
+	each_break("首爾市宣傳企劃官室截至2023年4月1日報告的主要工作、預算與市民陳情情況。", HALL_LANG_ZH_HANT, 60, 600,
+	           20, no_break_after_a_number);
+	each_break("ソウル市広報企画官室が2023年4月1日時点で報告した主な業務、予算、市民の声の受付状況です。",
+	           HALL_LANG_JA, 60, 600, 20, no_break_after_a_number);
+	/* From 5 characters on, "658,234人" (90 px) fits a line. */
+	each_break("首尔的新口号由市民在两轮投票中选出，共有658,234人次参与。", HALL_LANG_ZH_HANS, 100, 600, 20,
+	           no_break_after_a_number);
+}
+
+static void layout_should_not_leave_a_lone_character_on_a_line(void **state)
+{
+	(void)state;
+	/* Issue 12: a lone 口 on its own line. Every width that holds at least three
+	 * characters has a layout without one. */
+	const char *texts[] = {"首尔的新口号“Seoul, my soul”：首尔，我的灵魂", "首尔的新口号由市民在两轮投票中选出",
+	                       "首爾的新口號「Seoul, my soul」：首爾，我的靈魂"};
+	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		const char *t = texts[k];
+		for (int w = 60; w <= 600; w += 10) {
+			hall_tl_line lines[64];
+			size_t n = layout(t, k == 2 ? HALL_LANG_ZH_HANT : HALL_LANG_ZH_HANS, w, 0, HALL_TL_LEFT, lines, 64, NULL);
+			for (size_t i = 0; i < n; i++) {
+				const char *p = t + lines[i].start;
+				size_t len = lines[i].len;
+				if (len > 0 && len <= 4 && ((unsigned char)p[0] >= 0xE0) && len == 3)
+					fail_msg("width %d: line %zu of %zu is the lone character \"%.*s\" (text \"%s\")", w, i + 1, n,
+					         (int)len, p, t);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +353,9 @@ int main(void)
 		cmocka_unit_test(layout_should_reject_a_zero_width_and_report_measure_failures),
 		cmocka_unit_test(line_text_should_cut_at_a_utf8_boundary),
 		cmocka_unit_test(layout_with_real_fonts_should_fit_every_language),
+		cmocka_unit_test(layout_should_not_break_inside_a_katakana_word),
+		cmocka_unit_test(layout_should_keep_a_number_with_its_unit),
+		cmocka_unit_test(layout_should_not_leave_a_lone_character_on_a_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
