@@ -57,6 +57,17 @@ typedef struct recent_stream {
 	size_t n_skipped;
 } recent_stream;
 
+/* Help calls answered lately (kiosk-voice, issue 12): a kiosk resends a call until its
+ * help-ack arrives, so a call whose ack was lost comes again and must be stored once.
+ * Known by (kiosk, call, ts): a kiosk whose data was wiped numbers its calls from 1 again,
+ * but not at the same ms. In memory only: a call resent across a restart of serve is
+ * stored twice, which staff see as one more press. */
+#define HELP_CALLS_KEPT 256
+typedef struct help_seen {
+	char kiosk[HALL_ID_BUF];
+	int64_t call, ts;
+} help_seen;
+
 /* An offline kiosk and whether the hall was open for it when serve last looked. */
 typedef struct offline_seen {
 	char id[HALL_ID_BUF];
@@ -93,6 +104,8 @@ typedef struct serve {
 	int64_t next_heartbeat;     /* mono ms */
 	offline_seen *offline;      /* offline kiosks and whether their hall was open at the last look */
 	size_t n_offline, cap_offline;
+	help_seen help[HELP_CALLS_KEPT]; /* help calls stored lately, a ring */
+	size_t help_next;
 } serve;
 
 /* ---------------------------------------------------------------- small helpers */
@@ -724,6 +737,32 @@ static void handle_status(serve *sv, const char *topic, const char *id, const ha
 		on_transition(sv, id, st.online);
 }
 
+static bool help_stored_before(const serve *sv, const char *id, const hall_help *h)
+{
+	for (size_t i = 0; i < HELP_CALLS_KEPT; i++)
+		if (sv->help[i].call == h->call && sv->help[i].ts == h->ts && strcmp(sv->help[i].kiosk, id) == 0)
+			return true;
+	return false;
+}
+
+/* The delivery ack of a help call (docs/protocol.md "help-ack"), signed like every
+ * controller-to-kiosk message: only then does the kiosk tell its visitor that staff
+ * have been called. */
+static void send_help_ack(serve *sv, const char *id, const hall_help *h)
+{
+	hall_help_ack a = {h->call, h->ts};
+	char topic[HALL_TOPIC_MAX], *buf = NULL;
+	size_t len = 0;
+	hall_error err = {0};
+	if (hall_topic_ctl_kiosk(topic, sizeof topic, sv->cfg->topic_prefix, id, HALL_HELP_ACK_LEAF) != 0 ||
+	    hall_proto_encode_help_ack(&a, &buf, &len, &err) != HALL_OK) {
+		hall_warn("help-ack for %s call %" PRId64 " not sent: %s", id, h->call, err.msg);
+		return;
+	}
+	publish(sv, topic, buf, len, false);
+	free(buf);
+}
+
 static void handle_help(serve *sv, const char *topic, const char *id, const hall_mqtt_msg *msg)
 {
 	hall_help h;
@@ -739,9 +778,23 @@ static void handle_help(serve *sv, const char *topic, const char *id, const hall
 		reject(sv, topic, &err, 0);
 		return;
 	}
-	if (hall_store_add_help(sv->store, &h, hall_clock_now_ms(), &err) != HALL_OK) {
-		db_warn("storing help", &err);
+	if (h.call > 0 && help_stored_before(sv, id, &h)) {
+		/* A resend: its ack was lost or is on the way. Answer again, store nothing. */
+		send_help_ack(sv, id, &h);
 		return;
+	}
+	if (hall_store_add_help(sv->store, &h, hall_clock_now_ms(), &err) != HALL_OK) {
+		db_warn("storing help", &err); /* no ack: the kiosk sends the call again */
+		return;
+	}
+	if (h.call > 0) {
+		help_seen *hs = &sv->help[sv->help_next];
+		snprintf(hs->kiosk, sizeof hs->kiosk, "%s", id);
+		hs->call = h.call;
+		hs->ts = h.ts;
+		sv->help_next = (sv->help_next + 1) % HELP_CALLS_KEPT;
+		hall_info("help call %" PRId64 " from %s at exhibit \"%s\": stored, acknowledged", h.call, id, h.exhibit);
+		send_help_ack(sv, id, &h);
 	}
 	snprintf(reason, sizeof reason, "help requested at exhibit \"%s\"", h.exhibit);
 	if (hall_store_kiosk_set_alert(sv->store, id, true, reason, &err) != HALL_OK)

@@ -296,6 +296,8 @@ void app__end_session(hall_app *app, int64_t now, const char *why)
 	app->said[0] = '\0';
 	app->resume_said = 0;
 	app->welcomed = 0;
+	app->help_call = 0; /* the link still delivers it; the next visitor is not told */
+	app->help_state = HELP_NONE;
 	app->home_page = app->dialog_page = app->attract_page = 0;
 	app->attract_paused = 0;
 	app->attract_slide = 0;
@@ -307,6 +309,35 @@ void app__end_session(hall_app *app, int64_t now, const char *why)
 	if (old & HALL_APP_MODE_VOICE)
 		app__speech_changed(app);
 	app__reset_exhibit_states(app, 0);
+}
+
+/* ---- calls for staff ---- */
+
+const char *app__help_text(const hall_app *app)
+{
+	hall_ui_str id = app->help_state == HELP_CALLED      ? HALL_STR_STAFF_CALLED
+	                 : app->help_state == HELP_UNREACHED ? HALL_STR_ASK_AT_DESK
+	                                                     : HALL_STR_CALLING_STAFF;
+	return hall_ui_string(id, app->lang);
+}
+
+void hall_app_help_result(hall_app *app, int64_t call, int delivered, int64_t now)
+{
+	if (!app || call <= 0 || call != app->help_call || app->help_state != HELP_CALLING)
+		return;
+	app->now = now;
+	app->help_state = delivered ? HELP_CALLED : HELP_UNREACHED;
+	app__sound(app, delivered ? HALL_APP_SOUND_DONE : HALL_APP_SOUND_WARNING);
+	if (app->dlg != DLG_STAFF_CALLED) {
+		/* The visitor closed "calling staff…": that nobody was called they must learn
+		 * (over nothing but the screen itself); that staff are coming they were told. */
+		if (delivered || app->dlg != DLG_NONE || !app->in_session)
+			return;
+		app->dlg = DLG_STAFF_CALLED;
+		app->dialog_page = 0;
+		app__follow_dialog(app, now);
+	}
+	app__speak(app, app__help_text(app));
 }
 
 /* ---- create / destroy / content ---- */

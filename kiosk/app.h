@@ -122,8 +122,11 @@ typedef struct hall_app_callbacks {
 	 * guidance is on, and for "replay". */
 	void (*speak)(void *ctx, const char *utf8, hall_lang lang);
 	/* A visitor pressed call-staff on `exhibit` ("" when none) during visitor session
-	 * `session` (as in hall_app_event.session: 0 = the attract loop). */
-	void (*help)(void *ctx, const char *exhibit, uint32_t session);
+	 * `session` (as in hall_app_event.session: 0 = the attract loop). Returns the call's
+	 * number (>= 1) when it is on its way: the screen says "calling staff…" until
+	 * hall_app_help_result says how it ended; 0 when no call can be made (the screen says
+	 * to ask at the desk at once, as it does when help is NULL). */
+	int64_t (*help)(void *ctx, const char *exhibit, uint32_t session);
 	/* Staff entered the right PIN: the program should exit to the desktop/maintenance. */
 	void (*staff_exit)(void *ctx);
 	/* Optional: speech settings changed. */
@@ -260,6 +263,13 @@ void hall_app_set_show(hall_app *app, const hall_schedule_item *item);
  * error is returned (err set). */
 hall_err hall_app_follow_schedule(hall_app *app, const hall_schedule *schedule, const char *tz, int64_t utc_ms,
                                   hall_error *err);
+
+/* Help call `call` (as the help callback returned it) reached the controller, which
+ * acknowledged it (delivered 1: "staff have been called"), or was given up (0: "please
+ * ask at the desk"; the dialog opens again if the visitor closed it). Spoken in voice
+ * mode, with the DONE or WARNING sound. A call the app no longer waits for (another call
+ * since, or the session ended) is ignored. */
+void hall_app_help_result(hall_app *app, int64_t call, int delivered, int64_t now_ms);
 
 /* Command "show": open exhibit `exhibit_id` (starts a session if on attract). Returns
  * 0, or -1 when no such exhibit is in the content (the command then fails). */

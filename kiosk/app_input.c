@@ -162,15 +162,22 @@ static int go_back(hall_app *app, const hall_exhibit *ex, int64_t now)
 	return 0;
 }
 
+/* Call staff (issue 12): the dialog says "calling staff…" until the controller has the
+ * call (hall_app_help_result). Pressing again while a call is on its way shows it again;
+ * it is not a second call. */
 static int call_staff(hall_app *app, const hall_exhibit *ex)
 {
-	app__emit(app, HALL_APP_EV_HELP, ex ? ex->id : "", "call-staff", 0, NULL);
-	if (app->cb.help)
-		app->cb.help(app->cb.ctx, ex ? ex->id : "", app->in_session ? app->session_no : 0);
 	app->dlg = DLG_STAFF_CALLED;
 	app->dialog_page = 0;
-	app__sound(app, HALL_APP_SOUND_DONE);
-	app__speak(app, hall_ui_string(HALL_STR_STAFF_CALLED, app->lang));
+	if (app->help_state != HELP_CALLING) {
+		app__emit(app, HALL_APP_EV_HELP, ex ? ex->id : "", "call-staff", 0, NULL);
+		app->help_call =
+			app->cb.help ? app->cb.help(app->cb.ctx, ex ? ex->id : "", app->in_session ? app->session_no : 0) : 0;
+		app->help_state = app->help_call > 0 ? HELP_CALLING : HELP_UNREACHED;
+		if (app->help_state == HELP_UNREACHED)
+			app__sound(app, HALL_APP_SOUND_WARNING);
+	}
+	app__speak(app, app__help_text(app));
 	return 1;
 }
 

@@ -139,6 +139,10 @@ struct hall_app {
 	int resume_said;
 	int resumed; /* this input resumed it: the heading is not read over it */
 	int welcomed; /* the keypad welcome was spoken on this attract loop */
+	/* The visitor's call for staff (issue 12): its number from the help callback and
+	 * where it is. Only a call the controller acknowledged is told as made. */
+	int64_t help_call;
+	enum { HELP_NONE, HELP_CALLING, HELP_CALLED, HELP_UNREACHED } help_state;
 };
 
 typedef struct frame {
@@ -168,6 +172,8 @@ void app__count_local_vote(hall_app *app, const hall_poll *p, int option);
 void app__exhibit_ctx(hall_app *app, hall_ui *ui, hall_rect area, const hall_exhibit *ex, hall_poll_tally *tally,
                       hall_exhibit_ctx *c);
 int app__is_closed(const hall_app *app);
+/* What the call-staff dialog says: calling, called, or ask at the desk. */
+const char *app__help_text(const hall_app *app);
 int app__urgent_notice(const hall_app *app);
 /* Seconds left on the "more time?" prompt, rounded up. */
 int app__remaining_s(const hall_app *app);

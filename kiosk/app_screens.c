@@ -189,7 +189,7 @@ static void build_dialog_staff_called(hall_app *app, frame *fr)
 	hall_ui_button_spec ok = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE), hall_ui_string(HALL_STR_OK, ui->lang),
 	                          ui->lang, NULL,
 	                          HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
-	rows_ctx rc = {hall_ui_string(HALL_STR_STAFF_CALLED, ui->lang), NULL, 0, &ok, 1, NULL, 0};
+	rows_ctx rc = {app__help_text(app), NULL, 0, &ok, 1, NULL, 0}; /* kiosk-voice: calling / called / ask */
 	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
 }
 

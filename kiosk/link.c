@@ -359,7 +359,8 @@ void link__unsubscribe(hall_link *link, const char *topic)
 
 static hall_err subscribe_all(hall_link *link, hall_error *err)
 {
-	static const char *const kiosk_leaves[] = {"confirm", "content", "schedule", "notice", "command", "poll"};
+	static const char *const kiosk_leaves[] = {"confirm", "content", "schedule", "notice",
+	                                           "command", "poll",    HALL_HELP_ACK_LEAF};
 	char topic[HALL_TOPIC_MAX];
 	for (size_t i = 0; i < sizeof kiosk_leaves / sizeof kiosk_leaves[0]; i++) {
 		if (hall_topic_ctl_kiosk(topic, sizeof topic, link->prefix, link->cfg.id, kiosk_leaves[i]) != 0)
@@ -488,19 +489,39 @@ static bool authentic(hall_link *link, hall_ack_kind kind, int scope, const hall
  * within_ms (bounded), so a thousand kiosks do not answer in the same millisecond. It
  * only makes the kiosk say hello, yet it must be the controller's: with a pinned key an
  * unsigned or badly signed one is refused (logged), as every control message. */
-static void handle_rollcall(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
+/* Take the signature off a controller message that has no ack of its own (roll-call,
+ * help-ack, controller status): *in is msg on the unsigned payload (borrowed). strict:
+ * with a pinned key only a message signed by it counts, and a refusal is counted in
+ * rejected_unsigned (told in a status soon); not strict: unsigned is taken too, only a
+ * bad signature is refused. Refusals are logged. */
+static bool unwrap_unacked(hall_link *link, const hall_mqtt_msg *msg, bool strict, const char *what,
+                           hall_mqtt_msg *in)
 {
 	const void *inner = NULL;
 	size_t n = 0;
 	hall_sign_verdict v = hall_sign_unwrap(link->keyed ? link->controller_pk : NULL, msg->topic, msg->payload,
 	                                       msg->len, &inner, &n);
-	if (v != HALL_SIGN_VALID && !(v == HALL_SIGN_UNSIGNED && !link->keyed)) {
-		link->rejected_unsigned++;
-		hall_warn("link: roll-call on %s refused: %s", msg->topic, hall_sign_verdict_reason(v));
-		return;
+	if (v != HALL_SIGN_VALID && !(v == HALL_SIGN_UNSIGNED && (!strict || !link->keyed))) {
+		if (strict) {
+			link->rejected_unsigned++;
+			link->status_due = 0;
+		}
+		hall_warn("link: %s on %s refused: %s", what, msg->topic, hall_sign_verdict_reason(v));
+		return false;
 	}
+	*in = *msg;
+	in->payload = (unsigned char *)(uintptr_t)inner;
+	in->len = n;
+	return true;
+}
+
+static void handle_rollcall(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
+{
+	hall_mqtt_msg in;
+	if (!unwrap_unacked(link, msg, true, "roll-call", &in))
+		return;
 	int64_t within = HALL_ROLLCALL_WITHIN_MS_DEFAULT;
-	cJSON *doc = cJSON_ParseWithLength(inner, n);
+	cJSON *doc = cJSON_ParseWithLength((const char *)in.payload, in.len);
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(doc, "within_ms");
 	if (cJSON_IsNumber(w) && w->valuedouble >= 0)
 		within = w->valuedouble > HALL_ROLLCALL_WITHIN_MS_MAX ? HALL_ROLLCALL_WITHIN_MS_MAX : (int64_t)w->valuedouble;
@@ -549,22 +570,19 @@ static void dispatch(hall_link *link, const hall_mqtt_msg *msg, int64_t now)
 			link__handle_poll_results(link, &in);
 		return;
 	}
+	if (hall_topic_ctl_kiosk(topic, sizeof topic, p, id, HALL_HELP_ACK_LEAF) == 0 && strcmp(topic, msg->topic) == 0) {
+		/* It makes the screen tell a visitor that staff are coming: the controller's word
+		 * only (with a pinned key, signed); a refusal is counted and logged, not acked. */
+		if (unwrap_unacked(link, msg, true, "help-ack", &in))
+			link__handle_help_ack(link, &in);
+		return;
+	}
 	if (hall_topic_ctl_controller_status(topic, sizeof topic, p) == 0 && strcmp(topic, msg->topic) == 0) {
 		/* Changes nothing shown or kept (a forged one only makes the kiosk say hello and
 		 * resend), and the controller's Will is fixed before it connects: taken signed or
 		 * not, a bad signature still refused. */
-		const void *inner = NULL;
-		size_t n = 0;
-		hall_sign_verdict v = hall_sign_unwrap(link->keyed ? link->controller_pk : NULL, msg->topic, msg->payload,
-		                                       msg->len, &inner, &n);
-		if (v != HALL_SIGN_VALID && v != HALL_SIGN_UNSIGNED) {
-			hall_warn("link: controller status on %s refused: %s", msg->topic, hall_sign_verdict_reason(v));
-			return;
-		}
-		in = *msg;
-		in.payload = (unsigned char *)(uintptr_t)inner;
-		in.len = n;
-		link__handle_controller_status(link, &in);
+		if (unwrap_unacked(link, msg, false, "controller status", &in))
+			link__handle_controller_status(link, &in);
 		return;
 	}
 	if (hall_topic_ctl_all(topic, sizeof topic, p, HALL_ROLLCALL_LEAF) == 0 && strcmp(topic, msg->topic) == 0) {
@@ -599,6 +617,7 @@ static void on_connected(hall_link *link, int64_t now)
 	hall_info("link: connected to %s, hello sent", ms.broker);
 	link__publish_status(link, now);
 	link__resend_all(link);
+	link__help_reconnected(link); /* calls for staff waiting: sent in this poll */
 	/* Chunks in flight when the connection dropped are gone: ask again (after the wait). */
 	if (link->job.active)
 		link__job_rearm(link, now);
@@ -669,6 +688,7 @@ bool hall_link_poll(hall_link *link, int64_t now_ms, hall_link_update *out)
 		service_timers(link, now_ms);
 		link__publish_events(link, now_ms);
 	}
+	link__help_step(link, now_ms); /* also unstarted: a call must still be given up in time */
 	if (link->q_len == 0)
 		return false;
 	hall_link_update *u = link->queue[link->q_head];
@@ -688,6 +708,9 @@ int64_t hall_link_next_due_ms(const hall_link *link)
 	hall_spool_get_stats(link->spool, &ss);
 	if (ss.held)
 		due = link->held_retry; /* online or not: writing them waits for the disk only */
+	int64_t help_due = link__help_due(link, link__mono_now()); /* online or not: a call is given up in time */
+	if (help_due < due)
+		due = help_due;
 	/* Offline every other timer waits for the connection, and the network thread wakes
 	 * the main loop when it comes. */
 	if (!link->started || !link->online)

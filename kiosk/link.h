@@ -80,7 +80,8 @@ typedef enum hall_link_update_kind {
 	HALL_LINK_NOTICE,       /* the notice to show changed (may be cleared) */
 	HALL_LINK_COMMAND,      /* a staff command to carry out once */
 	HALL_LINK_POLL_RESULTS, /* live tallies of a poll */
-	HALL_LINK_CONNECTION    /* the broker connection came up or went down */
+	HALL_LINK_CONNECTION,   /* the broker connection came up or went down */
+	HALL_LINK_HELP          /* a call for staff was acknowledged by the controller, or given up */
 } hall_link_update_kind;
 
 /* Where a content/schedule/notice came from; the most specific non-cleared one wins. */
@@ -141,6 +142,11 @@ typedef struct hall_link_update {
 
 	/* HALL_LINK_CONNECTION */
 	bool online;
+
+	/* HALL_LINK_HELP: the call (as hall_link_help returned it) was delivered (the
+	 * controller's help-ack came), or not within session.help_give_up_s (given up). */
+	int64_t help_call;
+	bool help_delivered;
 } hall_link_update;
 
 /* One visitor event as the app reports it (docs/protocol.md "events"). The link assigns
@@ -217,10 +223,16 @@ hall_err hall_link_publish_shot(hall_link *link, const char *cmd_id, const void 
  * unrecorded, which status and hello carry). */
 hall_err hall_link_record(hall_link *link, const hall_link_event *ev, uint64_t *seq, hall_error *err);
 
-/* A visitor pressed call-staff: publishes help at once (not spooled: it is only useful
- * now; HALL_ERR_NET when offline). It records no event: the app emits its own "help"
- * event through hall_link_record, which the daily report counts. session -1 = unknown. */
-hall_err hall_link_help(hall_link *link, const char *exhibit, int64_t session, hall_error *err);
+/* A visitor pressed call-staff: queues the call (*call gets its number, >= 1) and
+ * publishes it at once when online. It is sent again (backoff 1, 2, 4, 8 s, and at once
+ * after a reconnect) until the controller's help-ack for it arrives, then a HALL_LINK_HELP
+ * update says delivered; after cfg session.help_give_up_s without one it is dropped and
+ * the update says not delivered (the visitor must be told to ask at the desk). Pending
+ * calls are kept in link-state.json, so a restart keeps trying until the same limit. At
+ * most 8 are pending: a ninth gives the oldest up. Not spooled with the events: a call is
+ * only useful now; the app emits its own "help" event through hall_link_record, which the
+ * daily report counts. session -1 = unknown. Errors: INVALID (exhibit too long). */
+hall_err hall_link_help(hall_link *link, const char *exhibit, int64_t session, int64_t *call, hall_error *err);
 
 /* End of a frame: fsync the spool if anything was appended, publish due batches,
  * resend what timed out. Cheap when nothing is due. */

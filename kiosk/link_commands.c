@@ -132,23 +132,143 @@ hall_err hall_link_publish_shot(hall_link *link, const char *cmd_id, const void 
 	return HALL_OK;
 }
 
-hall_err hall_link_help(hall_link *link, const char *exhibit, int64_t session, hall_error *err)
+/* ---- calls for staff (issue 12: the screen says staff have been called only once the
+ * controller has the call) ---------------------------------------------------------------- */
+
+#define HELP_RETRY_MIN_MS 1000
+#define HELP_RETRY_MAX_MS 8000
+
+static void help_done(hall_link *link, help_call *hc, bool delivered)
+{
+	hall_link_update *u = link__update_new(HALL_LINK_HELP);
+	if (u) {
+		u->help_call = hc->call;
+		u->help_delivered = delivered;
+		link__queue_push(link, u);
+	}
+	memset(hc, 0, sizeof *hc);
+	link__save_state(link);
+}
+
+static hall_err help_send(hall_link *link, const help_call *hc)
 {
 	hall_help h;
 	char *buf = NULL;
 	size_t len = 0;
-	hall_err rc;
+	hall_error err = {0};
 	memset(&h, 0, sizeof h);
 	hall_proto_copy(h.kiosk, sizeof h.kiosk, link->cfg.id);
-	h.ts = hall_clock_now_ms();
-	if (exhibit && hall_proto_copy(h.exhibit, sizeof h.exhibit, exhibit) != 0)
-		return hall_error_set(err, HALL_ERR_INVALID, "exhibit", "too long");
-	h.session = link__session_id(link, session, false);
-	if ((rc = hall_proto_encode_help(&h, &buf, &len, err)) != HALL_OK)
-		return rc;
-	rc = link__publish(link, "help", buf, len, false);
+	h.ts = hc->ts;
+	hall_proto_copy(h.exhibit, sizeof h.exhibit, hc->exhibit);
+	h.session = hc->session;
+	h.call = hc->call;
+	hall_err rc = hall_proto_encode_help(&h, &buf, &len, &err);
+	if (rc == HALL_OK)
+		rc = link__publish(link, "help", buf, len, false);
 	free(buf);
-	if (rc != HALL_OK)
-		return hall_error_set(err, rc, "help", "not sent: no broker connection");
+	return rc;
+}
+
+void link__help_step(hall_link *link, int64_t now)
+{
+	int64_t utc = hall_clock_now_ms();
+	for (size_t i = 0; i < HELP_CALLS_MAX; i++) {
+		help_call *hc = &link->help[i];
+		if (!hc->call)
+			continue;
+		if (utc >= hc->give_up) {
+			hall_warn("call-staff %lld not acknowledged by the controller within %d s (%u tries): given up, the "
+			          "visitor is told to ask at the desk",
+			          (long long)hc->call, link->cfg.session.help_give_up_s, hc->tries);
+			help_done(link, hc, false);
+			continue;
+		}
+		if (now < hc->next_try)
+			continue;
+		hc->tries++;
+		bool sent = link->started && link->online && help_send(link, hc) == HALL_OK;
+		if (hc->backoff_ms < HELP_RETRY_MIN_MS)
+			hc->backoff_ms = HELP_RETRY_MIN_MS;
+		hc->next_try = now + hc->backoff_ms;
+		hall_info("call-staff %lld: %s (try %u), %s in %lld ms", (long long)hc->call,
+		          sent ? "sent" : "not sent: no broker connection", hc->tries,
+		          sent ? "sent again unless acknowledged" : "trying again", (long long)hc->backoff_ms);
+		hc->backoff_ms = hc->backoff_ms * 2 > HELP_RETRY_MAX_MS ? HELP_RETRY_MAX_MS : hc->backoff_ms * 2;
+	}
+}
+
+void link__help_reconnected(hall_link *link)
+{
+	for (size_t i = 0; i < HELP_CALLS_MAX; i++) {
+		link->help[i].next_try = 0;
+		link->help[i].backoff_ms = HELP_RETRY_MIN_MS;
+	}
+}
+
+int64_t link__help_due(const hall_link *link, int64_t now)
+{
+	int64_t due = INT64_MAX, utc = hall_clock_now_ms();
+	for (size_t i = 0; i < HELP_CALLS_MAX; i++) {
+		const help_call *hc = &link->help[i];
+		if (!hc->call)
+			continue;
+		int64_t give_up = now + (hc->give_up > utc ? hc->give_up - utc : 0);
+		if (give_up < due)
+			due = give_up;
+		if (hc->next_try < due)
+			due = hc->next_try;
+	}
+	return due;
+}
+
+void link__handle_help_ack(hall_link *link, const hall_mqtt_msg *msg)
+{
+	hall_help_ack a;
+	hall_error err = {0};
+	if (hall_proto_decode_help_ack(msg->payload, msg->len, &a, &err) != HALL_OK) {
+		hall_warn("link: bad help-ack on %s: %s: %s", msg->topic, err.path, err.msg);
+		return;
+	}
+	for (size_t i = 0; i < HELP_CALLS_MAX; i++) {
+		help_call *hc = &link->help[i];
+		if (hc->call == a.call && hc->ts == a.ts) {
+			hall_info("call-staff %lld delivered: the controller acknowledged it (after %u tries)", (long long)a.call,
+			          hc->tries);
+			help_done(link, hc, true);
+			return;
+		}
+	}
+	hall_debug("link: help-ack for call %lld: not pending (acknowledged before, or given up)", (long long)a.call);
+}
+
+hall_err hall_link_help(hall_link *link, const char *exhibit, int64_t session, int64_t *call, hall_error *err)
+{
+	help_call *hc = NULL, *oldest = NULL;
+	if (call)
+		*call = 0;
+	if (exhibit && strlen(exhibit) >= sizeof hc->exhibit)
+		return hall_error_set(err, HALL_ERR_INVALID, "exhibit", "too long");
+	for (size_t i = 0; i < HELP_CALLS_MAX && !hc; i++) {
+		if (!link->help[i].call)
+			hc = &link->help[i];
+		else if (!oldest || link->help[i].call < oldest->call)
+			oldest = &link->help[i];
+	}
+	if (!hc) {
+		hall_warn("call-staff %lld given up: %d newer calls wait", (long long)oldest->call, HELP_CALLS_MAX);
+		help_done(link, oldest, false);
+		hc = oldest;
+	}
+	memset(hc, 0, sizeof *hc);
+	hc->call = ++link->help_last;
+	hc->ts = hall_clock_now_ms();
+	hall_proto_copy(hc->exhibit, sizeof hc->exhibit, exhibit ? exhibit : "");
+	hc->session = link__session_id(link, session, false);
+	hc->give_up = hc->ts + (int64_t)link->cfg.session.help_give_up_s * 1000;
+	hc->backoff_ms = HELP_RETRY_MIN_MS;
+	link__save_state(link);
+	if (call)
+		*call = hc->call;
+	link__help_step(link, link__mono_now());
 	return HALL_OK;
 }

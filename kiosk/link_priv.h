@@ -125,6 +125,19 @@ typedef struct handed_content {
 	size_t n_polls;
 } handed_content;
 
+/* A call for staff not yet acknowledged by the controller (hall_link_help). */
+#define HELP_CALLS_MAX 8
+typedef struct help_call {
+	int64_t call;            /* 0 = free slot */
+	int64_t ts;              /* UTC ms of the press (the message's ts, the same in every resend) */
+	char exhibit[HALL_STR_BUF];
+	int64_t session;         /* the wire's session id, -1 = none */
+	int64_t give_up;         /* UTC ms: given up from then on */
+	int64_t next_try;        /* mono ms; 0 = at once */
+	int64_t backoff_ms;
+	unsigned tries;
+} help_call;
+
 typedef struct command_seen {
 	char id[HALL_ID_BUF];
 	int state;               /* 0 = carrying out, 1 = done, 2 = failed */
@@ -189,6 +202,9 @@ struct hall_link {
 	command_seen commands[COMMANDS_KEPT];
 	size_t n_commands, next_command;
 
+	help_call help[HELP_CALLS_MAX];
+	int64_t help_last;       /* the last call number given (persisted: numbers never repeat) */
+
 	/* authority (DESIGN.md decision 7): the controller's pinned public key */
 	bool keyed;              /* cfg controller_key set: only signed control messages count */
 	unsigned char controller_pk[HALL_SIGN_PK_BYTES];
@@ -241,6 +257,12 @@ uint64_t link__random(hall_link *link);
 void link__subscribe(hall_link *link, const char *topic);
 void link__unsubscribe(hall_link *link, const char *topic);
 void link__update_poll_subscriptions(hall_link *link, const char (*ids)[65], size_t n);
+
+/* link_commands.c: calls for staff */
+void link__help_step(hall_link *link, int64_t now);      /* send what is due, give up what is late */
+void link__help_reconnected(hall_link *link);           /* send every pending call at once */
+void link__handle_help_ack(hall_link *link, const hall_mqtt_msg *msg);
+int64_t link__help_due(const hall_link *link, int64_t now); /* mono ms; INT64_MAX when none */
 
 /* link_state.c */
 void link__save_state(hall_link *link);

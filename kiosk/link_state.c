@@ -52,6 +52,22 @@ void link__save_state(hall_link *link)
 		cJSON_AddNumberToObject(o, "state", link->commands[i].state);
 		cJSON_AddItemToArray(cmds, o);
 	}
+	/* Calls for staff not yet acknowledged (issue 12): a restart keeps trying them until
+	 * their limit; their numbers never repeat. */
+	cJSON_AddNumberToObject(root, "help_last", (double)link->help_last);
+	cJSON *help = cJSON_AddArrayToObject(root, "help");
+	for (size_t i = 0; help && i < HELP_CALLS_MAX; i++) {
+		const help_call *hc = &link->help[i];
+		cJSON *o = hc->call ? cJSON_CreateObject() : NULL;
+		if (!o)
+			continue;
+		cJSON_AddNumberToObject(o, "call", (double)hc->call);
+		cJSON_AddNumberToObject(o, "ts", (double)hc->ts);
+		cJSON_AddStringToObject(o, "exhibit", hc->exhibit);
+		cJSON_AddNumberToObject(o, "session", (double)hc->session);
+		cJSON_AddNumberToObject(o, "give_up", (double)hc->give_up);
+		cJSON_AddItemToArray(help, o);
+	}
 	text = hall_json_print(root, &len);
 	if (!text) {
 		hall_error_log("link: out of memory saving %s", link->state_path);
@@ -70,6 +86,39 @@ static void read_key(const cJSON *root, const char *name, char *out, size_t len)
 	hall_error err = {0};
 	if (hall_json_opt_string(root, "", name, len - 1, &s, &err) == HALL_OK && s)
 		snprintf(out, len, "%s", s);
+}
+
+/* Calls for staff an earlier run had not delivered, while their limit lasts. */
+static void load_help(hall_link *link, const cJSON *root)
+{
+	hall_error err = {0};
+	int64_t last = 0, now = hall_clock_now_ms();
+	if (hall_json_opt_int(root, "", "help_last", 0, HALL_PROTO_SEQ_MAX, &last, &err) == HALL_OK)
+		link->help_last = last;
+	size_t n = 0;
+	const cJSON *o;
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root, "help"))
+	{
+		help_call hc = {0};
+		const char *ex = NULL;
+		if (n >= HELP_CALLS_MAX ||
+		    hall_json_get_int(o, "", "call", 1, HALL_PROTO_SEQ_MAX, &hc.call, &err) != HALL_OK ||
+		    hall_json_get_int(o, "", "ts", 0, HALL_PROTO_SEQ_MAX, &hc.ts, &err) != HALL_OK ||
+		    hall_json_get_int(o, "", "give_up", 0, HALL_PROTO_SEQ_MAX, &hc.give_up, &err) != HALL_OK ||
+		    hall_json_get_int(o, "", "session", -1, HALL_PROTO_SEQ_MAX, &hc.session, &err) != HALL_OK ||
+		    hall_json_get_string(o, "", "exhibit", HALL_STR_BUF - 1, &ex, &err) != HALL_OK)
+			continue;
+		if (hc.give_up <= now) {
+			hall_warn("link: call-staff %lld from before the restart is past its limit: given up", (long long)hc.call);
+			continue;
+		}
+		hall_proto_copy(hc.exhibit, sizeof hc.exhibit, ex);
+		hc.backoff_ms = 1000;
+		if (hc.call > link->help_last)
+			link->help_last = hc.call;
+		hall_info("link: call-staff %lld from before the restart is sent again", (long long)hc.call);
+		link->help[n++] = hc;
+	}
 }
 
 /* Read what an earlier run kept. A missing or damaged file is not fatal: the kiosk starts
@@ -150,6 +199,7 @@ void link__load_state(hall_link *link)
 		link->n_commands++;
 	}
 	link->next_command = link->n_commands % COMMANDS_KEPT;
+	load_help(link, root);
 done:
 	cJSON_Delete(root);
 	free(text);

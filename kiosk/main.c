@@ -187,14 +187,18 @@ static void cb_sound(void *ctx, hall_app_sound s)
 	hall_audio_sdl_sound(k->audio, s);
 }
 
-static void cb_help(void *ctx, const char *exhibit, uint32_t session)
+/* The call is queued in the link until the controller acknowledges it (a HALL_LINK_HELP
+ * update says how it ended): the screen says "calling staff…" meanwhile. */
+static int64_t cb_help(void *ctx, const char *exhibit, uint32_t session)
 {
 	kiosk *k = ctx;
 	hall_error err = {{0}, {0}};
-	if (hall_link_help(k->link, exhibit ? exhibit : "", (int64_t)session, &err) != HALL_OK) {
+	int64_t call = 0;
+	if (hall_link_help(k->link, exhibit ? exhibit : "", (int64_t)session, &call, &err) != HALL_OK) {
 		char buf[512];
-		hall_warn("call-staff not sent: %s", hall_error_format(&err, buf, sizeof(buf)));
+		hall_warn("call-staff not queued: %s", hall_error_format(&err, buf, sizeof(buf)));
 	}
+	return call;
 }
 
 static void cb_staff_exit(void *ctx)
@@ -344,6 +348,9 @@ static void handle_update(kiosk *k, hall_link_update *u, int64_t now)
 	}
 	case HALL_LINK_CONNECTION:
 		hall_info("broker %s", u->online ? "connected" : "disconnected");
+		break;
+	case HALL_LINK_HELP:
+		hall_app_help_result(k->app, u->help_call, u->help_delivered, now);
 		break;
 	}
 }
@@ -545,7 +552,7 @@ static cJSON *rect_json(hall_rect r)
 	return o;
 }
 
-/* {"screen","language","controls":[{id,role,label,rect}],"focus_order":[ids],"focused"} */
+/* {"screen","language","controls":[{id,role,label,rect}],"focus_order":[ids],"focused","texts":[...]} */
 static hall_err dump_json(kiosk *k, const hall_dl *dl, const char *path, hall_error *err)
 {
 	hall_err rc = HALL_OK;
@@ -589,6 +596,13 @@ static hall_err dump_json(kiosk *k, const hall_dl *dl, const char *path, hall_er
 		cJSON_AddStringToObject(root, "focused", focused);
 	else
 		cJSON_AddNullToObject(root, "focused");
+	/* What the screen says, so a test of the real program can read it (issue 12). */
+	cJSON *texts = cJSON_AddArrayToObject(root, "texts");
+	for (size_t i = 0; texts && i < n; i++) {
+		const hall_dl_item *it = hall_dl_at(dl, i);
+		if (it->kind == HALL_DL_TEXT && it->text && it->text[0])
+			cJSON_AddItemToArray(texts, cJSON_CreateString(it->text));
+	}
 	text = cJSON_Print(root);
 	if (!text) {
 		rc = hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");

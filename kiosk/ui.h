@@ -289,6 +289,8 @@ typedef enum hall_ui_str {
 	HALL_STR_NOW_SHOWING,       /* the exhibit the schedule features on the attract loop */
 	HALL_STR_WELCOME_KEYPAD,    /* spoken at the first key on the attract loop: how to turn
 	                             * guidance on and choose a language (docs/script.md keys) */
+	HALL_STR_CALLING_STAFF,     /* kiosk-voice: call staff sent, not yet acknowledged */
+	HALL_STR_ASK_AT_DESK,       /* kiosk-voice: the call could not reach the controller */
 	HALL_STR_COUNT
 } hall_ui_str;
 

@@ -380,6 +380,7 @@ void hall_kiosk_config_defaults(hall_kiosk_config *cfg)
 	cfg->session.more_time_s = 20;
 	cfg->session.max_extensions = 10;
 	cfg->session.apply_wait_s = 300;
+	cfg->session.help_give_up_s = 60;
 	snprintf(cfg->staff_pin, sizeof cfg->staff_pin, "2580");
 	snprintf(cfg->fonts.regular, sizeof cfg->fonts.regular, "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
 	snprintf(cfg->fonts.bold, sizeof cfg->fonts.bold, "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc");
@@ -416,7 +417,8 @@ static hall_err kiosk_screen(const ctx *c, const cJSON *root, hall_kiosk_config 
 
 static hall_err kiosk_session(const ctx *c, const cJSON *root, hall_kiosk_config *cfg)
 {
-	static const char *const keys[] = {"idle_timeout_s", "more_time_s", "max_extensions", "apply_wait_s", NULL};
+	static const char *const keys[] = {"idle_timeout_s", "more_time_s",   "max_extensions",
+	                                   "apply_wait_s",   "help_give_up_s", NULL};
 	const cJSON *o = NULL;
 	hall_err rc = get_obj(c, root, "", "session", keys, &o);
 	if (rc != HALL_OK || !o)
@@ -426,7 +428,8 @@ static hall_err kiosk_session(const ctx *c, const cJSON *root, hall_kiosk_config
 	if ((rc = get_i(c, o, "session", "idle_timeout_s", 10, 3600, &cfg->session.idle_timeout_s)) != HALL_OK ||
 	    (rc = get_i(c, o, "session", "more_time_s", 20, 600, &cfg->session.more_time_s)) != HALL_OK ||
 	    (rc = get_i(c, o, "session", "max_extensions", 10, 1000, &cfg->session.max_extensions)) != HALL_OK ||
-	    (rc = get_i(c, o, "session", "apply_wait_s", 0, 86400, &cfg->session.apply_wait_s)) != HALL_OK)
+	    (rc = get_i(c, o, "session", "apply_wait_s", 0, 86400, &cfg->session.apply_wait_s)) != HALL_OK ||
+	    (rc = get_i(c, o, "session", "help_give_up_s", 5, 600, &cfg->session.help_give_up_s)) != HALL_OK)
 		return rc;
 	return HALL_OK;
 }

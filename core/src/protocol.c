@@ -1300,7 +1300,8 @@ static hall_err help_reader(const cJSON *root, void *msg, hall_error *err)
 	if ((rc = read_id(root, "", "kiosk", true, h->kiosk, err)) != HALL_OK ||
 	    (rc = read_ts(root, "", "ts", &h->ts, err)) != HALL_OK ||
 	    (rc = read_text(root, "", "exhibit", true, h->exhibit, sizeof h->exhibit, err)) != HALL_OK ||
-	    (rc = hall_json_opt_int(root, "", "session", 0, HALL_PROTO_SEQ_MAX, &h->session, err)) != HALL_OK)
+	    (rc = hall_json_opt_int(root, "", "session", 0, HALL_PROTO_SEQ_MAX, &h->session, err)) != HALL_OK ||
+	    (rc = hall_json_opt_int(root, "", "call", 1, HALL_PROTO_SEQ_MAX, &h->call, err)) != HALL_OK)
 		return rc;
 	return HALL_OK;
 }
@@ -1315,6 +1316,8 @@ static hall_err help_writer(const void *msg, cJSON **out, hall_error *err)
 	b_str(&b, "exhibit", h->exhibit, sizeof h->exhibit);
 	if (h->session >= 0)
 		b_int(&b, "session", h->session);
+	if (h->call > 0)
+		b_int(&b, "call", h->call);
 	return b_done(&b, out);
 }
 
@@ -1327,6 +1330,40 @@ hall_err hall_proto_encode_help(const hall_help *msg, char **out, size_t *out_le
 {
 	hall_help tmp;
 	return encode_with(help_writer, help_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
+}
+
+/* ------------------------------------------------------------------ help-ack */
+
+static hall_err help_ack_reader(const cJSON *root, void *msg, hall_error *err)
+{
+	hall_help_ack *a = msg;
+	memset(a, 0, sizeof *a);
+	hall_err rc;
+	if ((rc = hall_json_get_int(root, "", "call", 1, HALL_PROTO_SEQ_MAX, &a->call, err)) != HALL_OK ||
+	    (rc = read_ts(root, "", "ts", &a->ts, err)) != HALL_OK)
+		return rc;
+	return HALL_OK;
+}
+
+static hall_err help_ack_writer(const void *msg, cJSON **out, hall_error *err)
+{
+	const hall_help_ack *a = msg;
+	builder b;
+	b_init(&b, err);
+	b_int(&b, "call", a->call);
+	b_int(&b, "ts", a->ts);
+	return b_done(&b, out);
+}
+
+hall_err hall_proto_decode_help_ack(const void *buf, size_t len, hall_help_ack *out, hall_error *err)
+{
+	return decode_with(help_ack_reader, buf, len, out, err);
+}
+
+hall_err hall_proto_encode_help_ack(const hall_help_ack *msg, char **out, size_t *out_len, hall_error *err)
+{
+	hall_help_ack tmp;
+	return encode_with(help_ack_writer, help_ack_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
 }
 
 /* ------------------------------------------------------------------ fetch */

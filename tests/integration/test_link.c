@@ -61,7 +61,9 @@ typedef struct env {
 	bool auto_apply;
 	bool auto_confirm;  /* confirm every events batch as the controller does */
 	/* what the main thread was handed */
-	int n_content, n_schedule, n_notice, n_command, n_poll, n_conn;
+	int n_content, n_schedule, n_notice, n_command, n_poll, n_conn, n_help;
+	int64_t help_call;
+	bool help_delivered;
 	int64_t content_version;
 	hall_link_scope content_scope;
 	char pack_dir[HALL_LINK_PATH_MAX];
@@ -236,6 +238,11 @@ static void handle_update(env *e, hall_link_update *u)
 		break;
 	case HALL_LINK_CONNECTION:
 		e->n_conn++;
+		break;
+	case HALL_LINK_HELP:
+		e->n_help++;
+		e->help_call = u->help_call;
+		e->help_delivered = u->help_delivered;
 		break;
 	case HALL_LINK_NONE:
 		break;

@@ -156,12 +156,14 @@ static inline void tu_speak(void *ctx, const char *s, hall_lang lang)
 	r->spoken_lang[i] = lang;
 }
 
-static inline void tu_help(void *ctx, const char *exhibit, uint32_t session)
+/* Every call is on its way, numbered 1, 2, ... (hall_app_help_result ends it). */
+static inline int64_t tu_help(void *ctx, const char *exhibit, uint32_t session)
 {
 	tu_rec *r = ctx;
 	r->help++;
 	r->help_session = session;
 	snprintf(r->help_exhibit, sizeof(r->help_exhibit), "%s", exhibit);
+	return r->help;
 }
 
 static inline void tu_staff_exit(void *ctx)

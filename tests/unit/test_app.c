@@ -570,6 +570,87 @@ static void call_staff_should_call_for_help_and_confirm(void **state)
 	assert_string_equal(scr(f), "exhibit:policy");
 }
 
+/* The dialog's text on screen now contains `needle`. */
+static int dialog_says(fx *f, const char *needle)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	return tu_find_text(f->dl, needle) != NULL;
+}
+
+/* Issue 12: the screen said staff had been called when the call was never sent. Now it
+ * says "calling" until the controller acknowledges the call, then "called"; a call given
+ * up says to ask at the desk, in the visitor's language, spoken in voice mode. */
+static void call_staff_should_say_calling_until_the_controller_acknowledges(void **state)
+{
+	fx *f = *state;
+	tap(f, "lang-en");
+	hall_app_show(f->app, "policy", f->now);
+	int done0 = f->rec.sounds[HALL_APP_SOUND_DONE];
+	tap(f, "call-staff");
+	assert_int_equal(f->rec.help, 1);
+	assert_string_equal(scr(f), "staff-called");
+	assert_true(dialog_says(f, "Calling a member of staff"));
+	assert_false(dialog_says(f, "has been called"));
+	assert_int_equal(f->rec.sounds[HALL_APP_SOUND_DONE], done0); /* nothing is done yet */
+	/* Pressed again while the call is on its way: the same call, not a second one. */
+	tap(f, "dialog-close");
+	tap(f, "call-staff");
+	assert_int_equal(f->rec.help, 1);
+	assert_int_equal((int)tu_count(&f->rec, HALL_APP_EV_HELP), 1);
+	/* An answer for another call changes nothing. */
+	hall_app_help_result(f->app, 7, 1, f->now);
+	assert_true(dialog_says(f, "Calling a member of staff"));
+	hall_app_help_result(f->app, 1, 1, f->now);
+	assert_true(dialog_says(f, "has been called"));
+	assert_int_equal(f->rec.sounds[HALL_APP_SOUND_DONE], done0 + 1);
+
+	/* A new call, closed while calling, given up: the dialog comes back and says so. */
+	tap(f, "dialog-close");
+	tap(f, "call-staff");
+	assert_int_equal(f->rec.help, 2);
+	tap(f, "dialog-close");
+	assert_string_equal(scr(f), "exhibit:policy");
+	int warn0 = f->rec.sounds[HALL_APP_SOUND_WARNING];
+	hall_app_help_result(f->app, 2, 0, f->now);
+	assert_string_equal(scr(f), "staff-called");
+	assert_true(dialog_says(f, "Please ask at the information desk"));
+	assert_int_equal(f->rec.sounds[HALL_APP_SOUND_WARNING], warn0 + 1);
+}
+
+static void call_staff_should_speak_calling_and_ask_at_the_desk_in_japanese(void **state)
+{
+	fx *f = *state;
+	tap(f, "lang-ja");
+	tap(f, "accessibility");
+	tap(f, "mode-voice");
+	tap(f, "dialog-close");
+	tap(f, "call-staff");
+	assert_non_null(strstr(f->rec.spoken[f->rec.n_spoken - 1], "係員を呼んでいます"));
+	hall_app_help_result(f->app, 1, 0, f->now);
+	assert_non_null(strstr(f->rec.spoken[f->rec.n_spoken - 1], "案内カウンター"));
+	assert_int_equal(f->rec.spoken_lang[f->rec.n_spoken - 1], HALL_LANG_JA);
+	/* A later visitor is not told about an earlier visitor's call. */
+	size_t said = f->rec.n_spoken;
+	tap(f, "call-staff");
+	hall_app_end_session(f->app, HALL_APP_END_STOP, f->now);
+	hall_app_help_result(f->app, 2, 1, f->now);
+	assert_int_equal(f->rec.n_spoken, said + 1);
+}
+
+static void call_staff_without_a_way_to_call_should_say_ask_at_the_desk(void **state)
+{
+	fx *f = *state;
+	hall_app_callbacks cb = tu_callbacks(&f->rec);
+	cb.help = NULL;
+	hall_app *app = hall_app_create(&f->cfg, &cb);
+	hall_app_set_content(app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
+	tu_tap_id(app, f->dl, "lang-en", f->now);
+	tu_tap_id(app, f->dl, "call-staff", f->now + 300);
+	hall_app_build(app, f->now + 300, f->dl);
+	assert_non_null(tu_find_text(f->dl, "Please ask at the information desk"));
+	hall_app_destroy(app);
+}
+
 static void staff_should_leave_by_corner_long_press_and_pin(void **state)
 {
 	fx *f = *state;
@@ -1390,6 +1471,11 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(modes_on_attract_should_apply_and_be_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(call_staff_should_call_for_help_and_confirm, setup, teardown),
+		cmocka_unit_test_setup_teardown(call_staff_should_say_calling_until_the_controller_acknowledges, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(call_staff_should_speak_calling_and_ask_at_the_desk_in_japanese, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(call_staff_without_a_way_to_call_should_say_ask_at_the_desk, setup, teardown),
 		cmocka_unit_test_setup_teardown(schedule_items_should_choose_what_the_attract_loop_and_home_show, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(schedule_item_naming_missing_exhibits_should_show_the_default, setup,

@@ -112,6 +112,12 @@ static hall_err d_shot(const void *b, size_t n, hall_error *e)
 	return hall_proto_decode_shot(b, n, &m, e);
 }
 
+static hall_err d_help_ack(const void *b, size_t n, hall_error *e)
+{
+	hall_help_ack m;
+	return hall_proto_decode_help_ack(b, n, &m, e);
+}
+
 static const struct {
 	const char *name;
 	decode_fn fn;
@@ -119,7 +125,7 @@ static const struct {
 	{"hello", d_hello},     {"status", d_status},   {"events", d_events},   {"confirm", d_confirm},
 	{"ack", d_ack},         {"help", d_help},       {"fetch", d_fetch},     {"content", d_content},
 	{"schedule", d_schedule}, {"notice", d_notice}, {"command", d_command}, {"poll", d_poll},
-	{"cstatus", d_cstatus}, {"chunk", d_chunk},     {"shot", d_shot},
+	{"cstatus", d_cstatus}, {"chunk", d_chunk},     {"shot", d_shot},       {"help-ack", d_help_ack},
 };
 #define N_DECODERS (sizeof ALL_DECODERS / sizeof ALL_DECODERS[0])
 
@@ -600,7 +606,7 @@ static void good_fixtures_should_decode(void **state)
 		{"help.json", d_help},            {"fetch.json", d_fetch},            {"content.json", d_content},
 		{"content_cleared.json", d_content}, {"schedule.json", d_schedule}, {"notice.json", d_notice},
 		{"command.json", d_command},      {"command_show.json", d_command},   {"poll_results.json", d_poll},
-		{"controller_status.json", d_cstatus},
+		{"controller_status.json", d_cstatus}, {"help_ack.json", d_help_ack},
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		size_t n;
@@ -808,11 +814,36 @@ static void help_and_fetch_should_round_trip(void **state)
 	size_t len = 0;
 	assert_int_equal(hall_proto_decode_help(buf, n, &h, NULL), HALL_OK);
 	assert_int_equal(h.session, 12);
+	assert_int_equal(h.call, 3);
 	assert_string_equal(h.exhibit, "poll");
 	assert_int_equal(hall_proto_encode_help(&h, &out, &len, NULL), HALL_OK);
 	assert_int_equal(hall_proto_decode_help(out, len, &h2, NULL), HALL_OK);
 	assert_memory_equal(&h, &h2, sizeof h);
 	free(out);
+	free(buf);
+
+	/* A call without `call` (an older kiosk) decodes with call 0 and is sent without it. */
+	h.call = 0;
+	assert_int_equal(hall_proto_encode_help(&h, &out, &len, NULL), HALL_OK);
+	assert_null(strstr(out, "call"));
+	assert_int_equal(hall_proto_decode_help(out, len, &h2, NULL), HALL_OK);
+	assert_int_equal(h2.call, 0);
+	free(out);
+
+	buf = fixture("help_ack.json", &n);
+	hall_help_ack a, a2;
+	assert_int_equal(hall_proto_decode_help_ack(buf, n, &a, NULL), HALL_OK);
+	assert_int_equal(a.call, 3);
+	assert_int_equal(a.ts, INT64_C(1764057601234));
+	assert_int_equal(hall_proto_encode_help_ack(&a, &out, &len, NULL), HALL_OK);
+	assert_int_equal(hall_proto_decode_help_ack(out, len, &a2, NULL), HALL_OK);
+	assert_memory_equal(&a, &a2, sizeof a);
+	free(out);
+	free(buf);
+	buf = fixture("bad_help_ack_call_zero.json", &n);
+	hall_error err = {0};
+	assert_int_equal(hall_proto_decode_help_ack(buf, n, &a, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "call");
 	free(buf);
 
 	buf = fixture("fetch.json", &n);

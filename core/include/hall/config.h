@@ -89,6 +89,8 @@ typedef struct hall_kiosk_config {
 		int more_time_s;     /* 20..600, 20: the accessibility rule asks for >= 20 s */
 		int max_extensions;  /* 10..1000, 10: and >= 10 extensions */
 		int apply_wait_s;    /* 0..86400, 300: an update waits at most this long for a session to end */
+		int help_give_up_s;  /* 5..600, 60: a call for staff not acknowledged by the controller
+		                      * within this is given up: the visitor is told to ask at the desk */
 	} session;
 	char staff_pin[17];                  /* 4..16 digits, "2580": the development profile only */
 	bool staff_pin_set;                  /* staff_pin came from the file */

@@ -289,9 +289,23 @@ typedef struct hall_help {
 	int64_t ts;
 	char exhibit[HALL_STR_BUF]; /* may be "" */
 	int64_t session;            /* >= 0, or -1 = absent */
+	int64_t call;               /* the call's number on this kiosk (>= 1; the same in every
+	                             * resend of one call), or 0 = absent (older kiosks): the
+	                             * controller answers a call that has one with a help-ack */
 } hall_help;
 hall_err hall_proto_decode_help(const void *buf, size_t len, hall_help *out, hall_error *err);
 hall_err hall_proto_encode_help(const hall_help *msg, char **out, size_t *out_len, hall_error *err);
+
+/* help-ack (controller -> kiosk, ctl/kiosk/<id>/help-ack, signed): the controller has
+ * stored the help call `call` pressed at `ts` (both as in that call), so the kiosk may say
+ * that staff have been called. Not the staff's acknowledgement of the call (`help ack`). */
+#define HALL_HELP_ACK_LEAF "help-ack"
+typedef struct hall_help_ack {
+	int64_t call; /* >= 1 */
+	int64_t ts;
+} hall_help_ack;
+hall_err hall_proto_decode_help_ack(const void *buf, size_t len, hall_help_ack *out, hall_error *err);
+hall_err hall_proto_encode_help_ack(const hall_help_ack *msg, char **out, size_t *out_len, hall_error *err);
 
 /* fetch: ask for an asset from offset on. */
 typedef struct hall_fetch {
