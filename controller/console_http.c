@@ -490,17 +490,17 @@ hall_err hall_console_start(const hall_controller_config *cfg, hall_console **ou
 		                    cfg->console.listen);
 		goto fail;
 	}
-	if (cfg->database[0]) { /* accounts and the console's reads are SQLite's for now (store_pg.c) */
-		rc = hall_error_set(err, HALL_ERR_INVALID, "console", "not supported on PostgreSQL yet: the staff console");
-		goto fail;
-	}
-	if (hall_fs_join(c->db_path, sizeof c->db_path, cfg->data_dir, "controller.db") != 0) {
+	/* pg: accounts and reads where the store is: the database URI (PostgreSQL), else
+	 * DATA/controller.db */
+	if (cfg->database[0])
+		snprintf(c->db_path, sizeof c->db_path, "%s", cfg->database);
+	else if (hall_fs_join(c->db_path, sizeof c->db_path, cfg->data_dir, "controller.db") != 0) {
 		rc = hall_error_set(err, HALL_ERR_INVALID, "data_dir", "path too long");
 		goto fail;
 	}
 	/* Accounts first: it creates its table, so the read-only connection sees a whole schema. */
 	if ((rc = hall_users_open(c->db_path, &c->users, err)) != HALL_OK ||
-	    (rc = hall_store_open_sqlite_readonly(c->db_path, &c->store, err)) != HALL_OK)
+	    (rc = hall_ctl_open_store_mode(cfg, HALL_STORE_READ, &c->store, err)) != HALL_OK) /* pg */
 		goto fail;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	if (sa.ss_family == AF_INET6)

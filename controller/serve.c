@@ -238,9 +238,10 @@ static bool check_database(serve *sv)
 	if (hall_store_check(sv->store, false, &err) == HALL_OK)
 		return true;
 	if (!sv->db_damaged) {
-		char advice[600], reason[1500];
+		char advice[600], reason[1500], db[HALL_CONFIG_PATH_MAX + 32];
 		hall_upkeep_damaged_advice(sv->cfg, advice, sizeof advice);
-		snprintf(reason, sizeof reason, "database %s/controller.db is %s; %s", sv->cfg->data_dir, err.msg, advice);
+		hall_upkeep_db_name(sv->cfg, db, sizeof db); /* pg: DATA/controller.db or the database URI */
+		snprintf(reason, sizeof reason, "database %s is %s; %s", db, err.msg, advice);
 		hall_error_log("%s", reason);
 		run_on_alert(sv, "database", "", "", reason);
 	}

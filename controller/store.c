@@ -4,11 +4,15 @@
 #include "store.h"
 #include "store_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "hall/clock.h"
+#include "hall/fsutil.h"
 #include "hall/log.h"
 
 /* An op the backend does not have yet (others keep adding ops; a backend's table names
@@ -21,6 +25,19 @@ static hall_err unsupported(const hall_store *s, const char *op, hall_error *err
 bool hall_store_is_uri(const char *where)
 {
 	return where && (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0);
+}
+
+void hall_store_redact_uri(const char *uri, char *out, size_t len)
+{
+	const char *scheme = strstr(uri, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (!at || (slash && slash < at) || !colon || colon > at) {
+		snprintf(out, len, "%s", uri);
+		return;
+	}
+	snprintf(out, len, "%.*s%s", (int)(colon - uri), uri, at); /* user:secret@host -> user@host */
 }
 
 hall_err hall_store_open(const char *where, hall_store **out, hall_error *err)
@@ -55,6 +72,32 @@ int64_t store__version_to_follow(const char *kiosk, int64_t held, int64_t counte
 		return 0;
 	}
 	return held;
+}
+
+hall_err store__fsync_path(const char *path, hall_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return hall_error_set(err, HALL_ERR_IO, path, "fsync: %s", strerror(e));
+	}
+	close(fd);
+	return HALL_OK;
+}
+
+hall_err store__put_backup(const char *tmp, const char *out_path, hall_err rc, hall_error *err)
+{
+	if (!rc && rename(tmp, out_path) != 0)
+		rc = hall_error_set(err, HALL_ERR_IO, out_path, "rename: %s", strerror(errno));
+	if (!rc)
+		rc = hall_fs_sync_dir_of(out_path, err);
+	if (rc)
+		unlink(tmp);
+	else if (err)
+		err->path[0] = '\0';
+	return rc;
 }
 
 hall_err hall_store_insert_events(hall_store *s, const hall_event *evs, size_t n, hall_store_insert_result *res,

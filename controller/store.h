@@ -305,6 +305,8 @@ hall_err hall_store_open_sqlite_readonly(const char *path, hall_store **out, hal
 hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err);
 /* True for "postgresql://..." and "postgres://..." (a database URI, not a file). */
 bool hall_store_is_uri(const char *where);
+/* A database URI fit for messages: "scheme://user:secret@host..." without ":secret". */
+void hall_store_redact_uri(const char *uri, char *out, size_t len);
 /* hall_store_open_pg for a URI, hall_store_open_sqlite for a path. */
 hall_err hall_store_open(const char *where, hall_store **out, hall_error *err);
 /* NULL-safe. */
@@ -529,20 +531,34 @@ hall_err hall_store_lead(hall_store *s, bool *leader, hall_error *err);
 /* ---------------------------------------------------------------- the database itself */
 
 /* Is the database sound? SQLite: PRAGMA quick_check (full: integrity_check, slower: also
- * the indexes' contents); a backend without a check (a server database) counts as sound.
- * HALL_OK when it is; HALL_ERR_DB when not, err->msg starting
- * "damaged: " and naming the first problems found (also when the check itself fails on a
- * damaged file). */
+ * the indexes' contents). PostgreSQL (store_pg_db.c): the connection, the schema version,
+ * every table there, and amcheck's bt_index_check of every index of the hall's tables
+ * when the extension is installed; full also checks each index holds every row
+ * (heapallindexed), that every event lies inside its event_spans row (or reports would
+ * miss it) and that no more events are stored than events_stored ever counted.
+ * HALL_OK when it is (PostgreSQL then says in err->msg what was checked; SQLite leaves
+ * err alone); HALL_ERR_DB when not, err->msg starting "damaged: " and naming the first
+ * problems found (also when the check itself fails on a damaged file). */
 hall_err hall_store_check(hall_store *s, bool full, hall_error *err);
 /* A consistent copy of the whole database at out_path, taken while serve and others read
- * and write it (SQLite's online backup API: one snapshot, never a torn copy), written as
- * out_path.tmp, fsynced, renamed over out_path, and checked sound before the rename. */
+ * and write it (SQLite's online backup API: one snapshot, never a torn copy; PostgreSQL:
+ * pg_dump's custom format of the hall's tables in the connection's schema, one
+ * snapshot), written as out_path.tmp, fsynced, renamed over out_path, and checked before
+ * the rename (SQLite: sound; PostgreSQL: pg_restore --list reads it whole). */
 hall_err hall_store_backup(hall_store *s, const char *out_path, hall_error *err);
 /* Replace the database at db_path by the one at from (a backup), page by page through the
  * same API, after checking `from` is sound: HALL_ERR_DB naming it when not (db_path is
  * then left as it was). Nothing may be using db_path (the caller holds serve's lock,
  * hall_upkeep_lock). */
 hall_err hall_store_restore_sqlite(const char *db_path, const char *from, hall_error *err);
+/* Replace the hall's tables in the PostgreSQL database at uri by those of the backup
+ * `from` (hall_store_backup's file), in one transaction (pg_restore into psql
+ * --single-transaction: on any error nothing changed). Refused (HALL_ERR_STALE) while
+ * another hall-controller is connected to that database (serve, its console, a staff
+ * command) or a serve leads on it; HALL_ERR_DB naming `from` when it is not a backup or
+ * is one of another schema. Then the tables are opened as serve opens them and fully
+ * checked (hall_store_check). */
+hall_err hall_store_restore_pg(const char *uri, const char *from, hall_error *err);
 
 /* Small settings. meta_get: HALL_ERR_NOT_FOUND when unset; the value is cut to len - 1. */
 hall_err hall_store_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err);

@@ -6,6 +6,7 @@
 #ifndef HALL_CTL_STORE_INTERNAL_H
 #define HALL_CTL_STORE_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store.h"
@@ -22,5 +23,12 @@ int64_t store__held_version(int64_t content, int64_t schedule, int64_t notice, i
  * development-profile kiosk took in) is not followed, and logged, so it cannot push the
  * counter to its limit and stop every push to every kiosk. 0: leave the counter. */
 int64_t store__version_to_follow(const char *kiosk, int64_t held, int64_t counter);
+
+/* Backups (both backends write theirs as out_path.tmp first): fsync a written file; and
+ * the last step, after rc of the steps before: when HALL_OK, rename tmp over out_path and
+ * sync its folder (err->path cleared on success); else, or when that fails, tmp is
+ * removed. Returns rc or the rename's error. */
+hall_err store__fsync_path(const char *path, hall_error *err);
+hall_err store__put_backup(const char *tmp, const char *out_path, hall_err rc, hall_error *err);
 
 #endif

@@ -19,8 +19,8 @@
  *
  * Ops this file does not fill stay NULL in its table: store.c answers them with
  * "not supported on PostgreSQL yet: OP" instead of calling through a NULL pointer. */
-#include "store.h"
 #include "store_internal.h"
+#include "store_pg_internal.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -305,7 +305,14 @@ static const char SCHEMA[] =
 	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS unrecorded " ID ";"
 	/* the frame rate of the last full status (store.h; NULL: never said) */
 	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS fps_milli BIGINT;"
-	"CREATE TABLE IF NOT EXISTS unrecorded_log(id BIGSERIAL PRIMARY KEY, kiosk " T ", ts " I ", count " I ");";
+	"CREATE TABLE IF NOT EXISTS unrecorded_log(id BIGSERIAL PRIMARY KEY, kiosk " T ", ts " I ", count " I ");"
+	/* the staff console's accounts (store_users_pg.c, which makes it too) */
+	"CREATE TABLE IF NOT EXISTS console_users(name TEXT COLLATE \"C\" PRIMARY KEY, role TEXT NOT NULL,"
+	" hash TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL);"
+	/* what db check compares (store_pg_db.c) */
+	"INSERT INTO meta(key, value) VALUES('schema_version', '1') ON CONFLICT(key) DO UPDATE"
+	" SET value=GREATEST(meta.value::bigint, excluded.value::bigint)::text;";
+_Static_assert(PG_SCHEMA_VERSION == 1, "the schema's INSERT of schema_version writes 1");
 
 /* Two controllers starting at once would race on CREATE TABLE IF NOT EXISTS (the
  * catalog's unique keys); a transaction-scoped advisory lock makes the second wait. */
@@ -1851,19 +1858,18 @@ static const hall_store_ops PG_OPS = {
 	.meta_set = pg_meta_set,
 	.lead = pg_lead,
 	.each_unrecorded = pg_each_unrecorded,
+	.check = pg__check,
+	.backup = pg__backup,
 };
 
-static void redact_uri(const char *uri, char *out, size_t len)
+PGconn *pg__conn(hall_store *s)
 {
-	const char *scheme = strstr(uri, "://");
-	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-	const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
-	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-	if (!at || (slash && slash < at) || !colon || colon > at) {
-		snprintf(out, len, "%s", uri);
-		return;
-	}
-	snprintf(out, len, "%.*s%s", (int)(colon - uri), uri, at); /* user:secret@host -> user@host */
+	return pg(s)->c;
+}
+
+const char *pg__where(hall_store *s)
+{
+	return pg(s)->where;
 }
 
 hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err)
@@ -1873,12 +1879,15 @@ hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err)
 	if (!p)
 		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
 	p->base.ops = &PG_OPS;
-	redact_uri(uri, p->where, sizeof p->where);
+	hall_store_redact_uri(uri, p->where, sizeof p->where);
 	if (!(p->uri = strdup(uri))) {
 		free(p);
 		return hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
 	}
-	p->c = PQconnectdb(uri);
+	/* Named, so `db restore` sees a serve (or any staff command) connected. */
+	static const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+	const char *const vals[] = {uri, "hall-controller", NULL};
+	p->c = PQconnectdbParams(keys, vals, 1);
 	if (!p->c || PQstatus(p->c) != CONNECTION_OK) {
 		const char *m = p->c ? PQerrorMessage(p->c) : "out of memory";
 		rc = hall_error_set(err, HALL_ERR_DB, p->where, "cannot connect to PostgreSQL: %.*s", (int)strcspn(m, "\n"),

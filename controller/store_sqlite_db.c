@@ -4,6 +4,7 @@
  * The backup goes through SQLite's online backup API, never a file copy: a copy of the
  * file while serve writes it (and of its -wal beside it) can be torn, a backup cannot. */
 #include "store_sqlite_internal.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,19 +75,6 @@ static hall_err copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, hall_er
 	return HALL_OK;
 }
 
-static hall_err fsync_path(const char *path, hall_error *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return hall_error_set(err, HALL_ERR_IO, path, "fsync: %s", strerror(e));
-	}
-	close(fd);
-	return HALL_OK;
-}
-
 hall_err sq__backup(hall_store *s, const char *out_path, hall_error *err)
 {
 	sq_store *q = sq__of(s);
@@ -106,20 +94,12 @@ hall_err sq__backup(hall_store *s, const char *out_path, hall_error *err)
 		rc = hall_error_set(err, HALL_ERR_DB, out_path, "backup: %s", sqlite3_errmsg(dst));
 	sqlite3_close(dst);
 	if (!rc)
-		rc = fsync_path(tmp, err);
+		rc = store__fsync_path(tmp, err);
 	if (!rc && (rc = hall_store_open_sqlite_mode(tmp, HALL_STORE_READ, &check, err)) == HALL_OK) {
 		rc = sq__check(check, false, err);
 		hall_store_close(check);
 	}
-	if (!rc && rename(tmp, out_path) != 0)
-		rc = hall_error_set(err, HALL_ERR_IO, out_path, "rename: %s", strerror(errno));
-	if (!rc)
-		rc = hall_fs_sync_dir_of(out_path, err);
-	if (rc)
-		unlink(tmp);
-	else if (err)
-		err->path[0] = '\0';
-	return rc;
+	return store__put_backup(tmp, out_path, rc, err);
 }
 
 hall_err hall_store_restore_sqlite(const char *db_path, const char *from, hall_error *err)

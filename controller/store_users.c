@@ -1,5 +1,8 @@
-/* store_users.c: console accounts in SQLite (see store_users.h). */
+/* store_users.c: console accounts in SQLite (see store_users.h); on PostgreSQL the table's
+ * reads and writes go to store_users_pg.c (pg: the lines marked so). */
 #include "store_users.h"
+#include "store.h"          /* pg: hall_store_is_uri */
+#include "store_users_pg.h" /* pg */
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -16,6 +19,7 @@
 
 struct hall_users {
 	sqlite3 *db;
+	users_pg *pg; /* pg: set when the database is a postgresql:// URI (db is NULL then) */
 };
 
 static const char *const ROLE_NAMES[] = {"", "viewer", "operator", "editor", "admin"};
@@ -63,6 +67,14 @@ hall_err hall_users_open(const char *db_path, hall_users **out, hall_error *err)
 		free(u);
 		return hall_error_set(err, HALL_ERR_INVALID, "libsodium", "cannot initialise");
 	}
+	if (hall_store_is_uri(db_path)) { /* pg */
+		hall_err rc = users_pg__open(db_path, &u->pg, err);
+		if (rc == HALL_OK)
+			*out = u;
+		else
+			hall_users_close(u);
+		return rc;
+	}
 	if (sqlite3_open_v2(db_path, &u->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		hall_error_set(err, HALL_ERR_DB, db_path, "cannot open database: %s",
@@ -93,6 +105,7 @@ void hall_users_close(hall_users *u)
 	if (!u)
 		return;
 	sqlite3_close(u->db);
+	users_pg__close(u->pg); /* pg */
 	free(u);
 }
 
@@ -118,6 +131,8 @@ static hall_err run(hall_users *u, const char *sql, const char *types, const voi
                     hall_error *err)
 {
 	sqlite3_stmt *st = NULL;
+	if (u->pg) /* pg */
+		return users_pg__run(u->pg, sql, types, args, changes, err);
 	if (sqlite3_prepare_v2(u->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(u, err, "prepare");
 	for (int i = 0; types[i]; i++) {
@@ -209,6 +224,8 @@ static void fill_user(sqlite3_stmt *st, hall_user *out)
 hall_err hall_users_each(hall_users *u, hall_user_cb cb, void *user, hall_error *err)
 {
 	sqlite3_stmt *st = NULL;
+	if (u->pg) /* pg */
+		return users_pg__each(u->pg, cb, user, err);
 	if (sqlite3_prepare_v2(u->db, "SELECT name, role, created, updated FROM console_users ORDER BY name", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return db_fail(u, err, "prepare");
@@ -228,6 +245,8 @@ hall_err hall_users_each(hall_users *u, hall_user_cb cb, void *user, hall_error 
 hall_err hall_users_count(hall_users *u, hall_role role, int64_t *n, hall_error *err)
 {
 	sqlite3_stmt *st = NULL;
+	if (u->pg) /* pg */
+		return users_pg__count(u->pg, hall_role_name(role), n, err);
 	if (sqlite3_prepare_v2(u->db, "SELECT count(*) FROM console_users WHERE ?1='' OR role=?1", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return db_fail(u, err, "prepare");
@@ -248,7 +267,11 @@ hall_err hall_users_check(hall_users *u, const char *name, const char *password,
 	bool found = false;
 	if (!password)
 		password = "";
-	if (hall_user_name_is_valid(name)) {
+	if (hall_user_name_is_valid(name) && u->pg) { /* pg */
+		hall_err rc = users_pg__find(u->pg, name, out, hash, sizeof hash, &found, err);
+		if (rc)
+			return rc;
+	} else if (hall_user_name_is_valid(name)) {
 		if (sqlite3_prepare_v2(u->db, "SELECT name, role, created, updated, hash FROM console_users WHERE name=?1",
 		                       -1, &st, NULL) != SQLITE_OK)
 			return db_fail(u, err, "prepare");

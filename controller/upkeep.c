@@ -16,7 +16,8 @@
 #include "hall/fsutil.h"
 
 #define BACKUP_PREFIX "controller-"
-#define BACKUP_SUFFIX ".db"
+#define BACKUP_SUFFIX ".db"     /* SQLite's online backup: a database file */
+#define BACKUP_SUFFIX_PG ".dump" /* pg_dump's custom format (PostgreSQL) */
 
 static void print_err(const char *what, const hall_error *err)
 {
@@ -44,23 +45,38 @@ hall_err hall_upkeep_lock(const char *data_dir, int *fd, hall_error *err)
 	return HALL_OK;
 }
 
+void hall_upkeep_db_name(const hall_controller_config *cfg, char *out, size_t len)
+{
+	if (cfg->database[0])
+		hall_store_redact_uri(cfg->database, out, len);
+	else
+		snprintf(out, len, "%s/controller.db", cfg->data_dir);
+}
+
 void hall_upkeep_damaged_advice(const hall_controller_config *cfg, char *out, size_t len)
 {
-	int n = snprintf(out, len,
-	                 "confirms stopped (kiosks keep their events); stop serve, run `hall-controller db restore FILE --data %s`"
-	                 " with the newest backup in %s, then start serve: kiosks send again what it lacks",
-	                 cfg->data_dir, cfg->backup.dir);
+	int n = cfg->database[0]
+	            ? snprintf(out, len,
+	                       "confirms stopped (kiosks keep their events); stop every serve on it, run `hall-controller"
+	                       " db restore FILE` with this config and the newest backup in %s, then start serve: kiosks"
+	                       " send again what it lacks",
+	                       cfg->backup.dir)
+	            : snprintf(out, len,
+	                       "confirms stopped (kiosks keep their events); stop serve, run `hall-controller db restore"
+	                       " FILE --data %s` with the newest backup in %s, then start serve: kiosks send again what"
+	                       " it lacks",
+	                       cfg->data_dir, cfg->backup.dir);
 	if (n >= (int)len && len > 4) /* long paths: the advice ends visibly cut rather than silently */
 		memcpy(out + len - 4, "...", 4);
 }
 
 /* ---------------------------------------------------------------- daily backup */
 
-/* controller-YYYY-MM-DD.db */
-static bool is_daily_name(const char *name)
+/* controller-YYYY-MM-DD.db (or .dump, the PostgreSQL one) */
+static bool is_daily_name(const char *name, const char *suffix)
 {
-	size_t n = strlen(name), p = strlen(BACKUP_PREFIX), s = strlen(BACKUP_SUFFIX);
-	return n == p + 10 + s && strncmp(name, BACKUP_PREFIX, p) == 0 && strcmp(name + n - s, BACKUP_SUFFIX) == 0;
+	size_t n = strlen(name), p = strlen(BACKUP_PREFIX), s = strlen(suffix);
+	return n == p + 10 + s && strncmp(name, BACKUP_PREFIX, p) == 0 && strcmp(name + n - s, suffix) == 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -68,8 +84,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* Delete all but the newest `keep` daily backups (their names sort by day). */
-static void prune_backups(const char *dir, int keep)
+/* Delete all but the newest `keep` daily backups of one kind (their names sort by day). */
+static void prune_backups(const char *dir, const char *suffix, int keep)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -78,7 +94,7 @@ static void prune_backups(const char *dir, int keep)
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (!is_daily_name(e->d_name))
+		if (!is_daily_name(e->d_name, suffix))
 			continue;
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 16;
@@ -88,7 +104,7 @@ static void prune_backups(const char *dir, int keep)
 			names = v;
 			cap = c;
 		}
-		memcpy(names[n++], e->d_name, strlen(e->d_name) + 1); /* is_daily_name: 24 bytes */
+		memcpy(names[n++], e->d_name, strlen(e->d_name) + 1); /* is_daily_name: 26 bytes at most */
 	}
 	closedir(d);
 	if (n > (size_t)keep) {
@@ -108,9 +124,10 @@ hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *c
 	char name[64], file[HALL_CONFIG_PATH_MAX + 32];
 	if (path)
 		path[0] = '\0';
-	if (cfg->backup.keep <= 0 || cfg->database[0]) /* a server database has its own backups */
+	const char *suffix = cfg->database[0] ? BACKUP_SUFFIX_PG : BACKUP_SUFFIX;
+	if (cfg->backup.keep <= 0)
 		return HALL_OK;
-	snprintf(name, sizeof name, BACKUP_PREFIX "%.10s" BACKUP_SUFFIX, day);
+	snprintf(name, sizeof name, BACKUP_PREFIX "%.10s%s", day, suffix);
 	if (hall_fs_join(file, sizeof file, cfg->backup.dir, name) != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, "backup.dir", "path too long");
 	if (!hall_fs_exists(file)) {
@@ -122,7 +139,7 @@ hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *c
 		if (path)
 			snprintf(path, HALL_CONFIG_PATH_MAX + 32, "%s", file);
 	}
-	prune_backups(cfg->backup.dir, cfg->backup.keep);
+	prune_backups(cfg->backup.dir, suffix, cfg->backup.keep);
 	return HALL_OK;
 }
 
@@ -132,7 +149,8 @@ static int db_check(const hall_controller_config *cfg, bool full)
 {
 	hall_store *s = NULL;
 	hall_error err = {0};
-	char advice[600];
+	char advice[600], db[HALL_CONFIG_PATH_MAX + 32];
+	hall_upkeep_db_name(cfg, db, sizeof db);
 	if (hall_ctl_open_store_mode(cfg, HALL_STORE_READ, &s, &err) != HALL_OK) {
 		if (strstr(err.msg, "no database here")) {
 			print_err("db check", &err);
@@ -142,12 +160,13 @@ static int db_check(const hall_controller_config *cfg, bool full)
 		hall_error_set(&err, HALL_ERR_DB, "", "damaged: %s", err.msg);
 	} else if (hall_store_check(s, full, &err) == HALL_OK) {
 		hall_store_close(s);
-		printf("%s/controller.db: sound (%s)\n", cfg->data_dir, full ? "integrity_check" : "quick_check");
+		/* PostgreSQL says what it checked; SQLite's check is one pragma */
+		printf("%s: sound (%s)\n", db, err.msg[0] ? err.msg : full ? "integrity_check" : "quick_check");
 		return 0;
 	}
 	hall_store_close(s);
 	hall_upkeep_damaged_advice(cfg, advice, sizeof advice);
-	fprintf(stderr, "hall-controller db check: %s/controller.db: %s; %s\n", cfg->data_dir, err.msg, advice);
+	fprintf(stderr, "hall-controller db check: %s: %s; %s\n", db, err.msg, advice);
 	return 1;
 }
 
@@ -162,7 +181,9 @@ static int db_backup(const hall_controller_config *cfg, const char *out)
 		return 1;
 	}
 	hall_store_close(s);
-	printf("backup of %s/controller.db written to %s\n", cfg->data_dir, out);
+	char db[HALL_CONFIG_PATH_MAX + 32];
+	hall_upkeep_db_name(cfg, db, sizeof db);
+	printf("backup of %s written to %s\n", db, out);
 	return 0;
 }
 
@@ -171,6 +192,15 @@ static int db_restore(const hall_controller_config *cfg, const char *from)
 	hall_error err = {0};
 	char db[HALL_CONFIG_PATH_MAX + 32];
 	int lock = -1;
+	if (cfg->database[0]) { /* PostgreSQL: refused while any hall-controller is connected (store.h) */
+		hall_upkeep_db_name(cfg, db, sizeof db);
+		if (hall_store_restore_pg(cfg->database, from, &err) != HALL_OK) {
+			print_err("db restore", &err);
+			return 1;
+		}
+		printf("restored %s from %s; start serve: the kiosks send again what it lacks\n", db, from);
+		return 0;
+	}
 	if (hall_fs_join(db, sizeof db, cfg->data_dir, "controller.db") != 0) {
 		fprintf(stderr, "hall-controller db restore: --data: path too long\n");
 		return 2;

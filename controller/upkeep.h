@@ -24,12 +24,16 @@ int hall_upkeep_help_cli(const hall_controller_config *cfg, int argc, char **arg
  * cannot be made. */
 hall_err hall_upkeep_lock(const char *data_dir, int *fd, hall_error *err);
 
-/* serve's daily backup: cfg->backup.dir/controller-<day>.db unless it is there already,
+/* serve's daily backup: cfg->backup.dir/controller-<day>.db (.dump on PostgreSQL: pg_dump's
+ * custom format, for `db restore`) unless it is there already,
  * then only the newest cfg->backup.keep of those files are kept. keep 0: nothing.
  * *path (may be NULL, HALL_CONFIG_PATH_MAX + 32 bytes) gets the file written, or "". */
 hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *cfg, const char *day, char *path,
                                   hall_error *err);
 
+/* The database as people name it: DATA/controller.db, or the PostgreSQL URI without its
+ * password. */
+void hall_upkeep_db_name(const hall_controller_config *cfg, char *out, size_t len);
 /* The one line that says what to do about a damaged database (no newline). */
 void hall_upkeep_damaged_advice(const hall_controller_config *cfg, char *out, size_t len);
 

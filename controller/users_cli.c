@@ -103,12 +103,10 @@ int hall_users_cli(const hall_controller_config *cfg, int argc, char **argv)
 	char msg[600], path[HALL_CONFIG_PATH_MAX + 32];
 	int code = 1;
 	hall_err rc;
-	if (cfg->database[0]) {
-		fprintf(stderr, "hall-controller user: database: not supported on PostgreSQL yet: console accounts\n");
-		return 2;
-	}
+	if (cfg->database[0]) /* pg: the accounts live in the PostgreSQL database too */
+		snprintf(path, sizeof path, "%s", cfg->database);
 	if (hall_ctl_open_store(cfg, &store, &err) != HALL_OK ||
-	    hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0 ||
+	    (!cfg->database[0] && hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0) ||
 	    hall_users_open(path, &users, &err) != HALL_OK) {
 		fprintf(stderr, "hall-controller user: database: %s\n", hall_error_format(&err, msg, sizeof msg));
 		goto done;
