@@ -306,9 +306,13 @@ static const char SCHEMA[] =
 	/* the frame rate of the last full status (store.h; NULL: never said) */
 	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS fps_milli BIGINT;"
 	"CREATE TABLE IF NOT EXISTS unrecorded_log(id BIGSERIAL PRIMARY KEY, kiosk " T ", ts " I ", count " I ");"
-	/* the staff console's accounts (store_users_pg.c, which makes it too) */
+	/* the staff console's accounts and sessions (store_users_pg.c, which makes them too) */
 	"CREATE TABLE IF NOT EXISTS console_users(name TEXT COLLATE \"C\" PRIMARY KEY, role TEXT NOT NULL,"
 	" hash TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS console_sessions(token_hash TEXT COLLATE \"C\" PRIMARY KEY,"
+	" name TEXT COLLATE \"C\" NOT NULL, csrf TEXT NOT NULL, created BIGINT NOT NULL, touched BIGINT NOT NULL,"
+	" expires BIGINT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS console_sessions_name ON console_sessions(name);"
 	/* what db check compares (store_pg_db.c) */
 	"INSERT INTO meta(key, value) VALUES('schema_version', '1') ON CONFLICT(key) DO UPDATE"
 	" SET value=GREATEST(meta.value::bigint, excluded.value::bigint)::text;";

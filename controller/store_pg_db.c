@@ -25,7 +25,7 @@
 
 extern char **environ;
 
-static const char *const TABLES[] = {PG_HALL_TABLES, "console_users"};
+static const char *const TABLES[] = {PG_HALL_TABLES};
 #define N_TABLES (sizeof TABLES / sizeof TABLES[0])
 
 /* ---------------------------------------------------------------- running the tools */

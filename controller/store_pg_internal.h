@@ -14,10 +14,11 @@
 /* The schema this version makes (meta 'schema_version'); a database with a higher one
  * was made by a newer hall-controller. */
 #define PG_SCHEMA_VERSION 1
-/* The hall's tables (store_pg.c's schema and console_users of store_users_pg.c). */
+/* The hall's tables (store_pg.c's schema; the console's also made by store_users_pg.c). */
 #define PG_HALL_TABLES                                                                                      \
 	"events", "event_spans", "votes", "vote_totals", "kiosks", "shown", "status_log", "help", "desired",      \
-	"history", "commands", "shots", "acks", "counters", "daily", "meta", "unrecorded_log"
+	"history", "commands", "shots", "acks", "counters", "daily", "meta", "unrecorded_log", "console_users",    \
+	"console_sessions"
 
 /* The store's connection, and its URI without the password (for messages). */
 PGconn *pg__conn(hall_store *s);

@@ -334,6 +334,13 @@ hall_err hall_users_session_get(hall_users *u, const char *token, int64_t now_ms
 	memset(out, 0, sizeof *out);
 	if (token_key(token, key) != 0)
 		return hall_error_set(err, HALL_ERR_NOT_FOUND, "session", "no such session");
+	if (u->pg) { /* pg */
+		bool found = false;
+		hall_err rc = users_pg__session_find(u->pg, key, now_ms, out, &found, err);
+		if (rc == HALL_OK && (!found || out->role == HALL_ROLE_NONE))
+			rc = hall_error_set(err, HALL_ERR_NOT_FOUND, "session", "no such session");
+		return rc;
+	}
 	if (sqlite3_prepare_v2(u->db,
 	                       "SELECT s.name, u.role, s.csrf, s.expires, s.touched FROM console_sessions s"
 	                       " JOIN console_users u ON u.name = s.name WHERE s.token_hash = ?1 AND s.expires >= ?2",

@@ -60,6 +60,10 @@ hall_err users_pg__open(const char *uri, users_pg **out, hall_error *err)
 	                   "BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/hall-schema'));"
 	                   "CREATE TABLE IF NOT EXISTS console_users(name TEXT COLLATE \"C\" PRIMARY KEY,"
 	                   " role TEXT NOT NULL, hash TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL);"
+	                   "CREATE TABLE IF NOT EXISTS console_sessions(token_hash TEXT COLLATE \"C\" PRIMARY KEY,"
+	                   " name TEXT COLLATE \"C\" NOT NULL, csrf TEXT NOT NULL, created BIGINT NOT NULL, touched BIGINT NOT NULL,"
+	                   " expires BIGINT NOT NULL);"
+	                   "CREATE INDEX IF NOT EXISTS console_sessions_name ON console_sessions(name);"
 	                   "COMMIT",
 	                   -1, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -162,6 +166,35 @@ hall_err users_pg__count(users_pg *p, const char *role_name, int64_t *n, hall_er
 		*n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	return rc;
+}
+
+hall_err users_pg__session_find(users_pg *p, const char *key, int64_t now_ms, hall_user_session *out, bool *found,
+                                hall_error *err)
+{
+	char now[24];
+	const char *v[2] = {key, now};
+	snprintf(now, sizeof now, "%lld", (long long)now_ms);
+	*found = false;
+	PGresult *r = exec(p,
+	                   "SELECT s.name, u.role, s.csrf, s.expires, s.touched FROM console_sessions s"
+	                   " JOIN console_users u ON u.name = s.name WHERE s.token_hash = $1 AND s.expires >= $2::bigint",
+	                   2, v);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		hall_err rc = fail(p, r, "read", err);
+		PQclear(r);
+		return rc;
+	}
+	if (PQntuples(r) == 1) {
+		snprintf(out->user, sizeof out->user, "%s", PQgetvalue(r, 0, 0));
+		if (hall_role_from_name(PQgetvalue(r, 0, 1), &out->role) != 0)
+			out->role = HALL_ROLE_NONE;
+		snprintf(out->csrf, sizeof out->csrf, "%s", PQgetvalue(r, 0, 2));
+		out->expires = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+		out->touched = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+		*found = true;
+	}
+	PQclear(r);
+	return HALL_OK;
 }
 
 hall_err users_pg__find(users_pg *p, const char *name, hall_user *out, char *hash, size_t hash_len, bool *found,

@@ -4,8 +4,8 @@
  * either backend. store_users.c keeps what does not depend on the database (names,
  * roles, password hashing and checking) and hands its table's reads and writes here.
  *
- * The table is console_users(name, role, hash, created, updated), as on SQLite, in the
- * schema of the connection (beside the store's tables). One connection per handle, used
+ * The tables are console_users(name, role, hash, created, updated) and console_sessions,
+ * as on SQLite, in the schema of the connection (beside the store's tables). One connection per handle, used
  * by one thread at a time (as store_users.h). Only store_users.c includes this file.
  *
  * Errors: HALL_ERR_DB naming what failed, HALL_ERR_STALE when an insert meets a name
@@ -36,5 +36,10 @@ hall_err users_pg__count(users_pg *p, const char *role_name, int64_t *n, hall_er
 /* The account `name` and its password hash (cut to hash_len - 1); *found false when none. */
 hall_err users_pg__find(users_pg *p, const char *name, hall_user *out, char *hash, size_t hash_len, bool *found,
                         hall_error *err);
+
+/* The live session whose token hash is key (its account's role joined), as
+ * store_users.c's SQLite path reads it; *found false when none. */
+hall_err users_pg__session_find(users_pg *p, const char *key, int64_t now_ms, hall_user_session *out, bool *found,
+                                hall_error *err);
 
 #endif
