@@ -625,8 +625,9 @@ static void api_report(console_req *q, console_resp *r)
 		console__error(r, 400, "format", "format: expected text, csv, json or html");
 		return;
 	}
-	if (lang_s && (hall_lang_from_code(lang_s, &lang) != 0 || (lang != HALL_LANG_KO && lang != HALL_LANG_EN))) {
-		console__error(r, 400, "lang", "lang: expected ko or en");
+	/* report helper (issue 10): the hall's five languages, as `report --lang` */
+	if (lang_s && hall_lang_from_code(lang_s, &lang) != 0) {
+		console__error(r, 400, "lang", "lang: expected ko, en, ja, zh-Hans or zh-Hant");
 		return;
 	}
 	if ((from && hall_clock_parse_date(from, &y, &m, &d) != 0) || (to && hall_clock_parse_date(to, &y, &m, &d) != 0)) {

@@ -143,9 +143,10 @@ int hall_report_cli(hall_store *store, const hall_controller_config *cfg, int ar
 		fprintf(stderr, "hall-controller report: --format: expected text, csv, json or html, got \"%s\"\n", format);
 		return 2;
 	}
-	hall_lang lang = cfg->report_lang;
-	if (langs && (hall_lang_from_code(langs, &lang) != 0 || (lang != HALL_LANG_KO && lang != HALL_LANG_EN))) {
-		fprintf(stderr, "hall-controller report: --lang: expected ko or en, got \"%s\"\n", langs);
+	hall_lang lang = cfg->report_lang; /* the config's report_lang, checked when it was read */
+	if (langs && hall_lang_from_code(langs, &lang) != 0) {
+		fprintf(stderr, "hall-controller report: --lang: expected ko, en, ja, zh-Hans or zh-Hant, got \"%s\"\n",
+		        langs);
 		return 2;
 	}
 	char today[32];

@@ -763,7 +763,9 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 		hall_fs_join(cfg->backup.dir, sizeof cfg->backup.dir, cfg->data_dir, "backups");
 	const cJSON *lang = item(root, "report_lang");
 	if (lang && (!cJSON_IsString(lang) || hall_lang_from_code(lang->valuestring, &cfg->report_lang) != 0)) {
-		rc = fail(&c, "", "report_lang", "expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\"");
+		rc = fail(&c, "", "report_lang", "expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\", got %s%.40s%s",
+		          cJSON_IsString(lang) ? "\"" : "", cJSON_IsString(lang) ? lang->valuestring : hall_json_type_name(lang),
+		          cJSON_IsString(lang) ? "\"" : "");
 		goto done;
 	}
 	if (!cfg->data_dir[0]) {

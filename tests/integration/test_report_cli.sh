@@ -49,6 +49,24 @@ check json_stdout_should_parse python3 -c 'import json,sys; j=json.load(open("ou
 check json_should_leave_stderr_empty [ ! -s err.txt ]
 expect text_should_be_korean_by_default 0 "시민청 키오스크 이용 보고서" -- "$BIN" report --date 2026-11-24 --data "$D" --config plain.json
 expect lang_en_should_give_english 0 "Citizen Hall kiosk usage report" -- "$BIN" report --date 2026-11-24 --lang en --data "$D" --config plain.json
+# The five languages of the hall, by --lang and by report_lang: each report carries that
+# language's headings (the title, the visitor interactions and the kiosk table's "events
+# expected"), in text and in HTML, and the HTML says its language.
+heads_ko="시민청 키오스크 이용 보고서|== 방문객 이용|받아야 할 이벤트"
+heads_en="Citizen Hall kiosk usage report|== Visitor interactions|Events expected"
+heads_ja="ソウル市民庁 キオスク端末 利用報告書|== 来場者の操作|受信すべきイベント"
+heads_zh_Hans="首尔市民厅自助终端使用报告|== 访客互动|应收事件"
+heads_zh_Hant="首爾市民廳自助服務機使用報告|== 訪客互動|應收事件"
+for l in ko en ja zh-Hans zh-Hant; do
+	var="heads_${l//-/_}"
+	"$BIN" report --date 2026-11-24 --lang "$l" --data "$D" --config plain.json > "lang-$l.txt" 2>&1
+	echo "{\"time_zone\":\"Asia/Seoul\",\"report_lang\":\"$l\"}" > "lang-$l.json"
+	"$BIN" report --date 2026-11-24 --format html --data "$D" --config "lang-$l.json" > "lang-$l.html" 2>&1
+	IFS='|' read -r h1 h2 h3 <<<"${!var}"
+	check "lang_${l}_text_should_carry_its_headings" bash -c "grep -qF '$h1' lang-$l.txt && grep -qF -- '$h2' lang-$l.txt && grep -qF '$h3' lang-$l.txt"
+	check "report_lang_${l}_html_should_carry_its_headings" bash -c "grep -qF '$h1' lang-$l.html && grep -qF '<th>$h3</th>' lang-$l.html && grep -qF '<html lang=\"$l\">' lang-$l.html"
+done
+check ja_text_should_not_fall_back_to_english bash -c "! grep -qF 'Visitor interactions' lang-ja.txt"
 expect out_should_write_the_file 0 "report written to $TMP/r.txt (complete)" -- "$BIN" report --date 2026-11-24 --lang en --out "$TMP/r.txt" --data "$D" --config plain.json
 check out_file_should_hold_the_report grep -qF "Data complete: no events missing" "$TMP/r.txt"
 expect csv_should_be_written 0 "report written" -- "$BIN" report --date 2026-11-24 --format csv --out "$TMP/r.csv" --data "$D" --config plain.json
@@ -73,7 +91,11 @@ expect listed_kiosk_never_seen_out_should_say_incomplete 0 "(INCOMPLETE)" -- "$B
 
 # Usage errors: exit 2, one line naming the option.
 expect unknown_format_should_exit_2 2 '--format: expected text, csv, json or html, got "pdf"' -- "$BIN" report --format pdf --data "$D" --config plain.json
-expect unknown_lang_should_exit_2 2 '--lang: expected ko or en, got "fr"' -- "$BIN" report --lang fr --data "$D" --config plain.json
+expect unknown_lang_should_exit_2 2 '--lang: expected ko, en, ja, zh-Hans or zh-Hant, got "xx"' -- "$BIN" report --lang xx --data "$D" --config plain.json
+check unknown_lang_error_should_be_one_line [ "$("$BIN" report --lang xx --data "$D" --config plain.json 2>&1 | wc -l)" = 1 ]
+echo '{"time_zone":"Asia/Seoul","report_lang":"fr"}' > fr.json
+expect report_lang_fr_should_exit_2 2 'fr.json: report_lang: expected "ko", "en", "zh-Hans", "zh-Hant" or "ja", got "fr"' -- "$BIN" report --date 2026-11-24 --data "$D" --config fr.json
+check report_lang_fr_error_should_be_one_line [ "$("$BIN" report --date 2026-11-24 --data "$D" --config fr.json 2>&1 | wc -l)" = 1 ]
 expect bad_date_should_exit_2 2 '--date: expected a date YYYY-MM-DD' -- "$BIN" report --date 2026-13-40 --data "$D" --config plain.json
 expect date_and_range_should_exit_2 2 'not both' -- "$BIN" report --date 2026-11-24 --from 2026-11-23 --data "$D" --config plain.json
 expect unknown_option_should_exit_2 2 'unknown option --frobnicate' -- "$BIN" report --frobnicate x --data "$D" --config plain.json

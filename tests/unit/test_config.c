@@ -343,7 +343,7 @@ static const struct {
 	{"controller_short_closing.json", "c.json: closing_time: expected \"HH:MM\" (00:00..23:59)"},
 	{"controller_bad_kiosks.json", "c.json: kiosks[1]: expected an id: 1 to 64 of a-z 0-9 - _"},
 	{"controller_kiosks_string.json", "c.json: kiosks: expected an array of kiosk ids (empty = any kiosk)"},
-	{"controller_bad_lang.json", "c.json: report_lang: expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\""},
+	{"controller_bad_lang.json", "c.json: report_lang: expected \"ko\", \"en\", \"zh-Hans\", \"zh-Hant\" or \"ja\", got \"de\""},
 	{"controller_bad_ingest.json", "c.json: ingest.batch_ms: expected integer 0..60000"},
 	{"controller_bad_on_alert.json", "c.json: on_alert: expected null or a string of at most 511 bytes"},
 };

@@ -23,6 +23,7 @@
 #include "hall/content.h"
 #include "packs.h"
 #include "report.h"
+#include "report_internal.h"
 #include "store.h"
 
 #define TZ "Asia/Seoul"
@@ -609,6 +610,29 @@ static void versions_shown_should_come_from_the_applied_acks_of_the_period(void 
 	hall_report_destroy(r);
 }
 
+/* Every word of the report exists in each of the hall's five languages (a missing one
+ * would fall back to English without a word), and a template keeps every {name} of the
+ * English one, so no translation drops the kiosk or the count from a cause. */
+static void every_label_should_be_translated_in_every_language(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"{kiosk}", "{n}", "{v}", "{t}", "{after}", "{from}", "{to}"};
+	for (int l = 0; l < L_COUNT_; l++) {
+		const char *en = report__label(HALL_LANG_EN, (report_label)l);
+		assert_true(en[0] != '\0');
+		for (int g = 0; g < HALL_LANG_COUNT; g++) {
+			if (g == HALL_LANG_EN)
+				continue;
+			const char *t = report__label((hall_lang)g, (report_label)l);
+			if (strcmp(t, en) == 0)
+				fail_msg("label %d has no %s translation", l, hall_lang_code((hall_lang)g));
+			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+				if ((strstr(en, names[i]) != NULL) != (strstr(t, names[i]) != NULL))
+					fail_msg("label %d in %s: %s differs from English", l, hall_lang_code((hall_lang)g), names[i]);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +640,7 @@ int main(void)
 			report_of_a_day_whose_raw_events_are_gone_should_use_the_aggregates_and_not_be_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(silent_kiosk_that_announced_seqs_should_count_them_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(listed_kiosk_never_seen_should_make_the_report_incomplete, setup, teardown),
+		cmocka_unit_test(every_label_should_be_translated_in_every_language),
 		cmocka_unit_test_setup_teardown(dwell_should_be_given_per_kiosk_exhibit_and_item, setup, teardown),
 		cmocka_unit_test_setup_teardown(exhibits_should_be_named_by_the_title_of_the_pushed_pack, setup, teardown),
 		cmocka_unit_test_setup_teardown(text_columns_should_line_up_with_korean_titles, setup, teardown),
