@@ -169,6 +169,8 @@ typedef struct hall_serve_state {
 	bool running;
 	int64_t last_ms;
 	bool connected;
+	char broker[HALL_MQTT_ADDR_MAX]; /* "host:port" serve was connected to then ("" = none or
+	                              an older serve) */
 	int64_t stopped_ms;        /* a clean stop's time (0 = none after the last heartbeat) */
 } hall_serve_state;
 void hall_action_serve_state(hall_store *store, int64_t now_ms, hall_serve_state *out);

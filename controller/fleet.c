@@ -10,12 +10,13 @@
 
 void hall_action_serve_state(hall_store *store, int64_t now_ms, hall_serve_state *out)
 {
-	char v[64] = "";
+	char v[HALL_MQTT_ADDR_MAX + 32] = "";
 	memset(out, 0, sizeof *out);
 	if (hall_store_meta_get(store, HALL_META_SERVE_HEARTBEAT, v, sizeof v, NULL) == HALL_OK) {
 		long long ms = 0;
 		int connected = 0;
-		if (sscanf(v, "%lld %d", &ms, &connected) >= 1) {
+		_Static_assert(HALL_MQTT_ADDR_MAX == 272, "the %271s below");
+		if (sscanf(v, "%lld %d %271s", &ms, &connected, out->broker) >= 1) {
 			out->last_ms = ms;
 			out->connected = connected != 0;
 		}
@@ -114,6 +115,10 @@ hall_err hall_action_fleet_json(const hall_controller_config *cfg, hall_store *s
 		goto oom;
 	cJSON_AddBoolToObject(s, "running", sv.running);
 	cJSON_AddBoolToObject(s, "connected", sv.running && sv.connected);
+	if (sv.running && sv.connected && sv.broker[0])
+		cJSON_AddStringToObject(s, "broker", sv.broker);
+	else
+		cJSON_AddNullToObject(s, "broker");
 	if (sv.last_ms > 0) {
 		cJSON_AddNumberToObject(s, "last_heartbeat_ms", (double)sv.last_ms);
 		cJSON_AddNumberToObject(s, "data_age_s", (double)((now - sv.last_ms) / 1000));

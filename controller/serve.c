@@ -376,12 +376,16 @@ static void check_opening(serve *sv)
 }
 
 /* serve's heartbeat in the database (action.h): `status` tells from it whether serve runs
- * and how old what it shows is. "<UTC ms> <1 when connected to the broker>". */
+ * and how old what it shows is. "<UTC ms> <1 when connected to the broker> [<host:port>
+ * of that broker>]". */
 static void heartbeat(serve *sv)
 {
-	char v[64];
+	char v[HALL_MQTT_ADDR_MAX + 32];
 	hall_error err = {0};
-	snprintf(v, sizeof v, "%" PRId64 " %d", hall_clock_now_ms(), hall_mqtt_is_connected(sv->m) ? 1 : 0);
+	hall_mqtt_stats st;
+	hall_mqtt_get_stats(sv->m, &st);
+	snprintf(v, sizeof v, "%" PRId64 " %d %s", hall_clock_now_ms(), hall_mqtt_is_connected(sv->m) ? 1 : 0,
+	         st.broker);
 	if (hall_store_meta_set(sv->store, HALL_META_SERVE_HEARTBEAT, v, &err) != HALL_OK)
 		db_warn("heartbeat", &err);
 }
@@ -679,8 +683,8 @@ static void handle_hello(serve *sv, const char *topic, const char *id, const hal
 		db_warn("storing hello", &err);
 		return;
 	}
-	hall_info("hello from %s (group %s, content %" PRId64 ", seq_max %" PRId64 ", spool_first %" PRId64 ")", id,
-	          h.group, h.content_version, h.seq_max, h.spool_first);
+	hall_info("hello from %s (group %s, content %" PRId64 ", seq_max %" PRId64 ", spool_first %" PRId64 "%s%s)", id,
+	          h.group, h.content_version, h.seq_max, h.spool_first, h.broker[0] ? ", broker " : "", h.broker);
 	if (!was_online)
 		on_transition(sv, id, true);
 	alert_unrecorded(sv, id, h.group, known ? before.unrecorded : 0, h.unrecorded, h.last_error);
@@ -1202,7 +1206,11 @@ static void announce_online(serve *sv)
 	    hall_proto_encode_controller_status(&st, &buf, &len, NULL) == HALL_OK)
 		publish(sv, topic, buf, len, sv->cfg->retain);
 	free(buf);
-	hall_info("connected to %s:%d", sv->cfg->broker.host, sv->cfg->broker.port);
+	{
+		hall_mqtt_stats ms;
+		hall_mqtt_get_stats(sv->m, &ms);
+		hall_info("connected to %s", ms.broker);
+	}
 	/* Results published while we were away may be missing from the broker. */
 	publish_every_poll(sv, NULL);
 	roll_call(sv);
@@ -1265,7 +1273,8 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 	}
 	check_lead(&sv, hall_clock_mono_ms());
 	check_database(&sv); /* after the lead is known: the leader runs on_alert */
-	hall_info("serving %s:%d as client id %s, data in %s", cfg->broker.host, cfg->broker.port, cfg->id, cfg->data_dir);
+	hall_info("serving %s:%d%s as client id %s, data in %s", cfg->broker.host, cfg->broker.port,
+	          cfg->broker.n_hosts > 1 ? " (and the other brokers listed)" : "", cfg->id, cfg->data_dir);
 	while (!*stop) {
 		int64_t now = hall_clock_mono_ms();
 		int timeout = 250;

@@ -115,6 +115,8 @@ static void print_serve_state(const hall_controller_config *cfg, const hall_serv
 	if (sv->running) {
 		if (!sv->connected)
 			printf("serve is running but has no broker connection: kiosk states are as of its last contact\n");
+		else if (sv->broker[0]) /* with a list of brokers, which one it is on now */
+			printf("serve is running, connected to the broker at %s\n", sv->broker);
 		return;
 	}
 	if (!sv->last_ms) {

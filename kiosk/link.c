@@ -265,6 +265,16 @@ static int64_t held_version_max(const hall_link *link)
 	return v;
 }
 
+/* "host:port" of the broker the session is on now ("" when none): hello and status say it,
+ * so the controller sees where each kiosk went after a failover. */
+_Static_assert(HALL_PROTO_BROKER_MAX + 1 >= HALL_MQTT_ADDR_MAX, "broker names fit the protocol field");
+static void link__broker(hall_link *link, char *out, size_t len)
+{
+	hall_mqtt_stats ms;
+	hall_mqtt_get_stats(link->mq, &ms);
+	hall_proto_copy(out, len, ms.broker);
+}
+
 void link__publish_status(hall_link *link, int64_t now)
 {
 	hall_status st;
@@ -293,6 +303,7 @@ void link__publish_status(hall_link *link, int64_t now)
 	link__showing(link, &st.showing);
 	st.version_max = held_version_max(link);
 	st.rejected_unsigned = (int64_t)link->rejected_unsigned;
+	link__broker(link, st.broker, sizeof st.broker);
 	if (hall_proto_encode_status(&st, &buf, &len, &err) != HALL_OK) {
 		hall_warn("link: cannot encode status: %s: %s", err.path, err.msg);
 		return;
@@ -332,6 +343,7 @@ hall_err link__publish_hello(hall_link *link)
 	hall_proto_copy(h.app, sizeof h.app, APP_NAME);
 	hall_proto_copy(h.last_error, sizeof h.last_error, link->last_error);
 	link__showing(link, &h.showing);
+	link__broker(link, h.broker, sizeof h.broker);
 	if ((rc = hall_proto_encode_hello(&h, &buf, &len, &err)) != HALL_OK) {
 		hall_warn("link: cannot encode hello: %s: %s", err.path, err.msg);
 		return rc;

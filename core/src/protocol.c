@@ -1011,17 +1011,28 @@ static void write_showing(builder *b, const hall_showing *sh)
 
 /* ------------------------------------------------------------------ hello */
 
-/* Optional "last_error" of hello and status: "" when absent. */
-static hall_err read_last_error(const cJSON *root, char *out, size_t size, hall_error *err)
+/* An optional one-line text field of hello and status ("last_error", "broker"): "" when
+ * absent. */
+static hall_err read_opt_line(const cJSON *root, const char *key, size_t max, char *out, size_t size, hall_error *err)
 {
 	const char *le = NULL;
-	hall_err rc = hall_json_opt_string(root, "", "last_error", HALL_PROTO_ERROR_MAX, &le, err);
+	hall_err rc = hall_json_opt_string(root, "", key, max, &le, err);
 	if (rc != HALL_OK || !le)
 		return rc;
 	if (has_control(le, 0))
-		return field_error(err, "", "last_error", "expected text without control characters");
+		return field_error(err, "", key, "expected text without control characters");
 	hall_proto_copy(out, size, le);
 	return HALL_OK;
+}
+
+static hall_err read_last_error(const cJSON *root, char *out, size_t size, hall_error *err)
+{
+	return read_opt_line(root, "last_error", HALL_PROTO_ERROR_MAX, out, size, err);
+}
+
+static hall_err read_broker(const cJSON *root, char *out, size_t size, hall_error *err)
+{
+	return read_opt_line(root, "broker", HALL_PROTO_BROKER_MAX, out, size, err);
 }
 
 static hall_err hello_reader(const cJSON *root, void *msg, hall_error *err)
@@ -1048,7 +1059,8 @@ static hall_err hello_reader(const cJSON *root, void *msg, hall_error *err)
 	    (rc = read_showing(root, &h->showing, err)) != HALL_OK ||
 	    (rc = hall_json_opt_int(root, "", "version_max", 0, HALL_PROTO_SEQ_MAX, &h->version_max, err)) != HALL_OK ||
 	    (rc = hall_json_opt_int(root, "", "rejected_unsigned", 0, HALL_PROTO_SEQ_MAX, &h->rejected_unsigned, err)) !=
-	        HALL_OK)
+	        HALL_OK ||
+	    (rc = read_broker(root, h->broker, sizeof h->broker, err)) != HALL_OK)
 		return rc;
 	if (h->spool_first > h->seq_max + 1)
 		return field_error(err, "", "spool_first", "%" PRId64 " is above seq_max + 1 (%" PRId64 ")", h->spool_first,
@@ -1076,6 +1088,8 @@ static hall_err hello_writer(const void *msg, cJSON **out, hall_error *err)
 	write_showing(&b, &h->showing);
 	b_int(&b, "version_max", h->version_max);
 	b_int(&b, "rejected_unsigned", h->rejected_unsigned);
+	if (h->broker[0])
+		b_str(&b, "broker", h->broker, sizeof h->broker);
 	return b_done(&b, out);
 }
 
@@ -1124,8 +1138,10 @@ static hall_err status_reader(const cJSON *root, void *msg, hall_error *err)
 	    (rc = hall_json_opt_int(root, "", "rejected_unsigned", 0, HALL_PROTO_SEQ_MAX, &s->rejected_unsigned, err)) !=
 	        HALL_OK)
 		return rc;
-	rc = read_last_error(root, s->last_error, sizeof s->last_error, err);
-	return rc ? rc : read_showing(root, &s->showing, err);
+	if ((rc = read_last_error(root, s->last_error, sizeof s->last_error, err)) != HALL_OK ||
+	    (rc = read_broker(root, s->broker, sizeof s->broker, err)) != HALL_OK)
+		return rc;
+	return read_showing(root, &s->showing, err);
 }
 
 static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
@@ -1149,6 +1165,8 @@ static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
 		write_showing(&b, &s->showing);
 		b_int(&b, "version_max", s->version_max);
 		b_int(&b, "rejected_unsigned", s->rejected_unsigned);
+		if (s->broker[0])
+			b_str(&b, "broker", s->broker, sizeof s->broker);
 	} else {
 		b_bool(&b, "online", s->online);
 	}

@@ -167,21 +167,33 @@ static void decode_hello_should_read_every_field(void **state)
 	free(buf);
 }
 
+static void hello_from_fixture(hall_hello *h)
+{
+	size_t n;
+	char *buf = fixture("hello.json", &n);
+	assert_int_equal(hall_proto_decode_hello(buf, n, h, NULL), HALL_OK);
+	free(buf);
+}
+
+/* Encode *a, decode it back and check nothing changed; returns the JSON (caller frees). */
+static char *hello_round_trip(const hall_hello *a)
+{
+	hall_hello b;
+	char *out = NULL;
+	size_t out_len = 0;
+	assert_int_equal(hall_proto_encode_hello(a, &out, &out_len, NULL), HALL_OK);
+	assert_int_equal(strlen(out), out_len);
+	assert_int_equal(hall_proto_decode_hello(out, out_len, &b, NULL), HALL_OK);
+	assert_memory_equal(a, &b, sizeof b);
+	return out;
+}
+
 static void encode_hello_should_round_trip(void **state)
 {
 	(void)state;
-	size_t n;
-	char *buf = fixture("hello.json", &n);
-	hall_hello a, b;
-	char *out = NULL;
-	size_t out_len = 0;
-	assert_int_equal(hall_proto_decode_hello(buf, n, &a, NULL), HALL_OK);
-	assert_int_equal(hall_proto_encode_hello(&a, &out, &out_len, NULL), HALL_OK);
-	assert_int_equal(strlen(out), out_len);
-	assert_int_equal(hall_proto_decode_hello(out, out_len, &b, NULL), HALL_OK);
-	assert_memory_equal(&a, &b, sizeof a);
-	free(out);
-	free(buf);
+	hall_hello a;
+	hello_from_fixture(&a);
+	free(hello_round_trip(&a));
 }
 
 static void hello_should_carry_unrecorded_last_error_and_exact_versions(void **state)
@@ -212,6 +224,32 @@ static void hello_should_carry_unrecorded_last_error_and_exact_versions(void **s
 	assert_int_equal(hall_proto_encode_hello(&a, &out, &out_len, &err), HALL_ERR_INVALID);
 	assert_string_equal(err.path, "unrecorded");
 	free(buf);
+}
+
+static void hello_and_status_should_name_the_broker_when_given(void **state)
+{
+	(void)state;
+	hall_hello a;
+	hello_from_fixture(&a);
+	assert_string_equal(a.broker, ""); /* an older kiosk does not say */
+	char *out = hello_round_trip(&a);
+	assert_null(strstr(out, "\"broker\"")); /* and "" is not sent */
+	free(out);
+	snprintf(a.broker, sizeof a.broker, "[::1]:1885");
+	out = hello_round_trip(&a);
+	assert_non_null(strstr(out, "\"broker\":\"[::1]:1885\""));
+	free(out);
+
+	hall_status st;
+	hall_error err = {0};
+	const char *ok = "{\"kiosk\":\"k1\",\"group\":\"lobby\",\"online\":true,\"ts\":1764057600000,\"uptime_s\":1,"
+	                 "\"content_version\":0,\"schedule_version\":0,\"seq_max\":0,\"broker\":\"10.0.0.6:8883\"}";
+	assert_int_equal(hall_proto_decode_status(ok, strlen(ok), &st, &err), HALL_OK);
+	assert_string_equal(st.broker, "10.0.0.6:8883");
+	const char *bad = "{\"kiosk\":\"k1\",\"group\":\"lobby\",\"online\":true,\"ts\":1764057600000,\"uptime_s\":1,"
+	                  "\"content_version\":0,\"schedule_version\":0,\"seq_max\":0,\"broker\":\"a\\nb\"}";
+	assert_int_equal(hall_proto_decode_status(bad, strlen(bad), &st, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "broker");
 }
 
 static void decode_hello_should_reject_spool_first_above_seq_max_plus_one(void **state)
@@ -1296,6 +1334,7 @@ int main(void)
 		cmocka_unit_test(decode_hello_should_read_every_field),
 		cmocka_unit_test(encode_hello_should_round_trip),
 		cmocka_unit_test(hello_should_carry_unrecorded_last_error_and_exact_versions),
+		cmocka_unit_test(hello_and_status_should_name_the_broker_when_given),
 		cmocka_unit_test(decode_hello_should_reject_spool_first_above_seq_max_plus_one),
 		cmocka_unit_test(encode_hello_should_accept_an_empty_spool),
 		cmocka_unit_test(decode_status_should_read_full_status_and_will),

@@ -66,6 +66,7 @@
 #define HALL_PROTO_STR_MAX 64                         /* exhibit, target, app, ids: chars */
 #define HALL_PROTO_REASON_MAX 511                     /* ack reason, bytes */
 #define HALL_PROTO_ERROR_MAX 255                      /* status last_error, bytes */
+#define HALL_PROTO_BROKER_MAX 271                     /* hello/status broker "host:port", bytes */
 #define HALL_PROTO_NOTICE_TEXT_MAX 1023               /* one language of a notice, bytes */
 #define HALL_PROTO_POLL_OPTIONS_MAX 32
 #define HALL_PROTO_TTL_MAX (7 * 24 * 3600)           /* command ttl_s */
@@ -209,6 +210,8 @@ typedef struct hall_hello {
 	int64_t version_max;      /* optional (0): the highest version held for any kind and scope,
 	                             shown or not (what the kiosk refuses older pushes against) */
 	int64_t rejected_unsigned; /* optional (0): messages refused for signature reasons */
+	char broker[HALL_PROTO_BROKER_MAX + 1]; /* optional (""): "host:port" of the broker the
+	                             kiosk is connected to (it may fail over along a list) */
 } hall_hello;
 hall_err hall_proto_decode_hello(const void *buf, size_t len, hall_hello *out, hall_error *err);
 hall_err hall_proto_encode_hello(const hall_hello *msg, char **out, size_t *out_len, hall_error *err);
@@ -233,6 +236,7 @@ typedef struct hall_status {
 	hall_showing showing;      /* optional (full status only) */
 	int64_t version_max;       /* optional (0), as in hello */
 	int64_t rejected_unsigned; /* optional (0), as in hello */
+	char broker[HALL_PROTO_BROKER_MAX + 1]; /* optional (""), as in hello (full status only) */
 } hall_status;
 hall_err hall_proto_decode_status(const void *buf, size_t len, hall_status *out, hall_error *err);
 hall_err hall_proto_encode_status(const hall_status *msg, char **out, size_t *out_len, hall_error *err);
