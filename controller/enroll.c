@@ -657,6 +657,26 @@ static hall_err update_known(const char *path, const char *id, bool add, hall_er
 	return rc;
 }
 
+/* broker.hosts instead of host/port when the controller has a list of brokers (issue 13:
+ * an enrolled kiosk fails over along the same list). false when out of memory. */
+static bool kiosk_broker_list(cJSON *b, const hall_broker_config *broker)
+{
+	cJSON *arr;
+	if (broker->n_hosts <= 1)
+		return true;
+	cJSON_DeleteItemFromObjectCaseSensitive(b, "host");
+	cJSON_DeleteItemFromObjectCaseSensitive(b, "port");
+	if (!(arr = cJSON_AddArrayToObject(b, "hosts")))
+		return false;
+	for (int i = 0; i < broker->n_hosts; i++) {
+		char name[HALL_MQTT_ADDR_MAX];
+		hall_broker_addr_format(&broker->hosts[i], name, sizeof name);
+		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(name)))
+			return false;
+	}
+	return true;
+}
+
 /* A complete kiosk config for an enrolled kiosk; checked with the kiosk's own parser. */
 static cJSON *kiosk_json(const hall_controller_config *cfg, const char *id, const char *group, const char *password,
                          const char *pub, const char *pin_hash)
@@ -694,7 +714,8 @@ static cJSON *kiosk_json(const hall_controller_config *cfg, const char *id, cons
 	    !cJSON_AddNumberToObject(sp, "batch_max", d.spool.batch_max) ||
 	    !cJSON_AddNumberToObject(sp, "batch_ms", d.spool.batch_ms) ||
 	    !cJSON_AddNumberToObject(sp, "resend_ms", d.spool.resend_ms) ||
-	    !cJSON_AddNumberToObject(sp, "window", d.spool.window) || !cJSON_AddStringToObject(root, "log_level", "info")) {
+	    !cJSON_AddNumberToObject(sp, "window", d.spool.window) || !cJSON_AddStringToObject(root, "log_level", "info") ||
+	    !kiosk_broker_list(b, &cfg->broker)) {
 		cJSON_Delete(root);
 		return NULL;
 	}
