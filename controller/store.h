@@ -394,7 +394,9 @@ hall_err hall_store_each_status_change(hall_store *s, const char *kiosk, int64_t
  * kiosk, n) only for n > 0. A backend that does not log them calls nothing. */
 hall_err hall_store_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb,
                                     void *user, hall_error *err);
-/* Store a help request and bump the kiosk's help_count / last_help. */
+/* Store a help request and bump the kiosk's help_count / last_help. A numbered call
+ * (h->call > 0) already stored with the same (kiosk, call, ts), its resend or the same
+ * message heard by another controller, changes nothing (HALL_OK). */
 hall_err hall_store_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err);
 
 /* ---------------------------------------------------------------- desired state, history */

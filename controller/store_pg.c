@@ -306,6 +306,9 @@ static const char SCHEMA[] =
 	/* the frame rate of the last full status (store.h; NULL: never said) */
 	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS fps_milli BIGINT;"
 	"CREATE TABLE IF NOT EXISTS unrecorded_log(id BIGSERIAL PRIMARY KEY, kiosk " T ", ts " I ", count " I ");"
+	/* a visitor's numbered call for staff is stored once (store_sqlite.c, migration 3) */
+	"ALTER TABLE help ADD COLUMN IF NOT EXISTS call " ID ";"
+	"CREATE UNIQUE INDEX IF NOT EXISTS help_call ON help(kiosk, call, ts) WHERE call > 0;"
 	/* the staff console's accounts and sessions (store_users_pg.c, which makes them too) */
 	"CREATE TABLE IF NOT EXISTS console_users(name TEXT COLLATE \"C\" PRIMARY KEY, role TEXT NOT NULL,"
 	" hash TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL);"
@@ -1108,13 +1111,19 @@ static hall_err pg_add_help(hall_store *s, const hall_help *h, int64_t now_ms, h
 	else
 		a_null(&a);
 	a_i64(&a, now_ms);
+	a_i64(&a, h->call > 0 ? h->call : 0);
 	a_text(&b, h->kiosk);
 	a_i64(&b, now_ms);
+	int64_t added = 0;
 	hall_err rc = pg_begin(p, err);
+	/* A numbered call stored before (a resend, or the same message heard by the other
+	 * controller) meets the unique index and counts nothing. */
 	if (!rc)
-		rc = pg_run(p, "store help", "INSERT INTO help(kiosk, ts, exhibit, session, received) VALUES($1, $2, $3, $4, $5)",
-		            &a, NULL, err);
-	if (!rc)
+		rc = pg_run(p, "store help",
+		            "INSERT INTO help(kiosk, ts, exhibit, session, received, call) VALUES($1, $2, $3, $4, $5, $6)"
+		            " ON CONFLICT DO NOTHING",
+		            &a, &added, err);
+	if (!rc && added)
 		rc = pg_run(p, "store help",
 		            "INSERT INTO kiosks AS k(id, first_seen, help_count, last_help) VALUES($1, $2, 1, $2)"
 		            " ON CONFLICT(id) DO UPDATE SET help_count=k.help_count+1, last_help=excluded.last_help",

@@ -1196,7 +1196,11 @@ static hall_err sq_add_help(hall_store *s, const hall_help *h, int64_t now_ms, h
 	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
-	rc = sq__prep(q, "INSERT INTO help(kiosk, ts, exhibit, session, received) VALUES(?1, ?2, ?3, ?4, ?5)", &st, err);
+	/* A numbered call stored before (its resend) is ignored and counts nothing. */
+	rc = sq__prep(q,
+	              "INSERT OR IGNORE INTO help(kiosk, ts, exhibit, session, received, call)"
+	              " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	              &st, err);
 	if (rc)
 		goto fail;
 	sq__bind_text(st, 1, h->kiosk);
@@ -1207,8 +1211,10 @@ static hall_err sq_add_help(hall_store *s, const hall_help *h, int64_t now_ms, h
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int64(st, 5, now_ms);
-	rc = sq__run(q, st, "store help", NULL, err);
-	if (rc)
+	sqlite3_bind_int64(st, 6, h->call > 0 ? h->call : 0);
+	int64_t added = 0;
+	rc = sq__run(q, st, "store help", &added, err);
+	if (rc || added == 0)
 		goto fail;
 	rc = sq__prep(q,
 	              "INSERT INTO kiosks(id, first_seen, help_count, last_help) VALUES(?1, ?2, 1, ?2)"
@@ -1988,7 +1994,7 @@ static int schema_has(sq_store *q, const char *name)
 }
 
 /* PRAGMA user_version of a database whose migrations below have all run. */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /* Migrations, by the version they bring a database to; each runs once, in the write
  * transaction of create_schema, on an old database and on a new one alike (so there is
@@ -2005,7 +2011,10 @@ static int schema_has(sq_store *q, const char *name)
  *    -seq) stays.
  * 2: the fleet's `unrecorded` (events a kiosk could not keep, from its hello and status)
  *    and its log (when the count rose: what makes a report incomplete); help_count
- *    becomes the calls not yet acknowledged (`help ack`), which nothing else resets. */
+ *    becomes the calls not yet acknowledged (`help ack`), which nothing else resets.
+ * 3: a visitor's call for staff has its number (help.call): a call the kiosk sends again
+ *    until its help-ack arrives (after a serve restart too) is stored and counted once,
+ *    by a unique index on (kiosk, call, ts) of the numbered ones. */
 static const char *const MIGRATIONS[SCHEMA_VERSION] = {
 	"UPDATE events SET session = session + 9007199254740992 WHERE session > 0 AND session < 9007199254740992;"
 	"UPDATE votes SET session = session + 9007199254740992 WHERE session > 0 AND session < 9007199254740992;"
@@ -2013,6 +2022,8 @@ static const char *const MIGRATIONS[SCHEMA_VERSION] = {
 	"ALTER TABLE kiosks ADD COLUMN unrecorded INTEGER NOT NULL DEFAULT 0;"
 	"CREATE TABLE IF NOT EXISTS unrecorded_log(kiosk TEXT NOT NULL, ts INTEGER NOT NULL, count INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS unrecorded_log_k ON unrecorded_log(kiosk, ts);",
+	"ALTER TABLE help ADD COLUMN call INTEGER NOT NULL DEFAULT 0;"
+	"CREATE UNIQUE INDEX IF NOT EXISTS help_call ON help(kiosk, call, ts) WHERE call > 0;",
 };
 _Static_assert(HALL_STORE_LEGACY_SESSION == HALL_PROTO_SEQ_MAX + 1, "MIGRATIONS[0] writes 2^53 out");
 

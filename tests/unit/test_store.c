@@ -526,6 +526,7 @@ static void make_legacy_database(const char *path)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX help_call; ALTER TABLE help DROP COLUMN call;"
 	                              "ALTER TABLE kiosks DROP COLUMN unrecorded; DROP TABLE unrecorded_log;"
 	                              "PRAGMA user_version=0;"
 	                              "INSERT INTO events(kiosk, seq, ts, type, exhibit, target, session, poll, received)"
@@ -958,6 +959,29 @@ static void help_should_stay_open_until_acknowledged(void **state)
 	assert_int_equal(hall_store_help_ack(f->s, "nobody", &acked, NULL), HALL_ERR_NOT_FOUND);
 }
 
+/* A numbered call (hall_help.call) comes again until its help-ack arrives: after a serve
+ * restart, and from the broker to both of two controllers on one PostgreSQL. It is one
+ * visitor's call: stored once, counted once; another call counts again. */
+static void a_help_call_sent_again_should_count_once(void **state)
+{
+	fx *f = *state;
+	hall_store *other = NULL;
+	hall_help h = {.kiosk = "k7", .ts = 1764057600000, .exhibit = "poll", .session = 3, .call = 5};
+	assert_int_equal(hall_store_add_help(f->s, &h, 10, NULL), HALL_OK);
+	assert_int_equal(hall_store_add_help(f->s, &h, 20, NULL), HALL_OK); /* a resend */
+	assert_int_equal(hall_store_open(f->db, &other, NULL), HALL_OK);  /* the other controller */
+	assert_int_equal(hall_store_add_help(other, &h, 30, NULL), HALL_OK);
+	hall_store_close(other);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "k7", &k, NULL), HALL_OK);
+	assert_int_equal(k.help_count, 1);
+	h.call = 6;
+	h.ts += 60000;
+	assert_int_equal(hall_store_add_help(f->s, &h, 40, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "k7", &k, NULL), HALL_OK);
+	assert_int_equal(k.help_count, 2);
+}
+
 /* Rows of one table with ts < before, read straight from the database file. */
 static int64_t rows_before(const char *db_path, const char *table, int64_t before)
 {
@@ -1248,6 +1272,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(aggregate_day_should_keep_the_aggregates_of_a_day_whose_raw_events_are_gone,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(help_should_stay_open_until_acknowledged, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_help_call_sent_again_should_count_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(retention_should_delete_old_votes_and_help_presses_but_keep_the_tallies,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(retention_run_twice_with_the_same_cutoff_should_not_count_votes_twice, setup,
