@@ -80,6 +80,19 @@ sqlite3 "$TMP/inj/controller.db" "INSERT INTO events(kiosk, seq, ts, type, exhib
 check csv_formula_cell_should_be_neutralised grep -qF \"\''=HYPERLINK(' "$TMP/inj.csv"
 check csv_at_cell_should_be_neutralised grep -qF \"\''@SUM(1)' "$TMP/inj.csv"
 check csv_should_hold_no_live_formula bash -c "! grep -qE '(^|,)[=@+-][A-Z]' '$TMP/inj.csv'"
+# Versions and seqs are integers end to end (issue 10 item 8): one above 2^53 stored in the
+# database comes out exact in JSON (never through a double: ...993 would print ...992),
+# text and CSV.
+cp -r "$D" "$TMP/big"
+V=9007199254740993
+sqlite3 "$TMP/big/controller.db" "INSERT INTO kiosks(id, content_version, seq_max, first_seen) VALUES ('k1', $V, 4, $T0); INSERT INTO shown(kiosk, ts, scope, version, pack) VALUES ('k1', $T0 + 500, 'all', $V, 'p'); INSERT INTO history(ts, user, action, kind, target, version, ref, detail) VALUES ($T0 + 100, 'kim', 'push', 'content', 'all', $V, 'r', '');" || { echo "FAIL sqlite3"; exit 1; }
+"$BIN" report --date 2026-11-24 --format json --data "$TMP/big" --config plain.json > big.json 2>&1
+check big_version_should_print_exactly_in_json grep -qF "\"content_version\":$V" big.json
+check big_version_should_read_back_exactly python3 -c "import json,sys; j=json.load(open('big.json')); k=j['kiosks'][0]; sys.exit(0 if k['content_version']==$V and k['versions_shown'][-1]['version']==$V and j['content'][0]['version']==$V else 1)"
+"$BIN" report --date 2026-11-24 --lang en --data "$TMP/big" --config plain.json > big.txt 2>&1
+check big_version_should_print_exactly_in_text grep -qF "v$V from 10:00" big.txt
+"$BIN" report --date 2026-11-24 --format csv --data "$TMP/big" --config plain.json > big.csv 2>&1
+check big_version_should_print_exactly_in_csv grep -qF "content,2026-11-24 10:00,,all,push,version,$V," big.csv
 expect html_should_be_written 0 "report written" -- "$BIN" report --date 2026-11-24 --format html --lang en --out "$TMP/r.html" --data "$D" --config plain.json
 check html_should_be_a_document grep -qF "<!DOCTYPE html>" "$TMP/r.html"
 check html_should_say_complete grep -qF 'class="status ok"' "$TMP/r.html"

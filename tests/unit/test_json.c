@@ -265,6 +265,28 @@ static void print_should_keep_integers_exact_and_doubles_short(void **state)
 	cJSON_Delete(root);
 }
 
+/* Integers past 2^53 (a version or seq a database holds) print digit for digit: a double
+ * would make 9007199254740993 ...992. Both printers keep them. */
+static void add_int_should_print_every_int64_exactly(void **state)
+{
+	(void)state;
+	cJSON *o = cJSON_CreateObject();
+	assert_non_null(hall_json_add_int(o, "v", INT64_C(9007199254740993)));
+	assert_non_null(hall_json_add_int(o, "max", INT64_MAX));
+	assert_non_null(hall_json_add_int(o, "min", INT64_MIN));
+	assert_non_null(hall_json_add_int(o, "zero", 0));
+	const char *want = "{\"v\":9007199254740993,\"max\":9223372036854775807,\"min\":-9223372036854775808,\"zero\":0}";
+	char *a = cJSON_PrintUnformatted(o);
+	assert_string_equal(a, want);
+	size_t len = 0;
+	char *b = hall_json_print(o, &len);
+	assert_string_equal(b, want);
+	assert_int_equal(len, strlen(want));
+	free(a);
+	free(b);
+	cJSON_Delete(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +302,7 @@ int main(void)
 		cmocka_unit_test(field_reads_on_a_non_object_should_fail_not_crash),
 		cmocka_unit_test(print_should_write_compact_json_and_its_length),
 		cmocka_unit_test(print_should_keep_integers_exact_and_doubles_short),
+		cmocka_unit_test(add_int_should_print_every_int64_exactly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
