@@ -11,87 +11,6 @@
 #include "hall/log.h"
 #include "textlayout.h"
 
-#define RGB(r_, g_, b_) {(uint8_t)(r_), (uint8_t)(g_), (uint8_t)(b_), 255}
-
-/* Normal theme: dark ink on a warm light ground. Contrast (WCAG): text on bg 15.5:1,
- * button text (navy on white) 11.7:1, white on navy 11.7:1, white on dark red 10.4:1. */
-static const hall_ui_theme theme_normal = {
-	.bg = RGB(0xF4, 0xF1, 0xEA),
-	.text = RGB(0x1B, 0x1B, 0x1B),
-	.surface = RGB(0xFF, 0xFF, 0xFF),
-	.surface_text = RGB(0x1B, 0x1B, 0x1B),
-	.border = RGB(0x1B, 0x3A, 0x5C),
-	.button = RGB(0xFF, 0xFF, 0xFF),
-	.button_text = RGB(0x1B, 0x3A, 0x5C),
-	.primary = RGB(0x1B, 0x3A, 0x5C),
-	.primary_text = RGB(0xFF, 0xFF, 0xFF),
-	/* A chosen option is a pale tint with dark text, a thick dark border and a check
-	 * mark: never mistaken for the primary action's solid blue. */
-	.selected = RGB(0xDC, 0xE8, 0xF5),
-	.selected_text = RGB(0x10, 0x2A, 0x45),
-	.disabled = RGB(0xE4, 0xE0, 0xD7),        /* text on it 5.9:1 */
-	.disabled_text = RGB(0x55, 0x52, 0x4C),
-	.disabled_border = RGB(0x8F, 0x8A, 0x80), /* 3:1 on bg: the box is seen */
-	.bar = RGB(0x22, 0x2B, 0x36),
-	.bar_text = RGB(0xFF, 0xFF, 0xFF),
-	.focus = RGB(0xB3, 0x47, 0x00),
-	.focus_halo = RGB(0xFF, 0xFF, 0xFF),
-	.notice = RGB(0x1B, 0x3A, 0x5C),
-	.notice_text = RGB(0xFF, 0xFF, 0xFF),
-	.urgent = RGB(0x7F, 0x1D, 0x1D),
-	.urgent_text = RGB(0xFF, 0xFF, 0xFF),
-	.land = RGB(0xE2, 0xDA, 0xC8),
-	.land_selected = RGB(0x1B, 0x3A, 0x5C),
-	.river = RGB(0x3B, 0x6E, 0xA8),
-	.map_line = RGB(0x55, 0x4E, 0x40),
-	.axis = RGB(0x1B, 0x1B, 0x1B),
-	.series = {RGB(0x1B, 0x3A, 0x5C), RGB(0xB3, 0x47, 0x00), RGB(0x5B, 0x6B, 0x2F), RGB(0x6B, 0x2E, 0x8A),
-	           RGB(0x0E, 0x6A, 0x80), RGB(0x80, 0x5A, 0x10)},
-};
-
-/* High contrast: white and yellow on black, every text pair at least 15:1. */
-static const hall_ui_theme theme_high = {
-	.bg = RGB(0, 0, 0),
-	.text = RGB(0xFF, 0xFF, 0xFF),
-	.surface = RGB(0, 0, 0),
-	.surface_text = RGB(0xFF, 0xFF, 0xFF),
-	.border = RGB(0xFF, 0xFF, 0xFF),
-	.button = RGB(0, 0, 0),
-	.button_text = RGB(0xFF, 0xFF, 0xFF),
-	.primary = RGB(0xFF, 0xE6, 0x00),
-	.primary_text = RGB(0, 0, 0),
-	.selected = RGB(0xFF, 0xFF, 0xFF),
-	.selected_text = RGB(0, 0, 0),
-	.disabled = RGB(0x1E, 0x1E, 0x1E),        /* text on it 8.9:1 */
-	.disabled_text = RGB(0xBD, 0xBD, 0xBD),
-	.disabled_border = RGB(0x7A, 0x7A, 0x7A),
-	.bar = RGB(0, 0, 0),
-	.bar_text = RGB(0xFF, 0xFF, 0xFF),
-	.focus = RGB(0x00, 0xE5, 0xFF),
-	.focus_halo = RGB(0, 0, 0),
-	.notice = RGB(0xFF, 0xFF, 0xFF),
-	.notice_text = RGB(0, 0, 0),
-	.urgent = RGB(0xFF, 0xE6, 0x00),
-	.urgent_text = RGB(0, 0, 0),
-	.land = RGB(0x30, 0x30, 0x30),
-	.land_selected = RGB(0xFF, 0xE6, 0x00),
-	.river = RGB(0x00, 0xB7, 0xFF),
-	.map_line = RGB(0xFF, 0xFF, 0xFF),
-	.axis = RGB(0xFF, 0xFF, 0xFF),
-	.series = {RGB(0xFF, 0xFF, 0xFF), RGB(0xFF, 0xE6, 0x00), RGB(0x00, 0xE5, 0xFF), RGB(0xFF, 0x99, 0xFF),
-	           RGB(0x99, 0xFF, 0x99), RGB(0xFF, 0xB3, 0x47)},
-};
-
-const hall_ui_theme *hall_ui_theme_get(int high_contrast)
-{
-	return high_contrast ? &theme_high : &theme_normal;
-}
-
-static int iceil(double v)
-{
-	return (int)ceil(v - 1e-9);
-}
-
 static double screen_ppmm(const hall_ui_screen *s)
 {
 	double x = s->width_mm > 0 ? s->width_px / s->width_mm : 1.0;
@@ -141,34 +60,34 @@ void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsign
 	ui->ppmm = screen_ppmm(screen);
 	ui->scale = (modes & HALL_APP_MODE_LARGE_TEXT) ? 2 : 1;
 
-	int base = iceil(HALL_UI_LETTER_MM * ui->ppmm / HALL_UI_LATIN_LETTER_RATIO);
 	/* Size factor in halves: 2 normally, 4 (200 %) in large text; 3 (150 %) in large
 	 * text when low position leaves a band too short for six rows of 200 % targets (a
 	 * small screen mounted high): a page must hold a heading, a row and its pager. */
 	int halves = 2 * ui->scale;
+	int shorter = screen->width_px < screen->height_px ? screen->width_px : screen->height_px;
+	hall_theme_metrics m1;
+	hall_theme_metrics_get(&m1, ui->ppmm, shorter, 2);
 	hall_rect band0;
-	int shorter0 = screen->width_px < screen->height_px ? screen->width_px : screen->height_px;
-	int t0 = iceil(HALL_UI_TARGET_MM * ui->ppmm) > iceil(80.0 * shorter0 / 1080.0) ? iceil(HALL_UI_TARGET_MM * ui->ppmm)
-	                                                                                : iceil(80.0 * shorter0 / 1080.0);
 	if (ui->scale > 1 && (modes & HALL_APP_MODE_LOW_POSITION) && hall_ui_reach_band(screen, 0, &band0) == 0 &&
-	    band0.h < 6 * 2 * t0)
+	    band0.h < 6 * 2 * m1.target_px)
 		halves = 3;
-	ui->font_px = base * halves / 2;
-	ui->title_px = iceil(base * 1.3) * halves / 2;
+	hall_theme_metrics_get(&ui->m, ui->ppmm, shorter, halves);
+	ui->font_px = ui->m.body_px;
+	ui->title_px = ui->m.title_px;
+	ui->figure_px = ui->m.figure_px;
+	ui->display_px = ui->m.display_px;
 	int w, h;
 	hall_ui_measure_text(ui, "Ag", 2, ui->font_px, ui->lang, 0, &w, &h);
 	ui->line_h = h;
 	hall_ui_measure_text(ui, "Ag", 2, ui->title_px, ui->lang, 1, &w, &h);
 	ui->title_line_h = h;
-
-	int shorter = screen->width_px < screen->height_px ? screen->width_px : screen->height_px;
-	int t_mm = iceil(HALL_UI_TARGET_MM * ui->ppmm);
-	int t_1080 = iceil(80.0 * shorter / 1080.0);
-	int t = t_mm > t_1080 ? t_mm : t_1080;
-	ui->target_px = t * halves / 2;
-	int g = iceil(HALL_UI_GAP_MM * ui->ppmm);
-	ui->gap_px = (g > 12 ? g : 12) * halves / 2;
-	ui->pad_px = iceil(ui->font_px * 0.45);
+	hall_ui_measure_text(ui, "Ag", 2, ui->figure_px, ui->lang, 1, &w, &h);
+	ui->figure_line_h = h;
+	hall_ui_measure_text(ui, "Ag", 2, ui->display_px, ui->lang, 1, &w, &h);
+	ui->display_line_h = h;
+	ui->target_px = ui->m.target_px;
+	ui->gap_px = ui->m.gap_px;
+	ui->pad_px = ui->m.pad_px;
 	ui->hpad_px = ui->pad_px;
 
 	ui->view = (hall_rect){0, 0, screen->width_px, screen->height_px};
@@ -439,20 +358,20 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall
 {
 	const hall_ui_theme *th = ui->th;
 	hall_rgba fill = th->button, fg = th->button_text;
-	int border = 3 * ui->scale;
+	int border = ui->m.border_px;
 	if (style == HALL_UI_BUTTON_PRIMARY) {
 		fill = th->primary;
 		fg = th->primary_text;
 	} else if (style == HALL_UI_BUTTON_SELECTED) {
 		fill = th->selected;
 		fg = th->selected_text;
-		border = 7 * ui->scale;
+		border = ui->m.border_bold_px;
 	} else if (style == HALL_UI_BUTTON_DISABLED) {
 		/* Not colour alone: a muted fill, a thin border and regular-weight text set a
 		 * disabled control apart from both a live button and plain text. */
 		fill = th->disabled;
 		fg = th->disabled_text;
-		border = 1 * ui->scale;
+		border = ui->m.border_thin_px;
 	}
 	int bold = style != HALL_UI_BUTTON_DISABLED;
 	hall_dl_item *b = hall_dl_box(ui->dl, r, fill);
@@ -466,7 +385,7 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall
 		if (style == HALL_UI_BUTTON_SELECTED && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST))
 			b->border = th->primary;
 		b->border_px = border;
-		b->radius_px = 10 * ui->scale;
+		b->radius_px = ui->m.radius_px;
 	}
 	hall_rect tr = {r.x + ui->hpad_px, r.y, r.w - 2 * ui->hpad_px, r.h};
 	int lines = hall_ui_count_lines(ui, text, ui->font_px, text_lang, bold, tr.w, 8);
@@ -677,11 +596,11 @@ void hall_ui_finish(hall_ui *ui)
 	/* No single colour reaches 3:1 against both the light ground and the dark bar and
 	 * buttons of one theme, so the ring has two bands of contrasting colours: whatever is
 	 * next to it, one band stands out. */
-	const int s = ui->scale;
 	const struct {
 		int out, width;
 		hall_rgba color;
-	} bands[] = {{6 * s, 5 * s, ui->th->focus}, {1 * s, 4 * s, ui->th->focus_halo}};
+	} bands[] = {{ui->m.focus_out_px, ui->m.focus_band_px, ui->th->focus},
+	             {ui->m.halo_out_px, ui->m.halo_band_px, ui->th->focus_halo}};
 	hall_rect r = ui->focus_rect;
 	for (size_t i = 0; i < sizeof(bands) / sizeof(bands[0]); i++) {
 		int d = bands[i].out;
@@ -692,7 +611,7 @@ void hall_ui_finish(hall_ui *ui)
 			ring->border_px = bands[i].width;
 			/* Concentric with the targets' corners (buttons and tiles round by 10 px x
 			 * scale), so the halo covers the target's border in the corners too. */
-			ring->radius_px = 10 * s + d;
+			ring->radius_px = ui->m.radius_px + d;
 		}
 	}
 }

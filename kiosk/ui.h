@@ -22,6 +22,7 @@
 
 #include "displaylist.h"
 #include "hall/lang.h"
+#include "theme.h"
 
 /* Text measurement, as in hall_app_callbacks.measure. */
 typedef int (*hall_ui_measure_fn)(void *ctx, const char *utf8, size_t len, int font_px, hall_lang lang, int bold,
@@ -43,32 +44,6 @@ typedef struct hall_ui_screen {
 	                    * <= 0: 1,000 mm */
 } hall_ui_screen;
 
-/* Colours of one mode. Every text/background pair used by the helpers reaches 4.5:1 in
- * the normal theme and 7:1 in the high-contrast theme (tests/unit/test_a11y.c checks). */
-typedef struct hall_ui_theme {
-	hall_rgba bg, text;                 /* screen background, body text */
-	hall_rgba surface, surface_text;    /* cards, panels, label boxes */
-	hall_rgba border;                   /* outlines of cards and buttons */
-	hall_rgba button, button_text;      /* ordinary buttons */
-	hall_rgba primary, primary_text;    /* the main action */
-	hall_rgba selected, selected_text;  /* a chosen option / a toggle that is on */
-	hall_rgba disabled, disabled_text, disabled_border; /* a control that cannot be used now:
-	                                     * a muted box with a thin border and regular-weight
-	                                     * text, still readable (4.5:1 / 7:1) */
-	hall_rgba bar, bar_text;            /* the persistent bar */
-	hall_rgba focus, focus_halo;        /* keypad focus ring: two bands, focus outside, halo
-	                                     * inside; on every colour of the theme at least
-	                                     * one band reaches 3:1 (tests/unit/test_a11y.c) */
-	hall_rgba notice, notice_text;      /* info banner */
-	hall_rgba urgent, urgent_text;      /* urgent notice */
-	hall_rgba land, land_selected, river, map_line;
-	hall_rgba axis;
-	hall_rgba series[6];                /* chart fills; never carry text */
-} hall_ui_theme;
-
-/* The theme for the mode: normal or high contrast. Static storage. */
-const hall_ui_theme *hall_ui_theme_get(int high_contrast);
-
 typedef struct hall_ui {
 	hall_dl *dl;
 	const hall_ui_theme *th;
@@ -77,8 +52,11 @@ typedef struct hall_ui {
 	hall_ui_screen screen;
 	double ppmm;                 /* px per mm (the smaller of x and y) */
 	int scale;                   /* 1, or 2 in large-text mode */
+	hall_theme_metrics m;        /* every size of the frame (kiosk/theme.h) */
 	int font_px, title_px;       /* body and heading font sizes (already scaled) */
 	int line_h, title_line_h;    /* line heights */
+	int figure_px, display_px;   /* key figures (2x body) and display headlines (3x) */
+	int figure_line_h, display_line_h;
 	int target_px;               /* minimum side of a target (already scaled) */
 	int gap_px;                  /* minimum gap between targets, and the layout gap */
 	int pad_px;                  /* padding inside buttons and cards */

@@ -245,6 +245,64 @@ draw 800 600 '#eef1fb' "$tmp/staff.mvg" "$pack/policy-staff.png"
 } > "$tmp/complaints.mvg"
 draw 800 600 '#f4eefb' "$tmp/complaints.mvg" "$pack/policy-complaints.png"
 
+# ---- policy: the office (City Hall above its four divisions, joined by lines) ---------
+{
+  echo "fill none stroke '$INK' stroke-width 8 stroke-linecap round"
+  echo "line 400,250 400,330"
+  echo "line 130,330 670,330"
+  for x in 130 310 490 670; do echo "line $x,330 $x,380"; done
+  # City Hall: the glass wave over a lower block, as on the plaza picture
+  echo "fill '$NAVY2' stroke '$INK' stroke-width 5"
+  echo "path 'M 250,250 L 250,140 C 320,80 420,60 520,85 C 560,95 540,130 550,160 L 550,250 Z'"
+  echo "fill '#8fb3d9' stroke none"
+  for x in 280 340 400 460; do echo "rectangle $x,180 $((x + 36)),230"; done
+  i=0
+  colours=("$BLUE" "$ORANGE" "$TEAL" "$PURPLE")
+  for x in 130 310 490 670; do
+    echo "fill '${colours[$i]}' stroke '$INK' stroke-width 5 roundrectangle $((x - 75)),380 $((x + 75)),520 18,18"
+    person "$x" 415 46 "$WHITE"
+    i=$((i + 1))
+  done
+} > "$tmp/office.mvg"
+draw 800 600 '#eaf1f8' "$tmp/office.mvg" "$pack/policy-office.png"
+
+# ---- policy: honorary mayors (a medal with a star on a ribbon, citizens beside it) -----
+{
+  echo "fill '$BLUE' stroke '$INK' stroke-width 5"
+  echo "polygon 330,40 400,40 430,250 360,250"
+  echo "fill '$RED' polygon 470,40 400,40 370,250 440,250"
+  echo "fill '$GOLD' stroke '$INK' stroke-width 6 circle 400,360 400,230"
+  echo "fill '#ffe08a' stroke none circle 400,360 400,260"
+  awk 'BEGIN { printf "fill \"#b07d00\" stroke none polygon"
+    for (i = 0; i < 10; i++) { a = (-90 + 36 * i) * 3.14159265358979 / 180; r = (i % 2) ? 38 : 90
+      printf " %.1f,%.1f", 400 + r * cos(a), 360 + r * sin(a) }
+    printf "\n" }'
+  person 130 300 110 "$TEAL"
+  person 670 300 110 "$PURPLE"
+} > "$tmp/mayors.mvg"
+draw 800 600 '#f7f0e1' "$tmp/mayors.mvg" "$pack/policy-mayors.png"
+
+# ---- policy: Seoul in your language (speech bubbles in four scripts round a globe) -----
+{
+  echo "fill '#bfe3f5' stroke '$INK' stroke-width 6 circle 400,330 400,180"
+  echo "fill none stroke '$INK' stroke-width 4"
+  echo "ellipse 400,330 70,150 0,360"
+  echo "line 250,330 550,330"
+  echo "line 270,260 530,260"
+  echo "line 270,400 530,400"
+  i=0
+  colours=("$BLUE" "$RED" "$TEAL" "$ORANGE")
+  for xy in 150,120 650,120 150,500 650,500; do
+    x=${xy%,*}; y=${xy#*,}
+    echo "fill '${colours[$i]}' stroke '$INK' stroke-width 5 roundrectangle $((x - 95)),$((y - 75)) $((x + 95)),$((y + 75)) 36,36"
+    i=$((i + 1))
+  done
+} > "$tmp/languages.mvg"
+convert -size 800x600 'xc:#f3f6fb' -draw "$(tr '\n' ' ' < "$tmp/languages.mvg")" -font "$font_bold" \
+  -fill "$WHITE" -pointsize 100 -gravity center \
+  -annotate -250-180 '가' -annotate +250-180 'A' -annotate -250+200 '中' -annotate +250+200 'あ' \
+  "${png_opts[@]}" "PNG24:$pack/policy-languages.png"
+
 # ---- attract slides --------------------------------------------------------------------
 # Brand: the mark on a navy field with soft rings.
 brand_mark 1200 800 "$tmp/mark.png"

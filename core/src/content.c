@@ -1081,12 +1081,12 @@ const char *hall_exhibit_kind_name(hall_exhibit_kind kind)
 
 static void parse_exhibits(ctx *x, const cJSON *root)
 {
-	static const char *const brand_keys[] = {"id", "kind", "title", "summary", "slogan", "story", "rounds", "slides",
-	                                         NULL};
-	static const char *const policy_keys[] = {"id", "kind", "title", "summary", "cards", "charts", NULL};
-	static const char *const city_keys[] = {"id",      "kind",  "title",     "summary", "viewbox",
+	static const char *const brand_keys[] = {"id",    "kind",  "title", "summary", "image", "alt",
+	                                         "slogan", "story", "rounds", "slides", NULL};
+	static const char *const policy_keys[] = {"id", "kind", "title", "summary", "image", "alt", "cards", "charts", NULL};
+	static const char *const city_keys[] = {"id",      "kind",  "title",     "summary", "image", "alt", "viewbox",
 	                                        "river",   "districts", "zoom",  NULL};
-	static const char *const poll_keys[] = {"id", "kind", "title", "summary", "poll", NULL};
+	static const char *const poll_keys[] = {"id", "kind", "title", "summary", "image", "alt", "poll", NULL};
 	size_t n;
 	const cJSON *arr = get_list(x, root, "", "exhibits", true, 1, HALL_CONTENT_EXHIBITS_MAX, "exhibits", &n);
 	if (!arr)
@@ -1125,6 +1125,9 @@ static void parse_exhibits(ctx *x, const cJSON *root)
 		}
 		get_text(x, ev, p, "title", true, &e->title);
 		get_text(x, ev, p, "summary", true, &e->summary);
+		/* The home tile's picture; like every picture, described for voice. */
+		get_image(x, ev, p, "image", false, &e->image);
+		get_text(x, ev, p, "alt", !is_absent(field(ev, "image")), &e->alt);
 		if (k < 0)
 			continue; /* the kind's fields cannot be judged; its error says enough */
 		e->kind = (hall_exhibit_kind)k;

@@ -193,7 +193,8 @@ static void map_label(hall_ui *ui, const map_view *v, double mx, double my, cons
 	to_screen(v, mx, my, &sx, &sy);
 	int w, h;
 	hall_ui_measure_text(ui, name, strlen(name), ui->font_px, lang, 0, &w, &h);
-	hall_rect box = {(int)lround(sx) - w / 2 - 4, (int)lround(sy) - h / 2, w + 8, h};
+	int inset = ui->m.stroke_px * 2;
+	hall_rect box = {(int)lround(sx) - w / 2 - inset, (int)lround(sy) - h / 2, w + 2 * inset, h};
 	if (!rect_inside(v->map, box))
 		return;
 	for (int i = 0; i < *nplaced; i++)
@@ -204,11 +205,11 @@ static void map_label(hall_ui *ui, const map_view *v, double mx, double my, cons
 	hall_dl_item *b = hall_dl_box(ui->dl, box, ui->th->surface);
 	if (b) {
 		b->border = ui->th->map_line;
-		b->border_px = 1;
+		b->border_px = ui->m.border_thin_px;
 	}
 	/* The text run gets the very rect that was checked (one measurement, not a second
 	 * one inside hall_ui_text), so what is drawn is what the later names are kept off. */
-	hall_dl_item *t = hall_dl_text(ui->dl, (hall_rect){box.x + 4, box.y, w, h}, name, ui->font_px, lang,
+	hall_dl_item *t = hall_dl_text(ui->dl, (hall_rect){box.x + inset, box.y, w, h}, name, ui->font_px, lang,
 	                               ui->th->surface_text, ui->th->surface);
 	if (t)
 		t->bold = 0;
@@ -222,7 +223,7 @@ static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, co
 	hall_dl_item *bg = hall_dl_box(ui->dl, v->map, th->bg);
 	if (bg) {
 		bg->border = th->border;
-		bg->border_px = 2;
+		bg->border_px = ui->m.stroke_px;
 	}
 	size_t maxn = 0;
 	for (size_t i = 0; i < m->n_districts; i++)
@@ -256,7 +257,7 @@ static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, co
 			hall_dl_polygon(ui->dl, pts, (int)n, (int)i == st->district ? th->land_selected : th->land);
 		if (poly) {
 			poly->border = th->map_line;
-			poly->border_px = (int)i == st->district ? 5 * ui->scale : 2;
+			poly->border_px = (int)i == st->district ? ui->m.stroke_bold_px : ui->m.stroke_px;
 		}
 	}
 	/* Boundaries as lines (clipped), so districts read apart without relying on fill
@@ -265,7 +266,7 @@ static void draw_map(const hall_exhibit_ctx *c, const hall_exhibit_state *st, co
 		const hall_district *d = &m->districts[i];
 		if (d->n_points < 3 || !d->points)
 			continue;
-		int w = (int)i == st->district ? 6 * ui->scale : 2;
+		int w = (int)i == st->district ? ui->m.stroke_bold_px + ui->m.border_thin_px : ui->m.stroke_px;
 		for (size_t k = 0; k < d->n_points; k++) {
 			double x0, y0, x1, y1;
 			to_screen(v, d->points[k].x, d->points[k].y, &x0, &y0);

@@ -406,7 +406,7 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 		                               b->highlight ? th->series[1] : th->series[0]);
 		if (bx && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
 			bx->border = th->text;
-			bx->border_px = 2;
+			bx->border_px = ui->m.stroke_px;
 		}
 		if (value_own_line && !split)
 			hall_ui_text_box(ui, (hall_rect){r.x, y + ui->line_h, r.w, vl * ui->line_h}, b->value_text, ui->font_px,
@@ -511,7 +511,7 @@ static void draw_donut(hall_ui *ui, int cx, int cy, double ro, const exhibits_ba
 			hall_dl_item *box = hall_dl_box(ui->dl, (hall_rect){bx, by, bw, bh}, th->surface);
 			if (box) {
 				box->border = th->text;
-				box->border_px = 2;
+				box->border_px = ui->m.stroke_px;
 			}
 			hall_ui_text(ui, bx + ui->pad_px / 2, by, num, ui->font_px, ui->lang, 1, th->surface_text, th->surface);
 		}
@@ -616,7 +616,7 @@ void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id,
 		hall_dl_item *b = hall_dl_box(ui->dl, r, ui->th->surface);
 		if (b) {
 			b->border = ui->th->border;
-			b->border_px = 2;
+			b->border_px = ui->m.stroke_px;
 		}
 		hall_ui_text_box(ui, (hall_rect){r.x + ui->pad_px, r.y + ui->pad_px / 2, r.w - 2 * ui->pad_px,
 		                                 r.h - ui->pad_px},

@@ -269,7 +269,10 @@ static void theme_pairs_should_reach_their_contrast(void **state)
 		                              {t->disabled_text, t->disabled},
 		                              {t->bar_text, t->bar},
 		                              {t->notice_text, t->notice},
-		                              {t->urgent_text, t->urgent}};
+		                              {t->urgent_text, t->urgent},
+		                              {t->caption_text, t->caption},
+		                              {t->figure_text, t->bg},
+		                              {t->text, t->track}};
 		for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 			double c = hall_a11y_contrast(pairs[i][0], pairs[i][1]);
 			if (c < need)
@@ -288,6 +291,46 @@ static void theme_pairs_should_reach_their_contrast(void **state)
 		/* Chart fills against the background: bars are readable in greyscale. */
 		for (int k = 0; k < 6; k++)
 			assert_true(hall_a11y_contrast(t->series[k], t->bg) >= 3.0);
+	}
+}
+
+/* The design system's scale (kiosk/theme.h): display headlines about three times the
+ * body, key figures twice, in normal and large text; a body column holding 45 to 75
+ * Latin characters (20 to 40 CJK ones) by the width model; motion inside its limits. */
+static void theme_should_keep_its_type_scale_and_text_column(void **state)
+{
+	(void)state;
+	for (int halves = 2; halves <= 4; halves++) {
+		hall_theme_metrics m;
+		hall_theme_metrics_get(&m, 1920.0 / 1210.0, 1080, halves);
+		double d = (double)m.display_px / m.body_px, fg = (double)m.figure_px / m.body_px;
+		assert_true(d >= 2.8 && d <= 3.2);
+		assert_true(fg >= 1.8 && fg <= 2.2);
+		assert_true(m.title_px > m.body_px && m.title_px < m.figure_px);
+		assert_true(m.border_bold_px > m.border_px && m.border_px > m.border_thin_px);
+	}
+	hall_theme_metrics m;
+	hall_theme_metrics_get(&m, 1920.0 / 1210.0, 1080, 2);
+	/* English prose averages about 0.52 em a character in Noto Sans; CJK 1 em. */
+	double latin = m.measure_px / (0.52 * m.body_px), cjk = (double)m.measure_px / m.body_px;
+	assert_true(latin >= 45 && latin <= 75);
+	assert_true(cjk >= 20 && cjk <= HALL_THEME_MEASURE_MAX_CJK);
+	/* Eased progress: starts at 0, ends at 1, never goes back. */
+	assert_true(hall_theme_ease(0, HALL_MOTION_SCREEN_MS) == 0.0);
+	assert_true(hall_theme_ease(HALL_MOTION_SCREEN_MS, HALL_MOTION_SCREEN_MS) == 1.0);
+	double prev = 0;
+	for (int t = 0; t <= HALL_MOTION_SCREEN_MS; t += 10) {
+		double e = hall_theme_ease(t, HALL_MOTION_SCREEN_MS);
+		assert_true(e >= prev && e <= 1.0);
+		prev = e;
+	}
+	/* Components: every style's text reads on its fill in both themes. */
+	for (int hc = 0; hc < 2; hc++) {
+		const hall_ui_theme *t = hall_ui_theme_get(hc);
+		for (int c = HALL_COMP_TILE; c <= HALL_COMP_PICTURE; c++) {
+			hall_theme_style st = hall_theme_style_of(t, &m, (hall_theme_component)c);
+			assert_true(hall_a11y_contrast(st.text, st.fill) >= (hc ? 7.0 : 4.5));
+		}
 	}
 }
 
@@ -544,6 +587,7 @@ int main(void)
 		cmocka_unit_test(images_and_polygons_need_a_description),
 		cmocka_unit_test(overlapping_text_should_be_reported),
 		cmocka_unit_test(theme_pairs_should_reach_their_contrast),
+		cmocka_unit_test(theme_should_keep_its_type_scale_and_text_column),
 		cmocka_unit_test(ui_sizes_should_follow_the_screen_in_mm),
 		cmocka_unit_test(wrapping_should_fit_the_width_and_keep_every_character),
 		cmocka_unit_test(wrapping_should_follow_unicode_line_breaking),

@@ -181,6 +181,8 @@ static const struct bad_case {
 	{"bad-asset-type", "assets[0].type", "image/gif"},
 	{"bad-id", "exhibits[0].id", "not a valid id"},
 	{"missing-alt", "exhibits[1].cards[0].alt", "missing"},
+	{"exhibit-image-missing-asset", "exhibits[0].image", "\"nothere.png\", which is not in \"assets\""},
+	{"exhibit-image-without-alt", "exhibits[0].alt", "missing"},
 	{"votes-over-total", "exhibits[0].rounds[0].options", "more than total_votes 1000"},
 	{"no-exhibits", "exhibits", "is empty, expected 1 to 32 exhibits"},
 	{"bad-signature-alg", "signature.alg", "expected ed25519"},

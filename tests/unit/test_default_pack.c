@@ -222,6 +222,7 @@ static void every_image_should_be_used_and_under_300_kb(void **state)
 			used = used || c->attract[s].image == a;
 		for (size_t e = 0; e < c->n_exhibits; e++) {
 			const hall_exhibit *x = &c->exhibits[e];
+			used = used || x->image == a;
 			if (x->kind == HALL_EXHIBIT_BRAND)
 				for (size_t s = 0; s < x->u.brand.n_slides; s++)
 					used = used || x->u.brand.slides[s].image == a;
@@ -234,6 +235,31 @@ static void every_image_should_be_used_and_under_300_kb(void **state)
 	}
 }
 
+/* Issue #12: every exhibit has a picture for its home tile and every policy card a
+ * picture beside its text, each described for voice in all five languages. */
+static void every_exhibit_and_policy_card_should_have_a_described_picture(void **state)
+{
+	const hall_content *c = *state;
+	for (size_t e = 0; e < c->n_exhibits; e++) {
+		const hall_exhibit *x = &c->exhibits[e];
+		if (!x->image)
+			fail_msg("exhibit %s has no picture for its tile", x->id);
+		for (int l = 0; l < HALL_LANG_COUNT; l++)
+			if (!x->alt.s[l] || !x->alt.s[l][0])
+				fail_msg("exhibit %s: picture not described in %s", x->id, hall_lang_code((hall_lang)l));
+		if (x->kind != HALL_EXHIBIT_POLICY)
+			continue;
+		for (size_t k = 0; k < x->u.policy.n_cards; k++) {
+			const hall_card *cd = &x->u.policy.cards[k];
+			if (!cd->image)
+				fail_msg("policy card %s has no picture", cd->id);
+			for (int l = 0; l < HALL_LANG_COUNT; l++)
+				if (!cd->alt.s[l] || !cd->alt.s[l][0])
+					fail_msg("card %s: picture not described in %s", cd->id, hall_lang_code((hall_lang)l));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +267,7 @@ int main(void)
 		cmocka_unit_test(policy_charts_should_add_up_to_the_source_totals),
 		cmocka_unit_test(city_model_should_put_the_25_districts_where_they_are),
 		cmocka_unit_test(every_image_should_be_used_and_under_300_kb),
+		cmocka_unit_test(every_exhibit_and_policy_card_should_have_a_described_picture),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

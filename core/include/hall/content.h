@@ -218,6 +218,8 @@ typedef struct hall_exhibit {
 	const char *id;
 	hall_exhibit_kind kind;
 	hall_text title, summary;
+	const hall_asset *image;   /* the home tile's picture; NULL when absent */
+	hall_text alt;             /* what it shows (required with an image) */
 	union {                    /* the member named by kind */
 		hall_brand brand;
 		hall_policy policy;
