@@ -374,6 +374,7 @@ hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks
 	app->more_ms = (int64_t)more * 1000;
 	app->max_ext = cfg->session.max_extensions >= 10 ? cfg->session.max_extensions : 10;
 	app->voice_available = cfg->voice.enabled;
+	app->reduced_motion = cfg->screen.reduced_motion;
 	/* volume_pct is a share of the configured level (the voice engine multiplies it by
 	 * cfg->voice.volume, the cap), so a visitor starts at 100 %: the configured level. */
 	app->volume_default = 100;
@@ -504,6 +505,8 @@ void hall_app_tick(hall_app *app, int64_t now)
 		if (app->attract_next == 0)
 			app->attract_next = now + ATTRACT_SLIDE_MS;
 		if (app->scr == SCR_ATTRACT && n > 1 && !app->attract_paused && now >= app->attract_next) {
+			app->attract_prev = app->attract_slide;
+			app->attract_changed = now;
 			app->attract_slide = (app->attract_slide + 1) % (int)n;
 			app->attract_next = now + ATTRACT_SLIDE_MS;
 		}
@@ -544,6 +547,11 @@ void hall_app_tick(hall_app *app, int64_t now)
 
 
 /* ---- activation ---- */
+
+int app__reduced_motion(const hall_app *app)
+{
+	return app->reduced_motion;
+}
 
 void app__set_mode(hall_app *app, unsigned bit)
 {

@@ -19,7 +19,7 @@
 #include "exhibits/exhibits.h"
 #include "ui.h"
 
-#define ATTRACT_SLIDE_MS 8000
+#define ATTRACT_SLIDE_MS HALL_MOTION_SLIDE_MS
 #define MAX_POLL_RESULTS 32
 #define STAFF_CORNER_MM 40.0
 #define MAX_SHOW 32 /* a schedule playlist names at most 32 exhibits; content holds at most 32 */
@@ -82,6 +82,13 @@ struct hall_app {
 
 	int attract_slide, attract_paused;
 	int64_t attract_next;
+	/* Motion (kiosk/theme.h): the slide faded from and since when; the screen on show
+	 * and since when (a new one fades in); the config's reduced motion. */
+	int attract_prev;
+	int64_t attract_changed;
+	char shown_screen[256];
+	int64_t screen_changed;
+	int reduced_motion;
 
 	char focus[128];
 	int has_focus;
@@ -185,6 +192,8 @@ void app__set_mode(hall_app *app, unsigned bit);
 void app__set_language(hall_app *app, hall_lang l);
 void app__enter_exhibit(hall_app *app, size_t i);
 void app__go_home(hall_app *app);
+/* Nothing moves by itself: the config's screen.reduced_motion. */
+int app__reduced_motion(const hall_app *app);
 /* The attract loop is on screen, with nothing over it, and a touch would start a visit. */
 int app__on_attract(const hall_app *app);
 

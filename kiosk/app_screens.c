@@ -94,8 +94,12 @@ static void mode_label(const hall_ui *ui, char *buf, size_t len, hall_ui_str nam
 	         hall_ui_string(on ? HALL_STR_ON : HALL_STR_OFF, ui->lang)); /* kiosk-voice: ： in zh/ja */
 }
 
-/* The four mode toggles as button specs (labels in bufs). */
-static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_button_spec *b, char bufs[4][160])
+/* The mode toggles as button specs (labels in bufs, spoken labels in spoken). compact
+ * (the attract loop's row): the mode's name alone, marked when on, and its state in the
+ * spoken label. */
+#define MODE_MAX 4
+static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_button_spec *b, char bufs[MODE_MAX][160],
+                           char spoken[MODE_MAX][160], int compact)
 {
 	static const struct {
 		const char *id;
@@ -106,13 +110,17 @@ static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_butto
 	             {"mode-low-position", HALL_STR_LOW_POSITION, HALL_APP_MODE_LOW_POSITION},
 	             {"mode-voice", HALL_STR_VOICE, HALL_APP_MODE_VOICE}};
 	size_t n = 0;
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < MODE_MAX; i++) {
 		if (modes[i].bit == HALL_APP_MODE_VOICE && !app->voice_available)
 			continue;
 		int on = (app->modes & modes[i].bit) != 0;
-		mode_label(ui, bufs[n], sizeof(bufs[n]), modes[i].name, on);
+		mode_label(ui, spoken[n], sizeof(spoken[n]), modes[i].name, on);
+		if (compact)
+			snprintf(bufs[n], sizeof(bufs[n]), "%s%s", on ? "✓ " : "", hall_ui_string(modes[i].name, ui->lang));
+		else
+			snprintf(bufs[n], sizeof(bufs[n]), "%s", spoken[n]);
 		b[n] = (hall_ui_button_spec){modes[i].id, HALL_ACT(HALL_ACT_TOGGLE_MODE, (int)modes[i].bit), bufs[n], ui->lang,
-		                             NULL, HALL_ROLE_TOGGLE,
+		                             compact ? spoken[n] : NULL, HALL_ROLE_TOGGLE,
 		                             on ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON};
 		n++;
 	}
@@ -122,9 +130,9 @@ static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_butto
 static void build_dialog_access(hall_app *app, frame *fr)
 {
 	hall_ui *ui = &fr->ui;
-	hall_ui_button_spec b[4];
-	char bufs[4][160];
-	size_t n = mode_buttons(app, ui, b, bufs);
+	hall_ui_button_spec b[MODE_MAX];
+	char bufs[MODE_MAX][160], spoken[MODE_MAX][160];
+	size_t n = mode_buttons(app, ui, b, bufs, spoken, 0);
 	hall_ui_button_spec v[7];
 	size_t nv = 0;
 	char vol[64], rate[64], num[16];
@@ -257,9 +265,9 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 	hall_ui_button_spec langs[HALL_LANG_COUNT];
 	lang_bufs lbufs;
 	size_t nl = lang_buttons(app, langs, &lbufs);
-	hall_ui_button_spec modes[4];
-	char bufs[4][160];
-	size_t nm = mode_buttons(app, ui, modes, bufs);
+	hall_ui_button_spec modes[MODE_MAX];
+	char bufs[MODE_MAX][160], spoken[MODE_MAX][160];
+	size_t nm = mode_buttons(app, ui, modes, bufs, spoken, 1);
 	size_t n_slides = app->content ? app->content->n_attract : 0;
 	hall_ui_button_spec slide_b[3] = {
 		{"slide-prev", HALL_ACT_0(HALL_ACT_SLIDE_PREV), hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
@@ -334,30 +342,172 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 		hall_ui_flow_buttons(f, groups[g].b, groups[g].n);
 }
 
+/* The attract loop as a poster (issue #12 Build 2): the slide's picture across the
+ * screen (cross-fading from the last one in HALL_MOTION_FADE_MS), its caption as a
+ * display-size headline on an opaque band (its contrast never depends on the picture),
+ * "touch anywhere to start" in the content's languages in turn (one every
+ * HALL_MOTION_CYCLE_MS: far below 3 changes a second), and one compact row of choices
+ * under it: start, the languages, the modes, the slide controls. The whole picture is a
+ * target that starts the visit. Returns 0, drawing nothing, when the screen cannot hold
+ * it (large text, a short low-position band): the paged layout is used then. */
+static int attract_poster(hall_app *app, frame *fr, int64_t now)
+{
+	hall_ui *ui = &fr->ui;
+	const hall_content *c = app->content;
+	size_t n_slides = c ? c->n_attract : 0;
+	if (n_slides == 0 || ui->scale > 1)
+		return 0;
+	hall_rect area = fr->content;
+	int m = ui->gap_px;
+	hall_ui_button_spec b[3 + 1 + HALL_LANG_COUNT + MODE_MAX + 3];
+	size_t n = 0;
+	char feat_id[96], feat_text[600];
+	int fi = app__featured_exhibit(app);
+	if (fi >= 0) {
+		const hall_exhibit *fe = &c->exhibits[fi];
+		hall_lang tl;
+		const char *t = hall_text_get_lang(&fe->title, ui->lang, &tl);
+		snprintf(feat_id, sizeof(feat_id), "exhibit-%s", fe->id ? fe->id : "?");
+		snprintf(feat_text, sizeof(feat_text), "%s: %s", hall_ui_string(HALL_STR_NOW_SHOWING, tl), t ? t : "");
+		b[n++] = (hall_ui_button_spec){feat_id, HALL_ACT(HALL_ACT_OPEN_EXHIBIT, fi), feat_text, tl, NULL,
+		                               HALL_ROLE_LINK, HALL_UI_BUTTON};
+	}
+	b[n++] = (hall_ui_button_spec){"start", HALL_ACT_0(HALL_ACT_START), hall_ui_string(HALL_STR_START, ui->lang),
+	                               ui->lang, hall_ui_string(HALL_STR_TOUCH_TO_START, ui->lang), HALL_ROLE_BUTTON,
+	                               HALL_UI_BUTTON_PRIMARY};
+	lang_bufs lbufs;
+	n += lang_buttons(app, b + n, &lbufs);
+	char bufs[MODE_MAX][160], spoken[MODE_MAX][160];
+	n += mode_buttons(app, ui, b + n, bufs, spoken, 1);
+	if (n_slides > 1) {
+		b[n++] = (hall_ui_button_spec){"slide-prev", HALL_ACT_0(HALL_ACT_SLIDE_PREV),
+		                               hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		                               HALL_UI_BUTTON};
+		b[n++] = (hall_ui_button_spec){"slide-pause", HALL_ACT_0(HALL_ACT_SLIDE_PAUSE),
+		                               hall_ui_string(app->attract_paused ? HALL_STR_PLAY : HALL_STR_PAUSE, ui->lang),
+		                               ui->lang, NULL, HALL_ROLE_TOGGLE, HALL_UI_BUTTON};
+		b[n++] = (hall_ui_button_spec){"slide-next", HALL_ACT_0(HALL_ACT_SLIDE_NEXT),
+		                               hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		                               HALL_UI_BUTTON};
+	}
+	int rows_h = hall_ui_button_rows(ui, (hall_rect){area.x, 0, area.w, area.h}, b, n, 0);
+
+	int k = app->attract_slide % (int)n_slides;
+	const hall_slide *s = &c->attract[k];
+	hall_lang cl, al;
+	const char *cap = hall_text_get_lang(&s->caption, ui->lang, &cl);
+	const char *alt = hall_text_get_lang(&s->alt, ui->lang, &al);
+	if (!cap)
+		cap = "";
+	/* The prompt's language: the content's languages in turn, the visitor's own while
+	 * nothing may move. */
+	hall_lang pl = ui->lang;
+	if (!app__reduced_motion(app) && c->n_languages > 1)
+		pl = c->languages[(size_t)((now / HALL_MOTION_CYCLE_MS) % (int64_t)c->n_languages)];
+	const char *prompt = hall_ui_string(HALL_STR_TOUCH_TO_START, pl);
+
+	/* The headline: display size (3x the body) while it takes at most 3 lines across the
+	 * band, else the key-figure size. */
+	int band_w = area.w;
+	int inner = band_w - 2 * ui->pad_px * 2;
+	int hpx = ui->display_px, hlh = ui->display_line_h;
+	int hl = hall_ui_count_lines(ui, cap, hpx, cl, 1, inner, 8);
+	if (hl > 3) {
+		hpx = ui->figure_px;
+		hlh = ui->figure_line_h;
+		hl = hall_ui_count_lines(ui, cap, hpx, cl, 1, inner, 8);
+	}
+	int pl_lines = hall_ui_count_lines(ui, prompt, ui->title_px, pl, 0, inner, 4);
+	/* The prompt's band keeps the height of its longest language, so the headline never
+	 * moves as the languages turn. */
+	for (size_t i = 0; i < c->n_languages; i++) {
+		int l2 = hall_ui_count_lines(ui, hall_ui_string(HALL_STR_TOUCH_TO_START, c->languages[i]), ui->title_px,
+		                             c->languages[i], 0, inner, 4);
+		if (l2 > pl_lines)
+			pl_lines = l2;
+	}
+	int band_h = 2 * ui->pad_px * 2 + hl * hlh + m + pl_lines * ui->title_line_h;
+
+	int low = (ui->modes & HALL_APP_MODE_LOW_POSITION) != 0;
+	int top_free = area.y == ui->view.y + m && !low; /* no banner above: bleed to the top */
+	/* The picture across the screen, the band under it (a lower third: the picture is
+	 * never covered), the row of choices under both. */
+	hall_rect band = {area.x, area.y + area.h - rows_h - m - band_h, band_w, band_h};
+	hall_rect pic = {ui->view.x, top_free ? 0 : area.y, ui->view.w, 0};
+	pic.h = band.y - pic.y;
+	if (band.y < area.y || pic.h < area.h * 2 / 5)
+		return 0;
+
+	/* The picture, fading in over the last one. */
+	double e = app__reduced_motion(app) || app->attract_changed == 0
+	               ? 1.0
+	               : hall_theme_ease(now - app->attract_changed, HALL_MOTION_FADE_MS);
+	hall_exhibit_ctx ec;
+	hall_poll_tally tally;
+	app__exhibit_ctx(app, ui, area, NULL, &tally, &ec);
+	char path[1024];
+	const hall_slide *ps = &c->attract[app->attract_prev % (int)n_slides];
+	if (e < 1.0 && ps != s && exhibits__asset_path(&ec, ps->image, path, sizeof(path)))
+		hall_dl_image(ui->dl, pic, path, 1);
+	if (exhibits__asset_path(&ec, s->image, path, sizeof(path))) {
+		hall_dl_item *im = hall_dl_image(ui->dl, pic, path, 1);
+		if (im)
+			im->color.a = (uint8_t)(e * 255.0 + 0.5);
+	} else {
+		hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
+		hall_dl_box(ui->dl, pic, st.fill);
+	}
+	char label[1400];
+	snprintf(label, sizeof(label), "%s. %s: %s", hall_ui_string(HALL_STR_TOUCH_TO_START, ui->lang),
+	         hall_ui_string(HALL_STR_IMAGE, ui->lang),
+	         alt && alt[0] ? alt : cap);
+	/* Picture and band are one target: touch anywhere. */
+	hall_ui_hit(ui, (hall_rect){pic.x, pic.y, pic.w, band.y + band.h - pic.y}, "attract-image",
+	            HALL_ACT_0(HALL_ACT_START), HALL_ROLE_BUTTON, label);
+
+	/* The headline band. */
+	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
+	st.border_px = 0;
+	hall_theme_box(ui->dl, band, &st);
+	int x = band.x + 2 * ui->pad_px, y = band.y + 2 * ui->pad_px;
+	hall_ui_text_box(ui, (hall_rect){x, y, inner, hl * hlh}, cap, hpx, cl, 1, st.text, st.fill, 0);
+	hall_ui_text_box(ui, (hall_rect){x, y + hl * hlh + m, inner, pl_lines * ui->title_line_h}, prompt, ui->title_px,
+	                 pl, 0, st.text, st.fill, 0);
+	hall_ui_set_heading(ui, cap);
+
+	hall_ui_button_rows(ui, (hall_rect){area.x, area.y + area.h - rows_h, area.w, rows_h}, b, n, 1);
+	return 1;
+}
+
 /* Home: one tile per exhibit with its title and summary. */
 typedef struct home_ctx {
 	hall_app *app;
 } home_ctx;
 
-/* Tile heights of row [i, i + cols): natural (title up to 3 lines and the whole summary)
- * and least (the title alone, at least a target). */
+/* The caption band of a home tile: the title (title size, up to 3 lines) over the whole
+ * summary (nothing on home is cut: rows page instead), with padding. */
+static int tile_text_h(const hall_ui *ui, const hall_exhibit *ex, int inner)
+{
+	hall_lang tl, sl;
+	const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
+	const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
+	return hall_ui_count_lines(ui, t, ui->title_px, tl, 1, inner, 40) * ui->title_line_h +
+	       hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 40) * ui->line_h + 2 * ui->pad_px;
+}
+
+/* Tile heights of row [i, i + cols): natural (the caption band and a picture half the
+ * page tall) and least (the caption band alone, at least a target). */
 static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_t *shown, size_t n_shown, size_t i,
-                             int cols, int inner, int *nat, int *least)
+                             int cols, int inner, int page_h, int *nat, int *least)
 {
 	const hall_content *c = app->content;
 	*nat = *least = ui->target_px;
 	for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
-		const hall_exhibit *ex = &c->exhibits[shown[k]];
-		hall_lang tl, sl;
-		const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
-		const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
-		int h = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 40) * ui->line_h + 2 * ui->pad_px;
+		int h = tile_text_h(ui, &c->exhibits[shown[k]], inner);
 		if (h > *least)
 			*least = h;
-		/* The whole summary: nothing on home is cut (rows page instead). */
-		h += hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 40) * ui->line_h;
-		if (h > *nat)
-			*nat = h;
+		if (h + page_h / 2 > *nat)
+			*nat = h + page_h / 2;
 	}
 }
 
@@ -382,11 +532,11 @@ static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const siz
 	size_t rows = (n_shown + (size_t)cols - 1) / (size_t)cols;
 	int nat[HALL_CONTENT_EXHIBITS_MAX], least[HALL_CONTENT_EXHIBITS_MAX];
 	for (size_t r = 0; r < rows; r++) {
-		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, inner, &nat[r], &least[r]);
+		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, inner, f->area.h, &nat[r], &least[r]);
 	}
 	memset(p, 0, sizeof(*p));
 	for (size_t r = 0; r < rows; r++) {
-		if (nat[r] > f->area.h)
+		if (least[r] > f->area.h)
 			p->cuts++;
 		if (least[r] > f->area.h)
 			least[r] = f->area.h;
@@ -453,7 +603,12 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 	const hall_content *c = app->content;
 	hall_lang l;
 	const char *title = hall_text_get_lang(&c->title, ui->lang, &l);
-	hall_ui_flow_text(f, title, l, 1, ui->th->text, ui->th->bg);
+	/* In large text the hall's name would take the room of a tile's caption (a page
+	 * with the name and no tile): it is spoken, and every tile names its exhibit. */
+	if (ui->scale > 1)
+		hall_ui_set_heading(ui, title);
+	else
+		hall_ui_flow_text(f, title, l, 1, ui->th->text, ui->th->bg);
 	/* Only the exhibits the schedule shows (all by default), in its order. */
 	size_t shown[HALL_CONTENT_EXHIBITS_MAX];
 	size_t n_shown = app__shown_exhibits(app, shown, HALL_CONTENT_EXHIBITS_MAX);
@@ -496,38 +651,63 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 	}
 	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
 	int inner = col_w - 2 * ui->pad_px;
+	hall_exhibit_ctx ec;
+	hall_poll_tally tally;
+	app__exhibit_ctx(app, ui, f->area, NULL, &tally, &ec);
+	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
 	for (size_t i = 0, row = 0; i < n_shown; i += (size_t)cols, row++) {
 		int row_h = best.row_h[row];
 		hall_rect r;
 		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
 			continue;
+		/* The caption bands of a row share one height, so the titles line up. */
+		int band_h = 0;
+		for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
+			int h = tile_text_h(ui, &c->exhibits[shown[k]], inner);
+			band_h = h > band_h ? h : band_h;
+		}
+		if (band_h > r.h)
+			band_h = r.h;
 		for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
 			const hall_exhibit *ex = &c->exhibits[shown[k]];
 			hall_lang tl, sl;
 			const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
 			const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
 			hall_rect tile = {r.x + (int)(k - i) * (col_w + ui->gap_px), r.y, col_w, r.h};
-			hall_dl_item *b = hall_dl_box(ui->dl, tile, ui->th->surface);
-			if (b) {
-				b->border = ui->th->border;
-				b->border_px = 3 * ui->scale;
-				b->radius_px = 10 * ui->scale;
+			/* A picture tile (issue #12 Build 3): the exhibit's picture fills the top, the
+			 * caption band under it carries the title and the whole summary. The tile's
+			 * box is its outline (3:1 on the ground) and the band's ground. */
+			hall_theme_box(ui->dl, tile, &st);
+			hall_rect pic = {tile.x + st.border_px, tile.y + st.border_px, tile.w - 2 * st.border_px,
+			                 tile.h - band_h - st.border_px};
+			char path[1024];
+			if (pic.h >= ui->target_px && exhibits__asset_path(&ec, exhibits__tile_picture(ex), path, sizeof(path)))
+				hall_dl_image(ui->dl, pic, path, 1);
+			int ty = tile.y + tile.h - band_h + ui->pad_px;
+			/* Only a tile taller than a whole page (large text on a small screen) is
+			 * short of room: its text is then cut where the page ends, the title at
+			 * the body size when even one title line does not fit. */
+			int room = band_h - 2 * ui->pad_px;
+			int tpx = ui->title_px, tlh = ui->title_line_h;
+			if (room < tlh) {
+				tpx = ui->font_px;
+				tlh = ui->line_h;
 			}
-			/* The summary gets the lines the row could spare (cut with "..."); it is
-			 * always in the tile's spoken label. */
-			int room = tile.h - 2 * ui->pad_px;
-			int th = hall_ui_count_lines(ui, t, ui->font_px, tl, 1, inner, 40) * ui->line_h;
+			int th = hall_ui_count_lines(ui, t, tpx, tl, 1, inner, 40) * tlh;
 			if (th > room)
-				th = room - room % ui->line_h;
-			hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px, inner, th}, t, ui->font_px,
-			                 tl, 1, ui->th->surface_text, ui->th->surface, 0);
-			int sum_h = (room - th) - (room - th) % ui->line_h;
-			if (sum_h >= ui->line_h)
-				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, tile.y + ui->pad_px + th, inner, sum_h}, s,
-				                 ui->font_px, sl, 0, ui->th->surface_text, ui->th->surface, 0);
-			char id[96], label[1200];
+				th = room > 0 ? room - room % tlh : 0;
+			if (th >= tlh)
+				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, ty, inner, th}, t, tpx, tl, 1, st.text,
+				                 st.fill, 0);
+			int sh = band_h - 2 * ui->pad_px - th;
+			if (sh >= ui->line_h)
+				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, ty + th, inner, sh}, s, ui->font_px, sl, 0,
+				                 st.text, st.fill, 0);
+			char id[96], label[1400];
+			hall_lang al;
+			const char *alt = ex->image ? hall_text_get_lang(&ex->alt, ui->lang, &al) : NULL;
 			snprintf(id, sizeof(id), "exhibit-%s", ex->id ? ex->id : "?");
-			snprintf(label, sizeof(label), "%s. %s", t, s);
+			snprintf(label, sizeof(label), "%s. %s%s%s", t, s, alt && alt[0] ? " " : "", alt ? alt : "");
 			hall_ui_hit(ui, tile, id, HALL_ACT(HALL_ACT_OPEN_EXHIBIT, (int)shown[k]), HALL_ROLE_LINK, label);
 		}
 	}
@@ -736,7 +916,8 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 		hall_ui_paged(ui, area, &app->dialog_page, notice_flow, &tc);
 	} else if (app->scr == SCR_ATTRACT) {
 		attract_ctx ac = {app, fr};
-		hall_ui_paged(ui, area, &app->attract_page, attract_flow, &ac);
+		if (!attract_poster(app, fr, now))
+			hall_ui_paged(ui, area, &app->attract_page, attract_flow, &ac);
 	} else if (app->scr == SCR_HOME) {
 		home_ctx hc = {app};
 		hall_ui_paged(ui, area, &app->home_page, home_flow, &hc);

@@ -185,6 +185,7 @@ hall_dl_item *hall_dl_image(hall_dl *dl, hall_rect r, const char *path, int fill
 		return NULL;
 	it->image = copy;
 	it->fill = fill;
+	it->color = (hall_rgba){255, 255, 255, 255}; /* opaque; a cross-fade lowers color.a */
 	return it;
 }
 

@@ -45,7 +45,8 @@ typedef struct hall_dl_item {
 	hall_lang lang;
 	int bold;
 	hall_rgba bg;
-	/* IMAGE: path of the file; fill = 1 crops to fill, 0 fits inside. */
+	/* IMAGE: path of the file; fill = 1 crops to fill, 0 fits inside; color.a is its
+	 * opacity (255 from hall_dl_image; lower while it fades in). */
 	const char *image;
 	int fill;
 	/* POLYGON: points (x, y pairs), count of points. LINE: rect.x,y to rect.x+w,y+h. */

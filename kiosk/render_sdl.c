@@ -389,6 +389,20 @@ static void draw_image(hall_render *r, const hall_dl_item *it)
 	}
 	e->drawn = r->draws;
 	SDL_Rect d = {dst.x + e->at.x, dst.y + e->at.y, e->at.w, e->at.h};
+	if (it->color.a == 0)
+		return;
+	if (it->color.a < 255) {
+		/* A cross-fade: blended at the item's opacity, then back to the texture's own
+		 * mode (opaque textures are copied without blending). */
+		SDL_BlendMode mode;
+		SDL_GetTextureBlendMode(e->tex, &mode);
+		SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
+		SDL_SetTextureAlphaMod(e->tex, it->color.a);
+		SDL_RenderCopy(r->renderer, e->tex, NULL, &d);
+		SDL_SetTextureAlphaMod(e->tex, 255);
+		SDL_SetTextureBlendMode(e->tex, mode);
+		return;
+	}
 	SDL_RenderCopy(r->renderer, e->tex, NULL, &d);
 }
 

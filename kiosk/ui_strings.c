@@ -39,8 +39,8 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 	                     "現在不是開放時間。", "ただいま営業時間外です。"},
 	[HALL_STR_NEXT_OPENING] = {"다음 운영: {1}", "Opens again: {1}", "下次开放：{1}", "下次開放：{1}",
 	                           "次の開館：{1}"},
-	[HALL_STR_TOUCH_TO_START] = {"화면을 눌러 시작하세요", "Touch the screen to start", "请触摸屏幕开始",
-	                             "請觸摸螢幕開始", "画面にタッチして開始"},
+	[HALL_STR_TOUCH_TO_START] = {"화면 어디든 눌러 시작하세요", "Touch anywhere to start", "触摸屏幕任意位置开始",
+	                             "觸摸螢幕任意位置開始", "画面のどこかにタッチしてスタート"},
 	[HALL_STR_START] = {"시작", "Start", "开始", "開始", "スタート"},
 	[HALL_STR_PREV] = {"이전", "Previous", "上一页", "上一頁", "前へ"},
 	[HALL_STR_NEXT] = {"다음", "Next", "下一页", "下一頁", "次へ"},
@@ -126,6 +126,14 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 		"英語、中文和日語。",
 		"ソウル市民庁へようこそ。音声案内のオンとオフは、星印のキーを押してください。矢印キーで移動し、決定キーで"
 		"選びます。この画面の言語ボタンで、韓国語、英語、中国語、日本語を選べます。"},
+	[HALL_STR_RESULTS_LOCAL_PLAIN] = {
+		"이 키오스크에서 투표한 결과만 보여 드립니다. 다른 곳의 투표는 아직 더해지지 않았습니다.",
+		"These are the votes cast on this kiosk only: votes from elsewhere are not added yet.",
+		"这里只显示在本台机器上投的票，其他地方的投票尚未计入。",
+		"這裡只顯示在本台機器上投的票，其他地方的投票尚未計入。",
+		"この端末で投じられた票だけを表示しています。ほかの場所の票はまだ加わっていません。"},
+	[HALL_STR_YOUR_CHOICE] = {"내 선택", "your choice", "您的选择", "您的選擇", "あなたの選択"},
+	[HALL_STR_READ_MORE] = {"더 보기", "Read more", "查看更多", "查看更多", "続きを読む"},
 };
 
 const char *hall_ui_label_sep(hall_lang lang)

@@ -398,8 +398,8 @@ void hall_kiosk_config_defaults(hall_kiosk_config *cfg)
 
 static hall_err kiosk_screen(const ctx *c, const cJSON *root, hall_kiosk_config *cfg)
 {
-	static const char *const keys[] = {"width_px", "height_px", "width_mm", "height_mm", "bottom_mm", "low_top_mm",
-	                                   "fullscreen", NULL};
+	static const char *const keys[] = {"width_px", "height_px", "width_mm",   "height_mm",      "bottom_mm",
+	                                   "low_top_mm", "fullscreen", "reduced_motion", NULL};
 	const cJSON *o = NULL;
 	hall_err rc = get_obj(c, root, "", "screen", keys, &o);
 	if (rc != HALL_OK || !o)
@@ -410,7 +410,8 @@ static hall_err kiosk_screen(const ctx *c, const cJSON *root, hall_kiosk_config 
 	    (rc = get_num(c, o, "screen", "height_mm", 50, 5000, &cfg->screen.height_mm)) != HALL_OK ||
 	    (rc = get_num(c, o, "screen", "bottom_mm", 0, 3000, &cfg->screen.bottom_mm)) != HALL_OK ||
 	    (rc = get_num(c, o, "screen", "low_top_mm", 400, 1220, &cfg->screen.low_top_mm)) != HALL_OK ||
-	    (rc = get_bool(c, o, "screen", "fullscreen", &cfg->screen.fullscreen)) != HALL_OK)
+	    (rc = get_bool(c, o, "screen", "fullscreen", &cfg->screen.fullscreen)) != HALL_OK ||
+	    (rc = get_bool(c, o, "screen", "reduced_motion", &cfg->screen.reduced_motion)) != HALL_OK)
 		return rc;
 	return HALL_OK;
 }

@@ -589,6 +589,32 @@ void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, h
 	}
 }
 
+int exhibits__asset_path(const hall_exhibit_ctx *c, const hall_asset *asset, char *buf, size_t len)
+{
+	int ok = asset != NULL && asset->name != NULL;
+	if (ok && c->asset_ok && c->content) {
+		ptrdiff_t idx = asset - c->content->assets;
+		if (idx >= 0 && (size_t)idx < c->content->n_assets)
+			ok = c->asset_ok[idx] != 0;
+	}
+	if (ok)
+		snprintf(buf, len, "%s/%s", c->pack_dir ? c->pack_dir : ".", asset->name);
+	return ok;
+}
+
+const hall_asset *exhibits__tile_picture(const hall_exhibit *ex)
+{
+	if (ex->image)
+		return ex->image;
+	if (ex->kind == HALL_EXHIBIT_BRAND && ex->u.brand.n_slides > 0)
+		return ex->u.brand.slides[0].image;
+	if (ex->kind == HALL_EXHIBIT_POLICY)
+		for (size_t i = 0; i < ex->u.policy.n_cards; i++)
+			if (ex->u.policy.cards[i].image)
+				return ex->u.policy.cards[i].image;
+	return NULL;
+}
+
 void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id, const hall_asset *asset,
                      const char *alt, hall_lang alt_lang, int max_h)
 {
@@ -600,15 +626,8 @@ void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id,
 		return;
 	char label[1200];
 	snprintf(label, sizeof(label), "%s: %s", hall_ui_string(HALL_STR_IMAGE, ui->lang), alt && alt[0] ? alt : "");
-	int ok = asset != NULL && asset->name != NULL;
-	if (ok && c->asset_ok && c->content) {
-		ptrdiff_t idx = asset - c->content->assets;
-		if (idx >= 0 && (size_t)idx < c->content->n_assets)
-			ok = c->asset_ok[idx] != 0;
-	}
-	if (ok) {
-		char path[1024];
-		snprintf(path, sizeof(path), "%s/%s", c->pack_dir ? c->pack_dir : ".", asset->name);
+	char path[1024];
+	if (exhibits__asset_path(c, asset, path, sizeof(path))) {
 		hall_dl_image(ui->dl, r, path, 0);
 	} else {
 		/* A broken or missing image: a framed box with its description, so the page

@@ -133,6 +133,12 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 /* A donut chart (polygon slices, numbered) and a numbered legend, inside the flow. */
 void exhibits__donut_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
                            const char *alt, const exhibits_bar *slices, int n);
+/* The file of `asset` under the pack (buf), 1 when it is there to draw; 0 for a missing
+ * or unreadable asset (draw its description instead). */
+int exhibits__asset_path(const hall_exhibit_ctx *c, const hall_asset *asset, char *buf, size_t len);
+/* The picture of an exhibit's home tile: its own image, else its first picture (a brand
+ * slide, a policy card's); NULL when it has none. */
+const hall_asset *exhibits__tile_picture(const hall_exhibit *ex);
 /* An image block of the flow with its alt text as a REGION hit. */
 void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id, const hall_asset *asset,
                      const char *alt, hall_lang alt_lang, int max_h);

@@ -83,6 +83,9 @@ typedef struct hall_kiosk_config {
 		                                  * and every text a visitor must read lies at or
 		                                  * below this height above the floor */
 		bool fullscreen;                 /* true */
+		bool reduced_motion;             /* false: nothing moves by itself (no cross-fades,
+		                                  * no screen transitions, the attract slides and the
+		                                  * "touch to start" languages stay) */
 	} screen;
 	struct {
 		int idle_timeout_s;  /* 10..3600, 60: no touch this long ends the session (after a warning) */
