@@ -81,10 +81,10 @@ void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsign
 	ui->line_h = h;
 	hall_ui_measure_text(ui, "Ag", 2, ui->title_px, ui->lang, 1, &w, &h);
 	ui->title_line_h = h;
-	hall_ui_measure_text(ui, "Ag", 2, ui->figure_px, ui->lang, 1, &w, &h);
-	ui->figure_line_h = h;
-	hall_ui_measure_text(ui, "Ag", 2, ui->display_px, ui->lang, 1, &w, &h);
-	ui->display_line_h = h;
+	/* Line heights scale with the size: the larger sizes are derived, not measured, so a
+	 * frame that shows no key figure or headline opens no font at their sizes. */
+	ui->figure_line_h = (int)ceil((double)ui->title_line_h * ui->figure_px / ui->title_px);
+	ui->display_line_h = (int)ceil((double)ui->title_line_h * ui->display_px / ui->title_px);
 	ui->target_px = ui->m.target_px;
 	ui->gap_px = ui->m.gap_px;
 	ui->pad_px = ui->m.pad_px;
