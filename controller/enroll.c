@@ -19,6 +19,8 @@
 
 #include "ctl.h"
 #include "dynsec.h"
+#include "enroll_rabbit.h"
+#include "tool.h"
 #include "hall/fsutil.h"
 #include "hall/topics.h"
 
@@ -27,6 +29,7 @@
 #define CERT_DAYS_CA "3650"
 #define CERT_DAYS_SERVER "825" /* what browsers accept for a server certificate */
 #define PIN_DIGITS 6
+#define TOOL_TIMEOUT_MS 120000 /* openssl: a key or a certificate takes well under a second */
 
 typedef struct paths {
 	char dir[PATH_MAX];
@@ -34,6 +37,7 @@ typedef struct paths {
 	char tls[PATH_MAX + 8], ca_key[PATH_MAX + 16], ca_crt[PATH_MAX + 16], srv_key[PATH_MAX + 16],
 		srv_crt[PATH_MAX + 16];
 	char broker[PATH_MAX + 8], conf[PATH_MAX + 32], dynsec[PATH_MAX + 32];
+	char rabbit_conf[PATH_MAX + 32], rabbit_defs[PATH_MAX + 32];
 	char ctl_json[PATH_MAX + 32];
 } paths;
 
@@ -79,51 +83,14 @@ static void fill_paths(paths *p, const char *dir)
 	snprintf(p->broker, sizeof p->broker, "%s/broker", dir);
 	snprintf(p->conf, sizeof p->conf, "%s/broker/mosquitto.conf", dir);
 	snprintf(p->dynsec, sizeof p->dynsec, "%s/broker/dynamic-security.json", dir);
+	snprintf(p->rabbit_conf, sizeof p->rabbit_conf, "%s/broker/rabbitmq.conf", dir);
+	snprintf(p->rabbit_defs, sizeof p->rabbit_defs, "%s/broker/definitions.json", dir);
 	snprintf(p->ctl_json, sizeof p->ctl_json, "%s/controller.json", dir);
 }
 
-/* Run a program (argv, no shell) with umask 077 so that every key it writes is private;
- * its first line of stderr goes into err when it fails. */
 static hall_err run_tool(const char *const argv[], hall_error *err)
 {
-	int fds[2];
-	if (pipe(fds) != 0)
-		return hall_error_set(err, HALL_ERR_IO, argv[0], "pipe: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return hall_error_set(err, HALL_ERR_IO, argv[0], "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		umask(077);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-		}
-		dup2(fds[1], 2);
-		close(fds[0]);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	char out[512];
-	size_t n = 0;
-	ssize_t r;
-	while ((r = read(fds[0], out + n, sizeof out - 1 - n)) > 0 && n < sizeof out - 1)
-		n += (size_t)r;
-	close(fds[0]);
-	out[n] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return hall_error_set(err, HALL_ERR_IO, argv[0], "failed (%s %s): %s", argv[0], argv[1] ? argv[1] : "",
-		                      out[0] ? out : "no message");
-	return HALL_OK;
+	return hall_tool_run(argv, NULL, 0, NULL, 0, TOOL_TIMEOUT_MS, NULL, err);
 }
 
 /* ------------------------------------------------------------------ signing key */
@@ -413,31 +380,87 @@ static hall_err write_broker_conf(const paths *p, const char *listen_host, int p
 
 /* ------------------------------------------------------------------ init */
 
-/* The "listener PORT HOST" of an earlier init's broker config, if there is one. */
+/* The listener of an earlier init's broker config, if there is one: mosquitto's
+ * "listener PORT HOST" or RabbitMQ's "mqtt.listeners.ssl.default = HOST:PORT". */
 static bool previous_listener(const char *dir, char *host, size_t host_len, int *port)
 {
+	static const char *const files[] = {"mosquitto.conf", "rabbitmq.conf"};
 	char path[PATH_MAX + 40], line[512];
 	bool found = false;
-	snprintf(path, sizeof path, "%s/broker/mosquitto.conf", dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof line, f)) {
-		char h[256];
-		int p = 0;
-		if (sscanf(line, "listener %d %255s", &p, h) == 2 && p > 0 && p < 65536 && strlen(h) < host_len) {
-			snprintf(host, host_len, "%s", h);
-			*port = p;
-			found = true;
+	for (size_t i = 0; i < 2 && !found; i++) {
+		snprintf(path, sizeof path, "%s/broker/%s", dir, files[i]);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof line, f)) {
+			char h[256];
+			int p = 0;
+			if ((sscanf(line, "listener %d %255s", &p, h) == 2 ||
+			     sscanf(line, "mqtt.listeners.ssl.default = %255[^:\n]:%d", h, &p) == 2) &&
+			    p > 0 && p < 65536 && strlen(h) < host_len) {
+				snprintf(host, host_len, "%s", h);
+				*port = p;
+				found = true;
+			}
 		}
+		fclose(f);
 	}
-	fclose(f);
 	return found;
+}
+
+/* The controller config's "broker_admin": how kiosk add/remove/list reach the accounts.
+ * One of the same kind already there stays as it is (its nodes were set by staff). */
+static int set_broker_admin(cJSON *doc, bool rabbit)
+{
+	const cJSON *old = cJSON_GetObjectItemCaseSensitive(doc, "broker_admin");
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(old, "kind");
+	if (cJSON_IsString(kind) && strcmp(kind->valuestring, rabbit ? "rabbitmq" : "mosquitto") == 0)
+		return 0;
+	cJSON *a = cJSON_CreateObject();
+	if (!a || !cJSON_AddStringToObject(a, "kind", rabbit ? "rabbitmq" : "mosquitto") ||
+	    (rabbit && (!cJSON_AddStringToObject(a, "vhost", HALL_RABBIT_VHOST_DEFAULT) ||
+	                !cJSON_AddStringToObject(a, "rabbitmqctl", "rabbitmqctl") || !cJSON_AddArrayToObject(a, "nodes")))) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(doc, "broker_admin"))
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, "broker_admin", a);
+	else
+		cJSON_AddItemToObject(doc, "broker_admin", a);
+	return 0;
+}
+
+/* DIR/broker/: mosquitto.conf and the dynamic-security plugin's accounts (made once, the
+ * broker keeps them), or RabbitMQ's rabbitmq.conf and definitions.json (written each time). */
+static hall_err write_broker_files(const paths *p, bool rabbit, const char *host, int port, const char *password,
+                                   const char **what, hall_error *err)
+{
+	hall_err rc;
+	if (rabbit) {
+		hall_rabbit_files f = {p->rabbit_conf, p->rabbit_defs, p->ca_crt, p->srv_crt, p->srv_key, host, port,
+		                       HALL_TOPIC_PREFIX_DEFAULT, HALL_RABBIT_VHOST_DEFAULT, HALL_CONTROLLER_ID_DEFAULT,
+		                       password};
+		*what = "written";
+		return hall_rabbit_write_files(&f, err);
+	}
+	if (!hall_fs_exists(p->dynsec)) {
+		char *json = NULL;
+		if ((rc = hall_dynsec_initial_file("hall/v1", HALL_CONTROLLER_ID_DEFAULT, password, &json, err)) != HALL_OK)
+			return rc;
+		rc = hall_fs_write_atomic_mode(p->dynsec, json, strlen(json), 0600, err);
+		free(json);
+		if (rc != HALL_OK)
+			return rc;
+		*what = "new";
+	}
+	return write_broker_conf(p, host, port, err);
 }
 
 typedef struct init_opts {
 	const char *names[MAX_NAMES];
 	size_t n_names;
+	const char *kind; /* --broker-kind as given, NULL = not given */
+	bool rabbit;
 } init_opts;
 
 static int parse_init(int argc, char **argv, init_opts *o)
@@ -451,9 +474,14 @@ static int parse_init(int argc, char **argv, init_opts *o)
 			if (o->n_names == MAX_NAMES)
 				return usage_error("init", "--name: at most 16 names");
 			o->names[o->n_names++] = n;
+		} else if (strcmp(argv[i], "--broker-kind") == 0 && i + 1 < argc) {
+			o->kind = argv[++i];
+			if (strcmp(o->kind, "rabbitmq") != 0 && strcmp(o->kind, "mosquitto") != 0)
+				return usage_error("init", "--broker-kind \"%s\": expected mosquitto or rabbitmq", o->kind);
+			o->rabbit = strcmp(o->kind, "rabbitmq") == 0;
 		} else {
 			return usage_error("init", "unexpected argument \"%s\" (usage: hall-controller init --data DIR "
-			                           "[--broker HOST:PORT] [--name DNSNAME ...])",
+			                           "[--broker HOST:PORT] [--broker-kind mosquitto|rabbitmq] [--name DNSNAME ...])",
 			                   argv[i]);
 		}
 	}
@@ -512,14 +540,17 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 		host = prev_host; /* run again: the listener stays where it was */
 	if (!name_is_ip(host) && !name_is_valid(host))
 		return usage_error("init", "--broker: \"%s\" is not a host name or address", host);
-	if (access(HALL_DYNSEC_PLUGIN, R_OK) != 0)
-		return usage_error("init", "%s: missing (Debian's mosquitto package has it)", HALL_DYNSEC_PLUGIN);
 	if (hall_fs_mkdirs(args->data_dir, &err) != HALL_OK)
 		return report("init", &err, 2);
 	char real[PATH_MAX];
 	if (!realpath(args->data_dir, real))
 		return usage_error("init", "--data: %s", strerror(errno));
 	fill_paths(&p, real);
+	/* Run again without --broker-kind: the hall keeps the broker it has. */
+	if (!o.kind)
+		o.rabbit = hall_fs_exists(p.rabbit_conf) && !hall_fs_exists(p.conf);
+	if (!o.rabbit && access(HALL_DYNSEC_PLUGIN, R_OK) != 0)
+		return usage_error("init", "%s: missing (Debian's mosquitto package has it)", HALL_DYNSEC_PLUGIN);
 	/* The certificate names what clients dial: the listen address unless it is a wildcard. */
 	const char *names[MAX_NAMES + 1];
 	size_t n_names = 0;
@@ -538,7 +569,7 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 	    (rc = ensure_server_cert(&p, names, n_names, strcmp(w_ca, "new") == 0, &w_srv, &err)) ||
 	    (rc = controller_password(&p, password, &had_ctl, &err)))
 		goto fail;
-	if (!had_ctl || args->broker) {
+	if (!had_ctl || args->broker || o.kind) {
 		cJSON *doc = NULL;
 		if (had_ctl) {
 			/* Run again with --broker: move the address, keep everything else. */
@@ -556,6 +587,10 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 		} else {
 			doc = controller_json(&p, dial, port, password);
 		}
+		if (doc && o.kind && set_broker_admin(doc, o.rabbit) != 0) {
+			cJSON_Delete(doc);
+			doc = NULL;
+		}
 		rc = doc ? check_controller_json(doc, p.ctl_json, &err)
 		         : hall_error_set(&err, HALL_ERR_NOMEM, p.ctl_json, "out of memory");
 		if (rc == HALL_OK)
@@ -565,17 +600,7 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 			goto fail;
 		w_ctl = had_ctl ? "updated" : "new";
 	}
-	if (!hall_fs_exists(p.dynsec)) {
-		char *json = NULL;
-		if ((rc = hall_dynsec_initial_file("hall/v1", HALL_CONTROLLER_ID_DEFAULT, password, &json, &err)) != HALL_OK)
-			goto fail;
-		rc = hall_fs_write_atomic_mode(p.dynsec, json, strlen(json), 0600, &err);
-		free(json);
-		if (rc != HALL_OK)
-			goto fail;
-		w_dyn = "new";
-	}
-	if ((rc = write_broker_conf(&p, host, port, &err)) != HALL_OK)
+	if ((rc = write_broker_files(&p, o.rabbit, host, port, password, &w_dyn, &err)) != HALL_OK)
 		goto fail;
 	{
 		/* The database, as serve --create makes it. */
@@ -600,12 +625,15 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 	       "  broker          %s, accounts in %s (%s)\n"
 	       "  database        %s/controller.db\n"
 	       "next:\n"
-	       "  mosquitto -c %s &\n"
+	       "  %s%s%s &\n"
 	       "  hall-controller serve --config %s &\n"
 	       "  hall-controller kiosk add kiosk-01 --group lobby --out kiosk-01.json --config %s\n"
 	       "  hall-kiosk --config kiosk-01.json   (on the kiosk, with %s at the path its broker.cafile names)\n",
-	       p.dir, p.sign_key, w_sign, p.sign_pub, p.ca_crt, w_ca, p.srv_crt, w_srv, p.ctl_json, w_ctl, p.conf, p.dynsec,
-	       w_dyn, p.dir, p.conf, p.ctl_json, p.ctl_json, p.ca_crt);
+	       p.dir, p.sign_key, w_sign, p.sign_pub, p.ca_crt, w_ca, p.srv_crt, w_srv, p.ctl_json, w_ctl,
+	       o.rabbit ? p.rabbit_conf : p.conf, o.rabbit ? p.rabbit_defs : p.dynsec, w_dyn, p.dir,
+	       o.rabbit ? "RABBITMQ_CONFIG_FILE=" : "mosquitto -c ", o.rabbit ? p.rabbit_conf : p.conf,
+	       o.rabbit ? " rabbitmq-server (with the MQTT plugin; docs/operations.md)" : "", p.ctl_json,
+	       p.ctl_json, p.ca_crt);
 	return 0;
 fail:
 	sodium_memzero(password, sizeof password);
@@ -752,8 +780,10 @@ static int check_kiosk_id(const hall_controller_config *cfg, const char *cmd, co
 	size_t n = strlen(cfg->id);
 	if (!hall_id_is_valid(id))
 		return usage_error(cmd, "\"%s\": not a kiosk id (expected 1 to 64 of a-z 0-9 - _)", id);
+	/* RabbitMQ's built-in administrator is "guest": a kiosk of that name would take it over. */
 	if (strcmp(id, cfg->id) == 0 || strcmp(id, cfg->broker.username) == 0 ||
-	    (strncmp(id, cfg->id, n) == 0 && id[n] == '-'))
+	    (strncmp(id, cfg->id, n) == 0 && id[n] == '-') ||
+	    (cfg->broker_admin.kind == HALL_BROKER_RABBITMQ && strcmp(id, "guest") == 0))
 		return usage_error(cmd, "\"%s\": reserved for the controller's own connections", id);
 	return 0;
 }
@@ -789,6 +819,57 @@ static int enrolled_setup(const hall_controller_config *cfg, char pub[HALL_CONFI
 			                   path);
 	}
 	return 0;
+}
+
+/* Send commands (taken: freed here) to the dynamic-security plugin; its responses, or NULL
+ * when it could not be asked (said why on stderr). */
+static cJSON *dynsec_answer(const hall_controller_config *cfg, cJSON *cmds, const char *cmd)
+{
+	hall_error err = {0};
+	cJSON *resp = NULL;
+	if (!cmds)
+		fprintf(stderr, "hall-controller %s: out of memory\n", cmd);
+	else if (hall_dynsec_run(cfg, cmds, &resp, &err) != HALL_OK)
+		report(cmd, &err, 1);
+	cJSON_Delete(cmds);
+	return resp;
+}
+
+static int already_on_broker(const char *id)
+{
+	fprintf(stderr, "hall-controller kiosk add: %s is already enrolled on the broker (--rotate gives it new "
+	                "credentials)\n",
+	        id);
+	return 1;
+}
+
+/* The kiosk's account on the running broker: 0 done, else the exit code (said why). */
+static int broker_enroll(const hall_controller_config *cfg, const char *id, const char *group, const char *password,
+                         bool rotate)
+{
+	hall_error err = {0};
+	if (cfg->broker_admin.kind == HALL_BROKER_RABBITMQ) {
+		bool exists = false;
+		if (hall_rabbit_enroll(cfg, id, group, password, rotate, &exists, &err) != HALL_OK)
+			return report("kiosk add", &err, 1);
+		return exists ? already_on_broker(id) : 0;
+	}
+	cJSON *resp = dynsec_answer(cfg, hall_dynsec_enroll_commands(cfg->topic_prefix, id, group, password, rotate),
+	                            "kiosk add");
+	if (!resp)
+		return 1;
+	int code = 1;
+	const char *e = hall_dynsec_first_error(resp, rotate ? "deleteClient" : NULL);
+	if (e && rotate && strstr(e, "not found")) /* deleteRole of a role the broker lost */
+		e = NULL;
+	if (e && strstr(e, "already exists"))
+		already_on_broker(id);
+	else if (e)
+		fprintf(stderr, "hall-controller kiosk add: the broker refused: %s\n", e);
+	else
+		code = 0;
+	cJSON_Delete(resp);
+	return code;
 }
 
 static int kiosk_add(const hall_controller_config *cfg, int argc, char **argv)
@@ -838,10 +919,8 @@ static int kiosk_add(const hall_controller_config *cfg, int argc, char **argv)
 		return 1;
 	}
 	cJSON *doc = kiosk_json(cfg, id, group, password, pub, hash);
-	cJSON *cmds = hall_dynsec_enroll_commands(cfg->topic_prefix, id, group, password, rotate);
-	cJSON *resp = NULL;
 	code = 1;
-	if (!doc || !cmds) {
+	if (!doc) {
 		fprintf(stderr, "hall-controller kiosk add: out of memory\n");
 		goto done;
 	}
@@ -849,22 +928,9 @@ static int kiosk_add(const hall_controller_config *cfg, int argc, char **argv)
 		code = report("kiosk add", &err, 2);
 		goto done;
 	}
-	if (hall_dynsec_run(cfg, cmds, &resp, &err) != HALL_OK) {
-		code = report("kiosk add", &err, 1);
+	if ((code = broker_enroll(cfg, id, group, password, rotate)) != 0)
 		goto done;
-	}
-	const char *e = hall_dynsec_first_error(resp, rotate ? "deleteClient" : NULL);
-	if (e && rotate && strstr(e, "not found")) /* deleteRole of a role the broker lost */
-		e = NULL;
-	if (e) {
-		if (strstr(e, "already exists"))
-			fprintf(stderr, "hall-controller kiosk add: %s is already enrolled on the broker (--rotate gives it new "
-			                "credentials)\n",
-			        id);
-		else
-			fprintf(stderr, "hall-controller kiosk add: the broker refused: %s\n", e);
-		goto done;
-	}
+	code = 1;
 	if (write_json(out, doc, 0600, &err) != HALL_OK || update_known(cfg->source, id, true, &err) != HALL_OK) {
 		code = report("kiosk add", &err, 1);
 		goto done;
@@ -877,7 +943,37 @@ done:
 	sodium_memzero(password, sizeof password);
 	sodium_memzero(pin, sizeof pin);
 	cJSON_Delete(doc);
-	cJSON_Delete(cmds);
+	return code;
+}
+
+static int not_enrolled(const char *id)
+{
+	fprintf(stderr, "hall-controller kiosk remove: %s is not enrolled\n", id);
+	return 1;
+}
+
+/* Delete the kiosk's account on the running broker (which disconnects it): 0 done (also
+ * when the broker had lost it but the config knows it), else the exit code (said why). */
+static int broker_remove(const hall_controller_config *cfg, const char *id)
+{
+	hall_error err = {0};
+	if (cfg->broker_admin.kind == HALL_BROKER_RABBITMQ) {
+		bool existed = true;
+		if (hall_rabbit_remove(cfg, id, &existed, &err) != HALL_OK)
+			return report("kiosk remove", &err, 1);
+		return !existed && !is_known(cfg, id) ? not_enrolled(id) : 0;
+	}
+	cJSON *resp = dynsec_answer(cfg, hall_dynsec_remove_commands(id), "kiosk remove");
+	if (!resp)
+		return 1;
+	int code = 1;
+	const char *e = hall_dynsec_first_error(resp, "deleteRole");
+	if (e && !is_known(cfg, id))
+		not_enrolled(id);
+	else if (e && !strstr(e, "not found"))
+		fprintf(stderr, "hall-controller kiosk remove: the broker refused: %s\n", e);
+	else
+		code = 0;
 	cJSON_Delete(resp);
 	return code;
 }
@@ -892,31 +988,12 @@ static int kiosk_remove(const hall_controller_config *cfg, int argc, char **argv
 	int code = check_kiosk_id(cfg, "kiosk remove", id);
 	if (code || (code = enrolled_setup(cfg, pub)) != 0)
 		return code;
-	cJSON *cmds = hall_dynsec_remove_commands(id), *resp = NULL;
-	code = 1;
-	if (hall_dynsec_run(cfg, cmds, &resp, &err) != HALL_OK) {
-		code = report("kiosk remove", &err, 1);
-		goto done;
-	}
-	const char *e = hall_dynsec_first_error(resp, "deleteRole");
-	if (e && !is_known(cfg, id)) {
-		fprintf(stderr, "hall-controller kiosk remove: %s is not enrolled\n", id);
-		goto done;
-	}
-	if (e && !strstr(e, "not found")) {
-		fprintf(stderr, "hall-controller kiosk remove: the broker refused: %s\n", e);
-		goto done;
-	}
-	if (update_known(cfg->source, id, false, &err) != HALL_OK) {
-		code = report("kiosk remove", &err, 1);
-		goto done;
-	}
+	if ((code = broker_remove(cfg, id)) != 0)
+		return code;
+	if (update_known(cfg->source, id, false, &err) != HALL_OK)
+		return report("kiosk remove", &err, 1);
 	printf("kiosk %s removed: the broker refuses it from now on; its history and statistics stay\n", id);
-	code = 0;
-done:
-	cJSON_Delete(cmds);
-	cJSON_Delete(resp);
-	return code;
+	return 0;
 }
 
 /* The broker's accounts with their groups, and the config's known kiosks. */
@@ -925,16 +1002,25 @@ static int kiosk_list(const hall_controller_config *cfg, int argc)
 	hall_error err = {0};
 	if (argc != 2)
 		return usage_error("kiosk list", "usage: kiosk list");
-	cJSON *cmds = cJSON_Parse("{\"commands\":[{\"command\":\"listClients\",\"verbose\":true}]}");
-	cJSON *resp = NULL;
+	cJSON *cmds = NULL, *resp = NULL, *owned = NULL;
+	const cJSON *clients = NULL;
 	int code = 1;
-	if (hall_dynsec_run(cfg, cmds, &resp, &err) != HALL_OK) {
-		code = report("kiosk list", &err, 1);
-		goto done;
+	if (cfg->broker_admin.kind == HALL_BROKER_RABBITMQ) {
+		if (hall_rabbit_list(cfg, &owned, &err) != HALL_OK) {
+			code = report("kiosk list", &err, 1);
+			goto done;
+		}
+		clients = owned;
+	} else {
+		cmds = cJSON_Parse("{\"commands\":[{\"command\":\"listClients\",\"verbose\":true}]}");
+		if (hall_dynsec_run(cfg, cmds, &resp, &err) != HALL_OK) {
+			code = report("kiosk list", &err, 1);
+			goto done;
+		}
+		const cJSON *first = cJSON_GetArrayItem(resp, 0);
+		const cJSON *data = cJSON_GetObjectItemCaseSensitive(first, "data");
+		clients = cJSON_GetObjectItemCaseSensitive(data, "clients");
 	}
-	const cJSON *first = cJSON_GetArrayItem(resp, 0);
-	const cJSON *data = cJSON_GetObjectItemCaseSensitive(first, "data");
-	const cJSON *clients = cJSON_GetObjectItemCaseSensitive(data, "clients");
 	const cJSON *c;
 	printf("%-24s %-16s %s\n", "kiosk", "group", "state");
 	size_t shown = 0;
@@ -967,6 +1053,7 @@ static int kiosk_list(const hall_controller_config *cfg, int argc)
 done:
 	cJSON_Delete(cmds);
 	cJSON_Delete(resp);
+	cJSON_Delete(owned);
 	return code;
 }
 

@@ -63,7 +63,7 @@ static void usage(FILE *out)
 	      "  user add NAME --role viewer|operator|editor|admin | list | remove NAME | passwd NAME\n"
 	      "                                      console accounts (password on standard input)\n"
 	      "  report [--date D | --from D --to D] [--format text|csv|json|html] [--out F] [--lang ko|en]\n"
-	      "  init --data DIR [--broker HOST:PORT] [--name DNSNAME ...]\n"
+	      "  init --data DIR [--broker HOST:PORT] [--broker-kind mosquitto|rabbitmq] [--name DNSNAME ...]\n"
 	      "                                      keys, the hall's CA and certificate, broker and controller\n"
 	      "                                      configs, database (keeps what exists)\n"
 	      "  kiosk add ID --group NAME --out FILE [--rotate]   enroll a kiosk, write its config\n"

@@ -607,6 +607,8 @@ void hall_controller_config_defaults(hall_controller_config *cfg)
 	snprintf(cfg->console.host, sizeof cfg->console.host, "127.0.0.1");
 	cfg->console.port = 8080;
 	cfg->log_level = HALL_LOG_INFO;
+	snprintf(cfg->broker_admin.vhost, sizeof cfg->broker_admin.vhost, "hall");
+	snprintf(cfg->broker_admin.rabbitmqctl, sizeof cfg->broker_admin.rabbitmqctl, "rabbitmqctl");
 }
 
 void hall_controller_config_free(hall_controller_config *cfg)
@@ -702,6 +704,52 @@ static hall_err controller_console(const ctx *c, const cJSON *root, hall_control
 	return HALL_OK;
 }
 
+/* "broker_admin": {"kind": "mosquitto"|"rabbitmq", "vhost", "rabbitmqctl", "nodes": [...]}. */
+static hall_err controller_broker_admin(const ctx *c, const cJSON *root, hall_controller_config *cfg)
+{
+	static const char *const keys[] = {"kind", "vhost", "rabbitmqctl", "nodes", NULL};
+	const cJSON *a = item(root, "broker_admin");
+	if (!a || cJSON_IsNull(a))
+		return HALL_OK;
+	hall_err rc = get_obj(c, root, "", "broker_admin", keys, &a);
+	if (rc != HALL_OK)
+		return rc;
+	char kind[16] = "mosquitto";
+	if ((rc = get_str(c, a, "broker_admin", "kind", kind, sizeof kind, false, NULL)) != HALL_OK ||
+	    (rc = get_str(c, a, "broker_admin", "vhost", cfg->broker_admin.vhost, sizeof cfg->broker_admin.vhost, false,
+	                  NULL)) != HALL_OK ||
+	    (rc = get_str(c, a, "broker_admin", "rabbitmqctl", cfg->broker_admin.rabbitmqctl,
+	                  sizeof cfg->broker_admin.rabbitmqctl, false, NULL)) != HALL_OK)
+		return rc;
+	if (strcmp(kind, "mosquitto") == 0)
+		cfg->broker_admin.kind = HALL_BROKER_MOSQUITTO;
+	else if (strcmp(kind, "rabbitmq") == 0)
+		cfg->broker_admin.kind = HALL_BROKER_RABBITMQ;
+	else
+		return fail(c, "broker_admin", "kind", "expected \"mosquitto\" or \"rabbitmq\"");
+	if (!cfg->broker_admin.vhost[0] || !cfg->broker_admin.rabbitmqctl[0])
+		return fail(c, "broker_admin", !cfg->broker_admin.vhost[0] ? "vhost" : "rabbitmqctl", "expected a non-empty string");
+	const cJSON *nodes = item(a, "nodes");
+	if (!nodes || cJSON_IsNull(nodes))
+		return HALL_OK;
+	if (!cJSON_IsArray(nodes) || cJSON_GetArraySize(nodes) > HALL_BROKER_ADMIN_NODES_MAX)
+		return fail(c, "broker_admin", "nodes", "expected an array of at most %d node names (NAME@HOST)",
+		            HALL_BROKER_ADMIN_NODES_MAX);
+	size_t i = 0;
+	for (const cJSON *v = nodes->child; v; v = v->next, i++) {
+		char p[PATH_LEN];
+		hall_json_path_index(p, sizeof p, "broker_admin.nodes", (int)i);
+		const char *at = cJSON_IsString(v) ? strchr(v->valuestring, '@') : NULL;
+		if (!at || at == v->valuestring || !at[1] || strlen(v->valuestring) >= sizeof cfg->broker_admin.nodes[0] ||
+		    strspn(v->valuestring, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@") !=
+		        strlen(v->valuestring))
+			return fail(c, p, NULL, "expected a RabbitMQ node name (NAME@HOST, at most 255 bytes)");
+		snprintf(cfg->broker_admin.nodes[i], sizeof cfg->broker_admin.nodes[i], "%s", v->valuestring);
+	}
+	cfg->broker_admin.n_nodes = i;
+	return HALL_OK;
+}
+
 hall_err hall_controller_config_parse(const char *buf, size_t len, const char *source, hall_controller_config *cfg,
                                       hall_error *err)
 {
@@ -709,7 +757,7 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	                                   "time_zone",   "closing_time", "reports_dir", "report_lang",
 	                                   "kiosks",      "on_alert",     "raw_retention_days", "ingest",
 	                                   "log_level",   "signing_key",  "console",     "database",
-	                                   "backup",      NULL};
+	                                   "backup",      "broker_admin", NULL};
 	static const char *const ingest_keys[] = {"batch_ms", "batch_max", NULL};
 	static const char *const backup_keys[] = {"dir", "keep", NULL};
 	const cJSON *backup = NULL;
@@ -739,7 +787,8 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	    (rc = get_log_level(&c, root, &cfg->log_level)) != HALL_OK ||
 	    (rc = get_str(&c, root, "", "signing_key", cfg->signing_key, sizeof cfg->signing_key, true, NULL)) != HALL_OK ||
 	    (rc = controller_console(&c, root, cfg)) != HALL_OK ||
-	    (rc = get_str(&c, root, "", "database", cfg->database, sizeof cfg->database, true, NULL)) != HALL_OK)
+	    (rc = get_str(&c, root, "", "database", cfg->database, sizeof cfg->database, true, NULL)) != HALL_OK ||
+	    (rc = controller_broker_admin(&c, root, cfg)) != HALL_OK)
 		goto done;
 	if (cfg->database[0] && !is_db_uri(cfg->database)) {
 		rc = fail(&c, "", "database", "expected null or a \"postgresql://...\" URI");

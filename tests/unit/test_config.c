@@ -464,6 +464,39 @@ static void controller_data_should_take_a_postgresql_uri_as_the_database(void **
 	hall_controller_config_free(&cfg);
 }
 
+static void controller_broker_admin_should_name_mosquitto_or_rabbitmq_and_its_nodes(void **state)
+{
+	(void)state;
+	hall_controller_config cfg;
+	hall_error err = {0};
+	hall_controller_config_defaults(&cfg);
+	assert_int_equal(cfg.broker_admin.kind, HALL_BROKER_MOSQUITTO);
+	static const char good[] = "{\"broker_admin\":{\"kind\":\"rabbitmq\",\"nodes\":[\"rabbit@mq1\",\"rabbit@mq2.hall\"]}}";
+	assert_int_equal(hall_controller_config_parse(good, strlen(good), "c.json", &cfg, &err), HALL_OK);
+	assert_int_equal(cfg.broker_admin.kind, HALL_BROKER_RABBITMQ);
+	assert_string_equal(cfg.broker_admin.vhost, "hall");
+	assert_string_equal(cfg.broker_admin.rabbitmqctl, "rabbitmqctl");
+	assert_int_equal(cfg.broker_admin.n_nodes, 2);
+	assert_string_equal(cfg.broker_admin.nodes[1], "rabbit@mq2.hall");
+	hall_controller_config_free(&cfg);
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+		{"{\"broker_admin\":{\"kind\":\"kafka\"}}", "c.json: broker_admin.kind: expected \"mosquitto\" or \"rabbitmq\""},
+		{"{\"broker_admin\":{\"kind\":\"rabbitmq\",\"nodes\":[\"mq1\"]}}",
+		 "c.json: broker_admin.nodes[0]: expected a RabbitMQ node name (NAME@HOST, at most 255 bytes)"},
+		{"{\"broker_admin\":{\"kind\":\"rabbitmq\",\"vhost\":\"\"}}", "c.json: broker_admin.vhost: expected a non-empty string"},
+		{"{\"broker_admin\":{\"kind\":\"rabbitmq\",\"node\":[]}}", "c.json: broker_admin.node: unknown field (misspelt?)"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		hall_controller_config_defaults(&cfg);
+		assert_int_equal(hall_controller_config_parse(bad[i].json, strlen(bad[i].json), "c.json", &cfg, &err),
+		                 HALL_ERR_INVALID);
+		assert_string_equal(formatted(&err), bad[i].msg);
+		hall_controller_config_free(&cfg);
+	}
+}
+
 /* ------------------------------------------------------------------ trust (DESIGN.md 7) */
 
 static hall_err kiosk_from(const char *json, hall_kiosk_config *cfg, hall_error *err)
@@ -874,6 +907,7 @@ int main(void)
 		cmocka_unit_test(controller_id_should_come_from_the_file_then_from_id),
 		cmocka_unit_test(controller_should_move_reports_with_data),
 		cmocka_unit_test(controller_data_should_take_a_postgresql_uri_as_the_database),
+		cmocka_unit_test(controller_broker_admin_should_name_mosquitto_or_rabbitmq_and_its_nodes),
 		cmocka_unit_test(parse_args_should_take_known_options_and_leave_the_rest_in_order),
 		cmocka_unit_test(parse_args_should_refuse_bad_values),
 		cmocka_unit_test(broker_override_should_accept_ipv6_and_a_bare_host),

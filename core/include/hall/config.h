@@ -61,6 +61,11 @@ typedef struct hall_broker_config {
 	                            host as the list gives it */
 } hall_broker_config;
 
+/* Which broker holds the hall's accounts (controller "broker_admin"): mosquitto's
+ * dynamic-security plugin, changed over MQTT, or RabbitMQ, changed through rabbitmqctl. */
+typedef enum hall_broker_kind { HALL_BROKER_MOSQUITTO = 0, HALL_BROKER_RABBITMQ } hall_broker_kind;
+#define HALL_BROKER_ADMIN_NODES_MAX 8
+
 /* The base64 (sodium_base64_VARIANT_ORIGINAL) of a 32-byte ed25519 public key is 44
  * characters; the crypto_pwhash_str() hash fits crypto_pwhash_STRBYTES (128) with its NUL. */
 #define HALL_CONFIG_KEY_B64_MAX 64
@@ -172,6 +177,16 @@ typedef struct hall_controller_config {
 		int keep;                        /* 0..3650 backups kept, the newest; 7. 0 = no daily backup */
 		bool dir_set;                    /* dir came from the file (else it follows --data) */
 	} backup;
+	struct {                             /* "broker_admin": how kiosk add/remove/list reach the
+	                                        broker's accounts; absent or null = mosquitto */
+		hall_broker_kind kind;           /* "kind": "mosquitto" (default) or "rabbitmq" */
+		char vhost[128];                 /* RabbitMQ virtual host of the hall: "hall" */
+		char rabbitmqctl[HALL_CONFIG_PATH_MAX]; /* program to run: "rabbitmqctl" (PATH) */
+		char nodes[HALL_BROKER_ADMIN_NODES_MAX][256]; /* RabbitMQ node names tried in order
+		                                        (a cluster: any live node will do); none =
+		                                        rabbitmqctl's own default node */
+		size_t n_nodes;
+	} broker_admin;
 	char source[HALL_CONFIG_PATH_MAX];
 } hall_controller_config;
 
