@@ -19,7 +19,7 @@ hall_err hall_ctl_open_store_mode(const hall_controller_config *cfg, hall_store_
 	char path[HALL_CONFIG_PATH_MAX + 32];
 	/* A server database (PostgreSQL) is there or not by its own server's word. */
 	if (cfg->database[0])
-		return hall_store_open_pg(cfg->database, out, err);
+		return hall_store_open_pg_mode(cfg->database, mode, out, err);
 	if (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0)
 		return hall_error_set(err, HALL_ERR_INVALID, "data_dir", "path too long");
 	if (mode == HALL_STORE_CREATE) {

@@ -40,6 +40,12 @@ void hall_store_redact_uri(const char *uri, char *out, size_t len)
 	snprintf(out, len, "%.*s%s", (int)(colon - uri), uri, at); /* user:secret@host -> user@host */
 }
 
+hall_err hall_store_open_as(const char *where, hall_store_open_mode mode, hall_store **out, hall_error *err)
+{
+	return hall_store_is_uri(where) ? hall_store_open_pg_mode(where, mode, out, err)
+	                                : hall_store_open_sqlite_mode(where, mode, out, err);
+}
+
 hall_err hall_store_open(const char *where, hall_store **out, hall_error *err)
 {
 	return hall_store_is_uri(where) ? hall_store_open_pg(where, out, err) : hall_store_open_sqlite(where, out, err);

@@ -303,6 +303,13 @@ hall_err hall_store_open_sqlite_readonly(const char *path, hall_store **out, hal
  * not race). Several controllers may use one database at once: see store_pg.c for what
  * keeps their writes right. Errors name the URI without its password. */
 hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err);
+/* hall_store_open_pg, opened as `mode` says: READ is a read-only session (every write
+ * fails with HALL_ERR_DB) that changes no schema when the tables are there; CREATE and
+ * WRITE both make or update the tables (a server database is there or not by its
+ * server's word). */
+hall_err hall_store_open_pg_mode(const char *uri, hall_store_open_mode mode, hall_store **out, hall_error *err);
+/* hall_store_open_pg_mode for a URI, hall_store_open_sqlite_mode for a path. */
+hall_err hall_store_open_as(const char *where, hall_store_open_mode mode, hall_store **out, hall_error *err);
 /* True for "postgresql://..." and "postgres://..." (a database URI, not a file). */
 bool hall_store_is_uri(const char *where);
 /* A database URI fit for messages: "scheme://user:secret@host..." without ":secret". */

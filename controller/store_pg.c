@@ -1887,6 +1887,26 @@ const char *pg__where(hall_store *s)
 
 hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err)
 {
+	return hall_store_open_pg_mode(uri, HALL_STORE_CREATE, out, err);
+}
+
+/* READ (report, status, history, the console's reads): no DDL when the schema is there
+ * (CREATE ... IF NOT EXISTS and ALTER ... IF NOT EXISTS take table locks a busy serve
+ * would wait behind), and a read-only session, so every write fails as on SQLite. */
+static hall_err read_only_session(pg_store *p, hall_error *err)
+{
+	int64_t made = -1;
+	hall_err rc = pg_one_i64(p, "read schema",
+	                         "SELECT CASE WHEN to_regclass('meta') IS NULL THEN 0 ELSE 1 END", NULL, &made, err);
+	if (!rc && made != 1)
+		rc = create_schema(p, err); /* a database nobody used yet: as a writer would make it */
+	if (!rc)
+		rc = pg_exec(p, "read-only session", "SET default_transaction_read_only = on", NULL, NULL, err);
+	return rc;
+}
+
+hall_err hall_store_open_pg_mode(const char *uri, hall_store_open_mode mode, hall_store **out, hall_error *err)
+{
 	pg_store *p = calloc(1, sizeof *p);
 	hall_err rc = HALL_OK;
 	if (!p)
@@ -1908,7 +1928,7 @@ hall_err hall_store_open_pg(const char *uri, hall_store **out, hall_error *err)
 		goto fail;
 	}
 	PQsetNoticeProcessor(p->c, quiet_notices, NULL);
-	rc = create_schema(p, err);
+	rc = mode == HALL_STORE_READ ? read_only_session(p, err) : create_schema(p, err);
 	if (rc) {
 		if (err)
 			snprintf(err->path, sizeof err->path, "%s", p->where);
