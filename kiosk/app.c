@@ -103,6 +103,15 @@ void app__emit(hall_app *app, hall_app_event_type type, const char *exhibit, con
 	app->cb.emit(app->cb.ctx, &ev);
 }
 
+void app__say(hall_app *app, const char *text, hall_lang lang)
+{
+	if (!app->cb.speak || !text)
+		return;
+	/* Brand names read as words (issue 12): the content's pronunciation list for the
+	 * language spoken, applied to everything the voice says. */
+	app->cb.speak(app->cb.ctx, hall_content_pronounce(app->content, lang, text, app->say_buf, SAY_MAX), lang);
+}
+
 void app__speak(hall_app *app, const char *text)
 {
 	if (!(app->modes & HALL_APP_MODE_VOICE) || !app->cb.speak || !text || !text[0])
@@ -110,7 +119,7 @@ void app__speak(hall_app *app, const char *text)
 	if (text != app->said)
 		snprintf(app->said, sizeof(app->said), "%s", text);
 	app->said_lang = app->lang;
-	app->cb.speak(app->cb.ctx, text, app->lang);
+	app__say(app, text, app->lang);
 }
 
 void app__sound(hall_app *app, hall_app_sound s)
@@ -350,7 +359,10 @@ hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks
 	if (!app)
 		return NULL;
 	app->scratch = hall_dl_create();
-	if (!app->scratch) {
+	app->say_buf = malloc(SAY_MAX);
+	if (!app->scratch || !app->say_buf) {
+		hall_dl_destroy(app->scratch);
+		free(app->say_buf);
 		free(app);
 		return NULL;
 	}
@@ -400,6 +412,7 @@ void hall_app_destroy(hall_app *app)
 	for (int i = 0; i < HALL_LANG_COUNT; i++)
 		free(app->notice_text[i]);
 	hall_dl_destroy(app->scratch);
+	free(app->say_buf);
 	free(app->preview_save);
 	free(app->preview_ex);
 	free(app);
@@ -482,7 +495,7 @@ static void speak_more_time(hall_app *app)
 	/* Spoken even without voice mode: a visitor who cannot see the screen must hear
 	 * that the session is about to end. */
 	if (app->cb.speak)
-		app->cb.speak(app->cb.ctx, all, app->lang);
+		app__say(app, all, app->lang);
 }
 
 void hall_app_tick(hall_app *app, int64_t now)
@@ -571,7 +584,7 @@ void app__set_mode(hall_app *app, unsigned bit)
 			char s[256];
 			snprintf(s, sizeof(s), "%s: %s", hall_ui_string(HALL_STR_VOICE, app->lang),
 			         hall_ui_string(HALL_STR_ON, app->lang));
-			app->cb.speak(app->cb.ctx, s, app->lang);
+			app__say(app, s, app->lang);
 		}
 	}
 	/* Layout changes with the mode: pages restart. */

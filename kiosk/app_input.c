@@ -134,7 +134,7 @@ static int take_more_time(hall_app *app)
 	app->dlg = DLG_NONE;
 	if (app->resume_said && app->cb.speak && (app->modes & HALL_APP_MODE_VOICE)) {
 		/* Resume what the prompt interrupted, in the language it was said in. */
-		app->cb.speak(app->cb.ctx, app->said, app->said_lang);
+		app__say(app, app->said, app->said_lang);
 		app->resumed = 1;
 	}
 	app->resume_said = 0;
@@ -525,7 +525,7 @@ static void replay(hall_app *app, int64_t now)
 	if (app->has_focus) {
 		const hall_dl_item *it = hall_dl_find(app->scratch, app->focus);
 		if (it && app->cb.speak) {
-			app->cb.speak(app->cb.ctx, it->label, app->lang);
+			app__say(app, it->label, app->lang);
 			return;
 		}
 	}
@@ -546,7 +546,7 @@ static void speak_screen(hall_app *app)
 	if (o > sizeof(all) - 1)
 		o = sizeof(all) - 1;
 	if (app->cb.speak && all[0])
-		app->cb.speak(app->cb.ctx, all, app->lang);
+		app__say(app, all, app->lang);
 }
 
 int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
@@ -570,7 +570,7 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 	if (app__on_attract(app) && !app->welcomed && key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE &&
 	    key != HALL_APP_KEY_HOME && key != HALL_APP_KEY_VOICE_TOGGLE && app->voice_available && app->cb.speak) {
 		app->welcomed = 1;
-		app->cb.speak(app->cb.ctx, hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang), app->lang);
+		app__say(app, hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang), app->lang);
 		return 1;
 	}
 

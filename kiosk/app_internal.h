@@ -22,6 +22,7 @@
 #define ATTRACT_SLIDE_MS HALL_MOTION_SLIDE_MS
 #define MAX_POLL_RESULTS 32
 #define STAFF_CORNER_MM 40.0
+#define SAY_MAX 8192 /* bytes of a text for the voice (voice.h: 8192 at most are spoken) */
 #define MAX_SHOW 32 /* a schedule playlist names at most 32 exhibits; content holds at most 32 */
 
 typedef enum screen_kind { SCR_ATTRACT, SCR_HOME, SCR_EXHIBIT } screen_kind;
@@ -148,6 +149,7 @@ struct hall_app {
 	int welcomed; /* the keypad welcome was spoken on this attract loop */
 	/* The visitor's call for staff (issue 12): its number from the help callback and
 	 * where it is. Only a call the controller acknowledged is told as made. */
+	char *say_buf;   /* SAY_MAX bytes: a text with its pronunciations applied, owned */
 	int64_t help_call;
 	enum { HELP_NONE, HELP_CALLING, HELP_CALLED, HELP_UNREACHED } help_state;
 };
@@ -172,6 +174,9 @@ void app__apply_show(hall_app *app);
 void app__emit(hall_app *app, hall_app_event_type type, const char *exhibit, const char *target, int64_t dwell,
                const char *poll);
 void app__speak(hall_app *app, const char *text);
+/* Speak text in lang through the speak callback (when given) with the content's
+ * pronunciation list applied: every text for the voice goes through here. */
+void app__say(hall_app *app, const char *text, hall_lang lang);
 void app__sound(hall_app *app, hall_app_sound s);
 void app__speech_changed(hall_app *app);
 void app__tally_for(const hall_app *app, const hall_exhibit *ex, hall_poll_tally *t);

@@ -178,6 +178,17 @@ static size_t next_piece(const char *s, size_t len, size_t pos)
 	return pos + cut_len(s + pos, len - pos, lim - pos);
 }
 
+/* espeak-ng's Japanese names the katakana middle dot (U+30FB, as in the pronunciation
+ * ソウル・マイ・ソウル) "Japanese letter": read it as the pause it is, 、 (same length). */
+static void ja_middle_dots(char *s, size_t n)
+{
+	for (size_t i = 0; i + 2 < n; i++)
+		if ((unsigned char)s[i] == 0xE3 && (unsigned char)s[i + 1] == 0x83 && (unsigned char)s[i + 2] == 0xBB) {
+			s[i + 1] = (char)0x80;
+			s[i + 2] = (char)0x81;
+		}
+}
+
 /* ---------------------------------------------------------------- worker */
 
 /* espeak-ng calls this (on the worker thread, inside espeak_ng_Synthesize) with each
@@ -260,6 +271,8 @@ static void run_job(hall_voice *v, size_t len, hall_lang lang)
 		memcpy(piece, v->job + pos, n);
 		piece[n] = '\0';
 		pos = end;
+		if (lang == HALL_LANG_JA)
+			ja_middle_dots(piece, n);
 		const char *say = piece;
 #ifdef HALL_HAVE_MECAB
 		/* espeak-ng's Japanese reads kana only: give it MeCab's reading of the kanji.

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <float.h>
 #include <math.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdalign.h>
 #include <stddef.h>
@@ -1229,11 +1230,133 @@ static void parse_attract(ctx *x, const cJSON *root)
 	parse_slides(x, av, "attract", "slides", false, false, &x->c->attract, &x->c->n_attract);
 }
 
+/* "pronunciations": {"ja": [{"text": "Seoul, my soul", "say": "ソウル・マイ・ソウル"}, …], …} */
+static void parse_pronunciation_list(ctx *x, const cJSON *list, const char *p, hall_lang l)
+{
+	static const char *const keys[] = {"text", "say", NULL};
+	int n = cJSON_GetArraySize(list);
+	if ((unsigned)n > HALL_CONTENT_PRONUNCIATIONS_MAX) {
+		error_at(x, p, "%d entries, the limit is %u", n, HALL_CONTENT_PRONUNCIATIONS_MAX);
+		return;
+	}
+	hall_pronunciation *arr = n ? alloc(x, (size_t)n, sizeof *arr) : NULL;
+	size_t k = 0;
+	int i = 0;
+	for (const cJSON *e = list->child; e && (arr || !n); e = e->next, i++) {
+		path_t ep;
+		hall_json_path_index(ep, sizeof ep, p, i);
+		if (!cJSON_IsObject(e)) {
+			error_at(x, ep, "expected {\"text\": ..., \"say\": ...}, got %s", hall_json_type_name(e));
+			continue;
+		}
+		check_keys(x, e, ep, keys);
+		const char *t = NULL, *say = NULL;
+		bool ok = get_string(x, e, ep, "text", HALL_CONTENT_PRON_TEXT_MAX, true, &t);
+		ok = get_string(x, e, ep, "say", HALL_CONTENT_PRON_SAY_MAX, true, &say) && ok;
+		if (ok && !t[0]) {
+			error_at(x, ep, "text is empty");
+			ok = false;
+		}
+		if (ok && (!utf8_valid((const unsigned char *)t, strlen(t)) ||
+		           !utf8_valid((const unsigned char *)say, strlen(say)))) {
+			error_at(x, ep, "not valid UTF-8");
+			ok = false;
+		}
+		if (!ok)
+			continue;
+		arr[k].text = dup_str(x, t);
+		arr[k].say = dup_str(x, say);
+		k++;
+	}
+	x->c->pronunciations[l] = arr;
+	x->c->n_pronunciations[l] = k;
+}
+
+static void parse_pronunciations(ctx *x, const cJSON *root)
+{
+	const cJSON *pv = get_object(x, root, "", "pronunciations", false);
+	bool seen[HALL_LANG_COUNT] = {false};
+	if (!pv)
+		return;
+	for (const cJSON *ch = pv->child; ch; ch = ch->next) {
+		path_t p;
+		hall_lang l;
+		const char *code = ch->string ? ch->string : "";
+		hall_json_path_key(p, sizeof p, "pronunciations", code);
+		if (hall_lang_from_code(code, &l) != 0) {
+			error_at(x, p, "unknown language \"%.40s\" (expected ko, en, zh-Hans, zh-Hant or ja)", code);
+		} else if (seen[l]) {
+			error_at(x, p, "language given twice");
+		} else if (!cJSON_IsArray(ch)) {
+			error_at(x, p, "expected an array of {\"text\", \"say\"}, got %s", hall_json_type_name(ch));
+		} else {
+			seen[l] = true;
+			parse_pronunciation_list(x, ch, p, l);
+		}
+	}
+}
+
+/* Length of the entry's text matched at s (ASCII letters in any case), or 0. */
+static size_t pron_match(const char *s, const char *text)
+{
+	size_t i = 0;
+	for (; text[i]; i++) {
+		unsigned char a = (unsigned char)s[i], b = (unsigned char)text[i];
+		if (!a)
+			return 0;
+		if (a != b && !(a < 0x80 && b < 0x80 && isalpha(a) && tolower(a) == tolower(b)))
+			return 0;
+	}
+	return i;
+}
+
+static bool latin_letter(unsigned char c)
+{
+	return c < 0x80 && isalnum(c);
+}
+
+const char *hall_content_pronounce(const hall_content *c, hall_lang lang, const char *utf8, char *out,
+                                   size_t out_len)
+{
+	size_t o = 0;
+	if (!out || out_len == 0)
+		return out;
+	out[0] = '\0';
+	if (!utf8)
+		return out;
+	const hall_pronunciation *pr = c && (unsigned)lang < HALL_LANG_COUNT ? c->pronunciations[lang] : NULL;
+	size_t npr = pr ? c->n_pronunciations[lang] : 0;
+	for (size_t i = 0; utf8[i];) {
+		size_t best = 0, bi = 0;
+		/* An entry starts a word (or follows a non-Latin character): "Seoul" in "Seoulite" is
+		 * left alone. */
+		bool at_word = i == 0 || !latin_letter((unsigned char)utf8[i - 1]);
+		for (size_t k = 0; at_word && k < npr; k++) {
+			size_t m = pron_match(utf8 + i, pr[k].text);
+			if (m > best && !(latin_letter((unsigned char)utf8[i + m - 1]) && latin_letter((unsigned char)utf8[i + m]))) {
+				best = m;
+				bi = k;
+			}
+		}
+		const char *src = best ? pr[bi].say : utf8 + i;
+		size_t n = best ? strlen(src) : 1;
+		while (!best && ((unsigned char)utf8[i + n] & 0xC0) == 0x80)
+			n++; /* one whole character */
+		if (o + n >= out_len)
+			break; /* cut at a character (or a whole replacement) boundary */
+		memcpy(out + o, src, n);
+		o += n;
+		i += best ? best : n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* The walk over an already parsed manifest tree; x->err and x->report are set. */
 static hall_err parse_root(ctx *x, const cJSON *root, hall_content **out)
 {
-	static const char *const root_keys[] = {"id",       "title",    "languages", "assets", "exhibits",
-	                                        "attract",  "signature", "version",  NULL};
+	static const char *const root_keys[] = {"id",        "title",   "languages",      "assets", "exhibits",
+	                                        "attract",   "signature", "version", "pronunciations", NULL};
 	hall_error je;
 	hall_err rc;
 	if (!cJSON_IsObject(root)) {
@@ -1255,6 +1378,7 @@ static hall_err parse_root(ctx *x, const cJSON *root, hall_content **out)
 	parse_assets(x, root);
 	parse_attract(x, root);
 	parse_exhibits(x, root);
+	parse_pronunciations(x, root);
 	if (x->nomem) {
 		rc = hall_error_set(x->err, HALL_ERR_NOMEM, "", "out of memory while reading the manifest");
 		goto done;

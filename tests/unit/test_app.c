@@ -654,6 +654,29 @@ static void call_staff_should_speak_calling_and_ask_at_the_desk_in_japanese(void
 	assert_int_equal(f->rec.n_spoken, said + 1);
 }
 
+/* Issue 12: the Japanese voice spelt "Seoul, my soul" letter by letter. The text handed
+ * to the speech engine carries the content's pronunciation: katakana, not Latin letters. */
+static void japanese_speech_should_read_the_brand_name_as_a_word(void **state)
+{
+	fx *f = *state;
+	hall_content *pack = NULL;
+	hall_error err = {{0}, {0}};
+	assert_int_equal(hall_content_load_dir(HALL_SOURCE_DIR "/assets/default", NULL, NULL, &pack, &err), HALL_OK);
+	hall_app_set_content(f->app, pack, HALL_SOURCE_DIR "/assets/default");
+	tap(f, "lang-ja");
+	tap(f, "accessibility");
+	tap(f, "mode-voice");
+	tap(f, "dialog-close");
+	hall_app_show(f->app, "brand", f->now);
+	key(f, HALL_APP_KEY_SPEECH_REPLAY); /* the whole screen, read aloud */
+	int found = 0;
+	for (size_t i = 0; i < f->rec.n_spoken; i++) {
+		assert_null(strstr(f->rec.spoken[i], "Seoul, my soul"));
+		found |= strstr(f->rec.spoken[i], "ソウル・マイ・ソウル") != NULL;
+	}
+	assert_true(found);
+}
+
 static void call_staff_without_a_way_to_call_should_say_ask_at_the_desk(void **state)
 {
 	fx *f = *state;
@@ -1493,6 +1516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(call_staff_should_speak_calling_and_ask_at_the_desk_in_japanese, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(call_staff_without_a_way_to_call_should_say_ask_at_the_desk, setup, teardown),
+		cmocka_unit_test_setup_teardown(japanese_speech_should_read_the_brand_name_as_a_word, setup, teardown),
 		cmocka_unit_test_setup_teardown(schedule_items_should_choose_what_the_attract_loop_and_home_show, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(schedule_item_naming_missing_exhibits_should_show_the_default, setup,

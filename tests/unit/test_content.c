@@ -282,6 +282,61 @@ static void parse_should_report_every_error_not_just_the_first(void **state)
 	assert_string_equal(err.path, "languages[1]");
 }
 
+/* A minimal pack (one poll exhibit) with `pron` as its pronunciation list. */
+static hall_err parse_with_pronunciations(const char *pron, collected *c, hall_content **ct)
+{
+	char manifest[2048];
+	hall_error err;
+	snprintf(manifest, sizeof manifest,
+	         "{\"id\":\"p\",\"title\":{\"ko\":\"x\"},\"languages\":[\"ko\"],\"assets\":[],\"pronunciations\":%s,"
+	         "\"exhibits\":[{\"id\":\"p\",\"kind\":\"poll\",\"title\":{\"ko\":\"t\"},\"summary\":{\"ko\":\"s\"},"
+	         "\"poll\":{\"id\":\"q\",\"question\":{\"ko\":\"?\"},\"options\":[{\"id\":\"a\",\"label\":{\"ko\":\"a\"}},"
+	         "{\"id\":\"b\",\"label\":{\"ko\":\"b\"}}]}}]}",
+	         pron);
+	memset(c, 0, sizeof *c);
+	return hall_content_parse(manifest, strlen(manifest), collect, c, ct, &err);
+}
+
+/* Issue 12: brand names read as words. The voice says an entry's `say` where its text
+ * stands: the longest entry at a place, ASCII case ignored, never inside a Latin word. */
+static void pronunciations_should_replace_brand_names_before_speech(void **state)
+{
+	(void)state;
+	collected c;
+	hall_content *ct = NULL;
+	assert_int_equal(parse_with_pronunciations("{\"ja\":[{\"text\":\"Seoul\",\"say\":\"ソウル\"},"
+	                                           "{\"text\":\"Seoul, my soul\",\"say\":\"ソウル・マイ・ソウル\"}],"
+	                                           "\"en\":[{\"text\":\"mVoting\",\"say\":\"M Voting\"}]}",
+	                                           &c, &ct),
+	                 HALL_OK);
+	assert_int_equal(ct->n_pronunciations[HALL_LANG_JA], 2);
+	char out[256];
+	assert_string_equal(hall_content_pronounce(ct, HALL_LANG_JA, "ソウルブランド「Seoul, my soul」", out, sizeof out),
+	                    "ソウルブランド「ソウル・マイ・ソウル」");
+	assert_string_equal(hall_content_pronounce(ct, HALL_LANG_JA, "SEOUL, MY SOUL and Seoul", out, sizeof out),
+	                    "ソウル・マイ・ソウル and ソウル");
+	assert_string_equal(hall_content_pronounce(ct, HALL_LANG_JA, "Seoulite", out, sizeof out), "Seoulite");
+	/* Other languages keep their own list (none for ko here). */
+	assert_string_equal(hall_content_pronounce(ct, HALL_LANG_KO, "Seoul, my soul", out, sizeof out), "Seoul, my soul");
+	assert_string_equal(hall_content_pronounce(ct, HALL_LANG_EN, "on mVoting.", out, sizeof out), "on M Voting.");
+	/* A short buffer cuts at a character, never inside a replacement. */
+	char small[12];
+	assert_string_equal(hall_content_pronounce(ct, HALL_LANG_JA, "ab Seoul", small, sizeof small), "ab ");
+	assert_string_equal(hall_content_pronounce(NULL, HALL_LANG_JA, "Seoul", out, sizeof out), "Seoul");
+	hall_content_destroy(ct);
+
+	ct = NULL;
+	assert_int_equal(parse_with_pronunciations("{\"xx\":[],\"ja\":[{\"text\":\"\",\"say\":\"a\"},{\"say\":\"b\"}],"
+	                                           "\"ko\":{}}",
+	                                           &c, &ct),
+	                 HALL_ERR_INVALID);
+	dump(&c);
+	assert_true(has_issue(&c, HALL_ISSUE_ERROR, "pronunciations.xx", "unknown language"));
+	assert_true(has_issue(&c, HALL_ISSUE_ERROR, "pronunciations.ja[0]", "text is empty"));
+	assert_true(has_issue(&c, HALL_ISSUE_ERROR, "pronunciations.ja[1].text", "missing"));
+	assert_true(has_issue(&c, HALL_ISSUE_ERROR, "pronunciations.ko", "expected an array"));
+}
+
 static void parse_should_refuse_a_manifest_over_one_mebibyte(void **state)
 {
 	(void)state;
@@ -592,6 +647,7 @@ int main(void)
 		cmocka_unit_test(parse_should_warn_about_an_unknown_field_and_keep_the_pack),
 		cmocka_unit_test(parse_should_report_every_error_not_just_the_first),
 		cmocka_unit_test(parse_should_refuse_a_manifest_over_one_mebibyte),
+		cmocka_unit_test(pronunciations_should_replace_brand_names_before_speech),
 		cmocka_unit_test(parse_should_refuse_an_object_of_very_many_fields),
 		cmocka_unit_test(parse_should_stop_listing_after_500_problems),
 		cmocka_unit_test(parse_should_refuse_invalid_utf8_in_a_text),

@@ -41,6 +41,9 @@
 #define HALL_CONTENT_CHARTS_MAX 32u
 #define HALL_CONTENT_SERIES_MAX 24u
 #define HALL_CONTENT_DISTRICTS_MAX 64u
+#define HALL_CONTENT_PRONUNCIATIONS_MAX 64u /* entries per language */
+#define HALL_CONTENT_PRON_TEXT_MAX 200u      /* bytes of a pronunciation's text */
+#define HALL_CONTENT_PRON_SAY_MAX 400u       /* bytes of what is said instead */
 #define HALL_CONTENT_POLYGON_MAX 1024u
 #define HALL_CONTENT_RIVER_MAX 4096u
 #define HALL_CONTENT_FACTS_MAX 16u
@@ -228,6 +231,13 @@ typedef struct hall_exhibit {
 	} u;
 } hall_exhibit;
 
+/* One entry of the pronunciation list: the voice says `say` wherever `text` stands
+ * (brand names read as words: the Japanese voice spelt "Seoul, my soul" letter by letter). */
+typedef struct hall_pronunciation {
+	const char *text;   /* 1..HALL_CONTENT_PRON_TEXT_MAX bytes */
+	const char *say;    /* 0..HALL_CONTENT_PRON_SAY_MAX bytes ("" = say nothing) */
+} hall_pronunciation;
+
 typedef struct hall_signature {
 	bool present;              /* false when absent or null */
 	const char *alg;           /* "ed25519" */
@@ -249,11 +259,22 @@ typedef struct hall_content {
 	const hall_slide *attract;            /* attract-loop slides, may be 0 */
 	size_t n_attract;
 	hall_signature signature;
+	/* The pronunciation list per language ("pronunciations"), in the manifest's order. */
+	const hall_pronunciation *pronunciations[HALL_LANG_COUNT];
+	size_t n_pronunciations[HALL_LANG_COUNT];
 	/* Warnings found while parsing (missing translations, unknown fields), in order. */
 	const hall_issue *warnings;
 	size_t n_warnings;
 	hall_content_arena *arena;            /* owns everything above */
 } hall_content;
+
+/* Copy utf8 into out (out_len bytes, always NUL-terminated, cut at a character
+ * boundary) with every entry of c's pronunciation list for lang applied: at each place
+ * the longest entry whose text matches (ASCII letters in any case, and only where the
+ * match does not begin or end inside a Latin word) is replaced by its say. Text before
+ * the voice: the kiosk speaks the result. Returns out. c may be NULL (a plain copy). */
+const char *hall_content_pronounce(const hall_content *c, hall_lang lang, const char *utf8, char *out,
+                                   size_t out_len);
 
 /* ---- parsing and checking ---------------------------------------------------------- */
 
