@@ -58,10 +58,11 @@ typedef struct recent_stream {
 } recent_stream;
 
 /* Help calls answered lately (kiosk-voice, issue 12): a kiosk resends a call until its
- * help-ack arrives, so a call whose ack was lost comes again and must be stored once.
- * Known by (kiosk, call, ts): a kiosk whose data was wiped numbers its calls from 1 again,
- * but not at the same ms. In memory only: a call resent across a restart of serve is
- * stored twice, which staff see as one more press. */
+ * help-ack arrives, so a call whose ack was lost comes again. The store counts it once
+ * (unique (kiosk, call, ts), across restarts too); this ring only spares a resend the
+ * database write and a second alert (on_alert) while this serve runs. Known by
+ * (kiosk, call, ts): a kiosk whose data was wiped numbers its calls from 1 again, but not
+ * at the same ms. */
 #define HELP_CALLS_KEPT 256
 typedef struct help_seen {
 	char kiosk[HALL_ID_BUF];
