@@ -115,6 +115,10 @@ typedef struct kiosk {
 	hall_content *pending;
 	char pending_dir[HALL_LINK_PATH_MAX];
 	int64_t pending_version, pending_since;
+	int content_shown;            /* content from the controller shown since start */
+	/* a script's wait-content: the player is held until content is shown or this time */
+	int64_t script_hold_until;
+	const hall_script_action *script_hold;
 	int pending_deferred_logged;
 	hall_schedule *schedule;
 	int64_t next_schedule_eval;
@@ -240,6 +244,8 @@ static void apply_pending_content(kiosk *k, int64_t now, int force)
 	hall_app_set_content(k->app, k->pending, k->pending_dir);
 	k->pending = NULL;
 	hall_link_content_applied(k->link, k->pending_version);
+	if (k->pending_version > 0) /* not the built-in pack (version 0) */
+		k->content_shown = 1;
 	hall_info("content version %lld from %s shown", (long long)k->pending_version, k->pending_dir);
 	k->next_schedule_eval = 0; /* the schedule may name exhibits of the new content */
 }
@@ -668,6 +674,10 @@ static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const
 	case HALL_SCRIPT_DUMP:
 		*dump = a->arg;
 		break;
+	case HALL_SCRIPT_WAIT_CONTENT:
+		k->script_hold = a;
+		k->script_hold_until = now + a->ms;
+		break;
 	case HALL_SCRIPT_QUIT:
 		k->quit = 1;
 		k->quit_flush = 1;
@@ -675,6 +685,21 @@ static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const
 		k->exit_code = 0;
 		break;
 	}
+}
+
+/* 1 while a wait-content holds the script: until content from the controller is shown,
+ * or its time runs out (then an error line names the script line, and the script goes on). */
+static int script_held(kiosk *k, int64_t now)
+{
+	if (!k->script_hold)
+		return 0;
+	if (!k->content_shown && now < k->script_hold_until)
+		return 1;
+	if (!k->content_shown)
+		hall_error_log("%s:%d: wait-content: no content from the controller within %lld ms", k->script->source,
+		               k->script_hold->line, (long long)k->script_hold->ms);
+	k->script_hold = NULL;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- stats (--stats, for bench/) */
@@ -926,7 +951,8 @@ static void run(kiosk *k)
 		while (SDL_PollEvent(&e))
 			handle_event(k, &e, now);
 		const char *shot = NULL, *dump = NULL;
-		const hall_script_action *a = k->script ? hall_script_player_next(&k->player, now) : NULL;
+		const hall_script_action *a = k->script && !script_held(k, now) ? hall_script_player_next(&k->player, now)
+		                                                                 : NULL;
 		if (a)
 			run_action(k, a, now, &shot, &dump);
 		drain_gestures(k, now);
@@ -946,6 +972,8 @@ static void run(kiosk *k)
 		int64_t d;
 		if (k->script && !hall_script_player_done(&k->player) && (d = hall_script_player_due(&k->player)) < due)
 			due = d;
+		if (k->script_hold && k->script_hold_until < due)
+			due = k->script_hold_until;
 		if (hall_gesture_pending(k->gesture, &d) && d < due)
 			due = d;
 		if ((d = hall_link_next_due_ms(k->link)) < due)

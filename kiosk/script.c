@@ -8,7 +8,7 @@
 
 #include "hall/fsutil.h"
 
-static const char *const op_names[] = {"wait", "tap", "tap-id", "key", "shot", "dump", "quit"};
+static const char *const op_names[] = {"wait", "tap", "tap-id", "key", "shot", "dump", "quit", "wait-content"};
 
 const char *hall_script_op_name(hall_script_op op)
 {
@@ -68,7 +68,13 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 {
 	const char *op = w[0];
 	long long v, v2;
-	if (strcmp(op, "wait") == 0) {
+	if (strcmp(op, "wait-content") == 0) {
+		if (nw != 2 || parse_int(w[1], 0, HALL_SCRIPT_WAIT_MAX, &v) != 0)
+			return hall_error_set(err, HALL_ERR_INVALID, where, "wait-content: expected one integer MS 0..%d",
+			                      HALL_SCRIPT_WAIT_MAX), -1;
+		a->op = HALL_SCRIPT_WAIT_CONTENT;
+		a->ms = v;
+	} else if (strcmp(op, "wait") == 0) {
 		if (nw != 2 || parse_int(w[1], 0, HALL_SCRIPT_WAIT_MAX, &v) != 0)
 			return hall_error_set(err, HALL_ERR_INVALID, where, "wait: expected one integer MS 0..%d",
 			                      HALL_SCRIPT_WAIT_MAX), -1;
@@ -115,7 +121,7 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 		a->op = HALL_SCRIPT_QUIT;
 	} else {
 		return hall_error_set(err, HALL_ERR_INVALID, where,
-		                      "unknown action \"%.40s\" (expected wait, tap, tap-id, key, shot, dump or quit)", op), -1;
+		                      "unknown action \"%.40s\" (expected wait, wait-content, tap, tap-id, key, shot, dump or quit)", op), -1;
 	}
 	return 0;
 }

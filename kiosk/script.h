@@ -10,6 +10,8 @@
  *   shot NAME      save the screen as NAME.png under --shots
  *   dump NAME      save the screen's controls as NAME.json under --shots
  *   quit           flush the event spool (up to 5 s) and exit 0
+ *   wait-content MS   hold the script until the kiosk shows content the controller sent
+ *                  (tests push while a script runs), at most MS ms (then an error line)
  * NAME: 1..64 of A-Z a-z 0-9 . _ -, not starting with '.'. ID: 1..127 bytes, no spaces.
  * Errors name the source and line: "tour.txt:3: tap: expected X and Y as integers >= 0".
  *
@@ -34,13 +36,14 @@ typedef enum hall_script_op {
 	HALL_SCRIPT_KEY,
 	HALL_SCRIPT_SHOT,
 	HALL_SCRIPT_DUMP,
-	HALL_SCRIPT_QUIT
+	HALL_SCRIPT_QUIT,
+	HALL_SCRIPT_WAIT_CONTENT
 } hall_script_op;
 
 typedef struct hall_script_action {
 	hall_script_op op;
 	int line;                        /* 1-based line in the source */
-	int64_t ms;                      /* WAIT */
+	int64_t ms;                      /* WAIT, WAIT_CONTENT */
 	int x, y;                        /* TAP */
 	char arg[HALL_SCRIPT_ARG_MAX];   /* TAP_ID id, KEY name, SHOT/DUMP name */
 } hall_script_action;

@@ -27,8 +27,9 @@ mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -t 'hall/v1/kiosk/+/events' > "$work/
 "$bin/hall-controller" serve --create --config config/controller.json $B --data "$work/ctl" 2> "$work/serve.log" & pids+=($!)
 
 cat > "$work/tour.script" <<'SCRIPT'
-# wait for the pushed content, start a visit, look, tap the language control, quit
-wait 3000
+# wait for the pushed content (a visit started before it arrives would defer it, and a
+# loaded machine can take seconds to push), start a visit, look, tap the language control, quit
+wait-content 60000
 tap-id start
 wait 700
 shot home
