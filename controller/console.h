@@ -6,7 +6,8 @@
  * address (the development profile). Serves the pages compiled into the binary and the
  * JSON API under /api/v1/. Reads through its own read-only database connection, so serve's
  * ingest never waits for it; every change goes through the same functions as the command
- * line (push.c, staff.c) with the signed-in person recorded in the history.
+ * line (action.h, which push.c and staff.c call) with the signed-in person recorded in the
+ * history.
  *
  * Ownership: hall_console_start hands back a console the caller stops and frees with
  * hall_console_stop. cfg is borrowed for the console's whole life. */

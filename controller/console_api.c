@@ -1,6 +1,7 @@
 /* console_api.c: the JSON API under /api/v1/ (docs/console.md), which the console's own
  * pages use. Every change needs a session and its CSRF token (header X-CSRF-Token); a
  * role below the action's is refused with 403 and the refusal goes into the history. */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <sys/stat.h>
@@ -445,6 +446,27 @@ static void api_progress(console_req *q, console_resp *r)
 
 /* ---------------------------------------------------------------- actions */
 
+static console_action *new_action(console_resp *r, console_act kind, const hall_scope *scope, int timeout_s)
+{
+	console_action *a = calloc(1, sizeof *a);
+	if (!a) {
+		console__error(r, 500, "nomem", "out of memory");
+		return NULL;
+	}
+	a->kind = kind;
+	a->scope = *scope;
+	a->timeout_s = timeout_s;
+	return a;
+}
+
+/* Start the action as a job of the signed-in person: 202 JOB, or 503 when too many run. */
+static void start_job(console_req *q, console_resp *r, const char *kind, console_action *a)
+{
+	char scope_s[HALL_SCOPE_BUF];
+	hall_scope_format(&a->scope, scope_s, sizeof scope_s);
+	job_answer(r, q->c, console__job_start(q->c, q->sess.user, kind, scope_s, a));
+}
+
 static void api_notice(console_req *q, console_resp *r, bool clear)
 {
 	if (!allow(q, r, HALL_ROLE_OPERATOR, clear ? "take notices down" : "raise notices"))
@@ -452,28 +474,25 @@ static void api_notice(console_req *q, console_resp *r, bool clear)
 	cJSON *doc = body_json(q, r);
 	if (!doc)
 		return;
-	const char *argv[32];
-	int argc = 0;
 	hall_scope scope;
 	const char *to = str_of(doc, "to"), *level = str_of(doc, "level"), *until = str_of(doc, "until");
-	char texts[HALL_LANG_COUNT][HALL_PROTO_NOTICE_TEXT_MAX + 16];
-	if (check_target(q, r, to, &scope, NULL) != 0)
+	console_action *a = NULL;
+	if (check_target(q, r, to, &scope, NULL) != 0 ||
+	    !(a = new_action(r, clear ? CONSOLE_ACT_NOTICE_CLEAR : CONSOLE_ACT_NOTICE, &scope, 10)))
 		goto done;
-	argv[argc++] = "notice";
-	argv[argc++] = "--to";
-	argv[argc++] = to;
-	if (clear)
-		argv[argc++] = "--clear";
-	else {
+	if (!clear) {
+		/* Checked here as `notice` checks its options; the rest by hall_proto_check_notice. */
 		if (level && strcmp(level, "info") && strcmp(level, "urgent")) {
 			console__error(r, 400, "level", "level: expected info or urgent");
 			goto done;
 		}
-		argv[argc++] = "--level";
-		argv[argc++] = level ? level : "info";
-		if (until && until[0]) {
-			argv[argc++] = "--until";
-			argv[argc++] = until;
+		a->notice.level = level && strcmp(level, "urgent") == 0 ? HALL_NOTICE_URGENT : HALL_NOTICE_INFO;
+		a->notice.until = -1;
+		if (until && until[0] &&
+		    (hall_action_parse_local_time(until, q->c->cfg->time_zone, &a->notice.until) != 0 ||
+		     a->notice.until <= hall_clock_now_ms())) {
+			console__error(r, 400, "until", "until: expected a time to come, YYYY-MM-DDTHH:MM (hall time)");
+			goto done;
 		}
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(doc, "text");
 		int n = 0;
@@ -486,22 +505,18 @@ static void api_notice(console_req *q, console_resp *r, bool clear)
 				               HALL_PROTO_NOTICE_TEXT_MAX);
 				goto done;
 			}
-			snprintf(texts[n], sizeof texts[n], "%s=%s", hall_lang_code((hall_lang)l), t);
-			argv[argc++] = "--text";
-			argv[argc++] = texts[n++];
+			snprintf(a->notice.text[l], sizeof a->notice.text[l], "%s", t);
+			n++;
 		}
 		if (!n) {
 			console__error(r, 400, "text", "text: write the notice in at least one language");
 			goto done;
 		}
 	}
-	argv[argc++] = "--timeout";
-	argv[argc++] = "10";
-	argv[argc++] = "--yes"; /* the page asked the person before an action on all */
-	char scope_s[HALL_SCOPE_BUF];
-	hall_scope_format(&scope, scope_s, sizeof scope_s);
-	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "notice", scope_s, argc, argv));
+	start_job(q, r, "notice", a);
+	a = NULL;
 done:
+	console__action_free(a);
 	cJSON_Delete(doc);
 }
 
@@ -514,35 +529,29 @@ static void api_command(console_req *q, console_resp *r)
 		return;
 	hall_scope scope;
 	const char *cmd = str_of(doc, "cmd"), *exhibit = str_of(doc, "exhibit"), *to = str_of(doc, "to");
-	static const char *const ok[] = {"screenshot", "reload", "show", "identify"};
-	bool known = false;
-	for (size_t i = 0; cmd && i < sizeof ok / sizeof ok[0]; i++)
-		known = known || strcmp(cmd, ok[i]) == 0;
-	if (!known) {
+	static const hall_command_cmd cmds[] = {HALL_CMD_SCREENSHOT, HALL_CMD_RELOAD, HALL_CMD_SHOW, HALL_CMD_IDENTIFY};
+	int which = -1;
+	console_action *a = NULL;
+	for (size_t i = 0; cmd && i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(cmd, hall_command_cmd_name(cmds[i])) == 0)
+			which = (int)i;
+	if (which < 0) {
 		console__error(r, 400, "cmd", "cmd: expected screenshot, reload, show or identify");
 		goto done;
 	}
-	if (strcmp(cmd, "show") == 0 && (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX)) {
+	if (cmds[which] == HALL_CMD_SHOW && (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX)) {
 		console__error(r, 400, "exhibit", "exhibit: which exhibit to show");
 		goto done;
 	}
-	if (check_target(q, r, to, &scope, NULL) != 0)
+	if (check_target(q, r, to, &scope, NULL) != 0 || !(a = new_action(r, CONSOLE_ACT_COMMAND, &scope, 5)))
 		goto done;
-	char scope_s[HALL_SCOPE_BUF];
-	hall_scope_format(&scope, scope_s, sizeof scope_s);
-	const char *argv[10];
-	int argc = 0;
-	argv[argc++] = "command";
-	argv[argc++] = cmd;
-	if (strcmp(cmd, "show") == 0)
-		argv[argc++] = exhibit;
-	argv[argc++] = "--to";
-	argv[argc++] = scope_s;
-	argv[argc++] = "--timeout";
-	argv[argc++] = "5";
-	argv[argc++] = "--yes";
-	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "command", scope_s, argc, argv));
+	a->cmd = cmds[which];
+	a->ttl_s = 600; /* as `command`'s default --ttl */
+	snprintf(a->exhibit, sizeof a->exhibit, "%s", a->cmd == HALL_CMD_SHOW ? exhibit : "");
+	start_job(q, r, "command", a);
+	a = NULL;
 done:
+	console__action_free(a);
 	cJSON_Delete(doc);
 }
 
@@ -805,36 +814,17 @@ static void api_upload_new(console_req *q, console_resp *r)
 	console__json(r, 201, o);
 }
 
-/* A file path inside a pack: segments of [A-Za-z0-9._-], none "." or "..", at most 4 deep. */
-static bool pack_path_ok(const char *p)
-{
-	int depth = 0;
-	if (!*p || strlen(p) > 200)
-		return false;
-	for (const char *s = p; *s;) {
-		size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
-		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.') || ++depth > 4)
-			return false;
-		s += n;
-		if (*s == '/')
-			s++;
-		else if (*s)
-			return false;
-	}
-	return true;
-}
-
 static void api_upload_put(console_req *q, console_resp *r, const char *id, const char *file)
 {
 	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content"))
 		return;
-	char dir[HALL_CONFIG_PATH_MAX + 64], path[HALL_CONFIG_PATH_MAX + 300];
+	char dir[HALL_CONFIG_PATH_MAX + 64], path[HALL_CONFIG_PATH_MAX + 64 + 260]; /* dir, "/", a leaf of 255 */
 	hall_error err = {0};
 	if (upload_dir(q->c, id, dir, sizeof dir) != 0 || !hall_fs_exists(dir)) {
 		console__error(r, 404, "upload", "no such upload");
 		return;
 	}
-	if (!pack_path_ok(file)) {
+	if (!console__pack_path_ok(file)) {
 		console__error(r, 400, "path", "%s: a file name of a-z A-Z 0-9 . _ - (folders with /)", file);
 		return;
 	}
@@ -872,75 +862,201 @@ static void collect_issue(void *user, const hall_issue *i)
 		l->warnings++;
 }
 
-/* Every problem of the uploaded pack at once, as `validate` finds them. */
-static void api_upload_check(console_req *q, console_resp *r, const char *id)
+/* DATA/uploads/<id>.<what> beside the upload's folder ("refused", "shots"). */
+static int upload_side(hall_console *c, const char *id, const char *what, char *out, size_t len)
 {
-	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content"))
-		return;
-	char dir[HALL_CONFIG_PATH_MAX + 64], msg[600];
+	char dir[HALL_CONFIG_PATH_MAX + 64];
+	if (upload_dir(c, id, dir, sizeof dir) != 0)
+		return -1;
+	int n = snprintf(out, len, "%s.%s", dir, what);
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* An upload whose zip had problems is never pushed, even if the files that remain make
+ * a valid pack: the person saw errors. */
+static bool upload_refused(hall_console *c, const char *id)
+{
+	char mark[HALL_CONFIG_PATH_MAX + 80];
+	return upload_side(c, id, "refused", mark, sizeof mark) != 0 || hall_fs_exists(mark);
+}
+
+/* Every problem of the pack in dir at once, as `validate` finds them, after those already
+ * in l; the answer of check and zip. */
+static void check_answer(console_resp *r, const char *dir, issue_list *l)
+{
+	char msg[600];
 	hall_error err = {0};
 	hall_content *content = NULL;
-	if (upload_dir(q->c, id, dir, sizeof dir) != 0 || !hall_fs_exists(dir)) {
-		console__error(r, 404, "upload", "no such upload");
-		return;
-	}
-	issue_list l = {.arr = cJSON_CreateArray()};
-	if (hall_content_load_dir(dir, collect_issue, &l, &content, &err) != HALL_OK && l.errors == 0) {
+	if (hall_content_load_dir(dir, collect_issue, l, &content, &err) != HALL_OK && l->errors == 0) {
 		hall_issue i = {.severity = HALL_ISSUE_ERROR};
 		snprintf(i.msg, sizeof i.msg, "%s", hall_error_format(&err, msg, sizeof msg));
-		collect_issue(&l, &i);
+		collect_issue(l, &i);
 	}
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "errors", l.errors);
-	cJSON_AddNumberToObject(o, "warnings", l.warnings);
+	cJSON_AddNumberToObject(o, "errors", l->errors);
+	cJSON_AddNumberToObject(o, "warnings", l->warnings);
 	if (content && content->id)
 		cJSON_AddStringToObject(o, "pack", content->id);
-	cJSON_AddItemToObject(o, "issues", l.arr);
+	cJSON_AddItemToObject(o, "issues", l->arr);
 	hall_content_destroy(content);
 	console__json(r, 200, o);
 }
 
-/* push {"upload","to"}, rollback {"to"}, clear {"to"}: the CLI's push and rollback. */
+/* The upload's folder when it exists, else 404. */
+static bool existing_upload(console_req *q, console_resp *r, const char *id, char *dir, size_t len)
+{
+	if (upload_dir(q->c, id, dir, len) != 0 || !hall_fs_exists(dir)) {
+		console__error(r, 404, "upload", "no such upload");
+		return false;
+	}
+	return true;
+}
+
+static void api_upload_check(console_req *q, console_resp *r, const char *id)
+{
+	char dir[HALL_CONFIG_PATH_MAX + 64];
+	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content") || !existing_upload(q, r, id, dir, sizeof dir))
+		return;
+	issue_list l = {.arr = cJSON_CreateArray()};
+	check_answer(r, dir, &l);
+}
+
+/* POST /uploads/ID/zip (body: the zip): unpacked into the upload, then checked; every
+ * problem of the zip and of the pack in one answer. */
+static void api_upload_zip(console_req *q, console_resp *r, const char *id)
+{
+	char dir[HALL_CONFIG_PATH_MAX + 64], mark[HALL_CONFIG_PATH_MAX + 80];
+	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content") || !existing_upload(q, r, id, dir, sizeof dir))
+		return;
+	issue_list l = {.arr = cJSON_CreateArray()};
+	if (console__unzip(q->body, q->body_len, dir, collect_issue, &l) != 0 &&
+	    upload_side(q->c, id, "refused", mark, sizeof mark) == 0)
+		hall_fs_write_atomic(mark, "zip\n", 4, NULL);
+	check_answer(r, dir, &l);
+}
+
+/* POST /uploads/ID/preview: every exhibit in every language drawn by a headless kiosk
+ * (`preview DIR --shots OUT`), as a job; GET /uploads/ID/shots lists the PNGs so far,
+ * GET /uploads/ID/shots/NAME.png is one. */
+static void api_upload_preview(console_req *q, console_resp *r, const char *id)
+{
+	char dir[HALL_CONFIG_PATH_MAX + 64];
+	hall_scope all = {.kind = HALL_SCOPE_ALL};
+	console_action *a;
+	if (!allow(q, r, HALL_ROLE_EDITOR, "preview content") || !existing_upload(q, r, id, dir, sizeof dir) ||
+	    !(a = new_action(r, CONSOLE_ACT_PREVIEW, &all, 0)))
+		return;
+	snprintf(a->path, sizeof a->path, "%s", dir);
+	if (upload_side(q->c, id, "shots", a->out, sizeof a->out) != 0) {
+		console__action_free(a);
+		console__error(r, 400, "upload", "no such upload");
+		return;
+	}
+	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "preview", "", a));
+}
+
+static bool shot_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && n < 128 && strcmp(name + n - 4, ".png") == 0 &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n && name[0] != '.';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void api_upload_shots(console_req *q, console_resp *r, const char *id, const char *name)
+{
+	char dir[HALL_CONFIG_PATH_MAX + 80], path[HALL_CONFIG_PATH_MAX + 220];
+	if (!allow(q, r, HALL_ROLE_EDITOR, "preview content"))
+		return;
+	if (upload_side(q->c, id, "shots", dir, sizeof dir) != 0) {
+		console__error(r, 404, "upload", "no such upload");
+		return;
+	}
+	if (name[0]) {
+		char *data = NULL;
+		size_t len = 0;
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		if (!shot_name_ok(name) || hall_fs_read_file(path, 32 * 1024 * 1024, &data, &len, NULL) != HALL_OK) {
+			console__error(r, 404, "shot", "no such screenshot");
+			return;
+		}
+		r->status = 200;
+		r->type = "image/png";
+		r->body = data;
+		r->len = len;
+		return;
+	}
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "shots");
+	DIR *d = opendir(dir);
+	char *names[512];
+	size_t n = 0;
+	for (struct dirent *e; d && (e = readdir(d)) != NULL && n < 512;)
+		if (shot_name_ok(e->d_name) && (names[n] = strdup(e->d_name)) != NULL)
+			n++;
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "name", names[i]);
+		/* "<lang>-<exhibit>.png", as preview --shots names them ("zh-Hans-vote.png") */
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			const char *code = hall_lang_code((hall_lang)l);
+			size_t cl = strlen(code);
+			if (strncmp(names[i], code, cl) != 0 || names[i][cl] != '-')
+				continue;
+			char exhibit[128];
+			snprintf(exhibit, sizeof exhibit, "%.*s", (int)(strlen(names[i] + cl + 1) - 4), names[i] + cl + 1);
+			cJSON_AddStringToObject(s, "lang", code);
+			cJSON_AddStringToObject(s, "exhibit", exhibit);
+			break;
+		}
+		cJSON_AddItemToArray(arr, s);
+		free(names[i]);
+	}
+	console__json(r, 200, o);
+}
+
+/* push {"upload","to"}, rollback {"to"}, clear {"to"}: the CLI's push, rollback and
+ * push --clear (action.h). */
 static void api_content(console_req *q, console_resp *r, const char *what)
 {
-	if (!allow(q, r, HALL_ROLE_EDITOR, strcmp(what, "push") == 0 ? "push content" : strcmp(what, "rollback") == 0
-	                                                                                    ? "roll content back"
-	                                                                                    : "clear overrides"))
+	bool push = strcmp(what, "push") == 0, rollback = strcmp(what, "rollback") == 0;
+	if (!allow(q, r, HALL_ROLE_EDITOR, push ? "push content" : rollback ? "roll content back" : "clear overrides"))
 		return;
 	cJSON *doc = body_json(q, r);
 	if (!doc)
 		return;
 	hall_scope scope;
-	char dir[HALL_CONFIG_PATH_MAX + 64], scope_s[HALL_SCOPE_BUF];
+	char dir[HALL_CONFIG_PATH_MAX + 64];
 	const char *to = str_of(doc, "to"), *upload = str_of(doc, "upload");
-	const char *argv[12];
-	int argc = 0;
+	console_action *a = NULL;
 	if (check_target(q, r, to, &scope, NULL) != 0)
 		goto done;
-	hall_scope_format(&scope, scope_s, sizeof scope_s);
-	if (strcmp(what, "push") == 0) {
-		if (!upload || upload_dir(q->c, upload, dir, sizeof dir) != 0 || !hall_fs_exists(dir)) {
-			console__error(r, 400, "upload", "upload: no such upload (send the pack's files first)");
-			goto done;
-		}
-		argv[argc++] = "push";
-		argv[argc++] = dir;
-	} else if (strcmp(what, "clear") == 0) {
-		argv[argc++] = "push";
-		argv[argc++] = "--clear";
-	} else
-		argv[argc++] = "rollback";
-	argv[argc++] = "--to";
-	argv[argc++] = scope_s;
-	argv[argc++] = "--timeout";
-	argv[argc++] = "30";
-	argv[argc++] = "--yes"; /* the page showed how many screens change and asked */
-	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "content", scope_s, argc, argv));
+	if (push && (!upload || upload_dir(q->c, upload, dir, sizeof dir) != 0 || !hall_fs_exists(dir))) {
+		console__error(r, 400, "upload", "upload: no such upload (send the pack's files first)");
+		goto done;
+	}
+	if (push && upload_refused(q->c, upload)) {
+		console__error(r, 400, "upload", "upload: its zip had problems (see its check): nothing pushed");
+		goto done;
+	}
+	if (!(a = new_action(r, push ? CONSOLE_ACT_PUSH : rollback ? CONSOLE_ACT_ROLLBACK : CONSOLE_ACT_CLEAR, &scope, 30)))
+		goto done;
+	if (push)
+		snprintf(a->path, sizeof a->path, "%s", dir);
+	start_job(q, r, "content", a); /* the page showed how many screens change and asked */
+	a = NULL;
 done:
+	console__action_free(a);
 	cJSON_Delete(doc);
 }
 
-/* schedules {"to","schedule":{...}}: written to a file and pushed with `schedule push`. */
+/* schedules {"to","schedule":{...}}: `schedule push` of that JSON (action.h). */
 static void api_schedule(console_req *q, console_resp *r)
 {
 	if (!allow(q, r, HALL_ROLE_EDITOR, "push schedules"))
@@ -949,33 +1065,26 @@ static void api_schedule(console_req *q, console_resp *r)
 	if (!doc)
 		return;
 	hall_scope scope;
-	hall_error err = {0};
-	char path[HALL_CONFIG_PATH_MAX + 64], dir[HALL_CONFIG_PATH_MAX + 32], scope_s[HALL_SCOPE_BUF], rnd[17];
-	unsigned char raw[8];
 	const char *to = str_of(doc, "to");
 	const cJSON *sch = cJSON_GetObjectItemCaseSensitive(doc, "schedule");
-	char *txt = NULL;
-	size_t len = 0;
+	console_action *a = NULL;
 	if (check_target(q, r, to, &scope, NULL) != 0)
 		goto done;
 	if (!cJSON_IsObject(sch)) {
 		console__error(r, 400, "schedule", "schedule: expected the schedule as a JSON object");
 		goto done;
 	}
-	hall_scope_format(&scope, scope_s, sizeof scope_s);
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(rnd, sizeof rnd, raw, sizeof raw);
-	snprintf(dir, sizeof dir, "%s/uploads", q->c->cfg->data_dir);
-	snprintf(path, sizeof path, "%s/schedule-%s.json", dir, rnd);
-	if (!(txt = hall_json_print(sch, &len)) || hall_fs_mkdirs(dir, &err) != HALL_OK ||
-	    hall_fs_write_atomic(path, txt, len, &err) != HALL_OK) {
-		console__error(r, 500, "schedule", "cannot keep the schedule: %s", err.msg);
+	if (!(a = new_action(r, CONSOLE_ACT_SCHEDULE, &scope, 10)))
+		goto done;
+	snprintf(a->path, sizeof a->path, "schedule");
+	if (!(a->buf = hall_json_print(sch, &a->len))) {
+		console__error(r, 500, "nomem", "out of memory");
 		goto done;
 	}
-	const char *argv[] = {"schedule", "push", path, "--to", scope_s, "--yes"};
-	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "schedule", scope_s, 6, argv));
+	start_job(q, r, "schedule", a);
+	a = NULL;
 done:
-	free(txt);
+	console__action_free(a);
 	cJSON_Delete(doc);
 }
 
@@ -1062,6 +1171,15 @@ void console__api(console_req *q, console_resp *r)
 	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && strcmp(leaf, "check") == 0 &&
 	         method_is(q, "POST"))
 		api_upload_check(q, r, id);
+	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && strcmp(leaf, "zip") == 0 &&
+	         method_is(q, "POST"))
+		api_upload_zip(q, r, id);
+	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && strcmp(leaf, "preview") == 0 &&
+	         method_is(q, "POST"))
+		api_upload_preview(q, r, id);
+	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 &&
+	         (strcmp(leaf, "shots") == 0 || strncmp(leaf, "shots/", 6) == 0) && method_is(q, "GET"))
+		api_upload_shots(q, r, id, leaf[5] ? leaf + 6 : "");
 	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && leaf[0] && method_is(q, "PUT"))
 		api_upload_put(q, r, id, leaf);
 	else if ((strcmp(p, "/push") == 0 || strcmp(p, "/rollback") == 0 || strcmp(p, "/clear") == 0) &&

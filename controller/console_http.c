@@ -244,10 +244,12 @@ typedef struct conn_state {
 static size_t body_limit(hall_console *c, struct MHD_Connection *conn, const char *url, const char *method)
 {
 	console_session s;
-	if (strcmp(method, "PUT") == 0 && strncmp(url, "/api/v1/uploads/", 16) == 0 &&
+	size_t n = strlen(url);
+	bool zip = strcmp(method, "POST") == 0 && n > 4 && strcmp(url + n - 4, "/zip") == 0;
+	if ((strcmp(method, "PUT") == 0 || zip) && strncmp(url, "/api/v1/uploads/", 16) == 0 &&
 	    find_session(c, MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE_NAME), &s) &&
 	    s.role >= HALL_ROLE_EDITOR)
-		return CONSOLE_UPLOAD_MAX;
+		return zip ? CONSOLE_ZIP_MAX : CONSOLE_UPLOAD_MAX;
 	return CONSOLE_BODY_MAX;
 }
 

@@ -1,27 +1,43 @@
 /* console_jobs.c: the console's actions, run through the command line's own functions
- * (push.c, staff.c) on threads of their own, as the signed-in person (hall_ctl_set_actor),
- * so the console and the CLI never disagree (DESIGN.md decision 10). A job answers at
- * once with its id; the page follows the kiosks' acks through the API while it runs. */
+ * (action.h: hall_action_push_pack, _notice, _command, ...) on threads of their own, with
+ * the signed-in person as the actor the history records, so the console and the CLI
+ * never disagree (DESIGN.md decision 10). A job answers at once with its id; the page
+ * follows the kiosks' acks through the API while it runs, and the job's outcome and
+ * reason when it ends.
+ *
+ * A preview job runs `hall-controller preview DIR --shots OUT` as a child process (the
+ * headless kiosk it starts draws every exhibit in every language): a process of its own,
+ * so a kiosk that crashes or hangs never takes serve with it, and it is killed when it
+ * runs too long. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "action.h"
 #include "console_priv.h"
 #include "ctl.h"
 #include "hall/clock.h"
 #include "hall/log.h"
-#include "push.h"
-#include "staff.h"
 
-#define JOB_ARGS_MAX 24
+#define JOBS_RUNNING_MAX 8
+#define PREVIEW_TIMEOUT_MS (5 * 60 * 1000)
+
+extern char **environ;
 
 typedef struct job_arg {
 	hall_console *c;
 	int64_t id;
 	char user[HALL_USER_NAME_MAX + 1];
-	int argc;
-	char *argv[JOB_ARGS_MAX + 1];
+	console_action *a;
 } job_arg;
 
 static console_job *job_find(hall_console *c, int64_t id)
@@ -32,40 +48,119 @@ static console_job *job_find(hall_console *c, int64_t id)
 	return NULL;
 }
 
-static int run_cli(const hall_controller_config *cfg, int argc, char **argv)
+void console__action_free(console_action *a)
 {
-	const char *sub = argv[0];
-	if (strcmp(sub, "push") == 0)
-		return hall_push_cli(cfg, argc, argv);
-	if (strcmp(sub, "rollback") == 0)
-		return hall_push_rollback_cli(cfg, argc, argv);
-	if (strcmp(sub, "notice") == 0)
-		return hall_staff_notice(cfg, argc, argv);
-	if (strcmp(sub, "schedule") == 0)
-		return hall_staff_schedule(cfg, argc, argv);
-	if (strcmp(sub, "command") == 0)
-		return hall_staff_command(cfg, argc, argv);
-	return 2;
+	if (!a)
+		return;
+	free(a->buf);
+	free(a);
+}
+
+/* Run `hall-controller preview DIR --shots OUT` (this very program) and wait for it, at
+ * most PREVIEW_TIMEOUT_MS. Its output goes to OUT/preview.log for the reason. */
+static int run_preview(const console_action *a, char *reason, size_t len)
+{
+	char self[PATH_MAX], log[sizeof a->out + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0) {
+		snprintf(reason, len, "cannot find the hall-controller program");
+		return 1;
+	}
+	self[n] = '\0';
+	snprintf(log, sizeof log, "%s.log", a->out);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	char *argv[] = {self, "preview", (char *)a->path, "--shots", (char *)a->out, NULL};
+	pid_t pid;
+	int rc = posix_spawn(&pid, self, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		snprintf(reason, len, "cannot start the preview: %s", strerror(rc));
+		return 1;
+	}
+	int64_t deadline = hall_clock_mono_ms() + PREVIEW_TIMEOUT_MS;
+	int status = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			snprintf(reason, len, "lost the preview process");
+			return 1;
+		}
+		if (hall_clock_mono_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(reason, len, "the preview took longer than %d s: stopped", PREVIEW_TIMEOUT_MS / 1000);
+			return 1;
+		}
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	snprintf(reason, len, "the preview failed (exit %d): see %.400s", WIFEXITED(status) ? WEXITSTATUS(status) : -1, log);
+	return 1;
+}
+
+/* The action, as the command line would run it; the exit code of the command line. */
+static int run_action(hall_console *c, const char *user, console_action *a, char *reason, size_t len)
+{
+	const hall_controller_config *cfg = c->cfg;
+	hall_action_opts opts = {.person = user, .timeout_s = a->timeout_s, .confirmed = true};
+	hall_action_result res;
+	hall_store *store = NULL;
+	hall_error err = {0};
+	char msg[600];
+	memset(&res, 0, sizeof res);
+	if (a->kind == CONSOLE_ACT_PREVIEW)
+		return run_preview(a, reason, len);
+	/* A connection of the job's own (actions are one per store handle): its target checks
+	 * read the fleet through it and its history row goes in through it. */
+	if (hall_ctl_open_store(cfg, &store, &err) != HALL_OK) {
+		snprintf(reason, len, "database: %s", hall_error_format(&err, msg, sizeof msg));
+		return 1;
+	}
+	switch (a->kind) {
+	case CONSOLE_ACT_PREVIEW: break;
+	case CONSOLE_ACT_PUSH: hall_action_push_pack(cfg, store, a->path, &a->scope, &opts, &res); break;
+	case CONSOLE_ACT_CLEAR: hall_action_clear_content(cfg, store, &a->scope, &opts, &res); break;
+	case CONSOLE_ACT_ROLLBACK: hall_action_rollback(cfg, store, &a->scope, &opts, &res); break;
+	case CONSOLE_ACT_NOTICE: hall_action_notice(cfg, store, &a->notice, &a->scope, &opts, &res); break;
+	case CONSOLE_ACT_NOTICE_CLEAR: hall_action_notice(cfg, store, NULL, &a->scope, &opts, &res); break;
+	case CONSOLE_ACT_SCHEDULE:
+		hall_action_schedule_push(cfg, store, a->buf, a->len, a->path, &a->scope, &opts, &res);
+		break;
+	case CONSOLE_ACT_COMMAND:
+		hall_action_command(cfg, store, a->cmd, a->exhibit, a->ttl_s, &a->scope, &opts, &res);
+		break;
+	}
+	hall_store_close(store);
+	snprintf(reason, len, "%s", res.reason);
+	hall_action_result_free(&res);
+	return res.exit_code;
 }
 
 static void *job_main(void *p)
 {
 	job_arg *a = p;
 	hall_console *c = a->c;
-	hall_ctl_set_actor(a->user);
-	int code = run_cli(c->cfg, a->argc, a->argv);
-	hall_ctl_set_actor(NULL);
+	char reason[sizeof c->jobs[0].reason] = "";
+	int code = run_action(c, a->user, a->a, reason, sizeof reason);
 	pthread_mutex_lock(&c->lock);
 	console_job *j = job_find(c, a->id);
 	if (j) {
 		j->done = true;
 		j->code = code;
+		snprintf(j->reason, sizeof j->reason, "%s", reason);
 	}
 	c->running_jobs--;
 	pthread_cond_broadcast(&c->jobs_cv);
 	pthread_mutex_unlock(&c->lock);
-	for (int i = 0; i < a->argc; i++)
-		free(a->argv[i]);
+	console__action_free(a->a);
 	free(a);
 	return NULL;
 }
@@ -73,7 +168,7 @@ static void *job_main(void *p)
 static int64_t start(hall_console *c, job_arg *a, const char *kind, const char *scope)
 {
 	pthread_mutex_lock(&c->lock);
-	if (c->running_jobs >= 8 || c->stopping) {
+	if (c->running_jobs >= JOBS_RUNNING_MAX || c->stopping) {
 		pthread_mutex_unlock(&c->lock);
 		return 0;
 	}
@@ -118,36 +213,20 @@ static int64_t start(hall_console *c, job_arg *a, const char *kind, const char *
 	return id;
 }
 
-static job_arg *new_arg(hall_console *c, const char *user, int argc, const char *const *argv)
+int64_t console__job_start(hall_console *c, const char *user, const char *kind, const char *scope,
+                           console_action *action)
 {
-	if (argc < 1 || argc > JOB_ARGS_MAX - 1)
-		return NULL;
 	job_arg *a = calloc(1, sizeof *a);
-	if (!a)
-		return NULL;
-	a->c = c;
-	snprintf(a->user, sizeof a->user, "%s", user);
-	for (int i = 0; i < argc; i++)
-		if (!(a->argv[a->argc++] = strdup(argv[i])))
-			goto fail;
-	return a;
-fail:
-	for (int i = 0; i < a->argc; i++)
-		free(a->argv[i]);
-	free(a);
-	return NULL;
-}
-
-int64_t console__job_start(hall_console *c, const char *user, const char *kind, const char *scope, int argc,
-                           const char *const *argv)
-{
-	job_arg *a = new_arg(c, user, argc, argv);
-	if (!a)
+	if (!a) {
+		console__action_free(action);
 		return 0;
+	}
+	a->c = c;
+	a->a = action;
+	snprintf(a->user, sizeof a->user, "%s", user);
 	int64_t id = start(c, a, kind, scope);
 	if (!id) {
-		for (int i = 0; i < a->argc; i++)
-			free(a->argv[i]);
+		console__action_free(action);
 		free(a);
 	}
 	return id;
@@ -165,8 +244,11 @@ cJSON *console__job_json(hall_console *c, int64_t id)
 		cJSON_AddStringToObject(o, "user", j->user);
 		cJSON_AddNumberToObject(o, "started", (double)j->started);
 		cJSON_AddBoolToObject(o, "done", j->done);
-		if (j->done)
+		if (j->done) {
 			cJSON_AddStringToObject(o, "outcome", j->code == 0 ? "ok" : j->code == 2 ? "refused" : "failed");
+			if (j->reason[0])
+				cJSON_AddStringToObject(o, "reason", j->reason);
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	return o;

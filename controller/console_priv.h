@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "hall/content.h"
+#include "hall/protocol.h"
 #include "store.h"
 #include "store_users.h"
 
@@ -19,6 +21,8 @@
 #define CONSOLE_TOKEN_HEX HALL_SESSION_TOKEN_HEX /* 32 random bytes */
 #define CONSOLE_BODY_MAX (256 * 1024)
 #define CONSOLE_UPLOAD_MAX (16 * 1024 * 1024)   /* one file of a pack */
+#define CONSOLE_ZIP_MAX (32 * 1024 * 1024)      /* a pack as one zip, as sent */
+#define CONSOLE_ZIP_UNPACKED_MAX (64 * 1024 * 1024) /* and unpacked */
 #define CONSOLE_FAILS_MAX 128
 #define CONSOLE_JOBS_MAX 64
 
@@ -47,8 +51,35 @@ typedef struct console_job {
 	int64_t started;                           /* UTC ms */
 	bool done;
 	int code;                                  /* the command line's exit code when done */
-	char cmd_ids[8][32];                       /* commands: the ids given, at most 8 shown */
+	char reason[600];                          /* failed or refused: why (action.h's reason) */
 } console_job;
+
+/* What a job does: one of action.h's actions (the command line's own), or a preview. */
+typedef enum console_act {
+	CONSOLE_ACT_PUSH,          /* path: the pack folder */
+	CONSOLE_ACT_CLEAR,
+	CONSOLE_ACT_ROLLBACK,
+	CONSOLE_ACT_NOTICE,        /* notice */
+	CONSOLE_ACT_NOTICE_CLEAR,
+	CONSOLE_ACT_SCHEDULE,      /* buf, len: the schedule JSON; path: its name in messages */
+	CONSOLE_ACT_COMMAND,       /* cmd, exhibit, ttl_s */
+	CONSOLE_ACT_PREVIEW        /* path: the pack folder; out: where the PNGs go */
+} console_act;
+
+typedef struct console_action {
+	console_act kind;
+	hall_scope scope;
+	int timeout_s;                             /* wait for the kiosks' answers */
+	char path[HALL_CONFIG_PATH_MAX + 64];
+	char out[HALL_CONFIG_PATH_MAX + 64];
+	hall_notice notice;
+	char *buf;                                 /* malloc'd, freed with the action */
+	size_t len;
+	hall_command_cmd cmd;
+	char exhibit[HALL_PROTO_STR_MAX + 1];
+	int64_t ttl_s;
+} console_action;
+void console__action_free(console_action *a);
 
 struct hall_console {
 	const hall_controller_config *cfg;
@@ -116,14 +147,22 @@ void console__api(console_req *q, console_resp *r);
 void console__history(hall_console *c, const char *user, const char *action, const char *kind, const char *target,
                       const char *detail, const char *outcome, const char *reason);
 
+/* Uploads (console_zip.c). A file path inside a pack: segments of [A-Za-z0-9._-], none
+ * "." or "..", at most 4 deep. */
+bool console__pack_path_ok(const char *path);
+/* Unpack a zip (buf, len: borrowed) into dir: every entry checked first (absolute paths,
+ * "..", links, devices, encryption, 16 MiB a file, 64 MiB in all, 2000 entries) and each
+ * problem reported as an error; the good entries are written. Returns the problems. */
+int console__unzip(const char *buf, size_t len, const char *dir, hall_issue_fn report, void *user);
+
 /* Fleet. */
 cJSON *console__fleet_json(hall_console *c, const char *only_id);
 void console__fleet_stream(console_req *q, console_resp *r);
 
-/* Jobs: run argv (argv[0] = the subcommand) through the command line's function on a
+/* Jobs: run the action (taken: freed when done, or at once when it cannot start) on a
  * thread of its own as `user`; returns the job id, 0 when too many run. */
-int64_t console__job_start(hall_console *c, const char *user, const char *kind, const char *scope, int argc,
-                           const char *const *argv);
+int64_t console__job_start(hall_console *c, const char *user, const char *kind, const char *scope,
+                           console_action *action);
 cJSON *console__job_json(hall_console *c, int64_t id);
 void console__jobs_wait(hall_console *c);
 

@@ -960,8 +960,11 @@ static void run(kiosk *k)
 		hall_link_frame_end(k->link);
 		watchdog_feed(now);
 		if (now - k->last_status >= STATUS_EVERY_MS) {
-			hall_link_set_status(k->link, (double)k->frames_since_status * 1000.0 / (double)(now - k->last_status),
-			                     NULL);
+			/* A still screen draws nothing (only changes are drawn): its rate stays the one
+			 * last measured while it drew, rather than a 0 that reads as frozen. */
+			if (k->frames_since_status > 0)
+				hall_link_set_status(k->link,
+				                     (double)k->frames_since_status * 1000.0 / (double)(now - k->last_status), NULL);
 			k->frames_since_status = 0;
 			k->last_status = now;
 		}

@@ -15,6 +15,7 @@ packages=(
   openssl                                           # the hall's CA and broker certificate (hall-controller init)
   libsodium-dev                                     # ed25519 signatures of control messages, Argon2id PIN/password hashes
   libmicrohttpd-dev                                 # the staff console (HTTPS) in hall-controller serve
+  libzip-dev                                        # packs uploaded to the console as one zip
   libsystemd-dev                                    # sd_notify: the kiosk's watchdog
   tzdata                                            # zone files core/src/tz.c reads (Asia/Seoul)
   fonts-noto-cjk                                    # ko, en, zh-Hans, zh-Hant, ja faces

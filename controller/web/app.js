@@ -28,7 +28,9 @@ const T = {
     accountsTitle: '계정', name: '이름', role: '역할', add: '추가', remove: '삭제', newPassword: '새 비밀번호',
     setPassword: '비밀번호 바꾸기', setRole: '역할 바꾸기', changed: '바뀌었습니다.',
     role_viewer: '열람자', role_operator: '운영자', role_editor: '편집자', role_admin: '관리자',
-    contentTitle: '콘텐츠 배포', upload: '팩 올리기 (폴더)', check: '검사', push: '배포', rollback: '되돌리기',
+    contentTitle: '콘텐츠 배포', upload: '팩 올리기 (폴더)', uploadZip: '또는 팩 올리기 (zip 파일)', checkPreview: '검사하고 미리 보기',
+    choosePack: '팩 폴더나 zip 파일을 고르세요.', preview: '미리 보기 (키오스크 화면)', previewRunning: '키오스크가 화면을 그리는 중…',
+    previewDone: (n) => `화면 ${n}개를 그렸습니다.`, check: '검사', push: '배포', rollback: '되돌리기',
     clearOverride: '개별 지정 해제', problems: '문제', noProblems: '문제 없음: 배포할 수 있습니다.',
     confirmPush: (n, hidden) => `화면 ${n}대가 바뀝니다.` + (hidden.length ? ` 다음은 더 구체적인 지정에 가려 바뀌지 않습니다: ${hidden.join(', ')}` : ''),
     progress: '진행', applied: '적용됨', deferred: '방문 세션 뒤 적용', rejected: '거부됨', pendingState: '대기', offlineState: '끊김(다음 연결 때 받음)',
@@ -65,7 +67,9 @@ const T = {
     accountsTitle: 'Accounts', name: 'Name', role: 'Role', add: 'Add', remove: 'Remove', newPassword: 'New password',
     setPassword: 'Set password', setRole: 'Set role', changed: 'Changed.',
     role_viewer: 'viewer', role_operator: 'operator', role_editor: 'editor', role_admin: 'admin',
-    contentTitle: 'Push content', upload: 'Upload a pack (folder)', check: 'Check', push: 'Push', rollback: 'Roll back',
+    contentTitle: 'Push content', upload: 'Upload a pack (folder)', uploadZip: 'or upload a pack (zip file)', checkPreview: 'Check and preview',
+    choosePack: 'Choose a pack folder or a zip file.', preview: 'Preview (kiosk screens)', previewRunning: 'A kiosk is drawing the screens…',
+    previewDone: (n) => `${n} screens drawn.`, check: 'Check', push: 'Push', rollback: 'Roll back',
     clearOverride: 'Clear override', problems: 'Problems', noProblems: 'No problems: ready to push.',
     confirmPush: (n, hidden) => `${n} screen(s) will change.` + (hidden.length ? ` Hidden by a more specific push, these will not: ${hidden.join(', ')}` : ''),
     progress: 'Progress', applied: 'applied', deferred: 'deferred until the visit ends', rejected: 'rejected', pendingState: 'pending', offlineState: 'offline (gets it on connect)',
@@ -407,7 +411,7 @@ async function followJob(box, job, kind, to) {
       }
     }
     if (j.data?.done) {
-      status.textContent = `${t(j.data.outcome === 'ok' ? 'done' : j.data.outcome)}`;
+      status.textContent = `${t(j.data.outcome === 'ok' ? 'done' : j.data.outcome)}${j.data.reason ? ': ' + j.data.reason : ''}`;
       status.dataset.outcome = j.data.outcome;
       announce(status.textContent);
       if (!kind || !p || (p.data.counts.pending === 0)) break;
@@ -589,40 +593,87 @@ async function pageAccounts(main) {
 
 /* ---------------------------------------------------------------- content and schedules */
 
+/* The screens of an upload drawn by a headless kiosk on the controller (a job), shown as
+ * they come: every exhibit in every language. */
+async function previewShots(box, upload) {
+  const status = h('p', { id: 'preview-status', role: 'status' }, t('previewRunning'));
+  const grid = h('div', { class: 'shots', id: 'preview-shots' });
+  box.replaceChildren(h('h2', {}, t('preview')), status, grid);
+  const r = await api('POST', `/uploads/${upload}/preview`, {});
+  if (r.status !== 202) { status.textContent = r.data?.message || t('error'); return; }
+  for (let i = 0; i < 400 && box.isConnected; i++) {
+    await new Promise((res) => setTimeout(res, 750));
+    const j = await api('GET', '/jobs/' + r.data.id);
+    const s = await api('GET', `/uploads/${upload}/shots`);
+    for (const shot of s.data?.shots || []) {
+      if (grid.querySelector(`[data-name="${CSS.escape(shot.name)}"]`)) continue;
+      grid.append(h('figure', { 'data-name': shot.name },
+        h('img', { src: `/api/v1/uploads/${upload}/shots/${encodeURIComponent(shot.name)}`, alt: `${t('preview')}: ${shot.exhibit} (${shot.lang})` }),
+        h('figcaption', {}, `${shot.exhibit} · ${shot.lang}`)));
+    }
+    if (j.data?.done) {
+      status.textContent = j.data.outcome === 'ok' ? t('previewDone')(grid.children.length) : `${t('failed')}: ${j.data.reason || ''}`;
+      status.dataset.outcome = j.data.outcome;
+      return;
+    }
+  }
+}
+
 async function pageContent(main) {
   const kiosks = await loadKiosks();
   const err = h('div', { class: 'error', role: 'alert', id: 'content-error' });
+  const note = h('p', { id: 'content-check-result', role: 'status' });
   const box = h('div', { id: 'content-progress' });
+  const shots = h('div', { id: 'content-preview' });
   let upload = null;
+  const reset = () => { upload = null; note.textContent = ''; };
   const form = h('form', { id: 'content-form' },
     h('fieldset', {}, h('legend', {}, t('contentTitle')),
       h('label', { for: 'pack-files' }, t('upload')),
-      h('input', { id: 'pack-files', type: 'file', multiple: true, webkitdirectory: true }),
+      h('input', { id: 'pack-files', type: 'file', multiple: true, webkitdirectory: true, onchange: reset }),
+      h('label', { for: 'pack-zip' }, t('uploadZip')),
+      h('input', { id: 'pack-zip', type: 'file', accept: '.zip,application/zip', onchange: reset }),
+      h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost', id: 'content-check', onclick: () => checkOnly() }, t('checkPreview'))),
+      note,
       h('label', { for: 'content-to' }, t('target')), targetSelect('content-to', kiosks),
       err,
       h('div', { class: 'row' },
         h('button', { type: 'submit', id: 'content-push' }, t('push')),
         h('button', { type: 'button', class: 'ghost', id: 'content-rollback', onclick: () => simple('rollback') }, t('rollback')),
         h('button', { type: 'button', class: 'ghost', id: 'content-clear', onclick: () => simple('clear') }, t('clearOverride')))));
-  async function sendFiles() {
+  const fail = (x) => { err.textContent = x.data?.message || t('error'); return null; };
+  /* The chosen zip or folder to a new upload, then its check: the upload's id, or null
+   * with every problem listed. */
+  async function sendPack() {
+    const zip = $('#pack-zip').files[0];
     const files = [...$('#pack-files').files];
-    if (!files.length) return null;
+    if (!zip && !files.length) { err.textContent = t('choosePack'); return null; }
     const u = await api('POST', '/uploads', {});
-    if (u.status !== 201) { err.textContent = u.data?.message || t('error'); return null; }
-    for (const f of files) {
-      const rel = (f.webkitRelativePath || f.name).split('/');
-      const name = rel.length > 1 ? rel.slice(1).join('/') : rel[0];
-      const x = await api('PUT', `/uploads/${u.data.id}/${name.split('/').map(encodeURIComponent).join('/')}`, f);
-      if (x.status !== 200) { err.textContent = x.data?.message || t('error'); return null; }
+    if (u.status !== 201) return fail(u);
+    let c;
+    if (zip) c = await api('POST', `/uploads/${u.data.id}/zip`, zip);
+    else {
+      for (const f of files) {
+        const rel = (f.webkitRelativePath || f.name).split('/');
+        const name = rel.length > 1 ? rel.slice(1).join('/') : rel[0];
+        const x = await api('PUT', `/uploads/${u.data.id}/${name.split('/').map(encodeURIComponent).join('/')}`, f);
+        if (x.status !== 200) return fail(x);
+      }
+      c = await api('POST', `/uploads/${u.data.id}/check`, {});
     }
-    const c = await api('POST', `/uploads/${u.data.id}/check`, {});
-    if (c.status !== 200) { err.textContent = c.data?.message || t('error'); return null; }
+    if (c.status !== 200) return fail(c);
     if (c.data.errors > 0) {
       err.replaceChildren(h('p', {}, `${t('problems')}: ${c.data.errors}`),
-        h('ul', { class: 'issues' }, c.data.issues.map((i) => h('li', {}, `${i.severity}: ${i.path}${i.path ? ': ' : ''}${i.message}`))));
+        h('ul', { class: 'issues', id: 'content-issues' }, c.data.issues.map((i) => h('li', {}, `${i.severity}: ${i.path}${i.path ? ': ' : ''}${i.message}`))));
       return null;
     }
+    note.textContent = `${c.data.pack || ''}: ${t('noProblems')}` + (c.data.warnings ? ` (${c.data.warnings} warning(s))` : '');
     return u.data.id;
+  }
+  async function checkOnly() {
+    err.textContent = '';
+    upload = await sendPack();
+    if (upload) previewShots(shots, upload);
   }
   async function confirmFor(to) {
     const p = await api('GET', `/progress?kind=content&to=${encodeURIComponent(to)}&version=0`);
@@ -630,26 +681,21 @@ async function pageContent(main) {
     const hidden = p.data.kiosks.filter((k) => k.hidden_by).map((k) => `${k.id} (${k.hidden_by})`);
     return confirmDialog(t('confirmPush')(p.data.screens - hidden.length, hidden));
   }
-  async function simple(what) {
-    err.textContent = '';
+  async function act(what, body) {
     const to = $('#content-to').value;
     if (!(await confirmFor(to))) return;
-    const r = await api('POST', '/' + what, { to });
-    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    const r = await api('POST', '/' + what, { ...body, to });
+    if (r.status !== 202) { fail(r); return; }
     followJob(box, r.data, 'content', to);
   }
+  async function simple(what) { err.textContent = ''; await act(what, {}); }
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     err.textContent = '';
-    upload = await sendFiles();
-    if (!upload) { if (!err.textContent) err.textContent = t('upload'); return; }
-    const to = $('#content-to').value;
-    if (!(await confirmFor(to))) return;
-    const r = await api('POST', '/push', { upload, to });
-    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
-    followJob(box, r.data, 'content', to);
+    if (!upload) upload = await sendPack();
+    if (upload) await act('push', { upload });
   });
-  main.append(h('h1', {}, t('content')), form, box);
+  main.append(h('h1', {}, t('content')), form, box, shots);
 }
 
 /* ---------------------------------------------------------------- schedules */

@@ -6,6 +6,8 @@
 //   ADMIN_PASS, VIEWER_PASS  passwords of the accounts "admin" and "viewer"
 //   KIOSKS         "id:group,id:group" of the two kiosks
 //   PACK_DIR       the default pack's folder (uploaded through the page)
+//   PACK_ZIP, BAD_ZIP  the default pack as a zip, and a zip with a path climbing out, an
+//                  absolute path and a symbolic link
 //   REPORT_CMD     JSON array: the argv of `hall-controller report --format json` of today,
 //                  run beside the report page to compare the numbers
 //   SHOTS          where screenshots of every page at 1366x768 and 390x844 go
@@ -146,6 +148,20 @@ try {
   await page.goto(URL0 + '/#/content');
   await page.waitForSelector('#pack-files');
   await look(page, 'content');
+  // a zip: every problem listed at once; then the good one, checked and previewed by a
+  // headless kiosk on the controller (the preview runs while the push goes on)
+  await page.setInputFiles('#pack-zip', env('BAD_ZIP'));
+  await page.click('#content-check');
+  const issues = await until(async () => (await page.$$eval('#content-issues li', (l) => l.map((x) => x.textContent))).join('\n') || null, 20000,
+    'the bad zip is answered with its problems');
+  ok(/escape\.txt/.test(issues) && /\/etc\/abs\.txt/.test(issues) && /link\.png.*symbolic link/.test(issues),
+    `a zip's climbing, absolute and linked entries are refused, all listed at once (${issues.split('\n').length} problems)`);
+  ok(!fs.existsSync(path.join(path.dirname(env('BAD_ZIP')), 'escape.txt')), 'nothing was written outside the upload');
+  await page.setInputFiles('#pack-zip', env('PACK_ZIP'));
+  await page.click('#content-check');
+  await until(async () => /seoul|문제 없음/.test(await page.textContent('#content-check-result')), 20000, 'the zipped pack checks without problems');
+  ok(true, 'the default pack uploaded as a zip has no problems');
+  await page.setInputFiles('#pack-zip', []);
   await page.setInputFiles('#pack-files', env('PACK_DIR'));
   await page.selectOption('#content-to', 'group:' + target.group);
   await page.click('#content-push');
@@ -158,6 +174,13 @@ try {
   const rows = await page.$$eval('#progress-table tbody tr', (trs) => trs.map((t) => t.dataset.kiosk));
   ok(rows.length === 1 && rows[0] === target.id, `progress lists only the group's kiosk (${rows.join(', ')})`);
   await look(page, 'content-progress');
+  const langs = JSON.parse(fs.readFileSync(path.join(env('PACK_DIR'), 'manifest.json'), 'utf8'));
+  await until(async () => (await page.getAttribute('#preview-status', 'data-outcome')) === 'ok', 120000, 'the preview of the zipped pack ends');
+  const shown = await page.$$eval('#preview-shots img', (imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+  const want = (langs.languages || []).length * (langs.exhibits || []).length;
+  ok(shown >= want && want > 0, `the page shows the preview's screens (${shown} images, every exhibit in every language: ${want})`);
+  await page.locator('#preview-shots').scrollIntoViewIfNeeded();
+  await look(page, 'content-preview');
   await page.goto(URL0 + '/#/fleet');
   await until(async () => /그룹/.test(await page.textContent('#k-' + target.id)) && /버전 [1-9]/.test(await page.textContent('#k-' + target.id)), 10000,
     'the fleet shows the pushed pack from the group');

@@ -124,6 +124,22 @@ check "the right password still works after the wait" [ ${#CSRF2} = 64 ]
 check "logout ends the session" [ "$(code -b "$work/admin.jar" -X POST -H "X-CSRF-Token: $CSRF" "$U/logout")" = 200 ]
 check "the old cookie no longer works" [ "$(code -b "$work/admin.jar" "$U/kiosks")" = 401 ]
 
+# A zip whose entry inflates past 16 MiB (a few KB sent) is refused by what it holds, and
+# an upload that had zip errors is never pushed.
+python3 - "$work/big.zip" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("manifest.json", b"{}")
+    z.writestr("images/big.png", bytes(17 * 1024 * 1024))
+PY
+code -b "$work/admin2.jar" -X POST -H "X-CSRF-Token: $CSRF2" -H 'Content-Type: application/json' -d '{}' "$U/uploads" > /dev/null
+UP=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/body")
+check "a zip is answered with its check" [ "$(code -b "$work/admin2.jar" -H "X-CSRF-Token: $CSRF2" --data-binary @"$work/big.zip" "$U/uploads/$UP/zip")" = 200 ]
+check "an entry over 16 MiB unpacked is refused" grep -q 'images/big.png","message":"over 16 MiB unpacked' "$work/body"
+check "and never written" [ ! -e "$work/ctl/uploads/$UP/images/big.png" ]
+check "an upload whose zip had errors is not pushed" \
+  [ "$(code -b "$work/admin2.jar" -H "X-CSRF-Token: $CSRF2" -H 'Content-Type: application/json' -d "{\"upload\":\"$UP\",\"to\":\"all\"}" "$U/push")" = 400 ]
+
 # The kiosk measures its frame rate over a few seconds and says it in its status.
 ok=0
 for _ in $(seq 1 60); do

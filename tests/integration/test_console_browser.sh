@@ -62,7 +62,26 @@ PY
 day=$(TZ=Asia/Seoul date +%F)
 report_cmd=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$bin/hall-controller" report --date "$day" --format json "${C[@]}")
 
+# The default pack as a zip (of its folder, as people zip one), and a zip a browser must
+# never unpack as it says: a path that climbs out, an absolute path, a symbolic link.
+python3 - "$src/assets/default" "$work/pack.zip" "$work/bad.zip" <<'PY' || fail "making the zips"
+import os, sys, zipfile
+src, good, bad = sys.argv[1:4]
+with zipfile.ZipFile(good, "w", zipfile.ZIP_DEFLATED) as z:
+    for root, _, files in os.walk(src):
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            z.write(p, "default/" + os.path.relpath(p, src))
+with zipfile.ZipFile(bad, "w") as z:
+    z.writestr("manifest.json", open(os.path.join(src, "manifest.json"), "rb").read())
+    z.writestr("../escape.txt", b"x")
+    z.writestr("/etc/abs.txt", b"x")
+    link = zipfile.ZipInfo("images/link.png")
+    link.create_system = 3
+    link.external_attr = (0o120777 << 16)
+    z.writestr(link, "/etc/passwd")
+PY
 CONSOLE_URL="http://127.0.0.1:$HTTP" ADMIN_PASS=admin-pass-123 VIEWER_PASS=viewer-pass-123 \
-KIOSKS=east-1:east,west-1:west PACK_DIR="$src/assets/default" REPORT_CMD="$report_cmd" \
+KIOSKS=east-1:east,west-1:west PACK_DIR="$src/assets/default" PACK_ZIP="$work/pack.zip" BAD_ZIP="$work/bad.zip" REPORT_CMD="$report_cmd" \
 SHOTS="$src/var/console-shots" timeout 300 node "$browser/console.mjs" || fail "browser checks failed"
 echo "all console browser checks passed"
