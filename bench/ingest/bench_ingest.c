@@ -1,7 +1,15 @@
 /* bench_ingest.c: how fast the controller takes events in (run by hand, never by ctest).
  *
  *   bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks K] [--window W] [--batch B]
- *                [--ingest-max M] [--tls]
+ *                [--ingest-max M] [--tls] [--pg] [--broker HOST:PORT[,HOST:PORT...]]
+ *                [--user NAME --password PW]
+ *
+ * --broker: parts 2 and 3 use these running brokers (e.g. the nodes of a RabbitMQ cluster)
+ * instead of a private mosquitto, plain (not with --tls): serve gets the list as its
+ * --broker, the simulated kiosks the list in reverse (so on a cluster the events cross
+ * from the last node to serve's first), mosquitto_sub the first entry. The broker's CPU is
+ * then not measured. --user/--password: the account every client logs in with (RabbitMQ
+ * refuses a username without a password).
  *
  * --tls: parts 2 and 3 go over TLS (the broker's listener and certificate as
  * `hall-controller init` makes them, the clients verifying it as an enrolled hall does);
@@ -33,6 +41,7 @@
 #include "broker.h"
 #include "fixtures.h"
 #include "hall/clock.h"
+#include "hall/config.h"
 #include "hall/fsutil.h"
 #include "hall/mqtt.h"
 #include "hall/protocol.h"
@@ -145,6 +154,7 @@ int main(int argc, char **argv)
 	int n_kiosks = 8, window = 500, batch = 100, ingest_max = 1000;
 	bool tls = false;
 	bool use_pg = false;
+	const char *broker_list = NULL, *user = NULL, *password = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
 			n_events = atoll(argv[++i]);
@@ -160,14 +170,31 @@ int main(int argc, char **argv)
 			use_pg = true;
 		else if (strcmp(argv[i], "--tls") == 0)
 			tls = true;
+		else if (strcmp(argv[i], "--broker") == 0 && i + 1 < argc)
+			broker_list = argv[++i];
+		else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+			user = argv[++i];
+		else if (strcmp(argv[i], "--password") == 0 && i + 1 < argc)
+			password = argv[++i];
 		else
 			ctl = argv[i];
 	}
 	if (n_events < 1 || n_kiosks < 1 || n_kiosks > 100 || window < 1 || batch < 1 || batch > HALL_PROTO_BATCH_MAX ||
 	    ingest_max < 1 || ingest_max > 100000) {
 		fprintf(stderr, "usage: bench_ingest [HALL_CONTROLLER] [--events N] [--kiosks 1..100] [--window W] "
-		                "[--batch 1..1000] [--ingest-max 1..100000] [--tls] [--pg]\n");
+		                "[--batch 1..1000] [--ingest-max 1..100000] [--tls] [--pg] [--broker HOST:PORT[,HOST:PORT...]] "
+		                "[--user NAME --password PW]\n");
 		return 2;
+	}
+	hall_config_args ba;
+	memset(&ba, 0, sizeof ba);
+	if (broker_list) {
+		if (hall_test_broker_list_arg("bench_ingest", broker_list, &ba) != 0)
+			return 2;
+		if (tls) {
+			fprintf(stderr, "bench_ingest: --tls makes its own broker; --broker takes running brokers, plain\n");
+			return 2;
+		}
 	}
 	char ctl_path[1024];
 	if (!ctl) {
@@ -196,24 +223,36 @@ int main(int argc, char **argv)
 
 	/* Part 2: end to end. */
 	hall_test_broker b;
+	memset(&b, 0, sizeof b);
 	char extra[3000] = "max_queued_messages 100000\nset_tcp_nodelay true\n", cafile[700] = "";
 	int port = 0;
-	if (tls && hall_test_broker_tls_lines(ctl, dir, extra, sizeof extra, cafile, sizeof cafile, &port) != 0)
-		return 1;
-	if (hall_test_broker_start(&b, extra) != 0)
-		return 1;
-	if (!tls)
-		port = b.port;
-	char data[600], conf[600], logp[600], broker_arg[64];
+	if (!broker_list) {
+		if (tls && hall_test_broker_tls_lines(ctl, dir, extra, sizeof extra, cafile, sizeof cafile, &port) != 0)
+			return 1;
+		if (hall_test_broker_start(&b, extra) != 0)
+			return 1;
+		if (!tls)
+			port = b.port;
+		snprintf(ba.brokers[0].host, sizeof ba.brokers[0].host, "127.0.0.1");
+		ba.brokers[0].port = port;
+		ba.n_brokers = 1;
+	}
+	char data[600], conf[600], logp[600], broker_arg[2400];
 	snprintf(data, sizeof data, "%s/data", dir);
 	snprintf(conf, sizeof conf, "%s/controller.json", dir);
 	snprintf(logp, sizeof logp, "%s/serve.log", dir);
-	snprintf(broker_arg, sizeof broker_arg, "127.0.0.1:%d", port);
-	char cfg_json[2000];
+	if (broker_list)
+		snprintf(broker_arg, sizeof broker_arg, "%s", broker_list);
+	else
+		snprintf(broker_arg, sizeof broker_arg, "127.0.0.1:%d", port);
+	char cfg_json[3000], account[700] = "";
+	if (user)
+		snprintf(account, sizeof account, ",\"broker\":{\"username\":\"%.200s\",\"password\":\"%.200s\"}", user,
+		         password ? password : "");
 	snprintf(cfg_json, sizeof cfg_json,
-	         "{\"ingest\":{\"batch_ms\":100,\"batch_max\":%d},\"log_level\":\"warn\"%s%s%s%s%s%s}", ingest_max,
+	         "{\"ingest\":{\"batch_ms\":100,\"batch_max\":%d},\"log_level\":\"warn\"%s%s%s%s%s%s%s}", ingest_max,
 	         tls ? ",\"broker\":{\"cafile\":\"" : "", cafile, tls ? "\"}" : "", pg ? ",\"database\":\"" : "", db_uri,
-	         pg ? "\"" : "");
+	         pg ? "\"" : "", account);
 	hall_fs_write_atomic(conf, cfg_json, strlen(cfg_json), NULL);
 	pid_t serve = fork();
 	if (serve == 0) {
@@ -224,8 +263,12 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	hall_mqtt *m = NULL;
-	hall_mqtt_config mc = {.host = "127.0.0.1", .port = port, .client_id = "bench-kiosks", .clean_session = true,
-	                       .max_inflight = 1000, .queue_max = 100000, .cafile = tls ? cafile : NULL};
+	hall_mqtt_addr kiosk_brokers[HALL_BROKER_HOSTS_MAX]; /* the list in reverse: see the top */
+	for (int j = 0; j < ba.n_brokers; j++)
+		kiosk_brokers[j] = (hall_mqtt_addr){ba.brokers[ba.n_brokers - 1 - j].host, ba.brokers[ba.n_brokers - 1 - j].port};
+	hall_mqtt_config mc = {.brokers = kiosk_brokers, .n_brokers = (size_t)ba.n_brokers, .client_id = "bench-kiosks",
+	                       .clean_session = true, .max_inflight = 1000, .queue_max = 100000,
+	                       .cafile = tls ? cafile : NULL, .username = user, .password = password};
 	if (hall_mqtt_create(&mc, &m, NULL) != HALL_OK)
 		return 1;
 	hall_mqtt_subscribe(m, "hall/v1/ctl/kiosk/+/confirm", NULL);
@@ -323,7 +366,7 @@ int main(int argc, char **argv)
 	int64_t total_batches = (int64_t)n_batches * n_kiosks;
 	char count_arg[32], port_arg[16];
 	snprintf(count_arg, sizeof count_arg, "%" PRId64, total_batches);
-	snprintf(port_arg, sizeof port_arg, "%d", port);
+	snprintf(port_arg, sizeof port_arg, "%d", ba.brokers[0].port);
 	pid_t sub = fork();
 	if (sub == 0) {
 		int fd = open("/dev/null", O_WRONLY);
@@ -332,8 +375,12 @@ int main(int argc, char **argv)
 		if (tls)
 			execlp("mosquitto_sub", "mosquitto_sub", "-h", "127.0.0.1", "-p", port_arg, "--cafile", cafile, "-q", "1",
 			       "-i", "bench-sub", "-t", "hall/v1/kiosk/+/events", "-C", count_arg, (char *)NULL);
-		execlp("mosquitto_sub", "mosquitto_sub", "-h", "127.0.0.1", "-p", port_arg, "-q", "1", "-i", "bench-sub",
-		       "-t", "hall/v1/kiosk/+/events", "-C", count_arg, (char *)NULL);
+		if (user)
+			execlp("mosquitto_sub", "mosquitto_sub", "-h", ba.brokers[0].host, "-p", port_arg, "-u", user, "-P",
+			       password ? password : "", "-q", "1", "-i", "bench-sub", "-t", "hall/v1/kiosk/+/events", "-C",
+			       count_arg, (char *)NULL);
+		execlp("mosquitto_sub", "mosquitto_sub", "-h", ba.brokers[0].host, "-p", port_arg, "-q", "1", "-i",
+		       "bench-sub", "-t", "hall/v1/kiosk/+/events", "-C", count_arg, (char *)NULL);
 		_exit(127);
 	}
 	usleep(500 * 1000); /* let it subscribe */
@@ -375,7 +422,8 @@ sub_done:;
 	double broker_sub = proc_cpu_s(b.pid) - broker1;
 	double sub_rate = (double)(per_kiosk * n_kiosks) * 1000.0 / (double)(sub_ms > 0 ? sub_ms : 1);
 	hall_mqtt_destroy(m);
-	hall_test_broker_cleanup(&b);
+	if (!broker_list)
+		hall_test_broker_cleanup(&b);
 	if (pg)
 		hall_test_pg_stop(pg);
 

@@ -3,6 +3,14 @@
  *
  *   bench_propagation [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S]
  *                     [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign]
+ *                     [--broker HOST:PORT[,HOST:PORT...]] [--user NAME --password PW]
+ *
+ * --broker: use these running brokers (e.g. the nodes of a RabbitMQ cluster) instead of a
+ * private mosquitto; plain connections (not with --tls). The kiosks are spread over the
+ * list: kiosk i's list starts at entry i mod n (the rest follow, for failover), the played
+ * controller's at the first. --user/--password: the account every client logs in with
+ * (RabbitMQ refuses a username without a password); without them each kiosk sends its id
+ * as username and no password, as the development profile does.
  *
  * --tls: every client (kiosks and the played controller) talks TLS to the broker, with the
  * CA and certificate `hall-controller init` makes (hall-controller from the build).
@@ -115,13 +123,25 @@ static void on_term(int sig)
  * peak RSS (kB, a long) written to `out`. libmosquitto's mosquitto_loop() uses select(),
  * which cannot watch descriptors above 1023, so one process holds at most PER_PROCESS
  * kiosks (each has a socket, a wake-up socket pair and spool files). */
-/* The port and CA every client uses: the broker's plain port, or its TLS listener. */
-static int g_port;
-static const char *g_cafile;
+/* The brokers every client uses: the private mosquitto's plain port or TLS listener, or
+ * --broker's list; and the CA and account (--user/--password) they use. */
+static hall_broker_addr g_brokers[HALL_BROKER_HOSTS_MAX];
+static int g_n_brokers;
+static const char *g_cafile, *g_user, *g_password;
 static char g_controller_key[HALL_SIGN_PK_B64_LEN + 1]; /* "" = development profile */
 
-static int run_worker(const hall_test_broker *broker, const char *dir, size_t lo, size_t hi, int threads,
-                      int jitter_ms, int out)
+/* Kiosk number i's brokers: the list rotated to start at entry i mod n (spread, DESIGN.md
+ * decision 8: every node gets its share, each kiosk can still fail over to the others). */
+static void kiosk_brokers(hall_broker_config *b, size_t i)
+{
+	for (int j = 0; j < g_n_brokers; j++)
+		b->hosts[j] = g_brokers[(i + (size_t)j) % (size_t)g_n_brokers];
+	b->n_hosts = g_n_brokers;
+	snprintf(b->host, sizeof b->host, "%.255s", b->hosts[0].host);
+	b->port = b->hosts[0].port;
+}
+
+static int run_worker(const char *dir, size_t lo, size_t hi, int threads, int jitter_ms, int out)
 {
 	hall_error err = {0};
 	char def[512];
@@ -133,12 +153,15 @@ static int run_worker(const hall_test_broker *broker, const char *dir, size_t lo
 		hall_kiosk_config *c = &k[i].cfg;
 		hall_kiosk_config_defaults(c);
 		snprintf(c->id, sizeof c->id, "b-%05zu", lo + i);
-		snprintf(c->broker.host, sizeof c->broker.host, "%s", broker->host);
-		c->broker.port = g_port;
+		kiosk_brokers(&c->broker, lo + i);
 		if (g_cafile)
 			snprintf(c->broker.cafile, sizeof c->broker.cafile, "%s", g_cafile);
 		snprintf(c->controller_key, sizeof c->controller_key, "%s", g_controller_key);
-		snprintf(c->broker.username, sizeof c->broker.username, "%s", c->id);
+		snprintf(c->broker.username, sizeof c->broker.username, "%s", g_user ? g_user : c->id);
+		if (g_password) {
+			snprintf(c->broker.password, sizeof c->broker.password, "%s", g_password);
+			c->broker.has_password = true;
+		}
 		snprintf(c->data_dir, sizeof c->data_dir, "%s/%s", dir, c->id);
 		snprintf(c->default_content, sizeof c->default_content, "%s", def);
 		if (hall_link_create(c, NULL, NULL, &k[i].link, &err) != HALL_OK) {
@@ -371,6 +394,7 @@ int main(int argc, char **argv)
 	const char *data_root = NULL;
 	int dedupe_ms = 500;
 	bool tls = false, sign = false;
+	const char *broker_list = NULL;
 	int kept = 1;
 	for (int i = 1; i < argc; i++) { /* --tls, --sign take no value: out before the pairs */
 		if (strcmp(argv[i], "--tls") == 0)
@@ -398,11 +422,28 @@ int main(int argc, char **argv)
 			dedupe_ms = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--chunk") == 0)
 			chunk_bytes = (size_t)atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--broker") == 0)
+			broker_list = argv[i + 1];
+		else if (strcmp(argv[i], "--user") == 0)
+			g_user = argv[i + 1];
+		else if (strcmp(argv[i], "--password") == 0)
+			g_password = argv[i + 1];
 		else {
-			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign]\n",
+			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign] [--broker HOST:PORT[,HOST:PORT...]] [--user NAME --password PW]\n",
 			        argv[0]);
 			return 2;
 		}
+	}
+	if (broker_list) {
+		hall_config_args ba;
+		if (hall_test_broker_list_arg("bench_propagation", broker_list, &ba) != 0)
+			return 2;
+		if (tls) {
+			fprintf(stderr, "bench_propagation: --tls makes its own broker; --broker takes running brokers, plain\n");
+			return 2;
+		}
+		memcpy(g_brokers, ba.brokers, sizeof g_brokers);
+		g_n_brokers = ba.n_brokers;
 	}
 	if (n == 0 || threads < 1 || size < 100 || chunk_bytes < 1 || chunk_bytes > HALL_PROTO_CHUNK_MAX)
 		return 2;
@@ -416,21 +457,26 @@ int main(int argc, char **argv)
 		setenv("TMPDIR", data_root, 1);
 	hall_test_tmpdir(dir, sizeof dir, "bench-propagation");
 	hall_test_broker broker;
+	memset(&broker, 0, sizeof broker);
 	char extra[3000] = "max_queued_messages 100000\nmax_queued_bytes 268435456\nmax_inflight_messages 100\n"
 	                   "max_packet_size 17826816\nmemory_limit 1073741824\nset_tcp_nodelay true\n"
 	                   "log_type error\nlog_type warning\n";
 	static char cafile[700];
 	char ctl_path[600];
 	snprintf(ctl_path, sizeof ctl_path, "%s/hall-controller", HALL_BUILD_DIR);
-	if (tls) {
-		if (hall_test_broker_tls_lines(ctl_path, dir, extra, sizeof extra, cafile, sizeof cafile, &g_port) != 0)
+	if (!broker_list) {
+		int port = 0;
+		if (tls) {
+			if (hall_test_broker_tls_lines(ctl_path, dir, extra, sizeof extra, cafile, sizeof cafile, &port) != 0)
+				return 1;
+			g_cafile = cafile;
+		}
+		if (hall_test_broker_start(&broker, extra) != 0)
 			return 1;
-		g_cafile = cafile;
+		snprintf(g_brokers[0].host, sizeof g_brokers[0].host, "%.255s", broker.host);
+		g_brokers[0].port = tls ? port : broker.port;
+		g_n_brokers = 1;
 	}
-	if (hall_test_broker_start(&broker, extra) != 0)
-		return 1;
-	if (!tls)
-		g_port = broker.port;
 
 	/* The asset: a PNG signature and random bytes. */
 	size_t png_len = 0;
@@ -470,7 +516,7 @@ int main(int argc, char **argv)
 		pid_t pid = fork();
 		if (pid == 0) {
 			close(fds[0]);
-			_exit(run_worker(&broker, dir, lo, hi, threads, jitter_ms, fds[1]));
+			_exit(run_worker(dir, lo, hi, threads, jitter_ms, fds[1]));
 		}
 		close(fds[1]);
 		workers[w] = pid;
@@ -481,9 +527,14 @@ int main(int argc, char **argv)
 	hall_mqtt *ctl = NULL;
 	hall_error err = {0};
 	memset(&mc, 0, sizeof mc);
-	mc.host = broker.host;
-	mc.port = g_port;
+	hall_mqtt_addr ctl_brokers[HALL_BROKER_HOSTS_MAX];
+	for (int j = 0; j < g_n_brokers; j++)
+		ctl_brokers[j] = (hall_mqtt_addr){.host = g_brokers[j].host, .port = g_brokers[j].port};
+	mc.brokers = ctl_brokers;
+	mc.n_brokers = (size_t)g_n_brokers;
 	mc.cafile = g_cafile;
+	mc.username = g_user;
+	mc.password = g_password;
 	mc.client_id = "bench-controller";
 	mc.clean_session = true;
 	mc.queue_max = 1000000;
@@ -577,7 +628,7 @@ int main(int argc, char **argv)
 	fetches = atomic_load(&fs.fetches);
 	uint64_t served = atomic_load(&fs.served);
 	bytes_out = atomic_load(&fs.bytes);
-	long mosq_kb = rss_kb_of(broker.pid);
+	long mosq_kb = broker_list ? -1 : rss_kb_of(broker.pid); /* -1: not ours to measure */
 	/* This process is the played controller (no kiosk lives here: they are forked off). */
 	struct rusage self;
 	getrusage(RUSAGE_SELF, &self);
@@ -604,10 +655,10 @@ int main(int argc, char **argv)
 	qsort(lat, nl, sizeof *lat, cmp_i64);
 	int64_t p50 = nl ? lat[(nl - 1) / 2] : -1, p99 = nl ? lat[(nl * 99 + 99) / 100 - 1] : -1,
 	        max = nl ? lat[nl - 1] : -1;
-	printf("{\"signed\":%s,\"tls\":%s,\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
+	printf("{\"brokers\":%d,\"signed\":%s,\"tls\":%s,\"kiosks\":%zu,\"size\":%zu,\"jitter_ms\":%d,\"threads\":%d,\"applied\":%zu,\"p50_ms\":%" PRId64
 	       ",\"p99_ms\":%" PRId64 ",\"max_ms\":%" PRId64 ",\"dedupe_ms\":%d,\"fetches\":%" PRIu64 ",\"served\":%" PRIu64 ",\"controller_bytes\":%" PRIu64
 	       ",\"kiosks_rss_kb\":%ld,\"rss_per_kiosk_kb\":%.0f,\"workers\":%zu,\"mosquitto_rss_kb\":%ld,\"controller_rss_kb\":%ld}\n",
-	       sign ? "true" : "false", tls ? "true" : "false", n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
+	       g_n_brokers, sign ? "true" : "false", tls ? "true" : "false", n, size, jitter_ms, threads, nl, p50, p99, max, dedupe_ms, fetches, served, bytes_out, kiosks_rss_kb,
 	       (double)kiosks_rss_kb / (double)n, n_workers, mosq_kb, ctl_kb);
 	fprintf(stderr,
 	        "push of %zu bytes to %zu kiosks: %zu applied in %.1f s; p50 %" PRId64 " ms, p99 %" PRId64
@@ -626,7 +677,8 @@ int main(int argc, char **argv)
 
 	hall_mqtt_destroy(ctl);
 	hall_mqtt_destroy(fs.mq);
-	hall_test_broker_cleanup(&broker);
+	if (!broker_list)
+		hall_test_broker_cleanup(&broker);
 	hall_test_rmtree(dir);
 	free(lat);
 	free(workers);

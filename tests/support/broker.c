@@ -229,6 +229,23 @@ int hall_test_broker_restart(hall_test_broker *b)
 	return -1;
 }
 
+int hall_test_broker_list_arg(const char *prog, const char *value, hall_config_args *out)
+{
+	char *argv[] = {(char *)prog, "--broker", (char *)value, NULL};
+	int argc = 3;
+	hall_error err = {0};
+	char msg[400];
+	if (hall_config_parse_args(&argc, argv, out, &err) != HALL_OK) {
+		fprintf(stderr, "%s: %s\n", prog, hall_error_format(&err, msg, sizeof msg));
+		return 2;
+	}
+	if (out->broker_port == 0) { /* a lone HOST: a benchmark has no configured port */
+		fprintf(stderr, "%s: --broker: \"%s\" has no port (expected HOST:PORT)\n", prog, value);
+		return 2;
+	}
+	return 0;
+}
+
 void hall_test_broker_cleanup(hall_test_broker *b)
 {
 	hall_test_broker_stop(b);

@@ -17,6 +17,7 @@
 #define HALL_TEST_BROKER_H
 
 #include <sys/types.h>
+#include "hall/config.h"
 
 typedef struct hall_test_broker {
 	char host[16];      /* "127.0.0.1" */
@@ -43,6 +44,10 @@ void hall_test_broker_cleanup(hall_test_broker *b);
  * receives the TLS port, cafile the CA's path (the clients' broker.cafile). 0 or -1. */
 int hall_test_broker_tls_lines(const char *ctl, const char *dir, char *extra, size_t extra_len, char *cafile,
                                size_t ca_len, int *port);
+/* A benchmark's --broker LIST (running brokers to use instead of a private one), read by
+ * the programs' own parser (hall_config_parse_args) so a bad list is the same one line;
+ * every entry needs its port. 0, or 2 after printing "PROG: --broker: ..." on stderr. */
+int hall_test_broker_list_arg(const char *prog, const char *value, hall_config_args *out);
 /* Print the broker's log to stderr (for a failing test). */
 void hall_test_broker_dump_log(const hall_test_broker *b);
 
