@@ -199,7 +199,7 @@ int main(int argc, char **argv)
 		hall_store *store = NULL;
 		/* A report reads: read-only, never creating a database (a wrong --data must say
 		 * so, not print an empty "complete" report). Exit 1, as status and history. */
-		if (hall_ctl_open_store_mode(&cfg, HALL_STORE_READ, &store, &err) != HALL_OK) {
+		if (hall_ctl_open_store_mode(&cfg, HALL_STORE_READ_CURRENT, &store, &err) != HALL_OK) {
 			fprintf(stderr, "hall-controller report: %s\n", hall_error_format(&err, msg, sizeof msg));
 			code = 1;
 		} else {

@@ -148,7 +148,7 @@ int hall_staff_status(const hall_controller_config *cfg, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (open_store(cfg, "status", clear ? HALL_STORE_WRITE : HALL_STORE_READ, &store))
+	if (open_store(cfg, "status", clear ? HALL_STORE_WRITE : HALL_STORE_READ_CURRENT, &store))
 		return 1;
 	if (clear) {
 		/* Staff saw to it: the alert and the help count go back to zero. */
@@ -248,7 +248,7 @@ int hall_staff_history(const hall_controller_config *cfg, int argc, char **argv)
 	hall_store *store = NULL;
 	hall_error err = {0};
 	char msg[600];
-	if (open_store(cfg, "history", HALL_STORE_READ, &store))
+	if (open_store(cfg, "history", HALL_STORE_READ_CURRENT, &store))
 		return 1;
 	printf("%-19s %-12s %-14s %-8s %-22s %-7s %-8s %s\n", "TIME", "PERSON", "ACTION", "KIND", "TARGET", "VERSION",
 	       "OUTCOME", "DETAIL -- WHY");
@@ -455,7 +455,7 @@ static int schedule_show(const hall_controller_config *cfg, const hall_scope *sc
 		fprintf(stderr, "hall-controller schedule show: --at: expected YYYY-MM-DDTHH:MM (hall time), not \"%s\"\n", at);
 		return 2;
 	}
-	if (open_store(cfg, "schedule show", HALL_STORE_READ, &store))
+	if (open_store(cfg, "schedule show", HALL_STORE_READ_CURRENT, &store))
 		return 1;
 	hall_scope_format(scope, scope_s, sizeof scope_s);
 	/* The scopes that address the target, widest first. */

@@ -277,13 +277,20 @@ struct hall_store {
  *   CREATE  read and write, the file made when missing (init, serve --create, tests)
  *   WRITE   read and write an existing file: HALL_ERR_NOT_FOUND "no database here" when
  *           there is none, so a mistyped folder never becomes a new empty database
- *   READ    an existing file, read-only (report, status, history): no schema change, no
- *           write of any kind, works on a read-only folder; every writing call fails
- *           with HALL_ERR_DB. */
+ *   READ    an existing file as it is, read-only (db check, backup, restore, the staff
+ *           console beside serve): no schema change, no write of any kind, works on a
+ *           read-only folder; every writing call fails with HALL_ERR_DB
+ *   READ_CURRENT  as READ, for the commands that read what the file holds (report,
+ *           status, history, schedule show): a file of an older schema that no serve has
+ *           migrated yet is read through a private copy migrated as serve would migrate
+ *           it (a temporary file SQLite deletes on close, in SQLITE_TMPDIR or /tmp, as
+ *           large as the database), so the figures are this version's; the file itself
+ *           is never written. Every writing call fails with HALL_ERR_DB. */
 typedef enum hall_store_open_mode {
 	HALL_STORE_CREATE,
 	HALL_STORE_WRITE,
 	HALL_STORE_READ,
+	HALL_STORE_READ_CURRENT,
 } hall_store_open_mode;
 #define HALL_STORE_PATH_MAX 4096
 

@@ -2113,6 +2113,84 @@ static int open_flags(const char *path, hall_store_open_mode mode, char *name, s
 	return flags | SQLITE_OPEN_READONLY;
 }
 
+/* 1 when q's file lacks a table, index or column that this version's schema has (made
+ * the way serve makes it: in memory, migrations included), or has a lower schema version:
+ * an older controller made it and no serve has migrated it since. 0 when current, -1 on
+ * error. Comparing with a fresh schema instead of listing what each version added means
+ * the next migration is covered without a word here. */
+static int schema_is_older(sq_store *q)
+{
+	hall_store *fresh = NULL;
+	sqlite3_stmt *all = NULL, *has = NULL;
+	int64_t mine = 0, theirs = 0;
+	int older = -1;
+	if (hall_store_open_sqlite_mode(":memory:", HALL_STORE_CREATE, &fresh, NULL) != HALL_OK)
+		return -1;
+	if (user_version(sq__of(fresh), &mine, NULL) != HALL_OK || user_version(q, &theirs, NULL) != HALL_OK)
+		goto out;
+	if (theirs < mine) {
+		older = 1;
+		goto out;
+	}
+	if (sqlite3_prepare_v2(sq__of(fresh)->db,
+	                       "SELECT m.type, m.name, p.name FROM sqlite_master AS m"
+	                       " LEFT JOIN pragma_table_info(m.name) AS p WHERE m.name NOT LIKE 'sqlite_%'",
+	                       -1, &all, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(q->db,
+	                       "SELECT 1 FROM sqlite_master AS m WHERE m.type=?1 AND m.name=?2 AND (?3 IS NULL OR"
+	                       " EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name=?3))",
+	                       -1, &has, NULL) != SQLITE_OK)
+		goto out;
+	older = 0;
+	int step;
+	while (!older && (step = sqlite3_step(all)) == SQLITE_ROW) {
+		for (int i = 0; i < 3; i++)
+			sqlite3_bind_value(has, i + 1, sqlite3_column_value(all, i));
+		int found = sqlite3_step(has);
+		sqlite3_reset(has);
+		if (found != SQLITE_ROW && found != SQLITE_DONE)
+			older = -1;
+		else if (found == SQLITE_DONE)
+			older = 1;
+	}
+	if (!older && step != SQLITE_DONE)
+		older = -1;
+out:
+	sqlite3_finalize(all);
+	sqlite3_finalize(has);
+	hall_store_close(fresh);
+	return older;
+}
+
+/* Replace q's connection to an older file by one to a private copy of it, migrated as serve
+ * would (create_schema), then made query-only. The copy is SQLite's temporary database
+ * (file name ""): on disk, not in memory, so a year of events fits, and deleted when the
+ * connection closes. The file itself is only read. */
+static hall_err read_migrated(sq_store *q, const char *path, hall_error *err)
+{
+	sqlite3 *copy = NULL;
+	if (sqlite3_open_v2("", &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		hall_err rc = hall_error_set(err, HALL_ERR_DB, path, "cannot make a temporary copy to read an older database: %s",
+		                             copy ? sqlite3_errmsg(copy) : "out of memory");
+		sqlite3_close(copy);
+		return rc;
+	}
+	hall_err rc = sq__copy_pages(copy, q->db, "copy an older database to read it", err);
+	if (rc) {
+		sqlite3_close(copy);
+		return rc;
+	}
+	sqlite3_close(q->db);
+	q->db = copy;
+	q->read_only = false; /* the copy's schema is this version's, as serve would make it */
+	rc = create_schema(q, err);
+	q->read_only = true;
+	if (!rc)
+		rc = sq__exec(q, "PRAGMA query_only=1", err);
+	return rc;
+}
+
 hall_err hall_store_open_sqlite_mode(const char *path, hall_store_open_mode mode, hall_store **out, hall_error *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -2126,7 +2204,8 @@ hall_err hall_store_open_sqlite_mode(const char *path, hall_store_open_mode mode
 	/* An empty file is an empty database: read as a new one made in memory (SQLite would
 	 * find no tables in it, and a reader must not add them). */
 	struct stat sb;
-	if (mode == HALL_STORE_READ && stat(path, &sb) == 0 && sb.st_size == 0) {
+	bool reading = mode == HALL_STORE_READ || mode == HALL_STORE_READ_CURRENT;
+	if (reading && stat(path, &sb) == 0 && sb.st_size == 0) {
 		hall_err rc = hall_store_open_sqlite_mode(":memory:", HALL_STORE_CREATE, out, err);
 		if (rc == HALL_OK)
 			sq__of(*out)->read_only = true;
@@ -2137,7 +2216,7 @@ hall_err hall_store_open_sqlite_mode(const char *path, hall_store_open_mode mode
 	if (!q)
 		return hall_error_set(err, HALL_ERR_NOMEM, path, "out of memory");
 	q->base.ops = &SQ_OPS;
-	q->read_only = mode == HALL_STORE_READ;
+	q->read_only = reading;
 	int flags = open_flags(path, mode, name, sizeof name);
 	if (sqlite3_open_v2(name, &q->db, flags, NULL) != SQLITE_OK) {
 		rc = hall_error_set(err, HALL_ERR_DB, path, "cannot open database: %s",
@@ -2149,6 +2228,13 @@ hall_err hall_store_open_sqlite_mode(const char *path, hall_store_open_mode mode
 		/* Reads only: no journal change, no schema change. A file that is not a database
 		 * (or is damaged in its header) fails here, not at the first report query. */
 		rc = sq__exec(q, "SELECT count(*) FROM sqlite_master", err);
+		if (!rc && mode == HALL_STORE_READ_CURRENT) {
+			int older = schema_is_older(q);
+			if (older < 0)
+				rc = sq__fail(q, err, "read schema");
+			else if (older)
+				rc = read_migrated(q, path, err);
+		}
 		if (rc)
 			goto fail;
 		*out = &q->base;

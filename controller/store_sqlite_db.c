@@ -58,9 +58,8 @@ hall_err sq__check(hall_store *s, bool full, hall_error *err)
 	return HALL_OK;
 }
 
-/* Copy every page of src's main database into dst's in one step (one read snapshot of
- * src: writers go on in WAL mode and the copy is of one moment). */
-static hall_err copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, hall_error *err)
+/* One read snapshot of src: writers go on in WAL mode and the copy is of one moment. */
+hall_err sq__copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, hall_error *err)
 {
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b)
@@ -88,7 +87,7 @@ hall_err sq__backup(hall_store *s, const char *out_path, hall_error *err)
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		rc = hall_error_set(err, HALL_ERR_IO, out_path, "cannot write: %s", dst ? sqlite3_errmsg(dst) : "no memory");
 	if (!rc)
-		rc = copy_pages(dst, q->db, "backup", err);
+		rc = sq__copy_pages(dst, q->db, "backup", err);
 	/* A backup is a file on its own: no -wal beside it. */
 	if (!rc && sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
 		rc = hall_error_set(err, HALL_ERR_DB, out_path, "backup: %s", sqlite3_errmsg(dst));
@@ -121,7 +120,7 @@ hall_err hall_store_restore_sqlite(const char *db_path, const char *from, hall_e
 		rc = hall_error_set(err, HALL_ERR_DB, db_path, "cannot open: %s", db ? sqlite3_errmsg(db) : "no memory");
 	if (!rc) {
 		sqlite3_busy_timeout(db, 5000);
-		rc = copy_pages(db, sq__of(src)->db, "restore", err);
+		rc = sq__copy_pages(db, sq__of(src)->db, "restore", err);
 	}
 	sqlite3_close(db);
 	hall_store_close(src);

@@ -69,6 +69,9 @@ int64_t sq__col_opt_i64(sqlite3_stmt *st, int i);
 
 /* store_sqlite_db.c: hall_store_check and hall_store_backup of this backend. */
 hall_err sq__check(hall_store *s, bool full, hall_error *err);
+/* Copy every page of src's main database into dst's in one step (one read snapshot of
+ * src); errors name `what`. */
+hall_err sq__copy_pages(sqlite3 *dst, sqlite3 *src, const char *what, hall_error *err);
 hall_err sq__backup(hall_store *s, const char *out_path, hall_error *err);
 
 /* ---------------------------------------------------------------- the row loop */

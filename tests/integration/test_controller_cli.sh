@@ -116,7 +116,42 @@ expect report_should_work_on_a_read_only_folder 0 "" -- as_reader "$BIN" report 
 expect status_should_work_on_a_read_only_folder 0 "no kiosk has connected yet" -- as_reader "$BIN" status --data "$TMP/ro"
 expect history_should_work_on_a_read_only_folder 0 "" -- as_reader "$BIN" history --data "$TMP/ro"
 check read_only_reads_should_leave_no_file [ "$(ls -A "$TMP/ro")" = "$before" ]
-chmod 0755 "$TMP/ro"
+
+# The same on a database an older controller made and no serve has migrated yet (schema
+# version 0: no unrecorded, help.call, showing or outcome columns; sessions numbered from 1
+# at every kiosk start): report, status and history read it as this version does (through
+# a private migrated copy) and leave the file as it was.
+mkdir -p "$TMP/old"
+cp "$TMP/ro/controller.db" "$TMP/old/controller.db"
+T0=1795482000000
+sqlite3 "$TMP/old/controller.db" <<SQL || { echo "FAIL sqlite3"; exit 1; }
+DROP INDEX help_call; ALTER TABLE help DROP COLUMN call;
+ALTER TABLE kiosks DROP COLUMN unrecorded; DROP TABLE unrecorded_log;
+ALTER TABLE kiosks DROP COLUMN showing_scope; ALTER TABLE kiosks DROP COLUMN showing_pack;
+ALTER TABLE kiosks DROP COLUMN fps_milli;
+ALTER TABLE history DROP COLUMN outcome; ALTER TABLE history DROP COLUMN reason;
+DROP TABLE shown;
+PRAGMA user_version=0;
+INSERT INTO kiosks(id, grp, first_seen, last_seen, seq_max, confirmed) VALUES ('old-1', 'lobby', $T0, $T0, 3, 3);
+INSERT INTO events(kiosk, seq, ts, type, exhibit, target, session, lang, dwell_ms, poll, received) VALUES
+ ('old-1', 1, $T0, 'session_start', '', '', 1, 'ko', NULL, '', $T0),
+ ('old-1', 2, $T0 + 1000, 'tap', 'brand', 'next', 1, 'ko', NULL, '', $T0),
+ ('old-1', 3, $T0 + 2000, 'vote', 'poll', 'a', 1, 'ko', NULL, 'brand-vote', $T0);
+INSERT INTO event_spans(kiosk, hour, lo, hi) VALUES ('old-1', $T0 / 3600000, 1, 3);
+INSERT INTO votes(kiosk, session, poll, option, ts) VALUES ('old-1', 1, 'brand-vote', 'a', $T0 + 2000);
+INSERT INTO history(ts, user, action, kind, target, version, ref, detail) VALUES ($T0, 'kim', 'push', 'content', 'all', 4, 'r', '');
+SQL
+chmod 0555 "$TMP/old"
+chmod 0444 "$TMP/old/controller.db"
+sum_before=$(sha256sum < "$TMP/old/controller.db")
+list_before=$(ls -A "$TMP/old")
+expect report_should_read_an_old_database_read_only 0 '"taps":1' -- as_reader "$BIN" report --date 2026-11-24 --format json --data "$TMP/old"
+expect report_of_an_old_database_should_count_its_vote 0 '"votes":1' -- as_reader "$BIN" report --date 2026-11-24 --format json --data "$TMP/old"
+expect status_should_read_an_old_database_read_only 0 "old-1" -- as_reader "$BIN" status --data "$TMP/old"
+expect history_should_read_an_old_database_read_only 0 "push" -- as_reader "$BIN" history --data "$TMP/old"
+check old_database_file_should_be_unchanged [ "$(sha256sum < "$TMP/old/controller.db")" = "$sum_before" ]
+check old_database_folder_should_gain_no_file [ "$(ls -A "$TMP/old")" = "$list_before" ]
+chmod 0755 "$TMP/ro" "$TMP/old"
 
 # Packs: only regular files inside the pack folder are read, and nothing opens in a way
 # that blocks. A FIFO (push hung on one for good), a link that leaves the folder (it was

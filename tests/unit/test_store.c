@@ -588,6 +588,59 @@ static void open_should_move_old_session_numbers_clear_of_lifetime_ids(void **st
 	hall_store_close(s);
 }
 
+/* A reader (report, status, history) on a database an older controller made: it sees the
+ * figures this version would (the old sessions moved as the migration moves them, the
+ * columns added since), through a private migrated copy; the file keeps its schema
+ * version and every write is refused. */
+static int sum_cb(void *user, const char *kiosk, int64_t n)
+{
+	(void)kiosk;
+	*(int64_t *)user += n;
+	return 0;
+}
+
+static void read_current_should_read_an_older_database_as_migrated_and_leave_it_alone(void **state)
+{
+	fx *f = *state;
+	char path[700];
+	snprintf(path, sizeof path, "%s/legacy.db", f->dir);
+	make_legacy_database(path);
+	hall_store *s = NULL;
+	assert_int_equal(hall_store_open_sqlite_mode(path, HALL_STORE_READ, &s, NULL), HALL_OK);
+	hall_error err = {0};
+	int64_t unrecorded = 0;
+	assert_int_equal(hall_store_each_unrecorded(s, 0, INT64_MAX, sum_cb, &unrecorded, &err), HALL_ERR_DB); /* as it was */
+	hall_store_close(s);
+	assert_int_equal(hall_store_open_sqlite_mode(path, HALL_STORE_READ_CURRENT, &s, NULL), HALL_OK);
+	int64_t sessions[16] = {0};
+	assert_int_equal(hall_store_each_event(s, "k1", 0, INT64_MAX, session_cb, sessions, NULL), HALL_OK);
+	assert_true(sessions[1] == HALL_STORE_LEGACY_SESSION + 7);
+	assert_int_equal(hall_store_each_unrecorded(s, 0, INT64_MAX, sum_cb, &unrecorded, NULL), HALL_OK);
+	assert_int_equal(unrecorded, 0);
+	hall_poll_results r;
+	assert_int_equal(hall_store_poll_results(s, "brand-vote", 1, &r, NULL), HALL_OK);
+	assert_int_equal(r.total, 1);
+	hall_event ev = ev_make("k1", 9, HALL_EVENT_TAP);
+	assert_int_equal(hall_store_insert_events(s, &ev, 1, NULL, NULL), HALL_ERR_DB);
+	hall_store_close(s);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT session FROM events WHERE seq=1", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 7);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* a current database is read as it is: no copy */
+	assert_int_equal(hall_store_open_sqlite_mode(f->db, HALL_STORE_READ_CURRENT, &s, NULL), HALL_OK);
+	assert_int_equal(hall_store_insert_events(s, &ev, 1, NULL, NULL), HALL_ERR_DB);
+	hall_store_close(s);
+}
+
 static void next_version_should_rise_across_reopening(void **state)
 {
 	fx *f = *state;
@@ -1308,6 +1361,8 @@ int main(void)
 	 * counterpart, so they are not part of the PostgreSQL run at all. */
 	const struct CMUnitTest sqlite_files[] = {
 		cmocka_unit_test_setup_teardown(open_should_give_an_older_database_its_event_spans, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_current_should_read_an_older_database_as_migrated_and_leave_it_alone,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(open_should_add_the_new_columns_to_an_old_database, setup, teardown),
 	};
 	if (pg)
