@@ -10,20 +10,20 @@
 #     its own data, log and config under DIR/<letter>/;
 #   - one epmd of its own on 127.0.0.1 and a free port (ERL_EPMD_PORT), started here so
 #     that it can be stopped by its pid, and one Erlang cookie in DIR/home (HOME);
-#   - nodes 2..N join node 1 (rabbitmqctl stop_app, join_cluster, start_app).
+#   - nodes 2..N join node 1 as they first boot (peer discovery classic_config), which
+#     start once node 1 runs; the start checks that node 1 sees all N running.
 # BASE_CONF (e.g. what `hall-controller init --broker-kind rabbitmq` wrote) is copied into
 # every node's rabbitmq.conf without its listener lines, which this script sets per node.
 # Without it the nodes take anonymous MQTT (a test's own profile).
 #
 # DIR/env is a shell file to source: it exports HOME, ERL_EPMD_PORT and RMQ_NODES,
 # RMQ_MQTT, RMQ_MQTTS (space-separated, node order) and defines rmqctl I ARGS... (rabbitmqctl
-# against node I). DIR/boot_ms holds how long the nodes took to boot, DIR/cluster_ms the
-# whole start (joins included), in ms.
+# against node I). DIR/boot_ms holds how long node 1 took to boot, DIR/cluster_ms the
+# whole start, in ms.
 #   DIR=$(tests/support/start-rabbitmq.sh 3 "$D/broker/rabbitmq.conf")
 #   trap 'tests/support/start-rabbitmq.sh stop "$DIR"' EXIT
 #   . "$DIR/env"; set -- $RMQ_MQTTS   # $1 $2 $3: each node's MQTT TLS port
-# Every wait is bounded (HALL_RMQ_BOOT_S, 90 s by default, for a node to boot; 30 s for a
-# join); on failure the nodes' logs go to stderr, everything is stopped and it exits 1.
+# Every wait is bounded (HALL_RMQ_BOOT_S, 90 s by default, for a node to boot); on failure the nodes' logs go to stderr, everything is stopped and it exits 1.
 set -euo pipefail
 
 RMQ_BIN=${HALL_RMQ_BIN:-/usr/lib/rabbitmq/bin}
@@ -116,19 +116,33 @@ done
 NODES=() MQTT=() MQTTS=()
 TLS=0
 [ -n "$BASE" ] && grep -q '^ssl_options\.certfile' "$BASE" && TLS=1
+letter() { printf "\\x$(printf %x $((96 + $1)))"; } # 1 -> a, 2 -> b, ...
 for i in $(seq 1 "$N"); do
-	L=$(printf "\\x$(printf %x $((96 + i)))") # a, b, c, ...
+	NODES+=("hallt-$(letter "$i")-$$@localhost") MQTT+=("$(free_port)") MQTTS+=("$(free_port)")
+done
+
+start_node() { # node-index
+	local i=$1 L ND NAME AMQP DIST
+	L=$(letter "$i")
 	ND="$DIR/$L"
+	NAME=${NODES[$((i - 1))]}
 	mkdir -p "$ND/mnesia" "$ND/log"
-	NAME="hallt-$L-$$@localhost"
-	AMQP=$(free_port) MQ=$(free_port) MQS=$(free_port) DIST=$(free_port)
+	AMQP=$(free_port) DIST=$(free_port)
 	{
 		echo "# node $NAME (tests/support/start-rabbitmq.sh)"
 		if [ -n "$BASE" ]; then grep -v -E '^[[:space:]]*(mqtt\.)?listeners\.' "$BASE"; fi
 		echo "listeners.tcp.1 = 127.0.0.1:$AMQP"
-		echo "mqtt.listeners.tcp.1 = 127.0.0.1:$MQ"
-		[ "$TLS" = 1 ] && echo "mqtt.listeners.ssl.1 = 127.0.0.1:$MQS"
+		echo "mqtt.listeners.tcp.1 = 127.0.0.1:${MQTT[$((i - 1))]}"
+		[ "$TLS" = 1 ] && echo "mqtt.listeners.ssl.1 = 127.0.0.1:${MQTTS[$((i - 1))]}"
 		[ -z "$BASE" ] && echo "mqtt.allow_anonymous = true"
+		# Nodes 2..N join node 1 as they first boot. Booted alone first and joined later
+		# (rabbitmqctl stop_app, join_cluster, start_app), a node keeps the MQTT plugin's
+		# client-id tracking (a Raft cluster) it made alone: with node 1 killed, the other
+		# two then closed every MQTT connection right after CONNACK, for good.
+		if [ "$i" -gt 1 ]; then
+			echo "cluster_formation.peer_discovery_backend = classic_config"
+			echo "cluster_formation.classic_config.nodes.1 = ${NODES[0]}"
+		fi
 		echo "log.file.level = info"
 		echo "log.console = false"
 	} >"$ND/rabbitmq.conf"
@@ -142,8 +156,7 @@ for i in $(seq 1 "$N"); do
 		exec "$RMQ_BIN/rabbitmq-server" </dev/null >"$ND/stdout.log" 2>"$ND/stderr.log"
 	) &
 	echo $! >"$ND/wrapper.pid"
-	NODES+=("$NAME") MQTT+=("$MQ") MQTTS+=("$MQS")
-done
+}
 
 ctl() { # node-index args...
 	local i=$1
@@ -155,31 +168,29 @@ ctl() { # node-index args...
 # then checks only every 10 s).
 mqtt_up() { # node-index
 	local i=$1 L t
-	L=$(printf "\\x$(printf %x $((96 + i)))")
+	L=$(letter "$i")
 	for t in $(seq 1 $((BOOT_S * 10))); do
-		(exec 3<>"/dev/tcp/127.0.0.1/${MQTT[$((i - 1))]}") 2>/dev/null && return 0
+		if (exec 3<>"/dev/tcp/127.0.0.1/${MQTT[$((i - 1))]}") 2>/dev/null; then
+			[ -s "$DIR/$L/beam.pid" ] || fail "node ${NODES[$((i - 1))]} wrote no pid file"
+			return 0
+		fi
 		alive "$(cat "$DIR/$L/wrapper.pid")" || return 1
 		sleep 0.1
 	done
 	return 1
 }
-for i in $(seq 1 "$N"); do
-	L=$(printf "\\x$(printf %x $((96 + i)))")
-	mqtt_up "$i" || fail "node ${NODES[$((i - 1))]} did not take MQTT within $BOOT_S s"
-	[ -s "$DIR/$L/beam.pid" ] || fail "node ${NODES[$((i - 1))]} wrote no pid file"
-done
+# Node 1 first (the others join it as they boot), then the others side by side.
+start_node 1
+mqtt_up 1 || fail "node ${NODES[0]} did not take MQTT within $BOOT_S s"
 echo "$(($(date +%s%3N) - START_MS))" >"$DIR/boot_ms"
-# The joins run side by side (each rabbitmqctl is an Erlang VM that takes a second or two
-# to start); join_cluster itself is serialised by the cluster.
-JOINS=()
+for i in $(seq 2 "$N"); do start_node "$i"; done
 for i in $(seq 2 "$N"); do
-	{ ctl "$i" stop_app && ctl "$i" join_cluster "${NODES[0]}" && ctl "$i" start_app; } >"$DIR/join-$i.log" 2>&1 &
-	JOINS+=($!)
+	mqtt_up "$i" || fail "node ${NODES[$((i - 1))]} did not take MQTT within $BOOT_S s"
 done
-for i in $(seq 2 "$N"); do
-	wait "${JOINS[$((i - 2))]}" || fail "node ${NODES[$((i - 1))]} did not join the cluster: $(tail -n 3 "$DIR/join-$i.log")"
-	mqtt_up "$i" || fail "node ${NODES[$((i - 1))]} did not take MQTT again after joining"
-done
+if [ "$N" -gt 1 ]; then
+	running=$(ctl 1 eval 'length(rabbit_nodes:all_running()).' 2>&1) || true
+	[ "$running" = "$N" ] || fail "the nodes did not form one cluster (node 1 sees ${running:-nothing} running)"
+fi
 
 {
 	echo "export HOME='$HOME' ERL_EPMD_PORT=$ERL_EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1"

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# A 3-node RabbitMQ cluster (issue 13's test; DESIGN.md decision 8), real nodes on loopback
+# from tests/support/start-rabbitmq.sh: serve on node A (--broker A,B,C), one kiosk on each
+# node (k-a: A,B,C; k-b: B,C,A; k-c: C,A,B), so kiosks sit on B and C and one on A:
+#  - across nodes: a push is applied by all three, serve answers each hello (and names the
+#    node it heard it through), a notice and a command reach kiosks on other nodes;
+#  - node A is killed (kill -9) in the middle of every kiosk's stream of taps: serve reaches
+#    another node within 10 s, k-a moves to a live node, and every event of every kiosk is
+#    stored exactly once (resent duplicates counted once), the report counting each kiosk's
+#    events with 0 missing.
+# The development profile (plain MQTT on loopback); each program logs in as the nodes' own
+# loopback user (RabbitMQ refuses a username without a password). Enrollment and TLS on
+# RabbitMQ are test_enroll_rabbitmq.sh's.
+#
+# NOT REGISTERED YET (its name does not start with test_, so ctest does not run it): on
+# Debian's RabbitMQ 3.10.8 it fails, 2 of 2 runs on 2026-12-07: after node A is killed,
+# serve and k-a reach node B within 2 s, but B closes each of their connections 10-50 ms
+# after CONNACK, again at every retry for as long as it was watched (20 s+), while a client
+# with a client id that was not on A logs in on B at once. The client ids that were
+# connected to the dead node are the ones refused: the plugin's client-id tracking still
+# holds them for A. Run it by hand: HALL_SOURCE_DIR=. HALL_BUILD_DIR=build bash
+# tests/integration/rabbitmq_cluster_failover.sh (about 4 minutes on a loaded machine).
+. "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
+faults_init rmq-cluster
+T_START=$SECONDS
+RMQ=""
+trap 'faults_cleanup; [ -n "$RMQ" ] && "$src/tests/support/start-rabbitmq.sh" stop "$RMQ"' EXIT
+RMQ=$("$src/tests/support/start-rabbitmq.sh" 3) || { RMQ=""; fail "no RabbitMQ cluster"; }
+. "$RMQ/env"
+read -r PA PB PC <<<"$RMQ_MQTT"
+A="127.0.0.1:$PA" B="127.0.0.1:$PB" C="127.0.0.1:$PC"
+echo "cluster up: nodes booted in $(cat "$RMQ/boot_ms") ms, joined in $(cat "$RMQ/cluster_ms") ms"
+rmqlogs() { for f in "$RMQ"/?/log/hallt-*.log; do echo "--- $f" >&2; tail -n 15 "$f" >&2; done; }
+
+# Everything under hall/v1/ as node C sees it (C outlives A): the check's wire.
+WIRE_C="$work/wire-c.txt"
+mosquitto_sub -h 127.0.0.1 -p "$PC" -u guest -P guest -i wire-c -q 1 -v -t 'hall/v1/#' >>"$WIRE_C" 2>>"$work/sub-c.log" &
+FAULTS_PIDS+=("$!")
+
+guest() { # FILE: log in as the nodes' loopback user
+	python3 - "$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["broker"]["username"] = "guest"
+c["broker"]["password"] = "guest"
+c.setdefault("session", {})["apply_wait_s"] = 0
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+}
+faults_controller_config "$work/controller.json"
+python3 - "$work/controller.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["broker"]["username"] = "guest"
+c["broker"]["password"] = "guest"
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+faults_kiosk_config "$work/kiosk.json"
+guest "$work/kiosk.json"
+CTL=(--config "$work/controller.json" --data "$work/ctl")
+
+"$bin/hall-controller" serve --create "${CTL[@]}" --broker "$A,$B,$C" 2>>"$work/serve.log" &
+CPID=$!
+FAULTS_PIDS+=("$CPID")
+faults_wait 30 "serve online (seen on node C)" grep -q 'hall/v1/ctl/controller/status {"online":true' "$WIRE_C"
+grep -q "connected to $A" "$work/serve.log" || fail "serve is not on node A"
+
+# Each kiosk: about 30 s of taps (2 every 80 ms), long enough to outlast the push, the
+# notice and the command below on a loaded machine, so that A dies in the middle.
+KIOSKS="k-a k-b k-c"
+declare -A LIST=([k-a]="$A,$B,$C" [k-b]="$B,$C,$A" [k-c]="$C,$A,$B")
+{
+	echo "wait 300"
+	echo "tap-id start"
+	for _ in $(seq 1 300); do
+		echo "tap-id exhibit-brand"
+		echo "wait 40"
+		echo "tap-id home"
+		echo "wait 40"
+	done
+	echo "dump taps-done"
+	echo "wait 600000"
+} >"$work/run.script"
+for k in $KIOSKS; do
+	"$bin/hall-kiosk" --config "$work/kiosk.json" --broker "${LIST[$k]}" --id "$k" --data "$work/kiosk-$k" --headless \
+		--script "$work/run.script" --shots "$work/shots-$k" >/dev/null 2>>"$work/kiosk-$k.log" &
+	FAULTS_PIDS+=("$!")
+done
+for k in $KIOSKS; do
+	node=${LIST[$k]%%,*}
+	heard() { grep -q "hello from $1 .*broker $2" "$work/serve.log"; }
+	faults_wait 30 "serve answering $k's hello through its node $node" heard "$k" "$node"
+done
+
+# ---- across nodes: push, notice, command ------------------------------------------------
+# push waits 10 s for the acks; three kiosks fetching the pack on a loaded machine can
+# take longer, so each kiosk's applied ack is awaited in serve's log (which hears them all).
+"$bin/hall-controller" push "$src/assets/default" --to all --yes "${CTL[@]}" --broker "$B,$C,$A" \
+	>"$work/push.out" 2>"$work/push.log"
+grep -q "pushed content version 1 to all" "$work/push.out" || fail "push failed: $(cat "$work/push.out")"
+for k in $KIOSKS; do
+	faults_wait 60 "$k applying the push" grep -q "kiosk $k: content 1 applied" "$work/serve.log"
+done
+"$bin/hall-controller" notice "점검 중입니다" --to all --yes "${CTL[@]}" --broker "$C,$A,$B" >"$work/notice.out" 2>&1 ||
+	fail "notice exited $?: $(cat "$work/notice.out")"
+"$bin/hall-controller" command identify --to kiosk:k-c "${CTL[@]}" --broker "$B,$C,$A" >"$work/command.out" 2>&1 ||
+	fail "command exited $?: $(cat "$work/command.out")"
+for k in $KIOSKS; do
+	faults_wait 20 "$k's ack of the notice" grep -q "^hall/v1/kiosk/$k/ack .*\"kind\":\"notice\".*\"applied\"" "$WIRE_C"
+done
+faults_wait 20 "k-c's ack of the command" grep -q '^hall/v1/kiosk/k-c/ack .*"kind":"command".*"done"' "$WIRE_C"
+
+# ---- node A dies in the middle of the streams --------------------------------------------
+have_some() { [ "$(db_count k-a)" -ge 20 ] && [ "$(db_count k-b)" -ge 20 ] && [ "$(db_count k-c)" -ge 20 ]; }
+faults_wait 60 "20 events of each kiosk stored" have_some
+declare -A C0
+for k in $KIOSKS; do C0[$k]=$(db_count "$k"); done
+rmqkill 1
+t0=$SECONDS
+echo "node A killed at ${SECONDS} s with ${C0[k-a]}/${C0[k-b]}/${C0[k-c]} events stored"
+moved() { grep -qF "broker $A unreachable (" "$work/$1.log" && grep -qE "now connected to ($B|$C)" "$work/$1.log"; }
+faults_wait 10 "serve on a live node within 10 s" moved serve
+echo "serve on a live node $((SECONDS - t0)) s after A died"
+faults_wait 30 "k-a on a live node" moved kiosk-k-a
+echo "k-a on a live node $((SECONDS - t0)) s after A died"
+grep -hE "now connected to" "$work/serve.log" "$work/kiosk-k-a.log" | tail -n 2 | sed 's/^/  /'
+faults_wait 20 "serve's roll-call after its move" bash -c "[ \$(grep -c '^hall/v1/ctl/all/rollcall ' '$WIRE_C') -ge 2 ]"
+
+# ---- every event once --------------------------------------------------------------------
+for k in $KIOSKS; do
+	drained() { faults_drained "$1" 1.5; }
+	faults_wait 60 "$k's stream ended and its spool drained" drained "$k"
+done
+for k in $KIOSKS; do
+	N=$(python3 "$CHECK" wire-max "$WIRE_C" "$k")
+	[ "$N" -gt "${C0[$k]}" ] || fail "$k: no event after A died"
+	python3 "$CHECK" verify "$work/ctl/controller.db" "$k" "$N" "$WIRE_C" || { rmqlogs; fail "$k: events lost or doubled"; }
+done
+kill -0 "$CPID" 2>/dev/null || fail "serve died"
+day=$(TZ=Asia/Seoul date +%Y-%m-%d)
+"$bin/hall-controller" report --date "$day" --format json "${CTL[@]}" >"$work/report.json" 2>"$work/report.log" ||
+	fail "report failed"
+python3 - "$work/report.json" "$work/ctl/controller.db" $KIOSKS <<'PY' || fail "the report does not count every event once"
+import json, sqlite3, sys
+r = json.load(open(sys.argv[1]))
+con = sqlite3.connect(sys.argv[2])
+for k in sys.argv[3:]:
+    row = [x for x in r["kiosks"] if x["id"] == k][0]
+    n = con.execute("select count(*) from events where kiosk=?", (k,)).fetchone()[0]
+    assert row["missing"] == 0, row
+    assert row["events"] == n, (row, n)
+    print("report: %s %d events, 0 missing" % (k, n))
+PY
+echo "3-node cluster, node A killed: ok ($((SECONDS - T_START)) s in all)"
