@@ -511,11 +511,39 @@ void app__follow_dialog(hall_app *app, int64_t now)
 	}
 }
 
+/* The language a control's label is read in: a language choice names itself in its own
+ * language ("日本語" is nothing the Korean voice can read), everything else in the
+ * visitor's. */
+static hall_lang label_lang(const hall_app *app, const hall_dl_item *it)
+{
+	if (it->act.kind == HALL_ACT_SET_LANGUAGE && it->act.arg >= 0 && it->act.arg < HALL_LANG_COUNT)
+		return (hall_lang)it->act.arg;
+	return app->lang;
+}
+
 static void focus_on(hall_app *app, const hall_dl_item *it)
 {
 	snprintf(app->focus, sizeof(app->focus), "%s", it->id);
 	app->has_focus = 1;
-	app__speak(app, it->label);
+	hall_lang l = label_lang(app, it);
+	if (l == app->lang) {
+		app__speak(app, it->label);
+	} else if ((app->modes & HALL_APP_MODE_VOICE) && it->label && it->label[0]) {
+		snprintf(app->said, sizeof(app->said), "%s", it->label);
+		app->said_lang = l;
+		app__say(app, it->label, l);
+	}
+}
+
+/* Speak text in lang and keep it as what is being read: "more time?" interrupts it and
+ * taking more time reads it again (a replay or a whole screen was not kept, issue 12:
+ * the prompt resumed the heading read before instead). */
+static void say_kept(hall_app *app, const char *text, hall_lang lang)
+{
+	if (text != app->said)
+		snprintf(app->said, sizeof(app->said), "%s", text);
+	app->said_lang = lang;
+	app__say(app, text, lang);
 }
 
 static void replay(hall_app *app, int64_t now)
@@ -525,28 +553,38 @@ static void replay(hall_app *app, int64_t now)
 	if (app->has_focus) {
 		const hall_dl_item *it = hall_dl_find(app->scratch, app->focus);
 		if (it && app->cb.speak) {
-			app__say(app, it->label, app->lang);
+			say_kept(app, it->label, label_lang(app, it));
 			return;
 		}
 	}
 	speak_screen(app);
 }
 
-/* Read the text of the frame in app->scratch in order (every item can be spoken). */
+/* Read the text of the frame in app->scratch in order (every item can be spoken). Lines
+ * are joined by a space, but in Chinese and Japanese a line that continues the one above
+ * (same left edge, next line down) is joined without one: "9月 23日" paused mid-date. */
 static void speak_screen(hall_app *app)
 {
 	char all[4096];
 	size_t o = 0;
 	all[0] = '\0';
+	int cjk = app->lang == HALL_LANG_JA || app->lang == HALL_LANG_ZH_HANS || app->lang == HALL_LANG_ZH_HANT;
+	const hall_dl_item *prev = NULL;
 	for (size_t i = 0; i < hall_dl_count(app->scratch) && o + 2 < sizeof(all); i++) {
 		const hall_dl_item *it = hall_dl_at(app->scratch, i);
-		if (it->kind == HALL_DL_TEXT && it->text[0])
-			o += (size_t)snprintf(all + o, sizeof(all) - o, "%s ", it->text);
+		if (it->kind != HALL_DL_TEXT || !it->text[0])
+			continue;
+		int cont = cjk && prev && it->rect.x == prev->rect.x && it->rect.y > prev->rect.y &&
+		           it->rect.y <= prev->rect.y + 2 * prev->rect.h;
+		if (cont && o > 0 && all[o - 1] == ' ')
+			o--;
+		o += (size_t)snprintf(all + o, sizeof(all) - o, "%s ", it->text);
+		if (o > sizeof(all) - 1)
+			o = sizeof(all) - 1;
+		prev = it;
 	}
-	if (o > sizeof(all) - 1)
-		o = sizeof(all) - 1;
 	if (app->cb.speak && all[0])
-		app__say(app, all, app->lang);
+		say_kept(app, all, app->lang);
 }
 
 int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
@@ -564,14 +602,17 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 	if (app->in_session || app->dlg == DLG_STAFF_PIN)
 		app->last_input = now;
 	/* A visitor who cannot see the screen finds the kiosk by its keypad: the first key
-	 * on the attract loop (one that does not start a visit) is answered with a welcome
-	 * in the current language saying how to turn guidance on and choose a language,
-	 * voice mode or not. */
-	if (app__on_attract(app) && !app->welcomed && key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE &&
-	    key != HALL_APP_KEY_HOME && key != HALL_APP_KEY_VOICE_TOGGLE && app->voice_available && app->cb.speak) {
+	 * on the attract loop, whichever, is answered with a welcome in the current language
+	 * saying how to turn guidance on and choose a language, voice mode or not (the star
+	 * key says "guidance on" instead). A key that moves the focus does only that; Enter,
+	 * Escape and Home go on to act as well (they started a visit in silence before,
+	 * issue 12: the language and guidance controls are on every screen's bar too). */
+	if (app__on_attract(app) && !app->welcomed && key != HALL_APP_KEY_VOICE_TOGGLE && app->voice_available &&
+	    app->cb.speak) {
 		app->welcomed = 1;
 		app__say(app, hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang), app->lang);
-		return 1;
+		if (key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE && key != HALL_APP_KEY_HOME)
+			return 1;
 	}
 
 	switch (key) {

@@ -142,7 +142,7 @@ struct hall_app {
 	char focus_saved[128];
 	int has_focus_saved;
 	/* The last thing spoken in voice mode, resumed after "more time?" interrupted it. */
-	char said[1024];
+	char said[4096]; /* a whole screen read aloud (speak_screen) fits */
 	hall_lang said_lang;
 	int resume_said;
 	int resumed; /* this input resumed it: the heading is not read over it */

@@ -1244,6 +1244,77 @@ static void first_key_on_attract_should_speak_a_welcome(void **state)
 	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
 }
 
+/* Tab (at most 60 times) until the control `id` holds the focus. */
+static void tab_to(fx *f, const char *id)
+{
+	for (int i = 0; i < 60 && strcmp(focused_id(f), id) != 0; i++)
+		key(f, HALL_APP_KEY_TAB);
+	if (strcmp(focused_id(f), id) != 0)
+		fail_msg("no control \"%s\" reachable by Tab on %s", id, scr(f));
+}
+
+/* Issue 12, Build 9: a tour by keypad alone with guidance on, as a blind visitor takes
+ * it, in Japanese and in Chinese: the first key (Enter too) is welcomed, the star key turns
+ * guidance on, the language is chosen in its dialog, an exhibit is read whole, "more
+ * time?" interrupts the reading and taking more time reads it again, call staff is read
+ * in the visitor's language, and the star key turns guidance off inside a dialog. */
+static void keypad_tour_with_guidance_should_speak_the_visitors_language(void **state)
+{
+	fx *f = *state;
+	static const struct {
+		const char *id;
+		hall_lang lang;
+		const char *calling;
+	} tours[] = {{"lang-ja", HALL_LANG_JA, "係員を呼んでいます"}, {"lang-zh-Hans", HALL_LANG_ZH_HANS, "正在呼叫工作人员"}};
+	for (size_t t = 0; t < 2; t++) {
+		hall_content *pack = NULL;
+		hall_error err = {{0}, {0}};
+		assert_int_equal(hall_content_load_dir(HALL_SOURCE_DIR "/assets/default", NULL, NULL, &pack, &err), HALL_OK);
+		hall_app_set_content(f->app, pack, HALL_SOURCE_DIR "/assets/default");
+		hall_app_end_session(f->app, HALL_APP_END_STOP, f->now);
+		memset(&f->rec, 0, sizeof f->rec);
+		tick(f, 1000);
+		/* Enter is the key a visitor tries first: it is welcomed like any other. */
+		key(f, HALL_APP_KEY_ENTER);
+		assert_int_equal(f->rec.n_spoken, 1);
+		assert_string_equal(f->rec.spoken[0], hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO));
+		key(f, HALL_APP_KEY_VOICE_TOGGLE);
+		assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
+		tab_to(f, "language");
+		key(f, HALL_APP_KEY_ENTER);
+		assert_string_equal(scr(f), "language");
+		tab_to(f, tours[t].id);
+		/* A language's name is read in that language: the Korean voice cannot read 日本語. */
+		assert_int_equal(f->rec.spoken_lang[f->rec.n_spoken - 1], tours[t].lang);
+		key(f, HALL_APP_KEY_ENTER);
+		assert_int_equal(hall_app_language(f->app), tours[t].lang);
+		size_t from = f->rec.n_spoken;
+		tab_to(f, "exhibit-brand");
+		key(f, HALL_APP_KEY_ENTER);
+		assert_true(strncmp(scr(f), "exhibit:brand", 13) == 0);
+		key(f, HALL_APP_KEY_SPEECH_REPLAY);
+		char reading[600];
+		snprintf(reading, sizeof reading, "%s", f->rec.spoken[f->rec.n_spoken - 1]);
+		tick(f, 61000);
+		assert_string_equal(scr(f), "more-time");
+		assert_string_equal(focused_id(f), "more-time");
+		key(f, HALL_APP_KEY_ENTER);
+		assert_string_equal(f->rec.spoken[f->rec.n_spoken - 1], reading); /* read again */
+		tab_to(f, "call-staff");
+		key(f, HALL_APP_KEY_ENTER);
+		assert_non_null(strstr(f->rec.spoken[f->rec.n_spoken - 1], tours[t].calling));
+		for (size_t i = from; i < f->rec.n_spoken; i++) {
+			if (f->rec.spoken_lang[i] != tours[t].lang)
+				fail_msg("%s tour: \"%s\" spoken in language %d", tours[t].id, f->rec.spoken[i], f->rec.spoken_lang[i]);
+			if ((strstr(f->rec.spoken[i], "Seoul") || strstr(f->rec.spoken[i], "my soul")) &&
+			    tours[t].lang == HALL_LANG_JA)
+				fail_msg("ja tour: \"%s\" spells the brand", f->rec.spoken[i]);
+		}
+		key(f, HALL_APP_KEY_VOICE_TOGGLE); /* anywhere: here over a dialog */
+		assert_false(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
+	}
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -1542,6 +1613,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(focus_should_move_into_dialogs_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_interrupted_speech, setup, teardown),
 		cmocka_unit_test_setup_teardown(first_key_on_attract_should_speak_a_welcome, setup, teardown),
+		cmocka_unit_test_setup_teardown(keypad_tour_with_guidance_should_speak_the_visitors_language, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
 	};
