@@ -705,6 +705,55 @@ static void events_should_survive_a_restart_with_their_seq(void **state)
 	assert_int_equal(seq, 4);
 }
 
+static bool help_seen_(env *e)
+{
+	return e->n_help > 0;
+}
+
+/* Issue 12: a call for staff is sent again (same call, same ts) until the controller's
+ * help-ack for it comes, across a restart of the kiosk too; only then is it delivered. */
+static void help_calls_should_be_resent_until_acknowledged_across_a_restart(void **state)
+{
+	env *e = *state;
+	char topic[HALL_TOPIC_MAX], payload[128];
+	hall_error err = {0};
+	int64_t call = 0;
+	start_link(e);
+	expect_msg(e, 0, "hello", "\"kiosk\"");
+	size_t from = e->n_msgs;
+	assert_int_equal(hall_link_help(e->link, "poll", 3, &call, &err), HALL_OK);
+	assert_int_equal(call, 1);
+	size_t first = expect_msg(e, from, "help", "\"call\":1", "\"exhibit\":\"poll\"");
+	const char *ts = strstr(e->msgs[first].payload, "\"ts\":");
+	assert_non_null(ts);
+	long long ts_ms = atoll(ts + 5);
+	/* No answer: sent again 1 s later, the same call. */
+	expect_msg(e, first + 1, "help", "\"call\":1");
+	stop_link(e);
+	assert_int_equal(e->n_help, 0);
+	/* A restart keeps the call and sends it again; a help-ack for another call is not it. */
+	from = e->n_msgs;
+	start_link(e);
+	expect_msg(e, from, "help", "\"call\":1");
+	hall_topic_ctl_kiosk(topic, sizeof topic, "hall/v1", KIOSK, HALL_HELP_ACK_LEAF);
+	snprintf(payload, sizeof payload, "{\"call\":1,\"ts\":%lld}", ts_ms + 1);
+	ctl_publish(e, topic, payload, false);
+	turn_for(e, 300);
+	assert_int_equal(e->n_help, 0);
+	snprintf(payload, sizeof payload, "{\"call\":1,\"ts\":%lld}", ts_ms);
+	ctl_publish(e, topic, payload, false);
+	assert_true(turn_until(e, help_seen_));
+	assert_int_equal(e->help_call, 1);
+	assert_true(e->help_delivered);
+	/* Delivered: no more sends; the next call has the next number. */
+	from = e->n_msgs;
+	turn_for(e, 1500);
+	for (size_t i = from; i < e->n_msgs; i++)
+		assert_null(strstr(e->msgs[i].topic, "/help"));
+	assert_int_equal(hall_link_help(e->link, "", -1, &call, &err), HALL_OK);
+	assert_int_equal(call, 2);
+}
+
 static void controller_coming_online_should_trigger_a_resend(void **state)
 {
 	env *e = *state;
@@ -1341,6 +1390,8 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(events_should_be_resent_until_confirmed_and_dropped_on_confirm, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_should_survive_a_restart_with_their_seq, setup, teardown),
+		cmocka_unit_test_setup_teardown(help_calls_should_be_resent_until_acknowledged_across_a_restart, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(controller_coming_online_should_get_a_new_hello, setup, teardown),
 		cmocka_unit_test_setup_teardown(controller_coming_online_should_trigger_a_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(record_should_refuse_an_unknown_event_type, setup, teardown),
