@@ -837,6 +837,12 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 	}
 	const hall_ui_theme *th = ui->th;
 	hall_dl_box(dl, (hall_rect){0, 0, app->screen.width_px, app->screen.height_px}, th->bg);
+	/* The screen on show changed since the last frame: its fade starts now. */
+	const char *sid = hall_app_screen_id(app);
+	if (strcmp(sid, app->shown_screen) != 0) {
+		app->screen_changed = app->shown_screen[0] ? now : 0;
+		snprintf(app->shown_screen, sizeof(app->shown_screen), "%s", sid);
+	}
 
 	int m = ui->gap_px;
 	hall_rect area = {ui->view.x + m, ui->view.y + m, ui->view.w - 2 * m, ui->view.h - 2 * m};
@@ -931,6 +937,18 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 			fr->exhibit_area = area;
 			fr->exhibit_drawn = 1;
 		}
+	}
+	/* A new screen fades in from the ground in HALL_MOTION_SCREEN_MS (issue #12 Build 6):
+	 * a veil of the ground's colour over the content, lighter every frame. It is only
+	 * drawn: the new screen's targets are in the list from its first frame, so input is
+	 * never held back or swallowed. The attract loop cross-fades its own pictures. */
+	if (app->screen_changed && !app__reduced_motion(app) && app->scr != SCR_ATTRACT &&
+	    now - app->screen_changed < HALL_MOTION_SCREEN_MS) {
+		double e = hall_theme_ease(now - app->screen_changed, HALL_MOTION_SCREEN_MS);
+		hall_rgba veil = th->bg;
+		veil.a = (uint8_t)((1.0 - e) * HALL_MOTION_VEIL_ALPHA);
+		if (veil.a > 0)
+			hall_dl_box(dl, fr->content, veil);
 	}
 	bar(app, ui, ui->view.y + ui->view.h - bar_h, 1);
 	hall_ui_finish(ui);

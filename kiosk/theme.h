@@ -70,12 +70,20 @@ const hall_ui_theme *hall_ui_theme_get(int high_contrast);
 #define HALL_THEME_MEASURE_MAX_LATIN 75
 #define HALL_THEME_MEASURE_MAX_CJK 40
 
+/* ---- charts ----
+ * A donut's slices must each be wide enough for their number; a chart with a thinner
+ * slice is drawn as bars. Bars are a line of body text thick, on a track that shows the
+ * whole scale, with their value at the bar's end. */
+#define HALL_THEME_DONUT_MIN_SHARE 0.05
+
 /* ---- motion ----
  * A screen change animates in at most 300 ms and never delays input (the new screen's
  * controls are live from its first frame); attract slides cross-fade in at most 400 ms;
  * nothing changes more than 3 times a second (no flashing); in the reduced-motion mode
  * nothing moves by itself. */
 #define HALL_MOTION_SCREEN_MS 240      /* a new screen fades in from the ground */
+#define HALL_MOTION_VEIL_ALPHA 200     /* ... starting this opaque (of 255): the new screen
+                                        * shows through from its first frame */
 #define HALL_MOTION_FADE_MS 400        /* attract slides cross-fade */
 #define HALL_MOTION_SLIDE_MS 8000      /* an attract slide stays this long */
 #define HALL_MOTION_CYCLE_MS 2500      /* "touch anywhere to start": next language */

@@ -269,7 +269,6 @@ typedef enum hall_ui_str {
 	                             * guidance on and choose a language (docs/script.md keys) */
 	HALL_STR_CALLING_STAFF,     /* kiosk-voice: call staff sent, not yet acknowledged */
 	HALL_STR_ASK_AT_DESK,       /* kiosk-voice: the call could not reach the controller */
-	HALL_STR_RESULTS_LOCAL_PLAIN, /* the poll's tally is this kiosk's own, in plain words */
 	HALL_STR_YOUR_CHOICE,       /* marks the visitor's option in the poll's tally */
 	HALL_STR_READ_MORE,         /* a shortened text's way to the rest */
 	HALL_STR_COUNT

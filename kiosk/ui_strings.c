@@ -83,10 +83,13 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 	                            "今回のご利用ではすでに投票済みです。"},
 	[HALL_STR_RESULTS_LIVE] = {"실시간 집계 (모든 키오스크)", "Live results (all kiosks)",
 	                           "实时结果（全部终端）", "即時結果（全部終端）", "リアルタイム集計（全端末）"},
-	[HALL_STR_RESULTS_LOCAL] = {"이 키오스크의 집계만 표시 중 (실시간 집계를 아직 받지 못함)",
-	                            "Votes on this kiosk only (no live results received yet)",
-	                            "仅显示本终端的票数（尚未收到实时结果）", "僅顯示本終端的票數（尚未收到即時結果）",
-	                            "この端末の票のみ（リアルタイム集計は未受信）"},
+	/* In plain words, when the tally is this kiosk's own (issue #12: no technical note). */
+	[HALL_STR_RESULTS_LOCAL] = {
+		"이 키오스크에서 투표한 결과만 보여 드립니다. 다른 곳의 투표는 아직 더해지지 않았습니다.",
+		"These are the votes cast on this kiosk only: votes from elsewhere are not added yet.",
+		"这里只显示在本台机器上投的票，其他地方的投票尚未计入。",
+		"這裡只顯示在本台機器上投的票，其他地方的投票尚未計入。",
+		"この端末で投じられた票だけを表示しています。ほかの場所の票はまだ加わっていません。"},
 	[HALL_STR_VOTES_OF_TOTAL] = {"{1}표 ({2}%)", "{1} votes ({2}%)", "{1}票（{2}%）", "{1}票（{2}%）",
 	                             "{1}票（{2}%）"},
 	[HALL_STR_VOTE_ONE_OF_TOTAL] = {"{1}표 ({2}%)", "{1} vote ({2}%)", "{1}票（{2}%）", "{1}票（{2}%）",
@@ -126,12 +129,6 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 		"英語、中文和日語。",
 		"ソウル市民庁へようこそ。音声案内のオンとオフは、星印のキーを押してください。矢印キーで移動し、決定キーで"
 		"選びます。この画面の言語ボタンで、韓国語、英語、中国語、日本語を選べます。"},
-	[HALL_STR_RESULTS_LOCAL_PLAIN] = {
-		"이 키오스크에서 투표한 결과만 보여 드립니다. 다른 곳의 투표는 아직 더해지지 않았습니다.",
-		"These are the votes cast on this kiosk only: votes from elsewhere are not added yet.",
-		"这里只显示在本台机器上投的票，其他地方的投票尚未计入。",
-		"這裡只顯示在本台機器上投的票，其他地方的投票尚未計入。",
-		"この端末で投じられた票だけを表示しています。ほかの場所の票はまだ加わっていません。"},
 	[HALL_STR_YOUR_CHOICE] = {"내 선택", "your choice", "您的选择", "您的選擇", "あなたの選択"},
 	[HALL_STR_READ_MORE] = {"더 보기", "Read more", "查看更多", "查看更多", "続きを読む"},
 };

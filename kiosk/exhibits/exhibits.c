@@ -2,6 +2,7 @@
  * numbers, images with their spoken description, figures). */
 #include "exhibits.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -318,16 +319,76 @@ void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value
 		snprintf(buf, len, "%s %s", num, u);
 }
 
+/* A key figure's number at the key-figure size (2x the body), or the title size when
+ * it would not fit the width. */
+static int figure_px(const hall_ui *ui, const char *v, hall_lang l, int w, int max_h, int *lh)
+{
+	/* The largest of the key-figure, title and body sizes whose number fits w and max_h;
+	 * *lh: its measured height, so the number's block holds it. */
+	const int sizes[] = {ui->figure_px, ui->title_px, ui->font_px};
+	int vw = 0, vh = 0;
+	for (size_t i = 0; i < 3; i++) {
+		hall_ui_measure_text(ui, v, strlen(v), sizes[i], l, 1, &vw, &vh);
+		if ((vw <= w && vh <= max_h) || i == 2) {
+			*lh = vh;
+			return sizes[i];
+		}
+	}
+	*lh = vh;
+	return ui->font_px;
+}
+
 void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n)
 {
 	hall_ui *ui = f->ui;
 	for (size_t i = 0; i < n && figs; i++) {
 		hall_lang l;
 		const char *label = exhibits__text(ui, &figs[i].label, &l);
-		char v[160], line[600];
+		char v[160];
 		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
-		snprintf(line, sizeof(line), "%s%s%s", label, hall_ui_label_sep(l), v); /* kiosk-voice: ： in zh/ja */
-		hall_ui_flow_text(f, line, l, 0, ui->th->text, ui->th->bg);
+		int lh, px = figure_px(ui, v, l, f->area.w, f->area.h / 2, &lh);
+		hall_rect r;
+		/* The number large, its label under it (issue #12 Build 4). */
+		if (hall_ui_flow_take(f, lh, ui->gap_px, &r))
+			hall_ui_text_box(ui, r, v, px, l, 1, ui->th->figure_text, ui->th->bg, 0);
+		hall_ui_flow_text(f, label, l, 0, ui->th->text, ui->th->bg);
+	}
+}
+
+/* Key figures side by side in columns of width w / n: the height they need. */
+int exhibits__figure_row_h(const hall_ui *ui, int w, const hall_figure *figs, size_t n)
+{
+	if (n == 0 || !figs)
+		return 0;
+	int col = (w - (int)(n - 1) * ui->gap_px) / (int)n, h = 0;
+	for (size_t i = 0; i < n; i++) {
+		hall_lang l;
+		const char *label = exhibits__text(ui, &figs[i].label, &l);
+		char v[160];
+		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
+		int lh;
+		figure_px(ui, v, l, col, INT_MAX, &lh);
+		int need = lh + hall_ui_count_lines(ui, label, ui->font_px, l, 0, col, 8) * ui->line_h;
+		h = need > h ? need : h;
+	}
+	return h;
+}
+
+void exhibits__figure_row(hall_ui *ui, hall_rect r, const hall_figure *figs, size_t n)
+{
+	if (n == 0 || !figs)
+		return;
+	int col = (r.w - (int)(n - 1) * ui->gap_px) / (int)n;
+	for (size_t i = 0; i < n; i++) {
+		hall_lang l;
+		const char *label = exhibits__text(ui, &figs[i].label, &l);
+		char v[160];
+		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
+		int lh, px = figure_px(ui, v, l, col, INT_MAX, &lh);
+		int x = r.x + (int)i * (col + ui->gap_px);
+		hall_ui_text_box(ui, (hall_rect){x, r.y, col, lh}, v, px, l, 1, ui->th->figure_text, ui->th->bg, 0);
+		hall_ui_text_box(ui, (hall_rect){x, r.y + lh, col, r.h - lh}, label, ui->font_px, l, 0, ui->th->text,
+		                 ui->th->bg, 0);
 	}
 }
 
@@ -401,8 +462,11 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 		int bw = max > 0 ? (int)lround(bar_max * (b->value / max)) : 0;
 		if (bw < 2 && b->value > 0)
 			bw = 2;
-		int bh = ui->line_h * 7 / 10;
-		hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){r.x, y + (ui->line_h - bh) / 2, bw, bh},
+		/* The track (the whole scale) under the bar, so a short bar still reads as a
+		 * share of something and the chart fills its width. */
+		int bh = ui->line_h;
+		hall_dl_box(ui->dl, (hall_rect){r.x, y, bar_max, bh}, th->track);
+		hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){r.x, y, bw, bh},
 		                               b->highlight ? th->series[1] : th->series[0]);
 		if (bx && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
 			bx->border = th->text;
@@ -413,7 +477,7 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 			                 ui->lang, b->highlight, th->text, th->bg, 0);
 		else if (!value_own_line)
 			hall_ui_text(ui, r.x + bw + ui->gap_px, y, b->value_text, ui->font_px, ui->lang, b->highlight, th->text,
-			             th->bg);
+			             bw + ui->gap_px + vw <= bar_max ? th->track : th->bg);
 		char rid[96];
 		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
 		snprintf(label, sizeof(label), "%s: %s", b->label, b->value_text);

@@ -142,8 +142,13 @@ const hall_asset *exhibits__tile_picture(const hall_exhibit *ex);
 /* An image block of the flow with its alt text as a REGION hit. */
 void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id, const hall_asset *asset,
                      const char *alt, hall_lang alt_lang, int max_h);
-/* A "label: value unit" list of figures. */
+/* Key figures down the flow: each number large (2x the body) with its unit, its label
+ * under it. */
 void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n);
+/* Key figures side by side across r (as many columns as figures), and the height such a
+ * row needs at width w. */
+int exhibits__figure_row_h(const hall_ui *ui, int w, const hall_figure *figs, size_t n);
+void exhibits__figure_row(hall_ui *ui, hall_rect r, const hall_figure *figs, size_t n);
 /* A value with its unit: "791 reporters", "1,234 million won". */
 void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value, const hall_text *unit);
 /* A grid of n items in rows of `cols` columns inside the flow (policy list, poll options),

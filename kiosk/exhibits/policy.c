@@ -149,11 +149,66 @@ static void chart_flow(hall_ui_flow *f, const hall_chart *ch)
 	size_t o = (size_t)snprintf(spoken, sizeof(spoken), "%s", alt);
 	for (int i = 0; i < n && o < sizeof(spoken); i++)
 		o += (size_t)snprintf(spoken + o, sizeof(spoken) - o, " %s: %s.", bars[i].label, bars[i].value_text);
-	if (ch->type == HALL_CHART_DONUT && total > 0)
+	/* A donut only while every slice is wide enough to carry its number; a thin slice
+	 * would go unlabelled, so such a chart is drawn as bars (issue #12 Build 5). */
+	int donut = ch->type == HALL_CHART_DONUT && total > 0;
+	for (int i = 0; donut && i < n; i++)
+		donut = bars[i].value / total >= HALL_THEME_DONUT_MIN_SHARE;
+	if (donut)
 		exhibits__donut_chart(f, "detail-chart", title, tl, spoken, bars, n);
 	else
 		exhibits__bar_chart(f, "detail-chart", title, tl, spoken, bars, n);
 	hall_ui_set_heading(ui, title);
+}
+
+/* A story page (issue #12 Build 4): the text in a column of the theme's measure (45 to
+ * 75 characters) with the key figures as large numbers under it, the picture beside it.
+ * Only when all of it fits the rest of the page (normal text on a wide screen); returns
+ * 0, taking nothing from the flow, otherwise (the picture, text and figures then follow
+ * one another down the flow's pages). */
+static int card_beside(policy_ctx *pc, hall_ui_flow *f, const hall_card *card, const char *text, hall_lang l)
+{
+	hall_ui *ui = f->ui;
+	int gap = ui->gap_px;
+	int col_w = ui->m.measure_px < f->area.w * 6 / 10 ? ui->m.measure_px : f->area.w * 6 / 10;
+	int pic_w = f->area.w - col_w - 2 * gap;
+	if (ui->scale > 1 || pic_w < f->area.w / 4)
+		return 0;
+	int text_h = hall_ui_count_lines(ui, text, ui->font_px, l, 0, col_w, 200) * ui->line_h;
+	int fig_h = card->n_figures > 0 ? ui->title_line_h + exhibits__figure_row_h(ui, col_w, card->figures, card->n_figures)
+	                                : 0;
+	int block_h = text_h + (fig_h ? 2 * gap + fig_h : 0);
+	int room = f->area.y + f->area.h - f->y - gap;
+	if (f->page != 0 || block_h > room)
+		return 0;
+	hall_rect r;
+	if (!hall_ui_flow_take(f, room, gap, &r))
+		return 1;
+	hall_ui_text_box(ui, (hall_rect){r.x, r.y, col_w, text_h}, text, ui->font_px, l, 0, ui->th->text, ui->th->bg, 0);
+	if (fig_h) {
+		int y = r.y + text_h + 2 * gap;
+		const char *head = hall_ui_string(HALL_STR_FIGURES, ui->lang);
+		hall_ui_text(ui, r.x, y, head, ui->title_px, ui->lang, 1, ui->th->text, ui->th->bg);
+		exhibits__figure_row(ui, (hall_rect){r.x, y + ui->title_line_h, col_w, fig_h - ui->title_line_h},
+		                     card->figures, card->n_figures);
+	}
+	/* The picture: as tall as the block or 3:4 of its width, whichever is less. */
+	hall_rect pic = {r.x + col_w + 2 * gap, r.y, pic_w, pic_w * 3 / 4 < r.h ? pic_w * 3 / 4 : r.h};
+	char path[1024], label[1200];
+	hall_lang al;
+	const char *alt = exhibits__text(ui, &card->alt, &al);
+	snprintf(label, sizeof(label), "%s: %s", hall_ui_string(HALL_STR_IMAGE, ui->lang), alt);
+	if (exhibits__asset_path(pc->c, card->image, path, sizeof(path))) {
+		hall_dl_image(ui->dl, pic, path, 0);
+	} else {
+		hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_PICTURE);
+		hall_theme_box(ui->dl, pic, &st);
+		hall_ui_text_box(ui, (hall_rect){pic.x + ui->pad_px, pic.y + ui->pad_px, pic.w - 2 * ui->pad_px,
+		                                 pic.h - 2 * ui->pad_px},
+		                 alt, ui->font_px, al, 0, st.text, st.fill, 1);
+	}
+	hall_ui_hit(ui, pic, "detail-image", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
+	return 1;
 }
 
 static void detail_flow(void *ctx, hall_ui_flow *f)
@@ -167,13 +222,15 @@ static void detail_flow(void *ctx, hall_ui_flow *f)
 	}
 	const hall_card *card = &p->cards[pc->item];
 	exhibits__title(f, &card->title);
+	hall_lang l;
+	const char *text = exhibits__text(ui, &card->text, &l);
+	if (card->image && card_beside(pc, f, card, text, l))
+		return;
 	if (card->image) {
 		hall_lang al;
 		const char *alt = exhibits__text(ui, &card->alt, &al);
 		exhibits__image(pc->c, f, "detail-image", card->image, alt, al, f->area.h * 4 / 10);
 	}
-	hall_lang l;
-	const char *text = exhibits__text(ui, &card->text, &l);
 	hall_ui_flow_text(f, text, l, 0, ui->th->text, ui->th->bg);
 	if (card->n_figures > 0) {
 		hall_ui_flow_text(f, hall_ui_string(HALL_STR_FIGURES, ui->lang), ui->lang, 1, ui->th->text, ui->th->bg);

@@ -133,7 +133,9 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 	char num[64], totals[160];
 	hall_ui_format_number(num, sizeof(num), (double)total, 0);
 	hall_ui_fill(totals, sizeof(totals), hall_ui_string(HALL_STR_TOTAL_VOTES, ui->lang), num, NULL);
-	hall_ui_flow_text(f, totals, ui->lang, 0, ui->th->text, ui->th->bg);
+	/* Whose numbers these are, in plain words (issue #12 Build 5): no technical note. */
+	hall_ui_flow_text(f, hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL, ui->lang), ui->lang,
+	                  0, ui->th->text, ui->th->bg);
 	char alt[1500];
 	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s.", totals);
 	for (size_t i = 0; i < n; i++) {
@@ -142,23 +144,23 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 		b->label = exhibits__text(ui, &p->options[i].label, &b->label_lang);
 		int64_t v = t->votes[i] > 0 ? t->votes[i] : 0;
 		b->value = (double)v;
+		/* Shares in whole percents: a large, friendly figure, not "100.0%". */
 		char vs[64], ps[32];
 		hall_ui_format_number(vs, sizeof(vs), (double)v, 0);
-		hall_ui_format_number(ps, sizeof(ps), total > 0 ? 100.0 * (double)v / (double)total : 0.0, 1);
+		hall_ui_format_number(ps, sizeof(ps), total > 0 ? 100.0 * (double)v / (double)total : 0.0, 0);
 		hall_ui_fill(b->value_text, sizeof(b->value_text),
 		             hall_ui_string(v == 1 ? HALL_STR_VOTE_ONE_OF_TOTAL : HALL_STR_VOTES_OF_TOTAL, ui->lang), vs, ps);
 		if (pc->st->voted && pc->st->choice == (int)i) {
 			b->highlight = 1;
 			size_t k = strlen(b->value_text);
 			snprintf(b->value_text + k, sizeof(b->value_text) - k, " ✓ %s",
-			         hall_ui_string(HALL_STR_SELECTED, ui->lang));
+			         hall_ui_string(HALL_STR_YOUR_CHOICE, ui->lang));
 		}
 		if (ao < sizeof(alt))
 			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", b->label, b->value_text);
 	}
-	exhibits__bar_chart(f, "results", hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL,
-	                                                 ui->lang),
-	                    ui->lang, alt, bars, (int)n);
+	/* The tally under the total: live from the controller, or this kiosk's own. */
+	exhibits__bar_chart(f, "results", totals, ui->lang, alt, bars, (int)n);
 }
 
 void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st)

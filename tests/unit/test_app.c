@@ -503,6 +503,49 @@ static void finish_should_end_the_session_at_once(void **state)
 	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_SESSION_END)->target, "finish");
 }
 
+/* A translucent box over the content: the fade of a screen change; NULL when none. */
+static const hall_dl_item *veil(fx *f)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind == HALL_DL_BOX && it->color.a > 0 && it->color.a < 255 && it->rect.w > 1000 && it->rect.h > 500)
+			return it;
+	}
+	return NULL;
+}
+
+/* Issue #12 Build 6: a screen change animates in 300 ms or less and never delays or
+ * swallows input: the new screen's targets are there, and work, from its first frame. */
+static void screen_changes_should_fade_in_fast_and_take_input_at_once(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	assert_string_equal(scr(f), "home");
+	assert_non_null(veil(f)); /* home's first frame */
+	tick(f, 1000);
+	assert_null(veil(f)); /* a steady screen: nothing over it */
+	tu_tap_id(f->app, f->dl, "exhibit-brand", f->now);
+	assert_string_equal(scr(f), "exhibit:brand/slide-1");
+	/* First frame of the new screen: the veil, and the new targets under it. */
+	const hall_dl_item *v = veil(f);
+	assert_non_null(v);
+	assert_true(v->color.a <= HALL_MOTION_VEIL_ALPHA);
+	assert_true(has(f, "next"));
+	/* Halfway: lighter. */
+	unsigned a0 = v->color.a;
+	tick(f, HALL_MOTION_SCREEN_MS / 2);
+	v = veil(f);
+	assert_true(!v || v->color.a < a0);
+	/* A tap during the fade acts at once (no input is held until it ends). */
+	tu_tap_id(f->app, f->dl, "next", f->now);
+	assert_string_equal(scr(f), "exhibit:brand/slide-2");
+	assert_non_null(veil(f)); /* and that change fades in too */
+	/* Done within 300 ms: nothing over the screen. */
+	tick(f, 300);
+	assert_null(veil(f));
+}
+
 static const char *caption(fx *f)
 {
 	static char buf[600];
@@ -904,7 +947,10 @@ static void poll_should_take_one_vote_per_session(void **state)
 	/* No live tallies yet: this kiosk's own count, said in words. */
 	hall_app_build(f->app, f->now, f->dl);
 	assert_non_null(tu_find_text(f->dl, "이 키오스크"));
-	assert_non_null(tu_find_label(f->dl, "1표 (100.0%)"));
+	/* Whole percents and the visitor's choice in words, no technical note (issue #12). */
+	assert_non_null(tu_find_label(f->dl, "1표 (100%) ✓ 내 선택"));
+	assert_null(tu_find_text(f->dl, "100.0"));
+	assert_null(tu_find_text(f->dl, "실시간 집계를 아직"));
 	/* Coming back in the same session: no second vote. */
 	tap(f, "home");
 	tap(f, "exhibit-vote");
@@ -917,7 +963,7 @@ static void poll_should_take_one_vote_per_session(void **state)
 	hall_app_set_poll_results(f->app, "favourite-seoul", ids, votes, 5, 100);
 	hall_app_build(f->app, f->now, f->dl);
 	assert_non_null(tu_find_text(f->dl, "실시간"));
-	assert_non_null(tu_find_label(f->dl, "70표 (70.0%)"));
+	assert_non_null(tu_find_label(f->dl, "70표 (70%)"));
 	/* The next visitor may vote again. */
 	tap(f, "home");
 	tick(f, 60000);
@@ -1576,6 +1622,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_bar_should_be_on_every_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(idle_should_ask_for_more_time_then_end_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(finish_should_end_the_session_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(screen_changes_should_fade_in_fast_and_take_input_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(attract_slides_should_advance_only_without_a_visitor_and_pause, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(language_choice_on_attract_should_open_home_in_that_language, setup,
