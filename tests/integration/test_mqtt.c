@@ -531,6 +531,65 @@ static void stop_should_return_while_the_broker_is_down(void **state)
 	hall_test_broker_cleanup(&down);
 }
 
+/* Failover along a list (hall/mqtt.h): the first broker is down, so the session starts on
+ * the second; when that one dies it wraps round to the first (back by then), says so in
+ * its stats, and subscribes again there. */
+static void list_should_skip_a_dead_broker_and_move_on_when_its_broker_dies(void **state)
+{
+	hall_mqtt_config cfg;
+	hall_mqtt *s = NULL;
+	hall_mqtt_stats st;
+	hall_error err = {0};
+	hall_test_broker a;
+	char name_a[HALL_MQTT_ADDR_MAX], name_b[HALL_MQTT_ADDR_MAX];
+	(void)state;
+	assert_int_equal(hall_test_broker_start(&a, NULL), 0);
+	hall_test_broker_stop(&a);
+	hall_mqtt_addr list[2] = {{a.host, a.port}, {broker.host, broker.port}};
+	snprintf(name_a, sizeof name_a, "%s:%d", a.host, a.port);
+	snprintf(name_b, sizeof name_b, "%s:%d", broker.host, broker.port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.brokers = list;
+	cfg.n_brokers = 2;
+	cfg.client_id = "list-1";
+	cfg.clean_session = true;
+	assert_int_equal(hall_mqtt_create(&cfg, &s, &err), HALL_OK);
+	subscribe_ok(s, "test/list");
+	start_ok(s);
+	assert_true(wait_connected(s));
+	hall_mqtt_get_stats(s, &st);
+	assert_string_equal(st.broker, name_b);
+	assert_int_equal(st.moves, 0); /* the first connection moved from nowhere */
+	assert_true(wait_subacks(s, 1));
+	publish_ok(s, "test/list", "on b", false);
+	expect_msg(s, "test/list", "on b");
+
+	assert_int_equal(hall_test_broker_restart(&a), 0);
+	assert_int_equal(hall_test_broker_kill(&broker), 0);
+	int64_t until = now_ms() + WAIT_MS;
+	do {
+		hall_mqtt_wait(s, 100);
+		hall_mqtt_get_stats(s, &st);
+	} while (st.connects < 2 && now_ms() < until);
+	assert_int_equal(st.connects, 2);
+	assert_true(wait_connected(s));
+	hall_mqtt_get_stats(s, &st);
+	assert_string_equal(st.broker, name_a);
+	assert_int_equal(st.moves, 1);
+	assert_true(wait_subacks(s, 2)); /* subscribed again on a */
+	publish_ok(s, "test/list", "on a", false);
+	expect_msg(s, "test/list", "on a");
+	hall_mqtt_destroy(s);
+	hall_test_broker_cleanup(&a);
+
+	/* a bad entry is named */
+	hall_mqtt_addr bad[2] = {{"127.0.0.1", 1883}, {"", 1883}};
+	cfg.brokers = bad;
+	assert_int_equal(hall_mqtt_create(&cfg, &s, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "mqtt.brokers");
+	assert_non_null(strstr(err.msg, "entry 2"));
+}
+
 /* A kiosk (hall/link) and the controller share the default cap: 10 s, so after a broker
  * outage kiosks are back about when the controller is. */
 static void reconnect_backoff_should_be_capped_at_10_s_by_default(void **state)
@@ -654,6 +713,8 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test(stop_should_return_while_the_broker_is_down),
 		cmocka_unit_test(reconnect_backoff_should_be_capped_at_10_s_by_default),
+		cmocka_unit_test_setup_teardown(list_should_skip_a_dead_broker_and_move_on_when_its_broker_dies, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(full_queue_should_keep_the_oldest_and_count_what_it_dropped, setup,
 		                                teardown),
 		cmocka_unit_test(persistent_broker_should_keep_retained_messages_across_a_restart),
