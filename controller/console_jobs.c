@@ -56,9 +56,25 @@ void console__action_free(console_action *a)
 	free(a);
 }
 
+/* TERM first (preview passes it on to its kiosk and removes its temporary folder), KILL
+ * after 3 s. */
+static void stop_child(pid_t pid, int *status)
+{
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 30; i++) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return;
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, status, 0);
+}
+
 /* Run `hall-controller preview DIR --shots OUT` (this very program) and wait for it, at
- * most PREVIEW_TIMEOUT_MS. Its output goes to OUT/preview.log for the reason. */
-static int run_preview(const console_action *a, char *reason, size_t len)
+ * most PREVIEW_TIMEOUT_MS, and not past serve's stop (*stopping): a stop never waits for
+ * a preview. Its output goes to OUT.log for the reason. */
+static int run_preview(const console_action *a, volatile int *stopping, char *reason, size_t len)
 {
 	char self[PATH_MAX], log[sizeof a->out + 16];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -91,10 +107,12 @@ static int run_preview(const console_action *a, char *reason, size_t len)
 			snprintf(reason, len, "lost the preview process");
 			return 1;
 		}
-		if (hall_clock_mono_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			snprintf(reason, len, "the preview took longer than %d s: stopped", PREVIEW_TIMEOUT_MS / 1000);
+		if (hall_clock_mono_ms() > deadline || *stopping) {
+			stop_child(pid, &status);
+			if (*stopping)
+				snprintf(reason, len, "serve stopped: the preview was stopped");
+			else
+				snprintf(reason, len, "the preview took longer than %d s: stopped", PREVIEW_TIMEOUT_MS / 1000);
 			return 1;
 		}
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000000L};
@@ -117,7 +135,7 @@ static int run_action(hall_console *c, const char *user, console_action *a, char
 	char msg[600];
 	memset(&res, 0, sizeof res);
 	if (a->kind == CONSOLE_ACT_PREVIEW)
-		return run_preview(a, reason, len);
+		return run_preview(a, &c->stopping, reason, len);
 	/* A connection of the job's own (actions are one per store handle): its target checks
 	 * read the fleet through it and its history row goes in through it. */
 	if (hall_ctl_open_store(cfg, &store, &err) != HALL_OK) {

@@ -13,7 +13,7 @@ const T = {
     slowed: '실패가 이어져 잠시 기다렸습니다.',
     online: '연결됨', offline: '끊김', open: '운영 중', closed: '운영 종료', showing: '표시 중', from: '출처',
     scope_all: '전체', scope_group: '그룹', scope_kiosk: '개별 지정', scope_default: '기본 콘텐츠', scope_unknown: '이전 배포',
-    version: '버전', pack: '팩', notice: '공지', none: '없음', lastSeen: '마지막 연락', fps: '초당 프레임', lastError: '마지막 오류',
+    version: '버전', pack: '팩', notice: '공지', none: '없음', lastSeen: '마지막 연락', fps: '초당 그린 화면', lastError: '마지막 오류',
     unrecorded: '기록 못 한 이벤트', helpCalls: '직원 호출', alert: '경보', ack: '확인 처리', shot: '화면 캡처',
     shotTaken: '캡처를 요청했습니다.', pending: '적용 대기', group: '그룹', kiosks: '키오스크', kiosk: '키오스크',
     notKnown: '알 수 없음', total: '전체', alerts: '경보',
@@ -52,7 +52,7 @@ const T = {
     slowed: 'After repeated failures you had to wait.',
     online: 'online', offline: 'offline', open: 'open', closed: 'closed', showing: 'Showing', from: 'from',
     scope_all: 'all', scope_group: 'its group', scope_kiosk: 'its own override', scope_default: 'built-in pack', scope_unknown: 'an earlier push',
-    version: 'version', pack: 'pack', notice: 'Notice', none: 'none', lastSeen: 'Last seen', fps: 'Frame rate', lastError: 'Last error',
+    version: 'version', pack: 'pack', notice: 'Notice', none: 'none', lastSeen: 'Last seen', fps: 'Frames drawn/s', lastError: 'Last error',
     unrecorded: 'Unrecorded events', helpCalls: 'Help calls', alert: 'Alert', ack: 'Acknowledge', shot: 'Screenshot',
     shotTaken: 'Screenshot requested.', pending: 'pending', group: 'Group', kiosks: 'Kiosks', kiosk: 'Kiosk',
     notKnown: 'not known', total: 'Total', alerts: 'Alerts',
@@ -293,12 +293,13 @@ async function takeShot(id) {
   const r = await api('POST', '/commands', { cmd: 'screenshot', to: 'kiosk:' + id });
   if (r.status !== 202) { announce(r.data?.message || t('error')); return; }
   announce(t('shotTaken'));
-  const box = $('#shot-' + CSS.escape(id));
   for (let i = 0; i < 40; i++) {
     await new Promise((res) => setTimeout(res, 500));
     const j = await api('GET', '/jobs/' + r.data.id);
     if (j.data?.done) break;
   }
+  /* Found now, not before: the live stream may have redrawn the card meanwhile. */
+  const box = $('#shot-' + CSS.escape(id));
   if (box) box.replaceChildren(h('img', { src: `/api/v1/kiosks/${encodeURIComponent(id)}/shot?t=${Date.now()}`, alt: `${t('shot')}: ${id}` }));
 }
 
@@ -594,16 +595,21 @@ async function pageAccounts(main) {
 /* ---------------------------------------------------------------- content and schedules */
 
 /* The screens of an upload drawn by a headless kiosk on the controller (a job), shown as
- * they come: every exhibit in every language. */
-async function previewShots(box, upload) {
+ * they come: every exhibit in every language. The last preview of this browser tab is
+ * shown again when the person comes back to the page (job given). */
+async function previewShots(box, upload, job) {
   const status = h('p', { id: 'preview-status', role: 'status' }, t('previewRunning'));
   const grid = h('div', { class: 'shots', id: 'preview-shots' });
   box.replaceChildren(h('h2', {}, t('preview')), status, grid);
-  const r = await api('POST', `/uploads/${upload}/preview`, {});
-  if (r.status !== 202) { status.textContent = r.data?.message || t('error'); return; }
+  if (!job) {
+    const r = await api('POST', `/uploads/${upload}/preview`, {});
+    if (r.status !== 202) { status.textContent = r.data?.message || t('error'); return; }
+    job = r.data.id;
+    sessionStorage.setItem('preview', JSON.stringify({ upload, job }));
+  }
   for (let i = 0; i < 400 && box.isConnected; i++) {
-    await new Promise((res) => setTimeout(res, 750));
-    const j = await api('GET', '/jobs/' + r.data.id);
+    if (i) await new Promise((res) => setTimeout(res, 750));
+    const j = await api('GET', '/jobs/' + job);
     const s = await api('GET', `/uploads/${upload}/shots`);
     for (const shot of s.data?.shots || []) {
       if (grid.querySelector(`[data-name="${CSS.escape(shot.name)}"]`)) continue;
@@ -611,6 +617,7 @@ async function previewShots(box, upload) {
         h('img', { src: `/api/v1/uploads/${upload}/shots/${encodeURIComponent(shot.name)}`, alt: `${t('preview')}: ${shot.exhibit} (${shot.lang})` }),
         h('figcaption', {}, `${shot.exhibit} · ${shot.lang}`)));
     }
+    if (j.status === 404) { box.replaceChildren(); sessionStorage.removeItem('preview'); return; }
     if (j.data?.done) {
       status.textContent = j.data.outcome === 'ok' ? t('previewDone')(grid.children.length) : `${t('failed')}: ${j.data.reason || ''}`;
       status.dataset.outcome = j.data.outcome;
@@ -696,6 +703,8 @@ async function pageContent(main) {
     if (upload) await act('push', { upload });
   });
   main.append(h('h1', {}, t('content')), form, box, shots);
+  const last = JSON.parse(sessionStorage.getItem('preview') || 'null');
+  if (last) previewShots(shots, last.upload, last.job);
 }
 
 /* ---------------------------------------------------------------- schedules */

@@ -174,13 +174,6 @@ try {
   const rows = await page.$$eval('#progress-table tbody tr', (trs) => trs.map((t) => t.dataset.kiosk));
   ok(rows.length === 1 && rows[0] === target.id, `progress lists only the group's kiosk (${rows.join(', ')})`);
   await look(page, 'content-progress');
-  const langs = JSON.parse(fs.readFileSync(path.join(env('PACK_DIR'), 'manifest.json'), 'utf8'));
-  await until(async () => (await page.getAttribute('#preview-status', 'data-outcome')) === 'ok', 120000, 'the preview of the zipped pack ends');
-  const shown = await page.$$eval('#preview-shots img', (imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
-  const want = (langs.languages || []).length * (langs.exhibits || []).length;
-  ok(shown >= want && want > 0, `the page shows the preview's screens (${shown} images, every exhibit in every language: ${want})`);
-  await page.locator('#preview-shots').scrollIntoViewIfNeeded();
-  await look(page, 'content-preview');
   await page.goto(URL0 + '/#/fleet');
   await until(async () => /그룹/.test(await page.textContent('#k-' + target.id)) && /버전 [1-9]/.test(await page.textContent('#k-' + target.id)), 10000,
     'the fleet shows the pushed pack from the group');
@@ -310,6 +303,20 @@ try {
   await page.goto(URL0 + '/#/accounts');
   await page.waitForSelector('#users-table');
   await look(page, 'accounts');
+
+  // ---- the zip's preview, drawn meanwhile by a headless kiosk on the controller: the
+  // content page shows it again when the person comes back
+  await page.goto(URL0 + '/#/content');
+  const langs = JSON.parse(fs.readFileSync(path.join(env('PACK_DIR'), 'manifest.json'), 'utf8'));
+  await until(async () => (await page.getAttribute('#preview-status', 'data-outcome')) === 'ok', 120000, 'the preview of the zipped pack ends');
+  const want = (langs.languages || []).length * (langs.exhibits || []).length;
+  const shown = await until(async () => {
+    const n = await page.$$eval('#preview-shots img', (imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+    return n >= want ? n : null;
+  }, 20000, 'the preview images load');
+  ok(shown >= want && want > 0, `the page shows the preview's screens (${shown} images, every exhibit in every language: ${want})`);
+  await page.locator('#preview-shots').scrollIntoViewIfNeeded();
+  await look(page, 'content-preview');
 
   // ---- a viewer: 403 and no push button
   await page.click('#logout');
