@@ -15,10 +15,11 @@
 # NOT REGISTERED YET (its name does not start with test_, so ctest does not run it): on
 # Debian's RabbitMQ 3.10.8 it fails, 2 of 2 runs on 2026-12-07: after node A is killed,
 # serve and k-a reach node B within 2 s, but B closes each of their connections 10-50 ms
-# after CONNACK, again at every retry for as long as it was watched (20 s+), while a client
-# with a client id that was not on A logs in on B at once. The client ids that were
-# connected to the dead node are the ones refused: the plugin's client-id tracking still
-# holds them for A. Run it by hand: HALL_SOURCE_DIR=. HALL_BUILD_DIR=build bash
+# after CONNACK, at every retry. The plugin keeps every QoS 1 subscription (clean session
+# too) in a durable auto-delete queue mqtt-subscription-<client id>qos1 homed on the
+# client's node; the dead node leaves it behind, and the same client id subscribing on B
+# fails "home node ... of durable queue ... is down or inaccessible" (docs/operations.md,
+# RabbitMQ). Run it by hand: HALL_SOURCE_DIR=$PWD HALL_BUILD_DIR=$PWD/build bash
 # tests/integration/rabbitmq_cluster_failover.sh (about 4 minutes on a loaded machine).
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
 faults_init rmq-cluster
