@@ -1928,7 +1928,10 @@ hall_err hall_store_open_pg_mode(const char *uri, hall_store_open_mode mode, hal
 		goto fail;
 	}
 	PQsetNoticeProcessor(p->c, quiet_notices, NULL);
-	rc = mode == HALL_STORE_READ ? read_only_session(p, err) : create_schema(p, err);
+	/* report helper: READ_CURRENT (report, status, history) reads as READ here; a server
+	 * database is migrated by serve's own connection, never by a reader */
+	bool reading = mode == HALL_STORE_READ || mode == HALL_STORE_READ_CURRENT;
+	rc = reading ? read_only_session(p, err) : create_schema(p, err);
 	if (rc) {
 		if (err)
 			snprintf(err->path, sizeof err->path, "%s", p->where);
