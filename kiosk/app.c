@@ -566,6 +566,15 @@ int app__reduced_motion(const hall_app *app)
 	return app->reduced_motion;
 }
 
+int hall_app_animating(const hall_app *app, int64_t now)
+{
+	if (!app || app__reduced_motion(app))
+		return 0;
+	if (app->scr == SCR_ATTRACT)
+		return app->attract_changed && now - app->attract_changed < HALL_MOTION_FADE_MS;
+	return app->screen_changed && now - app->screen_changed < HALL_MOTION_SCREEN_MS;
+}
+
 void app__set_mode(hall_app *app, unsigned bit)
 {
 	app->modes ^= bit;

@@ -220,6 +220,9 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now_ms);
  * "more-time", "staff-pin", "closed", "no-content". Borrowed until the next call. */
 const char *hall_app_screen_id(hall_app *app);
 hall_lang hall_app_language(const hall_app *app);
+/* 1 while a screen change fades in or the attract slides cross-fade (kiosk/theme.h
+ * motion), as of the last build at now_ms: the frames then change by themselves. */
+int hall_app_animating(const hall_app *app, int64_t now_ms);
 /* HALL_APP_MODE_* bits in force now. */
 unsigned hall_app_modes(const hall_app *app);
 

@@ -66,6 +66,10 @@ typedef struct stats {
 	double *frame_ms;       /* build + draw + present of drawn frames */
 	double *build_ms;       /* tick + build of the same frames */
 	size_t nframes;
+	double *steady_ms;      /* frames equal to the one before (nothing moves) */
+	size_t nsteady;
+	double *anim_ms;        /* frames of a screen change's fade or a slide's cross-fade */
+	size_t nanim;
 	double *latency_ms;     /* input event timestamp -> return of SDL_RenderPresent */
 	size_t nlat;
 	double first_frame_ms;  /* process start -> first present */
@@ -726,12 +730,14 @@ static void print_stats(kiosk *k)
 	printf("{\"frames\": %zu, \"frame_ms_p50\": %.2f, \"frame_ms_p99\": %.2f, \"build_ms_p50\": %.2f, "
 	       "\"build_ms_p99\": %.2f, \"inputs\": %zu, "
 	       "\"input_to_present_ms_p99\": %.2f, \"first_frame_ms\": %.1f, \"peak_rss_kb\": %ld, "
-	       "\"steady_frames\": %lu, \"textures_per_steady_frame\": %.3f}\n",
+	       "\"steady_frames\": %lu, \"textures_per_steady_frame\": %.3f, \"steady_ms_p99\": %.2f, "
+	       "\"transition_frames\": %zu, \"transition_ms_p99\": %.2f}\n",
 	       k->st.nframes, pct(k->st.frame_ms, k->st.nframes, 50), pct(k->st.frame_ms, k->st.nframes, 99),
 	       pct(k->st.build_ms, k->st.nframes, 50), pct(k->st.build_ms, k->st.nframes, 99),
 	       k->st.nlat, pct(k->st.latency_ms, k->st.nlat, 99), k->st.first_frame_ms, ru.ru_maxrss,
 	       k->st.steady_frames,
-	       k->st.steady_frames ? (double)k->st.steady_textures / (double)k->st.steady_frames : 0.0);
+	       k->st.steady_frames ? (double)k->st.steady_textures / (double)k->st.steady_frames : 0.0,
+	       pct(k->st.steady_ms, k->st.nsteady, 99), k->st.nanim, pct(k->st.anim_ms, k->st.nanim, 99));
 	fflush(stdout);
 }
 
@@ -807,6 +813,10 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 		if (k->st.nframes < STATS_MAX) {
 			k->st.build_ms[k->st.nframes] = build_ms;
 			k->st.frame_ms[k->st.nframes++] = ms_since(t0);
+			if (same)
+				k->st.steady_ms[k->st.nsteady++] = k->st.frame_ms[k->st.nframes - 1];
+			else if (hall_app_animating(k->app, now))
+				k->st.anim_ms[k->st.nanim++] = k->st.frame_ms[k->st.nframes - 1];
 			if (k->st.slow_ms > 0 && k->st.frame_ms[k->st.nframes - 1] > k->st.slow_ms)
 				hall_info("stats: frame %zu took %.2f ms (build %.2f ms) on %s",
 				         k->st.nframes - 1, k->st.frame_ms[k->st.nframes - 1], build_ms,
@@ -1155,7 +1165,9 @@ int main(int argc, char **argv)
 		k->st.frame_ms = calloc(STATS_MAX, sizeof(double));
 		k->st.latency_ms = calloc(STATS_MAX, sizeof(double));
 		k->st.build_ms = calloc(STATS_MAX, sizeof(double));
-		if (!k->st.frame_ms || !k->st.latency_ms || !k->st.build_ms)
+		k->st.steady_ms = calloc(STATS_MAX, sizeof(double));
+		k->st.anim_ms = calloc(STATS_MAX, sizeof(double));
+		if (!k->st.frame_ms || !k->st.latency_ms || !k->st.build_ms || !k->st.steady_ms || !k->st.anim_ms)
 			k->st.enabled = 0;
 	}
 	if (init_sdl(k, &err) != 0)
@@ -1236,6 +1248,8 @@ done:
 	free(k->st.frame_ms);
 	free(k->st.latency_ms);
 	free(k->st.build_ms);
+	free(k->st.steady_ms);
+	free(k->st.anim_ms);
 	free(k);
 	return rc;
 }

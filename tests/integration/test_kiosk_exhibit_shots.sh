@@ -116,6 +116,8 @@ tour() {
     echo "dump $p-policy-chart"
     echo "tap-id home"
     echo "wait 200"
+    # large text: home holds two picture tiles a page (no summary cut), the city is on page 2
+    [ "$modes" = large ] && { echo "tap-id page-next"; echo "wait 300"; }
     echo "tap-id exhibit-city"
     echo "wait 300"
     echo "shot $p-city"
@@ -128,6 +130,7 @@ tour() {
     echo "dump $p-city-district"
     echo "tap-id home"
     echo "wait 200"
+    [ "$modes" = large ] && { echo "tap-id page-next"; echo "wait 300"; }
     echo "tap-id exhibit-vote"
     echo "wait 300"
     echo "shot $p-poll"
