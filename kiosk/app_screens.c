@@ -890,16 +890,38 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 	} else if (app__urgent_notice(app)) {
 		hall_lang nl;
 		const char *s = app__notice_string(app, &nl);
-		hall_dl_box(dl, area, th->urgent);
+		/* A proper notice (issue #12: it was body text on a red field): the urgent panel
+		 * with a bold edge, the heading at the key-figure size and the text one step up
+		 * the type scale (the title size), in a column of the theme's measure. */
+		hall_theme_style st = hall_theme_style_of(th, &ui->m, HALL_COMP_URGENT);
+		hall_theme_box(dl, area, &st);
 		text_ctx tc = {hall_ui_string(HALL_STR_NOTICE, ui->lang), ui->lang, s, nl};
 		/* The urgent colours for the text: a hall_ui with the urgent pair as its theme. */
 		hall_ui_theme t2 = *th;
-		t2.bg = th->urgent;
-		t2.text = th->urgent_text;
-		const hall_ui_theme *saved = ui->th;
+		t2.bg = st.fill;
+		t2.text = st.text;
+		hall_ui saved = *ui;
 		ui->th = &t2;
-		hall_ui_paged(ui, area, &app->dialog_page, text_flow, &tc);
-		ui->th = saved;
+		if (ui->scale == 1) { /* large text is already twice this size */
+			ui->font_px = ui->title_px;
+			ui->line_h = ui->title_line_h;
+			ui->title_px = ui->figure_px;
+			ui->title_line_h = ui->figure_line_h;
+		}
+		int pad = st.border_px + st.pad_px;
+		hall_rect inner = {area.x + pad, area.y + pad, area.w - 2 * pad, area.h - 2 * pad};
+		int col = ui->m.measure_px * ui->font_px / saved.font_px;
+		if (inner.w > col) {
+			inner.x += (inner.w - col) / 2;
+			inner.w = col;
+		}
+		hall_ui_paged(ui, inner, &app->dialog_page, text_flow, &tc);
+		/* Back to the frame's sizes, keeping what the notice added (focus, heading). */
+		saved.next_focus = ui->next_focus;
+		saved.focus_found = ui->focus_found;
+		saved.focus_rect = ui->focus_rect;
+		memcpy(saved.heading, ui->heading, sizeof(saved.heading));
+		*ui = saved;
 	} else if (app->dlg == DLG_LANGUAGE) {
 		/* The visitor's own requests show over every screen but an urgent notice: the
 		 * closed one too (its language and voice follow). */

@@ -257,6 +257,16 @@ static void urgent_notice_should_cover_the_closed_screen_and_a_session(void **st
 	assert_non_null(t);
 	assert_memory_equal(&t->color, &th->urgent_text, sizeof(hall_rgba));
 	assert_memory_equal(&t->bg, &th->urgent, sizeof(hall_rgba));
+	/* Readable from afar (issue #12: it was body text on a red field): the text one step
+	 * up the type scale, inside a panel with a bold edge. */
+	{
+		hall_ui ui;
+		hall_ui_screen s = tu_screen(&f->cfg);
+		hall_dl *tmp = hall_dl_create();
+		hall_ui_init(&ui, tmp, &s, 0, HALL_LANG_KO, NULL, NULL, NULL);
+		assert_true(t->font_px >= ui.title_px);
+		hall_dl_destroy(tmp);
+	}
 	assert_null(tu_find_text(f->dl, "2025-11-26 09:00")); /* the closed screen is not drawn */
 	assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, "urgent over closed"), 0);
 	tap_background(f);
