@@ -366,9 +366,10 @@ int exhibits__figure_row_h(const hall_ui *ui, int w, const hall_figure *figs, si
 		const char *label = exhibits__text(ui, &figs[i].label, &l);
 		char v[160];
 		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
-		int lh;
-		figure_px(ui, v, l, col, INT_MAX, &lh);
-		int need = lh + hall_ui_count_lines(ui, label, ui->font_px, l, 0, col, 8) * ui->line_h;
+		int lh, px = figure_px(ui, v, l, col, INT_MAX, &lh);
+		/* A number too wide for its column even at the body size wraps, never cut. */
+		int vl = hall_ui_count_lines(ui, v, px, l, 1, col, 8);
+		int need = (vl > 0 ? vl : 1) * lh + hall_ui_count_lines(ui, label, ui->font_px, l, 0, col, 8) * ui->line_h;
 		h = need > h ? need : h;
 	}
 	return h;
@@ -385,9 +386,11 @@ void exhibits__figure_row(hall_ui *ui, hall_rect r, const hall_figure *figs, siz
 		char v[160];
 		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
 		int lh, px = figure_px(ui, v, l, col, INT_MAX, &lh);
+		int vl = hall_ui_count_lines(ui, v, px, l, 1, col, 8);
+		int vh = (vl > 0 ? vl : 1) * lh;
 		int x = r.x + (int)i * (col + ui->gap_px);
-		hall_ui_text_box(ui, (hall_rect){x, r.y, col, lh}, v, px, l, 1, ui->th->figure_text, ui->th->bg, 0);
-		hall_ui_text_box(ui, (hall_rect){x, r.y + lh, col, r.h - lh}, label, ui->font_px, l, 0, ui->th->text,
+		hall_ui_text_box(ui, (hall_rect){x, r.y, col, vh}, v, px, l, 1, ui->th->figure_text, ui->th->bg, 0);
+		hall_ui_text_box(ui, (hall_rect){x, r.y + vh, col, r.h - vh}, label, ui->font_px, l, 0, ui->th->text,
 		                 ui->th->bg, 0);
 	}
 }
