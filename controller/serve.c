@@ -76,6 +76,8 @@ typedef struct offline_seen {
 	bool seen;   /* looked at in the current round */
 } offline_seen;
 
+#define ALERT_CHILDREN_MAX 32
+
 typedef struct serve {
 	const hall_controller_config *cfg;
 	hall_store *store;
@@ -107,6 +109,10 @@ typedef struct serve {
 	size_t n_offline, cap_offline;
 	help_seen help[HELP_CALLS_KEPT]; /* help calls stored lately, a ring */
 	size_t help_next;
+	/* on_alert programs still running: reaped by pid, never with waitpid(-1), which would
+	 * also take the console's preview child from under the job that waits for it */
+	pid_t alert_pids[ALERT_CHILDREN_MAX];
+	size_t n_alert_pids;
 } serve;
 
 /* ---------------------------------------------------------------- small helpers */
@@ -168,6 +174,26 @@ static void mark_dirty(serve *sv, const char *poll)
 
 /* ---------------------------------------------------------------- alerts */
 
+/* Reaps the on_alert programs that have ended (only those: serve has other children, such
+ * as the console's preview, each waited for by whoever started it). */
+static void reap_children(serve *sv)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < sv->n_alert_pids; i++) {
+		int status = 0;
+		pid_t pid = sv->alert_pids[i];
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == 0 || (w < 0 && errno == EINTR)) {
+			sv->alert_pids[kept++] = pid; /* still running */
+			continue;
+		}
+		if (w == pid && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+			hall_warn("on_alert %s (pid %d) failed with status %d", sv->cfg->on_alert, (int)pid,
+			          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+	sv->n_alert_pids = kept;
+}
+
 /* Run cfg->on_alert with the alert as one line of JSON on its stdin. The child is reaped
  * by reap_children(); a program that does not read its stdin cannot block us for long:
  * the message is far below a pipe's buffer. */
@@ -178,6 +204,12 @@ static void run_on_alert(serve *sv, const char *kind, const char *kiosk, const c
 	 * staff, so one alert runs the program once. */
 	if (!sv->cfg->on_alert[0] || !sv->leader)
 		return;
+	reap_children(sv);
+	if (sv->n_alert_pids == ALERT_CHILDREN_MAX) {
+		hall_error_log("on_alert %s: not run: %d earlier alerts are still running", sv->cfg->on_alert,
+		               ALERT_CHILDREN_MAX);
+		return;
+	}
 	cJSON *o = cJSON_CreateObject();
 	char *json = NULL;
 	size_t len = 0;
@@ -209,6 +241,7 @@ static void run_on_alert(serve *sv, const char *kind, const char *kiosk, const c
 		hall_error_log("on_alert %s: fork: %s", sv->cfg->on_alert, strerror(errno));
 		goto done;
 	}
+	sv->alert_pids[sv->n_alert_pids++] = pid;
 	if (write(fds[1], json, len) != (ssize_t)len || write(fds[1], "\n", 1) != 1)
 		hall_warn("on_alert %s: could not write the alert to its stdin", sv->cfg->on_alert);
 done:
@@ -219,15 +252,6 @@ done:
 	free(json);
 }
 
-static void reap_children(serve *sv)
-{
-	int status;
-	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			hall_warn("on_alert %s (pid %d) failed with status %d", sv->cfg->on_alert, (int)pid,
-			          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-}
 
 /* SQLite's quick_check, at start, once a day and after a failed commit. A damaged
  * database stops every confirm (a kiosk keeps what is not confirmed and sends it again
