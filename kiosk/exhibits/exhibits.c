@@ -355,6 +355,26 @@ void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n)
 	}
 }
 
+/* One key figure in a column of width col, laid out once for both measuring and drawing
+ * (exhibits__figure_row_h and exhibits__figure_row must agree on its height). */
+typedef struct figure_cell {
+	char value[160];   /* the number with its unit */
+	const char *label;
+	hall_lang lang;
+	int px;            /* the number's type size */
+	int value_h;       /* the number's height: a number too wide even at body size wraps, never cut */
+} figure_cell;
+
+static void figure_cell_layout(const hall_ui *ui, const hall_figure *fig, int col, figure_cell *c)
+{
+	c->label = exhibits__text(ui, &fig->label, &c->lang);
+	exhibits__value_unit(ui, c->value, sizeof(c->value), fig->value, &fig->unit);
+	int lh;
+	c->px = figure_px(ui, c->value, c->lang, col, INT_MAX, &lh);
+	int vl = hall_ui_count_lines(ui, c->value, c->px, c->lang, 1, col, 8);
+	c->value_h = (vl > 0 ? vl : 1) * lh;
+}
+
 /* Key figures side by side in columns of width w / n: the height they need. */
 int exhibits__figure_row_h(const hall_ui *ui, int w, const hall_figure *figs, size_t n)
 {
@@ -362,14 +382,9 @@ int exhibits__figure_row_h(const hall_ui *ui, int w, const hall_figure *figs, si
 		return 0;
 	int col = (w - (int)(n - 1) * ui->gap_px) / (int)n, h = 0;
 	for (size_t i = 0; i < n; i++) {
-		hall_lang l;
-		const char *label = exhibits__text(ui, &figs[i].label, &l);
-		char v[160];
-		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
-		int lh, px = figure_px(ui, v, l, col, INT_MAX, &lh);
-		/* A number too wide for its column even at the body size wraps, never cut. */
-		int vl = hall_ui_count_lines(ui, v, px, l, 1, col, 8);
-		int need = (vl > 0 ? vl : 1) * lh + hall_ui_count_lines(ui, label, ui->font_px, l, 0, col, 8) * ui->line_h;
+		figure_cell c;
+		figure_cell_layout(ui, &figs[i], col, &c);
+		int need = c.value_h + hall_ui_count_lines(ui, c.label, ui->font_px, c.lang, 0, col, 8) * ui->line_h;
 		h = need > h ? need : h;
 	}
 	return h;
@@ -381,17 +396,13 @@ void exhibits__figure_row(hall_ui *ui, hall_rect r, const hall_figure *figs, siz
 		return;
 	int col = (r.w - (int)(n - 1) * ui->gap_px) / (int)n;
 	for (size_t i = 0; i < n; i++) {
-		hall_lang l;
-		const char *label = exhibits__text(ui, &figs[i].label, &l);
-		char v[160];
-		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
-		int lh, px = figure_px(ui, v, l, col, INT_MAX, &lh);
-		int vl = hall_ui_count_lines(ui, v, px, l, 1, col, 8);
-		int vh = (vl > 0 ? vl : 1) * lh;
+		figure_cell c;
+		figure_cell_layout(ui, &figs[i], col, &c);
 		int x = r.x + (int)i * (col + ui->gap_px);
-		hall_ui_text_box(ui, (hall_rect){x, r.y, col, vh}, v, px, l, 1, ui->th->figure_text, ui->th->bg, 0);
-		hall_ui_text_box(ui, (hall_rect){x, r.y + vh, col, r.h - vh}, label, ui->font_px, l, 0, ui->th->text,
+		hall_ui_text_box(ui, (hall_rect){x, r.y, col, c.value_h}, c.value, c.px, c.lang, 1, ui->th->figure_text,
 		                 ui->th->bg, 0);
+		hall_ui_text_box(ui, (hall_rect){x, r.y + c.value_h, col, r.h - c.value_h}, c.label, ui->font_px, c.lang, 0,
+		                 ui->th->text, ui->th->bg, 0);
 	}
 }
 
