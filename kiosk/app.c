@@ -108,8 +108,36 @@ void app__say(hall_app *app, const char *text, hall_lang lang)
 	if (!app->cb.speak || !text)
 		return;
 	/* Brand names read as words (issue 12): the content's pronunciation list for the
-	 * language spoken, applied to everything the voice says. */
-	app->cb.speak(app->cb.ctx, hall_content_pronounce(app->content, lang, text, app->say_buf, SAY_MAX), lang);
+	 * language spoken, applied to everything the voice says; in a text that switches
+	 * language (HALL_APP_SPEAK_LANG + code + space, app.h) each part by its own. */
+	if (!strchr(text, HALL_APP_SPEAK_LANG)) {
+		app->cb.speak(app->cb.ctx, hall_content_pronounce(app->content, lang, text, app->say_buf, SAY_MAX), lang);
+		return;
+	}
+	char part[SAY_MAX];
+	size_t o = 0;
+	hall_lang l = lang;
+	for (const char *s = text; *s && o + 1 < SAY_MAX;) {
+		const char *mark = strchr(s, HALL_APP_SPEAK_LANG);
+		size_t n = mark ? (size_t)(mark - s) : strlen(s);
+		snprintf(part, sizeof(part), "%.*s", (int)n, s);
+		hall_content_pronounce(app->content, l, part, app->say_buf + o, SAY_MAX - o);
+		o += strlen(app->say_buf + o);
+		if (!mark)
+			break;
+		hall_lang next;
+		size_t k = hall_app_speak_switch(mark + 1, &next);
+		if (k && o + k + 2 < SAY_MAX) {
+			l = next;
+			memcpy(app->say_buf + o, mark, k + 1); /* the marker, as it was */
+			o += k + 1;
+			app->say_buf[o] = '\0';
+			s = mark + 1 + k;
+			continue;
+		}
+		s = mark + 1; /* not a switch: the byte is dropped */
+	}
+	app->cb.speak(app->cb.ctx, app->say_buf, lang);
 }
 
 void app__speak(hall_app *app, const char *text)

@@ -108,6 +108,25 @@ typedef struct hall_app_speech {
 	int paused;       /* 1: pause what is being spoken; 0: resume */
 } hall_app_speech;
 
+/* The byte that switches the language of a text handed to `speak`: "\x1e" "en" " " …
+ * (ASCII record separator). Only a known code followed by a space switches; anything else
+ * after it is read as text in the language in force. */
+#define HALL_APP_SPEAK_LANG '\x1e'
+
+/* At p, just after a HALL_APP_SPEAK_LANG byte of a NUL-terminated text: the length of
+ * "code " when it names a language (that language into *out), else 0 (not a switch). */
+static inline size_t hall_app_speak_switch(const char *p, hall_lang *out)
+{
+	char code[16];
+	size_t n = 0;
+	while (p[n] && p[n] != ' ' && n + 1 < sizeof(code)) {
+		code[n] = p[n];
+		n++;
+	}
+	code[n] = '\0';
+	return p[n] == ' ' && hall_lang_from_code(code, out) == 0 ? n + 1 : 0;
+}
+
 /* Platform services. ctx is passed back unchanged. Any callback may be NULL except
  * measure (then a simple width model is used, meant for tests only). */
 typedef struct hall_app_callbacks {
@@ -119,7 +138,9 @@ typedef struct hall_app_callbacks {
 	/* A usage event (see hall_app_event). */
 	void (*emit)(void *ctx, const hall_app_event *ev);
 	/* Speak utf8 in lang now, replacing what is being spoken. Called only while voice
-	 * guidance is on, and for "replay". */
+	 * guidance is on, and for "replay". utf8 may switch language part-way: at
+	 * HALL_APP_SPEAK_LANG (below) followed by a language code and one space, what follows
+	 * is in that language (the keypad welcome ends with a line in each other language). */
 	void (*speak)(void *ctx, const char *utf8, hall_lang lang);
 	/* A visitor pressed call-staff on `exhibit` ("" when none) during visitor session
 	 * `session` (as in hall_app_event.session: 0 = the attract loop). Returns the call's

@@ -587,6 +587,28 @@ static void speak_screen(hall_app *app)
 		say_kept(app, all, app->lang);
 }
 
+/* The keypad welcome: in the current language, then one line in each other language of
+ * the content saying which number key picks it ("For English, press 2."), in one request
+ * that switches the voice's language (HALL_APP_SPEAK_LANG), so that a visitor who does
+ * not understand the current language hears how to reach their own. The number is the
+ * language's place in the content's list, as hall_app_key takes it on the attract loop. */
+static void say_welcome(hall_app *app)
+{
+	char all[2048];
+	int o = snprintf(all, sizeof(all), "%s", hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang));
+	size_t n = app->content ? app->content->n_languages : 0;
+	for (size_t i = 0; i < n && i < 10 && o > 0 && (size_t)o < sizeof(all); i++) {
+		hall_lang l = app->content->languages[i];
+		if (l == app->lang)
+			continue;
+		char num[4], line[256];
+		snprintf(num, sizeof(num), "%zu", (i + 1) % 10);
+		hall_ui_fill(line, sizeof(line), hall_ui_string(HALL_STR_LANG_BY_NUMBER, l), num, NULL);
+		o += snprintf(all + o, sizeof(all) - (size_t)o, " %c%s %s", HALL_APP_SPEAK_LANG, hall_lang_code(l), line);
+	}
+	app__say(app, all, app->lang);
+}
+
 int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 {
 	if (!app)
@@ -610,7 +632,7 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 	if (app__on_attract(app) && !app->welcomed && key != HALL_APP_KEY_VOICE_TOGGLE && app->voice_available &&
 	    app->cb.speak) {
 		app->welcomed = 1;
-		app__say(app, hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang), app->lang);
+		say_welcome(app);
 		if (key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE && key != HALL_APP_KEY_HOME)
 			return 1;
 	}
@@ -685,6 +707,19 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 		int d = (int)key - (int)HALL_APP_KEY_0;
 		if (app->dlg == DLG_STAFF_PIN) {
 			changed = activate(app, HALL_ACT(HALL_ACT_PIN_DIGIT, d), "", now);
+			break;
+		}
+		if (app__on_attract(app) && app->dlg == DLG_NONE && app->content) {
+			/* On the attract loop a number key picks the content's n-th language and
+			 * starts the visit in it, as its button does: one key, told by the keypad
+			 * welcome in each language (docs/script.md). */
+			size_t i = d == 0 ? 9 : (size_t)d - 1;
+			if (i < app->content->n_languages) {
+				hall_lang l = app->content->languages[i];
+				char id[32];
+				snprintf(id, sizeof(id), "lang-%s", hall_lang_code(l));
+				changed = activate(app, HALL_ACT(HALL_ACT_SET_LANGUAGE, (int)l), id, now);
+			}
 			break;
 		}
 		/* Number keys jump to the n-th control (0 = the 10th). */

@@ -249,8 +249,9 @@ static int set_voice(hall_voice *v, hall_lang lang)
 	return -1;
 }
 
-/* Speak v->job (len bytes) piece by piece until done or superseded. */
-static void run_job(hall_voice *v, size_t len, hall_lang lang)
+/* Speak text[0..len) in lang piece by piece. Returns 0 when done, -1 when superseded,
+ * stopped or refused (the rest of the job is dropped). */
+static int speak_part(hall_voice *v, const char *text, size_t len, hall_lang lang)
 {
 	char piece[PIECE_MAX + 1];
 #ifdef HALL_HAVE_MECAB
@@ -260,15 +261,15 @@ static void run_job(hall_voice *v, size_t len, hall_lang lang)
 		pthread_mutex_lock(&v->lock);
 		v->st.failures++;
 		pthread_mutex_unlock(&v->lock);
-		return;
+		return -1;
 	}
 	size_t pos = 0;
 	while (pos < len) {
-		size_t end = next_piece(v->job, len, pos);
+		size_t end = next_piece(text, len, pos);
 		if (end <= pos) /* only for text that is not UTF-8: still advance, within piece[] */
 			end = len - pos > PIECE_MAX ? pos + PIECE_MAX : len;
 		size_t n = end - pos;
-		memcpy(piece, v->job + pos, n);
+		memcpy(piece, text + pos, n);
 		piece[n] = '\0';
 		pos = end;
 		if (lang == HALL_LANG_JA)
@@ -292,7 +293,7 @@ static void run_job(hall_voice *v, size_t len, hall_lang lang)
 		v->st.sentences++;
 		pthread_mutex_unlock(&v->lock);
 		if (stop)
-			return;
+			return -1;
 		espeak_ng_SetParameter(espeakRATE, clampi(wpm, espeakRATE_MINIMUM, espeakRATE_MAXIMUM), 0);
 		espeak_ng_STATUS s =
 			espeak_ng_Synthesize(say, strlen(say) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL);
@@ -303,8 +304,30 @@ static void run_job(hall_voice *v, size_t len, hall_lang lang)
 			pthread_mutex_lock(&v->lock);
 			v->st.failures++;
 			pthread_mutex_unlock(&v->lock);
-			return;
+			return -1;
 		}
+	}
+	return 0;
+}
+
+/* Speak v->job (len bytes) until done or superseded, part by part: each
+ * HALL_APP_SPEAK_LANG + code + space starts a part in that language (app.h); a marker
+ * without a known code is skipped and the text goes on in the language in force. */
+static void run_job(hall_voice *v, size_t len, hall_lang lang)
+{
+	const char *s = v->job, *end = v->job + len;
+	while (s < end) {
+		const char *mark = memchr(s, HALL_APP_SPEAK_LANG, (size_t)(end - s));
+		const char *stop = mark ? mark : end;
+		if (stop > s && speak_part(v, s, (size_t)(stop - s), lang) != 0)
+			return;
+		if (!mark)
+			return;
+		hall_lang next;
+		size_t k = hall_app_speak_switch(mark + 1, &next); /* the job is NUL-terminated */
+		if (k)
+			lang = next;
+		s = mark + 1 + k;
 	}
 }
 

@@ -61,7 +61,9 @@ int hall_voice_reads_kanji(const hall_voice *v);
 /* Samples per second of what hall_voice_mix produces (22050 with espeak-ng). */
 int hall_voice_sample_rate(const hall_voice *v);
 
-/* Speak utf8 (NUL-terminated) in lang, replacing what is being spoken. Empty text just
+/* Speak utf8 (NUL-terminated) in lang, replacing what is being spoken; a
+ * HALL_APP_SPEAK_LANG marker in it (app.h) switches the voice for what follows, so one
+ * request can hold lines in several languages (replay repeats them all). Empty text just
  * stops. Speaks whether or not guidance is enabled: the app decides what to speak
  * (it warns "more time?" aloud even without voice mode). */
 void hall_voice_speak(hall_voice *v, const char *utf8, hall_lang lang);

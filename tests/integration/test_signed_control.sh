@@ -6,6 +6,9 @@
 # the refusal is counted in its status (rejected_unsigned) and logged once per kind and
 # reason, and its screen is the same before and after (dumps). The forgeries are signed
 # by tests/support/hall_sign.py, not by the code under test.
+# A help-ack (issue 12: it makes the screen say that staff have been called) is refused
+# unsigned and signed by another key, with the call-staff dialog still saying "calling",
+# and the controller's signed one for the same call is taken: the screen says "called".
 set -euo pipefail
 src=${HALL_SOURCE_DIR:?}
 bin=${HALL_BUILD_DIR:?}
@@ -30,16 +33,21 @@ hall_kiosk_config "$work/kiosk.json" "$(cat "$work/ctl.pub")"
 
 mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -t "hall/v1/kiosk/$K/ack" > "$work/acks.out" & pids+=($!)
 mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -t "hall/v1/kiosk/$K/status" > "$work/status.out" & pids+=($!)
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -t "hall/v1/kiosk/$K/help" > "$work/help.out" & pids+=($!)
 
 cat > "$work/look.script" <<'SCRIPT'
-# open home (a visitor session: nothing on screen changes by itself), dump, wait for the
-# forgeries, dump again
+# open home in English (a visitor session: nothing on screen changes by itself) and call staff, dump,
+# wait for the forgeries (forged help-acks too: still "calling"), dump again, then the
+# controller's signed help-ack: "called"
 wait 2500
-tap-id start
+tap-id lang-en
 wait 1000
+tap-id call-staff
 dump before
 wait 10000
 dump after
+wait 4000
+dump acked
 quit
 SCRIPT
 now=$(python3 -c 'import time; print(int(time.time()*1000))')
@@ -81,10 +89,26 @@ pids+=($kiosk)
 for _ in $(seq 1 300); do grep -q "before.json" "$work/kiosk.out" 2>/dev/null && break; sleep 0.1; done
 grep -q "before.json" "$work/kiosk.out" || fail "the kiosk never dumped its first screen"
 
+# The call as the kiosk sent it (resent 1, 2, 4 s later until answered): its help-acks
+# unsigned, signed by another key, and signed by the controller (sent last, below).
+for _ in $(seq 1 100); do [ -s "$work/help.out" ] && break; sleep 0.1; done
+[ -s "$work/help.out" ] || fail "the kiosk sent no help call"
+ack=$(python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print(json.dumps({"call":h["call"],"ts":h["ts"]}))' "$work/help.out")
+HT="hall/v1/ctl/kiosk/$K/help-ack"
+printf '%s' "$ack" > "$work/help-ack.json"
+cp "$work/help-ack.json" "$work/help-unsigned.wire"
+printf '%s\n%s\n' "$work/other.key $HT $work/help-ack.json $work/help-other.wire" \
+  "$work/ctl.key $HT $work/help-ack.json $work/help-signed.wire" > "$work/to-sign-help"
+hall_sign_list "$work/to-sign-help"
+printf '%s %s\n%s %s\n' "$HT" "$work/help-unsigned.wire" "$HT" "$work/help-other.wire" >> "$work/forgeries"
+
 while read -r topic wire; do
   mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$topic" -f "$wire"
 done < "$work/forgeries"
 
+for _ in $(seq 1 200); do [ "$(grep -c "help-ack on $HT refused" "$work/kiosk.log")" -ge 2 ] && break; sleep 0.1; done
+[ "$(grep -c "help-ack on $HT refused" "$work/kiosk.log")" = 2 ] || fail "the forged help-acks were not both refused"
+grep -q "delivered" "$work/kiosk.log" && fail "a forged help-ack was taken as the controller's"
 python3 - "$work/acks.out" "$total" <<'PY' || fail "the refusals did not all come back on the ack topic"
 import json, sys, time
 path, total = sys.argv[1], int(sys.argv[2])
@@ -113,6 +137,8 @@ assert sorted(a["version"] for a in by_kind["notice"]) == [902, 908, 914, 999], 
 assert all(a.get("id") == "brand-vote" for a in by_kind["poll"]), by_kind["poll"]
 PY
 
+for _ in $(seq 1 300); do grep -q "after.json" "$work/kiosk.out" && break; sleep 0.1; done
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$HT" -f "$work/help-signed.wire"
 for _ in $(seq 1 400); do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$kiosk" 2>/dev/null; then kill "$kiosk"; fail "the kiosk did not finish its script within 40 s"; fi
 wait "$kiosk" || fail "the kiosk exited with $?"
@@ -121,11 +147,18 @@ import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 assert a == b, f"before:\n{a}\nafter:\n{b}"
 assert "해킹됨" not in json.dumps(b, ensure_ascii=False)
+assert a["screen"] == "staff-called" and "Calling a member of staff" in " ".join(a["texts"]), a
 PY
+python3 - "$work/shots/acked.json" <<'PY' || fail "the signed help-ack did not reach the screen"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "has been called" in " ".join(d["texts"]), d
+PY
+grep -q "call-staff 1 delivered" "$work/kiosk.log" || fail "the signed help-ack was not taken"
 python3 - "$work/status.out" "$total" <<'PY' || fail "rejected_unsigned in the status"
 import json, sys
 counts = [json.loads(l).get("rejected_unsigned") for l in open(sys.argv[1]) if l.strip()]
-assert int(sys.argv[2]) in counts, counts
+assert int(sys.argv[2]) + 2 in counts, counts  # and the two help-acks
 PY
 [ "$(grep -c "refused a notice message on hall/v1/ctl/kiosk/$K/notice: unsigned" "$work/kiosk.log")" = 1 ] ||
   fail "the unsigned notice refusal is not logged exactly once"

@@ -4,6 +4,8 @@
 /* links: hallkiosk */
 #include "kiosk_testutil.h"
 
+#include "hall/control_ids.h"
+
 typedef struct fx {
 	hall_kiosk_config cfg;
 	tu_rec rec;
@@ -707,27 +709,85 @@ static void call_staff_should_speak_calling_and_ask_at_the_desk_in_japanese(void
 	assert_int_equal(f->rec.n_spoken, said + 1);
 }
 
+/* Voice on in `lang` over the default pack from its folder, then every slide and page of
+ * the brand exhibit and the policy card `card` read aloud whole (F5): all that is handed to
+ * the speech engine is in f->rec.spoken. */
+static void read_brand_and_card_aloud(fx *f, const char *lang_id, const char *card)
+{
+	hall_content *pack = NULL;
+	hall_error err = {{0}, {0}};
+	assert_int_equal(hall_content_load_dir(HALL_SOURCE_DIR "/assets/default", NULL, NULL, &pack, &err), HALL_OK);
+	hall_app_set_content(f->app, pack, HALL_SOURCE_DIR "/assets/default");
+	tap(f, lang_id);
+	tap(f, "accessibility");
+	tap(f, "mode-voice");
+	tap(f, "dialog-close");
+	hall_app_show(f->app, "brand", f->now);
+	for (int step = 0; step < 40; step++) { /* the brand story has fewer steps than this */
+		key(f, HALL_APP_KEY_SPEECH_REPLAY);
+		char before[256];
+		snprintf(before, sizeof(before), "%s", scr(f));
+		if (!has(f, "next"))
+			break;
+		tap(f, "next");
+		if (strcmp(before, scr(f)) == 0)
+			break; /* "next" disabled: the last page */
+	}
+	hall_app_show(f->app, "policy", f->now);
+	tap(f, card);
+	key(f, HALL_APP_KEY_SPEECH_REPLAY);
+}
+
+/* 1 when some text handed to the speech engine holds `s`. */
+static int was_said(const fx *f, const char *s)
+{
+	for (size_t i = 0; i < f->rec.n_spoken; i++)
+		if (strstr(f->rec.spoken[i], s))
+			return 1;
+	return 0;
+}
+
 /* Issue 12: the Japanese voice spelt "Seoul, my soul" letter by letter. The text handed
  * to the speech engine carries the content's pronunciation: katakana, not Latin letters. */
 static void japanese_speech_should_read_the_brand_name_as_a_word(void **state)
 {
 	fx *f = *state;
-	hall_content *pack = NULL;
-	hall_error err = {{0}, {0}};
-	assert_int_equal(hall_content_load_dir(HALL_SOURCE_DIR "/assets/default", NULL, NULL, &pack, &err), HALL_OK);
-	hall_app_set_content(f->app, pack, HALL_SOURCE_DIR "/assets/default");
-	tap(f, "lang-ja");
-	tap(f, "accessibility");
-	tap(f, "mode-voice");
-	tap(f, "dialog-close");
-	hall_app_show(f->app, "brand", f->now);
-	key(f, HALL_APP_KEY_SPEECH_REPLAY); /* the whole screen, read aloud */
-	int found = 0;
-	for (size_t i = 0; i < f->rec.n_spoken; i++) {
-		assert_null(strstr(f->rec.spoken[i], "Seoul, my soul"));
-		found |= strstr(f->rec.spoken[i], "ソウル・マイ・ソウル") != NULL;
+	read_brand_and_card_aloud(f, "lang-ja", HALL_CONTROL_CARD "foreign-languages");
+	assert_true(was_said(f, "ソウル・マイ・ソウル"));
+	/* The poll's other slogans and the channels' names: read as words, not spelt. */
+	static const char *const latin[] = {"Seoul", "Amazing", "Make it", "mVoting", "YouTube", "Facebook",
+	                                    "Instagram", "Twitter", "Weibo"};
+	for (size_t i = 0; i < sizeof(latin) / sizeof(latin[0]); i++)
+		if (was_said(f, latin[i]))
+			fail_msg("the Japanese voice was handed the Latin \"%s\"", latin[i]);
+	assert_true(was_said(f, "ソウル・フォー・ユー"));
+	assert_true(was_said(f, "ユーチューブ"));
+}
+
+/* The Mandarin voice reads an English word as pinyin when it can ("for you" as fo-er you,
+ * "Amazing" as a-ma-zing, "Make" as ma-ke, "my" as mi, "YouTube" as you-tu-bo): the
+ * pronunciation list respells those so that it switches to its English reading. */
+static void mandarin_speech_should_read_brand_names_as_words(void **state)
+{
+	static const char *const langs[2] = {"lang-zh-Hans", "lang-zh-Hant"};
+	for (int k = 0; k < 2; k++) {
+		fx *f = *state;
+		if (k == 1) {
+			teardown(state);
+			assert_int_equal(setup(state), 0);
+			f = *state;
+		}
+		read_brand_and_card_aloud(f, langs[k], HALL_CONTROL_CARD "foreign-languages");
+		static const char *const raw[] = {"my soul", "for you", "Amazing", "Make it", "mVoting", "YouTube", "Chrome"};
+		for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+			if (was_said(f, raw[i]))
+				fail_msg("%s: the Mandarin voice was handed \"%s\" as written", langs[k], raw[i]);
+		assert_true(was_said(f, "Seoul, mai soul"));
+		assert_true(was_said(f, "Seoul fohr yew"));
+		assert_true(was_said(f, "Amazzing Seoul"));
+		assert_true(was_said(f, "Mayk it happen, Seoul"));
+		assert_true(was_said(f, "Yew Tewb"));
 	}
-	assert_true(found);
 }
 
 static void call_staff_without_a_way_to_call_should_say_ask_at_the_desk(void **state)
@@ -1290,14 +1350,40 @@ static void first_key_on_attract_should_speak_a_welcome(void **state)
 	size_t before = f->rec.n_spoken;
 	key(f, HALL_APP_KEY_DOWN);
 	assert_int_equal(f->rec.n_spoken, before + 1);
-	assert_string_equal(f->rec.spoken[before], hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO));
+	const char *w = hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO);
+	assert_memory_equal(f->rec.spoken[before], w, strlen(w));
 	assert_int_equal(f->rec.spoken_lang[before], HALL_LANG_KO);
+	/* Then, for a visitor who does not understand Korean, one line in each other
+	 * language, each in its own voice, naming the number key that picks it. */
+	assert_non_null(strstr(f->rec.spoken[before], "\x1e" "en For English, press 2."));
+	assert_non_null(strstr(f->rec.spoken[before], "\x1e" "zh-Hans 简体中文请按3。"));
+	assert_non_null(strstr(f->rec.spoken[before], "\x1e" "zh-Hant 繁體中文請按4。"));
+	assert_non_null(strstr(f->rec.spoken[before], "\x1e" "ja 日本語は5を押してください。"));
+	assert_null(strstr(f->rec.spoken[before], "\x1e" "ko "));
 	assert_false(hall_app_in_session(f->app));
 	key(f, HALL_APP_KEY_DOWN); /* once per attract loop */
-	assert_true(f->rec.n_spoken == before + 1 || strcmp(f->rec.spoken[f->rec.n_spoken - 1],
-	                                                    hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO)) != 0);
+	assert_true(f->rec.n_spoken == before + 1 || strncmp(f->rec.spoken[f->rec.n_spoken - 1], w, strlen(w)) != 0);
+	/* The number key said: Japanese, and the visit starts on home. */
+	key(f, HALL_APP_KEY_5);
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_JA);
+	assert_string_equal(scr(f), "home");
+	assert_true(hall_app_in_session(f->app));
 	key(f, HALL_APP_KEY_VOICE_TOGGLE);
 	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
+}
+
+/* On the attract loop a number key beyond the content's languages picks nothing and
+ * starts nothing; one within them picks that language at once. */
+static void number_key_beyond_the_languages_should_start_nothing(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_DOWN); /* the welcome */
+	key(f, HALL_APP_KEY_8);
+	assert_string_equal(scr(f), "attract");
+	assert_false(hall_app_in_session(f->app));
+	key(f, HALL_APP_KEY_2);
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_EN);
+	assert_string_equal(scr(f), "home");
 }
 
 /* Tab (at most 60 times) until the control `id` holds the focus. */
@@ -1333,7 +1419,8 @@ static void keypad_tour_with_guidance_should_speak_the_visitors_language(void **
 		/* Enter is the key a visitor tries first: it is welcomed like any other. */
 		key(f, HALL_APP_KEY_ENTER);
 		assert_int_equal(f->rec.n_spoken, 1);
-		assert_string_equal(f->rec.spoken[0], hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO));
+		const char *w = hall_ui_string(HALL_STR_WELCOME_KEYPAD, HALL_LANG_KO);
+		assert_memory_equal(f->rec.spoken[0], w, strlen(w));
 		key(f, HALL_APP_KEY_VOICE_TOGGLE);
 		assert_true(hall_app_modes(f->app) & HALL_APP_MODE_VOICE);
 		tab_to(f, "language");
@@ -1645,6 +1732,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(call_staff_without_a_way_to_call_should_say_ask_at_the_desk, setup, teardown),
 		cmocka_unit_test_setup_teardown(japanese_speech_should_read_the_brand_name_as_a_word, setup, teardown),
+		cmocka_unit_test_setup_teardown(mandarin_speech_should_read_brand_names_as_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(schedule_items_should_choose_what_the_attract_loop_and_home_show, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(schedule_item_naming_missing_exhibits_should_show_the_default, setup,
@@ -1670,6 +1758,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(focus_should_move_into_dialogs_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_interrupted_speech, setup, teardown),
 		cmocka_unit_test_setup_teardown(first_key_on_attract_should_speak_a_welcome, setup, teardown),
+		cmocka_unit_test_setup_teardown(number_key_beyond_the_languages_should_start_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(keypad_tour_with_guidance_should_speak_the_visitors_language, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),

@@ -178,6 +178,35 @@ static void japanese_kanji_should_be_read_not_named(void **state)
 		fail_msg("kanji text: %zu samples, its kana reading: %zu", kanji, kana);
 }
 
+/* The keypad welcome ends with a line in each other language, in one request: at the
+ * marker (app.h HALL_APP_SPEAK_LANG) the voice changes language, so the mixed text lasts
+ * as long as its parts spoken each in its own voice (the English voice would name each
+ * kana "Japanese letter", much longer), and an unknown code is read on in the voice in
+ * force. */
+static void a_language_switch_should_speak_the_rest_in_that_language(void **state)
+{
+	(void)state;
+	hall_voice *v = make(100, 0);
+	hall_voice_speak(v, "Welcome to Citizen Hall.", HALL_LANG_EN);
+	size_t en = drain(v).spoken;
+	hall_voice_speak(v, "ヨーコソ。", HALL_LANG_JA);
+	size_t ja = drain(v).spoken;
+	hall_voice_speak(v, "Welcome to Citizen Hall. \x1e" "ja ヨーコソ。", HALL_LANG_EN);
+	size_t both = drain(v).spoken;
+	hall_voice_speak(v, "ヨーコソ。", HALL_LANG_EN);
+	size_t named = drain(v).spoken;
+	hall_voice_speak(v, "Welcome to Citizen Hall. \x1e" "xx ", HALL_LANG_EN);
+	size_t unknown = drain(v).spoken;
+	hall_voice_stats st;
+	hall_voice_get_stats(v, &st);
+	done(v);
+	assert_int_equal(st.failures, 0);
+	if (both > en + ja + (en + ja) / 10 || both < en + ja - (en + ja) / 10)
+		fail_msg("mixed text: %zu samples, its parts: %zu + %zu (ja in the English voice: %zu)", both, en, ja, named);
+	assert_true(named > ja + ja / 5); /* so the test can tell the voices apart */
+	assert_true(unknown > en);        /* "xx" read on in English */
+}
+
 static void a_second_engine_should_be_refused_while_one_runs(void **state)
 {
 	(void)state;
@@ -432,6 +461,7 @@ int main(void)
 		cmocka_unit_test_teardown(create_should_fail_cleanly_when_espeak_data_is_missing, teardown),
 		cmocka_unit_test_teardown(speak_should_make_audible_pcm_in_every_language, teardown),
 		cmocka_unit_test_teardown(japanese_kanji_should_be_read_not_named, teardown),
+		cmocka_unit_test_teardown(a_language_switch_should_speak_the_rest_in_that_language, teardown),
 		cmocka_unit_test_teardown(a_second_engine_should_be_refused_while_one_runs, teardown),
 		cmocka_unit_test_teardown(replacing_a_request_should_cancel_the_old_one, teardown),
 		cmocka_unit_test_teardown(rate_should_change_the_duration, teardown),
