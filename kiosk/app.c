@@ -591,7 +591,7 @@ void hall_app_tick(hall_app *app, int64_t now)
 
 int app__reduced_motion(const hall_app *app)
 {
-	return app->reduced_motion;
+	return app->reduced_motion || (app->modes & HALL_APP_MODE_REDUCED_MOTION);
 }
 
 int hall_app_animating(const hall_app *app, int64_t now)
@@ -610,6 +610,7 @@ void app__set_mode(hall_app *app, unsigned bit)
 	const char *name = bit == HALL_APP_MODE_LARGE_TEXT      ? "large-text"
 	                   : bit == HALL_APP_MODE_HIGH_CONTRAST ? "high-contrast"
 	                   : bit == HALL_APP_MODE_LOW_POSITION  ? "low-position"
+	                   : bit == HALL_APP_MODE_REDUCED_MOTION ? "reduced-motion"
 	                                                        : "voice";
 	char target[64];
 	snprintf(target, sizeof(target), "%s:%s", name, on ? "on" : "off");

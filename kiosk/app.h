@@ -17,7 +17,7 @@
  *  attract: "start", "exhibit-<id>" (the exhibit the schedule features), "lang-<code>", "mode-large-text", "mode-high-contrast",
  *    "mode-low-position", "mode-voice", "slide-prev", "slide-pause", "slide-next",
  *    "attract-image"; home: "exhibit-<id>"; dialogs: "lang-<code>", "mode-*",
- *    "volume-up/-down", "rate-up/-down", "speech-pause", "speech-replay", "dialog-close",
+ *    "mode-reduced-motion" (accessibility dialog), "volume-up/-down", "rate-up/-down", "speech-pause", "speech-replay", "dialog-close",
  *    "more-time", "finish", "pin-0".."pin-9", "pin-delete", "pin-cancel", "pin-ok";
  *  info notice banner: "notice"; any overflowing page: "page-prev", "page-next";
  *  exhibits: see kiosk/exhibits/exhibits.h.
@@ -65,7 +65,7 @@ const char *hall_app_event_type_name(hall_app_event_type t);
  *  - target: TAP: the HIT id tapped; VIEW: the page viewed ("home", "brand",
  *    "brand/slide-2", "policy/budget", "city-model/district-jongno", "poll/thanks");
  *    LANGUAGE: the language code chosen; MODE: "<mode>:on" or "<mode>:off" with mode one
- *    of large-text, high-contrast, low-position, voice; VOTE: the option id;
+ *    of large-text, high-contrast, low-position, voice, reduced-motion; VOTE: the option id;
  *    SESSION_END: why the session ended, one of HALL_APP_END_*.
  *  - session: visitor session number on this kiosk since boot (0 = attract loop); the
  *    link puts the session's lifelong id on the wire instead (link_events.c).
@@ -192,7 +192,10 @@ enum {
 	HALL_APP_MODE_LARGE_TEXT = 1 << 0,    /* whole screen at 200%, reflowed */
 	HALL_APP_MODE_HIGH_CONTRAST = 1 << 1, /* 7:1 contrast for every text */
 	HALL_APP_MODE_LOW_POSITION = 1 << 2,  /* everything operable/readable 400..1220 mm */
-	HALL_APP_MODE_VOICE = 1 << 3          /* voice guidance */
+	HALL_APP_MODE_VOICE = 1 << 3,         /* voice guidance */
+	HALL_APP_MODE_REDUCED_MOTION = 1 << 4 /* nothing moves by itself (no fades, no turning
+	                                       * languages), as config screen.reduced_motion; a
+	                                       * toggle in the accessibility dialog only */
 };
 
 /* A new app on the attract screen, no content (it shows a safe "no content" screen

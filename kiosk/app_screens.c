@@ -97,7 +97,7 @@ static void mode_label(const hall_ui *ui, char *buf, size_t len, hall_ui_str nam
 /* The mode toggles as button specs (labels in bufs, spoken labels in spoken). compact
  * (the attract loop's row): the mode's name alone, marked when on, and its state in the
  * spoken label. */
-#define MODE_MAX 4
+#define MODE_MAX 5 /* kiosk helper: + reduced motion (dialog only) */
 static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_button_spec *b, char bufs[MODE_MAX][160],
                            char spoken[MODE_MAX][160], int compact)
 {
@@ -108,10 +108,13 @@ static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_butto
 	} modes[] = {{"mode-large-text", HALL_STR_LARGE_TEXT, HALL_APP_MODE_LARGE_TEXT},
 	             {"mode-high-contrast", HALL_STR_HIGH_CONTRAST, HALL_APP_MODE_HIGH_CONTRAST},
 	             {"mode-low-position", HALL_STR_LOW_POSITION, HALL_APP_MODE_LOW_POSITION},
-	             {"mode-voice", HALL_STR_VOICE, HALL_APP_MODE_VOICE}};
+	             {"mode-voice", HALL_STR_VOICE, HALL_APP_MODE_VOICE},
+	             /* kiosk helper: in the dialog only (the attract row stays compact) */
+	             {"mode-reduced-motion", HALL_STR_REDUCED_MOTION, HALL_APP_MODE_REDUCED_MOTION}};
 	size_t n = 0;
 	for (size_t i = 0; i < MODE_MAX; i++) {
-		if (modes[i].bit == HALL_APP_MODE_VOICE && !app->voice_available)
+		if ((modes[i].bit == HALL_APP_MODE_VOICE && !app->voice_available) ||
+		    (modes[i].bit == HALL_APP_MODE_REDUCED_MOTION && compact))
 			continue;
 		int on = (app->modes & modes[i].bit) != 0;
 		mode_label(ui, spoken[n], sizeof(spoken[n]), modes[i].name, on);

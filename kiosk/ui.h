@@ -271,6 +271,7 @@ typedef enum hall_ui_str {
 	HALL_STR_ASK_AT_DESK,       /* kiosk-voice: the call could not reach the controller */
 	HALL_STR_YOUR_CHOICE,       /* marks the visitor's option in the poll's tally */
 	HALL_STR_READ_MORE,         /* a shortened text's way to the rest */
+	HALL_STR_REDUCED_MOTION,    /* the accessibility dialog's motion toggle */
 	HALL_STR_LANG_BY_NUMBER,    /* kiosk-voice: after the keypad welcome, one line per other
 	                             * language in that language: "For English, press {1}." */
 	HALL_STR_COUNT

@@ -125,6 +125,7 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 		"歡迎來到首爾市民廳。按星號鍵可開啟或關閉語音導覽。用方向鍵移動，按確認鍵選擇。其他語言按一個數字鍵即可選擇。",
 		"ソウル市民庁へようこそ。音声案内のオンとオフは、星印のキーを押してください。矢印キーで移動し、決定キーで"
 		"選びます。ほかの言語は、番号キーひとつで選べます。"},
+	[HALL_STR_REDUCED_MOTION] = {"움직임 줄이기", "Reduce motion", "减少动态效果", "減少動態效果", "動きを減らす"},
 	[HALL_STR_LANG_BY_NUMBER] = {"한국어는 {1}번을 누르세요.", "For English, press {1}.", "简体中文请按{1}。",
 	                             "繁體中文請按{1}。", "日本語は{1}を押してください。"},
 	[HALL_STR_YOUR_CHOICE] = {"내 선택", "your choice", "您的选择", "您的選擇", "あなたの選択"},

@@ -558,6 +558,58 @@ static void screen_changes_should_fade_in_fast_and_take_input_at_once(void **sta
 	assert_null(veil(f));
 }
 
+/* Reduced motion was config-only (screen.reduced_motion): a visitor turns it on in the
+ * accessibility dialog, in every language, and with large text on the dialog still shows
+ * Close on its first page (the toggle must not push it off). Then screens change without
+ * a fade and nothing animates; the mode is reported like the others. */
+static void reduced_motion_should_be_a_visitor_toggle_in_the_accessibility_dialog(void **state)
+{
+	fx *f = *state;
+	static const char *const langs[] = {"lang-ko", "lang-en", "lang-zh-Hans", "lang-zh-Hant", "lang-ja"};
+	tap(f, "start");
+	for (size_t l = 0; l < 5; l++) {
+		tap(f, "language");
+		tap(f, langs[l]);
+		for (int large = 0; large < 2; large++) {
+			tap(f, "accessibility");
+			if (large && !(hall_app_modes(f->app) & HALL_APP_MODE_LARGE_TEXT))
+				tap(f, "mode-large-text");
+			if (!has(f, "dialog-close"))
+				fail_msg("%s, large text %d: Close is not on the accessibility dialog's first page", langs[l], large);
+			int found = 0;
+			for (int page = 0; page < 4 && !(found = has(f, "mode-reduced-motion")); page++)
+				if (has(f, "page-next"))
+					tap(f, "page-next");
+			if (!found)
+				fail_msg("%s, large text %d: no reduced-motion toggle in the dialog", langs[l], large);
+			key(f, HALL_APP_KEY_ESCAPE); /* closes the dialog */
+		}
+		if (hall_app_modes(f->app) & HALL_APP_MODE_LARGE_TEXT) {
+			tap(f, "accessibility");
+			tap(f, "mode-large-text");
+			key(f, HALL_APP_KEY_ESCAPE);
+		}
+	}
+	/* Not on the attract loop's compact row. */
+	hall_app_end_session(f->app, HALL_APP_END_STOP, f->now);
+	assert_false(has(f, "mode-reduced-motion"));
+
+	tap(f, "start");
+	tap(f, "accessibility");
+	tap(f, "mode-reduced-motion");
+	assert_true(hall_app_modes(f->app) & HALL_APP_MODE_REDUCED_MOTION);
+	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_MODE)->target, "reduced-motion:on");
+	tap(f, "dialog-close");
+	tick(f, 1000);
+	tu_tap_id(f->app, f->dl, "exhibit-brand", f->now);
+	assert_string_equal(scr(f), "exhibit:brand/slide-1");
+	assert_null(veil(f)); /* no fade on the new screen's first frame */
+	assert_false(hall_app_animating(f->app, f->now));
+	/* A visit's end resets it, as every mode. */
+	hall_app_end_session(f->app, HALL_APP_END_STOP, f->now);
+	assert_false(hall_app_modes(f->app) & HALL_APP_MODE_REDUCED_MOTION);
+}
+
 static const char *caption(fx *f)
 {
 	static char buf[600];
@@ -1720,6 +1772,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(idle_should_ask_for_more_time_then_end_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(finish_should_end_the_session_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(screen_changes_should_fade_in_fast_and_take_input_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(reduced_motion_should_be_a_visitor_toggle_in_the_accessibility_dialog, setup, teardown),
 		cmocka_unit_test_setup_teardown(attract_slides_should_advance_only_without_a_visitor_and_pause, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(language_choice_on_attract_should_open_home_in_that_language, setup,
