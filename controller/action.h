@@ -158,6 +158,16 @@ hall_err hall_action_schedule_at(const hall_controller_config *cfg, hall_store *
 hall_err hall_action_schedule_week(const hall_controller_config *cfg, hall_store *store, const hall_scope *target,
                                    const char *from_day, int days, cJSON **out, hall_error *err);
 
+/* A schedule not pushed yet (buf, len: its JSON) checked for target as `schedule validate`
+ * and `schedule push` check it (hall_schedule_parse_report, then its exhibits against the
+ * content the target shows), and its week when it has no error: {"to","issues":[{"severity",
+ * "path","message"}],"errors","titles","week":{as hall_action_schedule_week}|null}.
+ * HALL_ERR_NOT_FOUND for an unknown target. The week answer also carries "content" and
+ * "titles" ({EXHIBIT: {LANG: name}} of the pack the target shows). */
+hall_err hall_action_schedule_preview(const hall_controller_config *cfg, hall_store *store, const hall_scope *target,
+                                      const char *buf, size_t len, const char *from_day, int days, cJSON **out,
+                                      hall_error *err);
+
 /* serve's heartbeat, read from the database (meta, written by serve every few seconds):
  * running when it wrote one within HALL_SERVE_STALE_MS; last_ms its time (0 = never);
  * connected whether serve had its broker then. */

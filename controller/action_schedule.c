@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hall/clock.h"
+#include "hall/fsutil.h"
 #include "hall/json.h"
 #include "hall/lang.h"
 #include "hall/schedule.h"
@@ -325,36 +326,52 @@ static hall_err day_json(const hall_schedule *s, int64_t day, const char *zone, 
 	return rc;
 }
 
-hall_err hall_action_schedule_week(const hall_controller_config *cfg, hall_store *store, const hall_scope *target,
-                                   const char *from_day, int days, cJSON **out, hall_error *err)
+/* The exhibits' names in every language of the pack the target's scopes show ("titles":
+ * {ID: {LANG: TEXT}}), so pages name an item by what it shows rather than by its id. The
+ * built-in pack (nothing pushed) is read where a kiosk finds it: "assets/default" from the
+ * working directory (development; the kiosk unit's working directory holds it too) or the
+ * share folder of the .deb (/usr) or of `cmake --install` (/usr/local). None found: {}. */
+static void titles_json(hall_content *content, cJSON *doc)
 {
-	char scopes[3][HALL_SCOPE_BUF], why[512], scope_s[HALL_SCOPE_BUF];
-	hall_store_kiosk k;
+	cJSON *titles = cJSON_AddObjectToObject(doc, "titles");
+	hall_content *own = NULL;
+	if (!content) {
+		static const char *const builtin[] = {"assets/default/manifest.json",
+		                                      "/usr/share/hall/assets/default/manifest.json",
+		                                      "/usr/local/share/hall/assets/default/manifest.json"};
+		for (size_t i = 0; i < sizeof builtin / sizeof *builtin && !own; i++) {
+			char *buf = NULL;
+			size_t len = 0;
+			if (hall_fs_read_file(builtin[i], HALL_CONTENT_MANIFEST_MAX, &buf, &len, NULL) == HALL_OK)
+				hall_content_parse(buf, len, NULL, NULL, &own, NULL);
+			free(buf);
+		}
+		content = own;
+	}
+	for (size_t i = 0; content && titles && i < content->n_exhibits; i++) {
+		const hall_exhibit *ex = &content->exhibits[i];
+		cJSON *t = cJSON_AddObjectToObject(titles, ex->id);
+		for (int l = 0; t && l < HALL_LANG_COUNT; l++) {
+			const char *s = hall_text_get(&ex->title, (hall_lang)l);
+			if (s && s[0])
+				cJSON_AddStringToObject(t, hall_lang_code((hall_lang)l), s);
+		}
+	}
+	hall_content_destroy(own);
+}
+
+/* The week of schedule sch (NULL: none, open always) into doc: "time_zone", "items",
+ * "days" (hall_action_schedule_week). */
+static hall_err week_json(const hall_controller_config *cfg, const hall_schedule *sch, const char *from_day, int days,
+                          cJSON *doc, hall_error *err)
+{
 	int y, mo, d;
-	*out = NULL;
-	if (days < 1 || days > 31)
-		return hall_error_set(err, HALL_ERR_INVALID, "days", "expected 1 to 31");
-	if (hall_action_check_target(cfg, store, target, why, sizeof why) != 0)
-		return hall_error_set(err, HALL_ERR_NOT_FOUND, "to", "%s", why);
-	memset(&k, 0, sizeof k);
-	if (target->kind == HALL_SCOPE_KIOSK && hall_store_kiosk_get(store, target->name, &k, NULL) != HALL_OK)
-		memset(&k, 0, sizeof k);
-	int n = scopes_of(target, k.group, scopes);
-	cJSON *doc = cJSON_CreateObject();
-	if (!doc)
-		return hall_error_set(err, HALL_ERR_NOMEM, "schedule", "out of memory");
-	hall_scope_format(target, scope_s, sizeof scope_s);
-	cJSON_AddStringToObject(doc, "to", scope_s);
-	hall_schedule *sch = schedule_of(store, scopes, n, doc);
 	const char *zone = zone_of(cfg, sch);
 	cJSON_AddStringToObject(doc, "time_zone", zone);
 	int64_t first;
 	if (from_day && from_day[0]) {
-		if (hall_clock_parse_date(from_day, &y, &mo, &d) != 0) {
-			cJSON_Delete(doc);
-			hall_schedule_destroy(sch);
+		if (hall_clock_parse_date(from_day, &y, &mo, &d) != 0)
 			return hall_error_set(err, HALL_ERR_INVALID, "from", "expected a date YYYY-MM-DD, not \"%.40s\"", from_day);
-		}
 		first = hall_days_from_civil(y, mo, d);
 	} else {
 		hall_civil c;
@@ -389,6 +406,116 @@ hall_err hall_action_schedule_week(const hall_controller_config *cfg, hall_store
 		} else
 			rc = day_json(sch, day, zone, segs, err);
 	}
+	return rc;
+}
+
+/* The start of a week answer: days checked, the target known, its scopes (most specific
+ * first) in scopes and *n, and a document with "to". */
+static hall_err week_doc(const hall_controller_config *cfg, hall_store *store, const hall_scope *target, int days,
+                         char scopes[3][HALL_SCOPE_BUF], int *n, cJSON **doc, hall_error *err)
+{
+	char why[512], scope_s[HALL_SCOPE_BUF];
+	hall_store_kiosk k;
+	*doc = NULL;
+	if (days < 1 || days > 31)
+		return hall_error_set(err, HALL_ERR_INVALID, "days", "expected 1 to 31");
+	if (hall_action_check_target(cfg, store, target, why, sizeof why) != 0)
+		return hall_error_set(err, HALL_ERR_NOT_FOUND, "to", "%s", why);
+	memset(&k, 0, sizeof k);
+	if (target->kind == HALL_SCOPE_KIOSK && hall_store_kiosk_get(store, target->name, &k, NULL) != HALL_OK)
+		memset(&k, 0, sizeof k);
+	*n = scopes_of(target, k.group, scopes);
+	if (!(*doc = cJSON_CreateObject()))
+		return hall_error_set(err, HALL_ERR_NOMEM, "schedule", "out of memory");
+	hall_scope_format(target, scope_s, sizeof scope_s);
+	cJSON_AddStringToObject(*doc, "to", scope_s);
+	return HALL_OK;
+}
+
+hall_err hall_action_schedule_week(const hall_controller_config *cfg, hall_store *store, const hall_scope *target,
+                                   const char *from_day, int days, cJSON **out, hall_error *err)
+{
+	char scopes[3][HALL_SCOPE_BUF];
+	cJSON *doc;
+	int n = 0;
+	*out = NULL;
+	hall_err rc = week_doc(cfg, store, target, days, scopes, &n, &doc, err);
+	if (rc != HALL_OK)
+		return rc;
+	hall_schedule *sch = schedule_of(store, scopes, n, doc);
+	hall_content *content = content_of(store, scopes, n, doc);
+	titles_json(content, doc);
+	hall_content_destroy(content);
+	rc = week_json(cfg, sch, from_day, days, doc, err);
+	hall_schedule_destroy(sch);
+	if (rc != HALL_OK) {
+		cJSON_Delete(doc);
+		return rc;
+	}
+	*out = doc;
+	return HALL_OK;
+}
+
+/* Every problem goes into the answer's "issues" as {"severity","path","message"}. */
+static void issue_json(void *user, const hall_issue *i)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "severity", i->severity == HALL_ISSUE_ERROR ? "error" : "warning");
+	cJSON_AddStringToObject(o, "path", i->path);
+	cJSON_AddStringToObject(o, "message", i->msg);
+	cJSON_AddItemToArray(user, o);
+}
+
+hall_err hall_action_schedule_preview(const hall_controller_config *cfg, hall_store *store, const hall_scope *target,
+                                      const char *buf, size_t len, const char *from_day, int days, cJSON **out,
+                                      hall_error *err)
+{
+	char scopes[3][HALL_SCOPE_BUF], msg[600];
+	cJSON *doc;
+	int n = 0;
+	*out = NULL;
+	hall_err rc = week_doc(cfg, store, target, days, scopes, &n, &doc, err);
+	if (rc != HALL_OK)
+		return rc;
+	cJSON *issues = cJSON_AddArrayToObject(doc, "issues");
+	if (!issues) {
+		cJSON_Delete(doc);
+		return hall_error_set(err, HALL_ERR_NOMEM, "schedule", "out of memory");
+	}
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(doc, "to");
+	/* `schedule validate`'s parser (every problem with its path), then the exhibits
+	 * against the content the target shows, as `schedule push` checks them. */
+	hall_schedule *sch = NULL;
+	hall_error perr = {0};
+	hall_err prc = hall_schedule_parse_report(buf, len, issue_json, issues, &sch, &perr);
+	if (prc != HALL_OK && cJSON_GetArraySize(issues) == 0) {
+		hall_issue one = {.severity = HALL_ISSUE_ERROR};
+		snprintf(one.path, sizeof one.path, "%s", perr.path);
+		snprintf(one.msg, sizeof one.msg, "%s", perr.path[0] ? perr.msg : hall_error_format(&perr, msg, sizeof msg));
+		issue_json(issues, &one);
+	}
+	cJSON *scratch = cJSON_CreateObject();
+	hall_content *content = scratch ? content_of(store, scopes, n, scratch) : NULL;
+	cJSON_Delete(scratch);
+	if (sch && content)
+		hall_schedule_check_content(sch, content, issue_json, issues, NULL);
+	titles_json(content, doc);
+	hall_content_destroy(content);
+	int errors = 0;
+	cJSON *it;
+	cJSON_ArrayForEach(it, issues)
+	{
+		const cJSON *sev = cJSON_GetObjectItemCaseSensitive(it, "severity");
+		errors += cJSON_IsString(sev) && strcmp(sev->valuestring, "error") == 0;
+	}
+	cJSON_AddNumberToObject(doc, "errors", errors);
+	if (sch && errors == 0) {
+		cJSON *week = cJSON_AddObjectToObject(doc, "week");
+		cJSON_AddStringToObject(week, "to", cJSON_GetStringValue(to));
+		cJSON_AddNullToObject(week, "schedule");
+		rc = week_json(cfg, sch, from_day, days, week, err);
+	} else
+		cJSON_AddNullToObject(doc, "week");
 	hall_schedule_destroy(sch);
 	if (rc != HALL_OK) {
 		cJSON_Delete(doc);

@@ -643,15 +643,10 @@ static void api_report(console_req *q, console_resp *r)
 		console__error(r, 400, "date", "from, to: expected dates YYYY-MM-DD");
 		return;
 	}
-	hall_report_options opt = {0};
-	snprintf(opt.from_day, sizeof opt.from_day, "%.10s", from ? from : day);
-	snprintf(opt.to_day, sizeof opt.to_day, "%.10s", to ? to : opt.from_day);
-	opt.tz = cfg->time_zone;
-	opt.raw_retention_days = cfg->raw_retention_days;
-	opt.expected = (const char(*)[HALL_ID_MAX + 1])cfg->kiosks;
-	opt.n_expected = cfg->n_kiosks;
-	opt.data_dir = cfg->data_dir;
-	opt.generated_ms = hall_clock_now_ms();
+	/* The options as `hall-controller report` builds them (report.h), never a copy of
+	 * that code here: the console and the command line cannot disagree. */
+	hall_report_options opt;
+	hall_report_options_from_config(&opt, cfg, from ? from : day, to ? to : (from ? from : day));
 	hall_report *rep = NULL;
 	hall_error err = {0};
 	char *data = NULL;
@@ -790,7 +785,7 @@ static void api_users(console_req *q, console_resp *r, const char *name)
 /* DATA/uploads/<id> of an upload id (16 hex); 0 when valid. */
 static int upload_dir(hall_console *c, const char *id, char *out, size_t len)
 {
-	if (strlen(id) != 16 || strspn(id, "0123456789abcdef") != 16)
+	if (!console__upload_id_ok(id))
 		return -1;
 	int n = snprintf(out, len, "%s/uploads/%s", c->cfg->data_dir, id);
 	return n > 0 && (size_t)n < len ? 0 : -1;
@@ -805,6 +800,7 @@ static void api_upload_new(console_req *q, console_resp *r)
 	hall_error err = {0};
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+	console__uploads_sweep(q->c, false); /* the folder grows only here: old uploads go first */
 	if (upload_dir(q->c, id, dir, sizeof dir) != 0 || hall_fs_mkdirs(dir, &err) != HALL_OK) {
 		console__error(r, 500, "upload", "cannot make the upload folder: %s", err.msg);
 		return;
@@ -912,6 +908,20 @@ static bool existing_upload(console_req *q, console_resp *r, const char *id, cha
 	return true;
 }
 
+/* DELETE /uploads/ID: the page discards an upload it will not push (its check found
+ * errors): its files, preview and marks go now rather than at the age bound. */
+static void api_upload_delete(console_req *q, console_resp *r, const char *id)
+{
+	char dir[HALL_CONFIG_PATH_MAX + 64];
+	if (!allow(q, r, HALL_ROLE_EDITOR, "upload content") || !existing_upload(q, r, id, dir, sizeof dir))
+		return;
+	if (console__upload_discard(q->c, id) != 0) {
+		console__error(r, 500, "upload", "cannot remove the upload");
+		return;
+	}
+	console__json(r, 200, cJSON_CreateObject());
+}
+
 static void api_upload_check(console_req *q, console_resp *r, const char *id)
 {
 	char dir[HALL_CONFIG_PATH_MAX + 64];
@@ -947,6 +957,7 @@ static void api_upload_preview(console_req *q, console_resp *r, const char *id)
 	    !(a = new_action(r, CONSOLE_ACT_PREVIEW, &all, 0)))
 		return;
 	snprintf(a->path, sizeof a->path, "%s", dir);
+	snprintf(a->upload, sizeof a->upload, "%.16s", id); /* checked: 16 hex */
 	if (upload_side(q->c, id, "shots", a->out, sizeof a->out) != 0) {
 		console__action_free(a);
 		console__error(r, 400, "upload", "no such upload");
@@ -1047,8 +1058,10 @@ static void api_content(console_req *q, console_resp *r, const char *what)
 	}
 	if (!(a = new_action(r, push ? CONSOLE_ACT_PUSH : rollback ? CONSOLE_ACT_ROLLBACK : CONSOLE_ACT_CLEAR, &scope, 30)))
 		goto done;
-	if (push)
+	if (push) {
 		snprintf(a->path, sizeof a->path, "%s", dir);
+		snprintf(a->upload, sizeof a->upload, "%.16s", upload); /* checked: 16 hex */
+	}
 	start_job(q, r, "content", a); /* the page showed how many screens change and asked */
 	a = NULL;
 done:
@@ -1085,6 +1098,50 @@ static void api_schedule(console_req *q, console_resp *r)
 	a = NULL;
 done:
 	console__action_free(a);
+	cJSON_Delete(doc);
+}
+
+/* POST /schedule/check {"to","schedule":{...},"from"?}: the schedule form's check and week
+ * preview before a push, by the code `schedule validate` and `schedule push` run (action.h's
+ * hall_action_schedule_preview); nothing is published or recorded. */
+static void api_schedule_check(console_req *q, console_resp *r)
+{
+	if (!allow(q, r, HALL_ROLE_EDITOR, "push schedules"))
+		return;
+	cJSON *doc = body_json(q, r);
+	if (!doc)
+		return;
+	hall_scope scope;
+	hall_error err = {0};
+	char msg[600];
+	cJSON *out = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	const char *to = str_of(doc, "to");
+	const cJSON *sch = cJSON_GetObjectItemCaseSensitive(doc, "schedule");
+	if (!to || hall_scope_parse(to, &scope) != 0) {
+		console__error(r, 400, "to", "to: expected all, group:NAME or kiosk:ID");
+		goto done;
+	}
+	if (!cJSON_IsObject(sch)) {
+		console__error(r, 400, "schedule", "schedule: expected the schedule as a JSON object");
+		goto done;
+	}
+	if (!(buf = hall_json_print(sch, &len))) {
+		console__error(r, 500, "nomem", "out of memory");
+		goto done;
+	}
+	pthread_mutex_lock(&q->c->lock);
+	hall_err rc = hall_action_schedule_preview(q->c->cfg, q->c->store, &scope, buf, len, str_of(doc, "from"), 7,
+	                                           &out, &err);
+	pthread_mutex_unlock(&q->c->lock);
+	if (rc != HALL_OK)
+		console__error(r, rc == HALL_ERR_NOT_FOUND || rc == HALL_ERR_INVALID ? 400 : 500, "schedule", "%s",
+		               hall_error_format(&err, msg, sizeof msg));
+	else
+		console__json(r, 200, out);
+done:
+	free(buf);
 	cJSON_Delete(doc);
 }
 
@@ -1182,11 +1239,15 @@ void console__api(console_req *q, console_resp *r)
 		api_upload_shots(q, r, id, leaf[5] ? leaf + 6 : "");
 	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && leaf[0] && method_is(q, "PUT"))
 		api_upload_put(q, r, id, leaf);
+	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && !leaf[0] && method_is(q, "DELETE"))
+		api_upload_delete(q, r, id);
 	else if ((strcmp(p, "/push") == 0 || strcmp(p, "/rollback") == 0 || strcmp(p, "/clear") == 0) &&
 	         method_is(q, "POST"))
 		api_content(q, r, p + 1);
 	else if (strcmp(p, "/schedules") == 0 && method_is(q, "POST"))
 		api_schedule(q, r);
+	else if (strcmp(p, "/schedule/check") == 0 && method_is(q, "POST"))
+		api_schedule_check(q, r);
 	else if ((strcmp(p, "/schedule/at") == 0 || strcmp(p, "/schedule/week") == 0) && method_is(q, "GET"))
 		api_schedule_view(q, r, strcmp(p, "/schedule/week") == 0);
 	else if (strcmp(p, "/users") == 0)

@@ -526,6 +526,7 @@ hall_err hall_console_start(const hall_controller_config *cfg, hall_console **ou
 		rc = hall_error_set(err, HALL_ERR_IO, "console.listen", "cannot listen on %s (in use?)", cfg->console.listen);
 		goto fail;
 	}
+	console__uploads_sweep(c, true); /* uploads left from before, older than a day */
 	hall_info("console: %s://%s/", c->tls ? "https" : "http", cfg->console.listen);
 	*out = c;
 	return HALL_OK;

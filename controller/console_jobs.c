@@ -178,6 +178,8 @@ static void *job_main(void *p)
 	c->running_jobs--;
 	pthread_cond_broadcast(&c->jobs_cv);
 	pthread_mutex_unlock(&c->lock);
+	if (a->a->upload[0]) /* a pushed pack is stored: its upload's files are not needed */
+		console__upload_job_done(c, a->a->upload, a->a->kind == CONSOLE_ACT_PUSH && code == 0);
 	console__action_free(a->a);
 	free(a);
 	return NULL;
@@ -210,6 +212,7 @@ static int64_t start(hall_console *c, job_arg *a, const char *kind, const char *
 	snprintf(slot->kind, sizeof slot->kind, "%s", kind);
 	snprintf(slot->scope, sizeof slot->scope, "%s", scope);
 	snprintf(slot->user, sizeof slot->user, "%s", a->user);
+	snprintf(slot->upload, sizeof slot->upload, "%s", a->a->upload);
 	slot->started = hall_clock_now_ms();
 	a->id = slot->id;
 	pthread_t t;

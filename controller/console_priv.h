@@ -25,6 +25,8 @@
 #define CONSOLE_ZIP_UNPACKED_MAX (64 * 1024 * 1024) /* and unpacked */
 #define CONSOLE_FAILS_MAX 128
 #define CONSOLE_JOBS_MAX 64
+#define CONSOLE_UPLOAD_ID_HEX 16                /* an upload's id: 8 random bytes, hex */
+#define CONSOLE_UPLOAD_MAX_AGE_MS (24LL * 3600 * 1000) /* an upload kept longer is removed */
 
 typedef struct console_session {
 	char token[CONSOLE_TOKEN_HEX + 1];
@@ -52,6 +54,7 @@ typedef struct console_job {
 	bool done;
 	int code;                                  /* the command line's exit code when done */
 	char reason[600];                          /* failed or refused: why (action.h's reason) */
+	char upload[CONSOLE_UPLOAD_ID_HEX + 1];    /* the upload it uses ("" = none) */
 } console_job;
 
 /* What a job does: one of action.h's actions (the command line's own), or a preview. */
@@ -78,6 +81,7 @@ typedef struct console_action {
 	hall_command_cmd cmd;
 	char exhibit[HALL_PROTO_STR_MAX + 1];
 	int64_t ttl_s;
+	char upload[CONSOLE_UPLOAD_ID_HEX + 1];    /* push, preview: the upload's id */
 } console_action;
 void console__action_free(console_action *a);
 
@@ -96,6 +100,7 @@ struct hall_console {
 	int running_jobs;
 	pthread_cond_t jobs_cv;
 	volatile int stopping;
+	int64_t last_sweep;                        /* monotonic ms of the last uploads sweep */
 };
 
 /* One request, as the API sees it. */
@@ -154,6 +159,17 @@ bool console__pack_path_ok(const char *path);
  * "..", links, devices, encryption, 16 MiB a file, 64 MiB in all, 2000 entries) and each
  * problem reported as an error; the good entries are written. Returns the problems. */
 int console__unzip(const char *buf, size_t len, const char *dir, hall_issue_fn report, void *user);
+
+/* Uploads kept only while they may be used (console_uploads.c). */
+bool console__upload_id_ok(const char *id);
+/* Everything of the upload (its files, preview and marks): the page discarded it. */
+int console__upload_discard(hall_console *c, const char *id);
+/* A job that used the upload ended (pushed: a push stored and published it): the pack's
+ * files go once it was pushed and no other job uses them. */
+void console__upload_job_done(hall_console *c, const char *id, bool pushed);
+/* Remove uploads older than CONSOLE_UPLOAD_MAX_AGE_MS that no job uses (force: now, else
+ * at most once a minute). */
+void console__uploads_sweep(hall_console *c, bool force);
 
 /* Fleet. */
 cJSON *console__fleet_json(hall_console *c, const char *only_id);

@@ -35,7 +35,15 @@ const T = {
     confirmPush: (n, hidden) => `화면 ${n}대가 바뀝니다.` + (hidden.length ? ` 다음은 더 구체적인 지정에 가려 바뀌지 않습니다: ${hidden.join(', ')}` : ''),
     progress: '진행', applied: '적용됨', deferred: '방문 세션 뒤 적용', rejected: '거부됨', pendingState: '대기', offlineState: '끊김(다음 연결 때 받음)',
     hiddenBy: '가려짐', done: '완료', failed: '실패', refused: '거부', running: '진행 중',
-    schedTitle: '일정 편집과 배포', schedNote: '일정은 JSON입니다 (docs/content.md의 일정 형식). 주간 보기가 대상의 현재 일정을 불러옵니다.', schedFile: '일정 파일 불러오기', schedPush: '일정 배포', schedJson: '일정 (JSON)',
+    schedTitle: '일정 편집과 배포', schedNote: '주간 보기나 "불러오기"가 대상의 현재 일정을 아래 양식에 채웁니다. 고친 뒤 검사하고 주간 미리 보기로 확인하고 배포하세요.', schedFile: '일정 파일 불러오기 (JSON)', schedPush: '일정 배포', schedJson: '일정 (JSON)',
+    schedLoad: '대상의 현재 일정 불러오기', openingHours: '운영 시간 (요일별)', limitHours: '운영 시간을 정함 (끄면 휴관일 말고는 매일 종일 운영)', alwaysOpen: '휴관일 말고는 매일 00:00–24:00 운영합니다.',
+    closedDay: '휴관', addWindow: '시간대 추가', removeRow: '지우기', copyMonday: '월요일 시간을 모든 요일에 적용', copied: '월요일 시간을 모든 요일에 적용했습니다.',
+    startTime: '시작', endTime: '끝', closures: '휴관일 (날짜)', noClosures: '휴관일 없음', addClosure: '휴관일 추가',
+    items: '항목 (언제 무엇을 보일지)', itemsNote: '항목이 없는 시간에는 모든 전시가 있는 첫 화면을 보입니다. 겹치면 우선순위가 높은 항목이 이깁니다.', itemLabel: '이름표 (영문, 예: morning-brand)',
+    showWhat: '보일 것', showExhibit: '전시 하나', showPlaylist: '여러 전시를 차례로', exhibitToShow: '전시', playlistIds: '전시들 (쉼표로 나눔)', knownExhibits: '팩의 전시',
+    onDays: '요일 (고르지 않으면 매일)', allDay: '하루 종일 (운영 시간 안에서)', firstDay: '첫날 (선택)', lastDay: '마지막 날 (선택)', priority: '우선순위', removeItem: '항목 지우기', addItem: '항목 추가',
+    advanced: '고급: JSON으로 보기와 편집', advancedNote: 'JSON을 고치면 위 양식에 바로 반영됩니다 (docs/content.md의 일정 형식).', checkWeek: '검사하고 주간 미리 보기', weekPreview: '미리 보기: 배포하면 이렇게 됩니다',
+    previewNotPushed: '아직 배포하지 않은 일정의 미리 보기', checkedOk: '문제 없음: 미리 보기를 그렸습니다.', serverCheck: '검사', fixFields: (n) => `고칠 곳 ${n}개가 표시되어 있습니다.`,
     weekTitle: '주간 일정', hours: '운영 시간과 항목', closure: '휴관일', item: '항목', noSchedule: '일정 없음: 늘 운영', schedFrom: '적용 일정:',
     atTitle: '이 시각에 무엇을 보이나', atTime: '시각 (현지)', ask: '알아보기', showsNow: '보이는 것', everyExhibit: '모든 전시 (기본)',
     attract: '대기 화면', closesAt: '운영 종료', opensAt: '다음 운영 시작', missingEx: '팩에 없는 전시',
@@ -74,7 +82,15 @@ const T = {
     confirmPush: (n, hidden) => `${n} screen(s) will change.` + (hidden.length ? ` Hidden by a more specific push, these will not: ${hidden.join(', ')}` : ''),
     progress: 'Progress', applied: 'applied', deferred: 'deferred until the visit ends', rejected: 'rejected', pendingState: 'pending', offlineState: 'offline (gets it on connect)',
     hiddenBy: 'hidden by', done: 'done', failed: 'failed', refused: 'refused', running: 'running',
-    schedTitle: 'Edit and push', schedNote: 'A schedule is JSON (the schedule format of docs/content.md). The week view loads the target\'s schedule here.', schedFile: 'Load a schedule file', schedPush: 'Push schedule', schedJson: 'Schedule (JSON)',
+    schedTitle: 'Edit and push', schedNote: 'The week view or "Load" fills the form below with the target\'s schedule. Change it, check it and preview the week, then push.', schedFile: 'Load a schedule file (JSON)', schedPush: 'Push schedule', schedJson: 'Schedule (JSON)',
+    schedLoad: 'Load the target\'s schedule', openingHours: 'Opening hours (per weekday)', limitHours: 'Set opening hours (off: open all day every day but closures)', alwaysOpen: 'Open 00:00–24:00 every day except closures.',
+    closedDay: 'closed', addWindow: 'Add hours', removeRow: 'remove', copyMonday: 'Use Monday\'s hours for every day', copied: 'Monday\'s hours now apply to every day.',
+    startTime: 'Start', endTime: 'End', closures: 'Closures (dates)', noClosures: 'No closures', addClosure: 'Add a closure',
+    items: 'Items (what shows when)', itemsNote: 'When no item applies the home screen with every exhibit shows. When items overlap the higher priority wins.', itemLabel: 'Label (e.g. morning-brand)',
+    showWhat: 'Show', showExhibit: 'one exhibit', showPlaylist: 'several exhibits in turn', exhibitToShow: 'Exhibit', playlistIds: 'Exhibits (comma separated)', knownExhibits: 'Exhibits of the pack',
+    onDays: 'Weekdays (none: every day)', allDay: 'All day (within opening hours)', firstDay: 'First day (optional)', lastDay: 'Last day (optional)', priority: 'Priority', removeItem: 'Remove item', addItem: 'Add an item',
+    advanced: 'Advanced: view and edit as JSON', advancedNote: 'Changes to the JSON go into the form above at once (the schedule format of docs/content.md).', checkWeek: 'Check and preview the week', weekPreview: 'Preview: the week once pushed',
+    previewNotPushed: 'preview of a schedule not pushed yet', checkedOk: 'No problems: the preview is drawn.', serverCheck: 'check', fixFields: (n) => `${n} place(s) to fix are marked.`,
     weekTitle: 'Week', hours: 'Opening hours and items', closure: 'closed all day', item: 'item', noSchedule: 'no schedule: always open', schedFrom: 'schedule of',
     atTitle: 'What does a kiosk show at a time?', atTime: 'Time (hall time)', ask: 'Ask', showsNow: 'Shows', everyExhibit: 'every exhibit (default)',
     attract: 'attract loop', closesAt: 'Closes', opensAt: 'Opens', missingEx: 'exhibits the pack lacks',
@@ -672,6 +688,7 @@ async function pageContent(main) {
     if (c.data.errors > 0) {
       err.replaceChildren(h('p', {}, `${t('problems')}: ${c.data.errors}`),
         h('ul', { class: 'issues', id: 'content-issues' }, c.data.issues.map((i) => h('li', {}, `${i.severity}: ${i.path}${i.path ? ': ' : ''}${i.message}`))));
+      api('DELETE', `/uploads/${u.data.id}`); /* never pushed: the controller need not keep it */
       return null;
     }
     note.textContent = `${c.data.pack || ''}: ${t('noProblems')}` + (c.data.warnings ? ` (${c.data.warnings} warning(s))` : '');
@@ -693,6 +710,9 @@ async function pageContent(main) {
     if (!(await confirmFor(to))) return;
     const r = await api('POST', '/' + what, { ...body, to });
     if (r.status !== 202) { fail(r); return; }
+    /* A pushed pack is stored by the controller, which then drops the upload's files: a
+     * further push sends the chosen files again. */
+    if (what === 'push') upload = null;
     followJob(box, r.data, 'content', to);
   }
   async function simple(what) { err.textContent = ''; await act(what, {}); }
@@ -712,23 +732,30 @@ async function pageContent(main) {
 const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const WEEKDAYS = { ko: ['일', '월', '화', '수', '목', '금', '토'], en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] };
 
-function segText(s) {
-  return `${hhmm(s.start)}–${hhmm(s.end)} ${s.open ? (s.item ? `${t('item')} ${s.item}` : t('open')) : t('closed')}`;
+/* A segment in words: its hours and what shows then, an item by its name for people (the
+ * exhibit's title in the page's language), its id after it as secondary text. */
+function segText(s, byId, titles) {
+  const it = s.item && byId.get(s.item);
+  const what = !s.open ? t('closed') : s.item ? `${itemTitle(it, titles) || s.item} · ${s.item}` : t('open');
+  return `${hhmm(s.start)}–${hhmm(s.end)} ${what}`;
 }
 
 /* The week as the kiosks' own evaluation sees it: a bar per day (a picture, hidden from
  * screen readers) and the same segments as text beside it. */
 function weekView(d) {
   const items = new Map((d.items || []).map((it, i) => [it.id, i % 6]));
-  const src = d.schedule ? `${t('schedFrom')} ${d.schedule.scope} (${t('version')} ${d.schedule.version})` : t('noSchedule');
+  const byId = new Map((d.items || []).map((it) => [it.id, it]));
+  const titles = d.titles || {};
+  const src = d.preview ? t('previewNotPushed') : d.schedule ? `${t('schedFrom')} ${d.schedule.scope} (${t('version')} ${d.schedule.version})` : t('noSchedule');
   return [
-    h('p', { id: 'week-source' }, src, ` · ${d.time_zone}`),
-    h('div', { class: 'table-wrap' }, h('table', { id: 'week-table', class: 'week' },
+    h('p', { id: d.preview ? 'preview-source' : 'week-source' }, src, ` · ${d.time_zone}`),
+    h('div', { class: 'table-wrap' }, h('table', { id: d.preview ? 'preview-week-table' : 'week-table', class: 'week' },
       h('caption', { class: 'sr-only' }, t('weekTitle')),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('day')), h('th', { scope: 'col', class: 'hide-narrow' }, '0–24'), h('th', { scope: 'col' }, t('hours')))),
       h('tbody', {}, d.days.map((day) => {
         const bar = h('div', { class: 'bar', 'aria-hidden': 'true' }, day.segments.map((s) => {
-          const seg = h('span', { class: 'seg ' + (!s.open ? 'shut' : s.item ? 'item i' + items.get(s.item) : 'open'), title: segText(s) }, s.item && s.end - s.start >= 120 ? s.item : '');
+          const seg = h('span', { class: 'seg ' + (!s.open ? 'shut' : s.item ? 'item i' + items.get(s.item) : 'open'), title: segText(s, byId, titles) },
+            s.item && s.end - s.start >= 120 ? itemTitle(byId.get(s.item), titles) || s.item : '');
           seg.style.width = `${((s.end - s.start) / 1440) * 100}%`;
           return seg;
         }));
@@ -736,12 +763,12 @@ function weekView(d) {
           h('th', { scope: 'row', class: 'nowrap' }, `${day.date.slice(5)} (${WEEKDAYS[S.lang][day.weekday]})`),
           h('td', { class: 'hide-narrow' }, bar),
           h('td', {}, day.closure ? h('strong', { class: 'bad' }, t('closure')) : null,
-            h('ul', { class: 'segs' }, day.segments.filter((s) => s.open || !day.closure).map((s) => h('li', { class: s.open ? null : 'note' }, segText(s))))));
+            h('ul', { class: 'segs' }, day.segments.filter((s) => s.open || !day.closure).map((s) => h('li', { class: s.open ? null : 'note' }, segText(s, byId, titles))))));
       })))),
-    h('ul', { id: 'week-items', class: 'legend' },
+    h('ul', { id: d.preview ? 'preview-week-items' : 'week-items', class: 'legend' },
       [['open', t('open')], ['shut', t('closed')]].map(([c, txt]) => h('li', {}, h('span', { class: 'swatch seg ' + c, 'aria-hidden': 'true' }), txt)),
       (d.items || []).map((it) => h('li', {}, h('span', { class: 'swatch item i' + items.get(it.id), 'aria-hidden': 'true' }),
-        `${t('item')} ${it.id}: ${it.show} ${it.exhibits.join(', ')}`))),
+        `${itemTitle(it, titles) || it.id} `, h('span', { class: 'note' }, `(${it.id})`)))),
   ];
 }
 
@@ -775,12 +802,14 @@ function queryForm(id, legend, fields, button, run) {
 
 async function pageSchedules(main) {
   const kiosks = await loadKiosks();
+  const editor = can(3) ? scheduleEditor(kiosks) : null;
   const [weekForm, weekOut] = queryForm('week-form', t('weekTitle'), [
     h('label', { for: 'week-to' }, t('target')), targetSelect('week-to', kiosks),
     h('label', { for: 'week-from' }, t('fromDay')), h('input', { id: 'week-from', type: 'date', value: localDay() })],
   t('show'), async () => {
     const r = await api('GET', `/schedule/week?to=${encodeURIComponent($('#week-to').value)}&from=${$('#week-from').value}`);
-    if (r.status === 200 && can(3)) $('#schedule-json').value = r.data.schedule ? JSON.stringify(r.data.schedule.body, null, 2) : '';
+    /* The editor starts from the schedule the week shows, for the same target. */
+    if (r.status === 200 && editor) { $('#schedule-to').value = $('#week-to').value; editor.load(r.data.schedule ? r.data.schedule.body : null, r.data.titles); }
     return { ...r, view: weekView };
   });
   const [atForm, atOut] = queryForm('at-form', t('atTitle'), [
@@ -788,35 +817,303 @@ async function pageSchedules(main) {
     h('label', { for: 'at-time' }, t('atTime')), h('input', { id: 'at-time', type: 'datetime-local', value: localDay(0, true) })],
   t('ask'), async () => ({ ...(await api('GET', `/schedule/at?kiosk=${encodeURIComponent($('#at-kiosk').value)}&t=${$('#at-time').value.slice(0, 16)}`)), view: atView }));
   main.append(h('h1', {}, t('schedules')), weekForm, weekOut, atForm, atOut);
-  if (can(3)) main.append(...scheduleEditor(kiosks));
+  if (editor) main.append(...editor.parts);
   weekForm.requestSubmit();
 }
 
-/* Edit the target's schedule (its JSON, loaded by the week view, or a file) and push it. */
+/* ---------------------------------------------------------------- schedule editor (a form)
+
+ * The schedule as a form a person fills in, never as JSON to type: opening hours per
+ * weekday (any number of windows, none = closed that day), closure dates, and items (which
+ * exhibit, playlist or the attract loop shows when). The form checks what it can in the
+ * page's language next to each field; the server then checks the schedule with the code of
+ * `schedule validate` and `schedule push` (POST /schedule/check), and any problem it finds
+ * is shown next to the field its path names. The JSON stays behind an "advanced" disclosure. */
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAY_NAME = { ko: { mon: '월요일', tue: '화요일', wed: '수요일', thu: '목요일', fri: '금요일', sat: '토요일', sun: '일요일' },
+  en: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' } };
+const ID_RE = /^[a-z0-9_-]{1,64}$/;
+
+/* The human name of exhibit id in the page's language (the pack's own title), else the id. */
+function exhibitTitle(titles, id) {
+  const x = titles?.[id];
+  return (x && (x[S.lang] || x.ko || x.en || Object.values(x)[0])) || id;
+}
+
+/* An item's name for people: what it shows, in the page's language. */
+function itemTitle(it, titles) {
+  if (!it) return '';
+  if (it.show === 'attract') return t('attract');
+  return (it.exhibits || []).map((e) => exhibitTitle(titles, e)).join(' → ');
+}
+
+function emptyModel() {
+  return { time_zone: null, limitHours: true, hours: Object.fromEntries(DAYS.map((d) => [d, []])), closures: [], items: [] };
+}
+
+/* A schedule document (docs/content.md) into the form's model. */
+function modelOf(doc) {
+  const m = emptyModel();
+  /* No schedule at all is open all day every day: the form says so (hours not set). */
+  if (!doc || typeof doc !== 'object') { m.limitHours = false; return m; }
+  m.time_zone = doc.time_zone || null;
+  m.limitHours = !!doc.opening_hours;
+  for (const d of DAYS) m.hours[d] = ((doc.opening_hours || {})[d] || []).map((w) => [w[0] || '', w[1] || '']);
+  m.closures = [...(doc.closures || [])];
+  m.items = (doc.items || []).map((it) => {
+    const s = it.show || {};
+    const kind = s.playlist ? 'playlist' : s.attract ? 'attract' : 'exhibit';
+    return { id: it.id || '', kind, exhibit: s.exhibit || '', playlist: (s.playlist || []).join(', '),
+      weekdays: [...(it.weekdays || [])], allDay: !(it.start || it.end), start: it.start || '', end: it.end || '',
+      from: it.from || '', to: it.to || '', priority: it.priority ?? 0 };
+  });
+  return m;
+}
+
+/* The model as a schedule document (fields left empty are left out, as the format wants). */
+function docOf(m) {
+  const doc = {};
+  if (m.time_zone) doc.time_zone = m.time_zone;
+  if (m.limitHours) doc.opening_hours = Object.fromEntries(DAYS.map((d) => [d, m.hours[d].map((w) => [w[0], w[1]])]));
+  if (m.closures.length) doc.closures = [...m.closures];
+  if (m.items.length) {
+    doc.items = m.items.map((it) => {
+      const o = { id: it.id.trim() };
+      o.show = it.kind === 'attract' ? { attract: true } : it.kind === 'playlist'
+        ? { playlist: it.playlist.split(',').map((x) => x.trim()).filter(Boolean) } : { exhibit: it.exhibit };
+      if (it.from) o.from = it.from;
+      if (it.to) o.to = it.to;
+      if (it.weekdays.length) o.weekdays = DAYS.filter((d) => it.weekdays.includes(d));
+      if (!it.allDay) { o.start = it.start; o.end = it.end; }
+      if (Number(it.priority)) o.priority = Number(it.priority);
+      return o;
+    });
+  }
+  return doc;
+}
+
+/* What the form itself can tell, in the page's language: [[path, message]...] with the
+ * paths of the schedule format (the server's issues use the same). */
+function checkModel(m) {
+  const out = [];
+  const L = S.lang === 'ko';
+  if (m.limitHours) for (const d of DAYS) m.hours[d].forEach((w, i) => {
+    const p = `opening_hours.${d}[${i}]`;
+    if (!w[0]) out.push([p + '[0]', L ? '시작 시각을 넣으세요.' : 'Enter a start time.']);
+    if (!w[1]) out.push([p + '[1]', L ? '끝 시각을 넣으세요.' : 'Enter an end time.']);
+    if (w[0] && w[0] === w[1]) out.push([p + '[1]', L ? '시작과 끝이 같습니다. 밤을 넘기려면 끝을 시작보다 이르게 넣으세요.' : 'Start and end are the same (for a window past midnight, give an end earlier than the start).']);
+  });
+  m.closures.forEach((c, i) => { if (!c) out.push([`closures[${i}]`, L ? '날짜를 고르거나 이 줄을 지우세요.' : 'Choose a date or remove this row.']); });
+  const seen = new Set();
+  m.items.forEach((it, i) => {
+    const p = `items[${i}]`;
+    const id = it.id.trim();
+    if (!ID_RE.test(id)) out.push([p + '.id', L ? '이름표는 영문 소문자, 숫자, -, _ 로 1~64자입니다 (예: morning-brand).' : 'The label is 1 to 64 of a-z, 0-9, - and _ (e.g. morning-brand).']);
+    else if (seen.has(id)) out.push([p + '.id', L ? '같은 이름표의 항목이 이미 있습니다.' : 'Another item has this label.']);
+    seen.add(id);
+    if (it.kind === 'exhibit' && !it.exhibit) out.push([p + '.show.exhibit', L ? '보일 전시를 고르세요.' : 'Choose the exhibit to show.']);
+    if (it.kind === 'playlist' && !it.playlist.split(',').some((x) => x.trim()))
+      out.push([p + '.show.playlist', L ? '전시를 하나 이상 쉼표로 나눠 넣으세요.' : 'Enter one or more exhibits, separated by commas.']);
+    if (!it.allDay) {
+      if (!it.start) out.push([p + '.start', L ? '시작 시각을 넣거나 "하루 종일"을 고르세요.' : 'Enter a start time or choose "all day".']);
+      if (!it.end) out.push([p + '.end', L ? '끝 시각을 넣으세요.' : 'Enter an end time.']);
+      if (it.start && it.start === it.end) out.push([p + '.end', L ? '시작과 끝이 같습니다.' : 'Start and end are the same.']);
+    }
+    if (it.from && it.to && it.from > it.to) out.push([p + '.to', L ? '끝 날짜가 시작 날짜보다 이릅니다.' : 'The last day is before the first day.']);
+    if (String(it.priority).trim() !== '' && !/^-?\d+$/.test(String(it.priority).trim()))
+      out.push([p + '.priority', L ? '우선순위는 정수입니다.' : 'Priority is a whole number.']);
+  });
+  return out;
+}
+
+/* Put messages next to the fields their paths name (the field whose data-path is the
+ * longest prefix of the path); what matches no field goes to the summary. */
+function showFieldErrors(form, summary, issues, serverSaid) {
+  for (const e of form.querySelectorAll('.field-error')) e.remove();
+  for (const e of form.querySelectorAll('[aria-invalid]')) { e.removeAttribute('aria-invalid'); e.removeAttribute('aria-describedby'); }
+  const fields = [...form.querySelectorAll('[data-path]')];
+  const loose = [];
+  let n = 0;
+  for (const [path, msg] of issues) {
+    let best = null;
+    for (const f of fields) {
+      const p = f.dataset.path;
+      if ((path === p || path.startsWith(p + '.') || path.startsWith(p + '[')) && (!best || p.length > best.dataset.path.length)) best = f;
+    }
+    const text = serverSaid ? `${t('serverCheck')}: ${msg}` : msg;
+    if (!best) { loose.push(`${path ? path + ': ' : ''}${text}`); continue; }
+    const id = `ferr-${n++}`;
+    const box = best.closest('.field') || best.parentElement;
+    box.append(h('p', { class: 'field-error error', id }, text));
+    const ctl = best.matches('input,select,textarea') ? best : best.querySelector('input,select,textarea');
+    if (ctl) { ctl.setAttribute('aria-invalid', 'true'); ctl.setAttribute('aria-describedby', id); }
+  }
+  summary.replaceChildren(...(issues.length ? [h('p', {}, t('fixFields')(issues.length)), loose.length ? h('ul', {}, loose.map((x) => h('li', {}, x))) : null] : []));
+  const first = form.querySelector('[aria-invalid="true"]');
+  if (first) first.focus();
+}
+
 function scheduleEditor(kiosks) {
+  let m = emptyModel();
+  let titles = {};
   const err = h('div', { class: 'error', role: 'alert', id: 'schedule-error' });
   const box = h('div', { id: 'schedule-progress' });
-  const form = h('form', { id: 'schedule-form' }, h('fieldset', {}, h('legend', {}, t('schedTitle')),
+  const preview = h('div', { id: 'schedule-preview', 'aria-live': 'polite' });
+  const body = h('div', { id: 'schedule-fields' });
+  const json = h('textarea', { id: 'schedule-json', class: 'code', rows: 12, spellcheck: 'false' });
+  const form = h('form', { id: 'schedule-form', novalidate: true });
+
+  const field = (path, label, ctl, extra) => h('div', { class: 'field', 'data-path': path }, h('label', { for: ctl.id }, label), ctl, extra);
+  const timeIn = (id, value, set, label) => h('input', { id, type: 'time', value, 'aria-label': label, oninput: (e) => set(e.target.value) });
+
+  function hoursBlock() {
+    const rows = DAYS.map((d) => {
+      const wins = m.hours[d].map((w, i) => h('div', { class: 'win field', 'data-path': `opening_hours.${d}[${i}]` },
+        h('span', { 'data-path': `opening_hours.${d}[${i}][0]` }, timeIn(`oh-${d}-${i}-start`, w[0], (v) => { w[0] = v; }, `${DAY_NAME[S.lang][d]} ${i + 1} ${t('startTime')}`)),
+        h('span', { 'aria-hidden': 'true' }, '–'),
+        h('span', { 'data-path': `opening_hours.${d}[${i}][1]` }, timeIn(`oh-${d}-${i}-end`, w[1], (v) => { w[1] = v; }, `${DAY_NAME[S.lang][d]} ${i + 1} ${t('endTime')}`)),
+        h('button', { type: 'button', class: 'ghost small', 'aria-label': `${DAY_NAME[S.lang][d]} ${i + 1}: ${t('removeRow')}`, onclick: () => { m.hours[d].splice(i, 1); redraw(); } }, '×')));
+      return h('tr', { 'data-day': d },
+        h('th', { scope: 'row' }, DAY_NAME[S.lang][d]),
+        h('td', {}, wins.length ? wins : h('span', { class: 'note' }, t('closedDay')),
+          h('button', { type: 'button', class: 'ghost small', id: `oh-${d}-add`, onclick: () => { m.hours[d].push(['09:00', '18:00']); redraw(`oh-${d}-${m.hours[d].length - 1}-start`); } },
+            `+ ${t('addWindow')}`, h('span', { class: 'sr-only' }, ` (${DAY_NAME[S.lang][d]})`))));
+    });
+    return h('fieldset', { id: 'schedule-hours' }, h('legend', {}, t('openingHours')),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'oh-limit', checked: m.limitHours || null,
+        onchange: (e) => { m.limitHours = e.target.checked; redraw('oh-limit'); } }), t('limitHours')),
+      m.limitHours ? [
+        h('div', { class: 'table-wrap' }, h('table', { id: 'hours-table', class: 'hours' }, h('caption', { class: 'sr-only' }, t('openingHours')), h('tbody', {}, rows))),
+        h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost', id: 'oh-copy', onclick: () => {
+          for (const d of DAYS.slice(1)) m.hours[d] = m.hours.mon.map((w) => [...w]);
+          redraw('oh-copy'); announce(t('copied'));
+        } }, t('copyMonday')))] : h('p', { class: 'note' }, t('alwaysOpen')));
+  }
+
+  function closuresBlock() {
+    return h('fieldset', { id: 'schedule-closures' }, h('legend', {}, t('closures')),
+      m.closures.length ? h('ul', { class: 'plain' }, m.closures.map((c, i) => h('li', { class: 'field', 'data-path': `closures[${i}]` },
+        h('input', { id: `cl-${i}`, type: 'date', value: c, 'aria-label': `${t('closure')} ${i + 1}`, oninput: (e) => { m.closures[i] = e.target.value; } }),
+        h('button', { type: 'button', class: 'ghost small', 'aria-label': `${t('closure')} ${i + 1}: ${t('removeRow')}`, onclick: () => { m.closures.splice(i, 1); redraw(); } }, '×'))))
+        : h('p', { class: 'note' }, t('noClosures')),
+      h('button', { type: 'button', class: 'ghost small', id: 'cl-add', onclick: () => { m.closures.push(localDay()); redraw(`cl-${m.closures.length - 1}`); } }, `+ ${t('addClosure')}`));
+  }
+
+  function itemBlock(it, i) {
+    const p = `items[${i}]`;
+    const ids = Object.keys(titles);
+    if (it.exhibit && !ids.includes(it.exhibit)) ids.push(it.exhibit);
+    const show = it.kind === 'exhibit'
+      ? field(p + '.show.exhibit', t('exhibitToShow'), h('select', { id: `it-${i}-exhibit`, onchange: (e) => { it.exhibit = e.target.value; } },
+        h('option', { value: '' }, '—'), ids.map((x) => h('option', { value: x, selected: x === it.exhibit || null }, `${exhibitTitle(titles, x)} (${x})`))))
+      : it.kind === 'playlist'
+        ? field(p + '.show.playlist', t('playlistIds'), h('input', { id: `it-${i}-playlist`, value: it.playlist, autocapitalize: 'none', oninput: (e) => { it.playlist = e.target.value; } }),
+          h('p', { class: 'note' }, `${t('knownExhibits')}: ${ids.map((x) => `${x} (${exhibitTitle(titles, x)})`).join(', ') || '–'}`))
+        : null;
+    return h('fieldset', { class: 'item-box', 'data-item': i },
+      h('legend', {}, `${t('item')} ${i + 1}${it.id ? ': ' + it.id : ''}`),
+      h('div', { class: 'grid2' },
+        field(p + '.id', t('itemLabel'), h('input', { id: `it-${i}-id`, value: it.id, autocapitalize: 'none', autocomplete: 'off', oninput: (e) => { it.id = e.target.value; } })),
+        field(p + '.show', t('showWhat'), h('select', { id: `it-${i}-kind`, onchange: (e) => { it.kind = e.target.value; redraw(`it-${i}-kind`); } },
+          [['exhibit', t('showExhibit')], ['playlist', t('showPlaylist')], ['attract', t('attract')]].map(([v, l]) => h('option', { value: v, selected: v === it.kind || null }, l)))),
+        show),
+      h('fieldset', { class: 'field days', 'data-path': p + '.weekdays' }, h('legend', {}, t('onDays')),
+        DAYS.map((d) => h('label', { class: 'check inline' }, h('input', { type: 'checkbox', id: `it-${i}-wd-${d}`, checked: it.weekdays.includes(d) || null,
+          onchange: (e) => { it.weekdays = e.target.checked ? [...it.weekdays, d] : it.weekdays.filter((x) => x !== d); } }), DAY_NAME[S.lang][d].slice(0, S.lang === 'ko' ? 1 : 3)))),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', id: `it-${i}-allday`, checked: it.allDay || null, onchange: (e) => { it.allDay = e.target.checked; redraw(`it-${i}-allday`); } }), t('allDay')),
+      it.allDay ? null : h('div', { class: 'grid2' },
+        field(p + '.start', t('startTime'), h('input', { id: `it-${i}-start`, type: 'time', value: it.start, oninput: (e) => { it.start = e.target.value; } })),
+        field(p + '.end', t('endTime'), h('input', { id: `it-${i}-end`, type: 'time', value: it.end, oninput: (e) => { it.end = e.target.value; } }))),
+      h('div', { class: 'grid2' },
+        field(p + '.from', t('firstDay'), h('input', { id: `it-${i}-from`, type: 'date', value: it.from, oninput: (e) => { it.from = e.target.value; } })),
+        field(p + '.to', t('lastDay'), h('input', { id: `it-${i}-to`, type: 'date', value: it.to, oninput: (e) => { it.to = e.target.value; } })),
+        field(p + '.priority', t('priority'), h('input', { id: `it-${i}-priority`, type: 'number', step: 1, value: it.priority, oninput: (e) => { it.priority = e.target.value; } }))),
+      h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost small', id: `it-${i}-remove`, onclick: () => { m.items.splice(i, 1); redraw('it-add'); } }, `${t('removeItem')} ${i + 1}`)));
+  }
+
+  function itemsBlock() {
+    return h('fieldset', { id: 'schedule-items' }, h('legend', {}, t('items')), h('p', { class: 'note' }, t('itemsNote')),
+      m.items.map(itemBlock),
+      h('button', { type: 'button', class: 'ghost small', id: 'it-add', onclick: () => {
+        m.items.push({ id: `item-${m.items.length + 1}`, kind: 'exhibit', exhibit: Object.keys(titles)[0] || '', playlist: '', weekdays: [], allDay: false,
+          start: '09:00', end: '12:00', from: '', to: '', priority: 0 });
+        redraw(`it-${m.items.length - 1}-id`);
+      } }, `+ ${t('addItem')}`));
+  }
+
+  function redraw(focusId) {
+    body.replaceChildren(hoursBlock(), closuresBlock(), itemsBlock());
+    if (focusId) document.getElementById(focusId)?.focus();
+  }
+
+  /* Load a schedule document (the target's, a file, the advanced JSON) into the form. */
+  function load(doc, exhibitTitles) {
+    if (exhibitTitles) titles = exhibitTitles;
+    m = modelOf(doc);
+    json.value = doc ? JSON.stringify(doc, null, 2) : '';
+    showFieldErrors(form, err, [], false);
+    redraw();
+  }
+
+  async function check() {
+    err.textContent = '';
+    const local = checkModel(m);
+    showFieldErrors(form, err, local, false);
+    if (local.length) return null;
+    const doc = docOf(m);
+    const r = await api('POST', '/schedule/check', { to: $('#schedule-to').value, schedule: doc, from: $('#week-from')?.value || undefined });
+    if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return null; }
+    if (r.data.titles && Object.keys(r.data.titles).length) titles = r.data.titles;
+    const bad = r.data.issues.filter((i) => i.severity === 'error');
+    showFieldErrors(form, err, bad.map((i) => [i.path, i.message]), true);
+    if (bad.length) return null;
+    return { doc, week: r.data.week };
+  }
+
+  form.append(h('fieldset', {}, h('legend', {}, t('schedTitle')),
     h('p', { class: 'note' }, t('schedNote')),
+    h('label', { for: 'schedule-to' }, t('target')), targetSelect('schedule-to', kiosks),
+    h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost', id: 'schedule-load', onclick: async () => {
+      const r = await api('GET', `/schedule/week?to=${encodeURIComponent($('#schedule-to').value)}&days=1`);
+      if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
+      load(r.data.schedule?.body || null, r.data.titles);
+      announce(r.data.schedule ? `${t('schedFrom')} ${r.data.schedule.scope}` : t('noSchedule'));
+    } }, t('schedLoad')))),
+  body,
+  h('details', { id: 'schedule-advanced' }, h('summary', {}, t('advanced')),
+    h('p', { class: 'note' }, t('advancedNote')),
     h('label', { for: 'schedule-file' }, t('schedFile')),
     h('input', { id: 'schedule-file', type: 'file', accept: '.json,application/json', onchange: async (e) => {
-      const f = e.target.files[0]; if (f) $('#schedule-json').value = await f.text();
+      const f = e.target.files[0]; if (f) { json.value = await f.text(); json.dispatchEvent(new Event('change')); }
     } }),
-    h('label', { for: 'schedule-json' }, t('schedJson')), h('textarea', { id: 'schedule-json', class: 'code', rows: 12, spellcheck: 'false' }),
-    h('label', { for: 'schedule-to' }, t('target')), targetSelect('schedule-to', kiosks),
-    err, h('div', { class: 'row' }, h('button', { type: 'submit', id: 'schedule-push' }, t('schedPush')))));
+    h('label', { for: 'schedule-json' }, t('schedJson')), json),
+  err,
+  h('div', { class: 'row' },
+    h('button', { type: 'button', class: 'ghost', id: 'schedule-check', onclick: async () => {
+      const c = await check();
+      if (c) { preview.replaceChildren(h('h2', {}, t('weekPreview')), ...weekView({ ...c.week, titles, preview: true })); announce(t('checkedOk')); }
+    } }, t('checkWeek')),
+    h('button', { type: 'submit', id: 'schedule-push' }, t('schedPush'))));
+  /* The advanced JSON and the form stay one schedule: JSON edits load into the form, the
+   * form shows as JSON when the disclosure opens. */
+  json.addEventListener('change', () => {
+    if (!json.value.trim()) { load(null); return; }
+    try { load(JSON.parse(json.value)); } catch (x) { err.textContent = `${t('schedJson')}: ${x.message}`; }
+  });
+  $('summary', form).addEventListener('click', () => { json.value = JSON.stringify(docOf(m), null, 2); });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    err.textContent = '';
-    let doc;
-    try { doc = JSON.parse($('#schedule-json').value); } catch (x) { err.textContent = String(x.message); return; }
+    const c = await check();
+    if (!c) return;
     const to = $('#schedule-to').value;
     if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
-    const r = await api('POST', '/schedules', { to, schedule: doc });
+    const r = await api('POST', '/schedules', { to, schedule: c.doc });
     if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
     followJob(box, r.data, 'schedule', to);
   });
-  return [form, box];
+  redraw();
+  return { parts: [form, preview, box], load };
 }
 
 const PAGE_FNS = {

@@ -264,26 +264,50 @@ try {
   ok(/admin/.test(hist) && /notice/.test(hist) && /push/.test(hist), 'history shows the push and the notice under admin');
   await look(page, 'history');
 
-  // ---- schedules: edit and push to a group, the week view of a kiosk of that group, and
-  // what that kiosk shows at a time (the page's answer and `schedule show`'s agree)
+  // ---- schedules: edited through the form (no JSON typed) and pushed to a group, the week
+  // view of a kiosk of that group, and what that kiosk shows at a time (the page's answer
+  // and `schedule show`'s agree)
   const sk = KIOSKS[1];
   await page.goto(URL0 + '/#/schedules');
   await page.waitForSelector('#week-table');
-  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-  const sched = { opening_hours: Object.fromEntries(days.map((d) => [d, [['09:00', '18:00']]])),
-    items: [{ id: 'brand-morning', show: { exhibit: 'brand' }, start: '09:00', end: '12:00', priority: 5 }] };
-  await page.fill('#schedule-json', JSON.stringify(sched, null, 2));
+  await page.waitForSelector('#oh-limit');
   await page.selectOption('#schedule-to', 'group:' + sk.group);
+  await page.check('#oh-limit');
+  await page.click('#oh-mon-add');
+  await page.fill('#oh-mon-0-start', '09:00');
+  await page.fill('#oh-mon-0-end', '09:00');
+  await page.click('#schedule-check');
+  const fieldMsg = await until(async () => page.textContent('#hours-table tr[data-day="mon"] .field-error'), 5000,
+    'a window that ends when it starts is answered next to the field');
+  ok(/같습니다/.test(fieldMsg), `the form says what is wrong next to the field, in Korean ("${fieldMsg.trim()}")`);
+  await page.fill('#oh-mon-0-end', '18:00');
+  await page.click('#oh-copy');
+  await page.click('#it-add');
+  await page.fill('#it-0-id', 'brand-morning');
+  await page.selectOption('#it-0-exhibit', 'brand');
+  await page.fill('#it-0-start', '09:00');
+  await page.fill('#it-0-end', '12:00');
+  await page.fill('#it-0-priority', '5');
+  await page.click('#schedule-check');
+  const brandKo = JSON.parse(fs.readFileSync(path.join(env('PACK_DIR'), 'manifest.json'), 'utf8')).exhibits.find((e) => e.id === 'brand').title.ko;
+  await until(async () => (await page.$$eval('#preview-week-table tbody tr', (trs) => trs.filter((t) => /09:00–18:00|09:00–12:00/.test(t.textContent)).length)) === 7, 10000,
+    'the form\'s week is previewed before the push');
+  ok(true, 'the week of the edited schedule is previewed before it is pushed');
   await page.click('#schedule-push');
   await until(async () => (await page.getAttribute(`#progress-table tr[data-kiosk="${sk.id}"]`, 'data-state')) === 'applied', 20000,
-    'the kiosk applies the schedule pushed from the page');
-  ok(true, `${sk.id} applied the schedule edited in the page`);
+    'the kiosk applies the schedule pushed from the form');
+  ok(true, `${sk.id} applied the schedule edited in the form`);
+  const pushed = await until(async () => { const r = await apiFrom(page, 'GET', '/kiosks'); const k = JSON.parse(r.body).kiosks.find((x) => x.id === sk.id); return k && k.schedule_version > 0 ? k : null; }, 10000,
+    "the kiosk's own status says it holds the new schedule");
+  ok(pushed.schedule_version > 0, `the controller hears ${sk.id} hold schedule version ${pushed.schedule_version}`);
   await page.selectOption('#week-to', 'kiosk:' + sk.id);
   await page.click('#week-form-go');
   await until(async () => /brand-morning/.test(await page.textContent('#week-table')) &&
     (await page.textContent('#week-source')).includes('group:' + sk.group), 10000, "the week view shows the group's schedule for the kiosk");
+  const bar = await page.$eval('#week-table tbody tr .seg.item', (e) => ({ text: e.textContent, title: e.title }));
+  ok(bar.text === brandKo && /brand-morning/.test(bar.title), `the item's bar is labelled by its exhibit's name ("${bar.text}"), its id in the tooltip`);
   const week = await page.$$eval('#week-table tbody tr', (trs) => trs.map((t) => t.textContent));
-  ok(week.length === 7 && week.every((d) => /00:00–09:00/.test(d) && /09:00–12:00[^,]*brand-morning/.test(d) && /12:00–18:00/.test(d) && /18:00–24:00/.test(d)),
+  ok(week.length === 7 && week.every((d) => /00:00–09:00/.test(d) && /09:00–12:00 [^–]*brand-morning/.test(d) && /12:00–18:00/.test(d) && /18:00–24:00/.test(d)),
     `the week view shows seven days of opening hours and the item (${week[0]})`);
   const today = await page.inputValue('#week-from');
   const askAt = async (time, shows) => {
