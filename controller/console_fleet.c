@@ -234,6 +234,7 @@ static cJSON *kiosk_json(fleet_ctx *f, const hall_store_kiosk *k)
 	cJSON_AddBoolToObject(o, "alert", k->alert);
 	add_opt_str(o, "alert_reason", k->alert_reason);
 	add_opt_str(o, "app", k->app);
+	add_opt_str(o, "broker", k->broker); /* cityops (issue 13): the broker the kiosk is on */
 	return o;
 }
 

@@ -91,6 +91,11 @@ static int add_kiosk(void *user, const hall_store_kiosk *k)
 	cJSON_AddStringToObject(o, "alert_reason", k->alert_reason);
 	cJSON_AddNumberToObject(o, "help_count", (double)k->help_count);
 	cJSON_AddStringToObject(o, "app", k->app);
+	/* the broker it said it is on (its hello and status; the last one while offline) */
+	if (k->broker[0])
+		cJSON_AddStringToObject(o, "broker", k->broker);
+	else
+		cJSON_AddNullToObject(o, "broker");
 	return 0;
 }
 

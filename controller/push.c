@@ -71,7 +71,10 @@ hall_store *hall_cli_existing_store(const hall_controller_config *cfg)
 {
 	char path[HALL_CONFIG_PATH_MAX + 32];
 	hall_store *store = NULL;
-	if (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0 || !hall_fs_exists(path) ||
+	/* A server database (`database`) is there by its server's word: DATA holds no file for
+	 * it, and without this the commands on a PostgreSQL hall knew no kiosk at all. */
+	if ((!cfg->database[0] && (hall_fs_join(path, sizeof path, cfg->data_dir, "controller.db") != 0 ||
+	                           !hall_fs_exists(path))) ||
 	    hall_ctl_open_store(cfg, &store, NULL) != HALL_OK)
 		return NULL;
 	return store;

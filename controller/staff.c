@@ -83,6 +83,8 @@ static int print_kiosk(void *user, const hall_store_kiosk *k)
 	       k->last_error[0] ? (k->alert ? "; " : "") : "");
 	if (k->showing_pack[0])
 		printf("%-20s showing pack %s\n", "", k->showing_pack);
+	if (k->broker[0]) /* on a cluster: which node it is on (or was on last, when offline) */
+		printf("%-20s %s %s\n", "", k->online ? "on the broker at" : "last on the broker at", k->broker);
 	if (k->last_error[0])
 		printf("%-20s last error: %s\n", "", k->last_error);
 	c->n++;

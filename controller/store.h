@@ -25,7 +25,8 @@
  *              content acks): one row per change, for reports
  *   commands   queued commands with ttl and ack state
  *   shots      screenshots saved, one per screenshot command at most
- *   acks       every ack a kiosk sent
+ *   acks       every ack a kiosk sent, once per (kiosk, kind, scope, version, command id,
+ *              result): the same answer heard twice (two serves on one database) is one row
  *   counters   named counters (rejected events, ...)
  *   daily      per-day aggregates kept after raw events are deleted
  *   meta       small key/value settings (last report day, version counter, ...)
@@ -81,6 +82,8 @@ typedef struct hall_store_kiosk {
 	                              "default"; "" = never said (an older kiosk) */
 	char showing_pack[HALL_STR_BUF]; /* the shown pack's id; content_version is its version */
 	int64_t fps_milli;         /* frames drawn per 1000 s, from its last full status; -1 = never said */
+	char broker[HALL_PROTO_BROKER_MAX + 1]; /* "host:port" of the broker it last said it is on
+	                            * (hello, full status); kept while it is offline; "" = never said */
 } hall_store_kiosk;
 
 /* A change of what a kiosk shows (table shown), as the kiosk said it. */
@@ -462,7 +465,10 @@ hall_err hall_store_each_pending_command(hall_store *s, const char *kiosk, int64
  * (an older kiosk), an "applied" content, schedule or notice ack moves the kiosk's
  * content_version, schedule_version or notice_version up to its version (never down;
  * nothing for an unknown kiosk), except an applied content ack of a clear (a clear is
- * not content). A "deferred" ack is stored like any other (its `until` is not kept). */
+ * not content). A "deferred" ack is stored like any other (its `until` is not kept).
+ * An ack is one answer to one message: (kiosk, kind, scope, version, command id, result)
+ * is unique, so the same ack stored again (every serve on a shared database hears it; a
+ * broker's redelivery) changes nothing: the first one's row and time stay. */
 hall_err hall_store_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hall_error *err);
 /* The latest ack of kiosk for (kind, version) or, for kind "command", for command id.
  * HALL_ERR_NOT_FOUND when none. */

@@ -30,6 +30,7 @@ static const struct {
 	{"kiosks", "showing_scope", "TEXT NOT NULL DEFAULT ''"},
 	{"kiosks", "showing_pack", "TEXT NOT NULL DEFAULT ''"},
 	{"kiosks", "fps_milli", "INTEGER"}, /* NULL: the kiosk never said its frame rate */
+	{"kiosks", "broker", "TEXT NOT NULL DEFAULT ''"}, /* the broker it is on (hello, status) */
 };
 #define N_ADDED (sizeof ADDED_COLUMNS / sizeof ADDED_COLUMNS[0])
 

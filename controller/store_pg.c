@@ -309,6 +309,15 @@ static const char SCHEMA[] =
 	/* a visitor's numbered call for staff is stored once (store_sqlite.c, migration 3) */
 	"ALTER TABLE help ADD COLUMN IF NOT EXISTS call " ID ";"
 	"CREATE UNIQUE INDEX IF NOT EXISTS help_call ON help(kiosk, call, ts) WHERE call > 0;"
+	/* the broker each kiosk says it is on (store.h) */
+	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS broker " TD ";"
+	/* an ack is stored once however many serves hear it (store_sqlite.c, migration 4): the
+	 * rows stored twice before are folded into the first, once, when the key is made */
+	"DO $$ BEGIN IF to_regclass('acks_once') IS NULL THEN"
+	" DELETE FROM acks a USING acks b WHERE a.id > b.id AND a.kiosk = b.kiosk AND a.kind = b.kind"
+	" AND a.scope = b.scope AND a.version = b.version AND a.cmd_id = b.cmd_id AND a.result = b.result;"
+	" CREATE UNIQUE INDEX acks_once ON acks(kiosk, kind, scope, version, cmd_id, result);"
+	" END IF; END $$;"
 	/* the staff console's accounts and sessions (store_users_pg.c, which makes them too) */
 	"CREATE TABLE IF NOT EXISTS console_users(name TEXT COLLATE \"C\" PRIMARY KEY, role TEXT NOT NULL,"
 	" hash TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL);"
@@ -874,10 +883,11 @@ static hall_err pg_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 		a_i64(&a, h->seq_max);
 		a_i64(&a, h->spool_first);
 		a_text(&a, h->app);
+		a_text(&a, h->broker);
 		rc = pg_run(p, "store hello",
 		            "INSERT INTO kiosks AS k(id, grp, first_seen, last_seen, online, online_since, content_version,"
-		            " schedule_version, notice_version, seq_max, spool_first, app)"
-		            " VALUES($1, $2, $3, $3, 1, $3, $4, $5, $6, $7, $8, $9)"
+		            " schedule_version, notice_version, seq_max, spool_first, app, broker)"
+		            " VALUES($1, $2, $3, $3, 1, $3, $4, $5, $6, $7, $8, $9, $10)"
 		            " ON CONFLICT(id) DO UPDATE SET grp=excluded.grp,"
 		            " first_seen=CASE WHEN k.first_seen=0 THEN excluded.first_seen ELSE k.first_seen END,"
 		            " last_seen=excluded.last_seen,"
@@ -885,7 +895,8 @@ static hall_err pg_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 		            " ELSE excluded.online_since END,"
 		            " online=1, content_version=excluded.content_version,"
 		            " schedule_version=excluded.schedule_version, notice_version=excluded.notice_version,"
-		            " seq_max=excluded.seq_max, spool_first=excluded.spool_first, app=excluded.app",
+		            " seq_max=excluded.seq_max, spool_first=excluded.spool_first, app=excluded.app,"
+		            " broker=CASE WHEN excluded.broker='' THEN k.broker ELSE excluded.broker END",
 		            &a, NULL, err);
 	}
 	if (!rc)
@@ -938,10 +949,11 @@ static hall_err pg_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		a_i64(&c, stt->seq_max);
 		a_text(&c, stt->last_error);
 		a_i64(&c, (int64_t)(stt->fps * 1000.0 + 0.5));
+		a_text(&c, stt->broker);
 		rc = pg_run(p, "store status",
 		            "UPDATE kiosks SET grp=CASE WHEN $2='' THEN grp ELSE $2 END, content_version=$3,"
 		            " schedule_version=$4, notice_version=$5, seq_max=GREATEST(seq_max, $6), last_error=$7,"
-		            " fps_milli=$8 WHERE id=$1",
+		            " fps_milli=$8, broker=CASE WHEN $9='' THEN broker ELSE $9 END WHERE id=$1",
 		            &c, NULL, err);
 		if (!rc)
 			rc = note_showing(p, stt->kiosk, &stt->showing, now_ms, err);
@@ -1001,7 +1013,7 @@ static hall_err visit(pg_store *p, const char *what, const char *sql, const pg_a
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded, fps_milli"
+	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker"
 
 static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 {
@@ -1028,6 +1040,7 @@ static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 	col_text(r, i, 19, k->showing_pack, sizeof k->showing_pack);
 	k->unrecorded = col_i64(r, i, 20);
 	k->fps_milli = col_opt_i64(r, i, 21);
+	col_text(r, i, 22, k->broker, sizeof k->broker);
 }
 
 static hall_err kiosk_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)
@@ -1411,13 +1424,16 @@ static hall_err pg_add_ack(hall_store *s, const hall_ack *ack, int64_t now_ms, h
 	a_text(&a, hall_ack_result_name(ack->result));
 	a_text(&a, ack->reason);
 	a_i64(&a, now_ms);
+	int64_t added = 0;
 	hall_err rc = pg_begin(p, err);
+	/* Two serves hearing the same ack: the second INSERT waits for the first one's COMMIT,
+	 * then does nothing (acks_once) and neither does the rest below. */
 	if (!rc)
 		rc = pg_run(p, "store ack",
 		            "INSERT INTO acks(kiosk, kind, scope, version, cmd_id, result, reason, ts)"
-		            " VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
-		            &a, NULL, err);
-	if (rc)
+		            " VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+		            &a, &added, err);
+	if (rc || added == 0)
 		return pg_end(p, rc, err);
 	if (ack->kind == HALL_ACK_COMMAND) {
 		a_text(&b, ack->id);

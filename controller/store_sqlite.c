@@ -910,15 +910,16 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 		goto fail;
 	rc = sq__prep(q,
 	              "INSERT INTO kiosks(id, grp, first_seen, last_seen, online, online_since, content_version,"
-	              " schedule_version, notice_version, seq_max, spool_first, app)"
-	              " VALUES(?1, ?2, ?3, ?3, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	              " schedule_version, notice_version, seq_max, spool_first, app, broker)"
+	              " VALUES(?1, ?2, ?3, ?3, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
 	              " ON CONFLICT(id) DO UPDATE SET grp=excluded.grp,"
 	              " first_seen=CASE WHEN first_seen=0 THEN excluded.first_seen ELSE first_seen END,"
 	              " last_seen=excluded.last_seen,"
 	              " online_since=CASE WHEN online=1 AND online_since>0 THEN online_since ELSE excluded.online_since END,"
 	              " online=1, content_version=excluded.content_version,"
 	              " schedule_version=excluded.schedule_version, notice_version=excluded.notice_version,"
-	              " seq_max=excluded.seq_max, spool_first=excluded.spool_first, app=excluded.app",
+	              " seq_max=excluded.seq_max, spool_first=excluded.spool_first, app=excluded.app,"
+	              " broker=CASE WHEN excluded.broker='' THEN broker ELSE excluded.broker END",
 	              &st, err);
 	if (rc)
 		goto fail;
@@ -931,6 +932,7 @@ static hall_err sq_kiosk_hello(hall_store *s, const hall_hello *h, int64_t now_m
 	sqlite3_bind_int64(st, 7, h->seq_max);
 	sqlite3_bind_int64(st, 8, h->spool_first);
 	sq__bind_text(st, 9, h->app);
+	sq__bind_text(st, 10, h->broker);
 	rc = sq__run(q, st, "store hello", NULL, err);
 	if (!rc)
 		rc = sq__note_showing(q, h->kiosk, &h->showing, now_ms, err);
@@ -996,7 +998,7 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		rc = sq__prep(q,
 		              "UPDATE kiosks SET grp=CASE WHEN ?2='' THEN grp ELSE ?2 END, content_version=?3,"
 		              " schedule_version=?4, notice_version=?5, seq_max=max(seq_max, ?6), last_error=?7,"
-		              " fps_milli=?8 WHERE id=?1",
+		              " fps_milli=?8, broker=CASE WHEN ?9='' THEN broker ELSE ?9 END WHERE id=?1",
 		              &st, err);
 		if (rc)
 			goto fail;
@@ -1008,6 +1010,7 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		sqlite3_bind_int64(st, 6, stt->seq_max);
 		sq__bind_text(st, 7, stt->last_error);
 		sqlite3_bind_int64(st, 8, (int64_t)(stt->fps * 1000.0 + 0.5));
+		sq__bind_text(st, 9, stt->broker);
 		rc = sq__run(q, st, "store status", NULL, err);
 		if (!rc)
 			rc = sq__note_showing(q, stt->kiosk, &stt->showing, now_ms, err);
@@ -1072,7 +1075,7 @@ static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, sq_visit 
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded, fps_milli"
+	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker"
 
 static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 {
@@ -1099,6 +1102,7 @@ static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 	sq__col_text(st, 19, k->showing_pack, sizeof k->showing_pack);
 	k->unrecorded = sq__col_i64(st, 20);
 	k->fps_milli = sq__col_opt_i64(st, 21);
+	sq__col_text(st, 22, k->broker, sizeof k->broker);
 }
 
 static hall_err kiosk_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
@@ -1507,9 +1511,10 @@ static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hal
 	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
+	int64_t added = 0;
 	rc = sq__prep(q,
 	              "INSERT INTO acks(kiosk, kind, scope, version, cmd_id, result, reason, ts)"
-	              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
 	              &st, err);
 	if (rc)
 		goto fail;
@@ -1521,8 +1526,8 @@ static hall_err sq_add_ack(hall_store *s, const hall_ack *a, int64_t now_ms, hal
 	sq__bind_text(st, 6, hall_ack_result_name(a->result));
 	sq__bind_text(st, 7, a->reason);
 	sqlite3_bind_int64(st, 8, now_ms);
-	rc = sq__run(q, st, "store ack", NULL, err);
-	if (rc)
+	rc = sq__run(q, st, "store ack", &added, err);
+	if (rc || added == 0) /* stored before (acks_once): what it says is there already */
 		goto fail;
 	if (a->kind == HALL_ACK_COMMAND) {
 		rc = sq__prep(q,
@@ -1994,7 +1999,7 @@ static int schema_has(sq_store *q, const char *name)
 }
 
 /* PRAGMA user_version of a database whose migrations below have all run. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* Migrations, by the version they bring a database to; each runs once, in the write
  * transaction of create_schema, on an old database and on a new one alike (so there is
@@ -2014,7 +2019,12 @@ static int schema_has(sq_store *q, const char *name)
  *    becomes the calls not yet acknowledged (`help ack`), which nothing else resets.
  * 3: a visitor's call for staff has its number (help.call): a call the kiosk sends again
  *    until its help-ack arrives (after a serve restart too) is stored and counted once,
- *    by a unique index on (kiosk, call, ts) of the numbered ones. */
+ *    by a unique index on (kiosk, call, ts) of the numbered ones.
+ * 4: an ack is one kiosk's answer to one message: unique by (kiosk, kind, scope, version,
+ *    cmd_id, result), so the same ack heard by two serves on one database (issue 13) or
+ *    redelivered is one row (push progress, history and reports count it once). Rows
+ *    stored twice before are folded into the first (the lowest id: its time is when the
+ *    answer first arrived). */
 static const char *const MIGRATIONS[SCHEMA_VERSION] = {
 	"UPDATE events SET session = session + 9007199254740992 WHERE session > 0 AND session < 9007199254740992;"
 	"UPDATE votes SET session = session + 9007199254740992 WHERE session > 0 AND session < 9007199254740992;"
@@ -2024,6 +2034,9 @@ static const char *const MIGRATIONS[SCHEMA_VERSION] = {
 	"CREATE INDEX IF NOT EXISTS unrecorded_log_k ON unrecorded_log(kiosk, ts);",
 	"ALTER TABLE help ADD COLUMN call INTEGER NOT NULL DEFAULT 0;"
 	"CREATE UNIQUE INDEX IF NOT EXISTS help_call ON help(kiosk, call, ts) WHERE call > 0;",
+	"DELETE FROM acks WHERE id NOT IN (SELECT min(id) FROM acks"
+	" GROUP BY kiosk, kind, scope, version, cmd_id, result);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS acks_once ON acks(kiosk, kind, scope, version, cmd_id, result);",
 };
 _Static_assert(HALL_STORE_LEGACY_SESSION == HALL_PROTO_SEQ_MAX + 1, "MIGRATIONS[0] writes 2^53 out");
 

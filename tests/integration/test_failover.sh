@@ -102,9 +102,13 @@ grep -q "$K.*applied" "$work/push.out" || fail "the kiosk did not apply the push
 grep -q "^hall/v1/kiosk/$K/ack .*\"applied\"" "$WIRE_B" || fail "no applied ack from the kiosk on B"
 # serve's heartbeat (every 5 s) tells `status` which broker it is on.
 ctl_status() { "$bin/hall-controller" status "$@" --config "$work/controller.json" --data "$work/ctl" 2>&1; }
+# and the kiosk's own hello and status which one it is on (stored per kiosk).
+kiosk_on_b() { ctl_status --json | python3 -c 'import json, sys
+d = json.load(sys.stdin); k = [k for k in d["kiosks"] if k["id"] == sys.argv[1]]
+sys.exit(0 if k and k[0]["broker"] == sys.argv[2] else 1)' "$K" "$B"; }
 on_b() { ctl_status | grep -qF "serve is running, connected to the broker at $B" &&
-	ctl_status --json | grep -qF "\"broker\":\"$B\""; }
-faults_wait 15 "status naming serve's broker B" on_b
+	ctl_status | grep -qF "on the broker at $B" && ctl_status --json | grep -qF "\"broker\":\"$B\"" && kiosk_on_b; }
+faults_wait 15 "status naming serve's broker B and the kiosk's" on_b
 
 # ---- every event once, the outage's included ------------------------------------------------
 drained() { faults_drained "$K" 1.5; }

@@ -4,8 +4,9 @@
 # report, keeps retention, runs alerts). kill -9 the leader in the middle of a stream of
 # taps: the other goes on, takes the lead within 10 s, the day's report is written once
 # in all, and the database holds seq 1..N of the kiosk, each once, with events_stored = N.
-# The closing time is 00:00, so the report of the day is due at once: whoever leads
-# writes it at its first housekeeping, and the one that takes over must not write it again.
+# Both hear the kiosk's ack of a command: it is stored once. The closing time is 00:00, so
+# the report of the day is due at once: whoever leads writes it at its first housekeeping,
+# and the one that takes over must not write it again.
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
 faults_init pg-two
 K=pg-two-k
@@ -42,6 +43,15 @@ faults_wait 30 "the day's report written by the leader" grep -q 'wrote the repor
 
 faults_tap_script "$work/run.script" 110 40
 faults_start_kiosk "$work/kiosk.json" "$K" "$work/run.script" kiosk
+# Both serves hear every ack of the kiosk: it is stored once (acks_once), so push progress
+# and history see one answer per kiosk. Checked once both have logged it.
+heard() { grep -q "$1" "$work/ctl-a.log" && grep -q "$1" "$work/ctl-b.log"; }
+faults_wait 30 "both controllers heard the kiosk's hello" heard "hello from $K"
+"$bin/hall-controller" command identify --to "kiosk:$K" --config "$work/controller.json" --broker "127.0.0.1:$PORT" \
+	> "$work/command.out" 2>&1 || fail "command identify: $(cat "$work/command.out")"
+faults_wait 30 "both controllers heard the kiosk's ack" heard "kiosk $K: command c-[0-9]* done"
+acks=$(sql "SELECT count(*) FROM acks WHERE kiosk='$K' AND kind='command'")
+[ "$acks" = 1 ] || fail "the kiosk's one ack is $acks rows (each serve stored it?)"
 have_some() { [ "$(sql "SELECT count(*) FROM events WHERE kiosk='$K'")" -ge 20 ]; }
 faults_wait 60 "20 events of $K stored" have_some
 faults_stop "$APID" KILL

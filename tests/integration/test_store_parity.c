@@ -112,6 +112,7 @@ static void hello(hall_store *s, const char *kiosk, int64_t seq_max, int64_t unr
 	snprintf(h.showing.scope, sizeof h.showing.scope, "all");
 	snprintf(h.showing.pack, sizeof h.showing.pack, "default");
 	h.showing.version = 3;
+	snprintf(h.broker, sizeof h.broker, "mq-%s:8883", kiosk); /* the node it is on (issue 13) */
 	assert_int_equal(hall_store_kiosk_hello(s, &h, when, NULL), HALL_OK);
 }
 
@@ -137,6 +138,10 @@ static void feed_fleet(hall_store *s)
 	hall_ack a = {.kiosk = "k2", .kind = HALL_ACK_CONTENT, .scope = "all", .version = 3,
 	              .result = HALL_ACK_APPLIED};
 	assert_int_equal(hall_store_add_ack(s, &a, at(0, 9, 30, 0), NULL), HALL_OK);
+	assert_int_equal(hall_store_add_ack(s, &a, at(0, 9, 30, 1), NULL), HALL_OK); /* heard by a second serve */
+	hall_status moved = {.kiosk = "k2", .online = true, .full = true, .ts = at(0, 15, 1, 0), .content_version = 3,
+	                     .unrecorded = 4, .broker = "mq-3:8883"}; /* k2 failed over to another node */
+	assert_int_equal(hall_store_kiosk_status(s, &moved, at(0, 15, 1, 0), NULL, NULL), HALL_OK);
 	static const char *const actions[] = {"push", "notice", "command"};
 	for (int i = 0; i < 3; i++) {
 		hall_store_history r = {.ts = at(0, 9, i, 0), .version = i + 1};
@@ -244,6 +249,10 @@ static void staff_commands_should_read_the_same_from_sqlite_and_postgresql(void 
 			         from_sqlite, from_pg);
 		if (i == 0) /* the stream is in it (not two empty reports) */
 			assert_non_null(strstr(from_pg, "\"sessions\":4"));
+		if (i == 3) /* each kiosk's broker, the last one it said */
+			assert_true(strstr(from_pg, "\"broker\":\"mq-k1:8883\"") && strstr(from_pg, "\"broker\":\"mq-3:8883\""));
+		if (i == 4)
+			assert_non_null(strstr(from_pg, "on the broker at mq-3:8883"));
 		free(from_sqlite);
 		free(from_pg);
 	}

@@ -515,6 +515,13 @@ static void votes_should_count_once_per_visitor_session(void **state)
 	assert_int_equal(r.options[1].votes, 1);
 }
 
+static int ack_count_cb(void *user, const hall_store_ack *a)
+{
+	(void)a;
+	(*(int *)user)++;
+	return 0;
+}
+
 /* A database from before lifetime session ids: its kiosks counted sessions from 1 at every
  * start. Made here as the store makes one, then taken back to schema version 0 with rows
  * written as such a kiosk's were. */
@@ -535,7 +542,11 @@ static void make_legacy_database(const char *path)
 	                              " ('k1', 3, 1764057603000, 'tap', 'home', 'x', 0, '', 0);"
 	                              "INSERT INTO event_spans(kiosk, hour, lo, hi) VALUES ('k1', 490016, 1, 3);"
 	                              "INSERT INTO votes(kiosk, session, poll, option, ts)"
-	                              " VALUES ('k1', 7, 'brand-vote', 'a', 1764057602000);",
+	                              " VALUES ('k1', 7, 'brand-vote', 'a', 1764057602000);"
+	                              /* one ack stored by two serves before acks_once */
+	                              "DROP INDEX acks_once; INSERT INTO acks(kiosk, kind, scope, version, cmd_id,"
+	                              " result, reason, ts) VALUES ('k1', 'content', 'all', 4, '', 'applied', '', 10),"
+	                              " ('k1', 'content', 'all', 4, '', 'applied', '', 11);",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
@@ -576,6 +587,12 @@ static void open_should_move_old_session_numbers_clear_of_lifetime_ids(void **st
 	assert_true(sessions[2] == HALL_STORE_LEGACY_SESSION + 7);
 	assert_int_equal(sessions[3], 0); /* the attract loop stays 0 */
 	assert_int_equal(sessions[7], 7);
+	int acks = 0; /* the ack stored twice is one row, at its first time */
+	assert_int_equal(hall_store_each_ack(s, "k1", "content", NULL, 0, INT64_MAX, ack_count_cb, &acks, NULL), HALL_OK);
+	assert_int_equal(acks, 1);
+	hall_store_ack got;
+	assert_int_equal(hall_store_get_ack(s, "k1", "content", 4, NULL, &got, NULL), HALL_OK);
+	assert_int_equal(got.ts, 10);
 	hall_store_close(s);
 	/* opened again: migrated once only */
 	assert_int_equal(hall_store_open_sqlite(path, &s, NULL), HALL_OK);
@@ -885,6 +902,7 @@ static void open_should_add_the_new_columns_to_an_old_database(void **state)
 	hall_store_kiosk k;
 	assert_int_equal(hall_store_kiosk_get(s, "k1", &k, NULL), HALL_OK);
 	assert_string_equal(k.showing_scope, "");
+	assert_string_equal(k.broker, "");
 	hall_store_close(s);
 }
 
@@ -1312,6 +1330,65 @@ static void status_should_keep_the_frame_rate_the_kiosk_said(void **state)
 	assert_int_equal(k.fps_milli, 59800); /* a will says nothing of it */
 }
 
+/* issue 13: on a broker cluster, staff see which node each kiosk is on: its hello and
+ * full status say it; an older kiosk's (or a Will's) silence keeps the last one said. */
+static void the_broker_a_kiosk_says_it_is_on_should_be_kept(void **state)
+{
+	fx *f = *state;
+	hall_hello h = {.kiosk = "kb", .group = "lobby", .ts = 1, .boot_ts = 1, .spool_first = 1, .broker = "mq1:8883"};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &h, 1000, NULL), HALL_OK);
+	hall_store_kiosk k;
+	assert_int_equal(hall_store_kiosk_get(f->s, "kb", &k, NULL), HALL_OK);
+	assert_string_equal(k.broker, "mq1:8883");
+	hall_status st = {.kiosk = "kb", .online = true, .full = true, .ts = 2, .broker = "[::1]:8884"};
+	assert_int_equal(hall_store_kiosk_status(f->s, &st, 2000, NULL, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "kb", &k, NULL), HALL_OK);
+	assert_string_equal(k.broker, "[::1]:8884");
+	hall_status off = {.kiosk = "kb", .online = false};
+	assert_int_equal(hall_store_kiosk_status(f->s, &off, 3000, NULL, NULL), HALL_OK);
+	hall_hello older = {.kiosk = "kb", .group = "lobby", .ts = 4, .boot_ts = 4, .spool_first = 1};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &older, 4000, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "kb", &k, NULL), HALL_OK);
+	assert_string_equal(k.broker, "[::1]:8884");
+	hall_hello fresh = {.kiosk = "kn", .ts = 1, .boot_ts = 1, .spool_first = 1};
+	assert_int_equal(hall_store_kiosk_hello(f->s, &fresh, 1000, NULL), HALL_OK);
+	assert_int_equal(hall_store_kiosk_get(f->s, "kn", &k, NULL), HALL_OK);
+	assert_string_equal(k.broker, ""); /* never said */
+}
+
+/* issue 13: two serves on one database both hear every ack; push progress, history and
+ * reports must see it once, at the time it first came. Another answer to the same message
+ * (deferred, then applied) is a row of its own. */
+static void the_same_ack_stored_twice_should_be_one_row(void **state)
+{
+	fx *f = *state;
+	hall_ack a = {.kiosk = "k1", .kind = HALL_ACK_CONTENT, .scope = "all", .version = 7,
+	              .result = HALL_ACK_DEFERRED, .reason = "session", .until = 5000};
+	assert_int_equal(hall_store_add_ack(f->s, &a, 100, NULL), HALL_OK);
+	a.result = HALL_ACK_APPLIED;
+	a.reason[0] = '\0';
+	a.until = 0;
+	assert_int_equal(hall_store_add_ack(f->s, &a, 200, NULL), HALL_OK);
+	assert_int_equal(hall_store_add_ack(f->s, &a, 300, NULL), HALL_OK); /* the other serve */
+	hall_store_command c = {.cmd = {.id = "c-1", .cmd = HALL_CMD_RELOAD, .ts = 1, .ttl_s = 600}, .kiosk = "k1"};
+	assert_int_equal(hall_store_add_command(f->s, &c, NULL), HALL_OK);
+	hall_ack done = {.kiosk = "k1", .kind = HALL_ACK_COMMAND, .version = -1, .id = "c-1", .result = HALL_ACK_DONE};
+	assert_int_equal(hall_store_add_ack(f->s, &done, 400, NULL), HALL_OK);
+	assert_int_equal(hall_store_add_ack(f->s, &done, 500, NULL), HALL_OK);
+	int n = 0;
+	assert_int_equal(hall_store_each_ack(f->s, "k1", "content", NULL, 0, INT64_MAX, ack_count_cb, &n, NULL), HALL_OK);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(hall_store_each_ack(f->s, "k1", "command", NULL, 0, INT64_MAX, ack_count_cb, &n, NULL), HALL_OK);
+	assert_int_equal(n, 1);
+	hall_store_ack got;
+	assert_int_equal(hall_store_get_ack(f->s, "k1", "content", 7, NULL, &got, NULL), HALL_OK);
+	assert_int_equal(got.ack.result, HALL_ACK_APPLIED);
+	assert_int_equal(got.ts, 200);
+	assert_int_equal(hall_store_get_ack(f->s, "k1", "command", 0, "c-1", &got, NULL), HALL_OK);
+	assert_int_equal(got.ts, 400);
+}
+
 int main(void)
 {
 	const char *backend = getenv("HALL_TEST_STORE");
@@ -1359,6 +1436,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unrecorded_should_be_kept_and_its_rises_listed, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_read_only_store_should_read_and_refuse_every_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_should_keep_the_frame_rate_the_kiosk_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_broker_a_kiosk_says_it_is_on_should_be_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_same_ack_stored_twice_should_be_one_row, setup, teardown),
 	};
 	/* About SQLite database files made by older versions: they have no PostgreSQL
 	 * counterpart, so they are not part of the PostgreSQL run at all. */
