@@ -516,6 +516,38 @@ static hall_err controller_password(const paths *p, char out[128], bool *existin
 	return HALL_OK;
 }
 
+/* The brokers the configs name: with --broker A,B,C (the nodes of the hall's cluster,
+ * issue 13) every entry, in order, so the controller (and every kiosk `kiosk add` enrolls
+ * from its config) fails over along the whole list; else the one address. A wildcard
+ * entry is dialed as `dial` says. */
+typedef struct dial_list {
+	hall_broker_addr a[HALL_BROKER_HOSTS_MAX];
+	int n;
+} dial_list;
+
+/* broker.host/port for one broker, broker.hosts for a list (a config may not hold both). */
+static bool set_broker_addrs(cJSON *b, const dial_list *d)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(b, "host");
+	cJSON_DeleteItemFromObjectCaseSensitive(b, "port");
+	cJSON_DeleteItemFromObjectCaseSensitive(b, "hosts");
+	if (d->n == 1)
+		return cJSON_AddStringToObject(b, "host", d->a[0].host) && cJSON_AddNumberToObject(b, "port", d->a[0].port);
+	cJSON *arr = cJSON_AddArrayToObject(b, "hosts");
+	for (int i = 0; arr && i < d->n; i++) {
+		char name[HALL_MQTT_ADDR_MAX];
+		hall_broker_addr_format(&d->a[i], name, sizeof name);
+		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(name)))
+			return false;
+	}
+	return arr != NULL;
+}
+
+static bool is_wildcard(const char *host)
+{
+	return strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
+}
+
 int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 {
 	init_opts o;
@@ -540,6 +572,14 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 		host = prev_host; /* run again: the listener stays where it was */
 	if (!name_is_ip(host) && !name_is_valid(host))
 		return usage_error("init", "--broker: \"%s\" is not a host name or address", host);
+	/* A list: this machine's broker listens on the first entry; the others are the other
+	 * nodes of the cluster, named in the certificate and the configs. */
+	int n_list = args->broker && args->n_brokers > 1 ? args->n_brokers : 1;
+	for (int i = 1; i < n_list; i++)
+		if (is_wildcard(args->brokers[i].host) ||
+		    (!name_is_ip(args->brokers[i].host) && !name_is_valid(args->brokers[i].host)))
+			return usage_error("init", "--broker: entry %d \"%s\": not a host name or address clients can dial", i + 1,
+			                   args->brokers[i].host);
 	if (hall_fs_mkdirs(args->data_dir, &err) != HALL_OK)
 		return report("init", &err, 2);
 	char real[PATH_MAX];
@@ -552,15 +592,27 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 	if (!o.rabbit && access(HALL_DYNSEC_PLUGIN, R_OK) != 0)
 		return usage_error("init", "%s: missing (Debian's mosquitto package has it)", HALL_DYNSEC_PLUGIN);
 	/* The certificate names what clients dial: the listen address unless it is a wildcard. */
-	const char *names[MAX_NAMES + 1];
+	const char *names[MAX_NAMES + HALL_BROKER_HOSTS_MAX];
 	size_t n_names = 0;
-	bool wildcard = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0;
+	bool wildcard = is_wildcard(host);
 	for (size_t i = 0; i < o.n_names; i++)
 		names[n_names++] = o.names[i];
 	if (!wildcard && !hall_config_host_is_loopback(host))
 		names[n_names++] = host;
 	/* Clients on this machine dial loopback; others the first name (kiosk add writes it). */
 	const char *dial = !wildcard ? host : o.n_names ? o.names[0] : "127.0.0.1";
+	dial_list dl = {.n = n_list};
+	snprintf(dl.a[0].host, sizeof dl.a[0].host, "%s", dial);
+	dl.a[0].port = port;
+	for (int i = 1; i < n_list; i++) {
+		const char *h = args->brokers[i].host;
+		bool named = hall_config_host_is_loopback(h);
+		for (size_t j = 0; j < n_names && !named; j++)
+			named = strcmp(names[j], h) == 0;
+		if (!named) /* every node presents the hall's one certificate: it names them all */
+			names[n_names++] = h;
+		dl.a[i] = args->brokers[i];
+	}
 
 	hall_err rc;
 	if ((rc = mkdir_mode(p.keys, 0700, &err)) || (rc = mkdir_mode(p.tls, 0755, &err)) ||
@@ -580,12 +632,17 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 			doc = cJSON_ParseWithLength(text, len);
 			free(text);
 			cJSON *b = doc ? cJSON_GetObjectItemCaseSensitive(doc, "broker") : NULL;
-			if (cJSON_IsObject(b)) {
-				cJSON_ReplaceItemInObjectCaseSensitive(b, "host", cJSON_CreateString(dial));
-				cJSON_ReplaceItemInObjectCaseSensitive(b, "port", cJSON_CreateNumber(port));
+			if (cJSON_IsObject(b) && args->broker && !set_broker_addrs(b, &dl)) {
+				cJSON_Delete(doc);
+				doc = NULL;
 			}
 		} else {
 			doc = controller_json(&p, dial, port, password);
+			cJSON *b = doc ? cJSON_GetObjectItemCaseSensitive(doc, "broker") : NULL;
+			if (b && dl.n > 1 && !set_broker_addrs(b, &dl)) {
+				cJSON_Delete(doc);
+				doc = NULL;
+			}
 		}
 		if (doc && o.kind && set_broker_admin(doc, o.rabbit) != 0) {
 			cJSON_Delete(doc);

@@ -48,6 +48,19 @@ expect init_again_should_keep_every_key 0 "(kept)" -- "$BIN" init --data "$D"
 check init_again_should_change_no_key test "$(cat "$D"/keys/* "$D"/tls/*.key "$D"/tls/*.crt | sha256sum)" = "$SUMS"
 check broker_conf_should_have_no_plain_listener_and_no_anonymous bash -c \
 	"[ \$(grep -c '^listener' '$D/broker/mosquitto.conf') = 1 ] && grep -q '^allow_anonymous false' '$D/broker/mosquitto.conf' && grep -q '^certfile' '$D/broker/mosquitto.conf'"
+# A list of brokers (the nodes of a cluster, issue 13): this machine's broker listens on the
+# first, the certificate names every node, and the configs hold the whole list (broker.hosts):
+# kiosk add below writes it into each kiosk's config too.
+expect init_with_a_broker_list_should_make_a_hall 0 "(new)" -- \
+	"$BIN" init --data "$TMP/h3" --broker "127.0.0.1:$PORT,mq2.hall.example:8884,[::1]:8885" --name hall.example
+check init_with_a_list_should_write_every_broker_into_the_config \
+	test "$(json "$TMP/h3/controller.json" "['broker'].get('hosts')")" = "['127.0.0.1:$PORT', 'mq2.hall.example:8884', '[::1]:8885']"
+check init_with_a_list_should_listen_on_the_first grep -q "^listener $PORT 127.0.0.1\$" "$TMP/h3/broker/mosquitto.conf"
+check init_with_a_list_should_name_every_node_in_the_certificate \
+	bash -c "openssl x509 -in '$TMP/h3/tls/server.crt' -noout -ext subjectAltName | grep -q 'DNS:hall.example, DNS:mq2.hall.example'"
+# The hall below, run again with a list: its two entries reach the same broker here.
+expect init_again_with_a_list_should_update_the_config 0 "updated" -- "$BIN" init --data "$D" --broker "127.0.0.1:$PORT,localhost:$PORT"
+check init_again_with_a_list_should_leave_no_single_host test "$(json "$CFG" "['broker'].get('host')")" = None
 echo garbage >"$TMP/bad.key"
 expect a_malformed_signing_key_should_be_a_config_error 2 "malformed signing key" -- \
 	bash -c "mkdir -p '$TMP/h2/keys' && cp '$TMP/bad.key' '$TMP/h2/keys/controller-sign.key' && '$BIN' init --data '$TMP/h2'"
@@ -77,6 +90,7 @@ expect kiosk_add_without_out_should_be_usage 2 "usage: kiosk add" -- "$BIN" kios
 check kiosk_config_should_be_private test "$(stat -c %a "$TMP/k1.json")" = 600
 check kiosk_config_should_pin_the_controller_key test "$(json "$TMP/k1.json" "['controller_key']")" = "$(cat "$D/keys/controller-sign.pub")"
 check kiosk_config_should_hold_a_pin_hash bash -c "grep -q '\"staff_pin_hash\":[[:space:]]*\"\$argon2id\\$' '$TMP/k1.json'"
+check kiosk_config_should_list_every_broker test "$(json "$TMP/k1.json" "['broker']['hosts']")" = "['127.0.0.1:$PORT', 'localhost:$PORT']"
 check controller_should_know_the_kiosks test "$(json "$CFG" "['kiosks']")" = "['k1', 'k2']"
 expect kiosk_list_should_show_both 0 "k2                       policy           enrolled" -- "$BIN" kiosk list --config "$CFG"
 
