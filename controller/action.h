@@ -175,6 +175,8 @@ hall_err hall_action_schedule_preview(const hall_controller_config *cfg, hall_st
 #define HALL_SERVE_STALE_MS 15000
 #define HALL_META_SERVE_HEARTBEAT "serve_heartbeat"
 #define HALL_META_SERVE_STOPPED "serve_stopped"
+/* serve's last daily backup: "<UTC ms> ok|failed <file> [<why>]" (serve.c record_backup) */
+#define HALL_META_LAST_BACKUP "last_backup"
 typedef struct hall_serve_state {
 	bool running;
 	int64_t last_ms;

@@ -113,6 +113,9 @@ typedef struct serve {
 	 * also take the console's preview child from under the job that waits for it */
 	pid_t alert_pids[ALERT_CHILDREN_MAX];
 	size_t n_alert_pids;
+	/* the daily backup's child (hall_upkeep_backup_start): the loop goes on while it runs,
+	 * and reaps it by its pid */
+	hall_upkeep_backup backup;
 } serve;
 
 /* ---------------------------------------------------------------- small helpers */
@@ -1113,6 +1116,52 @@ static int next_day(const char *day, const char *tz, char out[11])
 	return format_day(ms + 86400000, tz, out, NULL);
 }
 
+/* The result of a daily backup, for whoever looks after the hall: `meta.last_backup` is
+ * "<UTC ms> ok|failed <file> [<why>]". */
+static void record_backup(serve *sv, bool ok, const char *why)
+{
+	char v[HALL_CONFIG_PATH_MAX + 400];
+	hall_error err = {0};
+	snprintf(v, sizeof v, "%" PRId64 " %s %s%s%.300s", hall_clock_now_ms(), ok ? "ok" : "failed", sv->backup.path,
+	         ok ? "" : " ", ok ? "" : why);
+	if (hall_store_meta_set(sv->store, HALL_META_LAST_BACKUP, v, &err) != HALL_OK)
+		db_warn("recording the backup", &err);
+}
+
+/* The day's backup in a child process (upkeep.h): pg_dump of a city's database takes
+ * minutes, during which kiosks still want their hellos answered and events confirmed. */
+static void start_backup(serve *sv, const char *today)
+{
+	hall_error err = {0};
+	char msg[600];
+	if (sv->backup.pid) {
+		hall_warn("daily backup of %s not started: the one started %" PRId64 " s ago still runs", today,
+		          (hall_clock_mono_ms() - sv->backup.started) / 1000);
+		return;
+	}
+	if (hall_upkeep_backup_start(sv->cfg, today, &sv->backup, &err) != HALL_OK) {
+		hall_error_log("daily backup %s: %s", sv->backup.path, hall_error_format(&err, msg, sizeof msg));
+		record_backup(sv, false, err.msg);
+	} else if (sv->backup.pid) {
+		hall_info("daily backup of %s started (pid %d): %s", today, (int)sv->backup.pid, sv->backup.path);
+	}
+}
+
+/* A daily backup that ended: logged and recorded (record_backup). */
+static void reap_backup(serve *sv)
+{
+	bool ok = false;
+	char msg[400];
+	if (!hall_upkeep_backup_done(sv->cfg, &sv->backup, &ok, msg, sizeof msg))
+		return;
+	double secs = (double)(hall_clock_mono_ms() - sv->backup.started) / 1000.0;
+	if (ok)
+		hall_info("daily backup written to %s (%.1f s)", sv->backup.path, secs);
+	else
+		hall_error_log("daily backup %s failed after %.1f s: %s", sv->backup.path, secs, msg);
+	record_backup(sv, ok, msg);
+}
+
 /* Once a day: aggregate the days that ended (so the counts outlive the raw events),
  * then delete raw events older than raw_retention_days. At closing time: the report. */
 static void housekeeping(serve *sv)
@@ -1129,11 +1178,8 @@ static void housekeeping(serve *sv)
 	    strcmp(done, today) != 0) {
 		/* The daily check, and a backup of a sound database only (a damaged one would
 		 * push the last good backup out). */
-		char backup[HALL_CONFIG_PATH_MAX + 32];
-		if (check_database(sv) && hall_upkeep_daily_backup(sv->store, cfg, today, backup, &err) != HALL_OK)
-			db_warn("daily backup", &err);
-		else if (!sv->db_damaged && backup[0])
-			hall_info("daily backup written to %s", backup);
+		if (check_database(sv))
+			start_backup(sv, today);
 		/* From the day after the last one aggregated, and never less than the last week:
 		 * a kiosk that was offline for days sends its old events late. A day whose raw
 		 * events retention already deleted (raw_retention_days below 7) keeps its
@@ -1336,6 +1382,7 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 			flush_events(&sv);
 		publish_dirty_results(&sv);
 		reap_children(&sv);
+		reap_backup(&sv);
 		if (now >= sv.next_lead_check)
 			check_lead(&sv, now);
 		if (sv.leader && now >= sv.next_housekeeping) {
@@ -1373,6 +1420,13 @@ int hall_serve_run(const hall_controller_config *cfg, bool create, volatile sig_
 	}
 	code = 0;
 done:
+	if (sv.backup.pid) {
+		/* The day's upkeep is then due again (each step of it may run twice): the next
+		 * start, or the controller that takes the lead, writes the backup. */
+		hall_warn("daily backup %s stopped with serve: the day's upkeep runs again at the next start", sv.backup.path);
+		hall_upkeep_backup_stop(&sv.backup);
+		hall_store_meta_set(sv.store, "maintained_day", "", NULL);
+	}
 	hall_console_stop(console);
 	free(sv.offline);
 	hall_mqtt_destroy(sv.m);

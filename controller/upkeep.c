@@ -5,11 +5,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <libpq-fe.h>
 
 #include "ctl.h"
 #include "hall/clock.h"
@@ -18,6 +25,8 @@
 #define BACKUP_PREFIX "controller-"
 #define BACKUP_SUFFIX ".db"     /* SQLite's online backup: a database file */
 #define BACKUP_SUFFIX_PG ".dump" /* pg_dump's custom format (PostgreSQL) */
+
+extern char **environ;
 
 static void print_err(const char *what, const hall_error *err)
 {
@@ -118,18 +127,33 @@ static void prune_backups(const char *dir, const char *suffix, int keep)
 	free(names);
 }
 
+static const char *backup_suffix(const hall_controller_config *cfg)
+{
+	return cfg->database[0] ? BACKUP_SUFFIX_PG : BACKUP_SUFFIX;
+}
+
+/* backup.dir/controller-<day>.db (.dump) */
+static hall_err daily_file(const hall_controller_config *cfg, const char *day, char *file, size_t len, hall_error *err)
+{
+	char name[64];
+	snprintf(name, sizeof name, BACKUP_PREFIX "%.10s%s", day, backup_suffix(cfg));
+	if (hall_fs_join(file, len, cfg->backup.dir, name) != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "backup.dir", "path too long");
+	return HALL_OK;
+}
+
 hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *cfg, const char *day, char *path,
                                   hall_error *err)
 {
-	char name[64], file[HALL_CONFIG_PATH_MAX + 32];
+	char file[HALL_CONFIG_PATH_MAX + 32];
 	if (path)
 		path[0] = '\0';
-	const char *suffix = cfg->database[0] ? BACKUP_SUFFIX_PG : BACKUP_SUFFIX;
+	const char *suffix = backup_suffix(cfg);
 	if (cfg->backup.keep <= 0)
 		return HALL_OK;
-	snprintf(name, sizeof name, BACKUP_PREFIX "%.10s%s", day, suffix);
-	if (hall_fs_join(file, sizeof file, cfg->backup.dir, name) != 0)
-		return hall_error_set(err, HALL_ERR_INVALID, "backup.dir", "path too long");
+	hall_err frc = daily_file(cfg, day, file, sizeof file, err);
+	if (frc)
+		return frc;
 	if (!hall_fs_exists(file)) {
 		hall_err rc = hall_fs_mkdirs(cfg->backup.dir, err);
 		if (!rc)
@@ -141,6 +165,166 @@ hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *c
 	}
 	prune_backups(cfg->backup.dir, suffix, cfg->backup.keep);
 	return HALL_OK;
+}
+
+/* ---------------------------------------------------------------- daily backup, in a child */
+
+static void free_env(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* The child's environment: ours, and PGPASSWORD when the database URI holds a password
+ * (libpq decodes it), so the URI goes on the child's command line without it (`ps`
+ * shows command lines to every user). NULL when out of memory. */
+static char **child_env(const char *uri)
+{
+	char *password = NULL;
+	if (uri[0]) {
+		PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+		for (PQconninfoOption *o = opts; o && o->keyword; o++)
+			if (strcmp(o->keyword, "password") == 0 && o->val && o->val[0])
+				password = strdup(o->val);
+		PQconninfoFree(opts);
+	}
+	size_t n = 0, k = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof *env);
+	bool oom = !env;
+	for (size_t i = 0; env && i < n; i++)
+		if (!password || strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+			oom |= !(env[k++] = strdup(environ[i]));
+	if (env && password) {
+		size_t len = strlen(password) + sizeof "PGPASSWORD=";
+		if ((env[k] = malloc(len)) != NULL)
+			snprintf(env[k], len, "PGPASSWORD=%s", password);
+		oom |= !env[k];
+	}
+	if (password) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	if (oom) {
+		free_env(env);
+		return NULL;
+	}
+	return env;
+}
+
+hall_err hall_upkeep_backup_start(const hall_controller_config *cfg, const char *day, hall_upkeep_backup *b,
+                                  hall_error *err)
+{
+	char self[PATH_MAX], data[sizeof cfg->database > sizeof cfg->data_dir ? sizeof cfg->database : sizeof cfg->data_dir];
+	b->pid = 0;
+	if (cfg->backup.keep <= 0)
+		return HALL_OK;
+	hall_err rc = daily_file(cfg, day, b->path, sizeof b->path, err);
+	if (rc)
+		return rc;
+	if (hall_fs_exists(b->path)) { /* written by an earlier run today */
+		prune_backups(cfg->backup.dir, backup_suffix(cfg), cfg->backup.keep);
+		return HALL_OK;
+	}
+	if ((rc = hall_fs_mkdirs(cfg->backup.dir, err)) != HALL_OK)
+		return rc;
+	if (hall_fs_join(b->log, sizeof b->log, cfg->backup.dir, "backup.log") != 0)
+		return hall_error_set(err, HALL_ERR_INVALID, "backup.dir", "path too long");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return hall_error_set(err, HALL_ERR_IO, "/proc/self/exe", "cannot find the hall-controller program: %s",
+		                      strerror(errno));
+	self[n] = '\0';
+	if (cfg->database[0])
+		hall_store_redact_uri(cfg->database, data, sizeof data);
+	else
+		snprintf(data, sizeof data, "%s", cfg->data_dir);
+	char *argv[10] = {self, "db", "backup", "--out", b->path};
+	size_t a = 5;
+	if (cfg->source[0]) {
+		argv[a++] = "--config";
+		argv[a++] = (char *)cfg->source;
+	}
+	argv[a++] = "--data";
+	argv[a++] = data;
+	argv[a] = NULL;
+	char **env = child_env(cfg->database);
+	if (!env)
+		return hall_error_set(err, HALL_ERR_NOMEM, b->path, "out of memory");
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, b->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	/* Its own process group: a stop of serve stops the pg_dump under it too. */
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
+	pid_t pid = 0;
+	int e = posix_spawn(&pid, self, &fa, &at, argv, env);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	free_env(env);
+	if (e != 0)
+		return hall_error_set(err, HALL_ERR_IO, b->path, "cannot start the backup: %s", strerror(e));
+	b->pid = pid;
+	b->started = hall_clock_mono_ms();
+	return HALL_OK;
+}
+
+/* The first line of a file ("" when none). */
+static void first_line(const char *path, char *out, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	out[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(out, (int)len, f))
+		out[strcspn(out, "\n")] = '\0';
+	fclose(f);
+}
+
+bool hall_upkeep_backup_done(const hall_controller_config *cfg, hall_upkeep_backup *b, bool *ok, char *msg,
+                             size_t len)
+{
+	int status = 0;
+	if (!b->pid)
+		return false;
+	pid_t w = waitpid(b->pid, &status, WNOHANG);
+	if (w == 0 || (w < 0 && errno == EINTR))
+		return false;
+	*ok = w == b->pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 && hall_fs_exists(b->path);
+	first_line(b->log, msg, len);
+	if (!msg[0] && w < 0)
+		snprintf(msg, len, "lost the backup process: %s", strerror(errno));
+	else if (!msg[0] || (!*ok && WIFSIGNALED(status)))
+		snprintf(msg, len, "the backup process %s %d", WIFSIGNALED(status) ? "was killed by signal" : "exited",
+		         WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	b->pid = 0;
+	if (*ok)
+		prune_backups(cfg->backup.dir, backup_suffix(cfg), cfg->backup.keep);
+	return true;
+}
+
+void hall_upkeep_backup_stop(hall_upkeep_backup *b)
+{
+	int status = 0;
+	if (!b->pid)
+		return;
+	kill(-b->pid, SIGTERM); /* the group: the child and the pg_dump it runs */
+	for (int i = 0; i < 30; i++) {
+		if (waitpid(b->pid, &status, WNOHANG) != 0)
+			goto reaped;
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	kill(-b->pid, SIGKILL);
+	waitpid(b->pid, &status, 0);
+reaped:
+	b->pid = 0;
 }
 
 /* ---------------------------------------------------------------- db */

@@ -9,6 +9,8 @@
 #define HALL_CTL_UPKEEP_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include "hall/config.h"
 #include "hall/err.h"
 #include "store.h"
@@ -30,6 +32,32 @@ hall_err hall_upkeep_lock(const char *data_dir, int *fd, hall_error *err);
  * *path (may be NULL, HALL_CONFIG_PATH_MAX + 32 bytes) gets the file written, or "". */
 hall_err hall_upkeep_daily_backup(hall_store *s, const hall_controller_config *cfg, const char *day, char *path,
                                   hall_error *err);
+
+/* serve's daily backup without waiting for it: pg_dump of a city's database (or SQLite's
+ * online backup of a large file) takes long, and serve's loop must go on ingesting and
+ * answering kiosks meanwhile. The backup runs in a child process, this very program's
+ * `db backup --out FILE` with serve's database (`--config` and `--data` as serve has
+ * them; a password of the database URI goes in PGPASSWORD, never on the command line),
+ * its output in backup.dir/backup.log. One at a time; serve reaps it by its pid only. */
+typedef struct hall_upkeep_backup {
+	pid_t pid;                             /* the child; 0 = none running */
+	char path[HALL_CONFIG_PATH_MAX + 32];  /* the file it writes */
+	char log[HALL_CONFIG_PATH_MAX + 32];   /* its stdout and stderr */
+	int64_t started;                       /* mono ms */
+} hall_upkeep_backup;
+/* Start the day's backup unless its file is there already (then only the pruning to
+ * backup.keep is done and b->pid stays 0) or backup.keep is 0. HALL_OK with b->pid set
+ * when a child was started. */
+hall_err hall_upkeep_backup_start(const hall_controller_config *cfg, const char *day, hall_upkeep_backup *b,
+                                  hall_error *err);
+/* Has the child ended? false while it runs (or none runs). When it ended (reaped here,
+ * by its pid): true, *ok whether the file was written, msg the child's first line of
+ * output (its error when not ok); the older backups are pruned to backup.keep; b->pid 0. */
+bool hall_upkeep_backup_done(const hall_controller_config *cfg, hall_upkeep_backup *b, bool *ok, char *msg,
+                             size_t len);
+/* serve stops: a running backup is stopped (TERM, KILL after 3 s) and reaped; what it
+ * wrote so far is its temporary file, never the day's file. */
+void hall_upkeep_backup_stop(hall_upkeep_backup *b);
 
 /* The database as people name it: DATA/controller.db, or the PostgreSQL URI without its
  * password. */

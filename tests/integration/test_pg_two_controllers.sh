@@ -4,9 +4,11 @@
 # report, keeps retention, runs alerts). kill -9 the leader in the middle of a stream of
 # taps: the other goes on, takes the lead within 10 s, the day's report is written once
 # in all, and the database holds seq 1..N of the kiosk, each once, with events_stored = N.
-# Both hear the kiosk's ack of a command: it is stored once. The closing time is 00:00, so
-# the report of the day is due at once: whoever leads writes it at its first housekeeping,
-# and the one that takes over must not write it again.
+# Both hear the kiosk's ack of a command: it is stored once. The leader's daily backup
+# (pg_dump held back by a wrapper on its PATH) runs meanwhile, and that serve still answers
+# the kiosk's hello and logs its ack; then the backup's result is logged and recorded.
+# The closing time is 00:00, so the report of the day is due at once: whoever leads writes
+# it at its first housekeeping, and the one that takes over must not write it again.
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
 faults_init pg-two
 K=pg-two-k
@@ -25,13 +27,25 @@ json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
 faults_kiosk_config "$work/kiosk.json"
 
-start_serve() { # ID: sets SPID
-	"$bin/hall-controller" serve --config "$work/controller.json" --broker "127.0.0.1:$PORT" --id "$1" \
-		2>> "$work/$1.log" &
+start_serve() { # ID [DIR first on PATH]: sets SPID
+	PATH="${2:+$2:}$PATH" "$bin/hall-controller" serve --config "$work/controller.json" --broker "127.0.0.1:$PORT" \
+		--id "$1" 2>> "$work/$1.log" &
 	SPID=$!
 	FAULTS_PIDS+=("$SPID")
 }
-start_serve ctl-a
+# ctl-a's pg_dump waits until the test lets it go: its daily backup (at its first
+# housekeeping, as the leader) runs all the while the kiosk says hello and acks below,
+# which ctl-a must answer and log: the backup is a child process, serve's loop goes on.
+mkdir -p "$work/slowbin"
+cat > "$work/slowbin/pg_dump" <<WRAPPER
+#!/bin/sh
+: > "$work/dump-started"
+i=0
+while [ ! -e "$work/dump-go" ] && [ \$i -lt 900 ]; do sleep 0.1; i=\$((i + 1)); done
+exec $(command -v pg_dump) "\$@"
+WRAPPER
+chmod +x "$work/slowbin/pg_dump"
+start_serve ctl-a "$work/slowbin"
 APID=$SPID
 faults_wait 30 "ctl-a leads" grep -q 'leading:' "$work/ctl-a.log"
 start_serve ctl-b
@@ -40,6 +54,7 @@ faults_wait 30 "ctl-b stands by" grep -q 'standing by:' "$work/ctl-b.log"
 faults_wait 30 "ctl-b connected" grep -q 'connected to' "$work/ctl-b.log"
 grep -q 'leading:' "$work/ctl-b.log" && fail "both controllers lead"
 faults_wait 30 "the day's report written by the leader" grep -q 'wrote the report of' "$work/ctl-a.log"
+faults_wait 30 "ctl-a's daily backup running pg_dump" test -e "$work/dump-started"
 
 faults_tap_script "$work/run.script" 110 40
 faults_start_kiosk "$work/kiosk.json" "$K" "$work/run.script" kiosk
@@ -52,6 +67,11 @@ faults_wait 30 "both controllers heard the kiosk's hello" heard "hello from $K"
 faults_wait 30 "both controllers heard the kiosk's ack" heard "kiosk $K: command c-[0-9]* done"
 acks=$(sql "SELECT count(*) FROM acks WHERE kiosk='$K' AND kind='command'")
 [ "$acks" = 1 ] || fail "the kiosk's one ack is $acks rows (each serve stored it?)"
+grep -q 'daily backup written' "$work/ctl-a.log" && fail "the backup was not running while ctl-a answered (test proves nothing)"
+: > "$work/dump-go"
+faults_wait 30 "ctl-a's daily backup written once pg_dump goes on" grep -q 'daily backup written to' "$work/ctl-a.log"
+sql "SELECT value FROM meta WHERE key='last_backup'" | grep -q ' ok .*controller-.*\.dump$' ||
+	fail "the backup's result is not recorded: $(sql "SELECT value FROM meta WHERE key='last_backup'")"
 have_some() { [ "$(sql "SELECT count(*) FROM events WHERE kiosk='$K'")" -ge 20 ]; }
 faults_wait 60 "20 events of $K stored" have_some
 faults_stop "$APID" KILL
