@@ -74,12 +74,17 @@ sql "SELECT value FROM meta WHERE key='last_backup'" | grep -q ' ok .*controller
 	fail "the backup's result is not recorded: $(sql "SELECT value FROM meta WHERE key='last_backup'")"
 have_some() { [ "$(sql "SELECT count(*) FROM events WHERE kiosk='$K'")" -ge 20 ]; }
 faults_wait 60 "20 events of $K stored" have_some
+killed_ms=$(date +%s%3N)
 faults_stop "$APID" KILL
-killed_at=$SECONDS
 C=$(sql "SELECT count(*) FROM events WHERE kiosk='$K'")
 echo "leader killed with $C events of $K stored"
 faults_wait 10 "ctl-b takes the lead within 10 s of the leader's death" grep -q 'leading:' "$work/ctl-b.log"
-echo "ctl-b took the lead $((SECONDS - killed_at)) s after the kill"
+# issue 13 asks for 10 s; measured from the kill to ctl-b's `leading:` line (its log's ms)
+took=$(grep -m1 'leading:' "$work/ctl-b.log" | python3 -c 'import datetime, sys
+t = datetime.datetime.strptime(sys.stdin.read()[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc)
+print(round(t.timestamp() * 1000) - int(sys.argv[1]))' "$killed_ms")
+echo "ctl-b took the lead $took ms after the kill -9 of ctl-a"
+[ "$took" -le 10000 ] || fail "the lead passed $took ms after the leader's death (issue 13: within 10 s)"
 
 drained() {
 	local done="$work/shots-$K/taps-done.json" conf smax n
