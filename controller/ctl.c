@@ -58,6 +58,7 @@ hall_err hall_ctl_connect(const hall_controller_config *cfg, const char *client_
 		.cafile = cfg->broker.cafile[0] ? cfg->broker.cafile : NULL,
 		.keepalive_s = cfg->broker.keepalive_s,
 		.clean_session = clean,
+		.subscribe_qos0 = cfg->broker.kind == HALL_BROKER_RABBITMQ, /* hall/mqtt.h says why */
 		.reconnect_min_s = 1,
 		.reconnect_max_s = HALL_MQTT_RECONNECT_MAX_S,
 	};

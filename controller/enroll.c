@@ -743,10 +743,14 @@ static hall_err update_known(const char *path, const char *id, bool add, hall_er
 }
 
 /* broker.hosts instead of host/port when the controller has a list of brokers (issue 13:
- * an enrolled kiosk fails over along the same list). false when out of memory. */
+ * an enrolled kiosk fails over along the same list), and broker.kind "rabbitmq" on a
+ * RabbitMQ hall. false when out of memory. */
 static bool kiosk_broker_list(cJSON *b, const hall_broker_config *broker)
 {
 	cJSON *arr;
+	/* rabbit helper: the kiosk subscribes as RabbitMQ needs (hall_broker_config.kind) */
+	if (broker->kind == HALL_BROKER_RABBITMQ && !cJSON_AddStringToObject(b, "kind", "rabbitmq"))
+		return false;
 	if (broker->n_hosts <= 1)
 		return true;
 	cJSON_DeleteItemFromObjectCaseSensitive(b, "host");

@@ -954,6 +954,7 @@ hall_err hall_link_create(const hall_kiosk_config *cfg, void (*wake)(void *ctx),
 	mc.reconnect_max_s = HALL_MQTT_RECONNECT_MAX_S; /* as the controller: back soon after an outage */
 	/* Nothing is kept for us between connections: hello brings back what differs. */
 	mc.clean_session = true;
+	mc.subscribe_qos0 = cfg->broker.kind == HALL_BROKER_RABBITMQ; /* hall/mqtt.h says why */
 	mc.will_topic = will_topic;
 	mc.will_payload = will;
 	mc.will_len = will_len;

@@ -3,14 +3,16 @@
  *
  *   bench_propagation [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S]
  *                     [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign]
- *                     [--broker HOST:PORT[,HOST:PORT...]] [--user NAME --password PW]
+ *                     [--broker HOST:PORT[,HOST:PORT...]] [--user NAME --password PW] [--rabbitmq]
  *
  * --broker: use these running brokers (e.g. the nodes of a RabbitMQ cluster) instead of a
  * private mosquitto; plain connections (not with --tls). The kiosks are spread over the
  * list: kiosk i's list starts at entry i mod n (the rest follow, for failover), the played
  * controller's at the first. --user/--password: the account every client logs in with
  * (RabbitMQ refuses a username without a password); without them each kiosk sends its id
- * as username and no password, as the development profile does.
+ * as username and no password, as the development profile does. --rabbitmq: the brokers are
+ * RabbitMQ nodes; every client subscribes as the hall's programs do there (broker.kind
+ * "rabbitmq": QoS 0, hall/mqtt.h subscribe_qos0).
  *
  * --tls: every client (kiosks and the played controller) talks TLS to the broker, with the
  * CA and certificate `hall-controller init` makes (hall-controller from the build).
@@ -128,6 +130,7 @@ static void on_term(int sig)
 static hall_broker_addr g_brokers[HALL_BROKER_HOSTS_MAX];
 static int g_n_brokers;
 static const char *g_cafile, *g_user, *g_password;
+static bool g_rabbit; /* --rabbitmq */
 static char g_controller_key[HALL_SIGN_PK_B64_LEN + 1]; /* "" = development profile */
 
 /* Kiosk number i's brokers: the list rotated to start at entry i mod n (spread, DESIGN.md
@@ -154,6 +157,7 @@ static int run_worker(const char *dir, size_t lo, size_t hi, int threads, int ji
 		hall_kiosk_config_defaults(c);
 		snprintf(c->id, sizeof c->id, "b-%05zu", lo + i);
 		kiosk_brokers(&c->broker, lo + i);
+		c->broker.kind = g_rabbit ? HALL_BROKER_RABBITMQ : HALL_BROKER_MOSQUITTO;
 		if (g_cafile)
 			snprintf(c->broker.cafile, sizeof c->broker.cafile, "%s", g_cafile);
 		snprintf(c->controller_key, sizeof c->controller_key, "%s", g_controller_key);
@@ -396,9 +400,11 @@ int main(int argc, char **argv)
 	bool tls = false, sign = false;
 	const char *broker_list = NULL;
 	int kept = 1;
-	for (int i = 1; i < argc; i++) { /* --tls, --sign take no value: out before the pairs */
+	for (int i = 1; i < argc; i++) { /* --tls, --sign, --rabbitmq take no value: out before the pairs */
 		if (strcmp(argv[i], "--tls") == 0)
 			tls = true;
+		else if (strcmp(argv[i], "--rabbitmq") == 0)
+			g_rabbit = true;
 		else if (strcmp(argv[i], "--sign") == 0)
 			sign = true;
 		else
@@ -429,7 +435,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--password") == 0)
 			g_password = argv[i + 1];
 		else {
-			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign] [--broker HOST:PORT[,HOST:PORT...]] [--user NAME --password PW]\n",
+			fprintf(stderr, "usage: %s [--kiosks N] [--size BYTES] [--threads T] [--jitter MS] [--timeout S] [--data DIR] [--dedupe MS] [--chunk BYTES] [--tls] [--sign] [--broker HOST:PORT[,HOST:PORT...]] [--user NAME --password PW] [--rabbitmq]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -537,6 +543,7 @@ int main(int argc, char **argv)
 	mc.password = g_password;
 	mc.client_id = "bench-controller";
 	mc.clean_session = true;
+	mc.subscribe_qos0 = g_rabbit;
 	mc.queue_max = 1000000;
 	static fetch_server fs; /* 128 KiB of recent streams: not on the stack */
 	memset(&fs, 0, sizeof fs);

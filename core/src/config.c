@@ -322,7 +322,8 @@ static hall_err get_broker_hosts(const ctx *c, const cJSON *o, hall_broker_confi
 static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *b)
 {
 	static const char *const keys[] = {"host",        "port",   "hosts", "username", "password",
-	                                   "keepalive_s", "cafile", NULL};
+	                                   "keepalive_s", "cafile", "kind",  NULL};
+	char kind[16] = "mosquitto";
 	const cJSON *o = NULL;
 	hall_err rc = get_obj(c, root, "", "broker", keys, &o);
 	if (rc != HALL_OK || !o)
@@ -333,8 +334,15 @@ static hall_err get_broker(const ctx *c, const cJSON *root, hall_broker_config *
 	    (rc = get_str(c, o, "broker", "password", b->password, sizeof b->password, true, &b->has_password)) !=
 	        HALL_OK ||
 	    (rc = get_i(c, o, "broker", "keepalive_s", 5, 3600, &b->keepalive_s)) != HALL_OK ||
-	    (rc = get_str(c, o, "broker", "cafile", b->cafile, sizeof b->cafile, true, NULL)) != HALL_OK)
+	    (rc = get_str(c, o, "broker", "cafile", b->cafile, sizeof b->cafile, true, NULL)) != HALL_OK ||
+	    (rc = get_str(c, o, "broker", "kind", kind, sizeof kind, false, &b->kind_set)) != HALL_OK)
 		return rc;
+	if (strcmp(kind, "mosquitto") == 0)
+		b->kind = HALL_BROKER_MOSQUITTO;
+	else if (strcmp(kind, "rabbitmq") == 0)
+		b->kind = HALL_BROKER_RABBITMQ;
+	else
+		return fail(c, "broker", "kind", "expected \"mosquitto\" or \"rabbitmq\"");
 	if (!b->host[0])
 		return fail(c, "broker", "host", "expected a host name or address");
 	if (item(o, "hosts"))
@@ -790,6 +798,8 @@ hall_err hall_controller_config_parse(const char *buf, size_t len, const char *s
 	    (rc = get_str(&c, root, "", "database", cfg->database, sizeof cfg->database, true, NULL)) != HALL_OK ||
 	    (rc = controller_broker_admin(&c, root, cfg)) != HALL_OK)
 		goto done;
+	if (!cfg->broker.kind_set) /* a hall init made for RabbitMQ runs on RabbitMQ */
+		cfg->broker.kind = cfg->broker_admin.kind;
 	if (cfg->database[0] && !is_db_uri(cfg->database)) {
 		rc = fail(&c, "", "database", "expected null or a \"postgresql://...\" URI");
 		goto done;

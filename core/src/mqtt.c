@@ -157,6 +157,12 @@ static void notify_state(hall_mqtt *s, bool connected)
 
 /* ---- libmosquitto callbacks (network thread) ---- */
 
+/* QoS of every SUBSCRIBE: 0 on RabbitMQ (hall/mqtt.h, subscribe_qos0), else 1. */
+static int sub_qos(const hall_mqtt *s)
+{
+	return s->cfg.subscribe_qos0 ? 0 : 1;
+}
+
 static void cb_connect(struct mosquitto *mosq, void *obj, int rc)
 {
 	hall_mqtt *s = obj;
@@ -184,7 +190,7 @@ static void cb_connect(struct mosquitto *mosq, void *obj, int rc)
 	/* Subscribe again on every connect: a clean session, a restarted broker or another
 	 * cluster node knows nothing of our subscriptions. */
 	for (i = 0; i < s->n_subs; i++) {
-		int src = mosquitto_subscribe(mosq, NULL, s->subs[i], 1);
+		int src = mosquitto_subscribe(mosq, NULL, s->subs[i], sub_qos(s));
 		if (src != MOSQ_ERR_SUCCESS)
 			hall_warn("mqtt: subscribe %s: %s", s->subs[i], mosquitto_strerror(src));
 	}
@@ -633,7 +639,7 @@ hall_err hall_mqtt_subscribe(hall_mqtt *s, const char *filter, hall_error *err)
 	s->subs[s->n_subs++] = copy;
 	if (s->connected) {
 		/* If this races with a connection loss, the next connect subscribes anyway. */
-		int rc = mosquitto_subscribe(s->mosq, NULL, copy, 1);
+		int rc = mosquitto_subscribe(s->mosq, NULL, copy, sub_qos(s));
 		if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
 			hall_warn("mqtt: subscribe %s: %s (retried on reconnect)", copy, mosquitto_strerror(rc));
 	}

@@ -83,6 +83,14 @@ KPID=$!
 PIDS+=("$KPID")
 for _ in $(seq 1 300); do grep -q "hello from k1" "$TMP/serve.log" && break; sleep 0.2; done
 check serve_should_hear_the_kiosk_over_rabbitmq grep -q "hello from k1" "$TMP/serve.log"
+# broker.kind rabbitmq (the controller's from broker_admin, the kiosk's written by kiosk
+# add): both subscribe at QoS 0, so their subscription queues are transient and go with
+# their node; a durable mqtt-subscription-<id>qos1 would keep either from logging in on
+# another node while this one is down (hall/mqtt.h subscribe_qos0).
+rmqctl 1 list_queues -p hall name durable >"$TMP/queues.txt" 2>&1
+check the_kiosks_subscriptions_should_be_transient grep -qP '^mqtt-subscription-k1qos0\tfalse$' "$TMP/queues.txt"
+check serves_subscriptions_should_be_transient grep -qP '^mqtt-subscription-hall-controllerqos0\tfalse$' "$TMP/queues.txt"
+check no_subscription_should_be_durable bash -c "! grep -q 'qos1' '$TMP/queues.txt'"
 expect a_signed_push_should_reach_the_kiosk 0 "applied" -- timeout 120 "$BIN" push "$SRC/assets/default" --to all --yes --config "$CFG"
 check the_kiosk_should_show_it grep -q "content version 1 from .* shown" "$TMP/k1.log"
 

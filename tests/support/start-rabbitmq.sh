@@ -2,6 +2,10 @@
 # tests/support/start-rabbitmq.sh N [BASE_CONF]   start an N-node RabbitMQ cluster, print DIR
 # tests/support/start-rabbitmq.sh kill DIR I       kill -9 node I (1..N), as a machine dies
 # tests/support/start-rabbitmq.sh stop DIR         stop everything it started, remove DIR
+# tests/support/start-rabbitmq.sh halt DIR I       stop node I gracefully (rabbitmqctl stop)
+# tests/support/start-rabbitmq.sh start DIR I      start node I again (its own name, ports,
+#                                                  data) and wait until it takes MQTT; prints
+#                                                  the ms that took
 #
 # Real RabbitMQ (Debian's rabbitmq-server, /usr/lib/rabbitmq/bin) with its MQTT plugin, on
 # 127.0.0.1 only, never the system's node or ports:
@@ -69,6 +73,30 @@ stop)
 kill)
 	kill_pidfile "$2/$(printf "\\x$(printf %x $((96 + $3)))")/beam.pid" KILL
 	exit 0
+	;;
+halt | start)
+	ND="$2/$(printf "\\x$(printf %x $((96 + $3)))")"
+	[ -s "$ND/node.env" ] || { echo "start-rabbitmq.sh: no node $3 in $2" >&2; exit 1; }
+	. "$2/env"
+	. "$ND/node.env"
+	if [ "$1" = halt ]; then
+		timeout 120 "$RMQ_BIN/rabbitmqctl" -q -n "$RABBITMQ_NODENAME" stop >/dev/null
+		kill_pidfile "$ND/wrapper.pid" KILL
+		exit 0
+	fi
+	T0=$(date +%s%3N)
+	"$RMQ_BIN/rabbitmq-server" </dev/null >>"$ND/stdout.log" 2>>"$ND/stderr.log" &
+	echo $! >"$ND/wrapper.pid"
+	for _ in $(seq 1 $((BOOT_S * 10))); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$NODE_MQTT_PORT") 2>/dev/null; then
+			echo $(($(date +%s%3N) - T0))
+			exit 0
+		fi
+		alive "$(cat "$ND/wrapper.pid")" || break
+		sleep 0.1
+	done
+	echo "start-rabbitmq.sh: node $RABBITMQ_NODENAME did not take MQTT within $BOOT_S s" >&2
+	exit 1
 	;;
 esac
 
@@ -147,12 +175,17 @@ start_node() { # node-index
 		echo "log.console = false"
 	} >"$ND/rabbitmq.conf"
 	echo "[rabbitmq_mqtt]." >"$ND/enabled_plugins"
+	# The node's environment, kept for `start DIR I` (the same node again).
+	cat >"$ND/node.env" <<-EOF
+		export RABBITMQ_NODENAME='$NAME' RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$AMQP
+		export RABBITMQ_DIST_PORT=$DIST RABBITMQ_MNESIA_BASE='$ND/mnesia' RABBITMQ_LOG_BASE='$ND/log'
+		export RABBITMQ_CONFIG_FILE='$ND/rabbitmq.conf' RABBITMQ_ENABLED_PLUGINS_FILE='$ND/enabled_plugins'
+		export RABBITMQ_PID_FILE='$ND/beam.pid' RABBITMQ_CONF_ENV_FILE=/dev/null
+		export RABBITMQ_ADVANCED_CONFIG_FILE='$ND/advanced.config'
+		NODE_MQTT_PORT=${MQTT[$((i - 1))]}
+	EOF
 	(
-		export RABBITMQ_NODENAME="$NAME" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP"
-		export RABBITMQ_DIST_PORT="$DIST" RABBITMQ_MNESIA_BASE="$ND/mnesia" RABBITMQ_LOG_BASE="$ND/log"
-		export RABBITMQ_CONFIG_FILE="$ND/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$ND/enabled_plugins"
-		export RABBITMQ_PID_FILE="$ND/beam.pid" RABBITMQ_CONF_ENV_FILE=/dev/null
-		export RABBITMQ_ADVANCED_CONFIG_FILE="$ND/advanced.config"
+		. "$ND/node.env"
 		exec "$RMQ_BIN/rabbitmq-server" </dev/null >"$ND/stdout.log" 2>"$ND/stderr.log"
 	) &
 	echo $! >"$ND/wrapper.pid"
@@ -200,6 +233,8 @@ fi
 	echo "RMQ_MQTTS='${MQTTS[*]}'"
 	echo "rmqctl() { local n=(\$RMQ_NODES) i=\$1; shift; timeout 60 '$RMQ_BIN/rabbitmqctl' -q -n \"\${n[\$((i - 1))]}\" \"\$@\"; }"
 	echo "rmqkill() { '$HERE/start-rabbitmq.sh' kill '$DIR' \"\$1\"; }"
+	echo "rmqhalt() { '$HERE/start-rabbitmq.sh' halt '$DIR' \"\$1\"; }"
+	echo "rmqstart() { '$HERE/start-rabbitmq.sh' start '$DIR' \"\$1\"; }"
 } >"$DIR/env"
 echo "$(($(date +%s%3N) - START_MS))" >"$DIR/cluster_ms"
 echo "$DIR"

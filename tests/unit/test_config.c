@@ -497,6 +497,40 @@ static void controller_broker_admin_should_name_mosquitto_or_rabbitmq_and_its_no
 	}
 }
 
+/* broker.kind says how to subscribe (hall/mqtt.h subscribe_qos0); the controller's follows
+ * broker_admin.kind unless its broker object names one. */
+static void broker_kind_should_default_to_mosquitto_and_follow_broker_admin(void **state)
+{
+	(void)state;
+	hall_controller_config cfg;
+	hall_kiosk_config k;
+	hall_error err = {0};
+	static const struct {
+		const char *json;
+		hall_broker_kind kind;
+	} ctl[] = {
+		{"{}", HALL_BROKER_MOSQUITTO},
+		{"{\"broker_admin\":{\"kind\":\"rabbitmq\"}}", HALL_BROKER_RABBITMQ},
+		{"{\"broker\":{\"kind\":\"rabbitmq\"}}", HALL_BROKER_RABBITMQ},
+		{"{\"broker\":{\"kind\":\"mosquitto\"},\"broker_admin\":{\"kind\":\"rabbitmq\"}}", HALL_BROKER_MOSQUITTO},
+	};
+	for (size_t i = 0; i < sizeof ctl / sizeof ctl[0]; i++) {
+		hall_controller_config_defaults(&cfg);
+		assert_int_equal(hall_controller_config_parse(ctl[i].json, strlen(ctl[i].json), "c.json", &cfg, &err), HALL_OK);
+		assert_int_equal(cfg.broker.kind, ctl[i].kind);
+		hall_controller_config_free(&cfg);
+	}
+	static const char kiosk[] = "{\"id\":\"k1\",\"broker\":{\"kind\":\"rabbitmq\"}}";
+	hall_kiosk_config_defaults(&k);
+	assert_int_equal(k.broker.kind, HALL_BROKER_MOSQUITTO);
+	assert_int_equal(hall_kiosk_config_parse(kiosk, strlen(kiosk), "k.json", &k, &err), HALL_OK);
+	assert_int_equal(k.broker.kind, HALL_BROKER_RABBITMQ);
+	static const char bad[] = "{\"id\":\"k1\",\"broker\":{\"kind\":\"kafka\"}}";
+	hall_kiosk_config_defaults(&k);
+	assert_int_equal(hall_kiosk_config_parse(bad, strlen(bad), "k.json", &k, &err), HALL_ERR_INVALID);
+	assert_string_equal(formatted(&err), "k.json: broker.kind: expected \"mosquitto\" or \"rabbitmq\"");
+}
+
 /* ------------------------------------------------------------------ trust (DESIGN.md 7) */
 
 static hall_err kiosk_from(const char *json, hall_kiosk_config *cfg, hall_error *err)
@@ -908,6 +942,7 @@ int main(void)
 		cmocka_unit_test(controller_should_move_reports_with_data),
 		cmocka_unit_test(controller_data_should_take_a_postgresql_uri_as_the_database),
 		cmocka_unit_test(controller_broker_admin_should_name_mosquitto_or_rabbitmq_and_its_nodes),
+		cmocka_unit_test(broker_kind_should_default_to_mosquitto_and_follow_broker_admin),
 		cmocka_unit_test(parse_args_should_take_known_options_and_leave_the_rest_in_order),
 		cmocka_unit_test(parse_args_should_refuse_bad_values),
 		cmocka_unit_test(broker_override_should_accept_ipv6_and_a_bare_host),

@@ -42,6 +42,12 @@ typedef struct hall_broker_addr {
 	int port;                /* 1..65535 */
 } hall_broker_addr;
 
+/* Which broker the hall runs: mosquitto, or RabbitMQ's MQTT plugin ("broker.kind", and for
+ * the controller "broker_admin.kind", which also says where the hall's accounts live:
+ * mosquitto's dynamic-security plugin, changed over MQTT, or RabbitMQ, changed through
+ * rabbitmqctl). */
+typedef enum hall_broker_kind { HALL_BROKER_MOSQUITTO = 0, HALL_BROKER_RABBITMQ } hall_broker_kind;
+
 typedef struct hall_broker_config {
 	/* The brokers to use, in order: the client connects to the first that answers and moves
 	 * to the next when one fails (hall/mqtt.h). From "broker.hosts" ["HOST:PORT", ...], or
@@ -59,11 +65,14 @@ typedef struct hall_broker_config {
 	char cafile[HALL_CONFIG_PATH_MAX]; /* the hall CA (PEM); "" (null) = plain TCP. When set
 	                            every link is TLS and each broker's certificate must name its
 	                            host as the list gives it */
+	/* "kind": "mosquitto" (default) or "rabbitmq". On RabbitMQ the programs subscribe at
+	 * QoS 0 (hall/mqtt.h subscribe_qos0: a QoS 1 subscription is a queue homed on one node,
+	 * and its client could not come back on another while that node is down). The
+	 * controller's default is its broker_admin.kind. */
+	hall_broker_kind kind;
+	bool kind_set;           /* "kind" came from the file */
 } hall_broker_config;
 
-/* Which broker holds the hall's accounts (controller "broker_admin"): mosquitto's
- * dynamic-security plugin, changed over MQTT, or RabbitMQ, changed through rabbitmqctl. */
-typedef enum hall_broker_kind { HALL_BROKER_MOSQUITTO = 0, HALL_BROKER_RABBITMQ } hall_broker_kind;
 #define HALL_BROKER_ADMIN_NODES_MAX 8
 
 /* The base64 (sodium_base64_VARIANT_ORIGINAL) of a 32-byte ed25519 public key is 44

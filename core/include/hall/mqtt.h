@@ -11,7 +11,7 @@
  * hall_mqtt_is_connected().
  *
  * Protocol. MQTT 3.1.1 (RabbitMQ's MQTT plugin speaks it), QoS 1 for everything (DESIGN.md
- * decision 1), a Last Will set at create time, automatic reconnect with exponential backoff
+ * decision 1; subscriptions at QoS 0 on RabbitMQ, see subscribe_qos0), a Last Will set at create time, automatic reconnect with exponential backoff
  * (reconnect_min_s .. reconnect_max_s). Subscriptions are registered with the session once
  * and the session subscribes again after every (re)connect, so a broker that forgot them
  * (clean session, restart, another cluster node) still delivers.
@@ -96,6 +96,18 @@ typedef struct hall_mqtt_config {
 	const char *cafile;
 	int keepalive_s;           /* 0 = 30 */
 	bool clean_session;        /* true: the broker keeps nothing for us between connections */
+	/* Subscribe at QoS 0 instead of 1 (publishing stays QoS 1). For RabbitMQ's MQTT plugin
+	 * (3.10): it keeps every QoS 1 subscription, clean session or not, in a durable queue
+	 * named after the client id and homed on the node the client was on. When that node
+	 * dies the queue's record stays behind, and the same client id subscribing at QoS 1 on
+	 * another node is disconnected right after CONNACK ("home node ... is down") until the
+	 * dead node returns. A QoS 0 subscription is a transient queue, which the cluster drops
+	 * with its node, so the client moves at once. Nothing is lost that a clean session
+	 * would keep: its queue goes when the connection goes either way, and the protocol
+	 * resends (events until confirmed; controller state in answer to every hello). What
+	 * QoS 0 gives up is the broker's per-subscription flow control (mqtt.prefetch): the
+	 * application's own windows bound what is in flight (docs/operations.md). */
+	bool subscribe_qos0;
 	/* Last Will: sent by the broker on an unclean disconnect only. will_topic NULL = none. */
 	const char *will_topic;
 	const void *will_payload;
@@ -155,7 +167,7 @@ const char *hall_mqtt_failure_text(const hall_mqtt_stats *st);
  * with hall_mqtt_destroy(). */
 hall_err hall_mqtt_create(const hall_mqtt_config *cfg, hall_mqtt **out, hall_error *err);
 
-/* Register a subscription (QoS 1). May be called before or after start, from the main
+/* Register a subscription (QoS 1, or 0 with subscribe_qos0). May be called before or after start, from the main
  * thread. The kiosk subscribes to exact topics only (docs/protocol.md); the controller may
  * use wildcards. Subscribing twice to the same filter is a no-op. HALL_ERR_INVALID for a
  * malformed filter. When connected, the SUBSCRIBE is sent at once; after every reconnect
