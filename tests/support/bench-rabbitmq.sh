@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tests/support/bench-rabbitmq.sh BUILD N [SIZE]   (by hand, never by ctest; BENCHMARKS.md)
+#
+# The same content push measured on a private 3-node RabbitMQ cluster and on the private
+# mosquitto bench_propagation starts itself, one after the other in one run (issue 13's
+# benchmark): BUILD/bench/bench_propagation with N kiosks and a pack of one SIZE-byte asset
+# (default 1 MiB), the kiosks spread over the three nodes (--broker A,B,C --rabbitmq: QoS 0
+# subscriptions, as the hall runs there), logged in as the nodes' loopback user. Prints
+# bench_propagation's summary for each, and the peak resident memory of every RabbitMQ
+# node during its run (sampled every 0.5 s) next to the nodes' memory before it.
+# Every node, epmd and data folder it starts is stopped and removed at the end.
+set -euo pipefail
+BUILD=${1:?usage: bench-rabbitmq.sh BUILD N [SIZE]}
+N=${2:?usage: bench-rabbitmq.sh BUILD N [SIZE]}
+SIZE=${3:-1048576}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH="$BUILD/bench/bench_propagation"
+[ -x "$BENCH" ] || { echo "bench-rabbitmq.sh: no $BENCH (build the project)" >&2; exit 2; }
+RMQ=""
+SAMPLER=""
+cleanup() {
+	[ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
+	[ -n "$RMQ" ] && "$HERE/start-rabbitmq.sh" stop "$RMQ"
+}
+trap cleanup EXIT
+uptime
+RMQ=$("$HERE/start-rabbitmq.sh" 3) || { RMQ=""; echo "bench-rabbitmq.sh: no cluster" >&2; exit 1; }
+echo "cluster up in $(cat "$RMQ/cluster_ms") ms"
+. "$RMQ/env"
+read -r PA PB PC <<<"$RMQ_MQTT"
+rss_mb() { echo $(($(ps -o rss= -p "$(cat "$RMQ/$1/beam.pid")") / 1024)); }
+echo "nodes before: a $(rss_mb a) MB, b $(rss_mb b) MB, c $(rss_mb c) MB"
+# Peak RSS per node, written to RMQ/peak-L as the sampler sees it.
+(
+	declare -A peak=([a]=0 [b]=0 [c]=0)
+	while :; do
+		for L in a b c; do
+			r=$(rss_mb "$L" 2>/dev/null) || continue
+			[ "$r" -gt "${peak[$L]}" ] && peak[$L]=$r && echo "$r" >"$RMQ/peak-$L"
+		done
+		sleep 0.5
+	done
+) &
+SAMPLER=$!
+echo "== RabbitMQ, 3 nodes, $N kiosks, $SIZE bytes"
+"$BENCH" --kiosks "$N" --size "$SIZE" --data /dev/shm --broker "127.0.0.1:$PA,127.0.0.1:$PB,127.0.0.1:$PC" \
+	--user guest --password guest --rabbitmq
+kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
+SAMPLER=""
+echo "nodes' peak during the run: a $(cat "$RMQ/peak-a") MB, b $(cat "$RMQ/peak-b") MB, c $(cat "$RMQ/peak-c") MB"
+"$HERE/start-rabbitmq.sh" stop "$RMQ"
+RMQ=""
+uptime
+echo "== mosquitto, $N kiosks, $SIZE bytes"
+"$BENCH" --kiosks "$N" --size "$SIZE" --data /dev/shm
+uptime
