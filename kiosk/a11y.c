@@ -277,7 +277,9 @@ static void check_hit(checker *c, size_t i, const hall_dl_item *it)
 		problem(c, HALL_A11Y_LABEL, i, "target at %d,%d has no id or no label", it->rect.x, it->rect.y);
 	if (!onscreen(c->screen, it->rect))
 		problem(c, HALL_A11Y_OFFSCREEN, i, "target \"%s\" leaves the screen", it->id);
-	if (r->check_reach)
+	/* A region that only describes a picture operates nothing: above the reach band
+	 * pictures are allowed (issue #12 Build 8: "above it, only pictures"). */
+	if (r->check_reach && !(it->role == HALL_ROLE_REGION && it->act.kind == HALL_ACT_NONE))
 		check_reach(c, i, it, "target");
 }
 

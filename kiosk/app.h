@@ -14,9 +14,9 @@
  *
  * HIT ids the app draws (stable: scripts, tests and usage reports use them):
  *  every screen: "home", "back", "language", "accessibility", "call-staff" (the bar);
- *  attract: "start", "exhibit-<id>" (the exhibit the schedule features), "lang-<code>", "mode-large-text", "mode-high-contrast",
- *    "mode-low-position", "mode-voice", "slide-prev", "slide-pause", "slide-next",
- *    "attract-image"; home: "exhibit-<id>"; dialogs: "lang-<code>", "mode-*",
+ *  attract: "start", "exhibit-<id>" (the exhibit the schedule features), "lang-<code>", "slide-pause",
+ *    "attract-image", "attract-picture" (low position: the picture above the band, a region);
+ *    when the poster cannot fit (paged fallback) also "mode-*", "slide-prev", "slide-next"; home: "exhibit-<id>"; dialogs: "lang-<code>", "mode-*",
  *    "mode-reduced-motion" (accessibility dialog), "volume-up/-down", "rate-up/-down", "speech-pause", "speech-replay", "dialog-close",
  *    "more-time", "finish", "pin-0".."pin-9", "pin-delete", "pin-cancel", "pin-ok";
  *  info notice banner: "notice"; any overflowing page: "page-prev", "page-next";

@@ -345,24 +345,64 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 		hall_ui_flow_buttons(f, groups[g].b, groups[g].n);
 }
 
-/* The attract loop as a poster (issue #12 Build 2): the slide's picture across the
- * screen (cross-fading from the last one in HALL_MOTION_FADE_MS), its caption as a
- * display-size headline on an opaque band (its contrast never depends on the picture),
- * "touch anywhere to start" in the content's languages in turn (one every
- * HALL_MOTION_CYCLE_MS: far below 3 changes a second), and one compact row of choices
- * under it: start, the languages, the modes, the slide controls. The whole picture is a
- * target that starts the visit. Returns 0, drawing nothing, when the screen cannot hold
- * it (large text, a short low-position band): the paged layout is used then. */
+/* The attract loop as a poster (issue #12 Build 2): the slide's picture (cross-fading
+ * from the last one in HALL_MOTION_FADE_MS), its caption as a large headline on an opaque
+ * panel (its contrast never depends on the picture), "touch anywhere to start" in the
+ * content's languages in turn (one every HALL_MOTION_CYCLE_MS: far below 3 changes a
+ * second), and one compact row of a few large choices under both: start, the languages
+ * (each in its own name: a visitor finds theirs without reading Korean) and pause. The
+ * accessible modes are the bar's Accessibility, one touch away on every screen.
+ *
+ * Where the caption goes: beside the picture on a landscape screen (the picture keeps a
+ * picture's proportions and the caption never covers its subject), under it otherwise;
+ * in low position the picture fills the screen above the reach band and the caption,
+ * the prompt and the row lie inside the band (issue #12 Build 8). The headline takes the
+ * largest size of the scale (display, key figure, title, body) that fits. The whole
+ * picture and caption are one target that starts the visit. Returns 0, drawing nothing,
+ * when the screen cannot hold it: the paged layout is used then. */
+typedef struct poster_text {
+	int hpx, hlh, hl;   /* headline font px, line height, lines */
+	int ppx, plh, pl;   /* prompt font px, line height, lines (of its longest language) */
+	int h;              /* the whole block: headline, gap, prompt */
+} poster_text;
+
+/* The largest headline size whose block fits `inner` x `max_h` in at most max_lines
+ * lines; 0 when even the body size does not. */
+static int poster_fit(const hall_ui *ui, const hall_content *c, const char *cap, hall_lang cl, int inner, int max_h,
+                      int max_lines, poster_text *t)
+{
+	const int px[4] = {ui->display_px, ui->figure_px, ui->title_px, ui->font_px};
+	const int lh[4] = {ui->display_line_h, ui->figure_line_h, ui->title_line_h, ui->line_h};
+	for (int k = 0; k < 4; k++) {
+		t->hpx = px[k];
+		t->hlh = lh[k];
+		t->hl = hall_ui_count_lines(ui, cap, px[k], cl, 1, inner, 12);
+		/* The prompt one step under the headline, at least the body size. */
+		t->ppx = k < 3 ? px[k + 1 < 2 ? 2 : k + 1] : ui->font_px;
+		t->plh = k < 3 ? lh[k + 1 < 2 ? 2 : k + 1] : ui->line_h;
+		t->pl = 1;
+		for (size_t i = 0; i < c->n_languages; i++) {
+			int l2 = hall_ui_count_lines(ui, hall_ui_string(HALL_STR_TOUCH_TO_START, c->languages[i]), t->ppx,
+			                             c->languages[i], 0, inner, 6);
+			t->pl = l2 > t->pl ? l2 : t->pl;
+		}
+		t->h = t->hl * t->hlh + ui->gap_px + t->pl * t->plh;
+		if (t->hl <= max_lines && t->h <= max_h)
+			return 1;
+	}
+	return 0;
+}
+
 static int attract_poster(hall_app *app, frame *fr, int64_t now)
 {
 	hall_ui *ui = &fr->ui;
 	const hall_content *c = app->content;
 	size_t n_slides = c ? c->n_attract : 0;
-	if (n_slides == 0 || ui->scale > 1)
+	if (n_slides == 0)
 		return 0;
 	hall_rect area = fr->content;
 	int m = ui->gap_px;
-	hall_ui_button_spec b[3 + 1 + HALL_LANG_COUNT + MODE_MAX + 3];
+	hall_ui_button_spec b[3 + HALL_LANG_COUNT];
 	size_t n = 0;
 	char feat_id[96], feat_text[600];
 	int fi = app__featured_exhibit(app);
@@ -371,7 +411,8 @@ static int attract_poster(hall_app *app, frame *fr, int64_t now)
 		hall_lang tl;
 		const char *t = hall_text_get_lang(&fe->title, ui->lang, &tl);
 		snprintf(feat_id, sizeof(feat_id), "exhibit-%s", fe->id ? fe->id : "?");
-		snprintf(feat_text, sizeof(feat_text), "%s: %s", hall_ui_string(HALL_STR_NOW_SHOWING, tl), t ? t : "");
+		snprintf(feat_text, sizeof(feat_text), "%s%s%s", hall_ui_string(HALL_STR_NOW_SHOWING, tl),
+		         hall_ui_label_sep(tl), t ? t : "");
 		b[n++] = (hall_ui_button_spec){feat_id, HALL_ACT(HALL_ACT_OPEN_EXHIBIT, fi), feat_text, tl, NULL,
 		                               HALL_ROLE_LINK, HALL_UI_BUTTON};
 	}
@@ -380,20 +421,13 @@ static int attract_poster(hall_app *app, frame *fr, int64_t now)
 	                               HALL_UI_BUTTON_PRIMARY};
 	lang_bufs lbufs;
 	n += lang_buttons(app, b + n, &lbufs);
-	char bufs[MODE_MAX][160], spoken[MODE_MAX][160];
-	n += mode_buttons(app, ui, b + n, bufs, spoken, 1);
-	if (n_slides > 1) {
-		b[n++] = (hall_ui_button_spec){"slide-prev", HALL_ACT_0(HALL_ACT_SLIDE_PREV),
-		                               hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
-		                               HALL_UI_BUTTON};
+	if (n_slides > 1)
 		b[n++] = (hall_ui_button_spec){"slide-pause", HALL_ACT_0(HALL_ACT_SLIDE_PAUSE),
 		                               hall_ui_string(app->attract_paused ? HALL_STR_PLAY : HALL_STR_PAUSE, ui->lang),
 		                               ui->lang, NULL, HALL_ROLE_TOGGLE, HALL_UI_BUTTON};
-		b[n++] = (hall_ui_button_spec){"slide-next", HALL_ACT_0(HALL_ACT_SLIDE_NEXT),
-		                               hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
-		                               HALL_UI_BUTTON};
-	}
+	/* Large controls: a row half a target taller than the least, when it stays one row. */
 	int rows_h = hall_ui_button_rows(ui, (hall_rect){area.x, 0, area.w, area.h}, b, n, 0);
+	int row_top = area.y + area.h - rows_h;
 
 	int k = app->attract_slide % (int)n_slides;
 	const hall_slide *s = &c->attract[k];
@@ -409,37 +443,40 @@ static int attract_poster(hall_app *app, frame *fr, int64_t now)
 		pl = c->languages[(size_t)((now / HALL_MOTION_CYCLE_MS) % (int64_t)c->n_languages)];
 	const char *prompt = hall_ui_string(HALL_STR_TOUCH_TO_START, pl);
 
-	/* The headline: display size (3x the body) while it takes at most 3 lines across the
-	 * band, else the key-figure size. */
-	int band_w = area.w;
-	int inner = band_w - 2 * ui->pad_px * 2;
-	int hpx = ui->display_px, hlh = ui->display_line_h;
-	int hl = hall_ui_count_lines(ui, cap, hpx, cl, 1, inner, 8);
-	if (hl > 3) {
-		hpx = ui->figure_px;
-		hlh = ui->figure_line_h;
-		hl = hall_ui_count_lines(ui, cap, hpx, cl, 1, inner, 8);
-	}
-	int pl_lines = hall_ui_count_lines(ui, prompt, ui->title_px, pl, 0, inner, 4);
-	/* The prompt's band keeps the height of its longest language, so the headline never
-	 * moves as the languages turn. */
-	for (size_t i = 0; i < c->n_languages; i++) {
-		int l2 = hall_ui_count_lines(ui, hall_ui_string(HALL_STR_TOUCH_TO_START, c->languages[i]), ui->title_px,
-		                             c->languages[i], 0, inner, 4);
-		if (l2 > pl_lines)
-			pl_lines = l2;
-	}
-	int band_h = 2 * ui->pad_px * 2 + hl * hlh + m + pl_lines * ui->title_line_h;
-
 	int low = (ui->modes & HALL_APP_MODE_LOW_POSITION) != 0;
-	int top_free = area.y == ui->view.y + m && !low; /* no banner above: bleed to the top */
-	/* The picture across the screen, the band under it (a lower third: the picture is
-	 * never covered), the row of choices under both. */
-	hall_rect band = {area.x, area.y + area.h - rows_h - m - band_h, band_w, band_h};
-	hall_rect pic = {ui->view.x, top_free ? 0 : area.y, ui->view.w, 0};
-	pic.h = band.y - pic.y;
-	if (band.y < area.y || pic.h < area.h * 2 / 5)
-		return 0;
+	int pad = 2 * ui->pad_px;
+	hall_rect pic, panel;
+	poster_text t;
+	if (low) {
+		/* Above the reach band only the picture; caption and prompt in the band. */
+		pic = (hall_rect){0, 0, ui->screen.width_px, ui->view.y};
+		panel = (hall_rect){area.x, area.y, area.w, row_top - m - area.y};
+		if (pic.h < ui->target_px)
+			pic.h = 0;
+		if (panel.h < 2 * pad || !poster_fit(ui, c, cap, cl, panel.w - 2 * pad, panel.h - 2 * pad, 4, &t))
+			return 0;
+	} else {
+		int top_free = area.y == ui->view.y + m; /* no banner above: bleed to the top */
+		int top = top_free ? ui->view.y : area.y;
+		int avail_h = row_top - m - top;
+		int side = area.w > area.h;
+		if (side) {
+			/* The picture on the left three fifths, the caption panel on the right. */
+			int panel_w = area.w * 2 / 5;
+			panel = (hall_rect){area.x + area.w - panel_w, top, panel_w + (ui->view.x + ui->view.w - area.x - area.w),
+			                    avail_h};
+			pic = (hall_rect){ui->view.x, top, panel.x - ui->view.x, avail_h};
+			side = poster_fit(ui, c, cap, cl, panel_w - 2 * pad, avail_h - 2 * pad, 6, &t);
+		}
+		if (!side) {
+			/* The caption under the picture, as tall as its text. */
+			if (!poster_fit(ui, c, cap, cl, area.w - 2 * pad, avail_h / 2 - 2 * pad, 3, &t))
+				return 0;
+			int band_h = t.h + 2 * pad;
+			panel = (hall_rect){area.x, row_top - m - band_h, area.w, band_h};
+			pic = (hall_rect){ui->view.x, top, ui->view.w, panel.y - top};
+		}
+	}
 
 	/* The picture, fading in over the last one. */
 	double e = app__reduced_motion(app) || app->attract_changed == 0
@@ -450,35 +487,52 @@ static int attract_poster(hall_app *app, frame *fr, int64_t now)
 	app__exhibit_ctx(app, ui, area, NULL, &tally, &ec);
 	char path[1024];
 	const hall_slide *ps = &c->attract[app->attract_prev % (int)n_slides];
-	if (e < 1.0 && ps != s && exhibits__asset_path(&ec, ps->image, path, sizeof(path)))
-		hall_dl_image(ui->dl, pic, path, 1);
-	if (exhibits__asset_path(&ec, s->image, path, sizeof(path))) {
-		hall_dl_item *im = hall_dl_image(ui->dl, pic, path, 1);
-		if (im)
-			im->color.a = (uint8_t)(e * 255.0 + 0.5);
-	} else {
-		hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
-		hall_dl_box(ui->dl, pic, st.fill);
+	/* Above the reach band the strip is far wider than a picture: the whole picture is
+	 * shown (fitted), so its subject is never cropped away. */
+	int fill = !low;
+	if (pic.h > 0) {
+		if (e < 1.0 && ps != s && exhibits__asset_path(&ec, ps->image, path, sizeof(path)))
+			hall_dl_image(ui->dl, pic, path, fill);
+		if (exhibits__asset_path(&ec, s->image, path, sizeof(path))) {
+			hall_dl_item *im = hall_dl_image(ui->dl, pic, path, fill);
+			if (im)
+				im->color.a = (uint8_t)(e * 255.0 + 0.5);
+		} else {
+			hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
+			hall_dl_box(ui->dl, pic, st.fill);
+		}
 	}
 	char label[1400];
 	snprintf(label, sizeof(label), "%s. %s: %s", hall_ui_string(HALL_STR_TOUCH_TO_START, ui->lang),
-	         hall_ui_string(HALL_STR_IMAGE, ui->lang),
-	         alt && alt[0] ? alt : cap);
-	/* Picture and band are one target: touch anywhere. */
-	hall_ui_hit(ui, (hall_rect){pic.x, pic.y, pic.w, band.y + band.h - pic.y}, "attract-image",
-	            HALL_ACT_0(HALL_ACT_START), HALL_ROLE_BUTTON, label);
+	         hall_ui_string(HALL_STR_IMAGE, ui->lang), alt && alt[0] ? alt : cap);
+	/* Picture and caption are one target: touch anywhere. In low position only the
+	 * caption panel is (a target above the band would be out of reach), and the picture
+	 * is described by a region. */
+	hall_rect hit = panel;
+	if (!low) {
+		int x0 = pic.x < panel.x ? pic.x : panel.x, y0 = pic.y < panel.y ? pic.y : panel.y;
+		int x1 = panel.x + panel.w > pic.x + pic.w ? panel.x + panel.w : pic.x + pic.w;
+		int y1 = panel.y + panel.h > pic.y + pic.h ? panel.y + panel.h : pic.y + pic.h;
+		hit = (hall_rect){x0, y0, x1 - x0, y1 - y0};
+	} else if (pic.h > 0) {
+		hall_ui_hit(ui, pic, "attract-picture", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION,
+		            alt && alt[0] ? alt : cap);
+	}
+	hall_ui_hit(ui, hit, "attract-image", HALL_ACT_0(HALL_ACT_START), HALL_ROLE_BUTTON, label);
 
-	/* The headline band. */
+	/* The caption panel: headline and prompt in the middle of its height. */
 	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
 	st.border_px = 0;
-	hall_theme_box(ui->dl, band, &st);
-	int x = band.x + 2 * ui->pad_px, y = band.y + 2 * ui->pad_px;
-	hall_ui_text_box(ui, (hall_rect){x, y, inner, hl * hlh}, cap, hpx, cl, 1, st.text, st.fill, 0);
-	hall_ui_text_box(ui, (hall_rect){x, y + hl * hlh + m, inner, pl_lines * ui->title_line_h}, prompt, ui->title_px,
-	                 pl, 0, st.text, st.fill, 0);
+	hall_theme_box(ui->dl, panel, &st);
+	int inner = panel.w - 2 * pad - (low ? 0 : (panel.x + panel.w) - (area.x + area.w));
+	int x = panel.x + pad;
+	int y = panel.y + (panel.h - t.h) / 2;
+	hall_ui_text_box(ui, (hall_rect){x, y, inner, t.hl * t.hlh}, cap, t.hpx, cl, 1, st.text, st.fill, 0);
+	hall_ui_text_box(ui, (hall_rect){x, y + t.hl * t.hlh + m, inner, t.pl * t.plh}, prompt, t.ppx, pl, 0, st.text,
+	                 st.fill, 0);
 	hall_ui_set_heading(ui, cap);
 
-	hall_ui_button_rows(ui, (hall_rect){area.x, area.y + area.h - rows_h, area.w, rows_h}, b, n, 1);
+	hall_ui_button_rows(ui, (hall_rect){area.x, row_top, area.w, rows_h}, b, n, 1);
 	return 1;
 }
 
@@ -498,19 +552,52 @@ static int tile_text_h(const hall_ui *ui, const hall_exhibit *ex, int inner)
 	       hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 40) * ui->line_h + 2 * ui->pad_px;
 }
 
+/* How a home tile is laid out for `cols` columns of width col_w: picture over caption,
+ * or (one wide column: large text on a landscape screen) picture beside the caption, so
+ * the picture keeps a picture's proportions instead of a thin strip whose crop loses its
+ * subject. Sets the caption's inner width and the picture's width (side) or least height
+ * (over: the picture never gets flatter than 5:1). */
+typedef struct tile_shape {
+	int side;   /* the picture left of the caption */
+	int pic_w;  /* side: the picture's width */
+	int inner;  /* the caption's text width */
+	int pic_min_h;
+} tile_shape;
+
+static tile_shape home_tile_shape(const hall_ui *ui, const hall_rect *area, int cols, int col_w)
+{
+	tile_shape t;
+	t.side = cols == 1 && area->w > area->h && col_w >= 6 * ui->target_px;
+	if (t.side) {
+		t.pic_w = col_w * 2 / 5;
+		t.inner = col_w - t.pic_w - 2 * ui->pad_px;
+		t.pic_min_h = t.pic_w / 3;
+	} else {
+		t.pic_w = col_w;
+		t.inner = col_w - 2 * ui->pad_px;
+		t.pic_min_h = col_w / 5;
+	}
+	if (t.pic_min_h < ui->target_px)
+		t.pic_min_h = ui->target_px;
+	return t;
+}
+
 /* Tile heights of row [i, i + cols): natural (the caption band and a picture half the
- * page tall) and least (the caption band alone, at least a target). */
+ * page tall; beside the caption, the page) and least (the caption band and the
+ * picture at its least: home keeps its pictures in every mode). */
 static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_t *shown, size_t n_shown, size_t i,
-                             int cols, int inner, int page_h, int *nat, int *least)
+                             int cols, const tile_shape *t, int page_h, int *nat, int *least)
 {
 	const hall_content *c = app->content;
 	*nat = *least = ui->target_px;
 	for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
-		int h = tile_text_h(ui, &c->exhibits[shown[k]], inner);
-		if (h > *least)
-			*least = h;
-		if (h + page_h / 2 > *nat)
-			*nat = h + page_h / 2;
+		int h = tile_text_h(ui, &c->exhibits[shown[k]], t->inner);
+		int lo = t->side ? (h > t->pic_min_h ? h : t->pic_min_h) : h + t->pic_min_h;
+		int hi = t->side ? page_h : h + page_h / 2;
+		if (lo > *least)
+			*least = lo;
+		if (hi > *nat)
+			*nat = hi;
 	}
 }
 
@@ -531,11 +618,11 @@ static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const siz
 	const hall_ui *ui = f->ui;
 	int gap = ui->gap_px;
 	int col_w = (f->area.w - (cols - 1) * gap) / cols;
-	int inner = col_w - 2 * ui->pad_px;
+	tile_shape t = home_tile_shape(ui, &f->area, cols, col_w);
 	size_t rows = (n_shown + (size_t)cols - 1) / (size_t)cols;
 	int nat[HALL_CONTENT_EXHIBITS_MAX], least[HALL_CONTENT_EXHIBITS_MAX];
 	for (size_t r = 0; r < rows; r++) {
-		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, inner, f->area.h, &nat[r], &least[r]);
+		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, &t, f->area.h, &nat[r], &least[r]);
 	}
 	memset(p, 0, sizeof(*p));
 	for (size_t r = 0; r < rows; r++) {
@@ -653,7 +740,8 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 			best.row_h[r] += spare / (int)nrows;
 	}
 	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
-	int inner = col_w - 2 * ui->pad_px;
+	tile_shape shape = home_tile_shape(ui, &f->area, cols, col_w);
+	int inner = shape.inner;
 	hall_exhibit_ctx ec;
 	hall_poll_tally tally;
 	app__exhibit_ctx(app, ui, f->area, NULL, &tally, &ec);
@@ -663,13 +751,14 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		hall_rect r;
 		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
 			continue;
-		/* The caption bands of a row share one height, so the titles line up. */
+		/* The caption bands of a row share one height, so the titles line up; beside
+		 * the picture the caption has the tile's height. */
 		int band_h = 0;
 		for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
 			int h = tile_text_h(ui, &c->exhibits[shown[k]], inner);
 			band_h = h > band_h ? h : band_h;
 		}
-		if (band_h > r.h)
+		if (shape.side || band_h > r.h)
 			band_h = r.h;
 		for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
 			const hall_exhibit *ex = &c->exhibits[shown[k]];
@@ -677,20 +766,31 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 			const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
 			const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
 			hall_rect tile = {r.x + (int)(k - i) * (col_w + ui->gap_px), r.y, col_w, r.h};
-			/* A picture tile (issue #12 Build 3): the exhibit's picture fills the top, the
-			 * caption band under it carries the title and the whole summary. The tile's
-			 * box is its outline (3:1 on the ground) and the band's ground. */
+			/* A picture tile (issue #12 Build 3): the exhibit's picture fills the top (or
+			 * the left), the caption band under (beside) it carries the title and the
+			 * whole summary. The tile's box is its outline (3:1 on the ground) and the
+			 * band's ground. */
 			hall_theme_box(ui->dl, tile, &st);
 			hall_rect pic = {tile.x + st.border_px, tile.y + st.border_px, tile.w - 2 * st.border_px,
 			                 tile.h - band_h - st.border_px};
+			int tx = tile.x + ui->pad_px;
+			if (shape.side) {
+				pic = (hall_rect){tile.x + st.border_px, tile.y + st.border_px, shape.pic_w - st.border_px,
+				                  tile.h - 2 * st.border_px};
+				tx = tile.x + shape.pic_w + ui->pad_px;
+			}
 			char path[1024];
 			if (pic.h >= ui->target_px && exhibits__asset_path(&ec, exhibits__tile_picture(ex), path, sizeof(path)))
 				hall_dl_image(ui->dl, pic, path, 1);
-			int ty = tile.y + tile.h - band_h + ui->pad_px;
+			int text_h = tile_text_h(ui, ex, inner);
+			/* Beside the picture the caption sits in the middle of the tile's height. */
+			int ty = shape.side ? tile.y + (tile.h - (text_h < tile.h ? text_h : tile.h)) / 2 + ui->pad_px
+			                    : tile.y + tile.h - band_h + ui->pad_px;
+			int band = shape.side ? (text_h < tile.h ? text_h : tile.h) : band_h;
 			/* Only a tile taller than a whole page (large text on a small screen) is
 			 * short of room: its text is then cut where the page ends, the title at
 			 * the body size when even one title line does not fit. */
-			int room = band_h - 2 * ui->pad_px;
+			int room = band - 2 * ui->pad_px;
 			int tpx = ui->title_px, tlh = ui->title_line_h;
 			if (room < tlh) {
 				tpx = ui->font_px;
@@ -700,12 +800,11 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 			if (th > room)
 				th = room > 0 ? room - room % tlh : 0;
 			if (th >= tlh)
-				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, ty, inner, th}, t, tpx, tl, 1, st.text,
-				                 st.fill, 0);
-			int sh = band_h - 2 * ui->pad_px - th;
+				hall_ui_text_box(ui, (hall_rect){tx, ty, inner, th}, t, tpx, tl, 1, st.text, st.fill, 0);
+			int sh = band - 2 * ui->pad_px - th;
 			if (sh >= ui->line_h)
-				hall_ui_text_box(ui, (hall_rect){tile.x + ui->pad_px, ty + th, inner, sh}, s, ui->font_px, sl, 0,
-				                 st.text, st.fill, 0);
+				hall_ui_text_box(ui, (hall_rect){tx, ty + th, inner, sh}, s, ui->font_px, sl, 0, st.text, st.fill,
+				                 0);
 			char id[96], label[1400];
 			hall_lang al;
 			const char *alt = ex->image ? hall_text_get_lang(&ex->alt, ui->lang, &al) : NULL;

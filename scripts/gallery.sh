@@ -31,7 +31,8 @@ trap 'rm -rf "$tmp"' EXIT
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 
 # The screens, in a visitor's order: "NAME|actions before the shot" (actions are script
-# lines separated by ';').
+# lines separated by ';'; @PN turns N pages in the large-text modes: home holds one
+# picture tile a page there, the poll's vote button is on its second page).
 screens=(
   "home|"
   "language|tap-id language;wait 300"
@@ -40,15 +41,15 @@ screens=(
   "brand-1|tap-id dialog-close;wait 200;tap-id exhibit-brand;wait 300"
   "brand-2|tap-id next;wait 300"
   "brand-3|tap-id next;wait 300"
-  "policy|tap-id home;wait 200;tap-id exhibit-policy;wait 300"
+  "policy|tap-id home;wait 200;@P1;tap-id exhibit-policy;wait 300"
   "policy-card|tap-id card-office;wait 300"
   "policy-chart|tap-id back;wait 300;tap-id chart-budget;wait 300"
   "policy-complaints|tap-id back;wait 300;tap-id chart-complaints;wait 300"
-  "city|tap-id home;wait 200;tap-id exhibit-city;wait 300"
+  "city|tap-id home;wait 200;@P2;tap-id exhibit-city;wait 300"
   "city-districts|tap-id districts;wait 300"
   "city-district|tap-id district-jongno;wait 300"
-  "poll|tap-id home;wait 200;tap-id exhibit-vote;wait 300"
-  "poll-thanks|tap-id option-river;wait 200;tap-id vote;wait 300"
+  "poll|tap-id home;wait 200;@P3;tap-id exhibit-vote;wait 300"
+  "poll-thanks|tap-id option-river;wait 200;@P1;tap-id vote;wait 300"
 )
 
 mode_taps() { # the accessibility toggles of a mode, as script lines
@@ -81,7 +82,14 @@ for mode in $modes; do
       for s in "${screens[@]}"; do
         name=${s%%|*}
         acts=${s#*|}
-        [ -n "$acts" ] && tr ';' '\n' <<< "$acts"
+        if [ -n "$acts" ]; then
+          tr ';' '\n' <<< "$acts" | while read -r l; do
+            case "$l" in
+              @P*) case "$mode" in large*) for _ in $(seq "${l#@P}"); do echo "tap-id page-next"; echo "wait 300"; done ;; esac ;;
+              *) echo "$l" ;;
+            esac
+          done
+        fi
         echo "shot $p-$name"
       done
       echo "quit"

@@ -100,6 +100,8 @@ tour() {
     done
     echo "tap-id home"
     echo "wait 200"
+    # large text: home holds one picture tile a page, the policy hall is on page 2
+    [ "$modes" = large ] && { echo "tap-id page-next"; echo "wait 300"; }
     echo "tap-id exhibit-policy"
     echo "wait 300"
     echo "tap-id card-office"
@@ -116,8 +118,8 @@ tour() {
     echo "dump $p-policy-chart"
     echo "tap-id home"
     echo "wait 200"
-    # large text: home holds two picture tiles a page (no summary cut), the city is on page 2
-    [ "$modes" = large ] && { echo "tap-id page-next"; echo "wait 300"; }
+    # large text: the city is on page 3 of home
+    [ "$modes" = large ] && { for _ in 1 2; do echo "tap-id page-next"; echo "wait 300"; done; }
     echo "tap-id exhibit-city"
     echo "wait 300"
     echo "shot $p-city"
@@ -130,7 +132,7 @@ tour() {
     echo "dump $p-city-district"
     echo "tap-id home"
     echo "wait 200"
-    [ "$modes" = large ] && { echo "tap-id page-next"; echo "wait 300"; }
+    [ "$modes" = large ] && { for _ in 1 2 3; do echo "tap-id page-next"; echo "wait 300"; done; }
     echo "tap-id exhibit-vote"
     echo "wait 300"
     echo "shot $p-poll"

@@ -271,6 +271,65 @@ static const unsigned all_modes[] = {
 	HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION,
 };
 
+/* Home keeps its picture tiles in every mode (issue #12 Build 3 and 7): in large text
+ * every exhibit's tile still shows its picture, with a picture's proportions (not a thin
+ * strip whose crop loses the subject), and the page counter is whole numbers. */
+static void home_should_keep_picture_tiles_in_every_mode(void **state)
+{
+	(void)state;
+	static const unsigned modes[] = {0, HALL_APP_MODE_LARGE_TEXT, HALL_APP_MODE_LOW_POSITION,
+	                                 HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			fixture *f = fixture_new(tu_config_landscape);
+			tap(f, "start");
+			set_lang_modes(f, (hall_lang)l, modes[m]);
+			tap(f, "home");
+			size_t tiles = 0;
+			for (int k = 0; k < 10; k++) {
+				hall_app_build(f->app, f->now, f->dl);
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *h = hall_dl_at(f->dl, i);
+					if (h->kind != HALL_DL_HIT || strncmp(h->id, "exhibit-", 8) != 0)
+						continue;
+					tiles++;
+					const hall_dl_item *pic = NULL;
+					for (size_t j = 0; j < hall_dl_count(f->dl); j++) {
+						const hall_dl_item *im = hall_dl_at(f->dl, j);
+						if (im->kind == HALL_DL_IMAGE && im->rect.x >= h->rect.x && im->rect.y >= h->rect.y &&
+						    im->rect.x + im->rect.w <= h->rect.x + h->rect.w &&
+						    im->rect.y + im->rect.h <= h->rect.y + h->rect.h)
+							pic = im;
+					}
+					int wants = 0; /* the exhibit has a picture (the test pack's city has none) */
+					hall_content *def = tu_default_pack();
+					for (size_t e = 0; e < def->n_exhibits; e++)
+						if (strcmp(def->exhibits[e].id, h->id + 8) == 0)
+							wants = exhibits__tile_picture(&def->exhibits[e]) != NULL;
+					hall_content_destroy(def);
+					if (!wants)
+						continue;
+					if (!pic)
+						fail_msg("%s modes %u: tile %s has no picture", hall_lang_code((hall_lang)l), modes[m], h->id);
+					if (pic->rect.w > 5 * pic->rect.h + 5 || pic->rect.h > 3 * pic->rect.w)
+						fail_msg("%s modes %u: tile %s's picture is %dx%d, a strip", hall_lang_code((hall_lang)l),
+						         modes[m], h->id, pic->rect.w, pic->rect.h);
+				}
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *t = hall_dl_at(f->dl, i);
+					if (t->kind == HALL_DL_TEXT && strstr(t->text, " / ") && strchr(t->text, '.'))
+						fail_msg("page counter \"%s\" is not whole numbers", t->text);
+				}
+				if (!has(f, "page-next"))
+					break;
+				tap(f, "page-next");
+			}
+			assert_int_equal(tiles, 4);
+			fixture_free(f);
+		}
+	}
+}
+
 static void every_exhibit_should_meet_the_rules_on_a_landscape_screen(void **state)
 {
 	(void)state;
@@ -793,6 +852,7 @@ static void poll_should_fit_as_many_options_per_page_as_hold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(home_should_keep_picture_tiles_in_every_mode),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_landscape_screen),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_portrait_screen),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_small_screen),
