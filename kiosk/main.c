@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <systemd/sd-daemon.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -74,6 +75,12 @@ typedef struct stats {
 	size_t nlat;
 	double first_frame_ms;  /* process start -> first present */
 	unsigned long steady_frames, steady_textures;
+	/* The same in CPU time of the main thread (CLOCK_THREAD_CPUTIME_ID): what the kiosk
+	 * spent itself, which other processes on a shared machine stretch much less than the
+	 * wall-clock figures. Indexed as their wall-clock twins. */
+	double *frame_cpu, *steady_cpu, *anim_cpu, *latency_cpu;
+	double input_cpu_ms;    /* thread CPU when the oldest unpresented input was taken */
+	hall_render_cost input_cost; /* cold work done before that input (HALL_STATS_SLOW_MS log) */
 } stats;
 
 /* Warming while idle: the screens one tap away from the one on show are built off-screen
@@ -429,10 +436,23 @@ static int map_key(SDL_Keycode key, Uint16 mod, hall_app_key_code *out)
 	return -1;
 }
 
+static double thread_cpu_ms(void)
+{
+	struct timespec t;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
+		return 0;
+	return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
+
 static void note_input(kiosk *k, Uint32 ts)
 {
-	if (!k->input_ts)
+	if (!k->input_ts) {
 		k->input_ts = ts ? ts : 1;
+		if (k->st.enabled) {
+			k->st.input_cpu_ms = thread_cpu_ms();
+			hall_render_get_cost(k->render, &k->st.input_cost);
+		}
+	}
 }
 
 static void finger_to_logical(kiosk *k, float fx, float fy, int *x, int *y)
@@ -731,13 +751,18 @@ static void print_stats(kiosk *k)
 	       "\"build_ms_p99\": %.2f, \"inputs\": %zu, "
 	       "\"input_to_present_ms_p99\": %.2f, \"first_frame_ms\": %.1f, \"peak_rss_kb\": %ld, "
 	       "\"steady_frames\": %lu, \"textures_per_steady_frame\": %.3f, \"steady_ms_p99\": %.2f, "
-	       "\"transition_frames\": %zu, \"transition_ms_p99\": %.2f}\n",
+	       "\"transition_frames\": %zu, \"transition_ms_p99\": %.2f, \"frame_cpu_ms_p99\": %.2f, "
+	       "\"steady_cpu_ms_p99\": %.2f, \"transition_cpu_ms_p99\": %.2f, \"input_cpu_ms_p99\": %.2f, "
+	       "\"cpu_s\": %.2f}\n",
 	       k->st.nframes, pct(k->st.frame_ms, k->st.nframes, 50), pct(k->st.frame_ms, k->st.nframes, 99),
 	       pct(k->st.build_ms, k->st.nframes, 50), pct(k->st.build_ms, k->st.nframes, 99),
 	       k->st.nlat, pct(k->st.latency_ms, k->st.nlat, 99), k->st.first_frame_ms, ru.ru_maxrss,
 	       k->st.steady_frames,
 	       k->st.steady_frames ? (double)k->st.steady_textures / (double)k->st.steady_frames : 0.0,
-	       pct(k->st.steady_ms, k->st.nsteady, 99), k->st.nanim, pct(k->st.anim_ms, k->st.nanim, 99));
+	       pct(k->st.steady_ms, k->st.nsteady, 99), k->st.nanim, pct(k->st.anim_ms, k->st.nanim, 99),
+	       pct(k->st.frame_cpu, k->st.nframes, 99), pct(k->st.steady_cpu, k->st.nsteady, 99),
+	       pct(k->st.anim_cpu, k->st.nanim, 99), pct(k->st.latency_cpu, k->st.nlat, 99),
+	       (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	fflush(stdout);
 }
 
@@ -760,6 +785,7 @@ static void warm_restart(kiosk *k)
 static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 {
 	Uint64 t0 = SDL_GetPerformanceCounter();
+	double cpu0 = k->st.enabled ? thread_cpu_ms() : 0;
 	hall_app_tick(k->app, now);
 	hall_dl *next = k->dl[k->cur ^ 1];
 	hall_app_build(k->app, now, next);
@@ -810,23 +836,37 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	if (k->st.enabled) {
 		if (k->st.nframes == 0)
 			k->st.first_frame_ms = ms_since(k->t_start);
+		double cpu1 = thread_cpu_ms();
 		if (k->st.nframes < STATS_MAX) {
 			k->st.build_ms[k->st.nframes] = build_ms;
+			k->st.frame_cpu[k->st.nframes] = cpu1 - cpu0;
 			k->st.frame_ms[k->st.nframes++] = ms_since(t0);
-			if (same)
+			if (same) {
+				k->st.steady_cpu[k->st.nsteady] = cpu1 - cpu0;
 				k->st.steady_ms[k->st.nsteady++] = k->st.frame_ms[k->st.nframes - 1];
-			else if (hall_app_animating(k->app, now))
+			} else if (hall_app_animating(k->app, now)) {
+				k->st.anim_cpu[k->st.nanim] = cpu1 - cpu0;
 				k->st.anim_ms[k->st.nanim++] = k->st.frame_ms[k->st.nframes - 1];
+			}
 			if (k->st.slow_ms > 0 && k->st.frame_ms[k->st.nframes - 1] > k->st.slow_ms)
-				hall_info("stats: frame %zu took %.2f ms (build %.2f ms) on %s",
-				         k->st.nframes - 1, k->st.frame_ms[k->st.nframes - 1], build_ms,
+				hall_info("stats: frame %zu took %.2f ms (build %.2f ms, %.2f ms CPU) on %s",
+				         k->st.nframes - 1, k->st.frame_ms[k->st.nframes - 1], build_ms, cpu1 - cpu0,
 				         hall_app_screen_id(k->app));
 		}
 		if (k->input_ts && k->st.nlat < STATS_MAX) {
+			k->st.latency_cpu[k->st.nlat] = cpu1 - k->st.input_cpu_ms;
 			k->st.latency_ms[k->st.nlat++] = (double)(SDL_GetTicks() - k->input_ts);
-			if (k->st.slow_ms > 0 && k->st.latency_ms[k->st.nlat - 1] > k->st.slow_ms)
-				hall_info("stats: input %zu shown after %.0f ms on %s", k->st.nlat - 1,
-				          k->st.latency_ms[k->st.nlat - 1], hall_app_screen_id(k->app));
+			if (k->st.slow_ms > 0 && k->st.latency_ms[k->st.nlat - 1] > k->st.slow_ms) {
+				hall_render_cost c, *c0 = &k->st.input_cost;
+				hall_render_get_cost(k->render, &c);
+				hall_info("stats: input %zu shown after %.0f ms (%.1f ms CPU) on %s: %lu images %.1f ms, %lu fonts "
+				          "opened %.1f ms, %lu measured %.1f ms, %lu texts %.1f ms",
+				          k->st.nlat - 1, k->st.latency_ms[k->st.nlat - 1], k->st.latency_cpu[k->st.nlat - 1],
+				          hall_app_screen_id(k->app), c.images - c0->images, c.image_ms - c0->image_ms,
+				          c.text.font_opens - c0->text.font_opens, c.text.font_open_ms - c0->text.font_open_ms,
+				          c.text.measures - c0->text.measures, c.text.measure_ms - c0->text.measure_ms,
+				          c.text.texts - c0->text.texts, c.text.text_ms - c0->text.text_ms);
+			}
 		}
 		if (same) {
 			k->st.steady_frames++;
@@ -1167,7 +1207,12 @@ int main(int argc, char **argv)
 		k->st.build_ms = calloc(STATS_MAX, sizeof(double));
 		k->st.steady_ms = calloc(STATS_MAX, sizeof(double));
 		k->st.anim_ms = calloc(STATS_MAX, sizeof(double));
-		if (!k->st.frame_ms || !k->st.latency_ms || !k->st.build_ms || !k->st.steady_ms || !k->st.anim_ms)
+		k->st.frame_cpu = calloc(STATS_MAX, sizeof(double));
+		k->st.steady_cpu = calloc(STATS_MAX, sizeof(double));
+		k->st.anim_cpu = calloc(STATS_MAX, sizeof(double));
+		k->st.latency_cpu = calloc(STATS_MAX, sizeof(double));
+		if (!k->st.frame_ms || !k->st.latency_ms || !k->st.build_ms || !k->st.steady_ms || !k->st.anim_ms ||
+		    !k->st.frame_cpu || !k->st.steady_cpu || !k->st.anim_cpu || !k->st.latency_cpu)
 			k->st.enabled = 0;
 	}
 	if (init_sdl(k, &err) != 0)
@@ -1250,6 +1295,10 @@ done:
 	free(k->st.build_ms);
 	free(k->st.steady_ms);
 	free(k->st.anim_ms);
+	free(k->st.frame_cpu);
+	free(k->st.steady_cpu);
+	free(k->st.anim_cpu);
+	free(k->st.latency_cpu);
 	free(k);
 	return rc;
 }

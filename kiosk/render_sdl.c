@@ -35,6 +35,7 @@ struct hall_render {
 	img_entry imgs[IMG_CACHE];
 	size_t nimgs;
 	size_t img_pixels;     /* pixels of the cached textures */
+	int warming;           /* inside hall_render_warm: make room only from other warmed images */
 	uint64_t tick;
 	unsigned long draws;   /* hall_render_draw calls */
 	unsigned long img_created;
@@ -51,6 +52,8 @@ struct hall_render {
 	int *row_count;        /* scratch for merge_spans: spans per row, then row starts */
 	size_t row_count_cap;
 	int img_up;
+	unsigned long images_made; /* image_texture calls: decodes */
+	double image_ms;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem);
@@ -104,6 +107,16 @@ void hall_render_destroy(hall_render *r)
 	if (r->img_up)
 		IMG_Quit();
 	free(r);
+}
+
+void hall_render_get_cost(const hall_render *r, hall_render_cost *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!r)
+		return;
+	out->images = r->images_made;
+	out->image_ms = r->image_ms;
+	hall_ttf_get_cost(r->text, &out->text);
 }
 
 unsigned long hall_render_textures_created(const hall_render *r)
@@ -330,6 +343,20 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 		}
 		failed_before |= !e->tex;
 	}
+	if (r->warming) {
+		/* Warming (a screen one tap away) may take the room of images it warmed itself that
+		 * were never drawn, never of one drawn: on the policy list the eight cards one tap
+		 * away (0.6 Mpx each) used to push home's tiles and the brand picture out of the
+		 * 3 Mpx budget, and every later visit decoded them again (bench/kiosk: 112 decodes
+		 * in one round of the tour, 100-600 ms each on the loaded machine, most of the
+		 * input-to-present tail). An image that does not fit is left for its first draw. */
+		size_t spare = 0;
+		for (size_t i = 0; i < r->nimgs; i++)
+			if (r->imgs[i].tex && r->imgs[i].drawn == 0)
+				spare += (size_t)r->imgs[i].at.w * (size_t)r->imgs[i].at.h;
+		if (r->img_pixels + (size_t)w * (size_t)h > IMG_MAX_PIXELS + spare)
+			return NULL;
+	}
 	img_entry *slot = r->nimgs < IMG_CACHE ? &r->imgs[r->nimgs] : NULL;
 	if (!slot) {
 		slot = &r->imgs[0];
@@ -344,7 +371,10 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 	if (slot == &r->imgs[r->nimgs])
 		r->nimgs++;
 	*slot = (img_entry){copy, w, h, fill, NULL, {0, 0, 0, 0}, r->tick, 0};
+	Uint64 t0 = SDL_GetPerformanceCounter();
 	slot->tex = image_texture(r, path, w, h, fill, &slot->at);
+	r->images_made++;
+	r->image_ms += (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
 	if (!slot->tex) {
 		if (!failed_before)
 			hall_warn("%s: cannot load image: %s", path, IMG_GetError());
@@ -358,7 +388,8 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 		img_entry *old = NULL;
 		for (size_t i = 0; i < r->nimgs; i++) {
 			img_entry *e = &r->imgs[i];
-			if (e != slot && e->tex && (e->drawn != r->draws || r->draws == 0) && (!old || e->used < old->used))
+			if (e != slot && e->tex && (e->drawn != r->draws || r->draws == 0) && (!r->warming || e->drawn == 0) &&
+			    (!old || e->used < old->used))
 				old = e;
 		}
 		if (!old)
@@ -725,8 +756,11 @@ void hall_render_warm(hall_render *r, const hall_dl_item *it)
 	if (it->kind == HALL_DL_TEXT)
 		hall_ttf_texture(r->text, it->text, it->font_px, it->lang, it->bold, it->color, &w, &h);
 	else if (it->kind == HALL_DL_IMAGE && it->image[0] && it->rect.w > 0 && it->rect.h > 0 &&
-	         it->rect.w <= IMG_MAX_SIDE && it->rect.h <= IMG_MAX_SIDE)
+	         it->rect.w <= IMG_MAX_SIDE && it->rect.h <= IMG_MAX_SIDE) {
+		r->warming = 1;
 		get_image(r, it->image, it->rect.w, it->rect.h, it->fill ? 1 : 0);
+		r->warming = 0;
+	}
 }
 
 SDL_Surface *hall_render_read_surface(SDL_Renderer *renderer)

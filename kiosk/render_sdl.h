@@ -44,6 +44,15 @@ void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba background);
  * Other kinds are ignored. */
 void hall_render_warm(hall_render *r, const hall_dl_item *it);
 
+/* Cold work since create (never decreases), for --stats: images decoded and scaled, and
+ * the text's (text_sdl.h); wall-clock ms. */
+typedef struct hall_render_cost {
+	unsigned long images;
+	double image_ms;
+	hall_ttf_cost text;
+} hall_render_cost;
+void hall_render_get_cost(const hall_render *r, hall_render_cost *out);
+
 /* Textures created since create, text and images together (never decreases). */
 unsigned long hall_render_textures_created(const hall_render *r);
 

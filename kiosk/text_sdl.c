@@ -2,9 +2,12 @@
 #include "text_sdl.h"
 
 #include <SDL_ttf.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hall/log.h"
 
@@ -50,9 +53,40 @@ typedef struct measure_slot {
 	int w, h;
 } measure_slot;
 
+/* A font file open for reading. SDL_ttf hands FreeType a stream over an SDL_RWops; over
+ * SDL_RWFromFile that is stdio, and every access (each glyph outline, each table) is an
+ * fseek that drops stdio's buffer (an lseek) and a read() that refills 4 KB: bench/kiosk's
+ * profile showed those syscalls at about a tenth of the kiosk's CPU (263,000 lseek and
+ * read calls in the first 120 lines of the tour). Here reads are served from a window of
+ * PREAD_WINDOW bytes that one pread() refills at the offset asked for: FreeType reads a
+ * table in small pieces, and a glyph's outline in turns with the offsets that find it, so
+ * a few windows (least recently used refilled) make most reads a memcpy. (A mapping of the file would cost no syscall at
+ * all, but its pages count in the resident set: the tour's peak RSS went from 92 to
+ * 116 MB, over the 100 MB target.) */
+typedef struct font_file {
+	int fd; /* -1: not open, the font is opened by path */
+} font_file;
+
+#define PREAD_WINDOW 4096
+#define PREAD_WINDOWS 4
+
+typedef struct pread_win {
+	Sint64 at;      /* file offset of data[0] */
+	size_t len;     /* bytes valid in data */
+	unsigned long used;
+	unsigned char data[PREAD_WINDOW];
+} pread_win;
+
+typedef struct pread_rw {
+	int fd;
+	Sint64 size, pos;
+	unsigned long tick;
+	pread_win win[PREAD_WINDOWS];
+} pread_rw;
 struct hall_ttf {
 	SDL_Renderer *renderer;
 	char *regular_path, *bold_path;
+	font_file regular_file, bold_file;
 	int have_bold_file;
 	font_slot fonts[MAX_FONTS];
 	size_t nfonts;
@@ -69,7 +103,21 @@ struct hall_ttf {
 	size_t buf_cap;
 	int warned_font, warned_render;
 	unsigned checked_faces; /* bit per face index whose script coverage was checked */
+	hall_ttf_cost cost;
 };
+
+static double ms_since(Uint64 t0)
+{
+	return (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
+}
+
+void hall_ttf_get_cost(const hall_ttf *t, hall_ttf_cost *out)
+{
+	if (t)
+		*out = t->cost;
+	else
+		memset(out, 0, sizeof(*out));
+}
 
 int hall_ttf_face_index(hall_lang lang)
 {
@@ -99,6 +147,120 @@ static uint32_t key_hash(const char *s, size_t n, int face, int px, int bold, ha
 	int k[4] = {face, px, bold, (int)((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a)};
 	h = fnv1a((const char *)k, sizeof(k), h);
 	return fnv1a(s, n, h);
+}
+
+static font_file open_font_file(const char *path)
+{
+	font_file f = {open(path, O_RDONLY | O_CLOEXEC)};
+	return f;
+}
+
+static void close_font_file(font_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+static Sint64 prw_size(SDL_RWops *rw)
+{
+	return ((pread_rw *)rw->hidden.unknown.data1)->size;
+}
+
+static Sint64 prw_seek(SDL_RWops *rw, Sint64 offset, int whence)
+{
+	pread_rw *p = rw->hidden.unknown.data1;
+	Sint64 base = whence == RW_SEEK_SET ? 0 : whence == RW_SEEK_CUR ? p->pos : p->size;
+	if (base + offset < 0)
+		return SDL_SetError("seek before the start of the font");
+	p->pos = base + offset;
+	return p->pos;
+}
+
+static size_t prw_read(SDL_RWops *rw, void *ptr, size_t size, size_t maxnum)
+{
+	pread_rw *p = rw->hidden.unknown.data1;
+	if (size == 0 || maxnum == 0 || p->pos >= p->size)
+		return 0;
+	size_t want = size * maxnum, got = 0;
+	if ((Sint64)want > p->size - p->pos)
+		want = (size_t)(p->size - p->pos);
+	while (got < want) {
+		Sint64 at = p->pos + (Sint64)got;
+		pread_win *w = NULL, *lru = &p->win[0];
+		for (int i = 0; i < PREAD_WINDOWS && !w; i++) {
+			if (at >= p->win[i].at && at < p->win[i].at + (Sint64)p->win[i].len)
+				w = &p->win[i];
+			else if (p->win[i].used < lru->used)
+				lru = &p->win[i];
+		}
+		if (w) {
+			size_t off = (size_t)(at - w->at), k = w->len - off;
+			if (k > want - got)
+				k = want - got;
+			memcpy((char *)ptr + got, w->data + off, k);
+			w->used = ++p->tick;
+			got += k;
+			continue;
+		}
+		if (want - got >= PREAD_WINDOW) { /* a large read goes straight to the caller */
+			ssize_t n = pread(p->fd, (char *)ptr + got, want - got, (off_t)at);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+			continue;
+		}
+		ssize_t n = pread(p->fd, lru->data, PREAD_WINDOW, (off_t)at);
+		if (n <= 0)
+			break;
+		lru->at = at;
+		lru->len = (size_t)n;
+	}
+	p->pos += (Sint64)got;
+	return got / size;
+}
+
+static size_t prw_write(SDL_RWops *rw, const void *ptr, size_t size, size_t num)
+{
+	(void)rw;
+	(void)ptr;
+	(void)size;
+	(void)num;
+	SDL_SetError("fonts are read-only");
+	return 0;
+}
+
+static int prw_close(SDL_RWops *rw)
+{
+	free(rw->hidden.unknown.data1); /* the fd is the hall_ttf's, shared by its fonts */
+	SDL_FreeRW(rw);
+	return 0;
+}
+
+/* Face `face` of the font at path at px, read through f's descriptor with pread when it
+ * is open (by path otherwise). */
+static TTF_Font *open_font(const font_file *f, const char *path, int px, int face)
+{
+	struct stat st;
+	if (f->fd < 0 || fstat(f->fd, &st) != 0)
+		return TTF_OpenFontIndex(path, px, face);
+	pread_rw *p = malloc(sizeof(*p));
+	SDL_RWops *rw = p ? SDL_AllocRW() : NULL;
+	if (!rw) {
+		free(p);
+		return NULL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->fd = f->fd;
+	p->size = (Sint64)st.st_size;
+	rw->type = SDL_RWOPS_UNKNOWN;
+	rw->size = prw_size;
+	rw->seek = prw_seek;
+	rw->read = prw_read;
+	rw->write = prw_write;
+	rw->close = prw_close;
+	rw->hidden.unknown.data1 = p;
+	return TTF_OpenFontIndexRW(rw, 1, px, face);
 }
 
 static int file_readable(const char *path)
@@ -138,7 +300,11 @@ hall_err hall_ttf_create(SDL_Renderer *renderer, const char *regular_ttc, const 
 		goto fail;
 	}
 	t->renderer = renderer;
+	t->regular_file = open_font_file(regular_ttc);
+	t->bold_file = (font_file){-1};
 	t->have_bold_file = file_readable(bold_ttc);
+	if (t->have_bold_file)
+		t->bold_file = open_font_file(bold_ttc);
 	if (!t->have_bold_file)
 		hall_warn("%s: bold font not found, using synthetic bold", bold_ttc);
 	*out = t;
@@ -207,6 +373,8 @@ void hall_ttf_destroy(hall_ttf *t)
 		free(t->measure[i].text);
 	free(t->measure);
 	free(t->buf);
+	close_font_file(&t->regular_file);
+	close_font_file(&t->bold_file);
 	free(t->regular_path);
 	free(t->bold_path);
 	free(t);
@@ -224,8 +392,12 @@ static TTF_Font *get_font(hall_ttf *t, int face, int px, int bold)
 			return f->font;
 		}
 	}
-	const char *path = bold && t->have_bold_file ? t->bold_path : t->regular_path;
-	TTF_Font *font = TTF_OpenFontIndex(path, px, face);
+	int bold_file = bold && t->have_bold_file;
+	const char *path = bold_file ? t->bold_path : t->regular_path;
+	Uint64 t0 = SDL_GetPerformanceCounter();
+	TTF_Font *font = open_font(bold_file ? &t->bold_file : &t->regular_file, path, px, face);
+	t->cost.font_opens++;
+	t->cost.font_open_ms += ms_since(t0);
 	if (!font) {
 		if (!t->warned_font++)
 			hall_error_log("%s face %d at %d px: cannot open font: %s", path, face, px, TTF_GetError());
@@ -301,6 +473,8 @@ int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_
 		*h = m->h;
 		return 0;
 	}
+	Uint64 t0 = SDL_GetPerformanceCounter();
+	t->cost.measures++;
 	TTF_Font *font = get_font(t, face, px, bold);
 	if (!font)
 		return -1;
@@ -322,6 +496,7 @@ int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_
 	}
 	*w = tw;
 	*h = th;
+	t->cost.measure_ms += ms_since(t0);
 	/* remember it (a failed copy only skips the cache) */
 	char *copy = malloc(len + 1);
 	if (copy) {
@@ -385,6 +560,7 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 			return e->tex;
 		}
 	}
+	Uint64 t0 = SDL_GetPerformanceCounter();
 	TTF_Font *font = get_font(t, face, px, bold);
 	if (!font)
 		return NULL;
@@ -417,6 +593,8 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 	t->ntex++;
 	t->tex_pixels += (size_t)e->w * (size_t)e->h;
 	t->created++;
+	t->cost.texts++;
+	t->cost.text_ms += ms_since(t0);
 	*w = e->w;
 	*h = e->h;
 	evict_textures(t);

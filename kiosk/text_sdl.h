@@ -60,6 +60,14 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 void hall_ttf_draw_begin(hall_ttf *t);
 void hall_ttf_draw_end(hall_ttf *t);
 
+/* Work done on cache misses since hall_ttf_create (never decreases), for --stats: what
+ * a first visit of a screen costs when warming did not get to it. Wall-clock ms. */
+typedef struct hall_ttf_cost {
+	unsigned long font_opens, measures, texts;
+	double font_open_ms, measure_ms, text_ms; /* text_ms: rasterise + texture, fonts opened for it too */
+} hall_ttf_cost;
+void hall_ttf_get_cost(const hall_ttf *t, hall_ttf_cost *out);
+
 /* Textures created since hall_ttf_create (never decreases). */
 unsigned long hall_ttf_textures_created(const hall_ttf *t);
 /* Textures held in the cache now. */

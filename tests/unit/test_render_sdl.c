@@ -309,6 +309,37 @@ static void warmed_items_should_draw_without_making_textures(void **state)
 	hall_test_rmtree(dir);
 }
 
+/* Warming (screens one tap away) must not push out a picture that was drawn: on the
+ * policy list the eight cards one tap away used to evict home's tiles and the brand
+ * picture from the 3 Mpx image cache, so every return decoded them again. Warming takes
+ * only free room and the room of pictures it warmed itself that were never drawn. */
+static void warming_should_not_evict_a_drawn_image(void **state)
+{
+	fx *f = *state;
+	char dir[512], path[600];
+	hall_test_tmpdir(dir, sizeof(dir), "warm-evict");
+	snprintf(path, sizeof(path), "%s/half.png", dir);
+	write_halves_png(path, BLUE);
+	hall_dl_clear(f->dl);
+	hall_dl_image(f->dl, (hall_rect){0, 0, 1500, 1000}, path, 1); /* 1.5 Mpx, drawn */
+	draw(f);
+	hall_dl_clear(f->dl);
+	hall_dl_box(f->dl, (hall_rect){0, 0, W, H}, BG); /* another screen: the picture is not on it */
+	draw(f);
+	hall_dl *warm = hall_dl_create();
+	for (int i = 0; i < 4; i++) /* 4 Mpx of pictures one tap away */
+		hall_dl_image(warm, (hall_rect){0, 0, 1000 + i, 1000}, path, 1);
+	for (size_t i = 0; i < hall_dl_count(warm); i++)
+		hall_render_warm(f->render, hall_dl_at(warm, i));
+	hall_dl_destroy(warm);
+	unsigned long before = hall_render_textures_created(f->render);
+	hall_dl_clear(f->dl);
+	hall_dl_image(f->dl, (hall_rect){0, 0, 1500, 1000}, path, 1);
+	draw(f);
+	assert_int_equal(hall_render_textures_created(f->render), before); /* still cached: no decode */
+	hall_test_rmtree(dir);
+}
+
 static void translucent_thick_line_should_blend(void **state)
 {
 	fx *f = *state;
@@ -363,6 +394,7 @@ int main(void)
 		cmocka_unit_test(ring_box_should_draw_only_its_border),
 		cmocka_unit_test(image_should_fit_or_fill_and_missing_files_draw_a_placeholder),
 		cmocka_unit_test(warmed_items_should_draw_without_making_textures),
+		cmocka_unit_test(warming_should_not_evict_a_drawn_image),
 		cmocka_unit_test(translucent_thick_line_should_blend),
 		cmocka_unit_test(save_png_should_write_a_readable_file_of_the_screen),
 	};
