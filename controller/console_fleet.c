@@ -227,6 +227,10 @@ static cJSON *kiosk_json(fleet_ctx *f, const hall_store_kiosk *k)
 		cJSON_AddNumberToObject(o, "fps", (double)k->fps_milli / 1000.0);
 	else
 		cJSON_AddNullToObject(o, "fps"); /* it never said (an older kiosk, or no full status yet) */
+	if (k->frame_p99_us >= 0) /* its render health: the slowest 1 % of its drawn frames (ms) */
+		cJSON_AddNumberToObject(o, "frame_p99_ms", (double)k->frame_p99_us / 1000.0);
+	else
+		cJSON_AddNullToObject(o, "frame_p99_ms");
 	add_opt_str(o, "last_error", k->last_error);
 	cJSON_AddNumberToObject(o, "unrecorded", (double)k->unrecorded);
 	cJSON_AddNumberToObject(o, "help_calls", (double)k->help_count);
@@ -304,7 +308,7 @@ static uint64_t row_hash(const hall_store_kiosk *k)
 {
 	uint64_t h = 1469598103934665603ULL;
 	int64_t v[] = {k->online, k->last_seen, k->content_version, k->schedule_version, k->notice_version,
-	               k->alert, k->help_count, k->last_help, k->online_since, k->fps_milli, k->unrecorded};
+	               k->alert, k->help_count, k->last_help, k->online_since, k->fps_milli, k->unrecorded, k->frame_p99_us};
 	h = fnv(h, v, sizeof v);
 	h = fnv(h, k->group, strlen(k->group));
 	h = fnv(h, k->showing_scope, strlen(k->showing_scope));

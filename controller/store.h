@@ -82,6 +82,8 @@ typedef struct hall_store_kiosk {
 	                              "default"; "" = never said (an older kiosk) */
 	char showing_pack[HALL_STR_BUF]; /* the shown pack's id; content_version is its version */
 	int64_t fps_milli;         /* frames drawn per 1000 s, from its last full status; -1 = never said */
+	int64_t frame_p99_us;      /* console helper: its render health (status frame_p99_ms) in
+	                            * microseconds; -1 = never said */
 	char broker[HALL_PROTO_BROKER_MAX + 1]; /* "host:port" of the broker it last said it is on
 	                            * (hello, full status); kept while it is offline; "" = never said */
 } hall_store_kiosk;

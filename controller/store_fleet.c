@@ -31,6 +31,7 @@ static const struct {
 	{"kiosks", "showing_pack", "TEXT NOT NULL DEFAULT ''"},
 	{"kiosks", "fps_milli", "INTEGER"}, /* NULL: the kiosk never said its frame rate */
 	{"kiosks", "broker", "TEXT NOT NULL DEFAULT ''"}, /* the broker it is on (hello, status) */
+	{"kiosks", "frame_p99_us", "INTEGER"}, /* console helper: NULL = never said its render health */
 };
 #define N_ADDED (sizeof ADDED_COLUMNS / sizeof ADDED_COLUMNS[0])
 

@@ -305,6 +305,7 @@ static const char SCHEMA[] =
 	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS unrecorded " ID ";"
 	/* the frame rate of the last full status (store.h; NULL: never said) */
 	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS fps_milli BIGINT;"
+	"ALTER TABLE kiosks ADD COLUMN IF NOT EXISTS frame_p99_us BIGINT;" /* console helper */
 	"CREATE TABLE IF NOT EXISTS unrecorded_log(id BIGSERIAL PRIMARY KEY, kiosk " T ", ts " I ", count " I ");"
 	/* a visitor's numbered call for staff is stored once (store_sqlite.c, migration 3) */
 	"ALTER TABLE help ADD COLUMN IF NOT EXISTS call " ID ";"
@@ -950,10 +951,12 @@ static hall_err pg_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		a_text(&c, stt->last_error);
 		a_i64(&c, (int64_t)(stt->fps * 1000.0 + 0.5));
 		a_text(&c, stt->broker);
+		a_i64(&c, (int64_t)(stt->frame_p99_ms * 1000.0 + 0.5)); /* console helper */
 		rc = pg_run(p, "store status",
 		            "UPDATE kiosks SET grp=CASE WHEN $2='' THEN grp ELSE $2 END, content_version=$3,"
 		            " schedule_version=$4, notice_version=$5, seq_max=GREATEST(seq_max, $6), last_error=$7,"
-		            " fps_milli=$8, broker=CASE WHEN $9='' THEN broker ELSE $9 END WHERE id=$1",
+		            " fps_milli=$8, broker=CASE WHEN $9='' THEN broker ELSE $9 END,"
+		            " frame_p99_us=CASE WHEN $10::bigint>0 THEN $10::bigint ELSE frame_p99_us END WHERE id=$1",
 		            &c, NULL, err);
 		if (!rc)
 			rc = note_showing(p, stt->kiosk, &stt->showing, now_ms, err);
@@ -1013,7 +1016,7 @@ static hall_err visit(pg_store *p, const char *what, const char *sql, const pg_a
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker"
+	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker, frame_p99_us"
 
 static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 {
@@ -1041,6 +1044,7 @@ static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 	k->unrecorded = col_i64(r, i, 20);
 	k->fps_milli = col_opt_i64(r, i, 21);
 	col_text(r, i, 22, k->broker, sizeof k->broker);
+	k->frame_p99_us = col_opt_i64(r, i, 23); /* console helper */
 }
 
 static hall_err kiosk_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)

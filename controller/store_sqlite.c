@@ -998,7 +998,8 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		rc = sq__prep(q,
 		              "UPDATE kiosks SET grp=CASE WHEN ?2='' THEN grp ELSE ?2 END, content_version=?3,"
 		              " schedule_version=?4, notice_version=?5, seq_max=max(seq_max, ?6), last_error=?7,"
-		              " fps_milli=?8, broker=CASE WHEN ?9='' THEN broker ELSE ?9 END WHERE id=?1",
+		              " fps_milli=?8, broker=CASE WHEN ?9='' THEN broker ELSE ?9 END,"
+		              " frame_p99_us=CASE WHEN ?10>0 THEN ?10 ELSE frame_p99_us END WHERE id=?1", /* console helper */
 		              &st, err);
 		if (rc)
 			goto fail;
@@ -1011,6 +1012,7 @@ static hall_err sq_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 		sq__bind_text(st, 7, stt->last_error);
 		sqlite3_bind_int64(st, 8, (int64_t)(stt->fps * 1000.0 + 0.5));
 		sq__bind_text(st, 9, stt->broker);
+		sqlite3_bind_int64(st, 10, (int64_t)(stt->frame_p99_ms * 1000.0 + 0.5)); /* console helper */
 		rc = sq__run(q, st, "store status", NULL, err);
 		if (!rc)
 			rc = sq__note_showing(q, stt->kiosk, &stt->showing, now_ms, err);
@@ -1075,7 +1077,7 @@ static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, sq_visit 
 #define KIOSK_COLS                                                                                         \
 	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
 	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker"
+	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker, frame_p99_us"
 
 static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 {
@@ -1103,6 +1105,7 @@ static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
 	k->unrecorded = sq__col_i64(st, 20);
 	k->fps_milli = sq__col_opt_i64(st, 21);
 	sq__col_text(st, 22, k->broker, sizeof k->broker);
+	k->frame_p99_us = sq__col_opt_i64(st, 23); /* console helper */
 }
 
 static hall_err kiosk_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)

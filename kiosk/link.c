@@ -297,6 +297,7 @@ void link__publish_status(hall_link *link, int64_t now)
 	st.schedule_version = shown_version(link, K_SCHEDULE);
 	st.notice_version = shown_version(link, K_NOTICE);
 	st.fps = link->fps < 0 ? 0 : link->fps > 1000 ? 1000 : link->fps;
+	st.frame_p99_ms = link->frame_p99_ms; /* console helper: render health */
 	st.seq_max = ss.seq_max;
 	st.unrecorded = ss.unrecorded;
 	link__status_error(link, st.last_error, sizeof st.last_error);

@@ -247,6 +247,9 @@ size_t hall_link_flush(hall_link *link, int timeout_ms);
  * last_error is copied and published soon after it changes; "" clears it, NULL leaves it
  * as it is (the link also puts its own errors there, e.g. an unreadable push). */
 void hall_link_set_status(hall_link *link, double fps, const char *last_error);
+/* console helper: the status's render health, how long the slowest 1 % of the frames drawn
+ * over the last measuring period took (ms; link_state.c). */
+void hall_link_set_frame_p99(hall_link *link, double ms);
 
 /* State, for a staff overlay and tests. */
 bool hall_link_is_online(const hall_link *link);

@@ -204,3 +204,11 @@ done:
 	cJSON_Delete(root);
 	free(text);
 }
+
+/* console helper (issue 11): the render health the status carries (frame_p99_ms). A still
+ * screen draws nothing: the value stays the one last measured while it drew. */
+void hall_link_set_frame_p99(hall_link *link, double ms)
+{
+	if (ms > 0)
+		link->frame_p99_ms = ms > 60000 ? 60000 : ms;
+}

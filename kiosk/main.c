@@ -43,6 +43,7 @@
 #define SCHEDULE_EVAL_MS 30000
 #define QUIT_FLUSH_MS 5000
 #define STATUS_EVERY_MS 5000   /* the frame rate the status carries is measured over this long */
+#define FRAME_TIMES_MAX 512    /* frame times kept per status period (60 fps for 5 s: 300) */
 #define IDENTIFY_MS 10000     /* issue #4: the id shows for 10 s */
 #define STATS_MAX 100000
 #define WARM_POINTS 128       /* screens one tap away warmed per screen shown */
@@ -138,6 +139,10 @@ typedef struct kiosk {
 	Uint32 input_ts;         /* oldest input not yet presented (SDL ticks), 0 = none */
 	int64_t last_status;
 	unsigned frames_since_status;
+	/* console helper: how long each frame drawn since the last status took (ms), for the
+	 * status's render health (frame_p99_ms); a full ring keeps the newest */
+	double frame_ms[FRAME_TIMES_MAX];
+	unsigned n_frame_ms;
 	stats st;
 	Uint64 t_start;
 	warmer warm;
@@ -810,6 +815,7 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	if (!draw)
 		return 0;
 	k->force_redraw = 0;
+	int shooting = shot != NULL || k->shot_cmd[0]; /* console helper: its PNG is no drawing time */
 	unsigned long tex_before = hall_render_textures_created(k->render);
 	hall_render_draw(k->render, k->dl[k->cur], (hall_rgba){0, 0, 0, 255});
 	if (shot) {
@@ -833,6 +839,8 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	}
 	SDL_RenderPresent(k->ren);
 	k->frames_since_status++;
+	if (!shooting && !k->st.enabled)
+		k->frame_ms[k->n_frame_ms++ % FRAME_TIMES_MAX] = ms_since(t0);
 	if (k->st.enabled) {
 		if (k->st.nframes == 0)
 			k->st.first_frame_ms = ms_since(k->t_start);
@@ -1015,7 +1023,11 @@ static void run(kiosk *k)
 			if (k->frames_since_status > 0)
 				hall_link_set_status(k->link,
 				                     (double)k->frames_since_status * 1000.0 / (double)(now - k->last_status), NULL);
+			if (k->n_frame_ms > 0)
+				hall_link_set_frame_p99(k->link, pct(k->frame_ms, k->n_frame_ms < FRAME_TIMES_MAX ? k->n_frame_ms
+				                                                                                  : FRAME_TIMES_MAX, 99));
 			k->frames_since_status = 0;
+			k->n_frame_ms = 0;
 			k->last_status = now;
 		}
 		if (k->quit)

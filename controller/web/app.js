@@ -13,7 +13,7 @@ const T = {
     slowed: '실패가 이어져 잠시 기다렸습니다.',
     online: '연결됨', offline: '끊김', open: '운영 중', closed: '운영 종료', showing: '표시 중', from: '출처',
     scope_all: '전체', scope_group: '그룹', scope_kiosk: '개별 지정', scope_default: '기본 콘텐츠', scope_unknown: '이전 배포',
-    version: '버전', pack: '팩', notice: '공지', none: '없음', lastSeen: '마지막 연락', fps: '초당 그린 화면', lastError: '마지막 오류',
+    version: '버전', pack: '팩', notice: '공지', none: '없음', lastSeen: '마지막 연락', render: '화면 그리기', renderOk: '정상', renderSlow: '느림', renderBad: '매우 느림 (끊겨 보임)', slowest: '가장 느린 1% 프레임', broker: '브로커', lastError: '마지막 오류',
     unrecorded: '기록 못 한 이벤트', helpCalls: '직원 호출', alert: '경보', ack: '확인 처리', shot: '화면 캡처',
     shotTaken: '캡처를 요청했습니다.', pending: '적용 대기', group: '그룹', kiosks: '키오스크', kiosk: '키오스크',
     notKnown: '알 수 없음', total: '전체', alerts: '경보',
@@ -30,7 +30,7 @@ const T = {
     role_viewer: '열람자', role_operator: '운영자', role_editor: '편집자', role_admin: '관리자',
     contentTitle: '콘텐츠 배포', upload: '팩 올리기 (폴더)', uploadZip: '또는 팩 올리기 (zip 파일)', checkPreview: '검사하고 미리 보기',
     choosePack: '팩 폴더나 zip 파일을 고르세요.', preview: '미리 보기 (키오스크 화면)', previewRunning: '키오스크가 화면을 그리는 중…',
-    previewDone: (n) => `화면 ${n}개를 그렸습니다.`, check: '검사', push: '배포', rollback: '되돌리기',
+    previewDone: (n) => `화면 ${n}개를 그렸습니다.`, previewLang: '언어', allLangs: '모든 언어', check: '검사', push: '배포', rollback: '되돌리기',
     clearOverride: '개별 지정 해제', problems: '문제', noProblems: '문제 없음: 배포할 수 있습니다.',
     confirmPush: (n, hidden) => `화면 ${n}대가 바뀝니다.` + (hidden.length ? ` 다음은 더 구체적인 지정에 가려 바뀌지 않습니다: ${hidden.join(', ')}` : ''),
     progress: '진행', applied: '적용됨', deferred: '방문 세션 뒤 적용', rejected: '거부됨', pendingState: '대기', offlineState: '끊김(다음 연결 때 받음)',
@@ -60,7 +60,7 @@ const T = {
     slowed: 'After repeated failures you had to wait.',
     online: 'online', offline: 'offline', open: 'open', closed: 'closed', showing: 'Showing', from: 'from',
     scope_all: 'all', scope_group: 'its group', scope_kiosk: 'its own override', scope_default: 'built-in pack', scope_unknown: 'an earlier push',
-    version: 'version', pack: 'pack', notice: 'Notice', none: 'none', lastSeen: 'Last seen', fps: 'Frames drawn/s', lastError: 'Last error',
+    version: 'version', pack: 'pack', notice: 'Notice', none: 'none', lastSeen: 'Last seen', render: 'Drawing', renderOk: 'normal', renderSlow: 'slow', renderBad: 'very slow (visibly stutters)', slowest: 'slowest 1% of frames', broker: 'Broker', lastError: 'Last error',
     unrecorded: 'Unrecorded events', helpCalls: 'Help calls', alert: 'Alert', ack: 'Acknowledge', shot: 'Screenshot',
     shotTaken: 'Screenshot requested.', pending: 'pending', group: 'Group', kiosks: 'Kiosks', kiosk: 'Kiosk',
     notKnown: 'not known', total: 'Total', alerts: 'Alerts',
@@ -77,7 +77,7 @@ const T = {
     role_viewer: 'viewer', role_operator: 'operator', role_editor: 'editor', role_admin: 'admin',
     contentTitle: 'Push content', upload: 'Upload a pack (folder)', uploadZip: 'or upload a pack (zip file)', checkPreview: 'Check and preview',
     choosePack: 'Choose a pack folder or a zip file.', preview: 'Preview (kiosk screens)', previewRunning: 'A kiosk is drawing the screens…',
-    previewDone: (n) => `${n} screens drawn.`, check: 'Check', push: 'Push', rollback: 'Roll back',
+    previewDone: (n) => `${n} screens drawn.`, previewLang: 'Language', allLangs: 'All languages', check: 'Check', push: 'Push', rollback: 'Roll back',
     clearOverride: 'Clear override', problems: 'Problems', noProblems: 'No problems: ready to push.',
     confirmPush: (n, hidden) => `${n} screen(s) will change.` + (hidden.length ? ` Hidden by a more specific push, these will not: ${hidden.join(', ')}` : ''),
     progress: 'Progress', applied: 'applied', deferred: 'deferred until the visit ends', rejected: 'rejected', pendingState: 'pending', offlineState: 'offline (gets it on connect)',
@@ -99,6 +99,9 @@ const T = {
     noKiosks: 'No kiosk has reported yet.', yes: 'yes', no: 'no', signedInAs: (u, r) => `${u} (${r})`,
   },
 };
+
+/* The hall's screen languages, each in its own name. */
+const LANG_NAMES = { ko: '한국어', en: 'English', ja: '日本語', 'zh-Hans': '简体中文', 'zh-Hant': '繁體中文' };
 
 const ROLE_RANK = { viewer: 1, operator: 2, editor: 3, admin: 4 };
 const PAGES = [
@@ -276,6 +279,18 @@ function noticeText(n) {
   return `${n.level === 'urgent' ? t('urgent') + ': ' : ''}${txt}${n.until ? ' (~' + fmtTime(n.until) + ')' : ''}`;
 }
 
+/* The kiosk's render health in words a facility person reads: from how long the slowest
+ * 1 % of its drawn frames took (frame_p99_ms; a still screen keeps the last measure), not
+ * its frame rate, which is low whenever nothing moves. 50 ms is 20 frames a second while
+ * something moves (stutter shows below that); 200 ms is as slow as a touch may answer. */
+function renderHealth(k) {
+  const p = k.frame_p99_ms;
+  if (p == null) return h('span', { title: k.fps == null ? null : `${k.fps.toFixed(1)} fps` }, '–');
+  const [cls, word] = p <= 50 ? ['ok', t('renderOk')] : p <= 200 ? ['warn', t('renderSlow')] : ['bad', t('renderBad')];
+  return h('span', { class: cls, 'data-render': cls, title: k.fps == null ? null : `${k.fps.toFixed(1)} fps` },
+    `${word} (${t('slowest')} ${p < 10 ? p.toFixed(1) : Math.round(p)} ms)`);
+}
+
 function kioskCard(k) {
   const id = 'k-' + k.id;
   const status = h('span', { class: 'badge ' + (k.online ? 'ok' : 'bad') }, k.online ? t('online') : t('offline'));
@@ -286,12 +301,14 @@ function kioskCard(k) {
     [t('group'), k.group || '–'],
     [t('notice'), noticeText(k.notice)],
     [t('lastSeen'), fmtTime(k.last_seen)],
-    [t('fps'), k.fps == null ? '–' : k.fps.toFixed(1)],
+    [t('render'), renderHealth(k)],
+    k.broker ? [t('broker'), k.broker] : null,
     [t('lastError'), k.last_error || t('none')],
     [t('unrecorded'), k.unrecorded == null ? '–' : k.unrecorded],
     [t('helpCalls'), k.help_calls],
   ];
   if (k.alert) rows.push([t('alert'), k.alert_reason || '']);
+  rows.splice(0, rows.length, ...rows.filter(Boolean));
   const actions = h('div', { class: 'row' });
   if (can(2) && (k.alert || k.help_calls > 0))
     actions.append(h('button', { type: 'button', class: 'ghost', onclick: () => ackAlert(k.id) }, `${t('ack')}`));
@@ -639,7 +656,19 @@ async function pageAccounts(main) {
 async function previewShots(box, upload, job) {
   const status = h('p', { id: 'preview-status', role: 'status' }, t('previewRunning'));
   const grid = h('div', { class: 'shots', id: 'preview-shots' });
-  box.replaceChildren(h('h2', {}, t('preview')), status, grid);
+  /* One language at a time (the page's own first), as a grid of small screens: every
+   * exhibit in five languages in one column was 7,000 px on a phone. "All" shows them all. */
+  const langs = h('fieldset', { class: 'langs', id: 'preview-langs' }, h('legend', {}, t('previewLang')));
+  const want = () => langs.querySelector('input:checked')?.value || S.lang;
+  const filter = () => { for (const f of grid.children) f.hidden = want() !== 'all' && f.dataset.lang !== want(); };
+  const addLang = (code, label) => {
+    if (langs.querySelector(`input[value="${CSS.escape(code)}"]`)) return;
+    const id = 'preview-lang-' + code;
+    const first = langs.querySelectorAll('input').length === 0;
+    langs.append(h('input', { type: 'radio', name: 'preview-lang', id, value: code, checked: first || code === S.lang || null, onchange: filter }),
+      h('label', { for: id, lang: code === 'all' ? null : code }, label));
+  };
+  box.replaceChildren(h('h2', {}, t('preview')), status, langs, grid);
   if (!job) {
     const r = await api('POST', `/uploads/${upload}/preview`, {});
     if (r.status !== 202) { status.textContent = r.data?.message || t('error'); return; }
@@ -652,12 +681,15 @@ async function previewShots(box, upload, job) {
     const s = await api('GET', `/uploads/${upload}/shots`);
     for (const shot of s.data?.shots || []) {
       if (grid.querySelector(`[data-name="${CSS.escape(shot.name)}"]`)) continue;
-      grid.append(h('figure', { 'data-name': shot.name },
+      addLang(shot.lang, LANG_NAMES[shot.lang] || shot.lang);
+      grid.append(h('figure', { 'data-name': shot.name, 'data-lang': shot.lang, hidden: (want() !== 'all' && shot.lang !== want()) || null },
         h('img', { src: `/api/v1/uploads/${upload}/shots/${encodeURIComponent(shot.name)}`, alt: `${t('preview')}: ${shot.exhibit} (${shot.lang})` }),
         h('figcaption', {}, `${shot.exhibit} · ${shot.lang}`)));
     }
     if (j.status === 404) { box.replaceChildren(); sessionStorage.removeItem('preview'); return; }
     if (j.data?.done) {
+      addLang('all', t('allLangs'));
+      filter();
       status.textContent = j.data.outcome === 'ok' ? t('previewDone')(grid.children.length) : `${t('failed')}: ${j.data.reason || ''}`;
       status.dataset.outcome = j.data.outcome;
       return;

@@ -1132,6 +1132,7 @@ static hall_err status_reader(const cJSON *root, void *msg, hall_error *err)
 	    (rc = hall_json_opt_int(root, "", "notice_version", 0, HALL_PROTO_SEQ_MAX, &s->notice_version, err)) !=
 	        HALL_OK ||
 	    (rc = hall_json_opt_double(root, "", "fps", 0.0, 1000.0, &s->fps, err)) != HALL_OK ||
+	    (rc = hall_json_opt_double(root, "", "frame_p99_ms", 0.0, 60000.0, &s->frame_p99_ms, err)) != HALL_OK ||
 	    (rc = hall_json_get_int(root, "", "seq_max", 0, HALL_PROTO_SEQ_MAX, &s->seq_max, err)) != HALL_OK ||
 	    (rc = hall_json_opt_int(root, "", "unrecorded", 0, HALL_PROTO_SEQ_MAX, &s->unrecorded, err)) != HALL_OK ||
 	    (rc = hall_json_opt_int(root, "", "version_max", 0, HALL_PROTO_SEQ_MAX, &s->version_max, err)) != HALL_OK ||
@@ -1159,6 +1160,8 @@ static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
 		b_int(&b, "schedule_version", s->schedule_version);
 		b_int(&b, "notice_version", s->notice_version);
 		b_double(&b, "fps", s->fps);
+		if (s->frame_p99_ms > 0) /* console helper: render health, once measured */
+			b_double(&b, "frame_p99_ms", s->frame_p99_ms);
 		b_int(&b, "seq_max", s->seq_max);
 		b_str(&b, "last_error", s->last_error, sizeof s->last_error);
 		b_int(&b, "unrecorded", s->unrecorded);

@@ -339,6 +339,10 @@ try {
     return n >= want ? n : null;
   }, 20000, 'the preview images load');
   ok(shown >= want && want > 0, `the page shows the preview's screens (${shown} images, every exhibit in every language: ${want})`);
+  const lang = async (code) => { await page.click(`label[for="preview-lang-${code}"]`);
+    return page.$$eval('#preview-shots figure', (fs) => fs.filter((f) => !f.hidden).map((f) => f.dataset.lang)); };
+  const en = await lang('en');
+  ok(en.length >= (langs.exhibits || []).length && en.length < shown && en.every((l) => l === 'en'), `the preview shows one language at a time (en: ${en.length} screens)`);
   await page.locator('#preview-shots').scrollIntoViewIfNeeded();
   await look(page, 'content-preview');
 

@@ -230,6 +230,8 @@ typedef struct hall_status {
 	int64_t schedule_version;
 	int64_t notice_version;
 	double fps;                /* 0 .. 1000 */
+	double frame_p99_ms;       /* console helper: optional (0 = not said), 0 .. 60000: how long the
+	                              slowest 1 % of its drawn frames took, the render health staff read */
 	int64_t seq_max;           /* 0 .. HALL_PROTO_SEQ_MAX */
 	char last_error[HALL_PROTO_ERROR_MAX + 1]; /* "" = none */
 	int64_t unrecorded;        /* events the kiosk could not keep, ever (optional, 0) */
