@@ -19,8 +19,8 @@ BENCH="$BUILD/bench/bench_propagation"
 RMQ=""
 SAMPLER=""
 cleanup() {
-	[ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
-	[ -n "$RMQ" ] && "$HERE/start-rabbitmq.sh" stop "$RMQ"
+	[ -n "$SAMPLER" ] && { kill "$SAMPLER" && wait "$SAMPLER"; } 2>/dev/null || true
+	[ -z "$RMQ" ] || "$HERE/start-rabbitmq.sh" stop "$RMQ"
 }
 trap cleanup EXIT
 uptime
@@ -42,15 +42,24 @@ echo "nodes before: a $(rss_mb a) MB, b $(rss_mb b) MB, c $(rss_mb c) MB"
 	done
 ) &
 SAMPLER=$!
-echo "== RabbitMQ, 3 nodes, $N kiosks, $SIZE bytes"
-"$BENCH" --kiosks "$N" --size "$SIZE" --data /dev/shm --broker "127.0.0.1:$PA,127.0.0.1:$PB,127.0.0.1:$PC" \
-	--user guest --password guest --rabbitmq
-kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
+# QoS 0 subscriptions as the hall runs on RabbitMQ, then QoS 1 (as on mosquitto) on the same
+# nodes, for comparison (HALL_BENCH_MODES="qos0 qos1" by default).
+for mode in ${HALL_BENCH_MODES:-qos0 qos1}; do
+	flag=()
+	[ "$mode" = qos0 ] && flag=(--rabbitmq)
+	echo "== RabbitMQ, 3 nodes, $N kiosks, $SIZE bytes, subscriptions $mode"
+	"$BENCH" --kiosks "$N" --size "$SIZE" --data /dev/shm --broker "127.0.0.1:$PA,127.0.0.1:$PB,127.0.0.1:$PC" \
+		--user guest --password guest --timeout "${HALL_BENCH_TIMEOUT_S:-300}" "${flag[@]}" 2>&1 |
+		grep -v ' bench warn: mqtt: lost the connection' || true
+	echo "lost connections during the run: see the nodes' logs: $(cat "$RMQ"/?/log/*.log | grep -c 'keepalive timeout') keepalive timeouts so far"
+	echo "nodes' peak so far: a $(cat "$RMQ/peak-a") MB, b $(cat "$RMQ/peak-b") MB, c $(cat "$RMQ/peak-c") MB"
+	uptime
+done
+{ kill "$SAMPLER" && wait "$SAMPLER"; } 2>/dev/null || true # wait says 143: it was killed
 SAMPLER=""
-echo "nodes' peak during the run: a $(cat "$RMQ/peak-a") MB, b $(cat "$RMQ/peak-b") MB, c $(cat "$RMQ/peak-c") MB"
 "$HERE/start-rabbitmq.sh" stop "$RMQ"
 RMQ=""
 uptime
 echo "== mosquitto, $N kiosks, $SIZE bytes"
-"$BENCH" --kiosks "$N" --size "$SIZE" --data /dev/shm
+"$BENCH" --kiosks "$N" --size "$SIZE" --data /dev/shm --timeout "${HALL_BENCH_TIMEOUT_S:-300}"
 uptime

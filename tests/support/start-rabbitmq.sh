@@ -61,6 +61,11 @@ stop_all() {
 		kill_pidfile "$n/beam.pid" KILL
 		kill_pidfile "$n/wrapper.pid" KILL
 	done
+	# A node whose pid file was not written yet, or whose wrapper lost it: every beam of
+	# this cluster runs with HOME=DIR/home, which no other program has.
+	for n in $(pgrep -f -- "-home $dir/home " || true); do
+		kill -9 "$n" 2>/dev/null || true
+	done
 	kill_pidfile "$dir/epmd.pid" TERM
 	rm -rf "$dir"
 }
