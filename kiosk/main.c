@@ -752,13 +752,16 @@ static void print_stats(kiosk *k)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
+	hall_render_cost cost;
+	hall_render_get_cost(k->render, &cost);
 	printf("{\"frames\": %zu, \"frame_ms_p50\": %.2f, \"frame_ms_p99\": %.2f, \"build_ms_p50\": %.2f, "
 	       "\"build_ms_p99\": %.2f, \"inputs\": %zu, "
 	       "\"input_to_present_ms_p99\": %.2f, \"first_frame_ms\": %.1f, \"peak_rss_kb\": %ld, "
 	       "\"steady_frames\": %lu, \"textures_per_steady_frame\": %.3f, \"steady_ms_p99\": %.2f, "
 	       "\"transition_frames\": %zu, \"transition_ms_p99\": %.2f, \"frame_cpu_ms_p99\": %.2f, "
 	       "\"steady_cpu_ms_p99\": %.2f, \"transition_cpu_ms_p99\": %.2f, \"input_cpu_ms_p99\": %.2f, "
-	       "\"cpu_s\": %.2f}\n",
+	       "\"cpu_s\": %.2f, \"images_decoded\": %lu, \"fonts_opened\": %lu, \"texts_rasterised\": %lu, "
+	       "\"strings_measured\": %lu}\n",
 	       k->st.nframes, pct(k->st.frame_ms, k->st.nframes, 50), pct(k->st.frame_ms, k->st.nframes, 99),
 	       pct(k->st.build_ms, k->st.nframes, 50), pct(k->st.build_ms, k->st.nframes, 99),
 	       k->st.nlat, pct(k->st.latency_ms, k->st.nlat, 99), k->st.first_frame_ms, ru.ru_maxrss,
@@ -767,7 +770,8 @@ static void print_stats(kiosk *k)
 	       pct(k->st.steady_ms, k->st.nsteady, 99), k->st.nanim, pct(k->st.anim_ms, k->st.nanim, 99),
 	       pct(k->st.frame_cpu, k->st.nframes, 99), pct(k->st.steady_cpu, k->st.nsteady, 99),
 	       pct(k->st.anim_cpu, k->st.nanim, 99), pct(k->st.latency_cpu, k->st.nlat, 99),
-	       (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+	       (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
+	       cost.images, cost.text.font_opens, cost.text.texts, cost.text.measures);
 	fflush(stdout);
 }
 
