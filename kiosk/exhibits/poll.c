@@ -1,9 +1,11 @@
 /* poll.c: a question with 2 to 6 options; one vote per visitor session (choose, then
  * "vote", so a stray touch casts nothing); then a thank-you view with the tallies: live
  * from the controller when it has sent any, else this kiosk's own count, said in words. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "app.h"
 #include "exhibits.h"
 #include "hall/log.h"
 
@@ -101,6 +103,151 @@ static void question_flow(void *ctx, hall_ui_flow *f)
 	}
 }
 
+/* One option of the tally, large and friendly (issue #12 Build 5): its label at the
+ * title size, then a bar a key figure thick on a track that shows the whole scale, and at
+ * the bar's end the share as a key figure with the count beside it. The visitor's choice
+ * is marked in words and bold, not by colour alone. */
+typedef struct tally_row {
+	const char *label;
+	hall_lang label_lang;
+	char share[40];   /* "63%" */
+	char count[240];  /* "1 vote", "12 votes ✓ your choice" */
+	char spoken[320]; /* "12 votes (63%) ✓ your choice" */
+	double value;
+	int mine;
+} tally_row;
+
+/* A layout of the tally: label beside the bar (side) or over it, at the title and key
+ * figure sizes or (compact) the body size. */
+typedef struct tally_geom {
+	int side, lpx, llh, spx, bh;
+	int label_w;      /* side: the label column */
+	int share_w, count_w, count_below, bar_x, bar_max;
+	double max;
+	int row_h[6], ll[6];
+	int total_h;      /* all rows with their gaps */
+	int tallest;
+} tally_geom;
+
+static void tally_measure(const hall_ui_flow *f, const tally_row *rows, int n, int side, int compact, tally_geom *g)
+{
+	const hall_ui *ui = f->ui;
+	memset(g, 0, sizeof(*g));
+	g->side = side;
+	g->lpx = compact ? ui->font_px : ui->title_px;
+	g->llh = compact ? ui->line_h : ui->title_line_h;
+	g->spx = compact ? ui->font_px : ui->figure_px;
+	g->bh = compact ? ui->line_h : ui->figure_line_h;
+	for (int i = 0; i < n; i++) {
+		if (rows[i].value > g->max)
+			g->max = rows[i].value;
+		int w, h;
+		hall_ui_measure_text(ui, rows[i].share, strlen(rows[i].share), g->spx, ui->lang, 1, &w, &h);
+		g->share_w = w > g->share_w ? w : g->share_w;
+		hall_ui_measure_text(ui, rows[i].count, strlen(rows[i].count), ui->font_px, ui->lang, rows[i].mine, &w, &h);
+		g->count_w = w > g->count_w ? w : g->count_w;
+		if (side) {
+			hall_ui_measure_text(ui, rows[i].label, strlen(rows[i].label), g->lpx, rows[i].label_lang, 1, &w, &h);
+			g->label_w = w > g->label_w ? w : g->label_w;
+		}
+	}
+	/* Beside the bar: labels in a column of at most a third of the width. */
+	if (side && g->label_w > f->area.w / 3)
+		g->label_w = f->area.w / 3;
+	int left = side ? g->label_w + ui->gap_px : 0;
+	/* The figures beside the bar's end while they leave the bar half the width; else the
+	 * count goes under the bar. */
+	g->count_below = g->share_w + g->count_w + 3 * ui->gap_px > (f->area.w - left) / 2;
+	g->bar_x = left;
+	g->bar_max = f->area.w - left - g->share_w - 2 * ui->gap_px - (g->count_below ? 0 : g->count_w + ui->gap_px);
+	int below = g->count_below ? ui->line_h : 0;
+	for (int i = 0; i < n; i++) {
+		int w = side ? g->label_w : f->area.w;
+		g->ll[i] = hall_ui_count_lines(ui, rows[i].label, g->lpx, rows[i].label_lang, rows[i].mine, w, 6);
+		int lh = g->ll[i] * g->llh;
+		g->row_h[i] = side ? (lh > g->bh + below ? lh : g->bh + below) : lh + g->bh + below;
+		g->total_h += g->row_h[i] + (i ? ui->gap_px : 0);
+		g->tallest = g->row_h[i] > g->tallest ? g->row_h[i] : g->tallest;
+	}
+}
+
+/* The tally, large and friendly (issue #12 Build 5): every option's label, a bar a key
+ * figure thick on a track that shows the whole scale, and at the bar's end the share as
+ * a key figure with the count beside it. The visitor's choice is marked in words and
+ * bold, not by colour alone. The layout is the first that holds every option on the page
+ * (labels beside the bars, then over them, then all at the body size); when none does,
+ * the body size pages. */
+static void tally_chart(hall_ui_flow *f, const char *totals, const char *alt, const tally_row *rows, int n)
+{
+	hall_ui *ui = f->ui;
+	const hall_ui_theme *th = ui->th;
+	/* The total as a heading, with a region that speaks the whole tally. */
+	int tl = hall_ui_count_lines(ui, totals, ui->title_px, ui->lang, 1, f->area.w, 4);
+	int th_h = (tl < 1 ? 1 : tl) * ui->title_line_h;
+	if (th_h < ui->target_px)
+		th_h = ui->target_px;
+	hall_rect r;
+	char label[1600];
+	if (hall_ui_flow_take(f, th_h, ui->gap_px, &r)) {
+		hall_ui_text_box(ui, (hall_rect){r.x, r.y + (r.h - (tl < 1 ? 1 : tl) * ui->title_line_h) / 2, r.w, th_h},
+		                 totals, ui->title_px, ui->lang, 1, th->text, th->bg, 0);
+		snprintf(label, sizeof(label), "%s", alt);
+		hall_ui_hit(ui, r, "results", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
+	}
+	int room = f->area.y + f->area.h - f->y - ui->gap_px;
+	static const int tries[3][2] = {{1, 0}, {0, 0}, {0, 1}}; /* {side, compact} */
+	tally_geom g;
+	for (int k = 0; k < 3; k++) {
+		tally_measure(f, rows, n, tries[k][0], tries[k][1], &g);
+		/* Beside the bars only while the labels keep a column of their own words. */
+		if (g.side && (g.label_w < 3 * ui->target_px || g.bar_max < f->area.w / 4))
+			continue;
+		if (g.total_h <= room && g.tallest <= f->area.h)
+			break;
+	}
+	int below = g.count_below ? ui->line_h : 0;
+	for (int i = 0; i < n; i++) {
+		const tally_row *t = &rows[i];
+		int ll = g.ll[i];
+		int h = g.row_h[i];
+		/* Never taller than a page: a label that long gives up lines (with "…"). */
+		if (h > f->area.h) {
+			int fit = (f->area.h - (g.side ? 0 : g.bh + below)) / g.llh;
+			ll = fit > 1 ? fit : 1;
+			h = g.side ? f->area.h : ll * g.llh + g.bh + below;
+		}
+		if (!hall_ui_flow_take(f, h, ui->gap_px, &r))
+			continue;
+		int lw = g.side ? g.label_w : r.w;
+		int ly = g.side ? r.y + (h - ll * g.llh) / 2 : r.y;
+		hall_ui_text_box(ui, (hall_rect){r.x, ly, lw, ll * g.llh}, t->label, g.lpx, t->label_lang, t->mine, th->text,
+		                 th->bg, 0);
+		int y = g.side ? r.y + (h - g.bh - below) / 2 : r.y + ll * g.llh;
+		int x0 = r.x + g.bar_x;
+		int bw = g.max > 0 ? (int)lround(g.bar_max * (t->value / g.max)) : 0;
+		if (bw < 2 && t->value > 0)
+			bw = 2;
+		hall_dl_box(ui->dl, (hall_rect){x0, y, g.bar_max, g.bh}, th->track);
+		hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){x0, y, bw, g.bh}, t->mine ? th->series[1] : th->series[0]);
+		if (bx && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
+			bx->border = th->text;
+			bx->border_px = ui->m.stroke_px;
+		}
+		/* The share right of the track, the count after it (or under the bar). */
+		int x = x0 + g.bar_max + ui->gap_px;
+		hall_ui_text(ui, x, y, t->share, g.spx, ui->lang, 1, th->figure_text, th->bg);
+		if (g.count_below)
+			hall_ui_text(ui, x0, y + g.bh, t->count, ui->font_px, ui->lang, t->mine, th->text, th->bg);
+		else
+			hall_ui_text(ui, x + g.share_w + ui->gap_px, y + (g.bh - ui->line_h) / 2, t->count, ui->font_px,
+			             ui->lang, t->mine, th->text, th->bg);
+		char rid[96];
+		snprintf(rid, sizeof(rid), "results-%d", i + 1);
+		snprintf(label, sizeof(label), "%s: %s", t->label, t->spoken);
+		hall_ui_hit(ui, r, rid, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
+	}
+}
+
 static void results_flow(void *ctx, hall_ui_flow *f)
 {
 	poll_ctx *pc = ctx;
@@ -123,7 +270,7 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 		t = &none;
 	}
 	size_t n = option_count(p);
-	exhibits_bar bars[6];
+	tally_row rows[6];
 	int64_t total = t->total;
 	int64_t sum = 0;
 	for (size_t i = 0; i < n; i++)
@@ -134,33 +281,42 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 	hall_ui_format_number(num, sizeof(num), (double)total, 0);
 	hall_ui_fill(totals, sizeof(totals), hall_ui_string(HALL_STR_TOTAL_VOTES, ui->lang), num, NULL);
 	/* Whose numbers these are, in plain words (issue #12 Build 5): no technical note. */
-	hall_ui_flow_text(f, hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL, ui->lang), ui->lang,
-	                  0, ui->th->text, ui->th->bg);
-	char alt[1500];
-	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s.", totals);
+	const char *whose = hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL, ui->lang);
+	hall_ui_flow_text(f, whose, ui->lang, 0, ui->th->text, ui->th->bg);
+	char alt[1600];
+	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s. %s", totals, whose);
 	for (size_t i = 0; i < n; i++) {
-		exhibits_bar *b = &bars[i];
-		memset(b, 0, sizeof(*b));
-		b->label = exhibits__text(ui, &p->options[i].label, &b->label_lang);
+		tally_row *r = &rows[i];
+		memset(r, 0, sizeof(*r));
+		r->label = exhibits__text(ui, &p->options[i].label, &r->label_lang);
 		int64_t v = t->votes[i] > 0 ? t->votes[i] : 0;
-		b->value = (double)v;
+		r->value = (double)v;
+		r->mine = pc->st->voted && pc->st->choice == (int)i;
 		/* Shares in whole percents: a large, friendly figure, not "100.0%". */
 		char vs[64], ps[32];
 		hall_ui_format_number(vs, sizeof(vs), (double)v, 0);
 		hall_ui_format_number(ps, sizeof(ps), total > 0 ? 100.0 * (double)v / (double)total : 0.0, 0);
-		hall_ui_fill(b->value_text, sizeof(b->value_text),
+		snprintf(r->share, sizeof(r->share), "%s%%", ps);
+		/* The count alone: the string's "{1} votes ({2}%)" without its share. */
+		char both[160];
+		hall_ui_fill(both, sizeof(both),
 		             hall_ui_string(v == 1 ? HALL_STR_VOTE_ONE_OF_TOTAL : HALL_STR_VOTES_OF_TOTAL, ui->lang), vs, ps);
-		if (pc->st->voted && pc->st->choice == (int)i) {
-			b->highlight = 1;
-			size_t k = strlen(b->value_text);
-			snprintf(b->value_text + k, sizeof(b->value_text) - k, " ✓ %s",
-			         hall_ui_string(HALL_STR_YOUR_CHOICE, ui->lang));
-		}
+		snprintf(r->spoken, sizeof(r->spoken), "%s%s%s", both, r->mine ? " ✓ " : "",
+		         r->mine ? hall_ui_string(HALL_STR_YOUR_CHOICE, ui->lang) : "");
+		char *open = strstr(both, " (");
+		if (!open)
+			open = strstr(both, "（");
+		if (!open)
+			open = strstr(both, "(");
+		if (open)
+			*open = '\0';
+		snprintf(r->count, sizeof(r->count), "%s%s%s", both, r->mine ? " ✓ " : "",
+		         r->mine ? hall_ui_string(HALL_STR_YOUR_CHOICE, ui->lang) : "");
 		if (ao < sizeof(alt))
-			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", b->label, b->value_text);
+			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", r->label, r->spoken);
 	}
 	/* The tally under the total: live from the controller, or this kiosk's own. */
-	exhibits__bar_chart(f, "results", totals, ui->lang, alt, bars, (int)n);
+	tally_chart(f, totals, alt, rows, (int)n);
 }
 
 void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st)

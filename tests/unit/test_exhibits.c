@@ -789,6 +789,47 @@ static void city_map_labels_should_never_overlap(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The poll's thank-you shows the tally as a large, friendly chart (issue #12 Build 5):
+ * every option on one page of a landscape screen, each share as a key figure (twice the
+ * body size) at the end of a bar at least that thick, and in plain words whose numbers
+ * these are. */
+static void poll_thanks_should_show_a_large_tally(void **state)
+{
+	(void)state;
+	fixture *f = english_session();
+	tap(f, "exhibit-vote");
+	tap(f, "option-river");
+	tap(f, "vote");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_false(has(f, "page-next"));
+	const hall_dl_item *q = tu_find_text(f->dl, "Which Seoul");
+	assert_non_null(q);
+	assert_non_null(tu_find_text(f->dl, "votes cast on this kiosk only"));
+	int rows = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *h = hall_dl_at(f->dl, i);
+		if (h->kind == HALL_DL_HIT && strncmp(h->id, "results-", 8) == 0)
+			rows++;
+	}
+	assert_int_equal(rows, 5);
+	const hall_dl_item *share = tu_find_text(f->dl, "100%");
+	assert_non_null(share);
+	assert_string_equal(share->text, "100%");
+	if (share->font_px < 2 * q->font_px)
+		fail_msg("the share is %d px, the body %d px", share->font_px, q->font_px);
+	/* The chosen option's bar: as thick as the figure beside it. */
+	const hall_dl_item *bar = NULL;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *b = hall_dl_at(f->dl, i);
+		if (b->kind == HALL_DL_BOX && b->rect.y == share->rect.y && b->rect.x + b->rect.w <= share->rect.x)
+			bar = b;
+	}
+	assert_non_null(bar);
+	assert_true(bar->rect.h >= share->font_px);
+	assert_non_null(tu_find_label(f->dl, "1 vote (100%) ✓ your choice"));
+	fixture_free(f);
+}
+
 /* Large text: the poll's options share pages as the content area really holds them
  * (measured), so the first page is not left with one option and an empty half. */
 static void poll_should_fit_as_many_options_per_page_as_hold(void **state)
@@ -866,6 +907,7 @@ int main(void)
 		cmocka_unit_test(bad_content_should_give_safe_screens),
 		cmocka_unit_test(city_map_labels_should_never_overlap),
 		cmocka_unit_test(poll_should_fit_as_many_options_per_page_as_hold),
+		cmocka_unit_test(poll_thanks_should_show_a_large_tally),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
