@@ -567,7 +567,7 @@ async function pageReports(main) {
     err.textContent = '';
     const r = await api('GET', '/report?' + q() + '&format=json');
     if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
-    out.replaceChildren(...reportView(r.data));
+    out.replaceChildren(...reportView(r.data).filter((x) => x != null)); /* replaceChildren writes a null as "null" */
   });
   main.append(h('h1', {}, t('reportTitle')), form, out);
   setLinks();
@@ -600,11 +600,15 @@ async function pageHistory(main) {
   const r = await api('GET', '/history?limit=300');
   main.append(h('h1', {}, t('historyTitle')));
   if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, r.data?.message || t('error'))); return; }
-  main.append(h('div', { class: 'table-wrap' }, h('table', { id: 'history-table' },
-    h('thead', {}, h('tr', {}, [t('when'), t('who'), t('action'), t('target'), t('outcome'), t('detail')].map((x) => h('th', { scope: 'col' }, x)))),
+  /* On a phone each entry is a block of labelled lines (table.stack), not six columns
+   * scrolled sideways. */
+  const cols = [t('when'), t('who'), t('action'), t('target'), t('outcome'), t('detail')];
+  const td = (i, v, cls) => h('td', { class: cls, 'data-label': cols[i] }, v);
+  main.append(h('div', { class: 'table-wrap' }, h('table', { id: 'history-table', class: 'stack' },
+    h('thead', {}, h('tr', {}, cols.map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, r.data.history.map((e) => h('tr', { class: e.outcome !== 'ok' ? 'bad' : null },
-      h('td', { class: 'nowrap' }, fmtTime(e.ts)), h('td', { class: 'nowrap' }, e.user), h('td', {}, e.action + (e.version ? ` v${e.version}` : '')), h('td', {}, e.target),
-      h('td', {}, t('outcome_' + e.outcome)), h('td', {}, e.detail + (e.reason ? ` (${e.reason})` : ''))))))));
+      td(0, fmtTime(e.ts), 'nowrap'), td(1, e.user, 'nowrap'), td(2, e.action + (e.version ? ` v${e.version}` : '')), td(3, e.target),
+      td(4, t('outcome_' + e.outcome)), td(5, e.detail + (e.reason ? ` (${e.reason})` : ''))))))));
 }
 
 /* ---------------------------------------------------------------- accounts */
@@ -665,8 +669,11 @@ async function previewShots(box, upload, job) {
     if (langs.querySelector(`input[value="${CSS.escape(code)}"]`)) return;
     const id = 'preview-lang-' + code;
     const first = langs.querySelectorAll('input').length === 0;
-    langs.append(h('input', { type: 'radio', name: 'preview-lang', id, value: code, checked: first || code === S.lang || null, onchange: filter }),
-      h('label', { for: id, lang: code === 'all' ? null : code }, label));
+    const input = h('input', { type: 'radio', name: 'preview-lang', id, value: code, checked: first || code === S.lang || null, onchange: filter });
+    const lab = h('label', { for: id, lang: code === 'all' ? null : code }, label);
+    /* the page's own language first, "all" last, the rest as they come */
+    if (code === S.lang) langs.querySelector('legend').after(input, lab);
+    else langs.append(input, lab);
   };
   box.replaceChildren(h('h2', {}, t('preview')), status, langs, grid);
   if (!job) {
@@ -686,6 +693,7 @@ async function previewShots(box, upload, job) {
         h('img', { src: `/api/v1/uploads/${upload}/shots/${encodeURIComponent(shot.name)}`, alt: `${t('preview')}: ${shot.exhibit} (${shot.lang})` }),
         h('figcaption', {}, `${shot.exhibit} · ${shot.lang}`)));
     }
+    filter(); /* a language that came now may be the page's own, chosen first */
     if (j.status === 404) { box.replaceChildren(); sessionStorage.removeItem('preview'); return; }
     if (j.data?.done) {
       addLang('all', t('allLangs'));
@@ -850,7 +858,7 @@ function queryForm(id, legend, fields, button, run) {
     err.textContent = '';
     const r = await run();
     if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
-    out.replaceChildren(...[r.view(r.data)].flat());
+    out.replaceChildren(...[r.view(r.data)].flat().filter((x) => x != null));
   });
   return [form, out];
 }
@@ -1004,7 +1012,7 @@ function showFieldErrors(form, summary, issues, serverSaid) {
     const ctl = best.matches('input,select,textarea') ? best : best.querySelector('input,select,textarea');
     if (ctl) { ctl.setAttribute('aria-invalid', 'true'); ctl.setAttribute('aria-describedby', id); }
   }
-  summary.replaceChildren(...(issues.length ? [h('p', {}, t('fixFields')(issues.length)), loose.length ? h('ul', {}, loose.map((x) => h('li', {}, x))) : null] : []));
+  summary.replaceChildren(...(issues.length ? [h('p', {}, t('fixFields')(issues.length)), loose.length ? h('ul', {}, loose.map((x) => h('li', {}, x))) : null].filter(Boolean) : []));
   const first = form.querySelector('[aria-invalid="true"]');
   if (first) first.focus();
 }

@@ -255,6 +255,7 @@ try {
   }
   const dl = await page.request.get(URL0 + (await page.getAttribute('#report-dl-csv', 'href')));
   ok(dl.status() === 200 && /attachment/.test(dl.headers()['content-disposition'] || ''), 'the CSV downloads');
+  ok(!/\bnull\b/.test(await page.textContent('main')), 'the report page shows no stray "null"');
   await look(page, 'reports');
 
   // ---- history names the person
