@@ -704,6 +704,7 @@ static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const
 		*dump = a->arg;
 		break;
 	case HALL_SCRIPT_WAIT_CONTENT:
+	case HALL_SCRIPT_WAIT_FILE:
 		k->script_hold = a;
 		k->script_hold_until = now + a->ms;
 		break;
@@ -716,15 +717,31 @@ static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const
 	}
 }
 
-/* 1 while a wait-content holds the script: until content from the controller is shown,
- * or its time runs out (then an error line names the script line, and the script goes on). */
+/* Whether what the holding wait-content or wait-file waits for has happened. wait-file
+ * looks at most every IDLE_WAIT_MS: the main loop wakes that often while held. */
+static int hold_met(const kiosk *k)
+{
+	char path[1024];
+	if (k->script_hold->op != HALL_SCRIPT_WAIT_FILE)
+		return k->content_shown;
+	snprintf(path, sizeof path, "%s/%s", k->shots_dir ? k->shots_dir : ".", k->script_hold->arg);
+	return access(path, F_OK) == 0;
+}
+
+/* 1 while a wait-content or wait-file holds the script: until content from the controller
+ * is shown (the file exists), or its time runs out (then an error line names the script
+ * line, and the script goes on). */
 static int script_held(kiosk *k, int64_t now)
 {
 	if (!k->script_hold)
 		return 0;
-	if (!k->content_shown && now < k->script_hold_until)
+	int met = hold_met(k);
+	if (!met && now < k->script_hold_until)
 		return 1;
-	if (!k->content_shown)
+	if (!met && k->script_hold->op == HALL_SCRIPT_WAIT_FILE)
+		hall_error_log("%s:%d: wait-file: no file %s within %lld ms", k->script->source, k->script_hold->line,
+		               k->script_hold->arg, (long long)k->script_hold->ms);
+	else if (!met)
 		hall_error_log("%s:%d: wait-content: no content from the controller within %lld ms", k->script->source,
 		               k->script_hold->line, (long long)k->script_hold->ms);
 	k->script_hold = NULL;

@@ -8,7 +8,7 @@
 
 #include "hall/fsutil.h"
 
-static const char *const op_names[] = {"wait", "tap", "tap-id", "key", "shot", "dump", "quit", "wait-content"};
+static const char *const op_names[] = {"wait", "tap", "tap-id", "key", "shot", "dump", "quit", "wait-content", "wait-file"};
 
 const char *hall_script_op_name(hall_script_op op)
 {
@@ -74,6 +74,14 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 			                      HALL_SCRIPT_WAIT_MAX), -1;
 		a->op = HALL_SCRIPT_WAIT_CONTENT;
 		a->ms = v;
+	} else if (strcmp(op, "wait-file") == 0) {
+		if (nw != 3 || !valid_name(w[1]) || parse_int(w[2], 0, HALL_SCRIPT_WAIT_MAX, &v) != 0)
+			return hall_error_set(err, HALL_ERR_INVALID, where,
+			                      "wait-file: expected a NAME (1..64 letters, digits, '.', '_' or '-', not "
+			                      "starting with '.') and an integer MS 0..%d", HALL_SCRIPT_WAIT_MAX), -1;
+		a->op = HALL_SCRIPT_WAIT_FILE;
+		strcpy(a->arg, w[1]);
+		a->ms = v;
 	} else if (strcmp(op, "wait") == 0) {
 		if (nw != 2 || parse_int(w[1], 0, HALL_SCRIPT_WAIT_MAX, &v) != 0)
 			return hall_error_set(err, HALL_ERR_INVALID, where, "wait: expected one integer MS 0..%d",
@@ -121,7 +129,7 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 		a->op = HALL_SCRIPT_QUIT;
 	} else {
 		return hall_error_set(err, HALL_ERR_INVALID, where,
-		                      "unknown action \"%.40s\" (expected wait, wait-content, tap, tap-id, key, shot, dump or quit)", op), -1;
+		                      "unknown action \"%.40s\" (expected wait, wait-content, wait-file, tap, tap-id, key, shot, dump or quit)", op), -1;
 	}
 	return 0;
 }

@@ -12,6 +12,9 @@
  *   quit           flush the event spool (up to 5 s) and exit 0
  *   wait-content MS   hold the script until the kiosk shows content the controller sent
  *                  (tests push while a script runs), at most MS ms (then an error line)
+ *   wait-file NAME MS  hold the script until a file NAME exists in the --shots folder (a
+ *                  test writes it when what it waited for happened), at most MS ms (then
+ *                  an error line)
  * NAME: 1..64 of A-Z a-z 0-9 . _ -, not starting with '.'. ID: 1..127 bytes, no spaces.
  * Errors name the source and line: "tour.txt:3: tap: expected X and Y as integers >= 0".
  *
@@ -37,15 +40,16 @@ typedef enum hall_script_op {
 	HALL_SCRIPT_SHOT,
 	HALL_SCRIPT_DUMP,
 	HALL_SCRIPT_QUIT,
-	HALL_SCRIPT_WAIT_CONTENT
+	HALL_SCRIPT_WAIT_CONTENT,
+	HALL_SCRIPT_WAIT_FILE
 } hall_script_op;
 
 typedef struct hall_script_action {
 	hall_script_op op;
 	int line;                        /* 1-based line in the source */
-	int64_t ms;                      /* WAIT, WAIT_CONTENT */
+	int64_t ms;                      /* WAIT, WAIT_CONTENT, WAIT_FILE */
 	int x, y;                        /* TAP */
-	char arg[HALL_SCRIPT_ARG_MAX];   /* TAP_ID id, KEY name, SHOT/DUMP name */
+	char arg[HALL_SCRIPT_ARG_MAX];   /* TAP_ID id, KEY name, SHOT/DUMP/WAIT_FILE name */
 } hall_script_action;
 
 typedef struct hall_script {

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < s->n; i++) {
 			const hall_script_action *a = &s->actions[i];
 			CHECK(a->line >= 1);
-			CHECK((unsigned)a->op <= HALL_SCRIPT_QUIT);
+			CHECK((unsigned)a->op <= HALL_SCRIPT_WAIT_FILE);
 			CHECK(memchr(a->arg, '\0', sizeof(a->arg)) != NULL);
 			if (a->op == HALL_SCRIPT_WAIT)
 				CHECK(a->ms >= 0 && a->ms <= HALL_SCRIPT_WAIT_MAX);

@@ -37,14 +37,14 @@ mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -t "hall/v1/kiosk/$K/help" > "$work/h
 
 cat > "$work/look.script" <<'SCRIPT'
 # open home in English (a visitor session: nothing on screen changes by itself) and call staff, dump,
-# wait for the forgeries (forged help-acks too: still "calling"), dump again, then the
-# controller's signed help-ack: "called"
+# wait until the test saw every forgery refused (forged help-acks too: still "calling"; it
+# writes the file answered then), dump again, then the controller's signed help-ack: "called"
 wait 2500
 tap-id lang-en
 wait 1000
 tap-id call-staff
 dump before
-wait 10000
+wait-file answered 60000
 dump after
 wait 4000
 dump acked
@@ -136,8 +136,10 @@ assert cmds == ["forged-otherkey", "forged-othertopic", "forged-unsigned"], cmds
 assert sorted(a["version"] for a in by_kind["notice"]) == [902, 908, 914, 999], by_kind["notice"]
 assert all(a.get("id") == "brand-vote" for a in by_kind["poll"]), by_kind["poll"]
 PY
+: > "$work/shots/answered" # the script goes on: its "after" dump comes after every refusal
 
 for _ in $(seq 1 300); do grep -q "after.json" "$work/kiosk.out" && break; sleep 0.1; done
+grep -q "wait-file" "$work/kiosk.log" && fail "the kiosk's script did not see the file answered"
 mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$HT" -f "$work/help-signed.wire"
 for _ in $(seq 1 400); do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$kiosk" 2>/dev/null; then kill "$kiosk"; fail "the kiosk did not finish its script within 40 s"; fi

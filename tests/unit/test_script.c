@@ -64,6 +64,21 @@ static void parse_should_read_wait_content_with_its_bound(void **state)
 	hall_script_free(s);
 }
 
+static void parse_should_read_wait_file_with_its_name_and_bound(void **state)
+{
+	(void)state;
+	hall_script *s = NULL;
+	hall_error err = {{0}, {0}};
+	const char *text = "wait-file acks-in 30000\nquit\n";
+	assert_int_equal(hall_script_parse(text, strlen(text), "tour.txt", &s, &err), HALL_OK);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->actions[0].op, HALL_SCRIPT_WAIT_FILE);
+	assert_string_equal(s->actions[0].arg, "acks-in");
+	assert_int_equal(s->actions[0].ms, 30000);
+	assert_string_equal(hall_script_op_name(s->actions[0].op), "wait-file");
+	hall_script_free(s);
+}
+
 static void parse_should_name_the_line_of_an_error(void **state)
 {
 	(void)state;
@@ -82,6 +97,10 @@ static void parse_should_name_the_line_of_an_error(void **state)
 		{"tap-id a b\n", "tour.txt:1", "tap-id"},
 		{"wait-content\n", "tour.txt:1", "wait-content"},
 		{"wait-content -5\n", "tour.txt:1", "wait-content"},
+		{"wait-file go\n", "tour.txt:1", "wait-file"},
+		{"wait-file 5000\n", "tour.txt:1", "wait-file"},
+		{"wait-file ../go 5000\n", "tour.txt:1", "wait-file"},
+		{"wait-file go -1\n", "tour.txt:1", "wait-file"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		hall_script *s = (hall_script *)1;
@@ -156,6 +175,7 @@ int main(void)
 		cmocka_unit_test(parse_should_read_every_action_with_its_line),
 		cmocka_unit_test(parse_should_name_the_line_of_an_error),
 		cmocka_unit_test(parse_should_read_wait_content_with_its_bound),
+		cmocka_unit_test(parse_should_read_wait_file_with_its_name_and_bound),
 		cmocka_unit_test(parse_should_accept_an_empty_script),
 		cmocka_unit_test(parse_should_reject_a_nul_byte),
 		cmocka_unit_test(player_should_hand_out_actions_when_due),
