@@ -37,7 +37,7 @@ echo "broker back on port $PORT"
 hellos() { [ "$(grep -c "hello from $K " "$work/serve.log")" -ge 2 ]; }
 faults_wait 60 "the controller receiving the kiosk's hello after the restart (both reconnected)" hellos
 drained() { faults_drained "$K" 1.5; }
-faults_wait 50 "the stream ended and the spool drained" drained
+faults_wait 150 "the stream ended and the spool drained" drained
 faults_stop "$KPID" TERM
 
 # The hello after the outage: what the kiosk spooled while the broker was away.

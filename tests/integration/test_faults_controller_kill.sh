@@ -61,7 +61,7 @@ faults_start_controller "$work/controller.json" serve2
 faults_wait 10 "controller online again" grep -q 'connected to' "$work/serve2.log"
 
 drained() { faults_drained "$K" 4.5; }
-faults_wait 50 "the stream ended and the spool drained into the restarted controller" drained
+faults_wait 150 "the stream ended and the spool drained into the restarted controller" drained
 faults_stop "$KPID" TERM
 N=$(python3 "$CHECK" final-status "$WIRE" "$K")
 read -r conf smax < <(python3 "$CHECK" spool-state "$work/kiosk-$K/spool")

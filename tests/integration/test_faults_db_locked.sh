@@ -48,7 +48,7 @@ echo "released: $C2 stored, last confirm $CONF2"
 kill -0 "$CPID" 2>/dev/null || fail "the controller died while its database was locked"
 
 drained() { faults_drained "$K" 1.5; }
-faults_wait 45 "the stream ended and the spool drained" drained
+faults_wait 150 "the stream ended and the spool drained" drained
 faults_stop "$KPID" TERM
 N=$(python3 "$CHECK" final-status "$WIRE" "$K")
 read -r conf smax < <(python3 "$CHECK" spool-state "$work/kiosk-$K/spool")

@@ -25,7 +25,7 @@ faults_wait 10 "controller online" grep -q 'hall/v1/ctl/controller/status {"onli
 faults_tap_script "$work/run.script" 12 40
 faults_start_kiosk "$work/kiosk.json" "$K" "$work/run.script" kiosk
 drained() { faults_drained "$K" 1.5; }
-faults_wait 40 "the stream ended and the spool drained" drained
+faults_wait 150 "the stream ended and the spool drained" drained
 faults_stop "$KPID" TERM
 N=$(python3 "$CHECK" final-status "$WIRE" "$K")
 python3 "$CHECK" verify "$DB" "$K" "$N" "$WIRE" >/dev/null || fail "the plain run already lost or doubled events"

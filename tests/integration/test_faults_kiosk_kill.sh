@@ -58,7 +58,7 @@ echo "run 3 hello: seq_max $S2 spool_first $F2"
 [ "$F2" -le $((C2 + 1)) ] || fail "run 3 holds from $F2 on, but the controller stored only $C2"
 
 drained() { faults_drained "$K" 2.5; }
-faults_wait 45 "run 3's stream ended and the spool drained into the controller" drained
+faults_wait 150 "run 3's stream ended and the spool drained into the controller" drained
 faults_stop "$KPID" TERM
 N=$(python3 "$CHECK" final-status "$WIRE" "$K")
 read -r conf smax < <(python3 "$CHECK" spool-state "$work/kiosk-$K/spool")

@@ -36,7 +36,7 @@ faults_start_controller "$work/controller.json" serve2
 faults_wait 10 "controller back" grep -q 'connected to' "$work/serve2.log"
 
 drained() { faults_drained "$K" 1.5; }
-faults_wait 50 "the stream ended and the spool drained" drained
+faults_wait 150 "the stream ended and the spool drained" drained
 faults_stop "$KPID" TERM
 # The fault happened: batches crossed the broker while no controller session existed.
 [ "$W" -gt $((D + 20)) ] || fail "the kiosk sent only up to seq $W while the controller (at $D) was down: the fault was not injected"

@@ -17,7 +17,7 @@ faults_wait 10 "controller online" grep -q 'hall/v1/ctl/controller/status {"onli
 faults_tap_script "$work/run1.script" 20 30
 faults_start_kiosk "$work/kiosk.json" "$K" "$work/run1.script" kiosk1
 drained() { faults_drained "$K" 2.5; }
-faults_wait 60 "run 1 drained into the controller" drained
+faults_wait 150 "run 1 drained into the controller" drained
 faults_stop "$KPID" TERM
 N1=$(db_count "$K")
 echo "run 1: $N1 events stored"
@@ -28,7 +28,7 @@ echo "run 1: $N1 events stored"
 rm -rf "$work/kiosk-$K"
 faults_tap_script "$work/run2.script" 5 30
 faults_start_kiosk "$work/kiosk.json" "$K" "$work/run2.script" kiosk2
-faults_wait 60 "run 2 drained into the controller" drained
+faults_wait 150 "run 2 drained into the controller" drained
 # The controller marked the kiosk (checked while it runs: going offline raises an
 # offline alert in the same slot).
 alert=$(python3 - "$work/ctl/controller.db" "$K" <<'PY'

@@ -89,7 +89,7 @@ echo "disk full: the kiosk says unrecorded $U: $(python3 -c 'import json,sys; pr
 rm -f "$DISK/filler"
 faults_start_controller "$work/controller.json" serve2
 drained() { python3 "$CHECK" drained "$work/ctl/controller.db" "$K" "$DISK/kiosk/spool"; }
-faults_wait 60 "the kept events drained into the controller" drained
+faults_wait 150 "the kept events drained into the controller" drained
 read -r conf N < <(python3 "$CHECK" spool-state "$DISK/kiosk/spool")
 python3 "$CHECK" verify "$work/ctl/controller.db" "$K" "$N" "$WIRE" || fail "events lost, doubled or reused"
 [ "$N" -gt 200 ] || fail "only $N events kept: the reserve and the hold should have taken more"

@@ -199,6 +199,11 @@ faults_stop() {
 
 db_count() { python3 "$CHECK" count "$work/ctl/controller.db" "$1"; }
 
+# The waits for a stream to end and drain are bounded at 150 s: a bound, not a duration
+# (a passing run waits as long as the stream takes, seconds on CI), but under load a
+# kiosk's scripted stream of a few hundred taps alone took over 50 s, failing tests that
+# had nothing wrong.
+#
 # faults_drained KIOSK SETTLE_S: the kiosk's stream ended (its taps-done dump exists) at
 # least SETTLE_S seconds ago, the spool's state says every issued seq is confirmed, and the
 # database holds that many rows. The spool writes its state on each confirm, so right after
