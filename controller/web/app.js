@@ -872,7 +872,8 @@ async function pageSchedules(main) {
   t('show'), async () => {
     const r = await api('GET', `/schedule/week?to=${encodeURIComponent($('#week-to').value)}&from=${$('#week-from').value}`);
     /* The editor starts from the schedule the week shows, for the same target. */
-    if (r.status === 200 && editor) { $('#schedule-to').value = $('#week-to').value; editor.load(r.data.schedule ? r.data.schedule.body : null, r.data.titles); }
+    /* never over edits not pushed yet: "Load the target's schedule" does that on request */
+    if (r.status === 200 && editor && !editor.dirty()) { $('#schedule-to').value = $('#week-to').value; editor.load(r.data.schedule ? r.data.schedule.body : null, r.data.titles); }
     return { ...r, view: weekView };
   });
   const [atForm, atOut] = queryForm('at-form', t('atTitle'), [
@@ -1111,7 +1112,12 @@ function scheduleEditor(kiosks) {
   }
 
   /* Load a schedule document (the target's, a file, the advanced JSON) into the form. */
+  let dirty = false;
+  form.addEventListener('input', () => { dirty = true; });
+  /* capture: an add/remove button's own handler redraws the rows, detaching it */
+  form.addEventListener('click', (e) => { if (e.target.closest('#schedule-fields button')) dirty = true; }, true);
   function load(doc, exhibitTitles) {
+    dirty = false;
     if (exhibitTitles) titles = exhibitTitles;
     m = modelOf(doc);
     json.value = doc ? JSON.stringify(doc, null, 2) : '';
@@ -1173,10 +1179,11 @@ function scheduleEditor(kiosks) {
     if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
     const r = await api('POST', '/schedules', { to, schedule: c.doc });
     if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    dirty = false;
     followJob(box, r.data, 'schedule', to);
   });
   redraw();
-  return { parts: [form, preview, box], load };
+  return { parts: [form, preview, box], load, dirty: () => dirty };
 }
 
 const PAGE_FNS = {
