@@ -39,6 +39,7 @@ cat > "$work/look.script" <<'SCRIPT'
 # open home in English (a visitor session: nothing on screen changes by itself) and call staff, dump,
 # wait until the test saw every forgery refused (forged help-acks too: still "calling"; it
 # writes the file answered then), dump again, then the controller's signed help-ack: "called"
+# (dumped once the test saw the kiosk take it: the file taken)
 wait 2500
 tap-id lang-en
 wait 1000
@@ -46,7 +47,7 @@ tap-id call-staff
 dump before
 wait-file answered 60000
 dump after
-wait 4000
+wait-file taken 60000
 dump acked
 quit
 SCRIPT
@@ -141,6 +142,10 @@ PY
 for _ in $(seq 1 300); do grep -q "after.json" "$work/kiosk.out" && break; sleep 0.1; done
 grep -q "wait-file" "$work/kiosk.log" && fail "the kiosk's script did not see the file answered"
 mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$HT" -f "$work/help-signed.wire"
+# the "acked" dump waits until the kiosk has logged the signed help-ack (or 30 s: then the
+# dump still says "calling" and the check below fails), not a guessed 4 s
+for _ in $(seq 1 300); do grep -q "call-staff 1 delivered" "$work/kiosk.log" && break; sleep 0.1; done
+: > "$work/shots/taken"
 for _ in $(seq 1 400); do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$kiosk" 2>/dev/null; then kill "$kiosk"; fail "the kiosk did not finish its script within 40 s"; fi
 wait "$kiosk" || fail "the kiosk exited with $?"
