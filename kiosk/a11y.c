@@ -244,7 +244,7 @@ static void check_text(checker *c, size_t i, const hall_dl_item *it)
 static void check_cut(checker *c, const hall_dl *dl, size_t i, const hall_dl_item *it)
 {
 	size_t len = strlen(it->text);
-	if (len < 3 || strcmp(it->text + len - 3, "\xE2\x80\xA6") != 0)
+	if (it->ellipsis_intended || len < 3 || strcmp(it->text + len - 3, "\xE2\x80\xA6") != 0)
 		return;
 	char shown[256];
 	snprintf(shown, sizeof(shown), "%.*s", (int)(len - 3 < 255 ? len - 3 : 255), it->text);

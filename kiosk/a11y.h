@@ -29,9 +29,10 @@ typedef struct hall_a11y_rules {
 	int check_focus;             /* focus orders unique, 1..n, in reading order */
 	int check_text_overlap;      /* no two text runs overlap (a broken reflow) */
 	double min_outline_contrast; /* 3: a control's border or fill against its surroundings */
-	int check_cut;               /* text cut with "…" outside a button that shows it all;
-	                              * 0 by default until home in large text and chart labels
-	                              * no longer cut (docs/architecture.md, BENCHMARKS) */
+	int check_cut;               /* text cut with "…" outside a button that shows it all
+	                              * (a "…" the text itself ends with, marked
+	                              * ellipsis_intended in the list, is no cut); 0 by default,
+	                              * on in the tests that walk every screen */
 } hall_a11y_rules;
 
 /* The law's figures; high_contrast raises the contrast bar to 7:1, low_position turns on

@@ -543,12 +543,13 @@ typedef struct home_ctx {
 
 /* The caption band of a home tile: the title (title size, up to 3 lines) over the whole
  * summary (nothing on home is cut: rows page instead), with padding. */
-static int tile_text_h(const hall_ui *ui, const hall_exhibit *ex, int inner)
+static int tile_text_h(const hall_ui *ui, const hall_exhibit *ex, int inner, int small_title)
 {
 	hall_lang tl, sl;
 	const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
 	const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
-	return hall_ui_count_lines(ui, t, ui->title_px, tl, 1, inner, 40) * ui->title_line_h +
+	int tpx = small_title ? ui->font_px : ui->title_px, tlh = small_title ? ui->line_h : ui->title_line_h;
+	return hall_ui_count_lines(ui, t, tpx, tl, 1, inner, 40) * tlh +
 	       hall_ui_count_lines(ui, s, ui->font_px, sl, 0, inner, 40) * ui->line_h + 2 * ui->pad_px;
 }
 
@@ -562,14 +563,26 @@ typedef struct tile_shape {
 	int pic_w;  /* side: the picture's width */
 	int inner;  /* the caption's text width */
 	int pic_min_h;
+	int small_title; /* the title at the body size (bold) */
 } tile_shape;
 
-static tile_shape home_tile_shape(const hall_ui *ui, const hall_rect *area, int cols, int col_w)
+/* variant 0: the picture as above; 1: beside the caption, a narrower picture (a quarter
+ * of the tile) for a wider caption; 2: no picture, when the caption alone needs the
+ * whole page (a banner over large text): the title at the body size too. Text is never
+ * cut for a picture. */
+#define HOME_SHAPE_VARIANTS 3
+static tile_shape home_tile_shape(const hall_ui *ui, const hall_rect *area, int cols, int col_w, int variant)
 {
 	tile_shape t;
 	t.side = cols == 1 && area->w > area->h && col_w >= 6 * ui->target_px;
+	t.small_title = variant == 2;
+	if (variant == 2) {
+		t.pic_w = t.pic_min_h = 0;
+		t.inner = col_w - 2 * ui->pad_px;
+		return t;
+	}
 	if (t.side) {
-		t.pic_w = col_w * 2 / 5;
+		t.pic_w = variant == 1 ? col_w / 4 : col_w * 2 / 5;
 		t.inner = col_w - t.pic_w - 2 * ui->pad_px;
 		t.pic_min_h = t.pic_w / 3;
 	} else {
@@ -591,8 +604,10 @@ static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_
 	const hall_content *c = app->content;
 	*nat = *least = ui->target_px;
 	for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
-		int h = tile_text_h(ui, &c->exhibits[shown[k]], t->inner);
-		int lo = t->side ? (h > t->pic_min_h ? h : t->pic_min_h) : h + t->pic_min_h;
+		int h = tile_text_h(ui, &c->exhibits[shown[k]], t->inner, t->small_title);
+		/* Beside the caption the picture takes the row's height: never more than a page. */
+		int pmin = t->pic_min_h < page_h ? t->pic_min_h : page_h;
+		int lo = t->side ? (h > pmin ? h : pmin) : h + t->pic_min_h;
 		int hi = t->side ? page_h : h + page_h / 2;
 		if (lo > *least)
 			*least = lo;
@@ -605,6 +620,7 @@ static void home_row_heights(const hall_app *app, const hall_ui *ui, const size_
 typedef struct home_plan {
 	int cols, pages, first; /* first: tiles on the first page */
 	int cuts;               /* rows taller than a page (their text would be cut) */
+	int variant;            /* home_tile_shape's */
 	int row_h[HALL_CONTENT_EXHIBITS_MAX];
 } home_plan;
 
@@ -618,16 +634,24 @@ static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const siz
 	const hall_ui *ui = f->ui;
 	int gap = ui->gap_px;
 	int col_w = (f->area.w - (cols - 1) * gap) / cols;
-	tile_shape t = home_tile_shape(ui, &f->area, cols, col_w);
 	size_t rows = (n_shown + (size_t)cols - 1) / (size_t)cols;
 	int nat[HALL_CONTENT_EXHIBITS_MAX], least[HALL_CONTENT_EXHIBITS_MAX];
-	for (size_t r = 0; r < rows; r++) {
-		home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, &t, f->area.h, &nat[r], &least[r]);
+	/* The first shape whose rows each fit a page: the picture gives way before the text. */
+	for (int v = 0; v < HOME_SHAPE_VARIANTS; v++) {
+		tile_shape t = home_tile_shape(ui, &f->area, cols, col_w, v);
+		if (v == 1 && !t.side)
+			continue;
+		for (size_t r = 0; r < rows; r++)
+			home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, &t, f->area.h, &nat[r], &least[r]);
+		memset(p, 0, sizeof(*p));
+		p->variant = v;
+		for (size_t r = 0; r < rows; r++)
+			if (least[r] > f->area.h)
+				p->cuts++;
+		if (p->cuts == 0)
+			break;
 	}
-	memset(p, 0, sizeof(*p));
 	for (size_t r = 0; r < rows; r++) {
-		if (least[r] > f->area.h)
-			p->cuts++;
 		if (least[r] > f->area.h)
 			least[r] = f->area.h;
 		if (nat[r] > f->area.h)
@@ -719,13 +743,16 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		if ((f->area.w - (cols - 1) * ui->gap_px) / cols < 2 * ui->target_px)
 			continue;
 		home_plan_cols(app, f, shown, n_shown, cols, &cand);
-		/* Fewer cut tiles, fewer pages, more tiles on the first page; then even rows (four
-		 * exhibits as 2 x 2, not 3 + 1). */
+		/* Fewer cut tiles, tiles with pictures, fewer pages, more tiles on the first page;
+		 * then even rows (four exhibits as 2 x 2, not 3 + 1). */
 		int even = cand.cols > 1 && n_shown % (size_t)cand.cols == 0;
 		int best_even = best.cols > 1 && n_shown % (size_t)best.cols == 0;
-		if (cand.cuts < best.cuts || (cand.cuts == best.cuts && cand.pages < best.pages) ||
-		    (cand.cuts == best.cuts && cand.pages == best.pages && cand.first > best.first) ||
-		    (cand.cuts == best.cuts && cand.pages == best.pages && cand.first == best.first && even && !best_even))
+		int pics = cand.variant < 2, best_pics = best.variant < 2; /* tiles keep their pictures */
+		if (cand.cuts < best.cuts || (cand.cuts == best.cuts && pics > best_pics) ||
+		    (cand.cuts == best.cuts && pics == best_pics && cand.pages < best.pages) ||
+		    (cand.cuts == best.cuts && pics == best_pics && cand.pages == best.pages && cand.first > best.first) ||
+		    (cand.cuts == best.cuts && pics == best_pics && cand.pages == best.pages && cand.first == best.first &&
+		     even && !best_even))
 			best = cand;
 	}
 	int cols = best.cols;
@@ -740,7 +767,7 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 			best.row_h[r] += spare / (int)nrows;
 	}
 	int col_w = (f->area.w - (cols - 1) * ui->gap_px) / cols;
-	tile_shape shape = home_tile_shape(ui, &f->area, cols, col_w);
+	tile_shape shape = home_tile_shape(ui, &f->area, cols, col_w, best.variant);
 	int inner = shape.inner;
 	hall_exhibit_ctx ec;
 	hall_poll_tally tally;
@@ -755,7 +782,7 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		 * the picture the caption has the tile's height. */
 		int band_h = 0;
 		for (size_t k = i; k < n_shown && k < i + (size_t)cols; k++) {
-			int h = tile_text_h(ui, &c->exhibits[shown[k]], inner);
+			int h = tile_text_h(ui, &c->exhibits[shown[k]], inner, shape.small_title);
 			band_h = h > band_h ? h : band_h;
 		}
 		if (shape.side || band_h > r.h)
@@ -780,9 +807,9 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 				tx = tile.x + shape.pic_w + ui->pad_px;
 			}
 			char path[1024];
-			if (pic.h >= ui->target_px && exhibits__asset_path(&ec, exhibits__tile_picture(ex), path, sizeof(path)))
+			if (pic.h >= ui->target_px && pic.w >= ui->target_px && exhibits__asset_path(&ec, exhibits__tile_picture(ex), path, sizeof(path)))
 				hall_dl_image(ui->dl, pic, path, 1);
-			int text_h = tile_text_h(ui, ex, inner);
+			int text_h = tile_text_h(ui, ex, inner, shape.small_title);
 			/* Beside the picture the caption sits in the middle of the tile's height. */
 			int ty = shape.side ? tile.y + (tile.h - (text_h < tile.h ? text_h : tile.h)) / 2 + ui->pad_px
 			                    : tile.y + tile.h - band_h + ui->pad_px;
@@ -792,7 +819,7 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 			 * the body size when even one title line does not fit. */
 			int room = band - 2 * ui->pad_px;
 			int tpx = ui->title_px, tlh = ui->title_line_h;
-			if (room < tlh) {
+			if (room < tlh || shape.small_title) {
 				tpx = ui->font_px;
 				tlh = ui->line_h;
 			}

@@ -45,6 +45,9 @@ typedef struct hall_dl_item {
 	hall_lang lang;
 	int bold;
 	hall_rgba bg;
+	/* TEXT: 1 when its trailing "…" belongs to the words ("calling staff…": a wait, not
+	 * a cut) and nothing was cut by the layout; the cut check (a11y.c) leaves it be. */
+	int ellipsis_intended;
 	/* IMAGE: path of the file; fill = 1 crops to fill, 0 fits inside; color.a is its
 	 * opacity (255 from hall_dl_image; lower while it fades in). */
 	const char *image;

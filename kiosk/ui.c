@@ -266,6 +266,13 @@ static size_t capped_len(const char *s)
 	return n;
 }
 
+/* 1 when s ends with "…" (U+2026). */
+static int ends_with_ellipsis(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 3 && memcmp(s + n - 3, "\xE2\x80\xA6", 3) == 0;
+}
+
 hall_dl_item *hall_ui_text(hall_ui *ui, int x, int y, const char *s, int px, hall_lang lang, int bold,
                            hall_rgba color, hall_rgba bg)
 {
@@ -273,8 +280,10 @@ hall_dl_item *hall_ui_text(hall_ui *ui, int x, int y, const char *s, int px, hal
 	size_t len = strlen(s);
 	hall_ui_measure_text(ui, s, len, px, lang, bold, &w, &h);
 	hall_dl_item *it = hall_dl_text(ui->dl, (hall_rect){x, y, w, h}, s, px, lang, color, bg);
-	if (it)
+	if (it) {
 		it->bold = bold;
+		it->ellipsis_intended = ends_with_ellipsis(s); /* one line, never cut */
+	}
 	return it;
 }
 
@@ -300,8 +309,11 @@ int hall_ui_text_box(hall_ui *ui, hall_rect r, const char *s, int px, hall_lang 
 		hall_ui_measure_text(ui, buf, strlen(buf), px, lang, bold, &w, &h);
 		int x = centered ? r.x + (r.w - w) / 2 : r.x;
 		hall_dl_item *it = hall_dl_text(ui->dl, (hall_rect){x, y, w, h}, buf, px, lang, color, bg);
-		if (it)
+		if (it) {
 			it->bold = bold;
+			/* The text's own "…" on its last line, not one the layout added. */
+			it->ellipsis_intended = !lines[i].ellipsis && ends_with_ellipsis(buf);
+		}
 		y += lh;
 	}
 	return y - r.y;

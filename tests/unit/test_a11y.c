@@ -210,6 +210,33 @@ static void cut_text_should_be_reported_unless_a_button_shows_it_all(void **stat
 	                              "Notice: The hall closes at 18:00 today.");
 	h->focus_order = 1;
 	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 0);
+	/* A "…" that belongs to the words ("calling staff…") is marked as intended by the
+	 * layout and is no cut; the same words cut by the layout are. */
+	hall_dl_item *t = hall_dl_text(dl, (hall_rect){100, 300, 600, 60}, "Calling a member of staff\xE2\x80\xA6", 48,
+	                               HALL_LANG_EN, black, white);
+	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 1);
+	t->ellipsis_intended = 1;
+	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 0);
+	hall_dl_destroy(dl);
+}
+
+/* The layout marks a text's own "…" as intended, and a "…" it adds to a cut as not. */
+static void layout_should_mark_only_its_own_ellipsis_as_cut(void **state)
+{
+	(void)state;
+	hall_dl *dl = hall_dl_create();
+	hall_ui ui;
+	hall_ui_init(&ui, dl, &screen55, 0, HALL_LANG_EN, NULL, NULL, NULL);
+	hall_ui_text_box(&ui, (hall_rect){0, 0, 2000, 400}, "Calling a member of staff\xE2\x80\xA6", ui.font_px,
+	                 HALL_LANG_EN, 0, black, white, 0);
+	assert_int_equal(hall_dl_count(dl), 1);
+	assert_true(hall_dl_at(dl, 0)->ellipsis_intended);
+	hall_dl_clear(dl);
+	hall_ui_text_box(&ui, (hall_rect){0, 0, 4 * ui.font_px, ui.line_h},
+	                 "A long sentence that cannot fit in one short line at all", ui.font_px, HALL_LANG_EN, 0, black,
+	                 white, 0);
+	assert_int_equal(hall_dl_count(dl), 1);
+	assert_false(hall_dl_at(dl, 0)->ellipsis_intended);
 	hall_dl_destroy(dl);
 }
 
@@ -583,6 +610,7 @@ int main(void)
 		cmocka_unit_test(reach_band_should_apply_in_low_position_mode),
 		cmocka_unit_test(control_edges_should_stand_out_3_to_1),
 		cmocka_unit_test(cut_text_should_be_reported_unless_a_button_shows_it_all),
+		cmocka_unit_test(layout_should_mark_only_its_own_ellipsis_as_cut),
 		cmocka_unit_test(focus_order_should_be_complete_and_in_reading_order),
 		cmocka_unit_test(images_and_polygons_need_a_description),
 		cmocka_unit_test(overlapping_text_should_be_reported),
