@@ -332,11 +332,11 @@ typedef struct stream_state {
 	int64_t desired_mark;      /* newest history id at the last full send */
 	int64_t next_ping;
 	bool started;
+	console_gz *gz;             /* the client accepts gzip, else NULL */
 } stream_state;
 
-static int append(stream_state *s, const char *fmt_event, const char *data)
+static int reserve(stream_state *s, size_t need)
 {
-	size_t need = strlen(fmt_event) + strlen(data) + 16;
 	if (s->len + need > s->cap) {
 		size_t cap = (s->len + need) * 2;
 		char *b = realloc(s->out, cap);
@@ -345,6 +345,24 @@ static int append(stream_state *s, const char *fmt_event, const char *data)
 		s->out = b;
 		s->cap = cap;
 	}
+	return 0;
+}
+
+static int append_raw(stream_state *s, const char *text)
+{
+	size_t n = strlen(text);
+	if (reserve(s, n + 1) != 0)
+		return -1;
+	memcpy(s->out + s->len, text, n + 1);
+	s->len += n;
+	return 0;
+}
+
+static int append(stream_state *s, const char *fmt_event, const char *data)
+{
+	size_t need = strlen(fmt_event) + strlen(data) + 16;
+	if (reserve(s, need) != 0)
+		return -1;
 	s->len += (size_t)snprintf(s->out + s->len, s->cap - s->len, "event: %s\ndata: %s\n\n", fmt_event, data);
 	return 0;
 }
@@ -421,6 +439,24 @@ static void stream_tick(stream_state *s)
 	free(old);
 }
 
+/* gzip (when the client asked for it): what is queued becomes its gzip bytes up to a
+ * sync flush, so the events of this round decode at once, without waiting for more. */
+static void stream_compress(stream_state *s)
+{
+	char *z = NULL;
+	size_t zlen = 0;
+	if (!s->gz || s->len == 0)
+		return;
+	if (console__gz_flush(s->gz, s->out, s->len, &z, &zlen) != 0) {
+		s->len = 0; /* out of memory: the events are lost, the stream goes on */
+		return;
+	}
+	free(s->out);
+	s->out = z;
+	s->len = zlen;
+	s->cap = zlen;
+}
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	stream_state *s = cls;
@@ -441,15 +477,15 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		if (now >= s->next_ping) {
 			/* A comment line: keeps proxies from closing the stream and finds a closed one. */
 			s->next_ping = now + 15000;
-			const char ping[] = ": ping\n\n";
-			memcpy(buf, ping, sizeof ping - 1 < max ? sizeof ping - 1 : max);
-			return (ssize_t)(sizeof ping - 1 < max ? sizeof ping - 1 : max);
+			append_raw(s, ": ping\n\n");
+		} else {
+			if (s->started) {
+				struct timespec ts = {.tv_sec = 0, .tv_nsec = 250 * 1000000L};
+				nanosleep(&ts, NULL);
+			}
+			stream_tick(s);
 		}
-		if (s->started) {
-			struct timespec ts = {.tv_sec = 0, .tv_nsec = 250 * 1000000L};
-			nanosleep(&ts, NULL);
-		}
-		stream_tick(s);
+		stream_compress(s);
 	}
 	return 0;
 }
@@ -459,6 +495,7 @@ static void stream_free(void *cls)
 	stream_state *s = cls;
 	free(s->out);
 	free(s->sigs);
+	console__gz_free(s->gz);
 	free(s);
 }
 
@@ -471,6 +508,11 @@ void console__fleet_stream(console_req *q, console_resp *r)
 	}
 	s->c = q->c;
 	s->next_ping = hall_clock_mono_ms() + 15000;
+	if (q->gzip && !(s->gz = console__gz_new())) {
+		stream_free(s);
+		console__error(r, 500, "nomem", "out of memory");
+		return;
+	}
 	r->stream = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, s, stream_free);
 	if (!r->stream) {
 		stream_free(s);
@@ -480,4 +522,7 @@ void console__fleet_stream(console_req *q, console_resp *r)
 	r->status = 200;
 	r->type = "text/event-stream; charset=utf-8";
 	MHD_add_response_header(r->stream, "Cache-Control", "no-store");
+	if (s->gz)
+		MHD_add_response_header(r->stream, "Content-Encoding", "gzip");
+	r->gzipped = s->gz != NULL;
 }

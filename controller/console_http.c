@@ -266,10 +266,27 @@ static void security_headers(hall_console *c, struct MHD_Response *resp)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
+/* JSON and text a client accepts gzipped go so from CONSOLE_GZIP_MIN bytes on (below that
+ * the header costs more than it saves); a failure to compress sends the body as it is. */
+static void maybe_gzip(console_resp *r, bool gzip)
+{
+	char *z = NULL;
+	size_t zlen = 0;
+	if (!gzip || !r->body || r->len < CONSOLE_GZIP_MIN || !r->type ||
+	    (strncmp(r->type, "application/json", 16) != 0 && strncmp(r->type, "text/", 5) != 0) ||
+	    console__gzip(r->body, r->len, &z, &zlen) != 0)
+		return;
+	free(r->body);
+	r->body = z;
+	r->len = zlen;
+	r->gzipped = true;
+}
+
 static enum MHD_Result send_resp(hall_console *c, struct MHD_Connection *conn, console_resp *r)
 {
 	struct MHD_Response *resp = r->stream;
 	if (!resp) {
+		maybe_gzip(r, console__accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding")));
 		if (r->body)
 			resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
 		else
@@ -281,6 +298,10 @@ static enum MHD_Result send_resp(hall_console *c, struct MHD_Connection *conn, c
 	security_headers(c, resp);
 	if (r->type)
 		MHD_add_response_header(resp, "Content-Type", r->type);
+	/* Caches must keep the plain and the gzip answer apart. */
+	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (r->gzipped && !r->stream)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (!r->stream)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (r->cookie[0])
@@ -354,7 +375,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		                 .body_len = st->len,
 		                 .csrf_header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"),
 		                 .content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type"),
-		                 .conn = conn};
+		                 .conn = conn,
+		                 .gzip = console__accepts_gzip(
+		                     MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"))};
 		client_addr(conn, q.addr, sizeof q.addr);
 		const char *token = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE_NAME);
 		q.authed = find_session(c, token, &q.sess);
@@ -374,11 +397,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		console__error(&r, 404, "not_found", "%s: no such page", url);
 		return send_resp(c, conn, &r);
 	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+	const console_gz_asset *gz = &c->gz_assets[a - hall_console_assets];
+	bool zip = gz->data && console__accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding"));
+	struct MHD_Response *resp = zip ? MHD_create_response_from_buffer(gz->len, gz->data, MHD_RESPMEM_PERSISTENT)
+	                                : MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
 	security_headers(c, resp);
 	MHD_add_response_header(resp, "Content-Type", mime_of(a->name));
+	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+	if (zip)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	MHD_add_response_header(resp, "Cache-Control", "no-cache");
 	enum MHD_Result ret = MHD_queue_response(conn, 200, resp);
 	MHD_destroy_response(resp);
@@ -468,6 +497,32 @@ static hall_err load_tls(hall_console *c, hall_error *err)
 	return HALL_OK;
 }
 
+/* The page's files, gzipped once: text types only (PNG and WOFF2 are compressed already),
+ * and only where gzip is smaller. */
+static hall_err gzip_assets(hall_console *c, hall_error *err)
+{
+	size_t n = 0;
+	while (hall_console_assets[n].name)
+		n++;
+	c->gz_assets = calloc(n + 1, sizeof *c->gz_assets);
+	if (!c->gz_assets)
+		return hall_error_set(err, HALL_ERR_NOMEM, "console", "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const hall_console_asset *a = &hall_console_assets[i];
+		const char *type = mime_of(a->name);
+		if (strncmp(type, "text/", 5) != 0 && strcmp(type, "image/svg+xml") != 0 && strcmp(type, "application/json") != 0)
+			continue;
+		console_gz_asset *g = &c->gz_assets[i];
+		if (console__gzip(a->data, a->len, &g->data, &g->len) != 0)
+			return hall_error_set(err, HALL_ERR_NOMEM, "console", "out of memory");
+		if (g->len >= a->len) {
+			free(g->data);
+			g->data = NULL;
+		}
+	}
+	return HALL_OK;
+}
+
 hall_err hall_console_start(const hall_controller_config *cfg, hall_console **out, hall_error *err)
 {
 	struct sockaddr_storage sa;
@@ -503,6 +558,8 @@ hall_err hall_console_start(const hall_controller_config *cfg, hall_console **ou
 	/* Accounts first: it creates its table, so the read-only connection sees a whole schema. */
 	if ((rc = hall_users_open(c->db_path, &c->users, err)) != HALL_OK ||
 	    (rc = hall_ctl_open_store_mode(cfg, HALL_STORE_READ, &c->store, err)) != HALL_OK) /* pg */
+		goto fail;
+	if ((rc = gzip_assets(c, err)) != HALL_OK)
 		goto fail;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	if (sa.ss_family == AF_INET6)
@@ -545,6 +602,9 @@ void hall_console_stop(hall_console *c)
 	console__jobs_wait(c);
 	hall_store_close(c->store);
 	hall_users_close(c->users);
+	for (size_t i = 0; c->gz_assets && hall_console_assets[i].name; i++)
+		free(c->gz_assets[i].data);
+	free(c->gz_assets);
 	free(c->cert_pem);
 	if (c->key_pem)
 		sodium_memzero(c->key_pem, strlen(c->key_pem));

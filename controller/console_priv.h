@@ -85,6 +85,11 @@ typedef struct console_action {
 } console_action;
 void console__action_free(console_action *a);
 
+typedef struct console_gz_asset {
+	char *data;                                /* NULL: sent as it is */
+	size_t len;
+} console_gz_asset;
+
 struct hall_console {
 	const hall_controller_config *cfg;
 	struct MHD_Daemon *daemon;
@@ -101,6 +106,7 @@ struct hall_console {
 	pthread_cond_t jobs_cv;
 	volatile int stopping;
 	int64_t last_sweep;                        /* monotonic ms of the last uploads sweep */
+	console_gz_asset *gz_assets;               /* hall_console_assets' gzip, same order; written at start */
 };
 
 /* One request, as the API sees it. */
@@ -114,6 +120,7 @@ typedef struct console_req {
 	const char *content_type;
 	char addr[64];                             /* client address */
 	bool authed;
+	bool gzip;                                 /* the client accepts gzip */
 	console_session sess;                      /* a copy, when authed */
 	struct MHD_Connection *conn;
 } console_req;
@@ -127,6 +134,7 @@ typedef struct console_resp {
 	char disposition[160];                     /* Content-Disposition or "" */
 	unsigned retry_after;                      /* seconds, 0 = none */
 	struct MHD_Response *stream;               /* set instead of body for SSE */
+	bool gzipped;                              /* stream: it sends gzip itself */
 } console_resp;
 
 /* Responses. */
@@ -170,6 +178,18 @@ void console__upload_job_done(hall_console *c, const char *id, bool pushed);
 /* Remove uploads older than CONSOLE_UPLOAD_MAX_AGE_MS that no job uses (force: now, else
  * at most once a minute). */
 void console__uploads_sweep(hall_console *c, bool force);
+
+/* gzip (console_gzip.c). Whether an Accept-Encoding value allows gzip; one whole gzip
+ * member of in (0, or -1 out of memory); a deflate stream whose every console__gz_flush
+ * returns the gzip bytes of in up to a Z_SYNC_FLUSH (all a reader needs to decode them). */
+typedef struct console_gz console_gz;
+bool console__accepts_gzip(const char *accept_encoding);
+int console__gzip(const void *in, size_t len, char **out, size_t *out_len);
+console_gz *console__gz_new(void);
+int console__gz_flush(console_gz *g, const void *in, size_t len, char **out, size_t *out_len);
+void console__gz_free(console_gz *g);
+/* JSON and text answers from this size on go gzipped to a client that accepts it. */
+#define CONSOLE_GZIP_MIN 1024
 
 /* Fleet. */
 cJSON *console__fleet_json(hall_console *c, const char *only_id);

@@ -16,6 +16,7 @@ packages=(
   libsodium-dev                                     # ed25519 signatures of control messages, Argon2id PIN/password hashes
   libmicrohttpd-dev                                 # the staff console (HTTPS) in hall-controller serve
   libzip-dev                                        # packs uploaded to the console as one zip
+  zlib1g-dev                                        # gzip of the staff console's answers and live stream
   libsystemd-dev                                    # sd_notify: the kiosk's watchdog
   tzdata                                            # zone files core/src/tz.c reads (Asia/Seoul)
   fonts-noto-cjk                                    # ko, en, zh-Hans, zh-Hant, ja faces

@@ -5,8 +5,8 @@
 # what it shows; a change without the CSRF token is refused and recorded; a viewer gets 403
 # (recorded under their name); a notice from the console reaches the kiosk and the history
 # names the person; failed logins are slowed; sessions outlive a restart of serve and end
-# with their account; a console on a non-loopback address without
-# TLS is refused.
+# with their account; answers and the live stream are gzipped for a client that accepts it;
+# a console on a non-loopback address without TLS is refused.
 set -uo pipefail
 src=${HALL_SOURCE_DIR:?}
 bin=${HALL_BUILD_DIR:?}
@@ -110,6 +110,32 @@ for user, action, outcome in need:
         print(f"FAIL history has no {action or 'action'} {outcome} by {user}"); sys.exit(1)
 print("ok   history names the person of every action and refusal")
 PY
+
+# gzip (for phones on the hall's Wi-Fi): a client that accepts it gets gzip that decodes to
+# the same JSON (and page script); one that does not gets it plain; the live stream's first
+# event arrives gzipped at once (a sync flush per batch), not when more has piled up.
+for enc in gzip identity; do
+  curl -s -b "$work/admin.jar" -H "Accept-Encoding: $enc" -D "$work/h.$enc" -o "$work/b.$enc" "$U/history?limit=50"
+  curl -s -H "Accept-Encoding: $enc" -D "$work/jh.$enc" -o "$work/js.$enc" "http://127.0.0.1:$HTTP/app.js"
+done
+python3 - "$work" <<'PY' || fails=$((fails + 1))
+import gzip, json, sys
+w = sys.argv[1]
+def enc(h): return [l.split(":", 1)[1].strip().lower() for l in open(f"{w}/{h}") if l.lower().startswith(("content-encoding:", "vary:"))]
+for what, z, p in (("JSON", "h", "b"), ("app.js", "jh", "js")):
+    plain = open(f"{w}/{p}.identity", "rb").read()
+    if enc(f"{z}.gzip") != ["accept-encoding", "gzip"] or enc(f"{z}.identity") != ["accept-encoding"]:
+        print(f"FAIL {what}: headers gzip {enc(z + '.gzip')} plain {enc(z + '.identity')}"); sys.exit(1)
+    un = gzip.decompress(open(f"{w}/{p}.gzip", "rb").read())
+    if (json.loads(un) != json.loads(plain)) if what == "JSON" else un != plain:
+        print(f"FAIL {what}: gzip does not decode to the plain answer"); sys.exit(1)
+print(f"ok   gzip answers decode to the plain ones; plain when not accepted ({len(plain)} B of JS)")
+PY
+curl -s -N --compressed -b "$work/admin.jar" -D "$work/sse.h" -o "$work/sse" "$U/stream" & sse=$!; pids+=($sse)
+for _ in $(seq 1 100); do grep -q '^data: {"kiosks"' "$work/sse" 2>/dev/null && break; sleep 0.1; done
+check "the gzipped live stream's first event arrives at once" grep -q '^data: {"kiosks"' "$work/sse"
+check "the live stream was gzipped" grep -qi '^content-encoding: gzip' "$work/sse.h"
+kill $sse 2>/dev/null
 
 # Failed logins: the fourth in a row waits at least the 2 s the third failure asked.
 t0=$(date +%s%N)
