@@ -52,7 +52,7 @@ kiosk_start() {
 	FAULTS_PIDS+=("$KPID")
 }
 kiosk_start "$work/run.script" kiosk1
-faults_wait 30 "the first taps" test -e "$work/shots-$K/phase1.json"
+faults_wait 90 "the first taps" test -e "$work/shots-$K/phase1.json"
 have_10() { [ "$(db_count "$K")" -ge 10 ]; }
 faults_wait 20 "10 events of $K stored" have_10
 
@@ -60,7 +60,7 @@ faults_wait 20 "10 events of $K stored" have_10
 faults_stop "$CPID" TERM
 dd if=/dev/zero of="$DISK/filler" bs=64k 2> /dev/null || true
 [ "$(df --output=avail -k "$DISK" | tail -1 | tr -d ' ')" -le 4 ] || fail "the tmpfs is not full"
-faults_wait 60 "the stream of taps on the full disk" test -e "$work/shots-$K/taps-done.json"
+faults_wait 150 "the stream of taps on the full disk" test -e "$work/shots-$K/taps-done.json"
 sleep 1.5 # the status that follows a change of the count
 
 # The kiosk's own word while the disk is full.
