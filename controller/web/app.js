@@ -44,7 +44,7 @@ const T = {
     onDays: '요일 (고르지 않으면 매일)', allDay: '하루 종일 (운영 시간 안에서)', firstDay: '첫날 (선택)', lastDay: '마지막 날 (선택)', priority: '우선순위', removeItem: '항목 지우기', addItem: '항목 추가',
     advanced: '고급: JSON으로 보기와 편집', advancedNote: 'JSON을 고치면 위 양식에 바로 반영됩니다 (docs/content.md의 일정 형식).', checkWeek: '검사하고 주간 미리 보기', weekPreview: '미리 보기: 배포하면 이렇게 됩니다',
     previewNotPushed: '아직 배포하지 않은 일정의 미리 보기', checkedOk: '문제 없음: 미리 보기를 그렸습니다.', serverCheck: '검사', fixFields: (n) => `고칠 곳 ${n}개가 표시되어 있습니다.`,
-    weekTitle: '주간 일정', hours: '운영 시간과 항목', closure: '휴관일', item: '항목', noSchedule: '일정 없음: 늘 운영', schedFrom: '적용 일정:',
+    weekTitle: '주간 일정', itemsN: (n) => `항목 ${n}개`, hours: '운영 시간과 항목', closure: '휴관일', item: '항목', noSchedule: '일정 없음: 늘 운영', schedFrom: '적용 일정:',
     atTitle: '이 시각에 무엇을 보이나', atTime: '시각 (현지)', ask: '알아보기', showsNow: '보이는 것', everyExhibit: '모든 전시 (기본)',
     attract: '대기 화면', closesAt: '운영 종료', opensAt: '다음 운영 시작', missingEx: '팩에 없는 전시',
     forbidden: '이 작업을 할 권한이 없습니다.', error: '오류', cancel: '취소', ok: '확인', confirm: '확인',
@@ -91,7 +91,7 @@ const T = {
     onDays: 'Weekdays (none: every day)', allDay: 'All day (within opening hours)', firstDay: 'First day (optional)', lastDay: 'Last day (optional)', priority: 'Priority', removeItem: 'Remove item', addItem: 'Add an item',
     advanced: 'Advanced: view and edit as JSON', advancedNote: 'Changes to the JSON go into the form above at once (the schedule format of docs/content.md).', checkWeek: 'Check and preview the week', weekPreview: 'Preview: the week once pushed',
     previewNotPushed: 'preview of a schedule not pushed yet', checkedOk: 'No problems: the preview is drawn.', serverCheck: 'check', fixFields: (n) => `${n} place(s) to fix are marked.`,
-    weekTitle: 'Week', hours: 'Opening hours and items', closure: 'closed all day', item: 'item', noSchedule: 'no schedule: always open', schedFrom: 'schedule of',
+    weekTitle: 'Week', itemsN: (n) => (n === 1 ? '1 item' : `${n} items`), hours: 'Opening hours and items', closure: 'closed all day', item: 'item', noSchedule: 'no schedule: always open', schedFrom: 'schedule of',
     atTitle: 'What does a kiosk show at a time?', atTime: 'Time (hall time)', ask: 'Ask', showsNow: 'Shows', everyExhibit: 'every exhibit (default)',
     attract: 'attract loop', closesAt: 'Closes', opensAt: 'Opens', missingEx: 'exhibits the pack lacks',
     forbidden: 'You may not do this.', error: 'Error', cancel: 'Cancel', ok: 'OK', confirm: 'Confirm',
@@ -111,6 +111,10 @@ const PAGES = [
 const S = { lang: localStorage.getItem('lang') === 'en' ? 'en' : 'ko', me: null, csrf: null, kiosks: new Map(), es: null, timers: [] };
 const t = (k) => T[S.lang][k] ?? k;
 const $ = (sel, root = document) => root.querySelector(sel);
+/* Disclosures marked wide-open are open on a wide screen and closed on a phone, and follow
+ * the screen when it turns or the window is resized. */
+const WIDE = matchMedia('(min-width: 601px)');
+WIDE.addEventListener('change', () => document.querySelectorAll('details.wide-open').forEach((d) => { d.open = WIDE.matches; }));
 
 function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
@@ -803,6 +807,23 @@ function segText(s, byId, titles) {
   return `${hhmm(s.start)}–${hhmm(s.end)} ${what}`;
 }
 
+/* A day on a phone: one line with its opening hours, its items behind a disclosure (the
+ * full list of segments made the week alone 1,000 px long at 390 px wide). CSS shows this
+ * or the list, by width, so a turned phone needs no redraw. */
+function dayCompact(day, byId, titles) {
+  const wins = [];
+  for (const s of day.segments) {
+    if (!s.open) continue;
+    const last = wins[wins.length - 1];
+    if (last && last.end === s.start) last.end = s.end; else wins.push({ start: s.start, end: s.end });
+  }
+  const items = day.segments.filter((s) => s.open && s.item);
+  const hours = wins.length ? wins.map((w) => `${hhmm(w.start)}–${hhmm(w.end)}`).join(', ') : day.closure ? '' : t('closed');
+  const line = [hours, items.length ? t('itemsN')(items.length) : ''].filter(Boolean).join(' · ');
+  return h('div', { class: 'narrow-only day-compact' }, !items.length ? (line ? h('span', {}, line) : null)
+    : h('details', {}, h('summary', {}, line), h('ul', { class: 'segs' }, items.map((s) => h('li', {}, segText(s, byId, titles))))));
+}
+
 /* The week as the kiosks' own evaluation sees it: a bar per day (a picture, hidden from
  * screen readers) and the same segments as text beside it. */
 function weekView(d) {
@@ -826,7 +847,8 @@ function weekView(d) {
           h('th', { scope: 'row', class: 'nowrap' }, `${day.date.slice(5)} (${WEEKDAYS[S.lang][day.weekday]})`),
           h('td', { class: 'hide-narrow' }, bar),
           h('td', {}, day.closure ? h('strong', { class: 'bad' }, t('closure')) : null,
-            h('ul', { class: 'segs' }, day.segments.filter((s) => s.open || !day.closure).map((s) => h('li', { class: s.open ? null : 'note' }, segText(s, byId, titles))))));
+            h('ul', { class: 'segs wide-only' }, day.segments.filter((s) => s.open || !day.closure).map((s) => h('li', { class: s.open ? null : 'note' }, segText(s, byId, titles)))),
+            dayCompact(day, byId, titles)));
       })))),
     h('ul', { id: d.preview ? 'preview-week-items' : 'week-items', class: 'legend' },
       [['open', t('open')], ['shut', t('closed')]].map(([c, txt]) => h('li', {}, h('span', { class: 'swatch seg ' + c, 'aria-hidden': 'true' }), txt)),
@@ -1161,7 +1183,12 @@ function scheduleEditor(kiosks) {
   h('div', { class: 'row' },
     h('button', { type: 'button', class: 'ghost', id: 'schedule-check', onclick: async () => {
       const c = await check();
-      if (c) { preview.replaceChildren(h('h2', {}, t('weekPreview')), ...weekView({ ...c.week, titles, preview: true })); announce(t('checkedOk')); }
+      /* On a phone the preview waits behind its disclosure (it is as long as the week). */
+      if (c) {
+        preview.replaceChildren(h('details', { id: 'preview-details', class: 'wide-open', open: WIDE.matches || null },
+          h('summary', {}, h('h2', {}, t('weekPreview'))), ...weekView({ ...c.week, titles, preview: true })));
+        announce(t('checkedOk'));
+      }
     } }, t('checkWeek')),
     h('button', { type: 'submit', id: 'schedule-push' }, t('schedPush'))));
   /* The advanced JSON and the form stay one schedule: JSON edits load into the form, the

@@ -310,6 +310,19 @@ try {
   const week = await page.$$eval('#week-table tbody tr', (trs) => trs.map((t) => t.textContent));
   ok(week.length === 7 && week.every((d) => /00:00–09:00/.test(d) && /09:00–12:00 [^–]*brand-morning/.test(d) && /12:00–18:00/.test(d) && /18:00–24:00/.test(d)),
     `the week view shows seven days of opening hours and the item (${week[0]})`);
+  // On a phone the week is a line a day (its items behind a disclosure that opens from the
+  // keyboard) and the preview is closed until asked for.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const narrow = await until(async () => { const n = await page.evaluate(() => ({
+    list: getComputedStyle(document.querySelector('#week-table ul.segs.wide-only')).display,
+    line: document.querySelector('#week-table tbody tr .day-compact').innerText,
+    preview: document.querySelector('#preview-details').open })); return n.preview ? null : n; }, 5000, 'the preview closes on a phone');
+  ok(narrow.list === 'none' && /^09:00–18:00\s/.test(narrow.line),
+    `on a phone a day is one line ("${narrow.line.replace(/\n/g, ' / ')}") and the preview waits behind its disclosure`);
+  await page.focus('#week-table tbody tr .day-compact summary');
+  await page.keyboard.press('Enter');
+  ok(await page.$eval('#week-table tbody tr .day-compact details', (d) => d.open), "a day's items open from the keyboard");
+  await page.setViewportSize({ width: 1366, height: 768 });
   const today = await page.inputValue('#week-from');
   const askAt = async (time, shows) => {
     await page.selectOption('#at-kiosk', sk.id);
