@@ -22,6 +22,10 @@ void hall_a11y_rules_default(hall_a11y_rules *r, int high_contrast, int low_posi
 	r->check_focus = 1;
 	r->check_text_overlap = 1;
 	r->min_outline_contrast = 3.0;
+	r->measure_min = 45;
+	r->measure_max = 75;
+	r->measure_min_cjk = 20;
+	r->measure_max_cjk = 40;
 }
 
 const char *hall_a11y_rule_name(hall_a11y_rule rule)
@@ -40,6 +44,7 @@ const char *hall_a11y_rule_name(hall_a11y_rule rule)
 	case HALL_A11Y_OVERLAP: return "overlap";
 	case HALL_A11Y_OUTLINE: return "outline";
 	case HALL_A11Y_CUT: return "cut";
+	case HALL_A11Y_MEASURE: return "measure";
 	}
 	return "?";
 }
@@ -257,6 +262,70 @@ static void check_cut(checker *c, const hall_dl *dl, size_t i, const hall_dl_ite
 	problem(c, HALL_A11Y_CUT, i, "text \"%.40s\" is cut with an ellipsis: the rest cannot be read", it->text);
 }
 
+/* Width of a line in character units: a full-width (Hangul, Han, kana) character counts
+ * two, anything else one; *wide counts the full-width ones. */
+static int line_units(const char *utf8, int *wide)
+{
+	const unsigned char *u = (const unsigned char *)utf8;
+	int units = 0;
+	for (size_t i = 0; u[i];) {
+		unsigned c = u[i];
+		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+		unsigned cp = n == 1 ? c : n == 2 ? (c & 0x1Fu) : n == 3 ? (c & 0x0Fu) : (c & 0x07u);
+		for (size_t k = 1; k < n && u[i + k]; k++)
+			cp = (cp << 6) | (u[i + k] & 0x3Fu);
+		int is_wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+		           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60);
+		units += is_wide ? 2 : 1;
+		*wide += is_wide;
+		for (size_t k = 0; k < n && u[i]; k++)
+			i++;
+	}
+	return units;
+}
+
+/* Paragraphs of body text (regular weight, three lines or more: consecutive TEXT items at
+ * the same x and size, each one line below the last): their longest line is the column's
+ * width in characters, which must lie within the measure. */
+static void check_measure(checker *c, const hall_dl *dl)
+{
+	size_t n = hall_dl_count(dl);
+	for (size_t i = 0; i < n;) {
+		const hall_dl_item *a = hall_dl_at(dl, i);
+		if (a->kind != HALL_DL_TEXT || a->bold || !a->text[0]) {
+			i++;
+			continue;
+		}
+		size_t j = i + 1;
+		int wide = 0, units = 0;
+		int widest = line_units(a->text, &wide);
+		units = widest;
+		const hall_dl_item *prev = a;
+		while (j < n) {
+			const hall_dl_item *b = hall_dl_at(dl, j);
+			if (b->kind != HALL_DL_TEXT || b->bold || b->rect.x != a->rect.x || b->font_px != a->font_px ||
+			    b->rect.y <= prev->rect.y || b->rect.y - prev->rect.y > 2 * a->font_px)
+				break;
+			int u = line_units(b->text, &wide);
+			units += u;
+			widest = u > widest ? u : widest;
+			prev = b;
+			j++;
+		}
+		/* Mostly full-width: counted in full-width characters against the CJK limits. */
+		int cjk = 4 * wide > units;
+		int chars = cjk ? (widest + 1) / 2 : widest;
+		int lo = cjk ? c->rules->measure_min_cjk : c->rules->measure_min;
+		int hi = cjk ? c->rules->measure_max_cjk : c->rules->measure_max;
+		if (c->rules->measure_min == 0)
+			lo = 0;
+		if (j - i >= 3 && (chars > hi || chars < lo))
+			problem(c, HALL_A11Y_MEASURE, i, "paragraph \"%.30s\" runs in a column of %d %scharacters, need %d to %d",
+			        a->text, chars, cjk ? "full-width " : "", lo, hi);
+		i = j;
+	}
+}
+
 static void check_hit(checker *c, size_t i, const hall_dl_item *it)
 {
 	const hall_a11y_rules *r = c->rules;
@@ -363,6 +432,9 @@ size_t hall_a11y_check(const hall_dl *dl, const hall_ui_screen *screen, const ha
 			break;
 		}
 	}
+
+	if (rules->check_measure)
+		check_measure(&c, dl);
 
 	/* Spacing and unique ids between every pair of targets. */
 	double gap_x = rules->min_gap_mm * (screen->width_mm > 0 ? screen->width_px / screen->width_mm : 1.0);

@@ -33,6 +33,12 @@ typedef struct hall_a11y_rules {
 	                              * (a "…" the text itself ends with, marked
 	                              * ellipsis_intended in the list, is no cut); 0 by default,
 	                              * on in the tests that walk every screen */
+	int check_measure;           /* story pages: body text columns of min..max characters
+	                              * (issue #12 Build 1) */
+	int measure_min, measure_max;/* 45, 75 (hall_a11y_rules_default); min 0: no lower bound
+	                              * (large text: the column is what the screen holds) */
+	int measure_min_cjk, measure_max_cjk; /* 20, 40 full-width characters (kiosk/theme.h):
+	                              * for a paragraph mostly of Hangul, Han or kana */
 } hall_a11y_rules;
 
 /* The law's figures; high_contrast raises the contrast bar to 7:1, low_position turns on
@@ -53,8 +59,9 @@ typedef enum hall_a11y_rule {
 	HALL_A11Y_OVERLAP,   /* two text runs overlap */
 	HALL_A11Y_OUTLINE,   /* a control's edge (its border or its fill) below 3:1 against
 	                      * what surrounds it (non-text contrast, WCAG 1.4.11) */
-	HALL_A11Y_CUT        /* text cut with "…" (nothing may be lost, large text most of
+	HALL_A11Y_CUT,       /* text cut with "…" (nothing may be lost, large text most of
 	                      * all: text reflows and pages instead) */
+	HALL_A11Y_MEASURE    /* a paragraph's column is narrower or wider than the measure */
 } hall_a11y_rule;
 
 /* "letter", "contrast", ... */

@@ -329,7 +329,7 @@ static void attract_flow(void *ctx, hall_ui_flow *f)
 		hall_lang cl, al;
 		const char *cap = hall_text_get_lang(&s->caption, ui->lang, &cl);
 		const char *alt = hall_text_get_lang(&s->alt, ui->lang, &al);
-		int cap_lines = hall_ui_count_lines(ui, cap, ui->font_px, cl, 0, f->area.w, 4);
+		int cap_lines = hall_ui_count_lines(ui, cap, ui->font_px, cl, 0, hall_ui_column_w(ui->font_px, f->area.w), 4);
 		int used = f->y - f->area.y;
 		int img_h = f->area.h - used - controls_h - cap_lines * ui->line_h - 2 * ui->gap_px;
 		if (img_h >= f->area.h / 5)

@@ -496,6 +496,11 @@ void hall_ui_flow_break(hall_ui_flow *f)
 	f->used = 0;
 }
 
+int hall_ui_column_w(int px, int area_w)
+{
+	return HALL_THEME_MEASURE_EM * px < area_w ? HALL_THEME_MEASURE_EM * px : area_w;
+}
+
 void hall_ui_flow_text(hall_ui_flow *f, const char *text, hall_lang lang, int heading, hall_rgba color,
                        hall_rgba bg)
 {
@@ -510,7 +515,10 @@ void hall_ui_flow_text(hall_ui_flow *f, const char *text, hall_lang lang, int he
 	hall_tl_line *lines = malloc(CAP * sizeof(*lines));
 	if (!lines)
 		return;
-	size_t n = layout_lines(ui, text, len, px, lang, heading, f->area.w, lines, CAP);
+	/* Body text runs in a column of the theme's measure (45 to 75 characters, issue #12
+	 * Build 1), never across a whole wide screen; headings take the width. */
+	int width = heading ? f->area.w : hall_ui_column_w(px, f->area.w);
+	size_t n = layout_lines(ui, text, len, px, lang, heading, width, lines, CAP);
 	for (size_t i = 0; i < n; i++) {
 		hall_rect r;
 		if (hall_ui_flow_take(f, lh, i == 0 ? ui->gap_px / 2 : 0, &r) && lines[i].len > 0) {

@@ -159,7 +159,9 @@ int hall_ui_flow_take(hall_ui_flow *f, int h, int gap, hall_rect *out);
 /* Start a new page unless the current one is empty. */
 void hall_ui_flow_break(hall_ui_flow *f);
 /* A paragraph, line by line (each line a block, so paragraphs split across pages),
- * ui->gap_px / 2 below what came before. */
+ * ui->gap_px / 2 below what came before. Body text (not a heading) runs in a column of
+ * hall_ui_column_w: the theme's measure, or the area when narrower. */
+int hall_ui_column_w(int px, int area_w);
 void hall_ui_flow_text(hall_ui_flow *f, const char *text, hall_lang lang, int heading, hall_rgba color,
                        hall_rgba bg);
 /* Buttons in rows (as hall_ui_button_rows), each row one block ui->gap_px below the

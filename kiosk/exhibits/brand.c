@@ -87,7 +87,7 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 			const hall_slide *sl = &b->slides[0];
 			hall_lang al;
 			const char *alt = exhibits__text(ui, &sl->alt, &al);
-			int story_h = hall_ui_count_lines(ui, story, ui->font_px, l, 0, f->area.w, 64) * ui->line_h;
+			int story_h = hall_ui_count_lines(ui, story, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 64) * ui->line_h;
 			int used = f->y - f->area.y;
 			int img_h = f->area.h - used - story_h - 2 * ui->gap_px;
 			if (img_h < f->area.h / 3)
@@ -108,7 +108,7 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 		hall_lang al;
 		const char *alt = exhibits__text(ui, &sl->alt, &al);
 		const char *cap = exhibits__text(ui, &sl->caption, &l);
-		int lines = hall_ui_count_lines(ui, cap, ui->font_px, l, 0, f->area.w, 6);
+		int lines = hall_ui_count_lines(ui, cap, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 6);
 		int img_h = f->area.h - lines * ui->line_h - ui->gap_px;
 		if (img_h < f->area.h / 3)
 			img_h = f->area.h / 3;

@@ -283,6 +283,14 @@ static inline size_t tu_check(hall_app *app, hall_dl *dl, const hall_kiosk_confi
 	hall_a11y_rules_default(&rules, (modes & HALL_APP_MODE_HIGH_CONTRAST) != 0,
 	                        (modes & HALL_APP_MODE_LOW_POSITION) != 0);
 	rules.check_cut = tu_cut_check; /* nothing is lost to "…" (issue #12 Build 7) */
+	/* Story pages: body text in a column of 45 to 75 characters, or 20 to 40 full-width
+	 * ones (issue #12 Build 1). No lower bound in large text or on a portrait screen: the
+	 * column is then what the screen's width holds at the law's letter size (about 41
+	 * Latin characters across a 1080 px portrait screen in the test width model). */
+	const char *sid = hall_app_screen_id(app);
+	rules.check_measure = strncmp(sid, "exhibit:policy/card-", 20) == 0 || strncmp(sid, "exhibit:brand/slide-", 20) == 0;
+	if ((modes & HALL_APP_MODE_LARGE_TEXT) || cfg->screen.width_px < cfg->screen.height_px)
+		rules.measure_min = 0;
 	hall_ui_screen s = tu_screen(cfg);
 	char w[400];
 	snprintf(w, sizeof(w), "%s %s %s modes=%u", where, hall_app_screen_id(app), hall_lang_code(hall_app_language(app)),

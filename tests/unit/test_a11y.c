@@ -240,6 +240,40 @@ static void layout_should_mark_only_its_own_ellipsis_as_cut(void **state)
 	hall_dl_destroy(dl);
 }
 
+/* Story text runs in a column of 45 to 75 characters (20 to 40 full-width ones): a
+ * paragraph of three lines or more whose longest line is outside is reported. */
+static void measure_should_be_checked_on_paragraphs(void **state)
+{
+	(void)state;
+	hall_a11y_rules r;
+	hall_a11y_rules_default(&r, 0, 0);
+	r.check_measure = 1;
+	static const struct {
+		const char *line;
+		int problems;
+	} cases[] = {
+		{"A line of sixty characters or so, which reads at ease here.", 0},
+		{"A line of well over a hundred characters, which the eye loses on its way back to the start of the next one.", 1},
+		{"A line of thirty characters.", 1},
+		{"\xEC\x84\x9C\xEC\x9A\xB8\xEC\x8B\x9C\xEB\x8A\x94 \xEC\x8B\x9C\xEB\xAF\xBC\xEA\xB3\xBC "
+		 "\xED\x95\xA8\xEA\xBB\x98 \xEC\x84\x9C\xEC\x9A\xB8\xEC\x9D\x98 \xEB\xB8\x8C\xEB\x9E\x9C\xEB\x93\x9C"
+		 "\xEB\xA5\xBC \xEB\xA7\x8C\xEB\x93\xA4\xEC\x97\x88\xEC\x8A\xB5\xEB\x8B\x88\xEB\x8B\xA4.", 0},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		hall_dl *dl = hall_dl_create();
+		for (int i = 0; i < 3; i++)
+			hall_dl_text(dl, (hall_rect){40, 100 + 60 * i, 1800, 60}, cases[k].line, 48, HALL_LANG_EN, black, white);
+		if (hall_a11y_check(dl, &screen55, &r, NULL, NULL) != (size_t)cases[k].problems)
+			fail_msg("case %zu: expected %d problems", k, cases[k].problems);
+		/* Two lines are no column. */
+		hall_dl_clear(dl);
+		for (int i = 0; i < 2; i++)
+			hall_dl_text(dl, (hall_rect){40, 100 + 60 * i, 1800, 60}, cases[k].line, 48, HALL_LANG_EN, black, white);
+		assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 0);
+		hall_dl_destroy(dl);
+	}
+}
+
 static void focus_order_should_be_complete_and_in_reading_order(void **state)
 {
 	(void)state;
@@ -611,6 +645,7 @@ int main(void)
 		cmocka_unit_test(control_edges_should_stand_out_3_to_1),
 		cmocka_unit_test(cut_text_should_be_reported_unless_a_button_shows_it_all),
 		cmocka_unit_test(layout_should_mark_only_its_own_ellipsis_as_cut),
+		cmocka_unit_test(measure_should_be_checked_on_paragraphs),
 		cmocka_unit_test(focus_order_should_be_complete_and_in_reading_order),
 		cmocka_unit_test(images_and_polygons_need_a_description),
 		cmocka_unit_test(overlapping_text_should_be_reported),

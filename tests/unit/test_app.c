@@ -786,13 +786,9 @@ static void read_brand_and_card_aloud(fx *f, const char *lang_id, const char *ca
 	hall_app_show(f->app, "brand", f->now);
 	for (int step = 0; step < 40; step++) { /* the brand story has fewer steps than this */
 		key(f, HALL_APP_KEY_SPEECH_REPLAY);
-		char before[256];
-		snprintf(before, sizeof(before), "%s", scr(f));
 		if (!has(f, "next"))
-			break;
+			break; /* "next" disabled: the last page (a slide may take two pages) */
 		tap(f, "next");
-		if (strcmp(before, scr(f)) == 0)
-			break; /* "next" disabled: the last page */
 	}
 	hall_app_show(f->app, "policy", f->now);
 	tap(f, card);
