@@ -108,7 +108,7 @@ const PAGES = [
   ['fleet', 1], ['content', 3], ['schedules', 3], ['notices', 2], ['commands', 2], ['reports', 1], ['history', 1], ['accounts', 4],
 ];
 
-const S = { lang: localStorage.getItem('lang') === 'en' ? 'en' : 'ko', me: null, csrf: null, kiosks: new Map(), es: null, timers: [] };
+const S = { lang: localStorage.getItem('lang') === 'en' ? 'en' : 'ko', me: null, csrf: null, kiosks: new Map(), es: null, timers: [], renderGen: 0 };
 const t = (k) => T[S.lang][k] ?? k;
 const $ = (sel, root = document) => root.querySelector(sel);
 /* Disclosures marked wide-open are open on a wide screen and closed on a phone, and follow
@@ -216,17 +216,25 @@ function stopLive() {
 async function render() {
   stopLive();
   const main = $('#main');
+  /* Renders overlap (a hash change and a direct call, or a second click while /me is
+   * asked): only the newest one draws, so a slow answer never paints over a newer page. */
+  const gen = ++S.renderGen;
   if (!S.me) {
     /* A fleet page opened afresh asks for its data at once, beside /me, rather than after
      * it: the stream's first event is the whole fleet (a 401 just ends the stream). */
     if (current() === 'fleet') S.es = openStream();
     const r = await api('GET', '/me');
+    if (gen !== S.renderGen) return;
     if (r.status === 200) { S.me = r.data; S.csrf = r.data.csrf; }
     else stopLive();
   }
   let page = current();
   if (!S.me) page = 'login';
   else if (page === 'login') page = 'fleet';
+  /* The login form already showing, in this language, is kept: what the person has typed
+   * stays (it was wiped when #/login was opened again while the form was filled in). */
+  const shown = $('#login-form');
+  if (page === 'login' && shown && shown.dataset.lang === S.lang) { chrome(); return; }
   const def = PAGES.find(([p]) => p === page);
   chrome();
   /* Each render draws into a view of its own: a page still loading when the person moved
@@ -245,7 +253,7 @@ async function render() {
 
 function pageLogin(main) {
   const err = h('p', { class: 'error', role: 'alert', id: 'login-error' });
-  const form = h('form', { class: 'login panel', id: 'login-form' },
+  const form = h('form', { class: 'login panel', id: 'login-form', 'data-lang': S.lang },
     h('h1', {}, t('login')),
     h('label', { for: 'login-user' }, t('user')),
     h('input', { id: 'login-user', name: 'user', autocomplete: 'username', required: true, autocapitalize: 'none' }),

@@ -119,6 +119,18 @@ try {
   }
   ok(times[2] >= 800, `failed logins are slowed (${times.join(', ')} ms)`);
 
+  // ---- the page drawn again while the form is filled in (#/login opened again: a hash
+  // change, whose render asks /me first) keeps what was typed: it used to draw a fresh
+  // empty form, and a click then met the empty form's 'required' and sent nothing
+  await page.fill('#login-password', 'typed-not-sent');
+  const meAnswered = page.waitForResponse((r) => r.url().endsWith('/api/v1/me'), { timeout: 20000 });
+  await page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
+  await meAnswered;
+  await sleep(300);
+  ok(await page.inputValue('#login-user') === 'admin' && await page.inputValue('#login-password') === 'typed-not-sent',
+    'the login form keeps what was typed when the page is drawn again');
+  await page.fill('#login-password', '');
+
   // ---- log in; the fleet shows both kiosks and what they show
   await login(page, 'admin', env('ADMIN_PASS'));
   ok(true, 'admin logs in');
