@@ -329,6 +329,33 @@ done:
 	return tex;
 }
 
+/* Drops the least recently used images until `need` more pixels fit in the budget; never
+ * keep (the one just made, or NULL) nor one of the screen on show (warming must not make
+ * its next redraw decode again). Returns keep, which may have moved in r->imgs. */
+static img_entry *make_room(hall_render *r, size_t need, img_entry *keep)
+{
+	while (r->img_pixels + need > IMG_MAX_PIXELS) {
+		img_entry *old = NULL;
+		for (size_t i = 0; i < r->nimgs; i++) {
+			img_entry *e = &r->imgs[i];
+			if (e != keep && e->tex && (e->drawn != r->draws || r->draws == 0) && (!r->warming || e->drawn == 0) &&
+			    (!old || e->used < old->used))
+				old = e;
+		}
+		if (!old)
+			break;
+		img_drop(r, old);
+		img_entry *last = &r->imgs[--r->nimgs];
+		if (old != last) {
+			*old = *last;
+			memset(last, 0, sizeof(*last));
+			if (keep == last)
+				keep = old;
+		}
+	}
+	return keep;
+}
+
 static img_entry *get_image(hall_render *r, const char *path, int w, int h, int fill)
 {
 	r->tick++;
@@ -357,6 +384,11 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 		if (r->img_pixels + (size_t)w * (size_t)h > IMG_MAX_PIXELS + spare)
 			return NULL;
 	}
+	/* Room first, then the decode: dropping the old textures only once the new one was
+	 * made put the decoded source, the new texture and the old ones all in the resident
+	 * set together (the kiosk's peak RSS: a full-screen poster is 6 MB decoded and 8 MB
+	 * drawn; BENCHMARKS.md, kiosk tour). The rect's size bounds the texture's. */
+	make_room(r, (size_t)w * (size_t)h, NULL);
 	img_entry *slot = r->nimgs < IMG_CACHE ? &r->imgs[r->nimgs] : NULL;
 	if (!slot) {
 		slot = &r->imgs[0];
@@ -382,28 +414,7 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 	}
 	r->img_created++;
 	r->img_pixels += (size_t)slot->at.w * (size_t)slot->at.h;
-	/* over the budget: drop the least recently used others, never the one just made nor
-	 * one of the screen on show (warming must not make its next redraw decode again) */
-	while (r->img_pixels > IMG_MAX_PIXELS) {
-		img_entry *old = NULL;
-		for (size_t i = 0; i < r->nimgs; i++) {
-			img_entry *e = &r->imgs[i];
-			if (e != slot && e->tex && (e->drawn != r->draws || r->draws == 0) && (!r->warming || e->drawn == 0) &&
-			    (!old || e->used < old->used))
-				old = e;
-		}
-		if (!old)
-			break;
-		img_drop(r, old);
-		img_entry *last = &r->imgs[--r->nimgs];
-		if (old != last) {
-			*old = *last;
-			memset(last, 0, sizeof(*last));
-			if (slot == last)
-				slot = old;
-		}
-	}
-	return slot;
+	return make_room(r, 0, slot);
 }
 
 static void draw_image(hall_render *r, const hall_dl_item *it)

@@ -11,18 +11,23 @@
 
 #include "hall/log.h"
 
-/* Open (face, size, weight) fonts, least recently used closed first. Each open Noto CJK
- * face costs about 2.7 MB (FreeType's and HarfBuzz's tables), and the full tour of
+/* Open (face, weight) fonts, least recently used closed first. Each open Noto CJK face
+ * costs about 2.7 MB (FreeType's and HarfBuzz's tables), and the full tour of
  * bench/kiosk (five languages, large text) opens 18: at 48 the kiosk peaked at 111 MB.
  * 6 holds the language dialog (four faces) and the current language's regular and bold.
- * Reopening costs about 1 ms and only happens when text not yet in the texture cache is
- * drawn with an evicted font. */
+ * A font serves every size: it is switched to the size asked for (TTF_SetFontSize, a
+ * FreeType size change and SDL_ttf's glyph cache emptied, well under a millisecond)
+ * instead of a font per (face, size, weight): with fonts by size the tour's type scale
+ * (six sizes, twice that in large text) turned the six slots over and reopened faces 283
+ * times a run (about 1 ms each, 25-180 ms on the loaded machine), most of them in the
+ * frame of an input (bench/kiosk, BENCHMARKS.md). */
 #define MAX_FONTS 6
 #define TEX_MAX_ENTRIES 2048
-/* 16 MiB of RGBA: a large-text screen's lines are big (a paragraph line of 1,800 x 80 px
+/* 12 MiB of RGBA: a large-text screen's lines are big (a paragraph line of 1,800 x 80 px
  * is 576 KB), and with 8 MiB the screen on show and the one being warmed evicted each
- * other: the first large-text views took 9-14 ms to show (bench/kiosk, BENCHMARKS.md). */
-#define TEX_MAX_PIXELS (4u * 1024u * 1024u)
+ * other: the first large-text views took 9-14 ms to show (bench/kiosk, BENCHMARKS.md).
+ * 16 MiB put the tour's peak RSS over 100 MB once every language drew its attract poster. */
+#define TEX_MAX_PIXELS (3u * 1024u * 1024u)
 #define TEX_BUCKETS 4096                    /* power of two */
 #define MEASURE_SLOTS 8192                  /* power of two, direct-mapped */
 #define MAX_PX 1024
@@ -387,7 +392,17 @@ static TTF_Font *get_font(hall_ttf *t, int face, int px, int bold)
 	t->tick++;
 	for (size_t i = 0; i < t->nfonts; i++) {
 		font_slot *f = &t->fonts[i];
-		if (f->face == face && f->px == px && f->bold == bold) {
+		if (f->face == face && f->bold == bold) {
+			if (f->px != px) {
+				if (TTF_SetFontSize(f->font, px) != 0) {
+					/* close it and open the face afresh at px below */
+					TTF_CloseFont(f->font);
+					*f = t->fonts[--t->nfonts];
+					break;
+				}
+				f->px = px;
+				t->cost.font_sizes++;
+			}
 			f->used = t->tick;
 			return f->font;
 		}

@@ -64,6 +64,7 @@ void hall_ttf_draw_end(hall_ttf *t);
  * a first visit of a screen costs when warming did not get to it. Wall-clock ms. */
 typedef struct hall_ttf_cost {
 	unsigned long font_opens, measures, texts;
+	unsigned long font_sizes; /* an open font switched to another size */
 	double font_open_ms, measure_ms, text_ms; /* text_ms: rasterise + texture, fonts opened for it too */
 } hall_ttf_cost;
 void hall_ttf_get_cost(const hall_ttf *t, hall_ttf_cost *out);
