@@ -20,10 +20,9 @@
 # queue ... is down or inaccessible"). A QoS 0 subscription's queue is transient and goes
 # with its node.
 #
-# Not run by ctest: the cluster alone takes 85-130 s to start on a loaded 2-core machine
-# (the first node must run before the others join it) and the whole test about 4 minutes,
-# far over the suite's budget. Run it by hand (docs/operations.md):
-#   HALL_SOURCE_DIR=$PWD HALL_BUILD_DIR=$PWD/build bash tests/integration/rabbitmq_cluster_failover.sh
+# Run by ctest (integration.test_rabbitmq_cluster, under its `cpu` lock: tests/CMakeLists.txt):
+# 72 s on a quiet 2-core machine, about 4 minutes on a loaded one. By hand (docs/operations.md):
+#   HALL_SOURCE_DIR=$PWD HALL_BUILD_DIR=$PWD/build bash tests/integration/test_rabbitmq_cluster.sh
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
 faults_init rmq-cluster
 T_START=$SECONDS
