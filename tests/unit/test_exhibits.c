@@ -345,11 +345,19 @@ static void every_exhibit_should_meet_the_rules_on_a_portrait_screen(void **stat
 static void every_exhibit_should_meet_the_rules_on_a_small_screen(void **state)
 {
 	(void)state;
-	/* Not yet the cut check here: in large text on this 32-inch screen home's captions, the
-	 * policy list's cards and the poll's options still end in "…" (about 120 lines of
-	 * text in the five languages); the landscape and portrait screens are checked. */
+	/* Every rule, the cut check included, in the modes without large text. */
+	static const unsigned normal_size[] = {0, HALL_APP_MODE_HIGH_CONTRAST, HALL_APP_MODE_LOW_POSITION,
+	                                       HALL_APP_MODE_VOICE};
+	run_matrix(tu_config_small, normal_size, sizeof(normal_size) / sizeof(normal_size[0]));
+	/* Large text on this 32-inch screen: every rule but the cut check, which still finds
+	 * home's captions, the policy list's cards and the poll's options ending in "…" (about
+	 * 120 lines in the five languages; issue #12 stays open for it). The landscape and
+	 * portrait screens are checked in every mode. */
+	static const unsigned large[] = {HALL_APP_MODE_LARGE_TEXT,
+	                                  HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST |
+	                                      HALL_APP_MODE_LOW_POSITION};
 	tu_cut_check = 0;
-	run_matrix(tu_config_small, all_modes, sizeof(all_modes) / sizeof(all_modes[0]));
+	run_matrix(tu_config_small, large, sizeof(large) / sizeof(large[0]));
 	tu_cut_check = 1;
 }
 
