@@ -1487,6 +1487,35 @@ static hall_err join_binary(const cJSON *header, header_reader_fn reader, void *
 	return rc;
 }
 
+/* Decode a header line + data: split, read the header into msg, hand back where the data
+ * starts (it points into buf). Shared by every binary message. */
+static hall_err decode_binary(const void *buf, size_t len, size_t max_data, header_reader_fn reader, void *msg,
+                              const uint8_t **data, hall_error *err)
+{
+	cJSON *header = NULL;
+	size_t dlen = 0;
+	*data = NULL;
+	hall_err rc = split_binary(buf, len, max_data, &header, data, &dlen, err);
+	if (rc == HALL_OK)
+		rc = reader(header, msg, dlen, err);
+	if (rc != HALL_OK)
+		*data = NULL;
+	cJSON_Delete(header);
+	return rc;
+}
+
+/* Finish the header a builder made and join it with the data (checked by reader first). */
+static hall_err encode_binary(builder *b, header_reader_fn reader, void *scratch, const void *data, size_t dlen,
+                              char **out, size_t *out_len, hall_error *err)
+{
+	cJSON *header = NULL;
+	hall_err rc = b_done(b, &header);
+	if (rc == HALL_OK)
+		rc = join_binary(header, reader, scratch, data, dlen, out, out_len, err);
+	cJSON_Delete(header);
+	return rc;
+}
+
 static hall_err chunk_header_reader(const cJSON *root, void *msg, size_t dlen, hall_error *err)
 {
 	hall_asset_chunk *c = msg;
@@ -1510,17 +1539,8 @@ static hall_err chunk_header_reader(const cJSON *root, void *msg, size_t dlen, h
 
 hall_err hall_proto_decode_asset_chunk(const void *buf, size_t len, hall_asset_chunk *out, hall_error *err)
 {
-	cJSON *header = NULL;
-	const uint8_t *data = NULL;
-	size_t dlen = 0;
 	memset(out, 0, sizeof *out);
-	hall_err rc = split_binary(buf, len, HALL_PROTO_CHUNK_MAX, &header, &data, &dlen, err);
-	if (rc == HALL_OK)
-		rc = chunk_header_reader(header, out, dlen, err);
-	if (rc == HALL_OK)
-		out->data = data;
-	cJSON_Delete(header);
-	return rc;
+	return decode_binary(buf, len, HALL_PROTO_CHUNK_MAX, chunk_header_reader, out, &out->data, err);
 }
 
 hall_err hall_proto_encode_asset_chunk(const hall_asset_chunk *chunk, char **out, size_t *out_len, hall_error *err)
@@ -1533,7 +1553,6 @@ hall_err hall_proto_encode_asset_chunk(const hall_asset_chunk *chunk, char **out
 	if (chunk->len && !chunk->data)
 		return hall_error_set(err, HALL_ERR_INVALID, "data", "NULL with len %zu", chunk->len);
 	builder b;
-	cJSON *header = NULL;
 	hall_asset_chunk tmp;
 	memset(&tmp, 0, sizeof tmp);
 	b_init(&b, err);
@@ -1541,11 +1560,7 @@ hall_err hall_proto_encode_asset_chunk(const hall_asset_chunk *chunk, char **out
 	b_int(&b, "size", chunk->size);
 	b_int(&b, "offset", chunk->offset);
 	b_int(&b, "len", (int64_t)chunk->len);
-	hall_err rc = b_done(&b, &header);
-	if (rc == HALL_OK)
-		rc = join_binary(header, chunk_header_reader, &tmp, chunk->data, chunk->len, out, out_len, err);
-	cJSON_Delete(header);
-	return rc;
+	return encode_binary(&b, chunk_header_reader, &tmp, chunk->data, chunk->len, out, out_len, err);
 }
 
 static hall_err shot_header_reader(const cJSON *root, void *msg, size_t dlen, hall_error *err)
@@ -1569,17 +1584,8 @@ static hall_err shot_header_reader(const cJSON *root, void *msg, size_t dlen, ha
 
 hall_err hall_proto_decode_shot(const void *buf, size_t len, hall_shot *out, hall_error *err)
 {
-	cJSON *header = NULL;
-	const uint8_t *data = NULL;
-	size_t dlen = 0;
 	memset(out, 0, sizeof *out);
-	hall_err rc = split_binary(buf, len, HALL_PROTO_SHOT_MAX, &header, &data, &dlen, err);
-	if (rc == HALL_OK)
-		rc = shot_header_reader(header, out, dlen, err);
-	if (rc == HALL_OK)
-		out->data = data;
-	cJSON_Delete(header);
-	return rc;
+	return decode_binary(buf, len, HALL_PROTO_SHOT_MAX, shot_header_reader, out, &out->data, err);
 }
 
 hall_err hall_proto_encode_shot(const hall_shot *shot, char **out, size_t *out_len, hall_error *err)
@@ -1592,18 +1598,13 @@ hall_err hall_proto_encode_shot(const hall_shot *shot, char **out, size_t *out_l
 	if (shot->size && !shot->data)
 		return hall_error_set(err, HALL_ERR_INVALID, "data", "NULL with size %zu", shot->size);
 	builder b;
-	cJSON *header = NULL;
 	hall_shot tmp;
 	memset(&tmp, 0, sizeof tmp);
 	b_init(&b, err);
 	b_str(&b, "command", shot->command, sizeof shot->command);
 	b_str(&b, "format", shot->format[0] ? shot->format : "png", sizeof shot->format);
 	b_int(&b, "size", (int64_t)shot->size);
-	hall_err rc = b_done(&b, &header);
-	if (rc == HALL_OK)
-		rc = join_binary(header, shot_header_reader, &tmp, shot->data, shot->size, out, out_len, err);
-	cJSON_Delete(header);
-	return rc;
+	return encode_binary(&b, shot_header_reader, &tmp, shot->data, shot->size, out, out_len, err);
 }
 
 /* ------------------------------------------------------------------ confirm */
