@@ -42,6 +42,10 @@ typedef struct pg_store {
 	PGconn *lock;     /* hall_store_lead's own connection; NULL until first asked */
 	bool leading;     /* the lock's session holds the lead */
 	char state[6];    /* SQLSTATE of the last failure ("" when none) */
+	/* What reads select from kiosks: its columns, with a stand-in for each one a later
+	 * version added that this database lacks (read_schema). */
+	char kiosk_cols[512];
+	bool has_unrecorded_log; /* the table is there (made by a later version than the first) */
 } pg_store;
 
 static pg_store *pg(hall_store *s)
@@ -343,6 +347,62 @@ static hall_err create_schema(pg_store *p, hall_error *err)
 	if (!rc)
 		rc = pg_exec(p, "create tables", SCHEMA, NULL, NULL, err);
 	return pg_end(p, rc, err);
+}
+
+/* The columns reads take from kiosks, in read_kiosk's order. Each one a later version
+ * added (an ALTER TABLE line of SCHEMA) has what a reader sees where a database lacks
+ * it: report, status and history never change the schema (an older serve may still be
+ * writing the database, and the role they run as may only read), so on a database no
+ * newer serve has migrated yet they read what is there. */
+static const struct {
+	const char *name;
+	const char *absent; /* NULL: in the first schema (74ec805), always there */
+} KIOSK_COL[] = {
+	{"id", NULL},           {"grp", NULL},          {"first_seen", NULL},      {"last_seen", NULL},
+	{"online", NULL},       {"online_since", NULL}, {"content_version", NULL}, {"schedule_version", NULL},
+	{"notice_version", NULL}, {"seq_max", NULL},    {"spool_first", NULL},     {"confirmed", NULL},
+	{"app", NULL},          {"last_error", NULL},   {"alert", NULL},           {"alert_reason", NULL},
+	{"help_count", NULL},   {"last_help", NULL},    {"showing_scope", NULL},   {"showing_pack", NULL},
+	{"unrecorded", "0"},    {"fps_milli", "NULL::bigint"}, {"broker", "''"},   {"frame_p99_us", "NULL::bigint"},
+};
+#define N_KIOSK_COL (sizeof KIOSK_COL / sizeof KIOSK_COL[0])
+
+static hall_err column_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)
+{
+	(void)stop;
+	(void)err;
+	bool *there = ctx;
+	for (size_t c = 0; c < N_KIOSK_COL; c++)
+		if (strcmp(PQgetvalue(r, i, 0), KIOSK_COL[c].name) == 0)
+			there[c] = true;
+	return HALL_OK;
+}
+
+/* What this database has of the parts later versions added: kiosk_cols and
+ * has_unrecorded_log. The catalog as the queries' own search_path resolves the names. */
+static hall_err read_schema(pg_store *p, hall_error *err)
+{
+	bool there[N_KIOSK_COL] = {false};
+	hall_err rc = pg_each_row(p, "read schema",
+	                          "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('kiosks')"
+	                          " AND attnum > 0 AND NOT attisdropped",
+	                          NULL, column_row, there, NULL, err);
+	int64_t log = 0;
+	if (!rc)
+		rc = pg_one_i64(p, "read schema", "SELECT CASE WHEN to_regclass('unrecorded_log') IS NULL THEN 0 ELSE 1 END",
+		                NULL, &log, err);
+	if (rc)
+		return rc;
+	p->has_unrecorded_log = log == 1;
+	size_t n = 0;
+	for (size_t c = 0; c < N_KIOSK_COL; c++) {
+		const char *col = there[c] || !KIOSK_COL[c].absent ? KIOSK_COL[c].name : KIOSK_COL[c].absent;
+		int w = snprintf(p->kiosk_cols + n, sizeof p->kiosk_cols - n, "%s%s", c ? ", " : "", col);
+		if (w < 0 || (size_t)w >= sizeof p->kiosk_cols - n)
+			return hall_error_set(err, HALL_ERR_TOO_BIG, "", "the kiosks' column list is too long");
+		n += (size_t)w;
+	}
+	return HALL_OK;
 }
 
 /* ---------------------------------------------------------------- events */
@@ -1013,10 +1073,6 @@ static hall_err visit(pg_store *p, const char *what, const char *sql, const pg_a
 	return pg_each_row(p, what, sql, a, visit_row, &v, NULL, err);
 }
 
-#define KIOSK_COLS                                                                                         \
-	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
-	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker, frame_p99_us"
 
 static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
 {
@@ -1059,8 +1115,9 @@ static hall_err pg_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *ou
 {
 	pg_args a = {0};
 	a_text(&a, id);
-	hall_err rc = pg_one_row(pg(s), "read kiosk", "SELECT " KIOSK_COLS " FROM kiosks WHERE id=$1", &a, kiosk_row, out,
-	                         err);
+	char sql[sizeof pg(s)->kiosk_cols + 64];
+	snprintf(sql, sizeof sql, "SELECT %s FROM kiosks WHERE id=$1", pg(s)->kiosk_cols);
+	hall_err rc = pg_one_row(pg(s), "read kiosk", sql, &a, kiosk_row, out, err);
 	if (rc == HALL_ERR_NOT_FOUND)
 		hall_error_set(err, rc, "", "kiosk %s: never seen", id);
 	return rc;
@@ -1068,8 +1125,9 @@ static hall_err pg_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *ou
 
 static hall_err pg_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user, hall_error *err)
 {
-	return visit(pg(s), "read kiosks", "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id", NULL,
-	             (pg_visit){ROW_KIOSK, user, NULL, {.kiosk = cb}}, err);
+	char sql[sizeof pg(s)->kiosk_cols + 64];
+	snprintf(sql, sizeof sql, "SELECT %s FROM kiosks ORDER BY id", pg(s)->kiosk_cols);
+	return visit(pg(s), "read kiosks", sql, NULL, (pg_visit){ROW_KIOSK, user, NULL, {.kiosk = cb}}, err);
 }
 
 static hall_err pg_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err)
@@ -1584,6 +1642,8 @@ static hall_err pg_each_tally(hall_store *s, const char *poll, hall_store_tally_
 static hall_err pg_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb, void *user,
                                    hall_error *err)
 {
+	if (!pg(s)->has_unrecorded_log)
+		return HALL_OK; /* a database from before the table: no kiosk ever said it lost any */
 	pg_args a = {0};
 	a_i64(&a, from_ms);
 	a_i64(&a, to_ms);
@@ -1952,6 +2012,8 @@ hall_err hall_store_open_pg_mode(const char *uri, hall_store_open_mode mode, hal
 	 * database is migrated by serve's own connection, never by a reader */
 	bool reading = mode == HALL_STORE_READ || mode == HALL_STORE_READ_CURRENT;
 	rc = reading ? read_only_session(p, err) : create_schema(p, err);
+	if (!rc)
+		rc = read_schema(p, err);
 	if (rc) {
 		if (err)
 			snprintf(err->path, sizeof err->path, "%s", p->where);

@@ -264,6 +264,85 @@ static int64_t pg_value(const char *uri, const char *sql)
 	return hall_test_pg_value(uri, sql);
 }
 
+/* How many of the parts later versions added to the first PostgreSQL schema (74ec805)
+ * this database has. */
+#define LATE_PARTS                                                                                          \
+	"SELECT (SELECT count(*) FROM pg_attribute WHERE NOT attisdropped AND ((attrelid=to_regclass('kiosks')"   \
+	" AND attname IN ('unrecorded', 'fps_milli', 'broker', 'frame_p99_us')) OR (attrelid=to_regclass('help')" \
+	" AND attname='call'))) + (SELECT count(*) FROM unnest(ARRAY[to_regclass('unrecorded_log')," \
+	" to_regclass('acks_once'), to_regclass('console_users')]) t WHERE t IS NOT NULL)"
+
+/* ctl() that must succeed; `stage` names the schema in the failure. */
+static char *ctl_ok(const char *config, const char *args, const char *stage)
+{
+	int code = -1;
+	char *out = ctl(config, args, &code);
+	if (code != 0)
+		fail_msg("`%s` on %s: exit %d: %s", args, stage, code, out);
+	return out;
+}
+
+/* report, status and history on a database no newer serve has migrated: they read what
+ * is there and leave the schema as it is (an older serve may still write it); the next
+ * writer migrates it. First the schema before the per-kiosk broker (and the console's
+ * frame_p99_us, and acks stored once), then the first schema PostgreSQL ever had. */
+static void readers_should_work_on_a_postgresql_schema_no_newer_serve_migrated(void **state)
+{
+	(void)state;
+	char dir[256], uri[300], cfg_path[700];
+	hall_test_tmpdir(dir, sizeof dir, "pg-older");
+	assert_int_equal(hall_test_pg_fresh(&g_pg, "older", uri, sizeof uri), 0);
+	snprintf(cfg_path, sizeof cfg_path, "%s/pg.json", dir);
+	write_config(cfg_path, dir, uri);
+	hall_store *s = NULL;
+	assert_int_equal(hall_store_open(uri, &s, NULL), HALL_OK);
+	feed_fleet(s);
+	feed(s, 0, 32);
+	assert_int_equal(hall_store_aggregate_day(s, DAY, TZ, NULL), HALL_OK);
+	hall_store_close(s);
+	assert_int_equal(pg_value(uri, LATE_PARTS), 8);
+	static const char *const commands[] = {"report --date " DAY " --format json", "history", "status --json", "status"};
+	enum { N = sizeof commands / sizeof commands[0] };
+	char *before[N];
+	for (size_t i = 0; i < N; i++)
+		before[i] = ctl_ok(cfg_path, commands[i], "the schema of this version");
+	assert_non_null(strstr(before[2], "\"broker\":\"mq-3:8883\""));
+
+	/* the schema before the per-kiosk broker */
+	assert_int_equal(pg_value(uri, "ALTER TABLE kiosks DROP COLUMN broker, DROP COLUMN frame_p99_us;"
+	                               " DROP INDEX acks_once; " LATE_PARTS),
+	                 5);
+	for (size_t i = 0; i < N; i++) {
+		char *out = ctl_ok(cfg_path, commands[i], "the schema before the broker column");
+		if (i < 2 && strcmp(out, before[i]) != 0) /* report and history hold nothing of it */
+			fail_msg("`%s` differs:\n--- migrated\n%s\n--- older\n%s", commands[i], before[i], out);
+		if (i >= 2) /* status: every kiosk, no broker named */
+			assert_true(strstr(out, "k1") && strstr(out, "k2") && !strstr(out, "mq-"));
+		free(out);
+	}
+
+	/* the first schema (74ec805): no unrecorded counts, frame rate, staff call numbers
+	 * or console tables either */
+	assert_int_equal(pg_value(uri, "ALTER TABLE kiosks DROP COLUMN unrecorded, DROP COLUMN fps_milli;"
+	                               " DROP TABLE unrecorded_log, console_users, console_sessions;"
+	                               " ALTER TABLE help DROP COLUMN call; " LATE_PARTS),
+	                 0);
+	for (size_t i = 0; i < N; i++) {
+		char *out = ctl_ok(cfg_path, commands[i], "the first schema");
+		if (i == 0) /* the events are all counted */
+			assert_non_null(strstr(out, "\"sessions\":4"));
+		if (i == 1)
+			assert_string_equal(out, before[1]);
+		free(out);
+		free(before[i]);
+	}
+	assert_int_equal(pg_value(uri, LATE_PARTS), 0); /* the readers changed nothing */
+	assert_int_equal(hall_store_open(uri, &s, NULL), HALL_OK); /* a writer migrates */
+	hall_store_close(s);
+	assert_int_equal(pg_value(uri, LATE_PARTS), 8);
+	hall_test_rmtree(dir);
+}
+
 /* issue 10: backup, restore and the kiosks' resends give exact counts, on PostgreSQL
  * too; restore refuses while a hall-controller is connected; the daily backup keeps the
  * newest N dumps. */
@@ -362,6 +441,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(staff_commands_should_read_the_same_from_sqlite_and_postgresql),
 		cmocka_unit_test(backup_restore_and_resend_should_give_exact_counts_on_postgresql),
+		cmocka_unit_test(readers_should_work_on_a_postgresql_schema_no_newer_serve_migrated),
 	};
 	return cmocka_run_group_tests_name("store parity", tests, pg_up, pg_down);
 }
