@@ -709,6 +709,78 @@ static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const siz
 	p->pages = page - f->page + 1;
 }
 
+/* Home when even one tile's caption (title and whole summary) is taller than a page
+ * (large text on a small screen: about five lines of 200 % text a page): each exhibit
+ * is a tile of its picture and title, and its summary follows under the tile as a
+ * paragraph of the page's flow, so it reflows onto the next page instead of being cut
+ * (issue #12 Build 7: nothing is lost). */
+static void home_list(hall_app *app, hall_ui_flow *f, const size_t *shown, size_t n_shown)
+{
+	hall_ui *ui = f->ui;
+	const hall_content *c = app->content;
+	hall_exhibit_ctx ec;
+	hall_poll_tally tally;
+	app__exhibit_ctx(app, ui, f->area, NULL, &tally, &ec);
+	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
+	/* Beside the title on a wide area (a picture's proportions, never a strip), over it
+	 * on a narrow one. */
+	int side = f->area.w >= 6 * ui->target_px && f->area.w > f->area.h;
+	int pic_w = side ? f->area.w * 2 / 5 : f->area.w;
+	int inner = (side ? f->area.w - pic_w : f->area.w) - 2 * ui->pad_px;
+	for (size_t k = 0; k < n_shown; k++) {
+		const hall_exhibit *ex = &c->exhibits[shown[k]];
+		hall_lang tl, sl;
+		const char *t = hall_text_get_lang(&ex->title, ui->lang, &tl);
+		const char *s = hall_text_get_lang(&ex->summary, ui->lang, &sl);
+		int tpx = ui->title_px, tlh = ui->title_line_h;
+		int lines = hall_ui_count_lines(ui, t, tpx, tl, 1, inner, 40);
+		if (lines * tlh + 2 * ui->pad_px > f->area.h) { /* the title at the body size then */
+			tpx = ui->font_px;
+			tlh = ui->line_h;
+			lines = hall_ui_count_lines(ui, t, tpx, tl, 1, inner, 40);
+		}
+		int text_h = lines * tlh + 2 * ui->pad_px;
+		const hall_asset *picture = exhibits__tile_picture(ex);
+		int pic_h = 0;
+		if (picture)
+			pic_h = side ? pic_w * 9 / 16 : pic_w * 9 / 16;
+		int h = side ? (text_h > pic_h ? text_h : pic_h) : text_h + pic_h;
+		if (h > f->area.h) { /* the picture gives way to the title, never the other way */
+			pic_h = side ? f->area.h : f->area.h - text_h;
+			h = f->area.h;
+		}
+		if (!side && pic_h < ui->target_px) {
+			h -= pic_h;
+			pic_h = 0;
+		}
+		if (h < ui->target_px)
+			h = ui->target_px;
+		hall_rect tile;
+		if (hall_ui_flow_take(f, h, ui->gap_px, &tile)) {
+			hall_theme_box(ui->dl, tile, &st);
+			hall_rect pic = side ? (hall_rect){tile.x + st.border_px, tile.y + st.border_px, pic_w - st.border_px,
+			                                   tile.h - 2 * st.border_px}
+			                     : (hall_rect){tile.x + st.border_px, tile.y + st.border_px, tile.w - 2 * st.border_px,
+			                                   pic_h - st.border_px};
+			char path[1024];
+			if (pic_h > 0 && pic.h >= ui->target_px &&
+			    exhibits__asset_path(&ec, picture, path, sizeof(path)))
+				hall_dl_image(ui->dl, pic, path, 1);
+			int tx = side ? tile.x + pic_w + ui->pad_px : tile.x + ui->pad_px;
+			int ty = side ? tile.y + (tile.h - text_h) / 2 + ui->pad_px : tile.y + pic_h + ui->pad_px;
+			hall_ui_text_box(ui, (hall_rect){tx, ty, inner, lines * tlh}, t, tpx, tl, 1, st.text, st.fill, 0);
+			char id[96], label[1400];
+			hall_lang al;
+			const char *alt = ex->image ? hall_text_get_lang(&ex->alt, ui->lang, &al) : NULL;
+			snprintf(id, sizeof(id), "exhibit-%s", ex->id ? ex->id : "?");
+			snprintf(label, sizeof(label), "%s. %s%s%s", t, s ? s : "", alt && alt[0] ? " " : "", alt ? alt : "");
+			hall_ui_hit(ui, tile, id, HALL_ACT(HALL_ACT_OPEN_EXHIBIT, (int)shown[k]), HALL_ROLE_LINK, label);
+		}
+		if (s && s[0])
+			hall_ui_flow_text(f, s, sl, 0, ui->th->text, ui->th->bg);
+	}
+}
+
 static void home_flow(void *ctx, hall_ui_flow *f)
 {
 	home_ctx *hc = ctx;
@@ -754,6 +826,10 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		    (cand.cuts == best.cuts && pics == best_pics && cand.pages == best.pages && cand.first == best.first &&
 		     even && !best_even))
 			best = cand;
+	}
+	if (best.cuts > 0) {
+		home_list(app, f, shown, n_shown);
+		return;
 	}
 	int cols = best.cols;
 	/* One page: the tiles fill the screen (the rows share what is left below them). */
@@ -915,18 +991,11 @@ static int bar(hall_app *app, hall_ui *ui, int y, int draw)
 	                               hall_ui_string(HALL_STR_ACCESSIBILITY, l), l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON};
 	b[n++] = (hall_ui_button_spec){"call-staff", HALL_ACT_0(HALL_ACT_CALL_STAFF), hall_ui_string(HALL_STR_CALL_STAFF, l),
 	                               l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
-	/* Low position with large text on a short band: the bar keeps the law's size (12 mm
-	 * letters, 12 mm targets) instead of 200 %, so it stays one row and the page keeps
-	 * room for its content inside the band. */
-	hall_ui compact, *bu = ui;
-	if (ui->scale > 1 && (ui->modes & HALL_APP_MODE_LOW_POSITION) && ui->view.h < 6 * ui->target_px) {
-		hall_ui_init(&compact, ui->dl, &ui->screen, ui->modes & ~(unsigned)HALL_APP_MODE_LARGE_TEXT, ui->lang,
-		             ui->measure, ui->measure_ctx, ui->focus_id);
-		compact.th = ui->th;
-		compact.view = ui->view;
-		compact.next_focus = ui->next_focus;
-		bu = &compact;
-	}
+	/* Large text on a short screen or band: the bar a size step down (ui.h
+	 * hall_ui_chrome_begin), so it stays one row and the page keeps room for its
+	 * content. */
+	hall_ui compact;
+	hall_ui *bu = hall_ui_chrome_begin(ui, &compact);
 	int m = bu->gap_px;
 	hall_rect area = {bu->view.x + m, y + m, bu->view.w - 2 * m, bu->view.h};
 	/* Tighter label padding, so the bar stays one row wherever the words allow. */
@@ -938,13 +1007,7 @@ static int bar(hall_app *app, hall_ui *ui, int y, int draw)
 		hall_ui_button_rows(bu, area, b, n, 1);
 	}
 	bu->hpad_px = saved;
-	if (bu != ui) {
-		ui->next_focus = compact.next_focus;
-		if (compact.focus_found) {
-			ui->focus_found = 1;
-			ui->focus_rect = compact.focus_rect;
-		}
-	}
+	hall_ui_chrome_end(ui, bu);
 	return h;
 }
 

@@ -45,8 +45,9 @@ int hall_ui_reach_band(const hall_ui_screen *s, int min_h, hall_rect *out)
 	return 0;
 }
 
-void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsigned modes, hall_lang lang,
-                  hall_ui_measure_fn measure, void *measure_ctx, const char *focus_id)
+/* Set up ui at `halves` (0: the mode's own size factor, see below). */
+static void ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsigned modes, hall_lang lang,
+                    hall_ui_measure_fn measure, void *measure_ctx, const char *focus_id, int halves)
 {
 	memset(ui, 0, sizeof(*ui));
 	ui->dl = dl;
@@ -63,14 +64,17 @@ void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsign
 	/* Size factor in halves: 2 normally, 4 (200 %) in large text; 3 (150 %) in large
 	 * text when low position leaves a band too short for six rows of 200 % targets (a
 	 * small screen mounted high): a page must hold a heading, a row and its pager. */
-	int halves = 2 * ui->scale;
 	int shorter = screen->width_px < screen->height_px ? screen->width_px : screen->height_px;
 	hall_theme_metrics m1;
 	hall_theme_metrics_get(&m1, ui->ppmm, shorter, 2);
-	hall_rect band0;
-	if (ui->scale > 1 && (modes & HALL_APP_MODE_LOW_POSITION) && hall_ui_reach_band(screen, 0, &band0) == 0 &&
-	    band0.h < 6 * 2 * m1.target_px)
-		halves = 3;
+	if (halves <= 0) {
+		halves = 2 * ui->scale;
+		hall_rect band0;
+		if (ui->scale > 1 && (modes & HALL_APP_MODE_LOW_POSITION) && hall_ui_reach_band(screen, 0, &band0) == 0 &&
+		    band0.h < 6 * 2 * m1.target_px)
+			halves = 3;
+	}
+	ui->halves = halves;
 	hall_theme_metrics_get(&ui->m, ui->ppmm, shorter, halves);
 	ui->font_px = ui->m.body_px;
 	ui->title_px = ui->m.title_px;
@@ -97,6 +101,47 @@ void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsign
 			ui->view = band;
 		/* else: the screen is mounted so that less than four rows of targets lie in the
 		 * band; the whole screen is used and the a11y check reports it. */
+	}
+	/* The controls around the content (the bar, a pager's row, the brand's slide row) in
+	 * large text on a screen too short for them at 200 %: a small screen (a 32-inch one
+	 * holds only about seven lines of 200 % text, 26 mm letters) would give them half
+	 * its height and leave three lines a page for the content. They keep a size step
+	 * down (150 %, still twice the law's letters there), or the law's size when low
+	 * position leaves a band shorter than six targets. */
+	ui->chrome_halves = halves;
+	if (ui->scale > 1 && (modes & HALL_APP_MODE_LOW_POSITION) && ui->view.h < 6 * ui->target_px)
+		ui->chrome_halves = 2;
+	else if (ui->scale > 1 && halves > 3 && ui->view.h < 9 * ui->line_h)
+		ui->chrome_halves = 3;
+}
+
+void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsigned modes, hall_lang lang,
+                  hall_ui_measure_fn measure, void *measure_ctx, const char *focus_id)
+{
+	ui_init(ui, dl, screen, modes, lang, measure, measure_ctx, focus_id, 0);
+}
+
+hall_ui *hall_ui_chrome_begin(hall_ui *ui, hall_ui *tmp)
+{
+	if (ui->chrome_halves == ui->halves)
+		return ui;
+	ui_init(tmp, ui->dl, &ui->screen, ui->modes, ui->lang, ui->measure, ui->measure_ctx, ui->focus_id,
+	        ui->chrome_halves);
+	tmp->th = ui->th;
+	tmp->view = ui->view;
+	tmp->next_focus = ui->next_focus;
+	tmp->chrome_halves = tmp->halves;
+	return tmp;
+}
+
+void hall_ui_chrome_end(hall_ui *ui, hall_ui *chrome)
+{
+	if (chrome == ui)
+		return;
+	ui->next_focus = chrome->next_focus;
+	if (chrome->focus_found) {
+		ui->focus_found = 1;
+		ui->focus_rect = chrome->focus_rect;
 	}
 }
 
@@ -555,6 +600,17 @@ int hall_ui_flow_pages(const hall_ui_flow *f)
 	return f->page + 1;
 }
 
+/* Height of the page row (previous, next) and the two buttons' widths, at cu's size. */
+static int pager_size(const hall_ui *cu, int w, int *wp, int *wn)
+{
+	const char *prev_s = hall_ui_string(HALL_STR_PREV, cu->lang), *next_s = hall_ui_string(HALL_STR_NEXT, cu->lang);
+	int half = (w - cu->gap_px) / 2;
+	int hp, hn;
+	hall_ui_button_size(cu, next_s, cu->lang, half, wn, &hn);
+	hall_ui_button_size(cu, prev_s, cu->lang, w - *wn - cu->gap_px, wp, &hp);
+	return hp > hn ? hp : hn;
+}
+
 int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, void *ctx)
 {
 	hall_ui_flow f;
@@ -563,15 +619,15 @@ int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, vo
 	int pages = hall_ui_flow_pages(&f);
 	hall_rect content = area;
 	/* The page row: "previous" at the left, "next" at the right, each as wide as its
-	 * word needs, and "n / N" between them when there is room. */
-	const char *prev_s = hall_ui_string(HALL_STR_PREV, ui->lang), *next_s = hall_ui_string(HALL_STR_NEXT, ui->lang);
-	int half = (area.w - ui->gap_px) / 2;
-	int wp, hp, wn, hn;
-	hall_ui_button_size(ui, next_s, ui->lang, half, &wn, &hn);
-	hall_ui_button_size(ui, prev_s, ui->lang, area.w - wn - ui->gap_px, &wp, &hp);
-	int nav_h = hp > hn ? hp : hn;
+	 * word needs, and "n / N" between them when there is room (at the size of the
+	 * controls around the content: hall_ui_chrome_begin). */
+	hall_ui cbuf;
+	hall_ui *cu = hall_ui_chrome_begin(ui, &cbuf);
+	int wp, wn;
+	int nav_h = pager_size(cu, area.w, &wp, &wn);
+	int nav_gap = cu->gap_px;
 	if (pages > 1) {
-		content.h = area.h - nav_h - ui->gap_px;
+		content.h = area.h - nav_h - nav_gap;
 		hall_ui_flow_begin(&f, ui, content, -1);
 		fn(ctx, &f);
 		pages = hall_ui_flow_pages(&f);
@@ -583,28 +639,29 @@ int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, vo
 	hall_ui_flow_begin(&f, ui, content, *page);
 	fn(ctx, &f);
 	if (pages > 1) {
+		cu = hall_ui_chrome_begin(ui, &cbuf); /* after the content: its focus order follows */
+		const char *prev_s = hall_ui_string(HALL_STR_PREV, cu->lang), *next_s = hall_ui_string(HALL_STR_NEXT, cu->lang);
 		int y = area.y + area.h - nav_h;
 		char a[16], b[16], lbl[64], spoken_p[160], spoken_n[160];
 		snprintf(a, sizeof(a), "%d", *page + 1);
 		snprintf(b, sizeof(b), "%d", pages);
-		hall_ui_fill(lbl, sizeof(lbl), hall_ui_string(HALL_STR_PAGE_OF, ui->lang), a, b);
+		hall_ui_fill(lbl, sizeof(lbl), hall_ui_string(HALL_STR_PAGE_OF, cu->lang), a, b);
 		snprintf(spoken_p, sizeof(spoken_p), "%s (%s)", prev_s, lbl);
 		snprintf(spoken_n, sizeof(spoken_n), "%s (%s)", next_s, lbl);
 		/* Both always drawn (disabled at the ends), so the row does not jump about and
 		 * the visitor sees there is no page before the first. */
-		hall_ui_button(ui, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ACT(HALL_ACT_PAGE, -1), HALL_ROLE_BUTTON,
-		               prev_s, ui->lang,
-		               spoken_p, *page > 0 ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED);
+		hall_ui_button(cu, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ACT(HALL_ACT_PAGE, -1), HALL_ROLE_BUTTON,
+		               prev_s, cu->lang, spoken_p, *page > 0 ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED);
 		int w, h;
-		hall_ui_measure_text(ui, lbl, strlen(lbl), ui->font_px, ui->lang, 0, &w, &h);
-		int free_x0 = area.x + wp + ui->gap_px, free_x1 = area.x + area.w - wn - ui->gap_px;
+		hall_ui_measure_text(cu, lbl, strlen(lbl), cu->font_px, cu->lang, 0, &w, &h);
+		int free_x0 = area.x + wp + cu->gap_px, free_x1 = area.x + area.w - wn - cu->gap_px;
 		if (free_x1 - free_x0 >= w)
-			hall_ui_text(ui, free_x0 + (free_x1 - free_x0 - w) / 2, y + (nav_h - h) / 2, lbl, ui->font_px, ui->lang,
-			             0, ui->th->text, ui->th->bg);
-		hall_ui_button(ui, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ACT(HALL_ACT_PAGE, 1),
-		               HALL_ROLE_BUTTON,
-	               next_s,
-		               ui->lang, spoken_n, *page < pages - 1 ? HALL_UI_BUTTON_PRIMARY : HALL_UI_BUTTON_DISABLED);
+			hall_ui_text(cu, free_x0 + (free_x1 - free_x0 - w) / 2, y + (nav_h - h) / 2, lbl, cu->font_px, cu->lang,
+			             0, cu->th->text, cu->th->bg);
+		hall_ui_button(cu, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ACT(HALL_ACT_PAGE, 1),
+		               HALL_ROLE_BUTTON, next_s, cu->lang, spoken_n,
+		               *page < pages - 1 ? HALL_UI_BUTTON_PRIMARY : HALL_UI_BUTTON_DISABLED);
+		hall_ui_chrome_end(ui, cu);
 	}
 	return pages;
 }

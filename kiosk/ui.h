@@ -52,6 +52,9 @@ typedef struct hall_ui {
 	hall_ui_screen screen;
 	double ppmm;                 /* px per mm (the smaller of x and y) */
 	int scale;                   /* 1, or 2 in large-text mode */
+	int halves;                  /* the size factor x 2 of this frame (2, 3 or 4) */
+	int chrome_halves;           /* the size factor x 2 of the controls around the
+	                              * content (hall_ui_chrome_begin) */
 	hall_theme_metrics m;        /* every size of the frame (kiosk/theme.h) */
 	int font_px, title_px;       /* body and heading font sizes (already scaled) */
 	int line_h, title_line_h;    /* line heights */
@@ -74,6 +77,14 @@ typedef struct hall_ui {
 /* Set up a frame. modes: HALL_APP_MODE_* bits. Computes every size from the screen. */
 void hall_ui_init(hall_ui *ui, hall_dl *dl, const hall_ui_screen *screen, unsigned modes, hall_lang lang,
                   hall_ui_measure_fn measure, void *measure_ctx, const char *focus_id);
+
+/* The controls around the content (the bar, a pager's row, a slide row) on a screen too
+ * short for them at the frame's size (large text on a small screen) are drawn a size
+ * step down: begin returns the ui to draw them with (ui itself, or tmp set up at
+ * ui->chrome_halves, sharing ui's list, theme, view and focus order); end gives the
+ * focus order and focus ring back to ui. */
+hall_ui *hall_ui_chrome_begin(hall_ui *ui, hall_ui *tmp);
+void hall_ui_chrome_end(hall_ui *ui, hall_ui *chrome);
 
 /* mm <-> px with the screen's density. */
 int hall_ui_mm_to_px(const hall_ui *ui, double mm);

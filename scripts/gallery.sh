@@ -5,6 +5,7 @@
 #
 #   bash scripts/gallery.sh [--build DIR] [--out DIR]
 #   GALLERY_LANGS="en ja" GALLERY_MODES="normal large" bash scripts/gallery.sh   # a subset
+#   GALLERY_CONFIG=my-kiosk.json bash scripts/gallery.sh   # another screen (size in mm)
 #
 # Modes: normal, large (200 % text), contrast (high contrast), low (low position),
 # large-contrast-low (all three). Needs a built hall-kiosk (cmake --build build); no broker:
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
 done
 kiosk="$build/hall-kiosk"
 [ -x "$kiosk" ] || { echo "gallery.sh: $kiosk not found: build first (cmake --build build)" >&2; exit 2; }
+config=${GALLERY_CONFIG:-"$src/config/kiosk.json"}
 langs=${GALLERY_LANGS:-"ko en zh-Hans zh-Hant ja"}
 modes=${GALLERY_MODES:-"normal large contrast low large-contrast-low"}
 mkdir -p "$out"
@@ -94,7 +96,7 @@ for mode in $modes; do
       done
       echo "quit"
     } > "$tmp/$p.script"
-    if ! timeout 300 "$kiosk" --config "$src/config/kiosk.json" --headless --broker 127.0.0.1:9 --id gallery \
+    if ! timeout 300 "$kiosk" --config "$config" --headless --broker 127.0.0.1:9 --id gallery \
          --data "$tmp/data-$p" --script "$tmp/$p.script" --shots "$out" > "$tmp/$p.out" 2> "$tmp/$p.log"; then
       tail -5 "$tmp/$p.log" >&2
       echo "gallery.sh: the kiosk failed on $p" >&2

@@ -128,11 +128,14 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	if (st->slide >= n)
 		st->slide = n - 1;
 
-	/* The slide row at the bottom: prev, "n / N", next. */
+	/* The slide row at the bottom: prev, "n / N", next (at the size of the controls
+	 * around the content, ui.h hall_ui_chrome_begin). */
+	hall_ui cbuf;
+	hall_ui *cu = hall_ui_chrome_begin(ui, &cbuf);
 	int nav_h, w;
-	hall_ui_button_size(ui, hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, c->area.w / 3, &w, &nav_h);
+	hall_ui_button_size(cu, hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, c->area.w / 3, &w, &nav_h);
 	int h2;
-	hall_ui_button_size(ui, hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, c->area.w / 3, &w, &h2);
+	hall_ui_button_size(cu, hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, c->area.w / 3, &w, &h2);
 	if (h2 > nav_h)
 		nav_h = h2;
 	hall_rect content = {c->area.x, c->area.y, c->area.w, c->area.h - nav_h - ui->gap_px};
@@ -149,13 +152,13 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	hall_ui_flow_begin(&f, ui, content, st->page);
 	brand_flow(&bc, &f);
 
+	cu = hall_ui_chrome_begin(ui, &cbuf); /* after the content: its focus order follows */
 	int y = c->area.y + c->area.h - nav_h;
-	int third = (c->area.w - 2 * ui->gap_px) / 3;
+	int third = (c->area.w - 2 * cu->gap_px) / 3;
 	int first = st->slide == 0 && st->page == 0;
 	int last = st->slide == n - 1 && st->page >= st->pages - 1;
-	hall_ui_button(ui, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ACT(HALL_ACT_BRAND_STEP, -1),
-	               HALL_ROLE_BUTTON,
-	               hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
+	hall_ui_button(cu, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ACT(HALL_ACT_BRAND_STEP, -1),
+	               HALL_ROLE_BUTTON, hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
 	               first ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON);
 	/* Position: slide n of N in whole numbers (issue #12: "1.2 / 7" read as a decimal);
 	 * a slide's further pages are reached by the same "next". */
@@ -164,14 +167,13 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	snprintf(bb, sizeof(bb), "%d", n);
 	hall_ui_fill(pos, sizeof(pos), hall_ui_string(HALL_STR_PAGE_OF, ui->lang), a, bb);
 	int tw, th;
-	hall_ui_measure_text(ui, pos, strlen(pos), ui->font_px, ui->lang, 0, &tw, &th);
-	hall_ui_text(ui, c->area.x + third + ui->gap_px + (third - tw) / 2, y + (nav_h - th) / 2, pos, ui->font_px,
+	hall_ui_measure_text(cu, pos, strlen(pos), cu->font_px, ui->lang, 0, &tw, &th);
+	hall_ui_text(cu, c->area.x + third + cu->gap_px + (third - tw) / 2, y + (nav_h - th) / 2, pos, cu->font_px,
 	             ui->lang, 0, ui->th->text, ui->th->bg);
-	hall_ui_button(ui, (hall_rect){c->area.x + 2 * (third + ui->gap_px), y, third, nav_h}, "next",
-	               HALL_ACT(HALL_ACT_BRAND_STEP, 1),
-	               HALL_ROLE_BUTTON,
-	               hall_ui_string(HALL_STR_NEXT, ui->lang), ui->lang, NULL,
-	               last ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON_PRIMARY);
+	hall_ui_button(cu, (hall_rect){c->area.x + 2 * (third + cu->gap_px), y, third, nav_h}, "next",
+	               HALL_ACT(HALL_ACT_BRAND_STEP, 1), HALL_ROLE_BUTTON, hall_ui_string(HALL_STR_NEXT, ui->lang),
+	               ui->lang, NULL, last ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON_PRIMARY);
+	hall_ui_chrome_end(ui, cu);
 }
 
 hall_exhibit_result exhibits__activate_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st, hall_act act)

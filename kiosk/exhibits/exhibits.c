@@ -255,17 +255,20 @@ int exhibits__grid_col_w(const hall_ui *ui, int w, int cols)
 }
 
 void exhibits__grid_plan(const hall_ui_flow *f, size_t n, int cols, int tail_h, exhibits_row_h_fn row_h, void *ctx,
-                         int *pages, int *first)
+                         int *pages, int *first, int *cuts)
 {
 	const hall_ui *ui = f->ui;
 	int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
 	int page = f->page, y = f->y, used = f->used, bottom = f->area.y + f->area.h;
 	*first = 0;
+	*cuts = 0;
 	/* The rows, then the tail block (i == n) when there is one. */
 	for (size_t i = 0; i < n || (i == n && tail_h > 0); i += (size_t)cols) {
 		int h = i < n ? row_h(ctx, i, n - i < (size_t)cols ? n - i : (size_t)cols, col_w) : tail_h;
-		if (h > f->area.h)
+		if (h > f->area.h) {
 			h = f->area.h;
+			*cuts += i < n;
+		}
 		int g = used ? ui->gap_px : 0;
 		if (used && y + g + h > bottom) {
 			page++;
@@ -286,17 +289,20 @@ int exhibits__grid_cols(const hall_ui_flow *f, size_t n, int pref, int tail_h, e
 {
 	const hall_ui *ui = f->ui;
 	int cols = pref < 1 ? 1 : pref > 3 ? 3 : pref;
-	int best_pages, best_first;
-	exhibits__grid_plan(f, n, cols, tail_h, row_h, ctx, &best_pages, &best_first);
+	int best_pages, best_first, best_cuts;
+	exhibits__grid_plan(f, n, cols, tail_h, row_h, ctx, &best_pages, &best_first, &best_cuts);
 	for (int c = 1; c <= 3; c++) {
 		if (c == cols || (size_t)c > n || exhibits__grid_col_w(ui, f->area.w, c) < 2 * ui->target_px)
 			continue;
-		int pages, first;
-		exhibits__grid_plan(f, n, c, tail_h, row_h, ctx, &pages, &first);
-		if (pages < best_pages || (pages == best_pages && first > best_first)) {
+		int pages, first, cuts;
+		exhibits__grid_plan(f, n, c, tail_h, row_h, ctx, &pages, &first, &cuts);
+		/* Nothing cut first (a row taller than a page would lose its words), then fewer
+		 * pages, then more on the first page. */
+		if (cuts < best_cuts || (cuts == best_cuts && (pages < best_pages || (pages == best_pages && first > best_first)))) {
 			cols = c;
 			best_pages = pages;
 			best_first = first;
+			best_cuts = cuts;
 		}
 	}
 	return cols;

@@ -158,13 +158,14 @@ typedef int (*exhibits_row_h_fn)(void *ctx, size_t first, size_t count, int col_
 /* Column width of `cols` columns across w px, ui->gap_px apart. */
 int exhibits__grid_col_w(const hall_ui *ui, int w, int cols);
 /* Pages the grid takes with `cols` columns from the flow's position (and a block of
- * tail_h px after it, ui->gap_px below, when tail_h > 0), and the items on its first
- * page, placing rows as hall_ui_flow_take does; the flow is not changed. */
+ * tail_h px after it, ui->gap_px below, when tail_h > 0), the items on its first page
+ * and the rows taller than a page (their text would be cut), placing rows as
+ * hall_ui_flow_take does; the flow is not changed. */
 void exhibits__grid_plan(const hall_ui_flow *f, size_t n, int cols, int tail_h, exhibits_row_h_fn row_h, void *ctx,
-                         int *pages, int *first);
+                         int *pages, int *first, int *cuts);
 /* Columns for the grid: `pref` (clamped to 1..3), or another count (1 to 3, columns at
- * least two targets wide) whose measured rows need fewer pages or put more items on the
- * first page. */
+ * least two targets wide) whose measured rows cut less text, need fewer pages or put
+ * more items on the first page. */
 int exhibits__grid_cols(const hall_ui_flow *f, size_t n, int pref, int tail_h, exhibits_row_h_fn row_h, void *ctx);
 /* Heading + pager-friendly top of an exhibit: the exhibit title as a heading. */
 void exhibits__title(hall_ui_flow *f, const hall_text *t);

@@ -269,10 +269,6 @@ static inline void tu_report(void *user, const hall_a11y_problem *p)
 	tp->n++;
 }
 
-/* The cut check (a11y.h check_cut) in tu_check: on, but for the small screen's large text
- * (tests/unit/test_exhibits.c says what is still cut there). */
-static int tu_cut_check = 1;
-
 /* Check the app's current frame against every rule for its modes; returns the count. */
 static inline size_t tu_check(hall_app *app, hall_dl *dl, const hall_kiosk_config *cfg, int64_t now,
                               const char *where)
@@ -282,7 +278,7 @@ static inline size_t tu_check(hall_app *app, hall_dl *dl, const hall_kiosk_confi
 	hall_a11y_rules rules;
 	hall_a11y_rules_default(&rules, (modes & HALL_APP_MODE_HIGH_CONTRAST) != 0,
 	                        (modes & HALL_APP_MODE_LOW_POSITION) != 0);
-	rules.check_cut = tu_cut_check; /* nothing is lost to "…" (issue #12 Build 7) */
+	rules.check_cut = 1; /* nothing is lost to "…" (issue #12 Build 7) */
 	/* Story pages: body text in a column of 45 to 75 characters, or 20 to 40 full-width
 	 * ones (issue #12 Build 1). No lower bound in large text or on a portrait screen: the
 	 * column is then what the screen's width holds at the law's letter size (about 41
