@@ -26,6 +26,7 @@ void hall_a11y_rules_default(hall_a11y_rules *r, int high_contrast, int low_posi
 	r->measure_max = 75;
 	r->measure_min_cjk = 20;
 	r->measure_max_cjk = 40;
+	r->min_margin_mm = 2.5; /* design2: text never runs to the screen's edge */
 }
 
 const char *hall_a11y_rule_name(hall_a11y_rule rule)
@@ -45,6 +46,7 @@ const char *hall_a11y_rule_name(hall_a11y_rule rule)
 	case HALL_A11Y_OUTLINE: return "outline";
 	case HALL_A11Y_CUT: return "cut";
 	case HALL_A11Y_MEASURE: return "measure";
+	case HALL_A11Y_MARGIN: return "margin"; /* design2 */
 	}
 	return "?";
 }
@@ -240,6 +242,12 @@ static void check_text(checker *c, size_t i, const hall_dl_item *it)
 	if (!onscreen(c->screen, it->rect))
 		problem(c, HALL_A11Y_OFFSCREEN, i, "text \"%.40s\" at %d,%d %dx%d leaves the screen", it->text, it->rect.x,
 		        it->rect.y, it->rect.w, it->rect.h);
+	else if (r->min_margin_mm > 0) { /* design2: the layout grid's margin at the sides */
+		double m = r->min_margin_mm * ppmm_x(c->screen);
+		if (it->rect.x + 1e-9 < m || it->rect.x + it->rect.w > c->screen->width_px - m + 1e-9)
+			problem(c, HALL_A11Y_MARGIN, i, "text \"%.40s\" at x %d..%d leaves less than %.1f mm to the screen's "
+			        "side", it->text, it->rect.x, it->rect.x + it->rect.w, r->min_margin_mm);
+	}
 	if (r->check_reach)
 		check_reach(c, i, it, "text");
 }

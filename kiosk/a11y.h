@@ -39,6 +39,8 @@ typedef struct hall_a11y_rules {
 	                              * (large text: the column is what the screen holds) */
 	int measure_min_cjk, measure_max_cjk; /* 20, 40 full-width characters (kiosk/theme.h):
 	                              * for a paragraph mostly of Hangul, Han or kana */
+	double min_margin_mm;        /* design2: 2.5: text keeps this much room to the screen's
+	                              * left and right edges (the layout grid's margin); 0: off */
 } hall_a11y_rules;
 
 /* The law's figures; high_contrast raises the contrast bar to 7:1, low_position turns on
@@ -61,7 +63,8 @@ typedef enum hall_a11y_rule {
 	                      * what surrounds it (non-text contrast, WCAG 1.4.11) */
 	HALL_A11Y_CUT,       /* text cut with "…" (nothing may be lost, large text most of
 	                      * all: text reflows and pages instead) */
-	HALL_A11Y_MEASURE    /* a paragraph's column is narrower or wider than the measure */
+	HALL_A11Y_MEASURE,   /* a paragraph's column is narrower or wider than the measure */
+	HALL_A11Y_MARGIN     /* design2: text closer than min_margin_mm to the screen's side */
 } hall_a11y_rule;
 
 /* "letter", "contrast", ... */

@@ -131,6 +131,11 @@ typedef struct kiosk {
 	/* a script's wait-content: the player is held until content is shown or this time */
 	int64_t script_hold_until;
 	const hall_script_action *script_hold;
+	/* design2: a script's find-id or pages, walking a view's pages over several frames */
+	const hall_script_action *walk;
+	int walk_n, walk_back, walk_shoot;
+	int64_t walk_due;
+	char walk_shot[HALL_SCRIPT_ARG_MAX + 16];
 	int pending_deferred_logged;
 	hall_schedule *schedule;
 	int64_t next_schedule_eval;
@@ -708,6 +713,14 @@ static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const
 		k->script_hold = a;
 		k->script_hold_until = now + a->ms;
 		break;
+	case HALL_SCRIPT_FIND_ID: /* design2: carried out by script_walk, frame by frame */
+	case HALL_SCRIPT_PAGES:
+		k->walk = a;
+		k->walk_n = 0;
+		k->walk_back = a->op == HALL_SCRIPT_FIND_ID;
+		k->walk_shoot = 1;
+		k->walk_due = now;
+		break;
 	case HALL_SCRIPT_QUIT:
 		k->quit = 1;
 		k->quit_flush = 1;
@@ -745,6 +758,67 @@ static int script_held(kiosk *k, int64_t now)
 		hall_error_log("%s:%d: wait-content: no content from the controller within %lld ms", k->script->source,
 		               k->script_hold->line, (long long)k->script_hold->ms);
 	k->script_hold = NULL;
+	return 0;
+}
+
+/* design2: tap a control of the current frame; 0 when it is not on screen. */
+static int walk_tap(kiosk *k, const char *id, int64_t now)
+{
+	const hall_dl_item *it = k->have_frame ? hall_dl_find(k->dl[k->cur], id) : NULL;
+	if (!it)
+		return 0;
+	hall_gesture_down(k->gesture, SCRIPT_POINTER, it->rect.x + it->rect.w / 2, it->rect.y + it->rect.h / 2, now);
+	hall_gesture_up(k->gesture, SCRIPT_POINTER, it->rect.x + it->rect.w / 2, it->rect.y + it->rect.h / 2, now);
+	note_input(k, SDL_GetTicks());
+	return 1;
+}
+
+/* design2: 1 while a find-id or pages walks a view (the script waits): one page turn
+ * per step, each step on a frame drawn after the last turn took effect. pages shoots
+ * NAME-<n> (sets *shot) and turns with its control while that is on screen; find-id
+ * turns back to the first page, then forward until its control is on screen. At most
+ * 60 turns each way. */
+static int script_walk(kiosk *k, int64_t now, const char **shot)
+{
+	const hall_script_action *a = k->walk;
+	if (!a)
+		return 0;
+	if (now < k->walk_due)
+		return 1;
+	if (a->op == HALL_SCRIPT_PAGES) {
+		if (k->walk_shoot) {
+			snprintf(k->walk_shot, sizeof(k->walk_shot), "%s-%d", a->arg, ++k->walk_n);
+			*shot = k->walk_shot;
+			k->walk_shoot = 0;
+			return 1;
+		}
+		/* the turned page (a new slide fades in over HALL_MOTION_SCREEN_MS) settles first */
+		if (k->walk_n < 60 && walk_tap(k, a->arg2, now)) {
+			k->walk_shoot = 1;
+			k->walk_due = now + 300;
+			return 1;
+		}
+	} else {
+		if (k->walk_back && k->walk_n < 60 && walk_tap(k, "page-prev", now)) {
+			k->walk_n++;
+			k->walk_due = now + 50;
+			return 1;
+		}
+		if (k->walk_back) {
+			k->walk_back = 0;
+			k->walk_n = 0;
+		}
+		int here = k->have_frame && hall_dl_find(k->dl[k->cur], a->arg);
+		if (!here && k->walk_n < 60 && walk_tap(k, "page-next", now)) {
+			k->walk_n++;
+			k->walk_due = now + 50;
+			return 1;
+		}
+		if (!here)
+			hall_error_log("%s:%d: find-id %s: no control with that id on any page of screen %s", k->script->source,
+			               a->line, a->arg, hall_app_screen_id(k->app));
+	}
+	k->walk = NULL;
 	return 0;
 }
 
@@ -1030,8 +1104,9 @@ static void run(kiosk *k)
 		while (SDL_PollEvent(&e))
 			handle_event(k, &e, now);
 		const char *shot = NULL, *dump = NULL;
-		const hall_script_action *a = k->script && !script_held(k, now) ? hall_script_player_next(&k->player, now)
-		                                                                 : NULL;
+		const hall_script_action *a = k->script && !script_held(k, now) && !script_walk(k, now, &shot)
+		                                  ? hall_script_player_next(&k->player, now)
+		                                  : NULL; /* design2: script_walk */
 		if (a)
 			run_action(k, a, now, &shot, &dump);
 		drain_gestures(k, now);
@@ -1060,6 +1135,8 @@ static void run(kiosk *k)
 			due = d;
 		if (k->script_hold && k->script_hold_until < due)
 			due = k->script_hold_until;
+		if (k->walk && k->walk_due < due) /* design2 */
+			due = k->walk_due;
 		if (hall_gesture_pending(k->gesture, &d) && d < due)
 			due = d;
 		if ((d = hall_link_next_due_ms(k->link)) < due)

@@ -8,7 +8,8 @@
 
 #include "hall/fsutil.h"
 
-static const char *const op_names[] = {"wait", "tap", "tap-id", "key", "shot", "dump", "quit", "wait-content", "wait-file"};
+static const char *const op_names[] = {"wait", "tap",  "tap-id",       "key",       "shot",   "dump",
+                                       "quit", "wait-content", "wait-file", "find-id", "pages"};
 
 const char *hall_script_op_name(hall_script_op op)
 {
@@ -94,12 +95,21 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 		a->op = HALL_SCRIPT_TAP;
 		a->x = (int)v;
 		a->y = (int)v2;
-	} else if (strcmp(op, "tap-id") == 0) {
+	} else if (strcmp(op, "tap-id") == 0 || strcmp(op, "find-id") == 0) {
 		if (nw != 2 || strlen(w[1]) >= HALL_SCRIPT_ARG_MAX)
-			return hall_error_set(err, HALL_ERR_INVALID, where, "tap-id: expected one ID (no spaces, < %d bytes)",
+			return hall_error_set(err, HALL_ERR_INVALID, where, "%s: expected one ID (no spaces, < %d bytes)", op,
 			                      HALL_SCRIPT_ARG_MAX), -1;
-		a->op = HALL_SCRIPT_TAP_ID;
+		a->op = op[0] == 't' ? HALL_SCRIPT_TAP_ID : HALL_SCRIPT_FIND_ID;
 		strcpy(a->arg, w[1]);
+	} else if (strcmp(op, "pages") == 0) {
+		/* NAME is shot with "-<page>" after it: 60 more bytes leave room for it */
+		if (nw != 3 || !valid_name(w[1]) || strlen(w[1]) > 60 || strlen(w[2]) >= HALL_SCRIPT_ARG_MAX)
+			return hall_error_set(err, HALL_ERR_INVALID, where,
+			                      "pages: expected a NAME (1..60 letters, digits, '.', '_' or '-', not starting "
+			                      "with '.') and the ID of the control that turns the page"), -1;
+		a->op = HALL_SCRIPT_PAGES;
+		strcpy(a->arg, w[1]);
+		strcpy(a->arg2, w[2]);
 	} else if (strcmp(op, "key") == 0) {
 		if (nw < 2)
 			return hall_error_set(err, HALL_ERR_INVALID, where, "key: expected a key NAME"), -1;
@@ -129,7 +139,8 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 		a->op = HALL_SCRIPT_QUIT;
 	} else {
 		return hall_error_set(err, HALL_ERR_INVALID, where,
-		                      "unknown action \"%.40s\" (expected wait, wait-content, wait-file, tap, tap-id, key, shot, dump or quit)", op), -1;
+		                      "unknown action \"%.40s\" (expected wait, wait-content, wait-file, tap, tap-id, find-id, key, "
+		                      "shot, pages, dump or quit)", op), -1;
 	}
 	return 0;
 }

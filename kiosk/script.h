@@ -15,6 +15,11 @@
  *   wait-file NAME MS  hold the script until a file NAME exists in the --shots folder (a
  *                  test writes it when what it waited for happened), at most MS ms (then
  *                  an error line)
+ *   find-id ID     turn the view's pages ("page-prev" back to the first, then
+ *                  "page-next") until the control ID is on screen (an error line when
+ *                  it is on none)
+ *   pages NAME ID  shoot the screen as NAME-1.png, tap ID, shoot NAME-2.png, ... while ID
+ *                  is on screen (at most 60 shots): every page of a view
  * NAME: 1..64 of A-Z a-z 0-9 . _ -, not starting with '.'. ID: 1..127 bytes, no spaces.
  * Errors name the source and line: "tour.txt:3: tap: expected X and Y as integers >= 0".
  *
@@ -41,7 +46,9 @@ typedef enum hall_script_op {
 	HALL_SCRIPT_DUMP,
 	HALL_SCRIPT_QUIT,
 	HALL_SCRIPT_WAIT_CONTENT,
-	HALL_SCRIPT_WAIT_FILE
+	HALL_SCRIPT_WAIT_FILE,
+	HALL_SCRIPT_FIND_ID,
+	HALL_SCRIPT_PAGES
 } hall_script_op;
 
 typedef struct hall_script_action {
@@ -49,7 +56,8 @@ typedef struct hall_script_action {
 	int line;                        /* 1-based line in the source */
 	int64_t ms;                      /* WAIT, WAIT_CONTENT, WAIT_FILE */
 	int x, y;                        /* TAP */
-	char arg[HALL_SCRIPT_ARG_MAX];   /* TAP_ID id, KEY name, SHOT/DUMP/WAIT_FILE name */
+	char arg[HALL_SCRIPT_ARG_MAX];   /* TAP_ID/FIND_ID id, KEY name, SHOT/DUMP/WAIT_FILE/PAGES name */
+	char arg2[HALL_SCRIPT_ARG_MAX];  /* PAGES: the id of the control that turns the page */
 } hall_script_action;
 
 typedef struct hall_script {

@@ -32,35 +32,38 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 
-# The screens, in a visitor's order: "NAME|actions before the shot" (actions are script
-# lines separated by ';'; @PN turns N pages in the large-text modes: home holds one
-# picture tile a page there, the poll's vote button is on its second page).
+# The screens, in a visitor's order: "NAME|actions before the first shot|control that
+# turns the page". Actions are script lines separated by ';'. Every page of every screen
+# is shot (NAME-1.png, NAME-2.png, ...: the script's `pages`), however many pages the
+# language and mode make, and controls on a later page are found by turning pages
+# (`find-id`), so nothing depends on one language's page counts.
 screens=(
-  "home|"
-  "language|tap-id language;wait 300"
-  "accessibility|tap-id dialog-close;wait 200;tap-id accessibility;wait 300"
-  "staff-called|tap-id dialog-close;wait 200;tap-id call-staff;wait 300"
-  "brand-1|tap-id dialog-close;wait 200;tap-id exhibit-brand;wait 300"
-  "brand-2|tap-id next;wait 300"
-  "brand-3|tap-id next;wait 300"
-  "policy|tap-id home;wait 200;@P1;tap-id exhibit-policy;wait 300"
-  "policy-card|tap-id card-office;wait 300"
-  "policy-chart|tap-id back;wait 300;tap-id chart-budget;wait 300"
-  "policy-complaints|tap-id back;wait 300;tap-id chart-complaints;wait 300"
-  "city|tap-id home;wait 200;@P2;tap-id exhibit-city;wait 300"
-  "city-districts|tap-id districts;wait 300"
-  "city-district|tap-id district-jongno;wait 300"
-  "poll|tap-id home;wait 200;@P3;tap-id exhibit-vote;wait 300"
-  "poll-thanks|tap-id option-river;wait 200;@P1;tap-id vote;wait 300"
+  "home||page-next"
+  "language|tap-id language;wait 300|page-next"
+  "accessibility|find-id dialog-close;tap-id dialog-close;wait 200;tap-id accessibility;wait 300|page-next"
+  "staff-called|find-id dialog-close;tap-id dialog-close;wait 200;tap-id call-staff;wait 300|page-next"
+  "brand|find-id dialog-close;tap-id dialog-close;wait 200;find-id exhibit-brand;tap-id exhibit-brand;wait 300|next"
+  "policy|tap-id home;wait 300;find-id exhibit-policy;tap-id exhibit-policy;wait 300|page-next"
+  "policy-card|find-id card-office;tap-id card-office;wait 300|page-next"
+  "policy-chart|tap-id back;wait 300;find-id chart-budget;tap-id chart-budget;wait 300|page-next"
+  "policy-complaints|tap-id back;wait 300;find-id chart-complaints;tap-id chart-complaints;wait 300|page-next"
+  "city|tap-id home;wait 300;find-id exhibit-city;tap-id exhibit-city;wait 300|page-next"
+  "city-districts|find-id districts;tap-id districts;wait 300|page-next"
+  "city-district|find-id district-jongno;tap-id district-jongno;wait 300|page-next"
+  "poll|tap-id home;wait 300;find-id exhibit-vote;tap-id exhibit-vote;wait 300|page-next"
+  "poll-chosen|find-id option-river;tap-id option-river;wait 300|page-next"
+  "poll-thanks|find-id vote;tap-id vote;wait 300|page-next"
 )
 
-mode_taps() { # the accessibility toggles of a mode, as script lines
+mode_taps() { # the accessibility toggles of a mode, as script lines (the dialog may page)
   case "$1" in
     normal) ;;
-    large) echo "tap-id mode-large-text" ;;
-    contrast) echo "tap-id mode-high-contrast" ;;
-    low) echo "tap-id mode-low-position" ;;
-    large-contrast-low) printf '%s\n' "tap-id mode-large-text" "tap-id mode-high-contrast" "tap-id mode-low-position" ;;
+    large) echo "find-id mode-large-text;tap-id mode-large-text" ;;
+    contrast) echo "find-id mode-high-contrast;tap-id mode-high-contrast" ;;
+    low) echo "find-id mode-low-position;tap-id mode-low-position" ;;
+    large-contrast-low)
+      printf '%s\n' "find-id mode-large-text;tap-id mode-large-text" "find-id mode-high-contrast;tap-id mode-high-contrast" \
+        "find-id mode-low-position;tap-id mode-low-position" ;;
     *) echo "gallery.sh: unknown mode $1" >&2; exit 2 ;;
   esac
 }
@@ -77,22 +80,18 @@ for mode in $modes; do
       if [ "$mode" != normal ]; then
         echo "tap-id accessibility"
         echo "wait 300"
-        mode_taps "$mode" | while read -r l; do echo "$l"; echo "wait 200"; done
+        mode_taps "$mode" | tr ';' '\n' | while read -r l; do echo "$l"; echo "wait 200"; done
+        echo "find-id dialog-close"
         echo "tap-id dialog-close"
         echo "wait 300"
       fi
       for s in "${screens[@]}"; do
         name=${s%%|*}
-        acts=${s#*|}
-        if [ -n "$acts" ]; then
-          tr ';' '\n' <<< "$acts" | while read -r l; do
-            case "$l" in
-              @P*) case "$mode" in large*) for _ in $(seq "${l#@P}"); do echo "tap-id page-next"; echo "wait 300"; done ;; esac ;;
-              *) echo "$l" ;;
-            esac
-          done
-        fi
-        echo "shot $p-$name"
+        rest=${s#*|}
+        acts=${rest%%|*}
+        turn=${rest#*|}
+        [ -z "$acts" ] || tr ';' '\n' <<< "$acts"
+        echo "pages $p-$name $turn"
       done
       echo "quit"
     } > "$tmp/$p.script"

@@ -125,6 +125,7 @@ typedef struct tally_geom {
 	int share_w, count_w, count_below, bar_x, bar_max;
 	double max;
 	int row_h[6], ll[6];
+	int below_lines;  /* count_below: lines of the longest count under its bar */
 	int total_h;      /* all rows with their gaps */
 	int tallest;
 } tally_geom;
@@ -156,16 +157,26 @@ static void tally_measure(const hall_ui_flow *f, const tally_row *rows, int n, i
 		g->label_w = f->area.w / 3;
 	int left = side ? g->label_w + ui->gap_px : 0;
 	/* The figures beside the bar's end while they leave the bar half the width; else the
-	 * count goes under the bar. */
-	g->count_below = g->share_w + g->count_w + 3 * ui->gap_px > (f->area.w - left) / 2;
+	 * count goes under the bar, wrapped to the bar's column. The last figure keeps a
+	 * gap of the grid to the area's edge, as every text does (no text at the screen's
+	 * side). */
+	g->count_below = g->share_w + g->count_w + 4 * ui->gap_px > (f->area.w - left) / 2;
 	g->bar_x = left;
 	g->bar_max = f->area.w - left - g->share_w - 2 * ui->gap_px - (g->count_below ? 0 : g->count_w + ui->gap_px);
-	int below = g->count_below ? ui->line_h : 0;
+	g->below_lines = 0;
+	for (int i = 0; g->count_below && i < n; i++) {
+		int cl = hall_ui_count_lines(ui, rows[i].count, ui->font_px, ui->lang, rows[i].mine,
+		                             f->area.w - left - ui->gap_px, 4);
+		g->below_lines = cl > g->below_lines ? cl : g->below_lines;
+	}
+	int below = g->below_lines * ui->line_h;
 	for (int i = 0; i < n; i++) {
 		int w = side ? g->label_w : f->area.w;
 		g->ll[i] = hall_ui_count_lines(ui, rows[i].label, g->lpx, rows[i].label_lang, rows[i].mine, w, 6);
 		int lh = g->ll[i] * g->llh;
 		g->row_h[i] = side ? (lh > g->bh + below ? lh : g->bh + below) : lh + g->bh + below;
+		if (g->row_h[i] < ui->target_px) /* each row is a region a visitor can touch to hear it */
+			g->row_h[i] = ui->target_px;
 		g->total_h += g->row_h[i] + (i ? ui->gap_px : 0);
 		g->tallest = g->row_h[i] > g->tallest ? g->row_h[i] : g->tallest;
 	}
@@ -175,37 +186,35 @@ static void tally_measure(const hall_ui_flow *f, const tally_row *rows, int n, i
  * figure thick on a track that shows the whole scale, and at the bar's end the share as
  * a key figure with the count beside it. The visitor's choice is marked in words and
  * bold, not by colour alone. The layout is the first that holds every option on the page
- * (labels beside the bars, then over them, then all at the body size); when none does,
- * the body size pages. */
-static void tally_chart(hall_ui_flow *f, const char *totals, const char *alt, const tally_row *rows, int n)
+ * (labels beside the bars, then over them, then both at the body size); when none does,
+ * the body size pages. Under the bars: the total and whose numbers these are, one
+ * region that speaks the whole tally (after the bars, so a short page, large text in low
+ * position, starts with bars rather than notes). */
+static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, const char *alt,
+                        const tally_row *rows, int n)
 {
 	hall_ui *ui = f->ui;
 	const hall_ui_theme *th = ui->th;
-	/* The total as a heading, with a region that speaks the whole tally. */
-	int tl = hall_ui_count_lines(ui, totals, ui->title_px, ui->lang, 1, f->area.w, 4);
-	int th_h = (tl < 1 ? 1 : tl) * ui->title_line_h;
-	if (th_h < ui->target_px)
-		th_h = ui->target_px;
+	int col = hall_ui_column_w(ui->font_px, f->area.w);
+	int tl = hall_ui_count_lines(ui, totals, ui->title_px, ui->lang, 1, col, 4);
+	int wl = hall_ui_count_lines(ui, whose, ui->font_px, ui->lang, 0, col, 8);
+	tl = tl < 1 ? 1 : tl;
+	int text_h = tl * ui->title_line_h + wl * ui->line_h;
+	int foot_h = text_h < ui->target_px ? ui->target_px : text_h;
 	hall_rect r;
 	char label[1600];
-	if (hall_ui_flow_take(f, th_h, ui->gap_px, &r)) {
-		hall_ui_text_box(ui, (hall_rect){r.x, r.y + (r.h - (tl < 1 ? 1 : tl) * ui->title_line_h) / 2, r.w, th_h},
-		                 totals, ui->title_px, ui->lang, 1, th->text, th->bg, 0);
-		snprintf(label, sizeof(label), "%s", alt);
-		hall_ui_hit(ui, r, "results", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
-	}
 	int room = f->area.y + f->area.h - f->y - ui->gap_px;
-	static const int tries[3][2] = {{1, 0}, {0, 0}, {0, 1}}; /* {side, compact} */
+	static const int tries[4][2] = {{1, 0}, {0, 0}, {1, 1}, {0, 1}}; /* {side, compact} */
 	tally_geom g;
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		tally_measure(f, rows, n, tries[k][0], tries[k][1], &g);
 		/* Beside the bars only while the labels keep a column of their own words. */
 		if (g.side && (g.label_w < 3 * ui->target_px || g.bar_max < f->area.w / 4))
 			continue;
-		if (g.total_h <= room && g.tallest <= f->area.h)
+		if (g.total_h + ui->gap_px + foot_h <= room && g.tallest <= f->area.h)
 			break;
 	}
-	int below = g.count_below ? ui->line_h : 0;
+	int below = g.below_lines * ui->line_h;
 	for (int i = 0; i < n; i++) {
 		const tally_row *t = &rows[i];
 		int ll = g.ll[i];
@@ -237,7 +246,8 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *alt, co
 		int x = x0 + g.bar_max + ui->gap_px;
 		hall_ui_text(ui, x, y, t->share, g.spx, ui->lang, 1, th->figure_text, th->bg);
 		if (g.count_below)
-			hall_ui_text(ui, x0, y + g.bh, t->count, ui->font_px, ui->lang, t->mine, th->text, th->bg);
+			hall_ui_text_box(ui, (hall_rect){x0, y + g.bh, r.x + r.w - ui->gap_px - x0, below}, t->count, ui->font_px,
+			                 ui->lang, t->mine, th->text, th->bg, 0);
 		else
 			hall_ui_text(ui, x + g.share_w + ui->gap_px, y + (g.bh - ui->line_h) / 2, t->count, ui->font_px,
 			             ui->lang, t->mine, th->text, th->bg);
@@ -245,6 +255,16 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *alt, co
 		snprintf(rid, sizeof(rid), "results-%d", i + 1);
 		snprintf(label, sizeof(label), "%s: %s", t->label, t->spoken);
 		hall_ui_hit(ui, r, rid, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
+	}
+	/* The total and whose numbers these are: one region speaking the whole tally. */
+	if (hall_ui_flow_take(f, foot_h, ui->gap_px, &r)) {
+		hall_ui_text_box(ui, (hall_rect){r.x, r.y, col, tl * ui->title_line_h}, totals, ui->title_px, ui->lang, 1,
+		                 th->text, th->bg, 0);
+		if (wl > 0)
+			hall_ui_text_box(ui, (hall_rect){r.x, r.y + tl * ui->title_line_h, col, wl * ui->line_h}, whose,
+			                 ui->font_px, ui->lang, 0, th->text, th->bg, 0);
+		snprintf(label, sizeof(label), "%s", alt);
+		hall_ui_hit(ui, r, "results", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 	}
 }
 
@@ -282,7 +302,6 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 	hall_ui_fill(totals, sizeof(totals), hall_ui_string(HALL_STR_TOTAL_VOTES, ui->lang), num, NULL);
 	/* Whose numbers these are, in plain words (issue #12 Build 5): no technical note. */
 	const char *whose = hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL, ui->lang);
-	hall_ui_flow_text(f, whose, ui->lang, 0, ui->th->text, ui->th->bg);
 	char alt[1600];
 	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s. %s", totals, whose);
 	for (size_t i = 0; i < n; i++) {
@@ -315,8 +334,8 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 		if (ao < sizeof(alt))
 			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", r->label, r->spoken);
 	}
-	/* The tally under the total: live from the controller, or this kiosk's own. */
-	tally_chart(f, totals, alt, rows, (int)n);
+	/* The tally, then its total and whose numbers these are. */
+	tally_chart(f, totals, whose, alt, rows, (int)n);
 }
 
 void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st)

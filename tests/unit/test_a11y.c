@@ -220,6 +220,24 @@ static void cut_text_should_be_reported_unless_a_button_shows_it_all(void **stat
 	hall_dl_destroy(dl);
 }
 
+/* design2: text keeps the grid's margin to the screen's sides (issue #12: the poll's
+ * "1 vote ✓ your choice" ran to the right edge). */
+static void text_at_the_screen_side_should_be_reported(void **state)
+{
+	(void)state;
+	hall_dl *dl = hall_dl_create();
+	hall_dl_text(dl, (hall_rect){100, 100, 600, 60}, "Inside the margins", 48, HALL_LANG_EN, black, white);
+	hall_a11y_rules r;
+	hall_a11y_rules_default(&r, 0, 0);
+	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 0);
+	hall_dl_text(dl, (hall_rect){1920 - 602, 300, 600, 60}, "1 vote ✓ your choice", 48, HALL_LANG_EN, black, white);
+	hall_dl_text(dl, (hall_rect){1, 500, 600, 60}, "At the left edge", 48, HALL_LANG_EN, black, white);
+	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 2);
+	r.min_margin_mm = 0;
+	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 0);
+	hall_dl_destroy(dl);
+}
+
 /* The layout marks a text's own "…" as intended, and a "…" it adds to a cut as not. */
 static void layout_should_mark_only_its_own_ellipsis_as_cut(void **state)
 {
@@ -657,6 +675,7 @@ int main(void)
 		cmocka_unit_test(focus_ring_should_stand_out_3_to_1_in_every_theme),
 		cmocka_unit_test(disabled_button_should_look_disabled_and_stay_readable),
 		cmocka_unit_test(closed_screen_should_be_dimmed_and_readable),
+		cmocka_unit_test(text_at_the_screen_side_should_be_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

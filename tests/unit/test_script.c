@@ -79,6 +79,24 @@ static void parse_should_read_wait_file_with_its_name_and_bound(void **state)
 	hall_script_free(s);
 }
 
+static void parse_should_read_find_id_and_pages(void **state)
+{
+	(void)state;
+	hall_script *s = NULL;
+	hall_error err = {{0}, {0}};
+	const char *text = "find-id exhibit-city\npages brand next\n";
+	assert_int_equal(hall_script_parse(text, strlen(text), "tour.txt", &s, &err), HALL_OK);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->actions[0].op, HALL_SCRIPT_FIND_ID);
+	assert_string_equal(s->actions[0].arg, "exhibit-city");
+	assert_string_equal(hall_script_op_name(s->actions[0].op), "find-id");
+	assert_int_equal(s->actions[1].op, HALL_SCRIPT_PAGES);
+	assert_string_equal(s->actions[1].arg, "brand");
+	assert_string_equal(s->actions[1].arg2, "next");
+	assert_string_equal(hall_script_op_name(s->actions[1].op), "pages");
+	hall_script_free(s);
+}
+
 static void parse_should_name_the_line_of_an_error(void **state)
 {
 	(void)state;
@@ -101,6 +119,9 @@ static void parse_should_name_the_line_of_an_error(void **state)
 		{"wait-file 5000\n", "tour.txt:1", "wait-file"},
 		{"wait-file ../go 5000\n", "tour.txt:1", "wait-file"},
 		{"wait-file go -1\n", "tour.txt:1", "wait-file"},
+		{"find-id\n", "tour.txt:1", "find-id"},
+		{"pages brand\n", "tour.txt:1", "pages"},
+		{"pages ../x next\n", "tour.txt:1", "pages"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		hall_script *s = (hall_script *)1;
@@ -174,6 +195,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_should_read_every_action_with_its_line),
 		cmocka_unit_test(parse_should_name_the_line_of_an_error),
+		cmocka_unit_test(parse_should_read_find_id_and_pages),
 		cmocka_unit_test(parse_should_read_wait_content_with_its_bound),
 		cmocka_unit_test(parse_should_read_wait_file_with_its_name_and_bound),
 		cmocka_unit_test(parse_should_accept_an_empty_script),
