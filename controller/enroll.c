@@ -380,18 +380,15 @@ static hall_err write_broker_conf(const paths *p, const char *listen_host, int p
 
 /* ------------------------------------------------------------------ init */
 
-/* The listener of an earlier init's broker config, if there is one: mosquitto's
- * "listener PORT HOST" or RabbitMQ's "mqtt.listeners.ssl.default = HOST:PORT". */
-static bool previous_listener(const char *dir, char *host, size_t host_len, int *port)
+/* The listener of an earlier init's broker config DIR/broker/NAME, if there is one:
+ * mosquitto's "listener PORT HOST" or RabbitMQ's "mqtt.listeners.ssl.default = HOST:PORT". */
+static bool listener_in(const char *dir, const char *name, char *host, size_t host_len, int *port)
 {
-	static const char *const files[] = {"mosquitto.conf", "rabbitmq.conf"};
 	char path[PATH_MAX + 40], line[512];
 	bool found = false;
-	for (size_t i = 0; i < 2 && !found; i++) {
-		snprintf(path, sizeof path, "%s/broker/%s", dir, files[i]);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
+	snprintf(path, sizeof path, "%s/broker/%s", dir, name);
+	FILE *f = fopen(path, "r");
+	if (f) {
 		while (!found && fgets(line, sizeof line, f)) {
 			char h[256];
 			int p = 0;
@@ -406,6 +403,26 @@ static bool previous_listener(const char *dir, char *host, size_t host_len, int 
 		fclose(f);
 	}
 	return found;
+}
+
+static bool previous_listener(const char *dir, char *host, size_t host_len, int *port)
+{
+	return listener_in(dir, "mosquitto.conf", host, host_len, port) ||
+	       listener_in(dir, "rabbitmq.conf", host, host_len, port);
+}
+
+/* init run again without --broker on a RabbitMQ hall: the other nodes its files name
+ * (rabbitmq.node2.conf, node3, ... as an earlier --broker A,B,C wrote them). */
+static int previous_nodes(const char *dir, hall_broker_addr *out, int max)
+{
+	int n = 0;
+	char name[40];
+	for (; n < max; n++) {
+		snprintf(name, sizeof name, "rabbitmq.node%d.conf", n + 2);
+		if (!listener_in(dir, name, out[n].host, sizeof out[n].host, &out[n].port))
+			break;
+	}
+	return n;
 }
 
 /* The controller config's "broker_admin": how kiosk add/remove/list reach the accounts.
@@ -432,15 +449,18 @@ static int set_broker_admin(cJSON *doc, bool rabbit)
 
 /* DIR/broker/: mosquitto.conf and the dynamic-security plugin's accounts (made once, the
  * broker keeps them), or RabbitMQ's rabbitmq.conf and definitions.json (written each time). */
+/* others/n_others: the cluster's other nodes (--broker A,B,C: B and C), RabbitMQ only;
+ * nodes_given: --broker was given (its list, however short, is the whole cluster). */
 static hall_err write_broker_files(const paths *p, bool rabbit, const char *host, int port, const char *password,
-                                   const char **what, hall_error *err)
+                                   const hall_broker_addr *others, int n_others, bool nodes_given, const char **what,
+                                   hall_error *err)
 {
 	hall_err rc;
 	if (rabbit) {
 		hall_rabbit_files f = {p->rabbit_conf, p->rabbit_defs, p->ca_crt, p->srv_crt, p->srv_key, host, port,
 		                       HALL_TOPIC_PREFIX_DEFAULT, HALL_RABBIT_VHOST_DEFAULT, HALL_CONTROLLER_ID_DEFAULT,
-		                       password};
-		*what = "written";
+		                       password, others, n_others, nodes_given};
+		*what = n_others ? "written; rabbitmq.nodeN.conf beside it for nodes 2..N" : "written";
 		return hall_rabbit_write_files(&f, err);
 	}
 	if (!hall_fs_exists(p->dynsec)) {
@@ -575,11 +595,14 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 	/* A list: this machine's broker listens on the first entry; the others are the other
 	 * nodes of the cluster, named in the certificate and the configs. */
 	int n_list = args->broker && args->n_brokers > 1 ? args->n_brokers : 1;
-	for (int i = 1; i < n_list; i++)
+	hall_broker_addr others[HALL_BROKER_HOSTS_MAX];
+	for (int i = 1; i < n_list; i++) {
 		if (is_wildcard(args->brokers[i].host) ||
 		    (!name_is_ip(args->brokers[i].host) && !name_is_valid(args->brokers[i].host)))
 			return usage_error("init", "--broker: entry %d \"%s\": not a host name or address clients can dial", i + 1,
 			                   args->brokers[i].host);
+		others[i - 1] = args->brokers[i];
+	}
 	if (hall_fs_mkdirs(args->data_dir, &err) != HALL_OK)
 		return report("init", &err, 2);
 	char real[PATH_MAX];
@@ -589,6 +612,8 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 	/* Run again without --broker-kind: the hall keeps the broker it has. */
 	if (!o.kind)
 		o.rabbit = hall_fs_exists(p.rabbit_conf) && !hall_fs_exists(p.conf);
+	if (o.rabbit && !args->broker) /* run again: the cluster keeps its nodes */
+		n_list = 1 + previous_nodes(p.dir, others, HALL_BROKER_HOSTS_MAX - 1);
 	if (!o.rabbit && access(HALL_DYNSEC_PLUGIN, R_OK) != 0)
 		return usage_error("init", "%s: missing (Debian's mosquitto package has it)", HALL_DYNSEC_PLUGIN);
 	/* The certificate names what clients dial: the listen address unless it is a wildcard. */
@@ -605,13 +630,13 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 	snprintf(dl.a[0].host, sizeof dl.a[0].host, "%s", dial);
 	dl.a[0].port = port;
 	for (int i = 1; i < n_list; i++) {
-		const char *h = args->brokers[i].host;
+		const char *h = others[i - 1].host;
 		bool named = hall_config_host_is_loopback(h);
 		for (size_t j = 0; j < n_names && !named; j++)
 			named = strcmp(names[j], h) == 0;
 		if (!named) /* every node presents the hall's one certificate: it names them all */
 			names[n_names++] = h;
-		dl.a[i] = args->brokers[i];
+		dl.a[i] = others[i - 1];
 	}
 
 	hall_err rc;
@@ -657,7 +682,8 @@ int hall_enroll_init_cli(const hall_config_args *args, int argc, char **argv)
 			goto fail;
 		w_ctl = had_ctl ? "updated" : "new";
 	}
-	if ((rc = write_broker_files(&p, o.rabbit, host, port, password, &w_dyn, &err)) != HALL_OK)
+	if ((rc = write_broker_files(&p, o.rabbit, host, port, password, dl.a + 1, dl.n - 1, args->broker != NULL, &w_dyn,
+	                             &err)) != HALL_OK)
 		goto fail;
 	{
 		/* The database, as serve --create makes it. */

@@ -1,9 +1,12 @@
 /* enroll_rabbit.c: the hall's accounts on RabbitMQ (see enroll_rabbit.h). */
 #include "enroll_rabbit.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -127,16 +130,32 @@ static cJSON *kiosk_definitions(const hall_controller_config *cfg, const char *i
 
 /* ------------------------------------------------------------------ init's files */
 
-static hall_err write_conf(const hall_rabbit_files *f, hall_error *err)
+/* node's file: node 1 of n_nodes listens on host:port (a one-node hall: n_nodes 1). */
+static hall_err write_conf(const hall_rabbit_files *f, const char *path, int node, int n_nodes, const char *host,
+                           int port, hall_error *err)
 {
-	char text[8192];
+	char text[8192], which[1024] = "";
+	if (n_nodes > 1)
+		snprintf(which, sizeof which,
+		         "#\n"
+		         "# Node %d of the %d that init --broker listed: it listens on %s:%d. Each node has its\n"
+		         "# own file (rabbitmq.conf for node 1, rabbitmq.nodeN.conf for node N), the same but for\n"
+		         "# its listener, as a listener can only be an address of the machine it runs on.%s\n",
+		         node, n_nodes, host, port,
+		         node > 1 ? "\n# Node 1 first; this node joins it as it first boots with these two lines, node 1's\n"
+		                    "# Erlang name in place of rabbit@NODE1 (rabbit@ and its short host name; the\n"
+		                    "# whole start: docs/operations.md):\n"
+		                    "#   cluster_formation.peer_discovery_backend = classic_config\n"
+		                    "#   cluster_formation.classic_config.nodes.1 = rabbit@NODE1"
+		                  : "");
 	int n = snprintf(
 		text, sizeof text,
-		"# Written by hall-controller init --broker-kind rabbitmq: every node of the hall's RabbitMQ\n"
-		"# cluster runs with this file (docs/operations.md; DESIGN.md decisions 7 and 8). init writes it\n"
-		"# again each time. On a node machine, put it at /etc/rabbitmq/rabbitmq.conf with the three TLS\n"
+		"# Written by hall-controller init --broker-kind rabbitmq for a node of the hall's RabbitMQ\n"
+		"# cluster (docs/operations.md; DESIGN.md decisions 7 and 8). init writes it again each\n"
+		"# time. On the node's machine, put it at /etc/rabbitmq/rabbitmq.conf with the three TLS\n"
 		"# files where ssl_options names them, readable by the user \"rabbitmq\", and enable the MQTT\n"
 		"# plugin: rabbitmq-plugins enable rabbitmq_mqtt\n"
+		"%s"
 		"\n"
 		"# MQTT over TLS only, with the hall's CA and the certificate init issued (one certificate for\n"
 		"# every node: init --name each node's host name). No plain MQTT, no AMQP: the hall speaks\n"
@@ -194,10 +213,39 @@ static hall_err write_conf(const hall_rabbit_files *f, hall_error *err)
 		"# keepalive as well for clients that vanish without a FIN.\n"
 		"mqtt.tcp_listen_options.keepalive = true\n"
 		"mqtt.tcp_listen_options.nodelay = true\n",
-		f->listen_host, f->port, f->ca, f->cert, f->key, f->definitions, f->vhost);
+		which, host, port, f->ca, f->cert, f->key, f->definitions, f->vhost);
 	if (n < 0 || (size_t)n >= sizeof text)
-		return hall_error_set(err, HALL_ERR_INVALID, f->conf, "paths too long");
-	return hall_fs_write_atomic_mode(f->conf, text, (size_t)n, 0600, err);
+		return hall_error_set(err, HALL_ERR_INVALID, path, "paths too long");
+	return hall_fs_write_atomic_mode(path, text, (size_t)n, 0600, err);
+}
+
+/* rabbitmq.nodeN.conf beside conf (rabbitmq.conf). */
+static hall_err node_conf_path(const hall_rabbit_files *f, int node, char *out, size_t len, hall_error *err)
+{
+	const char *slash = strrchr(f->conf, '/');
+	int dir = slash ? (int)(slash - f->conf + 1) : 0;
+	int n = snprintf(out, len, "%.*srabbitmq.node%d.conf", dir, f->conf, node);
+	if (n < 0 || (size_t)n >= len)
+		return hall_error_set(err, HALL_ERR_INVALID, f->conf, "path too long");
+	return HALL_OK;
+}
+
+/* Node 1's file, and with --broker each other node's (a list gone shorter: the files of
+ * the nodes no longer listed are removed, so none is left to install by mistake). */
+static hall_err write_confs(const hall_rabbit_files *f, hall_error *err)
+{
+	int n_nodes = 1 + f->n_others;
+	hall_err rc = write_conf(f, f->conf, 1, n_nodes, f->listen_host, f->port, err);
+	for (int i = 2; rc == HALL_OK && i <= (f->nodes_given ? HALL_BROKER_HOSTS_MAX : n_nodes); i++) {
+		char path[PATH_MAX];
+		if ((rc = node_conf_path(f, i, path, sizeof path, err)) != HALL_OK)
+			break;
+		if (i <= n_nodes)
+			rc = write_conf(f, path, i, n_nodes, f->others[i - 2].host, f->others[i - 2].port, err);
+		else if (unlink(path) != 0 && errno != ENOENT)
+			rc = hall_error_set(err, HALL_ERR_IO, path, "cannot remove: %s", strerror(errno));
+	}
+	return rc;
 }
 
 /* The vhost and the controller: all rights in the vhost, no topic permissions (so every
@@ -222,7 +270,7 @@ static hall_err write_definitions(const hall_rabbit_files *f, hall_error *err)
 hall_err hall_rabbit_write_files(const hall_rabbit_files *f, hall_error *err)
 {
 	hall_err rc = write_definitions(f, err);
-	return rc == HALL_OK ? write_conf(f, err) : rc;
+	return rc == HALL_OK ? write_confs(f, err) : rc;
 }
 
 /* ------------------------------------------------------------------ rabbitmqctl */

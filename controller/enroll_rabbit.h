@@ -39,9 +39,15 @@ typedef struct hall_rabbit_files {
 	const char *prefix;      /* topic prefix, "hall/v1" */
 	const char *vhost;
 	const char *user, *password; /* the controller's account */
+	/* The other nodes of the cluster (init --broker A,B,C: B and C), each listening on its
+	 * own entry: conf is node 1's file (on listen_host:port), node N's is rabbitmq.nodeN.conf
+	 * beside it, the same but for its listener. NULL/0 for one node. */
+	const hall_broker_addr *others;
+	int n_others;
+	bool nodes_given; /* --broker was given: also remove the node files beyond its list */
 } hall_rabbit_files;
 
-/* Write both files (0600); init writes them again each time. */
+/* Write the files (0600); init writes them again each time. */
 hall_err hall_rabbit_write_files(const hall_rabbit_files *f, hall_error *err);
 
 /* kiosk add: the kiosk's user (tagged hall-kiosk and "group:<group>"), its permissions and

@@ -43,6 +43,25 @@ check definitions_should_be_private test "$(stat -c %a "$D/broker/definitions.js
 check controller_config_should_say_rabbitmq test "$(json "$CFG" "['broker_admin']['kind']")" = rabbitmq
 expect init_again_should_keep_the_broker_kind 0 "rabbitmq.conf" -- "$BIN" init --data "$D"
 
+# ---- init --broker A,B,C: one file a node, each listening on its own entry --------------
+# (a listener can only be an address of its own machine: one shared file listening on A
+# would not start on B or C)
+D3="$TMP/hall3"
+L3="127.0.0.1:8883,mq2.hall.example:8884,mq3.hall.example:8885"
+expect init_with_three_nodes_should_write_a_file_a_node 0 "rabbitmq.nodeN.conf" -- "$BIN" init --data "$D3" --broker "$L3" --broker-kind rabbitmq
+listens() { grep -qx "mqtt.listeners.ssl.default = $2" "$D3/broker/$1" && [ "$(grep -c '^mqtt.listeners' "$D3/broker/$1")" = 2 ]; }
+check node1_should_listen_on_the_first_entry listens rabbitmq.conf 127.0.0.1:8883
+check node2_should_listen_on_the_second_entry listens rabbitmq.node2.conf mq2.hall.example:8884
+check node3_should_listen_on_the_third_entry listens rabbitmq.node3.conf mq3.hall.example:8885
+settings() { grep -v -e '^#' -e '^mqtt.listeners.ssl.default' "$D3/broker/$1"; }
+check node_files_should_differ_only_in_their_listener cmp -s <(settings rabbitmq.conf) <(settings rabbitmq.node3.conf)
+check node_files_should_be_private test "$(stat -c %a "$D3/broker/rabbitmq.node2.conf")" = 600
+check controller_should_list_the_three_nodes test "$(json "$D3/controller.json" "['broker']['hosts']")" = "['127.0.0.1:8883', 'mq2.hall.example:8884', 'mq3.hall.example:8885']"
+expect init_again_should_keep_the_nodes 0 "rabbitmq.nodeN.conf" -- "$BIN" init --data "$D3"
+check init_again_should_keep_node3s_listener listens rabbitmq.node3.conf mq3.hall.example:8885
+expect init_with_two_nodes_should_drop_the_third 0 "" -- "$BIN" init --data "$D3" --broker "127.0.0.1:8883,mq2.hall.example:8884"
+check the_third_nodes_file_should_be_gone test ! -e "$D3/broker/rabbitmq.node3.conf"
+
 # ---- one node, from the config init wrote --------------------------------------------
 RMQ=$("$SRC/tests/support/start-rabbitmq.sh" 1 "$C") || { RMQ=""; echo "FAIL no RabbitMQ node"; exit 1; }
 . "$RMQ/env"
