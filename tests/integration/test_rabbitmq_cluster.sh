@@ -21,7 +21,7 @@
 # with its node.
 #
 # Suite time and load (tests/CMakeLists.txt): it holds ctest's cpu lock, and it runs in the
-# Debug pass only (a sanitizer build registers it disabled). Its waits are bounds, not
+# Debug pass only (a sanitizer build does not register it). Its waits are bounds, not
 # durations, sized for a machine 3x slower than a quiet CI run: 150 s for a stream to end and
 # drain (k-a's outlasted a 60 s bound once under ctest -j4 beside the ASan suite), 60-150 s
 # for the rest. The one timed check is the issue's: serve on a live node within 10 s of A's
