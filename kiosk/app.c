@@ -103,10 +103,10 @@ void app__emit(hall_app *app, hall_app_event_type type, const char *exhibit, con
 	app->cb.emit(app->cb.ctx, &ev);
 }
 
-void app__say(hall_app *app, const char *text, hall_lang lang)
+/* Hand text in lang to the speak callback now, with the content's pronunciation list
+ * applied. */
+static void speak_now(hall_app *app, const char *text, hall_lang lang)
 {
-	if (!app->cb.speak || !text)
-		return;
 	/* Brand names read as words (issue 12): the content's pronunciation list for the
 	 * language spoken, applied to everything the voice says; in a text that switches
 	 * language (HALL_APP_SPEAK_LANG + code + space, app.h) each part by its own. */
@@ -140,14 +140,90 @@ void app__say(hall_app *app, const char *text, hall_lang lang)
 	app->cb.speak(app->cb.ctx, app->say_buf, lang);
 }
 
+/* The language in force at the end of text said in lang (its last switch, if any). */
+static hall_lang lang_at_end(const char *text, hall_lang lang)
+{
+	for (const char *m = strchr(text, HALL_APP_SPEAK_LANG); m; m = strchr(m + 1, HALL_APP_SPEAK_LANG)) {
+		hall_lang next;
+		if (hall_app_speak_switch(m + 1, &next))
+			lang = next;
+	}
+	return lang;
+}
+
+void app__say(hall_app *app, const char *text, hall_lang lang)
+{
+	if (!app->cb.speak || !text || !text[0])
+		return;
+	if (app->batch_depth == 0) {
+		speak_now(app, text, lang);
+		return;
+	}
+	size_t n = strlen(text), o = app->batch_len;
+	if (o > 0 && strcmp(app->batch + app->batch_last, text) == 0)
+		return; /* said by this input already (the thank-you, then the page's heading) */
+	char sw[24] = "";
+	if (o > 0 && lang != app->batch_cur)
+		snprintf(sw, sizeof(sw), "%c%s ", HALL_APP_SPEAK_LANG, hall_lang_code(lang));
+	size_t add = (o > 0 ? 1 : 0) + strlen(sw) + n;
+	if (o + add + 1 > SAY_MAX) {
+		hall_warn("app: %zu bytes more to say in one input do not fit; the rest is not spoken", n);
+		return;
+	}
+	if (o > 0)
+		app->batch[o++] = ' ';
+	else
+		app->batch_lang = lang;
+	memcpy(app->batch + o, sw, strlen(sw));
+	o += strlen(sw);
+	app->batch_last = o;
+	memcpy(app->batch + o, text, n + 1);
+	app->batch_len = o + n;
+	app->batch_cur = lang_at_end(text, lang);
+}
+
+void app__say_kept(hall_app *app, const char *text, hall_lang lang)
+{
+	if (!app->cb.speak || !text || !text[0])
+		return;
+	app__say(app, text, lang);
+	if (app->batch_depth > 0) {
+		app->batch_kept = 1;
+	} else if (text != app->said) {
+		snprintf(app->said, sizeof(app->said), "%s", text);
+		app->said_lang = lang;
+	}
+}
+
+void app__batch_begin(hall_app *app)
+{
+	if (app->batch_depth++ == 0) {
+		app->batch_len = app->batch_last = 0;
+		app->batch[0] = '\0';
+		app->batch_kept = 0;
+	}
+}
+
+void app__batch_end(hall_app *app)
+{
+	if (app->batch_depth <= 0 || --app->batch_depth > 0)
+		return;
+	if (app->batch_len == 0 || !app->cb.speak)
+		return;
+	if (app->batch_kept) {
+		snprintf(app->said, sizeof(app->said), "%s", app->batch);
+		app->said_lang = app->batch_lang;
+	}
+	speak_now(app, app->batch, app->batch_lang);
+	app->batch_len = app->batch_last = 0;
+	app->batch[0] = '\0';
+}
+
 void app__speak(hall_app *app, const char *text)
 {
 	if (!(app->modes & HALL_APP_MODE_VOICE) || !app->cb.speak || !text || !text[0])
 		return;
-	if (text != app->said)
-		snprintf(app->said, sizeof(app->said), "%s", text);
-	app->said_lang = app->lang;
-	app__say(app, text, app->lang);
+	app__say_kept(app, text, app->lang);
 }
 
 void app__sound(hall_app *app, hall_app_sound s)
@@ -365,16 +441,24 @@ void hall_app_help_result(hall_app *app, int64_t call, int delivered, int64_t no
 	app->now = now;
 	app->help_state = delivered ? HELP_CALLED : HELP_UNREACHED;
 	app__sound(app, delivered ? HALL_APP_SOUND_DONE : HALL_APP_SOUND_WARNING);
+	app__batch_begin(app);
 	if (app->dlg != DLG_STAFF_CALLED) {
-		/* The visitor closed "calling staff…": that nobody was called they must learn
-		 * (over nothing but the screen itself); that staff are coming they were told. */
-		if (delivered || app->dlg != DLG_NONE || !app->in_session)
-			return;
-		app->dlg = DLG_STAFF_CALLED;
-		app->dialog_page = 0;
-		app__follow_dialog(app, now);
+		/* The visitor closed "calling staff…": that nobody was called they must see
+		 * (over nothing but the screen itself); that staff are coming is only told, in
+		 * voice mode (a visitor who cannot see the screen heard "calling" and nothing
+		 * since). */
+		if (!delivered && app->dlg == DLG_NONE && app->in_session) {
+			app->dlg = DLG_STAFF_CALLED;
+			app->dialog_page = 0;
+			app__speak(app, app__help_text(app));
+			app__follow_dialog(app, now);
+		} else if (delivered && app->in_session) {
+			app__speak(app, app__help_text(app));
+		}
+	} else {
+		app__speak(app, app__help_text(app));
 	}
-	app__speak(app, app__help_text(app));
+	app__batch_end(app);
 }
 
 /* ---- create / destroy / content ---- */
@@ -388,9 +472,11 @@ hall_app *hall_app_create(const hall_kiosk_config *cfg, const hall_app_callbacks
 		return NULL;
 	app->scratch = hall_dl_create();
 	app->say_buf = malloc(SAY_MAX);
-	if (!app->scratch || !app->say_buf) {
+	app->batch = malloc(SAY_MAX);
+	if (!app->scratch || !app->say_buf || !app->batch) {
 		hall_dl_destroy(app->scratch);
 		free(app->say_buf);
+		free(app->batch);
 		free(app);
 		return NULL;
 	}
@@ -441,6 +527,7 @@ void hall_app_destroy(hall_app *app)
 		free(app->notice_text[i]);
 	hall_dl_destroy(app->scratch);
 	free(app->say_buf);
+	free(app->batch);
 	free(app->preview_save);
 	free(app->preview_ex);
 	free(app);
@@ -521,15 +608,30 @@ static void speak_more_time(hall_app *app)
 	hall_ui_fill(left, sizeof(left), hall_ui_string(HALL_STR_MORE_TIME_LEFT, app->lang), secs, NULL);
 	snprintf(all, sizeof(all), "%s %s", hall_ui_string(HALL_STR_MORE_TIME_Q, app->lang), left);
 	/* Spoken even without voice mode: a visitor who cannot see the screen must hear
-	 * that the session is about to end. */
-	if (app->cb.speak)
+	 * that the session is about to end, also one who paused the reading and walked
+	 * away (a paused voice would hold the prompt back unheard). */
+	if (app->cb.speak) {
+		if (app->speech.paused) {
+			app->speech.paused = 0;
+			app__speech_changed(app);
+		}
 		app__say(app, all, app->lang);
+	}
 }
+
+static void tick(hall_app *app, int64_t now);
 
 void hall_app_tick(hall_app *app, int64_t now)
 {
 	if (!app)
 		return;
+	app__batch_begin(app);
+	tick(app, now);
+	app__batch_end(app);
+}
+
+static void tick(hall_app *app, int64_t now)
+{
 	app->now = now;
 	if (app->notice_active && app->notice_until > 0 && now >= app->notice_until)
 		hall_app_clear_notice(app);
@@ -618,10 +720,12 @@ void app__set_mode(hall_app *app, unsigned bit)
 	app__emit(app, HALL_APP_EV_MODE, ex ? ex->id : "", target, 0, NULL);
 	if (bit == HALL_APP_MODE_VOICE) {
 		app__speech_changed(app);
-		if (on && app->cb.speak) {
+		/* Said both ways: a visitor who cannot see the screen learns that the key worked
+		 * (off: the last thing the voice says until it is turned on again). */
+		if (app->cb.speak) {
 			char s[256];
 			snprintf(s, sizeof(s), "%s: %s", hall_ui_string(HALL_STR_VOICE, app->lang),
-			         hall_ui_string(HALL_STR_ON, app->lang));
+			         hall_ui_string(on ? HALL_STR_ON : HALL_STR_OFF, app->lang));
 			app__say(app, s, app->lang);
 		}
 	}
@@ -731,6 +835,11 @@ void hall_app_set_notice(hall_app *app, hall_app_notice_level level, const char 
 	}
 	app->notice_active = 1;
 	app->notice_level = level;
+	/* An urgent notice goes over everything: a dialog the visitor opens afterwards shows
+	 * over it (its bar works), one left open is closed so the notice is seen. */
+	if (level == HALL_APP_NOTICE_URGENT &&
+	    (app->dlg == DLG_LANGUAGE || app->dlg == DLG_ACCESS || app->dlg == DLG_STAFF_CALLED))
+		app->dlg = DLG_NONE;
 	app->notice_until = until_ms;
 	app->dialog_page = 0;
 }
@@ -813,6 +922,7 @@ int hall_app_show(hall_app *app, const char *exhibit_id, int64_t now)
 	for (size_t i = 0; i < app->content->n_exhibits; i++) {
 		if (app->content->exhibits[i].id && strcmp(app->content->exhibits[i].id, exhibit_id) == 0) {
 			app->now = now;
+			app__batch_begin(app);
 			char before[256];
 			snprintf(before, sizeof(before), "%s", hall_app_screen_id(app));
 			if (!app->in_session)
@@ -822,6 +932,7 @@ int hall_app_show(hall_app *app, const char *exhibit_id, int64_t now)
 			app->dlg = app->dlg == DLG_STAFF_PIN ? DLG_STAFF_PIN : DLG_NONE;
 			app__enter_exhibit(app, i);
 			app__after_input(app, now, before);
+			app__batch_end(app);
 			return 0;
 		}
 	}

@@ -137,8 +137,11 @@ typedef struct hall_app_callbacks {
 	               int *h);
 	/* A usage event (see hall_app_event). */
 	void (*emit)(void *ctx, const hall_app_event *ev);
-	/* Speak utf8 in lang now, replacing what is being spoken. Called only while voice
-	 * guidance is on, and for "replay". utf8 may switch language part-way: at
+	/* Speak utf8 in lang now, replacing what is being spoken. Called while voice guidance
+	 * is on, and for "replay", the keypad welcome, "more time?" and turning guidance
+	 * off; at most once per input (a key, a tap, a tick, a help result): what one input
+	 * says is joined into one text, so nothing it says cuts the rest. utf8 may switch
+	 * language part-way: at
 	 * HALL_APP_SPEAK_LANG (below) followed by a language code and one space, what follows
 	 * is in that language (the keypad welcome ends with a line in each other language). */
 	void (*speak)(void *ctx, const char *utf8, hall_lang lang);
@@ -259,7 +262,9 @@ void hall_app_set_poll_results(hall_app *app, const char *poll_id, const char *c
                                const int64_t *votes, size_t n, int64_t total);
 
 typedef enum hall_app_notice_level { HALL_APP_NOTICE_INFO, HALL_APP_NOTICE_URGENT } hall_app_notice_level;
-/* Show a notice: INFO as a banner, URGENT full screen above everything. text[lang] may
+/* Show a notice: INFO as a banner, URGENT full screen above everything (a language,
+ * accessibility or call-staff dialog open closes; one the visitor opens from the bar
+ * afterwards shows over it, so the bar works there too). text[lang] may
  * be NULL for a missing language (then Korean, then English, then any is shown).
  * until_ms <= 0: until cleared. Same clock as now_ms. */
 void hall_app_set_notice(hall_app *app, hall_app_notice_level level, const char *const text[HALL_LANG_COUNT],

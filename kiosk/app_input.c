@@ -206,10 +206,18 @@ static int activate_exhibit(hall_app *app, const hall_exhibit *ex, hall_act act,
 static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
 {
 	if (app->dlg == DLG_STAFF_PIN) {
-		/* PIN digits are never reported. */
 		app->last_input = now;
-		pin_key(app, act, now);
-		return 1;
+		/* The bar's language, accessibility and call staff work here as on every screen
+		 * (issue 12 Build 11; they did nothing over the PIN keypad, which a visitor may
+		 * open by holding a corner): they cancel the PIN entry and act. */
+		hall_action k = act.kind;
+		if (k != HALL_ACT_LANGUAGE_MENU && k != HALL_ACT_ACCESS_MENU && k != HALL_ACT_CALL_STAFF &&
+		    k != HALL_ACT_NOTICE) {
+			/* PIN digits are never reported. */
+			pin_key(app, act, now);
+			return 1;
+		}
+		pin_key(app, HALL_ACT_0(HALL_ACT_PIN_CANCEL), now);
 	}
 	const hall_exhibit *ex = app__current_exhibit(app);
 	int attract = app__on_attract(app);
@@ -234,10 +242,20 @@ static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
 	switch (act.kind) {
 	/* The persistent bar. */
 	case HALL_ACT_HOME:
-		if (app->open && app->content && !app__urgent_notice(app))
+		if (app->open && app->content && !app__urgent_notice(app)) {
 			app__go_home(app);
-		else
+		} else if (app->dlg != DLG_NONE) {
 			app->dlg = DLG_NONE;
+		} else {
+			/* The closed, no-content and urgent screens are all there is: home is their
+			 * start, the first page, read again in voice mode. */
+			app->dialog_page = 0;
+			if (app->modes & HALL_APP_MODE_VOICE) {
+				frame fr;
+				app__build_frame(app, now, app->scratch, &fr);
+				speak_screen(app);
+			}
+		}
 		return 1;
 	case HALL_ACT_BACK:
 		return go_back(app, ex, now);
@@ -334,11 +352,27 @@ static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
 	return activate_exhibit(app, ex, act, now);
 }
 
+static void say_label(hall_app *app, const hall_dl_item *it, int kept);
+
+/* In voice mode, a control the visitor activated that left the screen as it was (a poll
+ * option chosen, a mode toggled, a page turned) is read again with its new state ("…,
+ * selected"), unless the input said something already: the visitor heard nothing but a
+ * tap sound before. */
+static void read_new_state(hall_app *app, const char *id, const char *before, int64_t now)
+{
+	if (!(app->modes & HALL_APP_MODE_VOICE) || app->batch_len > 0 || strcmp(before, hall_app_screen_id(app)) != 0)
+		return;
+	frame fr;
+	app__build_frame(app, now, app->scratch, &fr);
+	const hall_dl_item *it = hall_dl_find(app->scratch, id);
+	if (it)
+		say_label(app, it, 1);
+}
+
 /* After input: report views, speak the new screen's heading in voice mode. */
 void app__after_input(hall_app *app, int64_t now, const char *before)
 {
 	app__note_view(app, now);
-	app__follow_dialog(app, now);
 	int resumed = app->resumed;
 	app->resumed = 0;
 	if (!resumed && (app->modes & HALL_APP_MODE_VOICE) && strcmp(before, hall_app_screen_id(app)) != 0) {
@@ -351,12 +385,12 @@ void app__after_input(hall_app *app, int64_t now, const char *before)
 		else
 			app__speak(app, app->heading);
 	}
+	/* After the heading: a dialog that opened reads its focused control next. */
+	app__follow_dialog(app, now);
 }
 
-int hall_app_tap(hall_app *app, int x, int y, int64_t now)
+static int tap_input(hall_app *app, int x, int y, int64_t now)
 {
-	if (!app)
-		return 0;
 	app->now = now;
 	char before[256];
 	snprintf(before, sizeof(before), "%s", hall_app_screen_id(app));
@@ -380,6 +414,8 @@ int hall_app_tap(hall_app *app, int x, int y, int64_t now)
 				app__sound(app, HALL_APP_SOUND_TAP);
 		} else {
 			changed = activate(app, act, id, now);
+			if (changed)
+				read_new_state(app, id, before, now);
 		}
 	} else if (app->scr == SCR_ATTRACT && app->dlg == DLG_NONE && !app->in_session && app->content && app->open &&
 	           !app__urgent_notice(app)) {
@@ -434,10 +470,8 @@ int hall_app_pinch(hall_app *app, int cx, int cy, double scale, int64_t now)
 	return map_gesture(app, now, 0, 0, 0, cx, cy, scale);
 }
 
-int hall_app_long_press(hall_app *app, int x, int y, int64_t now)
+static int long_press_input(hall_app *app, int x, int y, int64_t now)
 {
-	if (!app)
-		return 0;
 	app->now = now;
 	double ppx = app->screen.width_px / app->screen.width_mm, ppy = app->screen.height_px / app->screen.height_mm;
 	int cw = (int)(STAFF_CORNER_MM * ppx), ch = (int)(STAFF_CORNER_MM * ppy);
@@ -445,7 +479,7 @@ int hall_app_long_press(hall_app *app, int x, int y, int64_t now)
 	int corner = y < ch && (x < cw || x >= app->screen.width_px - cw);
 	if (!corner) {
 		/* A long press elsewhere is a tap (one action per touch). */
-		return hall_app_tap(app, x, y, now);
+		return tap_input(app, x, y, now);
 	}
 	app->dlg = DLG_STAFF_PIN;
 	app->dialog_page = 0;
@@ -496,7 +530,11 @@ void app__follow_dialog(hall_app *app, int64_t now)
 	}
 	if (!app->has_focus && !(app->modes & HALL_APP_MODE_VOICE))
 		return;
-	/* The dialog's first control, silently: its heading is what is read first. */
+	/* The dialog's first control, read after what opened the dialog said (its heading,
+	 * the "more time?" prompt): a visitor who cannot see the screen must know what Enter
+	 * does now (the focus moved there in silence, and Enter on "Choose a language" picked
+	 * Korean unheard). Not kept as what is being read: "more time?" resumes the reading
+	 * it interrupted, not its own button. */
 	frame fr;
 	app__build_frame(app, now, app->scratch, &fr);
 	const hall_dl_item *first = NULL;
@@ -508,6 +546,8 @@ void app__follow_dialog(hall_app *app, int64_t now)
 	if (first) {
 		snprintf(app->focus, sizeof(app->focus), "%s", first->id);
 		app->has_focus = 1;
+		if (app->modes & HALL_APP_MODE_VOICE)
+			say_label(app, first, 0);
 	}
 }
 
@@ -521,18 +561,31 @@ static hall_lang label_lang(const hall_app *app, const hall_dl_item *it)
 	return app->lang;
 }
 
+/* Read a control's label: in its language (label_lang), without the check mark that
+ * shows a chosen language or mode (the voices read "✓" as nothing), and a chosen option
+ * so marked is said to be selected, in the visitor's language ("English, selected" was
+ * read "English" whether chosen or not). kept: as app__say_kept. */
+static void say_label(hall_app *app, const hall_dl_item *it, int kept)
+{
+	static const char check[] = "\u2713 ";
+	const char *l = it->label;
+	if (!l || !l[0])
+		return;
+	int chosen = memcmp(l, check, sizeof(check) - 1) == 0;
+	if (chosen)
+		l += sizeof(check) - 1;
+	void (*say)(hall_app *, const char *, hall_lang) = kept ? app__say_kept : app__say;
+	say(app, l, label_lang(app, it));
+	if (chosen && it->role == HALL_ROLE_OPTION)
+		say(app, hall_ui_string(HALL_STR_SELECTED, app->lang), app->lang);
+}
+
 static void focus_on(hall_app *app, const hall_dl_item *it)
 {
 	snprintf(app->focus, sizeof(app->focus), "%s", it->id);
 	app->has_focus = 1;
-	hall_lang l = label_lang(app, it);
-	if (l == app->lang) {
-		app__speak(app, it->label);
-	} else if ((app->modes & HALL_APP_MODE_VOICE) && it->label && it->label[0]) {
-		snprintf(app->said, sizeof(app->said), "%s", it->label);
-		app->said_lang = l;
-		app__say(app, it->label, l);
-	}
+	if (app->modes & HALL_APP_MODE_VOICE)
+		say_label(app, it, 1);
 }
 
 /* Speak text in lang and keep it as what is being read: "more time?" interrupts it and
@@ -540,10 +593,7 @@ static void focus_on(hall_app *app, const hall_dl_item *it)
  * the prompt resumed the heading read before instead). */
 static void say_kept(hall_app *app, const char *text, hall_lang lang)
 {
-	if (text != app->said)
-		snprintf(app->said, sizeof(app->said), "%s", text);
-	app->said_lang = lang;
-	app__say(app, text, lang);
+	app__say_kept(app, text, lang);
 }
 
 static void replay(hall_app *app, int64_t now)
@@ -553,7 +603,7 @@ static void replay(hall_app *app, int64_t now)
 	if (app->has_focus) {
 		const hall_dl_item *it = hall_dl_find(app->scratch, app->focus);
 		if (it && app->cb.speak) {
-			say_kept(app, it->label, label_lang(app, it));
+			say_label(app, it, 1);
 			return;
 		}
 	}
@@ -592,11 +642,13 @@ static void speak_screen(hall_app *app)
  * that switches the voice's language (HALL_APP_SPEAK_LANG), so that a visitor who does
  * not understand the current language hears how to reach their own. The number is the
  * language's place in the content's list, as hall_app_key takes it on the attract loop. */
-static void say_welcome(hall_app *app)
+static void say_welcome(hall_app *app, int with_languages)
 {
 	char all[2048];
 	int o = snprintf(all, sizeof(all), "%s", hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang));
-	size_t n = app->content ? app->content->n_languages : 0;
+	if (with_languages && o > 0 && (size_t)o < sizeof(all))
+		o += snprintf(all + o, sizeof(all) - (size_t)o, " %s", hall_ui_string(HALL_STR_WELCOME_LANGUAGES, app->lang));
+	size_t n = with_languages && app->content ? app->content->n_languages : 0;
 	for (size_t i = 0; i < n && i < 10 && o > 0 && (size_t)o < sizeof(all); i++) {
 		hall_lang l = app->content->languages[i];
 		if (l == app->lang)
@@ -609,10 +661,8 @@ static void say_welcome(hall_app *app)
 	app__say(app, all, app->lang);
 }
 
-int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
+static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 {
-	if (!app)
-		return 0;
 	app->now = now;
 	char before[256];
 	snprintf(before, sizeof(before), "%s", hall_app_screen_id(app));
@@ -629,12 +679,19 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 	 * key says "guidance on" instead). A key that moves the focus does only that; Enter,
 	 * Escape and Home go on to act as well (they started a visit in silence before,
 	 * issue 12: the language and guidance controls are on every screen's bar too). */
+	int digit = key >= HALL_APP_KEY_0 && key <= HALL_APP_KEY_9;
 	if (app__on_attract(app) && !app->welcomed && key != HALL_APP_KEY_VOICE_TOGGLE && app->voice_available &&
 	    app->cb.speak) {
 		app->welcomed = 1;
-		say_welcome(app);
-		if (key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE && key != HALL_APP_KEY_HOME)
-			return 1;
+		/* A number key picks its language at once, first key or not (it was taken for
+		 * the welcome alone: a Japanese visitor pressing 5 heard Korean and stayed on
+		 * the welcome screen); the welcome then follows in the language chosen, without
+		 * the language lines (below). */
+		if (!digit) {
+			say_welcome(app, 1);
+			if (key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE && key != HALL_APP_KEY_HOME)
+				return 1;
+		}
 	}
 
 	switch (key) {
@@ -682,6 +739,8 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 			changed = activate(app, HALL_ACT_0(HALL_ACT_DISTRICT_LIST), "districts", now);
 		} else {
 			changed = activate(app, it->act, id, now);
+			if (changed)
+				read_new_state(app, id, before, now);
 		}
 		break;
 	}
@@ -719,6 +778,14 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 				char id[32];
 				snprintf(id, sizeof(id), "lang-%s", hall_lang_code(l));
 				changed = activate(app, HALL_ACT(HALL_ACT_SET_LANGUAGE, (int)l), id, now);
+				/* The language's name in its own voice, then how guidance works. */
+				if (app->voice_available)
+					app__say(app, hall_lang_native_name(l), l);
+				if (app->voice_available && !(app->modes & HALL_APP_MODE_VOICE))
+					say_welcome(app, 0);
+			} else if (!app->welcomed && app->voice_available) {
+				app->welcomed = 1;
+				say_welcome(app, 1); /* no such language: the welcome says which there are */
 			}
 			break;
 		}
@@ -754,12 +821,49 @@ int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
 				app__go_home(app);
 			} else {
 				app__set_mode(app, HALL_APP_MODE_VOICE);
+				/* Where the visitor is, right after "Voice guide: on" (the screen did not
+				 * change, so nothing below reads its heading). */
+				frame fr;
+				app__build_frame(app, now, app->scratch, &fr);
+				app__speak(app, app->heading);
 			}
 			changed = 1;
 		}
 		break;
 	}
 	app__after_input(app, now, before);
+	return changed;
+}
+
+/* ---- the inputs: what each says is spoken once, when it is handled ---- */
+
+int hall_app_tap(hall_app *app, int x, int y, int64_t now)
+{
+	if (!app)
+		return 0;
+	app__batch_begin(app);
+	int changed = tap_input(app, x, y, now);
+	app__batch_end(app);
+	return changed;
+}
+
+int hall_app_long_press(hall_app *app, int x, int y, int64_t now)
+{
+	if (!app)
+		return 0;
+	app__batch_begin(app);
+	int changed = long_press_input(app, x, y, now);
+	app__batch_end(app);
+	return changed;
+}
+
+int hall_app_key(hall_app *app, hall_app_key_code key, int64_t now)
+{
+	if (!app)
+		return 0;
+	app__batch_begin(app);
+	int changed = key_input(app, key, now);
+	app__batch_end(app);
 	return changed;
 }
 

@@ -150,6 +150,17 @@ struct hall_app {
 	/* The visitor's call for staff (issue 12): its number from the help callback and
 	 * where it is. Only a call the controller acknowledged is told as made. */
 	char *say_buf;   /* SAY_MAX bytes: a text with its pronunciations applied, owned */
+	/* What one input (a key, a tap, a tick...) says, spoken once when it is handled
+	 * (app__batch_end): speech replaces what is being spoken, so two texts said by one
+	 * input cut each other ("Voice guide: on" was cut by the heading after it at once).
+	 * The raw texts, parts joined by a space, a language switch (HALL_APP_SPEAK_LANG)
+	 * where the language changes; a part equal to the one before is said once. */
+	char *batch;       /* SAY_MAX bytes, owned */
+	size_t batch_len;  /* bytes in batch */
+	size_t batch_last; /* where the last part starts */
+	hall_lang batch_lang, batch_cur; /* the first part's language; the language at the end */
+	int batch_depth;   /* nested inputs (a long press that is a tap) */
+	int batch_kept;    /* guidance was said: batch becomes `said` (resumed after "more time?") */
 	int64_t help_call;
 	enum { HELP_NONE, HELP_CALLING, HELP_CALLED, HELP_UNREACHED } help_state;
 };
@@ -177,6 +188,12 @@ void app__speak(hall_app *app, const char *text);
 /* Speak text in lang through the speak callback (when given) with the content's
  * pronunciation list applied: every text for the voice goes through here. */
 void app__say(hall_app *app, const char *text, hall_lang lang);
+/* app__say, and it is what is being read: "more time?" interrupts it and taking more time
+ * reads it again (with the rest of what the same input said). */
+void app__say_kept(hall_app *app, const char *text, hall_lang lang);
+/* Around the handling of one input: what it says is spoken once, at the outermost end. */
+void app__batch_begin(hall_app *app);
+void app__batch_end(hall_app *app);
 void app__sound(hall_app *app, hall_app_sound s);
 void app__speech_changed(hall_app *app);
 void app__tally_for(const hall_app *app, const hall_exhibit *ex, hall_poll_tally *t);

@@ -1079,7 +1079,16 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 
 	if (app->dlg == DLG_STAFF_PIN) {
 		build_dialog_pin(app, fr);
-	} else if (app__urgent_notice(app)) {
+	} else if (app->dlg == DLG_LANGUAGE) {
+		/* The visitor's own requests show over every screen: the closed one too (its
+		 * language and voice follow), and (tour, issue 12 Build 11) an urgent notice,
+		 * whose bar's language, accessibility and call staff did nothing. */
+		build_dialog_language(app, fr);
+	} else if (app->dlg == DLG_ACCESS) {
+		build_dialog_access(app, fr);
+	} else if (app->dlg == DLG_STAFF_CALLED) {
+		build_dialog_staff_called(app, fr);
+	} else if (app__urgent_notice(app)) { /* tour: below the visitor's dialogs */
 		hall_lang nl;
 		const char *s = app__notice_string(app, &nl);
 		/* A proper notice (issue #12: it was body text on a red field): the urgent panel
@@ -1114,14 +1123,6 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 		saved.focus_rect = ui->focus_rect;
 		memcpy(saved.heading, ui->heading, sizeof(saved.heading));
 		*ui = saved;
-	} else if (app->dlg == DLG_LANGUAGE) {
-		/* The visitor's own requests show over every screen but an urgent notice: the
-		 * closed one too (its language and voice follow). */
-		build_dialog_language(app, fr);
-	} else if (app->dlg == DLG_ACCESS) {
-		build_dialog_access(app, fr);
-	} else if (app->dlg == DLG_STAFF_CALLED) {
-		build_dialog_staff_called(app, fr);
 	} else if (app__is_closed(app)) {
 		build_closed(app, fr);
 	} else if (!app->content) {
@@ -1197,15 +1198,16 @@ const char *hall_app_screen_id(hall_app *app)
 		return "";
 	if (app->dlg == DLG_STAFF_PIN)
 		return "staff-pin";
-	if (app__urgent_notice(app))
-		return "notice";
-	/* As build_frame: the visitor's dialogs show over every screen but an urgent notice. */
+	/* As build_frame: the visitor's dialogs show over every screen (tour: an urgent
+	 * notice too). */
 	if (app->dlg == DLG_LANGUAGE)
 		return "language";
 	if (app->dlg == DLG_ACCESS)
 		return "accessibility";
 	if (app->dlg == DLG_STAFF_CALLED)
 		return "staff-called";
+	if (app__urgent_notice(app))
+		return "notice";
 	if (app__is_closed(app))
 		return "closed";
 	if (!app->content)

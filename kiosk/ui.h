@@ -287,6 +287,10 @@ typedef enum hall_ui_str {
 	HALL_STR_REDUCED_MOTION,    /* the accessibility dialog's motion toggle */
 	HALL_STR_LANG_BY_NUMBER,    /* kiosk-voice: after the keypad welcome, one line per other
 	                             * language in that language: "For English, press {1}." */
+	/* tour (issue 12 Build 9): the welcome's sentence on choosing a language, said after
+	 * HALL_STR_WELCOME_KEYPAD on the attract loop only (after a number key chose the
+	 * language, the welcome is said without it, in the language chosen) */
+	HALL_STR_WELCOME_LANGUAGES,
 	HALL_STR_COUNT
 } hall_ui_str;
 

@@ -118,13 +118,16 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 	[HALL_STR_NOW_SHOWING] = {"지금 보실 전시", "Now showing", "正在展出", "正在展出", "ただいまの展示"},
 	[HALL_STR_WELCOME_KEYPAD] = {
 		"서울시청 시민청에 오신 것을 환영합니다. 음성 안내를 켜거나 끄려면 별표 키를 누르세요. "
-		"화살표 키로 이동하고 확인 키로 선택합니다. 다른 언어는 번호 키 하나로 고릅니다.",
+		"화살표 키로 이동하고 확인 키로 선택합니다.",
 		"Welcome to Seoul Citizen Hall. To turn voice guidance on or off, press the star key. Use the arrow "
-		"keys to move and Enter to choose. Another language is one number key away.",
-		"欢迎来到首尔市民厅。按星号键可开启或关闭语音导览。用方向键移动，按确认键选择。其他语言按一个数字键即可选择。",
-		"歡迎來到首爾市民廳。按星號鍵可開啟或關閉語音導覽。用方向鍵移動，按確認鍵選擇。其他語言按一個數字鍵即可選擇。",
+		"keys to move and Enter to choose.",
+		"欢迎来到首尔市民厅。按星号键可开启或关闭语音导览。用方向键移动，按确认键选择。",
+		"歡迎來到首爾市民廳。按星號鍵可開啟或關閉語音導覽。用方向鍵移動，按確認鍵選擇。",
 		"ソウル市民庁へようこそ。音声案内のオンとオフは、星印のキーを押してください。矢印キーで移動し、決定キーで"
-		"選びます。ほかの言語は、番号キーひとつで選べます。"},
+		"選びます。"},
+	[HALL_STR_WELCOME_LANGUAGES] = {"다른 언어는 번호 키 하나로 고릅니다.", "Another language is one number key away.",
+	                                "其他语言按一个数字键即可选择。", "其他語言按一個數字鍵即可選擇。",
+	                                "ほかの言語は、番号キーひとつで選べます。"},
 	[HALL_STR_REDUCED_MOTION] = {"움직임 줄이기", "Reduce motion", "减少动态效果", "減少動態效果", "動きを減らす"},
 	[HALL_STR_LANG_BY_NUMBER] = {"한국어는 {1}번을 누르세요.", "For English, press {1}.", "简体中文请按{1}。",
 	                             "繁體中文請按{1}。", "日本語は{1}を押してください。"},

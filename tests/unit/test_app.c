@@ -302,12 +302,24 @@ static void urgent_notice_should_cover_the_closed_screen_and_a_session(void **st
 	assert_false(has(f, "next") || has(f, "prev"));
 	assert_true(has(f, "home") && has(f, "call-staff"));
 	assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, "urgent over a session"), 0);
-	/* The visitor's dialogs stay under it too. */
+	/* Its bar works (issue 12 Build 11: language, accessibility and call staff did
+	 * nothing over it): the visitor's dialogs open over the notice, which follows the
+	 * language chosen; a notice that comes while one is open closes it, to be seen. */
 	tap(f, "language");
+	assert_string_equal(scr(f), "language");
+	tap(f, "lang-en");
+	assert_string_equal(scr(f), "notice");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(tu_find_text(f->dl, "Fire alarm"));
+	tap(f, "accessibility");
+	assert_string_equal(scr(f), "accessibility");
+	hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
+	assert_string_equal(scr(f), "notice");
+	tap(f, "call-staff");
+	assert_string_equal(scr(f), "staff-called");
+	tap(f, "dialog-close");
 	assert_string_equal(scr(f), "notice");
 	hall_app_clear_notice(f->app);
-	assert_string_equal(scr(f), "language");
-	tap(f, "dialog-close");
 	assert_string_equal(scr(f), "exhibit:brand/slide-2");
 	/* Over the "more time?" dialog as well. */
 	tick(f, 61000);
@@ -459,6 +471,49 @@ static void the_bar_should_be_on_every_screen(void **state)
 	hall_app_set_content(f->app, NULL, NULL);
 	assert_string_equal(scr(f), "no-content");
 	assert_bar_back(f, 0);
+}
+
+/* Issue 12 Build 11, found on the tour: over the staff PIN keypad (a visitor opens it by
+ * holding a corner) the bar's language, accessibility and call staff did nothing; they
+ * cancel the PIN entry and act. */
+static void bar_should_act_over_the_staff_pin_keypad(void **state)
+{
+	fx *f = *state;
+	static const struct {
+		const char *id, *screen;
+	} bar[] = {{"language", "language"}, {"accessibility", "accessibility"}, {"call-staff", "staff-called"}};
+	for (size_t i = 0; i < 3; i++) {
+		hall_app_long_press(f->app, 10, 10, f->now);
+		assert_string_equal(scr(f), "staff-pin");
+		tap(f, bar[i].id);
+		if (strcmp(scr(f), bar[i].screen) != 0)
+			fail_msg("%s over the PIN keypad shows %s", bar[i].id, scr(f));
+		tap(f, "dialog-close");
+	}
+}
+
+/* Issue 12 Build 9, found on the tour: what one key says is said whole, in order. Speech
+ * replaces what is being spoken, so "Voice guide: on" was cut at once by the heading of
+ * the screen the star key opened, and a dialog's focused control was never read. */
+static void one_input_should_say_its_texts_in_one_breath(void **state)
+{
+	fx *f = *state;
+	size_t n = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_VOICE_TOGGLE); /* on the attract loop: guidance on, a visit on home */
+	assert_string_equal(scr(f), "home");
+	assert_int_equal(f->rec.n_spoken, n + 1);
+	const char *s = f->rec.spoken[n];
+	const char *on = strstr(s, hall_ui_string(HALL_STR_ON, HALL_LANG_KO));
+	assert_non_null(on);
+	assert_non_null(strstr(on, "시민청")); /* where the visitor is, after "on" */
+	tap(f, "language");
+	/* The heading, then the focused control in its own voice, "selected" when chosen. */
+	s = f->rec.spoken[f->rec.n_spoken - 1];
+	const char *h = strstr(s, hall_ui_string(HALL_STR_CHOOSE_LANGUAGE, HALL_LANG_KO));
+	assert_non_null(h);
+	assert_non_null(strstr(h, "한국어"));
+	assert_non_null(strstr(h, hall_ui_string(HALL_STR_SELECTED, HALL_LANG_KO)));
+	assert_null(strstr(s, "\u2713"));
 }
 
 static void idle_should_ask_for_more_time_then_end_the_session(void **state)
@@ -1774,6 +1829,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(urgent_notice_should_cover_the_closed_screen_and_a_session, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(the_bar_should_be_on_every_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(bar_should_act_over_the_staff_pin_keypad, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_input_should_say_its_texts_in_one_breath, setup, teardown),
 		cmocka_unit_test_setup_teardown(idle_should_ask_for_more_time_then_end_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(finish_should_end_the_session_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(screen_changes_should_fade_in_fast_and_take_input_at_once, setup, teardown),
