@@ -259,12 +259,15 @@ static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
 		return 1;
 	case HALL_ACT_BACK:
 		return go_back(app, ex, now);
+	/* The bar's language and accessibility open their dialog, and close it when it is
+	 * the one open (a menu button's toggle: pressed on its own dialog it did nothing,
+	 * issue 12 Build 11). */
 	case HALL_ACT_LANGUAGE_MENU:
-		app->dlg = DLG_LANGUAGE;
+		app->dlg = app->dlg == DLG_LANGUAGE ? DLG_NONE : DLG_LANGUAGE;
 		app->dialog_page = 0;
 		return 1;
 	case HALL_ACT_ACCESS_MENU:
-		app->dlg = DLG_ACCESS;
+		app->dlg = app->dlg == DLG_ACCESS ? DLG_NONE : DLG_ACCESS;
 		app->dialog_page = 0;
 		return 1;
 	case HALL_ACT_CALL_STAFF:

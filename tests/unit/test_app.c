@@ -475,7 +475,8 @@ static void the_bar_should_be_on_every_screen(void **state)
 
 /* Issue 12 Build 11, found on the tour: over the staff PIN keypad (a visitor opens it by
  * holding a corner) the bar's language, accessibility and call staff did nothing; they
- * cancel the PIN entry and act. */
+ * cancel the PIN entry and act. On their own dialog, language and accessibility did
+ * nothing either; they close it. */
 static void bar_should_act_over_the_staff_pin_keypad(void **state)
 {
 	fx *f = *state;
@@ -490,6 +491,14 @@ static void bar_should_act_over_the_staff_pin_keypad(void **state)
 			fail_msg("%s over the PIN keypad shows %s", bar[i].id, scr(f));
 		tap(f, "dialog-close");
 	}
+	/* On its own dialog, the bar's language or accessibility closes it (it did nothing). */
+	hall_app_show(f->app, "vote", f->now);
+	tap(f, "language");
+	tap(f, "language");
+	assert_string_equal(scr(f), "exhibit:vote");
+	tap(f, "accessibility");
+	tap(f, "accessibility");
+	assert_string_equal(scr(f), "exhibit:vote");
 }
 
 /* Issue 12 Build 9, found on the tour: what one key says is said whole, in order. Speech
