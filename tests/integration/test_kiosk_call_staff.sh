@@ -10,19 +10,32 @@
 #     says to ask at the desk.
 #  3. With broker and serve up: "called" soon after the press, one row, and the help-ack
 #     on the kiosk's own topic.
+# Control is signed in all three (serve's signing_key, the kiosks' controller_key): a
+# help-ack counts only as serve signed it, and the honest screen holds there too.
 . "${HALL_SOURCE_DIR:?}/tests/support/faults_lib.sh"
 faults_init call-staff
-faults_controller_config "$work/controller.json"
-# Two kiosk configs in one python start (a loaded machine takes a second per start): the
-# call given up after 30 s and after 5 s.
-python3 - "$src/config/kiosk.json" "$work" "$src" <<'PY'
+. "$src/tests/support/trust_lib.sh"
+# Signed control (DESIGN.md decision 7): serve signs with the controller's key and every
+# kiosk pins its public half, so a help-ack counts only as serve signed it.
+hall_keygen "$work" ctl
+# The controller's config and two kiosk configs in one python start (a loaded machine takes
+# a second per start): the call given up after 30 s and after 5 s.
+python3 - "$src" "$work" "$HALL_TEST_PIN_HASH" <<'PY'
 import json, os, sys
-c = json.load(open(sys.argv[1]))
-c["default_content"] = os.path.join(sys.argv[3], c["default_content"])
+src, work, pin_hash = sys.argv[1:4]
+c = json.load(open(os.path.join(src, "config/controller.json")))
+c["on_alert"] = None
+c["signing_key"] = os.path.join(work, "ctl.key")
+json.dump(c, open(os.path.join(work, "controller.json"), "w"), indent=1)
+c = json.load(open(os.path.join(src, "config/kiosk.json")))
+c["default_content"] = os.path.join(src, c["default_content"])
 c["voice"]["enabled"] = False
+c.pop("staff_pin", None)
+c["staff_pin_hash"] = pin_hash
+c["controller_key"] = open(os.path.join(work, "ctl.pub")).read().strip()
 for s in (30, 5):
     c["session"]["help_give_up_s"] = s
-    json.dump(c, open(os.path.join(sys.argv[2], "kiosk-%d.json" % s), "w"), indent=1)
+    json.dump(c, open(os.path.join(work, "kiosk-%d.json" % s), "w"), indent=1)
 PY
 
 # press SCRIPT WAIT_MS: start a visit in English, press call-staff, dump "calling" at once,
@@ -94,5 +107,6 @@ tries=$(grep -c "call-staff 1: not sent" "$work/cs-off.log" || true)
 grep -q "call-staff 1 not acknowledged by the controller within 5 s" "$work/cs-off.log" || fail "no give-up line"
 echo "ok 2: no broker: calling, $tries tries, then ask at the desk"
 
-grep -q 'hall/v1/ctl/kiosk/cs-now/help-ack {"call":1,' "$WIRE" || fail "no help-ack on the wire"
-echo "ok 3: online: called, stored once, help-ack on the kiosk's own topic"
+grep -q 'hall/v1/ctl/kiosk/cs-now/help-ack {"sig":.*"msg":{"call":1,' "$WIRE" || fail "no signed help-ack on the wire"
+if grep -hE "link: (refused|.* refused:)" "$work"/cs-*.log; then fail "a kiosk refused a message of the signing serve (above)"; fi
+echo "ok 3: online: called, stored once, help-ack signed on the kiosk's own topic"
