@@ -29,6 +29,25 @@ typedef struct img_entry {
 	unsigned long drawn; /* the draw (hall_render.draws) that last drew it */
 } img_entry;
 
+/* The decoder thread: one picture at a time, asked for by a fade's draw, so that its
+ * decode (10-30 ms for a full-screen PNG here, more on a loaded machine) never lands in
+ * the frame of the tap that showed it (bench/kiosk: most of the input-to-present tail
+ * was one decode in the input's frame). The thread only decodes into a surface of its
+ * own; the main thread scales it into a texture when it is done. */
+enum { DEC_IDLE, DEC_ASKED, DEC_DONE };
+typedef struct decoder {
+	SDL_Thread *thread;   /* NULL: no thread (pictures are decoded when drawn) */
+	SDL_mutex *mu;
+	SDL_cond *cv;         /* signalled on a new job, a finished one and quit */
+	int quit;
+	int state;            /* DEC_*; under mu */
+	char *path;           /* the picture asked for (DEC_ASKED, DEC_DONE) */
+	SDL_Surface *img;     /* DEC_DONE: decoded, converted as image_scale wants; NULL = failed */
+	int opaque;
+	char why[200];        /* DEC_DONE with img NULL: SDL's error */
+	int wanted;           /* a draw asked for path since the last one began (main thread) */
+} decoder;
+
 struct hall_render {
 	SDL_Renderer *renderer;
 	hall_ttf *text;
@@ -52,11 +71,16 @@ struct hall_render {
 	int *row_count;        /* scratch for merge_spans: spans per row, then row starts */
 	size_t row_count_cap;
 	int img_up;
-	unsigned long images_made; /* image_texture calls: decodes */
-	double image_ms;
+	unsigned long images_made; /* pictures decoded, here or on the decoder thread */
+	double image_ms;           /* main thread's time for them (decode and scale, or scale) */
+	/* Deferral (hall_render_defer_until): cold work of a fade's frame stops at deadline. */
+	Uint64 defer_deadline;     /* performance counter; 0 = everything now */
+	int incomplete;            /* the last draw left something out */
+	decoder dec;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem);
+static SDL_Surface *decode_image(const char *path, int *opaque);
 
 /* The first draw of a heavy screen (the city map: some 15,000 spans) grew the span buffer
  * and SDL's command buffer page by page: about 230 page faults, 2-3 ms in a VM. Both are
@@ -72,6 +96,71 @@ static void presize(hall_render *r)
 	SDL_RenderFlush(r->renderer);
 }
 
+static int SDLCALL decoder_main(void *arg)
+{
+	decoder *d = arg;
+	SDL_LockMutex(d->mu);
+	for (;;) {
+		while (!d->quit && d->state != DEC_ASKED)
+			SDL_CondWait(d->cv, d->mu);
+		if (d->quit)
+			break;
+		char *path = d->path; /* stays while DEC_ASKED: only this thread ends that state */
+		SDL_UnlockMutex(d->mu);
+		int opaque = 0;
+		SDL_Surface *img = decode_image(path, &opaque);
+		SDL_LockMutex(d->mu);
+		d->img = img;
+		d->opaque = opaque;
+		if (!img)
+			snprintf(d->why, sizeof(d->why), "%s", SDL_GetError());
+		d->state = DEC_DONE;
+		SDL_CondBroadcast(d->cv);
+	}
+	SDL_UnlockMutex(d->mu);
+	return 0;
+}
+
+/* No thread (no memory, no threads): pictures are decoded where they are drawn. */
+static void decoder_start(decoder *d)
+{
+	if (!(d->mu = SDL_CreateMutex()) || !(d->cv = SDL_CreateCond()) ||
+	    !(d->thread = SDL_CreateThread(decoder_main, "hall-decode", d))) {
+		hall_warn("no picture decoder thread (%s): pictures are decoded as they are drawn", SDL_GetError());
+		if (d->cv)
+			SDL_DestroyCond(d->cv);
+		if (d->mu)
+			SDL_DestroyMutex(d->mu);
+		d->cv = NULL;
+		d->mu = NULL;
+	}
+}
+
+/* Back to DEC_IDLE, a finished picture thrown away (under mu, not while DEC_ASKED). */
+static void decoder_clear(decoder *d)
+{
+	SDL_FreeSurface(d->img);
+	d->img = NULL;
+	free(d->path);
+	d->path = NULL;
+	d->state = DEC_IDLE;
+}
+
+static void decoder_stop(decoder *d)
+{
+	if (!d->thread)
+		return;
+	SDL_LockMutex(d->mu);
+	d->quit = 1;
+	SDL_CondBroadcast(d->cv);
+	SDL_UnlockMutex(d->mu);
+	SDL_WaitThread(d->thread, NULL);
+	decoder_clear(d);
+	SDL_DestroyCond(d->cv);
+	SDL_DestroyMutex(d->mu);
+	d->thread = NULL;
+}
+
 hall_err hall_render_create(SDL_Renderer *renderer, hall_ttf *text, hall_render **out, hall_error *err)
 {
 	*out = NULL;
@@ -85,6 +174,7 @@ hall_err hall_render_create(SDL_Renderer *renderer, hall_ttf *text, hall_render 
 	r->renderer = renderer;
 	r->text = text;
 	presize(r);
+	decoder_start(&r->dec);
 	*out = r;
 	return HALL_OK;
 }
@@ -93,6 +183,7 @@ void hall_render_destroy(hall_render *r)
 {
 	if (!r)
 		return;
+	decoder_stop(&r->dec);
 	for (size_t i = 0; i < r->nimgs; i++) {
 		if (r->imgs[i].tex)
 			SDL_DestroyTexture(r->imgs[i].tex);
@@ -270,63 +361,65 @@ static int surface_opaque(SDL_Surface *s)
 	return 1;
 }
 
-/* Decode path and scale the part shown to the size drawn, nearest-neighbour as the
- * software renderer scales (the same pixels as scaling at every draw), straight into
+/* Decode path into a surface that image_scale takes: an image that may have clear pixels
+ * as ARGB8888, an RGB one as decoded (scaled straight from its pixels, no 32-bit copy);
+ * *opaque when it has no clear pixel. NULL on failure (SDL's error set). Any thread. */
+static SDL_Surface *decode_image(const char *path, int *opaque)
+{
+	Uint32 key;
+	SDL_Surface *img = IMG_Load(path);
+	*opaque = 0;
+	if (!img)
+		return NULL;
+	if (img->w <= 0 || img->h <= 0) {
+		SDL_FreeSurface(img);
+		SDL_SetError("empty image");
+		return NULL;
+	}
+	int may_be_clear = img->format->Amask != 0 || SDL_GetColorKey(img, &key) == 0 || img->format->palette;
+	if (!may_be_clear) {
+		*opaque = 1;
+		return img;
+	}
+	SDL_Surface *conv = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0);
+	SDL_FreeSurface(img);
+	if (conv)
+		*opaque = surface_opaque(conv);
+	return conv;
+}
+
+/* The part of img shown in a w x h rect, scaled to the size drawn, nearest-neighbour as
+ * the software renderer scales (the same pixels as scaling at every draw), straight into
  * the texture's pixels. Opaque images become opaque textures: a copy, no blending. NULL
- * on failure (SDL's error set). */
-static SDL_Texture *image_texture(hall_render *r, const char *path, int w, int h, int fill, SDL_Rect *at)
+ * on failure (SDL's error set). Main thread. */
+static SDL_Texture *image_scale(hall_render *r, SDL_Surface *img, int opaque, int w, int h, int fill, SDL_Rect *at)
 {
 	SDL_Texture *tex = NULL;
-	SDL_Surface *img = NULL, *conv = NULL, *dst = NULL;
+	SDL_Surface *dst = NULL;
 	SDL_Rect src;
-	Uint32 key;
-	img = IMG_Load(path);
-	if (!img)
-		goto done;
-	if (img->w <= 0 || img->h <= 0) {
-		SDL_SetError("empty image");
-		goto done;
-	}
 	image_place(img->w, img->h, w, h, fill, &src, at);
 	if (at->w <= 0 || at->h <= 0) {
 		SDL_SetError("drawn size %dx%d", at->w, at->h);
-		goto done;
+		return NULL;
 	}
-	int may_be_clear = img->format->Amask != 0 || SDL_GetColorKey(img, &key) == 0 || img->format->palette;
-	if (may_be_clear) {
-		conv = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0);
-		SDL_FreeSurface(img);
-		img = NULL;
-		if (!conv)
-			goto done;
-	} else {
-		/* an RGB image is scaled straight from its decoded pixels (no 32-bit copy) */
-		conv = img;
-		img = NULL;
-	}
-	int opaque = !may_be_clear || surface_opaque(conv);
 	Uint32 fmt = opaque ? SDL_PIXELFORMAT_RGB888 : SDL_PIXELFORMAT_ARGB8888;
 	tex = SDL_CreateTexture(r->renderer, fmt, SDL_TEXTUREACCESS_STREAMING, at->w, at->h);
 	if (!tex || SDL_LockTextureToSurface(tex, NULL, &dst) != 0)
 		goto fail;
 	/* the blit converts ARGB to RGB for an opaque image with an alpha channel */
-	SDL_SetSurfaceBlendMode(conv, SDL_BLENDMODE_NONE);
+	SDL_SetSurfaceBlendMode(img, SDL_BLENDMODE_NONE);
 	SDL_Rect all = {0, 0, at->w, at->h};
-	int rc = src.w == all.w && src.h == all.h ? SDL_BlitSurface(conv, &src, dst, &all)
-	                                          : SDL_BlitScaled(conv, &src, dst, &all);
+	int rc = src.w == all.w && src.h == all.h ? SDL_BlitSurface(img, &src, dst, &all)
+	                                          : SDL_BlitScaled(img, &src, dst, &all);
 	SDL_UnlockTexture(tex);
 	if (rc != 0)
 		goto fail;
 	SDL_SetTextureBlendMode(tex, opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-	goto done;
+	return tex;
 fail:
 	if (tex)
 		SDL_DestroyTexture(tex);
-	tex = NULL;
-done:
-	SDL_FreeSurface(conv);
-	SDL_FreeSurface(img);
-	return tex;
+	return NULL;
 }
 
 /* Drops the least recently used images until `need` more pixels fit in the budget; never
@@ -356,8 +449,76 @@ static img_entry *make_room(hall_render *r, size_t need, img_entry *keep)
 	return keep;
 }
 
-static img_entry *get_image(hall_render *r, const char *path, int w, int h, int fill)
+/* Ask the thread for path (under mu, DEC_IDLE); 0 when out of memory. */
+static int decoder_ask(hall_render *r, const char *path)
 {
+	decoder *d = &r->dec;
+	if (!(d->path = strdup(path)))
+		return 0;
+	d->state = DEC_ASKED;
+	d->wanted = 1;
+	r->images_made++;
+	SDL_CondBroadcast(d->cv);
+	return 1;
+}
+
+/* Every decode goes through the thread, one at a time: two pictures decoded at once (a
+ * fade's on the thread, warming's here) put both in the resident set and the tour's peak
+ * RSS over 100 MB. For get_image (main thread): 1 with *img (NULL: it failed, *why says
+ * why) when the thread decoded path and hands it over; -1 when it is not there now (a
+ * fade's draw asked for it, or warming found the thread busy with another); 0 when the
+ * caller decodes it itself (no thread, no memory). A whole draw waits for it. */
+static int decoder_take(hall_render *r, const char *path, SDL_Surface **img, int *opaque, char *why, size_t why_len)
+{
+	decoder *d = &r->dec;
+	int rc = 1;
+	if (!d->thread)
+		return 0;
+	SDL_LockMutex(d->mu);
+	int mine = d->state != DEC_IDLE && strcmp(d->path, path) == 0;
+	if (mine)
+		d->wanted = 1;
+	if (r->defer_deadline) {
+		/* a fade's draw: takes it decoded, else asks for it when the thread is free */
+		if (!mine || d->state != DEC_DONE) {
+			if (d->state == DEC_IDLE)
+				decoder_ask(r, path);
+			rc = -1;
+		}
+	} else if (r->warming) {
+		/* warming: only when the thread is free (a fade's picture goes first), and waits */
+		if (!mine && d->state != DEC_IDLE)
+			rc = -1;
+		else if (!mine && !decoder_ask(r, path))
+			rc = 0;
+	} else if (!mine) {
+		/* a whole draw: the thread's other picture (nobody took it) makes way */
+		while (d->state == DEC_ASKED)
+			SDL_CondWait(d->cv, d->mu);
+		if (d->state == DEC_DONE)
+			decoder_clear(d);
+		if (!decoder_ask(r, path))
+			rc = 0;
+	}
+	if (rc == 1) {
+		while (d->state == DEC_ASKED)
+			SDL_CondWait(d->cv, d->mu);
+		*img = d->img;
+		*opaque = d->opaque;
+		snprintf(why, why_len, "%s", d->why);
+		d->img = NULL;
+		decoder_clear(d);
+	}
+	SDL_UnlockMutex(d->mu);
+	return rc;
+}
+
+/* The picture path at (w, h, fill): from the cache, else made now; in a fade's draw
+ * (hall_render_defer_until) asked of the decoder thread instead: then NULL with *pending
+ * set until a later draw finds it decoded. */
+static img_entry *get_image(hall_render *r, const char *path, int w, int h, int fill, int *pending)
+{
+	*pending = 0;
 	r->tick++;
 	int failed_before = 0;
 	for (size_t i = 0; i < r->nimgs; i++) {
@@ -387,7 +548,18 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 	/* Room first, then the decode: dropping the old textures only once the new one was
 	 * made put the decoded source, the new texture and the old ones all in the resident
 	 * set together (the kiosk's peak RSS: a full-screen poster is 6 MB decoded and 8 MB
-	 * drawn; BENCHMARKS.md, kiosk tour). The rect's size bounds the texture's. */
+	 * drawn; BENCHMARKS.md, kiosk tour). The rect's size bounds the texture's. A fade's
+	 * picture, decoded meanwhile, makes room when it is taken. */
+	if (!r->defer_deadline)
+		make_room(r, (size_t)w * (size_t)h, NULL);
+	SDL_Surface *img = NULL;
+	int opaque = 0;
+	char why[200] = "";
+	int taken = decoder_take(r, path, &img, &opaque, why, sizeof(why));
+	if (taken < 0) {
+		*pending = 1;
+		return NULL;
+	}
 	make_room(r, (size_t)w * (size_t)h, NULL);
 	img_entry *slot = r->nimgs < IMG_CACHE ? &r->imgs[r->nimgs] : NULL;
 	if (!slot) {
@@ -398,18 +570,27 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 		img_drop(r, slot);
 	}
 	char *copy = strdup(path);
-	if (!copy)
+	if (!copy) {
+		SDL_FreeSurface(img);
 		return NULL;
+	}
 	if (slot == &r->imgs[r->nimgs])
 		r->nimgs++;
 	*slot = (img_entry){copy, w, h, fill, NULL, {0, 0, 0, 0}, r->tick, 0};
 	Uint64 t0 = SDL_GetPerformanceCounter();
-	slot->tex = image_texture(r, path, w, h, fill, &slot->at);
-	r->images_made++;
+	if (!taken) {
+		img = decode_image(path, &opaque);
+		r->images_made++;
+		if (!img)
+			snprintf(why, sizeof(why), "%s", SDL_GetError());
+	}
+	if (img && !(slot->tex = image_scale(r, img, opaque, w, h, fill, &slot->at)))
+		snprintf(why, sizeof(why), "%s", SDL_GetError());
+	SDL_FreeSurface(img);
 	r->image_ms += (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
 	if (!slot->tex) {
 		if (!failed_before)
-			hall_warn("%s: cannot load image: %s", path, IMG_GetError());
+			hall_warn("%s: cannot load image: %s", path, why);
 		return slot;
 	}
 	r->img_created++;
@@ -417,35 +598,66 @@ static img_entry *get_image(hall_render *r, const char *path, int w, int h, int 
 	return make_room(r, 0, slot);
 }
 
-static void draw_image(hall_render *r, const hall_dl_item *it)
+/* Copy tex's src part to dst at the item's opacity. */
+static void copy_image(hall_render *r, const hall_dl_item *it, SDL_Texture *tex, const SDL_Rect *src,
+                       const SDL_Rect *dst)
 {
-	SDL_Rect dst = {it->rect.x, it->rect.y, it->rect.w, it->rect.h};
-	if (dst.w <= 0 || dst.h <= 0)
-		return;
-	img_entry *e = it->image[0] && dst.w <= IMG_MAX_SIDE && dst.h <= IMG_MAX_SIDE
-	                   ? get_image(r, it->image, dst.w, dst.h, it->fill ? 1 : 0)
-	                   : NULL;
-	if (!e || !e->tex) {
-		fill_rounded(r, dst, 0, 0, 0, (hall_rgba){128, 128, 128, 255});
-		return;
-	}
-	e->drawn = r->draws;
-	SDL_Rect d = {dst.x + e->at.x, dst.y + e->at.y, e->at.w, e->at.h};
 	if (it->color.a == 0)
 		return;
 	if (it->color.a < 255) {
 		/* A cross-fade: blended at the item's opacity, then back to the texture's own
 		 * mode (opaque textures are copied without blending). */
 		SDL_BlendMode mode;
-		SDL_GetTextureBlendMode(e->tex, &mode);
-		SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
-		SDL_SetTextureAlphaMod(e->tex, it->color.a);
-		SDL_RenderCopy(r->renderer, e->tex, NULL, &d);
-		SDL_SetTextureAlphaMod(e->tex, 255);
-		SDL_SetTextureBlendMode(e->tex, mode);
+		SDL_GetTextureBlendMode(tex, &mode);
+		SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+		SDL_SetTextureAlphaMod(tex, it->color.a);
+		SDL_RenderCopy(r->renderer, tex, src, dst);
+		SDL_SetTextureAlphaMod(tex, 255);
+		SDL_SetTextureBlendMode(tex, mode);
 		return;
 	}
-	SDL_RenderCopy(r->renderer, e->tex, NULL, &d);
+	SDL_RenderCopy(r->renderer, tex, src, dst);
+}
+
+/* A picture still being decoded, in a fade's frame: the same picture at another size when
+ * one is cached, scaled by the renderer (the fit or the crop of that texture, close to
+ * what the decode will show); else nothing: the ground shows until it is there. */
+static void draw_stand_in(hall_render *r, const hall_dl_item *it, SDL_Rect dst)
+{
+	int fill = it->fill ? 1 : 0;
+	for (size_t i = 0; i < r->nimgs; i++) {
+		img_entry *e = &r->imgs[i];
+		if (!e->tex || e->fill != fill || strcmp(e->path, it->image) != 0)
+			continue;
+		SDL_Rect src, at;
+		image_place(e->at.w, e->at.h, dst.w, dst.h, fill, &src, &at);
+		SDL_Rect d = {dst.x + at.x, dst.y + at.y, at.w, at.h};
+		copy_image(r, it, e->tex, &src, &d);
+		return;
+	}
+}
+
+static void draw_image(hall_render *r, const hall_dl_item *it)
+{
+	SDL_Rect dst = {it->rect.x, it->rect.y, it->rect.w, it->rect.h};
+	if (dst.w <= 0 || dst.h <= 0)
+		return;
+	int pending = 0;
+	img_entry *e = it->image[0] && dst.w <= IMG_MAX_SIDE && dst.h <= IMG_MAX_SIDE
+	                   ? get_image(r, it->image, dst.w, dst.h, it->fill ? 1 : 0, &pending)
+	                   : NULL;
+	if (pending) {
+		r->incomplete = 1;
+		draw_stand_in(r, it, dst);
+		return;
+	}
+	if (!e || !e->tex) {
+		fill_rounded(r, dst, 0, 0, 0, (hall_rgba){128, 128, 128, 255});
+		return;
+	}
+	e->drawn = r->draws;
+	SDL_Rect d = {dst.x + e->at.x, dst.y + e->at.y, e->at.w, e->at.h};
+	copy_image(r, it, e->tex, NULL, &d);
 }
 
 /* One polygon edge for the scanline fill: the rows whose centre it crosses. */
@@ -734,11 +946,38 @@ static int covers_viewport(hall_render *r, const hall_dl_item *it)
 	       it->rect.y <= 0 && it->rect.x + it->rect.w >= vp.w && it->rect.y + it->rect.h >= vp.h;
 }
 
+void hall_render_defer_until(hall_render *r, Uint64 deadline)
+{
+	if (r)
+		r->defer_deadline = deadline;
+}
+
+int hall_render_incomplete(const hall_render *r)
+{
+	return r ? r->incomplete : 0;
+}
+
+/* After a draw: a picture the thread decoded that this draw did not ask for (the screen
+ * moved on) is thrown away, so the thread is free for the next one asked. */
+static void decoder_draw_end(decoder *d)
+{
+	if (!d->thread)
+		return;
+	SDL_LockMutex(d->mu);
+	if (d->state == DEC_DONE && !d->wanted)
+		decoder_clear(d);
+	d->wanted = 0;
+	SDL_UnlockMutex(d->mu);
+}
+
 void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba bg)
 {
 	size_t n = hall_dl_count(dl);
 	r->draws++;
+	r->incomplete = 0;
 	hall_ttf_draw_begin(r->text);
+	hall_ttf_defer_until(r->text, r->defer_deadline);
+	unsigned long deferred_before = hall_ttf_deferred(r->text);
 	if (n == 0 || !covers_viewport(r, hall_dl_at(dl, 0))) {
 		SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_NONE);
 		set_color(r->renderer, bg);
@@ -756,7 +995,11 @@ void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba bg)
 		case HALL_DL_HIT: break; /* the focus ring is in the list (hall_ui_finish) */
 		}
 	}
+	if (hall_ttf_deferred(r->text) != deferred_before)
+		r->incomplete = 1;
+	hall_ttf_defer_until(r->text, 0);
 	hall_ttf_draw_end(r->text);
+	decoder_draw_end(&r->dec);
 }
 
 void hall_render_warm(hall_render *r, const hall_dl_item *it)
@@ -768,8 +1011,9 @@ void hall_render_warm(hall_render *r, const hall_dl_item *it)
 		hall_ttf_texture(r->text, it->text, it->font_px, it->lang, it->bold, it->color, &w, &h);
 	else if (it->kind == HALL_DL_IMAGE && it->image[0] && it->rect.w > 0 && it->rect.h > 0 &&
 	         it->rect.w <= IMG_MAX_SIDE && it->rect.h <= IMG_MAX_SIDE) {
+		int pending;
 		r->warming = 1;
-		get_image(r, it->image, it->rect.w, it->rect.h, it->fill ? 1 : 0);
+		get_image(r, it->image, it->rect.w, it->rect.h, it->fill ? 1 : 0, &pending);
 		r->warming = 0;
 	}
 }
@@ -852,17 +1096,14 @@ hall_err hall_render_png(SDL_Renderer *renderer, unsigned char **out, size_t *ou
 		rc = hall_error_set(err, HALL_ERR_IO, "", "cannot read the screen: %s", SDL_GetError());
 		goto done;
 	}
+	static const SDL_RWops mem_ops = {.size = mem_size, .seek = mem_seek, .write = mem_write, .close = mem_close,
+	                                  .type = SDL_RWOPS_UNKNOWN};
 	SDL_RWops *rw = SDL_AllocRW();
 	if (!rw) {
 		rc = hall_error_set(err, HALL_ERR_NOMEM, "", "out of memory");
 		goto done;
 	}
-	rw->type = SDL_RWOPS_UNKNOWN;
-	rw->size = mem_size;
-	rw->seek = mem_seek;
-	rw->write = mem_write;
-	rw->read = NULL;
-	rw->close = mem_close;
+	*rw = mem_ops;
 	rw->hidden.unknown.data1 = &m;
 	if (IMG_SavePNG_RW(s, rw, 1) != 0 || m.len == 0) {
 		rc = hall_error_set(err, HALL_ERR_IO, "", "PNG encoding failed: %s", IMG_GetError());

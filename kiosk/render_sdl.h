@@ -6,7 +6,8 @@
  *  - TEXT: one line, left edge at rect.x, vertically centred in rect.h (top-aligned when
  *    rect.h is smaller than the text); the face follows item->lang (text_sdl.h). Text is
  *    never clipped to its rect: laying it out to fit is the app's job (textlayout.h).
- *  - IMAGE: loaded with SDL2_image and kept as a texture pre-scaled to the size drawn
+ *  - IMAGE: loaded with SDL2_image (on a thread of its own during a fade, see
+ *    hall_render_defer_until) and kept as a texture pre-scaled to the size drawn
  *    (cached by path and rect size, LRU within a pixel budget; the screen on show is
  *    never evicted), so a redraw copies it 1:1; fill = 1 crops to fill rect, 0 fits
  *    inside it, centred. Opaque images are copied without blending. A file that cannot
@@ -38,6 +39,18 @@ void hall_render_destroy(hall_render *r);
 /* Clear to `background` and draw every item of dl (does not present). The clear is left
  * out when the first item is an opaque box over the whole viewport (it paints it all). */
 void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba background);
+
+/* Spread a fade's cold work over its frames (main.c: the frames of a screen change's
+ * fade, not a shot): until the next hall_render_defer_until(r, 0), a draw does not
+ * decode pictures itself but asks a thread of its own and draws the picture once
+ * decoded (meanwhile the same picture at another size when cached, else nothing), and
+ * makes no text texture after `deadline` (an SDL performance counter value). Such a draw
+ * says so with hall_render_incomplete: draw again soon. A draw without a deadline draws
+ * everything, waiting for the thread if it is decoding a picture of it. */
+void hall_render_defer_until(hall_render *r, Uint64 deadline);
+
+/* 1 when the last hall_render_draw left something for a later draw (see above). */
+int hall_render_incomplete(const hall_render *r);
 
 /* Make the textures that drawing `it` needs (its text, its image at its size), without
  * drawing: warms the caches for a screen about to be shown (main.c does it while idle).

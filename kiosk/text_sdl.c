@@ -29,7 +29,14 @@
  * 16 MiB put the tour's peak RSS over 100 MB once every language drew its attract poster. */
 #define TEX_MAX_PIXELS (3u * 1024u * 1024u)
 #define TEX_BUCKETS 4096                    /* power of two */
-#define MEASURE_SLOTS 8192                  /* power of two, direct-mapped */
+/* Measurements: MEASURE_SLOTS in sets of MEASURE_WAYS, least recently used replaced in
+ * a set. Direct-mapped (and keyed by FNV-1a's poorly mixed low bits, see key_hash), a
+ * screen's strings evicted each other's sizes and those of the screens being warmed, and
+ * the input that showed such a screen measured them again in its frame (bench/kiosk).
+ * Sets of 16: 4,000 strings measured twice in turn are measured once (sets of 4 measured
+ * 518 of them again, LRU in a set overfilled by a cycle misses every time). */
+#define MEASURE_SLOTS 8192                  /* power of two */
+#define MEASURE_WAYS 16                     /* power of two */
 #define MAX_PX 1024
 
 typedef struct font_slot {
@@ -56,6 +63,7 @@ typedef struct measure_slot {
 	size_t len;
 	char *text;     /* NULL = empty slot */
 	int w, h;
+	uint32_t used;  /* hall_ttf.measure_tick at the last hit or fill */
 } measure_slot;
 
 /* A font file open for reading. SDL_ttf hands FreeType a stream over an SDL_RWops; over
@@ -104,11 +112,14 @@ struct hall_ttf {
 	unsigned long draw_no; /* draws begun (hall_ttf_draw_begin) */
 	int drawing;           /* between hall_ttf_draw_begin and _end */
 	measure_slot *measure;
+	uint32_t measure_tick;
 	char *buf;       /* scratch for NUL-terminating measured ranges */
 	size_t buf_cap;
 	int warned_font, warned_render;
 	unsigned checked_faces; /* bit per face index whose script coverage was checked */
 	hall_ttf_cost cost;
+	Uint64 defer_deadline;  /* hall_ttf_defer_until; 0 = none */
+	unsigned long deferred;
 };
 
 static double ms_since(Uint64 t0)
@@ -151,7 +162,17 @@ static uint32_t key_hash(const char *s, size_t n, int face, int px, int bold, ha
 	uint32_t h = 2166136261u;
 	int k[4] = {face, px, bold, (int)((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a)};
 	h = fnv1a((const char *)k, sizeof(k), h);
-	return fnv1a(s, n, h);
+	h = fnv1a(s, n, h);
+	/* FNV-1a's low bits depend only on the low bits of each byte (a multiply carries
+	 * upwards only): strings that differ in a digit or two filled a few slots of the
+	 * measurement cache and evicted each other. A finaliser (murmur3's) mixes the high
+	 * bits down before the low ones pick a slot. */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
 }
 
 static font_file open_font_file(const char *path)
@@ -255,15 +276,12 @@ static TTF_Font *open_font(const font_file *f, const char *path, int px, int fac
 		free(p);
 		return NULL;
 	}
+	static const SDL_RWops prw_ops = {.size = prw_size, .seek = prw_seek, .read = prw_read, .write = prw_write,
+	                                  .close = prw_close, .type = SDL_RWOPS_UNKNOWN};
 	memset(p, 0, sizeof(*p));
 	p->fd = f->fd;
 	p->size = (Sint64)st.st_size;
-	rw->type = SDL_RWOPS_UNKNOWN;
-	rw->size = prw_size;
-	rw->seek = prw_seek;
-	rw->read = prw_read;
-	rw->write = prw_write;
-	rw->close = prw_close;
+	*rw = prw_ops;
 	rw->hidden.unknown.data1 = p;
 	return TTF_OpenFontIndexRW(rw, 1, px, face);
 }
@@ -451,15 +469,27 @@ static int clamp_px(int px)
 	return px < 1 ? 1 : px > MAX_PX ? MAX_PX : px;
 }
 
-/* The measurement slot of a string, and whether it holds that string's size. */
+/* The measurement slot of a string and whether it holds that string's size: on a miss
+ * the slot to fill (an empty one of its set, else the least recently used). */
 static measure_slot *measure_slot_of(hall_ttf *t, const char *utf8, size_t len, int face, int px, int bold,
                                      uint32_t *hash, int *hit)
 {
 	*hash = key_hash(utf8, len, face, px, bold, (hall_rgba){0, 0, 0, 0});
-	measure_slot *m = &t->measure[*hash & (MEASURE_SLOTS - 1)];
-	*hit = m->text && m->hash == *hash && m->face == face && m->px == px && m->bold == bold && m->len == len &&
-	       memcmp(m->text, utf8, len) == 0;
-	return m;
+	measure_slot *set = &t->measure[(*hash & (MEASURE_SLOTS / MEASURE_WAYS - 1)) * MEASURE_WAYS];
+	measure_slot *victim = set;
+	for (int i = 0; i < MEASURE_WAYS; i++) {
+		measure_slot *m = &set[i];
+		if (m->text && m->hash == *hash && m->face == face && m->px == px && m->bold == bold && m->len == len &&
+		    memcmp(m->text, utf8, len) == 0) {
+			*hit = 1;
+			m->used = ++t->measure_tick;
+			return m;
+		}
+		if (victim->text && (!m->text || m->used < victim->used))
+			victim = m;
+	}
+	*hit = 0;
+	return victim;
 }
 
 int hall_ttf_measure_cached(hall_ttf *t, const char *utf8, size_t len, int font_px, hall_lang lang, int bold)
@@ -517,9 +547,20 @@ int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_
 	if (copy) {
 		memcpy(copy, t->buf, len + 1);
 		free(m->text);
-		*m = (measure_slot){hash, face, px, bold, len, copy, tw, th};
+		*m = (measure_slot){hash, face, px, bold, len, copy, tw, th, ++t->measure_tick};
 	}
 	return 0;
+}
+
+void hall_ttf_defer_until(hall_ttf *t, Uint64 deadline)
+{
+	if (t)
+		t->defer_deadline = deadline;
+}
+
+unsigned long hall_ttf_deferred(const hall_ttf *t)
+{
+	return t ? t->deferred : 0;
 }
 
 void hall_ttf_draw_begin(hall_ttf *t)
@@ -576,6 +617,10 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 		}
 	}
 	Uint64 t0 = SDL_GetPerformanceCounter();
+	if (t->defer_deadline && t0 >= t->defer_deadline) {
+		t->deferred++; /* a fade's frame out of time: a later frame makes it */
+		return NULL;
+	}
 	TTF_Font *font = get_font(t, face, px, bold);
 	if (!font)
 		return NULL;
@@ -592,15 +637,8 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 	e = calloc(1, sizeof(*e));
 	if (!e || !(e->text = strdup(utf8)))
 		goto fail;
-	e->hash = hash;
-	e->face = face;
-	e->px = px;
-	e->bold = bold;
-	e->color = c;
-	e->tex = tex;
-	e->drawn = t->drawing ? t->draw_no : 0;
-	e->w = surf->w;
-	e->h = surf->h;
+	*e = (tex_entry){.hash = hash, .face = face, .px = px, .bold = bold, .color = c, .tex = tex, .text = e->text,
+	                 .drawn = t->drawing ? t->draw_no : 0, .w = surf->w, .h = surf->h};
 	SDL_FreeSurface(surf);
 	e->hnext = t->buckets[hash & (TEX_BUCKETS - 1)];
 	t->buckets[hash & (TEX_BUCKETS - 1)] = e;

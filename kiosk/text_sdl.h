@@ -55,6 +55,14 @@ int hall_ttf_measure_cached(hall_ttf *t, const char *utf8, size_t len, int font_
 SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_lang lang, int bold, hall_rgba c,
                                int *w, int *h);
 
+/* From now until hall_ttf_defer_until(t, 0), hall_ttf_texture returns NULL instead of
+ * making a texture once the performance counter reaches deadline (0 = never), and counts
+ * it: a fade's frame leaves the rest of its new texts to the next frames
+ * (render_sdl.h, hall_render_defer_until). */
+void hall_ttf_defer_until(hall_ttf *t, Uint64 deadline);
+/* Textures left out that way since create (never decreases). */
+unsigned long hall_ttf_deferred(const hall_ttf *t);
+
 /* Bracket the texture calls of one frame's draw: textures used between them are kept
  * until the next draw begins, whatever is made meanwhile (warming the next screens). */
 void hall_ttf_draw_begin(hall_ttf *t);

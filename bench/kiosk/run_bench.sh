@@ -39,3 +39,6 @@ if grep -q "no control with that id" "$tmp/stderr.log"; then
 	echo "run_bench.sh: the tour tapped controls that are not on screen (above): fix bench/kiosk/tour.txt" >&2
 	exit 1
 fi
+# HALL_BENCH_LOG=FILE keeps the kiosk's stderr (with HALL_STATS_SLOW_MS=N: every slow
+# frame and input, with the cold work its frame did).
+if [ -n "${HALL_BENCH_LOG:-}" ]; then cp "$tmp/stderr.log" "$HALL_BENCH_LOG"; fi

@@ -405,6 +405,90 @@ static void save_png_should_write_a_readable_file_of_the_screen(void **state)
 	hall_test_rmtree(dir);
 }
 
+/* A frame of an input or a fade (hall_render_defer_until) never decodes a picture itself:
+ * the decoder thread does and a later draw shows it (meanwhile the same picture at another
+ * size stands in when there is one); a new text past the deadline waits for a later
+ * frame. Without a deadline a draw is whole, waiting for the thread if need be. */
+static void deferred_draw_should_leave_decodes_and_late_texts_to_later_frames(void **state)
+{
+	fx *f = *state;
+	char dir[512], path[600], path2[600];
+	hall_test_tmpdir(dir, sizeof(dir), "defer");
+	snprintf(path, sizeof(path), "%s/a.png", dir);
+	snprintf(path2, sizeof(path2), "%s/b.png", dir);
+	write_halves_png(path, BLUE);  /* red left half, blue right half */
+	write_halves_png(path2, BLUE);
+	hall_rect label = {10, 200, 400, 40};
+	hall_dl_clear(f->dl);
+	hall_dl_box(f->dl, (hall_rect){0, 0, W, H}, BG);
+	hall_dl_image(f->dl, (hall_rect){0, 0, 200, 100}, path, 0);
+	hall_dl_text(f->dl, label, "Later 나중에 後で", 28, HALL_LANG_KO, BLACK, BG);
+
+	/* the input's frame, out of time: neither the picture nor the text is made in it */
+	unsigned long before = hall_render_textures_created(f->render);
+	hall_render_defer_until(f->render, 1); /* a performance counter value long past */
+	draw(f);
+	assert_true(hall_render_incomplete(f->render));
+	assert_int_equal(hall_render_textures_created(f->render), before);
+	assert_true(same(px(f, 50, 50), BG));
+	assert_int_equal(ink(f, label), 0);
+
+	/* the fade's next frames, with time: the text at once, the picture once decoded */
+	hall_render_defer_until(f->render, SDL_GetPerformanceCounter() + 60 * SDL_GetPerformanceFrequency());
+	for (int i = 0; i < 1000 && hall_render_incomplete(f->render); i++) {
+		SDL_Delay(5);
+		draw(f);
+	}
+	assert_false(hall_render_incomplete(f->render));
+	assert_true(same(px(f, 50, 50), RED));
+	assert_true(same(px(f, 150, 50), BLUE));
+	assert_true(ink(f, label) > 0);
+
+	/* the same picture at a new size stands in, scaled, while the thread decodes it */
+	hall_dl_image(f->dl, (hall_rect){300, 0, 100, 50}, path, 0);
+	hall_render_defer_until(f->render, 1);
+	draw(f);
+	assert_true(hall_render_incomplete(f->render));
+	assert_true(same(px(f, 320, 25), RED));
+	assert_true(same(px(f, 380, 25), BLUE));
+
+	/* a whole draw (a steady frame, a shot) waits for what the thread is decoding */
+	hall_dl_clear(f->dl);
+	hall_dl_image(f->dl, (hall_rect){0, 0, 200, 100}, path2, 0);
+	hall_render_defer_until(f->render, 1);
+	draw(f);
+	assert_true(same(px(f, 50, 50), BG));
+	hall_render_defer_until(f->render, 0);
+	draw(f);
+	assert_false(hall_render_incomplete(f->render));
+	assert_true(same(px(f, 50, 50), RED));
+	assert_true(same(px(f, 150, 50), BLUE));
+	hall_test_rmtree(dir);
+}
+
+/* The layout measures every string of a screen on every build: a few thousand sizes (the
+ * screen on show and those one tap away being warmed) must stay cached. Direct-mapped,
+ * about a fifth of them evicted each other and were measured again. */
+static void measurements_of_a_few_thousand_strings_should_stay_cached(void **state)
+{
+	fx *f = *state;
+	char s[32];
+	int w, h;
+	enum { N = 4000 };
+	for (int i = 0; i < N; i++) {
+		snprintf(s, sizeof(s), "cache %d", i);
+		assert_int_equal(hall_ttf_measure(f->text, s, strlen(s), 20, HALL_LANG_EN, 0, &w, &h), 0);
+	}
+	hall_ttf_cost c0, c1;
+	hall_ttf_get_cost(f->text, &c0);
+	for (int i = 0; i < N; i++) {
+		snprintf(s, sizeof(s), "cache %d", i);
+		assert_int_equal(hall_ttf_measure(f->text, s, strlen(s), 20, HALL_LANG_EN, 0, &w, &h), 0);
+	}
+	hall_ttf_get_cost(f->text, &c1);
+	assert_true(c1.measures - c0.measures < N / 50); /* direct-mapped: about 850 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +507,8 @@ int main(void)
 		cmocka_unit_test(warming_should_not_evict_a_drawn_image),
 		cmocka_unit_test(translucent_thick_line_should_blend),
 		cmocka_unit_test(save_png_should_write_a_readable_file_of_the_screen),
+		cmocka_unit_test(deferred_draw_should_leave_decodes_and_late_texts_to_later_frames),
+		cmocka_unit_test(measurements_of_a_few_thousand_strings_should_stay_cached),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
