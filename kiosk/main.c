@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "displaylist.h"
+#include "frame_health.h"
 #include "gesture.h"
 #include "hall/clock.h"
 #include "hall/config.h"
@@ -43,7 +44,6 @@
 #define SCHEDULE_EVAL_MS 30000
 #define QUIT_FLUSH_MS 5000
 #define STATUS_EVERY_MS 5000   /* the frame rate the status carries is measured over this long */
-#define FRAME_TIMES_MAX 512    /* frame times kept per status period (60 fps for 5 s: 300) */
 #define IDENTIFY_MS 10000     /* issue #4: the id shows for 10 s */
 #define STATS_MAX 100000
 #define WARM_POINTS 128       /* screens one tap away warmed per screen shown */
@@ -150,10 +150,10 @@ typedef struct kiosk {
 	Uint32 input_ts;         /* oldest input not yet presented (SDL ticks), 0 = none */
 	int64_t last_status;
 	unsigned frames_since_status;
-	/* console helper: how long each frame drawn since the last status took (ms), for the
-	 * status's render health (frame_p99_ms); a full ring keeps the newest */
-	double frame_ms[FRAME_TIMES_MAX];
-	unsigned n_frame_ms;
+	/* console helper: the status's render health (frame_p99_ms, frame_health.h); the next
+	 * drawn frame applies new content or a notice (left out of it) */
+	hall_frame_health health;
+	int frame_loading;
 	stats st;
 	Uint64 t_start;
 	warmer warm;
@@ -271,6 +271,7 @@ static void apply_pending_content(kiosk *k, int64_t now, int force)
 	}
 	hall_app_set_content(k->app, k->pending, k->pending_dir);
 	k->pending = NULL;
+	k->frame_loading = 1; /* console helper: its first frame loads, it is no stutter */
 	hall_link_content_applied(k->link, k->pending_version);
 	if (k->pending_version > 0) /* not the built-in pack (version 0) */
 		k->content_shown = 1;
@@ -365,6 +366,7 @@ static void handle_update(kiosk *k, hall_link_update *u, int64_t now)
 			                                                               : HALL_APP_NOTICE_INFO,
 			                    text, until);
 		}
+		k->frame_loading = 1; /* console helper: the frame that lays the notice out */
 		break;
 	case HALL_LINK_COMMAND:
 		handle_command(k, u, now);
@@ -952,8 +954,9 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 	}
 	SDL_RenderPresent(k->ren);
 	k->frames_since_status++;
-	if (!shooting && !k->st.enabled)
-		k->frame_ms[k->n_frame_ms++ % FRAME_TIMES_MAX] = ms_since(t0);
+	if (!shooting && !k->st.enabled) /* console helper */
+		hall_frame_health_add(&k->health, ms_since(t0), k->frame_loading);
+	k->frame_loading = 0;
 	if (k->st.enabled) {
 		if (k->st.nframes == 0)
 			k->st.first_frame_ms = ms_since(k->t_start);
@@ -1137,11 +1140,10 @@ static void run(kiosk *k)
 			if (k->frames_since_status > 0)
 				hall_link_set_status(k->link,
 				                     (double)k->frames_since_status * 1000.0 / (double)(now - k->last_status), NULL);
-			if (k->n_frame_ms > 0)
-				hall_link_set_frame_p99(k->link, pct(k->frame_ms, k->n_frame_ms < FRAME_TIMES_MAX ? k->n_frame_ms
-				                                                                                  : FRAME_TIMES_MAX, 99));
+			double p99; /* console helper: only over enough frames (frame_health.h) */
+			if (hall_frame_health_take(&k->health, &p99))
+				hall_link_set_frame_p99(k->link, p99);
 			k->frames_since_status = 0;
-			k->n_frame_ms = 0;
 			k->last_status = now;
 		}
 		if (k->quit)

@@ -194,14 +194,18 @@ check "a pushed upload's files are removed (the pack is stored)" [ ! -e "$work/c
 mkdir -p "$work/ctl/uploads/00000000000000aa/images" "$work/ctl/uploads/00000000000000aa.shots" "$work/ctl/uploads/00000000000000bb"
 touch -d '2 days ago' "$work/ctl/uploads/00000000000000aa/images" "$work/ctl/uploads/00000000000000aa" "$work/ctl/uploads/00000000000000aa.shots"
 
-# The kiosk measures its frame rate over a few seconds and says it in its status.
+# The kiosk measures its frame rate over a few seconds and says it in its status. Its
+# render health (frame_p99_ms) comes only once it has drawn 100 frames besides those that
+# applied content or a notice (kiosk/frame_health.h): this idle kiosk draws a few frames a
+# minute, so it is null (the page says "not enough frames yet"), never the first frame's
+# time (which made idle kiosks read as very slow); a figure, when there is one, is > 0.
 ok=0
 for _ in $(seq 1 60); do
   code -b "$work/admin2.jar" "$U/kiosks" > /dev/null
-  python3 -c 'import json,sys; k=[k for k in json.load(open(sys.argv[1]))["kiosks"] if k["id"]=="api-kiosk"]; sys.exit(0 if k and isinstance(k[0]["fps"], (int, float)) and k[0]["fps"] > 0 and isinstance(k[0]["frame_p99_ms"], (int, float)) and k[0]["frame_p99_ms"] > 0 and k[0]["unrecorded"] == 0 and k[0]["broker"] == sys.argv[2] else 1)' "$work/body" "127.0.0.1:$PORT" && { ok=1; break; }
+  python3 -c 'import json,sys; k=[k for k in json.load(open(sys.argv[1]))["kiosks"] if k["id"]=="api-kiosk"]; sys.exit(0 if k and isinstance(k[0]["fps"], (int, float)) and k[0]["fps"] > 0 and (k[0]["frame_p99_ms"] is None or k[0]["frame_p99_ms"] > 0) and k[0]["unrecorded"] == 0 and k[0]["broker"] == sys.argv[2] else 1)' "$work/body" "127.0.0.1:$PORT" && { ok=1; break; }
   sleep 0.25
 done
-check "the fleet shows the kiosk's frame rate, render health (frame_p99_ms), unrecorded count and broker" [ $ok = 1 ]
+check "the fleet shows the kiosk's frame rate, render health (frame_p99_ms once measured), unrecorded count and broker" [ $ok = 1 ]
 
 # Sessions are kept in the database: a restart of serve signs nobody out, and the database
 # holds only a hash of the session token.
