@@ -460,31 +460,37 @@ static console_action *new_action(console_resp *r, console_act kind, const hall_
 }
 
 /* Start the action as a job of the signed-in person: 202 JOB, or 503 when too many run. */
+/* The action on a thread of its own, answered with its job (taken: the job frees it). NULL:
+ * the action was refused, and whoever built it has answered. */
 static void start_job(console_req *q, console_resp *r, const char *kind, console_action *a)
 {
+	if (!a)
+		return;
 	char scope_s[HALL_SCOPE_BUF];
 	hall_scope_format(&a->scope, scope_s, sizeof scope_s);
 	job_answer(r, q->c, console__job_start(q->c, q->sess.user, kind, scope_s, a));
 }
 
-static void api_notice(console_req *q, console_resp *r, bool clear)
+/* A change's start: the role may, and the body is a JSON object (the caller frees it);
+ * NULL when answered with the refusal or the error. */
+static cJSON *allowed_body(console_req *q, console_resp *r, hall_role role, const char *what)
 {
-	if (!allow(q, r, HALL_ROLE_OPERATOR, clear ? "take notices down" : "raise notices"))
-		return;
-	cJSON *doc = body_json(q, r);
-	if (!doc)
-		return;
+	return allow(q, r, role, what) ? body_json(q, r) : NULL;
+}
+
+static console_action *notice_action(console_req *q, console_resp *r, const cJSON *doc, bool clear)
+{
 	hall_scope scope;
 	const char *to = str_of(doc, "to"), *level = str_of(doc, "level"), *until = str_of(doc, "until");
 	console_action *a = NULL;
 	if (check_target(q, r, to, &scope, NULL) != 0 ||
 	    !(a = new_action(r, clear ? CONSOLE_ACT_NOTICE_CLEAR : CONSOLE_ACT_NOTICE, &scope, 10)))
-		goto done;
+		goto fail;
 	if (!clear) {
 		/* Checked here as `notice` checks its options; the rest by hall_proto_check_notice. */
 		if (level && strcmp(level, "info") && strcmp(level, "urgent")) {
 			console__error(r, 400, "level", "level: expected info or urgent");
-			goto done;
+			goto fail;
 		}
 		a->notice.level = level && strcmp(level, "urgent") == 0 ? HALL_NOTICE_URGENT : HALL_NOTICE_INFO;
 		a->notice.until = -1;
@@ -492,7 +498,7 @@ static void api_notice(console_req *q, console_resp *r, bool clear)
 		    (hall_action_parse_local_time(until, q->c->cfg->time_zone, &a->notice.until) != 0 ||
 		     a->notice.until <= hall_clock_now_ms())) {
 			console__error(r, 400, "until", "until: expected a time to come, YYYY-MM-DDTHH:MM (hall time)");
-			goto done;
+			goto fail;
 		}
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(doc, "text");
 		int n = 0;
@@ -503,30 +509,24 @@ static void api_notice(console_req *q, console_resp *r, bool clear)
 			if (strlen(t) > HALL_PROTO_NOTICE_TEXT_MAX) {
 				console__error(r, 400, "text", "text.%s: longer than %u bytes", hall_lang_code((hall_lang)l),
 				               HALL_PROTO_NOTICE_TEXT_MAX);
-				goto done;
+				goto fail;
 			}
 			snprintf(a->notice.text[l], sizeof a->notice.text[l], "%s", t);
 			n++;
 		}
 		if (!n) {
 			console__error(r, 400, "text", "text: write the notice in at least one language");
-			goto done;
+			goto fail;
 		}
 	}
-	start_job(q, r, "notice", a);
-	a = NULL;
-done:
+	return a;
+fail:
 	console__action_free(a);
-	cJSON_Delete(doc);
+	return NULL;
 }
 
-static void api_command(console_req *q, console_resp *r)
+static console_action *command_action(console_req *q, console_resp *r, const cJSON *doc)
 {
-	if (!allow(q, r, HALL_ROLE_OPERATOR, "send commands"))
-		return;
-	cJSON *doc = body_json(q, r);
-	if (!doc)
-		return;
 	hall_scope scope;
 	const char *cmd = str_of(doc, "cmd"), *exhibit = str_of(doc, "exhibit"), *to = str_of(doc, "to");
 	static const hall_command_cmd cmds[] = {HALL_CMD_SCREENSHOT, HALL_CMD_RELOAD, HALL_CMD_SHOW, HALL_CMD_IDENTIFY};
@@ -537,22 +537,21 @@ static void api_command(console_req *q, console_resp *r)
 			which = (int)i;
 	if (which < 0) {
 		console__error(r, 400, "cmd", "cmd: expected screenshot, reload, show or identify");
-		goto done;
+		goto fail;
 	}
 	if (cmds[which] == HALL_CMD_SHOW && (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX)) {
 		console__error(r, 400, "exhibit", "exhibit: which exhibit to show");
-		goto done;
+		goto fail;
 	}
 	if (check_target(q, r, to, &scope, NULL) != 0 || !(a = new_action(r, CONSOLE_ACT_COMMAND, &scope, 5)))
-		goto done;
+		goto fail;
 	a->cmd = cmds[which];
 	a->ttl_s = 600; /* as `command`'s default --ttl */
 	snprintf(a->exhibit, sizeof a->exhibit, "%s", a->cmd == HALL_CMD_SHOW ? exhibit : "");
-	start_job(q, r, "command", a);
-	a = NULL;
-done:
+	return a;
+fail:
 	console__action_free(a);
-	cJSON_Delete(doc);
+	return NULL;
 }
 
 static void api_job(console_req *q, console_resp *r, const char *id)
@@ -1034,70 +1033,102 @@ static void api_upload_shots(console_req *q, console_resp *r, const char *id, co
 
 /* push {"upload","to"}, rollback {"to"}, clear {"to"}: the CLI's push, rollback and
  * push --clear (action.h). */
-static void api_content(console_req *q, console_resp *r, const char *what)
+static console_action *content_action(console_req *q, console_resp *r, const cJSON *doc, const char *what)
 {
 	bool push = strcmp(what, "push") == 0, rollback = strcmp(what, "rollback") == 0;
-	if (!allow(q, r, HALL_ROLE_EDITOR, push ? "push content" : rollback ? "roll content back" : "clear overrides"))
-		return;
-	cJSON *doc = body_json(q, r);
-	if (!doc)
-		return;
 	hall_scope scope;
 	char dir[HALL_CONFIG_PATH_MAX + 64];
 	const char *to = str_of(doc, "to"), *upload = str_of(doc, "upload");
 	console_action *a = NULL;
 	if (check_target(q, r, to, &scope, NULL) != 0)
-		goto done;
+		goto fail;
 	if (push && (!upload || upload_dir(q->c, upload, dir, sizeof dir) != 0 || !hall_fs_exists(dir))) {
 		console__error(r, 400, "upload", "upload: no such upload (send the pack's files first)");
-		goto done;
+		goto fail;
 	}
 	if (push && upload_refused(q->c, upload)) {
 		console__error(r, 400, "upload", "upload: its zip had problems (see its check): nothing pushed");
-		goto done;
+		goto fail;
 	}
 	if (!(a = new_action(r, push ? CONSOLE_ACT_PUSH : rollback ? CONSOLE_ACT_ROLLBACK : CONSOLE_ACT_CLEAR, &scope, 30)))
-		goto done;
+		goto fail;
 	if (push) {
 		snprintf(a->path, sizeof a->path, "%s", dir);
 		snprintf(a->upload, sizeof a->upload, "%.16s", upload); /* checked: 16 hex */
 	}
-	start_job(q, r, "content", a); /* the page showed how many screens change and asked */
-	a = NULL;
-done:
+	return a; /* the page showed how many screens change and asked */
+fail:
 	console__action_free(a);
-	cJSON_Delete(doc);
+	return NULL;
 }
 
 /* schedules {"to","schedule":{...}}: `schedule push` of that JSON (action.h). */
-static void api_schedule(console_req *q, console_resp *r)
+static console_action *schedule_action(console_req *q, console_resp *r, const cJSON *doc)
 {
-	if (!allow(q, r, HALL_ROLE_EDITOR, "push schedules"))
-		return;
-	cJSON *doc = body_json(q, r);
-	if (!doc)
-		return;
 	hall_scope scope;
 	const char *to = str_of(doc, "to");
 	const cJSON *sch = cJSON_GetObjectItemCaseSensitive(doc, "schedule");
 	console_action *a = NULL;
 	if (check_target(q, r, to, &scope, NULL) != 0)
-		goto done;
+		goto fail;
 	if (!cJSON_IsObject(sch)) {
 		console__error(r, 400, "schedule", "schedule: expected the schedule as a JSON object");
-		goto done;
+		goto fail;
 	}
 	if (!(a = new_action(r, CONSOLE_ACT_SCHEDULE, &scope, 10)))
-		goto done;
+		goto fail;
 	snprintf(a->path, sizeof a->path, "schedule");
 	if (!(a->buf = hall_json_print(sch, &a->len))) {
 		console__error(r, 500, "nomem", "out of memory");
-		goto done;
+		goto fail;
 	}
-	start_job(q, r, "schedule", a);
-	a = NULL;
-done:
+	return a;
+fail:
 	console__action_free(a);
+	return NULL;
+}
+
+/* The changes that run as jobs: POST /notices, /notices/clear, /commands, /push, /rollback,
+ * /clear and /schedules. The role and the body are checked here, the action is built from
+ * the body by its own function (which answers a refusal itself: NULL), then started. */
+static const struct job_api {
+	const char *path;
+	hall_role role;
+	const char *what;   /* for a refusal: "may not <what>" */
+	const char *kind;   /* the job's kind */
+} JOB_APIS[] = {
+	{"/notices", HALL_ROLE_OPERATOR, "raise notices", "notice"},
+	{"/notices/clear", HALL_ROLE_OPERATOR, "take notices down", "notice"},
+	{"/commands", HALL_ROLE_OPERATOR, "send commands", "command"},
+	{"/push", HALL_ROLE_EDITOR, "push content", "content"},
+	{"/rollback", HALL_ROLE_EDITOR, "roll content back", "content"},
+	{"/clear", HALL_ROLE_EDITOR, "clear overrides", "content"},
+	{"/schedules", HALL_ROLE_EDITOR, "push schedules", "schedule"},
+};
+
+static const struct job_api *job_api_of(const char *path)
+{
+	for (size_t i = 0; i < sizeof JOB_APIS / sizeof JOB_APIS[0]; i++)
+		if (strcmp(path, JOB_APIS[i].path) == 0)
+			return &JOB_APIS[i];
+	return NULL;
+}
+
+static void api_job_action(console_req *q, console_resp *r, const struct job_api *j)
+{
+	cJSON *doc = allowed_body(q, r, j->role, j->what);
+	if (!doc)
+		return;
+	console_action *a;
+	if (strcmp(j->kind, "notice") == 0)
+		a = notice_action(q, r, doc, strcmp(j->path, "/notices/clear") == 0);
+	else if (strcmp(j->kind, "command") == 0)
+		a = command_action(q, r, doc);
+	else if (strcmp(j->kind, "content") == 0)
+		a = content_action(q, r, doc, j->path + 1);
+	else
+		a = schedule_action(q, r, doc);
+	start_job(q, r, j->kind, a);
 	cJSON_Delete(doc);
 }
 
@@ -1106,9 +1137,7 @@ done:
  * hall_action_schedule_preview); nothing is published or recorded. */
 static void api_schedule_check(console_req *q, console_resp *r)
 {
-	if (!allow(q, r, HALL_ROLE_EDITOR, "push schedules"))
-		return;
-	cJSON *doc = body_json(q, r);
+	cJSON *doc = allowed_body(q, r, HALL_ROLE_EDITOR, "push schedules");
 	if (!doc)
 		return;
 	hall_scope scope;
@@ -1211,12 +1240,8 @@ void console__api(console_req *q, console_resp *r)
 		api_shot(q, r, id);
 	else if (strcmp(p, "/progress") == 0 && method_is(q, "GET"))
 		api_progress(q, r);
-	else if (strcmp(p, "/notices") == 0 && method_is(q, "POST"))
-		api_notice(q, r, false);
-	else if (strcmp(p, "/notices/clear") == 0 && method_is(q, "POST"))
-		api_notice(q, r, true);
-	else if (strcmp(p, "/commands") == 0 && method_is(q, "POST"))
-		api_command(q, r);
+	else if (job_api_of(p) && method_is(q, "POST"))
+		api_job_action(q, r, job_api_of(p));
 	else if (split_path(p, "/jobs/", id, sizeof id, leaf, sizeof leaf) == 0 && !leaf[0] && method_is(q, "GET"))
 		api_job(q, r, id);
 	else if (strcmp(p, "/history") == 0 && method_is(q, "GET"))
@@ -1241,11 +1266,6 @@ void console__api(console_req *q, console_resp *r)
 		api_upload_put(q, r, id, leaf);
 	else if (split_path(p, "/uploads/", id, sizeof id, leaf, sizeof leaf) == 0 && !leaf[0] && method_is(q, "DELETE"))
 		api_upload_delete(q, r, id);
-	else if ((strcmp(p, "/push") == 0 || strcmp(p, "/rollback") == 0 || strcmp(p, "/clear") == 0) &&
-	         method_is(q, "POST"))
-		api_content(q, r, p + 1);
-	else if (strcmp(p, "/schedules") == 0 && method_is(q, "POST"))
-		api_schedule(q, r);
 	else if (strcmp(p, "/schedule/check") == 0 && method_is(q, "POST"))
 		api_schedule_check(q, r);
 	else if ((strcmp(p, "/schedule/at") == 0 || strcmp(p, "/schedule/week") == 0) && method_is(q, "GET"))

@@ -16,11 +16,9 @@
 #include "hall/lang.h"
 #include "hall/schedule.h"
 
-/* ---------------------------------------------------------------- desired state, cached per build */
+/* ---------------------------------------------------------------- desired state, kept between builds */
 
 typedef struct scope_info {
-	char kind[16];
-	char scope[HALL_SCOPE_BUF];
 	bool have;             /* something was pushed there and not cleared */
 	int64_t version;
 	char pack[HALL_STR_BUF];
@@ -28,23 +26,90 @@ typedef struct scope_info {
 	hall_schedule *sch;
 } scope_info;
 
-#define SCOPE_CACHE 64
+/* What is pushed where, (kind, scope) -> scope_info, as the fleet's rows need it. Every
+ * build of the fleet asked the database for each kiosk's own scope's content, notice and
+ * schedule (3,000 queries for 1,000 kiosks, each parsed anew: most of serve's time for the
+ * page's first event). It is kept in the console instead, while the history's newest id
+ * stays the same: every change of desired state records an action in the same step
+ * (action.c), so a new id is the only way it can have moved. Guarded by the console's lock.
+ * Open addressing; a scope with nothing pushed (most kiosks' own) keeps no scope_info. */
+typedef struct desired_entry {
+	char key[16 + HALL_SCOPE_BUF]; /* "kind scope"; "" = free slot */
+	scope_info *info;               /* NULL: nothing pushed there */
+} desired_entry;
 
-typedef struct fleet_ctx {
-	hall_console *c;
-	scope_info cache[SCOPE_CACHE];   /* "all" and groups: shared by many kiosks */
-	size_t n;
-	int64_t now;
-	cJSON *arr;
-	const char *only;
-} fleet_ctx;
+struct console_desired {
+	desired_entry *slot;
+	size_t cap, n;                  /* cap: a power of two, or 0 */
+	int64_t mark;                   /* the history's newest id when filled */
+};
+
+static const scope_info NOTHING_PUSHED = {.have = false};
+
+static void info_free(scope_info *s)
+{
+	if (s)
+		hall_schedule_destroy(s->sch);
+	free(s);
+}
+
+static void desired_clear(console_desired *d)
+{
+	for (size_t i = 0; i < d->cap; i++)
+		info_free(d->slot[i].info);
+	free(d->slot);
+	d->slot = NULL;
+	d->cap = d->n = 0;
+}
+
+void console__fleet_free(hall_console *c)
+{
+	if (c->desired)
+		desired_clear(c->desired);
+	free(c->desired);
+	c->desired = NULL;
+}
+
+static size_t key_hash(const char *key)
+{
+	size_t h = 1469598103934665603ULL & SIZE_MAX;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * (1099511628211ULL & SIZE_MAX);
+	return h;
+}
+
+/* The slot of key: its entry, or the free slot where it goes. */
+static desired_entry *slot_of(console_desired *d, const char *key)
+{
+	size_t i = key_hash(key) & (d->cap - 1);
+	while (d->slot[i].key[0] && strcmp(d->slot[i].key, key) != 0)
+		i = (i + 1) & (d->cap - 1);
+	return &d->slot[i];
+}
+
+/* Room for one more entry (at most 70 % full); -1 out of memory. */
+static int desired_room(console_desired *d)
+{
+	if (d->cap && (d->n + 1) * 10 <= d->cap * 7)
+		return 0;
+	size_t cap = d->cap ? d->cap * 2 : 1024;
+	desired_entry *old = d->slot, *n = calloc(cap, sizeof *n);
+	size_t old_cap = d->cap;
+	if (!n)
+		return -1;
+	d->slot = n;
+	d->cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].key[0])
+			*slot_of(d, old[i].key) = old[i];
+	free(old);
+	return 0;
+}
 
 static void info_load(hall_store *store, const char *kind, const char *scope, scope_info *out)
 {
 	hall_store_desired d;
 	memset(out, 0, sizeof *out);
-	snprintf(out->kind, sizeof out->kind, "%s", kind);
-	snprintf(out->scope, sizeof out->scope, "%s", scope);
 	if (hall_store_get_desired(store, kind, scope, &d, NULL) != HALL_OK)
 		return;
 	hall_envelope env = {0};
@@ -67,33 +132,44 @@ static void info_load(hall_store *store, const char *kind, const char *scope, sc
 	hall_store_desired_free(&d);
 }
 
-static void info_free(scope_info *s)
-{
-	hall_schedule_destroy(s->sch);
-	s->sch = NULL;
-}
+typedef struct fleet_ctx {
+	hall_console *c;
+	int64_t now;
+	cJSON *arr;
+	const char *only;
+	scope_info spare;   /* out of memory for the kept ones: loaded here, good until the next */
+} fleet_ctx;
 
-/* The cached info of (kind, scope) for shared scopes; kiosk scopes go to *tmp. */
-static const scope_info *info_get(fleet_ctx *f, const char *kind, const char *scope, scope_info *tmp)
+/* What is pushed to (kind, scope): kept, else loaded and kept. The answer is good until
+ * the next call (it may be the spare). */
+static const scope_info *info_get(fleet_ctx *f, const char *kind, const char *scope)
 {
-	if (strncmp(scope, "kiosk:", 6) == 0) {
-		info_load(f->c->store, kind, scope, tmp);
-		return tmp;
+	console_desired *d = f->c->desired;
+	char key[sizeof ((desired_entry *)0)->key];
+	snprintf(key, sizeof key, "%s %s", kind, scope);
+	if (d->cap) {
+		const desired_entry *e = slot_of(d, key);
+		if (e->key[0])
+			return e->info ? e->info : &NOTHING_PUSHED;
 	}
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->cache[i].kind, kind) == 0 && strcmp(f->cache[i].scope, scope) == 0)
-			return &f->cache[i];
-	if (f->n == SCOPE_CACHE) {
-		info_load(f->c->store, kind, scope, tmp);
-		return tmp;
+	hall_schedule_destroy(f->spare.sch);
+	info_load(f->c->store, kind, scope, &f->spare);
+	scope_info *keep = NULL;
+	if (desired_room(d) != 0 || (f->spare.have && !(keep = malloc(sizeof *keep))))
+		return &f->spare;
+	if (keep) {
+		*keep = f->spare;
+		f->spare.sch = NULL; /* now the kept one's */
 	}
-	info_load(f->c->store, kind, scope, &f->cache[f->n]);
-	return &f->cache[f->n++];
+	desired_entry *e = slot_of(d, key);
+	snprintf(e->key, sizeof e->key, "%s", key);
+	e->info = keep;
+	d->n++;
+	return keep ? keep : &NOTHING_PUSHED;
 }
 
 /* The most specific scope with something pushed for this kiosk: kiosk, group, all. */
 typedef struct resolved {
-	scope_info tmp;
 	const scope_info *s;       /* NULL when nothing anywhere */
 	const char *scope_kind;    /* "kiosk", "group", "all" */
 } resolved;
@@ -103,30 +179,30 @@ static void resolve(fleet_ctx *f, const char *kind, const hall_store_kiosk *k, r
 	char scope[HALL_SCOPE_BUF];
 	memset(r, 0, sizeof *r);
 	snprintf(scope, sizeof scope, "kiosk:%s", k->id);
-	const scope_info *s = info_get(f, kind, scope, &r->tmp);
+	const scope_info *s = info_get(f, kind, scope);
 	if (s->have) {
 		r->s = s;
 		r->scope_kind = "kiosk";
 		return;
 	}
-	info_free(&r->tmp);
 	if (k->group[0]) {
 		snprintf(scope, sizeof scope, "group:%s", k->group);
-		s = info_get(f, kind, scope, &r->tmp);
+		s = info_get(f, kind, scope);
 		if (s->have) {
 			r->s = s;
 			r->scope_kind = "group";
 			return;
 		}
 	}
-	s = info_get(f, kind, "all", &r->tmp);
+	s = info_get(f, kind, "all");
 	if (s->have) {
 		r->s = s;
 		r->scope_kind = "all";
 	}
 }
 
-/* Which scope's push does the version the kiosk holds come from? */
+/* Which scope's push does the version the kiosk holds come from? *pack is good until the
+ * next info_get (the row copies it at once). */
 static const char *showing_scope(fleet_ctx *f, const hall_store_kiosk *k, const char **pack)
 {
 	char scopes[3][HALL_SCOPE_BUF];
@@ -140,18 +216,11 @@ static const char *showing_scope(fleet_ctx *f, const hall_store_kiosk *k, const 
 	snprintf(scopes[1], HALL_SCOPE_BUF, "group:%s", k->group);
 	snprintf(scopes[2], HALL_SCOPE_BUF, "all");
 	for (int i = 0; i < 3; i++) {
-		scope_info tmp;
 		if (i == 1 && !k->group[0])
 			continue;
-		const scope_info *s = info_get(f, "content", scopes[i], &tmp);
-		bool match = s->have && s->version == k->content_version;
-		static _Thread_local char pack_buf[HALL_STR_BUF];
-		if (match)
-			snprintf(pack_buf, sizeof pack_buf, "%s", s->pack);
-		if (s == &tmp)
-			info_free(&tmp);
-		if (match) {
-			*pack = pack_buf;
+		const scope_info *s = info_get(f, "content", scopes[i]);
+		if (s->have && s->version == k->content_version) {
+			*pack = s->pack;
 			return names[i];
 		}
 	}
@@ -193,7 +262,6 @@ static cJSON *kiosk_json(fleet_ctx *f, const hall_store_kiosk *k)
 	cJSON_AddNumberToObject(wanted, "version", r.s ? (double)r.s->version : 0);
 	add_opt_str(wanted, "pack", r.s ? r.s->pack : "default");
 	cJSON_AddBoolToObject(o, "pending", r.s && r.s->version != k->content_version);
-	info_free(&r.tmp);
 
 	resolve(f, "notice", k, &r);
 	if (r.s && (r.s->notice.until < 0 || r.s->notice.until > f->now)) {
@@ -211,7 +279,6 @@ static cJSON *kiosk_json(fleet_ctx *f, const hall_store_kiosk *k)
 		cJSON_AddBoolToObject(n, "shown", r.s->version <= k->notice_version);
 	} else
 		cJSON_AddNullToObject(o, "notice");
-	info_free(&r.tmp);
 
 	resolve(f, "schedule", k, &r);
 	hall_schedule_result sr;
@@ -219,7 +286,6 @@ static cJSON *kiosk_json(fleet_ctx *f, const hall_store_kiosk *k)
 		cJSON_AddBoolToObject(o, "open", sr.open);
 	else
 		cJSON_AddBoolToObject(o, "open", true); /* no schedule: the hall counts as always open */
-	info_free(&r.tmp);
 
 	cJSON_AddNumberToObject(o, "schedule_version", (double)k->schedule_version);
 	cJSON_AddNumberToObject(o, "notice_version", (double)k->notice_version);
@@ -253,11 +319,10 @@ static int add_kiosk(void *user, const hall_store_kiosk *k)
 	return 0;
 }
 
-static void fleet_ctx_free(fleet_ctx *f)
+static int newest_history(void *user, const hall_store_history *h)
 {
-	for (size_t i = 0; i < f->n; i++)
-		info_free(&f->cache[i]);
-	f->n = 0;
+	*(int64_t *)user = h->id;
+	return 1;
 }
 
 cJSON *console__fleet_json(hall_console *c, const char *only_id)
@@ -274,17 +339,26 @@ cJSON *console__fleet_json(hall_console *c, const char *only_id)
 	f->arr = arr;
 	f->only = only_id;
 	pthread_mutex_lock(&c->lock);
-	hall_err rc;
-	if (only_id) {
-		/* One kiosk (the live stream's changed rows): a lookup, not a scan of the fleet. */
-		hall_store_kiosk k;
-		rc = hall_store_kiosk_get(c->store, only_id, &k, NULL);
-		if (rc == HALL_OK)
-			add_kiosk(f, &k);
-	} else
-		rc = hall_store_each_kiosk(c->store, add_kiosk, f, NULL);
-	fleet_ctx_free(f);
+	hall_err rc = HALL_ERR_NOMEM;
+	int64_t mark = 0;
+	if (c->desired || (c->desired = calloc(1, sizeof *c->desired))) {
+		if (hall_store_each_history(c->store, NULL, NULL, 1, newest_history, &mark, NULL) != HALL_OK)
+			mark = -1; /* unreadable: nothing kept from an earlier build can be trusted */
+		if (mark != c->desired->mark || mark < 0) {
+			desired_clear(c->desired); /* an action since: what is pushed where may have moved */
+			c->desired->mark = mark;
+		}
+		if (only_id) {
+			/* One kiosk (the live stream's changed rows): a lookup, not a scan of the fleet. */
+			hall_store_kiosk k;
+			rc = hall_store_kiosk_get(c->store, only_id, &k, NULL);
+			if (rc == HALL_OK)
+				add_kiosk(f, &k);
+		} else
+			rc = hall_store_each_kiosk(c->store, add_kiosk, f, NULL);
+	}
 	pthread_mutex_unlock(&c->lock);
+	hall_schedule_destroy(f->spare.sch);
 	free(f);
 	if (rc != HALL_OK) {
 		cJSON_Delete(arr);
@@ -378,12 +452,6 @@ static int collect_sig(void *user, const hall_store_kiosk *k)
 	n[s->n_sigs].hash = row_hash(k);
 	s->n_sigs++;
 	return 0;
-}
-
-static int newest_history(void *user, const hall_store_history *h)
-{
-	*(int64_t *)user = h->id;
-	return 1;
 }
 
 /* Compare the fleet with what was sent; queue a "fleet" event (everything) the first time

@@ -605,6 +605,7 @@ void hall_console_stop(hall_console *c)
 	for (size_t i = 0; c->gz_assets && hall_console_assets[i].name; i++)
 		free(c->gz_assets[i].data);
 	free(c->gz_assets);
+	console__fleet_free(c);
 	free(c->cert_pem);
 	if (c->key_pem)
 		sodium_memzero(c->key_pem, strlen(c->key_pem));

@@ -85,6 +85,8 @@ typedef struct console_action {
 } console_action;
 void console__action_free(console_action *a);
 
+typedef struct console_desired console_desired; /* console_fleet.c */
+
 typedef struct console_gz_asset {
 	char *data;                                /* NULL: sent as it is */
 	size_t len;
@@ -107,6 +109,7 @@ struct hall_console {
 	volatile int stopping;
 	int64_t last_sweep;                        /* monotonic ms of the last uploads sweep */
 	console_gz_asset *gz_assets;               /* hall_console_assets' gzip, same order; written at start */
+	console_desired *desired;                  /* what is pushed where, kept between fleet builds */
 };
 
 /* One request, as the API sees it. */
@@ -192,7 +195,11 @@ void console__gz_free(console_gz *g);
 #define CONSOLE_GZIP_MIN 1024
 
 /* Fleet. */
+/* The fleet's rows (every kiosk, or only_id's) as a JSON array (the caller deletes it);
+ * NULL when the store failed or out of memory. Takes the lock. */
 cJSON *console__fleet_json(hall_console *c, const char *only_id);
+/* What console__fleet_json keeps between builds (lock not needed: the console stopped). */
+void console__fleet_free(hall_console *c);
 void console__fleet_stream(console_req *q, console_resp *r);
 
 /* Jobs: run the action (taken: freed when done, or at once when it cannot start) on a

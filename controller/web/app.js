@@ -13,7 +13,7 @@ const T = {
     slowed: '실패가 이어져 잠시 기다렸습니다.',
     online: '연결됨', offline: '끊김', open: '운영 중', closed: '운영 종료', showing: '표시 중', from: '출처',
     scope_all: '전체', scope_group: '그룹', scope_kiosk: '개별 지정', scope_default: '기본 콘텐츠', scope_unknown: '이전 배포',
-    version: '버전', pack: '팩', notice: '공지', none: '없음', lastSeen: '마지막 연락', render: '화면 그리기', renderOk: '정상', renderSlow: '느림', renderBad: '매우 느림 (끊겨 보임)', slowest: '가장 느린 1% 프레임', broker: '브로커', lastError: '마지막 오류',
+    version: '버전', pack: '팩', notice: '공지', none: '없음', lastSeen: '마지막 연락', render: '화면 그리기', renderOk: '정상', renderSlow: '느림', renderBad: '매우 느림 (끊겨 보임)', renderFew: '아직 측정 전 (그린 프레임이 적음)', slowest: '가장 느린 1% 프레임', broker: '브로커', lastError: '마지막 오류',
     unrecorded: '기록 못 한 이벤트', helpCalls: '직원 호출', alert: '경보', ack: '확인 처리', shot: '화면 캡처',
     shotTaken: '캡처를 요청했습니다.', pending: '적용 대기', group: '그룹', kiosks: '키오스크', kiosk: '키오스크',
     notKnown: '알 수 없음', total: '전체', alerts: '경보',
@@ -50,6 +50,9 @@ const T = {
     forbidden: '이 작업을 할 권한이 없습니다.', error: '오류', cancel: '취소', ok: '확인', confirm: '확인',
     sureAll: '전체 화면에 적용됩니다. 계속할까요?', stale: '자료가 오래되었을 수 있습니다', liveOn: '실시간',
     noKiosks: '아직 연락한 키오스크가 없습니다.', yes: '예', no: '아니오', signedInAs: (u, r) => `${u} (${r})`,
+    badTime: '시각은 24시간제 HH:MM으로 넣으세요 (예: 09:00, 18:30).', badEnd: '끝 시각은 24시간제 HH:MM으로 넣으세요 (00:00~24:00, 예: 18:30).',
+    badDate: '날짜는 YYYY-MM-DD로 넣으세요 (예: 2026-12-07).', badDateTime: '날짜와 시각은 YYYY-MM-DD HH:MM (24시간제)으로 넣으세요 (예: 2026-12-07 18:00).',
+    schedEditor: '일정 편집',
   },
   en: {
     title: 'Citizen Hall console', skip: 'Skip to content', switchLang: '한국어', switchLangLabel: '한국어로 보기',
@@ -60,7 +63,7 @@ const T = {
     slowed: 'After repeated failures you had to wait.',
     online: 'online', offline: 'offline', open: 'open', closed: 'closed', showing: 'Showing', from: 'from',
     scope_all: 'all', scope_group: 'its group', scope_kiosk: 'its own override', scope_default: 'built-in pack', scope_unknown: 'an earlier push',
-    version: 'version', pack: 'pack', notice: 'Notice', none: 'none', lastSeen: 'Last seen', render: 'Drawing', renderOk: 'normal', renderSlow: 'slow', renderBad: 'very slow (visibly stutters)', slowest: 'slowest 1% of frames', broker: 'Broker', lastError: 'Last error',
+    version: 'version', pack: 'pack', notice: 'Notice', none: 'none', lastSeen: 'Last seen', render: 'Drawing', renderOk: 'normal', renderSlow: 'slow', renderBad: 'very slow (visibly stutters)', renderFew: 'not enough frames yet', slowest: 'slowest 1% of frames', broker: 'Broker', lastError: 'Last error',
     unrecorded: 'Unrecorded events', helpCalls: 'Help calls', alert: 'Alert', ack: 'Acknowledge', shot: 'Screenshot',
     shotTaken: 'Screenshot requested.', pending: 'pending', group: 'Group', kiosks: 'Kiosks', kiosk: 'Kiosk',
     notKnown: 'not known', total: 'Total', alerts: 'Alerts',
@@ -97,6 +100,9 @@ const T = {
     forbidden: 'You may not do this.', error: 'Error', cancel: 'Cancel', ok: 'OK', confirm: 'Confirm',
     sureAll: 'This goes to every screen. Go on?', stale: 'data may be stale', liveOn: 'live',
     noKiosks: 'No kiosk has reported yet.', yes: 'yes', no: 'no', signedInAs: (u, r) => `${u} (${r})`,
+    badTime: 'Enter the time as 24-hour HH:MM (e.g. 09:00, 18:30).', badEnd: 'Enter the end as 24-hour HH:MM (00:00 to 24:00, e.g. 18:30).',
+    badDate: 'Enter the date as YYYY-MM-DD (e.g. 2026-12-07).', badDateTime: 'Enter the date and time as YYYY-MM-DD HH:MM, 24-hour (e.g. 2026-12-07 18:00).',
+    schedEditor: 'Edit a schedule',
   },
 };
 
@@ -108,7 +114,7 @@ const PAGES = [
   ['fleet', 1], ['content', 3], ['schedules', 3], ['notices', 2], ['commands', 2], ['reports', 1], ['history', 1], ['accounts', 4],
 ];
 
-const S = { lang: localStorage.getItem('lang') === 'en' ? 'en' : 'ko', me: null, csrf: null, kiosks: new Map(), es: null, timers: [], renderGen: 0 };
+const S = { lang: localStorage.getItem('lang') === 'en' ? 'en' : 'ko', me: null, csrf: null, kiosks: new Map(), drawn: new Map(), es: null, timers: [], renderGen: 0 };
 const t = (k) => T[S.lang][k] ?? k;
 const $ = (sel, root = document) => root.querySelector(sel);
 /* Disclosures marked wide-open are open on a wide screen and closed on a phone, and follow
@@ -168,6 +174,75 @@ function localDay(offsetDays = 0, time = false) {
 }
 
 function can(rank) { return S.me && ROLE_RANK[S.me.role] >= rank; }
+
+/* Times and dates are text fields in 24-hour HH:MM and YYYY-MM-DD, whatever the browser's
+ * own locale: a time input drew "09:00 AM" and a date input "12/07/2026" on an English
+ * browser even on the Korean page, and the hall's staff read 24-hour times and dates year
+ * first. What a person types loosely ("9:00", "0900", "2026.12.7") is written back in the
+ * canonical form when the field is left; anything else gets a message in the page's
+ * language from the form's own check (never the browser's, which speaks its locale). */
+function normTime(v, end = false) {
+  const m = /^\s*(\d{1,2})\s*[:.]?\s*(\d{2})\s*$/.exec(v || '');
+  if (!m) return null;
+  const hh = Number(m[1]), mm = Number(m[2]);
+  if (mm > 59 || hh > 24 || (hh === 24 && (mm || !end))) return null;
+  return `${String(hh).padStart(2, '0')}:${m[2]}`;
+}
+
+function normDate(v) {
+  const m = /^\s*(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\s*\.?\s*$/.exec(v || '');
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/* "YYYY-MM-DD HH:MM" (a T between also does) as the API's "YYYY-MM-DDTHH:MM". */
+function normDateTime(v) {
+  const m = /^\s*(\S+?)\.?\s*(?:T|\s)\s*(\d{1,2}\s*[:.]?\s*\d{2})\s*$/.exec(v || '');
+  const d = m && normDate(m[1]), tm = m && normTime(m[2]);
+  return d && tm ? `${d}T${tm}` : null;
+}
+
+const FORMATS = {
+  time: { norm: (v) => normTime(v), show: (x) => x, placeholder: 'HH:MM', size: 5 },
+  end: { norm: (v) => normTime(v, true), show: (x) => x, placeholder: 'HH:MM', size: 5 },
+  date: { norm: normDate, show: (x) => x, placeholder: 'YYYY-MM-DD', size: 10 },
+  datetime: { norm: normDateTime, show: (x) => x.replace('T', ' '), placeholder: 'YYYY-MM-DD HH:MM', size: 16 },
+};
+
+/* A text field for a time, end time, date or date and time (FORMATS); attrs as h() takes
+ * them (value may be canonical: a date-time shows with a space). */
+function fmtInput(kind, attrs) {
+  const f = FORMATS[kind];
+  const value = attrs.value ? f.show(attrs.value) : attrs.value;
+  return h('input', { type: 'text', inputmode: kind === 'datetime' ? 'text' : 'numeric', autocomplete: 'off', spellcheck: 'false',
+    placeholder: f.placeholder, class: 'fmt-' + kind, 'data-format': kind, size: f.size + 2, ...attrs, value,
+    onchange: (e) => {
+      const n = f.norm(e.target.value);
+      if (n && f.show(n) !== e.target.value) { e.target.value = f.show(n); e.target.dispatchEvent(new Event('input', { bubbles: true })); }
+    } });
+}
+
+/* The canonical value of a fmtInput, or null (marked, with the message in the form's
+ * error line err, focused) when it does not read as one; empty gives ''. */
+function fmtValue(input, err) {
+  const kind = input.dataset.format;
+  const v = input.value.trim();
+  input.removeAttribute('aria-invalid');
+  if (!v) return '';
+  const n = FORMATS[kind].norm(v);
+  if (n) return n;
+  input.setAttribute('aria-invalid', 'true');
+  if (err) {
+    err.textContent = t(kind === 'date' ? 'badDate' : kind === 'datetime' ? 'badDateTime' : kind === 'end' ? 'badEnd' : 'badTime');
+    if (err.id) input.setAttribute('aria-describedby', err.id);
+  }
+  input.focus();
+  return null;
+}
+
 
 /* ---------------------------------------------------------------- chrome */
 
@@ -294,43 +369,53 @@ function noticeText(n) {
 /* The kiosk's render health in words a facility person reads: from how long the slowest
  * 1 % of its drawn frames took (frame_p99_ms; a still screen keeps the last measure), not
  * its frame rate, which is low whenever nothing moves. 50 ms is 20 frames a second while
- * something moves (stutter shows below that); 200 ms is as slow as a touch may answer. */
-function renderHealth(k) {
+ * something moves (stutter shows below that); 200 ms is as slow as a touch may answer.
+ * A kiosk that has not drawn enough frames to measure yet says so (it reports a figure
+ * only over enough frames, kiosk/main.c), rather than a dash that reads as unknown. */
+function renderHealthHTML(k) {
   const p = k.frame_p99_ms;
-  if (p == null) return h('span', { title: k.fps == null ? null : `${k.fps.toFixed(1)} fps` }, '–');
+  const tip = k.fps == null ? '' : ` title="${k.fps.toFixed(1)} fps"`;
+  if (p == null) return k.online ? `<span class="note" data-render="few"${tip}>${esc(t('renderFew'))}</span>` : `<span${tip}>–</span>`;
   const [cls, word] = p <= 50 ? ['ok', t('renderOk')] : p <= 200 ? ['warn', t('renderSlow')] : ['bad', t('renderBad')];
-  return h('span', { class: cls, 'data-render': cls, title: k.fps == null ? null : `${k.fps.toFixed(1)} fps` },
-    `${word} (${t('slowest')} ${p < 10 ? p.toFixed(1) : Math.round(p)} ms)`);
+  return `<span class="${cls}" data-render="${cls}"${tip}>${esc(word)} (${esc(t('slowest'))} ${p < 10 ? p.toFixed(1) : Math.round(p)} ms)</span>`;
 }
 
-function kioskCard(k) {
-  const id = 'k-' + k.id;
-  const status = h('span', { class: 'badge ' + (k.online ? 'ok' : 'bad') }, k.online ? t('online') : t('offline'));
-  const openB = h('span', { class: 'badge ' + (k.open ? 'ok' : 'warn') }, k.open ? t('open') : t('closed'));
+const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (v) => String(v).replace(/[&<>"']/g, (c) => ESC[c]);
+
+/* A kiosk's card as HTML text: a thousand cards are parsed by the browser in one go
+ * (innerHTML) rather than built node by node (30,000 createElement calls took most of the
+ * fleet page's load under load). Every value is escaped; the buttons are answered by one
+ * listener on the list (fleetClick). */
+function cardHTML(k) {
+  const id = esc('k-' + k.id);
   const rows = [
-    [t('showing'), `${k.showing.pack || t('notKnown')} · ${t('version')} ${k.showing.version} · ${t('from')} ${scopeText(k.showing.scope)}`
-      + (k.pending ? ` (${t('pending')}: ${t('version')} ${k.wanted.version})` : '')],
-    [t('group'), k.group || '–'],
-    [t('notice'), noticeText(k.notice)],
-    [t('lastSeen'), fmtTime(k.last_seen)],
-    [t('render'), renderHealth(k)],
-    k.broker ? [t('broker'), k.broker] : null,
-    [t('lastError'), k.last_error || t('none')],
-    [t('unrecorded'), k.unrecorded == null ? '–' : k.unrecorded],
-    [t('helpCalls'), k.help_calls],
+    [t('showing'), esc(`${k.showing.pack || t('notKnown')} · ${t('version')} ${k.showing.version} · ${t('from')} ${scopeText(k.showing.scope)}`
+      + (k.pending ? ` (${t('pending')}: ${t('version')} ${k.wanted.version})` : ''))],
+    [t('group'), esc(k.group || '–')],
+    [t('notice'), esc(noticeText(k.notice))],
+    [t('lastSeen'), esc(fmtTime(k.last_seen))],
+    [t('render'), renderHealthHTML(k)],
+    k.broker ? [t('broker'), esc(k.broker)] : null,
+    [t('lastError'), esc(k.last_error || t('none'))],
+    [t('unrecorded'), k.unrecorded == null ? '–' : esc(k.unrecorded)],
+    [t('helpCalls'), esc(k.help_calls)],
+    k.alert ? [t('alert'), esc(k.alert_reason || '')] : null,
   ];
-  if (k.alert) rows.push([t('alert'), k.alert_reason || '']);
-  rows.splice(0, rows.length, ...rows.filter(Boolean));
-  const actions = h('div', { class: 'row' });
-  if (can(2) && (k.alert || k.help_calls > 0))
-    actions.append(h('button', { type: 'button', class: 'ghost', onclick: () => ackAlert(k.id) }, `${t('ack')}`));
-  if (can(2))
-    actions.append(h('button', { type: 'button', class: 'ghost', onclick: () => takeShot(k.id) }, t('shot')));
-  const shot = h('div', { id: 'shot-' + k.id });
-  return h('article', { class: 'card' + (k.alert || !k.online ? ' alert' : ''), id, 'aria-labelledby': id + '-h' },
-    h('h2', { id: id + '-h' }, h('span', {}, k.id), status, openB),
-    h('dl', {}, rows.map(([a, b]) => [h('dt', {}, a), h('dd', {}, b)])),
-    actions, shot);
+  let acts = '';
+  if (can(2) && (k.alert || k.help_calls > 0)) acts += `<button type="button" class="ghost" data-act="ack" data-id="${esc(k.id)}">${esc(t('ack'))}</button>`;
+  if (can(2)) acts += `<button type="button" class="ghost" data-act="shot" data-id="${esc(k.id)}">${esc(t('shot'))}</button>`;
+  return `<article class="card${k.alert || !k.online ? ' alert' : ''}" id="${id}" aria-labelledby="${id}-h">`
+    + `<h2 id="${id}-h"><span>${esc(k.id)}</span><span class="badge ${k.online ? 'ok' : 'bad'}">${esc(k.online ? t('online') : t('offline'))}</span>`
+    + `<span class="badge ${k.open ? 'ok' : 'warn'}">${esc(k.open ? t('open') : t('closed'))}</span></h2>`
+    + `<dl>${rows.filter(Boolean).map(([a, b]) => `<dt>${esc(a)}</dt><dd>${b}</dd>`).join('')}</dl>`
+    + `<div class="row">${acts}</div><div id="shot-${esc(k.id)}"></div></article>`;
+}
+
+function fleetClick(e) {
+  const b = e.target.closest('button[data-act]');
+  if (!b) return;
+  if (b.dataset.act === 'ack') ackAlert(b.dataset.id); else takeShot(b.dataset.id);
 }
 
 async function ackAlert(id) {
@@ -365,13 +450,17 @@ function fleetSummary() {
     h('div', {}, h('strong', {}, hc), t('helpCalls')));
 }
 
-/* Put one kiosk's card in place (kept when nothing in it changed, and its screenshot kept). */
+/* Put one kiosk's card in place (kept when nothing in it changed, and its screenshot kept).
+ * S.drawn holds the kiosk each card was drawn from: compared only when a card may change,
+ * never for the thousand cards of a first load. */
 function placeCard(list, k) {
   const old = document.getElementById('k-' + k.id);
-  const sig = JSON.stringify(k) + S.lang;
-  if (old && old.dataset.sig === sig) return;
-  const card = kioskCard(k);
-  card.dataset.sig = sig;
+  const was = S.drawn.get(k.id);
+  if (old && was && (was === k || JSON.stringify(was) === JSON.stringify(k))) return;
+  S.drawn.set(k.id, k);
+  const tpl = document.createElement('template');
+  tpl.innerHTML = cardHTML(k);
+  const card = tpl.content.firstElementChild;
   if (old) {
     const img = old.querySelector('img');
     if (img) card.querySelector('#shot-' + CSS.escape(k.id)).append(img);
@@ -379,44 +468,63 @@ function placeCard(list, k) {
   } else list.append(card);
 }
 
+/* ids are ASCII: byte order, as the controller sends them (localeCompare costs ~0.1 s for
+ * a thousand under load) */
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /* The whole fleet (first load, a "fleet" event), or one kiosk (a "kiosk" event): a fleet of
  * a thousand screens sends a few changes a second, each redraws one card. */
 function drawFleet(onlyId) {
   const list = $('#fleet-list');
   if (!list) return;
   $('#fleet-summary')?.replaceWith(fleetSummary());
-  /* ids are ASCII: byte order, as the controller sends them (localeCompare costs ~0.1 s
-   * for a thousand under load) */
-  const kids = [...S.kiosks.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!S.loaded) return;
-  if (!kids.length) { list.replaceChildren(h('p', {}, t('noKiosks'))); return; }
+  if (!S.kiosks.size) { list.replaceChildren(h('p', {}, t('noKiosks'))); return; }
   if (onlyId) {
-    /* One kiosk changed: its card, if drawn; while the cards are still being drawn in
-     * slices, the slices draw it (they read S.kiosks as they go): never a restart, which
-     * under a fleet's steady changes would never end. A kiosk new to the page is added. */
+    /* One kiosk changed: its card, if drawn; while the cards are still being drawn, the
+     * second step draws it (it reads S.kiosks): never a restart, which under a fleet's
+     * steady changes would never end. A kiosk new to the page is added in order. */
     if (document.getElementById('k-' + onlyId)) placeCard(list, S.kiosks.get(onlyId));
-    else if (!S.drawing) { placeCard(list, S.kiosks.get(onlyId)); orderCards(list, kids); }
+    else if (!S.drawing) { placeCard(list, S.kiosks.get(onlyId)); orderCards(list, [...S.kiosks.values()].sort(byId)); }
     return;
   }
+  const kids = [...S.kiosks.values()].sort(byId);
   const seen = new Set(kids.map((k) => 'k-' + k.id));
   if (list.firstElementChild && !list.firstElementChild.id) list.replaceChildren();
   for (const el of [...list.children]) if (el.id && !seen.has(el.id)) el.remove();
-  /* The first screenful at once, the rest in slices between frames: the page answers while
-   * a thousand cards are drawn. */
   const gen = (S.drawGen = (S.drawGen || 0) + 1);
+  if (list.firstElementChild) {
+    /* A later "fleet" event (after a staff action): only the cards that changed are
+     * redrawn, so focus, scroll and screenshots in the others stay. */
+    S.drawing = false;
+    for (const k of kids) placeCard(list, k);
+    orderCards(list, kids);
+    return;
+  }
+  /* The first load: the first screenful parsed at once and painted, then every other card
+   * in one more parse. Each is one innerHTML of the cards' text (see cardHTML). */
   S.drawing = true;
-  const slice = (from) => {
+  S.drawn = new Map();
+  const html = (from, to) => kids.slice(from, to).map((k) => {
+    const cur = S.kiosks.get(k.id) || k;
+    S.drawn.set(cur.id, cur);
+    return cardHTML(cur);
+  }).join('');
+  list.innerHTML = html(0, FIRST_CARDS);
+  performance.mark('fleet-first-screen'); /* bench/console reads these marks */
+  const rest = () => {
     if (gen !== S.drawGen || !list.isConnected) return;
-    /* Slices short enough (~20 ms on a loaded 2-core machine) that the browser paints the
-     * first screen between them rather than after the next slice. */
-    const end = Math.min(kids.length, from + (from ? 60 : 40));
-    for (let i = from; i < end; i++) placeCard(list, S.kiosks.get(kids[i].id) || kids[i]);
-    if (!from) performance.mark('fleet-first-screen'); /* bench/console reads these marks */
-    if (end < kids.length) setTimeout(() => slice(end), 0);
-    else { S.drawing = false; orderCards(list, kids); performance.mark('fleet-all-cards'); }
+    if (kids.length > FIRST_CARDS) list.insertAdjacentHTML('beforeend', html(FIRST_CARDS));
+    S.drawing = false;
+    performance.mark('fleet-all-cards');
   };
-  slice(0);
+  /* After the first screen is painted (the next frame), not before; a hidden tab gets no
+   * frames, so then at once. */
+  if (document.hidden || kids.length <= FIRST_CARDS) rest();
+  else requestAnimationFrame(() => setTimeout(rest, 0));
 }
+
+const FIRST_CARDS = 40; /* more than a 1366x768 screen (or a phone) shows */
 
 function orderCards(list, kids) {
   /* Keep the cards in id order (a new kiosk was appended at the end). */
@@ -428,17 +536,24 @@ function orderCards(list, kids) {
  * fleet's JSON on the controller, not a GET and then the stream's own), then one event per
  * changed kiosk. Events that come before the page is drawn are kept in S.kiosks. */
 function openStream() {
+  performance.mark('fleet-stream-open');
   const es = new EventSource('/api/v1/stream');
-  es.addEventListener('fleet', (e) => { const d = JSON.parse(e.data); S.kiosks = new Map(d.kiosks.map((k) => [k.id, k])); S.loaded = true; drawFleet(); });
+  es.addEventListener('fleet', (e) => {
+    performance.mark('fleet-data');
+    const d = JSON.parse(e.data);
+    S.kiosks = new Map(d.kiosks.map((k) => [k.id, k]));
+    S.loaded = true;
+    drawFleet();
+  });
   es.addEventListener('kiosk', (e) => { const k = JSON.parse(e.data); S.kiosks.set(k.id, k); drawFleet(k.id); });
   es.onerror = () => { const b = $('#live-badge'); if (b) { b.className = 'badge warn'; b.textContent = t('stale'); } };
-  es.onopen = () => { const b = $('#live-badge'); if (b) { b.className = 'badge ok'; b.textContent = t('liveOn'); } };
+  es.onopen = () => { performance.mark('fleet-stream-headers'); const b = $('#live-badge'); if (b) { b.className = 'badge ok'; b.textContent = t('liveOn'); } };
   return es;
 }
 
 async function pageFleet(main) {
   main.append(h('h1', {}, t('fleet'), ' ', h('span', { class: 'badge ok', id: 'live-badge' }, t('liveOn'))),
-    fleetSummary(), h('div', { class: 'cards', id: 'fleet-list', 'aria-live': 'off' }, h('p', {}, t('loading'))));
+    fleetSummary(), h('div', { class: 'cards', id: 'fleet-list', 'aria-live': 'off', onclick: fleetClick }, h('p', {}, t('loading'))));
   if (!S.es) { S.loaded = false; S.es = openStream(); }
   else if (S.loaded) drawFleet(); /* the early stream's fleet came while /me was asked */
 }
@@ -496,7 +611,7 @@ function stateClass(s) { return s === 'applied' ? 'ok' : s === 'rejected' ? 'bad
 async function pageNotices(main) {
   const kiosks = await loadKiosks();
   const langs = [['ko', '한국어'], ['en', 'English'], ['zh-Hans', '简体中文'], ['zh-Hant', '繁體中文'], ['ja', '日本語']];
-  const err = h('p', { class: 'error', role: 'alert' });
+  const err = h('p', { class: 'error', role: 'alert', id: 'notice-error' });
   const box = h('div', { id: 'notice-progress' });
   const form = h('form', { id: 'notice-form' },
     h('fieldset', {}, h('legend', {}, t('noticeTitle')),
@@ -505,7 +620,7 @@ async function pageNotices(main) {
       h('select', { id: 'notice-level' }, h('option', { value: 'info' }, t('info')), h('option', { value: 'urgent' }, t('urgent'))),
       langs.map(([code, name]) => [h('label', { for: 'notice-' + code }, `${t('textIn')} (${name})`),
         h('textarea', { id: 'notice-' + code, lang: code, maxlength: 500 })]),
-      h('label', { for: 'notice-until' }, t('until')), h('input', { id: 'notice-until', type: 'datetime-local' }),
+      h('label', { for: 'notice-until' }, t('until')), fmtInput('datetime', { id: 'notice-until' }),
       err,
       h('div', { class: 'row' }, h('button', { type: 'submit', id: 'notice-raise' }, t('raise')),
         h('button', { type: 'button', class: 'ghost', id: 'notice-clear', onclick: () => sendNotice(true) }, t('takeDown')))));
@@ -518,8 +633,9 @@ async function pageNotices(main) {
       body.level = $('#notice-level').value;
       body.text = {};
       for (const [code] of langs) { const v = $('#notice-' + code).value.trim(); if (v) body.text[code] = v; }
-      const u = $('#notice-until').value;
-      if (u) body.until = u.slice(0, 16);
+      const u = fmtValue($('#notice-until'), err);
+      if (u === null) return;
+      if (u) body.until = u;
     }
     const r = await api('POST', clear ? '/notices/clear' : '/notices', body);
     if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
@@ -560,13 +676,13 @@ async function pageCommands(main) {
 /* ---------------------------------------------------------------- reports */
 
 async function pageReports(main) {
-  const err = h('p', { class: 'error', role: 'alert' });
+  const err = h('p', { class: 'error', role: 'alert', id: 'report-error' });
   const out = h('div', { id: 'report-out' });
   const day = localDay();
   const form = h('form', { id: 'report-form', class: 'no-print' },
     h('div', { class: 'row' },
-      h('div', {}, h('label', { for: 'report-from' }, t('fromDay')), h('input', { id: 'report-from', type: 'date', value: day })),
-      h('div', {}, h('label', { for: 'report-to' }, t('toDay')), h('input', { id: 'report-to', type: 'date', value: day }))),
+      h('div', {}, h('label', { for: 'report-from' }, t('fromDay')), fmtInput('date', { id: 'report-from', value: day })),
+      h('div', {}, h('label', { for: 'report-to' }, t('toDay')), fmtInput('date', { id: 'report-to', value: day }))),
     err,
     h('div', { class: 'row' }, h('button', { type: 'submit', id: 'report-show' }, t('show')),
       h('button', { type: 'button', class: 'ghost', onclick: () => window.print() }, t('print')),
@@ -577,6 +693,7 @@ async function pageReports(main) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     err.textContent = '';
+    if (fmtValue($('#report-from'), err) === null || fmtValue($('#report-to'), err) === null) return;
     const r = await api('GET', '/report?' + q() + '&format=json');
     if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
     out.replaceChildren(...reportView(r.data).filter((x) => x != null)); /* replaceChildren writes a null as "null" */
@@ -879,14 +996,15 @@ function atView(a) {
 
 /* A form of fields, a message line and a result box: the week and at-time queries share it. */
 function queryForm(id, legend, fields, button, run) {
-  const err = h('p', { class: 'error', role: 'alert' });
+  const err = h('p', { class: 'error', role: 'alert', id: id + '-error' });
   const out = h('div', { id: id + '-out', 'aria-live': 'polite' });
   const form = h('form', { id }, h('fieldset', {}, h('legend', {}, legend), fields, err,
     h('div', { class: 'row' }, h('button', { type: 'submit', id: id + '-go' }, button))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     err.textContent = '';
-    const r = await run();
+    const r = await run(err);
+    if (!r) return; /* a field did not read: run said so */
     if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
     out.replaceChildren(...[r.view(r.data)].flat().filter((x) => x != null));
   });
@@ -898,9 +1016,11 @@ async function pageSchedules(main) {
   const editor = can(3) ? scheduleEditor(kiosks) : null;
   const [weekForm, weekOut] = queryForm('week-form', t('weekTitle'), [
     h('label', { for: 'week-to' }, t('target')), targetSelect('week-to', kiosks),
-    h('label', { for: 'week-from' }, t('fromDay')), h('input', { id: 'week-from', type: 'date', value: localDay() })],
-  t('show'), async () => {
-    const r = await api('GET', `/schedule/week?to=${encodeURIComponent($('#week-to').value)}&from=${$('#week-from').value}`);
+    h('label', { for: 'week-from' }, t('fromDay')), fmtInput('date', { id: 'week-from', value: localDay() })],
+  t('show'), async (err) => {
+    const from = fmtValue($('#week-from'), err);
+    if (from === null) return null;
+    const r = await api('GET', `/schedule/week?to=${encodeURIComponent($('#week-to').value)}&from=${from || localDay()}`);
     /* The editor starts from the schedule the week shows, for the same target. */
     /* never over edits not pushed yet: "Load the target's schedule" does that on request */
     if (r.status === 200 && editor && !editor.dirty()) { $('#schedule-to').value = $('#week-to').value; editor.load(r.data.schedule ? r.data.schedule.body : null, r.data.titles); }
@@ -908,10 +1028,22 @@ async function pageSchedules(main) {
   });
   const [atForm, atOut] = queryForm('at-form', t('atTitle'), [
     h('label', { for: 'at-kiosk' }, t('kiosk')), h('select', { id: 'at-kiosk' }, kiosks.map((k) => h('option', { value: k.id }, k.id))),
-    h('label', { for: 'at-time' }, t('atTime')), h('input', { id: 'at-time', type: 'datetime-local', value: localDay(0, true) })],
-  t('ask'), async () => ({ ...(await api('GET', `/schedule/at?kiosk=${encodeURIComponent($('#at-kiosk').value)}&t=${$('#at-time').value.slice(0, 16)}`)), view: atView }));
+    h('label', { for: 'at-time' }, t('atTime')), fmtInput('datetime', { id: 'at-time', value: localDay(0, true) })],
+  t('ask'), async (err) => {
+    const at = fmtValue($('#at-time'), err);
+    if (at === null) return null;
+    return { ...(await api('GET', `/schedule/at?kiosk=${encodeURIComponent($('#at-kiosk').value)}${at ? '&t=' + at : ''}`)), view: atView };
+  });
   main.append(h('h1', {}, t('schedules')), weekForm, weekOut, atForm, atOut);
-  if (editor) main.append(...editor.parts);
+  /* The form is long (a row a weekday, a box an item): on a phone it waits closed behind
+   * its heading, after the week and the at-time question, and opens from the keyboard
+   * (Enter or Space on the heading); on a wide screen it is open. Its progress and week
+   * preview stay outside, so a push is followed with the form closed. */
+  if (editor) {
+    const [form, ...rest] = editor.parts;
+    main.append(h('details', { id: 'schedule-editor', class: 'wide-open', open: WIDE.matches || null },
+      h('summary', {}, h('h2', {}, t('schedEditor'))), form), ...rest);
+  }
   weekForm.requestSubmit();
 }
 
@@ -969,17 +1101,21 @@ function modelOf(doc) {
 function docOf(m) {
   const doc = {};
   if (m.time_zone) doc.time_zone = m.time_zone;
-  if (m.limitHours) doc.opening_hours = Object.fromEntries(DAYS.map((d) => [d, m.hours[d].map((w) => [w[0], w[1]])]));
-  if (m.closures.length) doc.closures = [...m.closures];
+  /* in canonical form where the field reads as a time or date (else as typed: the
+   * checks name it) */
+  const tm = (v, end) => normTime(v, end) || v;
+  const dy = (v) => normDate(v) || v;
+  if (m.limitHours) doc.opening_hours = Object.fromEntries(DAYS.map((d) => [d, m.hours[d].map((w) => [tm(w[0]), tm(w[1], true)])]));
+  if (m.closures.length) doc.closures = m.closures.map(dy);
   if (m.items.length) {
     doc.items = m.items.map((it) => {
       const o = { id: it.id.trim() };
       o.show = it.kind === 'attract' ? { attract: true } : it.kind === 'playlist'
         ? { playlist: it.playlist.split(',').map((x) => x.trim()).filter(Boolean) } : { exhibit: it.exhibit };
-      if (it.from) o.from = it.from;
-      if (it.to) o.to = it.to;
+      if (it.from) o.from = dy(it.from);
+      if (it.to) o.to = dy(it.to);
       if (it.weekdays.length) o.weekdays = DAYS.filter((d) => it.weekdays.includes(d));
-      if (!it.allDay) { o.start = it.start; o.end = it.end; }
+      if (!it.allDay) { o.start = tm(it.start); o.end = tm(it.end, true); }
       if (Number(it.priority)) o.priority = Number(it.priority);
       return o;
     });
@@ -995,10 +1131,15 @@ function checkModel(m) {
   if (m.limitHours) for (const d of DAYS) m.hours[d].forEach((w, i) => {
     const p = `opening_hours.${d}[${i}]`;
     if (!w[0]) out.push([p + '[0]', L ? '시작 시각을 넣으세요.' : 'Enter a start time.']);
+    else if (!normTime(w[0])) out.push([p + '[0]', t('badTime')]);
     if (!w[1]) out.push([p + '[1]', L ? '끝 시각을 넣으세요.' : 'Enter an end time.']);
-    if (w[0] && w[0] === w[1]) out.push([p + '[1]', L ? '시작과 끝이 같습니다. 밤을 넘기려면 끝을 시작보다 이르게 넣으세요.' : 'Start and end are the same (for a window past midnight, give an end earlier than the start).']);
+    else if (!normTime(w[1], true)) out.push([p + '[1]', t('badEnd')]);
+    if (w[0] && normTime(w[0]) === normTime(w[1], true)) out.push([p + '[1]', L ? '시작과 끝이 같습니다. 밤을 넘기려면 끝을 시작보다 이르게 넣으세요.' : 'Start and end are the same (for a window past midnight, give an end earlier than the start).']);
   });
-  m.closures.forEach((c, i) => { if (!c) out.push([`closures[${i}]`, L ? '날짜를 고르거나 이 줄을 지우세요.' : 'Choose a date or remove this row.']); });
+  m.closures.forEach((c, i) => {
+    if (!c) out.push([`closures[${i}]`, L ? '날짜를 넣거나 이 줄을 지우세요.' : 'Enter a date or remove this row.']);
+    else if (!normDate(c)) out.push([`closures[${i}]`, t('badDate')]);
+  });
   const seen = new Set();
   m.items.forEach((it, i) => {
     const p = `items[${i}]`;
@@ -1011,10 +1152,14 @@ function checkModel(m) {
       out.push([p + '.show.playlist', L ? '전시를 하나 이상 쉼표로 나눠 넣으세요.' : 'Enter one or more exhibits, separated by commas.']);
     if (!it.allDay) {
       if (!it.start) out.push([p + '.start', L ? '시작 시각을 넣거나 "하루 종일"을 고르세요.' : 'Enter a start time or choose "all day".']);
+      else if (!normTime(it.start)) out.push([p + '.start', t('badTime')]);
       if (!it.end) out.push([p + '.end', L ? '끝 시각을 넣으세요.' : 'Enter an end time.']);
-      if (it.start && it.start === it.end) out.push([p + '.end', L ? '시작과 끝이 같습니다.' : 'Start and end are the same.']);
+      else if (!normTime(it.end, true)) out.push([p + '.end', t('badEnd')]);
+      if (it.start && normTime(it.start) === normTime(it.end, true)) out.push([p + '.end', L ? '시작과 끝이 같습니다.' : 'Start and end are the same.']);
     }
-    if (it.from && it.to && it.from > it.to) out.push([p + '.to', L ? '끝 날짜가 시작 날짜보다 이릅니다.' : 'The last day is before the first day.']);
+    if (it.from && !normDate(it.from)) out.push([p + '.from', t('badDate')]);
+    if (it.to && !normDate(it.to)) out.push([p + '.to', t('badDate')]);
+    if (normDate(it.from) && normDate(it.to) && normDate(it.from) > normDate(it.to)) out.push([p + '.to', L ? '끝 날짜가 시작 날짜보다 이릅니다.' : 'The last day is before the first day.']);
     if (String(it.priority).trim() !== '' && !/^-?\d+$/.test(String(it.priority).trim()))
       out.push([p + '.priority', L ? '우선순위는 정수입니다.' : 'Priority is a whole number.']);
   });
@@ -1059,14 +1204,14 @@ function scheduleEditor(kiosks) {
   const form = h('form', { id: 'schedule-form', novalidate: true });
 
   const field = (path, label, ctl, extra) => h('div', { class: 'field', 'data-path': path }, h('label', { for: ctl.id }, label), ctl, extra);
-  const timeIn = (id, value, set, label) => h('input', { id, type: 'time', value, 'aria-label': label, oninput: (e) => set(e.target.value) });
+  const timeIn = (id, value, set, label, kind) => fmtInput(kind, { id, value, 'aria-label': label, oninput: (e) => set(e.target.value) });
 
   function hoursBlock() {
     const rows = DAYS.map((d) => {
       const wins = m.hours[d].map((w, i) => h('div', { class: 'win field', 'data-path': `opening_hours.${d}[${i}]` },
-        h('span', { 'data-path': `opening_hours.${d}[${i}][0]` }, timeIn(`oh-${d}-${i}-start`, w[0], (v) => { w[0] = v; }, `${DAY_NAME[S.lang][d]} ${i + 1} ${t('startTime')}`)),
+        h('span', { 'data-path': `opening_hours.${d}[${i}][0]` }, timeIn(`oh-${d}-${i}-start`, w[0], (v) => { w[0] = v; }, `${DAY_NAME[S.lang][d]} ${i + 1} ${t('startTime')}`, 'time')),
         h('span', { 'aria-hidden': 'true' }, '–'),
-        h('span', { 'data-path': `opening_hours.${d}[${i}][1]` }, timeIn(`oh-${d}-${i}-end`, w[1], (v) => { w[1] = v; }, `${DAY_NAME[S.lang][d]} ${i + 1} ${t('endTime')}`)),
+        h('span', { 'data-path': `opening_hours.${d}[${i}][1]` }, timeIn(`oh-${d}-${i}-end`, w[1], (v) => { w[1] = v; }, `${DAY_NAME[S.lang][d]} ${i + 1} ${t('endTime')}`, 'end')),
         h('button', { type: 'button', class: 'ghost small', 'aria-label': `${DAY_NAME[S.lang][d]} ${i + 1}: ${t('removeRow')}`, onclick: () => { m.hours[d].splice(i, 1); redraw(); } }, '×')));
       return h('tr', { 'data-day': d },
         h('th', { scope: 'row' }, DAY_NAME[S.lang][d]),
@@ -1088,7 +1233,7 @@ function scheduleEditor(kiosks) {
   function closuresBlock() {
     return h('fieldset', { id: 'schedule-closures' }, h('legend', {}, t('closures')),
       m.closures.length ? h('ul', { class: 'plain' }, m.closures.map((c, i) => h('li', { class: 'field', 'data-path': `closures[${i}]` },
-        h('input', { id: `cl-${i}`, type: 'date', value: c, 'aria-label': `${t('closure')} ${i + 1}`, oninput: (e) => { m.closures[i] = e.target.value; } }),
+        fmtInput('date', { id: `cl-${i}`, value: c, 'aria-label': `${t('closure')} ${i + 1}`, oninput: (e) => { m.closures[i] = e.target.value; } }),
         h('button', { type: 'button', class: 'ghost small', 'aria-label': `${t('closure')} ${i + 1}: ${t('removeRow')}`, onclick: () => { m.closures.splice(i, 1); redraw(); } }, '×'))))
         : h('p', { class: 'note' }, t('noClosures')),
       h('button', { type: 'button', class: 'ghost small', id: 'cl-add', onclick: () => { m.closures.push(localDay()); redraw(`cl-${m.closures.length - 1}`); } }, `+ ${t('addClosure')}`));
@@ -1117,11 +1262,11 @@ function scheduleEditor(kiosks) {
           onchange: (e) => { it.weekdays = e.target.checked ? [...it.weekdays, d] : it.weekdays.filter((x) => x !== d); } }), DAY_NAME[S.lang][d].slice(0, S.lang === 'ko' ? 1 : 3)))),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', id: `it-${i}-allday`, checked: it.allDay || null, onchange: (e) => { it.allDay = e.target.checked; redraw(`it-${i}-allday`); } }), t('allDay')),
       it.allDay ? null : h('div', { class: 'grid2' },
-        field(p + '.start', t('startTime'), h('input', { id: `it-${i}-start`, type: 'time', value: it.start, oninput: (e) => { it.start = e.target.value; } })),
-        field(p + '.end', t('endTime'), h('input', { id: `it-${i}-end`, type: 'time', value: it.end, oninput: (e) => { it.end = e.target.value; } }))),
+        field(p + '.start', t('startTime'), fmtInput('time', { id: `it-${i}-start`, value: it.start, oninput: (e) => { it.start = e.target.value; } })),
+        field(p + '.end', t('endTime'), fmtInput('end', { id: `it-${i}-end`, value: it.end, oninput: (e) => { it.end = e.target.value; } }))),
       h('div', { class: 'grid2' },
-        field(p + '.from', t('firstDay'), h('input', { id: `it-${i}-from`, type: 'date', value: it.from, oninput: (e) => { it.from = e.target.value; } })),
-        field(p + '.to', t('lastDay'), h('input', { id: `it-${i}-to`, type: 'date', value: it.to, oninput: (e) => { it.to = e.target.value; } })),
+        field(p + '.from', t('firstDay'), fmtInput('date', { id: `it-${i}-from`, value: it.from, oninput: (e) => { it.from = e.target.value; } })),
+        field(p + '.to', t('lastDay'), fmtInput('date', { id: `it-${i}-to`, value: it.to, oninput: (e) => { it.to = e.target.value; } })),
         field(p + '.priority', t('priority'), h('input', { id: `it-${i}-priority`, type: 'number', step: 1, value: it.priority, oninput: (e) => { it.priority = e.target.value; } }))),
       h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost small', id: `it-${i}-remove`, onclick: () => { m.items.splice(i, 1); redraw('it-add'); } }, `${t('removeItem')} ${i + 1}`)));
   }
@@ -1161,7 +1306,7 @@ function scheduleEditor(kiosks) {
     showFieldErrors(form, err, local, false);
     if (local.length) return null;
     const doc = docOf(m);
-    const r = await api('POST', '/schedule/check', { to: $('#schedule-to').value, schedule: doc, from: $('#week-from')?.value || undefined });
+    const r = await api('POST', '/schedule/check', { to: $('#schedule-to').value, schedule: doc, from: normDate($('#week-from')?.value) || undefined });
     if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return null; }
     if (r.data.titles && Object.keys(r.data.titles).length) titles = r.data.titles;
     const bad = r.data.issues.filter((i) => i.severity === 'error');

@@ -147,6 +147,16 @@ try {
     }, 15000, `fleet shows ${k.id} online and showing the built-in pack`);
   }
   ok(true, 'fleet shows both kiosks online with what they show');
+  // The render health in words from the kiosk's own figure: a kiosk that has not drawn
+  // enough frames to measure says so (it used to show a dash, or "very slow" from the one
+  // frame that applied a notice), one that has gets normal / slow / very slow.
+  const health = await until(async () => {
+    const api = JSON.parse((await apiFrom(page, 'GET', '/kiosks')).body).kiosks;
+    const cards = await page.$$eval('#fleet-list [data-render]', (l) => l.map((x) => [x.closest('article').id, x.dataset.render]));
+    const want = api.map((k) => ['k-' + k.id, k.frame_p99_ms == null ? 'few' : k.frame_p99_ms <= 50 ? 'ok' : k.frame_p99_ms <= 200 ? 'warn' : 'bad']);
+    return JSON.stringify(cards.sort()) === JSON.stringify(want.sort()) ? want : null;
+  }, 10000, 'each card says its kiosk\'s render health, or that it has not drawn enough frames yet');
+  ok(true, `each card says its render health from the kiosk's own figure (${health.map((x) => x.join(': ')).join(', ')})`);
   await look(page, 'fleet');
 
   // ---- English
@@ -293,7 +303,18 @@ try {
   await page.selectOption('#schedule-to', 'group:' + sk.group);
   await page.check('#oh-limit');
   await page.click('#oh-mon-add');
-  await page.fill('#oh-mon-0-start', '09:00');
+  // Times are 24-hour HH:MM text on either language, whatever the browser's locale (a time
+  // input drew "오전 09:00" here and "09:00 AM" on an English browser): what is typed
+  // loosely is written back as HH:MM when the field is left, and what is no time is
+  // answered next to the field in the page's language.
+  await page.fill('#oh-mon-0-start', '9:00');
+  await page.press('#oh-mon-0-start', 'Tab');
+  const typed = await page.$eval('#oh-mon-0-start', (e) => [e.type, e.value, e.placeholder]);
+  ok(typed[0] === 'text' && typed[1] === '09:00' && typed[2] === 'HH:MM', `a time is a 24-hour HH:MM field ("9:00" reads "${typed[1]}", ${typed[0]})`);
+  await page.fill('#oh-mon-0-end', '6:00 PM');
+  await page.click('#schedule-check');
+  const timeMsg = await until(async () => page.textContent('#hours-table tr[data-day="mon"] .field-error'), 5000, 'a time that is no HH:MM is answered');
+  ok(/24시간제 HH:MM/.test(timeMsg), `a time that is not 24-hour HH:MM is answered in Korean next to the field ("${timeMsg.trim()}")`);
   await page.fill('#oh-mon-0-end', '09:00');
   await page.click('#schedule-check');
   const fieldMsg = await until(async () => page.textContent('#hours-table tr[data-day="mon"] .field-error'), 5000,
@@ -340,6 +361,13 @@ try {
   await page.focus('#week-table tbody tr .day-compact summary');
   await page.keyboard.press('Enter');
   ok(await page.$eval('#week-table tbody tr .day-compact details', (d) => d.open), "a day's items open from the keyboard");
+  // The editing form waits closed after the week on a phone (it made the page 4,681 px
+  // tall), and opens from the keyboard.
+  const phone = await page.evaluate(() => ({ open: document.querySelector('#schedule-editor').open, height: document.documentElement.scrollHeight }));
+  await page.focus('#schedule-editor > summary');
+  await page.keyboard.press('Enter');
+  const opened = await page.$eval('#schedule-editor', (d) => d.open && d.querySelector('#oh-limit').checkVisibility());
+  ok(!phone.open && opened, `on a phone the schedule form is closed after the week (page ${phone.height} px) and opens from the keyboard`);
   await page.setViewportSize({ width: 1366, height: 768 });
   const today = await page.inputValue('#week-from');
   const askAt = async (time, shows) => {
