@@ -53,6 +53,10 @@ const T = {
     badTime: '시각은 24시간제 HH:MM으로 넣으세요 (예: 09:00, 18:30).', badEnd: '끝 시각은 24시간제 HH:MM으로 넣으세요 (00:00~24:00, 예: 18:30).',
     badDate: '날짜는 YYYY-MM-DD로 넣으세요 (예: 2026-12-07).', badDateTime: '날짜와 시각은 YYYY-MM-DD HH:MM (24시간제)으로 넣으세요 (예: 2026-12-07 18:00).',
     schedEditor: '일정 편집',
+    chooseFiles: '폴더 고르기', chooseZip: 'zip 파일 고르기', noFile: '고른 것 없음', nFiles: (n) => `파일 ${n}개`, addAccount: '계정 추가', passwordHint: '8자 이상',
+    act_login: '로그인', act_logout: '로그아웃', act_command: '명령', act_notice: '공지', 'act_notice-clear': '공지 내리기', act_push: '배포', act_rollback: '되돌리기', act_clear: '개별 지정 해제',
+    act_schedule: '일정 배포', act_console: '콘솔', 'act_user-add': '계정 추가', 'act_user-remove': '계정 삭제', 'act_user-passwd': '비밀번호 바꾸기', 'act_user-change': '계정 바꾸기', 'act_schedule-clear': '일정 해제',
+    'act_clear-alert': '경보 확인', 'act_help-ack': '직원 호출 확인', act_backup: '백업', act_restore: '복원',
   },
   en: {
     title: 'Citizen Hall console', skip: 'Skip to content', switchLang: '한국어', switchLangLabel: '한국어로 보기',
@@ -103,6 +107,10 @@ const T = {
     badTime: 'Enter the time as 24-hour HH:MM (e.g. 09:00, 18:30).', badEnd: 'Enter the end as 24-hour HH:MM (00:00 to 24:00, e.g. 18:30).',
     badDate: 'Enter the date as YYYY-MM-DD (e.g. 2026-12-07).', badDateTime: 'Enter the date and time as YYYY-MM-DD HH:MM, 24-hour (e.g. 2026-12-07 18:00).',
     schedEditor: 'Edit a schedule',
+    chooseFiles: 'Choose a folder', chooseZip: 'Choose a zip file', noFile: 'nothing chosen', nFiles: (n) => (n === 1 ? '1 file' : `${n} files`), addAccount: 'Add an account', passwordHint: '8 characters or more',
+    act_login: 'sign in', act_logout: 'sign out', act_command: 'command', act_notice: 'notice', 'act_notice-clear': 'notice taken down', act_push: 'push', act_rollback: 'roll back', act_clear: 'clear override',
+    act_schedule: 'schedule push', act_console: 'console', 'act_user-add': 'account added', 'act_user-remove': 'account removed', 'act_user-passwd': 'password set', 'act_user-change': 'account changed', 'act_schedule-clear': 'schedule cleared',
+    'act_clear-alert': 'alert acknowledged', 'act_help-ack': 'help call acknowledged', act_backup: 'backup', act_restore: 'restore',
   },
 };
 
@@ -583,7 +591,8 @@ async function followJob(box, job, kind, to) {
   const table = h('table', { id: 'progress-table' }, h('caption', { class: 'sr-only' }, t('progress')),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('kiosk')), h('th', { scope: 'col' }, t('progress')))), h('tbody'));
   const status = h('p', { id: 'job-status', role: 'status' }, t('running'));
-  box.replaceChildren(h('h2', {}, t('progress')), status, h('div', { class: 'table-wrap' }, table));
+  /* A command has no per-kiosk progress to show (its outcome is the job's): no table. */
+  box.replaceChildren(...[h('h2', {}, t('progress')), status, kind ? h('div', { class: 'table-wrap' }, table) : null].filter(Boolean));
   for (let i = 0; i < 120; i++) {
     const j = await api('GET', '/jobs/' + job.id);
     let p = null;
@@ -639,13 +648,19 @@ async function pageNotices(main) {
     }
     const r = await api('POST', clear ? '/notices/clear' : '/notices', body);
     if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
-    followJob(box, r.data, 'notice', to);
+    /* The list of current notices follows once the kiosks have it (it said "none" right
+     * after a notice was raised). */
+    await followJob(box, r.data, 'notice', to);
+    if (cur.isConnected) drawCurrent(await loadKiosks());
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); sendNotice(false); });
-  const cur = kiosks.filter((k) => k.notice);
-  main.append(h('h1', {}, t('notices')), form, box,
-    h('h2', {}, t('current')),
-    cur.length ? h('ul', {}, cur.map((k) => h('li', {}, `${k.id}: ${noticeText(k.notice)}`))) : h('p', {}, t('none')));
+  const cur = h('div', { id: 'notice-current' });
+  const drawCurrent = (ks) => {
+    const on = ks.filter((k) => k.notice);
+    cur.replaceChildren(on.length ? h('ul', {}, on.map((k) => h('li', {}, `${k.id}: ${noticeText(k.notice)}`))) : h('p', {}, t('none')));
+  };
+  drawCurrent(kiosks);
+  main.append(h('h1', {}, t('notices')), form, box, h('h2', {}, t('current')), cur);
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -736,8 +751,15 @@ async function pageHistory(main) {
   main.append(h('div', { class: 'table-wrap' }, h('table', { id: 'history-table', class: 'stack' },
     h('thead', {}, h('tr', {}, cols.map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, r.data.history.map((e) => h('tr', { class: e.outcome !== 'ok' ? 'bad' : null },
-      td(0, fmtTime(e.ts), 'nowrap'), td(1, e.user, 'nowrap'), td(2, e.action + (e.version ? ` v${e.version}` : '')), td(3, e.target),
+      td(0, fmtTime(e.ts), 'nowrap'), td(1, e.user, 'nowrap'), td(2, actionText(e)), td(3, e.target),
       td(4, t('outcome_' + e.outcome)), td(5, e.detail + (e.reason ? ` (${e.reason})` : ''))))))));
+}
+
+/* An action in the page's language (the history keeps the command line's word, which
+ * stays in the tooltip), and its version. */
+function actionText(e) {
+  const word = T[S.lang]['act_' + e.action];
+  return h('span', { title: word ? e.action : null }, (word || e.action) + (e.version ? ` v${e.version}` : ''));
 }
 
 /* ---------------------------------------------------------------- accounts */
@@ -766,10 +788,10 @@ async function pageAccounts(main) {
       const x = await api('DELETE', '/users/' + encodeURIComponent(u.name));
       if (x.status === 200) render(); else err.textContent = x.data?.message;
     } }, `${t('remove')}`))));
-  const add = h('form', { id: 'user-add' }, h('fieldset', {}, h('legend', {}, t('add')),
+  const add = h('form', { id: 'user-add' }, h('fieldset', {}, h('legend', {}, t('addAccount')),
     h('label', { for: 'new-name' }, t('name')), h('input', { id: 'new-name', autocomplete: 'off', autocapitalize: 'none' }),
     h('label', { for: 'new-role' }, t('role')), roleSel('new-role', 'viewer'),
-    h('label', { for: 'new-password' }, t('password')), h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password' }),
+    h('label', { for: 'new-password' }, `${t('password')} (${t('passwordHint')})`), h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password' }),
     h('div', { class: 'row' }, h('button', { type: 'submit' }, t('add')))));
   add.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -834,6 +856,21 @@ async function previewShots(box, upload, job) {
   }
 }
 
+/* A file field in the page's language: the browser draws its own button and "No file
+ * chosen" in its locale (English on the Korean page). The input stays, covering a button of
+ * ours and what was chosen (so a click anywhere there, the keyboard and screen readers work
+ * as with the browser's own), only unseen. */
+function fileField(id, label, button, attrs) {
+  const chosen = h('span', { class: 'note', id: id + '-chosen' }, t('noFile'));
+  const input = h('input', { id, type: 'file', class: 'file-input', 'aria-describedby': id + '-chosen', ...attrs,
+    onchange: (e) => {
+      const f = e.target.files;
+      chosen.textContent = !f.length ? t('noFile') : f.length === 1 && !attrs.webkitdirectory ? f[0].name : t('nFiles')(f.length);
+      attrs.onchange?.(e);
+    } });
+  return [h('label', { for: id }, label), h('div', { class: 'file' }, input, h('span', { class: 'button ghost', 'aria-hidden': 'true' }, button), chosen)];
+}
+
 async function pageContent(main) {
   const kiosks = await loadKiosks();
   const err = h('div', { class: 'error', role: 'alert', id: 'content-error' });
@@ -844,10 +881,8 @@ async function pageContent(main) {
   const reset = () => { upload = null; note.textContent = ''; };
   const form = h('form', { id: 'content-form' },
     h('fieldset', {}, h('legend', {}, t('contentTitle')),
-      h('label', { for: 'pack-files' }, t('upload')),
-      h('input', { id: 'pack-files', type: 'file', multiple: true, webkitdirectory: true, onchange: reset }),
-      h('label', { for: 'pack-zip' }, t('uploadZip')),
-      h('input', { id: 'pack-zip', type: 'file', accept: '.zip,application/zip', onchange: reset }),
+      fileField('pack-files', t('upload'), t('chooseFiles'), { multiple: true, webkitdirectory: true, onchange: reset }),
+      fileField('pack-zip', t('uploadZip'), t('chooseZip'), { accept: '.zip,application/zip', onchange: reset }),
       h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost', id: 'content-check', onclick: () => checkOnly() }, t('checkPreview'))),
       note,
       h('label', { for: 'content-to' }, t('target')), targetSelect('content-to', kiosks),
@@ -982,9 +1017,14 @@ function weekView(d) {
   ];
 }
 
-function atView(a) {
+/* What a kiosk shows at a time, in the page's language: an item's exhibits by their names
+ * in the pack (titles, from the week asked last), their ids beside them. */
+function atView(a, titles) {
+  const what = { exhibit: t('exhibitToShow'), playlist: t('showPlaylist'), attract: t('attract') };
+  const exs = (a.item?.exhibits || []).map((x) => `${exhibitTitle(titles, x)} (${x})`).join(' → ');
   const rows = [
-    [t('showsNow'), a.shows === 'closed' ? t('closed') : a.shows === 'default' ? t('everyExhibit') : `${a.item.show}: ${a.item.exhibits.join(', ') || t('attract')}`],
+    [t('showsNow'), a.shows === 'closed' ? t('closed') : a.shows === 'default' ? t('everyExhibit')
+      : a.item.show === 'attract' ? t('attract') : `${what[a.item.show] || a.item.show}: ${exs}`],
     [t('pack'), `${a.content.pack} · ${t('version')} ${a.content.version} · ${t('from')} ${a.content.scope === 'default' ? t('scope_default') : a.content.scope}`],
     [t('schedules'), a.schedule ? `${a.schedule.scope} (${t('version')} ${a.schedule.version})` : t('noSchedule')],
     [a.open ? t('closesAt') : t('opensAt'), fmtTime(a.open ? a.closes : a.next_open)],
@@ -1013,6 +1053,7 @@ function queryForm(id, legend, fields, button, run) {
 
 async function pageSchedules(main) {
   const kiosks = await loadKiosks();
+  let weekTitles = {};
   const editor = can(3) ? scheduleEditor(kiosks) : null;
   const [weekForm, weekOut] = queryForm('week-form', t('weekTitle'), [
     h('label', { for: 'week-to' }, t('target')), targetSelect('week-to', kiosks),
@@ -1024,6 +1065,7 @@ async function pageSchedules(main) {
     /* The editor starts from the schedule the week shows, for the same target. */
     /* never over edits not pushed yet: "Load the target's schedule" does that on request */
     if (r.status === 200 && editor && !editor.dirty()) { $('#schedule-to').value = $('#week-to').value; editor.load(r.data.schedule ? r.data.schedule.body : null, r.data.titles); }
+    if (r.status === 200) weekTitles = r.data.titles || {};
     return { ...r, view: weekView };
   });
   const [atForm, atOut] = queryForm('at-form', t('atTitle'), [
@@ -1032,7 +1074,7 @@ async function pageSchedules(main) {
   t('ask'), async (err) => {
     const at = fmtValue($('#at-time'), err);
     if (at === null) return null;
-    return { ...(await api('GET', `/schedule/at?kiosk=${encodeURIComponent($('#at-kiosk').value)}${at ? '&t=' + at : ''}`)), view: atView };
+    return { ...(await api('GET', `/schedule/at?kiosk=${encodeURIComponent($('#at-kiosk').value)}${at ? '&t=' + at : ''}`)), view: (d) => atView(d, weekTitles) };
   });
   main.append(h('h1', {}, t('schedules')), weekForm, weekOut, atForm, atOut);
   /* The form is long (a row a weekday, a box an item): on a phone it waits closed behind

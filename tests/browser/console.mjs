@@ -185,6 +185,8 @@ try {
   ok(/escape\.txt/.test(issues) && /\/etc\/abs\.txt/.test(issues) && /link\.png.*symbolic link/.test(issues),
     `a zip's climbing, absolute and linked entries are refused, all listed at once (${issues.split('\n').length} problems)`);
   ok(!fs.existsSync(path.join(path.dirname(env('BAD_ZIP')), 'escape.txt')), 'nothing was written outside the upload');
+  ok((await page.textContent('#pack-zip-chosen')) === 'bad.zip' && (await page.textContent('#pack-files-chosen')) === '고른 것 없음',
+    'the file fields say what was chosen in the page\'s language (the browser\'s own said "No file chosen")');
   await page.setInputFiles('#pack-zip', env('PACK_ZIP'));
   await page.click('#content-check');
   await until(async () => /seoul|문제 없음/.test(await page.textContent('#content-check-result')), 20000, 'the zipped pack checks without problems');
@@ -238,6 +240,10 @@ try {
   await until(async () => (await page.getAttribute(`#progress-table tr[data-kiosk="${nk.id}"]`, 'data-state')) === 'applied', 20000,
     'the kiosk applies the notice');
   ok(true, `${nk.id} applied the console's notice`);
+  // the page's list of current notices follows (it said "none" right after the raise)
+  await until(async () => (await page.textContent('#notice-current')).includes('17시에 시민청을 닫습니다'), 10000,
+    'the current notices list the raised notice');
+  ok(true, 'the list of current notices shows the notice once the kiosk has it');
   await look(page, 'notices-progress');
   await sleep(1500);
   const after = await shotOf();
@@ -258,6 +264,7 @@ try {
   await page.click('#command-send');
   await until(async () => (await page.getAttribute('#job-status', 'data-outcome')) === 'ok', 30000, 'identify to a group is done');
   ok(true, 'a command to a group is done');
+  ok((await page.$('#command-progress table')) === null, 'a command shows its outcome, not an empty table of kiosks');
   await look(page, 'commands');
 
   // ---- report numbers equal `report --format json` (the kiosk in a visit may add events
@@ -290,7 +297,9 @@ try {
   await page.goto(URL0 + '/#/history');
   await page.waitForSelector('#history-table');
   const hist = await page.textContent('#history-table');
-  ok(/admin/.test(hist) && /notice/.test(hist) && /push/.test(hist), 'history shows the push and the notice under admin');
+  const histCodes = (await page.$$eval('#history-table td span[title]', (l) => l.map((x) => x.title))).join(' ');
+  ok(/admin/.test(hist) && /공지/.test(hist) && /배포/.test(hist) && /notice/.test(histCodes) && /push/.test(histCodes),
+    'history shows the push and the notice under admin, named in Korean (the command line\'s word in the tooltip)');
   await look(page, 'history');
 
   // ---- schedules: edited through the form (no JSON typed) and pushed to a group, the week
@@ -377,7 +386,8 @@ try {
     await until(async () => (await page.getAttribute('#at-answer', 'data-shows')) === shows, 10000, `the page says what ${sk.id} shows at ${time}`);
     return page.textContent('#at-answer');
   };
-  ok(/brand/.test(await askAt('10:30', 'exhibit')), `at 10:30 ${sk.id} shows the item's exhibit`);
+  const at1030 = await askAt('10:30', 'exhibit');
+  ok(/\(brand\)/.test(at1030) && at1030.includes(brandKo), `at 10:30 ${sk.id} shows the item's exhibit, named in Korean ("${at1030.replace(/\s+/g, ' ').slice(0, 80)}")`);
   await look(page, 'schedules');
   await askAt('20:00', 'closed');
   const cli = execFileSync(REPORT_CMD[0], ['schedule', 'show', '--kiosk', sk.id, '--at', `${today}T20:00`, ...REPORT_CMD.slice(6)], { encoding: 'utf8' });
