@@ -960,6 +960,53 @@ static void build_closed(hall_app *app, frame *fr)
 	hall_ui_paged(ui, fr->content, &app->dialog_page, text_flow, &tc);
 }
 
+/* Low position (issue #12 Build 8): above the reach band only pictures, so the band
+ * keeps the controls and the words and the strip above it shows the view's picture large
+ * (fitted whole, never cropped), described by a region; the flow then leaves the picture
+ * out. Drawn before the content, so its region comes first in the focus order as it does
+ * on screen. Nothing when the strip is shorter than two targets or the picture cannot be
+ * read (its description would be text above the band). */
+static void above_band_picture(hall_app *app, hall_ui *ui, const hall_asset *pic, const hall_text *alt,
+                               const char *id)
+{
+	if (!(ui->modes & HALL_APP_MODE_LOW_POSITION) || !pic || ui->view.y < 2 * ui->target_px)
+		return;
+	hall_exhibit_ctx ec;
+	hall_poll_tally tally;
+	app__exhibit_ctx(app, ui, ui->view, NULL, &tally, &ec);
+	char path[1024];
+	if (!exhibits__asset_path(&ec, pic, path, sizeof(path)))
+		return;
+	int m = ui->gap_px;
+	hall_rect r = {ui->view.x + m, m, ui->view.w - 2 * m, ui->view.y - 2 * m};
+	hall_dl_image(ui->dl, r, path, 0);
+	hall_lang al;
+	const char *a = alt ? hall_text_get_lang(alt, ui->lang, &al) : NULL;
+	char label[1200];
+	snprintf(label, sizeof(label), "%s: %s", hall_ui_string(HALL_STR_IMAGE, ui->lang), a ? a : "");
+	hall_ui_hit(ui, r, id, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
+	ui->above_asset = pic;
+}
+
+/* The picture above the reach band for what the frame shows: home (the attract loop's
+ * picture) or an exhibit (its view's picture); none over dialogs, notices and the
+ * closed screen, which replace the content. */
+static void screen_picture(hall_app *app, hall_ui *ui)
+{
+	if (!app->content || app->dlg != DLG_NONE || app__urgent_notice(app) || app__is_closed(app))
+		return;
+	if (app->scr == SCR_HOME && app->content->n_attract > 0) {
+		const hall_slide *sl = &app->content->attract[app->attract_slide % (int)app->content->n_attract];
+		above_band_picture(app, ui, sl->image, &sl->alt, "home-picture");
+	} else if (app->scr == SCR_EXHIBIT) {
+		const hall_exhibit *ex = app__current_exhibit(app);
+		const hall_text *alt;
+		const char *id;
+		const hall_asset *pic = ex ? hall_exhibit_view_picture(ex, &app->ex_state[app->exhibit], &alt, &id) : NULL;
+		above_band_picture(app, ui, pic, alt, id);
+	}
+}
+
 /* Back does something here: closes a dialog (on "more time?" it takes more time), or
  * steps back in an exhibit. On the attract loop, home and the closed, no-content and
  * urgent screens there is nowhere to go back to, so it is not shown (issue #12: every
@@ -1040,6 +1087,7 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 	hall_rect area = {ui->view.x + m, ui->view.y + m, ui->view.w - 2 * m, ui->view.h - 2 * m};
 	int bar_h = bar(app, ui, 0, 0);
 	area.h -= bar_h;
+	screen_picture(app, ui); /* low position: above the band, first in the focus order */
 
 	/* Banners at the top: identify (staff looking for this kiosk), info notice. */
 	if (app->identify_until > now) {

@@ -72,6 +72,8 @@ typedef struct hall_ui {
 	int focus_found;             /* the focused HIT was drawn this frame */
 	hall_rect focus_rect;
 	char heading[512];           /* first heading of the frame, spoken on a screen change */
+	const void *above_asset;     /* low position: the picture drawn above the reach band
+	                              * (the flow leaves it out); NULL: none */
 } hall_ui;
 
 /* Set up a frame. modes: HALL_APP_MODE_* bits. Computes every size from the screen. */

@@ -699,10 +699,58 @@ const hall_asset *exhibits__tile_picture(const hall_exhibit *ex)
 	return NULL;
 }
 
+const hall_asset *hall_exhibit_view_picture(const hall_exhibit *ex, const hall_exhibit_state *st,
+                                            const hall_text **alt, const char **id)
+{
+	*alt = NULL;
+	*id = "exhibit-picture";
+	if (!ex || !st)
+		return NULL;
+	if (ex->kind == HALL_EXHIBIT_BRAND) {
+		const hall_brand *b = &ex->u.brand;
+		int s = st->slide - 1 - (int)b->n_rounds;
+		if (st->slide == 0 && b->n_slides > 0 && b->slides[0].image) {
+			*alt = &b->slides[0].alt;
+			*id = "slogan-image";
+			return b->slides[0].image;
+		}
+		if (s >= 0 && (size_t)s < b->n_slides && b->slides[s].image) {
+			*alt = &b->slides[s].alt;
+			*id = "slide-image";
+			return b->slides[s].image;
+		}
+	}
+	if (ex->kind == HALL_EXHIBIT_POLICY && st->slide > 0 && (size_t)(st->slide - 1) < ex->u.policy.n_cards) {
+		const hall_card *card = &ex->u.policy.cards[st->slide - 1];
+		if (card->image) {
+			*alt = &card->alt;
+			*id = "detail-image";
+			return card->image;
+		}
+	}
+	if (ex->image) {
+		*alt = &ex->alt;
+		return ex->image;
+	}
+	if (ex->kind == HALL_EXHIBIT_BRAND && ex->u.brand.n_slides > 0 && ex->u.brand.slides[0].image) {
+		*alt = &ex->u.brand.slides[0].alt;
+		return ex->u.brand.slides[0].image;
+	}
+	if (ex->kind == HALL_EXHIBIT_POLICY)
+		for (size_t i = 0; i < ex->u.policy.n_cards; i++)
+			if (ex->u.policy.cards[i].image) {
+				*alt = &ex->u.policy.cards[i].alt;
+				return ex->u.policy.cards[i].image;
+			}
+	return NULL;
+}
+
 void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id, const hall_asset *asset,
                      const char *alt, hall_lang alt_lang, int max_h)
 {
 	hall_ui *ui = f->ui;
+	if (asset && ui->above_asset == asset)
+		return; /* shown large above the reach band (low position) */
 	if (max_h < ui->target_px)
 		max_h = ui->target_px;
 	hall_rect r;

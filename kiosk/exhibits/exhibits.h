@@ -139,7 +139,14 @@ int exhibits__asset_path(const hall_exhibit_ctx *c, const hall_asset *asset, cha
 /* The picture of an exhibit's home tile: its own image, else its first picture (a brand
  * slide, a policy card's); NULL when it has none. */
 const hall_asset *exhibits__tile_picture(const hall_exhibit *ex);
-/* An image block of the flow with its alt text as a REGION hit. */
+/* The picture of the exhibit's current view, its description and the id it has on its
+ * page: a brand slide's own ("slogan-image", "slide-image"), an open policy card's
+ * ("detail-image"), else the exhibit's tile picture ("exhibit-picture"); NULL when it
+ * has none. Low position draws it above the reach band (kiosk/app_screens.c). */
+const hall_asset *hall_exhibit_view_picture(const hall_exhibit *ex, const hall_exhibit_state *st,
+                                            const hall_text **alt, const char **id);
+/* An image block of the flow with its alt text as a REGION hit; nothing when the picture
+ * is already shown above the reach band (ui->above_asset). */
 void exhibits__image(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *id, const hall_asset *asset,
                      const char *alt, hall_lang alt_lang, int max_h);
 /* Key figures down the flow: each number large (2x the body) with its unit, its label

@@ -224,7 +224,7 @@ static void detail_flow(void *ctx, hall_ui_flow *f)
 	exhibits__title(f, &card->title);
 	hall_lang l;
 	const char *text = exhibits__text(ui, &card->text, &l);
-	if (card->image && card_beside(pc, f, card, text, l))
+	if (card->image && ui->above_asset != card->image && card_beside(pc, f, card, text, l))
 		return;
 	if (card->image) {
 		hall_lang al;

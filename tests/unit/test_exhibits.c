@@ -897,6 +897,40 @@ static void poll_should_fit_as_many_options_per_page_as_hold(void **state)
 	}
 }
 
+/* Low position (issue #12 Build 8): above the reach band only pictures, and there the
+ * view's picture is shown large: the brand's slogan picture, an open card's picture,
+ * over the whole strip's height; the band below keeps the words. */
+static void low_position_should_show_the_picture_above_the_band(void **state)
+{
+	(void)state;
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait};
+	for (size_t sc = 0; sc < 2; sc++) {
+		fixture *f = fixture_new(screens[sc]);
+		tap(f, "start");
+		set_lang_modes(f, HALL_LANG_EN, HALL_APP_MODE_LOW_POSITION);
+		hall_ui_screen scr = tu_screen(&f->cfg);
+		hall_rect band;
+		assert_int_equal(hall_ui_reach_band(&scr, 0, &band), 0);
+		static const char *const views[][2] = {{"brand", "slogan-image"}, {"policy", "detail-image"}};
+		for (size_t v = 0; v < 2; v++) {
+			hall_app_show(f->app, views[v][0], f->now);
+			if (v == 1) {
+				find_on_pages(f, "card-child-reporters");
+				tap(f, "card-child-reporters");
+			}
+			hall_app_build(f->app, f->now, f->dl);
+			const hall_dl_item *pic = hall_dl_find(f->dl, views[v][1]);
+			if (!pic)
+				fail_msg("screen %zu: no %s on %s", sc, views[v][1], hall_app_screen_id(f->app));
+			if (pic->rect.y + pic->rect.h > band.y || pic->rect.h < band.y / 2)
+				fail_msg("screen %zu: %s at y %d, %d px tall; the band starts at %d", sc, views[v][1], pic->rect.y,
+				         pic->rect.h, band.y);
+			assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, views[v][1]), 0);
+		}
+		fixture_free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -915,6 +949,7 @@ int main(void)
 		cmocka_unit_test(city_map_labels_should_never_overlap),
 		cmocka_unit_test(poll_should_fit_as_many_options_per_page_as_hold),
 		cmocka_unit_test(poll_thanks_should_show_a_large_tally),
+		cmocka_unit_test(low_position_should_show_the_picture_above_the_band),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
