@@ -154,6 +154,31 @@ static hall_err one_text(PGconn *c, const char *sql, int n, const char *const *v
 	return HALL_OK;
 }
 
+static bool is_late_table(const char *t, size_t len)
+{
+	static const char *const late[] = {PG_LATE_TABLES};
+	for (size_t i = 0; i < sizeof late / sizeof late[0]; i++)
+		if (strlen(late[i]) == len && strncmp(late[i], t, len) == 0)
+			return true;
+	return false;
+}
+
+/* missing ("a, b, c") split into the tables whose absence is damage and those a newer
+ * version adds (PG_LATE_TABLES), each as "a, b". */
+static void split_missing(const char *missing, char *damage, size_t damage_len, char *later, size_t later_len)
+{
+	damage[0] = later[0] = '\0';
+	for (const char *t = missing; *t;) {
+		size_t n = strcspn(t, ",");
+		bool late = is_late_table(t, n);
+		char *out = late ? later : damage;
+		size_t len = late ? later_len : damage_len, used = strlen(out);
+		snprintf(out + used, len - used, "%s%.*s", used ? ", " : "", (int)n, t);
+		t += n;
+		t += strspn(t, ", ");
+	}
+}
+
 /* The hall's tables as a text[] literal. */
 static void tables_literal(char *out, size_t len)
 {
@@ -183,7 +208,7 @@ static void tables_literal(char *out, size_t len)
 hall_err pg__check(hall_store *s, bool full, hall_error *err)
 {
 	PGconn *c = pg__conn(s);
-	char lit[400], v[300], missing[300], indexes[32] = "", what[200];
+	char lit[400], v[300], missing[300], damage[300], later[300], indexes[32] = "", what[512];
 	const char *args[2] = {lit, full ? "true" : "false"};
 	if (PQstatus(c) != CONNECTION_OK)
 		PQreset(c);
@@ -198,8 +223,9 @@ hall_err pg__check(hall_store *s, bool full, hall_error *err)
 	if ((rc = one_text(c, "SELECT string_agg(t, ', ') FROM unnest($1::text[]) t WHERE to_regclass(quote_ident(t)) IS NULL",
 	                   1, args, missing, sizeof missing, err)) != HALL_OK)
 		return rc;
-	if (missing[0])
-		return hall_error_set(err, HALL_ERR_DB, "", "damaged: tables missing: %s", missing);
+	split_missing(missing, damage, sizeof damage, later, sizeof later);
+	if (damage[0])
+		return hall_error_set(err, HALL_ERR_DB, "", "damaged: tables missing: %s", damage);
 	if ((rc = one_text(c, "SELECT count(*) FROM pg_extension WHERE extname='amcheck'", 0, NULL, v, sizeof v, err)))
 		return rc;
 	if (atoi(v) > 0 && (rc = one_text(c, AMCHECK_SQL, 2, args, indexes, sizeof indexes, err)) != HALL_OK)
@@ -216,8 +242,11 @@ hall_err pg__check(hall_store *s, bool full, hall_error *err)
 			return hall_error_set(err, HALL_ERR_DB, "", "damaged: %s more events than events_stored ever counted", v);
 	}
 	/* What was checked, for `db check` to say (store.h: err->msg on HALL_OK). */
-	snprintf(what, sizeof what, "schema version %d, %zu tables%s; %s%s%s", PG_SCHEMA_VERSION, N_TABLES,
-	         full ? ", every event inside its span, events_stored" : "", indexes[0] ? "amcheck: " : "",
+	char older[360] = "";
+	if (later[0])
+		snprintf(older, sizeof older, " (not migrated yet: %s come with the next serve)", later);
+	snprintf(what, sizeof what, "schema version %d, %zu tables%s%s; %s%s%s", PG_SCHEMA_VERSION, N_TABLES,
+	         older, full ? ", every event inside its span, events_stored" : "", indexes[0] ? "amcheck: " : "",
 	         indexes[0] ? indexes : "amcheck not installed (CREATE EXTENSION amcheck)",
 	         indexes[0] ? (full ? " indexes and their rows verified" : " indexes verified") : "");
 	hall_error_set(err, HALL_OK, "", "%s", what);
