@@ -155,8 +155,15 @@ static int go_back(hall_app *app, const hall_exhibit *ex, int64_t now)
 		frame fr;
 		app__build_frame(app, now, app->scratch, &fr);
 		app__exhibit_ctx(app, &fr.ui, fr.exhibit_area, ex, &tally, &ec);
-		if (!hall_exhibit_back(&ec, &app->ex_state[app->exhibit]))
+		if (!hall_exhibit_back(&ec, &app->ex_state[app->exhibit])) {
+			/* Home again, the keypad focus on the exhibit just left, so a keypad visitor
+			 * goes on from there (it was lost: Tab started over at the first tile). */
+			if (app->has_focus || (app->modes & HALL_APP_MODE_VOICE)) {
+				snprintf(app->focus, sizeof(app->focus), "exhibit-%s", ex->id ? ex->id : "");
+				app->has_focus = 1;
+			}
 			app__go_home(app);
+		}
 		return 1;
 	}
 	return 0;
@@ -613,9 +620,30 @@ static void replay(hall_app *app, int64_t now)
 	speak_screen(app);
 }
 
-/* Read the text of the frame in app->scratch in order (every item can be spoken). Lines
- * are joined by a space, but in Chinese and Japanese a line that continues the one above
- * (same left edge, next line down) is joined without one: "9月 23日" paused mid-date. */
+/* 1 when text item t lies on a control the screen reading skips: the bar's (the same on
+ * every screen, each read by the keypad; the reading ended with the five of them) and the
+ * city map's names (the map's 25 names came before the screen's heading; the district
+ * list reads them). By the controls' typed actions. */
+static int skipped_in_reading(const hall_dl *dl, const hall_dl_item *t)
+{
+	int cx = t->rect.x + t->rect.w / 2, cy = t->rect.y + t->rect.h / 2;
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *h = hall_dl_at(dl, i);
+		if (h->kind != HALL_DL_HIT || cx < h->rect.x || cy < h->rect.y || cx >= h->rect.x + h->rect.w ||
+		    cy >= h->rect.y + h->rect.h)
+			continue;
+		hall_action k = h->act.kind;
+		if (k == HALL_ACT_HOME || k == HALL_ACT_BACK || k == HALL_ACT_LANGUAGE_MENU || k == HALL_ACT_ACCESS_MENU ||
+		    k == HALL_ACT_CALL_STAFF || k == HALL_ACT_MAP)
+			return 1;
+	}
+	return 0;
+}
+
+/* Read the text of the frame in app->scratch in order (every item can be spoken, but the
+ * bar's and the map's names: skipped_in_reading). Lines are joined by a space, but in
+ * Chinese and Japanese a line that continues the one above (same left edge, next line
+ * down) is joined without one: "9月 23日" paused mid-date. */
 static void speak_screen(hall_app *app)
 {
 	char all[4096];
@@ -625,7 +653,7 @@ static void speak_screen(hall_app *app)
 	const hall_dl_item *prev = NULL;
 	for (size_t i = 0; i < hall_dl_count(app->scratch) && o + 2 < sizeof(all); i++) {
 		const hall_dl_item *it = hall_dl_at(app->scratch, i);
-		if (it->kind != HALL_DL_TEXT || !it->text[0])
+		if (it->kind != HALL_DL_TEXT || !it->text[0] || skipped_in_reading(app->scratch, it))
 			continue;
 		int cont = cjk && prev && it->rect.x == prev->rect.x && it->rect.y > prev->rect.y &&
 		           it->rect.y <= prev->rect.y + 2 * prev->rect.h;
@@ -748,10 +776,18 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 		break;
 	}
 	case HALL_APP_KEY_ESCAPE:
-		if (app->dlg == DLG_STAFF_PIN)
+		if (app->dlg == DLG_STAFF_PIN) {
 			changed = activate(app, HALL_ACT_0(HALL_ACT_PIN_CANCEL), "pin-cancel", now);
-		else
+		} else {
 			changed = activate(app, HALL_ACT_0(HALL_ACT_BACK), "back", now);
+			if (!changed && (app->modes & HALL_APP_MODE_VOICE)) {
+				/* Nowhere to go back to (home is the root of a visit): where the visitor
+				 * is, rather than silence. */
+				frame fr;
+				app__build_frame(app, now, app->scratch, &fr);
+				app__speak(app, app->heading);
+			}
+		}
 		break;
 	case HALL_APP_KEY_HOME:
 		changed = activate(app, HALL_ACT_0(HALL_ACT_HOME), "home", now);

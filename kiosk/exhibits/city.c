@@ -400,6 +400,12 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	city_ctx cc = {c, m, st->district, 0, NULL, 0, NULL};
 	hall_lang l;
 	const char *title = exhibits__text(ui, &c->ex->title, &l);
+	/* tour (issue 12 Build 9): a district chosen is what the voice says on arriving (the
+	 * heading, first one wins): it read the exhibit's title over every district. */
+	if (st->district >= 0 && !st->list) {
+		hall_lang dl;
+		hall_ui_set_heading(ui, exhibits__text(ui, &m->districts[st->district].name, &dl));
+	}
 	if (m->n_districts == 0 || m->w <= 0 || m->h <= 0) {
 		hall_ui_text_box(ui, c->area, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->font_px, ui->lang, 0,
 		                 ui->th->text, ui->th->bg, 0);

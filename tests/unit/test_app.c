@@ -1579,6 +1579,38 @@ static void keypad_tour_with_guidance_should_speak_the_visitors_language(void **
 	}
 }
 
+/* Found on the keypad tour (issue 12 Build 9), in English with guidance on: a screen
+ * read with F5 ended with the bar's five labels and, on the city map, began with the 25
+ * names drawn on the map; back from an exhibit lost the keypad focus (Tab started over
+ * at the first tile); Escape where there is nothing to go back to was silent; a
+ * district opened from the list was announced by the exhibit's title. */
+static void keypad_reading_should_skip_the_bar_and_keep_the_visitors_place(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_2); /* English (the default pack's second language) */
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	tab_to(f, "exhibit-city");
+	key(f, HALL_APP_KEY_ENTER);
+	key(f, HALL_APP_KEY_SPEECH_REPLAY); /* focus lost with the screen: the screen is read */
+	const char *r = f->rec.spoken[f->rec.n_spoken - 1];
+	assert_non_null(strstr(r, "City model"));
+	if (strstr(r, "Call staff") || strstr(r, "Jongno"))
+		fail_msg("the screen reading holds the bar or the map's names: %s", r);
+	key(f, HALL_APP_KEY_ESCAPE);
+	assert_string_equal(scr(f), "home");
+	assert_string_equal(focused_id(f), "exhibit-city");
+	size_t n = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_ESCAPE); /* nowhere to go back to */
+	assert_int_equal(f->rec.n_spoken, n + 1);
+	assert_non_null(strstr(f->rec.spoken[n], "Citizen Hall"));
+	key(f, HALL_APP_KEY_ENTER);
+	tab_to(f, "districts");
+	key(f, HALL_APP_KEY_ENTER);
+	tab_to(f, "district-jongno");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(f->rec.spoken[f->rec.n_spoken - 1], "Jongno-gu");
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -1884,6 +1916,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(first_key_on_attract_should_speak_a_welcome, setup, teardown),
 		cmocka_unit_test_setup_teardown(number_key_beyond_the_languages_should_start_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(keypad_tour_with_guidance_should_speak_the_visitors_language, setup, teardown),
+		cmocka_unit_test_setup_teardown(keypad_reading_should_skip_the_bar_and_keep_the_visitors_place, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
 	};
