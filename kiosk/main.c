@@ -1352,6 +1352,9 @@ int main(int argc, char **argv)
 	                    k->cfg.fonts.bold[0] ? k->cfg.fonts.bold : NULL, &k->ttf, &err) != HALL_OK ||
 	    hall_render_create(k->ren, k->ttf, &k->render, &err) != HALL_OK)
 		goto fail;
+	SDL_RendererInfo rinfo; /* kperf2: a fade's veil is blended straight into the window surface */
+	if (SDL_GetRendererInfo(k->ren, &rinfo) == 0 && (rinfo.flags & SDL_RENDERER_SOFTWARE))
+		hall_render_set_direct(k->render, k->win, NULL);
 	k->gesture = hall_gesture_create(NULL);
 	k->dl[0] = hall_dl_create();
 	k->dl[1] = hall_dl_create();

@@ -77,6 +77,10 @@ struct hall_render {
 	Uint64 defer_deadline;     /* performance counter; 0 = everything now */
 	int incomplete;            /* the last draw left something out */
 	decoder dec;
+	/* hall_render_set_direct: where the software renderer draws */
+	int direct;
+	SDL_Window *direct_win;
+	SDL_Surface *direct_surface;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem);
@@ -238,6 +242,74 @@ static void set_color(SDL_Renderer *ren, hall_rgba c)
 	SDL_SetRenderDrawColor(ren, c.r, c.g, c.b, c.a);
 }
 
+void hall_render_set_direct(hall_render *r, SDL_Window *win, SDL_Surface *surface)
+{
+	if (!r)
+		return;
+	r->direct = win || surface;
+	r->direct_win = win;
+	r->direct_surface = surface;
+}
+
+#define DIRECT_MIN_PIXELS 65536 /* smaller translucent boxes are left to SDL */
+
+/* The blend of SDL_BlendFillRect (SDL_BLENDMODE_BLEND, src * a / 255 + dst * (255 - a) /
+ * 255 per channel, each rounded down; RGB888 keeps its padding byte 0), two channels at a
+ * time in 32-bit lanes: x / 255 == (x + 1 + (x >> 8)) >> 8 for every x up to 255 * 255.
+ * Vectorised (GCC does at -O3, not at -O2: hence the attribute) this is about three
+ * times faster than SDL's own loop (0.9 against 2.7 ms for a fade's veil over 1872 x 900
+ * here), with the same pixels (test_render_sdl compares them). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("O3")))
+#endif
+static void blend_rect(SDL_Surface *s, SDL_Rect b, hall_rgba c, int alpha)
+{
+	const Uint32 inva = 255u - c.a;
+	const Uint32 pr = c.r * (Uint32)c.a / 255u, pg = c.g * (Uint32)c.a / 255u, pb = c.b * (Uint32)c.a / 255u;
+	const Uint32 prb = pr << 16 | pb;
+	for (int y = b.y; y < b.y + b.h; y++) {
+		Uint32 *p = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + b.x;
+		for (int x = 0; x < b.w; x++) {
+			Uint32 v = p[x];
+			Uint32 rb = (v & 0x00FF00FFu) * inva;
+			Uint32 g = ((v >> 8) & 0xFFu) * inva;
+			Uint32 a = (v >> 24) * inva;
+			rb = ((rb + 0x00010001u + ((rb >> 8) & 0x00FF00FFu)) >> 8) & 0x00FF00FFu;
+			g = (g + 1u + (g >> 8)) >> 8;
+			a = (a + 1u + (a >> 8)) >> 8;
+			p[x] = (rb + prb) | (g + pg) << 8 | (alpha ? (a + c.a) << 24 : 0u);
+		}
+	}
+}
+
+/* A large translucent box (a fade's veil over the whole content) blended straight into
+ * the software renderer's surface, after what was drawn before it (SDL_RenderFlush): 0
+ * when that cannot be done here (no surface given, a render target, a scale, a clip, a
+ * pixel format other than RGB888 or ARGB8888), and SDL draws it. */
+static int blend_direct(hall_render *r, SDL_Rect b, hall_rgba c)
+{
+	if (!r->direct || (size_t)b.w * (size_t)b.h < DIRECT_MIN_PIXELS || SDL_GetRenderTarget(r->renderer) ||
+	    SDL_RenderIsClipEnabled(r->renderer))
+		return 0;
+	float sx = 0, sy = 0;
+	SDL_Rect vp;
+	SDL_RenderGetScale(r->renderer, &sx, &sy);
+	SDL_RenderGetViewport(r->renderer, &vp);
+	if (sx != 1.0f || sy != 1.0f || vp.x != 0 || vp.y != 0)
+		return 0;
+	SDL_Surface *s = r->direct_surface ? r->direct_surface : SDL_GetWindowSurface(r->direct_win);
+	if (!s || SDL_MUSTLOCK(s) || (s->format->format != SDL_PIXELFORMAT_RGB888 &&
+	                              s->format->format != SDL_PIXELFORMAT_ARGB8888))
+		return 0;
+	SDL_Rect area = {0, 0, s->w < vp.w ? s->w : vp.w, s->h < vp.h ? s->h : vp.h}, in;
+	if (!SDL_IntersectRect(&b, &area, &in))
+		return 1; /* nothing of it on screen */
+	if (SDL_RenderFlush(r->renderer) != 0)
+		return 0;
+	blend_rect(s, in, c, s->format->format == SDL_PIXELFORMAT_ARGB8888);
+	return 1;
+}
+
 /* Horizontal inset of row j (0..h-1) of a w x h rect with corner radius rad. */
 static int row_inset(int j, int h, int rad)
 {
@@ -264,8 +336,10 @@ static void fill_rounded(hall_render *r, SDL_Rect b, int rad, int border, int ri
 		return;
 	rad = clamp_radius(rad, b.w, b.h);
 	if (!ring && rad == 0) {
-		set_color(r->renderer, c);
-		SDL_RenderFillRect(r->renderer, &b);
+		if (c.a == 255 || !blend_direct(r, b, c)) {
+			set_color(r->renderer, c);
+			SDL_RenderFillRect(r->renderer, &b);
+		}
 		return;
 	}
 	if (grow((void **)&r->spans, &r->spans_cap, (size_t)b.h * 2, sizeof(SDL_Rect)) != 0)

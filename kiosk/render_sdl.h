@@ -40,6 +40,12 @@ void hall_render_destroy(hall_render *r);
  * out when the first item is an opaque box over the whole viewport (it paints it all). */
 void hall_render_draw(hall_render *r, const hall_dl *dl, hall_rgba background);
 
+/* The software renderer draws into surface (made with SDL_CreateSoftwareRenderer), or
+ * into win's window surface (SDL_CreateRenderer with SDL_RENDERER_SOFTWARE): then large
+ * translucent boxes (a fade's veil) are blended there directly, a third of the time of
+ * SDL's blend, the same pixels. Never for a GPU renderer (its window has no surface). */
+void hall_render_set_direct(hall_render *r, SDL_Window *win, SDL_Surface *surface);
+
 /* Spread a fade's cold work over its frames (main.c: the frames of a screen change's
  * fade, not a shot): until the next hall_render_defer_until(r, 0), a draw does not
  * decode pictures itself but asks a thread of its own and draws the picture once

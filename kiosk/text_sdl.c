@@ -38,6 +38,11 @@
 #define MEASURE_SLOTS 8192                  /* power of two */
 #define MEASURE_WAYS 16                     /* power of two */
 #define MAX_PX 1024
+/* A deferring draw (hall_ttf_defer_until) opens a font only with this much time left
+ * before its deadline: opening a Noto CJK face took 1-3 ms here, 25-90 ms on the loaded
+ * machine, and in the frame of an input (after a language change) it was that input's
+ * whole delay. */
+#define FONT_OPEN_RESERVE_US 3000
 
 typedef struct font_slot {
 	int face, px, bold;
@@ -404,6 +409,15 @@ void hall_ttf_destroy(hall_ttf *t)
 	TTF_Quit();
 }
 
+/* 1 when a font of (face, bold) is open (at any size). */
+static int font_is_open(const hall_ttf *t, int face, int bold)
+{
+	for (size_t i = 0; i < t->nfonts; i++)
+		if (t->fonts[i].face == face && t->fonts[i].bold == bold)
+			return 1;
+	return 0;
+}
+
 /* The font for (face, px, bold), opened on first use; NULL when it cannot be opened. */
 static TTF_Font *get_font(hall_ttf *t, int face, int px, int bold)
 {
@@ -617,7 +631,9 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
 		}
 	}
 	Uint64 t0 = SDL_GetPerformanceCounter();
-	if (t->defer_deadline && t0 >= t->defer_deadline) {
+	if (t->defer_deadline && (t0 >= t->defer_deadline ||
+	                          (!font_is_open(t, face, bold) &&
+	                           t->defer_deadline - t0 < SDL_GetPerformanceFrequency() * FONT_OPEN_RESERVE_US / 1000000))) {
 		t->deferred++; /* a fade's frame out of time: a later frame makes it */
 		return NULL;
 	}

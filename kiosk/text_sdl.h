@@ -56,9 +56,10 @@ SDL_Texture *hall_ttf_texture(hall_ttf *t, const char *utf8, int font_px, hall_l
                                int *w, int *h);
 
 /* From now until hall_ttf_defer_until(t, 0), hall_ttf_texture returns NULL instead of
- * making a texture once the performance counter reaches deadline (0 = never), and counts
- * it: a fade's frame leaves the rest of its new texts to the next frames
- * (render_sdl.h, hall_render_defer_until). */
+ * making a texture once the performance counter reaches deadline (0 = never), or when it
+ * would have to open a font less than 3 ms before it, and counts it: a fade's frame
+ * leaves the rest of its new texts to the next frames (render_sdl.h,
+ * hall_render_defer_until). */
 void hall_ttf_defer_until(hall_ttf *t, Uint64 deadline);
 /* Textures left out that way since create (never decreases). */
 unsigned long hall_ttf_deferred(const hall_ttf *t);

@@ -489,6 +489,71 @@ static void measurements_of_a_few_thousand_strings_should_stay_cached(void **sta
 	assert_true(c1.measures - c0.measures < N / 50); /* direct-mapped: about 850 */
 }
 
+/* A large translucent box (a fade's veil) blended straight into the software renderer's
+ * surface (hall_render_set_direct) gives the very pixels SDL's blend gives, in RGB888 and
+ * ARGB8888, at every opacity, over boxes, text and a clipped edge. */
+static void direct_blend_should_match_sdl_pixel_for_pixel(void **state)
+{
+	(void)state;
+	hall_error err = {{0}, {0}};
+	Uint32 formats[2] = {SDL_PIXELFORMAT_RGB888, SDL_PIXELFORMAT_ARGB8888};
+	for (int f = 0; f < 2; f++) {
+		SDL_Surface *s[2];
+		SDL_Renderer *ren[2];
+		hall_ttf *text[2];
+		hall_render *render[2];
+		for (int i = 0; i < 2; i++) {
+			s[i] = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, formats[f]);
+			assert_non_null(s[i]);
+			ren[i] = SDL_CreateSoftwareRenderer(s[i]);
+			assert_non_null(ren[i]);
+			assert_int_equal(hall_ttf_create(ren[i], NULL, NULL, &text[i], &err), HALL_OK);
+			assert_int_equal(hall_render_create(ren[i], text[i], &render[i], &err), HALL_OK);
+		}
+		hall_render_set_direct(render[1], NULL, s[1]);
+		hall_dl *dl = hall_dl_create();
+		for (int a = 1; a < 255; a += 11) {
+			hall_dl_clear(dl);
+			hall_dl_box(dl, (hall_rect){0, 0, W, H}, (hall_rgba){(uint8_t)(a * 3), 90, (uint8_t)(255 - a), 255});
+			hall_dl_box(dl, (hall_rect){40, 40, 200, 120}, RED);
+			hall_dl_box(dl, (hall_rect){300, 60, 200, 200}, (hall_rgba){20, 200, 90, 128});
+			hall_dl_text(dl, (hall_rect){20, 250, 400, 40}, "Veil 베일 ヴェール", 28, HALL_LANG_JA, BLACK, BG);
+			hall_dl_box(dl, (hall_rect){-10, 30, W + 20, H - 60}, (hall_rgba){(uint8_t)a, 40, 220, (uint8_t)a});
+			for (int i = 0; i < 2; i++) {
+				hall_render_draw(render[i], dl, BG);
+				SDL_RenderPresent(ren[i]);
+			}
+			assert_memory_equal(s[0]->pixels, s[1]->pixels, (size_t)s[0]->pitch * (size_t)H);
+		}
+		hall_dl_destroy(dl);
+		for (int i = 0; i < 2; i++) {
+			hall_render_destroy(render[i]);
+			hall_ttf_destroy(text[i]);
+			SDL_DestroyRenderer(ren[i]);
+			SDL_FreeSurface(s[i]);
+		}
+	}
+}
+
+/* Opening a font took an input's whole delay after a language change: a deferring draw
+ * opens none when less than 3 ms are left before its deadline, and a later frame does. */
+static void deferring_text_should_not_open_a_font_late(void **state)
+{
+	fx *f = *state;
+	hall_error err = {{0}, {0}};
+	hall_ttf *t = NULL;
+	int w = 0, h = 0;
+	assert_int_equal(hall_ttf_create(f->ren, NULL, NULL, &t, &err), HALL_OK); /* no font open yet */
+	unsigned long deferred = hall_ttf_deferred(t);
+	hall_ttf_defer_until(t, SDL_GetPerformanceCounter() + SDL_GetPerformanceFrequency() / 1000); /* 1 ms left */
+	assert_null(hall_ttf_texture(t, "Later", 24, HALL_LANG_EN, 0, BLACK, &w, &h));
+	assert_int_equal(hall_ttf_deferred(t), deferred + 1);
+	hall_ttf_defer_until(t, SDL_GetPerformanceCounter() + 60 * SDL_GetPerformanceFrequency());
+	assert_non_null(hall_ttf_texture(t, "Later", 24, HALL_LANG_EN, 0, BLACK, &w, &h));
+	hall_ttf_defer_until(t, 0);
+	hall_ttf_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +574,8 @@ int main(void)
 		cmocka_unit_test(save_png_should_write_a_readable_file_of_the_screen),
 		cmocka_unit_test(deferred_draw_should_leave_decodes_and_late_texts_to_later_frames),
 		cmocka_unit_test(measurements_of_a_few_thousand_strings_should_stay_cached),
+		cmocka_unit_test(direct_blend_should_match_sdl_pixel_for_pixel),
+		cmocka_unit_test(deferring_text_should_not_open_a_font_late),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
