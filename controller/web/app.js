@@ -168,7 +168,9 @@ function fmtTime(ms, withDate = true) {
   if (!FMT.has(key)) {
     const opt = { timeZone: S.me?.time_zone || 'Asia/Seoul', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
     if (withDate) Object.assign(opt, { year: 'numeric', month: '2-digit', day: '2-digit' });
-    FMT.set(key, new Intl.DateTimeFormat(S.lang === 'ko' ? 'ko-KR' : 'en-GB', opt));
+    /* English with the date year first (2026-12-07, 19:45:26), as the fields take it: the
+     * British 07/12/2026 reads as July to an American reader */
+    FMT.set(key, new Intl.DateTimeFormat(S.lang === 'ko' ? 'ko-KR' : 'en-CA', opt));
   }
   return FMT.get(key).format(new Date(ms));
 }
@@ -773,7 +775,9 @@ async function pageAccounts(main) {
   if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, r.data?.message || t('error'))); return; }
   const rows = r.data.users.map((u, i) => h('tr', {},
     h('th', { scope: 'row' }, u.name),
-    h('td', {}, h('label', { class: 'sr-only', for: 'role-' + i }, `${t('role')}: ${u.name}`), roleSel('role-' + i, u.role),
+    /* One's own role is shown, not offered: an admin may not demote themselves (the API
+     * refuses), so the hall always keeps one. */
+    u.name === S.me.user ? h('td', {}, t('role_' + u.role)) : h('td', {}, h('label', { class: 'sr-only', for: 'role-' + i }, `${t('role')}: ${u.name}`), roleSel('role-' + i, u.role),
       h('button', { type: 'button', class: 'ghost', onclick: async () => {
         const x = await api('POST', '/users/' + encodeURIComponent(u.name), { role: $('#role-' + i).value });
         err.textContent = x.status === 200 ? '' : x.data?.message; announce(x.status === 200 ? t('changed') : x.data?.message);
