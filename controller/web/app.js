@@ -52,7 +52,7 @@ const T = {
     noKiosks: '아직 연락한 키오스크가 없습니다.', yes: '예', no: '아니오', signedInAs: (u, r) => `${u} (${r})`,
     badTime: '시각은 24시간제 HH:MM으로 넣으세요 (예: 09:00, 18:30).', badEnd: '끝 시각은 24시간제 HH:MM으로 넣으세요 (00:00~24:00, 예: 18:30).',
     badDate: '날짜는 YYYY-MM-DD로 넣으세요 (예: 2026-12-07).', badDateTime: '날짜와 시각은 YYYY-MM-DD HH:MM (24시간제)으로 넣으세요 (예: 2026-12-07 18:00).',
-    schedEditor: '일정 편집',
+    schedEditor: '일정 편집', findKiosk: '키오스크 찾기 (아이디나 그룹)', needsSomeone: '손볼 것만 (끊김, 경보, 직원 호출)', shownOf: (n, all) => `${all}대 중 ${n}대`,
     chooseFiles: '폴더 고르기', chooseZip: 'zip 파일 고르기', noFile: '고른 것 없음', nFiles: (n) => `파일 ${n}개`, addAccount: '계정 추가', passwordHint: '8자 이상',
     act_login: '로그인', act_logout: '로그아웃', act_command: '명령', act_notice: '공지', 'act_notice-clear': '공지 내리기', act_push: '배포', act_rollback: '되돌리기', act_clear: '개별 지정 해제',
     act_schedule: '일정 배포', act_console: '콘솔', 'act_user-add': '계정 추가', 'act_user-remove': '계정 삭제', 'act_user-passwd': '비밀번호 바꾸기', 'act_user-change': '계정 바꾸기', 'act_schedule-clear': '일정 해제',
@@ -106,7 +106,7 @@ const T = {
     noKiosks: 'No kiosk has reported yet.', yes: 'yes', no: 'no', signedInAs: (u, r) => `${u} (${r})`,
     badTime: 'Enter the time as 24-hour HH:MM (e.g. 09:00, 18:30).', badEnd: 'Enter the end as 24-hour HH:MM (00:00 to 24:00, e.g. 18:30).',
     badDate: 'Enter the date as YYYY-MM-DD (e.g. 2026-12-07).', badDateTime: 'Enter the date and time as YYYY-MM-DD HH:MM, 24-hour (e.g. 2026-12-07 18:00).',
-    schedEditor: 'Edit a schedule',
+    schedEditor: 'Edit a schedule', findKiosk: 'Find a kiosk (id or group)', needsSomeone: 'Only those that need someone (offline, alert, help call)', shownOf: (n, all) => `${n} of ${all} shown`,
     chooseFiles: 'Choose a folder', chooseZip: 'Choose a zip file', noFile: 'nothing chosen', nFiles: (n) => (n === 1 ? '1 file' : `${n} files`), addAccount: 'Add an account', passwordHint: '8 characters or more',
     act_login: 'sign in', act_logout: 'sign out', act_command: 'command', act_notice: 'notice', 'act_notice-clear': 'notice taken down', act_push: 'push', act_rollback: 'roll back', act_clear: 'clear override',
     act_schedule: 'schedule push', act_console: 'console', 'act_user-add': 'account added', 'act_user-remove': 'account removed', 'act_user-passwd': 'password set', 'act_user-change': 'account changed', 'act_schedule-clear': 'schedule cleared',
@@ -415,11 +415,43 @@ function cardHTML(k) {
   let acts = '';
   if (can(2) && (k.alert || k.help_calls > 0)) acts += `<button type="button" class="ghost" data-act="ack" data-id="${esc(k.id)}">${esc(t('ack'))}</button>`;
   if (can(2)) acts += `<button type="button" class="ghost" data-act="shot" data-id="${esc(k.id)}">${esc(t('shot'))}</button>`;
-  return `<article class="card${k.alert || !k.online ? ' alert' : ''}" id="${id}" aria-labelledby="${id}-h">`
+  return `<article class="card${k.alert || !k.online ? ' alert' : ''}" id="${id}" aria-labelledby="${id}-h"${cardShown(k) ? '' : ' hidden'}>`
     + `<h2 id="${id}-h"><span>${esc(k.id)}</span><span class="badge ${k.online ? 'ok' : 'bad'}">${esc(k.online ? t('online') : t('offline'))}</span>`
     + `<span class="badge ${k.open ? 'ok' : 'warn'}">${esc(k.open ? t('open') : t('closed'))}</span></h2>`
     + `<dl>${rows.filter(Boolean).map(([a, b]) => `<dt>${esc(a)}</dt><dd>${b}</dd>`).join('')}</dl>`
     + `<div class="row">${acts}</div><div id="shot-${esc(k.id)}"></div></article>`;
+}
+
+/* The fleet's filter (a thousand cards are too many to scroll): words that the kiosk's id
+ * or group contains, and "only those that need someone" (offline, an alert, help calls).
+ * A card drawn later (a live change) follows it too. */
+function needsSomeone(k) { return !k.online || k.alert || k.help_calls > 0; }
+function cardShown(k) {
+  const f = S.filter;
+  if (!f) return true;
+  if (f.problems && !needsSomeone(k)) return false;
+  return !f.words.length || f.words.every((w) => k.id.toLowerCase().includes(w) || (k.group || '').toLowerCase().includes(w));
+}
+
+function applyFilter() {
+  const q = $('#fleet-q')?.value.trim().toLowerCase() || '';
+  const problems = !!$('#fleet-problems')?.checked;
+  S.filter = q || problems ? { words: q.split(/\s+/).filter(Boolean), problems } : null;
+  for (const k of S.kiosks.values()) {
+    const el = document.getElementById('k-' + k.id);
+    if (el) el.hidden = !cardShown(k);
+  }
+  countShown();
+}
+
+/* "n of all shown" while a filter is on (live changes move kiosks in and out of it). */
+function countShown() {
+  const out = $('#fleet-shown');
+  if (!out) return;
+  let n = 0;
+  if (S.filter) for (const k of S.kiosks.values()) if (cardShown(k)) n++;
+  const text = S.filter ? t('shownOf')(n, S.kiosks.size) : '';
+  if (out.textContent !== text) out.textContent = text;
 }
 
 function fleetClick(e) {
@@ -496,6 +528,7 @@ function drawFleet(onlyId) {
      * steady changes would never end. A kiosk new to the page is added in order. */
     if (document.getElementById('k-' + onlyId)) placeCard(list, S.kiosks.get(onlyId));
     else if (!S.drawing) { placeCard(list, S.kiosks.get(onlyId)); orderCards(list, [...S.kiosks.values()].sort(byId)); }
+    if (S.filter) countShown();
     return;
   }
   const kids = [...S.kiosks.values()].sort(byId);
@@ -562,8 +595,14 @@ function openStream() {
 }
 
 async function pageFleet(main) {
+  S.filter = null;
+  const filter = h('form', { id: 'fleet-filter', class: 'filter', role: 'search', onsubmit: (e) => e.preventDefault() },
+    h('div', {}, h('label', { for: 'fleet-q' }, t('findKiosk')),
+      h('input', { id: 'fleet-q', type: 'search', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', oninput: applyFilter })),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'fleet-problems', onchange: applyFilter }), t('needsSomeone')),
+    h('p', { id: 'fleet-shown', class: 'note', role: 'status' }));
   main.append(h('h1', {}, t('fleet'), ' ', h('span', { class: 'badge ok', id: 'live-badge' }, t('liveOn'))),
-    fleetSummary(), h('div', { class: 'cards', id: 'fleet-list', 'aria-live': 'off', onclick: fleetClick }, h('p', {}, t('loading'))));
+    fleetSummary(), filter, h('div', { class: 'cards', id: 'fleet-list', 'aria-live': 'off', onclick: fleetClick }, h('p', {}, t('loading'))));
   if (!S.es) { S.loaded = false; S.es = openStream(); }
   else if (S.loaded) drawFleet(); /* the early stream's fleet came while /me was asked */
 }

@@ -157,6 +157,18 @@ try {
     return JSON.stringify(cards.sort()) === JSON.stringify(want.sort()) ? want : null;
   }, 10000, 'each card says its kiosk\'s render health, or that it has not drawn enough frames yet');
   ok(true, `each card says its render health from the kiosk's own figure (${health.map((x) => x.join(': ')).join(', ')})`);
+  // A thousand cards want a filter: words of the id or group, and only those that need
+  // someone (offline, alert, help calls), kept while the fleet changes.
+  const visible = () => page.$$eval('#fleet-list article', (l) => l.filter((x) => !x.hidden).map((x) => x.id).sort());
+  await page.fill('#fleet-q', 'west');
+  ok(JSON.stringify(await visible()) === '["k-west-1"]' && /2대 중 1대/.test(await page.textContent('#fleet-shown')),
+    `the fleet filters by id or group ("${await page.textContent('#fleet-shown')}")`);
+  await page.fill('#fleet-q', '');
+  await page.check('#fleet-problems');
+  const needy = JSON.parse((await apiFrom(page, 'GET', '/kiosks')).body).kiosks.filter((k) => !k.online || k.alert || k.help_calls > 0).map((k) => 'k-' + k.id).sort();
+  ok(JSON.stringify(await visible()) === JSON.stringify(needy), `"only those that need someone" shows ${needy.length} of 2`);
+  await page.uncheck('#fleet-problems');
+  ok((await visible()).length === 2, 'the filter off shows every kiosk again');
   await look(page, 'fleet');
 
   // ---- English
