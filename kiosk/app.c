@@ -619,6 +619,13 @@ static void speak_more_time(hall_app *app)
 	}
 }
 
+void hall_app_speaking(hall_app *app, int speaking, int64_t now)
+{
+	if (app && speaking && app->in_session && (app->modes & HALL_APP_MODE_VOICE) && !app->speech.paused &&
+	    app->dlg != DLG_MORE_TIME && app->dlg != DLG_STAFF_PIN && now > app->last_input)
+		app->last_input = now;
+}
+
 static void tick(hall_app *app, int64_t now);
 
 void hall_app_tick(hall_app *app, int64_t now)

@@ -224,6 +224,13 @@ int hall_app_in_session(const hall_app *app);
  * running (the events were emitted), else 0 (nothing is emitted). */
 int hall_app_end_session(hall_app *app, const char *why, int64_t now_ms);
 
+/* The platform's voice is speaking now (1) or silent (0): call once per frame before
+ * hall_app_tick. While guidance reads to a visitor (voice mode, not paused) the session
+ * is not idle: "more time?" comes idle_timeout_s after the reading ended, instead of
+ * cutting a reading longer than that (a screen read whole can run past a minute; taking
+ * more time read it again from its start, to be cut again). */
+void hall_app_speaking(hall_app *app, int speaking, int64_t now_ms);
+
 /* Advance time: idle warnings, session end, attract slides, notice expiry. Call once
  * per frame (and before build). */
 void hall_app_tick(hall_app *app, int64_t now_ms);

@@ -895,6 +895,8 @@ static int frame(kiosk *k, int64_t now, const char *shot, const char *dump)
 {
 	Uint64 t0 = SDL_GetPerformanceCounter();
 	double cpu0 = k->st.enabled ? thread_cpu_ms() : 0;
+	/* tour (issue 12 Build 9): a reading in progress is not idle time */
+	hall_app_speaking(k->app, hall_voice_busy(hall_audio_sdl_voice(k->audio)), now);
 	hall_app_tick(k->app, now);
 	hall_dl *next = k->dl[k->cur ^ 1];
 	hall_app_build(k->app, now, next);

@@ -29,8 +29,8 @@ common=(--config "$tmp/kiosk.json" --id test-voice --broker 127.0.0.1:9 --headle
 #    change acts (Build 6); a poll option chosen by Enter says it is selected; the vote is
 #    thanked; call staff reads its state and its focused button, focus comes back after;
 #    the language dialog reads its focused language and whether it is chosen; "more time?"
-#    interrupts a reading, reads its own button, and taking more time reads it again; the
-#    star key turns guidance off and says so.
+#    comes 10 s after the reading ended (not during it), reads its own button, and taking
+#    more time reads the last reading again; the star key turns guidance off and says so.
 sed -i 's/"idle_timeout_s": *[0-9]*/"idle_timeout_s": 10/' "$tmp/kiosk.json"
 cat > "$tmp/voice.txt" <<'S'
 wait 300
@@ -68,7 +68,7 @@ key Return
 wait 300
 dump english
 key F5
-wait 10500
+wait 12000
 dump more
 key Return
 wait 300

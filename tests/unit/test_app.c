@@ -1611,6 +1611,38 @@ static void keypad_reading_should_skip_the_bar_and_keep_the_visitors_place(void 
 	assert_string_equal(f->rec.spoken[f->rec.n_spoken - 1], "Jongno-gu");
 }
 
+/* Found on the tour (issue 12 Build 9): a reading longer than the idle timeout (a screen
+ * read whole with F5 can run past a minute) was cut by "more time?", and taking more time
+ * read it again from its start, to be cut again: the visitor never heard its end. While
+ * the voice reads (not paused), the session is not idle. */
+static void a_reading_in_progress_should_not_count_as_idle(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_2);
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	key(f, HALL_APP_KEY_SPEECH_REPLAY);
+	for (int s = 0; s < 90; s++) { /* a 90 s reading */
+		hall_app_speaking(f->app, 1, f->now);
+		tick(f, 1000);
+		if (strcmp(scr(f), "more-time") == 0)
+			fail_msg("\"more time?\" cut the reading after %d s", s + 1);
+	}
+	hall_app_speaking(f->app, 0, f->now); /* the reading ended 1 s ago, at the last "1" */
+	tick(f, 58000);
+	assert_string_equal(scr(f), "home");
+	tick(f, 2000);
+	assert_string_equal(scr(f), "more-time");
+	/* A paused voice is not reading: idle time counts. */
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "home");
+	key(f, HALL_APP_KEY_SPEECH_PAUSE);
+	for (int s = 0; s < 61; s++) {
+		hall_app_speaking(f->app, 1, f->now);
+		tick(f, 1000);
+	}
+	assert_string_equal(scr(f), "more-time");
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -1918,6 +1950,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(keypad_tour_with_guidance_should_speak_the_visitors_language, setup, teardown),
 		cmocka_unit_test_setup_teardown(keypad_reading_should_skip_the_bar_and_keep_the_visitors_place, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(a_reading_in_progress_should_not_count_as_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
 	};
