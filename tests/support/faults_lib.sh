@@ -12,6 +12,9 @@
 # broker's dir is removed too. Every wait is bounded (faults_wait).
 
 set -euo pipefail
+# A command that ends a test through set -e says which line it was: a clean-clone CI run
+# lost test_rabbitmq_cluster without a word when `push` exited 1 under load.
+trap 'echo "FAIL: ${BASH_SOURCE[0]##*/} line $LINENO: \"$BASH_COMMAND\" exited $?" >&2' ERR
 src=${HALL_SOURCE_DIR:?HALL_SOURCE_DIR must name the source tree}
 bin=${HALL_BUILD_DIR:?HALL_BUILD_DIR must name the build tree}
 CHECK="$src/tests/support/faults_check.py"
