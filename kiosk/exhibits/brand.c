@@ -80,19 +80,25 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 		const char *story = exhibits__text(ui, &b->story, &l);
 		/* The slogan's picture (the first slide's image) between the slogan and the story,
 		 * given the room the story leaves on the page: the first thing a visitor sees is
-		 * the brand itself, not a block of text over an empty screen. When the story fills
-		 * the page (large text), the picture gets a third of the page and the story
-		 * continues on the next. */
-		if (b->n_slides > 0 && b->slides[0].image) {
+		 * the brand itself, not a block of text over an empty screen. When the story would
+		 * leave it less than a third of the page (large text), the picture has the first
+		 * page to itself, as large as the page holds, and the story follows on the next
+		 * pages at the full column (a picture the size of a stamp over three lines of a
+		 * story that pages on helps nobody). In low position the picture is above the
+		 * reach band (ui->above_asset) and the story starts under the slogan. */
+		if (b->n_slides > 0 && b->slides[0].image && ui->above_asset != b->slides[0].image) {
 			const hall_slide *sl = &b->slides[0];
 			hall_lang al;
 			const char *alt = exhibits__text(ui, &sl->alt, &al);
 			int story_h = hall_ui_count_lines(ui, story, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 64) * ui->line_h;
 			int used = f->y - f->area.y;
 			int img_h = f->area.h - used - story_h - 2 * ui->gap_px;
-			if (img_h < f->area.h / 3)
-				img_h = f->area.h / 3;
+			int own_page = img_h < f->area.h / 3;
+			if (own_page)
+				img_h = f->area.h - used - ui->gap_px;
 			exhibits__image(bc->c, f, "slogan-image", sl->image, alt[0] ? alt : slogan, alt[0] ? al : l, img_h);
+			if (own_page)
+				hall_ui_flow_break(f);
 		}
 		hall_ui_flow_text(f, story, l, 0, ui->th->text, ui->th->bg);
 		return;

@@ -931,6 +931,38 @@ static void low_position_should_show_the_picture_above_the_band(void **state)
 	}
 }
 
+/* Large text: the brand's first slide shows its picture as a picture (a third of the
+ * screen's height at least, on a page of its own when the story would crowd it) and the
+ * story in few pages, in every language. */
+static void brand_story_should_keep_a_proper_picture_in_large_text(void **state)
+{
+	(void)state;
+	fixture *f = fixture_new(tu_config_landscape);
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		tap(f, "start");
+		set_lang_modes(f, (hall_lang)l, HALL_APP_MODE_LARGE_TEXT);
+		hall_app_show(f->app, "brand", f->now);
+		hall_app_build(f->app, f->now, f->dl);
+		const hall_dl_item *pic = hall_dl_find(f->dl, "slogan-image");
+		assert_non_null(pic);
+		if (pic->rect.h < f->cfg.screen.height_px / 3)
+			fail_msg("%s: the slogan's picture is %d px tall", hall_lang_code((hall_lang)l), pic->rect.h);
+		int pages = 1;
+		for (int k = 0; k < 20 && strcmp(hall_app_screen_id(f->app), "exhibit:brand/slide-1") == 0; k++) {
+			tap(f, "next");
+			pages += strcmp(hall_app_screen_id(f->app), "exhibit:brand/slide-1") == 0;
+		}
+		print_message("  %s: the story's slide takes %d pages\n", hall_lang_code((hall_lang)l), pages);
+		if (pages > 4)
+			fail_msg("%s: the story's slide takes %d pages", hall_lang_code((hall_lang)l), pages);
+		f->now += 200000;
+		hall_app_tick(f->app, f->now);
+		f->now += 200000;
+		hall_app_tick(f->app, f->now);
+	}
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -950,6 +982,7 @@ int main(void)
 		cmocka_unit_test(poll_should_fit_as_many_options_per_page_as_hold),
 		cmocka_unit_test(poll_thanks_should_show_a_large_tally),
 		cmocka_unit_test(low_position_should_show_the_picture_above_the_band),
+		cmocka_unit_test(brand_story_should_keep_a_proper_picture_in_large_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
