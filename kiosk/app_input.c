@@ -368,7 +368,7 @@ static void say_label(hall_app *app, const hall_dl_item *it, int kept);
  * option chosen, a mode toggled, a page turned) is read again with its new state ("…,
  * selected"), unless the input said something already: the visitor heard nothing but a
  * tap sound before. */
-static void read_new_state(hall_app *app, const char *id, const char *before, int64_t now)
+static void read_new_state(hall_app *app, hall_act act, const char *id, const char *before, int64_t now)
 {
 	if (!(app->modes & HALL_APP_MODE_VOICE) || app->batch_len > 0 || strcmp(before, hall_app_screen_id(app)) != 0)
 		return;
@@ -377,6 +377,21 @@ static void read_new_state(hall_app *app, const char *id, const char *before, in
 	const hall_dl_item *it = hall_dl_find(app->scratch, id);
 	if (it)
 		say_label(app, it, 1);
+	if (act.kind != HALL_ACT_PAGE)
+		return;
+	/* A page turned ("Next (3 / 4)"): then what the new page begins with, its first
+	 * control in focus order (large text shows one home tile a page: the visitor heard
+	 * only page numbers). */
+	const hall_dl_item *first = NULL;
+	for (size_t i = 0; i < hall_dl_count(app->scratch); i++) {
+		const hall_dl_item *h = hall_dl_at(app->scratch, i);
+		if (h->kind == HALL_DL_HIT && h->act.kind != HALL_ACT_PAGE && (!first || h->focus_order < first->focus_order))
+			first = h;
+	}
+	if (first && first->act.kind != HALL_ACT_HOME && first->act.kind != HALL_ACT_BACK &&
+	    first->act.kind != HALL_ACT_LANGUAGE_MENU && first->act.kind != HALL_ACT_ACCESS_MENU &&
+	    first->act.kind != HALL_ACT_CALL_STAFF)
+		say_label(app, first, 1);
 }
 
 /* After input: report views, speak the new screen's heading in voice mode. */
@@ -425,7 +440,7 @@ static int tap_input(hall_app *app, int x, int y, int64_t now)
 		} else {
 			changed = activate(app, act, id, now);
 			if (changed)
-				read_new_state(app, id, before, now);
+				read_new_state(app, act, id, before, now);
 		}
 	} else if (app->scr == SCR_ATTRACT && app->dlg == DLG_NONE && !app->in_session && app->content && app->open &&
 	           !app__urgent_notice(app)) {
@@ -769,9 +784,10 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 			/* The map by keypad: open the district list (every district by one key). */
 			changed = activate(app, HALL_ACT_0(HALL_ACT_DISTRICT_LIST), "districts", now);
 		} else {
-			changed = activate(app, it->act, id, now);
+			hall_act act = it->act;
+			changed = activate(app, act, id, now);
 			if (changed)
-				read_new_state(app, id, before, now);
+				read_new_state(app, act, id, before, now);
 		}
 		break;
 	}

@@ -1643,6 +1643,30 @@ static void a_reading_in_progress_should_not_count_as_idle(void **state)
 	assert_string_equal(scr(f), "more-time");
 }
 
+/* Found on the keypad tour in large text (one home tile a page): turning a page by
+ * keypad said only "Next (2 / 4)"; it says what the new page begins with too. */
+static void a_page_turned_by_keypad_should_say_what_it_shows(void **state)
+{
+	fx *f = *state;
+	mode_from_attract(f, "mode-large-text");
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	tab_to(f, "page-next");
+	key(f, HALL_APP_KEY_ENTER);
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *tile = NULL;
+	for (size_t i = 0; i < hall_dl_count(f->dl) && !tile; i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind == HALL_DL_HIT && strncmp(it->id, "exhibit-", 8) == 0)
+			tile = it;
+	}
+	assert_non_null(tile);
+	assert_string_not_equal(tile->id, "exhibit-brand"); /* the second page */
+	char head[40];
+	snprintf(head, sizeof head, "%.30s", tile->label); /* what the recorder keeps of it */
+	if (!strstr(f->rec.spoken[f->rec.n_spoken - 1], head))
+		fail_msg("a page turned said \"%s\", not its tile \"%s\"", f->rec.spoken[f->rec.n_spoken - 1], head);
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -1951,6 +1975,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(keypad_reading_should_skip_the_bar_and_keep_the_visitors_place, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(a_reading_in_progress_should_not_count_as_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_page_turned_by_keypad_should_say_what_it_shows, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
 	};
