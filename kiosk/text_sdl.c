@@ -33,9 +33,9 @@
  * a set. Direct-mapped (and keyed by FNV-1a's poorly mixed low bits, see key_hash), a
  * screen's strings evicted each other's sizes and those of the screens being warmed, and
  * the input that showed such a screen measured them again in its frame (bench/kiosk).
- * Sets of 16: 4,000 strings measured twice in turn are measured once (sets of 4 measured
+ * Sets of 16: 4,000 strings measured twice in turn are measured once (8,192 slots in sets of 4 measured
  * 518 of them again, LRU in a set overfilled by a cycle misses every time). */
-#define MEASURE_SLOTS 8192                  /* power of two */
+#define MEASURE_SLOTS 16384                 /* power of two; 40 bytes each */
 #define MEASURE_WAYS 16                     /* power of two */
 #define MAX_PX 1024
 /* A deferring draw (hall_ttf_defer_until) opens a font only with this much time left
@@ -62,13 +62,18 @@ typedef struct tex_entry {
 	unsigned long drawn; /* hall_ttf.draw_no of the last draw that used it */
 } tex_entry;
 
+/* A measured string is kept as its 64-bit hash and length, not a copy: the cache's
+ * thousands of strings (paragraph prefixes of large text, hundreds of bytes each) cost a
+ * megabyte or two of the resident set, close to the 100 MB limit. Two strings of one
+ * length in one face and size with the same 64-bit hash: about one chance in 10^11 over
+ * a whole tour of the kiosk's strings; its cost would be one line laid out at the other
+ * string's width. */
 typedef struct measure_slot {
-	uint32_t hash;
+	uint64_t hash;
+	uint32_t len;
 	int face, px, bold;
-	size_t len;
-	char *text;     /* NULL = empty slot */
 	int w, h;
-	uint32_t used;  /* hall_ttf.measure_tick at the last hit or fill */
+	uint32_t used;  /* hall_ttf.measure_tick at the last hit or fill; 0 = empty slot */
 } measure_slot;
 
 /* A font file open for reading. SDL_ttf hands FreeType a stream over an SDL_RWops; over
@@ -169,14 +174,32 @@ static uint32_t key_hash(const char *s, size_t n, int face, int px, int bold, ha
 	h = fnv1a((const char *)k, sizeof(k), h);
 	h = fnv1a(s, n, h);
 	/* FNV-1a's low bits depend only on the low bits of each byte (a multiply carries
-	 * upwards only): strings that differ in a digit or two filled a few slots of the
-	 * measurement cache and evicted each other. A finaliser (murmur3's) mixes the high
-	 * bits down before the low ones pick a slot. */
+	 * upwards only): strings that differ in a digit or two fell in a few buckets (and,
+	 * when the measurement cache used this hash, evicted each other). A finaliser
+	 * (murmur3's) mixes the high bits down before the low ones pick a bucket. */
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
 	h ^= h >> 13;
 	h *= 0xc2b2ae35u;
 	h ^= h >> 16;
+	return h;
+}
+
+/* The measurement cache's key: FNV-1a, 64-bit, with murmur3's 64-bit finaliser. */
+static uint64_t measure_hash(const char *s, size_t n, int face, int px, int bold)
+{
+	uint64_t h = 14695981039346656037u;
+	int k[3] = {face, px, bold};
+	const unsigned char *b = (const unsigned char *)k;
+	for (size_t i = 0; i < sizeof(k); i++)
+		h = (h ^ b[i]) * 1099511628211u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -397,8 +420,6 @@ void hall_ttf_destroy(hall_ttf *t)
 		tex_free(t, t->lru_head);
 	for (size_t i = 0; i < t->nfonts; i++)
 		TTF_CloseFont(t->fonts[i].font);
-	for (size_t i = 0; i < MEASURE_SLOTS; i++)
-		free(t->measure[i].text);
 	free(t->measure);
 	free(t->buf);
 	close_font_file(&t->regular_file);
@@ -486,20 +507,19 @@ static int clamp_px(int px)
 /* The measurement slot of a string and whether it holds that string's size: on a miss
  * the slot to fill (an empty one of its set, else the least recently used). */
 static measure_slot *measure_slot_of(hall_ttf *t, const char *utf8, size_t len, int face, int px, int bold,
-                                     uint32_t *hash, int *hit)
+                                     uint64_t *hash, int *hit)
 {
-	*hash = key_hash(utf8, len, face, px, bold, (hall_rgba){0, 0, 0, 0});
+	*hash = measure_hash(utf8, len, face, px, bold);
 	measure_slot *set = &t->measure[(*hash & (MEASURE_SLOTS / MEASURE_WAYS - 1)) * MEASURE_WAYS];
 	measure_slot *victim = set;
 	for (int i = 0; i < MEASURE_WAYS; i++) {
 		measure_slot *m = &set[i];
-		if (m->text && m->hash == *hash && m->face == face && m->px == px && m->bold == bold && m->len == len &&
-		    memcmp(m->text, utf8, len) == 0) {
+		if (m->used && m->hash == *hash && m->len == len && m->face == face && m->px == px && m->bold == bold) {
 			*hit = 1;
 			m->used = ++t->measure_tick;
 			return m;
 		}
-		if (victim->text && (!m->text || m->used < victim->used))
+		if (m->used < victim->used)
 			victim = m;
 	}
 	*hit = 0;
@@ -508,7 +528,7 @@ static measure_slot *measure_slot_of(hall_ttf *t, const char *utf8, size_t len, 
 
 int hall_ttf_measure_cached(hall_ttf *t, const char *utf8, size_t len, int font_px, hall_lang lang, int bold)
 {
-	uint32_t hash;
+	uint64_t hash;
 	int hit = 0;
 	if (t && utf8)
 		measure_slot_of(t, utf8, len, hall_ttf_face_index(lang), clamp_px(font_px), bold ? 1 : 0, &hash, &hit);
@@ -522,9 +542,9 @@ int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_
 	int face = hall_ttf_face_index(lang);
 	int px = clamp_px(font_px);
 	bold = bold ? 1 : 0;
-	if (!t || !utf8)
+	if (!t || !utf8 || len > UINT32_MAX)
 		return -1;
-	uint32_t hash;
+	uint64_t hash;
 	int hit;
 	measure_slot *m = measure_slot_of(t, utf8, len, face, px, bold, &hash, &hit);
 	if (hit) {
@@ -556,13 +576,7 @@ int hall_ttf_measure(void *ctx, const char *utf8, size_t len, int font_px, hall_
 	*w = tw;
 	*h = th;
 	t->cost.measure_ms += ms_since(t0);
-	/* remember it (a failed copy only skips the cache) */
-	char *copy = malloc(len + 1);
-	if (copy) {
-		memcpy(copy, t->buf, len + 1);
-		free(m->text);
-		*m = (measure_slot){hash, face, px, bold, len, copy, tw, th, ++t->measure_tick};
-	}
+	*m = (measure_slot){hash, (uint32_t)len, face, px, bold, tw, th, ++t->measure_tick};
 	return 0;
 }
 
