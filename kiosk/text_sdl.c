@@ -30,7 +30,7 @@
 #define TEX_MAX_PIXELS (3u * 1024u * 1024u)
 #define TEX_BUCKETS 4096                    /* power of two */
 /* Measurements: MEASURE_SLOTS in sets of MEASURE_WAYS, least recently used replaced in
- * a set. Direct-mapped (and keyed by FNV-1a's poorly mixed low bits, see key_hash), a
+ * a set. Direct-mapped (and keyed by FNV-1a's poorly mixed low bits, see text_hash), a
  * screen's strings evicted each other's sizes and those of the screens being warmed, and
  * the input that showed such a screen measured them again in its frame (bench/kiosk).
  * Sets of 16: 4,000 strings measured twice in turn are measured once (8,192 slots in sets of 4 measured
@@ -158,40 +158,16 @@ int hall_ttf_face_index(hall_lang lang)
 	return 1;
 }
 
-static uint32_t fnv1a(const char *s, size_t n, uint32_t h)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static uint32_t key_hash(const char *s, size_t n, int face, int px, int bold, hall_rgba c)
-{
-	uint32_t h = 2166136261u;
-	int k[4] = {face, px, bold, (int)((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a)};
-	h = fnv1a((const char *)k, sizeof(k), h);
-	h = fnv1a(s, n, h);
-	/* FNV-1a's low bits depend only on the low bits of each byte (a multiply carries
-	 * upwards only): strings that differ in a digit or two fell in a few buckets (and,
-	 * when the measurement cache used this hash, evicted each other). A finaliser
-	 * (murmur3's) mixes the high bits down before the low ones pick a bucket. */
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
-/* The measurement cache's key: FNV-1a, 64-bit, with murmur3's 64-bit finaliser. */
-static uint64_t measure_hash(const char *s, size_t n, int face, int px, int bold)
+/* The caches' key: FNV-1a (64-bit) of the key's ints, then of the text, with murmur3's
+ * 64-bit finaliser. FNV-1a's low bits depend only on the low bits of each byte (a
+ * multiply carries upwards only): with them picking the slot, strings that differ in a
+ * digit or two fell in a few slots of the measurement cache and evicted each other; the
+ * finaliser mixes the high bits down first. */
+static uint64_t text_hash(const char *s, size_t n, const int *k, size_t nk)
 {
 	uint64_t h = 14695981039346656037u;
-	int k[3] = {face, px, bold};
 	const unsigned char *b = (const unsigned char *)k;
-	for (size_t i = 0; i < sizeof(k); i++)
+	for (size_t i = 0; i < nk * sizeof(int); i++)
 		h = (h ^ b[i]) * 1099511628211u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
@@ -201,6 +177,20 @@ static uint64_t measure_hash(const char *s, size_t n, int face, int px, int bold
 	h *= 0xc4ceb9fe1a85ec53u;
 	h ^= h >> 33;
 	return h;
+}
+
+/* The texture cache's key. */
+static uint32_t key_hash(const char *s, size_t n, int face, int px, int bold, hall_rgba c)
+{
+	int k[4] = {face, px, bold, (int)((uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a)};
+	return (uint32_t)text_hash(s, n, k, 4);
+}
+
+/* The measurement cache's key. */
+static uint64_t measure_hash(const char *s, size_t n, int face, int px, int bold)
+{
+	int k[3] = {face, px, bold};
+	return text_hash(s, n, k, 3);
 }
 
 static font_file open_font_file(const char *path)
