@@ -6,6 +6,7 @@
 #ifndef HALL_CTL_STORE_INTERNAL_H
 #define HALL_CTL_STORE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,5 +31,68 @@ int64_t store__version_to_follow(const char *kiosk, int64_t held, int64_t counte
  * removed. Returns rc or the rename's error. */
 hall_err store__fsync_path(const char *path, hall_error *err);
 hall_err store__put_backup(const char *tmp, const char *out_path, hall_err rc, hall_error *err);
+
+/* ---------------------------------------------------------------- rows (store_rows.c) */
+
+/* A row of a result, whichever backend it comes from: the backend's three column
+ * readers over it (a text into a fixed buffer, cut to len - 1, NULL as ""; an integer,
+ * NULL as 0; an integer that may be NULL, -1 then). A backend embeds this as the first
+ * member of its own row (its statement, or its result and row number), so the readers
+ * below, written once, read every row type the same way from SQLite and PostgreSQL: a
+ * column added to a row type is added here, once. */
+typedef struct store__row store__row;
+struct store__row {
+	void (*text)(const store__row *row, int col, char *out, size_t len);
+	int64_t (*i64)(const store__row *row, int col);
+	int64_t (*opt_i64)(const store__row *row, int col);
+};
+
+/* The columns of a kiosks row that store__read_kiosk reads, in its order. A backend
+ * whose database may lack the later columns builds its own list in this order. */
+#define STORE__KIOSK_COLS                                                                                  \
+	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
+	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
+	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker, frame_p99_us"
+
+/* One row of "SELECT " STORE__KIOSK_COLS. */
+void store__read_kiosk(const store__row *row, hall_store_kiosk *k);
+
+/* One row of "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks";
+ * HALL_ERR_DB for a kind or result this version does not know. */
+hall_err store__read_ack(const store__row *row, hall_store_ack *out, hall_error *err);
+
+/* Where the rows of an iteration go: the caller's callback of the store's row type. */
+typedef enum store__row_kind {
+	ROW_KIOSK,   /* STORE__KIOSK_COLS */
+	ROW_STATUS,  /* kiosk, ts, online */
+	ROW_HISTORY, /* id, ts, user, action, kind, target, version, ref, detail, outcome, reason */
+	ROW_COMMAND, /* id, kiosk, cmd, exhibit, ts, ttl_s; a cmd this version does not know is skipped */
+	ROW_ACK,     /* as store__read_ack */
+	ROW_TALLY,   /* poll, option, votes */
+	ROW_COUNTER, /* name, count */
+	ROW_DAILY,   /* day, kiosk, exhibit, hour, lang, type, count, dwell_ms */
+	ROW_SHOWN,   /* ts, scope, version, pack (the kiosk is the visit's: these rows carry none) */
+} store__row_kind;
+
+typedef struct store__visit {
+	store__row_kind kind;
+	void *user;
+	const char *kiosk; /* ROW_SHOWN: its rows carry no kiosk column */
+	union {
+		hall_store_kiosk_cb kiosk;
+		hall_store_status_cb status;
+		hall_store_history_cb history;
+		hall_store_command_cb command;
+		hall_store_ack_cb ack;
+		hall_store_tally_cb tally;
+		hall_store_counter_cb counter;
+		hall_store_daily_cb daily;
+		hall_store_shown_cb shown;
+	} cb;
+} store__visit;
+
+/* Read one row of v's kind (columns in the order above) and hand it to v's callback;
+ * *stop is set when the callback asks to stop. HALL_ERR_DB for an unreadable ack row. */
+hall_err store__visit_row(const store__visit *v, const store__row *row, bool *stop, hall_error *err);
 
 #endif

@@ -349,7 +349,7 @@ static hall_err create_schema(pg_store *p, hall_error *err)
 	return pg_end(p, rc, err);
 }
 
-/* The columns reads take from kiosks, in read_kiosk's order. Each one a later version
+/* The columns reads take from kiosks, in store__read_kiosk's order (STORE__KIOSK_COLS). Each one a later version
  * added (an ALTER TABLE line of SCHEMA) has what a reader sees where a database lacks
  * it: report, status and history never change the schema (an older serve may still be
  * writing the database, and the role they run as may only read), so on a database no
@@ -1036,77 +1036,53 @@ static hall_err pg_kiosk_status(hall_store *s, const hall_status *stt, int64_t n
 	return rc;
 }
 
-/* Where the rows of an iteration go: the caller's callback of the store's row type. */
-typedef enum row_kind {
-	ROW_KIOSK,
-	ROW_STATUS,
-	ROW_HISTORY,
-	ROW_COMMAND,
-	ROW_ACK,
-	ROW_TALLY,
-	ROW_COUNTER,
-	ROW_DAILY,
-	ROW_SHOWN,
-} row_kind;
+/* Row i of a result as a store__row (store_internal.h), for the readers of store_rows.c. */
+typedef struct pg_row {
+	store__row row;
+	const PGresult *r;
+	int i;
+} pg_row;
 
-typedef struct pg_visit {
-	row_kind kind;
-	void *user;
-	const char *kiosk; /* ROW_SHOWN: its rows carry no kiosk column */
-	union {
-		hall_store_kiosk_cb kiosk;
-		hall_store_status_cb status;
-		hall_store_history_cb history;
-		hall_store_command_cb command;
-		hall_store_ack_cb ack;
-		hall_store_tally_cb tally;
-		hall_store_counter_cb counter;
-		hall_store_daily_cb daily;
-		hall_store_shown_cb shown;
-	} cb;
-} pg_visit;
-
-static hall_err visit_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err);
-
-static hall_err visit(pg_store *p, const char *what, const char *sql, const pg_args *a, pg_visit v, hall_error *err)
+static void row_text(const store__row *row, int col, char *out, size_t len)
 {
-	return pg_each_row(p, what, sql, a, visit_row, &v, NULL, err);
+	const pg_row *p = (const pg_row *)row;
+	col_text(p->r, p->i, col, out, len);
 }
 
-
-static void read_kiosk(const PGresult *r, int i, hall_store_kiosk *k)
+static int64_t row_i64(const store__row *row, int col)
 {
-	memset(k, 0, sizeof *k);
-	col_text(r, i, 0, k->id, sizeof k->id);
-	col_text(r, i, 1, k->group, sizeof k->group);
-	k->first_seen = col_i64(r, i, 2);
-	k->last_seen = col_i64(r, i, 3);
-	k->online = col_i64(r, i, 4) != 0;
-	k->online_since = col_i64(r, i, 5);
-	k->content_version = col_i64(r, i, 6);
-	k->schedule_version = col_i64(r, i, 7);
-	k->notice_version = col_i64(r, i, 8);
-	k->seq_max = col_i64(r, i, 9);
-	k->spool_first = col_i64(r, i, 10);
-	k->confirmed = col_i64(r, i, 11);
-	col_text(r, i, 12, k->app, sizeof k->app);
-	col_text(r, i, 13, k->last_error, sizeof k->last_error);
-	k->alert = col_i64(r, i, 14) != 0;
-	col_text(r, i, 15, k->alert_reason, sizeof k->alert_reason);
-	k->help_count = col_i64(r, i, 16);
-	k->last_help = col_i64(r, i, 17);
-	col_text(r, i, 18, k->showing_scope, sizeof k->showing_scope);
-	col_text(r, i, 19, k->showing_pack, sizeof k->showing_pack);
-	k->unrecorded = col_i64(r, i, 20);
-	k->fps_milli = col_opt_i64(r, i, 21);
-	col_text(r, i, 22, k->broker, sizeof k->broker);
-	k->frame_p99_us = col_opt_i64(r, i, 23); /* console helper */
+	const pg_row *p = (const pg_row *)row;
+	return col_i64(p->r, p->i, col);
+}
+
+static int64_t row_opt_i64(const store__row *row, int col)
+{
+	const pg_row *p = (const pg_row *)row;
+	return col_opt_i64(p->r, p->i, col);
+}
+
+static pg_row row_of(const PGresult *r, int i)
+{
+	return (pg_row){{row_text, row_i64, row_opt_i64}, r, i};
+}
+
+static hall_err visit_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)
+{
+	pg_row row = row_of(r, i);
+	return store__visit_row(ctx, &row.row, stop, err);
+}
+
+static hall_err visit(pg_store *p, const char *what, const char *sql, const pg_args *a, store__visit v,
+                      hall_error *err)
+{
+	return pg_each_row(p, what, sql, a, visit_row, &v, NULL, err);
 }
 
 static hall_err kiosk_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)
 {
 	(void)err;
-	read_kiosk(r, i, ctx);
+	pg_row row = row_of(r, i);
+	store__read_kiosk(&row.row, ctx);
 	*stop = true;
 	return HALL_OK;
 }
@@ -1127,7 +1103,7 @@ static hall_err pg_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user,
 {
 	char sql[sizeof pg(s)->kiosk_cols + 64];
 	snprintf(sql, sizeof sql, "SELECT %s FROM kiosks ORDER BY id", pg(s)->kiosk_cols);
-	return visit(pg(s), "read kiosks", sql, NULL, (pg_visit){ROW_KIOSK, user, NULL, {.kiosk = cb}}, err);
+	return visit(pg(s), "read kiosks", sql, NULL, (store__visit){ROW_KIOSK, user, NULL, {.kiosk = cb}}, err);
 }
 
 static hall_err pg_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err)
@@ -1171,7 +1147,7 @@ static hall_err pg_each_status_change(hall_store *s, const char *kiosk, int64_t 
 	return visit(pg(s), "read status log",
 	             "SELECT kiosk, ts, online FROM status_log WHERE ($1::text IS NULL OR kiosk=$1)"
 	             " AND ts>=$2 AND ts<$3 ORDER BY kiosk, ts, id",
-	             &a, (pg_visit){ROW_STATUS, user, NULL, {.status = cb}}, err);
+	             &a, (store__visit){ROW_STATUS, user, NULL, {.status = cb}}, err);
 }
 
 static hall_err pg_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err)
@@ -1317,7 +1293,7 @@ static hall_err pg_each_history(hall_store *s, const char *target, const char *k
 	             "SELECT id, ts, \"user\", action, kind, target, version, ref, detail, outcome, reason FROM history"
 	             " WHERE ($1::text IS NULL OR target=$1) AND ($2::text IS NULL OR kind=$2) ORDER BY id DESC"
 	             " LIMIT $3::bigint",
-	             &a, (pg_visit){ROW_HISTORY, user, NULL, {.history = cb}}, err);
+	             &a, (store__visit){ROW_HISTORY, user, NULL, {.history = cb}}, err);
 }
 
 static hall_err pg_set_history_outcome(hall_store *s, int64_t id, const char *outcome, const char *reason,
@@ -1349,7 +1325,7 @@ static hall_err pg_each_shown(hall_store *s, const char *kiosk, int64_t from_ms,
 	a_i64(&a, from_ms);
 	a_i64(&a, to_ms);
 	return visit(pg(s), "read what kiosks showed", SHOWN_SELECT " ORDER BY 1", &a,
-	             (pg_visit){ROW_SHOWN, user, kiosk, {.shown = cb}}, err);
+	             (store__visit){ROW_SHOWN, user, kiosk, {.shown = cb}}, err);
 }
 
 static int take_shown(void *user, const hall_store_shown *sh)
@@ -1368,7 +1344,7 @@ static hall_err pg_last_shown_before(hall_store *s, const char *kiosk, int64_t b
 	a_i64(&a, INT64_MIN);
 	a_i64(&a, before_ms);
 	hall_err rc = visit(pg(s), "read what kiosks showed", SHOWN_SELECT " ORDER BY 1 DESC LIMIT 1", &a,
-	                    (pg_visit){ROW_SHOWN, &got, kiosk, {.shown = take_shown}}, err);
+	                    (store__visit){ROW_SHOWN, &got, kiosk, {.shown = take_shown}}, err);
 	if (rc)
 		return rc;
 	if (!got.kiosk[0])
@@ -1402,7 +1378,7 @@ static hall_err pg_each_pending_command(hall_store *s, const char *kiosk, int64_
 	return visit(pg(s), "read commands",
 	             "SELECT id, kiosk, cmd, exhibit, ts, ttl_s FROM commands WHERE kiosk=$1 AND acked=0"
 	             " AND ts + ttl_s * 1000 >= $2 ORDER BY ts, id",
-	             &a, (pg_visit){ROW_COMMAND, user, NULL, {.command = cb}}, err);
+	             &a, (store__visit){ROW_COMMAND, user, NULL, {.command = cb}}, err);
 }
 
 typedef struct shot_check {
@@ -1527,47 +1503,11 @@ static hall_err pg_add_ack(hall_store *s, const hall_ack *ack, int64_t now_ms, h
 
 #define ACK_COLS "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks"
 
-/* The ack enums by their wire names (as stored): -1 for a name this version does not know. */
-static int ack_enums(const char *kind, const char *result, hall_ack *out)
-{
-	static const hall_ack_kind kinds[] = {HALL_ACK_CONTENT, HALL_ACK_SCHEDULE, HALL_ACK_NOTICE, HALL_ACK_COMMAND};
-	static const hall_ack_result results[] = {HALL_ACK_APPLIED, HALL_ACK_REJECTED, HALL_ACK_DONE, HALL_ACK_FAILED,
-	                                          HALL_ACK_DEFERRED};
-	int found = 0;
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (strcmp(hall_ack_kind_name(kinds[i]), kind) == 0) {
-			out->kind = kinds[i];
-			found |= 1;
-		}
-	for (size_t i = 0; i < sizeof results / sizeof results[0]; i++)
-		if (strcmp(hall_ack_result_name(results[i]), result) == 0) {
-			out->result = results[i];
-			found |= 2;
-		}
-	return found == 3 ? 0 : -1;
-}
-
-static hall_err read_ack(const PGresult *r, int i, hall_store_ack *out, hall_error *err)
-{
-	char k[16], res[16];
-	memset(out, 0, sizeof *out);
-	col_text(r, i, 0, out->ack.kiosk, sizeof out->ack.kiosk);
-	col_text(r, i, 1, k, sizeof k);
-	col_text(r, i, 2, out->ack.scope, sizeof out->ack.scope);
-	out->ack.version = col_i64(r, i, 3);
-	col_text(r, i, 4, out->ack.id, sizeof out->ack.id);
-	col_text(r, i, 5, res, sizeof res);
-	col_text(r, i, 6, out->ack.reason, sizeof out->ack.reason);
-	out->ts = col_i64(r, i, 7);
-	if (ack_enums(k, res, &out->ack) != 0)
-		return hall_error_set(err, HALL_ERR_DB, "", "ack row with unknown kind or result");
-	return HALL_OK;
-}
-
 static hall_err ack_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)
 {
 	*stop = true;
-	return read_ack(r, i, ctx, err);
+	pg_row row = row_of(r, i);
+	return store__read_ack(&row.row, ctx, err);
 }
 
 static hall_err pg_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
@@ -1603,7 +1543,7 @@ static hall_err pg_each_ack(hall_store *s, const char *kiosk, const char *kind, 
 	return visit(pg(s), "read acks",
 	             ACK_COLS " WHERE kind=$2 AND ($1::text IS NULL OR kiosk=$1) AND ($3::text IS NULL OR result=$3)"
 	                      " AND ts>=$4 AND ts<$5 ORDER BY ts, id",
-	             &a, (pg_visit){ROW_ACK, user, NULL, {.ack = cb}}, err);
+	             &a, (store__visit){ROW_ACK, user, NULL, {.ack = cb}}, err);
 }
 
 static hall_err pg_last_ack_before(hall_store *s, const char *kiosk, const char *kind, const char *result,
@@ -1636,7 +1576,7 @@ static hall_err pg_each_tally(hall_store *s, const char *poll, hall_store_tally_
 	             "SELECT poll, option, count(*) AS n FROM votes WHERE ($1::text IS NULL OR poll=$1) GROUP BY poll, option"
 	             " UNION ALL SELECT poll, option, votes AS n FROM vote_totals WHERE ($1::text IS NULL OR poll=$1)) t"
 	             " GROUP BY poll, option ORDER BY poll, option",
-	             &a, (pg_visit){ROW_TALLY, user, NULL, {.tally = cb}}, err);
+	             &a, (store__visit){ROW_TALLY, user, NULL, {.tally = cb}}, err);
 }
 
 static hall_err pg_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb, void *user,
@@ -1651,7 +1591,7 @@ static hall_err pg_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms
 	             "SELECT kiosk, sum(GREATEST(count - prev, 0)) FROM (SELECT kiosk, ts, count,"
 	             " lag(count, 1, 0::bigint) OVER (PARTITION BY kiosk ORDER BY ts, id) AS prev FROM unrecorded_log) t"
 	             " WHERE ts>=$1 AND ts<$2 GROUP BY kiosk HAVING sum(GREATEST(count - prev, 0)) > 0 ORDER BY kiosk",
-	             &a, (pg_visit){ROW_COUNTER, user, NULL, {.counter = cb}}, err);
+	             &a, (store__visit){ROW_COUNTER, user, NULL, {.counter = cb}}, err);
 }
 
 static hall_err pg_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err)
@@ -1668,7 +1608,7 @@ static hall_err pg_counter_add(hall_store *s, const char *name, int64_t delta, h
 static hall_err pg_each_counter(hall_store *s, hall_store_counter_cb cb, void *user, hall_error *err)
 {
 	return visit(pg(s), "read counters", "SELECT name, value FROM counters ORDER BY name", NULL,
-	             (pg_visit){ROW_COUNTER, user, NULL, {.counter = cb}}, err);
+	             (store__visit){ROW_COUNTER, user, NULL, {.counter = cb}}, err);
 }
 
 static hall_err pg_put_daily(hall_store *s, const char *day, const hall_store_daily *rows, size_t n, hall_error *err)
@@ -1711,7 +1651,7 @@ static hall_err pg_each_daily(hall_store *s, const char *day_from, const char *d
 	return visit(pg(s), "read daily",
 	             "SELECT day, kiosk, exhibit, hour, lang, type, count, dwell_ms FROM daily"
 	             " WHERE day>=$1 AND day<=$2 ORDER BY day, kiosk, exhibit, hour, lang, type",
-	             &a, (pg_visit){ROW_DAILY, user, NULL, {.daily = cb}}, err);
+	             &a, (store__visit){ROW_DAILY, user, NULL, {.daily = cb}}, err);
 }
 
 static hall_err pg_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err)
@@ -1733,119 +1673,6 @@ static hall_err pg_meta_set(hall_store *s, const char *key, const char *value, h
 	return pg_run(pg(s), "write meta",
 	              "INSERT INTO meta(key, value) VALUES($1, $2) ON CONFLICT(key) DO UPDATE SET value=excluded.value", &a,
 	              NULL, err);
-}
-
-/* ---------------------------------------------------------------- rows of iterations */
-
-static void read_history(const PGresult *r, int i, hall_store_history *h)
-{
-	h->id = col_i64(r, i, 0);
-	h->ts = col_i64(r, i, 1);
-	col_text(r, i, 2, h->user, sizeof h->user);
-	col_text(r, i, 3, h->action, sizeof h->action);
-	col_text(r, i, 4, h->kind, sizeof h->kind);
-	col_text(r, i, 5, h->target, sizeof h->target);
-	h->version = col_i64(r, i, 6);
-	col_text(r, i, 7, h->ref, sizeof h->ref);
-	col_text(r, i, 8, h->detail, sizeof h->detail);
-	col_text(r, i, 9, h->outcome, sizeof h->outcome);
-	col_text(r, i, 10, h->reason, sizeof h->reason);
-}
-
-/* -1 for a command this version does not know (the row is skipped). */
-static int read_command(const PGresult *r, int i, hall_store_command *c)
-{
-	static const hall_command_cmd all[] = {HALL_CMD_SCREENSHOT, HALL_CMD_RELOAD, HALL_CMD_SHOW, HALL_CMD_IDENTIFY};
-	col_text(r, i, 0, c->cmd.id, sizeof c->cmd.id);
-	col_text(r, i, 1, c->kiosk, sizeof c->kiosk);
-	col_text(r, i, 3, c->cmd.exhibit, sizeof c->cmd.exhibit);
-	c->cmd.ts = col_i64(r, i, 4);
-	c->cmd.ttl_s = col_i64(r, i, 5);
-	for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-		if (strcmp(hall_command_cmd_name(all[k]), PQgetvalue(r, i, 2)) == 0) {
-			c->cmd.cmd = all[k];
-			return 0;
-		}
-	return -1;
-}
-
-static void read_daily(const PGresult *r, int i, hall_store_daily *d)
-{
-	col_text(r, i, 0, d->day, sizeof d->day);
-	col_text(r, i, 1, d->kiosk, sizeof d->kiosk);
-	col_text(r, i, 2, d->exhibit, sizeof d->exhibit);
-	d->hour = (int)col_i64(r, i, 3);
-	col_text(r, i, 4, d->lang, sizeof d->lang);
-	col_text(r, i, 5, d->type, sizeof d->type);
-	d->count = col_i64(r, i, 6);
-	d->dwell_ms = col_i64(r, i, 7);
-}
-
-static hall_err visit_row(void *ctx, const PGresult *r, int i, bool *stop, hall_error *err)
-{
-	const pg_visit *v = ctx;
-	union {
-		hall_store_kiosk kiosk;
-		hall_store_status_change status;
-		hall_store_history history;
-		hall_store_command command;
-		hall_store_ack ack;
-		hall_store_tally tally;
-		hall_store_daily daily;
-		hall_store_shown shown;
-		char name[128];
-	} u;
-	hall_err rc = HALL_OK;
-	int halt = 0;
-	memset(&u, 0, sizeof u);
-	switch (v->kind) {
-	case ROW_KIOSK:
-		read_kiosk(r, i, &u.kiosk);
-		halt = v->cb.kiosk(v->user, &u.kiosk);
-		break;
-	case ROW_STATUS:
-		col_text(r, i, 0, u.status.kiosk, sizeof u.status.kiosk);
-		u.status.ts = col_i64(r, i, 1);
-		u.status.online = col_i64(r, i, 2) != 0;
-		halt = v->cb.status(v->user, &u.status);
-		break;
-	case ROW_HISTORY:
-		read_history(r, i, &u.history);
-		halt = v->cb.history(v->user, &u.history);
-		break;
-	case ROW_COMMAND:
-		if (read_command(r, i, &u.command) == 0)
-			halt = v->cb.command(v->user, &u.command);
-		break;
-	case ROW_ACK:
-		if ((rc = read_ack(r, i, &u.ack, err)) == HALL_OK)
-			halt = v->cb.ack(v->user, &u.ack);
-		break;
-	case ROW_TALLY:
-		col_text(r, i, 0, u.tally.poll, sizeof u.tally.poll);
-		col_text(r, i, 1, u.tally.option, sizeof u.tally.option);
-		u.tally.votes = col_i64(r, i, 2);
-		halt = v->cb.tally(v->user, &u.tally);
-		break;
-	case ROW_COUNTER:
-		col_text(r, i, 0, u.name, sizeof u.name);
-		halt = v->cb.counter(v->user, u.name, col_i64(r, i, 1));
-		break;
-	case ROW_DAILY:
-		read_daily(r, i, &u.daily);
-		halt = v->cb.daily(v->user, &u.daily);
-		break;
-	case ROW_SHOWN:
-		snprintf(u.shown.kiosk, sizeof u.shown.kiosk, "%s", v->kiosk);
-		u.shown.ts = col_i64(r, i, 0);
-		col_text(r, i, 1, u.shown.showing.scope, sizeof u.shown.showing.scope);
-		u.shown.showing.version = col_i64(r, i, 2);
-		col_text(r, i, 3, u.shown.showing.pack, sizeof u.shown.showing.pack);
-		halt = v->cb.shown(v->user, &u.shown);
-		break;
-	}
-	*stop = halt != 0;
-	return rc;
 }
 
 /* ---------------------------------------------------------------- opening */

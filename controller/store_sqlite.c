@@ -1039,80 +1039,51 @@ fail:
 	return rc;
 }
 
-/* Where the rows of an iteration go: the caller's callback of the store's row type. */
-typedef enum row_kind {
-	ROW_KIOSK,
-	ROW_STATUS,
-	ROW_HISTORY,
-	ROW_COMMAND,
-	ROW_ACK,
-	ROW_TALLY,
-	ROW_COUNTER,
-	ROW_DAILY,
-} row_kind;
+/* A statement's current row as a store__row (store_internal.h), for the readers of
+ * store_rows.c. */
+typedef struct sq_row {
+	store__row row;
+	sqlite3_stmt *st;
+} sq_row;
 
-typedef struct sq_visit {
-	row_kind kind;
-	void *user;
-	union {
-		hall_store_kiosk_cb kiosk;
-		hall_store_status_cb status;
-		hall_store_history_cb history;
-		hall_store_command_cb command;
-		hall_store_ack_cb ack;
-		hall_store_tally_cb tally;
-		hall_store_counter_cb counter;
-		hall_store_daily_cb daily;
-	} cb;
-} sq_visit;
-
-static hall_err visit_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err);
-
-/* Hand every row of st (prepared and bound) to the callback of v; finalizes st. */
-static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, sq_visit v, hall_error *err)
+static void row_text(const store__row *row, int col, char *out, size_t len)
 {
-	return sq__each_row(q, st, what, visit_row, &v, NULL, err);
+	sq__col_text(((const sq_row *)row)->st, col, out, len);
 }
 
-#define KIOSK_COLS                                                                                         \
-	"id, grp, first_seen, last_seen, online, online_since, content_version, schedule_version,"         \
-	" notice_version, seq_max, spool_first, confirmed, app, last_error, alert, alert_reason, help_count," \
-	" last_help, showing_scope, showing_pack, unrecorded, fps_milli, broker, frame_p99_us"
-
-static void read_kiosk(sqlite3_stmt *st, hall_store_kiosk *k)
+static int64_t row_i64(const store__row *row, int col)
 {
-	memset(k, 0, sizeof *k);
-	sq__col_text(st, 0, k->id, sizeof k->id);
-	sq__col_text(st, 1, k->group, sizeof k->group);
-	k->first_seen = sq__col_i64(st, 2);
-	k->last_seen = sq__col_i64(st, 3);
-	k->online = sq__col_i64(st, 4) != 0;
-	k->online_since = sq__col_i64(st, 5);
-	k->content_version = sq__col_i64(st, 6);
-	k->schedule_version = sq__col_i64(st, 7);
-	k->notice_version = sq__col_i64(st, 8);
-	k->seq_max = sq__col_i64(st, 9);
-	k->spool_first = sq__col_i64(st, 10);
-	k->confirmed = sq__col_i64(st, 11);
-	sq__col_text(st, 12, k->app, sizeof k->app);
-	sq__col_text(st, 13, k->last_error, sizeof k->last_error);
-	k->alert = sq__col_i64(st, 14) != 0;
-	sq__col_text(st, 15, k->alert_reason, sizeof k->alert_reason);
-	k->help_count = sq__col_i64(st, 16);
-	k->last_help = sq__col_i64(st, 17);
-	sq__col_text(st, 18, k->showing_scope, sizeof k->showing_scope);
-	sq__col_text(st, 19, k->showing_pack, sizeof k->showing_pack);
-	k->unrecorded = sq__col_i64(st, 20);
-	k->fps_milli = sq__col_opt_i64(st, 21);
-	sq__col_text(st, 22, k->broker, sizeof k->broker);
-	k->frame_p99_us = sq__col_opt_i64(st, 23); /* console helper */
+	return sq__col_i64(((const sq_row *)row)->st, col);
+}
+
+static int64_t row_opt_i64(const store__row *row, int col)
+{
+	return sq__col_opt_i64(((const sq_row *)row)->st, col);
+}
+
+static sq_row row_of(sqlite3_stmt *st)
+{
+	return (sq_row){{row_text, row_i64, row_opt_i64}, st};
+}
+
+static hall_err visit_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
+{
+	sq_row r = row_of(st);
+	return store__visit_row(ctx, &r.row, stop, err);
+}
+
+/* Hand every row of st (prepared and bound) to the callback of v; finalizes st. */
+static hall_err visit(sq_store *q, sqlite3_stmt *st, const char *what, store__visit v, hall_error *err)
+{
+	return sq__each_row(q, st, what, visit_row, &v, NULL, err);
 }
 
 static hall_err kiosk_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
 {
 	(void)stop;
 	(void)err;
-	read_kiosk(st, ctx);
+	sq_row r = row_of(st);
+	store__read_kiosk(&r.row, ctx);
 	return HALL_OK;
 }
 
@@ -1120,7 +1091,7 @@ static hall_err sq_kiosk_get(hall_store *s, const char *id, hall_store_kiosk *ou
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = sq__prep(q, "SELECT " KIOSK_COLS " FROM kiosks WHERE id=?1", &st, err);
+	hall_err rc = sq__prep(q, "SELECT " STORE__KIOSK_COLS " FROM kiosks WHERE id=?1", &st, err);
 	if (rc)
 		return rc;
 	sq__bind_text(st, 1, id);
@@ -1134,8 +1105,8 @@ static hall_err sq_each_kiosk(hall_store *s, hall_store_kiosk_cb cb, void *user,
 {
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
-	hall_err rc = sq__prep(q, "SELECT " KIOSK_COLS " FROM kiosks ORDER BY id", &st, err);
-	return rc ? rc : visit(q, st, "read kiosks", (sq_visit){ROW_KIOSK, user, {.kiosk = cb}}, err);
+	hall_err rc = sq__prep(q, "SELECT " STORE__KIOSK_COLS " FROM kiosks ORDER BY id", &st, err);
+	return rc ? rc : visit(q, st, "read kiosks", (store__visit){ROW_KIOSK, user, NULL, {.kiosk = cb}}, err);
 }
 
 static hall_err sq_kiosk_set_alert(hall_store *s, const char *id, bool alert, const char *reason, hall_error *err)
@@ -1193,7 +1164,7 @@ static hall_err sq_each_status_change(hall_store *s, const char *kiosk, int64_t 
 	sq__bind_opt_text(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, from_ms);
 	sqlite3_bind_int64(st, 3, to_ms);
-	return visit(q, st, "read status log", (sq_visit){ROW_STATUS, user, {.status = cb}}, err);
+	return visit(q, st, "read status log", (store__visit){ROW_STATUS, user, NULL, {.status = cb}}, err);
 }
 
 static hall_err sq_add_help(hall_store *s, const hall_help *h, int64_t now_ms, hall_error *err)
@@ -1371,7 +1342,7 @@ static hall_err sq_each_history(hall_store *s, const char *target, const char *k
 	sq__bind_opt_text(st, 1, target);
 	sq__bind_opt_text(st, 2, kind);
 	sqlite3_bind_int64(st, 3, limit ? (int64_t)limit : -1);
-	return visit(q, st, "read history", (sq_visit){ROW_HISTORY, user, {.history = cb}}, err);
+	return visit(q, st, "read history", (store__visit){ROW_HISTORY, user, NULL, {.history = cb}}, err);
 }
 
 static hall_err sq_add_command(hall_store *s, const hall_store_command *c, hall_error *err)
@@ -1392,17 +1363,6 @@ static hall_err sq_add_command(hall_store *s, const hall_store_command *c, hall_
 	return sq__run(q, st, "store command", NULL, err);
 }
 
-static int cmd_from_name(const char *name, hall_command_cmd *out)
-{
-	static const hall_command_cmd all[] = {HALL_CMD_SCREENSHOT, HALL_CMD_RELOAD, HALL_CMD_SHOW, HALL_CMD_IDENTIFY};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strcmp(hall_command_cmd_name(all[i]), name) == 0) {
-			*out = all[i];
-			return 0;
-		}
-	return -1;
-}
-
 static hall_err sq_each_pending_command(hall_store *s, const char *kiosk, int64_t now_ms, hall_store_command_cb cb,
                                         void *user, hall_error *err)
 {
@@ -1416,7 +1376,7 @@ static hall_err sq_each_pending_command(hall_store *s, const char *kiosk, int64_
 		return rc;
 	sq__bind_text(st, 1, kiosk);
 	sqlite3_bind_int64(st, 2, now_ms);
-	return visit(q, st, "read commands", (sq_visit){ROW_COMMAND, user, {.command = cb}}, err);
+	return visit(q, st, "read commands", (store__visit){ROW_COMMAND, user, NULL, {.command = cb}}, err);
 }
 
 /* Row of sq_check_shot: the command's name and whether its image came, checked. */
@@ -1576,51 +1536,11 @@ fail:
 	return sq__end(q, rc, err);
 }
 
-static int ack_kind_from_name(const char *name, hall_ack_kind *out)
-{
-	static const hall_ack_kind all[] = {HALL_ACK_CONTENT, HALL_ACK_SCHEDULE, HALL_ACK_NOTICE, HALL_ACK_COMMAND};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strcmp(hall_ack_kind_name(all[i]), name) == 0) {
-			*out = all[i];
-			return 0;
-		}
-	return -1;
-}
-
-static int ack_result_from_name(const char *name, hall_ack_result *out)
-{
-	static const hall_ack_result all[] = {HALL_ACK_APPLIED, HALL_ACK_REJECTED, HALL_ACK_DONE, HALL_ACK_FAILED,
-	                                      HALL_ACK_DEFERRED};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strcmp(hall_ack_result_name(all[i]), name) == 0) {
-			*out = all[i];
-			return 0;
-		}
-	return -1;
-}
-
-/* One row of "SELECT kiosk, kind, scope, version, cmd_id, result, reason, ts FROM acks". */
-static hall_err ack_from_row(sqlite3_stmt *st, hall_store_ack *out, hall_error *err)
-{
-	char k[16], r[16];
-	memset(out, 0, sizeof *out);
-	sq__col_text(st, 0, out->ack.kiosk, sizeof out->ack.kiosk);
-	sq__col_text(st, 1, k, sizeof k);
-	sq__col_text(st, 2, out->ack.scope, sizeof out->ack.scope);
-	out->ack.version = sq__col_i64(st, 3);
-	sq__col_text(st, 4, out->ack.id, sizeof out->ack.id);
-	sq__col_text(st, 5, r, sizeof r);
-	sq__col_text(st, 6, out->ack.reason, sizeof out->ack.reason);
-	out->ts = sq__col_i64(st, 7);
-	if (ack_kind_from_name(k, &out->ack.kind) || ack_result_from_name(r, &out->ack.result))
-		return hall_error_set(err, HALL_ERR_DB, "", "ack row with unknown kind or result");
-	return HALL_OK;
-}
-
 static hall_err ack_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
 {
 	(void)stop;
-	return ack_from_row(st, ctx, err);
+	sq_row r = row_of(st);
+	return store__read_ack(&r.row, ctx, err);
 }
 
 static hall_err sq_get_ack(hall_store *s, const char *kiosk, const char *kind, int64_t version, const char *id,
@@ -1666,7 +1586,7 @@ static hall_err sq_each_ack(hall_store *s, const char *kiosk, const char *kind, 
 	sq__bind_opt_text(st, 3, result);
 	sqlite3_bind_int64(st, 4, from_ms);
 	sqlite3_bind_int64(st, 5, to_ms);
-	return visit(q, st, "read acks", (sq_visit){ROW_ACK, user, {.ack = cb}}, err);
+	return visit(q, st, "read acks", (store__visit){ROW_ACK, user, NULL, {.ack = cb}}, err);
 }
 
 static hall_err sq_last_ack_before(hall_store *s, const char *kiosk, const char *kind, const char *result,
@@ -1706,7 +1626,7 @@ static hall_err sq_each_tally(hall_store *s, const char *poll, hall_store_tally_
 	if (rc)
 		return rc;
 	sq__bind_opt_text(st, 1, poll);
-	return visit(q, st, "read votes", (sq_visit){ROW_TALLY, user, {.tally = cb}}, err);
+	return visit(q, st, "read votes", (store__visit){ROW_TALLY, user, NULL, {.tally = cb}}, err);
 }
 
 static hall_err sq_counter_add(hall_store *s, const char *name, int64_t delta, hall_error *err)
@@ -1729,7 +1649,7 @@ static hall_err sq_each_counter(hall_store *s, hall_store_counter_cb cb, void *u
 	sq_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
 	hall_err rc = sq__prep(q, "SELECT name, value FROM counters ORDER BY name", &st, err);
-	return rc ? rc : visit(q, st, "read counters", (sq_visit){ROW_COUNTER, user, {.counter = cb}}, err);
+	return rc ? rc : visit(q, st, "read counters", (store__visit){ROW_COUNTER, user, NULL, {.counter = cb}}, err);
 }
 
 static hall_err sq_put_daily(hall_store *s, const char *day, const hall_store_daily *rows, size_t n, hall_error *err)
@@ -1792,7 +1712,7 @@ static hall_err sq_each_daily(hall_store *s, const char *day_from, const char *d
 		return rc;
 	sq__bind_text(st, 1, day_from);
 	sq__bind_text(st, 2, day_to);
-	return visit(q, st, "read daily", (sq_visit){ROW_DAILY, user, {.daily = cb}}, err);
+	return visit(q, st, "read daily", (store__visit){ROW_DAILY, user, NULL, {.daily = cb}}, err);
 }
 
 static hall_err sq_meta_get(hall_store *s, const char *key, char *out, size_t len, hall_error *err)
@@ -1815,116 +1735,6 @@ static hall_err sq_meta_set(hall_store *s, const char *key, const char *value, h
 	return sq__run(q, st, "write meta", NULL, err);
 }
 
-/* The readers of the iterated row types (column order as in their SELECTs). */
-static void read_status_change(sqlite3_stmt *st, hall_store_status_change *c)
-{
-	sq__col_text(st, 0, c->kiosk, sizeof c->kiosk);
-	c->ts = sq__col_i64(st, 1);
-	c->online = sq__col_i64(st, 2) != 0;
-}
-
-static void read_history(sqlite3_stmt *st, hall_store_history *h)
-{
-	h->id = sq__col_i64(st, 0);
-	h->ts = sq__col_i64(st, 1);
-	sq__col_text(st, 2, h->user, sizeof h->user);
-	sq__col_text(st, 3, h->action, sizeof h->action);
-	sq__col_text(st, 4, h->kind, sizeof h->kind);
-	sq__col_text(st, 5, h->target, sizeof h->target);
-	h->version = sq__col_i64(st, 6);
-	sq__col_text(st, 7, h->ref, sizeof h->ref);
-	sq__col_text(st, 8, h->detail, sizeof h->detail);
-	sq__col_text(st, 9, h->outcome, sizeof h->outcome);
-	sq__col_text(st, 10, h->reason, sizeof h->reason);
-}
-
-/* -1 for a command this version does not know (the row is skipped). */
-static int read_command(sqlite3_stmt *st, hall_store_command *c)
-{
-	char name[32];
-	sq__col_text(st, 0, c->cmd.id, sizeof c->cmd.id);
-	sq__col_text(st, 1, c->kiosk, sizeof c->kiosk);
-	sq__col_text(st, 2, name, sizeof name);
-	sq__col_text(st, 3, c->cmd.exhibit, sizeof c->cmd.exhibit);
-	c->cmd.ts = sq__col_i64(st, 4);
-	c->cmd.ttl_s = sq__col_i64(st, 5);
-	return cmd_from_name(name, &c->cmd.cmd);
-}
-
-static void read_tally(sqlite3_stmt *st, hall_store_tally *t)
-{
-	sq__col_text(st, 0, t->poll, sizeof t->poll);
-	sq__col_text(st, 1, t->option, sizeof t->option);
-	t->votes = sq__col_i64(st, 2);
-}
-
-static void read_daily(sqlite3_stmt *st, hall_store_daily *d)
-{
-	sq__col_text(st, 0, d->day, sizeof d->day);
-	sq__col_text(st, 1, d->kiosk, sizeof d->kiosk);
-	sq__col_text(st, 2, d->exhibit, sizeof d->exhibit);
-	d->hour = sqlite3_column_int(st, 3);
-	sq__col_text(st, 4, d->lang, sizeof d->lang);
-	sq__col_text(st, 5, d->type, sizeof d->type);
-	d->count = sq__col_i64(st, 6);
-	d->dwell_ms = sq__col_i64(st, 7);
-}
-
-/* The row function of visit(): read the row as v->kind says and hand it to v's callback. */
-static hall_err visit_row(void *ctx, sqlite3_stmt *st, bool *stop, hall_error *err)
-{
-	const sq_visit *v = ctx;
-	union {
-		hall_store_kiosk kiosk;
-		hall_store_status_change status;
-		hall_store_history history;
-		hall_store_command command;
-		hall_store_ack ack;
-		hall_store_tally tally;
-		hall_store_daily daily;
-		char name[128];
-	} r;
-	hall_err rc = HALL_OK;
-	int halt = 0;
-	memset(&r, 0, sizeof r);
-	switch (v->kind) {
-	case ROW_KIOSK:
-		read_kiosk(st, &r.kiosk);
-		halt = v->cb.kiosk(v->user, &r.kiosk);
-		break;
-	case ROW_STATUS:
-		read_status_change(st, &r.status);
-		halt = v->cb.status(v->user, &r.status);
-		break;
-	case ROW_HISTORY:
-		read_history(st, &r.history);
-		halt = v->cb.history(v->user, &r.history);
-		break;
-	case ROW_COMMAND:
-		if (read_command(st, &r.command) == 0)
-			halt = v->cb.command(v->user, &r.command);
-		break;
-	case ROW_ACK:
-		if ((rc = ack_from_row(st, &r.ack, err)) == HALL_OK)
-			halt = v->cb.ack(v->user, &r.ack);
-		break;
-	case ROW_TALLY:
-		read_tally(st, &r.tally);
-		halt = v->cb.tally(v->user, &r.tally);
-		break;
-	case ROW_COUNTER:
-		sq__col_text(st, 0, r.name, sizeof r.name);
-		halt = v->cb.counter(v->user, r.name, sq__col_i64(st, 1));
-		break;
-	case ROW_DAILY:
-		read_daily(st, &r.daily);
-		halt = v->cb.daily(v->user, &r.daily);
-		break;
-	}
-	*stop = halt != 0;
-	return rc;
-}
-
 /* Per kiosk, what its count of unrecorded events rose by in [from, to): the sum of the
  * rises logged then (a count that fell, a kiosk whose data was wiped, adds nothing). */
 static hall_err sq_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms, hall_store_counter_cb cb, void *user,
@@ -1941,7 +1751,7 @@ static hall_err sq_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_ms
 		return rc;
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
-	return visit(q, st, "read unrecorded", (sq_visit){ROW_COUNTER, user, {.counter = cb}}, err);
+	return visit(q, st, "read unrecorded", (store__visit){ROW_COUNTER, user, NULL, {.counter = cb}}, err);
 }
 
 static const hall_store_ops SQ_OPS = {
