@@ -412,6 +412,18 @@ static void take_targets(hall_action_result *res, targets *ts)
 		        silent);
 }
 
+/* The end of every send (envelope or command), whichever way it went: the broker
+ * connection closed (no last message to wait for), the targets and the payload freed. */
+static void release_send(hall_mqtt *m, targets *ts, char *buf)
+{
+	if (m)
+		hall_mqtt_stop(m, NULL, NULL, 0, false, 1000, NULL);
+	hall_mqtt_destroy(m);
+	free(ts->t);
+	free(ts->group);
+	free(buf);
+}
+
 /* Subscribe to every kiosk's acks (before publishing, so no answer is missed). One
  * wildcard rather than a filter per kiosk: the controller may use wildcards, and a push
  * to all of a city's kiosks stays one SUBSCRIBE. Acks of kiosks not targeted are ignored. */
@@ -533,12 +545,7 @@ static int publish_envelope(const hall_controller_config *cfg, hall_store *store
 db_fail:
 	res_set(res, HALL_OUTCOME_FAILED, 1, "database: %s", hall_error_format(&err, msg, sizeof msg));
 done:
-	if (m)
-		hall_mqtt_stop(m, NULL, NULL, 0, false, 1000, NULL);
-	hall_mqtt_destroy(m);
-	free(ts.t);
-	free(ts.group);
-	free(buf);
+	release_send(m, &ts, buf);
 	return conclude(store, res);
 }
 
@@ -994,12 +1001,7 @@ int hall_action_command(const hall_controller_config *cfg, hall_store *store, ha
 db_fail:
 	res_set(res, HALL_OUTCOME_FAILED, 1, "database: %s", hall_error_format(&err, msg, sizeof msg));
 done:
-	if (m)
-		hall_mqtt_stop(m, NULL, NULL, 0, false, 1000, NULL);
-	hall_mqtt_destroy(m);
-	free(ts.t);
-	free(ts.group);
-	free(buf);
+	release_send(m, &ts, buf);
 	conclude(store, res);
 	hall_store_close(own);
 	return res->exit_code;
