@@ -136,6 +136,20 @@ static void reject(serve *sv, const char *topic, const hall_error *err, int64_t 
 	sv->rej_events += events;
 }
 
+/* The first two checks of a message from a kiosk: it decoded (decoded, err set by the
+ * decoder), and the kiosk it names (named, read only when it decoded) is its topic's id.
+ * false: rejected, logged and counted; the caller drops the message. */
+static bool accept_from(serve *sv, const char *topic, const char *id, hall_err decoded, const char *named,
+                        hall_error *err)
+{
+	if (decoded == HALL_OK && strcmp(named, id) == 0)
+		return true;
+	if (decoded == HALL_OK)
+		hall_error_set(err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", named, id);
+	reject(sv, topic, err, 0);
+	return false;
+}
+
 /* Is id a known kiosk, in the config as it is on disk now? Read again only when the
  * file changed, so unknown ids cost a stat. */
 static bool known_kiosk(serve *sv, const char *id)
@@ -677,15 +691,8 @@ static void handle_hello(serve *sv, const char *topic, const char *id, const hal
 	hall_hello h;
 	hall_error err = {0};
 	hall_store_kiosk before;
-	if (hall_proto_decode_hello(msg->payload, msg->len, &h, &err) != HALL_OK) {
-		reject(sv, topic, &err, 0);
+	if (!accept_from(sv, topic, id, hall_proto_decode_hello(msg->payload, msg->len, &h, &err), h.kiosk, &err))
 		return;
-	}
-	if (strcmp(h.kiosk, id) != 0) {
-		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", h.kiosk, id);
-		reject(sv, topic, &err, 0);
-		return;
-	}
 	bool known = hall_store_kiosk_get(sv->store, id, &before, NULL) == HALL_OK;
 	bool was_online = known && before.online;
 	/* Commit what is pending first, so the confirm below covers it. */
@@ -747,15 +754,8 @@ static void handle_status(serve *sv, const char *topic, const char *id, const ha
 	hall_status st;
 	hall_error err = {0};
 	bool changed = false;
-	if (hall_proto_decode_status(msg->payload, msg->len, &st, &err) != HALL_OK) {
-		reject(sv, topic, &err, 0);
+	if (!accept_from(sv, topic, id, hall_proto_decode_status(msg->payload, msg->len, &st, &err), st.kiosk, &err))
 		return;
-	}
-	if (strcmp(st.kiosk, id) != 0) {
-		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", st.kiosk, id);
-		reject(sv, topic, &err, 0);
-		return;
-	}
 	hall_store_kiosk before;
 	int64_t had = hall_store_kiosk_get(sv->store, id, &before, NULL) == HALL_OK ? before.unrecorded : 0;
 	if (hall_store_kiosk_status(sv->store, &st, hall_clock_now_ms(), &changed, &err) != HALL_OK) {
@@ -802,15 +802,8 @@ static void handle_help(serve *sv, const char *topic, const char *id, const hall
 	hall_error err = {0};
 	hall_store_kiosk k;
 	char reason[160];
-	if (hall_proto_decode_help(msg->payload, msg->len, &h, &err) != HALL_OK) {
-		reject(sv, topic, &err, 0);
+	if (!accept_from(sv, topic, id, hall_proto_decode_help(msg->payload, msg->len, &h, &err), h.kiosk, &err))
 		return;
-	}
-	if (strcmp(h.kiosk, id) != 0) {
-		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", h.kiosk, id);
-		reject(sv, topic, &err, 0);
-		return;
-	}
 	if (h.call > 0 && help_stored_before(sv, id, &h)) {
 		/* A resend: its ack was lost or is on the way. Answer again, store nothing. */
 		send_help_ack(sv, id, &h);
@@ -840,15 +833,8 @@ static void handle_ack(serve *sv, const char *topic, const char *id, const hall_
 {
 	hall_ack a;
 	hall_error err = {0};
-	if (hall_proto_decode_ack(msg->payload, msg->len, &a, &err) != HALL_OK) {
-		reject(sv, topic, &err, 0);
+	if (!accept_from(sv, topic, id, hall_proto_decode_ack(msg->payload, msg->len, &a, &err), a.kiosk, &err))
 		return;
-	}
-	if (strcmp(a.kiosk, id) != 0) {
-		hall_error_set(&err, HALL_ERR_INVALID, "kiosk", "\"%s\" is not the topic's kiosk \"%s\"", a.kiosk, id);
-		reject(sv, topic, &err, 0);
-		return;
-	}
 	if (a.kind == HALL_ACK_CONFIRM || a.kind == HALL_ACK_POLL) {
 		/* A kiosk refused a confirm or poll result as not ours (a forgery on the broker,
 		 * or a signing key that does not match its controller_key): nothing to store,
