@@ -133,15 +133,10 @@ static int has_control(const char *s, int allow_newline)
 	return 0;
 }
 
-/* A string field into a fixed buffer of `size` bytes (at most size-1 bytes of text). */
-static hall_err read_text(const cJSON *obj, const char *path, const char *key, bool required, char *dst, size_t size,
-                          hall_error *err)
+/* The second half of read_text and fast_text: a string read (s, NULL when an optional
+ * field is absent) checked for control characters and copied into dst (empty when absent). */
+static hall_err copy_text(const char *s, const char *path, const char *key, char *dst, size_t size, hall_error *err)
 {
-	const char *s = NULL;
-	hall_err rc = required ? hall_json_get_string(obj, path, key, size - 1, &s, err)
-	                       : hall_json_opt_string(obj, path, key, size - 1, &s, err);
-	if (rc != HALL_OK)
-		return rc;
 	if (!s) {
 		dst[0] = '\0';
 		return HALL_OK;
@@ -150,6 +145,16 @@ static hall_err read_text(const cJSON *obj, const char *path, const char *key, b
 		return field_error(err, path, key, "expected text without control characters");
 	hall_proto_copy(dst, size, s);
 	return HALL_OK;
+}
+
+/* A string field into a fixed buffer of `size` bytes (at most size-1 bytes of text). */
+static hall_err read_text(const cJSON *obj, const char *path, const char *key, bool required, char *dst, size_t size,
+                          hall_error *err)
+{
+	const char *s = NULL;
+	hall_err rc = required ? hall_json_get_string(obj, path, key, size - 1, &s, err)
+	                       : hall_json_opt_string(obj, path, key, size - 1, &s, err);
+	return rc != HALL_OK ? rc : copy_text(s, path, key, dst, size, err);
 }
 
 /* An id field (hall_id_is_valid). */
@@ -412,16 +417,7 @@ static hall_err fast_text(const cJSON *obj, const char *path, const char *key, b
 {
 	const char *s = NULL;
 	hall_err rc = fast_string(obj, path, key, required, size - 1, &s, err);
-	if (rc != HALL_OK)
-		return rc;
-	if (!s) {
-		dst[0] = '\0';
-		return HALL_OK;
-	}
-	if (has_control(s, 0))
-		return field_error(err, path, key, "expected text without control characters");
-	hall_proto_copy(dst, size, s);
-	return HALL_OK;
+	return rc != HALL_OK ? rc : copy_text(s, path, key, dst, size, err);
 }
 
 /* read_enum through fast_string. */
