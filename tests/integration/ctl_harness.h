@@ -299,4 +299,38 @@ static inline void ctl_event_json(char *out, size_t len, const char *kiosk, int6
 	         kiosk, (long long)seq);
 }
 
+/* The setup of a test whose controller config needs nothing more than the defaults;
+ * CTL_TEST(fn) is such a test in a cmocka list. */
+static inline int ctl_setup_plain(void **state)
+{
+	return ctl_setup(state, "");
+}
+#define CTL_TEST(fn) cmocka_unit_test_setup_teardown(fn, ctl_setup_plain, ctl_teardown)
+
+/* A pack under tests/fixtures/. Several may be alive in one argv: a small ring of buffers. */
+static inline const char *ctl_pack(const char *name)
+{
+	static char paths[4][1024];
+	static int next;
+	char *path = paths[next++ % 4];
+	return hall_test_fixture(path, 1024, name);
+}
+
+/* A file's text (up to 1 MiB), "" when it cannot be read; the caller frees. */
+static inline char *ctl_read_text(const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (hall_fs_read_file(path, 1u << 20, &data, &len, NULL) != HALL_OK)
+		return strdup("");
+	return data;
+}
+
+/* Make kiosk `id` known and online to serve: hello, then wait for its confirm. */
+static inline void ctl_kiosk_online(ctl_fx *f, const char *id, const char *group)
+{
+	ctl_hello(f, id, group, 0, 0, 1);
+	assert_int_equal(ctl_wait_confirm(f, id, 0, 10000), 0);
+}
+
 #endif

@@ -9,41 +9,6 @@
 #include "ctl_harness.h"
 #include "hall/json.h"
 
-static int setup(void **state)
-{
-	return ctl_setup(state, "");
-}
-
-static int teardown(void **state)
-{
-	return ctl_teardown(state);
-}
-
-/* Several may be alive in one argv: a small ring of buffers. */
-static const char *pack(const char *name)
-{
-	static char paths[4][1024];
-	static int next;
-	char *path = paths[next++ % 4];
-	return hall_test_fixture(path, 1024, name);
-}
-
-static char *read_text(const char *path)
-{
-	char *data = NULL;
-	size_t len = 0;
-	if (hall_fs_read_file(path, 1u << 20, &data, &len, NULL) != HALL_OK)
-		return strdup("");
-	return data;
-}
-
-/* Make kiosk `id` known and online to serve: hello, then wait for its confirm. */
-static void kiosk_online(ctl_fx *f, const char *id, const char *group)
-{
-	ctl_hello(f, id, group, 0, 0, 1);
-	assert_int_equal(ctl_wait_confirm(f, id, 0, 10000), 0);
-}
-
 static void kiosk_offline(ctl_fx *f, const char *id)
 {
 	char topic[128], json[128];
@@ -92,10 +57,10 @@ static void push_should_exit_0_at_once_when_no_kiosk_is_known(void **state)
 	ctl_fx *f = *state;
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
+	const char *args[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	assert_int_equal(ctl_wait_exit(pid, 20000), 0);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	assert_non_null(strstr(text, "no kiosk known"));
 	free(text);
 	/* Published with the version stamped into the manifest, and recorded. */
@@ -125,10 +90,10 @@ static void push_should_exit_0_at_once_when_no_kiosk_is_known(void **state)
 static void push_should_refuse_a_bad_pack_naming_the_field_and_publish_nothing(void **state)
 {
 	ctl_fx *f = *state;
-	const char *args[] = {"push", pack("controller/pack-bad"), "--to", "all", "--yes", NULL};
+	const char *args[] = {"push", ctl_pack("controller/pack-bad"), "--to", "all", "--yes", NULL};
 	pid_t pid = ctl_spawn(f, args, NULL);
 	assert_int_equal(ctl_wait_exit(pid, 20000), 1);
-	char *log = read_text(f->log);
+	char *log = ctl_read_text(f->log);
 	assert_non_null(strstr(log, "exhibits[0].kind"));
 	assert_non_null(strstr(log, "video"));
 	free(log);
@@ -155,10 +120,10 @@ static void push_should_print_warnings_and_go_on(void **state)
 	ctl_fx *f = *state;
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
-	const char *args[] = {"push", pack("controller/pack-v2"), "--to", "group:lobby", "--allow-unknown", NULL};
+	const char *args[] = {"push", ctl_pack("controller/pack-v2"), "--to", "group:lobby", "--allow-unknown", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	assert_int_equal(ctl_wait_exit(pid, 20000), 0);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	assert_non_null(strstr(text, "warning: title: missing ja"));
 	free(text);
 	hall_mqtt_msg m;
@@ -172,15 +137,15 @@ static void push_should_wait_for_acks_of_online_kiosks(void **state)
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	ctl_start_serve(f);
-	kiosk_online(f, "k1", "lobby");
-	kiosk_online(f, "k3", "lobby");
+	ctl_kiosk_online(f, "k1", "lobby");
+	ctl_kiosk_online(f, "k3", "lobby");
 	kiosk_offline(f, "k3");
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "group:lobby", "--timeout", "20", NULL};
+	const char *args[] = {"push", ctl_pack("controller/pack-good"), "--to", "group:lobby", "--timeout", "20", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	const char *kiosks[] = {"k1"}, *results[] = {"applied"};
 	ack_next_content(f, "/ctl/group/lobby/content", kiosks, results, 1);
 	assert_int_equal(ctl_wait_exit(pid, 30000), 0);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	assert_non_null(strstr(text, "k1"));
 	assert_non_null(strstr(text, "applied"));
 	assert_non_null(strstr(text, "k3"));
@@ -194,15 +159,15 @@ static void push_should_fail_when_an_online_kiosk_rejects_or_is_silent(void **st
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	ctl_start_serve(f);
-	kiosk_online(f, "k1", "lobby");
-	kiosk_online(f, "k2", "lobby");
-	kiosk_online(f, "k4", "lobby");
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "3", NULL};
+	ctl_kiosk_online(f, "k1", "lobby");
+	ctl_kiosk_online(f, "k2", "lobby");
+	ctl_kiosk_online(f, "k4", "lobby");
+	const char *args[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "3", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	const char *kiosks[] = {"k1", "k2"}, *results[] = {"applied", "rejected"};
 	ack_next_content(f, "/ctl/all/content", kiosks, results, 2); /* k4 stays silent */
 	assert_int_equal(ctl_wait_exit(pid, 30000), 1);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	assert_non_null(strstr(text, "rejected: exhibits[0].kind: unknown kind"));
 	assert_non_null(strstr(text, "no answer within 3 s"));
 	free(text);
@@ -218,8 +183,8 @@ static int history_actions(void *user, const hall_store_history *h)
 static void rollback_should_publish_the_previous_pack_under_a_new_version(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
-	const char *a2[] = {"push", pack("controller/pack-v2"), "--to", "all", "--yes", NULL};
+	const char *a1[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", NULL};
+	const char *a2[] = {"push", ctl_pack("controller/pack-v2"), "--to", "all", "--yes", NULL};
 	const char *a3[] = {"rollback", "--to", "all", "--yes", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 0);
@@ -267,7 +232,7 @@ static void rollback_should_publish_the_previous_pack_under_a_new_version(void *
 static void push_clear_should_publish_a_cleared_override(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "kiosk:k1", "--allow-unknown", NULL};
+	const char *a1[] = {"push", ctl_pack("controller/pack-good"), "--to", "kiosk:k1", "--allow-unknown", NULL};
 	const char *a2[] = {"push", "--clear", "--to", "kiosk:k1", "--allow-unknown", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 0);
@@ -304,13 +269,13 @@ static void notice_should_publish_the_text_in_its_language(void **state)
 static void usage_errors_should_name_the_argument_and_exit_2(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), NULL};
-	const char *a2[] = {"push", pack("controller/pack-good"), "--to", "everyone", NULL};
+	const char *a1[] = {"push", ctl_pack("controller/pack-good"), NULL};
+	const char *a2[] = {"push", ctl_pack("controller/pack-good"), "--to", "everyone", NULL};
 	const char *a3[] = {"command", "show", "--to", "kiosk:k1", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 2);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 2);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a3, NULL), 20000), 2);
-	char *log = read_text(f->log);
+	char *log = ctl_read_text(f->log);
 	assert_non_null(strstr(log, "--to: missing"));
 	assert_non_null(strstr(log, "\"everyone\" is not all"));
 	assert_non_null(strstr(log, "EXHIBIT: missing"));
@@ -323,8 +288,8 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	ctl_start_serve(f);
-	kiosk_online(f, "k1", "lobby");
-	kiosk_online(f, "k2", "model");
+	ctl_kiosk_online(f, "k1", "lobby");
+	ctl_kiosk_online(f, "k2", "model");
 	kiosk_offline(f, "k2");
 	/* The alert is marked right after the transition is stored: wait for it too. */
 	bool alert = false;
@@ -339,7 +304,7 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 	assert_true(alert);
 	const char *args[] = {"status", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, out), 20000), 0);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	assert_non_null(strstr(text, "k1"));
 	assert_non_null(strstr(text, "online"));
 	assert_non_null(strstr(text, "OFFLINE"));
@@ -349,7 +314,7 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 	/* Staff saw to it. */
 	const char *clear[] = {"status", "--clear-alert", "k2", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, clear, out), 20000), 0);
-	text = read_text(out);
+	text = ctl_read_text(out);
 	assert_non_null(strstr(text, "alert of k2 cleared"));
 	assert_null(strstr(text, "ALERT:"));
 	free(text);
@@ -358,13 +323,13 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 static void schedule_push_should_refuse_exhibits_the_content_lacks(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
-	const char *a2[] = {"schedule", "push", pack("controller/schedule-missing-exhibit.json"), "--to", "all", "--yes", NULL};
-	const char *a3[] = {"schedule", "push", pack("controller/schedule-bad.json"), "--to", "all", "--yes", NULL};
+	const char *a1[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", NULL};
+	const char *a2[] = {"schedule", "push", ctl_pack("controller/schedule-missing-exhibit.json"), "--to", "all", "--yes", NULL};
+	const char *a3[] = {"schedule", "push", ctl_pack("controller/schedule-bad.json"), "--to", "all", "--yes", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 1);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a3, NULL), 20000), 1);
-	char *log = read_text(f->log);
+	char *log = ctl_read_text(f->log);
 	assert_non_null(strstr(log, "items[0].show.exhibit"));
 	assert_non_null(strstr(log, "items[0].start"));
 	free(log);
@@ -377,8 +342,8 @@ static void schedule_push_should_refuse_exhibits_the_content_lacks(void **state)
 static void schedule_push_should_publish_a_valid_schedule(void **state)
 {
 	ctl_fx *f = *state;
-	const char *a1[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", NULL};
-	const char *a2[] = {"schedule", "push", pack("controller/schedule-good.json"), "--to", "group:lobby", "--allow-unknown", NULL};
+	const char *a1[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", NULL};
+	const char *a2[] = {"schedule", "push", ctl_pack("controller/schedule-good.json"), "--to", "group:lobby", "--allow-unknown", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a1, NULL), 20000), 0);
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, a2, NULL), 20000), 0);
 	hall_mqtt_msg m;
@@ -397,7 +362,7 @@ static void command_should_be_sent_to_an_online_kiosk_and_wait_for_done(void **s
 	char out[700];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	ctl_start_serve(f);
-	kiosk_online(f, "k1", "lobby");
+	ctl_kiosk_online(f, "k1", "lobby");
 	const char *args[] = {"command", "show", "vote", "--to", "kiosk:k1", "--ttl", "60", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	hall_mqtt_msg m;
@@ -413,13 +378,13 @@ static void command_should_be_sent_to_an_online_kiosk_and_wait_for_done(void **s
 	         c.id);
 	ctl_publish(f, "hall/v1/kiosk/k1/ack", json);
 	assert_int_equal(ctl_wait_exit(pid, 30000), 0);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	assert_non_null(strstr(text, "done"));
 	free(text);
 	/* The history names it. */
 	const char *hist[] = {"history", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, hist, out), 20000), 0);
-	text = read_text(out);
+	text = ctl_read_text(out);
 	assert_non_null(strstr(text, "command"));
 	assert_non_null(strstr(text, "kiosk:k1"));
 	assert_non_null(strstr(text, "show vote"));
@@ -429,21 +394,19 @@ static void command_should_be_sent_to_an_online_kiosk_and_wait_for_done(void **s
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(push_should_exit_0_at_once_when_no_kiosk_is_known, setup, teardown),
-		cmocka_unit_test_setup_teardown(push_should_refuse_a_bad_pack_naming_the_field_and_publish_nothing, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(push_should_print_warnings_and_go_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(push_should_wait_for_acks_of_online_kiosks, setup, teardown),
-		cmocka_unit_test_setup_teardown(push_should_fail_when_an_online_kiosk_rejects_or_is_silent, setup, teardown),
-		cmocka_unit_test_setup_teardown(rollback_should_publish_the_previous_pack_under_a_new_version, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(push_clear_should_publish_a_cleared_override, setup, teardown),
-		cmocka_unit_test_setup_teardown(notice_should_publish_the_text_in_its_language, setup, teardown),
-		cmocka_unit_test_setup_teardown(usage_errors_should_name_the_argument_and_exit_2, setup, teardown),
-		cmocka_unit_test_setup_teardown(status_should_list_every_kiosk_with_its_state, setup, teardown),
-		cmocka_unit_test_setup_teardown(schedule_push_should_refuse_exhibits_the_content_lacks, setup, teardown),
-		cmocka_unit_test_setup_teardown(schedule_push_should_publish_a_valid_schedule, setup, teardown),
-		cmocka_unit_test_setup_teardown(command_should_be_sent_to_an_online_kiosk_and_wait_for_done, setup, teardown),
+		CTL_TEST(push_should_exit_0_at_once_when_no_kiosk_is_known),
+		CTL_TEST(push_should_refuse_a_bad_pack_naming_the_field_and_publish_nothing),
+		CTL_TEST(push_should_print_warnings_and_go_on),
+		CTL_TEST(push_should_wait_for_acks_of_online_kiosks),
+		CTL_TEST(push_should_fail_when_an_online_kiosk_rejects_or_is_silent),
+		CTL_TEST(rollback_should_publish_the_previous_pack_under_a_new_version),
+		CTL_TEST(push_clear_should_publish_a_cleared_override),
+		CTL_TEST(notice_should_publish_the_text_in_its_language),
+		CTL_TEST(usage_errors_should_name_the_argument_and_exit_2),
+		CTL_TEST(status_should_list_every_kiosk_with_its_state),
+		CTL_TEST(schedule_push_should_refuse_exhibits_the_content_lacks),
+		CTL_TEST(schedule_push_should_publish_a_valid_schedule),
+		CTL_TEST(command_should_be_sent_to_an_online_kiosk_and_wait_for_done),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

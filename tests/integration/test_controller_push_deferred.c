@@ -10,39 +10,6 @@
 
 #include "ctl_harness.h"
 
-static int setup(void **state)
-{
-	return ctl_setup(state, "");
-}
-
-static int teardown(void **state)
-{
-	return ctl_teardown(state);
-}
-
-static const char *pack(const char *name)
-{
-	static char paths[4][1024];
-	static int next;
-	char *path = paths[next++ % 4];
-	return hall_test_fixture(path, 1024, name);
-}
-
-static char *read_text(const char *path)
-{
-	char *data = NULL;
-	size_t len = 0;
-	if (hall_fs_read_file(path, 1u << 20, &data, &len, NULL) != HALL_OK)
-		return strdup("");
-	return data;
-}
-
-static void kiosk_online(ctl_fx *f, const char *id, const char *group)
-{
-	ctl_hello(f, id, group, 0, 0, 1);
-	assert_int_equal(ctl_wait_confirm(f, id, 0, 10000), 0);
-}
-
 static void publish_ack(ctl_fx *f, const char *kiosk, const char *kind, int64_t version, const char *result,
                         const char *extra)
 {
@@ -72,10 +39,10 @@ static void push_should_count_a_deferred_kiosk_as_answered_and_exit_0(void **sta
 	char out[700], extra[160];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	ctl_start_serve(f);
-	kiosk_online(f, "k-a", "lobby");
-	kiosk_online(f, "k-b", "lobby");
+	ctl_kiosk_online(f, "k-a", "lobby");
+	ctl_kiosk_online(f, "k-b", "lobby");
 	/* A long timeout: push must end on the answers, not on the timeout. */
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "60", NULL};
+	const char *args[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "60", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	int64_t version = next_content_version(f, "/ctl/all/content");
 	int64_t until = hall_clock_now_ms() + 300000;
@@ -83,7 +50,7 @@ static void push_should_count_a_deferred_kiosk_as_answered_and_exit_0(void **sta
 	publish_ack(f, "k-a", "content", version, "deferred", extra);
 	publish_ack(f, "k-b", "content", version, "applied", ",\"reason\":\"\"");
 	int rc = ctl_wait_exit(pid, 30000);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	if (rc != 0)
 		fprintf(stderr, "push output:\n%s\n", text);
 	assert_int_equal(rc, 0);
@@ -109,15 +76,15 @@ static void push_should_still_fail_for_a_silent_kiosk_next_to_a_deferred_one(voi
 	char out[700], extra[160];
 	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	ctl_start_serve(f);
-	kiosk_online(f, "k-a", "lobby");
-	kiosk_online(f, "k-c", "lobby");
-	const char *args[] = {"push", pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "3", NULL};
+	ctl_kiosk_online(f, "k-a", "lobby");
+	ctl_kiosk_online(f, "k-c", "lobby");
+	const char *args[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", "--timeout", "3", NULL};
 	pid_t pid = ctl_spawn(f, args, out);
 	int64_t version = next_content_version(f, "/ctl/all/content");
 	snprintf(extra, sizeof extra, ",\"reason\":\"session\",\"until\":%lld", (long long)(hall_clock_now_ms() + 300000));
 	publish_ack(f, "k-a", "content", version, "deferred", extra); /* k-c stays silent */
 	assert_int_equal(ctl_wait_exit(pid, 30000), 1);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	assert_non_null(strstr(text, "deferred until the visitor's session ends"));
 	assert_non_null(strstr(text, "no answer within 3 s"));
 	free(text);
@@ -157,7 +124,7 @@ static void applied_acks_should_move_the_kiosks_versions_forward_only(void **sta
 	ctl_fx *f = *state;
 	int64_t v[3];
 	ctl_start_serve(f);
-	kiosk_online(f, "k1", "lobby");
+	ctl_kiosk_online(f, "k1", "lobby");
 	read_versions(f, "k1", v);
 	assert_int_equal(v[0], 0);
 
@@ -192,7 +159,7 @@ static void applied_acks_should_move_the_kiosks_versions_forward_only(void **sta
 	snprintf(out, sizeof out, "%s/status.txt", f->dir);
 	const char *args[] = {"status", NULL};
 	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, out), 20000), 0);
-	char *text = read_text(out);
+	char *text = ctl_read_text(out);
 	const char *line = strstr(text, "k1");
 	assert_non_null(line);
 	assert_non_null(strstr(line, "11"));
@@ -202,10 +169,9 @@ static void applied_acks_should_move_the_kiosks_versions_forward_only(void **sta
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(push_should_count_a_deferred_kiosk_as_answered_and_exit_0, setup, teardown),
-		cmocka_unit_test_setup_teardown(push_should_still_fail_for_a_silent_kiosk_next_to_a_deferred_one, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(applied_acks_should_move_the_kiosks_versions_forward_only, setup, teardown),
+		CTL_TEST(push_should_count_a_deferred_kiosk_as_answered_and_exit_0),
+		CTL_TEST(push_should_still_fail_for_a_silent_kiosk_next_to_a_deferred_one),
+		CTL_TEST(applied_acks_should_move_the_kiosks_versions_forward_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
