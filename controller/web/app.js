@@ -52,7 +52,7 @@ const T = {
     noKiosks: '아직 연락한 키오스크가 없습니다.', yes: '예', no: '아니오', signedInAs: (u, r) => `${u} (${r})`,
     badTime: '시각은 24시간제 HH:MM으로 넣으세요 (예: 09:00, 18:30).', badEnd: '끝 시각은 24시간제 HH:MM으로 넣으세요 (00:00~24:00, 예: 18:30).',
     badDate: '날짜는 YYYY-MM-DD로 넣으세요 (예: 2026-12-07).', badDateTime: '날짜와 시각은 YYYY-MM-DD HH:MM (24시간제)으로 넣으세요 (예: 2026-12-07 18:00).',
-    schedEditor: '일정 편집', findKiosk: '키오스크 찾기 (아이디나 그룹)', needsSomeone: '손볼 것만 (끊김, 경보, 직원 호출)', shownOf: (n, all) => `${all}대 중 ${n}대`,
+    schedEditor: '일정 편집', findKiosk: '키오스크 찾기 (아이디나 그룹)', warningsN: (n) => `경고 ${n}개`, warningWord: '경고', needsSomeone: '손볼 것만 (끊김, 경보, 직원 호출)', shownOf: (n, all) => `${all}대 중 ${n}대`,
     chooseFiles: '폴더 고르기', chooseZip: 'zip 파일 고르기', noFile: '고른 것 없음', nFiles: (n) => `파일 ${n}개`, addAccount: '계정 추가', passwordHint: '8자 이상',
     act_login: '로그인', act_logout: '로그아웃', act_command: '명령', act_notice: '공지', 'act_notice-clear': '공지 내리기', act_push: '배포', act_rollback: '되돌리기', act_clear: '개별 지정 해제',
     act_schedule: '일정 배포', act_console: '콘솔', 'act_user-add': '계정 추가', 'act_user-remove': '계정 삭제', 'act_user-passwd': '비밀번호 바꾸기', 'act_user-change': '계정 바꾸기', 'act_schedule-clear': '일정 해제',
@@ -106,7 +106,7 @@ const T = {
     noKiosks: 'No kiosk has reported yet.', yes: 'yes', no: 'no', signedInAs: (u, r) => `${u} (${r})`,
     badTime: 'Enter the time as 24-hour HH:MM (e.g. 09:00, 18:30).', badEnd: 'Enter the end as 24-hour HH:MM (00:00 to 24:00, e.g. 18:30).',
     badDate: 'Enter the date as YYYY-MM-DD (e.g. 2026-12-07).', badDateTime: 'Enter the date and time as YYYY-MM-DD HH:MM, 24-hour (e.g. 2026-12-07 18:00).',
-    schedEditor: 'Edit a schedule', findKiosk: 'Find a kiosk (id or group)', needsSomeone: 'Only those that need someone (offline, alert, help call)', shownOf: (n, all) => `${n} of ${all} shown`,
+    schedEditor: 'Edit a schedule', findKiosk: 'Find a kiosk (id or group)', warningsN: (n) => (n === 1 ? '1 warning' : `${n} warnings`), warningWord: 'Warning', needsSomeone: 'Only those that need someone (offline, alert, help call)', shownOf: (n, all) => `${n} of ${all} shown`,
     chooseFiles: 'Choose a folder', chooseZip: 'Choose a zip file', noFile: 'nothing chosen', nFiles: (n) => (n === 1 ? '1 file' : `${n} files`), addAccount: 'Add an account', passwordHint: '8 characters or more',
     act_login: 'sign in', act_logout: 'sign out', act_command: 'command', act_notice: 'notice', 'act_notice-clear': 'notice taken down', act_push: 'push', act_rollback: 'roll back', act_clear: 'clear override',
     act_schedule: 'schedule push', act_console: 'console', 'act_user-add': 'account added', 'act_user-remove': 'account removed', 'act_user-passwd': 'password set', 'act_user-change': 'account changed', 'act_schedule-clear': 'schedule cleared',
@@ -966,11 +966,11 @@ async function pageContent(main) {
     if (c.status !== 200) return fail(c);
     if (c.data.errors > 0) {
       err.replaceChildren(h('p', {}, `${t('problems')}: ${c.data.errors}`),
-        h('ul', { class: 'issues', id: 'content-issues' }, c.data.issues.map((i) => h('li', {}, `${i.severity}: ${i.path}${i.path ? ': ' : ''}${i.message}`))));
+        h('ul', { class: 'issues', id: 'content-issues' }, c.data.issues.map((i) => h('li', {}, `${i.severity === 'error' ? t('error') : i.severity === 'warning' ? t('warningWord') : i.severity}: ${i.path}${i.path ? ': ' : ''}${i.message}`))));
       api('DELETE', `/uploads/${u.data.id}`); /* never pushed: the controller need not keep it */
       return null;
     }
-    note.textContent = `${c.data.pack || ''}: ${t('noProblems')}` + (c.data.warnings ? ` (${c.data.warnings} warning(s))` : '');
+    note.textContent = `${c.data.pack || ''}: ${t('noProblems')}` + (c.data.warnings ? ` (${t('warningsN')(c.data.warnings)})` : '');
     return u.data.id;
   }
   async function checkOnly() {

@@ -194,7 +194,7 @@ try {
   await page.click('#content-check');
   const issues = await until(async () => (await page.$$eval('#content-issues li', (l) => l.map((x) => x.textContent))).join('\n') || null, 20000,
     'the bad zip is answered with its problems');
-  ok(/escape\.txt/.test(issues) && /\/etc\/abs\.txt/.test(issues) && /link\.png.*symbolic link/.test(issues),
+  ok(/escape\.txt/.test(issues) && /\/etc\/abs\.txt/.test(issues) && /link\.png.*symbolic link/.test(issues) && /^오류: /m.test(issues),
     `a zip's climbing, absolute and linked entries are refused, all listed at once (${issues.split('\n').length} problems)`);
   ok(!fs.existsSync(path.join(path.dirname(env('BAD_ZIP')), 'escape.txt')), 'nothing was written outside the upload');
   ok((await page.textContent('#pack-zip-chosen')) === 'bad.zip' && (await page.textContent('#pack-files-chosen')) === '고른 것 없음',
