@@ -96,6 +96,28 @@ static void assert_contiguous(const collected *c, int64_t first)
 	}
 }
 
+/* What the spool gives back now: n records, seqs first..first+n-1, each naming its seq. */
+static void assert_records(hall_spool *sp, size_t n, int64_t first)
+{
+	collected *c = read_all_records(sp);
+	assert_int_equal(c->n, n);
+	assert_contiguous(c, first);
+	free(c);
+}
+
+/* Corrupt a written segment as a failing disk would: flip the bits of mask in the byte
+ * at off. */
+static void flip_bits(const char *path, off_t off, unsigned char mask)
+{
+	unsigned char byte;
+	int fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &byte, 1, off), 1);
+	byte ^= mask;
+	assert_int_equal(pwrite(fd, &byte, 1, off), 1);
+	close(fd);
+}
+
 static int count_segments(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -170,10 +192,7 @@ static void read_should_hand_out_only_synced_records(void **state)
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.durable, 2);
 	append_event(sp);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 2);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 2, 1);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
 }
@@ -213,7 +232,6 @@ static void reopen_should_keep_seq_and_unconfirmed_records(void **state)
 {
 	char dir[512];
 	hall_spool *sp;
-	collected *c;
 	hall_spool_stats st;
 	hall_error err = {0};
 	int i;
@@ -231,10 +249,7 @@ static void reopen_should_keep_seq_and_unconfirmed_records(void **state)
 	assert_int_equal(st.confirmed, 12);
 	assert_int_equal(st.first, 13);
 	assert_int_equal(st.count, 18);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 18);
-	assert_contiguous(c, 13);
-	free(c);
+	assert_records(sp, 18, 13);
 	assert_int_equal(append_event(sp), 31);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
@@ -289,10 +304,7 @@ static void confirm_should_delete_only_fully_confirmed_segments(void **state)
 	assert_int_equal(hall_spool_confirm(sp, 150, &err), HALL_OK);
 	assert_true(count_segments(dir) < before);
 	assert_true(count_segments(dir) > 0);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 250);
-	assert_contiguous(c, 151);
-	free(c);
+	assert_records(sp, 250, 151);
 	/* A confirm below or at the confirmed seq changes nothing. */
 	assert_int_equal(hall_spool_confirm(sp, 100, &err), HALL_OK);
 	c = read_all_records(sp);
@@ -356,10 +368,7 @@ static void open_should_cut_a_torn_tail_and_reissue_the_seq_its_header_names(voi
 	assert_int_equal(st.seq_max, 9);
 	assert_int_equal(st.count, 9);
 	assert_int_equal(st.first, 1);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 9);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 9, 1);
 	assert_int_equal(hall_spool_next_seq(sp), 10);
 	assert_int_equal(append_event(sp), 10);
 	hall_spool_close(sp);
@@ -407,10 +416,7 @@ static void a_torn_tail_after_a_confirm_should_still_have_its_seq_reissued(void 
 	assert_int_equal(append_event(sp), 4);
 	hall_spool_close(sp);
 	sp = open_ok(dir, MiB);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 2);
-	assert_contiguous(c, 3);
-	free(c);
+	assert_records(sp, 2, 3);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
 }
@@ -421,7 +427,6 @@ static void a_torn_first_record_of_a_segment_should_have_its_seq_reissued(void *
 {
 	char dir[512], path[1024];
 	hall_spool *sp;
-	collected *c;
 	int64_t k = 0;
 	int i;
 	(void)state;
@@ -441,10 +446,7 @@ static void a_torn_first_record_of_a_segment_should_have_its_seq_reissued(void *
 	assert_int_equal(append_event(sp), k);
 	hall_spool_close(sp);
 	sp = open_ok(dir, 64 * 1024);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, (size_t)k);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, (size_t)k, 1);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
 }
@@ -455,11 +457,9 @@ static void a_whole_last_record_failing_its_crc_should_keep_its_seq_skipped(void
 {
 	char dir[512], path[1024], ev10[128];
 	hall_spool *sp;
-	collected *c;
 	hall_spool_stats st;
 	struct stat st0;
-	unsigned char byte;
-	int fd, i;
+	int i;
 	off_t off;
 	(void)state;
 	hall_test_tmpdir(dir, sizeof dir, "spool");
@@ -471,21 +471,13 @@ static void a_whole_last_record_failing_its_crc_should_keep_its_seq_skipped(void
 	seg_file(path, sizeof path, dir, 1);
 	assert_int_equal(stat(path, &st0), 0);
 	off = st0.st_size - 3; /* a payload byte of record 10 */
-	fd = open(path, O_RDWR);
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, &byte, 1, off), 1);
-	byte ^= 0x20;
-	assert_int_equal(pwrite(fd, &byte, 1, off), 1);
-	close(fd);
+	flip_bits(path, off, 0x20);
 
 	sp = open_ok(dir, MiB);
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.seq_max, 10);
 	assert_int_equal(st.count, 9);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 9);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 9, 1);
 	assert_int_equal(append_event(sp), 11);
 	hall_spool_close(sp);
 	sp = open_ok(dir, MiB);
@@ -498,24 +490,17 @@ static void open_should_cut_a_torn_header_and_reissue_its_seq(void **state)
 {
 	char dir[512];
 	hall_spool *sp;
-	collected *c;
 	hall_spool_stats st;
 	(void)state;
 	hall_test_tmpdir(dir, sizeof dir, "spool");
 	sp = tear_the_tenth_record(dir, 10); /* not even the seq made it: it was never issued */
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.seq_max, 9);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 9);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 9, 1);
 	assert_int_equal(append_event(sp), 10);
 	hall_spool_close(sp);
 	sp = open_ok(dir, MiB);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 10);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 10, 1);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
 }
@@ -526,8 +511,7 @@ static void open_should_drop_only_a_corrupt_record_and_keep_the_ones_after_it(vo
 	hall_spool *sp;
 	collected *c;
 	hall_spool_stats st;
-	unsigned char byte;
-	int fd, i;
+	int i;
 	off_t off;
 	char first[128];
 	(void)state;
@@ -540,12 +524,7 @@ static void open_should_drop_only_a_corrupt_record_and_keep_the_ones_after_it(vo
 	event_for(first, sizeof first, 1);
 	off = (off_t)(3 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(first)) + HALL_SPOOL_RECORD_OVERHEAD + 5);
 	seg_file(path, sizeof path, dir, 1);
-	fd = open(path, O_RDWR);
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, &byte, 1, off), 1);
-	byte ^= 0x20;
-	assert_int_equal(pwrite(fd, &byte, 1, off), 1);
-	close(fd);
+	flip_bits(path, off, 0x20);
 
 	sp = open_ok(dir, MiB);
 	hall_spool_get_stats(sp, &st);
@@ -587,8 +566,7 @@ static void a_crash_while_moving_records_should_not_duplicate_them(void **state)
 	char dir[512], copy[512], cmd[1200], path[1024], ev1[128];
 	hall_spool *sp;
 	collected *c;
-	unsigned char byte;
-	int fd, i;
+	int i;
 	(void)state;
 	hall_test_tmpdir(dir, sizeof dir, "spool");
 	hall_test_tmpdir(copy, sizeof copy, "spool");
@@ -598,12 +576,7 @@ static void a_crash_while_moving_records_should_not_duplicate_them(void **state)
 	hall_spool_close(sp);
 	event_for(ev1, sizeof ev1, 1);
 	seg_file(path, sizeof path, dir, 1);
-	fd = open(path, O_RDWR);
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, &byte, 1, (off_t)(3 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(ev1)) + 17)), 1);
-	byte ^= 0x40; /* record 4's CRC */
-	assert_int_equal(pwrite(fd, &byte, 1, (off_t)(3 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(ev1)) + 17)), 1);
-	close(fd);
+	flip_bits(path, (off_t)(3 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(ev1)) + 17), 0x40); /* record 4's CRC */
 	/* Let a copy do the whole recovery, then put its new segment beside the uncut original. */
 	snprintf(cmd, sizeof cmd, "cp -a '%s'/. '%s'/", dir, copy);
 	assert_int_equal(system(cmd), 0);
@@ -632,8 +605,7 @@ static void corruption_in_an_early_segment_should_lose_only_that_record(void **s
 	hall_spool *sp;
 	collected *c;
 	hall_spool_stats st;
-	unsigned char byte;
-	int fd, i;
+	int i;
 	char ev1[128];
 	off_t off;
 	(void)state;
@@ -648,12 +620,7 @@ static void corruption_in_an_early_segment_should_lose_only_that_record(void **s
 	event_for(ev1, sizeof ev1, 1);
 	off = (off_t)(4 * (HALL_SPOOL_RECORD_OVERHEAD + strlen(ev1)) + 2); /* its length field */
 	seg_file(path, sizeof path, dir, 1);
-	fd = open(path, O_RDWR);
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, &byte, 1, off), 1);
-	byte ^= 0x01;
-	assert_int_equal(pwrite(fd, &byte, 1, off), 1);
-	close(fd);
+	flip_bits(path, off, 0x01);
 
 	sp = open_ok(dir, 64 * 1024);
 	hall_spool_get_stats(sp, &st);
@@ -676,7 +643,6 @@ static void open_should_cut_a_huge_garbage_tail_of_a_segment(void **state)
 {
 	char dir[512], path[1024];
 	hall_spool *sp;
-	collected *c;
 	struct stat st0;
 	int i;
 	(void)state;
@@ -689,10 +655,7 @@ static void open_should_cut_a_huge_garbage_tail_of_a_segment(void **state)
 	assert_int_equal(stat(path, &st0), 0);
 	assert_int_equal(truncate(path, 64 * 1024 * 1024), 0); /* 64 MiB of zeros (sparse) */
 	sp = open_ok(dir, MiB);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 3);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 3, 1);
 	hall_spool_close(sp);
 	{
 		struct stat st1;
@@ -1027,17 +990,11 @@ static void held_events_should_be_written_in_order_when_writing_works_again(void
 	assert_int_equal(st.held, 0);
 	assert_int_equal(st.durable, 24);
 	assert_string_equal(hall_spool_last_error(sp), "");
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 21);
-	assert_contiguous(c, 4);
-	free(c);
+	assert_records(sp, 21, 4);
 	hall_spool_close(sp);
 	/* and after a restart: seqs 4..24 on disk once each, no count of losses */
 	sp = open_ok(dir, 64 * 1024);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 21);
-	assert_contiguous(c, 4);
-	free(c);
+	assert_records(sp, 21, 4);
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.unrecorded, 0);
 	assert_int_equal(append_event(sp), 25);
@@ -1124,7 +1081,6 @@ static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
 	hall_spool *sp;
 	hall_spool_stats st;
 	hall_error err = {0};
-	collected *c;
 	int i, fd;
 	(void)state;
 	/* CI and the README's test command run as root: a real full file system is part of
@@ -1179,10 +1135,7 @@ static void a_full_tmpfs_should_lose_no_event_and_say_why(void **state)
 	assert_string_equal(hall_spool_last_error(sp), "");
 	hall_spool_close(sp);
 	sp = open_ok(spool_dir, MiB);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 3990);
-	assert_contiguous(c, 21);
-	free(c);
+	assert_records(sp, 3990, 21);
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.unrecorded, 0);
 	hall_spool_close(sp);
@@ -1225,7 +1178,6 @@ static void append_build_should_pass_the_seq_to_the_builder(void **state)
 	hall_spool *sp;
 	hall_error err = {0};
 	int64_t seq = 0;
-	collected *c;
 	(void)state;
 	hall_test_tmpdir(dir, sizeof dir, "spool");
 	sp = open_ok(dir, MiB);
@@ -1235,10 +1187,7 @@ static void append_build_should_pass_the_seq_to_the_builder(void **state)
 	assert_int_equal(hall_spool_append_build(sp, build_nothing, NULL, &seq, &err), HALL_ERR_INVALID);
 	assert_int_equal(hall_spool_next_seq(sp), 3);
 	assert_int_equal(hall_spool_sync(sp, &err), HALL_OK);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 2);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 2, 1);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
 }
@@ -1248,7 +1197,6 @@ static void open_should_keep_records_when_the_state_file_is_corrupt(void **state
 	char dir[512], path[1024];
 	hall_spool *sp;
 	hall_error err = {0};
-	collected *c;
 	int i;
 	(void)state;
 	hall_test_tmpdir(dir, sizeof dir, "spool");
@@ -1267,10 +1215,7 @@ static void open_should_keep_records_when_the_state_file_is_corrupt(void **state
 	sp = open_ok(dir, MiB);
 	/* Confirmed state lost: everything still on disk is resent (the controller counts
 	 * repeats once); the seq continues after the highest record. */
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 5);
-	assert_contiguous(c, 1);
-	free(c);
+	assert_records(sp, 5, 1);
 	assert_int_equal(append_event(sp), 6);
 	hall_spool_close(sp);
 	hall_test_rmtree(dir);
@@ -1459,10 +1404,7 @@ static void skip_past_should_move_the_seq_and_renumber_what_is_unconfirmed(void 
 
 	sp = open_ok(dir, 4 * MiB);
 	assert_int_equal(hall_spool_next_seq(sp), 504);
-	c = read_all_records(sp);
-	assert_int_equal(c->n, 3);
-	assert_contiguous(c, 501);
-	free(c);
+	assert_records(sp, 3, 501);
 	hall_spool_stats st;
 	hall_spool_get_stats(sp, &st);
 	assert_int_equal(st.confirmed, 500);
