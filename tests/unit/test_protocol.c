@@ -31,91 +31,43 @@ static char *fixture(const char *name, size_t *len)
 /* Decoders with one shape, for table-driven tests. */
 typedef hall_err (*decode_fn)(const void *buf, size_t len, hall_error *err);
 
-static hall_err d_hello(const void *b, size_t n, hall_error *e)
-{
-	hall_hello m;
-	return hall_proto_decode_hello(b, n, &m, e);
-}
-static hall_err d_status(const void *b, size_t n, hall_error *e)
-{
-	hall_status m;
-	return hall_proto_decode_status(b, n, &m, e);
-}
+/* fn: decode into a message of type, thrown away (only the result and err count). */
+#define DECODER(fn, type, decode)                                                                                    \
+	static hall_err fn(const void *b, size_t n, hall_error *e)                                                       \
+	{                                                                                                                \
+		type m;                                                                                                      \
+		return decode(b, n, &m, e);                                                                                  \
+	}
+/* fn: decode an envelope of kind, then free it. */
+#define ENVELOPE_DECODER(fn, kind)                                                                                   \
+	static hall_err fn(const void *b, size_t n, hall_error *e)                                                       \
+	{                                                                                                                \
+		hall_envelope m;                                                                                             \
+		hall_err rc = hall_proto_decode_envelope(kind, b, n, &m, e);                                                 \
+		hall_envelope_free(&m);                                                                                      \
+		return rc;                                                                                                   \
+	}
+
+DECODER(d_hello, hall_hello, hall_proto_decode_hello)
+DECODER(d_status, hall_status, hall_proto_decode_status)
+DECODER(d_confirm, hall_confirm, hall_proto_decode_confirm)
+DECODER(d_ack, hall_ack, hall_proto_decode_ack)
+DECODER(d_help, hall_help, hall_proto_decode_help)
+DECODER(d_fetch, hall_fetch, hall_proto_decode_fetch)
+DECODER(d_command, hall_command, hall_proto_decode_command)
+DECODER(d_poll, hall_poll_results, hall_proto_decode_poll_results)
+DECODER(d_cstatus, hall_controller_status, hall_proto_decode_controller_status)
+DECODER(d_chunk, hall_asset_chunk, hall_proto_decode_asset_chunk)
+DECODER(d_shot, hall_shot, hall_proto_decode_shot)
+DECODER(d_help_ack, hall_help_ack, hall_proto_decode_help_ack)
+ENVELOPE_DECODER(d_content, HALL_ENVELOPE_CONTENT)
+ENVELOPE_DECODER(d_schedule, HALL_ENVELOPE_SCHEDULE)
+ENVELOPE_DECODER(d_notice, HALL_ENVELOPE_NOTICE)
+
+/* Events go to a callback, not into a message. */
 static hall_err d_events(const void *b, size_t n, hall_error *e)
 {
 	return hall_proto_decode_events(b, n, NULL, NULL, NULL, NULL, NULL, e);
-}
-static hall_err d_confirm(const void *b, size_t n, hall_error *e)
-{
-	hall_confirm m;
-	return hall_proto_decode_confirm(b, n, &m, e);
-}
-static hall_err d_ack(const void *b, size_t n, hall_error *e)
-{
-	hall_ack m;
-	return hall_proto_decode_ack(b, n, &m, e);
-}
-static hall_err d_help(const void *b, size_t n, hall_error *e)
-{
-	hall_help m;
-	return hall_proto_decode_help(b, n, &m, e);
-}
-static hall_err d_fetch(const void *b, size_t n, hall_error *e)
-{
-	hall_fetch m;
-	return hall_proto_decode_fetch(b, n, &m, e);
-}
-static hall_err d_content(const void *b, size_t n, hall_error *e)
-{
-	hall_envelope m;
-	hall_err rc = hall_proto_decode_envelope(HALL_ENVELOPE_CONTENT, b, n, &m, e);
-	hall_envelope_free(&m);
-	return rc;
-}
-static hall_err d_schedule(const void *b, size_t n, hall_error *e)
-{
-	hall_envelope m;
-	hall_err rc = hall_proto_decode_envelope(HALL_ENVELOPE_SCHEDULE, b, n, &m, e);
-	hall_envelope_free(&m);
-	return rc;
-}
-static hall_err d_notice(const void *b, size_t n, hall_error *e)
-{
-	hall_envelope m;
-	hall_err rc = hall_proto_decode_envelope(HALL_ENVELOPE_NOTICE, b, n, &m, e);
-	hall_envelope_free(&m);
-	return rc;
-}
-static hall_err d_command(const void *b, size_t n, hall_error *e)
-{
-	hall_command m;
-	return hall_proto_decode_command(b, n, &m, e);
-}
-static hall_err d_poll(const void *b, size_t n, hall_error *e)
-{
-	hall_poll_results m;
-	return hall_proto_decode_poll_results(b, n, &m, e);
-}
-static hall_err d_cstatus(const void *b, size_t n, hall_error *e)
-{
-	hall_controller_status m;
-	return hall_proto_decode_controller_status(b, n, &m, e);
-}
-static hall_err d_chunk(const void *b, size_t n, hall_error *e)
-{
-	hall_asset_chunk m;
-	return hall_proto_decode_asset_chunk(b, n, &m, e);
-}
-static hall_err d_shot(const void *b, size_t n, hall_error *e)
-{
-	hall_shot m;
-	return hall_proto_decode_shot(b, n, &m, e);
-}
-
-static hall_err d_help_ack(const void *b, size_t n, hall_error *e)
-{
-	hall_help_ack m;
-	return hall_proto_decode_help_ack(b, n, &m, e);
 }
 
 static const struct {
