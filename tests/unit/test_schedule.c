@@ -68,6 +68,22 @@ static hall_schedule_result eval(const hall_schedule *s, int64_t t, const char *
 	return r;
 }
 
+/* At t the schedule is closed and opens next at next_open (ms). */
+static void assert_closed_until(const hall_schedule *s, int64_t t, const char *tz, int64_t next_open)
+{
+	hall_schedule_result r = eval(s, t, tz);
+	assert_false(r.open);
+	assert_int_equal(r.next_open_ms, next_open);
+}
+
+/* At t the schedule is open and closes at closes (ms). */
+static void assert_open_until(const hall_schedule *s, int64_t t, const char *tz, int64_t closes)
+{
+	hall_schedule_result r = eval(s, t, tz);
+	assert_true(r.open);
+	assert_int_equal(r.closes_ms, closes);
+}
+
 static const char *item_id(const hall_schedule_result *r)
 {
 	return r->item ? r->item->id : "(default)";
@@ -154,15 +170,9 @@ static void eval_should_follow_windows_across_midnight(void **state)
 	hall_schedule_result r = eval(s, seoul(2026, 3, 13, 12, 30, 0), NULL);
 	assert_false(r.open);
 	assert_int_equal(r.next_open_ms, seoul(2026, 3, 13, 13, 0, 0));
-	r = eval(s, seoul(2026, 3, 13, 13, 0, 0), NULL);
-	assert_true(r.open);
-	assert_int_equal(r.closes_ms, seoul(2026, 3, 14, 2, 0, 0));
-	r = eval(s, seoul(2026, 3, 14, 1, 59, 0), NULL);
-	assert_true(r.open);
-	assert_int_equal(r.closes_ms, seoul(2026, 3, 14, 2, 0, 0));
-	r = eval(s, seoul(2026, 3, 14, 2, 0, 0), NULL);
-	assert_false(r.open);
-	assert_int_equal(r.next_open_ms, seoul(2026, 3, 14, 10, 0, 0));
+	assert_open_until(s, seoul(2026, 3, 13, 13, 0, 0), NULL, seoul(2026, 3, 14, 2, 0, 0));
+	assert_open_until(s, seoul(2026, 3, 14, 1, 59, 0), NULL, seoul(2026, 3, 14, 2, 0, 0));
+	assert_closed_until(s, seoul(2026, 3, 14, 2, 0, 0), NULL, seoul(2026, 3, 14, 10, 0, 0));
 	/* Saturday 22:00-01:00 runs into Sunday; the "night" item (weekdays: sat) with it,
 	 * because a window belongs to the day it starts on. */
 	r = eval(s, seoul(2026, 3, 14, 23, 30, 0), NULL);
@@ -172,9 +182,7 @@ static void eval_should_follow_windows_across_midnight(void **state)
 	r = eval(s, seoul(2026, 3, 15, 0, 59, 59), NULL);
 	assert_true(r.open);
 	assert_string_equal(item_id(&r), "night");
-	r = eval(s, seoul(2026, 3, 15, 1, 0, 0), NULL);
-	assert_false(r.open);
-	assert_int_equal(r.next_open_ms, seoul(2026, 3, 15, 10, 0, 0));
+	assert_closed_until(s, seoul(2026, 3, 15, 1, 0, 0), NULL, seoul(2026, 3, 15, 10, 0, 0));
 	hall_schedule_destroy(s);
 }
 
@@ -224,9 +232,7 @@ static void eval_should_stay_closed_on_a_closure_date(void **state)
 	/* Saturday's 00:00 window belongs to Saturday, which is not closed. */
 	assert_int_equal(r.next_open_ms, seoul(2026, 12, 26, 0, 0, 0));
 	/* From Thursday evening the next opening skips the closed Friday. */
-	r = eval(s, seoul(2026, 12, 24, 21, 0, 0), NULL);
-	assert_false(r.open);
-	assert_int_equal(r.next_open_ms, seoul(2026, 12, 26, 0, 0, 0));
+	assert_closed_until(s, seoul(2026, 12, 24, 21, 0, 0), NULL, seoul(2026, 12, 26, 0, 0, 0));
 	/* Thursday's window no longer joins into Friday: closes 21:00 as usual. */
 	r = eval(s, seoul(2026, 12, 24, 20, 0, 0), NULL);
 	assert_int_equal(r.closes_ms, seoul(2026, 12, 24, 21, 0, 0));
@@ -243,9 +249,7 @@ static void eval_should_let_the_night_window_before_a_closure_run_to_its_end(voi
 	hall_schedule_result r = eval(s, seoul(2026, 3, 15, 1, 0, 0), "Asia/Seoul");
 	assert_true(r.open);
 	assert_int_equal(r.closes_ms, seoul(2026, 3, 15, 2, 0, 0));
-	r = eval(s, seoul(2026, 3, 15, 3, 0, 0), "Asia/Seoul");
-	assert_false(r.open);
-	assert_int_equal(r.next_open_ms, seoul(2026, 3, 21, 22, 0, 0));
+	assert_closed_until(s, seoul(2026, 3, 15, 3, 0, 0), "Asia/Seoul", seoul(2026, 3, 21, 22, 0, 0));
 	hall_schedule_destroy(s);
 }
 
@@ -284,12 +288,8 @@ static void eval_without_opening_hours_should_be_open_except_on_closures(void **
 	assert_string_equal(item_id(&r), "x");
 	hall_schedule_destroy(s);
 	s = parse_str("{\"closures\":[\"2026-03-14\"]}");
-	r = eval(s, seoul(2026, 3, 12, 3, 0, 0), "Asia/Seoul");
-	assert_true(r.open);
-	assert_int_equal(r.closes_ms, seoul(2026, 3, 14, 0, 0, 0));
-	r = eval(s, seoul(2026, 3, 14, 12, 0, 0), "Asia/Seoul");
-	assert_false(r.open);
-	assert_int_equal(r.next_open_ms, seoul(2026, 3, 15, 0, 0, 0));
+	assert_open_until(s, seoul(2026, 3, 12, 3, 0, 0), "Asia/Seoul", seoul(2026, 3, 14, 0, 0, 0));
+	assert_closed_until(s, seoul(2026, 3, 14, 12, 0, 0), "Asia/Seoul", seoul(2026, 3, 15, 0, 0, 0));
 	hall_schedule_destroy(s);
 }
 
