@@ -27,6 +27,16 @@ static const char *formatted(const hall_error *err)
 	return hall_error_format(err, buf, sizeof buf);
 }
 
+/* A bad config file was refused as invalid with exactly the one line expected. */
+static void assert_refused_as(const char *file, hall_err rc, const hall_error *err, const char *expected)
+{
+	if (rc != HALL_ERR_INVALID)
+		fail_msg("%s: accepted (rc %d)", file, rc);
+	if (strcmp(formatted(err), expected) != 0)
+		fail_msg("%s:\n  got      %s\n  expected %s", file, formatted(err), expected);
+	assert_null(strchr(formatted(err), '\n'));
+}
+
 /* ------------------------------------------------------------------ kiosk */
 
 static void shipped_kiosk_config_should_hold_exactly_the_defaults(void **state)
@@ -169,11 +179,7 @@ static void bad_kiosk_configs_should_fail_with_one_line_naming_the_field(void **
 		hall_error err = {0};
 		hall_kiosk_config_defaults(&cfg);
 		hall_err rc = hall_kiosk_config_parse(buf, n, "config/kiosk.json", &cfg, &err);
-		if (rc != HALL_ERR_INVALID)
-			fail_msg("%s: accepted (rc %d)", BAD_KIOSK[i].file, rc);
-		if (strcmp(formatted(&err), BAD_KIOSK[i].expected) != 0)
-			fail_msg("%s:\n  got      %s\n  expected %s", BAD_KIOSK[i].file, formatted(&err), BAD_KIOSK[i].expected);
-		assert_null(strchr(formatted(&err), '\n'));
+		assert_refused_as(BAD_KIOSK[i].file, rc, &err, BAD_KIOSK[i].expected);
 		free(buf);
 	}
 }
@@ -358,11 +364,7 @@ static void bad_controller_configs_should_fail_with_one_line_naming_the_field(vo
 		hall_error err = {0};
 		hall_controller_config_defaults(&cfg);
 		hall_err rc = hall_controller_config_parse(buf, n, "c.json", &cfg, &err);
-		if (rc != HALL_ERR_INVALID)
-			fail_msg("%s: accepted (rc %d)", BAD_CONTROLLER[i].file, rc);
-		if (strcmp(formatted(&err), BAD_CONTROLLER[i].expected) != 0)
-			fail_msg("%s:\n  got      %s\n  expected %s", BAD_CONTROLLER[i].file, formatted(&err),
-			         BAD_CONTROLLER[i].expected);
+		assert_refused_as(BAD_CONTROLLER[i].file, rc, &err, BAD_CONTROLLER[i].expected);
 		hall_controller_config_free(&cfg);
 		free(buf);
 	}
