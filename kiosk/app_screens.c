@@ -755,6 +755,11 @@ static void home_list(hall_app *app, hall_ui_flow *f, const size_t *shown, size_
 		}
 		if (h < ui->target_px)
 			h = ui->target_px;
+		/* The tile keeps the first lines of its summary on its page. */
+		int sl_n = s && s[0] ? hall_ui_count_lines(ui, s, ui->font_px, sl, 0, hall_ui_column_w(ui->font_px, f->area.w), 2)
+		                     : 0;
+		if (f->used && f->y + ui->gap_px + h + ui->gap_px / 2 + sl_n * ui->line_h > f->area.y + f->area.h)
+			hall_ui_flow_break(f);
 		hall_rect tile;
 		if (hall_ui_flow_take(f, h, ui->gap_px, &tile)) {
 			hall_theme_box(ui->dl, tile, &st);
@@ -791,7 +796,10 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 	const char *title = hall_text_get_lang(&c->title, ui->lang, &l);
 	/* In large text the hall's name would take the room of a tile's caption (a page
 	 * with the name and no tile): it is spoken, and every tile names its exhibit. */
-	if (ui->scale > 1)
+	int title_h = hall_ui_count_lines(ui, title, ui->title_px, l, 1, f->area.w, 4) * ui->title_line_h;
+	/* ... and where it would leave no room for a row of tiles under it (a short band):
+	 * never a page with the name alone. */
+	if (ui->scale > 1 || title_h + ui->gap_px + 3 * ui->target_px > f->area.h)
 		hall_ui_set_heading(ui, title);
 	else
 		hall_ui_flow_text(f, title, l, 1, ui->th->text, ui->th->bg);

@@ -541,6 +541,12 @@ void hall_ui_flow_break(hall_ui_flow *f)
 	f->used = 0;
 }
 
+void hall_ui_flow_keep(hall_ui_flow *f, int h)
+{
+	if (f->used && f->y + f->ui->gap_px + h > f->area.y + f->area.h && h <= f->area.h)
+		hall_ui_flow_break(f);
+}
+
 int hall_ui_column_w(int px, int area_w)
 {
 	return HALL_THEME_MEASURE_EM * px < area_w ? HALL_THEME_MEASURE_EM * px : area_w;

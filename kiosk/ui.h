@@ -180,6 +180,9 @@ void hall_ui_flow_text(hall_ui_flow *f, const char *text, hall_lang lang, int he
 /* Buttons in rows (as hall_ui_button_rows), each row one block ui->gap_px below the
  * last, so rows move to the next page whole. */
 void hall_ui_flow_buttons(hall_ui_flow *f, const hall_ui_button_spec *b, size_t n);
+/* Start a new page unless the next h px (after a gap) fit on the current one: a heading
+ * and the first lines it heads stay together. Nothing when h is taller than a page. */
+void hall_ui_flow_keep(hall_ui_flow *f, int h);
 /* Pages laid out so far (>= 1). */
 int hall_ui_flow_pages(const hall_ui_flow *f);
 

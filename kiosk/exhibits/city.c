@@ -333,9 +333,15 @@ static void panel_flow(void *ctx, hall_ui_flow *f)
 		return;
 	}
 	const hall_district *d = &cc->m->districts[cc->district];
-	exhibits__title(f, &d->name);
 	hall_lang l;
 	const char *panel = exhibits__text(ui, &d->panel, &l); /* sets l before it is passed */
+	/* The district's name stays with the first lines of its text. */
+	hall_lang nl;
+	const char *name = exhibits__text(ui, &d->name, &nl);
+	int pl = hall_ui_count_lines(ui, panel, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 2);
+	hall_ui_flow_keep(f, hall_ui_count_lines(ui, name, ui->title_px, nl, 1, f->area.w, 4) * ui->title_line_h +
+	                         ui->gap_px + pl * ui->line_h);
+	exhibits__title(f, &d->name);
 	hall_ui_flow_text(f, panel, l, 0, ui->th->text, ui->th->bg);
 	exhibits__figures(f, d->facts, d->n_facts);
 }

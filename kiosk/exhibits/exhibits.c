@@ -354,6 +354,11 @@ void exhibits__figures(hall_ui_flow *f, const hall_figure *figs, size_t n)
 		exhibits__value_unit(ui, v, sizeof(v), figs[i].value, &figs[i].unit);
 		int lh, px = figure_px(ui, v, l, f->area.w, f->area.h / 2, &lh);
 		hall_rect r;
+		/* The number keeps at least the first lines of its label on its page (a number
+		 * at a page's foot with its meaning on the next reads as nothing). */
+		int ll = hall_ui_count_lines(ui, label, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 2);
+		if (f->used && f->y + ui->gap_px + lh + ui->gap_px / 2 + ll * ui->line_h > f->area.y + f->area.h)
+			hall_ui_flow_break(f);
 		/* The number large, its label under it (issue #12 Build 4). */
 		if (hall_ui_flow_take(f, lh, ui->gap_px, &r))
 			hall_ui_text_box(ui, r, v, px, l, 1, ui->th->figure_text, ui->th->bg, 0);
@@ -445,6 +450,18 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 	for (int i = 0; i < n; i++)
 		if (bars[i].value > max)
 			max = bars[i].value;
+	/* One scale for every row: the bars share one length for the largest value, leaving
+	 * room for the widest figures beside them (a row's own room would give each bar its
+	 * own scale: bars of different charts in one). */
+	int widest = 0;
+	for (int i = 0; i < n; i++) {
+		int vw, vh;
+		hall_ui_measure_text(ui, bars[i].value_text, strlen(bars[i].value_text), ui->font_px, ui->lang,
+		                     bars[i].highlight, &vw, &vh);
+		if (vw <= f->area.w * 6 / 10 && vw > widest)
+			widest = vw;
+	}
+	int scale_w = widest > 0 ? f->area.w - widest - ui->gap_px : f->area.w;
 	for (int i = 0; i < n; i++) {
 		const exhibits_bar *b = &bars[i];
 		/* Row: the label (wrapped), then the bar with its figures beside it. */
@@ -476,16 +493,22 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 		hall_ui_text_box(ui, (hall_rect){r.x, r.y, r.w, ll * ui->line_h}, b->label, ui->font_px, b->label_lang,
 		                 b->highlight, th->text, th->bg, 0);
 		int y = r.y + ll * ui->line_h;
-		int bar_max = value_own_line ? r.w : r.w - vw - ui->gap_px;
+		int bar_max = scale_w < r.w ? scale_w : r.w;
 		if (bar_max < 0)
 			bar_max = 0;
 		int bw = max > 0 ? (int)lround(bar_max * (b->value / max)) : 0;
 		if (bw < 2 && b->value > 0)
 			bw = 2;
 		/* The track (the whole scale) under the bar, so a short bar still reads as a
-		 * share of something and the chart fills its width. */
+		 * share of something and the chart fills its width; the figures at the bar's end
+		 * interrupt it (never half on the track, half off). */
 		int bh = ui->line_h;
-		hall_dl_box(ui->dl, (hall_rect){r.x, y, bar_max, bh}, th->track);
+		int tx = r.x + bw + ui->gap_px;
+		if (value_own_line)
+			hall_dl_box(ui->dl, (hall_rect){r.x, y, bar_max, bh}, th->track);
+		else if (tx + vw + ui->gap_px < r.x + bar_max)
+			hall_dl_box(ui->dl, (hall_rect){tx + vw + ui->gap_px, y, r.x + bar_max - (tx + vw + ui->gap_px), bh},
+			            th->track);
 		hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){r.x, y, bw, bh},
 		                               b->highlight ? th->series[1] : th->series[0]);
 		if (bx && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
@@ -496,8 +519,7 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 			hall_ui_text_box(ui, (hall_rect){r.x, y + ui->line_h, r.w, vl * ui->line_h}, b->value_text, ui->font_px,
 			                 ui->lang, b->highlight, th->text, th->bg, 0);
 		else if (!value_own_line)
-			hall_ui_text(ui, r.x + bw + ui->gap_px, y, b->value_text, ui->font_px, ui->lang, b->highlight, th->text,
-			             bw + ui->gap_px + vw <= bar_max ? th->track : th->bg);
+			hall_ui_text(ui, tx, y, b->value_text, ui->font_px, ui->lang, b->highlight, th->text, th->bg);
 		char rid[96];
 		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
 		snprintf(label, sizeof(label), "%s: %s", b->label, b->value_text);

@@ -226,13 +226,29 @@ static void detail_flow(void *ctx, hall_ui_flow *f)
 	const char *text = exhibits__text(ui, &card->text, &l);
 	if (card->image && ui->above_asset != card->image && card_beside(pc, f, card, text, l))
 		return;
-	if (card->image) {
+	if (card->image && ui->above_asset != card->image) {
 		hall_lang al;
 		const char *alt = exhibits__text(ui, &card->alt, &al);
-		exhibits__image(pc->c, f, "detail-image", card->image, alt, al, f->area.h * 4 / 10);
+		/* When the text would not fit under the picture anyway (large text), the picture
+		 * has the rest of the first page and the text starts on the next, at its column:
+		 * a picture, not a stamp over two lines (as the brand's story slide). */
+		int img_h = f->area.h * 4 / 10;
+		int text_h = hall_ui_count_lines(ui, text, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 200) *
+		             ui->line_h;
+		int used = f->y - f->area.y;
+		int own_page = used + img_h + text_h + 2 * ui->gap_px > f->area.h;
+		if (own_page)
+			img_h = f->area.h - used - ui->gap_px;
+		exhibits__image(pc->c, f, "detail-image", card->image, alt, al, img_h);
+		if (own_page)
+			hall_ui_flow_break(f);
 	}
 	hall_ui_flow_text(f, text, l, 0, ui->th->text, ui->th->bg);
 	if (card->n_figures > 0) {
+		/* The heading stays with its first figure (no heading alone at a page's foot). */
+		int first_h = ui->title_line_h + ui->gap_px + ui->figure_line_h + ui->line_h + ui->gap_px;
+		if (f->used && f->y + first_h > f->area.y + f->area.h)
+			hall_ui_flow_break(f);
 		hall_ui_flow_text(f, hall_ui_string(HALL_STR_FIGURES, ui->lang), ui->lang, 1, ui->th->text, ui->th->bg);
 		exhibits__figures(f, card->figures, card->n_figures);
 	}

@@ -205,15 +205,22 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, 
 	char label[1600];
 	int room = f->area.y + f->area.h - f->y - ui->gap_px;
 	static const int tries[4][2] = {{1, 0}, {0, 0}, {1, 1}, {0, 1}}; /* {side, compact} */
-	tally_geom g;
-	for (int k = 0; k < 4; k++) {
+	/* When none holds the whole tally on the page, the one that needs the least height
+	 * (the fewest pages). */
+	tally_geom g, best;
+	int have = 0, fits = 0;
+	for (int k = 0; k < 4 && !fits; k++) {
 		tally_measure(f, rows, n, tries[k][0], tries[k][1], &g);
 		/* Beside the bars only while the labels keep a column of their own words. */
 		if (g.side && (g.label_w < 3 * ui->target_px || g.bar_max < f->area.w / 4))
 			continue;
-		if (g.total_h + ui->gap_px + foot_h <= room && g.tallest <= f->area.h)
-			break;
+		fits = g.total_h + ui->gap_px + foot_h <= room && g.tallest <= f->area.h;
+		if (fits || !have || g.total_h < best.total_h)
+			best = g;
+		have = 1;
 	}
+	if (have)
+		g = best;
 	int below = g.below_lines * ui->line_h;
 	for (int i = 0; i < n; i++) {
 		const tally_row *t = &rows[i];

@@ -88,6 +88,48 @@ static void set_lang_modes(fixture *f, hall_lang lang, unsigned modes)
 	assert_int_equal(hall_app_language(f->app), lang);
 }
 
+/* A heading left alone at the foot of a page that goes on (its text on the next page):
+ * the lowest text above the pager's row is a heading (bold, larger than the page's
+ * smallest text). Returns 1 and prints it. */
+static size_t orphan_heading(fixture *f, const char *where)
+{
+	const hall_dl_item *next = hall_dl_find(f->dl, "page-next");
+	if (!next)
+		return 0;
+	const hall_dl_item *low = NULL;
+	int smallest = 1 << 20;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *t = hall_dl_at(f->dl, i);
+		if (t->kind != HALL_DL_TEXT || t->rect.y + t->rect.h > next->rect.y)
+			continue;
+		/* The label of a control (a tile's title, a map's name) heads nothing. */
+		int in_hit = 0;
+		for (size_t k = 0; k < hall_dl_count(f->dl) && !in_hit; k++) {
+			const hall_dl_item *h = hall_dl_at(f->dl, k);
+			in_hit = h->kind == HALL_DL_HIT && t->rect.x >= h->rect.x && t->rect.y >= h->rect.y &&
+			         t->rect.x + t->rect.w <= h->rect.x + h->rect.w && t->rect.y + t->rect.h <= h->rect.y + h->rect.h;
+		}
+		if (in_hit)
+			continue;
+		smallest = t->font_px < smallest ? t->font_px : smallest;
+		if (!low || t->rect.y > low->rect.y)
+			low = t;
+	}
+	if (!low || !low->bold || low->font_px * 4 < smallest * 5)
+		return 0;
+	print_message("  [%s %s %s modes=%u screen %dx%d mm] heading \"%s\" alone at the foot of the page\n", where,
+	              hall_app_screen_id(f->app), hall_lang_code(hall_app_language(f->app)), hall_app_modes(f->app),
+	              (int)f->cfg.screen.width_mm, (int)f->cfg.screen.height_mm, low->text);
+	if (getenv("HALL_TEST_DUMP"))
+		for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+			const hall_dl_item *it = hall_dl_at(f->dl, i);
+			if (it->kind == HALL_DL_TEXT || it->kind == HALL_DL_HIT)
+				print_message("    %s %d,%d %dx%d %s\n", it->kind == HALL_DL_TEXT ? "text" : "hit ", it->rect.x,
+				              it->rect.y, it->rect.w, it->rect.h, it->kind == HALL_DL_TEXT ? it->text : it->id);
+		}
+	return 1;
+}
+
 /* Check the current view and every page of it; returns the problems found. */
 static size_t check_pages(fixture *f, const char *where)
 {
@@ -98,6 +140,7 @@ static size_t check_pages(fixture *f, const char *where)
 	for (int k = 0; k < 60; k++) {
 		step(f);
 		n += tu_check(f->app, f->dl, &f->cfg, f->now, where);
+		n += orphan_heading(f, where);
 		if (!has(f, "page-next"))
 			break;
 		tap(f, "page-next");
@@ -409,6 +452,15 @@ static void brand_should_chart_both_rounds_from_the_numbers(void **state)
 	assert_non_null(b2);
 	double ratio = (double)b2->rect.w / b1->rect.w;
 	assert_true(ratio > 138825.0 / 148466.0 - 0.01 && ratio < 138825.0 / 148466.0 + 0.01);
+	/* One scale for every bar, whatever the width of its figures (a row's own room gave
+	 * each bar a scale of its own): to the pixel. */
+	const hall_dl_item *r4 = hall_dl_find(f->dl, "chart-round-1-4");
+	assert_non_null(r4);
+	const hall_dl_item *b4 = bar_in(f->dl, r4);
+	assert_non_null(b4);
+	long want = lround(b1->rect.w * 40035.0 / 148466.0);
+	if (labs(b4->rect.w - want) > 1)
+		fail_msg("the fourth bar is %d px, %ld on the first bar's scale", b4->rect.w, want);
 	/* The run-off is the next slide. */
 	tap(f, "next");
 	hall_app_build(f->app, f->now, f->dl);
