@@ -186,9 +186,14 @@ void app__say_kept(hall_app *app, const char *text, hall_lang lang)
 {
 	if (!app->cb.speak || !text || !text[0])
 		return;
+	size_t len = app->batch_len;
 	app__say(app, text, lang);
 	if (app->batch_depth > 0) {
-		app->batch_kept = 1;
+		if (!app->batch_kept && app->batch_len > len) {
+			app->batch_kept = 1;
+			app->batch_kept_from = app->batch_last;
+			app->batch_kept_lang = lang;
+		}
 	} else if (text != app->said) {
 		snprintf(app->said, sizeof(app->said), "%s", text);
 		app->said_lang = lang;
@@ -211,8 +216,8 @@ void app__batch_end(hall_app *app)
 	if (app->batch_len == 0 || !app->cb.speak)
 		return;
 	if (app->batch_kept) {
-		snprintf(app->said, sizeof(app->said), "%s", app->batch);
-		app->said_lang = app->batch_lang;
+		snprintf(app->said, sizeof(app->said), "%s", app->batch + app->batch_kept_from);
+		app->said_lang = app->batch_kept_lang;
 	}
 	speak_now(app, app->batch, app->batch_lang);
 	app->batch_len = app->batch_last = 0;

@@ -160,7 +160,11 @@ struct hall_app {
 	size_t batch_last; /* where the last part starts */
 	hall_lang batch_lang, batch_cur; /* the first part's language; the language at the end */
 	int batch_depth;   /* nested inputs (a long press that is a tap) */
-	int batch_kept;    /* guidance was said: batch becomes `said` (resumed after "more time?") */
+	int batch_kept;    /* guidance was said: the batch from its first part becomes `said`
+	                    * (resumed after "more time?"; what came before it, "Voice guide:
+	                    * on", is an announcement, not the reading) */
+	size_t batch_kept_from;   /* where that first kept part starts in batch */
+	hall_lang batch_kept_lang; /* and its language */
 	int64_t help_call;
 	enum { HELP_NONE, HELP_CALLING, HELP_CALLED, HELP_UNREACHED } help_state;
 };

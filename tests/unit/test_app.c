@@ -1667,6 +1667,21 @@ static void a_page_turned_by_keypad_should_say_what_it_shows(void **state)
 		fail_msg("a page turned said \"%s\", not its tile \"%s\"", f->rec.spoken[f->rec.n_spoken - 1], head);
 }
 
+/* Taking more time reads again what was being read, not the announcement said with it:
+ * "Voice guide: on" came back with the heading after "more time?". */
+static void more_time_should_resume_the_reading_not_the_announcement(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_VOICE_TOGGLE); /* "음성 안내: 켜짐" and home's heading, in one text */
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "home");
+	const char *r = f->rec.spoken[f->rec.n_spoken - 1];
+	assert_non_null(strstr(r, "시민청"));
+	assert_null(strstr(r, hall_ui_string(HALL_STR_ON, HALL_LANG_KO)));
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -1976,6 +1991,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(a_reading_in_progress_should_not_count_as_idle, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_page_turned_by_keypad_should_say_what_it_shows, setup, teardown),
+		cmocka_unit_test_setup_teardown(more_time_should_resume_the_reading_not_the_announcement, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
 	};
