@@ -569,3 +569,20 @@ hall_err hall_store_each_unrecorded(hall_store *s, int64_t from_ms, int64_t to_m
 {
 	return !s->ops->each_unrecorded ? HALL_OK : s->ops->each_unrecorded(s, from_ms, to_ms, cb, user, err);
 }
+
+void store__hour_range(int64_t from_ms, int64_t to_ms, int64_t *first, int64_t *last)
+{
+	*first = from_ms / STORE__HOUR_MS;
+	*last = to_ms > from_ms ? (to_ms - 1) / STORE__HOUR_MS : *first - 1;
+}
+
+void store__note_poll(hall_store_insert_result *res, const char *poll)
+{
+	size_t known = res->n_polls_changed < 8 ? res->n_polls_changed : 8;
+	for (size_t i = 0; i < known; i++)
+		if (strcmp(res->polls_changed[i], poll) == 0)
+			return;
+	if (res->n_polls_changed < 8)
+		snprintf(res->polls_changed[res->n_polls_changed], HALL_ID_BUF, "%s", poll);
+	res->n_polls_changed++;
+}

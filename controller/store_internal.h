@@ -25,6 +25,19 @@ int64_t store__held_version(int64_t content, int64_t schedule, int64_t notice, i
  * counter to its limit and stop every push to every kiosk. 0: leave the counter. */
 int64_t store__version_to_follow(const char *kiosk, int64_t held, int64_t counter);
 
+/* event_spans.hour of a ts: ts / STORE__HOUR_MS, truncated (as the SQL of both backends
+ * computes it). */
+#define STORE__HOUR_MS INT64_C(3600000)
+
+/* The first hour (event_spans.hour) that may hold a ts of [from, to) and the last (below
+ * the first when the period is empty). The hour never decreases as ts grows, so the
+ * hours of from and of to - 1 bound it. */
+void store__hour_range(int64_t from_ms, int64_t to_ms, int64_t *first, int64_t *last);
+
+/* After an insert: poll's tally changed. Up to 8 distinct polls are named in res; past
+ * that only the count grows (the caller then re-reads every poll). */
+void store__note_poll(hall_store_insert_result *res, const char *poll);
+
 /* Backups (both backends write theirs as out_path.tmp first): fsync a written file; and
  * the last step, after rc of the steps before: when HALL_OK, rename tmp over out_path and
  * sync its folder (err->path cleared on success); else, or when that fails, tmp is

@@ -29,7 +29,6 @@
 
 #include "hall/clock.h"
 
-#define HOUR_MS INT64_C(3600000) /* event_spans.hour = ts / HOUR_MS, as in store_sqlite.c */
 #define PG_MAX_ARGS 14
 #define PG_PAGE 5000             /* events read per query by each_event */
 #define PG_RETRIES 3             /* tries of an ingest that met a deadlock or serialization failure */
@@ -485,17 +484,6 @@ static const char INGEST_SQL[] =
 	" ORDER BY name ON CONFLICT(name) DO UPDATE SET value=counters.value+excluded.value)"
 	" SELECT (SELECT count(*) FROM ins), NULL::text UNION ALL SELECT NULL, poll FROM v";
 
-static void note_poll(hall_store_insert_result *res, const char *poll)
-{
-	size_t known = res->n_polls_changed < 8 ? res->n_polls_changed : 8;
-	for (size_t i = 0; i < known; i++)
-		if (strcmp(res->polls_changed[i], poll) == 0)
-			return;
-	if (res->n_polls_changed < 8)
-		snprintf(res->polls_changed[res->n_polls_changed], HALL_ID_BUF, "%s", poll);
-	res->n_polls_changed++;
-}
-
 /* The ten array literals of INGEST_SQL for the sorted events. */
 static void build_arrays(const hall_event *const *ev, size_t n, sbuf cols[10])
 {
@@ -638,7 +626,7 @@ static hall_err ingest_once(pg_store *p, const hall_event *const *sorted, size_t
 				res->inserted = (size_t)col_i64(r, i, 0);
 			else {
 				res->votes_counted++;
-				note_poll(res, PQgetvalue(r, i, 1));
+				store__note_poll(res, PQgetvalue(r, i, 1));
 			}
 		res->duplicates = n - res->inserted;
 		PQclear(r);
@@ -701,12 +689,6 @@ static hall_err pg_advance_confirm(hall_store *s, const char *kiosk, int64_t *co
 	return pg_end(p, rc, err);
 }
 
-static void hour_range(int64_t from_ms, int64_t to_ms, int64_t *first, int64_t *last)
-{
-	*first = from_ms / HOUR_MS;
-	*last = to_ms > from_ms ? (to_ms - 1) / HOUR_MS : *first - 1;
-}
-
 /* Events in (kiosk, seq) order without an index on ts, as on SQLite: the span of seqs of
  * each kiosk in the period's hours (event_spans), then that range of the primary key,
  * re-checking ts, a page at a time (a report reads a million rows; one result holding
@@ -718,7 +700,7 @@ static hall_err pg_each_event(hall_store *s, const char *kiosk, int64_t from_ms,
 	pg_store *p = pg(s);
 	PGresult *spans = NULL, *r = NULL;
 	int64_t h_first, h_last;
-	hour_range(from_ms, to_ms, &h_first, &h_last);
+	store__hour_range(from_ms, to_ms, &h_first, &h_last);
 	pg_revive(p);
 	bool own_tx = PQtransactionStatus(p->c) == PQTRANS_IDLE;
 	hall_err rc = own_tx ? pg_exec(p, "begin", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, NULL, err)
@@ -796,7 +778,7 @@ static hall_err pg_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *d
 {
 	pg_store *p = pg(s);
 	int64_t h_first, h_last, n = 0;
-	hour_range(INT64_MIN, ts_ms, &h_first, &h_last);
+	store__hour_range(INT64_MIN, ts_ms, &h_first, &h_last);
 	pg_args a = {0}, b = {0}, t = {0};
 	a_i64(&a, ts_ms);
 	a_i64(&a, h_last);

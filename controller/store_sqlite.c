@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HOUR_MS INT64_C(3600000) /* event_spans.hour = ts / HOUR_MS (truncated, as in SQL) */
 
 static sq_store *sq(hall_store *s)
 {
@@ -262,17 +261,6 @@ static void sq_close(hall_store *s)
 	free(q);
 }
 
-static void note_poll(hall_store_insert_result *res, const char *poll)
-{
-	size_t shown = res->n_polls_changed < 8 ? res->n_polls_changed : 8;
-	for (size_t i = 0; i < shown; i++)
-		if (strcmp(res->polls_changed[i], poll) == 0)
-			return;
-	if (res->n_polls_changed < 8)
-		snprintf(res->polls_changed[res->n_polls_changed], HALL_ID_BUF, "%s", poll);
-	res->n_polls_changed++;
-}
-
 /* Spans of seq: per kiosk (hour 0), or per (kiosk, UTC hour of ts) while a batch is
  * inserted. */
 typedef struct seq_span {
@@ -467,7 +455,7 @@ static hall_err count_vote(sq_store *q, const hall_event *ev, hall_store_insert_
 		return sq__fail(q, err, "insert vote");
 	if (sqlite3_changes(q->db)) {
 		res->votes_counted++;
-		note_poll(res, ev->poll);
+		store__note_poll(res, ev->poll);
 	}
 	return HALL_OK;
 }
@@ -524,7 +512,7 @@ static hall_err sq_ingest_events(hall_store *s, const hall_event *evs, size_t n,
 			continue;
 		}
 		res->inserted++;
-		const int64_t hour = ev->ts / HOUR_MS;
+		const int64_t hour = ev->ts / STORE__HOUR_MS;
 		if (at >= 0 && hours.v[at].hour == hour && strcmp(hours.v[at].kiosk, ev->kiosk) == 0)
 			span_widen(&hours.v[at], ev->seq);
 		else if ((at = span_note(&hours, ev->kiosk, strlen(ev->kiosk), hour, ev->seq)) < 0)
@@ -592,15 +580,6 @@ static int type_of_col(sqlite3_stmt *st, int i, hall_event_type *out)
 	return -1;
 }
 
-/* The first hour (event_spans.hour) that may hold a ts of [from, to) and the last. The
- * hour is ts / HOUR_MS truncated, which never decreases as ts grows, so the hours of
- * from and of to - 1 bound it. */
-static void hour_range(int64_t from_ms, int64_t to_ms, int64_t *first, int64_t *last)
-{
-	*first = from_ms / HOUR_MS;
-	*last = to_ms > from_ms ? (to_ms - 1) / HOUR_MS : *first - 1;
-}
-
 /* Pass 1 of sq_each_event for one kiosk: st (min(lo), max(hi) of its spans in the
  * period's hours, hours already bound) run for id, the result noted in ss. */
 static hall_err note_kiosk_span(sq_store *q, sqlite3_stmt *st, const char *id, span_set *ss, hall_error *err)
@@ -640,7 +619,7 @@ static hall_err sq_each_event(hall_store *s, const char *kiosk, int64_t from_ms,
 	hall_err rc = HALL_OK;
 	int step = SQLITE_DONE;
 	int64_t h_first, h_last;
-	hour_range(from_ms, to_ms, &h_first, &h_last);
+	store__hour_range(from_ms, to_ms, &h_first, &h_last);
 	if (own_tx) {
 		rc = sq__exec(q, "BEGIN", err);
 		if (rc)
@@ -747,7 +726,7 @@ static hall_err sq_delete_events_before(hall_store *s, int64_t ts_ms, int64_t *d
 	sq_store *q = sq(s);
 	sqlite3_stmt *spans = NULL, *del = NULL;
 	int64_t h_first, h_last, n = 0;
-	hour_range(INT64_MIN, ts_ms, &h_first, &h_last);
+	store__hour_range(INT64_MIN, ts_ms, &h_first, &h_last);
 	hall_err rc = sq__begin(q, err);
 	if (rc)
 		return rc;
