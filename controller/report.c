@@ -279,6 +279,19 @@ static void *dyn_push(void **arr, size_t *n, size_t *cap, size_t size)
 }
 #define PUSH(r, name) dyn_push((void **)&(r)->name, &(r)->n_##name, &(r)->cap_##name, sizeof *(r)->name)
 
+/* The maps that find a kiosk, exhibit, item, mode, poll, session or vote by name while
+ * the events are scanned (the title map stays: the document reads it). */
+static void free_scan_maps(calc *r)
+{
+	smap_free(&r->kiosk_map);
+	smap_free(&r->exhibit_map);
+	smap_free(&r->item_map);
+	smap_free(&r->mode_map);
+	smap_free(&r->poll_map);
+	smap_free(&r->session_map);
+	smap_free(&r->vote_map);
+}
+
 static void calc_destroy(calc *r)
 {
 	if (!r)
@@ -301,13 +314,7 @@ static void calc_destroy(calc *r)
 	free(r->titles);
 	smap_free(&r->title_map);
 	free(r->dwell);
-	smap_free(&r->kiosk_map);
-	smap_free(&r->exhibit_map);
-	smap_free(&r->item_map);
-	smap_free(&r->mode_map);
-	smap_free(&r->poll_map);
-	smap_free(&r->session_map);
-	smap_free(&r->vote_map);
+	free_scan_maps(r);
 	free(r);
 }
 
@@ -1363,13 +1370,7 @@ static hall_err calculate(hall_store *store, const hall_report_options *opt, cal
 	if (r->n_changes)
 		qsort(r->changes, r->n_changes, sizeof *r->changes, cmp_change);
 	/* maps are only needed while scanning */
-	smap_free(&r->kiosk_map);
-	smap_free(&r->exhibit_map);
-	smap_free(&r->item_map);
-	smap_free(&r->mode_map);
-	smap_free(&r->poll_map);
-	smap_free(&r->session_map);
-	smap_free(&r->vote_map);
+	free_scan_maps(r);
 	*out = r;
 	return HALL_OK;
 fail:
