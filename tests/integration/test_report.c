@@ -17,57 +17,22 @@
 #include <sys/stat.h>
 
 #include "fixtures.h"
+#include "report_fx.h"
 #include "hall/clock.h"
 #include "hall/fsutil.h"
 #include "hall/json.h"
 #include "report.h"
 #include "store.h"
 
-#define TZ "Asia/Seoul"
+#define TZ RFX_TZ
 
-typedef struct fixture {
-	char dir[512];
-	hall_store *store;
-} fixture;
+typedef rfx fixture;
 
-/* UTC ms of a local time on 2026-11-24 (+ day_offset days). */
-static int64_t at(int day_offset, int h, int m, int s)
-{
-	hall_civil c = {.year = 2026, .month = 11, .day = 24 + day_offset, .hour = h, .minute = m, .second = s};
-	int64_t ms = 0;
-	assert_int_equal(hall_clock_from_civil(&c, TZ, &ms), 0);
-	return ms;
-}
-
+/* An event without a dwell (set after, where one has it). */
 static hall_event ev(const char *kiosk, int64_t seq, int64_t ts, hall_event_type type, const char *exhibit,
                      const char *target, int64_t session)
 {
-	hall_event e;
-	memset(&e, 0, sizeof e);
-	snprintf(e.kiosk, sizeof e.kiosk, "%s", kiosk);
-	e.seq = seq;
-	e.ts = ts;
-	e.type = type;
-	snprintf(e.exhibit, sizeof e.exhibit, "%s", exhibit);
-	snprintf(e.target, sizeof e.target, "%s", target);
-	e.session = session;
-	e.dwell_ms = -1;
-	snprintf(e.lang, sizeof e.lang, "ko");
-	return e;
-}
-
-static void hello(hall_store *s, const char *kiosk, int64_t seq_max, int64_t when)
-{
-	hall_hello h;
-	memset(&h, 0, sizeof h);
-	snprintf(h.kiosk, sizeof h.kiosk, "%s", kiosk);
-	snprintf(h.group, sizeof h.group, "lobby");
-	h.ts = when;
-	h.boot_ts = when;
-	h.seq_max = seq_max;
-	h.spool_first = 1;
-	hall_error err = {0};
-	assert_int_equal(hall_store_kiosk_hello(s, &h, when, &err), HALL_OK);
+	return rfx_event(kiosk, seq, ts, type, exhibit, target, session, -1);
 }
 
 static void offline(hall_store *s, const char *kiosk, int64_t when)
@@ -83,50 +48,46 @@ static void offline(hall_store *s, const char *kiosk, int64_t when)
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	hall_test_tmpdir(f->dir, sizeof f->dir, "report");
-	char path[600];
-	snprintf(path, sizeof path, "%s/controller.db", f->dir);
+	fixture *f = rfx_open("report");
 	hall_error err = {0};
-	assert_int_equal(hall_store_open_sqlite(path, &f->store, &err), HALL_OK);
 	hall_store *s = f->store;
 
-	hello(s, "k1", 0, at(-1, 9, 0, 0));
-	hello(s, "k2", 6, at(-1, 9, 0, 0));
-	offline(s, "k1", at(0, 12, 0, 0));
-	hello(s, "k1", 11, at(0, 13, 0, 0));
+	rfx_hello(s, "k1", 0, rfx_at(-1, 9, 0, 0));
+	rfx_hello(s, "k2", 6, rfx_at(-1, 9, 0, 0));
+	offline(s, "k1", rfx_at(0, 12, 0, 0));
+	rfx_hello(s, "k1", 11, rfx_at(0, 13, 0, 0));
 
 	hall_event e[16];
 	size_t n = 0;
-	e[n++] = ev("k1", 1, at(0, 10, 0, 0), HALL_EVENT_SESSION_START, "", "", 1);
-	e[n] = ev("k1", 2, at(0, 10, 0, 1), HALL_EVENT_VIEW, "brand", "", 1);
+	e[n++] = ev("k1", 1, rfx_at(0, 10, 0, 0), HALL_EVENT_SESSION_START, "", "", 1);
+	e[n] = ev("k1", 2, rfx_at(0, 10, 0, 1), HALL_EVENT_VIEW, "brand", "", 1);
 	e[n++].dwell_ms = 30000;
-	e[n++] = ev("k1", 3, at(0, 10, 0, 5), HALL_EVENT_TAP, "brand", "next", 1);
-	e[n++] = ev("k1", 4, at(0, 10, 0, 10), HALL_EVENT_TAP, "brand", "next", 1);
-	e[n++] = ev("k1", 5, at(0, 10, 0, 20), HALL_EVENT_MODE, "brand", "high-contrast", 1);
-	e[n++] = ev("k1", 6, at(0, 10, 0, 30), HALL_EVENT_LANGUAGE, "brand", "en", 1);
-	e[n] = ev("k1", 7, at(0, 10, 0, 40), HALL_EVENT_VOTE, "poll", "a", 1);
+	e[n++] = ev("k1", 3, rfx_at(0, 10, 0, 5), HALL_EVENT_TAP, "brand", "next", 1);
+	e[n++] = ev("k1", 4, rfx_at(0, 10, 0, 10), HALL_EVENT_TAP, "brand", "next", 1);
+	e[n++] = ev("k1", 5, rfx_at(0, 10, 0, 20), HALL_EVENT_MODE, "brand", "high-contrast", 1);
+	e[n++] = ev("k1", 6, rfx_at(0, 10, 0, 30), HALL_EVENT_LANGUAGE, "brand", "en", 1);
+	e[n] = ev("k1", 7, rfx_at(0, 10, 0, 40), HALL_EVENT_VOTE, "poll", "a", 1);
 	snprintf(e[n++].poll, sizeof e[0].poll, "brand-vote");
-	e[n] = ev("k1", 8, at(0, 10, 0, 41), HALL_EVENT_VOTE, "poll", "b", 1); /* same session: ignored */
+	e[n] = ev("k1", 8, rfx_at(0, 10, 0, 41), HALL_EVENT_VOTE, "poll", "b", 1); /* same session: ignored */
 	snprintf(e[n++].poll, sizeof e[0].poll, "brand-vote");
-	e[n] = ev("k1", 9, at(0, 10, 1, 0), HALL_EVENT_SESSION_END, "", "", 1);
+	e[n] = ev("k1", 9, rfx_at(0, 10, 1, 0), HALL_EVENT_SESSION_END, "", "", 1);
 	e[n++].dwell_ms = 60000;
-	e[n++] = ev("k1", 10, at(0, 23, 58, 0), HALL_EVENT_SESSION_START, "", "", 2);
-	e[n++] = ev("k1", 11, at(0, 23, 59, 0), HALL_EVENT_TAP, "poll", "option-b", 2);
-	e[n] = ev("k1", 12, at(1, 0, 3, 0), HALL_EVENT_SESSION_END, "", "", 2); /* after midnight */
+	e[n++] = ev("k1", 10, rfx_at(0, 23, 58, 0), HALL_EVENT_SESSION_START, "", "", 2);
+	e[n++] = ev("k1", 11, rfx_at(0, 23, 59, 0), HALL_EVENT_TAP, "poll", "option-b", 2);
+	e[n] = ev("k1", 12, rfx_at(1, 0, 3, 0), HALL_EVENT_SESSION_END, "", "", 2); /* after midnight */
 	e[n++].dwell_ms = 300000;
 	assert_int_equal(hall_store_insert_events(s, e, n, NULL, &err), HALL_OK);
 
 	n = 0;
-	e[n++] = ev("k2", 1, at(0, 14, 0, 0), HALL_EVENT_SESSION_START, "", "", 1);
-	e[n] = ev("k2", 2, at(0, 14, 0, 10), HALL_EVENT_TAP, "policy", "card-1", 1);
+	e[n++] = ev("k2", 1, rfx_at(0, 14, 0, 0), HALL_EVENT_SESSION_START, "", "", 1);
+	e[n] = ev("k2", 2, rfx_at(0, 14, 0, 10), HALL_EVENT_TAP, "policy", "card-1", 1);
 	snprintf(e[n++].lang, sizeof e[0].lang, "en");
-	e[n] = ev("k2", 4, at(0, 14, 1, 0), HALL_EVENT_VOTE, "poll", "a", 1);
+	e[n] = ev("k2", 4, rfx_at(0, 14, 1, 0), HALL_EVENT_VOTE, "poll", "a", 1);
 	snprintf(e[n++].poll, sizeof e[0].poll, "brand-vote");
-	e[n] = ev("k2", 5, at(0, 14, 2, 0), HALL_EVENT_SESSION_END, "", "", 1);
+	e[n] = ev("k2", 5, rfx_at(0, 14, 2, 0), HALL_EVENT_SESSION_END, "", "", 1);
 	e[n++].dwell_ms = 120000;
 	/* the day before: must not count */
-	e[n++] = ev("k2", 20, at(-1, 23, 0, 0), HALL_EVENT_TAP, "policy", "card-1", 9);
+	e[n++] = ev("k2", 20, rfx_at(-1, 23, 0, 0), HALL_EVENT_TAP, "policy", "card-1", 9);
 	assert_int_equal(hall_store_insert_events(s, e, n, NULL, &err), HALL_OK);
 	*state = f;
 	return 0;
@@ -134,10 +95,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	fixture *f = *state;
-	hall_store_close(f->store);
-	hall_test_rmtree(f->dir);
-	free(f);
+	rfx_close(*state);
 	return 0;
 }
 
@@ -148,7 +106,7 @@ static hall_report *build_day(hall_store *s, const char *from, const char *to)
 	snprintf(opt.from_day, sizeof opt.from_day, "%s", from);
 	snprintf(opt.to_day, sizeof opt.to_day, "%s", to);
 	opt.tz = TZ;
-	opt.generated_ms = at(3, 9, 0, 0);
+	opt.generated_ms = rfx_at(3, 9, 0, 0);
 	hall_report *r = NULL;
 	hall_error err = {0};
 	assert_int_equal(hall_report_build(s, &opt, &r, &err), HALL_OK);
@@ -223,8 +181,8 @@ static void report_should_match_the_hand_computed_day(void **state)
 	/* k1 was offline from 12:00 to 13:00: 23 of 24 hours, one outage */
 	assert_int_equal((int64_t)num(j, "kiosks.0.open_ms"), 24 * 3600000LL);
 	assert_int_equal((int64_t)num(j, "kiosks.0.online_ms"), 23 * 3600000LL);
-	assert_int_equal((int64_t)num(j, "kiosks.0.outages.0.from"), at(0, 12, 0, 0));
-	assert_int_equal((int64_t)num(j, "kiosks.0.outages.0.to"), at(0, 13, 0, 0));
+	assert_int_equal((int64_t)num(j, "kiosks.0.outages.0.from"), rfx_at(0, 12, 0, 0));
+	assert_int_equal((int64_t)num(j, "kiosks.0.outages.0.to"), rfx_at(0, 13, 0, 0));
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "kiosks"), 1),
 	                                                        "outages")),
 	                 0);
@@ -343,8 +301,8 @@ static void home_screen_taps_should_be_named_in_every_table(void **state)
 {
 	fixture *f = *state;
 	hall_event e[2];
-	e[0] = ev("k3", 1, at(2, 11, 0, 0), HALL_EVENT_SESSION_START, "", "", 1);
-	e[1] = ev("k3", 2, at(2, 11, 0, 5), HALL_EVENT_TAP, "", "exhibit-brand", 1);
+	e[0] = ev("k3", 1, rfx_at(2, 11, 0, 0), HALL_EVENT_SESSION_START, "", "", 1);
+	e[1] = ev("k3", 2, rfx_at(2, 11, 0, 5), HALL_EVENT_TAP, "", "exhibit-brand", 1);
 	hall_error err = {0};
 	assert_int_equal(hall_store_insert_events(f->store, e, 2, NULL, &err), HALL_OK);
 	hall_report *r = build_day(f->store, "2026-11-26", "2026-11-26");

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "report_fx.h"
 #include "hall/clock.h"
 #include "hall/json.h"
 #include "hall/content.h"
@@ -26,70 +27,25 @@
 #include "report_internal.h"
 #include "store.h"
 
-#define TZ "Asia/Seoul"
+#define TZ RFX_TZ
 
-typedef struct fixture {
-	char dir[512];
-	hall_store *store;
-} fixture;
+typedef rfx fixture;
 
-/* UTC ms of a local time on 2026-11-24 (+ day_offset days). */
+/* UTC ms of a local time (to the minute) on 2026-11-24 (+ day_offset days). */
 static int64_t at(int day_offset, int h, int m)
 {
-	hall_civil c = {.year = 2026, .month = 11, .day = 24 + day_offset, .hour = h, .minute = m};
-	int64_t ms = 0;
-	assert_int_equal(hall_clock_from_civil(&c, TZ, &ms), 0);
-	return ms;
-}
-
-static hall_event ev(const char *kiosk, int64_t seq, int64_t ts, hall_event_type type, const char *exhibit,
-                     const char *target, int64_t session, int64_t dwell)
-{
-	hall_event e;
-	memset(&e, 0, sizeof e);
-	snprintf(e.kiosk, sizeof e.kiosk, "%s", kiosk);
-	e.seq = seq;
-	e.ts = ts;
-	e.type = type;
-	snprintf(e.exhibit, sizeof e.exhibit, "%s", exhibit);
-	snprintf(e.target, sizeof e.target, "%s", target);
-	e.session = session;
-	e.dwell_ms = dwell;
-	snprintf(e.lang, sizeof e.lang, "ko");
-	return e;
-}
-
-static void hello(hall_store *s, const char *kiosk, int64_t seq_max, int64_t when)
-{
-	hall_hello h;
-	memset(&h, 0, sizeof h);
-	snprintf(h.kiosk, sizeof h.kiosk, "%s", kiosk);
-	snprintf(h.group, sizeof h.group, "lobby");
-	h.ts = when;
-	h.boot_ts = when;
-	h.seq_max = seq_max;
-	h.spool_first = 1;
-	assert_int_equal(hall_store_kiosk_hello(s, &h, when, NULL), HALL_OK);
+	return rfx_at(day_offset, h, m, 0);
 }
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	hall_test_tmpdir(f->dir, sizeof f->dir, "report-gaps");
-	char path[600];
-	snprintf(path, sizeof path, "%s/controller.db", f->dir);
-	hall_error err = {0};
-	assert_int_equal(hall_store_open_sqlite(path, &f->store, &err), HALL_OK);
-	*state = f;
+	*state = rfx_open("report-gaps");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	fixture *f = *state;
-	hall_store_close(f->store);
-	hall_test_rmtree(f->dir);
-	free(f);
+	rfx_close(*state);
 	return 0;
 }
 
@@ -170,16 +126,16 @@ static const cJSON *kiosk_item(const cJSON *j, const char *id)
 static void report_of_a_day_whose_raw_events_are_gone_should_use_the_aggregates_and_not_be_complete(void **state)
 {
 	fixture *f = *state;
-	hello(f->store, "k1", 7, at(0, 9, 0));
+	rfx_hello(f->store, "k1", 7, at(0, 9, 0));
 	hall_event e[7];
 	size_t n = 0;
-	e[n++] = ev("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
-	e[n++] = ev("k1", 2, at(0, 10, 1), HALL_EVENT_VIEW, "brand", "p1", 1, 20000);
-	e[n++] = ev("k1", 3, at(0, 10, 2), HALL_EVENT_TAP, "brand", "next", 1, -1);
-	e[n++] = ev("k1", 4, at(0, 10, 3), HALL_EVENT_TAP, "brand", "next", 1, -1);
-	e[n++] = ev("k1", 5, at(0, 11, 4), HALL_EVENT_TAP, "policy", "card", 1, -1);
-	e[n++] = ev("k1", 6, at(0, 11, 5), HALL_EVENT_VIEW, "policy", "p2", 1, 10000);
-	e[n++] = ev("k1", 7, at(0, 11, 6), HALL_EVENT_SESSION_END, "", "", 1, 66000);
+	e[n++] = rfx_event("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
+	e[n++] = rfx_event("k1", 2, at(0, 10, 1), HALL_EVENT_VIEW, "brand", "p1", 1, 20000);
+	e[n++] = rfx_event("k1", 3, at(0, 10, 2), HALL_EVENT_TAP, "brand", "next", 1, -1);
+	e[n++] = rfx_event("k1", 4, at(0, 10, 3), HALL_EVENT_TAP, "brand", "next", 1, -1);
+	e[n++] = rfx_event("k1", 5, at(0, 11, 4), HALL_EVENT_TAP, "policy", "card", 1, -1);
+	e[n++] = rfx_event("k1", 6, at(0, 11, 5), HALL_EVENT_VIEW, "policy", "p2", 1, 10000);
+	e[n++] = rfx_event("k1", 7, at(0, 11, 6), HALL_EVENT_SESSION_END, "", "", 1, 66000);
 	assert_int_equal(hall_store_insert_events(f->store, e, n, NULL, NULL), HALL_OK);
 	assert_int_equal(hall_store_aggregate_day(f->store, "2026-11-24", TZ, NULL), HALL_OK);
 	int64_t deleted = 0;
@@ -224,9 +180,9 @@ static void silent_kiosk_that_announced_seqs_should_count_them_missing(void **st
 	fixture *f = *state;
 	hall_event e[4];
 	for (int i = 0; i < 4; i++)
-		e[i] = ev("k2", i + 1, at(-1, 15, i), HALL_EVENT_TAP, "brand", "next", 1, -1);
+		e[i] = rfx_event("k2", i + 1, at(-1, 15, i), HALL_EVENT_TAP, "brand", "next", 1, -1);
 	assert_int_equal(hall_store_insert_events(f->store, e, 4, NULL, NULL), HALL_OK);
-	hello(f->store, "k2", 10, at(0, 9, 0));
+	rfx_hello(f->store, "k2", 10, at(0, 9, 0));
 	hall_report *r = build(f->store, "2026-11-24", 90, NULL, 0);
 	cJSON *j = report_json(r);
 	const cJSON *k2 = kiosk_item(j, "k2");
@@ -241,7 +197,7 @@ static void silent_kiosk_that_announced_seqs_should_count_them_missing(void **st
 	/* the day before holds seqs 1..4, and the rest came later: that day is whole */
 	hall_event late[6];
 	for (int i = 0; i < 6; i++)
-		late[i] = ev("k2", i + 5, at(1, 10, i), HALL_EVENT_TAP, "brand", "next", 2, -1);
+		late[i] = rfx_event("k2", i + 5, at(1, 10, i), HALL_EVENT_TAP, "brand", "next", 2, -1);
 	assert_int_equal(hall_store_insert_events(f->store, late, 6, NULL, NULL), HALL_OK);
 	r = build(f->store, "2026-11-24", 90, NULL, 0);
 	j = report_json(r);
@@ -256,8 +212,8 @@ static void silent_kiosk_that_announced_seqs_should_count_them_missing(void **st
 static void listed_kiosk_never_seen_should_make_the_report_incomplete(void **state)
 {
 	fixture *f = *state;
-	hello(f->store, "k1", 1, at(0, 9, 0));
-	hall_event e = ev("k1", 1, at(0, 10, 0), HALL_EVENT_TAP, "brand", "next", 1, -1);
+	rfx_hello(f->store, "k1", 1, at(0, 9, 0));
+	hall_event e = rfx_event("k1", 1, at(0, 10, 0), HALL_EVENT_TAP, "brand", "next", 1, -1);
 	assert_int_equal(hall_store_insert_events(f->store, &e, 1, NULL, NULL), HALL_OK);
 	static const char listed[2][HALL_ID_MAX + 1] = {"k1", "lobby-09"};
 	hall_report *r = build(f->store, "2026-11-24", 90, NULL, 0);
@@ -287,20 +243,20 @@ static void listed_kiosk_never_seen_should_make_the_report_incomplete(void **sta
 static void dwell_should_be_given_per_kiosk_exhibit_and_item(void **state)
 {
 	fixture *f = *state;
-	hello(f->store, "k1", 8, at(0, 9, 0));
-	hello(f->store, "k2", 2, at(0, 9, 0));
+	rfx_hello(f->store, "k1", 8, at(0, 9, 0));
+	rfx_hello(f->store, "k2", 2, at(0, 9, 0));
 	hall_event e[10];
 	size_t n = 0;
-	e[n++] = ev("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
-	e[n++] = ev("k1", 2, at(0, 10, 1), HALL_EVENT_VIEW, "brand", "p1", 1, 10000);
-	e[n++] = ev("k1", 3, at(0, 10, 2), HALL_EVENT_VIEW, "brand", "p1", 1, 30000);
-	e[n++] = ev("k1", 4, at(0, 10, 3), HALL_EVENT_VIEW, "brand", "p2", 1, 50000);
-	e[n++] = ev("k1", 5, at(0, 10, 4), HALL_EVENT_SESSION_END, "", "", 1, 60000);
-	e[n++] = ev("k1", 6, at(0, 11, 0), HALL_EVENT_SESSION_START, "", "", 2, -1);
-	e[n++] = ev("k1", 7, at(0, 11, 1), HALL_EVENT_VIEW, "policy", "p9", 2, 5000);
-	e[n++] = ev("k1", 8, at(0, 11, 2), HALL_EVENT_SESSION_END, "", "", 2, 20000);
-	e[n++] = ev("k2", 1, at(0, 12, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
-	e[n++] = ev("k2", 2, at(0, 12, 9), HALL_EVENT_SESSION_END, "", "", 1, 540000);
+	e[n++] = rfx_event("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
+	e[n++] = rfx_event("k1", 2, at(0, 10, 1), HALL_EVENT_VIEW, "brand", "p1", 1, 10000);
+	e[n++] = rfx_event("k1", 3, at(0, 10, 2), HALL_EVENT_VIEW, "brand", "p1", 1, 30000);
+	e[n++] = rfx_event("k1", 4, at(0, 10, 3), HALL_EVENT_VIEW, "brand", "p2", 1, 50000);
+	e[n++] = rfx_event("k1", 5, at(0, 10, 4), HALL_EVENT_SESSION_END, "", "", 1, 60000);
+	e[n++] = rfx_event("k1", 6, at(0, 11, 0), HALL_EVENT_SESSION_START, "", "", 2, -1);
+	e[n++] = rfx_event("k1", 7, at(0, 11, 1), HALL_EVENT_VIEW, "policy", "p9", 2, 5000);
+	e[n++] = rfx_event("k1", 8, at(0, 11, 2), HALL_EVENT_SESSION_END, "", "", 2, 20000);
+	e[n++] = rfx_event("k2", 1, at(0, 12, 0), HALL_EVENT_SESSION_START, "", "", 1, -1);
+	e[n++] = rfx_event("k2", 2, at(0, 12, 9), HALL_EVENT_SESSION_END, "", "", 1, 540000);
 	assert_int_equal(hall_store_insert_events(f->store, e, n, NULL, NULL), HALL_OK);
 	hall_report *r = build(f->store, "2026-11-24", 90, NULL, 0);
 	cJSON *j = report_json(r);
@@ -370,15 +326,15 @@ static void push_default_pack(fixture *f)
 
 static void visit_day(fixture *f)
 {
-	hello(f->store, "k1", 7, at(0, 9, 0));
+	rfx_hello(f->store, "k1", 7, at(0, 9, 0));
 	hall_event e[7];
-	e[0] = ev("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, 0);
-	e[1] = ev("k1", 2, at(0, 10, 1), HALL_EVENT_TAP, "", "exhibit-policy", 1, 0);
-	e[2] = ev("k1", 3, at(0, 10, 1), HALL_EVENT_VIEW, "policy", "overview", 1, 0);
-	e[3] = ev("k1", 4, at(0, 10, 2), HALL_EVENT_TAP, "policy", "card-office", 1, 0);
-	e[4] = ev("k1", 5, at(0, 10, 3), HALL_EVENT_TAP, "", "lang-en", 1, 0);
-	e[5] = ev("k1", 6, at(0, 10, 4), HALL_EVENT_TAP, "unknown-exhibit", "x", 1, 0);
-	e[6] = ev("k1", 7, at(0, 10, 5), HALL_EVENT_SESSION_END, "", "timeout", 1, 300000);
+	e[0] = rfx_event("k1", 1, at(0, 10, 0), HALL_EVENT_SESSION_START, "", "", 1, 0);
+	e[1] = rfx_event("k1", 2, at(0, 10, 1), HALL_EVENT_TAP, "", "exhibit-policy", 1, 0);
+	e[2] = rfx_event("k1", 3, at(0, 10, 1), HALL_EVENT_VIEW, "policy", "overview", 1, 0);
+	e[3] = rfx_event("k1", 4, at(0, 10, 2), HALL_EVENT_TAP, "policy", "card-office", 1, 0);
+	e[4] = rfx_event("k1", 5, at(0, 10, 3), HALL_EVENT_TAP, "", "lang-en", 1, 0);
+	e[5] = rfx_event("k1", 6, at(0, 10, 4), HALL_EVENT_TAP, "unknown-exhibit", "x", 1, 0);
+	e[6] = rfx_event("k1", 7, at(0, 10, 5), HALL_EVENT_SESSION_END, "", "timeout", 1, 300000);
 	assert_int_equal(hall_store_insert_events(f->store, e, 7, NULL, NULL), HALL_OK);
 }
 
@@ -568,8 +524,8 @@ static void content_ack(hall_store *s, const char *kiosk, int64_t version, hall_
 static void versions_shown_should_come_from_the_applied_acks_of_the_period(void **state)
 {
 	fixture *f = *state;
-	hello(f->store, "k1", 0, at(-3, 9, 0));
-	hello(f->store, "k2", 0, at(-3, 9, 0));
+	rfx_hello(f->store, "k1", 0, at(-3, 9, 0));
+	rfx_hello(f->store, "k2", 0, at(-3, 9, 0));
 	content_ack(f->store, "k2", 1, HALL_ACK_APPLIED, at(-2, 10, 0));
 	content_ack(f->store, "k1", 1, HALL_ACK_APPLIED, at(-1, 15, 0));
 	content_ack(f->store, "k1", 9, HALL_ACK_REJECTED, at(0, 11, 0));
