@@ -936,6 +936,14 @@ static void asset_chunk_should_refuse_more_than_256_KiB(void **state)
 	hall_error err = {0};
 	assert_int_equal(hall_proto_encode_asset_chunk(&c, &out, &len, &err), HALL_ERR_INVALID);
 	assert_null(out);
+	assert_string_equal(err.path, "len");
+	assert_string_equal(err.msg, "262145 bytes, more than the chunk limit of 262144");
+	c.len = 4;
+	c.data = NULL;
+	assert_int_equal(hall_proto_encode_asset_chunk(&c, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.path, "data");
+	assert_string_equal(err.msg, "NULL with len 4");
+	c.data = data;
 	c.len = HALL_PROTO_CHUNK_MAX;
 	assert_int_equal(hall_proto_encode_asset_chunk(&c, &out, &len, &err), HALL_OK);
 	hall_asset_chunk d;
@@ -1266,6 +1274,12 @@ static void encoders_should_refuse_non_finite_numbers_control_characters_and_wro
 	shot.data = &one;
 	assert_int_equal(hall_proto_encode_shot(&shot, &out, &len, &err), HALL_ERR_TOO_BIG);
 	assert_null(out);
+	assert_string_equal(err.path, "size");
+	assert_string_equal(err.msg, "16777217 bytes, more than the limit of 16777216");
+	shot.size = 3;
+	shot.data = NULL;
+	assert_int_equal(hall_proto_encode_shot(&shot, &out, &len, &err), HALL_ERR_INVALID);
+	assert_string_equal(err.msg, "NULL with size 3");
 
 	/* an event as a cJSON object, with or without its kiosk */
 	hall_event ev = sample_event(4, HALL_EVENT_VIEW);
