@@ -1512,6 +1512,21 @@ static hall_err encode_binary(builder *b, header_reader_fn reader, void *scratch
 	return rc;
 }
 
+/* Before a binary message is encoded: *out cleared, and its data checked: at most max
+ * bytes (else `over`, on the header field that gives the length, against the `limit`
+ * named), and not NULL unless empty. */
+static hall_err check_binary_data(const void *data, size_t dlen, size_t max, hall_err over, const char *field,
+                                  const char *limit, char **out, size_t *out_len, hall_error *err)
+{
+	*out = NULL;
+	*out_len = 0;
+	if (dlen > max)
+		return hall_error_set(err, over, field, "%zu bytes, more than the %s of %zu", dlen, limit, max);
+	if (dlen && !data)
+		return hall_error_set(err, HALL_ERR_INVALID, "data", "NULL with %s %zu", field, dlen);
+	return HALL_OK;
+}
+
 static hall_err chunk_header_reader(const cJSON *root, void *msg, size_t dlen, hall_error *err)
 {
 	hall_asset_chunk *c = msg;
@@ -1541,13 +1556,10 @@ hall_err hall_proto_decode_asset_chunk(const void *buf, size_t len, hall_asset_c
 
 hall_err hall_proto_encode_asset_chunk(const hall_asset_chunk *chunk, char **out, size_t *out_len, hall_error *err)
 {
-	*out = NULL;
-	*out_len = 0;
-	if (chunk->len > HALL_PROTO_CHUNK_MAX)
-		return hall_error_set(err, HALL_ERR_INVALID, "len", "%zu bytes, more than the chunk limit of %u", chunk->len,
-		                      HALL_PROTO_CHUNK_MAX);
-	if (chunk->len && !chunk->data)
-		return hall_error_set(err, HALL_ERR_INVALID, "data", "NULL with len %zu", chunk->len);
+	hall_err rc = check_binary_data(chunk->data, chunk->len, HALL_PROTO_CHUNK_MAX, HALL_ERR_INVALID, "len",
+	                                "chunk limit", out, out_len, err);
+	if (rc != HALL_OK)
+		return rc;
 	builder b;
 	hall_asset_chunk tmp;
 	memset(&tmp, 0, sizeof tmp);
@@ -1586,13 +1598,10 @@ hall_err hall_proto_decode_shot(const void *buf, size_t len, hall_shot *out, hal
 
 hall_err hall_proto_encode_shot(const hall_shot *shot, char **out, size_t *out_len, hall_error *err)
 {
-	*out = NULL;
-	*out_len = 0;
-	if (shot->size > HALL_PROTO_SHOT_MAX)
-		return hall_error_set(err, HALL_ERR_TOO_BIG, "size", "%zu bytes, more than the limit of %u", shot->size,
-		                      HALL_PROTO_SHOT_MAX);
-	if (shot->size && !shot->data)
-		return hall_error_set(err, HALL_ERR_INVALID, "data", "NULL with size %zu", shot->size);
+	hall_err rc = check_binary_data(shot->data, shot->size, HALL_PROTO_SHOT_MAX, HALL_ERR_TOO_BIG, "size", "limit",
+	                                out, out_len, err);
+	if (rc != HALL_OK)
+		return rc;
 	builder b;
 	hall_shot tmp;
 	memset(&tmp, 0, sizeof tmp);
