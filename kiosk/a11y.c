@@ -47,6 +47,7 @@ const char *hall_a11y_rule_name(hall_a11y_rule rule)
 	case HALL_A11Y_CUT: return "cut";
 	case HALL_A11Y_MEASURE: return "measure";
 	case HALL_A11Y_MARGIN: return "margin"; /* design2 */
+	case HALL_A11Y_ACTION: return "action";
 	}
 	return "?";
 }
@@ -354,6 +355,11 @@ static void check_hit(checker *c, size_t i, const hall_dl_item *it)
 		problem(c, HALL_A11Y_LABEL, i, "target at %d,%d has no id or no label", it->rect.x, it->rect.y);
 	if (!onscreen(c->screen, it->rect))
 		problem(c, HALL_A11Y_OFFSCREEN, i, "target \"%s\" leaves the screen", it->id);
+	/* What a control does is its typed action: one without is a button that does
+	 * nothing. A region may only describe (a picture, a chart). */
+	if (it->role != HALL_ROLE_REGION && it->act.kind == HALL_ACT_NONE)
+		problem(c, HALL_A11Y_ACTION, i, "control \"%s\" (%s) has no action: it would do nothing", it->id ? it->id : "",
+		        it->label ? it->label : "");
 	/* A region that only describes a picture operates nothing: above the reach band
 	 * pictures are allowed (issue #12 Build 8: "above it, only pictures"). */
 	if (r->check_reach && !(it->role == HALL_ROLE_REGION && it->act.kind == HALL_ACT_NONE))

@@ -64,7 +64,9 @@ typedef enum hall_a11y_rule {
 	HALL_A11Y_CUT,       /* text cut with "…" (nothing may be lost, large text most of
 	                      * all: text reflows and pages instead) */
 	HALL_A11Y_MEASURE,   /* a paragraph's column is narrower or wider than the measure */
-	HALL_A11Y_MARGIN     /* design2: text closer than min_margin_mm to the screen's side */
+	HALL_A11Y_MARGIN,    /* design2: text closer than min_margin_mm to the screen's side */
+	HALL_A11Y_ACTION     /* a control (not a region) with no typed action (kiosk/action.h):
+	                      * a button that does nothing (issue 12 Build 11) */
 } hall_a11y_rule;
 
 /* "letter", "contrast", ... */

@@ -7,10 +7,20 @@
 
 #include <math.h>
 
+
+/* A control as the UI draws one: with its typed action (a button without one is a
+ * problem of its own, HALL_A11Y_ACTION). */
+static hall_dl_item *acts(hall_dl_item *it)
+{
+	if (it)
+		it->act = HALL_ACT_0(HALL_ACT_HOME);
+	return it;
+}
+
 static const hall_ui_screen screen55 = {1920, 1080, 1210, 680, 540, 1000};
 
 typedef struct counts {
-	size_t by_rule[16];
+	size_t by_rule[32];
 	size_t total;
 } counts;
 
@@ -83,15 +93,35 @@ static void a_good_list_should_pass(void **state)
 	hall_dl *dl = hall_dl_create();
 	hall_dl_box(dl, (hall_rect){0, 0, 1920, 1080}, white);
 	hall_dl_text(dl, (hall_rect){100, 100, 400, 45}, "Seoul, my soul", 30, HALL_LANG_EN, black, white);
-	hall_dl_item *a = hall_dl_hit(dl, (hall_rect){100, 200, 200, 100}, "a", HALL_ROLE_BUTTON, "A");
+	hall_dl_item *a = acts(hall_dl_hit(dl, (hall_rect){100, 200, 200, 100}, "a", HALL_ROLE_BUTTON, "A"));
 	a->focus_order = 1;
-	hall_dl_item *b = hall_dl_hit(dl, (hall_rect){320, 200, 200, 100}, "b", HALL_ROLE_BUTTON, "B");
+	hall_dl_item *b = acts(hall_dl_hit(dl, (hall_rect){320, 200, 200, 100}, "b", HALL_ROLE_BUTTON, "B"));
 	b->focus_order = 2;
 	hall_dl_image(dl, (hall_rect){100, 400, 300, 200}, "x.png", 0);
 	hall_dl_item *c = hall_dl_hit(dl, (hall_rect){100, 400, 300, 200}, "img", HALL_ROLE_REGION, "a picture");
 	c->focus_order = 3;
 	counts n = run(dl, &screen55, 0, 0);
 	assert_int_equal(n.total, 0);
+	hall_dl_destroy(dl);
+}
+
+/* Issue 12 Build 11: a control with no typed action is a button that does nothing; a
+ * region only describes and needs none. */
+static void a_control_without_an_action_should_be_reported(void **state)
+{
+	(void)state;
+	hall_dl *dl = hall_dl_create();
+	hall_dl_box(dl, (hall_rect){0, 0, 1920, 1080}, white);
+	hall_dl_item *a = hall_dl_hit(dl, (hall_rect){100, 200, 200, 100}, "a", HALL_ROLE_BUTTON, "A");
+	a->focus_order = 1;
+	hall_dl_item *c = hall_dl_hit(dl, (hall_rect){100, 400, 300, 200}, "img", HALL_ROLE_REGION, "a picture");
+	c->focus_order = 2;
+	counts n = run(dl, &screen55, 0, 0);
+	assert_int_equal(n.by_rule[HALL_A11Y_ACTION], 1);
+	assert_int_equal(n.total, 1);
+	acts(a);
+	assert_int_equal(run(dl, &screen55, 0, 0).total, 0);
+	assert_string_equal(hall_a11y_rule_name(HALL_A11Y_ACTION), "action");
 	hall_dl_destroy(dl);
 }
 
@@ -124,15 +154,15 @@ static void small_and_crowded_targets_should_be_reported(void **state)
 	(void)state;
 	hall_dl *dl = hall_dl_create();
 	/* 79 px is under 80 px at 1080 p; 12 mm is 19 px here, so only the px rule bites. */
-	hall_dl_item *a = hall_dl_hit(dl, (hall_rect){100, 100, 79, 200}, "a", HALL_ROLE_BUTTON, "A");
+	hall_dl_item *a = acts(hall_dl_hit(dl, (hall_rect){100, 100, 79, 200}, "a", HALL_ROLE_BUTTON, "A"));
 	a->focus_order = 1;
 	counts n = run(dl, &screen55, 0, 0);
 	assert_int_equal(n.by_rule[HALL_A11Y_TARGET], 1);
 	/* Two good targets 2 px apart (2.5 mm is 4 px here). */
 	hall_dl_clear(dl);
-	a = hall_dl_hit(dl, (hall_rect){100, 100, 100, 100}, "a", HALL_ROLE_BUTTON, "A");
+	a = acts(hall_dl_hit(dl, (hall_rect){100, 100, 100, 100}, "a", HALL_ROLE_BUTTON, "A"));
 	a->focus_order = 1;
-	hall_dl_item *b = hall_dl_hit(dl, (hall_rect){202, 100, 100, 100}, "b", HALL_ROLE_BUTTON, "B");
+	hall_dl_item *b = acts(hall_dl_hit(dl, (hall_rect){202, 100, 100, 100}, "b", HALL_ROLE_BUTTON, "B"));
 	b->focus_order = 2;
 	assert_int_equal(run(dl, &screen55, 0, 0).by_rule[HALL_A11Y_SPACING], 1);
 	/* Moved 4 px apart: fine. */
@@ -140,7 +170,7 @@ static void small_and_crowded_targets_should_be_reported(void **state)
 	assert_int_equal(run(dl, &screen55, 0, 0).total, 0);
 	/* Same id twice, and a missing label. */
 	b->rect.x = 400;
-	hall_dl_item *c = hall_dl_hit(dl, (hall_rect){600, 100, 100, 100}, "a", HALL_ROLE_BUTTON, "");
+	hall_dl_item *c = acts(hall_dl_hit(dl, (hall_rect){600, 100, 100, 100}, "a", HALL_ROLE_BUTTON, ""));
 	c->focus_order = 3;
 	assert_int_equal(run(dl, &screen55, 0, 0).by_rule[HALL_A11Y_LABEL], 2);
 	hall_dl_destroy(dl);
@@ -153,7 +183,7 @@ static void reach_band_should_apply_in_low_position_mode(void **state)
 	 * rows above ~1,110 px higher than the low band's top (screen.low_top_mm, 1,000). */
 	hall_ui_screen s = {1080, 1920, 680, 1210, 300, 1000};
 	hall_dl *dl = hall_dl_create();
-	hall_dl_item *a = hall_dl_hit(dl, (hall_rect){100, 100, 200, 200}, "high", HALL_ROLE_BUTTON, "High");
+	hall_dl_item *a = acts(hall_dl_hit(dl, (hall_rect){100, 100, 200, 200}, "high", HALL_ROLE_BUTTON, "High"));
 	a->focus_order = 1;
 	hall_dl_text(dl, (hall_rect){100, 1000, 200, 60}, "fine", 40, HALL_LANG_EN, black, white);
 	assert_int_equal(run(dl, &s, 0, 0).by_rule[HALL_A11Y_REACH], 0);
@@ -184,7 +214,7 @@ static void control_edges_should_stand_out_3_to_1(void **state)
 	b->border = blue;
 	b->border_px = 3;
 	hall_dl_text(dl, (hall_rect){150, 880, 300, 60}, "Call staff", 48, HALL_LANG_EN, white, blue);
-	hall_dl_item *h = hall_dl_hit(dl, (hall_rect){100, 850, 400, 150}, "call", HALL_ROLE_BUTTON, "Call staff");
+	hall_dl_item *h = acts(hall_dl_hit(dl, (hall_rect){100, 850, 400, 150}, "call", HALL_ROLE_BUTTON, "Call staff"));
 	h->focus_order = 1;
 	assert_int_equal(run(dl, &screen55, 0, 0).by_rule[HALL_A11Y_OUTLINE], 1);
 	b->border = white; /* a light ring on the dark bar */
@@ -206,8 +236,8 @@ static void cut_text_should_be_reported_unless_a_button_shows_it_all(void **stat
 	hall_a11y_rules_default(&r, 0, 0);
 	r.check_cut = 1;
 	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 1);
-	hall_dl_item *h = hall_dl_hit(dl, (hall_rect){80, 80, 700, 120}, "notice", HALL_ROLE_BUTTON,
-	                              "Notice: The hall closes at 18:00 today.");
+	hall_dl_item *h = acts(hall_dl_hit(dl, (hall_rect){80, 80, 700, 120}, "notice", HALL_ROLE_BUTTON,
+	                              "Notice: The hall closes at 18:00 today."));
 	h->focus_order = 1;
 	assert_int_equal(hall_a11y_check(dl, &screen55, &r, NULL, NULL), 0);
 	/* A "…" that belongs to the words ("calling staff…") is marked as intended by the
@@ -296,8 +326,8 @@ static void focus_order_should_be_complete_and_in_reading_order(void **state)
 {
 	(void)state;
 	hall_dl *dl = hall_dl_create();
-	hall_dl_item *a = hall_dl_hit(dl, (hall_rect){100, 500, 200, 100}, "a", HALL_ROLE_BUTTON, "A");
-	hall_dl_item *b = hall_dl_hit(dl, (hall_rect){100, 100, 200, 100}, "b", HALL_ROLE_BUTTON, "B");
+	hall_dl_item *a = acts(hall_dl_hit(dl, (hall_rect){100, 500, 200, 100}, "a", HALL_ROLE_BUTTON, "A"));
+	hall_dl_item *b = acts(hall_dl_hit(dl, (hall_rect){100, 100, 200, 100}, "b", HALL_ROLE_BUTTON, "B"));
 	a->focus_order = 1;
 	b->focus_order = 2; /* goes up: against the reading order */
 	assert_int_equal(run(dl, &screen55, 0, 0).by_rule[HALL_A11Y_FOCUS], 1);
@@ -656,6 +686,7 @@ int main(void)
 		cmocka_unit_test(contrast_should_follow_wcag),
 		cmocka_unit_test(forbidden_pairs_should_be_red_green_and_yellow_blue),
 		cmocka_unit_test(letter_ratio_should_depend_on_the_script),
+		cmocka_unit_test(a_control_without_an_action_should_be_reported),
 		cmocka_unit_test(a_good_list_should_pass),
 		cmocka_unit_test(small_letters_and_low_contrast_should_be_reported),
 		cmocka_unit_test(small_and_crowded_targets_should_be_reported),
