@@ -333,4 +333,14 @@ static inline void ctl_kiosk_online(ctl_fx *f, const char *id, const char *group
 	assert_int_equal(ctl_wait_confirm(f, id, 0, 10000), 0);
 }
 
+/* Run hall-controller with args to its end (20 s at most), expecting exit code `code`:
+ * what it printed on standard output (the caller frees). */
+static inline char *ctl_run_output(ctl_fx *f, const char *const *args, int code)
+{
+	char out[700];
+	snprintf(out, sizeof out, "%s/out.txt", f->dir);
+	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, out), 20000), code);
+	return ctl_read_text(out);
+}
+
 #endif

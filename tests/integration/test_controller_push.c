@@ -55,12 +55,8 @@ static int64_t ack_next_content(ctl_fx *f, const char *suffix, const char *const
 static void push_should_exit_0_at_once_when_no_kiosk_is_known(void **state)
 {
 	ctl_fx *f = *state;
-	char out[700];
-	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	const char *args[] = {"push", ctl_pack("controller/pack-good"), "--to", "all", "--yes", NULL};
-	pid_t pid = ctl_spawn(f, args, out);
-	assert_int_equal(ctl_wait_exit(pid, 20000), 0);
-	char *text = ctl_read_text(out);
+	char *text = ctl_run_output(f, args, 0);
 	assert_non_null(strstr(text, "no kiosk known"));
 	free(text);
 	/* Published with the version stamped into the manifest, and recorded. */
@@ -118,12 +114,8 @@ static void push_should_refuse_a_bad_pack_naming_the_field_and_publish_nothing(v
 static void push_should_print_warnings_and_go_on(void **state)
 {
 	ctl_fx *f = *state;
-	char out[700];
-	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	const char *args[] = {"push", ctl_pack("controller/pack-v2"), "--to", "group:lobby", "--allow-unknown", NULL};
-	pid_t pid = ctl_spawn(f, args, out);
-	assert_int_equal(ctl_wait_exit(pid, 20000), 0);
-	char *text = ctl_read_text(out);
+	char *text = ctl_run_output(f, args, 0);
 	assert_non_null(strstr(text, "warning: title: missing ja"));
 	free(text);
 	hall_mqtt_msg m;
@@ -285,8 +277,6 @@ static void usage_errors_should_name_the_argument_and_exit_2(void **state)
 static void status_should_list_every_kiosk_with_its_state(void **state)
 {
 	ctl_fx *f = *state;
-	char out[700];
-	snprintf(out, sizeof out, "%s/out.txt", f->dir);
 	ctl_start_serve(f);
 	ctl_kiosk_online(f, "k1", "lobby");
 	ctl_kiosk_online(f, "k2", "model");
@@ -303,8 +293,7 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 	}
 	assert_true(alert);
 	const char *args[] = {"status", NULL};
-	assert_int_equal(ctl_wait_exit(ctl_spawn(f, args, out), 20000), 0);
-	char *text = ctl_read_text(out);
+	char *text = ctl_run_output(f, args, 0);
 	assert_non_null(strstr(text, "k1"));
 	assert_non_null(strstr(text, "online"));
 	assert_non_null(strstr(text, "OFFLINE"));
@@ -313,8 +302,7 @@ static void status_should_list_every_kiosk_with_its_state(void **state)
 	free(text);
 	/* Staff saw to it. */
 	const char *clear[] = {"status", "--clear-alert", "k2", NULL};
-	assert_int_equal(ctl_wait_exit(ctl_spawn(f, clear, out), 20000), 0);
-	text = ctl_read_text(out);
+	text = ctl_run_output(f, clear, 0);
 	assert_non_null(strstr(text, "alert of k2 cleared"));
 	assert_null(strstr(text, "ALERT:"));
 	free(text);
@@ -383,8 +371,7 @@ static void command_should_be_sent_to_an_online_kiosk_and_wait_for_done(void **s
 	free(text);
 	/* The history names it. */
 	const char *hist[] = {"history", NULL};
-	assert_int_equal(ctl_wait_exit(ctl_spawn(f, hist, out), 20000), 0);
-	text = ctl_read_text(out);
+	text = ctl_run_output(f, hist, 0);
 	assert_non_null(strstr(text, "command"));
 	assert_non_null(strstr(text, "kiosk:k1"));
 	assert_non_null(strstr(text, "show vote"));
