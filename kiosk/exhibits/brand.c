@@ -68,6 +68,39 @@ static void round_flow(hall_ui_flow *f, const hall_vote_round *rd, int index)
 	exhibits__bar_chart(f, id, total, ui->lang, alt, bars, n);
 }
 
+/* The story in its column with the picture beside it (issue #12 Build 4: a picture
+ * beside a text column), when both fit the rest of the first page: a wide screen at the
+ * normal size. Returns 0, taking nothing, otherwise. */
+static int story_beside(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *story, hall_lang l,
+                        const hall_slide *sl, const char *alt, hall_lang al)
+{
+	hall_ui *ui = f->ui;
+	int gap = ui->gap_px;
+	int col_w = ui->m.measure_px < f->area.w * 6 / 10 ? ui->m.measure_px : f->area.w * 6 / 10;
+	int pic_w = f->area.w - col_w - 2 * gap;
+	if (ui->scale > 1 || f->page != 0 || pic_w < f->area.w / 4 || ui->above_asset == sl->image)
+		return 0;
+	int text_h = hall_ui_count_lines(ui, story, ui->font_px, l, 0, col_w, 200) * ui->line_h;
+	int room = f->area.y + f->area.h - f->y - gap;
+	if (text_h > room)
+		return 0;
+	hall_rect r;
+	if (!hall_ui_flow_take(f, text_h > pic_w * 3 / 4 ? text_h : (pic_w * 3 / 4 < room ? pic_w * 3 / 4 : room), gap,
+	                       &r))
+		return 1;
+	hall_ui_text_box(ui, (hall_rect){r.x, r.y, col_w, text_h}, story, ui->font_px, l, 0, ui->th->text, ui->th->bg, 0);
+	/* The picture as tall as the column or 3:4 of its width, whichever is less. */
+	int ph = pic_w * 3 / 4 < r.h ? pic_w * 3 / 4 : r.h;
+	hall_rect pr = {r.x + col_w + 2 * gap, r.y, pic_w, ph};
+	hall_ui_flow fp = *f; /* exhibits__image draws into a flow: one whose block is pr */
+	fp.area = pr;
+	fp.y = pr.y;
+	fp.used = 0;
+	fp.page = fp.show;
+	exhibits__image(c, &fp, "slogan-image", sl->image, alt, al, ph);
+	return 1;
+}
+
 static void brand_flow(void *ctx, hall_ui_flow *f)
 {
 	brand_ctx *bc = ctx;
@@ -90,6 +123,8 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 			const hall_slide *sl = &b->slides[0];
 			hall_lang al;
 			const char *alt = exhibits__text(ui, &sl->alt, &al);
+			if (story_beside(bc->c, f, story, l, sl, alt[0] ? alt : slogan, alt[0] ? al : l))
+				return;
 			int story_h = hall_ui_count_lines(ui, story, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 64) * ui->line_h;
 			int used = f->y - f->area.y;
 			int img_h = f->area.h - used - story_h - 2 * ui->gap_px;

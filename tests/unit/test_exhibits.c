@@ -429,6 +429,10 @@ static void brand_should_chart_both_rounds_from_the_numbers(void **state)
 	const hall_dl_item *pic = hall_dl_find(f->dl, "slogan-image");
 	assert_non_null(pic);
 	assert_true(pic->rect.h >= f->cfg.screen.height_px / 4);
+	/* ... beside the story's column (issue #12 Build 4), not over it. */
+	const hall_dl_item *story = tu_find_text(f->dl, "Seoul set out");
+	assert_non_null(story);
+	assert_true(pic->rect.x >= story->rect.x + story->rect.w && pic->rect.y < story->rect.y + story->rect.h);
 	/* The story in its column may continue on a second page of the slide. */
 	for (int k = 0; k < 4 && strcmp(hall_app_screen_id(f->app), "exhibit:brand/slide-2") != 0; k++)
 		tap(f, "next");
