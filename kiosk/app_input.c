@@ -728,12 +728,12 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 	int digit = key >= HALL_APP_KEY_0 && key <= HALL_APP_KEY_9;
 	if (app__on_attract(app) && !app->welcomed && key != HALL_APP_KEY_VOICE_TOGGLE && app->voice_available &&
 	    app->cb.speak) {
-		app->welcomed = 1;
 		/* A number key picks its language at once, first key or not (it was taken for
 		 * the welcome alone: a Japanese visitor pressing 5 heard Korean and stayed on
 		 * the welcome screen); the welcome then follows in the language chosen, without
 		 * the language lines (below). */
 		if (!digit) {
+			app->welcomed = 1;
 			say_welcome(app, 1);
 			if (key != HALL_APP_KEY_ENTER && key != HALL_APP_KEY_ESCAPE && key != HALL_APP_KEY_HOME)
 				return 1;
@@ -838,6 +838,7 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 					app__say(app, hall_lang_native_name(l), l);
 				if (app->voice_available && !(app->modes & HALL_APP_MODE_VOICE))
 					say_welcome(app, 0);
+				app->welcomed = 1;
 			} else if (!app->welcomed && app->voice_available) {
 				app->welcomed = 1;
 				say_welcome(app, 1); /* no such language: the welcome says which there are */
