@@ -365,6 +365,21 @@ static hall_err decode_with(reader_fn reader, const void *buf, size_t len, void 
 	return rc;
 }
 
+/* The public decode and encode of a JSON message of type T, declared in protocol.h:
+ * decoded through reader, encoded through writer and checked by reader on a scratch T.
+ * One line a message, so every message is parsed, size-limited and self-checked alike
+ * (poll results, whose scratch is too large for the stack, are written out below). */
+#define JSON_MESSAGE(decode_fn, encode_fn, T, reader, writer)                                                   \
+	hall_err decode_fn(const void *buf, size_t len, T *out, hall_error *err)                                     \
+	{                                                                                                            \
+		return decode_with(reader, buf, len, out, err);                                                          \
+	}                                                                                                            \
+	hall_err encode_fn(const T *msg, char **out, size_t *out_len, hall_error *err)                               \
+	{                                                                                                            \
+		T tmp;                                                                                                   \
+		return encode_with(writer, reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);                   \
+	}
+
 /* ------------------------------------------------------------------ events */
 
 void hall_event_init(hall_event *ev)
@@ -1089,16 +1104,7 @@ static hall_err hello_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_hello(const void *buf, size_t len, hall_hello *out, hall_error *err)
-{
-	return decode_with(hello_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_hello(const hall_hello *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_hello tmp;
-	return encode_with(hello_writer, hello_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_hello, hall_proto_encode_hello, hall_hello, hello_reader, hello_writer)
 
 /* ------------------------------------------------------------------ status */
 
@@ -1172,16 +1178,7 @@ static hall_err status_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_status(const void *buf, size_t len, hall_status *out, hall_error *err)
-{
-	return decode_with(status_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_status(const hall_status *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_status tmp;
-	return encode_with(status_writer, status_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_status, hall_proto_encode_status, hall_status, status_reader, status_writer)
 
 hall_err hall_proto_encode_will(const char *kiosk, char **out, size_t *out_len, hall_error *err)
 {
@@ -1295,16 +1292,7 @@ static hall_err ack_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_ack(const void *buf, size_t len, hall_ack *out, hall_error *err)
-{
-	return decode_with(ack_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_ack(const hall_ack *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_ack tmp;
-	return encode_with(ack_writer, ack_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_ack, hall_proto_encode_ack, hall_ack, ack_reader, ack_writer)
 
 /* ------------------------------------------------------------------ help */
 
@@ -1338,16 +1326,7 @@ static hall_err help_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_help(const void *buf, size_t len, hall_help *out, hall_error *err)
-{
-	return decode_with(help_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_help(const hall_help *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_help tmp;
-	return encode_with(help_writer, help_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_help, hall_proto_encode_help, hall_help, help_reader, help_writer)
 
 /* ------------------------------------------------------------------ help-ack */
 
@@ -1372,16 +1351,8 @@ static hall_err help_ack_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_help_ack(const void *buf, size_t len, hall_help_ack *out, hall_error *err)
-{
-	return decode_with(help_ack_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_help_ack(const hall_help_ack *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_help_ack tmp;
-	return encode_with(help_ack_writer, help_ack_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_help_ack, hall_proto_encode_help_ack, hall_help_ack, help_ack_reader,
+             help_ack_writer)
 
 /* ------------------------------------------------------------------ fetch */
 
@@ -1406,16 +1377,7 @@ static hall_err fetch_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_fetch(const void *buf, size_t len, hall_fetch *out, hall_error *err)
-{
-	return decode_with(fetch_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_fetch(const hall_fetch *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_fetch tmp;
-	return encode_with(fetch_writer, fetch_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_fetch, hall_proto_encode_fetch, hall_fetch, fetch_reader, fetch_writer)
 
 /* ------------------------------------------------------------------ binary framing */
 
@@ -1630,16 +1592,7 @@ static hall_err confirm_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_confirm(const void *buf, size_t len, hall_confirm *out, hall_error *err)
-{
-	return decode_with(confirm_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_confirm(const hall_confirm *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_confirm tmp;
-	return encode_with(confirm_writer, confirm_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_confirm, hall_proto_encode_confirm, hall_confirm, confirm_reader, confirm_writer)
 
 /* ------------------------------------------------------------------ scope */
 
@@ -1942,16 +1895,7 @@ static hall_err command_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_command(const void *buf, size_t len, hall_command *out, hall_error *err)
-{
-	return decode_with(command_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_command(const hall_command *msg, char **out, size_t *out_len, hall_error *err)
-{
-	hall_command tmp;
-	return encode_with(command_writer, command_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_command, hall_proto_encode_command, hall_command, command_reader, command_writer)
 
 bool hall_command_expired(const hall_command *cmd, int64_t now_ms)
 {
@@ -2074,14 +2018,5 @@ static hall_err cstatus_writer(const void *msg, cJSON **out, hall_error *err)
 	return b_done(&b, out);
 }
 
-hall_err hall_proto_decode_controller_status(const void *buf, size_t len, hall_controller_status *out, hall_error *err)
-{
-	return decode_with(cstatus_reader, buf, len, out, err);
-}
-
-hall_err hall_proto_encode_controller_status(const hall_controller_status *msg, char **out, size_t *out_len,
-                                             hall_error *err)
-{
-	hall_controller_status tmp;
-	return encode_with(cstatus_writer, cstatus_reader, msg, &tmp, HALL_PROTO_JSON_MAX, out, out_len, err);
-}
+JSON_MESSAGE(hall_proto_decode_controller_status, hall_proto_encode_controller_status, hall_controller_status,
+             cstatus_reader, cstatus_writer)
