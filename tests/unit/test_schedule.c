@@ -155,9 +155,7 @@ static void eval_should_be_closed_all_day_on_a_day_without_opening_hours(void **
 	hall_schedule *s = load("schedule/good.json");
 	/* Monday 2026-03-09 has []. */
 	for (int h = 0; h < 24; h += 3) {
-		hall_schedule_result r = eval(s, seoul(2026, 3, 9, h, 30, 0), NULL);
-		assert_false(r.open);
-		assert_int_equal(r.next_open_ms, seoul(2026, 3, 10, 9, 0, 0));
+		assert_closed_until(s, seoul(2026, 3, 9, h, 30, 0), NULL, seoul(2026, 3, 10, 9, 0, 0));
 	}
 	hall_schedule_destroy(s);
 }
@@ -246,9 +244,7 @@ static void eval_should_let_the_night_window_before_a_closure_run_to_its_end(voi
 	                             "\"closures\":[\"2026-03-15\"]}");
 	/* Sunday 2026-03-15 is closed, Saturday's night window still runs until 02:00, and
 	 * Sunday's own 00:00-05:00 does not join it. */
-	hall_schedule_result r = eval(s, seoul(2026, 3, 15, 1, 0, 0), "Asia/Seoul");
-	assert_true(r.open);
-	assert_int_equal(r.closes_ms, seoul(2026, 3, 15, 2, 0, 0));
+	assert_open_until(s, seoul(2026, 3, 15, 1, 0, 0), "Asia/Seoul", seoul(2026, 3, 15, 2, 0, 0));
 	assert_closed_until(s, seoul(2026, 3, 15, 3, 0, 0), "Asia/Seoul", seoul(2026, 3, 21, 22, 0, 0));
 	hall_schedule_destroy(s);
 }
@@ -259,9 +255,7 @@ static void eval_should_find_the_next_opening_across_several_closed_days(void **
 	/* Open Thursdays only; the next two Thursdays are closures. */
 	hall_schedule *s = parse_str("{\"opening_hours\":{\"thu\":[[\"10:00\",\"18:00\"]]},"
 	                             "\"closures\":[\"2026-03-19\",\"2026-03-26\"]}");
-	hall_schedule_result r = eval(s, seoul(2026, 3, 12, 18, 0, 0), "Asia/Seoul");
-	assert_false(r.open);
-	assert_int_equal(r.next_open_ms, seoul(2026, 4, 2, 10, 0, 0));
+	assert_closed_until(s, seoul(2026, 3, 12, 18, 0, 0), "Asia/Seoul", seoul(2026, 4, 2, 10, 0, 0));
 	hall_schedule_destroy(s);
 }
 
