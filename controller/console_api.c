@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -965,6 +966,66 @@ static void api_upload_preview(console_req *q, console_resp *r, const char *id)
 	job_answer(r, q->c, console__job_start(q->c, q->sess.user, "preview", "", a));
 }
 
+/* console4: the built-in pack where a kiosk finds it (as titles_json in action_schedule.c
+ * reads it): a notice preview draws on it. 0 with its real path in out. */
+static int builtin_pack(char *out)
+{
+	static const char *const dirs[] = {"assets/default", "/usr/share/hall/assets/default",
+	                                   "/usr/local/share/hall/assets/default"};
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+		if (realpath(dirs[i], out))
+			return 0;
+	return -1;
+}
+
+/* POST /notices/preview {"to","level"?,"until"?,"text"}: the notice checked as POST /notices
+ * checks it, then drawn by a headless kiosk on the controller on each language's home
+ * screen of the built-in pack (`preview DIR --shots OUT --notice FILE`) before anything is
+ * sent; a job (kind preview) whose "upload" names where GET /uploads/ID/shots finds
+ * "<lang>-notice.png". Nothing is published or recorded. */
+static void api_notice_preview(console_req *q, console_resp *r)
+{
+	cJSON *doc = allowed_body(q, r, HALL_ROLE_OPERATOR, "raise notices");
+	if (!doc)
+		return;
+	console_action *a = notice_action(q, r, doc, false);
+	cJSON_Delete(doc);
+	if (!a)
+		return;
+	unsigned char raw[8];
+	char id[17], dir[HALL_CONFIG_PATH_MAX + 64], pack[PATH_MAX];
+	hall_error err = {0};
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+	console__uploads_sweep(q->c, false);
+	cJSON *n = cJSON_CreateObject(), *t = cJSON_AddObjectToObject(n, "text");
+	cJSON_AddStringToObject(n, "level", a->notice.level == HALL_NOTICE_URGENT ? "urgent" : "info");
+	for (int l = 0; l < HALL_LANG_COUNT; l++)
+		if (a->notice.text[l][0])
+			cJSON_AddStringToObject(t, hall_lang_code((hall_lang)l), a->notice.text[l]);
+	size_t len = 0;
+	char *json = hall_json_print(n, &len);
+	cJSON_Delete(n);
+	a->kind = CONSOLE_ACT_PREVIEW;
+	a->scope = (hall_scope){.kind = HALL_SCOPE_ALL};
+	if (builtin_pack(pack) != 0 || strlen(pack) >= sizeof a->path) {
+		console__error(r, 500, "preview", "cannot find the built-in pack (assets/default) to draw the notice on");
+	} else if (!json || upload_dir(q->c, id, dir, sizeof dir) != 0 || hall_fs_mkdirs(dir, &err) != HALL_OK ||
+	           !(a->buf = malloc(sizeof dir + 16)) || snprintf(a->buf, sizeof dir + 16, "%s/notice.json", dir) < 0 ||
+	           hall_fs_write_atomic(a->buf, json, len, &err) != HALL_OK ||
+	           upload_side(q->c, id, "shots", a->out, sizeof a->out) != 0) {
+		console__error(r, 500, "preview", "cannot write the notice to preview: %s", err.msg);
+	} else {
+		free(json);
+		memcpy(a->path, pack, strlen(pack) + 1); /* fits: checked above */
+		snprintf(a->upload, sizeof a->upload, "%s", id);
+		job_answer(r, q->c, console__job_start(q->c, q->sess.user, "preview", "", a));
+		return;
+	}
+	free(json);
+	console__action_free(a);
+}
+
 static bool shot_name_ok(const char *name)
 {
 	size_t n = strlen(name);
@@ -980,7 +1041,8 @@ static int cmp_str(const void *a, const void *b)
 static void api_upload_shots(console_req *q, console_resp *r, const char *id, const char *name)
 {
 	char dir[HALL_CONFIG_PATH_MAX + 80], path[HALL_CONFIG_PATH_MAX + 220];
-	if (!allow(q, r, HALL_ROLE_EDITOR, "preview content"))
+	/* operators see them too: a notice preview's screens are an upload's (console4) */
+	if (!allow(q, r, HALL_ROLE_OPERATOR, "see previews"))
 		return;
 	if (upload_side(q->c, id, "shots", dir, sizeof dir) != 0) {
 		console__error(r, 404, "upload", "no such upload");
@@ -1240,6 +1302,8 @@ void console__api(console_req *q, console_resp *r)
 		api_shot(q, r, id);
 	else if (strcmp(p, "/progress") == 0 && method_is(q, "GET"))
 		api_progress(q, r);
+	else if (strcmp(p, "/notices/preview") == 0 && method_is(q, "POST"))
+		api_notice_preview(q, r);
 	else if (job_api_of(p) && method_is(q, "POST"))
 		api_job_action(q, r, job_api_of(p));
 	else if (split_path(p, "/jobs/", id, sizeof id, leaf, sizeof leaf) == 0 && !leaf[0] && method_is(q, "GET"))

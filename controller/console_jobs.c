@@ -89,7 +89,8 @@ static int run_preview(const console_action *a, volatile int *stopping, char *re
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-	char *argv[] = {self, "preview", (char *)a->path, "--shots", (char *)a->out, NULL};
+	/* console4: a notice preview (buf: the notice's file) draws it on each language's home */
+	char *argv[] = {self, "preview", (char *)a->path, "--shots", (char *)a->out, a->buf ? "--notice" : NULL, a->buf, NULL};
 	pid_t pid;
 	int rc = posix_spawn(&pid, self, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -265,6 +266,8 @@ cJSON *console__job_json(hall_console *c, int64_t id)
 		cJSON_AddStringToObject(o, "user", j->user);
 		cJSON_AddNumberToObject(o, "started", (double)j->started);
 		cJSON_AddBoolToObject(o, "done", j->done);
+		if (j->upload[0]) /* console4: where a preview's screens are (GET /uploads/ID/shots) */
+			cJSON_AddStringToObject(o, "upload", j->upload);
 		if (j->done) {
 			cJSON_AddStringToObject(o, "outcome", j->code == 0 ? "ok" : j->code == 2 ? "refused" : "failed");
 			if (j->reason[0])

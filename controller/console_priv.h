@@ -66,7 +66,7 @@ typedef enum console_act {
 	CONSOLE_ACT_NOTICE_CLEAR,
 	CONSOLE_ACT_SCHEDULE,      /* buf, len: the schedule JSON; path: its name in messages */
 	CONSOLE_ACT_COMMAND,       /* cmd, exhibit, ttl_s */
-	CONSOLE_ACT_PREVIEW        /* path: the pack folder; out: where the PNGs go */
+	CONSOLE_ACT_PREVIEW        /* path: the pack folder; out: where the PNGs go; buf: a notice's file or NULL */
 } console_act;
 
 typedef struct console_action {

@@ -48,6 +48,7 @@ static void usage(FILE *out)
 	      "  validate DIR                        check a content pack, print every problem\n"
 	      "  pack new DIR | pack update DIR      write the assets' sha256 and size into the manifest\n"
 	      "  preview DIR [--shots OUT]           show a pack in hall-kiosk, or render every exhibit to PNGs\n"
+	      "          [--notice FILE]             (with --shots) render a notice {level,text} on each language's home\n"
 	      "  status [--json] [--clear-alert KIOSK]  the fleet: online, what each shows, errors, alerts\n"
 	      "  help ack KIOSK                      the kiosk's calls for staff were seen to\n"
 	      "  db check [--full]                   is the database sound? (SQLite quick_check)\n"

@@ -770,16 +770,28 @@ static int unused_port(void)
 }
 
 /* The --script of `preview --shots`: each language of the pack, then each exhibit from
- * the home screen, a shot of each ("<lang>-home", "<lang>-<exhibit>"), then quit.
+ * the home screen, a shot of each ("<lang>-home", "<lang>-<exhibit>"), then quit. With a
+ * notice (console4: `--notice FILE`, copied as notice.json into the shots folder): each
+ * language the notice is written in (of the pack's), its home with the notice shown as a
+ * kiosk shows one ("<lang>-notice"); it is
+ * taken down while the language changes, since an urgent one covers the controls.
  * Returns the number of shots, -1 when the file cannot be written. */
-static int write_shots_script(const char *path, const hall_content *c)
+static int write_shots_script(const char *path, const hall_content *c, bool notice, unsigned notice_langs)
 {
 	FILE *f = fopen(path, "w");
 	int shots = 0;
 	if (!f)
 		return -1;
 	fprintf(f, "wait 500\n");
-	for (size_t l = 0; l < c->n_languages; l++) {
+	for (size_t l = 0; notice && l < c->n_languages; l++) {
+		if (!(notice_langs & (1u << c->languages[l])))
+			continue;
+		fprintf(f, "%stap-id lang-%s\nwait 300\nnotice notice.json\nwait 300\nshot %s-notice\n",
+		        shots ? "notice off\nwait 150\ntap-id home\nwait 250\ntap-id language\nwait 250\n" : "",
+		        hall_lang_code(c->languages[l]), hall_lang_code(c->languages[l]));
+		shots++;
+	}
+	for (size_t l = 0; !notice && l < c->n_languages; l++) {
 		const char *code = hall_lang_code(c->languages[l]);
 		/* From the attract loop (the first time) or home: the language control opens home. */
 		fprintf(f, "%stap-id lang-%s\nwait 400\n", l ? "tap-id home\nwait 300\ntap-id language\nwait 300\n" : "",
@@ -792,20 +804,60 @@ static int write_shots_script(const char *path, const hall_content *c)
 			shots++;
 		}
 	}
-	fprintf(f, "quit\n");
+	/* console4: the dump says every shot is written; preview then stops the kiosk with a
+	 * TERM, which ends at once without a broker, where `quit` would wait 5 s for confirms
+	 * from one (the quit stays for a preview that misses the mark). */
+	fprintf(f, "wait 50\ndump preview-done\nwait 3000\nquit\n");
 	return fclose(f) == 0 ? shots : -1;
 }
 
-/* Wait for the preview kiosk, at most timeout_ms (then it is killed): a preview that
- * renders shots always ends. Returns its exit code, 1 when killed or gone. */
-static int wait_child(pid_t pid, int64_t timeout_ms)
+/* console4: the notice to preview, {"level","text":{LANG:TEXT}} (the console's POST
+ * /notices/preview writes it), into OUT/notice.json where the script's `notice` reads it. */
+static int copy_notice(const char *file, const char *shots_abs, unsigned *langs)
 {
-	int status = 0;
+	char *buf = NULL, path[PATH_MAX + 16];
+	size_t len = 0;
+	hall_error err = {0};
+	char msg[600];
+	snprintf(path, sizeof path, "%s/notice.json", shots_abs);
+	if (hall_fs_read_file(file, 64 * 1024, &buf, &len, &err) != HALL_OK ||
+	    hall_fs_write_atomic(path, buf, len, &err) != HALL_OK) {
+		fprintf(stderr, "hall-controller preview: --notice %s: %s\n", file, hall_error_format(&err, msg, sizeof msg));
+		free(buf);
+		return 1;
+	}
+	/* the languages it is written in (bit per hall_lang): those are drawn */
+	cJSON *o = cJSON_ParseWithLength(buf, len);
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "text");
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(t, hall_lang_code((hall_lang)l));
+		if (cJSON_IsString(s) && s->valuestring[0])
+			*langs |= 1u << l;
+	}
+	cJSON_Delete(o);
+	free(buf);
+	if (!*langs) {
+		fprintf(stderr, "hall-controller preview: --notice %s: no text in any language ({\"text\":{\"ko\":…}})\n", file);
+		return 1;
+	}
+	return 0;
+}
+
+/* Wait for the preview kiosk, at most timeout_ms (then it is killed): a preview that
+ * renders shots always ends. Once the file done exists (NULL: none), the kiosk is asked to
+ * stop (TERM): its shots are all written. Returns its exit code, 1 when killed or gone. */
+static int wait_child(pid_t pid, int64_t timeout_ms, const char *done)
+{
+	int status = 0, termed = 0;
 	int64_t until = hall_clock_mono_ms() + timeout_ms;
 	for (;;) {
 		pid_t r = waitpid(pid, &status, timeout_ms > 0 ? WNOHANG : 0);
 		if (r == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		if (done && !termed && hall_fs_exists(done)) {
+			kill(pid, SIGTERM);
+			termed = 1;
+		}
 		if (r < 0 && errno != EINTR)
 			return 1;
 		if (timeout_ms > 0 && hall_clock_mono_ms() >= until) {
@@ -824,22 +876,28 @@ int hall_staff_preview(int argc, char **argv)
 {
 	char self[PATH_MAX], kiosk[PATH_MAX + 16], dir[PATH_MAX], tmp[PATH_MAX], conf[PATH_MAX + 32];
 	char data[PATH_MAX + 32], script[PATH_MAX + 32], shots_abs[PATH_MAX];
-	const char *pack = NULL, *shots = NULL;
+	const char *pack = NULL, *shots = NULL, *notice = NULL;
 	hall_content *content = NULL;
 	int n_shots = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--shots") == 0 && i + 1 < argc)
 			shots = argv[++i];
+		else if (strcmp(argv[i], "--notice") == 0 && i + 1 < argc)
+			notice = argv[++i];
 		else if (argv[i][0] != '-' && !pack)
 			pack = argv[i];
 		else {
 			fprintf(stderr, "hall-controller preview: %s: %s\n", argv[i],
-			        argv[i][0] == '-' ? "unknown option or missing value (preview DIR [--shots OUT])" : "expected one folder");
+			        argv[i][0] == '-' ? "unknown option or missing value (preview DIR [--shots OUT [--notice FILE]])" : "expected one folder");
 			return 2;
 		}
 	}
 	if (!pack) {
 		fprintf(stderr, "hall-controller preview: DIR: missing (the content pack folder)\n");
+		return 2;
+	}
+	if (notice && !shots) {
+		fprintf(stderr, "hall-controller preview: --notice: needs --shots OUT (it draws the notice to PNG files)\n");
 		return 2;
 	}
 	/* A window needs a display; without one the kiosk would run unseen and forever. */
@@ -897,15 +955,24 @@ int hall_staff_preview(int argc, char **argv)
 		goto done;
 	}
 	snprintf(script, sizeof script, "%s/shots.script", tmp);
-	if (shots && (n_shots = write_shots_script(script, content)) < 0) {
+	unsigned notice_langs = 0;
+	if (notice && copy_notice(notice, shots_abs, &notice_langs) != 0)
+		goto done;
+	if (shots && (n_shots = write_shots_script(script, content, notice != NULL, notice_langs)) < 0) {
 		fprintf(stderr, "hall-controller preview: %s: cannot write the script\n", script);
 		goto done;
 	}
 	if (shots)
-		printf("preview of %s: %d screens (every exhibit in every language) into %s\n", dir, n_shots, shots_abs);
+		printf("preview of %s: %d screens (%s) into %s\n", dir, n_shots,
+		       notice ? "the notice on the home screen, in each language it is written in"
+		              : "every exhibit in every language", shots_abs);
 	else
 		printf("preview of %s in %s (broker 127.0.0.1:%d, where nobody listens)\n", dir, kiosk, port);
 	fflush(stdout);
+	char done[PATH_MAX + 32]; /* written by the script once every shot is */
+	snprintf(done, sizeof done, "%s/preview-done.json", shots ? shots_abs : ".");
+	if (shots)
+		remove(done); /* one left by an earlier preview into the same folder */
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (shots) {
@@ -930,7 +997,9 @@ int hall_staff_preview(int argc, char **argv)
 		g_preview_child = pid;
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
-		code = wait_child(pid, shots ? 600000 : 0);
+		code = wait_child(pid, shots ? 600000 : 0, shots ? done : NULL);
+		if (shots)
+			remove(done);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 	}
@@ -938,10 +1007,12 @@ int hall_staff_preview(int argc, char **argv)
 		/* Every shot the script took, by path; a missing one fails the preview. */
 		int missing = 0;
 		for (size_t l = 0; l < content->n_languages; l++)
-			for (size_t e = 0; e <= content->n_exhibits; e++) {
+			for (size_t e = 0; e <= (notice ? 0 : content->n_exhibits); e++) {
+				if (notice && !(notice_langs & (1u << content->languages[l])))
+					continue;
 				char png[PATH_MAX + 160];
 				snprintf(png, sizeof png, "%s/%s-%s.png", shots_abs, hall_lang_code(content->languages[l]),
-				         e ? content->exhibits[e - 1].id : "home");
+				         notice ? "notice" : e ? content->exhibits[e - 1].id : "home");
 				if (hall_fs_exists(png))
 					printf("  %s\n", png);
 				else {

@@ -670,6 +670,43 @@ static void shots_path(kiosk *k, const char *name, const char *ext, char *out, s
 	snprintf(out, len, "%s/%s.%s", k->shots_dir ? k->shots_dir : ".", name, ext);
 }
 
+/* console4: a script's `notice NAME` (the console's notice preview): the notice in the
+ * file NAME of the --shots folder, shown as one the controller sent; "" takes it down. */
+static void script_notice(kiosk *k, const hall_script_action *a)
+{
+	char path[HALL_CONFIG_PATH_MAX + HALL_SCRIPT_ARG_MAX + 2];
+	char *buf = NULL;
+	size_t len = 0;
+	const char *text[HALL_LANG_COUNT] = {0};
+	k->frame_loading = 1; /* as for a notice from the controller: not a render-health frame */
+	if (!a->arg[0]) {
+		hall_app_clear_notice(k->app);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/%s", k->shots_dir ? k->shots_dir : ".", a->arg);
+	cJSON *o = hall_fs_read_file(path, 64 * 1024, &buf, &len, NULL) == HALL_OK ? cJSON_ParseWithLength(buf, len) : NULL;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "text");
+	const cJSON *lv = cJSON_GetObjectItemCaseSensitive(o, "level");
+	int any = 0;
+	for (int i = 0; i < HALL_LANG_COUNT; i++) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(t, hall_lang_code((hall_lang)i));
+		if (cJSON_IsString(s) && s->valuestring[0]) {
+			text[i] = s->valuestring;
+			any = 1;
+		}
+	}
+	if (any)
+		hall_app_set_notice(k->app,
+		                    cJSON_IsString(lv) && strcmp(lv->valuestring, "urgent") == 0 ? HALL_APP_NOTICE_URGENT
+		                                                                                 : HALL_APP_NOTICE_INFO,
+		                    text, 0);
+	else
+		hall_error_log("%s:%d: notice %s: cannot read a notice with text from %s", k->script->source, a->line, a->arg,
+		               path);
+	cJSON_Delete(o);
+	free(buf);
+}
+
 /* Runs one script action; SHOT and DUMP only set flags, carried out after drawing. */
 static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const char **shot, const char **dump)
 {
@@ -729,6 +766,9 @@ static void run_action(kiosk *k, const hall_script_action *a, int64_t now, const
 		k->walk_back = a->op == HALL_SCRIPT_FIND_ID;
 		k->walk_shoot = 1;
 		k->walk_due = now;
+		break;
+	case HALL_SCRIPT_NOTICE:
+		script_notice(k, a);
 		break;
 	case HALL_SCRIPT_QUIT:
 		k->quit = 1;

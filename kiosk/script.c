@@ -9,7 +9,7 @@
 #include "hall/fsutil.h"
 
 static const char *const op_names[] = {"wait", "tap",  "tap-id",       "key",       "shot",   "dump",
-                                       "quit", "wait-content", "wait-file", "find-id", "pages"};
+                                       "quit", "wait-content", "wait-file", "find-id", "pages", "notice"};
 
 const char *hall_script_op_name(hall_script_op op)
 {
@@ -133,6 +133,14 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 			                      "(not starting with '.')", op), -1;
 		a->op = op[0] == 's' ? HALL_SCRIPT_SHOT : HALL_SCRIPT_DUMP;
 		strcpy(a->arg, w[1]);
+	} else if (strcmp(op, "notice") == 0) {
+		if (nw != 2 || !valid_name(w[1]))
+			return hall_error_set(err, HALL_ERR_INVALID, where,
+			                      "notice: expected one NAME of 1..64 letters, digits, '.', '_' or '-' "
+			                      "(not starting with '.'), or off"), -1;
+		a->op = HALL_SCRIPT_NOTICE;
+		if (strcmp(w[1], "off") != 0)
+			strcpy(a->arg, w[1]);
 	} else if (strcmp(op, "quit") == 0) {
 		if (nw != 1)
 			return hall_error_set(err, HALL_ERR_INVALID, where, "quit: takes no arguments"), -1;
@@ -140,7 +148,7 @@ static int parse_action(char **w, int nw, hall_script_action *a, const char *whe
 	} else {
 		return hall_error_set(err, HALL_ERR_INVALID, where,
 		                      "unknown action \"%.40s\" (expected wait, wait-content, wait-file, tap, tap-id, find-id, key, "
-		                      "shot, pages, dump or quit)", op), -1;
+		                      "shot, pages, dump, notice or quit)", op), -1;
 	}
 	return 0;
 }

@@ -20,6 +20,9 @@
  *                  it is on none)
  *   pages NAME ID  shoot the screen as NAME-1.png, tap ID, shoot NAME-2.png, ... while ID
  *                  is on screen (at most 60 shots): every page of a view
+ *   notice NAME    show the notice in the file NAME of the --shots folder, as if the
+ *                  controller had sent it ({"level":"info|urgent","text":{LANG:TEXT}});
+ *                  `notice off` takes it down (the console's notice preview)
  * NAME: 1..64 of A-Z a-z 0-9 . _ -, not starting with '.'. ID: 1..127 bytes, no spaces.
  * Errors name the source and line: "tour.txt:3: tap: expected X and Y as integers >= 0".
  *
@@ -48,7 +51,8 @@ typedef enum hall_script_op {
 	HALL_SCRIPT_WAIT_CONTENT,
 	HALL_SCRIPT_WAIT_FILE,
 	HALL_SCRIPT_FIND_ID,
-	HALL_SCRIPT_PAGES
+	HALL_SCRIPT_PAGES,
+	HALL_SCRIPT_NOTICE               /* arg: the file's NAME, "" = take the notice down */
 } hall_script_op;
 
 typedef struct hall_script_action {

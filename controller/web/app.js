@@ -17,6 +17,7 @@ const T = {
     unrecorded: '기록 못 한 이벤트', helpCalls: '직원 호출', alert: '경보', ack: '확인 처리', shot: '화면 캡처',
     shotTaken: '캡처를 요청했습니다.', pending: '적용 대기', group: '그룹', kiosks: '키오스크', kiosk: '키오스크',
     notKnown: '알 수 없음', total: '전체', alerts: '경보',
+    noticePreview: '키오스크 화면으로 미리 보기', noticePreviewing: '키오스크가 공지를 그리는 중…', noticePreviewOf: '미리 보기', noticePreviewFailed: '미리 보기를 그리지 못했습니다', noticePreviewNote: '키오스크가 그린 기본 팩의 홈 화면입니다. 아직 보내지 않았습니다.',
     noticeTitle: '공지 올리기', level: '수준', info: '안내', urgent: '긴급', until: '게시 종료 (현지 시각, 비우면 무기한)',
     target: '대상', all: '전체', textIn: '문구', raise: '공지 올리기', takeDown: '공지 내리기', current: '현재 공지',
     commandTitle: '명령 보내기', cmd: '명령', exhibit: '전시 (보이기 명령일 때)', send: '보내기',
@@ -71,6 +72,7 @@ const T = {
     unrecorded: 'Unrecorded events', helpCalls: 'Help calls', alert: 'Alert', ack: 'Acknowledge', shot: 'Screenshot',
     shotTaken: 'Screenshot requested.', pending: 'pending', group: 'Group', kiosks: 'Kiosks', kiosk: 'Kiosk',
     notKnown: 'not known', total: 'Total', alerts: 'Alerts',
+    noticePreview: 'Preview on a kiosk screen', noticePreviewing: 'A kiosk is drawing the notice…', noticePreviewOf: 'Preview', noticePreviewFailed: 'The preview could not be drawn', noticePreviewNote: 'The built-in pack\'s home screen as a kiosk draws it. Nothing has been sent yet.',
     noticeTitle: 'Raise a notice', level: 'Level', info: 'info', urgent: 'urgent', until: 'Until (hall time; empty = no end)',
     target: 'Target', all: 'all', textIn: 'Text', raise: 'Raise notice', takeDown: 'Take notice down', current: 'Current notices',
     commandTitle: 'Send a command', cmd: 'Command', exhibit: 'Exhibit (for show)', send: 'Send',
@@ -681,8 +683,45 @@ async function pageNotices(main) {
         h('textarea', { id: 'notice-' + code, lang: code, maxlength: 500 })]),
       h('label', { for: 'notice-until' }, t('until')), fmtInput('datetime', { id: 'notice-until' }),
       err,
-      h('div', { class: 'row' }, h('button', { type: 'submit', id: 'notice-raise' }, t('raise')),
+      h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost', id: 'notice-preview', onclick: () => previewNotice() }, t('noticePreview')),
+        h('button', { type: 'submit', id: 'notice-raise' }, t('raise')),
         h('button', { type: 'button', class: 'ghost', id: 'notice-clear', onclick: () => sendNotice(true) }, t('takeDown')))));
+  /* console4: the notice drawn by a headless kiosk on the controller (the one the Content
+   * page's previews use), each language's home screen with the level's look, before it is
+   * sent: POST /notices/preview checks it as POST /notices does and publishes nothing. */
+  const shots = h('div', { id: 'notice-preview-shots', 'aria-live': 'polite' });
+  function noticeBody() {
+    const body = { to: $('#notice-to').value, level: $('#notice-level').value, text: {} };
+    for (const [code] of langs) { const v = $('#notice-' + code).value.trim(); if (v) body.text[code] = v; }
+    const u = fmtValue($('#notice-until'), err);
+    if (u === null) return null;
+    if (u) body.until = u;
+    return body;
+  }
+  async function previewNotice() {
+    err.textContent = '';
+    const body = noticeBody();
+    if (!body) return;
+    const r = await api('POST', '/notices/preview', body);
+    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    const status = h('p', { id: 'notice-preview-status', role: 'status' }, t('noticePreviewing'));
+    shots.replaceChildren(h('h2', {}, t('noticePreviewOf')), status);
+    let j = r;
+    for (let i = 0; i < 150 && !j.data?.done; i++) {
+      await new Promise((res) => setTimeout(res, 400));
+      j = await api('GET', '/jobs/' + r.data.id);
+    }
+    if (j.data?.outcome !== 'ok') { status.textContent = `${t('noticePreviewFailed')}: ${j.data?.reason || ''}`; return; }
+    const s = await api('GET', `/uploads/${r.data.upload}/shots`);
+    const names = Object.fromEntries(langs);
+    status.textContent = t('noticePreviewNote');
+    const order = langs.map(([code]) => code); /* Korean first, as the form lists them */
+    const list = (s.data?.shots || []).slice().sort((a, b) => order.indexOf(a.lang) - order.indexOf(b.lang));
+    shots.append(h('div', { class: 'shots notice-shots' }, list.map((shot) =>
+      h('figure', { 'data-lang': shot.lang },
+        h('img', { src: `/api/v1/uploads/${r.data.upload}/shots/${encodeURIComponent(shot.name)}`, alt: `${t('noticePreviewOf')}: ${names[shot.lang] || shot.lang}` }),
+        h('figcaption', {}, `${names[shot.lang] || shot.lang} · ${t(body.level)}`)))));
+  }
   async function sendNotice(clear) {
     err.textContent = '';
     const to = $('#notice-to').value;
@@ -710,7 +749,7 @@ async function pageNotices(main) {
     cur.replaceChildren(on.length ? h('ul', {}, on.map((k) => h('li', {}, `${k.id}: ${noticeText(k.notice)}`))) : h('p', {}, t('none')));
   };
   drawCurrent(kiosks);
-  main.append(h('h1', {}, t('notices')), form, box, h('h2', {}, t('current')), cur);
+  main.append(h('h1', {}, t('notices')), form, shots, box, h('h2', {}, t('current')), cur);
 }
 
 /* ---------------------------------------------------------------- commands */

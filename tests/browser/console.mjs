@@ -247,6 +247,30 @@ try {
   await page.selectOption('#notice-level', 'urgent');
   await page.fill('#notice-ko', '오늘 17시에 시민청을 닫습니다');
   await page.fill('#notice-en', 'Citizen Hall closes at 17:00 today');
+  // console4: the preview, drawn by a headless kiosk on the controller before anything is
+  // sent: one screen per language of the pack, each with its own text (they differ)
+  await page.click('#notice-preview');
+  await until(async () => page.evaluate(() => {
+    const imgs = [...document.querySelectorAll('#notice-preview-shots figure img')];
+    return imgs.length >= 2 && imgs.every((i) => i.complete && i.naturalWidth >= 640);
+  }), 60000, 'the notice preview shows a kiosk screen per language');
+  const pv = await page.evaluate(() => {
+    const px = (lang) => {
+      const img = document.querySelector(`#notice-preview-shots figure[data-lang="${lang}"] img`);
+      const c = document.createElement('canvas');
+      c.width = 240; c.height = 135;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0, 240, 135);
+      return Array.from(g.getImageData(0, 0, 240, 135).data);
+    };
+    const ko = px('ko'), en = px('en');
+    let d = 0;
+    for (let i = 0; i < ko.length; i += 4) if (Math.abs(ko[i] - en[i]) + Math.abs(ko[i + 1] - en[i + 1]) + Math.abs(ko[i + 2] - en[i + 2]) > 60) d++;
+    return { diff: d / (ko.length / 4), caption: document.querySelector('#notice-preview-shots figure[data-lang="ko"] figcaption').textContent };
+  });
+  ok(pv.diff > 0.005 && /긴급/.test(pv.caption),
+    `the notice preview draws each language's own text with the urgent look (${(pv.diff * 100).toFixed(1)}% of pixels differ, caption "${pv.caption}")`);
+  ok((await page.$$(`#notice-current li`)).length === 0, 'a preview sends nothing: no kiosk shows a notice yet');
   await look(page, 'notices');
   await page.click('#notice-raise');
   await until(async () => (await page.getAttribute(`#progress-table tr[data-kiosk="${nk.id}"]`, 'data-state')) === 'applied', 20000,

@@ -79,6 +79,23 @@ static void parse_should_read_wait_file_with_its_name_and_bound(void **state)
 	hall_script_free(s);
 }
 
+/* console4: the notice preview's `notice NAME` and `notice off` */
+static void parse_should_read_notice_and_notice_off(void **state)
+{
+	(void)state;
+	hall_script *s = NULL;
+	hall_error err = {{0}, {0}};
+	const char *text = "notice notice.json\nnotice off\n";
+	assert_int_equal(hall_script_parse(text, strlen(text), "tour.txt", &s, &err), HALL_OK);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->actions[0].op, HALL_SCRIPT_NOTICE);
+	assert_string_equal(s->actions[0].arg, "notice.json");
+	assert_int_equal(s->actions[1].op, HALL_SCRIPT_NOTICE);
+	assert_string_equal(s->actions[1].arg, "");
+	assert_string_equal(hall_script_op_name(s->actions[0].op), "notice");
+	hall_script_free(s);
+}
+
 static void parse_should_read_find_id_and_pages(void **state)
 {
 	(void)state;
@@ -122,6 +139,8 @@ static void parse_should_name_the_line_of_an_error(void **state)
 		{"find-id\n", "tour.txt:1", "find-id"},
 		{"pages brand\n", "tour.txt:1", "pages"},
 		{"pages ../x next\n", "tour.txt:1", "pages"},
+		{"notice\n", "tour.txt:1", "notice"},
+		{"notice ../n.json\n", "tour.txt:1", "notice"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		hall_script *s = (hall_script *)1;
@@ -198,6 +217,7 @@ int main(void)
 		cmocka_unit_test(parse_should_read_find_id_and_pages),
 		cmocka_unit_test(parse_should_read_wait_content_with_its_bound),
 		cmocka_unit_test(parse_should_read_wait_file_with_its_name_and_bound),
+	    cmocka_unit_test(parse_should_read_notice_and_notice_off),
 		cmocka_unit_test(parse_should_accept_an_empty_script),
 		cmocka_unit_test(parse_should_reject_a_nul_byte),
 		cmocka_unit_test(player_should_hand_out_actions_when_due),
