@@ -199,8 +199,7 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, 
 	int tl = hall_ui_count_lines(ui, totals, ui->title_px, ui->lang, 1, col, 4);
 	int wl = hall_ui_count_lines(ui, whose, ui->font_px, ui->lang, 0, col, 8);
 	tl = tl < 1 ? 1 : tl;
-	int text_h = tl * ui->title_line_h + wl * ui->line_h;
-	int foot_h = text_h < ui->target_px ? ui->target_px : text_h;
+	int foot_h = (tl * ui->title_line_h < ui->target_px ? ui->target_px : tl * ui->title_line_h) + wl * ui->line_h;
 	hall_rect r;
 	char label[1600];
 	int room = f->area.y + f->area.h - f->y - ui->gap_px;
@@ -263,16 +262,17 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, 
 		snprintf(label, sizeof(label), "%s: %s", t->label, t->spoken);
 		hall_ui_hit(ui, r, rid, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 	}
-	/* The total and whose numbers these are: one region speaking the whole tally. */
-	if (hall_ui_flow_take(f, foot_h, ui->gap_px, &r)) {
-		hall_ui_text_box(ui, (hall_rect){r.x, r.y, col, tl * ui->title_line_h}, totals, ui->title_px, ui->lang, 1,
-		                 th->text, th->bg, 0);
-		if (wl > 0)
-			hall_ui_text_box(ui, (hall_rect){r.x, r.y + tl * ui->title_line_h, col, wl * ui->line_h}, whose,
-			                 ui->font_px, ui->lang, 0, th->text, th->bg, 0);
+	/* The total (a region speaking the whole tally), then whose numbers these are, which
+	 * flows on (the total keeps its first lines). */
+	int total_h = tl * ui->title_line_h < ui->target_px ? ui->target_px : tl * ui->title_line_h;
+	hall_ui_flow_keep(f, total_h + ui->gap_px + (wl < 2 ? wl : 2) * ui->line_h);
+	if (hall_ui_flow_take(f, total_h, ui->gap_px, &r)) {
+		hall_ui_text_box(ui, (hall_rect){r.x, r.y + (r.h - tl * ui->title_line_h) / 2, col, tl * ui->title_line_h},
+		                 totals, ui->title_px, ui->lang, 1, th->text, th->bg, 0);
 		snprintf(label, sizeof(label), "%s", alt);
 		hall_ui_hit(ui, r, "results", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 	}
+	hall_ui_flow_text(f, whose, ui->lang, 0, th->text, th->bg);
 }
 
 static void results_flow(void *ctx, hall_ui_flow *f)
@@ -287,7 +287,13 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 		hall_ui_flow_text(f, hall_ui_string(HALL_STR_ALREADY_VOTED, ui->lang), ui->lang, 1, ui->th->text,
 		                  ui->th->bg);
 	const char *q = exhibits__text(ui, &p->question, &l);
-	hall_ui_flow_text(f, q, l, 0, ui->th->text, ui->th->bg);
+	/* The question under the thanks, unless it would push the first bar off the first
+	 * page (large text on a short screen): it then closes the tally with its total. */
+	int ql = hall_ui_count_lines(ui, q, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 8);
+	int q_last = p->show_results && f->page == 0 &&
+	             f->y + ui->gap_px + ql * ui->line_h + 2 * ui->gap_px + 2 * ui->target_px > f->area.y + f->area.h;
+	if (!q_last)
+		hall_ui_flow_text(f, q, l, 0, ui->th->text, ui->th->bg);
 	if (!p->show_results)
 		return;
 	const hall_poll_tally *t = pc->c->tally;
@@ -309,6 +315,11 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 	hall_ui_fill(totals, sizeof(totals), hall_ui_string(HALL_STR_TOTAL_VOTES, ui->lang), num, NULL);
 	/* Whose numbers these are, in plain words (issue #12 Build 5): no technical note. */
 	const char *whose = hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL, ui->lang);
+	char qwhose[1200];
+	if (q_last) {
+		snprintf(qwhose, sizeof(qwhose), "%s\n%s", q, whose);
+		whose = qwhose;
+	}
 	char alt[1600];
 	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s. %s", totals, whose);
 	for (size_t i = 0; i < n; i++) {

@@ -1019,6 +1019,40 @@ static void brand_story_should_keep_a_proper_picture_in_large_text(void **state)
 	fixture_free(f);
 }
 
+/* The thank-you's first page shows the tally, not only headings: large text on the
+ * 55-inch and the 32-inch screen, and with low position and high contrast on the 55-inch
+ * one (on the 32-inch one the band's page holds the thanks and no whole row: a row there
+ * is taller than what the heading leaves; issue #12 stays open for it). */
+static void poll_thanks_should_start_with_bars_on_its_first_page(void **state)
+{
+	(void)state;
+	static const unsigned modes[] = {HALL_APP_MODE_LARGE_TEXT,
+	                                 HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_small};
+	for (size_t sc = 0; sc < 2; sc++) {
+		fixture *f = fixture_new(screens[sc]);
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			for (size_t m = 0; m < (sc == 0 ? 2u : 1u); m++) {
+				tap(f, "start");
+				set_lang_modes(f, (hall_lang)l, modes[m]);
+				hall_app_show(f->app, "vote", f->now);
+				find_on_pages(f, "option-river");
+				tap(f, "option-river");
+				find_on_pages(f, "vote");
+				tap(f, "vote");
+				if (!has(f, "results-1"))
+					fail_msg("screen %zu %s modes %u: the thank-you's first page has no bar", sc,
+					         hall_lang_code((hall_lang)l), modes[m]);
+				f->now += 200000;
+				hall_app_tick(f->app, f->now);
+				f->now += 200000;
+				hall_app_tick(f->app, f->now);
+			}
+		}
+		fixture_free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1039,6 +1073,7 @@ int main(void)
 		cmocka_unit_test(poll_thanks_should_show_a_large_tally),
 		cmocka_unit_test(low_position_should_show_the_picture_above_the_band),
 		cmocka_unit_test(brand_story_should_keep_a_proper_picture_in_large_text),
+		cmocka_unit_test(poll_thanks_should_start_with_bars_on_its_first_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
