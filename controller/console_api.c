@@ -56,22 +56,25 @@ static bool method_is(const console_req *q, const char *m)
 static bool allow(console_req *q, console_resp *r, hall_role role, const char *what)
 {
 	if (!q->authed) {
-		console__error(r, 401, "login", "sign in first");
+		console__error_code(r, 401, "login", "auth.required", NULL, "sign in first");
 		return false;
 	}
 	if (!method_is(q, "GET") &&
 	    (!q->csrf_header || strlen(q->csrf_header) != CONSOLE_TOKEN_HEX ||
 	     sodium_memcmp(q->csrf_header, q->sess.csrf, CONSOLE_TOKEN_HEX) != 0)) {
 		console__history(q->c, q->sess.user, "console", "console", what, what, "refused", "missing or wrong CSRF token");
-		console__error(r, 403, "csrf", "missing or wrong X-CSRF-Token");
+		console__error_code(r, 403, "csrf", "csrf.missing", NULL, "missing or wrong X-CSRF-Token");
 		return false;
 	}
 	if (q->sess.role < role) {
 		char d[160];
 		snprintf(d, sizeof d, "%s: needs role %s, has %s", what, hall_role_name(role), hall_role_name(q->sess.role));
 		console__history(q->c, q->sess.user, "console", "console", what, what, "refused", d);
-		console__error(r, 403, "role", "your role (%s) may not %s: it needs %s", hall_role_name(q->sess.role), what,
-		               hall_role_name(role));
+		console__error_code(r, 403, "role", "role.forbidden",
+		                    console__args("role", hall_role_name(q->sess.role), "action", what, "needs",
+		                                  hall_role_name(role), NULL),
+		                    "your role (%s) may not %s: it needs %s", hall_role_name(q->sess.role), what,
+		                    hall_role_name(role));
 		return false;
 	}
 	return true;
@@ -141,7 +144,7 @@ static int check_target(console_req *q, console_resp *r, const char *to, hall_sc
 {
 	target_list t = {.scope = scope};
 	if (!to || hall_scope_parse(to, scope) != 0) {
-		console__error(r, 400, "to", "to: expected all, group:NAME or kiosk:ID");
+		console__error_code(r, 400, "to", "target.syntax", NULL, "to: expected all, group:NAME or kiosk:ID");
 		return -1;
 	}
 	pthread_mutex_lock(&q->c->lock);
@@ -154,7 +157,7 @@ static int check_target(console_req *q, console_resp *r, const char *to, hall_sc
 	}
 	if (t.n == 0 && scope->kind != HALL_SCOPE_ALL) {
 		free(t.ids);
-		console__error(r, 400, "to", "to: no kiosk is known for %s", to);
+		console__error_code(r, 400, "to", "target.unknown", console__args("to", to, NULL), "to: no kiosk is known for %s", to);
 		return -1;
 	}
 	if (out)
@@ -167,7 +170,7 @@ static int check_target(console_req *q, console_resp *r, const char *to, hall_sc
 static void job_answer(console_resp *r, hall_console *c, int64_t id)
 {
 	if (!id) {
-		console__error(r, 503, "busy", "too many actions are running; try again in a moment");
+		console__error_code(r, 503, "busy", "busy", NULL, "too many actions are running; try again in a moment");
 		return;
 	}
 	console__json(r, 202, console__job_json(c, id));
@@ -178,7 +181,7 @@ static void job_answer(console_resp *r, hall_console *c, int64_t id)
 static void api_login(console_req *q, console_resp *r)
 {
 	if (!q->content_type || strncmp(q->content_type, "application/json", 16) != 0) {
-		console__error(r, 415, "type", "send JSON (Content-Type: application/json)");
+		console__error_code(r, 415, "type", "login.type", NULL, "send JSON (Content-Type: application/json)");
 		return;
 	}
 	cJSON *doc = body_json(q, r);
@@ -189,7 +192,7 @@ static void api_login(console_req *q, console_resp *r)
 	unsigned waited = 0;
 	if (!name || !password) {
 		cJSON_Delete(doc);
-		console__error(r, 400, "fields", "expected {\"user\": NAME, \"password\": PASSWORD}");
+		console__error_code(r, 400, "fields", "login.fields", NULL, "expected {\"user\": NAME, \"password\": PASSWORD}");
 		return;
 	}
 	hall_err rc = console__check_login(q->c, q->addr, name, password, &u, &waited);
@@ -199,7 +202,7 @@ static void api_login(console_req *q, console_resp *r)
 		console__history(q->c, hall_user_name_is_valid(name) ? name : "-", "login", "account", "console", detail,
 		                 "refused", "wrong name or password");
 		cJSON_Delete(doc);
-		console__error(r, 401, "login", "wrong name or password");
+		console__error_code(r, 401, "login", "login.wrong", NULL, "wrong name or password");
 		r->retry_after = 1;
 		return;
 	}
@@ -479,6 +482,16 @@ static cJSON *allowed_body(console_req *q, console_resp *r, hall_role role, cons
 	return allow(q, r, role, what) ? body_json(q, r) : NULL;
 }
 
+/* console4: a schedule the code of `schedule validate` refused: its path and words as the
+ * arguments of "schedule.invalid" (the page says them after its own sentence). */
+static void schedule_error(console_resp *r, hall_err rc, const hall_error *err)
+{
+	char msg[600];
+	hall_error_format(err, msg, sizeof msg);
+	console__error_code(r, rc == HALL_ERR_NOT_FOUND || rc == HALL_ERR_INVALID ? 400 : 500, "schedule",
+	                    "schedule.invalid", console__args("path", err->path, "detail", err->msg, NULL), "%s", msg);
+}
+
 static console_action *notice_action(console_req *q, console_resp *r, const cJSON *doc, bool clear)
 {
 	hall_scope scope;
@@ -490,7 +503,7 @@ static console_action *notice_action(console_req *q, console_resp *r, const cJSO
 	if (!clear) {
 		/* Checked here as `notice` checks its options; the rest by hall_proto_check_notice. */
 		if (level && strcmp(level, "info") && strcmp(level, "urgent")) {
-			console__error(r, 400, "level", "level: expected info or urgent");
+			console__error_code(r, 400, "level", "notice.level", NULL, "level: expected info or urgent");
 			goto fail;
 		}
 		a->notice.level = level && strcmp(level, "urgent") == 0 ? HALL_NOTICE_URGENT : HALL_NOTICE_INFO;
@@ -498,7 +511,7 @@ static console_action *notice_action(console_req *q, console_resp *r, const cJSO
 		if (until && until[0] &&
 		    (hall_action_parse_local_time(until, q->c->cfg->time_zone, &a->notice.until) != 0 ||
 		     a->notice.until <= hall_clock_now_ms())) {
-			console__error(r, 400, "until", "until: expected a time to come, YYYY-MM-DDTHH:MM (hall time)");
+			console__error_code(r, 400, "until", "notice.until", NULL, "until: expected a time to come, YYYY-MM-DDTHH:MM (hall time)");
 			goto fail;
 		}
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(doc, "text");
@@ -508,15 +521,19 @@ static console_action *notice_action(console_req *q, console_resp *r, const cJSO
 			if (!t || !t[0])
 				continue;
 			if (strlen(t) > HALL_PROTO_NOTICE_TEXT_MAX) {
-				console__error(r, 400, "text", "text.%s: longer than %u bytes", hall_lang_code((hall_lang)l),
-				               HALL_PROTO_NOTICE_TEXT_MAX);
+				char max[16];
+				snprintf(max, sizeof max, "%u", HALL_PROTO_NOTICE_TEXT_MAX);
+				console__error_code(r, 400, "text", "notice.text_long",
+				                    console__args("lang", hall_lang_code((hall_lang)l), "max", max, NULL),
+				                    "text.%s: longer than %u bytes", hall_lang_code((hall_lang)l),
+				                    HALL_PROTO_NOTICE_TEXT_MAX);
 				goto fail;
 			}
 			snprintf(a->notice.text[l], sizeof a->notice.text[l], "%s", t);
 			n++;
 		}
 		if (!n) {
-			console__error(r, 400, "text", "text: write the notice in at least one language");
+			console__error_code(r, 400, "text", "notice.text_empty", NULL, "text: write the notice in at least one language");
 			goto fail;
 		}
 	}
@@ -537,11 +554,11 @@ static console_action *command_action(console_req *q, console_resp *r, const cJS
 		if (strcmp(cmd, hall_command_cmd_name(cmds[i])) == 0)
 			which = (int)i;
 	if (which < 0) {
-		console__error(r, 400, "cmd", "cmd: expected screenshot, reload, show or identify");
+		console__error_code(r, 400, "cmd", "command.cmd", NULL, "cmd: expected screenshot, reload, show or identify");
 		goto fail;
 	}
 	if (cmds[which] == HALL_CMD_SHOW && (!exhibit || !exhibit[0] || strlen(exhibit) > HALL_PROTO_STR_MAX)) {
-		console__error(r, 400, "exhibit", "exhibit: which exhibit to show");
+		console__error_code(r, 400, "exhibit", "command.exhibit", NULL, "exhibit: which exhibit to show");
 		goto fail;
 	}
 	if (check_target(q, r, to, &scope, NULL) != 0 || !(a = new_action(r, CONSOLE_ACT_COMMAND, &scope, 5)))
@@ -695,7 +712,10 @@ static void user_error(console_resp *r, hall_err rc, const hall_error *err)
 {
 	char msg[600];
 	unsigned status = rc == HALL_ERR_NOT_FOUND ? 404 : rc == HALL_ERR_STALE ? 409 : rc == HALL_ERR_INVALID ? 400 : 500;
-	console__error(r, status, "account", "%s", hall_error_format(err, msg, sizeof msg));
+	hall_error_format(err, msg, sizeof msg);
+	/* 409: the name is taken; otherwise the check's own words, as the detail */
+	console__error_code(r, status, "account", status == 409 ? "account.taken" : status == 404 ? "account.missing" : "account.invalid",
+	                    console__args("detail", msg, NULL), "%s", msg);
 }
 
 static void api_users(console_req *q, console_resp *r, const char *name)
@@ -721,7 +741,7 @@ static void api_users(console_req *q, console_resp *r, const char *name)
 	}
 	if (method_is(q, "DELETE") && name[0]) {
 		if (strcmp(name, q->sess.user) == 0) {
-			console__error(r, 400, "account", "you cannot remove your own account");
+			console__error_code(r, 400, "account", "account.self_remove", NULL, "you cannot remove your own account");
 			return;
 		}
 		pthread_mutex_lock(&q->c->lock);
@@ -748,7 +768,7 @@ static void api_users(console_req *q, console_resp *r, const char *name)
 	hall_err rc = HALL_OK;
 	if (role_s && hall_role_from_name(role_s, &role) != 0) {
 		cJSON_Delete(doc);
-		console__error(r, 400, "role", "role: expected viewer, operator, editor or admin");
+		console__error_code(r, 400, "role", "account.role", NULL, "role: expected viewer, operator, editor or admin");
 		return;
 	}
 	pthread_mutex_lock(&q->c->lock);
@@ -1105,11 +1125,11 @@ static console_action *content_action(console_req *q, console_resp *r, const cJS
 	if (check_target(q, r, to, &scope, NULL) != 0)
 		goto fail;
 	if (push && (!upload || upload_dir(q->c, upload, dir, sizeof dir) != 0 || !hall_fs_exists(dir))) {
-		console__error(r, 400, "upload", "upload: no such upload (send the pack's files first)");
+		console__error_code(r, 400, "upload", "upload.missing", NULL, "upload: no such upload (send the pack's files first)");
 		goto fail;
 	}
 	if (push && upload_refused(q->c, upload)) {
-		console__error(r, 400, "upload", "upload: its zip had problems (see its check): nothing pushed");
+		console__error_code(r, 400, "upload", "upload.refused", NULL, "upload: its zip had problems (see its check): nothing pushed");
 		goto fail;
 	}
 	if (!(a = new_action(r, push ? CONSOLE_ACT_PUSH : rollback ? CONSOLE_ACT_ROLLBACK : CONSOLE_ACT_CLEAR, &scope, 30)))
@@ -1134,7 +1154,7 @@ static console_action *schedule_action(console_req *q, console_resp *r, const cJ
 	if (check_target(q, r, to, &scope, NULL) != 0)
 		goto fail;
 	if (!cJSON_IsObject(sch)) {
-		console__error(r, 400, "schedule", "schedule: expected the schedule as a JSON object");
+		console__error_code(r, 400, "schedule", "schedule.object", NULL, "schedule: expected the schedule as a JSON object");
 		goto fail;
 	}
 	if (!(a = new_action(r, CONSOLE_ACT_SCHEDULE, &scope, 10)))
@@ -1204,7 +1224,6 @@ static void api_schedule_check(console_req *q, console_resp *r)
 		return;
 	hall_scope scope;
 	hall_error err = {0};
-	char msg[600];
 	cJSON *out = NULL;
 	char *buf = NULL;
 	size_t len = 0;
@@ -1215,7 +1234,7 @@ static void api_schedule_check(console_req *q, console_resp *r)
 		goto done;
 	}
 	if (!cJSON_IsObject(sch)) {
-		console__error(r, 400, "schedule", "schedule: expected the schedule as a JSON object");
+		console__error_code(r, 400, "schedule", "schedule.object", NULL, "schedule: expected the schedule as a JSON object");
 		goto done;
 	}
 	if (!(buf = hall_json_print(sch, &len))) {
@@ -1227,8 +1246,7 @@ static void api_schedule_check(console_req *q, console_resp *r)
 	                                           &out, &err);
 	pthread_mutex_unlock(&q->c->lock);
 	if (rc != HALL_OK)
-		console__error(r, rc == HALL_ERR_NOT_FOUND || rc == HALL_ERR_INVALID ? 400 : 500, "schedule", "%s",
-		               hall_error_format(&err, msg, sizeof msg));
+		schedule_error(r, rc, &err);
 	else
 		console__json(r, 200, out);
 done:
@@ -1244,7 +1262,6 @@ static void api_schedule_view(console_req *q, console_resp *r, bool week)
 	if (!allow(q, r, HALL_ROLE_VIEWER, "read schedules"))
 		return;
 	hall_error err = {0};
-	char msg[600];
 	cJSON *doc = NULL;
 	hall_err rc;
 	if (week) {
@@ -1270,8 +1287,7 @@ static void api_schedule_view(console_req *q, console_resp *r, bool week)
 		pthread_mutex_unlock(&q->c->lock);
 	}
 	if (rc != HALL_OK) {
-		console__error(r, rc == HALL_ERR_NOT_FOUND || rc == HALL_ERR_INVALID ? 400 : 500, "schedule", "%s",
-		               hall_error_format(&err, msg, sizeof msg));
+		schedule_error(r, rc, &err);
 		return;
 	}
 	console__json(r, 200, doc);

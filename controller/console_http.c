@@ -43,17 +43,52 @@ void console__json(console_resp *r, unsigned status, cJSON *doc)
 	}
 }
 
-void console__error(console_resp *r, unsigned status, const char *code, const char *fmt, ...)
+/* console4: {"error": FIELD, "code": CODE, "args": {…}, "message": TEXT}: the page says
+ * CODE with ARGS in its own language (Korean or English); the English TEXT stays for the
+ * command line's users, curl and the logs. Takes args (NULL: none). */
+static void error_v(console_resp *r, unsigned status, const char *field, const char *code, cJSON *args,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static void error_v(console_resp *r, unsigned status, const char *field, const char *code, cJSON *args,
+                    const char *fmt, va_list ap)
 {
 	char msg[600];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	cJSON *doc = cJSON_CreateObject();
-	cJSON_AddStringToObject(doc, "error", code);
+	cJSON_AddStringToObject(doc, "error", field);
+	cJSON_AddStringToObject(doc, "code", code);
+	cJSON_AddItemToObject(doc, "args", args ? args : cJSON_CreateObject());
 	cJSON_AddStringToObject(doc, "message", msg);
 	console__json(r, status, doc);
+}
+
+void console__error(console_resp *r, unsigned status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_v(r, status, code, code, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void console__error_code(console_resp *r, unsigned status, const char *field, const char *code, cJSON *args,
+                         const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_v(r, status, field, code, args, fmt, ap);
+	va_end(ap);
+}
+
+cJSON *console__args(const char *key, ...)
+{
+	cJSON *o = cJSON_CreateObject();
+	va_list ap;
+	va_start(ap, key);
+	for (const char *k = key; k; k = va_arg(ap, const char *)) {
+		const char *v = va_arg(ap, const char *);
+		cJSON_AddStringToObject(o, k, v ? v : "");
+	}
+	va_end(ap);
+	return o;
 }
 
 const char *console__query(const console_req *q, const char *key)

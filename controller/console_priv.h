@@ -144,6 +144,12 @@ typedef struct console_resp {
 void console__json(console_resp *r, unsigned status, cJSON *doc);   /* takes doc */
 void console__error(console_resp *r, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* console4: an error with a stable code ("notice.text_empty") and its arguments (args:
+ * taken, NULL = none; console__args("lang", "en", "max", "500", NULL)) that the page
+ * words in Korean or English; the English message stays. console__error's code is its field. */
+void console__error_code(console_resp *r, unsigned status, const char *field, const char *code, cJSON *args,
+                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+cJSON *console__args(const char *key, ...) __attribute__((sentinel));
 const char *console__query(const console_req *q, const char *key);
 
 /* Sessions, kept in the database (store_users.h; lock held by the caller for none of

@@ -126,6 +126,45 @@ const PAGES = [
 
 const S = { lang: localStorage.getItem('lang') === 'en' ? 'en' : 'ko', me: null, csrf: null, kiosks: new Map(), drawn: new Map(), es: null, timers: [], renderGen: 0 };
 const t = (k) => T[S.lang][k] ?? k;
+/* console4: the API's errors in the page's language: each carries a stable code and its
+ * arguments (docs/console.md); the English message is the fallback for a code not listed. */
+const ERRS = {
+  ko: {
+    'auth.required': '먼저 로그인하세요.', 'csrf.missing': '보안 토큰이 없거나 맞지 않습니다. 페이지를 새로 고친 뒤 다시 하세요.',
+    'role.forbidden': '{role} 역할로는 {action} 수 없습니다. {needs} 역할이 필요합니다.',
+    'target.syntax': '대상은 전체, 그룹 또는 키오스크여야 합니다.', 'target.unknown': '{to}: 알려진 키오스크가 없습니다.',
+    busy: '진행 중인 작업이 너무 많습니다. 잠시 후 다시 하세요.',
+    'login.type': '로그인 요청 형식이 맞지 않습니다.', 'login.fields': '이름과 비밀번호를 입력하세요.', 'login.wrong': '이름 또는 비밀번호가 틀렸습니다.',
+    'notice.level': '수준은 안내 또는 긴급이어야 합니다.', 'notice.until': '게시 종료는 앞으로 올 시각이어야 합니다 (YYYY-MM-DD HH:MM, 현지 시각).',
+    'notice.text_long': '{lang} 문구가 {max}바이트보다 깁니다.', 'notice.text_empty': '공지 문구를 한 언어 이상 쓰세요.',
+    'command.cmd': '명령은 화면 캡처, 다시 불러오기, 전시 보이기, 위치 표시 중 하나여야 합니다.', 'command.exhibit': '보일 전시를 고르세요.',
+    'upload.missing': '올린 팩이 없습니다. 팩 파일을 먼저 보내세요.', 'upload.refused': '압축 파일에 문제가 있어 배포하지 않았습니다 (검사 결과를 보세요).',
+    'schedule.object': '일정이 JSON 객체가 아닙니다.', 'schedule.invalid': '일정을 받아들일 수 없습니다: {path} {detail}',
+    'account.self_remove': '자기 계정은 지울 수 없습니다.', 'account.role': '역할은 열람자, 운영자, 편집자, 관리자 중 하나여야 합니다.',
+    'account.taken': '이미 있는 이름입니다.', 'account.missing': '그런 계정이 없습니다.', 'account.invalid': '계정을 바꿀 수 없습니다: {detail}',
+  },
+  en: {
+    'role.forbidden': 'Your role ({role}) may not {action}: it needs {needs}.', 'target.unknown': '{to}: no kiosk is known there.',
+    'notice.text_empty': 'Write the notice in at least one language.', 'login.wrong': 'Wrong name or password.',
+  },
+};
+/* what a refused role may not do (allow()'s words), in Korean */
+const ACTIONS_KO = {
+  'raise notices': '공지를 올릴', 'take notices down': '공지를 내릴', 'send commands': '명령을 보낼', 'push content': '콘텐츠를 배포할',
+  'roll content back': '콘텐츠를 되돌릴', 'clear overrides': '개별 지정을 해제할', 'push schedules': '일정을 배포할', 'manage accounts': '계정을 관리할',
+  'upload content': '콘텐츠를 올릴', 'preview content': '콘텐츠를 미리 볼', 'see previews': '미리 보기를 볼', 'acknowledge alerts': '경보를 확인할',
+};
+function errText(d) {
+  if (!d) return t('error');
+  const form = ERRS[S.lang]?.[d.code];
+  if (!form) return d.message || t('error');
+  const a = { ...(d.args || {}) };
+  if (d.code === 'role.forbidden') {
+    for (const k of ['role', 'needs']) if (a[k]) a[k] = t('role_' + a[k]);
+    if (S.lang === 'ko') a.action = ACTIONS_KO[a.action] || a.action;
+  }
+  return form.replace(/\{(\w+)\}/g, (_, k) => a[k] ?? '');
+}
 const $ = (sel, root = document) => root.querySelector(sel);
 /* Disclosures marked wide-open are open on a wide screen and closed on a phone, and follow
  * the screen when it turns or the window is resized. */
@@ -464,12 +503,12 @@ function fleetClick(e) {
 
 async function ackAlert(id) {
   const r = await api('POST', `/kiosks/${encodeURIComponent(id)}/clear-alert`, {});
-  announce(r.status === 200 ? t('done') : (r.data?.message || t('error')));
+  announce(r.status === 200 ? t('done') : (errText(r.data)));
 }
 
 async function takeShot(id) {
   const r = await api('POST', '/commands', { cmd: 'screenshot', to: 'kiosk:' + id });
-  if (r.status !== 202) { announce(r.data?.message || t('error')); return; }
+  if (r.status !== 202) { announce(errText(r.data)); return; }
   announce(t('shotTaken'));
   for (let i = 0; i < 40; i++) {
     await new Promise((res) => setTimeout(res, 500));
@@ -703,7 +742,7 @@ async function pageNotices(main) {
     const body = noticeBody();
     if (!body) return;
     const r = await api('POST', '/notices/preview', body);
-    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    if (r.status !== 202) { err.textContent = errText(r.data); return; }
     const status = h('p', { id: 'notice-preview-status', role: 'status' }, t('noticePreviewing'));
     shots.replaceChildren(h('h2', {}, t('noticePreviewOf')), status);
     let j = r;
@@ -736,7 +775,7 @@ async function pageNotices(main) {
       if (u) body.until = u;
     }
     const r = await api('POST', clear ? '/notices/clear' : '/notices', body);
-    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    if (r.status !== 202) { err.textContent = errText(r.data); return; }
     /* The list of current notices follows once the kiosks have it (it said "none" right
      * after a notice was raised). */
     await followJob(box, r.data, 'notice', to);
@@ -771,7 +810,7 @@ async function pageCommands(main) {
     const to = $('#command-to').value;
     if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
     const r = await api('POST', '/commands', { cmd: $('#command-cmd').value, exhibit: $('#command-exhibit').value || undefined, to });
-    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    if (r.status !== 202) { err.textContent = errText(r.data); return; }
     followJob(box, r.data, null, to);
   });
   main.append(h('h1', {}, t('commands')), form, box);
@@ -799,7 +838,7 @@ async function pageReports(main) {
     err.textContent = '';
     if (fmtValue($('#report-from'), err) === null || fmtValue($('#report-to'), err) === null) return;
     const r = await api('GET', '/report?' + q() + '&format=json');
-    if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
+    if (r.status !== 200) { err.textContent = errText(r.data); return; }
     out.replaceChildren(...reportView(r.data).filter((x) => x != null)); /* replaceChildren writes a null as "null" */
   });
   main.append(h('h1', {}, t('reportTitle')), form, out);
@@ -832,7 +871,7 @@ function reportView(d) {
 async function pageHistory(main) {
   const r = await api('GET', '/history?limit=300');
   main.append(h('h1', {}, t('historyTitle')));
-  if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, r.data?.message || t('error'))); return; }
+  if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, errText(r.data))); return; }
   /* On a phone each entry is a block of labelled lines (table.stack), not six columns
    * scrolled sideways. */
   const cols = [t('when'), t('who'), t('action'), t('target'), t('outcome'), t('detail')];
@@ -859,7 +898,7 @@ async function pageAccounts(main) {
   const roles = ['viewer', 'operator', 'editor', 'admin'];
   const roleSel = (id, v) => h('select', { id }, roles.map((x) => h('option', { value: x, selected: x === v }, t('role_' + x))));
   main.append(h('h1', {}, t('accountsTitle')));
-  if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, r.data?.message || t('error'))); return; }
+  if (r.status !== 200) { main.append(h('p', { class: 'error', role: 'alert' }, errText(r.data))); return; }
   const rows = r.data.users.map((u, i) => h('tr', {},
     h('th', { scope: 'row' }, u.name),
     /* One's own role is shown, not offered: an admin may not demote themselves (the API
@@ -867,17 +906,17 @@ async function pageAccounts(main) {
     u.name === S.me.user ? h('td', {}, t('role_' + u.role)) : h('td', {}, h('label', { class: 'sr-only', for: 'role-' + i }, `${t('role')}: ${u.name}`), roleSel('role-' + i, u.role),
       h('button', { type: 'button', class: 'ghost', onclick: async () => {
         const x = await api('POST', '/users/' + encodeURIComponent(u.name), { role: $('#role-' + i).value });
-        err.textContent = x.status === 200 ? '' : x.data?.message; announce(x.status === 200 ? t('changed') : x.data?.message);
+        err.textContent = x.status === 200 ? '' : errText(x.data); announce(x.status === 200 ? t('changed') : errText(x.data));
       } }, t('setRole'))),
     h('td', {}, h('label', { class: 'sr-only', for: 'pw-' + i }, `${t('newPassword')}: ${u.name}`), h('input', { id: 'pw-' + i, type: 'password', autocomplete: 'new-password' }),
       h('button', { type: 'button', class: 'ghost', onclick: async () => {
         const x = await api('POST', '/users/' + encodeURIComponent(u.name), { password: $('#pw-' + i).value });
-        err.textContent = x.status === 200 ? '' : x.data?.message; announce(x.status === 200 ? t('changed') : x.data?.message);
+        err.textContent = x.status === 200 ? '' : errText(x.data); announce(x.status === 200 ? t('changed') : errText(x.data));
       } }, t('setPassword'))),
     h('td', {}, u.name === S.me.user ? '' : h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!(await confirmDialog(`${t('remove')}: ${u.name}?`))) return;
       const x = await api('DELETE', '/users/' + encodeURIComponent(u.name));
-      if (x.status === 200) render(); else err.textContent = x.data?.message;
+      if (x.status === 200) render(); else err.textContent = errText(x.data);
     } }, `${t('remove')}`))));
   const add = h('form', { id: 'user-add' }, h('fieldset', {}, h('legend', {}, t('addAccount')),
     h('label', { for: 'new-name' }, t('name')), h('input', { id: 'new-name', autocomplete: 'off', autocapitalize: 'none' }),
@@ -887,7 +926,7 @@ async function pageAccounts(main) {
   add.addEventListener('submit', async (e) => {
     e.preventDefault();
     const x = await api('POST', '/users', { name: $('#new-name').value.trim(), role: $('#new-role').value, password: $('#new-password').value });
-    if (x.status === 201) render(); else err.textContent = x.data?.message || t('error');
+    if (x.status === 201) render(); else err.textContent = errText(x.data);
   });
   main.append(err, h('div', { class: 'table-wrap' }, h('table', { id: 'users-table' },
     h('thead', {}, h('tr', {}, [t('name'), t('role'), t('password'), ''].map((x) => h('th', { scope: 'col' }, x)))),
@@ -920,7 +959,7 @@ async function previewShots(box, upload, job) {
   box.replaceChildren(h('h2', {}, t('preview')), status, langs, grid);
   if (!job) {
     const r = await api('POST', `/uploads/${upload}/preview`, {});
-    if (r.status !== 202) { status.textContent = r.data?.message || t('error'); return; }
+    if (r.status !== 202) { status.textContent = errText(r.data); return; }
     job = r.data.id;
     sessionStorage.setItem('preview', JSON.stringify({ upload, job }));
   }
@@ -982,7 +1021,7 @@ async function pageContent(main) {
         h('button', { type: 'submit', id: 'content-push' }, t('push')),
         h('button', { type: 'button', class: 'ghost', id: 'content-rollback', onclick: () => simple('rollback') }, t('rollback')),
         h('button', { type: 'button', class: 'ghost', id: 'content-clear', onclick: () => simple('clear') }, t('clearOverride')))));
-  const fail = (x) => { err.textContent = x.data?.message || t('error'); return null; };
+  const fail = (x) => { err.textContent = errText(x.data); return null; };
   /* The chosen zip or folder to a new upload, then its check: the upload's id, or null
    * with every problem listed. */
   async function sendPack() {
@@ -1136,7 +1175,7 @@ function queryForm(id, legend, fields, button, run) {
     err.textContent = '';
     const r = await run(err);
     if (!r) return; /* a field did not read: run said so */
-    if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
+    if (r.status !== 200) { err.textContent = errText(r.data); return; }
     out.replaceChildren(...[r.view(r.data)].flat().filter((x) => x != null));
   });
   return [form, out];
@@ -1440,7 +1479,7 @@ function scheduleEditor(kiosks) {
     if (local.length) return null;
     const doc = docOf(m);
     const r = await api('POST', '/schedule/check', { to: $('#schedule-to').value, schedule: doc, from: normDate($('#week-from')?.value) || undefined });
-    if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return null; }
+    if (r.status !== 200) { err.textContent = errText(r.data); return null; }
     if (r.data.titles && Object.keys(r.data.titles).length) titles = r.data.titles;
     const bad = r.data.issues.filter((i) => i.severity === 'error');
     showFieldErrors(form, err, bad.map((i) => [i.path, i.message]), true);
@@ -1453,7 +1492,7 @@ function scheduleEditor(kiosks) {
     h('label', { for: 'schedule-to' }, t('target')), targetSelect('schedule-to', kiosks),
     h('div', { class: 'row' }, h('button', { type: 'button', class: 'ghost', id: 'schedule-load', onclick: async () => {
       const r = await api('GET', `/schedule/week?to=${encodeURIComponent($('#schedule-to').value)}&days=1`);
-      if (r.status !== 200) { err.textContent = r.data?.message || t('error'); return; }
+      if (r.status !== 200) { err.textContent = errText(r.data); return; }
       load(r.data.schedule?.body || null, r.data.titles);
       announce(r.data.schedule ? `${t('schedFrom')} ${r.data.schedule.scope}` : t('noSchedule'));
     } }, t('schedLoad')))),
@@ -1491,7 +1530,7 @@ function scheduleEditor(kiosks) {
     const to = $('#schedule-to').value;
     if (to === 'all' && !(await confirmDialog(t('sureAll')))) return;
     const r = await api('POST', '/schedules', { to, schedule: c.doc });
-    if (r.status !== 202) { err.textContent = r.data?.message || t('error'); return; }
+    if (r.status !== 202) { err.textContent = errText(r.data); return; }
     dirty = false;
     followJob(box, r.data, 'schedule', to);
   });

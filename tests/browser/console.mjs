@@ -244,6 +244,11 @@ try {
   await page.goto(URL0 + '/#/notices');
   await page.waitForSelector('#notice-form');
   await page.selectOption('#notice-to', 'kiosk:' + nk.id);
+  // console4: the server's refusal in the page's language (its code and arguments, not its English)
+  await page.click('#notice-raise');
+  await until(async () => (await page.textContent('#notice-error')).includes('공지 문구를 한 언어 이상 쓰세요'), 10000,
+    'the server\'s refusal of a notice without text is said in Korean');
+  ok(true, 'the server\'s refusal of a notice without text is said in Korean');
   await page.selectOption('#notice-level', 'urgent');
   await page.fill('#notice-ko', '오늘 17시에 시민청을 닫습니다');
   await page.fill('#notice-en', 'Citizen Hall closes at 17:00 today');

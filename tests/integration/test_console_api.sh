@@ -90,6 +90,12 @@ check "a viewer may not push (403)" \
 check "a viewer may not list accounts (403)" [ "$(code -b "$work/vi.jar" "$U/users")" = 403 ]
 check "an unknown target is refused" \
   [ "$(code -b "$work/admin.jar" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d '{"to":"kiosk:nobody-99","text":{"en":"x"}}' "$U/notices")" = 400 ]
+# console4: errors carry a stable code and its arguments (the page words them in Korean or
+# English), beside the English message
+check "the refusal names its code and the unknown target as an argument" \
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["code"]=="target.unknown" and d["args"]=={"to":"kiosk:nobody-99"} and "nobody-99" in d["message"] else 1)' "$work/body"
+check "a viewer's 403 names the role, the action and the role it needs" bash -c \
+  "curl -s -b '$work/vi.jar' -H 'X-CSRF-Token: $VCSRF' -H 'Content-Type: application/json' -d '{\"to\":\"all\",\"text\":{\"en\":\"x\"}}' '$U/notices' | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"code\"]==\"role.forbidden\" and d[\"args\"]=={\"role\":\"viewer\",\"action\":\"raise notices\",\"needs\":\"operator\"} else 1)'"
 
 check "a notice from the console is accepted" \
   [ "$(code -b "$work/admin.jar" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d '{"to":"all","level":"urgent","text":{"ko":"점검 중","en":"Maintenance"}}' "$U/notices")" = 202 ]
