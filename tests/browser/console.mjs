@@ -157,6 +157,17 @@ try {
     return JSON.stringify(cards.sort()) === JSON.stringify(want.sort()) ? want : null;
   }, 10000, 'each card says its kiosk\'s render health, or that it has not drawn enough frames yet');
   ok(true, `each card says its render health from the kiosk's own figure (${health.map((x) => x.join(': ')).join(', ')})`);
+  // console4: a real figure, carried from the kiosk's own frames (west-1's script keeps its
+  // screen moving) through its status and /api/v1/kiosks to its card, number and word
+  const real = await until(async () => {
+    const k = JSON.parse((await apiFrom(page, 'GET', '/kiosks')).body).kiosks.find((x) => x.id === KIOSKS[1].id);
+    if (typeof k?.frame_p99_ms !== 'number' || !(k.frame_p99_ms > 0)) return null;
+    const card = await page.$(`#k-${k.id} [data-render]`);
+    const txt = card ? await card.textContent() : '';
+    const want = k.frame_p99_ms <= 50 ? 'ok' : k.frame_p99_ms <= 200 ? 'warn' : 'bad';
+    return card && (await card.getAttribute('data-render')) === want && txt.includes(`${k.frame_p99_ms < 10 ? k.frame_p99_ms.toFixed(1) : Math.round(k.frame_p99_ms)} ms`) ? [k.frame_p99_ms, txt] : null;
+  }, 30000, `${KIOSKS[1].id} reports a real render-health figure that its card shows`);
+  ok(true, `${KIOSKS[1].id}'s own frame_p99_ms ${real[0]} ms reaches /api/v1/kiosks and its card ("${real[1]}")`);
   // A thousand cards want a filter: words of the id or group, and only those that need
   // someone (offline, alert, help calls), kept while the fleet changes.
   const visible = () => page.$$eval('#fleet-list article', (l) => l.filter((x) => !x.hidden).map((x) => x.id).sort());

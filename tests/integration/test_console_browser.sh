@@ -31,14 +31,19 @@ echo 'viewer-pass-123' | "$bin/hall-controller" user add viewer --role viewer "$
 
 "$bin/hall-controller" serve --console "127.0.0.1:$HTTP" "${C[@]}" > "$work/serve.out" 2> "$work/serve.log" & pids+=($!)
 # Two kiosks in two groups. west-1 makes a short visit first, so the report has numbers;
-# east-1 stays on attract, so a push to its group applies at once (a kiosk defers a push
+# west-1 then keeps its screen moving for a render-health figure; east-1 stays on attract, so a push to its group applies at once (a kiosk defers a push
 # while a visitor's session runs).
 for k in east-1:east west-1:west; do
   id=${k%%:*} group=${k##*:}
   python3 -c "import json,sys; c=json.load(open('config/kiosk.json')); c['group']=sys.argv[1]; json.dump(c, open(sys.argv[2],'w'))" \
     "$group" "$work/$id.json"
   if [ "$id" = west-1 ]; then
-    printf 'wait 1500\ntap-id start\nwait 600\ntap-id language\nwait 400\n' > "$work/$id.script"
+    # console4: then an exhibit and home in turn for about 6 s: real frames (each change
+    # animates), well over the 100 a render-health figure needs within a status period, so
+    # the fleet shows a real frame_p99_ms (kiosk/frame_health.c), not "not enough frames yet"
+    { printf 'wait 1500\ntap-id start\nwait 600\n'
+      for _ in $(seq 1 12); do printf 'tap-id exhibit-city\nwait 250\ntap-id home\nwait 250\n'; done
+      printf 'tap-id language\nwait 400\n'; } > "$work/$id.script"
   else
     printf 'wait 100\n' > "$work/$id.script"
   fi
