@@ -159,6 +159,27 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 	}
 }
 
+/* Pages of every slide at this size: *before, those of the slides before bc's; *total,
+ * all of them. Counting runs the slides' flows without drawing (flow page -1); the
+ * heading the current page set is kept (a flow names its heading when none is set). */
+static void brand_pages(const brand_ctx *bc, hall_ui *ui, hall_rect content, int n, int *before, int *total)
+{
+	char heading[sizeof ui->heading];
+	memcpy(heading, ui->heading, sizeof heading);
+	*before = *total = 0;
+	for (int s = 0; s < n; s++) {
+		brand_ctx sc = {bc->c, bc->b, s};
+		hall_ui_flow f;
+		hall_ui_flow_begin(&f, ui, content, -1);
+		brand_flow(&sc, &f);
+		int p = hall_ui_flow_pages(&f);
+		if (s < bc->slide)
+			*before += p;
+		*total += p;
+	}
+	memcpy(ui->heading, heading, sizeof heading);
+}
+
 void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 {
 	hall_ui *ui = c->ui;
@@ -201,11 +222,17 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	hall_ui_button(cu, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ACT(HALL_ACT_BRAND_STEP, -1),
 	               HALL_ROLE_BUTTON, hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
 	               first ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON);
-	/* Position: slide n of N in whole numbers (issue #12: "1.2 / 7" read as a decimal);
-	 * a slide's further pages are reached by the same "next". */
+	/* Position: page p of P over the whole exhibit, in whole numbers (issue #12: "1.2 / 7"
+	 * read as a decimal). "next" walks a slide's pages and then the next slide, so the
+	 * counter counts what "next" walks: counting slides alone, a large-text story read
+	 * "1 / 7" on three pages running (seen in the ja large+contrast+low gallery). Where
+	 * every slide fits one page, as in the normal size, pages and slides are the same. */
+	int page_no = 0, page_total = 0;
+	brand_pages(&bc, ui, content, n, &page_no, &page_total);
+	page_no += st->page;
 	char a[32], bb[32], pos[96];
-	snprintf(a, sizeof(a), "%d", st->slide + 1);
-	snprintf(bb, sizeof(bb), "%d", n);
+	snprintf(a, sizeof(a), "%d", page_no + 1);
+	snprintf(bb, sizeof(bb), "%d", page_total);
 	hall_ui_fill(pos, sizeof(pos), hall_ui_string(HALL_STR_PAGE_OF, ui->lang), a, bb);
 	int tw, th;
 	hall_ui_measure_text(cu, pos, strlen(pos), cu->font_px, ui->lang, 0, &tw, &th);

@@ -1692,16 +1692,32 @@ static void page_counters_should_be_whole_numbers(void **state)
 	fx *f = *state;
 	mode_from_attract(f, "mode-large-text");
 	assert_int_equal(hall_app_show(f->app, "brand", f->now), 0);
-	for (int step = 0; step < 6; step++) {
+	/* ... and the counter counts what "next" walks: each "next" shows the next number
+	 * (a story slide of three pages read "1 / 7" three times running). */
+	int prev_no = 0, prev_total = 0, pages_seen = 0;
+	for (int step = 0; step < 40; step++) {
 		hall_app_build(f->app, f->now, f->dl);
+		int no = 0, total = 0;
 		for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
 			const hall_dl_item *it = hall_dl_at(f->dl, i);
 			if (it->kind == HALL_DL_TEXT && strstr(it->text, " / ") && strchr(it->text, '.'))
 				fail_msg("page counter \"%s\" on %s", it->text, scr(f));
+			if (it->kind == HALL_DL_TEXT && sscanf(it->text, "%d / %d", &no, &total) == 2)
+				break;
 		}
-		if (has(f, "next"))
-			tap(f, "next");
+		if (no < 1 || total < no)
+			fail_msg("no page counter on the brand's page %d (%s)", step + 1, scr(f));
+		if (prev_no && (no != prev_no + 1 || total != prev_total))
+			fail_msg("\"next\" went from %d / %d to %d / %d", prev_no, prev_total, no, total);
+		prev_no = no;
+		prev_total = total;
+		pages_seen++;
+		if (!has(f, "next") || no == total)
+			break;
+		tap(f, "next");
 	}
+	assert_int_equal(prev_no, prev_total); /* walked to the last page */
+	assert_true(pages_seen > 7);            /* large text: more pages than the 7 slides */
 }
 
 /* Issue #12: the budget chart tells the execution rate: bars are drawn by the rate and
