@@ -879,8 +879,43 @@ async function pageHistory(main) {
   main.append(h('div', { class: 'table-wrap' }, h('table', { id: 'history-table', class: 'stack' },
     h('thead', {}, h('tr', {}, cols.map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, r.data.history.map((e) => h('tr', { class: e.outcome !== 'ok' ? 'bad' : null },
-      td(0, fmtTime(e.ts), 'nowrap'), td(1, e.user, 'nowrap'), td(2, actionText(e)), td(3, e.target),
-      td(4, t('outcome_' + e.outcome)), td(5, e.detail + (e.reason ? ` (${e.reason})` : ''))))))));
+      td(0, fmtTime(e.ts), 'nowrap'), td(1, e.user, 'nowrap'), td(2, actionText(e)), td(3, histWords(e.target)),
+      td(4, t('outcome_' + e.outcome)), td(5, histDetail(e))))))));
+}
+
+/* console4: the history keeps the English words serve and the command line wrote (the
+ * logs and `hall-controller history` read them); on the Korean page the ones the console
+ * and the commands write are said in Korean, the English in the tooltip. Anything else
+ * (a pack's title and path, a notice's own text) is shown as it is. */
+const ACTION_NOUNS_KO = {
+  'raise notices': '공지 올리기', 'take notices down': '공지 내리기', 'send commands': '명령 보내기', 'push content': '콘텐츠 배포',
+  'roll content back': '콘텐츠 되돌리기', 'clear overrides': '개별 지정 해제', 'push schedules': '일정 배포', 'manage accounts': '계정 관리',
+  'upload content': '콘텐츠 올리기', 'preview content': '콘텐츠 미리 보기', 'see previews': '미리 보기 보기', 'acknowledge alerts': '경보 확인',
+  console: '콘솔',
+};
+const HIST_KO = [
+  [/^failed login from (\S+) \(waited (\d+) ms\)$/, (m) => `${m[1]}에서 로그인 실패 (${m[2]} ms 기다림)`],
+  [/^signed in from (\S+)$/, (m) => `${m[1]}에서 로그인`],
+  [/^wrong name or password$/, () => '이름 또는 비밀번호가 틀림'],
+  [/^missing or wrong CSRF token$/, () => '보안 토큰이 없거나 틀림'],
+  [/^role (viewer|operator|editor|admin)$/, (m) => `역할 ${t('role_' + m[1])}`],
+  [/^(.+): needs role (\w+), has (\w+)$/, (m) => `${ACTION_NOUNS_KO[m[1]] || m[1]}: ${t('role_' + m[2])} 역할 필요 (현재 ${t('role_' + m[3])})`],
+  [/^(screenshot|reload|identify|show)( \S+)? \(ttl (\d+) s\)$/, (m) => `${t('cmd_' + m[1])}${m[2] || ''} (유효 ${m[3]}초)`],
+  [/^(urgent|info): ([\s\S]*)$/, (m) => `${t(m[1])}: ${m[2]}`],
+  [/^alert and help calls acknowledged$/, () => '경보와 직원 호출 확인함'],
+];
+function histWords(text) {
+  if (S.lang !== 'ko' || !text) return text || '';
+  if (ACTION_NOUNS_KO[text]) return h('span', { title: text }, ACTION_NOUNS_KO[text]);
+  for (const [re, say] of HIST_KO) {
+    const m = re.exec(text);
+    if (m) return h('span', { title: text }, say(m));
+  }
+  return text;
+}
+function histDetail(e) {
+  const d = histWords(e.detail), r = e.reason ? histWords(e.reason) : null;
+  return r ? h('span', {}, d, ' (', r, ')') : d;
 }
 
 /* An action in the page's language (the history keeps the command line's word, which

@@ -352,6 +352,10 @@ try {
   const histCodes = (await page.$$eval('#history-table td span[title]', (l) => l.map((x) => x.title))).join(' ');
   ok(/admin/.test(hist) && /공지/.test(hist) && /배포/.test(hist) && /notice/.test(histCodes) && /push/.test(histCodes),
     'history shows the push and the notice under admin, named in Korean (the command line\'s word in the tooltip)');
+  // console4: the details serve wrote in English are said in Korean (the English in the tooltip)
+  ok(/에서 로그인 실패/.test(hist) && /이름 또는 비밀번호가 틀림/.test(hist) && /보안 토큰이 없거나 틀림/.test(hist) &&
+    /failed login from/.test(histCodes) && !/failed login from/.test(hist),
+    'history details (failed logins, a refused change) are said in Korean, the English kept in the tooltip');
   await look(page, 'history');
 
   // ---- schedules: edited through the form (no JSON typed) and pushed to a group, the week
