@@ -83,6 +83,14 @@ for f in ko-home ko-vote en-home en-vote; do
   check "preview_shots_should_write_$f" test -s "$TMP/shots/$f.png"
 done
 check preview_shots_should_differ_by_language bash -c "! cmp -s '$TMP/shots/ko-vote.png' '$TMP/shots/en-vote.png'"
+# console4: --notice draws a notice on the home of each language it is written in (the
+# console's notice preview); it needs --shots, and a notice with no text is refused.
+printf '{"level":"urgent","text":{"ko":"점검 중","en":"Maintenance"}}' > "$TMP/notice.json"
+printf '{"level":"info","text":{}}' > "$TMP/notice-empty.json"
+expect preview_notice_should_need_shots 2 "--notice: needs --shots OUT" -- "$BIN" preview "$FX/pack-good" --notice "$TMP/notice.json"
+expect preview_notice_should_refuse_no_text 1 "no text in any language" -- timeout 60 "$BIN" preview "$FX/pack-good" --shots "$TMP/nshots0" --notice "$TMP/notice-empty.json"
+expect preview_notice_should_render_and_exit 0 "en-notice.png" -- timeout 120 env -u DISPLAY "$BIN" preview "$FX/pack-good" --shots "$TMP/nshots" --notice "$TMP/notice.json"
+check preview_notice_should_draw_each_language bash -c "test -s '$TMP/nshots/ko-notice.png' && test -s '$TMP/nshots/en-notice.png' && ! cmp -s '$TMP/nshots/ko-notice.png' '$TMP/nshots/en-notice.png' && ! test -e '$TMP/nshots/ko-home.png'"
 
 # --id after the subcommand's name: accepted (the controller's MQTT client id), a bad one is
 # one line naming it with exit 2 (test_controller_id.sh covers every subcommand with a broker).
