@@ -216,6 +216,7 @@ struct hall_link {
 	double fps;
 	bool fps_said;             /* a measured frame rate was set (hall_link_set_status) */
 	double frame_p99_ms;       /* console helper: slowest 1 % of drawn frames (0 = not yet) */
+	double frame_p99_said;     /* the figure that last sent a status at once (hall_link_set_frame_p99) */
 	char last_error[HALL_PROTO_ERROR_MAX + 1];
 	bool content_error;      /* last_error is about content: cleared once content applies */
 	int64_t status_due;

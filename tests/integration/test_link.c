@@ -551,6 +551,25 @@ static void link_should_send_hello_on_connect_and_again_on_reconnect(void **stat
 	assert_true(stats(e).connects >= 2);
 }
 
+/* The render health goes out at once when first measured and when it doubles or halves,
+ * not at the next status a minute later (the Fleet page waited for it); the same figure
+ * again waits for the period. */
+static void render_health_should_go_out_at_once_when_first_measured_or_much_changed(void **state)
+{
+	env *e = *state;
+	start_link(e);
+	size_t i = expect_msg(e, 0, "status", "\"online\":true");
+	hall_link_set_frame_p99(e->link, 16.0);
+	i = expect_msg(e, i + 1, "status", "\"frame_p99_ms\":16");
+	hall_link_set_frame_p99(e->link, 20.0); /* not much changed: no status of its own */
+	turn_for(e, 600);
+	for (size_t j = i + 1; j < e->n_msgs; j++)
+		if (strstr(e->msgs[j].payload, "\"frame_p99_ms\":20"))
+			fail_msg("a status for a figure hardly changed: %.200s", e->msgs[j].payload);
+	hall_link_set_frame_p99(e->link, 240.0); /* turned slow */
+	expect_msg(e, i + 1, "status", "\"frame_p99_ms\":240");
+}
+
 static void link_should_retain_status_only_when_configured(void **state)
 {
 	env *e = *state;
@@ -1386,6 +1405,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(link_should_send_hello_on_connect_and_again_on_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(deferred_content_should_send_a_deferred_ack_then_applied, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_should_retain_status_only_when_configured, setup, teardown),
+		cmocka_unit_test_setup_teardown(render_health_should_go_out_at_once_when_first_measured_or_much_changed, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(confirm_above_seq_max_should_move_the_seq_past_it_and_renumber, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(events_should_be_resent_until_confirmed_and_dropped_on_confirm, setup, teardown),
