@@ -506,7 +506,7 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 		int tx = r.x + bw + ui->gap_px;
 		if (value_own_line)
 			hall_dl_box(ui->dl, (hall_rect){r.x, y, bar_max, bh}, th->track);
-		else if (tx + vw + ui->gap_px + bar_max / 4 <= r.x + bar_max) /* a scale, not a stub */
+		else if (tx + vw + ui->gap_px + bar_max / 4 <= r.x + bar_max) /* enough of the scale left to read as one, not a sliver */
 			hall_dl_box(ui->dl, (hall_rect){tx + vw + ui->gap_px, y, r.x + bar_max - (tx + vw + ui->gap_px), bh},
 			            th->track);
 		hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){r.x, y, bw, bh},
