@@ -194,7 +194,7 @@ void app__say_kept(hall_app *app, const char *text, hall_lang lang)
 			app->batch_kept_from = app->batch_last;
 			app->batch_kept_lang = lang;
 		}
-	} else if (text != app->said) {
+	} else if (text != app->said && app->dlg != DLG_MORE_TIME) {
 		snprintf(app->said, sizeof(app->said), "%s", text);
 		app->said_lang = lang;
 	}
@@ -215,7 +215,10 @@ void app__batch_end(hall_app *app)
 		return;
 	if (app->batch_len == 0 || !app->cb.speak)
 		return;
-	if (app->batch_kept) {
+	/* tour2 (issue 12 Build 9): what is read while "more time?" is open (its button, read
+	 * again by F5 or Tab) is not the reading it interrupted, which taking more time
+	 * resumes; it took its place, and more time read "More time" back. */
+	if (app->batch_kept && app->dlg != DLG_MORE_TIME) {
 		snprintf(app->said, sizeof(app->said), "%s", app->batch + app->batch_kept_from);
 		app->said_lang = app->batch_kept_lang;
 	}

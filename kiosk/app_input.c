@@ -57,6 +57,8 @@ static void speech_key(hall_app *app, hall_app_key_code key)
 
 static void replay(hall_app *app, int64_t now);
 static void speak_screen(hall_app *app);
+static void read_page(hall_app *app);
+static size_t screen_text(const hall_app *app, int page, char *all, size_t cap);
 
 /* A key of the staff PIN keypad (every other control cancels nothing and is ignored). */
 static void pin_key(hall_app *app, hall_act act, int64_t now)
@@ -379,6 +381,15 @@ static void read_new_state(hall_app *app, hall_act act, const char *id, const ch
 		say_label(app, it, 1);
 	if (act.kind != HALL_ACT_PAGE)
 		return;
+	if (app->scr == SCR_EXHIBIT && app->dlg == DLG_NONE) {
+		/* An exhibit's page turned: its text (a card's text runs over pages in large
+		 * text; the visitor heard "Next (2 / 3)" and the page's first control). */
+		char all[4096];
+		if (screen_text(app, 1, all, sizeof(all))) {
+			app__say_kept(app, all, app->lang);
+			return;
+		}
+	}
 	/* A page turned ("Next (3 / 4)"): then what the new page begins with, its first
 	 * control in focus order (large text shows one home tile a page: the visitor heard
 	 * only page numbers). */
@@ -407,6 +418,8 @@ void app__after_input(hall_app *app, int64_t now, const char *before)
 		 * language just chosen. Elsewhere the heading, then the keypad reads on. */
 		if (app__is_closed(app) && app->dlg == DLG_NONE)
 			speak_screen(app);
+		else if (app->scr == SCR_EXHIBIT && app->dlg == DLG_NONE && !app__urgent_notice(app))
+			read_page(app);
 		else
 			app__speak(app, app->heading);
 	}
@@ -638,8 +651,10 @@ static void replay(hall_app *app, int64_t now)
 /* 1 when text item t lies on a control the screen reading skips: the bar's (the same on
  * every screen, each read by the keypad; the reading ended with the five of them) and the
  * city map's names (the map's 25 names came before the screen's heading; the district
- * list reads them). By the controls' typed actions. */
-static int skipped_in_reading(const hall_dl *dl, const hall_dl_item *t)
+ * list reads them). By the controls' typed actions. page: every control's text is
+ * skipped (the page's own text is read when it opens; the keypad reads its controls),
+ * but a region's (a chart's values are the page's text). */
+static int skipped_in_reading(const hall_dl *dl, const hall_dl_item *t, int page)
 {
 	int cx = t->rect.x + t->rect.w / 2, cy = t->rect.y + t->rect.h / 2;
 	for (size_t i = 0; i < hall_dl_count(dl); i++) {
@@ -648,39 +663,79 @@ static int skipped_in_reading(const hall_dl *dl, const hall_dl_item *t)
 		    cy >= h->rect.y + h->rect.h)
 			continue;
 		hall_action k = h->act.kind;
-		if (k == HALL_ACT_HOME || k == HALL_ACT_BACK || k == HALL_ACT_LANGUAGE_MENU || k == HALL_ACT_ACCESS_MENU ||
-		    k == HALL_ACT_CALL_STAFF || k == HALL_ACT_MAP)
+		if ((page && h->role != HALL_ROLE_REGION) || k == HALL_ACT_HOME || k == HALL_ACT_BACK || k == HALL_ACT_LANGUAGE_MENU ||
+		    k == HALL_ACT_ACCESS_MENU || k == HALL_ACT_CALL_STAFF || k == HALL_ACT_MAP)
 			return 1;
 	}
 	return 0;
 }
 
-/* Read the text of the frame in app->scratch in order (every item can be spoken, but the
- * bar's and the map's names: skipped_in_reading). Lines are joined by a space, but in
- * Chinese and Japanese a line that continues the one above (same left edge, next line
- * down) is joined without one: "9月 23日" paused mid-date. */
-static void speak_screen(hall_app *app)
+/* The text of the frame in app->scratch in order, into all (cap bytes): every item can
+ * be spoken, but the bar's and the map's names (skipped_in_reading; page: the text of
+ * every control). Lines are joined by a space, but in Chinese and Japanese a line that
+ * continues the one above (same left edge, next line down) is joined without one:
+ * "9月 23日" paused mid-date. Returns the bytes written. */
+static size_t screen_text(const hall_app *app, int page, char *all, size_t cap)
 {
-	char all[4096];
 	size_t o = 0;
 	all[0] = '\0';
 	int cjk = app->lang == HALL_LANG_JA || app->lang == HALL_LANG_ZH_HANS || app->lang == HALL_LANG_ZH_HANT;
 	const hall_dl_item *prev = NULL;
-	for (size_t i = 0; i < hall_dl_count(app->scratch) && o + 2 < sizeof(all); i++) {
+	/* A disabled control's label (the map's "Zoom out" at 1x) is no text of the page. */
+	hall_rgba off = hall_ui_theme_get((app->modes & HALL_APP_MODE_HIGH_CONTRAST) != 0)->disabled_text;
+	for (size_t i = 0; i < hall_dl_count(app->scratch) && o + 2 < cap; i++) {
 		const hall_dl_item *it = hall_dl_at(app->scratch, i);
-		if (it->kind != HALL_DL_TEXT || !it->text[0] || skipped_in_reading(app->scratch, it))
+		if (it->kind != HALL_DL_TEXT || !it->text[0] || skipped_in_reading(app->scratch, it, page))
+			continue;
+		if (page && memcmp(&it->color, &off, sizeof(off)) == 0)
 			continue;
 		int cont = cjk && prev && it->rect.x == prev->rect.x && it->rect.y > prev->rect.y &&
 		           it->rect.y <= prev->rect.y + 2 * prev->rect.h;
 		if (cont && o > 0 && all[o - 1] == ' ')
 			o--;
-		o += (size_t)snprintf(all + o, sizeof(all) - o, "%s ", it->text);
-		if (o > sizeof(all) - 1)
-			o = sizeof(all) - 1;
+		o += (size_t)snprintf(all + o, cap - o, "%s ", it->text);
+		if (o > cap - 1)
+			o = cap - 1;
 		prev = it;
 	}
-	if (app->cb.speak && all[0])
+	while (o > 0 && all[o - 1] == ' ')
+		all[--o] = '\0';
+	return o;
+}
+
+/* Read the whole screen (the closed screen, F5 with nothing focused). */
+static void speak_screen(hall_app *app)
+{
+	char all[4096];
+	if (app->cb.speak && screen_text(app, 0, all, sizeof(all)))
 		say_kept(app, all, app->lang);
+}
+
+/* Read an exhibit page that opened (issue 12 Build 9: a keypad visitor heard the heading
+ * alone, and the brand story, a policy card's text, a district's description and the
+ * poll's question were never read; the keypad reaches only controls): its heading, then
+ * its text but the controls' (each read when the keypad reaches it). */
+static void read_page(hall_app *app)
+{
+	char all[4096];
+	size_t n = screen_text(app, 1, all, sizeof(all)), h = strlen(app->heading);
+	if (!app->cb.speak)
+		return;
+	/* What this input said already is not said twice: the thank-you for a vote is also
+	 * the thank-you page's first line. */
+	const char *text = all;
+	size_t said = app->batch_len > 0 ? strlen(app->batch + app->batch_last) : 0;
+	if (said > 0 && strncmp(text, app->batch + app->batch_last, said) == 0) {
+		text += said;
+		while (*text == ' ')
+			text++;
+	}
+	if (n >= h && strncmp(all, app->heading, h) == 0) {
+		say_kept(app, text, app->lang); /* the heading is the page's first line(s) */
+		return;
+	}
+	app__speak(app, app->heading);
+	say_kept(app, text, app->lang);
 }
 
 /* The keypad welcome: in the current language, then one line in each other language of
@@ -788,6 +843,8 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 			changed = activate(app, act, id, now);
 			if (changed)
 				read_new_state(app, act, id, before, now);
+			else if ((app->modes & HALL_APP_MODE_VOICE) && app->batch_len == 0)
+				say_label(app, it, 1); /* a picture: Enter said nothing (issue 12 Build 9) */
 		}
 		break;
 	}

@@ -40,6 +40,8 @@ struct hall_voice {
 	size_t text_max;
 	/* request slot (one: the newest replaces the pending one) */
 	char *pending, *last, *job;
+	char *spoken;            /* worker-only: a part of the job as said (spoken_cap bytes) */
+	size_t spoken_cap;
 	hall_lang pending_lang, last_lang;
 	int has_pending, has_last, job_active;
 	unsigned gen;
@@ -189,6 +191,205 @@ static void ja_middle_dots(char *s, size_t n)
 		}
 }
 
+/* ---------------------------------------------------------------- numbers */
+
+/* How the voices misread numbers (found by reading the kiosk's tour in each language
+ * with espeak-ng 1.51's phonemes, issue 12 Build 9): Korean, Mandarin and Japanese drop
+ * a decimal point ("25.7%" was "이십오 칠 percent", "69.7%" "liushijiu qi percent"), every
+ * voice reads a page counter "1 / 7" as "one slash seven", Korean reads a dotted date
+ * "(2022. 12. 28.~2023. 1. 31.)" as bare numbers split into sentences and "~" as
+ * "tilde", Mandarin says "percent" in English after the number, and English reads
+ * "Zoom 2x" as "two x". Written out in
+ * words here, in the language spoken, before the text is cut into sentences. */
+static const char *const point_word[HALL_LANG_COUNT] = {
+	[HALL_LANG_KO] = "점", [HALL_LANG_ZH_HANS] = "点", [HALL_LANG_ZH_HANT] = "點", [HALL_LANG_JA] = "てん",
+};
+static const char *const percent_word[HALL_LANG_COUNT] = {
+	[HALL_LANG_KO] = "퍼센트", [HALL_LANG_JA] = "パーセント", /* Chinese: 百分之 before the number */
+};
+/* "{1} / {2}" (ui_strings.c HALL_STR_PAGE_OF) as said: page {1} of {2}. */
+static const char *const page_words[HALL_LANG_COUNT] = {
+	[HALL_LANG_KO] = "{2}쪽 중 {1}쪽",
+	[HALL_LANG_EN] = "{1} of {2}",
+	[HALL_LANG_ZH_HANS] = "第{1}页，共{2}页",
+	[HALL_LANG_ZH_HANT] = "第{1}頁，共{2}頁",
+	[HALL_LANG_JA] = "{2}ページ中{1}ページ",
+};
+
+typedef struct out_buf {
+	char *s;
+	size_t n, cap; /* cap > 0: room for n < cap bytes and the NUL */
+	int full;      /* something did not fit: nothing more is added */
+} out_buf;
+
+static void put(out_buf *b, const char *s, size_t len)
+{
+	if (b->full)
+		return;
+	if (b->n + len >= b->cap) {
+		b->full = 1;
+		len = b->cap - 1 - b->n;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--; /* never half a character */
+	}
+	memcpy(b->s + b->n, s, len);
+	b->n += len;
+	b->s[b->n] = '\0';
+}
+
+static void put_str(out_buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Digits from s (at most max, at least one): their count, 0 when s does not start with
+ * a digit or holds more than max in a row. */
+static size_t digits(const char *s, size_t max)
+{
+	size_t k = 0;
+	while (is_digit(s[k]))
+		k++;
+	return k <= max ? k : 0;
+}
+
+/* A number as written (digits, "," between digit groups, one "." before a fraction),
+ * with its point said in lang and the fraction's digits one by one, as the languages with
+ * a point word read them ("3.81": 삼 점 팔 일). */
+static void put_number(out_buf *b, const char *s, size_t len, hall_lang lang)
+{
+	const char *point = point_word[lang];
+	int fraction = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.' && point) {
+			put_str(b, point);
+			fraction = 1;
+			continue;
+		}
+		if (fraction && i > 0 && s[i - 1] != '.')
+			put(b, " ", 1);
+		put(b, s + i, 1);
+	}
+}
+
+/* Korean dotted dates: "2022. 12. 28." (after a year) or "3. 16." (after "~"): month and
+ * day as 월 and 일. s is at the month; returns the bytes taken (0: no month here). */
+static size_t ko_month_day(out_buf *b, const char *s)
+{
+	size_t m = digits(s, 2);
+	if (!m || s[m] != '.' || is_digit(s[m + 1]))
+		return 0;
+	put(b, s, m);
+	put_str(b, "월");
+	size_t k = m + 1;
+	size_t d = s[k] == ' ' ? digits(s + k + 1, 2) : 0;
+	if (d && s[k + 1 + d] == '.' && !is_digit(s[k + 2 + d])) {
+		put(b, " ", 1);
+		put(b, s + k + 1, d);
+		put_str(b, "일");
+		k += 2 + d;
+	}
+	return k;
+}
+
+size_t hall_voice_spoken_form(hall_lang lang, const char *in, char *out, size_t cap)
+{
+	if (!out || cap == 0)
+		return 0;
+	out_buf b = {out, 0, cap, 0};
+	out[0] = '\0';
+	if (!in)
+		return 0;
+	if ((unsigned)lang >= HALL_LANG_COUNT)
+		lang = HALL_LANG_EN;
+	int zh = lang == HALL_LANG_ZH_HANS || lang == HALL_LANG_ZH_HANT;
+	size_t i = 0;
+	while (in[i] && !b.full) {
+		char c = in[i];
+		if (lang == HALL_LANG_KO && c == '~' && i > 0) {
+			/* A range: "1~3월" 일에서 삼월, "28.~2023. 1." ...일에서 ...년 1월 */
+			size_t k = i + 1;
+			while (in[k] == ' ')
+				k++;
+			if (is_digit(in[k])) {
+				put_str(&b, "에서 ");
+				size_t t = ko_month_day(&b, in + k);
+				i = k + t;
+				continue;
+			}
+		}
+		if (!is_digit(c) || (i > 0 && (is_digit(in[i - 1]) || in[i - 1] == '.' || in[i - 1] == ','))) {
+			put(&b, in + i, 1);
+			i++;
+			continue;
+		}
+		/* A number starts: its length with groups and one fraction. */
+		size_t j = i, dots = 0;
+		while (is_digit(in[j]) || ((in[j] == ',' || (in[j] == '.' && !dots)) && is_digit(in[j + 1]))) {
+			dots += in[j] == '.';
+			j++;
+		}
+		size_t second = in[j] == ' ' && in[j + 1] == '/' && in[j + 2] == ' ' ? digits(in + j + 3, 6) : 0;
+		if (second && !dots && j - i <= 6 && !is_digit(in[j + 3 + second])) {
+			/* "1 / 7": page 1 of 7 */
+			const char *w = page_words[lang];
+			for (const char *p = w; *p; p++) {
+				if (p[0] == '{' && (p[1] == '1' || p[1] == '2') && p[2] == '}') {
+					if (p[1] == '1')
+						put(&b, in + i, j - i);
+					else
+						put(&b, in + j + 3, second);
+					p += 2;
+				} else {
+					put(&b, p, 1);
+				}
+			}
+			i = j + 3 + second;
+			continue;
+		}
+		if (lang == HALL_LANG_KO && !dots && j - i == 4 && in[j] == '.' && in[j + 1] == ' ') {
+			/* "2022. 12. 28.": 2022년 12월 28일 */
+			out_buf mark = b;
+			put(&b, in + i, 4);
+			put_str(&b, "년 ");
+			size_t t = ko_month_day(&b, in + j + 2);
+			if (t) {
+				i = j + 2 + t;
+				continue;
+			}
+			b = mark;
+			b.s[b.n] = '\0';
+		}
+		if (lang == HALL_LANG_EN && in[j] == 'x' && !is_letter(in[j + 1])) {
+			/* "Zoom 2x" (ui_strings.c HALL_STR_ZOOM_LEVEL): "zoom two x" */
+			put(&b, in + i, j - i);
+			put_str(&b, " times");
+			i = j + 1;
+			continue;
+		}
+		int pct = in[j] == '%';
+		if (pct && zh)
+			put_str(&b, "百分之");
+		put_number(&b, in + i, j - i, lang);
+		if (pct && (zh || percent_word[lang])) {
+			if (!zh)
+				put_str(&b, percent_word[lang]);
+			j++;
+		}
+		i = j;
+	}
+	return b.n;
+}
+
 /* ---------------------------------------------------------------- worker */
 
 /* espeak-ng calls this (on the worker thread, inside espeak_ng_Synthesize) with each
@@ -319,8 +520,19 @@ static void run_job(hall_voice *v, size_t len, hall_lang lang)
 	while (s < end) {
 		const char *mark = memchr(s, HALL_APP_SPEAK_LANG, (size_t)(end - s));
 		const char *stop = mark ? mark : end;
-		if (stop > s && speak_part(v, s, (size_t)(stop - s), lang) != 0)
-			return;
+		if (stop > s) {
+			/* The part with its numbers in words (hall_voice_spoken_form), logged at
+			 * debug when that changed it: what the visitor hears. */
+			size_t n = (size_t)(stop - s);
+			char keep = s[n];
+			v->job[stop - v->job] = '\0';
+			size_t said = hall_voice_spoken_form(lang, s, v->spoken, v->spoken_cap);
+			v->job[stop - v->job] = keep;
+			if (said != n || memcmp(s, v->spoken, n) != 0)
+				hall_debug("voice (%s) reads: %s", hall_lang_code(lang), v->spoken);
+			if (speak_part(v, v->spoken, said, lang) != 0)
+				return;
+		}
 		if (!mark)
 			return;
 		hall_lang next;
@@ -417,8 +629,10 @@ hall_err hall_voice_create(const hall_voice_options *opts, hall_voice **out, hal
 	v->pending = malloc(v->text_max + 1);
 	v->last = malloc(v->text_max + 1);
 	v->job = malloc(v->text_max + 1);
+	v->spoken_cap = 4 * v->text_max + 1; /* "%" is "百分之": a few times longer at most */
+	v->spoken = malloc(v->spoken_cap);
 	v->ring = malloc(v->ring_cap * sizeof(int16_t));
-	if (!v->pending || !v->last || !v->job || !v->ring)
+	if (!v->pending || !v->last || !v->job || !v->spoken || !v->ring)
 		goto nomem;
 	for (int i = 0; i < 3; i++) {
 		size_t n = 0;
@@ -475,6 +689,7 @@ fail:
 		free(v->pending);
 		free(v->last);
 		free(v->job);
+		free(v->spoken);
 		free(v->ring);
 		free(v);
 	}
@@ -508,6 +723,7 @@ void hall_voice_destroy(hall_voice *v)
 	free(v->pending);
 	free(v->last);
 	free(v->job);
+	free(v->spoken);
 	free(v->ring);
 	free(v);
 }

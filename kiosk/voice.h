@@ -67,6 +67,16 @@ int hall_voice_sample_rate(const hall_voice *v);
  * stops. Speaks whether or not guidance is enabled: the app decides what to speak
  * (it warns "more time?" aloud even without voice mode). */
 void hall_voice_speak(hall_voice *v, const char *utf8, hall_lang lang);
+/* The text the voice reads for utf8 in lang (NUL-terminated), numbers written out where
+ * espeak-ng misreads them: a decimal point in Korean (점), Chinese (点/點) and Japanese
+ * (てん) with the fraction digit by digit; a percentage in Korean and Japanese (퍼센트,
+ * パーセント) and in Chinese (百分之 before the number); a page counter "1 / 7" in each
+ * language ("1 of 7", "7쪽 중 1쪽", "第1页，共7页"...); Korean dotted dates
+ * ("2022. 12. 28." 2022년 12월 28일) and ranges ("~" 에서); English "Zoom 2x" as "2 times".
+ * hall_voice_speak applies it
+ * to every part it speaks. Writes at most cap bytes with the NUL (cut if longer);
+ * returns the bytes written without the NUL. */
+size_t hall_voice_spoken_form(hall_lang lang, const char *utf8, char *out, size_t cap);
 /* Speak the last text again from its start. */
 void hall_voice_replay(hall_voice *v);
 /* Stop speaking and drop what is pending. */

@@ -31,6 +31,12 @@ common=(--config "$tmp/kiosk.json" --id test-voice --broker 127.0.0.1:9 --headle
 #    the language dialog reads its focused language and whether it is chosen; "more time?"
 #    comes 10 s after the reading ended (not during it), reads its own button, and taking
 #    more time reads the last reading again; the star key turns guidance off and says so.
+#    Found on the tours in the other languages (tour2): a page that opens is read with its
+#    text (the poll's question, the thank-you page's tally, the brand's story), not its
+#    heading alone, and the thank-you once; numbers are said in words by the voice ("voice
+#    (xx) reads:" lines: "100%" as パーセント, the page counter "1 / 7" as "1 of 7"); the
+#    brand story read in English is paused (F6), "more time?" comes 10 s later (a paused
+#    voice is not reading) and taking more time reads the story again.
 sed -i 's/"idle_timeout_s": *[0-9]*/"idle_timeout_s": 10/' "$tmp/kiosk.json"
 cat > "$tmp/voice.txt" <<'S'
 wait 300
@@ -67,7 +73,12 @@ key Tab
 key Return
 wait 300
 dump english
-key F5
+key Home
+wait 300
+key Keypad 1
+key Return
+wait 300
+key F6
 wait 12000
 dump more
 key Return
@@ -83,7 +94,9 @@ SDL_AUDIODRIVER=dummy timeout 90 "$kiosk" "${common[@]}" --data "$tmp/d1" --scri
 grep -q "voice guidance on: dummy audio" "$tmp/1.log" || { cat "$tmp/1.log" >&2; fail "voice guidance did not start"; }
 python3 - "$tmp/1.log" "$tmp/shots" <<'PY' || { grep "speak (" "$tmp/1.log" >&2; fail "the keypad tour (above)"; }
 import json, re, sys
-said = [(m.group(1), m.group(2)) for m in re.finditer(r"speak \(([a-zA-Z-]+)\): (.*)", open(sys.argv[1]).read())]
+log = open(sys.argv[1]).read()
+said = [(m.group(1), m.group(2)) for m in re.finditer(r"speak \(([a-zA-Z-]+)\): (.*)", log)]
+reads = [(m.group(1), m.group(2)) for m in re.finditer(r"voice \(([a-zA-Z-]+)\) reads: (.*)", log)]
 def dump(name):
     return json.load(open("%s/%s.json" % (sys.argv[2], name)))
 def after(i, want, lang="ja"):
@@ -97,11 +110,13 @@ assert d["screen"] == "home" and d["language"] == "ja", "the first key 5 did not
 i = after(0, ["日本語", "ようこそ", "星印"])
 assert "番号キー" not in said[i - 1][1], "the welcome after a chosen language still tells the number keys"
 i = after(i, ["音声案内: オン", "市民庁"])          # on, and where: one text
-i = after(i, ["投票", "わたしの好きなソウル"])      # Return in the frame after the key that focused it
+i = after(i, ["投票", "わたしの好きなソウル", "いちばん好きなソウルはどれですか"])  # Return in the frame after the key that focused it; the page with its question
 d = dump("option")
 assert d["screen"] == "exhibit:vote" and d["focused"] == "option-history", (d["screen"], d["focused"])
 i = after(i, ["宮殿と歴史のソウル", "選択中"])
-i = after(i, ["投票ありがとうございました"])
+i = after(i, ["投票ありがとうございました", "宮殿と歴史のソウル"])  # the thank-you page with its tally
+assert said[i - 1][1].count("投票ありがとうございました") == 1, "the thank-you said twice: %r" % said[i - 1][1]
+assert any(l == "ja" and "100パーセント" in t for l, t in reads), "the tally's 100%% not said in words: %r" % reads
 assert dump("thanks")["screen"] == "exhibit:vote/thanks"
 i = after(i, ["係員を呼んでいます… OK"])         # the state, then the focused button
 d = dump("called")
@@ -114,6 +129,8 @@ assert dump("english")["language"] == "en"
 k = after(i, ["more time?"], "en")
 assert said[k - 1][1].endswith(" More time"), "the prompt does not read its focused button: %r" % said[k - 1][1]
 reading = said[k - 2][1]
+assert "Seoul, my soul" in reading, "the brand story was not the reading the prompt interrupted: %r" % reading
+assert any(l == "en" and "1 of 7" in t for l, t in reads), "the brand's page counter not said as words: %r" % reads
 assert k < len(said) and said[k][1] == reading, "taking more time read %r, not the reading it interrupted %r" % (said[k:k + 1], reading)
 after(k, ["Voice guide: off"], "en")
 for lang, text in said:

@@ -1611,7 +1611,13 @@ static void keypad_reading_should_skip_the_bar_and_keep_the_visitors_place(void 
 	key(f, HALL_APP_KEY_ENTER);
 	tab_to(f, "district-jongno");
 	key(f, HALL_APP_KEY_ENTER);
-	assert_string_equal(f->rec.spoken[f->rec.n_spoken - 1], "Jongno-gu");
+	/* The district's page: its name, then what it says about it (the keypad reaches
+	 * only controls: its description was never read, issue 12 Build 9), not the
+	 * disabled zoom and move buttons' names */
+	const char *d = f->rec.spoken[f->rec.n_spoken - 1];
+	if (strncmp(d, "Jongno-gu", 9) != 0 || !strstr(d, "North of the Han River") || strstr(d, "Zoom out") ||
+	    strstr(d, "Move left") || strstr(d, "Call staff"))
+		fail_msg("the district's page was read as: %s", d);
 }
 
 /* Found on the tour (issue 12 Build 9): a reading longer than the idle timeout (a screen
@@ -1683,6 +1689,80 @@ static void more_time_should_resume_the_reading_not_the_announcement(void **stat
 	const char *r = f->rec.spoken[f->rec.n_spoken - 1];
 	assert_non_null(strstr(r, "시민청"));
 	assert_null(strstr(r, hall_ui_string(HALL_STR_ON, HALL_LANG_KO)));
+}
+
+/* The last text handed to the voice. */
+static const char *last_said(fx *f)
+{
+	return f->rec.n_spoken ? f->rec.spoken[f->rec.n_spoken - 1] : "";
+}
+
+/* Found on the keypad tours in Korean, English and Chinese (issue 12 Build 9): a page
+ * that opened read its heading alone; the keypad reaches only controls, so a blind
+ * visitor never heard a policy card's text, a chart's values or the poll's question.
+ * Enter on a picture said nothing. The thank-you for a vote was said twice (the vote's,
+ * then the thank-you page's first line). */
+static void an_opened_page_should_be_read_with_its_text(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_2); /* English */
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	tab_to(f, "exhibit-policy");
+	key(f, HALL_APP_KEY_ENTER);
+	tab_to(f, "card-citizen-hall");
+	key(f, HALL_APP_KEY_ENTER);
+	const char *r = last_said(f);
+	if (!strstr(r, "Citizen Hall becomes a city promotion hall") || !strstr(r, "remodel") || strstr(r, "Call staff"))
+		fail_msg("the card was read as: %s", r);
+	tab_to(f, "detail-image");
+	size_t n = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_ENTER); /* a picture: its description again, not silence */
+	assert_int_equal(f->rec.n_spoken, n + 1);
+	assert_string_equal(last_said(f), f->rec.spoken[n - 1]);
+	key(f, HALL_APP_KEY_ESCAPE);
+	tab_to(f, "chart-budget");
+	key(f, HALL_APP_KEY_ENTER);
+	r = last_said(f);
+	if (!strstr(r, "Budget and execution rate") || !strstr(r, "22.2%"))
+		fail_msg("the chart was read without its values: %s", r);
+	key(f, HALL_APP_KEY_HOME);
+	tab_to(f, "exhibit-vote");
+	key(f, HALL_APP_KEY_ENTER);
+	if (!strstr(last_said(f), "Which Seoul do you love most?"))
+		fail_msg("the poll was read without its question: %s", last_said(f));
+	tab_to(f, "option-river");
+	key(f, HALL_APP_KEY_ENTER);
+	tab_to(f, "vote");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "exhibit:vote/thanks");
+	r = last_said(f);
+	const char *thanks = hall_ui_string(HALL_STR_THANK_YOU, HALL_LANG_EN), *again = strstr(r, thanks);
+	if (!again || strstr(again + strlen(thanks), thanks) || !strstr(r, "Seoul by the Han River"))
+		fail_msg("the thank-you page was read as: %s", r);
+}
+
+/* Found on the tour in Traditional Chinese: F5 (or Tab) while "more time?" was open read
+ * its button, which became the reading to resume: taking more time said "More time"
+ * back instead of the page the prompt interrupted. */
+static void reading_the_more_time_prompt_should_not_replace_what_it_resumes(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_2);
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	tab_to(f, "exhibit-city");
+	key(f, HALL_APP_KEY_ENTER);
+	const char *page = "City model: Seoul's 25 districts";
+	assert_non_null(strstr(last_said(f), page));
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	key(f, HALL_APP_KEY_SPEECH_REPLAY);
+	key(f, HALL_APP_KEY_TAB);
+	key(f, HALL_APP_KEY_SHIFT_TAB);
+	assert_string_equal(focused_id(f), "more-time");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "exhibit:city");
+	if (!strstr(last_said(f), page))
+		fail_msg("taking more time read \"%s\", not the page", last_said(f));
 }
 
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
@@ -2012,6 +2092,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_page_turned_by_keypad_should_say_what_it_shows, setup, teardown),
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_reading_not_the_announcement, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_opened_page_should_be_read_with_its_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(reading_the_more_time_prompt_should_not_replace_what_it_resumes, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -454,6 +454,46 @@ static void tones_should_have_their_length_and_soft_single_shape(void **state)
 	}
 }
 
+/* Numbers as the voices read them (issue 12 Build 9; heard in the kiosk's tours in
+ * Korean, English and both Chinese scripts): the decimal point was dropped ("25.7%"
+ * 이십오 칠), "1 / 7" was "one slash seven", Korean dates were bare numbers and "~" was
+ * "tilde", Mandarin said "percent" in English. Texts from the default pack. */
+static void numbers_should_be_written_out_as_each_language_reads_them(void **state)
+{
+	(void)state;
+	static const struct {
+		hall_lang lang;
+		const char *in, *want;
+	} cases[] = {
+		{HALL_LANG_KO, "결선에서 참여자의 63.1%가", "결선에서 참여자의 63점1퍼센트가"},
+		{HALL_LANG_KO, "(2022. 12. 28.~2023. 1. 31.)에는", "(2022년 12월 28일에서 2023년 1월 31일)에는"},
+		{HALL_LANG_KO, "(2023. 2. 15.~3. 16.)", "(2023년 2월 15일에서 3월 16일)"},
+		{HALL_LANG_KO, "(2023. 1.~3.)", "(2023년 1월에서 3월)"},
+		{HALL_LANG_KO, "1~3월 민원", "1에서 3월 민원"},
+		{HALL_LANG_KO, "이전 1 / 7 다음", "이전 7쪽 중 1쪽 다음"},
+		{HALL_LANG_KO, "3.81", "3점8 1"},
+		{HALL_LANG_KO, "10,741명이 참여했습니다. 2023년", "10,741명이 참여했습니다. 2023년"},
+		{HALL_LANG_EN, "1 / 7 with 25.7% and 1,120", "1 of 7 with 25.7% and 1,120"},
+		{HALL_LANG_EN, "Zoom 2x. 3xl", "Zoom 2 times. 3xl"},
+		{HALL_LANG_ZH_HANS, "占69.7%。（项目经费9.57亿韩元）", "占百分之69点7。（项目经费9点5 7亿韩元）"},
+		{HALL_LANG_ZH_HANT, "（22.2%），第 2 / 7", "（百分之22點2），第 第2頁，共7頁"},
+		{HALL_LANG_JA, "69.7%、1 / 7", "69てん7パーセント、7ページ中1ページ"},
+		{HALL_LANG_JA, "2023年4月1日", "2023年4月1日"},
+	};
+	char out[256];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = hall_voice_spoken_form(cases[i].lang, cases[i].in, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("%s %s: read as \"%s\", want \"%s\"", hall_lang_code(cases[i].lang), cases[i].in, out,
+			         cases[i].want);
+		assert_int_equal(n, strlen(out));
+	}
+	/* cut to the room given, never past it nor inside a character */
+	size_t n = hall_voice_spoken_form(HALL_LANG_ZH_HANS, "25.7%", out, 8);
+	assert_string_equal(out, "百分");
+	assert_int_equal(n, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +510,7 @@ int main(void)
 		cmocka_unit_test_teardown(replay_should_speak_the_last_text_again, teardown),
 		cmocka_unit_test_teardown(volume_should_be_a_share_of_the_configured_level, teardown),
 		cmocka_unit_test_teardown(tones_should_have_their_length_and_soft_single_shape, teardown),
+		cmocka_unit_test(numbers_should_be_written_out_as_each_language_reads_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
