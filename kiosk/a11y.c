@@ -22,6 +22,7 @@ void hall_a11y_rules_default(hall_a11y_rules *r, int high_contrast, int low_posi
 	r->check_focus = 1;
 	r->check_text_overlap = 1;
 	r->min_outline_contrast = 3.0;
+	r->min_focus_mm = 1.0;
 	r->measure_min = 45;
 	r->measure_max = 75;
 	r->measure_min_cjk = 20;
@@ -404,6 +405,51 @@ static void check_outline(checker *c, const hall_dl *dl, size_t i, const hall_dl
 	}
 }
 
+/* The focused control i must show it (issue 12: a low-vision visitor follows the keypad
+ * by the ring, dialogs included): a ring drawn after it (a box with a border and no
+ * fill around its rect) with a band at least min_focus_mm thick that reaches
+ * min_outline_contrast against what surrounds the ring (the last opaque box drawn
+ * before the rings that holds it), or against the control's own fill (a ring drawn
+ * tight inside it). */
+static void check_focus_ring(checker *c, const hall_dl *dl, size_t i, const hall_dl_item *hit)
+{
+	const hall_a11y_rules *r = c->rules;
+	double ppmm = ppmm_x(c->screen) < ppmm_y(c->screen) ? ppmm_x(c->screen) : ppmm_y(c->screen);
+	size_t n = hall_dl_count(dl), first = n;
+	double best = 0, best_mm = 0;
+	int rings = 0;
+	for (size_t k = i + 1; k < n; k++) {
+		const hall_dl_item *b = hall_dl_at(dl, k);
+		if (b->kind != HALL_DL_BOX || b->color.a != 0 || b->border.a == 0 || b->border_px <= 0 ||
+		    !contains(b->rect, hit->rect))
+			continue;
+		if (first == n)
+			first = k;
+		rings++;
+		double mm = b->border_px / ppmm;
+		if (mm + 1e-9 < r->min_focus_mm)
+			continue;
+		for (size_t q = first; q-- > 0;) {
+			const hall_dl_item *s = hall_dl_at(dl, q);
+			if (s->kind != HALL_DL_BOX || s->color.a != 255 || !contains(s->rect, b->rect))
+				continue;
+			double cr = hall_a11y_contrast(b->border, s->color);
+			if (cr > best) {
+				best = cr;
+				best_mm = mm;
+			}
+			break;
+		}
+	}
+	if (!rings)
+		problem(c, HALL_A11Y_FOCUS, i, "focused control \"%s\" shows no focus ring", hit->id);
+	else if (best + 1e-9 < r->min_outline_contrast)
+		problem(c, HALL_A11Y_FOCUS, i,
+		        "focused control \"%s\": no ring band of %.1f mm or more reaches %.1f:1 against its "
+		        "surroundings (best %.2f:1, %.1f mm)",
+		        hit->id, r->min_focus_mm, r->min_outline_contrast, best, best_mm);
+}
+
 typedef struct hit_ref {
 	size_t index;
 	const hall_dl_item *it;
@@ -484,8 +530,10 @@ size_t hall_a11y_check(const hall_dl *dl, const hall_ui_screen *screen, const ha
 				        hits[k].it->id, hits[k].it->focus_order, k + 1);
 				break;
 			}
-			if (hits[k].it->focused)
+			if (hits[k].it->focused) {
 				focused++;
+				check_focus_ring(&c, dl, hits[k].index, hits[k].it);
+			}
 			if (k > 0) {
 				hall_rect p = hits[k - 1].it->rect, q = hits[k].it->rect;
 				if (q.y + q.h <= p.y && q.x < p.x + p.w)

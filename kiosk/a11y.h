@@ -26,7 +26,10 @@ typedef struct hall_a11y_rules {
 	int check_reach;             /* low-position mode: controls and text inside the band */
 	double reach_min_mm;         /* 400 */
 	double reach_max_mm;         /* 1220; the screen's low_top_mm (1,000 by default) when lower */
-	int check_focus;             /* focus orders unique, 1..n, in reading order */
+	int check_focus;             /* focus orders unique, 1..n, in reading order; the
+	                              * focused control shows a ring (below) */
+	double min_focus_mm;         /* 1: the focus ring has a band this thick reaching
+	                              * min_outline_contrast against its surroundings */
 	int check_text_overlap;      /* no two text runs overlap (a broken reflow) */
 	double min_outline_contrast; /* 3: a control's border or fill against its surroundings */
 	int check_cut;               /* text cut with "…" outside a button that shows it all
@@ -56,7 +59,8 @@ typedef enum hall_a11y_rule {
 	HALL_A11Y_REACH,     /* outside the 400..1220 mm band */
 	HALL_A11Y_OFFSCREEN, /* text or a HIT (partly) outside the screen */
 	HALL_A11Y_LABEL,     /* a HIT without an id or label, or a duplicate id */
-	HALL_A11Y_FOCUS,     /* focus order missing, duplicated, or against reading order */
+	HALL_A11Y_FOCUS,     /* focus order missing, duplicated, or against reading order;
+	                      * the focused control without a ring of 3:1, 1 mm */
 	HALL_A11Y_ALT,       /* an image or polygon not covered by a labelled HIT */
 	HALL_A11Y_OVERLAP,   /* two text runs overlap */
 	HALL_A11Y_OUTLINE,   /* a control's edge (its border or its fill) below 3:1 against

@@ -379,11 +379,13 @@ static void read_new_state(hall_app *app, hall_act act, const char *id, const ch
 	const hall_dl_item *it = hall_dl_find(app->scratch, id);
 	if (it)
 		say_label(app, it, 1);
-	if (act.kind != HALL_ACT_PAGE)
+	if (act.kind != HALL_ACT_PAGE && act.kind != HALL_ACT_BRAND_STEP)
 		return;
 	if (app->scr == SCR_EXHIBIT && app->dlg == DLG_NONE) {
 		/* An exhibit's page turned: its text (a card's text runs over pages in large
-		 * text; the visitor heard "Next (2 / 3)" and the page's first control). */
+		 * text; the visitor heard "Next (2 / 3)" and the page's first control; the
+		 * brand's "next" inside a slide of three pages said "Next" alone: its story was
+		 * never heard in large text). */
 		char all[4096];
 		if (screen_text(app, 1, all, sizeof(all))) {
 			app__say_kept(app, all, app->lang);
@@ -670,11 +672,24 @@ static int skipped_in_reading(const hall_dl *dl, const hall_dl_item *t, int page
 	return 0;
 }
 
+/* 1 when a text item of dl lies in r (a chart's region holds its values). */
+static int holds_text(const hall_dl *dl, hall_rect r)
+{
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *t = hall_dl_at(dl, i);
+		int cx = t->rect.x + t->rect.w / 2, cy = t->rect.y + t->rect.h / 2;
+		if (t->kind == HALL_DL_TEXT && t->text[0] && cx >= r.x && cy >= r.y && cx < r.x + r.w && cy < r.y + r.h)
+			return 1;
+	}
+	return 0;
+}
+
 /* The text of the frame in app->scratch in order, into all (cap bytes): every item can
  * be spoken, but the bar's and the map's names (skipped_in_reading; page: the text of
  * every control). Lines are joined by a space, but in Chinese and Japanese a line that
  * continues the one above (same left edge, next line down) is joined without one:
- * "9月 23日" paused mid-date. Returns the bytes written. */
+ * "9月 23日" paused mid-date. page: a picture's description (a region holding no text)
+ * follows the text. Returns the bytes written. */
 static size_t screen_text(const hall_app *app, int page, char *all, size_t cap)
 {
 	size_t o = 0;
@@ -689,14 +704,25 @@ static size_t screen_text(const hall_app *app, int page, char *all, size_t cap)
 			continue;
 		if (page && memcmp(&it->color, &off, sizeof(off)) == 0)
 			continue;
-		int cont = cjk && prev && it->rect.x == prev->rect.x && it->rect.y > prev->rect.y &&
+		int cont = prev && it->rect.x == prev->rect.x && it->rect.y > prev->rect.y &&
 		           it->rect.y <= prev->rect.y + 2 * prev->rect.h;
-		if (cont && o > 0 && all[o - 1] == ' ')
+		/* ... and a Latin line broken after a hyphen goes on without one ("run-" "off."
+		 * read "run- off.") */
+		if (cont && o > 1 && all[o - 1] == ' ' && (cjk || all[o - 2] == '-'))
 			o--;
 		o += (size_t)snprintf(all + o, cap - o, "%s ", it->text);
 		if (o > cap - 1)
 			o = cap - 1;
 		prev = it;
+	}
+	for (size_t i = 0; page && i < hall_dl_count(app->scratch) && o + 2 < cap; i++) {
+		const hall_dl_item *h = hall_dl_at(app->scratch, i);
+		if (h->kind != HALL_DL_HIT || h->role != HALL_ROLE_REGION || h->act.kind != HALL_ACT_NONE || !h->label ||
+		    !h->label[0] || holds_text(app->scratch, h->rect))
+			continue;
+		o += (size_t)snprintf(all + o, cap - o, "%s ", h->label);
+		if (o > cap - 1)
+			o = cap - 1;
 	}
 	while (o > 0 && all[o - 1] == ' ')
 		all[--o] = '\0';

@@ -339,6 +339,50 @@ static void focus_order_should_be_complete_and_in_reading_order(void **state)
 	hall_dl_destroy(dl);
 }
 
+/* A ring around the focused control, as hall_ui_finish draws one: a box with a border
+ * and no fill, out px outside its rect. */
+static hall_dl_item *ring(hall_dl *dl, hall_rect r, int out, int px, hall_rgba colour)
+{
+	hall_dl_item *b = hall_dl_box(dl, (hall_rect){r.x - out, r.y - out, r.w + 2 * out, r.h + 2 * out},
+	                              (hall_rgba){0, 0, 0, 0});
+	b->border = colour;
+	b->border_px = px;
+	return b;
+}
+
+/* Issue 12 (tour2): a low-vision visitor follows the keypad by its ring: the focused
+ * control shows a ring with a band of 1 mm or more at 3:1 against what is around it. */
+static void the_focused_control_should_show_a_thick_ring_of_3_to_1(void **state)
+{
+	(void)state;
+	hall_rgba ground = {0xF7, 0xF4, 0xEE, 255}, pale = {0xE0, 0xDC, 0xD4, 255}, dark = {0xB3, 0x47, 0x00, 255};
+	hall_rect r = {400, 400, 300, 120};
+	for (int variant = 0; variant < 4; variant++) {
+		hall_dl *dl = hall_dl_create();
+		hall_dl_box(dl, (hall_rect){0, 0, 1920, 1080}, ground);
+		hall_dl_item *btn = hall_dl_box(dl, r, white);
+		btn->border = black;
+		btn->border_px = 3;
+		hall_dl_item *h = acts(hall_dl_hit(dl, r, "a", HALL_ROLE_BUTTON, "A"));
+		h->focus_order = 1;
+		h->focused = 1;
+		size_t want = 1;
+		if (variant == 1)
+			ring(dl, r, 6, 5, pale); /* 1.17:1 against the ground */
+		else if (variant == 2)
+			ring(dl, r, 6, 1, dark); /* 3:1 and more, but 0.6 mm thin */
+		else if (variant == 3) {
+			ring(dl, r, 6, 5, dark); /* 3.1 mm of 5.9:1, beside a pale halo */
+			ring(dl, r, 1, 4, white);
+			want = 0;
+		}
+		counts c = run(dl, &screen55, 0, 0);
+		if (c.by_rule[HALL_A11Y_FOCUS] != want)
+			fail_msg("variant %d: %zu focus problems, want %zu", variant, c.by_rule[HALL_A11Y_FOCUS], want);
+		hall_dl_destroy(dl);
+	}
+}
+
 static void images_and_polygons_need_a_description(void **state)
 {
 	(void)state;
@@ -696,6 +740,7 @@ int main(void)
 		cmocka_unit_test(layout_should_mark_only_its_own_ellipsis_as_cut),
 		cmocka_unit_test(measure_should_be_checked_on_paragraphs),
 		cmocka_unit_test(focus_order_should_be_complete_and_in_reading_order),
+		cmocka_unit_test(the_focused_control_should_show_a_thick_ring_of_3_to_1),
 		cmocka_unit_test(images_and_polygons_need_a_description),
 		cmocka_unit_test(overlapping_text_should_be_reported),
 		cmocka_unit_test(theme_pairs_should_reach_their_contrast),
