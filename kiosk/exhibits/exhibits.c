@@ -308,6 +308,61 @@ int exhibits__grid_cols(const hall_ui_flow *f, size_t n, int pref, int tail_h, e
 	return cols;
 }
 
+void exhibits__grid_place(const hall_ui_flow *f, size_t rows, const int *least, const int *nat, int fill,
+                          int *row_h, int *pages, int *first_rows, int *cuts)
+{
+	const hall_ui *ui = f->ui;
+	int gap = ui->gap_px, bottom = f->area.y + f->area.h;
+	int page = f->page, y = f->y, used = f->used;
+	*first_rows = *cuts = 0;
+	for (size_t r = 0; r < rows; r++)
+		*cuts += least[r] > f->area.h;
+	size_t r = 0;
+	while (r < rows) {
+		/* The rows from r on that fit on this page at their least height. */
+		int room = bottom - y, need = 0;
+		size_t k = 0;
+		while (r + k < rows) {
+			int h = least[r + k] < f->area.h ? least[r + k] : f->area.h;
+			int g = (used || k > 0) ? gap : 0;
+			if (need + g + h > room)
+				break;
+			need += g + h;
+			k++;
+		}
+		if (k == 0) { /* (a row is never taller than a page: cut to one, counted below) */
+			page++;
+			y = f->area.y;
+			used = 0;
+			continue;
+		}
+		/* Share what is left among them, each up to its natural height (all of it when
+		 * `fill` and the whole grid is on this page: the grid fills the screen). */
+		int spare = room - need;
+		int all = fill && r == 0 && k == rows;
+		for (size_t j = 0; j < k; j++) {
+			int lo = least[r + j] < f->area.h ? least[r + j] : f->area.h;
+			int want = all ? spare : nat[r + j] - lo;
+			int share = spare / (int)(k - j);
+			int add = want < share ? want : share;
+			if (add < 0)
+				add = 0;
+			row_h[r + j] = lo + add;
+			spare -= add;
+		}
+		if (page == f->page)
+			*first_rows += (int)k;
+		used = 1;
+		r += k;
+		if (r < rows) {
+			page++;
+			y = f->area.y;
+			used = 0;
+		}
+	}
+	*pages = page - f->page + 1;
+}
+
 void exhibits__value_unit(const hall_ui *ui, char *buf, size_t len, double value, const hall_text *unit)
 {
 	char num[64];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app.h"
 #include "exhibits.h"
 #include "hall/control_ids.h"
 #include "hall/log.h"
@@ -21,72 +22,284 @@ static const hall_text *item_title(const hall_policy *p, size_t k)
 	return k < p->n_cards ? &p->cards[k].title : &p->charts[k - p->n_cards].title;
 }
 
-/* Height of the row of items [i, i + cols) at column width col_w: its tallest button. */
-static int list_row_h(const hall_ui *ui, const hall_policy *p, size_t n, size_t i, int cols, int col_w)
+/* ---- the list: picture cards (issue #12: "every policy card has a picture"; the list
+ * was ten outlined text buttons over an empty screen) ----
+ * Every item is a picture tile in the theme's tile style (as home's): its picture (a
+ * card's own; a chart's drawn from its numbers) and a caption band with its title at the
+ * title size (the body size, bold, in large text, which is already twice the body).
+ * The cards fill the screen: rows share the room under the intro. */
+
+#define LIST_COLS_MAX 5
+/* The caption's padding above and below its lines: half the side padding, as a button's
+ * label has (the line height already holds the letters' leading). */
+#define LIST_VPAD(ui) ((ui)->pad_px / 2)
+
+/* How the cards of `cols` columns are laid out: the picture over the caption, or (side)
+ * left of it, a quarter of the card wide, so that in large text a picture costs no
+ * height. */
+typedef struct list_shape {
+	int cols, side;
+	int col_w, pic_w, inner; /* inner: the caption's text width */
+	int title_px, title_lh;
+} list_shape;
+
+static list_shape list_shape_of(const hall_ui *ui, int area_w, int cols, int side, int small)
 {
-	int row_h = 0;
-	for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
-		hall_lang tl;
-		const char *s = exhibits__text(ui, item_title(p, k), &tl);
-		int w, h;
-		hall_ui_button_size(ui, s[0] ? s : "?", tl, col_w, &w, &h);
-		if (h > row_h)
-			row_h = h;
+	list_shape s;
+	s.cols = cols;
+	s.side = side;
+	s.col_w = exhibits__grid_col_w(ui, area_w, cols);
+	/* Beside the caption the picture is a thumbnail (a quarter of the card, at most one
+	 * and a half targets wide), so the title keeps the width its lines need. */
+	int thumb = ui->target_px * 3 / 2;
+	s.pic_w = side ? (s.col_w / 4 < thumb ? s.col_w / 4 : thumb) : s.col_w;
+	s.inner = (side ? s.col_w - s.pic_w : s.col_w) - 2 * ui->pad_px;
+	s.title_px = ui->scale > 1 || small ? ui->font_px : ui->title_px;
+	s.title_lh = ui->scale > 1 || small ? ui->line_h : ui->title_line_h;
+	return s;
+}
+
+/* The item's picture: a card's image (NULL when it has none or it cannot be read). */
+static const hall_asset *list_picture(const policy_ctx *pc, size_t k)
+{
+	char path[8];
+	if (k >= pc->p->n_cards || !pc->p->cards[k].image)
+		return NULL;
+	/* (asset_path writes a path; only whether it is there matters here) */
+	return exhibits__asset_path(pc->c, pc->p->cards[k].image, path, sizeof(path)) ? pc->p->cards[k].image : NULL;
+}
+
+static int list_has_picture(const policy_ctx *pc, size_t k)
+{
+	return k >= pc->p->n_cards ? pc->p->charts[k - pc->p->n_cards].n_series > 0 : list_picture(pc, k) != NULL;
+}
+
+/* The caption band's height: the whole title (never cut) and padding. */
+static int list_caption_h(const policy_ctx *pc, const list_shape *s, size_t k)
+{
+	const hall_ui *ui = pc->c->ui;
+	hall_lang tl;
+	const char *t = exhibits__text(ui, item_title(pc->p, k), &tl);
+	int lines = hall_ui_count_lines(ui, t[0] ? t : "?", s->title_px, tl, 1, s->inner, 40);
+	return (lines < 1 ? 1 : lines) * s->title_lh + 2 * LIST_VPAD(ui);
+}
+
+/* Least and natural heights of the row of items [i, i + cols): the captions with the
+ * picture at its least (a 4:1 strip, a target at least) and at 4:3. */
+static void list_row_heights(const policy_ctx *pc, const list_shape *s, size_t n, size_t i, int *least, int *nat)
+{
+	const hall_ui *ui = pc->c->ui;
+	*least = *nat = ui->target_px;
+	for (size_t k = i; k < n && k < i + (size_t)s->cols; k++) {
+		int cap = list_caption_h(pc, s, k);
+		int lo, hi;
+		if (s->side) {
+			lo = cap;
+			hi = cap > s->pic_w * 3 / 4 ? cap : s->pic_w * 3 / 4;
+		} else {
+			int pmin = s->col_w / 4 > ui->target_px ? s->col_w / 4 : ui->target_px;
+			lo = cap + (list_has_picture(pc, k) ? pmin : 0);
+			hi = cap + (list_has_picture(pc, k) ? s->col_w * 3 / 4 : 0);
+		}
+		*least = lo > *least ? lo : *least;
+		*nat = hi > *nat ? hi : *nat;
 	}
-	return row_h;
 }
 
-/* exhibits_row_h_fn over the policy list: ctx is the policy_ctx. */
-static int list_row_h_cb(void *ctx, size_t first, size_t count, int col_w)
+typedef struct list_plan {
+	list_shape s;
+	int pages, first, cuts;
+	size_t rows;
+	int row_h[HALL_CONTENT_CARDS_MAX + HALL_CONTENT_CHARTS_MAX];
+} list_plan;
+
+static void list_plan_of(const policy_ctx *pc, const hall_ui_flow *f, size_t n, int cols, int side, int small,
+                         list_plan *p)
 {
-	const policy_ctx *pc = ctx;
-	size_t n = pc->p->n_cards + pc->p->n_charts;
-	return list_row_h(pc->c->ui, pc->p, n, first, (int)count, col_w);
+	int least[HALL_CONTENT_CARDS_MAX + HALL_CONTENT_CHARTS_MAX], nat[HALL_CONTENT_CARDS_MAX + HALL_CONTENT_CHARTS_MAX];
+	p->s = list_shape_of(f->ui, f->area.w, cols, side, small);
+	p->rows = (n + (size_t)cols - 1) / (size_t)cols;
+	for (size_t r = 0; r < p->rows; r++)
+		list_row_heights(pc, &p->s, n, r * (size_t)cols, &least[r], &nat[r]);
+	int first_rows;
+	exhibits__grid_place(f, p->rows, least, nat, 1, p->row_h, &p->pages, &first_rows, &p->cuts);
+	p->first = first_rows * cols < (int)n ? first_rows * cols : (int)n;
 }
 
-/* Tiles in rows: as many columns as fit at ~13 em each (fewer in large text), or
- * another count (1 to 3) when its measured rows need fewer pages or put more items on
- * the first page, so a page holds what it really can. */
+/* The best plan: nothing cut, fewest pages, titles at the title size (else the body
+ * size, bold: a short screen), most items on the first page, rows of equal length (ten
+ * as 5 x 2, not 4 + 4 + 2), then pictures over their captions (larger). */
+static int list_plan_better(const list_plan *a, const list_plan *b, size_t n)
+{
+	if (a->cuts != b->cuts)
+		return a->cuts < b->cuts;
+	if (a->pages != b->pages)
+		return a->pages < b->pages;
+	if (a->s.title_px != b->s.title_px)
+		return a->s.title_px > b->s.title_px;
+	if (a->first != b->first)
+		return a->first > b->first;
+	int ea = n % (size_t)a->s.cols == 0, eb = n % (size_t)b->s.cols == 0;
+	if (ea != eb)
+		return ea;
+	return !a->s.side && b->s.side;
+}
+
+/* A chart's picture, drawn from its own numbers in r: a bar per value on the scale's
+ * track (the execution rate where every bar has one, the measure its chart tells), or
+ * the shares as columns in the series' colours. */
+static void list_chart_picture(hall_ui *ui, hall_rect r, const hall_chart *ch)
+{
+	const hall_ui_theme *th = ui->th;
+	int n = ch->n_series < HALL_CONTENT_SERIES_MAX ? (int)ch->n_series : (int)HALL_CONTENT_SERIES_MAX;
+	hall_dl_box(ui->dl, r, th->surface);
+	if (n == 0)
+		return;
+	int by_secondary = 1;
+	double max = 0;
+	for (int i = 0; i < n; i++)
+		by_secondary &= ch->series[i].has_secondary;
+	for (int i = 0; i < n; i++) {
+		double v = by_secondary ? ch->series[i].secondary : ch->series[i].value;
+		max = v > max ? v : max;
+	}
+	/* A rate in per cent is read against the whole: its track is 100 %. */
+	if (by_secondary && strcmp(exhibits__text(ui, &ch->secondary_unit, NULL), "%") == 0 && max < 100)
+		max = 100;
+	if (max <= 0)
+		return;
+	int pad = ui->pad_px;
+	hall_rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
+	if (in.w < n || in.h < n)
+		return;
+	for (int i = 0; i < n; i++) {
+		double v = by_secondary ? ch->series[i].secondary : ch->series[i].value;
+		hall_dl_item *b;
+		if (ch->type == HALL_CHART_DONUT) { /* shares: columns side by side */
+			int slot = in.w / n, w = slot * 2 / 3, h = (int)(in.h * (v > 0 ? v / max : 0) + 0.5);
+			h = h < 2 && v > 0 ? 2 : h;
+			b = hall_dl_box(ui->dl, (hall_rect){in.x + i * slot + (slot - w) / 2, in.y + in.h - h, w, h},
+			                th->series[i % 6]);
+		} else { /* a bar a row on its track */
+			int slot = in.h / n, h = slot * 2 / 3, w = (int)(in.w * (v > 0 ? v / max : 0) + 0.5);
+			int y = in.y + i * slot + (slot - h) / 2;
+			w = w < 2 && v > 0 ? 2 : w;
+			hall_dl_box(ui->dl, (hall_rect){in.x, y, in.w, h}, th->track);
+			b = hall_dl_box(ui->dl, (hall_rect){in.x, y, w, h}, th->series[0]);
+		}
+		if (b && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
+			b->border = th->text;
+			b->border_px = ui->m.stroke_px;
+		}
+	}
+}
+
+/* One card in `tile`: the tile's box (its outline), the picture, the caption band with
+ * the title, and the card's target doing `act`. */
+static void list_card(policy_ctx *pc, const list_shape *s, hall_rect tile, size_t k)
+{
+	hall_ui *ui = pc->c->ui;
+	const hall_policy *p = pc->p;
+	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_TILE);
+	hall_theme_box(ui->dl, tile, &st);
+	int b = st.border_px;
+	int cap = list_caption_h(pc, s, k);
+	if (cap > tile.h)
+		cap = tile.h;
+	hall_rect pic = s->side ? (hall_rect){tile.x + b, tile.y + b, s->pic_w - b, tile.h - 2 * b}
+	                        : (hall_rect){tile.x + b, tile.y + b, tile.w - 2 * b, tile.h - cap - b};
+	int has_pic = list_has_picture(pc, k) && pic.w >= ui->target_px / 2 && pic.h >= ui->target_px / 2;
+	if (has_pic && k < p->n_cards) {
+		char path[1024];
+		if (exhibits__asset_path(pc->c, list_picture(pc, k), path, sizeof(path)))
+			hall_dl_image(ui->dl, pic, path, 1);
+	} else if (has_pic) {
+		list_chart_picture(ui, pic, &p->charts[k - p->n_cards]);
+	}
+	/* The caption: under the picture, beside it (in the middle of the card's height), or
+	 * the whole card when there is no picture. */
+	int tx = tile.x + ui->pad_px, tw = s->inner;
+	int vpad = LIST_VPAD(ui);
+	int ty = tile.y + tile.h - cap + vpad;
+	if (s->side && has_pic) {
+		tx = tile.x + s->pic_w + ui->pad_px;
+		ty = tile.y + (tile.h - cap) / 2 + vpad;
+	} else if (!has_pic) {
+		ty = tile.y + (tile.h - cap) / 2 + vpad;
+		tw = tile.w - 2 * ui->pad_px;
+	}
+	hall_lang tl;
+	const char *t = exhibits__text(ui, item_title(p, k), &tl);
+	hall_ui_text_box(ui, (hall_rect){tx, ty, tw, cap - 2 * vpad}, t[0] ? t : "?", s->title_px, tl, 1, st.text,
+	                 st.fill, 0);
+	char id[96];
+	hall_act act;
+	if (k < p->n_cards) {
+		snprintf(id, sizeof(id), HALL_CONTROL_CARD "%s", p->cards[k].id);
+		act = HALL_ACT(HALL_ACT_OPEN_CARD, (int)k);
+	} else {
+		snprintf(id, sizeof(id), HALL_CONTROL_CHART "%s", p->charts[k - p->n_cards].id);
+		act = HALL_ACT(HALL_ACT_OPEN_CHART, (int)(k - p->n_cards));
+	}
+	hall_ui_hit(ui, tile, id, act, HALL_ROLE_LINK, t[0] ? t : "?");
+}
+
+/* The list: the intro, then the cards in rows that fill the page. */
 static void list_flow(void *ctx, hall_ui_flow *f)
 {
 	policy_ctx *pc = ctx;
 	hall_ui *ui = f->ui;
 	const hall_exhibit *ex = pc->c->ex;
-	exhibits__title(f, &ex->title);
-	hall_lang l;
+	hall_lang l, hl;
 	const char *summary = exhibits__text(ui, &ex->summary, &l);
+	const char *title = exhibits__text(ui, &ex->title, &hl);
+	/* The intro: the exhibit's title as a heading and its summary, whole and together on
+	 * the first page. The heading is drawn at the body size (bold) when the title size
+	 * would take it more lines; when even so it would not fit a page with the summary
+	 * (large text on a short screen), it is spoken only and the summary stays whole. */
+	int col = hall_ui_column_w(ui->font_px, f->area.w);
+	int sum_h = summary[0] ? hall_ui_count_lines(ui, summary, ui->font_px, l, 0, col, 200) * ui->line_h + ui->gap_px / 2
+	                       : 0;
+	int big = hall_ui_count_lines(ui, title, ui->title_px, hl, 1, f->area.w, 20);
+	int small = hall_ui_count_lines(ui, title, ui->font_px, hl, 1, f->area.w, 20);
+	int small_head = big > small;
+	int head_h = small_head ? small * ui->line_h : big * ui->title_line_h;
+	if (title[0] && head_h + sum_h <= f->area.h) {
+		hall_ui saved = *ui;
+		if (small_head) {
+			ui->title_px = ui->font_px;
+			ui->title_line_h = ui->line_h;
+		}
+		hall_ui_flow_text(f, title, hl, 1, ui->th->text, ui->th->bg);
+		ui->title_px = saved.title_px;
+		ui->title_line_h = saved.title_line_h;
+	} else {
+		hall_ui_set_heading(ui, title);
+	}
 	hall_ui_flow_text(f, summary, l, 0, ui->th->text, ui->th->bg);
 
 	size_t n = pc->p->n_cards + pc->p->n_charts;
-	int cols = f->area.w / (ui->font_px * 13);
-	if (cols < 1)
-		cols = 1;
-	if (cols > 3)
-		cols = 3;
-	cols = exhibits__grid_cols(f, n, cols, 0, list_row_h_cb, pc);
-	int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
-	for (size_t i = 0; i < n; i += (size_t)cols) {
-		int row_h = list_row_h(ui, pc->p, n, i, cols, col_w);
-		hall_rect r;
-		if (!hall_ui_flow_take(f, row_h, ui->gap_px, &r))
-			continue;
-		for (size_t k = i; k < n && k < i + (size_t)cols; k++) {
-			char id[96];
-			const hall_text *t = item_title(pc->p, k);
-			hall_act act;
-			if (k < pc->p->n_cards) {
-				snprintf(id, sizeof(id), HALL_CONTROL_CARD "%s", pc->p->cards[k].id);
-				act = HALL_ACT(HALL_ACT_OPEN_CARD, (int)k);
-			} else {
-				snprintf(id, sizeof(id), HALL_CONTROL_CHART "%s", pc->p->charts[k - pc->p->n_cards].id);
-				act = HALL_ACT(HALL_ACT_OPEN_CHART, (int)(k - pc->p->n_cards));
-			}
-			hall_lang tl;
-			const char *s = exhibits__text(ui, t, &tl);
-			int x = r.x + (int)(k - i) * (col_w + ui->gap_px);
-			hall_ui_button(ui, (hall_rect){x, r.y, col_w, r.h}, id, act, HALL_ROLE_LINK, s[0] ? s : "?", tl, NULL,
-			               HALL_UI_BUTTON);
+	list_plan best, cand;
+	list_plan_of(pc, f, n, 1, 0, 0, &best);
+	for (int cols = 1; cols <= LIST_COLS_MAX && (size_t)cols <= n; cols++) {
+		for (int v = 0; v < 4; v++) {
+			int side = v & 1, body_title = v >> 1;
+			if (side && (cols > 2 || f->area.w <= f->area.h))
+				continue;
+			if (exhibits__grid_col_w(ui, f->area.w, cols) < 3 * ui->target_px || (body_title && ui->scale > 1))
+				continue;
+			list_plan_of(pc, f, n, cols, side, body_title, &cand);
+			if (list_plan_better(&cand, &best, n))
+				best = cand;
 		}
+	}
+	for (size_t r = 0, i = 0; r < best.rows; r++, i += (size_t)best.s.cols) {
+		hall_rect row;
+		if (!hall_ui_flow_take(f, best.row_h[r], ui->gap_px, &row))
+			continue;
+		for (size_t k = i; k < n && k < i + (size_t)best.s.cols; k++)
+			list_card(pc, &best.s,
+			          (hall_rect){row.x + (int)(k - i) * (best.s.col_w + ui->gap_px), row.y, best.s.col_w, row.h}, k);
 	}
 }
 

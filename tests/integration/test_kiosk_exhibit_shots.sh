@@ -110,8 +110,8 @@ tour() {
     echo "dump $p-policy-card"
     echo "tap-id back"
     echo "wait 300"
-    # large text: the overview holds three cards a page, the budget chart is on page 2
-    [ "$modes" = large ] && { echo "tap-id page-next"; echo "wait 300"; }
+    # the budget chart's card may be on a later page of the list (large text)
+    echo "find-id chart-budget"
     echo "tap-id chart-budget"
     echo "wait 300"
     echo "shot $p-policy-chart"

@@ -1053,6 +1053,172 @@ static void poll_thanks_should_start_with_bars_on_its_first_page(void **state)
 	}
 }
 
+/* Pages the policy list may take in large text on the 32-inch screen. */
+#define POLICY_LIST_PAGES_LARGE_32 6 /* text buttons took 4 to 7 (ko 5, en 7, zh 4, ja 6) */
+
+/* ---- the policy list as picture cards (issue #12: "every kind of item is the same
+ * outlined box in one type size", "every policy card has a picture") ---- */
+
+/* One page of the policy list as the visitor sees it. */
+typedef struct policy_page {
+	int items;        /* card and chart targets on the page */
+	int pictures;     /* ... each with its picture inside it */
+	long card_area;   /* px² the targets cover */
+	long room;        /* px² between the intro (or the page's top) and the pager or bar */
+	int intro_lines;  /* lines of the heading and the summary on the page */
+} policy_page;
+
+/* A picture inside target h: a card's IMAGE, or a chart's picture drawn from its numbers
+ * (two boxes or polygons at least in the series colours of the theme). */
+static int policy_item_has_picture(const hall_dl *dl, const hall_dl_item *h, const hall_ui_theme *th)
+{
+	int chart_marks = 0;
+	for (size_t j = 0; j < hall_dl_count(dl); j++) {
+		const hall_dl_item *it = hall_dl_at(dl, j);
+		if (it->rect.x < h->rect.x || it->rect.y < h->rect.y || it->rect.x + it->rect.w > h->rect.x + h->rect.w ||
+		    it->rect.y + it->rect.h > h->rect.y + h->rect.h)
+			continue;
+		if (it->kind == HALL_DL_IMAGE && it->rect.w >= 40 && it->rect.h >= 40)
+			return 1;
+		if (it->kind != HALL_DL_BOX && it->kind != HALL_DL_POLYGON)
+			continue;
+		for (size_t k = 0; k < 6; k++)
+			if (memcmp(&it->color, &th->series[k], sizeof(it->color)) == 0) {
+				chart_marks++;
+				break;
+			}
+	}
+	return chart_marks >= 2;
+}
+
+static void policy_page_measure(fixture *f, const char *title, const char *summary, policy_page *pp)
+{
+	const hall_dl *dl = f->dl;
+	const hall_ui_theme *th = hall_ui_theme_get((hall_app_modes(f->app) & HALL_APP_MODE_HIGH_CONTRAST) != 0);
+	memset(pp, 0, sizeof(*pp));
+	int left = f->cfg.screen.width_px, first_top = f->cfg.screen.height_px, bottom = f->cfg.screen.height_px;
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *h = hall_dl_at(dl, i);
+		if (h->kind != HALL_DL_HIT)
+			continue;
+		if (strncmp(h->id, "card-", 5) == 0 || strncmp(h->id, "chart-", 6) == 0) {
+			pp->items++;
+			pp->pictures += policy_item_has_picture(dl, h, th);
+			pp->card_area += (long)h->rect.w * h->rect.h;
+			left = h->rect.x < left ? h->rect.x : left;
+			first_top = h->rect.y < first_top ? h->rect.y : first_top;
+		} else if (strncmp(h->id, "page-", 5) == 0 || strcmp(h->id, "home") == 0) {
+			bottom = h->rect.y < bottom ? h->rect.y : bottom;
+		}
+	}
+	/* The intro's lines: text outside every target, above the first card. */
+	int top = -1;
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *t = hall_dl_at(dl, i);
+		if (t->kind != HALL_DL_TEXT || t->rect.y >= first_top || strlen(t->text) < 2)
+			continue;
+		if (!strstr(title, t->text) && !strstr(summary, t->text))
+			continue;
+		pp->intro_lines++;
+		top = t->rect.y + t->rect.h > top ? t->rect.y + t->rect.h : top;
+	}
+	if (top < 0)
+		top = first_top;
+	if (pp->items > 0 && left < f->cfg.screen.width_px / 2)
+		pp->room = (long)(f->cfg.screen.width_px - 2 * left) * (bottom - top);
+}
+
+/* Walks every page of the list; returns the pages, fails on an item without a picture
+ * or an intro split over pages. */
+static int policy_list_walk(fixture *f, const hall_content *pack, policy_page *first)
+{
+	const hall_exhibit *ex = NULL;
+	for (size_t e = 0; e < pack->n_exhibits; e++)
+		if (pack->exhibits[e].kind == HALL_EXHIBIT_POLICY)
+			ex = &pack->exhibits[e];
+	assert_non_null(ex);
+	hall_lang l = hall_app_language(f->app);
+	const char *title = hall_text_get_lang(&ex->title, l, NULL), *summary = hall_text_get_lang(&ex->summary, l, NULL);
+	hall_app_show(f->app, ex->id, f->now);
+	int pages = 0, items = 0, intro_pages = 0;
+	for (int k = 0; k < 20; k++) {
+		step(f);
+		hall_app_build(f->app, f->now, f->dl);
+		policy_page pp;
+		policy_page_measure(f, title, summary, &pp);
+		if (k == 0)
+			*first = pp;
+		pages++;
+		items += pp.items;
+		intro_pages += pp.intro_lines > 0;
+		if (pp.pictures < pp.items)
+			fail_msg("%s modes %u page %d: %d of %d list items have no picture", hall_lang_code(l),
+			         hall_app_modes(f->app), k + 1, pp.items - pp.pictures, pp.items);
+		if (!has(f, "page-next"))
+			break;
+		tap(f, "page-next");
+	}
+	assert_int_equal(items, (int)(ex->u.policy.n_cards + ex->u.policy.n_charts));
+	if (intro_pages != 1 || first->intro_lines == 0)
+		fail_msg("%s modes %u: the heading and the intro are on %d pages (first page: %d lines)", hall_lang_code(l),
+		         hall_app_modes(f->app), intro_pages, first->intro_lines);
+	return pages;
+}
+
+/* The list is picture cards that fill the screen: on the 55-inch screen every item with
+ * its picture (a card's own, a chart drawn from its numbers) on one page, covering at
+ * least 70 % of the room under the intro; in large text on the 32-inch screen, few
+ * pages (there were 5 to 7 pages of text buttons), the intro whole on the first. */
+static void policy_list_should_be_picture_cards_that_fill_the_screen(void **state)
+{
+	(void)state;
+	hall_content *pack = tu_load_pack(HALL_SOURCE_DIR "/assets/default");
+	static const hall_lang langs[] = {HALL_LANG_KO, HALL_LANG_EN, HALL_LANG_ZH_HANT, HALL_LANG_JA};
+	fixture *f = fixture_new(tu_config_landscape);
+	hall_app_set_content(f->app, tu_load_pack(HALL_SOURCE_DIR "/assets/default"), HALL_SOURCE_DIR "/assets/default");
+	for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+		tap(f, "start");
+		set_lang_modes(f, langs[l], 0);
+		policy_page pp;
+		int pages = policy_list_walk(f, pack, &pp);
+		double cover = pp.room > 0 ? (double)pp.card_area / (double)pp.room : 0;
+		print_message("  55-inch %s normal: %d page(s), cards cover %.0f%% of the room under the intro\n",
+		              hall_lang_code(langs[l]), pages, 100 * cover);
+		if ((pages != 1 || cover < 0.70))
+			fail_msg("55-inch %s: the list takes %d pages, its cards cover %.0f%% of the room",
+			         hall_lang_code(langs[l]), pages, 100 * cover);
+		f->now += 200000;
+		hall_app_tick(f->app, f->now);
+		f->now += 200000;
+		hall_app_tick(f->app, f->now);
+	}
+	fixture_free(f);
+	f = fixture_new(tu_config_small);
+	hall_app_set_content(f->app, tu_load_pack(HALL_SOURCE_DIR "/assets/default"), HALL_SOURCE_DIR "/assets/default");
+	static const unsigned modes[] = {0, HALL_APP_MODE_LARGE_TEXT, HALL_APP_MODE_LOW_POSITION,
+	                                 HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			tap(f, "start");
+			set_lang_modes(f, (hall_lang)l, modes[m]);
+			policy_page pp;
+			int pages = policy_list_walk(f, pack, &pp);
+			print_message("  32-inch %s modes %u: %d page(s)\n", hall_lang_code((hall_lang)l), modes[m], pages);
+			int most = modes[m] == 0 ? 2 : modes[m] == HALL_APP_MODE_LARGE_TEXT ? POLICY_LIST_PAGES_LARGE_32 : 20;
+			if (pages > most)
+				fail_msg("32-inch %s modes %u: the list takes %d pages (at most %d)", hall_lang_code((hall_lang)l),
+				         modes[m], pages, most);
+			assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, "policy list"), 0);
+			f->now += 200000;
+			hall_app_tick(f->app, f->now);
+			f->now += 200000;
+			hall_app_tick(f->app, f->now);
+		}
+	}
+	fixture_free(f);
+	hall_content_destroy(pack);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1074,6 +1240,7 @@ int main(void)
 		cmocka_unit_test(low_position_should_show_the_picture_above_the_band),
 		cmocka_unit_test(brand_story_should_keep_a_proper_picture_in_large_text),
 		cmocka_unit_test(poll_thanks_should_start_with_bars_on_its_first_page),
+		cmocka_unit_test(policy_list_should_be_picture_cards_that_fill_the_screen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
