@@ -407,6 +407,7 @@ void app__end_session(hall_app *app, int64_t now, const char *why)
 	}
 	app->scr = SCR_ATTRACT;
 	app->dlg = DLG_NONE;
+	hall_lang visit_lang = app->lang;
 	app->lang = app->default_lang;
 	unsigned old = app->modes;
 	app->modes = 0;
@@ -427,8 +428,14 @@ void app__end_session(hall_app *app, int64_t now, const char *why)
 	app->speech.rate_pct = 100;
 	app->speech.paused = 0;
 	app__apply_show(app); /* what the schedule asked for during the session */
-	if (old & HALL_APP_MODE_VOICE)
+	if (old & HALL_APP_MODE_VOICE) {
 		app__speech_changed(app);
+		/* tour2: a visit with guidance on ended by the visitor ("Finish", or no answer to
+		 * "more time?") ended in silence: they are told, in their language (the voice
+		 * speaks after guidance is off: voice.h) */
+		if (why && (strcmp(why, HALL_APP_END_FINISH) == 0 || strcmp(why, HALL_APP_END_TIMEOUT) == 0))
+			app__say(app, hall_ui_string(HALL_STR_GOODBYE, visit_lang), visit_lang);
+	}
 	app__reset_exhibit_states(app, 0);
 }
 

@@ -296,6 +296,9 @@ typedef enum hall_ui_str {
 	 * HALL_STR_WELCOME_KEYPAD on the attract loop only (after a number key chose the
 	 * language, the welcome is said without it, in the language chosen) */
 	HALL_STR_WELCOME_LANGUAGES,
+	/* tour2 (issue 12 Build 9): said in voice mode when a visit ends ("Finish", or no
+	 * answer to "more time?"): it ended in silence */
+	HALL_STR_GOODBYE,
 	HALL_STR_COUNT
 } hall_ui_str;
 

@@ -133,6 +133,10 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 	                             "繁體中文請按{1}。", "日本語は{1}を押してください。"},
 	[HALL_STR_YOUR_CHOICE] = {"내 선택", "your choice", "您的选择", "您的選擇", "あなたの選択"},
 	[HALL_STR_READ_MORE] = {"더 보기", "Read more", "查看更多", "查看更多", "続きを読む"},
+	[HALL_STR_GOODBYE] = {"관람해 주셔서 감사합니다. 안녕히 가세요. 처음 화면으로 돌아왔습니다.",
+	                      "Thank you for your visit. Goodbye. The screen is back at the start.",
+	                      "感谢您的参观，再见。屏幕已回到初始画面。", "感謝您的參觀，再見。螢幕已回到初始畫面。",
+	                      "ご来場ありがとうございました。さようなら。最初の画面に戻りました。"},
 };
 
 const char *hall_ui_label_sep(hall_lang lang)

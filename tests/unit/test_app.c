@@ -1891,6 +1891,78 @@ static void the_brand_story_in_large_text_should_be_heard_to_its_end(void **stat
 		         last_said(f));
 }
 
+/* Issue 12 (tour2): a blind visitor reaches every district of the map by keypad alone
+ * and hears its name, in large text on the 32-inch screen too (the district list runs
+ * over pages there): from the map, Enter opens the list; Tab and Enter on "next page"
+ * walk it. */
+static void every_district_should_be_heard_by_keypad_in_large_text(void **state)
+{
+	fx *f = *state;
+	hall_app_destroy(f->app);
+	tu_config_small(&f->cfg);
+	hall_app_callbacks cb = tu_callbacks(&f->rec);
+	f->app = hall_app_create(&f->cfg, &cb);
+	hall_app_set_content(f->app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
+	key(f, HALL_APP_KEY_2);
+	tap(f, "accessibility");
+	tap_paged(f, "mode-large-text");
+	tap_paged(f, "dialog-close");
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	assert_int_equal(hall_app_show(f->app, "city", f->now), 0);
+	tab_to(f, "map");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "exhibit:city/districts");
+	char heard[40][48];
+	size_t n_heard = 0;
+	for (int i = 0; i < 200 && n_heard < 25; i++) {
+		key(f, HALL_APP_KEY_TAB);
+		const char *id = focused_id(f);
+		if (strcmp(id, "page-next") == 0) {
+			key(f, HALL_APP_KEY_ENTER);
+			continue;
+		}
+		if (strncmp(id, "district-", 9) != 0)
+			continue;
+		const char *r = last_said(f);
+		if (!strstr(r, "-gu"))
+			fail_msg("district %s was read as \"%s\"", id, r);
+		size_t k = 0;
+		while (k < n_heard && strcmp(heard[k], id) != 0)
+			k++;
+		if (k == n_heard)
+			snprintf(heard[n_heard++], sizeof(heard[0]), "%s", id);
+	}
+	assert_int_equal(n_heard, 25);
+}
+
+/* Found on the English tour (tour2): "Finish" in "more time?" (and no answer to it) ended
+ * a visit with guidance on in silence; the blind visitor did not know it was over. */
+static void a_visit_with_guidance_should_end_with_a_goodbye(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_3); /* 简体中文 */
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	tab_to(f, "finish");
+	key(f, HALL_APP_KEY_ENTER);
+	assert_string_equal(scr(f), "attract");
+	assert_string_equal(last_said(f), hall_ui_string(HALL_STR_GOODBYE, HALL_LANG_ZH_HANS));
+	key(f, HALL_APP_KEY_2);
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	tick(f, 61000);
+	tick(f, 21000); /* no answer */
+	assert_string_equal(scr(f), "attract");
+	assert_string_equal(last_said(f), hall_ui_string(HALL_STR_GOODBYE, HALL_LANG_EN));
+	size_t n = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_2); /* a visit without guidance ends as before */
+	tick(f, 61000);
+	tick(f, 21000);
+	assert_string_equal(scr(f), "attract");
+	for (size_t i = n; i < f->rec.n_spoken; i++)
+		assert_null(strstr(f->rec.spoken[i], "Goodbye"));
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -2219,6 +2291,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_reading_not_the_announcement, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_opened_page_should_be_read_with_its_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_visit_with_guidance_should_end_with_a_goodbye, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_district_should_be_heard_by_keypad_in_large_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_brand_story_in_large_text_should_be_heard_to_its_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(focus_should_show_on_every_control_in_large_text_contrast_and_low, setup,
 		                                teardown),
