@@ -299,6 +299,8 @@ typedef enum hall_ui_str {
 	/* tour2 (issue 12 Build 9): said in voice mode when a visit ends ("Finish", or no
 	 * answer to "more time?"): it ended in silence */
 	HALL_STR_GOODBYE,
+	HALL_STR_MOST_VOTES,        /* slides: marks a vote's leading option in words, not by
+	                             * colour alone (issue #12 Build 5) */
 	HALL_STR_COUNT
 } hall_ui_str;
 

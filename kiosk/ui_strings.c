@@ -137,6 +137,7 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 	                      "Thank you for your visit. Goodbye. The screen is back at the start.",
 	                      "感谢您的参观，再见。屏幕已回到初始画面。", "感謝您的參觀，再見。螢幕已回到初始畫面。",
 	                      "ご来場ありがとうございました。さようなら。最初の画面に戻りました。"},
+	[HALL_STR_MOST_VOTES] = {"최다 득표", "Most votes", "得票最多", "得票最多", "最多得票"},
 };
 
 const char *hall_ui_label_sep(hall_lang lang)

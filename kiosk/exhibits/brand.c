@@ -59,13 +59,28 @@ static void round_flow(hall_ui_flow *f, const hall_vote_round *rd, int index)
 		             hall_ui_string(o->votes == 1 ? HALL_STR_VOTE_ONE_OF_TOTAL : HALL_STR_VOTES_OF_TOTAL, ui->lang), v,
 		             p);
 		b->highlight = o->votes == best;
+		b->mark = hall_ui_string(HALL_STR_MOST_VOTES, ui->lang);
 		if (ao < sizeof(alt))
-			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", b->label, b->value_text);
+			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s%s%s.", b->label, b->value_text,
+			                       b->highlight ? ". " : "", b->highlight ? b->mark : "");
 	}
 	char id[32];
 	snprintf(id, sizeof(id), "chart-round-%d", index + 1);
 	/* The chart's heading is the total; the round's title is the slide's heading. */
 	exhibits__bar_chart(f, id, total, ui->lang, alt, bars, n);
+}
+
+/* A picture in rect pr of the page being drawn (exhibits__image draws into a flow: one
+ * whose only block is pr). */
+static void image_in(const hall_exhibit_ctx *c, const hall_ui_flow *f, hall_rect pr, const char *id,
+                     const hall_asset *image, const char *alt, hall_lang al)
+{
+	hall_ui_flow fp = *f;
+	fp.area = pr;
+	fp.y = pr.y;
+	fp.used = 0;
+	fp.page = fp.show;
+	exhibits__image(c, &fp, id, image, alt, al, pr.h);
 }
 
 /* The story in its column with the picture beside it (issue #12 Build 4: a picture
@@ -91,14 +106,63 @@ static int story_beside(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *
 	hall_ui_text_box(ui, (hall_rect){r.x, r.y, col_w, text_h}, story, ui->font_px, l, 0, ui->th->text, ui->th->bg, 0);
 	/* The picture as tall as the column or 3:4 of its width, whichever is less. */
 	int ph = pic_w * 3 / 4 < r.h ? pic_w * 3 / 4 : r.h;
-	hall_rect pr = {r.x + col_w + 2 * gap, r.y, pic_w, ph};
-	hall_ui_flow fp = *f; /* exhibits__image draws into a flow: one whose block is pr */
-	fp.area = pr;
-	fp.y = pr.y;
-	fp.used = 0;
-	fp.page = fp.show;
-	exhibits__image(c, &fp, "slogan-image", sl->image, alt, al, ph);
+	image_in(c, f, (hall_rect){r.x + col_w + 2 * gap, r.y, pic_w, ph}, "slogan-image", sl->image, alt, al);
 	return 1;
+}
+
+/* A picture slide as a passer-by reads it (issue #12 Build 2 and 4): the picture large
+ * and its caption as a headline, beside it on a wide page, under it on a tall one, at
+ * the largest of the display, key-figure and title sizes that holds the whole caption
+ * on the page with the picture at least half the page's height. The frame is 3:2, the
+ * shape of the project's pictures (another shape fits inside it). In low position the
+ * picture is above the reach band (ui->above_asset) and the caption has the page. Returns
+ * 0, taking nothing, when no size holds it (large text on a small screen): the slide is
+ * then drawn as before, the caption in body text under the picture. */
+static int picture_slide(const hall_exhibit_ctx *c, hall_ui_flow *f, const hall_slide *sl, const char *cap,
+                         hall_lang l, const char *alt, hall_lang al)
+{
+	hall_ui *ui = f->ui;
+	hall_rect a = f->area;
+	int gap = ui->gap_px;
+	int room = a.y + a.h - f->y;
+	int no_pic = ui->above_asset == sl->image;
+	const int px[3] = {ui->display_px, ui->figure_px, ui->title_px};
+	const int lh[3] = {ui->display_line_h, ui->figure_line_h, ui->title_line_h};
+	for (int beside = a.w > a.h && !no_pic; beside >= 0; beside--) {
+		/* Beside: the picture takes up to 60 % of the width; under: the full width. */
+		int pic_w = beside ? a.w * 6 / 10 : a.w;
+		int pic_h = pic_w * 2 / 3;
+		if (pic_h > room)
+			pic_h = room, pic_w = beside ? pic_h * 3 / 2 : a.w;
+		int col_w = beside ? a.w - pic_w - 2 * gap : a.w;
+		for (int k = 0; k < 3; k++) {
+			int lines = hall_ui_count_lines(ui, cap, px[k], l, 1, col_w, 40);
+			int cap_h = (lines < 1 ? 1 : lines) * lh[k];
+			int ph = no_pic ? 0 : beside ? pic_h : room - cap_h - gap;
+			if (!beside && ph > pic_h)
+				ph = pic_h;
+			/* the picture at least half the page, or as large as its frame gets */
+			if (cap_h > room || (!no_pic && ph < (pic_h < room / 2 ? pic_h : room / 2)))
+				continue;
+			hall_rect r;
+			if (!hall_ui_flow_take(f, room, gap, &r))
+				return 1;
+			hall_rect cr;
+			if (beside) {
+				image_in(c, f, (hall_rect){r.x, r.y + (r.h - ph) / 2, pic_w, ph}, "slide-image", sl->image, alt, al);
+				cr = (hall_rect){r.x + pic_w + 2 * gap, r.y + (r.h - cap_h) / 2, col_w, cap_h};
+			} else {
+				/* picture and caption as one block in the middle of the page */
+				int y = r.y + (r.h - (no_pic ? cap_h : ph + gap + cap_h)) / 2;
+				if (!no_pic)
+					image_in(c, f, (hall_rect){r.x, y, r.w, ph}, "slide-image", sl->image, alt, al);
+				cr = (hall_rect){r.x, y + (no_pic ? 0 : ph + gap), col_w, cap_h};
+			}
+			hall_ui_text_box(ui, cr, cap, px[k], l, 1, ui->th->text, ui->th->bg, 0);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static void brand_flow(void *ctx, hall_ui_flow *f)
@@ -149,26 +213,41 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 		hall_lang al;
 		const char *alt = exhibits__text(ui, &sl->alt, &al);
 		const char *cap = exhibits__text(ui, &sl->caption, &l);
+		hall_ui_set_heading(ui, cap);
+		if (picture_slide(bc->c, f, sl, cap, l, alt[0] ? alt : cap, alt[0] ? al : l))
+			return;
 		int lines = hall_ui_count_lines(ui, cap, ui->font_px, l, 0, hall_ui_column_w(ui->font_px, f->area.w), 6);
 		int img_h = f->area.h - lines * ui->line_h - ui->gap_px;
 		if (img_h < f->area.h / 3)
 			img_h = f->area.h / 3;
 		exhibits__image(bc->c, f, "slide-image", sl->image, alt[0] ? alt : cap, alt[0] ? al : l, img_h);
 		hall_ui_flow_text(f, cap, l, 0, ui->th->text, ui->th->bg);
-		hall_ui_set_heading(ui, cap);
 	}
 }
 
 /* Pages of every slide at this size: *before, those of the slides before bc's; *total,
  * all of them. Counting runs the slides' flows without drawing (flow page -1); the
- * heading the current page set is kept (a flow names its heading when none is set). */
+ * heading the current page set is kept (a flow names its heading when none is set). In
+ * low position each slide is counted with the picture it shows above the band (its own
+ * view picture, not the current slide's): counted with the current one, the total
+ * changed from slide to slide ("5 / 19", then "8 / 20": 32-inch, large text). */
 static void brand_pages(const brand_ctx *bc, hall_ui *ui, hall_rect content, int n, int *before, int *total)
 {
 	char heading[sizeof ui->heading];
 	memcpy(heading, ui->heading, sizeof heading);
+	const void *above = ui->above_asset;
 	*before = *total = 0;
 	for (int s = 0; s < n; s++) {
 		brand_ctx sc = {bc->c, bc->b, s};
+		if (above) {
+			hall_exhibit_state vs;
+			hall_exhibit_state_reset(&vs);
+			vs.slide = s;
+			const hall_text *alt;
+			const char *pid;
+			const hall_asset *pic = hall_exhibit_view_picture(bc->c->ex, &vs, &alt, &pid);
+			ui->above_asset = pic ? (const void *)pic : above;
+		}
 		hall_ui_flow f;
 		hall_ui_flow_begin(&f, ui, content, -1);
 		brand_flow(&sc, &f);
@@ -177,6 +256,7 @@ static void brand_pages(const brand_ctx *bc, hall_ui *ui, hall_rect content, int
 			*before += p;
 		*total += p;
 	}
+	ui->above_asset = above;
 	memcpy(ui->heading, heading, sizeof heading);
 }
 

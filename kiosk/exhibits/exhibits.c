@@ -483,8 +483,60 @@ static void region(hall_ui *ui, hall_rect r, const char *id, const char *label)
 	hall_ui_hit(ui, r, id, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 }
 
-void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
-                         const char *alt, const exhibits_bar *bars, int n)
+/* ---- bar charts (issue #12 Build 5: read at a glance, from a few metres) ---- */
+
+#define CHART_ROWS_MAX 24
+#define CHART_LABEL_MAX 600
+
+/* A row's label as shown: the leading row's mark in words on a line of its own under it
+ * ("✓ Most votes"), so the winner is never told by colour alone. */
+static void row_label(const exhibits_bar *b, char *buf, size_t len)
+{
+	if (b->highlight && b->mark && b->mark[0])
+		snprintf(buf, len, "%s\n\xE2\x9C\x93 %s", b->label, b->mark);
+	else
+		snprintf(buf, len, "%s", b->label);
+}
+
+/* What a row's region says: "label: figures", and the mark. */
+static void row_spoken(const exhibits_bar *b, char *buf, size_t len)
+{
+	if (b->highlight && b->mark && b->mark[0])
+		snprintf(buf, len, "%s: %s. %s", b->label, b->value_text, b->mark);
+	else
+		snprintf(buf, len, "%s: %s", b->label, b->value_text);
+}
+
+/* The chart's heading, `lines` lines of px type centred in a block h high, and a region
+ * over it that speaks the summary. */
+static void chart_heading(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang, const char *alt,
+                          int h, int px, int lh, int lines)
+{
+	hall_ui *ui = f->ui;
+	hall_rect r;
+	if (!hall_ui_flow_take(f, h, ui->gap_px, &r))
+		return;
+	hall_ui_text_box(ui, (hall_rect){r.x, r.y + (r.h - lines * lh) / 2, r.w, lines * lh}, title, px, title_lang, 1,
+	                 ui->th->text, ui->th->bg, 0);
+	char label[1200];
+	snprintf(label, sizeof(label), "%s. %s", title, alt && alt[0] ? alt : "");
+	region(ui, r, id, label);
+}
+
+static double bars_max(const exhibits_bar *bars, int n)
+{
+	double max = 0;
+	for (int i = 0; i < n; i++)
+		if (bars[i].value > max)
+			max = bars[i].value;
+	return max;
+}
+
+/* The chart at the body size, each row a label over a bar a line thick with its figures
+ * beside it (or under it): what a page holds when the large layout does not fit (large
+ * text on a small screen, the low-position band); rows page as any block. */
+static void bar_chart_compact(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
+                              const char *alt, const exhibits_bar *bars, const char (*shown)[CHART_LABEL_MAX], int n)
 {
 	hall_ui *ui = f->ui;
 	const hall_ui_theme *th = ui->th;
@@ -495,16 +547,8 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 	if (th_h < ui->target_px)
 		th_h = ui->target_px;
 	hall_rect r;
-	if (hall_ui_flow_take(f, th_h, ui->gap_px, &r)) {
-		hall_ui_text_box(ui, (hall_rect){r.x, r.y + (r.h - (tl < 1 ? 1 : tl) * ui->line_h) / 2, r.w, th_h}, title,
-		                 ui->font_px, title_lang, 1, th->text, th->bg, 0);
-		snprintf(label, sizeof(label), "%s. %s", title, alt && alt[0] ? alt : "");
-		region(ui, r, id, label);
-	}
-	double max = 0;
-	for (int i = 0; i < n; i++)
-		if (bars[i].value > max)
-			max = bars[i].value;
+	chart_heading(f, id, title, title_lang, alt, th_h, ui->font_px, ui->line_h, tl < 1 ? 1 : tl);
+	double max = bars_max(bars, n);
 	/* One scale for every row: the bars share one length for the largest value, leaving
 	 * room for the widest figures beside them (a row's own room would give each bar its
 	 * own scale: bars of different charts in one). */
@@ -520,7 +564,7 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 	for (int i = 0; i < n; i++) {
 		const exhibits_bar *b = &bars[i];
 		/* Row: the label (wrapped), then the bar with its figures beside it. */
-		int ll = hall_ui_count_lines(ui, b->label, ui->font_px, b->label_lang, b->highlight, f->area.w, 3);
+		int ll = hall_ui_count_lines(ui, shown[i], ui->font_px, b->label_lang, b->highlight, f->area.w, 3);
 		if (ll < 1)
 			ll = 1;
 		int vw, vh;
@@ -545,7 +589,7 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 				hall_ui_flow_text(f, b->value_text, ui->lang, 0, th->text, th->bg);
 			continue;
 		}
-		hall_ui_text_box(ui, (hall_rect){r.x, r.y, r.w, ll * ui->line_h}, b->label, ui->font_px, b->label_lang,
+		hall_ui_text_box(ui, (hall_rect){r.x, r.y, r.w, ll * ui->line_h}, shown[i], ui->font_px, b->label_lang,
 		                 b->highlight, th->text, th->bg, 0);
 		int y = r.y + ll * ui->line_h;
 		int bar_max = scale_w < r.w ? scale_w : r.w;
@@ -577,10 +621,188 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 			hall_ui_text(ui, tx, y, b->value_text, ui->font_px, ui->lang, b->highlight, th->text, th->bg);
 		char rid[96];
 		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
-		snprintf(label, sizeof(label), "%s: %s", b->label, b->value_text);
+		row_spoken(b, label, sizeof(label));
 		region(ui, r, rid, label);
 		if (split)
 			hall_ui_flow_text(f, b->value_text, ui->lang, 0, th->text, th->bg);
+	}
+}
+
+/* The large layout of a bar chart: its heading, then a row per value, each a label
+ * (beside the bar or over it), a bar as thick as its figures or thicker, and the figures
+ * at the bar's end. */
+typedef struct chart_geom {
+	int hpx, hlh, hl;       /* the heading: size, line height, lines */
+	int lpx, llh, vpx, vlh; /* labels and figures: size and line height */
+	int side;               /* labels in a column beside the bars, else over them */
+	int label_w, bar_x, bar_max, bh, row_gap;
+	int ll[CHART_ROWS_MAX];
+	int head_h, rows_h;     /* the heading's block; every row with the gaps between */
+} chart_geom;
+
+/* A row: its label beside a bar (the taller of the two) or over it; a target high at
+ * least (each row is a region a visitor can touch to hear it). */
+static int chart_row_h(const hall_ui *ui, const chart_geom *g, int i)
+{
+	int rh = g->side ? (g->ll[i] * g->llh > g->bh ? g->ll[i] * g->llh : g->bh) : g->ll[i] * g->llh + g->bh;
+	return rh < ui->target_px ? ui->target_px : rh;
+}
+
+static int chart_rows_h(const hall_ui *ui, const chart_geom *g, int n)
+{
+	int h = 0;
+	for (int i = 0; i < n; i++)
+		h += chart_row_h(ui, g, i) + (i ? g->row_gap : 0);
+	return h;
+}
+
+/* Lay out at labels (lpx, llh) and figures (vpx, vlh), side by side or not; 0 when the
+ * figures or the labels leave the bars less than a quarter of the width. */
+static int chart_measure(const hall_ui_flow *f, const char *title, hall_lang title_lang, const exhibits_bar *bars,
+                         const char (*shown)[CHART_LABEL_MAX], int n, int lpx, int llh, int vpx, int vlh, int side,
+                         chart_geom *g)
+{
+	const hall_ui *ui = f->ui;
+	int w = f->area.w;
+	memset(g, 0, sizeof(*g));
+	g->lpx = lpx;
+	g->llh = llh;
+	g->vpx = vpx;
+	g->vlh = vlh;
+	g->side = side;
+	g->bh = vlh;
+	g->row_gap = ui->gap_px;
+	/* The heading (the brand's total) a key figure when it holds one line, else at the
+	 * title size. */
+	int tw, th;
+	hall_ui_measure_text(ui, title, strlen(title), ui->figure_px, title_lang, 1, &tw, &th);
+	if (tw <= w && vpx >= ui->figure_px) {
+		g->hpx = ui->figure_px;
+		g->hlh = ui->figure_line_h;
+		g->hl = 1;
+	} else {
+		g->hpx = ui->title_px;
+		g->hlh = ui->title_line_h;
+		g->hl = hall_ui_count_lines(ui, title, ui->title_px, title_lang, 1, w, 3);
+		if (g->hl < 1)
+			g->hl = 1;
+	}
+	g->head_h = g->hl * g->hlh < ui->target_px ? ui->target_px : g->hl * g->hlh;
+	int widest = 0;
+	for (int i = 0; i < n; i++) {
+		int vw, vh;
+		hall_ui_measure_text(ui, bars[i].value_text, strlen(bars[i].value_text), vpx, ui->lang, 1, &vw, &vh);
+		widest = vw > widest ? vw : widest;
+		if (side) {
+			/* each line of the shown label (the mark is the second) */
+			const char *nl = strchr(shown[i], '\n');
+			size_t len = nl ? (size_t)(nl - shown[i]) : strlen(shown[i]);
+			int lw, lh;
+			hall_ui_measure_text(ui, shown[i], len, lpx, bars[i].label_lang, bars[i].highlight, &lw, &lh);
+			g->label_w = lw > g->label_w ? lw : g->label_w;
+			if (nl) {
+				hall_ui_measure_text(ui, nl + 1, strlen(nl + 1), lpx, bars[i].label_lang, 1, &lw, &lh);
+				g->label_w = lw > g->label_w ? lw : g->label_w;
+			}
+		}
+	}
+	if (side && g->label_w > w / 3)
+		g->label_w = w / 3;
+	g->bar_x = side ? g->label_w + ui->gap_px : 0;
+	/* The figures after the bar's end and a gap of the grid to the area's edge. */
+	g->bar_max = w - g->bar_x - widest - 2 * ui->gap_px;
+	if (g->bar_max < w / 4)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		g->ll[i] = hall_ui_count_lines(ui, shown[i], lpx, bars[i].label_lang, bars[i].highlight,
+		                               side ? g->label_w : w, 5);
+		if (g->ll[i] < 1)
+			g->ll[i] = 1;
+		/* Beside the bars a label keeps its lines whole (a name broken in a narrow column
+		 * reads, and is read aloud, as two); over them it may wrap, up to 3 lines. */
+		if (g->ll[i] > (side ? 1 + (strchr(shown[i], '\n') != NULL) : 3))
+			return 0;
+	}
+	g->rows_h = chart_rows_h(ui, g, n);
+	return 1;
+}
+
+void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hall_lang title_lang,
+                         const char *alt, const exhibits_bar *bars, int n)
+{
+	hall_ui *ui = f->ui;
+	const hall_ui_theme *th = ui->th;
+	if (n > CHART_ROWS_MAX)
+		n = CHART_ROWS_MAX;
+	char shown[CHART_ROWS_MAX][CHART_LABEL_MAX];
+	for (int i = 0; i < n; i++)
+		row_label(&bars[i], shown[i], sizeof(shown[i]));
+	/* The largest layout that holds the whole chart in the room the page has left: the
+	 * labels and the figures as key figures, then smaller; labels
+	 * beside the bars before over them. When none holds, the body size pages as before. */
+	const int sizes[4][4] = {{ui->figure_px, ui->figure_line_h, ui->figure_px, ui->figure_line_h},
+	                         {ui->title_px, ui->title_line_h, ui->figure_px, ui->figure_line_h},
+	                         {ui->title_px, ui->title_line_h, ui->title_px, ui->title_line_h},
+	                         {ui->font_px, ui->line_h, ui->title_px, ui->title_line_h}};
+	int room = f->area.y + f->area.h - f->y - (f->used ? ui->gap_px : 0);
+	chart_geom g;
+	int found = 0;
+	for (int k = 0; k < 4 && !found; k++)
+		for (int side = 1; side >= 0 && !found; side--)
+			found = chart_measure(f, title, title_lang, bars, (const char (*)[CHART_LABEL_MAX])shown, n, sizes[k][0],
+			                      sizes[k][1], sizes[k][2], sizes[k][3], side, &g) &&
+			        g.head_h + ui->gap_px + g.rows_h <= room;
+	if (!found) {
+		bar_chart_compact(f, id, title, title_lang, alt, bars, (const char (*)[CHART_LABEL_MAX])shown, n);
+		return;
+	}
+	/* The room left thickens the bars (up to twice their figures' height), then spreads
+	 * the rows over the page, so the chart fills its area rather than its top. */
+	int spare = room - g.head_h - ui->gap_px - g.rows_h;
+	int grow = n > 0 ? spare / n : 0;
+	if (grow > g.vlh)
+		grow = g.vlh;
+	if (grow > 0) {
+		g.bh += grow;
+		g.rows_h = chart_rows_h(ui, &g, n);
+		spare = room - g.head_h - ui->gap_px - g.rows_h;
+	}
+	if (spare > 0 && n > 0) {
+		int more = spare / (n + 1);
+		g.row_gap += more < g.vlh ? more : g.vlh;
+	}
+	char label[1200];
+	hall_rect r;
+	chart_heading(f, id, title, title_lang, alt, g.head_h, g.hpx, g.hlh, g.hl);
+	double max = bars_max(bars, n);
+	for (int i = 0; i < n; i++) {
+		const exhibits_bar *b = &bars[i];
+		int h = chart_row_h(ui, &g, i);
+		if (!hall_ui_flow_take(f, h, g.row_gap, &r))
+			continue;
+		int lh = g.ll[i] * g.llh;
+		int ly = g.side ? r.y + (h - lh) / 2 : r.y;
+		hall_ui_text_box(ui, (hall_rect){r.x, ly, g.side ? g.label_w : r.w, lh}, shown[i], g.lpx, b->label_lang,
+		                 b->highlight, th->text, th->bg, 0);
+		int y = g.side ? r.y + (h - g.bh) / 2 : r.y + lh;
+		int x0 = r.x + g.bar_x;
+		int bw = max > 0 ? (int)lround(g.bar_max * (b->value / max)) : 0;
+		if (bw < 2 && b->value > 0)
+			bw = 2;
+		/* The figures at the bar's end. No track here: bars this thick read as lengths on
+		 * one scale by themselves, and a track broken by figures of different widths
+		 * drew grey blocks of unrelated lengths (seen in the ja gallery). */
+		int tx = x0 + bw + ui->gap_px;
+		hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){x0, y, bw, g.bh}, b->highlight ? th->series[1] : th->series[0]);
+		if (bx && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
+			bx->border = th->text;
+			bx->border_px = ui->m.stroke_px;
+		}
+		hall_ui_text(ui, tx, y + (g.bh - g.vlh) / 2, b->value_text, g.vpx, ui->lang, 1, th->figure_text, th->bg);
+		char rid[96];
+		snprintf(rid, sizeof(rid), "%s-%d", id, i + 1);
+		row_spoken(b, label, sizeof(label));
+		region(ui, r, rid, label);
 	}
 }
 

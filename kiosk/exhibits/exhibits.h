@@ -125,6 +125,8 @@ typedef struct exhibits_bar {
 	double value;          /* bar length (relative to the largest) or slice size */
 	char value_text[400];  /* what is shown and spoken: "148,466 votes (37.3%)" */
 	int highlight;         /* the winner / the visitor's choice: bold and marked in words */
+	const char *mark;      /* with highlight: those words ("Most votes"), on a line under
+	                        * the label and in what the row says; NULL: none */
 } exhibits_bar;
 /* title: heading above the chart; alt: spoken summary (title when NULL). Row hits are
  * "<id>-<n>" (n from 1), the heading's hit is "<id>". */

@@ -403,14 +403,14 @@ static fixture *english_session(void)
 	return f;
 }
 
-/* The bar (a BOX shorter than a line) inside a chart row's region. */
+/* The bar inside a chart row's region: the last BOX there (drawn after its track). */
 static const hall_dl_item *bar_in(const hall_dl *dl, const hall_dl_item *row)
 {
 	const hall_dl_item *best = NULL;
 	for (size_t i = 0; i < hall_dl_count(dl); i++) {
 		const hall_dl_item *it = hall_dl_at(dl, i);
 		if (it->kind == HALL_DL_BOX && it->rect.x >= row->rect.x && it->rect.y >= row->rect.y &&
-		    it->rect.y + it->rect.h <= row->rect.y + row->rect.h && it->rect.h < 60)
+		    it->rect.y + it->rect.h <= row->rect.y + row->rect.h)
 			best = it;
 	}
 	return best;
@@ -442,7 +442,7 @@ static void brand_should_chart_both_rounds_from_the_numbers(void **state)
 	assert_non_null(r1);
 	assert_non_null(r2);
 	/* Values and percent in words beside the bars: colour is never the only cue. */
-	assert_string_equal(r1->label, "Seoul, my soul: 148,466 votes (37.3%)");
+	assert_string_equal(r1->label, "Seoul, my soul: 148,466 votes (37.3%). Most votes");
 	assert_string_equal(r2->label, "Seoul for you: 138,825 votes (34.9%)");
 	assert_non_null(tu_find_text(f->dl, "148,466 votes (37.3%)"));
 	/* The summary region speaks every number. */
@@ -470,7 +470,7 @@ static void brand_should_chart_both_rounds_from_the_numbers(void **state)
 	hall_app_build(f->app, f->now, f->dl);
 	const hall_dl_item *w = hall_dl_find(f->dl, "chart-round-2-1");
 	assert_non_null(w);
-	assert_string_equal(w->label, "Seoul, my soul: 164,470 votes (63.1%)");
+	assert_string_equal(w->label, "Seoul, my soul: 164,470 votes (63.1%). Most votes");
 	/* Slides move by hand only. */
 	char id[64];
 	snprintf(id, sizeof(id), "%s", hall_app_screen_id(f->app));
@@ -1219,6 +1219,213 @@ static void policy_list_should_be_picture_cards_that_fill_the_screen(void **stat
 	hall_content_destroy(pack);
 }
 
+/* ---- slides (issue #12 Build 2, 4, 5, 11): what a passer-by reads from a few metres ---- */
+
+/* The frame's sizes (type scale) for the app's current screen, language and modes. */
+static hall_ui frame_ui(fixture *f)
+{
+	hall_ui ui;
+	hall_ui_screen s = tu_screen(&f->cfg);
+	hall_ui_init(&ui, f->dl, &s, hall_app_modes(f->app), hall_app_language(f->app), NULL, NULL, NULL);
+	return ui;
+}
+
+/* The largest text item inside r (NULL when none). */
+static const hall_dl_item *largest_text_in(const hall_dl *dl, hall_rect r)
+{
+	const hall_dl_item *best = NULL;
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *t = hall_dl_at(dl, i);
+		if (t->kind == HALL_DL_TEXT && t->rect.x >= r.x && t->rect.y >= r.y && t->rect.x + t->rect.w <= r.x + r.w &&
+		    t->rect.y + t->rect.h <= r.y + r.h && (!best || t->font_px > best->font_px))
+			best = t;
+	}
+	return best;
+}
+
+/* A chart page fills its content area (issue #12 Build 5, read at a glance from a few
+ * metres): its rows reach the lower fifth of the room between the page's first text and
+ * the controls under it, every bar is at least a key figure thick, every row's words are
+ * at least the title size, and the chart's heading (the brand's total) a key figure.
+ * Returns the problems, printed. */
+static size_t chart_fills(fixture *f, const char *id, const char *mark, int heading_px)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	hall_ui ui = frame_ui(f);
+	const char *where = hall_app_screen_id(f->app);
+	const hall_dl_item *below = hall_dl_find(f->dl, "next");
+	if (!below)
+		below = hall_dl_find(f->dl, "home");
+	assert_non_null(below);
+	int top = below->rect.y;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *t = hall_dl_at(f->dl, i);
+		if (t->kind == HALL_DL_TEXT && t->rect.y < top)
+			top = t->rect.y;
+	}
+	size_t bad = 0;
+	int lowest = 0, rows = 0, marked = 0;
+	char rid[96];
+	for (int k = 1; k <= 24; k++) {
+		snprintf(rid, sizeof(rid), "%s-%d", id, k);
+		const hall_dl_item *row = hall_dl_find(f->dl, rid);
+		if (!row)
+			break;
+		rows++;
+		lowest = row->rect.y + row->rect.h > lowest ? row->rect.y + row->rect.h : lowest;
+		const hall_dl_item *bar = bar_in(f->dl, row);
+		if (!bar || bar->rect.h < ui.figure_px) {
+			print_message("  [%s %s] bar %s is %d px thick, a key figure is %d px\n", where,
+			              hall_lang_code(hall_app_language(f->app)), rid, bar ? bar->rect.h : 0, ui.figure_px);
+			bad++;
+		}
+		for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+			const hall_dl_item *t = hall_dl_at(f->dl, i);
+			if (t->kind != HALL_DL_TEXT || t->rect.y < row->rect.y || t->rect.y + t->rect.h > row->rect.y + row->rect.h)
+				continue;
+			if (t->font_px < ui.title_px) {
+				print_message("  [%s %s] \"%s\" in %s is %d px, the title size is %d\n", where,
+				              hall_lang_code(hall_app_language(f->app)), t->text, rid, t->font_px, ui.title_px);
+				bad++;
+			}
+			marked += mark && strstr(t->text, mark) != NULL;
+		}
+	}
+	assert_true(rows >= 2);
+	if (mark && marked != 1) {
+		print_message("  [%s] the leading option is marked \"%s\" %d times\n", where, mark, marked);
+		bad++;
+	}
+	int room = below->rect.y - top;
+	if (lowest < top + room * 8 / 10) {
+		print_message("  [%s %s] the chart ends at %d px of %d px of room\n", where,
+		              hall_lang_code(hall_app_language(f->app)), lowest - top, room);
+		bad++;
+	}
+	const hall_dl_item *head = hall_dl_find(f->dl, id);
+	assert_non_null(head);
+	const hall_dl_item *ht = largest_text_in(f->dl, head->rect);
+	int want = heading_px ? ui.figure_px : ui.title_px;
+	if (!ht || ht->font_px < want) {
+		print_message("  [%s] the chart's heading is %d px, want %d\n", where, ht ? ht->font_px : 0, want);
+		bad++;
+	}
+	return bad;
+}
+
+static void chart_slides_should_fill_the_content_area(void **state)
+{
+	(void)state;
+	size_t bad = 0;
+	static const hall_lang langs[] = {HALL_LANG_EN, HALL_LANG_JA, HALL_LANG_KO};
+	for (size_t l = 0; l < 3; l++) {
+		fixture *f = fixture_new(tu_config_landscape);
+		tap(f, "start");
+		set_lang_modes(f, langs[l], 0);
+		hall_app_show(f->app, "brand", f->now);
+		const char *mark = hall_ui_string(HALL_STR_MOST_VOTES, langs[l]);
+		for (int k = 0; k < 6 && strcmp(hall_app_screen_id(f->app), "exhibit:brand/slide-2") != 0; k++)
+			tap(f, "next");
+		bad += chart_fills(f, "chart-round-1", mark, 1);
+		tap(f, "next");
+		bad += chart_fills(f, "chart-round-2", mark, 1);
+		/* The policy charts draw with the same component. */
+		hall_app_show(f->app, "policy", f->now);
+		find_on_pages(f, "chart-budget");
+		tap(f, "chart-budget");
+		bad += chart_fills(f, "detail-chart", NULL, 0);
+		tap(f, "back");
+		find_on_pages(f, "chart-complaints");
+		tap(f, "chart-complaints");
+		bad += chart_fills(f, "detail-chart", NULL, 0);
+		fixture_free(f);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* The brand's picture slides: the caption is a headline beside (or under) a large
+ * picture (issue #12 Build 2 and 4): the display size where it fits, else the key-figure
+ * size, never body text; the picture at least half the room (or the screen's width). */
+static void picture_slides_should_have_headline_captions(void **state)
+{
+	(void)state;
+	size_t bad = 0, display = 0;
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait};
+	for (size_t sc = 0; sc < 2; sc++) {
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			fixture *f = fixture_new(screens[sc]);
+			tap(f, "start");
+			set_lang_modes(f, (hall_lang)l, 0);
+			hall_app_show(f->app, "brand", f->now);
+			for (int k = 0; k < 12 && has(f, "next"); k++) {
+				tap(f, "next");
+				hall_app_build(f->app, f->now, f->dl);
+				const hall_dl_item *pic = hall_dl_find(f->dl, "slide-image");
+				if (!pic)
+					continue;
+				hall_ui ui = frame_ui(f);
+				const hall_dl_item *next = hall_dl_find(f->dl, "next");
+				const hall_dl_item *prev = hall_dl_find(f->dl, "prev");
+				int bottom = (next ? next : prev)->rect.y;
+				const hall_dl_item *cap = NULL;
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *t = hall_dl_at(f->dl, i);
+					if (t->kind == HALL_DL_TEXT && t->rect.y + t->rect.h <= bottom && (!cap || t->font_px > cap->font_px))
+						cap = t;
+				}
+				assert_non_null(cap);
+				display += cap->font_px >= ui.display_px;
+				/* the picture half the height, or (a tall screen) the full width */
+				int large = pic->rect.h >= bottom / 2 || pic->rect.w >= f->cfg.screen.width_px * 9 / 10;
+				if (cap->font_px < ui.figure_px || !large) {
+					print_message("  [screen %zu %s %s] caption \"%.40s\" at %d px (key figure %d), picture %d px of %d\n",
+					              sc, hall_lang_code((hall_lang)l), hall_app_screen_id(f->app), cap->text,
+					              cap->font_px, ui.figure_px, pic->rect.h, bottom);
+					bad++;
+				}
+			}
+			fixture_free(f);
+		}
+	}
+	print_message("  %zu captions at the display size\n", display);
+	assert_true(display >= 10);
+	assert_int_equal(bad, 0);
+}
+
+/* The brand's page counter keeps one total on every page (issue #12 Build 7: whole
+ * numbers, counting what "next" walks), in low position too, where each slide shows its
+ * own picture above the band: large text, high contrast and low position on the
+ * 32-inch screen read "5 / 19" on the story and "8 / 20" on the charts. */
+static void brand_page_total_should_hold_in_low_position(void **state)
+{
+	(void)state;
+	fixture *f = fixture_new(tu_config_small);
+	tap(f, "start");
+	set_lang_modes(f, HALL_LANG_EN, HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION);
+	hall_app_show(f->app, "brand", f->now);
+	int prev_no = 0, prev_total = 0;
+	for (int step = 0; step < 60; step++) {
+		hall_app_build(f->app, f->now, f->dl);
+		int no = 0, total = 0;
+		for (size_t i = 0; i < hall_dl_count(f->dl) && !total; i++) {
+			const hall_dl_item *it = hall_dl_at(f->dl, i);
+			if (it->kind == HALL_DL_TEXT && sscanf(it->text, "%d / %d", &no, &total) != 2)
+				no = total = 0;
+		}
+		if (prev_no && (no != prev_no + 1 || total != prev_total))
+			fail_msg("\"next\" went from %d / %d to %d / %d on %s", prev_no, prev_total, no, total,
+			         hall_app_screen_id(f->app));
+		prev_no = no;
+		prev_total = total;
+		if (!has(f, "next"))
+			break;
+		tap(f, "next");
+	}
+	print_message("  %d pages\n", prev_total);
+	assert_int_equal(prev_no, prev_total);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1241,6 +1448,9 @@ int main(void)
 		cmocka_unit_test(brand_story_should_keep_a_proper_picture_in_large_text),
 		cmocka_unit_test(poll_thanks_should_start_with_bars_on_its_first_page),
 		cmocka_unit_test(policy_list_should_be_picture_cards_that_fill_the_screen),
+		cmocka_unit_test(chart_slides_should_fill_the_content_area),
+		cmocka_unit_test(picture_slides_should_have_headline_captions),
+		cmocka_unit_test(brand_page_total_should_hold_in_low_position),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
