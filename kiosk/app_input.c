@@ -624,8 +624,13 @@ static void focus_on(hall_app *app, const hall_dl_item *it)
 {
 	snprintf(app->focus, sizeof(app->focus), "%s", it->id);
 	app->has_focus = 1;
-	if (app->modes & HALL_APP_MODE_VOICE)
-		say_label(app, it, 1);
+	if (!(app->modes & HALL_APP_MODE_VOICE))
+		return;
+	say_label(app, it, 1);
+	/* The map says "touch a district", which a keypad visitor cannot do: what Enter
+	 * does there (the district list, key_input). */
+	if (it->act.kind == HALL_ACT_MAP)
+		app__say_kept(app, hall_ui_string(HALL_STR_MAP_BY_KEYPAD, app->lang), app->lang);
 }
 
 /* Speak text in lang and keep it as what is being read: "more time?" interrupts it and

@@ -301,6 +301,9 @@ typedef enum hall_ui_str {
 	HALL_STR_GOODBYE,
 	HALL_STR_MOST_VOTES,        /* slides: marks a vote's leading option in words, not by
 	                             * colour alone (issue #12 Build 5) */
+	/* tour2: read after the map's name when the keypad focuses it (it says "touch a
+	 * district", which a keypad visitor cannot do) */
+	HALL_STR_MAP_BY_KEYPAD,
 	HALL_STR_COUNT
 } hall_ui_str;
 

@@ -138,6 +138,8 @@ static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
 	                      "感谢您的参观，再见。屏幕已回到初始画面。", "感謝您的參觀，再見。螢幕已回到初始畫面。",
 	                      "ご来場ありがとうございました。さようなら。最初の画面に戻りました。"},
 	[HALL_STR_MOST_VOTES] = {"최다 득표", "Most votes", "得票最多", "得票最多", "最多得票"},
+	[HALL_STR_MAP_BY_KEYPAD] = {"확인 키를 누르면 구 목록이 열립니다.", "Press Enter for the list of districts.",
+	                            "按确认键打开区列表。", "按確認鍵開啟區列表。", "決定キーで区の一覧が開きます。"},
 };
 
 const char *hall_ui_label_sep(hall_lang lang)

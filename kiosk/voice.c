@@ -198,8 +198,9 @@ static void ja_middle_dots(char *s, size_t n)
  * a decimal point ("25.7%" was "이십오 칠 percent", "69.7%" "liushijiu qi percent"), every
  * voice reads a page counter "1 / 7" as "one slash seven", Korean reads a dotted date
  * "(2022. 12. 28.~2023. 1. 31.)" as bare numbers split into sentences and "~" as
- * "tilde", Mandarin says "percent" in English after the number, and English reads
- * "Zoom 2x" as "two x". Written out in
+ * "tilde", Mandarin says "percent" in English after the number, English reads
+ * "Zoom 2x" as "two x", and every voice reads the closed screen's "2026-12-08 10:00" as
+ * "two thousand twenty six dash twelve dash zero eight ten zero zero". Written out in
  * words here, in the language spoken, before the text is cut into sentences. */
 static const char *const point_word[HALL_LANG_COUNT] = {
 	[HALL_LANG_KO] = "점", [HALL_LANG_ZH_HANS] = "点", [HALL_LANG_ZH_HANT] = "點", [HALL_LANG_JA] = "てん",
@@ -301,6 +302,63 @@ static size_t ko_month_day(out_buf *b, const char *s)
 	return k;
 }
 
+/* The value of n digits at s (n <= 4), and the same digits without leading zeros. */
+static int value_of(const char *s, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* "2026-12-08" (the closed screen's next opening) as a date in words of lang: the voices
+ * read "two thousand twenty six dash twelve dash zero eight". s is at the year; returns
+ * the bytes taken (0: no date here). */
+static size_t iso_date(out_buf *b, const char *s, hall_lang lang)
+{
+	static const char *const months[12] = {"January", "February", "March",     "April",   "May",      "June",
+	                                       "July",    "August",   "September", "October", "November", "December"};
+	if (digits(s, 4) != 4 || s[4] != '-' || digits(s + 5, 2) != 2 || s[7] != '-' || digits(s + 8, 2) != 2)
+		return 0; /* digits() also refuses a longer run: "2026-12-081" is no date */
+	int y = value_of(s, 4), m = value_of(s + 5, 2), d = value_of(s + 8, 2);
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	char w[64];
+	if (lang == HALL_LANG_EN)
+		snprintf(w, sizeof(w), "%d %s %d", d, months[m - 1], y);
+	else if (lang == HALL_LANG_KO)
+		snprintf(w, sizeof(w), "%d년 %d월 %d일", y, m, d);
+	else
+		snprintf(w, sizeof(w), "%d年%d月%d日", y, m, d);
+	put_str(b, w);
+	return 10;
+}
+
+/* "10:00" / "9:30" as a time in words of lang ("ten zero zero" in English, bare numbers
+ * elsewhere); returns the bytes taken (0: no time here). */
+static size_t clock_time(out_buf *b, const char *s, hall_lang lang)
+{
+	size_t h = digits(s, 2);
+	if (!h || s[h] != ':' || digits(s + h + 1, 2) != 2)
+		return 0; /* digits() also refuses "10:000" */
+	int hh = value_of(s, h), mm = value_of(s + h + 1, 2);
+	if (hh > 24 || mm > 59)
+		return 0;
+	char w[64];
+	static const char *const hour_word[HALL_LANG_COUNT] = {
+		[HALL_LANG_KO] = "시", [HALL_LANG_ZH_HANS] = "点", [HALL_LANG_ZH_HANT] = "點", [HALL_LANG_JA] = "時"};
+	static const char *const minute_word[HALL_LANG_COUNT] = {
+		[HALL_LANG_KO] = "분", [HALL_LANG_ZH_HANS] = "分", [HALL_LANG_ZH_HANT] = "分", [HALL_LANG_JA] = "分"};
+	if (lang == HALL_LANG_EN)
+		snprintf(w, sizeof(w), mm ? "%d %02d" : "%d o'clock", hh, mm);
+	else if (mm)
+		snprintf(w, sizeof(w), "%d%s %d%s", hh, hour_word[lang], mm, minute_word[lang]);
+	else
+		snprintf(w, sizeof(w), "%d%s", hh, hour_word[lang]);
+	put_str(b, w);
+	return h + 3;
+}
+
 size_t hall_voice_spoken_form(hall_lang lang, const char *in, char *out, size_t cap)
 {
 	if (!out || cap == 0)
@@ -330,6 +388,14 @@ size_t hall_voice_spoken_form(hall_lang lang, const char *in, char *out, size_t 
 		if (!is_digit(c) || (i > 0 && (is_digit(in[i - 1]) || in[i - 1] == '.' || in[i - 1] == ','))) {
 			put(&b, in + i, 1);
 			i++;
+			continue;
+		}
+		/* A date or a time as the kiosk writes them (the closed screen's next opening). */
+		size_t dt = iso_date(&b, in + i, lang);
+		if (!dt)
+			dt = clock_time(&b, in + i, lang);
+		if (dt) {
+			i += dt;
 			continue;
 		}
 		/* A number starts: its length with groups and one fraction. */

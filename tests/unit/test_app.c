@@ -1893,8 +1893,8 @@ static void the_brand_story_in_large_text_should_be_heard_to_its_end(void **stat
 
 /* Issue 12 (tour2): a blind visitor reaches every district of the map by keypad alone
  * and hears its name, in large text on the 32-inch screen too (the district list runs
- * over pages there): from the map, Enter opens the list; Tab and Enter on "next page"
- * walk it. */
+ * over pages there): from the map, Enter opens the list (the map focused says so: it
+ * said only "touch a district on the map"); Tab and Enter on "next page" walk it. */
 static void every_district_should_be_heard_by_keypad_in_large_text(void **state)
 {
 	fx *f = *state;
@@ -1910,6 +1910,9 @@ static void every_district_should_be_heard_by_keypad_in_large_text(void **state)
 	key(f, HALL_APP_KEY_VOICE_TOGGLE);
 	assert_int_equal(hall_app_show(f->app, "city", f->now), 0);
 	tab_to(f, "map");
+	/* the map says "touch a district": the keypad visitor hears what Enter does there */
+	if (!strstr(last_said(f), hall_ui_string(HALL_STR_MAP_BY_KEYPAD, HALL_LANG_EN)))
+		fail_msg("the map focused by keypad said \"%s\"", last_said(f));
 	key(f, HALL_APP_KEY_ENTER);
 	assert_string_equal(scr(f), "exhibit:city/districts");
 	char heard[40][48];

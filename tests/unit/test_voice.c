@@ -479,6 +479,13 @@ static void numbers_should_be_written_out_as_each_language_reads_them(void **sta
 		{HALL_LANG_ZH_HANT, "（22.2%），第 2 / 7", "（百分之22點2），第 第2頁，共7頁"},
 		{HALL_LANG_JA, "69.7%、1 / 7", "69てん7パーセント、7ページ中1ページ"},
 		{HALL_LANG_JA, "2023年4月1日", "2023年4月1日"},
+		/* the closed screen's next opening */
+		{HALL_LANG_EN, "Opens again: 2026-12-08 10:00", "Opens again: 8 December 2026 10 o'clock"},
+		{HALL_LANG_EN, "at 9:30.", "at 9 30."},
+		{HALL_LANG_KO, "다음 운영: 2026-12-08 09:30", "다음 운영: 2026년 12월 8일 9시 30분"},
+		{HALL_LANG_ZH_HANS, "下次开放：2026-01-31 10:00", "下次开放：2026年1月31日 10点"},
+		{HALL_LANG_ZH_HANT, "2026-01-31 10:05", "2026年1月31日 10點 5分"},
+		{HALL_LANG_JA, "2026-13-01 1:2", "2026-13-01 1:2"}, /* no such month, no such time */
 	};
 	char out[256];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
