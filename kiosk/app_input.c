@@ -53,6 +53,17 @@ static void speech_key(hall_app *app, hall_app_key_code key)
 		return;
 	}
 	app__speech_changed(app);
+	/* The new level, in the new voice (tour2: "+" or PageUp said nothing, so a visitor
+	 * who cannot see the screen did not know whether the key did anything, or reached the
+	 * end). Not kept: "more time?" resumes the reading, not the level. */
+	int vol = key == HALL_APP_KEY_VOLUME_UP || key == HALL_APP_KEY_VOLUME_DOWN;
+	if (key != HALL_APP_KEY_SPEECH_PAUSE && (app->modes & HALL_APP_MODE_VOICE)) {
+		char num[8], line[96];
+		snprintf(num, sizeof(num), "%d", vol ? app->speech.volume_pct : app->speech.rate_pct);
+		hall_ui_fill(line, sizeof(line), hall_ui_string(vol ? HALL_STR_VOLUME_LEVEL : HALL_STR_RATE_LEVEL, app->lang),
+		             num, NULL);
+		app__say(app, line, app->lang);
+	}
 }
 
 static void replay(hall_app *app, int64_t now);

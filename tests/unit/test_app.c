@@ -1966,6 +1966,25 @@ static void a_visit_with_guidance_should_end_with_a_goodbye(void **state)
 		assert_null(strstr(f->rec.spoken[i], "Goodbye"));
 }
 
+/* Found on the tours (tour2): the volume and rate keys said nothing: a visitor who cannot
+ * see the screen did not know whether a key did anything, or reached the end. */
+static void volume_and_rate_keys_should_say_the_new_level(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_2);
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	for (int i = 0; i < 12; i++)
+		key(f, HALL_APP_KEY_VOLUME_UP);
+	assert_string_equal(last_said(f), "Volume 100%");
+	key(f, HALL_APP_KEY_VOLUME_DOWN);
+	assert_string_equal(last_said(f), "Volume 90%");
+	key(f, HALL_APP_KEY_RATE_DOWN);
+	assert_string_equal(last_said(f), "Speech rate 90%");
+	size_t n = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_SPEECH_PAUSE); /* pausing says nothing over itself */
+	assert_int_equal(f->rec.n_spoken, n);
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -2294,6 +2313,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_reading_not_the_announcement, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_opened_page_should_be_read_with_its_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(volume_and_rate_keys_should_say_the_new_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_visit_with_guidance_should_end_with_a_goodbye, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_district_should_be_heard_by_keypad_in_large_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_brand_story_in_large_text_should_be_heard_to_its_end, setup, teardown),
