@@ -308,11 +308,10 @@ int exhibits__grid_cols(const hall_ui_flow *f, size_t n, int pref, int tail_h, e
 	return cols;
 }
 
-void exhibits__grid_place(const hall_ui_flow *f, size_t rows, const int *least, const int *nat, int fill,
+void exhibits__grid_place(const hall_ui_flow *f, size_t rows, const int *least, const int *nat, int fill, int gap,
                           int *row_h, int *pages, int *first_rows, int *cuts)
 {
-	const hall_ui *ui = f->ui;
-	int gap = ui->gap_px, bottom = f->area.y + f->area.h;
+	int bottom = f->area.y + f->area.h;
 	int page = f->page, y = f->y, used = f->used;
 	*first_rows = *cuts = 0;
 	for (size_t r = 0; r < rows; r++)

@@ -180,9 +180,10 @@ int exhibits__grid_cols(const hall_ui_flow *f, size_t n, int pref, int tail_h, e
  * fit on a page at their least height share it, and its spare room, each up to its
  * natural height (all of it when `fill` and every row is on the first page: the grid
  * fills the screen). row_h[r]: each row's height, never taller than a page; *pages, rows
- * on the first page, and rows taller than a page (their text would be cut). For a grid
+ * on the first page, and rows taller than a page (their text would be cut); rows `gap`
+ * px apart (at least ui->gap_px / 2: 3 mm, 12 px). For a grid
  * of pictures whose rows may grow (the policy list; home's tiles plan the same way). */
-void exhibits__grid_place(const hall_ui_flow *f, size_t rows, const int *least, const int *nat, int fill,
+void exhibits__grid_place(const hall_ui_flow *f, size_t rows, const int *least, const int *nat, int fill, int gap,
                           int *row_h, int *pages, int *first_rows, int *cuts);
 /* Heading + pager-friendly top of an exhibit: the exhibit title as a heading. */
 void exhibits__title(hall_ui_flow *f, const hall_text *t);

@@ -32,13 +32,14 @@ static const hall_text *item_title(const hall_policy *p, size_t k)
 #define LIST_COLS_MAX 5
 /* The caption's padding above and below its lines: half the side padding, as a button's
  * label has (the line height already holds the letters' leading). */
-#define LIST_VPAD(ui) ((ui)->pad_px / 2)
+#define LIST_VPAD(ui) ((ui)->pad_px / 4)
 
 /* How the cards of `cols` columns are laid out: the picture over the caption, or (side)
  * left of it, a quarter of the card wide, so that in large text a picture costs no
  * height. */
 typedef struct list_shape {
 	int cols, side;
+	int gap;                 /* between cards */
 	int col_w, pic_w, inner; /* inner: the caption's text width */
 	int title_px, title_lh;
 } list_shape;
@@ -48,11 +49,15 @@ static list_shape list_shape_of(const hall_ui *ui, int area_w, int cols, int sid
 	list_shape s;
 	s.cols = cols;
 	s.side = side;
-	s.col_w = exhibits__grid_col_w(ui, area_w, cols);
-	/* Beside the caption the picture is a thumbnail (a quarter of the card, at most one
-	 * and a half targets wide), so the title keeps the width its lines need. */
-	int thumb = ui->target_px * 3 / 2;
-	s.pic_w = side ? (s.col_w / 4 < thumb ? s.col_w / 4 : thumb) : s.col_w;
+	/* Cards keep the grid's gap of the normal size (3 mm and 12 px at least) in large
+	 * text too: it is room between targets, not text, and the doubled gap cost the
+	 * 32-inch screen a page of cards. */
+	s.gap = ui->gap_px * 2 / (ui->halves > 2 ? ui->halves : 2);
+	s.col_w = cols > 0 ? (area_w - (cols - 1) * s.gap) / cols : area_w;
+	/* Beside the caption the picture takes a quarter of the card; in large text it is a
+	 * thumbnail a target wide, so the title keeps the width its lines need. */
+	int quarter = s.col_w / 4;
+	s.pic_w = !side ? s.col_w : ui->scale > 1 && ui->target_px < quarter ? ui->target_px : quarter;
 	s.inner = (side ? s.col_w - s.pic_w : s.col_w) - 2 * ui->pad_px;
 	s.title_px = ui->scale > 1 || small ? ui->font_px : ui->title_px;
 	s.title_lh = ui->scale > 1 || small ? ui->line_h : ui->title_line_h;
@@ -85,7 +90,8 @@ static int list_caption_h(const policy_ctx *pc, const list_shape *s, size_t k)
 }
 
 /* Least and natural heights of the row of items [i, i + cols): the captions with the
- * picture at its least (a 4:1 strip, a target at least) and at 4:3. */
+ * picture at its least (a 4:1 strip, a target at least) and at 4:3 (beside the caption:
+ * the caption, and half as tall again). */
 static void list_row_heights(const policy_ctx *pc, const list_shape *s, size_t n, size_t i, int *least, int *nat)
 {
 	const hall_ui *ui = pc->c->ui;
@@ -95,7 +101,9 @@ static void list_row_heights(const policy_ctx *pc, const list_shape *s, size_t n
 		int lo, hi;
 		if (s->side) {
 			lo = cap;
-			hi = cap > s->pic_w * 3 / 4 ? cap : s->pic_w * 3 / 4;
+			/* (a page's rows grow by up to half their height into its spare room, so a
+			 * page of thumbnails still fills the screen) */
+			hi = cap * 3 / 2 > s->pic_w * 3 / 4 ? cap * 3 / 2 : s->pic_w * 3 / 4;
 		} else {
 			int pmin = s->col_w / 4 > ui->target_px ? s->col_w / 4 : ui->target_px;
 			lo = cap + (list_has_picture(pc, k) ? pmin : 0);
@@ -122,7 +130,7 @@ static void list_plan_of(const policy_ctx *pc, const hall_ui_flow *f, size_t n, 
 	for (size_t r = 0; r < p->rows; r++)
 		list_row_heights(pc, &p->s, n, r * (size_t)cols, &least[r], &nat[r]);
 	int first_rows;
-	exhibits__grid_place(f, p->rows, least, nat, 1, p->row_h, &p->pages, &first_rows, &p->cuts);
+	exhibits__grid_place(f, p->rows, least, nat, 1, p->s.gap, p->row_h, &p->pages, &first_rows, &p->cuts);
 	p->first = first_rows * cols < (int)n ? first_rows * cols : (int)n;
 }
 
@@ -168,7 +176,8 @@ static void list_chart_picture(hall_ui *ui, hall_rect r, const hall_chart *ch)
 		max = 100;
 	if (max <= 0)
 		return;
-	int pad = ui->pad_px;
+	/* (a tenth of the picture's width around the chart: a thumbnail keeps its marks) */
+	int pad = r.w / 10 < ui->pad_px ? r.w / 10 : ui->pad_px;
 	hall_rect in = {r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad};
 	if (in.w < n || in.h < n)
 		return;
@@ -208,6 +217,10 @@ static void list_card(policy_ctx *pc, const list_shape *s, hall_rect tile, size_
 		cap = tile.h;
 	hall_rect pic = s->side ? (hall_rect){tile.x + b, tile.y + b, s->pic_w - b, tile.h - 2 * b}
 	                        : (hall_rect){tile.x + b, tile.y + b, tile.w - 2 * b, tile.h - cap - b};
+	/* A picture beside a short caption is no wider than twice its height: a strip
+	 * flatter than that crops its subject away (the caption keeps its place). */
+	if (s->side && pic.w > 2 * pic.h)
+		pic.w = 2 * pic.h;
 	int has_pic = list_has_picture(pc, k) && pic.w >= ui->target_px / 2 && pic.h >= ui->target_px / 2;
 	if (has_pic && k < p->n_cards) {
 		char path[1024];
@@ -221,8 +234,9 @@ static void list_card(policy_ctx *pc, const list_shape *s, hall_rect tile, size_
 	int tx = tile.x + ui->pad_px, tw = s->inner;
 	int vpad = LIST_VPAD(ui);
 	int ty = tile.y + tile.h - cap + vpad;
-	if (s->side && has_pic) {
-		tx = tile.x + s->pic_w + ui->pad_px;
+	if (s->side && has_pic) { /* (next to the picture as drawn: wider never wraps more) */
+		tx = pic.x + pic.w + ui->pad_px;
+		tw = tile.x + tile.w - ui->pad_px - tx;
 		ty = tile.y + (tile.h - cap) / 2 + vpad;
 	} else if (!has_pic) {
 		ty = tile.y + (tile.h - cap) / 2 + vpad;
@@ -295,11 +309,11 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 	}
 	for (size_t r = 0, i = 0; r < best.rows; r++, i += (size_t)best.s.cols) {
 		hall_rect row;
-		if (!hall_ui_flow_take(f, best.row_h[r], ui->gap_px, &row))
+		if (!hall_ui_flow_take(f, best.row_h[r], best.s.gap, &row))
 			continue;
 		for (size_t k = i; k < n && k < i + (size_t)best.s.cols; k++)
 			list_card(pc, &best.s,
-			          (hall_rect){row.x + (int)(k - i) * (best.s.col_w + ui->gap_px), row.y, best.s.col_w, row.h}, k);
+			          (hall_rect){row.x + (int)(k - i) * (best.s.col_w + best.s.gap), row.y, best.s.col_w, row.h}, k);
 	}
 }
 
