@@ -1801,9 +1801,10 @@ static size_t walk_focus(fx *f, const char *where)
 
 /* Issue 12, a low-vision visitor and a wheelchair user (tour2): in large text with high
  * contrast on the 55-inch screen, and with the low position too on the 32-inch one (the
- * hardest case), in every language, every control of home, the dialogs, "more time?"
- * and every exhibit's screens can be focused by keypad and shows where the focus is (a
- * ring of 3:1, 1 mm or more: a11y.c, new), with every other rule holding. */
+ * hardest case), in every language, every control of home, the dialogs, "more time?",
+ * every exhibit's screens, an urgent notice and the closed screen can be focused by
+ * keypad and shows where the focus is (a ring of 3:1, 1 mm or more: a11y.c, new), with
+ * every other rule holding. */
 static void focus_should_show_on_every_control_in_large_text_contrast_and_low(void **state)
 {
 	fx *f = *state;
@@ -1854,6 +1855,17 @@ static void focus_should_show_on_every_control_in_large_text_contrast_and_low(vo
 						key(f, HALL_APP_KEY_ESCAPE);
 				}
 			}
+			/* an urgent notice over the visit, then the closed screen (the visit ends:
+			 * in the default modes) */
+			const char *text[HALL_LANG_COUNT] = {"화재 경보: 안내에 따라 대피하세요.",
+			                                     "Fire alarm: please leave the hall.", NULL, NULL, NULL};
+			hall_app_set_notice(f->app, HALL_APP_NOTICE_URGENT, text, 0);
+			problems += walk_focus(f, "urgent notice");
+			hall_app_clear_notice(f->app);
+			hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
+			assert_string_equal(scr(f), "closed");
+			problems += walk_focus(f, "closed");
+			hall_app_set_schedule(f->app, 1, 0);
 		}
 	}
 	assert_int_equal(problems, 0);
