@@ -4,6 +4,7 @@
  * (kiosk/action.h); ids stay as the controls' stable names. */
 #include "app_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,19 +76,6 @@ static size_t lang_buttons(const hall_app *app, hall_ui_button_spec *b, lang_buf
 	return n;
 }
 
-static void build_dialog_language(hall_app *app, frame *fr)
-{
-	hall_ui *ui = &fr->ui;
-	hall_ui_button_spec b[HALL_LANG_COUNT];
-	lang_bufs bufs;
-	size_t n = lang_buttons(app, b, &bufs);
-	hall_ui_button_spec close = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE),
-	                             hall_ui_string(HALL_STR_CLOSE, ui->lang), ui->lang, NULL,
-	                             HALL_ROLE_BUTTON, HALL_UI_BUTTON};
-	rows_ctx rc = {hall_ui_string(HALL_STR_CHOOSE_LANGUAGE, ui->lang), NULL, 0, b, n, &close, 1};
-	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
-}
-
 static void mode_label(const hall_ui *ui, char *buf, size_t len, hall_ui_str name, int on)
 {
 	snprintf(buf, len, "%s%s%s%s", on ? "✓ " : "", hall_ui_string(name, ui->lang), hall_ui_label_sep(ui->lang),
@@ -130,13 +118,370 @@ static size_t mode_buttons(const hall_app *app, const hall_ui *ui, hall_ui_butto
 	return n;
 }
 
+/* ---- cards: the language and accessibility dialogs (issue #12 Build 11) ----
+ * Each choice is a large card that fills its share of the screen: its name large, one
+ * plain line under it (a language's in that language), and, for a setting, a switch and
+ * its state in words. The chosen language is marked as chosen (a pale tint, a thick dark
+ * outline and a check), never painted like the primary action. The cards share the
+ * content area in a grid of rows, each row a block of the page's flow, so in large text
+ * on a small screen they page instead of shrinking below the law's sizes. */
+typedef struct card_spec {
+	const char *id;
+	hall_act act;
+	hall_dl_role role;
+	const char *name;   /* drawn large and bold */
+	hall_lang name_lang;
+	const char *line;   /* one plain line (wraps) */
+	hall_lang line_lang;
+	int sw;             /* -1: no switch; 0: a switch that is off; 1: on */
+	const char *state;  /* the switch's state in words, beside it */
+	int selected;       /* chosen: tint, thick outline */
+	const char *spoken; /* the HIT's label */
+} card_spec;
+
+#define CARD_MAX 8
+typedef struct card_grid {
+	int cols, col_w, inner;
+	int side;          /* one wide column: a switch beside the name, not under it */
+	int name_px, name_lh;
+	int nat[CARD_MAX]; /* natural height of each row */
+	int rows;
+	int total;         /* the rows and the gaps between them */
+} card_grid;
+
+/* The switch of a setting: a pill a title line tall and two of its heights wide, the
+ * knob at the right when on. */
+static void card_switch_size(const hall_ui *ui, int *w, int *h)
+{
+	*h = ui->title_line_h;
+	*w = 2 * ui->title_line_h;
+}
+
+/* Width of a switch with its state's words beside it (the longer of on and off). */
+static int card_switch_row_w(const hall_ui *ui)
+{
+	int sw, sh, w1, w2, h;
+	card_switch_size(ui, &sw, &sh);
+	const char *on = hall_ui_string(HALL_STR_ON, ui->lang), *off = hall_ui_string(HALL_STR_OFF, ui->lang);
+	hall_ui_measure_text(ui, on, strlen(on), ui->font_px, ui->lang, 1, &w1, &h);
+	hall_ui_measure_text(ui, off, strlen(off), ui->font_px, ui->lang, 1, &w2, &h);
+	return sw + ui->gap_px + (w1 > w2 ? w1 : w2);
+}
+
+/* The width the name may take: beside a switch (side), what the switch leaves. */
+static int card_name_w(const hall_ui *ui, const card_spec *c, int inner, int side)
+{
+	return side && c->sw >= 0 ? inner - card_switch_row_w(ui) - ui->gap_px : inner;
+}
+
+static int card_height(const hall_ui *ui, const card_spec *c, int inner, int name_px, int name_lh, int side)
+{
+	int sw, sh;
+	card_switch_size(ui, &sw, &sh);
+	int row_h = sh > ui->line_h ? sh : ui->line_h;
+	int name_h = hall_ui_count_lines(ui, c->name, name_px, c->name_lang, 1, card_name_w(ui, c, inner, side), 8) * name_lh;
+	int h = 2 * ui->pad_px + (side && c->sw >= 0 && row_h > name_h ? row_h : name_h);
+	if (c->line && c->line[0])
+		h += ui->gap_px / 2 + hall_ui_count_lines(ui, c->line, ui->font_px, c->line_lang, 0, inner, 12) * ui->line_h;
+	if (c->sw >= 0 && !side)
+		h += ui->gap_px + row_h;
+	return h > ui->target_px ? h : ui->target_px;
+}
+
+/* The grid for `cols` columns: the largest name size (display, key figure, title, body,
+ * from `first_size` down) at which every name takes at most max_name_lines lines. Returns
+ * 0 when the columns are too narrow for even the body size. */
+static int card_plan(const hall_ui *ui, const card_spec *c, size_t n, int area_w, int cols, int first_size,
+                     int max_name_lines, card_grid *g)
+{
+	const int px[4] = {ui->display_px, ui->figure_px, ui->title_px, ui->font_px};
+	const int lh[4] = {ui->display_line_h, ui->figure_line_h, ui->title_line_h, ui->line_h};
+	memset(g, 0, sizeof(*g));
+	g->cols = cols;
+	g->col_w = (area_w - (cols - 1) * ui->gap_px) / cols;
+	g->inner = g->col_w - 2 * ui->pad_px;
+	g->side = cols == 1;
+	if (g->col_w < 2 * ui->target_px || card_name_w(ui, c, g->inner, g->side) < ui->target_px)
+		return 0;
+	int k = first_size;
+	for (; k < 4; k++) {
+		int ok = 1;
+		for (size_t i = 0; i < n && ok; i++) {
+			int w, h;
+			hall_ui_measure_text(ui, c[i].name, strlen(c[i].name), px[k], c[i].name_lang, 1, &w, &h);
+			/* One word (a language's name) never breaks inside itself. */
+			int nw = card_name_w(ui, &c[i], g->inner, g->side);
+			ok = max_name_lines == 1 ? w <= nw
+			                         : hall_ui_count_lines(ui, c[i].name, px[k], c[i].name_lang, 1, nw,
+			                                               max_name_lines + 1) <= max_name_lines;
+		}
+		if (ok)
+			break;
+	}
+	if (k == 4)
+		return 0;
+	g->name_px = px[k];
+	g->name_lh = lh[k];
+	g->rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
+	for (int r = 0; r < g->rows && r < CARD_MAX; r++) {
+		for (size_t i = (size_t)r * (size_t)cols; i < n && i < (size_t)(r + 1) * (size_t)cols; i++) {
+			int h = card_height(ui, &c[i], g->inner, g->name_px, g->name_lh, g->side);
+			g->nat[r] = h > g->nat[r] ? h : g->nat[r];
+		}
+		g->total += (r ? ui->gap_px : 0) + g->nat[r];
+	}
+	return 1;
+}
+
+/* The grid that suits `room` (w x h, on a page of page_h): everything on one page first,
+ * then every row within a page (a row taller than a page would be cut), then fewer
+ * pages, then the larger name size, then cards closest to a card's proportions (3:2) once the rows fill the
+ * room. */
+static int card_choose(const hall_ui *ui, const card_spec *c, size_t n, int room_w, int room_h, int page_h,
+                       int first_size, int max_name_lines, card_grid *best, int *best_rows_fit)
+{
+	int found = 0;
+	double best_score = 0;
+	for (int cols = 1; cols <= 4 && (size_t)cols <= n; cols++) {
+		for (int size = first_size; size < 4; size++) {
+			card_grid g;
+			if (!card_plan(ui, c, n, room_w, cols, size, max_name_lines, &g))
+				continue;
+			int fits = g.total <= room_h, rows_fit = 1;
+			for (int r = 0; r < g.rows; r++)
+				rows_fit = rows_fit && g.nat[r] <= (r ? page_h : room_h);
+			/* Pages as the flow will place the rows: fewer pages before larger names. */
+			int pages = 1, y = 0, left = room_h;
+			for (int r = 0; r < g.rows; r++) {
+				int need = (y ? ui->gap_px : 0) + g.nat[r];
+				if (y && need > left - y) {
+					pages++;
+					left = page_h;
+					y = 0;
+					need = g.nat[r];
+				}
+				y += need;
+			}
+			int row_h = fits ? (room_h - (g.rows - 1) * ui->gap_px) / g.rows : g.nat[0];
+			double aspect = row_h > 0 ? (double)g.col_w / row_h : 10.0;
+			double score = (fits ? 1000.0 : 0.0) + (rows_fit ? 500.0 : 0.0) - 50.0 * pages + 10.0 * g.name_px / ui->font_px -
+			               fabs(log(aspect / 1.5));
+			if (!found || score > best_score) {
+				*best = g;
+				*best_rows_fit = rows_fit;
+				best_score = score;
+				found = 1;
+			}
+		}
+	}
+	return found;
+}
+
+static void card_draw(hall_ui *ui, hall_rect r, const card_spec *c, const card_grid *g)
+{
+	const hall_ui_theme *th = ui->th;
+	hall_theme_style st = hall_theme_style_of(th, &ui->m, HALL_COMP_CARD);
+	hall_rgba fg = st.text;
+	if (c->selected) {
+		/* As a selected button (ui.c): the tint, the thick outline in the text's colour
+		 * (the primary's yellow in high contrast), never the primary action's fill. */
+		st.fill = th->selected;
+		fg = th->selected_text;
+		st.border = (ui->modes & HALL_APP_MODE_HIGH_CONTRAST) ? th->primary : th->text;
+		st.border_px = ui->m.border_bold_px;
+	}
+	hall_theme_box(ui->dl, r, &st);
+	int inner = g->inner;
+	int h = card_height(ui, c, inner, g->name_px, g->name_lh, g->side) - 2 * ui->pad_px;
+	int x = r.x + ui->pad_px;
+	int y = r.y + (r.h - h) / 2;
+	int sw, sh;
+	card_switch_size(ui, &sw, &sh);
+	int row_h = sh > ui->line_h ? sh : ui->line_h;
+	int name_w = card_name_w(ui, c, inner, g->side);
+	int name_h = hall_ui_text_box(ui, (hall_rect){x, y, name_w, 8 * g->name_lh}, c->name, g->name_px, c->name_lang, 1,
+	                              fg, st.fill, 0);
+	/* The switch under the text, or (one wide column) beside the name, at the right. */
+	int sx = x, sy = y + h - row_h;
+	if (g->side && c->sw >= 0) {
+		sx = x + inner - card_switch_row_w(ui);
+		sy = y + ((name_h > row_h ? name_h : row_h) - row_h) / 2;
+		name_h = name_h > row_h ? name_h : row_h;
+	}
+	y += name_h;
+	if (c->line && c->line[0]) {
+		y += ui->gap_px / 2;
+		hall_ui_text_box(ui, (hall_rect){x, y, inner, 12 * ui->line_h}, c->line, ui->font_px, c->line_lang, 0, fg,
+		                 st.fill, 0);
+	}
+	if (c->sw >= 0) {
+		/* The switch: on, a solid pill of the primary colour with the knob at the right;
+		 * off, an outlined pill with the knob at the left. The words beside it say the
+		 * same, so the state never rests on the knob's place or on colour. */
+		hall_rect track = {sx, sy + (row_h - sh) / 2, sw, sh};
+		hall_dl_item *t = hall_dl_box(ui->dl, track, c->sw ? th->primary : st.fill);
+		if (t) {
+			t->border = c->sw ? th->primary : th->border;
+			t->border_px = ui->m.border_px;
+			t->radius_px = sh / 2;
+		}
+		int kd = sh - 4 * ui->m.border_px;
+		hall_rect knob = {c->sw ? track.x + track.w - 2 * ui->m.border_px - kd : track.x + 2 * ui->m.border_px,
+		                  track.y + 2 * ui->m.border_px, kd, kd};
+		hall_dl_item *k = hall_dl_box(ui->dl, knob, c->sw ? th->primary_text : th->border);
+		if (k)
+			k->radius_px = kd / 2;
+		if (c->state)
+			hall_ui_text(ui, track.x + sw + ui->gap_px, sy + (row_h - ui->line_h) / 2, c->state, ui->font_px, ui->lang,
+			             1, fg, st.fill);
+	}
+	hall_ui_hit(ui, r, c->id, c->act, c->role, c->spoken ? c->spoken : c->name);
+}
+
+/* A dialog of cards: its title, the cards, then `after` (more controls). Its Close
+ * button stays at the foot of the dialog at its own width, on every page (the bar's Back
+ * closes it as well): cards_dialog. */
+typedef struct cards_ctx {
+	const char *title;
+	const card_spec *cards;
+	size_t n;
+	int first_size, max_name_lines;
+	const char *const *lines; /* text before the `after` buttons */
+	size_t n_lines;
+	const hall_ui_button_spec *after;
+	size_t n_after;
+} cards_ctx;
+
+static void cards_flow(void *ctx, hall_ui_flow *f)
+{
+	cards_ctx *cc = ctx;
+	hall_ui *ui = f->ui;
+	/* What follows the cards, measured first: the cards take the rest of the page. */
+	int after_h = 0;
+	for (size_t i = 0; i < cc->n_lines; i++)
+		after_h += ui->gap_px / 2 +
+		           hall_ui_count_lines(ui, cc->lines[i], ui->font_px, ui->lang, 0, f->area.w, 12) * ui->line_h;
+	if (cc->n_after)
+		after_h += ui->gap_px + hall_ui_button_rows(ui, (hall_rect){f->area.x, 0, f->area.w, f->area.h}, cc->after,
+		                                            cc->n_after, 0);
+	int title_h = cc->title ? hall_ui_count_lines(ui, cc->title, ui->title_px, ui->lang, 1, f->area.w, 8) *
+	                                  ui->title_line_h + ui->gap_px / 2
+	                        : 0;
+	int room_h = f->area.y + f->area.h - f->y - ui->gap_px - after_h;
+	/* A screen too short for a card under the title (large text on a small screen): the
+	 * title is the frame's spoken heading only, as home's is; shorter still, the cards
+	 * keep their names and switches and say what they do in their spoken labels. */
+	card_spec spare[CARD_MAX];
+	const card_spec *cards = cc->cards;
+	card_grid g;
+	int ok = 0, with_title = 1;
+	for (int step = 0; step < 3 && !ok; step++) {
+		with_title = step == 0;
+		if (step == 2) {
+			for (size_t i = 0; i < cc->n && i < CARD_MAX; i++) {
+				spare[i] = cc->cards[i];
+				spare[i].line = NULL;
+			}
+			cards = spare;
+		}
+		if (!card_choose(ui, cards, cc->n, f->area.w, room_h - (with_title ? title_h : 0), f->area.h, cc->first_size,
+		                 cc->max_name_lines, &g, &ok))
+			return;
+	}
+	if (with_title)
+		hall_ui_flow_text(f, cc->title, ui->lang, 1, ui->th->text, ui->th->bg);
+	else
+		hall_ui_set_heading(ui, cc->title);
+	room_h = f->area.y + f->area.h - f->y - ui->gap_px - after_h;
+	/* On one page the rows share the room; else each row is as tall as its cards. */
+	int stretch = g.total <= room_h ? (room_h - g.total) / g.rows : 0;
+	for (int r = 0; r < g.rows; r++) {
+		hall_rect row;
+		if (!hall_ui_flow_take(f, g.nat[r] + stretch, ui->gap_px, &row))
+			continue;
+		for (size_t i = (size_t)r * (size_t)g.cols; i < cc->n && i < (size_t)(r + 1) * (size_t)g.cols; i++) {
+			int col = (int)(i - (size_t)r * (size_t)g.cols);
+			hall_rect card = {row.x + col * (g.col_w + ui->gap_px), row.y, g.col_w, row.h};
+			card_draw(ui, card, &cards[i], &g);
+		}
+	}
+	for (size_t i = 0; i < cc->n_lines; i++)
+		hall_ui_flow_text(f, cc->lines[i], ui->lang, 0, ui->th->text, ui->th->bg);
+	hall_ui_flow_buttons(f, cc->after, cc->n_after);
+}
+
+/* The cards' pages with a Close button in the page row (at the foot, right, on a single
+ * page): on every page, after the page's controls in the keypad order as on screen. */
+static void cards_dialog(hall_app *app, frame *fr, cards_ctx *cc, hall_ui_button_style close_style)
+{
+	hall_ui *ui = &fr->ui;
+	hall_ui_button_spec close = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE),
+	                             hall_ui_string(HALL_STR_CLOSE, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+	                             close_style};
+	hall_ui_paged_with(ui, fr->content, &app->dialog_page, cards_flow, cc, &close);
+}
+
+static void build_dialog_language(hall_app *app, frame *fr)
+{
+	hall_ui *ui = &fr->ui;
+	card_spec c[HALL_LANG_COUNT];
+	char ids[HALL_LANG_COUNT][32], names[HALL_LANG_COUNT][64], lines[HALL_LANG_COUNT][128],
+		spoken[HALL_LANG_COUNT][256];
+	size_t n = 0;
+	for (int i = 0; i < HALL_LANG_COUNT; i++) {
+		hall_lang l = (hall_lang)i;
+		if (app->content && !hall_content_has_language(app->content, l))
+			continue;
+		int cur = l == app->lang;
+		snprintf(ids[n], sizeof(ids[n]), "lang-%s", hall_lang_code(l));
+		snprintf(names[n], sizeof(names[n]), "%s%s", cur ? "✓ " : "", hall_lang_native_name(l));
+		/* Each card speaks its own language: a visitor finds theirs without reading the
+		 * current one. */
+		snprintf(lines[n], sizeof(lines[n]), "%s",
+		         hall_ui_string(cur ? HALL_STR_CURRENT_LANGUAGE : HALL_STR_USE_LANGUAGE, l));
+		snprintf(spoken[n], sizeof(spoken[n]), "%s. %s", names[n], lines[n]);
+		c[n] = (card_spec){ids[n], HALL_ACT(HALL_ACT_SET_LANGUAGE, i), HALL_ROLE_OPTION, names[n], l, lines[n], l, -1,
+		                   NULL, cur, spoken[n]};
+		n++;
+	}
+	cards_ctx cc = {hall_ui_string(HALL_STR_CHOOSE_LANGUAGE, ui->lang), c, n, 0, 1, NULL, 0, NULL, 0};
+	cards_dialog(app, fr, &cc, HALL_UI_BUTTON);
+}
+
 static void build_dialog_access(hall_app *app, frame *fr)
 {
 	hall_ui *ui = &fr->ui;
-	hall_ui_button_spec b[MODE_MAX];
-	char bufs[MODE_MAX][160], spoken[MODE_MAX][160];
-	size_t n = mode_buttons(app, ui, b, bufs, spoken, 0);
-	hall_ui_button_spec v[7];
+	static const struct {
+		const char *id;
+		hall_ui_str name, desc;
+		unsigned bit;
+	} modes[] = {{"mode-large-text", HALL_STR_LARGE_TEXT, HALL_STR_LARGE_TEXT_DESC, HALL_APP_MODE_LARGE_TEXT},
+	             {"mode-high-contrast", HALL_STR_HIGH_CONTRAST, HALL_STR_HIGH_CONTRAST_DESC,
+	              HALL_APP_MODE_HIGH_CONTRAST},
+	             {"mode-low-position", HALL_STR_LOW_POSITION, HALL_STR_LOW_POSITION_DESC, HALL_APP_MODE_LOW_POSITION},
+	             {"mode-voice", HALL_STR_VOICE, HALL_STR_VOICE_DESC, HALL_APP_MODE_VOICE},
+	             {"mode-reduced-motion", HALL_STR_REDUCED_MOTION, HALL_STR_REDUCED_MOTION_DESC,
+	              HALL_APP_MODE_REDUCED_MOTION}};
+	card_spec c[MODE_MAX];
+	char spoken[MODE_MAX][600];
+	size_t n = 0;
+	for (size_t i = 0; i < MODE_MAX; i++) {
+		if (modes[i].bit == HALL_APP_MODE_VOICE && !app->voice_available)
+			continue;
+		int on = (app->modes & modes[i].bit) != 0;
+		const char *desc = hall_ui_string(modes[i].desc, ui->lang);
+		char state[160];
+		mode_label(ui, state, sizeof(state), modes[i].name, on);
+		/* The setting, its state and what it does: "Large text: off. Shows all text twice
+		 * as large." */
+		snprintf(spoken[n], sizeof(spoken[n]), "%s. %s", state, desc);
+		c[n] = (card_spec){modes[i].id, HALL_ACT(HALL_ACT_TOGGLE_MODE, (int)modes[i].bit), HALL_ROLE_TOGGLE,
+		                   hall_ui_string(modes[i].name, ui->lang), ui->lang, desc, ui->lang, on,
+		                   hall_ui_string(on ? HALL_STR_ON : HALL_STR_OFF, ui->lang), 0, spoken[n]};
+		n++;
+	}
+	/* With the voice on: its level lines and controls under the cards. */
+	hall_ui_button_spec v[6];
 	size_t nv = 0;
 	char vol[64], rate[64], num[16];
 	const char *lines[2];
@@ -148,30 +493,147 @@ static void build_dialog_access(hall_app *app, frame *fr)
 		hall_ui_fill(rate, sizeof(rate), hall_ui_string(HALL_STR_RATE_LEVEL, ui->lang), num, NULL);
 		lines[nl++] = vol;
 		lines[nl++] = rate;
-		v[nv++] = (hall_ui_button_spec){"volume-down", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_VOLUME_DOWN),
-		                                hall_ui_string(HALL_STR_VOLUME_DOWN, ui->lang), ui->lang, NULL,
-		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
-		v[nv++] = (hall_ui_button_spec){"volume-up", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_VOLUME_UP),
-		                                hall_ui_string(HALL_STR_VOLUME_UP, ui->lang), ui->lang, NULL,
-		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
-		v[nv++] = (hall_ui_button_spec){"rate-down", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_RATE_DOWN),
-		                                hall_ui_string(HALL_STR_RATE_DOWN, ui->lang), ui->lang, NULL,
-		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
-		v[nv++] = (hall_ui_button_spec){"rate-up", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_RATE_UP),
-		                                hall_ui_string(HALL_STR_RATE_UP, ui->lang), ui->lang, NULL,
-		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
-		v[nv++] = (hall_ui_button_spec){"speech-pause", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_SPEECH_PAUSE),
-		                                hall_ui_string(app->speech.paused ? HALL_STR_PLAY : HALL_STR_PAUSE, ui->lang),
-		                                ui->lang, NULL, HALL_ROLE_TOGGLE, HALL_UI_BUTTON};
-		v[nv++] = (hall_ui_button_spec){"speech-replay", HALL_ACT(HALL_ACT_SPEECH, HALL_APP_KEY_SPEECH_REPLAY),
-		                                hall_ui_string(HALL_STR_REPLAY, ui->lang), ui->lang, NULL,
-		                                HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+		static const struct {
+			const char *id;
+			hall_app_key_code key;
+			hall_ui_str text;
+		} sp[] = {{"volume-down", HALL_APP_KEY_VOLUME_DOWN, HALL_STR_VOLUME_DOWN},
+		          {"volume-up", HALL_APP_KEY_VOLUME_UP, HALL_STR_VOLUME_UP},
+		          {"rate-down", HALL_APP_KEY_RATE_DOWN, HALL_STR_RATE_DOWN},
+		          {"rate-up", HALL_APP_KEY_RATE_UP, HALL_STR_RATE_UP},
+		          {"speech-pause", HALL_APP_KEY_SPEECH_PAUSE, HALL_STR_PAUSE},
+		          {"speech-replay", HALL_APP_KEY_SPEECH_REPLAY, HALL_STR_REPLAY}};
+		for (size_t i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
+			hall_ui_str t = sp[i].key == HALL_APP_KEY_SPEECH_PAUSE && app->speech.paused ? HALL_STR_PLAY : sp[i].text;
+			v[nv++] = (hall_ui_button_spec){sp[i].id, HALL_ACT(HALL_ACT_SPEECH, sp[i].key), hall_ui_string(t, ui->lang),
+			                                ui->lang, NULL,
+			                                sp[i].key == HALL_APP_KEY_SPEECH_PAUSE ? HALL_ROLE_TOGGLE : HALL_ROLE_BUTTON,
+			                                HALL_UI_BUTTON};
+		}
 	}
-	v[nv++] = (hall_ui_button_spec){"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE),
-	                                hall_ui_string(HALL_STR_CLOSE, ui->lang), ui->lang, NULL,
-	                                HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
-	rows_ctx rc = {hall_ui_string(HALL_STR_ACCESS_TITLE, ui->lang), lines, nl, b, n, v, nv};
-	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+	cards_ctx cc = {hall_ui_string(HALL_STR_ACCESS_TITLE, ui->lang), c, n, 1, 2, lines, nl, v, nv};
+	cards_dialog(app, fr, &cc, HALL_UI_BUTTON_PRIMARY);
+}
+
+/* ---- a centred dialog: "calling staff…", "more time?" ----
+ * A panel in the middle of the content area: the message large (the key-figure size,
+ * or the title or body size when that would not fit), a countdown's number larger still,
+ * what happens next in a line or two, and its buttons centred at their own widths. When
+ * the panel cannot hold it all (large text on a small screen), the same words page in the
+ * content area as any dialog does, never cut. */
+typedef struct centred_dialog {
+	const char *heading;
+	const char *figure; /* a large number (seconds left), or NULL */
+	const char *const *lines;
+	size_t n_lines;
+	const hall_ui_button_spec *buttons;
+	size_t n_buttons;
+} centred_dialog;
+
+/* Height of the dialog's inside at heading size k (0 key figure, 1 title, 2 body) in
+ * width `inner`; buttons in one centred row when they fit it (*row_w), else rows. */
+static int centred_height(hall_ui *ui, const centred_dialog *d, int k, int inner, int *hpx, int *hlh,
+                          int *row_w, int *buttons_h)
+{
+	const int px[3] = {ui->figure_px, ui->title_px, ui->font_px};
+	const int lh[3] = {ui->figure_line_h, ui->title_line_h, ui->line_h};
+	*hpx = px[k];
+	*hlh = lh[k];
+	int h = hall_ui_count_lines(ui, d->heading, px[k], ui->lang, 1, inner, 12) * lh[k];
+	if (d->figure)
+		h += ui->gap_px + ui->display_line_h;
+	for (size_t i = 0; i < d->n_lines; i++)
+		h += ui->gap_px + hall_ui_count_lines(ui, d->lines[i], ui->font_px, ui->lang, 0, inner, 12) * ui->line_h;
+	*row_w = 0;
+	int bh = 0;
+	for (size_t i = 0; i < d->n_buttons; i++) {
+		int w, hb;
+		hall_ui_button_size(ui, d->buttons[i].text, d->buttons[i].lang, inner, &w, &hb);
+		if (w < 3 * ui->target_px)
+			w = 3 * ui->target_px;
+		*row_w += (i ? ui->gap_px : 0) + w;
+		bh = hb > bh ? hb : bh;
+	}
+	if (*row_w > inner) {
+		*row_w = 0;
+		bh = hall_ui_button_rows(ui, (hall_rect){0, 0, inner, 1 << 20}, d->buttons, d->n_buttons, 0);
+	}
+	*buttons_h = bh;
+	return h + 2 * ui->gap_px + bh;
+}
+
+/* Draws the dialog centred in `area`; returns 0 (drawing nothing) when it does not fit. */
+static int centred_dialog_draw(hall_ui *ui, hall_rect area, const centred_dialog *d)
+{
+	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_DIALOG);
+	int pad = 2 * st.pad_px + st.border_px; /* room around the message: a dialog, not a box */
+	/* The message on one line at the largest size that allows it (the panel widens to
+	 * it); else in a column of the theme's measure at the title size, then the body's. */
+	int inner_max = area.w - 2 * pad;
+	int inner = ui->m.measure_px < inner_max ? ui->m.measure_px : inner_max;
+	const int px[2] = {ui->figure_px, ui->title_px};
+	int k = 1;
+	for (int i = 0; i < 2; i++) {
+		int hw, hh;
+		hall_ui_measure_text(ui, d->heading, strlen(d->heading), px[i], ui->lang, 1, &hw, &hh);
+		if (hw <= inner_max) {
+			k = i;
+			inner = hw > inner ? hw : inner;
+			break;
+		}
+	}
+	int w = inner + 2 * pad;
+	int hpx = 0, hlh = 0, row_w = 0, bh = 0, h = 0;
+	for (; k < 3; k++) {
+		h = centred_height(ui, d, k, inner, &hpx, &hlh, &row_w, &bh) + 2 * pad;
+		if (h <= area.h)
+			break;
+	}
+	if (k == 3)
+		return 0;
+	hall_rect panel = {area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h};
+	hall_theme_box(ui->dl, panel, &st);
+	int x = panel.x + pad, y = panel.y + pad;
+	y += hall_ui_text_box(ui, (hall_rect){x, y, inner, 12 * hlh}, d->heading, hpx, ui->lang, 1, st.text, st.fill, 1);
+	hall_ui_set_heading(ui, d->heading);
+	if (d->figure) {
+		int fw, fh;
+		y += ui->gap_px;
+		hall_ui_measure_text(ui, d->figure, strlen(d->figure), ui->display_px, ui->lang, 1, &fw, &fh);
+		hall_dl_item *it = hall_ui_text(ui, x + (inner - fw) / 2, y, d->figure, ui->display_px, ui->lang, 1,
+		                                ui->th->figure_text, st.fill);
+		(void)it;
+		y += ui->display_line_h;
+	}
+	for (size_t i = 0; i < d->n_lines; i++) {
+		y += ui->gap_px;
+		y += hall_ui_text_box(ui, (hall_rect){x, y, inner, 12 * ui->line_h}, d->lines[i], ui->font_px, ui->lang, 0,
+		                      st.text, st.fill, 1);
+	}
+	y += 2 * ui->gap_px;
+	if (row_w > 0) {
+		int bx = x + (inner - row_w) / 2;
+		for (size_t i = 0; i < d->n_buttons; i++) {
+			int bw, hb;
+			hall_ui_button_size(ui, d->buttons[i].text, d->buttons[i].lang, inner, &bw, &hb);
+			if (bw < 3 * ui->target_px)
+				bw = 3 * ui->target_px;
+			hall_ui_button(ui, (hall_rect){bx, y, bw, bh}, d->buttons[i].id, d->buttons[i].act, d->buttons[i].role,
+			               d->buttons[i].text, d->buttons[i].lang, d->buttons[i].spoken, d->buttons[i].style);
+			bx += bw + ui->gap_px;
+		}
+	} else {
+		hall_ui_button_rows(ui, (hall_rect){x, y, inner, bh}, d->buttons, d->n_buttons, 1);
+	}
+	return 1;
+}
+
+static void build_centred(hall_app *app, frame *fr, const centred_dialog *d)
+{
+	if (centred_dialog_draw(&fr->ui, fr->content, d))
+		return;
+	rows_ctx rc = {d->heading, d->lines, d->n_lines, d->buttons, d->n_buttons, NULL, 0};
+	hall_ui_paged(&fr->ui, fr->content, &app->dialog_page, rows_flow, &rc);
 }
 
 static void build_dialog_more_time(hall_app *app, frame *fr)
@@ -184,24 +646,29 @@ static void build_dialog_more_time(hall_app *app, frame *fr)
 	hall_ui_button_spec b[2];
 	size_t n = 0;
 	if (app->extensions < app->max_ext)
-		b[n++] = (hall_ui_button_spec){"more-time", HALL_ACT_0(HALL_ACT_MORE_TIME), hall_ui_string(HALL_STR_MORE_TIME,
-		                                                                                           ui->lang), ui->lang, NULL,
-		                               HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+		b[n++] = (hall_ui_button_spec){"more-time", HALL_ACT_0(HALL_ACT_MORE_TIME),
+		                               hall_ui_string(HALL_STR_MORE_TIME, ui->lang), ui->lang, NULL, HALL_ROLE_BUTTON,
+		                               HALL_UI_BUTTON_PRIMARY};
 	b[n++] = (hall_ui_button_spec){"finish", HALL_ACT_0(HALL_ACT_FINISH), hall_ui_string(HALL_STR_FINISH, ui->lang),
-	                               ui->lang, NULL,
-	                               HALL_ROLE_BUTTON, HALL_UI_BUTTON};
-	rows_ctx rc = {hall_ui_string(HALL_STR_MORE_TIME_Q, ui->lang), lines, 1, b, n, NULL, 0};
-	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+	                               ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	/* The seconds left as a large number over the sentence that says them. */
+	centred_dialog d = {hall_ui_string(HALL_STR_MORE_TIME_Q, ui->lang), secs, lines, 1, b, n};
+	build_centred(app, fr, &d);
 }
 
 static void build_dialog_staff_called(hall_app *app, frame *fr)
 {
 	hall_ui *ui = &fr->ui;
 	hall_ui_button_spec ok = {"dialog-close", HALL_ACT_0(HALL_ACT_DIALOG_CLOSE), hall_ui_string(HALL_STR_OK, ui->lang),
-	                          ui->lang, NULL,
-	                          HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
-	rows_ctx rc = {app__help_text(app), NULL, 0, &ok, 1, NULL, 0}; /* kiosk-voice: calling / called / ask */
-	hall_ui_paged(ui, fr->content, &app->dialog_page, rows_flow, &rc);
+	                          ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	/* kiosk-voice: calling / called / ask at the desk; then what happens next (asking at
+	 * the desk is itself the next step). */
+	const char *next = app->help_state == HELP_CALLED    ? hall_ui_string(HALL_STR_CALLED_NEXT, ui->lang)
+	                   : app->help_state == HELP_CALLING ? hall_ui_string(HALL_STR_CALLING_NEXT, ui->lang)
+	                                                     : NULL;
+	const char *lines[1] = {next};
+	centred_dialog d = {app__help_text(app), NULL, lines, next ? 1 : 0, &ok, 1};
+	build_centred(app, fr, &d);
 }
 
 static void build_dialog_pin(hall_app *app, frame *fr)

@@ -619,20 +619,35 @@ static int pager_size(const hall_ui *cu, int w, int *wp, int *wn)
 
 int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, void *ctx)
 {
-	hall_ui_flow f;
-	hall_ui_flow_begin(&f, ui, area, -1);
-	fn(ctx, &f);
-	int pages = hall_ui_flow_pages(&f);
-	hall_rect content = area;
+	return hall_ui_paged_with(ui, area, page, fn, ctx, NULL);
+}
+
+int hall_ui_paged_with(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, void *ctx,
+                       const hall_ui_button_spec *extra)
+{
 	/* The page row: "previous" at the left, "next" at the right, each as wide as its
-	 * word needs, and "n / N" between them when there is room (at the size of the
-	 * controls around the content: hall_ui_chrome_begin). */
+	 * word needs, `extra` left of "next" and "n / N" between them when there is room
+	 * (at the size of the controls around the content: hall_ui_chrome_begin). */
 	hall_ui cbuf;
 	hall_ui *cu = hall_ui_chrome_begin(ui, &cbuf);
-	int wp, wn;
+	int wp, wn, we = 0, he = 0;
 	int nav_h = pager_size(cu, area.w, &wp, &wn);
 	int nav_gap = cu->gap_px;
-	if (pages > 1) {
+	if (extra) {
+		hall_ui_button_size(cu, extra->text, extra->lang, area.w / 3, &we, &he);
+		if (we < 3 * cu->target_px)
+			we = 3 * cu->target_px;
+		nav_h = he > nav_h ? he : nav_h;
+	}
+	hall_ui_chrome_end(ui, cu);
+	hall_ui_flow f;
+	hall_rect content = area;
+	if (extra) /* a row of its own at the foot even on one page */
+		content.h = area.h - nav_h - nav_gap;
+	hall_ui_flow_begin(&f, ui, content, -1);
+	fn(ctx, &f);
+	int pages = hall_ui_flow_pages(&f);
+	if (pages > 1 && !extra) {
 		content.h = area.h - nav_h - nav_gap;
 		hall_ui_flow_begin(&f, ui, content, -1);
 		fn(ctx, &f);
@@ -644,7 +659,7 @@ int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, vo
 		*page = 0;
 	hall_ui_flow_begin(&f, ui, content, *page);
 	fn(ctx, &f);
-	if (pages > 1) {
+	if (pages > 1 || extra) {
 		cu = hall_ui_chrome_begin(ui, &cbuf); /* after the content: its focus order follows */
 		const char *prev_s = hall_ui_string(HALL_STR_PREV, cu->lang), *next_s = hall_ui_string(HALL_STR_NEXT, cu->lang);
 		int y = area.y + area.h - nav_h;
@@ -654,19 +669,29 @@ int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, vo
 		hall_ui_fill(lbl, sizeof(lbl), hall_ui_string(HALL_STR_PAGE_OF, cu->lang), a, b);
 		snprintf(spoken_p, sizeof(spoken_p), "%s (%s)", prev_s, lbl);
 		snprintf(spoken_n, sizeof(spoken_n), "%s (%s)", next_s, lbl);
-		/* Both always drawn (disabled at the ends), so the row does not jump about and
-		 * the visitor sees there is no page before the first. */
-		hall_ui_button(cu, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ACT(HALL_ACT_PAGE, -1), HALL_ROLE_BUTTON,
-		               prev_s, cu->lang, spoken_p, *page > 0 ? HALL_UI_BUTTON : HALL_UI_BUTTON_DISABLED);
-		int w, h;
-		hall_ui_measure_text(cu, lbl, strlen(lbl), cu->font_px, cu->lang, 0, &w, &h);
-		int free_x0 = area.x + wp + cu->gap_px, free_x1 = area.x + area.w - wn - cu->gap_px;
-		if (free_x1 - free_x0 >= w)
-			hall_ui_text(cu, free_x0 + (free_x1 - free_x0 - w) / 2, y + (nav_h - h) / 2, lbl, cu->font_px, cu->lang,
-			             0, cu->th->text, cu->th->bg);
-		hall_ui_button(cu, (hall_rect){area.x + area.w - wn, y, wn, nav_h}, "page-next", HALL_ACT(HALL_ACT_PAGE, 1),
-		               HALL_ROLE_BUTTON, next_s, cu->lang, spoken_n,
-		               *page < pages - 1 ? HALL_UI_BUTTON_PRIMARY : HALL_UI_BUTTON_DISABLED);
+		/* A button that would do nothing is not drawn (issue #12 Build 11: every button
+		 * works or is not shown): no "previous" on the first page, no "next" on the
+		 * last. The others keep their places (previous at the left edge, next at the
+		 * right, the counter between), so nothing jumps as the visitor turns pages. */
+		if (pages > 1 && *page > 0)
+			hall_ui_button(cu, (hall_rect){area.x, y, wp, nav_h}, "page-prev", HALL_ACT(HALL_ACT_PAGE, -1),
+			               HALL_ROLE_BUTTON, prev_s, cu->lang, spoken_p, HALL_UI_BUTTON);
+		int x_next = area.x + area.w - wn;
+		int x_extra = pages > 1 ? x_next - cu->gap_px - we : area.x + area.w - we;
+		if (pages > 1) {
+			int w, h;
+			hall_ui_measure_text(cu, lbl, strlen(lbl), cu->font_px, cu->lang, 0, &w, &h);
+			int free_x0 = area.x + wp + cu->gap_px, free_x1 = (extra ? x_extra : x_next) - cu->gap_px;
+			if (free_x1 - free_x0 >= w)
+				hall_ui_text(cu, free_x0 + (free_x1 - free_x0 - w) / 2, y + (nav_h - h) / 2, lbl, cu->font_px,
+				             cu->lang, 0, cu->th->text, cu->th->bg);
+		}
+		if (extra)
+			hall_ui_button(cu, (hall_rect){x_extra, y, we, nav_h}, extra->id, extra->act, extra->role, extra->text,
+			               extra->lang, extra->spoken, extra->style);
+		if (pages > 1 && *page < pages - 1)
+			hall_ui_button(cu, (hall_rect){x_next, y, wn, nav_h}, "page-next", HALL_ACT(HALL_ACT_PAGE, 1),
+			               HALL_ROLE_BUTTON, next_s, cu->lang, spoken_n, HALL_UI_BUTTON_PRIMARY);
 		hall_ui_chrome_end(ui, cu);
 	}
 	return pages;

@@ -188,9 +188,16 @@ int hall_ui_flow_pages(const hall_ui_flow *f);
 
 /* Lay out with `fn` on as many pages as it needs inside `area`; draws page *page (clamped
  * into range and written back) and, when there is more than one page, a row with
- * "page-prev", "n / N" and "page-next" at the bottom. Returns the number of pages. */
+ * "page-prev" (not on the first page), "n / N" and "page-next" (not on the last) at the
+ * bottom. Returns the number of pages. */
 typedef void (*hall_ui_flow_fn)(void *ctx, hall_ui_flow *f);
 int hall_ui_paged(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, void *ctx);
+/* The same with one more button (a dialog's Close) in the page row, left of "next", on
+ * every page; on a single page it sits alone at the foot, right. A "previous" on the
+ * first page and a "next" on the last would do nothing: they are not drawn (issue #12
+ * Build 11), and the others keep their places. */
+int hall_ui_paged_with(hall_ui *ui, hall_rect area, int *page, hall_ui_flow_fn fn, void *ctx,
+                       const hall_ui_button_spec *extra);
 
 /* One line of text at (x, y), measured; returns the item (NULL on out-of-memory). */
 hall_dl_item *hall_ui_text(hall_ui *ui, int x, int y, const char *s, int px, hall_lang lang, int bold,
@@ -304,6 +311,18 @@ typedef enum hall_ui_str {
 	/* tour2: read after the map's name when the keypad focuses it (it says "touch a
 	 * district", which a keypad visitor cannot do) */
 	HALL_STR_MAP_BY_KEYPAD,
+	/* dialogs (issue 12: the language and accessibility dialogs as large cards, the call
+	 * for staff as a proper dialog) */
+	HALL_STR_USE_LANGUAGE,      /* a language card's line, in that language, naming it */
+	HALL_STR_CURRENT_LANGUAGE,  /* the chosen language card's line */
+	HALL_STR_LARGE_TEXT_DESC,   /* what each accessibility setting does, in one plain line */
+	HALL_STR_HIGH_CONTRAST_DESC,
+	HALL_STR_LOW_POSITION_DESC,
+	HALL_STR_VOICE_DESC,
+	HALL_STR_REDUCED_MOTION_DESC,
+	HALL_STR_CALLING_NEXT,      /* what happens next, under "calling staff…" */
+	HALL_STR_CALLED_NEXT,       /* ... and under "staff have been called" */
+	HALL_STR_HOME_HERE,         /* Home pressed on home: the visitor is there already */
 	HALL_STR_COUNT
 } hall_ui_str;
 

@@ -2261,6 +2261,224 @@ static void previews_should_show_the_next_screen_and_change_nothing(void **state
 	hall_dl_destroy(preview);
 }
 
+/* ---- dialogs (dialogs helper, issue #12 Build 11) ---- */
+
+/* Screen area (px^2) of the HITs whose id starts with `prefix`. */
+static double hits_area(const hall_dl *dl, const char *prefix, size_t *count)
+{
+	double a = 0;
+	*count = 0;
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *h = hall_dl_at(dl, i);
+		if (h->kind == HALL_DL_HIT && strncmp(h->id, prefix, strlen(prefix)) == 0) {
+			a += (double)h->rect.w * h->rect.h;
+			(*count)++;
+		}
+	}
+	return a;
+}
+
+/* The content area: the screen above the bar (its Home button's band). */
+static double content_area(fx *f)
+{
+	const hall_dl_item *home = hall_dl_find(f->dl, "home");
+	assert_non_null(home);
+	return (double)f->cfg.screen.width_px * home->rect.y;
+}
+
+/* A text item inside r whose text contains needle. */
+static const hall_dl_item *text_in(const hall_dl *dl, hall_rect r, const char *needle)
+{
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *t = hall_dl_at(dl, i);
+		if (t->kind == HALL_DL_TEXT && strstr(t->text, needle) && t->rect.x >= r.x && t->rect.y >= r.y &&
+		    t->rect.x + t->rect.w <= r.x + r.w && t->rect.y + t->rect.h <= r.y + r.h)
+			return t;
+	}
+	return NULL;
+}
+
+/* The coordinator saw a row of five small outlined buttons and ~85 % of the screen empty.
+ * The language dialog is large cards that cover most of the content area, each with the
+ * language's own name large and a line in that language; the chosen one with a check and
+ * a thick outline. */
+static void language_dialog_should_be_large_cards_in_their_own_languages(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	tap(f, "language");
+	hall_app_build(f->app, f->now, f->dl);
+	size_t n;
+	double a = hits_area(f->dl, "lang-", &n);
+	assert_int_equal(n, 5);
+	if (a < 0.5 * content_area(f))
+		fail_msg("the language cards cover %.0f%% of the content area, want at least half", 100 * a / content_area(f));
+	const hall_dl_item *close = tu_find_text(f->dl, hall_ui_string(HALL_STR_CLOSE, HALL_LANG_KO));
+	assert_non_null(close);
+	static const char *const codes[] = {"ko", "en", "zh-Hans", "zh-Hant", "ja"};
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		char id[32];
+		snprintf(id, sizeof(id), "lang-%s", codes[l]);
+		const hall_dl_item *h = hall_dl_find(f->dl, id);
+		assert_non_null(h);
+		const hall_dl_item *name = text_in(f->dl, h->rect, hall_lang_native_name((hall_lang)l));
+		if (!name || name->font_px < 2 * close->font_px)
+			fail_msg("%s: the name is missing or not at least twice the body size", id);
+		const char *line = hall_ui_string(l == HALL_LANG_KO ? HALL_STR_CURRENT_LANGUAGE : HALL_STR_USE_LANGUAGE,
+		                                  (hall_lang)l);
+		if (!text_in(f->dl, h->rect, line))
+			fail_msg("%s: no line \"%s\" in its own language", id, line);
+	}
+	const hall_dl_item *sel = body_of(f->dl, "lang-ko"), *other = body_of(f->dl, "lang-en");
+	assert_true(sel->border_px > other->border_px);
+	assert_non_null(strstr(hall_dl_find(f->dl, "lang-ko")->label, "✓"));
+	assert_non_null(text_in(f->dl, hall_dl_find(f->dl, "lang-ko")->rect, "✓"));
+	/* A card chooses its language and closes the dialog. */
+	tap(f, "lang-ja");
+	assert_string_equal(scr(f), "home");
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_JA);
+}
+
+/* The accessibility dialog: a large card per setting with its name, a plain line of what
+ * it does, and its state as a switch and in words; the cards in keypad order. */
+static void accessibility_dialog_should_be_cards_with_switches_and_words(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	tap(f, "accessibility");
+	tap(f, "mode-high-contrast"); /* one on, the others off */
+	hall_app_build(f->app, f->now, f->dl);
+	size_t n;
+	double a = hits_area(f->dl, "mode-", &n);
+	assert_true(n >= 4);
+	if (a < 0.5 * content_area(f))
+		fail_msg("the setting cards cover %.0f%% of the content area, want at least half", 100 * a / content_area(f));
+	static const struct {
+		const char *id;
+		hall_ui_str desc;
+		int on;
+	} m[] = {{"mode-large-text", HALL_STR_LARGE_TEXT_DESC, 0},
+	         {"mode-high-contrast", HALL_STR_HIGH_CONTRAST_DESC, 1},
+	         {"mode-low-position", HALL_STR_LOW_POSITION_DESC, 0},
+	         {"mode-reduced-motion", HALL_STR_REDUCED_MOTION_DESC, 0}};
+	int last_order = 0;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		const hall_dl_item *h = hall_dl_find(f->dl, m[i].id);
+		assert_non_null(h);
+		char first[16]; /* the line's first words (it may wrap) */
+		snprintf(first, sizeof(first), "%.12s", hall_ui_string(m[i].desc, HALL_LANG_KO));
+		if (!text_in(f->dl, h->rect, first))
+			fail_msg("%s: no line saying what it does", m[i].id);
+		const char *word = hall_ui_string(m[i].on ? HALL_STR_ON : HALL_STR_OFF, HALL_LANG_KO);
+		if (!text_in(f->dl, h->rect, word))
+			fail_msg("%s: its state \"%s\" is not in words", m[i].id, word);
+		/* The switch: a rounded track and its knob inside the card. */
+		size_t round = 0;
+		for (size_t k = 0; k < hall_dl_count(f->dl); k++) {
+			const hall_dl_item *b = hall_dl_at(f->dl, k);
+			round += b->kind == HALL_DL_BOX && b->radius_px * 2 + 1 >= b->rect.h && b->rect.h > 0 && b->rect.x > h->rect.x &&
+			         b->rect.y > h->rect.y && b->rect.x + b->rect.w < h->rect.x + h->rect.w &&
+			         b->rect.y + b->rect.h < h->rect.y + h->rect.h;
+		}
+		if (round < 2)
+			fail_msg("%s: no switch drawn", m[i].id);
+		assert_non_null(strstr(h->label, word));
+		assert_non_null(strstr(h->label, hall_ui_string(m[i].desc, HALL_LANG_KO)));
+		assert_true(h->focus_order > last_order);
+		last_order = h->focus_order;
+	}
+}
+
+/* `id`'s centre lies in the middle fifth of the screen's width and not in the top fifth
+ * of its content area: a dialog, not a line at the top left. */
+static void assert_centred(fx *f, const char *needle)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *t = tu_find_text(f->dl, needle);
+	if (!t)
+		fail_msg("no \"%s\" on %s", needle, scr(f));
+	int cx = t->rect.x + t->rect.w / 2, w = f->cfg.screen.width_px;
+	if (cx < w * 2 / 5 || cx > w * 3 / 5 || t->rect.y < hall_dl_find(f->dl, "home")->rect.y / 5)
+		fail_msg("\"%s\" on %s is at %d,%d: not a centred dialog", needle, scr(f), t->rect.x, t->rect.y);
+}
+
+/* "Calling staff…" and "more time?" are centred dialogs: the message large, what happens
+ * next, the buttons; the countdown a large number. */
+static void staff_and_more_time_should_be_centred_dialogs(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	tap(f, "call-staff");
+	assert_centred(f, hall_ui_string(HALL_STR_CALLING_STAFF, HALL_LANG_KO));
+	assert_centred(f, "호출이 전달되면"); /* what happens next (HALL_STR_CALLING_NEXT) */
+	assert_true(tu_find_text(f->dl, hall_ui_string(HALL_STR_CALLING_STAFF, HALL_LANG_KO))->font_px >
+	            tu_find_text(f->dl, "호출이 전달되면")->font_px);
+	hall_app_help_result(f->app, 1, 1, f->now);
+	assert_centred(f, "직원이 이 화면"); /* HALL_STR_CALLED_NEXT */
+	tap(f, "dialog-close");
+	tick(f, 61000);
+	assert_string_equal(scr(f), "more-time");
+	assert_centred(f, hall_ui_string(HALL_STR_MORE_TIME_Q, HALL_LANG_KO));
+	const hall_dl_item *q = tu_find_text(f->dl, hall_ui_string(HALL_STR_MORE_TIME_Q, HALL_LANG_KO));
+	const hall_dl_item *secs = NULL;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *t = hall_dl_at(f->dl, i);
+		if (t->kind == HALL_DL_TEXT && strspn(t->text, "0123456789") == strlen(t->text))
+			secs = t;
+	}
+	if (!secs || secs->font_px <= q->font_px)
+		fail_msg("the seconds left are not a large number");
+	assert_centred(f, secs->text);
+}
+
+/* A text item whose text is exactly s, or NULL. */
+static const hall_dl_item *text_equal(const hall_dl *dl, const char *s)
+{
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *t = hall_dl_at(dl, i);
+		if (t->kind == HALL_DL_TEXT && strcmp(t->text, s) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* Issue #12 Build 11, every button works or is not shown: the pager drew a disabled
+ * "Previous" on the first page (and "Next" on the last) that did nothing when touched.
+ * Now neither is drawn, and "Next" keeps its place at the right on every page that has
+ * one. Walked on home in large text on the 32-inch screen (several pages). */
+static void pager_should_draw_only_the_buttons_that_turn_a_page(void **state)
+{
+	fx *f = *state;
+	hall_app_destroy(f->app);
+	tu_config_small(&f->cfg);
+	hall_app_callbacks cb = tu_callbacks(&f->rec);
+	f->app = hall_app_create(&f->cfg, &cb);
+	hall_app_set_content(f->app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
+	tap(f, "start");
+	tap(f, "accessibility");
+	tap(f, "mode-large-text");
+	tap(f, "dialog-close");
+	const char *prev = hall_ui_string(HALL_STR_PREV, HALL_LANG_KO), *next = hall_ui_string(HALL_STR_NEXT, HALL_LANG_KO);
+	int pages = 0, next_x = -1;
+	for (int k = 0; k < 12; k++) {
+		hall_app_build(f->app, f->now, f->dl);
+		pages++;
+		int first = !hall_dl_find(f->dl, "page-prev"), last = !hall_dl_find(f->dl, "page-next");
+		if (first && text_equal(f->dl, prev))
+			fail_msg("page %d draws a \"%s\" that turns no page", pages, prev);
+		if (last && text_equal(f->dl, next))
+			fail_msg("page %d draws a \"%s\" that turns no page", pages, next);
+		if (last)
+			break;
+		const hall_dl_item *n = hall_dl_find(f->dl, "page-next");
+		if (next_x >= 0)
+			assert_int_equal(n->rect.x, next_x);
+		next_x = n->rect.x;
+		tap(f, "page-next");
+	}
+	assert_true(pages > 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2334,6 +2552,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reading_the_more_time_prompt_should_not_replace_what_it_resumes, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(budget_chart_should_draw_the_execution_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(language_dialog_should_be_large_cards_in_their_own_languages, setup, teardown),
+		cmocka_unit_test_setup_teardown(accessibility_dialog_should_be_cards_with_switches_and_words, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(staff_and_more_time_should_be_centred_dialogs, setup, teardown),
+		cmocka_unit_test_setup_teardown(pager_should_draw_only_the_buttons_that_turn_a_page, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
