@@ -187,6 +187,8 @@ static int go_back(hall_app *app, const hall_exhibit *ex, int64_t now)
  * it is not a second call. */
 static int call_staff(hall_app *app, const hall_exhibit *ex)
 {
+	if (app->dlg == DLG_STAFF_CALLED && app->help_state == HELP_CALLING)
+		app->screen_changed = app->now; /* dialogs: pressed again, its dialog fades in again */
 	app->dlg = DLG_STAFF_CALLED;
 	app->dialog_page = 0;
 	if (app->help_state != HELP_CALLING) {
@@ -262,7 +264,13 @@ static int activate(hall_app *app, hall_act act, const char *id, int64_t now)
 	switch (act.kind) {
 	/* The persistent bar. */
 	case HALL_ACT_HOME:
-		if (app->open && app->content && !app__urgent_notice(app)) {
+		if (app__at_home_start(app)) {
+			/* dialogs: pressed where the visitor already is, Home says so (voice) and
+			 * the screen fades in again, a visible answer to the press. */
+			app__go_home(app);
+			app__speak(app, hall_ui_string(HALL_STR_HOME_HERE, app->lang));
+			app->screen_changed = now;
+		} else if (app->open && app->content && !app__urgent_notice(app)) {
 			app__go_home(app);
 		} else if (app->dlg != DLG_NONE) {
 			app->dlg = DLG_NONE;

@@ -227,6 +227,8 @@ int app__on_attract(const hall_app *app);
 const char *app__notice_string(const hall_app *app, hall_lang *shown);
 void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr);
 void app__base_view(const hall_app *app, char *exhibit, size_t elen, char *target, size_t tlen);
+/* dialogs: home's first page with nothing over it (Home there is the current place). */
+int app__at_home_start(const hall_app *app);
 
 /* app_input.c: what a control does */
 void app__after_input(hall_app *app, int64_t now, const char *before);

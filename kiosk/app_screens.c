@@ -245,6 +245,7 @@ static int card_choose(const hall_ui *ui, const card_spec *c, size_t n, int room
 	for (int cols = 1; cols <= 4 && (size_t)cols <= n; cols++) {
 		for (int size = first_size; size < 4; size++) {
 			card_grid g;
+			memset(&g, 0, sizeof(g));
 			if (!card_plan(ui, c, n, room_w, cols, size, max_name_lines, &g))
 				continue;
 			int fits = g.total <= room_h, rows_fit = 1;
@@ -374,6 +375,7 @@ static void cards_flow(void *ctx, hall_ui_flow *f)
 	card_spec spare[CARD_MAX];
 	const card_spec *cards = cc->cards;
 	card_grid g;
+	memset(&g, 0, sizeof(g));
 	int ok = 0, with_title = 1;
 	for (int step = 0; step < 3 && !ok; step++) {
 		with_title = step == 0;
@@ -1006,6 +1008,7 @@ static int attract_poster(hall_app *app, frame *fr, int64_t now)
 /* Home: one tile per exhibit with its title and summary. */
 typedef struct home_ctx {
 	hall_app *app;
+	int stepped; /* laid out at the size of the controls around the content */
 } home_ctx;
 
 /* The caption band of a home tile: the title (title size, up to 3 lines) over the whole
@@ -1034,22 +1037,25 @@ typedef struct tile_shape {
 } tile_shape;
 
 /* variant 0: the picture as above; 1: beside the caption, a narrower picture (a quarter
- * of the tile) for a wider caption; 2: no picture, when the caption alone needs the
- * whole page (a banner over large text): the title at the body size too. Text is never
- * cut for a picture. */
-#define HOME_SHAPE_VARIANTS 3
+ * of the tile) for a wider caption; 2: beside it, a sixth of the tile (still no strip:
+ * at most three times as tall as wide on a page); 3: the same with the title at the body
+ * size (bold); 4 (HOME_NO_PICTURE): no picture, when the caption alone needs the whole
+ * page (a banner over large text): the title at the body size too. Text is never cut for
+ * a picture. */
+#define HOME_SHAPE_VARIANTS 5
+#define HOME_NO_PICTURE (HOME_SHAPE_VARIANTS - 1)
 static tile_shape home_tile_shape(const hall_ui *ui, const hall_rect *area, int cols, int col_w, int variant)
 {
 	tile_shape t;
 	t.side = cols == 1 && area->w > area->h && col_w >= 6 * ui->target_px;
-	t.small_title = variant == 2;
-	if (variant == 2) {
+	t.small_title = variant >= 3;
+	if (variant == HOME_NO_PICTURE) {
 		t.pic_w = t.pic_min_h = 0;
 		t.inner = col_w - 2 * ui->pad_px;
 		return t;
 	}
 	if (t.side) {
-		t.pic_w = variant == 1 ? col_w / 4 : col_w * 2 / 5;
+		t.pic_w = variant >= 2 ? col_w / 6 : variant == 1 ? col_w / 4 : col_w * 2 / 5;
 		t.inner = col_w - t.pic_w - 2 * ui->pad_px;
 		t.pic_min_h = t.pic_w / 3;
 	} else {
@@ -1106,7 +1112,7 @@ static void home_plan_cols(const hall_app *app, const hall_ui_flow *f, const siz
 	/* The first shape whose rows each fit a page: the picture gives way before the text. */
 	for (int v = 0; v < HOME_SHAPE_VARIANTS; v++) {
 		tile_shape t = home_tile_shape(ui, &f->area, cols, col_w, v);
-		if (v == 1 && !t.side)
+		if (v > 0 && v < HOME_NO_PICTURE && !t.side)
 			continue;
 		for (size_t r = 0; r < rows; r++)
 			home_row_heights(app, ui, shown, n_shown, r * (size_t)cols, cols, &t, f->area.h, &nat[r], &least[r]);
@@ -1294,13 +1300,34 @@ static void home_flow(void *ctx, hall_ui_flow *f)
 		 * then even rows (four exhibits as 2 x 2, not 3 + 1). */
 		int even = cand.cols > 1 && n_shown % (size_t)cand.cols == 0;
 		int best_even = best.cols > 1 && n_shown % (size_t)best.cols == 0;
-		int pics = cand.variant < 2, best_pics = best.variant < 2; /* tiles keep their pictures */
+		int pics = cand.variant < HOME_NO_PICTURE, best_pics = best.variant < HOME_NO_PICTURE; /* tiles keep their pictures */
 		if (cand.cuts < best.cuts || (cand.cuts == best.cuts && pics > best_pics) ||
 		    (cand.cuts == best.cuts && pics == best_pics && cand.pages < best.pages) ||
 		    (cand.cuts == best.cuts && pics == best_pics && cand.pages == best.pages && cand.first > best.first) ||
 		    (cand.cuts == best.cuts && pics == best_pics && cand.pages == best.pages && cand.first == best.first &&
 		     even && !best_even))
 			best = cand;
+	}
+	if ((best.cuts > 0 || best.variant == HOME_NO_PICTURE) && !hc->stepped && ui->chrome_halves < ui->halves) {
+		/* Large text on a screen too short for a tile's caption at 200 % (a 32-inch
+		 * one: about five lines a page; the seen result was each picture on one page
+		 * and its summary alone on the next, eight pages), or for it beside a
+		 * picture: the tiles are the controls of home, so they take the size step down
+		 * the bar and the pager take (ui.h hall_ui_chrome_begin: 150 %, letters still
+		 * half again the law's; the law's own size in the short band low position
+		 * leaves there), and each exhibit keeps its picture, title and whole summary
+		 * together on one page. */
+		hall_ui tmp;
+		hall_ui *cu = hall_ui_chrome_begin(ui, &tmp);
+		hc->stepped = 1;
+		f->ui = cu;
+		home_flow(ctx, f);
+		f->ui = ui;
+		hc->stepped = 0;
+		hall_ui_chrome_end(ui, cu);
+		if (cu != ui && !ui->heading[0])
+			memcpy(ui->heading, cu->heading, sizeof(ui->heading));
+		return;
 	}
 	if (best.cuts > 0) {
 		home_list(app, f, shown, n_shown);
@@ -1495,6 +1522,15 @@ static int back_works(const hall_app *app)
 	return app->scr == SCR_EXHIBIT && app->open && app->content && !app__urgent_notice(app);
 }
 
+/* The visitor is at home's start (its first page, nothing over it): Home there is the
+ * current place, shown and said as such (issue #12 Build 11: pressed there it did
+ * nothing a visitor could see). */
+int app__at_home_start(const hall_app *app)
+{
+	return app->scr == SCR_HOME && app->dlg == DLG_NONE && app->home_page == 0 && app->open && app->content &&
+	       !app__urgent_notice(app);
+}
+
 /* Bar: home, back (when it works), language, accessibility, call staff; on every screen.
  * Returns its height; draws when draw != 0 with its top at y. */
 static int bar(hall_app *app, hall_ui *ui, int y, int draw)
@@ -1502,8 +1538,15 @@ static int bar(hall_app *app, hall_ui *ui, int y, int draw)
 	const hall_lang l = ui->lang;
 	hall_ui_button_spec b[5];
 	size_t n = 0;
-	b[n++] = (hall_ui_button_spec){"home", HALL_ACT_0(HALL_ACT_HOME), hall_ui_string(HALL_STR_HOME, l), l, NULL,
-	                               HALL_ROLE_BUTTON, HALL_UI_BUTTON};
+	/* At home's start Home is marked as the current place: a check, the tint and the
+	 * thick outline of a chosen option, and its label says so. */
+	int here = app__at_home_start(app);
+	char home_text[96], home_spoken[256];
+	snprintf(home_text, sizeof(home_text), "%s%s", here ? "✓ " : "", hall_ui_string(HALL_STR_HOME, l));
+	snprintf(home_spoken, sizeof(home_spoken), "%s%s%s", hall_ui_string(HALL_STR_HOME, l), here ? ". " : "",
+	         here ? hall_ui_string(HALL_STR_HOME_HERE, l) : "");
+	b[n++] = (hall_ui_button_spec){"home", HALL_ACT_0(HALL_ACT_HOME), home_text, l, home_spoken, HALL_ROLE_BUTTON,
+	                               here ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON};
 	if (back_works(app))
 		b[n++] = (hall_ui_button_spec){"back", HALL_ACT_0(HALL_ACT_BACK), hall_ui_string(HALL_STR_BACK, l), l, NULL,
 		                               HALL_ROLE_BUTTON, HALL_UI_BUTTON};
@@ -1511,8 +1554,15 @@ static int bar(hall_app *app, hall_ui *ui, int y, int draw)
 	                               l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON};
 	b[n++] = (hall_ui_button_spec){"accessibility", HALL_ACT_0(HALL_ACT_ACCESS_MENU),
 	                               hall_ui_string(HALL_STR_ACCESSIBILITY, l), l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON};
-	b[n++] = (hall_ui_button_spec){"call-staff", HALL_ACT_0(HALL_ACT_CALL_STAFF), hall_ui_string(HALL_STR_CALL_STAFF, l),
-	                               l, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY};
+	/* A call on its way, its dialog open: Call staff is marked as pressed (pressing it
+	 * again makes no second call: it says the call's state again). */
+	int calling = app->dlg == DLG_STAFF_CALLED && app->help_state == HELP_CALLING;
+	char call_text[96], call_spoken[400];
+	snprintf(call_text, sizeof(call_text), "%s%s", calling ? "✓ " : "", hall_ui_string(HALL_STR_CALL_STAFF, l));
+	snprintf(call_spoken, sizeof(call_spoken), "%s%s%s", hall_ui_string(HALL_STR_CALL_STAFF, l), calling ? ". " : "",
+	         calling ? app__help_text(app) : "");
+	b[n++] = (hall_ui_button_spec){"call-staff", HALL_ACT_0(HALL_ACT_CALL_STAFF), call_text, l, call_spoken,
+	                               HALL_ROLE_BUTTON, calling ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON_PRIMARY};
 	/* Large text on a short screen or band: the bar a size step down (ui.h
 	 * hall_ui_chrome_begin), so it stays one row and the page keeps room for its
 	 * content. */
@@ -1663,7 +1713,7 @@ void app__build_frame(hall_app *app, int64_t now, hall_dl *dl, frame *fr)
 		if (!attract_poster(app, fr, now))
 			hall_ui_paged(ui, area, &app->attract_page, attract_flow, &ac);
 	} else if (app->scr == SCR_HOME) {
-		home_ctx hc = {app};
+		home_ctx hc = {app, 0};
 		hall_ui_paged(ui, area, &app->home_page, home_flow, &hc);
 	} else {
 		const hall_exhibit *ex = app__current_exhibit(app);

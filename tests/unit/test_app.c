@@ -2079,26 +2079,34 @@ static void assert_controls_typed(fx *f)
 	}
 }
 
-static void every_control_should_carry_a_typed_action(void **state)
+/* `check` on the attract loop, home, every exhibit's first view and the language and
+ * accessibility dialogs; ends on home. */
+static void walk_screens(fx *f, void (*check)(fx *f))
 {
-	fx *f = *state;
-	assert_controls_typed(f);
+	check(f);
 	tap(f, "start");
-	assert_controls_typed(f);
+	check(f);
 	static const char *const exhibits[] = {"exhibit-brand", "exhibit-policy", "exhibit-city", "exhibit-vote"};
 	for (size_t i = 0; i < 4; i++) {
 		tap(f, "home");
 		tap(f, exhibits[i]);
-		assert_controls_typed(f);
+		check(f);
 	}
 	tap(f, "home");
-	tap(f, "exhibit-city");
-	tap(f, "districts");
-	assert_controls_typed(f);
 	tap(f, "language");
-	assert_controls_typed(f);
+	check(f);
 	tap(f, "dialog-close");
 	tap(f, "accessibility");
+	check(f);
+	tap(f, "dialog-close");
+}
+
+static void every_control_should_carry_a_typed_action(void **state)
+{
+	fx *f = *state;
+	walk_screens(f, assert_controls_typed);
+	tap(f, "exhibit-city");
+	tap(f, "districts");
 	assert_controls_typed(f);
 }
 
@@ -2479,6 +2487,56 @@ static void pager_should_draw_only_the_buttons_that_turn_a_page(void **state)
 	assert_true(pages > 1);
 }
 
+/* Every control drawn does something a visitor can see (issue #12 Build 11: every
+ * button works or is not shown): on each screen walked, touching any control (its
+ * preview, which leaves the app alone) gives another frame. Home pressed on home's first
+ * page did nothing visible; now Home there is marked as the current place, and pressing
+ * it says so (voice) and the screen fades in again. */
+static void assert_every_control_has_an_effect(fx *f)
+{
+	hall_dl *now_dl = hall_dl_create(), *after = hall_dl_create();
+	assert_non_null(now_dl);
+	assert_non_null(after);
+	hall_app_build(f->app, f->now, now_dl); /* the screen's first frame starts its fade */
+	tick(f, 1000);                          /* ... over by now */
+	hall_app_build(f->app, f->now, now_dl);
+	for (size_t i = 0; i < hall_dl_count(now_dl); i++) {
+		const hall_dl_item *h = hall_dl_at(now_dl, i);
+		if (h->kind != HALL_DL_HIT || h->role == HALL_ROLE_REGION || h->act.kind == HALL_ACT_MAP)
+			continue;
+		assert_int_equal(hall_app_preview_tap(f->app, h->rect.x + h->rect.w / 2, h->rect.y + h->rect.h / 2, f->now,
+		                                      after),
+		                 0);
+		if (hall_dl_equal(now_dl, after))
+			fail_msg("control %s (%s) on %s changes nothing a visitor sees", h->id, h->label, scr(f));
+	}
+	hall_dl_destroy(now_dl);
+	hall_dl_destroy(after);
+}
+
+static void every_control_should_do_something_visible(void **state)
+{
+	fx *f = *state;
+	walk_screens(f, assert_every_control_has_an_effect); /* home's first page among them */
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_dl_item *home = hall_dl_find(f->dl, "home");
+	assert_non_null(strstr(home->label, hall_ui_string(HALL_STR_HOME_HERE, HALL_LANG_KO)));
+	tap(f, "call-staff");
+	assert_every_control_has_an_effect(f);
+	tap(f, "dialog-close");
+	/* Home on home, with the voice on: it says where the visitor is. */
+	tap(f, "home");
+	tap(f, "accessibility");
+	tap(f, "mode-voice");
+	tap(f, "dialog-close");
+	tap(f, "home");
+	assert_string_equal(scr(f), "home");
+	size_t said = f->rec.n_spoken;
+	tap(f, "home");
+	assert_true(f->rec.n_spoken > said);
+	assert_non_null(strstr(f->rec.spoken[f->rec.n_spoken - 1], hall_ui_string(HALL_STR_HOME_HERE, HALL_LANG_KO)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2557,6 +2615,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(staff_and_more_time_should_be_centred_dialogs, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_should_draw_only_the_buttons_that_turn_a_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_control_should_do_something_visible, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

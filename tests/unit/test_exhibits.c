@@ -314,6 +314,16 @@ static const unsigned all_modes[] = {
 	HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION,
 };
 
+/* A visitor on home in `lang` with `modes`, on the screen `screen` sets up. */
+static fixture *home_in(void (*screen)(hall_kiosk_config *), hall_lang lang, unsigned modes)
+{
+	fixture *f = fixture_new(screen);
+	tap(f, "start");
+	set_lang_modes(f, lang, modes);
+	tap(f, "home");
+	return f;
+}
+
 /* Home keeps its picture tiles in every mode (issue #12 Build 3 and 7): in large text
  * every exhibit's tile still shows its picture, with a picture's proportions (not a thin
  * strip whose crop loses the subject), and the page counter is whole numbers. */
@@ -324,10 +334,7 @@ static void home_should_keep_picture_tiles_in_every_mode(void **state)
 	                                 HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
 	for (int l = 0; l < HALL_LANG_COUNT; l++) {
 		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-			fixture *f = fixture_new(tu_config_landscape);
-			tap(f, "start");
-			set_lang_modes(f, (hall_lang)l, modes[m]);
-			tap(f, "home");
+			fixture *f = home_in(tu_config_landscape, (hall_lang)l, modes[m]);
 			size_t tiles = 0;
 			for (int k = 0; k < 10; k++) {
 				hall_app_build(f->app, f->now, f->dl);
@@ -368,6 +375,83 @@ static void home_should_keep_picture_tiles_in_every_mode(void **state)
 				tap(f, "page-next");
 			}
 			assert_int_equal(tiles, 4);
+			fixture_free(f);
+		}
+	}
+}
+
+/* The coordinator saw home take 8 pages in large text on the 32-inch screen: each
+ * exhibit's picture tile on one page and its summary alone on the next. One page per
+ * exhibit at most, the picture, the title and the whole summary together on it (inside
+ * the tile), in every language, in large text with and without contrast and low
+ * position; the display-list rules (no cut text included) hold on every page. */
+static void small_screen_large_text_home_should_keep_each_summary_on_its_tile(void **state)
+{
+	(void)state;
+	static const unsigned modes[] = {HALL_APP_MODE_LARGE_TEXT,
+	                                 HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+			fixture *f = home_in(tu_config_small, (hall_lang)l, modes[m]);
+			int pages = 0;
+			size_t problems = 0;
+			for (int k = 0; k < 12; k++) {
+				hall_app_build(f->app, f->now, f->dl);
+				pages++;
+				problems += tu_check(f->app, f->dl, &f->cfg, f->now, "small home");
+				size_t tiles = 0;
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *h = hall_dl_at(f->dl, i);
+					tiles += h->kind == HALL_DL_HIT && strncmp(h->id, "exhibit-", 8) == 0;
+				}
+				/* Every text of the page above the pager lies in a tile. */
+				const hall_dl_item *bar = hall_dl_find(f->dl, "home");
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *t = hall_dl_at(f->dl, i);
+					if (t->kind != HALL_DL_TEXT || t->rect.y + t->rect.h > bar->rect.y || strstr(t->text, " / "))
+						continue;
+					int in = 0;
+					for (size_t j = 0; j < hall_dl_count(f->dl) && !in; j++) {
+						const hall_dl_item *h = hall_dl_at(f->dl, j);
+						in = h->kind == HALL_DL_HIT && (strncmp(h->id, "exhibit-", 8) == 0 || strncmp(h->id, "page-", 5) == 0 ||
+						                                strcmp(h->id, "home-picture") == 0) &&
+						     t->rect.x >= h->rect.x && t->rect.y >= h->rect.y && t->rect.x + t->rect.w <= h->rect.x + h->rect.w &&
+						     t->rect.y + t->rect.h <= h->rect.y + h->rect.h;
+					}
+					if (!in)
+						fail_msg("%s modes %u page %d: \"%s\" is outside every tile", hall_lang_code((hall_lang)l),
+						         modes[m], pages, t->text);
+				}
+				if (tiles == 0)
+					fail_msg("%s modes %u: page %d has no tile", hall_lang_code((hall_lang)l), modes[m], pages);
+				/* ... and each tile its picture (the test pack's city has none). */
+				hall_content *def = tu_default_pack();
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *h = hall_dl_at(f->dl, i);
+					if (h->kind != HALL_DL_HIT || strncmp(h->id, "exhibit-", 8) != 0)
+						continue;
+					int wants = 0, pic = 0;
+					for (size_t e = 0; e < def->n_exhibits; e++)
+						if (strcmp(def->exhibits[e].id, h->id + 8) == 0)
+							wants = exhibits__tile_picture(&def->exhibits[e]) != NULL;
+					for (size_t j = 0; j < hall_dl_count(f->dl); j++) {
+						const hall_dl_item *im = hall_dl_at(f->dl, j);
+						pic |= im->kind == HALL_DL_IMAGE && im->rect.x >= h->rect.x && im->rect.y >= h->rect.y &&
+						       im->rect.x + im->rect.w <= h->rect.x + h->rect.w &&
+						       im->rect.y + im->rect.h <= h->rect.y + h->rect.h;
+					}
+					if (wants && !pic)
+						fail_msg("%s modes %u page %d: tile %s has no picture", hall_lang_code((hall_lang)l), modes[m],
+						         pages, h->id);
+				}
+				hall_content_destroy(def);
+				if (!has(f, "page-next"))
+					break;
+				tap(f, "page-next");
+			}
+			if (pages > 4 || problems)
+				fail_msg("%s modes %u: home takes %d pages (at most 4), %zu problems", hall_lang_code((hall_lang)l),
+				         modes[m], pages, problems);
 			fixture_free(f);
 		}
 	}
@@ -1433,6 +1517,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(home_should_keep_picture_tiles_in_every_mode),
+		cmocka_unit_test(small_screen_large_text_home_should_keep_each_summary_on_its_tile),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_landscape_screen),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_portrait_screen),
 		cmocka_unit_test(every_exhibit_should_meet_the_rules_on_a_small_screen),
