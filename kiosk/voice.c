@@ -200,7 +200,8 @@ static void ja_middle_dots(char *s, size_t n)
  * "(2022. 12. 28.~2023. 1. 31.)" as bare numbers split into sentences and "~" as
  * "tilde", Mandarin says "percent" in English after the number, English reads
  * "Zoom 2x" as "two x", and every voice reads the closed screen's "2026-12-08 10:00" as
- * "two thousand twenty six dash twelve dash zero eight ten zero zero". Written out in
+ * "two thousand twenty six dash twelve dash zero eight ten zero zero", and English
+ * reads "Jan to Mar 2023" as "jan to mar". Written out in
  * words here, in the language spoken, before the text is cut into sentences. */
 static const char *const point_word[HALL_LANG_COUNT] = {
 	[HALL_LANG_KO] = "점", [HALL_LANG_ZH_HANS] = "点", [HALL_LANG_ZH_HANT] = "點", [HALL_LANG_JA] = "てん",
@@ -302,7 +303,10 @@ static size_t ko_month_day(out_buf *b, const char *s)
 	return k;
 }
 
-/* The value of n digits at s (n <= 4), and the same digits without leading zeros. */
+static const char *const months[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+
+/* The value of n digits at s (n <= 4). */
 static int value_of(const char *s, size_t n)
 {
 	int v = 0;
@@ -316,8 +320,6 @@ static int value_of(const char *s, size_t n)
  * the bytes taken (0: no date here). */
 static size_t iso_date(out_buf *b, const char *s, hall_lang lang)
 {
-	static const char *const months[12] = {"January", "February", "March",     "April",   "May",      "June",
-	                                       "July",    "August",   "September", "October", "November", "December"};
 	if (digits(s, 4) != 4 || s[4] != '-' || digits(s + 5, 2) != 2 || s[7] != '-' || digits(s + 8, 2) != 2)
 		return 0; /* digits() also refuses a longer run: "2026-12-081" is no date */
 	int y = value_of(s, 4), m = value_of(s + 5, 2), d = value_of(s + 8, 2);
@@ -359,6 +361,28 @@ static size_t clock_time(out_buf *b, const char *s, hall_lang lang)
 	return h + 3;
 }
 
+/* English month abbreviations in a date ("Jan to Mar 2023": the voice said "jan to
+ * mar"), as the whole month: a capitalised abbreviation, a whole word, next to a number
+ * or "to". s is at the word; returns the bytes taken (0: none here). */
+static size_t month_abbr(out_buf *b, const char *s)
+{
+	static const char *const abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	for (int m = 0; m < 12; m++) {
+		size_t n = strncmp(s, abbr[m], 3) == 0 ? 3 : 0;
+		if (n && m == 8 && s[3] == 't')
+			n = 4; /* Sept */
+		if (!n || is_letter(s[n]))
+			continue;
+		const char *after = s[n] == '.' ? s + n + 1 : s + n;
+		if (!(after[0] == ' ' && (is_digit(after[1]) || strncmp(after + 1, "to ", 3) == 0)))
+			continue;
+		put_str(b, months[m]);
+		return (size_t)(after - s);
+	}
+	return 0;
+}
+
 size_t hall_voice_spoken_form(hall_lang lang, const char *in, char *out, size_t cap)
 {
 	if (!out || cap == 0)
@@ -384,6 +408,11 @@ size_t hall_voice_spoken_form(hall_lang lang, const char *in, char *out, size_t 
 				i = k + t;
 				continue;
 			}
+		}
+		size_t mon = lang == HALL_LANG_EN && (i == 0 || !is_letter(in[i - 1])) ? month_abbr(&b, in + i) : 0;
+		if (mon) {
+			i += mon;
+			continue;
 		}
 		if (!is_digit(c) || (i > 0 && (is_digit(in[i - 1]) || in[i - 1] == '.' || in[i - 1] == ','))) {
 			put(&b, in + i, 1);

@@ -74,7 +74,8 @@ void hall_voice_speak(hall_voice *v, const char *utf8, hall_lang lang);
  * language ("1 of 7", "7쪽 중 1쪽", "第1页，共7页"...); Korean dotted dates
  * ("2022. 12. 28." 2022년 12월 28일) and ranges ("~" 에서); English "Zoom 2x" as "2 times";
  * a date "2026-12-08" and a time "10:00" in each language's words (8 December 2026,
- * 10 o'clock; 2026년 12월 8일 10시; 2026年12月8日10点).
+ * 10 o'clock; 2026년 12월 8일 10시; 2026年12月8日10点); English month abbreviations in a
+ * date ("Jan to Mar 2023": January to March 2023).
  * hall_voice_speak applies it
  * to every part it speaks. Writes at most cap bytes with the NUL (cut if longer);
  * returns the bytes written without the NUL. */

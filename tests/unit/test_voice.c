@@ -482,6 +482,8 @@ static void numbers_should_be_written_out_as_each_language_reads_them(void **sta
 		/* the closed screen's next opening */
 		{HALL_LANG_EN, "Opens again: 2026-12-08 10:00", "Opens again: 8 December 2026 10 o'clock"},
 		{HALL_LANG_EN, "at 9:30.", "at 9 30."},
+		{HALL_LANG_EN, "complaints by field (Jan to Mar 2023)", "complaints by field (January to March 2023)"},
+		{HALL_LANG_EN, "Sept. 23, Jane, Mar, Janet 2, Decembers", "September 23, Jane, Mar, Janet 2, Decembers"},
 		{HALL_LANG_KO, "다음 운영: 2026-12-08 09:30", "다음 운영: 2026년 12월 8일 9시 30분"},
 		{HALL_LANG_ZH_HANS, "下次开放：2026-01-31 10:00", "下次开放：2026年1月31日 10点"},
 		{HALL_LANG_ZH_HANT, "2026-01-31 10:05", "2026年1月31日 10點 5分"},
