@@ -1,8 +1,9 @@
 #!/bin/bash
 # test_kiosk_voice.sh: voice guidance in the real hall-kiosk binary (kiosk/audio_sdl.c,
 # kiosk/voice.c), headless, on SDL's dummy audio driver (a working device nobody hears):
-#  1. the keypad tour of a blind visitor in Japanese (below): what is said, in which
-#     language and when; the engine reports samples made and nothing it could not speak;
+#  1. the keypad tour of a blind visitor in Japanese, then English, Korean and Mandarin
+#     (below): what is said, in which language and when; the engine reports samples made
+#     and nothing it could not speak;
 #     the kiosk logs no error and exits 0.
 #  2. with an audio driver that does not exist, voice guidance turns itself off with one
 #     warning, the voice control is not offered, and the kiosk still runs and exits 0.
@@ -36,7 +37,9 @@ common=(--config "$tmp/kiosk.json" --id test-voice --broker 127.0.0.1:9 --headle
 #    heading alone, and the thank-you once; numbers are said in words by the voice ("voice
 #    (xx) reads:" lines: "100%" as パーセント, the page counter "1 / 7" as "1 of 7"); the
 #    brand story read in English is paused (F6), "more time?" comes 10 s later (a paused
-#    voice is not reading) and taking more time reads the story again.
+#    voice is not reading) and taking more time reads the story again. Then Korean and
+#    Mandarin over the policy exhibit's budget chart: its values are read with the page,
+#    the dotted Korean date and the decimals in words.
 sed -i 's/"idle_timeout_s": *[0-9]*/"idle_timeout_s": 10/' "$tmp/kiosk.json"
 cat > "$tmp/voice.txt" <<'S'
 wait 300
@@ -85,6 +88,23 @@ key Return
 wait 300
 key Keypad *
 wait 200
+tap-id language
+wait 200
+tap-id lang-ko
+wait 200
+key Home
+wait 200
+key Keypad *
+wait 200
+tap-id exhibit-policy
+wait 300
+find-id chart-budget
+tap-id chart-budget
+wait 300
+tap-id language
+wait 200
+tap-id lang-zh-Hans
+wait 300
 quit
 S
 rc=0
@@ -133,6 +153,13 @@ assert "Seoul, my soul" in reading, "the brand story was not the reading the pro
 assert any(l == "en" and "1 of 7" in t for l, t in reads), "the brand's page counter not said as words: %r" % reads
 assert k < len(said) and said[k][1] == reading, "taking more time read %r, not the reading it interrupted %r" % (said[k:k + 1], reading)
 after(k, ["Voice guide: off"], "en")
+# Korean, then Mandarin, over the budget chart: its values read with the page, the date
+# and the decimals in words (the Korean and Mandarin voices dropped the point).
+def heard(lang, want):
+    if not any(l == lang and all(w in t for w in want) for l, t in reads):
+        sys.exit("not heard in %s: %r (voice lines: %r)" % (lang, want, [r for r in reads if r[0] == lang]))
+heard("ko", ["2023년 4월 1일", "22점2퍼센트"])
+heard("zh-Hans", ["百分之22点2"])
 for lang, text in said:
     if lang == "ja" and re.search(r"Seoul|my soul", text):
         sys.exit("the Japanese voice was handed Latin brand letters: %r" % text)
@@ -143,7 +170,7 @@ samples=$(printf '%s\n' "$line" | sed 's/.*voice: \([0-9]*\) samples.*/\1/')
 printf '%s\n' "$line" | grep -q ", 0 not spoken" || fail "the engine could not speak something: $line"
 # offline, the kiosk warns about the broker and the unsent spool; nothing else may complain
 if grep -E " error: | warn: .*voice" "$tmp/1.log"; then fail "errors or voice warnings in the log (above)"; fi
-echo "ok: the keypad tour in Japanese is spoken as a blind visitor needs it ($samples samples), exit 0, clean log"
+echo "ok: the keypad tour in Japanese (English, Korean, Mandarin at its end) is spoken as a blind visitor needs it ($samples samples), exit 0, clean log"
 
 # 2. no usable audio device: one warning, no voice control, still runs
 rc=0
