@@ -401,9 +401,11 @@ static void cards_flow(void *ctx, hall_ui_flow *f)
 		hall_rect row;
 		if (!hall_ui_flow_take(f, g.nat[r] + stretch, ui->gap_px, &row))
 			continue;
-		for (size_t i = (size_t)r * (size_t)g.cols; i < cc->n && i < (size_t)(r + 1) * (size_t)g.cols; i++) {
-			int col = (int)(i - (size_t)r * (size_t)g.cols);
-			hall_rect card = {row.x + col * (g.col_w + ui->gap_px), row.y, g.col_w, row.h};
+		/* A last row with fewer cards is centred (five languages: three over two). */
+		size_t r0 = (size_t)r * (size_t)g.cols, r1 = r0 + (size_t)g.cols < cc->n ? r0 + (size_t)g.cols : cc->n;
+		int x0 = row.x + ((int)((size_t)g.cols - (r1 - r0)) * (g.col_w + ui->gap_px)) / 2;
+		for (size_t i = r0; i < r1; i++) {
+			hall_rect card = {x0 + (int)(i - r0) * (g.col_w + ui->gap_px), row.y, g.col_w, row.h};
 			card_draw(ui, card, &cards[i], &g);
 		}
 	}

@@ -299,9 +299,12 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	int third = (c->area.w - 2 * cu->gap_px) / 3;
 	int first = st->slide == 0 && st->page == 0;
 	int last = st->slide == n - 1 && st->page >= st->pages - 1;
-	hall_ui_button(cu, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ACT(HALL_ACT_BRAND_STEP, -1),
-	               HALL_ROLE_BUTTON, hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL,
-	               first ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON);
+	/* dialogs (issue #12 Build 11, as the pager, ui.c): "previous" on the first page and
+	 * "next" on the last would do nothing, so they are not drawn; the others keep their
+	 * thirds of the row. */
+	if (!first)
+		hall_ui_button(cu, (hall_rect){c->area.x, y, third, nav_h}, "prev", HALL_ACT(HALL_ACT_BRAND_STEP, -1),
+		               HALL_ROLE_BUTTON, hall_ui_string(HALL_STR_PREV, ui->lang), ui->lang, NULL, HALL_UI_BUTTON);
 	/* Position: page p of P over the whole exhibit, in whole numbers (issue #12: "1.2 / 7"
 	 * read as a decimal). "next" walks a slide's pages and then the next slide, so the
 	 * counter counts what "next" walks: counting slides alone, a large-text story read
@@ -318,9 +321,10 @@ void exhibits__build_brand(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	hall_ui_measure_text(cu, pos, strlen(pos), cu->font_px, ui->lang, 0, &tw, &th);
 	hall_ui_text(cu, c->area.x + third + cu->gap_px + (third - tw) / 2, y + (nav_h - th) / 2, pos, cu->font_px,
 	             ui->lang, 0, ui->th->text, ui->th->bg);
-	hall_ui_button(cu, (hall_rect){c->area.x + 2 * (third + cu->gap_px), y, third, nav_h}, "next",
-	               HALL_ACT(HALL_ACT_BRAND_STEP, 1), HALL_ROLE_BUTTON, hall_ui_string(HALL_STR_NEXT, ui->lang),
-	               ui->lang, NULL, last ? HALL_UI_BUTTON_DISABLED : HALL_UI_BUTTON_PRIMARY);
+	if (!last)
+		hall_ui_button(cu, (hall_rect){c->area.x + 2 * (third + cu->gap_px), y, third, nav_h}, "next",
+		               HALL_ACT(HALL_ACT_BRAND_STEP, 1), HALL_ROLE_BUTTON, hall_ui_string(HALL_STR_NEXT, ui->lang),
+		               ui->lang, NULL, HALL_UI_BUTTON_PRIMARY);
 	hall_ui_chrome_end(ui, cu);
 }
 

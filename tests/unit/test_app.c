@@ -2450,10 +2450,20 @@ static const hall_dl_item *text_equal(const hall_dl *dl, const char *s)
 	return NULL;
 }
 
+/* Turn home's pages until `id` is on screen. */
+static void find_on_pages_app(fx *f, const char *id)
+{
+	for (int k = 0; k < 12 && !has(f, id) && has(f, "page-next"); k++)
+		tap(f, "page-next");
+	if (!has(f, id))
+		fail_msg("no %s on any page of %s", id, scr(f));
+}
+
 /* Issue #12 Build 11, every button works or is not shown: the pager drew a disabled
  * "Previous" on the first page (and "Next" on the last) that did nothing when touched.
  * Now neither is drawn, and "Next" keeps its place at the right on every page that has
- * one. Walked on home in large text on the 32-inch screen (several pages). */
+ * one. Walked on home in large text on the 32-inch screen (several pages), and on the
+ * brand exhibit's slide row. */
 static void pager_should_draw_only_the_buttons_that_turn_a_page(void **state)
 {
 	fx *f = *state;
@@ -2485,6 +2495,19 @@ static void pager_should_draw_only_the_buttons_that_turn_a_page(void **state)
 		tap(f, "page-next");
 	}
 	assert_true(pages > 1);
+	/* The brand's slide row: no "previous" on its first slide, no "next" on its last. */
+	tap(f, "home");
+	find_on_pages_app(f, "exhibit-brand");
+	tap(f, "exhibit-brand");
+	hall_app_build(f->app, f->now, f->dl);
+	if (text_equal(f->dl, prev))
+		fail_msg("the brand's first slide draws a \"%s\" that goes nowhere", prev);
+	for (int k = 0; k < 60 && has(f, "next"); k++)
+		tap(f, "next");
+	hall_app_build(f->app, f->now, f->dl);
+	assert_non_null(hall_dl_find(f->dl, "prev"));
+	if (text_equal(f->dl, next))
+		fail_msg("the brand's last slide draws a \"%s\" that goes nowhere", next);
 }
 
 /* Every control drawn does something a visitor can see (issue #12 Build 11: every
