@@ -319,10 +319,47 @@ typedef struct city_ctx {
 	const hall_city_model *m;
 	int district;
 	int panel_page;                        /* the panel has a page of its own */
-	const hall_ui_button_spec *controls;   /* side column of the map view */
-	size_t n_controls;
+	const hall_ui_button_spec *controls;   /* side column of the map view: CONTROL_SLOTS */
+	const int *shown;                      /* controls[i] can act now (else its slot is empty) */
 	const char *zoom_text;
 } city_ctx;
+
+/* The map's controls in fixed slots, two a row under the list's button: a control that
+ * cannot act now (zoom out at the smallest zoom, a move at the edge or with nothing to
+ * move) is not drawn, its slot stays empty, so the others keep their places as the
+ * visitor zooms and moves (issue #12 Build 11: every button works or is not shown). */
+enum { CONTROL_SLOTS = 7 };
+
+static void control_slots(hall_ui_flow *f, const hall_ui_button_spec *b, const int *shown)
+{
+	hall_ui *ui = f->ui;
+	int half = (f->area.w - ui->gap_px) / 2;
+	/* slot rows: [0] the list, full width; then [1 2] zoom, [3 4] left/right, [5 6] up/down */
+	static const int rows[4][2] = {{0, -1}, {1, 2}, {3, 4}, {5, 6}};
+	for (int r = 0; r < 4; r++) {
+		int wide = rows[r][1] < 0;
+		/* A row with nothing to show takes no room: only the moves' rows at the smallest
+		 * zoom, under every control shown, so nothing shown moves (a hidden row there
+		 * was a blank page of the side column in large text). */
+		if (!shown[rows[r][0]] && (wide || !shown[rows[r][1]]))
+			continue;
+		int w = wide ? f->area.w : half, h = 0;
+		for (int k = 0; k < 2 && rows[r][k] >= 0; k++) {
+			int bw, bh;
+			hall_ui_button_size(ui, b[rows[r][k]].text, b[rows[r][k]].lang, w, &bw, &bh);
+			h = bh > h ? bh : h;
+		}
+		hall_rect rr;
+		if (!hall_ui_flow_take(f, h, ui->gap_px, &rr))
+			continue;
+		for (int k = 0; k < 2 && rows[r][k] >= 0; k++) {
+			const hall_ui_button_spec *s = &b[rows[r][k]];
+			if (shown[rows[r][k]])
+				hall_ui_button(ui, (hall_rect){rr.x + k * (half + ui->gap_px), rr.y, w, h}, s->id, s->act, s->role,
+				               s->text, s->lang, s->spoken, s->style);
+		}
+	}
+}
 
 static void panel_flow(void *ctx, hall_ui_flow *f)
 {
@@ -353,16 +390,16 @@ static void side_flow(void *ctx, hall_ui_flow *f)
 	hall_ui *ui = f->ui;
 	exhibits__title(f, &cc->c->ex->title);
 	hall_ui_flow_text(f, cc->zoom_text, ui->lang, 0, ui->th->text, ui->th->bg);
-	hall_ui_flow_buttons(f, cc->controls, cc->n_controls);
+	control_slots(f, cc->controls, cc->shown);
 	if (!cc->panel_page || cc->district < 0)
 		panel_flow(ctx, f);
 }
 
-static void list_flow(void *ctx, hall_ui_flow *f)
+/* The list as rows of buttons at the body size, paging: when no card grid holds every
+ * district on one page (large text). */
+static void list_buttons(city_ctx *cc, hall_ui_flow *f)
 {
-	city_ctx *cc = ctx;
 	hall_ui *ui = f->ui;
-	hall_ui_flow_text(f, hall_ui_string(HALL_STR_DISTRICTS, ui->lang), ui->lang, 1, ui->th->text, ui->th->bg);
 	int cols = f->area.w / (ui->font_px * 8);
 	if (cols < 1)
 		cols = 1;
@@ -396,6 +433,80 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 	}
 }
 
+/* One district's card: the button component (its fill, outline, focus ring and
+ * selected state) with the name at px, lh instead of the body size. */
+static void district_card(hall_ui *ui, hall_rect r, const hall_district *d, int k, int selected, int px, int lh)
+{
+	hall_lang l;
+	const char *s = exhibits__text(ui, &d->name, &l);
+	char id[96];
+	snprintf(id, sizeof(id), HALL_CONTROL_DISTRICT "%s", d->id);
+	int fpx = ui->font_px, flh = ui->line_h;
+	ui->font_px = px;
+	ui->line_h = lh;
+	hall_ui_button(ui, r, id, HALL_ACT(HALL_ACT_DISTRICT, k), HALL_ROLE_LINK, s[0] ? s : "?", l, NULL,
+	               selected ? HALL_UI_BUTTON_SELECTED : HALL_UI_BUTTON);
+	ui->font_px = fpx;
+	ui->line_h = flh;
+}
+
+/* The tallest name's height at px in columns of col_w (0 when a name needs more than
+ * max_lines lines there). */
+static int names_h(const hall_ui *ui, const hall_city_model *m, int px, int lh, int col_w, int max_lines)
+{
+	int h = 0;
+	for (size_t k = 0; k < m->n_districts; k++) {
+		hall_lang l;
+		const char *s = exhibits__text(ui, &m->districts[k].name, &l);
+		int lines = hall_ui_count_lines(ui, s[0] ? s : "?", px, l, 1, col_w - 2 * ui->hpad_px, max_lines + 1);
+		if (lines > max_lines)
+			return 0;
+		h = lines * lh > h ? lines * lh : h;
+	}
+	return h;
+}
+
+/* The district list (issue #12 Build 7: every district one tap away): a grid of cards
+ * that shares the page's room, each name as large as the grid allows (the key-figure
+ * size, then the title size; on one line, then two), as many columns as hold the names;
+ * when no grid holds every district on the page, buttons at the body size that page. */
+static void list_flow(void *ctx, hall_ui_flow *f)
+{
+	city_ctx *cc = ctx;
+	hall_ui *ui = f->ui;
+	const hall_city_model *m = cc->m;
+	hall_ui_flow_text(f, hall_ui_string(HALL_STR_DISTRICTS, ui->lang), ui->lang, 1, ui->th->text, ui->th->bg);
+	int n = (int)m->n_districts;
+	int room = f->area.y + f->area.h - f->y - ui->gap_px;
+	int max_cols = f->area.w > f->area.h ? 5 : 3;
+	const int px[2] = {ui->figure_px, ui->title_px}, lh[2] = {ui->figure_line_h, ui->title_line_h};
+	for (int k = 0; k < 2 && n > 0; k++) {
+		for (int lines = 1; lines <= 2; lines++) {
+			for (int cols = max_cols; cols >= 2; cols--) {
+				int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
+				int h = names_h(ui, m, px[k], lh[k], col_w, lines) + ui->pad_px;
+				if (h <= ui->pad_px)
+					continue;
+				h = h < ui->target_px ? ui->target_px : h;
+				int rows = (n + cols - 1) / cols;
+				if (rows * h + (rows - 1) * ui->gap_px > room)
+					continue;
+				int card_h = (room - (rows - 1) * ui->gap_px) / rows;
+				for (int r0 = 0; r0 < n; r0 += cols) {
+					hall_rect r;
+					if (!hall_ui_flow_take(f, card_h, ui->gap_px, &r))
+						continue;
+					for (int i = r0; i < n && i < r0 + cols; i++)
+						district_card(ui, (hall_rect){r.x + (i - r0) * (col_w + ui->gap_px), r.y, col_w, card_h},
+						              &m->districts[i], i, i == cc->district, px[k], lh[k]);
+				}
+				return;
+			}
+		}
+	}
+	list_buttons(cc, f);
+}
+
 void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 {
 	hall_ui *ui = c->ui;
@@ -403,7 +514,7 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	normalise(m, st);
 	if (st->district >= (int)m->n_districts)
 		st->district = -1;
-	city_ctx cc = {c, m, st->district, 0, NULL, 0, NULL};
+	city_ctx cc = {c, m, st->district, 0, NULL, NULL, NULL};
 	hall_lang l;
 	const char *title = exhibits__text(ui, &c->ex->title, &l);
 	/* tour (issue 12 Build 9): a district chosen is what the voice says on arriving (the
@@ -447,11 +558,12 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 	int can_in = st->zoom < zoom_max(m) - 1e-9, can_out = st->zoom > zoom_min(m) + 1e-9;
 	const hall_lang lg = ui->lang;
 	const hall_ui_button_style plain = HALL_UI_BUTTON;
-	hall_ui_button_spec controls[] = {
-		{"zoom-in", HALL_ACT(HALL_ACT_ZOOM, 1), hall_ui_string(HALL_STR_ZOOM_IN, lg), lg, NULL, HALL_ROLE_BUTTON,
-		 can_in ? plain : HALL_UI_BUTTON_DISABLED},
+	hall_ui_button_spec controls[CONTROL_SLOTS] = {
+		{"districts", HALL_ACT_0(HALL_ACT_DISTRICT_LIST), hall_ui_string(HALL_STR_DISTRICTS, lg), lg, NULL,
+		 HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY},
+		{"zoom-in", HALL_ACT(HALL_ACT_ZOOM, 1), hall_ui_string(HALL_STR_ZOOM_IN, lg), lg, NULL, HALL_ROLE_BUTTON, plain},
 		{"zoom-out", HALL_ACT(HALL_ACT_ZOOM, -1), hall_ui_string(HALL_STR_ZOOM_OUT, lg), lg, NULL, HALL_ROLE_BUTTON,
-		 can_out ? plain : HALL_UI_BUTTON_DISABLED},
+		 plain},
 		{"pan-left", HALL_ACT(HALL_ACT_PAN, HALL_PAN_LEFT), hall_ui_string(HALL_STR_PAN_LEFT, lg), lg, NULL,
 		 HALL_ROLE_BUTTON, plain},
 		{"pan-right", HALL_ACT(HALL_ACT_PAN, HALL_PAN_RIGHT), hall_ui_string(HALL_STR_PAN_RIGHT, lg), lg, NULL,
@@ -460,17 +572,18 @@ void exhibits__build_city(const hall_exhibit_ctx *c, hall_exhibit_state *st)
 		 HALL_ROLE_BUTTON, plain},
 		{"pan-down", HALL_ACT(HALL_ACT_PAN, HALL_PAN_DOWN), hall_ui_string(HALL_STR_PAN_DOWN, lg), lg, NULL,
 		 HALL_ROLE_BUTTON, plain},
-		{"districts", HALL_ACT_0(HALL_ACT_DISTRICT_LIST), hall_ui_string(HALL_STR_DISTRICTS, lg), lg, NULL,
-		 HALL_ROLE_BUTTON, HALL_UI_BUTTON_PRIMARY},
 	};
-	size_t nc = sizeof(controls) / sizeof(controls[0]);
-	/* At zoom 1 the map shows everything: panning buttons are drawn but not targets. */
-	if (!can_out) {
-		for (size_t i = 2; i < 6; i++)
-			controls[i].style = HALL_UI_BUTTON_DISABLED;
-	}
+	/* At the smallest zoom the map shows everything: nothing to move. Zoomed in, a move
+	 * is there while the view can still go that way. */
+	int shown[CONTROL_SLOTS] = {1,
+	                            can_in,
+	                            can_out,
+	                            can_out && st->pan_x > 0,
+	                            can_out && st->pan_x < m->w,
+	                            can_out && st->pan_y > 0,
+	                            can_out && st->pan_y < m->h};
 	cc.controls = controls;
-	cc.n_controls = nc;
+	cc.shown = shown;
 	cc.zoom_text = zl;
 	st->pages = hall_ui_paged(ui, v.side, &st->page, side_flow, &cc);
 }
@@ -496,8 +609,9 @@ hall_exhibit_result exhibits__activate_city(const hall_exhibit_ctx *c, hall_exhi
 	}
 	if (act.kind == HALL_ACT_PAN && act.arg >= 0 && act.arg <= HALL_PAN_DOWN) {
 		static const double dir[4][2] = {{-0.25, 0}, {0.25, 0}, {0, -0.25}, {0, 0.25}}; /* by hall_pan_dir */
+		double ox = st->pan_x, oy = st->pan_y;
 		pan_by(c, st, dir[act.arg][0], dir[act.arg][1]);
-		return HALL_EXHIBIT_CHANGED;
+		return ox != st->pan_x || oy != st->pan_y ? HALL_EXHIBIT_CHANGED : HALL_EXHIBIT_NONE;
 	}
 	if (act.kind == HALL_ACT_DISTRICT_LIST || act.kind == HALL_ACT_SHOW_MAP) {
 		if (act.kind == HALL_ACT_SHOW_MAP)

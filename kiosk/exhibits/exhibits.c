@@ -752,6 +752,11 @@ void exhibits__bar_chart(hall_ui_flow *f, const char *id, const char *title, hal
 			                      sizes[k][1], sizes[k][2], sizes[k][3], side, &g) &&
 			        g.head_h + ui->gap_px + g.rows_h <= room;
 	if (!found) {
+		/* The mark after the label on its line: a line of its own took another page per
+		 * chart in large text on the 32-inch screen. */
+		for (int i = 0; i < n; i++)
+			if (bars[i].highlight && bars[i].mark && bars[i].mark[0])
+				snprintf(shown[i], sizeof(shown[i]), "%s \xE2\x9C\x93 %s", bars[i].label, bars[i].mark);
 		bar_chart_compact(f, id, title, title_lang, alt, bars, (const char (*)[CHART_LABEL_MAX])shown, n);
 		return;
 	}

@@ -1479,6 +1479,18 @@ static void picture_slides_should_have_headline_captions(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The page counter "n / N" of the current frame (0 / 0 when there is none). */
+static void page_counter(fixture *f, int *no, int *total)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	*no = *total = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl) && !*total; i++) {
+		const hall_dl_item *it = hall_dl_at(f->dl, i);
+		if (it->kind == HALL_DL_TEXT && sscanf(it->text, "%d / %d", no, total) != 2)
+			*no = *total = 0;
+	}
+}
+
 /* The brand's page counter keeps one total on every page (issue #12 Build 7: whole
  * numbers, counting what "next" walks), in low position too, where each slide shows its
  * own picture above the band: large text, high contrast and low position on the
@@ -1492,13 +1504,8 @@ static void brand_page_total_should_hold_in_low_position(void **state)
 	hall_app_show(f->app, "brand", f->now);
 	int prev_no = 0, prev_total = 0;
 	for (int step = 0; step < 60; step++) {
-		hall_app_build(f->app, f->now, f->dl);
 		int no = 0, total = 0;
-		for (size_t i = 0; i < hall_dl_count(f->dl) && !total; i++) {
-			const hall_dl_item *it = hall_dl_at(f->dl, i);
-			if (it->kind == HALL_DL_TEXT && sscanf(it->text, "%d / %d", &no, &total) != 2)
-				no = total = 0;
-		}
+		page_counter(f, &no, &total);
 		if (prev_no && (no != prev_no + 1 || total != prev_total))
 			fail_msg("\"next\" went from %d / %d to %d / %d on %s", prev_no, prev_total, no, total,
 			         hall_app_screen_id(f->app));
@@ -1511,6 +1518,174 @@ static void brand_page_total_should_hold_in_low_position(void **state)
 	print_message("  %d pages\n", prev_total);
 	assert_int_equal(prev_no, prev_total);
 	fixture_free(f);
+}
+
+/* The district list is a grid of cards over the content area (issue #12 Build 7: every
+ * district reachable), names at the title size at least: not a strip of small buttons
+ * over an empty page. */
+static void district_list_should_fill_the_content_area(void **state)
+{
+	(void)state;
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait, tu_config_small};
+	size_t bad = 0;
+	for (size_t sc = 0; sc < 3; sc++) {
+		for (int l = 0; l < HALL_LANG_COUNT; l += 2) {
+			fixture *f = fixture_new(screens[sc]);
+			tap(f, "start");
+			set_lang_modes(f, (hall_lang)l, 0);
+			hall_app_show(f->app, "city", f->now);
+			tap(f, "districts");
+			hall_app_build(f->app, f->now, f->dl);
+			hall_ui ui = frame_ui(f);
+			const hall_dl_item *home = hall_dl_find(f->dl, "home");
+			assert_non_null(home);
+			int x0 = INT32_MAX, y0 = INT32_MAX, x1 = 0, y1 = 0, cards = 0, top = home->rect.y;
+			for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+				const hall_dl_item *h = hall_dl_at(f->dl, i);
+				if (h->kind == HALL_DL_TEXT && h->rect.y < top)
+					top = h->rect.y;
+				if (h->kind != HALL_DL_HIT || strncmp(h->id, "district-", 9) != 0)
+					continue;
+				cards++;
+				x0 = h->rect.x < x0 ? h->rect.x : x0;
+				y0 = h->rect.y < y0 ? h->rect.y : y0;
+				x1 = h->rect.x + h->rect.w > x1 ? h->rect.x + h->rect.w : x1;
+				y1 = h->rect.y + h->rect.h > y1 ? h->rect.y + h->rect.h : y1;
+				const hall_dl_item *name = largest_text_in(f->dl, h->rect);
+				if (!name || name->font_px < ui.title_px) {
+					print_message("  [screen %zu %s] %s's name is %d px, the title size %d\n", sc,
+					              hall_lang_code((hall_lang)l), h->id, name ? name->font_px : 0, ui.title_px);
+					bad++;
+				}
+			}
+			assert_int_equal(cards, 25);
+			int room = home->rect.y - top;
+			if ((y1 - top) < room * 8 / 10 || (x1 - x0) < f->cfg.screen.width_px * 9 / 10) {
+				print_message("  [screen %zu %s] the cards cover %dx%d px of %dx%d\n", sc, hall_lang_code((hall_lang)l),
+				              x1 - x0, y1 - top, f->cfg.screen.width_px, room);
+				bad++;
+			}
+			fixture_free(f);
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* A button drawn in the theme's disabled style (a control that looks there but does
+ * nothing): the map shows none (issue #12 Build 11). */
+static size_t inert_buttons(fixture *f, const char *where)
+{
+	hall_app_build(f->app, f->now, f->dl);
+	const hall_ui_theme *th = hall_ui_theme_get((hall_app_modes(f->app) & HALL_APP_MODE_HIGH_CONTRAST) != 0);
+	size_t n = 0;
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *b = hall_dl_at(f->dl, i);
+		if (b->kind == HALL_DL_BOX && memcmp(&b->color, &th->disabled, sizeof(b->color)) == 0 &&
+		    memcmp(&b->border, &th->disabled_border, sizeof(b->border)) == 0) {
+			print_message("  [%s %s] a disabled button at %d,%d\n", where, hall_app_screen_id(f->app), b->rect.x,
+			              b->rect.y);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Every control on the map acts (issue #12 Build 11: every button works or is not
+ * shown): at every zoom step and at the edges of the pan, each control shown changes the
+ * view; the ones that cannot act are not drawn; those shown keep their places as others
+ * come and go. */
+static void map_controls_should_all_act(void **state)
+{
+	(void)state;
+	static const char *const ids[] = {"zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down"};
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait};
+	size_t bad = 0, acted = 0;
+	for (size_t sc = 0; sc < 2; sc++) {
+		hall_rect place[6];
+		int placed[6] = {0};
+		/* A state: z zoom steps in, then p taps of one pan direction (to its edge). */
+		for (int z = 0; z < 7; z++) {
+			for (int p = 0; p < 2; p++) {
+				for (size_t c = 0; c < 6; c++) {
+					fixture *f = fixture_new(screens[sc]);
+					tap(f, "start");
+					set_lang_modes(f, HALL_LANG_EN, 0);
+					hall_app_show(f->app, "city", f->now);
+					for (int k = 0; k < z && has(f, "zoom-in"); k++)
+						tap(f, "zoom-in");
+					for (int k = 0; p && k < 12 && has(f, "pan-left"); k++)
+						tap(f, "pan-left");
+					bad += inert_buttons(f, "map");
+					hall_app_build(f->app, f->now, f->dl);
+					const hall_dl_item *it = hall_dl_find(f->dl, ids[c]);
+					if (!it) {
+						fixture_free(f);
+						continue;
+					}
+					if (placed[c] && memcmp(&place[c], &it->rect, sizeof(place[c])) != 0) {
+						print_message("  [screen %zu] %s moved to %d,%d\n", sc, ids[c], it->rect.x, it->rect.y);
+						bad++;
+					}
+					place[c] = it->rect;
+					placed[c] = 1;
+					hall_dl *before = hall_dl_create();
+					hall_app_build(f->app, f->now, before);
+					tap(f, ids[c]);
+					hall_app_build(f->app, f->now, f->dl);
+					if (hall_dl_equal(before, f->dl)) {
+						print_message("  [screen %zu zoom step %d pan %d] %s did nothing\n", sc, z, p, ids[c]);
+						bad++;
+					}
+					acted++;
+					hall_dl_destroy(before);
+					fixture_free(f);
+				}
+			}
+		}
+	}
+	print_message("  %zu map controls tried\n", acted);
+	assert_true(acted > 20);
+	assert_int_equal(bad, 0);
+}
+
+/* The brand's pages on the 32-inch screen in large text (alone, and with high contrast
+ * and low position), per language: the slides' large layouts never cost a page (the
+ * charts and captions fall back to the body-size layout where they do not fit). The
+ * bounds are the counts before the large layouts (issue #12 slides), in this test's
+ * width model. */
+static int brand_pages_total(fixture *f, hall_lang lang, unsigned modes)
+{
+	tap(f, "start");
+	set_lang_modes(f, lang, modes);
+	hall_app_show(f->app, "brand", f->now);
+	int no = 0, total = 0;
+	page_counter(f, &no, &total);
+	f->now += 200000;
+	hall_app_tick(f->app, f->now);
+	f->now += 200000;
+	hall_app_tick(f->app, f->now);
+	return total;
+}
+
+static void brand_should_take_no_more_pages_in_large_text(void **state)
+{
+	(void)state;
+	static const unsigned modes[2] = {HALL_APP_MODE_LARGE_TEXT,
+	                                  HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
+	/* ko, en, zh-Hans, zh-Hant, ja (low position: the first slide's total, which then
+	 * varied from slide to slide) */
+	static const int before[2][HALL_LANG_COUNT] = {{17, 20, 15, 15, 16}, {19, 20, 17, 17, 18}};
+	fixture *f = fixture_new(tu_config_small);
+	size_t bad = 0;
+	for (size_t m = 0; m < 2; m++)
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			int pages = brand_pages_total(f, (hall_lang)l, modes[m]);
+			print_message("  modes %u %s: %d pages (%d before)\n", modes[m], hall_lang_code((hall_lang)l), pages,
+			              before[m][l]);
+			bad += pages < 1 || pages > before[m][l];
+		}
+	fixture_free(f);
+	assert_int_equal(bad, 0);
 }
 
 int main(void)
@@ -1539,6 +1714,9 @@ int main(void)
 		cmocka_unit_test(chart_slides_should_fill_the_content_area),
 		cmocka_unit_test(picture_slides_should_have_headline_captions),
 		cmocka_unit_test(brand_page_total_should_hold_in_low_position),
+		cmocka_unit_test(district_list_should_fill_the_content_area),
+		cmocka_unit_test(map_controls_should_all_act),
+		cmocka_unit_test(brand_should_take_no_more_pages_in_large_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
