@@ -204,8 +204,11 @@ static void list_chart_picture(hall_ui *ui, hall_rect r, const hall_chart *ch)
 }
 
 /* One card in `tile`: the tile's box (its outline), the picture, the caption band with
- * the title, and the card's target doing `act`. */
-static void list_card(policy_ctx *pc, const list_shape *s, hall_rect tile, size_t k)
+ * the title, and the card's target doing `act`. band: the row's caption band under the
+ * pictures (its tallest caption), so a row's titles line up and its pictures share one
+ * size (one decoded texture a size: bench/kiosk decoded the list's pictures at every
+ * caption's height). */
+static void list_card(policy_ctx *pc, const list_shape *s, hall_rect tile, size_t k, int band)
 {
 	hall_ui *ui = pc->c->ui;
 	const hall_policy *p = pc->p;
@@ -215,8 +218,9 @@ static void list_card(policy_ctx *pc, const list_shape *s, hall_rect tile, size_
 	int cap = list_caption_h(pc, s, k);
 	if (cap > tile.h)
 		cap = tile.h;
+	band = band < cap ? cap : band > tile.h ? tile.h : band;
 	hall_rect pic = s->side ? (hall_rect){tile.x + b, tile.y + b, s->pic_w - b, tile.h - 2 * b}
-	                        : (hall_rect){tile.x + b, tile.y + b, tile.w - 2 * b, tile.h - cap - b};
+	                        : (hall_rect){tile.x + b, tile.y + b, tile.w - 2 * b, tile.h - band - b};
 	/* A picture beside a short caption is no wider than twice its height: a strip
 	 * flatter than that crops its subject away (the caption keeps its place). */
 	if (s->side && pic.w > 2 * pic.h)
@@ -233,7 +237,7 @@ static void list_card(policy_ctx *pc, const list_shape *s, hall_rect tile, size_
 	 * the whole card when there is no picture. */
 	int tx = tile.x + ui->pad_px, tw = s->inner;
 	int vpad = LIST_VPAD(ui);
-	int ty = tile.y + tile.h - cap + vpad;
+	int ty = tile.y + tile.h - band + vpad;
 	if (s->side && has_pic) { /* (next to the picture as drawn: wider never wraps more) */
 		tx = pic.x + pic.w + ui->pad_px;
 		tw = tile.x + tile.w - ui->pad_px - tx;
@@ -311,9 +315,15 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 		hall_rect row;
 		if (!hall_ui_flow_take(f, best.row_h[r], best.s.gap, &row))
 			continue;
+		int band = 0;
+		for (size_t k = i; k < n && k < i + (size_t)best.s.cols; k++) {
+			int cap = list_caption_h(pc, &best.s, k);
+			band = cap > band ? cap : band;
+		}
 		for (size_t k = i; k < n && k < i + (size_t)best.s.cols; k++)
 			list_card(pc, &best.s,
-			          (hall_rect){row.x + (int)(k - i) * (best.s.col_w + best.s.gap), row.y, best.s.col_w, row.h}, k);
+			          (hall_rect){row.x + (int)(k - i) * (best.s.col_w + best.s.gap), row.y, best.s.col_w, row.h}, k,
+			          band);
 	}
 }
 
