@@ -398,19 +398,24 @@ static void read_new_state(hall_app *app, hall_act act, const char *id, const ch
 	const hall_dl_item *it = hall_dl_find(app->scratch, id);
 	if (it)
 		say_label(app, it, 1);
-	if (act.kind != HALL_ACT_PAGE && act.kind != HALL_ACT_BRAND_STEP)
+	int map = act.kind == HALL_ACT_ZOOM || act.kind == HALL_ACT_PAN;
+	if (act.kind != HALL_ACT_PAGE && act.kind != HALL_ACT_BRAND_STEP && !map)
 		return;
 	if (app->scr == SCR_EXHIBIT && app->dlg == DLG_NONE) {
 		/* An exhibit's page turned: its text (a card's text runs over pages in large
 		 * text; the visitor heard "Next (2 / 3)" and the page's first control; the
 		 * brand's "next" inside a slide of three pages said "Next" alone: its story was
-		 * never heard in large text). */
+		 * never heard in large text). The map zoomed or moved: the same, which holds
+		 * its zoom level (zooming in said "Zoom in" again; zooming out to 1x, where the
+		 * button is disabled, said nothing). */
 		char all[4096];
 		if (screen_text(app, 1, all, sizeof(all))) {
 			app__say_kept(app, all, app->lang);
 			return;
 		}
 	}
+	if (map)
+		return;
 	/* A page turned ("Next (3 / 4)"): then what the new page begins with, its first
 	 * control in focus order (large text shows one home tile a page: the visitor heard
 	 * only page numbers). */
@@ -696,6 +701,36 @@ static int skipped_in_reading(const hall_dl *dl, const hall_dl_item *t, int page
 	return 0;
 }
 
+/* 1 when the text all[0..n) ends with a stop or a pause of its own (its trailing
+ * space aside): ". ! ? , : ; )" or their full-width forms, a closing quote. */
+static int ends_sentence(const char *all, size_t n)
+{
+	while (n > 0 && all[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return 1;
+	static const char *const stops[] = {".", "!", "?", ",", ":", ";", "…", "。", "！", "？", "，", "：", "；", "、",
+	                                    "”", "」", "』", "’"};
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		size_t k = strlen(stops[i]);
+		if (n >= k && memcmp(all + n - k, stops[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* all[0..o) (cap bytes) ending in a space, with a stop in place of that space when the
+ * text before it has none (ends_sentence): the next block is a new sentence. Returns the
+ * new length. */
+static size_t pause_after(char *all, size_t o, size_t cap, int cjk)
+{
+	const char *stop = cjk ? "。" : ". ";
+	if (o < 2 || all[o - 1] != ' ' || ends_sentence(all, o) || o + strlen(stop) + 2 >= cap)
+		return o;
+	memcpy(all + o - 1, stop, strlen(stop) + 1);
+	return o - 1 + strlen(stop);
+}
+
 /* 1 when a text item of dl lies in r (a chart's region holds its values). */
 static int holds_text(const hall_dl *dl, hall_rect r)
 {
@@ -729,7 +764,13 @@ static size_t screen_text(const hall_app *app, int page, char *all, size_t cap)
 		if (page && memcmp(&it->color, &off, sizeof(off)) == 0)
 			continue;
 		int cont = prev && it->rect.x == prev->rect.x && it->rect.y > prev->rect.y &&
-		           it->rect.y <= prev->rect.y + 2 * prev->rect.h;
+		           it->rect.y <= prev->rect.y + 2 * prev->rect.h && it->font_px == prev->font_px &&
+		           it->bold == prev->bold;
+		/* A new block after one that ends without a stop (a heading, a label) is a new
+		 * sentence: "關於宣傳企劃官室該部門負責…" ran the heading into the text in one
+		 * breath, "Policy hall: Seoul working with its citizens The main work…" too. */
+		if (!cont && prev)
+			o = pause_after(all, o, cap, cjk);
 		/* ... and a Latin line broken after a hyphen goes on without one ("run-" "off."
 		 * read "run- off.") */
 		if (cont && o > 1 && all[o - 1] == ' ' && (cjk || all[o - 2] == '-'))
@@ -744,6 +785,7 @@ static size_t screen_text(const hall_app *app, int page, char *all, size_t cap)
 		if (h->kind != HALL_DL_HIT || h->role != HALL_ROLE_REGION || h->act.kind != HALL_ACT_NONE || !h->label ||
 		    !h->label[0] || holds_text(app->scratch, h->rect))
 			continue;
+		o = pause_after(all, o, cap, cjk);
 		o += (size_t)snprintf(all + o, cap - o, "%s ", h->label);
 		if (o > cap - 1)
 			o = cap - 1;

@@ -1997,6 +1997,43 @@ static void volume_and_rate_keys_should_say_the_new_level(void **state)
 	assert_int_equal(f->rec.n_spoken, n);
 }
 
+/* Found on the tour in Traditional Chinese (tour2): a page's heading ran into its text in
+ * one breath ("關於宣傳企劃官室該部門負責…"; "Policy hall: Seoul working with its citizens
+ * The main work…"), and zooming the map said "Zoom in" again, or nothing at all when
+ * zooming out to 1x took the button away: the zoom level is read. */
+static void headings_should_pause_and_the_map_should_say_its_zoom(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_4); /* 繁體中文 */
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	tab_to(f, "exhibit-policy");
+	key(f, HALL_APP_KEY_ENTER);
+	tab_to(f, "card-office");
+	key(f, HALL_APP_KEY_ENTER);
+	if (!strstr(last_said(f), "關於宣傳企劃官室。該部門"))
+		fail_msg("the card's heading ran into its text: %s", last_said(f));
+	key(f, HALL_APP_KEY_HOME);
+	tap(f, "language");
+	tap_paged(f, "lang-en");
+	tab_to(f, "exhibit-policy");
+	key(f, HALL_APP_KEY_ENTER);
+	if (!strstr(last_said(f), "Policy hall: Seoul working with its citizens. The main work"))
+		fail_msg("the heading ran into the text: %s", last_said(f));
+	key(f, HALL_APP_KEY_HOME);
+	tab_to(f, "exhibit-city");
+	key(f, HALL_APP_KEY_ENTER);
+	tab_to(f, "zoom-in");
+	key(f, HALL_APP_KEY_ENTER);
+	if (!strstr(last_said(f), "Zoom 1.5x"))
+		fail_msg("zooming in said \"%s\"", last_said(f));
+	tab_to(f, "zoom-out");
+	size_t n = f->rec.n_spoken;
+	key(f, HALL_APP_KEY_ENTER);
+	assert_int_equal(f->rec.n_spoken, n + 1);
+	if (!strstr(last_said(f), "Zoom 1x"))
+		fail_msg("zooming out said \"%s\"", last_said(f));
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -2624,6 +2661,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_reading_not_the_announcement, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_opened_page_should_be_read_with_its_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(headings_should_pause_and_the_map_should_say_its_zoom, setup, teardown),
 		cmocka_unit_test_setup_teardown(volume_and_rate_keys_should_say_the_new_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_visit_with_guidance_should_end_with_a_goodbye, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_district_should_be_heard_by_keypad_in_large_text, setup, teardown),
