@@ -303,6 +303,104 @@ convert -size 800x600 'xc:#f3f6fb' -draw "$(tr '\n' ' ' < "$tmp/languages.mvg")"
   -annotate -250-180 '가' -annotate +250-180 'A' -annotate -250+200 '中' -annotate +250+200 'あ' \
   "${png_opts[@]}" "PNG24:$pack/policy-languages.png"
 
+# ---- poll: one card picture per option (400 x 400) -----------------------------------
+# Square, the subject in the middle: the vote screen crops them to its cards (a tall card
+# in a row of five on a wide screen, a wider one on other screens), so the edges are
+# sky, ground or water that may go. Sized for a card (about 360 px on the 55-inch
+# screen), not for the screen: each costs 400 x 400 x 4 bytes while it is decoded.
+poll_pic() { # MVGFILE BG OUT
+  draw 400 400 "$2" "$1" "$pack/$3"
+}
+# Palaces and history: a palace gate (Gwanghwamun) with its curved roof and three arches.
+{
+  echo "fill '#f6e7c8' stroke none rectangle 0,300 400,400"
+  echo "fill '#b9b2a5' stroke '$INK' stroke-width 5 rectangle 40,220 360,320"
+  echo "fill '$INK' stroke none"
+  for x in 110 200 290; do echo "roundrectangle $((x - 28)),250 $((x + 28)),320 26,26"; done
+  echo "fill '$RED' stroke '$INK' stroke-width 4 rectangle 90,150 310,222"
+  echo "fill '$INK' stroke none"
+  for x in 110 160 210 260; do echo "rectangle $x,165 $((x + 30)),208"; done
+  echo "fill '$NAVY2' stroke '$INK' stroke-width 5"
+  echo "path 'M 30,160 C 80,150 120,150 140,130 L 260,130 C 280,150 320,150 370,160 L 330,115 L 70,115 Z'"
+  echo "path 'M 80,118 C 110,110 130,100 150,80 L 250,80 C 270,100 290,110 320,118 Z'"
+  echo "fill '$GOLD' stroke '$INK' stroke-width 3 rectangle 170,88 230,108"
+} > "$tmp/poll-history.mvg"
+poll_pic "$tmp/poll-history.mvg" '#bfe0f5' poll-history.png
+# The Han River: a bridge of arches over the water, the city and N Seoul Tower behind.
+{
+  echo "fill '#f2b705' stroke none circle 320,80 320,120"
+  echo "fill '$NAVY2' stroke none"
+  for spec in 10,190,60 70,150,50 120,175,45 250,160,55 305,185,40 345,140,55; do
+    IFS=, read -r x y w <<<"$spec"
+    echo "rectangle $x,$y $((x + w)),250"
+  done
+  echo "rectangle 192,60 202,250"
+  echo "fill '$WHITE' stroke '$INK' stroke-width 4 roundrectangle 183,85 211,105 6,6"
+  echo "fill '$BLUE' stroke none rectangle 0,250 400,400"
+  echo "fill none stroke '$WHITE' stroke-width 6 stroke-linecap round"
+  for y in 330 370; do for x in 30 130 230 330; do echo "line $x,$y $((x + 45)),$y"; done; done
+  echo "fill '#d9d9d9' stroke '$INK' stroke-width 5 rectangle 0,240 400,262"
+  echo "fill none stroke '$INK' stroke-width 8"
+  for c in 60 200 340; do arc_lines "$c" 320 70 180 360; done
+} > "$tmp/poll-river.mvg"
+poll_pic "$tmp/poll-river.mvg" '#cfe3f7' poll-river.png
+# Mountains and parks: two ridges, a path through a lawn, round trees.
+{
+  echo "fill '$GREEN' stroke '$INK' stroke-width 5"
+  echo "polygon -20,260 120,70 210,190 280,110 420,260"
+  echo "fill '$WHITE' stroke none polygon 120,70 95,104 145,104"
+  echo "fill '$LAWN' stroke '$INK' stroke-width 5 rectangle -10,250 410,410"
+  echo "fill '#e9d8a6' stroke none polygon 170,410 230,410 215,250 205,250"
+  for spec in 70,300,40 330,290,45 120,345,28; do
+    IFS=, read -r x y r <<<"$spec"
+    echo "fill '#6b4226' stroke none rectangle $((x - 6)),$y $((x + 6)),$((y + r + 20))"
+    echo "fill '#0e5a2a' stroke '$INK' stroke-width 4 circle $x,$y $((x + r)),$y"
+  done
+} > "$tmp/poll-mountains.mvg"
+poll_pic "$tmp/poll-mountains.mvg" '#bfe0f5' poll-mountains.png
+# Alleys, markets and nights out: a lit stall with a striped awning and lanterns at night.
+{
+  echo "fill '$GOLD' stroke none circle 330,60 330,90"
+  echo "fill '$NAVY' circle 345,52 345,80"
+  echo "fill '#24406b' stroke none"
+  echo "rectangle 0,110 90,330"
+  echo "rectangle 310,130 400,330"
+  echo "fill '#ffd166'"
+  for y in 140 190 240; do echo "rectangle 20,$y 40,$((y + 24))"; echo "rectangle 55,$y 75,$((y + 24))"; done
+  for y in 160 210; do echo "rectangle 330,$y 350,$((y + 24))"; echo "rectangle 365,$y 385,$((y + 24))"; done
+  echo "fill '$ORANGE' stroke '$INK' stroke-width 4 rectangle 100,200 300,320"
+  i=0
+  for x in 90 130 170 210 250 290; do
+    [ $((i % 2)) = 0 ] && c="$RED" || c="$WHITE"
+    echo "fill '$c' stroke '$INK' stroke-width 3 polygon $x,150 $((x + 40)),150 $((x + 40)),200 $x,200"
+    i=$((i + 1))
+  done
+  echo "stroke '$INK' stroke-width 3 line 90,110 310,110"
+  for x in 120 200 280; do
+    echo "fill '$RED' stroke '$INK' stroke-width 3 ellipse $x,130 16,20 0,360"
+  done
+  echo "fill '#3a2a1a' stroke none rectangle 0,330 400,400"
+} > "$tmp/poll-streets.mvg"
+poll_pic "$tmp/poll-streets.mvg" "$NAVY" poll-streets.png
+# My own neighbourhood: houses side by side, neighbours in front, a heart between them.
+{
+  echo "fill '#c9e4a8' stroke none rectangle 0,300 400,400"
+  i=0
+  colours=("$ORANGE" "$TEAL" "$PURPLE")
+  for x in 20 150 280; do
+    echo "fill '$WHITE' stroke '$INK' stroke-width 5 rectangle $x,170 $((x + 100)),300"
+    echo "fill '${colours[$i]}' polygon $((x - 12)),175 $((x + 50)),110 $((x + 112)),175"
+    echo "fill '#8fb3d9' stroke '$INK' stroke-width 3 rectangle $((x + 15)),195 $((x + 45)),225"
+    echo "fill '$NAVY2' stroke none rectangle $((x + 60)),240 $((x + 85)),300"
+    i=$((i + 1))
+  done
+  person 90 310 40 "$BLUE"
+  person 310 310 40 "$RED"
+  echo "fill '$RED' stroke '$INK' stroke-width 3"
+  heart 200 330 28
+} > "$tmp/poll-neighbours.mvg"
+poll_pic "$tmp/poll-neighbours.mvg" '#dbe9f6' poll-neighbours.png
+
 # ---- attract slides --------------------------------------------------------------------
 # Brand: the mark on a navy field with soft rings.
 brand_mark 1200 800 "$tmp/mark.png"

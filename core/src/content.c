@@ -1020,7 +1020,7 @@ static void parse_city(ctx *x, const cJSON *o, const char *path, hall_city_model
 static void parse_poll(ctx *x, const cJSON *o, const char *path, hall_poll *poll)
 {
 	static const char *const poll_keys[] = {"id", "question", "options", "show_results", NULL};
-	static const char *const opt_keys[] = {"id", "label", NULL};
+	static const char *const opt_keys[] = {"id", "label", "image", "alt", NULL};
 	path_t p;
 	hall_json_path_key(p, sizeof p, path, "poll");
 	const cJSON *pv = get_object(x, o, path, "poll", true);
@@ -1068,6 +1068,9 @@ static void parse_poll(ctx *x, const cJSON *o, const char *path, hall_poll *poll
 			ids[i] = opts[i].id;
 		}
 		get_text(x, ov, pp, "label", true, &opts[i].label);
+		/* The option's card picture; spoken by its alt, required with it as for cards. */
+		get_image(x, ov, pp, "image", false, &opts[i].image);
+		get_text(x, ov, pp, "alt", !is_absent(field(ov, "image")), &opts[i].alt);
 	}
 	poll->options = opts;
 	poll->n_options = n;

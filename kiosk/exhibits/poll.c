@@ -28,6 +28,24 @@ static void option_shown(const hall_ui *ui, const hall_poll_option *o, int chose
 	snprintf(buf, len, "%s%s", chosen ? "✓ " : "", label[0] ? label : "?");
 }
 
+/* What the chosen option's card says besides its outline and check mark: "✓ Selected"
+ * (the string starts a line here, so its first letter is a capital). */
+static void chosen_word(const hall_ui *ui, char *buf, size_t len)
+{
+	snprintf(buf, len, "✓ %s", hall_ui_string(HALL_STR_SELECTED, ui->lang));
+	if (buf[4] >= 'a' && buf[4] <= 'z') /* after "✓ " (4 bytes) */
+		buf[4] = (char)(buf[4] - 'a' + 'A');
+}
+
+/* What a visitor hears on an option: its label, whether it is chosen, its picture. */
+static void option_spoken(const hall_ui *ui, const hall_poll_option *o, int chosen, char *buf, size_t len)
+{
+	const char *label = exhibits__text(ui, &o->label, NULL);
+	const char *alt = o->image ? exhibits__text(ui, &o->alt, NULL) : "";
+	snprintf(buf, len, "%s%s%s%s%s", label, chosen ? ", " : "", chosen ? hall_ui_string(HALL_STR_SELECTED, ui->lang) : "",
+	         alt[0] ? ". " : "", alt);
+}
+
 /* Height of the row of options [first, first + count) at column width col_w: its tallest
  * button, chosen or not (so choosing never moves the options about). */
 static int option_row_h(void *ctx, size_t first, size_t count, int col_w)
@@ -49,24 +67,172 @@ static int option_row_h(void *ctx, size_t first, size_t count, int col_w)
 	return row_h;
 }
 
-/* The options in rows: one column, or as many (up to 3) as make the measured rows and
- * the vote button below them need fewer pages or put more options on the first page. */
-static void question_flow(void *ctx, hall_ui_flow *f)
+/* The options as picture cards that fill the page (issue #12: exhibits that draw people
+ * in): a grid of `cols` columns, every card the same size, its picture over its label
+ * (title size) and a line that says "✓ Selected" on the chosen one. */
+typedef struct card_grid {
+	int cols, rows;
+	int col_w, card_h;
+	int pic_h;      /* the picture's height inside the card's outline */
+	int label_h;    /* the label's lines */
+	int label_px, label_lh; /* its type size (the title's, else the body's) and line height */
+	int score;      /* the picture's area that reads as a picture (at most 3:2 upright) */
+} card_grid;
+
+/* The outline of a chosen card: twice a selected button's, so the choice shows from afar. */
+static int card_border(const hall_ui *ui, int chosen)
 {
-	poll_ctx *pc = ctx;
+	return chosen ? 2 * ui->m.border_bold_px : ui->m.border_px;
+}
+
+/* Plan `cols` columns of cards into `h` px (the vote button excluded), labels at the
+ * type size px: 0 when a card's picture would be too small to read or a label would need
+ * more than 4 lines. */
+static int card_grid_plan(const poll_ctx *pc, int w, int h, size_t n, int cols, int title, card_grid *g)
+{
+	const hall_ui *ui = pc->c->ui;
+	memset(g, 0, sizeof(*g));
+	g->label_px = title ? ui->title_px : ui->font_px;
+	g->label_lh = title ? ui->title_line_h : ui->line_h;
+	g->cols = cols;
+	g->rows = (int)((n + (size_t)cols - 1) / (size_t)cols);
+	g->col_w = exhibits__grid_col_w(ui, w, cols);
+	int b = card_border(ui, 1);
+	int inner = g->col_w - 2 * b - 2 * ui->pad_px;
+	if (inner < 2 * ui->target_px)
+		return 0;
+	/* The labels' lines in every language, not only the one shown: the cards, and so
+	 * their pictures, keep one size whatever the language, and a picture is decoded and
+	 * scaled once for a screen, not again for each language (the kiosk's peak memory is
+	 * its picture cache). */
+	int lines = 1;
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < HALL_LANG_COUNT; k++) {
+			hall_lang l;
+			const char *label = hall_text_get_lang(&pc->p->options[i].label, (hall_lang)k, &l);
+			int ll = hall_ui_count_lines(ui, label && label[0] ? label : "?", g->label_px, l, 1, inner, 5);
+			lines = ll > lines ? ll : lines;
+		}
+	}
+	if (lines > 4)
+		return 0;
+	g->label_h = lines * g->label_lh;
+	g->card_h = (h - (g->rows - 1) * ui->gap_px) / g->rows;
+	/* outline, picture, label, the "✓ Selected" line, padding, outline */
+	g->pic_h = g->card_h - 2 * b - g->label_h - ui->line_h - 2 * ui->pad_px;
+	int pic_w = g->col_w - 2 * b;
+	int least = pic_w / 3 > ui->target_px ? pic_w / 3 : ui->target_px;
+	if (g->pic_h < least)
+		return 0;
+	int seen = g->pic_h < pic_w * 3 / 2 ? g->pic_h : pic_w * 3 / 2;
+	g->score = pic_w / 4 * (seen / 4);
+	return 1;
+}
+
+/* The best grid for the pictures that holds every card and the vote button on this page:
+ * 0 when none does (large text on a small screen: the options then go as rows). */
+static int card_grid_choose(const poll_ctx *pc, const hall_ui_flow *f, size_t n, int vote_h, card_grid *best)
+{
+	const hall_ui *ui = f->ui;
+	int h = f->area.y + f->area.h - f->y - (f->used ? ui->gap_px : 0) - ui->gap_px - vote_h;
+	int have = 0;
+	/* Labels at the title size where some grid holds them, else at the body size. */
+	for (int title = 1; title >= 0 && !have; title--) {
+		for (int cols = 1; cols <= (int)n && cols <= (int)HALL_CONTENT_POLL_OPTIONS_MAX; cols++) {
+			card_grid g;
+			if (card_grid_plan(pc, f->area.w, h, n, cols, title, &g) && (!have || g.score > best->score)) {
+				*best = g;
+				have = 1;
+			}
+		}
+	}
+	return have;
+}
+
+/* One option's card in r: the outline (thick and dark when chosen), the picture (a
+ * check mark on it when chosen; the card's colour where the picture is missing), the
+ * label and, when chosen, "✓ Selected" in words: never colour alone. */
+static void option_card(const poll_ctx *pc, const card_grid *g, hall_rect r, size_t k)
+{
+	hall_ui *ui = pc->c->ui;
+	const hall_ui_theme *th = ui->th;
+	const hall_poll_option *o = &pc->p->options[k];
+	int chosen = pc->st->choice == (int)k;
+	hall_theme_style st = hall_theme_style_of(th, &ui->m, HALL_COMP_CARD);
+	if (chosen) {
+		st.fill = th->caption;
+		st.text = th->caption_text;
+		st.border = (ui->modes & HALL_APP_MODE_HIGH_CONTRAST) ? th->primary : th->text;
+	}
+	int b = card_border(ui, chosen);
+	st.border_px = b;
+	hall_theme_box(ui->dl, r, &st);
+	/* The picture keeps its place whatever the outline's width: choosing moves nothing. */
+	int bb = card_border(ui, 1);
+	hall_rect pic = {r.x + bb, r.y + bb, r.w - 2 * bb, g->pic_h};
+	char path[1024];
+	if (o->image && exhibits__asset_path(pc->c, o->image, path, sizeof(path)))
+		hall_dl_image(ui->dl, pic, path, 1);
+	if (chosen) {
+		/* A check mark in a disc at the picture's corner. */
+		int d = ui->title_line_h + ui->pad_px;
+		hall_dl_item *disc = hall_dl_box(ui->dl, (hall_rect){pic.x + ui->pad_px, pic.y + ui->pad_px, d, d}, th->caption);
+		if (disc) {
+			disc->border = th->caption_text;
+			disc->border_px = ui->m.border_px;
+			disc->radius_px = d / 2;
+		}
+		int cw, chh;
+		hall_ui_measure_text(ui, "✓", strlen("✓"), ui->title_px, ui->lang, 1, &cw, &chh);
+		hall_ui_text(ui, pic.x + ui->pad_px + (d - cw) / 2, pic.y + ui->pad_px + (d - ui->title_line_h) / 2, "✓",
+		             ui->title_px, ui->lang, 1, th->caption_text, th->caption);
+	}
+	hall_lang l;
+	const char *label = exhibits__text(ui, &o->label, &l);
+	int ty = pic.y + pic.h + ui->pad_px;
+	hall_ui_text_box(ui, (hall_rect){r.x + bb + ui->pad_px, ty, r.w - 2 * bb - 2 * ui->pad_px, g->label_h},
+	                 label[0] ? label : "?", g->label_px, l, 1, st.text, st.fill, 1);
+	if (chosen) {
+		char word[80];
+		chosen_word(ui, word, sizeof(word));
+		hall_ui_text_box(ui, (hall_rect){r.x + bb + ui->pad_px, ty + g->label_h, r.w - 2 * bb - 2 * ui->pad_px, ui->line_h},
+		                 word, ui->font_px, ui->lang, 1, st.text, st.fill, 1);
+	}
+	char id[96], spoken[1400];
+	snprintf(id, sizeof(id), "option-%s", o->id ? o->id : "?");
+	option_spoken(ui, o, chosen, spoken, sizeof(spoken));
+	hall_ui_hit(ui, r, id, HALL_ACT(HALL_ACT_POLL_OPTION, (int)k), HALL_ROLE_OPTION, spoken);
+}
+
+/* The vote button: the primary action, as wide as a card and at the title size once an
+ * option is chosen; muted (and no target) before. */
+static void vote_button(hall_ui *ui, hall_rect r, int chosen)
+{
+	const hall_ui_theme *th = ui->th;
+	const char *vote = hall_ui_string(HALL_STR_VOTE, ui->lang);
+	hall_dl_item *b = hall_dl_box(ui->dl, r, chosen ? th->primary : th->disabled);
+	if (b) {
+		b->border = chosen ? th->primary_text : th->disabled_border;
+		b->border_px = chosen ? ui->m.border_px : ui->m.border_thin_px;
+		b->radius_px = ui->m.radius_px;
+	}
+	int lines = hall_ui_count_lines(ui, vote, ui->title_px, ui->lang, chosen, r.w - 2 * ui->hpad_px, 3);
+	lines = lines < 1 ? 1 : lines;
+	hall_ui_text_box(ui, (hall_rect){r.x + ui->hpad_px, r.y + (r.h - lines * ui->title_line_h) / 2, r.w - 2 * ui->hpad_px,
+	                                 lines * ui->title_line_h},
+	                 vote, ui->title_px, ui->lang, chosen, chosen ? th->primary_text : th->disabled_text,
+	                 chosen ? th->primary : th->disabled, 1);
+	if (chosen)
+		hall_ui_hit(ui, r, "vote", HALL_ACT_0(HALL_ACT_VOTE), HALL_ROLE_BUTTON, vote);
+}
+
+/* The options as rows of buttons: one column, or as many (up to 3) as make the measured
+ * rows and the vote button below them need fewer pages or put more options on the first
+ * page. For when the cards do not fit a page (large text on a small screen). */
+static void option_rows(poll_ctx *pc, hall_ui_flow *f, size_t n)
+{
 	hall_ui *ui = f->ui;
 	const hall_poll *p = pc->p;
-	exhibits__title(f, &pc->c->ex->title);
-	hall_lang l;
-	const char *question = exhibits__text(ui, &p->question, &l); /* sets l before it is passed */
-	hall_ui_flow_text(f, question, l, 0, ui->th->text, ui->th->bg);
-	size_t n = option_count(p);
-	if (n < HALL_CONTENT_POLL_OPTIONS_MIN) {
-		hall_ui_flow_text(f, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->lang, 0, ui->th->text,
-		                  ui->th->bg);
-		return;
-	}
-	hall_ui_flow_text(f, hall_ui_string(HALL_STR_CHOOSE_OPTION, ui->lang), ui->lang, 0, ui->th->text, ui->th->bg);
 	const char *vote = hall_ui_string(HALL_STR_VOTE, ui->lang);
 	int vote_w, vote_h;
 	hall_ui_button_size(ui, vote, ui->lang, f->area.w, &vote_w, &vote_h);
@@ -80,12 +246,11 @@ static void question_flow(void *ctx, hall_ui_flow *f)
 		for (size_t k = i; k < i + count; k++) {
 			const hall_poll_option *o = &p->options[k];
 			int chosen = pc->st->choice == (int)k;
-			char shown[600], spoken[700];
+			char shown[600], spoken[1400];
+			hall_lang l;
 			/* The choice is marked in words and by a thick border, not by colour alone. */
 			option_shown(ui, o, chosen, shown, sizeof(shown), &l);
-			const char *label = exhibits__text(ui, &o->label, NULL);
-			snprintf(spoken, sizeof(spoken), "%s%s%s", label, chosen ? ", " : "",
-			         chosen ? hall_ui_string(HALL_STR_SELECTED, ui->lang) : "");
+			option_spoken(ui, o, chosen, spoken, sizeof(spoken));
 			char id[96];
 			snprintf(id, sizeof(id), "option-%s", o->id ? o->id : "?");
 			int x = r.x + (int)(k - i) * (col_w + ui->gap_px);
@@ -103,6 +268,48 @@ static void question_flow(void *ctx, hall_ui_flow *f)
 	}
 }
 
+/* The question, then the options as picture cards filling the page with the vote button
+ * under them, or (when the cards do not fit one page) as rows of buttons. */
+static void question_flow(void *ctx, hall_ui_flow *f)
+{
+	poll_ctx *pc = ctx;
+	hall_ui *ui = f->ui;
+	const hall_poll *p = pc->p;
+	exhibits__title(f, &pc->c->ex->title);
+	hall_lang l;
+	const char *question = exhibits__text(ui, &p->question, &l); /* sets l before it is passed */
+	hall_ui_flow_text(f, question, l, 0, ui->th->text, ui->th->bg);
+	size_t n = option_count(p);
+	if (n < HALL_CONTENT_POLL_OPTIONS_MIN) {
+		hall_ui_flow_text(f, hall_ui_string(HALL_STR_CONTENT_ERROR, ui->lang), ui->lang, 0, ui->th->text,
+		                  ui->th->bg);
+		return;
+	}
+	hall_ui_flow_text(f, hall_ui_string(HALL_STR_CHOOSE_OPTION, ui->lang), ui->lang, 0, ui->th->text, ui->th->bg);
+	int vote_h = ui->title_line_h + 2 * ui->pad_px;
+	vote_h = vote_h > ui->target_px ? vote_h : ui->target_px;
+	card_grid g;
+	if (!card_grid_choose(pc, f, n, vote_h, &g)) {
+		option_rows(pc, f, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i += (size_t)g.cols) {
+		size_t count = n - i < (size_t)g.cols ? n - i : (size_t)g.cols;
+		hall_rect r;
+		if (!hall_ui_flow_take(f, g.card_h, ui->gap_px, &r))
+			continue;
+		/* A last row with fewer cards is centred under the others. */
+		int x0 = r.x + (int)((size_t)g.cols - count) * (g.col_w + ui->gap_px) / 2;
+		for (size_t k = i; k < i + count; k++)
+			option_card(pc, &g, (hall_rect){x0 + (int)(k - i) * (g.col_w + ui->gap_px), r.y, g.col_w, r.h}, k);
+	}
+	hall_rect r;
+	if (hall_ui_flow_take(f, vote_h, ui->gap_px, &r)) {
+		int bw = g.col_w > r.w / 3 ? g.col_w : r.w / 3;
+		vote_button(ui, (hall_rect){r.x + r.w - bw, r.y, bw, r.h}, pc->st->choice >= 0);
+	}
+}
+
 /* One option of the tally, large and friendly (issue #12 Build 5): its label at the
  * title size, then a bar a key figure thick on a track that shows the whole scale, and at
  * the bar's end the share as a key figure with the count beside it. The visitor's choice
@@ -113,22 +320,91 @@ typedef struct tally_row {
 	char share[40];   /* "63%" */
 	char count[240];  /* "1 vote", "12 votes ✓ your choice" */
 	char spoken[320]; /* "12 votes (63%) ✓ your choice" */
+	char figures[300]; /* line layout: "63%  12 votes" */
+	char marked[700];  /* line layout: the label, "✓ your choice" after it on the visitor's */
 	double value;
 	int mine;
 } tally_row;
 
 /* A layout of the tally: label beside the bar (side) or over it, at the title and key
- * figure sizes or (compact) the body size. */
+ * figure sizes or (compact) the body size; or (line) the label with its figures on one
+ * line over a bar half a line thick, the most rows a page holds (large text on a short
+ * screen: about three rows a page where the others held one). */
 typedef struct tally_geom {
-	int side, lpx, llh, spx, bh;
+	int side, line, lpx, llh, spx, bh;
 	int label_w;      /* side: the label column */
 	int share_w, count_w, count_below, bar_x, bar_max;
 	double max;
 	int row_h[6], ll[6];
+	int fig_below[6]; /* line: the row's figures on a line of their own under the label */
 	int below_lines;  /* count_below: lines of the longest count under its bar */
 	int total_h;      /* all rows with their gaps */
 	int tallest;
 } tally_geom;
+
+/* The line layout: the label on the left, the row's figures (share and count) at the
+ * right end of its first line, or on a line of their own under it when that makes fewer
+ * lines; the bar under them across the whole width, at least a quarter of a line thick
+ * (13 mm in large text), so a short page holds two or three rows. */
+static void tally_measure_line(const hall_ui_flow *f, const tally_row *rows, int n, tally_geom *g)
+{
+	const hall_ui *ui = f->ui;
+	memset(g, 0, sizeof(*g));
+	g->line = 1;
+	g->lpx = g->spx = ui->font_px;
+	g->llh = ui->line_h;
+	/* At least a quarter of a line; thicker where a one-line row is that tall anyway (each
+	 * row is a region at least a target tall). */
+	g->bh = ui->line_h / 4;
+	if (g->bh < ui->target_px - ui->line_h - ui->gap_px / 4)
+		g->bh = ui->target_px - ui->line_h - ui->gap_px / 4;
+	g->label_w = f->area.w;
+	/* One scale for every bar; the figures end a gap of the grid before the area's edge,
+	 * as every text does. */
+	g->bar_max = f->area.w - ui->gap_px;
+	for (int i = 0; i < n; i++)
+		g->max = rows[i].value > g->max ? rows[i].value : g->max;
+	for (int i = 0; i < n; i++) {
+		int w, h;
+		hall_ui_measure_text(ui, rows[i].figures, strlen(rows[i].figures), ui->font_px, ui->lang, 1, &w, &h);
+		int beside_w = f->area.w - w - 2 * ui->gap_px;
+		int beside = beside_w >= f->area.w / 3
+		                 ? hall_ui_count_lines(ui, rows[i].marked, ui->font_px, rows[i].label_lang, rows[i].mine, beside_w, 6)
+		                 : 99;
+		int below = hall_ui_count_lines(ui, rows[i].marked, ui->font_px, rows[i].label_lang, rows[i].mine, f->area.w, 6);
+		below = below < 1 ? 1 : below;
+		g->fig_below[i] = below + 1 < beside;
+		g->ll[i] = g->fig_below[i] ? below : beside < 1 ? 1 : beside;
+		g->row_h[i] = (g->ll[i] + g->fig_below[i]) * ui->line_h + ui->gap_px / 4 + g->bh;
+		if (g->row_h[i] < ui->target_px) /* each row is a region a visitor can touch to hear it */
+			g->row_h[i] = ui->target_px;
+		g->total_h += g->row_h[i] + (i ? ui->gap_px : 0);
+		g->tallest = g->row_h[i] > g->tallest ? g->row_h[i] : g->tallest;
+	}
+}
+
+/* One row of the line layout in r (ll: the label's lines; below: the figures under it). */
+static void tally_line_row(hall_ui *ui, const tally_geom *g, hall_rect r, const tally_row *t, int ll, int below)
+{
+	const hall_ui_theme *th = ui->th;
+	int w, h;
+	hall_ui_measure_text(ui, t->figures, strlen(t->figures), ui->font_px, ui->lang, 1, &w, &h);
+	int lw = below ? r.w : r.w - w - 2 * ui->gap_px;
+	hall_ui_text_box(ui, (hall_rect){r.x, r.y, lw, ll * ui->line_h}, t->marked, ui->font_px, t->label_lang, t->mine,
+	                 th->text, th->bg, 0);
+	int fy = below ? r.y + ll * ui->line_h : r.y;
+	hall_ui_text(ui, r.x + r.w - ui->gap_px - w, fy, t->figures, ui->font_px, ui->lang, 1, th->figure_text, th->bg);
+	int y = r.y + (ll + below) * ui->line_h + ui->gap_px / 4;
+	int bw = g->max > 0 ? (int)lround(g->bar_max * (t->value / g->max)) : 0;
+	if (bw < 2 && t->value > 0)
+		bw = 2;
+	hall_dl_box(ui->dl, (hall_rect){r.x, y, g->bar_max, g->bh}, th->track);
+	hall_dl_item *bx = hall_dl_box(ui->dl, (hall_rect){r.x, y, bw, g->bh}, t->mine ? th->series[1] : th->series[0]);
+	if (bx && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST)) {
+		bx->border = th->text;
+		bx->border_px = ui->m.stroke_px;
+	}
+}
 
 static void tally_measure(const hall_ui_flow *f, const tally_row *rows, int n, int side, int compact, tally_geom *g)
 {
@@ -189,9 +465,10 @@ static void tally_measure(const hall_ui_flow *f, const tally_row *rows, int n, i
  * (labels beside the bars, then over them, then both at the body size); when none does,
  * the body size pages. Under the bars: the total and whose numbers these are, one
  * region that speaks the whole tally (after the bars, so a short page, large text in low
- * position, starts with bars rather than notes). */
-static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, const char *alt,
-                        const tally_row *rows, int n)
+ * position, starts with bars rather than notes), then the question when it could not
+ * stand under the thanks (q_after, else NULL). */
+static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, const char *q_after, hall_lang q_lang,
+                        const char *alt, const tally_row *rows, int n)
 {
 	hall_ui *ui = f->ui;
 	const hall_ui_theme *th = ui->th;
@@ -203,13 +480,16 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, 
 	hall_rect r;
 	char label[1600];
 	int room = f->area.y + f->area.h - f->y - ui->gap_px;
-	static const int tries[4][2] = {{1, 0}, {0, 0}, {1, 1}, {0, 1}}; /* {side, compact} */
+	static const int tries[5][2] = {{1, 0}, {0, 0}, {1, 1}, {0, 1}, {0, 2}}; /* {side, compact (2: line)} */
 	/* When none holds the whole tally on the page, the one that needs the least height
 	 * (the fewest pages). */
 	tally_geom g, best;
 	int have = 0, fits = 0;
-	for (int k = 0; k < 4 && !fits; k++) {
-		tally_measure(f, rows, n, tries[k][0], tries[k][1], &g);
+	for (int k = 0; k < 5 && !fits; k++) {
+		if (tries[k][1] == 2)
+			tally_measure_line(f, rows, n, &g);
+		else
+			tally_measure(f, rows, n, tries[k][0], tries[k][1], &g);
 		/* Beside the bars only while the labels keep a column of their own words. */
 		if (g.side && (g.label_w < 3 * ui->target_px || g.bar_max < f->area.w / 4))
 			continue;
@@ -226,13 +506,25 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, 
 		int ll = g.ll[i];
 		int h = g.row_h[i];
 		/* Never taller than a page: a label that long gives up lines (with "…"). */
-		if (h > f->area.h) {
+		if (h > f->area.h && g.line) {
+			int fit = (f->area.h - g.bh - ui->gap_px / 4) / g.llh - g.fig_below[i];
+			ll = fit > 1 ? fit : 1;
+			h = (ll + g.fig_below[i]) * g.llh + ui->gap_px / 4 + g.bh;
+		} else if (h > f->area.h) {
 			int fit = (f->area.h - (g.side ? 0 : g.bh + below)) / g.llh;
 			ll = fit > 1 ? fit : 1;
 			h = g.side ? f->area.h : ll * g.llh + g.bh + below;
 		}
 		if (!hall_ui_flow_take(f, h, ui->gap_px, &r))
 			continue;
+		char rid[96];
+		snprintf(rid, sizeof(rid), "results-%d", i + 1);
+		if (g.line) {
+			tally_line_row(ui, &g, r, t, ll, g.fig_below[i]);
+			snprintf(label, sizeof(label), "%s: %s", t->label, t->spoken);
+			hall_ui_hit(ui, r, rid, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
+			continue;
+		}
 		int lw = g.side ? g.label_w : r.w;
 		int ly = g.side ? r.y + (h - ll * g.llh) / 2 : r.y;
 		hall_ui_text_box(ui, (hall_rect){r.x, ly, lw, ll * g.llh}, t->label, g.lpx, t->label_lang, t->mine, th->text,
@@ -257,22 +549,29 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, 
 		else
 			hall_ui_text(ui, x + g.share_w + ui->gap_px, y + (g.bh - ui->line_h) / 2, t->count, ui->font_px,
 			             ui->lang, t->mine, th->text, th->bg);
-		char rid[96];
-		snprintf(rid, sizeof(rid), "results-%d", i + 1);
 		snprintf(label, sizeof(label), "%s: %s", t->label, t->spoken);
 		hall_ui_hit(ui, r, rid, HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 	}
 	/* The total (a region speaking the whole tally), then whose numbers these are, which
 	 * flows on (the total keeps its first lines). */
 	int total_h = tl * ui->title_line_h < ui->target_px ? ui->target_px : tl * ui->title_line_h;
-	hall_ui_flow_keep(f, total_h + ui->gap_px + (wl < 2 ? wl : 2) * ui->line_h);
+	hall_ui_flow_keep(f, total_h + ui->gap_px + wl * ui->line_h);
 	if (hall_ui_flow_take(f, total_h, ui->gap_px, &r)) {
 		hall_ui_text_box(ui, (hall_rect){r.x, r.y + (r.h - tl * ui->title_line_h) / 2, col, tl * ui->title_line_h},
 		                 totals, ui->title_px, ui->lang, 1, th->text, th->bg, 0);
 		snprintf(label, sizeof(label), "%s", alt);
 		hall_ui_hit(ui, r, "results", HALL_ACT_0(HALL_ACT_NONE), HALL_ROLE_REGION, label);
 	}
+	/* Whose numbers these are, whole on one page: half of it on the next reads as
+	 * something else. */
+	hall_ui_flow_keep(f, wl * ui->line_h);
 	hall_ui_flow_text(f, whose, ui->lang, 0, th->text, th->bg);
+	/* The question again, where the page has room for it: it was asked on the screen
+	 * before and is in the tally's spoken summary; a page of its own it is not worth. */
+	if (q_after && f->y + ui->gap_px / 2 +
+	                       hall_ui_count_lines(ui, q_after, ui->font_px, q_lang, 0, col, 8) * ui->line_h <=
+	                   f->area.y + f->area.h)
+		hall_ui_flow_text(f, q_after, q_lang, 0, th->text, th->bg);
 }
 
 static void results_flow(void *ctx, hall_ui_flow *f)
@@ -315,13 +614,8 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 	hall_ui_fill(totals, sizeof(totals), hall_ui_string(HALL_STR_TOTAL_VOTES, ui->lang), num, NULL);
 	/* Whose numbers these are, in plain words (issue #12 Build 5): no technical note. */
 	const char *whose = hall_ui_string(t->live ? HALL_STR_RESULTS_LIVE : HALL_STR_RESULTS_LOCAL, ui->lang);
-	char qwhose[1200];
-	if (q_last) {
-		snprintf(qwhose, sizeof(qwhose), "%s\n%s", q, whose);
-		whose = qwhose;
-	}
 	char alt[1600];
-	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s. %s", totals, whose);
+	size_t ao = (size_t)snprintf(alt, sizeof(alt), "%s. %s%s%s", totals, whose, q_last ? " " : "", q_last ? q : "");
 	for (size_t i = 0; i < n; i++) {
 		tally_row *r = &rows[i];
 		memset(r, 0, sizeof(*r));
@@ -349,11 +643,18 @@ static void results_flow(void *ctx, hall_ui_flow *f)
 			*open = '\0';
 		snprintf(r->count, sizeof(r->count), "%s%s%s", both, r->mine ? " ✓ " : "",
 		         r->mine ? hall_ui_string(HALL_STR_YOUR_CHOICE, ui->lang) : "");
+		/* The line layout: the mark after the label, the figures short enough to share
+		 * its line. */
+		char share[sizeof(r->share)];
+		memcpy(share, r->share, sizeof(share));
+		snprintf(r->figures, sizeof(r->figures), "%s  %s", share, both);
+		snprintf(r->marked, sizeof(r->marked), "%s%s%s", r->label, r->mine ? " ✓ " : "",
+		         r->mine ? hall_ui_string(HALL_STR_YOUR_CHOICE, ui->lang) : "");
 		if (ao < sizeof(alt))
 			ao += (size_t)snprintf(alt + ao, sizeof(alt) - ao, " %s: %s.", r->label, r->spoken);
 	}
 	/* The tally, then its total and whose numbers these are. */
-	tally_chart(f, totals, whose, alt, rows, (int)n);
+	tally_chart(f, totals, whose, q_last ? q : NULL, l, alt, rows, (int)n);
 }
 
 void exhibits__build_poll(const hall_exhibit_ctx *c, hall_exhibit_state *st)

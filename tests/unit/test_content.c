@@ -183,6 +183,8 @@ static const struct bad_case {
 	{"missing-alt", "exhibits[1].cards[0].alt", "missing"},
 	{"exhibit-image-missing-asset", "exhibits[0].image", "\"nothere.png\", which is not in \"assets\""},
 	{"exhibit-image-without-alt", "exhibits[0].alt", "missing"},
+	{"poll-option-missing-asset", "exhibits[3].poll.options[1].image", "\"nothere.png\", which is not in \"assets\""},
+	{"poll-option-image-without-alt", "exhibits[3].poll.options[0].alt", "missing"},
 	{"votes-over-total", "exhibits[0].rounds[0].options", "more than total_votes 1000"},
 	{"no-exhibits", "exhibits", "is empty, expected 1 to 32 exhibits"},
 	{"bad-signature-alg", "signature.alg", "expected ed25519"},

@@ -229,14 +229,28 @@ static void every_image_should_be_used_and_under_300_kb(void **state)
 			if (x->kind == HALL_EXHIBIT_POLICY)
 				for (size_t k = 0; k < x->u.policy.n_cards; k++)
 					used = used || x->u.policy.cards[k].image == a;
+			if (x->kind == HALL_EXHIBIT_POLL)
+				for (size_t k = 0; k < x->u.poll.n_options; k++)
+					used = used || x->u.poll.options[k].image == a;
 		}
 		if (!used)
-			fail_msg("asset %s is not used by any slide or card", a->name);
+			fail_msg("asset %s is not used by any slide, card or poll option", a->name);
 	}
 }
 
-/* Issue #12: every exhibit has a picture for its home tile and every policy card a
- * picture beside its text, each described for voice in all five languages. */
+/* `what` `id` has a picture, described in every language. */
+static void assert_described(const char *what, const char *id, const hall_asset *image, const hall_text *alt)
+{
+	if (!image)
+		fail_msg("%s %s has no picture", what, id);
+	for (int l = 0; l < HALL_LANG_COUNT; l++)
+		if (!alt->s[l] || !alt->s[l][0])
+			fail_msg("%s %s: picture not described in %s", what, id, hall_lang_code((hall_lang)l));
+}
+
+/* Issue #12: every exhibit has a picture for its home tile, every policy card a picture
+ * beside its text and every poll option a picture on its card, each described for voice
+ * in all five languages. */
 static void every_exhibit_and_policy_card_should_have_a_described_picture(void **state)
 {
 	const hall_content *c = *state;
@@ -247,16 +261,15 @@ static void every_exhibit_and_policy_card_should_have_a_described_picture(void *
 		for (int l = 0; l < HALL_LANG_COUNT; l++)
 			if (!x->alt.s[l] || !x->alt.s[l][0])
 				fail_msg("exhibit %s: picture not described in %s", x->id, hall_lang_code((hall_lang)l));
+		if (x->kind == HALL_EXHIBIT_POLL)
+			for (size_t k = 0; k < x->u.poll.n_options; k++)
+				assert_described("poll option", x->u.poll.options[k].id, x->u.poll.options[k].image,
+				                 &x->u.poll.options[k].alt);
 		if (x->kind != HALL_EXHIBIT_POLICY)
 			continue;
-		for (size_t k = 0; k < x->u.policy.n_cards; k++) {
-			const hall_card *cd = &x->u.policy.cards[k];
-			if (!cd->image)
-				fail_msg("policy card %s has no picture", cd->id);
-			for (int l = 0; l < HALL_LANG_COUNT; l++)
-				if (!cd->alt.s[l] || !cd->alt.s[l][0])
-					fail_msg("card %s: picture not described in %s", cd->id, hall_lang_code((hall_lang)l));
-		}
+		for (size_t k = 0; k < x->u.policy.n_cards; k++)
+			assert_described("policy card", x->u.policy.cards[k].id, x->u.policy.cards[k].image,
+			                 &x->u.policy.cards[k].alt);
 	}
 }
 

@@ -1103,20 +1103,43 @@ static void brand_story_should_keep_a_proper_picture_in_large_text(void **state)
 	fixture_free(f);
 }
 
-/* The thank-you's first page shows the tally, not only headings: large text on the
- * 55-inch and the 32-inch screen, and with low position and high contrast on the 55-inch
- * one (on the 32-inch one the band's page holds the thanks and no whole row: a row there
- * is taller than what the heading leaves; issue #12 stays open for it). */
+/* 1 when the texts of the list, read in order without their spaces (lines break at
+ * them), hold `para` whole: a paragraph none of whose lines went to another page. */
+static int page_has_whole(const hall_dl *dl, const char *para)
+{
+	static char all[16384], want[2048];
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < hall_dl_count(dl); i++) {
+		const hall_dl_item *t = hall_dl_at(dl, i);
+		for (const char *c = t->kind == HALL_DL_TEXT ? t->text : ""; *c && n + 1 < sizeof(all); c++)
+			if (*c != ' ')
+				all[n++] = *c;
+	}
+	all[n] = '\0';
+	for (const char *c = para; *c && k + 1 < sizeof(want); c++)
+		if (*c != ' ')
+			want[k++] = *c;
+	want[k] = '\0';
+	return strstr(all, want) != NULL;
+}
+
+/* The thank-you's first page shows the tally, not only headings: the thanks and at
+ * least one bar, in large text with and without low position and high contrast, on the
+ * 55-inch and the 32-inch screen; and the whole tally in at most 3 pages on the 55-inch
+ * screen, 4 on the 32-inch one (it took 6 or 7 pages of one row each there, the first
+ * with the thanks alone in low position; 3 to 4 pages on the 55-inch one), with the note
+ * on whose votes these are whole on one page (it was split across two). */
 static void poll_thanks_should_start_with_bars_on_its_first_page(void **state)
 {
 	(void)state;
 	static const unsigned modes[] = {HALL_APP_MODE_LARGE_TEXT,
 	                                 HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
 	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_small};
+	int too_many = 0; /* views of more pages than they should (each printed above) */
 	for (size_t sc = 0; sc < 2; sc++) {
 		fixture *f = fixture_new(screens[sc]);
 		for (int l = 0; l < HALL_LANG_COUNT; l++) {
-			for (size_t m = 0; m < (sc == 0 ? 2u : 1u); m++) {
+			for (size_t m = 0; m < 2; m++) {
 				tap(f, "start");
 				set_lang_modes(f, (hall_lang)l, modes[m]);
 				hall_app_show(f->app, "vote", f->now);
@@ -1124,9 +1147,32 @@ static void poll_thanks_should_start_with_bars_on_its_first_page(void **state)
 				tap(f, "option-river");
 				find_on_pages(f, "vote");
 				tap(f, "vote");
-				if (!has(f, "results-1"))
-					fail_msg("screen %zu %s modes %u: the thank-you's first page has no bar", sc,
+				if (!has(f, "results-1") || !tu_find_text(f->dl, hall_ui_string(HALL_STR_THANK_YOU, (hall_lang)l)))
+					fail_msg("screen %zu %s modes %u: the thank-you's first page has no bar or no thanks", sc,
 					         hall_lang_code((hall_lang)l), modes[m]);
+				int pages = 1, note_pages = 0;
+				for (int k = 0; k < 20; k++) {
+					hall_app_build(f->app, f->now, f->dl);
+					if (getenv("HALL_TEST_DUMP"))
+						for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+							const hall_dl_item *it = hall_dl_at(f->dl, i);
+							if (it->kind == HALL_DL_TEXT || it->kind == HALL_DL_HIT)
+								print_message("    p%d %s %d,%d %dx%d %s\n", pages, it->kind == HALL_DL_TEXT ? "text" : "hit ",
+								              it->rect.x, it->rect.y, it->rect.w, it->rect.h,
+								              it->kind == HALL_DL_TEXT ? it->text : it->id);
+						}
+					note_pages += page_has_whole(f->dl, hall_ui_string(HALL_STR_RESULTS_LOCAL, (hall_lang)l));
+					if (!has(f, "page-next"))
+						break;
+					tap(f, "page-next");
+					pages++;
+				}
+				if (note_pages != 1)
+					fail_msg("screen %zu %s modes %u: \"%s\" is whole on %d pages", sc, hall_lang_code((hall_lang)l),
+					         modes[m], hall_ui_string(HALL_STR_RESULTS_LOCAL, (hall_lang)l), note_pages);
+				print_message("  screen %zu %s modes %u: the thank-you takes %d pages\n", sc,
+				              hall_lang_code((hall_lang)l), modes[m], pages);
+				too_many += pages > (sc == 0 ? 3 : 4);
 				f->now += 200000;
 				hall_app_tick(f->app, f->now);
 				f->now += 200000;
@@ -1135,6 +1181,103 @@ static void poll_thanks_should_start_with_bars_on_its_first_page(void **state)
 		}
 		fixture_free(f);
 	}
+	if (too_many)
+		fail_msg("%d thank-you views take more pages than they should", too_many);
+}
+
+/* The options are picture cards that fill the 55-inch screen (issue #12: exhibits that
+ * draw people in), in every language, normal and high contrast: every option of the
+ * default pack has a picture, every card is on the first page with its picture inside
+ * it, the cards cover at least half the screen (five thin text rows covered a third),
+ * and the chosen card says so with a check mark, the word and a thicker outline, the
+ * vote button at least as wide as a card. */
+static void poll_options_should_be_picture_cards_filling_the_screen(void **state)
+{
+	(void)state;
+	hall_content *def = tu_default_pack();
+	const hall_exhibit *vote = hall_content_find_poll(def, "favourite-seoul");
+	assert_non_null(vote);
+	for (size_t i = 0; i < vote->u.poll.n_options; i++)
+		if (!vote->u.poll.options[i].image || !hall_text_present(&vote->u.poll.options[i].alt))
+			fail_msg("option %s has no picture or no description", vote->u.poll.options[i].id);
+	fixture *f = fixture_new(tu_config_landscape);
+	static const unsigned modes[] = {0, HALL_APP_MODE_HIGH_CONTRAST};
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		for (size_t m = 0; m < 2; m++) {
+			tap(f, "start");
+			set_lang_modes(f, (hall_lang)l, modes[m]);
+			hall_app_show(f->app, "vote", f->now);
+			step(f);
+			hall_app_build(f->app, f->now, f->dl);
+			if (has(f, "page-next"))
+				fail_msg("%s modes %u: the options take more than one page", hall_lang_code((hall_lang)l), modes[m]);
+			int x0 = INT32_MAX, y0 = INT32_MAX, x1 = 0, y1 = 0;
+			for (size_t o = 0; o < vote->u.poll.n_options; o++) {
+				char id[96];
+				snprintf(id, sizeof(id), "option-%s", vote->u.poll.options[o].id);
+				const hall_dl_item *h = hall_dl_find(f->dl, id);
+				if (!h)
+					fail_msg("%s modes %u: no %s on the first page", hall_lang_code((hall_lang)l), modes[m], id);
+				int pictured = 0;
+				for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+					const hall_dl_item *it = hall_dl_at(f->dl, i);
+					pictured |= it->kind == HALL_DL_IMAGE && it->rect.x >= h->rect.x && it->rect.y >= h->rect.y &&
+					            it->rect.x + it->rect.w <= h->rect.x + h->rect.w &&
+					            it->rect.y + it->rect.h <= h->rect.y + h->rect.h && it->rect.h >= h->rect.h / 3;
+				}
+				if (!pictured)
+					fail_msg("%s modes %u: %s has no picture a third of its height", hall_lang_code((hall_lang)l),
+					         modes[m], id);
+				x0 = h->rect.x < x0 ? h->rect.x : x0;
+				y0 = h->rect.y < y0 ? h->rect.y : y0;
+				x1 = h->rect.x + h->rect.w > x1 ? h->rect.x + h->rect.w : x1;
+				y1 = h->rect.y + h->rect.h > y1 ? h->rect.y + h->rect.h : y1;
+			}
+			double covered = (double)(x1 - x0) * (y1 - y0) / ((double)f->cfg.screen.width_px * f->cfg.screen.height_px);
+			if (covered < 0.5)
+				fail_msg("%s modes %u: the options cover %.0f%% of the screen", hall_lang_code((hall_lang)l), modes[m],
+				         100 * covered);
+			tap(f, "option-river");
+			hall_app_build(f->app, f->now, f->dl);
+			const hall_dl_item *h = hall_dl_find(f->dl, "option-river");
+			const hall_dl_item *other = hall_dl_find(f->dl, "option-history");
+			const hall_dl_item *v = hall_dl_find(f->dl, "vote");
+			assert_non_null(h);
+			assert_non_null(other);
+			assert_non_null(v);
+			int check = 0, word = 0, outline = 0, other_outline = 0;
+			for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+				const hall_dl_item *it = hall_dl_at(f->dl, i);
+				int inside = it->rect.x >= h->rect.x && it->rect.y >= h->rect.y &&
+				             it->rect.x + it->rect.w <= h->rect.x + h->rect.w &&
+				             it->rect.y + it->rect.h <= h->rect.y + h->rect.h;
+				if (inside && it->kind == HALL_DL_TEXT) {
+					check |= strstr(it->text, "✓") != NULL;
+					/* "Selected" starts its line: its first letter may be a capital */
+					const char *sel = hall_ui_string(HALL_STR_SELECTED, (hall_lang)l);
+					word |= strstr(it->text, sel + (sel[0] >= 'a' && sel[0] <= 'z')) != NULL;
+				}
+				if (it->kind == HALL_DL_BOX && it->rect.x == h->rect.x && it->rect.y == h->rect.y &&
+				    it->rect.w == h->rect.w && it->rect.h == h->rect.h)
+					outline = it->border_px;
+				if (it->kind == HALL_DL_BOX && it->rect.x == other->rect.x && it->rect.y == other->rect.y &&
+				    it->rect.w == other->rect.w && it->rect.h == other->rect.h)
+					other_outline = it->border_px;
+			}
+			if (!check || !word || outline < 2 * other_outline)
+				fail_msg("%s modes %u: the chosen card: check mark %d, word %d, outline %d px (others %d px)",
+				         hall_lang_code((hall_lang)l), modes[m], check, word, outline, other_outline);
+			if (v->rect.w < h->rect.w)
+				fail_msg("%s: the vote button is %d px wide, a card %d px", hall_lang_code((hall_lang)l), v->rect.w,
+				         h->rect.w);
+			f->now += 200000;
+			hall_app_tick(f->app, f->now);
+			f->now += 200000;
+			hall_app_tick(f->app, f->now);
+		}
+	}
+	fixture_free(f);
+	hall_content_destroy(def);
 }
 
 /* Pages the policy list may take in large text on the 32-inch screen, by language (ko en
@@ -1717,6 +1860,7 @@ int main(void)
 		cmocka_unit_test(district_list_should_fill_the_content_area),
 		cmocka_unit_test(map_controls_should_all_act),
 		cmocka_unit_test(brand_should_take_no_more_pages_in_large_text),
+		cmocka_unit_test(poll_options_should_be_picture_cards_filling_the_screen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,6 +197,8 @@ typedef struct hall_city_model {
 typedef struct hall_poll_option {
 	const char *id;
 	hall_text label;
+	const hall_asset *image;   /* the option card's picture; NULL when it has none */
+	hall_text alt;             /* present whenever image is */
 } hall_poll_option;
 
 typedef struct hall_poll {
