@@ -68,6 +68,7 @@ static void speech_key(hall_app *app, hall_app_key_code key)
 
 static void replay(hall_app *app, int64_t now);
 static void speak_screen(hall_app *app);
+static void say_welcome_from(hall_app *app, hall_ui_str first, int with_languages);
 static void read_page(hall_app *app);
 static size_t screen_text(const hall_app *app, int page, char *all, size_t cap);
 
@@ -456,6 +457,7 @@ void app__after_input(hall_app *app, int64_t now, const char *before)
 static int tap_input(hall_app *app, int x, int y, int64_t now)
 {
 	app->now = now;
+	app->lang_keys = 0;
 	char before[256];
 	snprintf(before, sizeof(before), "%s", hall_app_screen_id(app));
 	frame fr;
@@ -837,9 +839,16 @@ static void read_page(hall_app *app)
  * language's place in the content's list, as hall_app_key takes it on the attract loop. */
 static void say_welcome(hall_app *app, int with_languages)
 {
+	say_welcome_from(app, HALL_STR_WELCOME_KEYPAD, with_languages);
+}
+
+/* The welcome from its sentence `first` (HALL_STR_WELCOME_LANGUAGES: the language lines
+ * alone). */
+static void say_welcome_from(hall_app *app, hall_ui_str first, int with_languages)
+{
 	char all[2048];
-	int o = snprintf(all, sizeof(all), "%s", hall_ui_string(HALL_STR_WELCOME_KEYPAD, app->lang));
-	if (with_languages && o > 0 && (size_t)o < sizeof(all))
+	int o = snprintf(all, sizeof(all), "%s", hall_ui_string(first, app->lang));
+	if (with_languages && first != HALL_STR_WELCOME_LANGUAGES && o > 0 && (size_t)o < sizeof(all))
 		o += snprintf(all + o, sizeof(all) - (size_t)o, " %s", hall_ui_string(HALL_STR_WELCOME_LANGUAGES, app->lang));
 	size_t n = with_languages && app->content ? app->content->n_languages : 0;
 	for (size_t i = 0; i < n && i < 10 && o > 0 && (size_t)o < sizeof(all); i++) {
@@ -866,6 +875,10 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 	 * shown under a running session. */
 	if (app->in_session || app->dlg == DLG_STAFF_PIN)
 		app->last_input = now;
+	/* The key right after the star key started a visit from the attract loop picks a
+	 * language if it is a number (VOICE_TOGGLE below); any key ends that. */
+	int lang_keys = app->lang_keys && key >= HALL_APP_KEY_0 && key <= HALL_APP_KEY_9 && app->scr == SCR_HOME;
+	app->lang_keys = 0;
 	/* A visitor who cannot see the screen finds the kiosk by its keypad: the first key
 	 * on the attract loop, whichever, is answered with a welcome in the current language
 	 * saying how to turn guidance on and choose a language, voice mode or not (the star
@@ -972,7 +985,7 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 			changed = activate(app, HALL_ACT(HALL_ACT_PIN_DIGIT, d), "", now);
 			break;
 		}
-		if (app__on_attract(app) && app->dlg == DLG_NONE && app->content) {
+		if ((app__on_attract(app) || lang_keys) && app->dlg == DLG_NONE && app->content) {
 			/* On the attract loop a number key picks the content's n-th language and
 			 * starts the visit in it, as its button does: one key, told by the keypad
 			 * welcome in each language (docs/script.md). */
@@ -982,11 +995,17 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 				char id[32];
 				snprintf(id, sizeof(id), "lang-%s", hall_lang_code(l));
 				changed = activate(app, HALL_ACT(HALL_ACT_SET_LANGUAGE, (int)l), id, now);
-				/* The language's name in its own voice, then how guidance works. */
+				/* The language's name in its own voice, then how guidance works (or,
+				 * guidance on already, where the visitor is, in it). */
 				if (app->voice_available)
 					app__say(app, hall_lang_native_name(l), l);
 				if (app->voice_available && !(app->modes & HALL_APP_MODE_VOICE))
 					say_welcome(app, 0);
+				else if (lang_keys) {
+					frame fr;
+					app__build_frame(app, now, app->scratch, &fr);
+					app__speak(app, app->heading);
+				}
 				app->welcomed = 1;
 			} else if (!app->welcomed && app->voice_available) {
 				app->welcomed = 1;
@@ -1020,10 +1039,19 @@ static int key_input(hall_app *app, hall_app_key_code key, int64_t now)
 	case HALL_APP_KEY_VOICE_TOGGLE:
 		if (app->voice_available) {
 			if (app__on_attract(app)) {
-				/* A mode chosen on the attract loop: as its toggle, a visit on home. */
+				/* A mode chosen on the attract loop: as its toggle, a visit on home.
+				 * tour2: the star key as the first key skipped the welcome's language
+				 * lines, and on home number keys move the focus: a visitor who did not
+				 * understand the language heard "Voice guide: on" and the home heading in
+				 * it and no way to their own. The lines are said, and the next key, if a
+				 * number, still picks its language (lang_keys). */
 				app__start_session(app, now);
 				app__set_mode(app, HALL_APP_MODE_VOICE);
 				app__go_home(app);
+				say_welcome_from(app, HALL_STR_WELCOME_LANGUAGES, 1);
+				app->welcomed = 1;
+				app->lang_keys = 1;
+				lang_keys = 1;
 			} else {
 				app__set_mode(app, HALL_APP_MODE_VOICE);
 				/* Where the visitor is, right after "Voice guide: on" (the screen did not

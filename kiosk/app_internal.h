@@ -147,6 +147,8 @@ struct hall_app {
 	int resume_said;
 	int resumed; /* this input resumed it: the heading is not read over it */
 	int welcomed; /* the keypad welcome was spoken on this attract loop */
+	int lang_keys; /* the star key started the visit: the next key, a number, picks a
+	                * language as on the attract loop (app_input.c) */
 	/* The visitor's call for staff (issue 12): its number from the help callback and
 	 * where it is. Only a call the controller acknowledged is told as made. */
 	char *say_buf;   /* SAY_MAX bytes: a text with its pronunciations applied, owned */

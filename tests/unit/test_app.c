@@ -2034,6 +2034,35 @@ static void headings_should_pause_and_the_map_should_say_its_zoom(void **state)
 		fail_msg("zooming out said \"%s\"", last_said(f));
 }
 
+/* Found on the tours (tour2): the star key as the first key on the attract loop started a
+ * visit in the default language without the welcome's language lines, and on home number
+ * keys move the focus: an English-speaking blind visitor heard Korean and no way to
+ * English. The lines are said; the next key, a number, picks the language; any other key
+ * ends that (number keys move the focus again). */
+static void the_star_key_first_should_still_offer_the_languages(void **state)
+{
+	fx *f = *state;
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	assert_string_equal(scr(f), "home");
+	const char *r = last_said(f);
+	if (!strstr(r, hall_ui_string(HALL_STR_ON, HALL_LANG_KO)) || !strstr(r, "For English, press 2.") ||
+	    !strstr(r, "시민청"))
+		fail_msg("the star key on the attract loop said: %s", r);
+	key(f, HALL_APP_KEY_2);
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_EN);
+	assert_string_equal(scr(f), "home");
+	if (!strstr(last_said(f), "English") || !strstr(last_said(f), "Citizen Hall"))
+		fail_msg("choosing English said: %s", last_said(f));
+	key(f, HALL_APP_KEY_3); /* now a number key moves the focus */
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_EN);
+	assert_string_equal(focused_id(f), "exhibit-city");
+	hall_app_end_session(f->app, HALL_APP_END_FINISH, f->now);
+	key(f, HALL_APP_KEY_VOICE_TOGGLE);
+	key(f, HALL_APP_KEY_TAB); /* another key first: the offer ends */
+	key(f, HALL_APP_KEY_2);
+	assert_int_equal(hall_app_language(f->app), HALL_LANG_KO);
+}
+
 /* Issue #12: page counters are whole numbers ("1.2 / 7" read as a decimal), in large
  * text too where a brand slide takes several pages. */
 static void page_counters_should_be_whole_numbers(void **state)
@@ -2661,6 +2690,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(more_time_should_resume_the_reading_not_the_announcement, setup, teardown),
 		cmocka_unit_test_setup_teardown(page_counters_should_be_whole_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_opened_page_should_be_read_with_its_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_star_key_first_should_still_offer_the_languages, setup, teardown),
 		cmocka_unit_test_setup_teardown(headings_should_pause_and_the_map_should_say_its_zoom, setup, teardown),
 		cmocka_unit_test_setup_teardown(volume_and_rate_keys_should_say_the_new_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_visit_with_guidance_should_end_with_a_goodbye, setup, teardown),
