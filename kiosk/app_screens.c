@@ -570,28 +570,33 @@ static int centred_height(hall_ui *ui, const centred_dialog *d, int k, int inner
 static int centred_dialog_draw(hall_ui *ui, hall_rect area, const centred_dialog *d)
 {
 	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_DIALOG);
-	int pad = 2 * st.pad_px + st.border_px; /* room around the message: a dialog, not a box */
-	/* The message on one line at the largest size that allows it (the panel widens to
-	 * it); else in a column of the theme's measure at the title size, then the body's. */
-	int inner_max = area.w - 2 * pad;
-	int inner = ui->m.measure_px < inner_max ? ui->m.measure_px : inner_max;
-	const int px[2] = {ui->figure_px, ui->title_px};
-	int k = 1;
-	for (int i = 0; i < 2; i++) {
-		int hw, hh;
-		hall_ui_measure_text(ui, d->heading, strlen(d->heading), px[i], ui->lang, 1, &hw, &hh);
-		if (hw <= inner_max) {
-			k = i;
-			inner = hw > inner ? hw : inner;
-			break;
+	/* Room around the message (a dialog, not a box); on a short page (large text on a
+	 * small screen) the panel's own padding before the paged fallback. */
+	int pad = 0, inner = 0, w = 0, hpx = 0, hlh = 0, row_w = 0, bh = 0, h = 0, k = 3;
+	for (int tight = 0; tight < 2 && k == 3; tight++) {
+		pad = (tight ? st.pad_px : 2 * st.pad_px) + st.border_px;
+		/* The message on one line at the largest size that allows it (the panel widens
+		 * to it); else in a column of the theme's measure at the title size, then the
+		 * body's. */
+		int inner_max = area.w - 2 * pad;
+		inner = ui->m.measure_px < inner_max ? ui->m.measure_px : inner_max;
+		const int px[2] = {ui->figure_px, ui->title_px};
+		k = 1;
+		for (int i = 0; i < 2; i++) {
+			int hw, hh;
+			hall_ui_measure_text(ui, d->heading, strlen(d->heading), px[i], ui->lang, 1, &hw, &hh);
+			if (hw <= inner_max) {
+				k = i;
+				inner = hw > inner ? hw : inner;
+				break;
+			}
 		}
-	}
-	int w = inner + 2 * pad;
-	int hpx = 0, hlh = 0, row_w = 0, bh = 0, h = 0;
-	for (; k < 3; k++) {
-		h = centred_height(ui, d, k, inner, &hpx, &hlh, &row_w, &bh) + 2 * pad;
-		if (h <= area.h)
-			break;
+		w = inner + 2 * pad;
+		for (; k < 3; k++) {
+			h = centred_height(ui, d, k, inner, &hpx, &hlh, &row_w, &bh) + 2 * pad;
+			if (h <= area.h)
+				break;
+		}
 	}
 	if (k == 3)
 		return 0;
@@ -636,6 +641,24 @@ static void build_centred(hall_app *app, frame *fr, const centred_dialog *d)
 {
 	if (centred_dialog_draw(&fr->ui, fr->content, d))
 		return;
+	/* Short of room, the large number goes first: the sentence under it says it too;
+	 * then (large text on a small screen) the panel takes the size step down the bar
+	 * and the pager take (ui.h hall_ui_chrome_begin) before its words page. */
+	centred_dialog plain = *d;
+	plain.figure = NULL;
+	if (d->figure && centred_dialog_draw(&fr->ui, fr->content, &plain))
+		return;
+	hall_ui *ui = &fr->ui;
+	if (ui->chrome_halves < ui->halves) {
+		hall_ui tmp;
+		hall_ui *cu = hall_ui_chrome_begin(ui, &tmp);
+		int drawn = centred_dialog_draw(cu, fr->content, &plain);
+		hall_ui_chrome_end(ui, cu);
+		if (drawn) {
+			hall_ui_set_heading(ui, d->heading);
+			return;
+		}
+	}
 	rows_ctx rc = {d->heading, d->lines, d->n_lines, d->buttons, d->n_buttons, NULL, 0};
 	hall_ui_paged(&fr->ui, fr->content, &app->dialog_page, rows_flow, &rc);
 }
