@@ -38,11 +38,13 @@ for k in east-1:east west-1:west; do
   python3 -c "import json,sys; c=json.load(open('config/kiosk.json')); c['group']=sys.argv[1]; json.dump(c, open(sys.argv[2],'w'))" \
     "$group" "$work/$id.json"
   if [ "$id" = west-1 ]; then
-    # console4: then an exhibit and home in turn for about 6 s: real frames (each change
-    # animates), well over the 100 a render-health figure needs within a status period, so
-    # the fleet shows a real frame_p99_ms (kiosk/frame_health.c), not "not enough frames yet"
+    # console4: then an exhibit and home in turn for about 15 s: real frames (each change
+    # animates), over the 100 a render-health figure needs (kiosk/frame_health.c), so the
+    # fleet shows a real frame_p99_ms, not "not enough frames yet". 6 s of it was too few
+    # in a clean-clone ASan run on a loaded machine (software frames of 50 ms and more).
+    # It ends before the browser asks for the figure and long before west-1's screenshots.
     { printf 'wait 1500\ntap-id start\nwait 600\n'
-      for _ in $(seq 1 12); do printf 'tap-id exhibit-city\nwait 250\ntap-id home\nwait 250\n'; done
+      for _ in $(seq 1 30); do printf 'tap-id exhibit-city\nwait 250\ntap-id home\nwait 250\n'; done
       printf 'tap-id language\nwait 400\n'; } > "$work/$id.script"
   else
     printf 'wait 100\n' > "$work/$id.script"
