@@ -450,26 +450,53 @@ static void district_card(hall_ui *ui, hall_rect r, const hall_district *d, int 
 	ui->line_h = flh;
 }
 
-/* The tallest name's height at px in columns of col_w (0 when a name needs more than
- * max_lines lines there). */
-static int names_h(const hall_ui *ui, const hall_city_model *m, int px, int lh, int col_w, int max_lines)
+/* 1 when every word of a name (up to a space, or a hyphen with it: "Yeongdeungpo-") fits
+ * w at px: a name wraps between words, never inside one ("Yeongdeungp / o-gu"). */
+static int words_fit(const hall_ui *ui, const char *s, int px, hall_lang l, int w)
 {
-	int h = 0;
-	for (size_t k = 0; k < m->n_districts; k++) {
-		hall_lang l;
-		const char *s = exhibits__text(ui, &m->districts[k].name, &l);
-		int lines = hall_ui_count_lines(ui, s[0] ? s : "?", px, l, 1, col_w - 2 * ui->hpad_px, max_lines + 1);
-		if (lines > max_lines)
+	while (*s) {
+		size_t n = strcspn(s, " -");
+		size_t len = n + (s[n] == '-');
+		int ww, wh;
+		hall_ui_measure_text(ui, s, len, px, l, 1, &ww, &wh);
+		if (ww > w)
 			return 0;
-		h = lines * lh > h ? lines * lh : h;
+		s += len;
+		while (*s == ' ')
+			s++;
 	}
-	return h;
+	return 1;
+}
+
+/* The height of each row of the grid's cards at px in columns of col_w: its tallest name
+ * and the padding, a target at least. Returns their sum with the gaps between, or -1
+ * when a name needs more than max_lines lines or breaks inside a word. */
+static int grid_rows_h(const hall_ui *ui, const hall_city_model *m, int px, int lh, int cols, int col_w, int max_lines,
+                       int *row_h)
+{
+	int sum = 0, n = (int)m->n_districts;
+	for (int r0 = 0, r = 0; r0 < n; r0 += cols, r++) {
+		int h = 0;
+		for (int k = r0; k < n && k < r0 + cols; k++) {
+			hall_lang l;
+			const char *s = exhibits__text(ui, &m->districts[k].name, &l);
+			int lines = hall_ui_count_lines(ui, s[0] ? s : "?", px, l, 1, col_w - 2 * ui->hpad_px, 3);
+			if (lines > max_lines || (lines > 1 && !words_fit(ui, s, px, l, col_w - 2 * ui->hpad_px)))
+				return -1;
+			h = lines * lh > h ? lines * lh : h;
+		}
+		h += ui->pad_px;
+		row_h[r] = h < ui->target_px ? ui->target_px : h;
+		sum += row_h[r] + (r ? ui->gap_px : 0);
+	}
+	return sum;
 }
 
 /* The district list (issue #12 Build 7: every district one tap away): a grid of cards
- * that shares the page's room, each name as large as the grid allows (the key-figure
- * size, then the title size; on one line, then two), as many columns as hold the names;
- * when no grid holds every district on the page, buttons at the body size that page. */
+ * that shares the page's room, each name as large as the grid allows (the key-figure or
+ * title size on one line, then on two, then the body size), as many columns as hold them;
+ * when no grid holds every district on the page (large text), buttons at the body size
+ * that page. */
 static void list_flow(void *ctx, hall_ui_flow *f)
 {
 	city_ctx *cc = ctx;
@@ -479,29 +506,29 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 	int n = (int)m->n_districts;
 	int room = f->area.y + f->area.h - f->y - ui->gap_px;
 	int max_cols = f->area.w > f->area.h ? 5 : 3;
-	const int px[2] = {ui->figure_px, ui->title_px}, lh[2] = {ui->figure_line_h, ui->title_line_h};
-	for (int k = 0; k < 2 && n > 0; k++) {
-		for (int lines = 1; lines <= 2; lines++) {
-			for (int cols = max_cols; cols >= 2; cols--) {
-				int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
-				int h = names_h(ui, m, px[k], lh[k], col_w, lines) + ui->pad_px;
-				if (h <= ui->pad_px)
+	const int px[3] = {ui->figure_px, ui->title_px, ui->font_px};
+	const int lh[3] = {ui->figure_line_h, ui->title_line_h, ui->line_h};
+	int row_h[HALL_CONTENT_DISTRICTS_MAX];
+	/* names on one line at the two large sizes, then on two, then the body size */
+	static const int tries[6][2] = {{0, 1}, {1, 1}, {0, 2}, {1, 2}, {2, 1}, {2, 2}}; /* {size, lines} */
+	for (int t = 0; t < 6 && n > 0 && n <= (int)HALL_CONTENT_DISTRICTS_MAX; t++) {
+		int k = tries[t][0];
+		for (int cols = max_cols; cols >= 2; cols--) {
+			int col_w = exhibits__grid_col_w(ui, f->area.w, cols);
+			int sum = grid_rows_h(ui, m, px[k], lh[k], cols, col_w, tries[t][1], row_h);
+			if (sum < 0 || sum > room)
+				continue;
+			/* the rows share the room left, each as it needs plus an equal part */
+			int rows = (n + cols - 1) / cols, extra = (room - sum) / rows;
+			for (int r0 = 0, r = 0; r0 < n; r0 += cols, r++) {
+				hall_rect rr;
+				if (!hall_ui_flow_take(f, row_h[r] + extra, ui->gap_px, &rr))
 					continue;
-				h = h < ui->target_px ? ui->target_px : h;
-				int rows = (n + cols - 1) / cols;
-				if (rows * h + (rows - 1) * ui->gap_px > room)
-					continue;
-				int card_h = (room - (rows - 1) * ui->gap_px) / rows;
-				for (int r0 = 0; r0 < n; r0 += cols) {
-					hall_rect r;
-					if (!hall_ui_flow_take(f, card_h, ui->gap_px, &r))
-						continue;
-					for (int i = r0; i < n && i < r0 + cols; i++)
-						district_card(ui, (hall_rect){r.x + (i - r0) * (col_w + ui->gap_px), r.y, col_w, card_h},
-						              &m->districts[i], i, i == cc->district, px[k], lh[k]);
-				}
-				return;
+				for (int i = r0; i < n && i < r0 + cols; i++)
+					district_card(ui, (hall_rect){rr.x + (i - r0) * (col_w + ui->gap_px), rr.y, col_w, rr.h},
+					              &m->districts[i], i, i == cc->district, px[k], lh[k]);
 			}
+			return;
 		}
 	}
 	list_buttons(cc, f);
