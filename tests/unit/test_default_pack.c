@@ -273,6 +273,35 @@ static void every_exhibit_and_policy_card_should_have_a_described_picture(void *
 	}
 }
 
+/* The slogan is often drawn over two lines ("Seoul, my" / "soul" on a narrow card), and the
+ * voice reads each drawn line on its own: its words alone must be said as words too, in
+ * Korean and Chinese as in Japanese (the Korean voice read a lone "soul" in English, the
+ * Mandarin one reads a lone "my" as the pinyin syllable mi). */
+static void slogan_words_alone_should_be_said_as_words(void **state)
+{
+	const hall_content *c = *state;
+	static const struct {
+		hall_lang lang;
+		const char *text, *say;
+	} cases[] = {
+	    {HALL_LANG_KO, "Seoul, my soul", "서울, 마이 소울"},
+	    {HALL_LANG_KO, "Seoul, my", "서울, 마이"},
+	    {HALL_LANG_KO, "soul", "소울"},
+	    {HALL_LANG_KO, "‘Seoul’", "‘서울’"},
+	    {HALL_LANG_ZH_HANS, "Seoul, my", "Seoul, mai"},
+	    {HALL_LANG_ZH_HANT, "Seoul, my", "Seoul, mai"},
+	    {HALL_LANG_JA, "Seoul, my", "ソウル, マイ"},
+	    {HALL_LANG_JA, "soul", "ソウル"},
+	};
+	char out[256];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = hall_content_pronounce(c, cases[i].lang, cases[i].text, out, sizeof out);
+		if (strcmp(got, cases[i].say) != 0)
+			fail_msg("%s: \"%s\" is said \"%s\", not \"%s\"", hall_lang_code(cases[i].lang), cases[i].text, got,
+			         cases[i].say);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +310,7 @@ int main(void)
 		cmocka_unit_test(city_model_should_put_the_25_districts_where_they_are),
 		cmocka_unit_test(every_image_should_be_used_and_under_300_kb),
 		cmocka_unit_test(every_exhibit_and_policy_card_should_have_a_described_picture),
+		cmocka_unit_test(slogan_words_alone_should_be_said_as_words),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
