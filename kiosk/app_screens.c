@@ -1479,8 +1479,10 @@ static void build_closed(hall_app *app, frame *fr)
 	if (app->next_open_ms > 0) {
 		hall_civil cv;
 		if (hall_clock_to_civil(app->next_open_ms, app->tz, &cv) == 0) {
-			snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d", cv.year, cv.month, cv.day, cv.hour, cv.minute);
-			hall_ui_fill(line, sizeof(line), hall_ui_string(HALL_STR_NEXT_OPENING, ui->lang), when, NULL);
+			/* As the visitor reads a date in their language (issue #12 Build 11: it was
+			 * "2026-12-08 10:00" in all five). */
+			if (hall_ui_opening_time(ui->lang, &cv, when, sizeof(when)))
+				hall_ui_fill(line, sizeof(line), hall_ui_string(HALL_STR_NEXT_OPENING, ui->lang), when, NULL);
 		}
 	}
 	text_ctx tc = {hall_ui_string(HALL_STR_CLOSED, ui->lang), ui->lang, line[0] ? line : NULL, ui->lang};

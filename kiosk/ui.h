@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "displaylist.h"
+#include "hall/clock.h"
 #include "hall/lang.h"
 #include "theme.h"
 
@@ -331,6 +332,12 @@ const char *hall_ui_string(hall_ui_str id, hall_lang lang);
 /* Copy tmpl into buf with {1} and {2} replaced by a1 and a2 (NULL: ""); always
  * NUL-terminated, cut at a character boundary when buf is short. */
 void hall_ui_fill(char *buf, size_t len, const char *tmpl, const char *a1, const char *a2);
+/* The closed screen's next opening (issue #12 Build 11) as a visitor reads a date and
+ * time in lang, 24-hour, without the year (it is days away): "12월 8일 (화) 10:00",
+ * "Tuesday 8 December, 10:00", "12月8日（星期二）10:00", "12月8日（火）10:00".
+ * Uses month, day, weekday, hour and minute of cv. Returns the bytes written, 0 (and "")
+ * when a field is out of range; cut at a character boundary when out is short. */
+size_t hall_ui_opening_time(hall_lang lang, const hall_civil *cv, char *out, size_t cap);
 /* kiosk-voice (issue 12): what joins a label and its value in lang: the full-width
  * "：" in Chinese and Japanese, ": " in Korean and English. */
 const char *hall_ui_label_sep(hall_lang lang);

@@ -3,6 +3,7 @@
  * row: ko, en, zh-Hans, zh-Hant, ja. {1} and {2} are placeholders (hall_ui_fill). */
 #include "ui.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const strings[HALL_STR_COUNT][HALL_LANG_COUNT] = {
@@ -228,4 +229,40 @@ void hall_ui_fill(char *buf, size_t len, const char *tmpl, const char *a1, const
 		put(buf, len, &pos, p, (size_t)(q - p));
 		p = q;
 	}
+}
+
+/* Weekdays from Sunday: Korean and Japanese write the one-character form in brackets
+ * after a date, Chinese the full 星期X, English the whole word before it. */
+static const char *const weekdays[HALL_LANG_COUNT][7] = {
+	[HALL_LANG_KO] = {"일", "월", "화", "수", "목", "금", "토"},
+	[HALL_LANG_EN] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+	[HALL_LANG_ZH_HANS] = {"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"},
+	[HALL_LANG_ZH_HANT] = {"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"},
+	[HALL_LANG_JA] = {"日", "月", "火", "水", "木", "金", "土"},
+};
+static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                            "July",    "August",   "September", "October", "November", "December"};
+
+size_t hall_ui_opening_time(hall_lang lang, const hall_civil *cv, char *out, size_t cap)
+{
+	if (!out || cap == 0)
+		return 0;
+	out[0] = '\0';
+	if (!cv || cv->month < 1 || cv->month > 12 || cv->day < 1 || cv->day > 31 || cv->weekday < 0 ||
+	    cv->weekday > 6 || cv->hour < 0 || cv->hour > 24 || cv->minute < 0 || cv->minute > 59)
+		return 0;
+	if ((unsigned)lang >= HALL_LANG_COUNT)
+		lang = HALL_LANG_KO;
+	const char *wd = weekdays[lang][cv->weekday];
+	char s[96];
+	if (lang == HALL_LANG_KO)
+		snprintf(s, sizeof(s), "%d월 %d일 (%s) %02d:%02d", cv->month, cv->day, wd, cv->hour, cv->minute);
+	else if (lang == HALL_LANG_EN)
+		snprintf(s, sizeof(s), "%s %d %s, %02d:%02d", wd, cv->day, month_names[cv->month - 1], cv->hour,
+		         cv->minute);
+	else /* full-width brackets in Chinese and Japanese */
+		snprintf(s, sizeof(s), "%d月%d日（%s）%02d:%02d", cv->month, cv->day, wd, cv->hour, cv->minute);
+	size_t pos = 0;
+	put(out, cap, &pos, s, strlen(s));
+	return pos;
 }

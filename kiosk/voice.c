@@ -315,7 +315,8 @@ static int value_of(const char *s, size_t n)
 	return v;
 }
 
-/* "2026-12-08" (the closed screen's next opening) as a date in words of lang: the voices
+/* "2026-12-08" (how the closed screen wrote its next opening before issue #12 Build 11;
+ * an ISO date anywhere) as a date in words of lang: the voices
  * read "two thousand twenty six dash twelve dash zero eight". s is at the year; returns
  * the bytes taken (0: no date here). */
 static size_t iso_date(out_buf *b, const char *s, hall_lang lang)
@@ -383,6 +384,33 @@ static size_t month_abbr(out_buf *b, const char *s)
 	return 0;
 }
 
+/* closed helper (issue #12 Build 11): the closed screen writes the weekday of its next
+ * opening as one character in brackets after the date, "12월 8일 (화)" and
+ * "12月8日（火）" (ui_strings.c hall_ui_opening_time); said alone it is a bare syllable
+ * (火 reads as "hi", fire), so it is said whole: 화요일, 火曜日. s is at the bracket, after
+ * "일 " (Korean) or "日" (Japanese); returns the bytes taken (0: no weekday here). */
+static size_t bracketed_weekday(out_buf *b, const char *in, size_t i, hall_lang lang)
+{
+	static const char *const ko[7] = {"일", "월", "화", "수", "목", "금", "토"};
+	static const char *const ja[7] = {"日", "月", "火", "水", "木", "金", "土"};
+	const char *const *day = lang == HALL_LANG_KO ? ko : ja;
+	const char *open = lang == HALL_LANG_KO ? "(" : "（", *close = lang == HALL_LANG_KO ? ")" : "）";
+	const char *after = lang == HALL_LANG_KO ? "일 " : "日";
+	size_t o = strlen(open), c = strlen(close), a = strlen(after);
+	if ((lang != HALL_LANG_KO && lang != HALL_LANG_JA) || i < a || strncmp(in + i - a, after, a) != 0 ||
+	    strncmp(in + i, open, o) != 0)
+		return 0;
+	for (int d = 0; d < 7; d++) {
+		size_t n = strlen(day[d]);
+		if (strncmp(in + i + o, day[d], n) == 0 && strncmp(in + i + o + n, close, c) == 0) {
+			put_str(b, day[d]);
+			put_str(b, lang == HALL_LANG_KO ? "요일" : "曜日");
+			return o + n + c;
+		}
+	}
+	return 0;
+}
+
 size_t hall_voice_spoken_form(hall_lang lang, const char *in, char *out, size_t cap)
 {
 	if (!out || cap == 0)
@@ -408,6 +436,11 @@ size_t hall_voice_spoken_form(hall_lang lang, const char *in, char *out, size_t 
 				i = k + t;
 				continue;
 			}
+		}
+		size_t wd = bracketed_weekday(&b, in, i, lang); /* closed helper: "(화)" 화요일 */
+		if (wd) {
+			i += wd;
+			continue;
 		}
 		size_t mon = lang == HALL_LANG_EN && (i == 0 || !is_letter(in[i - 1])) ? month_abbr(&b, in + i) : 0;
 		if (mon) {

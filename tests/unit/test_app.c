@@ -290,14 +290,14 @@ static void urgent_notice_should_cover_the_closed_screen_and_a_session(void **st
 		assert_true(t->font_px >= ui.title_px);
 		hall_dl_destroy(tmp);
 	}
-	assert_null(tu_find_text(f->dl, "2025-11-26 09:00")); /* the closed screen is not drawn */
+	assert_null(tu_find_text(f->dl, "다음 운영: 11월 26일 (수) 09:00")); /* the closed screen is not drawn */
 	assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, "urgent over closed"), 0);
 	tap_background(f);
 	assert_false(hall_app_in_session(f->app));
 	hall_app_clear_notice(f->app);
 	assert_string_equal(scr(f), "closed");
 	hall_app_build(f->app, f->now, f->dl);
-	assert_non_null(tu_find_text(f->dl, "2025-11-26 09:00"));
+	assert_non_null(tu_find_text(f->dl, "다음 운영: 11월 26일 (수) 09:00"));
 	/* Over a running session, in an exhibit: the exhibit is gone while it shows, the
 	 * visit goes on under it, and comes back when it is cleared. */
 	hall_app_set_schedule(f->app, 1, 0);
@@ -1186,12 +1186,50 @@ static void closed_schedule_should_end_the_session_and_say_when_it_opens(void **
 	assert_int_equal(tu_count(&f->rec, HALL_APP_EV_SESSION_END), 1);
 	assert_string_equal(tu_last(&f->rec, HALL_APP_EV_SESSION_END)->target, "closed");
 	hall_app_build(f->app, f->now, f->dl);
-	assert_non_null(tu_find_text(f->dl, "2025-11-26 09:00"));
+	assert_non_null(tu_find_text(f->dl, "다음 운영: 11월 26일 (수) 09:00"));
 	/* A touch starts nothing while closed. */
 	tap_background(f);
 	assert_false(hall_app_in_session(f->app));
 	hall_app_set_schedule(f->app, 1, 0);
 	assert_string_equal(scr(f), "attract");
+}
+
+/* Issue #12 Build 11: the closed screen's next opening reads as a visitor reads a date
+ * in their language ("2026-12-08 10:00" was shown in every language). */
+static void opening_time_should_read_as_each_language_writes_a_date(void **state)
+{
+	(void)state;
+	/* Tuesday 8 December 2026, 10:00; then Sunday 3 January 2027, 09:30. */
+	hall_civil tue = {.year = 2026, .month = 12, .day = 8, .hour = 10, .minute = 0, .weekday = 2};
+	hall_civil sun = {.year = 2027, .month = 1, .day = 3, .hour = 9, .minute = 30, .weekday = 0};
+	static const struct {
+		hall_lang lang;
+		const char *tue, *sun;
+	} want[] = {
+		{HALL_LANG_KO, "12월 8일 (화) 10:00", "1월 3일 (일) 09:30"},
+		{HALL_LANG_EN, "Tuesday 8 December, 10:00", "Sunday 3 January, 09:30"},
+		{HALL_LANG_ZH_HANS, "12月8日（星期二）10:00", "1月3日（星期日）09:30"},
+		{HALL_LANG_ZH_HANT, "12月8日（星期二）10:00", "1月3日（星期日）09:30"},
+		{HALL_LANG_JA, "12月8日（火）10:00", "1月3日（日）09:30"},
+	};
+	char out[64];
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_true(hall_ui_opening_time(want[i].lang, &tue, out, sizeof(out)) > 0);
+		assert_string_equal(out, want[i].tue);
+		assert_true(hall_ui_opening_time(want[i].lang, &sun, out, sizeof(out)) > 0);
+		assert_string_equal(out, want[i].sun);
+	}
+	/* Out of range fields write nothing; a short buffer is cut whole characters. */
+	hall_civil bad = tue;
+	bad.weekday = 7;
+	assert_int_equal(hall_ui_opening_time(HALL_LANG_KO, &bad, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	bad = tue;
+	bad.month = 13;
+	assert_int_equal(hall_ui_opening_time(HALL_LANG_EN, &bad, out, sizeof(out)), 0);
+	char small[6];
+	hall_ui_opening_time(HALL_LANG_KO, &tue, small, sizeof(small));
+	assert_string_equal(small, "12월");
 }
 
 static void notices_should_show_and_expire(void **state)
@@ -1364,7 +1402,7 @@ static void closed_screen_should_follow_the_language_and_speak(void **state)
 	assert_true(f->rec.n_spoken > before);
 	const char *said = f->rec.spoken[f->rec.n_spoken - 1];
 	assert_non_null(strstr(said, "The hall is closed now."));
-	assert_non_null(strstr(said, "2025-11-26 09:00"));
+	assert_non_null(strstr(said, "Opens again: Wednesday 26 November, 09:00"));
 	assert_int_equal(f->rec.spoken_lang[f->rec.n_spoken - 1], HALL_LANG_EN);
 	/* Opening again starts the welcome screen afresh. */
 	hall_app_set_schedule(f->app, 1, 0);
@@ -2684,6 +2722,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(voice_should_speak_the_focused_control_in_the_language, setup, teardown),
 		cmocka_unit_test_setup_teardown(views_and_taps_should_be_reported_with_dwell, setup, teardown),
 		cmocka_unit_test_setup_teardown(poll_should_take_one_vote_per_session, setup, teardown),
+		cmocka_unit_test(opening_time_should_read_as_each_language_writes_a_date),
 		cmocka_unit_test_setup_teardown(closed_schedule_should_end_the_session_and_say_when_it_opens, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(notices_should_show_and_expire, setup, teardown),

@@ -488,6 +488,16 @@ static void numbers_should_be_written_out_as_each_language_reads_them(void **sta
 		{HALL_LANG_ZH_HANS, "下次开放：2026-01-31 10:00", "下次开放：2026年1月31日 10点"},
 		{HALL_LANG_ZH_HANT, "2026-01-31 10:05", "2026年1月31日 10點 5分"},
 		{HALL_LANG_JA, "2026-13-01 1:2", "2026-13-01 1:2"}, /* no such month, no such time */
+		/* ... as the closed screen writes it now (ui_strings.c hall_ui_opening_time): the
+		 * bracketed one-character weekday of Korean and Japanese is said whole */
+		{HALL_LANG_KO, "다음 운영: 12월 8일 (화) 10:00", "다음 운영: 12월 8일 화요일 10시"},
+		{HALL_LANG_KO, "1월 3일 (일) 09:30", "1월 3일 일요일 9시 30분"},
+		{HALL_LANG_KO, "(화) 10:00, 날씨 (맑음)", "(화) 10시, 날씨 (맑음)"}, /* no date before it */
+		{HALL_LANG_EN, "Opens again: Tuesday 8 December, 10:00", "Opens again: Tuesday 8 December, 10 o'clock"},
+		{HALL_LANG_ZH_HANS, "下次开放：12月8日（星期二）10:00", "下次开放：12月8日（星期二）10点"},
+		{HALL_LANG_ZH_HANT, "下次開放：1月3日（星期日）09:30", "下次開放：1月3日（星期日）9點 30分"},
+		{HALL_LANG_JA, "次の開館：12月8日（火）10:00", "次の開館：12月8日火曜日10時"},
+		{HALL_LANG_JA, "（火）の日（水曜）", "（火）の日（水曜）"},
 	};
 	char out[256];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
