@@ -365,35 +365,47 @@ static void cards_flow(void *ctx, hall_ui_flow *f)
 	if (cc->n_after)
 		after_h += ui->gap_px + hall_ui_button_rows(ui, (hall_rect){f->area.x, 0, f->area.w, f->area.h}, cc->after,
 		                                            cc->n_after, 0);
-	int title_h = cc->title ? hall_ui_count_lines(ui, cc->title, ui->title_px, ui->lang, 1, f->area.w, 8) *
-	                                  ui->title_line_h + ui->gap_px / 2
-	                        : 0;
+	/* The title at the title size, or at the body size (bold) as other parts of a small
+	 * screen in large text do. */
+	int title_h[2] = {0, 0};
+	if (cc->title) {
+		title_h[0] = hall_ui_count_lines(ui, cc->title, ui->title_px, ui->lang, 1, f->area.w, 8) * ui->title_line_h +
+		             ui->gap_px / 2;
+		title_h[1] =
+			hall_ui_count_lines(ui, cc->title, ui->font_px, ui->lang, 1, f->area.w, 8) * ui->line_h + ui->gap_px / 2;
+	}
 	int room_h = f->area.y + f->area.h - f->y - ui->gap_px - after_h;
 	/* A screen too short for a card under the title (large text on a small screen): the
-	 * title is the frame's spoken heading only, as home's is; shorter still, the cards
-	 * keep their names and switches and say what they do in their spoken labels. */
+	 * title at the body size; shorter still, the title alone heads the first page and
+	 * the cards follow on the next ones (it is never dropped: issue #12 item 7); shorter
+	 * still, the cards keep their names and switches and say what they do in their
+	 * spoken labels. */
 	card_spec spare[CARD_MAX];
 	const card_spec *cards = cc->cards;
 	card_grid g;
 	memset(&g, 0, sizeof(g));
-	int ok = 0, with_title = 1;
-	for (int step = 0; step < 3 && !ok; step++) {
-		with_title = step == 0;
-		if (step == 2) {
+	int ok = 0, step = -1;
+	while (!ok && step < 3) {
+		step++;
+		if (step == 3) {
 			for (size_t i = 0; i < cc->n && i < CARD_MAX; i++) {
 				spare[i] = cc->cards[i];
 				spare[i].line = NULL;
 			}
 			cards = spare;
 		}
-		if (!card_choose(ui, cards, cc->n, f->area.w, room_h - (with_title ? title_h : 0), f->area.h, cc->first_size,
-		                 cc->max_name_lines, &g, &ok))
+		if (!card_choose(ui, cards, cc->n, f->area.w, room_h - (step < 2 ? title_h[step] : 0), f->area.h,
+		                 cc->first_size, cc->max_name_lines, &g, &ok))
 			return;
 	}
-	if (with_title)
+	if (step == 1 && cc->title) {
+		hall_rect r;
+		if (hall_ui_flow_take(f, title_h[1] - ui->gap_px / 2, ui->gap_px / 2, &r))
+			hall_ui_text_box(ui, r, cc->title, ui->font_px, ui->lang, 1, ui->th->text, ui->th->bg, 0);
+	} else {
 		hall_ui_flow_text(f, cc->title, ui->lang, 1, ui->th->text, ui->th->bg);
-	else
-		hall_ui_set_heading(ui, cc->title);
+	}
+	hall_ui_set_heading(ui, cc->title);
 	room_h = f->area.y + f->area.h - f->y - ui->gap_px - after_h;
 	/* On one page the rows share the room; else each row is as tall as its cards. */
 	int stretch = g.total <= room_h ? (room_h - g.total) / g.rows : 0;

@@ -566,12 +566,13 @@ static void tally_chart(hall_ui_flow *f, const char *totals, const char *whose, 
 	 * something else. */
 	hall_ui_flow_keep(f, wl * ui->line_h);
 	hall_ui_flow_text(f, whose, ui->lang, 0, th->text, th->bg);
-	/* The question again, where the page has room for it: it was asked on the screen
-	 * before and is in the tally's spoken summary; a page of its own it is not worth. */
-	if (q_after && f->y + ui->gap_px / 2 +
-	                       hall_ui_count_lines(ui, q_after, ui->font_px, q_lang, 0, col, 8) * ui->line_h <=
-	                   f->area.y + f->area.h)
+	/* The question again, whole: under the note where the page has room for it, else on
+	 * the next page (it was dropped there; nothing is lost in large text: issue #12
+	 * item 7). */
+	if (q_after) {
+		hall_ui_flow_keep(f, hall_ui_count_lines(ui, q_after, ui->font_px, q_lang, 0, col, 8) * ui->line_h);
 		hall_ui_flow_text(f, q_after, q_lang, 0, th->text, th->bg);
+	}
 }
 
 static void results_flow(void *ctx, hall_ui_flow *f)

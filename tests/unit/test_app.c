@@ -66,15 +66,21 @@ static const char *scr(fx *f)
 	return hall_app_screen_id(f->app);
 }
 
+/* The fixture's app again on the screen `config` sets up, on its attract loop. */
+static void use_screen(fx *f, void (*config)(hall_kiosk_config *))
+{
+	hall_app_destroy(f->app);
+	config(&f->cfg);
+	hall_app_callbacks cb = tu_callbacks(&f->rec);
+	f->app = hall_app_create(&f->cfg, &cb);
+	assert_non_null(f->app);
+	hall_app_set_content(f->app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
+}
+
 /* The fixture's app again on the 32-inch screen (tu_config_small), on its attract loop. */
 static void use_small_screen(fx *f)
 {
-	hall_app_destroy(f->app);
-	tu_config_small(&f->cfg);
-	hall_app_callbacks cb = tu_callbacks(&f->rec);
-	f->app = hall_app_create(&f->cfg, &cb);
-	hall_app_set_content(f->app, tu_default_pack(), HALL_SOURCE_DIR "/assets/default");
-	assert_non_null(f->app);
+	use_screen(f, tu_config_small);
 }
 
 /* A point on the attract screen that is no target. */
@@ -2682,6 +2688,98 @@ static void every_control_should_do_something_visible(void **state)
 	assert_non_null(strstr(f->rec.spoken[f->rec.n_spoken - 1], hall_ui_string(HALL_STR_HOME_HERE, HALL_LANG_KO)));
 }
 
+/* The text of the page shown, its text items in order with the spaces left out (a
+ * heading wraps into lines and the break drops its space). */
+static void page_text(fx *f, char *out, size_t cap)
+{
+	size_t k = 0;
+	hall_app_build(f->app, f->now, f->dl);
+	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+		const hall_dl_item *t = hall_dl_at(f->dl, i);
+		if (t->kind != HALL_DL_TEXT)
+			continue;
+		for (const char *c = t->text; *c && k + 1 < cap; c++)
+			if (*c != ' ')
+				out[k++] = *c;
+	}
+	out[k] = '\0';
+}
+
+/* The title of the dialog open now is on one of its pages (walked from the first). */
+static int title_on_some_page(fx *f, const char *title)
+{
+	char want[256], got[8192];
+	size_t k = 0;
+	for (const char *c = title; *c && k + 1 < sizeof(want); c++)
+		if (*c != ' ')
+			want[k++] = *c;
+	want[k] = '\0';
+	for (int i = 0; i < 12 && has(f, "page-prev"); i++)
+		tap(f, "page-prev");
+	for (int page = 0; page < 12; page++) {
+		page_text(f, got, sizeof(got));
+		if (strstr(got, want))
+			return 1;
+		if (!has(f, "page-next"))
+			break;
+		tap(f, "page-next");
+	}
+	return 0;
+}
+
+/* Issue #12 item 7, nothing is lost in large text: the accessibility dialog on the
+ * 32-inch screen in large text, high contrast and the low position drew its cards on five
+ * pages and its heading on none (it dropped the title when a card did not fit under it).
+ * Each dialog's title is drawn on one of its pages on every screen, language and mode. */
+static void dialog_titles_should_be_drawn_on_every_screen_language_and_mode(void **state)
+{
+	fx *f = *state;
+	static const unsigned modes[] = {0, HALL_APP_MODE_LARGE_TEXT, HALL_APP_MODE_HIGH_CONTRAST,
+	                                 HALL_APP_MODE_LOW_POSITION,
+	                                 HALL_APP_MODE_LARGE_TEXT | HALL_APP_MODE_HIGH_CONTRAST | HALL_APP_MODE_LOW_POSITION};
+	static const struct {
+		const char *id;
+		unsigned bit;
+	} toggles[] = {{"mode-large-text", HALL_APP_MODE_LARGE_TEXT},
+	               {"mode-high-contrast", HALL_APP_MODE_HIGH_CONTRAST},
+	               {"mode-low-position", HALL_APP_MODE_LOW_POSITION}};
+	static const struct {
+		const char *opener;
+		hall_ui_str title;
+	} dialogs[] = {{"accessibility", HALL_STR_ACCESS_TITLE}, {"language", HALL_STR_CHOOSE_LANGUAGE}};
+	size_t missing = 0;
+	static void (*const screens[])(hall_kiosk_config *) = {tu_config_landscape, tu_config_portrait, tu_config_small};
+	for (int screen = 0; screen < 3; screen++) {
+		use_screen(f, screens[screen]);
+		tap(f, "start");
+		for (int l = 0; l < HALL_LANG_COUNT; l++) {
+			tap(f, "language");
+			char id[32];
+			snprintf(id, sizeof(id), "lang-%s", hall_lang_code((hall_lang)l));
+			tap_paged(f, id);
+			for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+				tap(f, "accessibility");
+				for (size_t t = 0; t < sizeof(toggles) / sizeof(toggles[0]); t++)
+					if (!(hall_app_modes(f->app) & toggles[t].bit) != !(modes[m] & toggles[t].bit))
+						tap_paged(f, toggles[t].id);
+				assert_int_equal(hall_app_modes(f->app) & 7u, modes[m]);
+				tap_paged(f, "dialog-close");
+				for (size_t d = 0; d < sizeof(dialogs) / sizeof(dialogs[0]); d++) {
+					tap(f, dialogs[d].opener);
+					const char *title = hall_ui_string(dialogs[d].title, (hall_lang)l);
+					if (!title_on_some_page(f, title)) {
+						print_error("screen %d, %s, modes %u: \"%s\" on no page of the dialog\n", screen,
+						            hall_lang_code((hall_lang)l), modes[m], title);
+						missing++;
+					}
+					tap_paged(f, "dialog-close");
+				}
+			}
+		}
+	}
+	assert_int_equal(missing, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2764,6 +2862,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(staff_and_more_time_should_be_centred_dialogs, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_should_draw_only_the_buttons_that_turn_a_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_control_should_do_something_visible, setup, teardown),
+		cmocka_unit_test_setup_teardown(dialog_titles_should_be_drawn_on_every_screen_language_and_mode, setup,
+		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
