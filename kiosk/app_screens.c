@@ -544,6 +544,7 @@ typedef struct centred_dialog {
 	size_t n_lines;
 	const hall_ui_button_spec *buttons;
 	size_t n_buttons;
+	int bare; /* no panel: the words on the screen's own ground (the dimmed closed screen) */
 } centred_dialog;
 
 /* Height of the dialog's inside at heading size k (0 key figure, 1 title, 2 body) in
@@ -582,6 +583,10 @@ static int centred_height(hall_ui *ui, const centred_dialog *d, int k, int inner
 static int centred_dialog_draw(hall_ui *ui, hall_rect area, const centred_dialog *d)
 {
 	hall_theme_style st = hall_theme_style_of(ui->th, &ui->m, HALL_COMP_DIALOG);
+	if (d->bare) {
+		st.fill = ui->th->bg;
+		st.text = ui->th->text;
+	}
 	/* Room around the message (a dialog, not a box); on a short page (large text on a
 	 * small screen) the panel's own padding before the paged fallback. */
 	int pad = 0, inner = 0, w = 0, hpx = 0, hlh = 0, row_w = 0, bh = 0, h = 0, k = 3;
@@ -613,7 +618,8 @@ static int centred_dialog_draw(hall_ui *ui, hall_rect area, const centred_dialog
 	if (k == 3)
 		return 0;
 	hall_rect panel = {area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h};
-	hall_theme_box(ui->dl, panel, &st);
+	if (!d->bare)
+		hall_theme_box(ui->dl, panel, &st);
 	int x = panel.x + pad, y = panel.y + pad;
 	y += hall_ui_text_box(ui, (hall_rect){x, y, inner, 12 * hlh}, d->heading, hpx, ui->lang, 1, st.text, st.fill, 1);
 	hall_ui_set_heading(ui, d->heading);
@@ -691,7 +697,7 @@ static void build_dialog_more_time(hall_app *app, frame *fr)
 	b[n++] = (hall_ui_button_spec){"finish", HALL_ACT_0(HALL_ACT_FINISH), hall_ui_string(HALL_STR_FINISH, ui->lang),
 	                               ui->lang, NULL, HALL_ROLE_BUTTON, HALL_UI_BUTTON};
 	/* The seconds left as a large number over the sentence that says them. */
-	centred_dialog d = {hall_ui_string(HALL_STR_MORE_TIME_Q, ui->lang), secs, lines, 1, b, n};
+	centred_dialog d = {hall_ui_string(HALL_STR_MORE_TIME_Q, ui->lang), secs, lines, 1, b, n, 0};
 	build_centred(app, fr, &d);
 }
 
@@ -706,7 +712,7 @@ static void build_dialog_staff_called(hall_app *app, frame *fr)
 	                   : app->help_state == HELP_CALLING ? hall_ui_string(HALL_STR_CALLING_NEXT, ui->lang)
 	                                                     : NULL;
 	const char *lines[1] = {next};
-	centred_dialog d = {app__help_text(app), NULL, lines, next ? 1 : 0, &ok, 1};
+	centred_dialog d = {app__help_text(app), NULL, lines, next ? 1 : 0, &ok, 1, 0};
 	build_centred(app, fr, &d);
 }
 
@@ -1497,8 +1503,13 @@ static void build_closed(hall_app *app, frame *fr)
 				hall_ui_fill(line, sizeof(line), hall_ui_string(HALL_STR_NEXT_OPENING, ui->lang), when, NULL);
 		}
 	}
-	text_ctx tc = {hall_ui_string(HALL_STR_CLOSED, ui->lang), ui->lang, line[0] ? line : NULL, ui->lang};
-	hall_ui_paged(ui, fr->content, &app->dialog_page, text_flow, &tc);
+	/* What a passer-by sees all night: the message large in the middle of the screen and
+	 * the next opening under it, as the other centred dialogs (it was two small lines at
+	 * the top left of an empty screen), light on the dimmed ground with no bright panel;
+	 * paged like them when large text leaves no room. */
+	const char *lines[1] = {line};
+	centred_dialog d = {hall_ui_string(HALL_STR_CLOSED, ui->lang), NULL, lines, line[0] ? 1 : 0, NULL, 0, 1};
+	build_centred(app, fr, &d);
 }
 
 /* Low position (issue #12 Build 8): above the reach band only pictures, so the band

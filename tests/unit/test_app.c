@@ -2571,6 +2571,33 @@ static void staff_and_more_time_should_be_centred_dialogs(void **state)
 	assert_centred(f, "Do you"); /* its first line */
 }
 
+/* The closed screen is what a passer-by sees all night: the message large in the middle
+ * and the next opening under it (it was one title-size line and one body-size line at
+ * the top left of an empty screen), on the 55-inch and, in large text, the 32-inch one. */
+static void closed_screen_should_be_a_centred_message(void **state)
+{
+	fx *f = *state;
+	/* 2025-11-26 00:00 UTC is 09:00 in Seoul. */
+	hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
+	assert_string_equal(scr(f), "closed");
+	const char *closed = hall_ui_string(HALL_STR_CLOSED, HALL_LANG_KO);
+	assert_centred(f, closed);
+	assert_centred(f, "다음 운영: 11월 26일 (수) 09:00");
+	int big = tu_find_text(f->dl, closed)->font_px, body = tu_find_text(f->dl, "다음 운영")->font_px;
+	if (big * 10 < body * 18) /* the key-figure size, about twice the body's */
+		fail_msg("the closed message is %d px over a %d px line: not large", big, body);
+	use_small_screen(f);
+	hall_app_set_schedule(f->app, 0, INT64_C(1764115200000));
+	tap(f, "language");
+	tap(f, "lang-en");
+	tap(f, "accessibility");
+	tap(f, "mode-large-text");
+	tap(f, "dialog-close");
+	assert_string_equal(scr(f), "closed");
+	assert_centred(f, "The hall"); /* its first line */
+	assert_centred(f, "Opens again");
+}
+
 /* A text item whose text is exactly s, or NULL. */
 static const hall_dl_item *text_equal(const hall_dl *dl, const char *s)
 {
@@ -2860,6 +2887,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(accessibility_dialog_should_be_cards_with_switches_and_words, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(staff_and_more_time_should_be_centred_dialogs, setup, teardown),
+		cmocka_unit_test_setup_teardown(closed_screen_should_be_a_centred_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_should_draw_only_the_buttons_that_turn_a_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_control_should_do_something_visible, setup, teardown),
 		cmocka_unit_test_setup_teardown(dialog_titles_should_be_drawn_on_every_screen_language_and_mode, setup,
