@@ -93,7 +93,9 @@ static int story_beside(const hall_exhibit_ctx *c, hall_ui_flow *f, const char *
 	int gap = ui->gap_px;
 	int col_w = ui->m.measure_px < f->area.w * 6 / 10 ? ui->m.measure_px : f->area.w * 6 / 10;
 	int pic_w = f->area.w - col_w - 2 * gap;
-	if (ui->scale > 1 || f->page != 0 || pic_w < f->area.w / 4 || ui->above_asset == sl->image)
+	/* (a tall page has the picture above the story at the full width instead) */
+	if (ui->scale > 1 || f->page != 0 || pic_w < f->area.w / 4 || ui->above_asset == sl->image ||
+	    f->area.h > f->area.w)
 		return 0;
 	int text_h = hall_ui_count_lines(ui, story, ui->font_px, l, 0, col_w, 200) * ui->line_h;
 	int room = f->area.y + f->area.h - f->y - gap;
@@ -195,6 +197,8 @@ static void brand_flow(void *ctx, hall_ui_flow *f)
 			int own_page = img_h < f->area.h / 3;
 			if (own_page)
 				img_h = f->area.h - used - ui->gap_px;
+			else if (f->area.h > f->area.w && img_h > f->area.h * 4 / 10)
+				img_h = f->area.h * 4 / 10; /* a tall page: the story right under the picture */
 			exhibits__image(bc->c, f, "slogan-image", sl->image, alt[0] ? alt : slogan, alt[0] ? al : l, img_h);
 			if (own_page)
 				hall_ui_flow_break(f);

@@ -400,7 +400,7 @@ static void chart_flow(hall_ui_flow *f, const hall_chart *ch)
 
 /* A story page (issue #12 Build 4): the text in a column of the theme's measure (45 to
  * 75 characters) with the key figures as large numbers under it, the picture beside it.
- * Only when all of it fits the rest of the page (normal text on a wide screen); returns
+ * Only when all of it fits the rest of the page (normal text on a wide page); returns
  * 0, taking nothing from the flow, otherwise (the picture, text and figures then follow
  * one another down the flow's pages). */
 static int card_beside(policy_ctx *pc, hall_ui_flow *f, const hall_card *card, const char *text, hall_lang l)
@@ -409,7 +409,9 @@ static int card_beside(policy_ctx *pc, hall_ui_flow *f, const hall_card *card, c
 	int gap = ui->gap_px;
 	int col_w = ui->m.measure_px < f->area.w * 6 / 10 ? ui->m.measure_px : f->area.w * 6 / 10;
 	int pic_w = f->area.w - col_w - 2 * gap;
-	if (ui->scale > 1 || pic_w < f->area.w / 4)
+	/* (a tall page puts the picture above the column at its full width instead: beside,
+	 * it would be a stamp and the text a strip over an empty screen) */
+	if (ui->scale > 1 || pic_w < f->area.w / 4 || f->area.h > f->area.w)
 		return 0;
 	int text_h = hall_ui_count_lines(ui, text, ui->font_px, l, 0, col_w, 200) * ui->line_h;
 	int fig_h = card->n_figures > 0 ? ui->title_line_h + exhibits__figure_row_h(ui, col_w, card->figures, card->n_figures)

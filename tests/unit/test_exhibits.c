@@ -1042,6 +1042,21 @@ static void poll_should_fit_as_many_options_per_page_as_hold(void **state)
 	}
 }
 
+/* The views whose first page is a story with a picture: the brand's story and a policy
+ * card (one with a picture), with the id of that picture. */
+static const char *const story_views[][2] = {{"brand", "slogan-image"}, {"policy", "detail-image"}};
+
+/* Shows story_views[v] and builds its first page. */
+static void show_story_view(fixture *f, size_t v)
+{
+	hall_app_show(f->app, story_views[v][0], f->now);
+	if (v == 1) {
+		find_on_pages(f, "card-child-reporters");
+		tap(f, "card-child-reporters");
+	}
+	hall_app_build(f->app, f->now, f->dl);
+}
+
 /* Low position (issue #12 Build 8): above the reach band only pictures, and there the
  * view's picture is shown large: the brand's slogan picture, an open card's picture,
  * over the whole strip's height; the band below keeps the words. */
@@ -1056,21 +1071,15 @@ static void low_position_should_show_the_picture_above_the_band(void **state)
 		hall_ui_screen scr = tu_screen(&f->cfg);
 		hall_rect band;
 		assert_int_equal(hall_ui_reach_band(&scr, 0, &band), 0);
-		static const char *const views[][2] = {{"brand", "slogan-image"}, {"policy", "detail-image"}};
 		for (size_t v = 0; v < 2; v++) {
-			hall_app_show(f->app, views[v][0], f->now);
-			if (v == 1) {
-				find_on_pages(f, "card-child-reporters");
-				tap(f, "card-child-reporters");
-			}
-			hall_app_build(f->app, f->now, f->dl);
-			const hall_dl_item *pic = hall_dl_find(f->dl, views[v][1]);
+			show_story_view(f, v);
+			const hall_dl_item *pic = hall_dl_find(f->dl, story_views[v][1]);
 			if (!pic)
-				fail_msg("screen %zu: no %s on %s", sc, views[v][1], hall_app_screen_id(f->app));
+				fail_msg("screen %zu: no %s on %s", sc, story_views[v][1], hall_app_screen_id(f->app));
 			if (pic->rect.y + pic->rect.h > band.y || pic->rect.h < band.y / 2)
-				fail_msg("screen %zu: %s at y %d, %d px tall; the band starts at %d", sc, views[v][1], pic->rect.y,
+				fail_msg("screen %zu: %s at y %d, %d px tall; the band starts at %d", sc, story_views[v][1], pic->rect.y,
 				         pic->rect.h, band.y);
-			assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, views[v][1]), 0);
+			assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, story_views[v][1]), 0);
 		}
 		fixture_free(f);
 	}
@@ -1852,6 +1861,87 @@ static void brand_should_take_no_more_pages_in_large_text(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The size a PNG file is drawn at when fit into r (aspect kept), from its header;
+ * r itself when the file cannot be read. */
+static hall_rect png_fit(const char *path, hall_rect r)
+{
+	unsigned char h[24];
+	FILE *fp = fopen(path, "rb");
+	size_t got = fp ? fread(h, 1, sizeof(h), fp) : 0;
+	if (fp)
+		fclose(fp);
+	if (got < sizeof(h))
+		return r;
+	long w = (long)h[16] << 24 | (long)h[17] << 16 | (long)h[18] << 8 | h[19];
+	long ht = (long)h[20] << 24 | (long)h[21] << 16 | (long)h[22] << 8 | h[23];
+	if (w <= 0 || ht <= 0)
+		return r;
+	hall_rect d = r;
+	if ((long)r.w * ht > (long)r.h * w)
+		d.w = (int)((long)r.h * w / ht);
+	else
+		d.h = (int)((long)r.w * ht / w);
+	return d;
+}
+
+/* A portrait screen (issue #12 item 4): a story page's picture goes above its text column
+ * at the column's full width, not small beside a narrow column over an empty screen: the
+ * policy card's (one with a picture) and the brand story's picture, as drawn (aspect kept), is at least 80 % of
+ * the content width and wholly above the first body text line. */
+static void portrait_story_should_put_the_picture_above_the_text(void **state)
+{
+	(void)state;
+	fixture *f = fixture_new(tu_config_portrait);
+	static const hall_lang langs[] = {HALL_LANG_EN, HALL_LANG_ZH_HANS, HALL_LANG_KO};
+	for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {
+		tap(f, "start");
+		set_lang_modes(f, langs[l], 0);
+		for (size_t v = 0; v < 2; v++) {
+			show_story_view(f, v);
+			const char *where = hall_app_screen_id(f->app);
+			const hall_dl_item *hit = hall_dl_find(f->dl, story_views[v][1]);
+			if (!hit)
+				fail_msg("%s: no %s", where, story_views[v][1]);
+			const hall_dl_item *img = NULL;
+			for (size_t i = 0; i < hall_dl_count(f->dl) && !img; i++) {
+				const hall_dl_item *t = hall_dl_at(f->dl, i);
+				if (t->kind == HALL_DL_IMAGE && t->rect.x == hit->rect.x && t->rect.y == hit->rect.y)
+					img = t;
+			}
+			assert_non_null(img);
+			hall_rect d = png_fit(img->image, img->rect);
+			/* The content's width: the page's text starts at its left edge, the screen's
+			 * margins are even. */
+			int left = hit->rect.x;
+			int first_text = f->cfg.screen.height_px;
+			int body_px = frame_ui(f).font_px;
+			for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+				const hall_dl_item *t = hall_dl_at(f->dl, i);
+				if (t->kind == HALL_DL_TEXT && t->rect.y >= hit->rect.y && t->rect.y < first_text &&
+				    t->font_px <= body_px)
+					first_text = t->rect.y;
+				if (t->kind == HALL_DL_TEXT && t->rect.y >= hit->rect.y && t->rect.x < left)
+					left = t->rect.x;
+			}
+			int cw = f->cfg.screen.width_px - 2 * left;
+			print_message("  %s %s: picture %dx%d drawn (content %d px wide), top %d, first text line %d\n",
+			              hall_lang_code(langs[l]), where, d.w, d.h, cw, img->rect.y, first_text);
+			if (d.w * 10 < cw * 8)
+				fail_msg("%s %s: the picture is %d px wide in %d px of content", hall_lang_code(langs[l]), where,
+				         d.w, cw);
+			if (img->rect.y + img->rect.h > first_text)
+				fail_msg("%s %s: the picture (y %d..%d) is not above the text (y %d)", hall_lang_code(langs[l]),
+				         where, img->rect.y, img->rect.y + img->rect.h, first_text);
+			assert_int_equal(tu_check(f->app, f->dl, &f->cfg, f->now, story_views[v][1]), 0);
+		}
+		f->now += 200000;
+		hall_app_tick(f->app, f->now);
+		f->now += 200000;
+		hall_app_tick(f->app, f->now);
+	}
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1882,6 +1972,7 @@ int main(void)
 		cmocka_unit_test(map_controls_should_all_act),
 		cmocka_unit_test(brand_should_take_no_more_pages_in_large_text),
 		cmocka_unit_test(poll_options_should_be_picture_cards_filling_the_screen),
+		cmocka_unit_test(portrait_story_should_put_the_picture_above_the_text),
 	};
 	if (getenv("HALL_TEST_ONLY"))
 		cmocka_set_test_filter(getenv("HALL_TEST_ONLY")); /* one test (a pattern), for timing it alone */
