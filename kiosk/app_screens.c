@@ -174,6 +174,16 @@ static int card_name_w(const hall_ui *ui, const card_spec *c, int inner, int sid
 	return side && c->sw >= 0 ? inner - card_switch_row_w(ui) - ui->gap_px : inner;
 }
 
+/* A line in another language than the visitor's is drawn bold, as that language's name
+ * above it: the language dialog then needs one weight of each language's face (five
+ * bold, and the visitor's regular: kiosk/text_sdl.c keeps six open). With both weights of
+ * five faces on one screen the six fonts turned over and were reopened 650 times in the
+ * bench tour (bench/kiosk, BENCHMARKS.md). */
+static int card_line_bold(const hall_ui *ui, const card_spec *c)
+{
+	return c->line_lang != ui->lang;
+}
+
 static int card_height(const hall_ui *ui, const card_spec *c, int inner, int name_px, int name_lh, int side)
 {
 	int sw, sh;
@@ -182,7 +192,8 @@ static int card_height(const hall_ui *ui, const card_spec *c, int inner, int nam
 	int name_h = hall_ui_count_lines(ui, c->name, name_px, c->name_lang, 1, card_name_w(ui, c, inner, side), 8) * name_lh;
 	int h = 2 * ui->pad_px + (side && c->sw >= 0 && row_h > name_h ? row_h : name_h);
 	if (c->line && c->line[0])
-		h += ui->gap_px / 2 + hall_ui_count_lines(ui, c->line, ui->font_px, c->line_lang, 0, inner, 12) * ui->line_h;
+		h += ui->gap_px / 2 + hall_ui_count_lines(ui, c->line, ui->font_px, c->line_lang, card_line_bold(ui, c), inner, 12) *
+		             ui->line_h;
 	if (c->sw >= 0 && !side)
 		h += ui->gap_px + row_h;
 	return h > ui->target_px ? h : ui->target_px;
@@ -312,7 +323,7 @@ static void card_draw(hall_ui *ui, hall_rect r, const card_spec *c, const card_g
 	y += name_h;
 	if (c->line && c->line[0]) {
 		y += ui->gap_px / 2;
-		hall_ui_text_box(ui, (hall_rect){x, y, inner, 12 * ui->line_h}, c->line, ui->font_px, c->line_lang, 0, fg,
+		hall_ui_text_box(ui, (hall_rect){x, y, inner, 12 * ui->line_h}, c->line, ui->font_px, c->line_lang, card_line_bold(ui, c), fg,
 		                 st.fill, 0);
 	}
 	if (c->sw >= 0) {

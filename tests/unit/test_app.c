@@ -2428,6 +2428,34 @@ static const hall_dl_item *text_in(const hall_dl *dl, hall_rect r, const char *n
  * The language dialog is large cards that cover most of the content area, each with the
  * language's own name large and a line in that language; the chosen one with a check and
  * a thick outline. */
+/* The language dialog draws each language in its own face: with both weights of five
+ * faces on one screen the kiosk's six open fonts (kiosk/text_sdl.c MAX_FONTS) turned over
+ * on every frame that drew it, and the bench tour reopened fonts 650 times (87 since). */
+static void language_dialog_should_need_at_most_six_fonts(void **state)
+{
+	fx *f = *state;
+	tap(f, "start");
+	for (int l = 0; l < HALL_LANG_COUNT; l++) {
+		tap(f, "language");
+		char id[32];
+		snprintf(id, sizeof(id), "lang-%s", hall_lang_code((hall_lang)l));
+		tap(f, id);
+		tap(f, "language");
+		assert_string_equal(scr(f), "language");
+		hall_app_build(f->app, f->now, f->dl);
+		int seen[HALL_LANG_COUNT][2] = {{0}}, fonts = 0;
+		for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
+			const hall_dl_item *t = hall_dl_at(f->dl, i);
+			if (t->kind == HALL_DL_TEXT && !seen[t->lang][t->bold ? 1 : 0]++)
+				fonts++;
+		}
+		if (fonts > 6)
+			fail_msg("the language dialog in %s draws with %d (face, weight) fonts", hall_lang_code((hall_lang)l), fonts);
+		tap(f, "dialog-close");
+		tick(f, 200);
+	}
+}
+
 static void language_dialog_should_be_large_cards_in_their_own_languages(void **state)
 {
 	fx *f = *state;
@@ -2888,6 +2916,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(staff_and_more_time_should_be_centred_dialogs, setup, teardown),
 		cmocka_unit_test_setup_teardown(closed_screen_should_be_a_centred_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(language_dialog_should_need_at_most_six_fonts, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_should_draw_only_the_buttons_that_turn_a_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_control_should_do_something_visible, setup, teardown),
 		cmocka_unit_test_setup_teardown(dialog_titles_should_be_drawn_on_every_screen_language_and_mode, setup,
