@@ -273,16 +273,16 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 	const char *title = exhibits__text(ui, &ex->title, &hl);
 	/* The intro: the exhibit's title as a heading and its summary, whole and together on
 	 * the first page. The heading is drawn at the body size (bold) when the title size
-	 * would take it more lines; when even so it would not fit a page with the summary
-	 * (large text on a short screen), it is spoken only and the summary stays whole. */
+	 * would take it more lines or would not fit a page with the summary; when even so it
+	 * does not (large text on a short screen), the summary goes on after it on the next
+	 * page: nothing is lost in large text (it was spoken only, and never drawn). */
 	int col = hall_ui_column_w(ui->font_px, f->area.w);
 	int sum_h = summary[0] ? hall_ui_count_lines(ui, summary, ui->font_px, l, 0, col, 200) * ui->line_h + ui->gap_px / 2
 	                       : 0;
 	int big = hall_ui_count_lines(ui, title, ui->title_px, hl, 1, f->area.w, 20);
 	int small = hall_ui_count_lines(ui, title, ui->font_px, hl, 1, f->area.w, 20);
-	int small_head = big > small;
-	int head_h = small_head ? small * ui->line_h : big * ui->title_line_h;
-	if (title[0] && head_h + sum_h <= f->area.h) {
+	int small_head = big > small || big * ui->title_line_h + sum_h > f->area.h;
+	if (title[0]) {
 		hall_ui saved = *ui;
 		if (small_head) {
 			ui->title_px = ui->font_px;
@@ -291,8 +291,6 @@ static void list_flow(void *ctx, hall_ui_flow *f)
 		hall_ui_flow_text(f, title, hl, 1, ui->th->text, ui->th->bg);
 		ui->title_px = saved.title_px;
 		ui->title_line_h = saved.title_line_h;
-	} else {
-		hall_ui_set_heading(ui, title);
 	}
 	hall_ui_flow_text(f, summary, l, 0, ui->th->text, ui->th->bg);
 
