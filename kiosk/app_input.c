@@ -758,7 +758,7 @@ static size_t screen_text(const hall_app *app, int page, char *all, size_t cap)
 	int cjk = app->lang == HALL_LANG_JA || app->lang == HALL_LANG_ZH_HANS || app->lang == HALL_LANG_ZH_HANT;
 	const hall_dl_item *prev = NULL;
 	/* A disabled control's label (the map's "Zoom out" at 1x) is no text of the page. */
-	hall_rgba off = hall_ui_theme_get((app->modes & HALL_APP_MODE_HIGH_CONTRAST) != 0)->disabled_text;
+	hall_rgba off = hall_ui_theme_get((app->modes & HALL_APP_MODE_HIGH_CONTRAST) != 0)->inactive_text;
 	for (size_t i = 0; i < hall_dl_count(app->scratch) && o + 2 < cap; i++) {
 		const hall_dl_item *it = hall_dl_at(app->scratch, i);
 		if (it->kind != HALL_DL_TEXT || !it->text[0] || skipped_in_reading(app->scratch, it, page))

@@ -29,7 +29,7 @@ typedef struct hall_ui_theme {
 	hall_rgba button, button_text;      /* ordinary buttons */
 	hall_rgba primary, primary_text;    /* the main action */
 	hall_rgba selected, selected_text;  /* a chosen option / a toggle that is on */
-	hall_rgba disabled, disabled_text, disabled_border; /* a control that cannot be used now:
+	hall_rgba inactive, inactive_text, inactive_border; /* a control that cannot be used now:
 	                                     * a muted box with a thin border and regular-weight
 	                                     * text, still readable (4.5:1 / 7:1) */
 	hall_rgba bar, bar_text;            /* the persistent bar */

@@ -426,8 +426,8 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall
 	} else if (style == HALL_UI_BUTTON_DISABLED) {
 		/* Not colour alone: a muted fill, a thin border and regular-weight text set a
 		 * disabled control apart from both a live button and plain text. */
-		fill = th->disabled;
-		fg = th->disabled_text;
+		fill = th->inactive;
+		fg = th->inactive_text;
 		border = ui->m.border_thin_px;
 	}
 	int bold = style != HALL_UI_BUTTON_DISABLED;
@@ -436,7 +436,7 @@ void hall_ui_button(hall_ui *ui, hall_rect r, const char *id, hall_act act, hall
 		/* The primary action's ring is its label colour: its fill shows its edge on the
 		 * light ground, the ring on the dark bar (non-text contrast 3:1 on both). */
 		b->border = style == HALL_UI_BUTTON_SELECTED   ? th->text
-		            : style == HALL_UI_BUTTON_DISABLED ? th->disabled_border
+		            : style == HALL_UI_BUTTON_DISABLED ? th->inactive_border
 		            : style == HALL_UI_BUTTON_PRIMARY  ? th->primary_text
 		                                               : th->border;
 		if (style == HALL_UI_BUTTON_SELECTED && (ui->modes & HALL_APP_MODE_HIGH_CONTRAST))

@@ -210,9 +210,9 @@ static void vote_button(hall_ui *ui, hall_rect r, int chosen)
 {
 	const hall_ui_theme *th = ui->th;
 	const char *vote = hall_ui_string(HALL_STR_VOTE, ui->lang);
-	hall_dl_item *b = hall_dl_box(ui->dl, r, chosen ? th->primary : th->disabled);
+	hall_dl_item *b = hall_dl_box(ui->dl, r, chosen ? th->primary : th->inactive);
 	if (b) {
-		b->border = chosen ? th->primary_text : th->disabled_border;
+		b->border = chosen ? th->primary_text : th->inactive_border;
 		b->border_px = chosen ? ui->m.border_px : ui->m.border_thin_px;
 		b->radius_px = ui->m.radius_px;
 	}
@@ -220,8 +220,8 @@ static void vote_button(hall_ui *ui, hall_rect r, int chosen)
 	lines = lines < 1 ? 1 : lines;
 	hall_ui_text_box(ui, (hall_rect){r.x + ui->hpad_px, r.y + (r.h - lines * ui->title_line_h) / 2, r.w - 2 * ui->hpad_px,
 	                                 lines * ui->title_line_h},
-	                 vote, ui->title_px, ui->lang, chosen, chosen ? th->primary_text : th->disabled_text,
-	                 chosen ? th->primary : th->disabled, 1);
+	                 vote, ui->title_px, ui->lang, chosen, chosen ? th->primary_text : th->inactive_text,
+	                 chosen ? th->primary : th->inactive, 1);
 	if (chosen)
 		hall_ui_hit(ui, r, "vote", HALL_ACT_0(HALL_ACT_VOTE), HALL_ROLE_BUTTON, vote);
 }

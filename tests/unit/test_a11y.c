@@ -419,7 +419,7 @@ static void theme_pairs_should_reach_their_contrast(void **state)
 		                              {t->button_text, t->button},
 		                              {t->primary_text, t->primary},
 		                              {t->selected_text, t->selected},
-		                              {t->disabled_text, t->disabled},
+		                              {t->inactive_text, t->inactive},
 		                              {t->bar_text, t->bar},
 		                              {t->notice_text, t->notice},
 		                              {t->urgent_text, t->urgent},
@@ -436,9 +436,9 @@ static void theme_pairs_should_reach_their_contrast(void **state)
 		assert_true(hall_a11y_contrast(t->button, t->bar) >= 3.0 || hall_a11y_contrast(t->border, t->bar) >= 3.0);
 		/* A disabled control is a box, not plain text: its border shows on the ground,
 		 * and it differs from a live button in fill and in text colour. */
-		assert_true(hall_a11y_contrast(t->disabled_border, t->bg) >= 3.0);
-		assert_memory_not_equal(&t->disabled, &t->button, sizeof(hall_rgba));
-		assert_memory_not_equal(&t->disabled_text, &t->button_text, sizeof(hall_rgba));
+		assert_true(hall_a11y_contrast(t->inactive_border, t->bg) >= 3.0);
+		assert_memory_not_equal(&t->inactive, &t->button, sizeof(hall_rgba));
+		assert_memory_not_equal(&t->inactive_text, &t->button_text, sizeof(hall_rgba));
 		/* The focus ring must stand out from the background (3:1, non-text). */
 		assert_true(hall_a11y_contrast(t->focus, t->bg) >= 3.0);
 		/* Chart fills against the background: bars are readable in greyscale. */

@@ -1669,7 +1669,7 @@ static void keypad_reading_should_skip_the_bar_and_keep_the_visitors_place(void 
 	key(f, HALL_APP_KEY_ENTER);
 	/* The district's page: its name, then what it says about it (the keypad reaches
 	 * only controls: its description was never read, issue 12 Build 9), not the
-	 * disabled zoom and move buttons' names */
+	 * greyed zoom and move buttons' names */
 	const char *d = f->rec.spoken[f->rec.n_spoken - 1];
 	if (strncmp(d, "Jongno-gu", 9) != 0 || !strstr(d, "North of the Han River") || strstr(d, "Zoom out") ||
 	    strstr(d, "Move left") || strstr(d, "Call staff"))
@@ -2646,7 +2646,7 @@ static void find_on_pages_app(fx *f, const char *id)
 		fail_msg("no %s on any page of %s", id, scr(f));
 }
 
-/* Issue #12 Build 11, every button works or is not shown: the pager drew a disabled
+/* Issue #12 Build 11, every button works or is not shown: the pager drew a greyed
  * "Previous" on the first page (and "Next" on the last) that did nothing when touched.
  * Now neither is drawn, and "Next" keeps its place at the right on every page that has
  * one. Walked on home in large text on the 32-inch screen (several pages), and on the

@@ -1752,7 +1752,7 @@ static void district_list_should_fill_the_content_area(void **state)
 	assert_int_equal(bad, 0);
 }
 
-/* A button drawn in the theme's disabled style (a control that looks there but does
+/* A button drawn in the theme's inactive (greyed) style (a control that looks there but does
  * nothing): the map shows none (issue #12 Build 11). */
 static size_t inert_buttons(fixture *f, const char *where)
 {
@@ -1761,9 +1761,9 @@ static size_t inert_buttons(fixture *f, const char *where)
 	size_t n = 0;
 	for (size_t i = 0; i < hall_dl_count(f->dl); i++) {
 		const hall_dl_item *b = hall_dl_at(f->dl, i);
-		if (b->kind == HALL_DL_BOX && memcmp(&b->color, &th->disabled, sizeof(b->color)) == 0 &&
-		    memcmp(&b->border, &th->disabled_border, sizeof(b->border)) == 0) {
-			print_message("  [%s %s] a disabled button at %d,%d\n", where, hall_app_screen_id(f->app), b->rect.x,
+		if (b->kind == HALL_DL_BOX && memcmp(&b->color, &th->inactive, sizeof(b->color)) == 0 &&
+		    memcmp(&b->border, &th->inactive_border, sizeof(b->border)) == 0) {
+			print_message("  [%s %s] a greyed button at %d,%d\n", where, hall_app_screen_id(f->app), b->rect.x,
 			              b->rect.y);
 			n++;
 		}
